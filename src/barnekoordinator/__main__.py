@@ -1,0 +1,5 @@
+"""``python -m barnekoordinator`` runs the command line."""
+
+from barnekoordinator.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Subcommands of the ``barnekoordinator`` command, one module each."""

@@ -1,0 +1,25 @@
+"""The hash chain shared by the case history and the audit trail.
+
+Each stored record carries the hash of the previous record of the same stream
+and its own hash over its content plus that previous hash. Editing, removing,
+inserting or reordering any record breaks the chain at that point.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+
+GENESIS = "0" * 64
+"""The ``prev_hash`` of the first record of every stream."""
+
+
+def chain_hash(prev_hash: str, fields: Sequence[str | int | None]) -> str:
+    """SHA-256 over the previous hash and the record's fields.
+
+    The fields are encoded as a JSON array, so no choice of separator can make
+    two different records hash alike.
+    """
+    body = json.dumps([prev_hash, *fields], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()

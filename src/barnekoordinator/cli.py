@@ -1,0 +1,58 @@
+"""The ``barnekoordinator`` command.
+
+Each subcommand lives in its own module under :mod:`barnekoordinator._cli` and
+exposes ``register(subparsers)``, which adds its parser and sets ``func`` to a
+callable taking the parsed arguments and returning the exit status.
+
+Exit status: 0 success, 1 a negative answer (invalid id, failed check), 2 usage
+error (argparse's own convention), 3 a runtime error (storage, plugins).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from barnekoordinator.errors import BarnekoordinatorError
+
+__all__ = ["main"]
+
+# Subcommand modules, in the order they appear in --help.
+_SUBCOMMANDS = ("demo", "id", "assess", "plugins", "verify", "agenda")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser with every available subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="barnekoordinator",
+        description="Legally traceable coordination core: barnekoordinator, IP, stafettlogg.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in _SUBCOMMANDS:
+        try:
+            module = importlib.import_module(f"barnekoordinator._cli.{name}")
+        except ModuleNotFoundError as exc:
+            # A subcommand whose module is not part of this build is simply absent.
+            if exc.name == f"barnekoordinator._cli.{name}":
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.func(args)
+    except BarnekoordinatorError as exc:
+        print(f"barnekoordinator: {exc}", file=sys.stderr)
+        return 3
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

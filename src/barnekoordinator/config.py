@@ -1,0 +1,167 @@
+"""Configuration: municipal settings and the wiring of plugins.
+
+:class:`MunicipalSettings` holds the choices the law leaves to each
+municipality (domain.md marks them ``[PRACTICE]``): the age from which a young
+person consents alone to a stafettlogg (15 or 16), the nivå-0 decision deadline,
+how long a handover may stay pending … It is one typed, validated object;
+invalid settings raise :class:`~barnekoordinator.errors.InvalidConfiguration`
+listing every problem.
+
+:class:`Config` says which store to use and carries per-plugin options.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from barnekoordinator.errors import InvalidConfiguration
+
+__all__ = ["Config", "EntryPath", "MunicipalSettings"]
+
+
+class EntryPath(enum.Enum):
+    """How a family comes to be assessed for barnekoordinator (domain.md §2.5)."""
+
+    REFERRAL = "referral"
+    APPLICATION = "application"
+    PROACTIVE_IDENTIFICATION = "proactive_identification"
+
+
+def _problems(settings: MunicipalSettings) -> list[str]:
+    problems: list[str] = []
+    if not (len(settings.municipality_number) == 4 and settings.municipality_number.isdigit()):
+        problems.append("municipality_number: expected four digits, e.g. '0301'")
+    if settings.stafettlogg_consent_age not in (15, 16):
+        problems.append("stafettlogg_consent_age: expected 15 or 16 (domain.md §7.6)")
+    for name in (
+        "nivaa0_decision_days",
+        "handover_escalation_days",
+        "decision_sla_days",
+        "effect_evaluation_days",
+    ):
+        value = getattr(settings, name)
+        if not 1 <= value <= 365:
+            problems.append(f"{name}: expected a number of days from 1 to 365, got {value}")
+    if not 0 <= settings.turning_18_lead_days <= 3 * 365:
+        problems.append("turning_18_lead_days: expected 0 to 1095 days")
+    if not 0 <= settings.stafettlogg_from_level <= 3:
+        problems.append("stafettlogg_from_level: expected a BTI level from 0 to 3")
+    if not settings.entry_paths:
+        problems.append("entry_paths: at least one entry path is needed")
+    return problems
+
+
+@attrs.frozen(kw_only=True)
+class MunicipalSettings:
+    """A municipality's own routines, within what the law allows.
+
+    Defaults follow domain.md: the youth consents alone to a stafettlogg from 15,
+    nivå 0 is decided within 14 days (Tromsø), one barnekoordinator also fills the
+    koordinator role, and the right belongs to the family (one per family).
+    """
+
+    municipality_number: str = "0301"
+    name: str = "Eksempel kommune"
+    stafettlogg_consent_age: int = 15
+    """Age from which a young person may consent alone to a stafettlogg (15 or 16)."""
+    stafettlogg_from_level: int = 1
+    """Lowest BTI level at which a stafettlogg is offered (some start at nivå 2)."""
+    nivaa0_decision_days: int = 14
+    """Days from a registered undring to a nivå-0 decision."""
+    handover_escalation_days: int = 14
+    """Days a handover may stay pending before it shows as an obligation."""
+    decision_sla_days: int = 30
+    """Days from a request for barnekoordinator to a decision before it is flagged."""
+    effect_evaluation_days: int = 42
+    """Default days before the effect of a family-proposed tiltak is evaluated."""
+    turning_18_lead_days: int = 180
+    """How far ahead an 18th birthday shows on the agenda (transition planning)."""
+    barnekoordinator_fills_koordinator_role: bool = True
+    """BK-27: one person holds both roles unless configured otherwise."""
+    one_barnekoordinator_per_family: bool = True
+    """BK-20: the right belongs to the family; siblings share one barnekoordinator."""
+    entry_paths: frozenset[EntryPath] = frozenset(EntryPath)
+
+    def __attrs_post_init__(self) -> None:
+        problems = _problems(self)
+        if problems:
+            raise InvalidConfiguration(
+                "invalid municipal settings:\n  " + "\n  ".join(problems)
+            )
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> MunicipalSettings:
+        """Build settings from plain data (JSON/TOML), reporting every problem at once."""
+        known = {a.name for a in attrs.fields(cls)}
+        unknown = sorted(set(data) - known)
+        problems = [f"{k}: unknown setting" for k in unknown]
+        values = {k: v for k, v in data.items() if k in known}
+        if "entry_paths" in values:
+            try:
+                values["entry_paths"] = frozenset(EntryPath(p) for p in values["entry_paths"])
+            except (ValueError, TypeError):
+                problems.append(
+                    "entry_paths: expected a list of "
+                    + ", ".join(repr(p.value) for p in EntryPath)
+                )
+                values.pop("entry_paths")
+        for a in attrs.fields(cls):
+            if a.name in values and a.type in ("int", "bool", "str"):
+                expected = {"int": int, "bool": bool, "str": str}[str(a.type)]
+                value = values[a.name]
+                if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+                    problems.append(f"{a.name}: expected {a.type}, got {type(value).__name__}")
+                    values.pop(a.name)
+        try:
+            settings = cls(**values)
+        except InvalidConfiguration as exc:
+            problems += str(exc).splitlines()[1:]
+            settings = None
+        if problems or settings is None:
+            lines = [p.strip() for p in problems]
+            raise InvalidConfiguration("invalid municipal settings:\n  " + "\n  ".join(lines))
+        return settings
+
+
+def _frozen_options(
+    value: Mapping[str, Mapping[str, str]],
+) -> Mapping[str, Mapping[str, str]]:
+    return MappingProxyType({k: MappingProxyType(dict(v)) for k, v in value.items()})
+
+
+@attrs.frozen(kw_only=True)
+class Config:
+    """How the library is wired.
+
+    ``store`` is a URL: ``memory:``, ``sqlite:PATH`` (the embedded default) or
+    ``postgresql://…``. ``subject_key_secret`` keys the hash under which a
+    child's id is indexed (never stored in clear in the index); keep it secret
+    and stable. ``plugin_options`` holds per-plugin settings by plugin name.
+    """
+
+    store: str = attrs.field(default="sqlite:barnekoordinator.db")
+    municipality: MunicipalSettings = attrs.field(factory=MunicipalSettings)
+    subject_key_secret: bytes = attrs.field(default=b"", repr=False)
+    plugin_options: Mapping[str, Mapping[str, str]] = attrs.field(
+        factory=dict, converter=_frozen_options
+    )
+
+    @store.validator
+    def _check_store(self, _attribute: object, value: str) -> None:
+        if not value.startswith(("memory:", "sqlite:", "postgresql:", "postgres:")) and (
+            ":" not in value
+        ):
+            raise InvalidConfiguration(
+                "store: expected a URL such as 'memory:', 'sqlite:PATH' or "
+                "'postgresql://HOST/DB' (vendor stores may use their own scheme)"
+            )
+
+    @property
+    def store_scheme(self) -> str:
+        """The URL scheme of ``store`` (``sqlite``, ``memory``, ``postgresql`` …)."""
+        return self.store.split(":", 1)[0]

@@ -1,0 +1,419 @@
+"""Legal references and time-dependent legal parameters.
+
+Every rule outcome in the library carries :class:`LegalReference` values, so a
+caseworker, a family or statsforvalteren can see *which paragraph* a result
+rests on. References are looked up by a stable key (``"pbrl-2-5-c"``) with
+:func:`ref`; the key, not the wording, is what events and documents store.
+
+Each reference also says how sure we are of it (:class:`Status`): the statute
+text itself, guidance (veileder/rundskriv), municipal practice, or an open
+question that needs legal review. See ``docs/legal-basis.md``.
+
+Parameters that may change with the law (the barnekoordinator age limit, the
+complaint deadline …) are :class:`ParameterHistory` values keyed by the date
+they take effect, selected by an explicit ``as_of`` (never the wall clock).
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Generic, TypeVar
+
+import attrs
+
+from barnekoordinator.errors import InvalidInput
+
+__all__ = [
+    "REFERENCES",
+    "Act",
+    "LegalReference",
+    "ParameterHistory",
+    "Status",
+    "parameter",
+    "ref",
+    "refs",
+]
+
+T = TypeVar("T")
+
+
+class Act(enum.Enum):
+    """A source of law (act, regulation, convention) or of practice.
+
+    The value is ``(short name, full Norwegian title, Lovdata id)``; the Lovdata id
+    is empty for sources that are not on Lovdata (guides, municipal practice).
+    """
+
+    PBRL = ("pbrl", "pasient- og brukerrettighetsloven", "LOV-1999-07-02-63")
+    HOTL = ("hotl", "helse- og omsorgstjenesteloven", "LOV-2011-06-24-30")
+    SPHL = ("sphl", "spesialisthelsetjenesteloven", "LOV-1999-07-02-61")
+    PHVL = ("phvl", "psykisk helsevernloven", "LOV-1999-07-02-62")
+    BVL = ("bvl", "barnevernsloven", "LOV-2021-06-18-97")
+    BHGL = ("bhgl", "barnehageloven", "LOV-2005-06-17-64")
+    OPPL_1998 = ("opplæringslova 1998", "opplæringslova (1998)", "LOV-1998-07-17-61")
+    OPPL_2023 = ("opplæringslova", "opplæringslova (2023)", "LOV-2023-06-09-30")
+    FRISKOLEL = ("friskolelova", "friskolelova", "LOV-2003-07-04-84")
+    SOSTJL = ("sosialtjenesteloven", "lov om sosiale tjenester i NAV", "LOV-2009-12-18-131")
+    NAVL = ("NAV-loven", "arbeids- og velferdsforvaltningsloven", "LOV-2006-06-16-20")
+    KRISESL = ("krisesenterlova", "krisesenterlova", "LOV-2009-06-19-44")
+    FAMVERNL = ("familievernkontorloven", "familievernkontorloven", "LOV-1997-06-19-62")
+    INTL = ("integreringsloven", "integreringsloven", "LOV-2020-11-06-127")
+    TANNHL = ("tannhelsetjenesteloven", "tannhelsetjenesteloven", "LOV-1983-06-03-54")
+    BARNEL = ("barneloven", "barnelova", "LOV-1981-04-08-7")
+    VERGEML = ("vergemålsloven", "vergemålsloven", "LOV-2010-03-26-9")
+    FVL = ("fvl", "forvaltningsloven", "LOV-1967-02-10")
+    ARKIVL = ("arkivlova", "arkivlova", "LOV-1992-12-04-126")
+    IP_FORSKRIFT = (
+        "IP-forskriften",
+        "forskrift om individuell plan ved ytelse av velferdstjenester",
+        "",
+    )
+    HAB_FORSKRIFT = (
+        "hab/rehab-forskriften",
+        "forskrift om habilitering, rehabilitering og koordinator",
+        "FOR-2011-12-16-1256",
+    )
+    BK = ("barnekonvensjonen", "FNs barnekonvensjon (menneskerettsloven)", "LOV-1999-05-21-30")
+    VEILEDER = ("veileder", "Helsedirektoratet, veileder Samarbeid om tjenester til barn", "")
+    BTI = ("BTI", "Bedre tverrfaglig innsats (kommunal praksis)", "")
+
+    @property
+    def short(self) -> str:
+        """Short name used in citations (``pbrl``)."""
+        return self.value[0]
+
+    @property
+    def title(self) -> str:
+        """Full Norwegian title."""
+        return self.value[1]
+
+    @property
+    def lovdata_id(self) -> str:
+        """Lovdata id (``LOV-1999-07-02-63``), or ``""`` for non-statutory sources."""
+        return self.value[2]
+
+
+class Status(enum.Enum):
+    """How sure the library is of a reference (domain.md §0 tags)."""
+
+    STATUTE = "statute"
+    """Statutory or regulatory text, verified against a quoting source."""
+    LAW_TEXT_UNVERIFIED = "law-text-unverified"
+    """Statutory wording reconstructed from secondary sources: verify on Lovdata."""
+    GUIDE = "guide"
+    """National guidance (veileder, rundskriv), not statute."""
+    PRACTICE = "practice"
+    """Municipal routine or BTI practice; configurable."""
+    UNCERTAIN = "uncertain"
+    """Conflicting or unverified; needs legal review before relying on it."""
+
+
+@attrs.frozen(kw_only=True)
+class LegalReference:
+    """One paragraph (or practice source) a rule rests on.
+
+    ``key`` is stable and is what documents store; ``section`` is the citation
+    form (``§ 2-5 c``); ``title`` is a Norwegian heading.
+    """
+
+    key: str
+    act: Act
+    section: str
+    title: str
+    in_force_from: date | None
+    status: Status = Status.STATUTE
+    note: str = ""
+
+    @property
+    def citation(self) -> str:
+        """Citation as a caseworker writes it: ``pbrl § 2-5 c``."""
+        return f"{self.act.short} {self.section}".strip()
+
+    @property
+    def url(self) -> str:
+        """Lovdata deep link to the paragraph (``""`` for non-statutory sources)."""
+        if not self.act.lovdata_id:
+            return ""
+        kind, _, rest = self.act.lovdata_id.partition("-")
+        base = "lov" if kind == "LOV" else "forskrift"
+        anchor = self.section.replace(" ", "").replace("§", "")
+        if anchor.startswith("art."):
+            return f"https://lovdata.no/{base}/{rest}"
+        return f"https://lovdata.no/{base}/{rest}/§{anchor}" if anchor else f"https://lovdata.no/{base}/{rest}"
+
+
+_AUG_2022 = date(2022, 8, 1)
+
+
+def _r(
+    key: str,
+    act: Act,
+    section: str,
+    title: str,
+    in_force_from: date | None = None,
+    status: Status = Status.STATUTE,
+    note: str = "",
+) -> LegalReference:
+    return LegalReference(
+        key=key,
+        act=act,
+        section=section,
+        title=title,
+        in_force_from=in_force_from,
+        status=status,
+        note=note,
+    )
+
+
+_ALL: tuple[LegalReference, ...] = (
+    # --- rights (pasient- og brukerrettighetsloven) -------------------------
+    _r("pbrl-2-5", Act.PBRL, "§ 2-5", "Rett til individuell plan"),
+    _r("pbrl-2-5-b", Act.PBRL, "§ 2-5 b", "Rett til koordinator"),
+    _r(
+        "pbrl-2-5-c",
+        Act.PBRL,
+        "§ 2-5 c",
+        "Rett til barnekoordinator",
+        _AUG_2022,
+        note="Prop. 100 L (2020–2021); Innst. 581 L (2020–2021).",
+    ),
+    _r("pbrl-3-1", Act.PBRL, "§ 3-1", "Pasientens og brukerens rett til medvirkning"),
+    _r(
+        "pbrl-3-4",
+        Act.PBRL,
+        "§ 3-4",
+        "Informasjon når pasienten eller brukeren er under 18 år",
+        status=Status.LAW_TEXT_UNVERIFIED,
+        note="Third ledd wording reconstructed; verify on Lovdata.",
+    ),
+    _r("pbrl-4-3", Act.PBRL, "§ 4-3", "Hvem som har samtykkekompetanse"),
+    _r("pbrl-4-4", Act.PBRL, "§ 4-4", "Samtykke på vegne av barn"),
+    _r(
+        "pbrl-4-5",
+        Act.PBRL,
+        "§ 4-5",
+        "Samtykke når barnevernstjenesten har overtatt omsorgen",
+        status=Status.UNCERTAIN,
+        note="Secondary source only; verify.",
+    ),
+    _r("pbrl-7-2", Act.PBRL, "§ 7-2", "Klage til statsforvalteren"),
+    _r("pbrl-7-3", Act.PBRL, "§ 7-3", "Formkrav: klagen skal være skriftlig og undertegnet"),
+    _r("pbrl-7-5", Act.PBRL, "§ 7-5", "Klagefrist: fire uker"),
+    # --- duties (helse- og omsorgstjenesteloven) ----------------------------
+    _r("hotl-3-4", Act.HOTL, "§ 3-4", "Samarbeid og samordning", _AUG_2022),
+    _r("hotl-7-1", Act.HOTL, "§ 7-1", "Individuell plan"),
+    _r("hotl-7-2", Act.HOTL, "§ 7-2", "Koordinator"),
+    _r(
+        "hotl-7-2-a",
+        Act.HOTL,
+        "§ 7-2 a",
+        "Barnekoordinator",
+        _AUG_2022,
+        note="First ledd and duties a–e verified via quoting pages; later ledd unverified.",
+    ),
+    _r("hotl-7-3", Act.HOTL, "§ 7-3", "Koordinerende enhet"),
+    # --- specialist health care ---------------------------------------------
+    _r("sphl-2-1-e", Act.SPHL, "§ 2-1 e", "Samarbeid", _AUG_2022),
+    _r("sphl-2-5", Act.SPHL, "§ 2-5", "Individuell plan"),
+    _r("sphl-2-5-a", Act.SPHL, "§ 2-5 a", "Koordinator"),
+    _r("sphl-2-5-b", Act.SPHL, "§ 2-5 b", "Koordinerende enhet"),
+    _r("phvl-4-1", Act.PHVL, "§ 4-1", "Individuell plan"),
+    # --- cooperation duties in the other welfare laws (domain.md §5.2) -------
+    _r("bvl-15-8", Act.BVL, "§ 15-8", "Samarbeid og samordning", date(2023, 1, 1)),
+    _r("bvl-15-9", Act.BVL, "§ 15-9", "Individuell plan", date(2023, 1, 1)),
+    _r("bhgl-2-b", Act.BHGL, "§ 2 b", "Samarbeid og samordning", _AUG_2022),
+    _r("bhgl-2-a", Act.BHGL, "§ 2 a", "Overgang fra barnehage til skole"),
+    _r(
+        "oppl-1998-15-8",
+        Act.OPPL_1998,
+        "§ 15-8",
+        "Samarbeid og samordning (1998-loven)",
+        _AUG_2022,
+        note="Replaced by opplæringslova 2023; the new paragraph is not verified.",
+    ),
+    _r(
+        "oppl-1998-13-5",
+        Act.OPPL_1998,
+        "§ 13-5",
+        "Overgang fra barnehage til skole (1998-loven)",
+    ),
+    _r(
+        "oppl-2023-samarbeid",
+        Act.OPPL_2023,
+        "",
+        "Samarbeid og samordning (2023-loven)",
+        date(2024, 8, 1),
+        status=Status.UNCERTAIN,
+        note="Paragraph number in the 2023 act not verified; see Prop. 57 L (2022–2023) kap. 23.",
+    ),
+    _r("friskolel-3-6-a", Act.FRISKOLEL, "§ 3-6 a", "Samarbeid og samordning", _AUG_2022),
+    _r("sostjl-13", Act.SOSTJL, "§ 13", "Samarbeid og samordning", _AUG_2022),
+    _r("sostjl-28", Act.SOSTJL, "§ 28", "Individuell plan"),
+    _r("navl-15", Act.NAVL, "§ 15", "Individuell plan"),
+    _r("navl-15-a", Act.NAVL, "§ 15 a", "Samarbeid", _AUG_2022),
+    _r("krisesl-4", Act.KRISESL, "§ 4", "Samarbeid og samordning", _AUG_2022),
+    _r("famvernl-1-a", Act.FAMVERNL, "§ 1 a", "Samarbeid og samordning", _AUG_2022),
+    _r("intl-50", Act.INTL, "§ 50", "Samarbeid og samordning", _AUG_2022),
+    _r("tannhl-1-4-a", Act.TANNHL, "§ 1-4 a", "Samarbeid", _AUG_2022),
+    # --- family law, age of majority, administration, archives ---------------
+    _r("barnel-47", Act.BARNEL, "§ 47", "Opplysninger om barnet til forelder uten foreldreansvar"),
+    _r("vergeml-2", Act.VERGEML, "§ 2", "Myndighetsalder 18 år"),
+    _r("fvl-31", Act.FVL, "§ 31", "Oversittelse av klagefristen"),
+    _r("arkivl", Act.ARKIVL, "", "Arkivering ved avslutning", status=Status.PRACTICE),
+    _r(
+        "ip-forskriften",
+        Act.IP_FORSKRIFT,
+        "",
+        "Forskrift om individuell plan ved ytelse av velferdstjenester",
+        _AUG_2022,
+        status=Status.UNCERTAIN,
+        note="Lovdata id and in-force date (1 Aug vs 22 Jun 2022) not verified.",
+    ),
+    _r(
+        "ip-forskriften-innhold",
+        Act.IP_FORSKRIFT,
+        "",
+        "Planens innhold (ni punkter)",
+        _AUG_2022,
+        status=Status.UNCERTAIN,
+        note="Content list continued from old hab/rehab-forskriften § 19; § number not verified.",
+    ),
+    _r("hab-forskriften-6", Act.HAB_FORSKRIFT, "§ 6", "Koordinerende enhet i kommunen"),
+    _r("bk-art-3", Act.BK, "art. 3", "Barnets beste"),
+    _r("bk-art-12", Act.BK, "art. 12", "Barnets rett til å bli hørt"),
+    # --- guidance and practice -------------------------------------------------
+    _r(
+        "veileder-samordningsplikt",
+        Act.VEILEDER,
+        "",
+        "Samordningsplikt for kommunen",
+        _AUG_2022,
+        status=Status.GUIDE,
+    ),
+    _r(
+        "veileder-barnekoordinator",
+        Act.VEILEDER,
+        "",
+        "Barnekoordinator: vilkår og oppnevning",
+        _AUG_2022,
+        status=Status.GUIDE,
+    ),
+    _r(
+        "bti-stafettlogg",
+        Act.BTI,
+        "",
+        "Stafettlogg: samtykke, tiltak med ansvarlig og evalueringsdato",
+        status=Status.PRACTICE,
+    ),
+    _r(
+        "bti-stafettholder",
+        Act.BTI,
+        "",
+        "Stafettholder beholder stafettpinnen til den er mottatt og akseptert",
+        status=Status.PRACTICE,
+    ),
+    _r("bti-niva-0", Act.BTI, "", "Nivå 0: frist for avklaring av undring", status=Status.PRACTICE),
+)
+
+REFERENCES: Mapping[str, LegalReference] = {r.key: r for r in _ALL}
+"""Every reference the library uses, by key."""
+
+
+def ref(key: str) -> LegalReference:
+    """Return the reference with this key, or raise :class:`InvalidInput` naming it."""
+    try:
+        return REFERENCES[key]
+    except KeyError:
+        raise InvalidInput(
+            f"unknown legal reference key {key!r}; see barnekoordinator.legal_basis.REFERENCES"
+        ) from None
+
+
+def refs(*keys: str) -> tuple[LegalReference, ...]:
+    """Return the references with these keys, in order."""
+    return tuple(ref(k) for k in keys)
+
+
+@attrs.frozen
+class ParameterHistory(Generic[T]):
+    """A legal parameter whose value changes on given dates.
+
+    ``values`` maps the first day a value applies to the value; ``basis`` is the
+    reference the parameter rests on. Before the first date there is no value.
+    """
+
+    name: str
+    values: tuple[tuple[date, T], ...] = attrs.field(converter=lambda v: tuple(sorted(v)))
+    basis: tuple[LegalReference, ...] = ()
+
+    @values.validator
+    def _check(self, _attribute: object, value: tuple[tuple[date, T], ...]) -> None:
+        if not value:
+            raise InvalidInput(f"parameter {self.name!r} needs at least one dated value")
+        dates = [d for d, _ in value]
+        if len(set(dates)) != len(dates):
+            raise InvalidInput(f"parameter {self.name!r} has two values on the same date")
+
+    def at(self, as_of: date) -> T:
+        """The value in force on ``as_of``; raises :class:`InvalidInput` before the first date."""
+        dates = [d for d, _ in self.values]
+        index = bisect.bisect_right(dates, as_of) - 1
+        if index < 0:
+            raise InvalidInput(
+                f"parameter {self.name!r} has no value before {self.values[0][0].isoformat()}"
+            )
+        return self.values[index][1]
+
+    def in_force(self, as_of: date) -> bool:
+        """True when the parameter has a value on ``as_of``."""
+        return as_of >= self.values[0][0]
+
+
+_PARAMETERS: dict[str, ParameterHistory[int]] = {
+    "barnekoordinator_age_limit": ParameterHistory(
+        "barnekoordinator_age_limit",
+        ((_AUG_2022, 18),),
+        refs("pbrl-2-5-c", "hotl-7-2-a"),
+    ),
+    "health_majority_age": ParameterHistory(
+        "health_majority_age", ((date(1999, 7, 2), 16),), refs("pbrl-4-3")
+    ),
+    "age_of_majority": ParameterHistory(
+        "age_of_majority", ((date(2010, 3, 26), 18),), refs("vergeml-2")
+    ),
+    "child_heard_from_age": ParameterHistory(
+        "child_heard_from_age", ((date(2018, 1, 1), 7),), refs("pbrl-4-4", "bk-art-12")
+    ),
+    "child_great_weight_from_age": ParameterHistory(
+        "child_great_weight_from_age", ((date(2018, 1, 1), 12),), refs("pbrl-4-4")
+    ),
+    "withhold_from_guardians_from_age": ParameterHistory(
+        "withhold_from_guardians_from_age", ((date(1999, 7, 2), 12),), refs("pbrl-3-4")
+    ),
+    "complaint_deadline_weeks": ParameterHistory(
+        "complaint_deadline_weeks", ((date(2012, 1, 1), 4),), refs("pbrl-7-5")
+    ),
+}
+
+
+def parameter(name: str) -> ParameterHistory[int]:
+    """Return a named legal parameter (e.g. ``"barnekoordinator_age_limit"``)."""
+    try:
+        return _PARAMETERS[name]
+    except KeyError:
+        known = ", ".join(sorted(_PARAMETERS))
+        raise InvalidInput(f"unknown legal parameter {name!r}; known: {known}") from None
+
+
+def _check_unique(references: Iterable[LegalReference]) -> None:
+    seen: set[str] = set()
+    for r in references:
+        if r.key in seen:  # pragma: no cover - guarded by tests
+            raise AssertionError(f"duplicate legal reference key {r.key}")
+        seen.add(r.key)
+
+
+_check_unique(_ALL)

@@ -1,0 +1,1 @@
+"""First-party plugins of barnekoordinator; each module is one plugin."""
