@@ -1,0 +1,96 @@
+"""``barnekoordinator id``: check a fødselsnummer, D-, H- or FH-nummer.
+
+Prints the kind, validity, synthetic flag and birth date (if any); the number
+itself is only ever shown redacted (``311299*****``). Exit status 0 when the
+number is valid, 1 when it is not (argparse exits with 2 on usage errors).
+
+``NUMBER`` may be ``-`` to read the number from standard input, which keeps it
+out of shell history and process listings.
+
+This is an edge, so it may read the real date: a number whose date lies after
+today (UTC, from :class:`~barnekoordinator.clock.SystemClock`) is invalid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from barnekoordinator.clock import SystemClock
+from barnekoordinator.identifiers import (
+    ChecksumRule,
+    IdentifierPolicy,
+    IdentifierReport,
+    PersonId,
+    inspect,
+)
+
+__all__ = ["register", "run"]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``id`` subcommand to the ``barnekoordinator`` parser."""
+    parser = subparsers.add_parser(
+        "id",
+        help="check a fødselsnummer, D-, H- or FH-nummer",
+        description=(
+            "Check a Norwegian person identifier. The number is shown only redacted. "
+            "Exit status: 0 valid, 1 invalid, 2 usage error."
+        ),
+    )
+    parser.add_argument(
+        "number", metavar="NUMBER", help="the identifier; '-' reads it from standard input"
+    )
+    parser.add_argument(
+        "--allow-synthetic",
+        action="store_true",
+        help="accept synthetic test identities (Tenor month+80; Dolly month+40 with --dolly)",
+    )
+    parser.add_argument("--json", action="store_true", help="print a JSON object")
+    parser.add_argument(
+        "--rule",
+        choices=[rule.value for rule in ChecksumRule],
+        default=ChecksumRule.PRE_2032.value,
+        help="control-digit rule (default: pre-2032)",
+    )
+    parser.add_argument(
+        "--dolly",
+        action="store_true",
+        help="read month+40 as NAV Dolly synthetic instead of H-nummer "
+        "(needs --allow-synthetic to be accepted)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check ``args.number`` and print the result; return the exit status."""
+    raw: str = sys.stdin.readline() if args.number == "-" else args.number
+    policy = IdentifierPolicy(
+        allow_synthetic=args.allow_synthetic,
+        dolly_as_synthetic=args.dolly,
+        checksum_rule=ChecksumRule(args.rule),
+        as_of=SystemClock().now().date(),
+    )
+    report = inspect(raw, policy=policy)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        redacted = PersonId.parse(raw, policy=policy).redacted() if report.valid else None
+        print(_text(report, redacted))
+    return 0 if report.valid else 1
+
+
+def _text(report: IdentifierReport, redacted: str | None) -> str:
+    lines = []
+    if redacted is not None:
+        lines.append(f"identifier: {redacted}")
+    lines.append(f"valid:      {'yes' if report.valid else 'no'}")
+    if report.valid:
+        lines.append(f"kind:       {report.kind.value if report.kind else '-'}")
+        lines.append(f"synthetic:  {'yes' if report.synthetic else 'no'}")
+        birth = report.birth_date.isoformat() if report.birth_date else "(not given by the number)"
+        lines.append(f"birth date: {birth}")
+    else:
+        lines.append(f"reason:     {report.reason}")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Test kit for barnekoordinator: Hypothesis strategies and pytest helpers (testing extra)."""
