@@ -90,9 +90,7 @@ class MunicipalSettings:
     def __attrs_post_init__(self) -> None:
         problems = _problems(self)
         if problems:
-            raise InvalidConfiguration(
-                "invalid municipal settings:\n  " + "\n  ".join(problems)
-            )
+            raise InvalidConfiguration("invalid municipal settings:\n  " + "\n  ".join(problems))
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> MunicipalSettings:
@@ -106,8 +104,7 @@ class MunicipalSettings:
                 values["entry_paths"] = frozenset(EntryPath(p) for p in values["entry_paths"])
             except (ValueError, TypeError):
                 problems.append(
-                    "entry_paths: expected a list of "
-                    + ", ".join(repr(p.value) for p in EntryPath)
+                    "entry_paths: expected a list of " + ", ".join(repr(p.value) for p in EntryPath)
                 )
                 values.pop("entry_paths")
         for a in attrs.fields(cls):

@@ -142,7 +142,11 @@ class LegalReference:
         anchor = self.section.replace(" ", "").replace("§", "")
         if anchor.startswith("art."):
             return f"https://lovdata.no/{base}/{rest}"
-        return f"https://lovdata.no/{base}/{rest}/§{anchor}" if anchor else f"https://lovdata.no/{base}/{rest}"
+        return (
+            f"https://lovdata.no/{base}/{rest}/§{anchor}"
+            if anchor
+            else f"https://lovdata.no/{base}/{rest}"
+        )
 
 
 _AUG_2022 = date(2022, 8, 1)
@@ -337,6 +341,10 @@ def refs(*keys: str) -> tuple[LegalReference, ...]:
     return tuple(ref(k) for k in keys)
 
 
+def _by_date(values: Iterable[tuple[date, T]]) -> tuple[tuple[date, T], ...]:
+    return tuple(sorted(values, key=lambda pair: pair[0]))
+
+
 @attrs.frozen
 class ParameterHistory(Generic[T]):
     """A legal parameter whose value changes on given dates.
@@ -346,7 +354,7 @@ class ParameterHistory(Generic[T]):
     """
 
     name: str
-    values: tuple[tuple[date, T], ...] = attrs.field(converter=lambda v: tuple(sorted(v)))
+    values: tuple[tuple[date, T], ...] = attrs.field(converter=_by_date)
     basis: tuple[LegalReference, ...] = ()
 
     @values.validator

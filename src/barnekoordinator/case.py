@@ -1,0 +1,446 @@
+"""The case: one continuous, append-only history per child and family.
+
+A :class:`Case` is a fold over :class:`RecordedEvent` values. Commands (pure
+functions in the concept modules) look at a case and return *unrecorded* domain
+events, or raise a :class:`~barnekoordinator.errors.RuleViolation` and return
+nothing. :meth:`Case.record` stamps them with the case id, the next sequence
+numbers, the actor and a UTC time from an injected clock; :meth:`Case.apply`
+folds them in. Corrections are new events; nothing is edited.
+
+A case changes *mode* over time (undring → stafettlogg → individuell plan /
+barnekoordinator → adult koordinator → closed) without losing anything: the
+expected child is re-keyed to the born child in the same history.
+
+Event types are attrs classes deriving from :class:`DomainEvent` with a stable
+``TYPE`` tag (never the class name), a ``SCHEMA_VERSION`` and the legal basis
+(``LEGAL_BASIS`` reference keys) that applies. They are registered with
+:func:`event_type`; how each changes the case is registered with :func:`evolver`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import ClassVar, TypeVar
+
+import attrs
+
+from barnekoordinator.clock import Clock, ensure_utc
+from barnekoordinator.errors import (
+    CaseClosed,
+    HistoryError,
+    InvalidInput,
+    OutOfSequence,
+    RuleViolation,
+    WrongCase,
+)
+from barnekoordinator.people import Child, ExpectedChild, Guardian, Professional
+
+__all__ = [
+    "EVENT_TYPES",
+    "Case",
+    "CaseClosedEvent",
+    "CaseMode",
+    "CaseOpened",
+    "ChildBorn",
+    "DomainEvent",
+    "GuardianAdded",
+    "GuardianUpdated",
+    "ModeChanged",
+    "ParticipantJoined",
+    "ParticipantLeft",
+    "RecordedEvent",
+    "event_type",
+    "evolver",
+    "open_case",
+    "record_birth",
+]
+
+
+class DomainEvent:
+    """Base of every case event: a past-tense fact, without envelope.
+
+    Subclasses are ``@attrs.frozen(kw_only=True)`` classes with class attributes
+    ``TYPE`` (stable wire tag such as ``"handover.accepted"``), ``SCHEMA_VERSION``
+    (bump it, and add an upcaster, whenever the payload changes) and
+    ``LEGAL_BASIS`` (reference keys from :mod:`barnekoordinator.legal_basis`).
+    """
+
+    __slots__ = ()
+    TYPE: ClassVar[str] = ""
+    SCHEMA_VERSION: ClassVar[int] = 1
+    LEGAL_BASIS: ClassVar[tuple[str, ...]] = ()
+
+
+E = TypeVar("E", bound=type[DomainEvent])
+T = TypeVar("T")
+
+EVENT_TYPES: dict[str, type[DomainEvent]] = {}
+"""Every registered event class by ``TYPE`` tag (filled by :func:`event_type`)."""
+
+
+def event_type(cls: E) -> E:
+    """Register an event class under its ``TYPE`` tag (decorate *above* ``@attrs.frozen``)."""
+    tag = cls.TYPE
+    if not tag or tag != tag.strip() or "." not in tag:
+        raise TypeError(f"{cls.__name__}.TYPE must be a dotted tag like 'case.opened'")
+    existing = EVENT_TYPES.get(tag)
+    if existing is not None and existing.__qualname__ != cls.__qualname__:
+        raise TypeError(f"event tag {tag!r} is used by both {existing.__name__} and {cls.__name__}")
+    EVENT_TYPES[tag] = cls
+    return cls
+
+
+@attrs.frozen(kw_only=True)
+class RecordedEvent:
+    """A domain event with its envelope: case, sequence, time, actor, legal basis.
+
+    ``actor`` is an opaque actor id (a professional's ref, ``"system"``), never a
+    national id. ``subject_key`` is set on events that introduce or re-key the
+    child (a keyed hash, see :func:`barnekoordinator.identifiers.subject_key`).
+    """
+
+    case_id: str
+    sequence: int
+    recorded_at: datetime = attrs.field(converter=ensure_utc)
+    actor: str
+    event: DomainEvent
+    legal_basis: tuple[str, ...] = ()
+    subject_key: str | None = None
+
+    @property
+    def type(self) -> str:
+        """The event's stable type tag."""
+        return type(self.event).TYPE
+
+
+class CaseMode(enum.Enum):
+    """Which way of working the case is in (domain.md §7.8, §2.7)."""
+
+    UNDRING = "undring"
+    """BTI nivå 0: clarifying a concern; no stafettlogg yet."""
+    STAFETTLOGG = "stafettlogg"
+    """BTI nivå 1–3 with a stafettlogg and a stafettholder."""
+    STATUTORY = "statutory"
+    """Individuell plan and/or koordinator / barnekoordinator."""
+    ADULT = "adult"
+    """The young adult (18+) continues with koordinator/IP by own consent."""
+    CLOSED = "closed"
+
+
+# --- core events -----------------------------------------------------------------
+
+
+@event_type
+@attrs.frozen(kw_only=True)
+class CaseOpened(DomainEvent):
+    """A case was opened for a child (born or expected) and the child's family."""
+
+    TYPE = "case.opened"
+    municipality_number: str
+    subject: Child | ExpectedChild
+    guardians: tuple[Guardian, ...] = ()
+    mode: CaseMode = CaseMode.UNDRING
+
+
+@event_type
+@attrs.frozen(kw_only=True)
+class ChildBorn(DomainEvent):
+    """The expected child was born (or arrived): the case is re-keyed to the child."""
+
+    TYPE = "case.child-born"
+    child: Child
+
+
+@event_type
+@attrs.frozen(kw_only=True)
+class GuardianAdded(DomainEvent):
+    """A guardian (with or without foreldreansvar) became part of the case."""
+
+    TYPE = "case.guardian-added"
+    guardian: Guardian
+
+
+@event_type
+@attrs.frozen(kw_only=True)
+class GuardianUpdated(DomainEvent):
+    """A guardian's foreldreansvar or daily care changed (a correction is also this)."""
+
+    TYPE = "case.guardian-updated"
+    guardian: Guardian
+
+
+@event_type
+@attrs.frozen(kw_only=True)
+class ParticipantJoined(DomainEvent):
+    """A professional joined the cooperation around the child."""
+
+    TYPE = "case.participant-joined"
+    participant: Professional
+
+
+@event_type
+@attrs.frozen(kw_only=True)
+class ParticipantLeft(DomainEvent):
+    """A professional left the cooperation (moved job, service ended)."""
+
+    TYPE = "case.participant-left"
+    participant_ref: str
+    reason: str = ""
+
+
+@event_type
+@attrs.frozen(kw_only=True)
+class ModeChanged(DomainEvent):
+    """The way of working changed (e.g. stafettlogg → individuell plan)."""
+
+    TYPE = "case.mode-changed"
+    mode: CaseMode
+    reason: str = ""
+
+
+@event_type
+@attrs.frozen(kw_only=True)
+class CaseClosedEvent(DomainEvent):
+    """The case was closed (goal reached, consent withdrawn, moved, purged …)."""
+
+    TYPE = "case.closed"
+    reason: str
+
+
+# --- the aggregate -----------------------------------------------------------------
+
+
+def _no_history_repr(value: object) -> str:
+    return "<…>"
+
+
+@attrs.frozen(kw_only=True)
+class Case:
+    """One family's case; all state is derived from its events.
+
+    Concept modules keep their own part of the state in the fields below and
+    register :func:`evolver` functions that return an evolved case.
+    """
+
+    id: str
+    version: int = 0
+    municipality_number: str = ""
+    subject: Child | ExpectedChild | None = None
+    guardians: tuple[Guardian, ...] = ()
+    participants: tuple[Professional, ...] = ()
+    former_participants: tuple[str, ...] = ()
+    mode: CaseMode = CaseMode.UNDRING
+    opened_at: datetime | None = None
+    closed_at: datetime | None = None
+    closed_reason: str = ""
+    parts: Mapping[str, object] = attrs.field(factory=dict, repr=_no_history_repr)
+    """State kept by concept modules (consent ledger, stafettlogg, plan …) by module key."""
+
+    @property
+    def is_open(self) -> bool:
+        """True until the case is closed."""
+        return self.opened_at is not None and self.closed_at is None
+
+    @property
+    def child(self) -> Child | None:
+        """The born child, or ``None`` while the child is expected."""
+        return self.subject if isinstance(self.subject, Child) else None
+
+    def guardian(self, ref: str) -> Guardian | None:
+        """The guardian with this case-local ref."""
+        return next((g for g in self.guardians if g.ref == ref), None)
+
+    def participant(self, ref: str) -> Professional | None:
+        """The current participant with this actor ref."""
+        return next((p for p in self.participants if p.ref == ref), None)
+
+    def with_responsibility(self) -> tuple[Guardian, ...]:
+        """Guardians with foreldreansvar (the consenting parties for a child)."""
+        return tuple(g for g in self.guardians if g.parental_responsibility)
+
+    def part(self, key: str, default: T) -> T:
+        """The state a concept module keeps under ``key`` (or ``default``)."""
+        # Each concept module owns its key and the type stored under it.
+        return self.parts.get(key, default)  # type: ignore[return-value]
+
+    def with_part(self, key: str, value: object) -> Case:
+        """A copy with one concept module's state replaced."""
+        return attrs.evolve(self, parts={**self.parts, key: value})
+
+    # -- recording and folding ------------------------------------------------------
+
+    def record(
+        self,
+        events: DomainEvent | Sequence[DomainEvent],
+        *,
+        actor: str,
+        clock: Clock,
+        subject_key: str | None = None,
+    ) -> tuple[RecordedEvent, ...]:
+        """Stamp unrecorded events with this case's next sequence numbers.
+
+        The events are not applied; pass the result to :meth:`apply_all` (the
+        Casebook does this after the store accepted them).
+        """
+        batch = (events,) if isinstance(events, DomainEvent) else tuple(events)
+        if not actor or not actor.strip():
+            raise InvalidInput("actor: expected a non-empty actor id")
+        at = ensure_utc(clock.now(), what="clock time")
+        return tuple(
+            RecordedEvent(
+                case_id=self.id,
+                sequence=self.version + i,
+                recorded_at=at,
+                actor=actor,
+                event=e,
+                legal_basis=type(e).LEGAL_BASIS,
+                subject_key=subject_key if isinstance(e, (CaseOpened, ChildBorn)) else None,
+            )
+            for i, e in enumerate(batch, start=1)
+        )
+
+    def apply(self, recorded: RecordedEvent) -> Case:
+        """Fold one recorded event into the case."""
+        if recorded.case_id != self.id:
+            raise WrongCase(f"event for case {recorded.case_id} applied to case {self.id}")
+        if recorded.sequence != self.version + 1:
+            raise OutOfSequence(
+                f"case {self.id}: expected sequence {self.version + 1}, got {recorded.sequence}"
+            )
+        if self.version == 0 and not isinstance(recorded.event, CaseOpened):
+            raise HistoryError(f"case {self.id}: the first event must be {CaseOpened.TYPE!r}")
+        fn = _EVOLVERS.get(type(recorded.event))
+        if fn is None:
+            raise HistoryError(f"no evolver registered for {recorded.type!r}")
+        evolved = fn(self, recorded)
+        return attrs.evolve(evolved, version=recorded.sequence)
+
+    def apply_all(self, recorded: Iterable[RecordedEvent]) -> Case:
+        """Fold several recorded events, in order."""
+        case = self
+        for r in recorded:
+            case = case.apply(r)
+        return case
+
+    @classmethod
+    def replay(cls, case_id: str, recorded: Iterable[RecordedEvent]) -> Case:
+        """Rebuild a case from its whole history."""
+        return cls(id=case_id).apply_all(recorded)
+
+    def require_open(self) -> None:
+        """Raise :class:`CaseClosed` unless the case is open."""
+        if not self.is_open:
+            raise CaseClosed(f"case {self.id} is closed; open a new case or reopen it first")
+
+
+Evolver = Callable[[Case, RecordedEvent], Case]
+_EVOLVERS: dict[type[DomainEvent], Evolver] = {}
+
+
+def evolver(*classes: type[DomainEvent]) -> Callable[[Evolver], Evolver]:
+    """Register how events of the given classes change a case."""
+
+    def register(fn: Evolver) -> Evolver:
+        for cls in classes:
+            if cls in _EVOLVERS:
+                raise TypeError(f"{cls.__name__} already has an evolver")
+            _EVOLVERS[cls] = fn
+        return fn
+
+    return register
+
+
+@evolver(CaseOpened)
+def _opened(case: Case, r: RecordedEvent) -> Case:
+    e = r.event
+    assert isinstance(e, CaseOpened)
+    return attrs.evolve(
+        case,
+        municipality_number=e.municipality_number,
+        subject=e.subject,
+        guardians=e.guardians,
+        mode=e.mode,
+        opened_at=r.recorded_at,
+    )
+
+
+@evolver(ChildBorn)
+def _born(case: Case, r: RecordedEvent) -> Case:
+    e = r.event
+    assert isinstance(e, ChildBorn)
+    return attrs.evolve(case, subject=e.child)
+
+
+@evolver(GuardianAdded, GuardianUpdated)
+def _guardian(case: Case, r: RecordedEvent) -> Case:
+    e = r.event
+    assert isinstance(e, (GuardianAdded, GuardianUpdated))
+    others = tuple(g for g in case.guardians if g.ref != e.guardian.ref)
+    return attrs.evolve(case, guardians=(*others, e.guardian))
+
+
+@evolver(ParticipantJoined)
+def _joined(case: Case, r: RecordedEvent) -> Case:
+    e = r.event
+    assert isinstance(e, ParticipantJoined)
+    others = tuple(p for p in case.participants if p.ref != e.participant.ref)
+    return attrs.evolve(case, participants=(*others, e.participant))
+
+
+@evolver(ParticipantLeft)
+def _left(case: Case, r: RecordedEvent) -> Case:
+    e = r.event
+    assert isinstance(e, ParticipantLeft)
+    return attrs.evolve(
+        case,
+        participants=tuple(p for p in case.participants if p.ref != e.participant_ref),
+        former_participants=(*case.former_participants, e.participant_ref),
+    )
+
+
+@evolver(ModeChanged)
+def _mode(case: Case, r: RecordedEvent) -> Case:
+    e = r.event
+    assert isinstance(e, ModeChanged)
+    return attrs.evolve(case, mode=e.mode)
+
+
+@evolver(CaseClosedEvent)
+def _closed(case: Case, r: RecordedEvent) -> Case:
+    e = r.event
+    assert isinstance(e, CaseClosedEvent)
+    return attrs.evolve(case, mode=CaseMode.CLOSED, closed_at=r.recorded_at, closed_reason=e.reason)
+
+
+# --- commands -----------------------------------------------------------------------
+
+
+def open_case(
+    *,
+    municipality_number: str,
+    subject: Child | ExpectedChild,
+    guardians: Sequence[Guardian] = (),
+    mode: CaseMode = CaseMode.UNDRING,
+) -> CaseOpened:
+    """Command: the first event of a new case."""
+    refs = [g.ref for g in guardians]
+    if len(set(refs)) != len(refs):
+        raise InvalidInput("guardians: each guardian needs a distinct ref")
+    if mode is CaseMode.CLOSED:
+        raise RuleViolation("a case cannot be opened closed")
+    return CaseOpened(
+        municipality_number=municipality_number,
+        subject=subject,
+        guardians=tuple(guardians),
+        mode=mode,
+    )
+
+
+def record_birth(case: Case, child: Child) -> ChildBorn:
+    """Command: the expected child was born; re-key the case without losing history."""
+    case.require_open()
+    if not isinstance(case.subject, ExpectedChild):
+        raise RuleViolation(f"case {case.id}: the child is already born")
+    return ChildBorn(child=child)

@@ -1,0 +1,433 @@
+"""The consent ledger: who consented to what, for which services, until when.
+
+Consent is recorded per *purpose* — consent to **share** information between
+services is distinct from consent to **care** (domain.md §6.3 rule 5) — and
+covers named receiving services and sections of the case, for a period, until
+withdrawn.
+
+Who must consent is decided on the day it matters, from the child's registered
+birth date (domain.md §6.2, §7.6), so consent is re-evaluated on every check:
+
+=======================  ================================================
+situation                who must consent
+=======================  ================================================
+expected child           the pregnant woman (the expecting mother)
+child under the age      every guardian **with foreldreansvar** — both where
+                         they share it; one refusal means no consent (§ 4-4)
+stafettlogg, from the    the young person alone (municipal setting, 15 or 16)
+municipality's age
+health and sharing of    the young person alone (helserettslig
+health, from 16          myndighetsalder, § 4-3 b)
+barnekoordinator wish,   the young person *and* the guardians (design
+16–17                    decision pending legal review, domain.md BK-16)
+from 18                  the adult alone; guardians' consent lapses
+barnevern has care       barnevernstjenesten, for necessary health care (§ 4-5)
+=======================  ================================================
+
+A consent therefore *lapses* when the required consenters change (a birth, the
+youth's 15th/16th birthday, the 18th birthday) and must be given again: the
+"age-triggered re-consent" families and services need to be told about.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Collection, Iterable
+from datetime import date
+
+import attrs
+
+from barnekoordinator.case import Case, DomainEvent, RecordedEvent, event_type, evolver
+from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.errors import ConsentRequired, InvalidInput, RuleViolation
+from barnekoordinator.legal_basis import parameter
+from barnekoordinator.people import Child, ExpectedChild, GuardianRelation
+from barnekoordinator.services import SERVICES, Sector, ServiceKind
+
+__all__ = [
+    "BARNEVERN",
+    "CareOrderChanged",
+    "Consent",
+    "ConsentGiven",
+    "ConsentLedger",
+    "ConsentPurpose",
+    "ConsentWithdrawn",
+    "Section",
+    "change_care_order",
+    "give_consent",
+    "ledger",
+    "required_consenters",
+    "section_of",
+    "withdraw_consent",
+]
+
+BARNEVERN = "barnevernstjenesten"
+"""The consenter ref used when barnevernstjenesten has taken over care (pbrl § 4-5)."""
+
+_KEY = "consent"
+
+
+class ConsentPurpose(enum.Enum):
+    """What a consent is for. Sharing and care are different purposes."""
+
+    STAFETTLOGG = "stafettlogg"
+    """Opening and keeping a BTI stafettlogg shared by the named services."""
+    INDIVIDUAL_PLAN = "individual-plan"
+    """That an individuell plan is prepared (IP content item 8)."""
+    SHARE_INFORMATION = "share-information"
+    """That named services get access to confidential information (taushetsplikt)."""
+    HEALTH_CARE = "health-care"
+    """Consent to health care itself (pbrl kap. 4)."""
+    BARNEKOORDINATOR = "barnekoordinator"
+    """The family's wish that a barnekoordinator is appointed (hotl § 7-2 a)."""
+
+
+class Section(enum.Enum):
+    """Sections of a case, by the kind of information they hold."""
+
+    GENERAL = "general"
+    HEALTH = "health"
+    EDUCATION = "education"
+    CHILD_WELFARE = "child-welfare"
+    SOCIAL = "social"
+
+
+_HEALTH_PURPOSES = frozenset({ConsentPurpose.HEALTH_CARE})
+
+_SECTION_BY_SERVICE: dict[ServiceKind, Section] = {
+    ServiceKind.BARNEHAGE: Section.EDUCATION,
+    ServiceKind.SKOLE: Section.EDUCATION,
+    ServiceKind.SFO: Section.EDUCATION,
+    ServiceKind.PPT: Section.EDUCATION,
+    ServiceKind.FRISKOLE: Section.EDUCATION,
+    ServiceKind.BARNEVERN: Section.CHILD_WELFARE,
+    ServiceKind.NAV_KOMMUNE: Section.SOCIAL,
+    ServiceKind.NAV_STAT: Section.SOCIAL,
+    ServiceKind.INTRODUKSJONSPROGRAM: Section.SOCIAL,
+    ServiceKind.KRISESENTER: Section.SOCIAL,
+    ServiceKind.FAMILIEVERN: Section.SOCIAL,
+}
+
+
+def section_of(service: ServiceKind) -> Section:
+    """The section a service's own entries belong to by default."""
+    if SERVICES[service].sector is Sector.HEALTH_AND_CARE:
+        return Section.HEALTH
+    return _SECTION_BY_SERVICE.get(service, Section.GENERAL)
+
+
+@attrs.frozen(kw_only=True)
+class Consent:
+    """One recorded consent. ``given_by`` holds case-local refs, never national ids."""
+
+    id: str
+    purpose: ConsentPurpose
+    given_by: frozenset[str]
+    services: frozenset[ServiceKind]
+    sections: frozenset[Section] = frozenset(Section)
+    valid_from: date
+    valid_to: date | None = None
+    withdrawn_on: date | None = None
+    withdrawn_by: str | None = None
+    note: str = ""
+
+    def active_on(self, as_of: date) -> bool:
+        """In its period and not withdrawn on ``as_of`` (a withdrawal acts the same day)."""
+        if as_of < self.valid_from:
+            return False
+        if self.valid_to is not None and as_of > self.valid_to:
+            return False
+        return self.withdrawn_on is None or as_of < self.withdrawn_on
+
+
+@attrs.frozen(kw_only=True)
+class ConsentLedger:
+    """All consents of a case, and whether barnevernstjenesten has taken over care."""
+
+    consents: tuple[Consent, ...] = ()
+    care_taken_over: bool = False
+
+    def get(self, consent_id: str) -> Consent | None:
+        """The consent with this id."""
+        return next((c for c in self.consents if c.id == consent_id), None)
+
+    def consenters(
+        self,
+        purpose: ConsentPurpose,
+        *,
+        service: ServiceKind | None,
+        section: Section | None,
+        as_of: date,
+    ) -> frozenset[str]:
+        """Refs with an active consent of ``purpose`` covering the service and section."""
+        found: set[str] = set()
+        for c in self.consents:
+            if c.purpose is not purpose or not c.active_on(as_of):
+                continue
+            if service is not None and service not in c.services:
+                continue
+            if section is not None and section not in c.sections:
+                continue
+            found |= c.given_by
+        return frozenset(found)
+
+    def covers(
+        self,
+        case: Case,
+        purpose: ConsentPurpose,
+        *,
+        as_of: date,
+        service: ServiceKind | None = None,
+        section: Section | None = None,
+        settings: MunicipalSettings | None = None,
+    ) -> bool:
+        """True when everyone who must consent on ``as_of`` has an active, covering consent."""
+        required = required_consenters(case, purpose, as_of=as_of, settings=settings)
+        if not required:
+            return False
+        have = self.consenters(purpose, service=service, section=section, as_of=as_of)
+        return required <= have
+
+    def require(
+        self,
+        case: Case,
+        purpose: ConsentPurpose,
+        *,
+        as_of: date,
+        service: ServiceKind | None = None,
+        section: Section | None = None,
+        settings: MunicipalSettings | None = None,
+    ) -> None:
+        """Raise :class:`ConsentRequired` saying whose consent is missing (by role)."""
+        required = required_consenters(case, purpose, as_of=as_of, settings=settings)
+        have = self.consenters(purpose, service=service, section=section, as_of=as_of)
+        missing = required - have
+        if required and not missing:
+            return
+        scope = purpose.value
+        if service is not None:
+            scope += f" for {service.value}"
+        if section is not None:
+            scope += f", section {section.value}"
+        who = ", ".join(sorted(_describe(case, r) for r in (missing or required))) or "nobody"
+        raise ConsentRequired(
+            f"case {case.id}: no valid consent ({scope}) on {as_of.isoformat()}; missing: {who}"
+        )
+
+
+def _describe(case: Case, ref: str) -> str:
+    """A role description of a consenter, for messages (no names, no ids)."""
+    if ref == BARNEVERN:
+        return "barnevernstjenesten"
+    guardian = case.guardian(ref)
+    if guardian is not None:
+        return f"guardian {ref} ({guardian.relation.value})"
+    if case.subject is not None and ref == case.subject.ref:
+        return f"the young person ({ref})"
+    return ref
+
+
+def ledger(case: Case) -> ConsentLedger:
+    """The consent ledger of a case."""
+    return case.part(_KEY, ConsentLedger())
+
+
+def _consent_age(purpose: ConsentPurpose, settings: MunicipalSettings, as_of: date) -> int:
+    if purpose is ConsentPurpose.STAFETTLOGG:
+        return settings.stafettlogg_consent_age
+    return parameter("health_majority_age").at(as_of)
+
+
+def required_consenters(
+    case: Case,
+    purpose: ConsentPurpose,
+    *,
+    as_of: date,
+    settings: MunicipalSettings | None = None,
+) -> frozenset[str]:
+    """Refs of everyone whose consent is needed on ``as_of`` (see the module table).
+
+    An empty set means nobody can give it (e.g. no guardian with foreldreansvar
+    is registered): then no consent is valid and the caller must resolve that.
+    """
+    settings = settings or MunicipalSettings()
+    subject = case.subject
+    if isinstance(subject, ExpectedChild):
+        mothers = [g.ref for g in case.guardians if g.relation is GuardianRelation.MOTHER]
+        return frozenset(mothers or [g.ref for g in case.guardians])
+    if not isinstance(subject, Child):
+        return frozenset()
+    age = subject.age_on(as_of) if as_of >= subject.birth_date else 0
+    if age >= parameter("age_of_majority").at(as_of):
+        return frozenset({subject.ref})
+    guardians = frozenset(g.ref for g in case.with_responsibility())
+    if purpose is ConsentPurpose.BARNEKOORDINATOR:
+        if age >= parameter("health_majority_age").at(as_of):
+            return guardians | {subject.ref}
+        return guardians
+    if age >= _consent_age(purpose, settings, as_of):
+        return frozenset({subject.ref})
+    if purpose in _HEALTH_PURPOSES and ledger(case).care_taken_over:
+        return frozenset({BARNEVERN})
+    return guardians
+
+
+# --- events -------------------------------------------------------------------------
+
+
+@event_type
+@attrs.frozen(kw_only=True)
+class ConsentGiven(DomainEvent):
+    """A consent was given (a new or extended consent is a new record)."""
+
+    TYPE = "consent.given"
+    LEGAL_BASIS = ("pbrl-4-4", "pbrl-4-3")
+    consent: Consent
+
+
+@event_type
+@attrs.frozen(kw_only=True)
+class ConsentWithdrawn(DomainEvent):
+    """A consent was withdrawn; it stops covering anything from ``on``."""
+
+    TYPE = "consent.withdrawn"
+    LEGAL_BASIS = ("pbrl-4-4",)
+    consent_id: str
+    by: str
+    on: date
+
+
+@event_type
+@attrs.frozen(kw_only=True)
+class CareOrderChanged(DomainEvent):
+    """Barnevernstjenesten took over (or gave back) care of the child."""
+
+    TYPE = "consent.care-order-changed"
+    LEGAL_BASIS = ("pbrl-4-5",)
+    care_taken_over: bool
+
+
+@evolver(ConsentGiven)
+def _given(case: Case, r: RecordedEvent) -> Case:
+    e = r.event
+    assert isinstance(e, ConsentGiven)
+    current = ledger(case)
+    return case.with_part(_KEY, attrs.evolve(current, consents=(*current.consents, e.consent)))
+
+
+@evolver(ConsentWithdrawn)
+def _withdrawn(case: Case, r: RecordedEvent) -> Case:
+    e = r.event
+    assert isinstance(e, ConsentWithdrawn)
+    current = ledger(case)
+    consents = tuple(
+        attrs.evolve(c, withdrawn_on=e.on, withdrawn_by=e.by) if c.id == e.consent_id else c
+        for c in current.consents
+    )
+    return case.with_part(_KEY, attrs.evolve(current, consents=consents))
+
+
+@evolver(CareOrderChanged)
+def _care(case: Case, r: RecordedEvent) -> Case:
+    e = r.event
+    assert isinstance(e, CareOrderChanged)
+    return case.with_part(_KEY, attrs.evolve(ledger(case), care_taken_over=e.care_taken_over))
+
+
+# --- commands -----------------------------------------------------------------------
+
+
+def _known_refs(case: Case) -> set[str]:
+    known = {g.ref for g in case.guardians} | {BARNEVERN}
+    if case.subject is not None:
+        known.add(case.subject.ref)
+    return known
+
+
+def give_consent(
+    case: Case,
+    *,
+    consent_id: str,
+    purpose: ConsentPurpose,
+    given_by: Iterable[str],
+    services: Collection[ServiceKind],
+    as_of: date,
+    sections: Collection[Section] = tuple(Section),
+    valid_to: date | None = None,
+    settings: MunicipalSettings | None = None,
+    note: str = "",
+) -> ConsentGiven:
+    """Command: record a consent given on ``as_of`` by people entitled to give it.
+
+    A giver who is not among those who must consent on that day (a parent
+    without foreldreansvar, parents of a youth who consents alone) is rejected.
+    Giving it one consenter at a time is allowed; it covers only when all have.
+    """
+    case.require_open()
+    givers = frozenset(given_by)
+    if not givers:
+        raise InvalidInput("given_by: at least one consenter is needed")
+    if not services:
+        raise InvalidInput("services: a consent must name the services it covers")
+    if not consent_id.strip():
+        raise InvalidInput("consent_id: expected a non-empty id")
+    if ledger(case).get(consent_id) is not None:
+        raise InvalidInput(f"consent_id {consent_id!r} is already used in case {case.id}")
+    if valid_to is not None and valid_to < as_of:
+        raise InvalidInput("valid_to: must not be before the day the consent is given")
+    unknown = givers - _known_refs(case)
+    if unknown:
+        raise InvalidInput(f"given_by: {len(unknown)} ref(s) are not people in case {case.id}")
+    required = required_consenters(case, purpose, as_of=as_of, settings=settings)
+    not_entitled = givers - required
+    if not_entitled:
+        who = ", ".join(sorted(_describe(case, r) for r in not_entitled))
+        raise RuleViolation(
+            f"case {case.id}: {who} cannot consent to {purpose.value} on {as_of.isoformat()}; "
+            f"entitled: {', '.join(sorted(_describe(case, r) for r in required)) or 'nobody'}"
+        )
+    return ConsentGiven(
+        consent=Consent(
+            id=consent_id,
+            purpose=purpose,
+            given_by=givers,
+            services=frozenset(services),
+            sections=frozenset(sections),
+            valid_from=as_of,
+            valid_to=valid_to,
+            note=note,
+        )
+    )
+
+
+def withdraw_consent(
+    case: Case,
+    *,
+    consent_id: str,
+    by: str,
+    as_of: date,
+    settings: MunicipalSettings | None = None,
+) -> ConsentWithdrawn:
+    """Command: withdraw a consent. A giver, or anyone who must consent now, may do it."""
+    case.require_open()
+    consent = ledger(case).get(consent_id)
+    if consent is None:
+        raise InvalidInput(f"no consent {consent_id!r} in case {case.id}")
+    if consent.withdrawn_on is not None:
+        raise RuleViolation(f"consent {consent_id!r} is already withdrawn")
+    entitled = consent.given_by | required_consenters(
+        case, consent.purpose, as_of=as_of, settings=settings
+    )
+    if by not in entitled:
+        raise RuleViolation(
+            f"case {case.id}: {_describe(case, by)} may not withdraw consent {consent_id!r}"
+        )
+    return ConsentWithdrawn(consent_id=consent_id, by=by, on=as_of)
+
+
+def change_care_order(case: Case, *, care_taken_over: bool) -> CareOrderChanged:
+    """Command: record that barnevernstjenesten took over (or ended) care."""
+    case.require_open()
+    if ledger(case).care_taken_over == care_taken_over:
+        raise RuleViolation(f"case {case.id}: care order is already {care_taken_over}")
+    return CareOrderChanged(care_taken_over=care_taken_over)
