@@ -8,4 +8,10 @@ type, whatever the caller imported first.
 
 from __future__ import annotations
 
+# Each import registers the module's event types, evolvers, projectors and entry sources.
+# Keep one line per concept module, sorted.
+import barnekoordinator.case
+import barnekoordinator.consent
+import barnekoordinator.entries  # noqa: F401
+
 __all__: list[str] = []
