@@ -51,6 +51,10 @@ def _utc(value: datetime) -> datetime:
     return ensure_utc(value, what="recorded_at")
 
 
+def _keys(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class EventRecord:
     """One stored event of one case.
@@ -67,7 +71,7 @@ class EventRecord:
     recorded_at: datetime = attrs.field(converter=_utc)
     actor: str
     payload: str
-    legal_basis: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    legal_basis: tuple[str, ...] = attrs.field(default=(), converter=_keys)
     subject_key: str | None = None
     prev_hash: str = GENESIS
     hash: str = ""
@@ -113,7 +117,7 @@ class AuditRecord:
     target: str
     allowed: bool
     reason: str
-    basis: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    basis: tuple[str, ...] = attrs.field(default=(), converter=_keys)
     prev_hash: str = GENESIS
     hash: str = ""
 

@@ -14,14 +14,54 @@ private ``_wire`` helpers of each concept) and are not part of the public API.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
-from barnekoordinator.errors import InvalidInput, SchemaViolation
+import cattrs
+from cattrs.strategies import configure_tagged_union
 
-__all__ = ["canonical_json", "schema", "schema_names", "validate_document"]
+from barnekoordinator.case import EVENT_TYPES, DomainEvent, RecordedEvent
+from barnekoordinator.errors import (
+    InvalidIdentifier,
+    InvalidInput,
+    SchemaViolation,
+    UnknownEventType,
+)
+from barnekoordinator.identifiers import (
+    ChecksumRule,
+    HprNummer,
+    IdentifierPolicy,
+    Organisasjonsnummer,
+    PersonId,
+)
+from barnekoordinator.people import Child, ExpectedChild
+from barnekoordinator.records import EventRecord, format_time, parse_time
+
+__all__ = [
+    "EVENT_SCHEMA",
+    "canonical_json",
+    "event_from_json",
+    "event_to_json",
+    "from_record",
+    "record_from_document",
+    "record_to_document",
+    "schema",
+    "schema_names",
+    "structure",
+    "to_record",
+    "to_records",
+    "unstructure",
+    "upcaster",
+    "validate_document",
+]
+
+T = TypeVar("T")
+
+EVENT_SCHEMA = "case-event.v1"
+"""Name of the schema of one case event document."""
 
 
 def schema_names() -> list[str]:
@@ -61,18 +101,281 @@ def _json_path(error: Any) -> str:
     return path
 
 
+def _safe_message(error: Any) -> str:
+    """Describe a schema error without echoing the value (it may be a national id)."""
+    kind, expected = error.validator, error.validator_value
+    if kind in ("required", "additionalProperties", "unevaluatedProperties", "dependentRequired"):
+        return str(error.message)  # names properties only, never values
+    if kind == "type":
+        return f"expected type {expected}"
+    if kind == "enum":
+        return "expected one of: " + ", ".join(json.dumps(v) for v in expected)
+    if kind == "const":
+        return f"expected {json.dumps(expected)}"
+    if kind == "pattern":
+        return f"does not match the pattern {expected}"
+    if kind == "format":
+        return f"is not a valid {expected}"
+    if kind in ("oneOf", "anyOf"):
+        return "does not match any of the allowed forms"
+    return f"violates {kind}={json.dumps(expected, default=str)}"
+
+
+def _leaves(error: Any) -> list[Any]:
+    """For oneOf/anyOf failures, the most relevant error inside the branches."""
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        import jsonschema.exceptions
+
+        return _leaves(jsonschema.exceptions.best_match(error.context))
+    return [error]
+
+
 def validate_document(name: str, document: object) -> None:
     """Validate ``document`` against schema ``name``; raise :class:`SchemaViolation`.
 
-    Every problem is reported, each with the JSON path where it occurs (``$.child.age``).
+    Every problem is reported, each with the JSON path where it occurs
+    (``$.child.age``). Messages describe what was expected and never repeat the
+    offending value, which may be personal data.
     """
-    errors = sorted(
-        _validator(name).iter_errors(document), key=lambda e: (list(e.absolute_path), e.message)
-    )
-    if errors:
-        raise SchemaViolation(name, [(_json_path(e), e.message) for e in errors])
+    errors = [leaf for e in _validator(name).iter_errors(document) for leaf in _leaves(e)]
+    problems = sorted({(_json_path(e), _safe_message(e)) for e in errors})
+    if problems:
+        raise SchemaViolation(name, problems)
 
 
 def canonical_json(value: object) -> str:
     """The canonical JSON text used in stored records: sorted keys, no spaces, UTF-8."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+# --- the private converter -----------------------------------------------------------
+
+# Stored ids were validated when they entered; on the way back they must load
+# whatever policy admitted them, so synthetic numbers and both checksum rules pass.
+_STORED_POLICY = IdentifierPolicy.testing(checksum_rule=ChecksumRule.BOTH)
+_STORED_DOLLY_POLICY = IdentifierPolicy.testing(
+    checksum_rule=ChecksumRule.BOTH, dolly_as_synthetic=True
+)
+
+
+def _structure_date(value: object, _type: object) -> date:
+    if not isinstance(value, str):
+        raise InvalidInput(f"expected an ISO date string, got {type(value).__name__}")
+    return date.fromisoformat(value)
+
+
+def _structure_datetime(value: object, _type: object) -> datetime:
+    if not isinstance(value, str):
+        raise InvalidInput(f"expected an ISO time string, got {type(value).__name__}")
+    return parse_time(value)
+
+
+def _unstructure_person(value: PersonId) -> dict[str, object]:
+    return {"number": value.reveal(), "synthetic": value.synthetic}
+
+
+def _structure_person(value: object, _type: object) -> PersonId:
+    if not isinstance(value, Mapping) or not isinstance(value.get("number"), str):
+        raise InvalidIdentifier("expected an object with a 'number' string")
+    # A synthetic number with month + 40 can only be a NAV Dolly identity.
+    policy = _STORED_DOLLY_POLICY if value.get("synthetic") is True else _STORED_POLICY
+    return PersonId.parse(value["number"], policy=policy)
+
+
+def _structure_org(value: object, _type: object) -> Organisasjonsnummer:
+    if not isinstance(value, str):
+        raise InvalidIdentifier("expected organisasjonsnummer as a string", kind="orgnr")
+    return Organisasjonsnummer.parse(value)
+
+
+def _structure_hpr(value: object, _type: object) -> HprNummer:
+    if not isinstance(value, str):
+        raise InvalidIdentifier("expected HPR-nummer as a string", kind="hpr-nummer")
+    return HprNummer.parse(value)
+
+
+def _unstructure_frozenset(value: frozenset[Any]) -> list[Any]:
+    items = [_converter.unstructure(v) for v in value]
+    # Sets have no order; sort by canonical text so the same set hashes alike.
+    return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+
+
+def _subject_tag(cls: type) -> str:
+    return {"Child": "born", "ExpectedChild": "expected"}[cls.__name__]
+
+
+def _make_converter() -> cattrs.Converter:
+    converter = cattrs.Converter(forbid_extra_keys=True)
+    converter.register_unstructure_hook(date, date.isoformat)
+    converter.register_structure_hook(date, _structure_date)
+    converter.register_unstructure_hook(datetime, format_time)
+    converter.register_structure_hook(datetime, _structure_datetime)
+    converter.register_unstructure_hook(PersonId, _unstructure_person)
+    converter.register_structure_hook(PersonId, _structure_person)
+    converter.register_unstructure_hook(Organisasjonsnummer, lambda v: v.reveal())
+    converter.register_structure_hook(Organisasjonsnummer, _structure_org)
+    converter.register_unstructure_hook(HprNummer, lambda v: v.padded)
+    converter.register_structure_hook(HprNummer, _structure_hpr)
+    converter.register_unstructure_hook_func(
+        lambda t: t is frozenset or getattr(t, "__origin__", None) is frozenset,
+        _unstructure_frozenset,
+    )
+    configure_tagged_union(
+        Child | ExpectedChild, converter, tag_generator=_subject_tag, tag_name="kind"
+    )
+    return converter
+
+
+_converter = _make_converter()
+
+
+def unstructure(value: object, as_type: type | None = None) -> Any:
+    """Plain JSON-able data for an attrs value (dates ISO, enums by value, sets sorted)."""
+    return _converter.unstructure(value, unstructure_as=as_type)
+
+
+def structure(data: object, cls: type[T]) -> T:
+    """Build ``cls`` from plain data; raise :class:`SchemaViolation` with JSON paths."""
+    try:
+        return _converter.structure(data, cls)
+    except (cattrs.BaseValidationError, InvalidInput, ValueError, TypeError, KeyError) as exc:
+        if isinstance(exc, cattrs.BaseValidationError):
+            problems = []
+            for message in cattrs.transform_error(exc, path="$"):
+                path, _, detail = message.partition(" @ ")
+                problems.append((detail or "$", path))
+        else:
+            problems = [("$", str(exc))]
+        raise SchemaViolation(getattr(cls, "__name__", str(cls)), problems) from None
+
+
+# --- events <-> stored records -------------------------------------------------------
+
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+_UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+
+
+def upcaster(event_tag: str, *, from_version: int) -> Callable[[Upcaster], Upcaster]:
+    """Register a function turning a payload of ``from_version`` into ``from_version + 1``.
+
+    Cases live for 18 years or more: when an event's payload changes, bump its
+    ``SCHEMA_VERSION`` and register an upcaster; stored history is never rewritten.
+    """
+
+    def register(fn: Upcaster) -> Upcaster:
+        key = (event_tag, from_version)
+        if key in _UPCASTERS:
+            raise TypeError(f"an upcaster for {event_tag} v{from_version} already exists")
+        _UPCASTERS[key] = fn
+        return fn
+
+    return register
+
+
+def _event_class(tag: str, version: int) -> type[DomainEvent]:
+    import barnekoordinator.events  # noqa: F401  (registers every event type)
+
+    cls = EVENT_TYPES.get(tag)
+    if cls is None or version > cls.SCHEMA_VERSION or version < 1:
+        raise UnknownEventType(tag, version)
+    return cls
+
+
+def event_to_json(event: DomainEvent) -> str:
+    """The canonical JSON payload of an event (without envelope)."""
+    return canonical_json(_converter.unstructure(event, unstructure_as=type(event)))
+
+
+def event_from_json(tag: str, version: int, payload: str | Mapping[str, Any]) -> DomainEvent:
+    """Load an event payload stored at ``version``, upcasting it to the current version."""
+    cls = _event_class(tag, version)
+    data: dict[str, Any] = dict(json.loads(payload) if isinstance(payload, str) else payload)
+    while version < cls.SCHEMA_VERSION:
+        step = _UPCASTERS.get((tag, version))
+        if step is None:
+            raise UnknownEventType(tag, version)
+        data = step(data)
+        version += 1
+    return structure(data, cls)
+
+
+def to_record(recorded: RecordedEvent, prev_hash: str) -> EventRecord:
+    """The stored, sealed form of a recorded event, chained after ``prev_hash``."""
+    event = recorded.event
+    record = EventRecord(
+        case_id=recorded.case_id,
+        sequence=recorded.sequence,
+        type=type(event).TYPE,
+        schema_version=type(event).SCHEMA_VERSION,
+        recorded_at=recorded.recorded_at,
+        actor=recorded.actor,
+        payload=event_to_json(event),
+        legal_basis=recorded.legal_basis,
+        subject_key=recorded.subject_key,
+    )
+    return record.sealed(prev_hash)
+
+
+def to_records(recorded: tuple[RecordedEvent, ...], prev_hash: str) -> list[EventRecord]:
+    """Seal several recorded events into a chain starting after ``prev_hash``."""
+    out: list[EventRecord] = []
+    for r in recorded:
+        record = to_record(r, prev_hash)
+        out.append(record)
+        prev_hash = record.hash
+    return out
+
+
+def from_record(record: EventRecord) -> RecordedEvent:
+    """The recorded event a stored record holds (upcast to the current schema)."""
+    return RecordedEvent(
+        case_id=record.case_id,
+        sequence=record.sequence,
+        recorded_at=record.recorded_at,
+        actor=record.actor,
+        event=event_from_json(record.type, record.schema_version, record.payload),
+        legal_basis=record.legal_basis,
+        subject_key=record.subject_key,
+    )
+
+
+def record_to_document(record: EventRecord) -> dict[str, Any]:
+    """The public JSON form of a stored record (schema ``case-event.v1``)."""
+    return {
+        "case_id": record.case_id,
+        "sequence": record.sequence,
+        "type": record.type,
+        "schema_version": record.schema_version,
+        "recorded_at": format_time(record.recorded_at),
+        "actor": record.actor,
+        "legal_basis": list(record.legal_basis),
+        "subject_key": record.subject_key,
+        "prev_hash": record.prev_hash,
+        "hash": record.hash,
+        "payload": json.loads(record.payload),
+    }
+
+
+def record_from_document(document: object) -> EventRecord:
+    """Validate and load a record document; raise :class:`SchemaViolation` listing problems.
+
+    The payload is re-encoded canonically, so the record's hash verifies exactly
+    when the document is the one that was exported.
+    """
+    validate_document(EVENT_SCHEMA, document)
+    assert isinstance(document, Mapping)
+    record = EventRecord(
+        case_id=document["case_id"],
+        sequence=document["sequence"],
+        type=document["type"],
+        schema_version=document["schema_version"],
+        recorded_at=parse_time(document["recorded_at"]),
+        actor=document["actor"],
+        payload=canonical_json(document["payload"]),
+        legal_basis=tuple(document["legal_basis"]),
+        subject_key=document["subject_key"],
+        prev_hash=document["prev_hash"],
+        hash=document["hash"],
+    )
+    from_record(record)  # the payload must also load as its event type
+    return record

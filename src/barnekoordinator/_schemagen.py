@@ -1,0 +1,214 @@
+"""Generate the JSON Schemas of event payloads from the attrs event classes.
+
+The schemas in ``schemas/`` are the reviewed wire contract and are shipped in
+the wheel. The event schema is derived from the same classes the converter
+serializes, so it cannot silently drift: ``tests/unit/test_schemas.py`` fails
+when the committed file differs from what this module generates. Regenerate
+with ``python -m barnekoordinator._schemagen`` after changing an event, and bump
+the event's ``SCHEMA_VERSION`` (with an upcaster) if stored payloads change.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+import types
+import typing
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from barnekoordinator.identifiers import HprNummer, Organisasjonsnummer, PersonId
+from barnekoordinator.people import Child, ExpectedChild
+
+_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+_BASE = "https://barnekoordinator.invalid/schemas/"
+
+EVENT_SCHEMA_NAME = "case-event.v1"
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.defs: dict[str, dict[str, Any]] = {}
+
+    def for_type(self, tp: Any) -> dict[str, Any]:
+        origin = typing.get_origin(tp)
+        args = typing.get_args(tp)
+        if tp is type(None):
+            return {"type": "null"}
+        if origin in (typing.Union, types.UnionType):
+            members = [a for a in args if a is not type(None)]
+            if set(members) == {Child, ExpectedChild}:
+                schema = self._subject_union()
+            elif len(members) == 1:
+                schema = self.for_type(members[0])
+            else:  # pragma: no cover - guarded by test_schemas
+                raise TypeError(f"unsupported union {tp!r} in an event")
+            if type(None) in args:
+                return {"oneOf": [schema, {"type": "null"}]}
+            return schema
+        if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+            return {"type": "array", "items": self.for_type(args[0])}
+        if origin is frozenset:
+            return {"type": "array", "items": self.for_type(args[0]), "uniqueItems": True}
+        if tp is bool:
+            return {"type": "boolean"}
+        if tp is int:
+            return {"type": "integer"}
+        if tp is str:
+            return {"type": "string"}
+        if tp is datetime:
+            return {"type": "string", "format": "date-time"}
+        if tp is date:
+            return {"type": "string", "format": "date"}
+        if tp is PersonId:
+            return {"$ref": "#/$defs/PersonId"}
+        if tp is Organisasjonsnummer:
+            return {"type": "string", "pattern": "^[0-9]{9}$"}
+        if tp is HprNummer:
+            return {"type": "string", "pattern": "^[0-9]{9}$"}
+        if isinstance(tp, type) and issubclass(tp, enum.Enum):
+            return {"enum": [m.value for m in tp]}
+        if isinstance(tp, type) and attrs.has(tp):
+            return {"$ref": f"#/$defs/{self.define(tp)}"}
+        raise TypeError(f"unsupported type {tp!r} in an event payload")
+
+    def _subject_union(self) -> dict[str, Any]:
+        # Discriminated on "kind" so a validation error names the right branch.
+        born, expected = self.define(Child), self.define(ExpectedChild)
+        return {
+            "type": "object",
+            "required": ["kind"],
+            "properties": {"kind": {"enum": ["born", "expected"]}},
+            "if": {"properties": {"kind": {"const": "born"}}},
+            "then": {"$ref": f"#/$defs/{born}"},
+            "else": {"$ref": f"#/$defs/{expected}"},
+        }
+
+    def define(self, cls: type) -> str:
+        name = cls.__name__
+        if name in self.defs:
+            return name
+        self.defs[name] = {}  # placeholder against recursion
+        hints = typing.get_type_hints(cls)
+        properties: dict[str, Any] = {}
+        for field in attrs.fields(cls):
+            properties[field.alias or field.name] = self.for_type(hints[field.name])
+        if cls in (Child, ExpectedChild):
+            # The tagged union adds a "kind" key; the union schema constrains it.
+            properties["kind"] = {"type": "string"}
+        doc = (cls.__doc__ or "").strip().splitlines()
+        self.defs[name] = {
+            "type": "object",
+            "description": doc[0] if doc else name,
+            "properties": properties,
+            "required": sorted(f.alias or f.name for f in attrs.fields(cls)),
+            "additionalProperties": False,
+        }
+        return name
+
+
+def event_schema() -> dict[str, Any]:
+    """The schema of one stored case event (envelope + payload by type)."""
+    import barnekoordinator.events  # noqa: F401  (registers every event type)
+    from barnekoordinator.case import EVENT_TYPES
+
+    builder = _Builder()
+    builder.defs["PersonId"] = {
+        "type": "object",
+        "description": "A person identifier (fødselsnummer, D-, H-, FH-nummer).",
+        "properties": {
+            "number": {"type": "string", "pattern": "^[0-9]{11}$"},
+            "synthetic": {"type": "boolean"},
+        },
+        "required": ["number", "synthetic"],
+        "additionalProperties": False,
+    }
+    branches = []
+    for tag in sorted(EVENT_TYPES):
+        cls = EVENT_TYPES[tag]
+        name = builder.define(cls)
+        branches.append(
+            {
+                "if": {"properties": {"type": {"const": tag}}},
+                "then": {
+                    "properties": {
+                        "schema_version": {"const": cls.SCHEMA_VERSION},
+                        "payload": {"$ref": f"#/$defs/{name}"},
+                    }
+                },
+            }
+        )
+    return {
+        "$schema": _DRAFT,
+        "$id": _BASE + f"{EVENT_SCHEMA_NAME}.schema.json",
+        "title": "barnekoordinator case event",
+        "description": (
+            "One event of a case history as exchanged in exports: the envelope "
+            "(case, sequence, time, actor, legal basis, hash chain) and the payload of its type. "
+            "Generated from the event classes by barnekoordinator._schemagen."
+        ),
+        "type": "object",
+        "properties": {
+            "case_id": {"type": "string", "minLength": 1},
+            "sequence": {"type": "integer", "minimum": 1},
+            "type": {"enum": sorted(EVENT_TYPES)},
+            "schema_version": {"type": "integer", "minimum": 1},
+            "recorded_at": {"type": "string", "format": "date-time"},
+            "actor": {"type": "string", "minLength": 1},
+            "legal_basis": {"type": "array", "items": {"type": "string"}},
+            "subject_key": {"type": ["string", "null"], "pattern": "^[0-9a-f]{64}$"},
+            "prev_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            "payload": {"type": "object"},
+        },
+        "required": [
+            "actor",
+            "case_id",
+            "hash",
+            "legal_basis",
+            "payload",
+            "prev_hash",
+            "recorded_at",
+            "schema_version",
+            "sequence",
+            "subject_key",
+            "type",
+        ],
+        "additionalProperties": False,
+        "allOf": branches,
+        "$defs": dict(sorted(builder.defs.items())),
+    }
+
+
+def render(document: dict[str, Any]) -> str:
+    """The committed text form of a schema (stable key order, trailing newline)."""
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def schema_dir() -> Path:
+    """The package's schema folder (``schemas/`` in the repository)."""
+    return Path(__file__).parent / "schemas"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the generated schemas; with ``--check`` only report drift (exit 1)."""
+    args = sys.argv[1:] if argv is None else argv
+    target = schema_dir() / f"{EVENT_SCHEMA_NAME}.schema.json"
+    text = render(event_schema())
+    if "--check" in args:
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if current != text:
+            print(f"{target.name} is out of date; run python -m barnekoordinator._schemagen")
+            return 1
+        return 0
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
