@@ -124,9 +124,10 @@ def _safe_message(error: Any) -> str:
 def _leaves(error: Any) -> list[Any]:
     """For oneOf/anyOf failures, the most relevant error inside the branches."""
     if error.validator in ("oneOf", "anyOf") and error.context:
-        import jsonschema.exceptions
-
-        return _leaves(jsonschema.exceptions.best_match(error.context))
+        # The deepest error inside the branches is the most specific one
+        # ("number does not match" rather than "expected null").
+        deepest = max(error.context, key=lambda e: (len(e.absolute_path), e.validator != "type"))
+        return _leaves(deepest)
     return [error]
 
 

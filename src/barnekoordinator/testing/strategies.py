@@ -1,0 +1,286 @@
+"""Hypothesis strategies for every public value (synthetic identities only).
+
+Vendors use these in their own suites::
+
+    from hypothesis import given
+    from barnekoordinator.testing import strategies as bst
+
+    @given(bst.events())
+    def test_my_store_keeps_events(event): ...
+
+:func:`values_of` builds any attrs value of the library from its type hints;
+:func:`events` draws any registered event; :func:`case_histories` draws whole
+*valid* histories produced by running random commands, so every drawn history
+is one the library itself could have written.
+"""
+
+from __future__ import annotations
+
+import enum
+import types
+import typing
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import attrs
+from hypothesis import strategies as st
+
+from barnekoordinator.case import (
+    EVENT_TYPES,
+    Case,
+    CaseClosedEvent,
+    CaseMode,
+    DomainEvent,
+    GuardianAdded,
+    ModeChanged,
+    ParticipantJoined,
+    ParticipantLeft,
+    RecordedEvent,
+    open_case,
+    record_birth,
+)
+from barnekoordinator.clock import TickingClock
+from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.consent import ConsentPurpose, give_consent, ledger, withdraw_consent
+from barnekoordinator.errors import BarnekoordinatorError
+from barnekoordinator.identifiers import HprNummer, Organisasjonsnummer, PersonId
+from barnekoordinator.people import Child, ExpectedChild, Guardian, GuardianRelation, Professional
+from barnekoordinator.services import ServiceKind
+from barnekoordinator.testing._identifier_strategies import (
+    hpr_numbers,
+    org_numbers,
+    synthetic_fodselsnummer_strings,
+    synthetic_person_ids,
+)
+
+__all__ = [
+    "case_histories",
+    "children",
+    "dates",
+    "events",
+    "expected_children",
+    "guardians",
+    "hpr_numbers",
+    "municipal_settings",
+    "org_numbers",
+    "professionals",
+    "refs",
+    "synthetic_fodselsnummer_strings",
+    "synthetic_person_ids",
+    "texts",
+    "utc_datetimes",
+    "values_of",
+]
+
+
+def dates(min_value: date = date(1990, 1, 1), max_value: date = date(2045, 12, 31)) -> Any:
+    """Calendar dates in a range that covers every case the library handles."""
+    return st.dates(min_value=min_value, max_value=max_value)
+
+
+def utc_datetimes() -> Any:
+    """Aware UTC datetimes with microsecond precision (the stored precision)."""
+    return st.datetimes(
+        # hypothesis takes naive bounds and attaches the timezone itself.
+        min_value=datetime(2000, 1, 1),  # noqa: DTZ001
+        max_value=datetime(2060, 1, 1),  # noqa: DTZ001
+        timezones=st.just(UTC),
+    )
+
+
+def texts(max_size: int = 40) -> Any:
+    """Free text as users type it: any Unicode except lone surrogates."""
+    return st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=max_size)
+
+
+def refs() -> Any:
+    """Case-local refs (opaque, never national ids)."""
+    return st.from_regex(r"[a-z][a-z0-9-]{0,15}", fullmatch=True)
+
+
+_SPECIAL: dict[Any, Callable[[], Any]] = {
+    PersonId: synthetic_person_ids,
+    Organisasjonsnummer: org_numbers,
+    HprNummer: hpr_numbers,
+    date: dates,
+    datetime: utc_datetimes,
+    str: texts,
+    bool: st.booleans,
+    int: lambda: st.integers(min_value=0, max_value=10_000),
+}
+
+
+def values_of(tp: Any) -> Any:
+    """A strategy for any type used in the library's attrs values and events."""
+    if tp in _SPECIAL:
+        return _SPECIAL[tp]()
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if tp is type(None):
+        return st.none()
+    if origin in (typing.Union, types.UnionType):
+        return st.one_of(*(values_of(a) for a in args))
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return st.lists(values_of(args[0]), max_size=3).map(tuple)
+    if origin is frozenset:
+        return st.frozensets(values_of(args[0]), max_size=3)
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return st.sampled_from(list(tp))
+    if isinstance(tp, type) and attrs.has(tp):
+        hints = typing.get_type_hints(tp)
+        fields = {
+            (f.alias or f.name): st.deferred(lambda t=hints[f.name]: values_of(t))
+            for f in attrs.fields(tp)
+        }
+        return st.builds(tp, **fields)
+    raise TypeError(f"no strategy for {tp!r}")
+
+
+def events(tags: typing.Iterable[str] | None = None) -> Any:
+    """Any registered domain event (optionally only the given type tags)."""
+    import barnekoordinator.events  # noqa: F401  (registers every event type)
+
+    chosen = sorted(EVENT_TYPES) if tags is None else sorted(tags)
+    return st.one_of(*(values_of(EVENT_TYPES[t]) for t in chosen))
+
+
+def children(*, min_birth: date = date(2005, 1, 1), max_birth: date = date(2030, 12, 31)) -> Any:
+    """Born children with a registered birth date and a synthetic fødselsnummer."""
+    return st.builds(
+        lambda ref, born, pid: Child(ref=ref, birth_date=born, person_id=pid),
+        st.just("child"),
+        dates(min_birth, max_birth),
+        st.one_of(st.none(), synthetic_person_ids()),
+    )
+
+
+def expected_children() -> Any:
+    """Expected children (no identifier), including adoptions in progress."""
+    return st.builds(
+        ExpectedChild, ref=st.just("child"), expected_date=dates(), adoption=st.booleans()
+    )
+
+
+def guardians(ref: str) -> Any:
+    """A guardian with the given ref, with or without foreldreansvar."""
+    return st.builds(
+        Guardian,
+        ref=st.just(ref),
+        relation=st.sampled_from(list(GuardianRelation)),
+        parental_responsibility=st.booleans(),
+        daily_care=st.booleans(),
+        person_id=st.one_of(st.none(), synthetic_person_ids()),
+    )
+
+
+def professionals(ref: str) -> Any:
+    """A professional with the given actor ref in any service."""
+    return st.builds(
+        Professional,
+        ref=st.just(ref),
+        service=st.sampled_from(list(ServiceKind)),
+        organisation=org_numbers(),
+        title=st.sampled_from(["kontaktlærer", "helsesykepleier", "pedagogisk leder", ""]),
+        hpr=st.one_of(st.none(), hpr_numbers()),
+    )
+
+
+def municipal_settings() -> Any:
+    """Valid municipal settings across the range the law allows."""
+    return st.builds(
+        MunicipalSettings,
+        stafettlogg_consent_age=st.sampled_from([15, 16]),
+        stafettlogg_from_level=st.integers(0, 3),
+        nivaa0_decision_days=st.integers(1, 60),
+        handover_escalation_days=st.integers(1, 60),
+        turning_18_lead_days=st.integers(0, 365),
+    )
+
+
+@st.composite
+def case_histories(draw: Any, *, max_commands: int = 12) -> tuple[Case, tuple[RecordedEvent, ...]]:
+    """A valid case and its full history, built by running random core commands.
+
+    Commands that the rules refuse are skipped (that is a correct outcome, not a
+    failure), so every history is one the library accepts.
+    """
+    clock = TickingClock(draw(utc_datetimes()), step=timedelta(hours=draw(st.integers(1, 200))))
+    subject = draw(st.one_of(children(), expected_children()))
+    first = [draw(guardians("g1")), draw(guardians("g2"))]
+    case = Case(id=draw(st.from_regex(r"case-[0-9a-f]{8}", fullmatch=True)))
+    history: list[RecordedEvent] = []
+
+    def run(make: Callable[[Case], DomainEvent | typing.Sequence[DomainEvent]]) -> None:
+        nonlocal case
+        try:
+            produced = make(case)
+        except BarnekoordinatorError:
+            return
+        recorded = case.record(produced, actor=draw(refs()), clock=clock)
+        case = case.apply_all(recorded)
+        history.extend(recorded)
+
+    run(lambda c: open_case(municipality_number="0301", subject=subject, guardians=first))
+    for counter in range(1, draw(st.integers(0, max_commands)) + 1):
+        today = clock.current.date()
+        action = draw(
+            st.sampled_from(
+                ["guardian", "join", "leave", "consent", "withdraw", "birth", "mode", "close"]
+            )
+        )
+        if action == "guardian":
+            g = draw(guardians(f"g{counter + 2}"))
+            run(lambda c, g=g: GuardianAdded(guardian=g))
+        elif action == "join":
+            p = draw(professionals(f"p{counter}"))
+            run(lambda c, p=p: ParticipantJoined(participant=p))
+        elif action == "leave" and case.participants:
+            ref = draw(st.sampled_from([p.ref for p in case.participants]))
+            run(lambda c, ref=ref: ParticipantLeft(participant_ref=ref, reason="sluttet"))
+        elif action == "consent":
+            purpose = draw(st.sampled_from(list(ConsentPurpose)))
+            services = draw(
+                st.frozensets(st.sampled_from(list(ServiceKind)), min_size=1, max_size=4)
+            )
+            n = counter
+
+            def consent(
+                c: Case,
+                purpose: ConsentPurpose = purpose,
+                services: frozenset[ServiceKind] = services,
+                n: int = n,
+                today: date = today,
+            ) -> DomainEvent:
+                from barnekoordinator.consent import required_consenters
+
+                givers = required_consenters(c, purpose, as_of=today)
+                return give_consent(
+                    c,
+                    consent_id=f"k{n}",
+                    purpose=purpose,
+                    given_by=givers,
+                    services=services,
+                    as_of=today,
+                )
+
+            run(consent)
+        elif action == "withdraw":
+            active = [k for k in ledger(case).consents if k.withdrawn_on is None]
+            if active:
+                k = draw(st.sampled_from(active))
+                by = draw(st.sampled_from(sorted(k.given_by)))
+                run(
+                    lambda c, k=k, by=by, today=today: withdraw_consent(
+                        c, consent_id=k.id, by=by, as_of=today
+                    )
+                )
+        elif action == "birth" and isinstance(case.subject, ExpectedChild):
+            born = Child(ref="child", birth_date=today)
+            run(lambda c, born=born: record_birth(c, born))
+        elif action == "mode":
+            mode = draw(st.sampled_from([m for m in CaseMode if m is not CaseMode.CLOSED]))
+            run(lambda c, mode=mode: ModeChanged(mode=mode, reason="vurdert"))
+        elif action == "close" and case.is_open:
+            run(lambda c: CaseClosedEvent(reason="mål nådd"))
+            break
+    return case, tuple(history)

@@ -1,0 +1,190 @@
+"""Wire format: events ⇄ records, upcasting, schemas and errors with JSON paths."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+import attrs
+import pytest
+
+from barnekoordinator import _schemagen, serialization
+from barnekoordinator.case import (
+    EVENT_TYPES,
+    Case,
+    DomainEvent,
+    RecordedEvent,
+    event_type,
+    evolver,
+    open_case,
+)
+from barnekoordinator.clock import FixedClock
+from barnekoordinator.errors import InvalidInput, SchemaViolation, UnknownEventType
+from barnekoordinator.identifiers import IdentifierPolicy, PersonId, synthetic_fodselsnummer
+from barnekoordinator.people import Child, ExpectedChild, Guardian, GuardianRelation
+from barnekoordinator.records import GENESIS, verify_events
+
+
+def _opened(clock: FixedClock) -> tuple[Case, tuple[RecordedEvent, ...]]:
+    pid = PersonId.parse(
+        synthetic_fodselsnummer(date(2018, 5, 6)), policy=IdentifierPolicy.testing()
+    )
+    event = open_case(
+        municipality_number="0301",
+        subject=Child(ref="child", birth_date=date(2018, 5, 6), person_id=pid, name="Kari"),
+        guardians=(
+            Guardian(ref="mor", relation=GuardianRelation.MOTHER, parental_responsibility=True),
+        ),
+    )
+    case = Case(id="case-1")
+    recorded = case.record(event, actor="ke-1", clock=clock)
+    return case.apply_all(recorded), recorded
+
+
+def test_event_round_trips_through_a_sealed_record(clock: FixedClock) -> None:
+    """to_record → from_record gives back the same recorded event, and the record verifies."""
+    _, recorded = _opened(clock)
+    records = serialization.to_records(recorded, GENESIS)
+    verify_events("case-1", records)
+    assert [serialization.from_record(r) for r in records] == list(recorded)
+    payload = json.loads(records[0].payload)
+    assert payload["subject"]["kind"] == "born"
+    assert payload["subject"]["birth_date"] == "2018-05-06"
+    assert records[0].payload == serialization.canonical_json(payload), "payload is canonical"
+
+
+def test_record_document_validates_and_reloads(clock: FixedClock) -> None:
+    """A record's public JSON document is schema-valid and reloads to an identical record."""
+    _, recorded = _opened(clock)
+    record = serialization.to_records(recorded, GENESIS)[0]
+    document = json.loads(json.dumps(serialization.record_to_document(record)))
+    serialization.validate_document(serialization.EVENT_SCHEMA, document)
+    assert serialization.record_from_document(document) == record
+
+
+def test_invalid_document_lists_every_problem_without_values(clock: FixedClock) -> None:
+    """A bad document raises SchemaViolation with each JSON path; the id is never echoed."""
+    _, recorded = _opened(clock)
+    document = serialization.record_to_document(serialization.to_records(recorded, GENESIS)[0])
+    number = document["payload"]["subject"]["person_id"]["number"]
+    document["payload"]["subject"]["birth_date"] = "31.02.2018"
+    document["payload"]["subject"]["person_id"]["number"] = number + "9"
+    document["sequence"] = 0
+    del document["actor"]
+    with pytest.raises(SchemaViolation) as info:
+        serialization.record_from_document(document)
+    paths = {path for path, _ in info.value.problems}
+    assert {
+        "$",
+        "$.sequence",
+        "$.payload.subject.birth_date",
+        "$.payload.subject.person_id.number",
+    } <= paths
+    assert number not in str(info.value)
+
+
+def test_structure_errors_name_the_path() -> None:
+    """Structuring bad data raises SchemaViolation naming where it failed."""
+    with pytest.raises(SchemaViolation) as info:
+        serialization.structure({"ref": "x", "expected_date": "soon"}, ExpectedChild)
+    assert info.value.problems
+    with pytest.raises(SchemaViolation):
+        serialization.structure(
+            {"ref": "x", "expected_date": "2026-01-01", "extra": 1}, ExpectedChild
+        )
+
+
+def test_unknown_type_or_future_version_is_refused() -> None:
+    """A record of an unknown type or a newer schema version raises UnknownEventType."""
+    with pytest.raises(UnknownEventType) as info:
+        serialization.event_from_json("no.such-type", 1, "{}")
+    assert info.value.tag == "no.such-type"
+    with pytest.raises(UnknownEventType):
+        serialization.event_from_json("case.opened", 99, "{}")
+
+
+@pytest.fixture
+def versioned_event() -> Iterator[type[DomainEvent]]:
+    """A temporary event type at schema version 2 with an upcaster from version 1."""
+
+    @event_type
+    @attrs.frozen(kw_only=True)
+    class NoteAdded(DomainEvent):
+        TYPE = "test.note-added"
+        SCHEMA_VERSION = 2
+        text: str
+        written_on: date
+
+    @serialization.upcaster("test.note-added", from_version=1)
+    def _v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+        # v1 called the field "note" and had no date; assume the epoch of the rule.
+        return {"text": payload.pop("note"), "written_on": "2022-08-01"}
+
+    @evolver(NoteAdded)
+    def _fold(case: Case, r: RecordedEvent) -> Case:
+        return case
+
+    yield NoteAdded
+    del EVENT_TYPES["test.note-added"]
+    del serialization._UPCASTERS[("test.note-added", 1)]
+
+
+def test_old_payloads_are_upcast_on_load(versioned_event: type[DomainEvent]) -> None:
+    """A payload stored at v1 loads as the v2 event via the registered upcaster."""
+    event = serialization.event_from_json("test.note-added", 1, '{"note":"hei"}')
+    assert event == versioned_event(text="hei", written_on=date(2022, 8, 1))  # type: ignore[call-arg]
+    current = serialization.event_from_json(
+        "test.note-added", 2, '{"text":"hei","written_on":"2023-01-01"}'
+    )
+    assert current.written_on == date(2023, 1, 1)  # type: ignore[attr-defined]
+
+
+def test_missing_upcaster_is_reported(versioned_event: type[DomainEvent]) -> None:
+    """Without an upcaster for a version the record cannot load: UnknownEventType."""
+    del serialization._UPCASTERS[("test.note-added", 1)]
+    try:
+        with pytest.raises(UnknownEventType):
+            serialization.event_from_json("test.note-added", 1, '{"note":"hei"}')
+    finally:
+        serialization._UPCASTERS[("test.note-added", 1)] = lambda p: p
+
+
+def test_committed_event_schema_matches_the_classes() -> None:
+    """schemas/case-event.v1 is exactly what the event classes generate (no drift)."""
+    assert _schemagen.main(["--check"]) == 0
+
+
+def test_schemas_are_shipped_and_loadable() -> None:
+    """Schemas load through importlib.resources; an unknown name is a clear error."""
+    assert "case-event.v1" in serialization.schema_names()
+    assert serialization.schema("case-event.v1")["$schema"].endswith("2020-12/schema")
+    with pytest.raises(InvalidInput, match="known:"):
+        serialization.schema("nope.v1")
+
+
+def test_frozensets_serialize_in_a_stable_order() -> None:
+    """Sets serialize sorted, so equal values give equal bytes (and equal hashes)."""
+    from barnekoordinator.consent import Consent, ConsentPurpose
+    from barnekoordinator.services import ServiceKind
+
+    a = Consent(
+        id="k",
+        purpose=ConsentPurpose.STAFETTLOGG,
+        given_by=frozenset({"b", "a"}),
+        services=frozenset({ServiceKind.SKOLE, ServiceKind.BARNEHAGE}),
+        valid_from=date(2026, 1, 1),
+    )
+    text = serialization.canonical_json(serialization.unstructure(a))
+    assert '"given_by":["a","b"]' in text
+    assert '"services":["barnehage","skole"]' in text
+    assert serialization.structure(json.loads(text), Consent) == a
+
+
+def test_datetime_in_payload_keeps_utc(clock: FixedClock) -> None:
+    """Times inside payloads are stored as canonical UTC text."""
+    assert serialization.unstructure(datetime(2026, 1, 1, tzinfo=UTC)) == (
+        "2026-01-01T00:00:00.000000+00:00"
+    )
+    assert clock.now().tzinfo is UTC
