@@ -315,7 +315,12 @@ class Case:
         if fn is None:
             raise HistoryError(f"no evolver registered for {recorded.type!r}")
         evolved = fn(self, recorded)
-        return attrs.evolve(evolved, version=recorded.sequence)
+        if evolved is self:
+            return attrs.evolve(self, version=recorded.sequence)
+        # The evolver returned a fresh copy no one else has seen: stamping its
+        # version in place saves a second copy per event (replay speed, issue 2).
+        object.__setattr__(evolved, "version", recorded.sequence)
+        return evolved
 
     def apply_all(self, recorded: Iterable[RecordedEvent]) -> Case:
         """Fold several recorded events, in order."""

@@ -28,6 +28,8 @@ class Clock(Protocol):
 
 def ensure_utc(value: datetime, *, what: str = "time") -> datetime:
     """Return ``value`` in UTC; raise :class:`InvalidInput` for a naive datetime."""
+    if value.tzinfo is UTC:  # the common case, on every replayed event
+        return value
     if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidInput(f"{what} must be timezone-aware (UTC), got a naive datetime")
     return value.astimezone(UTC)

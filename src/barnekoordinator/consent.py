@@ -32,8 +32,9 @@ youth's 15th/16th birthday, the 18th birthday) and must be given again: the
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
+from types import MappingProxyType
 
 import attrs
 
@@ -140,16 +141,41 @@ class Consent:
         return self.withdrawn_on is None or as_of < self.withdrawn_on
 
 
+_NO_WITHDRAWALS: Mapping[str, tuple[date, str]] = MappingProxyType({})
+
+
 @attrs.frozen(kw_only=True)
 class ConsentLedger:
-    """All consents of a case, and whether barnevernstjenesten has taken over care."""
+    """All consents of a case, and whether barnevernstjenesten has taken over care.
 
-    consents: tuple[Consent, ...] = ()
+    ``given`` holds consents in the order they were given; ``withdrawn`` maps a
+    consent id to (day, by). Keeping withdrawals apart means folding a long
+    history never rebuilds the consents one by one.
+    """
+
+    given: tuple[Consent, ...] = ()
+    withdrawn: Mapping[str, tuple[date, str]] = _NO_WITHDRAWALS
     care_taken_over: bool = False
 
+    @property
+    def consents(self) -> tuple[Consent, ...]:
+        """Every consent in the order given, withdrawn ones with their day and withdrawer."""
+        if not self.withdrawn:
+            return self.given
+        return tuple(self._with_withdrawal(c) for c in self.given)
+
+    def _with_withdrawal(self, consent: Consent) -> Consent:
+        w = self.withdrawn.get(consent.id)
+        if w is None:
+            return consent
+        return attrs.evolve(consent, withdrawn_on=w[0], withdrawn_by=w[1])
+
     def get(self, consent_id: str) -> Consent | None:
-        """The consent with this id."""
-        return next((c for c in self.consents if c.id == consent_id), None)
+        """The consent with this id (with its withdrawal, if any)."""
+        for c in self.given:
+            if c.id == consent_id:
+                return self._with_withdrawal(c)
+        return None
 
     def consenters(
         self,
@@ -161,8 +187,11 @@ class ConsentLedger:
     ) -> frozenset[str]:
         """Refs with an active consent of ``purpose`` covering the service and section."""
         found: set[str] = set()
-        for c in self.consents:
+        for c in self.given:
             if c.purpose is not purpose or not c.active_on(as_of):
+                continue
+            w = self.withdrawn.get(c.id)
+            if w is not None and as_of >= w[0]:
                 continue
             if service is not None and service not in c.services:
                 continue
@@ -312,7 +341,7 @@ def _given(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, ConsentGiven)
     current = ledger(case)
-    return case.with_part(_KEY, attrs.evolve(current, consents=(*current.consents, e.consent)))
+    return case.with_part(_KEY, attrs.evolve(current, given=(*current.given, e.consent)))
 
 
 @evolver(ConsentWithdrawn)
@@ -320,11 +349,8 @@ def _withdrawn(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, ConsentWithdrawn)
     current = ledger(case)
-    consents = tuple(
-        attrs.evolve(c, withdrawn_on=e.on, withdrawn_by=e.by) if c.id == e.consent_id else c
-        for c in current.consents
-    )
-    return case.with_part(_KEY, attrs.evolve(current, consents=consents))
+    withdrawn = MappingProxyType({**current.withdrawn, e.consent_id: (e.on, e.by)})
+    return case.with_part(_KEY, attrs.evolve(current, withdrawn=withdrawn))
 
 
 @evolver(CareOrderChanged)

@@ -273,9 +273,15 @@ def upcaster(event_tag: str, *, from_version: int) -> Callable[[Upcaster], Upcas
     return register
 
 
-def _event_class(tag: str, version: int) -> type[DomainEvent]:
-    import barnekoordinator.events  # noqa: F401  (registers every event type)
+_catalogue_loaded = False
 
+
+def _event_class(tag: str, version: int) -> type[DomainEvent]:
+    global _catalogue_loaded  # a one-time import guard on the hot path
+    if not _catalogue_loaded:
+        import barnekoordinator.events  # noqa: F401  (registers every event type)
+
+        _catalogue_loaded = True
     cls = EVENT_TYPES.get(tag)
     if cls is None or version > cls.SCHEMA_VERSION or version < 1:
         raise UnknownEventType(tag, version)
@@ -290,7 +296,7 @@ def event_to_json(event: DomainEvent) -> str:
 def event_from_json(tag: str, version: int, payload: str | Mapping[str, Any]) -> DomainEvent:
     """Load an event payload stored at ``version``, upcasting it to the current version."""
     cls = _event_class(tag, version)
-    data: dict[str, Any] = dict(json.loads(payload) if isinstance(payload, str) else payload)
+    data: dict[str, Any] = json.loads(payload) if isinstance(payload, str) else dict(payload)
     while version < cls.SCHEMA_VERSION:
         step = _UPCASTERS.get((tag, version))
         if step is None:
