@@ -1,0 +1,243 @@
+"""The audit trail: every read and write, allowed or denied, and who has looked.
+
+The Casebook writes exactly one :class:`~barnekoordinator.records.AuditRecord`
+for every read and every write it is asked to do — allowed or denied — with
+who (the actor id and the label the family sees), when, what (the action and
+its target: the case or one entry) and on which basis (the access decision's
+reason and legal reference keys). Audit records are append-only and
+hash-chained per case exactly like the case history: the store numbers and
+seals each record with :meth:`AuditRecord.sealed` inside its write
+transaction, and :func:`verify` detects any edited, removed, inserted or
+reordered record.
+
+:func:`render_who_looked` is the family's view, «hvem har sett saken vår», in
+bokmål, nynorsk and English: grouped by day and by person/service, with what
+they did and how often. It shows labels (name and service) only — never an
+actor id, a national id, an entry id or a reason — so it cannot reveal that an
+entry withheld from the guardians exists.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Final
+from zoneinfo import ZoneInfo
+
+import attrs
+
+from barnekoordinator.access import Action, Decision
+from barnekoordinator.errors import ChainBroken, InvalidInput
+from barnekoordinator.principal import Principal
+from barnekoordinator.records import AuditRecord, verify_audit
+
+__all__ = [
+    "LANGUAGES",
+    "LookGroup",
+    "audit_record",
+    "is_intact",
+    "local_date",
+    "render_who_looked",
+    "summarise_looks",
+    "verify",
+]
+
+LANGUAGES: Final = ("nb", "nn", "en")
+"""The languages of the family view; ``nb`` is the default."""
+
+
+@functools.cache
+def _oslo() -> ZoneInfo:
+    return ZoneInfo("Europe/Oslo")
+
+
+def local_date(at: datetime) -> date:
+    """The Norwegian calendar day (Europe/Oslo) of a UTC instant.
+
+    Birthdays and the days the family sees are Norwegian days: 23:30 UTC on the
+    evening before an 18th birthday is already the birthday in Norway in summer.
+    """
+    return at.astimezone(_oslo()).date()
+
+
+def audit_record(
+    *,
+    case_id: str,
+    principal: Principal,
+    action: str | Action,
+    target: str,
+    decision: Decision,
+    at: datetime,
+    outcome: str = "",
+) -> AuditRecord:
+    """An unsealed audit record of one decision (the store numbers and seals it).
+
+    ``outcome`` adds what happened after an allowed decision ("stored sequences
+    4–5", "refused by a rule", "concurrency conflict; nothing stored").
+    """
+    reason = decision.reason if not outcome else f"{decision.reason}; {outcome}"
+    return AuditRecord(
+        case_id=case_id,
+        sequence=0,
+        at=at,
+        actor=principal.subject,
+        actor_label=principal.display_label,
+        action=action.value if isinstance(action, Action) else action,
+        target=target,
+        allowed=decision.allowed,
+        reason=reason,
+        basis=decision.basis,
+    )
+
+
+def verify(case_id: str, records: Sequence[AuditRecord]) -> None:
+    """Check a case's audit trail; raise :class:`~barnekoordinator.errors.ChainBroken`."""
+    verify_audit(case_id, records)
+
+
+def is_intact(case_id: str, records: Sequence[AuditRecord]) -> bool:
+    """True when the audit trail verifies (see :func:`verify`)."""
+    try:
+        verify_audit(case_id, records)
+    except ChainBroken:
+        return False
+    return True
+
+
+# --- the family's view -----------------------------------------------------------------
+
+
+def _kind(action: str) -> str:
+    """The family-view category of an audited action (command names are changes)."""
+    return Action.of(action).value if action.strip() else Action.WRITE.value
+
+
+@attrs.frozen(kw_only=True)
+class LookGroup:
+    """What one person/service did in the case on one day."""
+
+    day: date
+    label: str
+    counts: tuple[tuple[str, bool, int], ...]
+    """(action kind, allowed, how many times), in the order first seen that day."""
+
+
+def summarise_looks(records: Iterable[AuditRecord]) -> tuple[LookGroup, ...]:
+    """Group audit records by Norwegian day and label, in order of first appearance."""
+    groups: dict[tuple[date, str], dict[tuple[str, bool], int]] = {}
+    for record in sorted(records, key=lambda r: (r.at, r.sequence)):
+        key = (local_date(record.at), record.actor_label)
+        counts = groups.setdefault(key, {})
+        kind = (_kind(record.action), record.allowed)
+        counts[kind] = counts.get(kind, 0) + 1
+    return tuple(
+        LookGroup(
+            day=day,
+            label=label,
+            counts=tuple((kind, allowed, n) for (kind, allowed), n in counts.items()),
+        )
+        for (day, label), counts in groups.items()
+    )
+
+
+_TITLE: Final = {
+    "nb": "Hvem har sett saken vår",
+    "nn": "Kven har sett saka vår",
+    "en": "Who has looked at our case",
+}
+_EMPTY: Final = {
+    "nb": "Ingen har sett saken ennå.",
+    "nn": "Ingen har sett saka enno.",
+    "en": "Nobody has looked at the case yet.",
+}
+_TIMES: Final = {"nb": "{n} ganger", "nn": "{n} gonger", "en": "{n} times"}
+
+_DONE: Final[dict[str, dict[str, str]]] = {
+    "nb": {
+        "read": "så saken",
+        "write": "gjorde endringer",
+        "consent": "registrerte samtykke",
+        "decide-visibility": "avgjorde hva foresatte kan se",
+        "open": "opprettet saken",
+        "read-audit": "så hvem som har sett saken",
+    },
+    "nn": {
+        "read": "såg saka",
+        "write": "gjorde endringar",
+        "consent": "registrerte samtykke",
+        "decide-visibility": "avgjorde kva føresette kan sjå",
+        "open": "oppretta saka",
+        "read-audit": "såg kven som har sett saka",
+    },
+    "en": {
+        "read": "looked at the case",
+        "write": "made changes",
+        "consent": "recorded consent",
+        "decide-visibility": "decided what guardians can see",
+        "open": "opened the case",
+        "read-audit": "looked at who has seen the case",
+    },
+}
+_TRIED: Final[dict[str, dict[str, str]]] = {
+    "nb": {
+        "read": "prøvde å se saken (avvist)",
+        "write": "prøvde å gjøre endringer (avvist)",
+        "consent": "prøvde å registrere samtykke (avvist)",
+        "decide-visibility": "prøvde å avgjøre hva foresatte kan se (avvist)",
+        "open": "prøvde å opprette saken (avvist)",
+        "read-audit": "prøvde å se hvem som har sett saken (avvist)",
+    },
+    "nn": {
+        "read": "prøvde å sjå saka (avvist)",
+        "write": "prøvde å gjere endringar (avvist)",
+        "consent": "prøvde å registrere samtykke (avvist)",
+        "decide-visibility": "prøvde å avgjere kva føresette kan sjå (avvist)",
+        "open": "prøvde å opprette saka (avvist)",
+        "read-audit": "prøvde å sjå kven som har sett saka (avvist)",
+    },
+    "en": {
+        "read": "tried to look at the case (refused)",
+        "write": "tried to make changes (refused)",
+        "consent": "tried to record consent (refused)",
+        "decide-visibility": "tried to decide what guardians can see (refused)",
+        "open": "tried to open the case (refused)",
+        "read-audit": "tried to look at who has seen the case (refused)",
+    },
+}
+
+
+def _day(day: date, lang: str) -> str:
+    return day.isoformat() if lang == "en" else day.strftime("%d.%m.%Y")
+
+
+def render_who_looked(records: Iterable[AuditRecord], lang: str = "nb") -> str:
+    """The family's view of a case's audit trail as text in ``lang`` (nb, nn or en).
+
+    One block per Norwegian day, one line per person/service label::
+
+        Hvem har sett saken vår
+
+        05.01.2026
+          Kari Helse, helsestasjon: så saken (2 ganger), gjorde endringer
+    """
+    if lang not in LANGUAGES:
+        raise InvalidInput(f"lang: expected one of {', '.join(LANGUAGES)}, got {lang!r}")
+    groups = summarise_looks(records)
+    lines = [_TITLE[lang], ""]
+    if not groups:
+        lines.append(_EMPTY[lang])
+        return "\n".join(lines) + "\n"
+    current: date | None = None
+    for group in groups:
+        if group.day != current:
+            if current is not None:
+                lines.append("")
+            lines.append(_day(group.day, lang))
+            current = group.day
+        parts = []
+        for kind, allowed, n in group.counts:
+            text = (_DONE if allowed else _TRIED)[lang][kind]
+            parts.append(text if n == 1 else f"{text} ({_TIMES[lang].format(n=n)})")
+        lines.append(f"  {group.label}: {', '.join(parts)}")
+    return "\n".join(lines) + "\n"

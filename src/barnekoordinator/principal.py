@@ -1,0 +1,227 @@
+"""Who is acting: one normalised :class:`Principal` for every identity provider.
+
+Login plugins (ID-porten, Ansattporten, BankID, HelseID — integration.md §1.5)
+verify a :class:`Credential` and produce a :class:`Principal`; the Casebook and
+the access policy only ever see the principal. Tests build principals with the
+plain constructor.
+
+Two names identify a principal, for two different audiences:
+
+* :attr:`Principal.subject` — a stable, opaque actor id. It is written as
+  ``actor`` into events and audit records and matched against
+  :attr:`~barnekoordinator.people.Professional.ref` in a case. It is **never** a
+  national id (a value that looks like one is rejected).
+* :attr:`Principal.display_label` — what the family is shown in "who has looked
+  at our case": a name and a service («Kari Helse, helsestasjon»). It never
+  holds an identifier (a run of six or more digits is rejected).
+
+The national id (:class:`~barnekoordinator.identifiers.PersonId`) is kept only
+to recognise guardians and the child in a case; ``repr()`` shows it redacted.
+
+Assurance levels follow eIDAS (low / substantial / high).
+:meth:`AssuranceLevel.from_acr` maps the ``acr`` values of ID-porten
+(``idporten-loa-substantial``/``-high``, legacy ``Level3``/``Level4``),
+Ansattporten (``substantial``/``high``), BankID (``…;LOA=3``/``…;LOA=4``) and
+HelseID's ``security_level`` (``"3"``/``"4"``).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from typing import Final
+
+import attrs
+
+from barnekoordinator.errors import InvalidInput
+from barnekoordinator.identifiers import HprNummer, Organisasjonsnummer, PersonId
+
+__all__ = [
+    "AssuranceLevel",
+    "Credential",
+    "Principal",
+    "SystemRole",
+]
+
+
+class AssuranceLevel(enum.Enum):
+    """The eIDAS level of assurance of a login; ordered low < substantial < high."""
+
+    LOW = "low"
+    SUBSTANTIAL = "substantial"
+    HIGH = "high"
+
+    @property
+    def rank(self) -> int:
+        """1 for low, 2 for substantial, 3 for high (for comparisons)."""
+        return _RANK[self]
+
+    def at_least(self, other: AssuranceLevel) -> bool:
+        """True when this level is ``other`` or higher."""
+        return _RANK[self] >= _RANK[other]
+
+    @classmethod
+    def from_acr(cls, acr: str) -> AssuranceLevel:
+        """Map an ``acr`` (or HelseID ``security_level``) claim to a level.
+
+        Accepted: ``idporten-loa-low|substantial|high``, ``eidas-loa-*``,
+        legacy ``Level3``/``Level4``, Ansattporten ``low|substantial|high``,
+        BankID ``urn:bankid:…;LOA=3|4`` and HelseID ``"3"``/``"4"``.
+
+        Raises:
+            InvalidInput: an ``acr`` value this library does not know; an
+                unknown level must never be read as "good enough".
+        """
+        if not isinstance(acr, str):
+            raise InvalidInput("acr: expected a string claim value")
+        value = acr.strip()
+        level = _ACR.get(value) or _ACR.get(value.lower())
+        if level is not None:
+            return level
+        match = _BANKID_LOA.fullmatch(value)
+        if match is not None:
+            return cls.HIGH if match.group(1) == "4" else cls.SUBSTANTIAL
+        known = ", ".join(sorted(_ACR))
+        raise InvalidInput(f"acr: unknown assurance value {value!r}; known: {known}, LOA=3|4")
+
+
+_RANK: Final = {AssuranceLevel.LOW: 1, AssuranceLevel.SUBSTANTIAL: 2, AssuranceLevel.HIGH: 3}
+
+_ACR: Final[dict[str, AssuranceLevel]] = {
+    # ID-porten (and eIDAS, which Digdir suggests accepting by suffix)
+    "idporten-loa-low": AssuranceLevel.LOW,
+    "idporten-loa-substantial": AssuranceLevel.SUBSTANTIAL,
+    "idporten-loa-high": AssuranceLevel.HIGH,
+    "eidas-loa-low": AssuranceLevel.LOW,
+    "eidas-loa-substantial": AssuranceLevel.SUBSTANTIAL,
+    "eidas-loa-high": AssuranceLevel.HIGH,
+    # legacy ID-porten levels (old → new mapping, integration.md §1.1)
+    "Level3": AssuranceLevel.SUBSTANTIAL,
+    "Level4": AssuranceLevel.HIGH,
+    # Ansattporten (no prefix)
+    "low": AssuranceLevel.LOW,
+    "substantial": AssuranceLevel.SUBSTANTIAL,
+    "high": AssuranceLevel.HIGH,
+    # HelseID security_level
+    "3": AssuranceLevel.SUBSTANTIAL,
+    "4": AssuranceLevel.HIGH,
+}
+
+_BANKID_LOA: Final = re.compile(r"urn:bankid:[a-z]+;LOA=([34])")
+
+
+class SystemRole(enum.StrEnum):
+    """Roles a principal holds in the system (not in a particular case).
+
+    A principal's part *in a case* (guardian, the child, a participating
+    professional) is derived from the case by the access policy; system roles
+    only add what follows from a position in the municipality.
+    """
+
+    CITIZEN = "citizen"
+    """A private person (a guardian, the child, a young adult)."""
+    CASEWORKER = "caseworker"
+    """A municipal employee who may open cases in the municipality."""
+    LEADER = "leader"
+    """A service leader: oversees status and deadlines of the municipality's cases."""
+    KOORDINERENDE_ENHET = "koordinerende-enhet"
+    """The municipality's koordinerende enhet (hotl § 7-3)."""
+    BARNEVERN = "barnevern"
+    """Barnevernstjenesten of the municipality (consents under pbrl § 4-5 after care order)."""
+
+
+_NATIONAL_ID_LIKE: Final = re.compile(r"\d{11}")
+_IDENTIFIER_LIKE: Final = re.compile(r"\d{6,}")
+
+
+def _check_subject(_instance: object, _attribute: object, value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput("subject: expected a non-empty opaque actor id")
+    if _NATIONAL_ID_LIKE.search(value.replace(" ", "")):
+        raise InvalidInput(
+            "subject: looks like a national id; use an opaque actor id (e.g. the "
+            "provider's pairwise 'sub' or an HR id), never a fødselsnummer"
+        )
+
+
+def _check_label(_instance: object, _attribute: object, value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput("display_label: expected a name and service, e.g. 'Kari, helsestasjon'")
+    if _IDENTIFIER_LIKE.search(value.replace(" ", "")):
+        raise InvalidInput(
+            "display_label: must not contain an identifier (six or more digits); "
+            "families are shown names and services only"
+        )
+
+
+def _roles(value: object) -> frozenset[str]:
+    if isinstance(value, str):
+        raise InvalidInput("roles: expected a collection of role names, not one string")
+    if not isinstance(value, frozenset | set | tuple | list):
+        raise InvalidInput("roles: expected a collection of role names")
+    return frozenset(str(r) for r in value)
+
+
+def _redacted_id(value: PersonId | None) -> str:
+    return "None" if value is None else repr(value)
+
+
+@attrs.frozen(kw_only=True)
+class Principal:
+    """An authenticated person (or system) acting through the Casebook.
+
+    ``national_id`` is the person's fødselsnummer or D-nummer as a redacting
+    :class:`PersonId` (``None`` when the login did not provide one, e.g. some
+    eIDAS users and machine clients). ``municipality_number`` is the
+    municipality a professional acts for; system roles such as
+    :attr:`SystemRole.LEADER` apply only to cases of that municipality.
+    """
+
+    subject: str = attrs.field(validator=_check_subject)
+    """Stable opaque actor id; written as ``actor`` in events and audit records."""
+    display_label: str = attrs.field(validator=_check_label)
+    """Name and service as the family is shown them; never an identifier."""
+    assurance: AssuranceLevel
+    national_id: PersonId | None = attrs.field(default=None, repr=_redacted_id)
+    hpr: HprNummer | None = None
+    organisation: Organisasjonsnummer | None = None
+    municipality_number: str | None = None
+    identity_provider: str = ""
+    """The authenticator's name (``"idporten"``, ``"helseid"`` …)."""
+    roles: frozenset[str] = attrs.field(default=frozenset(), converter=_roles)
+
+    @subject.validator
+    def _not_the_national_id(self, _attribute: object, value: str) -> None:
+        # The subject must be opaque; equal to the digits would defeat the redaction.
+        if self.national_id is not None and value.strip() == self.national_id.reveal():
+            raise InvalidInput("subject: must not be the principal's national id")
+
+    def has_role(self, role: str) -> bool:
+        """True when the principal holds the system role ``role``."""
+        return role in self.roles
+
+    def acts_for(self, municipality_number: str) -> bool:
+        """True when the principal acts for the municipality with this number."""
+        return self.municipality_number is not None and (
+            self.municipality_number == municipality_number
+        )
+
+
+def _hidden(_value: str) -> str:
+    return "<hidden>"
+
+
+@attrs.frozen(kw_only=True)
+class Credential:
+    """Something presented at login: a kind (``"idporten-id-token"``) and a secret token.
+
+    ``repr()`` never shows the token.
+    """
+
+    kind: str = attrs.field()
+    token: str = attrs.field(repr=_hidden)
+
+    @kind.validator
+    def _check_kind(self, _attribute: object, value: str) -> None:
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidInput("kind: expected a credential kind such as 'idporten-id-token'")
