@@ -51,6 +51,8 @@ def _problems(settings: MunicipalSettings) -> list[str]:
         problems.append("turning_18_lead_days: expected 0 to 1095 days")
     if not 0 <= settings.stafettlogg_from_level <= 3:
         problems.append("stafettlogg_from_level: expected a BTI level from 0 to 3")
+    if not 1 <= settings.stafettlogg_age_limit <= 30:
+        problems.append("stafettlogg_age_limit: expected an age from 1 to 30 (BTI target group)")
     if not settings.entry_paths:
         problems.append("entry_paths: at least one entry path is needed")
     return problems
@@ -71,6 +73,10 @@ class MunicipalSettings:
     """Age from which a young person may consent alone to a stafettlogg (15 or 16)."""
     stafettlogg_from_level: int = 1
     """Lowest BTI level at which a stafettlogg is offered (some start at nivå 2)."""
+    offers_stafettlogg: bool = True
+    """Whether the municipality works with BTI and offers a stafettlogg at all."""
+    stafettlogg_age_limit: int = 18
+    """The BTI target group is children and young people under this age (Tromsø: 24)."""
     nivaa0_decision_days: int = 14
     """Days from a registered undring to a nivå-0 decision."""
     handover_escalation_days: int = 14

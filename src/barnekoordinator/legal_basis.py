@@ -140,6 +140,8 @@ class LegalReference:
         kind, _, rest = self.act.lovdata_id.partition("-")
         base = "lov" if kind == "LOV" else "forskrift"
         anchor = self.section.replace(" ", "").replace("§", "")
+        if anchor.startswith("kap."):
+            return f"https://lovdata.no/{base}/{rest}/KAPITTEL_{anchor.removeprefix('kap.')}"
         if anchor.startswith("art."):
             return f"https://lovdata.no/{base}/{rest}"
         return (
@@ -175,7 +177,7 @@ def _r(
 _ALL: tuple[LegalReference, ...] = (
     # --- rights (pasient- og brukerrettighetsloven) -------------------------
     _r("pbrl-2-5", Act.PBRL, "§ 2-5", "Rett til individuell plan"),
-    _r("pbrl-2-5-b", Act.PBRL, "§ 2-5 b", "Rett til koordinator"),
+    _r("pbrl-2-5-b", Act.PBRL, "§ 2-5 b", "Rett til koordinator", _AUG_2022),
     _r(
         "pbrl-2-5-c",
         Act.PBRL,
@@ -206,6 +208,7 @@ _ALL: tuple[LegalReference, ...] = (
     _r("pbrl-7-2", Act.PBRL, "§ 7-2", "Klage til statsforvalteren"),
     _r("pbrl-7-3", Act.PBRL, "§ 7-3", "Formkrav: klagen skal være skriftlig og undertegnet"),
     _r("pbrl-7-5", Act.PBRL, "§ 7-5", "Klagefrist: fire uker"),
+    _r("pbrl-kap-8", Act.PBRL, "kap. 8", "Pasient- og brukerombud"),
     # --- duties (helse- og omsorgstjenesteloven) ----------------------------
     _r("hotl-3-4", Act.HOTL, "§ 3-4", "Samarbeid og samordning", _AUG_2022),
     _r("hotl-7-1", Act.HOTL, "§ 7-1", "Individuell plan"),
@@ -265,6 +268,7 @@ _ALL: tuple[LegalReference, ...] = (
     # --- family law, age of majority, administration, archives ---------------
     _r("barnel-47", Act.BARNEL, "§ 47", "Opplysninger om barnet til forelder uten foreldreansvar"),
     _r("vergeml-2", Act.VERGEML, "§ 2", "Myndighetsalder 18 år"),
+    _r("fvl-18", Act.FVL, "§ 18", "Partenes adgang til å gjøre seg kjent med sakens dokumenter"),
     _r("fvl-31", Act.FVL, "§ 31", "Oversittelse av klagefristen"),
     _r("arkivl", Act.ARKIVL, "", "Arkivering ved avslutning", status=Status.PRACTICE),
     _r(

@@ -1,0 +1,148 @@
+"""``barnekoordinator assess``: assess the rights in a facts file.
+
+Reads an ``eligibility-facts.v1`` document (``-`` reads standard input),
+assesses barnekoordinator, koordinator, individuell plan and the stafettlogg
+offer, and prints the result as text (``--lang nb|nn|en``) or as an
+``eligibility-result.v1`` JSON document (``--format json``; it holds all three
+languages).
+
+Exit status: 0 when the assessment was made (whatever its outcome), 1 when the
+input is invalid (unreadable file, not JSON, schema problems — every one with
+its JSON path — invalid settings, or a date the rules cannot use), 2 for usage
+errors (argparse).
+
+This is an edge, so it may read the real date: ``--as-of`` defaults to today
+(UTC) from :class:`~barnekoordinator.clock.SystemClock`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from barnekoordinator._eligibility_wire import facts_from_json, result_to_json
+from barnekoordinator._texts import Language, text
+from barnekoordinator.clock import SystemClock
+from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.eligibility import EligibilityResult, FollowUp, RightResult, assess
+from barnekoordinator.errors import InvalidInput
+
+__all__ = ["register", "render_text", "run"]
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``assess`` subcommand to the ``barnekoordinator`` parser."""
+    parser = subparsers.add_parser(
+        "assess",
+        help="assess barnekoordinator, koordinator, individuell plan and stafettlogg",
+        description=(
+            "Assess the rights of one child and family from an eligibility-facts.v1 JSON "
+            "document. Exit status: 0 assessed, 1 invalid input, 2 usage error."
+        ),
+    )
+    parser.add_argument(
+        "file", metavar="FILE.json", help="the facts document; '-' reads standard input"
+    )
+    parser.add_argument(
+        "--as-of",
+        type=_date,
+        default=None,
+        metavar="DATE",
+        help="assessment date (default: today, UTC)",
+    )
+    parser.add_argument("--lang", choices=[lang.value for lang in Language], default="nb")
+    parser.add_argument("--format", choices=["text", "json"], default="text")
+    parser.add_argument(
+        "--settings",
+        metavar="SETTINGS.json",
+        help="the municipality's settings as a JSON object (MunicipalSettings fields)",
+    )
+    parser.set_defaults(func=run)
+
+
+def _fail(message: str) -> int:
+    print(f"barnekoordinator assess: {message}", file=sys.stderr)
+    return 1
+
+
+def _load(name: str) -> Any:
+    raw = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+    return json.loads(raw)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read, validate and assess ``args.file``; print the result; return the exit status."""
+    where = "standard input" if args.file == "-" else args.file
+    try:
+        document = _load(args.file)
+    except OSError as exc:
+        return _fail(f"cannot read {where}: {exc.strerror or exc}")
+    except UnicodeDecodeError:
+        return _fail(f"{where} is not UTF-8 text")
+    except json.JSONDecodeError as exc:
+        return _fail(f"{where} is not JSON: line {exc.lineno} column {exc.colno}: {exc.msg}")
+    try:
+        facts = facts_from_json(document)
+        settings = MunicipalSettings()
+        if args.settings is not None:
+            try:
+                data = _load(args.settings)
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                return _fail(f"cannot read settings {args.settings}: {exc}")
+            if not isinstance(data, dict):
+                return _fail(f"settings {args.settings}: expected a JSON object")
+            settings = MunicipalSettings.from_mapping(data)
+        as_of = args.as_of if args.as_of is not None else SystemClock().now().date()
+        result = assess(facts, as_of=as_of, settings=settings)
+    except InvalidInput as exc:
+        return _fail(f"{where}: {exc}")
+    if args.format == "json":
+        print(json.dumps(result_to_json(result), ensure_ascii=False, indent=2))
+    else:
+        print(render_text(result, Language(args.lang)))
+    return 0
+
+
+def _citations(follow_up_or_right: FollowUp | RightResult) -> str:
+    return ", ".join(r.citation for r in follow_up_or_right.basis)
+
+
+def render_text(result: EligibilityResult, lang: Language = Language.NB) -> str:
+    """A plain-text report of ``result`` in ``lang``."""
+
+    def t(key: str) -> str:
+        return text(key).get(lang)
+
+    lines = [
+        f"{t('ui.assessment')} {t('ui.as-of')} {result.as_of.isoformat()} "
+        f"({t('ui.rules')} {result.rules_version}): {result.subject_ref}",
+    ]
+    for right in result.rights:
+        lines.append("")
+        lines.append(right.explanation.get(lang))
+        lines.append(f"  {t('ui.basis')}: {_citations(right)}")
+        if right.ends_on is not None:
+            lines.append(f"  {t('ui.ends-on')}: {right.ends_on.isoformat()}")
+        for c in right.conditions:
+            basis = ", ".join(r.citation for r in c.basis)
+            lines.append(f"  [{c.outcome_label.get(lang)}] {c.condition.label.get(lang)}")
+            lines.append(f"      {c.explanation.get(lang)} ({basis})")
+        if right.follow_ups:
+            lines.append(f"  {t('ui.follow-ups')}:")
+            lines += [f"  - {f.explain(lang)} ({_citations(f)})" for f in right.follow_ups]
+    if result.follow_ups:
+        lines.append("")
+        lines.append(f"{t('ui.case')}:")
+        lines += [f"  - {f.explain(lang)} ({_citations(f)})" for f in result.follow_ups]
+    return "\n".join(lines)

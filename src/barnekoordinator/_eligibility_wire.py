@@ -1,0 +1,371 @@
+"""JSON wire format of eligibility facts and results, decisions and complaints (private).
+
+Inbound documents are validated against ``eligibility-facts.v1`` /
+``eligibility-result.v1`` first, so a caller sees *every* problem with its JSON
+path; only then are they structured (facts with a private cattrs converter).
+Outbound documents always contain every field, so ``to_json(from_json(doc))``
+is stable and ``from_json(to_json(x)) == x``.
+
+Result documents repeat the explanations in nb, nn and en for readers; on the
+way back in, condition results and follow-ups are looked up in the rule set
+named by ``rules_version`` and checked against the document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import cattrs
+
+from barnekoordinator._texts import Language, Text
+from barnekoordinator.complaints import Complaint, Resolution, Stage
+from barnekoordinator.decisions import Appointment, Decision
+from barnekoordinator.eligibility import (
+    _TABLES,
+    Action,
+    Condition,
+    ConditionResult,
+    EligibilityFacts,
+    EligibilityResult,
+    FollowUp,
+    FollowUpKind,
+    Outcome,
+    Right,
+    RightResult,
+    _condition_result,
+    _follow_up,
+)
+from barnekoordinator.errors import InvalidInput, SchemaViolation
+from barnekoordinator.legal_basis import LegalReference
+from barnekoordinator.serialization import validate_document
+from barnekoordinator.services import ServiceKind
+
+__all__ = [
+    "COMPLAINT_SCHEMA",
+    "DECISION_SCHEMA",
+    "FACTS_SCHEMA",
+    "RESULT_SCHEMA",
+    "appointment_to_json",
+    "complaint_from_json",
+    "complaint_to_json",
+    "decision_to_json",
+    "facts_from_json",
+    "facts_to_json",
+    "result_from_json",
+    "result_to_json",
+]
+
+FACTS_SCHEMA = "eligibility-facts.v1"
+RESULT_SCHEMA = "eligibility-result.v1"
+DECISION_SCHEMA = "decision.v1"
+COMPLAINT_SCHEMA = "complaint.v1"
+
+# detailed_validation=False lets the SchemaViolation raised by EligibilityFacts pass through.
+_facts = cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
+_facts.register_unstructure_hook(date, lambda d: d.isoformat())
+_facts.register_structure_hook(date, lambda v, _: date.fromisoformat(v))
+
+
+def facts_to_json(facts: EligibilityFacts) -> dict[str, Any]:
+    """The facts as a JSON-ready dict (every field present)."""
+    document: dict[str, Any] = _facts.unstructure(facts)
+    return document
+
+
+def facts_from_json(document: object) -> EligibilityFacts:
+    """Validate and structure a facts document; :class:`SchemaViolation` lists every problem."""
+    validate_document(FACTS_SCHEMA, document)
+    try:
+        return _facts.structure(document, EligibilityFacts)
+    except SchemaViolation:
+        raise
+    except cattrs.BaseValidationError as exc:  # pragma: no cover - the schema rules these out
+        problems = [("$", message) for message in cattrs.transform_error(exc)]
+        raise SchemaViolation(FACTS_SCHEMA, problems) from None
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+def _texts(text: Text) -> dict[str, str]:
+    return {"nb": text.nb, "nn": text.nn, "en": text.en}
+
+
+def _basis(basis: tuple[LegalReference, ...]) -> list[dict[str, str]]:
+    return [{"key": r.key, "citation": r.citation} for r in basis]
+
+
+def _condition_json(c: ConditionResult) -> dict[str, Any]:
+    return {
+        "condition": c.condition.value,
+        "outcome": c.outcome.value,
+        "reason": c.reason,
+        "conditions_duty": c.conditions_duty,
+        "basis": _basis(c.basis),
+        "facts": list(c.facts),
+        "explanation": _texts(c.explanation),
+    }
+
+
+def _follow_up_json(f: FollowUp) -> dict[str, Any]:
+    return {
+        "kind": f.kind.value,
+        "basis": _basis(f.basis),
+        "service": f.service.value if f.service is not None else None,
+        "due": f.due.isoformat() if f.due is not None else None,
+        "explanation": {lang.value: f.explain(lang) for lang in Language},
+    }
+
+
+def _right_json(r: RightResult) -> dict[str, Any]:
+    return {
+        "right": r.right.value,
+        "outcome": r.outcome.value,
+        "action": r.action.value,
+        "basis": _basis(r.basis),
+        "ends_on": r.ends_on.isoformat() if r.ends_on is not None else None,
+        "explanation": _texts(r.explanation),
+        "conditions": [_condition_json(c) for c in r.conditions],
+        "follow_ups": [_follow_up_json(f) for f in r.follow_ups],
+    }
+
+
+def result_to_json(result: EligibilityResult) -> dict[str, Any]:
+    """The result as a JSON-ready dict, valid against ``eligibility-result.v1``."""
+    return {
+        "as_of": result.as_of.isoformat(),
+        "rules_version": result.rules_version,
+        "subject_ref": result.subject_ref,
+        "barnekoordinator": _right_json(result.barnekoordinator),
+        "koordinator": _right_json(result.koordinator),
+        "individual_plan": _right_json(result.individual_plan),
+        "stafettlogg": _right_json(result.stafettlogg),
+        "follow_ups": [_follow_up_json(f) for f in result.follow_ups],
+    }
+
+
+def _keys(basis: object) -> list[str]:
+    assert isinstance(basis, list)
+    return [item["key"] for item in basis]
+
+
+class _Reader:
+    """Rebuilds a result from a validated document, collecting every mismatch."""
+
+    def __init__(self, version: str) -> None:
+        self.version = version
+        self.problems: list[tuple[str, str]] = []
+
+    def check_basis(self, path: str, expected: tuple[LegalReference, ...], given: object) -> None:
+        if [r.key for r in expected] != _keys(given):
+            self.problems.append((f"{path}.basis", "does not match the rule set's legal basis"))
+
+    def condition(self, path: str, right: Right, doc: Mapping[str, Any]) -> ConditionResult | None:
+        try:
+            c = _condition_result(self.version, right, Condition(doc["condition"]), doc["reason"])
+        except InvalidInput as exc:
+            self.problems.append((f"{path}.reason", str(exc)))
+            return None
+        if c.outcome.value != doc["outcome"]:
+            self.problems.append(
+                (f"{path}.outcome", f"expected {c.outcome.value!r} for this reason")
+            )
+        self.check_basis(path, c.basis, doc["basis"])
+        return c
+
+    def follow_up(self, path: str, scope: Right | None, doc: Mapping[str, Any]) -> FollowUp | None:
+        kind = FollowUpKind(doc["kind"])
+        service = ServiceKind(doc["service"]) if doc["service"] is not None else None
+        due = date.fromisoformat(doc["due"]) if doc["due"] is not None else None
+        try:
+            base = _follow_up(self.version, scope, kind)
+        except InvalidInput as exc:
+            self.problems.append((f"{path}.kind", str(exc)))
+            return None
+        if service is not None:
+            follow_up = _TABLES[self.version].escalations[service]
+        elif due is not None:
+            follow_up = FollowUp(kind=kind, basis=base.basis, text=base.text, due=due)
+        else:
+            follow_up = base
+        self.check_basis(path, follow_up.basis, doc["basis"])
+        return follow_up
+
+    def right(self, path: str, right: Right, doc: Mapping[str, Any]) -> RightResult | None:
+        if doc["right"] != right.value:
+            self.problems.append((f"{path}.right", f"expected {right.value!r}"))
+        table = _TABLES[self.version]
+        outcome, action = Outcome(doc["outcome"]), Action(doc["action"])
+        self.check_basis(path, table.basis[right], doc["basis"])
+        conditions = [
+            self.condition(f"{path}.conditions[{i}]", right, c)
+            for i, c in enumerate(doc["conditions"])
+        ]
+        follow_ups = [
+            self.follow_up(f"{path}.follow_ups[{i}]", right, f)
+            for i, f in enumerate(doc["follow_ups"])
+        ]
+        if any(c is None for c in conditions) or any(f is None for f in follow_ups):
+            return None
+        ends_on = date.fromisoformat(doc["ends_on"]) if doc["ends_on"] is not None else None
+        return RightResult(
+            right=right,
+            outcome=outcome,
+            action=action,
+            basis=table.basis[right],
+            conditions=tuple(c for c in conditions if c is not None),
+            follow_ups=tuple(f for f in follow_ups if f is not None),
+            explanation=table.explanations[(right, outcome, action)],
+            ends_on=ends_on,
+        )
+
+
+def result_from_json(document: object) -> EligibilityResult:
+    """Validate and rebuild a result document; :class:`SchemaViolation` lists every problem."""
+    validate_document(RESULT_SCHEMA, document)
+    assert isinstance(document, Mapping)
+    reader = _Reader(document["rules_version"])
+    rights = {
+        right: reader.right(f"$.{field}", right, document[field])
+        for right, field in (
+            (Right.BARNEKOORDINATOR, "barnekoordinator"),
+            (Right.KOORDINATOR, "koordinator"),
+            (Right.INDIVIDUAL_PLAN, "individual_plan"),
+            (Right.STAFETTLOGG, "stafettlogg"),
+        )
+    }
+    case = [
+        reader.follow_up(f"$.follow_ups[{i}]", None, f)
+        for i, f in enumerate(document["follow_ups"])
+    ]
+    if reader.problems:
+        raise SchemaViolation(RESULT_SCHEMA, reader.problems)
+    bk, ko, ip, sl = (rights[r] for r in Right)
+    assert bk is not None
+    assert ko is not None
+    assert ip is not None
+    assert sl is not None
+    return EligibilityResult(
+        as_of=date.fromisoformat(document["as_of"]),
+        rules_version=document["rules_version"],
+        subject_ref=document["subject_ref"],
+        barnekoordinator=bk,
+        koordinator=ko,
+        individual_plan=ip,
+        stafettlogg=sl,
+        follow_ups=tuple(f for f in case if f is not None),
+    )
+
+
+# --- decisions and complaints ----------------------------------------------------------------
+
+
+def appointment_to_json(a: Appointment) -> dict[str, Any]:
+    """The appointment as a JSON-ready dict (``decision.v1#/$defs/appointment``)."""
+    return {
+        "subject_ref": a.subject_ref,
+        "professional_ref": a.professional_ref,
+        "name": a.name,
+        "title": a.title,
+        "service": a.service.value,
+        "organisation": a.organisation,
+        "appointed_on": a.appointed_on.isoformat(),
+        "ends_on": a.ends_on.isoformat() if a.ends_on is not None else None,
+        "wishes": [
+            {"by": w.by.value, "preferred_ref": w.preferred_ref, "note": w.note} for w in a.wishes
+        ],
+        "wishes_followed": a.wishes_followed,
+        "weighing": a.weighing,
+        "fills_koordinator_role": a.fills_koordinator_role,
+        "basis": _basis(a.basis),
+    }
+
+
+def decision_to_json(decision: Decision) -> dict[str, Any]:
+    """The decision as a JSON-ready dict, valid against ``decision.v1``."""
+    d = decision
+    return {
+        "kind": d.kind.value,
+        "right": d.assessment.right.value,
+        "case_ref": d.case_ref,
+        "decided_on": d.decided_on.isoformat(),
+        "municipality": d.municipality,
+        "parties": [{"ref": p.ref, "name": p.name, "role": p.role.value} for p in d.parties],
+        "as_of": d.as_of.isoformat(),
+        "rules_version": d.rules_version,
+        "outcome": d.assessment.outcome.value,
+        "action": d.assessment.action.value,
+        "reasoning": [
+            {
+                **_condition_json(r.result),
+                "evidence": [
+                    {
+                        "judgement": e.judgement,
+                        "conclusion": e.conclusion,
+                        "author_role": e.author_role,
+                        "author_service": e.author_service.value if e.author_service else None,
+                        "assessed_on": e.assessed_on.isoformat(),
+                    }
+                    for e in r.evidence
+                ],
+            }
+            for r in d.reasoning
+        ],
+        "considerations": d.considerations,
+        "follow_ups": [_follow_up_json(f) for f in d.follow_ups],
+        "alternatives": [
+            {"right": r.right.value, "outcome": r.outcome.value, "action": r.action.value}
+            for r in d.alternatives
+        ],
+        "appointment": appointment_to_json(d.appointment) if d.appointment is not None else None,
+        "signed_by": d.signed_by,
+        "complaint": {
+            "to": "statsforvalteren",
+            "via": "municipality",
+            "written_and_signed": True,
+            "deadline_weeks": d.complaint_deadline_weeks,
+            "basis": _basis(d.complaint_basis),
+        },
+    }
+
+
+def complaint_to_json(complaint: Complaint) -> dict[str, Any]:
+    """The complaint as a JSON-ready dict (every field present), valid against ``complaint.v1``."""
+    document: dict[str, Any] = _facts.unstructure(complaint)
+    return document
+
+
+def _complaint_problems(c: Complaint) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    closed = c.stage is Stage.CLOSED
+    if closed != (c.resolution is not None):
+        problems.append(("$.resolution", "a resolution is given exactly when the stage is closed"))
+    if (c.resolution is None) != (c.resolved_on is None) or (c.resolution is None) != (
+        c.decided_by is None
+    ):
+        problems.append(("$.resolved_on", "resolution, decided_by and resolved_on go together"))
+    if c.stage is Stage.STATSFORVALTEREN and c.forwarded_on is None:
+        problems.append(("$.forwarded_on", "a forwarded complaint has a forwarded_on date"))
+    if c.received_on < c.knowledge_date:
+        problems.append(("$.received_on", "is before knowledge_date"))
+    if c.fulfilled_on is not None and c.resolution not in (
+        Resolution.MEDHOLD,
+        Resolution.DELVIS_MEDHOLD,
+        Resolution.OPPHEVET,
+    ):
+        problems.append(
+            ("$.fulfilled_on", "only a complaint that was upheld or quashed is fulfilled")
+        )
+    return problems
+
+
+def complaint_from_json(document: object) -> Complaint:
+    """Validate and structure a complaint document; :class:`SchemaViolation` lists every problem."""
+    validate_document(COMPLAINT_SCHEMA, document)
+    complaint = _facts.structure(document, Complaint)
+    problems = _complaint_problems(complaint)
+    if problems:
+        raise SchemaViolation(COMPLAINT_SCHEMA, problems)
+    return complaint

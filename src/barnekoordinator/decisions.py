@@ -1,0 +1,668 @@
+"""Appointing a barnekoordinator, and the written decision with complaint information.
+
+* :func:`route_request` — a request addressed to a service that cannot appoint
+  (the spesialisthelsetjenesten has **no** barnekoordinator duty; state and county
+  services are not the municipality) is referred to the municipality's
+  koordinerende enhet (hotl § 7-2 a, § 7-3; sphl § 2-5 a).
+* :func:`appoint_barnekoordinator` — validates an appointment against an
+  assessment: only when the municipality *shall* appoint, only one of the
+  municipality's own service providers, before the 18th birthday. The family's and
+  the child's wishes are recorded and weighed, not binding: appointing someone
+  else needs a recorded weighing.
+* :func:`make_decision` / :func:`render_decision` — the decision document of
+  domain.md §4.2 (appoint, refuse, or partial: koordinator/IP instead) with
+  reasoning per condition, the views of the family and the child, what follows,
+  the samordningsplikt on refusal, and complaint information (pbrl §§ 7-2, 7-3,
+  7-5; fvl § 31), rendered as plain text, Markdown or HTML in nb, nn or en.
+
+No document ever carries a national identity number: parties are named by the
+names and references the caller supplies, and any text that looks like an
+eleven-digit number is rejected.
+"""
+
+from __future__ import annotations
+
+import enum
+import html
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+import attrs
+
+from barnekoordinator._texts import Language, Text, language, text
+from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.eligibility import (
+    Action,
+    ConditionResult,
+    EligibilityFacts,
+    EligibilityResult,
+    FollowUp,
+    FollowUpKind,
+    Judgement,
+    Outcome,
+    RightResult,
+)
+from barnekoordinator.errors import InvalidInput, RuleViolation
+from barnekoordinator.legal_basis import LegalReference, parameter, refs
+from barnekoordinator.people import Professional
+from barnekoordinator.services import SERVICES, Level, Sector, ServiceKind
+from barnekoordinator.services import service as lookup_service
+
+__all__ = [
+    "Appointment",
+    "AppointmentWish",
+    "Decision",
+    "DecisionKind",
+    "DocumentFormat",
+    "Evidence",
+    "Party",
+    "PartyRole",
+    "Reasoning",
+    "Referral",
+    "WishHolder",
+    "appoint_barnekoordinator",
+    "appointment_to_json",
+    "decision_to_json",
+    "make_decision",
+    "render_decision",
+    "route_request",
+]
+
+_NATIONAL_ID = re.compile(r"(?<!\d)\d{6}[ .]?\d{5}(?!\d)")
+
+
+def _no_national_id(what: str, value: str) -> None:
+    if _NATIONAL_ID.search(value):
+        raise InvalidInput(
+            f"{what} looks like it contains a national identity number; "
+            "documents use names and case references only"
+        )
+
+
+# --- referral ------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Referral:
+    """Where a request for barnekoordinator must go instead of the service it reached."""
+
+    addressed_to: ServiceKind
+    refer_to: ServiceKind
+    basis: tuple[LegalReference, ...]
+    explanation: Text
+
+
+def route_request(addressed_to: ServiceKind | str) -> Referral | None:
+    """Route a request for barnekoordinator that reached ``addressed_to``.
+
+    Returns ``None`` when a municipal service received it (the municipality
+    handles it; its koordinerende enhet has overall responsibility), or a
+    :class:`Referral` to the koordinerende enhet when a hospital, another state
+    service or a county service received it.
+    """
+    service = lookup_service(addressed_to)
+    kind = service.kind
+    if service.level is Level.MUNICIPAL:
+        return None
+    if service.level is Level.STATE and service.sector is Sector.HEALTH_AND_CARE:
+        return Referral(
+            addressed_to=kind,
+            refer_to=ServiceKind.KOORDINERENDE_ENHET,
+            basis=refs("hotl-7-2-a", "sphl-2-5-a", "hotl-7-3"),
+            explanation=text("referral.specialist"),
+        )
+    return Referral(
+        addressed_to=kind,
+        refer_to=ServiceKind.KOORDINERENDE_ENHET,
+        basis=refs("hotl-7-2-a", "hotl-7-3"),
+        explanation=text("referral.not-municipal"),
+    )
+
+
+# --- appointment ---------------------------------------------------------------------------
+
+
+class WishHolder(enum.Enum):
+    """Whose wish about the person to appoint is recorded."""
+
+    FAMILY = "family"
+    CHILD = "child"
+
+
+@attrs.frozen(kw_only=True)
+class AppointmentWish:
+    """A recorded wish: who the family or the child would like (``None``: no one in particular)."""
+
+    by: WishHolder
+    preferred_ref: str | None = None
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Appointment:
+    """A validated appointment of a barnekoordinator (serialisable, no personal identifiers)."""
+
+    subject_ref: str
+    professional_ref: str
+    name: str
+    title: str
+    service: ServiceKind
+    organisation: str
+    """The organisation number of the employer (public)."""
+    appointed_on: date
+    ends_on: date | None
+    """The child's 18th birthday (``None`` for an expected child)."""
+    wishes: tuple[AppointmentWish, ...]
+    wishes_followed: bool
+    weighing: str
+    fills_koordinator_role: bool
+
+    @property
+    def basis(self) -> tuple[LegalReference, ...]:
+        """The duty appointed under: hotl § 7-2 a, and koordinerende enhet's role (§ 7-3)."""
+        return _APPOINTMENT_BASIS
+
+
+_APPOINTMENT_BASIS = refs("hotl-7-2-a", "hotl-7-3")
+
+
+def _why_not_appoint(result: RightResult) -> str:
+    pending = [c.condition.value for c in result.conditions if c.outcome is not Outcome.MET]
+    reasons = {
+        Action.OFFER: "the consenting party's wish is not settled: offer it and record the answer",
+        Action.DECLINED: "the family declined; record the decline (samordningsplikt still applies)",
+        Action.LEGAL_REVIEW: "the consent situation needs legal review first",
+        Action.ASSESS: "conditions need professional assessment first",
+        Action.NONE: "the conditions are not met",
+    }
+    return (
+        f"{reasons.get(result.action, result.action.value)} ({', '.join(pending) or 'none open'})"
+    )
+
+
+def appoint_barnekoordinator(
+    result: EligibilityResult,
+    professional: Professional,
+    *,
+    as_of: date,
+    wishes: Sequence[AppointmentWish] = (),
+    weighing: str = "",
+    settings: MunicipalSettings | None = None,
+) -> Appointment:
+    """Validate and return the appointment of ``professional`` as the family's barnekoordinator.
+
+    Raises:
+        RuleViolation: the assessment does not oblige the municipality to appoint
+            (conditions, wish, consent conflict), the child has turned 18, or the
+            professional is not one of the municipality's own service providers.
+        InvalidInput: ``as_of`` is before the assessment, a wish for someone else
+            was not weighed (``weighing`` is empty), or a text holds a national id.
+    """
+    bk = result.barnekoordinator
+    if as_of < result.as_of:
+        raise InvalidInput(
+            "the appointment date is before the assessment it rests on; assess again"
+        )
+    if bk.action is not Action.APPOINT:
+        raise RuleViolation(
+            f"the municipality may not appoint a barnekoordinator: {_why_not_appoint(bk)}"
+        )
+    if bk.ends_on is not None and as_of >= bk.ends_on:
+        raise RuleViolation(
+            "the barnekoordinator right ended on the child's 18th birthday "
+            f"({bk.ends_on.isoformat()}); offer koordinator and individuell plan with the "
+            "young adult's consent"
+        )
+    service = SERVICES[professional.service]
+    if service.level is not Level.MUNICIPAL:
+        raise RuleViolation(
+            "a barnekoordinator must be one of the municipality's own service providers "
+            f"(hotl § 7-2 a); {service.name_nb} is a {service.level.value} service, "
+            "not a municipal one"
+        )
+    for what, value in (
+        ("the professional's reference", professional.ref),
+        ("the professional's name", professional.name),
+        ("weighing", weighing),
+    ):
+        _no_national_id(what, value)
+    preferred = {w.preferred_ref for w in wishes if w.preferred_ref}
+    followed = not preferred or professional.ref in preferred
+    if not followed and not weighing.strip():
+        raise InvalidInput(
+            "the family's or the child's wish names someone else; the wishes are not binding, "
+            "but record how they were weighed (weighing=...)"
+        )
+    fills = (settings or MunicipalSettings()).barnekoordinator_fills_koordinator_role
+    return Appointment(
+        subject_ref=result.subject_ref,
+        professional_ref=professional.ref,
+        name=professional.name,
+        title=professional.title,
+        service=professional.service,
+        organisation=str(professional.organisation),
+        appointed_on=as_of,
+        ends_on=bk.ends_on,
+        wishes=tuple(wishes),
+        wishes_followed=followed,
+        weighing=weighing,
+        fills_koordinator_role=fills,
+    )
+
+
+# --- decision ---------------------------------------------------------------------------------
+
+
+class DecisionKind(enum.Enum):
+    """What a decision on barnekoordinator decides."""
+
+    APPOINT = "appoint"
+    REFUSE = "refuse"
+    PARTIAL = "partial"
+    """Refuses barnekoordinator, but the child has koordinator and/or individuell plan."""
+
+
+class PartyRole(enum.Enum):
+    """A party's role in the decision."""
+
+    GUARDIAN = "guardian"
+    CHILD = "child"
+    EXPECTED_CHILD = "expected-child"
+    YOUNG_PERSON = "young-person"
+    BARNEVERN = "barnevern"
+    REPRESENTATIVE = "representative"
+
+
+@attrs.frozen(kw_only=True)
+class Party:
+    """A party named in the decision: a name and a case reference, never a national id."""
+
+    ref: str
+    name: str
+    role: PartyRole
+
+
+@attrs.frozen(kw_only=True)
+class Evidence:
+    """Who made a professional judgement the reasoning rests on, and when."""
+
+    judgement: str
+    conclusion: bool
+    author_role: str
+    author_service: ServiceKind | None
+    assessed_on: date
+
+
+@attrs.frozen(kw_only=True)
+class Reasoning:
+    """The reasoning on one condition: the assessed result and the judgements behind it."""
+
+    result: ConditionResult
+    evidence: tuple[Evidence, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Decision:
+    """A decision on barnekoordinator, ready to render (domain.md §4.2)."""
+
+    kind: DecisionKind
+    case_ref: str
+    decided_on: date
+    municipality: str
+    parties: tuple[Party, ...]
+    assessment: RightResult
+    as_of: date
+    rules_version: str
+    reasoning: tuple[Reasoning, ...]
+    considerations: str
+    """The family's and the child's views and the best interests of the child, as weighed."""
+    follow_ups: tuple[FollowUp, ...]
+    alternatives: tuple[RightResult, ...]
+    appointment: Appointment | None
+    signed_by: str
+    complaint_deadline_weeks: int
+    complaint_basis: tuple[LegalReference, ...]
+
+
+def _evidence(
+    facts: EligibilityFacts | None, result: ConditionResult, as_of: date
+) -> tuple[Evidence, ...]:
+    if facts is None:
+        return ()
+    found: list[Evidence] = []
+    for name in result.condition.judgements:
+        judgement: Judgement | None = getattr(facts.judgements, name)
+        if judgement is not None and judgement.assessed_on <= as_of:
+            found.append(
+                Evidence(
+                    judgement=name,
+                    conclusion=judgement.conclusion,
+                    author_role=judgement.author.role,
+                    author_service=judgement.author.service,
+                    assessed_on=judgement.assessed_on,
+                )
+            )
+    return tuple(found)
+
+
+def make_decision(
+    result: EligibilityResult,
+    *,
+    case_ref: str,
+    decided_on: date,
+    municipality: str,
+    parties: Iterable[Party],
+    signed_by: str,
+    considerations: str,
+    facts: EligibilityFacts | None = None,
+    appointment: Appointment | None = None,
+) -> Decision:
+    """Build the decision that follows from ``result`` (appoint, refuse or partial).
+
+    ``facts`` (optional) adds who made each professional judgement and when.
+    ``considerations`` must state how the family's and the child's views and the
+    child's best interests were weighed.
+
+    Raises:
+        RuleViolation: the assessment does not support a decision yet (conditions
+            need assessment, the wish is not settled, the family declined, or the
+            consent situation needs legal review).
+        InvalidInput: missing parties or considerations, an appointment that does
+            not match, a date before the assessment, or a national id in any text.
+    """
+    bk = result.barnekoordinator
+    parties = tuple(parties)
+    if not parties:
+        raise InvalidInput("a decision names its parties (the family, the child)")
+    if not considerations.strip():
+        raise InvalidInput(
+            "considerations: state the family's and the child's views "
+            "and the child's best interests"
+        )
+    if decided_on < result.as_of:
+        raise InvalidInput("decided_on is before the assessment it rests on")
+    for what, value in (
+        ("case_ref", case_ref),
+        ("municipality", municipality),
+        ("signed_by", signed_by),
+        ("considerations", considerations),
+        *((f"parties[{i}]", f"{p.ref} {p.name}") for i, p in enumerate(parties)),
+    ):
+        _no_national_id(what, value)
+
+    alternatives: tuple[RightResult, ...] = ()
+    if bk.action is Action.APPOINT:
+        if appointment is None:
+            raise InvalidInput(
+                "an appointing decision needs the appointment (appoint_barnekoordinator)"
+            )
+        if appointment.subject_ref != result.subject_ref:
+            raise InvalidInput("the appointment is for another child than the assessment")
+        kind = DecisionKind.APPOINT
+    elif bk.action is Action.NONE:
+        if appointment is not None:
+            raise InvalidInput("a refusal cannot carry an appointment")
+        alternatives = tuple(
+            r for r in (result.koordinator, result.individual_plan) if r.outcome is Outcome.MET
+        )
+        kind = DecisionKind.PARTIAL if alternatives else DecisionKind.REFUSE
+    else:
+        raise RuleViolation(f"no decision can be made yet: {_why_not_appoint(bk)}")
+
+    reasoning = tuple(
+        Reasoning(result=c, evidence=_evidence(facts, c, result.as_of)) for c in bk.conditions
+    )
+    return Decision(
+        kind=kind,
+        case_ref=case_ref,
+        decided_on=decided_on,
+        municipality=municipality,
+        parties=parties,
+        assessment=bk,
+        as_of=result.as_of,
+        rules_version=result.rules_version,
+        reasoning=reasoning,
+        considerations=considerations,
+        follow_ups=tuple(f for f in bk.follow_ups if f.kind is not FollowUpKind.DUTY_TO_APPOINT),
+        alternatives=alternatives,
+        appointment=appointment,
+        signed_by=signed_by,
+        complaint_deadline_weeks=parameter("complaint_deadline_weeks").at(decided_on),
+        complaint_basis=refs("pbrl-7-2", "pbrl-7-3", "pbrl-7-5", "fvl-31"),
+    )
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+
+class DocumentFormat(enum.Enum):
+    """How :func:`render_decision` lays out the document."""
+
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
+# A document is a list of blocks; each renderer lays them out and escapes everything.
+_Block = tuple[str, Any]
+
+
+def _citations(basis: Iterable[LegalReference]) -> str:
+    return ", ".join(r.citation for r in basis)
+
+
+def _position(appointment: Appointment) -> str:
+    service = SERVICES[appointment.service].name_nb
+    return f"{appointment.title}, {service}" if appointment.title else service
+
+
+def _blocks(d: Decision, lang: Language) -> list[_Block]:
+    def t(key: str, **values: object) -> str:
+        return text(key).format(lang, **values)
+
+    blocks: list[_Block] = [
+        ("title", t("doc.title")),
+        (
+            "fields",
+            [
+                (t("doc.municipality"), d.municipality),
+                (t("doc.case-ref"), d.case_ref),
+                (t("doc.date"), d.decided_on.isoformat()),
+            ],
+        ),
+        ("heading", t("doc.parties")),
+        ("list", [f"{p.name} ({t(f'doc.role.{p.role.value}')})" for p in d.parties]),
+        ("heading", t("doc.decision")),
+    ]
+    if d.kind is DecisionKind.APPOINT:
+        a = d.appointment
+        assert a is not None  # guaranteed by make_decision
+        blocks.append(
+            (
+                "para",
+                t(
+                    "doc.appoint",
+                    municipality=d.municipality,
+                    name=a.name or a.professional_ref,
+                    position=_position(a),
+                    start=a.appointed_on.isoformat(),
+                ),
+            )
+        )
+        if a.ends_on is not None:
+            blocks.append(("para", t("doc.appoint-ends", date=a.ends_on.isoformat())))
+        if a.wishes_followed:
+            blocks.append(("para", t("doc.wishes-followed")))
+        else:
+            blocks.append(("para", t("doc.wishes-weighed", weighing=a.weighing)))
+    elif d.kind is DecisionKind.PARTIAL:
+        names = [t(f"doc.alt.{r.right.value}") for r in d.alternatives]
+        joined = f" {t('doc.and')} ".join(names)
+        blocks.append(("para", t("doc.partial", municipality=d.municipality, alternatives=joined)))
+    else:
+        blocks.append(("para", t("doc.refuse", municipality=d.municipality)))
+
+    blocks.append(("heading", t("doc.reasons")))
+    items = []
+    for r in d.reasoning:
+        c = r.result
+        line = (
+            f"{c.condition.label.get(lang)}: {c.outcome_label.get(lang)}. "
+            f"{c.explanation.get(lang)} {t('doc.basis')}: {_citations(c.basis)}."
+        )
+        for e in r.evidence:
+            author = e.author_role
+            if e.author_service is not None:
+                author += f" ({SERVICES[e.author_service].name_nb})"
+            conclusion = t("doc.yes") if e.conclusion else t("doc.no")
+            line += " " + t(
+                "doc.evidence",
+                term=t(f"doc.term.{e.judgement}"),
+                date=e.assessed_on.isoformat(),
+                author=author,
+                conclusion=conclusion,
+            )
+        items.append(line)
+    blocks.append(("list", items))
+    blocks.append(("heading", t("doc.views")))
+    blocks += [("para", p.strip()) for p in d.considerations.split("\n\n") if p.strip()]
+
+    samordning = [f for f in d.follow_ups if f.kind is FollowUpKind.SAMORDNINGSPLIKT]
+    others = [f for f in d.follow_ups if f.kind is not FollowUpKind.SAMORDNINGSPLIKT]
+    if others:
+        blocks.append(("heading", t("doc.follow-ups")))
+        blocks.append(("list", [f"{f.explain(lang)} ({_citations(f.basis)})" for f in others]))
+    if d.kind is not DecisionKind.APPOINT:
+        basis = samordning[0].basis if samordning else refs("hotl-3-4", "veileder-samordningsplikt")
+        blocks.append(("heading", t("doc.samordningsplikt")))
+        blocks.append(
+            ("para", f"{text('follow-up.samordningsplikt').get(lang)} ({_citations(basis)})")
+        )
+
+    blocks.append(("heading", t("doc.complaint")))
+    blocks += [
+        ("para", t("doc.complaint.right")),
+        ("para", t("doc.complaint.via", municipality=d.municipality)),
+        ("para", t("doc.complaint.form")),
+        ("para", t("doc.complaint.deadline", weeks=d.complaint_deadline_weeks)),
+        ("para", t("doc.complaint.documents")),
+        ("para", t("doc.complaint.ombud")),
+        ("para", f"{t('doc.basis')}: {_citations(d.complaint_basis)}."),
+        ("signature", [t("doc.signature"), d.signed_by, d.municipality]),
+    ]
+    return blocks
+
+
+def _render_text(blocks: list[_Block]) -> str:
+    out: list[str] = []
+    for kind, value in blocks:
+        if kind == "title":
+            out += [value, "=" * len(value), ""]
+        elif kind == "heading":
+            out += [value, "-" * len(value)]
+        elif kind == "fields":
+            out += [f"{k}: {v}" for k, v in value] + [""]
+        elif kind == "list":
+            out += [f"- {item}" for item in value] + [""]
+        elif kind == "para":
+            out += [value, ""]
+        elif kind == "signature":
+            out += list(value)
+    return "\n".join(out).rstrip() + "\n"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+
+
+def _md(value: str) -> str:
+    """Escape Markdown syntax (and a leading list/heading marker) in one line of text."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", " ".join(value.split()))
+    return re.sub(r"^(\d+)\.", r"\1\\.", escaped).replace("\n", " ")
+
+
+def _render_markdown(blocks: list[_Block]) -> str:
+    out: list[str] = []
+    for kind, value in blocks:
+        if kind == "title":
+            out += [f"# {_md(value)}", ""]
+        elif kind == "heading":
+            out += [f"## {_md(value)}", ""]
+        elif kind == "fields":
+            out += [f"**{_md(k)}:** {_md(v)}  " for k, v in value] + [""]
+        elif kind == "list":
+            out += [f"- {_md(item)}" for item in value] + [""]
+        elif kind == "para":
+            out += [_md(value), ""]
+        elif kind == "signature":
+            out += [f"{_md(line)}  " for line in value]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _h(value: str) -> str:
+    return html.escape(value, quote=True)
+
+
+def _render_html(blocks: list[_Block], lang: Language, title: str) -> str:
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{lang.value}">',
+        f'<head><meta charset="utf-8"/><title>{_h(title)}</title></head>',
+        "<body>",
+    ]
+    for kind, value in blocks:
+        if kind == "title":
+            out.append(f"<h1>{_h(value)}</h1>")
+        elif kind == "heading":
+            out.append(f"<h2>{_h(value)}</h2>")
+        elif kind == "fields":
+            out.append("<dl>")
+            out += [f"<dt>{_h(k)}</dt><dd>{_h(v)}</dd>" for k, v in value]
+            out.append("</dl>")
+        elif kind == "list":
+            out.append("<ul>")
+            out += [f"<li>{_h(item)}</li>" for item in value]
+            out.append("</ul>")
+        elif kind == "para":
+            out.append(f"<p>{_h(value)}</p>")
+        elif kind == "signature":
+            out.append('<p class="signature">' + "<br/>".join(_h(line) for line in value) + "</p>")
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"
+
+
+def render_decision(
+    decision: Decision,
+    *,
+    lang: Language | str = Language.NB,
+    fmt: DocumentFormat | str = DocumentFormat.TEXT,
+) -> str:
+    """The decision as plain text, Markdown or HTML (well-formed; everything escaped)."""
+    lang = language(lang)
+    try:
+        fmt = DocumentFormat(fmt)
+    except ValueError:
+        raise InvalidInput(
+            f"unknown format {fmt!r}; expected 'text', 'markdown' or 'html'"
+        ) from None
+    blocks = _blocks(decision, lang)
+    if fmt is DocumentFormat.MARKDOWN:
+        return _render_markdown(blocks)
+    if fmt is DocumentFormat.HTML:
+        return _render_html(blocks, lang, text("doc.title").get(lang))
+    return _render_text(blocks)
+
+
+def appointment_to_json(appointment: Appointment) -> dict[str, Any]:
+    """The appointment as a JSON-ready dict (the ``appointment`` object of ``decision.v1``)."""
+    from barnekoordinator._eligibility_wire import appointment_to_json as to_json
+
+    return to_json(appointment)
+
+
+def decision_to_json(decision: Decision) -> dict[str, Any]:
+    """The decision as a JSON-ready dict, valid against ``decision.v1``."""
+    from barnekoordinator._eligibility_wire import decision_to_json as to_json
+
+    return to_json(decision)

@@ -1,0 +1,123 @@
+"""Municipal settings: typed, validated, every problem listed; and how assess() uses them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import attrs
+import pytest
+
+from barnekoordinator.config import Config, EntryPath, MunicipalSettings
+from barnekoordinator.eligibility import (
+    ChildFacts,
+    EligibilityFacts,
+    GuardianFacts,
+    Wish,
+    Wishes,
+    assess,
+)
+from barnekoordinator.errors import InvalidConfiguration, InvalidInput
+
+
+def test_defaults_follow_the_domain_reference() -> None:
+    """Defaults: youth consents alone from 15, nivå 0 in 14 days, one coordinator."""
+    s = MunicipalSettings()
+    assert s.stafettlogg_consent_age == 15
+    assert s.nivaa0_decision_days == 14
+    assert s.decision_sla_days == 30
+    assert s.barnekoordinator_fills_koordinator_role is True
+    assert s.one_barnekoordinator_per_family is True
+    assert s.entry_paths == frozenset(EntryPath)
+
+
+def test_invalid_settings_list_every_problem() -> None:
+    """Constructing invalid settings raises InvalidConfiguration naming each invalid field."""
+    with pytest.raises(InvalidConfiguration) as info:
+        MunicipalSettings(
+            municipality_number="abc",
+            stafettlogg_consent_age=14,
+            nivaa0_decision_days=0,
+            decision_sla_days=400,
+            turning_18_lead_days=-1,
+            stafettlogg_from_level=5,
+            entry_paths=frozenset(),
+        )
+    message = str(info.value)
+    for field in (
+        "municipality_number",
+        "stafettlogg_consent_age",
+        "nivaa0_decision_days",
+        "decision_sla_days",
+        "turning_18_lead_days",
+        "stafettlogg_from_level",
+        "entry_paths",
+    ):
+        assert f"{field}:" in message
+
+
+def test_from_mapping_lists_unknown_keys_wrong_types_and_bad_values_together() -> None:
+    """from_mapping reports unknown keys, type errors and invalid values in one error."""
+    with pytest.raises(InvalidConfiguration) as info:
+        MunicipalSettings.from_mapping(
+            {
+                "stafettlogg_consent_age": "15",
+                "nope": 1,
+                "decision_sla_days": True,
+                "entry_paths": ["fax"],
+                "municipality_number": "12",
+            }
+        )
+    lines = str(info.value).splitlines()[1:]
+    assert len(lines) == 5
+    text = "\n".join(lines)
+    assert "nope: unknown setting" in text
+    assert "stafettlogg_consent_age: expected int, got str" in text
+    assert "decision_sla_days: expected int, got bool" in text
+    assert "entry_paths: expected a list of" in text
+    assert "municipality_number: expected four digits" in text
+
+
+def test_from_mapping_builds_equal_settings() -> None:
+    """Plain data (JSON/TOML) gives the same value as keyword construction."""
+    built = MunicipalSettings.from_mapping(
+        {"entry_paths": ["referral"], "stafettlogg_consent_age": 16}
+    )
+    assert built == MunicipalSettings(
+        entry_paths=frozenset({EntryPath.REFERRAL}), stafettlogg_consent_age=16
+    )
+
+
+def test_invalid_configuration_is_invalid_input_and_value_error() -> None:
+    """Callers may catch InvalidConfiguration as InvalidInput or ValueError."""
+    assert issubclass(InvalidConfiguration, InvalidInput)
+    assert issubclass(InvalidConfiguration, ValueError)
+
+
+def test_settings_are_frozen_and_evolve_revalidates() -> None:
+    """Settings cannot be mutated; evolve re-runs validation."""
+    s = MunicipalSettings()
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        s.decision_sla_days = 5  # type: ignore[misc]
+    with pytest.raises(InvalidConfiguration):
+        attrs.evolve(s, stafettlogg_consent_age=17)
+
+
+def test_config_rejects_a_store_that_is_not_a_url() -> None:
+    """Config.store must be a URL such as memory:, sqlite:PATH or postgresql://…"""
+    with pytest.raises(InvalidConfiguration):
+        Config(store="nourl")
+    assert Config(store="memory:").store_scheme == "memory"
+
+
+@pytest.mark.parametrize(("consent_age", "party"), [(15, "youth"), (16, "guardians")])
+def test_stafettlogg_consent_age_decides_who_consents_at_15(consent_age: int, party: str) -> None:
+    """BTI-04/05: a 15-year-old consents alone to a stafettlogg only where the rule is 15."""
+    facts = EligibilityFacts(
+        child=ChildFacts(ref="ung", birth_date=date(2009, 12, 1)),
+        bti_level=2,
+        guardians=(GuardianFacts(ref="mor", parental_responsibility=True),),
+        child_wishes=Wishes(stafettlogg=Wish.WANTS),
+    )
+    settings = MunicipalSettings(stafettlogg_consent_age=consent_age)
+    result = assess(facts, as_of=date(2025, 3, 1), settings=settings)
+    assert result.stafettlogg.conditions[-1].reason.startswith(f"{party}/")
