@@ -19,6 +19,7 @@ BarnekoordinatorError(Exception)
 │   ├── ConsentRequired(PermissionError)     no valid consent covers the action
 │   ├── NotResponsible(PermissionError)      the actor does not hold the role needed
 │   ├── HandoverError                        baton rule (propose/accept/decline/withdraw)
+│   ├── CoordinationError                    statutory coordinator, samordning, precedence
 │   ├── PlanError                            individuell plan rules
 │   └── StafettloggError                     stafettlogg rules
 ├── HistoryError                             an event stream is inconsistent
@@ -58,6 +59,7 @@ __all__ = [
     "ChainBroken",
     "ConcurrencyConflict",
     "ConsentRequired",
+    "CoordinationError",
     "ExportError",
     "HandoverError",
     "HistoryError",
@@ -151,6 +153,10 @@ class NotResponsible(RuleViolation, PermissionError):
 
 class HandoverError(RuleViolation):
     """The baton rule forbids this handover step."""
+
+
+class CoordinationError(RuleViolation):
+    """The rules for statutory coordinators and samordning forbid this step."""
 
 
 class PlanError(RuleViolation):

@@ -229,6 +229,15 @@ _ALL: tuple[LegalReference, ...] = (
     _r("sphl-2-5-b", Act.SPHL, "§ 2-5 b", "Koordinerende enhet"),
     _r("phvl-4-1", Act.PHVL, "§ 4-1", "Individuell plan"),
     # --- cooperation duties in the other welfare laws (domain.md §5.2) -------
+    _r(
+        "bvl-13-2",
+        Act.BVL,
+        "§ 13-2",
+        "Opplysningsplikt til barnevernstjenesten",
+        date(2023, 1, 1),
+        status=Status.LAW_TEXT_UNVERIFIED,
+        note="Paragraph number in the 2021 act from secondary sources; verify on Lovdata.",
+    ),
     _r("bvl-15-8", Act.BVL, "§ 15-8", "Samarbeid og samordning", date(2023, 1, 1)),
     _r("bvl-15-9", Act.BVL, "§ 15-9", "Individuell plan", date(2023, 1, 1)),
     _r("bhgl-2-b", Act.BHGL, "§ 2 b", "Samarbeid og samordning", _AUG_2022),

@@ -1,0 +1,509 @@
+"""Meeting preparation: the agenda of a samarbeidsmøte, built from the case.
+
+Families report that meetings are not prepared (domain.md §9.2 need 5).
+:func:`prepare_meeting` builds the agenda from what the case already knows —
+the **child's own voice** first, then tiltak whose evaluation is due, concerns
+raised since the last meeting, decisions still open, a pending handover and the
+plan's revision — and lists **who must bring what** (the owner of each due
+tiltak brings its evaluation, and so on). Pass the agenda's lines to
+:func:`barnekoordinator.stafettlogg.schedule_meeting`.
+
+The child's voice is recorded as a :class:`ChildVoice` entry — what matters to
+me — with the child's age and the weight the law gives it: the child is heard
+if able to form views, **must** be heard from 7 at the latest, its views carry
+**great weight** from 12, and from 16 the young person consents in health
+matters (pbrl § 4-4, § 4-3; barnekonvensjonen art. 12). A suspicion of abuse
+reported without the guardians (BTI-02) never appears on a meeting agenda.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Sequence
+from datetime import date, timedelta
+
+import attrs
+
+from barnekoordinator.case import Case, DomainEvent, RecordedEvent, event_type, evolver
+from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.consent import ConsentPurpose, Section, ledger, section_of
+from barnekoordinator.coordination import coordination_holder
+from barnekoordinator.entries import Entry, EntryMeta, entry_source
+from barnekoordinator.errors import ConsentRequired, InvalidInput, NotResponsible, RuleViolation
+from barnekoordinator.legal_basis import parameter
+from barnekoordinator.plan import PlanStatus, check_plan, current_plan
+from barnekoordinator.services import ServiceKind
+from barnekoordinator.stafettlogg import LogStatus, Stafettlogg, bti, current_log
+
+__all__ = [
+    "AgendaPoint",
+    "AgendaTopic",
+    "BringItem",
+    "ChildVoice",
+    "ChildVoiceRecorded",
+    "MeetingAgenda",
+    "VoiceWeight",
+    "child_voices",
+    "prepare_meeting",
+    "record_child_voice",
+    "voice_weight",
+]
+
+_KEY = "agenda.child-voice"
+
+
+class VoiceWeight(enum.Enum):
+    """The weight the child's views carry at its age (pbrl § 4-4, § 4-3; bk art. 12)."""
+
+    HEARD_IF_ABLE = "heard-if-able"
+    """Under 7: heard when able to form views."""
+    MUST_BE_HEARD = "must-be-heard"
+    """From 7: must be informed and heard before the guardians decide."""
+    GREAT_WEIGHT = "great-weight"
+    """From 12: the child's views carry great weight."""
+    OWN_CONSENT = "own-consent"
+    """From 16: the young person consents in health matters."""
+
+
+_WEIGHT_NOTES = {
+    VoiceWeight.HEARD_IF_ABLE: (
+        "Barnet høres når det er i stand til å danne egne synspunkter.",
+        "The child is heard when able to form its own views.",
+    ),
+    VoiceWeight.MUST_BE_HEARD: (
+        "Barnet skal informeres og høres før de foresatte tar stilling (fra 7 år).",
+        "The child must be informed and heard before the guardians decide (from 7).",
+    ),
+    VoiceWeight.GREAT_WEIGHT: (
+        "Barnets synspunkter skal tillegges stor vekt (fra 12 år).",
+        "The child's views carry great weight (from 12).",
+    ),
+    VoiceWeight.OWN_CONSENT: (
+        "Den unge samtykker selv i helsespørsmål (fra 16 år).",
+        "The young person consents in health matters (from 16).",
+    ),
+}
+
+
+def voice_weight(age: int, as_of: date) -> VoiceWeight:
+    """The weight of a child's views at ``age`` under the law in force on ``as_of``."""
+    if age >= parameter("health_majority_age").at(as_of):
+        return VoiceWeight.OWN_CONSENT
+    if age >= parameter("child_great_weight_from_age").at(as_of):
+        return VoiceWeight.GREAT_WEIGHT
+    if age >= parameter("child_heard_from_age").at(as_of):
+        return VoiceWeight.MUST_BE_HEARD
+    return VoiceWeight.HEARD_IF_ABLE
+
+
+@attrs.frozen(kw_only=True)
+class ChildVoice:
+    """What matters to the child, in its own words where possible, with its age and weight."""
+
+    id: str
+    what_matters: tuple[str, ...]
+    own_words: bool
+    child_age: int
+    weight: VoiceWeight
+    recorded_on: date
+    recorded_by: str
+    author_service: ServiceKind | None
+
+    @property
+    def weight_note_nb(self) -> str:
+        """The weight note in Norwegian bokmål."""
+        return _WEIGHT_NOTES[self.weight][0]
+
+    @property
+    def weight_note_en(self) -> str:
+        """The weight note in English."""
+        return _WEIGHT_NOTES[self.weight][1]
+
+
+@event_type
+@attrs.frozen(kw_only=True)
+class ChildVoiceRecorded(DomainEvent):
+    """The child's own voice was recorded (what matters to me), with age and weight."""
+
+    TYPE = "agenda.child-voice-recorded"
+    LEGAL_BASIS = ("bk-art-12", "pbrl-3-1", "pbrl-4-4")
+    voice_id: str
+    what_matters: tuple[str, ...]
+    own_words: bool
+    child_age: int
+    weight: VoiceWeight
+    by: str
+    on: date
+
+
+def child_voices(case: Case) -> tuple[ChildVoice, ...]:
+    """The child's recorded voices, oldest first."""
+    empty: tuple[ChildVoice, ...] = ()
+    return case.part(_KEY, empty)
+
+
+@evolver(ChildVoiceRecorded)
+def _voice(case: Case, r: RecordedEvent) -> Case:
+    e = r.event
+    assert isinstance(e, ChildVoiceRecorded)
+    p = case.participant(e.by)
+    v = ChildVoice(
+        id=e.voice_id,
+        what_matters=e.what_matters,
+        own_words=e.own_words,
+        child_age=e.child_age,
+        weight=e.weight,
+        recorded_on=e.on,
+        recorded_by=e.by,
+        author_service=p.service if p is not None else None,
+    )
+    return case.with_part(_KEY, (*child_voices(case), v))
+
+
+@entry_source
+def _entries(case: Case) -> Iterator[Entry]:
+    for v in child_voices(case):
+        service = v.author_service
+        yield Entry(
+            meta=EntryMeta(
+                id=f"child-voice:{v.id}",
+                kind="child-voice",
+                section=section_of(service) if service is not None else Section.GENERAL,
+                author_ref=v.recorded_by,
+                author_service=service,
+                created_on=v.recorded_on,
+            ),
+            content=v,
+        )
+
+
+def record_child_voice(
+    case: Case,
+    *,
+    voice_id: str,
+    by: str,
+    what_matters: Sequence[str],
+    as_of: date,
+    own_words: bool = True,
+    settings: MunicipalSettings | None = None,
+) -> ChildVoiceRecorded:
+    """Command: record what matters to the child, with its age and the weight that follows.
+
+    Recorded by a professional in the case, into the shared stafettlogg or plan,
+    so a consent covering the recorder's service must apply (stafettlogg or
+    individual plan).
+    """
+    case.require_open()
+    child = case.child
+    if child is None:
+        raise RuleViolation(f"case {case.id}: the child is not born")
+    recorder = case.participant(by)
+    if recorder is None:
+        raise NotResponsible(f"case {case.id}: {by} takes no part in the case")
+    if not what_matters or not all(w.strip() for w in what_matters):
+        raise InvalidInput("what_matters: record at least one thing, in the child's words")
+    if not voice_id.strip() or any(v.id == voice_id for v in child_voices(case)):
+        raise InvalidInput(f"voice_id: expected a new, non-empty id in case {case.id}")
+    settings = settings or MunicipalSettings()
+    covered = any(
+        ledger(case).covers(case, purpose, as_of=as_of, service=recorder.service, settings=settings)
+        for purpose in (ConsentPurpose.STAFETTLOGG, ConsentPurpose.INDIVIDUAL_PLAN)
+    )
+    if not covered:
+        raise ConsentRequired(
+            f"case {case.id}: no stafettlogg or individual-plan consent covers "
+            f"{recorder.service.value} on {as_of.isoformat()}"
+        )
+    age = child.age_on(as_of)
+    return ChildVoiceRecorded(
+        voice_id=voice_id,
+        what_matters=tuple(what_matters),
+        own_words=own_words,
+        child_age=age,
+        weight=voice_weight(age, as_of),
+        by=by,
+        on=as_of,
+    )
+
+
+# --- the agenda -------------------------------------------------------------------------
+
+
+class AgendaTopic(enum.Enum):
+    """What an agenda point is about."""
+
+    CHILD_VOICE = "child-voice"
+    EVALUATION = "evaluation"
+    NEW_CONCERN = "new-concern"
+    OPEN_DECISION = "open-decision"
+    HANDOVER = "handover"
+    PLAN = "plan"
+
+
+@attrs.frozen(kw_only=True)
+class AgendaPoint:
+    """One point of the agenda; ``refs`` are the ids of what it is about."""
+
+    topic: AgendaTopic
+    title: str
+    refs: tuple[str, ...] = ()
+    owner_ref: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class BringItem:
+    """Someone who must bring something to the meeting."""
+
+    who_ref: str | None
+    what: str
+    about: str
+
+
+@attrs.frozen(kw_only=True)
+class MeetingAgenda:
+    """A prepared meeting: chair, participants, points in order, and who brings what."""
+
+    as_of: date
+    meeting_id: str | None
+    chair_ref: str | None
+    since: date | None
+    """The last meeting with minutes; "new" concerns are those recorded after it."""
+    participants: tuple[str, ...]
+    points: tuple[AgendaPoint, ...]
+    bring: tuple[BringItem, ...]
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The points' titles, e.g. for :func:`~barnekoordinator.stafettlogg.schedule_meeting`."""
+        return tuple(p.title for p in self.points)
+
+    def brought_by(self, ref: str) -> tuple[BringItem, ...]:
+        """What ``ref`` must bring."""
+        return tuple(b for b in self.bring if b.who_ref == ref)
+
+
+def _last_minuted(log: Stafettlogg | None, as_of: date) -> date | None:
+    if log is None:
+        return None
+    days = [m.on for m in log.meetings if m.minutes is not None and m.on <= as_of]
+    return max(days) if days else None
+
+
+def prepare_meeting(
+    case: Case,
+    as_of: date,
+    *,
+    meeting_id: str | None = None,
+    horizon_days: int = 7,
+    settings: MunicipalSettings | None = None,
+) -> MeetingAgenda:
+    """Build the agenda of a meeting held on ``as_of`` from the state of the case.
+
+    Evaluations count as due when their date is on or before ``as_of`` plus
+    ``horizon_days``. With ``meeting_id`` (a scheduled meeting in the log) the
+    participants are its invitees.
+    """
+    settings = settings or MunicipalSettings()
+    if horizon_days < 0:
+        raise InvalidInput("horizon_days: expected 0 or more")
+    until = as_of + timedelta(days=horizon_days)
+    log = current_log(case)
+    if log is not None and log.status is LogStatus.CLOSED:
+        log = None
+    since = _last_minuted(log, as_of)
+    holder = coordination_holder(case, as_of)
+    chair = holder.ref if holder is not None else None
+    points: list[AgendaPoint] = []
+    bring: list[BringItem] = []
+
+    # 1. The child's own voice comes first.
+    child = case.child
+    voices = child_voices(case)
+    recent = [v for v in voices if since is None or v.recorded_on > since] or voices[-1:]
+    for v in recent:
+        points.append(
+            AgendaPoint(
+                topic=AgendaTopic.CHILD_VOICE,
+                title=f"Barnets stemme ({v.child_age} år): " + "; ".join(v.what_matters),
+                refs=(v.id,),
+                owner_ref=v.recorded_by,
+            )
+        )
+    if child is not None and as_of >= child.birth_date:
+        age = child.age_on(as_of)
+        fresh = [v for v in voices if since is None or v.recorded_on > since]
+        if not fresh and age >= parameter("child_heard_from_age").at(as_of):
+            bring.append(
+                BringItem(
+                    who_ref=chair,
+                    what="Hent inn barnets syn før møtet: hva er viktig for meg? "
+                    f"({_WEIGHT_NOTES[voice_weight(age, as_of)][0]})",
+                    about="child-voice",
+                )
+            )
+
+    # 2. Evaluations due.
+    if log is not None:
+        for t in log.active_tiltak:
+            if t.evaluation_date <= until:
+                points.append(
+                    AgendaPoint(
+                        topic=AgendaTopic.EVALUATION,
+                        title=f"Evaluering av tiltak {t.id}: {t.description}",
+                        refs=(t.id,),
+                        owner_ref=t.responsible_ref,
+                    )
+                )
+                bring.append(
+                    BringItem(
+                        who_ref=t.responsible_ref,
+                        what=f"Evaluering av tiltak {t.id} (frist {t.evaluation_date.isoformat()})",
+                        about=t.id,
+                    )
+                )
+    plan = current_plan(case)
+    if plan is not None and plan.status is PlanStatus.ACTIVE:
+        for m in plan.measures:
+            if m.ended_on is None and m.evaluation_date is not None and m.evaluation_date <= until:
+                points.append(
+                    AgendaPoint(
+                        topic=AgendaTopic.EVALUATION,
+                        title=f"Evaluering av plantiltak {m.id}: {m.description}",
+                        refs=(m.id,),
+                        owner_ref=m.responsible_ref,
+                    )
+                )
+                bring.append(
+                    BringItem(
+                        who_ref=m.responsible_ref,
+                        what=f"Evaluering av plantiltak {m.id}",
+                        about=m.id,
+                    )
+                )
+
+    # 3. New concerns since the last meeting (never a report made without the guardians).
+    if log is not None:
+        for o in log.observations:
+            if since is None or o.recorded_on > since:
+                points.append(
+                    AgendaPoint(
+                        topic=AgendaTopic.NEW_CONCERN,
+                        title=f"Ny {o.kind.value}: {o.text}",
+                        refs=(o.id,),
+                        owner_ref=o.author_ref,
+                    )
+                )
+    for u in bti(case).undringer:
+        if u.suspected_abuse or not u.involve_guardians:
+            continue
+        if since is None or u.registered_on > since:
+            points.append(
+                AgendaPoint(
+                    topic=AgendaTopic.NEW_CONCERN,
+                    title=f"Undring {u.id}: {u.description}",
+                    refs=(u.id,),
+                    owner_ref=u.registered_by,
+                )
+            )
+
+    # 4. Open decisions.
+    if log is not None:
+        for d in log.decisions:
+            if d.open:
+                points.append(
+                    AgendaPoint(
+                        topic=AgendaTopic.OPEN_DECISION,
+                        title=f"Oppfølging av beslutning {d.id}: {d.text}",
+                        refs=(d.id,),
+                        owner_ref=d.follow_up_by,
+                    )
+                )
+                bring.append(
+                    BringItem(
+                        who_ref=d.follow_up_by,
+                        what=f"Status for oppfølgingen av beslutning {d.id}",
+                        about=d.id,
+                    )
+                )
+
+    # 5. A pending handover.
+    if log is not None and log.is_open and log.pending is not None:
+        p = log.pending
+        points.append(
+            AgendaPoint(
+                topic=AgendaTopic.HANDOVER,
+                title=f"Overføring av stafettpinnen til {p.to_ref} (foreslått "
+                f"{p.proposed_on.isoformat()})",
+                refs=(p.to_ref,),
+                owner_ref=log.holder_ref,
+            )
+        )
+        bring.append(
+            BringItem(
+                who_ref=p.to_ref,
+                what="Svar på forslaget om å overta stafettpinnen",
+                about="handover",
+            )
+        )
+
+    # 6. The individual plan: revision and missing items.
+    if plan is not None and plan.status is PlanStatus.ACTIVE:
+        period = plan.period
+        if (
+            period is not None
+            and period.next_revision is not None
+            and period.next_revision <= until
+        ):
+            points.append(
+                AgendaPoint(
+                    topic=AgendaTopic.PLAN,
+                    title="Revisjon av individuell plan "
+                    f"(frist {period.next_revision.isoformat()})",
+                    refs=(plan.id,),
+                    owner_ref=plan.responsible_ref,
+                )
+            )
+            bring.append(
+                BringItem(
+                    who_ref=plan.responsible_ref, what="Forslag til revidert plan", about=plan.id
+                )
+            )
+        check = check_plan(case, as_of, settings)
+        if not check.complete:
+            points.append(
+                AgendaPoint(
+                    topic=AgendaTopic.PLAN,
+                    title="Planen mangler punkt " + ", ".join(str(i) for i in check.missing_items),
+                    refs=(plan.id,),
+                    owner_ref=plan.responsible_ref,
+                )
+            )
+
+    participants = _participants(case, log, meeting_id, chair, as_of)
+    return MeetingAgenda(
+        as_of=as_of,
+        meeting_id=meeting_id,
+        chair_ref=chair,
+        since=since,
+        participants=participants,
+        points=tuple(points),
+        bring=tuple(bring),
+    )
+
+
+def _participants(
+    case: Case, log: Stafettlogg | None, meeting_id: str | None, chair: str | None, as_of: date
+) -> tuple[str, ...]:
+    if meeting_id is not None:
+        meeting = log.get_meeting(meeting_id) if log is not None else None
+        if meeting is None:
+            raise InvalidInput(f"case {case.id}: no meeting {meeting_id!r} in the stafettlogg")
+        return meeting.invited
+    found: list[str] = [chair] if chair else []
+    found += [p.ref for p in case.participants]
+    found += [g.ref for g in case.with_responsibility()]
+    child = case.child
+    heard_from = parameter("child_heard_from_age").at(as_of)
+    if child is not None and as_of >= child.birth_date and child.age_on(as_of) >= heard_from:
+        found.append(child.ref)
+    return tuple(dict.fromkeys(found))

@@ -1,0 +1,505 @@
+"""The baton rule: handing the stafettlogg's coordination responsibility over.
+
+«Stafettholder beholder stafettpinnen til den er mottatt og akseptert av en ny
+stafettholder» (domain.md §7.5). The state machine::
+
+    HELD(by=A) --propose(to=B)--> PENDING(holder=A, proposed=B)
+    PENDING --accept(by=B)--> HELD(by=B)                 only B can accept
+    PENDING --decline(by=B) | withdraw(by=A or a leader)--> HELD(by=A)
+    HELD --A leaves without handover--> HOLDER MISSING --assign(by a leader)--> HELD(by=C)
+
+While a handover is pending, A keeps every duty and deadline and B has none.
+A handover to a professional of another service needs a consent covering that
+service before it is proposed — and it is checked again at acceptance (BTI-08).
+A pending handover that is not answered within the municipality's
+:attr:`~MunicipalSettings.handover_escalation_days` is escalated to a leader
+(BTI-06).
+
+Use :func:`participant_leaves` (not a bare ``ParticipantLeft``) when a
+professional leaves, so the stored history records a holder's leaving and the
+agenda projection flags the case as missing a holder. The live state derives
+the same flag from the participants either way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from datetime import date, timedelta
+
+import attrs
+
+from barnekoordinator.case import (
+    Case,
+    DomainEvent,
+    ParticipantLeft,
+    RecordedEvent,
+    event_type,
+    evolver,
+)
+from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.errors import HandoverError, HistoryError, InvalidInput, NotResponsible
+from barnekoordinator.projections import (
+    AgendaItem,
+    AgendaKind,
+    ProjectionOp,
+    Remove,
+    Upsert,
+    projector,
+)
+from barnekoordinator.records import EventRecord
+from barnekoordinator.roles import (
+    CheckContext,
+    Obligation,
+    ObligationStatus,
+    Role,
+    granted,
+    is_leader,
+    obligation_source,
+)
+from barnekoordinator.services import ServiceKind
+from barnekoordinator.stafettlogg import (
+    BatonChange,
+    BatonChangeKind,
+    PendingHandover,
+    Stafettlogg,
+    open_log,
+    require_log_consent,
+    stafettholder,
+    with_log,
+)
+
+__all__ = [
+    "HandoverAccepted",
+    "HandoverDeclined",
+    "HandoverProposed",
+    "HandoverWithdrawn",
+    "HolderAssigned",
+    "StafettholderLeft",
+    "accept_handover",
+    "assign_holder",
+    "decline_handover",
+    "holder_missing",
+    "participant_leaves",
+    "pending_handover",
+    "propose_handover",
+    "withdraw_handover",
+]
+
+_BASIS = ("bti-stafettholder",)
+_ROW = "stafettholder"
+
+
+# --- events --------------------------------------------------------------------------
+
+
+@event_type
+@attrs.frozen(kw_only=True)
+class HandoverProposed(DomainEvent):
+    """The holder proposed to hand the baton to ``to_ref``; the holder keeps it meanwhile."""
+
+    TYPE = "handover.proposed"
+    LEGAL_BASIS = _BASIS
+    to_ref: str
+    to_service: ServiceKind
+    by: str
+    on: date
+    reason: str = ""
+
+
+@event_type
+@attrs.frozen(kw_only=True)
+class HandoverAccepted(DomainEvent):
+    """The proposed person accepted: from now on they hold the baton and its duties."""
+
+    TYPE = "handover.accepted"
+    LEGAL_BASIS = _BASIS
+    from_ref: str | None
+    to_ref: str
+    on: date
+
+
+@event_type
+@attrs.frozen(kw_only=True)
+class HandoverDeclined(DomainEvent):
+    """The proposed person declined (or left the case); the holder keeps the baton."""
+
+    TYPE = "handover.declined"
+    LEGAL_BASIS = _BASIS
+    to_ref: str
+    by: str
+    on: date
+    reason: str = ""
+
+
+@event_type
+@attrs.frozen(kw_only=True)
+class HandoverWithdrawn(DomainEvent):
+    """The holder (or a leader) withdrew the proposal; the holder keeps the baton."""
+
+    TYPE = "handover.withdrawn"
+    LEGAL_BASIS = _BASIS
+    to_ref: str
+    by: str
+    on: date
+    reason: str = ""
+
+
+@event_type
+@attrs.frozen(kw_only=True)
+class StafettholderLeft(DomainEvent):
+    """The holder left the case without handing the baton over: the case misses a holder."""
+
+    TYPE = "handover.holder-left"
+    LEGAL_BASIS = _BASIS
+    holder_ref: str
+    on: date
+
+
+@event_type
+@attrs.frozen(kw_only=True)
+class HolderAssigned(DomainEvent):
+    """A leader assigned a new holder to a log whose holder had left."""
+
+    TYPE = "handover.holder-assigned"
+    LEGAL_BASIS = _BASIS
+    to_ref: str
+    by: str
+    on: date
+    reason: str = ""
+
+
+# --- evolvers ------------------------------------------------------------------------
+
+
+def _log(case: Case) -> Stafettlogg:
+    log = open_log(case)
+    if log is None:
+        raise HistoryError(f"case {case.id}: handover event without an open stafettlogg")
+    return log
+
+
+def _moved(log: Stafettlogg, kind: BatonChangeKind, to_ref: str, on: date) -> Stafettlogg:
+    return attrs.evolve(
+        log,
+        holder_ref=to_ref,
+        holder_since=on,
+        holder_left_on=None,
+        pending=None,
+        baton_history=(
+            *log.baton_history,
+            BatonChange(on=on, kind=kind, from_ref=log.holder_ref, to_ref=to_ref),
+        ),
+    )
+
+
+@evolver(HandoverProposed)
+def _proposed(case: Case, r: RecordedEvent) -> Case:
+    e = r.event
+    assert isinstance(e, HandoverProposed)
+    pending = PendingHandover(
+        to_ref=e.to_ref,
+        to_service=e.to_service,
+        proposed_by=e.by,
+        proposed_on=e.on,
+        reason=e.reason,
+    )
+    return with_log(case, attrs.evolve(_log(case), pending=pending))
+
+
+@evolver(HandoverAccepted)
+def _accepted(case: Case, r: RecordedEvent) -> Case:
+    e = r.event
+    assert isinstance(e, HandoverAccepted)
+    return with_log(case, _moved(_log(case), BatonChangeKind.ACCEPTED, e.to_ref, e.on))
+
+
+@evolver(HandoverDeclined, HandoverWithdrawn)
+def _unanswered(case: Case, r: RecordedEvent) -> Case:
+    return with_log(case, attrs.evolve(_log(case), pending=None))
+
+
+@evolver(StafettholderLeft)
+def _holder_left(case: Case, r: RecordedEvent) -> Case:
+    e = r.event
+    assert isinstance(e, StafettholderLeft)
+    log = _log(case)
+    change = BatonChange(on=e.on, kind=BatonChangeKind.LEFT, from_ref=e.holder_ref, to_ref=None)
+    return with_log(
+        case,
+        attrs.evolve(
+            log, holder_ref=None, holder_left_on=e.on, baton_history=(*log.baton_history, change)
+        ),
+    )
+
+
+@evolver(HolderAssigned)
+def _assigned(case: Case, r: RecordedEvent) -> Case:
+    e = r.event
+    assert isinstance(e, HolderAssigned)
+    return with_log(case, _moved(_log(case), BatonChangeKind.ASSIGNED, e.to_ref, e.on))
+
+
+# --- queries -------------------------------------------------------------------------
+
+
+def pending_handover(case: Case) -> PendingHandover | None:
+    """The pending handover of the open log, if any."""
+    log = open_log(case)
+    return log.pending if log is not None else None
+
+
+def holder_missing(case: Case) -> bool:
+    """True when a stafettlogg is open but its holder has left the case."""
+    return open_log(case) is not None and stafettholder(case) is None
+
+
+# --- commands ------------------------------------------------------------------------
+
+
+def _open(case: Case) -> Stafettlogg:
+    case.require_open()
+    log = open_log(case)
+    if log is None:
+        raise HandoverError(f"case {case.id}: no open stafettlogg, so no baton to hand over")
+    return log
+
+
+def propose_handover(
+    case: Case,
+    *,
+    to_ref: str,
+    by: str,
+    as_of: date,
+    reason: str = "",
+    settings: MunicipalSettings | None = None,
+) -> HandoverProposed:
+    """Command: the holder proposes to hand the baton to another professional in the case.
+
+    Raises :class:`ConsentRequired` when no consent covers the receiving service
+    (BTI-08), :class:`NotResponsible` when ``by`` does not hold the baton, and
+    :class:`HandoverError` when a handover is already pending or the holder has
+    left (a leader then uses :func:`assign_holder`).
+    """
+    log = _open(case)
+    holder = stafettholder(case)
+    if holder is None:
+        raise HandoverError(
+            f"case {case.id}: the stafettholder has left; a leader assigns a new one"
+        )
+    if by != holder:
+        raise NotResponsible(f"case {case.id}: only the stafettholder proposes a handover")
+    if log.pending is not None:
+        raise HandoverError(
+            f"case {case.id}: a handover is already pending; it must be answered or withdrawn first"
+        )
+    if to_ref == holder:
+        raise HandoverError("the baton cannot be handed to its own holder")
+    receiver = case.participant(to_ref)
+    if receiver is None:
+        raise HandoverError(
+            f"case {case.id}: {to_ref} takes no part in the case; add the professional first"
+        )
+    require_log_consent(case, receiver.service, as_of, settings)
+    return HandoverProposed(
+        to_ref=to_ref, to_service=receiver.service, by=by, on=as_of, reason=reason
+    )
+
+
+def accept_handover(
+    case: Case, *, by: str, as_of: date, settings: MunicipalSettings | None = None
+) -> HandoverAccepted:
+    """Command: the proposed person accepts; only they can (BTI-07).
+
+    Consent covering their service is checked again: it may have been withdrawn
+    since the proposal.
+    """
+    log = _open(case)
+    pending = log.pending
+    if pending is None:
+        raise HandoverError(f"case {case.id}: no handover is pending")
+    if by != pending.to_ref:
+        raise NotResponsible(f"case {case.id}: only the proposed stafettholder can accept")
+    if case.participant(by) is None:
+        raise HandoverError(f"case {case.id}: {by} no longer takes part in the case")
+    require_log_consent(case, pending.to_service, as_of, settings)
+    return HandoverAccepted(from_ref=stafettholder(case), to_ref=by, on=as_of)
+
+
+def decline_handover(case: Case, *, by: str, as_of: date, reason: str = "") -> HandoverDeclined:
+    """Command: the proposed person declines; the holder keeps the baton."""
+    log = _open(case)
+    pending = log.pending
+    if pending is None:
+        raise HandoverError(f"case {case.id}: no handover is pending")
+    if by != pending.to_ref:
+        raise NotResponsible(f"case {case.id}: only the proposed stafettholder can decline")
+    return HandoverDeclined(to_ref=pending.to_ref, by=by, on=as_of, reason=reason)
+
+
+def withdraw_handover(case: Case, *, by: str, as_of: date, reason: str = "") -> HandoverWithdrawn:
+    """Command: the holder (or a leader) withdraws a pending proposal."""
+    log = _open(case)
+    pending = log.pending
+    if pending is None:
+        raise HandoverError(f"case {case.id}: no handover is pending")
+    if by != stafettholder(case) and not is_leader(case, by):
+        raise NotResponsible(
+            f"case {case.id}: only the stafettholder or a leader withdraws a handover"
+        )
+    return HandoverWithdrawn(to_ref=pending.to_ref, by=by, on=as_of, reason=reason)
+
+
+def assign_holder(
+    case: Case,
+    *,
+    to_ref: str,
+    by: str,
+    as_of: date,
+    reason: str = "",
+    settings: MunicipalSettings | None = None,
+) -> HolderAssigned:
+    """Command: a leader assigns a holder to a log whose holder left without handover."""
+    _open(case)
+    if not holder_missing(case):
+        raise HandoverError(
+            f"case {case.id}: the log has a stafettholder; hand the baton over instead"
+        )
+    if not is_leader(case, by):
+        raise NotResponsible(f"case {case.id}: only a leader assigns a missing stafettholder")
+    receiver = case.participant(to_ref)
+    if receiver is None:
+        raise HandoverError(f"case {case.id}: {to_ref} takes no part in the case")
+    require_log_consent(case, receiver.service, as_of, settings)
+    return HolderAssigned(to_ref=to_ref, by=by, on=as_of, reason=reason)
+
+
+def participant_leaves(
+    case: Case, *, participant_ref: str, as_of: date, reason: str = ""
+) -> tuple[DomainEvent, ...]:
+    """Command: a professional leaves the case, with what that means for the baton.
+
+    A leaving holder leaves the log without a holder (flagged until a leader
+    assigns one); a leaving proposed holder declines the pending handover.
+    """
+    case.require_open()
+    if case.participant(participant_ref) is None:
+        raise InvalidInput(f"case {case.id}: {participant_ref} takes no part in the case")
+    events: list[DomainEvent] = []
+    log = open_log(case)
+    if log is not None and log.pending is not None and log.pending.to_ref == participant_ref:
+        events.append(
+            HandoverDeclined(
+                to_ref=participant_ref, by=participant_ref, on=as_of, reason="left the case"
+            )
+        )
+    events.append(ParticipantLeft(participant_ref=participant_ref, reason=reason))
+    if log is not None and log.holder_ref == participant_ref:
+        events.append(StafettholderLeft(holder_ref=participant_ref, on=as_of))
+    return tuple(events)
+
+
+# --- obligations and projections ------------------------------------------------------
+
+
+@obligation_source
+def _obligations(case: Case, ctx: CheckContext) -> Iterator[Obligation]:
+    log = open_log(case)
+    if log is None:
+        return
+    leaders = tuple(sorted(granted(case, Role.LEADER))) or (None,)
+    if holder_missing(case):
+        since = log.holder_left_on or ctx.as_of
+        for leader in leaders:
+            yield ctx.make(
+                code="handover.holder-missing",
+                duty_code="leader.baton",
+                actor_ref=leader,
+                subject=_ROW,
+                due=since,
+                status=ObligationStatus.UNMET,
+                text_nb="Stafettholderen har sluttet uten overføring: utnevn en ny stafettholder.",
+                text_en="The stafettholder left without handover: assign a new stafettholder.",
+            )
+    pending = log.pending
+    if pending is None:
+        return
+    escalate_on = pending.proposed_on + timedelta(days=ctx.settings.handover_escalation_days)
+    overdue = ctx.as_of > escalate_on
+    yield ctx.make(
+        code="handover.answer",
+        duty_code="service.handover-answer",
+        actor_ref=pending.to_ref,
+        subject=_ROW,
+        due=escalate_on,
+        status=ObligationStatus.OVERDUE if overdue else ObligationStatus.DUE,
+        text_nb="Svar på forslaget om å overta stafettpinnen.",
+        text_en="Answer the proposal to take over the baton.",
+    )
+    if overdue:
+        for leader in leaders:
+            yield ctx.make(
+                code="handover.escalation",
+                duty_code="leader.baton",
+                actor_ref=leader,
+                subject=_ROW,
+                due=escalate_on,
+                status=ObligationStatus.OVERDUE,
+                text_nb=f"Overføringen av stafettpinnen er ikke akseptert siden "
+                f"{pending.proposed_on.isoformat()}; den nåværende stafettholderen beholder den.",
+                text_en=f"The handover proposed on {pending.proposed_on.isoformat()} is not "
+                "accepted; the current stafettholder keeps the baton.",
+            )
+
+
+def _p(record: EventRecord) -> dict[str, str]:
+    loaded: dict[str, str] = json.loads(record.payload)
+    return loaded
+
+
+@projector(HandoverProposed.TYPE)
+def _project_proposed(record: EventRecord) -> Sequence[ProjectionOp]:
+    on = date.fromisoformat(_p(record)["on"])
+    item = AgendaItem(
+        case_id=record.case_id,
+        kind=AgendaKind.HANDOVER_PENDING,
+        key=_ROW,
+        due=on,
+        detail="handover",
+    )
+    return (Upsert(item),)
+
+
+@projector(HandoverDeclined.TYPE, HandoverWithdrawn.TYPE)
+def _project_unanswered(record: EventRecord) -> Sequence[ProjectionOp]:
+    return (Remove(record.case_id, AgendaKind.HANDOVER_PENDING, _ROW),)
+
+
+@projector(HandoverAccepted.TYPE)
+def _project_accepted(record: EventRecord) -> Sequence[ProjectionOp]:
+    return (
+        Remove(record.case_id, AgendaKind.HANDOVER_PENDING, _ROW),
+        Remove(record.case_id, AgendaKind.HOLDER_MISSING, _ROW),
+    )
+
+
+@projector(StafettholderLeft.TYPE)
+def _project_left(record: EventRecord) -> Sequence[ProjectionOp]:
+    on = date.fromisoformat(_p(record)["on"])
+    item = AgendaItem(
+        case_id=record.case_id,
+        kind=AgendaKind.HOLDER_MISSING,
+        key=_ROW,
+        due=on,
+        detail="holder left",
+    )
+    return (Upsert(item),)
+
+
+@projector(HolderAssigned.TYPE)
+def _project_assigned(record: EventRecord) -> Sequence[ProjectionOp]:
+    # An assignment also settles a handover proposed before the holder left.
+    return (
+        Remove(record.case_id, AgendaKind.HOLDER_MISSING, _ROW),
+        Remove(record.case_id, AgendaKind.HANDOVER_PENDING, _ROW),
+    )

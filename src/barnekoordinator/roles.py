@@ -1,0 +1,642 @@
+"""Roles and duties: who must do what in a case, as checkable obligations.
+
+Every role in the cooperation around a child (domain.md §2.4, §3.4, §7.4) comes
+with duties, and every duty rests on a legal source. The duties are listed in
+:data:`DUTIES`; what they mean *today* for one case is computed by
+:func:`obligations`, which asks every concept module what is due, overdue or
+unmet (an evaluation date passed, a meeting without minutes, a nivå-0 decision
+past its deadline, a handover pending too long, a stafettlogg without a holder,
+the right to individuell plan not offered, an 18th birthday ahead …).
+
+Concept modules make their obligations and role holders known with
+:func:`obligation_source` and :func:`role_source`, so this module depends on
+none of them (the same pattern as :func:`~barnekoordinator.entries.entry_source`).
+
+Two roles are *granted* rather than derived from other facts: a leader
+(styrer, rektor, enhetsleder — who may withdraw a handover or assign a
+stafettholder) and the koordinerende enhet (which appoints coordinators). They
+are recorded with :func:`grant_role` / :func:`revoke_role`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, timedelta
+
+import attrs
+
+from barnekoordinator.case import Case, DomainEvent, RecordedEvent, event_type, evolver
+from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.errors import InvalidInput, NotResponsible, RuleViolation
+from barnekoordinator.legal_basis import LegalReference, refs
+from barnekoordinator.services import SERVICES
+
+__all__ = [
+    "DUTIES",
+    "CheckContext",
+    "Duty",
+    "Obligation",
+    "ObligationSource",
+    "ObligationStatus",
+    "Role",
+    "RoleAssignment",
+    "RoleGranted",
+    "RoleRevoked",
+    "RoleSource",
+    "duties_of",
+    "duty",
+    "grant_role",
+    "granted",
+    "is_leader",
+    "obligation_source",
+    "obligations",
+    "revoke_role",
+    "role_source",
+    "roles",
+    "roles_of",
+]
+
+_KEY = "roles"
+
+
+class Role(enum.Enum):
+    """A role someone holds in a case."""
+
+    BARNEKOORDINATOR = "barnekoordinator"
+    """Statutory coordinator for the family (hotl § 7-2 a)."""
+    KOORDINATOR = "koordinator"
+    """Statutory coordinator for the patient/user (hotl § 7-2)."""
+    STAFETTHOLDER = "stafettholder"
+    """Holds the BTI baton: coordination responsibility while a stafettlogg is open."""
+    GUARDIAN = "guardian"
+    """A guardian with foreldreansvar."""
+    CHILD = "child"
+    """The child or young person the case is about."""
+    SERVICE_PROVIDER = "service-provider"
+    """A professional of a welfare service taking part in the case."""
+    KOORDINERENDE_ENHET = "koordinerende-enhet"
+    """The municipality's coordinating unit (hotl § 7-3); appoints coordinators."""
+    LEADER = "leader"
+    """A leader (styrer, rektor, enhetsleder) who may assign or withdraw the baton."""
+
+
+_GRANTABLE = frozenset({Role.LEADER, Role.KOORDINERENDE_ENHET})
+
+
+class ObligationStatus(enum.Enum):
+    """How pressing an obligation is on the day it is checked."""
+
+    DUE = "due"
+    """The due date is today or within the look-ahead."""
+    OVERDUE = "overdue"
+    """The due date has passed."""
+    UNMET = "unmet"
+    """A standing requirement is not fulfilled (no date to wait for)."""
+
+
+@attrs.frozen(kw_only=True)
+class Duty:
+    """One duty of a role, with its text (nb, en) and legal basis keys."""
+
+    code: str
+    role: Role
+    text_nb: str
+    text_en: str
+    basis: tuple[str, ...]
+
+    @property
+    def references(self) -> tuple[LegalReference, ...]:
+        """The legal references the duty rests on."""
+        return refs(*self.basis)
+
+
+def _d(code: str, role: Role, nb: str, en: str, *basis: str) -> Duty:
+    return Duty(code=code, role=role, text_nb=nb, text_en=en, basis=basis)
+
+
+_BK, _K, _S = Role.BARNEKOORDINATOR, Role.KOORDINATOR, Role.STAFETTHOLDER
+
+DUTIES: tuple[Duty, ...] = (
+    # hotl § 7-2 a second ledd, letters a–e (domain.md §2.4)
+    _d(
+        "barnekoordinator.a",
+        _BK,
+        "Sørge for koordinering av det samlede tjenestetilbudet.",
+        "Ensure coordination of the whole service offer.",
+        "hotl-7-2-a",
+    ),
+    _d(
+        "barnekoordinator.b",
+        _BK,
+        "Ha oversikt over og bidra aktivt til å ivareta kommunens ansvar for nødvendig "
+        "oppfølging og tilrettelegging for familien og barnet.",
+        "Keep an overview of, and actively help fulfil, the municipality's responsibility "
+        "for necessary follow-up and adaptation for the family and the child.",
+        "hotl-7-2-a",
+    ),
+    _d(
+        "barnekoordinator.c",
+        _BK,
+        "Sørge for at familien og barnet får nødvendig informasjon og helhetlig veiledning "
+        "om helse- og omsorgstjenestetilbudet.",
+        "Ensure the family and child get necessary information and guidance about health "
+        "and care services.",
+        "hotl-7-2-a",
+    ),
+    _d(
+        "barnekoordinator.d",
+        _BK,
+        "Sørge for informasjon og veiledning om andre velferdstjenester og relevante pasient- "
+        "og brukerorganisasjoner, og formidle kontakt eller henvisning videre.",
+        "Ensure information and guidance about other welfare services and relevant patient "
+        "and user organisations, and pass on contact or referral.",
+        "hotl-7-2-a",
+    ),
+    _d(
+        "barnekoordinator.e",
+        _BK,
+        "Sørge for fremdrift i arbeidet med individuell plan.",
+        "Ensure progress in the work on the individual plan.",
+        "hotl-7-2-a",
+    ),
+    # hotl § 7-2 (domain.md §2.3)
+    _d(
+        "koordinator.follow-up",
+        _K,
+        "Sørge for nødvendig oppfølging av pasienten eller brukeren.",
+        "Ensure necessary follow-up of the patient or user.",
+        "hotl-7-2",
+    ),
+    _d(
+        "koordinator.samordning",
+        _K,
+        "Sikre samordning av tjenestetilbudet.",
+        "Secure coordination of the service offer.",
+        "hotl-7-2",
+    ),
+    _d(
+        "koordinator.ip-progress",
+        _K,
+        "Sikre fremdrift i arbeidet med individuell plan.",
+        "Secure progress in the work on the individual plan.",
+        "hotl-7-2",
+        "ip-forskriften-innhold",
+    ),
+    # BTI stafettholder (domain.md §7.4, practice)
+    _d(
+        "stafettholder.meetings",
+        _S,
+        "Kalle inn til samarbeids- og evalueringsmøter, sette dagsorden og lede møtet.",
+        "Call cooperation and evaluation meetings, set the agenda and chair them.",
+        "bti-stafettholder",
+    ),
+    _d(
+        "stafettholder.log",
+        _S,
+        "Skrive stafettloggen (referatet) og sende den til dem som skal ha den.",
+        "Write the stafettlogg (the minutes) and send it to those who should have it.",
+        "bti-stafettholder",
+        "bti-stafettlogg",
+    ),
+    _d(
+        "stafettholder.deadlines",
+        _S,
+        "Følge opp at frister holdes og at tiltak evalueres.",
+        "Follow up that deadlines are kept and measures are evaluated.",
+        "bti-stafettholder",
+    ),
+    _d(
+        "stafettholder.involve",
+        _S,
+        "Involvere barnet og de foresatte i planlegging, gjennomføring og evaluering, og "
+        "sørge for at en voksen snakker med barnet mellom møtene.",
+        "Involve the child and guardians in planning, carrying out and evaluating, and make "
+        "sure an adult talks with the child between meetings.",
+        "bti-stafettholder",
+        "bk-art-12",
+    ),
+    _d(
+        "stafettholder.keep-baton",
+        _S,
+        "Beholde stafettpinnen, med alle plikter og frister, til en ny stafettholder har "
+        "mottatt og akseptert den.",
+        "Keep the baton, with every duty and deadline, until a new holder has received and "
+        "accepted it.",
+        "bti-stafettholder",
+    ),
+    _d(
+        "stafettholder.consent",
+        _S,
+        "Sørge for at loggen bare føres med gyldig samtykke, og avslutte den når samtykket "
+        "trekkes.",
+        "Make sure the log is kept only with valid consent, and close it when consent is "
+        "withdrawn.",
+        "bti-stafettlogg",
+        "arkivl",
+    ),
+    # guardians and child
+    _d(
+        "guardian.consent",
+        Role.GUARDIAN,
+        "Samtykke på barnets vegne (begge ved felles foreldreansvar).",
+        "Consent on the child's behalf (both where foreldreansvar is shared).",
+        "pbrl-4-4",
+    ),
+    _d(
+        "child.heard",
+        Role.CHILD,
+        "Barnet har rett til å bli hørt; synspunktene vektlegges etter alder og modenhet "
+        "(senest fra 7 år, stor vekt fra 12 år).",
+        "The child has the right to be heard; its views are weighed by age and maturity "
+        "(from 7 at the latest, great weight from 12).",
+        "bk-art-12",
+        "pbrl-3-1",
+        "pbrl-4-4",
+    ),
+    # service providers
+    _d(
+        "service.cooperate",
+        Role.SERVICE_PROVIDER,
+        "Samarbeide med andre tjenesteytere og med barnekoordinatoren når det er nødvendig "
+        "for et helhetlig og samordnet tjenestetilbud.",
+        "Cooperate with other services and with the barnekoordinator where needed for a "
+        "holistic, coordinated service offer.",
+        "hotl-3-4",
+        "veileder-samordningsplikt",
+    ),
+    _d(
+        "service.measure",
+        Role.SERVICE_PROVIDER,
+        "Gjennomføre og evaluere de tiltakene en har ansvar for innen evalueringsdatoen.",
+        "Carry out and evaluate one's own measures by their evaluation date.",
+        "bti-stafettlogg",
+    ),
+    _d(
+        "service.nivaa0",
+        Role.SERVICE_PROVIDER,
+        "Avklare en registrert undring (nivå 0) innen kommunens frist.",
+        "Clarify a registered undring (nivå 0) within the municipality's deadline.",
+        "bti-niva-0",
+    ),
+    _d(
+        "service.handover-answer",
+        Role.SERVICE_PROVIDER,
+        "Svare på et forslag om å overta stafettpinnen.",
+        "Answer a proposal to take over the baton.",
+        "bti-stafettholder",
+    ),
+    _d(
+        "service.individual-plan",
+        Role.SERVICE_PROVIDER,
+        "Delta i arbeidet med individuell plan og bidra med det planen angir.",
+        "Take part in the individual plan and contribute what it states.",
+        "ip-forskriften",
+        "hotl-7-1",
+    ),
+    # koordinerende enhet and leaders
+    _d(
+        "ke.appoint",
+        Role.KOORDINERENDE_ENHET,
+        "Oppnevne, lære opp og veilede koordinator og barnekoordinator.",
+        "Appoint, train and guide koordinator and barnekoordinator.",
+        "hotl-7-3",
+        "hab-forskriften-6",
+    ),
+    _d(
+        "ke.individual-plan",
+        Role.KOORDINERENDE_ENHET,
+        "Ha det overordnede ansvaret for arbeidet med individuell plan, og sørge for at "
+        "retten til individuell plan tilbys når vilkårene er til stede.",
+        "Hold the overall responsibility for individual plans, and see that the right to an "
+        "individual plan is offered when it applies.",
+        "hotl-7-3",
+        "pbrl-2-5",
+        "hotl-7-1",
+    ),
+    _d(
+        "ke.samordning",
+        Role.KOORDINERENDE_ENHET,
+        "Sørge for at én tjeneste har samordningsansvaret til enhver tid.",
+        "See that exactly one service holds coordination responsibility at any time.",
+        "veileder-samordningsplikt",
+        "hotl-3-4",
+    ),
+    _d(
+        "leader.baton",
+        Role.LEADER,
+        "Sørge for at saken alltid har en stafettholder, og følge opp overføringer som "
+        "ikke blir akseptert.",
+        "See that the case always has a stafettholder, and follow up handovers that are "
+        "not accepted.",
+        "bti-stafettholder",
+    ),
+)
+"""Every duty, by role, with its legal basis."""
+
+_DUTY_BY_CODE: Mapping[str, Duty] = {d.code: d for d in DUTIES}
+
+
+def duty(code: str) -> Duty:
+    """The duty with this code; :class:`InvalidInput` names the known codes."""
+    try:
+        return _DUTY_BY_CODE[code]
+    except KeyError:
+        raise InvalidInput(
+            f"unknown duty {code!r}; known: {', '.join(sorted(_DUTY_BY_CODE))}"
+        ) from None
+
+
+def duties_of(role: Role) -> tuple[Duty, ...]:
+    """The duties of one role, in catalogue order."""
+    return tuple(d for d in DUTIES if d.role is role)
+
+
+@attrs.frozen(kw_only=True)
+class Obligation:
+    """Something someone must do in a case: who, what, by when, how pressing, why.
+
+    ``subject`` names what the obligation is about (a tiltak id, a meeting id,
+    ``"stafettholder"`` …) so that a caller can link to it; together with
+    ``code`` it identifies the obligation within the case.
+    """
+
+    code: str
+    """Stable kind, e.g. ``"stafettlogg.evaluation"``."""
+    duty: str
+    """Code of the :class:`Duty` the obligation comes from."""
+    role: Role
+    actor_ref: str | None
+    """Who must act (case-local ref), or ``None`` when nobody holds the role."""
+    subject: str
+    due: date | None
+    status: ObligationStatus
+    text_nb: str
+    text_en: str
+    basis: tuple[LegalReference, ...]
+
+    def text(self, lang: str = "nb") -> str:
+        """The obligation in bokmål (``"nb"``, default) or English (``"en"``).
+
+        Nynorsk (``"nn"``) is not written yet and falls back to bokmål.
+        """
+        if lang == "en":
+            return self.text_en
+        if lang in ("nb", "nn"):
+            return self.text_nb
+        raise InvalidInput(f"lang: expected 'nb', 'nn' or 'en', got {lang!r}")
+
+
+@attrs.frozen(kw_only=True)
+class CheckContext:
+    """The day and settings obligations are checked against."""
+
+    as_of: date
+    settings: MunicipalSettings
+    horizon_days: int = 14
+    """How far ahead a dated obligation counts as due."""
+
+    def status_for(self, due: date) -> ObligationStatus | None:
+        """``OVERDUE`` after ``due``, ``DUE`` up to ``horizon_days`` before it, else ``None``."""
+        if self.as_of > due:
+            return ObligationStatus.OVERDUE
+        if due - self.as_of <= timedelta(days=self.horizon_days):
+            return ObligationStatus.DUE
+        return None
+
+    def dated(
+        self,
+        *,
+        code: str,
+        duty_code: str,
+        actor_ref: str | None,
+        subject: str,
+        due: date,
+        text_nb: str,
+        text_en: str,
+        role: Role | None = None,
+        extra_basis: tuple[str, ...] = (),
+    ) -> Obligation | None:
+        """An obligation with a due date, or ``None`` while it is not yet due."""
+        status = self.status_for(due)
+        if status is None:
+            return None
+        return self.make(
+            code=code,
+            duty_code=duty_code,
+            actor_ref=actor_ref,
+            subject=subject,
+            due=due,
+            status=status,
+            text_nb=text_nb,
+            text_en=text_en,
+            role=role,
+            extra_basis=extra_basis,
+        )
+
+    def make(
+        self,
+        *,
+        code: str,
+        duty_code: str,
+        actor_ref: str | None,
+        subject: str,
+        due: date | None,
+        status: ObligationStatus,
+        text_nb: str,
+        text_en: str,
+        role: Role | None = None,
+        extra_basis: tuple[str, ...] = (),
+    ) -> Obligation:
+        """An obligation of the given status; role and basis come from the duty."""
+        d = duty(duty_code)
+        return Obligation(
+            code=code,
+            duty=duty_code,
+            role=role or d.role,
+            actor_ref=actor_ref,
+            subject=subject,
+            due=due,
+            status=status,
+            text_nb=text_nb,
+            text_en=text_en,
+            basis=refs(*dict.fromkeys((*d.basis, *extra_basis))),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class RoleAssignment:
+    """Someone holding a role in a case, since when and on which basis."""
+
+    role: Role
+    ref: str
+    since: date | None = None
+    basis: tuple[str, ...] = ()
+
+    @property
+    def duties(self) -> tuple[Duty, ...]:
+        """The duties that come with the role."""
+        return duties_of(self.role)
+
+
+ObligationSource = Callable[[Case, CheckContext], Iterable[Obligation]]
+"""A function listing a concept module's obligations for a case on a day."""
+RoleSource = Callable[[Case, date], Iterable[RoleAssignment]]
+"""A function listing who holds a concept module's roles in a case on a day."""
+_OBLIGATION_SOURCES: list[ObligationSource] = []
+_ROLE_SOURCES: list[RoleSource] = []
+
+
+def obligation_source(fn: ObligationSource) -> ObligationSource:
+    """Register a function listing a concept module's obligations for a case."""
+    _OBLIGATION_SOURCES.append(fn)
+    return fn
+
+
+def role_source(fn: RoleSource) -> RoleSource:
+    """Register a function listing who holds a concept module's roles in a case."""
+    _ROLE_SOURCES.append(fn)
+    return fn
+
+
+_STATUS_ORDER = {ObligationStatus.OVERDUE: 0, ObligationStatus.UNMET: 1, ObligationStatus.DUE: 2}
+
+
+def obligations(
+    case: Case,
+    as_of: date,
+    settings: MunicipalSettings | None = None,
+    *,
+    horizon_days: int = 14,
+) -> tuple[Obligation, ...]:
+    """Everything due, overdue or unmet in ``case`` on ``as_of``.
+
+    Ordered overdue first, then unmet, then due; within each by due date and
+    code. ``horizon_days`` is how far ahead a dated duty counts as due.
+    """
+    import barnekoordinator.events  # noqa: F401  (registers every obligation source)
+
+    if horizon_days < 0:
+        raise InvalidInput("horizon_days: expected 0 or more")
+    ctx = CheckContext(
+        as_of=as_of, settings=settings or MunicipalSettings(), horizon_days=horizon_days
+    )
+    if not case.is_open:
+        return ()
+    found = [o for source in _OBLIGATION_SOURCES for o in source(case, ctx)]
+    found.sort(
+        key=lambda o: (_STATUS_ORDER[o.status], o.due or date.max, o.code, o.subject, o.role.value)
+    )
+    return tuple(found)
+
+
+# --- granted roles ----------------------------------------------------------------
+
+
+@event_type
+@attrs.frozen(kw_only=True)
+class RoleGranted(DomainEvent):
+    """A professional was given a granted role (leader, koordinerende enhet) in the case."""
+
+    TYPE = "roles.granted"
+    LEGAL_BASIS = ("hotl-7-3",)
+    ref: str
+    role: Role
+    by: str
+    on: date
+
+
+@event_type
+@attrs.frozen(kw_only=True)
+class RoleRevoked(DomainEvent):
+    """A granted role was taken away."""
+
+    TYPE = "roles.revoked"
+    ref: str
+    role: Role
+    by: str
+    on: date
+
+
+def _grants(case: Case) -> frozenset[tuple[str, Role]]:
+    empty: frozenset[tuple[str, Role]] = frozenset()
+    return case.part(_KEY, empty)
+
+
+@evolver(RoleGranted)
+def _granted(case: Case, r: RecordedEvent) -> Case:
+    e = r.event
+    assert isinstance(e, RoleGranted)
+    return case.with_part(_KEY, _grants(case) | {(e.ref, e.role)})
+
+
+@evolver(RoleRevoked)
+def _revoked(case: Case, r: RecordedEvent) -> Case:
+    e = r.event
+    assert isinstance(e, RoleRevoked)
+    return case.with_part(_KEY, _grants(case) - {(e.ref, e.role)})
+
+
+def granted(case: Case, role: Role) -> frozenset[str]:
+    """Refs holding a granted role who still take part in the case."""
+    return frozenset(
+        ref for ref, r in _grants(case) if r is role and case.participant(ref) is not None
+    )
+
+
+def is_leader(case: Case, ref: str) -> bool:
+    """True when ``ref`` is a leader taking part in the case."""
+    return ref in granted(case, Role.LEADER)
+
+
+def grant_role(case: Case, *, ref: str, role: Role, by: str, as_of: date) -> RoleGranted:
+    """Command: grant a leader or koordinerende-enhet role to a professional in the case."""
+    case.require_open()
+    if role not in _GRANTABLE:
+        raise InvalidInput(
+            f"role: only {', '.join(sorted(r.value for r in _GRANTABLE))} are granted; "
+            "other roles follow from the case (appointments, the baton, foreldreansvar)"
+        )
+    if case.participant(ref) is None:
+        raise NotResponsible(f"case {case.id}: {ref} does not take part in the case")
+    if (ref, role) in _grants(case):
+        raise RuleViolation(f"case {case.id}: {ref} already holds the role {role.value}")
+    return RoleGranted(ref=ref, role=role, by=by, on=as_of)
+
+
+def revoke_role(case: Case, *, ref: str, role: Role, by: str, as_of: date) -> RoleRevoked:
+    """Command: take a granted role away."""
+    case.require_open()
+    if (ref, role) not in _grants(case):
+        raise RuleViolation(f"case {case.id}: {ref} does not hold the role {role.value}")
+    return RoleRevoked(ref=ref, role=role, by=by, on=as_of)
+
+
+# --- who holds which role -------------------------------------------------------------
+
+
+@role_source
+def _core_roles(case: Case, as_of: date) -> Iterable[RoleAssignment]:
+    for g in case.with_responsibility():
+        yield RoleAssignment(role=Role.GUARDIAN, ref=g.ref, basis=("pbrl-4-4",))
+    if case.subject is not None:
+        yield RoleAssignment(role=Role.CHILD, ref=case.subject.ref, basis=("bk-art-12",))
+    for p in case.participants:
+        yield RoleAssignment(
+            role=Role.SERVICE_PROVIDER, ref=p.ref, basis=(SERVICES[p.service].cooperation_duty.key,)
+        )
+    for ref, role in sorted(_grants(case), key=lambda g: (g[0], g[1].value)):
+        if case.participant(ref) is not None:
+            yield RoleAssignment(role=role, ref=ref, basis=duties_of(role)[0].basis)
+
+
+def roles(case: Case, as_of: date) -> tuple[RoleAssignment, ...]:
+    """Everyone holding a role in the case on ``as_of``."""
+    import barnekoordinator.events  # noqa: F401  (registers every role source)
+
+    return tuple(a for source in _ROLE_SOURCES for a in source(case, as_of))
+
+
+def roles_of(case: Case, ref: str, as_of: date) -> frozenset[Role]:
+    """The roles ``ref`` holds in the case on ``as_of``."""
+    return frozenset(a.role for a in roles(case, as_of) if a.ref == ref)
