@@ -233,6 +233,8 @@ class AgendaTopic(enum.Enum):
     """What an agenda point is about."""
 
     CHILD_VOICE = "child-voice"
+    SCHEDULED = "scheduled"
+    """A point set when the meeting was called."""
     EVALUATION = "evaluation"
     NEW_CONCERN = "new-concern"
     OPEN_DECISION = "open-decision"
@@ -342,7 +344,20 @@ def prepare_meeting(
                 )
             )
 
-    # 2. Evaluations due.
+    # 2. What the meeting was called for, as set when it was scheduled.
+    scheduled = next((m for m in log.meetings if m.id == meeting_id), None) if log else None
+    if scheduled is not None:
+        for item in scheduled.agenda:
+            points.append(
+                AgendaPoint(
+                    topic=AgendaTopic.SCHEDULED,
+                    title=item,
+                    refs=(scheduled.id,),
+                    owner_ref=scheduled.called_by,
+                )
+            )
+
+    # 3. Evaluations due.
     if log is not None:
         for t in log.active_tiltak:
             if t.evaluation_date <= until:
@@ -381,7 +396,7 @@ def prepare_meeting(
                     )
                 )
 
-    # 3. New concerns since the last meeting (never a report made without the guardians).
+    # 4. New concerns since the last meeting (never a report made without the guardians).
     if log is not None:
         for o in log.observations:
             if since is None or o.recorded_on > since:
@@ -406,7 +421,7 @@ def prepare_meeting(
                 )
             )
 
-    # 4. Open decisions.
+    # 5. Open decisions.
     if log is not None:
         for d in log.decisions:
             if d.open:
@@ -426,7 +441,7 @@ def prepare_meeting(
                     )
                 )
 
-    # 5. A pending handover.
+    # 6. A pending handover.
     if log is not None and log.is_open and log.pending is not None:
         p = log.pending
         points.append(
@@ -446,7 +461,7 @@ def prepare_meeting(
             )
         )
 
-    # 6. The individual plan: revision and missing items.
+    # 7. The individual plan: revision and missing items.
     if plan is not None and plan.status is PlanStatus.ACTIVE:
         period = plan.period
         if (

@@ -255,3 +255,23 @@ def test_agenda_input_checks() -> None:
         prepare_meeting(run.case, D, meeting_id="nope")
     with pytest.raises(InvalidInput):
         prepare_meeting(run.case, D, horizon_days=-1)
+
+
+def test_points_the_meeting_was_called_for_are_on_the_agenda() -> None:
+    """A scheduled meeting's own agenda items appear, owned by whoever called the meeting."""
+    run = _log()
+    run.run(
+        schedule_meeting,
+        meeting_id="m1",
+        by="pl",
+        meeting_on=D + timedelta(days=7),
+        agenda=["Status for tiltakene", "Overgang til skole"],
+        invited=["hs"],
+        as_of=D,
+    )
+    agenda = prepare_meeting(run.case, D + timedelta(days=7), meeting_id="m1")
+    scheduled = [p for p in agenda.points if p.topic is AgendaTopic.SCHEDULED]
+    assert [p.title for p in scheduled] == ["Status for tiltakene", "Overgang til skole"]
+    assert {p.owner_ref for p in scheduled} == {"pl"}
+    other = prepare_meeting(run.case, D + timedelta(days=7))
+    assert not [p for p in other.points if p.topic is AgendaTopic.SCHEDULED]

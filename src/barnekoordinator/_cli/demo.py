@@ -1,0 +1,463 @@
+"""``barnekoordinator demo``: the main job, end to end, on the configured store.
+
+One synthetic family's case is taken through what the library is for: the
+eligibility assessment with its legal basis, consent, a stafettlogg with
+tiltak and a prepared meeting, the baton handed over only on acceptance (and
+refused while consent does not cover the new service), obligations that fall
+due, the appointment of a barnekoordinator, what the family may see and who
+looked — and finally the hash chains of every case in the store are verified.
+
+Time is scripted with a :class:`~barnekoordinator.clock.FixedClock`, so the
+run is reproducible; identities are synthetic (Tenor style, month + 80).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
+from typing import Any
+
+from barnekoordinator.case import Case, ParticipantJoined, open_case
+from barnekoordinator.casebook import Casebook
+from barnekoordinator.clock import FixedClock
+from barnekoordinator.config import Config
+from barnekoordinator.consent import ConsentPurpose, give_consent
+from barnekoordinator.errors import BarnekoordinatorError, ConsentRequired
+from barnekoordinator.identifiers import (
+    IdentifierPolicy,
+    Organisasjonsnummer,
+    PersonId,
+    synthetic_fodselsnummer,
+)
+from barnekoordinator.people import Child, Guardian, GuardianRelation, Professional
+from barnekoordinator.principal import AssuranceLevel, Principal
+from barnekoordinator.services import ServiceKind
+
+__all__ = ["register", "run"]
+
+DEMO_SECRET = b"demo-only subject key: set BARNEKOORDINATOR_SUBJECT_SECRET"
+"""Keys the child index in the demo store; real deployments set their own secret."""
+
+_START = date(2026, 1, 5)
+_ORG = {
+    "barnehage": "974760673",
+    "kommune": "123456785",
+}
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``demo`` subcommand."""
+    parser = subparsers.add_parser(
+        "demo",
+        help="run the main job on a synthetic family (SQLite by default)",
+        description=__doc__.splitlines()[0] if __doc__ else None,
+    )
+    parser.add_argument(
+        "--store",
+        default="sqlite:barnekoordinator.db",
+        help="store URL: sqlite:PATH (default sqlite:barnekoordinator.db), memory:, postgresql://…",
+    )
+    parser.add_argument("--lang", choices=("nb", "nn", "en"), default="nb")
+    parser.set_defaults(func=run)
+
+
+def _say(text: str = "") -> None:
+    print(text)
+
+
+def _heading(text: str) -> None:
+    _say()
+    _say(f"== {text}")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the demo; 0 when every step behaved as the law says and every chain verified."""
+    secret = os.environ.get("BARNEKOORDINATOR_SUBJECT_SECRET", "").encode() or DEMO_SECRET
+    config = Config(store=args.store, subject_key_secret=secret)
+    clock = FixedClock(datetime.combine(_START, time(8, 0), tzinfo=UTC))
+    book = Casebook.from_config(config, clock=clock)
+    try:
+        return _story(book, clock, args.lang)
+    finally:
+        book.store.close()
+
+
+def _story(book: Casebook, clock: FixedClock, lang: str) -> int:
+    from barnekoordinator.agenda import prepare_meeting
+    from barnekoordinator.coordination import appoint_barnekoordinator
+    from barnekoordinator.eligibility import (
+        Author,
+        ChildFacts,
+        EligibilityFacts,
+        GuardianFacts,
+        Judgement,
+        Judgements,
+        Needs,
+        Wish,
+        Wishes,
+        assess,
+    )
+    from barnekoordinator.handover import accept_handover, propose_handover
+    from barnekoordinator.roles import Role, grant_role, obligations
+    from barnekoordinator.stafettlogg import (
+        BtiLevel,
+        ObservationKind,
+        add_tiltak,
+        open_stafettlogg,
+        record_minutes,
+        record_observation,
+        schedule_meeting,
+        stafettholder,
+    )
+
+    policy = IdentifierPolicy.testing()
+    born = date(2021, 3, 14)
+    child_id = PersonId.parse(synthetic_fodselsnummer(born), policy=policy)
+    mother_id = PersonId.parse(synthetic_fodselsnummer(date(1990, 6, 2)), policy=policy)
+    father_id = PersonId.parse(synthetic_fodselsnummer(date(1988, 11, 23)), policy=policy)
+    org = Organisasjonsnummer.parse(_ORG["kommune"])
+
+    def staff(ref: str, service: ServiceKind, title: str, name: str) -> Professional:
+        return Professional(ref=ref, service=service, organisation=org, title=title, name=name)
+
+    ped = staff("ped-leder-1", ServiceKind.BARNEHAGE, "pedagogisk leder", "Nora")
+    nurse = staff("hs-kari", ServiceKind.HELSESTASJON, "helsesykepleier", "Kari")
+    physio = staff("fysio-ali", ServiceKind.FYSIOTERAPI, "fysioterapeut", "Ali")
+    ppt = staff("ppt-ola", ServiceKind.PPT, "rådgiver", "Ola")
+    ke_staff = staff("ke-siri", ServiceKind.KOORDINERENDE_ENHET, "koordinator", "Siri")
+
+    def principal(ref: str, label: str, **extra: Any) -> Principal:
+        return Principal(
+            subject=ref,
+            display_label=label,
+            assurance=AssuranceLevel.HIGH,
+            municipality_number="0301",
+            **extra,
+        )
+
+    ke = principal("ke-siri", "Siri, koordinerende enhet", roles={"koordinerende-enhet"})
+    as_ped = principal(ped.ref, "Nora, barnehage", roles={"caseworker"})
+    as_physio = principal(physio.ref, "Ali, fysioterapi", roles={"caseworker"})
+    as_nurse = principal(nurse.ref, "Kari, helsestasjon", roles={"caseworker"})
+    as_ppt = principal(ppt.ref, "Ola, PPT", roles={"caseworker"})
+    mother = Principal(
+        subject="idporten-mor",
+        display_label="Mor",
+        assurance=AssuranceLevel.SUBSTANTIAL,
+        national_id=mother_id,
+    )
+
+    def on(day: date, hour: int = 9) -> date:
+        clock.set(datetime.combine(day, time(hour, 0), tzinfo=UTC))
+        return book.today()
+
+    def do(who: Principal, case_id: str, command: Callable[[Case], Any]) -> Case:
+        return book.execute(who, case_id, command)
+
+    # -- 1. the case -----------------------------------------------------------------
+    _heading("1. Koordinerende enhet opens a case for a synthetic family")
+    today = on(_START)
+    case_id = book.open_case(
+        ke,
+        [
+            open_case(
+                municipality_number="0301",
+                subject=Child(ref="child", birth_date=born, person_id=child_id, name="Emma"),
+                guardians=(
+                    Guardian(
+                        ref="mor",
+                        relation=GuardianRelation.MOTHER,
+                        parental_responsibility=True,
+                        person_id=mother_id,
+                    ),
+                    Guardian(
+                        ref="far",
+                        relation=GuardianRelation.FATHER,
+                        parental_responsibility=True,
+                        person_id=father_id,
+                    ),
+                ),
+            ),
+            *(ParticipantJoined(participant=p) for p in (ke_staff, ped, nurse, physio)),
+        ],
+    )
+    do(
+        ke,
+        case_id,
+        lambda c: grant_role(
+            c, ref=ke_staff.ref, role=Role.KOORDINERENDE_ENHET, by=ke.subject, as_of=today
+        ),
+    )
+    _say(f"case {case_id}: child born {born.isoformat()} (id {child_id}), two guardians")
+    _say("participants: koordinerende enhet, barnehage, helsestasjon, fysioterapi")
+
+    # -- 2. eligibility -------------------------------------------------------------------
+    _heading("2. Eligibility, condition by condition, with the legal basis")
+    assessor = Author(
+        ref=ke.subject, role="koordinerende enhet", service=ServiceKind.KOORDINERENDE_ENHET
+    )
+    yes = Judgement(conclusion=True, author=assessor, assessed_on=today)
+    wants = Wishes(barnekoordinator=Wish.WANTS, individual_plan=Wish.WANTS, stafettlogg=Wish.WANTS)
+    facts = EligibilityFacts(
+        child=ChildFacts(ref="child", birth_date=born),
+        needs=Needs(
+            services=(
+                ServiceKind.FYSIOTERAPI,
+                ServiceKind.AVLASTNING,
+                ServiceKind.BARNEHAGE,
+                ServiceKind.NAV_STAT,
+            )
+        ),
+        judgements=Judgements(serious=yes, long_term=yes, composite=yes, coordinated=yes),
+        guardians=(
+            GuardianFacts(ref="mor", parental_responsibility=True, wishes=wants),
+            GuardianFacts(ref="far", parental_responsibility=True, wishes=wants),
+        ),
+        bti_level=2,
+    )
+    result = assess(facts, as_of=today, settings=book.settings)
+    for right in (result.barnekoordinator, result.koordinator, result.individual_plan):
+        basis = ", ".join(r.citation for r in right.basis)
+        _say(
+            f"{right.right.value:<18} {right.outcome.value:<17} → {right.action.value:<8} ({basis})"
+        )
+    for condition in result.barnekoordinator.conditions:
+        _say(f"   {condition.outcome.value:<17} {condition.explanation.get(lang)}")
+    if result.barnekoordinator.outcome.value != "met":
+        _say("unexpected: the baseline family should be eligible (pbrl § 2-5 c)")
+        return 1
+
+    # -- 3. consent and the stafettlogg ------------------------------------------------
+    _heading("3. Consent from both parents, then the stafettlogg (BTI nivå 2)")
+    covered = (ServiceKind.BARNEHAGE, ServiceKind.HELSESTASJON, ServiceKind.FYSIOTERAPI)
+    for purpose, consent_id in (
+        (ConsentPurpose.STAFETTLOGG, "k-logg-1"),
+        (ConsentPurpose.SHARE_INFORMATION, "k-deling-1"),
+    ):
+        do(
+            ke,
+            case_id,
+            partial(
+                give_consent,
+                consent_id=consent_id,
+                purpose=purpose,
+                given_by=("mor", "far"),
+                services=covered,
+                as_of=today,
+            ),
+        )
+    do(
+        as_ped,
+        case_id,
+        lambda c: open_stafettlogg(
+            c, by=ped.ref, holder_ref=ped.ref, level=BtiLevel.NIVAA_2, as_of=today
+        ),
+    )
+    do(
+        as_ped,
+        case_id,
+        lambda c: add_tiltak(
+            c,
+            tiltak_id="t-lek",
+            by=ped.ref,
+            description="Tilrettelagt lek og motorisk trening i barnehagen",
+            responsible_ref=ped.ref,
+            evaluation_date=today + timedelta(days=42),
+            as_of=today,
+        ),
+    )
+    case = do(
+        as_physio,
+        case_id,
+        lambda c: add_tiltak(
+            c,
+            tiltak_id="t-fysio",
+            by=physio.ref,
+            description="Fysioterapi to ganger i uken",
+            responsible_ref=physio.ref,
+            evaluation_date=today + timedelta(days=17),
+            as_of=today,
+        ),
+    )
+    meeting_day = today + timedelta(days=14)
+    do(
+        as_ped,
+        case_id,
+        lambda c: schedule_meeting(
+            c,
+            meeting_id="m-1",
+            by=ped.ref,
+            meeting_on=meeting_day,
+            agenda=("Status for tiltakene", "Emmas egne ønsker"),
+            invited=(nurse.ref, physio.ref),
+            as_of=today,
+        ),
+    )
+    _say(
+        f"stafettholder: {stafettholder(case)}; "
+        "two tiltak, each with an owner and an evaluation date"
+    )
+
+    # -- 4. a prepared meeting -------------------------------------------------------
+    _heading("4. Meeting preparation: the agenda builds itself")
+    today = on(meeting_day - timedelta(days=4))
+    do(
+        as_nurse,
+        case_id,
+        lambda c: record_observation(
+            c,
+            observation_id="o-1",
+            by=nurse.ref,
+            kind=ObservationKind.OPPMERKSOMHET,
+            text="Foreldrene forteller om lite søvn og slitne kvelder.",
+            as_of=today,
+        ),
+    )
+    today = on(meeting_day - timedelta(days=1))
+    book.read(as_ped, case_id)  # the holder opens the case (audited) ...
+    case = _load(book, case_id)  # ... and the agenda is computed from the full history
+    agenda = prepare_meeting(case, today, meeting_id="m-1", settings=book.settings)
+    for point in agenda.points:
+        _say(f"   • {point.title}")
+    for item in agenda.bring:
+        _say(f"   bring: {item.who_ref} — {item.what}")
+    today = on(meeting_day)
+    do(
+        as_ped,
+        case_id,
+        lambda c: record_minutes(
+            c,
+            meeting_id="m-1",
+            by=ped.ref,
+            text="Tiltakene fortsetter. Foreldrene ønsker barnekoordinator.",
+            attended=(ped.ref, nurse.ref, physio.ref),
+            as_of=today,
+        ),
+    )
+    _say("minutes written into the log")
+
+    # -- 5. obligations fall due --------------------------------------------------------
+    _heading("5. Obligations: what is due or overdue today")
+    today = on(_START + timedelta(days=36))
+    case = _load(book, case_id)
+    due = obligations(case, today, book.settings)
+    for o in due:
+        when = o.due.isoformat() if o.due else "(no date)"
+        _say(f"   {o.status.value:<8} {when} {o.actor_ref or o.role}: {o.text_nb}")
+    if not any(o.status.value == "overdue" for o in due):
+        _say("unexpected: the physiotherapy evaluation should be overdue")
+        return 1
+
+    # -- 6. the baton -------------------------------------------------------------------
+    _heading("6. Handover to PPT: refused until consent covers PPT, then accepted")
+    do(ke, case_id, lambda c: ParticipantJoined(participant=ppt))
+    try:
+        do(as_ped, case_id, lambda c: propose_handover(c, to_ref=ppt.ref, by=ped.ref, as_of=today))
+    except ConsentRequired as refused:
+        _say(f"   refused: {refused}")
+    else:
+        _say("unexpected: a handover to a service without consent must be refused")
+        return 1
+    for purpose, consent_id in (
+        (ConsentPurpose.STAFETTLOGG, "k-logg-2"),
+        (ConsentPurpose.SHARE_INFORMATION, "k-deling-2"),
+    ):
+        do(
+            ke,
+            case_id,
+            partial(
+                give_consent,
+                consent_id=consent_id,
+                purpose=purpose,
+                given_by=("mor", "far"),
+                services=(*covered, ServiceKind.PPT),
+                as_of=today,
+            ),
+        )
+    case = do(
+        as_ped, case_id, lambda c: propose_handover(c, to_ref=ppt.ref, by=ped.ref, as_of=today)
+    )
+    _say(f"   proposed; holder is still {stafettholder(case)} until PPT accepts")
+    today = on(today + timedelta(days=3))
+    case = do(as_ppt, case_id, lambda c: accept_handover(c, by=ppt.ref, as_of=today))
+    _say(f"   accepted; holder is now {stafettholder(case)}")
+
+    # -- 7. barnekoordinator ----------------------------------------------------------------
+    _heading("7. The municipality appoints a barnekoordinator (hotl § 7-2 a)")
+    do(
+        ke,
+        case_id,
+        lambda c: give_consent(
+            c,
+            consent_id="k-bk-1",
+            purpose=ConsentPurpose.BARNEKOORDINATOR,
+            given_by=("mor", "far"),
+            services=(ServiceKind.HELSESTASJON,),
+            as_of=today,
+            note="Foreldrene ønsker barnekoordinator (hotl § 7-2 a første ledd).",
+        ),
+    )
+    case = do(
+        ke,
+        case_id,
+        lambda c: appoint_barnekoordinator(
+            c,
+            coordinator=nurse,
+            by=ke.subject,
+            as_of=today,
+            family_wishes="Foreldrene ønsker helsesykepleieren de kjenner.",
+            settings=book.settings,
+        ),
+    )
+    _say(f"   mode: {case.mode.value}; the stafettlogg and its tiltak stay in the same history")
+
+    # -- 8. the family's view ---------------------------------------------------------------
+    _heading("8. What the mother sees today, and who has looked")
+    view = book.read(mother, case_id)
+    _say(f"   {len(view.entries)} entries visible to her; child's age {view.child_age}")
+    _say(book.who_looked(mother, case_id, lang))
+
+    # -- 9. verification ------------------------------------------------------------------
+    _heading("9. Every case in the store verifies (hash chains of history and audit)")
+    return _verify_store(book, today)
+
+
+def _load(book: Casebook, case_id: str) -> Case:
+    from barnekoordinator.serialization import from_record
+
+    return Case.replay(case_id, [from_record(r) for r in book.store.read(case_id)])
+
+
+def _verify_store(book: Casebook, today: date) -> int:
+    from barnekoordinator.audit import verify as verify_audit
+    from barnekoordinator.records import verify_events
+
+    store = book.store
+    cases: dict[str, int] = {}
+    position = 0
+    while True:
+        batch = store.read_all(after_position=position, limit=1000)
+        if not batch:
+            break
+        for record in batch:
+            cases[record.case_id] = max(cases.get(record.case_id, 0), record.sequence)
+        position = batch[-1].position or position
+    failures = 0
+    for case_id in sorted(cases):
+        try:
+            verify_events(case_id, store.read(case_id), expected_version=store.version(case_id))
+            verify_audit(case_id, store.read_audit(case_id))
+        except BarnekoordinatorError as exc:
+            failures += 1
+            _say(f"   {case_id}: {exc}")
+    events = sum(cases.values())
+    _say(
+        f"   {len(cases)} case(s), {events} event(s): "
+        + ("all verified" if not failures else f"{failures} FAILED")
+    )
+    due = store.agenda(until=today + timedelta(days=60))
+    _say(f"   agenda across all cases, next 60 days: {len(due)} item(s)")
+    return 0 if failures == 0 else 1
