@@ -1,0 +1,164 @@
+"""The hook specifications of barnekoordinator: what a plugin may provide.
+
+A plugin is a module (or object) with functions named after these specs and
+marked with :data:`hookimpl`; it is found through the entry-point group
+``barnekoordinator`` (see :mod:`barnekoordinator.plugins`). Hooks provide
+*infrastructure*, never law: a hook returns an object implementing a Protocol
+(:class:`~barnekoordinator.casestore.CaseStore`,
+:class:`~barnekoordinator.protocols.Authenticator`,
+:class:`~barnekoordinator.protocols.Exporter`,
+:class:`~barnekoordinator.protocols.PersonRegistry`) and the core then calls
+that object, or it is told about committed events.
+
+Rules every spec follows:
+
+* the name starts with ``barnekoordinator_``; arguments are passed by keyword,
+  and an implementation may accept any subset of them;
+* specs only ever gain arguments (old implementations keep working);
+* ``firstresult`` hooks are a chain of responsibility: return ``None`` for
+  "not mine" and another plugin answers;
+* first-party implementations are ``trylast=True``, so a vendor's plugin wins
+  without configuration.
+
+Each spec has a heading with its exact signature in ``docs/plugins/hooks.md``
+(a test fails when one is missing or differs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from barnekoordinator.casestore import CaseStore
+    from barnekoordinator.config import Config
+    from barnekoordinator.protocols import Authenticator, Exporter, PersonRegistry
+    from barnekoordinator.records import EventRecord
+
+__all__ = [
+    "ENTRYPOINT_GROUP",
+    "PROJECT",
+    "barnekoordinator_authenticators",
+    "barnekoordinator_case_store",
+    "barnekoordinator_configure",
+    "barnekoordinator_events_recorded",
+    "barnekoordinator_exporters",
+    "barnekoordinator_person_registry",
+    "hookimpl",
+    "hookspec",
+]
+
+PROJECT = "barnekoordinator"
+"""The pluggy project name: marker name and hook prefix."""
+
+ENTRYPOINT_GROUP = "barnekoordinator"
+"""The entry-point group plugins register under (``[project.entry-points.barnekoordinator]``)."""
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+"""Marks a hook specification (used only in this module)."""
+
+hookimpl = pluggy.HookimplMarker(PROJECT)
+"""Marks a plugin's hook implementation: ``@hookimpl`` or ``@hookimpl(trylast=True)``."""
+
+
+# ---------------------------------------------------------------------------
+# Lifecycle
+# ---------------------------------------------------------------------------
+
+
+@hookspec(historic=True)
+def barnekoordinator_configure(config: Config) -> None:
+    """Called once when the application is configured; the plugin may prepare itself.
+
+    :param config: The active :class:`~barnekoordinator.config.Config`.
+    :returns: Nothing. The call is historic: it is replayed to plugins registered
+        later, so it is incompatible with hook wrappers.
+    Implemented by: no first-party plugin.
+    """
+
+
+# ---------------------------------------------------------------------------
+# Storage
+# ---------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def barnekoordinator_case_store(config: Config) -> CaseStore | None:
+    """Called when the application needs its case store; return a store for ``config``.
+
+    :param config: The active :class:`~barnekoordinator.config.Config`; a plugin
+        should answer only for a ``config.store`` URL scheme it owns.
+    :returns: A :class:`~barnekoordinator.casestore.CaseStore`; return ``None``
+        to let another plugin answer.
+    Stops at first non-None result, see :ref:`firstresult`.
+    Implemented by: ``barnekoordinator_plugins.memory`` (``memory:``),
+    ``barnekoordinator_plugins.sqlite`` (``sqlite:PATH``) and
+    ``barnekoordinator_plugins.postgres`` (``postgresql://…``), all ``trylast``.
+    """
+
+
+# ---------------------------------------------------------------------------
+# Identity and export
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def barnekoordinator_authenticators(
+    config: Config,
+) -> Authenticator | Sequence[Authenticator] | None:
+    """Called when the application builds its login chain; return this plugin's authenticators.
+
+    :param config: The active :class:`~barnekoordinator.config.Config`.
+    :returns: One :class:`~barnekoordinator.protocols.Authenticator`, a sequence of
+        them, or ``None`` when the plugin is not configured. Results of all plugins
+        are collected; the chain asks each authenticator in turn.
+    Implemented by: the identity plugins (ID-porten, HelseID, …).
+    """
+
+
+@hookspec
+def barnekoordinator_exporters(config: Config) -> Exporter | Sequence[Exporter] | None:
+    """Called when the application lists its export formats; return this plugin's exporters.
+
+    :param config: The active :class:`~barnekoordinator.config.Config`.
+    :returns: One :class:`~barnekoordinator.protocols.Exporter`, a sequence of them,
+        or ``None``. Results of all plugins are collected.
+    Implemented by: the export plugins (FHIR R4, HTML overview).
+    """
+
+
+@hookspec(firstresult=True)
+def barnekoordinator_person_registry(config: Config) -> PersonRegistry | None:
+    """Called when the application needs registered birth dates or guardians; return a registry.
+
+    :param config: The active :class:`~barnekoordinator.config.Config`.
+    :returns: A :class:`~barnekoordinator.protocols.PersonRegistry` (e.g. a
+        Folkeregisteret client); return ``None`` to let another plugin answer.
+    Stops at first non-None result, see :ref:`firstresult`.
+    Implemented by: no first-party plugin (there is no registry by default).
+    """
+
+
+# ---------------------------------------------------------------------------
+# Notification
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def barnekoordinator_events_recorded(
+    case_id: str, records: Sequence[EventRecord], config: Config
+) -> None:
+    """Called after ``records`` of one case were committed; notify or project them.
+
+    :param case_id: The case the records belong to (an opaque id, not personal).
+    :param records: The committed :class:`~barnekoordinator.records.EventRecord`
+        values, in sequence order.
+    :param config: The active :class:`~barnekoordinator.config.Config`.
+    :returns: Nothing. Every subscriber is called even if an earlier one raised;
+        the events are already committed, so failures are logged (types and ids
+        only) and raised together as one
+        :class:`~barnekoordinator.errors.PluginError` afterwards.
+    Implemented by: no first-party plugin.
+    """

@@ -1,0 +1,370 @@
+"""Build the plugin manager and call hooks through typed wrappers.
+
+:func:`get_plugin_manager` builds a fresh :class:`pluggy.PluginManager` (there
+is no module-level manager). The wrappers (:func:`case_store`,
+:func:`authenticators`, :func:`exporters`, :func:`person_registry`,
+:func:`notify_events_recorded`, :func:`configure`) call one hook each, check
+what came back against the hook's Protocol and name the misbehaving plugin in a
+:class:`~barnekoordinator.errors.PluginContractError`.
+
+Set ``BARNEKOORDINATOR_TRACE_PLUGINS=1`` to log every hook call at DEBUG level
+on the ``barnekoordinator.plugins`` logger: hook names, plugin names and the
+*types* of arguments and results, never their values.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+import pluggy
+
+from barnekoordinator import hookspecs
+from barnekoordinator.casestore import CaseStore
+from barnekoordinator.errors import NoCaseStoreConfigured, PluginContractError, PluginError
+from barnekoordinator.hookspecs import ENTRYPOINT_GROUP, PROJECT
+from barnekoordinator.protocols import Authenticator, Exporter, PersonRegistry
+
+if TYPE_CHECKING:
+    from barnekoordinator.config import Config
+    from barnekoordinator.records import EventRecord
+
+__all__ = [
+    "ENTRYPOINT_GROUP",
+    "FIRST_PARTY_PLUGINS",
+    "PluginInfo",
+    "authenticators",
+    "case_store",
+    "configure",
+    "describe_plugins",
+    "exporters",
+    "get_plugin_manager",
+    "notify_events_recorded",
+    "person_registry",
+]
+
+logger = logging.getLogger("barnekoordinator.plugins")
+
+FIRST_PARTY_PLUGINS: Mapping[str, str] = {
+    "memory": "barnekoordinator_plugins.memory",
+    "sqlite": "barnekoordinator_plugins.sqlite",
+    "postgres": "barnekoordinator_plugins.postgres",
+}
+"""Entry-point name → module of the plugins shipped with barnekoordinator.
+
+They are registered even when the distribution's metadata is not installed
+(running from a checkout), unless blocked.
+"""
+
+TRACE_ENV = "BARNEKOORDINATOR_TRACE_PLUGINS"
+
+
+def get_plugin_manager(
+    *,
+    load_entrypoints: bool = True,
+    plugins: Iterable[object | tuple[str, object]] = (),
+    block: Iterable[str] = (),
+) -> pluggy.PluginManager:
+    """Build a plugin manager with barnekoordinator's hook specifications.
+
+    In order: add the specs; block each name in ``block`` (an entry-point name
+    such as ``"sqlite"`` or a vendor's plugin name); when ``load_entrypoints``,
+    load the ``barnekoordinator`` entry points and then any first-party plugin
+    the installed metadata did not provide; register ``plugins`` (objects or
+    modules, or ``(name, plugin)`` pairs); finally ``check_pending()`` so a
+    misspelt hook name fails at once.
+
+    With ``load_entrypoints=False`` only ``plugins`` are registered: the recipe
+    for isolated tests.
+    """
+    pm = pluggy.PluginManager(PROJECT)
+    pm.add_hookspecs(hookspecs)
+    for name in block:
+        pm.set_blocked(name)
+    if load_entrypoints:
+        pm.load_setuptools_entrypoints(ENTRYPOINT_GROUP)
+        for name, module_name in FIRST_PARTY_PLUGINS.items():
+            if not pm.is_blocked(name) and pm.get_plugin(name) is None:
+                pm.register(importlib.import_module(module_name), name=name)
+    for item in plugins:
+        if isinstance(item, tuple):
+            name, plugin = item
+            pm.register(plugin, name=name)
+        else:
+            pm.register(item)
+    pm.check_pending()
+    if os.environ.get(TRACE_ENV, "") not in ("", "0"):
+        pm.add_hookcall_monitoring(_trace_before, _trace_after)
+    return pm
+
+
+def _types(kwargs: Mapping[str, object]) -> str:
+    return ", ".join(f"{key}: {type(value).__name__}" for key, value in kwargs.items())
+
+
+def _trace_before(
+    hook_name: str, hook_impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, object]
+) -> None:
+    # Types only: argument values may carry personal data.
+    names = [impl.plugin_name for impl in hook_impls]
+    logger.debug("hook %s(%s) -> plugins %s", hook_name, _types(kwargs), names)
+
+
+def _trace_after(
+    outcome: pluggy.Result[object],
+    hook_name: str,
+    hook_impls: Sequence[pluggy.HookImpl],
+    kwargs: Mapping[str, object],
+) -> None:
+    if outcome.exception is not None:
+        logger.debug("hook %s raised %s", hook_name, type(outcome.exception).__name__)
+    else:
+        logger.debug("hook %s returned %s", hook_name, type(outcome.get_result()).__name__)
+
+
+# ---------------------------------------------------------------------------
+# Finding the culprit
+# ---------------------------------------------------------------------------
+
+
+def _impls_in_call_order(pm: pluggy.PluginManager, hook_name: str) -> list[pluggy.HookImpl]:
+    caller: pluggy.HookCaller = getattr(pm.hook, hook_name)
+    # pluggy calls the last registered implementation first (tryfirst/trylast
+    # already sorted into the list); wrappers do not produce results.
+    return [
+        impl for impl in reversed(caller.get_hookimpls()) if not (impl.hookwrapper or impl.wrapper)
+    ]
+
+
+def _call_impl(impl: pluggy.HookImpl, kwargs: Mapping[str, object]) -> object:
+    return impl.function(*(kwargs[name] for name in impl.argnames))
+
+
+def _describe(value: object) -> str:
+    return f"an object of type {type(value).__module__}.{type(value).__qualname__}"
+
+
+def _culprit(
+    pm: pluggy.PluginManager,
+    hook_name: str,
+    kwargs: Mapping[str, object],
+    is_bad: Callable[[object], bool],
+) -> str:
+    """Call each implementation on its own and return the name of the first bad one."""
+    for impl in _impls_in_call_order(pm, hook_name):
+        if is_bad(_call_impl(impl, kwargs)):
+            return impl.plugin_name
+    return "<unknown plugin>"  # pragma: no cover - the hook call said someone was bad
+
+
+def _flatten(value: object) -> list[object]:
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return list(value)
+    return [value]
+
+
+def _collect(
+    pm: pluggy.PluginManager,
+    hook_name: str,
+    config: Config,
+    is_good: Callable[[object], bool],
+    what: str,
+) -> list[object]:
+    kwargs = {"config": config}
+    results: list[object] = getattr(pm.hook, hook_name)(**kwargs)
+    flat = [item for result in results for item in _flatten(result)]
+    bad = [item for item in flat if not is_good(item)]
+    if bad:
+
+        def is_bad(result: object) -> bool:
+            return any(not is_good(item) for item in _flatten(result))
+
+        name = _culprit(pm, hook_name, kwargs, is_bad)
+        raise PluginContractError(
+            name, f"{hook_name} returned {_describe(bad[0])}, which is not {what}"
+        )
+    return flat
+
+
+# ---------------------------------------------------------------------------
+# Typed wrappers
+# ---------------------------------------------------------------------------
+
+
+def configure(pm: pluggy.PluginManager, config: Config) -> None:
+    """Announce ``config`` to every plugin, including plugins registered later."""
+    pm.hook.barnekoordinator_configure.call_historic(kwargs={"config": config})
+
+
+def case_store(pm: pluggy.PluginManager, config: Config) -> CaseStore:
+    """The case store for ``config``: the first plugin that answers.
+
+    Raises:
+        NoCaseStoreConfigured: no plugin answers for ``config.store``.
+        PluginContractError: the answer is not a :class:`CaseStore`; names the plugin.
+        MissingExtraError: the store's plugin needs an extra that is not installed.
+    """
+    kwargs = {"config": config}
+    store: object = pm.hook.barnekoordinator_case_store(**kwargs)
+    if store is None:
+        raise NoCaseStoreConfigured(
+            f"no plugin provides a case store for the URL scheme {config.store_scheme!r}; "
+            "use 'memory:', 'sqlite:PATH' or 'postgresql://…', or install the plugin "
+            "that provides this scheme"
+        )
+    if not isinstance(store, CaseStore):
+        name = _culprit(
+            pm,
+            "barnekoordinator_case_store",
+            kwargs,
+            lambda result: result is not None and not isinstance(result, CaseStore),
+        )
+        raise PluginContractError(
+            name,
+            f"barnekoordinator_case_store returned {_describe(store)}, "
+            "which does not implement barnekoordinator.casestore.CaseStore",
+        )
+    return store
+
+
+def authenticators(pm: pluggy.PluginManager, config: Config) -> list[Authenticator]:
+    """Every authenticator the plugins provide, in hook call order.
+
+    Raises:
+        PluginContractError: a plugin returned something that is not an Authenticator.
+    """
+    found = _collect(
+        pm,
+        "barnekoordinator_authenticators",
+        config,
+        lambda item: isinstance(item, Authenticator),
+        "a barnekoordinator.protocols.Authenticator",
+    )
+    return [item for item in found if isinstance(item, Authenticator)]
+
+
+def exporters(pm: pluggy.PluginManager, config: Config) -> list[Exporter]:
+    """Every exporter the plugins provide, in hook call order.
+
+    Raises:
+        PluginContractError: a plugin returned something that is not an Exporter.
+    """
+    found = _collect(
+        pm,
+        "barnekoordinator_exporters",
+        config,
+        lambda item: isinstance(item, Exporter),
+        "a barnekoordinator.protocols.Exporter",
+    )
+    return [item for item in found if isinstance(item, Exporter)]
+
+
+def person_registry(pm: pluggy.PluginManager, config: Config) -> PersonRegistry | None:
+    """The person registry of the first plugin that provides one, or ``None``.
+
+    Raises:
+        PluginContractError: the answer is not a PersonRegistry; names the plugin.
+    """
+    kwargs = {"config": config}
+    registry: object = pm.hook.barnekoordinator_person_registry(**kwargs)
+    if registry is None or isinstance(registry, PersonRegistry):
+        return registry
+    name = _culprit(
+        pm,
+        "barnekoordinator_person_registry",
+        kwargs,
+        lambda result: result is not None and not isinstance(result, PersonRegistry),
+    )
+    raise PluginContractError(
+        name,
+        f"barnekoordinator_person_registry returned {_describe(registry)}, "
+        "which does not implement barnekoordinator.protocols.PersonRegistry",
+    )
+
+
+def notify_events_recorded(
+    pm: pluggy.PluginManager, case_id: str, records: Sequence[EventRecord], config: Config
+) -> None:
+    """Tell every subscriber that ``records`` of ``case_id`` were committed.
+
+    The events are already committed, so one failing subscriber must neither
+    undo them nor silence the others: each subscriber is called on its own (in
+    pluggy's order), a failure is logged with the plugin name, exception type,
+    case id and sequence numbers only, and after all subscribers ran one
+    :class:`~barnekoordinator.errors.PluginError` naming the failed plugins is
+    raised, chained to an :class:`ExceptionGroup` of the original exceptions.
+    Hook wrappers are not run for this hook.
+    """
+    if not records:
+        return
+    kwargs: dict[str, object] = {"case_id": case_id, "records": records, "config": config}
+    failures: list[tuple[str, Exception]] = []
+    for impl in _impls_in_call_order(pm, "barnekoordinator_events_recorded"):
+        try:
+            _call_impl(impl, kwargs)
+        except Exception as exc:  # every subscriber must run
+            failures.append((impl.plugin_name, exc))
+            logger.error(
+                "events_recorded subscriber %r raised %s for case %s, sequences %d-%d "
+                "(the events are committed)",
+                impl.plugin_name,
+                type(exc).__name__,
+                case_id,
+                records[0].sequence,
+                records[-1].sequence,
+            )
+    if failures:
+        names = ", ".join(f"{name!r} ({type(exc).__name__})" for name, exc in failures)
+        group = ExceptionGroup(
+            "barnekoordinator_events_recorded subscribers failed", [exc for _, exc in failures]
+        )
+        raise PluginError(
+            f"{len(failures)} events_recorded subscriber(s) failed after case {case_id} "
+            f"sequences {records[0].sequence}-{records[-1].sequence} were committed: {names}. "
+            "The events are stored; re-deliver them from read_all() if the subscriber "
+            "needs them."
+        ) from group
+
+
+# ---------------------------------------------------------------------------
+# Introspection (the ``barnekoordinator plugins`` command)
+# ---------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class PluginInfo:
+    """One registered plugin: its name, where it comes from and the hooks it implements."""
+
+    name: str
+    module: str
+    distribution: str | None
+    """``project version`` of the distribution that declared the entry point, if any."""
+    hooks: tuple[str, ...]
+
+
+def describe_plugins(pm: pluggy.PluginManager) -> list[PluginInfo]:
+    """Every registered plugin with the hooks it implements, sorted by name."""
+    dists: dict[int, str] = {}
+    for plugin, dist in pm.list_plugin_distinfo():
+        dists[id(plugin)] = f"{dist.project_name} {dist.version}"
+    infos = []
+    for name, plugin in pm.list_name_plugin():
+        if plugin is None:  # a blocked name
+            continue
+        callers = pm.get_hookcallers(plugin) or []
+        module = getattr(plugin, "__name__", None) or type(plugin).__module__
+        infos.append(
+            PluginInfo(
+                name=name,
+                module=str(module),
+                distribution=dists.get(id(plugin)),
+                hooks=tuple(sorted(caller.name for caller in callers)),
+            )
+        )
+    return sorted(infos, key=lambda info: info.name)

@@ -1,0 +1,634 @@
+"""The PostgreSQL case store (``postgresql://…``): the path for deployments at scale.
+
+Needs the ``postgres`` extra (psycopg 3). psycopg is imported only when a store
+is built, so loading this plugin never fails; without the extra,
+:class:`~barnekoordinator.errors.MissingExtraError` names
+``pip install 'barnekoordinator[postgres]'``.
+
+The logical schema is the SQLite store's (``case_events``, ``case_audit``,
+``case_agenda``), with PostgreSQL types:
+
+* ``case_events`` is **partitioned by hash of case_id** (``partitions``
+  option, default 16; ``0`` for a plain table). ``PRIMARY KEY (case_id,
+  sequence)`` — which includes the partition key, as PostgreSQL requires — is
+  the arbiter of optimistic concurrency. Global positions come from one
+  sequence, with an index on ``position`` in every partition, so ``read_all`` is
+  a merge of ordered index scans.
+* **Positions never skip.** Sequence values can commit out of order (a reader
+  could see position 11 before 10 commits and never come back for 10), so each
+  append takes a transaction-level advisory lock before it reads the version;
+  appends are serialised and positions become visible in commit order, as with
+  eventsourcing's ``LOCK TABLE … IN EXCLUSIVE MODE``. Audit records take a
+  per-case advisory lock instead.
+* Text columns that are sorted use ``COLLATE "C"``, so the agenda order is the
+  same code-point order as in SQLite and in Python, whatever the database locale.
+* ``payload`` is ``text``: it is hashed as stored, and ``jsonb`` would
+  normalise it.
+* Triggers abort ``UPDATE``, ``DELETE`` and ``TRUNCATE`` on events and audit.
+* ``psycopg.OperationalError`` (server gone, disk full, lock timeout …),
+  read-only transactions (a hot standby) and closed connections become
+  :class:`~barnekoordinator.errors.StorageUnavailable`; the transaction is rolled
+  back, so nothing is half-written.
+
+Options (``Config.plugin_options["postgres"]``, all strings): ``schema`` (created
+if missing; default: the connection's search path), ``partitions``,
+``lock_timeout`` (seconds, default 30) and ``read_only`` (``true`` sets
+``default_transaction_read_only``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import zlib
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Final, TypedDict
+
+from barnekoordinator.casestore import CaseStore
+from barnekoordinator.config import Config
+from barnekoordinator.errors import (
+    ConcurrencyConflict,
+    InvalidConfiguration,
+    MissingExtraError,
+    StorageError,
+    StorageUnavailable,
+)
+from barnekoordinator.hookspecs import hookimpl
+from barnekoordinator.projections import (
+    AgendaItem,
+    AgendaKind,
+    ClearCase,
+    ProjectionOp,
+    Remove,
+    Upsert,
+    project,
+)
+from barnekoordinator.records import GENESIS, AuditRecord, EventRecord
+from barnekoordinator_plugins.memory import AppendCheck
+
+if TYPE_CHECKING:
+    import psycopg
+
+__all__ = [
+    "PostgresCaseStore",
+    "PostgresOptions",
+    "barnekoordinator_case_store",
+    "options_from_config",
+    "require_psycopg",
+]
+
+SCHEMA_VERSION: Final = 1
+_SCHEMES: Final = ("postgresql", "postgres")
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+_AUDIT_LOCK_SPACE: Final = 0x626B  # two-key advisory locks: (space, hashtext(case_id))
+
+
+def require_psycopg() -> ModuleType:
+    """Import psycopg, or raise :class:`MissingExtraError` naming the ``postgres`` extra."""
+    try:
+        import psycopg
+    except ImportError:
+        raise MissingExtraError("postgres", "the PostgreSQL case store") from None
+    return psycopg
+
+
+def _ddl(partitions: int) -> list[str]:
+    """The schema, statement by statement (idempotent)."""
+    partitioned = " PARTITION BY HASH (case_id)" if partitions else ""
+    statements = [
+        """CREATE TABLE IF NOT EXISTS case_store_meta (
+            key text PRIMARY KEY, value text NOT NULL)""",
+        "CREATE SEQUENCE IF NOT EXISTS case_events_position AS bigint",
+        f"""CREATE TABLE IF NOT EXISTS case_events (
+            position       bigint      NOT NULL DEFAULT nextval('case_events_position'),
+            case_id        text        COLLATE "C" NOT NULL,
+            sequence       integer     NOT NULL CHECK (sequence >= 1),
+            type           text        NOT NULL,
+            schema_version integer     NOT NULL,
+            recorded_at    timestamptz NOT NULL,
+            actor          text        NOT NULL,
+            payload        text        NOT NULL,
+            legal_basis    text[]      NOT NULL,
+            subject_key    text        COLLATE "C",
+            prev_hash      text        NOT NULL,
+            hash           text        NOT NULL,
+            PRIMARY KEY (case_id, sequence)
+        ){partitioned}""",
+    ]
+    statements += [
+        f"""CREATE TABLE IF NOT EXISTS case_events_p{i:03d} PARTITION OF case_events
+            FOR VALUES WITH (MODULUS {partitions}, REMAINDER {i})"""
+        for i in range(partitions)
+    ]
+    statements += [
+        "CREATE INDEX IF NOT EXISTS case_events_position_idx ON case_events (position)",
+        """CREATE INDEX IF NOT EXISTS case_events_subject_idx ON case_events (subject_key, case_id)
+            WHERE subject_key IS NOT NULL""",
+        """CREATE TABLE IF NOT EXISTS case_audit (
+            case_id     text        COLLATE "C" NOT NULL,
+            sequence    integer     NOT NULL CHECK (sequence >= 1),
+            at          timestamptz NOT NULL,
+            actor       text        NOT NULL,
+            actor_label text        NOT NULL,
+            action      text        NOT NULL,
+            target      text        NOT NULL,
+            allowed     boolean     NOT NULL,
+            reason      text        NOT NULL,
+            basis       text[]      NOT NULL,
+            prev_hash   text        NOT NULL,
+            hash        text        NOT NULL,
+            PRIMARY KEY (case_id, sequence))""",
+        """CREATE TABLE IF NOT EXISTS case_agenda (
+            case_id text COLLATE "C" NOT NULL,
+            kind    text COLLATE "C" NOT NULL,
+            key     text COLLATE "C" NOT NULL,
+            due     date NOT NULL,
+            detail  text NOT NULL,
+            PRIMARY KEY (case_id, kind, key))""",
+        """CREATE INDEX IF NOT EXISTS case_agenda_due_idx
+            ON case_agenda (due, case_id, kind, key) INCLUDE (detail)""",
+        """CREATE OR REPLACE FUNCTION case_store_append_only() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION '% is append-only', TG_TABLE_NAME
+                    USING ERRCODE = 'restrict_violation';
+            END $$""",
+    ]
+    tables = ["case_events", "case_audit"] + [f"case_events_p{i:03d}" for i in range(partitions)]
+    for table in tables:
+        if not table.startswith("case_events_p"):
+            statements.append(
+                f"""CREATE OR REPLACE TRIGGER {table}_append_only
+                    BEFORE UPDATE OR DELETE ON {table}
+                    FOR EACH ROW EXECUTE FUNCTION case_store_append_only()"""
+            )
+        # TRUNCATE of a partition does not fire the parent's trigger.
+        statements.append(
+            f"""CREATE OR REPLACE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
+                FOR EACH STATEMENT EXECUTE FUNCTION case_store_append_only()"""
+        )
+    statements.append(
+        "INSERT INTO case_store_meta (key, value) VALUES ('schema_version', '1') "
+        "ON CONFLICT (key) DO NOTHING"
+    )
+    return statements
+
+
+_READ_CASE = (
+    "SELECT position, case_id, sequence, type, schema_version, recorded_at, actor, payload, "
+    "legal_basis, subject_key, prev_hash, hash FROM case_events "
+    "WHERE case_id = %s AND sequence > %s ORDER BY sequence"
+)
+_READ_ALL = (
+    "SELECT position, case_id, sequence, type, schema_version, recorded_at, actor, payload, "
+    "legal_basis, subject_key, prev_hash, hash FROM case_events "
+    "WHERE position > %s ORDER BY position LIMIT %s"
+)
+_INSERT_EVENT = (
+    "INSERT INTO case_events (case_id, sequence, type, schema_version, recorded_at, actor, "
+    "payload, legal_basis, subject_key, prev_hash, hash) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+_LAST = "SELECT sequence, hash FROM case_events WHERE case_id = %s ORDER BY sequence DESC LIMIT 1"
+_LAST_AUDIT = (
+    "SELECT sequence, hash FROM case_audit WHERE case_id = %s ORDER BY sequence DESC LIMIT 1"
+)
+_INSERT_AUDIT = (
+    "INSERT INTO case_audit (case_id, sequence, at, actor, actor_label, action, target, "
+    "allowed, reason, basis, prev_hash, hash) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+_UPSERT_AGENDA = (
+    "INSERT INTO case_agenda (case_id, kind, key, due, detail) VALUES (%s, %s, %s, %s, %s) "
+    "ON CONFLICT (case_id, kind, key) DO UPDATE SET due = excluded.due, detail = excluded.detail"
+)
+
+
+_KINDS: Final = {kind.value: kind for kind in AgendaKind}
+
+
+def _event(row: Any) -> EventRecord:
+    return EventRecord(
+        case_id=row[1],
+        sequence=row[2],
+        type=row[3],
+        schema_version=row[4],
+        recorded_at=row[5],
+        actor=row[6],
+        payload=row[7],
+        legal_basis=row[8],
+        subject_key=row[9],
+        prev_hash=row[10],
+        hash=row[11],
+        position=row[0],
+    )
+
+
+class PostgresCaseStore:
+    """A :class:`~barnekoordinator.casestore.CaseStore` in a PostgreSQL database.
+
+    Safe to share between threads (a connection per thread) and to use from
+    many processes and hosts at once. Point it at the primary: ``read_all``
+    feeds projections and must not lag behind a replica.
+    """
+
+    def __init__(
+        self,
+        dsn: str,
+        *,
+        schema: str | None = None,
+        partitions: int = 16,
+        lock_timeout: float = 30.0,
+        read_only: bool = False,
+    ) -> None:
+        if schema is not None and not _IDENTIFIER.fullmatch(schema):
+            raise InvalidConfiguration(
+                "postgres schema: expected a lower-case SQL identifier such as 'barnekoordinator'"
+            )
+        if not 0 <= partitions <= 1024:
+            raise InvalidConfiguration("postgres partitions: expected 0 (none) to 1024")
+        self._pg = require_psycopg()
+        self._dsn = dsn
+        self.schema = schema
+        self.partitions = partitions
+        self.lock_timeout = lock_timeout
+        self.read_only = read_only
+        # One advisory key per schema, so tenants in one database do not serialise each other.
+        self._events_lock = zlib.crc32(f"barnekoordinator.events:{schema or ''}".encode())
+        self._local = threading.local()
+        self._connections: list[psycopg.Connection[Any]] = []
+        self._connections_lock = threading.Lock()
+        self._closed = False
+        with self._errors():
+            self._ensure_schema(self._connection())
+
+    def __repr__(self) -> str:
+        # Never show the DSN: it may hold a password.
+        return f"PostgresCaseStore(schema={self.schema!r})"
+
+    def __enter__(self) -> PostgresCaseStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- connections ----------------------------------------------------------
+
+    def _unavailable(self, exc: Exception) -> StorageUnavailable:
+        diag = getattr(exc, "diag", None)
+        primary = getattr(diag, "message_primary", None) if diag is not None else None
+        sqlstate = getattr(exc, "sqlstate", None)
+        # The primary message only: DETAIL lines may quote row values.
+        lines = str(exc).splitlines()
+        text = primary or (lines[0] if lines else type(exc).__name__)
+        code = f" [{sqlstate}]" if sqlstate else ""
+        return StorageUnavailable(
+            f"PostgreSQL store is unavailable: {type(exc).__name__}{code}: {text}"
+        )
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        pg = self._pg
+        try:
+            yield
+        except (pg.OperationalError, pg.InterfaceError, pg.errors.ReadOnlySqlTransaction) as exc:
+            self._discard_broken()
+            raise self._unavailable(exc) from exc
+
+    def _discard_broken(self) -> None:
+        cached = getattr(self._local, "connection", None)
+        if cached is not None and (cached[1].closed or cached[1].broken):
+            self._local.connection = None
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        if self._closed:
+            raise StorageUnavailable("PostgreSQL store is closed")
+        pid = os.getpid()
+        cached = getattr(self._local, "connection", None)
+        if cached is not None and cached[0] == pid and not cached[1].closed:
+            connection: psycopg.Connection[Any] = cached[1]
+            return connection
+        options = [
+            f"-c lock_timeout={int(self.lock_timeout * 1000)}",
+            # UTC sessions: timestamps arrive in UTC and need no conversion.
+            "-c TimeZone=UTC",
+            # Prepared statements keep one plan with run-time partition pruning
+            # instead of re-planning against every partition on each call.
+            "-c plan_cache_mode=force_generic_plan",
+        ]
+        if self.schema is not None:
+            options.append(f"-c search_path={self.schema}")
+        if self.read_only:
+            options.append("-c default_transaction_read_only=on")
+        connection = self._pg.connect(self._dsn, autocommit=True, options=" ".join(options))
+        self._local.connection = (pid, connection)
+        with self._connections_lock:
+            self._connections.append(connection)
+        return connection
+
+    def _ensure_schema(self, connection: psycopg.Connection[Any]) -> None:
+        found = connection.execute(
+            "SELECT to_regclass('case_store_meta') IS NOT NULL AND "
+            "to_regclass('case_events') IS NOT NULL"
+        ).fetchone()
+        if found and found[0]:
+            self._check_version(connection)
+            return
+        if self.read_only:
+            raise StorageUnavailable("PostgreSQL store has no schema and is opened read-only")
+        with connection.transaction():
+            # Concurrent first starts (several processes) create the schema one at a time.
+            connection.execute("SELECT pg_advisory_xact_lock(%s)", (self._events_lock + 1,))
+            if self.schema is not None:
+                connection.execute(f"CREATE SCHEMA IF NOT EXISTS {self.schema}")
+            for statement in _ddl(self.partitions):
+                connection.execute(statement)
+        self._check_version(connection)
+
+    def _check_version(self, connection: psycopg.Connection[Any]) -> None:
+        row = connection.execute(
+            "SELECT value FROM case_store_meta WHERE key = 'schema_version'"
+        ).fetchone()
+        version = int(row[0]) if row else 0
+        if version > SCHEMA_VERSION:
+            raise StorageUnavailable(
+                f"PostgreSQL store has schema version {version}; this barnekoordinator "
+                f"knows version {SCHEMA_VERSION} (upgrade the library)"
+            )
+
+    # -- CaseStore ------------------------------------------------------------
+
+    def append(self, case_id: str, expected_version: int, records: Sequence[EventRecord]) -> int:
+        """Append ``records`` (sequences ``expected_version + 1 …``); return the new version."""
+        records = list(records)
+        check = AppendCheck.prepare(case_id, expected_version, records)
+        ops = project(records)
+        rows = [
+            (
+                r.case_id,
+                r.sequence,
+                r.type,
+                r.schema_version,
+                r.recorded_at,
+                r.actor,
+                r.payload,
+                list(r.legal_basis),
+                r.subject_key,
+                r.prev_hash,
+                r.hash,
+            )
+            for r in records
+        ]
+        pg = self._pg
+        with self._errors():
+            connection = self._connection()
+            try:
+                # Pipeline mode: BEGIN, the lock and the version read travel in one
+                # round trip, the inserts, projections and COMMIT in a second.
+                with (
+                    connection.pipeline(),
+                    connection.transaction(),
+                    connection.cursor() as cursor,
+                ):
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self._events_lock,))
+                    # A new statement, so a new snapshot: it sees every append that
+                    # committed before the lock was granted.
+                    last = cursor.execute(_LAST, (case_id,)).fetchone()
+                    version, last_hash = (int(last[0]), str(last[1])) if last else (0, GENESIS)
+                    check.check(version, last_hash)
+                    if rows:
+                        cursor.executemany(_INSERT_EVENT, rows)
+                        _apply_ops(cursor, ops)
+            except pg.errors.UniqueViolation as exc:
+                # Only reachable by a writer that bypasses the advisory lock.
+                raise ConcurrencyConflict(case_id, expected_version, self.version(case_id)) from exc
+        return version + len(rows)
+
+    def version(self, case_id: str) -> int:
+        """The number of events of the case (0 for an unknown case)."""
+        with self._errors():
+            row = (
+                self._connection()
+                .execute("SELECT max(sequence) FROM case_events WHERE case_id = %s", (case_id,))
+                .fetchone()
+            )
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def read(self, case_id: str, *, after_version: int = 0) -> list[EventRecord]:
+        """The case's records with sequence > ``after_version``, in order."""
+        with self._errors(), self._connection().cursor(binary=True) as cursor:
+            rows = cursor.execute(_READ_CASE, (case_id, after_version)).fetchall()
+        return [_event(row) for row in rows]
+
+    def read_all(self, *, after_position: int = 0, limit: int = 1000) -> list[EventRecord]:
+        """Records of all cases with position > ``after_position``, in commit order."""
+        if limit < 1:
+            return []
+        with self._errors(), self._connection().cursor(binary=True) as cursor:
+            rows = cursor.execute(_READ_ALL, (after_position, limit)).fetchall()
+        return [_event(row) for row in rows]
+
+    def find_cases(self, subject_key: str) -> list[str]:
+        """Ids of the cases whose records carry this keyed hash, sorted."""
+        with self._errors():
+            rows = (
+                self._connection()
+                .execute(
+                    "SELECT DISTINCT case_id FROM case_events WHERE subject_key = %s "
+                    "ORDER BY case_id",
+                    (subject_key,),
+                )
+                .fetchall()
+            )
+        return [str(row[0]) for row in rows]
+
+    def agenda(
+        self,
+        *,
+        until: date,
+        kinds: Collection[AgendaKind] | None = None,
+        case_id: str | None = None,
+        limit: int | None = None,
+    ) -> list[AgendaItem]:
+        """Agenda rows due on or before ``until``, ordered by (due, case_id, kind, key)."""
+        if (kinds is not None and not kinds) or (limit is not None and limit < 1):
+            return []
+        sql = "SELECT case_id, kind, key, due, detail FROM case_agenda WHERE due <= %s"
+        params: list[object] = [until]
+        if case_id is not None:
+            sql += " AND case_id = %s"
+            params.append(case_id)
+        if kinds is not None:
+            sql += " AND kind = ANY(%s)"
+            params.append(sorted({kind.value for kind in kinds}))
+        sql += " ORDER BY due, case_id, kind, key"
+        if limit is not None:
+            sql += " LIMIT %s"
+            params.append(limit)
+        with self._errors():
+            rows = self._connection().execute(sql, params).fetchall()
+        return [
+            AgendaItem(case_id=row[0], kind=_KINDS[row[1]], key=row[2], due=row[3], detail=row[4])
+            for row in rows
+        ]
+
+    def append_audit(self, record: AuditRecord) -> AuditRecord:
+        """Number, chain and store one audit record; return it sealed."""
+        pg = self._pg
+        with self._errors():
+            connection = self._connection()
+            try:
+                with connection.transaction(), connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                        (_AUDIT_LOCK_SPACE, record.case_id),
+                    )
+                    last = cursor.execute(_LAST_AUDIT, (record.case_id,)).fetchone()
+                    sequence, prev = (int(last[0]), str(last[1])) if last else (0, GENESIS)
+                    sealed = record.sealed(sequence + 1, prev)
+                    cursor.execute(
+                        _INSERT_AUDIT,
+                        (
+                            sealed.case_id,
+                            sealed.sequence,
+                            sealed.at,
+                            sealed.actor,
+                            sealed.actor_label,
+                            sealed.action,
+                            sealed.target,
+                            sealed.allowed,
+                            sealed.reason,
+                            list(sealed.basis),
+                            sealed.prev_hash,
+                            sealed.hash,
+                        ),
+                    )
+            except pg.errors.UniqueViolation as exc:  # pragma: no cover - the lock prevents it
+                raise StorageError("audit record could not be chained; retry") from exc
+        return sealed
+
+    def read_audit(self, case_id: str) -> list[AuditRecord]:
+        """The case's audit trail in order."""
+        with self._errors():
+            rows = (
+                self._connection()
+                .execute(
+                    "SELECT case_id, sequence, at, actor, actor_label, action, target, allowed, "
+                    "reason, basis, prev_hash, hash FROM case_audit WHERE case_id = %s "
+                    "ORDER BY sequence",
+                    (case_id,),
+                )
+                .fetchall()
+            )
+        return [
+            AuditRecord(
+                case_id=row[0],
+                sequence=row[1],
+                at=row[2],
+                actor=row[3],
+                actor_label=row[4],
+                action=row[5],
+                target=row[6],
+                allowed=row[7],
+                reason=row[8],
+                basis=row[9],
+                prev_hash=row[10],
+                hash=row[11],
+            )
+            for row in rows
+        ]
+
+    def case_ids(self) -> list[str]:
+        """Every case id with events or audit records, sorted (not part of the Protocol)."""
+        with self._errors():
+            rows = (
+                self._connection()
+                .execute(
+                    "SELECT case_id FROM case_events GROUP BY case_id UNION "
+                    "SELECT case_id FROM case_audit GROUP BY case_id ORDER BY 1"
+                )
+                .fetchall()
+            )
+        return [str(row[0]) for row in rows]
+
+    def close(self) -> None:
+        """Close every connection this store opened; later calls raise StorageUnavailable."""
+        self._closed = True
+        with self._connections_lock:
+            connections, self._connections = self._connections, []
+        for connection in connections:
+            connection.close()
+
+
+def _apply_ops(cursor: psycopg.Cursor[Any], ops: Sequence[ProjectionOp]) -> None:
+    for op in ops:
+        if isinstance(op, Upsert):
+            item = op.item
+            cursor.execute(
+                _UPSERT_AGENDA, (item.case_id, item.kind.value, item.key, item.due, item.detail)
+            )
+        elif isinstance(op, Remove):
+            cursor.execute(
+                "DELETE FROM case_agenda WHERE case_id = %s AND kind = %s AND key = %s",
+                (op.case_id, op.kind.value, op.key),
+            )
+        elif isinstance(op, ClearCase):
+            cursor.execute("DELETE FROM case_agenda WHERE case_id = %s", (op.case_id,))
+
+
+class PostgresOptions(TypedDict, total=False):
+    """Keyword options of :class:`PostgresCaseStore` that a configuration may set."""
+
+    schema: str
+    partitions: int
+    lock_timeout: float
+    read_only: bool
+
+
+def options_from_config(options: Mapping[str, str]) -> PostgresOptions:
+    """Parse ``Config.plugin_options["postgres"]`` into :class:`PostgresCaseStore` keywords.
+
+    Raises:
+        InvalidConfiguration: listing every unknown key and invalid value.
+    """
+    parsed: PostgresOptions = {}
+    problems: list[str] = []
+    for key, value in options.items():
+        text = str(value).strip()
+        if key == "schema":
+            parsed["schema"] = text
+        elif key == "partitions":
+            if text.isdigit():
+                parsed["partitions"] = int(text)
+            else:
+                problems.append(f"partitions: expected a whole number, got {text!r}")
+        elif key == "lock_timeout":
+            try:
+                parsed["lock_timeout"] = float(text)
+            except ValueError:
+                problems.append(f"lock_timeout: expected seconds, got {text!r}")
+        elif key == "read_only":
+            if text.lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+                parsed["read_only"] = text.lower() in ("1", "true", "yes", "on")
+            else:
+                problems.append(f"read_only: expected true or false, got {text!r}")
+        else:
+            problems.append(
+                f"{key}: unknown option (known: schema, partitions, lock_timeout, read_only)"
+            )
+    if problems:
+        raise InvalidConfiguration("postgres store options:\n  " + "\n  ".join(problems))
+    return parsed
+
+
+@hookimpl(trylast=True)
+def barnekoordinator_case_store(config: Config) -> CaseStore | None:
+    """Provide a :class:`PostgresCaseStore` for ``store="postgresql://…"``."""
+    if config.store_scheme not in _SCHEMES:
+        return None
+    options = options_from_config(config.plugin_options.get("postgres", {}))
+    return PostgresCaseStore(config.store, **options)

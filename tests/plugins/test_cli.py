@@ -1,0 +1,148 @@
+"""The ``barnekoordinator plugins`` and ``barnekoordinator verify`` commands."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from barnekoordinator.cli import main
+from barnekoordinator.testing.conformance import agenda_payload, make_audit, make_records
+from barnekoordinator_plugins.sqlite import SQLiteCaseStore
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def test_plugins_lists_each_plugin_and_its_hooks(capsys: pytest.CaptureFixture[str]) -> None:
+    """`plugins` prints every loaded plugin with the hooks it implements."""
+    assert main(["plugins"]) == 0
+    out = capsys.readouterr().out
+    for name in ("memory", "sqlite", "postgres"):
+        assert f"{name}: barnekoordinator_plugins.{name}" in out
+    assert "    barnekoordinator_case_store" in out
+
+
+def test_plugins_json_and_block(capsys: pytest.CaptureFixture[str]) -> None:
+    """`plugins --json --block NAME` prints JSON without the blocked plugin."""
+    assert main(["plugins", "--json", "--block", "postgres"]) == 0
+    listed = {item["name"]: item for item in json.loads(capsys.readouterr().out)}
+    assert "postgres" not in listed
+    assert listed["sqlite"]["hooks"] == ["barnekoordinator_case_store"]
+
+
+def test_plugins_command_runs_as_a_program() -> None:
+    """`python -m barnekoordinator plugins` works in a fresh process."""
+    out = subprocess.run(
+        [sys.executable, "-m", "barnekoordinator", "plugins"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"},
+    ).stdout
+    assert "sqlite: barnekoordinator_plugins.sqlite" in out
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """A SQLite store with two cases, agenda rows and audit trails."""
+    path = tmp_path / "cases.db"
+    with SQLiteCaseStore(path) as store:
+        for case in ("case-1", "case-2"):
+            store.append(
+                case, 0, make_records(case, [agenda_payload("upsert", due=date(2026, 2, 1)), "{}"])
+            )
+            store.append_audit(make_audit(case))
+        store.append_audit(make_audit("case-audit-only"))
+    return path
+
+
+def test_verify_passes_on_a_sound_store(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`verify --store sqlite:PATH` exits 0 and counts cases, events and audit records."""
+    assert main(["verify", "--store", f"sqlite:{db}"]) == 0
+    out = capsys.readouterr().out
+    assert "verified 3 case(s), 4 event(s), 3 audit record(s): OK" in out
+
+
+def test_verify_reads_the_store_from_the_environment(
+    db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --store, verify uses $BARNEKOORDINATOR_STORE."""
+    monkeypatch.setenv("BARNEKOORDINATOR_STORE", f"sqlite:{db}")
+    assert main(["verify"]) == 0
+    assert ": OK" in capsys.readouterr().out
+
+
+def _tamper(db: Path, sql: str, trigger: str) -> None:
+    raw = sqlite3.connect(db, isolation_level=None)
+    try:
+        raw.execute(f"DROP TRIGGER {trigger}")
+        raw.execute(sql)
+    finally:
+        raw.close()
+
+
+def test_verify_finds_an_edited_event(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An event edited behind the store's back makes verify exit 1 naming the case."""
+    _tamper(
+        db,
+        "UPDATE case_events SET payload = '{\"edited\":1}' "
+        "WHERE case_id = 'case-2' AND sequence = 2",
+        "case_events_no_update",
+    )
+    assert main(["verify", "--store", f"sqlite:{db}"]) == 1
+    out = capsys.readouterr().out
+    assert "case-2 broken at 2: record content edited" in out
+    assert "1 problem(s)" in out
+
+
+def test_verify_finds_a_removed_event(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An event deleted from the middle of a case makes verify exit 1."""
+    _tamper(
+        db,
+        "DELETE FROM case_events WHERE case_id = 'case-1' AND sequence = 1",
+        "case_events_no_delete",
+    )
+    assert main(["verify", "--store", f"sqlite:{db}"]) == 1
+    assert "case-1 broken at 2" in capsys.readouterr().out
+
+
+def test_verify_finds_an_edited_audit_record(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An audit record edited behind the store's back makes verify exit 1."""
+    _tamper(
+        db,
+        "UPDATE case_audit SET allowed = 0 WHERE case_id = 'case-audit-only'",
+        "case_audit_no_update",
+    )
+    assert main(["verify", "--store", f"sqlite:{db}"]) == 1
+    assert "audit trail: hash chain of case-audit-only broken at 1" in capsys.readouterr().out
+
+
+def test_verify_never_creates_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """verify on a missing file exits 3 and does not create it."""
+    path = tmp_path / "missing.db"
+    assert main(["verify", "--store", f"sqlite:{path}"]) == 3
+    assert "unavailable" in capsys.readouterr().err
+    assert not path.exists()
+
+
+def test_verify_rejects_malformed_options(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--option must be PLUGIN.KEY=VALUE."""
+    assert main(["verify", "--store", f"sqlite:{db}", "--option", "nonsense"]) == 3
+    assert "PLUGIN.KEY=VALUE" in capsys.readouterr().err
+
+
+@pytest.mark.postgres
+def test_verify_a_postgres_store(postgres_dsn: str, pg_schema: Callable[[], str]) -> None:
+    """verify works against PostgreSQL with a schema option, read-only."""
+    from barnekoordinator_plugins.postgres import PostgresCaseStore
+
+    schema = pg_schema()
+    with PostgresCaseStore(postgres_dsn, schema=schema, partitions=2) as store:
+        store.append("case-1", 0, make_records("case-1", 3))
+    assert main(["verify", "--store", postgres_dsn, "--option", f"postgres.schema={schema}"]) == 0
