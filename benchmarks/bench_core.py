@@ -13,79 +13,117 @@ import argparse
 import json
 import statistics
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from barnekoordinator import serialization
-from barnekoordinator.case import (
-    Case,
-    CaseMode,
-    DomainEvent,
-    GuardianUpdated,
-    ModeChanged,
-    ParticipantJoined,
-    ParticipantLeft,
-    open_case,
-)
-from barnekoordinator.clock import TickingClock
-from barnekoordinator.consent import ConsentPurpose, give_consent, withdraw_consent
-from barnekoordinator.identifiers import (
-    IdentifierPolicy,
-    Organisasjonsnummer,
-    PersonId,
-    synthetic_fodselsnummer,
-)
-from barnekoordinator.people import Child, Guardian, GuardianRelation, Professional
-from barnekoordinator.records import GENESIS, EventRecord
+from barnekoordinator.case import Case, ParticipantJoined
+from barnekoordinator.consent import ConsentPurpose
+from barnekoordinator.records import EventRecord
 from barnekoordinator.services import ServiceKind
+from barnekoordinator.stafettlogg import (
+    BtiLevel,
+    EffectAssessment,
+    ObservationKind,
+    TiltakNext,
+    add_tiltak,
+    evaluate_tiltak,
+    open_stafettlogg,
+    record_decision,
+    record_minutes,
+    record_observation,
+    schedule_meeting,
+)
+from barnekoordinator.testing.builders import consent_all, professional, standard_case
+
+_START = date(2020, 1, 6)
+STANDARD_SERVICES = (
+    ServiceKind.BARNEHAGE,
+    ServiceKind.HELSESTASJON,
+    ServiceKind.SKOLE,
+    ServiceKind.PPT,
+    ServiceKind.FYSIOTERAPI,
+    ServiceKind.KOORDINERENDE_ENHET,
+)
 
 
 def build_history(n: int) -> list[EventRecord]:
-    """A realistic mixed history of ``n`` events for one synthetic case."""
-    clock = TickingClock(datetime(2024, 1, 1, tzinfo=UTC), step=timedelta(minutes=7))
-    pid = PersonId.parse(synthetic_fodselsnummer(date(2016, 3, 9)), policy=IdentifierPolicy.testing())
-    mother = Guardian(ref="mor", relation=GuardianRelation.MOTHER, parental_responsibility=True)
-    father = Guardian(ref="far", relation=GuardianRelation.FATHER, parental_responsibility=True)
-    case = Case(id="case-bench")
-    recorded = case.record(
-        open_case(
-            municipality_number="0301",
-            subject=Child(ref="child", birth_date=date(2016, 3, 9), person_id=pid),
-            guardians=(mother, father),
-        ),
-        actor="ke-1",
-        clock=clock,
-    )
-    case = case.apply_all(recorded)
-    history = list(recorded)
-    org = Organisasjonsnummer.parse("974760673")
-    services = list(ServiceKind)
+    """A long, realistic case of ``n`` events, written with the library's own commands.
+
+    Years of BTI work: tiltak added, evaluated and ended (a handful active at a
+    time), observations, meetings with minutes, decisions, staff turnover and a
+    yearly renewal of consent. Every event passed the rules when it was made.
+    """
+    run = standard_case(age=3, as_of=_START)
+    services = list(STANDARD_SERVICES)
+    consent_all(run, ConsentPurpose.STAFETTLOGG, services, as_of=_START, consent_id="k-0")
+    run.run(open_stafettlogg, by="pl", holder_ref="pl", level=BtiLevel.NIVAA_2, as_of=_START)
+    active: list[str] = []
     i = 0
-    while len(history) < n:
+    while len(run.history) < n:
         i += 1
-        today = clock.current.date()
-        step = i % 5
-        event: DomainEvent
-        if step == 0:
-            event = ParticipantJoined(
-                participant=Professional(ref=f"p{i}", service=services[i % len(services)],
-                                         organisation=org, title="kontaktlærer")
+        today = _START + timedelta(days=i // 4)
+        step = i % 10
+        if step in (0, 5) or not active:
+            tid = f"t{i}"
+            run.run(
+                add_tiltak,
+                tiltak_id=tid,
+                by="pl",
+                description=f"Tiltak {i}: tilrettelegging",
+                responsible_ref="pl",
+                evaluation_date=today + timedelta(days=30),
+                as_of=today,
             )
-        elif step == 1 and case.participants:
-            event = ParticipantLeft(participant_ref=case.participants[0].ref, reason="ny jobb")
-        elif step == 2:
-            event = give_consent(
-                case, consent_id=f"k{i}", purpose=ConsentPurpose.SHARE_INFORMATION,
-                given_by=("mor", "far"), services=services[i % 7: i % 7 + 3], as_of=today,
+            active.append(tid)
+        elif step in (1, 6):
+            tid = active.pop(0) if len(active) > 6 else active[0]
+            done = tid not in active
+            run.run(
+                evaluate_tiltak,
+                tiltak_id=tid,
+                by="pl",
+                effect=EffectAssessment.IMPROVED,
+                next_step=TiltakNext.END if done else TiltakNext.CONTINUE,
+                next_evaluation_date=None if done else today + timedelta(days=30),
+                note="Evaluert i samarbeidsmøte",
+                as_of=today,
             )
-        elif step == 3 and i > 10:
-            event = withdraw_consent(case, consent_id=f"k{i - 6}", by="mor", as_of=today) if (
-                i - 6) % 5 == 2 else ModeChanged(mode=CaseMode.STAFETTLOGG, reason="nivå 2")
-        else:
-            event = GuardianUpdated(guardian=father if i % 2 else mother)
-        recorded = case.record(event, actor=f"p{i % 50}", clock=clock)
-        case = case.apply_all(recorded)
-        history.extend(recorded)
-    return serialization.to_records(tuple(history[:n]), GENESIS)
+        elif step in (2, 7):
+            run.run(
+                record_observation,
+                observation_id=f"o{i}",
+                by="hs",
+                kind=ObservationKind.OPPMERKSOMHET,
+                text=f"Observasjon {i}",
+                as_of=today,
+            )
+        elif step == 3:
+            run.run(
+                schedule_meeting,
+                meeting_id=f"m{i}",
+                by="pl",
+                meeting_on=today,
+                agenda=("Status", "Barnets stemme"),
+                invited=("hs", "fysio"),
+                as_of=today,
+            )
+            run.run(
+                record_minutes,
+                meeting_id=f"m{i}",
+                by="pl",
+                text=f"Referat {i}",
+                attended=("pl", "hs"),
+                as_of=today,
+            )
+        elif step == 4:
+            run.run(
+                record_decision, decision_id=f"d{i}", by="pl", text=f"Beslutning {i}", as_of=today
+            )
+        elif step == 8 and i % 200 == 8:
+            run.do(ParticipantJoined(participant=professional(f"p{i}", ServiceKind.SKOLE)))
+        elif step == 9 and i % 365 == 9:
+            consent_all(run, ConsentPurpose.STAFETTLOGG, services, as_of=today, consent_id=f"k-{i}")
+    return run.records()[:n]
 
 
 def _best(fn: object, repeat: int) -> float:
@@ -105,19 +143,19 @@ def main() -> None:
 
     records = build_history(args.events)
     n = len(records)
+    case_id = records[0].case_id
     payloads = [r.payload for r in records]
 
     def replay() -> Case:
-        return Case.replay("case-bench", [serialization.from_record(r) for r in records])
+        return Case.replay(case_id, serialization.from_records(records))
 
     def decode_only() -> None:
-        for r in records:
-            serialization.from_record(r)
+        serialization.from_records(records)
 
     recorded = [serialization.from_record(r) for r in records]
 
     def fold_only() -> Case:
-        return Case.replay("case-bench", recorded)
+        return Case.replay(case_id, recorded)
 
     def round_trip() -> None:
         for r in records:
@@ -137,14 +175,20 @@ def main() -> None:
 
     rate = n / t_replay
     print(f"bench_core: one case, {n} events, best of {args.repeat} (one core)")
-    print(f"  replay from stored JSON : {t_replay * 1e3:8.1f} ms  {rate:>10,.0f} events/s"
-          f"  (target >= 100,000)  {'OK' if rate >= 100_000 else 'BELOW TARGET'}")
+    print(
+        f"  replay from stored JSON : {t_replay * 1e3:8.1f} ms  {rate:>10,.0f} events/s"
+        f"  (target >= 100,000)  {'OK' if rate >= 100_000 else 'BELOW TARGET'}"
+    )
     print(f"    of which decode        : {t_decode * 1e3:8.1f} ms")
     print(f"    of which fold          : {t_fold * 1e3:8.1f} ms")
-    print(f"  round trip record->event->json : {t_round * 1e3:8.1f} ms"
-          f"  {n / t_round:>10,.0f} events/s")
-    print(f"  floor json.loads+dumps         : {t_floor * 1e3:8.1f} ms"
-          f"  {n / t_floor:>10,.0f} events/s")
+    print(
+        f"  round trip record->event->json : {t_round * 1e3:8.1f} ms"
+        f"  {n / t_round:>10,.0f} events/s"
+    )
+    print(
+        f"  floor json.loads+dumps         : {t_floor * 1e3:8.1f} ms"
+        f"  {n / t_floor:>10,.0f} events/s"
+    )
     print(f"  ratio round trip / floor       : {t_round / t_floor:8.1f}x slower than plain json")
     print(f"  median payload size            : {statistics.median(len(p) for p in payloads)} bytes")
 

@@ -26,6 +26,7 @@ from typing import ClassVar, TypeVar
 
 import attrs
 
+from barnekoordinator._evolve import evolve as fast_evolve
 from barnekoordinator.clock import Clock, ensure_utc
 from barnekoordinator.errors import (
     CaseClosed,
@@ -216,7 +217,9 @@ def _no_history_repr(value: object) -> str:
     return "<…>"
 
 
-@attrs.frozen(kw_only=True)
+# Dict-backed (slots=False): the fold copies the case once per event, and a dict
+# copy is far cheaper than a slot-by-slot one (see barnekoordinator._evolve).
+@attrs.frozen(kw_only=True, slots=False)
 class Case:
     """One family's case; all state is derived from its events.
 
@@ -231,6 +234,11 @@ class Case:
     guardians: tuple[Guardian, ...] = ()
     participants: tuple[Professional, ...] = ()
     former_participants: tuple[str, ...] = ()
+    participant_index: Mapping[str, Professional] = attrs.field(
+        factory=dict, repr=False, eq=False
+    )
+    """Current participants by ref, kept by the evolvers that change ``participants``
+    (an O(1) lookup on every folded event; derived, so not part of equality)."""
     mode: CaseMode = CaseMode.UNDRING
     opened_at: datetime | None = None
     closed_at: datetime | None = None
@@ -254,6 +262,9 @@ class Case:
 
     def participant(self, ref: str) -> Professional | None:
         """The current participant with this actor ref."""
+        if self.participant_index or not self.participants:
+            return self.participant_index.get(ref)
+        # A case built by hand rather than folded has no index.
         return next((p for p in self.participants if p.ref == ref), None)
 
     def with_responsibility(self) -> tuple[Guardian, ...]:
@@ -267,7 +278,7 @@ class Case:
 
     def with_part(self, key: str, value: object) -> Case:
         """A copy with one concept module's state replaced."""
-        return attrs.evolve(self, parts={**self.parts, key: value})
+        return fast_evolve(self, parts={**self.parts, key: value})
 
     # -- recording and folding ------------------------------------------------------
 
@@ -316,7 +327,7 @@ class Case:
             raise HistoryError(f"no evolver registered for {recorded.type!r}")
         evolved = fn(self, recorded)
         if evolved is self:
-            return attrs.evolve(self, version=recorded.sequence)
+            return fast_evolve(self, version=recorded.sequence)
         # The evolver returned a fresh copy no one else has seen: stamping its
         # version in place saves a second copy per event (replay speed, issue 2).
         object.__setattr__(evolved, "version", recorded.sequence)
@@ -391,16 +402,23 @@ def _joined(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, ParticipantJoined)
     others = tuple(p for p in case.participants if p.ref != e.participant.ref)
-    return attrs.evolve(case, participants=(*others, e.participant))
+    return fast_evolve(
+        case,
+        participants=(*others, e.participant),
+        participant_index={**case.participant_index, e.participant.ref: e.participant},
+    )
 
 
 @evolver(ParticipantLeft)
 def _left(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, ParticipantLeft)
-    return attrs.evolve(
+    index = dict(case.participant_index)
+    index.pop(e.participant_ref, None)
+    return fast_evolve(
         case,
         participants=tuple(p for p in case.participants if p.ref != e.participant_ref),
+        participant_index=index,
         former_participants=(*case.former_participants, e.participant_ref),
     )
 

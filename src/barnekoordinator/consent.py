@@ -256,9 +256,13 @@ def _describe(case: Case, ref: str) -> str:
     return ref
 
 
+_EMPTY_CONSENTLEDGER = ConsentLedger()
+"""The state of a case that has none yet (built once, shared: it is immutable)."""
+
+
 def ledger(case: Case) -> ConsentLedger:
     """The consent ledger of a case."""
-    return case.part(_KEY, ConsentLedger())
+    return case.part(_KEY, _EMPTY_CONSENTLEDGER)
 
 
 def _consent_age(purpose: ConsentPurpose, settings: MunicipalSettings, as_of: date) -> int:

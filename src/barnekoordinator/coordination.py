@@ -278,9 +278,13 @@ class CoordinatingServiceDesignated(DomainEvent):
     on: date
 
 
+_EMPTY_COORDINATION = Coordination()
+"""The state of a case that has none yet (built once, shared: it is immutable)."""
+
+
 def coordination(case: Case) -> Coordination:
     """The coordination state of a case."""
-    return case.part(_KEY, Coordination())
+    return case.part(_KEY, _EMPTY_COORDINATION)
 
 
 @evolver(OfferStatutoryCoordination)

@@ -353,9 +353,13 @@ class PlanCheck:
         return tuple(sorted({int(m.item) for m in self.missing}))
 
 
+_EMPTY_PLANS = Plans()
+"""The state of a case that has none yet (built once, shared: it is immutable)."""
+
+
 def plans(case: Case) -> Plans:
     """The plan state of a case."""
-    return case.part(_KEY, Plans())
+    return case.part(_KEY, _EMPTY_PLANS)
 
 
 def current_plan(case: Case) -> IndividualPlan | None:

@@ -14,7 +14,7 @@ private ``_wire`` helpers of each concept) and are not part of the public API.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
@@ -46,6 +46,7 @@ __all__ = [
     "event_from_json",
     "event_to_json",
     "from_record",
+    "from_records",
     "record_from_document",
     "record_to_document",
     "schema",
@@ -296,7 +297,13 @@ def event_to_json(event: DomainEvent) -> str:
 def event_from_json(tag: str, version: int, payload: str | Mapping[str, Any]) -> DomainEvent:
     """Load an event payload stored at ``version``, upcasting it to the current version."""
     cls = _event_class(tag, version)
-    data: dict[str, Any] = json.loads(payload) if isinstance(payload, str) else dict(payload)
+    if isinstance(payload, str):
+        data: dict[str, Any] = json.loads(payload)
+    elif version < cls.SCHEMA_VERSION:
+        data = dict(payload)  # upcasters may change it; never touch the caller's mapping
+    else:
+        data = payload  # type: ignore[assignment]  # read-only below
+
     while version < cls.SCHEMA_VERSION:
         step = _UPCASTERS.get((tag, version))
         if step is None:
@@ -331,6 +338,25 @@ def to_records(recorded: tuple[RecordedEvent, ...], prev_hash: str) -> list[Even
         out.append(record)
         prev_hash = record.hash
     return out
+
+
+def from_records(records: Sequence[EventRecord]) -> list[RecordedEvent]:
+    """The recorded events of several stored records (one JSON parse for all payloads)."""
+    if not records:
+        return []
+    payloads = json.loads("[" + ",".join(r.payload for r in records) + "]")
+    return [
+        RecordedEvent(
+            case_id=record.case_id,
+            sequence=record.sequence,
+            recorded_at=record.recorded_at,
+            actor=record.actor,
+            event=event_from_json(record.type, record.schema_version, payload),
+            legal_basis=record.legal_basis,
+            subject_key=record.subject_key,
+        )
+        for record, payload in zip(records, payloads, strict=True)
+    ]
 
 
 def from_record(record: EventRecord) -> RecordedEvent:

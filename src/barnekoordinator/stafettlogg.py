@@ -38,6 +38,7 @@ from typing import Any
 
 import attrs
 
+from barnekoordinator._evolve import evolve as fast_evolve
 from barnekoordinator.case import (
     Case,
     CaseClosedEvent,
@@ -429,7 +430,7 @@ def _check_log(instance: Stafettlogg, _attribute: object, status: LogStatus) -> 
         raise HistoryError("only an open stafettlogg can have a pending handover")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)  # copied per event: see barnekoordinator._evolve
 class Stafettlogg:
     """One stafettlogg and its baton. ``holder_ref`` is ``None`` only after the holder left."""
 
@@ -469,15 +470,15 @@ class Stafettlogg:
 
     def get_tiltak(self, tiltak_id: str) -> Tiltak | None:
         """The tiltak with this id."""
-        return next((t for t in self.tiltak if t.id == tiltak_id), None)
+        return next((t for t in reversed(self.tiltak) if t.id == tiltak_id), None)
 
     def get_meeting(self, meeting_id: str) -> Meeting | None:
         """The meeting with this id."""
-        return next((m for m in self.meetings if m.id == meeting_id), None)
+        return next((m for m in reversed(self.meetings) if m.id == meeting_id), None)
 
     def get_decision(self, decision_id: str) -> Decision | None:
         """The decision with this id."""
-        return next((d for d in self.decisions if d.id == decision_id), None)
+        return next((d for d in reversed(self.decisions) if d.id == decision_id), None)
 
     def ids(self) -> frozenset[str]:
         """Every item id used in the log."""
@@ -488,7 +489,7 @@ class Stafettlogg:
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)  # copied per event: see barnekoordinator._evolve
 class Bti:
     """The BTI state of a case: nivå-0 undringer, the current log, earlier logs."""
 
@@ -511,9 +512,13 @@ class Bti:
 # --- reading the state ---------------------------------------------------------------
 
 
+_EMPTY_BTI = Bti()
+"""The state of a case that has none yet (built once, shared: it is immutable)."""
+
+
 def bti(case: Case) -> Bti:
     """The BTI state of a case."""
-    return case.part(_KEY, Bti())
+    return case.part(_KEY, _EMPTY_BTI)
 
 
 def current_log(case: Case) -> Stafettlogg | None:
@@ -529,11 +534,7 @@ def open_log(case: Case) -> Stafettlogg | None:
 
 def with_log(case: Case, log: Stafettlogg) -> Case:
     """A copy of ``case`` with its current log replaced (for evolvers of other modules)."""
-    state = bti(case)
-    # Built directly rather than with attrs.evolve: this runs once per folded event.
-    return case.with_part(
-        _KEY, Bti(undringer=state.undringer, log=log, earlier_logs=state.earlier_logs)
-    )
+    return case.with_part(_KEY, fast_evolve(bti(case), log=log))
 
 
 def stafettholder(case: Case) -> str | None:
@@ -864,20 +865,18 @@ def _evolve_log(case: Case, **changes: Any) -> Case:
     log = bti(case).log
     if log is None:
         raise HistoryError(f"case {case.id}: event for a stafettlogg that was never opened")
-    return with_log(case, attrs.evolve(log, **changes))
+    return with_log(case, fast_evolve(log, **changes))
 
 
 def _replace(items: tuple[Any, ...], item_id: str, **changes: Any) -> tuple[Any, ...]:
-    found = False
-    out = []
-    for x in items:
-        if x.id == item_id:
-            x = attrs.evolve(x, **changes)
-            found = True
-        out.append(x)
-    if not found:
-        raise HistoryError(f"no item {item_id!r} to update")
-    return tuple(out)
+    # Updates nearly always concern recent items (the latest meeting's minutes,
+    # an active tiltak), so search from the end and rebuild with C-level slices:
+    # replaying a long case must not be quadratic in Python.
+    for index in range(len(items) - 1, -1, -1):
+        if items[index].id == item_id:
+            changed = fast_evolve(items[index], **changes)
+            return (*items[:index], changed, *items[index + 1 :])
+    raise HistoryError(f"no item {item_id!r} to update")
 
 
 @evolver(UndringRegistered)

@@ -1,0 +1,80 @@
+"""The fold's fast evolve behaves exactly like attrs.evolve."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+
+from barnekoordinator._evolve import evolve
+
+
+def _positive(_instance: object, _attribute: object, value: int) -> None:
+    if value <= 0:
+        raise ValueError("must be positive")
+
+
+@attrs.frozen(kw_only=True)
+class Plain:
+    a: int
+    b: tuple[int, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Checked:
+    count: int = attrs.field(validator=_positive)
+    items: tuple[int, ...] = attrs.field(default=(), converter=tuple)
+    total: int = attrs.field(default=0)
+
+    @total.validator
+    def _total(self, _attribute: object, value: int) -> None:
+        if value != sum(self.items):
+            raise ValueError("total must equal the sum of items")
+
+
+@attrs.frozen(kw_only=True, slots=False)
+class DictBacked:
+    count: int = attrs.field(validator=_positive)
+    items: tuple[int, ...] = attrs.field(default=(), converter=tuple)
+
+
+def test_dict_backed_classes_copy_and_validate() -> None:
+    """Dict-backed classes copy without touching the original and still validate."""
+    d = DictBacked(count=1, items=(1,))
+    changed = evolve(d, items=[2, 3])
+    assert changed == DictBacked(count=1, items=(2, 3))
+    assert d.items == (1,)
+    with pytest.raises(ValueError, match="positive"):
+        evolve(d, count=-1)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        changed.count = 5  # type: ignore[misc]
+
+
+def test_same_result_as_attrs_evolve() -> None:
+    """Copies equal attrs.evolve's, for plain and validated classes alike."""
+    p = Plain(a=1, b=(2,))
+    assert evolve(p, a=5) == attrs.evolve(p, a=5)
+    assert evolve(p, a=5) is not p
+    c = Checked(count=1, items=(1, 2), total=3)
+    assert evolve(c, count=7) == attrs.evolve(c, count=7)
+
+
+def test_converters_apply_to_changed_values() -> None:
+    """A changed value is converted; a list becomes the declared tuple."""
+    c = Checked(count=1)
+    changed = evolve(c, items=[4, 5], total=9)
+    assert changed.items == (4, 5)
+
+
+def test_every_validator_runs_after_all_fields_are_set() -> None:
+    """Invariants spanning fields are checked on the new object, as __init__ does."""
+    c = Checked(count=1, items=(1,), total=1)
+    with pytest.raises(ValueError, match="positive"):
+        evolve(c, count=0)
+    with pytest.raises(ValueError, match="sum of items"):
+        evolve(c, items=(1, 2))
+
+
+def test_unknown_field_is_an_error() -> None:
+    """A misspelt field name raises instead of being ignored."""
+    with pytest.raises(TypeError, match="has no field"):
+        evolve(Plain(a=1), c=2)
