@@ -22,9 +22,9 @@ def test_demo_runs_and_verifies_every_chain(
     assert "holder is still ped-leder-1 until PPT accepts" in out
     assert "accepted; holder is now ppt-ola" in out
     assert "mode: statutory" in out
-    assert "1 case(s), 24 event(s): all verified" in out
+    assert "1 case(s), 24 event(s), 21 audit record(s): all verified" in out
     assert main(["demo", "--store", store]) == 0
-    assert "2 case(s), 48 event(s): all verified" in capsys.readouterr().out
+    assert "2 case(s), 48 event(s), 42 audit record(s): all verified" in capsys.readouterr().out
 
 
 def test_demo_never_prints_a_full_identifier(
@@ -37,3 +37,24 @@ def test_demo_never_prints_a_full_identifier(
     out = capsys.readouterr().out
     assert not re.search(r"\d{11}", out)
     assert "Who has looked at our case" in out or "who has looked" in out.lower()
+
+
+def test_agenda_lists_what_is_due_across_cases(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`agenda` reads the projection: the overdue evaluation and the 18th birthday show."""
+    import json
+
+    store = f"sqlite:{tmp_path / 'agenda.db'}"
+    assert main(["demo", "--store", store]) == 0
+    capsys.readouterr()
+    assert main(["agenda", "--store", store, "--as-of", "2026-02-13", "--days", "30"]) == 0
+    out = capsys.readouterr().out
+    assert "OVERDUE 2026-01-22 evaluation-due" in out
+    assert "2 item(s) due by 2026-03-15" in out
+    args = ["agenda", "--store", store, "--as-of", "2026-02-13", "--json"]
+    assert main([*args, "--kind", "turns-18", "--days", "5000"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["kind"], r["due"], r["overdue"]) for r in rows] == [
+        ("turns-18", "2039-03-14", False)
+    ]

@@ -25,7 +25,7 @@ from barnekoordinator.casebook import Casebook
 from barnekoordinator.clock import FixedClock
 from barnekoordinator.config import Config
 from barnekoordinator.consent import ConsentPurpose, give_consent
-from barnekoordinator.errors import BarnekoordinatorError, ConsentRequired
+from barnekoordinator.errors import ConsentRequired
 from barnekoordinator.identifiers import (
     IdentifierPolicy,
     Organisasjonsnummer,
@@ -432,32 +432,16 @@ def _load(book: Casebook, case_id: str) -> Case:
 
 
 def _verify_store(book: Casebook, today: date) -> int:
-    from barnekoordinator.audit import verify as verify_audit
-    from barnekoordinator.records import verify_events
+    from barnekoordinator._cli.verify import verify_store
 
-    store = book.store
-    cases: dict[str, int] = {}
-    position = 0
-    while True:
-        batch = store.read_all(after_position=position, limit=1000)
-        if not batch:
-            break
-        for record in batch:
-            cases[record.case_id] = max(cases.get(record.case_id, 0), record.sequence)
-        position = batch[-1].position or position
-    failures = 0
-    for case_id in sorted(cases):
-        try:
-            verify_events(case_id, store.read(case_id), expected_version=store.version(case_id))
-            verify_audit(case_id, store.read_audit(case_id))
-        except BarnekoordinatorError as exc:
-            failures += 1
-            _say(f"   {case_id}: {exc}")
-    events = sum(cases.values())
+    report = verify_store(book.store)
+    for problem in report.problems:
+        _say(f"   problem: {problem}")
+    verdict = "all verified" if report.ok else f"{len(report.problems)} problem(s)"
     _say(
-        f"   {len(cases)} case(s), {events} event(s): "
-        + ("all verified" if not failures else f"{failures} FAILED")
+        f"   {report.cases} case(s), {report.events} event(s), "
+        f"{report.audit_records} audit record(s): {verdict}"
     )
-    due = store.agenda(until=today + timedelta(days=60))
+    due = book.store.agenda(until=today + timedelta(days=60))
     _say(f"   agenda across all cases, next 60 days: {len(due)} item(s)")
-    return 0 if failures == 0 else 1
+    return 0 if report.ok else 1
