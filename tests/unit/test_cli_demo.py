@@ -45,6 +45,8 @@ def test_agenda_lists_what_is_due_across_cases(
     """`agenda` reads the projection: the overdue evaluation and the 18th birthday show."""
     import json
 
+    from barnekoordinator.serialization import validate_document
+
     store = f"sqlite:{tmp_path / 'agenda.db'}"
     assert main(["demo", "--store", store]) == 0
     capsys.readouterr()
@@ -55,6 +57,8 @@ def test_agenda_lists_what_is_due_across_cases(
     args = ["agenda", "--store", store, "--as-of", "2026-02-13", "--json"]
     assert main([*args, "--kind", "turns-18", "--days", "5000"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    for row in rows:
+        validate_document("agenda-item.v1", row)
     assert [(r["kind"], r["due"], r["overdue"]) for r in rows] == [
         ("turns-18", "2039-03-14", False)
     ]

@@ -188,3 +188,44 @@ def test_datetime_in_payload_keeps_utc(clock: FixedClock) -> None:
         "2026-01-01T00:00:00.000000+00:00"
     )
     assert clock.now().tzinfo is UTC
+
+
+def _history(clock: FixedClock) -> list[Any]:
+    from barnekoordinator.case import CaseMode, ModeChanged
+
+    case, recorded = _opened(clock)
+    more = case.record(
+        [ModeChanged(mode=CaseMode.STAFETTLOGG), ModeChanged(mode=CaseMode.STATUTORY)],
+        actor="ke-1",
+        clock=clock,
+    )
+    return serialization.to_records((*recorded, *more), GENESIS)
+
+
+def test_case_export_round_trips_and_verifies(clock: FixedClock) -> None:
+    """A whole-case export is schema-valid JSON and imports to the identical, verified records."""
+    records = _history(clock)
+    document = json.loads(json.dumps(serialization.export_case("case-1", records)))
+    serialization.validate_document(serialization.CASE_EXPORT_SCHEMA, document)
+    assert serialization.import_case(document) == records
+
+
+def test_tampered_export_is_refused(clock: FixedClock) -> None:
+    """An edited or truncated export raises ChainBroken; a malformed one SchemaViolation."""
+    from barnekoordinator.errors import ChainBroken
+
+    records = _history(clock)
+    edited = serialization.export_case("case-1", records)
+    edited["events"][1]["payload"]["reason"] = "changed afterwards"
+    with pytest.raises(ChainBroken, match="edited"):
+        serialization.import_case(edited)
+    truncated = serialization.export_case("case-1", records)
+    truncated["events"].pop()
+    with pytest.raises(ChainBroken, match="missing"):
+        serialization.import_case(truncated)
+    malformed = serialization.export_case("case-1", records)
+    malformed["events"][0]["sequence"] = "one"
+    del malformed["format"]
+    with pytest.raises(SchemaViolation) as info:
+        serialization.import_case(malformed)
+    assert {p for p, _ in info.value.problems} >= {"$", "$.events[0].sequence"}
