@@ -234,9 +234,7 @@ class Case:
     guardians: tuple[Guardian, ...] = ()
     participants: tuple[Professional, ...] = ()
     former_participants: tuple[str, ...] = ()
-    participant_index: Mapping[str, Professional] = attrs.field(
-        factory=dict, repr=False, eq=False
-    )
+    participant_index: Mapping[str, Professional] = attrs.field(factory=dict, repr=False, eq=False)
     """Current participants by ref, kept by the evolvers that change ``participants``
     (an O(1) lookup on every folded event; derived, so not part of equality)."""
     mode: CaseMode = CaseMode.UNDRING
