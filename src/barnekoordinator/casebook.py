@@ -30,10 +30,12 @@ on a newer state would record a decision nobody took. The caller reloads and
 asks again.
 
 **Audit timing.** Reads are audited before the view is returned (no audit, no
-data). Writes are audited once their outcome is known (stored, refused by a
-rule, conflict). The audit record and the events are two store calls; a crash
-between them can lose the audit record of a committed write (see
-docs/concepts/access-and-audit.md).
+data). A write that stores events hands its audit record to the store with the
+events (``CaseStore.append(..., audit=record)``): both commit in one
+transaction, so no crash can leave a committed write unaudited or an audit
+record of a write that was not stored. A write that stores nothing (refused by
+a rule, a conflict, a failure) is audited on its own once its outcome is known
+(see docs/concepts/access-and-audit.md).
 
 **Data minimisation.** :meth:`Casebook.read` returns a :class:`CaseView` with
 only the entries the principal may read today; identifiers never appear in a
@@ -77,7 +79,7 @@ from barnekoordinator.errors import (
 from barnekoordinator.identifiers import subject_key
 from barnekoordinator.people import Child, GuardianRelation
 from barnekoordinator.principal import Principal
-from barnekoordinator.records import GENESIS, EventRecord, verify_events
+from barnekoordinator.records import GENESIS, AuditRecord, EventRecord, verify_events
 from barnekoordinator.serialization import from_record, to_record
 from barnekoordinator.services import ServiceKind
 
@@ -158,8 +160,9 @@ def _as_batch(produced: DomainEvent | Sequence[DomainEvent]) -> tuple[DomainEven
 class _Call:
     """One Casebook call: it leaves exactly one audit record, whatever happens.
 
-    The method audits its outcome with :meth:`audit` (or :meth:`refuse`); if
-    anything raises before that, :meth:`failed` audits the failure instead.
+    The method audits its outcome with :meth:`append` (events and audit record
+    in one transaction), :meth:`audit` or :meth:`refuse` (the audit record on its
+    own); if anything raises before that, :meth:`failed` audits the failure instead.
     """
 
     __slots__ = ("action", "book", "case_id", "done", "principal", "target")
@@ -179,20 +182,46 @@ class _Call:
         self.target = target
         self.done = False
 
-    def audit(self, decision: Decision, outcome: str = "") -> None:
-        """Write this call's one audit record."""
-        self.done = True
-        self.book._store.append_audit(
-            audit_record(
-                case_id=self.case_id,
-                principal=self.principal,
-                action=self.action,
-                target=self.target,
-                decision=decision,
-                at=self.book._clock.now(),
-                outcome=outcome,
-            )
+    def record(self, decision: Decision, outcome: str = "") -> AuditRecord:
+        """This call's audit record, unsealed (the store numbers and seals it)."""
+        return audit_record(
+            case_id=self.case_id,
+            principal=self.principal,
+            action=self.action,
+            target=self.target,
+            decision=decision,
+            at=self.book._clock.now(),
+            outcome=outcome,
         )
+
+    def audit(self, decision: Decision, outcome: str = "") -> None:
+        """Write this call's one audit record on its own (nothing else is written)."""
+        self.done = True
+        self.book._store.append_audit(self.record(decision, outcome))
+
+    def append(
+        self,
+        decision: Decision,
+        expected_version: int,
+        records: Sequence[EventRecord],
+        *,
+        conflict: str = "concurrency conflict; nothing stored",
+    ) -> None:
+        """Store ``records`` and this call's audit record in one transaction.
+
+        A conflict stores neither; it is then audited on its own with ``conflict``.
+        """
+        try:
+            self.book._store.append(
+                self.case_id,
+                expected_version,
+                records,
+                audit=self.record(decision, _stored(records)),
+            )
+        except ConcurrencyConflict:
+            self.audit(decision, conflict)
+            raise
+        self.done = True
 
     def refuse(
         self, decision: Decision, message: str | None = None
@@ -396,12 +425,7 @@ class Casebook:
         if not decision.allowed:
             raise call.refuse(decision)
         records = self._seal(recorded, GENESIS)
-        try:
-            self._store.append(new_id, 0, records)
-        except ConcurrencyConflict:
-            call.audit(decision, "a case with this id exists; nothing stored")
-            raise
-        call.audit(decision, _stored(records))
+        call.append(decision, 0, records, conflict="a case with this id exists; nothing stored")
         self._notify(new_id, records)
         return new_id
 
@@ -464,12 +488,7 @@ class Casebook:
             call.audit(fine, f"the events were refused ({type(exc).__name__}); nothing stored")
             raise
         records = self._seal(recorded, last_hash)
-        try:
-            self._store.append(case_id, case.version, records)
-        except ConcurrencyConflict:
-            call.audit(fine, "concurrency conflict; nothing stored")
-            raise
-        call.audit(fine, _stored(records))
+        call.append(fine, case.version, records)
         self._notify(case_id, records)
         return updated
 

@@ -4,14 +4,33 @@ A store persists :class:`~barnekoordinator.records.EventRecord` and
 :class:`~barnekoordinator.records.AuditRecord` values; it never sees domain
 classes. Its contract (checked by ``barnekoordinator.testing.conformance``):
 
-* ``append`` is all or nothing. A stale ``expected_version`` raises
-  :class:`~barnekoordinator.errors.ConcurrencyConflict` and writes nothing.
-  Records must continue the case's sequence and hash chain.
+* **Versions.** ``append(case_id, expected_version, records)`` succeeds only
+  when ``expected_version`` is the case's stored version (its number of events;
+  0 for a new case). A stale *or future* version raises
+  :class:`~barnekoordinator.errors.ConcurrencyConflict` (with ``expected`` and
+  the stored ``actual``). An empty ``records`` only checks the version and
+  returns it.
+* **The chain.** With the right version, records that do not continue the case
+  raise :class:`~barnekoordinator.errors.ChainBroken`: a record of another case,
+  sequences that are not ``expected_version + 1, + 2 …``, a ``prev_hash`` that
+  is not the stored last hash (or the previous record's hash in the batch), or a
+  ``hash`` that does not match the record's content.
+* **All or nothing.** A conflict, a broken chain or any failure writes nothing:
+  no event, no agenda row, no audit record.
+* **Events and their audit record commit together.** ``append(…, audit=record)``
+  seals the audit record (``record.sealed(next_audit_sequence, last_audit_hash)``)
+  and stores it in the same transaction as the events, so a crash can never
+  leave a committed write without its audit record, or an audit record of a
+  write that did not happen. :meth:`CaseStore.append_audit` stores an audit
+  record on its own (reads, refusals and failures, where nothing else is written).
 * History is append-only: no method updates or deletes a record.
 * Within the append transaction the store applies
   :func:`barnekoordinator.projections.project` to keep the agenda rows.
-* An unusable store (read-only, full, unreachable) raises
-  :class:`~barnekoordinator.errors.StorageUnavailable`.
+* **Positions.** Records returned by ``read`` and ``read_all`` carry their
+  global ``position`` (strictly increasing in commit order; ``read_all`` never
+  skips one that a later page would reveal).
+* An unusable store (read-only, full, unreachable, or closed with
+  :meth:`CaseStore.close`) raises :class:`~barnekoordinator.errors.StorageUnavailable`.
 """
 
 from __future__ import annotations
@@ -30,8 +49,29 @@ __all__ = ["CaseStore"]
 class CaseStore(Protocol):
     """Append-only, hash-chained storage of case histories and audit trails."""
 
-    def append(self, case_id: str, expected_version: int, records: Sequence[EventRecord]) -> int:
-        """Append ``records`` (sequences ``expected_version + 1 …``); return the new version."""
+    def append(
+        self,
+        case_id: str,
+        expected_version: int,
+        records: Sequence[EventRecord],
+        *,
+        audit: AuditRecord | None = None,
+    ) -> int:
+        """Append ``records`` (sequences ``expected_version + 1 …``); return the new version.
+
+        Raises :class:`~barnekoordinator.errors.ConcurrencyConflict` for a stale
+        or future ``expected_version`` and
+        :class:`~barnekoordinator.errors.ChainBroken` for records that do not
+        continue the case; either way nothing is written. ``records`` may be
+        empty: then only the version is checked.
+
+        ``audit``, when given, is the audit record of this write (of the same
+        case, else :class:`~barnekoordinator.errors.InvalidInput`). The store
+        seals it with ``audit.sealed(next_audit_sequence, last_audit_hash)`` and
+        stores it **in the same transaction** as the events: both are stored or
+        neither is (a conflict or broken chain stores no audit record either).
+        With empty ``records`` it is stored when the version matches.
+        """
         ...
 
     def version(self, case_id: str) -> int:
@@ -39,7 +79,10 @@ class CaseStore(Protocol):
         ...
 
     def read(self, case_id: str, *, after_version: int = 0) -> list[EventRecord]:
-        """The case's records with sequence > ``after_version``, in order ([] if unknown)."""
+        """The case's records with sequence > ``after_version``, in order ([] if unknown).
+
+        Each record carries its global ``position``.
+        """
         ...
 
     def read_all(self, *, after_position: int = 0, limit: int = 1000) -> list[EventRecord]:
@@ -47,7 +90,7 @@ class CaseStore(Protocol):
         ...
 
     def find_cases(self, subject_key: str) -> list[str]:
-        """Ids of the cases whose records carry this keyed hash of a child's id."""
+        """Ids of the cases whose records carry this keyed hash of a child's id, sorted."""
         ...
 
     def agenda(
@@ -62,10 +105,11 @@ class CaseStore(Protocol):
         ...
 
     def append_audit(self, record: AuditRecord) -> AuditRecord:
-        """Number, chain and store one audit record; return it sealed.
+        """Number, chain and store one audit record on its own; return it sealed.
 
         The store seals it with ``record.sealed(sequence, prev_hash)`` inside its
-        write transaction so concurrent auditors never fork the chain.
+        write transaction so concurrent auditors never fork the chain. Use
+        ``append(…, audit=record)`` for the audit record of a write.
         """
         ...
 
@@ -73,6 +117,10 @@ class CaseStore(Protocol):
         """The case's audit trail in order."""
         ...
 
+    def case_ids(self) -> list[str]:
+        """Every case id with events or audit records, sorted (``verify`` walks them)."""
+        ...
+
     def close(self) -> None:
-        """Release connections and files."""
+        """Release connections and files; later calls raise ``StorageUnavailable``."""
         ...

@@ -15,23 +15,34 @@ first-party store uses and a vendor store may reuse:
   not the stored last hash (or the previous record's hash), or a ``hash`` that
   does not match the record's content. These are not races (history is
   append-only, so the version fixes the last hash) but a caller that built
-  records against another history, or tampering.
+  records against another history, or tampering;
+* an ``audit`` record of another case raises
+  :class:`~barnekoordinator.errors.InvalidInput` before anything is looked at.
+
+When ``append`` is given an ``audit`` record, the store seals and stores it
+under the same lock as the events (see :mod:`barnekoordinator.casestore`).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date
+from typing import Any, Final
 
 import attrs
 
 from barnekoordinator.casestore import CaseStore
 from barnekoordinator.config import Config
-from barnekoordinator.errors import ChainBroken, ConcurrencyConflict, StorageUnavailable
+from barnekoordinator.errors import (
+    ChainBroken,
+    ConcurrencyConflict,
+    InvalidInput,
+    StorageUnavailable,
+)
 from barnekoordinator.hookspecs import hookimpl
 from barnekoordinator.projections import AgendaItem, AgendaKind, apply_ops, project
-from barnekoordinator.records import GENESIS, AuditRecord, EventRecord
+from barnekoordinator.records import GENESIS, AuditRecord, EventRecord, _event_stamp
 
 __all__ = [
     "AppendCheck",
@@ -46,6 +57,32 @@ def agenda_sort_key(item: AgendaItem) -> tuple[date, str, str, str]:
     return (item.due, item.case_id, item.kind.value, item.key)
 
 
+_AGENDA_FIELDS: Final = ("case_id", "kind", "key", "due", "detail")
+if tuple(a.name for a in attrs.fields(AgendaItem)) != _AGENDA_FIELDS:  # pragma: no cover
+    raise RuntimeError("memory._AGENDA_FIELDS must list AgendaItem's fields in order")
+_AGENDA_SETTERS: Final[tuple[Callable[[AgendaItem, Any], None], ...]] = tuple(
+    AgendaItem.__dict__[name].__set__ for name in _AGENDA_FIELDS
+)
+_new_object: Final = object.__new__
+
+
+def _agenda_item(case_id: str, kind: AgendaKind, key: str, due: date, detail: str) -> AgendaItem:
+    """``AgendaItem(...)`` for a row read back from a store's agenda table, built directly.
+
+    AgendaItem has no converters or validators, so setting its slots is all its
+    ``__init__`` does; skipping the keyword call matters when an agenda query
+    returns tens of thousands of rows. Used by the SQLite and PostgreSQL stores.
+    """
+    item: AgendaItem = _new_object(AgendaItem)
+    set_case, set_kind, set_key, set_due, set_detail = _AGENDA_SETTERS
+    set_case(item, case_id)
+    set_kind(item, kind)
+    set_key(item, key)
+    set_due(item, due)
+    set_detail(item, detail)
+    return item
+
+
 @attrs.frozen
 class AppendCheck:
     """The validation of one append, split so that stores hash outside their lock.
@@ -53,20 +90,40 @@ class AppendCheck:
     :meth:`prepare` checks what does not depend on the stored state (hashes,
     sequence numbers, links inside the batch); :meth:`check` then runs inside
     the write transaction with the stored version and last hash.
+
+    ``times`` holds each record's canonical time text
+    (:func:`~barnekoordinator.records.format_time`), computed while hashing, for
+    stores that keep the time as text. After a problem it may be short.
     """
 
     case_id: str
     expected_version: int
     first_prev_hash: str | None
     problem: ChainBroken | None
+    times: tuple[str, ...] = ()
 
     @classmethod
     def prepare(
-        cls, case_id: str, expected_version: int, records: Sequence[EventRecord]
+        cls,
+        case_id: str,
+        expected_version: int,
+        records: Sequence[EventRecord],
+        *,
+        audit: AuditRecord | None = None,
     ) -> AppendCheck:
-        """Check the batch on its own; the verdict is given by :meth:`check`."""
+        """Check the batch on its own; the verdict is given by :meth:`check`.
+
+        Raises:
+            InvalidInput: ``audit`` is the audit record of another case.
+        """
+        if audit is not None and audit.case_id != case_id:
+            raise InvalidInput(
+                f"append to case {case_id}: the audit record is of case {audit.case_id}; "
+                "an append stores the audit record of its own case"
+            )
         problem: ChainBroken | None = None
         prev: str | None = None
+        times: list[str] = []
         for offset, record in enumerate(records, start=1):
             want = expected_version + offset
             if record.case_id != case_id:
@@ -77,15 +134,21 @@ class AppendCheck:
                 )
             elif prev is not None and record.prev_hash != prev:
                 problem = ChainBroken(case_id, want, "prev_hash is not the previous record's hash")
-            elif record.hash != record.expected_hash():
-                problem = ChainBroken(
-                    case_id, want, "hash does not match the content; seal with EventRecord.sealed"
-                )
+            else:
+                # The content hash, once per record (the costliest check of an append).
+                expected, text = _event_stamp(record)
+                times.append(text)
+                if record.hash != expected:
+                    problem = ChainBroken(
+                        case_id,
+                        want,
+                        "hash does not match the content; seal with EventRecord.sealed",
+                    )
             if problem is not None:
                 break
             prev = record.hash
         first = records[0].prev_hash if records else None
-        return cls(case_id, expected_version, first, problem)
+        return cls(case_id, expected_version, first, problem, tuple(times))
 
     def check(self, version: int, last_hash: str) -> None:
         """Raise unless the batch continues a case at ``version`` ending in ``last_hash``."""
@@ -123,15 +186,25 @@ class InMemoryCaseStore:
         if self._closed:
             raise StorageUnavailable("the in-memory case store is closed")
 
-    def append(self, case_id: str, expected_version: int, records: Sequence[EventRecord]) -> int:
-        """Append ``records`` (sequences ``expected_version + 1 …``); return the new version."""
+    def append(
+        self,
+        case_id: str,
+        expected_version: int,
+        records: Sequence[EventRecord],
+        *,
+        audit: AuditRecord | None = None,
+    ) -> int:
+        """Append ``records`` (and ``audit``, atomically); return the new version."""
         records = list(records)
-        check = AppendCheck.prepare(case_id, expected_version, records)
+        check = AppendCheck.prepare(case_id, expected_version, records, audit=audit)
         ops = project(records)
         with self._lock:
             self._check_open()
             history = self._cases.get(case_id, [])
             check.check(len(history), history[-1].hash if history else GENESIS)
+            if audit is not None:
+                # Sealing cannot fail, so under the lock events and audit land together.
+                self._seal_audit(audit)
             if not records:
                 return len(history)
             stored = [
@@ -197,10 +270,14 @@ class InMemoryCaseStore:
         """Number, chain and store one audit record; return it sealed."""
         with self._lock:
             self._check_open()
-            trail = self._audit.setdefault(record.case_id, [])
-            sealed = record.sealed(len(trail) + 1, trail[-1].hash if trail else GENESIS)
-            trail.append(sealed)
-            return sealed
+            return self._seal_audit(record)
+
+    def _seal_audit(self, record: AuditRecord) -> AuditRecord:
+        # Caller holds the lock.
+        trail = self._audit.setdefault(record.case_id, [])
+        sealed = record.sealed(len(trail) + 1, trail[-1].hash if trail else GENESIS)
+        trail.append(sealed)
+        return sealed
 
     def read_audit(self, case_id: str) -> list[AuditRecord]:
         """The case's audit trail in order."""
@@ -209,7 +286,7 @@ class InMemoryCaseStore:
             return list(self._audit.get(case_id, ()))
 
     def case_ids(self) -> list[str]:
-        """Every case id with events or audit records, sorted (not part of the Protocol)."""
+        """Every case id with events or audit records, sorted."""
         with self._lock:
             self._check_open()
             return sorted(set(self._cases) | set(self._audit))

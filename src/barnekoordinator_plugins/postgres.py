@@ -8,18 +8,23 @@ is built, so loading this plugin never fails; without the extra,
 The logical schema is the SQLite store's (``case_events``, ``case_audit``,
 ``case_agenda``), with PostgreSQL types:
 
-* ``case_events`` is **partitioned by hash of case_id** (``partitions``
-  option, default 16; ``0`` for a plain table). ``PRIMARY KEY (case_id,
-  sequence)`` — which includes the partition key, as PostgreSQL requires — is
-  the arbiter of optimistic concurrency. Global positions come from one
-  sequence, with an index on ``position`` in every partition, so ``read_all`` is
-  a merge of ordered index scans.
+* ``case_events`` is one table by default; the ``partitions`` option (fixed when
+  the schema is created) makes it **partitioned by hash of case_id** into that
+  many parts, for a tenant expected to hold tens of millions of events.
+  ``PRIMARY KEY (case_id, sequence)`` — which includes the partition key, as
+  PostgreSQL requires — is the arbiter of optimistic concurrency. Global
+  positions come from one sequence, with an index on ``position`` (in every
+  partition), so ``read_all`` is an ordered index scan (a merge of them when
+  partitioned). The plain table is the default because at the sizes in
+  ``docs/scale-plan.md`` partitions cost ``read_all`` about a quarter of its
+  throughput and buy nothing.
 * **Positions never skip.** Sequence values can commit out of order (a reader
   could see position 11 before 10 commits and never come back for 10), so each
   append takes a transaction-level advisory lock before it reads the version;
   appends are serialised and positions become visible in commit order, as with
   eventsourcing's ``LOCK TABLE … IN EXCLUSIVE MODE``. Audit records take a
-  per-case advisory lock instead.
+  per-case advisory lock; an append with its audit record takes both, the
+  events lock first, and stores the two in one transaction.
 * Text columns that are sorted use ``COLLATE "C"``, so the agenda order is the
   same code-point order as in SQLite and in Python, whatever the database locale.
 * ``payload`` is ``text``: it is hashed as stored, and ``jsonb`` would
@@ -42,7 +47,7 @@ import os
 import re
 import threading
 import zlib
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from types import ModuleType
@@ -67,8 +72,8 @@ from barnekoordinator.projections import (
     Upsert,
     project,
 )
-from barnekoordinator.records import GENESIS, AuditRecord, EventRecord
-from barnekoordinator_plugins.memory import AppendCheck
+from barnekoordinator.records import GENESIS, AuditRecord, EventRecord, _stored_event
+from barnekoordinator_plugins.memory import AppendCheck, _agenda_item
 
 if TYPE_CHECKING:
     import psycopg
@@ -194,6 +199,14 @@ _INSERT_EVENT = (
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
 _LAST = "SELECT sequence, hash FROM case_events WHERE case_id = %s ORDER BY sequence DESC LIMIT 1"
+# The case's last event and last audit record in one statement (one result to wait for).
+_LAST_BOTH = (
+    "SELECT e.sequence, e.hash, a.sequence, a.hash FROM (SELECT 1) AS one "
+    "LEFT JOIN LATERAL (SELECT sequence, hash FROM case_events WHERE case_id = %s "
+    "ORDER BY sequence DESC LIMIT 1) AS e ON true "
+    "LEFT JOIN LATERAL (SELECT sequence, hash FROM case_audit WHERE case_id = %s "
+    "ORDER BY sequence DESC LIMIT 1) AS a ON true"
+)
 _LAST_AUDIT = (
     "SELECT sequence, hash FROM case_audit WHERE case_id = %s ORDER BY sequence DESC LIMIT 1"
 )
@@ -211,20 +224,30 @@ _UPSERT_AGENDA = (
 _KINDS: Final = {kind.value: kind for kind in AgendaKind}
 
 
-def _event(row: Any) -> EventRecord:
-    return EventRecord(
-        case_id=row[1],
-        sequence=row[2],
-        type=row[3],
-        schema_version=row[4],
-        recorded_at=row[5],
-        actor=row[6],
-        payload=row[7],
-        legal_basis=row[8],
-        subject_key=row[9],
-        prev_hash=row[10],
-        hash=row[11],
-        position=row[0],
+def _events(rows: Iterable[Any]) -> list[EventRecord]:
+    # Rows hold what append wrote (UTC times in a UTC session), so the records
+    # are built without the attrs converters.
+    make = _stored_event
+    return [
+        make(pos, case, seq, kind, schema, at, actor, payload, tuple(lb), key, prev, digest)
+        for (pos, case, seq, kind, schema, at, actor, payload, lb, key, prev, digest) in rows
+    ]
+
+
+def _audit_row(sealed: AuditRecord) -> tuple[object, ...]:
+    return (
+        sealed.case_id,
+        sealed.sequence,
+        sealed.at,
+        sealed.actor,
+        sealed.actor_label,
+        sealed.action,
+        sealed.target,
+        sealed.allowed,
+        sealed.reason,
+        list(sealed.basis),
+        sealed.prev_hash,
+        sealed.hash,
     )
 
 
@@ -241,7 +264,7 @@ class PostgresCaseStore:
         dsn: str,
         *,
         schema: str | None = None,
-        partitions: int = 16,
+        partitions: int = 0,
         lock_timeout: float = 30.0,
         read_only: bool = False,
     ) -> None:
@@ -362,11 +385,21 @@ class PostgresCaseStore:
 
     # -- CaseStore ------------------------------------------------------------
 
-    def append(self, case_id: str, expected_version: int, records: Sequence[EventRecord]) -> int:
-        """Append ``records`` (sequences ``expected_version + 1 …``); return the new version."""
+    def append(
+        self,
+        case_id: str,
+        expected_version: int,
+        records: Sequence[EventRecord],
+        *,
+        audit: AuditRecord | None = None,
+    ) -> int:
+        """Append ``records`` (and ``audit``, in the same transaction); return the new version."""
         records = list(records)
-        check = AppendCheck.prepare(case_id, expected_version, records)
+        check = AppendCheck.prepare(case_id, expected_version, records, audit=audit)
         ops = project(records)
+        # executemany in pipeline mode sends one prepared INSERT per record in a
+        # single network write; measured faster here than one INSERT … SELECT
+        # FROM unnest(arrays) per batch.
         rows = [
             (
                 r.case_id,
@@ -387,26 +420,43 @@ class PostgresCaseStore:
         with self._errors():
             connection = self._connection()
             try:
-                # Pipeline mode: BEGIN, the lock and the version read travel in one
-                # round trip, the inserts, projections and COMMIT in a second.
+                # Pipeline mode: BEGIN, the locks and the reads travel in one round
+                # trip; the inserts, projections and COMMIT in a second.
                 with (
                     connection.pipeline(),
                     connection.transaction(),
                     connection.cursor() as cursor,
                 ):
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self._events_lock,))
-                    # A new statement, so a new snapshot: it sees every append that
-                    # committed before the lock was granted.
-                    last = cursor.execute(_LAST, (case_id,)).fetchone()
+                    if audit is None:
+                        # A new statement, so a new snapshot: it sees every append that
+                        # committed before the lock was granted.
+                        last = cursor.execute(_LAST, (case_id,)).fetchone()
+                        last_audit = None
+                    else:
+                        # Events lock first, then the case's audit lock (append_audit
+                        # takes only the latter, so the order cannot deadlock).
+                        cursor.execute(
+                            "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                            (_AUDIT_LOCK_SPACE, case_id),
+                        )
+                        both = cursor.execute(_LAST_BOTH, (case_id, case_id)).fetchone()
+                        last = both[:2] if both and both[0] is not None else None
+                        last_audit = both[2:] if both and both[2] is not None else None
                     version, last_hash = (int(last[0]), str(last[1])) if last else (0, GENESIS)
                     check.check(version, last_hash)
-                    if rows:
+                    if records:
                         cursor.executemany(_INSERT_EVENT, rows)
                         _apply_ops(cursor, ops)
+                    if audit is not None:
+                        sequence, prev = (
+                            (int(last_audit[0]), str(last_audit[1])) if last_audit else (0, GENESIS)
+                        )
+                        cursor.execute(_INSERT_AUDIT, _audit_row(audit.sealed(sequence + 1, prev)))
             except pg.errors.UniqueViolation as exc:
                 # Only reachable by a writer that bypasses the advisory lock.
                 raise ConcurrencyConflict(case_id, expected_version, self.version(case_id)) from exc
-        return version + len(rows)
+        return version + len(records)
 
     def version(self, case_id: str) -> int:
         """The number of events of the case (0 for an unknown case)."""
@@ -422,7 +472,7 @@ class PostgresCaseStore:
         """The case's records with sequence > ``after_version``, in order."""
         with self._errors(), self._connection().cursor(binary=True) as cursor:
             rows = cursor.execute(_READ_CASE, (case_id, after_version)).fetchall()
-        return [_event(row) for row in rows]
+        return _events(rows)
 
     def read_all(self, *, after_position: int = 0, limit: int = 1000) -> list[EventRecord]:
         """Records of all cases with position > ``after_position``, in commit order."""
@@ -430,7 +480,7 @@ class PostgresCaseStore:
             return []
         with self._errors(), self._connection().cursor(binary=True) as cursor:
             rows = cursor.execute(_READ_ALL, (after_position, limit)).fetchall()
-        return [_event(row) for row in rows]
+        return _events(rows)
 
     def find_cases(self, subject_key: str) -> list[str]:
         """Ids of the cases whose records carry this keyed hash, sorted."""
@@ -471,9 +521,10 @@ class PostgresCaseStore:
             params.append(limit)
         with self._errors():
             rows = self._connection().execute(sql, params).fetchall()
+        make, kinds_by_value = _agenda_item, _KINDS
         return [
-            AgendaItem(case_id=row[0], kind=_KINDS[row[1]], key=row[2], due=row[3], detail=row[4])
-            for row in rows
+            make(case, kinds_by_value[kind], key, due, detail)
+            for (case, kind, key, due, detail) in rows
         ]
 
     def append_audit(self, record: AuditRecord) -> AuditRecord:
@@ -490,23 +541,7 @@ class PostgresCaseStore:
                     last = cursor.execute(_LAST_AUDIT, (record.case_id,)).fetchone()
                     sequence, prev = (int(last[0]), str(last[1])) if last else (0, GENESIS)
                     sealed = record.sealed(sequence + 1, prev)
-                    cursor.execute(
-                        _INSERT_AUDIT,
-                        (
-                            sealed.case_id,
-                            sealed.sequence,
-                            sealed.at,
-                            sealed.actor,
-                            sealed.actor_label,
-                            sealed.action,
-                            sealed.target,
-                            sealed.allowed,
-                            sealed.reason,
-                            list(sealed.basis),
-                            sealed.prev_hash,
-                            sealed.hash,
-                        ),
-                    )
+                    cursor.execute(_INSERT_AUDIT, _audit_row(sealed))
             except pg.errors.UniqueViolation as exc:  # pragma: no cover - the lock prevents it
                 raise StorageError("audit record could not be chained; retry") from exc
         return sealed
@@ -543,7 +578,7 @@ class PostgresCaseStore:
         ]
 
     def case_ids(self) -> list[str]:
-        """Every case id with events or audit records, sorted (not part of the Protocol)."""
+        """Every case id with events or audit records, sorted."""
         with self._errors():
             rows = (
                 self._connection()

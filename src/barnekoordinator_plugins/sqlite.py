@@ -2,8 +2,9 @@
 
 This module is also the worked example for vendors writing their own store:
 one table per stream kind, a uniqueness constraint as the last line of defence,
-one transaction per append, projections applied inside that transaction, and
-every driver error mapped onto the library's error tree.
+one transaction per append (holding the events, their agenda rows and, when
+given, their audit record), and every driver error mapped onto the library's
+error tree.
 
 Design:
 
@@ -17,8 +18,11 @@ Design:
 * **STRICT** tables; **triggers** abort any ``UPDATE`` or ``DELETE`` on events
   and audit records. ``recorded_at`` has no default: times come from the
   records (the core's :class:`~barnekoordinator.clock.Clock`), never from SQLite.
-* Positions are the ``AUTOINCREMENT`` row ids. SQLite has one writer at a time,
-  so positions become visible in commit order and ``read_all`` never skips.
+* Positions are the ``AUTOINCREMENT`` row ids (never reused, even after a
+  purge). SQLite has one writer at a time, so positions become visible in
+  commit order and ``read_all`` never skips.
+* A batch is one multi-row ``INSERT``; reads build records straight from the
+  stored (canonical) values.
 * One connection per thread (and per process after a fork), all closed by
   :meth:`SQLiteCaseStore.close`.
 * ``sqlite3`` errors meaning "cannot write or read" (read-only, disk or
@@ -37,12 +41,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import json
 import os
 import sqlite3
 import threading
 import urllib.parse
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, Final, TypedDict
@@ -65,8 +70,15 @@ from barnekoordinator.projections import (
     Upsert,
     project,
 )
-from barnekoordinator.records import GENESIS, AuditRecord, EventRecord, format_time, parse_time
-from barnekoordinator_plugins.memory import AppendCheck
+from barnekoordinator.records import (
+    GENESIS,
+    AuditRecord,
+    EventRecord,
+    _stored_event,
+    format_time,
+    parse_time,
+)
+from barnekoordinator_plugins.memory import AppendCheck, _agenda_item
 
 __all__ = [
     "SCHEMA",
@@ -137,6 +149,17 @@ _INSERT_EVENT = (
     "INSERT INTO case_events (case_id, sequence, type, schema_version, recorded_at, actor, "
     "payload, legal_basis, subject_key, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
 )
+# Rows per INSERT statement: 11 parameters each stays far below the smallest
+# SQLITE_MAX_VARIABLE_NUMBER a build may have (999).
+_ROWS_PER_INSERT: Final = 64
+
+
+@functools.lru_cache(maxsize=_ROWS_PER_INSERT)
+def _insert_events_sql(count: int) -> str:
+    """One INSERT of ``count`` rows: one statement, one AUTOINCREMENT update."""
+    return _INSERT_EVENT + ",(?,?,?,?,?,?,?,?,?,?,?)" * (count - 1)
+
+
 _READ_CASE = (
     "SELECT position, case_id, sequence, type, schema_version, recorded_at, actor, payload, "
     "legal_basis, subject_key, prev_hash, hash FROM case_events "
@@ -191,36 +214,46 @@ _KINDS: Final = {kind.value: kind for kind in AgendaKind}
 _date = functools.lru_cache(maxsize=16384)(date.fromisoformat)
 
 
-def _event(row: Any) -> EventRecord:
-    return EventRecord(
-        case_id=row[1],
-        sequence=row[2],
-        type=row[3],
-        schema_version=row[4],
-        recorded_at=datetime.fromisoformat(row[5]),  # stored by format_time: aware UTC
-        actor=row[6],
-        payload=row[7],
-        legal_basis=_tuple(row[8]),
-        subject_key=row[9],
-        prev_hash=row[10],
-        hash=row[11],
-        position=row[0],
-    )
+def _events(rows: Iterable[Any]) -> list[EventRecord]:
+    # Rows hold what append wrote (canonical values), so the records are built
+    # without the attrs converters; the time text is parsed once.
+    make, when, basis = _stored_event, datetime.fromisoformat, _tuple
+    return [
+        make(pos, case, seq, kind, schema, when(at), actor, payload, basis(lb), key, prev, digest)
+        for (pos, case, seq, kind, schema, at, actor, payload, lb, key, prev, digest) in rows
+    ]
 
 
-def _event_row(record: EventRecord) -> tuple[object, ...]:
+def _event_row(record: EventRecord, time_text: str) -> tuple[object, ...]:
     return (
         record.case_id,
         record.sequence,
         record.type,
         record.schema_version,
-        format_time(record.recorded_at),
+        time_text,
         record.actor,
         record.payload,
         _json_list(record.legal_basis),
         record.subject_key,
         record.prev_hash,
         record.hash,
+    )
+
+
+def _audit_row(sealed: AuditRecord) -> tuple[object, ...]:
+    return (
+        sealed.case_id,
+        sealed.sequence,
+        format_time(sealed.at),
+        sealed.actor,
+        sealed.actor_label,
+        sealed.action,
+        sealed.target,
+        int(sealed.allowed),
+        sealed.reason,
+        _json_list(sealed.basis),
+        sealed.prev_hash,
+        sealed.hash,
     )
 
 
@@ -356,12 +389,19 @@ class SQLiteCaseStore:
 
     # -- CaseStore ------------------------------------------------------------
 
-    def append(self, case_id: str, expected_version: int, records: Sequence[EventRecord]) -> int:
-        """Append ``records`` (sequences ``expected_version + 1 …``); return the new version."""
+    def append(
+        self,
+        case_id: str,
+        expected_version: int,
+        records: Sequence[EventRecord],
+        *,
+        audit: AuditRecord | None = None,
+    ) -> int:
+        """Append ``records`` (and ``audit``, in the same transaction); return the new version."""
         records = list(records)
-        check = AppendCheck.prepare(case_id, expected_version, records)
+        check = AppendCheck.prepare(case_id, expected_version, records, audit=audit)
         ops = project(records)
-        rows = [_event_row(record) for record in records]
+        rows = list(map(_event_row, records, check.times)) if check.problem is None else []
         connection = self._connection()
         with self._errors():
             connection.execute("BEGIN IMMEDIATE")
@@ -370,8 +410,14 @@ class SQLiteCaseStore:
                 version, last_hash = (int(last[0]), str(last[1])) if last else (0, GENESIS)
                 check.check(version, last_hash)
                 if rows:
-                    connection.executemany(_INSERT_EVENT, rows)
+                    for start in range(0, len(rows), _ROWS_PER_INSERT):
+                        chunk = rows[start : start + _ROWS_PER_INSERT]
+                        connection.execute(
+                            _insert_events_sql(len(chunk)), list(itertools.chain(*chunk))
+                        )
                     _apply_ops(connection, ops)
+                if audit is not None:
+                    self._insert_audit(connection, audit)
                 connection.execute("COMMIT")
             except sqlite3.IntegrityError as exc:
                 _rollback(connection)
@@ -396,11 +442,8 @@ class SQLiteCaseStore:
         """The case's records with sequence > ``after_version``, in order."""
         connection = self._connection()
         with self._errors():
-            rows = connection.execute(
-                _READ_CASE,
-                (case_id, after_version),
-            ).fetchall()
-        return [_event(row) for row in rows]
+            rows = connection.execute(_READ_CASE, (case_id, after_version)).fetchall()
+        return _events(rows)
 
     def read_all(self, *, after_position: int = 0, limit: int = 1000) -> list[EventRecord]:
         """Records of all cases with position > ``after_position``, in commit order."""
@@ -408,11 +451,8 @@ class SQLiteCaseStore:
             return []
         connection = self._connection()
         with self._errors():
-            rows = connection.execute(
-                _READ_ALL,
-                (after_position, limit),
-            ).fetchall()
-        return [_event(row) for row in rows]
+            rows = connection.execute(_READ_ALL, (after_position, limit)).fetchall()
+        return _events(rows)
 
     def find_cases(self, subject_key: str) -> list[str]:
         """Ids of the cases whose records carry this keyed hash, sorted."""
@@ -451,16 +491,10 @@ class SQLiteCaseStore:
         connection = self._connection()
         with self._errors():
             rows = connection.execute(sql, params).fetchall()
-        kinds_by_value, day = _KINDS, _date
+        make, kinds_by_value, day = _agenda_item, _KINDS, _date
         return [
-            AgendaItem(
-                case_id=row[0],
-                kind=kinds_by_value[row[1]],
-                key=row[2],
-                due=day(row[3]),
-                detail=row[4],
-            )
-            for row in rows
+            make(case, kinds_by_value[kind], key, day(due), detail)
+            for (case, kind, key, due, detail) in rows
         ]
 
     def append_audit(self, record: AuditRecord) -> AuditRecord:
@@ -469,26 +503,7 @@ class SQLiteCaseStore:
         with self._errors():
             connection.execute("BEGIN IMMEDIATE")
             try:
-                last = connection.execute(_LAST_AUDIT, (record.case_id,)).fetchone()
-                sequence, prev = (int(last[0]), str(last[1])) if last else (0, GENESIS)
-                sealed = record.sealed(sequence + 1, prev)
-                connection.execute(
-                    _INSERT_AUDIT,
-                    (
-                        sealed.case_id,
-                        sealed.sequence,
-                        format_time(sealed.at),
-                        sealed.actor,
-                        sealed.actor_label,
-                        sealed.action,
-                        sealed.target,
-                        int(sealed.allowed),
-                        sealed.reason,
-                        _json_list(sealed.basis),
-                        sealed.prev_hash,
-                        sealed.hash,
-                    ),
-                )
+                sealed = self._insert_audit(connection, record)
                 connection.execute("COMMIT")
             except sqlite3.IntegrityError as exc:  # pragma: no cover - BEGIN IMMEDIATE
                 _rollback(connection)
@@ -496,6 +511,15 @@ class SQLiteCaseStore:
             except BaseException:
                 _rollback(connection)
                 raise
+        return sealed
+
+    @staticmethod
+    def _insert_audit(connection: sqlite3.Connection, record: AuditRecord) -> AuditRecord:
+        """Seal ``record`` after the case's last audit record and insert it (in a transaction)."""
+        last = connection.execute(_LAST_AUDIT, (record.case_id,)).fetchone()
+        sequence, prev = (int(last[0]), str(last[1])) if last else (0, GENESIS)
+        sealed = record.sealed(sequence + 1, prev)
+        connection.execute(_INSERT_AUDIT, _audit_row(sealed))
         return sealed
 
     def read_audit(self, case_id: str) -> list[AuditRecord]:
@@ -527,7 +551,7 @@ class SQLiteCaseStore:
         ]
 
     def case_ids(self) -> list[str]:
-        """Every case id with events or audit records, sorted (not part of the Protocol)."""
+        """Every case id with events or audit records, sorted."""
         connection = self._connection()
         with self._errors():
             rows = connection.execute(

@@ -4,7 +4,8 @@
 (so all writers start together), appends single records with whatever version
 it just read until it has ``appends`` successes, and prints a JSON report.
 ``python _writer.py batches SPEC`` appends batches forever (until killed),
-printing ``ready`` once the store is open.
+each with its audit record in the same ``append`` call (reason
+``stored FIRST-LAST``), printing ``ready`` once the store is open.
 
 SPEC is a JSON object: ``store`` (URL), ``options`` (plugin options),
 ``worker``, ``cases``, ``appends``, ``batch``, ``seed``.
@@ -18,13 +19,15 @@ import sys
 from datetime import date, timedelta
 from typing import Any
 
+import attrs
+
 from barnekoordinator.casestore import CaseStore
 from barnekoordinator.config import Config
 from barnekoordinator.errors import ConcurrencyConflict
 from barnekoordinator.plugins import case_store, get_plugin_manager
 from barnekoordinator.projections import project
 from barnekoordinator.records import GENESIS
-from barnekoordinator.testing.conformance import agenda_payload, make_records
+from barnekoordinator.testing.conformance import agenda_payload, make_audit, make_records
 
 
 def _store(spec: dict[str, Any]) -> CaseStore:
@@ -95,8 +98,14 @@ def batches(spec: dict[str, Any]) -> None:
             else agenda_payload("remove", key=f"k{rng.randrange(20)}")
             for i in range(size)
         ]
+        audit = attrs.evolve(
+            make_audit(case, action="write"), reason=f"stored {version + 1}-{version + size}"
+        )
         store.append(
-            case, version, make_records(case, payloads, after_version=version, prev_hash=prev)
+            case,
+            version,
+            make_records(case, payloads, after_version=version, prev_hash=prev),
+            audit=audit,
         )
 
 

@@ -1,4 +1,8 @@
-"""A writer killed with SIGKILL mid-transaction leaves no partial append behind."""
+"""A writer killed with SIGKILL mid-transaction leaves no partial append behind.
+
+Every batch goes with its audit record in one ``append`` call, so after each
+kill every committed batch has exactly its audit record and every audit record
+its batch."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ import pytest
 
 from barnekoordinator._cli.verify import verify_store
 from barnekoordinator.casestore import CaseStore
-from barnekoordinator.records import verify_events
+from barnekoordinator.records import verify_audit, verify_events
 from barnekoordinator.testing.conformance import reference_agenda
 from barnekoordinator_plugins.postgres import PostgresCaseStore
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
@@ -25,7 +29,7 @@ CASES = [f"case-{i}" for i in range(3)]
 
 
 def _check(store: CaseStore) -> int:
-    """Whole batches only, chains verify, read_all complete, agenda consistent."""
+    """Whole batches only, each with its audit record; chains verify; agenda consistent."""
     versions = [store.version(case) for case in CASES]
     assert all(v % BATCH == 0 for v in versions), f"a partial batch was stored: {versions}"
     report = verify_store(store)  # every chain, every count, positions increasing
@@ -33,6 +37,12 @@ def _check(store: CaseStore) -> int:
     assert report.events == sum(versions)
     last = CASES[-1]
     verify_events(last, store.read(last), expected_version=versions[-1])
+    for case, version in zip(CASES, versions, strict=True):
+        trail = store.read_audit(case)
+        verify_audit(case, trail)
+        audited = [record.reason for record in trail]
+        committed = [f"stored {v + 1}-{v + BATCH}" for v in range(0, version, BATCH)]
+        assert audited == committed, f"{case}: events and audit records disagree"
     assert store.agenda(until=date.max) == reference_agenda(store.read_all(limit=10**9))
     return sum(versions)
 
@@ -65,7 +75,7 @@ def _kill_loop(
 
 @pytest.mark.slow
 def test_sqlite_survives_sigkill(tmp_path: Path, start_writer: Callable[..., Popen[str]]) -> None:
-    """SQLite: 20 SIGKILLs mid-append; the file opens, verifies, holds whole batches only."""
+    """SQLite: 20 SIGKILLs mid-append; whole batches only, each with its audit record."""
     path = tmp_path / "killed.db"
     SQLiteCaseStore(path).close()
     spec = {"store": f"sqlite:{path}", "cases": CASES, "batch": BATCH}
@@ -77,7 +87,7 @@ def test_sqlite_survives_sigkill(tmp_path: Path, start_writer: Callable[..., Pop
 def test_postgres_survives_sigkill(
     postgres_dsn: str, pg_schema: str, start_writer: Callable[..., Popen[str]]
 ) -> None:
-    """PostgreSQL: 20 client SIGKILLs mid-append; whole batches only, chains verify."""
+    """PostgreSQL: 20 client SIGKILLs mid-append; whole batches, each with its audit record."""
     PostgresCaseStore(postgres_dsn, schema=pg_schema, partitions=4).close()
     spec = {
         "store": postgres_dsn,

@@ -6,6 +6,7 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+import attrs
 import pytest
 
 from barnekoordinator._cli.verify import verify_store
@@ -70,7 +71,7 @@ def test_sqlite_read_only_never_creates_a_file(tmp_path: Path) -> None:
 
 
 def test_sqlite_full_database_is_all_or_nothing(tmp_path: Path) -> None:
-    """When max_page_count is reached, the append raises StorageUnavailable and writes nothing."""
+    """At max_page_count an append with its audit raises StorageUnavailable and writes neither."""
     path = tmp_path / "full.db"
     SQLiteCaseStore(path).close()
     raw = sqlite3.connect(path)
@@ -91,7 +92,11 @@ def test_sqlite_full_database_is_all_or_nothing(tmp_path: Path) -> None:
                 for i in range(batch)
             ]
             records = make_records("case-1", payloads, after_version=committed, prev_hash=prev)
-            store.append("case-1", committed, records)
+            audit = attrs.evolve(
+                make_audit("case-1", action="write"),
+                reason=f"stored {committed + 1}-{committed + batch}",
+            )
+            store.append("case-1", committed, records, audit=audit)
             committed += batch
 
     def fill_with_audit() -> None:
@@ -110,6 +115,8 @@ def test_sqlite_full_database_is_all_or_nothing(tmp_path: Path) -> None:
         verify_events("case-1", records, expected_version=committed)
         assert reopened.agenda(until=date.max) == reference_agenda(records)
         assert verify_store(reopened).ok
+        writes = [r.reason for r in reopened.read_audit("case-1") if r.action == "write"]
+        assert writes == [f"stored {v + 1}-{v + batch}" for v in range(0, committed, batch)]
 
 
 def test_sqlite_unopenable_paths(tmp_path: Path) -> None:

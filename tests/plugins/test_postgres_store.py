@@ -50,6 +50,17 @@ class TestPostgresCaseStore(CaseStoreContract):
         drop_schema(self.dsn, store.schema)
 
 
+class TestPostgresCaseStorePlainTable(TestPostgresCaseStore):
+    """Conformance of PostgresCaseStore in its default layout (one events table)."""
+
+    def make_store(self) -> CaseStore:
+        return PostgresCaseStore(self.dsn, schema=f"t_{uuid.uuid4().hex[:16]}")
+
+    def reopen_store(self, store: CaseStore) -> CaseStore | None:
+        assert isinstance(store, PostgresCaseStore)
+        return PostgresCaseStore(self.dsn, schema=store.schema)
+
+
 # -- PostgreSQL specifics -----------------------------------------------------
 
 
@@ -78,6 +89,26 @@ def test_events_are_hash_partitioned(postgres_dsn: str, pg_store: PostgresCaseSt
         ).fetchone()
     assert strategy == ("h",)
     assert parts == (4,)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE case_events SET actor = 'x'", "DELETE FROM case_events", "TRUNCATE case_events"],
+)
+def test_default_layout_is_one_append_only_table(
+    postgres_dsn: str, pg_schema: Callable[[], str], statement: str
+) -> None:
+    """Without the partitions option case_events is one table, append-only like the parts."""
+    with PostgresCaseStore(postgres_dsn, schema=pg_schema()) as store:
+        store.append("case-1", 0, make_records("case-1", 2))
+        with _raw(postgres_dsn, store.schema) as raw:
+            kind = raw.execute(
+                "SELECT relkind FROM pg_class WHERE oid = 'case_events'::regclass"
+            ).fetchone()
+            assert kind == ("r",)
+            with pytest.raises(psycopg.errors.RestrictViolation, match="append-only"):
+                raw.execute(statement)
+        assert store.version("case-1") == 2
 
 
 def test_unique_case_sequence_is_the_arbiter(

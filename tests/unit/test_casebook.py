@@ -29,6 +29,7 @@ from barnekoordinator.errors import (
     InvalidInput,
     PluginError,
     RuleViolation,
+    StorageUnavailable,
 )
 from barnekoordinator.hookspecs import hookimpl
 from barnekoordinator.identifiers import (
@@ -415,6 +416,100 @@ def test_a_failing_subscriber_does_not_undo_the_commit(store: CaseStore, clock: 
         book.open_case(CASEWORKER, opening(), case_id="c-n")
     assert book.store.version("c-n") == 3
     assert trail(book, "c-n")[-1].allowed
+
+
+# --- events and their audit record commit together -------------------------------------------
+
+
+class AppendSpy:
+    """Wraps a store, logs the write calls the Casebook makes, and can fail appends."""
+
+    def __init__(self, inner: CaseStore, fail_append: Exception | None = None) -> None:
+        self.inner = inner
+        self.fail_append = fail_append
+        self.calls: list[tuple[str, str]] = []
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+    def append(
+        self,
+        case_id: str,
+        expected_version: int,
+        records: Sequence[EventRecord],
+        *,
+        audit: AuditRecord | None = None,
+    ) -> int:
+        """Log the call (with the audit record's reason) and forward it."""
+        self.calls.append(("append", audit.reason if audit is not None else "-"))
+        if self.fail_append is not None:
+            raise self.fail_append
+        return self.inner.append(case_id, expected_version, records, audit=audit)
+
+    def append_audit(self, record: AuditRecord) -> AuditRecord:
+        """Log the call and forward it."""
+        self.calls.append(("append_audit", record.reason))
+        return self.inner.append_audit(record)
+
+
+def test_a_stored_write_hands_its_audit_record_to_the_append(
+    store: CaseStore, clock: FixedClock
+) -> None:
+    """Opening and executing store events and audit record in one append call, nothing else."""
+    spy = AppendSpy(store)
+    book = Casebook(spy, clock=clock, subject_secret=SECRET)  # type: ignore[arg-type]
+    new = book.open_case(CASEWORKER, opening())
+    undring(book, NURSE, new, "u-1")
+    assert [name for name, _ in spy.calls] == ["append", "append"]
+    assert "stored sequence 1–3" in spy.calls[0][1]
+    assert "stored sequence 4–4" in spy.calls[1][1]
+    records = trail(book, new)
+    assert [(r.sequence, r.action) for r in records] == [(1, "open"), (2, "register-undring")]
+    assert "stored sequence 4–4" in records[-1].reason
+
+
+def test_writes_that_store_nothing_are_audited_on_their_own(
+    store: CaseStore, clock: FixedClock
+) -> None:
+    """A refusal, an empty command and a conflict use append_audit; one record per call."""
+    spy = AppendSpy(store)
+    book = Casebook(spy, clock=clock, subject_secret=SECRET)  # type: ignore[arg-type]
+    new = book.open_case(CASEWORKER, opening())
+    spy.calls.clear()
+    with pytest.raises(AccessDenied):
+        undring(book, STRANGER, new, "u-x")
+    book.execute(NURSE, new, lambda c: ())
+    with pytest.raises(ConcurrencyConflict):
+        book.open_case(CASEWORKER, opening(), case_id=new)
+    assert [name for name, _ in spy.calls] == [
+        "append_audit",
+        "append_audit",
+        "append",
+        "append_audit",
+    ]
+    assert "a case with this id exists" in spy.calls[-1][1]
+    assert len(trail(book, new)) == 4  # open + the three calls above
+
+
+def test_a_failed_append_stores_neither_and_audits_the_failure(
+    store: CaseStore, clock: FixedClock
+) -> None:
+    """When the store refuses the append, no event and no 'stored' audit record exist."""
+    book = Casebook(store, clock=clock, subject_secret=SECRET)
+    new = book.open_case(CASEWORKER, opening())
+    failing = Casebook(
+        AppendSpy(store, StorageUnavailable("disk full")),  # type: ignore[arg-type]
+        clock=clock,
+        subject_secret=SECRET,
+    )
+    with pytest.raises(StorageUnavailable):
+        undring(failing, NURSE, new, "u-1")
+    assert store.version(new) == 3
+    records = trail(book, new)
+    assert len(records) == 2
+    assert not records[-1].allowed
+    assert "StorageUnavailable" in records[-1].reason
+    assert all("stored sequence 4" not in r.reason for r in records)
 
 
 # --- reading -------------------------------------------------------------------------------------

@@ -12,9 +12,10 @@ Every test of :class:`CaseStoreContract` then runs against it, including a
 Hypothesis state machine (:class:`CaseStoreStateMachine`) of interleaved
 appends by several writers holding stale versions. It checks that no event is
 ever duplicated or lost, that versions are exact, that hash chains verify, that
-``read_all`` positions strictly increase with nothing missing, and that the
-agenda equals :func:`~barnekoordinator.projections.apply_ops` over the same
-events.
+``read_all`` positions strictly increase with nothing missing, that the agenda
+equals :func:`~barnekoordinator.projections.apply_ops` over the same events,
+and that an append's audit record (``append(…, audit=…)``) is stored exactly
+when its events are.
 
 The suite exercises the agenda tables through a projector registered for the
 test-only event type :data:`TEST_AGENDA_TYPE`, whose payload says which
@@ -46,7 +47,12 @@ from hypothesis.stateful import (
 )
 
 from barnekoordinator.casestore import CaseStore
-from barnekoordinator.errors import ChainBroken, ConcurrencyConflict, StorageUnavailable
+from barnekoordinator.errors import (
+    ChainBroken,
+    ConcurrencyConflict,
+    InvalidInput,
+    StorageUnavailable,
+)
 from barnekoordinator.projections import (
     AgendaItem,
     AgendaKind,
@@ -309,14 +315,20 @@ class CaseStoreStateMachine(RuleBasedStateMachine):
         case=st.sampled_from(CASES),
         payloads=st.lists(_OPS, min_size=1, max_size=3),
         subject=st.sampled_from([None, "subject-key-1", "subject-key-2"]),
+        audited=st.booleans(),
     )
-    def append(self, writer: int, case: str, payloads: list[str], subject: str | None) -> None:
-        """A writer appends on the version it last saw."""
+    def append(
+        self, writer: int, case: str, payloads: list[str], subject: str | None, audited: bool
+    ) -> None:
+        """A writer appends on the version it last saw, with or without its audit record."""
         seen = self.views.get((writer, case), 0)
         actual = len(self.history[case])
         records = self._build(case, seen, payloads, subject)
+        audit = make_audit(case, action="write", at=self.clock) if audited else None
         if seen == actual:
-            assert self.store.append(case, seen, records) == actual + len(records)
+            assert self.store.append(case, seen, records, audit=audit) == actual + len(records)
+            if audited:
+                self.audit_counts[case] += 1
             self.history[case].extend(records)
             self.order.extend((case, r.sequence) for r in records)
             apply_ops(self.agenda_rows, project(records))
@@ -325,7 +337,7 @@ class CaseStoreStateMachine(RuleBasedStateMachine):
             self.views[(writer, case)] = actual + len(records)
         else:
             with pytest.raises(ConcurrencyConflict) as info:
-                self.store.append(case, seen, records)
+                self.store.append(case, seen, records, audit=audit)
             assert (info.value.case_id, info.value.expected, info.value.actual) == (
                 case,
                 seen,
@@ -352,7 +364,7 @@ class CaseStoreStateMachine(RuleBasedStateMachine):
         actual = len(self.history[case])
         records = make_records(case, 2, after_version=actual, prev_hash="e" * 64)
         with pytest.raises(ChainBroken):
-            self.store.append(case, actual, records)
+            self.store.append(case, actual, records, audit=make_audit(case, action="write"))
 
     @rule(case=st.sampled_from(CASES), allowed=st.booleans())
     def audit(self, case: str, allowed: bool) -> None:
@@ -804,6 +816,124 @@ class CaseStoreContract:
         assert len(trail) == 40
         verify_audit("case-1", trail)
 
+    # -- events and their audit record together ------------------------------
+
+    def test_audit_is_stored_with_the_events(self, store: CaseStore) -> None:
+        """append(audit=…) stores the events and the sealed audit record, chained per case."""
+        looked = store.append_audit(make_audit("case-1"))
+        records = make_records("case-1", 2)
+        forged = attrs.evolve(
+            make_audit("case-1", action="write"), sequence=9, prev_hash="9" * 64, hash="x"
+        )
+        assert store.append("case-1", 0, records, audit=forged) == 2
+        assert store.read("case-1") == records
+        trail = store.read_audit("case-1")
+        assert [(r.sequence, r.action) for r in trail] == [(1, "read"), (2, "write")]
+        assert trail[1].prev_hash == looked.hash
+        assert trail[1].hash == trail[1].expected_hash()
+        verify_audit("case-1", trail)
+        more = make_records("case-1", 1, after_version=2, prev_hash=records[-1].hash)
+        store.append("case-1", 2, more, audit=make_audit("case-1", action="write"))
+        store.append_audit(make_audit("case-1"))
+        trail = store.read_audit("case-1")
+        assert [r.sequence for r in trail] == [1, 2, 3, 4]
+        verify_audit("case-1", trail)
+        assert store.read_audit("case-2") == []
+
+    def test_conflicting_append_stores_no_audit(self, store: CaseStore) -> None:
+        """A stale or future version with an audit record stores neither events nor audit."""
+        first = make_records("case-1", [agenda_payload("upsert", due=date(2026, 2, 1))])
+        store.append("case-1", 0, first, audit=make_audit("case-1", action="write"))
+        before = (_snapshot(store, ["case-1"]), store.read_audit("case-1"))
+        stale = make_records("case-1", [agenda_payload("clear"), "{}"])
+        with pytest.raises(ConcurrencyConflict):
+            store.append("case-1", 0, stale, audit=make_audit("case-1", action="write"))
+        ahead = make_records("case-1", 1, after_version=3, prev_hash="f" * 64)
+        with pytest.raises(ConcurrencyConflict):
+            store.append("case-1", 3, ahead, audit=make_audit("case-1", action="write"))
+        with pytest.raises(ConcurrencyConflict):
+            store.append("case-1", 0, [], audit=make_audit("case-1", action="write"))
+        assert (_snapshot(store, ["case-1"]), store.read_audit("case-1")) == before
+        assert len(before[1]) == 1
+
+    def test_broken_chain_stores_no_audit(self, store: CaseStore) -> None:
+        """The right version with records that do not continue the case stores no audit."""
+        store.append("case-1", 0, make_records("case-1", 1))
+        unlinked = make_records("case-1", 1, after_version=1, prev_hash="0" * 64)
+        edited = make_records("case-1", 2, after_version=1, prev_hash=store.read("case-1")[0].hash)
+        edited[1] = attrs.evolve(edited[1], payload='{"edited":true}')
+        for records in (unlinked, edited, make_records("case-2", 1, after_version=1)):
+            with pytest.raises(ChainBroken):
+                store.append("case-1", 1, records, audit=make_audit("case-1", action="write"))
+        assert store.version("case-1") == 1
+        assert store.read_audit("case-1") == []
+        assert store.read_audit("case-2") == []
+
+    def test_empty_append_with_audit_stores_the_audit_only(self, store: CaseStore) -> None:
+        """An empty append with the right version stores just its audit record."""
+        store.append("case-1", 0, make_records("case-1", 2))
+        assert store.append("case-1", 2, [], audit=make_audit("case-1", action="write")) == 2
+        assert store.version("case-1") == 2
+        assert [r.action for r in store.read_audit("case-1")] == ["write"]
+
+    def test_audit_of_another_case_is_refused(self, store: CaseStore) -> None:
+        """An audit record of another case raises InvalidInput; nothing is written."""
+        with pytest.raises(InvalidInput):
+            store.append("case-1", 0, make_records("case-1", 1), audit=make_audit("case-2"))
+        assert store.version("case-1") == 0
+        assert store.read_audit("case-1") == store.read_audit("case-2") == []
+
+    def test_audited_appends_and_lone_audits_share_one_chain(self, store: CaseStore) -> None:
+        """Threads appending with audit records and threads auditing reads never fork the trail."""
+        per_writer, per_reader = 8, 10
+        errors: list[BaseException] = []
+
+        def writer(n: int) -> None:
+            stored = 0
+            try:
+                while stored < per_writer:
+                    version = store.version("case-1")
+                    prev = (
+                        store.read("case-1", after_version=version - 1)[-1].hash
+                        if version
+                        else GENESIS
+                    )
+                    records = make_records(
+                        "case-1",
+                        [json.dumps({"w": n, "i": stored}, separators=(",", ":"))],
+                        after_version=version,
+                        prev_hash=prev,
+                    )
+                    try:
+                        store.append(
+                            "case-1", version, records, audit=make_audit("case-1", action="write")
+                        )
+                    except ConcurrencyConflict:
+                        continue
+                    stored += 1
+            except BaseException as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+
+        def reader() -> None:
+            try:
+                for _ in range(per_reader):
+                    store.append_audit(make_audit("case-1"))
+            except BaseException as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=writer, args=(n,)) for n in range(3)]
+        threads += [threading.Thread(target=reader) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        trail = store.read_audit("case-1")
+        verify_audit("case-1", trail)
+        actions = [r.action for r in trail]
+        assert actions.count("write") == store.version("case-1") == 3 * per_writer
+        assert actions.count("read") == 2 * per_reader
+
     # -- lifecycle ------------------------------------------------------------
 
     def test_reopen_keeps_everything(self, store: CaseStore) -> None:
@@ -823,12 +953,20 @@ class CaseStoreContract:
             again.close()
 
     def test_closed_store_is_unavailable(self) -> None:
-        """After close(), calls raise StorageUnavailable."""
+        """After close(), reads and writes raise StorageUnavailable."""
         store = self.make_store()
-        store.append("case-1", 0, make_records("case-1", 1))
+        first = make_records("case-1", 1)
+        store.append("case-1", 0, first)
         self.dispose_store(store)
         with pytest.raises(StorageUnavailable):
             store.version("case-1")
+        with pytest.raises(StorageUnavailable):
+            store.read("case-1")
+        more = make_records("case-1", 1, after_version=1, prev_hash=first[0].hash)
+        with pytest.raises(StorageUnavailable):
+            store.append("case-1", 1, more, audit=make_audit("case-1", action="write"))
+        with pytest.raises(StorageUnavailable):
+            store.append_audit(make_audit("case-1"))
 
     # -- the state machine ----------------------------------------------------
 

@@ -27,9 +27,18 @@ class AcmeStore:
         self._inner = SQLiteCaseStore(path)
         self.calls: Counter[str] = Counter()
 
-    def append(self, case_id: str, expected_version: int, records: Sequence[EventRecord]) -> int:
+    def append(
+        self,
+        case_id: str,
+        expected_version: int,
+        records: Sequence[EventRecord],
+        *,
+        audit: AuditRecord | None = None,
+    ) -> int:
+        # Forward ``audit``: the inner store writes it in the same transaction as
+        # the events. Writing it here with a second call would reopen the gap.
         self.calls["append"] += 1
-        return self._inner.append(case_id, expected_version, records)
+        return self._inner.append(case_id, expected_version, records, audit=audit)
 
     def version(self, case_id: str) -> int:
         self.calls["version"] += 1
@@ -65,6 +74,10 @@ class AcmeStore:
     def read_audit(self, case_id: str) -> list[AuditRecord]:
         self.calls["read_audit"] += 1
         return self._inner.read_audit(case_id)
+
+    def case_ids(self) -> list[str]:
+        self.calls["case_ids"] += 1
+        return self._inner.case_ids()
 
     def close(self) -> None:
         self._inner.close()

@@ -1,0 +1,156 @@
+"""The stores' fast paths produce exactly what the public constructors and hashes produce."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import attrs
+from hypothesis import given
+from hypothesis import strategies as st
+
+from barnekoordinator.projections import AgendaItem, AgendaKind
+from barnekoordinator.records import (
+    GENESIS,
+    EventRecord,
+    _event_stamp,
+    _stored_event,
+    format_time,
+)
+from barnekoordinator_plugins.memory import AppendCheck, _agenda_item
+
+# Any text, including quotes, backslashes, control characters and non-BMP characters.
+TEXT = st.text(max_size=40)
+UTC_TIMES = st.datetimes(
+    min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.just(UTC)
+)
+ANY_TIMES = st.datetimes(
+    min_value=datetime(1900, 1, 2),
+    max_value=datetime(2200, 1, 1),
+    timezones=st.sampled_from(
+        [UTC, timezone(timedelta(hours=1)), timezone(timedelta(hours=-9, minutes=-30))]
+    ),
+)
+RECORDS = st.builds(
+    EventRecord,
+    case_id=TEXT,
+    sequence=st.integers(1, 2**62),
+    type=TEXT,
+    schema_version=st.integers(0, 2**31),
+    recorded_at=ANY_TIMES,
+    actor=TEXT,
+    payload=TEXT,
+    legal_basis=st.lists(TEXT, max_size=3).map(tuple),
+    subject_key=st.none() | TEXT,
+    prev_hash=st.just(GENESIS) | TEXT,
+    hash=st.just(""),
+)
+
+
+@given(RECORDS)
+def test_event_stamp_is_the_canonical_hash_and_time(record: EventRecord) -> None:
+    """_event_stamp gives expected_hash() and format_time() for any record content."""
+    assert _event_stamp(record) == (record.expected_hash(), format_time(record.recorded_at))
+
+
+def test_event_stamp_falls_back_for_unusual_types() -> None:
+    """A bool sequence or an int subclass takes the canonical path (JSON writes them apart)."""
+    base = EventRecord(
+        case_id="case-1",
+        sequence=1,
+        type="t",
+        schema_version=1,
+        recorded_at=datetime(2026, 1, 5, tzinfo=UTC),
+        actor="a",
+        payload="{}",
+    )
+    for odd in (attrs.evolve(base, sequence=True), attrs.evolve(base, schema_version=False)):
+        assert _event_stamp(odd) == (odd.expected_hash(), format_time(odd.recorded_at))
+        assert _event_stamp(odd)[0] != base.expected_hash()
+
+
+@given(RECORDS, st.integers(1, 2**62))
+def test_stored_event_equals_the_public_constructor(record: EventRecord, position: int) -> None:
+    """_stored_event builds a record equal, field by field, to EventRecord(...)."""
+    values = attrs.asdict(record, recurse=False)
+    built = _stored_event(
+        position,
+        record.case_id,
+        record.sequence,
+        record.type,
+        record.schema_version,
+        record.recorded_at,
+        record.actor,
+        record.payload,
+        record.legal_basis,
+        record.subject_key,
+        record.prev_hash,
+        record.hash,
+    )
+    assert type(built) is EventRecord
+    assert built == record
+    assert attrs.asdict(built, recurse=False) == {**values, "position": position}
+    assert built.recorded_at.tzinfo is UTC
+
+
+def test_stored_event_converts_what_is_not_canonical() -> None:
+    """A non-UTC time or a list of legal bases goes through the converters."""
+    oslo = datetime(2026, 1, 5, 10, 30, tzinfo=timezone(timedelta(hours=1)))
+    built = _stored_event(
+        7,
+        "case-1",
+        1,
+        "t",
+        1,
+        oslo,
+        "a",
+        "{}",
+        ["x", "y"],
+        None,
+        GENESIS,
+        "h",  # type: ignore[arg-type]
+    )
+    assert built.recorded_at == oslo
+    assert built.recorded_at.tzinfo is UTC
+    assert built.legal_basis == ("x", "y")
+    assert built.position == 7
+
+
+@given(
+    TEXT,
+    st.sampled_from(list(AgendaKind)),
+    TEXT,
+    st.dates(min_value=date(1900, 1, 1)),
+    TEXT,
+)
+def test_agenda_item_equals_the_public_constructor(
+    case_id: str, kind: AgendaKind, key: str, due: date, detail: str
+) -> None:
+    """_agenda_item builds an AgendaItem equal to AgendaItem(...)."""
+    built = _agenda_item(case_id, kind, key, due, detail)
+    assert type(built) is AgendaItem
+    assert built == AgendaItem(case_id=case_id, kind=kind, key=key, due=due, detail=detail)
+    assert hash(built) == hash(
+        AgendaItem(case_id=case_id, kind=kind, key=key, due=due, detail=detail)
+    )
+
+
+@given(st.lists(UTC_TIMES, min_size=1, max_size=4))
+def test_append_check_keeps_the_canonical_times(times: list[datetime]) -> None:
+    """AppendCheck.prepare hands stores format_time() of every record it checked."""
+    records: list[EventRecord] = []
+    prev = GENESIS
+    for sequence, at in enumerate(times, start=1):
+        record = EventRecord(
+            case_id="case-1",
+            sequence=sequence,
+            type="t",
+            schema_version=1,
+            recorded_at=at,
+            actor="a",
+            payload="{}",
+        ).sealed(prev)
+        records.append(record)
+        prev = record.hash
+    check = AppendCheck.prepare("case-1", 0, records)
+    assert check.problem is None
+    assert check.times == tuple(format_time(at) for at in times)
