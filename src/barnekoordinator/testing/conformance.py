@@ -30,7 +30,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -981,7 +981,9 @@ class CaseStoreContract:
             def dispose_store(self, store: CaseStore) -> None:
                 contract.dispose_store(store)
 
-        run_state_machine_as_test(  # type: ignore[no-untyped-call]  # untyped in hypothesis
+        # A typed alias: older hypothesis releases leave this function unannotated.
+        run: Callable[..., None] = run_state_machine_as_test
+        run(
             Machine,
             settings=settings(
                 max_examples=self.state_machine_examples,
