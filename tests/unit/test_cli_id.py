@@ -15,10 +15,14 @@ import pytest
 import barnekoordinator._cli.id as id_cli
 from barnekoordinator.cli import main
 from barnekoordinator.clock import FixedClock
-from barnekoordinator.identifiers import synthetic_fodselsnummer
+from barnekoordinator.identifiers import _with_checks, synthetic_fodselsnummer
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 JSON_KEYS = {"valid", "kind", "synthetic", "birth_date", "reason"}
+
+# The published control-digit example (domain.md §10.4 ID-01), assembled from its
+# stem so that no real-looking full number is committed (it encodes 1899).
+PUBLISHED = _with_checks("311299567") or ""
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, object]]:
@@ -29,13 +33,13 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[
 
 
 def test_id01_text_output_is_redacted(capsys: pytest.CaptureFixture[str]) -> None:
-    """ID-01: 31129956715 prints valid fødselsnummer, redacted as 311299*****; exit 0."""
-    status = main(["id", "31129956715"])
+    """ID-01: the published example prints valid fødselsnummer, redacted 311299*****; exit 0."""
+    status = main(["id", PUBLISHED])
     out = capsys.readouterr().out
     assert status == 0
     assert "311299*****" in out
-    assert "31129956715" not in out
-    assert "56715" not in out
+    assert PUBLISHED not in out
+    assert PUBLISHED[6:] not in out
     assert "valid:      yes" in out
     assert "kind:       fodselsnummer" in out
     assert "synthetic:  no" in out
@@ -136,21 +140,29 @@ def test_number_from_stdin(
 
 @pytest.mark.parametrize(
     "argv",
-    [["id"], ["id", "31129956715", "--rule", "2033"], ["id", "31129956715", "--bogus"]],
+    [[], ["--rule", "2033"], ["--bogus"]],
 )
 def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     """§10.4 CLI: a missing number or an unknown option is a usage error (exit 2)."""
+    args = ["id", *([PUBLISHED] if argv else []), *argv]
     with pytest.raises(SystemExit) as info:
-        main(argv)
+        main(args)
     assert info.value.code == 2
-    assert "31129956715" not in capsys.readouterr().out
+    assert PUBLISHED not in capsys.readouterr().out
 
 
 def test_real_subprocess(tmp_path: Path) -> None:
     """ID-01/ID-03: python -m barnekoordinator id works as a real process with exit 0 and 1."""
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     ok = subprocess.run(
-        [sys.executable, "-m", "barnekoordinator", "id", "311299-56715", "--json"],
+        [
+            sys.executable,
+            "-m",
+            "barnekoordinator",
+            "id",
+            f"{PUBLISHED[:6]}-{PUBLISHED[6:]}",
+            "--json",
+        ],
         capture_output=True,
         text=True,
         env=env,

@@ -44,9 +44,13 @@ from barnekoordinator.eligibility import (
 )
 from barnekoordinator.errors import InvalidInput, RuleViolation
 from barnekoordinator.identifiers import Organisasjonsnummer
+from barnekoordinator.identifiers import synthetic_fodselsnummer as _synthetic
 from barnekoordinator.people import Professional
 from barnekoordinator.serialization import validate_document
 from barnekoordinator.services import ServiceKind
+
+# A synthetic (Tenor, month + 80) number: messages must never echo an identifier.
+SYNTHETIC = _synthetic(date(2012, 5, 20))
 
 AS_OF = date(2025, 3, 1)
 ORG = Organisasjonsnummer("123456785")
@@ -206,12 +210,17 @@ def test_appointment_records_the_role_setting_and_the_basis() -> None:
 def test_no_national_id_enters_an_appointment_or_a_decision() -> None:
     """Texts that look like a fødselsnummer are refused; documents use names and references."""
     with pytest.raises(InvalidInput, match="national identity number"):
-        appoint_barnekoordinator(eligible(), nurse(name="Eva 31129956715"), as_of=AS_OF)
+        appoint_barnekoordinator(eligible(), nurse(name=f"Eva {SYNTHETIC}"), as_of=AS_OF)
     refusal = eligible(serious=False)
     with pytest.raises(InvalidInput, match="parties"):
-        decide(refusal, parties=(Party(ref="311299 56715", name="Mor", role=PartyRole.GUARDIAN),))
+        decide(
+            refusal,
+            parties=(
+                Party(ref=f"{SYNTHETIC[:6]} {SYNTHETIC[6:]}", name="Mor", role=PartyRole.GUARDIAN),
+            ),
+        )
     with pytest.raises(InvalidInput, match="considerations"):
-        decide(refusal, considerations="Se 31129956715.")
+        decide(refusal, considerations=f"Se {SYNTHETIC}.")
 
 
 @pytest.mark.parametrize(

@@ -36,8 +36,12 @@ from barnekoordinator.eligibility import (
     rules_version,
 )
 from barnekoordinator.errors import InvalidInput, SchemaViolation
+from barnekoordinator.identifiers import synthetic_fodselsnummer as _synthetic
 from barnekoordinator.people import birthday
 from barnekoordinator.services import ServiceKind
+
+# A synthetic (Tenor, month + 80) number: messages must never echo an identifier.
+SYNTHETIC = _synthetic(date(2012, 5, 20))
 
 AS_OF = date(2025, 3, 1)
 KE = Author(ref="ke-1", role="koordinerende enhet", service=ServiceKind.KOORDINERENDE_ENHET)
@@ -168,8 +172,8 @@ def test_facts_report_every_problem_with_its_path() -> None:
     with pytest.raises(SchemaViolation) as info:
         EligibilityFacts(
             guardians=(
-                GuardianFacts(ref="311299 56715", parental_responsibility=True),
-                GuardianFacts(ref="311299 56715", parental_responsibility=True),
+                GuardianFacts(ref=f"{SYNTHETIC[:6]} {SYNTHETIC[6:]}", parental_responsibility=True),
+                GuardianFacts(ref=f"{SYNTHETIC[:6]} {SYNTHETIC[6:]}", parental_responsibility=True),
             ),
             needs=Needs(services=(ServiceKind.SKOLE,), other_welfare=False),
             judgements=Judgements(
@@ -189,12 +193,12 @@ def test_facts_report_every_problem_with_its_path() -> None:
         "$.needs.other_welfare",
         "$.bti_level",
     ]
-    assert "31129956715" not in str(info.value)
+    assert SYNTHETIC not in str(info.value)
 
 
 def test_a_judgement_author_is_never_a_national_id() -> None:
     """A judgement's author is an actor reference; an 11-digit number is rejected."""
-    author = Author(ref="31129956715", role="lege")
+    author = Author(ref=SYNTHETIC, role="lege")
     with pytest.raises(SchemaViolation, match="never a national identity number"):
         eligible(
             judgements=Judgements(

@@ -27,8 +27,12 @@ from barnekoordinator.eligibility import (
     result_to_json,
 )
 from barnekoordinator.errors import SchemaViolation
+from barnekoordinator.identifiers import synthetic_fodselsnummer as _synthetic
 from barnekoordinator.serialization import schema, schema_names, validate_document
 from barnekoordinator.services import ServiceKind
+
+# A synthetic (Tenor, month + 80) number: messages must never echo an identifier.
+SYNTHETIC = _synthetic(date(2012, 5, 20))
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "facts"
 FACT_FILES = sorted(p for p in EXAMPLES.glob("bk-*.json"))
@@ -147,7 +151,7 @@ def test_an_invalid_document_reports_every_problem_with_its_path() -> None:
 def test_semantic_problems_come_with_paths_too() -> None:
     """After the schema, the facts' own checks (national ids, contradictions) give paths."""
     document = {
-        "child": {"ref": "311299 56715", "birth_date": "2020-01-01"},
+        "child": {"ref": f"{SYNTHETIC[:6]} {SYNTHETIC[6:]}", "birth_date": "2020-01-01"},
         "expected_child": {"ref": "v", "expected_date": "2025-09-01"},
         "needs": {"services": ["skole"], "other_welfare": False},
     }

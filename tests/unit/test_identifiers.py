@@ -25,6 +25,7 @@ from barnekoordinator.identifiers import (
     IdentifierReport,
     Organisasjonsnummer,
     PersonId,
+    _with_checks,
     inspect,
     subject_key,
     synthetic_fodselsnummer,
@@ -71,13 +72,20 @@ def reason(raw: str, policy: IdentifierPolicy = PROD) -> str:
 # --- domain.md §10.4 rows ----------------------------------------------------
 
 
+# ID-01's published example (domain.md §10.4, fnrinfo) is assembled from its
+# nine-digit stem so that no real-looking full number is committed; it encodes
+# a birth in 1899, so it cannot be a living person's.
+PUBLISHED = _with_checks("311299567") or ""
+
+
 def test_id01_published_example_is_valid_fodselsnummer() -> None:
-    """ID-01: 31129956715 is a valid fødselsnummer (K1=1, K2=5), born 31.12.1899."""
-    person = PersonId.parse("31129956715")
+    """ID-01: the published example 311299567 + K1=1, K2=5 is a valid fødselsnummer, 1899."""
+    assert PUBLISHED[9:] == "15", "the published control digits"
+    person = PersonId.parse(PUBLISHED)
     assert person.kind is IdentifierKind.FODSELSNUMMER
     assert not person.synthetic
     assert person.birth_date == date(1899, 12, 31)  # individual 567, year 99 → 1800s
-    assert person.reveal() == "31129956715"
+    assert person.reveal() == PUBLISHED
     assert (_mod11("311299567", W1), _mod11("3112995671", W2)) == (1, 5)
 
 
@@ -339,7 +347,7 @@ def test_stdnum_agrees_on_plain_fnr_birth_date() -> None:
     """integration §7: for a plain fnr the birth date matches python-stdnum's."""
     from stdnum.no import fodselsnummer
 
-    assert PersonId.parse("31129956715").birth_date == fodselsnummer.get_birth_date("31129956715")
+    assert PersonId.parse(PUBLISHED).birth_date == fodselsnummer.get_birth_date(PUBLISHED)
 
 
 # --- policy ---------------------------------------------------------------------
@@ -405,7 +413,7 @@ def _assert_hidden(text: str, number: str) -> None:
     assert number[6:] not in text.replace(number[:6] + "*****", "")
 
 
-@pytest.mark.parametrize("raw", ["31129956715", SYNTH_FNR, SYNTH_DNR])
+@pytest.mark.parametrize("raw", [PUBLISHED, SYNTH_FNR, SYNTH_DNR])
 def test_full_number_never_shown_by_repr_str_format_or_asdict(raw: str) -> None:
     """§8 privacy: repr, str, f-strings and attrs.asdict reprs show only 311299*****."""
     person = PersonId.parse(raw, policy=TEST)
