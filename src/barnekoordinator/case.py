@@ -26,6 +26,7 @@ from typing import ClassVar, TypeVar
 
 import attrs
 
+from barnekoordinator._evolve import copier
 from barnekoordinator._evolve import evolve as fast_evolve
 from barnekoordinator.clock import Clock, ensure_utc
 from barnekoordinator.errors import (
@@ -276,7 +277,9 @@ class Case:
 
     def with_part(self, key: str, value: object) -> Case:
         """A copy with one concept module's state replaced."""
-        return fast_evolve(self, parts={**self.parts, key: value})
+        parts = self.parts.copy() if type(self.parts) is dict else dict(self.parts)
+        parts[key] = value
+        return _copy_case(self, {"parts": parts})
 
     # -- recording and folding ------------------------------------------------------
 
@@ -312,30 +315,13 @@ class Case:
 
     def apply(self, recorded: RecordedEvent) -> Case:
         """Fold one recorded event into the case."""
-        if recorded.case_id != self.id:
-            raise WrongCase(f"event for case {recorded.case_id} applied to case {self.id}")
-        if recorded.sequence != self.version + 1:
-            raise OutOfSequence(
-                f"case {self.id}: expected sequence {self.version + 1}, got {recorded.sequence}"
-            )
-        if self.version == 0 and not isinstance(recorded.event, CaseOpened):
-            raise HistoryError(f"case {self.id}: the first event must be {CaseOpened.TYPE!r}")
-        fn = _EVOLVERS.get(type(recorded.event))
-        if fn is None:
-            raise HistoryError(f"no evolver registered for {recorded.type!r}")
-        evolved = fn(self, recorded)
-        if evolved is self:
-            return fast_evolve(self, version=recorded.sequence)
-        # The evolver returned a fresh copy no one else has seen: stamping its
-        # version in place saves a second copy per event (replay speed, issue 2).
-        object.__setattr__(evolved, "version", recorded.sequence)
-        return evolved
+        return _fold(self, recorded)
 
     def apply_all(self, recorded: Iterable[RecordedEvent]) -> Case:
         """Fold several recorded events, in order."""
         case = self
         for r in recorded:
-            case = case.apply(r)
+            case = _fold(case, r)
         return case
 
     @classmethod
@@ -347,6 +333,31 @@ class Case:
         """Raise :class:`CaseClosed` unless the case is open."""
         if not self.is_open:
             raise CaseClosed(f"case {self.id} is closed; open a new case or reopen it first")
+
+
+_copy_case = copier(Case)
+
+
+def _fold(case: Case, recorded: RecordedEvent) -> Case:
+    """The one implementation of :meth:`Case.apply` (a plain function: it runs per event)."""
+    if recorded.case_id != case.id:
+        raise WrongCase(f"event for case {recorded.case_id} applied to case {case.id}")
+    if recorded.sequence != case.version + 1:
+        raise OutOfSequence(
+            f"case {case.id}: expected sequence {case.version + 1}, got {recorded.sequence}"
+        )
+    if case.version == 0 and not isinstance(recorded.event, CaseOpened):
+        raise HistoryError(f"case {case.id}: the first event must be {CaseOpened.TYPE!r}")
+    fn = _EVOLVERS.get(type(recorded.event))
+    if fn is None:
+        raise HistoryError(f"no evolver registered for {recorded.type!r}")
+    evolved = fn(case, recorded)
+    if evolved is case:
+        return fast_evolve(case, version=recorded.sequence)
+    # The evolver returned a fresh copy no one else has seen: stamping its
+    # version in place saves a second copy per event (replay speed, issue 2).
+    object.__setattr__(evolved, "version", recorded.sequence)
+    return evolved
 
 
 Evolver = Callable[[Case, RecordedEvent], Case]

@@ -13,17 +13,22 @@ private ``_wire`` helpers of each concept) and are not part of the public API.
 
 from __future__ import annotations
 
+import enum
 import json
+import types
+import typing
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from importlib import resources
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
 from cattrs.strategies import configure_tagged_union
 
 from barnekoordinator.case import EVENT_TYPES, DomainEvent, RecordedEvent
+from barnekoordinator.clock import ensure_utc
 from barnekoordinator.errors import (
     InvalidIdentifier,
     InvalidInput,
@@ -217,6 +222,87 @@ def _unstructure_frozenset(value: frozenset[Any]) -> list[Any]:
     return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
 
 
+def _is_plain_enum(t: object) -> bool:
+    return (
+        isinstance(t, type)
+        and issubclass(t, enum.Enum)
+        and "_value_" not in getattr(t, "__annotations__", {})
+    )
+
+
+def _enum_hook(cls: type[enum.Enum]) -> Callable[[object, object], enum.Enum]:
+    """Structure a plain enum by value: ``cls(value)``, with its first step inlined.
+
+    ``Enum.__call__`` looks the value up in ``_value2member_map_`` first; doing
+    that here skips two Python-level calls per value. Anything the map does not
+    hold (unhashable values, aliases via ``_missing_``, bad values) goes through
+    ``cls(value)`` itself, so results and errors are the same.
+    """
+    members = cls._value2member_map_
+
+    def structure_enum(value: object, _type: object) -> enum.Enum:
+        try:
+            return members[value]
+        except (KeyError, TypeError):
+            return cls(value)
+
+    return structure_enum
+
+
+def _str_tuple_hook(
+    general: Callable[[Any, Any], tuple[str, ...]],
+) -> Callable[[Any, Any], tuple[str, ...]]:
+    """Structure ``tuple[str, ...]``: a JSON list of strings is already the answer.
+
+    cattrs' general hook calls ``str`` on each item (the identity on a ``str``)
+    and collects errors; anything but a list of exact strings still goes there.
+    """
+
+    def structure_str_tuple(value: Any, type_: Any) -> tuple[str, ...]:
+        if type(value) is list:
+            for item in value:
+                if type(item) is not str:
+                    return general(value, type_)
+            return tuple(value)
+        return general(value, type_)
+
+    return structure_str_tuple
+
+
+def _is_optional(t: object) -> bool:
+    """``X | None`` (what cattrs handles as optional, for any ``X``)."""
+    args = getattr(t, "__args__", ())
+    return (
+        typing.get_origin(t) in (typing.Union, types.UnionType)
+        and len(args) == 2
+        and type(None) in args
+    )
+
+
+def _optional_hook_factory(
+    converter: cattrs.Converter,
+) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """Structure ``X | None`` as cattrs does, with ``X``'s hook looked up once.
+
+    (The converter is fully configured in :func:`_make_converter` before any
+    hook is generated, so the hook for ``X`` cannot change afterwards.)
+    """
+
+    def factory(union: Any) -> Callable[[Any, Any], Any]:
+        first, second = union.__args__
+        other = first if second is type(None) else second
+        inner = converter.get_structure_hook(other)
+
+        def structure_optional(value: Any, _type: Any) -> Any:
+            if value is None:
+                return None
+            return inner(value, other)
+
+        return structure_optional
+
+    return factory
+
+
 def _subject_tag(cls: type) -> str:
     return {"Child": "born", "ExpectedChild": "expected"}[cls.__name__]
 
@@ -225,6 +311,13 @@ def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(forbid_extra_keys=True)
     converter.register_unstructure_hook(date, date.isoformat)
     converter.register_structure_hook(date, _structure_date)
+    converter.register_structure_hook_factory(_is_plain_enum, _enum_hook)
+    converter.register_structure_hook_factory(_is_optional, _optional_hook_factory(converter))
+    str_tuple = tuple[str, ...]
+    converter.register_structure_hook_func(
+        lambda t: t == str_tuple,
+        _str_tuple_hook(converter.get_structure_hook(str_tuple, cache_result=False)),
+    )
     converter.register_unstructure_hook(datetime, format_time)
     converter.register_structure_hook(datetime, _structure_datetime)
     converter.register_unstructure_hook(PersonId, _unstructure_person)
@@ -256,14 +349,18 @@ def structure(data: object, cls: type[T]) -> T:
     try:
         return _converter.structure(data, cls)
     except (cattrs.BaseValidationError, InvalidInput, ValueError, TypeError, KeyError) as exc:
-        if isinstance(exc, cattrs.BaseValidationError):
-            problems = []
-            for message in cattrs.transform_error(exc, path="$"):
-                path, _, detail = message.partition(" @ ")
-                problems.append((detail or "$", path))
-        else:
-            problems = [("$", str(exc))]
-        raise SchemaViolation(getattr(cls, "__name__", str(cls)), problems) from None
+        raise _schema_violation(exc, cls) from None
+
+
+def _schema_violation(exc: Exception, cls: type) -> SchemaViolation:
+    if isinstance(exc, cattrs.BaseValidationError):
+        problems = []
+        for message in cattrs.transform_error(exc, path="$"):
+            path, _, detail = message.partition(" @ ")
+            problems.append((detail or "$", path))
+    else:
+        problems = [("$", str(exc))]
+    return SchemaViolation(getattr(cls, "__name__", str(cls)), problems)
 
 
 # --- events <-> stored records -------------------------------------------------------
@@ -328,6 +425,56 @@ def event_from_json(tag: str, version: int, payload: str | Mapping[str, Any]) ->
     return structure(data, cls)
 
 
+def _recorded(record: EventRecord, event: DomainEvent) -> RecordedEvent:
+    """The :class:`RecordedEvent` of a stored record, equal to the public constructor's."""
+    if record.recorded_at.tzinfo is not UTC:  # pragma: no cover - records hold UTC times
+        return RecordedEvent(
+            case_id=record.case_id,
+            sequence=record.sequence,
+            recorded_at=record.recorded_at,
+            actor=record.actor,
+            event=event,
+            legal_basis=record.legal_basis,
+            subject_key=record.subject_key,
+        )
+    # The only converter (ensure_utc) is the identity on a UTC time, and there are
+    # no validators: set the slots as attrs' own __init__ would.
+    recorded: RecordedEvent = _new_object(RecordedEvent)
+    s_case, s_seq, s_at, s_actor, s_event, s_basis, s_key = _RECORDED_SETTERS
+    s_case(recorded, record.case_id)
+    s_seq(recorded, record.sequence)
+    s_at(recorded, record.recorded_at)
+    s_actor(recorded, record.actor)
+    s_event(recorded, event)
+    s_basis(recorded, record.legal_basis)
+    s_key(recorded, record.subject_key)
+    return recorded
+
+
+_RECORDED_FIELDS = (
+    "case_id",
+    "sequence",
+    "recorded_at",
+    "actor",
+    "event",
+    "legal_basis",
+    "subject_key",
+)
+if tuple(a.name for a in attrs.fields(RecordedEvent)) != _RECORDED_FIELDS:  # pragma: no cover
+    raise RuntimeError("serialization._RECORDED_FIELDS must list RecordedEvent's fields in order")
+_RECORDED_CONVERTERS: set[object] = {a.converter for a in attrs.fields(RecordedEvent)}
+if (
+    any(a.validator is not None for a in attrs.fields(RecordedEvent))
+    or not _RECORDED_CONVERTERS.issubset({None, ensure_utc})
+    or hasattr(RecordedEvent, "__attrs_post_init__")
+):  # pragma: no cover
+    raise RuntimeError("serialization._recorded must run RecordedEvent's new validators/converters")
+_RECORDED_SETTERS: tuple[Callable[[RecordedEvent, Any], None], ...] = tuple(
+    RecordedEvent.__dict__[name].__set__ for name in _RECORDED_FIELDS
+)
+_new_object = object.__new__
+
+
 def to_record(recorded: RecordedEvent, prev_hash: str) -> EventRecord:
     """The stored, sealed form of a recorded event, chained after ``prev_hash``."""
     event = recorded.event
@@ -360,18 +507,40 @@ def from_records(records: Sequence[EventRecord]) -> list[RecordedEvent]:
     if not records:
         return []
     payloads = json.loads("[" + ",".join(r.payload for r in records) + "]")
-    return [
-        RecordedEvent(
-            case_id=record.case_id,
-            sequence=record.sequence,
-            recorded_at=record.recorded_at,
-            actor=record.actor,
-            event=event_from_json(record.type, record.schema_version, payload),
-            legal_basis=record.legal_basis,
-            subject_key=record.subject_key,
-        )
-        for record, payload in zip(records, payloads, strict=True)
-    ]
+    # What event_from_json does, with the class and structure hook of each
+    # (type, version) looked up once per call; payloads that need upcasting go
+    # through event_from_json itself.
+    hooks: dict[tuple[str, int], tuple[type[DomainEvent], Callable[[Any, Any], Any] | None]] = {}
+    out: list[RecordedEvent] = []
+    append = out.append
+    # Each payload is dropped once structured (popped from the reversed list),
+    # which keeps the garbage collector's count of live objects down.
+    payloads.reverse()
+    take = payloads.pop
+    for record in records:
+        payload = take()
+        key = (record.type, record.schema_version)
+        entry = hooks.get(key)
+        if entry is None:
+            cls = _event_class(*key)
+            hook = _converter.get_structure_hook(cls) if key[1] == cls.SCHEMA_VERSION else None
+            entry = hooks[key] = (cls, hook)
+        cls, hook = entry
+        if hook is None or isinstance(payload, str):  # (a JSON string payload: as before)
+            event = event_from_json(key[0], key[1], payload)
+        else:
+            try:
+                event = hook(payload, cls)
+            except (
+                cattrs.BaseValidationError,
+                InvalidInput,
+                ValueError,
+                TypeError,
+                KeyError,
+            ) as exc:
+                raise _schema_violation(exc, cls) from None
+        append(_recorded(record, event))
+    return out
 
 
 def from_record(record: EventRecord) -> RecordedEvent:

@@ -38,7 +38,7 @@ from typing import Any
 
 import attrs
 
-from barnekoordinator._evolve import evolve as fast_evolve
+from barnekoordinator._evolve import copier, copy_with
 from barnekoordinator.case import (
     Case,
     CaseClosedEvent,
@@ -534,7 +534,7 @@ def open_log(case: Case) -> Stafettlogg | None:
 
 def with_log(case: Case, log: Stafettlogg) -> Case:
     """A copy of ``case`` with its current log replaced (for evolvers of other modules)."""
-    return case.with_part(_KEY, fast_evolve(bti(case), log=log))
+    return case.with_part(_KEY, _copy_bti(bti(case), {"log": log}))
 
 
 def stafettholder(case: Case) -> str | None:
@@ -861,22 +861,47 @@ class StafettloggClosed(DomainEvent):
 # --- evolvers ------------------------------------------------------------------------
 
 
+_copy_log = copier(Stafettlogg)
+_copy_bti = copier(Bti)
+
+
 def _evolve_log(case: Case, **changes: Any) -> Case:
-    log = bti(case).log
+    state = bti(case)
+    log = state.log
     if log is None:
         raise HistoryError(f"case {case.id}: event for a stafettlogg that was never opened")
-    return with_log(case, fast_evolve(log, **changes))
+    return _changed_log(case, state, log, changes)
+
+
+def _changed_log(case: Case, state: Bti, log: Stafettlogg, changes: dict[str, Any]) -> Case:
+    """``case`` with ``changes`` to its log; ``state`` is ``bti(case)`` and ``log`` its log."""
+    # The three copies of every stafettlogg event (log, BTI state, case), each
+    # with its validators (the log's holder invariant among them).
+    return case.with_part(_KEY, _copy_bti(state, {"log": _copy_log(log, changes)}))
+
+
+def _last_index(items: tuple[Any, ...], item_id: str) -> int:
+    """The index of the last item with this id, or -1."""
+    # Updates nearly always concern recent items (the latest meeting's minutes,
+    # an active tiltak), so search from the end: replaying a long case must not
+    # be quadratic in Python.
+    for index in range(len(items) - 1, -1, -1):
+        if items[index].id == item_id:
+            return index
+    return -1
+
+
+def _replace_at(items: tuple[Any, ...], index: int, changes: dict[str, Any]) -> tuple[Any, ...]:
+    rebuilt = list(items)  # one C-level copy (slicing around the item makes three)
+    rebuilt[index] = copy_with(items[index], changes)
+    return tuple(rebuilt)
 
 
 def _replace(items: tuple[Any, ...], item_id: str, **changes: Any) -> tuple[Any, ...]:
-    # Updates nearly always concern recent items (the latest meeting's minutes,
-    # an active tiltak), so search from the end and rebuild with C-level slices:
-    # replaying a long case must not be quadratic in Python.
-    for index in range(len(items) - 1, -1, -1):
-        if items[index].id == item_id:
-            changed = fast_evolve(items[index], **changes)
-            return (*items[:index], changed, *items[index + 1 :])
-    raise HistoryError(f"no item {item_id!r} to update")
+    index = _last_index(items, item_id)
+    if index < 0:
+        raise HistoryError(f"no item {item_id!r} to update")
+    return _replace_at(items, index, changes)
 
 
 @evolver(UndringRegistered)
@@ -942,7 +967,8 @@ def _opened(case: Case, r: RecordedEvent) -> Case:
 def _observation(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, ObservationRecorded)
-    log = bti(case).log
+    state = bti(case)
+    log = state.log
     assert log is not None
     o = Observation(
         id=e.observation_id,
@@ -952,14 +978,15 @@ def _observation(case: Case, r: RecordedEvent) -> Case:
         author_ref=e.by,
         author_service=_service(case, e.by),
     )
-    return _evolve_log(case, observations=(*log.observations, o))
+    return _changed_log(case, state, log, {"observations": log.observations + (o,)})  # noqa: RUF005 (one copy)
 
 
 @evolver(GoalSet)
 def _goal(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, GoalSet)
-    log = bti(case).log
+    state = bti(case)
+    log = state.log
     assert log is not None
     g = Goal(
         id=e.goal_id,
@@ -969,14 +996,15 @@ def _goal(case: Case, r: RecordedEvent) -> Case:
         author_ref=e.by,
         author_service=_service(case, e.by),
     )
-    return _evolve_log(case, goals=(*log.goals, g))
+    return _changed_log(case, state, log, {"goals": log.goals + (g,)})  # noqa: RUF005 (one copy)
 
 
 @evolver(TiltakAdded)
 def _tiltak(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, TiltakAdded)
-    log = bti(case).log
+    state = bti(case)
+    log = state.log
     assert log is not None
     t = Tiltak(
         id=e.tiltak_id,
@@ -990,18 +1018,20 @@ def _tiltak(case: Case, r: RecordedEvent) -> Case:
         author_ref=e.by,
         author_service=_service(case, e.by),
     )
-    return _evolve_log(case, tiltak=(*log.tiltak, t))
+    return _changed_log(case, state, log, {"tiltak": log.tiltak + (t,)})  # noqa: RUF005 (one copy)
 
 
 @evolver(TiltakEvaluated)
 def _evaluated(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, TiltakEvaluated)
-    log = bti(case).log
+    state = bti(case)
+    log = state.log
     assert log is not None
-    t = log.get_tiltak(e.tiltak_id)
-    if t is None:
+    index = _last_index(log.tiltak, e.tiltak_id)  # what log.get_tiltak() finds
+    if index < 0:
         raise HistoryError(f"case {case.id}: no tiltak {e.tiltak_id!r}")
+    t = log.tiltak[index]
     ev = Evaluation(
         on=e.on,
         by=e.by,
@@ -1016,14 +1046,15 @@ def _evaluated(case: Case, r: RecordedEvent) -> Case:
         changes["ended_on"] = e.on
     elif e.next_evaluation_date is not None:
         changes["evaluation_date"] = e.next_evaluation_date
-    return _evolve_log(case, tiltak=_replace(log.tiltak, e.tiltak_id, **changes))
+    return _changed_log(case, state, log, {"tiltak": _replace_at(log.tiltak, index, changes)})
 
 
 @evolver(MeetingScheduled)
 def _meeting(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, MeetingScheduled)
-    log = bti(case).log
+    state = bti(case)
+    log = state.log
     assert log is not None
     m = Meeting(
         id=e.meeting_id,
@@ -1033,14 +1064,15 @@ def _meeting(case: Case, r: RecordedEvent) -> Case:
         called_by=e.by,
         author_service=_service(case, e.by),
     )
-    return _evolve_log(case, meetings=(*log.meetings, m))
+    return _changed_log(case, state, log, {"meetings": log.meetings + (m,)})  # noqa: RUF005 (one copy)
 
 
 @evolver(MinutesRecorded)
 def _minutes(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, MinutesRecorded)
-    log = bti(case).log
+    state = bti(case)
+    log = state.log
     assert log is not None
     minutes = Minutes(
         text=e.text,
@@ -1049,14 +1081,17 @@ def _minutes(case: Case, r: RecordedEvent) -> Case:
         recorded_on=e.on,
         author_service=_service(case, e.by),
     )
-    return _evolve_log(case, meetings=_replace(log.meetings, e.meeting_id, minutes=minutes))
+    return _changed_log(
+        case, state, log, {"meetings": _replace(log.meetings, e.meeting_id, minutes=minutes)}
+    )
 
 
 @evolver(DecisionRecorded)
 def _decision(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, DecisionRecorded)
-    log = bti(case).log
+    state = bti(case)
+    log = state.log
     assert log is not None
     d = Decision(
         id=e.decision_id,
@@ -1068,16 +1103,19 @@ def _decision(case: Case, r: RecordedEvent) -> Case:
         follow_up_by=e.follow_up_by,
         follow_up_on=e.follow_up_on,
     )
-    return _evolve_log(case, decisions=(*log.decisions, d))
+    return _changed_log(case, state, log, {"decisions": log.decisions + (d,)})  # noqa: RUF005 (one copy)
 
 
 @evolver(DecisionCompleted)
 def _decision_done(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, DecisionCompleted)
-    log = bti(case).log
+    state = bti(case)
+    log = state.log
     assert log is not None
-    return _evolve_log(case, decisions=_replace(log.decisions, e.decision_id, done_on=e.on))
+    return _changed_log(
+        case, state, log, {"decisions": _replace(log.decisions, e.decision_id, done_on=e.on)}
+    )
 
 
 @evolver(LevelChanged)
