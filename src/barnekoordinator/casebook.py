@@ -5,7 +5,7 @@ notify** — and leaves **exactly one** audit record, allowed or denied:
 
 1. *load*: read the case's records from the :class:`~barnekoordinator.casestore.CaseStore`,
    verify their hash chain, turn them into events
-   (:func:`barnekoordinator.serialization.from_record`, upcasting old versions)
+   (:func:`barnekoordinator.serialization.from_records`, upcasting old versions)
    and replay them into a :class:`~barnekoordinator.case.Case`. Nothing is
    cached between calls, so every decision sees the latest consent, care order,
    participant list and — through the clock — the child's age today.
@@ -80,7 +80,7 @@ from barnekoordinator.identifiers import subject_key
 from barnekoordinator.people import Child, GuardianRelation
 from barnekoordinator.principal import Principal
 from barnekoordinator.records import GENESIS, AuditRecord, EventRecord, verify_events
-from barnekoordinator.serialization import from_record, to_record
+from barnekoordinator.serialization import from_records, to_record
 from barnekoordinator.services import ServiceKind
 
 if TYPE_CHECKING:
@@ -345,7 +345,7 @@ class Casebook:
             raise CaseNotFound(f"no case {case_id!r} in the store")
         if self._verify:
             verify_events(case_id, records)
-        case = Case.replay(case_id, (from_record(r) for r in records))
+        case = Case.replay(case_id, from_records(records))
         return case, records[-1].hash
 
     def _subject_key(self, batch: Sequence[DomainEvent]) -> str | None:

@@ -426,9 +426,9 @@ def _story(book: Casebook, clock: FixedClock, lang: str) -> int:
 
 
 def _load(book: Casebook, case_id: str) -> Case:
-    from barnekoordinator.serialization import from_record
+    from barnekoordinator.serialization import from_records
 
-    return Case.replay(case_id, [from_record(r) for r in book.store.read(case_id)])
+    return Case.replay(case_id, from_records(book.store.read(case_id)))
 
 
 def _verify_store(book: Casebook, today: date) -> int:
