@@ -51,7 +51,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Final, TypedDict
+from typing import TYPE_CHECKING, Any, Final, TypedDict, cast
 
 from barnekoordinator.casestore import CaseStore
 from barnekoordinator.config import Config
@@ -73,6 +73,7 @@ from barnekoordinator.projections import (
     project,
 )
 from barnekoordinator.records import GENESIS, AuditRecord, EventRecord, _stored_event
+from barnekoordinator_plugins import _options
 from barnekoordinator_plugins.memory import AppendCheck, _agenda_item
 
 if TYPE_CHECKING:
@@ -630,34 +631,13 @@ def options_from_config(options: Mapping[str, str]) -> PostgresOptions:
     Raises:
         InvalidConfiguration: listing every unknown key and invalid value.
     """
-    parsed: PostgresOptions = {}
-    problems: list[str] = []
-    for key, value in options.items():
-        text = str(value).strip()
-        if key == "schema":
-            parsed["schema"] = text
-        elif key == "partitions":
-            if text.isdigit():
-                parsed["partitions"] = int(text)
-            else:
-                problems.append(f"partitions: expected a whole number, got {text!r}")
-        elif key == "lock_timeout":
-            try:
-                parsed["lock_timeout"] = float(text)
-            except ValueError:
-                problems.append(f"lock_timeout: expected seconds, got {text!r}")
-        elif key == "read_only":
-            if text.lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
-                parsed["read_only"] = text.lower() in ("1", "true", "yes", "on")
-            else:
-                problems.append(f"read_only: expected true or false, got {text!r}")
-        else:
-            problems.append(
-                f"{key}: unknown option (known: schema, partitions, lock_timeout, read_only)"
-            )
-    if problems:
-        raise InvalidConfiguration("postgres store options:\n  " + "\n  ".join(problems))
-    return parsed
+    readers = {
+        "schema": _options.text,
+        "partitions": _options.whole_number,
+        "lock_timeout": _options.seconds,
+        "read_only": _options.boolean,
+    }
+    return cast(PostgresOptions, _options.parse("postgres", options, readers))
 
 
 @hookimpl(trylast=True)

@@ -50,7 +50,7 @@ import urllib.parse
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, Final, TypedDict
+from typing import Any, Final, TypedDict, cast
 
 from barnekoordinator.casestore import CaseStore
 from barnekoordinator.config import Config
@@ -78,6 +78,7 @@ from barnekoordinator.records import (
     format_time,
     parse_time,
 )
+from barnekoordinator_plugins import _options
 from barnekoordinator_plugins.memory import AppendCheck, _agenda_item
 
 __all__ = [
@@ -604,10 +605,6 @@ def _apply_ops(connection: sqlite3.Connection, ops: Sequence[ProjectionOp]) -> N
             connection.execute("DELETE FROM case_agenda WHERE case_id = ?", (op.case_id,))
 
 
-_TRUE: Final = ("1", "true", "yes", "on")
-_FALSE: Final = ("0", "false", "no", "off", "")
-
-
 class SQLiteOptions(TypedDict, total=False):
     """Keyword options of :class:`SQLiteCaseStore` that a configuration may set."""
 
@@ -623,38 +620,13 @@ def options_from_config(options: Mapping[str, str]) -> SQLiteOptions:
     Raises:
         InvalidConfiguration: listing every unknown key and invalid value.
     """
-    parsed: SQLiteOptions = {}
-    problems: list[str] = []
-    for key, value in options.items():
-        text = str(value).strip()
-        if key == "synchronous":
-            if text.upper() in _SYNCHRONOUS:
-                parsed["synchronous"] = text.upper()
-            else:
-                problems.append(f"synchronous: expected one of {', '.join(_SYNCHRONOUS)}")
-        elif key == "busy_timeout":
-            try:
-                parsed["busy_timeout"] = float(text)
-            except ValueError:
-                problems.append(f"busy_timeout: expected seconds, got {text!r}")
-        elif key == "max_page_count":
-            if text.isdigit() and int(text) > 0:
-                parsed["max_page_count"] = int(text)
-            else:
-                problems.append(f"max_page_count: expected a positive integer, got {text!r}")
-        elif key == "read_only":
-            if text.lower() in _TRUE + _FALSE:
-                parsed["read_only"] = text.lower() in _TRUE
-            else:
-                problems.append(f"read_only: expected true or false, got {text!r}")
-        else:
-            problems.append(
-                f"{key}: unknown option (known: synchronous, busy_timeout, "
-                "max_page_count, read_only)"
-            )
-    if problems:
-        raise InvalidConfiguration("sqlite store options:\n  " + "\n  ".join(problems))
-    return parsed
+    readers = {
+        "synchronous": _options.one_of(*_SYNCHRONOUS),
+        "busy_timeout": _options.seconds,
+        "max_page_count": _options.positive_integer,
+        "read_only": _options.boolean,
+    }
+    return cast(SQLiteOptions, _options.parse("sqlite", options, readers))
 
 
 @hookimpl(trylast=True)
