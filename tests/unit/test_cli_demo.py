@@ -62,3 +62,21 @@ def test_agenda_lists_what_is_due_across_cases(
     assert [(r["kind"], r["due"], r["overdue"]) for r in rows] == [
         ("turns-18", "2039-03-14", False)
     ]
+
+
+def test_output_piped_into_a_closed_reader_exits_quietly() -> None:
+    """`barnekoordinator plugins | head -1`: no BrokenPipeError traceback, exit 0."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "barnekoordinator", "plugins"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away, as `head -1` does
+    _, err = proc.communicate(timeout=60)
+    assert b"BrokenPipeError" not in err
+    assert b"Traceback" not in err
