@@ -165,16 +165,4 @@ def copier(cls: type[T]) -> Callable[[T, dict[str, Any]], T]:
             validator(new, field, state[field.name])
         return new
 
-    def copy_unvalidated(inst: T, changes: dict[str, Any], /) -> T:
-        # The same as copy() for a class without validators.
-        if type(inst) is not cls:
-            return copy_with(inst, changes)
-        state = inst.__dict__.copy()
-        state.update(changes)
-        if len(state) != size and not changes.keys() <= init_names:
-            raise _unknown(cls, layout, changes)
-        new = _new(cls)
-        _set_dict(new, "__dict__", state)
-        return new
-
-    return copy if validators else copy_unvalidated
+    return copy

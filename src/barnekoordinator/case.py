@@ -406,28 +406,32 @@ def _guardian(case: Case, r: RecordedEvent) -> Case:
     return attrs.evolve(case, guardians=(*others, e.guardian))
 
 
+def _with_participants(case: Case, participants: tuple[Professional, ...], **more: object) -> Case:
+    # The index is rebuilt from the tuple it indexes, so the two cannot drift apart
+    # (joins and leaves are rare; lookups happen on almost every folded event).
+    return fast_evolve(
+        case,
+        participants=participants,
+        participant_index={p.ref: p for p in participants},
+        **more,
+    )
+
+
 @evolver(ParticipantJoined)
 def _joined(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, ParticipantJoined)
     others = tuple(p for p in case.participants if p.ref != e.participant.ref)
-    return fast_evolve(
-        case,
-        participants=(*others, e.participant),
-        participant_index={**case.participant_index, e.participant.ref: e.participant},
-    )
+    return _with_participants(case, (*others, e.participant))
 
 
 @evolver(ParticipantLeft)
 def _left(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, ParticipantLeft)
-    index = dict(case.participant_index)
-    index.pop(e.participant_ref, None)
-    return fast_evolve(
+    return _with_participants(
         case,
-        participants=tuple(p for p in case.participants if p.ref != e.participant_ref),
-        participant_index=index,
+        tuple(p for p in case.participants if p.ref != e.participant_ref),
         former_participants=(*case.former_participants, e.participant_ref),
     )
 

@@ -545,15 +545,7 @@ def from_records(records: Sequence[EventRecord]) -> list[RecordedEvent]:
 
 def from_record(record: EventRecord) -> RecordedEvent:
     """The recorded event a stored record holds (upcast to the current schema)."""
-    return RecordedEvent(
-        case_id=record.case_id,
-        sequence=record.sequence,
-        recorded_at=record.recorded_at,
-        actor=record.actor,
-        event=event_from_json(record.type, record.schema_version, record.payload),
-        legal_basis=record.legal_basis,
-        subject_key=record.subject_key,
-    )
+    return _recorded(record, event_from_json(record.type, record.schema_version, record.payload))
 
 
 def record_to_document(record: EventRecord) -> dict[str, Any]:

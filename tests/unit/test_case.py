@@ -193,3 +193,19 @@ def test_replay_equals_live_fold(clock: FixedClock) -> None:
     assert Case.replay("case-1", [*opened, *more]) == live
     assert isinstance(opened[0].event, CaseOpened)
     assert ChildBorn.TYPE == "case.child-born"
+
+
+def test_participant_lookup_survives_joins_on_a_hand_built_case(clock: FixedClock) -> None:
+    """A case given participants directly keeps finding them after someone joins or leaves."""
+    case = attrs.evolve(_opened(clock), participants=(NURSE,))
+    teacher = attrs.evolve(NURSE, ref="kl-1", service=ServiceKind.SKOLE)
+    case = case.apply_all(
+        case.record(ParticipantJoined(participant=teacher), actor="x", clock=clock)
+    )
+    assert case.participant("hs-1") == NURSE
+    assert case.participant("kl-1") == teacher
+    case = case.apply_all(
+        case.record(ParticipantLeft(participant_ref="kl-1"), actor="x", clock=clock)
+    )
+    assert case.participant("hs-1") == NURSE
+    assert case.participant("kl-1") is None
