@@ -14,7 +14,8 @@ expected child is re-keyed to the born child in the same history.
 Event types are attrs classes deriving from :class:`DomainEvent` with a stable
 ``TYPE`` tag (never the class name), a ``SCHEMA_VERSION`` and the legal basis
 (``LEGAL_BASIS`` reference keys) that applies. They are registered with
-:func:`event_type`; how each changes the case is registered with :func:`evolver`.
+:func:`event_type`; how each changes the case is registered with :func:`evolver`
+(or, for events that come in long runs, :func:`run_evolver`).
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ __all__ = [
     "evolver",
     "open_case",
     "record_birth",
+    "run_evolver",
 ]
 
 
@@ -318,10 +320,40 @@ class Case:
         return _fold(self, recorded)
 
     def apply_all(self, recorded: Iterable[RecordedEvent]) -> Case:
-        """Fold several recorded events, in order."""
-        case = self
-        for r in recorded:
-            case = _fold(case, r)
+        """Fold several recorded events, in order.
+
+        The result is the one :meth:`apply` gives event by event. Runs of
+        consecutive events that share a :func:`run_evolver` are folded by it in
+        one step, without the intermediate cases no one sees.
+        """
+        events = recorded if isinstance(recorded, (list, tuple)) else tuple(recorded)
+        case, i, n = self, 0, len(events)
+        runs = _RUN_EVOLVERS
+        while i < n:
+            r = events[i]
+            fold_run = runs.get(type(r.event))
+            j = i + 1
+            if fold_run is not None and case.version != 0:
+                # The run: in sequence, of this case, folded by the same function.
+                # Anything else ends it and goes through _fold (and its errors).
+                expected = case.version + 1
+                if r.sequence == expected and r.case_id == case.id:
+                    while j < n:
+                        nxt = events[j]
+                        expected += 1
+                        if (
+                            runs.get(type(nxt.event)) is not fold_run
+                            or nxt.sequence != expected
+                            or nxt.case_id != case.id
+                        ):
+                            break
+                        j += 1
+            if j - i == 1:
+                case = _fold(case, r)
+            else:
+                run = events[i:j]
+                case = _stamped(case, fold_run(case, run), run[-1].sequence)  # type: ignore[misc]
+            i = j
         return case
 
     @classmethod
@@ -351,27 +383,66 @@ def _fold(case: Case, recorded: RecordedEvent) -> Case:
     fn = _EVOLVERS.get(type(recorded.event))
     if fn is None:
         raise HistoryError(f"no evolver registered for {recorded.type!r}")
-    evolved = fn(case, recorded)
+    return _stamped(case, fn(case, recorded), recorded.sequence)
+
+
+def _stamped(case: Case, evolved: Case, sequence: int) -> Case:
+    """``evolved`` (what an evolver made of ``case``) at version ``sequence``."""
     if evolved is case:
-        return fast_evolve(case, version=recorded.sequence)
+        return fast_evolve(case, version=sequence)
     # The evolver returned a fresh copy no one else has seen: stamping its
     # version in place saves a second copy per event (replay speed, issue 2).
-    object.__setattr__(evolved, "version", recorded.sequence)
+    object.__setattr__(evolved, "version", sequence)
     return evolved
 
 
 Evolver = Callable[[Case, RecordedEvent], Case]
+RunEvolver = Callable[[Case, Sequence[RecordedEvent]], Case]
 _EVOLVERS: dict[type[DomainEvent], Evolver] = {}
+_RUN_EVOLVERS: dict[type[DomainEvent], RunEvolver] = {}
+
+
+def _register(classes: tuple[type[DomainEvent], ...], fn: Evolver) -> None:
+    for cls in classes:
+        if cls in _EVOLVERS:
+            raise TypeError(f"{cls.__name__} already has an evolver")
+    for cls in classes:
+        _EVOLVERS[cls] = fn
 
 
 def evolver(*classes: type[DomainEvent]) -> Callable[[Evolver], Evolver]:
     """Register how events of the given classes change a case."""
 
     def register(fn: Evolver) -> Evolver:
+        _register(classes, fn)
+        return fn
+
+    return register
+
+
+def run_evolver(*classes: type[DomainEvent]) -> Callable[[RunEvolver], RunEvolver]:
+    """Register how a run of consecutive events of the given classes changes a case.
+
+    The function receives the case and one or more recorded events, in order,
+    each of one of ``classes`` (mixed freely), and returns the case after all of
+    them; it is also the classes' ordinary :func:`evolver` (with a run of one).
+    :meth:`Case.apply_all` hands it the longest runs it finds, so a module whose
+    events arrive in long runs (the items of a stafettlogg) can fold them with
+    one copy of its state instead of one per event.
+
+    It must give the state that folding the events one at a time would give,
+    validators included: only classes whose events leave every validated field
+    of the state alone belong in one run.
+    """
+
+    def register(fn: RunEvolver) -> RunEvolver:
+        def one(case: Case, recorded: RecordedEvent) -> Case:
+            return fn(case, (recorded,))
+
+        one.__name__ = one.__qualname__ = fn.__name__
+        _register(classes, one)
         for cls in classes:
-            if cls in _EVOLVERS:
-                raise TypeError(f"{cls.__name__} already has an evolver")
-            _EVOLVERS[cls] = fn
+            _RUN_EVOLVERS[cls] = fn
         return fn
 
     return register

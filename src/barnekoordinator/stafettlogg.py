@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -48,6 +48,7 @@ from barnekoordinator.case import (
     RecordedEvent,
     event_type,
     evolver,
+    run_evolver,
 )
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.consent import (
@@ -880,7 +881,7 @@ def _changed_log(case: Case, state: Bti, log: Stafettlogg, changes: dict[str, An
     return case.with_part(_KEY, _copy_bti(state, {"log": _copy_log(log, changes)}))
 
 
-def _last_index(items: tuple[Any, ...], item_id: str) -> int:
+def _last_index(items: Sequence[Any], item_id: str) -> int:
     """The index of the last item with this id, or -1."""
     # Updates nearly always concern recent items (the latest meeting's minutes,
     # an active tiltak), so search from the end: replaying a long case must not
@@ -891,17 +892,13 @@ def _last_index(items: tuple[Any, ...], item_id: str) -> int:
     return -1
 
 
-def _replace_at(items: tuple[Any, ...], index: int, changes: dict[str, Any]) -> tuple[Any, ...]:
-    rebuilt = list(items)  # one C-level copy (slicing around the item makes three)
-    rebuilt[index] = copy_with(items[index], changes)
-    return tuple(rebuilt)
-
-
 def _replace(items: tuple[Any, ...], item_id: str, **changes: Any) -> tuple[Any, ...]:
     index = _last_index(items, item_id)
     if index < 0:
         raise HistoryError(f"no item {item_id!r} to update")
-    return _replace_at(items, index, changes)
+    rebuilt = list(items)  # one C-level copy (slicing around the item makes three)
+    rebuilt[index] = copy_with(items[index], changes)
+    return tuple(rebuilt)
 
 
 @evolver(UndringRegistered)
@@ -963,79 +960,130 @@ def _opened(case: Case, r: RecordedEvent) -> Case:
     return case.with_part(_KEY, attrs.evolve(state, log=log, earlier_logs=earlier))
 
 
-@evolver(ObservationRecorded)
-def _observation(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, ObservationRecorded)
-    state = bti(case)
-    log = state.log
-    assert log is not None
-    o = Observation(
-        id=e.observation_id,
-        kind=e.kind,
-        text=e.text,
-        recorded_on=e.on,
-        author_ref=e.by,
-        author_service=_service(case, e.by),
+class _ItemsDraft:
+    """The open log's item lists while a run of item events is folded.
+
+    Item events (observations, goals, tiltak and their evaluations, meetings
+    and minutes, decisions) only add to or update the log's item tuples; they
+    never touch its status, holder or pending handover, which its validator
+    checks. So a run of them is folded into lists, and the log, the BTI state
+    and the case are copied once at the end (with every validator run on the
+    result), not once per event: replaying a long case stays linear in its
+    length (issue 2). Participants do not change inside a run, so an author's
+    service is the same as one event at a time would see.
+    """
+
+    __slots__ = ("case", "changed", "log", "services", "state")
+
+    def __init__(self, case: Case) -> None:
+        state = bti(case)
+        log = state.log
+        if log is None:
+            raise HistoryError(f"case {case.id}: event for a stafettlogg that was never opened")
+        self.case = case
+        self.state = state
+        self.log = log
+        self.changed: dict[str, list[Any]] = {}
+        self.services: dict[str, ServiceKind | None] = {}
+
+    def items(self, name: str) -> list[Any]:
+        """The log's ``name`` items, as a list this draft may change."""
+        found = self.changed.get(name)
+        if found is None:
+            found = self.changed[name] = list(getattr(self.log, name))
+        return found
+
+    def update(self, name: str, item_id: str, changes: dict[str, Any], missing: str) -> None:
+        """Replace the last ``name`` item with this id by a copy with ``changes``."""
+        items = self.items(name)
+        index = _last_index(items, item_id)
+        if index < 0:
+            raise HistoryError(missing)
+        items[index] = copy_with(items[index], changes)
+
+    def service(self, ref: str) -> ServiceKind | None:
+        """The service of the participant ``ref`` (``None`` if not a participant)."""
+        try:
+            return self.services[ref]
+        except KeyError:
+            found = self.services[ref] = _service(self.case, ref)
+            return found
+
+    def finish(self) -> Case:
+        """The case with the changed items (one copy of the log, BTI state and case)."""
+        changes = {name: tuple(items) for name, items in self.changed.items()}
+        return _changed_log(self.case, self.state, self.log, changes)
+
+
+_ItemStep = Callable[[_ItemsDraft, Any], None]
+_ITEM_STEPS: dict[type[DomainEvent], _ItemStep] = {}
+
+
+def _item_step(cls: type[DomainEvent]) -> Callable[[_ItemStep], _ItemStep]:
+    def register(fn: _ItemStep) -> _ItemStep:
+        _ITEM_STEPS[cls] = fn
+        return fn
+
+    return register
+
+
+@_item_step(ObservationRecorded)
+def _observation(d: _ItemsDraft, e: ObservationRecorded) -> None:
+    d.items("observations").append(
+        Observation(
+            id=e.observation_id,
+            kind=e.kind,
+            text=e.text,
+            recorded_on=e.on,
+            author_ref=e.by,
+            author_service=d.service(e.by),
+        )
     )
-    return _changed_log(case, state, log, {"observations": log.observations + (o,)})  # noqa: RUF005 (one copy)
 
 
-@evolver(GoalSet)
-def _goal(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, GoalSet)
-    state = bti(case)
-    log = state.log
-    assert log is not None
-    g = Goal(
-        id=e.goal_id,
-        text=e.text,
-        life_area=e.life_area,
-        recorded_on=e.on,
-        author_ref=e.by,
-        author_service=_service(case, e.by),
+@_item_step(GoalSet)
+def _goal(d: _ItemsDraft, e: GoalSet) -> None:
+    d.items("goals").append(
+        Goal(
+            id=e.goal_id,
+            text=e.text,
+            life_area=e.life_area,
+            recorded_on=e.on,
+            author_ref=e.by,
+            author_service=d.service(e.by),
+        )
     )
-    return _changed_log(case, state, log, {"goals": log.goals + (g,)})  # noqa: RUF005 (one copy)
 
 
-@evolver(TiltakAdded)
-def _tiltak(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, TiltakAdded)
-    state = bti(case)
-    log = state.log
-    assert log is not None
-    t = Tiltak(
-        id=e.tiltak_id,
-        description=e.description,
-        responsible_ref=e.responsible_ref,
-        evaluation_date=e.evaluation_date,
-        proposed_by=e.proposed_by,
-        proposer_ref=e.proposer_ref,
-        goal_id=e.goal_id,
-        created_on=e.on,
-        author_ref=e.by,
-        author_service=_service(case, e.by),
+@_item_step(TiltakAdded)
+def _tiltak(d: _ItemsDraft, e: TiltakAdded) -> None:
+    d.items("tiltak").append(
+        Tiltak(
+            id=e.tiltak_id,
+            description=e.description,
+            responsible_ref=e.responsible_ref,
+            evaluation_date=e.evaluation_date,
+            proposed_by=e.proposed_by,
+            proposer_ref=e.proposer_ref,
+            goal_id=e.goal_id,
+            created_on=e.on,
+            author_ref=e.by,
+            author_service=d.service(e.by),
+        )
     )
-    return _changed_log(case, state, log, {"tiltak": log.tiltak + (t,)})  # noqa: RUF005 (one copy)
 
 
-@evolver(TiltakEvaluated)
-def _evaluated(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, TiltakEvaluated)
-    state = bti(case)
-    log = state.log
-    assert log is not None
-    index = _last_index(log.tiltak, e.tiltak_id)  # what log.get_tiltak() finds
+@_item_step(TiltakEvaluated)
+def _evaluated(d: _ItemsDraft, e: TiltakEvaluated) -> None:
+    tiltak = d.items("tiltak")
+    index = _last_index(tiltak, e.tiltak_id)  # what log.get_tiltak() finds
     if index < 0:
-        raise HistoryError(f"case {case.id}: no tiltak {e.tiltak_id!r}")
-    t = log.tiltak[index]
+        raise HistoryError(f"case {d.case.id}: no tiltak {e.tiltak_id!r}")
+    t = tiltak[index]
     ev = Evaluation(
         on=e.on,
         by=e.by,
-        author_service=_service(case, e.by),
+        author_service=d.service(e.by),
         effect=e.effect,
         next_step=e.next_step,
         note=e.note,
@@ -1046,76 +1094,63 @@ def _evaluated(case: Case, r: RecordedEvent) -> Case:
         changes["ended_on"] = e.on
     elif e.next_evaluation_date is not None:
         changes["evaluation_date"] = e.next_evaluation_date
-    return _changed_log(case, state, log, {"tiltak": _replace_at(log.tiltak, index, changes)})
+    tiltak[index] = copy_with(t, changes)
 
 
-@evolver(MeetingScheduled)
-def _meeting(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, MeetingScheduled)
-    state = bti(case)
-    log = state.log
-    assert log is not None
-    m = Meeting(
-        id=e.meeting_id,
-        on=e.meeting_on,
-        agenda=e.agenda,
-        invited=e.invited,
-        called_by=e.by,
-        author_service=_service(case, e.by),
+@_item_step(MeetingScheduled)
+def _meeting(d: _ItemsDraft, e: MeetingScheduled) -> None:
+    d.items("meetings").append(
+        Meeting(
+            id=e.meeting_id,
+            on=e.meeting_on,
+            agenda=e.agenda,
+            invited=e.invited,
+            called_by=e.by,
+            author_service=d.service(e.by),
+        )
     )
-    return _changed_log(case, state, log, {"meetings": log.meetings + (m,)})  # noqa: RUF005 (one copy)
 
 
-@evolver(MinutesRecorded)
-def _minutes(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, MinutesRecorded)
-    state = bti(case)
-    log = state.log
-    assert log is not None
+@_item_step(MinutesRecorded)
+def _minutes(d: _ItemsDraft, e: MinutesRecorded) -> None:
     minutes = Minutes(
         text=e.text,
         attended=e.attended,
         written_by=e.by,
         recorded_on=e.on,
-        author_service=_service(case, e.by),
+        author_service=d.service(e.by),
     )
-    return _changed_log(
-        case, state, log, {"meetings": _replace(log.meetings, e.meeting_id, minutes=minutes)}
+    d.update("meetings", e.meeting_id, {"minutes": minutes}, f"no item {e.meeting_id!r} to update")
+
+
+@_item_step(DecisionRecorded)
+def _decision(d: _ItemsDraft, e: DecisionRecorded) -> None:
+    d.items("decisions").append(
+        Decision(
+            id=e.decision_id,
+            text=e.text,
+            decided_on=e.on,
+            decided_by=e.by,
+            author_service=d.service(e.by),
+            meeting_id=e.meeting_id,
+            follow_up_by=e.follow_up_by,
+            follow_up_on=e.follow_up_on,
+        )
     )
 
 
-@evolver(DecisionRecorded)
-def _decision(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, DecisionRecorded)
-    state = bti(case)
-    log = state.log
-    assert log is not None
-    d = Decision(
-        id=e.decision_id,
-        text=e.text,
-        decided_on=e.on,
-        decided_by=e.by,
-        author_service=_service(case, e.by),
-        meeting_id=e.meeting_id,
-        follow_up_by=e.follow_up_by,
-        follow_up_on=e.follow_up_on,
-    )
-    return _changed_log(case, state, log, {"decisions": log.decisions + (d,)})  # noqa: RUF005 (one copy)
+@_item_step(DecisionCompleted)
+def _decision_done(d: _ItemsDraft, e: DecisionCompleted) -> None:
+    d.update("decisions", e.decision_id, {"done_on": e.on}, f"no item {e.decision_id!r} to update")
 
 
-@evolver(DecisionCompleted)
-def _decision_done(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, DecisionCompleted)
-    state = bti(case)
-    log = state.log
-    assert log is not None
-    return _changed_log(
-        case, state, log, {"decisions": _replace(log.decisions, e.decision_id, done_on=e.on)}
-    )
+@run_evolver(*_ITEM_STEPS)
+def _items(case: Case, run: Sequence[RecordedEvent]) -> Case:
+    draft = _ItemsDraft(case)
+    steps = _ITEM_STEPS
+    for r in run:
+        steps[type(r.event)](draft, r.event)
+    return draft.finish()
 
 
 @evolver(LevelChanged)
