@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json.encoder
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -100,7 +101,33 @@ class EventRecord:
     def sealed(self, prev_hash: str) -> EventRecord:
         """A copy chained after a record whose hash is ``prev_hash``."""
         unsealed = attrs.evolve(self, prev_hash=prev_hash, hash="")
-        return attrs.evolve(unsealed, hash=unsealed.expected_hash())
+        digest, time_text = _event_stamp(unsealed)
+        record = attrs.evolve(unsealed, hash=digest)
+        _remember_sealed(record, time_text)
+        return record
+
+
+_SEALED: Final[dict[str, tuple[weakref.ref[EventRecord], str]]] = {}
+"""The records :meth:`EventRecord.sealed` made in this process and still alive.
+
+By hash: a weak reference to the record and its canonical time text. A store
+checks the hash of every record it is given (:func:`_event_stamp`); a record
+that *is* one of these — the very object, frozen, whose hash was computed from
+its content when it was made — has been checked already, so it is not hashed a
+second time. Any other record (built by hand, read back, imported, a copy) is
+hashed in full. An entry goes when its record does.
+"""
+
+
+def _remember_sealed(record: EventRecord, time_text: str) -> None:
+    key = record.hash
+
+    def forget(ref: weakref.ref[EventRecord]) -> None:
+        entry = _SEALED.get(key)
+        if entry is not None and entry[0] is ref:  # not a newer record with the same hash
+            _SEALED.pop(key, None)
+
+    _SEALED[key] = (weakref.ref(record, forget), time_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -216,8 +243,14 @@ def _event_stamp(record: EventRecord) -> tuple[str, str]:
     record. A record holding any other type, or a time that is not a UTC
     ``datetime``, takes the canonical path, so the result is always the same.
     Stores use it to check each appended record's hash and reuse the time text
-    for their row.
+    for their row. A record :meth:`EventRecord.sealed` made in this process (the
+    very object, see ``_SEALED``) carries the hash of its content by
+    construction and is not hashed again.
     """
+    if type(record.hash) is str:
+        entry = _SEALED.get(record.hash)
+        if entry is not None and entry[0]() is record:
+            return record.hash, entry[1]
     at = record.recorded_at
     key = record.subject_key
     if (

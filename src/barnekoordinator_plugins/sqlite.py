@@ -18,9 +18,15 @@ Design:
 * **STRICT** tables; **triggers** abort any ``UPDATE`` or ``DELETE`` on events
   and audit records. ``recorded_at`` has no default: times come from the
   records (the core's :class:`~barnekoordinator.clock.Clock`), never from SQLite.
-* Positions are the ``AUTOINCREMENT`` row ids (never reused, even after a
-  purge). SQLite has one writer at a time, so positions become visible in
-  commit order and ``read_all`` never skips.
+* Positions are the row ids: SQLite gives each new row the highest position
+  plus one. Rows are never deleted (the triggers), so a position is never
+  handed out twice; SQLite has one writer at a time, so positions become
+  visible in commit order and ``read_all`` never skips. (``AUTOINCREMENT``
+  would also guard against reuse after a delete, at the price of one more page
+  written per commit: 3.4 WAL pages for a one-event append instead of 2.4. The
+  end-of-retention purge, the only delete there will be, must therefore keep
+  the row with the highest position. Files made before this change keep ``AUTOINCREMENT``; both
+  layouts work alike.)
 * A batch is one multi-row ``INSERT``; reads build records straight from the
   stored (canonical) values.
 * One connection per thread (and per process after a fork), all closed by
@@ -93,7 +99,7 @@ SCHEMA_VERSION: Final = 1
 
 SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS case_events (
-    position       INTEGER PRIMARY KEY AUTOINCREMENT,  -- global commit order
+    position       INTEGER PRIMARY KEY,                -- global commit order
     case_id        TEXT    NOT NULL,
     sequence       INTEGER NOT NULL CHECK (sequence >= 1),
     type           TEXT    NOT NULL,
@@ -157,7 +163,7 @@ _ROWS_PER_INSERT: Final = 64
 
 @functools.lru_cache(maxsize=_ROWS_PER_INSERT)
 def _insert_events_sql(count: int) -> str:
-    """One INSERT of ``count`` rows: one statement, one AUTOINCREMENT update."""
+    """One INSERT of ``count`` rows (one statement per batch, not one per row)."""
     return _INSERT_EVENT + ",(?,?,?,?,?,?,?,?,?,?,?)" * (count - 1)
 
 

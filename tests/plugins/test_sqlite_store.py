@@ -14,13 +14,19 @@ from barnekoordinator.casestore import CaseStore
 from barnekoordinator.config import Config
 from barnekoordinator.errors import InvalidConfiguration, StorageUnavailable
 from barnekoordinator.plugins import case_store, get_plugin_manager
+from barnekoordinator.records import GENESIS
 from barnekoordinator.testing.conformance import (
     CaseStoreContract,
     agenda_payload,
     make_audit,
     make_records,
 )
-from barnekoordinator_plugins.sqlite import SQLiteCaseStore, options_from_config
+from barnekoordinator_plugins.sqlite import (
+    SCHEMA,
+    SCHEMA_VERSION,
+    SQLiteCaseStore,
+    options_from_config,
+)
 
 
 class TestSQLiteCaseStore(CaseStoreContract):
@@ -146,6 +152,48 @@ def test_each_thread_has_its_own_connection(db: Path) -> None:
     store.close()
     with pytest.raises(StorageUnavailable):
         store.read("case-1")
+
+
+def test_positions_are_row_ids_given_in_commit_order(tmp_path: Path) -> None:
+    """Positions are plain row ids (no AUTOINCREMENT page per commit), rising with each commit."""
+    with SQLiteCaseStore(tmp_path / "p.db") as store:
+        for case in ("case-1", "case-2", "case-1"):
+            stored = store.read(case)
+            prev = stored[-1].hash if stored else GENESIS
+            more = make_records(case, ["{}", "{}"], after_version=len(stored), prev_hash=prev)
+            store.append(case, len(stored), more)
+        positions = [r.position for r in store.read_all()]
+    assert positions == list(range(1, 7))
+    raw = _raw(tmp_path / "p.db")
+    try:
+        (sql,) = raw.execute("SELECT sql FROM sqlite_master WHERE name = 'case_events'").fetchone()
+        assert "AUTOINCREMENT" not in sql.upper()
+    finally:
+        raw.close()
+
+
+def test_a_file_made_with_autoincrement_positions_still_works(tmp_path: Path) -> None:
+    """Files from before the row-id positions (AUTOINCREMENT) are read and appended alike."""
+    path = tmp_path / "old.db"
+    raw = _raw(path)
+    try:
+        raw.execute("PRAGMA journal_mode=WAL")
+        raw.executescript(
+            SCHEMA.replace(
+                "position       INTEGER PRIMARY KEY,",
+                "position       INTEGER PRIMARY KEY AUTOINCREMENT,",
+            )
+        )
+        raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        (sql,) = raw.execute("SELECT sql FROM sqlite_master WHERE name = 'case_events'").fetchone()
+        assert "AUTOINCREMENT" in sql
+    finally:
+        raw.close()
+    with SQLiteCaseStore(path) as store:
+        store.append("case-1", 0, make_records("case-1", ["{}", "{}"]))
+        store.append("case-2", 0, make_records("case-2", ["{}"]))
+        assert [r.position for r in store.read_all()] == [1, 2, 3]
+        assert len(store.read("case-1")) == 2
 
 
 def test_newer_schema_is_refused(db: Path) -> None:

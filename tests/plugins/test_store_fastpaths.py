@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
+from barnekoordinator.errors import ChainBroken
 from barnekoordinator.projections import AgendaItem, AgendaKind
 from barnekoordinator.records import (
+    _SEALED,
     GENESIS,
     EventRecord,
     _event_stamp,
@@ -50,6 +54,53 @@ RECORDS = st.builds(
 def test_event_stamp_is_the_canonical_hash_and_time(record: EventRecord) -> None:
     """_event_stamp gives expected_hash() and format_time() for any record content."""
     assert _event_stamp(record) == (record.expected_hash(), format_time(record.recorded_at))
+
+
+@given(RECORDS, st.just(GENESIS) | TEXT)
+def test_a_sealed_record_needs_no_second_hash_and_is_still_right(
+    record: EventRecord, prev: str
+) -> None:
+    """A record sealed here is recognised as checked; its stamp is still the canonical one."""
+    sealed = record.sealed(prev)
+    assert sealed.hash == sealed.expected_hash()
+    assert _SEALED[sealed.hash][0]() is sealed
+    assert _event_stamp(sealed) == (sealed.expected_hash(), format_time(sealed.recorded_at))
+
+
+def _sealed_record() -> EventRecord:
+    return EventRecord(
+        case_id="case-1",
+        sequence=1,
+        type="t",
+        schema_version=1,
+        recorded_at=datetime(2026, 1, 5, tzinfo=UTC),
+        actor="a",
+        payload='{"x":1}',
+    ).sealed(GENESIS)
+
+
+def test_a_changed_copy_of_a_sealed_record_is_hashed_in_full_and_refused() -> None:
+    """Only the very object sealed() made skips the hash: a copy with new content is refused."""
+    sealed = _sealed_record()
+    forged = attrs.evolve(sealed, payload='{"x":2}')  # keeps the sealed record's hash
+    assert forged.hash == sealed.hash
+    assert _event_stamp(forged)[0] != forged.hash
+    check = AppendCheck.prepare("case-1", 0, [forged])
+    assert isinstance(check.problem, ChainBroken)
+    # An unchanged copy is hashed in full too, and accepted.
+    twin = attrs.evolve(sealed)
+    assert twin is not sealed
+    assert AppendCheck.prepare("case-1", 0, [twin]).problem is None
+
+
+def test_the_sealed_cache_keeps_nothing_alive() -> None:
+    """A sealed record is freed as usual; its cache entry goes with it."""
+    sealed = _sealed_record()
+    key, ref = sealed.hash, weakref.ref(sealed)
+    del sealed
+    gc.collect()
+    assert ref() is None
+    assert key not in _SEALED
 
 
 def test_event_stamp_falls_back_for_unusual_types() -> None:
