@@ -348,11 +348,11 @@ class Case:
                         ):
                             break
                         j += 1
-            if j - i == 1:
+            if fold_run is None or j - i == 1:
                 case = _fold(case, r)
             else:
                 run = events[i:j]
-                case = _stamped(case, fold_run(case, run), run[-1].sequence)  # type: ignore[misc]
+                case = _stamped(case, fold_run(case, run), run[-1].sequence)
             i = j
         return case
 
