@@ -4,6 +4,10 @@ Targets (issue 2): replay >= 100,000 events/s; and the serialization round
 trip (record → event → record) reported as a ratio to the floor, plain
 ``json.loads`` + ``json.dumps`` of the same payloads.
 
+Two realistic long cases are measured, each written with the library's own
+commands: years of BTI work in a stafettlogg, and years of an individuell plan
+(the barnekoordinator family's case).
+
 Run: ``python benchmarks/bench_core.py [--events N] [--repeat R]``
 """
 
@@ -18,7 +22,21 @@ from datetime import date, timedelta
 from barnekoordinator import serialization
 from barnekoordinator.case import Case, ParticipantJoined
 from barnekoordinator.consent import ConsentPurpose
+from barnekoordinator.plan import (
+    add_contribution,
+    add_cooperation,
+    add_plan_measure,
+    add_plan_participant,
+    evaluate_plan_measure,
+    reference_plan_consent,
+    revise_plan,
+    set_overview,
+    set_plan_period,
+    set_plan_responsible,
+    start_plan,
+)
 from barnekoordinator.records import EventRecord
+from barnekoordinator.roles import Role
 from barnekoordinator.services import ServiceKind
 from barnekoordinator.stafettlogg import (
     BtiLevel,
@@ -46,7 +64,7 @@ STANDARD_SERVICES = (
 )
 
 
-def build_history(n: int) -> list[EventRecord]:
+def build_bti_history(n: int) -> list[EventRecord]:
     """A long, realistic case of ``n`` events, written with the library's own commands.
 
     Years of BTI work: tiltak added, evaluated and ended (a handful active at a
@@ -126,6 +144,111 @@ def build_history(n: int) -> list[EventRecord]:
     return run.records()[:n]
 
 
+PLAN_SERVICES = (
+    ServiceKind.KOORDINERENDE_ENHET,
+    ServiceKind.HELSESTASJON,
+    ServiceKind.SKOLE,
+    ServiceKind.FYSIOTERAPI,
+    ServiceKind.BARNEHAGE,
+)
+
+
+def build_plan_history(n: int) -> list[EventRecord]:
+    """A long individuell plan case of ``n`` events, written with the library's own commands.
+
+    The plan is started and completed (overview, participants, responsible,
+    period, consent), then years of work: measures added and evaluated (a
+    handful active at a time), contributions, cooperation, half-yearly
+    revisions and a renewal of consent now and then.
+    """
+    run = standard_case(age=3, as_of=_START)
+    consent_all(run, ConsentPurpose.INDIVIDUAL_PLAN, PLAN_SERVICES, as_of=_START, consent_id="ip")
+    run.run(start_plan, plan_id="ip-1", by="ke", as_of=_START)
+    run.run(
+        set_overview,
+        by="ke",
+        goals=["Delta i lek"],
+        resources=["Glad i musikk"],
+        needs=["Fysioterapi"],
+        as_of=_START,
+    )
+    run.run(add_plan_participant, by="ke", participant_ref="mor", role=Role.GUARDIAN, as_of=_START)
+    run.run(set_plan_responsible, by="ke", responsible_ref="ke", as_of=_START)
+    run.run(
+        set_plan_period,
+        by="ke",
+        start=_START,
+        end=_START + timedelta(days=18 * 365),
+        next_revision=_START + timedelta(days=180),
+        as_of=_START,
+    )
+    run.run(reference_plan_consent, by="ke", consent_id="ip", as_of=_START)
+    active: list[str] = []
+    i = 0
+    while len(run.history) < n:
+        i += 1
+        today = _START + timedelta(days=i // 6)
+        step = i % 6
+        if step in (0, 3) or not active:
+            mid = f"m{i}"
+            run.run(
+                add_plan_measure,
+                measure_id=mid,
+                by="ke",
+                description=f"Tiltak {i}",
+                scope="1 t/uke",
+                responsible_ref="fysio",
+                implementation="I barnehagen",
+                service=ServiceKind.FYSIOTERAPI,
+                evaluation_date=today + timedelta(days=30),
+                as_of=today,
+            )
+            active.append(mid)
+        elif step in (1, 4):
+            mid = active.pop(0) if len(active) > 6 else active[0]
+            done = mid not in active
+            run.run(
+                evaluate_plan_measure,
+                measure_id=mid,
+                by="ke",
+                note="Evaluert i ansvarsgruppen",
+                next_evaluation_date=None if done else today + timedelta(days=30),
+                end=done,
+                as_of=today,
+            )
+        elif step == 2:
+            run.run(
+                add_contribution,
+                contribution_id=f"c{i}",
+                by="ke",
+                contributor_ref="fysio",
+                what=f"Bidrag {i}",
+                as_of=today,
+            )
+        elif i % 60 == 5:
+            run.run(
+                revise_plan,
+                by="ke",
+                summary=f"Revisjon {i}",
+                next_revision=today + timedelta(days=180),
+                as_of=today,
+            )
+        else:
+            run.run(
+                add_cooperation,
+                cooperation_id=f"co{i}",
+                by="ke",
+                with_service=ServiceKind.SKOLE,
+                description=f"Samarbeid {i}",
+                as_of=today,
+            )
+        if i % 1400 == 0:
+            consent_all(
+                run, ConsentPurpose.INDIVIDUAL_PLAN, PLAN_SERVICES, as_of=today, consent_id=f"ip{i}"
+            )
+    return run.records()[:n]
+
+
 def _best(fn: object, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -135,13 +258,8 @@ def _best(fn: object, repeat: int) -> float:
     return min(times)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--events", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
-
-    records = build_history(args.events)
+def measure(label: str, records: list[EventRecord], repeat: int) -> float:
+    """Print the figures for one history; return its replay rate (events/s)."""
     n = len(records)
     case_id = records[0].case_id
     payloads = [r.payload for r in records]
@@ -166,15 +284,15 @@ def main() -> None:
         for p in payloads:
             json.dumps(json.loads(p), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
-    t_replay = _best(replay, args.repeat)
-    t_decode = _best(decode_only, args.repeat)
-    t_fold = _best(fold_only, args.repeat)
-    t_round = _best(round_trip, args.repeat)
-    t_floor = _best(json_floor, args.repeat)
+    t_replay = _best(replay, repeat)
+    t_decode = _best(decode_only, repeat)
+    t_fold = _best(fold_only, repeat)
+    t_round = _best(round_trip, repeat)
+    t_floor = _best(json_floor, repeat)
     assert replay().version == n
 
     rate = n / t_replay
-    print(f"bench_core: one case, {n} events, best of {args.repeat} (one core)")
+    print(f"{label}: one case, {n} events, best of {repeat} (one core)")
     print(
         f"  replay from stored JSON : {t_replay * 1e3:8.1f} ms  {rate:>10,.0f} events/s"
         f"  (target >= 100,000)  {'OK' if rate >= 100_000 else 'BELOW TARGET'}"
@@ -191,6 +309,16 @@ def main() -> None:
     )
     print(f"  ratio round trip / floor       : {t_round / t_floor:8.1f}x slower than plain json")
     print(f"  median payload size            : {statistics.median(len(p) for p in payloads)} bytes")
+    return rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    measure("bench_core, stafettlogg case", build_bti_history(args.events), args.repeat)
+    measure("bench_core, individuell plan case", build_plan_history(args.events), args.repeat)
 
 
 if __name__ == "__main__":

@@ -23,10 +23,12 @@ from __future__ import annotations
 import inspect
 import operator
 import types
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar, cast
 
 import attrs
+
+from barnekoordinator.errors import HistoryError
 
 T = TypeVar("T")
 
@@ -166,3 +168,76 @@ def copier(cls: type[T]) -> Callable[[T, dict[str, Any]], T]:
         return new
 
     return copy
+
+
+def last_index(items: Sequence[Any], item_id: str) -> int:
+    """The index of the last item whose ``id`` is ``item_id``, or -1."""
+    # Updates nearly always concern recent items (the latest meeting's minutes,
+    # an active tiltak), so search from the end: replaying a long case must not
+    # be quadratic in Python.
+    for index in range(len(items) - 1, -1, -1):
+        if items[index].id == item_id:
+            return index
+    return -1
+
+
+class Draft(Generic[T]):
+    """Changes to one frozen attrs value, gathered and then applied with one copy.
+
+    For run evolvers (:func:`barnekoordinator.case.run_evolver`): folding a run of
+    events that each add to or update a tuple field of the same state would copy
+    the state, and the ever longer tuple, once per event. A draft keeps such
+    fields as lists while the run is folded and makes one :func:`copy_with` at
+    the end (every validator runs then, on the result).
+    """
+
+    __slots__ = ("base", "changes", "lists")
+
+    def __init__(self, base: T) -> None:
+        self.base = base
+        self.changes: dict[str, Any] = {}
+        self.lists: set[str] = set()
+
+    def items(self, name: str) -> list[Any]:
+        """The tuple field ``name`` as a list this draft may change in place."""
+        if name in self.lists:
+            found: list[Any] = self.changes[name]
+            return found
+        found = self.changes[name] = list(self.get(name))
+        self.lists.add(name)
+        return found
+
+    def get(self, name: str) -> Any:
+        """The field ``name`` as changed so far (a list if :meth:`items` took it)."""
+        changes = self.changes
+        return changes[name] if name in changes else getattr(self.base, name)
+
+    def set(self, name: str, value: Any) -> None:
+        """Give the field ``name`` a new value."""
+        self.lists.discard(name)
+        self.changes[name] = value
+
+    def update_last(self, name: str, item_id: str, changes: dict[str, Any], missing: str) -> None:
+        """Copy the last item of the tuple field ``name`` whose ``id`` is ``item_id``, changed.
+
+        Raises:
+            HistoryError: there is no such item (``missing`` says which).
+        """
+        items = self.items(name)
+        index = last_index(items, item_id)
+        if index < 0:
+            raise HistoryError(missing)
+        items[index] = copy_with(items[index], changes)
+
+    def result(self) -> T:
+        """``base`` with the changes (``base`` itself if there are none)."""
+        if not self.changes:
+            return self.base
+        lists = self.lists
+        return copy_with(
+            self.base,
+            {
+                name: tuple(value) if name in lists else value
+                for name, value in self.changes.items()
+            },
+        )

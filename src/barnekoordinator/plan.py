@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any
 
 import attrs
 
+from barnekoordinator._evolve import Draft
 from barnekoordinator.case import (
     Case,
     CaseMode,
@@ -37,6 +38,7 @@ from barnekoordinator.case import (
     RecordedEvent,
     event_type,
     evolver,
+    run_evolver,
 )
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.consent import (
@@ -598,19 +600,6 @@ def _service(case: Case, ref: str) -> ServiceKind | None:
     return p.service if p is not None else None
 
 
-def _with_plan(case: Case, **changes: Any) -> Case:
-    state = plans(case)
-    if state.current is None:
-        raise HistoryError(f"case {case.id}: plan event without a plan")
-    return case.with_part(_KEY, attrs.evolve(state, current=attrs.evolve(state.current, **changes)))
-
-
-def _plan(case: Case) -> IndividualPlan:
-    p = plans(case).current
-    assert p is not None
-    return p
-
-
 @evolver(PlanCreated)
 def _created(case: Case, r: RecordedEvent) -> Case:
     e = r.event
@@ -627,183 +616,185 @@ def _created(case: Case, r: RecordedEvent) -> Case:
     return case.with_part(_KEY, Plans(current=plan, earlier=earlier))
 
 
-@evolver(PlanServiceJoined)
-def _joined(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, PlanServiceJoined)
-    return _with_plan(case, services=_plan(case).services | {e.service})
+_Step = Callable[[Case, Draft[IndividualPlan], Any], None]
+_STEPS: dict[type[DomainEvent], _Step] = {}
 
 
-@evolver(PlanOverviewSet)
-def _overview(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, PlanOverviewSet)
-    overview = Overview(
-        goals=e.goals,
-        resources=e.resources,
-        needs=e.needs,
-        written_on=e.on,
-        author_ref=e.by,
-        author_service=_service(case, e.by),
+def _step(cls: type[DomainEvent]) -> Callable[[_Step], _Step]:
+    def register(fn: _Step) -> _Step:
+        _STEPS[cls] = fn
+        return fn
+
+    return register
+
+
+@_step(PlanServiceJoined)
+def _joined(case: Case, d: Draft[IndividualPlan], e: PlanServiceJoined) -> None:
+    d.set("services", d.get("services") | {e.service})
+
+
+@_step(PlanOverviewSet)
+def _overview(case: Case, d: Draft[IndividualPlan], e: PlanOverviewSet) -> None:
+    d.set(
+        "overview",
+        Overview(
+            goals=e.goals,
+            resources=e.resources,
+            needs=e.needs,
+            written_on=e.on,
+            author_ref=e.by,
+            author_service=_service(case, e.by),
+        ),
     )
-    return _with_plan(case, overview=overview)
 
 
-@evolver(PlanParticipantAdded)
-def _participant(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, PlanParticipantAdded)
-    p = PlanParticipant(ref=e.participant_ref, role=e.role, added_on=e.on)
-    return _with_plan(case, participants=(*_plan(case).participants, p))
-
-
-@evolver(PlanResponsibleSet)
-def _responsible(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, PlanResponsibleSet)
-    return _with_plan(case, responsible_ref=e.responsible_ref)
-
-
-@evolver(PlanContributionAdded)
-def _contribution(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, PlanContributionAdded)
-    c = Contribution(
-        id=e.contribution_id,
-        contributor_ref=e.contributor_ref,
-        what=e.what,
-        added_on=e.on,
-        author_ref=e.by,
-        author_service=_service(case, e.by),
+@_step(PlanParticipantAdded)
+def _participant(case: Case, d: Draft[IndividualPlan], e: PlanParticipantAdded) -> None:
+    d.items("participants").append(
+        PlanParticipant(ref=e.participant_ref, role=e.role, added_on=e.on)
     )
-    return _with_plan(case, contributions=(*_plan(case).contributions, c))
 
 
-@evolver(PlanMeasureAdded)
-def _measure(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, PlanMeasureAdded)
-    m = PlanMeasure(
-        id=e.measure_id,
-        description=e.description,
-        scope=e.scope,
-        responsible_ref=e.responsible_ref,
-        service=e.service,
-        implementation=e.implementation,
-        added_on=e.on,
-        author_ref=e.by,
-        author_service=_service(case, e.by),
-        evaluation_date=e.evaluation_date,
-    )
-    return _with_plan(case, measures=(*_plan(case).measures, m))
+@_step(PlanResponsibleSet)
+def _responsible(case: Case, d: Draft[IndividualPlan], e: PlanResponsibleSet) -> None:
+    d.set("responsible_ref", e.responsible_ref)
 
 
-@evolver(PlanMeasureEvaluated)
-def _measure_evaluated(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, PlanMeasureEvaluated)
-    measures = tuple(
-        attrs.evolve(
-            m,
-            evaluation_date=e.next_evaluation_date,
-            ended_on=e.on if e.ended else None,
+@_step(PlanContributionAdded)
+def _contribution(case: Case, d: Draft[IndividualPlan], e: PlanContributionAdded) -> None:
+    d.items("contributions").append(
+        Contribution(
+            id=e.contribution_id,
+            contributor_ref=e.contributor_ref,
+            what=e.what,
+            added_on=e.on,
+            author_ref=e.by,
+            author_service=_service(case, e.by),
         )
-        if m.id == e.measure_id
-        else m
-        for m in _plan(case).measures
-    )
-    return _with_plan(case, measures=measures)
-
-
-@evolver(PlanPeriodSet)
-def _period(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, PlanPeriodSet)
-    return _with_plan(
-        case, period=PlanPeriod(start=e.start, end=e.end, next_revision=e.next_revision)
     )
 
 
-@evolver(PlanConsentReferenced)
-def _consent(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, PlanConsentReferenced)
-    return _with_plan(case, consent_ids=(*_plan(case).consent_ids, e.consent_id))
-
-
-@evolver(PlanCooperationAdded)
-def _cooperation(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, PlanCooperationAdded)
-    c = Cooperation(
-        id=e.cooperation_id,
-        with_service=e.with_service,
-        with_other=e.with_other,
-        description=e.description,
-        added_on=e.on,
-        author_ref=e.by,
-        author_service=_service(case, e.by),
-    )
-    return _with_plan(case, cooperation=(*_plan(case).cooperation, c))
-
-
-@evolver(SubPlanLinked)
-def _sub_plan(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, SubPlanLinked)
-    link = SubPlanLink(
-        id=e.sub_plan_id,
-        kind=e.kind,
-        service=e.service,
-        reference=e.reference,
-        title=e.title,
-        linked_on=e.on,
-        author_ref=e.by,
-    )
-    return _with_plan(case, sub_plans=(*_plan(case).sub_plans, link))
-
-
-@evolver(PlanRevised)
-def _revised(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, PlanRevised)
-    plan = _plan(case)
-    rev = Revision(
-        on=e.on,
-        by=e.by,
-        author_service=_service(case, e.by),
-        summary=e.summary,
-        next_revision=e.next_revision,
-    )
-    period = plan.period and attrs.evolve(plan.period, next_revision=e.next_revision)
-    return _with_plan(case, revisions=(*plan.revisions, rev), period=period)
-
-
-@evolver(PlanSuspended)
-def _suspended(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, PlanSuspended)
-    return _with_plan(case, status=PlanStatus.SUSPENDED, status_reason=e.reason)
-
-
-@evolver(PlanResumed)
-def _resumed(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, PlanResumed)
-    plan = _plan(case)
-    return _with_plan(
-        case,
-        status=PlanStatus.ACTIVE,
-        status_reason="",
-        consent_ids=(*plan.consent_ids, e.consent_id),
+@_step(PlanMeasureAdded)
+def _measure(case: Case, d: Draft[IndividualPlan], e: PlanMeasureAdded) -> None:
+    d.items("measures").append(
+        PlanMeasure(
+            id=e.measure_id,
+            description=e.description,
+            scope=e.scope,
+            responsible_ref=e.responsible_ref,
+            service=e.service,
+            implementation=e.implementation,
+            added_on=e.on,
+            author_ref=e.by,
+            author_service=_service(case, e.by),
+            evaluation_date=e.evaluation_date,
+        )
     )
 
 
-@evolver(PlanEnded)
-def _ended(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, PlanEnded)
-    return _with_plan(case, status=PlanStatus.ENDED, status_reason=e.reason, ended_on=e.on)
+@_step(PlanMeasureEvaluated)
+def _measure_evaluated(case: Case, d: Draft[IndividualPlan], e: PlanMeasureEvaluated) -> None:
+    d.update_last(
+        "measures",
+        e.measure_id,
+        {"evaluation_date": e.next_evaluation_date, "ended_on": e.on if e.ended else None},
+        f"case {case.id}: no measure {e.measure_id!r} in the plan",
+    )
+
+
+@_step(PlanPeriodSet)
+def _period(case: Case, d: Draft[IndividualPlan], e: PlanPeriodSet) -> None:
+    d.set("period", PlanPeriod(start=e.start, end=e.end, next_revision=e.next_revision))
+
+
+@_step(PlanConsentReferenced)
+def _consent(case: Case, d: Draft[IndividualPlan], e: PlanConsentReferenced) -> None:
+    d.items("consent_ids").append(e.consent_id)
+
+
+@_step(PlanCooperationAdded)
+def _cooperation(case: Case, d: Draft[IndividualPlan], e: PlanCooperationAdded) -> None:
+    d.items("cooperation").append(
+        Cooperation(
+            id=e.cooperation_id,
+            with_service=e.with_service,
+            with_other=e.with_other,
+            description=e.description,
+            added_on=e.on,
+            author_ref=e.by,
+            author_service=_service(case, e.by),
+        )
+    )
+
+
+@_step(SubPlanLinked)
+def _sub_plan(case: Case, d: Draft[IndividualPlan], e: SubPlanLinked) -> None:
+    d.items("sub_plans").append(
+        SubPlanLink(
+            id=e.sub_plan_id,
+            kind=e.kind,
+            service=e.service,
+            reference=e.reference,
+            title=e.title,
+            linked_on=e.on,
+            author_ref=e.by,
+        )
+    )
+
+
+@_step(PlanRevised)
+def _revised(case: Case, d: Draft[IndividualPlan], e: PlanRevised) -> None:
+    d.items("revisions").append(
+        Revision(
+            on=e.on,
+            by=e.by,
+            author_service=_service(case, e.by),
+            summary=e.summary,
+            next_revision=e.next_revision,
+        )
+    )
+    period = d.get("period")
+    d.set("period", period and attrs.evolve(period, next_revision=e.next_revision))
+
+
+@_step(PlanSuspended)
+def _suspended(case: Case, d: Draft[IndividualPlan], e: PlanSuspended) -> None:
+    d.set("status", PlanStatus.SUSPENDED)
+    d.set("status_reason", e.reason)
+
+
+@_step(PlanResumed)
+def _resumed(case: Case, d: Draft[IndividualPlan], e: PlanResumed) -> None:
+    d.set("status", PlanStatus.ACTIVE)
+    d.set("status_reason", "")
+    d.items("consent_ids").append(e.consent_id)
+
+
+@_step(PlanEnded)
+def _ended(case: Case, d: Draft[IndividualPlan], e: PlanEnded) -> None:
+    d.set("status", PlanStatus.ENDED)
+    d.set("status_reason", e.reason)
+    d.set("ended_on", e.on)
+
+
+@run_evolver(*_STEPS)
+def _plan_events(case: Case, run: Sequence[RecordedEvent]) -> Case:
+    """A run of events on the current plan, folded with one copy of the plan and the case.
+
+    The plan has no validators, and participants do not change inside a run
+    (joining and leaving end it), so this is what one event at a time would give.
+    Item ids are unique in a plan (the commands check), so an evaluation updates
+    the one measure with its id.
+    """
+    state = plans(case)
+    plan = state.current
+    if plan is None:
+        raise HistoryError(f"case {case.id}: plan event without a plan")
+    draft = Draft(plan)
+    steps = _STEPS
+    for r in run:
+        steps[type(r.event)](case, draft, r.event)
+    return case.with_part(_KEY, attrs.evolve(state, current=draft.result()))
 
 
 # --- commands ------------------------------------------------------------------------

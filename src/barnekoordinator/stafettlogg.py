@@ -38,7 +38,7 @@ from typing import Any
 
 import attrs
 
-from barnekoordinator._evolve import copier, copy_with
+from barnekoordinator._evolve import Draft, copier, copy_with, last_index
 from barnekoordinator.case import (
     Case,
     CaseClosedEvent,
@@ -612,6 +612,11 @@ def service_may_read(
 
     Only services covered by the guardians' (or youth's) consent may read; a log
     closed because consent was withdrawn is read by no service (BTI-12).
+
+    This answers for the shared log as a whole. The Casebook decides per entry
+    with :func:`barnekoordinator.access.decide`, which also lets a service read
+    what it or its own service wrote after a withdrawal (nothing is disclosed to
+    it by that); whether BTI-12 should close even that is an open legal question.
     """
     log = current_log(case)
     if log is None or log.closing_reason is ClosingReason.CONSENT_WITHDRAWN:
@@ -881,26 +886,6 @@ def _changed_log(case: Case, state: Bti, log: Stafettlogg, changes: dict[str, An
     return case.with_part(_KEY, _copy_bti(state, {"log": _copy_log(log, changes)}))
 
 
-def _last_index(items: Sequence[Any], item_id: str) -> int:
-    """The index of the last item with this id, or -1."""
-    # Updates nearly always concern recent items (the latest meeting's minutes,
-    # an active tiltak), so search from the end: replaying a long case must not
-    # be quadratic in Python.
-    for index in range(len(items) - 1, -1, -1):
-        if items[index].id == item_id:
-            return index
-    return -1
-
-
-def _replace(items: tuple[Any, ...], item_id: str, **changes: Any) -> tuple[Any, ...]:
-    index = _last_index(items, item_id)
-    if index < 0:
-        raise HistoryError(f"no item {item_id!r} to update")
-    rebuilt = list(items)  # one C-level copy (slicing around the item makes three)
-    rebuilt[index] = copy_with(items[index], changes)
-    return tuple(rebuilt)
-
-
 @evolver(UndringRegistered)
 def _undring(case: Case, r: RecordedEvent) -> Case:
     e = r.event
@@ -922,17 +907,20 @@ def _undring(case: Case, r: RecordedEvent) -> Case:
 def _nivaa0(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, Nivaa0Decided)
-    state = bti(case)
-    undringer = _replace(
-        state.undringer,
+    draft = Draft(bti(case))
+    draft.update_last(
+        "undringer",
         e.undring_id,
-        outcome=e.outcome,
-        decided_on=e.on,
-        decided_by=e.by,
-        decision_reason=e.reason,
-        involve_guardians=e.involve_guardians,
+        {
+            "outcome": e.outcome,
+            "decided_on": e.on,
+            "decided_by": e.by,
+            "decision_reason": e.reason,
+            "involve_guardians": e.involve_guardians,
+        },
+        f"no item {e.undring_id!r} to update",
     )
-    return case.with_part(_KEY, attrs.evolve(state, undringer=undringer))
+    return case.with_part(_KEY, draft.result())
 
 
 @evolver(StafettloggOpened)
@@ -960,62 +948,7 @@ def _opened(case: Case, r: RecordedEvent) -> Case:
     return case.with_part(_KEY, attrs.evolve(state, log=log, earlier_logs=earlier))
 
 
-class _ItemsDraft:
-    """The open log's item lists while a run of item events is folded.
-
-    Item events (observations, goals, tiltak and their evaluations, meetings
-    and minutes, decisions) only add to or update the log's item tuples; they
-    never touch its status, holder or pending handover, which its validator
-    checks. So a run of them is folded into lists, and the log, the BTI state
-    and the case are copied once at the end (with every validator run on the
-    result), not once per event: replaying a long case stays linear in its
-    length (issue 2). Participants do not change inside a run, so an author's
-    service is the same as one event at a time would see.
-    """
-
-    __slots__ = ("case", "changed", "log", "services", "state")
-
-    def __init__(self, case: Case) -> None:
-        state = bti(case)
-        log = state.log
-        if log is None:
-            raise HistoryError(f"case {case.id}: event for a stafettlogg that was never opened")
-        self.case = case
-        self.state = state
-        self.log = log
-        self.changed: dict[str, list[Any]] = {}
-        self.services: dict[str, ServiceKind | None] = {}
-
-    def items(self, name: str) -> list[Any]:
-        """The log's ``name`` items, as a list this draft may change."""
-        found = self.changed.get(name)
-        if found is None:
-            found = self.changed[name] = list(getattr(self.log, name))
-        return found
-
-    def update(self, name: str, item_id: str, changes: dict[str, Any], missing: str) -> None:
-        """Replace the last ``name`` item with this id by a copy with ``changes``."""
-        items = self.items(name)
-        index = _last_index(items, item_id)
-        if index < 0:
-            raise HistoryError(missing)
-        items[index] = copy_with(items[index], changes)
-
-    def service(self, ref: str) -> ServiceKind | None:
-        """The service of the participant ``ref`` (``None`` if not a participant)."""
-        try:
-            return self.services[ref]
-        except KeyError:
-            found = self.services[ref] = _service(self.case, ref)
-            return found
-
-    def finish(self) -> Case:
-        """The case with the changed items (one copy of the log, BTI state and case)."""
-        changes = {name: tuple(items) for name, items in self.changed.items()}
-        return _changed_log(self.case, self.state, self.log, changes)
-
-
-_ItemStep = Callable[[_ItemsDraft, Any], None]
+_ItemStep = Callable[[Case, Draft[Stafettlogg], Any], None]
 _ITEM_STEPS: dict[type[DomainEvent], _ItemStep] = {}
 
 
@@ -1028,7 +961,7 @@ def _item_step(cls: type[DomainEvent]) -> Callable[[_ItemStep], _ItemStep]:
 
 
 @_item_step(ObservationRecorded)
-def _observation(d: _ItemsDraft, e: ObservationRecorded) -> None:
+def _observation(case: Case, d: Draft[Stafettlogg], e: ObservationRecorded) -> None:
     d.items("observations").append(
         Observation(
             id=e.observation_id,
@@ -1036,13 +969,13 @@ def _observation(d: _ItemsDraft, e: ObservationRecorded) -> None:
             text=e.text,
             recorded_on=e.on,
             author_ref=e.by,
-            author_service=d.service(e.by),
+            author_service=_service(case, e.by),
         )
     )
 
 
 @_item_step(GoalSet)
-def _goal(d: _ItemsDraft, e: GoalSet) -> None:
+def _goal(case: Case, d: Draft[Stafettlogg], e: GoalSet) -> None:
     d.items("goals").append(
         Goal(
             id=e.goal_id,
@@ -1050,13 +983,13 @@ def _goal(d: _ItemsDraft, e: GoalSet) -> None:
             life_area=e.life_area,
             recorded_on=e.on,
             author_ref=e.by,
-            author_service=d.service(e.by),
+            author_service=_service(case, e.by),
         )
     )
 
 
 @_item_step(TiltakAdded)
-def _tiltak(d: _ItemsDraft, e: TiltakAdded) -> None:
+def _tiltak(case: Case, d: Draft[Stafettlogg], e: TiltakAdded) -> None:
     d.items("tiltak").append(
         Tiltak(
             id=e.tiltak_id,
@@ -1068,22 +1001,22 @@ def _tiltak(d: _ItemsDraft, e: TiltakAdded) -> None:
             goal_id=e.goal_id,
             created_on=e.on,
             author_ref=e.by,
-            author_service=d.service(e.by),
+            author_service=_service(case, e.by),
         )
     )
 
 
 @_item_step(TiltakEvaluated)
-def _evaluated(d: _ItemsDraft, e: TiltakEvaluated) -> None:
+def _evaluated(case: Case, d: Draft[Stafettlogg], e: TiltakEvaluated) -> None:
     tiltak = d.items("tiltak")
-    index = _last_index(tiltak, e.tiltak_id)  # what log.get_tiltak() finds
+    index = last_index(tiltak, e.tiltak_id)  # what log.get_tiltak() finds
     if index < 0:
-        raise HistoryError(f"case {d.case.id}: no tiltak {e.tiltak_id!r}")
+        raise HistoryError(f"case {case.id}: no tiltak {e.tiltak_id!r}")
     t = tiltak[index]
     ev = Evaluation(
         on=e.on,
         by=e.by,
-        author_service=d.service(e.by),
+        author_service=_service(case, e.by),
         effect=e.effect,
         next_step=e.next_step,
         note=e.note,
@@ -1098,7 +1031,7 @@ def _evaluated(d: _ItemsDraft, e: TiltakEvaluated) -> None:
 
 
 @_item_step(MeetingScheduled)
-def _meeting(d: _ItemsDraft, e: MeetingScheduled) -> None:
+def _meeting(case: Case, d: Draft[Stafettlogg], e: MeetingScheduled) -> None:
     d.items("meetings").append(
         Meeting(
             id=e.meeting_id,
@@ -1106,32 +1039,34 @@ def _meeting(d: _ItemsDraft, e: MeetingScheduled) -> None:
             agenda=e.agenda,
             invited=e.invited,
             called_by=e.by,
-            author_service=d.service(e.by),
+            author_service=_service(case, e.by),
         )
     )
 
 
 @_item_step(MinutesRecorded)
-def _minutes(d: _ItemsDraft, e: MinutesRecorded) -> None:
+def _minutes(case: Case, d: Draft[Stafettlogg], e: MinutesRecorded) -> None:
     minutes = Minutes(
         text=e.text,
         attended=e.attended,
         written_by=e.by,
         recorded_on=e.on,
-        author_service=d.service(e.by),
+        author_service=_service(case, e.by),
     )
-    d.update("meetings", e.meeting_id, {"minutes": minutes}, f"no item {e.meeting_id!r} to update")
+    d.update_last(
+        "meetings", e.meeting_id, {"minutes": minutes}, f"no item {e.meeting_id!r} to update"
+    )
 
 
 @_item_step(DecisionRecorded)
-def _decision(d: _ItemsDraft, e: DecisionRecorded) -> None:
+def _decision(case: Case, d: Draft[Stafettlogg], e: DecisionRecorded) -> None:
     d.items("decisions").append(
         Decision(
             id=e.decision_id,
             text=e.text,
             decided_on=e.on,
             decided_by=e.by,
-            author_service=d.service(e.by),
+            author_service=_service(case, e.by),
             meeting_id=e.meeting_id,
             follow_up_by=e.follow_up_by,
             follow_up_on=e.follow_up_on,
@@ -1140,17 +1075,31 @@ def _decision(d: _ItemsDraft, e: DecisionRecorded) -> None:
 
 
 @_item_step(DecisionCompleted)
-def _decision_done(d: _ItemsDraft, e: DecisionCompleted) -> None:
-    d.update("decisions", e.decision_id, {"done_on": e.on}, f"no item {e.decision_id!r} to update")
+def _decision_done(case: Case, d: Draft[Stafettlogg], e: DecisionCompleted) -> None:
+    d.update_last(
+        "decisions", e.decision_id, {"done_on": e.on}, f"no item {e.decision_id!r} to update"
+    )
 
 
 @run_evolver(*_ITEM_STEPS)
 def _items(case: Case, run: Sequence[RecordedEvent]) -> Case:
-    draft = _ItemsDraft(case)
+    """A run of item events, folded with one copy of the log, the BTI state and the case.
+
+    Item events only add to or update the log's item tuples; they never touch
+    its status, holder or pending handover, which its validator checks, so
+    checking it once on the result checks what checking it per event would.
+    Participants do not change inside a run (joining and leaving end it), so an
+    author's service is what one event at a time would see.
+    """
+    state = bti(case)
+    log = state.log
+    if log is None:
+        raise HistoryError(f"case {case.id}: event for a stafettlogg that was never opened")
+    draft = Draft(log)
     steps = _ITEM_STEPS
     for r in run:
-        steps[type(r.event)](draft, r.event)
-    return draft.finish()
+        steps[type(r.event)](case, draft, r.event)
+    return case.with_part(_KEY, _copy_bti(state, {"log": draft.result()}))
 
 
 @evolver(LevelChanged)

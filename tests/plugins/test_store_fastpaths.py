@@ -67,7 +67,7 @@ def test_a_sealed_record_needs_no_second_hash_and_is_still_right(
     assert _event_stamp(sealed) == (sealed.expected_hash(), format_time(sealed.recorded_at))
 
 
-def _sealed_record() -> EventRecord:
+def _record(payload: str = "{}") -> EventRecord:
     return EventRecord(
         case_id="case-1",
         sequence=1,
@@ -75,8 +75,12 @@ def _sealed_record() -> EventRecord:
         schema_version=1,
         recorded_at=datetime(2026, 1, 5, tzinfo=UTC),
         actor="a",
-        payload='{"x":1}',
-    ).sealed(GENESIS)
+        payload=payload,
+    )
+
+
+def _sealed_record() -> EventRecord:
+    return _record('{"x":1}').sealed(GENESIS)
 
 
 def test_a_changed_copy_of_a_sealed_record_is_hashed_in_full_and_refused() -> None:
@@ -105,15 +109,7 @@ def test_the_sealed_cache_keeps_nothing_alive() -> None:
 
 def test_event_stamp_falls_back_for_unusual_types() -> None:
     """A bool sequence or an int subclass takes the canonical path (JSON writes them apart)."""
-    base = EventRecord(
-        case_id="case-1",
-        sequence=1,
-        type="t",
-        schema_version=1,
-        recorded_at=datetime(2026, 1, 5, tzinfo=UTC),
-        actor="a",
-        payload="{}",
-    )
+    base = _record()
     for odd in (attrs.evolve(base, sequence=True), attrs.evolve(base, schema_version=False)):
         assert _event_stamp(odd) == (odd.expected_hash(), format_time(odd.recorded_at))
         assert _event_stamp(odd)[0] != base.expected_hash()

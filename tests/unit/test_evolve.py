@@ -5,7 +5,8 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from barnekoordinator._evolve import evolve
+from barnekoordinator._evolve import Draft, evolve, last_index
+from barnekoordinator.errors import HistoryError
 
 
 def _positive(_instance: object, _attribute: object, value: int) -> None:
@@ -78,3 +79,58 @@ def test_unknown_field_is_an_error() -> None:
     """A misspelt field name raises instead of being ignored."""
     with pytest.raises(TypeError, match="has no field"):
         evolve(Plain(a=1), c=2)
+
+
+@attrs.frozen(kw_only=True)
+class Item:
+    id: str
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Holder:
+    items: tuple[Item, ...] = ()
+    count: int = attrs.field(default=1, validator=_positive)
+
+
+def test_a_draft_applies_its_changes_with_one_copy() -> None:
+    """Items appended and updated, fields set: one copy at the end, tuples again."""
+    base = Holder(items=(Item(id="a"), Item(id="b")))
+    draft = Draft(base)
+    draft.items("items").append(Item(id="c"))
+    draft.update_last("items", "a", {"note": "seen"}, "no a")
+    draft.items("items").append(Item(id="a"))  # a later item with the same id
+    draft.update_last("items", "a", {"note": "latest"}, "no a")
+    draft.set("count", 3)
+    assert draft.get("count") == 3
+    result = draft.result()
+    assert result == Holder(
+        items=(
+            Item(id="a", note="seen"),
+            Item(id="b"),
+            Item(id="c"),
+            Item(id="a", note="latest"),
+        ),
+        count=3,
+    )
+    assert type(result.items) is tuple
+    assert base == Holder(items=(Item(id="a"), Item(id="b")))  # untouched
+
+
+def test_a_draft_without_changes_is_its_base_and_checks_validators_on_the_result() -> None:
+    """No change gives the base itself; the result runs every validator."""
+    base = Holder()
+    assert Draft(base).result() is base
+    draft = Draft(base)
+    draft.set("count", 0)
+    with pytest.raises(ValueError, match="positive"):
+        draft.result()
+
+
+def test_a_draft_reports_a_missing_item_as_a_history_error() -> None:
+    """Updating an item the state does not hold raises HistoryError with the given text."""
+    draft = Draft(Holder(items=(Item(id="a"),)))
+    with pytest.raises(HistoryError, match="no item 'x'"):
+        draft.update_last("items", "x", {"note": "n"}, "no item 'x'")
+    assert last_index((Item(id="a"), Item(id="b"), Item(id="a")), "a") == 2
+    assert last_index((), "a") == -1
