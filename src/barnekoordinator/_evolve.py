@@ -31,6 +31,7 @@ import attrs
 from barnekoordinator.errors import HistoryError
 
 T = TypeVar("T")
+StepT = TypeVar("StepT", bound=Callable[..., None])
 
 
 class _Layout:
@@ -241,3 +242,41 @@ class Draft(Generic[T]):
                 for name, value in self.changes.items()
             },
         )
+
+
+class DraftSteps(Generic[T]):
+    """How each event class changes a :class:`Draft` of one module's state.
+
+    A module registers one step per event class (``@steps.step(SomeEvent)``,
+    each called as ``step(case, draft, event)``) and folds a run with
+    :meth:`fold`; :attr:`classes` are the classes to give
+    :func:`barnekoordinator.case.run_evolver`.
+    """
+
+    __slots__ = ("_steps",)
+
+    def __init__(self) -> None:
+        self._steps: dict[type, Callable[[Any, Draft[T], Any], None]] = {}
+
+    def step(self, cls: type) -> Callable[[StepT], StepT]:
+        """Register the step for events of ``cls``."""
+
+        def register(fn: StepT) -> StepT:
+            if cls in self._steps:
+                raise TypeError(f"{cls.__name__} already has a step")
+            self._steps[cls] = fn
+            return fn
+
+        return register
+
+    @property
+    def classes(self) -> tuple[type, ...]:
+        """The event classes with a step."""
+        return tuple(self._steps)
+
+    def fold(self, case: Any, draft: Draft[T], run: Sequence[Any]) -> None:
+        """Apply the steps of the recorded events ``run``, in order, to ``draft``."""
+        steps = self._steps
+        for recorded in run:
+            event = recorded.event
+            steps[type(event)](case, draft, event)

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any
 
 import attrs
 
-from barnekoordinator._evolve import Draft
+from barnekoordinator._evolve import Draft, DraftSteps
 from barnekoordinator.case import (
     Case,
     CaseMode,
@@ -616,24 +616,16 @@ def _created(case: Case, r: RecordedEvent) -> Case:
     return case.with_part(_KEY, Plans(current=plan, earlier=earlier))
 
 
-_Step = Callable[[Case, Draft[IndividualPlan], Any], None]
-_STEPS: dict[type[DomainEvent], _Step] = {}
+_STEPS: DraftSteps[IndividualPlan] = DraftSteps()
+"""How each event on the current plan changes it (see :func:`_plan_events`)."""
 
 
-def _step(cls: type[DomainEvent]) -> Callable[[_Step], _Step]:
-    def register(fn: _Step) -> _Step:
-        _STEPS[cls] = fn
-        return fn
-
-    return register
-
-
-@_step(PlanServiceJoined)
+@_STEPS.step(PlanServiceJoined)
 def _joined(case: Case, d: Draft[IndividualPlan], e: PlanServiceJoined) -> None:
     d.set("services", d.get("services") | {e.service})
 
 
-@_step(PlanOverviewSet)
+@_STEPS.step(PlanOverviewSet)
 def _overview(case: Case, d: Draft[IndividualPlan], e: PlanOverviewSet) -> None:
     d.set(
         "overview",
@@ -648,19 +640,19 @@ def _overview(case: Case, d: Draft[IndividualPlan], e: PlanOverviewSet) -> None:
     )
 
 
-@_step(PlanParticipantAdded)
+@_STEPS.step(PlanParticipantAdded)
 def _participant(case: Case, d: Draft[IndividualPlan], e: PlanParticipantAdded) -> None:
     d.items("participants").append(
         PlanParticipant(ref=e.participant_ref, role=e.role, added_on=e.on)
     )
 
 
-@_step(PlanResponsibleSet)
+@_STEPS.step(PlanResponsibleSet)
 def _responsible(case: Case, d: Draft[IndividualPlan], e: PlanResponsibleSet) -> None:
     d.set("responsible_ref", e.responsible_ref)
 
 
-@_step(PlanContributionAdded)
+@_STEPS.step(PlanContributionAdded)
 def _contribution(case: Case, d: Draft[IndividualPlan], e: PlanContributionAdded) -> None:
     d.items("contributions").append(
         Contribution(
@@ -674,7 +666,7 @@ def _contribution(case: Case, d: Draft[IndividualPlan], e: PlanContributionAdded
     )
 
 
-@_step(PlanMeasureAdded)
+@_STEPS.step(PlanMeasureAdded)
 def _measure(case: Case, d: Draft[IndividualPlan], e: PlanMeasureAdded) -> None:
     d.items("measures").append(
         PlanMeasure(
@@ -692,7 +684,7 @@ def _measure(case: Case, d: Draft[IndividualPlan], e: PlanMeasureAdded) -> None:
     )
 
 
-@_step(PlanMeasureEvaluated)
+@_STEPS.step(PlanMeasureEvaluated)
 def _measure_evaluated(case: Case, d: Draft[IndividualPlan], e: PlanMeasureEvaluated) -> None:
     d.update_last(
         "measures",
@@ -702,17 +694,17 @@ def _measure_evaluated(case: Case, d: Draft[IndividualPlan], e: PlanMeasureEvalu
     )
 
 
-@_step(PlanPeriodSet)
+@_STEPS.step(PlanPeriodSet)
 def _period(case: Case, d: Draft[IndividualPlan], e: PlanPeriodSet) -> None:
     d.set("period", PlanPeriod(start=e.start, end=e.end, next_revision=e.next_revision))
 
 
-@_step(PlanConsentReferenced)
+@_STEPS.step(PlanConsentReferenced)
 def _consent(case: Case, d: Draft[IndividualPlan], e: PlanConsentReferenced) -> None:
     d.items("consent_ids").append(e.consent_id)
 
 
-@_step(PlanCooperationAdded)
+@_STEPS.step(PlanCooperationAdded)
 def _cooperation(case: Case, d: Draft[IndividualPlan], e: PlanCooperationAdded) -> None:
     d.items("cooperation").append(
         Cooperation(
@@ -727,7 +719,7 @@ def _cooperation(case: Case, d: Draft[IndividualPlan], e: PlanCooperationAdded) 
     )
 
 
-@_step(SubPlanLinked)
+@_STEPS.step(SubPlanLinked)
 def _sub_plan(case: Case, d: Draft[IndividualPlan], e: SubPlanLinked) -> None:
     d.items("sub_plans").append(
         SubPlanLink(
@@ -742,7 +734,7 @@ def _sub_plan(case: Case, d: Draft[IndividualPlan], e: SubPlanLinked) -> None:
     )
 
 
-@_step(PlanRevised)
+@_STEPS.step(PlanRevised)
 def _revised(case: Case, d: Draft[IndividualPlan], e: PlanRevised) -> None:
     d.items("revisions").append(
         Revision(
@@ -757,27 +749,27 @@ def _revised(case: Case, d: Draft[IndividualPlan], e: PlanRevised) -> None:
     d.set("period", period and attrs.evolve(period, next_revision=e.next_revision))
 
 
-@_step(PlanSuspended)
+@_STEPS.step(PlanSuspended)
 def _suspended(case: Case, d: Draft[IndividualPlan], e: PlanSuspended) -> None:
     d.set("status", PlanStatus.SUSPENDED)
     d.set("status_reason", e.reason)
 
 
-@_step(PlanResumed)
+@_STEPS.step(PlanResumed)
 def _resumed(case: Case, d: Draft[IndividualPlan], e: PlanResumed) -> None:
     d.set("status", PlanStatus.ACTIVE)
     d.set("status_reason", "")
     d.items("consent_ids").append(e.consent_id)
 
 
-@_step(PlanEnded)
+@_STEPS.step(PlanEnded)
 def _ended(case: Case, d: Draft[IndividualPlan], e: PlanEnded) -> None:
     d.set("status", PlanStatus.ENDED)
     d.set("status_reason", e.reason)
     d.set("ended_on", e.on)
 
 
-@run_evolver(*_STEPS)
+@run_evolver(*_STEPS.classes)
 def _plan_events(case: Case, run: Sequence[RecordedEvent]) -> Case:
     """A run of events on the current plan, folded with one copy of the plan and the case.
 
@@ -791,9 +783,7 @@ def _plan_events(case: Case, run: Sequence[RecordedEvent]) -> Case:
     if plan is None:
         raise HistoryError(f"case {case.id}: plan event without a plan")
     draft = Draft(plan)
-    steps = _STEPS
-    for r in run:
-        steps[type(r.event)](case, draft, r.event)
+    _STEPS.fold(case, draft, run)
     return case.with_part(_KEY, attrs.evolve(state, current=draft.result()))
 
 

@@ -32,13 +32,13 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any
 
 import attrs
 
-from barnekoordinator._evolve import Draft, copier, copy_with, last_index
+from barnekoordinator._evolve import Draft, DraftSteps, copier, copy_with, last_index
 from barnekoordinator.case import (
     Case,
     CaseClosedEvent,
@@ -948,19 +948,11 @@ def _opened(case: Case, r: RecordedEvent) -> Case:
     return case.with_part(_KEY, attrs.evolve(state, log=log, earlier_logs=earlier))
 
 
-_ItemStep = Callable[[Case, Draft[Stafettlogg], Any], None]
-_ITEM_STEPS: dict[type[DomainEvent], _ItemStep] = {}
+_ITEM_STEPS: DraftSteps[Stafettlogg] = DraftSteps()
+"""How each item event changes the open log (see :func:`_items`)."""
 
 
-def _item_step(cls: type[DomainEvent]) -> Callable[[_ItemStep], _ItemStep]:
-    def register(fn: _ItemStep) -> _ItemStep:
-        _ITEM_STEPS[cls] = fn
-        return fn
-
-    return register
-
-
-@_item_step(ObservationRecorded)
+@_ITEM_STEPS.step(ObservationRecorded)
 def _observation(case: Case, d: Draft[Stafettlogg], e: ObservationRecorded) -> None:
     d.items("observations").append(
         Observation(
@@ -974,7 +966,7 @@ def _observation(case: Case, d: Draft[Stafettlogg], e: ObservationRecorded) -> N
     )
 
 
-@_item_step(GoalSet)
+@_ITEM_STEPS.step(GoalSet)
 def _goal(case: Case, d: Draft[Stafettlogg], e: GoalSet) -> None:
     d.items("goals").append(
         Goal(
@@ -988,7 +980,7 @@ def _goal(case: Case, d: Draft[Stafettlogg], e: GoalSet) -> None:
     )
 
 
-@_item_step(TiltakAdded)
+@_ITEM_STEPS.step(TiltakAdded)
 def _tiltak(case: Case, d: Draft[Stafettlogg], e: TiltakAdded) -> None:
     d.items("tiltak").append(
         Tiltak(
@@ -1006,7 +998,7 @@ def _tiltak(case: Case, d: Draft[Stafettlogg], e: TiltakAdded) -> None:
     )
 
 
-@_item_step(TiltakEvaluated)
+@_ITEM_STEPS.step(TiltakEvaluated)
 def _evaluated(case: Case, d: Draft[Stafettlogg], e: TiltakEvaluated) -> None:
     tiltak = d.items("tiltak")
     index = last_index(tiltak, e.tiltak_id)  # what log.get_tiltak() finds
@@ -1030,7 +1022,7 @@ def _evaluated(case: Case, d: Draft[Stafettlogg], e: TiltakEvaluated) -> None:
     tiltak[index] = copy_with(t, changes)
 
 
-@_item_step(MeetingScheduled)
+@_ITEM_STEPS.step(MeetingScheduled)
 def _meeting(case: Case, d: Draft[Stafettlogg], e: MeetingScheduled) -> None:
     d.items("meetings").append(
         Meeting(
@@ -1044,7 +1036,7 @@ def _meeting(case: Case, d: Draft[Stafettlogg], e: MeetingScheduled) -> None:
     )
 
 
-@_item_step(MinutesRecorded)
+@_ITEM_STEPS.step(MinutesRecorded)
 def _minutes(case: Case, d: Draft[Stafettlogg], e: MinutesRecorded) -> None:
     minutes = Minutes(
         text=e.text,
@@ -1058,7 +1050,7 @@ def _minutes(case: Case, d: Draft[Stafettlogg], e: MinutesRecorded) -> None:
     )
 
 
-@_item_step(DecisionRecorded)
+@_ITEM_STEPS.step(DecisionRecorded)
 def _decision(case: Case, d: Draft[Stafettlogg], e: DecisionRecorded) -> None:
     d.items("decisions").append(
         Decision(
@@ -1074,14 +1066,14 @@ def _decision(case: Case, d: Draft[Stafettlogg], e: DecisionRecorded) -> None:
     )
 
 
-@_item_step(DecisionCompleted)
+@_ITEM_STEPS.step(DecisionCompleted)
 def _decision_done(case: Case, d: Draft[Stafettlogg], e: DecisionCompleted) -> None:
     d.update_last(
         "decisions", e.decision_id, {"done_on": e.on}, f"no item {e.decision_id!r} to update"
     )
 
 
-@run_evolver(*_ITEM_STEPS)
+@run_evolver(*_ITEM_STEPS.classes)
 def _items(case: Case, run: Sequence[RecordedEvent]) -> Case:
     """A run of item events, folded with one copy of the log, the BTI state and the case.
 
@@ -1096,9 +1088,7 @@ def _items(case: Case, run: Sequence[RecordedEvent]) -> Case:
     if log is None:
         raise HistoryError(f"case {case.id}: event for a stafettlogg that was never opened")
     draft = Draft(log)
-    steps = _ITEM_STEPS
-    for r in run:
-        steps[type(r.event)](case, draft, r.event)
+    _ITEM_STEPS.fold(case, draft, run)
     return case.with_part(_KEY, _copy_bti(state, {"log": draft.result()}))
 
 

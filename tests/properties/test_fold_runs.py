@@ -12,7 +12,7 @@ same error, at the same event.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import attrs
@@ -103,6 +103,35 @@ def one_at_a_time(case_id: str, history: list[RecordedEvent]) -> list[Case]:
     return states
 
 
+def accepted(run: CaseRun, command: Any, args: dict[str, Any]) -> bool:
+    """Run a command; False if the rules refused it (a correct outcome: nothing recorded)."""
+    try:
+        run.run(command, **args)
+    except BarnekoordinatorError:
+        return False
+    return True
+
+
+def ended_a_run(
+    run: CaseRun,
+    step: str,
+    purpose: ConsentPurpose,
+    services: tuple[S, ...],
+    today: date,
+    consent_id: str,
+) -> bool:
+    """Do the steps that end a run (someone joins or leaves, consent is renewed); True if done."""
+    if step == "join":
+        run.do(ParticipantJoined(participant=professional("new-1", S.SKOLE)))
+    elif step == "leave" and run.case.participant("new-1") is not None:
+        run.do(ParticipantLeft(participant_ref="new-1"))
+    elif step == "consent":
+        consent_all(run, purpose, services, as_of=today, consent_id=consent_id)
+    else:
+        return False
+    return True
+
+
 @st.composite
 def stafettlogg_histories(draw: Any, max_steps: int = 40) -> CaseRun:
     """An open stafettlogg and a random, accepted history of its item events and more."""
@@ -162,14 +191,7 @@ def stafettlogg_histories(draw: Any, max_steps: int = 40) -> CaseRun:
         elif step == "complete" and ids["decision"]:
             command = complete_decision
             args |= {"decision_id": draw(st.sampled_from(ids["decision"]))}
-        elif step == "join":
-            run.do(ParticipantJoined(participant=professional("new-1", S.SKOLE)))
-            continue
-        elif step == "leave" and run.case.participant("new-1") is not None:
-            run.do(ParticipantLeft(participant_ref="new-1"))
-            continue
-        elif step == "consent":
-            consent_all(run, ConsentPurpose.STAFETTLOGG, COVERED, as_of=today, consent_id=f"k-{n}")
+        elif ended_a_run(run, step, ConsentPurpose.STAFETTLOGG, COVERED, today, f"k-{n}"):
             continue
         elif step == "level":
             command = change_level
@@ -185,10 +207,8 @@ def stafettlogg_histories(draw: Any, max_steps: int = 40) -> CaseRun:
             }
         else:
             continue
-        try:
-            run.run(command, **args)
-        except BarnekoordinatorError:
-            continue  # refused by the rules: a correct outcome, nothing recorded
+        if not accepted(run, command, args):
+            continue
         if step in ("tiltak", "meeting", "decision"):
             ids[step].append(args[f"{step}_id"])
     return run
@@ -280,23 +300,12 @@ def plan_histories(draw: Any, max_steps: int = 60) -> CaseRun:
             command, args = resume_plan, args | {"consent_id": "ip"}
         elif step == "end" and draw(st.integers(1, 4)) == 1:
             command, args = end_plan, args | {"reason": "ikke lenger behov"}
-        elif step == "join":
-            run.do(ParticipantJoined(participant=professional("new-1", S.SKOLE)))
-            continue
-        elif step == "leave" and run.case.participant("new-1") is not None:
-            run.do(ParticipantLeft(participant_ref="new-1"))
-            continue
-        elif step == "consent":
-            consent_all(
-                run, ConsentPurpose.INDIVIDUAL_PLAN, PLAN_SERVICES, as_of=today, consent_id=f"ip{n}"
-            )
+        elif ended_a_run(run, step, ConsentPurpose.INDIVIDUAL_PLAN, PLAN_SERVICES, today, f"ip{n}"):
             continue
         else:
             continue
-        try:
-            run.run(command, **args)
-        except BarnekoordinatorError:
-            continue  # refused by the rules: a correct outcome, nothing recorded
+        if not accepted(run, command, args):
+            continue
         if step == "measure":
             measures.append(args["measure_id"])
     return run

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from barnekoordinator._evolve import Draft, evolve, last_index
+from barnekoordinator._evolve import Draft, DraftSteps, evolve, last_index
 from barnekoordinator.errors import HistoryError
 
 
@@ -134,3 +134,28 @@ def test_a_draft_reports_a_missing_item_as_a_history_error() -> None:
         draft.update_last("items", "x", {"note": "n"}, "no item 'x'")
     assert last_index((Item(id="a"), Item(id="b"), Item(id="a")), "a") == 2
     assert last_index((), "a") == -1
+
+
+def test_draft_steps_fold_a_run_and_refuse_a_second_step_for_a_class() -> None:
+    """Steps apply per event class, in order; one class has one step."""
+
+    @attrs.frozen
+    class Added:
+        id: str
+
+    @attrs.frozen
+    class Recorded:
+        event: Added
+
+    steps: DraftSteps[Holder] = DraftSteps()
+
+    @steps.step(Added)
+    def _added(case: object, draft: Draft[Holder], event: Added) -> None:
+        draft.items("items").append(Item(id=event.id))
+
+    assert steps.classes == (Added,)
+    draft = Draft(Holder())
+    steps.fold(None, draft, [Recorded(Added("x")), Recorded(Added("y"))])
+    assert draft.result().items == (Item(id="x"), Item(id="y"))
+    with pytest.raises(TypeError, match="already has a step"):
+        steps.step(Added)(_added)
