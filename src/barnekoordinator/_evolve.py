@@ -182,66 +182,109 @@ def last_index(items: Sequence[Any], item_id: str) -> int:
     return -1
 
 
+_COPIERS: dict[type, Callable[[Any, dict[str, Any]], Any]] = {}
+"""The :func:`copier` of each class a :class:`Draft` has copied."""
+
+
 class Draft(Generic[T]):
     """Changes to one frozen attrs value, gathered and then applied with one copy.
 
     For run evolvers (:func:`barnekoordinator.case.run_evolver`): folding a run of
     events that each add to or update a tuple field of the same state would copy
-    the state, and the ever longer tuple, once per event. A draft keeps such
-    fields as lists while the run is folded and makes one :func:`copy_with` at
-    the end (every validator runs then, on the result).
+    the state, and the ever longer tuple, once per event. A draft keeps what a
+    run appends in a list per field and makes one :func:`copy_with` at the end
+    (every validator runs then, on the result), so a run of one costs what a
+    plain ``+ (item,)`` would. A tuple field is turned into a whole list only
+    when an update concerns an item from before the run.
     """
 
-    __slots__ = ("base", "changes", "lists")
+    __slots__ = ("base", "changes", "lists", "tails")
 
     def __init__(self, base: T) -> None:
         self.base = base
         self.changes: dict[str, Any] = {}
-        self.lists: set[str] = set()
+        self.lists: set[str] = set()  # fields held in ``changes`` as whole lists
+        self.tails: dict[str, list[Any]] = {}  # items appended after the field's value
+
+    def append(self, name: str, item: Any) -> None:
+        """Add ``item`` at the end of the tuple field ``name``."""
+        if name in self.lists:
+            self.changes[name].append(item)
+            return
+        tail = self.tails.get(name)
+        if tail is None:
+            self.tails[name] = [item]
+        else:
+            tail.append(item)
 
     def items(self, name: str) -> list[Any]:
         """The tuple field ``name`` as a list this draft may change in place."""
         if name in self.lists:
             found: list[Any] = self.changes[name]
             return found
-        found = self.changes[name] = list(self.get(name))
+        found = list(self._value(name))
+        found.extend(self.tails.pop(name, ()))
+        self.changes[name] = found
         self.lists.add(name)
         return found
 
     def get(self, name: str) -> Any:
         """The field ``name`` as changed so far (a list if :meth:`items` took it)."""
-        changes = self.changes
-        return changes[name] if name in changes else getattr(self.base, name)
+        tail = self.tails.get(name)
+        return self._value(name) if not tail else (*self._value(name), *tail)
 
     def set(self, name: str, value: Any) -> None:
         """Give the field ``name`` a new value."""
+        self.tails.pop(name, None)
         self.lists.discard(name)
         self.changes[name] = value
 
-    def update_last(self, name: str, item_id: str, changes: dict[str, Any], missing: str) -> None:
-        """Copy the last item of the tuple field ``name`` whose ``id`` is ``item_id``, changed.
+    def replace_last(
+        self, name: str, item_id: str, make: Callable[[Any], Any], missing: str
+    ) -> None:
+        """Replace the last item of the tuple field ``name`` whose ``id`` is ``item_id``.
+
+        ``make`` gets the item and returns its replacement.
 
         Raises:
             HistoryError: there is no such item (``missing`` says which).
         """
+        tail = self.tails.get(name)
+        if tail:
+            index = last_index(tail, item_id)
+            if index >= 0:
+                tail[index] = make(tail[index])
+                return
         items = self.items(name)
         index = last_index(items, item_id)
         if index < 0:
             raise HistoryError(missing)
-        items[index] = copy_with(items[index], changes)
+        items[index] = make(items[index])
+
+    def update_last(self, name: str, item_id: str, changes: dict[str, Any], missing: str) -> None:
+        """:meth:`replace_last` with a copy of the item with ``changes``."""
+        self.replace_last(name, item_id, lambda item: copy_with(item, changes), missing)
 
     def result(self) -> T:
         """``base`` with the changes (``base`` itself if there are none)."""
-        if not self.changes:
+        if not self.changes and not self.tails:
             return self.base
         lists = self.lists
-        return copy_with(
-            self.base,
-            {
-                name: tuple(value) if name in lists else value
-                for name, value in self.changes.items()
-            },
-        )
+        final = {
+            name: tuple(value) if name in lists else value for name, value in self.changes.items()
+        }
+        for name, tail in self.tails.items():
+            final[name] = tuple(self._value(name)) + tuple(tail)
+        cls = type(self.base)
+        copy = _COPIERS.get(cls)
+        if copy is None:
+            copy = _COPIERS[cls] = copier(cls)
+        copied: T = copy(self.base, final)
+        return copied
+
+    def _value(self, name: str) -> Any:
+        changes = self.changes
+        return changes[name] if name in changes else getattr(self.base, name)
 
 
 class DraftSteps(Generic[T]):

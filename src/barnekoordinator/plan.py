@@ -642,9 +642,7 @@ def _overview(case: Case, d: Draft[IndividualPlan], e: PlanOverviewSet) -> None:
 
 @_STEPS.step(PlanParticipantAdded)
 def _participant(case: Case, d: Draft[IndividualPlan], e: PlanParticipantAdded) -> None:
-    d.items("participants").append(
-        PlanParticipant(ref=e.participant_ref, role=e.role, added_on=e.on)
-    )
+    d.append("participants", PlanParticipant(ref=e.participant_ref, role=e.role, added_on=e.on))
 
 
 @_STEPS.step(PlanResponsibleSet)
@@ -654,7 +652,8 @@ def _responsible(case: Case, d: Draft[IndividualPlan], e: PlanResponsibleSet) ->
 
 @_STEPS.step(PlanContributionAdded)
 def _contribution(case: Case, d: Draft[IndividualPlan], e: PlanContributionAdded) -> None:
-    d.items("contributions").append(
+    d.append(
+        "contributions",
         Contribution(
             id=e.contribution_id,
             contributor_ref=e.contributor_ref,
@@ -662,13 +661,14 @@ def _contribution(case: Case, d: Draft[IndividualPlan], e: PlanContributionAdded
             added_on=e.on,
             author_ref=e.by,
             author_service=_service(case, e.by),
-        )
+        ),
     )
 
 
 @_STEPS.step(PlanMeasureAdded)
 def _measure(case: Case, d: Draft[IndividualPlan], e: PlanMeasureAdded) -> None:
-    d.items("measures").append(
+    d.append(
+        "measures",
         PlanMeasure(
             id=e.measure_id,
             description=e.description,
@@ -680,7 +680,7 @@ def _measure(case: Case, d: Draft[IndividualPlan], e: PlanMeasureAdded) -> None:
             author_ref=e.by,
             author_service=_service(case, e.by),
             evaluation_date=e.evaluation_date,
-        )
+        ),
     )
 
 
@@ -701,12 +701,13 @@ def _period(case: Case, d: Draft[IndividualPlan], e: PlanPeriodSet) -> None:
 
 @_STEPS.step(PlanConsentReferenced)
 def _consent(case: Case, d: Draft[IndividualPlan], e: PlanConsentReferenced) -> None:
-    d.items("consent_ids").append(e.consent_id)
+    d.append("consent_ids", e.consent_id)
 
 
 @_STEPS.step(PlanCooperationAdded)
 def _cooperation(case: Case, d: Draft[IndividualPlan], e: PlanCooperationAdded) -> None:
-    d.items("cooperation").append(
+    d.append(
+        "cooperation",
         Cooperation(
             id=e.cooperation_id,
             with_service=e.with_service,
@@ -715,13 +716,14 @@ def _cooperation(case: Case, d: Draft[IndividualPlan], e: PlanCooperationAdded) 
             added_on=e.on,
             author_ref=e.by,
             author_service=_service(case, e.by),
-        )
+        ),
     )
 
 
 @_STEPS.step(SubPlanLinked)
 def _sub_plan(case: Case, d: Draft[IndividualPlan], e: SubPlanLinked) -> None:
-    d.items("sub_plans").append(
+    d.append(
+        "sub_plans",
         SubPlanLink(
             id=e.sub_plan_id,
             kind=e.kind,
@@ -730,20 +732,21 @@ def _sub_plan(case: Case, d: Draft[IndividualPlan], e: SubPlanLinked) -> None:
             title=e.title,
             linked_on=e.on,
             author_ref=e.by,
-        )
+        ),
     )
 
 
 @_STEPS.step(PlanRevised)
 def _revised(case: Case, d: Draft[IndividualPlan], e: PlanRevised) -> None:
-    d.items("revisions").append(
+    d.append(
+        "revisions",
         Revision(
             on=e.on,
             by=e.by,
             author_service=_service(case, e.by),
             summary=e.summary,
             next_revision=e.next_revision,
-        )
+        ),
     )
     period = d.get("period")
     d.set("period", period and attrs.evolve(period, next_revision=e.next_revision))
@@ -759,7 +762,7 @@ def _suspended(case: Case, d: Draft[IndividualPlan], e: PlanSuspended) -> None:
 def _resumed(case: Case, d: Draft[IndividualPlan], e: PlanResumed) -> None:
     d.set("status", PlanStatus.ACTIVE)
     d.set("status_reason", "")
-    d.items("consent_ids").append(e.consent_id)
+    d.append("consent_ids", e.consent_id)
 
 
 @_STEPS.step(PlanEnded)

@@ -38,7 +38,7 @@ from typing import Any
 
 import attrs
 
-from barnekoordinator._evolve import Draft, DraftSteps, copier, copy_with, last_index
+from barnekoordinator._evolve import Draft, DraftSteps, copier, copy_with
 from barnekoordinator.case import (
     Case,
     CaseClosedEvent,
@@ -954,7 +954,8 @@ _ITEM_STEPS: DraftSteps[Stafettlogg] = DraftSteps()
 
 @_ITEM_STEPS.step(ObservationRecorded)
 def _observation(case: Case, d: Draft[Stafettlogg], e: ObservationRecorded) -> None:
-    d.items("observations").append(
+    d.append(
+        "observations",
         Observation(
             id=e.observation_id,
             kind=e.kind,
@@ -962,13 +963,14 @@ def _observation(case: Case, d: Draft[Stafettlogg], e: ObservationRecorded) -> N
             recorded_on=e.on,
             author_ref=e.by,
             author_service=_service(case, e.by),
-        )
+        ),
     )
 
 
 @_ITEM_STEPS.step(GoalSet)
 def _goal(case: Case, d: Draft[Stafettlogg], e: GoalSet) -> None:
-    d.items("goals").append(
+    d.append(
+        "goals",
         Goal(
             id=e.goal_id,
             text=e.text,
@@ -976,13 +978,14 @@ def _goal(case: Case, d: Draft[Stafettlogg], e: GoalSet) -> None:
             recorded_on=e.on,
             author_ref=e.by,
             author_service=_service(case, e.by),
-        )
+        ),
     )
 
 
 @_ITEM_STEPS.step(TiltakAdded)
 def _tiltak(case: Case, d: Draft[Stafettlogg], e: TiltakAdded) -> None:
-    d.items("tiltak").append(
+    d.append(
+        "tiltak",
         Tiltak(
             id=e.tiltak_id,
             description=e.description,
@@ -994,17 +997,12 @@ def _tiltak(case: Case, d: Draft[Stafettlogg], e: TiltakAdded) -> None:
             created_on=e.on,
             author_ref=e.by,
             author_service=_service(case, e.by),
-        )
+        ),
     )
 
 
 @_ITEM_STEPS.step(TiltakEvaluated)
 def _evaluated(case: Case, d: Draft[Stafettlogg], e: TiltakEvaluated) -> None:
-    tiltak = d.items("tiltak")
-    index = last_index(tiltak, e.tiltak_id)  # what log.get_tiltak() finds
-    if index < 0:
-        raise HistoryError(f"case {case.id}: no tiltak {e.tiltak_id!r}")
-    t = tiltak[index]
     ev = Evaluation(
         on=e.on,
         by=e.by,
@@ -1014,17 +1012,23 @@ def _evaluated(case: Case, d: Draft[Stafettlogg], e: TiltakEvaluated) -> None:
         note=e.note,
         next_evaluation_date=e.next_evaluation_date,
     )
-    changes: dict[str, Any] = {"evaluations": (*t.evaluations, ev)}
+    changes: dict[str, Any] = {}
     if e.next_step is TiltakNext.END:
         changes["ended_on"] = e.on
     elif e.next_evaluation_date is not None:
         changes["evaluation_date"] = e.next_evaluation_date
-    tiltak[index] = copy_with(t, changes)
+
+    def evaluated(t: Tiltak) -> Tiltak:
+        return copy_with(t, {"evaluations": (*t.evaluations, ev), **changes})
+
+    # The last tiltak with the id is what log.get_tiltak() finds.
+    d.replace_last("tiltak", e.tiltak_id, evaluated, f"case {case.id}: no tiltak {e.tiltak_id!r}")
 
 
 @_ITEM_STEPS.step(MeetingScheduled)
 def _meeting(case: Case, d: Draft[Stafettlogg], e: MeetingScheduled) -> None:
-    d.items("meetings").append(
+    d.append(
+        "meetings",
         Meeting(
             id=e.meeting_id,
             on=e.meeting_on,
@@ -1032,7 +1036,7 @@ def _meeting(case: Case, d: Draft[Stafettlogg], e: MeetingScheduled) -> None:
             invited=e.invited,
             called_by=e.by,
             author_service=_service(case, e.by),
-        )
+        ),
     )
 
 
@@ -1052,7 +1056,8 @@ def _minutes(case: Case, d: Draft[Stafettlogg], e: MinutesRecorded) -> None:
 
 @_ITEM_STEPS.step(DecisionRecorded)
 def _decision(case: Case, d: Draft[Stafettlogg], e: DecisionRecorded) -> None:
-    d.items("decisions").append(
+    d.append(
+        "decisions",
         Decision(
             id=e.decision_id,
             text=e.text,
@@ -1062,7 +1067,7 @@ def _decision(case: Case, d: Draft[Stafettlogg], e: DecisionRecorded) -> None:
             meeting_id=e.meeting_id,
             follow_up_by=e.follow_up_by,
             follow_up_on=e.follow_up_on,
-        )
+        ),
     )
 
 

@@ -97,9 +97,10 @@ def test_a_draft_applies_its_changes_with_one_copy() -> None:
     """Items appended and updated, fields set: one copy at the end, tuples again."""
     base = Holder(items=(Item(id="a"), Item(id="b")))
     draft = Draft(base)
-    draft.items("items").append(Item(id="c"))
-    draft.update_last("items", "a", {"note": "seen"}, "no a")
-    draft.items("items").append(Item(id="a"))  # a later item with the same id
+    draft.append("items", Item(id="c"))
+    assert draft.get("items") == (Item(id="a"), Item(id="b"), Item(id="c"))
+    draft.update_last("items", "a", {"note": "seen"}, "no a")  # from before the run
+    draft.append("items", Item(id="a"))  # a later item with the same id
     draft.update_last("items", "a", {"note": "latest"}, "no a")
     draft.set("count", 3)
     assert draft.get("count") == 3
@@ -115,6 +116,21 @@ def test_a_draft_applies_its_changes_with_one_copy() -> None:
     )
     assert type(result.items) is tuple
     assert base == Holder(items=(Item(id="a"), Item(id="b")))  # untouched
+
+
+def test_appends_alone_are_one_concatenation_and_updates_find_them() -> None:
+    """Items only appended stay a tail until the end; an update finds them there."""
+    base = Holder(items=(Item(id="a"),))
+    draft = Draft(base)
+    draft.append("items", Item(id="b"))
+    draft.append("items", Item(id="c"))
+    draft.update_last("items", "b", {"note": "evaluated"}, "no b")
+    assert "items" not in draft.lists  # never turned into a whole list
+    assert draft.result().items == (Item(id="a"), Item(id="b", note="evaluated"), Item(id="c"))
+    # set() replaces the field, tail and all; appends after it continue the new value.
+    draft.set("items", (Item(id="z"),))
+    draft.append("items", Item(id="y"))
+    assert draft.result().items == (Item(id="z"), Item(id="y"))
 
 
 def test_a_draft_without_changes_is_its_base_and_checks_validators_on_the_result() -> None:
@@ -151,7 +167,7 @@ def test_draft_steps_fold_a_run_and_refuse_a_second_step_for_a_class() -> None:
 
     @steps.step(Added)
     def _added(case: object, draft: Draft[Holder], event: Added) -> None:
-        draft.items("items").append(Item(id=event.id))
+        draft.append("items", Item(id=event.id))
 
     assert steps.classes == (Added,)
     draft = Draft(Holder())
