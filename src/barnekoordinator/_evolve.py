@@ -16,6 +16,10 @@ dict-backed attrs classes (``slots=False``): their copy is one C-level dict
 copy, whatever their number of fields. Slotted classes are copied slot by slot.
 Classes with fields excluded from ``__init__`` or converters that take
 ``self`` go through ``attrs.evolve``.
+
+:class:`Draft` and :class:`DraftSteps` serve run evolvers
+(:func:`barnekoordinator.case.run_evolver`): a run of events that add to or
+update one module's state is gathered in a draft and copied once.
 """
 
 from __future__ import annotations
@@ -192,10 +196,11 @@ class Draft(Generic[T]):
     For run evolvers (:func:`barnekoordinator.case.run_evolver`): folding a run of
     events that each add to or update a tuple field of the same state would copy
     the state, and the ever longer tuple, once per event. A draft keeps what a
-    run appends in a list per field and makes one :func:`copy_with` at the end
-    (every validator runs then, on the result), so a run of one costs what a
-    plain ``+ (item,)`` would. A tuple field is turned into a whole list only
-    when an update concerns an item from before the run.
+    run appends in a list per field and makes one copy at the end (with the
+    class's :func:`copier`, so with :func:`copy_with`'s semantics: every
+    validator runs then, on the result); a run of one costs what a plain
+    ``+ (item,)`` would. A tuple field is turned into a whole list only when an
+    update concerns an item from before the run.
     """
 
     __slots__ = ("base", "changes", "lists", "tails")
