@@ -284,8 +284,8 @@ class CaseStoreStateMachine(RuleBasedStateMachine):
         self.clock = BASE_TIME
 
     def make_store(self) -> CaseStore:
-        """Return a new, empty store."""
-        raise NotImplementedError
+        """Return a new, empty store (the vendor's subclass overrides this)."""
+        raise NotImplementedError("subclasses implement make_store()")
 
     def dispose_store(self, store: CaseStore) -> None:
         """Release the store (and its data, if it lives elsewhere)."""
