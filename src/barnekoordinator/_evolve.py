@@ -151,6 +151,17 @@ def copier(cls: type[T]) -> Callable[[T, dict[str, Any]], T]:
     copied on every folded event, whose per-call overhead matters. Instances of
     subclasses go through :func:`copy_with`.
     """
+    made = _COPIERS.get(cls)
+    if made is None:
+        made = _COPIERS[cls] = _make_copier(cls)
+    return made
+
+
+_COPIERS: dict[type, Callable[[Any, dict[str, Any]], Any]] = {}
+"""The :func:`copier` of each class, made once."""
+
+
+def _make_copier(cls: type[T]) -> Callable[[T, dict[str, Any]], T]:
     layout = _layout(cls)
     if layout.fallback or not layout.dict_backed or layout.converters or layout.post_init:
         return copy_with
@@ -184,10 +195,6 @@ def last_index(items: Sequence[Any], item_id: str) -> int:
         if items[index].id == item_id:
             return index
     return -1
-
-
-_COPIERS: dict[type, Callable[[Any, dict[str, Any]], Any]] = {}
-"""The :func:`copier` of each class a :class:`Draft` has copied."""
 
 
 class Draft(Generic[T]):
@@ -280,11 +287,7 @@ class Draft(Generic[T]):
         }
         for name, tail in self.tails.items():
             final[name] = tuple(self._value(name)) + tuple(tail)
-        cls = type(self.base)
-        copy = _COPIERS.get(cls)
-        if copy is None:
-            copy = _COPIERS[cls] = copier(cls)
-        copied: T = copy(self.base, final)
+        copied: T = copier(type(self.base))(self.base, final)
         return copied
 
     def _value(self, name: str) -> Any:

@@ -876,13 +876,8 @@ def _evolve_log(case: Case, **changes: Any) -> Case:
     log = state.log
     if log is None:
         raise HistoryError(f"case {case.id}: event for a stafettlogg that was never opened")
-    return _changed_log(case, state, log, changes)
-
-
-def _changed_log(case: Case, state: Bti, log: Stafettlogg, changes: dict[str, Any]) -> Case:
-    """``case`` with ``changes`` to its log; ``state`` is ``bti(case)`` and ``log`` its log."""
-    # The three copies of every stafettlogg event (log, BTI state, case), each
-    # with its validators (the log's holder invariant among them).
+    # Three copies (log, BTI state, case), each with its validators (the log's
+    # holder invariant among them).
     return case.with_part(_KEY, _copy_bti(state, {"log": _copy_log(log, changes)}))
 
 
@@ -1088,13 +1083,12 @@ def _items(case: Case, run: Sequence[RecordedEvent]) -> Case:
     Participants do not change inside a run (joining and leaving end it), so an
     author's service is what one event at a time would see.
     """
-    state = bti(case)
-    log = state.log
+    log = bti(case).log
     if log is None:
         raise HistoryError(f"case {case.id}: event for a stafettlogg that was never opened")
     draft = Draft(log)
     _ITEM_STEPS.fold(case, draft, run)
-    return case.with_part(_KEY, _copy_bti(state, {"log": draft.result()}))
+    return with_log(case, draft.result())
 
 
 @evolver(LevelChanged)

@@ -25,8 +25,8 @@ Design:
   would also guard against reuse after a delete, at the price of one more page
   written per commit: 3.4 WAL pages for a one-event append instead of 2.4. The
   end-of-retention purge, the only delete there will be, must therefore keep
-  the row with the highest position. Files made before this change keep ``AUTOINCREMENT``; both
-  layouts work alike.)
+  the row with the highest position. Files made before this change keep
+  ``AUTOINCREMENT``; both layouts work alike.)
 * A batch is one multi-row ``INSERT``; reads build records straight from the
   stored (canonical) values.
 * One connection per thread (and per process after a fork), all closed by
