@@ -4,7 +4,7 @@ One case with 50 participating professionals, two guardians, a child of 13 and
 1,000 entries across sections, services and visibilities, with consents to
 share information for half of the services. Readers are a mix of
 professionals (own entries, own service, consent checks), the guardians and
-the child; every decision is a full :func:`barnekoordinator.access.decide`
+the child; every decision is a full :func:`barnekoordinator.access.policy.decide`
 call with the child's age computed on the day.
 
 Target: >= 50,000 decisions/s on one core. The floor is a bare dictionary
@@ -27,11 +27,12 @@ from datetime import UTC, date, datetime
 
 import attrs
 
-from barnekoordinator.access import Action, decide
-from barnekoordinator.case import Case, ParticipantJoined, open_case
+from barnekoordinator.access.consent import ConsentPurpose, Section, give_consent
+from barnekoordinator.access.entries import EntryMeta, GuardianVisibility
+from barnekoordinator.access.policy import Action, decide
+from barnekoordinator.access.principal import AssuranceLevel, Principal
 from barnekoordinator.clock import FixedClock
-from barnekoordinator.consent import ConsentPurpose, Section, give_consent
-from barnekoordinator.entries import EntryMeta, GuardianVisibility
+from barnekoordinator.history.case import Case, ParticipantJoined, open_case
 from barnekoordinator.identifiers import (
     IdentifierPolicy,
     Organisasjonsnummer,
@@ -39,7 +40,6 @@ from barnekoordinator.identifiers import (
     synthetic_fodselsnummer,
 )
 from barnekoordinator.people import Child, Guardian, GuardianRelation, Professional
-from barnekoordinator.principal import AssuranceLevel, Principal
 from barnekoordinator.services import ServiceKind
 
 AS_OF = date(2026, 1, 5)

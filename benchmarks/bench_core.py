@@ -19,10 +19,8 @@ import statistics
 import time
 from datetime import date, timedelta
 
-from barnekoordinator import serialization
-from barnekoordinator.case import Case, ParticipantJoined
-from barnekoordinator.consent import ConsentPurpose
-from barnekoordinator.plan import (
+from barnekoordinator.access.consent import ConsentPurpose
+from barnekoordinator.coordination.plan import (
     add_contribution,
     add_cooperation,
     add_plan_measure,
@@ -35,10 +33,8 @@ from barnekoordinator.plan import (
     set_plan_responsible,
     start_plan,
 )
-from barnekoordinator.records import EventRecord
-from barnekoordinator.roles import Role
-from barnekoordinator.services import ServiceKind
-from barnekoordinator.stafettlogg import (
+from barnekoordinator.coordination.roles import Role
+from barnekoordinator.coordination.stafettlogg import (
     BtiLevel,
     EffectAssessment,
     ObservationKind,
@@ -51,6 +47,10 @@ from barnekoordinator.stafettlogg import (
     record_observation,
     schedule_meeting,
 )
+from barnekoordinator.history import serialization
+from barnekoordinator.history.case import Case, ParticipantJoined
+from barnekoordinator.history.records import EventRecord
+from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.builders import consent_all, professional, standard_case
 
 _START = date(2020, 1, 6)

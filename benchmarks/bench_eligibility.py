@@ -4,7 +4,7 @@
 
 Generates synthetic families (born and expected children of every age, judgements
 present, missing or negative, services from both sectors, guardians with and
-without foreldreansvar and wishes), then times :func:`barnekoordinator.eligibility.assess`
+without foreldreansvar and wishes), then times :func:`barnekoordinator.rights.eligibility.assess`
 over all of them on one core. Each result carries every condition with its legal
 references, the facts relied on, nb/nn/en explanations and the typed follow-ups.
 
@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.eligibility import (
+from barnekoordinator.rights.eligibility import (
     Author,
     ChildFacts,
     EligibilityFacts,

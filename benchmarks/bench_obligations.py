@@ -20,10 +20,11 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 
-from barnekoordinator import agenda, handover, plan, projections, roles, stafettlogg
-from barnekoordinator.consent import ConsentPurpose
-from barnekoordinator.coordination import StatutoryOffer, offer_statutory_coordination
-from barnekoordinator.records import EventRecord
+from barnekoordinator.access.consent import ConsentPurpose
+from barnekoordinator.coordination import handover, meetings, plan, roles, stafettlogg
+from barnekoordinator.coordination.appointments import StatutoryOffer, offer_statutory_coordination
+from barnekoordinator.history import projections
+from barnekoordinator.history.records import EventRecord
 from barnekoordinator.services import ServiceKind as S
 from barnekoordinator.testing.builders import DEFAULT_AS_OF, CaseRun, consent_all, standard_case
 
@@ -196,7 +197,7 @@ def main() -> None:
         f"min {min(per_call) * 1e3:.2f} ms ({len(found)} obligations: "
         f"{dict(Counter(o.status.value for o in found))})"
     )
-    meeting = _time(lambda: agenda.prepare_meeting(big.case, as_of), args.repeat)
+    meeting = _time(lambda: meetings.prepare_meeting(big.case, as_of), args.repeat)
     print(f"prepare_meeting(case, as_of): median {statistics.median(meeting) * 1e3:.2f} ms/call")
     replay = _time(big.replay, max(3, args.repeat // 5))
     print(

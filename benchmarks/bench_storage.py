@@ -66,8 +66,8 @@ import attrs
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from barnekoordinator.projections import AgendaItem, AgendaKind
-from barnekoordinator.records import GENESIS, EventRecord
+from barnekoordinator.history.projections import AgendaItem, AgendaKind
+from barnekoordinator.history.records import GENESIS, EventRecord
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 
 PAYLOAD = (
@@ -340,14 +340,14 @@ def _agenda_store(tmp: Path, cases: int) -> Iterator[tuple[SQLiteCaseStore, date
     evaluation dates, meetings awaiting minutes, decisions with a follow-up date,
     for some an individuell plan with a revision date and measures, a few pending
     handovers or holders who left — and their agenda rows are computed by
-    :func:`barnekoordinator.projections.project`, exactly as an append does. Due
+    :func:`barnekoordinator.history.projections.project`, exactly as an append does. Due
     dates spread from months in the past (overdue work) to 18 years ahead. The
     rows then go straight into the agenda table in one transaction: the queries
     only read that table, and 100,000 histories through ``append()`` would only
     make the benchmark slower to set up.
     """
-    from barnekoordinator import handover, plan, stafettlogg
-    from barnekoordinator.projections import apply_ops, project
+    from barnekoordinator.coordination import handover, plan, stafettlogg
+    from barnekoordinator.history.projections import apply_ops, project
 
     store = SQLiteCaseStore(tmp / "agenda.db")
     today = date(2026, 1, 5)

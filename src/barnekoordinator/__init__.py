@@ -1,7 +1,7 @@
 """barnekoordinator: a legally traceable core for coordinating help to children and families.
 
 The names below are what script writers need most; every concept module
-(``barnekoordinator.eligibility``, ``.stafettlogg``, ``.handover`` …) is public
+(``barnekoordinator.rights.eligibility``, ``.stafettlogg``, ``.handover`` …) is public
 too, with its own ``__all__``. Re-exports load lazily, so importing the package
 (as the pytest plugin does in every test run) stays cheap.
 """
@@ -13,21 +13,21 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from barnekoordinator import errors
-    from barnekoordinator.case import Case, DomainEvent, RecordedEvent
+    from barnekoordinator.access.principal import Principal
     from barnekoordinator.casebook import Casebook
     from barnekoordinator.clock import Clock, FixedClock, SystemClock
     from barnekoordinator.config import Config, MunicipalSettings
-    from barnekoordinator.eligibility import (
+    from barnekoordinator.coordination.roles import Role, obligations
+    from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
+    from barnekoordinator.hookspecs import hookimpl
+    from barnekoordinator.identifiers import HprNummer, Organisasjonsnummer, PersonId
+    from barnekoordinator.legal_basis import LegalReference, ref
+    from barnekoordinator.rights.eligibility import (
         EligibilityFacts,
         EligibilityResult,
         Outcome,
         assess,
     )
-    from barnekoordinator.hookspecs import hookimpl
-    from barnekoordinator.identifiers import HprNummer, Organisasjonsnummer, PersonId
-    from barnekoordinator.legal_basis import LegalReference, ref
-    from barnekoordinator.principal import Principal
-    from barnekoordinator.roles import Role, obligations
 
 __all__ = [
     "Case",
@@ -59,27 +59,27 @@ __all__ = [
 __version__ = "0.1.0"
 
 _SOURCES = {
-    "Case": "case",
+    "Case": "history.case",
     "Casebook": "casebook",
     "Clock": "clock",
     "Config": "config",
-    "DomainEvent": "case",
-    "EligibilityFacts": "eligibility",
-    "EligibilityResult": "eligibility",
+    "DomainEvent": "history.case",
+    "EligibilityFacts": "rights.eligibility",
+    "EligibilityResult": "rights.eligibility",
     "FixedClock": "clock",
     "HprNummer": "identifiers",
     "LegalReference": "legal_basis",
     "MunicipalSettings": "config",
     "Organisasjonsnummer": "identifiers",
-    "Outcome": "eligibility",
+    "Outcome": "rights.eligibility",
     "PersonId": "identifiers",
-    "Principal": "principal",
-    "RecordedEvent": "case",
-    "Role": "roles",
+    "Principal": "access.principal",
+    "RecordedEvent": "history.case",
+    "Role": "coordination.roles",
     "SystemClock": "clock",
-    "assess": "eligibility",
+    "assess": "rights.eligibility",
     "hookimpl": "hookspecs",
-    "obligations": "roles",
+    "obligations": "coordination.roles",
     "ref": "legal_basis",
 }
 

@@ -66,7 +66,7 @@ def legal_basis_page() -> str:
 def events_page() -> str:
     """The text of ``docs/reference/events.md``."""
     import barnekoordinator.events  # noqa: F401  (registers every event type)
-    from barnekoordinator.case import EVENT_TYPES
+    from barnekoordinator.history.case import EVENT_TYPES
 
     rows = []
     for tag in sorted(EVENT_TYPES):

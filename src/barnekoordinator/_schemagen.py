@@ -114,7 +114,7 @@ class _Builder:
 def event_schema() -> dict[str, Any]:
     """The schema of one stored case event (envelope + payload by type)."""
     import barnekoordinator.events  # noqa: F401  (registers every event type)
-    from barnekoordinator.case import EVENT_TYPES
+    from barnekoordinator.history.case import EVENT_TYPES
 
     builder = _Builder()
     builder.defs["PersonId"] = {

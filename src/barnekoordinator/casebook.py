@@ -3,19 +3,19 @@
 Every call follows the same steps — **load → authorise → decide → append →
 notify** — and leaves **exactly one** audit record, allowed or denied:
 
-1. *load*: read the case's records from the :class:`~barnekoordinator.casestore.CaseStore`,
+1. *load*: read the case's records from the :class:`~barnekoordinator.history.store.CaseStore`,
    verify their hash chain, turn them into events
-   (:func:`barnekoordinator.serialization.from_records`, upcasting old versions)
-   and replay them into a :class:`~barnekoordinator.case.Case`. Nothing is
+   (:func:`barnekoordinator.history.serialization.from_records`, upcasting old versions)
+   and replay them into a :class:`~barnekoordinator.history.case.Case`. Nothing is
    cached between calls, so every decision sees the latest consent, care order,
    participant list and — through the clock — the child's age today.
-2. *authorise*: :func:`barnekoordinator.access.decide` on the Norwegian
+2. *authorise*: :func:`barnekoordinator.access.policy.decide` on the Norwegian
    calendar day of the injected clock (Europe/Oslo: a birthday starts at
    midnight in Norway). Denied → audit, then raise
    :class:`~barnekoordinator.errors.AccessDenied`.
 3. *decide*: run the command, a pure function of the case returning events.
    Everything it produced is authorised again, event by event
-   (:func:`barnekoordinator.access.authorise_events`), so a command cannot
+   (:func:`barnekoordinator.access.policy.authorise_events`), so a command cannot
    smuggle in a consent on someone else's behalf.
 4. *append*: stamp, seal (chained after the stored last hash) and append with
    optimistic concurrency. A command that raises stores nothing.
@@ -53,7 +53,15 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from barnekoordinator.access import (
+from barnekoordinator.access.audit import (
+    LANGUAGES,
+    audit_record,
+    local_date,
+    render_who_looked,
+    verify,
+)
+from barnekoordinator.access.entries import Entry, entries
+from barnekoordinator.access.policy import (
     MINIMUM_ASSURANCE,
     Action,
     CaseRole,
@@ -62,12 +70,9 @@ from barnekoordinator.access import (
     case_roles,
     decide,
 )
-from barnekoordinator.audit import LANGUAGES, audit_record, local_date, render_who_looked, verify
-from barnekoordinator.case import Case, CaseMode, CaseOpened, ChildBorn, DomainEvent, RecordedEvent
-from barnekoordinator.casestore import CaseStore
+from barnekoordinator.access.principal import Principal
 from barnekoordinator.clock import Clock
 from barnekoordinator.config import Config, MunicipalSettings
-from barnekoordinator.entries import Entry, entries
 from barnekoordinator.errors import (
     AccessDenied,
     CaseNotFound,
@@ -76,11 +81,19 @@ from barnekoordinator.errors import (
     InvalidConfiguration,
     InvalidInput,
 )
+from barnekoordinator.history.case import (
+    Case,
+    CaseMode,
+    CaseOpened,
+    ChildBorn,
+    DomainEvent,
+    RecordedEvent,
+)
+from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord, verify_events
+from barnekoordinator.history.serialization import from_records, to_record
+from barnekoordinator.history.store import CaseStore
 from barnekoordinator.identifiers import subject_key
 from barnekoordinator.people import Child, GuardianRelation
-from barnekoordinator.principal import Principal
-from barnekoordinator.records import GENESIS, AuditRecord, EventRecord, verify_events
-from barnekoordinator.serialization import from_records, to_record
 from barnekoordinator.services import ServiceKind
 
 if TYPE_CHECKING:

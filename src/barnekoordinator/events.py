@@ -10,16 +10,5 @@ from __future__ import annotations
 
 # Each import registers the module's event types, evolvers, projectors and entry sources.
 # Keep one line per concept module, sorted.
-import barnekoordinator.access
-import barnekoordinator.agenda
-import barnekoordinator.case
-import barnekoordinator.consent
-import barnekoordinator.coordination
-import barnekoordinator.entries
-import barnekoordinator.handover
-import barnekoordinator.plan
-import barnekoordinator.roles
-import barnekoordinator.stafettlogg
-import barnekoordinator.transitions  # noqa: F401
 
 __all__: list[str] = []

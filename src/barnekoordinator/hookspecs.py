@@ -4,7 +4,7 @@ A plugin is a module (or object) with functions named after these specs and
 marked with :data:`hookimpl`; it is found through the entry-point group
 ``barnekoordinator`` (see :mod:`barnekoordinator.plugins`). Hooks provide
 *infrastructure*, never law: a hook returns an object implementing a Protocol
-(:class:`~barnekoordinator.casestore.CaseStore`,
+(:class:`~barnekoordinator.history.store.CaseStore`,
 :class:`~barnekoordinator.protocols.Authenticator`,
 :class:`~barnekoordinator.protocols.Exporter`,
 :class:`~barnekoordinator.protocols.PersonRegistry`) and the core then calls
@@ -32,10 +32,10 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from barnekoordinator.casestore import CaseStore
     from barnekoordinator.config import Config
+    from barnekoordinator.history.records import EventRecord
+    from barnekoordinator.history.store import CaseStore
     from barnekoordinator.protocols import Authenticator, Exporter, PersonRegistry
-    from barnekoordinator.records import EventRecord
 
 __all__ = [
     "ENTRYPOINT_GROUP",
@@ -90,7 +90,7 @@ def barnekoordinator_case_store(config: Config) -> CaseStore | None:
 
     :param config: The active :class:`~barnekoordinator.config.Config`; a plugin
         should answer only for a ``config.store`` URL scheme it owns.
-    :returns: A :class:`~barnekoordinator.casestore.CaseStore`; return ``None``
+    :returns: A :class:`~barnekoordinator.history.store.CaseStore`; return ``None``
         to let another plugin answer.
     Stops at first non-None result, see :ref:`firstresult`.
     Implemented by: ``barnekoordinator_plugins.memory`` (``memory:``),
@@ -153,7 +153,7 @@ def barnekoordinator_events_recorded(
     """Called after ``records`` of one case were committed; notify or project them.
 
     :param case_id: The case the records belong to (an opaque id, not personal).
-    :param records: The committed :class:`~barnekoordinator.records.EventRecord`
+    :param records: The committed :class:`~barnekoordinator.history.records.EventRecord`
         values, in sequence order.
     :param config: The active :class:`~barnekoordinator.config.Config`.
     :returns: Nothing. Every subscriber is called even if an earlier one raised;

@@ -24,14 +24,14 @@ import attrs
 import pluggy
 
 from barnekoordinator import hookspecs
-from barnekoordinator.casestore import CaseStore
 from barnekoordinator.errors import NoCaseStoreConfigured, PluginContractError, PluginError
+from barnekoordinator.history.store import CaseStore
 from barnekoordinator.hookspecs import ENTRYPOINT_GROUP, PROJECT
 from barnekoordinator.protocols import Authenticator, Exporter, PersonRegistry
 
 if TYPE_CHECKING:
     from barnekoordinator.config import Config
-    from barnekoordinator.records import EventRecord
+    from barnekoordinator.history.records import EventRecord
 
 __all__ = [
     "ENTRYPOINT_GROUP",
@@ -228,7 +228,7 @@ def case_store(pm: pluggy.PluginManager, config: Config) -> CaseStore:
         raise PluginContractError(
             name,
             f"barnekoordinator_case_store returned {_describe(store)}, "
-            "which does not implement barnekoordinator.casestore.CaseStore",
+            "which does not implement barnekoordinator.history.store.CaseStore",
         )
     return store
 

@@ -10,7 +10,7 @@ those objects and checks them against these ``runtime_checkable`` Protocols
 * :class:`PersonRegistry` answers Folkeregisteret questions: registered birth
   date and guardians.
 
-The case store has its own module, :mod:`barnekoordinator.casestore`.
+The case store has its own module, :mod:`barnekoordinator.history.store`.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import attrs
 
 if TYPE_CHECKING:
+    from barnekoordinator.access.principal import Credential, Principal
+    from barnekoordinator.history.records import EventRecord
     from barnekoordinator.identifiers import PersonId
     from barnekoordinator.people import Guardian
-    from barnekoordinator.principal import Credential, Principal
-    from barnekoordinator.records import EventRecord
 
 __all__ = ["Authenticator", "ExportResult", "Exporter", "PersonRegistry"]
 

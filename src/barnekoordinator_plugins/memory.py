@@ -20,7 +20,7 @@ first-party store uses and a vendor store may reuse:
   :class:`~barnekoordinator.errors.InvalidInput` before anything is looked at.
 
 When ``append`` is given an ``audit`` record, the store seals and stores it
-under the same lock as the events (see :mod:`barnekoordinator.casestore`).
+under the same lock as the events (see :mod:`barnekoordinator.history.store`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from typing import Any, Final
 
 import attrs
 
-from barnekoordinator.casestore import CaseStore
 from barnekoordinator.config import Config
 from barnekoordinator.errors import (
     ChainBroken,
@@ -40,9 +39,10 @@ from barnekoordinator.errors import (
     InvalidInput,
     StorageUnavailable,
 )
+from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops, project
+from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord, _event_stamp
+from barnekoordinator.history.store import CaseStore
 from barnekoordinator.hookspecs import hookimpl
-from barnekoordinator.projections import AgendaItem, AgendaKind, apply_ops, project
-from barnekoordinator.records import GENESIS, AuditRecord, EventRecord, _event_stamp
 
 __all__ = [
     "AppendCheck",
@@ -92,7 +92,7 @@ class AppendCheck:
     the write transaction with the stored version and last hash.
 
     ``times`` holds each record's canonical time text
-    (:func:`~barnekoordinator.records.format_time`), computed while hashing, for
+    (:func:`~barnekoordinator.history.records.format_time`), computed while hashing, for
     stores that keep the time as text. After a problem it may be short.
     """
 
@@ -165,7 +165,7 @@ class AppendCheck:
 
 
 class InMemoryCaseStore:
-    """A thread-safe :class:`~barnekoordinator.casestore.CaseStore` in process memory."""
+    """A thread-safe :class:`~barnekoordinator.history.store.CaseStore` in process memory."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

@@ -53,7 +53,6 @@ from datetime import date
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final, TypedDict, cast
 
-from barnekoordinator.casestore import CaseStore
 from barnekoordinator.config import Config
 from barnekoordinator.errors import (
     ConcurrencyConflict,
@@ -62,8 +61,7 @@ from barnekoordinator.errors import (
     StorageError,
     StorageUnavailable,
 )
-from barnekoordinator.hookspecs import hookimpl
-from barnekoordinator.projections import (
+from barnekoordinator.history.projections import (
     AgendaItem,
     AgendaKind,
     ClearCase,
@@ -72,7 +70,9 @@ from barnekoordinator.projections import (
     Upsert,
     project,
 )
-from barnekoordinator.records import GENESIS, AuditRecord, EventRecord, _stored_event
+from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord, _stored_event
+from barnekoordinator.history.store import CaseStore
+from barnekoordinator.hookspecs import hookimpl
 from barnekoordinator_plugins import _options
 from barnekoordinator_plugins.memory import AppendCheck, _agenda_item
 
@@ -253,7 +253,7 @@ def _audit_row(sealed: AuditRecord) -> tuple[object, ...]:
 
 
 class PostgresCaseStore:
-    """A :class:`~barnekoordinator.casestore.CaseStore` in a PostgreSQL database.
+    """A :class:`~barnekoordinator.history.store.CaseStore` in a PostgreSQL database.
 
     Safe to share between threads (a connection per thread) and to use from
     many processes and hosts at once. Point it at the primary: ``read_all``

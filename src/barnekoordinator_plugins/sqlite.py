@@ -58,7 +58,6 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, Final, TypedDict, cast
 
-from barnekoordinator.casestore import CaseStore
 from barnekoordinator.config import Config
 from barnekoordinator.errors import (
     ConcurrencyConflict,
@@ -66,8 +65,7 @@ from barnekoordinator.errors import (
     StorageError,
     StorageUnavailable,
 )
-from barnekoordinator.hookspecs import hookimpl
-from barnekoordinator.projections import (
+from barnekoordinator.history.projections import (
     AgendaItem,
     AgendaKind,
     ClearCase,
@@ -76,7 +74,7 @@ from barnekoordinator.projections import (
     Upsert,
     project,
 )
-from barnekoordinator.records import (
+from barnekoordinator.history.records import (
     GENESIS,
     AuditRecord,
     EventRecord,
@@ -84,6 +82,8 @@ from barnekoordinator.records import (
     format_time,
     parse_time,
 )
+from barnekoordinator.history.store import CaseStore
+from barnekoordinator.hookspecs import hookimpl
 from barnekoordinator_plugins import _options
 from barnekoordinator_plugins.memory import AppendCheck, _agenda_item
 
@@ -265,7 +265,7 @@ def _audit_row(sealed: AuditRecord) -> tuple[object, ...]:
 
 
 class SQLiteCaseStore:
-    """A :class:`~barnekoordinator.casestore.CaseStore` in one SQLite file.
+    """A :class:`~barnekoordinator.history.store.CaseStore` in one SQLite file.
 
     Safe to share between threads (each thread gets its own connection) and to
     open from several processes at once.

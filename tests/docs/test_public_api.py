@@ -63,7 +63,7 @@ def test_top_level_names_resolve_lazily() -> None:
     loaded = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
-    assert "barnekoordinator.eligibility" not in loaded
+    assert "barnekoordinator.rights.eligibility" not in loaded
     assert "barnekoordinator.casebook" not in loaded
 
 

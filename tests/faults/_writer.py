@@ -21,12 +21,12 @@ from typing import Any
 
 import attrs
 
-from barnekoordinator.casestore import CaseStore
 from barnekoordinator.config import Config
 from barnekoordinator.errors import ConcurrencyConflict
+from barnekoordinator.history.projections import project
+from barnekoordinator.history.records import GENESIS
+from barnekoordinator.history.store import CaseStore
 from barnekoordinator.plugins import case_store, get_plugin_manager
-from barnekoordinator.projections import project
-from barnekoordinator.records import GENESIS
 from barnekoordinator.testing.conformance import agenda_payload, make_audit, make_records
 
 

@@ -11,8 +11,8 @@ from subprocess import Popen
 
 import pytest
 
-from barnekoordinator.casestore import CaseStore
-from barnekoordinator.records import EventRecord, verify_events
+from barnekoordinator.history.records import EventRecord, verify_events
+from barnekoordinator.history.store import CaseStore
 from barnekoordinator_plugins.postgres import PostgresCaseStore
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 

@@ -17,8 +17,8 @@ from subprocess import Popen
 import pytest
 
 from barnekoordinator._cli.verify import verify_store
-from barnekoordinator.casestore import CaseStore
-from barnekoordinator.records import verify_audit, verify_events
+from barnekoordinator.history.records import verify_audit, verify_events
+from barnekoordinator.history.store import CaseStore
 from barnekoordinator.testing.conformance import reference_agenda
 from barnekoordinator_plugins.postgres import PostgresCaseStore
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore

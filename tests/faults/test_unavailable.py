@@ -12,8 +12,8 @@ import pytest
 from barnekoordinator._cli.verify import verify_store
 from barnekoordinator.config import Config
 from barnekoordinator.errors import StorageUnavailable
+from barnekoordinator.history.records import verify_events
 from barnekoordinator.plugins import case_store, get_plugin_manager
-from barnekoordinator.records import verify_events
 from barnekoordinator.testing.conformance import (
     agenda_payload,
     make_audit,

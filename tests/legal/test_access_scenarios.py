@@ -15,12 +15,7 @@ from typing import Any
 
 import pytest
 
-from barnekoordinator import stafettlogg
-from barnekoordinator.access import Action, decide, grant_guardian_access
-from barnekoordinator.case import Case, DomainEvent, ParticipantJoined, open_case
-from barnekoordinator.casebook import Casebook
-from barnekoordinator.clock import FixedClock
-from barnekoordinator.consent import (
+from barnekoordinator.access.consent import (
     BARNEVERN,
     Consent,
     ConsentGiven,
@@ -31,8 +26,14 @@ from barnekoordinator.consent import (
     ledger,
     withdraw_consent,
 )
-from barnekoordinator.entries import EntryMeta, GuardianVisibility, change_visibility
+from barnekoordinator.access.entries import EntryMeta, GuardianVisibility, change_visibility
+from barnekoordinator.access.policy import Action, decide, grant_guardian_access
+from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
+from barnekoordinator.casebook import Casebook
+from barnekoordinator.clock import FixedClock
+from barnekoordinator.coordination import stafettlogg
 from barnekoordinator.errors import AccessDenied, RuleViolation
+from barnekoordinator.history.case import Case, DomainEvent, ParticipantJoined, open_case
 from barnekoordinator.identifiers import (
     HprNummer,
     IdentifierPolicy,
@@ -41,7 +42,6 @@ from barnekoordinator.identifiers import (
     synthetic_fodselsnummer,
 )
 from barnekoordinator.people import Child, Guardian, GuardianRelation, Professional, birthday
-from barnekoordinator.principal import AssuranceLevel, Principal, SystemRole
 from barnekoordinator.services import ServiceKind
 from barnekoordinator_plugins.memory import InMemoryCaseStore
 
@@ -494,6 +494,6 @@ def test_bti_12_consent_withdrawn_revokes_services_read_access() -> None:
 
 
 def _case(book: Casebook, case_id: str) -> Case:
-    from barnekoordinator.serialization import from_record
+    from barnekoordinator.history.serialization import from_record
 
     return Case.replay(case_id, [from_record(r) for r in book.store.read(case_id)])

@@ -12,11 +12,15 @@ from datetime import timedelta
 
 import pytest
 
-from barnekoordinator.agenda import AgendaTopic, prepare_meeting
-from barnekoordinator.case import CaseMode
+from barnekoordinator.access.consent import (
+    ConsentPurpose,
+    give_consent,
+    ledger,
+    required_consenters,
+)
+from barnekoordinator.access.entries import GuardianVisibility, entries
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.consent import ConsentPurpose, give_consent, ledger, required_consenters
-from barnekoordinator.coordination import (
+from barnekoordinator.coordination.appointments import (
     AppointmentEndReason,
     HolderKind,
     StatutoryOffer,
@@ -29,15 +33,9 @@ from barnekoordinator.coordination import (
     decline_statutory_offer,
     offer_statutory_coordination,
 )
-from barnekoordinator.entries import GuardianVisibility, entries
-from barnekoordinator.errors import (
-    ConsentRequired,
-    PlanError,
-    RuleViolation,
-    StafettloggError,
-)
-from barnekoordinator.handover import accept_handover, propose_handover
-from barnekoordinator.plan import (
+from barnekoordinator.coordination.handover import accept_handover, propose_handover
+from barnekoordinator.coordination.meetings import AgendaTopic, prepare_meeting
+from barnekoordinator.coordination.plan import (
     Completeness,
     PlanStatus,
     check_plan,
@@ -45,10 +43,8 @@ from barnekoordinator.plan import (
     set_overview,
     start_plan,
 )
-from barnekoordinator.projections import AgendaItem, AgendaKind, apply_ops, project
-from barnekoordinator.roles import ObligationStatus, Role, obligations, roles_of
-from barnekoordinator.services import ServiceKind
-from barnekoordinator.stafettlogg import (
+from barnekoordinator.coordination.roles import ObligationStatus, Role, obligations, roles_of
+from barnekoordinator.coordination.stafettlogg import (
     BtiLevel,
     HolderDecision,
     LogStatus,
@@ -66,20 +62,29 @@ from barnekoordinator.stafettlogg import (
     stafettholder,
     withdraw_stafettlogg_consent,
 )
-from barnekoordinator.testing.builders import (
-    DEFAULT_AS_OF,
-    CaseRun,
-    consent_all,
-    professional,
-    standard_case,
-)
-from barnekoordinator.transitions import (
+from barnekoordinator.coordination.transitions import (
     change_level,
     continue_as_adult,
     move_municipality,
     start_school,
     transitions,
     turn_eighteen,
+)
+from barnekoordinator.errors import (
+    ConsentRequired,
+    PlanError,
+    RuleViolation,
+    StafettloggError,
+)
+from barnekoordinator.history.case import CaseMode
+from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops, project
+from barnekoordinator.services import ServiceKind
+from barnekoordinator.testing.builders import (
+    DEFAULT_AS_OF,
+    CaseRun,
+    consent_all,
+    professional,
+    standard_case,
 )
 
 D = DEFAULT_AS_OF
@@ -390,7 +395,7 @@ def test_bti_12_consent_withdrawn() -> None:
 
 def test_bti_12_open_log_with_lapsed_consent_is_flagged() -> None:
     """BTI-12 (§7.6): a log still open after its consent lapsed is an unmet duty to close it."""
-    from barnekoordinator.consent import withdraw_consent
+    from barnekoordinator.access.consent import withdraw_consent
 
     run = _log()
     run.run(withdraw_consent, consent_id="log", by="mor", as_of=D)
@@ -494,7 +499,7 @@ def test_ip_01_plan_without_consent() -> None:
 
 def test_ip_02_incomplete_plan() -> None:
     """IP-02 (§3.3): no period/revision date, no consent item → INCOMPLETE, 7 and 8."""
-    from barnekoordinator.plan import (
+    from barnekoordinator.coordination.plan import (
         add_contribution,
         add_cooperation,
         add_plan_measure,

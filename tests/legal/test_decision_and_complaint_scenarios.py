@@ -12,10 +12,13 @@ from typing import Any
 import pytest
 from _bk_scenarios import day, facts, load, params
 
-from barnekoordinator import complaints as c
 from barnekoordinator import errors
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.decisions import (
+from barnekoordinator.history.serialization import validate_document
+from barnekoordinator.identifiers import Organisasjonsnummer
+from barnekoordinator.people import Professional
+from barnekoordinator.rights import complaints as c
+from barnekoordinator.rights.decisions import (
     AppointmentWish,
     Party,
     PartyRole,
@@ -25,10 +28,7 @@ from barnekoordinator.decisions import (
     make_decision,
     render_decision,
 )
-from barnekoordinator.eligibility import Right, assess
-from barnekoordinator.identifiers import Organisasjonsnummer
-from barnekoordinator.people import Professional
-from barnekoordinator.serialization import validate_document
+from barnekoordinator.rights.eligibility import Right, assess
 from barnekoordinator.services import ServiceKind
 
 DECISIONS = load("decisions.toml", "decision")

@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from _bk_scenarios import day, facts, load, params, settings
 
-from barnekoordinator.eligibility import (
+from barnekoordinator.history.serialization import validate_document
+from barnekoordinator.rights.eligibility import (
     EligibilityResult,
     FollowUp,
     RightResult,
     assess,
     result_to_json,
 )
-from barnekoordinator.serialization import validate_document
 
 ROWS = load("barnekoordinator.toml", "scenario") + load("consent_and_age.toml", "scenario")
 RIGHTS = ("barnekoordinator", "koordinator", "individual_plan", "stafettlogg")

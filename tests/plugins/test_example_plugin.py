@@ -11,9 +11,9 @@ import uuid
 
 import pytest
 
-from barnekoordinator.casestore import CaseStore
 from barnekoordinator.cli import main
 from barnekoordinator.config import Config
+from barnekoordinator.history.store import CaseStore
 from barnekoordinator.plugins import case_store, describe_plugins, get_plugin_manager
 from barnekoordinator.testing.conformance import CaseStoreContract
 

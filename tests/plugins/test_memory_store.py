@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from barnekoordinator.casestore import CaseStore
+from barnekoordinator.history.store import CaseStore
 from barnekoordinator.testing.conformance import CaseStoreContract
 from barnekoordinator_plugins.memory import InMemoryCaseStore
 

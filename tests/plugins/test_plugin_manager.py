@@ -16,7 +16,6 @@ import pluggy
 import pytest
 
 from barnekoordinator import plugins
-from barnekoordinator.casestore import CaseStore
 from barnekoordinator.config import Config
 from barnekoordinator.errors import (
     MissingExtraError,
@@ -24,9 +23,10 @@ from barnekoordinator.errors import (
     PluginContractError,
     PluginError,
 )
+from barnekoordinator.history.records import EventRecord
+from barnekoordinator.history.store import CaseStore
 from barnekoordinator.hookspecs import hookimpl
 from barnekoordinator.protocols import ExportResult
-from barnekoordinator.records import EventRecord
 from barnekoordinator.testing.conformance import make_records
 from barnekoordinator_plugins.memory import InMemoryCaseStore
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore

@@ -10,9 +10,9 @@ from datetime import date
 import psycopg
 import pytest
 
-from barnekoordinator.casestore import CaseStore
 from barnekoordinator.config import Config
 from barnekoordinator.errors import InvalidConfiguration
+from barnekoordinator.history.store import CaseStore
 from barnekoordinator.plugins import case_store, get_plugin_manager
 from barnekoordinator.testing.conformance import (
     CaseStoreContract,

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from barnekoordinator.casestore import CaseStore
 from barnekoordinator.config import Config
 from barnekoordinator.errors import InvalidConfiguration, StorageUnavailable
+from barnekoordinator.history.records import GENESIS
+from barnekoordinator.history.store import CaseStore
 from barnekoordinator.plugins import case_store, get_plugin_manager
-from barnekoordinator.records import GENESIS
 from barnekoordinator.testing.conformance import (
     CaseStoreContract,
     agenda_payload,

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from barnekoordinator.errors import ChainBroken
-from barnekoordinator.projections import AgendaItem, AgendaKind
-from barnekoordinator.records import (
+from barnekoordinator.history.projections import AgendaItem, AgendaKind
+from barnekoordinator.history.records import (
     _SEALED,
     GENESIS,
     EventRecord,

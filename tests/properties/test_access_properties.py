@@ -1,7 +1,7 @@
 """Properties of the access policy against an independent oracle of domain.md §6.2.
 
 The oracle below is written from the age matrix and the enforcement rules
-(domain.md §6.2, §6.3), not from :mod:`barnekoordinator.access`: who must
+(domain.md §6.2, §6.3), not from :mod:`barnekoordinator.access.policy`: who must
 consent is recomputed here from the child's age, and the guardians' column of
 the matrix is spelt out. For random cases, principals, entries and days, no
 read the oracle forbids may be allowed.
@@ -16,13 +16,7 @@ import attrs
 from hypothesis import assume, event, given
 from hypothesis import strategies as st
 
-from barnekoordinator import stafettlogg
-from barnekoordinator.access import Action, decide
-from barnekoordinator.case import Case, DomainEvent, ParticipantJoined, open_case
-from barnekoordinator.casebook import Casebook, Command
-from barnekoordinator.clock import FixedClock
-from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.consent import (
+from barnekoordinator.access.consent import (
     CareOrderChanged,
     Consent,
     ConsentGiven,
@@ -33,8 +27,15 @@ from barnekoordinator.consent import (
     ledger,
     withdraw_consent,
 )
-from barnekoordinator.entries import EntryMeta, GuardianVisibility
+from barnekoordinator.access.entries import EntryMeta, GuardianVisibility
+from barnekoordinator.access.policy import Action, decide
+from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
+from barnekoordinator.casebook import Casebook, Command
+from barnekoordinator.clock import FixedClock
+from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.coordination import stafettlogg
 from barnekoordinator.errors import BarnekoordinatorError
+from barnekoordinator.history.case import Case, DomainEvent, ParticipantJoined, open_case
 from barnekoordinator.identifiers import (
     IdentifierPolicy,
     Organisasjonsnummer,
@@ -42,7 +43,6 @@ from barnekoordinator.identifiers import (
     synthetic_fodselsnummer,
 )
 from barnekoordinator.people import Child, Guardian, GuardianRelation, Professional, birthday
-from barnekoordinator.principal import AssuranceLevel, Principal, SystemRole
 from barnekoordinator.services import ServiceKind
 from barnekoordinator_plugins.memory import InMemoryCaseStore
 

@@ -22,11 +22,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from barnekoordinator.case import ParticipantJoined
-from barnekoordinator.consent import ConsentPurpose
-from barnekoordinator.coordination import appoint_koordinator, coordination_claims
-from barnekoordinator.errors import InvalidInput, RuleViolation
-from barnekoordinator.handover import (
+from barnekoordinator.access.consent import ConsentPurpose
+from barnekoordinator.coordination.appointments import appoint_koordinator, coordination_claims
+from barnekoordinator.coordination.handover import (
     accept_handover,
     assign_holder,
     decline_handover,
@@ -36,10 +34,8 @@ from barnekoordinator.handover import (
     propose_handover,
     withdraw_handover,
 )
-from barnekoordinator.projections import AgendaItem, AgendaKind, apply_ops, project
-from barnekoordinator.roles import Role, obligations, roles
-from barnekoordinator.services import ServiceKind
-from barnekoordinator.stafettlogg import (
+from barnekoordinator.coordination.roles import Role, obligations, roles
+from barnekoordinator.coordination.stafettlogg import (
     BtiLevel,
     ClosingReason,
     EffectAssessment,
@@ -55,6 +51,11 @@ from barnekoordinator.stafettlogg import (
     open_stafettlogg,
     stafettholder,
 )
+from barnekoordinator.coordination.transitions import change_level
+from barnekoordinator.errors import InvalidInput, RuleViolation
+from barnekoordinator.history.case import ParticipantJoined
+from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops, project
+from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.builders import (
     DEFAULT_AS_OF,
     CaseRun,
@@ -62,7 +63,6 @@ from barnekoordinator.testing.builders import (
     professional,
     standard_case,
 )
-from barnekoordinator.transitions import change_level
 
 S = ServiceKind
 ACTORS = ("pl", "styrer", "hs", "kl", "ppt", "ke", "fysio", "mor", "new-1", "new-2")

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from barnekoordinator import serialization
-from barnekoordinator.case import Case, DomainEvent, RecordedEvent
 from barnekoordinator.errors import ChainBroken
-from barnekoordinator.records import GENESIS, verify_events
+from barnekoordinator.history import serialization
+from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
+from barnekoordinator.history.records import GENESIS, verify_events
 from barnekoordinator.testing import strategies as bst
 
 

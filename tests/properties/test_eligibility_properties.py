@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.eligibility import (
+from barnekoordinator.history.serialization import validate_document
+from barnekoordinator.rights.eligibility import (
     Action,
     Author,
     ChildFacts,
@@ -32,7 +33,6 @@ from barnekoordinator.eligibility import (
     result_from_json,
     result_to_json,
 )
-from barnekoordinator.serialization import validate_document
 from barnekoordinator.services import SERVICES, Sector, ServiceKind
 
 JUDGEMENT_FIELDS = ("serious", "long_term", "composite", "coordinated")

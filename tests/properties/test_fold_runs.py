@@ -20,17 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from barnekoordinator.case import (
-    _RUN_EVOLVERS,
-    Case,
-    ParticipantJoined,
-    ParticipantLeft,
-    RecordedEvent,
-    run_evolver,
-)
-from barnekoordinator.consent import ConsentPurpose
-from barnekoordinator.errors import BarnekoordinatorError, HistoryError, OutOfSequence, WrongCase
-from barnekoordinator.plan import (
+from barnekoordinator.access.consent import ConsentPurpose
+from barnekoordinator.coordination.plan import (
     PlanMeasureEvaluated,
     SubPlanKind,
     add_contribution,
@@ -49,9 +40,8 @@ from barnekoordinator.plan import (
     start_plan,
     suspend_plan,
 )
-from barnekoordinator.roles import Role
-from barnekoordinator.services import ServiceKind as S
-from barnekoordinator.stafettlogg import (
+from barnekoordinator.coordination.roles import Role
+from barnekoordinator.coordination.stafettlogg import (
     BtiLevel,
     EffectAssessment,
     HolderDecision,
@@ -68,6 +58,17 @@ from barnekoordinator.stafettlogg import (
     schedule_meeting,
     set_goal,
 )
+from barnekoordinator.coordination.transitions import change_level
+from barnekoordinator.errors import BarnekoordinatorError, HistoryError, OutOfSequence, WrongCase
+from barnekoordinator.history.case import (
+    _RUN_EVOLVERS,
+    Case,
+    ParticipantJoined,
+    ParticipantLeft,
+    RecordedEvent,
+    run_evolver,
+)
+from barnekoordinator.services import ServiceKind as S
 from barnekoordinator.testing.builders import (
     DEFAULT_AS_OF,
     CaseRun,
@@ -75,7 +76,6 @@ from barnekoordinator.testing.builders import (
     professional,
     standard_case,
 )
-from barnekoordinator.transitions import change_level
 
 COVERED = (S.BARNEHAGE, S.HELSESTASJON, S.SKOLE, S.PPT, S.KOORDINERENDE_ENHET)
 WRITERS = ("pl", "hs", "styrer", "new-1")  # new-1 writes only while it takes part

@@ -8,8 +8,19 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-import barnekoordinator.access as access
-from barnekoordinator.access import (
+import barnekoordinator.access.policy as access
+from barnekoordinator.access.consent import (
+    BARNEVERN,
+    Consent,
+    ConsentGiven,
+    ConsentPurpose,
+    Section,
+    change_care_order,
+    give_consent,
+    withdraw_consent,
+)
+from barnekoordinator.access.entries import EntryMeta, GuardianVisibility, VisibilityChanged
+from barnekoordinator.access.policy import (
     Action,
     CaseRole,
     Decision,
@@ -22,27 +33,17 @@ from barnekoordinator.access import (
     is_stafettlogg_entry,
     withdraw_guardian_access,
 )
-from barnekoordinator.case import (
+from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
+from barnekoordinator.clock import FixedClock
+from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.errors import InvalidInput, RuleViolation
+from barnekoordinator.history.case import (
     Case,
     DomainEvent,
     ParticipantJoined,
     ParticipantLeft,
     open_case,
 )
-from barnekoordinator.clock import FixedClock
-from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.consent import (
-    BARNEVERN,
-    Consent,
-    ConsentGiven,
-    ConsentPurpose,
-    Section,
-    change_care_order,
-    give_consent,
-    withdraw_consent,
-)
-from barnekoordinator.entries import EntryMeta, GuardianVisibility, VisibilityChanged
-from barnekoordinator.errors import InvalidInput, RuleViolation
 from barnekoordinator.identifiers import (
     HprNummer,
     IdentifierPolicy,
@@ -59,7 +60,6 @@ from barnekoordinator.people import (
     Professional,
     birthday,
 )
-from barnekoordinator.principal import AssuranceLevel, Principal, SystemRole
 from barnekoordinator.services import ServiceKind
 
 MUNI = "0301"

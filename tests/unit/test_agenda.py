@@ -6,7 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from barnekoordinator.agenda import (
+from barnekoordinator.access.consent import ConsentPurpose
+from barnekoordinator.access.entries import entries
+from barnekoordinator.coordination.handover import propose_handover
+from barnekoordinator.coordination.meetings import (
     AgendaTopic,
     VoiceWeight,
     child_voices,
@@ -14,13 +17,8 @@ from barnekoordinator.agenda import (
     record_child_voice,
     voice_weight,
 )
-from barnekoordinator.consent import ConsentPurpose
-from barnekoordinator.entries import entries
-from barnekoordinator.errors import ConsentRequired, InvalidInput, NotResponsible, RuleViolation
-from barnekoordinator.handover import propose_handover
-from barnekoordinator.plan import set_plan_period, start_plan
-from barnekoordinator.services import ServiceKind
-from barnekoordinator.stafettlogg import (
+from barnekoordinator.coordination.plan import set_plan_period, start_plan
+from barnekoordinator.coordination.stafettlogg import (
     BtiLevel,
     ObservationKind,
     add_tiltak,
@@ -31,6 +29,8 @@ from barnekoordinator.stafettlogg import (
     register_undring,
     schedule_meeting,
 )
+from barnekoordinator.errors import ConsentRequired, InvalidInput, NotResponsible, RuleViolation
+from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.builders import (
     DEFAULT_AS_OF,
     CaseRun,

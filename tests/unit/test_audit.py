@@ -7,9 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import attrs
 import pytest
 
-import barnekoordinator.audit as audit_module
-from barnekoordinator.access import Action, CaseRole, Decision
-from barnekoordinator.audit import (
+import barnekoordinator.access.audit as audit_module
+from barnekoordinator.access.audit import (
     LookGroup,
     audit_record,
     is_intact,
@@ -18,9 +17,10 @@ from barnekoordinator.audit import (
     summarise_looks,
     verify,
 )
+from barnekoordinator.access.policy import Action, CaseRole, Decision
+from barnekoordinator.access.principal import AssuranceLevel, Principal
 from barnekoordinator.errors import ChainBroken, InvalidInput
-from barnekoordinator.principal import AssuranceLevel, Principal
-from barnekoordinator.records import GENESIS, AuditRecord
+from barnekoordinator.history.records import GENESIS, AuditRecord
 from barnekoordinator_plugins.memory import InMemoryCaseStore
 
 NURSE = Principal(

@@ -7,7 +7,16 @@ from datetime import UTC, date, datetime, timedelta
 import attrs
 import pytest
 
-from barnekoordinator.case import (
+from barnekoordinator.clock import FixedClock
+from barnekoordinator.errors import (
+    CaseClosed,
+    HistoryError,
+    InvalidInput,
+    OutOfSequence,
+    RuleViolation,
+    WrongCase,
+)
+from barnekoordinator.history.case import (
     Case,
     CaseClosedEvent,
     CaseMode,
@@ -19,15 +28,6 @@ from barnekoordinator.case import (
     ParticipantLeft,
     open_case,
     record_birth,
-)
-from barnekoordinator.clock import FixedClock
-from barnekoordinator.errors import (
-    CaseClosed,
-    HistoryError,
-    InvalidInput,
-    OutOfSequence,
-    RuleViolation,
-    WrongCase,
 )
 from barnekoordinator.identifiers import (
     IdentifierPolicy,

@@ -10,15 +10,14 @@ import attrs
 import pytest
 
 import barnekoordinator.casebook as casebook_module
-from barnekoordinator import stafettlogg
-from barnekoordinator.access import Action
-from barnekoordinator.case import Case, CaseOpened, DomainEvent, ParticipantJoined, open_case
+from barnekoordinator.access.consent import ConsentPurpose, give_consent, withdraw_consent
+from barnekoordinator.access.entries import GuardianVisibility, change_visibility
+from barnekoordinator.access.policy import Action
+from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
 from barnekoordinator.casebook import Casebook, CaseView
-from barnekoordinator.casestore import CaseStore
 from barnekoordinator.clock import FixedClock
 from barnekoordinator.config import Config
-from barnekoordinator.consent import ConsentPurpose, give_consent, withdraw_consent
-from barnekoordinator.entries import GuardianVisibility, change_visibility
+from barnekoordinator.coordination import stafettlogg
 from barnekoordinator.errors import (
     AccessDenied,
     CaseNotFound,
@@ -31,6 +30,15 @@ from barnekoordinator.errors import (
     RuleViolation,
     StorageUnavailable,
 )
+from barnekoordinator.history.case import (
+    Case,
+    CaseOpened,
+    DomainEvent,
+    ParticipantJoined,
+    open_case,
+)
+from barnekoordinator.history.records import AuditRecord, EventRecord, verify_audit
+from barnekoordinator.history.store import CaseStore
 from barnekoordinator.hookspecs import hookimpl
 from barnekoordinator.identifiers import (
     HprNummer,
@@ -42,8 +50,6 @@ from barnekoordinator.identifiers import (
 )
 from barnekoordinator.people import Child, Guardian, GuardianRelation, Professional
 from barnekoordinator.plugins import get_plugin_manager
-from barnekoordinator.principal import AssuranceLevel, Principal, SystemRole
-from barnekoordinator.records import AuditRecord, EventRecord, verify_audit
 from barnekoordinator.services import ServiceKind
 from barnekoordinator_plugins.memory import InMemoryCaseStore
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
@@ -769,7 +775,7 @@ def test_from_config_uses_the_plugin_store(clock: FixedClock) -> None:
 
 
 def _load(book: Casebook, case_id: str) -> Case:
-    from barnekoordinator.serialization import from_record
+    from barnekoordinator.history.serialization import from_record
 
     return Case.replay(case_id, [from_record(r) for r in book.store.read(case_id)])
 

@@ -45,7 +45,7 @@ def test_agenda_lists_what_is_due_across_cases(
     """`agenda` reads the projection: the overdue evaluation and the 18th birthday show."""
     import json
 
-    from barnekoordinator.serialization import validate_document
+    from barnekoordinator.history.serialization import validate_document
 
     store = f"sqlite:{tmp_path / 'agenda.db'}"
     assert main(["demo", "--store", store]) == 0

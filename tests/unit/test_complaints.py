@@ -6,8 +6,11 @@ from datetime import date, timedelta
 
 import pytest
 
-import barnekoordinator.complaints as complaints
-from barnekoordinator.complaints import (
+import barnekoordinator.rights.complaints as complaints
+from barnekoordinator.errors import InvalidInput, RuleViolation, SchemaViolation
+from barnekoordinator.history.serialization import validate_document
+from barnekoordinator.legal_basis import parameter
+from barnekoordinator.rights.complaints import (
     Complaint,
     ComplaintForm,
     GuidanceKind,
@@ -26,10 +29,7 @@ from barnekoordinator.complaints import (
     request_obligation,
     statsforvalter_decides,
 )
-from barnekoordinator.eligibility import Right
-from barnekoordinator.errors import InvalidInput, RuleViolation, SchemaViolation
-from barnekoordinator.legal_basis import parameter
-from barnekoordinator.serialization import validate_document
+from barnekoordinator.rights.eligibility import Right
 
 KNOWN = date(2025, 3, 10)
 

@@ -8,7 +8,8 @@ import attrs
 import pytest
 
 from barnekoordinator.config import Config, EntryPath, MunicipalSettings
-from barnekoordinator.eligibility import (
+from barnekoordinator.errors import InvalidConfiguration, InvalidInput
+from barnekoordinator.rights.eligibility import (
     ChildFacts,
     EligibilityFacts,
     GuardianFacts,
@@ -16,7 +17,6 @@ from barnekoordinator.eligibility import (
     Wishes,
     assess,
 )
-from barnekoordinator.errors import InvalidConfiguration, InvalidInput
 
 
 def test_defaults_follow_the_domain_reference() -> None:

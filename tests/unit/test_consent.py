@@ -7,9 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from barnekoordinator.case import Case
-from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.consent import (
+from barnekoordinator.access.consent import (
     BARNEVERN,
     ConsentPurpose,
     Section,
@@ -19,7 +17,9 @@ from barnekoordinator.consent import (
     required_consenters,
     withdraw_consent,
 )
+from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import ConsentRequired, InvalidInput, RuleViolation
+from barnekoordinator.history.case import Case
 from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.builders import (
     DEFAULT_AS_OF,
@@ -116,7 +116,7 @@ def test_pregnant_woman_consents_before_birth_and_both_guardians_after() -> None
     assert required_consenters(run.case, P.STAFETTLOGG, as_of=D) == {"mor"}
     _give(run, "c-preg", P.STAFETTLOGG, {"mor"})
     assert ledger(run.case).covers(run.case, P.STAFETTLOGG, as_of=D)
-    from barnekoordinator.case import record_birth
+    from barnekoordinator.history.case import record_birth
 
     born = child_aged(0, as_of=D + timedelta(days=30), days_past_birthday=1)
     run.do(record_birth(run.case, born))

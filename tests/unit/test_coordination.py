@@ -6,10 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from barnekoordinator.case import CaseMode, ParticipantJoined, ParticipantLeft
+from barnekoordinator.access.consent import ConsentPurpose
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.consent import ConsentPurpose
-from barnekoordinator.coordination import (
+from barnekoordinator.coordination.appointments import (
     AppointmentEndReason,
     HolderKind,
     StatutoryOffer,
@@ -25,16 +24,8 @@ from barnekoordinator.coordination import (
     end_appointment,
     offer_statutory_coordination,
 )
-from barnekoordinator.errors import (
-    ConsentRequired,
-    HandoverError,
-    InvalidInput,
-    NotResponsible,
-    RuleViolation,
-)
-from barnekoordinator.roles import ObligationStatus, Role, obligations, roles_of
-from barnekoordinator.services import ServiceKind
-from barnekoordinator.stafettlogg import (
+from barnekoordinator.coordination.roles import ObligationStatus, Role, obligations, roles_of
+from barnekoordinator.coordination.stafettlogg import (
     BtiLevel,
     EffectAssessment,
     LogStatus,
@@ -45,6 +36,15 @@ from barnekoordinator.stafettlogg import (
     open_stafettlogg,
     stafettholder,
 )
+from barnekoordinator.errors import (
+    ConsentRequired,
+    HandoverError,
+    InvalidInput,
+    NotResponsible,
+    RuleViolation,
+)
+from barnekoordinator.history.case import CaseMode, ParticipantJoined, ParticipantLeft
+from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.builders import (
     DEFAULT_AS_OF,
     CaseRun,

@@ -12,9 +12,14 @@ from typing import Any
 import attrs
 import pytest
 
-import barnekoordinator.decisions as decisions
+import barnekoordinator.rights.decisions as decisions
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.decisions import (
+from barnekoordinator.errors import InvalidInput, RuleViolation
+from barnekoordinator.history.serialization import validate_document
+from barnekoordinator.identifiers import Organisasjonsnummer
+from barnekoordinator.identifiers import synthetic_fodselsnummer as _synthetic
+from barnekoordinator.people import Professional
+from barnekoordinator.rights.decisions import (
     AppointmentWish,
     Decision,
     DecisionKind,
@@ -29,7 +34,7 @@ from barnekoordinator.decisions import (
     render_decision,
     route_request,
 )
-from barnekoordinator.eligibility import (
+from barnekoordinator.rights.eligibility import (
     Author,
     ChildFacts,
     EligibilityFacts,
@@ -42,11 +47,6 @@ from barnekoordinator.eligibility import (
     Wishes,
     assess,
 )
-from barnekoordinator.errors import InvalidInput, RuleViolation
-from barnekoordinator.identifiers import Organisasjonsnummer
-from barnekoordinator.identifiers import synthetic_fodselsnummer as _synthetic
-from barnekoordinator.people import Professional
-from barnekoordinator.serialization import validate_document
 from barnekoordinator.services import ServiceKind
 
 # A synthetic (Tenor, month + 80) number: messages must never echo an identifier.

@@ -11,10 +11,12 @@ from typing import Any
 import attrs
 import pytest
 
-import barnekoordinator.eligibility as eligibility
-from barnekoordinator._texts import TEXTS, Language, Text
+import barnekoordinator.rights.eligibility as eligibility
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.eligibility import (
+from barnekoordinator.errors import InvalidInput, SchemaViolation
+from barnekoordinator.identifiers import synthetic_fodselsnummer as _synthetic
+from barnekoordinator.people import birthday
+from barnekoordinator.rights.eligibility import (
     RULES_VERSIONS,
     Action,
     Author,
@@ -35,10 +37,8 @@ from barnekoordinator.eligibility import (
     assess,
     rules_version,
 )
-from barnekoordinator.errors import InvalidInput, SchemaViolation
-from barnekoordinator.identifiers import synthetic_fodselsnummer as _synthetic
-from barnekoordinator.people import birthday
 from barnekoordinator.services import ServiceKind
+from barnekoordinator.texts import TEXTS, Language, Text
 
 # A synthetic (Tenor, month + 80) number: messages must never echo an identifier.
 SYNTHETIC = _synthetic(date(2012, 5, 20))

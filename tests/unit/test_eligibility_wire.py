@@ -10,9 +10,12 @@ from typing import Any
 
 import pytest
 
-from barnekoordinator.complaints import ComplaintForm, DecidedBy, Resolution, Stage
-from barnekoordinator.decisions import DecisionKind, PartyRole, WishHolder
-from barnekoordinator.eligibility import (
+from barnekoordinator.errors import SchemaViolation
+from barnekoordinator.history.serialization import schema, schema_names, validate_document
+from barnekoordinator.identifiers import synthetic_fodselsnummer as _synthetic
+from barnekoordinator.rights.complaints import ComplaintForm, DecidedBy, Resolution, Stage
+from barnekoordinator.rights.decisions import DecisionKind, PartyRole, WishHolder
+from barnekoordinator.rights.eligibility import (
     RULES_VERSIONS,
     Action,
     Condition,
@@ -26,9 +29,6 @@ from barnekoordinator.eligibility import (
     result_from_json,
     result_to_json,
 )
-from barnekoordinator.errors import SchemaViolation
-from barnekoordinator.identifiers import synthetic_fodselsnummer as _synthetic
-from barnekoordinator.serialization import schema, schema_names, validate_document
 from barnekoordinator.services import ServiceKind
 
 # A synthetic (Tenor, month + 80) number: messages must never echo an identifier.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from barnekoordinator._evolve import Draft, DraftSteps, evolve, last_index
 from barnekoordinator.errors import HistoryError
+from barnekoordinator.history._evolve import Draft, DraftSteps, evolve, last_index
 
 
 def _positive(_instance: object, _attribute: object, value: int) -> None:

@@ -6,11 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from barnekoordinator.case import ParticipantLeft
+from barnekoordinator.access.consent import ConsentPurpose, withdraw_consent
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.consent import ConsentPurpose, withdraw_consent
-from barnekoordinator.errors import ConsentRequired, HandoverError, InvalidInput, NotResponsible
-from barnekoordinator.handover import (
+from barnekoordinator.coordination.handover import (
     HandoverDeclined,
     StafettholderLeft,
     accept_handover,
@@ -22,10 +20,8 @@ from barnekoordinator.handover import (
     propose_handover,
     withdraw_handover,
 )
-from barnekoordinator.projections import AgendaItem, AgendaKind, apply_ops, project
-from barnekoordinator.roles import ObligationStatus, Role, obligations, roles_of
-from barnekoordinator.services import ServiceKind
-from barnekoordinator.stafettlogg import (
+from barnekoordinator.coordination.roles import ObligationStatus, Role, obligations, roles_of
+from barnekoordinator.coordination.stafettlogg import (
     BatonChangeKind,
     BtiLevel,
     add_tiltak,
@@ -33,6 +29,10 @@ from barnekoordinator.stafettlogg import (
     open_stafettlogg,
     stafettholder,
 )
+from barnekoordinator.errors import ConsentRequired, HandoverError, InvalidInput, NotResponsible
+from barnekoordinator.history.case import ParticipantLeft
+from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops, project
+from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.builders import DEFAULT_AS_OF, CaseRun, consent_all, standard_case
 
 D = DEFAULT_AS_OF

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 import barnekoordinator.events  # noqa: F401  (registers every event type)
-from barnekoordinator.case import EVENT_TYPES
 from barnekoordinator.errors import InvalidInput
+from barnekoordinator.history.case import EVENT_TYPES
 from barnekoordinator.legal_basis import (
     REFERENCES,
     Act,

@@ -6,17 +6,15 @@ from datetime import timedelta
 
 import pytest
 
-from barnekoordinator.case import CaseMode
-from barnekoordinator.consent import ConsentPurpose, withdraw_consent
-from barnekoordinator.coordination import (
+from barnekoordinator.access.consent import ConsentPurpose, withdraw_consent
+from barnekoordinator.access.entries import entries
+from barnekoordinator.coordination.appointments import (
     StatutoryOffer,
     appoint_barnekoordinator,
     decline_statutory_offer,
     offer_statutory_coordination,
 )
-from barnekoordinator.entries import entries
-from barnekoordinator.errors import ConsentRequired, InvalidInput, NotResponsible, PlanError
-from barnekoordinator.plan import (
+from barnekoordinator.coordination.plan import (
     Completeness,
     PlanCreated,
     PlanItem,
@@ -42,8 +40,10 @@ from barnekoordinator.plan import (
     start_plan,
     suspend_plan,
 )
-from barnekoordinator.projections import AgendaItem, AgendaKind, apply_ops, project
-from barnekoordinator.roles import ObligationStatus, Role, obligations
+from barnekoordinator.coordination.roles import ObligationStatus, Role, obligations
+from barnekoordinator.errors import ConsentRequired, InvalidInput, NotResponsible, PlanError
+from barnekoordinator.history.case import CaseMode
+from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops, project
 from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.builders import (
     DEFAULT_AS_OF,

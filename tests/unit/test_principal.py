@@ -8,7 +8,8 @@ from datetime import date
 import attrs
 import pytest
 
-import barnekoordinator.principal as principal_module
+import barnekoordinator.access.principal as principal_module
+from barnekoordinator.access.principal import AssuranceLevel, Credential, Principal, SystemRole
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.identifiers import (
     HprNummer,
@@ -17,7 +18,6 @@ from barnekoordinator.identifiers import (
     PersonId,
     synthetic_fodselsnummer,
 )
-from barnekoordinator.principal import AssuranceLevel, Credential, Principal, SystemRole
 
 FNR = synthetic_fodselsnummer(date(1984, 6, 15))
 PERSON = PersonId.parse(FNR, policy=IdentifierPolicy.testing())

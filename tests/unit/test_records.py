@@ -8,11 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 import attrs
 import pytest
 
-from barnekoordinator.case import Case, CaseMode, ModeChanged, open_case
 from barnekoordinator.clock import TickingClock
 from barnekoordinator.errors import ChainBroken, InvalidInput
-from barnekoordinator.people import Child
-from barnekoordinator.records import (
+from barnekoordinator.history.case import Case, CaseMode, ModeChanged, open_case
+from barnekoordinator.history.records import (
     GENESIS,
     AuditRecord,
     EventRecord,
@@ -21,7 +20,8 @@ from barnekoordinator.records import (
     verify_audit,
     verify_events,
 )
-from barnekoordinator.serialization import to_records
+from barnekoordinator.history.serialization import to_records
+from barnekoordinator.people import Child
 
 
 def _chain(n: int = 5) -> list[EventRecord]:

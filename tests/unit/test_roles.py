@@ -10,13 +10,10 @@ from types import ModuleType
 
 import pytest
 
-from barnekoordinator.case import CaseClosedEvent
+from barnekoordinator.access.consent import ConsentPurpose
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.consent import ConsentPurpose
-from barnekoordinator.coordination import appoint_barnekoordinator
-from barnekoordinator.errors import InvalidInput, NotResponsible, RuleViolation
-from barnekoordinator.legal_basis import REFERENCES, LegalReference
-from barnekoordinator.roles import (
+from barnekoordinator.coordination.appointments import appoint_barnekoordinator
+from barnekoordinator.coordination.roles import (
     DUTIES,
     CheckContext,
     ObligationStatus,
@@ -31,8 +28,16 @@ from barnekoordinator.roles import (
     roles,
     roles_of,
 )
+from barnekoordinator.coordination.stafettlogg import (
+    BtiLevel,
+    add_tiltak,
+    open_stafettlogg,
+    register_undring,
+)
+from barnekoordinator.errors import InvalidInput, NotResponsible, RuleViolation
+from barnekoordinator.history.case import CaseClosedEvent
+from barnekoordinator.legal_basis import REFERENCES, LegalReference
 from barnekoordinator.services import ServiceKind
-from barnekoordinator.stafettlogg import BtiLevel, add_tiltak, open_stafettlogg, register_undring
 from barnekoordinator.testing.builders import (
     DEFAULT_AS_OF,
     consent_all,
@@ -44,13 +49,13 @@ D = DEFAULT_AS_OF
 S = ServiceKind
 
 MY_MODULES = (
-    "barnekoordinator.agenda",
-    "barnekoordinator.coordination",
-    "barnekoordinator.handover",
-    "barnekoordinator.plan",
-    "barnekoordinator.roles",
-    "barnekoordinator.stafettlogg",
-    "barnekoordinator.transitions",
+    "barnekoordinator.coordination.meetings",
+    "barnekoordinator.coordination.appointments",
+    "barnekoordinator.coordination.handover",
+    "barnekoordinator.coordination.plan",
+    "barnekoordinator.coordination.roles",
+    "barnekoordinator.coordination.stafettlogg",
+    "barnekoordinator.coordination.transitions",
     "barnekoordinator.testing.builders",
 )
 
@@ -141,7 +146,7 @@ def test_obligations_are_ordered_overdue_unmet_due() -> None:
             evaluation_date=D + timedelta(days=days),
             as_of=D,
         )
-    from barnekoordinator.consent import withdraw_consent
+    from barnekoordinator.access.consent import withdraw_consent
 
     run.run(withdraw_consent, consent_id="log", by="mor", as_of=D + timedelta(days=15))
     found = obligations(run.case, D + timedelta(days=15))

@@ -10,8 +10,11 @@ from typing import Any
 import attrs
 import pytest
 
-from barnekoordinator import _schemagen, serialization
-from barnekoordinator.case import (
+from barnekoordinator import _schemagen
+from barnekoordinator.clock import FixedClock
+from barnekoordinator.errors import InvalidInput, SchemaViolation, UnknownEventType
+from barnekoordinator.history import serialization
+from barnekoordinator.history.case import (
     EVENT_TYPES,
     Case,
     DomainEvent,
@@ -20,11 +23,9 @@ from barnekoordinator.case import (
     evolver,
     open_case,
 )
-from barnekoordinator.clock import FixedClock
-from barnekoordinator.errors import InvalidInput, SchemaViolation, UnknownEventType
+from barnekoordinator.history.records import GENESIS, verify_events
 from barnekoordinator.identifiers import IdentifierPolicy, PersonId, synthetic_fodselsnummer
 from barnekoordinator.people import Child, ExpectedChild, Guardian, GuardianRelation
-from barnekoordinator.records import GENESIS, verify_events
 
 
 def _opened(clock: FixedClock) -> tuple[Case, tuple[RecordedEvent, ...]]:
@@ -166,7 +167,7 @@ def test_schemas_are_shipped_and_loadable() -> None:
 
 def test_frozensets_serialize_in_a_stable_order() -> None:
     """Sets serialize sorted, so equal values give equal bytes (and equal hashes)."""
-    from barnekoordinator.consent import Consent, ConsentPurpose
+    from barnekoordinator.access.consent import Consent, ConsentPurpose
     from barnekoordinator.services import ServiceKind
 
     a = Consent(
@@ -191,7 +192,7 @@ def test_datetime_in_payload_keeps_utc(clock: FixedClock) -> None:
 
 
 def _history(clock: FixedClock) -> list[Any]:
-    from barnekoordinator.case import CaseMode, ModeChanged
+    from barnekoordinator.history.case import CaseMode, ModeChanged
 
     case, recorded = _opened(clock)
     more = case.record(

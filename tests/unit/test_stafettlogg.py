@@ -8,22 +8,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from barnekoordinator.case import CaseClosedEvent, CaseMode, record_birth
+from barnekoordinator.access.consent import ConsentPurpose, Section, withdraw_consent
+from barnekoordinator.access.entries import GuardianVisibility, entries
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.consent import ConsentPurpose, Section, withdraw_consent
-from barnekoordinator.coordination import appoint_barnekoordinator
-from barnekoordinator.entries import GuardianVisibility, entries
-from barnekoordinator.errors import (
-    CaseClosed,
-    ConsentRequired,
-    InvalidInput,
-    NotResponsible,
-    StafettloggError,
-)
-from barnekoordinator.projections import AgendaItem, AgendaKind, apply_ops, project
-from barnekoordinator.roles import obligations
-from barnekoordinator.services import ServiceKind
-from barnekoordinator.stafettlogg import (
+from barnekoordinator.coordination.appointments import appoint_barnekoordinator
+from barnekoordinator.coordination.roles import obligations
+from barnekoordinator.coordination.stafettlogg import (
     BtiLevel,
     ClosingReason,
     EffectAssessment,
@@ -55,6 +45,16 @@ from barnekoordinator.stafettlogg import (
     stafettholder,
     withdraw_stafettlogg_consent,
 )
+from barnekoordinator.errors import (
+    CaseClosed,
+    ConsentRequired,
+    InvalidInput,
+    NotResponsible,
+    StafettloggError,
+)
+from barnekoordinator.history.case import CaseClosedEvent, CaseMode, record_birth
+from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops, project
+from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.builders import (
     DEFAULT_AS_OF,
     CaseRun,

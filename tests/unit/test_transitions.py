@@ -7,29 +7,22 @@ from typing import Any
 
 import pytest
 
-from barnekoordinator.case import CaseClosedEvent, CaseMode
-from barnekoordinator.consent import ConsentPurpose, give_consent
-from barnekoordinator.coordination import (
+from barnekoordinator.access.consent import ConsentPurpose, give_consent
+from barnekoordinator.access.entries import entries
+from barnekoordinator.coordination.appointments import (
     AppointmentEndReason,
     active_appointments,
     appoint_barnekoordinator,
     coordination,
     coordination_holder,
 )
-from barnekoordinator.entries import entries
-from barnekoordinator.errors import (
-    ConsentRequired,
-    HandoverError,
-    InvalidInput,
-    NotResponsible,
-    RuleViolation,
-    StafettloggError,
+from barnekoordinator.coordination.handover import (
+    HandoverProposed,
+    accept_handover,
+    pending_handover,
 )
-from barnekoordinator.handover import HandoverProposed, accept_handover, pending_handover
-from barnekoordinator.plan import PlanStatus, check_plan, current_plan, start_plan
-from barnekoordinator.projections import AgendaItem, AgendaKind, apply_ops, project
-from barnekoordinator.services import ServiceKind
-from barnekoordinator.stafettlogg import (
+from barnekoordinator.coordination.plan import PlanStatus, check_plan, current_plan, start_plan
+from barnekoordinator.coordination.stafettlogg import (
     BatonChangeKind,
     BtiLevel,
     ClosingReason,
@@ -41,6 +34,28 @@ from barnekoordinator.stafettlogg import (
     open_stafettlogg,
     stafettholder,
 )
+from barnekoordinator.coordination.transitions import (
+    TransitionKind,
+    change_level,
+    child_born,
+    continue_as_adult,
+    lapsing_consents,
+    move_municipality,
+    start_school,
+    transitions,
+    turn_eighteen,
+)
+from barnekoordinator.errors import (
+    ConsentRequired,
+    HandoverError,
+    InvalidInput,
+    NotResponsible,
+    RuleViolation,
+    StafettloggError,
+)
+from barnekoordinator.history.case import CaseClosedEvent, CaseMode
+from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops, project
+from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.builders import (
     DEFAULT_AS_OF,
     CaseRun,
@@ -52,17 +67,6 @@ from barnekoordinator.testing.builders import (
     new_case,
     professional,
     standard_case,
-)
-from barnekoordinator.transitions import (
-    TransitionKind,
-    change_level,
-    child_born,
-    continue_as_adult,
-    lapsing_consents,
-    move_municipality,
-    start_school,
-    transitions,
-    turn_eighteen,
 )
 
 D = DEFAULT_AS_OF

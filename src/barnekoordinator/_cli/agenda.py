@@ -18,8 +18,8 @@ from datetime import date, timedelta
 from barnekoordinator._cli.verify import STORE_ENV, _options
 from barnekoordinator.clock import SystemClock
 from barnekoordinator.config import Config
+from barnekoordinator.history.projections import AgendaKind
 from barnekoordinator.plugins import case_store, get_plugin_manager
-from barnekoordinator.projections import AgendaKind
 
 __all__ = ["register", "run"]
 

@@ -24,12 +24,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from barnekoordinator._eligibility_wire import facts_from_json, result_to_json
-from barnekoordinator._texts import Language, text
 from barnekoordinator.clock import SystemClock
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.eligibility import EligibilityResult, FollowUp, RightResult, assess
 from barnekoordinator.errors import InvalidInput
+from barnekoordinator.rights.eligibility import EligibilityResult, FollowUp, RightResult, assess
+from barnekoordinator.rights.wire import facts_from_json, result_to_json
+from barnekoordinator.texts import Language, text
 
 __all__ = ["register", "render_text", "run"]
 

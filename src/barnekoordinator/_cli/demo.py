@@ -20,12 +20,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
-from barnekoordinator.case import Case, ParticipantJoined, open_case
+from barnekoordinator.access.consent import ConsentPurpose, give_consent
+from barnekoordinator.access.principal import AssuranceLevel, Principal
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.clock import FixedClock
 from barnekoordinator.config import Config
-from barnekoordinator.consent import ConsentPurpose, give_consent
 from barnekoordinator.errors import ConsentRequired
+from barnekoordinator.history.case import Case, ParticipantJoined, open_case
 from barnekoordinator.identifiers import (
     IdentifierPolicy,
     Organisasjonsnummer,
@@ -33,7 +34,6 @@ from barnekoordinator.identifiers import (
     synthetic_fodselsnummer,
 )
 from barnekoordinator.people import Child, Guardian, GuardianRelation, Professional
-from barnekoordinator.principal import AssuranceLevel, Principal
 from barnekoordinator.services import ServiceKind
 
 __all__ = ["register", "run"]
@@ -86,9 +86,21 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _story(book: Casebook, clock: FixedClock, lang: str) -> int:
-    from barnekoordinator.agenda import prepare_meeting
-    from barnekoordinator.coordination import appoint_barnekoordinator
-    from barnekoordinator.eligibility import (
+    from barnekoordinator.coordination.appointments import appoint_barnekoordinator
+    from barnekoordinator.coordination.handover import accept_handover, propose_handover
+    from barnekoordinator.coordination.meetings import prepare_meeting
+    from barnekoordinator.coordination.roles import Role, grant_role, obligations
+    from barnekoordinator.coordination.stafettlogg import (
+        BtiLevel,
+        ObservationKind,
+        add_tiltak,
+        open_stafettlogg,
+        record_minutes,
+        record_observation,
+        schedule_meeting,
+        stafettholder,
+    )
+    from barnekoordinator.rights.eligibility import (
         Author,
         ChildFacts,
         EligibilityFacts,
@@ -99,18 +111,6 @@ def _story(book: Casebook, clock: FixedClock, lang: str) -> int:
         Wish,
         Wishes,
         assess,
-    )
-    from barnekoordinator.handover import accept_handover, propose_handover
-    from barnekoordinator.roles import Role, grant_role, obligations
-    from barnekoordinator.stafettlogg import (
-        BtiLevel,
-        ObservationKind,
-        add_tiltak,
-        open_stafettlogg,
-        record_minutes,
-        record_observation,
-        schedule_meeting,
-        stafettholder,
     )
 
     policy = IdentifierPolicy.testing()
@@ -426,7 +426,7 @@ def _story(book: Casebook, clock: FixedClock, lang: str) -> int:
 
 
 def _load(book: Casebook, case_id: str) -> Case:
-    from barnekoordinator.serialization import from_records
+    from barnekoordinator.history.serialization import from_records
 
     return Case.replay(case_id, from_records(book.store.read(case_id)))
 

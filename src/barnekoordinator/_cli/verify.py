@@ -19,11 +19,11 @@ from collections.abc import Iterable
 
 import attrs
 
-from barnekoordinator.casestore import CaseStore
 from barnekoordinator.config import Config
 from barnekoordinator.errors import ChainBroken, InvalidConfiguration
+from barnekoordinator.history.records import GENESIS, verify_audit
+from barnekoordinator.history.store import CaseStore
 from barnekoordinator.plugins import case_store, get_plugin_manager
-from barnekoordinator.records import GENESIS, verify_audit
 
 __all__ = ["VerifyReport", "register", "run", "verify_store"]
 

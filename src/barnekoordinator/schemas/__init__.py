@@ -1,4 +1,4 @@
 """JSON Schemas (draft 2020-12) of every public document, shipped in the wheel.
 
-Load them with :func:`barnekoordinator.serialization.schema`.
+Load them with :func:`barnekoordinator.history.serialization.schema`.
 """

@@ -22,7 +22,11 @@ from typing import Any
 
 import attrs
 
-from barnekoordinator.case import (
+from barnekoordinator.access.consent import ConsentPurpose, give_consent, required_consenters
+from barnekoordinator.clock import Clock, TickingClock
+from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.coordination.roles import Role, grant_role
+from barnekoordinator.history.case import (
     Case,
     CaseMode,
     DomainEvent,
@@ -30,9 +34,7 @@ from barnekoordinator.case import (
     RecordedEvent,
     open_case,
 )
-from barnekoordinator.clock import Clock, TickingClock
-from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.consent import ConsentPurpose, give_consent, required_consenters
+from barnekoordinator.history.records import EventRecord
 from barnekoordinator.identifiers import (
     IdentifierPolicy,
     Organisasjonsnummer,
@@ -40,8 +42,6 @@ from barnekoordinator.identifiers import (
     synthetic_fodselsnummer,
 )
 from barnekoordinator.people import Child, ExpectedChild, Guardian, GuardianRelation, Professional
-from barnekoordinator.records import EventRecord
-from barnekoordinator.roles import Role, grant_role
 from barnekoordinator.services import ServiceKind
 
 __all__ = [
@@ -161,8 +161,8 @@ class CaseRun:
 
     def records(self) -> list[EventRecord]:
         """The history as sealed stored records (the lead's wire format)."""
-        from barnekoordinator.records import GENESIS
-        from barnekoordinator.serialization import to_records
+        from barnekoordinator.history.records import GENESIS
+        from barnekoordinator.history.serialization import to_records
 
         return to_records(tuple(self.history), GENESIS)
 

@@ -13,7 +13,7 @@ Hypothesis state machine (:class:`CaseStoreStateMachine`) of interleaved
 appends by several writers holding stale versions. It checks that no event is
 ever duplicated or lost, that versions are exact, that hash chains verify, that
 ``read_all`` positions strictly increase with nothing missing, that the agenda
-equals :func:`~barnekoordinator.projections.apply_ops` over the same events,
+equals :func:`~barnekoordinator.history.projections.apply_ops` over the same events,
 and that an append's audit record (``append(…, audit=…)``) is stored exactly
 when its events are.
 
@@ -46,14 +46,13 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from barnekoordinator.casestore import CaseStore
 from barnekoordinator.errors import (
     ChainBroken,
     ConcurrencyConflict,
     InvalidInput,
     StorageUnavailable,
 )
-from barnekoordinator.projections import (
+from barnekoordinator.history.projections import (
     AgendaItem,
     AgendaKind,
     ClearCase,
@@ -64,13 +63,14 @@ from barnekoordinator.projections import (
     project,
     projector,
 )
-from barnekoordinator.records import (
+from barnekoordinator.history.records import (
     GENESIS,
     AuditRecord,
     EventRecord,
     verify_audit,
     verify_events,
 )
+from barnekoordinator.history.store import CaseStore
 
 __all__ = [
     "BASE_TIME",

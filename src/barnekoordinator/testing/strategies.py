@@ -26,7 +26,17 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
-from barnekoordinator.case import (
+from barnekoordinator.access.consent import (
+    ConsentPurpose,
+    give_consent,
+    ledger,
+    required_consenters,
+    withdraw_consent,
+)
+from barnekoordinator.clock import TickingClock
+from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.errors import BarnekoordinatorError
+from barnekoordinator.history.case import (
     EVENT_TYPES,
     Case,
     CaseClosedEvent,
@@ -40,16 +50,6 @@ from barnekoordinator.case import (
     open_case,
     record_birth,
 )
-from barnekoordinator.clock import TickingClock
-from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.consent import (
-    ConsentPurpose,
-    give_consent,
-    ledger,
-    required_consenters,
-    withdraw_consent,
-)
-from barnekoordinator.errors import BarnekoordinatorError
 from barnekoordinator.identifiers import HprNummer, Organisasjonsnummer, PersonId
 from barnekoordinator.people import Child, ExpectedChild, Guardian, GuardianRelation, Professional
 from barnekoordinator.services import ServiceKind

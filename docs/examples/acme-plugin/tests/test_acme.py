@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from acme_barnekoordinator import AcmeStore, Outbox
 
-from barnekoordinator.casestore import CaseStore
 from barnekoordinator.config import Config
 from barnekoordinator.errors import InvalidConfiguration
+from barnekoordinator.history.store import CaseStore
 from barnekoordinator.plugins import (
     case_store,
     configure,

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from barnekoordinator.records import EventRecord
+from barnekoordinator.history.records import EventRecord
 
 __all__ = ["Outbox"]
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from barnekoordinator.casestore import CaseStore
 from barnekoordinator.config import Config
+from barnekoordinator.history.records import EventRecord
+from barnekoordinator.history.store import CaseStore
 from barnekoordinator.hookspecs import hookimpl
-from barnekoordinator.records import EventRecord
 
 PLUGIN_NAME = "acme"
 

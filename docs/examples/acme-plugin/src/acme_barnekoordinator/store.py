@@ -2,7 +2,7 @@
 
 It wraps the first-party SQLite store and counts calls per method — the place a
 vendor would add metrics, tenancy or encryption at rest. Anything that honours
-the :class:`~barnekoordinator.casestore.CaseStore` protocol works; the
+the :class:`~barnekoordinator.history.store.CaseStore` protocol works; the
 conformance suite in ``tests/test_acme.py`` proves this one does.
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from pathlib import Path
 
-from barnekoordinator.projections import AgendaItem, AgendaKind
-from barnekoordinator.records import AuditRecord, EventRecord
+from barnekoordinator.history.projections import AgendaItem, AgendaKind
+from barnekoordinator.history.records import AuditRecord, EventRecord
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 
 __all__ = ["AcmeStore"]

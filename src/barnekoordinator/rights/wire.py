@@ -19,10 +19,12 @@ from typing import Any
 
 import cattrs
 
-from barnekoordinator._texts import Language, Text
-from barnekoordinator.complaints import Complaint, Resolution, Stage
-from barnekoordinator.decisions import Appointment, Decision
-from barnekoordinator.eligibility import (
+from barnekoordinator.errors import InvalidInput, SchemaViolation
+from barnekoordinator.history.serialization import validate_document
+from barnekoordinator.legal_basis import LegalReference
+from barnekoordinator.rights.complaints import Complaint, Resolution, Stage
+from barnekoordinator.rights.decisions import Appointment, Decision
+from barnekoordinator.rights.eligibility import (
     _TABLES,
     Action,
     Condition,
@@ -37,10 +39,8 @@ from barnekoordinator.eligibility import (
     _condition_result,
     _follow_up,
 )
-from barnekoordinator.errors import InvalidInput, SchemaViolation
-from barnekoordinator.legal_basis import LegalReference
-from barnekoordinator.serialization import validate_document
 from barnekoordinator.services import ServiceKind
+from barnekoordinator.texts import Language, Text
 
 __all__ = [
     "COMPLAINT_SCHEMA",

@@ -27,8 +27,6 @@ from typing import ClassVar, TypeVar
 
 import attrs
 
-from barnekoordinator._evolve import copier
-from barnekoordinator._evolve import evolve as fast_evolve
 from barnekoordinator.clock import Clock, ensure_utc
 from barnekoordinator.errors import (
     CaseClosed,
@@ -38,6 +36,8 @@ from barnekoordinator.errors import (
     RuleViolation,
     WrongCase,
 )
+from barnekoordinator.history._evolve import copier
+from barnekoordinator.history._evolve import evolve as fast_evolve
 from barnekoordinator.people import Child, ExpectedChild, Guardian, Professional
 
 __all__ = [
@@ -221,7 +221,7 @@ def _no_history_repr(value: object) -> str:
 
 
 # Dict-backed (slots=False): the fold copies the case once per event, and a dict
-# copy is far cheaper than a slot-by-slot one (see barnekoordinator._evolve).
+# copy is far cheaper than a slot-by-slot one (see barnekoordinator.history._evolve).
 @attrs.frozen(kw_only=True, slots=False)
 class Case:
     """One family's case; all state is derived from its events.

@@ -23,9 +23,9 @@ the archive (arkivlova).
 
 The log also holds the **baton** (:attr:`Stafettlogg.holder_ref`): exactly one
 stafettholder while the log is open. Handing it over is
-:mod:`barnekoordinator.handover`; changing level (which re-decides the holder)
-is :mod:`barnekoordinator.transitions`; the statutory coordinators who take
-precedence are :mod:`barnekoordinator.coordination`.
+:mod:`barnekoordinator.coordination.handover`; changing level (which re-decides the holder)
+is :mod:`barnekoordinator.coordination.transitions`; the statutory coordinators who take
+precedence are :mod:`barnekoordinator.coordination.appointments`.
 """
 
 from __future__ import annotations
@@ -38,44 +38,16 @@ from typing import Any
 
 import attrs
 
-from barnekoordinator._evolve import Draft, DraftSteps, copier, copy_with
-from barnekoordinator.case import (
-    Case,
-    CaseClosedEvent,
-    CaseMode,
-    DomainEvent,
-    ModeChanged,
-    RecordedEvent,
-    event_type,
-    evolver,
-    run_evolver,
-)
-from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.consent import (
+from barnekoordinator.access.consent import (
     ConsentPurpose,
     ConsentWithdrawn,
     ledger,
     section_of,
     withdraw_consent,
 )
-from barnekoordinator.entries import Entry, EntryMeta, GuardianVisibility, entry_source
-from barnekoordinator.errors import (
-    HistoryError,
-    InvalidInput,
-    NotResponsible,
-    StafettloggError,
-)
-from barnekoordinator.people import Professional
-from barnekoordinator.projections import (
-    AgendaItem,
-    AgendaKind,
-    ProjectionOp,
-    Remove,
-    Upsert,
-    projector,
-)
-from barnekoordinator.records import EventRecord
-from barnekoordinator.roles import (
+from barnekoordinator.access.entries import Entry, EntryMeta, GuardianVisibility, entry_source
+from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.coordination.roles import (
     CheckContext,
     Obligation,
     ObligationStatus,
@@ -87,6 +59,34 @@ from barnekoordinator.roles import (
     role_source,
     roles,
 )
+from barnekoordinator.errors import (
+    HistoryError,
+    InvalidInput,
+    NotResponsible,
+    StafettloggError,
+)
+from barnekoordinator.history._evolve import Draft, DraftSteps, copier, copy_with
+from barnekoordinator.history.case import (
+    Case,
+    CaseClosedEvent,
+    CaseMode,
+    DomainEvent,
+    ModeChanged,
+    RecordedEvent,
+    event_type,
+    evolver,
+    run_evolver,
+)
+from barnekoordinator.history.projections import (
+    AgendaItem,
+    AgendaKind,
+    ProjectionOp,
+    Remove,
+    Upsert,
+    projector,
+)
+from barnekoordinator.history.records import EventRecord
+from barnekoordinator.people import Professional
 from barnekoordinator.services import ServiceKind
 
 __all__ = [
@@ -431,7 +431,7 @@ def _check_log(instance: Stafettlogg, _attribute: object, status: LogStatus) -> 
         raise HistoryError("only an open stafettlogg can have a pending handover")
 
 
-@attrs.frozen(kw_only=True, slots=False)  # copied per event: see barnekoordinator._evolve
+@attrs.frozen(kw_only=True, slots=False)  # copied per event: see barnekoordinator.history._evolve
 class Stafettlogg:
     """One stafettlogg and its baton. ``holder_ref`` is ``None`` only after the holder left."""
 
@@ -490,7 +490,7 @@ class Stafettlogg:
         )
 
 
-@attrs.frozen(kw_only=True, slots=False)  # copied per event: see barnekoordinator._evolve
+@attrs.frozen(kw_only=True, slots=False)  # copied per event: see barnekoordinator.history._evolve
 class Bti:
     """The BTI state of a case: nivå-0 undringer, the current log, earlier logs."""
 
@@ -614,7 +614,7 @@ def service_may_read(
     closed because consent was withdrawn is read by no service (BTI-12).
 
     This answers for the shared log as a whole. The Casebook decides per entry
-    with :func:`barnekoordinator.access.decide`, which also lets a service read
+    with :func:`barnekoordinator.access.policy.decide`, which also lets a service read
     what it or its own service wrote after a withdrawal (nothing is disclosed to
     it by that); whether BTI-12 should close even that is an open legal question.
     """
@@ -1489,7 +1489,7 @@ def schedule_meeting(
 ) -> MeetingScheduled:
     """Command: the stafettholder calls a samarbeidsmøte with an agenda and invitees.
 
-    Use :func:`barnekoordinator.agenda.prepare_meeting` to build the agenda.
+    Use :func:`barnekoordinator.coordination.meetings.prepare_meeting` to build the agenda.
     """
     log = require_log_writer(case, by=by, as_of=as_of, settings=settings)
     _holder_or_leader(case, log, by, "calls meetings")
@@ -1934,7 +1934,7 @@ def _meta(
     on: date,
     visibility: GuardianVisibility = GuardianVisibility.DEFAULT,
 ) -> EntryMeta:
-    from barnekoordinator.consent import Section
+    from barnekoordinator.access.consent import Section
 
     return EntryMeta(
         id=entry_id,

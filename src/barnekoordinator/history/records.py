@@ -1,7 +1,7 @@
 """The stored form of history: :class:`EventRecord` and :class:`AuditRecord`.
 
 Stores persist records, never domain classes (the core turns records into
-events and back in :mod:`barnekoordinator.serialization`, upcasting old schema
+events and back in :mod:`barnekoordinator.history.serialization`, upcasting old schema
 versions on the way). Both kinds of record are hash-chained per stream: each
 holds the hash of the previous one, and :func:`verify_events` /
 :func:`verify_audit` detect any edited, removed, inserted or reordered record.
@@ -22,9 +22,9 @@ from typing import Any, Final
 
 import attrs
 
-from barnekoordinator._hashchain import GENESIS, chain_hash
 from barnekoordinator.clock import ensure_utc
 from barnekoordinator.errors import ChainBroken, InvalidInput
+from barnekoordinator.history._hashchain import GENESIS, chain_hash
 
 __all__ = [
     "GENESIS",
@@ -237,7 +237,7 @@ _json_str: Final = json.encoder.encode_basestring
 def _event_stamp(record: EventRecord) -> tuple[str, str]:
     """``(record.expected_hash(), format_time(record.recorded_at))``, computed in one pass.
 
-    Builds the very bytes :func:`~barnekoordinator._hashchain.chain_hash` hashes
+    Builds the very bytes :func:`~barnekoordinator.history._hashchain.chain_hash` hashes
     (``json.dumps`` writes a ``str`` with ``encode_basestring``, an ``int`` with
     ``int.__repr__`` and ``None`` as ``null``) without making a JSON encoder per
     record. A record holding any other type, or a time that is not a UTC

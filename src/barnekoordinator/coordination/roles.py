@@ -10,7 +10,7 @@ the right to individuell plan not offered, an 18th birthday ahead …).
 
 Concept modules make their obligations and role holders known with
 :func:`obligation_source` and :func:`role_source`, so this module depends on
-none of them (the same pattern as :func:`~barnekoordinator.entries.entry_source`).
+none of them (the same pattern as :func:`~barnekoordinator.access.entries.entry_source`).
 
 Two roles are *granted* rather than derived from other facts: a leader
 (styrer, rektor, enhetsleder — who may withdraw a handover or assign a
@@ -26,9 +26,9 @@ from datetime import date, timedelta
 
 import attrs
 
-from barnekoordinator.case import Case, DomainEvent, RecordedEvent, event_type, evolver
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import InvalidInput, NotResponsible, RuleViolation
+from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent, event_type, evolver
 from barnekoordinator.legal_basis import LegalReference, refs
 from barnekoordinator.services import SERVICES
 

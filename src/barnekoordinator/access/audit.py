@@ -1,6 +1,6 @@
 """The audit trail: every read and write, allowed or denied, and who has looked.
 
-The Casebook writes exactly one :class:`~barnekoordinator.records.AuditRecord`
+The Casebook writes exactly one :class:`~barnekoordinator.history.records.AuditRecord`
 for every read and every write it is asked to do — allowed or denied — with
 who (the actor id and the label the family sees), when, what (the action and
 its target: the case or one entry) and on which basis (the access decision's
@@ -27,10 +27,10 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from barnekoordinator.access import Action, Decision
+from barnekoordinator.access.policy import Action, Decision
+from barnekoordinator.access.principal import Principal
 from barnekoordinator.errors import ChainBroken, InvalidInput
-from barnekoordinator.principal import Principal
-from barnekoordinator.records import AuditRecord, verify_audit
+from barnekoordinator.history.records import AuditRecord, verify_audit
 
 __all__ = [
     "LANGUAGES",

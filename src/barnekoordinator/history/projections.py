@@ -17,7 +17,7 @@ from datetime import date
 
 import attrs
 
-from barnekoordinator.records import EventRecord
+from barnekoordinator.history.records import EventRecord
 
 __all__ = [
     "AgendaItem",

@@ -27,7 +27,6 @@ import attrs
 import cattrs
 from cattrs.strategies import configure_tagged_union
 
-from barnekoordinator.case import EVENT_TYPES, DomainEvent, RecordedEvent
 from barnekoordinator.clock import ensure_utc
 from barnekoordinator.errors import (
     InvalidIdentifier,
@@ -35,6 +34,8 @@ from barnekoordinator.errors import (
     SchemaViolation,
     UnknownEventType,
 )
+from barnekoordinator.history.case import EVENT_TYPES, DomainEvent, RecordedEvent
+from barnekoordinator.history.records import EventRecord, format_time, parse_time
 from barnekoordinator.identifiers import (
     ChecksumRule,
     HprNummer,
@@ -43,7 +44,6 @@ from barnekoordinator.identifiers import (
     PersonId,
 )
 from barnekoordinator.people import Child, ExpectedChild
-from barnekoordinator.records import EventRecord, format_time, parse_time
 
 __all__ = [
     "CASE_EXPORT_SCHEMA",
@@ -597,7 +597,7 @@ CASE_EXPORT_SCHEMA = "case-export.v1"
 def export_case(case_id: str, records: Sequence[EventRecord]) -> dict[str, Any]:
     """A case's whole history as a ``case-export.v1`` document (hash chain included)."""
     return {
-        "format": "barnekoordinator.case-export",
+        "format": "barnekoordinator.history.case-export",
         "format_version": 1,
         "case_id": case_id,
         "version": len(records),
@@ -612,7 +612,7 @@ def import_case(document: object) -> list[EventRecord]:
     :class:`~barnekoordinator.errors.ChainBroken` if the history was tampered
     with. Nothing is stored: append the records to a store yourself.
     """
-    from barnekoordinator.records import verify_events
+    from barnekoordinator.history.records import verify_events
 
     validate_document(CASE_EXPORT_SCHEMA, document)
     assert isinstance(document, Mapping)

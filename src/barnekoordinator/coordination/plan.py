@@ -29,8 +29,39 @@ from typing import Any
 
 import attrs
 
-from barnekoordinator._evolve import Draft, DraftSteps
-from barnekoordinator.case import (
+from barnekoordinator.access.consent import (
+    ConsentPurpose,
+    Section,
+    ledger,
+    required_consenters,
+    section_of,
+)
+from barnekoordinator.access.entries import Entry, EntryMeta, entry_source
+from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.coordination.appointments import (
+    HolderKind,
+    StatutoryOffer,
+    active_appointments,
+    coordination,
+    coordination_holder,
+)
+from barnekoordinator.coordination.roles import (
+    CheckContext,
+    Obligation,
+    ObligationStatus,
+    Role,
+    granted,
+    obligation_source,
+)
+from barnekoordinator.errors import (
+    ConsentRequired,
+    HistoryError,
+    InvalidInput,
+    NotResponsible,
+    PlanError,
+)
+from barnekoordinator.history._evolve import Draft, DraftSteps
+from barnekoordinator.history.case import (
     Case,
     CaseMode,
     DomainEvent,
@@ -40,30 +71,7 @@ from barnekoordinator.case import (
     evolver,
     run_evolver,
 )
-from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.consent import (
-    ConsentPurpose,
-    Section,
-    ledger,
-    required_consenters,
-    section_of,
-)
-from barnekoordinator.coordination import (
-    HolderKind,
-    StatutoryOffer,
-    active_appointments,
-    coordination,
-    coordination_holder,
-)
-from barnekoordinator.entries import Entry, EntryMeta, entry_source
-from barnekoordinator.errors import (
-    ConsentRequired,
-    HistoryError,
-    InvalidInput,
-    NotResponsible,
-    PlanError,
-)
-from barnekoordinator.projections import (
+from barnekoordinator.history.projections import (
     AgendaItem,
     AgendaKind,
     ProjectionOp,
@@ -71,15 +79,7 @@ from barnekoordinator.projections import (
     Upsert,
     projector,
 )
-from barnekoordinator.records import EventRecord
-from barnekoordinator.roles import (
-    CheckContext,
-    Obligation,
-    ObligationStatus,
-    Role,
-    granted,
-    obligation_source,
-)
+from barnekoordinator.history.records import EventRecord
 from barnekoordinator.services import ServiceKind
 
 __all__ = [
@@ -853,7 +853,7 @@ def start_plan(
     Rejected without an ``INDIVIDUAL_PLAN`` consent covering the starting
     service (IP-01, :class:`ConsentRequired`). Starting a plan moves the case to
     statutory mode; a stafettholder keeps the baton until a koordinator is
-    appointed (:mod:`barnekoordinator.coordination`).
+    appointed (:mod:`barnekoordinator.coordination.appointments`).
     """
     settings = _settings(settings)
     case.require_open()

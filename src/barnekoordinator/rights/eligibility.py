@@ -44,12 +44,12 @@ from typing import Any, Final, NamedTuple
 
 import attrs
 
-from barnekoordinator._texts import Language, Text, language, text
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import InvalidInput, SchemaViolation
 from barnekoordinator.legal_basis import LegalReference, parameter, refs
 from barnekoordinator.people import age_on, birthday
 from barnekoordinator.services import SERVICES, Sector, ServiceKind
+from barnekoordinator.texts import Language, Text, language, text
 
 __all__ = [
     "RULES_VERSIONS",
@@ -1530,7 +1530,7 @@ def _follow_up(version: str, scope: Right | None, kind: FollowUpKind) -> FollowU
 
 def facts_to_json(facts: EligibilityFacts) -> dict[str, Any]:
     """The facts as a JSON-ready dict (``eligibility-facts.v1``; every field present)."""
-    from barnekoordinator._eligibility_wire import facts_to_json as to_json
+    from barnekoordinator.rights.wire import facts_to_json as to_json
 
     return to_json(facts)
 
@@ -1541,20 +1541,20 @@ def facts_from_json(document: object) -> EligibilityFacts:
     Raises :class:`~barnekoordinator.errors.SchemaViolation` listing every problem
     with its JSON path.
     """
-    from barnekoordinator._eligibility_wire import facts_from_json as from_json
+    from barnekoordinator.rights.wire import facts_from_json as from_json
 
     return from_json(document)
 
 
 def result_to_json(result: EligibilityResult) -> dict[str, Any]:
     """The result as a JSON-ready dict (``eligibility-result.v1``)."""
-    from barnekoordinator._eligibility_wire import result_to_json as to_json
+    from barnekoordinator.rights.wire import result_to_json as to_json
 
     return to_json(result)
 
 
 def result_from_json(document: object) -> EligibilityResult:
     """Validate and rebuild an ``eligibility-result.v1`` document (every problem listed)."""
-    from barnekoordinator._eligibility_wire import result_from_json as from_json
+    from barnekoordinator.rights.wire import result_from_json as from_json
 
     return from_json(document)

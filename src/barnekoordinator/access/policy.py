@@ -67,7 +67,7 @@ Reading entries, by the child's age on the day of the read (pbrl § 3-4,
   SHARE_INFORMATION consent, or for stafettlogg entries also a STAFETTLOGG
   consent (taushetsplikt; domain.md §6.3 rule 5). "Valid" means everyone who
   must consent *on the day of the read* has consented (see
-  :mod:`barnekoordinator.consent`), so a consent lapses at the 16th and 18th
+  :mod:`barnekoordinator.access.consent`), so a consent lapses at the 16th and 18th
   birthdays and a withdrawal acts the same day.
 * **Koordinerende enhet** reads entries like a service (S = koordinerende enhet)
   and sees the case overview. **Leaders** see the case overview (status and
@@ -95,9 +95,7 @@ from typing import Final
 
 import attrs
 
-from barnekoordinator.case import Case, DomainEvent, RecordedEvent, event_type, evolver
-from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.consent import (
+from barnekoordinator.access.consent import (
     BARNEVERN,
     ConsentGiven,
     ConsentPurpose,
@@ -106,12 +104,19 @@ from barnekoordinator.consent import (
     ledger,
     required_consenters,
 )
-from barnekoordinator.entries import EntryMeta, GuardianVisibility, VisibilityChanged, entries
+from barnekoordinator.access.entries import (
+    EntryMeta,
+    GuardianVisibility,
+    VisibilityChanged,
+    entries,
+)
+from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
+from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import InvalidInput, RuleViolation
+from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent, event_type, evolver
 from barnekoordinator.identifiers import PersonId
 from barnekoordinator.legal_basis import parameter
 from barnekoordinator.people import Child, ExpectedChild, Guardian, GuardianRelation, Professional
-from barnekoordinator.principal import AssuranceLevel, Principal, SystemRole
 from barnekoordinator.services import ServiceKind
 
 __all__ = [
@@ -486,7 +491,7 @@ def _deny(ctx: _Ctx, role: CaseRole | None, reason: str, *basis: str) -> Decisio
 def is_stafettlogg_entry(entry: EntryMeta) -> bool:
     """True for entries of a BTI stafettlogg.
 
-    :mod:`barnekoordinator.stafettlogg` gives its entries ids ``stafettlogg:…``
+    :mod:`barnekoordinator.coordination.stafettlogg` gives its entries ids ``stafettlogg:…``
     (kinds ``log-note``, ``measure``, ``minutes`` …); a kind ``stafettlogg`` or
     ``stafettlogg.*`` is also recognised.
     """

@@ -6,7 +6,7 @@ the **child's own voice** first, then tiltak whose evaluation is due, concerns
 raised since the last meeting, decisions still open, a pending handover and the
 plan's revision — and lists **who must bring what** (the owner of each due
 tiltak brings its evaluation, and so on). Pass the agenda's lines to
-:func:`barnekoordinator.stafettlogg.schedule_meeting`.
+:func:`barnekoordinator.coordination.stafettlogg.schedule_meeting`.
 
 The child's voice is recorded as a :class:`ChildVoice` entry — what matters to
 me — with the child's age and the weight the law gives it: the child is heard
@@ -24,16 +24,16 @@ from datetime import date, timedelta
 
 import attrs
 
-from barnekoordinator.case import Case, DomainEvent, RecordedEvent, event_type, evolver
+from barnekoordinator.access.consent import ConsentPurpose, Section, ledger, section_of
+from barnekoordinator.access.entries import Entry, EntryMeta, entry_source
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.consent import ConsentPurpose, Section, ledger, section_of
-from barnekoordinator.coordination import coordination_holder
-from barnekoordinator.entries import Entry, EntryMeta, entry_source
+from barnekoordinator.coordination.appointments import coordination_holder
+from barnekoordinator.coordination.plan import PlanStatus, check_plan, current_plan
+from barnekoordinator.coordination.stafettlogg import LogStatus, Stafettlogg, bti, current_log
 from barnekoordinator.errors import ConsentRequired, InvalidInput, NotResponsible, RuleViolation
+from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent, event_type, evolver
 from barnekoordinator.legal_basis import parameter
-from barnekoordinator.plan import PlanStatus, check_plan, current_plan
 from barnekoordinator.services import ServiceKind
-from barnekoordinator.stafettlogg import LogStatus, Stafettlogg, bti, current_log
 
 __all__ = [
     "AgendaPoint",
@@ -276,7 +276,10 @@ class MeetingAgenda:
 
     @property
     def lines(self) -> tuple[str, ...]:
-        """The points' titles, e.g. for :func:`~barnekoordinator.stafettlogg.schedule_meeting`."""
+        """The points' titles, e.g. for a meeting's agenda lines.
+
+        See :func:`~barnekoordinator.coordination.stafettlogg.schedule_meeting`.
+        """
         return tuple(p.title for p in self.points)
 
     def brought_by(self, ref: str) -> tuple[BringItem, ...]:

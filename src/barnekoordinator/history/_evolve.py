@@ -18,7 +18,7 @@ Classes with fields excluded from ``__init__`` or converters that take
 ``self`` go through ``attrs.evolve``.
 
 :class:`Draft` and :class:`DraftSteps` serve run evolvers
-(:func:`barnekoordinator.case.run_evolver`): a run of events that add to or
+(:func:`barnekoordinator.history.case.run_evolver`): a run of events that add to or
 update one module's state is gathered in a draft and copied once.
 """
 
@@ -200,7 +200,7 @@ def last_index(items: Sequence[Any], item_id: str) -> int:
 class Draft(Generic[T]):
     """Changes to one frozen attrs value, gathered and then applied with one copy.
 
-    For run evolvers (:func:`barnekoordinator.case.run_evolver`): folding a run of
+    For run evolvers (:func:`barnekoordinator.history.case.run_evolver`): folding a run of
     events that each add to or update a tuple field of the same state would copy
     the state, and the ever longer tuple, once per event. A draft keeps what a
     run appends in a list per field and makes one copy at the end (with the
@@ -301,7 +301,7 @@ class DraftSteps(Generic[T]):
     A module registers one step per event class (``@steps.step(SomeEvent)``,
     each called as ``step(case, draft, event)``) and folds a run with
     :meth:`fold`; :attr:`classes` are the classes to give
-    :func:`barnekoordinator.case.run_evolver`.
+    :func:`barnekoordinator.history.case.run_evolver`.
     """
 
     __slots__ = ("_steps",)

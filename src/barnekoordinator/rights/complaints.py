@@ -34,11 +34,11 @@ from typing import Any
 
 import attrs
 
-from barnekoordinator._texts import Language, Text, language, text
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.eligibility import Right
 from barnekoordinator.errors import InvalidInput, RuleViolation
 from barnekoordinator.legal_basis import LegalReference, parameter, refs
+from barnekoordinator.rights.eligibility import Right
+from barnekoordinator.texts import Language, Text, language, text
 
 __all__ = [
     "CORRECTION_DAYS",
@@ -470,13 +470,13 @@ def obligations(
 
 def complaint_to_json(complaint: Complaint) -> dict[str, Any]:
     """The complaint as a JSON-ready dict, valid against ``complaint.v1``."""
-    from barnekoordinator._eligibility_wire import complaint_to_json as to_json
+    from barnekoordinator.rights.wire import complaint_to_json as to_json
 
     return to_json(complaint)
 
 
 def complaint_from_json(document: object) -> Complaint:
     """Validate and structure a ``complaint.v1`` document (every problem with its path)."""
-    from barnekoordinator._eligibility_wire import complaint_from_json as from_json
+    from barnekoordinator.rights.wire import complaint_from_json as from_json
 
     return from_json(document)

@@ -32,36 +32,17 @@ from typing import Any
 
 import attrs
 
-from barnekoordinator.case import (
-    Case,
-    CaseMode,
-    ChildBorn,
-    DomainEvent,
-    ModeChanged,
-    RecordedEvent,
-    event_type,
-    evolver,
-    record_birth,
-)
+from barnekoordinator.access.consent import ConsentPurpose, ledger, required_consenters
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.consent import ConsentPurpose, ledger, required_consenters
-from barnekoordinator.coordination import (
+from barnekoordinator.coordination.appointments import (
     AppointmentEnded,
     AppointmentEndReason,
     appoint_koordinator,
     barnekoordinator_ends_on,
     coordination,
 )
-from barnekoordinator.errors import (
-    HandoverError,
-    InvalidInput,
-    NotResponsible,
-    RuleViolation,
-    StafettloggError,
-)
-from barnekoordinator.handover import propose_handover
-from barnekoordinator.people import Child, Professional, birthday
-from barnekoordinator.plan import (
+from barnekoordinator.coordination.handover import propose_handover
+from barnekoordinator.coordination.plan import (
     PlanConsentReferenced,
     PlanEnded,
     PlanStatus,
@@ -69,19 +50,8 @@ from barnekoordinator.plan import (
     consent_covers_plan,
     current_plan,
 )
-from barnekoordinator.projections import (
-    AgendaItem,
-    AgendaKind,
-    ClearCase,
-    ProjectionOp,
-    Remove,
-    Upsert,
-    projector,
-)
-from barnekoordinator.records import EventRecord
-from barnekoordinator.roles import Role, is_leader
-from barnekoordinator.services import ServiceKind
-from barnekoordinator.stafettlogg import (
+from barnekoordinator.coordination.roles import Role, is_leader
+from barnekoordinator.coordination.stafettlogg import (
     BtiLevel,
     ClosingReason,
     HolderDecision,
@@ -92,6 +62,36 @@ from barnekoordinator.stafettlogg import (
     open_log,
     stafettholder,
 )
+from barnekoordinator.errors import (
+    HandoverError,
+    InvalidInput,
+    NotResponsible,
+    RuleViolation,
+    StafettloggError,
+)
+from barnekoordinator.history.case import (
+    Case,
+    CaseMode,
+    ChildBorn,
+    DomainEvent,
+    ModeChanged,
+    RecordedEvent,
+    event_type,
+    evolver,
+    record_birth,
+)
+from barnekoordinator.history.projections import (
+    AgendaItem,
+    AgendaKind,
+    ClearCase,
+    ProjectionOp,
+    Remove,
+    Upsert,
+    projector,
+)
+from barnekoordinator.history.records import EventRecord
+from barnekoordinator.people import Child, Professional, birthday
+from barnekoordinator.services import ServiceKind
 
 __all__ = [
     "MunicipalityChanged",
@@ -370,7 +370,7 @@ def move_municipality(
     Koordinator and barnekoordinator appointments end; an open or linked
     stafettlogg closes. The individual plan continues as the same plan only if
     ``plan_transfer_consent_id`` names a consent that covers it on the day;
-    otherwise it is suspended until :func:`barnekoordinator.plan.resume_plan`.
+    otherwise it is suspended until :func:`barnekoordinator.coordination.plan.resume_plan`.
     """
     settings = _settings(settings)
     case.require_open()

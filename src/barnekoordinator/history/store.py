@@ -1,7 +1,7 @@
 """The :class:`CaseStore` protocol every storage plugin implements.
 
-A store persists :class:`~barnekoordinator.records.EventRecord` and
-:class:`~barnekoordinator.records.AuditRecord` values; it never sees domain
+A store persists :class:`~barnekoordinator.history.records.EventRecord` and
+:class:`~barnekoordinator.history.records.AuditRecord` values; it never sees domain
 classes. Its contract (checked by ``barnekoordinator.testing.conformance``):
 
 * **Versions.** ``append(case_id, expected_version, records)`` succeeds only
@@ -25,7 +25,7 @@ classes. Its contract (checked by ``barnekoordinator.testing.conformance``):
   record on its own (reads, refusals and failures, where nothing else is written).
 * History is append-only: no method updates or deletes a record.
 * Within the append transaction the store applies
-  :func:`barnekoordinator.projections.project` to keep the agenda rows.
+  :func:`barnekoordinator.history.projections.project` to keep the agenda rows.
 * **Positions.** Records returned by ``read`` and ``read_all`` carry their
   global ``position`` (strictly increasing in commit order; ``read_all`` never
   skips one that a later page would reveal).
@@ -39,8 +39,8 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Protocol, runtime_checkable
 
-from barnekoordinator.projections import AgendaItem, AgendaKind
-from barnekoordinator.records import AuditRecord, EventRecord
+from barnekoordinator.history.projections import AgendaItem, AgendaKind
+from barnekoordinator.history.records import AuditRecord, EventRecord
 
 __all__ = ["CaseStore"]
 

@@ -29,26 +29,8 @@ from datetime import date, timedelta
 
 import attrs
 
-from barnekoordinator.case import (
-    Case,
-    DomainEvent,
-    ParticipantLeft,
-    RecordedEvent,
-    event_type,
-    evolver,
-)
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.errors import HandoverError, HistoryError, InvalidInput, NotResponsible
-from barnekoordinator.projections import (
-    AgendaItem,
-    AgendaKind,
-    ProjectionOp,
-    Remove,
-    Upsert,
-    projector,
-)
-from barnekoordinator.records import EventRecord
-from barnekoordinator.roles import (
+from barnekoordinator.coordination.roles import (
     CheckContext,
     Obligation,
     ObligationStatus,
@@ -57,8 +39,7 @@ from barnekoordinator.roles import (
     is_leader,
     obligation_source,
 )
-from barnekoordinator.services import ServiceKind
-from barnekoordinator.stafettlogg import (
+from barnekoordinator.coordination.stafettlogg import (
     BatonChange,
     BatonChangeKind,
     PendingHandover,
@@ -68,6 +49,25 @@ from barnekoordinator.stafettlogg import (
     stafettholder,
     with_log,
 )
+from barnekoordinator.errors import HandoverError, HistoryError, InvalidInput, NotResponsible
+from barnekoordinator.history.case import (
+    Case,
+    DomainEvent,
+    ParticipantLeft,
+    RecordedEvent,
+    event_type,
+    evolver,
+)
+from barnekoordinator.history.projections import (
+    AgendaItem,
+    AgendaKind,
+    ProjectionOp,
+    Remove,
+    Upsert,
+    projector,
+)
+from barnekoordinator.history.records import EventRecord
+from barnekoordinator.services import ServiceKind
 
 __all__ = [
     "HandoverAccepted",

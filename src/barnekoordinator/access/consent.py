@@ -38,9 +38,9 @@ from types import MappingProxyType
 
 import attrs
 
-from barnekoordinator.case import Case, DomainEvent, RecordedEvent, event_type, evolver
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import ConsentRequired, InvalidInput, RuleViolation
+from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent, event_type, evolver
 from barnekoordinator.legal_basis import parameter
 from barnekoordinator.people import Child, ExpectedChild, GuardianRelation
 from barnekoordinator.services import SERVICES, Sector, ServiceKind

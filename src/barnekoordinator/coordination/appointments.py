@@ -18,7 +18,7 @@ same history (``ModeChanged`` to ``STATUTORY``) and *links* the open stafettlogg
 the baton ends, coordination moves to the coordinator, and the log's tiltak go
 on being evaluated — nothing is lost and there are never two coordinators.
 The barnekoordinator ends on the child's 18th birthday (BK-13,
-:mod:`barnekoordinator.transitions`).
+:mod:`barnekoordinator.coordination.transitions`).
 """
 
 from __future__ import annotations
@@ -29,28 +29,9 @@ from datetime import date, timedelta
 
 import attrs
 
-from barnekoordinator.case import (
-    Case,
-    CaseMode,
-    DomainEvent,
-    ModeChanged,
-    ParticipantJoined,
-    RecordedEvent,
-    event_type,
-    evolver,
-)
+from barnekoordinator.access.consent import ConsentPurpose, ledger
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.consent import ConsentPurpose, ledger
-from barnekoordinator.errors import (
-    CoordinationError,
-    HandoverError,
-    HistoryError,
-    InvalidInput,
-    NotResponsible,
-)
-from barnekoordinator.legal_basis import LegalReference, parameter, refs
-from barnekoordinator.people import Child, Professional
-from barnekoordinator.roles import (
+from barnekoordinator.coordination.roles import (
     CheckContext,
     Obligation,
     ObligationStatus,
@@ -61,13 +42,32 @@ from barnekoordinator.roles import (
     obligation_source,
     role_source,
 )
-from barnekoordinator.services import ServiceKind
-from barnekoordinator.stafettlogg import (
+from barnekoordinator.coordination.stafettlogg import (
     StafettloggLinked,
     open_log,
     stafettholder,
     unminuted_meetings,
 )
+from barnekoordinator.errors import (
+    CoordinationError,
+    HandoverError,
+    HistoryError,
+    InvalidInput,
+    NotResponsible,
+)
+from barnekoordinator.history.case import (
+    Case,
+    CaseMode,
+    DomainEvent,
+    ModeChanged,
+    ParticipantJoined,
+    RecordedEvent,
+    event_type,
+    evolver,
+)
+from barnekoordinator.legal_basis import LegalReference, parameter, refs
+from barnekoordinator.people import Child, Professional
+from barnekoordinator.services import ServiceKind
 
 __all__ = [
     "Appointment",

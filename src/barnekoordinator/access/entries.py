@@ -22,9 +22,9 @@ from datetime import date
 
 import attrs
 
-from barnekoordinator.case import Case, DomainEvent, RecordedEvent, event_type, evolver
-from barnekoordinator.consent import Section
+from barnekoordinator.access.consent import Section
 from barnekoordinator.errors import InvalidInput, NotResponsible
+from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent, event_type, evolver
 from barnekoordinator.services import ServiceKind
 
 __all__ = [

@@ -31,9 +31,11 @@ from typing import Any
 
 import attrs
 
-from barnekoordinator._texts import Language, Text, language, text
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.eligibility import (
+from barnekoordinator.errors import InvalidInput, RuleViolation
+from barnekoordinator.legal_basis import LegalReference, parameter, refs
+from barnekoordinator.people import Professional
+from barnekoordinator.rights.eligibility import (
     Action,
     ConditionResult,
     EligibilityFacts,
@@ -44,11 +46,9 @@ from barnekoordinator.eligibility import (
     Outcome,
     RightResult,
 )
-from barnekoordinator.errors import InvalidInput, RuleViolation
-from barnekoordinator.legal_basis import LegalReference, parameter, refs
-from barnekoordinator.people import Professional
 from barnekoordinator.services import SERVICES, Level, Sector, ServiceKind
 from barnekoordinator.services import service as lookup_service
+from barnekoordinator.texts import Language, Text, language, text
 
 __all__ = [
     "Appointment",
@@ -656,13 +656,13 @@ def render_decision(
 
 def appointment_to_json(appointment: Appointment) -> dict[str, Any]:
     """The appointment as a JSON-ready dict (the ``appointment`` object of ``decision.v1``)."""
-    from barnekoordinator._eligibility_wire import appointment_to_json as to_json
+    from barnekoordinator.rights.wire import appointment_to_json as to_json
 
     return to_json(appointment)
 
 
 def decision_to_json(decision: Decision) -> dict[str, Any]:
     """The decision as a JSON-ready dict, valid against ``decision.v1``."""
-    from barnekoordinator._eligibility_wire import decision_to_json as to_json
+    from barnekoordinator.rights.wire import decision_to_json as to_json
 
     return to_json(decision)

@@ -1,0 +1,3 @@
+"""access"""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""coordination"""
+
+__all__: list[str] = []

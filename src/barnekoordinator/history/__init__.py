@@ -1,0 +1,3 @@
+"""history"""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""rights"""
+
+__all__: list[str] = []
