@@ -31,6 +31,7 @@ from barnekoordinator.access.consent import ConsentPurpose, Section, give_consen
 from barnekoordinator.access.entries import EntryMeta, GuardianVisibility
 from barnekoordinator.access.policy import Action, decide
 from barnekoordinator.access.principal import AssuranceLevel, Principal
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import FixedClock
 from barnekoordinator.history.case import Case, ParticipantJoined, open_case
 from barnekoordinator.identifiers import (
@@ -68,7 +69,7 @@ def build() -> tuple[Case, list[EntryMeta], list[Principal], dict[str, str]]:
         parental_responsibility=True,
         person_id=pid(date(1979, 3, 4)),
     )
-    case = Case(id="case-bench")
+    case = CATALOGUE.new_case("case-bench")
     case = case.apply_all(
         case.record(
             open_case(municipality_number="0301", subject=child, guardians=(mother, father)),

@@ -20,6 +20,7 @@ import time
 from datetime import date, timedelta
 
 from barnekoordinator.access.consent import ConsentPurpose
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.coordination.plan import (
     add_contribution,
     add_cooperation,
@@ -265,19 +266,19 @@ def measure(label: str, records: list[EventRecord], repeat: int) -> float:
     payloads = [r.payload for r in records]
 
     def replay() -> Case:
-        return Case.replay(case_id, serialization.from_records(records))
+        return CATALOGUE.load(case_id, records)
 
     def decode_only() -> None:
-        serialization.from_records(records)
+        serialization.from_records(records, CATALOGUE)
 
-    recorded = [serialization.from_record(r) for r in records]
+    recorded = [serialization.from_record(r, CATALOGUE) for r in records]
 
     def fold_only() -> Case:
-        return Case.replay(case_id, recorded)
+        return CATALOGUE.replay(case_id, recorded)
 
     def round_trip() -> None:
         for r in records:
-            event = serialization.from_record(r)
+            event = serialization.from_record(r, CATALOGUE)
             serialization.event_to_json(event.event)
 
     def json_floor() -> None:

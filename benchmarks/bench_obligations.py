@@ -21,6 +21,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from barnekoordinator.access.consent import ConsentPurpose
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.coordination import handover, meetings, plan, roles, stafettlogg
 from barnekoordinator.coordination.appointments import StatutoryOffer, offer_statutory_coordination
 from barnekoordinator.history import projections
@@ -212,7 +213,7 @@ def main() -> None:
     for _ in range(rounds):
         for record in records:
             t0 = time.perf_counter()
-            projections.project((record,))
+            CATALOGUE.project((record,))
             by_type.setdefault(record.type, []).append(time.perf_counter() - t0)
     all_times = [t for ts in by_type.values() for t in ts]
     print(
@@ -231,7 +232,7 @@ def main() -> None:
         f"Case.replay of a typical case ({len(small.history)} events): "
         f"{len(small.history) / statistics.median(small_replay):,.0f} events/s"
     )
-    per_case = _time(lambda: projections.project(typical), args.repeat)
+    per_case = _time(lambda: CATALOGUE.project(typical), args.repeat)
     per_case_ms = statistics.median(per_case) * 1e3
     print(
         f"typical case ({len(typical)} events): {per_case_ms:.3f} ms to project its whole history; "
@@ -239,7 +240,7 @@ def main() -> None:
         f"(spread over their appends), i.e. {per_case_ms / len(typical) * 1e3:.1f} µs per append"
     )
     rows: dict[tuple[str, projections.AgendaKind, str], projections.AgendaItem] = {}
-    projections.apply_ops(rows, projections.project(typical))
+    projections.apply_ops(rows, CATALOGUE.project(typical))
     print(f"agenda rows kept per typical case: {len(rows)} (the store indexes them by due date)")
 
 

@@ -66,6 +66,7 @@ import attrs
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.history.projections import AgendaItem, AgendaKind
 from barnekoordinator.history.records import GENESIS, EventRecord
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
@@ -228,7 +229,7 @@ def _print(rows: list[tuple[str, float, float]]) -> None:
 
 def _print_hash_check() -> None:
     """What an append's hash check costs per record, sealed here or built elsewhere."""
-    from barnekoordinator_plugins.memory import AppendCheck
+    from barnekoordinator.history.storekit import AppendCheck
 
     chain = _records(["case-00000"], 10)["case-00000"]
     # Equal records that EventRecord.sealed did not make (as if imported): hashed in full.
@@ -347,7 +348,7 @@ def _agenda_store(tmp: Path, cases: int) -> Iterator[tuple[SQLiteCaseStore, date
     make the benchmark slower to set up.
     """
     from barnekoordinator.coordination import handover, plan, stafettlogg
-    from barnekoordinator.history.projections import apply_ops, project
+    from barnekoordinator.history.projections import apply_ops
 
     store = SQLiteCaseStore(tmp / "agenda.db")
     today = date(2026, 1, 5)
@@ -416,7 +417,7 @@ def _agenda_store(tmp: Path, cases: int) -> Iterator[tuple[SQLiteCaseStore, date
             for n, (kind, body) in enumerate(payloads, start=1)
         ]
         agenda: dict[tuple[str, AgendaKind, str], AgendaItem] = {}
-        apply_ops(agenda, project(records))
+        apply_ops(agenda, CATALOGUE.project(records))
         rows += [
             (a.case_id, a.kind.value, a.key, a.due.isoformat(), a.detail) for a in agenda.values()
         ]

@@ -65,12 +65,13 @@ def legal_basis_page() -> str:
 
 def events_page() -> str:
     """The text of ``docs/reference/events.md``."""
-    import barnekoordinator.events  # noqa: F401  (registers every event type)
-    from barnekoordinator.history.case import EVENT_TYPES
+    from barnekoordinator.catalogue import CATALOGUE
+
+    event_types = CATALOGUE.event_types
 
     rows = []
-    for tag in sorted(EVENT_TYPES):
-        cls = EVENT_TYPES[tag]
+    for tag in sorted(event_types):
+        cls = event_types[tag]
         basis = ", ".join(f"`{k}`" for k in cls.LEGAL_BASIS)
         doc = (cls.__doc__ or "").strip().splitlines()
         meaning = (doc[0] if doc else "").replace("|", "\\|")

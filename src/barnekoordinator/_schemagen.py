@@ -113,8 +113,9 @@ class _Builder:
 
 def event_schema() -> dict[str, Any]:
     """The schema of one stored case event (envelope + payload by type)."""
-    import barnekoordinator.events  # noqa: F401  (registers every event type)
-    from barnekoordinator.history.case import EVENT_TYPES
+    from barnekoordinator.catalogue import CATALOGUE
+
+    event_types = CATALOGUE.event_types
 
     builder = _Builder()
     builder.defs["PersonId"] = {
@@ -128,8 +129,8 @@ def event_schema() -> dict[str, Any]:
         "additionalProperties": False,
     }
     branches = []
-    for tag in sorted(EVENT_TYPES):
-        cls = EVENT_TYPES[tag]
+    for tag in sorted(event_types):
+        cls = event_types[tag]
         name = builder.define(cls)
         branches.append(
             {
@@ -155,7 +156,7 @@ def event_schema() -> dict[str, Any]:
         "properties": {
             "case_id": {"type": "string", "minLength": 1},
             "sequence": {"type": "integer", "minimum": 1},
-            "type": {"enum": sorted(EVENT_TYPES)},
+            "type": {"enum": sorted(event_types)},
             "schema_version": {"type": "integer", "minimum": 1},
             "recorded_at": {"type": "string", "format": "date-time"},
             "actor": {"type": "string", "minLength": 1},

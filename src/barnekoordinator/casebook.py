@@ -5,7 +5,8 @@ notify** — and leaves **exactly one** audit record, allowed or denied:
 
 1. *load*: read the case's records from the :class:`~barnekoordinator.history.store.CaseStore`,
    verify their hash chain, turn them into events
-   (:func:`barnekoordinator.history.serialization.from_records`, upcasting old versions)
+   (with the catalogue's :meth:`~barnekoordinator.history.catalogue.Catalogue.load`,
+   upcasting old versions)
    and replay them into a :class:`~barnekoordinator.history.case.Case`. Nothing is
    cached between calls, so every decision sees the latest consent, care order,
    participant list and — through the clock — the child's age today.
@@ -71,6 +72,7 @@ from barnekoordinator.access.policy import (
     decide,
 )
 from barnekoordinator.access.principal import Principal
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import Clock
 from barnekoordinator.config import Config, MunicipalSettings
 from barnekoordinator.errors import (
@@ -89,8 +91,9 @@ from barnekoordinator.history.case import (
     DomainEvent,
     RecordedEvent,
 )
+from barnekoordinator.history.catalogue import Catalogue
 from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord, verify_events
-from barnekoordinator.history.serialization import from_records, to_record
+from barnekoordinator.history.serialization import to_record
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.identifiers import subject_key
 from barnekoordinator.people import Child, GuardianRelation
@@ -277,6 +280,9 @@ class Casebook:
             they get one with these settings and the store URL ``unknown:``).
         verify_history: Verify the hash chain of every loaded history.
         new_case_id: Makes ids for :meth:`open_case` (default: random UUIDs).
+        catalogue: The event types and rules cases fold with (default: the
+            library's :data:`~barnekoordinator.catalogue.CATALOGUE`); a vendor
+            with concepts of its own passes an extended one, to its store too.
     """
 
     def __init__(
@@ -290,6 +296,7 @@ class Casebook:
         config: Config | None = None,
         verify_history: bool = True,
         new_case_id: Callable[[], str] | None = None,
+        catalogue: Catalogue = CATALOGUE,
     ) -> None:
         secret = (
             subject_secret
@@ -315,6 +322,7 @@ class Casebook:
         )
         self._verify = verify_history
         self._new_case_id = new_case_id or (lambda: str(uuid.uuid4()))
+        self._catalogue = catalogue
 
     @classmethod
     def from_config(
@@ -323,12 +331,17 @@ class Casebook:
         *,
         clock: Clock,
         plugin_manager: pluggy.PluginManager | None = None,
+        catalogue: Catalogue = CATALOGUE,
     ) -> Casebook:
-        """A Casebook on the store the plugins provide for ``config.store``."""
+        """A Casebook on the store the plugins provide for ``config.store``.
+
+        The store and the Casebook share ``catalogue``.
+        """
         from barnekoordinator.plugins import case_store, get_plugin_manager
 
         pm = plugin_manager or get_plugin_manager()
-        return cls(case_store(pm, config), clock=clock, config=config, plugin_manager=pm)
+        store = case_store(pm, config, catalogue=catalogue)
+        return cls(store, clock=clock, config=config, plugin_manager=pm, catalogue=catalogue)
 
     @property
     def store(self) -> CaseStore:
@@ -358,7 +371,7 @@ class Casebook:
             raise CaseNotFound(f"no case {case_id!r} in the store")
         if self._verify:
             verify_events(case_id, records)
-        case = Case.replay(case_id, from_records(records))
+        case = self._catalogue.load(case_id, records)
         return case, records[-1].hash
 
     def _subject_key(self, batch: Sequence[DomainEvent]) -> str | None:
@@ -418,10 +431,11 @@ class Casebook:
     def _open(self, call: _Call, batch: tuple[DomainEvent, ...]) -> str:
         principal, new_id = call.principal, call.case_id
         as_of = self.today()
-        recorded = Case(id=new_id).record(
+        blank = self._catalogue.new_case(new_id)
+        recorded = blank.record(
             batch, actor=principal.subject, clock=self._clock, subject_key=self._subject_key(batch)
         )
-        prospective = Case(id=new_id).apply_all(recorded)
+        prospective = blank.apply_all(recorded)
         decision = decide(principal, prospective, Action.OPEN, None, as_of, settings=self._settings)
         if decision.allowed and len(batch) > 1:
             decision = _merge(

@@ -22,6 +22,7 @@ BarnekoordinatorError(Exception)
 │   ├── CoordinationError                    statutory coordinator, samordning, precedence
 │   ├── PlanError                            individuell plan rules
 │   └── StafettloggError                     stafettlogg rules
+├── CatalogueError(TypeError)               concept declarations that do not fit together
 ├── HistoryError                             an event stream is inconsistent
 │   ├── WrongCase
 │   ├── OutOfSequence
@@ -56,6 +57,7 @@ __all__ = [
     "BarnekoordinatorWarning",
     "CaseClosed",
     "CaseNotFound",
+    "CatalogueError",
     "ChainBroken",
     "ConcurrencyConflict",
     "ConsentRequired",
@@ -168,6 +170,15 @@ class StafettloggError(RuleViolation):
 
 
 # --- history ---------------------------------------------------------------
+
+
+class CatalogueError(BarnekoordinatorError, TypeError):
+    """Concept declarations do not fit together.
+
+    Raised when the catalogue is built: a malformed or doubly used event tag,
+    an event class without exactly one evolver, an evolver for a class the
+    concept does not declare, or an upcaster chain with a gap.
+    """
 
 
 class HistoryError(BarnekoordinatorError):

@@ -33,6 +33,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from barnekoordinator.config import Config
+    from barnekoordinator.history.catalogue import Catalogue
     from barnekoordinator.history.records import EventRecord
     from barnekoordinator.history.store import CaseStore
     from barnekoordinator.protocols import Authenticator, Exporter, PersonRegistry
@@ -85,11 +86,14 @@ def barnekoordinator_configure(config: Config) -> None:
 
 
 @hookspec(firstresult=True)
-def barnekoordinator_case_store(config: Config) -> CaseStore | None:
+def barnekoordinator_case_store(config: Config, catalogue: Catalogue) -> CaseStore | None:
     """Called when the application needs its case store; return a store for ``config``.
 
     :param config: The active :class:`~barnekoordinator.config.Config`; a plugin
         should answer only for a ``config.store`` URL scheme it owns.
+    :param catalogue: The :class:`~barnekoordinator.history.catalogue.Catalogue`
+        whose projectors the store applies to the agenda on every append (an
+        implementation may leave this argument out and use the library's).
     :returns: A :class:`~barnekoordinator.history.store.CaseStore`; return ``None``
         to let another plugin answer.
     Stops at first non-None result, see :ref:`firstresult`.

@@ -31,6 +31,7 @@ from barnekoordinator.protocols import Authenticator, Exporter, PersonRegistry
 
 if TYPE_CHECKING:
     from barnekoordinator.config import Config
+    from barnekoordinator.history.catalogue import Catalogue
     from barnekoordinator.history.records import EventRecord
 
 __all__ = [
@@ -202,15 +203,25 @@ def configure(pm: pluggy.PluginManager, config: Config) -> None:
     pm.hook.barnekoordinator_configure.call_historic(kwargs={"config": config})
 
 
-def case_store(pm: pluggy.PluginManager, config: Config) -> CaseStore:
+def case_store(
+    pm: pluggy.PluginManager, config: Config, *, catalogue: Catalogue | None = None
+) -> CaseStore:
     """The case store for ``config``: the first plugin that answers.
+
+    The store projects its agenda with ``catalogue`` (default: the library's
+    :data:`~barnekoordinator.catalogue.CATALOGUE`, loaded only when needed so
+    that commands which never open a store start quickly).
 
     Raises:
         NoCaseStoreConfigured: no plugin answers for ``config.store``.
         PluginContractError: the answer is not a :class:`CaseStore`; names the plugin.
         MissingExtraError: the store's plugin needs an extra that is not installed.
     """
-    kwargs = {"config": config}
+    if catalogue is None:
+        from barnekoordinator.catalogue import CATALOGUE
+
+        catalogue = CATALOGUE
+    kwargs = {"config": config, "catalogue": catalogue}
     store: object = pm.hook.barnekoordinator_case_store(**kwargs)
     if store is None:
         raise NoCaseStoreConfigured(

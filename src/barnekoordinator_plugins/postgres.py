@@ -68,16 +68,17 @@ from barnekoordinator.history.projections import (
     ProjectionOp,
     Remove,
     Upsert,
-    project,
 )
-from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord, _stored_event
+from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord
 from barnekoordinator.history.store import CaseStore
+from barnekoordinator.history.storekit import AppendCheck, agenda_row, stored_record
 from barnekoordinator.hookspecs import hookimpl
 from barnekoordinator_plugins import _options
-from barnekoordinator_plugins.memory import AppendCheck, _agenda_item
 
 if TYPE_CHECKING:
     import psycopg
+
+    from barnekoordinator.history.catalogue import Catalogue
 
 __all__ = [
     "PostgresCaseStore",
@@ -228,7 +229,7 @@ _KINDS: Final = {kind.value: kind for kind in AgendaKind}
 def _events(rows: Iterable[Any]) -> list[EventRecord]:
     # Rows hold what append wrote (UTC times in a UTC session), so the records
     # are built without the attrs converters.
-    make = _stored_event
+    make = stored_record
     return [
         make(pos, case, seq, kind, schema, at, actor, payload, tuple(lb), key, prev, digest)
         for (pos, case, seq, kind, schema, at, actor, payload, lb, key, prev, digest) in rows
@@ -268,7 +269,9 @@ class PostgresCaseStore:
         partitions: int = 0,
         lock_timeout: float = 30.0,
         read_only: bool = False,
+        catalogue: Catalogue | None = None,
     ) -> None:
+        self._catalogue = catalogue if catalogue is not None else _library_catalogue()
         if schema is not None and not _IDENTIFIER.fullmatch(schema):
             raise InvalidConfiguration(
                 "postgres schema: expected a lower-case SQL identifier such as 'barnekoordinator'"
@@ -397,7 +400,7 @@ class PostgresCaseStore:
         """Append ``records`` (and ``audit``, in the same transaction); return the new version."""
         records = list(records)
         check = AppendCheck.prepare(case_id, expected_version, records, audit=audit)
-        ops = project(records)
+        ops = self._catalogue.project(records)
         # executemany in pipeline mode sends one prepared INSERT per record in a
         # single network write; measured faster here than one INSERT … SELECT
         # FROM unnest(arrays) per batch.
@@ -522,7 +525,7 @@ class PostgresCaseStore:
             params.append(limit)
         with self._errors():
             rows = self._connection().execute(sql, params).fetchall()
-        make, kinds_by_value = _agenda_item, _KINDS
+        make, kinds_by_value = agenda_row, _KINDS
         return [
             make(case, kinds_by_value[kind], key, due, detail)
             for (case, kind, key, due, detail) in rows
@@ -640,10 +643,18 @@ def options_from_config(options: Mapping[str, str]) -> PostgresOptions:
     return cast(PostgresOptions, _options.parse("postgres", options, readers))
 
 
+def _library_catalogue() -> Catalogue:
+    # Imported when a store is made, not when the plugin module is loaded: every
+    # command loads every plugin, and the catalogue imports all concept modules.
+    from barnekoordinator.catalogue import CATALOGUE
+
+    return CATALOGUE
+
+
 @hookimpl(trylast=True)
-def barnekoordinator_case_store(config: Config) -> CaseStore | None:
+def barnekoordinator_case_store(config: Config, catalogue: Catalogue) -> CaseStore | None:
     """Provide a :class:`PostgresCaseStore` for ``store="postgresql://…"``."""
     if config.store_scheme not in _SCHEMES:
         return None
     options = options_from_config(config.plugin_options.get("postgres", {}))
-    return PostgresCaseStore(config.store, **options)
+    return PostgresCaseStore(config.store, **options, catalogue=catalogue)

@@ -56,7 +56,7 @@ import urllib.parse
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, Final, TypedDict, cast
+from typing import TYPE_CHECKING, Any, Final, TypedDict, cast
 
 from barnekoordinator.config import Config
 from barnekoordinator.errors import (
@@ -72,20 +72,21 @@ from barnekoordinator.history.projections import (
     ProjectionOp,
     Remove,
     Upsert,
-    project,
 )
 from barnekoordinator.history.records import (
     GENESIS,
     AuditRecord,
     EventRecord,
-    _stored_event,
     format_time,
     parse_time,
 )
 from barnekoordinator.history.store import CaseStore
+from barnekoordinator.history.storekit import AppendCheck, agenda_row, stored_record
 from barnekoordinator.hookspecs import hookimpl
 from barnekoordinator_plugins import _options
-from barnekoordinator_plugins.memory import AppendCheck, _agenda_item
+
+if TYPE_CHECKING:
+    from barnekoordinator.history.catalogue import Catalogue
 
 __all__ = [
     "SCHEMA",
@@ -224,7 +225,7 @@ _date = functools.lru_cache(maxsize=16384)(date.fromisoformat)
 def _events(rows: Iterable[Any]) -> list[EventRecord]:
     # Rows hold what append wrote (canonical values), so the records are built
     # without the attrs converters; the time text is parsed once.
-    make, when, basis = _stored_event, datetime.fromisoformat, _tuple
+    make, when, basis = stored_record, datetime.fromisoformat, _tuple
     return [
         make(pos, case, seq, kind, schema, when(at), actor, payload, basis(lb), key, prev, digest)
         for (pos, case, seq, kind, schema, at, actor, payload, lb, key, prev, digest) in rows
@@ -279,7 +280,9 @@ class SQLiteCaseStore:
         busy_timeout: float = 30.0,
         max_page_count: int | None = None,
         read_only: bool = False,
+        catalogue: Catalogue | None = None,
     ) -> None:
+        self._catalogue = catalogue if catalogue is not None else _library_catalogue()
         if synchronous.upper() not in _SYNCHRONOUS:
             raise InvalidConfiguration(f"sqlite synchronous: expected one of {_SYNCHRONOUS}")
         self.path = os.fspath(path)
@@ -407,7 +410,7 @@ class SQLiteCaseStore:
         """Append ``records`` (and ``audit``, in the same transaction); return the new version."""
         records = list(records)
         check = AppendCheck.prepare(case_id, expected_version, records, audit=audit)
-        ops = project(records)
+        ops = self._catalogue.project(records)
         rows = list(map(_event_row, records, check.times)) if check.problem is None else []
         connection = self._connection()
         with self._errors():
@@ -498,7 +501,7 @@ class SQLiteCaseStore:
         connection = self._connection()
         with self._errors():
             rows = connection.execute(sql, params).fetchall()
-        make, kinds_by_value, day = _agenda_item, _KINDS, _date
+        make, kinds_by_value, day = agenda_row, _KINDS, _date
         return [
             make(case, kinds_by_value[kind], key, day(due), detail)
             for (case, kind, key, due, detail) in rows
@@ -635,8 +638,16 @@ def options_from_config(options: Mapping[str, str]) -> SQLiteOptions:
     return cast(SQLiteOptions, _options.parse("sqlite", options, readers))
 
 
+def _library_catalogue() -> Catalogue:
+    # Imported when a store is made, not when the plugin module is loaded: every
+    # command loads every plugin, and the catalogue imports all concept modules.
+    from barnekoordinator.catalogue import CATALOGUE
+
+    return CATALOGUE
+
+
 @hookimpl(trylast=True)
-def barnekoordinator_case_store(config: Config) -> CaseStore | None:
+def barnekoordinator_case_store(config: Config, catalogue: Catalogue) -> CaseStore | None:
     """Provide a :class:`SQLiteCaseStore` for ``store="sqlite:PATH"``."""
     if config.store_scheme != "sqlite":
         return None
@@ -644,4 +655,4 @@ def barnekoordinator_case_store(config: Config) -> CaseStore | None:
     if not path:
         raise InvalidConfiguration("store: 'sqlite:' needs a file path, e.g. 'sqlite:cases.db'")
     options = options_from_config(config.plugin_options.get("sqlite", {}))
-    return SQLiteCaseStore(path, **options)
+    return SQLiteCaseStore(path, **options, catalogue=catalogue)

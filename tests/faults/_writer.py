@@ -23,18 +23,22 @@ import attrs
 
 from barnekoordinator.config import Config
 from barnekoordinator.errors import ConcurrencyConflict
-from barnekoordinator.history.projections import project
 from barnekoordinator.history.records import GENESIS
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.plugins import case_store, get_plugin_manager
-from barnekoordinator.testing.conformance import agenda_payload, make_audit, make_records
+from barnekoordinator.testing.conformance import (
+    CONFORMANCE_CATALOGUE,
+    agenda_payload,
+    make_audit,
+    make_records,
+)
 
 
 def _store(spec: dict[str, Any]) -> CaseStore:
-    project([])  # import every projector now, not inside the first timed append
     options = spec.get("options") or {}
     config = Config(store=str(spec["store"]), plugin_options=options)
-    return case_store(get_plugin_manager(), config)
+    # The test records' projector is in the conformance kit's catalogue.
+    return case_store(get_plugin_manager(), config, catalogue=CONFORMANCE_CATALOGUE)
 
 
 def race(spec: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ from barnekoordinator.errors import StorageUnavailable
 from barnekoordinator.history.records import verify_events
 from barnekoordinator.plugins import case_store, get_plugin_manager
 from barnekoordinator.testing.conformance import (
+    CONFORMANCE_CATALOGUE,
     agenda_payload,
     make_audit,
     make_records,
@@ -28,7 +29,7 @@ from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 
 
 def _seed(path: Path) -> list[object]:
-    with SQLiteCaseStore(path) as store:
+    with SQLiteCaseStore(path, catalogue=CONFORMANCE_CATALOGUE) as store:
         records = make_records("case-1", [agenda_payload("upsert", due=date(2026, 2, 1)), "{}"])
         store.append("case-1", 0, records)
         store.append_audit(make_audit("case-1"))
@@ -78,7 +79,7 @@ def test_sqlite_full_database_is_all_or_nothing(tmp_path: Path) -> None:
     pages = raw.execute("PRAGMA page_count").fetchone()[0]
     raw.close()
     batch = 20
-    store = SQLiteCaseStore(path, max_page_count=pages + 60)
+    store = SQLiteCaseStore(path, max_page_count=pages + 60, catalogue=CONFORMANCE_CATALOGUE)
     committed = 0
 
     def fill_with_events() -> None:

@@ -30,6 +30,7 @@ from barnekoordinator.access.entries import EntryMeta, GuardianVisibility, chang
 from barnekoordinator.access.policy import Action, decide, grant_guardian_access
 from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
 from barnekoordinator.casebook import Casebook
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import FixedClock
 from barnekoordinator.coordination import stafettlogg
 from barnekoordinator.errors import AccessDenied, RuleViolation
@@ -214,7 +215,7 @@ def visible(book: Casebook, principal: Principal, case_id: str) -> set[str]:
 @pytest.mark.parametrize("row", ROWS, ids=[r["id"] for r in ROWS])
 def test_table_row(row: dict[str, Any]) -> None:
     """Each row of access_scenarios.toml: reader, age and entry give the row's outcome and basis."""
-    case = Case(id="case-1")
+    case = CATALOGUE.new_case("case-1")
     for event in opening():
         case = case.apply_all(case.record(event, actor="ke-1", clock=clock_on(date(2020, 1, 1))))
     entry = EntryMeta(
@@ -494,6 +495,5 @@ def test_bti_12_consent_withdrawn_revokes_services_read_access() -> None:
 
 
 def _case(book: Casebook, case_id: str) -> Case:
-    from barnekoordinator.history.serialization import from_record
 
-    return Case.replay(case_id, [from_record(r) for r in book.store.read(case_id)])
+    return CATALOGUE.load(case_id, book.store.read(case_id))

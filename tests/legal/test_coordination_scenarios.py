@@ -19,6 +19,7 @@ from barnekoordinator.access.consent import (
     required_consenters,
 )
 from barnekoordinator.access.entries import GuardianVisibility, entries
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.appointments import (
     AppointmentEndReason,
@@ -77,7 +78,7 @@ from barnekoordinator.errors import (
     StafettloggError,
 )
 from barnekoordinator.history.case import CaseMode
-from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops, project
+from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
 from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.builders import (
     DEFAULT_AS_OF,
@@ -173,7 +174,7 @@ def test_bti_01_nivaa0_decision_overdue() -> None:
     assert current_log(run.case) is None
     assert run.case.mode is CaseMode.UNDRING
     rows: dict[tuple[str, AgendaKind, str], AgendaItem] = {}
-    apply_ops(rows, project(run.records()))
+    apply_ops(rows, CATALOGUE.project(run.records()))
     assert rows[("case-1", AgendaKind.DECISION_DUE, "nivaa0:u1")].due == D + timedelta(days=14)
 
 
@@ -389,7 +390,7 @@ def test_bti_12_consent_withdrawn() -> None:
     assert "arkivl" in doc["legal_basis"]
     assert run.case.mode is CaseMode.UNDRING
     rows: dict[tuple[str, AgendaKind, str], AgendaItem] = {}
-    apply_ops(rows, project(run.records()))
+    apply_ops(rows, CATALOGUE.project(run.records()))
     assert ("case-1", AgendaKind.EVALUATION_DUE, "stafettlogg:t1") not in rows
 
 

@@ -13,7 +13,12 @@ from pathlib import Path
 import pytest
 
 from barnekoordinator.cli import main
-from barnekoordinator.testing.conformance import agenda_payload, make_audit, make_records
+from barnekoordinator.testing.conformance import (
+    CONFORMANCE_CATALOGUE,
+    agenda_payload,
+    make_audit,
+    make_records,
+)
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -52,7 +57,7 @@ def test_plugins_command_runs_as_a_program() -> None:
 def db(tmp_path: Path) -> Path:
     """A SQLite store with two cases, agenda rows and audit trails."""
     path = tmp_path / "cases.db"
-    with SQLiteCaseStore(path) as store:
+    with SQLiteCaseStore(path, catalogue=CONFORMANCE_CATALOGUE) as store:
         for case in ("case-1", "case-2"):
             store.append(
                 case, 0, make_records(case, [agenda_payload("upsert", due=date(2026, 2, 1)), "{}"])

@@ -53,4 +53,5 @@ class TestExampleStoreThroughEntryPoint(CaseStoreContract):
 
     def make_store(self) -> CaseStore:
         path = self.tmp_path / f"{uuid.uuid4().hex}.db"
-        return case_store(get_plugin_manager(), Config(store=f"acme:{path}"))
+        config = Config(store=f"acme:{path}")
+        return case_store(get_plugin_manager(), config, catalogue=self.catalogue)

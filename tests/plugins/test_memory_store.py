@@ -11,4 +11,4 @@ class TestInMemoryCaseStore(CaseStoreContract):
     """Conformance of InMemoryCaseStore."""
 
     def make_store(self) -> CaseStore:
-        return InMemoryCaseStore()
+        return InMemoryCaseStore(catalogue=self.catalogue)

@@ -335,7 +335,7 @@ def test_tracing_logs_types_never_values(
     config = Config(store="memory:", subject_key_secret=b"very-secret-key-material")
     with caplog.at_level(logging.DEBUG, logger="barnekoordinator.plugins"):
         plugins.case_store(pm, config).close()
-    assert "barnekoordinator_case_store(config: Config)" in caplog.text
+    assert "barnekoordinator_case_store(config: Config, catalogue: Catalogue)" in caplog.text
     assert "InMemoryCaseStore" in caplog.text
     assert "very-secret" not in caplog.text
     assert "memory:" not in caplog.text

@@ -15,6 +15,7 @@ from barnekoordinator.errors import InvalidConfiguration
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.plugins import case_store, get_plugin_manager
 from barnekoordinator.testing.conformance import (
+    CONFORMANCE_CATALOGUE,
     CaseStoreContract,
     agenda_payload,
     make_audit,
@@ -37,7 +38,12 @@ class TestPostgresCaseStore(CaseStoreContract):
         self.dsn = postgres_dsn
 
     def make_store(self) -> CaseStore:
-        return PostgresCaseStore(self.dsn, schema=f"t_{uuid.uuid4().hex[:16]}", partitions=4)
+        return PostgresCaseStore(
+            self.dsn,
+            schema=f"t_{uuid.uuid4().hex[:16]}",
+            partitions=4,
+            catalogue=self.catalogue,
+        )
 
     def reopen_store(self, store: CaseStore) -> CaseStore | None:
         assert isinstance(store, PostgresCaseStore)
@@ -54,7 +60,9 @@ class TestPostgresCaseStorePlainTable(TestPostgresCaseStore):
     """Conformance of PostgresCaseStore in its default layout (one events table)."""
 
     def make_store(self) -> CaseStore:
-        return PostgresCaseStore(self.dsn, schema=f"t_{uuid.uuid4().hex[:16]}")
+        return PostgresCaseStore(
+            self.dsn, schema=f"t_{uuid.uuid4().hex[:16]}", catalogue=self.catalogue
+        )
 
     def reopen_store(self, store: CaseStore) -> CaseStore | None:
         assert isinstance(store, PostgresCaseStore)
@@ -67,7 +75,9 @@ class TestPostgresCaseStorePlainTable(TestPostgresCaseStore):
 @pytest.fixture
 def pg_store(postgres_dsn: str, pg_schema: Callable[[], str]) -> Iterator[PostgresCaseStore]:
     """A store in a fresh schema holding two events and one audit record."""
-    store = PostgresCaseStore(postgres_dsn, schema=pg_schema(), partitions=4)
+    store = PostgresCaseStore(
+        postgres_dsn, schema=pg_schema(), partitions=4, catalogue=CONFORMANCE_CATALOGUE
+    )
     store.append("case-1", 0, make_records("case-1", 2))
     store.append_audit(make_audit("case-1"))
     yield store

@@ -137,7 +137,7 @@ def test_conformance_suite_runs_in_a_vendor_project(tmp_path: Path) -> None:
             state_machine_examples = 5
 
             def make_store(self):
-                return InMemoryCaseStore()
+                return InMemoryCaseStore(catalogue=self.catalogue)
         """,
     )
     assert " passed" in out, out

@@ -16,6 +16,7 @@ from barnekoordinator.history.records import GENESIS
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.plugins import case_store, get_plugin_manager
 from barnekoordinator.testing.conformance import (
+    CONFORMANCE_CATALOGUE,
     CaseStoreContract,
     agenda_payload,
     make_audit,
@@ -33,7 +34,7 @@ class TestSQLiteCaseStore(CaseStoreContract):
     """Conformance of SQLiteCaseStore on a real file."""
 
     def make_store(self) -> CaseStore:
-        return SQLiteCaseStore(self.tmp_path / f"{uuid.uuid4().hex}.db")
+        return SQLiteCaseStore(self.tmp_path / f"{uuid.uuid4().hex}.db", catalogue=self.catalogue)
 
     def reopen_store(self, store: CaseStore) -> CaseStore | None:
         assert isinstance(store, SQLiteCaseStore)
@@ -44,7 +45,7 @@ class TestSQLiteCaseStore(CaseStoreContract):
 def db(tmp_path: Path) -> Path:
     """A file holding a store with two events (one agenda row) and one audit record."""
     path = tmp_path / "cases.db"
-    with SQLiteCaseStore(path) as store:
+    with SQLiteCaseStore(path, catalogue=CONFORMANCE_CATALOGUE) as store:
         store.append(
             "case-1",
             0,

@@ -31,6 +31,7 @@ from barnekoordinator.access.entries import EntryMeta, GuardianVisibility
 from barnekoordinator.access.policy import Action, decide
 from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
 from barnekoordinator.casebook import Casebook, Command
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import FixedClock
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination import stafettlogg
@@ -211,7 +212,7 @@ def cases(draw: st.DrawFn) -> Case:
             )
     if draw(st.booleans()):
         events.append(CareOrderChanged(care_taken_over=True))
-    case = Case(id="case-p")
+    case = CATALOGUE.new_case("case-p")
     return case.apply_all(case.record(events, actor="ke-1", clock=CLOCK))
 
 
@@ -419,7 +420,10 @@ def test_every_casebook_decision_leaves_exactly_one_audit_record(
             *(ParticipantJoined(participant=p) for p in PARTICIPANTS),
         ],
     )
-    principals = {**PRINCIPALS, "child": child_principal(Case(id="x", subject=child))}
+    principals = {
+        **PRINCIPALS,
+        "child": child_principal(attrs.evolve(CATALOGUE.new_case("x"), subject=child)),
+    }
     for counter, (operation, who, offset) in enumerate(sorted(steps, key=lambda s: s[2])):
         clock.set(datetime.combine(born + timedelta(days=offset), time(12), tzinfo=UTC))
         principal = principals[who]

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from barnekoordinator.access.consent import ConsentPurpose
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.coordination.appointments import appoint_koordinator, coordination_claims
 from barnekoordinator.coordination.handover import (
     accept_handover,
@@ -54,7 +55,7 @@ from barnekoordinator.coordination.stafettlogg import (
 from barnekoordinator.coordination.transitions import change_level
 from barnekoordinator.errors import InvalidInput, RuleViolation
 from barnekoordinator.history.case import ParticipantJoined
-from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops, project
+from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
 from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.builders import (
     DEFAULT_AS_OF,
@@ -307,7 +308,7 @@ class BatonMachine(RuleBasedStateMachine):
         case = self.run.case
         assert self.run.replay() == case
         rows: dict[tuple[str, AgendaKind, str], AgendaItem] = {}
-        apply_ops(rows, project(self.run.records()))
+        apply_ops(rows, CATALOGUE.project(self.run.records()))
         pending_row = (case.id, AgendaKind.HANDOVER_PENDING, "stafettholder") in rows
         assert pending_row == (pending_handover(case) is not None)
         missing_row = (case.id, AgendaKind.HOLDER_MISSING, "stafettholder") in rows

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.errors import ChainBroken
 from barnekoordinator.history import serialization
 from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
@@ -22,7 +23,8 @@ def test_every_event_serializes_to_schema_valid_json_and_round_trips(event: Doma
     """Any event of any type round-trips exactly and its record document is schema-valid."""
     text = serialization.event_to_json(event)
     assert (
-        serialization.event_from_json(type(event).TYPE, type(event).SCHEMA_VERSION, text) == event
+        serialization.event_from_json(type(event).TYPE, type(event).SCHEMA_VERSION, text, CATALOGUE)
+        == event
     )
     recorded = RecordedEvent(
         case_id="case-1",
@@ -34,7 +36,7 @@ def test_every_event_serializes_to_schema_valid_json_and_round_trips(event: Doma
     record = serialization.to_record(recorded, GENESIS)
     document = json.loads(json.dumps(serialization.record_to_document(record)))
     serialization.validate_document(serialization.EVENT_SCHEMA, document)
-    assert serialization.record_from_document(document) == record
+    assert serialization.record_from_document(document, CATALOGUE) == record
 
 
 @given(bst.case_histories())
@@ -45,7 +47,7 @@ def test_replaying_stored_records_equals_the_live_fold(
     live, recorded = history
     records = serialization.to_records(recorded, GENESIS)
     verify_events(live.id, records, expected_version=live.version)
-    replayed = Case.replay(live.id, [serialization.from_record(r) for r in records])
+    replayed = CATALOGUE.load(live.id, records)
     assert replayed == live
 
 
@@ -71,7 +73,9 @@ def test_batch_decode_equals_one_by_one(history: tuple[Case, tuple[RecordedEvent
     """from_records (the replay fast path) gives exactly what from_record gives per record."""
     _live, recorded = history
     records = serialization.to_records(recorded, GENESIS)
-    assert serialization.from_records(records) == [serialization.from_record(r) for r in records]
+    assert serialization.from_records(records, CATALOGUE) == [
+        serialization.from_record(r, CATALOGUE) for r in records
+    ]
 
 
 @given(bst.events())
@@ -85,5 +89,7 @@ def test_batch_decode_of_any_event_type(event: DomainEvent) -> None:
         event=event,
     )
     record = serialization.to_record(recorded, GENESIS)
-    assert serialization.from_records([record]) == [serialization.from_record(record)]
-    assert serialization.from_records([record])[0].event == event
+    assert serialization.from_records([record], CATALOGUE) == [
+        serialization.from_record(record, CATALOGUE)
+    ]
+    assert serialization.from_records([record], CATALOGUE)[0].event == event

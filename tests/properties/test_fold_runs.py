@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from barnekoordinator.access.consent import ConsentPurpose
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.coordination.plan import (
     PlanMeasureEvaluated,
     SubPlanKind,
@@ -59,15 +60,21 @@ from barnekoordinator.coordination.stafettlogg import (
     set_goal,
 )
 from barnekoordinator.coordination.transitions import change_level
-from barnekoordinator.errors import BarnekoordinatorError, HistoryError, OutOfSequence, WrongCase
+from barnekoordinator.errors import (
+    BarnekoordinatorError,
+    CatalogueError,
+    HistoryError,
+    OutOfSequence,
+    WrongCase,
+)
 from barnekoordinator.history.case import (
-    _RUN_EVOLVERS,
     Case,
+    DomainEvent,
     ParticipantJoined,
     ParticipantLeft,
     RecordedEvent,
-    run_evolver,
 )
+from barnekoordinator.history.concept import Concept
 from barnekoordinator.services import ServiceKind as S
 from barnekoordinator.testing.builders import (
     DEFAULT_AS_OF,
@@ -96,7 +103,7 @@ STEPS = ITEM_STEPS * 3 + RUN_ENDERS
 
 def one_at_a_time(case_id: str, history: list[RecordedEvent]) -> list[Case]:
     """The case after each event, folded with Case.apply alone."""
-    case, states = Case(id=case_id), []
+    case, states = CATALOGUE.new_case(case_id), []
     for r in history:
         case = case.apply(r)
         states.append(case)
@@ -324,7 +331,7 @@ def test_apply_all_equals_apply_one_at_a_time_after_every_prefix(run: CaseRun) -
     states = one_at_a_time(run.case.id, run.history)
     assert states[-1] == run.case  # the live case (folded command by command)
     for k in range(1, len(run.history) + 1):
-        assert Case.replay(run.case.id, run.history[:k]) == states[k - 1]
+        assert CATALOGUE.replay(run.case.id, run.history[:k]) == states[k - 1]
     # And from any starting point (a case part-way through, as the Casebook folds).
     for k in range(1, len(run.history)):
         assert states[k - 1].apply_all(iter(run.history[k:])) == states[-1]
@@ -376,13 +383,13 @@ def test_a_broken_history_fails_alike(run: CaseRun, data: st.DataObject) -> None
         history[index] = attrs.evolve(bad, case_id="case-other")
 
     def apply_each() -> None:
-        case = Case(id=run.case.id)
+        case = CATALOGUE.new_case(run.case.id)
         for r in history:
             case = case.apply(r)
 
     expected = _failure(apply_each)
     assert expected is not None
-    assert _failure(lambda: Case.replay(run.case.id, history)) == expected
+    assert _failure(lambda: CATALOGUE.replay(run.case.id, history)) == expected
 
 
 @pytest.mark.parametrize("strategy", [stafettlogg_histories, plan_histories])
@@ -397,7 +404,7 @@ def test_histories_exercise_long_runs(strategy: Any) -> None:
         longest = current = 0
         previous = None
         for r in run.history:
-            fold_run = _RUN_EVOLVERS.get(type(r.event))
+            fold_run = CATALOGUE.run_evolvers.get(type(r.event))
             current = current + 1 if fold_run is not None and fold_run is previous else 1
             previous = fold_run
             if fold_run is not None:
@@ -408,10 +415,29 @@ def test_histories_exercise_long_runs(strategy: Any) -> None:
     assert found >= 5
 
 
-def test_a_class_has_one_evolver_only() -> None:
-    """Registering a run evolver for a class that has one already is refused."""
-    with pytest.raises(TypeError, match="already has an evolver"):
+@attrs.frozen(kw_only=True)
+class _Twice(DomainEvent):
+    TYPE = "test.twice"
 
-        @run_evolver(TiltakEvaluated)
-        def _again(case: Case, run: Any) -> Case:  # pragma: no cover - never registered
-            return case
+
+def test_a_class_has_one_evolver_only() -> None:
+    """A catalogue in which a class has both an evolver and a run evolver is refused."""
+
+    def _again(case: Case, run: Any) -> Case:  # pragma: no cover - never called
+        return case
+
+    def _one(case: Case, r: RecordedEvent) -> Case:  # pragma: no cover - never called
+        return case
+
+    twice = Concept(
+        name="twice",
+        events=(_Twice,),
+        evolvers={_Twice: _one},
+        run_evolvers={_Twice: _again},
+    )
+    with pytest.raises(CatalogueError, match="one evolver only"):
+        CATALOGUE.extended(twice)
+    # A class another concept declares cannot be declared again.
+    again = Concept(name="again", events=(TiltakEvaluated,), evolvers={TiltakEvaluated: _one})
+    with pytest.raises(CatalogueError, match="is used by both"):
+        CATALOGUE.extended(again)

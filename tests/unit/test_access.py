@@ -34,6 +34,7 @@ from barnekoordinator.access.policy import (
     withdraw_guardian_access,
 )
 from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import FixedClock
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import InvalidInput, RuleViolation
@@ -125,7 +126,7 @@ def make_case(
         ),
     )
     case = apply(
-        Case(id="case-1"),
+        CATALOGUE.new_case("case-1"),
         open_case(municipality_number=MUNI, subject=subject, guardians=guardians),
     )
     return apply(case, [ParticipantJoined(participant=p) for p in PARTICIPANTS])
@@ -255,7 +256,7 @@ def test_low_assurance_is_denied() -> None:
 
 def test_an_unopened_case_is_denied() -> None:
     """A case value without a subject (never opened) gives no access."""
-    assert not read(MOTHER, Case(id="x"), None, date(2020, 1, 1)).allowed
+    assert not read(MOTHER, CATALOGUE.new_case("x"), None, date(2020, 1, 1)).allowed
 
 
 @pytest.mark.parametrize(

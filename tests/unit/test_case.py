@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import attrs
 import pytest
 
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import FixedClock
 from barnekoordinator.errors import (
     CaseClosed,
@@ -51,7 +52,7 @@ NURSE = Professional(
 def _opened(clock: FixedClock, subject: Child | ExpectedChild | None = None) -> Case:
     subject = subject or Child(ref="child", birth_date=date(2020, 4, 1))
     event = open_case(municipality_number="0301", subject=subject, guardians=(MOTHER, FATHER))
-    case = Case(id="case-1")
+    case = CATALOGUE.new_case("case-1")
     return case.apply_all(case.record(event, actor="ke-1", clock=clock))
 
 
@@ -105,7 +106,7 @@ def test_wrong_case_and_out_of_sequence_are_rejected(clock: FixedClock) -> None:
 
 def test_first_event_must_open_the_case(clock: FixedClock) -> None:
     """A history that does not start with case.opened is inconsistent."""
-    blank = Case(id="case-1")
+    blank = CATALOGUE.new_case("case-1")
     event = blank.record(ModeChanged(mode=CaseMode.STAFETTLOGG), actor="x", clock=clock)[0]
     with pytest.raises(HistoryError, match=r"case\.opened"):
         blank.apply(event)
@@ -180,7 +181,7 @@ def test_repr_never_shows_the_childs_number(clock: FixedClock) -> None:
 
 def test_replay_equals_live_fold(clock: FixedClock) -> None:
     """Case.replay over the recorded events gives the same case as folding them live."""
-    base = Case(id="case-1")
+    base = CATALOGUE.new_case("case-1")
     subject = Child(ref="child", birth_date=date(2020, 4, 1))
     opened = base.record(
         open_case(municipality_number="0301", subject=subject, guardians=(MOTHER, FATHER)),
@@ -190,7 +191,7 @@ def test_replay_equals_live_fold(clock: FixedClock) -> None:
     live = base.apply_all(opened)
     more = live.record([ParticipantJoined(participant=NURSE)], actor="hs-1", clock=clock)
     live = live.apply_all(more)
-    assert Case.replay("case-1", [*opened, *more]) == live
+    assert CATALOGUE.replay("case-1", [*opened, *more]) == live
     assert isinstance(opened[0].event, CaseOpened)
     assert ChildBorn.TYPE == "case.child-born"
 

@@ -15,6 +15,7 @@ from barnekoordinator.access.entries import GuardianVisibility, change_visibilit
 from barnekoordinator.access.policy import Action
 from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
 from barnekoordinator.casebook import Casebook, CaseView
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import FixedClock
 from barnekoordinator.config import Config
 from barnekoordinator.coordination import stafettlogg
@@ -240,8 +241,10 @@ def test_open_case_with_an_existing_id_conflicts(book: Casebook, case_id: str) -
 def test_consents_in_the_opening_batch_are_still_checked(book: Casebook) -> None:
     """A signed consent recorded while opening must come from people entitled to give it."""
     events = opening(father_responsibility=False)
-    prospective = Case(id="p").apply_all(
-        Case(id="p").record(events, actor="ke", clock=FixedClock(datetime(2026, 1, 5, tzinfo=UTC)))
+    prospective = CATALOGUE.new_case("p").apply_all(
+        CATALOGUE.new_case("p").record(
+            events, actor="ke", clock=FixedClock(datetime(2026, 1, 5, tzinfo=UTC))
+        )
     )
     by_mother = give_consent(
         prospective,
@@ -775,9 +778,8 @@ def test_from_config_uses_the_plugin_store(clock: FixedClock) -> None:
 
 
 def _load(book: Casebook, case_id: str) -> Case:
-    from barnekoordinator.history.serialization import from_record
 
-    return Case.replay(case_id, [from_record(r) for r in book.store.read(case_id)])
+    return CATALOGUE.load(case_id, book.store.read(case_id))
 
 
 def _no_ids(record: EventRecord) -> None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from barnekoordinator.access.consent import ConsentPurpose, withdraw_consent
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.handover import (
     HandoverDeclined,
@@ -31,7 +32,7 @@ from barnekoordinator.coordination.stafettlogg import (
 )
 from barnekoordinator.errors import ConsentRequired, HandoverError, InvalidInput, NotResponsible
 from barnekoordinator.history.case import ParticipantLeft
-from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops, project
+from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
 from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.builders import DEFAULT_AS_OF, CaseRun, consent_all, standard_case
 
@@ -268,17 +269,17 @@ def test_projection_rows_for_pending_and_missing_holders() -> None:
     """HANDOVER_PENDING on proposal (due = proposal day), HOLDER_MISSING when the holder left."""
     run = _proposed()
     rows: dict[tuple[str, AgendaKind, str], AgendaItem] = {}
-    apply_ops(rows, project(run.records()))
+    apply_ops(rows, CATALOGUE.project(run.records()))
     assert rows[("case-1", AgendaKind.HANDOVER_PENDING, "stafettholder")].due == D
     run.run(accept_handover, by="hs", as_of=D)
     run.do(participant_leaves(run.case, participant_ref="hs", as_of=D + timedelta(days=3)))
     rows = {}
-    apply_ops(rows, project(run.records()))
+    apply_ops(rows, CATALOGUE.project(run.records()))
     assert ("case-1", AgendaKind.HANDOVER_PENDING, "stafettholder") not in rows
     assert rows[("case-1", AgendaKind.HOLDER_MISSING, "stafettholder")].due == D + timedelta(days=3)
     run.run(assign_holder, to_ref="pl", by="styrer", as_of=D + timedelta(days=4))
     rows = {}
-    apply_ops(rows, project(run.records()))
+    apply_ops(rows, CATALOGUE.project(run.records()))
     assert ("case-1", AgendaKind.HOLDER_MISSING, "stafettholder") not in rows
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from barnekoordinator.access.consent import ConsentPurpose, withdraw_consent
 from barnekoordinator.access.entries import entries
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.coordination.appointments import (
     StatutoryOffer,
     appoint_barnekoordinator,
@@ -43,7 +44,7 @@ from barnekoordinator.coordination.plan import (
 from barnekoordinator.coordination.roles import ObligationStatus, Role, obligations
 from barnekoordinator.errors import ConsentRequired, InvalidInput, NotResponsible, PlanError
 from barnekoordinator.history.case import CaseMode
-from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops, project
+from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
 from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.builders import (
     DEFAULT_AS_OF,
@@ -406,7 +407,7 @@ def test_projection_of_revision_and_measure_dates() -> None:
         as_of=D,
     )
     rows: dict[tuple[str, AgendaKind, str], AgendaItem] = {}
-    apply_ops(rows, project(run.records()))
+    apply_ops(rows, CATALOGUE.project(run.records()))
     assert rows[("case-1", AgendaKind.REVISION_DUE, "plan")].due == D + timedelta(days=90)
     assert rows[("case-1", AgendaKind.EVALUATION_DUE, "plan:m1")].due == D + timedelta(days=40)
     run.run(
@@ -419,7 +420,7 @@ def test_projection_of_revision_and_measure_dates() -> None:
     )
     run.run(end_plan, by="ke", reason="x", as_of=D + timedelta(days=41))
     rows = {}
-    apply_ops(rows, project(run.records()))
+    apply_ops(rows, CATALOGUE.project(run.records()))
     assert not [k for k in rows if k[1] in (AgendaKind.REVISION_DUE, AgendaKind.EVALUATION_DUE)]
 
 

@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 import attrs
 import pytest
 
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import TickingClock
 from barnekoordinator.errors import ChainBroken, InvalidInput
-from barnekoordinator.history.case import Case, CaseMode, ModeChanged, open_case
+from barnekoordinator.history.case import CaseMode, ModeChanged, open_case
 from barnekoordinator.history.records import (
     GENESIS,
     AuditRecord,
@@ -26,7 +27,7 @@ from barnekoordinator.people import Child
 
 def _chain(n: int = 5) -> list[EventRecord]:
     clock = TickingClock(datetime(2026, 1, 1, tzinfo=UTC), step=timedelta(minutes=5))
-    case = Case(id="case-1")
+    case = CATALOGUE.new_case("case-1")
     opened = case.record(
         open_case(municipality_number="0301", subject=Child(ref="c", birth_date=date(2019, 1, 1))),
         actor="ke",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -11,18 +10,12 @@ import attrs
 import pytest
 
 from barnekoordinator import _schemagen
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import FixedClock
-from barnekoordinator.errors import InvalidInput, SchemaViolation, UnknownEventType
+from barnekoordinator.errors import CatalogueError, InvalidInput, SchemaViolation, UnknownEventType
 from barnekoordinator.history import serialization
-from barnekoordinator.history.case import (
-    EVENT_TYPES,
-    Case,
-    DomainEvent,
-    RecordedEvent,
-    event_type,
-    evolver,
-    open_case,
-)
+from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent, open_case
+from barnekoordinator.history.concept import Concept
 from barnekoordinator.history.records import GENESIS, verify_events
 from barnekoordinator.identifiers import IdentifierPolicy, PersonId, synthetic_fodselsnummer
 from barnekoordinator.people import Child, ExpectedChild, Guardian, GuardianRelation
@@ -39,7 +32,7 @@ def _opened(clock: FixedClock) -> tuple[Case, tuple[RecordedEvent, ...]]:
             Guardian(ref="mor", relation=GuardianRelation.MOTHER, parental_responsibility=True),
         ),
     )
-    case = Case(id="case-1")
+    case = CATALOGUE.new_case("case-1")
     recorded = case.record(event, actor="ke-1", clock=clock)
     return case.apply_all(recorded), recorded
 
@@ -49,7 +42,7 @@ def test_event_round_trips_through_a_sealed_record(clock: FixedClock) -> None:
     _, recorded = _opened(clock)
     records = serialization.to_records(recorded, GENESIS)
     verify_events("case-1", records)
-    assert [serialization.from_record(r) for r in records] == list(recorded)
+    assert [serialization.from_record(r, CATALOGUE) for r in records] == list(recorded)
     payload = json.loads(records[0].payload)
     assert payload["subject"]["kind"] == "born"
     assert payload["subject"]["birth_date"] == "2018-05-06"
@@ -62,7 +55,7 @@ def test_record_document_validates_and_reloads(clock: FixedClock) -> None:
     record = serialization.to_records(recorded, GENESIS)[0]
     document = json.loads(json.dumps(serialization.record_to_document(record)))
     serialization.validate_document(serialization.EVENT_SCHEMA, document)
-    assert serialization.record_from_document(document) == record
+    assert serialization.record_from_document(document, CATALOGUE) == record
 
 
 def test_invalid_document_lists_every_problem_without_values(clock: FixedClock) -> None:
@@ -75,7 +68,7 @@ def test_invalid_document_lists_every_problem_without_values(clock: FixedClock) 
     document["sequence"] = 0
     del document["actor"]
     with pytest.raises(SchemaViolation) as info:
-        serialization.record_from_document(document)
+        serialization.record_from_document(document, CATALOGUE)
     paths = {path for path, _ in info.value.problems}
     assert {
         "$",
@@ -100,56 +93,62 @@ def test_structure_errors_name_the_path() -> None:
 def test_unknown_type_or_future_version_is_refused() -> None:
     """A record of an unknown type or a newer schema version raises UnknownEventType."""
     with pytest.raises(UnknownEventType) as info:
-        serialization.event_from_json("no.such-type", 1, "{}")
+        serialization.event_from_json("no.such-type", 1, "{}", CATALOGUE)
     assert info.value.tag == "no.such-type"
     with pytest.raises(UnknownEventType):
-        serialization.event_from_json("case.opened", 99, "{}")
+        serialization.event_from_json("case.opened", 99, "{}", CATALOGUE)
 
 
-@pytest.fixture
-def versioned_event() -> Iterator[type[DomainEvent]]:
-    """A temporary event type at schema version 2 with an upcaster from version 1."""
+@attrs.frozen(kw_only=True)
+class NoteAdded(DomainEvent):
+    """A test event at schema version 2 (v1 called ``text`` ``note`` and had no date)."""
 
-    @event_type
-    @attrs.frozen(kw_only=True)
-    class NoteAdded(DomainEvent):
-        TYPE = "test.note-added"
-        SCHEMA_VERSION = 2
-        text: str
-        written_on: date
-
-    @serialization.upcaster("test.note-added", from_version=1)
-    def _v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
-        # v1 called the field "note" and had no date; assume the epoch of the rule.
-        return {"text": payload.pop("note"), "written_on": "2022-08-01"}
-
-    @evolver(NoteAdded)
-    def _fold(case: Case, r: RecordedEvent) -> Case:
-        return case
-
-    yield NoteAdded
-    del EVENT_TYPES["test.note-added"]
-    del serialization._UPCASTERS[("test.note-added", 1)]
+    TYPE = "test.note-added"
+    SCHEMA_VERSION = 2
+    text: str
+    written_on: date
 
 
-def test_old_payloads_are_upcast_on_load(versioned_event: type[DomainEvent]) -> None:
-    """A payload stored at v1 loads as the v2 event via the registered upcaster."""
-    event = serialization.event_from_json("test.note-added", 1, '{"note":"hei"}')
-    assert event == versioned_event(text="hei", written_on=date(2022, 8, 1))  # type: ignore[call-arg]
+def _v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    # v1 called the field "note" and had no date; assume the epoch of the rule.
+    return {"text": payload.pop("note"), "written_on": "2022-08-01"}
+
+
+def _unchanged(case: Case, r: RecordedEvent) -> Case:
+    return case
+
+
+NOTES = Concept(
+    name="notes",
+    events=(NoteAdded,),
+    evolvers={NoteAdded: _unchanged},
+    upcasters={("test.note-added", 1): _v1_to_v2},
+)
+
+
+def test_old_payloads_are_upcast_on_load() -> None:
+    """A payload stored at v1 loads as the v2 event via the concept's upcaster."""
+    catalogue = CATALOGUE.extended(NOTES)
+    event = serialization.event_from_json("test.note-added", 1, '{"note":"hei"}', catalogue)
+    assert event == NoteAdded(text="hei", written_on=date(2022, 8, 1))
     current = serialization.event_from_json(
-        "test.note-added", 2, '{"text":"hei","written_on":"2023-01-01"}'
+        "test.note-added", 2, '{"text":"hei","written_on":"2023-01-01"}', catalogue
     )
-    assert current.written_on == date(2023, 1, 1)  # type: ignore[attr-defined]
+    assert isinstance(current, NoteAdded)
+    assert current.written_on == date(2023, 1, 1)
 
 
-def test_missing_upcaster_is_reported(versioned_event: type[DomainEvent]) -> None:
-    """Without an upcaster for a version the record cannot load: UnknownEventType."""
-    del serialization._UPCASTERS[("test.note-added", 1)]
-    try:
-        with pytest.raises(UnknownEventType):
-            serialization.event_from_json("test.note-added", 1, '{"note":"hei"}')
-    finally:
-        serialization._UPCASTERS[("test.note-added", 1)] = lambda p: p
+def test_a_catalogue_without_the_event_cannot_load_it() -> None:
+    """The library's catalogue does not know the test event: UnknownEventType."""
+    with pytest.raises(UnknownEventType):
+        serialization.event_from_json("test.note-added", 1, '{"note":"hei"}', CATALOGUE)
+
+
+def test_missing_upcaster_is_refused_when_the_catalogue_is_built() -> None:
+    """An event at v2 without an upcaster from v1 cannot enter a catalogue (CatalogueError)."""
+    without = attrs.evolve(NOTES, upcasters={})
+    with pytest.raises(CatalogueError, match="no upcaster from version 1"):
+        CATALOGUE.extended(without)
 
 
 def test_committed_event_schema_matches_the_classes() -> None:
@@ -208,7 +207,7 @@ def test_case_export_round_trips_and_verifies(clock: FixedClock) -> None:
     records = _history(clock)
     document = json.loads(json.dumps(serialization.export_case("case-1", records)))
     serialization.validate_document(serialization.CASE_EXPORT_SCHEMA, document)
-    assert serialization.import_case(document) == records
+    assert serialization.import_case(document, CATALOGUE) == records
 
 
 def test_tampered_export_is_refused(clock: FixedClock) -> None:
@@ -219,14 +218,14 @@ def test_tampered_export_is_refused(clock: FixedClock) -> None:
     edited = serialization.export_case("case-1", records)
     edited["events"][1]["payload"]["reason"] = "changed afterwards"
     with pytest.raises(ChainBroken, match="edited"):
-        serialization.import_case(edited)
+        serialization.import_case(edited, CATALOGUE)
     truncated = serialization.export_case("case-1", records)
     truncated["events"].pop()
     with pytest.raises(ChainBroken, match="missing"):
-        serialization.import_case(truncated)
+        serialization.import_case(truncated, CATALOGUE)
     malformed = serialization.export_case("case-1", records)
     malformed["events"][0]["sequence"] = "one"
     del malformed["format"]
     with pytest.raises(SchemaViolation) as info:
-        serialization.import_case(malformed)
+        serialization.import_case(malformed, CATALOGUE)
     assert {p for p, _ in info.value.problems} >= {"$", "$.events[0].sequence"}

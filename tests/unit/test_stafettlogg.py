@@ -10,6 +10,7 @@ import pytest
 
 from barnekoordinator.access.consent import ConsentPurpose, Section, withdraw_consent
 from barnekoordinator.access.entries import GuardianVisibility, entries
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.appointments import appoint_barnekoordinator
 from barnekoordinator.coordination.roles import obligations
@@ -53,7 +54,7 @@ from barnekoordinator.errors import (
     StafettloggError,
 )
 from barnekoordinator.history.case import CaseClosedEvent, CaseMode, record_birth
-from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops, project
+from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
 from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.builders import (
     DEFAULT_AS_OF,
@@ -811,7 +812,7 @@ def test_projection_rows_follow_the_log() -> None:
         follow_up_on=D + timedelta(days=10),
     )
     rows: dict[tuple[str, AgendaKind, str], AgendaItem] = {}
-    apply_ops(rows, project(run.records()))
+    apply_ops(rows, CATALOGUE.project(run.records()))
     keys = {(k[1], k[2]): v.due for k, v in rows.items()}
     assert keys[(AgendaKind.EVALUATION_DUE, "stafettlogg:t1")] == D + timedelta(days=30)
     assert keys[(AgendaKind.EVALUATION_DUE, "stafettlogg:t2")] == D + timedelta(days=90)
@@ -820,7 +821,7 @@ def test_projection_rows_follow_the_log() -> None:
     assert (AgendaKind.OBLIGATION_DUE, "decision:d1") in keys
     run.run(close_stafettlogg, by="pl", reason=ClosingReason.GOAL_REACHED, as_of=D)
     rows = {}
-    apply_ops(rows, project(run.records()))
+    apply_ops(rows, CATALOGUE.project(run.records()))
     left = {(k[1], k[2]) for k in rows}
     assert left == {(AgendaKind.DECISION_DUE, "nivaa0:u1"), (AgendaKind.TURNS_18, "turns-18")}
 

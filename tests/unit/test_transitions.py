@@ -9,6 +9,7 @@ import pytest
 
 from barnekoordinator.access.consent import ConsentPurpose, give_consent
 from barnekoordinator.access.entries import entries
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.coordination.appointments import (
     AppointmentEndReason,
     active_appointments,
@@ -54,7 +55,7 @@ from barnekoordinator.errors import (
     StafettloggError,
 )
 from barnekoordinator.history.case import CaseClosedEvent, CaseMode
-from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops, project
+from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
 from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.builders import (
     DEFAULT_AS_OF,
@@ -422,15 +423,15 @@ def test_turns_18_row_is_projected_and_cleared() -> None:
     child = run.case.child
     assert child is not None
     rows: dict[tuple[str, AgendaKind, str], AgendaItem] = {}
-    apply_ops(rows, project(run.records()))
+    apply_ops(rows, CATALOGUE.project(run.records()))
     assert rows[("case-1", AgendaKind.TURNS_18, "turns-18")].due == child.turns(18)
     run.run(turn_eighteen, by="ke", as_of=child.turns(18))
     rows = {}
-    apply_ops(rows, project(run.records()))
+    apply_ops(rows, CATALOGUE.project(run.records()))
     assert ("case-1", AgendaKind.TURNS_18, "turns-18") not in rows
     run.do(CaseClosedEvent(reason="x"))
     rows = {}
-    apply_ops(rows, project(run.records()))
+    apply_ops(rows, CATALOGUE.project(run.records()))
     assert rows == {}
 
 

@@ -426,9 +426,9 @@ def _story(book: Casebook, clock: FixedClock, lang: str) -> int:
 
 
 def _load(book: Casebook, case_id: str) -> Case:
-    from barnekoordinator.history.serialization import from_records
+    from barnekoordinator.catalogue import CATALOGUE
 
-    return Case.replay(case_id, from_records(book.store.read(case_id)))
+    return CATALOGUE.load(case_id, book.store.read(case_id))
 
 
 def _verify_store(book: Casebook, today: date) -> int:

@@ -40,13 +40,15 @@ import attrs
 
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import ConsentRequired, InvalidInput, RuleViolation
-from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent, event_type, evolver
+from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
+from barnekoordinator.history.concept import Concept
 from barnekoordinator.legal_basis import parameter
 from barnekoordinator.people import Child, ExpectedChild, GuardianRelation
 from barnekoordinator.services import SERVICES, Sector, ServiceKind
 
 __all__ = [
     "BARNEVERN",
+    "CONCEPT",
     "CareOrderChanged",
     "Consent",
     "ConsentGiven",
@@ -308,7 +310,6 @@ def required_consenters(
 # --- events -------------------------------------------------------------------------
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class ConsentGiven(DomainEvent):
     """A consent was given (a new or extended consent is a new record)."""
@@ -318,7 +319,6 @@ class ConsentGiven(DomainEvent):
     consent: Consent
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class ConsentWithdrawn(DomainEvent):
     """A consent was withdrawn; it stops covering anything from ``on``."""
@@ -330,7 +330,6 @@ class ConsentWithdrawn(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class CareOrderChanged(DomainEvent):
     """Barnevernstjenesten took over (or gave back) care of the child."""
@@ -340,7 +339,6 @@ class CareOrderChanged(DomainEvent):
     care_taken_over: bool
 
 
-@evolver(ConsentGiven)
 def _given(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, ConsentGiven)
@@ -348,7 +346,6 @@ def _given(case: Case, r: RecordedEvent) -> Case:
     return case.with_part(_KEY, attrs.evolve(current, given=(*current.given, e.consent)))
 
 
-@evolver(ConsentWithdrawn)
 def _withdrawn(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, ConsentWithdrawn)
@@ -357,7 +354,6 @@ def _withdrawn(case: Case, r: RecordedEvent) -> Case:
     return case.with_part(_KEY, attrs.evolve(current, withdrawn=withdrawn))
 
 
-@evolver(CareOrderChanged)
 def _care(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, CareOrderChanged)
@@ -461,3 +457,18 @@ def change_care_order(case: Case, *, care_taken_over: bool) -> CareOrderChanged:
     if ledger(case).care_taken_over == care_taken_over:
         raise RuleViolation(f"case {case.id}: care order is already {care_taken_over}")
     return CareOrderChanged(care_taken_over=care_taken_over)
+
+
+CONCEPT = Concept(
+    name="consent",
+    events=(
+        ConsentGiven,
+        ConsentWithdrawn,
+        CareOrderChanged,
+    ),
+    evolvers={
+        ConsentGiven: _given,
+        ConsentWithdrawn: _withdrawn,
+        CareOrderChanged: _care,
+    },
+)

@@ -17,24 +17,25 @@ Casebook can list every entry of a case without knowing the modules.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date
 
 import attrs
 
 from barnekoordinator.access.consent import Section
 from barnekoordinator.errors import InvalidInput, NotResponsible
-from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent, event_type, evolver
+from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
+from barnekoordinator.history.concept import Concept
 from barnekoordinator.services import ServiceKind
 
 __all__ = [
+    "CONCEPT",
     "Entry",
     "EntryMeta",
     "GuardianVisibility",
     "VisibilityChanged",
     "change_visibility",
     "entries",
-    "entry_source",
     "visibility_overrides",
 ]
 
@@ -76,16 +77,6 @@ class Entry:
     content: object
 
 
-EntrySource = Callable[[Case], Iterable[Entry]]
-_SOURCES: list[EntrySource] = []
-
-
-def entry_source(fn: EntrySource) -> EntrySource:
-    """Register a function that lists a concept module's entries of a case."""
-    _SOURCES.append(fn)
-    return fn
-
-
 def visibility_overrides(case: Case) -> dict[str, GuardianVisibility]:
     """Visibility decisions recorded for entries of the case, by entry id."""
     empty: dict[str, GuardianVisibility] = {}
@@ -94,10 +85,9 @@ def visibility_overrides(case: Case) -> dict[str, GuardianVisibility]:
 
 def entries(case: Case) -> Iterator[Entry]:
     """Every entry of the case, with recorded visibility decisions applied."""
-    import barnekoordinator.events  # noqa: F401  (registers every entry source)
-
     overrides = visibility_overrides(case)
-    for source in _SOURCES:
+    for source in case.catalogue.entry_sources:
+        entry: Entry
         for entry in source(case):
             decided = overrides.get(entry.meta.id)
             if decided is not None and decided is not entry.meta.visibility:
@@ -107,7 +97,6 @@ def entries(case: Case) -> Iterator[Entry]:
             yield entry
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class VisibilityChanged(DomainEvent):
     """A professional decided how visible an entry is to guardians."""
@@ -120,7 +109,6 @@ class VisibilityChanged(DomainEvent):
     reason: str
 
 
-@evolver(VisibilityChanged)
 def _visibility(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, VisibilityChanged)
@@ -164,3 +152,12 @@ def change_visibility(
     return VisibilityChanged(
         entry_id=entry_id, visibility=visibility, decided_by=decided_by, reason=reason
     )
+
+
+CONCEPT = Concept(
+    name="entries",
+    events=(VisibilityChanged,),
+    evolvers={
+        VisibilityChanged: _visibility,
+    },
+)

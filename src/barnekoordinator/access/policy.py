@@ -113,13 +113,15 @@ from barnekoordinator.access.entries import (
 from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import InvalidInput, RuleViolation
-from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent, event_type, evolver
+from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
+from barnekoordinator.history.concept import Concept
 from barnekoordinator.identifiers import PersonId
 from barnekoordinator.legal_basis import parameter
 from barnekoordinator.people import Child, ExpectedChild, Guardian, GuardianRelation, Professional
 from barnekoordinator.services import ServiceKind
 
 __all__ = [
+    "CONCEPT",
     "MINIMUM_ASSURANCE",
     "Action",
     "CaseRole",
@@ -222,7 +224,6 @@ class GuardianAccessGrant:
         return self.withdrawn_on is None or as_of < self.withdrawn_on
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class GuardianAccessGranted(DomainEvent):
     """The young adult consented that a (former) guardian may read parts of the case."""
@@ -232,7 +233,6 @@ class GuardianAccessGranted(DomainEvent):
     grant: GuardianAccessGrant
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class GuardianAccessWithdrawn(DomainEvent):
     """The young adult withdrew a guardian's access; it stops on ``on``."""
@@ -248,14 +248,12 @@ def guardian_access_grants(case: Case) -> tuple[GuardianAccessGrant, ...]:
     return case.part(_GRANTS_KEY, ())
 
 
-@evolver(GuardianAccessGranted)
 def _granted(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, GuardianAccessGranted)
     return case.with_part(_GRANTS_KEY, (*guardian_access_grants(case), e.grant))
 
 
-@evolver(GuardianAccessWithdrawn)
 def _grant_withdrawn(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, GuardianAccessWithdrawn)
@@ -1157,3 +1155,16 @@ def authorise_events(
         basis=basis,
         role=allowed[0].role,
     )
+
+
+CONCEPT = Concept(
+    name="access-grants",
+    events=(
+        GuardianAccessGranted,
+        GuardianAccessWithdrawn,
+    ),
+    evolvers={
+        GuardianAccessGranted: _granted,
+        GuardianAccessWithdrawn: _grant_withdrawn,
+    },
+)

@@ -39,8 +39,6 @@ from barnekoordinator.coordination.roles import (
     RoleAssignment,
     granted,
     is_leader,
-    obligation_source,
-    role_source,
 )
 from barnekoordinator.coordination.stafettlogg import (
     StafettloggLinked,
@@ -62,14 +60,14 @@ from barnekoordinator.history.case import (
     ModeChanged,
     ParticipantJoined,
     RecordedEvent,
-    event_type,
-    evolver,
 )
+from barnekoordinator.history.concept import Concept
 from barnekoordinator.legal_basis import LegalReference, parameter, refs
 from barnekoordinator.people import Child, Professional
 from barnekoordinator.services import ServiceKind
 
 __all__ = [
+    "CONCEPT",
     "Appointment",
     "AppointmentEndReason",
     "AppointmentEnded",
@@ -205,7 +203,6 @@ class CoordinationHolder:
 # --- events --------------------------------------------------------------------------
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class OfferStatutoryCoordination(DomainEvent):
     """The case needs statutory coordination: IP / koordinator / barnekoordinator is offered."""
@@ -219,7 +216,6 @@ class OfferStatutoryCoordination(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class StatutoryOfferDeclined(DomainEvent):
     """The family (or young person) declined part or all of an offer."""
@@ -232,7 +228,6 @@ class StatutoryOfferDeclined(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class CoordinatorAppointed(DomainEvent):
     """A koordinator or barnekoordinator was appointed; coordination moves to them."""
@@ -249,7 +244,6 @@ class CoordinatorAppointed(DomainEvent):
     offer_id: str | None = None
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class AppointmentEnded(DomainEvent):
     """A koordinator or barnekoordinator appointment ended."""
@@ -263,7 +257,6 @@ class AppointmentEnded(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class CoordinatingServiceDesignated(DomainEvent):
     """The municipality decided (or the services agreed) which service coordinates."""
@@ -287,7 +280,6 @@ def coordination(case: Case) -> Coordination:
     return case.part(_KEY, _EMPTY_COORDINATION)
 
 
-@evolver(OfferStatutoryCoordination)
 def _offered(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, OfferStatutoryCoordination)
@@ -296,7 +288,6 @@ def _offered(case: Case, r: RecordedEvent) -> Case:
     return case.with_part(_KEY, attrs.evolve(state, offers=(*state.offers, offer)))
 
 
-@evolver(StatutoryOfferDeclined)
 def _declined(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, StatutoryOfferDeclined)
@@ -308,7 +299,6 @@ def _declined(case: Case, r: RecordedEvent) -> Case:
     return case.with_part(_KEY, attrs.evolve(state, offers=offers))
 
 
-@evolver(CoordinatorAppointed)
 def _appointed(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, CoordinatorAppointed)
@@ -327,7 +317,6 @@ def _appointed(case: Case, r: RecordedEvent) -> Case:
     return case.with_part(_KEY, attrs.evolve(state, appointments=(*state.appointments, a)))
 
 
-@evolver(AppointmentEnded)
 def _ended(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, AppointmentEnded)
@@ -341,7 +330,6 @@ def _ended(case: Case, r: RecordedEvent) -> Case:
     return case.with_part(_KEY, attrs.evolve(state, appointments=appointments))
 
 
-@evolver(CoordinatingServiceDesignated)
 def _designated(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, CoordinatingServiceDesignated)
@@ -754,7 +742,6 @@ def designate_coordinating_service(
 # --- roles and obligations ------------------------------------------------------------
 
 
-@role_source
 def _coordinator_roles(case: Case, as_of: date) -> Iterator[RoleAssignment]:
     for a in active_appointments(case, as_of):
         yield RoleAssignment(
@@ -780,7 +767,6 @@ def _offer_open(case: Case, offer: Offer) -> frozenset[StatutoryOffer]:
     return frozenset(offer.offers - answered - {StatutoryOffer.INDIVIDUAL_PLAN})
 
 
-@obligation_source
 def _obligations(case: Case, ctx: CheckContext) -> Iterator[Obligation]:
     state = coordination(case)
     ke = tuple(sorted(granted(case, Role.KOORDINERENDE_ENHET))) or (None,)
@@ -874,3 +860,24 @@ def _obligations(case: Case, ctx: CheckContext) -> Iterator[Obligation]:
                     text_en="The koordinator continues only with the young adult's own consent.",
                     extra_basis=("vergeml-2",),
                 )
+
+
+CONCEPT = Concept(
+    name="appointments",
+    events=(
+        OfferStatutoryCoordination,
+        StatutoryOfferDeclined,
+        CoordinatorAppointed,
+        AppointmentEnded,
+        CoordinatingServiceDesignated,
+    ),
+    evolvers={
+        OfferStatutoryCoordination: _offered,
+        StatutoryOfferDeclined: _declined,
+        CoordinatorAppointed: _appointed,
+        AppointmentEnded: _ended,
+        CoordinatingServiceDesignated: _designated,
+    },
+    role_sources=(_coordinator_roles,),
+    obligation_sources=(_obligations,),
+)

@@ -37,7 +37,6 @@ from barnekoordinator.coordination.roles import (
     Role,
     granted,
     is_leader,
-    obligation_source,
 )
 from barnekoordinator.coordination.stafettlogg import (
     BatonChange,
@@ -55,21 +54,20 @@ from barnekoordinator.history.case import (
     DomainEvent,
     ParticipantLeft,
     RecordedEvent,
-    event_type,
-    evolver,
 )
+from barnekoordinator.history.concept import Concept
 from barnekoordinator.history.projections import (
     AgendaItem,
     AgendaKind,
     ProjectionOp,
     Remove,
     Upsert,
-    projector,
 )
 from barnekoordinator.history.records import EventRecord
 from barnekoordinator.services import ServiceKind
 
 __all__ = [
+    "CONCEPT",
     "HandoverAccepted",
     "HandoverDeclined",
     "HandoverProposed",
@@ -93,7 +91,6 @@ _ROW = "stafettholder"
 # --- events --------------------------------------------------------------------------
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class HandoverProposed(DomainEvent):
     """The holder proposed to hand the baton to ``to_ref``; the holder keeps it meanwhile."""
@@ -107,7 +104,6 @@ class HandoverProposed(DomainEvent):
     reason: str = ""
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class HandoverAccepted(DomainEvent):
     """The proposed person accepted: from now on they hold the baton and its duties."""
@@ -119,7 +115,6 @@ class HandoverAccepted(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class HandoverDeclined(DomainEvent):
     """The proposed person declined (or left the case); the holder keeps the baton."""
@@ -132,7 +127,6 @@ class HandoverDeclined(DomainEvent):
     reason: str = ""
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class HandoverWithdrawn(DomainEvent):
     """The holder (or a leader) withdrew the proposal; the holder keeps the baton."""
@@ -145,7 +139,6 @@ class HandoverWithdrawn(DomainEvent):
     reason: str = ""
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class StafettholderLeft(DomainEvent):
     """The holder left the case without handing the baton over: the case misses a holder."""
@@ -156,7 +149,6 @@ class StafettholderLeft(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class HolderAssigned(DomainEvent):
     """A leader assigned a new holder to a log whose holder had left."""
@@ -193,7 +185,6 @@ def _moved(log: Stafettlogg, kind: BatonChangeKind, to_ref: str, on: date) -> St
     )
 
 
-@evolver(HandoverProposed)
 def _proposed(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, HandoverProposed)
@@ -207,19 +198,16 @@ def _proposed(case: Case, r: RecordedEvent) -> Case:
     return with_log(case, attrs.evolve(_log(case), pending=pending))
 
 
-@evolver(HandoverAccepted)
 def _accepted(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, HandoverAccepted)
     return with_log(case, _moved(_log(case), BatonChangeKind.ACCEPTED, e.to_ref, e.on))
 
 
-@evolver(HandoverDeclined, HandoverWithdrawn)
 def _unanswered(case: Case, r: RecordedEvent) -> Case:
     return with_log(case, attrs.evolve(_log(case), pending=None))
 
 
-@evolver(StafettholderLeft)
 def _holder_left(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, StafettholderLeft)
@@ -233,7 +221,6 @@ def _holder_left(case: Case, r: RecordedEvent) -> Case:
     )
 
 
-@evolver(HolderAssigned)
 def _assigned(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, HolderAssigned)
@@ -402,7 +389,6 @@ def participant_leaves(
 # --- obligations and projections ------------------------------------------------------
 
 
-@obligation_source
 def _obligations(case: Case, ctx: CheckContext) -> Iterator[Obligation]:
     log = open_log(case)
     if log is None:
@@ -457,7 +443,6 @@ def _p(record: EventRecord) -> dict[str, str]:
     return loaded
 
 
-@projector(HandoverProposed.TYPE)
 def _project_proposed(record: EventRecord) -> Sequence[ProjectionOp]:
     on = date.fromisoformat(_p(record)["on"])
     item = AgendaItem(
@@ -470,12 +455,10 @@ def _project_proposed(record: EventRecord) -> Sequence[ProjectionOp]:
     return (Upsert(item),)
 
 
-@projector(HandoverDeclined.TYPE, HandoverWithdrawn.TYPE)
 def _project_unanswered(record: EventRecord) -> Sequence[ProjectionOp]:
     return (Remove(record.case_id, AgendaKind.HANDOVER_PENDING, _ROW),)
 
 
-@projector(HandoverAccepted.TYPE)
 def _project_accepted(record: EventRecord) -> Sequence[ProjectionOp]:
     return (
         Remove(record.case_id, AgendaKind.HANDOVER_PENDING, _ROW),
@@ -483,7 +466,6 @@ def _project_accepted(record: EventRecord) -> Sequence[ProjectionOp]:
     )
 
 
-@projector(StafettholderLeft.TYPE)
 def _project_left(record: EventRecord) -> Sequence[ProjectionOp]:
     on = date.fromisoformat(_p(record)["on"])
     item = AgendaItem(
@@ -496,10 +478,39 @@ def _project_left(record: EventRecord) -> Sequence[ProjectionOp]:
     return (Upsert(item),)
 
 
-@projector(HolderAssigned.TYPE)
 def _project_assigned(record: EventRecord) -> Sequence[ProjectionOp]:
     # An assignment also settles a handover proposed before the holder left.
     return (
         Remove(record.case_id, AgendaKind.HOLDER_MISSING, _ROW),
         Remove(record.case_id, AgendaKind.HANDOVER_PENDING, _ROW),
     )
+
+
+CONCEPT = Concept(
+    name="handover",
+    events=(
+        HandoverProposed,
+        HandoverAccepted,
+        HandoverDeclined,
+        HandoverWithdrawn,
+        StafettholderLeft,
+        HolderAssigned,
+    ),
+    evolvers={
+        HandoverProposed: _proposed,
+        HandoverAccepted: _accepted,
+        HandoverDeclined: _unanswered,
+        HandoverWithdrawn: _unanswered,
+        StafettholderLeft: _holder_left,
+        HolderAssigned: _assigned,
+    },
+    projectors={
+        HandoverProposed.TYPE: (_project_proposed,),
+        HandoverDeclined.TYPE: (_project_unanswered,),
+        HandoverWithdrawn.TYPE: (_project_unanswered,),
+        HandoverAccepted.TYPE: (_project_accepted,),
+        StafettholderLeft.TYPE: (_project_left,),
+        HolderAssigned.TYPE: (_project_assigned,),
+    },
+    obligation_sources=(_obligations,),
+)

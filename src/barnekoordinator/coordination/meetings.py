@@ -25,17 +25,19 @@ from datetime import date, timedelta
 import attrs
 
 from barnekoordinator.access.consent import ConsentPurpose, Section, ledger, section_of
-from barnekoordinator.access.entries import Entry, EntryMeta, entry_source
+from barnekoordinator.access.entries import Entry, EntryMeta
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.appointments import coordination_holder
 from barnekoordinator.coordination.plan import PlanStatus, check_plan, current_plan
 from barnekoordinator.coordination.stafettlogg import LogStatus, Stafettlogg, bti, current_log
 from barnekoordinator.errors import ConsentRequired, InvalidInput, NotResponsible, RuleViolation
-from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent, event_type, evolver
+from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
+from barnekoordinator.history.concept import Concept
 from barnekoordinator.legal_basis import parameter
 from barnekoordinator.services import ServiceKind
 
 __all__ = [
+    "CONCEPT",
     "AgendaPoint",
     "AgendaTopic",
     "BringItem",
@@ -120,7 +122,6 @@ class ChildVoice:
         return _WEIGHT_NOTES[self.weight][1]
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class ChildVoiceRecorded(DomainEvent):
     """The child's own voice was recorded (what matters to me), with age and weight."""
@@ -142,7 +143,6 @@ def child_voices(case: Case) -> tuple[ChildVoice, ...]:
     return case.part(_KEY, empty)
 
 
-@evolver(ChildVoiceRecorded)
 def _voice(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, ChildVoiceRecorded)
@@ -160,7 +160,6 @@ def _voice(case: Case, r: RecordedEvent) -> Case:
     return case.with_part(_KEY, (*child_voices(case), v))
 
 
-@entry_source
 def _entries(case: Case) -> Iterator[Entry]:
     for v in child_voices(case):
         service = v.author_service
@@ -525,3 +524,13 @@ def _participants(
     if child is not None and as_of >= child.birth_date and child.age_on(as_of) >= heard_from:
         found.append(child.ref)
     return tuple(dict.fromkeys(found))
+
+
+CONCEPT = Concept(
+    name="meetings",
+    events=(ChildVoiceRecorded,),
+    evolvers={
+        ChildVoiceRecorded: _voice,
+    },
+    entry_sources=(_entries,),
+)

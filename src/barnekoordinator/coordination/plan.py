@@ -36,7 +36,7 @@ from barnekoordinator.access.consent import (
     required_consenters,
     section_of,
 )
-from barnekoordinator.access.entries import Entry, EntryMeta, entry_source
+from barnekoordinator.access.entries import Entry, EntryMeta
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.appointments import (
     HolderKind,
@@ -51,7 +51,6 @@ from barnekoordinator.coordination.roles import (
     ObligationStatus,
     Role,
     granted,
-    obligation_source,
 )
 from barnekoordinator.errors import (
     ConsentRequired,
@@ -67,22 +66,20 @@ from barnekoordinator.history.case import (
     DomainEvent,
     ModeChanged,
     RecordedEvent,
-    event_type,
-    evolver,
-    run_evolver,
 )
+from barnekoordinator.history.concept import Concept
 from barnekoordinator.history.projections import (
     AgendaItem,
     AgendaKind,
     ProjectionOp,
     Remove,
     Upsert,
-    projector,
 )
 from barnekoordinator.history.records import EventRecord
 from barnekoordinator.services import ServiceKind
 
 __all__ = [
+    "CONCEPT",
     "Completeness",
     "Contribution",
     "Cooperation",
@@ -373,7 +370,6 @@ def current_plan(case: Case) -> IndividualPlan | None:
 # --- events --------------------------------------------------------------------------
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class PlanCreated(DomainEvent):
     """The individual plan was started (with consent) by a service."""
@@ -386,7 +382,6 @@ class PlanCreated(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class PlanServiceJoined(DomainEvent):
     """Another service joined the existing plan (one plan per person)."""
@@ -398,7 +393,6 @@ class PlanServiceJoined(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class PlanOverviewSet(DomainEvent):
     """Item 1: goals, resources and needs."""
@@ -412,7 +406,6 @@ class PlanOverviewSet(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class PlanParticipantAdded(DomainEvent):
     """Item 2: someone takes part in the plan work."""
@@ -425,7 +418,6 @@ class PlanParticipantAdded(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class PlanResponsibleSet(DomainEvent):
     """Item 3: the one person responsible for coordination and progress."""
@@ -437,7 +429,6 @@ class PlanResponsibleSet(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class PlanContributionAdded(DomainEvent):
     """Item 4: what a participant contributes."""
@@ -451,7 +442,6 @@ class PlanContributionAdded(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class PlanMeasureAdded(DomainEvent):
     """Items 5 and 6: a measure, its scope, who is responsible and how it is carried out."""
@@ -469,7 +459,6 @@ class PlanMeasureAdded(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class PlanMeasureEvaluated(DomainEvent):
     """A plan measure was evaluated; it continues to the next date or ends."""
@@ -484,7 +473,6 @@ class PlanMeasureEvaluated(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class PlanPeriodSet(DomainEvent):
     """Item 7: plan period and the next revision date."""
@@ -498,7 +486,6 @@ class PlanPeriodSet(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class PlanConsentReferenced(DomainEvent):
     """Item 8: the plan references a consent record."""
@@ -510,7 +497,6 @@ class PlanConsentReferenced(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class PlanCooperationAdded(DomainEvent):
     """Item 9: necessary or desirable cooperation with another service or body."""
@@ -525,7 +511,6 @@ class PlanCooperationAdded(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class SubPlanLinked(DomainEvent):
     """A sector sub-plan (IOP, behandlingsplan …) was linked as part of the plan."""
@@ -541,7 +526,6 @@ class SubPlanLinked(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class PlanRevised(DomainEvent):
     """The plan was revised; ``next_revision`` sets the next revision date."""
@@ -554,7 +538,6 @@ class PlanRevised(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class PlanSuspended(DomainEvent):
     """The plan waits for consent (e.g. after moving municipality); nothing is written."""
@@ -566,7 +549,6 @@ class PlanSuspended(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class PlanResumed(DomainEvent):
     """The plan continues, on the consent named."""
@@ -579,7 +561,6 @@ class PlanResumed(DomainEvent):
     next_revision: date | None = None
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class PlanEnded(DomainEvent):
     """The plan ended (no longer wanted or needed, consent withdrawn …)."""
@@ -600,7 +581,6 @@ def _service(case: Case, ref: str) -> ServiceKind | None:
     return p.service if p is not None else None
 
 
-@evolver(PlanCreated)
 def _created(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, PlanCreated)
@@ -772,7 +752,6 @@ def _ended(case: Case, d: Draft[IndividualPlan], e: PlanEnded) -> None:
     d.set("ended_on", e.on)
 
 
-@run_evolver(*_STEPS.classes)
 def _plan_events(case: Case, run: Sequence[RecordedEvent]) -> Case:
     """A run of events on the current plan, folded with one copy of the plan and the case.
 
@@ -1377,7 +1356,6 @@ def _meta(
     )
 
 
-@entry_source
 def _entries(case: Case) -> Iterator[Entry]:
     state = plans(case)
     for plan in (*state.earlier, *((state.current,) if state.current else ())):
@@ -1431,7 +1409,6 @@ def _ip_answered(case: Case) -> bool:
     return any(StatutoryOffer.INDIVIDUAL_PLAN in o.declined for o in coordination(case).offers)
 
 
-@obligation_source
 def _obligations(case: Case, ctx: CheckContext) -> Iterator[Obligation]:
     state = coordination(case)
     ke = tuple(sorted(granted(case, Role.KOORDINERENDE_ENHET))) or (None,)
@@ -1573,12 +1550,10 @@ def _revision_row(record: EventRecord, next_revision: str | None) -> Sequence[Pr
     return (Upsert(item),)
 
 
-@projector(PlanPeriodSet.TYPE, PlanRevised.TYPE, PlanResumed.TYPE)
 def _project_revision(record: EventRecord) -> Sequence[ProjectionOp]:
     return _revision_row(record, _p(record).get("next_revision"))
 
 
-@projector(PlanMeasureAdded.TYPE, PlanMeasureEvaluated.TYPE)
 def _project_measure(record: EventRecord) -> Sequence[ProjectionOp]:
     p = _p(record)
     key = f"plan:{p['measure_id']}"
@@ -1599,12 +1574,10 @@ def _project_measure(record: EventRecord) -> Sequence[ProjectionOp]:
     return (Upsert(item),)
 
 
-@projector(PlanSuspended.TYPE)
 def _project_suspended(record: EventRecord) -> Sequence[ProjectionOp]:
     return (Remove(record.case_id, AgendaKind.REVISION_DUE, "plan"),)
 
 
-@projector(PlanEnded.TYPE)
 def _project_ended(record: EventRecord) -> Sequence[ProjectionOp]:
     p = _p(record)
     ops: list[ProjectionOp] = [Remove(record.case_id, AgendaKind.REVISION_DUE, "plan")]
@@ -1613,3 +1586,41 @@ def _project_ended(record: EventRecord) -> Sequence[ProjectionOp]:
         for m in p.get("open_measures", ())
     )
     return tuple(ops)
+
+
+CONCEPT = Concept(
+    name="plan",
+    events=(
+        PlanCreated,
+        PlanServiceJoined,
+        PlanOverviewSet,
+        PlanParticipantAdded,
+        PlanResponsibleSet,
+        PlanContributionAdded,
+        PlanMeasureAdded,
+        PlanMeasureEvaluated,
+        PlanPeriodSet,
+        PlanConsentReferenced,
+        PlanCooperationAdded,
+        SubPlanLinked,
+        PlanRevised,
+        PlanSuspended,
+        PlanResumed,
+        PlanEnded,
+    ),
+    evolvers={
+        PlanCreated: _created,
+    },
+    run_evolvers=dict.fromkeys(_STEPS.classes, _plan_events),
+    projectors={
+        PlanPeriodSet.TYPE: (_project_revision,),
+        PlanRevised.TYPE: (_project_revision,),
+        PlanResumed.TYPE: (_project_revision,),
+        PlanMeasureAdded.TYPE: (_project_measure,),
+        PlanMeasureEvaluated.TYPE: (_project_measure,),
+        PlanSuspended.TYPE: (_project_suspended,),
+        PlanEnded.TYPE: (_project_ended,),
+    },
+    entry_sources=(_entries,),
+    obligation_sources=(_obligations,),
+)

@@ -21,38 +21,36 @@ are recorded with :func:`grant_role` / :func:`revoke_role`.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 import attrs
 
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import InvalidInput, NotResponsible, RuleViolation
-from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent, event_type, evolver
+from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
+from barnekoordinator.history.concept import Concept
 from barnekoordinator.legal_basis import LegalReference, refs
 from barnekoordinator.services import SERVICES
 
 __all__ = [
+    "CONCEPT",
     "DUTIES",
     "CheckContext",
     "Duty",
     "Obligation",
-    "ObligationSource",
     "ObligationStatus",
     "Role",
     "RoleAssignment",
     "RoleGranted",
     "RoleRevoked",
-    "RoleSource",
     "duties_of",
     "duty",
     "grant_role",
     "granted",
     "is_leader",
-    "obligation_source",
     "obligations",
     "revoke_role",
-    "role_source",
     "roles",
     "roles_of",
 ]
@@ -479,26 +477,6 @@ class RoleAssignment:
         return duties_of(self.role)
 
 
-ObligationSource = Callable[[Case, CheckContext], Iterable[Obligation]]
-"""A function listing a concept module's obligations for a case on a day."""
-RoleSource = Callable[[Case, date], Iterable[RoleAssignment]]
-"""A function listing who holds a concept module's roles in a case on a day."""
-_OBLIGATION_SOURCES: list[ObligationSource] = []
-_ROLE_SOURCES: list[RoleSource] = []
-
-
-def obligation_source(fn: ObligationSource) -> ObligationSource:
-    """Register a function listing a concept module's obligations for a case."""
-    _OBLIGATION_SOURCES.append(fn)
-    return fn
-
-
-def role_source(fn: RoleSource) -> RoleSource:
-    """Register a function listing who holds a concept module's roles in a case."""
-    _ROLE_SOURCES.append(fn)
-    return fn
-
-
 _STATUS_ORDER = {ObligationStatus.OVERDUE: 0, ObligationStatus.UNMET: 1, ObligationStatus.DUE: 2}
 
 
@@ -514,8 +492,6 @@ def obligations(
     Ordered overdue first, then unmet, then due; within each by due date and
     code. ``horizon_days`` is how far ahead a dated duty counts as due.
     """
-    import barnekoordinator.events  # noqa: F401  (registers every obligation source)
-
     if horizon_days < 0:
         raise InvalidInput("horizon_days: expected 0 or more")
     ctx = CheckContext(
@@ -523,7 +499,9 @@ def obligations(
     )
     if not case.is_open:
         return ()
-    found = [o for source in _OBLIGATION_SOURCES for o in source(case, ctx)]
+    found: list[Obligation] = [
+        o for source in case.catalogue.obligation_sources for o in source(case, ctx)
+    ]
     found.sort(
         key=lambda o: (_STATUS_ORDER[o.status], o.due or date.max, o.code, o.subject, o.role.value)
     )
@@ -533,7 +511,6 @@ def obligations(
 # --- granted roles ----------------------------------------------------------------
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class RoleGranted(DomainEvent):
     """A professional was given a granted role (leader, koordinerende enhet) in the case."""
@@ -546,7 +523,6 @@ class RoleGranted(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class RoleRevoked(DomainEvent):
     """A granted role was taken away."""
@@ -563,14 +539,12 @@ def _grants(case: Case) -> frozenset[tuple[str, Role]]:
     return case.part(_KEY, empty)
 
 
-@evolver(RoleGranted)
 def _granted(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, RoleGranted)
     return case.with_part(_KEY, _grants(case) | {(e.ref, e.role)})
 
 
-@evolver(RoleRevoked)
 def _revoked(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, RoleRevoked)
@@ -615,7 +589,6 @@ def revoke_role(case: Case, *, ref: str, role: Role, by: str, as_of: date) -> Ro
 # --- who holds which role -------------------------------------------------------------
 
 
-@role_source
 def _core_roles(case: Case, as_of: date) -> Iterable[RoleAssignment]:
     for g in case.with_responsibility():
         yield RoleAssignment(role=Role.GUARDIAN, ref=g.ref, basis=("pbrl-4-4",))
@@ -632,11 +605,26 @@ def _core_roles(case: Case, as_of: date) -> Iterable[RoleAssignment]:
 
 def roles(case: Case, as_of: date) -> tuple[RoleAssignment, ...]:
     """Everyone holding a role in the case on ``as_of``."""
-    import barnekoordinator.events  # noqa: F401  (registers every role source)
-
-    return tuple(a for source in _ROLE_SOURCES for a in source(case, as_of))
+    found: tuple[RoleAssignment, ...] = tuple(
+        a for source in case.catalogue.role_sources for a in source(case, as_of)
+    )
+    return found
 
 
 def roles_of(case: Case, ref: str, as_of: date) -> frozenset[Role]:
     """The roles ``ref`` holds in the case on ``as_of``."""
     return frozenset(a.role for a in roles(case, as_of) if a.ref == ref)
+
+
+CONCEPT = Concept(
+    name="roles",
+    events=(
+        RoleGranted,
+        RoleRevoked,
+    ),
+    evolvers={
+        RoleGranted: _granted,
+        RoleRevoked: _revoked,
+    },
+    role_sources=(_core_roles,),
+)

@@ -45,7 +45,7 @@ from barnekoordinator.access.consent import (
     section_of,
     withdraw_consent,
 )
-from barnekoordinator.access.entries import Entry, EntryMeta, GuardianVisibility, entry_source
+from barnekoordinator.access.entries import Entry, EntryMeta, GuardianVisibility
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.roles import (
     CheckContext,
@@ -55,8 +55,6 @@ from barnekoordinator.coordination.roles import (
     RoleAssignment,
     granted,
     is_leader,
-    obligation_source,
-    role_source,
     roles,
 )
 from barnekoordinator.errors import (
@@ -73,23 +71,21 @@ from barnekoordinator.history.case import (
     DomainEvent,
     ModeChanged,
     RecordedEvent,
-    event_type,
-    evolver,
-    run_evolver,
 )
+from barnekoordinator.history.concept import Concept
 from barnekoordinator.history.projections import (
     AgendaItem,
     AgendaKind,
     ProjectionOp,
     Remove,
     Upsert,
-    projector,
 )
 from barnekoordinator.history.records import EventRecord
 from barnekoordinator.people import Professional
 from barnekoordinator.services import ServiceKind
 
 __all__ = [
+    "CONCEPT",
     "BatonChange",
     "BatonChangeKind",
     "Bti",
@@ -646,7 +642,6 @@ def _text(value: str, what: str) -> str:
 # --- events --------------------------------------------------------------------------
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class UndringRegistered(DomainEvent):
     """A nivå-0 undring was registered; it must be decided by ``decision_due``."""
@@ -661,7 +656,6 @@ class UndringRegistered(DomainEvent):
     suspected_abuse: bool = False
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class Nivaa0Decided(DomainEvent):
     """A nivå-0 clarification was decided (close, a level, or report to barnevern)."""
@@ -677,7 +671,6 @@ class Nivaa0Decided(DomainEvent):
     involve_guardians: bool = True
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class StafettloggOpened(DomainEvent):
     """A stafettlogg was opened with consent, at a level, with a first stafettholder."""
@@ -691,7 +684,6 @@ class StafettloggOpened(DomainEvent):
     consent_ids: tuple[str, ...]
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class ObservationRecorded(DomainEvent):
     """An oppmerksomhet, undring or bekymring was written in the log."""
@@ -705,7 +697,6 @@ class ObservationRecorded(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class GoalSet(DomainEvent):
     """A goal of the cooperation was written in the log."""
@@ -719,7 +710,6 @@ class GoalSet(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class TiltakAdded(DomainEvent):
     """A tiltak was added with its responsible person and evaluation date."""
@@ -737,7 +727,6 @@ class TiltakAdded(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class TiltakEvaluated(DomainEvent):
     """A tiltak was evaluated; it continues to the next date or ends."""
@@ -753,7 +742,6 @@ class TiltakEvaluated(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class MeetingScheduled(DomainEvent):
     """The stafettholder called a samarbeidsmøte with an agenda."""
@@ -768,7 +756,6 @@ class MeetingScheduled(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class MinutesRecorded(DomainEvent):
     """The log of a meeting was written (it is the minutes)."""
@@ -782,7 +769,6 @@ class MinutesRecorded(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class DecisionRecorded(DomainEvent):
     """A beslutning on the way forward, optionally with a follow-up."""
@@ -798,7 +784,6 @@ class DecisionRecorded(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class DecisionCompleted(DomainEvent):
     """The follow-up of a decision was done."""
@@ -811,7 +796,6 @@ class DecisionCompleted(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class LevelChanged(DomainEvent):
     """The BTI level changed; the stafettholder was re-decided with the family (BTI-16)."""
@@ -825,7 +809,6 @@ class LevelChanged(DomainEvent):
     on: date
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class StafettloggLinked(DomainEvent):
     """A statutory coordinator took over coordination; the baton ended, the tiltak go on."""
@@ -842,7 +825,6 @@ class StafettloggLinked(DomainEvent):
     """Meetings without minutes; they lapse with the baton."""
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class StafettloggClosed(DomainEvent):
     """The stafettlogg was closed (goal reached, consent withdrawn …).
@@ -881,7 +863,6 @@ def _evolve_log(case: Case, **changes: Any) -> Case:
     return case.with_part(_KEY, _copy_bti(state, {"log": _copy_log(log, changes)}))
 
 
-@evolver(UndringRegistered)
 def _undring(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, UndringRegistered)
@@ -898,7 +879,6 @@ def _undring(case: Case, r: RecordedEvent) -> Case:
     return case.with_part(_KEY, attrs.evolve(state, undringer=(*state.undringer, u)))
 
 
-@evolver(Nivaa0Decided)
 def _nivaa0(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, Nivaa0Decided)
@@ -918,7 +898,6 @@ def _nivaa0(case: Case, r: RecordedEvent) -> Case:
     return case.with_part(_KEY, draft.result())
 
 
-@evolver(StafettloggOpened)
 def _opened(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, StafettloggOpened)
@@ -1073,7 +1052,6 @@ def _decision_done(case: Case, d: Draft[Stafettlogg], e: DecisionCompleted) -> N
     )
 
 
-@run_evolver(*_ITEM_STEPS.classes)
 def _items(case: Case, run: Sequence[RecordedEvent]) -> Case:
     """A run of item events, folded with one copy of the log, the BTI state and the case.
 
@@ -1091,7 +1069,6 @@ def _items(case: Case, run: Sequence[RecordedEvent]) -> Case:
     return with_log(case, draft.result())
 
 
-@evolver(LevelChanged)
 def _level(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, LevelChanged)
@@ -1131,7 +1108,6 @@ def _ended_baton(log: Stafettlogg, on: date) -> tuple[BatonChange, ...]:
     )
 
 
-@evolver(StafettloggLinked)
 def _linked(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, StafettloggLinked)
@@ -1149,7 +1125,6 @@ def _linked(case: Case, r: RecordedEvent) -> Case:
     )
 
 
-@evolver(StafettloggClosed)
 def _closed(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, StafettloggClosed)
@@ -2042,7 +2017,6 @@ def _log_entries(case: Case, log: Stafettlogg, index: int) -> Iterator[Entry]:
         )
 
 
-@entry_source
 def _entries(case: Case) -> Iterator[Entry]:
     state = bti(case)
     for u in state.undringer:
@@ -2068,7 +2042,6 @@ def _entries(case: Case) -> Iterator[Entry]:
         yield from _log_entries(case, log, index)
 
 
-@role_source
 def _holder_role(case: Case, as_of: date) -> Iterable[RoleAssignment]:
     holder = stafettholder(case)
     log = open_log(case)
@@ -2086,7 +2059,6 @@ def _leaders(case: Case) -> tuple[str | None, ...]:
     return found or (None,)
 
 
-@obligation_source
 def _obligations(case: Case, ctx: CheckContext) -> Iterator[Obligation]:
     state = bti(case)
     for u in state.undringer:
@@ -2224,7 +2196,6 @@ def _row(record: EventRecord, kind: AgendaKind, key: str, due: str, detail: str)
     )
 
 
-@projector(UndringRegistered.TYPE)
 def _project_undring(record: EventRecord) -> Sequence[ProjectionOp]:
     p = _payload(record)
     return (
@@ -2238,13 +2209,11 @@ def _project_undring(record: EventRecord) -> Sequence[ProjectionOp]:
     )
 
 
-@projector(Nivaa0Decided.TYPE)
 def _project_nivaa0(record: EventRecord) -> Sequence[ProjectionOp]:
     p = _payload(record)
     return (Remove(record.case_id, AgendaKind.DECISION_DUE, f"nivaa0:{p['undring_id']}"),)
 
 
-@projector(TiltakAdded.TYPE)
 def _project_tiltak(record: EventRecord) -> Sequence[ProjectionOp]:
     p = _payload(record)
     return (
@@ -2258,7 +2227,6 @@ def _project_tiltak(record: EventRecord) -> Sequence[ProjectionOp]:
     )
 
 
-@projector(TiltakEvaluated.TYPE)
 def _project_evaluated(record: EventRecord) -> Sequence[ProjectionOp]:
     p = _payload(record)
     key = f"stafettlogg:{p['tiltak_id']}"
@@ -2267,7 +2235,6 @@ def _project_evaluated(record: EventRecord) -> Sequence[ProjectionOp]:
     return (Remove(record.case_id, AgendaKind.EVALUATION_DUE, key),)
 
 
-@projector(MeetingScheduled.TYPE)
 def _project_meeting(record: EventRecord) -> Sequence[ProjectionOp]:
     p = _payload(record)
     return (
@@ -2281,13 +2248,11 @@ def _project_meeting(record: EventRecord) -> Sequence[ProjectionOp]:
     )
 
 
-@projector(MinutesRecorded.TYPE)
 def _project_minutes(record: EventRecord) -> Sequence[ProjectionOp]:
     p = _payload(record)
     return (Remove(record.case_id, AgendaKind.OBLIGATION_DUE, f"minutes:{p['meeting_id']}"),)
 
 
-@projector(DecisionRecorded.TYPE)
 def _project_decision(record: EventRecord) -> Sequence[ProjectionOp]:
     p = _payload(record)
     if not p.get("follow_up_on"):
@@ -2303,7 +2268,6 @@ def _project_decision(record: EventRecord) -> Sequence[ProjectionOp]:
     )
 
 
-@projector(DecisionCompleted.TYPE)
 def _project_decision_done(record: EventRecord) -> Sequence[ProjectionOp]:
     p = _payload(record)
     return (Remove(record.case_id, AgendaKind.OBLIGATION_DUE, f"decision:{p['decision_id']}"),)
@@ -2323,12 +2287,10 @@ def _lapsed(record: EventRecord, p: dict[str, Any]) -> list[ProjectionOp]:
     return ops
 
 
-@projector(StafettloggLinked.TYPE)
 def _project_linked(record: EventRecord) -> Sequence[ProjectionOp]:
     return tuple(_lapsed(record, _payload(record)))
 
 
-@projector(StafettloggClosed.TYPE)
 def _project_closed(record: EventRecord) -> Sequence[ProjectionOp]:
     p = _payload(record)
     ops = _lapsed(record, p)
@@ -2341,3 +2303,48 @@ def _project_closed(record: EventRecord) -> Sequence[ProjectionOp]:
         for d in p.get("open_decisions", ())
     )
     return tuple(ops)
+
+
+CONCEPT = Concept(
+    name="stafettlogg",
+    events=(
+        UndringRegistered,
+        Nivaa0Decided,
+        StafettloggOpened,
+        ObservationRecorded,
+        GoalSet,
+        TiltakAdded,
+        TiltakEvaluated,
+        MeetingScheduled,
+        MinutesRecorded,
+        DecisionRecorded,
+        DecisionCompleted,
+        LevelChanged,
+        StafettloggLinked,
+        StafettloggClosed,
+    ),
+    evolvers={
+        UndringRegistered: _undring,
+        Nivaa0Decided: _nivaa0,
+        StafettloggOpened: _opened,
+        LevelChanged: _level,
+        StafettloggLinked: _linked,
+        StafettloggClosed: _closed,
+    },
+    run_evolvers=dict.fromkeys(_ITEM_STEPS.classes, _items),
+    projectors={
+        UndringRegistered.TYPE: (_project_undring,),
+        Nivaa0Decided.TYPE: (_project_nivaa0,),
+        TiltakAdded.TYPE: (_project_tiltak,),
+        TiltakEvaluated.TYPE: (_project_evaluated,),
+        MeetingScheduled.TYPE: (_project_meeting,),
+        MinutesRecorded.TYPE: (_project_minutes,),
+        DecisionRecorded.TYPE: (_project_decision,),
+        DecisionCompleted.TYPE: (_project_decision_done,),
+        StafettloggLinked.TYPE: (_project_linked,),
+        StafettloggClosed.TYPE: (_project_closed,),
+    },
+    entry_sources=(_entries,),
+    role_sources=(_holder_role,),
+    obligation_sources=(_obligations,),
+)

@@ -71,15 +71,16 @@ from barnekoordinator.errors import (
 )
 from barnekoordinator.history.case import (
     Case,
+    CaseClosedEvent,
     CaseMode,
+    CaseOpened,
     ChildBorn,
     DomainEvent,
     ModeChanged,
     RecordedEvent,
-    event_type,
-    evolver,
     record_birth,
 )
+from barnekoordinator.history.concept import Concept
 from barnekoordinator.history.projections import (
     AgendaItem,
     AgendaKind,
@@ -87,13 +88,13 @@ from barnekoordinator.history.projections import (
     ProjectionOp,
     Remove,
     Upsert,
-    projector,
 )
 from barnekoordinator.history.records import EventRecord
 from barnekoordinator.people import Child, Professional, birthday
 from barnekoordinator.services import ServiceKind
 
 __all__ = [
+    "CONCEPT",
     "MunicipalityChanged",
     "Transition",
     "TransitionKind",
@@ -135,7 +136,6 @@ class Transition:
     note: str = ""
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class TransitionRecorded(DomainEvent):
     """A transition took place (or was prepared) on ``effective_on``.
@@ -156,7 +156,6 @@ class TransitionRecorded(DomainEvent):
     note: str = ""
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class MunicipalityChanged(DomainEvent):
     """The family moved: the case now belongs to another municipality."""
@@ -175,7 +174,6 @@ def transitions(case: Case) -> tuple[Transition, ...]:
     return case.part(_KEY, empty)
 
 
-@evolver(TransitionRecorded)
 def _recorded(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, TransitionRecorded)
@@ -192,7 +190,6 @@ def _recorded(case: Case, r: RecordedEvent) -> Case:
     return case.with_part(_KEY, (*transitions(case), t))
 
 
-@evolver(MunicipalityChanged)
 def _moved(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, MunicipalityChanged)
@@ -624,24 +621,39 @@ def _turns_18_row(record: EventRecord, child: Any) -> Sequence[ProjectionOp]:
     return (Upsert(item),)
 
 
-@projector("case.opened")
 def _project_opened(record: EventRecord) -> Sequence[ProjectionOp]:
     return _turns_18_row(record, json.loads(record.payload).get("subject"))
 
 
-@projector("case.child-born")
 def _project_born(record: EventRecord) -> Sequence[ProjectionOp]:
     return _turns_18_row(record, json.loads(record.payload).get("child"))
 
 
-@projector(TransitionRecorded.TYPE)
 def _project_transition(record: EventRecord) -> Sequence[ProjectionOp]:
     if json.loads(record.payload).get("kind") == TransitionKind.TURNING_18.value:
         return (Remove(record.case_id, AgendaKind.TURNS_18, _TURNS_18),)
     return ()
 
 
-@projector("case.closed")
 def _project_case_closed(record: EventRecord) -> Sequence[ProjectionOp]:
     # A closed case has nothing due; ClearCase is idempotent if another module adds it too.
     return (ClearCase(record.case_id),)
+
+
+CONCEPT = Concept(
+    name="transitions",
+    events=(
+        TransitionRecorded,
+        MunicipalityChanged,
+    ),
+    evolvers={
+        TransitionRecorded: _recorded,
+        MunicipalityChanged: _moved,
+    },
+    projectors={
+        CaseOpened.TYPE: (_project_opened,),
+        ChildBorn.TYPE: (_project_born,),
+        TransitionRecorded.TYPE: (_project_transition,),
+        CaseClosedEvent.TYPE: (_project_case_closed,),
+    },
+)

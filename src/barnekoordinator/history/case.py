@@ -13,17 +13,19 @@ expected child is re-keyed to the born child in the same history.
 
 Event types are attrs classes deriving from :class:`DomainEvent` with a stable
 ``TYPE`` tag (never the class name), a ``SCHEMA_VERSION`` and the legal basis
-(``LEGAL_BASIS`` reference keys) that applies. They are registered with
-:func:`event_type`; how each changes the case is registered with :func:`evolver`
-(or, for events that come in long runs, :func:`run_evolver`).
+(``LEGAL_BASIS`` reference keys) that applies. Each concept module declares its
+event classes and how each changes the case in one
+:class:`~barnekoordinator.history.concept.Concept` (this module's is
+:data:`CONCEPT`); a case folds with the
+:class:`~barnekoordinator.history.catalogue.Catalogue` it carries.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 import attrs
 
@@ -38,10 +40,14 @@ from barnekoordinator.errors import (
 )
 from barnekoordinator.history._evolve import copier
 from barnekoordinator.history._evolve import evolve as fast_evolve
+from barnekoordinator.history.concept import Concept
 from barnekoordinator.people import Child, ExpectedChild, Guardian, Professional
 
+if TYPE_CHECKING:
+    from barnekoordinator.history.catalogue import Catalogue
+
 __all__ = [
-    "EVENT_TYPES",
+    "CONCEPT",
     "Case",
     "CaseClosedEvent",
     "CaseMode",
@@ -54,11 +60,8 @@ __all__ = [
     "ParticipantJoined",
     "ParticipantLeft",
     "RecordedEvent",
-    "event_type",
-    "evolver",
     "open_case",
     "record_birth",
-    "run_evolver",
 ]
 
 
@@ -77,23 +80,7 @@ class DomainEvent:
     LEGAL_BASIS: ClassVar[tuple[str, ...]] = ()
 
 
-E = TypeVar("E", bound=type[DomainEvent])
 T = TypeVar("T")
-
-EVENT_TYPES: dict[str, type[DomainEvent]] = {}
-"""Every registered event class by ``TYPE`` tag (filled by :func:`event_type`)."""
-
-
-def event_type(cls: E) -> E:
-    """Register an event class under its ``TYPE`` tag (decorate *above* ``@attrs.frozen``)."""
-    tag = cls.TYPE
-    if not tag or tag != tag.strip() or "." not in tag:
-        raise TypeError(f"{cls.__name__}.TYPE must be a dotted tag like 'case.opened'")
-    existing = EVENT_TYPES.get(tag)
-    if existing is not None and existing.__qualname__ != cls.__qualname__:
-        raise TypeError(f"event tag {tag!r} is used by both {existing.__name__} and {cls.__name__}")
-    EVENT_TYPES[tag] = cls
-    return cls
 
 
 @attrs.frozen(kw_only=True)
@@ -136,7 +123,6 @@ class CaseMode(enum.Enum):
 # --- core events -----------------------------------------------------------------
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class CaseOpened(DomainEvent):
     """A case was opened for a child (born or expected) and the child's family."""
@@ -148,7 +134,6 @@ class CaseOpened(DomainEvent):
     mode: CaseMode = CaseMode.UNDRING
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class ChildBorn(DomainEvent):
     """The expected child was born (or arrived): the case is re-keyed to the child."""
@@ -157,7 +142,6 @@ class ChildBorn(DomainEvent):
     child: Child
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class GuardianAdded(DomainEvent):
     """A guardian (with or without foreldreansvar) became part of the case."""
@@ -166,7 +150,6 @@ class GuardianAdded(DomainEvent):
     guardian: Guardian
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class GuardianUpdated(DomainEvent):
     """A guardian's foreldreansvar or daily care changed (a correction is also this)."""
@@ -175,7 +158,6 @@ class GuardianUpdated(DomainEvent):
     guardian: Guardian
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class ParticipantJoined(DomainEvent):
     """A professional joined the cooperation around the child."""
@@ -184,7 +166,6 @@ class ParticipantJoined(DomainEvent):
     participant: Professional
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class ParticipantLeft(DomainEvent):
     """A professional left the cooperation (moved job, service ended)."""
@@ -194,7 +175,6 @@ class ParticipantLeft(DomainEvent):
     reason: str = ""
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class ModeChanged(DomainEvent):
     """The way of working changed (e.g. stafettlogg → individuell plan)."""
@@ -204,7 +184,6 @@ class ModeChanged(DomainEvent):
     reason: str = ""
 
 
-@event_type
 @attrs.frozen(kw_only=True)
 class CaseClosedEvent(DomainEvent):
     """The case was closed (goal reached, consent withdrawn, moved, purged …)."""
@@ -226,11 +205,15 @@ def _no_history_repr(value: object) -> str:
 class Case:
     """One family's case; all state is derived from its events.
 
-    Concept modules keep their own part of the state in the fields below and
-    register :func:`evolver` functions that return an evolved case.
+    Concept modules keep their own part of the state in :attr:`parts`; their
+    evolvers return an evolved case. Make a case with
+    :meth:`Catalogue.new_case <barnekoordinator.history.catalogue.Catalogue.new_case>`.
     """
 
     id: str
+    catalogue: Catalogue = attrs.field(eq=False, repr=False)
+    """The catalogue this case folds with: its event types and evolvers, and the
+    entry, role and obligation sources read from it (not part of equality)."""
     version: int = 0
     municipality_number: str = ""
     subject: Child | ExpectedChild | None = None
@@ -328,7 +311,7 @@ class Case:
         """
         events = recorded if isinstance(recorded, (list, tuple)) else tuple(recorded)
         case, i, n = self, 0, len(events)
-        runs = _RUN_EVOLVERS
+        runs = self.catalogue.run_evolvers
         while i < n:
             r = events[i]
             fold_run = runs.get(type(r.event))
@@ -356,11 +339,6 @@ class Case:
             i = j
         return case
 
-    @classmethod
-    def replay(cls, case_id: str, recorded: Iterable[RecordedEvent]) -> Case:
-        """Rebuild a case from its whole history."""
-        return cls(id=case_id).apply_all(recorded)
-
     def require_open(self) -> None:
         """Raise :class:`CaseClosed` unless the case is open."""
         if not self.is_open:
@@ -380,7 +358,7 @@ def _fold(case: Case, recorded: RecordedEvent) -> Case:
         )
     if case.version == 0 and not isinstance(recorded.event, CaseOpened):
         raise HistoryError(f"case {case.id}: the first event must be {CaseOpened.TYPE!r}")
-    fn = _EVOLVERS.get(type(recorded.event))
+    fn = case.catalogue.evolvers.get(type(recorded.event))
     if fn is None:
         raise HistoryError(f"no evolver registered for {recorded.type!r}")
     return _stamped(case, fn(case, recorded), recorded.sequence)
@@ -396,59 +374,6 @@ def _stamped(case: Case, evolved: Case, sequence: int) -> Case:
     return evolved
 
 
-Evolver = Callable[[Case, RecordedEvent], Case]
-RunEvolver = Callable[[Case, Sequence[RecordedEvent]], Case]
-_EVOLVERS: dict[type[DomainEvent], Evolver] = {}
-_RUN_EVOLVERS: dict[type[DomainEvent], RunEvolver] = {}
-
-
-def _register(classes: tuple[type[DomainEvent], ...], fn: Evolver) -> None:
-    for cls in classes:
-        if cls in _EVOLVERS:
-            raise TypeError(f"{cls.__name__} already has an evolver")
-    for cls in classes:
-        _EVOLVERS[cls] = fn
-
-
-def evolver(*classes: type[DomainEvent]) -> Callable[[Evolver], Evolver]:
-    """Register how events of the given classes change a case."""
-
-    def register(fn: Evolver) -> Evolver:
-        _register(classes, fn)
-        return fn
-
-    return register
-
-
-def run_evolver(*classes: type[DomainEvent]) -> Callable[[RunEvolver], RunEvolver]:
-    """Register how a run of consecutive events of the given classes changes a case.
-
-    The function receives the case and one or more recorded events, in order,
-    each of one of ``classes`` (mixed freely), and returns the case after all of
-    them; it is also the classes' ordinary :func:`evolver` (with a run of one).
-    :meth:`Case.apply_all` hands it the longest runs it finds, so a module whose
-    events arrive in long runs (the items of a stafettlogg) can fold them with
-    one copy of its state instead of one per event.
-
-    It must give the state that folding the events one at a time would give,
-    validators included: only classes whose events leave every validated field
-    of the state alone belong in one run.
-    """
-
-    def register(fn: RunEvolver) -> RunEvolver:
-        def one(case: Case, recorded: RecordedEvent) -> Case:
-            return fn(case, (recorded,))
-
-        one.__name__ = one.__qualname__ = fn.__name__
-        _register(classes, one)
-        for cls in classes:
-            _RUN_EVOLVERS[cls] = fn
-        return fn
-
-    return register
-
-
-@evolver(CaseOpened)
 def _opened(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, CaseOpened)
@@ -462,14 +387,12 @@ def _opened(case: Case, r: RecordedEvent) -> Case:
     )
 
 
-@evolver(ChildBorn)
 def _born(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, ChildBorn)
     return attrs.evolve(case, subject=e.child)
 
 
-@evolver(GuardianAdded, GuardianUpdated)
 def _guardian(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, (GuardianAdded, GuardianUpdated))
@@ -488,7 +411,6 @@ def _with_participants(case: Case, participants: tuple[Professional, ...], **mor
     )
 
 
-@evolver(ParticipantJoined)
 def _joined(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, ParticipantJoined)
@@ -496,7 +418,6 @@ def _joined(case: Case, r: RecordedEvent) -> Case:
     return _with_participants(case, (*others, e.participant))
 
 
-@evolver(ParticipantLeft)
 def _left(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, ParticipantLeft)
@@ -507,14 +428,12 @@ def _left(case: Case, r: RecordedEvent) -> Case:
     )
 
 
-@evolver(ModeChanged)
 def _mode(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, ModeChanged)
     return attrs.evolve(case, mode=e.mode)
 
 
-@evolver(CaseClosedEvent)
 def _closed(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, CaseClosedEvent)
@@ -551,3 +470,29 @@ def record_birth(case: Case, child: Child) -> ChildBorn:
     if not isinstance(case.subject, ExpectedChild):
         raise RuleViolation(f"case {case.id}: the child is already born")
     return ChildBorn(child=child)
+
+
+CONCEPT = Concept(
+    name="case",
+    events=(
+        CaseOpened,
+        ChildBorn,
+        GuardianAdded,
+        GuardianUpdated,
+        ParticipantJoined,
+        ParticipantLeft,
+        ModeChanged,
+        CaseClosedEvent,
+    ),
+    evolvers={
+        CaseOpened: _opened,
+        ChildBorn: _born,
+        GuardianAdded: _guardian,
+        GuardianUpdated: _guardian,
+        ParticipantJoined: _joined,
+        ParticipantLeft: _left,
+        ModeChanged: _mode,
+        CaseClosedEvent: _closed,
+    },
+)
+"""The case's own events: opening, birth, guardians, participants, mode, closing."""

@@ -2,22 +2,22 @@
 
 The agenda of a municipality (evaluations due, handovers pending, cases missing
 a stafettholder, 18th birthdays ahead) must not replay every case. Instead each
-event type may register a *projector*: a pure function from a stored record to
-:class:`Upsert` / :class:`Remove` / :class:`ClearCase` operations on
-:class:`AgendaItem` rows. Stores call :func:`project` inside the append
-transaction and apply the operations to their own table, so a crash leaves the
-events and the agenda consistent.
+concept may declare *projectors* for event tags (in its
+:class:`~barnekoordinator.history.concept.Concept`): pure functions from a stored
+record to :class:`Upsert` / :class:`Remove` / :class:`ClearCase` operations on
+:class:`AgendaItem` rows. Stores call
+:meth:`Catalogue.project <barnekoordinator.history.catalogue.Catalogue.project>`
+inside the append transaction and apply the operations to their own table, so a
+crash leaves the events and the agenda consistent.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 
 import attrs
-
-from barnekoordinator.history.records import EventRecord
 
 __all__ = [
     "AgendaItem",
@@ -27,8 +27,6 @@ __all__ = [
     "Remove",
     "Upsert",
     "apply_ops",
-    "project",
-    "projector",
 ]
 
 
@@ -86,34 +84,6 @@ class ClearCase:
 
 
 ProjectionOp = Upsert | Remove | ClearCase
-Projector = Callable[[EventRecord], Sequence[ProjectionOp]]
-
-_PROJECTORS: dict[str, list[Projector]] = {}
-
-
-def projector(*event_types: str) -> Callable[[Projector], Projector]:
-    """Register a function as the projector of the given event type tags."""
-
-    def register(fn: Projector) -> Projector:
-        for tag in event_types:
-            _PROJECTORS.setdefault(tag, []).append(fn)
-        return fn
-
-    return register
-
-
-def project(records: Iterable[EventRecord]) -> list[ProjectionOp]:
-    """The projection operations for ``records``, in order.
-
-    Importing :mod:`barnekoordinator.events` registers every first-party projector.
-    """
-    import barnekoordinator.events  # noqa: F401  (registers the projectors)
-
-    ops: list[ProjectionOp] = []
-    for record in records:
-        for fn in _PROJECTORS.get(record.type, ()):
-            ops.extend(fn(record))
-    return ops
 
 
 def apply_ops(

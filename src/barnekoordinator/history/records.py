@@ -16,9 +16,9 @@ from __future__ import annotations
 import hashlib
 import json.encoder
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Final
 
 import attrs
 
@@ -274,92 +274,3 @@ def _event_stamp(record: EventRecord) -> tuple[str, str]:
         )
         return hashlib.sha256(body.encode("utf-8")).hexdigest(), text
     return record.expected_hash(), format_time(at)
-
-
-_EVENT_FIELDS: Final = (
-    "case_id",
-    "sequence",
-    "type",
-    "schema_version",
-    "recorded_at",
-    "actor",
-    "payload",
-    "legal_basis",
-    "subject_key",
-    "prev_hash",
-    "hash",
-    "position",
-)
-if tuple(a.name for a in attrs.fields(EventRecord)) != _EVENT_FIELDS:  # pragma: no cover
-    raise RuntimeError("records._EVENT_FIELDS must list EventRecord's fields in order")
-# The slot descriptors' setters: what attrs' own __init__ ends up calling.
-_SLOT_SETTERS: Final[tuple[Callable[[EventRecord, Any], None], ...]] = tuple(
-    EventRecord.__dict__[name].__set__ for name in _EVENT_FIELDS
-)
-_new_object: Final = object.__new__
-
-
-def _stored_event(
-    position: int,
-    case_id: str,
-    sequence: int,
-    event_type: str,
-    schema_version: int,
-    recorded_at: datetime,
-    actor: str,
-    payload: str,
-    legal_basis: tuple[str, ...],
-    subject_key: str | None,
-    prev_hash: str,
-    record_hash: str,
-) -> EventRecord:
-    """An :class:`EventRecord` read back from a store, built without the attrs converters.
-
-    Equal to ``EventRecord(...)`` with the same values. The converters only make
-    ``recorded_at`` UTC and ``legal_basis`` a tuple; values that are already so
-    (every row a first-party store wrote) skip them, anything else goes through
-    the public constructor, which converts it or refuses it.
-    """
-    if recorded_at.tzinfo is not UTC or type(legal_basis) is not tuple:
-        return EventRecord(
-            case_id=case_id,
-            sequence=sequence,
-            type=event_type,
-            schema_version=schema_version,
-            recorded_at=recorded_at,
-            actor=actor,
-            payload=payload,
-            legal_basis=legal_basis,
-            subject_key=subject_key,
-            prev_hash=prev_hash,
-            hash=record_hash,
-            position=position,
-        )
-    record: EventRecord = _new_object(EventRecord)
-    (
-        s_case,
-        s_seq,
-        s_type,
-        s_schema,
-        s_at,
-        s_actor,
-        s_payload,
-        s_basis,
-        s_key,
-        s_prev,
-        s_hash,
-        s_pos,
-    ) = _SLOT_SETTERS
-    s_case(record, case_id)
-    s_seq(record, sequence)
-    s_type(record, event_type)
-    s_schema(record, schema_version)
-    s_at(record, recorded_at)
-    s_actor(record, actor)
-    s_payload(record, payload)
-    s_basis(record, legal_basis)
-    s_key(record, subject_key)
-    s_prev(record, prev_hash)
-    s_hash(record, record_hash)
-    s_pos(record, position)
-    return record

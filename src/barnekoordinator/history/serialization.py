@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from functools import cache
 from importlib import resources
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import cattrs
@@ -34,8 +34,8 @@ from barnekoordinator.errors import (
     SchemaViolation,
     UnknownEventType,
 )
-from barnekoordinator.history.case import EVENT_TYPES, DomainEvent, RecordedEvent
-from barnekoordinator.history.records import EventRecord, format_time, parse_time
+from barnekoordinator.history.case import DomainEvent, RecordedEvent
+from barnekoordinator.history.records import EventRecord, format_time, parse_time, verify_events
 from barnekoordinator.identifiers import (
     ChecksumRule,
     HprNummer,
@@ -44,6 +44,9 @@ from barnekoordinator.identifiers import (
     PersonId,
 )
 from barnekoordinator.people import Child, ExpectedChild
+
+if TYPE_CHECKING:
+    from barnekoordinator.history.catalogue import Catalogue
 
 __all__ = [
     "CASE_EXPORT_SCHEMA",
@@ -63,7 +66,6 @@ __all__ = [
     "to_record",
     "to_records",
     "unstructure",
-    "upcaster",
     "validate_document",
 ]
 
@@ -365,50 +367,23 @@ def _schema_violation(exc: Exception, cls: type) -> SchemaViolation:
 
 # --- events <-> stored records -------------------------------------------------------
 
-Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
-_UPCASTERS: dict[tuple[str, int], Upcaster] = {}
-
-
-def upcaster(event_tag: str, *, from_version: int) -> Callable[[Upcaster], Upcaster]:
-    """Register a function turning a payload of ``from_version`` into ``from_version + 1``.
-
-    Cases live for 18 years or more: when an event's payload changes, bump its
-    ``SCHEMA_VERSION`` and register an upcaster; stored history is never rewritten.
-    """
-
-    def register(fn: Upcaster) -> Upcaster:
-        key = (event_tag, from_version)
-        if key in _UPCASTERS:
-            raise TypeError(f"an upcaster for {event_tag} v{from_version} already exists")
-        _UPCASTERS[key] = fn
-        return fn
-
-    return register
-
-
-_catalogue_loaded = False
-
-
-def _event_class(tag: str, version: int) -> type[DomainEvent]:
-    global _catalogue_loaded  # a one-time import guard on the hot path
-    if not _catalogue_loaded:
-        import barnekoordinator.events  # noqa: F401  (registers every event type)
-
-        _catalogue_loaded = True
-    cls = EVENT_TYPES.get(tag)
-    if cls is None or version > cls.SCHEMA_VERSION or version < 1:
-        raise UnknownEventType(tag, version)
-    return cls
-
 
 def event_to_json(event: DomainEvent) -> str:
     """The canonical JSON payload of an event (without envelope)."""
     return canonical_json(_converter.unstructure(event, unstructure_as=type(event)))
 
 
-def event_from_json(tag: str, version: int, payload: str | Mapping[str, Any]) -> DomainEvent:
-    """Load an event payload stored at ``version``, upcasting it to the current version."""
-    cls = _event_class(tag, version)
+def event_from_json(
+    tag: str, version: int, payload: str | Mapping[str, Any], catalogue: Catalogue
+) -> DomainEvent:
+    """Load an event payload stored at ``version``, upcasting it to the current version.
+
+    ``catalogue`` says which class ``tag`` names and holds the upcasters.
+    Cases live for 18 years or more: when an event's payload changes, its
+    ``SCHEMA_VERSION`` is bumped and its concept declares an upcaster from the
+    old version; stored history is never rewritten.
+    """
+    cls = catalogue.event_class(tag, version)
     if isinstance(payload, str):
         data: dict[str, Any] = json.loads(payload)
     elif version < cls.SCHEMA_VERSION:
@@ -417,7 +392,7 @@ def event_from_json(tag: str, version: int, payload: str | Mapping[str, Any]) ->
         data = payload  # type: ignore[assignment]  # read-only below
 
     while version < cls.SCHEMA_VERSION:
-        step = _UPCASTERS.get((tag, version))
+        step = catalogue.upcasters.get((tag, version))
         if step is None:
             raise UnknownEventType(tag, version)
         data = step(data)
@@ -502,7 +477,7 @@ def to_records(recorded: tuple[RecordedEvent, ...], prev_hash: str) -> list[Even
     return out
 
 
-def from_records(records: Sequence[EventRecord]) -> list[RecordedEvent]:
+def from_records(records: Sequence[EventRecord], catalogue: Catalogue) -> list[RecordedEvent]:
     """The recorded events of several stored records (one JSON parse for all payloads)."""
     if not records:
         return []
@@ -522,12 +497,12 @@ def from_records(records: Sequence[EventRecord]) -> list[RecordedEvent]:
         key = (record.type, record.schema_version)
         entry = hooks.get(key)
         if entry is None:
-            cls = _event_class(*key)
+            cls = catalogue.event_class(*key)
             hook = _converter.get_structure_hook(cls) if key[1] == cls.SCHEMA_VERSION else None
             entry = hooks[key] = (cls, hook)
         cls, hook = entry
         if hook is None or isinstance(payload, str):  # (a JSON string payload: as before)
-            event = event_from_json(key[0], key[1], payload)
+            event = event_from_json(key[0], key[1], payload, catalogue)
         else:
             try:
                 event = hook(payload, cls)
@@ -543,9 +518,10 @@ def from_records(records: Sequence[EventRecord]) -> list[RecordedEvent]:
     return out
 
 
-def from_record(record: EventRecord) -> RecordedEvent:
+def from_record(record: EventRecord, catalogue: Catalogue) -> RecordedEvent:
     """The recorded event a stored record holds (upcast to the current schema)."""
-    return _recorded(record, event_from_json(record.type, record.schema_version, record.payload))
+    event = event_from_json(record.type, record.schema_version, record.payload, catalogue)
+    return _recorded(record, event)
 
 
 def record_to_document(record: EventRecord) -> dict[str, Any]:
@@ -565,7 +541,7 @@ def record_to_document(record: EventRecord) -> dict[str, Any]:
     }
 
 
-def record_from_document(document: object) -> EventRecord:
+def record_from_document(document: object, catalogue: Catalogue) -> EventRecord:
     """Validate and load a record document; raise :class:`SchemaViolation` listing problems.
 
     The payload is re-encoded canonically, so the record's hash verifies exactly
@@ -586,7 +562,7 @@ def record_from_document(document: object) -> EventRecord:
         prev_hash=document["prev_hash"],
         hash=document["hash"],
     )
-    from_record(record)  # the payload must also load as its event type
+    from_record(record, catalogue)  # the payload must also load as its event type
     return record
 
 
@@ -597,7 +573,7 @@ CASE_EXPORT_SCHEMA = "case-export.v1"
 def export_case(case_id: str, records: Sequence[EventRecord]) -> dict[str, Any]:
     """A case's whole history as a ``case-export.v1`` document (hash chain included)."""
     return {
-        "format": "barnekoordinator.history.case-export",
+        "format": "barnekoordinator.case-export",
         "format_version": 1,
         "case_id": case_id,
         "version": len(records),
@@ -605,17 +581,15 @@ def export_case(case_id: str, records: Sequence[EventRecord]) -> dict[str, Any]:
     }
 
 
-def import_case(document: object) -> list[EventRecord]:
+def import_case(document: object, catalogue: Catalogue) -> list[EventRecord]:
     """Validate a ``case-export.v1`` document and return its records, chain verified.
 
     Raises :class:`SchemaViolation` listing every problem with its JSON path, or
     :class:`~barnekoordinator.errors.ChainBroken` if the history was tampered
     with. Nothing is stored: append the records to a store yourself.
     """
-    from barnekoordinator.history.records import verify_events
-
     validate_document(CASE_EXPORT_SCHEMA, document)
     assert isinstance(document, Mapping)
-    records = [record_from_document(d) for d in document["events"]]
+    records = [record_from_document(d, catalogue) for d in document["events"]]
     verify_events(document["case_id"], records, expected_version=document["version"])
     return records

@@ -23,6 +23,7 @@ from typing import Any
 import attrs
 
 from barnekoordinator.access.consent import ConsentPurpose, give_consent, required_consenters
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import Clock, TickingClock
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.roles import Role, grant_role
@@ -157,7 +158,7 @@ class CaseRun:
 
     def replay(self) -> Case:
         """The case rebuilt from its recorded history."""
-        return Case.replay(self.case.id, self.history)
+        return self.case.catalogue.replay(self.case.id, self.history)
 
     def records(self) -> list[EventRecord]:
         """The history as sealed stored records (the lead's wire format)."""
@@ -182,7 +183,7 @@ def new_case(
     """Open a case with the given people; grant leader / koordinerende-enhet roles."""
     start = datetime.combine(as_of, time(9, 0), tzinfo=UTC)
     run = CaseRun(
-        case=Case(id=case_id),
+        case=CATALOGUE.new_case(case_id),
         clock=TickingClock(start),
         settings=settings or MunicipalSettings(municipality_number=municipality_number),
     )

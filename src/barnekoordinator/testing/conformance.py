@@ -6,7 +6,7 @@ A vendor subclasses one class and says how to make a store::
 
     class TestAcmeStore(CaseStoreContract):
         def make_store(self):
-            return AcmeStore(self.tmp_path / "acme.db")
+            return AcmeStore(self.tmp_path / "acme.db", catalogue=self.catalogue)
 
 Every test of :class:`CaseStoreContract` then runs against it, including a
 Hypothesis state machine (:class:`CaseStoreStateMachine`) of interleaved
@@ -17,10 +17,13 @@ equals :func:`~barnekoordinator.history.projections.apply_ops` over the same eve
 and that an append's audit record (``append(…, audit=…)``) is stored exactly
 when its events are.
 
-The suite exercises the agenda tables through a projector registered for the
-test-only event type :data:`TEST_AGENDA_TYPE`, whose payload says which
-operation to project (see :func:`agenda_payload`). Build test records with
-:func:`make_records` and :func:`make_audit`.
+The suite exercises the agenda tables through a projector of the test-only
+event type :data:`TEST_AGENDA_TYPE`, whose payload says which operation to
+project (see :func:`agenda_payload`). That projector is in
+:data:`CONFORMANCE_CATALOGUE` (the library's catalogue and one test concept):
+``make_store`` must give the store this catalogue, which the contract offers as
+``self.catalogue``. Build test records with :func:`make_records` and
+:func:`make_audit`.
 
 This module needs the ``testing`` extra (pytest, Hypothesis).
 """
@@ -32,7 +35,7 @@ import json
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 import attrs
 import pytest
@@ -46,12 +49,15 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.errors import (
     ChainBroken,
     ConcurrencyConflict,
     InvalidInput,
     StorageUnavailable,
 )
+from barnekoordinator.history.catalogue import Catalogue
+from barnekoordinator.history.concept import Concept
 from barnekoordinator.history.projections import (
     AgendaItem,
     AgendaKind,
@@ -60,8 +66,6 @@ from barnekoordinator.history.projections import (
     Remove,
     Upsert,
     apply_ops,
-    project,
-    projector,
 )
 from barnekoordinator.history.records import (
     GENESIS,
@@ -74,6 +78,7 @@ from barnekoordinator.history.store import CaseStore
 
 __all__ = [
     "BASE_TIME",
+    "CONFORMANCE_CATALOGUE",
     "TEST_AGENDA_TYPE",
     "TEST_NOTE_TYPE",
     "CaseStoreContract",
@@ -112,7 +117,6 @@ def agenda_payload(
     return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-@projector(TEST_AGENDA_TYPE)
 def _project_test_agenda(record: EventRecord) -> Sequence[ProjectionOp]:
     body = json.loads(record.payload)
     kind = AgendaKind(body["kind"])
@@ -128,6 +132,12 @@ def _project_test_agenda(record: EventRecord) -> Sequence[ProjectionOp]:
     if body["op"] == "remove":
         return [Remove(record.case_id, kind, body["key"])]
     return [ClearCase(record.case_id)]
+
+
+CONFORMANCE_CATALOGUE: Final[Catalogue] = CATALOGUE.extended(
+    Concept(name="conformance", projectors={TEST_AGENDA_TYPE: (_project_test_agenda,)})
+)
+"""The library's catalogue plus the projector of :data:`TEST_AGENDA_TYPE`."""
 
 
 def make_records(
@@ -205,7 +215,7 @@ def make_audit(
 def reference_agenda(records: Sequence[EventRecord]) -> list[AgendaItem]:
     """The agenda :func:`apply_ops` derives from ``records``, in agenda order."""
     rows: dict[tuple[str, AgendaKind, str], AgendaItem] = {}
-    apply_ops(rows, project(records))
+    apply_ops(rows, CONFORMANCE_CATALOGUE.project(records))
     return sorted(rows.values(), key=_agenda_key)
 
 
@@ -266,9 +276,12 @@ class CaseStoreStateMachine(RuleBasedStateMachine):
     records on that view; when another writer got there first, the store must
     raise :class:`ConcurrencyConflict` with the right versions and write nothing.
     A model of the true history checks every step. Subclass and implement
-    :meth:`make_store` (the contract does this for you).
+    :meth:`make_store` (the contract does this for you), giving the store
+    :attr:`catalogue`.
     """
 
+    catalogue: ClassVar[Catalogue] = CONFORMANCE_CATALOGUE
+    """The catalogue the store must project with (it knows :data:`TEST_AGENDA_TYPE`)."""
     CASES: ClassVar[tuple[str, ...]] = ("case-a", "case-b", "case-c")
     WRITERS: ClassVar[int] = 3
 
@@ -331,7 +344,7 @@ class CaseStoreStateMachine(RuleBasedStateMachine):
                 self.audit_counts[case] += 1
             self.history[case].extend(records)
             self.order.extend((case, r.sequence) for r in records)
-            apply_ops(self.agenda_rows, project(records))
+            apply_ops(self.agenda_rows, CONFORMANCE_CATALOGUE.project(records))
             if subject is not None:
                 self.subjects.setdefault(subject, set()).add(case)
             self.views[(writer, case)] = actual + len(records)
@@ -451,7 +464,13 @@ class CaseStoreContract:
     :meth:`reopen_store` for a persistent store (the data must survive), and
     :meth:`dispose_store` when closing is not enough to clean up. Tune the
     state machine with :attr:`state_machine_examples` / :attr:`state_machine_steps`.
+
+    The store must project its agenda with :attr:`catalogue` (pass it to the
+    store's constructor, or to ``plugins.case_store(..., catalogue=...)``).
     """
+
+    catalogue: ClassVar[Catalogue] = CONFORMANCE_CATALOGUE
+    """The catalogue the store must project with (it knows :data:`TEST_AGENDA_TYPE`)."""
 
     state_machine_examples: ClassVar[int] = 30
     state_machine_steps: ClassVar[int] = 30

@@ -33,11 +33,11 @@ from barnekoordinator.access.consent import (
     required_consenters,
     withdraw_consent,
 )
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import TickingClock
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import BarnekoordinatorError
 from barnekoordinator.history.case import (
-    EVENT_TYPES,
     Case,
     CaseClosedEvent,
     CaseMode,
@@ -144,11 +144,10 @@ def _deferred(tp: Any) -> Any:
 
 
 def events(tags: typing.Iterable[str] | None = None) -> Any:
-    """Any registered domain event (optionally only the given type tags)."""
-    import barnekoordinator.events  # noqa: F401  (registers every event type)
-
-    chosen = sorted(EVENT_TYPES) if tags is None else sorted(tags)
-    return st.one_of(*(values_of(EVENT_TYPES[t]) for t in chosen))
+    """Any domain event of the catalogue (optionally only the given type tags)."""
+    event_types = CATALOGUE.event_types
+    chosen = sorted(event_types) if tags is None else sorted(tags)
+    return st.one_of(*(values_of(event_types[t]) for t in chosen))
 
 
 def children(*, min_birth: date = date(2005, 1, 1), max_birth: date = date(2030, 12, 31)) -> Any:
@@ -214,7 +213,7 @@ def case_histories(draw: Any, *, max_commands: int = 12) -> tuple[Case, tuple[Re
     clock = TickingClock(draw(utc_datetimes()), step=timedelta(hours=draw(st.integers(1, 200))))
     subject = draw(st.one_of(children(), expected_children()))
     first = [draw(guardians("g1")), draw(guardians("g2"))]
-    case = Case(id=draw(st.from_regex(r"case-[0-9a-f]{8}", fullmatch=True)))
+    case = CATALOGUE.new_case(draw(st.from_regex(r"case-[0-9a-f]{8}", fullmatch=True)))
     history: list[RecordedEvent] = []
 
     def run(command: Callable[..., DomainEvent], *args: Any, **kwargs: Any) -> None:

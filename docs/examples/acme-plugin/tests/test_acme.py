@@ -27,7 +27,7 @@ class TestAcmeStore(CaseStoreContract):
     """AcmeStore honours the whole CaseStore contract."""
 
     def make_store(self) -> CaseStore:
-        return AcmeStore(self.tmp_path / f"acme-{uuid.uuid4().hex}.db")
+        return AcmeStore(self.tmp_path / f"acme-{uuid.uuid4().hex}.db", catalogue=self.catalogue)
 
     def reopen_store(self, store: CaseStore) -> CaseStore | None:
         assert isinstance(store, AcmeStore)
@@ -41,7 +41,8 @@ class TestAcmeStoreThroughTheEntryPoint(CaseStoreContract):
 
     def make_store(self) -> CaseStore:
         path = self.tmp_path / f"ep-{uuid.uuid4().hex}.db"
-        return case_store(get_plugin_manager(), Config(store=f"acme:{path}"))
+        config = Config(store=f"acme:{path}")
+        return case_store(get_plugin_manager(), config, catalogue=self.catalogue)
 
 
 def test_entry_point_is_declared() -> None:

@@ -7,23 +7,30 @@ functions, so that loading every installed plugin stays cheap.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from barnekoordinator.config import Config
 from barnekoordinator.history.records import EventRecord
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.hookspecs import hookimpl
 
+if TYPE_CHECKING:
+    from barnekoordinator.history.catalogue import Catalogue
+
 PLUGIN_NAME = "acme"
 
 
 @hookimpl
-def barnekoordinator_case_store(config: Config) -> CaseStore | None:
-    """Provide an AcmeStore for ``store="acme:PATH"``; any other URL is not ours."""
+def barnekoordinator_case_store(config: Config, catalogue: Catalogue) -> CaseStore | None:
+    """Provide an AcmeStore for ``store="acme:PATH"``; any other URL is not ours.
+
+    The store projects its agenda with the catalogue the application uses.
+    """
     if config.store_scheme != "acme":
         return None
     from acme_barnekoordinator.store import AcmeStore
 
-    return AcmeStore(config.store.split(":", 1)[1])
+    return AcmeStore(config.store.split(":", 1)[1], catalogue=catalogue)
 
 
 @hookimpl

@@ -13,6 +13,7 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from pathlib import Path
 
+from barnekoordinator.history.catalogue import Catalogue
 from barnekoordinator.history.projections import AgendaItem, AgendaKind
 from barnekoordinator.history.records import AuditRecord, EventRecord
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
@@ -23,8 +24,9 @@ __all__ = ["AcmeStore"]
 class AcmeStore:
     """A CaseStore that delegates to SQLite and counts every call in ``calls``."""
 
-    def __init__(self, path: str | Path) -> None:
-        self._inner = SQLiteCaseStore(path)
+    def __init__(self, path: str | Path, *, catalogue: Catalogue | None = None) -> None:
+        # The catalogue's projectors keep the agenda (None: the library's own).
+        self._inner = SQLiteCaseStore(path, catalogue=catalogue)
         self.calls: Counter[str] = Counter()
 
     def append(

@@ -17,10 +17,9 @@ from barnekoordinator.history.records import (
     GENESIS,
     EventRecord,
     _event_stamp,
-    _stored_event,
     format_time,
 )
-from barnekoordinator_plugins.memory import AppendCheck, _agenda_item
+from barnekoordinator.history.storekit import AppendCheck, agenda_row, stored_record
 
 # Any text, including quotes, backslashes, control characters and non-BMP characters.
 TEXT = st.text(max_size=40)
@@ -116,10 +115,10 @@ def test_event_stamp_falls_back_for_unusual_types() -> None:
 
 
 @given(RECORDS, st.integers(1, 2**62))
-def test_stored_event_equals_the_public_constructor(record: EventRecord, position: int) -> None:
-    """_stored_event builds a record equal, field by field, to EventRecord(...)."""
+def test_stored_record_equals_the_public_constructor(record: EventRecord, position: int) -> None:
+    """stored_record builds a record equal, field by field, to EventRecord(...)."""
     values = attrs.asdict(record, recurse=False)
-    built = _stored_event(
+    built = stored_record(
         position,
         record.case_id,
         record.sequence,
@@ -139,10 +138,10 @@ def test_stored_event_equals_the_public_constructor(record: EventRecord, positio
     assert built.recorded_at.tzinfo is UTC
 
 
-def test_stored_event_converts_what_is_not_canonical() -> None:
+def test_stored_record_converts_what_is_not_canonical() -> None:
     """A non-UTC time or a list of legal bases goes through the converters."""
     oslo = datetime(2026, 1, 5, 10, 30, tzinfo=timezone(timedelta(hours=1)))
-    built = _stored_event(
+    built = stored_record(
         7,
         "case-1",
         1,
@@ -169,11 +168,11 @@ def test_stored_event_converts_what_is_not_canonical() -> None:
     st.dates(min_value=date(1900, 1, 1)),
     TEXT,
 )
-def test_agenda_item_equals_the_public_constructor(
+def test_agenda_row_equals_the_public_constructor(
     case_id: str, kind: AgendaKind, key: str, due: date, detail: str
 ) -> None:
-    """_agenda_item builds an AgendaItem equal to AgendaItem(...)."""
-    built = _agenda_item(case_id, kind, key, due, detail)
+    """agenda_row builds an AgendaItem equal to AgendaItem(...)."""
+    built = agenda_row(case_id, kind, key, due, detail)
     assert type(built) is AgendaItem
     assert built == AgendaItem(case_id=case_id, kind=kind, key=key, due=due, detail=detail)
     assert hash(built) == hash(

@@ -1,0 +1,45 @@
+"""The library's catalogue: every concept module, listed once, in a fixed order.
+
+[CATALOGUE][barnekoordinator.catalogue.CATALOGUE] is the one immutable registry
+of event types, evolvers, projectors, upcasters and the entry, role and
+obligation sources of the first-party concepts. It is built from each concept
+module's ``CONCEPT`` value when this module is imported, never by a side effect
+of importing a concept module, so every interpreter sees the same catalogue
+whatever it imported first.
+
+The order below is the order entries, role holders and obligations are listed
+in: the case itself first, then access (consent, entries, guardian grants),
+then coordination from roles outward.
+"""
+
+from __future__ import annotations
+
+from barnekoordinator.access import consent, entries, policy
+from barnekoordinator.coordination import (
+    appointments,
+    handover,
+    meetings,
+    plan,
+    roles,
+    stafettlogg,
+    transitions,
+)
+from barnekoordinator.history import case
+from barnekoordinator.history.catalogue import Catalogue
+
+__all__ = ["CATALOGUE"]
+
+CATALOGUE: Catalogue = Catalogue.build(
+    case.CONCEPT,
+    consent.CONCEPT,
+    entries.CONCEPT,
+    policy.CONCEPT,
+    roles.CONCEPT,
+    appointments.CONCEPT,
+    stafettlogg.CONCEPT,
+    handover.CONCEPT,
+    plan.CONCEPT,
+    transitions.CONCEPT,
+    meetings.CONCEPT,
+)
+"""Every first-party concept's contribution, in the order above."""

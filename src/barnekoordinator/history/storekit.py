@@ -1,0 +1,251 @@
+"""The store kit: what every case store builds on, first-party or a vendor's.
+
+A store plugin (see ``docs/plugins/writing-plugins.md``) persists sealed
+[EventRecord][barnekoordinator.history.records.EventRecord]s and
+[AuditRecord][barnekoordinator.history.records.AuditRecord]s and keeps the agenda
+projection. This module holds the parts whose semantics must be the same in
+every store, so no store copies them and no plugin imports another plugin:
+
+* [AppendCheck][barnekoordinator.history.storekit.AppendCheck], the validation
+  of one append:
+
+  * a stale (or future) ``expected_version`` raises
+    [ConcurrencyConflict][barnekoordinator.errors.ConcurrencyConflict] and
+    nothing is written;
+  * with the right version, records that do not continue the case raise
+    [ChainBroken][barnekoordinator.errors.ChainBroken]: another case's record, a
+    sequence that is not ``expected_version + 1, + 2 …``, a ``prev_hash`` that
+    is not the stored last hash (or the previous record's hash), or a ``hash``
+    that does not match the record's content. These are not races (history is
+    append-only, so the version fixes the last hash) but a caller that built
+    records against another history, or tampering;
+  * an ``audit`` record of another case raises
+    [InvalidInput][barnekoordinator.errors.InvalidInput] before anything is
+    looked at;
+
+* the agenda's order ([agenda_sort_key][barnekoordinator.history.storekit.agenda_sort_key])
+  and a fast constructor for rows read back
+  ([agenda_row][barnekoordinator.history.storekit.agenda_row]);
+* a fast constructor for event records read back
+  ([stored_record][barnekoordinator.history.storekit.stored_record]).
+
+The projection operations themselves come from the catalogue
+([Catalogue.project][barnekoordinator.history.catalogue.Catalogue.project]) and
+are applied with the reference semantics of
+[apply_ops][barnekoordinator.history.projections.apply_ops].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any, Final
+
+import attrs
+
+from barnekoordinator.errors import ChainBroken, ConcurrencyConflict, InvalidInput
+from barnekoordinator.history.projections import AgendaItem, AgendaKind
+from barnekoordinator.history.records import AuditRecord, EventRecord, _event_stamp
+
+__all__ = ["AppendCheck", "agenda_row", "agenda_sort_key", "stored_record"]
+
+_new_object: Final = object.__new__
+
+
+def agenda_sort_key(item: AgendaItem) -> tuple[date, str, str, str]:
+    """The agenda order every store uses: (due, case_id, kind value, key)."""
+    return (item.due, item.case_id, item.kind.value, item.key)
+
+
+_AGENDA_FIELDS: Final = ("case_id", "kind", "key", "due", "detail")
+if tuple(a.name for a in attrs.fields(AgendaItem)) != _AGENDA_FIELDS:  # pragma: no cover
+    raise RuntimeError("storekit._AGENDA_FIELDS must list AgendaItem's fields in order")
+_AGENDA_SETTERS: Final[tuple[Callable[[AgendaItem, Any], None], ...]] = tuple(
+    AgendaItem.__dict__[name].__set__ for name in _AGENDA_FIELDS
+)
+
+
+def agenda_row(case_id: str, kind: AgendaKind, key: str, due: date, detail: str) -> AgendaItem:
+    """``AgendaItem(...)`` for a row read back from a store's agenda table, built directly.
+
+    AgendaItem has no converters or validators, so setting its slots is all its
+    ``__init__`` does; skipping the keyword call matters when an agenda query
+    returns tens of thousands of rows. Used by the SQLite and PostgreSQL stores.
+    """
+    item: AgendaItem = _new_object(AgendaItem)
+    set_case, set_kind, set_key, set_due, set_detail = _AGENDA_SETTERS
+    set_case(item, case_id)
+    set_kind(item, kind)
+    set_key(item, key)
+    set_due(item, due)
+    set_detail(item, detail)
+    return item
+
+
+@attrs.frozen
+class AppendCheck:
+    """The validation of one append, split so that stores hash outside their lock.
+
+    :meth:`prepare` checks what does not depend on the stored state (hashes,
+    sequence numbers, links inside the batch); :meth:`check` then runs inside
+    the write transaction with the stored version and last hash.
+
+    ``times`` holds each record's canonical time text
+    (:func:`~barnekoordinator.history.records.format_time`), computed while hashing, for
+    stores that keep the time as text. After a problem it may be short.
+    """
+
+    case_id: str
+    expected_version: int
+    first_prev_hash: str | None
+    problem: ChainBroken | None
+    times: tuple[str, ...] = ()
+
+    @classmethod
+    def prepare(
+        cls,
+        case_id: str,
+        expected_version: int,
+        records: Sequence[EventRecord],
+        *,
+        audit: AuditRecord | None = None,
+    ) -> AppendCheck:
+        """Check the batch on its own; the verdict is given by :meth:`check`.
+
+        Raises:
+            InvalidInput: ``audit`` is the audit record of another case.
+        """
+        if audit is not None and audit.case_id != case_id:
+            raise InvalidInput(
+                f"append to case {case_id}: the audit record is of case {audit.case_id}; "
+                "an append stores the audit record of its own case"
+            )
+        problem: ChainBroken | None = None
+        prev: str | None = None
+        times: list[str] = []
+        for offset, record in enumerate(records, start=1):
+            want = expected_version + offset
+            if record.case_id != case_id:
+                problem = ChainBroken(case_id, want, "record of another case in the batch")
+            elif record.sequence != want:
+                problem = ChainBroken(
+                    case_id, record.sequence, f"expected sequence {want} to continue the case"
+                )
+            elif prev is not None and record.prev_hash != prev:
+                problem = ChainBroken(case_id, want, "prev_hash is not the previous record's hash")
+            else:
+                # The content hash, once per record (the costliest check of an append).
+                expected, text = _event_stamp(record)
+                times.append(text)
+                if record.hash != expected:
+                    problem = ChainBroken(
+                        case_id,
+                        want,
+                        "hash does not match the content; seal with EventRecord.sealed",
+                    )
+            if problem is not None:
+                break
+            prev = record.hash
+        first = records[0].prev_hash if records else None
+        return cls(case_id, expected_version, first, problem, tuple(times))
+
+    def check(self, version: int, last_hash: str) -> None:
+        """Raise unless the batch continues a case at ``version`` ending in ``last_hash``."""
+        if version != self.expected_version:
+            raise ConcurrencyConflict(self.case_id, self.expected_version, version)
+        if self.problem is not None:
+            raise self.problem
+        if self.first_prev_hash is not None and self.first_prev_hash != last_hash:
+            raise ChainBroken(
+                self.case_id,
+                self.expected_version + 1,
+                "prev_hash is not the hash of the stored last record",
+            )
+
+
+_EVENT_FIELDS: Final = (
+    "case_id",
+    "sequence",
+    "type",
+    "schema_version",
+    "recorded_at",
+    "actor",
+    "payload",
+    "legal_basis",
+    "subject_key",
+    "prev_hash",
+    "hash",
+    "position",
+)
+if tuple(a.name for a in attrs.fields(EventRecord)) != _EVENT_FIELDS:  # pragma: no cover
+    raise RuntimeError("storekit._EVENT_FIELDS must list EventRecord's fields in order")
+# The slot descriptors' setters: what attrs' own __init__ ends up calling.
+_SLOT_SETTERS: Final[tuple[Callable[[EventRecord, Any], None], ...]] = tuple(
+    EventRecord.__dict__[name].__set__ for name in _EVENT_FIELDS
+)
+
+
+def stored_record(
+    position: int,
+    case_id: str,
+    sequence: int,
+    event_type: str,
+    schema_version: int,
+    recorded_at: datetime,
+    actor: str,
+    payload: str,
+    legal_basis: tuple[str, ...],
+    subject_key: str | None,
+    prev_hash: str,
+    record_hash: str,
+) -> EventRecord:
+    """An :class:`EventRecord` read back from a store, built without the attrs converters.
+
+    Equal to ``EventRecord(...)`` with the same values. The converters only make
+    ``recorded_at`` UTC and ``legal_basis`` a tuple; values that are already so
+    (every row a first-party store wrote) skip them, anything else goes through
+    the public constructor, which converts it or refuses it.
+    """
+    if recorded_at.tzinfo is not UTC or type(legal_basis) is not tuple:
+        return EventRecord(
+            case_id=case_id,
+            sequence=sequence,
+            type=event_type,
+            schema_version=schema_version,
+            recorded_at=recorded_at,
+            actor=actor,
+            payload=payload,
+            legal_basis=legal_basis,
+            subject_key=subject_key,
+            prev_hash=prev_hash,
+            hash=record_hash,
+            position=position,
+        )
+    record: EventRecord = _new_object(EventRecord)
+    (
+        s_case,
+        s_seq,
+        s_type,
+        s_schema,
+        s_at,
+        s_actor,
+        s_payload,
+        s_basis,
+        s_key,
+        s_prev,
+        s_hash,
+        s_pos,
+    ) = _SLOT_SETTERS
+    s_case(record, case_id)
+    s_seq(record, sequence)
+    s_type(record, event_type)
+    s_schema(record, schema_version)
+    s_at(record, recorded_at)
+    s_actor(record, actor)
+    s_payload(record, payload)
+    s_basis(record, legal_basis)
+    s_key(record, subject_key)
+    s_prev(record, prev_hash)
+    s_hash(record, record_hash)
+    s_pos(record, position)
+    return record
