@@ -29,7 +29,7 @@ import attrs
 
 from barnekoordinator.access.consent import ConsentPurpose, Section, give_consent
 from barnekoordinator.access.entries import EntryMeta, GuardianVisibility
-from barnekoordinator.access.policy import Action, decide
+from barnekoordinator.access.policy import AccessAction, decide
 from barnekoordinator.access.principal import AssuranceLevel, Principal
 from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import FixedClock
@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         allowed = 0
         for reader in readers:
             for entry in entries:
-                if decide(reader, case, Action.READ, entry, AS_OF).allowed:
+                if decide(reader, case, AccessAction.READ, entry, AS_OF).allowed:
                     allowed += 1
         return allowed
 
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     floor_rate = best_rate(floor, n, args.repeat)
     per_reader = {
         kind: best_rate(
-            lambda r=r: [decide(r, case, Action.READ, e, AS_OF) for e in entries],
+            lambda r=r: [decide(r, case, AccessAction.READ, e, AS_OF) for e in entries],
             len(entries),
             args.repeat,
         )
@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(args.repeat * 20):
         copy = attrs.evolve(case)  # an equal, new case value: its index is built afresh
         start = time.perf_counter()
-        decide(readers[0], copy, Action.READ, entries[1], AS_OF)
+        decide(readers[0], copy, AccessAction.READ, entries[1], AS_OF)
         fresh.append(time.perf_counter() - start)
 
     shape = f"{len(case.participants)} participants, {len(entries)} entries"

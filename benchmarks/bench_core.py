@@ -38,10 +38,10 @@ from barnekoordinator.coordination.roles import Role
 from barnekoordinator.coordination.stafettlogg import (
     BtiLevel,
     EffectAssessment,
+    MeasureNext,
     ObservationKind,
-    TiltakNext,
-    add_tiltak,
-    evaluate_tiltak,
+    add_log_measure,
+    evaluate_log_measure,
     open_stafettlogg,
     record_decision,
     record_minutes,
@@ -85,7 +85,7 @@ def build_bti_history(n: int) -> list[EventRecord]:
         if step in (0, 5) or not active:
             tid = f"t{i}"
             run.run(
-                add_tiltak,
+                add_log_measure,
                 tiltak_id=tid,
                 by="pl",
                 description=f"Tiltak {i}: tilrettelegging",
@@ -98,11 +98,11 @@ def build_bti_history(n: int) -> list[EventRecord]:
             tid = active.pop(0) if len(active) > 6 else active[0]
             done = tid not in active
             run.run(
-                evaluate_tiltak,
+                evaluate_log_measure,
                 tiltak_id=tid,
                 by="pl",
                 effect=EffectAssessment.IMPROVED,
-                next_step=TiltakNext.END if done else TiltakNext.CONTINUE,
+                next_step=MeasureNext.END if done else MeasureNext.CONTINUE,
                 next_evaluation_date=None if done else today + timedelta(days=30),
                 note="Evaluert i samarbeidsmøte",
                 as_of=today,

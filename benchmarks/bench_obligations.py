@@ -59,7 +59,7 @@ def build_large_case(n_tiltak: int, n_meetings: int) -> CaseRun:
     for i in range(n_tiltak):
         day = D + timedelta(days=i % 700)
         run.run(
-            stafettlogg.add_tiltak,
+            stafettlogg.add_log_measure,
             tiltak_id=f"t{i}",
             by="pl",
             description=f"Tiltak {i}",
@@ -134,7 +134,7 @@ def typical_case() -> CaseRun:
     )
     for i in range(6):
         run.run(
-            stafettlogg.add_tiltak,
+            stafettlogg.add_log_measure,
             tiltak_id=f"t{i}",
             by="pl",
             description="x",
@@ -162,11 +162,11 @@ def typical_case() -> CaseRun:
             as_of=day,
         )
         run.run(
-            stafettlogg.evaluate_tiltak,
+            stafettlogg.evaluate_log_measure,
             tiltak_id=f"t{i}",
             by="pl",
             effect=stafettlogg.EffectAssessment.IMPROVED,
-            next_step=stafettlogg.TiltakNext.CONTINUE,
+            next_step=stafettlogg.MeasureNext.CONTINUE,
             as_of=day,
             next_evaluation_date=day + timedelta(days=90),
         )

@@ -375,7 +375,7 @@ def _agenda_store(tmp: Path, cases: int) -> Iterator[tuple[SQLiteCaseStore, date
         for n in range(rng.choice((0, 1, 1, 2, 2, 3, 4))):  # open tiltak, some overdue
             due = day(-45, 0) if rng.random() < 0.15 else day(1, 120)
             payloads.append(
-                (stafettlogg.TiltakAdded.TYPE, {"tiltak_id": f"t{n}", "evaluation_date": due})
+                (stafettlogg.LogMeasureAdded.TYPE, {"tiltak_id": f"t{n}", "evaluation_date": due})
             )
         if rng.random() < 0.15:  # a meeting whose minutes are not yet recorded
             payloads.append(

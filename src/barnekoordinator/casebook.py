@@ -64,9 +64,9 @@ from barnekoordinator.access.audit import (
 from barnekoordinator.access.entries import Entry, entries
 from barnekoordinator.access.policy import (
     MINIMUM_ASSURANCE,
-    Action,
+    AccessAction,
+    AccessDecision,
     CaseRole,
-    Decision,
     authorise_events,
     case_roles,
     decide,
@@ -188,7 +188,7 @@ class _Call:
         book: Casebook,
         principal: Principal,
         case_id: str,
-        action: str | Action,
+        action: str | AccessAction,
         target: str,
     ) -> None:
         self.book = book
@@ -198,7 +198,7 @@ class _Call:
         self.target = target
         self.done = False
 
-    def record(self, decision: Decision, outcome: str = "") -> AuditRecord:
+    def record(self, decision: AccessDecision, outcome: str = "") -> AuditRecord:
         """This call's audit record, unsealed (the store numbers and seals it)."""
         return audit_record(
             case_id=self.case_id,
@@ -210,14 +210,14 @@ class _Call:
             outcome=outcome,
         )
 
-    def audit(self, decision: Decision, outcome: str = "") -> None:
+    def audit(self, decision: AccessDecision, outcome: str = "") -> None:
         """Write this call's one audit record on its own (nothing else is written)."""
         self.done = True
         self.book._store.append_audit(self.record(decision, outcome))
 
     def append(
         self,
-        decision: Decision,
+        decision: AccessDecision,
         expected_version: int,
         records: Sequence[EventRecord],
         *,
@@ -240,7 +240,7 @@ class _Call:
         self.done = True
 
     def refuse(
-        self, decision: Decision, message: str | None = None
+        self, decision: AccessDecision, message: str | None = None
     ) -> AccessDenied | InsufficientAssurance:
         """Audit a denial and return the exception to raise.
 
@@ -258,9 +258,9 @@ class _Call:
         if self.done or isinstance(exc, CaseNotFound):
             return
         self.audit(
-            Decision(
+            AccessDecision(
                 allowed=False,
-                action=Action.of(self.action),
+                action=AccessAction.of(self.action),
                 reason=f"the request failed ({type(exc).__name__}); nothing was done",
             )
         )
@@ -359,7 +359,9 @@ class Casebook:
 
     # --- plumbing -------------------------------------------------------------------
 
-    def _call(self, principal: Principal, case_id: str, action: str | Action, target: str) -> _Call:
+    def _call(
+        self, principal: Principal, case_id: str, action: str | AccessAction, target: str
+    ) -> _Call:
         return _Call(self, principal, case_id, action, target)
 
     def _load(self, case_id: str) -> tuple[Case, str]:
@@ -421,7 +423,7 @@ class Casebook:
         if not batch or not isinstance(batch[0], CaseOpened):
             raise InvalidInput("open_case: the first event must be a CaseOpened (case.open_case)")
         new_id = case_id or self._new_case_id()
-        call = self._call(principal, new_id, Action.OPEN, "case")
+        call = self._call(principal, new_id, AccessAction.OPEN, "case")
         try:
             return self._open(call, batch)
         except Exception as exc:
@@ -436,7 +438,9 @@ class Casebook:
             batch, actor=principal.subject, clock=self._clock, subject_key=self._subject_key(batch)
         )
         prospective = blank.apply_all(recorded)
-        decision = decide(principal, prospective, Action.OPEN, None, as_of, settings=self._settings)
+        decision = decide(
+            principal, prospective, AccessAction.OPEN, None, as_of, settings=self._settings
+        )
         if decision.allowed and len(batch) > 1:
             decision = _merge(
                 decision,
@@ -462,7 +466,7 @@ class Casebook:
         case_id: str,
         command: Command,
         *,
-        action: str | Action = Action.WRITE,
+        action: str | AccessAction = AccessAction.WRITE,
         expected_version: int | None = None,
     ) -> Case:
         """Run ``command`` on the case as ``principal`` and store what it produced.
@@ -523,18 +527,20 @@ class Casebook:
 
     def read(self, principal: Principal, case_id: str) -> CaseView:
         """The case as ``principal`` may see it today (audited as one read)."""
-        call = self._call(principal, case_id, Action.READ, "case")
+        call = self._call(principal, case_id, AccessAction.READ, "case")
         try:
             case, _ = self._load(case_id)
             as_of = self.today()
-            overview = decide(principal, case, Action.READ, None, as_of, settings=self._settings)
+            overview = decide(
+                principal, case, AccessAction.READ, None, as_of, settings=self._settings
+            )
             if not overview.allowed:
                 raise call.refuse(overview)
             visible = tuple(
                 e
                 for e in entries(case)
                 if decide(
-                    principal, case, Action.READ, e.meta, as_of, settings=self._settings
+                    principal, case, AccessAction.READ, e.meta, as_of, settings=self._settings
                 ).allowed
             )
             view = _view(case, principal, overview, visible, as_of)
@@ -550,15 +556,17 @@ class Casebook:
         A missing entry and a withheld one are refused with the same message;
         the audit record keeps the real reason.
         """
-        call = self._call(principal, case_id, Action.READ, f"entry:{entry_id}")
+        call = self._call(principal, case_id, AccessAction.READ, f"entry:{entry_id}")
         try:
             case, _ = self._load(case_id)
             as_of = self.today()
             found = next((e for e in entries(case) if e.meta.id == entry_id), None)
             decision = (
-                decide(principal, case, Action.READ, found.meta, as_of, settings=self._settings)
+                decide(
+                    principal, case, AccessAction.READ, found.meta, as_of, settings=self._settings
+                )
                 if found is not None
-                else Decision(allowed=False, action=Action.READ, reason="no such entry")
+                else AccessDecision(allowed=False, action=AccessAction.READ, reason="no such entry")
             )
             if found is None or not decision.allowed:
                 raise call.refuse(
@@ -579,11 +587,16 @@ class Casebook:
         """
         if lang not in LANGUAGES:
             raise InvalidInput(f"lang: expected one of {', '.join(LANGUAGES)}, got {lang!r}")
-        call = self._call(principal, case_id, Action.READ_AUDIT, "audit")
+        call = self._call(principal, case_id, AccessAction.READ_AUDIT, "audit")
         try:
             case, _ = self._load(case_id)
             decision = decide(
-                principal, case, Action.READ_AUDIT, None, self.today(), settings=self._settings
+                principal,
+                case,
+                AccessAction.READ_AUDIT,
+                None,
+                self.today(),
+                settings=self._settings,
             )
             if not decision.allowed:
                 raise call.refuse(decision)
@@ -596,7 +609,7 @@ class Casebook:
         return render_who_looked(trail, lang)
 
 
-def _merge(first: Decision, second: Decision) -> Decision:
+def _merge(first: AccessDecision, second: AccessDecision) -> AccessDecision:
     if not second.allowed:
         return second
     return attrs.evolve(
@@ -614,7 +627,7 @@ def _stored(records: Sequence[EventRecord]) -> str:
 def _view(
     case: Case,
     principal: Principal,
-    overview: Decision,
+    overview: AccessDecision,
     visible: tuple[Entry, ...],
     as_of: date,
 ) -> CaseView:

@@ -27,7 +27,7 @@ from barnekoordinator.access.consent import (
     withdraw_consent,
 )
 from barnekoordinator.access.entries import EntryMeta, GuardianVisibility, change_visibility
-from barnekoordinator.access.policy import Action, decide, grant_guardian_access
+from barnekoordinator.access.policy import AccessAction, decide, grant_guardian_access
 from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.catalogue import CATALOGUE
@@ -176,7 +176,7 @@ def mark(book: Casebook, case_id: str, entry_id: str, visibility: GuardianVisibi
             reason="assessed by the helsesykepleier",
             as_of=book.today(),
         ),
-        action=Action.DECIDE_VISIBILITY,
+        action=AccessAction.DECIDE_VISIBILITY,
     )
 
 
@@ -228,7 +228,7 @@ def test_table_row(row: dict[str, Any]) -> None:
         visibility=GuardianVisibility(row["visibility"]),
     )
     as_of = at_age(row["age"], row.get("days", 0))
-    decision = decide(READERS[row["reader"]], case, Action.READ, entry, as_of)
+    decision = decide(READERS[row["reader"]], case, AccessAction.READ, entry, as_of)
     assert decision.allowed is row["allowed"], f"{row['id']} ({row['paragraph']})"
     assert list(decision.basis) == row["basis"], f"{row['id']} ({row['paragraph']})"
 
@@ -278,7 +278,7 @@ def test_ip_04_withholding_is_a_professionals_decision() -> None:
         )
 
     with pytest.raises(AccessDenied):
-        book.execute(TEACHER, case_id, hide("teacher"), action=Action.DECIDE_VISIBILITY)
+        book.execute(TEACHER, case_id, hide("teacher"), action=AccessAction.DECIDE_VISIBILITY)
     with pytest.raises(AccessDenied):
         book.execute(MOTHER, case_id, hide("nurse"))
 
@@ -316,7 +316,7 @@ def test_ip_06_sixteen_year_old_blocks_parents() -> None:
     parent = decide(
         MOTHER,
         _case(book, case_id),
-        Action.CONSENT,
+        AccessAction.CONSENT,
         None,
         today,
         purpose=ConsentPurpose.SHARE_INFORMATION,
@@ -390,7 +390,9 @@ def test_ip_08_barnevern_has_care() -> None:
             ),
             action="consent",
         )
-    case = book.execute(BARNEVERN_OFFICE, case_id, health_consent(BARNEVERN), action=Action.CONSENT)
+    case = book.execute(
+        BARNEVERN_OFFICE, case_id, health_consent(BARNEVERN), action=AccessAction.CONSENT
+    )
     given = ledger(case).get(f"health-{BARNEVERN}")
     assert given is not None
     assert BARNEVERN in given.given_by

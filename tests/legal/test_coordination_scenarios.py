@@ -51,7 +51,7 @@ from barnekoordinator.coordination.stafettlogg import (
     LogStatus,
     Nivaa0Outcome,
     ObservationKind,
-    add_tiltak,
+    add_log_measure,
     archive_document,
     bti,
     current_log,
@@ -131,7 +131,7 @@ def _log(
 
 def _tiltak(run: CaseRun, tiltak_id: str, days: int, responsible: str = "pl") -> None:
     run.run(
-        add_tiltak,
+        add_log_measure,
         tiltak_id=tiltak_id,
         by=stafettholder(run.case) or "pl",
         description="Språkstimulering",
@@ -331,7 +331,7 @@ def test_bti_10_tiltak_without_owner_or_date() -> None:
     run = _log()
     for responsible, evaluation in ((None, D + timedelta(days=7)), ("pl", None)):
         with pytest.raises(StafettloggError, match="BTI-10"):
-            add_tiltak(
+            add_log_measure(
                 run.case,
                 tiltak_id="t1",
                 by="pl",

@@ -23,9 +23,9 @@ from barnekoordinator.rights.decisions import (
     Party,
     PartyRole,
     WishHolder,
-    appoint_barnekoordinator,
     decision_to_json,
     make_decision,
+    notice_of_appointment,
     render_decision,
 )
 from barnekoordinator.rights.eligibility import Right, assess
@@ -53,7 +53,7 @@ def _decide(row: dict[str, Any]) -> Any:
             title=a["title"],
             name=a["name"],
         )
-        appointment = appoint_barnekoordinator(
+        appointment = notice_of_appointment(
             result,
             professional,
             as_of=day(row["decided_on"]),

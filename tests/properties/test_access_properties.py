@@ -28,7 +28,7 @@ from barnekoordinator.access.consent import (
     withdraw_consent,
 )
 from barnekoordinator.access.entries import EntryMeta, GuardianVisibility
-from barnekoordinator.access.policy import Action, decide
+from barnekoordinator.access.policy import AccessAction, decide
 from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
 from barnekoordinator.casebook import Casebook, Command
 from barnekoordinator.catalogue import CATALOGUE
@@ -286,7 +286,7 @@ def test_no_read_is_allowed_that_the_table_forbids(
     as_of = data.draw(days_around_birthdays(case.subject.birth_date))
     who = data.draw(st.sampled_from([*PRINCIPALS, "child"]))
     principal = child_principal(case) if who == "child" else PRINCIPALS[who]
-    decision = decide(principal, case, Action.READ, entry, as_of, settings=SETTINGS)
+    decision = decide(principal, case, AccessAction.READ, entry, as_of, settings=SETTINGS)
     event(
         f"{who if who in ('mother', 'father', 'child') else 'service'} allowed={decision.allowed}"
     )
@@ -301,7 +301,7 @@ def test_guardians_read_exactly_what_the_matrix_gives(
     """A guardian with foreldreansvar reads exactly the §6.2 guardians' column (no grants)."""
     assert isinstance(case.subject, Child)
     as_of = data.draw(days_around_birthdays(case.subject.birth_date))
-    decision = decide(PRINCIPALS["mother"], case, Action.READ, entry, as_of)
+    decision = decide(PRINCIPALS["mother"], case, AccessAction.READ, entry, as_of)
     assert decision.allowed is oracle_guardian(age_of(case.subject.birth_date, as_of), entry)
 
 
@@ -313,9 +313,9 @@ def test_every_guardian_read_is_denied_from_the_18th_birthday(
     assert isinstance(case.subject, Child)
     as_of = birthday(case.subject.birth_date, 18) + timedelta(days=data.draw(st.integers(0, 3000)))
     for who in ("mother", "father"):
-        assert not decide(PRINCIPALS[who], case, Action.READ, None, as_of).allowed
+        assert not decide(PRINCIPALS[who], case, AccessAction.READ, None, as_of).allowed
         for entry in entries:
-            assert not decide(PRINCIPALS[who], case, Action.READ, entry, as_of).allowed
+            assert not decide(PRINCIPALS[who], case, AccessAction.READ, entry, as_of).allowed
 
 
 @given(case=cases(), data=st.data(), entry=entry_metas())
@@ -336,7 +336,7 @@ def test_a_withdrawal_takes_effect_on_the_very_next_read(
     after = (
         case.apply_all(case.record(withdrawals, actor="ke-1", clock=CLOCK)) if withdrawals else case
     )
-    assert not decide(principal, after, Action.READ, entry, as_of).allowed
+    assert not decide(principal, after, AccessAction.READ, entry, as_of).allowed
 
 
 # --- through the Casebook ------------------------------------------------------------------------

@@ -42,12 +42,12 @@ from barnekoordinator.coordination.stafettlogg import (
     EffectAssessment,
     HolderDecision,
     LogStatus,
-    TiltakNext,
-    add_tiltak,
+    MeasureNext,
+    add_log_measure,
     bti,
     close_stafettlogg,
     current_log,
-    evaluate_tiltak,
+    evaluate_log_measure,
     open_log,
     open_stafettlogg,
     stafettholder,
@@ -205,7 +205,7 @@ class BatonMachine(RuleBasedStateMachine):
         by = self.pick(data, stafettholder(self.run.case), "hs", "kl")
         responsible = None if no_owner == 0 else self.pick(data, "hs", "kl", "mor", "pl")
         self.attempt(
-            add_tiltak,
+            add_log_measure,
             tiltak_id=f"t{self.tiltak_seq}",
             by=by,
             description="tiltak",
@@ -217,24 +217,24 @@ class BatonMachine(RuleBasedStateMachine):
     @rule(
         data=st.data(),
         pick=st.integers(min_value=0, max_value=20),
-        next_step=st.sampled_from(list(TiltakNext)),
+        next_step=st.sampled_from(list(MeasureNext)),
         days=st.integers(min_value=1, max_value=60),
     )
-    def evaluate(self, data: st.DataObject, pick: int, next_step: TiltakNext, days: int) -> None:
+    def evaluate(self, data: st.DataObject, pick: int, next_step: MeasureNext, days: int) -> None:
         log = current_log(self.run.case)
         if log is None or not log.tiltak:
             return
         tiltak = log.tiltak[pick % len(log.tiltak)]
         by = self.pick(data, tiltak.responsible_ref, log.holder_ref, log.linked_coordinator_ref)
         self.attempt(
-            evaluate_tiltak,
+            evaluate_log_measure,
             tiltak_id=tiltak.id,
             by=by,
             effect=EffectAssessment.IMPROVED,
             next_step=next_step,
             as_of=self.day,
             next_evaluation_date=None
-            if next_step is TiltakNext.END
+            if next_step is MeasureNext.END
             else self.day + timedelta(days=days),
         )
 

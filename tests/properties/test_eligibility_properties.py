@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.history.serialization import validate_document
 from barnekoordinator.rights.eligibility import (
-    Action,
     Author,
     ChildFacts,
     Condition,
@@ -24,6 +23,7 @@ from barnekoordinator.rights.eligibility import (
     Judgement,
     Judgements,
     Needs,
+    NextStep,
     Outcome,
     Wish,
     Wishes,
@@ -210,7 +210,7 @@ def test_outcome_is_the_three_valued_conjunction_of_the_right_conditions(
         assert right.outcome is expected
         wish = [c for c in right.conditions if c.conditions_duty]  # none before the 2022 reform
         wanted = bool(wish) and wish[0].outcome is Outcome.MET
-        assert (right.action is Action.APPOINT) == (expected is Outcome.MET and wanted)
+        assert (right.action is NextStep.APPOINT) == (expected is Outcome.MET and wanted)
 
 
 @given(cases())

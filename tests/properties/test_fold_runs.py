@@ -46,12 +46,12 @@ from barnekoordinator.coordination.stafettlogg import (
     BtiLevel,
     EffectAssessment,
     HolderDecision,
+    LogMeasureEvaluated,
+    MeasureNext,
     ObservationKind,
-    TiltakEvaluated,
-    TiltakNext,
-    add_tiltak,
+    add_log_measure,
     complete_decision,
-    evaluate_tiltak,
+    evaluate_log_measure,
     open_stafettlogg,
     record_decision,
     record_minutes,
@@ -159,7 +159,7 @@ def stafettlogg_histories(draw: Any, max_steps: int = 40) -> CaseRun:
         elif step == "goal":
             command, args = set_goal, args | {"goal_id": f"g{n}", "text": f"mål {n}"}
         elif step == "tiltak":
-            command = add_tiltak
+            command = add_log_measure
             args |= {
                 "tiltak_id": f"t{n}",
                 "description": f"tiltak {n}",
@@ -168,11 +168,11 @@ def stafettlogg_histories(draw: Any, max_steps: int = 40) -> CaseRun:
             }
         elif step == "evaluate" and ids["tiltak"]:
             end = draw(st.booleans())
-            command = evaluate_tiltak
+            command = evaluate_log_measure
             args |= {
                 "tiltak_id": draw(st.sampled_from(ids["tiltak"])),
                 "effect": EffectAssessment.IMPROVED,
-                "next_step": TiltakNext.END if end else TiltakNext.CONTINUE,
+                "next_step": MeasureNext.END if end else MeasureNext.CONTINUE,
                 "next_evaluation_date": None if end else today + timedelta(days=30),
             }
         elif step == "meeting":
@@ -356,10 +356,10 @@ def _unknown_item(event: object) -> object:
             by="ke",
             on=DEFAULT_AS_OF,
         )
-    return TiltakEvaluated(
+    return LogMeasureEvaluated(
         tiltak_id="no-such-tiltak",
         effect=EffectAssessment.UNCHANGED,
-        next_step=TiltakNext.END,
+        next_step=MeasureNext.END,
         note="",
         next_evaluation_date=None,
         by="pl",
@@ -438,6 +438,8 @@ def test_a_class_has_one_evolver_only() -> None:
     with pytest.raises(CatalogueError, match="one evolver only"):
         CATALOGUE.extended(twice)
     # A class another concept declares cannot be declared again.
-    again = Concept(name="again", events=(TiltakEvaluated,), evolvers={TiltakEvaluated: _one})
+    again = Concept(
+        name="again", events=(LogMeasureEvaluated,), evolvers={LogMeasureEvaluated: _one}
+    )
     with pytest.raises(CatalogueError, match="is used by both"):
         CATALOGUE.extended(again)

@@ -21,9 +21,9 @@ from barnekoordinator.access.consent import (
 )
 from barnekoordinator.access.entries import EntryMeta, GuardianVisibility, VisibilityChanged
 from barnekoordinator.access.policy import (
-    Action,
+    AccessAction,
+    AccessDecision,
     CaseRole,
-    Decision,
     GuardianAccessGranted,
     authorise_events,
     case_roles,
@@ -216,9 +216,9 @@ def share(
     )
 
 
-def read(principal: Principal, case: Case, entry: EntryMeta | None, as_of: date) -> Decision:
+def read(principal: Principal, case: Case, entry: EntryMeta | None, as_of: date) -> AccessDecision:
     """Decide a read."""
-    return decide(principal, case, Action.READ, entry, as_of)
+    return decide(principal, case, AccessAction.READ, entry, as_of)
 
 
 # --- basics --------------------------------------------------------------------------------------
@@ -238,7 +238,7 @@ def test_all_is_sorted() -> None:
 def test_a_stranger_is_denied_by_default() -> None:
     """Someone with no part in the case gets nothing (deny by default)."""
     case = make_case()
-    for action in Action:
+    for action in AccessAction:
         decision = decide(STRANGER, case, action, None, at_age(13))
         assert not decision.allowed
         assert decision.role is None
@@ -262,25 +262,25 @@ def test_an_unopened_case_is_denied() -> None:
 @pytest.mark.parametrize(
     ("name", "action"),
     [
-        ("read", Action.READ),
-        ("write", Action.WRITE),
-        ("consent", Action.CONSENT),
-        ("open", Action.OPEN),
-        ("read-audit", Action.READ_AUDIT),
-        ("decide-visibility", Action.DECIDE_VISIBILITY),
-        ("add-tiltak", Action.WRITE),
-        (Action.READ, Action.READ),
+        ("read", AccessAction.READ),
+        ("write", AccessAction.WRITE),
+        ("consent", AccessAction.CONSENT),
+        ("open", AccessAction.OPEN),
+        ("read-audit", AccessAction.READ_AUDIT),
+        ("decide-visibility", AccessAction.DECIDE_VISIBILITY),
+        ("add-tiltak", AccessAction.WRITE),
+        (AccessAction.READ, AccessAction.READ),
     ],
 )
-def test_action_names(name: str | Action, action: Action) -> None:
+def test_action_names(name: str | AccessAction, action: AccessAction) -> None:
     """Known names map to their action; any other command name is a write."""
-    assert Action.of(name) is action
+    assert AccessAction.of(name) is action
 
 
 def test_empty_action_name_is_invalid() -> None:
     """An empty action name is an input error, not a silent write."""
     with pytest.raises(InvalidInput):
-        Action.of(" ")
+        AccessAction.of(" ")
 
 
 # --- case roles ----------------------------------------------------------------------------------
@@ -412,7 +412,7 @@ def test_expected_child_guardians() -> None:
 def test_parent_without_foreldreansvar_is_denied_everything() -> None:
     """A parent without foreldreansvar has no guardian rights (barneloven § 47)."""
     case = make_case(father_responsibility=False)
-    for action in Action:
+    for action in AccessAction:
         decision = decide(FATHER, case, action, None, at_age(8))
         assert not decision.allowed
         assert decision.basis == ("barnel-47",)
@@ -420,7 +420,9 @@ def test_parent_without_foreldreansvar_is_denied_everything() -> None:
 
 def test_guardian_may_not_decide_visibility() -> None:
     """Visibility to guardians is a professional's decision, never a guardian's."""
-    assert not decide(MOTHER, make_case(), Action.DECIDE_VISIBILITY, meta(), at_age(9)).allowed
+    assert not decide(
+        MOTHER, make_case(), AccessAction.DECIDE_VISIBILITY, meta(), at_age(9)
+    ).allowed
 
 
 # --- the adult's grant ---------------------------------------------------------------------------
@@ -499,10 +501,10 @@ def test_child_overview_and_writing_from_12() -> None:
     """Under 12 the child has no direct access; from 12 overview, writing and the audit view."""
     case = make_case()
     assert not read(CHILD, case, None, at_age(12, -1)).allowed
-    for action in (Action.READ, Action.WRITE, Action.READ_AUDIT):
+    for action in (AccessAction.READ, AccessAction.WRITE, AccessAction.READ_AUDIT):
         assert decide(CHILD, case, action, None, at_age(12)).allowed
-    assert not decide(CHILD, case, Action.DECIDE_VISIBILITY, None, at_age(14)).allowed
-    assert not decide(CHILD, case, Action.DECIDE_VISIBILITY, None, at_age(19)).allowed
+    assert not decide(CHILD, case, AccessAction.DECIDE_VISIBILITY, None, at_age(14)).allowed
+    assert not decide(CHILD, case, AccessAction.DECIDE_VISIBILITY, None, at_age(19)).allowed
 
 
 # --- services and consent scopes -----------------------------------------------------------------
@@ -574,7 +576,7 @@ def test_koordinerende_enhet_reads_under_consent() -> None:
     assert not read(ke, case, meta(), day).allowed
     case = share(case, [ServiceKind.KOORDINERENDE_ENHET], as_of=day)
     assert read(ke, case, meta(), day).allowed
-    assert decide(ke, case, Action.READ_AUDIT, None, day).allowed
+    assert decide(ke, case, AccessAction.READ_AUDIT, None, day).allowed
 
 
 def test_leader_sees_status_not_content() -> None:
@@ -583,27 +585,27 @@ def test_leader_sees_status_not_content() -> None:
     case = share(make_case(), [ServiceKind.SKOLE], as_of=at_age(9))
     assert read(leader, case, None, at_age(9)).allowed
     assert not read(leader, case, meta(), at_age(9)).allowed
-    assert decide(leader, case, Action.WRITE, None, at_age(9)).allowed
-    assert not decide(leader, case, Action.CONSENT, None, at_age(9)).allowed
+    assert decide(leader, case, AccessAction.WRITE, None, at_age(9)).allowed
+    assert not decide(leader, case, AccessAction.CONSENT, None, at_age(9)).allowed
 
 
 def test_participants_may_write_but_not_see_the_family_audit_view() -> None:
     """Participants write; the who-looked view is for the family and koordinerende enhet."""
     case = make_case()
     assert decide(TEACHER, case, "add-tiltak", None, at_age(9)).allowed
-    assert not decide(TEACHER, case, Action.READ_AUDIT, None, at_age(9)).allowed
+    assert not decide(TEACHER, case, AccessAction.READ_AUDIT, None, at_age(9)).allowed
 
 
 def test_health_visibility_is_decided_by_health_personnel() -> None:
     """Only health personnel (HPR) decide visibility of health entries; others of their own."""
     case = make_case()
     day = at_age(13)
-    assert decide(NURSE, case, Action.DECIDE_VISIBILITY, meta(), day).allowed
-    assert not decide(TEACHER, case, Action.DECIDE_VISIBILITY, meta(), day).allowed
+    assert decide(NURSE, case, AccessAction.DECIDE_VISIBILITY, meta(), day).allowed
+    assert not decide(TEACHER, case, AccessAction.DECIDE_VISIBILITY, meta(), day).allowed
     school = meta(section=Section.EDUCATION, author="teacher", service=ServiceKind.SKOLE)
-    assert decide(TEACHER, case, Action.DECIDE_VISIBILITY, school, day).allowed
+    assert decide(TEACHER, case, AccessAction.DECIDE_VISIBILITY, school, day).allowed
     ke = pro("ke-1", SystemRole.KOORDINERENDE_ENHET)
-    assert not decide(ke, case, Action.DECIDE_VISIBILITY, school, day).allowed
+    assert not decide(ke, case, AccessAction.DECIDE_VISIBILITY, school, day).allowed
 
 
 # --- opening -------------------------------------------------------------------------------------
@@ -613,14 +615,14 @@ def test_who_may_open_a_case() -> None:
     """Municipal staff open cases in their municipality; guardians apply; others may not."""
     case = make_case(father_responsibility=False)
     day = at_age(5)
-    assert decide(pro("cw", SystemRole.CASEWORKER), case, Action.OPEN, None, day).allowed
+    assert decide(pro("cw", SystemRole.CASEWORKER), case, AccessAction.OPEN, None, day).allowed
     other = pro("cw", SystemRole.CASEWORKER, municipality="4601")
-    assert not decide(other, case, Action.OPEN, None, day).allowed
-    assert decide(MOTHER, case, Action.OPEN, None, day).allowed
-    assert decide(FATHER, case, Action.OPEN, None, day).basis == ("barnel-47",)
-    assert not decide(NURSE, case, Action.OPEN, None, day).allowed
-    assert decide(CHILD, case, Action.OPEN, None, at_age(18)).allowed
-    assert not decide(MOTHER, case, Action.OPEN, None, at_age(18)).allowed
+    assert not decide(other, case, AccessAction.OPEN, None, day).allowed
+    assert decide(MOTHER, case, AccessAction.OPEN, None, day).allowed
+    assert decide(FATHER, case, AccessAction.OPEN, None, day).basis == ("barnel-47",)
+    assert not decide(NURSE, case, AccessAction.OPEN, None, day).allowed
+    assert decide(CHILD, case, AccessAction.OPEN, None, at_age(18)).allowed
+    assert not decide(MOTHER, case, AccessAction.OPEN, None, at_age(18)).allowed
 
 
 # --- consent as an action ------------------------------------------------------------------------
@@ -631,8 +633,8 @@ def test_consent_rights_follow_the_consent_table() -> None:
     case = make_case()
     share_p = ConsentPurpose.SHARE_INFORMATION
 
-    def may(principal: Principal, day: date) -> Decision:
-        return decide(principal, case, Action.CONSENT, None, day, purpose=share_p)
+    def may(principal: Principal, day: date) -> AccessDecision:
+        return decide(principal, case, AccessAction.CONSENT, None, day, purpose=share_p)
 
     assert may(MOTHER, at_age(15)).allowed
     assert not may(CHILD, at_age(15)).allowed
@@ -650,9 +652,11 @@ def test_stafettlogg_consent_age_is_the_municipality_setting() -> None:
     fifteen = MunicipalSettings(stafettlogg_consent_age=15)
     sixteen = MunicipalSettings(stafettlogg_consent_age=16)
     purpose = ConsentPurpose.STAFETTLOGG
-    assert decide(CHILD, case, Action.CONSENT, None, day, settings=fifteen, purpose=purpose).allowed
+    assert decide(
+        CHILD, case, AccessAction.CONSENT, None, day, settings=fifteen, purpose=purpose
+    ).allowed
     assert not decide(
-        CHILD, case, Action.CONSENT, None, day, settings=sixteen, purpose=purpose
+        CHILD, case, AccessAction.CONSENT, None, day, settings=sixteen, purpose=purpose
     ).allowed
 
 
@@ -661,26 +665,26 @@ def test_care_order_moves_health_consent_to_barnevern() -> None:
     case = apply(make_case(), change_care_order(make_case(), care_taken_over=True))
     day = at_age(9)
     health = ConsentPurpose.HEALTH_CARE
-    guardian = decide(MOTHER, case, Action.CONSENT, None, day, purpose=health)
+    guardian = decide(MOTHER, case, AccessAction.CONSENT, None, day, purpose=health)
     assert not guardian.allowed
     assert guardian.basis == ("pbrl-4-5",)
     bv_office = pro("bv-office", SystemRole.BARNEVERN)
-    assert decide(bv_office, case, Action.CONSENT, None, day, purpose=health).allowed
-    assert decide(bv_office, case, Action.CONSENT, None, day).allowed
+    assert decide(bv_office, case, AccessAction.CONSENT, None, day, purpose=health).allowed
+    assert decide(bv_office, case, AccessAction.CONSENT, None, day).allowed
     assert read(bv_office, case, None, day).allowed
     assert not read(bv_office, case, meta(), day).allowed
     sharing = decide(
-        bv_office, case, Action.CONSENT, None, day, purpose=ConsentPurpose.SHARE_INFORMATION
+        bv_office, case, AccessAction.CONSENT, None, day, purpose=ConsentPurpose.SHARE_INFORMATION
     )
     assert not sharing.allowed
-    assert decide(MOTHER, case, Action.CONSENT, None, day, purpose=ConsentPurpose.STAFETTLOGG)
+    assert decide(MOTHER, case, AccessAction.CONSENT, None, day, purpose=ConsentPurpose.STAFETTLOGG)
 
 
 def test_barnevern_without_care_order_has_no_consent_or_overview() -> None:
     """Without a care order barnevernstjenesten acts only as a participating service."""
     bv_office = pro("bv-office", SystemRole.BARNEVERN)
     case = make_case()
-    assert not decide(bv_office, case, Action.CONSENT, None, at_age(9)).allowed
+    assert not decide(bv_office, case, AccessAction.CONSENT, None, at_age(9)).allowed
     assert not read(bv_office, case, None, at_age(9)).allowed
 
 
@@ -784,7 +788,7 @@ def test_other_events_need_write_permission() -> None:
     assert not authorise_events(STRANGER, case, [event], day).allowed
     combined = authorise_events(NURSE, case, [event, event], day)
     assert combined.allowed
-    assert combined.action is Action.WRITE
+    assert combined.action is AccessAction.WRITE
     assert authorise_events(NURSE, case, [], day).reason == "nothing to record"
 
 
@@ -793,7 +797,7 @@ def test_other_events_need_write_permission() -> None:
 ALL_DECISIONS = [
     (principal, action, entry, age)
     for principal in (MOTHER, FATHER, CHILD, NURSE, TEACHER, pro("b", SystemRole.BARNEVERN))
-    for action in Action
+    for action in AccessAction
     for entry in (None, meta(), meta(visibility=GuardianVisibility.WITHHELD_BY_CHILD_REQUEST))
     for age in (5, 13, 16, 19)
 ]

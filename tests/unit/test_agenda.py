@@ -21,7 +21,7 @@ from barnekoordinator.coordination.plan import set_plan_period, start_plan
 from barnekoordinator.coordination.stafettlogg import (
     BtiLevel,
     ObservationKind,
-    add_tiltak,
+    add_log_measure,
     open_stafettlogg,
     record_decision,
     record_minutes,
@@ -146,7 +146,7 @@ def test_agenda_is_built_from_the_case() -> None:
     later = D + timedelta(days=28)
     for tid, owner, days in (("t-due", "hs", 30), ("t-later", "pl", 90)):
         run.run(
-            add_tiltak,
+            add_log_measure,
             tiltak_id=tid,
             by="pl",
             description=f"Tiltak {tid}",

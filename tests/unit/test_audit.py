@@ -17,7 +17,7 @@ from barnekoordinator.access.audit import (
     summarise_looks,
     verify,
 )
-from barnekoordinator.access.policy import Action, CaseRole, Decision
+from barnekoordinator.access.policy import AccessAction, AccessDecision, CaseRole
 from barnekoordinator.access.principal import AssuranceLevel, Principal
 from barnekoordinator.errors import ChainBroken, InvalidInput
 from barnekoordinator.history.records import GENESIS, AuditRecord
@@ -27,22 +27,22 @@ NURSE = Principal(
     subject="helseid-7f3a", display_label="Kari, helsestasjon", assurance=AssuranceLevel.HIGH
 )
 MOTHER = Principal(subject="idporten-9c1d", display_label="Mor", assurance=AssuranceLevel.HIGH)
-ALLOWED = Decision(
+ALLOWED = AccessDecision(
     allowed=True,
-    action=Action.READ,
+    action=AccessAction.READ,
     reason="a valid consent covers skole",
     basis=("pbrl-4-3",),
     role=CaseRole.PARTICIPANT,
 )
-DENIED = Decision(allowed=False, action=Action.READ, reason="no part in this case")
+DENIED = AccessDecision(allowed=False, action=AccessAction.READ, reason="no part in this case")
 T0 = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
 
 
 def record(
     principal: Principal = NURSE,
     *,
-    action: str | Action = Action.READ,
-    decision: Decision = ALLOWED,
+    action: str | AccessAction = AccessAction.READ,
+    decision: AccessDecision = ALLOWED,
     at: datetime = T0,
     target: str = "case",
 ) -> AuditRecord:
@@ -80,7 +80,7 @@ def test_audit_record_says_who_when_what_and_why() -> None:
     made = audit_record(
         case_id="case-1",
         principal=NURSE,
-        action=Action.READ,
+        action=AccessAction.READ,
         target="entry:stafettlogg:o1",
         decision=ALLOWED,
         at=T0,
@@ -146,7 +146,7 @@ def test_summary_groups_by_day_and_label() -> None:
             record(),
             record(action="add-tiltak", at=T0 + timedelta(minutes=1)),
             record(at=T0 + timedelta(minutes=2)),
-            record(MOTHER, action=Action.READ_AUDIT, at=T0 + timedelta(minutes=3)),
+            record(MOTHER, action=AccessAction.READ_AUDIT, at=T0 + timedelta(minutes=3)),
             record(decision=DENIED, at=late),
         ]
     )
@@ -191,7 +191,7 @@ def test_render_in_each_language(lang: str, title: str, empty: str) -> None:
 def test_every_action_kind_has_text_in_every_language() -> None:
     """Each action kind, done or refused, renders in nb, nn and en."""
     for lang in audit_module.LANGUAGES:
-        for action in Action:
+        for action in AccessAction:
             for decision in (ALLOWED, DENIED):
                 text = render_who_looked([record(action=action, decision=decision)], lang)
                 assert "Kari, helsestasjon: " in text

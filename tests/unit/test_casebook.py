@@ -12,7 +12,7 @@ import pytest
 import barnekoordinator.casebook as casebook_module
 from barnekoordinator.access.consent import ConsentPurpose, give_consent, withdraw_consent
 from barnekoordinator.access.entries import GuardianVisibility, change_visibility
-from barnekoordinator.access.policy import Action
+from barnekoordinator.access.policy import AccessAction
 from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
 from barnekoordinator.casebook import Casebook, CaseView
 from barnekoordinator.catalogue import CATALOGUE
@@ -537,7 +537,7 @@ def test_guardian_view_hides_withheld_entries(book: Casebook, case_id: str) -> N
             reason="the child asked, for reasons that should be respected",
             as_of=book.today(),
         ),
-        action=Action.DECIDE_VISIBILITY,
+        action=AccessAction.DECIDE_VISIBILITY,
     )
     view = book.read(MOTHER, case_id)
     assert [e.meta.id for e in view.entries] == ["undring:u-school"]

@@ -20,10 +20,10 @@ from barnekoordinator.rights.complaints import (
     Stage,
     complaint_deadline,
     complaint_from_json,
+    complaint_obligations,
     complaint_to_json,
     correct_form,
     municipal_review,
-    obligations,
     receive_complaint,
     record_fulfilment,
     request_obligation,
@@ -221,7 +221,7 @@ def test_obligations_list_requests_and_complaints_by_due_date() -> None:
     request = Request(
         ref="anmodning-1", right=Right.BARNEKOORDINATOR, requested_on=date(2025, 5, 1)
     )
-    found = obligations([upheld, pending], as_of=date(2025, 6, 20), requests=[request])
+    found = complaint_obligations([upheld, pending], as_of=date(2025, 6, 20), requests=[request])
     assert [o.kind for o in found] == [
         ObligationKind.DECIDE_REQUEST,
         ObligationKind.FULFIL_RIGHT,

@@ -29,10 +29,10 @@ from barnekoordinator.coordination.stafettlogg import (
     BtiLevel,
     EffectAssessment,
     LogStatus,
-    TiltakNext,
-    add_tiltak,
+    MeasureNext,
+    add_log_measure,
     current_log,
-    evaluate_tiltak,
+    evaluate_log_measure,
     open_stafettlogg,
     stafettholder,
 )
@@ -132,7 +132,7 @@ def test_appointment_links_the_log_and_moves_coordination() -> None:
     consent_all(run, ConsentPurpose.STAFETTLOGG, [S.BARNEHAGE, S.HELSESTASJON])
     run.run(open_stafettlogg, by="pl", holder_ref="pl", level=BtiLevel.NIVAA_3, as_of=D)
     run.run(
-        add_tiltak,
+        add_log_measure,
         tiltak_id="t1",
         by="pl",
         description="x",
@@ -162,11 +162,11 @@ def test_appointment_links_the_log_and_moves_coordination() -> None:
         ("stafettlogg.evaluation-follow-up", "hs"),
     }
     run.run(
-        evaluate_tiltak,
+        evaluate_log_measure,
         tiltak_id="t1",
         by="hs",
         effect=EffectAssessment.IMPROVED,
-        next_step=TiltakNext.END,
+        next_step=MeasureNext.END,
         as_of=D + timedelta(days=11),
     )
 

@@ -21,16 +21,16 @@ from barnekoordinator.identifiers import synthetic_fodselsnummer as _synthetic
 from barnekoordinator.people import Professional
 from barnekoordinator.rights.decisions import (
     AppointmentWish,
-    Decision,
     DecisionKind,
     DocumentFormat,
+    IndividualDecision,
     Party,
     PartyRole,
     WishHolder,
-    appoint_barnekoordinator,
     appointment_to_json,
     decision_to_json,
     make_decision,
+    notice_of_appointment,
     render_decision,
     route_request,
 )
@@ -92,7 +92,7 @@ def nurse(**changes: Any) -> Professional:
     return attrs.evolve(p, **changes)
 
 
-def decide(result: EligibilityResult, **changes: Any) -> Decision:
+def decide(result: EligibilityResult, **changes: Any) -> IndividualDecision:
     """A decision with the usual parties and considerations."""
     args: dict[str, object] = {
         "case_ref": "K-1",
@@ -140,7 +140,7 @@ def test_only_the_municipalitys_own_service_providers_can_be_appointed() -> None
     with pytest.raises(
         RuleViolation, match=r"municipality's own service providers \(hotl § 7-2 a\)"
     ):
-        appoint_barnekoordinator(eligible(), nurse(service=ServiceKind.SYKEHUS), as_of=AS_OF)
+        notice_of_appointment(eligible(), nurse(service=ServiceKind.SYKEHUS), as_of=AS_OF)
 
 
 @pytest.mark.parametrize(
@@ -155,30 +155,30 @@ def test_only_the_municipalitys_own_service_providers_can_be_appointed() -> None
 def test_appointment_needs_the_duty_to_appoint(changes: dict[str, object], message: str) -> None:
     """No appointment unless the conditions and the wish oblige the municipality to appoint."""
     with pytest.raises(RuleViolation, match=message):
-        appoint_barnekoordinator(eligible(**changes), nurse(), as_of=AS_OF)
+        notice_of_appointment(eligible(**changes), nurse(), as_of=AS_OF)
 
 
 def test_no_appointment_on_or_after_the_18th_birthday() -> None:
     """C7: the right ends on the 18th birthday, so an appointment then is refused."""
     result = eligible(child=ChildFacts(ref="u", birth_date=date(2007, 3, 2)))
-    appointment = appoint_barnekoordinator(result, nurse(), as_of=date(2025, 3, 1))
+    appointment = notice_of_appointment(result, nurse(), as_of=date(2025, 3, 1))
     assert appointment.ends_on == date(2025, 3, 2)
     with pytest.raises(RuleViolation, match="18th birthday"):
-        appoint_barnekoordinator(result, nurse(), as_of=date(2025, 3, 2))
+        notice_of_appointment(result, nurse(), as_of=date(2025, 3, 2))
 
 
 def test_appointment_date_cannot_precede_the_assessment() -> None:
     """An appointment rests on an assessment made on or before it."""
     with pytest.raises(InvalidInput, match="before the assessment"):
-        appoint_barnekoordinator(eligible(), nurse(), as_of=date(2025, 2, 28))
+        notice_of_appointment(eligible(), nurse(), as_of=date(2025, 2, 28))
 
 
 def test_wishes_are_recorded_and_weighed_not_binding() -> None:
     """The family's wish for someone else does not bind, but the weighing must be recorded."""
     wish = AppointmentWish(by=WishHolder.FAMILY, preferred_ref="ansatt-99", note="kjenner familien")
     with pytest.raises(InvalidInput, match="weighing"):
-        appoint_barnekoordinator(eligible(), nurse(), as_of=AS_OF, wishes=[wish])
-    a = appoint_barnekoordinator(
+        notice_of_appointment(eligible(), nurse(), as_of=AS_OF, wishes=[wish])
+    a = notice_of_appointment(
         eligible(),
         nurse(),
         as_of=AS_OF,
@@ -187,7 +187,7 @@ def test_wishes_are_recorded_and_weighed_not_binding() -> None:
     )
     assert a.wishes == (wish,)
     assert a.wishes_followed is False
-    followed = appoint_barnekoordinator(
+    followed = notice_of_appointment(
         eligible(), nurse(), as_of=AS_OF, wishes=[attrs.evolve(wish, preferred_ref="ansatt-17")]
     )
     assert followed.wishes_followed is True
@@ -195,10 +195,10 @@ def test_wishes_are_recorded_and_weighed_not_binding() -> None:
 
 def test_appointment_records_the_role_setting_and_the_basis() -> None:
     """BK-27: whether the barnekoordinator also fills the koordinator role follows the settings."""
-    a = appoint_barnekoordinator(eligible(), nurse(), as_of=AS_OF)
+    a = notice_of_appointment(eligible(), nurse(), as_of=AS_OF)
     assert a.fills_koordinator_role is True
     assert [r.key for r in a.basis] == ["hotl-7-2-a", "hotl-7-3"]
-    b = appoint_barnekoordinator(
+    b = notice_of_appointment(
         eligible(),
         nurse(),
         as_of=AS_OF,
@@ -210,7 +210,7 @@ def test_appointment_records_the_role_setting_and_the_basis() -> None:
 def test_no_national_id_enters_an_appointment_or_a_decision() -> None:
     """Texts that look like a fødselsnummer are refused; documents use names and references."""
     with pytest.raises(InvalidInput, match="national identity number"):
-        appoint_barnekoordinator(eligible(), nurse(name=f"Eva {SYNTHETIC}"), as_of=AS_OF)
+        notice_of_appointment(eligible(), nurse(name=f"Eva {SYNTHETIC}"), as_of=AS_OF)
     refusal = eligible(serious=False)
     with pytest.raises(InvalidInput, match="parties"):
         decide(
@@ -246,18 +246,18 @@ def test_appointing_decision_needs_the_matching_appointment() -> None:
         decide(result)
     other = eligible(child=ChildFacts(ref="barn-2", birth_date=date(2020, 1, 1)))
     with pytest.raises(InvalidInput, match="another child"):
-        decide(result, appointment=appoint_barnekoordinator(other, nurse(), as_of=AS_OF))
+        decide(result, appointment=notice_of_appointment(other, nurse(), as_of=AS_OF))
     with pytest.raises(InvalidInput, match="refusal cannot carry"):
         decide(
             eligible(serious=False),
-            appointment=appoint_barnekoordinator(result, nurse(), as_of=AS_OF),
+            appointment=notice_of_appointment(result, nurse(), as_of=AS_OF),
         )
 
 
 def test_decision_kinds_follow_the_assessment() -> None:
     """Appoint when the duty applies; partial when koordinator/IP are met instead; else refuse."""
     appoint = decide(
-        eligible(), appointment=appoint_barnekoordinator(eligible(), nurse(), as_of=AS_OF)
+        eligible(), appointment=notice_of_appointment(eligible(), nurse(), as_of=AS_OF)
     )
     assert appoint.kind is DecisionKind.APPOINT
     refuse = decide(eligible(serious=False))
@@ -282,7 +282,7 @@ def test_html_is_well_formed_and_escapes_everything(lang: str, kind: str) -> Non
     """HTML parses as XML and with html.parser; names and free text are escaped."""
     result = eligible() if kind == "appoint" else eligible(serious=False)
     appointment = (
-        appoint_barnekoordinator(result, nurse(name=HOSTILE), as_of=AS_OF)
+        notice_of_appointment(result, nurse(name=HOSTILE), as_of=AS_OF)
         if kind == "appoint"
         else None
     )
@@ -326,7 +326,7 @@ def test_samordningsplikt_is_in_refusals_not_in_appointments() -> None:
     refuse = render_decision(decide(eligible(serious=False)), lang="en")
     assert "The municipality's duty to coordinate" in refuse
     result = eligible()
-    appoint = decide(result, appointment=appoint_barnekoordinator(result, nurse(), as_of=AS_OF))
+    appoint = decide(result, appointment=notice_of_appointment(result, nurse(), as_of=AS_OF))
     assert "duty to coordinate" not in render_decision(appoint, lang="en")
 
 
@@ -349,7 +349,7 @@ def test_decision_json_is_schema_valid() -> None:
     """decision_to_json gives a decision.v1 document for every kind."""
     result = eligible()
     appoint = decide(
-        result, appointment=appoint_barnekoordinator(result, nurse(), as_of=AS_OF), facts=facts()
+        result, appointment=notice_of_appointment(result, nurse(), as_of=AS_OF), facts=facts()
     )
     for d in (appoint, decide(eligible(serious=False))):
         document = decision_to_json(d)
@@ -381,7 +381,7 @@ def test_the_concept_page_examples_run(capsys: pytest.CaptureFixture[str]) -> No
 
 def test_an_appointment_is_plain_data_ready_for_a_case_event() -> None:
     """Appointments hold only plain values (the basis is a constant property) and serialise."""
-    a = appoint_barnekoordinator(eligible(), nurse(), as_of=AS_OF)
+    a = notice_of_appointment(eligible(), nurse(), as_of=AS_OF)
     field_types = {f.name: f.type for f in attrs.fields(type(a))}
     assert "basis" not in field_types
     document = appointment_to_json(a)

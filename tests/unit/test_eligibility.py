@@ -18,7 +18,6 @@ from barnekoordinator.identifiers import synthetic_fodselsnummer as _synthetic
 from barnekoordinator.people import birthday
 from barnekoordinator.rights.eligibility import (
     RULES_VERSIONS,
-    Action,
     Author,
     ChildFacts,
     Condition,
@@ -30,6 +29,7 @@ from barnekoordinator.rights.eligibility import (
     Judgement,
     Judgements,
     Needs,
+    NextStep,
     Outcome,
     Right,
     Wish,
@@ -93,7 +93,7 @@ def test_baseline_is_met_and_the_municipality_shall_appoint() -> None:
     """pbrl § 2-5 c / hotl § 7-2 a: all conditions met and wanted → duty to appoint."""
     result = assess(eligible(), as_of=AS_OF)
     bk = result.barnekoordinator
-    assert (bk.outcome, bk.action) == (Outcome.MET, Action.APPOINT)
+    assert (bk.outcome, bk.action) == (Outcome.MET, NextStep.APPOINT)
     assert [c.condition for c in bk.conditions] == [
         Condition.HAS_OR_EXPECTS_CHILD,
         Condition.SERIOUS_CONDITION,
@@ -226,7 +226,7 @@ def test_the_wish_conditions_the_duty_not_the_right() -> None:
     )
     bk = assess(declined, as_of=AS_OF).barnekoordinator
     assert bk.outcome is Outcome.MET
-    assert bk.action is Action.DECLINED
+    assert bk.action is NextStep.DECLINED
     assert bk.condition(Condition.WISH).conditions_duty
     assert [c.conditions_duty for c in bk.conditions].count(True) == 1
 

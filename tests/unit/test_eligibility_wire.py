@@ -17,9 +17,9 @@ from barnekoordinator.rights.complaints import ComplaintForm, DecidedBy, Resolut
 from barnekoordinator.rights.decisions import DecisionKind, PartyRole, WishHolder
 from barnekoordinator.rights.eligibility import (
     RULES_VERSIONS,
-    Action,
     Condition,
     FollowUpKind,
+    NextStep,
     Outcome,
     Right,
     Wish,
@@ -78,7 +78,7 @@ def _enums(node: Any, found: dict[str, list[Any]], path: str = "") -> None:
         ),
         ("eligibility-result.v1", "/$defs/right/properties/right", [r.value for r in Right]),
         ("eligibility-result.v1", "/$defs/right/properties/outcome", [o.value for o in Outcome]),
-        ("eligibility-result.v1", "/$defs/right/properties/action", [a.value for a in Action]),
+        ("eligibility-result.v1", "/$defs/right/properties/action", [a.value for a in NextStep]),
         (
             "eligibility-result.v1",
             "/$defs/follow_up/properties/kind",

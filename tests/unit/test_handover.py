@@ -25,7 +25,7 @@ from barnekoordinator.coordination.roles import ObligationStatus, Role, obligati
 from barnekoordinator.coordination.stafettlogg import (
     BatonChangeKind,
     BtiLevel,
-    add_tiltak,
+    add_log_measure,
     open_log,
     open_stafettlogg,
     stafettholder,
@@ -244,7 +244,7 @@ def test_deadlines_stay_with_the_holder_during_a_pending_handover() -> None:
     """Overdue follow-up of tiltak is the current holder's duty, not the proposed person's."""
     run = _opened()
     run.run(
-        add_tiltak,
+        add_log_measure,
         tiltak_id="t1",
         by="pl",
         description="x",

@@ -30,7 +30,7 @@ from barnekoordinator.coordination.roles import (
 )
 from barnekoordinator.coordination.stafettlogg import (
     BtiLevel,
-    add_tiltak,
+    add_log_measure,
     open_stafettlogg,
     register_undring,
 )
@@ -138,7 +138,7 @@ def test_obligations_are_ordered_overdue_unmet_due() -> None:
     run.run(open_stafettlogg, by="pl", holder_ref="pl", level=BtiLevel.NIVAA_1, as_of=D)
     for tid, days in (("late", 5), ("soon", 25)):
         run.run(
-            add_tiltak,
+            add_log_measure,
             tiltak_id=tid,
             by="pl",
             description="x",

@@ -19,13 +19,13 @@ from barnekoordinator.coordination.stafettlogg import (
     ClosingReason,
     EffectAssessment,
     LogStatus,
+    MeasureNext,
     Nivaa0Decided,
     Nivaa0Outcome,
     ObservationKind,
     ProposedBy,
     StafettloggClosed,
-    TiltakNext,
-    add_tiltak,
+    add_log_measure,
     archive_document,
     archive_text,
     bti,
@@ -33,7 +33,7 @@ from barnekoordinator.coordination.stafettlogg import (
     complete_decision,
     current_log,
     decide_nivaa0,
-    evaluate_tiltak,
+    evaluate_log_measure,
     open_log,
     open_stafettlogg,
     record_decision,
@@ -85,7 +85,7 @@ def _opened(
 
 def _tiltak(run: CaseRun, tiltak_id: str = "t1", days: int = 30, **kw: object) -> None:
     run.run(
-        add_tiltak,
+        add_log_measure,
         tiltak_id=tiltak_id,
         by=kw.pop("by", "pl"),
         description="Språkgruppe to ganger i uka",
@@ -194,12 +194,12 @@ def test_every_write_checks_consent_on_the_day() -> None:
             as_of=later,
         )
     with pytest.raises(ConsentRequired):
-        evaluate_tiltak(
+        evaluate_log_measure(
             run.case,
             tiltak_id="t1",
             by="pl",
             effect=EffectAssessment.IMPROVED,
-            next_step=TiltakNext.END,
+            next_step=MeasureNext.END,
             as_of=later,
         )
 
@@ -339,7 +339,7 @@ def test_tiltak_needs_responsible_and_evaluation_date(
     """BTI-10 in unit form: a service tiltak without responsible or date is rejected."""
     run = _opened()
     with pytest.raises(StafettloggError, match="BTI-10"):
-        add_tiltak(
+        add_log_measure(
             run.case,
             tiltak_id="t1",
             by="pl",
@@ -375,7 +375,7 @@ def test_family_proposed_tiltak_gets_the_effect_evaluation_default() -> None:
     settings = MunicipalSettings(effect_evaluation_days=28)
     run = _opened(standard_case(age=9, settings=settings))
     run.run(
-        add_tiltak,
+        add_log_measure,
         tiltak_id="t-child",
         by="pl",
         description="Fast plass ved vinduet",
@@ -387,7 +387,7 @@ def test_family_proposed_tiltak_gets_the_effect_evaluation_default() -> None:
         settings=settings,
     )
     run.run(
-        add_tiltak,
+        add_log_measure,
         tiltak_id="t-mor",
         by="pl",
         description="Leser høyt hver kveld",
@@ -423,20 +423,20 @@ def test_evaluation_continues_with_a_next_date_or_ends() -> None:
     _tiltak(run)
     on = D + timedelta(days=30)
     with pytest.raises(StafettloggError, match="next evaluation date"):
-        evaluate_tiltak(
+        evaluate_log_measure(
             run.case,
             tiltak_id="t1",
             by="pl",
             effect=EffectAssessment.IMPROVED,
-            next_step=TiltakNext.CONTINUE,
+            next_step=MeasureNext.CONTINUE,
             as_of=on,
         )
     run.run(
-        evaluate_tiltak,
+        evaluate_log_measure,
         tiltak_id="t1",
         by="pl",
         effect=EffectAssessment.IMPROVED,
-        next_step=TiltakNext.CONTINUE,
+        next_step=MeasureNext.CONTINUE,
         as_of=on,
         next_evaluation_date=on + timedelta(days=30),
     )
@@ -444,11 +444,11 @@ def test_evaluation_continues_with_a_next_date_or_ends() -> None:
     assert log is not None
     assert log.tiltak[0].evaluation_date == on + timedelta(days=30)
     run.run(
-        evaluate_tiltak,
+        evaluate_log_measure,
         tiltak_id="t1",
         by="pl",
         effect=EffectAssessment.GOAL_REACHED,
-        next_step=TiltakNext.END,
+        next_step=MeasureNext.END,
         as_of=on + timedelta(days=30),
     )
     log = open_log(run.case)
@@ -456,12 +456,12 @@ def test_evaluation_continues_with_a_next_date_or_ends() -> None:
     assert not log.tiltak[0].active
     assert len(log.tiltak[0].evaluations) == 2
     with pytest.raises(StafettloggError, match="ended"):
-        evaluate_tiltak(
+        evaluate_log_measure(
             run.case,
             tiltak_id="t1",
             by="pl",
             effect=EffectAssessment.UNCLEAR,
-            next_step=TiltakNext.END,
+            next_step=MeasureNext.END,
             as_of=on + timedelta(days=31),
         )
 
@@ -471,20 +471,20 @@ def test_only_responsible_or_holder_evaluates() -> None:
     run = _opened()
     _tiltak(run, responsible_ref="hs")
     with pytest.raises(NotResponsible):
-        evaluate_tiltak(
+        evaluate_log_measure(
             run.case,
             tiltak_id="t1",
             by="styrer",
             effect=EffectAssessment.UNCLEAR,
-            next_step=TiltakNext.END,
+            next_step=MeasureNext.END,
             as_of=D,
         )
     run.run(
-        evaluate_tiltak,
+        evaluate_log_measure,
         tiltak_id="t1",
         by="hs",
         effect=EffectAssessment.UNCHANGED,
-        next_step=TiltakNext.END,
+        next_step=MeasureNext.END,
         as_of=D,
     )
 
@@ -717,11 +717,11 @@ def test_every_log_item_is_an_entry_in_the_writers_section() -> None:
     run.run(set_goal, goal_id="g1", by="pl", text="Mål", as_of=D)
     _tiltak(run)
     run.run(
-        evaluate_tiltak,
+        evaluate_log_measure,
         tiltak_id="t1",
         by="pl",
         effect=EffectAssessment.IMPROVED,
-        next_step=TiltakNext.END,
+        next_step=MeasureNext.END,
         as_of=D,
     )
     run.run(
@@ -785,11 +785,11 @@ def test_projection_rows_follow_the_log() -> None:
     _tiltak(run, "t1", days=30)
     _tiltak(run, "t2", days=60)
     run.run(
-        evaluate_tiltak,
+        evaluate_log_measure,
         tiltak_id="t2",
         by="pl",
         effect=EffectAssessment.IMPROVED,
-        next_step=TiltakNext.CONTINUE,
+        next_step=MeasureNext.CONTINUE,
         as_of=D,
         next_evaluation_date=D + timedelta(days=90),
     )

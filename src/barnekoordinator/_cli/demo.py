@@ -93,7 +93,7 @@ def _story(book: Casebook, clock: FixedClock, lang: str) -> int:
     from barnekoordinator.coordination.stafettlogg import (
         BtiLevel,
         ObservationKind,
-        add_tiltak,
+        add_log_measure,
         open_stafettlogg,
         record_minutes,
         record_observation,
@@ -259,7 +259,7 @@ def _story(book: Casebook, clock: FixedClock, lang: str) -> int:
     do(
         as_ped,
         case_id,
-        lambda c: add_tiltak(
+        lambda c: add_log_measure(
             c,
             tiltak_id="t-lek",
             by=ped.ref,
@@ -272,7 +272,7 @@ def _story(book: Casebook, clock: FixedClock, lang: str) -> int:
     case = do(
         as_physio,
         case_id,
-        lambda c: add_tiltak(
+        lambda c: add_log_measure(
             c,
             tiltak_id="t-fysio",
             by=physio.ref,

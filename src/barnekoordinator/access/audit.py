@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from barnekoordinator.access.policy import Action, Decision
+from barnekoordinator.access.policy import AccessAction, AccessDecision
 from barnekoordinator.access.principal import Principal
 from barnekoordinator.errors import ChainBroken, InvalidInput
 from barnekoordinator.history.records import AuditRecord, verify_audit
@@ -65,9 +65,9 @@ def audit_record(
     *,
     case_id: str,
     principal: Principal,
-    action: str | Action,
+    action: str | AccessAction,
     target: str,
-    decision: Decision,
+    decision: AccessDecision,
     at: datetime,
     outcome: str = "",
 ) -> AuditRecord:
@@ -83,7 +83,7 @@ def audit_record(
         at=at,
         actor=principal.subject,
         actor_label=principal.display_label,
-        action=action.value if isinstance(action, Action) else action,
+        action=action.value if isinstance(action, AccessAction) else action,
         target=target,
         allowed=decision.allowed,
         reason=reason,
@@ -110,7 +110,7 @@ def is_intact(case_id: str, records: Sequence[AuditRecord]) -> bool:
 
 def _kind(action: str) -> str:
     """The family-view category of an audited action (command names are changes)."""
-    return Action.of(action).value if action.strip() else Action.WRITE.value
+    return AccessAction.of(action).value if action.strip() else AccessAction.WRITE.value
 
 
 @attrs.frozen(kw_only=True)

@@ -1,8 +1,8 @@
 """Who may see and do what in a case: the access policy (domain.md §6).
 
 :func:`decide` answers one question — may this :class:`Principal` perform this
-:class:`Action` on this case (or on one of its entries) on this day — with a
-:class:`Decision` that says why and on which legal basis. It denies by default:
+:class:`AccessAction` on this case (or on one of its entries) on this day — with a
+:class:`AccessDecision` that says why and on which legal basis. It denies by default:
 a permission exists only where a rule below grants it. Nothing is cached across
 calls that could outlive a birthday, a withdrawal or a handover: the child's
 age is computed from the registered birth date on ``as_of`` in every call, and
@@ -123,9 +123,9 @@ from barnekoordinator.services import ServiceKind
 __all__ = [
     "CONCEPT",
     "MINIMUM_ASSURANCE",
-    "Action",
+    "AccessAction",
+    "AccessDecision",
     "CaseRole",
-    "Decision",
     "GuardianAccessGrant",
     "GuardianAccessGranted",
     "GuardianAccessWithdrawn",
@@ -142,7 +142,7 @@ MINIMUM_ASSURANCE: Final = AssuranceLevel.SUBSTANTIAL
 """The lowest login assurance that may touch a case (personal and health data)."""
 
 
-class Action(enum.Enum):
+class AccessAction(enum.Enum):
     """What a principal wants to do. Command names that are not listed mean ``WRITE``."""
 
     READ = "read"
@@ -159,16 +159,16 @@ class Action(enum.Enum):
     """See who has looked at the case."""
 
     @classmethod
-    def of(cls, name: str | Action) -> Action:
+    def of(cls, name: str | AccessAction) -> AccessAction:
         """The action for ``name``; any other command name is a ``WRITE``."""
-        if isinstance(name, Action):
+        if isinstance(name, AccessAction):
             return name
         if not isinstance(name, str) or not name.strip():
             raise InvalidInput("action: expected an action or command name")
         return _ACTION_BY_NAME.get(name, cls.WRITE)
 
 
-_ACTION_BY_NAME: Final = {a.value: a for a in Action}
+_ACTION_BY_NAME: Final = {a.value: a for a in AccessAction}
 
 
 class CaseRole(enum.Enum):
@@ -184,7 +184,7 @@ class CaseRole(enum.Enum):
 
 
 @attrs.frozen(kw_only=True)
-class Decision:
+class AccessDecision:
     """The answer of the access policy: allowed or not, why, and on which basis.
 
     ``reason`` is plain text without personal data; ``basis`` holds legal
@@ -192,7 +192,7 @@ class Decision:
     """
 
     allowed: bool
-    action: Action
+    action: AccessAction
     reason: str
     basis: tuple[str, ...] = ()
     role: CaseRole | None = None
@@ -456,7 +456,7 @@ class _Ctx:
         self,
         principal: Principal,
         case: Case,
-        act: Action,
+        act: AccessAction,
         as_of: date,
         settings: MunicipalSettings,
         purpose: ConsentPurpose | None,
@@ -478,12 +478,12 @@ class _Ctx:
         )
 
 
-def _allow(ctx: _Ctx, role: CaseRole | None, reason: str, *basis: str) -> Decision:
-    return Decision(allowed=True, action=ctx.act, reason=reason, basis=basis, role=role)
+def _allow(ctx: _Ctx, role: CaseRole | None, reason: str, *basis: str) -> AccessDecision:
+    return AccessDecision(allowed=True, action=ctx.act, reason=reason, basis=basis, role=role)
 
 
-def _deny(ctx: _Ctx, role: CaseRole | None, reason: str, *basis: str) -> Decision:
-    return Decision(allowed=False, action=ctx.act, reason=reason, basis=basis, role=role)
+def _deny(ctx: _Ctx, role: CaseRole | None, reason: str, *basis: str) -> AccessDecision:
+    return AccessDecision(allowed=False, action=ctx.act, reason=reason, basis=basis, role=role)
 
 
 def is_stafettlogg_entry(entry: EntryMeta) -> bool:
@@ -507,7 +507,7 @@ _STAFETTLOGG_BASIS: Final = ("bti-stafettlogg",)
 
 def _consent_decision(
     ctx: _Ctx, role: CaseRole, service: ServiceKind, entry: EntryMeta
-) -> Decision:
+) -> AccessDecision:
     """A service reads another service's entry only under a covering consent."""
     book = ledger(ctx.case)
     purposes = (
@@ -541,7 +541,7 @@ def _consent_decision(
     )
 
 
-def _guardian_entry(ctx: _Ctx, entry: EntryMeta) -> Decision:
+def _guardian_entry(ctx: _Ctx, entry: EntryMeta) -> AccessDecision:
     role = CaseRole.GUARDIAN
     vis = entry.visibility
     age = ctx.age
@@ -615,7 +615,7 @@ def _active_grants(ctx: _Ctx) -> tuple[GuardianAccessGrant, ...]:
     )
 
 
-def _adult_grant(ctx: _Ctx, section: Section | None) -> Decision:
+def _adult_grant(ctx: _Ctx, section: Section | None) -> AccessDecision:
     role = CaseRole.GUARDIAN
     grants = _active_grants(ctx)
     if grants and (section is None or any(section in g.sections for g in grants)):
@@ -628,7 +628,7 @@ def _adult_grant(ctx: _Ctx, section: Section | None) -> Decision:
     )
 
 
-def _consent_refusal(ctx: _Ctx, role: CaseRole, purpose: ConsentPurpose) -> Decision:
+def _consent_refusal(ctx: _Ctx, role: CaseRole, purpose: ConsentPurpose) -> AccessDecision:
     """Explain why someone in the family may not consent to ``purpose`` today."""
     age = ctx.age
     _, health_major, major = _thresholds(ctx.as_of)
@@ -656,7 +656,7 @@ def _consent_refusal(ctx: _Ctx, role: CaseRole, purpose: ConsentPurpose) -> Deci
     )
 
 
-def _family_consent(ctx: _Ctx, role: CaseRole, own_ref: str) -> Decision:
+def _family_consent(ctx: _Ctx, role: CaseRole, own_ref: str) -> AccessDecision:
     purpose = ctx.purpose
     if purpose is None:
         return _allow(ctx, role, "may give or withdraw own consent", "pbrl-4-4")
@@ -677,13 +677,13 @@ def _family_consent(ctx: _Ctx, role: CaseRole, own_ref: str) -> Decision:
     return _consent_refusal(ctx, role, purpose)
 
 
-def _rule_guardian(ctx: _Ctx, entry: EntryMeta | None) -> Decision:
+def _rule_guardian(ctx: _Ctx, entry: EntryMeta | None) -> AccessDecision:
     role = CaseRole.GUARDIAN
     act = ctx.act
     age = ctx.age
     _, _, major = _thresholds(ctx.as_of)
     adult = age is not None and age >= major
-    if act is Action.READ:
+    if act is AccessAction.READ:
         if entry is not None:
             return _guardian_entry(ctx, entry)
         if adult:
@@ -693,16 +693,16 @@ def _rule_guardian(ctx: _Ctx, entry: EntryMeta | None) -> Decision:
         return _deny(
             ctx, role, "from 18 guardians have no rights in the case of an adult", "vergeml-2"
         )
-    if act is Action.CONSENT:
+    if act is AccessAction.CONSENT:
         guardian = ctx.standing.guardian
         assert guardian is not None
         return _family_consent(ctx, role, guardian.ref)
-    if act in (Action.WRITE, Action.READ_AUDIT):
+    if act in (AccessAction.WRITE, AccessAction.READ_AUDIT):
         return _allow(ctx, role, "guardian with foreldreansvar", "pbrl-4-4")
     return _deny(ctx, role, "visibility to guardians is a professional's decision", "pbrl-3-4")
 
 
-def _rule_parent_without_responsibility(ctx: _Ctx, entry: EntryMeta | None) -> Decision:
+def _rule_parent_without_responsibility(ctx: _Ctx, entry: EntryMeta | None) -> AccessDecision:
     return _deny(
         ctx,
         CaseRole.PARENT_WITHOUT_RESPONSIBILITY,
@@ -715,7 +715,7 @@ def _rule_parent_without_responsibility(ctx: _Ctx, entry: EntryMeta | None) -> D
 _CHILD_OPEN_SECTIONS: Final = frozenset({Section.GENERAL, Section.EDUCATION})
 
 
-def _child_entry(ctx: _Ctx, entry: EntryMeta, age: int) -> Decision:
+def _child_entry(ctx: _Ctx, entry: EntryMeta, age: int) -> AccessDecision:
     role = CaseRole.CHILD
     _, health_major, _ = _thresholds(ctx.as_of)
     subject = ctx.case.subject
@@ -754,18 +754,18 @@ def _child_entry(ctx: _Ctx, entry: EntryMeta, age: int) -> Decision:
     )
 
 
-def _rule_child(ctx: _Ctx, entry: EntryMeta | None) -> Decision:
+def _rule_child(ctx: _Ctx, entry: EntryMeta | None) -> AccessDecision:
     role = CaseRole.CHILD
     age = ctx.age
     assert age is not None  # an expected child cannot log in
     withhold_from, _, major = _thresholds(ctx.as_of)
     act = ctx.act
     if age >= major:
-        if act is Action.CONSENT:
+        if act is AccessAction.CONSENT:
             subject = ctx.case.subject
             assert subject is not None
             return _family_consent(ctx, role, subject.ref)
-        if act is Action.DECIDE_VISIBILITY:
+        if act is AccessAction.DECIDE_VISIBILITY:
             return _deny(ctx, role, "visibility decisions are made by professionals", "pbrl-3-4")
         return _allow(ctx, role, "the adult's own case", "vergeml-2")
     if age < withhold_from:
@@ -777,24 +777,24 @@ def _rule_child(ctx: _Ctx, entry: EntryMeta | None) -> Decision:
             "pbrl-3-1",
             "pbrl-4-4",
         )
-    if act is Action.READ:
+    if act is AccessAction.READ:
         if entry is None:
             return _allow(ctx, role, "from 12 the child sees the case overview", "pbrl-3-1")
         return _child_entry(ctx, entry, age)
-    if act is Action.CONSENT:
+    if act is AccessAction.CONSENT:
         subject = ctx.case.subject
         assert subject is not None
         return _family_consent(ctx, role, subject.ref)
-    if act in (Action.WRITE, Action.READ_AUDIT):
+    if act in (AccessAction.WRITE, AccessAction.READ_AUDIT):
         return _allow(ctx, role, "from 12 the child takes part (medvirkning)", "pbrl-3-1")
     return _deny(ctx, role, "not an action for the child before 18", "pbrl-3-1")
 
 
 def _rule_service(
     ctx: _Ctx, entry: EntryMeta | None, role: CaseRole, service: ServiceKind, ref: str
-) -> Decision:
+) -> AccessDecision:
     act = ctx.act
-    if act is Action.READ:
+    if act is AccessAction.READ:
         if entry is None:
             return _allow(ctx, role, "takes part in the cooperation around the child", "hotl-3-4")
         if entry.author_ref in (ref, ctx.principal.subject):
@@ -802,16 +802,16 @@ def _rule_service(
         if entry.author_service is service:
             return _allow(ctx, role, f"written by the reader's own service ({service.value})")
         return _consent_decision(ctx, role, service, entry)
-    if act is Action.WRITE:
+    if act is AccessAction.WRITE:
         return _allow(ctx, role, "takes part in the cooperation around the child", "hotl-3-4")
-    if act is Action.CONSENT:
+    if act is AccessAction.CONSENT:
         return _allow(
             ctx,
             role,
             "records a consent declaration given by those entitled to give it",
             "pbrl-4-4",
         )
-    if act is Action.DECIDE_VISIBILITY:
+    if act is AccessAction.DECIDE_VISIBILITY:
         if role is not CaseRole.PARTICIPANT:
             return _deny(
                 ctx, role, "only a professional taking part decides visibility", "pbrl-3-4"
@@ -825,18 +825,18 @@ def _rule_service(
                 ctx, role, "visibility of health entries is decided by health personnel", "pbrl-3-4"
             )
         return _allow(ctx, role, "a professional's decision on visibility to guardians", "pbrl-3-4")
-    if act is Action.READ_AUDIT and role is CaseRole.KOORDINERENDE_ENHET:
+    if act is AccessAction.READ_AUDIT and role is CaseRole.KOORDINERENDE_ENHET:
         return _allow(ctx, role, "internal control of access to the case", "hotl-7-3")
     return _deny(ctx, role, "the family's view of who has looked at the case")
 
 
-def _rule_participant(ctx: _Ctx, entry: EntryMeta | None) -> Decision:
+def _rule_participant(ctx: _Ctx, entry: EntryMeta | None) -> AccessDecision:
     professional = ctx.standing.professional
     assert professional is not None
     return _rule_service(ctx, entry, CaseRole.PARTICIPANT, professional.service, professional.ref)
 
 
-def _rule_koordinerende_enhet(ctx: _Ctx, entry: EntryMeta | None) -> Decision:
+def _rule_koordinerende_enhet(ctx: _Ctx, entry: EntryMeta | None) -> AccessDecision:
     return _rule_service(
         ctx,
         entry,
@@ -846,10 +846,10 @@ def _rule_koordinerende_enhet(ctx: _Ctx, entry: EntryMeta | None) -> Decision:
     )
 
 
-def _rule_leader(ctx: _Ctx, entry: EntryMeta | None) -> Decision:
+def _rule_leader(ctx: _Ctx, entry: EntryMeta | None) -> AccessDecision:
     role = CaseRole.LEADER
     act = ctx.act
-    if act is Action.READ:
+    if act is AccessAction.READ:
         if entry is None:
             return _allow(
                 ctx, role, "a leader sees status and deadlines of the municipality's cases"
@@ -859,22 +859,22 @@ def _rule_leader(ctx: _Ctx, entry: EntryMeta | None) -> Decision:
             role,
             "leaders see status and deadlines, not entry content; take part in the case to read",
         )
-    if act is Action.WRITE:
+    if act is AccessAction.WRITE:
         return _allow(ctx, role, "a leader may assign responsibility in the municipality's cases")
     return _deny(ctx, role, "not an action for a leader")
 
 
-def _rule_barnevern(ctx: _Ctx, entry: EntryMeta | None) -> Decision:
+def _rule_barnevern(ctx: _Ctx, entry: EntryMeta | None) -> AccessDecision:
     role = CaseRole.BARNEVERN
     act = ctx.act
     care = ledger(ctx.case).care_taken_over
-    if act is Action.CONSENT:
+    if act is AccessAction.CONSENT:
         if ctx.purpose is None:
             if care:
                 return _allow(ctx, role, "consents after taking over care", "pbrl-4-5")
         else:
             return _family_consent(ctx, role, BARNEVERN)
-    if act is Action.READ and entry is None and care:
+    if act is AccessAction.READ and entry is None and care:
         return _allow(ctx, role, "barnevernstjenesten has taken over care", "pbrl-4-5")
     return _deny(
         ctx,
@@ -903,7 +903,7 @@ _OPENING_ROLES: Final = frozenset(
 )
 
 
-def _decide_open(ctx: _Ctx) -> Decision:
+def _decide_open(ctx: _Ctx) -> AccessDecision:
     """Who may open a case: the municipality's staff, a guardian applying, the adult."""
     principal = ctx.principal
     roles = ctx.standing.roles
@@ -927,7 +927,7 @@ def _decide_open(ctx: _Ctx) -> Decision:
     )
 
 
-def _no_role(ctx: _Ctx) -> Decision:
+def _no_role(ctx: _Ctx) -> AccessDecision:
     if ctx.principal.subject in _index(ctx.case).former:
         return _deny(ctx, None, "no longer takes part in the case (left it)")
     return _deny(ctx, None, "no part in this case")
@@ -936,36 +936,36 @@ def _no_role(ctx: _Ctx) -> Decision:
 def decide(
     principal: Principal,
     case: Case,
-    action: str | Action,
+    action: str | AccessAction,
     entry: EntryMeta | None,
     as_of: date,
     *,
     settings: MunicipalSettings | None = None,
     purpose: ConsentPurpose | None = None,
-) -> Decision:
+) -> AccessDecision:
     """May ``principal`` perform ``action`` on ``case`` (or on ``entry``) on ``as_of``?
 
     ``entry=None`` asks about the case as a whole (its overview for ``READ``).
-    ``purpose`` narrows ``Action.CONSENT`` to one consent purpose. Denies by
+    ``purpose`` narrows ``AccessAction.CONSENT`` to one consent purpose. Denies by
     default; see the module documentation for the rules. Pure: no I/O, no clock.
     """
-    act = Action.of(action)
+    act = AccessAction.of(action)
     if not principal.assurance.at_least(MINIMUM_ASSURANCE):
-        return Decision(
+        return AccessDecision(
             allowed=False,
             action=act,
             reason=f"login assurance {principal.assurance.value} is below "
             f"{MINIMUM_ASSURANCE.value}",
         )
     if case.subject is None:
-        return Decision(allowed=False, action=act, reason="the case has not been opened")
+        return AccessDecision(allowed=False, action=act, reason="the case has not been opened")
     standing = _standing(principal, case, _index(case))
     ctx = _Ctx(principal, case, act, as_of, settings or _DEFAULT_SETTINGS, purpose, standing)
-    if act is Action.OPEN:
+    if act is AccessAction.OPEN:
         return _decide_open(ctx)
     if not standing.roles:
         return _no_role(ctx)
-    first_denial: Decision | None = None
+    first_denial: AccessDecision | None = None
     for role in standing.roles:
         decision = _RULES[role](ctx, entry)
         if decision.allowed:
@@ -993,7 +993,7 @@ def _own_refs(principal: Principal, case: Case, standing: _Standing) -> frozense
     return frozenset(refs)
 
 
-def _explain_giver(ctx: _Ctx, giver: str, purpose: ConsentPurpose) -> Decision:
+def _explain_giver(ctx: _Ctx, giver: str, purpose: ConsentPurpose) -> AccessDecision:
     """Why ``giver`` may not give consent of ``purpose`` today (by role, no personal data)."""
     guardian = ctx.case.guardian(giver)
     role = ctx.standing.roles[0] if ctx.standing.roles else None
@@ -1029,15 +1029,15 @@ def _event_decision(
     event: DomainEvent,
     as_of: date,
     settings: MunicipalSettings,
-    plain_writes: Decision | None,
-) -> Decision:
+    plain_writes: AccessDecision | None,
+) -> AccessDecision:
     standing = _standing(principal, case, _index(case))
     if isinstance(event, ConsentGiven):
         consent = event.consent
         decision = decide(
             principal,
             case,
-            Action.CONSENT,
+            AccessAction.CONSENT,
             None,
             as_of,
             settings=settings,
@@ -1045,7 +1045,9 @@ def _event_decision(
         )
         if not decision.allowed:
             return decision
-        ctx = _Ctx(principal, case, Action.CONSENT, as_of, settings, consent.purpose, standing)
+        ctx = _Ctx(
+            principal, case, AccessAction.CONSENT, as_of, settings, consent.purpose, standing
+        )
         if _RECORDERS.isdisjoint(standing.roles):
             foreign = consent.given_by - _own_refs(principal, case, standing)
             if foreign:
@@ -1060,15 +1062,15 @@ def _event_decision(
             return _explain_giver(ctx, giver, consent.purpose)
         return decision
     if isinstance(event, ConsentWithdrawn):
-        decision = decide(principal, case, Action.CONSENT, None, as_of, settings=settings)
+        decision = decide(principal, case, AccessAction.CONSENT, None, as_of, settings=settings)
         if not decision.allowed:
             return decision
         if _RECORDERS.isdisjoint(standing.roles) and event.by not in _own_refs(
             principal, case, standing
         ):
-            return Decision(
+            return AccessDecision(
                 allowed=False,
-                action=Action.CONSENT,
+                action=AccessAction.CONSENT,
                 reason="a family member withdraws consent only on their own behalf",
                 basis=("pbrl-4-4",),
                 role=decision.role,
@@ -1076,24 +1078,26 @@ def _event_decision(
         return decision
     if isinstance(event, VisibilityChanged):
         meta = next((e.meta for e in entries(case) if e.meta.id == event.entry_id), None)
-        decision = decide(principal, case, Action.DECIDE_VISIBILITY, meta, as_of, settings=settings)
+        decision = decide(
+            principal, case, AccessAction.DECIDE_VISIBILITY, meta, as_of, settings=settings
+        )
         if not decision.allowed:
             return decision
         professional = standing.professional
         if professional is None or professional.ref != event.decided_by:
-            return Decision(
+            return AccessDecision(
                 allowed=False,
-                action=Action.DECIDE_VISIBILITY,
+                action=AccessAction.DECIDE_VISIBILITY,
                 reason="a professional records only their own visibility decisions",
                 basis=("pbrl-3-4",),
                 role=decision.role,
             )
         return decision
     if isinstance(event, GuardianAccessGranted | GuardianAccessWithdrawn):
-        ctx = _Ctx(principal, case, Action.CONSENT, as_of, settings, None, standing)
+        ctx = _Ctx(principal, case, AccessAction.CONSENT, as_of, settings, None, standing)
         _, _, major = _thresholds(as_of)
         if not principal.assurance.at_least(MINIMUM_ASSURANCE):
-            return decide(principal, case, Action.CONSENT, None, as_of, settings=settings)
+            return decide(principal, case, AccessAction.CONSENT, None, as_of, settings=settings)
         if CaseRole.CHILD in standing.roles and ctx.age is not None and ctx.age >= major:
             return _allow(
                 ctx, CaseRole.CHILD, "the young adult decides who may see the case", "vergeml-2"
@@ -1109,7 +1113,7 @@ def _event_decision(
         )
     if plain_writes is not None:
         return plain_writes
-    return decide(principal, case, Action.WRITE, None, as_of, settings=settings)
+    return decide(principal, case, AccessAction.WRITE, None, as_of, settings=settings)
 
 
 def authorise_events(
@@ -1119,8 +1123,8 @@ def authorise_events(
     as_of: date,
     *,
     settings: MunicipalSettings | None = None,
-    plain_writes: Decision | None = None,
-) -> Decision:
+    plain_writes: AccessDecision | None = None,
+) -> AccessDecision:
     """May ``principal`` record ``events`` (what a command produced) in ``case`` on ``as_of``?
 
     Each event is checked on its own: consent events as ``CONSENT`` for their
@@ -1137,20 +1141,20 @@ def authorise_events(
     consent, visibility and grant events are still checked one by one.
     """
     chosen = settings or _DEFAULT_SETTINGS
-    allowed: list[Decision] = []
+    allowed: list[AccessDecision] = []
     for event in events:
         decision = _event_decision(principal, case, event, as_of, chosen, plain_writes)
         if not decision.allowed:
             return decision
         allowed.append(decision)
     if not allowed:
-        return Decision(allowed=True, action=Action.WRITE, reason="nothing to record")
+        return AccessDecision(allowed=True, action=AccessAction.WRITE, reason="nothing to record")
     reasons = list(dict.fromkeys(d.reason for d in allowed))
     basis = tuple(dict.fromkeys(b for d in allowed for b in d.basis))
     actions = {d.action for d in allowed}
-    return Decision(
+    return AccessDecision(
         allowed=True,
-        action=allowed[0].action if len(actions) == 1 else Action.WRITE,
+        action=allowed[0].action if len(actions) == 1 else AccessAction.WRITE,
         reason="; ".join(reasons),
         basis=basis,
         role=allowed[0].role,

@@ -91,7 +91,6 @@ __all__ = [
     "Bti",
     "BtiLevel",
     "ClosingReason",
-    "Decision",
     "DecisionCompleted",
     "DecisionRecorded",
     "EffectAssessment",
@@ -101,7 +100,12 @@ __all__ = [
     "HolderDecision",
     "LevelChange",
     "LevelChanged",
+    "LogDecision",
+    "LogMeasure",
+    "LogMeasureAdded",
+    "LogMeasureEvaluated",
     "LogStatus",
+    "MeasureNext",
     "Meeting",
     "MeetingScheduled",
     "Minutes",
@@ -117,13 +121,9 @@ __all__ = [
     "StafettloggClosed",
     "StafettloggLinked",
     "StafettloggOpened",
-    "Tiltak",
-    "TiltakAdded",
-    "TiltakEvaluated",
-    "TiltakNext",
     "Undring",
     "UndringRegistered",
-    "add_tiltak",
+    "add_log_measure",
     "archive_document",
     "archive_text",
     "bti",
@@ -132,7 +132,7 @@ __all__ = [
     "complete_decision",
     "current_log",
     "decide_nivaa0",
-    "evaluate_tiltak",
+    "evaluate_log_measure",
     "open_log",
     "open_stafettlogg",
     "record_decision",
@@ -213,7 +213,7 @@ class EffectAssessment(enum.Enum):
     UNCLEAR = "unclear"
 
 
-class TiltakNext(enum.Enum):
+class MeasureNext(enum.Enum):
     """What happens to a tiltak after an evaluation."""
 
     CONTINUE = "continue"
@@ -297,13 +297,13 @@ class Evaluation:
     by: str
     author_service: ServiceKind | None
     effect: EffectAssessment
-    next_step: TiltakNext
+    next_step: MeasureNext
     note: str
     next_evaluation_date: date | None
 
 
 @attrs.frozen(kw_only=True)
-class Tiltak:
+class LogMeasure:
     """A measure with its responsible person and next evaluation date."""
 
     id: str
@@ -351,7 +351,7 @@ class Meeting:
 
 
 @attrs.frozen(kw_only=True)
-class Decision:
+class LogDecision:
     """A beslutning; open while its follow-up is not done."""
 
     id: str
@@ -443,9 +443,9 @@ class Stafettlogg:
     baton_history: tuple[BatonChange, ...] = ()
     observations: tuple[Observation, ...] = ()
     goals: tuple[Goal, ...] = ()
-    tiltak: tuple[Tiltak, ...] = ()
+    tiltak: tuple[LogMeasure, ...] = ()
     meetings: tuple[Meeting, ...] = ()
-    decisions: tuple[Decision, ...] = ()
+    decisions: tuple[LogDecision, ...] = ()
     level_changes: tuple[LevelChange, ...] = ()
     closed_on: date | None = None
     closing_reason: ClosingReason | None = None
@@ -461,11 +461,11 @@ class Stafettlogg:
         return self.status is LogStatus.OPEN
 
     @property
-    def active_tiltak(self) -> tuple[Tiltak, ...]:
+    def active_tiltak(self) -> tuple[LogMeasure, ...]:
         """Tiltak not yet ended."""
         return tuple(t for t in self.tiltak if t.active)
 
-    def get_tiltak(self, tiltak_id: str) -> Tiltak | None:
+    def get_tiltak(self, tiltak_id: str) -> LogMeasure | None:
         """The tiltak with this id."""
         return next((t for t in reversed(self.tiltak) if t.id == tiltak_id), None)
 
@@ -473,7 +473,7 @@ class Stafettlogg:
         """The meeting with this id."""
         return next((m for m in reversed(self.meetings) if m.id == meeting_id), None)
 
-    def get_decision(self, decision_id: str) -> Decision | None:
+    def get_decision(self, decision_id: str) -> LogDecision | None:
         """The decision with this id."""
         return next((d for d in reversed(self.decisions) if d.id == decision_id), None)
 
@@ -711,7 +711,7 @@ class GoalSet(DomainEvent):
 
 
 @attrs.frozen(kw_only=True)
-class TiltakAdded(DomainEvent):
+class LogMeasureAdded(DomainEvent):
     """A tiltak was added with its responsible person and evaluation date."""
 
     TYPE = "stafettlogg.tiltak-added"
@@ -728,14 +728,14 @@ class TiltakAdded(DomainEvent):
 
 
 @attrs.frozen(kw_only=True)
-class TiltakEvaluated(DomainEvent):
+class LogMeasureEvaluated(DomainEvent):
     """A tiltak was evaluated; it continues to the next date or ends."""
 
     TYPE = "stafettlogg.tiltak-evaluated"
     LEGAL_BASIS = _BASIS
     tiltak_id: str
     effect: EffectAssessment
-    next_step: TiltakNext
+    next_step: MeasureNext
     note: str
     next_evaluation_date: date | None
     by: str
@@ -956,11 +956,11 @@ def _goal(case: Case, d: Draft[Stafettlogg], e: GoalSet) -> None:
     )
 
 
-@_ITEM_STEPS.step(TiltakAdded)
-def _tiltak(case: Case, d: Draft[Stafettlogg], e: TiltakAdded) -> None:
+@_ITEM_STEPS.step(LogMeasureAdded)
+def _tiltak(case: Case, d: Draft[Stafettlogg], e: LogMeasureAdded) -> None:
     d.append(
         "tiltak",
-        Tiltak(
+        LogMeasure(
             id=e.tiltak_id,
             description=e.description,
             responsible_ref=e.responsible_ref,
@@ -975,8 +975,8 @@ def _tiltak(case: Case, d: Draft[Stafettlogg], e: TiltakAdded) -> None:
     )
 
 
-@_ITEM_STEPS.step(TiltakEvaluated)
-def _evaluated(case: Case, d: Draft[Stafettlogg], e: TiltakEvaluated) -> None:
+@_ITEM_STEPS.step(LogMeasureEvaluated)
+def _evaluated(case: Case, d: Draft[Stafettlogg], e: LogMeasureEvaluated) -> None:
     ev = Evaluation(
         on=e.on,
         by=e.by,
@@ -987,12 +987,12 @@ def _evaluated(case: Case, d: Draft[Stafettlogg], e: TiltakEvaluated) -> None:
         next_evaluation_date=e.next_evaluation_date,
     )
     changes: dict[str, Any] = {}
-    if e.next_step is TiltakNext.END:
+    if e.next_step is MeasureNext.END:
         changes["ended_on"] = e.on
     elif e.next_evaluation_date is not None:
         changes["evaluation_date"] = e.next_evaluation_date
 
-    def evaluated(t: Tiltak) -> Tiltak:
+    def evaluated(t: LogMeasure) -> LogMeasure:
         return copy_with(t, {"evaluations": (*t.evaluations, ev), **changes})
 
     # The last tiltak with the id is what log.get_tiltak() finds.
@@ -1032,7 +1032,7 @@ def _minutes(case: Case, d: Draft[Stafettlogg], e: MinutesRecorded) -> None:
 def _decision(case: Case, d: Draft[Stafettlogg], e: DecisionRecorded) -> None:
     d.append(
         "decisions",
-        Decision(
+        LogDecision(
             id=e.decision_id,
             text=e.text,
             decided_on=e.on,
@@ -1332,7 +1332,7 @@ def set_goal(
     return GoalSet(goal_id=goal_id, text=_text(text, "text"), life_area=life_area, by=by, on=as_of)
 
 
-def add_tiltak(
+def add_log_measure(
     case: Case,
     *,
     tiltak_id: str,
@@ -1345,7 +1345,7 @@ def add_tiltak(
     proposer_ref: str | None = None,
     goal_id: str | None = None,
     settings: MunicipalSettings | None = None,
-) -> TiltakAdded:
+) -> LogMeasureAdded:
     """Command: add a tiltak — rejected without a responsible person and an evaluation date.
 
     The responsible person is a professional in the case or a guardian with
@@ -1387,7 +1387,7 @@ def add_tiltak(
         raise StafettloggError("the evaluation date must not be in the past")
     if goal_id is not None and all(g.id != goal_id for g in log.goals):
         raise InvalidInput(f"goal_id: no goal {goal_id!r} in the log")
-    return TiltakAdded(
+    return LogMeasureAdded(
         tiltak_id=tiltak_id,
         description=description,
         responsible_ref=responsible_ref,
@@ -1400,18 +1400,18 @@ def add_tiltak(
     )
 
 
-def evaluate_tiltak(
+def evaluate_log_measure(
     case: Case,
     *,
     tiltak_id: str,
     by: str,
     effect: EffectAssessment,
-    next_step: TiltakNext,
+    next_step: MeasureNext,
     as_of: date,
     note: str = "",
     next_evaluation_date: date | None = None,
     settings: MunicipalSettings | None = None,
-) -> TiltakEvaluated:
+) -> LogMeasureEvaluated:
     """Command: evaluate a tiltak; continuing or adjusting it needs the next evaluation date.
 
     The person responsible for the tiltak, or the stafettholder, evaluates it;
@@ -1428,14 +1428,14 @@ def evaluate_tiltak(
             f"case {case.id}: tiltak {tiltak_id!r} is evaluated by its responsible person "
             "or the stafettholder"
         )
-    if next_step is TiltakNext.END:
+    if next_step is MeasureNext.END:
         if next_evaluation_date is not None:
             raise InvalidInput("next_evaluation_date: an ended tiltak has no next evaluation")
     elif next_evaluation_date is None or next_evaluation_date <= as_of:
         raise StafettloggError(
             "a tiltak that continues needs a next evaluation date after today (BTI-10)"
         )
-    return TiltakEvaluated(
+    return LogMeasureEvaluated(
         tiltak_id=tiltak_id,
         effect=effect,
         next_step=next_step,
@@ -2313,8 +2313,8 @@ CONCEPT = Concept(
         StafettloggOpened,
         ObservationRecorded,
         GoalSet,
-        TiltakAdded,
-        TiltakEvaluated,
+        LogMeasureAdded,
+        LogMeasureEvaluated,
         MeetingScheduled,
         MinutesRecorded,
         DecisionRecorded,
@@ -2335,8 +2335,8 @@ CONCEPT = Concept(
     projectors={
         UndringRegistered.TYPE: (_project_undring,),
         Nivaa0Decided.TYPE: (_project_nivaa0,),
-        TiltakAdded.TYPE: (_project_tiltak,),
-        TiltakEvaluated.TYPE: (_project_evaluated,),
+        LogMeasureAdded.TYPE: (_project_tiltak,),
+        LogMeasureEvaluated.TYPE: (_project_evaluated,),
         MeetingScheduled.TYPE: (_project_meeting,),
         MinutesRecorded.TYPE: (_project_minutes,),
         DecisionRecorded.TYPE: (_project_decision,),

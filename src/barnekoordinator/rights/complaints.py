@@ -18,7 +18,7 @@ medhold. Its life is a chain of pure transitions, each returning a new value:
   correct it, and cannot be reviewed until corrected.
 * **Outcomes** — at statsforvalteren: avvisning, medhold, delvis medhold, ikke
   medhold or opphevet. Medhold (or delvis medhold) with a deadline, and
-  opphevelse, become tracked :class:`Obligation` values: :meth:`Complaint.obligations`
+  opphevelse, become tracked :class:`ComplaintObligation` values: :meth:`Complaint.obligations`
   lists them, overdue after the deadline, until :func:`record_fulfilment` (BK-25).
 * **No decision in time** — :func:`request_obligation` flags a request for
   barnekoordinator with no decision after ``MunicipalSettings.decision_sla_days``
@@ -44,20 +44,20 @@ __all__ = [
     "CORRECTION_DAYS",
     "Complaint",
     "ComplaintForm",
+    "ComplaintObligation",
     "DecidedBy",
     "Guidance",
     "GuidanceKind",
-    "Obligation",
     "ObligationKind",
     "Request",
     "Resolution",
     "Stage",
     "complaint_deadline",
     "complaint_from_json",
+    "complaint_obligations",
     "complaint_to_json",
     "correct_form",
     "municipal_review",
-    "obligations",
     "receive_complaint",
     "record_fulfilment",
     "request_obligation",
@@ -140,7 +140,7 @@ class Guidance:
 
 
 @attrs.frozen(kw_only=True)
-class Obligation:
+class ComplaintObligation:
     """Something the municipality must do, by ``due`` if given; ``overdue`` as of the listing."""
 
     kind: ObligationKind
@@ -235,11 +235,13 @@ class Complaint:
         )
         return tuple(found)
 
-    def obligations(self, as_of: date) -> tuple[Obligation, ...]:
+    def obligations(self, as_of: date) -> tuple[ComplaintObligation, ...]:
         """The open obligations this complaint creates on ``as_of`` (overdue after their date)."""
 
-        def obligation(kind: ObligationKind, due: date | None, key: str, *basis: str) -> Obligation:
-            return Obligation(
+        def obligation(
+            kind: ObligationKind, due: date | None, key: str, *basis: str
+        ) -> ComplaintObligation:
+            return ComplaintObligation(
                 kind=kind,
                 subject_ref=self.ref,
                 right=self.right,
@@ -428,7 +430,7 @@ _RIGHT_BASIS = {
 
 def request_obligation(
     request: Request, *, as_of: date, settings: MunicipalSettings | None = None
-) -> Obligation | None:
+) -> ComplaintObligation | None:
     """The municipality's obligation to decide ``request`` (``None`` once decided).
 
     Due ``decision_sla_days`` after the request; once overdue it is flagged as a
@@ -440,7 +442,7 @@ def request_obligation(
     due = request.requested_on + timedelta(days=days)
     overdue = as_of > due
     statutory = request.right is not Right.STAFETTLOGG
-    return Obligation(
+    return ComplaintObligation(
         kind=ObligationKind.DECIDE_REQUEST,
         subject_ref=request.ref,
         right=request.right,
@@ -452,13 +454,13 @@ def request_obligation(
     )
 
 
-def obligations(
+def complaint_obligations(
     complaints: Iterable[Complaint] = (),
     *,
     as_of: date,
     requests: Iterable[Request] = (),
     settings: MunicipalSettings | None = None,
-) -> tuple[Obligation, ...]:
+) -> tuple[ComplaintObligation, ...]:
     """Every open obligation on ``as_of``, earliest due first (undated last)."""
     found = [o for c in complaints for o in c.obligations(as_of)]
     for request in requests:

@@ -36,13 +36,13 @@ from barnekoordinator.errors import InvalidInput, RuleViolation
 from barnekoordinator.legal_basis import LegalReference, parameter, refs
 from barnekoordinator.people import Professional
 from barnekoordinator.rights.eligibility import (
-    Action,
     ConditionResult,
     EligibilityFacts,
     EligibilityResult,
     FollowUp,
     FollowUpKind,
     Judgement,
+    NextStep,
     Outcome,
     RightResult,
 )
@@ -51,21 +51,21 @@ from barnekoordinator.services import service as lookup_service
 from barnekoordinator.texts import Language, Text, language, text
 
 __all__ = [
-    "Appointment",
+    "AppointmentNotice",
     "AppointmentWish",
-    "Decision",
     "DecisionKind",
     "DocumentFormat",
     "Evidence",
+    "IndividualDecision",
     "Party",
     "PartyRole",
     "Reasoning",
     "Referral",
     "WishHolder",
-    "appoint_barnekoordinator",
     "appointment_to_json",
     "decision_to_json",
     "make_decision",
+    "notice_of_appointment",
     "render_decision",
     "route_request",
 ]
@@ -141,7 +141,7 @@ class AppointmentWish:
 
 
 @attrs.frozen(kw_only=True)
-class Appointment:
+class AppointmentNotice:
     """A validated appointment of a barnekoordinator (serialisable, no personal identifiers)."""
 
     subject_ref: str
@@ -171,18 +171,22 @@ _APPOINTMENT_BASIS = refs("hotl-7-2-a", "hotl-7-3")
 def _why_not_appoint(result: RightResult) -> str:
     pending = [c.condition.value for c in result.conditions if c.outcome is not Outcome.MET]
     reasons = {
-        Action.OFFER: "the consenting party's wish is not settled: offer it and record the answer",
-        Action.DECLINED: "the family declined; record the decline (samordningsplikt still applies)",
-        Action.LEGAL_REVIEW: "the consent situation needs legal review first",
-        Action.ASSESS: "conditions need professional assessment first",
-        Action.NONE: "the conditions are not met",
+        NextStep.OFFER: (
+            "the consenting party's wish is not settled: offer it and record the answer"
+        ),
+        NextStep.DECLINED: (
+            "the family declined; record the decline (samordningsplikt still applies)"
+        ),
+        NextStep.LEGAL_REVIEW: "the consent situation needs legal review first",
+        NextStep.ASSESS: "conditions need professional assessment first",
+        NextStep.NONE: "the conditions are not met",
     }
     return (
         f"{reasons.get(result.action, result.action.value)} ({', '.join(pending) or 'none open'})"
     )
 
 
-def appoint_barnekoordinator(
+def notice_of_appointment(
     result: EligibilityResult,
     professional: Professional,
     *,
@@ -190,7 +194,7 @@ def appoint_barnekoordinator(
     wishes: Sequence[AppointmentWish] = (),
     weighing: str = "",
     settings: MunicipalSettings | None = None,
-) -> Appointment:
+) -> AppointmentNotice:
     """Validate and return the appointment of ``professional`` as the family's barnekoordinator.
 
     Raises:
@@ -205,7 +209,7 @@ def appoint_barnekoordinator(
         raise InvalidInput(
             "the appointment date is before the assessment it rests on; assess again"
         )
-    if bk.action is not Action.APPOINT:
+    if bk.action is not NextStep.APPOINT:
         raise RuleViolation(
             f"the municipality may not appoint a barnekoordinator: {_why_not_appoint(bk)}"
         )
@@ -236,7 +240,7 @@ def appoint_barnekoordinator(
             "but record how they were weighed (weighing=...)"
         )
     fills = (settings or MunicipalSettings()).barnekoordinator_fills_koordinator_role
-    return Appointment(
+    return AppointmentNotice(
         subject_ref=result.subject_ref,
         professional_ref=professional.ref,
         name=professional.name,
@@ -304,7 +308,7 @@ class Reasoning:
 
 
 @attrs.frozen(kw_only=True)
-class Decision:
+class IndividualDecision:
     """A decision on barnekoordinator, ready to render (domain.md §4.2)."""
 
     kind: DecisionKind
@@ -320,7 +324,7 @@ class Decision:
     """The family's and the child's views and the best interests of the child, as weighed."""
     follow_ups: tuple[FollowUp, ...]
     alternatives: tuple[RightResult, ...]
-    appointment: Appointment | None
+    appointment: AppointmentNotice | None
     signed_by: str
     complaint_deadline_weeks: int
     complaint_basis: tuple[LegalReference, ...]
@@ -357,8 +361,8 @@ def make_decision(
     signed_by: str,
     considerations: str,
     facts: EligibilityFacts | None = None,
-    appointment: Appointment | None = None,
-) -> Decision:
+    appointment: AppointmentNotice | None = None,
+) -> IndividualDecision:
     """Build the decision that follows from ``result`` (appoint, refuse or partial).
 
     ``facts`` (optional) adds who made each professional judgement and when.
@@ -393,7 +397,7 @@ def make_decision(
         _no_national_id(what, value)
 
     alternatives: tuple[RightResult, ...] = ()
-    if bk.action is Action.APPOINT:
+    if bk.action is NextStep.APPOINT:
         if appointment is None:
             raise InvalidInput(
                 "an appointing decision needs the appointment (appoint_barnekoordinator)"
@@ -401,7 +405,7 @@ def make_decision(
         if appointment.subject_ref != result.subject_ref:
             raise InvalidInput("the appointment is for another child than the assessment")
         kind = DecisionKind.APPOINT
-    elif bk.action is Action.NONE:
+    elif bk.action is NextStep.NONE:
         if appointment is not None:
             raise InvalidInput("a refusal cannot carry an appointment")
         alternatives = tuple(
@@ -414,7 +418,7 @@ def make_decision(
     reasoning = tuple(
         Reasoning(result=c, evidence=_evidence(facts, c, result.as_of)) for c in bk.conditions
     )
-    return Decision(
+    return IndividualDecision(
         kind=kind,
         case_ref=case_ref,
         decided_on=decided_on,
@@ -453,12 +457,12 @@ def _citations(basis: Iterable[LegalReference]) -> str:
     return ", ".join(r.citation for r in basis)
 
 
-def _position(appointment: Appointment) -> str:
+def _position(appointment: AppointmentNotice) -> str:
     service = SERVICES[appointment.service].name_nb
     return f"{appointment.title}, {service}" if appointment.title else service
 
 
-def _blocks(d: Decision, lang: Language) -> list[_Block]:
+def _blocks(d: IndividualDecision, lang: Language) -> list[_Block]:
     def t(key: str, **values: object) -> str:
         return text(key).format(lang, **values)
 
@@ -633,7 +637,7 @@ def _render_html(blocks: list[_Block], lang: Language, title: str) -> str:
 
 
 def render_decision(
-    decision: Decision,
+    decision: IndividualDecision,
     *,
     lang: Language | str = Language.NB,
     fmt: DocumentFormat | str = DocumentFormat.TEXT,
@@ -654,14 +658,14 @@ def render_decision(
     return _render_text(blocks)
 
 
-def appointment_to_json(appointment: Appointment) -> dict[str, Any]:
+def appointment_to_json(appointment: AppointmentNotice) -> dict[str, Any]:
     """The appointment as a JSON-ready dict (the ``appointment`` object of ``decision.v1``)."""
     from barnekoordinator.rights.wire import appointment_to_json as to_json
 
     return to_json(appointment)
 
 
-def decision_to_json(decision: Decision) -> dict[str, Any]:
+def decision_to_json(decision: IndividualDecision) -> dict[str, Any]:
     """The decision as a JSON-ready dict, valid against ``decision.v1``."""
     from barnekoordinator.rights.wire import decision_to_json as to_json
 

@@ -15,7 +15,7 @@ and an explanation in nb, nn and en. A right is *not met* when any of its
 conditions is not met, otherwise *needs assessment* when any condition needs
 one, otherwise *met*. The family's wish (C6) conditions the municipality's
 *duty*, not the right (:attr:`Condition.conditions_duty`); what follows is the
-:class:`Action` and the typed :class:`FollowUp` values.
+:class:`NextStep` and the typed :class:`FollowUp` values.
 
 Professional judgements («alvorlig», «langvarig», «sammensatte», «koordinerte»)
 are inputs (:class:`Judgement`) with an author and a date. The engine never
@@ -53,7 +53,6 @@ from barnekoordinator.texts import Language, Text, language, text
 
 __all__ = [
     "RULES_VERSIONS",
-    "Action",
     "Author",
     "ChildFacts",
     "Condition",
@@ -69,6 +68,7 @@ __all__ = [
     "Judgements",
     "Language",
     "Needs",
+    "NextStep",
     "Outcome",
     "Right",
     "RightResult",
@@ -139,7 +139,7 @@ class Outcome(enum.Enum):
         return text(f"outcome.{self.value}")
 
 
-class Action(enum.Enum):
+class NextStep(enum.Enum):
     """What the municipality does next for one right."""
 
     # Members are singletons compared by identity; the identity hash is a C slot, so the
@@ -527,7 +527,7 @@ class RightResult:
 
     right: Right
     outcome: Outcome
-    action: Action
+    action: NextStep
     basis: tuple[LegalReference, ...]
     conditions: tuple[ConditionResult, ...]
     follow_ups: tuple[FollowUp, ...]
@@ -620,13 +620,13 @@ _VERDICTS: Final = (
 )
 _VERDICT_OUTCOME: Final = {"wants": _MET, "declines": _NOT}
 _VERDICT_ACTION: Final = {
-    "wants": Action.APPOINT,
-    "declines": Action.DECLINED,
-    "unknown": Action.OFFER,
-    "partial": Action.OFFER,
-    "no-party": Action.OFFER,
-    "conflict": Action.LEGAL_REVIEW,
-    "youth-disagrees": Action.LEGAL_REVIEW,
+    "wants": NextStep.APPOINT,
+    "declines": NextStep.DECLINED,
+    "unknown": NextStep.OFFER,
+    "partial": NextStep.OFFER,
+    "no-party": NextStep.OFFER,
+    "conflict": NextStep.LEGAL_REVIEW,
+    "youth-disagrees": NextStep.LEGAL_REVIEW,
 }
 _PARTY_BASIS: Final = {
     "guardians": ("pbrl-4-4",),
@@ -655,7 +655,7 @@ class _Tables(NamedTuple):
     conditions: Mapping[tuple[Right, Condition, str], ConditionResult]
     follow_ups: Mapping[tuple[object, FollowUpKind], FollowUp]
     escalations: Mapping[ServiceKind, FollowUp]
-    explanations: Mapping[tuple[Right, Outcome, Action], Text]
+    explanations: Mapping[tuple[Right, Outcome, NextStep], Text]
     basis: Mapping[Right, tuple[LegalReference, ...]]
 
 
@@ -963,14 +963,14 @@ def _build_tables(version: str, *, reform: bool) -> _Tables:
         (right, outcome, action): right.label.join(outcome.label, ": ").join(
             text(
                 f"action.{right.value}.appoint"
-                if action is Action.APPOINT
+                if action is NextStep.APPOINT
                 else f"action.{action.value}"
             ),
             ". ",
         )
         for right in Right
         for outcome in Outcome
-        for action in Action
+        for action in NextStep
     }
     return _Tables(
         version=version,
@@ -1072,29 +1072,29 @@ def _outcome_of(results: Iterable[ConditionResult]) -> Outcome:
     return outcome
 
 
-def _action_of(outcome: Outcome, wish_reason: str) -> Action:
+def _action_of(outcome: Outcome, wish_reason: str) -> NextStep:
     if outcome is _NOT:
-        return Action.NONE
+        return NextStep.NONE
     if outcome is _NA:
-        return Action.ASSESS
+        return NextStep.ASSESS
     return _VERDICT_ACTION[wish_reason.partition("/")[2]]
 
 
 _SIMPLE_ACTION_FOLLOW_UP: Final = {
-    Action.APPOINT: FollowUpKind.DUTY_TO_APPOINT,
-    Action.OFFER: FollowUpKind.OFFER,
-    Action.DECLINED: FollowUpKind.RECORD_DECLINE,
-    Action.ASSESS: FollowUpKind.PROFESSIONAL_ASSESSMENT,
+    NextStep.APPOINT: FollowUpKind.DUTY_TO_APPOINT,
+    NextStep.OFFER: FollowUpKind.OFFER,
+    NextStep.DECLINED: FollowUpKind.RECORD_DECLINE,
+    NextStep.ASSESS: FollowUpKind.PROFESSIONAL_ASSESSMENT,
 }
 
 
 def _action_follow_ups(
-    T: _Tables, right: Right, action: Action, wish_reason: str
+    T: _Tables, right: Right, action: NextStep, wish_reason: str
 ) -> list[FollowUp]:
     kind = _SIMPLE_ACTION_FOLLOW_UP.get(action)
     if kind is not None:
         return [T.follow_ups[(right, kind)]]
-    if action is Action.LEGAL_REVIEW:
+    if action is NextStep.LEGAL_REVIEW:
         if wish_reason.endswith("/youth-disagrees"):
             return [T.follow_ups[(_BK, FollowUpKind.YOUTH_OWN_SAY)]]
         return [T.follow_ups[(right, FollowUpKind.CONSENT_CONFLICT)]]
@@ -1107,12 +1107,12 @@ def _right(
     conditions: tuple[ConditionResult, ...],
     wish: ConditionResult | None,
     ends_on: date | None = None,
-) -> tuple[Outcome, Action, list[FollowUp]]:
+) -> tuple[Outcome, NextStep, list[FollowUp]]:
     outcome = _outcome_of(conditions)
     action = (
         _action_of(outcome, wish.reason)
         if wish is not None
-        else (Action.NONE if outcome is _NOT else Action.ASSESS)
+        else (NextStep.NONE if outcome is _NOT else NextStep.ASSESS)
     )
     return outcome, action, _action_follow_ups(T, right, action, wish.reason if wish else "")
 
@@ -1232,9 +1232,9 @@ def _evaluate(
         ip_wish,
     )
     ip_outcome, ip_action, ip_follow = _right(T, _IP, ip_conditions, ip_wish)
-    if ip_action in (Action.OFFER, Action.DECLINED, Action.LEGAL_REVIEW):
+    if ip_action in (NextStep.OFFER, NextStep.DECLINED, NextStep.LEGAL_REVIEW):
         ip_follow.append(fus[(_IP, K.NO_PLAN_WITHOUT_CONSENT)])
-    if ko_outcome is _MET and ip_action is Action.DECLINED:
+    if ko_outcome is _MET and ip_action is NextStep.DECLINED:
         ko_follow.append(fus[(_KO, K.KOORDINATOR_WITHOUT_PLAN)])
 
     # --- barnekoordinator ---------------------------------------------------------------
@@ -1243,7 +1243,7 @@ def _evaluate(
             cond[(_BK, Condition.IN_FORCE, "not-in-force")],
         )
         bk_follow: list[FollowUp] = []
-        bk_outcome, bk_action = _NOT, Action.NONE
+        bk_outcome, bk_action = _NOT, NextStep.NONE
         c7 = "under-limit"
     else:
         if not born:
@@ -1272,7 +1272,7 @@ def _evaluate(
             cond[(_BK, Condition.UNDER_AGE_LIMIT, c7)],
         )
         bk_outcome, bk_action, bk_follow = _right(T, _BK, bk_conditions, bk_wish)
-        if bk_action is Action.APPOINT:
+        if bk_action is NextStep.APPOINT:
             if existing.koordinator:
                 bk_follow.append(
                     fus[
@@ -1286,9 +1286,9 @@ def _evaluate(
                 )
             if existing.family_barnekoordinator and settings.one_barnekoordinator_per_family:
                 bk_follow.append(fus[(_BK, K.LINK_FAMILY_BARNEKOORDINATOR)])
-            if ip_action is Action.DECLINED:
+            if ip_action is NextStep.DECLINED:
                 bk_follow.append(fus[(_BK, K.PLAN_PROGRESS_DORMANT)])
-        if bk_action in (Action.NONE, Action.DECLINED):
+        if bk_action in (NextStep.NONE, NextStep.DECLINED):
             bk_follow.append(fus[(_BK, K.SAMORDNINGSPLIKT)])
         if c5 in ("no-welfare", "neither") and (ko_outcome is not _NOT or ip_outcome is not _NOT):
             bk_follow.append(fus[(_BK, K.ALTERNATIVES)])
@@ -1308,7 +1308,7 @@ def _evaluate(
         if existing.previous_municipality_barnekoordinator:
             bk_follow.append(fus[(_BK, K.MOVED_MUNICIPALITY)])
         if (
-            bk_action in (Action.APPOINT, Action.OFFER)
+            bk_action in (NextStep.APPOINT, NextStep.OFFER)
             and settings.barnekoordinator_fills_koordinator_role
         ):
             ko_follow.append(fus[(_KO, K.COVERED_BY_BARNEKOORDINATOR)])

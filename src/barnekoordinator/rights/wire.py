@@ -23,16 +23,16 @@ from barnekoordinator.errors import InvalidInput, SchemaViolation
 from barnekoordinator.history.serialization import validate_document
 from barnekoordinator.legal_basis import LegalReference
 from barnekoordinator.rights.complaints import Complaint, Resolution, Stage
-from barnekoordinator.rights.decisions import Appointment, Decision
+from barnekoordinator.rights.decisions import AppointmentNotice, IndividualDecision
 from barnekoordinator.rights.eligibility import (
     _TABLES,
-    Action,
     Condition,
     ConditionResult,
     EligibilityFacts,
     EligibilityResult,
     FollowUp,
     FollowUpKind,
+    NextStep,
     Outcome,
     Right,
     RightResult,
@@ -197,7 +197,7 @@ class _Reader:
         if doc["right"] != right.value:
             self.problems.append((f"{path}.right", f"expected {right.value!r}"))
         table = _TABLES[self.version]
-        outcome, action = Outcome(doc["outcome"]), Action(doc["action"])
+        outcome, action = Outcome(doc["outcome"]), NextStep(doc["action"])
         self.check_basis(path, table.basis[right], doc["basis"])
         conditions = [
             self.condition(f"{path}.conditions[{i}]", right, c)
@@ -262,7 +262,7 @@ def result_from_json(document: object) -> EligibilityResult:
 # --- decisions and complaints ----------------------------------------------------------------
 
 
-def appointment_to_json(a: Appointment) -> dict[str, Any]:
+def appointment_to_json(a: AppointmentNotice) -> dict[str, Any]:
     """The appointment as a JSON-ready dict (``decision.v1#/$defs/appointment``)."""
     return {
         "subject_ref": a.subject_ref,
@@ -283,7 +283,7 @@ def appointment_to_json(a: Appointment) -> dict[str, Any]:
     }
 
 
-def decision_to_json(decision: Decision) -> dict[str, Any]:
+def decision_to_json(decision: IndividualDecision) -> dict[str, Any]:
     """The decision as a JSON-ready dict, valid against ``decision.v1``."""
     d = decision
     return {

@@ -10,7 +10,7 @@ gives the same case::
 
     run = standard_case(age=5)
     open_log(run, services=[ServiceKind.BARNEHAGE])
-    run.run(stafettlogg.add_tiltak, tiltak_id="t1", by="pl", ...)
+    run.run(stafettlogg.add_log_measure, tiltak_id="t1", by="pl", ...)
     assert run.replay() == run.case
 """
 

@@ -61,6 +61,7 @@ from barnekoordinator.testing._identifier_strategies import (
 )
 
 __all__ = [
+    "actor_refs",
     "case_histories",
     "children",
     "dates",
@@ -71,7 +72,6 @@ __all__ = [
     "municipal_settings",
     "org_numbers",
     "professionals",
-    "refs",
     "synthetic_fodselsnummer_strings",
     "synthetic_person_ids",
     "texts",
@@ -100,7 +100,7 @@ def texts(max_size: int = 40) -> Any:
     return st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=max_size)
 
 
-def refs() -> Any:
+def actor_refs() -> Any:
     """Case-local refs (opaque, never national ids)."""
     return st.from_regex(r"[a-z][a-z0-9-]{0,15}", fullmatch=True)
 
@@ -223,7 +223,7 @@ def case_histories(draw: Any, *, max_commands: int = 12) -> tuple[Case, tuple[Re
             produced = command(case, *args, **kwargs)
         except BarnekoordinatorError:
             return
-        recorded = case.record(produced, actor=draw(refs()), clock=clock)
+        recorded = case.record(produced, actor=draw(actor_refs()), clock=clock)
         case = case.apply_all(recorded)
         history.extend(recorded)
 
