@@ -596,16 +596,13 @@ def _created(case: Case, r: RecordedEvent) -> Case:
     return case.with_part(_KEY, Plans(current=plan, earlier=earlier))
 
 
-_STEPS: DraftSteps[IndividualPlan] = DraftSteps()
 """How each event on the current plan changes it (see :func:`_plan_events`)."""
 
 
-@_STEPS.step(PlanServiceJoined)
 def _joined(case: Case, d: Draft[IndividualPlan], e: PlanServiceJoined) -> None:
     d.set("services", d.get("services") | {e.service})
 
 
-@_STEPS.step(PlanOverviewSet)
 def _overview(case: Case, d: Draft[IndividualPlan], e: PlanOverviewSet) -> None:
     d.set(
         "overview",
@@ -620,17 +617,14 @@ def _overview(case: Case, d: Draft[IndividualPlan], e: PlanOverviewSet) -> None:
     )
 
 
-@_STEPS.step(PlanParticipantAdded)
 def _participant(case: Case, d: Draft[IndividualPlan], e: PlanParticipantAdded) -> None:
     d.append("participants", PlanParticipant(ref=e.participant_ref, role=e.role, added_on=e.on))
 
 
-@_STEPS.step(PlanResponsibleSet)
 def _responsible(case: Case, d: Draft[IndividualPlan], e: PlanResponsibleSet) -> None:
     d.set("responsible_ref", e.responsible_ref)
 
 
-@_STEPS.step(PlanContributionAdded)
 def _contribution(case: Case, d: Draft[IndividualPlan], e: PlanContributionAdded) -> None:
     d.append(
         "contributions",
@@ -645,7 +639,6 @@ def _contribution(case: Case, d: Draft[IndividualPlan], e: PlanContributionAdded
     )
 
 
-@_STEPS.step(PlanMeasureAdded)
 def _measure(case: Case, d: Draft[IndividualPlan], e: PlanMeasureAdded) -> None:
     d.append(
         "measures",
@@ -664,7 +657,6 @@ def _measure(case: Case, d: Draft[IndividualPlan], e: PlanMeasureAdded) -> None:
     )
 
 
-@_STEPS.step(PlanMeasureEvaluated)
 def _measure_evaluated(case: Case, d: Draft[IndividualPlan], e: PlanMeasureEvaluated) -> None:
     d.update_last(
         "measures",
@@ -674,17 +666,14 @@ def _measure_evaluated(case: Case, d: Draft[IndividualPlan], e: PlanMeasureEvalu
     )
 
 
-@_STEPS.step(PlanPeriodSet)
 def _period(case: Case, d: Draft[IndividualPlan], e: PlanPeriodSet) -> None:
     d.set("period", PlanPeriod(start=e.start, end=e.end, next_revision=e.next_revision))
 
 
-@_STEPS.step(PlanConsentReferenced)
 def _consent(case: Case, d: Draft[IndividualPlan], e: PlanConsentReferenced) -> None:
     d.append("consent_ids", e.consent_id)
 
 
-@_STEPS.step(PlanCooperationAdded)
 def _cooperation(case: Case, d: Draft[IndividualPlan], e: PlanCooperationAdded) -> None:
     d.append(
         "cooperation",
@@ -700,7 +689,6 @@ def _cooperation(case: Case, d: Draft[IndividualPlan], e: PlanCooperationAdded) 
     )
 
 
-@_STEPS.step(SubPlanLinked)
 def _sub_plan(case: Case, d: Draft[IndividualPlan], e: SubPlanLinked) -> None:
     d.append(
         "sub_plans",
@@ -716,7 +704,6 @@ def _sub_plan(case: Case, d: Draft[IndividualPlan], e: SubPlanLinked) -> None:
     )
 
 
-@_STEPS.step(PlanRevised)
 def _revised(case: Case, d: Draft[IndividualPlan], e: PlanRevised) -> None:
     d.append(
         "revisions",
@@ -732,24 +719,42 @@ def _revised(case: Case, d: Draft[IndividualPlan], e: PlanRevised) -> None:
     d.set("period", period and attrs.evolve(period, next_revision=e.next_revision))
 
 
-@_STEPS.step(PlanSuspended)
 def _suspended(case: Case, d: Draft[IndividualPlan], e: PlanSuspended) -> None:
     d.set("status", PlanStatus.SUSPENDED)
     d.set("status_reason", e.reason)
 
 
-@_STEPS.step(PlanResumed)
 def _resumed(case: Case, d: Draft[IndividualPlan], e: PlanResumed) -> None:
     d.set("status", PlanStatus.ACTIVE)
     d.set("status_reason", "")
     d.append("consent_ids", e.consent_id)
 
 
-@_STEPS.step(PlanEnded)
 def _ended(case: Case, d: Draft[IndividualPlan], e: PlanEnded) -> None:
     d.set("status", PlanStatus.ENDED)
     d.set("status_reason", e.reason)
     d.set("ended_on", e.on)
+
+
+_STEPS: DraftSteps[IndividualPlan] = DraftSteps(
+    {
+        PlanServiceJoined: _joined,
+        PlanOverviewSet: _overview,
+        PlanParticipantAdded: _participant,
+        PlanResponsibleSet: _responsible,
+        PlanContributionAdded: _contribution,
+        PlanMeasureAdded: _measure,
+        PlanMeasureEvaluated: _measure_evaluated,
+        PlanPeriodSet: _period,
+        PlanConsentReferenced: _consent,
+        PlanCooperationAdded: _cooperation,
+        SubPlanLinked: _sub_plan,
+        PlanRevised: _revised,
+        PlanSuspended: _suspended,
+        PlanResumed: _resumed,
+        PlanEnded: _ended,
+    }
+)
 
 
 def _plan_events(case: Case, run: Sequence[RecordedEvent]) -> Case:

@@ -922,11 +922,9 @@ def _opened(case: Case, r: RecordedEvent) -> Case:
     return case.with_part(_KEY, attrs.evolve(state, log=log, earlier_logs=earlier))
 
 
-_ITEM_STEPS: DraftSteps[Stafettlogg] = DraftSteps()
 """How each item event changes the open log (see :func:`_items`)."""
 
 
-@_ITEM_STEPS.step(ObservationRecorded)
 def _observation(case: Case, d: Draft[Stafettlogg], e: ObservationRecorded) -> None:
     d.append(
         "observations",
@@ -941,7 +939,6 @@ def _observation(case: Case, d: Draft[Stafettlogg], e: ObservationRecorded) -> N
     )
 
 
-@_ITEM_STEPS.step(GoalSet)
 def _goal(case: Case, d: Draft[Stafettlogg], e: GoalSet) -> None:
     d.append(
         "goals",
@@ -956,7 +953,6 @@ def _goal(case: Case, d: Draft[Stafettlogg], e: GoalSet) -> None:
     )
 
 
-@_ITEM_STEPS.step(LogMeasureAdded)
 def _tiltak(case: Case, d: Draft[Stafettlogg], e: LogMeasureAdded) -> None:
     d.append(
         "tiltak",
@@ -975,7 +971,6 @@ def _tiltak(case: Case, d: Draft[Stafettlogg], e: LogMeasureAdded) -> None:
     )
 
 
-@_ITEM_STEPS.step(LogMeasureEvaluated)
 def _evaluated(case: Case, d: Draft[Stafettlogg], e: LogMeasureEvaluated) -> None:
     ev = Evaluation(
         on=e.on,
@@ -999,7 +994,6 @@ def _evaluated(case: Case, d: Draft[Stafettlogg], e: LogMeasureEvaluated) -> Non
     d.replace_last("tiltak", e.tiltak_id, evaluated, f"case {case.id}: no tiltak {e.tiltak_id!r}")
 
 
-@_ITEM_STEPS.step(MeetingScheduled)
 def _meeting(case: Case, d: Draft[Stafettlogg], e: MeetingScheduled) -> None:
     d.append(
         "meetings",
@@ -1014,7 +1008,6 @@ def _meeting(case: Case, d: Draft[Stafettlogg], e: MeetingScheduled) -> None:
     )
 
 
-@_ITEM_STEPS.step(MinutesRecorded)
 def _minutes(case: Case, d: Draft[Stafettlogg], e: MinutesRecorded) -> None:
     minutes = Minutes(
         text=e.text,
@@ -1028,7 +1021,6 @@ def _minutes(case: Case, d: Draft[Stafettlogg], e: MinutesRecorded) -> None:
     )
 
 
-@_ITEM_STEPS.step(DecisionRecorded)
 def _decision(case: Case, d: Draft[Stafettlogg], e: DecisionRecorded) -> None:
     d.append(
         "decisions",
@@ -1045,11 +1037,24 @@ def _decision(case: Case, d: Draft[Stafettlogg], e: DecisionRecorded) -> None:
     )
 
 
-@_ITEM_STEPS.step(DecisionCompleted)
 def _decision_done(case: Case, d: Draft[Stafettlogg], e: DecisionCompleted) -> None:
     d.update_last(
         "decisions", e.decision_id, {"done_on": e.on}, f"no item {e.decision_id!r} to update"
     )
+
+
+_ITEM_STEPS: DraftSteps[Stafettlogg] = DraftSteps(
+    {
+        ObservationRecorded: _observation,
+        GoalSet: _goal,
+        LogMeasureAdded: _tiltak,
+        LogMeasureEvaluated: _evaluated,
+        MeetingScheduled: _meeting,
+        MinutesRecorded: _minutes,
+        DecisionRecorded: _decision,
+        DecisionCompleted: _decision_done,
+    }
+)
 
 
 def _items(case: Case, run: Sequence[RecordedEvent]) -> Case:

@@ -18,7 +18,7 @@ Classes with fields excluded from ``__init__`` or converters that take
 ``self`` go through ``attrs.evolve``.
 
 :class:`Draft` and :class:`DraftSteps` serve run evolvers
-(:func:`barnekoordinator.history.case.run_evolver`): a run of events that add to or
+(a concept's ``run_evolvers``): a run of events that add to or
 update one module's state is gathered in a draft and copied once.
 """
 
@@ -27,7 +27,7 @@ from __future__ import annotations
 import inspect
 import operator
 import types
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar, cast
 
 import attrs
@@ -200,7 +200,7 @@ def last_index(items: Sequence[Any], item_id: str) -> int:
 class Draft(Generic[T]):
     """Changes to one frozen attrs value, gathered and then applied with one copy.
 
-    For run evolvers (:func:`barnekoordinator.history.case.run_evolver`): folding a run of
+    For run evolvers (a concept's ``run_evolvers``): folding a run of
     events that each add to or update a tuple field of the same state would copy
     the state, and the ever longer tuple, once per event. A draft keeps what a
     run appends in a list per field and makes one copy at the end (with the
@@ -298,27 +298,18 @@ class Draft(Generic[T]):
 class DraftSteps(Generic[T]):
     """How each event class changes a :class:`Draft` of one module's state.
 
-    A module registers one step per event class (``@steps.step(SomeEvent)``,
-    each called as ``step(case, draft, event)``) and folds a run with
-    :meth:`fold`; :attr:`classes` are the classes to give
-    :func:`barnekoordinator.history.case.run_evolver`.
+    A module lists one step per event class (each called as
+    ``step(case, draft, event)``) when it builds this value, and folds a run
+    with :meth:`fold`; :attr:`classes` are the classes its concept folds in
+    runs (its ``Concept.run_evolvers``). The mapping is copied and frozen.
     """
 
     __slots__ = ("_steps",)
 
-    def __init__(self) -> None:
-        self._steps: dict[type, Callable[[Any, Draft[T], Any], None]] = {}
-
-    def step(self, cls: type) -> Callable[[StepT], StepT]:
-        """Register the step for events of ``cls``."""
-
-        def register(fn: StepT) -> StepT:
-            if cls in self._steps:
-                raise TypeError(f"{cls.__name__} already has a step")
-            self._steps[cls] = fn
-            return fn
-
-        return register
+    def __init__(self, steps: Mapping[type, Callable[[Any, Draft[T], Any], None]]) -> None:
+        self._steps: Mapping[type, Callable[[Any, Draft[T], Any], None]] = types.MappingProxyType(
+            dict(steps)
+        )
 
     @property
     def classes(self) -> tuple[type, ...]:
