@@ -56,7 +56,7 @@ __all__ = [
     "ref",
 ]
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _SOURCES = {
     "Case": "history.case",
