@@ -20,18 +20,20 @@ from barnekoordinator.access.consent import (
     withdraw_consent,
 )
 from barnekoordinator.access.entries import EntryMeta, GuardianVisibility, VisibilityChanged
+from barnekoordinator.access.grants import (
+    GuardianAccessGranted,
+    grant_guardian_access,
+    guardian_access_grants,
+    withdraw_guardian_access,
+)
 from barnekoordinator.access.policy import (
     AccessAction,
     AccessDecision,
     CaseRole,
-    GuardianAccessGranted,
     authorise_events,
     case_roles,
     decide,
-    grant_guardian_access,
-    guardian_access_grants,
     is_stafettlogg_entry,
-    withdraw_guardian_access,
 )
 from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
 from barnekoordinator.catalogue import CATALOGUE

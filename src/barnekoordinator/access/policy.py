@@ -49,8 +49,8 @@ Reading entries, by the child's age on the day of the read (pbrl § 3-4,
   decision*: foreldreansvar lasts to 18 and the other welfare laws keep parents
   informed); entries marked necessary are always visible up to 18; from 18
   nothing, unless the adult granted the guardian access
-  (:class:`GuardianAccessGranted`). A withholding decision never expires by a
-  birthday.
+  (:class:`~barnekoordinator.access.grants.GuardianAccessGranted`). A
+  withholding decision never expires by a birthday.
 * **A parent without foreldreansvar** has no guardian rights in the case:
   everything is denied with barneloven § 47 as the reason (the limited right to
   information is served by each service outside the shared case).
@@ -89,7 +89,7 @@ from __future__ import annotations
 import enum
 import functools
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Final
 
@@ -110,32 +110,30 @@ from barnekoordinator.access.entries import (
     VisibilityChanged,
     entries,
 )
+from barnekoordinator.access.grants import (
+    GuardianAccessGrant,
+    GuardianAccessGranted,
+    GuardianAccessWithdrawn,
+    guardian_access_grants,
+)
 from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.errors import InvalidInput, RuleViolation
-from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
-from barnekoordinator.history.concept import Concept
+from barnekoordinator.errors import InvalidInput
+from barnekoordinator.history.case import Case, DomainEvent
 from barnekoordinator.identifiers import PersonId
 from barnekoordinator.legal_basis import parameter
 from barnekoordinator.people import Child, ExpectedChild, Guardian, GuardianRelation, Professional
 from barnekoordinator.services import ServiceKind
 
 __all__ = [
-    "CONCEPT",
     "MINIMUM_ASSURANCE",
     "AccessAction",
     "AccessDecision",
     "CaseRole",
-    "GuardianAccessGrant",
-    "GuardianAccessGranted",
-    "GuardianAccessWithdrawn",
     "authorise_events",
     "case_roles",
     "decide",
-    "grant_guardian_access",
-    "guardian_access_grants",
     "is_stafettlogg_entry",
-    "withdraw_guardian_access",
 ]
 
 MINIMUM_ASSURANCE: Final = AssuranceLevel.SUBSTANTIAL
@@ -197,127 +195,6 @@ class AccessDecision:
     basis: tuple[str, ...] = ()
     role: CaseRole | None = None
     """The case role the decision was made for (``None``: no role in the case)."""
-
-
-# --- the adult's grant of access to a guardian ---------------------------------------
-
-_GRANTS_KEY = "access.guardian-grants"
-
-
-@attrs.frozen(kw_only=True)
-class GuardianAccessGrant:
-    """A young adult (18+) lets a former guardian read sections of the case again."""
-
-    id: str
-    guardian_ref: str
-    sections: frozenset[Section]
-    valid_from: date
-    valid_to: date | None = None
-    withdrawn_on: date | None = None
-
-    def active_on(self, as_of: date) -> bool:
-        """In its period and not withdrawn on ``as_of`` (a withdrawal acts the same day)."""
-        if as_of < self.valid_from:
-            return False
-        if self.valid_to is not None and as_of > self.valid_to:
-            return False
-        return self.withdrawn_on is None or as_of < self.withdrawn_on
-
-
-@attrs.frozen(kw_only=True)
-class GuardianAccessGranted(DomainEvent):
-    """The young adult consented that a (former) guardian may read parts of the case."""
-
-    TYPE = "access.guardian-access-granted"
-    LEGAL_BASIS = ("vergeml-2",)
-    grant: GuardianAccessGrant
-
-
-@attrs.frozen(kw_only=True)
-class GuardianAccessWithdrawn(DomainEvent):
-    """The young adult withdrew a guardian's access; it stops on ``on``."""
-
-    TYPE = "access.guardian-access-withdrawn"
-    LEGAL_BASIS = ("vergeml-2",)
-    grant_id: str
-    on: date
-
-
-def guardian_access_grants(case: Case) -> tuple[GuardianAccessGrant, ...]:
-    """Every grant the young adult has given in this case (active or not)."""
-    return case.part(_GRANTS_KEY, ())
-
-
-def _granted(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, GuardianAccessGranted)
-    return case.with_part(_GRANTS_KEY, (*guardian_access_grants(case), e.grant))
-
-
-def _grant_withdrawn(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, GuardianAccessWithdrawn)
-    grants = tuple(
-        attrs.evolve(g, withdrawn_on=e.on) if g.id == e.grant_id else g
-        for g in guardian_access_grants(case)
-    )
-    return case.with_part(_GRANTS_KEY, grants)
-
-
-def grant_guardian_access(
-    case: Case,
-    *,
-    grant_id: str,
-    guardian_ref: str,
-    as_of: date,
-    sections: Iterable[Section] = tuple(Section),
-    valid_to: date | None = None,
-) -> GuardianAccessGranted:
-    """Command: the young adult lets a former guardian read the given sections.
-
-    Only meaningful from the 18th birthday: before that, guardians' access
-    follows foreldreansvar and the age rules, not a grant.
-    """
-    case.require_open()
-    child = case.child
-    if child is None or as_of < child.birth_date:
-        raise RuleViolation(f"case {case.id}: only a born child can grant access")
-    if child.age_on(as_of) < _thresholds(as_of)[2]:
-        raise RuleViolation(
-            f"case {case.id}: before 18 guardians' access follows foreldreansvar; "
-            "a grant is given by the young adult (vergemålsloven § 2)"
-        )
-    if case.guardian(guardian_ref) is None:
-        raise InvalidInput(f"guardian_ref: no guardian with this ref in case {case.id}")
-    if not grant_id.strip():
-        raise InvalidInput("grant_id: expected a non-empty id")
-    if any(g.id == grant_id for g in guardian_access_grants(case)):
-        raise InvalidInput(f"grant_id {grant_id!r} is already used in case {case.id}")
-    chosen = frozenset(sections)
-    if not chosen:
-        raise InvalidInput("sections: a grant must name at least one section")
-    if valid_to is not None and valid_to < as_of:
-        raise InvalidInput("valid_to: must not be before the day the grant is given")
-    return GuardianAccessGranted(
-        grant=GuardianAccessGrant(
-            id=grant_id,
-            guardian_ref=guardian_ref,
-            sections=chosen,
-            valid_from=as_of,
-            valid_to=valid_to,
-        )
-    )
-
-
-def withdraw_guardian_access(case: Case, *, grant_id: str, as_of: date) -> GuardianAccessWithdrawn:
-    """Command: the young adult withdraws a grant; it stops covering anything from ``as_of``."""
-    case.require_open()
-    grant = next((g for g in guardian_access_grants(case) if g.id == grant_id), None)
-    if grant is None:
-        raise InvalidInput(f"no guardian access grant {grant_id!r} in case {case.id}")
-    if grant.withdrawn_on is not None:
-        raise RuleViolation(f"grant {grant_id!r} is already withdrawn")
-    return GuardianAccessWithdrawn(grant_id=grant_id, on=as_of)
 
 
 # --- per-case index (derived from the immutable case value only) ---------------------
@@ -1159,16 +1036,3 @@ def authorise_events(
         basis=basis,
         role=allowed[0].role,
     )
-
-
-CONCEPT = Concept(
-    name="access-grants",
-    events=(
-        GuardianAccessGranted,
-        GuardianAccessWithdrawn,
-    ),
-    evolvers={
-        GuardianAccessGranted: _granted,
-        GuardianAccessWithdrawn: _grant_withdrawn,
-    },
-)
