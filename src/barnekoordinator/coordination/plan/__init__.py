@@ -27,9 +27,7 @@ from barnekoordinator.coordination.plan._check import (
     PlanCheck,
     check_plan,
 )
-from barnekoordinator.coordination.plan._concept import (
-    CONCEPT,
-)
+from barnekoordinator.coordination.plan._concept import CONCEPT
 from barnekoordinator.coordination.plan._events import (
     PlanConsentReferenced,
     PlanContributionAdded,
