@@ -35,6 +35,7 @@ from barnekoordinator.access.policy import (
     decide,
     is_stafettlogg_entry,
 )
+from barnekoordinator.access.policy._standing import _INDEXES
 from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
 from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import FixedClock
@@ -827,7 +828,7 @@ def test_index_follows_the_case_value_and_is_released() -> None:
     assert not read(TEACHER, left, None, at_age(9)).allowed
     assert read(TEACHER, case, None, at_age(9)).allowed
     key = id(left)
-    assert key in access._INDEXES
+    assert key in _INDEXES
     del left
     gc.collect()
-    assert key not in access._INDEXES
+    assert key not in _INDEXES
