@@ -14,7 +14,7 @@ then coordination from roles outward.
 
 from __future__ import annotations
 
-from barnekoordinator.access import consent, entries, policy
+from barnekoordinator.access import consent, entries, grants
 from barnekoordinator.coordination import (
     appointments,
     handover,
@@ -33,7 +33,7 @@ CATALOGUE: Catalogue = Catalogue.build(
     case.CONCEPT,
     consent.CONCEPT,
     entries.CONCEPT,
-    policy.CONCEPT,
+    grants.CONCEPT,
     roles.CONCEPT,
     appointments.CONCEPT,
     stafettlogg.CONCEPT,

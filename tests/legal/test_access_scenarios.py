@@ -27,7 +27,8 @@ from barnekoordinator.access.consent import (
     withdraw_consent,
 )
 from barnekoordinator.access.entries import EntryMeta, GuardianVisibility, change_visibility
-from barnekoordinator.access.policy import AccessAction, decide, grant_guardian_access
+from barnekoordinator.access.grants import grant_guardian_access
+from barnekoordinator.access.policy import AccessAction, decide
 from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.catalogue import CATALOGUE

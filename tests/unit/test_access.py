@@ -20,19 +20,22 @@ from barnekoordinator.access.consent import (
     withdraw_consent,
 )
 from barnekoordinator.access.entries import EntryMeta, GuardianVisibility, VisibilityChanged
+from barnekoordinator.access.grants import (
+    GuardianAccessGranted,
+    grant_guardian_access,
+    guardian_access_grants,
+    withdraw_guardian_access,
+)
 from barnekoordinator.access.policy import (
     AccessAction,
     AccessDecision,
     CaseRole,
-    GuardianAccessGranted,
     authorise_events,
     case_roles,
     decide,
-    grant_guardian_access,
-    guardian_access_grants,
     is_stafettlogg_entry,
-    withdraw_guardian_access,
 )
+from barnekoordinator.access.policy._standing import _INDEXES
 from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
 from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import FixedClock
@@ -825,7 +828,7 @@ def test_index_follows_the_case_value_and_is_released() -> None:
     assert not read(TEACHER, left, None, at_age(9)).allowed
     assert read(TEACHER, case, None, at_age(9)).allowed
     key = id(left)
-    assert key in access._INDEXES
+    assert key in _INDEXES
     del left
     gc.collect()
-    assert key not in access._INDEXES
+    assert key not in _INDEXES

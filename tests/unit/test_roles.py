@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import pkgutil
 from datetime import timedelta
 from types import ModuleType
 
@@ -208,10 +209,21 @@ def test_obligation_text_language() -> None:
 
 
 def _public_names(module: ModuleType) -> set[str]:
-    """Names the module itself defines at top level (classes, functions, constants)."""
-    tree = ast.parse(inspect.getsource(module))
+    """Names the module itself defines at top level (classes, functions, constants).
+
+    A package (such as ``coordination.plan``) defines them in its private
+    modules and re-exports them, so every module of the package is read.
+    """
+    modules = [module]
+    if hasattr(module, "__path__"):
+        prefix = f"{module.__name__}."
+        modules += [
+            importlib.import_module(info.name)
+            for info in pkgutil.iter_modules(module.__path__, prefix)
+        ]
+    body = [node for m in modules for node in ast.parse(inspect.getsource(m)).body]
     names: set[str] = set()
-    for node in tree.body:
+    for node in body:
         if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
             names.add(node.name)
         elif isinstance(node, ast.Assign):

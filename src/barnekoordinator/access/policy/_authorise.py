@@ -1,0 +1,254 @@
+"""Checking what a command produced: each event against the policy, by its kind."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Final
+
+from barnekoordinator.access.consent import (
+    BARNEVERN,
+    ConsentGiven,
+    ConsentPurpose,
+    ConsentWithdrawn,
+    required_consenters,
+)
+from barnekoordinator.access.entries import VisibilityChanged, entries
+from barnekoordinator.access.grants import GuardianAccessGranted, GuardianAccessWithdrawn
+from barnekoordinator.access.policy._context import _allow, _Ctx, _deny, _thresholds
+from barnekoordinator.access.policy._decide import _DEFAULT_SETTINGS, decide
+from barnekoordinator.access.policy._family import _consent_refusal
+from barnekoordinator.access.policy._standing import _index, _Standing, _standing
+from barnekoordinator.access.policy._values import (
+    MINIMUM_ASSURANCE,
+    AccessAction,
+    AccessDecision,
+    CaseRole,
+)
+from barnekoordinator.access.principal import Principal
+from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.history.case import Case, DomainEvent
+from barnekoordinator.people import ExpectedChild, GuardianRelation
+
+_RECORDERS: Final = frozenset({CaseRole.PARTICIPANT, CaseRole.KOORDINERENDE_ENHET})
+
+
+def _own_refs(principal: Principal, case: Case, standing: _Standing) -> frozenset[str]:
+    """The consenter refs a family principal speaks for: own guardian ref, the child, barnevern."""
+    refs: set[str] = set()
+    if CaseRole.GUARDIAN in standing.roles and standing.guardian is not None:
+        refs.add(standing.guardian.ref)
+    if CaseRole.CHILD in standing.roles and case.subject is not None:
+        refs.add(case.subject.ref)
+    if CaseRole.BARNEVERN in standing.roles:
+        refs.add(BARNEVERN)
+    return frozenset(refs)
+
+
+def _explain_giver(ctx: _Ctx, giver: str, purpose: ConsentPurpose) -> AccessDecision:
+    """Why ``giver`` may not give consent of ``purpose`` today (by role, no personal data)."""
+    guardian = ctx.case.guardian(giver)
+    role = ctx.standing.roles[0] if ctx.standing.roles else None
+    if (
+        guardian is not None
+        and not guardian.parental_responsibility
+        and not (
+            isinstance(ctx.case.subject, ExpectedChild)
+            and guardian.relation is GuardianRelation.MOTHER
+        )
+    ):
+        return _deny(
+            ctx,
+            role,
+            "a parent without foreldreansvar cannot consent on the child's behalf",
+            "barnel-47",
+            "pbrl-4-4",
+        )
+    if giver == BARNEVERN:
+        return _deny(
+            ctx,
+            role,
+            "barnevernstjenesten consents only to necessary health care after taking over "
+            "care (pbrl § 4-5)",
+            "pbrl-4-5",
+        )
+    return _consent_refusal(ctx, role if role is not None else CaseRole.GUARDIAN, purpose)
+
+
+def _event_decision(
+    principal: Principal,
+    case: Case,
+    event: DomainEvent,
+    as_of: date,
+    settings: MunicipalSettings,
+    plain_writes: AccessDecision | None,
+) -> AccessDecision:
+    """The decision on one event: by its kind, or as a plain write."""
+    if isinstance(event, ConsentGiven):
+        return _consent_given(principal, case, event, as_of, settings)
+    if isinstance(event, ConsentWithdrawn):
+        return _consent_withdrawn(principal, case, event, as_of, settings)
+    if isinstance(event, VisibilityChanged):
+        return _visibility_changed(principal, case, event, as_of, settings)
+    if isinstance(event, GuardianAccessGranted | GuardianAccessWithdrawn):
+        return _guardian_grant(principal, case, as_of, settings)
+    if plain_writes is not None:
+        return plain_writes
+    return decide(principal, case, AccessAction.WRITE, None, as_of, settings=settings)
+
+
+def _consent_given(
+    principal: Principal,
+    case: Case,
+    event: ConsentGiven,
+    as_of: date,
+    settings: MunicipalSettings,
+) -> AccessDecision:
+    """A family member consents for themselves; a recorder only for those entitled today."""
+    consent = event.consent
+    decision = decide(
+        principal,
+        case,
+        AccessAction.CONSENT,
+        None,
+        as_of,
+        settings=settings,
+        purpose=consent.purpose,
+    )
+    if not decision.allowed:
+        return decision
+    standing = _standing(principal, case, _index(case))
+    ctx = _Ctx(principal, case, AccessAction.CONSENT, as_of, settings, consent.purpose, standing)
+    if _RECORDERS.isdisjoint(standing.roles):
+        foreign = consent.given_by - _own_refs(principal, case, standing)
+        if foreign:
+            return _deny(
+                ctx,
+                decision.role,
+                "a family member gives consent only on their own behalf",
+                "pbrl-4-4",
+            )
+    required = required_consenters(case, consent.purpose, as_of=as_of, settings=settings)
+    for giver in sorted(consent.given_by - required):
+        return _explain_giver(ctx, giver, consent.purpose)
+    return decision
+
+
+def _consent_withdrawn(
+    principal: Principal,
+    case: Case,
+    event: ConsentWithdrawn,
+    as_of: date,
+    settings: MunicipalSettings,
+) -> AccessDecision:
+    """A family member withdraws only their own consent; a recorder records any withdrawal."""
+    decision = decide(principal, case, AccessAction.CONSENT, None, as_of, settings=settings)
+    if not decision.allowed:
+        return decision
+    standing = _standing(principal, case, _index(case))
+    if _RECORDERS.isdisjoint(standing.roles) and event.by not in _own_refs(
+        principal, case, standing
+    ):
+        return AccessDecision(
+            allowed=False,
+            action=AccessAction.CONSENT,
+            reason="a family member withdraws consent only on their own behalf",
+            basis=("pbrl-4-4",),
+            role=decision.role,
+        )
+    return decision
+
+
+def _visibility_changed(
+    principal: Principal,
+    case: Case,
+    event: VisibilityChanged,
+    as_of: date,
+    settings: MunicipalSettings,
+) -> AccessDecision:
+    """A professional who may decide the entry's visibility records only their own decision."""
+    meta = next((e.meta for e in entries(case) if e.meta.id == event.entry_id), None)
+    decision = decide(
+        principal, case, AccessAction.DECIDE_VISIBILITY, meta, as_of, settings=settings
+    )
+    if not decision.allowed:
+        return decision
+    professional = _standing(principal, case, _index(case)).professional
+    if professional is None or professional.ref != event.decided_by:
+        return AccessDecision(
+            allowed=False,
+            action=AccessAction.DECIDE_VISIBILITY,
+            reason="a professional records only their own visibility decisions",
+            basis=("pbrl-3-4",),
+            role=decision.role,
+        )
+    return decision
+
+
+def _guardian_grant(
+    principal: Principal, case: Case, as_of: date, settings: MunicipalSettings
+) -> AccessDecision:
+    """The young adult grants or withdraws a guardian's access, or a recorder records it."""
+    standing = _standing(principal, case, _index(case))
+    ctx = _Ctx(principal, case, AccessAction.CONSENT, as_of, settings, None, standing)
+    _, _, major = _thresholds(as_of)
+    if not principal.assurance.at_least(MINIMUM_ASSURANCE):
+        return decide(principal, case, AccessAction.CONSENT, None, as_of, settings=settings)
+    if CaseRole.CHILD in standing.roles and ctx.age is not None and ctx.age >= major:
+        return _allow(
+            ctx, CaseRole.CHILD, "the young adult decides who may see the case", "vergeml-2"
+        )
+    recorder = next((r for r in standing.roles if r in _RECORDERS), None)
+    if recorder is not None:
+        return _allow(ctx, recorder, "records the young adult's signed consent", "vergeml-2")
+    return _deny(
+        ctx,
+        standing.roles[0] if standing.roles else None,
+        "only the young adult decides whether former guardians may see the case",
+        "vergeml-2",
+    )
+
+
+def authorise_events(
+    principal: Principal,
+    case: Case,
+    events: Sequence[DomainEvent],
+    as_of: date,
+    *,
+    settings: MunicipalSettings | None = None,
+    plain_writes: AccessDecision | None = None,
+) -> AccessDecision:
+    """May ``principal`` record ``events`` (what a command produced) in ``case`` on ``as_of``?
+
+    Each event is checked on its own: consent events as ``CONSENT`` for their
+    purpose (a family member consents only for themselves; a professional may
+    record a declaration, but only of people entitled to give it on that day),
+    visibility decisions as ``DECIDE_VISIBILITY`` by the deciding professional,
+    the young adult's grants by the young adult, everything else as ``WRITE``.
+    Returns the first denial, or one allowing decision with the combined reasons
+    and legal basis.
+
+    ``plain_writes``, when given, is the decision that covers ordinary events
+    instead of ``WRITE`` — the Casebook passes the ``OPEN`` decision for the
+    events that found a case (e.g. the opener adding the first participants);
+    consent, visibility and grant events are still checked one by one.
+    """
+    chosen = settings or _DEFAULT_SETTINGS
+    allowed: list[AccessDecision] = []
+    for event in events:
+        decision = _event_decision(principal, case, event, as_of, chosen, plain_writes)
+        if not decision.allowed:
+            return decision
+        allowed.append(decision)
+    if not allowed:
+        return AccessDecision(allowed=True, action=AccessAction.WRITE, reason="nothing to record")
+    reasons = list(dict.fromkeys(d.reason for d in allowed))
+    basis = tuple(dict.fromkeys(b for d in allowed for b in d.basis))
+    actions = {d.action for d in allowed}
+    return AccessDecision(
+        allowed=True,
+        action=allowed[0].action if len(actions) == 1 else AccessAction.WRITE,
+        reason="; ".join(reasons),
+        basis=basis,
+        role=allowed[0].role,
+    )

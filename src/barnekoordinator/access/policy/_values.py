@@ -1,0 +1,71 @@
+"""The access policy's values: actions, case roles, decisions and the minimum assurance."""
+
+from __future__ import annotations
+
+import enum
+from typing import Final
+
+import attrs
+
+from barnekoordinator.access.principal import AssuranceLevel
+from barnekoordinator.errors import InvalidInput
+
+MINIMUM_ASSURANCE: Final = AssuranceLevel.SUBSTANTIAL
+"""The lowest login assurance that may touch a case (personal and health data)."""
+
+
+class AccessAction(enum.Enum):
+    """What a principal wants to do. Command names that are not listed mean ``WRITE``."""
+
+    READ = "read"
+    """Read the case overview (no entry) or one entry."""
+    WRITE = "write"
+    """Change the case through a command (every command name maps here)."""
+    CONSENT = "consent"
+    """Give or withdraw consent (optionally for one :class:`ConsentPurpose`)."""
+    DECIDE_VISIBILITY = "decide-visibility"
+    """Decide an entry's visibility to guardians (a professional's decision)."""
+    OPEN = "open"
+    """Open a new case."""
+    READ_AUDIT = "read-audit"
+    """See who has looked at the case."""
+
+    @classmethod
+    def of(cls, name: str | AccessAction) -> AccessAction:
+        """The action for ``name``; any other command name is a ``WRITE``."""
+        if isinstance(name, AccessAction):
+            return name
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidInput("action: expected an action or command name")
+        return _ACTION_BY_NAME.get(name, cls.WRITE)
+
+
+_ACTION_BY_NAME: Final = {a.value: a for a in AccessAction}
+
+
+class CaseRole(enum.Enum):
+    """How a principal relates to one case (derived from the case, never stored)."""
+
+    CHILD = "child"
+    GUARDIAN = "guardian"
+    PARENT_WITHOUT_RESPONSIBILITY = "parent-without-responsibility"
+    PARTICIPANT = "participant"
+    BARNEVERN = "barnevern"
+    KOORDINERENDE_ENHET = "koordinerende-enhet"
+    LEADER = "leader"
+
+
+@attrs.frozen(kw_only=True)
+class AccessDecision:
+    """The answer of the access policy: allowed or not, why, and on which basis.
+
+    ``reason`` is plain text without personal data; ``basis`` holds legal
+    reference keys (:func:`barnekoordinator.legal_basis.ref`).
+    """
+
+    allowed: bool
+    action: AccessAction
+    reason: str
+    basis: tuple[str, ...] = ()
+    role: CaseRole | None = None
+    """The case role the decision was made for (``None``: no role in the case)."""
