@@ -74,13 +74,19 @@ def legal_basis_page() -> str:
     return _LEGAL_INTRO + "\n".join(rows) + "\n"
 
 
+def public_module(name: str) -> str:
+    """The public module a module belongs to: a private part folds into its package."""
+    parts = name.split(".")
+    private = next((i for i, part in enumerate(parts[1:], 1) if part.startswith("_")), None)
+    return ".".join(parts[:private])
+
+
 def public_module_of(path: Path) -> str:
-    """The public module a source file belongs to (a private part folds into its package)."""
+    """The public module a source file belongs to."""
     parts = list(path.relative_to(_SRC).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
-    private = next((i for i, part in enumerate(parts[1:], 1) if part.startswith("_")), None)
-    return ".".join(parts[:private])
+    return public_module(".".join(parts))
 
 
 def _source_files() -> Iterator[Path]:
@@ -128,7 +134,7 @@ def events_page() -> str:
         doc = (cls.__doc__ or "").strip().splitlines()
         meaning = (doc[0] if doc else "").replace("|", "\\|")
         rows.append(
-            f"| `{tag}` | `{cls.__module__}.{cls.__name__}` | {cls.SCHEMA_VERSION} "
+            f"| `{tag}` | `{public_module(cls.__module__)}.{cls.__name__}` | {cls.SCHEMA_VERSION} "
             f"| {basis} | {meaning} |"
         )
     return _EVENTS_INTRO + "\n".join(rows) + "\n"

@@ -68,10 +68,20 @@ def test_top_level_names_resolve_lazily() -> None:
 
 
 def test_every_public_module_is_in_the_api_reference() -> None:
-    """docs/reference/api.md renders every public module."""
+    """docs/reference/api.md renders every public module, the plugins' and the store kit too."""
+    import barnekoordinator_plugins
+
     page = (DOCS / "reference" / "api.md").read_text(encoding="utf-8")
-    for name in _public_modules():
-        if name in ("barnekoordinator", "barnekoordinator.schemas", "barnekoordinator.testing"):
+    plugins = [
+        info.name
+        for info in pkgutil.walk_packages(
+            barnekoordinator_plugins.__path__, "barnekoordinator_plugins."
+        )
+        if not any(part.startswith("_") for part in info.name.split(".")[1:])
+    ]
+    assert "barnekoordinator_plugins.sqlite" in plugins
+    for name in [*_public_modules(), *plugins, "barnekoordinator.history.storekit"]:
+        if name in ("barnekoordinator", "barnekoordinator.schemas"):
             continue
         assert f"::: {name}\n" in page, name
 
