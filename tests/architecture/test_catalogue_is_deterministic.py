@@ -63,7 +63,9 @@ print(json.dumps({
     "run_evolvers": [[k.TYPE, name(v)] for k, v in c.run_evolvers.items()],
     "projectors": [[t, [name(f) for f in fs]] for t, fs in c.projectors.items()],
     "upcasters": [[list(k), name(v)] for k, v in c.upcasters.items()],
-    "sources": [[name(f) for f in s] for s in (c.entry_sources, c.role_sources, c.obligation_sources)],
+    "sources": [
+        [name(f) for f in s] for s in (c.entry_sources, c.role_sources, c.obligation_sources)
+    ],
     "roles": [repr(a) for a in roles(case, D)],
     "entries": [repr(e.meta) for e in entries(case)],
     "obligations": [repr(o) for o in obligations(case, date(2026, 3, 1))],
@@ -118,7 +120,9 @@ def test_twenty_import_orders_give_one_catalogue_and_one_answer() -> None:
     # Not vacuous: the probe saw the whole catalogue and a case with something in it.
     assert first["modules_loaded"] >= len(names) - 1
     assert len(first["event_types"]) == len(CATALOGUE.event_types)
-    assert first["roles"] and first["entries"] and first["obligations"]
+    assert first["roles"]
+    assert first["entries"]
+    assert first["obligations"]
     assert {o["event_types"][0] for o in outputs} == {"case.opened"}
     for other in outputs[1:]:
         assert other == first

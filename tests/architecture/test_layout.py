@@ -116,7 +116,9 @@ def modules() -> dict[str, Module]:
                 sub = f"{base}.{alias.name}"
                 targets.add(sub if sub in paths else base)
         internal = frozenset(
-            t for t in targets if t.split(".")[0] in ("barnekoordinator", "barnekoordinator_plugins")
+            t
+            for t in targets
+            if t.split(".")[0] in ("barnekoordinator", "barnekoordinator_plugins")
         )
         found[name] = Module(name, path, internal - {name})
     return found

@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-RAW_ROLE = re.compile(r":(?:class|func|meth|attr|data|mod|exc|obj|const|ref|param|returns?|raises?):")
+RAW_ROLE = re.compile(
+    r":(?:class|func|meth|attr|data|mod|exc|obj|const|ref|param|returns?|raises?):"
+)
 
 
 @pytest.fixture(scope="module")
