@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import pkgutil
 from datetime import timedelta
 from types import ModuleType
 
@@ -208,7 +209,19 @@ def test_obligation_text_language() -> None:
 
 
 def _public_names(module: ModuleType) -> set[str]:
-    """Names the module itself defines at top level (classes, functions, constants)."""
+    """Names the module itself defines at top level (classes, functions, constants).
+
+    A package's names are those of its ``__init__`` and of its private
+    submodules, which the ``__init__`` re-exports.
+    """
+    names = _defined_names(module)
+    for info in pkgutil.iter_modules(getattr(module, "__path__", [])):
+        if info.name.startswith("_"):
+            names |= _defined_names(importlib.import_module(f"{module.__name__}.{info.name}"))
+    return names
+
+
+def _defined_names(module: ModuleType) -> set[str]:
     tree = ast.parse(inspect.getsource(module))
     names: set[str] = set()
     for node in tree.body:
