@@ -280,7 +280,7 @@ def change_level(
         LevelChanged(from_level=log.level, to_level=to_level, decision=decision, by=by, on=as_of)
     ]
     if decision.holder_ref != holder:
-        if log.pending is not None:
+        if log.baton.pending is not None:
             raise HandoverError(f"case {case.id}: a handover is already pending")
         events.append(
             propose_handover(

@@ -21,8 +21,10 @@ when the goal is reached or the consent is withdrawn (BTI-12), and
 :func:`archive_document` / :func:`archive_text` give the closing printout for
 the archive (arkivlova).
 
-The log also holds the **baton** (:attr:`Stafettlogg.holder_ref`): exactly one
-stafettholder while the log is open. Handing it over is
+The log also holds the **baton** (:attr:`Stafettlogg.baton`, a
+:class:`~barnekoordinator.coordination.baton.Baton`): exactly one stafettholder
+while the log is open. The baton's states and moves are
+:mod:`barnekoordinator.coordination.baton`; handing it over is
 :mod:`barnekoordinator.coordination.handover`; changing level (which re-decides the holder)
 is :mod:`barnekoordinator.coordination.transitions`; the statutory coordinators who take
 precedence are :mod:`barnekoordinator.coordination.appointments`.
@@ -93,8 +95,6 @@ from barnekoordinator.coordination.stafettlogg._nivaa0 import (
     register_undring,
 )
 from barnekoordinator.coordination.stafettlogg._values import (
-    BatonChange,
-    BatonChangeKind,
     Bti,
     BtiLevel,
     ClosingReason,
@@ -112,7 +112,6 @@ from barnekoordinator.coordination.stafettlogg._values import (
     Nivaa0Outcome,
     Observation,
     ObservationKind,
-    PendingHandover,
     ProposedBy,
     Stafettlogg,
     Undring,
@@ -120,8 +119,6 @@ from barnekoordinator.coordination.stafettlogg._values import (
 
 __all__ = [
     "CONCEPT",
-    "BatonChange",
-    "BatonChangeKind",
     "Bti",
     "BtiLevel",
     "ClosingReason",
@@ -149,7 +146,6 @@ __all__ = [
     "Observation",
     "ObservationKind",
     "ObservationRecorded",
-    "PendingHandover",
     "ProposedBy",
     "Stafettlogg",
     "StafettloggClosed",

@@ -52,7 +52,7 @@ def archive_document(case: Case) -> dict[str, Any]:
         **_header(log),
         "stafettholder_history": [
             {"on": _iso(b.on), "kind": b.kind.value, "from": b.from_ref, "to": b.to_ref}
-            for b in log.baton_history
+            for b in log.baton.history
         ],
         "level_changes": [_level_change(c) for c in log.level_changes],
         "goals": [_goal(g) for g in log.goals],

@@ -58,9 +58,10 @@ def with_log(case: Case, log: Stafettlogg) -> Case:
 def stafettholder(case: Case) -> str | None:
     """The current stafettholder: ``None`` when no log is open or the holder has left."""
     log = open_log(case)
-    if log is None or log.holder_ref is None:
+    holder = log.baton.holder_ref if log is not None else None
+    if holder is None:
         return None
-    return log.holder_ref if case.participant(log.holder_ref) is not None else None
+    return holder if case.participant(holder) is not None else None
 
 
 def _service(case: Case, ref: str) -> ServiceKind | None:
@@ -161,5 +162,5 @@ def _text(value: str, what: str) -> str:
 
 
 def _holder_or_leader(case: Case, log: Stafettlogg, by: str, what: str) -> None:
-    if by != log.holder_ref and not is_leader(case, by):
+    if by != log.baton.holder_ref and not is_leader(case, by):
         raise NotResponsible(f"case {case.id}: only the stafettholder (or a leader) {what}")

@@ -62,7 +62,7 @@ def _closing(
         open_tiltak=tuple(t.id for t in log.active_tiltak),
         unminuted_meetings=unminuted_meetings(log) if log.is_open else (),
         open_decisions=tuple(d.id for d in log.decisions if d.open),
-        pending_handover_to=log.pending.to_ref if log.pending else None,
+        pending_handover_to=log.baton.pending.to_ref if log.baton.pending else None,
         holder_was_missing=log.is_open and stafettholder(case) is None,
     )
 

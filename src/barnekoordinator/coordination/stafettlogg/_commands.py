@@ -241,7 +241,7 @@ def evaluate_log_measure(
         raise InvalidInput(f"case {case.id}: no tiltak {tiltak_id!r}")
     if not t.active:
         raise StafettloggError(f"case {case.id}: tiltak {tiltak_id!r} has ended")
-    if by not in (t.responsible_ref, log.holder_ref, log.linked_coordinator_ref):
+    if by not in (t.responsible_ref, log.baton.holder_ref, log.linked_coordinator_ref):
         raise NotResponsible(
             f"case {case.id}: tiltak {tiltak_id!r} is evaluated by its responsible person "
             "or the stafettholder"
@@ -380,7 +380,7 @@ def complete_decision(
         raise InvalidInput(f"case {case.id}: no decision {decision_id!r}")
     if not d.open:
         raise StafettloggError(f"case {case.id}: decision {decision_id!r} has no open follow-up")
-    if by not in (d.follow_up_by, log.holder_ref, log.linked_coordinator_ref):
+    if by not in (d.follow_up_by, log.baton.holder_ref, log.linked_coordinator_ref):
         raise NotResponsible(
             f"case {case.id}: the follow-up is completed by its owner or the stafettholder"
         )

@@ -147,6 +147,6 @@ def _holder_role(case: Case, as_of: date) -> Iterable[RoleAssignment]:
         yield RoleAssignment(
             role=Role.STAFETTHOLDER,
             ref=holder,
-            since=log.holder_since,
+            since=log.baton.since,
             basis=("bti-stafettholder",),
         )

@@ -8,11 +8,11 @@ so that replaying a case copies the log once per run, not once per event.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 import attrs
 
+from barnekoordinator.coordination.baton import Baton
 from barnekoordinator.coordination.stafettlogg._case import (
     _KEY,
     _copy_bti,
@@ -35,8 +35,6 @@ from barnekoordinator.coordination.stafettlogg._events import (
     StafettloggOpened,
 )
 from barnekoordinator.coordination.stafettlogg._values import (
-    BatonChange,
-    BatonChangeKind,
     Evaluation,
     Goal,
     LevelChange,
@@ -61,8 +59,8 @@ def _evolve_log(case: Case, **changes: Any) -> Case:
     log = state.log
     if log is None:
         raise HistoryError(f"case {case.id}: event for a stafettlogg that was never opened")
-    # Three copies (log, BTI state, case), each with its validators (the log's
-    # holder invariant among them).
+    # Three copies (log, BTI state, case), each with its validators (among them
+    # the log's: its baton runs exactly while it is open).
     return case.with_part(_KEY, _copy_bti(state, {"log": _copy_log(log, changes)}))
 
 
@@ -81,11 +79,7 @@ def _opened(case: Case, r: RecordedEvent) -> Case:
         opened_on=e.on,
         opened_by=e.by,
         consent_ids=e.consent_ids,
-        holder_ref=e.holder_ref,
-        holder_since=e.on,
-        baton_history=(
-            BatonChange(on=e.on, kind=BatonChangeKind.OPENED, from_ref=None, to_ref=e.holder_ref),
-        ),
+        baton=Baton.started(e.holder_ref, e.on),
     )
     return case.with_part(_KEY, attrs.evolve(state, log=log, earlier_logs=earlier))
 
@@ -229,8 +223,8 @@ def _items(case: Case, run: Sequence[RecordedEvent]) -> Case:
     """A run of item events, folded with one copy of the log, the BTI state and the case.
 
     Item events only add to or update the log's item tuples; they never touch
-    its status, holder or pending handover, which its validator checks, so
-    checking it once on the result checks what checking it per event would.
+    its status or its baton, which its validator checks, so checking it once on
+    the result checks what checking it per event would.
     Participants do not change inside a run (joining and leaving end it), so an
     author's service is what one event at a time would see.
     """
@@ -255,29 +249,11 @@ def _level(case: Case, r: RecordedEvent) -> Case:
         by=e.by,
         author_service=_service(case, e.by),
     )
-    history = log.baton_history
-    if e.decision.holder_ref == log.holder_ref:
-        history = (
-            *history,
-            BatonChange(
-                on=e.on,
-                kind=BatonChangeKind.CONFIRMED,
-                from_ref=log.holder_ref,
-                to_ref=log.holder_ref,
-            ),
-        )
     return _evolve_log(
         case,
         level=e.to_level,
         level_changes=(*log.level_changes, change),
-        baton_history=history,
-    )
-
-
-def _ended_baton(log: Stafettlogg, on: date) -> tuple[BatonChange, ...]:
-    return (
-        *log.baton_history,
-        BatonChange(on=on, kind=BatonChangeKind.ENDED, from_ref=log.holder_ref, to_ref=None),
+        baton=log.baton.redecided(e.decision.holder_ref, e.on),
     )
 
 
@@ -289,9 +265,7 @@ def _linked(case: Case, r: RecordedEvent) -> Case:
     return _evolve_log(
         case,
         status=LogStatus.LINKED,
-        pending=None,
-        baton_history=_ended_baton(log, e.on),
-        holder_ref=None,
+        baton=log.baton.ended(e.on),
         linked_to=e.coordinator_role,
         linked_coordinator_ref=e.coordinator_ref,
         linked_on=e.on,
@@ -304,13 +278,12 @@ def _closed(case: Case, r: RecordedEvent) -> Case:
     log = bti(case).log
     assert log is not None
     tiltak = tuple(attrs.evolve(t, ended_on=e.on) if t.active else t for t in log.tiltak)
-    history = log.baton_history if log.status is LogStatus.LINKED else _ended_baton(log, e.on)
+    # A linked log's baton ended when the statutory coordinator took over.
+    baton = log.baton if log.status is LogStatus.LINKED else log.baton.ended(e.on)
     return _evolve_log(
         case,
         status=LogStatus.CLOSED,
-        pending=None,
-        baton_history=history,
-        holder_ref=None,
+        baton=baton,
         tiltak=tiltak,
         closed_on=e.on,
         closing_reason=e.reason,

@@ -13,6 +13,7 @@ from datetime import date
 
 import attrs
 
+from barnekoordinator.coordination.baton import Baton
 from barnekoordinator.coordination.roles import Role
 from barnekoordinator.errors import HistoryError
 from barnekoordinator.services import ServiceKind
@@ -92,20 +93,6 @@ class ClosingReason(enum.Enum):
     NO_LONGER_NEEDED = "no-longer-needed"
     CONSENT_WITHDRAWN = "consent-withdrawn"
     MOVED_MUNICIPALITY = "moved-municipality"
-
-
-class BatonChangeKind(enum.Enum):
-    """How the baton moved (the audit trail of stafettholders)."""
-
-    OPENED = "opened"
-    ACCEPTED = "accepted"
-    ASSIGNED = "assigned"
-    CONFIRMED = "confirmed"
-    """Confirmed at a level change."""
-    LEFT = "left"
-    """The holder left without handover; the log has no holder until one is assigned."""
-    ENDED = "ended"
-    """Coordination moved to a statutory coordinator, or the log closed."""
 
 
 # --- values ------------------------------------------------------------------------
@@ -235,27 +222,6 @@ class LogDecision:
 
 
 @attrs.frozen(kw_only=True)
-class PendingHandover:
-    """A proposed handover not yet answered; the holder keeps the baton meanwhile."""
-
-    to_ref: str
-    to_service: ServiceKind
-    proposed_by: str
-    proposed_on: date
-    reason: str = ""
-
-
-@attrs.frozen(kw_only=True)
-class BatonChange:
-    """One move of the baton."""
-
-    on: date
-    kind: BatonChangeKind
-    from_ref: str | None
-    to_ref: str | None
-
-
-@attrs.frozen(kw_only=True)
 class HolderDecision:
     """The stafettholder decided with the family at a level change (BTI-16).
 
@@ -285,26 +251,25 @@ class LevelChange:
 
 
 def _check_log(instance: Stafettlogg, _attribute: object, status: LogStatus) -> None:
-    if status is LogStatus.OPEN and instance.holder_ref is None and instance.holder_left_on is None:
-        raise HistoryError("an open stafettlogg must have a stafettholder (or be flagged missing)")
-    if status is not LogStatus.OPEN and instance.pending is not None:
-        raise HistoryError("only an open stafettlogg can have a pending handover")
+    # The baton checks its own invariants (one holder or the flag; no pending
+    # handover once ended); the log adds that it runs exactly while the log is open.
+    if (status is LogStatus.OPEN) != (instance.baton.ended_on is None):
+        raise HistoryError(
+            "the baton runs exactly while the stafettlogg is open: it ends when the log is "
+            "linked or closed"
+        )
 
 
 @attrs.frozen(kw_only=True, slots=False)  # copied per event: see barnekoordinator.history._evolve
 class Stafettlogg:
-    """One stafettlogg and its baton. ``holder_ref`` is ``None`` only after the holder left."""
+    """One stafettlogg and its baton (who holds it, a pending handover, how it moved)."""
 
     status: LogStatus = attrs.field(validator=_check_log)
     level: BtiLevel
     opened_on: date
     opened_by: str
+    baton: Baton
     consent_ids: tuple[str, ...] = ()
-    holder_ref: str | None = None
-    holder_since: date | None = None
-    holder_left_on: date | None = None
-    pending: PendingHandover | None = None
-    baton_history: tuple[BatonChange, ...] = ()
     observations: tuple[Observation, ...] = ()
     goals: tuple[Goal, ...] = ()
     tiltak: tuple[LogMeasure, ...] = ()
