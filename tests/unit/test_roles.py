@@ -52,6 +52,7 @@ S = ServiceKind
 MY_MODULES = (
     "barnekoordinator.coordination.meetings",
     "barnekoordinator.coordination.appointments",
+    "barnekoordinator.coordination.baton",
     "barnekoordinator.coordination.handover",
     "barnekoordinator.coordination.plan",
     "barnekoordinator.coordination.roles",
