@@ -300,7 +300,7 @@ def test_bti_07_handover_accepted() -> None:
     log = open_log(run.case)
     assert log is not None
     assert stafettholder(run.case) == "kl"
-    assert log.holder_since == accepted_on
+    assert log.baton.since == accepted_on
     assert Role.STAFETTHOLDER not in roles_of(run.case, "pl", accepted_on)
     follow = [
         o
@@ -308,7 +308,7 @@ def test_bti_07_handover_accepted() -> None:
         if o.code == "stafettlogg.evaluation-follow-up"
     ]
     assert [o.actor_ref for o in follow] == ["kl"]
-    trail = [(b.kind.value, b.from_ref, b.to_ref, b.on) for b in log.baton_history]
+    trail = [(b.kind.value, b.from_ref, b.to_ref, b.on) for b in log.baton.history]
     assert trail[-1] == ("accepted", "pl", "kl", accepted_on)
     assert [r.actor for r in run.history if r.type == "handover.accepted"] == ["kl"]
 

@@ -225,7 +225,9 @@ class BatonMachine(RuleBasedStateMachine):
         if log is None or not log.tiltak:
             return
         tiltak = log.tiltak[pick % len(log.tiltak)]
-        by = self.pick(data, tiltak.responsible_ref, log.holder_ref, log.linked_coordinator_ref)
+        by = self.pick(
+            data, tiltak.responsible_ref, log.baton.holder_ref, log.linked_coordinator_ref
+        )
         self.attempt(
             evaluate_log_measure,
             tiltak_id=tiltak.id,
@@ -282,7 +284,7 @@ class BatonMachine(RuleBasedStateMachine):
             codes = {o.code for o in obligations(case, self.day)}
             assert "handover.holder-missing" in codes
         else:
-            assert holders == [log.holder_ref]
+            assert holders == [log.baton.holder_ref]
 
     @invariant()
     def pending_handover_is_never_to_the_holder(self) -> None:

@@ -9,6 +9,7 @@ import pytest
 from barnekoordinator.access.consent import ConsentPurpose, withdraw_consent
 from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.coordination.baton import BatonChangeKind
 from barnekoordinator.coordination.handover import (
     HandoverDeclined,
     StafettholderLeft,
@@ -23,7 +24,6 @@ from barnekoordinator.coordination.handover import (
 )
 from barnekoordinator.coordination.roles import ObligationStatus, Role, obligations, roles_of
 from barnekoordinator.coordination.stafettlogg import (
-    BatonChangeKind,
     BtiLevel,
     add_log_measure,
     open_log,
@@ -82,9 +82,9 @@ def test_only_the_proposed_person_accepts() -> None:
     log = open_log(run.case)
     assert log is not None
     assert stafettholder(run.case) == "hs"
-    assert log.pending is None
-    assert log.holder_since == D + timedelta(days=2)
-    last = log.baton_history[-1]
+    assert log.baton.pending is None
+    assert log.baton.since == D + timedelta(days=2)
+    last = log.baton.history[-1]
     assert (last.kind, last.from_ref, last.to_ref) == (BatonChangeKind.ACCEPTED, "pl", "hs")
 
 

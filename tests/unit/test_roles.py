@@ -52,6 +52,7 @@ S = ServiceKind
 MY_MODULES = (
     "barnekoordinator.coordination.meetings",
     "barnekoordinator.coordination.appointments",
+    "barnekoordinator.coordination.baton",
     "barnekoordinator.coordination.handover",
     "barnekoordinator.coordination.plan",
     "barnekoordinator.coordination.roles",
@@ -211,19 +212,20 @@ def test_obligation_text_language() -> None:
 def _public_names(module: ModuleType) -> set[str]:
     """Names the module itself defines at top level (classes, functions, constants).
 
-    A package (such as ``coordination.plan``) defines them in its private
-    modules and re-exports them, so every module of the package is read.
+    A package's names are those of its ``__init__`` and of its private
+    submodules, which the ``__init__`` re-exports.
     """
-    modules = [module]
-    if hasattr(module, "__path__"):
-        prefix = f"{module.__name__}."
-        modules += [
-            importlib.import_module(info.name)
-            for info in pkgutil.iter_modules(module.__path__, prefix)
-        ]
-    body = [node for m in modules for node in ast.parse(inspect.getsource(m)).body]
+    names = _defined_names(module)
+    for info in pkgutil.iter_modules(getattr(module, "__path__", [])):
+        if info.name.startswith("_"):
+            names |= _defined_names(importlib.import_module(f"{module.__name__}.{info.name}"))
+    return names
+
+
+def _defined_names(module: ModuleType) -> set[str]:
+    tree = ast.parse(inspect.getsource(module))
     names: set[str] = set()
-    for node in body:
+    for node in tree.body:
         if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
             names.add(node.name)
         elif isinstance(node, ast.Assign):

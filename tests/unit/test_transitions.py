@@ -17,6 +17,7 @@ from barnekoordinator.coordination.appointments import (
     coordination,
     coordination_holder,
 )
+from barnekoordinator.coordination.baton import BatonChangeKind
 from barnekoordinator.coordination.handover import (
     HandoverProposed,
     accept_handover,
@@ -24,7 +25,6 @@ from barnekoordinator.coordination.handover import (
 )
 from barnekoordinator.coordination.plan import PlanStatus, check_plan, current_plan, start_plan
 from barnekoordinator.coordination.stafettlogg import (
-    BatonChangeKind,
     BtiLevel,
     ClosingReason,
     HolderDecision,
@@ -111,7 +111,7 @@ def test_level_change_confirming_the_holder() -> None:
     assert log is not None
     assert log.level is BtiLevel.NIVAA_2
     assert log.level_changes[0].decision.family_wishes.startswith("foreldrene")
-    assert log.baton_history[-1].kind is BatonChangeKind.CONFIRMED
+    assert log.baton.history[-1].kind is BatonChangeKind.CONFIRMED
     (entry,) = [e for e in entries(run.case) if e.meta.id == "stafettlogg:log1:level:1"]
     assert entry.meta.kind == "decision"
     assert entry.meta.author_ref == "pl"

@@ -412,7 +412,7 @@ def coordination_claims(case: Case, as_of: date) -> tuple[CoordinationHolder, ..
                 kind=HolderKind.STAFETTHOLDER,
                 ref=holder,
                 service=participant.service if participant else None,
-                since=log.holder_since,
+                since=log.baton.since,
                 basis=("bti-stafettholder",),
             )
         )
@@ -519,7 +519,7 @@ def _takes_over(
                 coordinator_ref=coordinator.ref,
                 by=by,
                 on=as_of,
-                pending_handover_to=log.pending.to_ref if log.pending else None,
+                pending_handover_to=log.baton.pending.to_ref if log.baton.pending else None,
                 holder_was_missing=stafettholder(case) is None,
                 unminuted_meetings=unminuted_meetings(log),
             )

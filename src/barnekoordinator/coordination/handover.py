@@ -19,17 +19,23 @@ Use :func:`participant_leaves` (not a bare ``ParticipantLeft``) when a
 professional leaves, so the stored history records a holder's leaving and the
 agenda projection flags the case as missing a holder. The live state derives
 the same flag from the participants either way.
+
+The baton itself — its holder, the pending handover, its history — and every
+move it can make are [Baton][barnekoordinator.coordination.baton.Baton]: this
+module's commands check who may take a step and record the event, and its
+evolvers move the baton only through the baton's own methods.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, timedelta
 
 import attrs
 
 from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.coordination.baton import Baton, PendingHandover
 from barnekoordinator.coordination.roles import (
     CheckContext,
     Obligation,
@@ -39,9 +45,6 @@ from barnekoordinator.coordination.roles import (
     is_leader,
 )
 from barnekoordinator.coordination.stafettlogg import (
-    BatonChange,
-    BatonChangeKind,
-    PendingHandover,
     Stafettlogg,
     open_log,
     require_log_consent,
@@ -164,25 +167,12 @@ class HolderAssigned(DomainEvent):
 # --- evolvers ------------------------------------------------------------------------
 
 
-def _log(case: Case) -> Stafettlogg:
+def _moved(case: Case, move: Callable[[Baton], Baton]) -> Case:
+    """``case`` with the open log's baton moved by one of its transitions."""
     log = open_log(case)
     if log is None:
         raise HistoryError(f"case {case.id}: handover event without an open stafettlogg")
-    return log
-
-
-def _moved(log: Stafettlogg, kind: BatonChangeKind, to_ref: str, on: date) -> Stafettlogg:
-    return attrs.evolve(
-        log,
-        holder_ref=to_ref,
-        holder_since=on,
-        holder_left_on=None,
-        pending=None,
-        baton_history=(
-            *log.baton_history,
-            BatonChange(on=on, kind=kind, from_ref=log.holder_ref, to_ref=to_ref),
-        ),
-    )
+    return with_log(case, attrs.evolve(log, baton=move(log.baton)))
 
 
 def _proposed(case: Case, r: RecordedEvent) -> Case:
@@ -195,36 +185,37 @@ def _proposed(case: Case, r: RecordedEvent) -> Case:
         proposed_on=e.on,
         reason=e.reason,
     )
-    return with_log(case, attrs.evolve(_log(case), pending=pending))
+    return _moved(case, lambda baton: baton.proposed(pending))
 
 
 def _accepted(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, HandoverAccepted)
-    return with_log(case, _moved(_log(case), BatonChangeKind.ACCEPTED, e.to_ref, e.on))
+    return _moved(case, lambda baton: baton.accepted(e.to_ref, e.on))
 
 
-def _unanswered(case: Case, r: RecordedEvent) -> Case:
-    return with_log(case, attrs.evolve(_log(case), pending=None))
+def _declined(case: Case, r: RecordedEvent) -> Case:
+    e = r.event
+    assert isinstance(e, HandoverDeclined)
+    return _moved(case, lambda baton: baton.declined(e.to_ref))
+
+
+def _withdrawn(case: Case, r: RecordedEvent) -> Case:
+    e = r.event
+    assert isinstance(e, HandoverWithdrawn)
+    return _moved(case, lambda baton: baton.withdrawn(e.to_ref))
 
 
 def _holder_left(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, StafettholderLeft)
-    log = _log(case)
-    change = BatonChange(on=e.on, kind=BatonChangeKind.LEFT, from_ref=e.holder_ref, to_ref=None)
-    return with_log(
-        case,
-        attrs.evolve(
-            log, holder_ref=None, holder_left_on=e.on, baton_history=(*log.baton_history, change)
-        ),
-    )
+    return _moved(case, lambda baton: baton.left(e.holder_ref, e.on))
 
 
 def _assigned(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, HolderAssigned)
-    return with_log(case, _moved(_log(case), BatonChangeKind.ASSIGNED, e.to_ref, e.on))
+    return _moved(case, lambda baton: baton.assigned(e.to_ref, e.on))
 
 
 # --- queries -------------------------------------------------------------------------
@@ -233,7 +224,7 @@ def _assigned(case: Case, r: RecordedEvent) -> Case:
 def pending_handover(case: Case) -> PendingHandover | None:
     """The pending handover of the open log, if any."""
     log = open_log(case)
-    return log.pending if log is not None else None
+    return log.baton.pending if log is not None else None
 
 
 def holder_missing(case: Case) -> bool:
@@ -276,7 +267,7 @@ def propose_handover(
         )
     if by != holder:
         raise NotResponsible(f"case {case.id}: only the stafettholder proposes a handover")
-    if log.pending is not None:
+    if log.baton.pending is not None:
         raise HandoverError(
             f"case {case.id}: a handover is already pending; it must be answered or withdrawn first"
         )
@@ -301,8 +292,7 @@ def accept_handover(
     Consent covering their service is checked again: it may have been withdrawn
     since the proposal.
     """
-    log = _open(case)
-    pending = log.pending
+    pending = _open(case).baton.pending
     if pending is None:
         raise HandoverError(f"case {case.id}: no handover is pending")
     if by != pending.to_ref:
@@ -315,8 +305,7 @@ def accept_handover(
 
 def decline_handover(case: Case, *, by: str, as_of: date, reason: str = "") -> HandoverDeclined:
     """Command: the proposed person declines; the holder keeps the baton."""
-    log = _open(case)
-    pending = log.pending
+    pending = _open(case).baton.pending
     if pending is None:
         raise HandoverError(f"case {case.id}: no handover is pending")
     if by != pending.to_ref:
@@ -326,8 +315,7 @@ def decline_handover(case: Case, *, by: str, as_of: date, reason: str = "") -> H
 
 def withdraw_handover(case: Case, *, by: str, as_of: date, reason: str = "") -> HandoverWithdrawn:
     """Command: the holder (or a leader) withdraws a pending proposal."""
-    log = _open(case)
-    pending = log.pending
+    pending = _open(case).baton.pending
     if pending is None:
         raise HandoverError(f"case {case.id}: no handover is pending")
     if by != stafettholder(case) and not is_leader(case, by):
@@ -374,14 +362,15 @@ def participant_leaves(
         raise InvalidInput(f"case {case.id}: {participant_ref} takes no part in the case")
     events: list[DomainEvent] = []
     log = open_log(case)
-    if log is not None and log.pending is not None and log.pending.to_ref == participant_ref:
+    pending = log.baton.pending if log is not None else None
+    if pending is not None and pending.to_ref == participant_ref:
         events.append(
             HandoverDeclined(
                 to_ref=participant_ref, by=participant_ref, on=as_of, reason="left the case"
             )
         )
     events.append(ParticipantLeft(participant_ref=participant_ref, reason=reason))
-    if log is not None and log.holder_ref == participant_ref:
+    if log is not None and log.baton.holder_ref == participant_ref:
         events.append(StafettholderLeft(holder_ref=participant_ref, on=as_of))
     return tuple(events)
 
@@ -395,7 +384,7 @@ def _obligations(case: Case, ctx: CheckContext) -> Iterator[Obligation]:
         return
     leaders = tuple(sorted(granted(case, Role.LEADER))) or (None,)
     if holder_missing(case):
-        since = log.holder_left_on or ctx.as_of
+        since = log.baton.left_on or ctx.as_of
         for leader in leaders:
             yield ctx.make(
                 code="handover.holder-missing",
@@ -407,7 +396,7 @@ def _obligations(case: Case, ctx: CheckContext) -> Iterator[Obligation]:
                 text_nb="Stafettholderen har sluttet uten overføring: utnevn en ny stafettholder.",
                 text_en="The stafettholder left without handover: assign a new stafettholder.",
             )
-    pending = log.pending
+    pending = log.baton.pending
     if pending is None:
         return
     escalate_on = pending.proposed_on + timedelta(days=ctx.settings.handover_escalation_days)
@@ -499,8 +488,8 @@ CONCEPT = Concept(
     evolvers={
         HandoverProposed: _proposed,
         HandoverAccepted: _accepted,
-        HandoverDeclined: _unanswered,
-        HandoverWithdrawn: _unanswered,
+        HandoverDeclined: _declined,
+        HandoverWithdrawn: _withdrawn,
         StafettholderLeft: _holder_left,
         HolderAssigned: _assigned,
     },

@@ -444,15 +444,15 @@ def prepare_meeting(
                 )
 
     # 6. A pending handover.
-    if log is not None and log.is_open and log.pending is not None:
-        p = log.pending
+    if log is not None and log.is_open and log.baton.pending is not None:
+        p = log.baton.pending
         points.append(
             AgendaPoint(
                 topic=AgendaTopic.HANDOVER,
                 title=f"Overføring av stafettpinnen til {p.to_ref} (foreslått "
                 f"{p.proposed_on.isoformat()})",
                 refs=(p.to_ref,),
-                owner_ref=log.holder_ref,
+                owner_ref=log.baton.holder_ref,
             )
         )
         bring.append(

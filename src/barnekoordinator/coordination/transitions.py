@@ -43,6 +43,7 @@ from barnekoordinator.coordination.appointments import (
 )
 from barnekoordinator.coordination.handover import propose_handover
 from barnekoordinator.coordination.plan import (
+    IndividualPlan,
     PlanConsentReferenced,
     PlanEnded,
     PlanStatus,
@@ -280,7 +281,7 @@ def change_level(
         LevelChanged(from_level=log.level, to_level=to_level, decision=decision, by=by, on=as_of)
     ]
     if decision.holder_ref != holder:
-        if log.pending is not None:
+        if log.baton.pending is not None:
             raise HandoverError(f"case {case.id}: a handover is already pending")
         events.append(
             propose_handover(
@@ -405,7 +406,16 @@ def move_municipality(
             on=as_of,
         ),
     ]
-    events.extend(
+    events.extend(_ended_by_the_move(case, to_municipality, by, as_of))
+    if plan is not None and plan.status is PlanStatus.ACTIVE:
+        continues_on = plan_transfer_consent_id if plan_continues else None
+        events.extend(_plan_after_the_move(plan, continues_on, by, as_of))
+    return tuple(events)
+
+
+def _ended_by_the_move(case: Case, to_municipality: str, by: str, as_of: date) -> list[DomainEvent]:
+    """Active coordinator appointments end, and an open or linked stafettlogg closes."""
+    events: list[DomainEvent] = [
         AppointmentEnded(
             role=a.role,
             coordinator_ref=a.coordinator_ref,
@@ -415,7 +425,7 @@ def move_municipality(
         )
         for a in coordination(case).appointments
         if a.active
-    )
+    ]
     log = current_log(case)
     if log is not None and log.status is not LogStatus.CLOSED:
         events.append(
@@ -427,22 +437,24 @@ def move_municipality(
                 as_of=as_of,
             )
         )
-    if plan is not None and plan.status is PlanStatus.ACTIVE:
-        if plan_continues:
-            assert plan_transfer_consent_id is not None
-            if plan_transfer_consent_id not in plan.consent_ids:
-                events.append(
-                    PlanConsentReferenced(consent_id=plan_transfer_consent_id, by=by, on=as_of)
-                )
-        else:
-            events.append(
-                PlanSuspended(
-                    reason="moved municipality; the plan continues only with consent",
-                    by=by,
-                    on=as_of,
-                )
+    return events
+
+
+def _plan_after_the_move(
+    plan: IndividualPlan, continues_on: str | None, by: str, as_of: date
+) -> list[DomainEvent]:
+    """An active plan continues on the consent ``continues_on`` covers, or is suspended."""
+    if continues_on is None:
+        return [
+            PlanSuspended(
+                reason="moved municipality; the plan continues only with consent",
+                by=by,
+                on=as_of,
             )
-    return tuple(events)
+        ]
+    if continues_on in plan.consent_ids:
+        return []
+    return [PlanConsentReferenced(consent_id=continues_on, by=by, on=as_of)]
 
 
 # --- turning 18 (BK-13, IP-10) ------------------------------------------------------------
@@ -521,24 +533,7 @@ def continue_as_adult(
     plan = current_plan(case)
     if plan is not None:
         if keep_plan:
-            ledger(case).require(
-                case, ConsentPurpose.INDIVIDUAL_PLAN, as_of=as_of, settings=settings
-            )
-            required = required_consenters(
-                case, ConsentPurpose.INDIVIDUAL_PLAN, as_of=as_of, settings=settings
-            )
-            covering = [
-                c.id
-                for c in ledger(case).consents
-                if c.purpose is ConsentPurpose.INDIVIDUAL_PLAN
-                and c.active_on(as_of)
-                and c.given_by & required
-            ]
-            events.extend(
-                PlanConsentReferenced(consent_id=c, by=by, on=as_of)
-                for c in covering
-                if c not in plan.consent_ids
-            )
+            events.extend(_adult_consents(case, plan, by, as_of, settings))
         else:
             events.append(
                 PlanEnded(reason="the young adult did not want to continue", by=by, on=as_of)
@@ -559,6 +554,32 @@ def continue_as_adult(
     if not events:
         raise InvalidInput("nothing to continue: keep_plan is False and no koordinator is named")
     return tuple(events)
+
+
+def _adult_consents(
+    case: Case, plan: IndividualPlan, by: str, as_of: date, settings: MunicipalSettings
+) -> list[DomainEvent]:
+    """The adult's own plan consents, referenced in the plan (item 8) if not yet there.
+
+    Raises:
+        ConsentRequired: No consent of the adult's covers the plan.
+    """
+    ledger(case).require(case, ConsentPurpose.INDIVIDUAL_PLAN, as_of=as_of, settings=settings)
+    required = required_consenters(
+        case, ConsentPurpose.INDIVIDUAL_PLAN, as_of=as_of, settings=settings
+    )
+    covering = [
+        c.id
+        for c in ledger(case).consents
+        if c.purpose is ConsentPurpose.INDIVIDUAL_PLAN
+        and c.active_on(as_of)
+        and c.given_by & required
+    ]
+    return [
+        PlanConsentReferenced(consent_id=c, by=by, on=as_of)
+        for c in covering
+        if c not in plan.consent_ids
+    ]
 
 
 # --- birth --------------------------------------------------------------------------------
