@@ -3,9 +3,9 @@
 [CATALOGUE][barnekoordinator.catalogue.CATALOGUE] is the one immutable registry
 of event types, evolvers, projectors, upcasters and the entry, role and
 obligation sources of the first-party concepts. It is built from each concept
-module's ``CONCEPT`` value when this module is imported, never by a side effect
-of importing a concept module, so every interpreter sees the same catalogue
-whatever it imported first.
+module's one ``…_CONCEPT`` value (``STAFETTLOGG_CONCEPT``, ``PLAN_CONCEPT`` …)
+when this module is imported, never by a side effect of importing a concept
+module, so every interpreter sees the same catalogue whatever it imported first.
 
 The order below is the order entries, role holders and obligations are listed
 in: the case itself first, then access (consent, entries, guardian grants),
@@ -30,16 +30,16 @@ from barnekoordinator.history.catalogue import Catalogue
 __all__ = ["CATALOGUE"]
 
 CATALOGUE: Catalogue = Catalogue.build(
-    case.CONCEPT,
-    consent.CONCEPT,
-    entries.CONCEPT,
-    grants.CONCEPT,
-    roles.CONCEPT,
-    appointments.CONCEPT,
-    stafettlogg.CONCEPT,
-    handover.CONCEPT,
-    plan.CONCEPT,
-    transitions.CONCEPT,
-    meetings.CONCEPT,
+    case.CASE_CONCEPT,
+    consent.CONSENT_CONCEPT,
+    entries.ENTRIES_CONCEPT,
+    grants.GUARDIAN_GRANTS_CONCEPT,
+    roles.ROLES_CONCEPT,
+    appointments.APPOINTMENTS_CONCEPT,
+    stafettlogg.STAFETTLOGG_CONCEPT,
+    handover.HANDOVER_CONCEPT,
+    plan.PLAN_CONCEPT,
+    transitions.TRANSITIONS_CONCEPT,
+    meetings.MEETINGS_CONCEPT,
 )
 """Every first-party concept's contribution, in the order above."""

@@ -48,7 +48,7 @@ from barnekoordinator.services import SERVICES, Sector, ServiceKind
 
 __all__ = [
     "BARNEVERN",
-    "CONCEPT",
+    "CONSENT_CONCEPT",
     "CareOrderChanged",
     "Consent",
     "ConsentGiven",
@@ -459,7 +459,7 @@ def change_care_order(case: Case, *, care_taken_over: bool) -> CareOrderChanged:
     return CareOrderChanged(care_taken_over=care_taken_over)
 
 
-CONCEPT = Concept(
+CONSENT_CONCEPT = Concept(
     name="consent",
     events=(
         ConsentGiven,

@@ -29,7 +29,7 @@ from barnekoordinator.history.concept import Concept
 from barnekoordinator.services import ServiceKind
 
 __all__ = [
-    "CONCEPT",
+    "ENTRIES_CONCEPT",
     "Entry",
     "EntryMeta",
     "GuardianVisibility",
@@ -154,7 +154,7 @@ def change_visibility(
     )
 
 
-CONCEPT = Concept(
+ENTRIES_CONCEPT = Concept(
     name="entries",
     events=(VisibilityChanged,),
     evolvers={

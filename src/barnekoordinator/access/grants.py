@@ -25,7 +25,7 @@ from barnekoordinator.history.concept import Concept
 from barnekoordinator.legal_basis import parameter
 
 __all__ = [
-    "CONCEPT",
+    "GUARDIAN_GRANTS_CONCEPT",
     "GuardianAccessGrant",
     "GuardianAccessGranted",
     "GuardianAccessWithdrawn",
@@ -154,7 +154,7 @@ def withdraw_guardian_access(case: Case, *, grant_id: str, as_of: date) -> Guard
     return GuardianAccessWithdrawn(grant_id=grant_id, on=as_of)
 
 
-CONCEPT = Concept(
+GUARDIAN_GRANTS_CONCEPT = Concept(
     name="guardian-grants",
     events=(
         GuardianAccessGranted,

@@ -70,7 +70,7 @@ from barnekoordinator.history.records import EventRecord
 from barnekoordinator.services import ServiceKind
 
 __all__ = [
-    "CONCEPT",
+    "HANDOVER_CONCEPT",
     "HandoverAccepted",
     "HandoverDeclined",
     "HandoverProposed",
@@ -475,7 +475,7 @@ def _project_assigned(record: EventRecord) -> Sequence[ProjectionOp]:
     )
 
 
-CONCEPT = Concept(
+HANDOVER_CONCEPT = Concept(
     name="handover",
     events=(
         HandoverProposed,

@@ -37,7 +37,7 @@ from barnekoordinator.legal_basis import parameter
 from barnekoordinator.services import ServiceKind
 
 __all__ = [
-    "CONCEPT",
+    "MEETINGS_CONCEPT",
     "AgendaPoint",
     "AgendaTopic",
     "BringItem",
@@ -526,7 +526,7 @@ def _participants(
     return tuple(dict.fromkeys(found))
 
 
-CONCEPT = Concept(
+MEETINGS_CONCEPT = Concept(
     name="meetings",
     events=(ChildVoiceRecorded,),
     evolvers={

@@ -34,8 +34,8 @@ from barnekoordinator.legal_basis import LegalReference, refs
 from barnekoordinator.services import SERVICES
 
 __all__ = [
-    "CONCEPT",
     "DUTIES",
+    "ROLES_CONCEPT",
     "CheckContext",
     "Duty",
     "Obligation",
@@ -616,7 +616,7 @@ def roles_of(case: Case, ref: str, as_of: date) -> frozenset[Role]:
     return frozenset(a.role for a in roles(case, as_of) if a.ref == ref)
 
 
-CONCEPT = Concept(
+ROLES_CONCEPT = Concept(
     name="roles",
     events=(
         RoleGranted,

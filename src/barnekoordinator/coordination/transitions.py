@@ -95,7 +95,7 @@ from barnekoordinator.people import Child, Professional, birthday
 from barnekoordinator.services import ServiceKind
 
 __all__ = [
-    "CONCEPT",
+    "TRANSITIONS_CONCEPT",
     "MunicipalityChanged",
     "Transition",
     "TransitionKind",
@@ -661,7 +661,7 @@ def _project_case_closed(record: EventRecord) -> Sequence[ProjectionOp]:
     return (ClearCase(record.case_id),)
 
 
-CONCEPT = Concept(
+TRANSITIONS_CONCEPT = Concept(
     name="transitions",
     events=(
         TransitionRecorded,

@@ -16,7 +16,7 @@ Event types are attrs classes deriving from :class:`DomainEvent` with a stable
 (``LEGAL_BASIS`` reference keys) that applies. Each concept module declares its
 event classes and how each changes the case in one
 :class:`~barnekoordinator.history.concept.Concept` (this module's is
-:data:`CONCEPT`); a case folds with the
+:data:`CASE_CONCEPT`); a case folds with the
 :class:`~barnekoordinator.history.catalogue.Catalogue` it carries.
 """
 
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from barnekoordinator.history.catalogue import Catalogue
 
 __all__ = [
-    "CONCEPT",
+    "CASE_CONCEPT",
     "Case",
     "CaseClosedEvent",
     "CaseMode",
@@ -472,7 +472,7 @@ def record_birth(case: Case, child: Child) -> ChildBorn:
     return ChildBorn(child=child)
 
 
-CONCEPT = Concept(
+CASE_CONCEPT = Concept(
     name="case",
     events=(
         CaseOpened,

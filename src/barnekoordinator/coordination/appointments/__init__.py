@@ -32,7 +32,7 @@ from barnekoordinator.coordination.appointments._commands import (
     offer_statutory_coordination,
 )
 from barnekoordinator.coordination.appointments._concept import (
-    CONCEPT,
+    APPOINTMENTS_CONCEPT,
 )
 from barnekoordinator.coordination.appointments._state import (
     Appointment,
@@ -56,7 +56,7 @@ from barnekoordinator.coordination.appointments._state import (
 )
 
 __all__ = [
-    "CONCEPT",
+    "APPOINTMENTS_CONCEPT",
     "Appointment",
     "AppointmentEndReason",
     "AppointmentEnded",

@@ -8,7 +8,7 @@ from datetime import date
 from barnekoordinator.access.consent import ConsentPurpose, ledger
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.appointments._state import (
-    STATUTORY_ROLES,
+    _STATUTORY,
     AppointmentEnded,
     AppointmentEndReason,
     CoordinatingServiceDesignated,
@@ -16,8 +16,8 @@ from barnekoordinator.coordination.appointments._state import (
     OfferStatutoryCoordination,
     StatutoryOffer,
     StatutoryOfferDeclined,
+    _in_force,
     active_appointments,
-    appointment_in_force,
     barnekoordinator_ends_on,
     coordination,
 )
@@ -187,7 +187,7 @@ def appoint_barnekoordinator(
         )
     if not family_wishes.strip():
         raise InvalidInput("family_wishes: record how the family's and child's wishes were weighed")
-    if appointment_in_force(case, Role.BARNEKOORDINATOR, as_of) is not None:
+    if _in_force(case, Role.BARNEKOORDINATOR, as_of) is not None:
         raise CoordinationError(
             f"case {case.id}: a barnekoordinator is already appointed; end that appointment first"
         )
@@ -195,7 +195,7 @@ def appoint_barnekoordinator(
     ledger(case).require(case, ConsentPurpose.BARNEKOORDINATOR, as_of=as_of, settings=settings)
     events = _joined(case, coordinator)
     fills = settings.barnekoordinator_fills_koordinator_role
-    k = appointment_in_force(case, Role.KOORDINATOR, as_of)
+    k = _in_force(case, Role.KOORDINATOR, as_of)
     if fills and k is not None:
         events.append(
             AppointmentEnded(
@@ -242,12 +242,12 @@ def appoint_koordinator(
     settings = settings or MunicipalSettings()
     case.require_open()
     _require_ke(case, by)
-    bk = appointment_in_force(case, Role.BARNEKOORDINATOR, as_of)
+    bk = _in_force(case, Role.BARNEKOORDINATOR, as_of)
     if bk is not None and bk.also_koordinator:
         raise CoordinationError(
             f"case {case.id}: the barnekoordinator also holds the koordinator role (BK-27)"
         )
-    if appointment_in_force(case, Role.KOORDINATOR, as_of) is not None:
+    if _in_force(case, Role.KOORDINATOR, as_of) is not None:
         raise CoordinationError(
             f"case {case.id}: a koordinator is already appointed; end that appointment first"
         )
@@ -287,7 +287,7 @@ def end_appointment(
 ) -> AppointmentEnded:
     """Command: end the active ``role`` appointment (by koordinerende enhet or the coordinator)."""
     case.require_open()
-    if role not in STATUTORY_ROLES:
+    if role not in _STATUTORY:
         raise InvalidInput("role: expected barnekoordinator or koordinator")
     current = next(
         (a for a in coordination(case).appointments if a.active and a.role is role), None

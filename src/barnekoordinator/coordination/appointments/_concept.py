@@ -20,7 +20,7 @@ from barnekoordinator.coordination.appointments._state import (
 )
 from barnekoordinator.history.concept import Concept
 
-CONCEPT = Concept(
+APPOINTMENTS_CONCEPT = Concept(
     name="appointments",
     events=(
         OfferStatutoryCoordination,

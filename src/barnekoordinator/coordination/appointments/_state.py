@@ -26,7 +26,7 @@ from barnekoordinator.legal_basis import LegalReference, parameter, refs
 from barnekoordinator.services import ServiceKind
 
 _KEY = "coordination"
-STATUTORY_ROLES = (Role.BARNEKOORDINATOR, Role.KOORDINATOR)
+_STATUTORY = (Role.BARNEKOORDINATOR, Role.KOORDINATOR)
 
 
 class StatutoryOffer(enum.Enum):
@@ -300,7 +300,7 @@ def active_appointments(case: Case, as_of: date) -> tuple[Appointment, ...]:
     )
 
 
-def appointment_in_force(case: Case, role: Role, as_of: date) -> Appointment | None:
+def _in_force(case: Case, role: Role, as_of: date) -> Appointment | None:
     return next((a for a in active_appointments(case, as_of) if a.role is role), None)
 
 
@@ -312,8 +312,8 @@ def coordination_claims(case: Case, as_of: date) -> tuple[CoordinationHolder, ..
     does. An empty result while a stafettlogg is open means its holder left.
     """
     found: list[CoordinationHolder] = []
-    bk = appointment_in_force(case, Role.BARNEKOORDINATOR, as_of)
-    k = appointment_in_force(case, Role.KOORDINATOR, as_of)
+    bk = _in_force(case, Role.BARNEKOORDINATOR, as_of)
+    k = _in_force(case, Role.KOORDINATOR, as_of)
     if bk is not None:
         found.append(
             CoordinationHolder(

@@ -27,7 +27,7 @@ from barnekoordinator.coordination.plan._check import (
     PlanCheck,
     check_plan,
 )
-from barnekoordinator.coordination.plan._concept import CONCEPT
+from barnekoordinator.coordination.plan._concept import PLAN_CONCEPT
 from barnekoordinator.coordination.plan._events import (
     PlanConsentReferenced,
     PlanContributionAdded,
@@ -85,7 +85,7 @@ from barnekoordinator.coordination.plan._model import (
 )
 
 __all__ = [
-    "CONCEPT",
+    "PLAN_CONCEPT",
     "Completeness",
     "Contribution",
     "Cooperation",

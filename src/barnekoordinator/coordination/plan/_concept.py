@@ -35,7 +35,7 @@ from barnekoordinator.coordination.plan._projectors import (
 )
 from barnekoordinator.history.concept import Concept
 
-CONCEPT = Concept(
+PLAN_CONCEPT = Concept(
     name="plan",
     events=(
         PlanCreated,

@@ -35,7 +35,7 @@ The package is split by concern, each in a private module: the state values
 commands that write and close the log (``_commands``, ``_closing``), the
 archive printout (``_archive``), and what the log lists for the rest of the
 library (``_entries``, ``_obligations``, ``_projectors``), gathered into
-:data:`CONCEPT` (``_concept``). Import from this package, never from those.
+:data:`STAFETTLOGG_CONCEPT` (``_concept``). Import from this package, never from those.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ from barnekoordinator.coordination.stafettlogg._commands import (
     set_goal,
 )
 from barnekoordinator.coordination.stafettlogg._concept import (
-    CONCEPT,
+    STAFETTLOGG_CONCEPT,
 )
 from barnekoordinator.coordination.stafettlogg._events import (
     DecisionCompleted,
@@ -118,7 +118,7 @@ from barnekoordinator.coordination.stafettlogg._values import (
 )
 
 __all__ = [
-    "CONCEPT",
+    "STAFETTLOGG_CONCEPT",
     "Bti",
     "BtiLevel",
     "ClosingReason",

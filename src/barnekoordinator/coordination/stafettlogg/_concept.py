@@ -3,7 +3,7 @@
 It gathers what the private modules of the package declare — events,
 evolvers, the item run evolver, projectors, entries, the stafettholder role and
 the obligations — for :mod:`barnekoordinator.catalogue`, which imports it as
-``stafettlogg.CONCEPT``.
+``stafettlogg.STAFETTLOGG_CONCEPT``.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ from barnekoordinator.coordination.stafettlogg._projectors import (
 )
 from barnekoordinator.history.concept import Concept
 
-CONCEPT = Concept(
+STAFETTLOGG_CONCEPT = Concept(
     name="stafettlogg",
     events=(
         UndringRegistered,
