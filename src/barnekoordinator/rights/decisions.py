@@ -62,8 +62,6 @@ __all__ = [
     "Reasoning",
     "Referral",
     "WishHolder",
-    "appointment_to_json",
-    "decision_to_json",
     "make_decision",
     "notice_of_appointment",
     "render_decision",
@@ -656,17 +654,3 @@ def render_decision(
     if fmt is DocumentFormat.HTML:
         return _render_html(blocks, lang, text("doc.title").get(lang))
     return _render_text(blocks)
-
-
-def appointment_to_json(appointment: AppointmentNotice) -> dict[str, Any]:
-    """The appointment as a JSON-ready dict (the ``appointment`` object of ``decision.v1``)."""
-    from barnekoordinator.rights.wire import appointment_to_json as to_json
-
-    return to_json(appointment)
-
-
-def decision_to_json(decision: IndividualDecision) -> dict[str, Any]:
-    """The decision as a JSON-ready dict, valid against ``decision.v1``."""
-    from barnekoordinator.rights.wire import decision_to_json as to_json
-
-    return to_json(decision)
