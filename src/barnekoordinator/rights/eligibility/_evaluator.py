@@ -65,8 +65,15 @@ _WISH = Condition.WISH
 Evaluated = tuple[tuple[ConditionResult, ...], Outcome, NextStep, list[FollowUp]]
 """A right evaluated but not yet wrapped: its conditions, outcome, next step and follow-ups.
 
-The follow-ups are a list because the rules of other rights may still add to it.
+The follow-ups are a list because the rules of other rights may still add to it. A
+plain tuple, not a named one: one is built for every right of every assessment.
 """
+
+# Positions in an Evaluated tuple that other rules read (Final: the type checker knows each
+# item's type).
+OUTCOME: Final = 1
+ACTION: Final = 2
+FOLLOW_UPS: Final = 3
 
 BarnekoordinatorVerdicts = tuple[str, str, str, str]
 """The reasons of C2, C3, C4 and C5: serious, long-term, composite or coordinated, services."""
@@ -138,7 +145,7 @@ def evaluate(
     bk = regime.barnekoordinator(
         T, facts, settings, p, born, age, ends_on, (serious, long_term, c4, c5), ko, ip
     )
-    a_right_is_met = _MET in (bk[1], ko[1], ip[1])
+    a_right_is_met = _MET in (bk[OUTCOME], ko[OUTCOME], ip[OUTCOME])
     sl = stafettlogg(T, facts, settings, p, born, age, a_right_is_met)
     case = case_follow_ups(T, facts, p, born, age)
     regime.cooperation(T, facts, case)
@@ -418,11 +425,11 @@ def koordinator_and_plan(
     ko = _health_right(T, _KO, facts, party, holder, long_term, coordinated, health)
     ip = _health_right(T, _IP, facts, party, holder, long_term, coordinated, health)
     fus = T.follow_ups
-    ip_action = ip[2]
+    ip_action = ip[ACTION]
     if ip_action in _NO_PLAN_YET:
-        ip[3].append(fus[(_IP, _K.NO_PLAN_WITHOUT_CONSENT)])
-    if ko[1] is _MET and ip_action is NextStep.DECLINED:
-        ko[3].append(fus[(_KO, _K.KOORDINATOR_WITHOUT_PLAN)])
+        ip[FOLLOW_UPS].append(fus[(_IP, _K.NO_PLAN_WITHOUT_CONSENT)])
+    if ko[OUTCOME] is _MET and ip_action is NextStep.DECLINED:
+        ko[FOLLOW_UPS].append(fus[(_KO, _K.KOORDINATOR_WITHOUT_PLAN)])
     return ko, ip
 
 
@@ -487,7 +494,7 @@ def stafettlogg(
     )
     sl = evaluate_right(T, _SL, conditions, wish)
     if statutory or a_right_is_met:
-        sl[3].append(T.follow_ups[(_SL, _K.STATUTORY_TAKES_PRECEDENCE)])
+        sl[FOLLOW_UPS].append(T.follow_ups[(_SL, _K.STATUTORY_TAKES_PRECEDENCE)])
     return sl
 
 

@@ -16,6 +16,9 @@ from typing import Final
 
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.rights.eligibility._evaluator import (
+    ACTION,
+    FOLLOW_UPS,
+    OUTCOME,
     BarnekoordinatorVerdicts,
     Evaluated,
     Params,
@@ -89,10 +92,11 @@ def assess_barnekoordinator(
     _, outcome, action, follow = bk
     fus = T.follow_ups
     if action is NextStep.APPOINT:
-        _on_appointment(T, follow, facts, settings, plan[2])
+        _on_appointment(T, follow, facts, settings, plan[ACTION])
     if action in _NO_APPOINTMENT:
         follow.append(fus[(_BK, _K.SAMORDNINGSPLIKT)])
-    if c5 in ("no-welfare", "neither") and (koordinator[1] is not _NOT or plan[1] is not _NOT):
+    alternative = koordinator[OUTCOME] is not _NOT or plan[OUTCOME] is not _NOT
+    if c5 in ("no-welfare", "neither") and alternative:
         follow.append(fus[(_BK, _K.ALTERNATIVES)])
     if c7 == "reached-limit":
         follow.append(fus[(_BK, _K.TRANSITION_AT_18)])
@@ -104,7 +108,7 @@ def assess_barnekoordinator(
     if facts.existing.previous_municipality_barnekoordinator:
         follow.append(fus[(_BK, _K.MOVED_MUNICIPALITY)])
     if action in _COVERS_KOORDINATOR and settings.barnekoordinator_fills_koordinator_role:
-        koordinator[3].append(fus[(_KO, _K.COVERED_BY_BARNEKOORDINATOR)])
+        koordinator[FOLLOW_UPS].append(fus[(_KO, _K.COVERED_BY_BARNEKOORDINATOR)])
     return bk
 
 
