@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.rights.eligibility import EligibilityFacts, facts_from_json
+from barnekoordinator.rights.eligibility import EligibilityFacts
+from barnekoordinator.rights.wire import facts_from_json
 
 HERE = Path(__file__).parent
 KE = {"ref": "ke-1", "role": "koordinerende enhet", "service": "koordinerende-enhet"}

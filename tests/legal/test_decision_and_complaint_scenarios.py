@@ -23,12 +23,12 @@ from barnekoordinator.rights.decisions import (
     Party,
     PartyRole,
     WishHolder,
-    decision_to_json,
     make_decision,
     notice_of_appointment,
     render_decision,
 )
 from barnekoordinator.rights.eligibility import Right, assess
+from barnekoordinator.rights.wire import complaint_from_json, complaint_to_json, decision_to_json
 from barnekoordinator.services import ServiceKind
 
 DECISIONS = load("decisions.toml", "decision")
@@ -151,7 +151,7 @@ def test_complaint_scenario(row: dict[str, Any]) -> None:
         found = complaint.obligations(day(check["as_of"]))
         assert [o.kind.value for o in found] == check["obligations"], f"{label} on {check['as_of']}"
         assert [o.overdue for o in found] == check["overdue"], f"{label} on {check['as_of']}"
-    assert c.complaint_from_json(c.complaint_to_json(complaint)) == complaint
+    assert complaint_from_json(complaint_to_json(complaint)) == complaint
 
 
 @pytest.mark.parametrize("row", params(REQUESTS))

@@ -16,8 +16,8 @@ from barnekoordinator.rights.eligibility import (
     FollowUp,
     RightResult,
     assess,
-    result_to_json,
 )
+from barnekoordinator.rights.wire import result_to_json
 
 ROWS = load("barnekoordinator.toml", "scenario") + load("consent_and_age.toml", "scenario")
 RIGHTS = ("barnekoordinator", "koordinator", "individual_plan", "stafettlogg")

@@ -28,6 +28,8 @@ from barnekoordinator.rights.eligibility import (
     Wish,
     Wishes,
     assess,
+)
+from barnekoordinator.rights.wire import (
     facts_from_json,
     facts_to_json,
     result_from_json,

@@ -13,7 +13,8 @@ import pytest
 from barnekoordinator import cli
 from barnekoordinator._cli import assess as assess_cli
 from barnekoordinator.history.serialization import validate_document
-from barnekoordinator.rights.eligibility import assess, facts_from_json, result_to_json
+from barnekoordinator.rights.eligibility import assess
+from barnekoordinator.rights.wire import facts_from_json, result_to_json
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "facts"
 BASELINE = EXAMPLES / "bk-01-baseline-eligible.json"

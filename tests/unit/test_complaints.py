@@ -19,9 +19,7 @@ from barnekoordinator.rights.complaints import (
     Resolution,
     Stage,
     complaint_deadline,
-    complaint_from_json,
     complaint_obligations,
-    complaint_to_json,
     correct_form,
     municipal_review,
     receive_complaint,
@@ -30,6 +28,7 @@ from barnekoordinator.rights.complaints import (
     statsforvalter_decides,
 )
 from barnekoordinator.rights.eligibility import Right
+from barnekoordinator.rights.wire import complaint_from_json, complaint_to_json
 
 KNOWN = date(2025, 3, 10)
 

@@ -27,8 +27,6 @@ from barnekoordinator.rights.decisions import (
     Party,
     PartyRole,
     WishHolder,
-    appointment_to_json,
-    decision_to_json,
     make_decision,
     notice_of_appointment,
     render_decision,
@@ -47,6 +45,7 @@ from barnekoordinator.rights.eligibility import (
     Wishes,
     assess,
 )
+from barnekoordinator.rights.wire import appointment_to_json, decision_to_json
 from barnekoordinator.services import ServiceKind
 
 # A synthetic (Tenor, month + 80) number: messages must never echo an identifier.

@@ -24,6 +24,8 @@ from barnekoordinator.rights.eligibility import (
     Right,
     Wish,
     assess,
+)
+from barnekoordinator.rights.wire import (
     facts_from_json,
     facts_to_json,
     result_from_json,

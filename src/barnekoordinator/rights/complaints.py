@@ -30,7 +30,6 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Any
 
 import attrs
 
@@ -53,9 +52,7 @@ __all__ = [
     "Resolution",
     "Stage",
     "complaint_deadline",
-    "complaint_from_json",
     "complaint_obligations",
-    "complaint_to_json",
     "correct_form",
     "municipal_review",
     "receive_complaint",
@@ -468,17 +465,3 @@ def complaint_obligations(
         if o is not None:
             found.append(o)
     return tuple(sorted(found, key=lambda o: (o.due is None, o.due or as_of, o.subject_ref)))
-
-
-def complaint_to_json(complaint: Complaint) -> dict[str, Any]:
-    """The complaint as a JSON-ready dict, valid against ``complaint.v1``."""
-    from barnekoordinator.rights.wire import complaint_to_json as to_json
-
-    return to_json(complaint)
-
-
-def complaint_from_json(document: object) -> Complaint:
-    """Validate and structure a ``complaint.v1`` document (every problem with its path)."""
-    from barnekoordinator.rights.wire import complaint_from_json as from_json
-
-    return from_json(document)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import enum
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -62,8 +62,6 @@ __all__ = [
     "Reasoning",
     "Referral",
     "WishHolder",
-    "appointment_to_json",
-    "decision_to_json",
     "make_decision",
     "notice_of_appointment",
     "render_decision",
@@ -378,43 +376,8 @@ def make_decision(
     """
     bk = result.barnekoordinator
     parties = tuple(parties)
-    if not parties:
-        raise InvalidInput("a decision names its parties (the family, the child)")
-    if not considerations.strip():
-        raise InvalidInput(
-            "considerations: state the family's and the child's views "
-            "and the child's best interests"
-        )
-    if decided_on < result.as_of:
-        raise InvalidInput("decided_on is before the assessment it rests on")
-    for what, value in (
-        ("case_ref", case_ref),
-        ("municipality", municipality),
-        ("signed_by", signed_by),
-        ("considerations", considerations),
-        *((f"parties[{i}]", f"{p.ref} {p.name}") for i, p in enumerate(parties)),
-    ):
-        _no_national_id(what, value)
-
-    alternatives: tuple[RightResult, ...] = ()
-    if bk.action is NextStep.APPOINT:
-        if appointment is None:
-            raise InvalidInput(
-                "an appointing decision needs the appointment (appoint_barnekoordinator)"
-            )
-        if appointment.subject_ref != result.subject_ref:
-            raise InvalidInput("the appointment is for another child than the assessment")
-        kind = DecisionKind.APPOINT
-    elif bk.action is NextStep.NONE:
-        if appointment is not None:
-            raise InvalidInput("a refusal cannot carry an appointment")
-        alternatives = tuple(
-            r for r in (result.koordinator, result.individual_plan) if r.outcome is Outcome.MET
-        )
-        kind = DecisionKind.PARTIAL if alternatives else DecisionKind.REFUSE
-    else:
-        raise RuleViolation(f"no decision can be made yet: {_why_not_appoint(bk)}")
-
+    _check_inputs(result, decided_on, parties, case_ref, municipality, signed_by, considerations)
+    kind, alternatives = _kind(result, appointment)
     reasoning = tuple(
         Reasoning(result=c, evidence=_evidence(facts, c, result.as_of)) for c in bk.conditions
     )
@@ -436,6 +399,58 @@ def make_decision(
         complaint_deadline_weeks=parameter("complaint_deadline_weeks").at(decided_on),
         complaint_basis=refs("pbrl-7-2", "pbrl-7-3", "pbrl-7-5", "fvl-31"),
     )
+
+
+def _check_inputs(
+    result: EligibilityResult,
+    decided_on: date,
+    parties: tuple[Party, ...],
+    case_ref: str,
+    municipality: str,
+    signed_by: str,
+    considerations: str,
+) -> None:
+    """The parties and considerations are given, the date holds, and no text holds a national id."""
+    if not parties:
+        raise InvalidInput("a decision names its parties (the family, the child)")
+    if not considerations.strip():
+        raise InvalidInput(
+            "considerations: state the family's and the child's views "
+            "and the child's best interests"
+        )
+    if decided_on < result.as_of:
+        raise InvalidInput("decided_on is before the assessment it rests on")
+    for what, value in (
+        ("case_ref", case_ref),
+        ("municipality", municipality),
+        ("signed_by", signed_by),
+        ("considerations", considerations),
+        *((f"parties[{i}]", f"{p.ref} {p.name}") for i, p in enumerate(parties)),
+    ):
+        _no_national_id(what, value)
+
+
+def _kind(
+    result: EligibilityResult, appointment: AppointmentNotice | None
+) -> tuple[DecisionKind, tuple[RightResult, ...]]:
+    """Appoint, refuse, or partial (with the alternatives met); or no decision yet."""
+    bk = result.barnekoordinator
+    if bk.action is NextStep.APPOINT:
+        if appointment is None:
+            raise InvalidInput(
+                "an appointing decision needs the appointment (appoint_barnekoordinator)"
+            )
+        if appointment.subject_ref != result.subject_ref:
+            raise InvalidInput("the appointment is for another child than the assessment")
+        return DecisionKind.APPOINT, ()
+    if bk.action is NextStep.NONE:
+        if appointment is not None:
+            raise InvalidInput("a refusal cannot carry an appointment")
+        alternatives = tuple(
+            r for r in (result.koordinator, result.individual_plan) if r.outcome is Outcome.MET
+        )
+        return (DecisionKind.PARTIAL if alternatives else DecisionKind.REFUSE), alternatives
+    raise RuleViolation(f"no decision can be made yet: {_why_not_appoint(bk)}")
 
 
 # --- rendering ---------------------------------------------------------------------------------
@@ -463,10 +478,12 @@ def _position(appointment: AppointmentNotice) -> str:
 
 
 def _blocks(d: IndividualDecision, lang: Language) -> list[_Block]:
+    """The document's blocks, section by section (domain.md §4.2)."""
+
     def t(key: str, **values: object) -> str:
         return text(key).format(lang, **values)
 
-    blocks: list[_Block] = [
+    return [
         ("title", t("doc.title")),
         (
             "fields",
@@ -479,60 +496,76 @@ def _blocks(d: IndividualDecision, lang: Language) -> list[_Block]:
         ("heading", t("doc.parties")),
         ("list", [f"{p.name} ({t(f'doc.role.{p.role.value}')})" for p in d.parties]),
         ("heading", t("doc.decision")),
+        *_decision_blocks(d, t),
+        ("heading", t("doc.reasons")),
+        ("list", [_reason(r, lang, t) for r in d.reasoning]),
+        ("heading", t("doc.views")),
+        *(("para", p.strip()) for p in d.considerations.split("\n\n") if p.strip()),
+        *_follow_up_blocks(d, lang, t),
+        ("heading", t("doc.complaint")),
+        ("para", t("doc.complaint.right")),
+        ("para", t("doc.complaint.via", municipality=d.municipality)),
+        ("para", t("doc.complaint.form")),
+        ("para", t("doc.complaint.deadline", weeks=d.complaint_deadline_weeks)),
+        ("para", t("doc.complaint.documents")),
+        ("para", t("doc.complaint.ombud")),
+        ("para", f"{t('doc.basis')}: {_citations(d.complaint_basis)}."),
+        ("signature", [t("doc.signature"), d.signed_by, d.municipality]),
     ]
-    if d.kind is DecisionKind.APPOINT:
-        a = d.appointment
-        assert a is not None  # guaranteed by make_decision
-        blocks.append(
-            (
-                "para",
-                t(
-                    "doc.appoint",
-                    municipality=d.municipality,
-                    name=a.name or a.professional_ref,
-                    position=_position(a),
-                    start=a.appointed_on.isoformat(),
-                ),
-            )
-        )
-        if a.ends_on is not None:
-            blocks.append(("para", t("doc.appoint-ends", date=a.ends_on.isoformat())))
-        if a.wishes_followed:
-            blocks.append(("para", t("doc.wishes-followed")))
-        else:
-            blocks.append(("para", t("doc.wishes-weighed", weighing=a.weighing)))
-    elif d.kind is DecisionKind.PARTIAL:
+
+
+def _decision_blocks(d: IndividualDecision, t: Callable[..., str]) -> list[_Block]:
+    """What is decided: the appointment (and how the wishes were weighed), or the refusal."""
+    if d.kind is DecisionKind.PARTIAL:
         names = [t(f"doc.alt.{r.right.value}") for r in d.alternatives]
         joined = f" {t('doc.and')} ".join(names)
-        blocks.append(("para", t("doc.partial", municipality=d.municipality, alternatives=joined)))
+        return [("para", t("doc.partial", municipality=d.municipality, alternatives=joined))]
+    if d.kind is not DecisionKind.APPOINT:
+        return [("para", t("doc.refuse", municipality=d.municipality))]
+    a = d.appointment
+    assert a is not None  # guaranteed by make_decision
+    appoint = t(
+        "doc.appoint",
+        municipality=d.municipality,
+        name=a.name or a.professional_ref,
+        position=_position(a),
+        start=a.appointed_on.isoformat(),
+    )
+    blocks: list[_Block] = [("para", appoint)]
+    if a.ends_on is not None:
+        blocks.append(("para", t("doc.appoint-ends", date=a.ends_on.isoformat())))
+    if a.wishes_followed:
+        blocks.append(("para", t("doc.wishes-followed")))
     else:
-        blocks.append(("para", t("doc.refuse", municipality=d.municipality)))
+        blocks.append(("para", t("doc.wishes-weighed", weighing=a.weighing)))
+    return blocks
 
-    blocks.append(("heading", t("doc.reasons")))
-    items = []
-    for r in d.reasoning:
-        c = r.result
-        line = (
-            f"{c.condition.label.get(lang)}: {c.outcome_label.get(lang)}. "
-            f"{c.explanation.get(lang)} {t('doc.basis')}: {_citations(c.basis)}."
+
+def _reason(r: Reasoning, lang: Language, t: Callable[..., str]) -> str:
+    """One condition's outcome, explanation and basis, and who judged it when."""
+    c = r.result
+    line = (
+        f"{c.condition.label.get(lang)}: {c.outcome_label.get(lang)}. "
+        f"{c.explanation.get(lang)} {t('doc.basis')}: {_citations(c.basis)}."
+    )
+    for e in r.evidence:
+        author = e.author_role
+        if e.author_service is not None:
+            author += f" ({SERVICES[e.author_service].name_nb})"
+        conclusion = t("doc.yes") if e.conclusion else t("doc.no")
+        line += " " + t(
+            "doc.evidence",
+            term=t(f"doc.term.{e.judgement}"),
+            date=e.assessed_on.isoformat(),
+            author=author,
+            conclusion=conclusion,
         )
-        for e in r.evidence:
-            author = e.author_role
-            if e.author_service is not None:
-                author += f" ({SERVICES[e.author_service].name_nb})"
-            conclusion = t("doc.yes") if e.conclusion else t("doc.no")
-            line += " " + t(
-                "doc.evidence",
-                term=t(f"doc.term.{e.judgement}"),
-                date=e.assessed_on.isoformat(),
-                author=author,
-                conclusion=conclusion,
-            )
-        items.append(line)
-    blocks.append(("list", items))
-    blocks.append(("heading", t("doc.views")))
-    blocks += [("para", p.strip()) for p in d.considerations.split("\n\n") if p.strip()]
+    return line
 
+
+def _follow_up_blocks(d: IndividualDecision, lang: Language, t: Callable[..., str]) -> list[_Block]:
+    """What follows, and on refusal or partial the municipality's samordningsplikt."""
+    blocks: list[_Block] = []
     samordning = [f for f in d.follow_ups if f.kind is FollowUpKind.SAMORDNINGSPLIKT]
     others = [f for f in d.follow_ups if f.kind is not FollowUpKind.SAMORDNINGSPLIKT]
     if others:
@@ -544,18 +577,6 @@ def _blocks(d: IndividualDecision, lang: Language) -> list[_Block]:
         blocks.append(
             ("para", f"{text('follow-up.samordningsplikt').get(lang)} ({_citations(basis)})")
         )
-
-    blocks.append(("heading", t("doc.complaint")))
-    blocks += [
-        ("para", t("doc.complaint.right")),
-        ("para", t("doc.complaint.via", municipality=d.municipality)),
-        ("para", t("doc.complaint.form")),
-        ("para", t("doc.complaint.deadline", weeks=d.complaint_deadline_weeks)),
-        ("para", t("doc.complaint.documents")),
-        ("para", t("doc.complaint.ombud")),
-        ("para", f"{t('doc.basis')}: {_citations(d.complaint_basis)}."),
-        ("signature", [t("doc.signature"), d.signed_by, d.municipality]),
-    ]
     return blocks
 
 
@@ -656,17 +677,3 @@ def render_decision(
     if fmt is DocumentFormat.HTML:
         return _render_html(blocks, lang, text("doc.title").get(lang))
     return _render_text(blocks)
-
-
-def appointment_to_json(appointment: AppointmentNotice) -> dict[str, Any]:
-    """The appointment as a JSON-ready dict (the ``appointment`` object of ``decision.v1``)."""
-    from barnekoordinator.rights.wire import appointment_to_json as to_json
-
-    return to_json(appointment)
-
-
-def decision_to_json(decision: IndividualDecision) -> dict[str, Any]:
-    """The decision as a JSON-ready dict, valid against ``decision.v1``."""
-    from barnekoordinator.rights.wire import decision_to_json as to_json
-
-    return to_json(decision)

@@ -1,10 +1,18 @@
-"""JSON wire format of eligibility facts and results, decisions and complaints (private).
+"""The JSON wire format of eligibility facts and results, decisions and complaints.
 
-Inbound documents are validated against ``eligibility-facts.v1`` /
-``eligibility-result.v1`` first, so a caller sees *every* problem with its JSON
-path; only then are they structured (facts with a private cattrs converter).
-Outbound documents always contain every field, so ``to_json(from_json(doc))``
-is stable and ``from_json(to_json(x)) == x``.
+Each document has a JSON Schema shipped with the package:
+
+* ``eligibility-facts.v1``: :func:`facts_to_json` / :func:`facts_from_json`;
+* ``eligibility-result.v1``: :func:`result_to_json` / :func:`result_from_json`;
+* ``decision.v1``: :func:`decision_to_json` (and :func:`appointment_to_json` for
+  its ``appointment`` object);
+* ``complaint.v1``: :func:`complaint_to_json` / :func:`complaint_from_json`.
+
+Inbound documents are validated against their schema first, so a caller sees
+*every* problem with its JSON path; only then are they structured (facts and
+complaints with a private cattrs converter). Outbound documents always contain
+every field, so ``to_json(from_json(doc))`` is stable and
+``from_json(to_json(x)) == x``.
 
 Result documents repeat the explanations in nb, nn and en for readers; on the
 way back in, condition results and follow-ups are looked up in the rule set
@@ -25,7 +33,6 @@ from barnekoordinator.legal_basis import LegalReference
 from barnekoordinator.rights.complaints import Complaint, Resolution, Stage
 from barnekoordinator.rights.decisions import AppointmentNotice, IndividualDecision
 from barnekoordinator.rights.eligibility import (
-    _TABLES,
     Condition,
     ConditionResult,
     EligibilityFacts,
@@ -36,9 +43,8 @@ from barnekoordinator.rights.eligibility import (
     Outcome,
     Right,
     RightResult,
-    _condition_result,
-    _follow_up,
 )
+from barnekoordinator.rights.eligibility._rule_sets import TABLES, condition_result, follow_up
 from barnekoordinator.services import ServiceKind
 from barnekoordinator.texts import Language, Text
 
@@ -69,13 +75,17 @@ _facts.register_structure_hook(date, lambda v, _: date.fromisoformat(v))
 
 
 def facts_to_json(facts: EligibilityFacts) -> dict[str, Any]:
-    """The facts as a JSON-ready dict (every field present)."""
+    """The facts as a JSON-ready dict (``eligibility-facts.v1``; every field present)."""
     document: dict[str, Any] = _facts.unstructure(facts)
     return document
 
 
 def facts_from_json(document: object) -> EligibilityFacts:
-    """Validate and structure a facts document; :class:`SchemaViolation` lists every problem."""
+    """Validate and structure an ``eligibility-facts.v1`` document.
+
+    Raises:
+        SchemaViolation: Listing every problem with its JSON path.
+    """
     validate_document(FACTS_SCHEMA, document)
     try:
         return _facts.structure(document, EligibilityFacts)
@@ -164,7 +174,7 @@ class _Reader:
 
     def condition(self, path: str, right: Right, doc: Mapping[str, Any]) -> ConditionResult | None:
         try:
-            c = _condition_result(self.version, right, Condition(doc["condition"]), doc["reason"])
+            c = condition_result(self.version, right, Condition(doc["condition"]), doc["reason"])
         except InvalidInput as exc:
             self.problems.append((f"{path}.reason", str(exc)))
             return None
@@ -180,23 +190,23 @@ class _Reader:
         service = ServiceKind(doc["service"]) if doc["service"] is not None else None
         due = date.fromisoformat(doc["due"]) if doc["due"] is not None else None
         try:
-            base = _follow_up(self.version, scope, kind)
+            base = follow_up(self.version, scope, kind)
         except InvalidInput as exc:
             self.problems.append((f"{path}.kind", str(exc)))
             return None
         if service is not None:
-            follow_up = _TABLES[self.version].escalations[service]
+            result = TABLES[self.version].escalations[service]
         elif due is not None:
-            follow_up = FollowUp(kind=kind, basis=base.basis, text=base.text, due=due)
+            result = FollowUp(kind=kind, basis=base.basis, text=base.text, due=due)
         else:
-            follow_up = base
-        self.check_basis(path, follow_up.basis, doc["basis"])
-        return follow_up
+            result = base
+        self.check_basis(path, result.basis, doc["basis"])
+        return result
 
     def right(self, path: str, right: Right, doc: Mapping[str, Any]) -> RightResult | None:
         if doc["right"] != right.value:
             self.problems.append((f"{path}.right", f"expected {right.value!r}"))
-        table = _TABLES[self.version]
+        table = TABLES[self.version]
         outcome, action = Outcome(doc["outcome"]), NextStep(doc["action"])
         self.check_basis(path, table.basis[right], doc["basis"])
         conditions = [
@@ -223,7 +233,12 @@ class _Reader:
 
 
 def result_from_json(document: object) -> EligibilityResult:
-    """Validate and rebuild a result document; :class:`SchemaViolation` lists every problem."""
+    """Validate and rebuild an ``eligibility-result.v1`` document.
+
+    Raises:
+        SchemaViolation: Listing every problem with its JSON path: against the
+            schema, or a mismatch with the rule set named by ``rules_version``.
+    """
     validate_document(RESULT_SCHEMA, document)
     assert isinstance(document, Mapping)
     reader = _Reader(document["rules_version"])
@@ -263,7 +278,10 @@ def result_from_json(document: object) -> EligibilityResult:
 
 
 def appointment_to_json(a: AppointmentNotice) -> dict[str, Any]:
-    """The appointment as a JSON-ready dict (``decision.v1#/$defs/appointment``)."""
+    """The appointment as a JSON-ready dict (the ``appointment`` object of ``decision.v1``).
+
+    Its schema is ``decision.v1#/$defs/appointment``.
+    """
     return {
         "subject_ref": a.subject_ref,
         "professional_ref": a.professional_ref,
@@ -362,7 +380,12 @@ def _complaint_problems(c: Complaint) -> list[tuple[str, str]]:
 
 
 def complaint_from_json(document: object) -> Complaint:
-    """Validate and structure a complaint document; :class:`SchemaViolation` lists every problem."""
+    """Validate and structure a ``complaint.v1`` document.
+
+    Raises:
+        SchemaViolation: Listing every problem with its JSON path, including
+            fields that contradict each other (a resolution without a date …).
+    """
     validate_document(COMPLAINT_SCHEMA, document)
     complaint = _facts.structure(document, Complaint)
     problems = _complaint_problems(complaint)

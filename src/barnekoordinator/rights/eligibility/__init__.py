@@ -1,0 +1,91 @@
+"""Eligibility: barnekoordinator, koordinator, individuell plan and the stafettlogg offer.
+
+:func:`assess` is a pure function of the facts, an explicit ``as_of`` date and
+the municipality's settings. It returns one :class:`RightResult` per right:
+
+* **barnekoordinator**: pbrl § 2-5 c and hotl § 7-2 a, conditions C1–C7 of
+  domain.md §2.2;
+* **koordinator**: pbrl § 2-5 b and hotl § 7-2;
+* **individuell plan**: pbrl § 2-5 and hotl § 7-1;
+* **the offer of a BTI stafettlogg**: municipal practice, configurable.
+
+Every condition evaluates to :class:`Outcome` ``MET``, ``NOT_MET`` or
+``NEEDS_ASSESSMENT`` and carries its legal references, the facts it relied on
+and an explanation in nb, nn and en. A right is *not met* when any of its
+conditions is not met, otherwise *needs assessment* when any condition needs
+one, otherwise *met*. The family's wish (C6) conditions the municipality's
+*duty*, not the right (:attr:`Condition.conditions_duty`); what follows is the
+:class:`NextStep` and the typed :class:`FollowUp` values.
+
+Professional judgements («alvorlig», «langvarig», «sammensatte», «koordinerte»)
+are inputs (:class:`Judgement`) with an author and a date. The engine never
+infers them, and never reads ``description`` or ``diagnoses``: a missing
+judgement gives ``NEEDS_ASSESSMENT``, never a refusal.
+
+Rules change with the law, so the rule set is chosen by ``as_of``
+(OpenFisca-style dated rule sets): one private module per regime, named by its
+date of entry into force. ``_regime_2022_08_01`` applies from the 2022 reform,
+``_regime_2012_01_01`` before it (no barnekoordinator, no samordningsplikt).
+Dates before 1 January 2012 are not encoded.
+
+Speed: condition results, follow-ups and explanations are built once at import
+and shared by every result (they are immutable), so an assessment allocates
+only the handful of objects that hold the answer.
+
+The JSON documents (``eligibility-facts.v1``, ``eligibility-result.v1``) are
+read and written by :mod:`barnekoordinator.rights.wire`.
+"""
+
+from barnekoordinator.rights.eligibility._facts import (
+    Author,
+    ChildFacts,
+    EligibilityFacts,
+    ExistingCoordination,
+    ExpectedChildFacts,
+    GuardianFacts,
+    Judgement,
+    Judgements,
+    Needs,
+    Wishes,
+)
+from barnekoordinator.rights.eligibility._results import (
+    ConditionResult,
+    EligibilityResult,
+    FollowUp,
+    RightResult,
+)
+from barnekoordinator.rights.eligibility._rule_sets import RULES_VERSIONS, assess, rules_version
+from barnekoordinator.rights.eligibility._vocabulary import (
+    Condition,
+    FollowUpKind,
+    NextStep,
+    Outcome,
+    Right,
+    Wish,
+)
+
+__all__ = [
+    "RULES_VERSIONS",
+    "Author",
+    "ChildFacts",
+    "Condition",
+    "ConditionResult",
+    "EligibilityFacts",
+    "EligibilityResult",
+    "ExistingCoordination",
+    "ExpectedChildFacts",
+    "FollowUp",
+    "FollowUpKind",
+    "GuardianFacts",
+    "Judgement",
+    "Judgements",
+    "Needs",
+    "NextStep",
+    "Outcome",
+    "Right",
+    "RightResult",
+    "Wish",
+    "Wishes",
+    "assess",
+    "rules_version",
+]

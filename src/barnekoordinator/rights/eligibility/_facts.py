@@ -1,0 +1,248 @@
+"""The facts an assessment may rely on, and their validation.
+
+The input values are frozen attrs classes. :class:`EligibilityFacts` checks the
+whole tree when it is built and raises
+:class:`~barnekoordinator.errors.SchemaViolation` listing every problem with its
+JSON path, so a value that exists is a valid one.
+
+``HEALTH_KINDS`` and ``WELFARE_KINDS`` (the service kinds of each sector) are
+internal to the eligibility package: validation and the evaluator both read them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Final
+
+import attrs
+
+from barnekoordinator.errors import SchemaViolation
+from barnekoordinator.rights.eligibility._vocabulary import WISH_FIELD, Right, Wish
+from barnekoordinator.services import SERVICES, Sector, ServiceKind
+
+__all__ = [
+    "Author",
+    "ChildFacts",
+    "EligibilityFacts",
+    "ExistingCoordination",
+    "ExpectedChildFacts",
+    "GuardianFacts",
+    "Judgement",
+    "Judgements",
+    "Needs",
+    "Wishes",
+]
+
+HEALTH_KINDS: Final = frozenset(
+    k for k, s in SERVICES.items() if s.sector is Sector.HEALTH_AND_CARE
+)
+WELFARE_KINDS: Final = frozenset(k for k, s in SERVICES.items() if s.sector is Sector.OTHER_WELFARE)
+
+
+@attrs.frozen(kw_only=True)
+class Wishes:
+    """One party's wish for each right (unknown until asked)."""
+
+    barnekoordinator: Wish = Wish.UNKNOWN
+    koordinator: Wish = Wish.UNKNOWN
+    individual_plan: Wish = Wish.UNKNOWN
+    stafettlogg: Wish = Wish.UNKNOWN
+
+    def for_right(self, right: Right) -> Wish:
+        """The wish recorded for ``right``."""
+        wish: Wish = getattr(self, WISH_FIELD[right])
+        return wish
+
+
+_NO_WISHES: Final = Wishes()
+
+
+@attrs.frozen(kw_only=True)
+class Author:
+    """Who made a professional judgement: an opaque actor reference, never a national id."""
+
+    ref: str
+    role: str
+    """The author's role, e.g. ``"helsesykepleier"`` or ``"koordinerende enhet"``."""
+    service: ServiceKind | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Judgement:
+    """A professional's conclusion on one open legal term, with author and date.
+
+    A judgement dated after ``as_of`` did not exist yet on that date and is ignored.
+    """
+
+    conclusion: bool
+    author: Author
+    assessed_on: date
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Judgements:
+    """The professional judgements the conditions need (``None`` = not yet made)."""
+
+    serious: Judgement | None = None
+    """«alvorlig sykdom, skade eller nedsatt funksjonsevne» (C2)."""
+    long_term: Judgement | None = None
+    """«langvarige» (C3)."""
+    composite: Judgement | None = None
+    """«sammensatte» (C4, either this or ``coordinated``)."""
+    coordinated: Judgement | None = None
+    """«koordinerte» (C4; alone for koordinator and individuell plan)."""
+
+
+@attrs.frozen(kw_only=True)
+class Needs:
+    """The services the family needs; the sector of each comes from :mod:`services`.
+
+    ``health_and_care`` / ``other_welfare`` record a need not covered by a listed
+    service (``True``, e.g. NAV benefits) or a finding of *no* need (``False``).
+    ``None`` means: derive it from ``services``; with no such service listed the
+    need counts as not yet mapped.
+    """
+
+    services: tuple[ServiceKind, ...] = ()
+    health_and_care: bool | None = None
+    other_welfare: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ChildFacts:
+    """A born child: a case-local reference and the registered birth date."""
+
+    ref: str
+    birth_date: date
+
+
+@attrs.frozen(kw_only=True)
+class ExpectedChildFacts:
+    """A child not yet born, or an approved adoption in progress (``adoption=True``)."""
+
+    ref: str
+    expected_date: date
+    adoption: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class GuardianFacts:
+    """A parent or carer: whether they hold foreldreansvar, and their wishes."""
+
+    ref: str
+    parental_responsibility: bool
+    wishes: Wishes = _NO_WISHES
+
+
+@attrs.frozen(kw_only=True)
+class ExistingCoordination:
+    """Coordination already in place for this child or family."""
+
+    barnekoordinator: bool = False
+    koordinator: bool = False
+    individual_plan: bool = False
+    stafettlogg: bool = False
+    family_barnekoordinator: bool = False
+    """The family already has a barnekoordinator, appointed for a sibling (BK-20)."""
+    previous_municipality_barnekoordinator: bool = False
+    """A barnekoordinator was appointed in the municipality the family moved from (BK-19)."""
+
+
+_NO_EXISTING: Final = ExistingCoordination()
+_NO_NEEDS: Final = Needs()
+_NO_JUDGEMENTS: Final = Judgements()
+
+_NATIONAL_ID = re.compile(r"(?<!\d)\d{6}[ .]?\d{5}(?!\d)")
+
+
+def _ref_problem(path: str, value: str) -> list[tuple[str, str]]:
+    if not value.strip():
+        return [(path, "must be a non-empty reference")]
+    if _NATIONAL_ID.search(value):
+        return [(path, "must be an opaque reference, never a national identity number")]
+    return []
+
+
+def _fact_problems(facts: EligibilityFacts) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    if (facts.child is None) == (facts.expected_child is None):
+        problems.append(("$", "give exactly one of 'child' and 'expected_child'"))
+    if facts.child is not None:
+        problems += _ref_problem("$.child.ref", facts.child.ref)
+    if facts.expected_child is not None:
+        problems += _ref_problem("$.expected_child.ref", facts.expected_child.ref)
+    seen: set[str] = set()
+    for i, g in enumerate(facts.guardians):
+        problems += _ref_problem(f"$.guardians[{i}].ref", g.ref)
+        if g.ref in seen:
+            problems.append((f"$.guardians[{i}].ref", f"duplicate guardian reference {g.ref!r}"))
+        seen.add(g.ref)
+    for name in ("serious", "long_term", "composite", "coordinated"):
+        judgement: Judgement | None = getattr(facts.judgements, name)
+        if judgement is not None:
+            problems += _ref_problem(f"$.judgements.{name}.author.ref", judgement.author.ref)
+            if not judgement.author.role.strip():
+                problems.append((f"$.judgements.{name}.author.role", "must name the author's role"))
+    needs = facts.needs
+    for flag, kinds, label in (
+        ("health_and_care", HEALTH_KINDS, "a health and care service"),
+        ("other_welfare", WELFARE_KINDS, "an other welfare service"),
+    ):
+        listed = sorted(k.value for k in needs.services if k in kinds)
+        if getattr(needs, flag) is False and listed:
+            problems.append(
+                (
+                    f"$.needs.{flag}",
+                    f"false contradicts needs.services, which lists {listed[0]} ({label})",
+                )
+            )
+    if facts.bti_level is not None and not 0 <= facts.bti_level <= 3:
+        problems.append(("$.bti_level", "expected a BTI level from 0 to 3"))
+    return problems
+
+
+@attrs.frozen(kw_only=True)
+class EligibilityFacts:
+    """Everything :func:`assess` may rely on about one child (born or expected) and family.
+
+    Exactly one of ``child`` and ``expected_child`` is given. ``description`` and
+    ``diagnoses`` are kept for the caseworker and are **ignored** by the engine:
+    a diagnosis is not a condition, and judgements are never inferred from it.
+    Construction checks the whole tree and raises
+    :class:`~barnekoordinator.errors.SchemaViolation` listing every problem.
+    """
+
+    child: ChildFacts | None = None
+    expected_child: ExpectedChildFacts | None = None
+    needs: Needs = _NO_NEEDS
+    judgements: Judgements = _NO_JUDGEMENTS
+    guardians: tuple[GuardianFacts, ...] = ()
+    child_wishes: Wishes = _NO_WISHES
+    """The child's or young person's own say (decisive from 16 for health matters)."""
+    child_heard: bool = False
+    """The child has been informed and heard (pbrl § 4-4; latest from 7 years)."""
+    barnevern_has_care: bool = False
+    """Barnevernstjenesten has taken over care: it consents for the child (pbrl § 4-5)."""
+    barnevern_wishes: Wishes = _NO_WISHES
+    bti_level: int | None = None
+    parental_risk_factors: bool = False
+    """Risk factors in the parent(s) only; never read as a condition in the child (BK-03)."""
+    existing: ExistingCoordination = _NO_EXISTING
+    services_declining_cooperation: tuple[ServiceKind, ...] = ()
+    description: str = ""
+    diagnoses: tuple[str, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        problems = _fact_problems(self)
+        if problems:
+            raise SchemaViolation("eligibility-facts.v1", problems)
+
+    @property
+    def subject_ref(self) -> str:
+        """The reference of the child or expected child the facts are about."""
+        if self.child is not None:
+            return self.child.ref
+        assert self.expected_child is not None  # guaranteed by construction
+        return self.expected_child.ref
