@@ -11,7 +11,6 @@ module, wing by wing) are written from the code and the catalogue.
 from __future__ import annotations
 
 import ast
-import pkgutil
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -205,16 +204,17 @@ _API_SECTIONS: tuple[tuple[str, str, str], ...] = (
 
 
 def api_modules() -> list[str]:
-    """Every public module of both packages (no private part in its name)."""
-    import barnekoordinator
-    import barnekoordinator_plugins
+    """Every public module of both packages (no private part in its name).
 
+    Read from the source tree, so that documenting the plugins never imports them.
+    """
     found = []
-    for package in (barnekoordinator, barnekoordinator_plugins):
-        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-            tail = info.name.split(".")[1:]
-            if not any(part.startswith("_") for part in tail):
-                found.append(info.name)
+    for path in _source_files():
+        parts = list(path.relative_to(_SRC).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        if len(parts) > 1 and not any(part.startswith("_") for part in parts[1:]):
+            found.append(".".join(parts))
     return sorted(found)
 
 
