@@ -19,7 +19,12 @@ from barnekoordinator.history.records import (
     _event_stamp,
     format_time,
 )
-from barnekoordinator.history.storekit import AppendCheck, agenda_row, stored_record
+from barnekoordinator.history.storekit import (
+    AppendCheck,
+    agenda_row,
+    agenda_sort_key,
+    stored_record,
+)
 
 # Any text, including quotes, backslashes, control characters and non-BMP characters.
 TEXT = st.text(max_size=40)
@@ -200,3 +205,82 @@ def test_append_check_keeps_the_canonical_times(times: list[datetime]) -> None:
     check = AppendCheck.prepare("case-1", 0, records)
     assert check.problem is None
     assert check.times == tuple(format_time(at) for at in times)
+
+
+def _row(due: date, case_id: str, kind: AgendaKind, key: str, detail: str = "") -> AgendaItem:
+    return AgendaItem(case_id=case_id, kind=kind, key=key, due=due, detail=detail)
+
+
+def _agenda_order(items: list[AgendaItem]) -> list[tuple[date, str, str, str]]:
+    return [(i.due, i.case_id, i.kind.value, i.key) for i in sorted(items, key=agenda_sort_key)]
+
+
+def test_agenda_sort_key_orders_by_due_then_case_then_kind_then_key() -> None:
+    """Due comes first, then case id, then kind, then key; the detail plays no part."""
+    jan, feb = date(2026, 1, 15), date(2026, 2, 15)
+    evaluation, handover = AgendaKind.EVALUATION_DUE, AgendaKind.HANDOVER_PENDING
+    items = [
+        _row(feb, "case-a", evaluation, "a", detail="a later due wins over everything else"),
+        _row(jan, "case-b", evaluation, "a"),
+        _row(jan, "case-a", handover, "a"),
+        _row(jan, "case-a", evaluation, "b"),
+        _row(jan, "case-a", evaluation, "a", detail="zzz"),
+    ]
+    assert _agenda_order(items) == [
+        (jan, "case-a", "evaluation-due", "a"),
+        (jan, "case-a", "evaluation-due", "b"),
+        (jan, "case-a", "handover-pending", "a"),
+        (jan, "case-b", "evaluation-due", "a"),
+        (feb, "case-a", "evaluation-due", "a"),
+    ]
+    # Rows alike but for their detail tie, so a stable sort keeps them as they came.
+    noted, plain = items[-1], attrs.evolve(items[-1], detail="")
+    assert agenda_sort_key(plain) == agenda_sort_key(noted)
+    assert sorted([plain, noted], key=agenda_sort_key) == [plain, noted]
+    assert sorted([noted, plain], key=agenda_sort_key) == [noted, plain]
+
+
+def test_agenda_sort_key_orders_kinds_by_their_value_not_their_declaration() -> None:
+    """DECISION_DUE is declared after EVALUATION_DUE but "decision-due" sorts first."""
+    members = list(AgendaKind)
+    assert members.index(AgendaKind.DECISION_DUE) > members.index(AgendaKind.EVALUATION_DUE)
+    day = date(2026, 1, 15)
+    items = [_row(day, "case-1", kind, "k") for kind in AgendaKind]
+    assert [kind for _, _, kind, _ in _agenda_order(items)] == sorted(k.value for k in AgendaKind)
+    assert _agenda_order(items)[0][2] == "decision-due"
+
+
+def test_agenda_sort_key_compares_keys_and_case_ids_by_code_point() -> None:
+    """Upper case before lower case, and å, æ, ø after z in code-point (not Norwegian) order."""
+    day = date(2026, 1, 15)
+    keys = ["ø", "a", "æ", "Z", "z", "å", "B", "b"]
+    items = [_row(day, "case-1", AgendaKind.EVALUATION_DUE, key) for key in keys]
+    assert [key for *_, key in _agenda_order(items)] == ["B", "Z", "a", "b", "z", "å", "æ", "ø"]
+    cases = [_row(day, case_id, AgendaKind.EVALUATION_DUE, "k") for case_id in ("æ", "z", "Z")]
+    assert [case_id for _, case_id, *_ in _agenda_order(cases)] == ["Z", "z", "æ"]
+
+
+# Agenda rows as (due, case id, kind, key), unique by (case, kind, key) like the agenda's.
+AGENDA_ROWS = st.lists(
+    st.tuples(
+        st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 1, 3)),
+        st.sampled_from(["case-a", "case-B", "case-æ"]),
+        st.sampled_from(list(AgendaKind)),
+        st.sampled_from(["k", "K", "å", "æ", "ø", "z"]),
+    ),
+    unique_by=lambda row: row[1:],
+    max_size=12,
+)
+
+
+@given(AGENDA_ROWS, TEXT, st.data())
+def test_agenda_sort_key_gives_one_order_whatever_the_insertion_order(
+    rows: list[tuple[date, str, AgendaKind, str]], detail: str, data: st.DataObject
+) -> None:
+    """Rows unique by (case, kind, key) sort the same from any insertion order, any detail."""
+    shuffled = data.draw(st.permutations(rows))
+    first = sorted((_row(*row) for row in rows), key=agenda_sort_key)
+    second = sorted((_row(*row, detail=detail) for row in shuffled), key=agenda_sort_key)
+    assert [(i.due, i.case_id, i.kind, i.key) for i in first] == [
+        (i.due, i.case_id, i.kind, i.key) for i in second
+    ]

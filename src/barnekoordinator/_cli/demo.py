@@ -20,6 +20,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
+import attrs
+
 from barnekoordinator.access.consent import ConsentPurpose, give_consent
 from barnekoordinator.access.principal import AssuranceLevel, Principal
 from barnekoordinator.casebook import Casebook
@@ -46,6 +48,8 @@ _ORG = {
     "barnehage": "974760673",
     "kommune": "123456785",
 }
+_COVERED = (ServiceKind.BARNEHAGE, ServiceKind.HELSESTASJON, ServiceKind.FYSIOTERAPI)
+"""The services the parents' first consents cover; PPT is added before the handover."""
 
 
 def register(subparsers: Any) -> None:
@@ -86,33 +90,51 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _story(book: Casebook, clock: FixedClock, lang: str) -> int:
-    from barnekoordinator.coordination.appointments import appoint_barnekoordinator
-    from barnekoordinator.coordination.handover import accept_handover, propose_handover
-    from barnekoordinator.coordination.meetings import prepare_meeting
-    from barnekoordinator.coordination.roles import Role, grant_role, obligations
-    from barnekoordinator.coordination.stafettlogg import (
-        BtiLevel,
-        ObservationKind,
-        add_log_measure,
-        open_stafettlogg,
-        record_minutes,
-        record_observation,
-        schedule_meeting,
-        stafettholder,
-    )
-    from barnekoordinator.rights.eligibility import (
-        Author,
-        ChildFacts,
-        EligibilityFacts,
-        GuardianFacts,
-        Judgement,
-        Judgements,
-        Needs,
-        Wish,
-        Wishes,
-        assess,
-    )
+    """Tell the nine chapters in order; 1 as soon as a step does not behave as the law says.
 
+    Each chapter gets what it needs from the ones before it (the case id, the day)
+    as arguments and returns what the next needs.
+    """
+    stage = _Stage(book=book, clock=clock, lang=lang, cast=_cast())
+    case_id, today = _open_the_case(stage)
+    if not _assess_eligibility(stage, today):
+        return 1
+    meeting_day = _open_the_stafettlogg(stage, case_id, today)
+    _prepare_the_meeting(stage, case_id, meeting_day)
+    due_day = _obligations_fall_due(stage, case_id)
+    if due_day is None:
+        return 1
+    accepted_on = _hand_over_the_baton(stage, case_id, due_day)
+    if accepted_on is None:
+        return 1
+    _appoint_a_barnekoordinator(stage, case_id, accepted_on)
+    _show_the_family_view(stage, case_id)
+    return _verify_store(book, accepted_on)
+
+
+@attrs.frozen(kw_only=True)
+class _Cast:
+    """The synthetic family, the professionals, and the principals they act as."""
+
+    born: date
+    child_id: PersonId
+    mother_id: PersonId
+    father_id: PersonId
+    ke_staff: Professional
+    ped: Professional
+    nurse: Professional
+    physio: Professional
+    ppt: Professional
+    ke: Principal
+    as_ped: Principal
+    as_physio: Principal
+    as_nurse: Principal
+    as_ppt: Principal
+    mother: Principal
+
+
+def _cast() -> _Cast:
+    """Synthetic identities (Tenor style), the staff and who signs in as whom."""
     policy = IdentifierPolicy.testing()
     born = date(2021, 3, 14)
     child_id = PersonId.parse(synthetic_fodselsnummer(born), policy=policy)
@@ -149,15 +171,51 @@ def _story(book: Casebook, clock: FixedClock, lang: str) -> int:
         assurance=AssuranceLevel.SUBSTANTIAL,
         national_id=mother_id,
     )
+    return _Cast(
+        born=born,
+        child_id=child_id,
+        mother_id=mother_id,
+        father_id=father_id,
+        ke_staff=ke_staff,
+        ped=ped,
+        nurse=nurse,
+        physio=physio,
+        ppt=ppt,
+        ke=ke,
+        as_ped=as_ped,
+        as_physio=as_physio,
+        as_nurse=as_nurse,
+        as_ppt=as_ppt,
+        mother=mother,
+    )
 
-    def on(day: date, hour: int = 9) -> date:
-        clock.set(datetime.combine(day, time(hour, 0), tzinfo=UTC))
-        return book.today()
 
-    def do(who: Principal, case_id: str, command: Callable[[Case], Any]) -> Case:
-        return book.execute(who, case_id, command)
+@attrs.frozen
+class _Stage:
+    """What every chapter plays on: the casebook, its scripted clock, the language, the cast."""
 
-    # -- 1. the case -----------------------------------------------------------------
+    book: Casebook
+    clock: FixedClock
+    lang: str
+    cast: _Cast
+
+    def on(self, day: date, hour: int = 9) -> date:
+        """Set the scripted clock to ``hour`` o'clock on ``day``; return the casebook's today."""
+        self.clock.set(datetime.combine(day, time(hour, 0), tzinfo=UTC))
+        return self.book.today()
+
+    def do(self, who: Principal, case_id: str, command: Callable[[Case], Any]) -> Case:
+        """Run ``command`` on the case as ``who`` through the casebook."""
+        return self.book.execute(who, case_id, command)
+
+
+def _open_the_case(stage: _Stage) -> tuple[str, date]:
+    """1. Koordinerende enhet opens the case; returns its id and the day it opened."""
+    from barnekoordinator.coordination.roles import Role, grant_role
+
+    book, do, on, cast = stage.book, stage.do, stage.on, stage.cast
+    born, child_id, mother_id, father_id = cast.born, cast.child_id, cast.mother_id, cast.father_id
+    ke, ke_staff, ped, nurse, physio = cast.ke, cast.ke_staff, cast.ped, cast.nurse, cast.physio
     _heading("1. Koordinerende enhet opens a case for a synthetic family")
     today = on(_START)
     case_id = book.open_case(
@@ -193,8 +251,25 @@ def _story(book: Casebook, clock: FixedClock, lang: str) -> int:
     )
     _say(f"case {case_id}: child born {born.isoformat()} (id {child_id}), two guardians")
     _say("participants: koordinerende enhet, barnehage, helsestasjon, fysioterapi")
+    return case_id, today
 
-    # -- 2. eligibility -------------------------------------------------------------------
+
+def _assess_eligibility(stage: _Stage, today: date) -> bool:
+    """2. Eligibility, condition by condition; False unless the family is eligible."""
+    from barnekoordinator.rights.eligibility import (
+        Author,
+        ChildFacts,
+        EligibilityFacts,
+        GuardianFacts,
+        Judgement,
+        Judgements,
+        Needs,
+        Wish,
+        Wishes,
+        assess,
+    )
+
+    book, lang, ke, born = stage.book, stage.lang, stage.cast.ke, stage.cast.born
     _heading("2. Eligibility, condition by condition, with the legal basis")
     assessor = Author(
         ref=ke.subject, role="koordinerende enhet", service=ServiceKind.KOORDINERENDE_ENHET
@@ -228,11 +303,24 @@ def _story(book: Casebook, clock: FixedClock, lang: str) -> int:
         _say(f"   {condition.outcome.value:<17} {condition.explanation.get(lang)}")
     if result.barnekoordinator.outcome.value != "met":
         _say("unexpected: the baseline family should be eligible (pbrl § 2-5 c)")
-        return 1
+        return False
+    return True
 
-    # -- 3. consent and the stafettlogg ------------------------------------------------
+
+def _open_the_stafettlogg(stage: _Stage, case_id: str, today: date) -> date:
+    """3. Consent, the stafettlogg with two tiltak, and a meeting; returns the meeting day."""
+    from barnekoordinator.coordination.stafettlogg import (
+        BtiLevel,
+        add_log_measure,
+        open_stafettlogg,
+        schedule_meeting,
+        stafettholder,
+    )
+
+    do, cast = stage.do, stage.cast
+    ke, as_ped, as_physio = cast.ke, cast.as_ped, cast.as_physio
+    ped, nurse, physio = cast.ped, cast.nurse, cast.physio
     _heading("3. Consent from both parents, then the stafettlogg (BTI nivå 2)")
-    covered = (ServiceKind.BARNEHAGE, ServiceKind.HELSESTASJON, ServiceKind.FYSIOTERAPI)
     for purpose, consent_id in (
         (ConsentPurpose.STAFETTLOGG, "k-logg-1"),
         (ConsentPurpose.SHARE_INFORMATION, "k-deling-1"),
@@ -245,7 +333,7 @@ def _story(book: Casebook, clock: FixedClock, lang: str) -> int:
                 consent_id=consent_id,
                 purpose=purpose,
                 given_by=("mor", "far"),
-                services=covered,
+                services=_COVERED,
                 as_of=today,
             ),
         )
@@ -300,8 +388,21 @@ def _story(book: Casebook, clock: FixedClock, lang: str) -> int:
         f"stafettholder: {stafettholder(case)}; "
         "two tiltak, each with an owner and an evaluation date"
     )
+    return meeting_day
 
-    # -- 4. a prepared meeting -------------------------------------------------------
+
+def _prepare_the_meeting(stage: _Stage, case_id: str, meeting_day: date) -> None:
+    """4. A concern is noted, the agenda is prepared from the case, and minutes are written."""
+    from barnekoordinator.coordination.meetings import prepare_meeting
+    from barnekoordinator.coordination.stafettlogg import (
+        ObservationKind,
+        record_minutes,
+        record_observation,
+    )
+
+    book, do, on, cast = stage.book, stage.do, stage.on, stage.cast
+    as_nurse, as_ped = cast.as_nurse, cast.as_ped
+    ped, nurse, physio = cast.ped, cast.nurse, cast.physio
     _heading("4. Meeting preparation: the agenda builds itself")
     today = on(meeting_day - timedelta(days=4))
     do(
@@ -339,7 +440,12 @@ def _story(book: Casebook, clock: FixedClock, lang: str) -> int:
     )
     _say("minutes written into the log")
 
-    # -- 5. obligations fall due --------------------------------------------------------
+
+def _obligations_fall_due(stage: _Stage, case_id: str) -> date | None:
+    """5. What is due or overdue; returns the day, or None unless an evaluation is overdue."""
+    from barnekoordinator.coordination.roles import obligations
+
+    book, on = stage.book, stage.on
     _heading("5. Obligations: what is due or overdue today")
     today = on(_START + timedelta(days=36))
     case = _load(book, case_id)
@@ -349,9 +455,17 @@ def _story(book: Casebook, clock: FixedClock, lang: str) -> int:
         _say(f"   {o.status.value:<8} {when} {o.actor_ref or o.role}: {o.text_nb}")
     if not any(o.status.value == "overdue" for o in due):
         _say("unexpected: the physiotherapy evaluation should be overdue")
-        return 1
+        return None
+    return today
 
-    # -- 6. the baton -------------------------------------------------------------------
+
+def _hand_over_the_baton(stage: _Stage, case_id: str, today: date) -> date | None:
+    """6. The handover to PPT; returns the day PPT accepts, or None if it was not refused first."""
+    from barnekoordinator.coordination.handover import accept_handover, propose_handover
+    from barnekoordinator.coordination.stafettlogg import stafettholder
+
+    do, on, cast = stage.do, stage.on, stage.cast
+    ke, as_ped, as_ppt, ped, ppt = cast.ke, cast.as_ped, cast.as_ppt, cast.ped, cast.ppt
     _heading("6. Handover to PPT: refused until consent covers PPT, then accepted")
     do(ke, case_id, lambda c: ParticipantJoined(participant=ppt))
     try:
@@ -360,7 +474,7 @@ def _story(book: Casebook, clock: FixedClock, lang: str) -> int:
         _say(f"   refused: {refused}")
     else:
         _say("unexpected: a handover to a service without consent must be refused")
-        return 1
+        return None
     for purpose, consent_id in (
         (ConsentPurpose.STAFETTLOGG, "k-logg-2"),
         (ConsentPurpose.SHARE_INFORMATION, "k-deling-2"),
@@ -373,7 +487,7 @@ def _story(book: Casebook, clock: FixedClock, lang: str) -> int:
                 consent_id=consent_id,
                 purpose=purpose,
                 given_by=("mor", "far"),
-                services=(*covered, ServiceKind.PPT),
+                services=(*_COVERED, ServiceKind.PPT),
                 as_of=today,
             ),
         )
@@ -384,8 +498,14 @@ def _story(book: Casebook, clock: FixedClock, lang: str) -> int:
     today = on(today + timedelta(days=3))
     case = do(as_ppt, case_id, lambda c: accept_handover(c, by=ppt.ref, as_of=today))
     _say(f"   accepted; holder is now {stafettholder(case)}")
+    return today
 
-    # -- 7. barnekoordinator ----------------------------------------------------------------
+
+def _appoint_a_barnekoordinator(stage: _Stage, case_id: str, today: date) -> None:
+    """7. With the parents' consent, the municipality appoints the nurse as barnekoordinator."""
+    from barnekoordinator.coordination.appointments import appoint_barnekoordinator
+
+    book, do, ke, nurse = stage.book, stage.do, stage.cast.ke, stage.cast.nurse
     _heading("7. The municipality appoints a barnekoordinator (hotl § 7-2 a)")
     do(
         ke,
@@ -414,15 +534,14 @@ def _story(book: Casebook, clock: FixedClock, lang: str) -> int:
     )
     _say(f"   mode: {case.mode.value}; the stafettlogg and its tiltak stay in the same history")
 
-    # -- 8. the family's view ---------------------------------------------------------------
+
+def _show_the_family_view(stage: _Stage, case_id: str) -> None:
+    """8. What the mother sees of the case, and who has looked."""
+    book, lang, mother = stage.book, stage.lang, stage.cast.mother
     _heading("8. What the mother sees today, and who has looked")
     view = book.read(mother, case_id)
     _say(f"   {len(view.entries)} entries visible to her; child's age {view.child_age}")
     _say(book.who_looked(mother, case_id, lang))
-
-    # -- 9. verification ------------------------------------------------------------------
-    _heading("9. Every case in the store verifies (hash chains of history and audit)")
-    return _verify_store(book, today)
 
 
 def _load(book: Casebook, case_id: str) -> Case:
@@ -432,8 +551,10 @@ def _load(book: Casebook, case_id: str) -> Case:
 
 
 def _verify_store(book: Casebook, today: date) -> int:
+    """9. Every case in the store verifies, and the agenda spans all cases."""
     from barnekoordinator._cli.verify import verify_store
 
+    _heading("9. Every case in the store verifies (hash chains of history and audit)")
     report = verify_store(book.store)
     for problem in report.problems:
         _say(f"   problem: {problem}")

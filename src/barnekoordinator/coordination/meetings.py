@@ -28,7 +28,7 @@ from barnekoordinator.access.consent import ConsentPurpose, Section, ledger, sec
 from barnekoordinator.access.entries import Entry, EntryMeta
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.appointments import coordination_holder
-from barnekoordinator.coordination.plan import PlanStatus, check_plan, current_plan
+from barnekoordinator.coordination.plan import IndividualPlan, PlanStatus, check_plan, current_plan
 from barnekoordinator.coordination.stafettlogg import LogStatus, Stafettlogg, bti, current_log
 from barnekoordinator.errors import ConsentRequired, InvalidInput, NotResponsible, RuleViolation
 from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
@@ -317,10 +317,49 @@ def prepare_meeting(
     since = _last_minuted(log, as_of)
     holder = coordination_holder(case, as_of)
     chair = holder.ref if holder is not None else None
+    plan = current_plan(case)
+    # The parts in agenda order; each lists its points and what must be brought for them.
+    parts = (
+        _child_voice_part(case, as_of, since, chair),
+        _scheduled_part(log, meeting_id),
+        _tiltak_evaluation_part(log, until),
+        _plan_evaluation_part(plan, until),
+        _new_concern_part(case, log, since),
+        _open_decision_part(log),
+        _handover_part(log),
+        _plan_part(case, plan, as_of, until, settings),
+    )
+
+    participants = _participants(case, log, meeting_id, chair, as_of)
+    return MeetingAgenda(
+        as_of=as_of,
+        meeting_id=meeting_id,
+        chair_ref=chair,
+        since=since,
+        participants=participants,
+        points=tuple(point for part in parts for point in part.points),
+        bring=tuple(item for part in parts for item in part.bring),
+    )
+
+
+@attrs.frozen
+class _AgendaPart:
+    """The points one part of the agenda adds, and what must be brought for them."""
+
+    points: tuple[AgendaPoint, ...]
+    bring: tuple[BringItem, ...] = ()
+
+
+def _child_voice_part(
+    case: Case, as_of: date, since: date | None, chair: str | None
+) -> _AgendaPart:
+    """1. The child's own voice comes first.
+
+    The voices recorded since the last meeting (else the latest one). When none
+    is new and the child is old enough to be heard, the chair brings its view.
+    """
     points: list[AgendaPoint] = []
     bring: list[BringItem] = []
-
-    # 1. The child's own voice comes first.
     child = case.child
     voices = child_voices(case)
     recent = [v for v in voices if since is None or v.recorded_on > since] or voices[-1:]
@@ -345,8 +384,12 @@ def prepare_meeting(
                     about="child-voice",
                 )
             )
+    return _AgendaPart(tuple(points), tuple(bring))
 
-    # 2. What the meeting was called for, as set when it was scheduled.
+
+def _scheduled_part(log: Stafettlogg | None, meeting_id: str | None) -> _AgendaPart:
+    """2. What the meeting was called for, as set when it was scheduled."""
+    points: list[AgendaPoint] = []
     scheduled = next((m for m in log.meetings if m.id == meeting_id), None) if log else None
     if scheduled is not None:
         for item in scheduled.agenda:
@@ -358,8 +401,13 @@ def prepare_meeting(
                     owner_ref=scheduled.called_by,
                 )
             )
+    return _AgendaPart(tuple(points))
 
-    # 3. Evaluations due.
+
+def _tiltak_evaluation_part(log: Stafettlogg | None, until: date) -> _AgendaPart:
+    """3. Evaluations due of the stafettlogg's tiltak; each owner brings the evaluation."""
+    points: list[AgendaPoint] = []
+    bring: list[BringItem] = []
     if log is not None:
         for t in log.active_tiltak:
             if t.evaluation_date <= until:
@@ -378,7 +426,13 @@ def prepare_meeting(
                         about=t.id,
                     )
                 )
-    plan = current_plan(case)
+    return _AgendaPart(tuple(points), tuple(bring))
+
+
+def _plan_evaluation_part(plan: IndividualPlan | None, until: date) -> _AgendaPart:
+    """3. Evaluations due of the active plan's measures; each owner brings the evaluation."""
+    points: list[AgendaPoint] = []
+    bring: list[BringItem] = []
     if plan is not None and plan.status is PlanStatus.ACTIVE:
         for m in plan.measures:
             if m.ended_on is None and m.evaluation_date is not None and m.evaluation_date <= until:
@@ -397,8 +451,12 @@ def prepare_meeting(
                         about=m.id,
                     )
                 )
+    return _AgendaPart(tuple(points), tuple(bring))
 
-    # 4. New concerns since the last meeting (never a report made without the guardians).
+
+def _new_concern_part(case: Case, log: Stafettlogg | None, since: date | None) -> _AgendaPart:
+    """4. New concerns since the last meeting (never a report made without the guardians)."""
+    points: list[AgendaPoint] = []
     if log is not None:
         for o in log.observations:
             if since is None or o.recorded_on > since:
@@ -422,8 +480,13 @@ def prepare_meeting(
                     owner_ref=u.registered_by,
                 )
             )
+    return _AgendaPart(tuple(points))
 
-    # 5. Open decisions.
+
+def _open_decision_part(log: Stafettlogg | None) -> _AgendaPart:
+    """5. Open decisions; whoever follows one up brings its status."""
+    points: list[AgendaPoint] = []
+    bring: list[BringItem] = []
     if log is not None:
         for d in log.decisions:
             if d.open:
@@ -442,8 +505,13 @@ def prepare_meeting(
                         about=d.id,
                     )
                 )
+    return _AgendaPart(tuple(points), tuple(bring))
 
-    # 6. A pending handover.
+
+def _handover_part(log: Stafettlogg | None) -> _AgendaPart:
+    """6. A pending handover; the proposed new holder brings an answer."""
+    points: list[AgendaPoint] = []
+    bring: list[BringItem] = []
     if log is not None and log.is_open and log.baton.pending is not None:
         p = log.baton.pending
         points.append(
@@ -462,8 +530,19 @@ def prepare_meeting(
                 about="handover",
             )
         )
+    return _AgendaPart(tuple(points), tuple(bring))
 
-    # 7. The individual plan: revision and missing items.
+
+def _plan_part(
+    case: Case,
+    plan: IndividualPlan | None,
+    as_of: date,
+    until: date,
+    settings: MunicipalSettings,
+) -> _AgendaPart:
+    """7. The individual plan: revision and missing items."""
+    points: list[AgendaPoint] = []
+    bring: list[BringItem] = []
     if plan is not None and plan.status is PlanStatus.ACTIVE:
         period = plan.period
         if (
@@ -495,17 +574,7 @@ def prepare_meeting(
                     owner_ref=plan.responsible_ref,
                 )
             )
-
-    participants = _participants(case, log, meeting_id, chair, as_of)
-    return MeetingAgenda(
-        as_of=as_of,
-        meeting_id=meeting_id,
-        chair_ref=chair,
-        since=since,
-        participants=participants,
-        points=tuple(points),
-        bring=tuple(bring),
-    )
+    return _AgendaPart(tuple(points), tuple(bring))
 
 
 def _participants(

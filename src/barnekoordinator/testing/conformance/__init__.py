@@ -1,0 +1,57 @@
+"""Conformance suites: prove a store honours the :class:`CaseStore` contract.
+
+A vendor subclasses one class and says how to make a store::
+
+    from barnekoordinator.testing.conformance import CaseStoreContract
+
+    class TestAcmeStore(CaseStoreContract):
+        def make_store(self):
+            return AcmeStore(self.tmp_path / "acme.db", catalogue=self.catalogue)
+
+Every test of :class:`CaseStoreContract` then runs against it, including a
+Hypothesis state machine (:class:`CaseStoreStateMachine`) of interleaved
+appends by several writers holding stale versions. It checks that no event is
+ever duplicated or lost, that versions are exact, that hash chains verify, that
+``read_all`` positions strictly increase with nothing missing, that the agenda
+equals :func:`~barnekoordinator.history.projections.apply_ops` over the same events,
+and that an append's audit record (``append(…, audit=…)``) is stored exactly
+when its events are.
+
+The suite exercises the agenda tables through a projector of the test-only
+event type :data:`TEST_AGENDA_TYPE`, whose payload says which operation to
+project (see :func:`agenda_payload`). That projector is in
+:data:`CONFORMANCE_CATALOGUE` (the library's catalogue and one test concept):
+``make_store`` must give the store this catalogue, which the contract offers as
+``self.catalogue``. Build test records with :func:`make_records` and
+:func:`make_audit`.
+
+This module needs the ``testing`` extra (pytest, Hypothesis).
+"""
+
+from __future__ import annotations
+
+from barnekoordinator.testing.conformance._contract import CaseStoreContract
+from barnekoordinator.testing.conformance._machine import CaseStoreStateMachine
+from barnekoordinator.testing.conformance._records import (
+    BASE_TIME,
+    CONFORMANCE_CATALOGUE,
+    TEST_AGENDA_TYPE,
+    TEST_NOTE_TYPE,
+    agenda_payload,
+    make_audit,
+    make_records,
+    reference_agenda,
+)
+
+__all__ = [
+    "BASE_TIME",
+    "CONFORMANCE_CATALOGUE",
+    "TEST_AGENDA_TYPE",
+    "TEST_NOTE_TYPE",
+    "CaseStoreContract",
+    "CaseStoreStateMachine",
+    "agenda_payload",
+    "make_audit",
+    "make_records",
+    "reference_agenda",
+]
