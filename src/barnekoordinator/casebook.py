@@ -3,28 +3,27 @@
 Every call follows the same steps — **load → authorise → decide → append →
 notify** — and leaves **exactly one** audit record, allowed or denied:
 
-1. *load*: read the case's records from the :class:`~barnekoordinator.history.store.CaseStore`,
+1. *load*: read the case's records from the [`CaseStore`][barnekoordinator.history.store.CaseStore],
    verify their hash chain, turn them into events
-   (with the catalogue's :meth:`~barnekoordinator.history.catalogue.Catalogue.load`,
+   (with the catalogue's [`load()`][barnekoordinator.history.catalogue.Catalogue.load],
    upcasting old versions)
-   and replay them into a :class:`~barnekoordinator.history.case.Case`. Nothing is
+   and replay them into a [`Case`][barnekoordinator.history.case.Case]. Nothing is
    cached between calls, so every decision sees the latest consent, care order,
    participant list and — through the clock — the child's age today.
-2. *authorise*: :func:`barnekoordinator.access.policy.decide` on the Norwegian
-   calendar day of the injected clock (Europe/Oslo: a birthday starts at
-   midnight in Norway). Denied → audit, then raise
-   :class:`~barnekoordinator.errors.AccessDenied`.
-3. *decide*: run the command, a pure function of the case returning events.
-   Everything it produced is authorised again, event by event
-   (:func:`barnekoordinator.access.policy.authorise_events`), so a command cannot
-   smuggle in a consent on someone else's behalf.
+2. *authorise*: [`barnekoordinator.access.policy.decide()`][barnekoordinator.access.policy.decide]
+   on the Norwegian calendar day of the injected clock (Europe/Oslo: a birthday starts at midnight
+   in Norway). Denied → audit, then raise [`AccessDenied`][barnekoordinator.errors.AccessDenied].
+3. *decide*: run the command, a pure function of the case returning events. Everything it produced
+   is authorised again, event by event
+   ([`barnekoordinator.access.policy.authorise_events()`][barnekoordinator.access.policy.authorise_events]),
+   so a command cannot smuggle in a consent on someone else's behalf.
 4. *append*: stamp, seal (chained after the stored last hash) and append with
    optimistic concurrency. A command that raises stores nothing.
-5. *notify*: after the commit, ``barnekoordinator_events_recorded`` subscribers
-   are told (through :func:`barnekoordinator.plugins.notify_events_recorded`).
+5. *notify*: after the commit, ``barnekoordinator_events_recorded`` subscribers are told (through
+   [`barnekoordinator.plugins.notify_events_recorded()`][barnekoordinator.plugins.notify_events_recorded]).
 
 **Concurrency.** A stale ``expected_version`` or a concurrent append raises
-:class:`~barnekoordinator.errors.ConcurrencyConflict` and nothing is stored. The
+[`ConcurrencyConflict`][barnekoordinator.errors.ConcurrencyConflict] and nothing is stored. The
 Casebook never retries: a command is often composed by a person who looked at
 an earlier state (chose a new stafettholder, saw a consent), and re-running it
 on a newer state would record a decision nobody took. The caller reloads and
@@ -38,11 +37,11 @@ record of a write that was not stored. A write that stores nothing (refused by
 a rule, a conflict, a failure) is audited on its own once its outcome is known
 (see docs/concepts/access-and-audit.md).
 
-**Data minimisation.** :meth:`Casebook.read` returns a :class:`CaseView` with
-only the entries the principal may read today; identifiers never appear in a
-view, and a leader sees roles and status without names. A denied entry is
-reported with the same words whether it exists or not, so a guardian cannot
-learn that something is withheld.
+**Data minimisation.** [`Casebook.read()`][barnekoordinator.casebook.Casebook.read] returns a
+[`CaseView`][barnekoordinator.casebook.CaseView] with only the entries the principal may read today;
+identifiers never appear in a view, and a leader sees roles and status without names. A denied entry
+is reported with the same words whether it exists or not, so a guardian cannot learn that something
+is withheld.
 """
 
 from __future__ import annotations
@@ -176,9 +175,9 @@ def _as_batch(produced: DomainEvent | Sequence[DomainEvent]) -> tuple[DomainEven
 class _Call:
     """One Casebook call: it leaves exactly one audit record, whatever happens.
 
-    The method audits its outcome with :meth:`append` (events and audit record
-    in one transaction), :meth:`audit` or :meth:`refuse` (the audit record on its
-    own); if anything raises before that, :meth:`failed` audits the failure instead.
+    The method audits its outcome with `append()` (events and audit record
+    in one transaction), `audit()` or `refuse()` (the audit record on its
+    own); if anything raises before that, `failed()` audits the failure instead.
     """
 
     __slots__ = ("action", "book", "case_id", "done", "principal", "target")
@@ -244,9 +243,10 @@ class _Call:
     ) -> AccessDenied | InsufficientAssurance:
         """Audit a denial and return the exception to raise.
 
-        A login below the minimum assurance gets :class:`InsufficientAssurance`
-        (the application should ask for a stronger login); every other denial
-        is :class:`AccessDenied`.
+        A login below the minimum assurance gets
+        [`InsufficientAssurance`][barnekoordinator.errors.InsufficientAssurance] (the application
+        should ask for a stronger login); every other denial is
+        [`AccessDenied`][barnekoordinator.errors.AccessDenied].
         """
         self.audit(decision)
         if not self.principal.assurance.at_least(MINIMUM_ASSURANCE):
@@ -279,9 +279,9 @@ class Casebook:
         config: The active configuration (passed on to subscribers; without it
             they get one with these settings and the store URL ``unknown:``).
         verify_history: Verify the hash chain of every loaded history.
-        new_case_id: Makes ids for :meth:`open_case` (default: random UUIDs).
+        new_case_id: Makes ids for `open_case()` (default: random UUIDs).
         catalogue: The event types and rules cases fold with (default: the
-            library's :data:`~barnekoordinator.catalogue.CATALOGUE`); a vendor
+            library's [`CATALOGUE`][barnekoordinator.catalogue.CATALOGUE]); a vendor
             with concepts of its own passes an extended one, to its store too.
     """
 
@@ -471,12 +471,13 @@ class Casebook:
     ) -> Case:
         """Run ``command`` on the case as ``principal`` and store what it produced.
 
-        ``action`` is the coarse permission checked before the command runs
-        (``"write"``, ``"consent"``, or a command name, which means write; it is
-        audited as given); the events are then authorised one by one. Returns
-        the case after the events. Raises :class:`AccessDenied`, the command's
-        own error (e.g. :class:`~barnekoordinator.errors.RuleViolation`) or
-        :class:`ConcurrencyConflict` — each audited, with nothing stored.
+        ``action`` is the coarse permission checked before the command runs (``"write"``,
+        ``"consent"``, or a command name, which means write; it is audited as given); the events are
+        then authorised one by one. Returns the case after the events. Raises
+        [`AccessDenied`][barnekoordinator.errors.AccessDenied], the command's own error (e.g.
+        [`RuleViolation`][barnekoordinator.errors.RuleViolation]) or
+        [`ConcurrencyConflict`][barnekoordinator.errors.ConcurrencyConflict] — each audited, with
+        nothing stored.
         """
         call = self._call(principal, case_id, action, "case")
         try:
@@ -582,7 +583,7 @@ class Casebook:
         """The family's view of who has looked at the case, in ``lang`` (audited).
 
         The trail is verified first; a tampered trail raises
-        :class:`~barnekoordinator.errors.ChainBroken` rather than being shown.
+        [`ChainBroken`][barnekoordinator.errors.ChainBroken] rather than being shown.
         The view includes this look.
         """
         if lang not in LANGUAGES:

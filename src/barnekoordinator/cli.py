@@ -1,6 +1,6 @@
 """The ``barnekoordinator`` command.
 
-Each subcommand lives in its own module under :mod:`barnekoordinator._cli` and
+Each subcommand lives in its own module under `barnekoordinator._cli` and
 exposes ``register(subparsers)``, which adds its parser and sets ``func`` to a
 callable taking the parsed arguments and returning the exit status.
 

@@ -1,8 +1,8 @@
 """Time, injected.
 
-The core never reads the wall clock: rules take ``as_of: date`` and recorded
-times come from a :class:`Clock`. :class:`SystemClock` is the single place in
-``src/`` that reads the real time; edges (the CLI, a vendor's web app) create one.
+The core never reads the wall clock: rules take ``as_of: date`` and recorded times come from a
+[`Clock`][barnekoordinator.clock.Clock]. [`SystemClock`][barnekoordinator.clock.SystemClock] is the
+single place in ``src/`` that reads the real time; edges (the CLI, a vendor's web app) create one.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ class Clock(Protocol):
 
 
 def ensure_utc(value: datetime, *, what: str = "time") -> datetime:
-    """Return ``value`` in UTC; raise :class:`InvalidInput` for a naive datetime."""
+    """Return ``value`` in UTC; raise [`InvalidInput`][barnekoordinator.errors.InvalidInput] for a
+    naive datetime.
+    """
     if value.tzinfo is UTC:  # the common case, on every replayed event
         return value
     if value.tzinfo is None or value.utcoffset() is None:

@@ -1,13 +1,12 @@
 """Configuration: municipal settings and the wiring of plugins.
 
-:class:`MunicipalSettings` holds the choices the law leaves to each
-municipality (domain.md marks them ``[PRACTICE]``): the age from which a young
-person consents alone to a stafettlogg (15 or 16), the nivå-0 decision deadline,
-how long a handover may stay pending … It is one typed, validated object;
-invalid settings raise :class:`~barnekoordinator.errors.InvalidConfiguration`
-listing every problem.
+[`MunicipalSettings`][barnekoordinator.config.MunicipalSettings] holds the choices the law leaves to
+each municipality (domain.md marks them ``[PRACTICE]``): the age from which a young person consents
+alone to a stafettlogg (15 or 16), the nivå-0 decision deadline, how long a handover may stay
+pending … It is one typed, validated object; invalid settings raise
+[`InvalidConfiguration`][barnekoordinator.errors.InvalidConfiguration] listing every problem.
 
-:class:`Config` says which store to use and carries per-plugin options.
+[`Config`][barnekoordinator.config.Config] says which store to use and carries per-plugin options.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The exception tree of barnekoordinator.
 
-Every exception the library raises derives from :class:`BarnekoordinatorError`
-and, where it helps an ``except`` clause, from the closest builtin. Messages say
-what was expected and where; they **never contain a personal identifier** (use a
-case id or a redacted form such as ``311299*****``).
+Every exception the library raises derives from
+[`BarnekoordinatorError`][barnekoordinator.errors.BarnekoordinatorError] and, where it helps an
+``except`` clause, from the closest builtin. Messages say what was expected and where; they **never
+contain a personal identifier** (use a case id or a redacted form such as ``311299*****``).
 
 Results are not exceptions: "not eligible" is an eligibility *result*, and
 "access denied" is a *decision* unless the caller asked the Casebook to act on it.

@@ -1,14 +1,14 @@
 """The hook specifications of barnekoordinator: what a plugin may provide.
 
-A plugin is a module (or object) with functions named after these specs and
-marked with :data:`hookimpl`; it is found through the entry-point group
-``barnekoordinator`` (see :mod:`barnekoordinator.plugins`). Hooks provide
+A plugin is a module (or object) with functions named after these specs and marked with
+[`hookimpl`][barnekoordinator.hookspecs.hookimpl]; it is found through the entry-point group
+``barnekoordinator`` (see [`barnekoordinator.plugins`][barnekoordinator.plugins]). Hooks provide
 *infrastructure*, never law: a hook returns an object implementing a Protocol
-(:class:`~barnekoordinator.history.store.CaseStore`,
-:class:`~barnekoordinator.protocols.Authenticator`,
-:class:`~barnekoordinator.protocols.Exporter`,
-:class:`~barnekoordinator.protocols.PersonRegistry`) and the core then calls
-that object, or it is told about committed events.
+([`CaseStore`][barnekoordinator.history.store.CaseStore],
+[`Authenticator`][barnekoordinator.protocols.Authenticator],
+[`Exporter`][barnekoordinator.protocols.Exporter],
+[`PersonRegistry`][barnekoordinator.protocols.PersonRegistry]) and the core then calls that object,
+or it is told about committed events.
 
 Rules every spec follows:
 
@@ -73,9 +73,13 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 def barnekoordinator_configure(config: Config) -> None:
     """Called once when the application is configured; the plugin may prepare itself.
 
-    :param config: The active :class:`~barnekoordinator.config.Config`.
-    :returns: Nothing. The call is historic: it is replayed to plugins registered
-        later, so it is incompatible with hook wrappers.
+    Args:
+        config: The active [`Config`][barnekoordinator.config.Config].
+
+    Returns:
+        Nothing. The call is historic: it is replayed to plugins registered later, so it is
+        incompatible with hook wrappers.
+
     Implemented by: no first-party plugin.
     """
 
@@ -89,14 +93,19 @@ def barnekoordinator_configure(config: Config) -> None:
 def barnekoordinator_case_store(config: Config, catalogue: Catalogue) -> CaseStore | None:
     """Called when the application needs its case store; return a store for ``config``.
 
-    :param config: The active :class:`~barnekoordinator.config.Config`; a plugin
-        should answer only for a ``config.store`` URL scheme it owns.
-    :param catalogue: The :class:`~barnekoordinator.history.catalogue.Catalogue`
-        whose projectors the store applies to the agenda on every append (an
-        implementation may leave this argument out and use the library's).
-    :returns: A :class:`~barnekoordinator.history.store.CaseStore`; return ``None``
-        to let another plugin answer.
-    Stops at first non-None result, see :ref:`firstresult`.
+    Args:
+        config: The active [`Config`][barnekoordinator.config.Config]; a plugin should answer only
+            for a ``config.store`` URL scheme it owns.
+        catalogue: The [`Catalogue`][barnekoordinator.history.catalogue.Catalogue] whose projectors
+            the store applies to the agenda on every append (an implementation may leave this
+            argument out and use the library's).
+
+    Returns:
+        A [`CaseStore`][barnekoordinator.history.store.CaseStore]; return ``None`` to let another
+        plugin answer.
+
+    Stops at the first non-``None`` result (pluggy's *firstresult*).
+
     Implemented by: ``barnekoordinator_plugins.memory`` (``memory:``),
     ``barnekoordinator_plugins.sqlite`` (``sqlite:PATH``) and
     ``barnekoordinator_plugins.postgres`` (``postgresql://…``), all ``trylast``.
@@ -114,10 +123,14 @@ def barnekoordinator_authenticators(
 ) -> Authenticator | Sequence[Authenticator] | None:
     """Called when the application builds its login chain; return this plugin's authenticators.
 
-    :param config: The active :class:`~barnekoordinator.config.Config`.
-    :returns: One :class:`~barnekoordinator.protocols.Authenticator`, a sequence of
-        them, or ``None`` when the plugin is not configured. Results of all plugins
-        are collected; the chain asks each authenticator in turn.
+    Args:
+        config: The active [`Config`][barnekoordinator.config.Config].
+
+    Returns:
+        One [`Authenticator`][barnekoordinator.protocols.Authenticator], a sequence of them, or
+        ``None`` when the plugin is not configured. Results of all plugins are collected; the chain
+        asks each authenticator in turn.
+
     Implemented by: the identity plugins (ID-porten, HelseID, …).
     """
 
@@ -126,9 +139,13 @@ def barnekoordinator_authenticators(
 def barnekoordinator_exporters(config: Config) -> Exporter | Sequence[Exporter] | None:
     """Called when the application lists its export formats; return this plugin's exporters.
 
-    :param config: The active :class:`~barnekoordinator.config.Config`.
-    :returns: One :class:`~barnekoordinator.protocols.Exporter`, a sequence of them,
-        or ``None``. Results of all plugins are collected.
+    Args:
+        config: The active [`Config`][barnekoordinator.config.Config].
+
+    Returns:
+        One [`Exporter`][barnekoordinator.protocols.Exporter], a sequence of them, or ``None``.
+        Results of all plugins are collected.
+
     Implemented by: the export plugins (FHIR R4, HTML overview).
     """
 
@@ -137,10 +154,15 @@ def barnekoordinator_exporters(config: Config) -> Exporter | Sequence[Exporter] 
 def barnekoordinator_person_registry(config: Config) -> PersonRegistry | None:
     """Called when the application needs registered birth dates or guardians; return a registry.
 
-    :param config: The active :class:`~barnekoordinator.config.Config`.
-    :returns: A :class:`~barnekoordinator.protocols.PersonRegistry` (e.g. a
-        Folkeregisteret client); return ``None`` to let another plugin answer.
-    Stops at first non-None result, see :ref:`firstresult`.
+    Args:
+        config: The active [`Config`][barnekoordinator.config.Config].
+
+    Returns:
+        A [`PersonRegistry`][barnekoordinator.protocols.PersonRegistry] (e.g. a Folkeregisteret
+        client); return ``None`` to let another plugin answer.
+
+    Stops at the first non-``None`` result (pluggy's *firstresult*).
+
     Implemented by: no first-party plugin (there is no registry by default).
     """
 
@@ -156,13 +178,16 @@ def barnekoordinator_events_recorded(
 ) -> None:
     """Called after ``records`` of one case were committed; notify or project them.
 
-    :param case_id: The case the records belong to (an opaque id, not personal).
-    :param records: The committed :class:`~barnekoordinator.history.records.EventRecord`
-        values, in sequence order.
-    :param config: The active :class:`~barnekoordinator.config.Config`.
-    :returns: Nothing. Every subscriber is called even if an earlier one raised;
-        the events are already committed, so failures are logged (types and ids
-        only) and raised together as one
-        :class:`~barnekoordinator.errors.PluginError` afterwards.
+    Args:
+        case_id: The case the records belong to (an opaque id, not personal).
+        records: The committed [`EventRecord`][barnekoordinator.history.records.EventRecord] values,
+            in sequence order.
+        config: The active [`Config`][barnekoordinator.config.Config].
+
+    Returns:
+        Nothing. Every subscriber is called even if an earlier one raised; the events are
+        already committed, so failures are logged (types and ids only) and raised together as
+        one [`PluginError`][barnekoordinator.errors.PluginError] afterwards.
+
     Implemented by: no first-party plugin.
     """

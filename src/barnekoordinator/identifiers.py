@@ -1,21 +1,22 @@
 """Norwegian identifiers: fødselsnummer, D-, H- and FH-nummer, orgnr and HPR-nummer.
 
-A person identifier is parsed once, at the edge, into a :class:`PersonId`. The
-object never shows the full number by accident: ``repr()``, ``str()`` and
-f-strings give the redacted form ``311299*****`` (the six date digits and five
-stars), and so do :func:`attrs.asdict` reprs. Only :meth:`PersonId.reveal`
-returns all eleven digits. Error messages say *what* is wrong (length, a
-character that is not a digit, control digit K1 or K2, an impossible or future
-date, a synthetic number where none is allowed) and never echo the number.
+A person identifier is parsed once, at the edge, into a
+[`PersonId`][barnekoordinator.identifiers.PersonId]. The object never shows the full number by
+accident: ``repr()``, ``str()`` and f-strings give the redacted form ``311299*****`` (the six date
+digits and five stars), and so do `attrs.asdict()` reprs. Only
+[`PersonId.reveal()`][barnekoordinator.identifiers.PersonId.reveal] returns all eleven digits. Error
+messages say *what* is wrong (length, a character that is not a digit, control digit K1 or K2, an
+impossible or future date, a synthetic number where none is allowed) and never echo the number.
 
-What is accepted is decided by an explicit :class:`IdentifierPolicy`; the module
-never reads the clock (pass ``as_of`` to reject future birth dates):
+What is accepted is decided by an explicit
+[`IdentifierPolicy`][barnekoordinator.identifiers.IdentifierPolicy]; the module never reads the
+clock (pass ``as_of`` to reject future birth dates):
 
 * **Fødselsnummer** — ``DDMMYY III K1 K2``; the century comes from the
-  individual digits (rules of :mod:`stdnum.no.fodselsnummer`).
-* **D-nummer** — 40 added to the day. The digits may encode the *registration*
-  date, so :attr:`PersonId.birth_date` is ``None`` and the digits' date is
-  :attr:`PersonId.encoded_date`.
+  individual digits (rules of `stdnum.no.fodselsnummer`).
+* **D-nummer** — 40 added to the day. The digits may encode the *registration* date, so
+  `PersonId.birth_date` is ``None`` and the
+  digits' date is `PersonId.encoded_date`.
 * **H-nummer** — 40 added to the month; internal to the issuing organisation.
   NAV's «Dolly» test identities use the same pattern, so month+40 is read as a
   Dolly *synthetic* number only when ``IdentifierPolicy(dolly_as_synthetic=True)``.
@@ -25,20 +26,22 @@ never reads the clock (pass ``as_of`` to reject future birth dates):
   gave H-numbers a first digit of 8 or 9; such numbers are read as FH-nummer.)
 * **Synthetic (Skatteetaten/Tenor)** — 80 added to the month; accepted only
   with ``IdentifierPolicy(allow_synthetic=True)``.
-* **Control digits** — mod 11 with weights ``3 7 6 1 8 9 4 5 2`` (K1) and
-  ``5 4 3 2 7 6 5 4 3 2`` (K2). Under :attr:`ChecksumRule.PRE_2032` the K1 sum
-  (including K1) must leave remainder 0; under :attr:`ChecksumRule.POST_2032`
-  (Skatteetaten's «nytt fødselsnummer fra 2032») it may leave 0, 1, 2 or 3. K2
-  is unchanged. A number that is valid *only* under the 2032 rule gets
-  ``birth_date=None``: its birth date must be read from Folkeregisteret.
+* **Control digits** — mod 11 with weights ``3 7 6 1 8 9 4 5 2`` (K1) and ``5 4 3 2 7 6 5 4 3 2``
+  (K2). Under [`ChecksumRule.PRE_2032`][barnekoordinator.identifiers.ChecksumRule.PRE_2032] the K1
+  sum (including K1) must leave remainder 0; under
+  [`ChecksumRule.POST_2032`][barnekoordinator.identifiers.ChecksumRule.POST_2032] (Skatteetaten's
+  «nytt fødselsnummer fra 2032») it may leave 0, 1, 2 or 3. K2 is unchanged. A number that is valid
+  *only* under the 2032 rule gets ``birth_date=None``: its birth date must be read from
+  Folkeregisteret.
 
-Organisation numbers (:class:`Organisasjonsnummer`) are not personal data and
-show in ``repr()``. HPR numbers (:class:`HprNummer`) have no public check digit;
-a syntactic check cannot prove that a number exists — look it up in HPR.
+Organisation numbers ([`Organisasjonsnummer`][barnekoordinator.identifiers.Organisasjonsnummer]) are
+not personal data and show in ``repr()``. HPR numbers
+([`HprNummer`][barnekoordinator.identifiers.HprNummer]) have no public check digit; a syntactic
+check cannot prove that a number exists — look it up in HPR.
 
-:func:`synthetic_fodselsnummer` makes Tenor-style (+80) test numbers and
-:func:`subject_key` makes the keyed hash that stores use to find a child's
-cases without storing the number in clear.
+[`synthetic_fodselsnummer()`][barnekoordinator.identifiers.synthetic_fodselsnummer] makes
+Tenor-style (+80) test numbers and [`subject_key()`][barnekoordinator.identifiers.subject_key] makes
+the keyed hash that stores use to find a child's cases without storing the number in clear.
 """
 
 from __future__ import annotations
@@ -98,8 +101,8 @@ class ChecksumRule(enum.StrEnum):
     """Which control-digit rule a number must satisfy.
 
     The post-2032 rule accepts a K1 remainder of 0, 1, 2 or 3, which includes
-    every pre-2032 number; :attr:`POST_2032` and :attr:`BOTH` therefore accept the
-    same numbers. :attr:`BOTH` names the intent of Skatteetaten's advice that
+    every pre-2032 number; `POST_2032` and `BOTH` therefore accept the
+    same numbers. `BOTH` names the intent of Skatteetaten's advice that
     systems accept both schemes in parallel.
     """
 
@@ -122,7 +125,7 @@ def _check_as_of(_instance: object, _attribute: object, value: date | None) -> N
 
 @attrs.frozen(kw_only=True)
 class IdentifierPolicy:
-    """What :meth:`PersonId.parse` accepts.
+    """What [`PersonId.parse()`][barnekoordinator.identifiers.PersonId.parse] accepts.
 
     The defaults are the production choice: no synthetic numbers, month+40 read
     as H-nummer, the pre-2032 checksum rule, and no future-date check (the core
@@ -177,7 +180,7 @@ _DEFAULT_POLICY: Final = IdentifierPolicy()
 class _Digits:
     """The eleven digits of a person id, hidden from ``repr()`` and ``str()``.
 
-    Deliberately not an attrs class, so that :func:`attrs.asdict` keeps the
+    Deliberately not an attrs class, so that `attrs.asdict()` keeps the
     wrapper (and its redacted repr) instead of unpacking the value.
     """
 
@@ -216,7 +219,7 @@ def _digits_validator(_instance: object, _attribute: object, value: _Digits) -> 
 class PersonId:
     """A validated eleven-digit Norwegian person identifier.
 
-    Build it with :meth:`parse`. Equality and hashing use the digits only, so two
+    Build it with `parse()`. Equality and hashing use the digits only, so two
     parses of the same number are equal even under different policies.
 
     Attributes:
@@ -338,7 +341,7 @@ def _check_control_digits(n: str, rule: ChecksumRule) -> bool:
 def _encoded_date(day: int, month: int, rest: str, kind: str) -> date:
     """Return the date of plain day/month plus year and individual digits.
 
-    Uses :func:`stdnum.no.fodselsnummer.get_birth_date` for the century rules.
+    Uses `stdnum.no.fodselsnummer.get_birth_date()` for the century rules.
     """
     try:
         _stdnum_fnr.get_birth_date(f"0101{rest}00")
@@ -434,13 +437,14 @@ def _parse_person(raw: str, policy: IdentifierPolicy) -> PersonId:
 
 @attrs.frozen(kw_only=True)
 class IdentifierReport:
-    """The outcome of :func:`inspect`: valid or not, and why.
+    """The outcome of [`inspect()`][barnekoordinator.identifiers.inspect]: valid or not, and why.
 
     Attributes:
         valid: Whether the number parsed under the policy.
         kind: The kind when valid, else ``None``.
         synthetic: True for a valid synthetic test identity.
-        birth_date: :attr:`PersonId.birth_date` when valid, else ``None``.
+        birth_date: `PersonId.birth_date` when
+            valid, else ``None``.
         reason: Why the number is invalid; ``None`` when it is valid.
     """
 
@@ -469,8 +473,9 @@ class IdentifierReport:
 def inspect(raw: str, *, policy: IdentifierPolicy = _DEFAULT_POLICY) -> IdentifierReport:
     """Check a person identifier without raising for invalid input.
 
-    Returns an :class:`IdentifierReport`; its ``reason`` is the message
-    :meth:`PersonId.parse` would have raised (it never contains the number).
+    Returns an [`IdentifierReport`][barnekoordinator.identifiers.IdentifierReport]; its ``reason``
+    is the message [`PersonId.parse()`][barnekoordinator.identifiers.PersonId.parse] would have
+    raised (it never contains the number).
     """
     try:
         person = PersonId.parse(raw, policy=policy)

@@ -1,16 +1,17 @@
 """Legal references and time-dependent legal parameters.
 
-Every rule outcome in the library carries :class:`LegalReference` values, so a
-caseworker, a family or statsforvalteren can see *which paragraph* a result
-rests on. References are looked up by a stable key (``"pbrl-2-5-c"``) with
-:func:`ref`; the key, not the wording, is what events and documents store.
+Every rule outcome in the library carries
+[`LegalReference`][barnekoordinator.legal_basis.LegalReference] values, so a caseworker, a family or
+statsforvalteren can see *which paragraph* a result rests on. References are looked up by a stable
+key (``"pbrl-2-5-c"``) with [`ref()`][barnekoordinator.legal_basis.ref]; the key, not the wording,
+is what events and documents store.
 
-Each reference also says how sure we are of it (:class:`Status`): the statute
-text itself, guidance (veileder/rundskriv), municipal practice, or an open
-question that needs legal review. See ``docs/legal-basis.md``.
+Each reference also says how sure we are of it ([`Status`][barnekoordinator.legal_basis.Status]):
+the statute text itself, guidance (veileder/rundskriv), municipal practice, or an open question that
+needs legal review. See ``docs/legal-basis.md``.
 
-Parameters that may change with the law (the barnekoordinator age limit, the
-complaint deadline …) are :class:`ParameterHistory` values keyed by the date
+Parameters that may change with the law (the barnekoordinator age limit, the complaint deadline …)
+are [`ParameterHistory`][barnekoordinator.legal_basis.ParameterHistory] values keyed by the date
 they take effect, selected by an explicit ``as_of`` (never the wall clock).
 """
 
@@ -340,7 +341,9 @@ REFERENCES: Mapping[str, LegalReference] = {r.key: r for r in _ALL}
 
 
 def ref(key: str) -> LegalReference:
-    """Return the reference with this key, or raise :class:`InvalidInput` naming it."""
+    """Return the reference with this key, or raise
+    [`InvalidInput`][barnekoordinator.errors.InvalidInput] naming it.
+    """
     try:
         return REFERENCES[key]
     except KeyError:
@@ -379,7 +382,9 @@ class ParameterHistory(Generic[T]):
             raise InvalidInput(f"parameter {self.name!r} has two values on the same date")
 
     def at(self, as_of: date) -> T:
-        """The value in force on ``as_of``; raises :class:`InvalidInput` before the first date."""
+        """The value in force on ``as_of``; raises
+        [`InvalidInput`][barnekoordinator.errors.InvalidInput] before the first date.
+        """
         dates = [d for d, _ in self.values]
         index = bisect.bisect_right(dates, as_of) - 1
         if index < 0:

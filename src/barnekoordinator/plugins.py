@@ -1,11 +1,15 @@
 """Build the plugin manager and call hooks through typed wrappers.
 
-:func:`get_plugin_manager` builds a fresh :class:`pluggy.PluginManager` (there
-is no module-level manager). The wrappers (:func:`case_store`,
-:func:`authenticators`, :func:`exporters`, :func:`person_registry`,
-:func:`notify_events_recorded`, :func:`configure`) call one hook each, check
-what came back against the hook's Protocol and name the misbehaving plugin in a
-:class:`~barnekoordinator.errors.PluginContractError`.
+[`get_plugin_manager()`][barnekoordinator.plugins.get_plugin_manager] builds a fresh
+`pluggy.PluginManager` (there is no module-level manager). The wrappers
+([`case_store()`][barnekoordinator.plugins.case_store],
+[`authenticators()`][barnekoordinator.plugins.authenticators],
+[`exporters()`][barnekoordinator.plugins.exporters],
+[`person_registry()`][barnekoordinator.plugins.person_registry],
+[`notify_events_recorded()`][barnekoordinator.plugins.notify_events_recorded],
+[`configure()`][barnekoordinator.plugins.configure]) call one hook each, check what came back
+against the hook's Protocol and name the misbehaving plugin in a
+[`PluginContractError`][barnekoordinator.errors.PluginContractError].
 
 Set ``BARNEKOORDINATOR_TRACE_PLUGINS=1`` to log every hook call at DEBUG level
 on the ``barnekoordinator.plugins`` logger: hook names, plugin names and the
@@ -209,12 +213,13 @@ def case_store(
     """The case store for ``config``: the first plugin that answers.
 
     The store projects its agenda with ``catalogue`` (default: the library's
-    :data:`~barnekoordinator.catalogue.CATALOGUE`, loaded only when needed so
+    [`CATALOGUE`][barnekoordinator.catalogue.CATALOGUE], loaded only when needed so
     that commands which never open a store start quickly).
 
     Raises:
         NoCaseStoreConfigured: no plugin answers for ``config.store``.
-        PluginContractError: the answer is not a :class:`CaseStore`; names the plugin.
+        PluginContractError: the answer is not a
+            [`CaseStore`][barnekoordinator.history.store.CaseStore]; names the plugin.
         MissingExtraError: the store's plugin needs an extra that is not installed.
     """
     if catalogue is None:
@@ -308,8 +313,8 @@ def notify_events_recorded(
     undo them nor silence the others: each subscriber is called on its own (in
     pluggy's order), a failure is logged with the plugin name, exception type,
     case id and sequence numbers only, and after all subscribers ran one
-    :class:`~barnekoordinator.errors.PluginError` naming the failed plugins is
-    raised, chained to an :class:`ExceptionGroup` of the original exceptions.
+    [`PluginError`][barnekoordinator.errors.PluginError] naming the failed plugins is
+    raised, chained to an `ExceptionGroup` of the original exceptions.
     Hook wrappers are not run for this hook.
     """
     if not records:

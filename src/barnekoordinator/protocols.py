@@ -1,16 +1,18 @@
 """The Protocols that plugin objects implement (besides the case store).
 
-Hooks in :mod:`barnekoordinator.hookspecs` return objects; the core calls
+Hooks in [`barnekoordinator.hookspecs`][barnekoordinator.hookspecs] return objects; the core calls
 those objects and checks them against these ``runtime_checkable`` Protocols
 (a mismatch names the plugin in a
-:class:`~barnekoordinator.errors.PluginContractError`).
+[`PluginContractError`][barnekoordinator.errors.PluginContractError]).
 
-* :class:`Authenticator` turns a credential into a :class:`Principal`.
-* :class:`Exporter` turns a case's records into a document (:class:`ExportResult`).
-* :class:`PersonRegistry` answers Folkeregisteret questions: registered birth
-  date and guardians.
+* [`Authenticator`][barnekoordinator.protocols.Authenticator] turns a credential into a `Principal`.
+* [`Exporter`][barnekoordinator.protocols.Exporter] turns a case's records into a document
+  ([`ExportResult`][barnekoordinator.protocols.ExportResult]).
+* [`PersonRegistry`][barnekoordinator.protocols.PersonRegistry] answers Folkeregisteret questions:
+  registered birth date and guardians.
 
-The case store has its own module, :mod:`barnekoordinator.history.store`.
+The case store has its own module,
+[`barnekoordinator.history.store`][barnekoordinator.history.store].
 """
 
 from __future__ import annotations
@@ -41,14 +43,15 @@ class Authenticator(Protocol):
 
     def authenticate(self, credential: Credential) -> Principal | None:
         """Return the verified principal, or ``None`` when the credential is not this
-        authenticator's kind. Raise :class:`~barnekoordinator.errors.TokenRejected`
-        when it is, but fails verification."""
+        authenticator's kind. Raise [`TokenRejected`][barnekoordinator.errors.TokenRejected]
+        when it is, but fails verification.
+        """
         ...
 
 
 @attrs.frozen(kw_only=True)
 class ExportResult:
-    """A document produced by an :class:`Exporter`.
+    """A document produced by an [`Exporter`][barnekoordinator.protocols.Exporter].
 
     ``version`` is the case version the document reflects, so a receiver can
     tell whether it is current. ``content`` holds the encoded document.
@@ -82,7 +85,7 @@ class Exporter(Protocol):
     def export(self, case_id: str, records: Sequence[EventRecord]) -> ExportResult:
         """Export the case whose full history is ``records``.
 
-        Raise :class:`~barnekoordinator.errors.ExportError` when no valid
+        Raise [`ExportError`][barnekoordinator.errors.ExportError] when no valid
         document can be produced.
         """
         ...

@@ -1,9 +1,9 @@
 """The catalogue of welfare services and their duty to cooperate (domain.md §5).
 
-Each :class:`Service` is tagged as a *health and care* service or an *other
-welfare* service — the distinction condition C5 of the barnekoordinator right
-turns on — and carries the paragraph that obliges it to cooperate (samarbeid)
-and, for municipal services, the municipality's duty to coordinate (samordning).
+Each [`Service`][barnekoordinator.services.Service] is tagged as a *health and care* service or an
+*other welfare* service — the distinction condition C5 of the barnekoordinator right turns on — and
+carries the paragraph that obliges it to cooperate (samarbeid) and, for municipal services, the
+municipality's duty to coordinate (samordning).
 """
 
 from __future__ import annotations
@@ -135,7 +135,9 @@ SERVICES: Mapping[ServiceKind, Service] = {
 
 
 def service(kind: ServiceKind | str) -> Service:
-    """Look up a service by kind or wire name; :class:`InvalidInput` names the known ones."""
+    """Look up a service by kind or wire name;
+    [`InvalidInput`][barnekoordinator.errors.InvalidInput] names the known ones.
+    """
     try:
         return SERVICES[ServiceKind(kind)]
     except ValueError:

@@ -2,11 +2,11 @@
 # ruff: noqa: E501
 """The nb/nn/en text catalogue of eligibility, decisions and complaints (private).
 
-Every user-facing sentence exists in bokmål (``nb``, the default), nynorsk
-(``nn``) and English (``en``). Texts are built once, at import, and shared by
-every result: an explanation is a reference to one of these values, never a
-string formatted per call. A few texts carry a placeholder (``{date}``,
-``{service}``) that :meth:`Text.format` fills in when the text is shown.
+Every user-facing sentence exists in bokmål (``nb``, the default), nynorsk (``nn``) and English
+(``en``). Texts are built once, at import, and shared by every result: an explanation is a reference
+to one of these values, never a string formatted per call. A few texts carry a placeholder
+(``{date}``, ``{service}``) that [`Text.format()`][barnekoordinator.texts.Text.format] fills in when
+the text is shown.
 
 Keys are dotted and stable; tests check that every text has all three
 languages and no stray placeholder.
@@ -68,7 +68,9 @@ class Text:
 
 
 def language(value: Language | str) -> Language:
-    """Parse a language code, raising :class:`InvalidInput` for anything but nb, nn, en."""
+    """Parse a language code, raising [`InvalidInput`][barnekoordinator.errors.InvalidInput] for
+    anything but nb, nn, en.
+    """
     try:
         return Language(value)
     except ValueError:

@@ -1,7 +1,8 @@
 """Parsing a store plugin's ``Config.plugin_options`` (text values) into keywords.
 
-Each plugin names its options and a reader for each; :func:`parse` applies
-them and reports every unknown key and bad value at once.
+Each plugin names its options and a reader for each;
+[`parse()`][barnekoordinator_plugins._options.parse] applies them and reports every unknown key and
+bad value at once.
 """
 
 from __future__ import annotations
@@ -65,7 +66,9 @@ def text(value: str) -> str:
 
 
 def parse(plugin: str, options: Mapping[str, str], readers: Mapping[str, Reader]) -> dict[str, Any]:
-    """Read every option; raise :class:`InvalidConfiguration` listing all problems."""
+    """Read every option; raise
+    [`InvalidConfiguration`][barnekoordinator.errors.InvalidConfiguration] listing all problems.
+    """
     parsed: dict[str, Any] = {}
     problems: list[str] = []
     for key, value in options.items():

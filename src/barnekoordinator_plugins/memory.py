@@ -1,16 +1,16 @@
 """The in-memory case store (``memory:``): the reference implementation and test fake.
 
-Everything lives in Python dicts guarded by one lock, so it is thread-safe and
-fast, and forgotten when the process ends. Its semantics are the contract the
-other stores are tested against (:mod:`barnekoordinator.testing.conformance`).
+Everything lives in Python dicts guarded by one lock, so it is thread-safe and fast, and forgotten
+when the process ends. Its semantics are the contract the other stores are tested against
+([`barnekoordinator.testing.conformance`][barnekoordinator.testing.conformance]).
 
 Every append is validated by the store kit's
-:class:`~barnekoordinator.history.storekit.AppendCheck` (the same check every
+[`AppendCheck`][barnekoordinator.history.storekit.AppendCheck] (the same check every
 first-party store runs), and its agenda operations come from the catalogue the
 store was made with.
 
-When ``append`` is given an ``audit`` record, the store seals and stores it
-under the same lock as the events (see :mod:`barnekoordinator.history.store`).
+When ``append`` is given an ``audit`` record, the store seals and stores it under the same lock as
+the events (see [`barnekoordinator.history.store`][barnekoordinator.history.store]).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ __all__ = [
 
 
 class InMemoryCaseStore:
-    """A thread-safe :class:`~barnekoordinator.history.store.CaseStore` in process memory.
+    """A thread-safe [`CaseStore`][barnekoordinator.history.store.CaseStore] in process memory.
 
     ``catalogue`` holds the projectors of the agenda (default: the library's).
     """
@@ -187,7 +187,9 @@ def _library_catalogue() -> Catalogue:
 
 @hookimpl(trylast=True)
 def barnekoordinator_case_store(config: Config, catalogue: Catalogue) -> CaseStore | None:
-    """Provide an :class:`InMemoryCaseStore` for ``store="memory:"``."""
+    """Provide an [`InMemoryCaseStore`][barnekoordinator_plugins.memory.InMemoryCaseStore] for
+    ``store="memory:"``.
+    """
     if config.store_scheme != "memory":
         return None
     return InMemoryCaseStore(catalogue=catalogue)

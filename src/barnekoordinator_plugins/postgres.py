@@ -2,7 +2,7 @@
 
 Needs the ``postgres`` extra (psycopg 3). psycopg is imported only when a store
 is built, so loading this plugin never fails; without the extra,
-:class:`~barnekoordinator.errors.MissingExtraError` names
+[`MissingExtraError`][barnekoordinator.errors.MissingExtraError] names
 ``pip install 'barnekoordinator[postgres]'``.
 
 The logical schema is the SQLite store's (``case_events``, ``case_audit``,
@@ -32,7 +32,7 @@ The logical schema is the SQLite store's (``case_events``, ``case_audit``,
 * Triggers abort ``UPDATE``, ``DELETE`` and ``TRUNCATE`` on events and audit.
 * ``psycopg.OperationalError`` (server gone, disk full, lock timeout …),
   read-only transactions (a hot standby) and closed connections become
-  :class:`~barnekoordinator.errors.StorageUnavailable`; the transaction is rolled
+  [`StorageUnavailable`][barnekoordinator.errors.StorageUnavailable]; the transaction is rolled
   back, so nothing is half-written.
 
 Options (``Config.plugin_options["postgres"]``, all strings): ``schema`` (created
@@ -95,7 +95,9 @@ _AUDIT_LOCK_SPACE: Final = 0x626B  # two-key advisory locks: (space, hashtext(ca
 
 
 def require_psycopg() -> ModuleType:
-    """Import psycopg, or raise :class:`MissingExtraError` naming the ``postgres`` extra."""
+    """Import psycopg, or raise [`MissingExtraError`][barnekoordinator.errors.MissingExtraError]
+    naming the ``postgres`` extra.
+    """
     try:
         import psycopg
     except ImportError:
@@ -254,7 +256,7 @@ def _audit_row(sealed: AuditRecord) -> tuple[object, ...]:
 
 
 class PostgresCaseStore:
-    """A :class:`~barnekoordinator.history.store.CaseStore` in a PostgreSQL database.
+    """A [`CaseStore`][barnekoordinator.history.store.CaseStore] in a PostgreSQL database.
 
     Safe to share between threads (a connection per thread) and to use from
     many processes and hosts at once. Point it at the primary: ``read_all``
@@ -620,7 +622,9 @@ def _apply_ops(cursor: psycopg.Cursor[Any], ops: Sequence[ProjectionOp]) -> None
 
 
 class PostgresOptions(TypedDict, total=False):
-    """Keyword options of :class:`PostgresCaseStore` that a configuration may set."""
+    """Keyword options of [`PostgresCaseStore`][barnekoordinator_plugins.postgres.PostgresCaseStore]
+    that a configuration may set.
+    """
 
     schema: str
     partitions: int
@@ -629,7 +633,8 @@ class PostgresOptions(TypedDict, total=False):
 
 
 def options_from_config(options: Mapping[str, str]) -> PostgresOptions:
-    """Parse ``Config.plugin_options["postgres"]`` into :class:`PostgresCaseStore` keywords.
+    """Parse ``Config.plugin_options["postgres"]`` into
+    [`PostgresCaseStore`][barnekoordinator_plugins.postgres.PostgresCaseStore] keywords.
 
     Raises:
         InvalidConfiguration: listing every unknown key and invalid value.
@@ -653,7 +658,9 @@ def _library_catalogue() -> Catalogue:
 
 @hookimpl(trylast=True)
 def barnekoordinator_case_store(config: Config, catalogue: Catalogue) -> CaseStore | None:
-    """Provide a :class:`PostgresCaseStore` for ``store="postgresql://…"``."""
+    """Provide a [`PostgresCaseStore`][barnekoordinator_plugins.postgres.PostgresCaseStore] for
+    ``store="postgresql://…"``.
+    """
     if config.store_scheme not in _SCHEMES:
         return None
     options = options_from_config(config.plugin_options.get("postgres", {}))

@@ -17,7 +17,7 @@ Design:
   processes. ``UNIQUE(case_id, sequence)`` backs it up.
 * **STRICT** tables; **triggers** abort any ``UPDATE`` or ``DELETE`` on events
   and audit records. ``recorded_at`` has no default: times come from the
-  records (the core's :class:`~barnekoordinator.clock.Clock`), never from SQLite.
+  records (the core's [`Clock`][barnekoordinator.clock.Clock]), never from SQLite.
 * Positions are the row ids: SQLite gives each new row the highest position
   plus one. Rows are never deleted (the triggers), so a position is never
   handed out twice; SQLite has one writer at a time, so positions become
@@ -30,11 +30,11 @@ Design:
 * A batch is one multi-row ``INSERT``; reads build records straight from the
   stored (canonical) values.
 * One connection per thread (and per process after a fork), all closed by
-  :meth:`SQLiteCaseStore.close`.
+  [`SQLiteCaseStore.close()`][barnekoordinator_plugins.sqlite.SQLiteCaseStore.close].
 * ``sqlite3`` errors meaning "cannot write or read" (read-only, disk or
   ``max_page_count`` full, unable to open, I/O error, locked past the busy
   timeout, not a database) become
-  :class:`~barnekoordinator.errors.StorageUnavailable`; the transaction is rolled
+  [`StorageUnavailable`][barnekoordinator.errors.StorageUnavailable]; the transaction is rolled
   back, so nothing is half-written.
 
 Options (``Config.plugin_options["sqlite"]``, all strings): ``synchronous``
@@ -266,7 +266,7 @@ def _audit_row(sealed: AuditRecord) -> tuple[object, ...]:
 
 
 class SQLiteCaseStore:
-    """A :class:`~barnekoordinator.history.store.CaseStore` in one SQLite file.
+    """A [`CaseStore`][barnekoordinator.history.store.CaseStore] in one SQLite file.
 
     Safe to share between threads (each thread gets its own connection) and to
     open from several processes at once.
@@ -615,7 +615,9 @@ def _apply_ops(connection: sqlite3.Connection, ops: Sequence[ProjectionOp]) -> N
 
 
 class SQLiteOptions(TypedDict, total=False):
-    """Keyword options of :class:`SQLiteCaseStore` that a configuration may set."""
+    """Keyword options of [`SQLiteCaseStore`][barnekoordinator_plugins.sqlite.SQLiteCaseStore] that
+    a configuration may set.
+    """
 
     synchronous: str
     busy_timeout: float
@@ -624,7 +626,8 @@ class SQLiteOptions(TypedDict, total=False):
 
 
 def options_from_config(options: Mapping[str, str]) -> SQLiteOptions:
-    """Parse ``Config.plugin_options["sqlite"]`` into :class:`SQLiteCaseStore` keywords.
+    """Parse ``Config.plugin_options["sqlite"]`` into
+    [`SQLiteCaseStore`][barnekoordinator_plugins.sqlite.SQLiteCaseStore] keywords.
 
     Raises:
         InvalidConfiguration: listing every unknown key and invalid value.
@@ -648,7 +651,9 @@ def _library_catalogue() -> Catalogue:
 
 @hookimpl(trylast=True)
 def barnekoordinator_case_store(config: Config, catalogue: Catalogue) -> CaseStore | None:
-    """Provide a :class:`SQLiteCaseStore` for ``store="sqlite:PATH"``."""
+    """Provide a [`SQLiteCaseStore`][barnekoordinator_plugins.sqlite.SQLiteCaseStore] for
+    ``store="sqlite:PATH"``.
+    """
     if config.store_scheme != "sqlite":
         return None
     path = config.store.split(":", 1)[1]

@@ -67,3 +67,15 @@ def test_cross_references_are_links(site: Path) -> None:
     assert 'href="#barnekoordinator.history.catalogue.Catalogue"' in api
     assert 'id="barnekoordinator.history.storekit.AppendCheck"' in api
     assert 'id="barnekoordinator_plugins.sqlite.SQLiteCaseStore"' in api
+
+
+def test_glossary_and_legal_basis_links_land_on_real_anchors(site: Path) -> None:
+    """Every link from the glossary and the legal-basis page into the API reference lands
+    on an entry that exists there."""
+    api = (site / "reference" / "api" / "index.html").read_text("utf-8")
+    for page in ("glossary", "legal-basis"):
+        html = (site / page / "index.html").read_text("utf-8")
+        anchors = re.findall(r'href="\.\./reference/api/#([\w.]+)"', html)
+        assert len(anchors) >= 20, page
+        missing = sorted({a for a in anchors if f'id="{a}"' not in api})
+        assert missing == [], (page, missing)

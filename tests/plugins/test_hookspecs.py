@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 
 import pytest
 
@@ -45,12 +46,15 @@ def test_spec_kind(name: str) -> None:
 
 @pytest.mark.parametrize("name", SPECS)
 def test_spec_docstring_follows_the_template(name: str) -> None:
-    """Docstrings: a 'Called …' sentence, :param: per argument, :returns:, 'Implemented by:'."""
+    """Docstrings: a 'Called …' sentence, an Args: entry per argument, Returns:, and
+    'Implemented by:' (Google style, which the reference renders as sections)."""
     fn = getattr(hookspecs, name)
     doc = inspect.getdoc(fn) or ""
     assert doc.startswith("Called "), doc.splitlines()[0]
+    args = re.search(r"^Args:\n((?:    .*\n|\n)*?)(?=\S)", doc, re.MULTILINE)
+    assert args is not None, "no Args: section"
     for parameter in inspect.signature(fn).parameters:
-        assert f":param {parameter}:" in doc
-    assert ":returns:" in doc
+        assert re.search(rf"^    {parameter}: \S", args.group(1), re.MULTILINE), parameter
+    assert re.search(r"^Returns:\n    \S", doc, re.MULTILINE)
     assert "Implemented by:" in doc
-    assert ("Stops at first non-None result" in doc) is (name in FIRSTRESULT)
+    assert ("Stops at the first non-``None`` result" in doc) is (name in FIRSTRESULT)

@@ -12,7 +12,7 @@ its JSON path — invalid settings, or a date the rules cannot use), 2 for usage
 errors (argparse).
 
 This is an edge, so it may read the real date: ``--as-of`` defaults to today
-(UTC) from :class:`~barnekoordinator.clock.SystemClock`.
+(UTC) from [`SystemClock`][barnekoordinator.clock.SystemClock].
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ refused while consent does not cover the new service), obligations that fall
 due, the appointment of a barnekoordinator, what the family may see and who
 looked — and finally the hash chains of every case in the store are verified.
 
-Time is scripted with a :class:`~barnekoordinator.clock.FixedClock`, so the
+Time is scripted with a [`FixedClock`][barnekoordinator.clock.FixedClock], so the
 run is reproducible; identities are synthetic (Tenor style, month + 80).
 """
 

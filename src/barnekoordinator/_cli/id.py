@@ -8,7 +8,7 @@ number is valid, 1 when it is not (argparse exits with 2 on usage errors).
 out of shell history and process listings.
 
 This is an edge, so it may read the real date: a number whose date lies after
-today (UTC, from :class:`~barnekoordinator.clock.SystemClock`) is invalid.
+today (UTC, from [`SystemClock`][barnekoordinator.clock.SystemClock]) is invalid.
 """
 
 from __future__ import annotations

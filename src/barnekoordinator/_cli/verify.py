@@ -33,7 +33,9 @@ _PAGE = 5000
 
 @attrs.frozen
 class VerifyReport:
-    """What :func:`verify_store` checked and the problems it found."""
+    """What [`verify_store()`][barnekoordinator._cli.verify.verify_store] checked and the problems
+    it found.
+    """
 
     cases: int
     events: int

@@ -1,20 +1,18 @@
 """The audit trail: every read and write, allowed or denied, and who has looked.
 
-The Casebook writes exactly one :class:`~barnekoordinator.history.records.AuditRecord`
-for every read and every write it is asked to do — allowed or denied — with
-who (the actor id and the label the family sees), when, what (the action and
-its target: the case or one entry) and on which basis (the access decision's
-reason and legal reference keys). Audit records are append-only and
-hash-chained per case exactly like the case history: the store numbers and
-seals each record with :meth:`AuditRecord.sealed` inside its write
-transaction, and :func:`verify` detects any edited, removed, inserted or
-reordered record.
+The Casebook writes exactly one [`AuditRecord`][barnekoordinator.history.records.AuditRecord] for
+every read and every write it is asked to do — allowed or denied — with who (the actor id and the
+label the family sees), when, what (the action and its target: the case or one entry) and on which
+basis (the access decision's reason and legal reference keys). Audit records are append-only and
+hash-chained per case exactly like the case history: the store numbers and seals each record with
+[`AuditRecord.sealed()`][barnekoordinator.history.records.AuditRecord.sealed] inside its write
+transaction, and [`verify()`][barnekoordinator.access.audit.verify] detects any edited, removed,
+inserted or reordered record.
 
-:func:`render_who_looked` is the family's view, «hvem har sett saken vår», in
-bokmål, nynorsk and English: grouped by day and by person/service, with what
-they did and how often. It shows labels (name and service) only — never an
-actor id, a national id, an entry id or a reason — so it cannot reveal that an
-entry withheld from the guardians exists.
+[`render_who_looked()`][barnekoordinator.access.audit.render_who_looked] is the family's view, «hvem
+har sett saken vår», in bokmål, nynorsk and English: grouped by day and by person/service, with what
+they did and how often. It shows labels (name and service) only — never an actor id, a national id,
+an entry id or a reason — so it cannot reveal that an entry withheld from the guardians exists.
 """
 
 from __future__ import annotations
@@ -92,12 +90,14 @@ def audit_record(
 
 
 def verify(case_id: str, records: Sequence[AuditRecord]) -> None:
-    """Check a case's audit trail; raise :class:`~barnekoordinator.errors.ChainBroken`."""
+    """Check a case's audit trail; raise [`ChainBroken`][barnekoordinator.errors.ChainBroken]."""
     verify_audit(case_id, records)
 
 
 def is_intact(case_id: str, records: Sequence[AuditRecord]) -> bool:
-    """True when the audit trail verifies (see :func:`verify`)."""
+    """True when the audit trail verifies (see
+    [`verify()`][barnekoordinator.access.audit.verify]).
+    """
     try:
         verify_audit(case_id, records)
     except ChainBroken:
@@ -214,12 +214,14 @@ def _day(day: date, lang: str) -> str:
 def render_who_looked(records: Iterable[AuditRecord], lang: str = "nb") -> str:
     """The family's view of a case's audit trail as text in ``lang`` (nb, nn or en).
 
-    One block per Norwegian day, one line per person/service label::
+    One block per Norwegian day, one line per person/service label:
 
-        Hvem har sett saken vår
+    ```text
+    Hvem har sett saken vår
 
-        05.01.2026
-          Kari Helse, helsestasjon: så saken (2 ganger), gjorde endringer
+    05.01.2026
+      Kari Helse, helsestasjon: så saken (2 ganger), gjorde endringer
+    ```
     """
     if lang not in LANGUAGES:
         raise InvalidInput(f"lang: expected one of {', '.join(LANGUAGES)}, got {lang!r}")

@@ -229,7 +229,9 @@ class ConsentLedger:
         section: Section | None = None,
         settings: MunicipalSettings | None = None,
     ) -> None:
-        """Raise :class:`ConsentRequired` saying whose consent is missing (by role)."""
+        """Raise [`ConsentRequired`][barnekoordinator.errors.ConsentRequired] saying whose consent
+        is missing (by role).
+        """
         required = required_consenters(case, purpose, as_of=as_of, settings=settings)
         have = self.consenters(purpose, service=service, section=section, as_of=as_of)
         missing = required - have

@@ -1,17 +1,19 @@
 """Entries: the readable items of a case, and who may see them.
 
-Everything a person can read in a case — a stafettlogg note, a tiltak, meeting
-minutes, a plan item, a decision — is an *entry* described by
-:class:`EntryMeta`: its section (health, education …), the service that wrote
-it, and its visibility to guardians (domain.md §6.3 rule 1). The access policy
-decides on the metadata; the Casebook trims views to the entries a principal
-may see.
+Everything a person can read in a case — a stafettlogg note, a tiltak, meeting minutes, a plan item,
+a decision — is an *entry* described by [`EntryMeta`][barnekoordinator.access.entries.EntryMeta]:
+its section (health, education …), the service that wrote it, and its visibility to guardians
+(domain.md §6.3 rule 1). The access policy decides on the metadata; the Casebook trims views to the
+entries a principal may see.
 
 Visibility to guardians is a **professional's decision**, never the software's:
-:class:`VisibilityChanged` records who decided, when and on which basis.
+[`VisibilityChanged`][barnekoordinator.access.entries.VisibilityChanged] records who decided, when
+and on which basis.
 
-Concept modules make their entries known with :func:`entry_source`, so the
-Casebook can list every entry of a case without knowing the modules.
+Concept modules name the functions listing their entries in the ``entry_sources`` of their
+[`Concept`][barnekoordinator.history.concept.Concept];
+[`entries()`][barnekoordinator.access.entries.entries] reads them from the catalogue the case
+carries, so the Casebook can list every entry of a case without knowing the modules.
 """
 
 from __future__ import annotations

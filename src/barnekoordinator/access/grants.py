@@ -1,14 +1,16 @@
 """The young adult's grant of access to a former guardian (vergemålsloven § 2).
 
-From the 18th birthday the case is the adult's own: guardians no longer see it
-by foreldreansvar (see :mod:`barnekoordinator.access.policy`). The young adult
-may let a former guardian read chosen sections of the case again, for a period
-or until withdrawn; a withdrawal acts the same day. :func:`grant_guardian_access`
-and :func:`withdraw_guardian_access` are the commands, :func:`guardian_access_grants`
-lists every grant given in a case, and the access policy reads the active ones
-when a former guardian asks to read. Who may record a grant (the young adult,
-or a professional recording the adult's signed consent) is checked by
-:func:`barnekoordinator.access.policy.authorise_events`.
+From the 18th birthday the case is the adult's own: guardians no longer see it by foreldreansvar
+(see [`barnekoordinator.access.policy`][barnekoordinator.access.policy]). The young adult may let a
+former guardian read chosen sections of the case again, for a period or until withdrawn; a
+withdrawal acts the same day.
+[`grant_guardian_access()`][barnekoordinator.access.grants.grant_guardian_access] and
+[`withdraw_guardian_access()`][barnekoordinator.access.grants.withdraw_guardian_access] are the
+commands, [`guardian_access_grants()`][barnekoordinator.access.grants.guardian_access_grants] lists
+every grant given in a case, and the access policy reads the active ones when a former guardian asks
+to read. Who may record a grant (the young adult, or a professional recording the adult's signed
+consent) is checked by
+[`barnekoordinator.access.policy.authorise_events()`][barnekoordinator.access.policy.authorise_events].
 """
 
 from __future__ import annotations

@@ -1,28 +1,29 @@
-"""Who is acting: one normalised :class:`Principal` for every identity provider.
+"""Who is acting: one normalised [`Principal`][barnekoordinator.access.principal.Principal] for
+every identity provider.
 
-Login plugins (ID-porten, Ansattporten, BankID, HelseID — integration.md §1.5)
-verify a :class:`Credential` and produce a :class:`Principal`; the Casebook and
-the access policy only ever see the principal. Tests build principals with the
-plain constructor.
+Login plugins (ID-porten, Ansattporten, BankID, HelseID — integration.md §1.5) verify a
+[`Credential`][barnekoordinator.access.principal.Credential] and produce a
+[`Principal`][barnekoordinator.access.principal.Principal]; the Casebook and the access policy only
+ever see the principal. Tests build principals with the plain constructor.
 
 Two names identify a principal, for two different audiences:
 
-* :attr:`Principal.subject` — a stable, opaque actor id. It is written as
-  ``actor`` into events and audit records and matched against
-  :attr:`~barnekoordinator.people.Professional.ref` in a case. It is **never** a
-  national id (a value that looks like one is rejected).
-* :attr:`Principal.display_label` — what the family is shown in "who has looked
-  at our case": a name and a service («Kari Helse, helsestasjon»). It never
-  holds an identifier (a run of six or more digits is rejected).
+* [`Principal.subject`][barnekoordinator.access.principal.Principal.subject] — a stable, opaque
+  actor id. It is written as ``actor`` into events and audit records and matched against
+  `ref` in a case. It is **never** a national id (a
+  value that looks like one is rejected).
+* [`Principal.display_label`][barnekoordinator.access.principal.Principal.display_label] — what the
+  family is shown in "who has looked at our case": a name and a service («Kari Helse,
+  helsestasjon»). It never holds an identifier (a run of six or more digits is rejected).
 
-The national id (:class:`~barnekoordinator.identifiers.PersonId`) is kept only
+The national id ([`PersonId`][barnekoordinator.identifiers.PersonId]) is kept only
 to recognise guardians and the child in a case; ``repr()`` shows it redacted.
 
 Assurance levels follow eIDAS (low / substantial / high).
-:meth:`AssuranceLevel.from_acr` maps the ``acr`` values of ID-porten
-(``idporten-loa-substantial``/``-high``, legacy ``Level3``/``Level4``),
-Ansattporten (``substantial``/``high``), BankID (``…;LOA=3``/``…;LOA=4``) and
-HelseID's ``security_level`` (``"3"``/``"4"``).
+[`AssuranceLevel.from_acr()`][barnekoordinator.access.principal.AssuranceLevel.from_acr] maps the
+``acr`` values of ID-porten (``idporten-loa-substantial``/``-high``, legacy ``Level3``/``Level4``),
+Ansattporten (``substantial``/``high``), BankID (``…;LOA=3``/``…;LOA=4``) and HelseID's
+``security_level`` (``"3"``/``"4"``).
 """
 
 from __future__ import annotations
@@ -171,10 +172,11 @@ class Principal:
     """An authenticated person (or system) acting through the Casebook.
 
     ``national_id`` is the person's fødselsnummer or D-nummer as a redacting
-    :class:`PersonId` (``None`` when the login did not provide one, e.g. some
-    eIDAS users and machine clients). ``municipality_number`` is the
-    municipality a professional acts for; system roles such as
-    :attr:`SystemRole.LEADER` apply only to cases of that municipality.
+    [`PersonId`][barnekoordinator.identifiers.PersonId] (``None`` when the login did not provide
+    one, e.g. some eIDAS users and machine clients). ``municipality_number`` is the municipality a
+    professional acts for; system roles such as
+    [`SystemRole.LEADER`][barnekoordinator.access.principal.SystemRole.LEADER] apply only to cases
+    of that municipality.
     """
 
     subject: str = attrs.field(validator=_check_subject)

@@ -5,17 +5,19 @@ stafettholder» (domain.md §7.5). A [Baton][barnekoordinator.coordination.baton
 is the whole of that state for one stafettlogg: who holds it and since when,
 whether the holder left without handing it over, the handover waiting for an
 answer, and the history of its moves. Each way it moves is one pure method
-that returns a new value::
+that returns a new value:
 
-    Baton.started(A, on)             the log opens                  HELD(A)
-    HELD(A).proposed(B)              A proposes B                   PENDING(A, B)
-    PENDING(A, B).accepted(B, on)    only B accepts                 HELD(B)
-    PENDING(A, B).declined(B)        B declines                     HELD(A)
-    PENDING(A, B).withdrawn(B)       A or a leader withdraws        HELD(A)
-    HELD(A).left(A, on)              A leaves without handover      MISSING
-    MISSING.assigned(C, on)          a leader assigns C             HELD(C)
-    HELD(A).redecided(A, on)         a level change confirms A      HELD(A)
-    any .ended(on)                   the log is linked or closed    ENDED
+```text
+Baton.started(A, on)             the log opens                  HELD(A)
+HELD(A).proposed(B)              A proposes B                   PENDING(A, B)
+PENDING(A, B).accepted(B, on)    only B accepts                 HELD(B)
+PENDING(A, B).declined(B)        B declines                     HELD(A)
+PENDING(A, B).withdrawn(B)       A or a leader withdraws        HELD(A)
+HELD(A).left(A, on)              A leaves without handover      MISSING
+MISSING.assigned(C, on)          a leader assigns C             HELD(C)
+HELD(A).redecided(A, on)         a level change confirms A      HELD(A)
+any .ended(on)                   the log is linked or closed    ENDED
+```
 
 Its invariants hold for every value, however it was made (attrs validators):
 while the baton runs there is exactly one holder, or none and the flag that

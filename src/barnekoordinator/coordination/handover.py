@@ -1,24 +1,26 @@
 """The baton rule: handing the stafettlogg's coordination responsibility over.
 
 «Stafettholder beholder stafettpinnen til den er mottatt og akseptert av en ny
-stafettholder» (domain.md §7.5). The state machine::
+stafettholder» (domain.md §7.5). The state machine:
 
-    HELD(by=A) --propose(to=B)--> PENDING(holder=A, proposed=B)
-    PENDING --accept(by=B)--> HELD(by=B)                 only B can accept
-    PENDING --decline(by=B) | withdraw(by=A or a leader)--> HELD(by=A)
-    HELD --A leaves without handover--> HOLDER MISSING --assign(by a leader)--> HELD(by=C)
+```text
+HELD(by=A) --propose(to=B)--> PENDING(holder=A, proposed=B)
+PENDING --accept(by=B)--> HELD(by=B)                 only B can accept
+PENDING --decline(by=B) | withdraw(by=A or a leader)--> HELD(by=A)
+HELD --A leaves without handover--> HOLDER MISSING --assign(by a leader)--> HELD(by=C)
+```
 
-While a handover is pending, A keeps every duty and deadline and B has none.
-A handover to a professional of another service needs a consent covering that
-service before it is proposed — and it is checked again at acceptance (BTI-08).
-A pending handover that is not answered within the municipality's
-:attr:`~MunicipalSettings.handover_escalation_days` is escalated to a leader
-(BTI-06).
+While a handover is pending, A keeps every duty and deadline and B has none. A handover to a
+professional of another service needs a consent covering that service before it is proposed — and it
+is checked again at acceptance (BTI-08). A pending handover that is not answered within the
+municipality's
+[`handover_escalation_days`][barnekoordinator.config.MunicipalSettings.handover_escalation_days] is
+escalated to a leader (BTI-06).
 
-Use :func:`participant_leaves` (not a bare ``ParticipantLeft``) when a
-professional leaves, so the stored history records a holder's leaving and the
-agenda projection flags the case as missing a holder. The live state derives
-the same flag from the participants either way.
+Use [`participant_leaves()`][barnekoordinator.coordination.handover.participant_leaves] (not a bare
+``ParticipantLeft``) when a professional leaves, so the stored history records a holder's leaving
+and the agenda projection flags the case as missing a holder. The live state derives the same flag
+from the participants either way.
 
 The baton itself — its holder, the pending handover, its history — and every
 move it can make are [Baton][barnekoordinator.coordination.baton.Baton]: this
@@ -254,10 +256,11 @@ def propose_handover(
 ) -> HandoverProposed:
     """Command: the holder proposes to hand the baton to another professional in the case.
 
-    Raises :class:`ConsentRequired` when no consent covers the receiving service
-    (BTI-08), :class:`NotResponsible` when ``by`` does not hold the baton, and
-    :class:`HandoverError` when a handover is already pending or the holder has
-    left (a leader then uses :func:`assign_holder`).
+    Raises `ConsentRequired` when no consent covers the receiving service (BTI-08),
+    [`NotResponsible`][barnekoordinator.errors.NotResponsible] when ``by`` does not hold the baton,
+    and [`HandoverError`][barnekoordinator.errors.HandoverError] when a handover is already pending
+    or the holder has left (a leader then uses
+    [`assign_holder()`][barnekoordinator.coordination.handover.assign_holder]).
     """
     log = _open(case)
     holder = stafettholder(case)

@@ -1,19 +1,19 @@
 """Meeting preparation: the agenda of a samarbeidsmøte, built from the case.
 
 Families report that meetings are not prepared (domain.md §9.2 need 5).
-:func:`prepare_meeting` builds the agenda from what the case already knows —
-the **child's own voice** first, then tiltak whose evaluation is due, concerns
-raised since the last meeting, decisions still open, a pending handover and the
-plan's revision — and lists **who must bring what** (the owner of each due
-tiltak brings its evaluation, and so on). Pass the agenda's lines to
-:func:`barnekoordinator.coordination.stafettlogg.schedule_meeting`.
+[`prepare_meeting()`][barnekoordinator.coordination.meetings.prepare_meeting] builds the agenda from
+what the case already knows — the **child's own voice** first, then tiltak whose evaluation is due,
+concerns raised since the last meeting, decisions still open, a pending handover and the plan's
+revision — and lists **who must bring what** (the owner of each due tiltak brings its evaluation,
+and so on). Pass the agenda's lines to
+[`barnekoordinator.coordination.stafettlogg.schedule_meeting()`][barnekoordinator.coordination.stafettlogg.schedule_meeting].
 
-The child's voice is recorded as a :class:`ChildVoice` entry — what matters to
-me — with the child's age and the weight the law gives it: the child is heard
-if able to form views, **must** be heard from 7 at the latest, its views carry
-**great weight** from 12, and from 16 the young person consents in health
-matters (pbrl § 4-4, § 4-3; barnekonvensjonen art. 12). A suspicion of abuse
-reported without the guardians (BTI-02) never appears on a meeting agenda.
+The child's voice is recorded as a [`ChildVoice`][barnekoordinator.coordination.meetings.ChildVoice]
+entry — what matters to me — with the child's age and the weight the law gives it: the child is
+heard if able to form views, **must** be heard from 7 at the latest, its views carry **great
+weight** from 12, and from 16 the young person consents in health matters (pbrl § 4-4, § 4-3;
+barnekonvensjonen art. 12). A suspicion of abuse reported without the guardians (BTI-02) never
+appears on a meeting agenda.
 """
 
 from __future__ import annotations
@@ -277,7 +277,7 @@ class MeetingAgenda:
     def lines(self) -> tuple[str, ...]:
         """The points' titles, e.g. for a meeting's agenda lines.
 
-        See :func:`~barnekoordinator.coordination.stafettlogg.schedule_meeting`.
+        See [`schedule_meeting()`][barnekoordinator.coordination.stafettlogg.schedule_meeting].
         """
         return tuple(p.title for p in self.points)
 

@@ -1,21 +1,23 @@
 """Roles and duties: who must do what in a case, as checkable obligations.
 
-Every role in the cooperation around a child (domain.md §2.4, §3.4, §7.4) comes
-with duties, and every duty rests on a legal source. The duties are listed in
-:data:`DUTIES`; what they mean *today* for one case is computed by
-:func:`obligations`, which asks every concept module what is due, overdue or
-unmet (an evaluation date passed, a meeting without minutes, a nivå-0 decision
-past its deadline, a handover pending too long, a stafettlogg without a holder,
+Every role in the cooperation around a child (domain.md §2.4, §3.4, §7.4) comes with duties, and
+every duty rests on a legal source. The duties are listed in
+[`DUTIES`][barnekoordinator.coordination.roles.DUTIES]; what they mean *today* for one case is
+computed by [`obligations()`][barnekoordinator.coordination.roles.obligations], which asks every
+concept module what is due, overdue or unmet (an evaluation date passed, a meeting without minutes,
+a nivå-0 decision past its deadline, a handover pending too long, a stafettlogg without a holder,
 the right to individuell plan not offered, an 18th birthday ahead …).
 
-Concept modules make their obligations and role holders known with
-:func:`obligation_source` and :func:`role_source`, so this module depends on
-none of them (the same pattern as :func:`~barnekoordinator.access.entries.entry_source`).
+Concept modules name the functions that list their obligations and role holders in the
+``obligation_sources`` and ``role_sources`` of their
+[`Concept`][barnekoordinator.history.concept.Concept]; a case reads them from the catalogue it
+carries, so this module depends on none of them (entries work the same way).
 
-Two roles are *granted* rather than derived from other facts: a leader
-(styrer, rektor, enhetsleder — who may withdraw a handover or assign a
-stafettholder) and the koordinerende enhet (which appoints coordinators). They
-are recorded with :func:`grant_role` / :func:`revoke_role`.
+Two roles are *granted* rather than derived from other facts: a leader (styrer, rektor, enhetsleder
+— who may withdraw a handover or assign a stafettholder) and the koordinerende enhet (which appoints
+coordinators). They are recorded with
+[`grant_role()`][barnekoordinator.coordination.roles.grant_role] /
+[`revoke_role()`][barnekoordinator.coordination.roles.revoke_role].
 """
 
 from __future__ import annotations
@@ -336,7 +338,9 @@ _DUTY_BY_CODE: Mapping[str, Duty] = {d.code: d for d in DUTIES}
 
 
 def duty(code: str) -> Duty:
-    """The duty with this code; :class:`InvalidInput` names the known codes."""
+    """The duty with this code; [`InvalidInput`][barnekoordinator.errors.InvalidInput] names the
+    known codes.
+    """
     try:
         return _DUTY_BY_CODE[code]
     except KeyError:
@@ -362,7 +366,7 @@ class Obligation:
     code: str
     """Stable kind, e.g. ``"stafettlogg.evaluation"``."""
     duty: str
-    """Code of the :class:`Duty` the obligation comes from."""
+    """Code of the [`Duty`][barnekoordinator.coordination.roles.Duty] the obligation comes from."""
     role: Role
     actor_ref: str | None
     """Who must act (case-local ref), or ``None`` when nobody holds the role."""

@@ -4,21 +4,23 @@
 needs a consent that covers it, and the baton passes only by explicit
 acceptance. Each transition is an event in the same history:
 
-* **Level change** (BTI-16) — the stafettholder is re-decided *with the family*,
-  weighing the family's wishes, the scope of the measures and the expected
-  coordination need; a new holder still has to accept (:func:`change_level`).
-* **Barnehage → skole** (BTI-13) — consent for the school, then a handover to
-  the kontaktlærer; the pedagogisk leder keeps the baton until it is accepted,
-  even after school has started (:func:`start_school`).
-* **Moving municipality** (BK-19) — koordinator/barnekoordinator appointments
-  end (the duty lies with each municipality); the stafettlogg closes; the
-  individual plan continues as one plan only on a consent that covers it, and
-  is suspended otherwise (:func:`move_municipality`).
-* **Turning 18** (BK-13, IP-10) — the barnekoordinator ends on the 18th
-  birthday; koordinator and plan continue only with the young adult's own
-  consent (:func:`turn_eighteen`, :func:`continue_as_adult`).
-* **Birth** — continuing a log or plan begun in pregnancy needs the consent of
-  those with foreldreansvar (:func:`child_born`); :attr:`TransitionRecorded.reconsent`
+* **Level change** (BTI-16) — the stafettholder is re-decided *with the family*, weighing the
+  family's wishes, the scope of the measures and the expected coordination need; a new holder still
+  has to accept ([`change_level()`][barnekoordinator.coordination.transitions.change_level]).
+* **Barnehage → skole** (BTI-13) — consent for the school, then a handover to the kontaktlærer; the
+  pedagogisk leder keeps the baton until it is accepted, even after school has started
+  ([`start_school()`][barnekoordinator.coordination.transitions.start_school]).
+* **Moving municipality** (BK-19) — koordinator/barnekoordinator appointments end (the duty lies
+  with each municipality); the stafettlogg closes; the individual plan continues as one plan only on
+  a consent that covers it, and is suspended otherwise
+  ([`move_municipality()`][barnekoordinator.coordination.transitions.move_municipality]).
+* **Turning 18** (BK-13, IP-10) — the barnekoordinator ends on the 18th birthday; koordinator and
+  plan continue only with the young adult's own consent
+  ([`turn_eighteen()`][barnekoordinator.coordination.transitions.turn_eighteen],
+  [`continue_as_adult()`][barnekoordinator.coordination.transitions.continue_as_adult]).
+* **Birth** — continuing a log or plan begun in pregnancy needs the consent of those with
+  foreldreansvar ([`child_born()`][barnekoordinator.coordination.transitions.child_born]);
+  `TransitionRecorded.reconsent`
   lists the purposes whose consent lapsed.
 """
 
@@ -365,10 +367,10 @@ def move_municipality(
 ) -> tuple[DomainEvent, ...]:
     """Command: the family moved to another municipality (BK-19).
 
-    Koordinator and barnekoordinator appointments end; an open or linked
-    stafettlogg closes. The individual plan continues as the same plan only if
-    ``plan_transfer_consent_id`` names a consent that covers it on the day;
-    otherwise it is suspended until :func:`barnekoordinator.coordination.plan.resume_plan`.
+    Koordinator and barnekoordinator appointments end; an open or linked stafettlogg closes. The
+    individual plan continues as the same plan only if ``plan_transfer_consent_id`` names a consent
+    that covers it on the day; otherwise it is suspended until
+    [`barnekoordinator.coordination.plan.resume_plan()`][barnekoordinator.coordination.plan.resume_plan].
     """
     settings = _settings(settings)
     case.require_open()
@@ -468,7 +470,7 @@ def turn_eighteen(
     The barnekoordinator ends on the birthday (and with it the koordinator role
     it held); guardians' consents no longer cover anything. Koordinator and
     plan continue only with the young adult's own consent
-    (:func:`continue_as_adult`).
+    ([`continue_as_adult()`][barnekoordinator.coordination.transitions.continue_as_adult]).
     """
     case.require_open()
     child = case.child

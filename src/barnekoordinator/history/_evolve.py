@@ -17,9 +17,10 @@ copy, whatever their number of fields. Slotted classes are copied slot by slot.
 Classes with fields excluded from ``__init__`` or converters that take
 ``self`` go through ``attrs.evolve``.
 
-:class:`Draft` and :class:`DraftSteps` serve run evolvers
-(a concept's ``run_evolvers``): a run of events that add to or
-update one module's state is gathered in a draft and copied once.
+[`Draft`][barnekoordinator.history._evolve.Draft] and
+[`DraftSteps`][barnekoordinator.history._evolve.DraftSteps] serve run evolvers (a concept's
+``run_evolvers``): a run of events that add to or update one module's state is gathered in a draft
+and copied once.
 """
 
 from __future__ import annotations
@@ -107,7 +108,9 @@ def evolve(inst: T, /, **changes: Any) -> T:
 
 
 def copy_with(inst: T, changes: dict[str, Any], /) -> T:
-    """:func:`evolve` with the changes as a dict (which is not modified)."""
+    """[`evolve()`][barnekoordinator.history._evolve.evolve] with the changes as a dict (which is
+    not modified).
+    """
     cls = type(inst)
     layout = _LAYOUTS.get(cls)
     if layout is None:
@@ -145,11 +148,12 @@ def copy_with(inst: T, changes: dict[str, Any], /) -> T:
 
 
 def copier(cls: type[T]) -> Callable[[T, dict[str, Any]], T]:
-    """A :func:`copy_with` specialised for instances of exactly ``cls``.
+    """A [`copy_with()`][barnekoordinator.history._evolve.copy_with] specialised for instances of
+    exactly ``cls``.
 
     Same semantics (converters, every validator, post-init); for the aggregates
     copied on every folded event, whose per-call overhead matters. Instances of
-    subclasses go through :func:`copy_with`.
+    subclasses go through [`copy_with()`][barnekoordinator.history._evolve.copy_with].
     """
     made = _COPIERS.get(cls)
     if made is None:
@@ -158,7 +162,7 @@ def copier(cls: type[T]) -> Callable[[T, dict[str, Any]], T]:
 
 
 _COPIERS: dict[type, Callable[[Any, dict[str, Any]], Any]] = {}
-"""The :func:`copier` of each class, made once."""
+"""The [`copier()`][barnekoordinator.history._evolve.copier] of each class, made once."""
 
 
 def _make_copier(cls: type[T]) -> Callable[[T, dict[str, Any]], T]:
@@ -200,14 +204,13 @@ def last_index(items: Sequence[Any], item_id: str) -> int:
 class Draft(Generic[T]):
     """Changes to one frozen attrs value, gathered and then applied with one copy.
 
-    For run evolvers (a concept's ``run_evolvers``): folding a run of
-    events that each add to or update a tuple field of the same state would copy
-    the state, and the ever longer tuple, once per event. A draft keeps what a
-    run appends in a list per field and makes one copy at the end (with the
-    class's :func:`copier`, so with :func:`copy_with`'s semantics: every
-    validator runs then, on the result); a run of one costs what a plain
-    ``+ (item,)`` would. A tuple field is turned into a whole list only when an
-    update concerns an item from before the run.
+    For run evolvers (a concept's ``run_evolvers``): folding a run of events that each add to or
+    update a tuple field of the same state would copy the state, and the ever longer tuple, once per
+    event. A draft keeps what a run appends in a list per field and makes one copy at the end (with
+    the class's [`copier()`][barnekoordinator.history._evolve.copier], so with
+    [`copy_with()`][barnekoordinator.history._evolve.copy_with]'s semantics: every validator runs
+    then, on the result); a run of one costs what a plain ``+ (item,)`` would. A tuple field is
+    turned into a whole list only when an update concerns an item from before the run.
     """
 
     __slots__ = ("base", "changes", "lists", "tails")
@@ -241,7 +244,7 @@ class Draft(Generic[T]):
         return found
 
     def get(self, name: str) -> Any:
-        """The field ``name`` as changed so far (a list if :meth:`items` took it)."""
+        """The field ``name`` as changed so far (a list if `items()` took it)."""
         tail = self.tails.get(name)
         return self._value(name) if not tail else (*self._value(name), *tail)
 
@@ -274,7 +277,7 @@ class Draft(Generic[T]):
         items[index] = make(items[index])
 
     def update_last(self, name: str, item_id: str, changes: dict[str, Any], missing: str) -> None:
-        """:meth:`replace_last` with a copy of the item with ``changes``."""
+        """`replace_last()` with a copy of the item with ``changes``."""
         self.replace_last(name, item_id, lambda item: copy_with(item, changes), missing)
 
     def result(self) -> T:
@@ -296,11 +299,12 @@ class Draft(Generic[T]):
 
 
 class DraftSteps(Generic[T]):
-    """How each event class changes a :class:`Draft` of one module's state.
+    """How each event class changes a [`Draft`][barnekoordinator.history._evolve.Draft] of one
+    module's state.
 
     A module lists one step per event class (each called as
     ``step(case, draft, event)``) when it builds this value, and folds a run
-    with :meth:`fold`; :attr:`classes` are the classes its concept folds in
+    with `fold()`; `classes` are the classes its concept folds in
     runs (its ``Concept.run_evolvers``). The mapping is copied and frozen.
     """
 

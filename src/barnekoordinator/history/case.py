@@ -1,23 +1,25 @@
 """The case: one continuous, append-only history per child and family.
 
-A :class:`Case` is a fold over :class:`RecordedEvent` values. Commands (pure
-functions in the concept modules) look at a case and return *unrecorded* domain
-events, or raise a :class:`~barnekoordinator.errors.RuleViolation` and return
-nothing. :meth:`Case.record` stamps them with the case id, the next sequence
-numbers, the actor and a UTC time from an injected clock; :meth:`Case.apply`
-folds them in. Corrections are new events; nothing is edited.
+A [`Case`][barnekoordinator.history.case.Case] is a fold over
+[`RecordedEvent`][barnekoordinator.history.case.RecordedEvent] values. Commands (pure functions in
+the concept modules) look at a case and return *unrecorded* domain events, or raise a
+[`RuleViolation`][barnekoordinator.errors.RuleViolation] and return nothing.
+[`Case.record()`][barnekoordinator.history.case.Case.record] stamps them with the case id, the next
+sequence numbers, the actor and a UTC time from an injected clock;
+[`Case.apply()`][barnekoordinator.history.case.Case.apply] folds them in. Corrections are new
+events; nothing is edited.
 
 A case changes *mode* over time (undring → stafettlogg → individuell plan /
 barnekoordinator → adult koordinator → closed) without losing anything: the
 expected child is re-keyed to the born child in the same history.
 
-Event types are attrs classes deriving from :class:`DomainEvent` with a stable
-``TYPE`` tag (never the class name), a ``SCHEMA_VERSION`` and the legal basis
-(``LEGAL_BASIS`` reference keys) that applies. Each concept module declares its
-event classes and how each changes the case in one
-:class:`~barnekoordinator.history.concept.Concept` (this module's is
-:data:`CASE_CONCEPT`); a case folds with the
-:class:`~barnekoordinator.history.catalogue.Catalogue` it carries.
+Event types are attrs classes deriving from
+[`DomainEvent`][barnekoordinator.history.case.DomainEvent] with a stable ``TYPE`` tag (never the
+class name), a ``SCHEMA_VERSION`` and the legal basis (``LEGAL_BASIS`` reference keys) that applies.
+Each concept module declares its event classes and how each changes the case in one
+[`Concept`][barnekoordinator.history.concept.Concept] (this module's is
+[`CASE_CONCEPT`][barnekoordinator.history.case.CASE_CONCEPT]); a case folds with the
+[`Catalogue`][barnekoordinator.history.catalogue.Catalogue] it carries.
 """
 
 from __future__ import annotations
@@ -68,10 +70,10 @@ __all__ = [
 class DomainEvent:
     """Base of every case event: a past-tense fact, without envelope.
 
-    Subclasses are ``@attrs.frozen(kw_only=True)`` classes with class attributes
-    ``TYPE`` (stable wire tag such as ``"handover.accepted"``), ``SCHEMA_VERSION``
-    (bump it, and add an upcaster, whenever the payload changes) and
-    ``LEGAL_BASIS`` (reference keys from :mod:`barnekoordinator.legal_basis`).
+    Subclasses are ``@attrs.frozen(kw_only=True)`` classes with class attributes ``TYPE`` (stable
+    wire tag such as ``"handover.accepted"``), ``SCHEMA_VERSION`` (bump it, and add an upcaster,
+    whenever the payload changes) and ``LEGAL_BASIS`` (reference keys from
+    [`barnekoordinator.legal_basis`][barnekoordinator.legal_basis]).
     """
 
     __slots__ = ()
@@ -87,9 +89,9 @@ T = TypeVar("T")
 class RecordedEvent:
     """A domain event with its envelope: case, sequence, time, actor, legal basis.
 
-    ``actor`` is an opaque actor id (a professional's ref, ``"system"``), never a
-    national id. ``subject_key`` is set on events that introduce or re-key the
-    child (a keyed hash, see :func:`barnekoordinator.identifiers.subject_key`).
+    ``actor`` is an opaque actor id (a professional's ref, ``"system"``), never a national id.
+    ``subject_key`` is set on events that introduce or re-key the child (a keyed hash, see
+    [`barnekoordinator.identifiers.subject_key()`][barnekoordinator.identifiers.subject_key]).
     """
 
     case_id: str
@@ -205,15 +207,16 @@ def _no_history_repr(value: object) -> str:
 class Case:
     """One family's case; all state is derived from its events.
 
-    Concept modules keep their own part of the state in :attr:`parts`; their
+    Concept modules keep their own part of the state in `parts`; their
     evolvers return an evolved case. Make a case with
-    :meth:`Catalogue.new_case <barnekoordinator.history.catalogue.Catalogue.new_case>`.
+    [`Catalogue.new_case`][barnekoordinator.history.catalogue.Catalogue.new_case].
     """
 
     id: str
     catalogue: Catalogue = attrs.field(eq=False, repr=False)
     """The catalogue this case folds with: its event types and evolvers, and the
-    entry, role and obligation sources read from it (not part of equality)."""
+    entry, role and obligation sources read from it (not part of equality).
+    """
     version: int = 0
     municipality_number: str = ""
     subject: Child | ExpectedChild | None = None
@@ -222,7 +225,8 @@ class Case:
     former_participants: tuple[str, ...] = ()
     participant_index: Mapping[str, Professional] = attrs.field(factory=dict, repr=False, eq=False)
     """Current participants by ref, kept by the evolvers that change ``participants``
-    (an O(1) lookup on every folded event; derived, so not part of equality)."""
+    (an O(1) lookup on every folded event; derived, so not part of equality).
+    """
     mode: CaseMode = CaseMode.UNDRING
     opened_at: datetime | None = None
     closed_at: datetime | None = None
@@ -278,7 +282,7 @@ class Case:
     ) -> tuple[RecordedEvent, ...]:
         """Stamp unrecorded events with this case's next sequence numbers.
 
-        The events are not applied; pass the result to :meth:`apply_all` (the
+        The events are not applied; pass the result to `apply_all()` (the
         Casebook does this after the store accepted them).
         """
         batch = (events,) if isinstance(events, DomainEvent) else tuple(events)
@@ -305,9 +309,10 @@ class Case:
     def apply_all(self, recorded: Iterable[RecordedEvent]) -> Case:
         """Fold several recorded events, in order.
 
-        The result is the one :meth:`apply` gives event by event. Runs of
-        consecutive events that share a :func:`run_evolver` are folded by it in
-        one step, without the intermediate cases no one sees.
+        The result is the one [`apply()`][barnekoordinator.history.case.Case.apply] gives event
+        by event. Runs of consecutive events that share a run evolver (a concept's
+        ``run_evolvers``) are folded by it in one step, without the intermediate cases no one
+        sees.
         """
         events = recorded if isinstance(recorded, (list, tuple)) else tuple(recorded)
         case, i, n = self, 0, len(events)
@@ -340,7 +345,7 @@ class Case:
         return case
 
     def require_open(self) -> None:
-        """Raise :class:`CaseClosed` unless the case is open."""
+        """Raise [`CaseClosed`][barnekoordinator.errors.CaseClosed] unless the case is open."""
         if not self.is_open:
             raise CaseClosed(f"case {self.id} is closed; open a new case or reopen it first")
 
@@ -349,7 +354,9 @@ _copy_case = copier(Case)
 
 
 def _fold(case: Case, recorded: RecordedEvent) -> Case:
-    """The one implementation of :meth:`Case.apply` (a plain function: it runs per event)."""
+    """The one implementation of [`Case.apply()`][barnekoordinator.history.case.Case.apply] (a plain
+    function: it runs per event).
+    """
     if recorded.case_id != case.id:
         raise WrongCase(f"event for case {recorded.case_id} applied to case {case.id}")
     if recorded.sequence != case.version + 1:

@@ -1,13 +1,12 @@
 """What one concept module contributes to a case, declared as one value.
 
-Each concept module (the case itself, consent, the stafettlogg, the
-individuell plan …) ends with one :class:`Concept` naming everything it adds:
-its event types, how each changes a case (evolvers), the entries, roles and
-obligations it lists, the agenda rows it projects and the upcasters of its old
-payloads. Nothing is registered as a side effect of importing a module:
-:mod:`barnekoordinator.catalogue` lists the concept modules once, in a fixed
-order, and builds the one immutable [Catalogue][barnekoordinator.history.catalogue.Catalogue]
-from their values.
+Each concept module (the case itself, consent, the stafettlogg, the individuell plan …) ends with
+one [`Concept`][barnekoordinator.history.concept.Concept] naming everything it adds: its event
+types, how each changes a case (evolvers), the entries, roles and obligations it lists, the agenda
+rows it projects and the upcasters of its old payloads. Nothing is registered as a side effect of
+importing a module: [`barnekoordinator.catalogue`][barnekoordinator.catalogue] lists the concept
+modules once, in a fixed order, and builds the one immutable
+[Catalogue][barnekoordinator.history.catalogue.Catalogue] from their values.
 
 This module knows no concept: the callables it holds are typed loosely where
 their argument or result types belong to a wing above the history (an entry,
@@ -65,7 +64,8 @@ RoleSource = Callable[["Case", date], Iterable[Any]]
 
 ObligationSource = Callable[["Case", Any], Iterable[Any]]
 """Lists a concept's obligations for a case (``coordination.roles.Obligation`` values),
-given a ``coordination.roles.CheckContext``."""
+given a ``coordination.roles.CheckContext``.
+"""
 
 
 def _frozen_mapping(value: Mapping[Any, Any]) -> Mapping[Any, Any]:

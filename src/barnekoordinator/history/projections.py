@@ -1,14 +1,15 @@
 """Projections: the cross-case queries a store keeps up to date with each append.
 
-The agenda of a municipality (evaluations due, handovers pending, cases missing
-a stafettholder, 18th birthdays ahead) must not replay every case. Instead each
-concept may declare *projectors* for event tags (in its
-:class:`~barnekoordinator.history.concept.Concept`): pure functions from a stored
-record to :class:`Upsert` / :class:`Remove` / :class:`ClearCase` operations on
-:class:`AgendaItem` rows. Stores call
-:meth:`Catalogue.project <barnekoordinator.history.catalogue.Catalogue.project>`
-inside the append transaction and apply the operations to their own table, so a
-crash leaves the events and the agenda consistent.
+The agenda of a municipality (evaluations due, handovers pending, cases missing a stafettholder,
+18th birthdays ahead) must not replay every case. Instead each concept may declare *projectors* for
+event tags (in its [`Concept`][barnekoordinator.history.concept.Concept]): pure functions from a
+stored record to [`Upsert`][barnekoordinator.history.projections.Upsert] /
+[`Remove`][barnekoordinator.history.projections.Remove] /
+[`ClearCase`][barnekoordinator.history.projections.ClearCase] operations on
+[`AgendaItem`][barnekoordinator.history.projections.AgendaItem] rows. Stores call
+[`Catalogue.project`][barnekoordinator.history.catalogue.Catalogue.project] inside the append
+transaction and apply the operations to their own table, so a crash leaves the events and the agenda
+consistent.
 """
 
 from __future__ import annotations

@@ -1,14 +1,16 @@
-"""The stored form of history: :class:`EventRecord` and :class:`AuditRecord`.
+"""The stored form of history: [`EventRecord`][barnekoordinator.history.records.EventRecord] and
+[`AuditRecord`][barnekoordinator.history.records.AuditRecord].
 
-Stores persist records, never domain classes (the core turns records into
-events and back in :mod:`barnekoordinator.history.serialization`, upcasting old schema
-versions on the way). Both kinds of record are hash-chained per stream: each
-holds the hash of the previous one, and :func:`verify_events` /
-:func:`verify_audit` detect any edited, removed, inserted or reordered record.
+Stores persist records, never domain classes (the core turns records into events and back in
+[`barnekoordinator.history.serialization`][barnekoordinator.history.serialization], upcasting old
+schema versions on the way). Both kinds of record are hash-chained per stream: each holds the hash
+of the previous one, and [`verify_events()`][barnekoordinator.history.records.verify_events] /
+[`verify_audit()`][barnekoordinator.history.records.verify_audit] detect any edited, removed,
+inserted or reordered record.
 
-No record field may hold a personal identifier in clear except the event
-``payload`` itself; ``actor`` is an opaque actor id and ``subject_key`` is a
-keyed hash (:func:`barnekoordinator.identifiers.subject_key`).
+No record field may hold a personal identifier in clear except the event ``payload`` itself;
+``actor`` is an opaque actor id and ``subject_key`` is a keyed hash
+([`barnekoordinator.identifiers.subject_key()`][barnekoordinator.identifiers.subject_key]).
 """
 
 from __future__ import annotations
@@ -43,7 +45,9 @@ def format_time(value: datetime) -> str:
 
 
 def parse_time(text: str) -> datetime:
-    """Parse :func:`format_time` output (or any ISO 8601 aware time) back to UTC."""
+    """Parse [`format_time()`][barnekoordinator.history.records.format_time] output (or any ISO 8601
+    aware time) back to UTC.
+    """
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
@@ -108,14 +112,14 @@ class EventRecord:
 
 
 _SEALED: Final[dict[str, tuple[weakref.ref[EventRecord], str]]] = {}
-"""The records :meth:`EventRecord.sealed` made in this process and still alive.
+"""The records [`EventRecord.sealed()`][barnekoordinator.history.records.EventRecord.sealed] made in
+this process and still alive.
 
-By hash: a weak reference to the record and its canonical time text. A store
-checks the hash of every record it is given (:func:`_event_stamp`); a record
-that *is* one of these — the very object, frozen, whose hash was computed from
-its content when it was made — has been checked already, so it is not hashed a
-second time. Any other record (built by hand, read back, imported, a copy) is
-hashed in full. An entry goes when its record does.
+By hash: a weak reference to the record and its canonical time text. A store checks the hash of
+every record it is given ([`_event_stamp()`][barnekoordinator.history.records._event_stamp]); a
+record that *is* one of these — the very object, frozen, whose hash was computed from its content
+when it was made — has been checked already, so it is not hashed a second time. Any other record
+(built by hand, read back, imported, a copy) is hashed in full. An entry goes when its record does.
 """
 
 
@@ -208,7 +212,8 @@ def verify_events(
     *,
     expected_version: int | None = None,
 ) -> None:
-    """Check the hash chain of one case's full history; raise :class:`ChainBroken`.
+    """Check the hash chain of one case's full history; raise
+    [`ChainBroken`][barnekoordinator.errors.ChainBroken].
 
     ``expected_version``, when known (e.g. from a store's version counter),
     also catches records removed from the end.
@@ -221,7 +226,9 @@ def verify_events(
 
 
 def verify_audit(case_id: str, records: Sequence[AuditRecord]) -> None:
-    """Check the hash chain of one case's audit trail; raise :class:`ChainBroken`."""
+    """Check the hash chain of one case's audit trail; raise
+    [`ChainBroken`][barnekoordinator.errors.ChainBroken].
+    """
     _verify(case_id, records, start_sequence=1, start_hash=GENESIS)
 
 
@@ -237,15 +244,15 @@ _json_str: Final = json.encoder.encode_basestring
 def _event_stamp(record: EventRecord) -> tuple[str, str]:
     """``(record.expected_hash(), format_time(record.recorded_at))``, computed in one pass.
 
-    Builds the very bytes :func:`~barnekoordinator.history._hashchain.chain_hash` hashes
-    (``json.dumps`` writes a ``str`` with ``encode_basestring``, an ``int`` with
-    ``int.__repr__`` and ``None`` as ``null``) without making a JSON encoder per
-    record. A record holding any other type, or a time that is not a UTC
-    ``datetime``, takes the canonical path, so the result is always the same.
-    Stores use it to check each appended record's hash and reuse the time text
-    for their row. A record :meth:`EventRecord.sealed` made in this process (the
-    very object, see ``_SEALED``) carries the hash of its content by
-    construction and is not hashed again.
+    Builds the very bytes [`chain_hash()`][barnekoordinator.history._hashchain.chain_hash] hashes
+    (``json.dumps`` writes a ``str`` with ``encode_basestring``, an ``int`` with ``int.__repr__``
+    and ``None`` as ``null``) without making a JSON encoder per record. A record holding any other
+    type, or a time that is not a UTC ``datetime``, takes the canonical path, so the result is
+    always the same. Stores use it to check each appended record's hash and reuse the time text for
+    their row. A record
+    [`EventRecord.sealed()`][barnekoordinator.history.records.EventRecord.sealed] made in this
+    process (the very object, see ``_SEALED``) carries the hash of its content by construction and
+    is not hashed again.
     """
     if type(record.hash) is str:
         entry = _SEALED.get(record.hash)

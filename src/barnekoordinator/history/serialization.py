@@ -1,11 +1,11 @@
 """Wire formats: JSON Schemas, validation at the edge, and the private converters.
 
-Every public document (events, case export, eligibility facts and result,
-decisions, consent, agenda) has a JSON Schema (draft 2020-12) in
-``barnekoordinator/schemas/`` (``schemas/`` in the repository). Inbound JSON is
-validated with :func:`validate_document`; an invalid document raises
-:class:`~barnekoordinator.errors.SchemaViolation` listing *every* problem with
-its JSON path, before anything is structured or stored.
+Every public document (events, case export, eligibility facts and result, decisions, consent,
+agenda) has a JSON Schema (draft 2020-12) in ``barnekoordinator/schemas/`` (``schemas/`` in the
+repository). Inbound JSON is validated with
+[`validate_document()`][barnekoordinator.history.serialization.validate_document]; an invalid
+document raises [`SchemaViolation`][barnekoordinator.errors.SchemaViolation] listing *every* problem
+with its JSON path, before anything is structured or stored.
 
 Models carry no serialization code: cattrs converters live here (and in the
 private ``_wire`` helpers of each concept) and are not part of the public API.
@@ -155,7 +155,8 @@ def _leaves(error: Any) -> list[Any]:
 
 
 def validate_document(name: str, document: object) -> None:
-    """Validate ``document`` against schema ``name``; raise :class:`SchemaViolation`.
+    """Validate ``document`` against schema ``name``; raise
+    [`SchemaViolation`][barnekoordinator.errors.SchemaViolation].
 
     Every problem is reported, each with the JSON path where it occurs
     (``$.child.age``). Messages describe what was expected and never repeat the
@@ -286,8 +287,9 @@ def _optional_hook_factory(
 ) -> Callable[[Any], Callable[[Any, Any], Any]]:
     """Structure ``X | None`` as cattrs does, with ``X``'s hook looked up once.
 
-    (The converter is fully configured in :func:`_make_converter` before any
-    hook is generated, so the hook for ``X`` cannot change afterwards.)
+    (The converter is fully configured in
+    [`_make_converter()`][barnekoordinator.history.serialization._make_converter] before any hook is
+    generated, so the hook for ``X`` cannot change afterwards.)
     """
 
     def factory(union: Any) -> Callable[[Any, Any], Any]:
@@ -347,7 +349,9 @@ def unstructure(value: object, as_type: type | None = None) -> Any:
 
 
 def structure(data: object, cls: type[T]) -> T:
-    """Build ``cls`` from plain data; raise :class:`SchemaViolation` with JSON paths."""
+    """Build ``cls`` from plain data; raise
+    [`SchemaViolation`][barnekoordinator.errors.SchemaViolation] with JSON paths.
+    """
     try:
         return _converter.structure(data, cls)
     except (cattrs.BaseValidationError, InvalidInput, ValueError, TypeError, KeyError) as exc:
@@ -401,7 +405,9 @@ def event_from_json(
 
 
 def _recorded(record: EventRecord, event: DomainEvent) -> RecordedEvent:
-    """The :class:`RecordedEvent` of a stored record, equal to the public constructor's."""
+    """The [`RecordedEvent`][barnekoordinator.history.case.RecordedEvent] of a stored record, equal
+    to the public constructor's.
+    """
     if record.recorded_at.tzinfo is not UTC:  # pragma: no cover - records hold UTC times
         return RecordedEvent(
             case_id=record.case_id,
@@ -542,7 +548,8 @@ def record_to_document(record: EventRecord) -> dict[str, Any]:
 
 
 def record_from_document(document: object, catalogue: Catalogue) -> EventRecord:
-    """Validate and load a record document; raise :class:`SchemaViolation` listing problems.
+    """Validate and load a record document; raise
+    [`SchemaViolation`][barnekoordinator.errors.SchemaViolation] listing problems.
 
     The payload is re-encoded canonically, so the record's hash verifies exactly
     when the document is the one that was exported.
@@ -584,9 +591,9 @@ def export_case(case_id: str, records: Sequence[EventRecord]) -> dict[str, Any]:
 def import_case(document: object, catalogue: Catalogue) -> list[EventRecord]:
     """Validate a ``case-export.v1`` document and return its records, chain verified.
 
-    Raises :class:`SchemaViolation` listing every problem with its JSON path, or
-    :class:`~barnekoordinator.errors.ChainBroken` if the history was tampered
-    with. Nothing is stored: append the records to a store yourself.
+    Raises [`SchemaViolation`][barnekoordinator.errors.SchemaViolation] listing every problem with
+    its JSON path, or [`ChainBroken`][barnekoordinator.errors.ChainBroken] if the history was
+    tampered with. Nothing is stored: append the records to a store yourself.
     """
     validate_document(CASE_EXPORT_SCHEMA, document)
     assert isinstance(document, Mapping)

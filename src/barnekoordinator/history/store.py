@@ -1,36 +1,39 @@
-"""The :class:`CaseStore` protocol every storage plugin implements.
+"""The [`CaseStore`][barnekoordinator.history.store.CaseStore] protocol every storage plugin
+implements.
 
-A store persists :class:`~barnekoordinator.history.records.EventRecord` and
-:class:`~barnekoordinator.history.records.AuditRecord` values; it never sees domain
+A store persists [`EventRecord`][barnekoordinator.history.records.EventRecord] and
+[`AuditRecord`][barnekoordinator.history.records.AuditRecord] values; it never sees domain
 classes. Its contract (checked by ``barnekoordinator.testing.conformance``):
 
 * **Versions.** ``append(case_id, expected_version, records)`` succeeds only
   when ``expected_version`` is the case's stored version (its number of events;
   0 for a new case). A stale *or future* version raises
-  :class:`~barnekoordinator.errors.ConcurrencyConflict` (with ``expected`` and
+  [`ConcurrencyConflict`][barnekoordinator.errors.ConcurrencyConflict] (with ``expected`` and
   the stored ``actual``). An empty ``records`` only checks the version and
   returns it.
 * **The chain.** With the right version, records that do not continue the case
-  raise :class:`~barnekoordinator.errors.ChainBroken`: a record of another case,
+  raise [`ChainBroken`][barnekoordinator.errors.ChainBroken]: a record of another case,
   sequences that are not ``expected_version + 1, + 2 …``, a ``prev_hash`` that
   is not the stored last hash (or the previous record's hash in the batch), or a
   ``hash`` that does not match the record's content.
 * **All or nothing.** A conflict, a broken chain or any failure writes nothing:
   no event, no agenda row, no audit record.
-* **Events and their audit record commit together.** ``append(…, audit=record)``
-  seals the audit record (``record.sealed(next_audit_sequence, last_audit_hash)``)
-  and stores it in the same transaction as the events, so a crash can never
-  leave a committed write without its audit record, or an audit record of a
-  write that did not happen. :meth:`CaseStore.append_audit` stores an audit
-  record on its own (reads, refusals and failures, where nothing else is written).
+* **Events and their audit record commit together.** ``append(…, audit=record)`` seals the audit
+  record (``record.sealed(next_audit_sequence, last_audit_hash)``) and stores it in the same
+  transaction as the events, so a crash can never leave a committed write without its audit record,
+  or an audit record of a write that did not happen.
+  [`CaseStore.append_audit()`][barnekoordinator.history.store.CaseStore.append_audit] stores an
+  audit record on its own (reads, refusals and failures, where nothing else is written).
 * History is append-only: no method updates or deletes a record.
-* Within the append transaction the store applies
-  :func:`barnekoordinator.history.projections.project` to keep the agenda rows.
+* Within the append transaction the store applies the projectors of the catalogue it was
+  made with ([`Catalogue.project()`][barnekoordinator.history.catalogue.Catalogue.project])
+  to keep the agenda rows.
 * **Positions.** Records returned by ``read`` and ``read_all`` carry their
   global ``position`` (strictly increasing in commit order; ``read_all`` never
   skips one that a later page would reveal).
 * An unusable store (read-only, full, unreachable, or closed with
-  :meth:`CaseStore.close`) raises :class:`~barnekoordinator.errors.StorageUnavailable`.
+  [`CaseStore.close()`][barnekoordinator.history.store.CaseStore.close]) raises
+  [`StorageUnavailable`][barnekoordinator.errors.StorageUnavailable].
 """
 
 from __future__ import annotations
@@ -59,14 +62,14 @@ class CaseStore(Protocol):
     ) -> int:
         """Append ``records`` (sequences ``expected_version + 1 …``); return the new version.
 
-        Raises :class:`~barnekoordinator.errors.ConcurrencyConflict` for a stale
+        Raises [`ConcurrencyConflict`][barnekoordinator.errors.ConcurrencyConflict] for a stale
         or future ``expected_version`` and
-        :class:`~barnekoordinator.errors.ChainBroken` for records that do not
+        [`ChainBroken`][barnekoordinator.errors.ChainBroken] for records that do not
         continue the case; either way nothing is written. ``records`` may be
         empty: then only the version is checked.
 
         ``audit``, when given, is the audit record of this write (of the same
-        case, else :class:`~barnekoordinator.errors.InvalidInput`). The store
+        case, else [`InvalidInput`][barnekoordinator.errors.InvalidInput]). The store
         seals it with ``audit.sealed(next_audit_sequence, last_audit_hash)`` and
         stores it **in the same transaction** as the events: both are stored or
         neither is (a conflict or broken chain stores no audit record either).

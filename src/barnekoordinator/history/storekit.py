@@ -86,12 +86,12 @@ def agenda_row(case_id: str, kind: AgendaKind, key: str, due: date, detail: str)
 class AppendCheck:
     """The validation of one append, split so that stores hash outside their lock.
 
-    :meth:`prepare` checks what does not depend on the stored state (hashes,
-    sequence numbers, links inside the batch); :meth:`check` then runs inside
+    `prepare()` checks what does not depend on the stored state (hashes,
+    sequence numbers, links inside the batch); `check()` then runs inside
     the write transaction with the stored version and last hash.
 
     ``times`` holds each record's canonical time text
-    (:func:`~barnekoordinator.history.records.format_time`), computed while hashing, for
+    ([`format_time()`][barnekoordinator.history.records.format_time]), computed while hashing, for
     stores that keep the time as text. After a problem it may be short.
     """
 
@@ -110,7 +110,7 @@ class AppendCheck:
         *,
         audit: AuditRecord | None = None,
     ) -> AppendCheck:
-        """Check the batch on its own; the verdict is given by :meth:`check`.
+        """Check the batch on its own; the verdict is given by `check()`.
 
         Raises:
             InvalidInput: ``audit`` is the audit record of another case.
@@ -199,7 +199,8 @@ def stored_record(
     prev_hash: str,
     record_hash: str,
 ) -> EventRecord:
-    """An :class:`EventRecord` read back from a store, built without the attrs converters.
+    """An [`EventRecord`][barnekoordinator.history.records.EventRecord] read back from a store,
+    built without the attrs converters.
 
     Equal to ``EventRecord(...)`` with the same values. The converters only make
     ``recorded_at`` UTC and ``legal_basis`` a tuple; values that are already so

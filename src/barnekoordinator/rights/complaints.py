@@ -1,9 +1,9 @@
 """Complaints under pasient- og brukerrettighetsloven kapittel 7, and the obligations they create.
 
-A :class:`Complaint` about a decision on barnekoordinator, koordinator or
-individuell plan goes **to statsforvalteren via the municipality** (pbrl § 7-2):
-the municipality reconsiders it first, and forwards it unless it gives full
-medhold. Its life is a chain of pure transitions, each returning a new value:
+A [`Complaint`][barnekoordinator.rights.complaints.Complaint] about a decision on barnekoordinator,
+koordinator or individuell plan goes **to statsforvalteren via the municipality** (pbrl § 7-2): the
+municipality reconsiders it first, and forwards it unless it gives full medhold. Its life is a chain
+of pure transitions, each returning a new value:
 
 ``receive_complaint`` → (``correct_form``) → ``municipal_review`` →
 ``statsforvalter_decides`` → (``record_fulfilment``)
@@ -16,13 +16,16 @@ medhold. Its life is a chain of pure transitions, each returning a new value:
 * **Form** — a complaint must be written and signed (pbrl § 7-3). An oral or
   unsigned complaint is not yet valid: it produces guidance and a deadline to
   correct it, and cannot be reviewed until corrected.
-* **Outcomes** — at statsforvalteren: avvisning, medhold, delvis medhold, ikke
-  medhold or opphevet. Medhold (or delvis medhold) with a deadline, and
-  opphevelse, become tracked :class:`ComplaintObligation` values: :meth:`Complaint.obligations`
-  lists them, overdue after the deadline, until :func:`record_fulfilment` (BK-25).
-* **No decision in time** — :func:`request_obligation` flags a request for
-  barnekoordinator with no decision after ``MunicipalSettings.decision_sla_days``
-  as an overdue, complainable breach (BK-21).
+* **Outcomes** — at statsforvalteren: avvisning, medhold, delvis medhold, ikke medhold or opphevet.
+  Medhold (or delvis medhold) with a deadline, and opphevelse, become tracked
+  [`ComplaintObligation`][barnekoordinator.rights.complaints.ComplaintObligation] values:
+  [`Complaint.obligations()`][barnekoordinator.rights.complaints.Complaint.obligations] lists them,
+  overdue after the deadline, until
+  [`record_fulfilment()`][barnekoordinator.rights.complaints.record_fulfilment] (BK-25).
+* **No decision in time** —
+  [`request_obligation()`][barnekoordinator.rights.complaints.request_obligation] flags a request
+  for barnekoordinator with no decision after ``MunicipalSettings.decision_sla_days`` as an overdue,
+  complainable breach (BK-21).
 """
 
 from __future__ import annotations

@@ -1,19 +1,20 @@
 """Appointing a barnekoordinator, and the written decision with complaint information.
 
-* :func:`route_request` — a request addressed to a service that cannot appoint
-  (the spesialisthelsetjenesten has **no** barnekoordinator duty; state and county
-  services are not the municipality) is referred to the municipality's
-  koordinerende enhet (hotl § 7-2 a, § 7-3; sphl § 2-5 a).
-* :func:`appoint_barnekoordinator` — validates an appointment against an
+* [`route_request()`][barnekoordinator.rights.decisions.route_request] — a request addressed to a
+  service that cannot appoint (the spesialisthelsetjenesten has **no** barnekoordinator duty; state
+  and county services are not the municipality) is referred to the municipality's koordinerende
+  enhet (hotl § 7-2 a, § 7-3; sphl § 2-5 a).
+* `appoint_barnekoordinator()` — validates an appointment against an
   assessment: only when the municipality *shall* appoint, only one of the
   municipality's own service providers, before the 18th birthday. The family's and
   the child's wishes are recorded and weighed, not binding: appointing someone
   else needs a recorded weighing.
-* :func:`make_decision` / :func:`render_decision` — the decision document of
-  domain.md §4.2 (appoint, refuse, or partial: koordinator/IP instead) with
-  reasoning per condition, the views of the family and the child, what follows,
-  the samordningsplikt on refusal, and complaint information (pbrl §§ 7-2, 7-3,
-  7-5; fvl § 31), rendered as plain text, Markdown or HTML in nb, nn or en.
+* [`make_decision()`][barnekoordinator.rights.decisions.make_decision] /
+  [`render_decision()`][barnekoordinator.rights.decisions.render_decision] — the decision document
+  of domain.md §4.2 (appoint, refuse, or partial: koordinator/IP instead) with reasoning per
+  condition, the views of the family and the child, what follows, the samordningsplikt on refusal,
+  and complaint information (pbrl §§ 7-2, 7-3, 7-5; fvl § 31), rendered as plain text, Markdown or
+  HTML in nb, nn or en.
 
 No document ever carries a national identity number: parties are named by the
 names and references the caller supplies, and any text that looks like an
@@ -95,10 +96,10 @@ class Referral:
 def route_request(addressed_to: ServiceKind | str) -> Referral | None:
     """Route a request for barnekoordinator that reached ``addressed_to``.
 
-    Returns ``None`` when a municipal service received it (the municipality
-    handles it; its koordinerende enhet has overall responsibility), or a
-    :class:`Referral` to the koordinerende enhet when a hospital, another state
-    service or a county service received it.
+    Returns ``None`` when a municipal service received it (the municipality handles it; its
+    koordinerende enhet has overall responsibility), or a
+    [`Referral`][barnekoordinator.rights.decisions.Referral] to the koordinerende enhet when a
+    hospital, another state service or a county service received it.
     """
     service = lookup_service(addressed_to)
     kind = service.kind
@@ -457,7 +458,9 @@ def _kind(
 
 
 class DocumentFormat(enum.Enum):
-    """How :func:`render_decision` lays out the document."""
+    """How [`render_decision()`][barnekoordinator.rights.decisions.render_decision] lays out the
+    document.
+    """
 
     TEXT = "text"
     MARKDOWN = "markdown"

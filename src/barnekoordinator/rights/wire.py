@@ -2,11 +2,15 @@
 
 Each document has a JSON Schema shipped with the package:
 
-* ``eligibility-facts.v1``: :func:`facts_to_json` / :func:`facts_from_json`;
-* ``eligibility-result.v1``: :func:`result_to_json` / :func:`result_from_json`;
-* ``decision.v1``: :func:`decision_to_json` (and :func:`appointment_to_json` for
-  its ``appointment`` object);
-* ``complaint.v1``: :func:`complaint_to_json` / :func:`complaint_from_json`.
+* ``eligibility-facts.v1``: [`facts_to_json()`][barnekoordinator.rights.wire.facts_to_json] /
+  [`facts_from_json()`][barnekoordinator.rights.wire.facts_from_json];
+* ``eligibility-result.v1``: [`result_to_json()`][barnekoordinator.rights.wire.result_to_json] /
+  [`result_from_json()`][barnekoordinator.rights.wire.result_from_json];
+* ``decision.v1``: [`decision_to_json()`][barnekoordinator.rights.wire.decision_to_json] (and
+  [`appointment_to_json()`][barnekoordinator.rights.wire.appointment_to_json] for its
+  ``appointment`` object);
+* ``complaint.v1``: [`complaint_to_json()`][barnekoordinator.rights.wire.complaint_to_json] /
+  [`complaint_from_json()`][barnekoordinator.rights.wire.complaint_from_json].
 
 Inbound documents are validated against their schema first, so a caller sees
 *every* problem with its JSON path; only then are they structured (facts and

@@ -81,7 +81,9 @@ def synthetic_fodselsnummer_strings(
 def synthetic_person_ids(
     kinds: Iterable[IdentifierKind] = _SYNTHETIC_KINDS,
 ) -> st.SearchStrategy[PersonId]:
-    """Synthetic :class:`PersonId` values, parsed under :meth:`IdentifierPolicy.testing`."""
+    """Synthetic [`PersonId`][barnekoordinator.identifiers.PersonId] values, parsed under
+    [`IdentifierPolicy.testing()`][barnekoordinator.identifiers.IdentifierPolicy.testing].
+    """
     return synthetic_fodselsnummer_strings(kinds).map(
         lambda raw: PersonId.parse(raw, policy=_TESTING)
     )
@@ -99,10 +101,14 @@ def _org_number(draw: st.DrawFn) -> Organisasjonsnummer:
 
 
 def org_numbers() -> st.SearchStrategy[Organisasjonsnummer]:
-    """Valid :class:`Organisasjonsnummer` values (check digit computed, 10 skipped)."""
+    """Valid [`Organisasjonsnummer`][barnekoordinator.identifiers.Organisasjonsnummer] values (check
+    digit computed, 10 skipped).
+    """
     return _org_number()
 
 
 def hpr_numbers() -> st.SearchStrategy[HprNummer]:
-    """Syntactically valid :class:`HprNummer` values (1 to 999 999 999)."""
+    """Syntactically valid [`HprNummer`][barnekoordinator.identifiers.HprNummer] values (1 to 999
+    999 999).
+    """
     return st.integers(min_value=1, max_value=999_999_999).map(HprNummer)

@@ -4,14 +4,16 @@ For tests, examples and vendors' own test suites. Every person is synthetic:
 children get a Tenor (month + 80) fødselsnummer, refs are case-local, and
 organisation numbers are built with a valid check digit from a fixed stem.
 
-:class:`CaseRun` keeps a case together with its clock and recorded history, so
-a test can run commands one after another and check that replaying the history
-gives the same case::
+[`CaseRun`][barnekoordinator.testing.builders.CaseRun] keeps a case together with its clock and
+recorded history, so a test can run commands one after another and check that replaying the history
+gives the same case:
 
-    run = standard_case(age=5)
-    open_log(run, services=[ServiceKind.BARNEHAGE])
-    run.run(stafettlogg.add_log_measure, tiltak_id="t1", by="pl", ...)
-    assert run.replay() == run.case
+```python
+run = standard_case(age=5)
+open_log(run, services=[ServiceKind.BARNEHAGE])
+run.run(stafettlogg.add_log_measure, tiltak_id="t1", by="pl", ...)
+assert run.replay() == run.case
+```
 """
 
 from __future__ import annotations
@@ -215,7 +217,9 @@ STANDARD_PROFESSIONALS: tuple[tuple[str, ServiceKind, str], ...] = (
     ("fysio", ServiceKind.FYSIOTERAPI, "fysioterapeut"),
     ("lege", ServiceKind.SYKEHUS, "barnelege"),
 )
-"""Refs, services and titles of the professionals in :func:`standard_case`."""
+"""Refs, services and titles of the professionals in
+[`standard_case()`][barnekoordinator.testing.builders.standard_case].
+"""
 
 
 def standard_case(

@@ -1,10 +1,10 @@
 """A throwaway PostgreSQL server for tests and benchmarks.
 
-:func:`throwaway_postgres` runs ``initdb`` and ``pg_ctl`` from the machine's
-PostgreSQL packages (``pg_config --bindir``, else the newest
-``/usr/lib/postgresql/*/bin``) on a free loopback port, with its unix socket in
-the temporary directory, yields a DSN and removes the whole cluster afterwards.
-It never touches a server that was already running.
+[`throwaway_postgres()`][barnekoordinator.testing.postgres.throwaway_postgres] runs ``initdb`` and
+``pg_ctl`` from the machine's PostgreSQL packages (``pg_config --bindir``, else the newest
+``/usr/lib/postgresql/*/bin``) on a free loopback port, with its unix socket in the temporary
+directory, yields a DSN and removes the whole cluster afterwards. It never touches a server that was
+already running.
 
 ``initdb`` refuses to run as root, so when the current user is root the
 commands run as the ``postgres`` user (``runuser``, else ``su``) in a

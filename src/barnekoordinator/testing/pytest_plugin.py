@@ -7,16 +7,17 @@ library itself); each fixture imports what it needs.
 
 Fixtures:
 
-* ``fixed_clock`` — a :class:`~barnekoordinator.clock.FixedClock` at
+* ``fixed_clock`` — a [`FixedClock`][barnekoordinator.clock.FixedClock] at
   2026-01-05 09:30 UTC;
-* ``memory_store`` — a fresh :class:`~barnekoordinator_plugins.memory.InMemoryCaseStore`;
-* ``sqlite_store`` — a :class:`~barnekoordinator_plugins.sqlite.SQLiteCaseStore`
+* ``memory_store`` — a fresh
+  [`InMemoryCaseStore`][barnekoordinator_plugins.memory.InMemoryCaseStore];
+* ``sqlite_store`` — a [`SQLiteCaseStore`][barnekoordinator_plugins.sqlite.SQLiteCaseStore]
   in a file under ``tmp_path``;
 * ``plugin_manager`` — a fresh plugin manager with the first-party plugins and
   *no* entry points: register the plugin under test with
   ``plugin_manager.register(plugin, name="acme")``;
 * ``postgres_dsn`` (session) — the DSN of a throwaway PostgreSQL server started
-  for the session (:func:`~barnekoordinator.testing.postgres.throwaway_postgres`).
+  for the session ([`throwaway_postgres()`][barnekoordinator.testing.postgres.throwaway_postgres]).
   When it cannot start, tests using it are skipped with the reason — or fail
   when ``BARNEKOORDINATOR_REQUIRE_POSTGRES=1`` (set it in CI).
 """

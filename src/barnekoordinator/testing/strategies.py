@@ -1,17 +1,20 @@
 """Hypothesis strategies for every public value (synthetic identities only).
 
-Vendors use these in their own suites::
+Vendors use these in their own suites:
 
-    from hypothesis import given
-    from barnekoordinator.testing import strategies as bst
+```python
+from hypothesis import given
+from barnekoordinator.testing import strategies as bst
 
-    @given(bst.events())
-    def test_my_store_keeps_events(event): ...
+@given(bst.events())
+def test_my_store_keeps_events(event): ...
+```
 
-:func:`values_of` builds any attrs value of the library from its type hints;
-:func:`events` draws any registered event; :func:`case_histories` draws whole
-*valid* histories produced by running random commands, so every drawn history
-is one the library itself could have written.
+[`values_of()`][barnekoordinator.testing.strategies.values_of] builds any attrs value of the library
+from its type hints; [`events()`][barnekoordinator.testing.strategies.events] draws any registered
+event; [`case_histories()`][barnekoordinator.testing.strategies.case_histories] draws whole *valid*
+histories produced by running random commands, so every drawn history is one the library itself
+could have written.
 """
 
 from __future__ import annotations

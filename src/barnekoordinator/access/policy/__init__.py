@@ -1,16 +1,17 @@
 """Who may see and do what in a case: the access policy (domain.md §6).
 
-:func:`decide` answers one question — may this :class:`Principal` perform this
-:class:`AccessAction` on this case (or on one of its entries) on this day — with a
-:class:`AccessDecision` that says why and on which legal basis. It denies by default:
-a permission exists only where a rule below grants it. Nothing is cached across
-calls that could outlive a birthday, a withdrawal or a handover: the child's
-age is computed from the registered birth date on ``as_of`` in every call, and
-everything else is read from the (immutable) case value passed in, so a new
-event — a withdrawn consent, a participant who left — is a new case value and
-is seen by the very next decision.
+[`decide()`][barnekoordinator.access.policy.decide] answers one question — may this `Principal`
+perform this [`AccessAction`][barnekoordinator.access.policy.AccessAction] on this case (or on one
+of its entries) on this day — with a
+[`AccessDecision`][barnekoordinator.access.policy.AccessDecision] that says why and on which legal
+basis. It denies by default: a permission exists only where a rule below grants it. Nothing is
+cached across calls that could outlive a birthday, a withdrawal or a handover: the child's age is
+computed from the registered birth date on ``as_of`` in every call, and everything else is read from
+the (immutable) case value passed in, so a new event — a withdrawn consent, a participant who left —
+is a new case value and is seen by the very next decision.
 
-How a principal relates to a case (:class:`CaseRole`) is derived from the case:
+How a principal relates to a case ([`CaseRole`][barnekoordinator.access.policy.CaseRole]) is derived
+from the case:
 
 =================================  ===============================================
 case role                          how it is recognised
@@ -31,9 +32,9 @@ case role                          how it is recognised
 ``LEADER``                         system role ``leader`` for the municipality
 =================================  ===============================================
 
-Guardians and the child are matched on :class:`~barnekoordinator.identifiers.PersonId`
-equality (the case stores ``person_id`` on :class:`~barnekoordinator.people.Guardian`
-and :class:`~barnekoordinator.people.Child`); a person registered without an id
+Guardians and the child are matched on [`PersonId`][barnekoordinator.identifiers.PersonId]
+equality (the case stores ``person_id`` on [`Guardian`][barnekoordinator.people.Guardian]
+and [`Child`][barnekoordinator.people.Child]); a person registered without an id
 cannot be recognised and gets no access. A principal may hold several case
 roles; the first role (in the order above) whose rule allows wins, otherwise
 the first role's denial is returned.
@@ -49,7 +50,7 @@ Reading entries, by the child's age on the day of the read (pbrl § 3-4,
   decision*: foreldreansvar lasts to 18 and the other welfare laws keep parents
   informed); entries marked necessary are always visible up to 18; from 18
   nothing, unless the adult granted the guardian access
-  (:class:`~barnekoordinator.access.grants.GuardianAccessGranted`). A
+  ([`GuardianAccessGranted`][barnekoordinator.access.grants.GuardianAccessGranted]). A
   withholding decision never expires by a birthday.
 * **A parent without foreldreansvar** has no guardian rights in the case:
   everything is denied with barneloven § 47 as the reason (the limited right to
@@ -62,13 +63,12 @@ Reading entries, by the child's age on the day of the read (pbrl § 3-4,
   from 18 everything (the case is the adult's own). Child-welfare and social
   entries, which often hold information about the parents, are given through
   the service until 18.
-* **A professional from service S** reads an entry of section X when S wrote
-  it (or the professional did), or when a valid consent covers S and X: a
-  SHARE_INFORMATION consent, or for stafettlogg entries also a STAFETTLOGG
-  consent (taushetsplikt; domain.md §6.3 rule 5). "Valid" means everyone who
-  must consent *on the day of the read* has consented (see
-  :mod:`barnekoordinator.access.consent`), so a consent lapses at the 16th and 18th
-  birthdays and a withdrawal acts the same day.
+* **A professional from service S** reads an entry of section X when S wrote it (or the professional
+  did), or when a valid consent covers S and X: a SHARE_INFORMATION consent, or for stafettlogg
+  entries also a STAFETTLOGG consent (taushetsplikt; domain.md §6.3 rule 5). "Valid" means everyone
+  who must consent *on the day of the read* has consented (see
+  [`barnekoordinator.access.consent`][barnekoordinator.access.consent]), so a consent lapses at the
+  16th and 18th birthdays and a withdrawal acts the same day.
 * **Koordinerende enhet** reads entries like a service (S = koordinerende enhet)
   and sees the case overview. **Leaders** see the case overview (status and
   deadlines) but no entry content.
@@ -76,11 +76,11 @@ Reading entries, by the child's age on the day of the read (pbrl § 3-4,
   taken over care (pbrl § 4-5); guardians are then refused that consent. It
   reads entries only as a participating service.
 
-Writing: guardians with foreldreansvar (until 18), the child from 12,
-participants, koordinerende enhet and leaders may write; the concept commands
-then decide *which* change each may make. Consent events are checked further
-by :func:`authorise_events` (a family member consents only for themselves; a
-professional may record a signed declaration, but only of people entitled to
+Writing: guardians with foreldreansvar (until 18), the child from 12, participants, koordinerende
+enhet and leaders may write; the concept commands then decide *which* change each may make. Consent
+events are checked further by
+[`authorise_events()`][barnekoordinator.access.policy.authorise_events] (a family member consents
+only for themselves; a professional may record a signed declaration, but only of people entitled to
 give it). Every access needs at least *substantial* assurance.
 """
 

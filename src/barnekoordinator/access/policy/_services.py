@@ -19,9 +19,9 @@ from barnekoordinator.services import ServiceKind
 def is_stafettlogg_entry(entry: EntryMeta) -> bool:
     """True for entries of a BTI stafettlogg.
 
-    :mod:`barnekoordinator.coordination.stafettlogg` gives its entries ids ``stafettlogg:…``
-    (kinds ``log-note``, ``measure``, ``minutes`` …); a kind ``stafettlogg`` or
-    ``stafettlogg.*`` is also recognised.
+    [`barnekoordinator.coordination.stafettlogg`][barnekoordinator.coordination.stafettlogg] gives
+    its entries ids ``stafettlogg:…`` (kinds ``log-note``, ``measure``, ``minutes`` …); a kind
+    ``stafettlogg`` or ``stafettlogg.*`` is also recognised.
     """
     kind = entry.kind
     return (

@@ -22,7 +22,7 @@ class AccessAction(enum.Enum):
     WRITE = "write"
     """Change the case through a command (every command name maps here)."""
     CONSENT = "consent"
-    """Give or withdraw consent (optionally for one :class:`ConsentPurpose`)."""
+    """Give or withdraw consent (optionally for one `ConsentPurpose`)."""
     DECIDE_VISIBILITY = "decide-visibility"
     """Decide an entry's visibility to guardians (a professional's decision)."""
     OPEN = "open"
@@ -60,7 +60,7 @@ class AccessDecision:
     """The answer of the access policy: allowed or not, why, and on which basis.
 
     ``reason`` is plain text without personal data; ``basis`` holds legal
-    reference keys (:func:`barnekoordinator.legal_basis.ref`).
+    reference keys ([`barnekoordinator.legal_basis.ref()`][barnekoordinator.legal_basis.ref]).
     """
 
     allowed: bool

@@ -12,13 +12,13 @@ domain.md §5.2). Who holds it, by precedence:
 4. otherwise a **coordinating service designated** by the municipality.
 
 When a case shows a need for statutory coordination, raise
-:class:`OfferStatutoryCoordination` (BTI-14, domain.md §7.8). Appointing a
-statutory coordinator moves the case to individuell plan / koordinator in the
-same history (``ModeChanged`` to ``STATUTORY``) and *links* the open stafettlogg:
-the baton ends, coordination moves to the coordinator, and the log's tiltak go
-on being evaluated — nothing is lost and there are never two coordinators.
-The barnekoordinator ends on the child's 18th birthday (BK-13,
-:mod:`barnekoordinator.coordination.transitions`).
+[`OfferStatutoryCoordination`][barnekoordinator.coordination.appointments.OfferStatutoryCoordination]
+(BTI-14, domain.md §7.8). Appointing a statutory coordinator moves the case to individuell plan /
+koordinator in the same history (``ModeChanged`` to ``STATUTORY``) and *links* the open stafettlogg:
+the baton ends, coordination moves to the coordinator, and the log's tiltak go on being evaluated —
+nothing is lost and there are never two coordinators. The barnekoordinator ends on the child's 18th
+birthday (BK-13,
+[`barnekoordinator.coordination.transitions`][barnekoordinator.coordination.transitions]).
 """
 
 from __future__ import annotations

@@ -76,8 +76,10 @@ def offer_statutory_coordination(
 ) -> OfferStatutoryCoordination:
     """Command: raise the need for statutory coordination (BTI-14, domain.md §7.8).
 
-    Offering :attr:`StatutoryOffer.INDIVIDUAL_PLAN` is asking for consent to an
-    individual plan. A barnekoordinator is offered only for a child under 18.
+    Offering
+    `StatutoryOffer.INDIVIDUAL_PLAN`
+    is asking for consent to an individual plan. A barnekoordinator is offered only for a child
+    under 18.
     """
     case.require_open()
     if case.participant(by) is None:

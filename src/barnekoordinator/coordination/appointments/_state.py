@@ -80,7 +80,10 @@ class Appointment:
 
 @attrs.frozen(kw_only=True)
 class Offer:
-    """An :class:`OfferStatutoryCoordination` and what the family declined of it."""
+    """An
+    [`OfferStatutoryCoordination`][barnekoordinator.coordination.appointments.OfferStatutoryCoordination]
+    and what the family declined of it.
+    """
 
     id: str
     offers: frozenset[StatutoryOffer]
@@ -127,7 +130,7 @@ class CoordinationHolder:
 
     @property
     def references(self) -> tuple[LegalReference, ...]:
-        """The legal references of :attr:`basis`."""
+        """The legal references of `basis`."""
         return refs(*self.basis)
 
 

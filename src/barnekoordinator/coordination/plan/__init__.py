@@ -1,19 +1,19 @@
 """Individuell plan (IP): one plan per person, its nine content items, and its revisions.
 
-«Det skal ikke utarbeides individuell plan uten at pasienten har samtykket til
-dette» (domain.md §3.4): no plan is started, and nothing is written to it,
-without an ``INDIVIDUAL_PLAN`` consent from those entitled on the day (IP-01);
-from 18 that is the young adult alone (IP-10). There is only **one** plan per
-person: a second service *joins* the existing plan (:func:`start_plan` does
-this by itself) instead of creating another.
+«Det skal ikke utarbeides individuell plan uten at pasienten har samtykket til dette» (domain.md
+§3.4): no plan is started, and nothing is written to it, without an ``INDIVIDUAL_PLAN`` consent from
+those entitled on the day (IP-01); from 18 that is the young adult alone (IP-10). There is only
+**one** plan per person: a second service *joins* the existing plan
+([`start_plan()`][barnekoordinator.coordination.plan.start_plan] does this by itself) instead of
+creating another.
 
 The plan's content follows the nine items of the IP regulation (§3.3);
-:func:`check_plan` says whether the plan is complete and names each missing
-item (IP-02). Item 3 must name exactly one responsible person (the appointed
-koordinator or barnekoordinator, when there is one), item 7 must include a
-revision date, and item 8 must reference a consent record that is valid on the
-day. Sector sub-plans (IOP, behandlingsplan, treningsprogram …) are linked as
-parts of the plan; the revision date is projected as ``REVISION_DUE``.
+[`check_plan()`][barnekoordinator.coordination.plan.check_plan] says whether the plan is complete
+and names each missing item (IP-02). Item 3 must name exactly one responsible person (the appointed
+koordinator or barnekoordinator, when there is one), item 7 must include a revision date, and item 8
+must reference a consent record that is valid on the day. Sector sub-plans (IOP, behandlingsplan,
+treningsprogram …) are linked as parts of the plan; the revision date is projected as
+``REVISION_DUE``.
 
 A plan does not give the right to other or better measures than one would have
 without it: a measure can still be refused by the competent service.

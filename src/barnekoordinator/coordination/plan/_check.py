@@ -1,7 +1,7 @@
 """Whether the individual plan is complete: the nine content items on a day (IP-02).
 
-:func:`check_plan` runs one check per item, in item order, and names every
-item that is missing or invalid with the reason in Norwegian and English.
+[`check_plan()`][barnekoordinator.coordination.plan.check_plan] runs one check per item, in item
+order, and names every item that is missing or invalid with the reason in Norwegian and English.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from barnekoordinator.history.case import Case
 
 
 class Completeness(enum.Enum):
-    """The outcome of :func:`check_plan`."""
+    """The outcome of [`check_plan()`][barnekoordinator.coordination.plan.check_plan]."""
 
     COMPLETE = "complete"
     INCOMPLETE = "incomplete"

@@ -1,7 +1,7 @@
 """The individual plan's contribution to the case, declared as one value.
 
-Every event after ``PlanCreated`` folds in runs (one copy of the plan per run)
-through :func:`_plan_events`, for replay speed.
+Every event after ``PlanCreated`` folds in runs (one copy of the plan per run) through
+[`_plan_events()`][barnekoordinator.coordination.plan._evolvers._plan_events], for replay speed.
 """
 
 from __future__ import annotations

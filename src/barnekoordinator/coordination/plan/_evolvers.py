@@ -1,9 +1,9 @@
 """How the individual plan's events change a case.
 
-``PlanCreated`` starts a plan with its own evolver; every later event on the
-current plan is one step of :data:`_STEPS`, folded in runs by
-:func:`_plan_events` (one copy of the plan and the case per run, for replay
-speed).
+``PlanCreated`` starts a plan with its own evolver; every later event on the current plan is one
+step of [`_STEPS`][barnekoordinator.history._evolve._STEPS], folded in runs by
+[`_plan_events()`][barnekoordinator.coordination.plan._evolvers._plan_events] (one copy of the plan
+and the case per run, for replay speed).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def _created(case: Case, r: RecordedEvent) -> Case:
     return case.with_part(_KEY, Plans(current=plan, earlier=earlier))
 
 
-"""How each event on the current plan changes it (see :func:`_plan_events`)."""
+# How each event on the current plan changes it (the steps of _plan_events, below).
 
 
 def _joined(case: Case, d: Draft[IndividualPlan], e: PlanServiceJoined) -> None:

@@ -34,10 +34,10 @@ def start_plan(
 ) -> tuple[DomainEvent, ...]:
     """Command: start the individual plan, or join it if the person already has one.
 
-    Rejected without an ``INDIVIDUAL_PLAN`` consent covering the starting
-    service (IP-01, :class:`ConsentRequired`). Starting a plan moves the case to
-    statutory mode; a stafettholder keeps the baton until a koordinator is
-    appointed (:mod:`barnekoordinator.coordination.appointments`).
+    Rejected without an ``INDIVIDUAL_PLAN`` consent covering the starting service (IP-01,
+    [`ConsentRequired`][barnekoordinator.errors.ConsentRequired]). Starting a plan moves the case to
+    statutory mode; a stafettholder keeps the baton until a koordinator is appointed
+    ([`barnekoordinator.coordination.appointments`][barnekoordinator.coordination.appointments]).
     """
     settings = _settings(settings)
     case.require_open()

@@ -2,40 +2,43 @@
 
 BTI (Bedre tverrfaglig innsats) is a municipal practice model, not law
 (domain.md §7.1). A concern starts at **nivå 0** as an *undring* that must be
-clarified within the municipality's deadline (:attr:`MunicipalSettings.nivaa0_decision_days`).
+clarified within the municipality's deadline (`MunicipalSettings.nivaa0_decision_days`).
 Severe suspicion (violence, abuse, serious neglect) bypasses the ladder: it is
 reported to barnevernstjenesten **without involving the guardians**, and no
 stafettlogg or consent flow starts (BTI-02).
 
-From nivå 1 (or the municipality's :attr:`~MunicipalSettings.stafettlogg_from_level`)
+From nivå 1 (or the municipality's `stafettlogg_from_level`)
 a **stafettlogg** may be opened — only with consent (BTI-03) — and every write
 to it checks, on the day of the write, that the consent ledger still covers the
 writing service (so a log opened in pregnancy needs the consent of those with
 foreldreansvar after the birth, and a withdrawn consent stops all writing).
 
-The log holds observations (oppmerksomhet/undring/bekymring), goals, tiltak
-(each with a responsible person and an evaluation date — BTI-10; tiltak the
-child or guardians proposed are tracked beside the services' own), evaluations,
-samarbeidsmøter (the log is written as the minutes) and beslutninger. It closes
-when the goal is reached or the consent is withdrawn (BTI-12), and
-:func:`archive_document` / :func:`archive_text` give the closing printout for
-the archive (arkivlova).
+The log holds observations (oppmerksomhet/undring/bekymring), goals, tiltak (each with a responsible
+person and an evaluation date — BTI-10; tiltak the child or guardians proposed are tracked beside
+the services' own), evaluations, samarbeidsmøter (the log is written as the minutes) and
+beslutninger. It closes when the goal is reached or the consent is withdrawn (BTI-12), and
+[`archive_document()`][barnekoordinator.coordination.stafettlogg.archive_document] /
+[`archive_text()`][barnekoordinator.coordination.stafettlogg.archive_text] give the closing printout
+for the archive (arkivlova).
 
-The log also holds the **baton** (:attr:`Stafettlogg.baton`, a
-:class:`~barnekoordinator.coordination.baton.Baton`): exactly one stafettholder
-while the log is open. The baton's states and moves are
-:mod:`barnekoordinator.coordination.baton`; handing it over is
-:mod:`barnekoordinator.coordination.handover`; changing level (which re-decides the holder)
-is :mod:`barnekoordinator.coordination.transitions`; the statutory coordinators who take
-precedence are :mod:`barnekoordinator.coordination.appointments`.
+The log also holds the **baton**
+(`Stafettlogg.baton`, a
+[`Baton`][barnekoordinator.coordination.baton.Baton]): exactly one stafettholder while the log is
+open. The baton's states and moves are
+[`barnekoordinator.coordination.baton`][barnekoordinator.coordination.baton]; handing it over is
+[`barnekoordinator.coordination.handover`][barnekoordinator.coordination.handover]; changing level
+(which re-decides the holder) is
+[`barnekoordinator.coordination.transitions`][barnekoordinator.coordination.transitions]; the
+statutory coordinators who take precedence are
+[`barnekoordinator.coordination.appointments`][barnekoordinator.coordination.appointments].
 
-The package is split by concern, each in a private module: the state values
-(``_values``), the state inside a case and who may write (``_case``), nivå 0
-(``_nivaa0``), the log's events (``_events``), how they fold (``_fold``), the
-commands that write and close the log (``_commands``, ``_closing``), the
-archive printout (``_archive``), and what the log lists for the rest of the
-library (``_entries``, ``_obligations``, ``_projectors``), gathered into
-:data:`STAFETTLOGG_CONCEPT` (``_concept``). Import from this package, never from those.
+The package is split by concern, each in a private module: the state values (``_values``), the state
+inside a case and who may write (``_case``), nivå 0 (``_nivaa0``), the log's events (``_events``),
+how they fold (``_fold``), the commands that write and close the log (``_commands``, ``_closing``),
+the archive printout (``_archive``), and what the log lists for the rest of the library
+(``_entries``, ``_obligations``, ``_projectors``), gathered into
+`STAFETTLOGG_CONCEPT`
+(``_concept``). Import from this package, never from those.
 """
 
 from __future__ import annotations

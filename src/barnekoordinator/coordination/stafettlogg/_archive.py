@@ -1,8 +1,9 @@
 """The closing printout of a stafettlogg for the archive (arkivlova), as data and as text.
 
-:func:`archive_document` gives plain, JSON-able data; :func:`archive_text`
-renders the same document as text in Norwegian or English. People appear by
-case-local ref only; no national identifiers or names.
+[`archive_document()`][barnekoordinator.coordination.stafettlogg.archive_document] gives plain,
+JSON-able data; [`archive_text()`][barnekoordinator.coordination.stafettlogg.archive_text] renders
+the same document as text in Norwegian or English. People appear by case-local ref only; no national
+identifiers or names.
 """
 
 from __future__ import annotations
@@ -199,7 +200,9 @@ _LABELS = {
 
 
 def archive_text(case: Case, lang: str = "nb") -> str:
-    """A plain-text rendering of :func:`archive_document` (``lang`` ``"nb"`` or ``"en"``).
+    """A plain-text rendering of
+    [`archive_document()`][barnekoordinator.coordination.stafettlogg.archive_document] (``lang``
+    ``"nb"`` or ``"en"``).
 
     Raises:
         InvalidInput: ``lang`` is neither ``"nb"`` nor ``"en"``.

@@ -1,9 +1,10 @@
 """The BTI state inside a case: reading and replacing it, and who may read or write the log.
 
-Every command of the stafettlogg starts here: :func:`require_log_writer` checks,
-on the day of the write, that the log is open and that a consent still covers
-the writer's service (BTI-03). The private helpers at the end are shared by the
-command modules (``_nivaa0``, ``_commands``, ``_closing``).
+Every command of the stafettlogg starts here:
+[`require_log_writer()`][barnekoordinator.coordination.stafettlogg.require_log_writer] checks, on
+the day of the write, that the log is open and that a consent still covers the writer's service
+(BTI-03). The private helpers at the end are shared by the command modules (``_nivaa0``,
+``_commands``, ``_closing``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from barnekoordinator.people import Professional
 from barnekoordinator.services import ServiceKind
 
 _KEY = "stafettlogg"
-"""The case part that holds the :class:`Bti` state."""
+"""The case part that holds the [`Bti`][barnekoordinator.coordination.stafettlogg.Bti] state."""
 
 _EMPTY_BTI = Bti()
 """The state of a case that has none yet (built once, shared: it is immutable)."""
@@ -83,7 +84,7 @@ def _professional(case: Case, by: str) -> Professional:
 def require_log_consent(
     case: Case, service: ServiceKind, as_of: date, settings: MunicipalSettings | None = None
 ) -> None:
-    """Raise :class:`ConsentRequired` unless a stafettlogg consent covers ``service`` on ``as_of``.
+    """Raise `ConsentRequired` unless a stafettlogg consent covers ``service`` on ``as_of``.
 
     The consent must cover the service and the section its entries belong to.
     """
@@ -107,11 +108,11 @@ def require_log_writer(
 ) -> Stafettlogg:
     """Check that ``by`` may write to the log on ``as_of``; return the log.
 
-    The log must be open (or, with ``allow_linked``, linked to a statutory
-    coordinator: its tiltak are still evaluated and its decisions followed up).
-    Raises :class:`CaseClosed`, :class:`StafettloggError` (no such log),
-    :class:`NotResponsible` (not a participant) or :class:`ConsentRequired`
-    (no consent covers the writer's service on that day).
+    The log must be open (or, with ``allow_linked``, linked to a statutory coordinator: its tiltak
+    are still evaluated and its decisions followed up). Raises `CaseClosed`,
+    [`StafettloggError`][barnekoordinator.errors.StafettloggError] (no such log),
+    [`NotResponsible`][barnekoordinator.errors.NotResponsible] (not a participant) or
+    `ConsentRequired` (no consent covers the writer's service on that day).
     """
     case.require_open()
     log = current_log(case)
@@ -131,9 +132,9 @@ def service_may_read(
     Only services covered by the guardians' (or youth's) consent may read; a log
     closed because consent was withdrawn is read by no service (BTI-12).
 
-    This answers for the shared log as a whole. The Casebook decides per entry
-    with :func:`barnekoordinator.access.policy.decide`, which also lets a service read
-    what it or its own service wrote after a withdrawal (nothing is disclosed to
+    This answers for the shared log as a whole. The Casebook decides per entry with
+    [`barnekoordinator.access.policy.decide()`][barnekoordinator.access.policy.decide], which also
+    lets a service read what it or its own service wrote after a withdrawal (nothing is disclosed to
     it by that); whether BTI-12 should close even that is an open legal question.
     """
     log = current_log(case)

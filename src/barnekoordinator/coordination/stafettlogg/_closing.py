@@ -131,7 +131,7 @@ def withdraw_stafettlogg_consent(
     """Command: withdraw a consent and, if no consent covers the log any more, close it.
 
     The closing takes effect the same day: from then on no service reads the log
-    (:func:`service_may_read`) and nothing more is written (BTI-12).
+    (`service_may_read()`) and nothing more is written (BTI-12).
     """
     settings = _settings(settings)
     withdrawn: ConsentWithdrawn = withdraw_consent(

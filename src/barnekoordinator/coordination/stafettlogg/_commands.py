@@ -1,9 +1,9 @@
 """The stafettlogg's commands: opening the log and writing in it.
 
-Each command checks the rules against the case as it is and returns the
-event(s) to record; it changes nothing itself. Every write checks the consent
-on the day of the write (:func:`require_log_writer`), so a withdrawn consent
-stops all writing. Closing the log is in ``_closing``.
+Each command checks the rules against the case as it is and returns the event(s) to record; it
+changes nothing itself. Every write checks the consent on the day of the write
+([`require_log_writer()`][barnekoordinator.coordination.stafettlogg.require_log_writer]), so a
+withdrawn consent stops all writing. Closing the log is in ``_closing``.
 """
 
 from __future__ import annotations
@@ -155,10 +155,10 @@ def add_log_measure(
 ) -> LogMeasureAdded:
     """Command: add a tiltak — rejected without a responsible person and an evaluation date.
 
-    The responsible person is a professional in the case or a guardian with
-    foreldreansvar (or the young person). A tiltak proposed by the child or the
-    guardians may leave out the date: its effect is then evaluated after the
-    municipality's :attr:`~MunicipalSettings.effect_evaluation_days`.
+    The responsible person is a professional in the case or a guardian with foreldreansvar (or the
+    young person). A tiltak proposed by the child or the guardians may leave out the date: its
+    effect is then evaluated after the municipality's
+    [`effect_evaluation_days`][barnekoordinator.config.MunicipalSettings.effect_evaluation_days].
     """
     settings = _settings(settings)
     log = require_log_writer(case, by=by, as_of=as_of, settings=settings)
@@ -277,7 +277,9 @@ def schedule_meeting(
 ) -> MeetingScheduled:
     """Command: the stafettholder calls a samarbeidsmøte with an agenda and invitees.
 
-    Use :func:`barnekoordinator.coordination.meetings.prepare_meeting` to build the agenda.
+    Use
+    [`barnekoordinator.coordination.meetings.prepare_meeting()`][barnekoordinator.coordination.meetings.prepare_meeting]
+    to build the agenda.
     """
     log = require_log_writer(case, by=by, as_of=as_of, settings=settings)
     _holder_or_leader(case, log, by, "calls meetings")

@@ -1,8 +1,8 @@
-"""The stafettlogg's one :class:`~barnekoordinator.history.concept.Concept` value.
+"""The stafettlogg's one [`Concept`][barnekoordinator.history.concept.Concept] value.
 
-It gathers what the private modules of the package declare — events,
-evolvers, the item run evolver, projectors, entries, the stafettholder role and
-the obligations — for :mod:`barnekoordinator.catalogue`, which imports it as
+It gathers what the private modules of the package declare — events, evolvers, the item run evolver,
+projectors, entries, the stafettholder role and the obligations — for
+[`barnekoordinator.catalogue`][barnekoordinator.catalogue], which imports it as
 ``stafettlogg.STAFETTLOGG_CONCEPT``.
 """
 

@@ -1,7 +1,7 @@
 """What the stafettlogg lists for the rest of the library: its entries and the stafettholder.
 
 Every undring and every item of every log (the current one and earlier ones)
-is an :class:`~barnekoordinator.access.entries.Entry` that the access policy
+is an [`Entry`][barnekoordinator.access.entries.Entry] that the access policy
 decides on, with ids ``undring:…`` and ``stafettlogg:…``. An undring flagged as
 suspected abuse is withheld from the guardians (BTI-02). The stafettholder of
 the open log is a role holder from the day the baton came to them.

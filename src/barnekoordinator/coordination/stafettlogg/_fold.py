@@ -1,8 +1,8 @@
 """How the stafettlogg's events change the BTI state of a case (its evolvers).
 
-Item events (observations, goals, tiltak, meetings, decisions) come in long
-runs in a long case; they fold in runs (:func:`_items`, a concept run evolver)
-so that replaying a case copies the log once per run, not once per event.
+Item events (observations, goals, tiltak, meetings, decisions) come in long runs in a long case;
+they fold in runs ([`_items()`][barnekoordinator.coordination.stafettlogg._fold._items], a concept
+run evolver) so that replaying a case copies the log once per run, not once per event.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """Nivå 0: an undring is registered, and decided within the municipality's deadline.
 
 A concern starts at **nivå 0** as an *undring* that must be clarified within
-:attr:`MunicipalSettings.nivaa0_decision_days`. Nivå 0 needs no consent: it is
-documented in the professional's own service. Severe suspicion (violence,
-abuse, serious neglect) bypasses the ladder: it is decided at once as a report
-to barnevernstjenesten **without involving the guardians**, and then no
-stafettlogg or consent flow starts (BTI-02).
+[`MunicipalSettings.nivaa0_decision_days`][barnekoordinator.config.MunicipalSettings.nivaa0_decision_days].
+Nivå 0 needs no consent: it is documented in the professional's own service. Severe suspicion
+(violence, abuse, serious neglect) bypasses the ladder: it is decided at once as a report to
+barnevernstjenesten **without involving the guardians**, and then no stafettlogg or consent flow
+starts (BTI-02).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Eligibility: barnekoordinator, koordinator, individuell plan and the stafettlogg offer.
 
-:func:`assess` is a pure function of the facts, an explicit ``as_of`` date and
-the municipality's settings. It returns one :class:`RightResult` per right:
+[`assess()`][barnekoordinator.rights.eligibility.assess] is a pure function of the facts, an
+explicit ``as_of`` date and the municipality's settings. It returns one
+[`RightResult`][barnekoordinator.rights.eligibility.RightResult] per right:
 
 * **barnekoordinator**: pbrl § 2-5 c and hotl § 7-2 a, conditions C1–C7 of
   domain.md §2.2;
@@ -9,18 +10,19 @@ the municipality's settings. It returns one :class:`RightResult` per right:
 * **individuell plan**: pbrl § 2-5 and hotl § 7-1;
 * **the offer of a BTI stafettlogg**: municipal practice, configurable.
 
-Every condition evaluates to :class:`Outcome` ``MET``, ``NOT_MET`` or
-``NEEDS_ASSESSMENT`` and carries its legal references, the facts it relied on
-and an explanation in nb, nn and en. A right is *not met* when any of its
-conditions is not met, otherwise *needs assessment* when any condition needs
-one, otherwise *met*. The family's wish (C6) conditions the municipality's
-*duty*, not the right (:attr:`Condition.conditions_duty`); what follows is the
-:class:`NextStep` and the typed :class:`FollowUp` values.
+Every condition evaluates to [`Outcome`][barnekoordinator.rights.eligibility.Outcome] ``MET``,
+``NOT_MET`` or ``NEEDS_ASSESSMENT`` and carries its legal references, the facts it relied on and an
+explanation in nb, nn and en. A right is *not met* when any of its conditions is not met, otherwise
+*needs assessment* when any condition needs one, otherwise *met*. The family's wish (C6) conditions
+the municipality's *duty*, not the right
+([`Condition.conditions_duty`][barnekoordinator.rights.eligibility.Condition.conditions_duty]); what
+follows is the [`NextStep`][barnekoordinator.rights.eligibility.NextStep] and the typed
+[`FollowUp`][barnekoordinator.rights.eligibility.FollowUp] values.
 
-Professional judgements («alvorlig», «langvarig», «sammensatte», «koordinerte»)
-are inputs (:class:`Judgement`) with an author and a date. The engine never
-infers them, and never reads ``description`` or ``diagnoses``: a missing
-judgement gives ``NEEDS_ASSESSMENT``, never a refusal.
+Professional judgements («alvorlig», «langvarig», «sammensatte», «koordinerte») are inputs
+([`Judgement`][barnekoordinator.rights.eligibility.Judgement]) with an author and a date. The engine
+never infers them, and never reads ``description`` or ``diagnoses``: a missing judgement gives
+``NEEDS_ASSESSMENT``, never a refusal.
 
 Rules change with the law, so the rule set is chosen by ``as_of``
 (OpenFisca-style dated rule sets): one private module per regime, named by its
@@ -33,7 +35,7 @@ and shared by every result (they are immutable), so an assessment allocates
 only the handful of objects that hold the answer.
 
 The JSON documents (``eligibility-facts.v1``, ``eligibility-result.v1``) are
-read and written by :mod:`barnekoordinator.rights.wire`.
+read and written by [`barnekoordinator.rights.wire`][barnekoordinator.rights.wire].
 """
 
 from barnekoordinator.rights.eligibility._facts import (

@@ -1,9 +1,10 @@
 """The evaluator: the rules every regime shares, and one assessment against a rule set.
 
-:func:`evaluate` is the hot path of ``assess``. It reads the facts once, derives
-the verdicts the conditions share (judgements, services, who consents), and
-looks each condition's result up in the rule set's interned tables. What changed
-with the law is the regime's (:class:`Regime`): how the barnekoordinator is
+[`evaluate()`][barnekoordinator.rights.eligibility._evaluator.evaluate] is the hot path of
+``assess``. It reads the facts once, derives the verdicts the conditions share (judgements,
+services, who consents), and looks each condition's result up in the rule set's interned tables.
+What changed with the law is the regime's
+([`Regime`][barnekoordinator.rights.eligibility._evaluator.Regime]): how the barnekoordinator is
 assessed, and what follows when a service declines to cooperate.
 
 Speed: the steps pass plain values and tuples, never a per-assessment object

@@ -1,9 +1,9 @@
 """The facts an assessment may rely on, and their validation.
 
-The input values are frozen attrs classes. :class:`EligibilityFacts` checks the
-whole tree when it is built and raises
-:class:`~barnekoordinator.errors.SchemaViolation` listing every problem with its
-JSON path, so a value that exists is a valid one.
+The input values are frozen attrs classes.
+[`EligibilityFacts`][barnekoordinator.rights.eligibility.EligibilityFacts] checks the whole tree
+when it is built and raises [`SchemaViolation`][barnekoordinator.errors.SchemaViolation] listing
+every problem with its JSON path, so a value that exists is a valid one.
 
 ``HEALTH_KINDS`` and ``WELFARE_KINDS`` (the service kinds of each sector) are
 internal to the eligibility package: validation and the evaluator both read them.
@@ -97,7 +97,7 @@ class Judgements:
 
 @attrs.frozen(kw_only=True)
 class Needs:
-    """The services the family needs; the sector of each comes from :mod:`services`.
+    """The services the family needs; the sector of each comes from `services`.
 
     ``health_and_care`` / ``other_welfare`` record a need not covered by a listed
     service (``True``, e.g. NAV benefits) or a finding of *no* need (``False``).
@@ -205,13 +205,13 @@ def _fact_problems(facts: EligibilityFacts) -> list[tuple[str, str]]:
 
 @attrs.frozen(kw_only=True)
 class EligibilityFacts:
-    """Everything :func:`assess` may rely on about one child (born or expected) and family.
+    """Everything `assess()` may rely on about one child (born or expected) and family.
 
     Exactly one of ``child`` and ``expected_child`` is given. ``description`` and
     ``diagnoses`` are kept for the caseworker and are **ignored** by the engine:
     a diagnosis is not a condition, and judgements are never inferred from it.
     Construction checks the whole tree and raises
-    :class:`~barnekoordinator.errors.SchemaViolation` listing every problem.
+    [`SchemaViolation`][barnekoordinator.errors.SchemaViolation] listing every problem.
     """
 
     child: ChildFacts | None = None

@@ -92,7 +92,9 @@ class RightResult:
     """For barnekoordinator: the child's 18th birthday, when the right ends."""
 
     def condition(self, condition: Condition) -> ConditionResult:
-        """The result of ``condition``; :class:`InvalidInput` if the right has no such one."""
+        """The result of ``condition``; [`InvalidInput`][barnekoordinator.errors.InvalidInput] if
+        the right has no such one.
+        """
         for result in self.conditions:
             if result.condition is condition:
                 return result
@@ -106,7 +108,10 @@ class RightResult:
 
 @attrs.frozen(kw_only=True)
 class EligibilityResult:
-    """The result of :func:`assess`: one :class:`RightResult` per right, plus case follow-ups."""
+    """The result of `assess()`: one
+    [`RightResult`][barnekoordinator.rights.eligibility.RightResult] per right, plus case
+    follow-ups.
+    """
 
     as_of: date
     rules_version: str

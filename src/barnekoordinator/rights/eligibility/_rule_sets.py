@@ -1,13 +1,16 @@
-"""The dated rule sets, chosen by ``as_of``: :func:`assess` and :func:`rules_version`.
+"""The dated rule sets, chosen by ``as_of``:
+[`assess()`][barnekoordinator.rights.eligibility.assess] and
+[`rules_version()`][barnekoordinator.rights.eligibility.rules_version].
 
 Rules change with the law, so each regime is one module named by its date of
 entry into force (OpenFisca style: never edit an old one, add a new date), and
 the regime in force on ``as_of`` applies. Dates before the first one are not
 encoded.
 
-``TABLES``, :func:`condition_result` and :func:`follow_up` look values up in a
-rule set named by its version; they are internal to the rights wing (the wire
-format reads results back with them).
+``TABLES``, [`condition_result()`][barnekoordinator.rights.eligibility._rule_sets.condition_result]
+and [`follow_up()`][barnekoordinator.rights.eligibility._rule_sets.follow_up] look values up in a
+rule set named by its version; they are internal to the rights wing (the wire format reads results
+back with them).
 """
 
 from __future__ import annotations
@@ -63,7 +66,9 @@ def _select(as_of: date) -> Regime:
 
 
 def rules_version(as_of: date) -> str:
-    """The dated rule set :func:`assess` applies on ``as_of`` (e.g. ``"2022-08-01"``)."""
+    """The dated rule set [`assess()`][barnekoordinator.rights.eligibility.assess] applies on
+    ``as_of`` (e.g. ``"2022-08-01"``).
+    """
     return _select(as_of).version
 
 

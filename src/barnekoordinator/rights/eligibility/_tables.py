@@ -1,10 +1,11 @@
 """The condition tables: every shared result value of one rule set, built once at import.
 
-An assessment never builds a :class:`ConditionResult` or a plain
-:class:`FollowUp`: it looks the interned value up by key, e.g.
-``(Right.BARNEKOORDINATOR, Condition.SERIOUS_CONDITION, "judged-met")``. The
-values are immutable, so every result shares them, and an assessment allocates
-only the handful of objects that hold the answer (``benchmarks/bench_eligibility.py``).
+An assessment never builds a
+[`ConditionResult`][barnekoordinator.rights.eligibility.ConditionResult] or a plain
+[`FollowUp`][barnekoordinator.rights.eligibility.FollowUp]: it looks the interned value up by key,
+e.g. ``(Right.BARNEKOORDINATOR, Condition.SERIOUS_CONDITION, "judged-met")``. The values are
+immutable, so every result shares them, and an assessment allocates only the handful of objects that
+hold the answer (``benchmarks/bench_eligibility.py``).
 
 A rule set's tables differ only by the legal basis its regime declares (see the
 ``_regime_*`` modules). Every rule set interns the same keys, so a result

@@ -4,7 +4,7 @@ Every enum's value is its stable wire name (``eligibility-result.v1``). The
 members used as keys of the interned tables hash by identity, so the lookups on
 the hot path of an assessment stay in C.
 
-``WISH_FIELD`` (which :class:`Wishes` attribute holds the wish for each right)
+``WISH_FIELD`` (which `Wishes` attribute holds the wish for each right)
 is internal to the eligibility package.
 """
 
@@ -43,7 +43,7 @@ class Right(enum.Enum):
 
     @property
     def wish_field(self) -> str:
-        """The :class:`Wishes` attribute that holds the wish for this right."""
+        """The `Wishes` attribute that holds the wish for this right."""
         return WISH_FIELD[self]
 
 
@@ -129,7 +129,7 @@ class Condition(enum.Enum):
 
     @property
     def judgements(self) -> tuple[str, ...]:
-        """The :class:`Judgements` fields this condition reads (empty for pure facts)."""
+        """The `Judgements` fields this condition reads (empty for pure facts)."""
         return _JUDGEMENT_INPUTS.get(self, ())
 
 

@@ -1,29 +1,33 @@
-"""Conformance suites: prove a store honours the :class:`CaseStore` contract.
+"""Conformance suites: prove a store honours the `CaseStore` contract.
 
-A vendor subclasses one class and says how to make a store::
+A vendor subclasses one class and says how to make a store:
 
-    from barnekoordinator.testing.conformance import CaseStoreContract
+```python
+from barnekoordinator.testing.conformance import CaseStoreContract
 
-    class TestAcmeStore(CaseStoreContract):
-        def make_store(self):
-            return AcmeStore(self.tmp_path / "acme.db", catalogue=self.catalogue)
+class TestAcmeStore(CaseStoreContract):
+    def make_store(self):
+        return AcmeStore(self.tmp_path / "acme.db", catalogue=self.catalogue)
+```
 
-Every test of :class:`CaseStoreContract` then runs against it, including a
-Hypothesis state machine (:class:`CaseStoreStateMachine`) of interleaved
-appends by several writers holding stale versions. It checks that no event is
-ever duplicated or lost, that versions are exact, that hash chains verify, that
-``read_all`` positions strictly increase with nothing missing, that the agenda
-equals :func:`~barnekoordinator.history.projections.apply_ops` over the same events,
-and that an append's audit record (``append(…, audit=…)``) is stored exactly
-when its events are.
+Every test of [`CaseStoreContract`][barnekoordinator.testing.conformance.CaseStoreContract] then
+runs against it, including a Hypothesis state machine
+([`CaseStoreStateMachine`][barnekoordinator.testing.conformance.CaseStoreStateMachine]) of
+interleaved appends by several writers holding stale versions. It checks that no event is ever
+duplicated or lost, that versions are exact, that hash chains verify, that ``read_all`` positions
+strictly increase with nothing missing, that the agenda equals
+[`apply_ops()`][barnekoordinator.history.projections.apply_ops] over the same events, and that an
+append's audit record (``append(…, audit=…)``) is stored exactly when its events are.
 
-The suite exercises the agenda tables through a projector of the test-only
-event type :data:`TEST_AGENDA_TYPE`, whose payload says which operation to
-project (see :func:`agenda_payload`). That projector is in
-:data:`CONFORMANCE_CATALOGUE` (the library's catalogue and one test concept):
-``make_store`` must give the store this catalogue, which the contract offers as
-``self.catalogue``. Build test records with :func:`make_records` and
-:func:`make_audit`.
+The suite exercises the agenda tables through a projector of the test-only event type
+[`TEST_AGENDA_TYPE`][barnekoordinator.testing.conformance.TEST_AGENDA_TYPE], whose payload says
+which operation to project (see
+[`agenda_payload()`][barnekoordinator.testing.conformance.agenda_payload]). That projector is in
+[`CONFORMANCE_CATALOGUE`][barnekoordinator.testing.conformance.CONFORMANCE_CATALOGUE] (the library's
+catalogue and one test concept): ``make_store`` must give the store this catalogue, which the
+contract offers as ``self.catalogue``. Build test records with
+[`make_records()`][barnekoordinator.testing.conformance.make_records] and
+[`make_audit()`][barnekoordinator.testing.conformance.make_audit].
 
 This module needs the ``testing`` extra (pytest, Hypothesis).
 """

@@ -36,19 +36,19 @@ class CaseStoreContract(
     _BasicTests,
 ):
     """Abstract pytest class: subclass it (name the subclass ``Test…``) and implement
-    :meth:`make_store`.
+    `make_store()`.
 
     ``self.tmp_path`` is a fresh directory for each test. Override
-    :meth:`reopen_store` for a persistent store (the data must survive), and
-    :meth:`dispose_store` when closing is not enough to clean up. Tune the
-    state machine with :attr:`state_machine_examples` / :attr:`state_machine_steps`.
+    `reopen_store()` for a persistent store (the data must survive), and
+    `dispose_store()` when closing is not enough to clean up. Tune the
+    state machine with `state_machine_examples` / `state_machine_steps`.
 
-    The store must project its agenda with :attr:`catalogue` (pass it to the
+    The store must project its agenda with `catalogue` (pass it to the
     store's constructor, or to ``plugins.case_store(..., catalogue=...)``).
     """
 
     catalogue: ClassVar[Catalogue] = CONFORMANCE_CATALOGUE
-    """The catalogue the store must project with (it knows :data:`TEST_AGENDA_TYPE`)."""
+    """The catalogue the store must project with (it knows `TEST_AGENDA_TYPE`)."""
 
     state_machine_examples: ClassVar[int] = 30
     state_machine_steps: ClassVar[int] = 30

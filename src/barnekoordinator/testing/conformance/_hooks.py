@@ -1,4 +1,4 @@
-"""What the contract's test groups use of :class:`CaseStoreContract`: its settings and hooks."""
+"""What the contract's test groups use of `CaseStoreContract`: its settings and hooks."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from barnekoordinator.history.store import CaseStore
 class _ContractHooks(Protocol):
     """The self type of the tests that use the contract's settings or its store hooks.
 
-    :class:`~barnekoordinator.testing.conformance.CaseStoreContract` defines and
+    [`CaseStoreContract`][barnekoordinator.testing.conformance.CaseStoreContract] defines and
     documents these; a vendor's subclass overrides them.
     """
 

@@ -59,16 +59,15 @@ _OPS = st.one_of(
 class CaseStoreStateMachine(RuleBasedStateMachine):
     """Several writers append to a few cases with possibly stale versions.
 
-    Each writer remembers the version it last saw of each case and builds its
-    records on that view; when another writer got there first, the store must
-    raise :class:`ConcurrencyConflict` with the right versions and write nothing.
-    A model of the true history checks every step. Subclass and implement
-    :meth:`make_store` (the contract does this for you), giving the store
-    :attr:`catalogue`.
+    Each writer remembers the version it last saw of each case and builds its records on that view;
+    when another writer got there first, the store must raise
+    [`ConcurrencyConflict`][barnekoordinator.errors.ConcurrencyConflict] with the right versions and
+    write nothing. A model of the true history checks every step. Subclass and implement
+    `make_store()` (the contract does this for you), giving the store `catalogue`.
     """
 
     catalogue: ClassVar[Catalogue] = CONFORMANCE_CATALOGUE
-    """The catalogue the store must project with (it knows :data:`TEST_AGENDA_TYPE`)."""
+    """The catalogue the store must project with (it knows `TEST_AGENDA_TYPE`)."""
     CASES: ClassVar[tuple[str, ...]] = ("case-a", "case-b", "case-c")
     WRITERS: ClassVar[int] = 3
 

@@ -1,8 +1,10 @@
 """Test records, the test concept and the reference the suite compares a store with.
 
-The event types :data:`TEST_AGENDA_TYPE` (one agenda operation per event) and
-:data:`TEST_NOTE_TYPE` (no projector), the catalogue that projects the first,
-the builders of sealed records and audit records, and the reference agenda.
+The event types [`TEST_AGENDA_TYPE`][barnekoordinator.testing.conformance.TEST_AGENDA_TYPE] (one
+agenda operation per event) and
+[`TEST_NOTE_TYPE`][barnekoordinator.testing.conformance.TEST_NOTE_TYPE] (no projector), the
+catalogue that projects the first, the builders of sealed records and audit records, and the
+reference agenda.
 """
 
 from __future__ import annotations
@@ -28,13 +30,18 @@ from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord
 from barnekoordinator.history.store import CaseStore
 
 TEST_AGENDA_TYPE = "test.due"
-"""Event type whose payload names one agenda operation (see :func:`agenda_payload`)."""
+"""Event type whose payload names one agenda operation (see
+[`agenda_payload()`][barnekoordinator.testing.conformance.agenda_payload]).
+"""
 
 TEST_NOTE_TYPE = "test.note"
 """Event type with no projector: an event that does not touch the agenda."""
 
 BASE_TIME = datetime(2026, 1, 5, 9, 30, 0, 123456, tzinfo=UTC)
-"""The time of the first record :func:`make_records` builds (microseconds on purpose)."""
+"""The time of the first record
+[`make_records()`][barnekoordinator.testing.conformance.make_records] builds (microseconds on
+purpose).
+"""
 
 
 def agenda_payload(
@@ -45,7 +52,8 @@ def agenda_payload(
     due: date | None = None,
     detail: str = "",
 ) -> str:
-    """Canonical JSON payload of a :data:`TEST_AGENDA_TYPE` event.
+    """Canonical JSON payload of a
+    [`TEST_AGENDA_TYPE`][barnekoordinator.testing.conformance.TEST_AGENDA_TYPE] event.
 
     ``op`` is ``"upsert"`` (needs ``due``), ``"remove"`` or ``"clear"``.
     """
@@ -75,7 +83,9 @@ def _project_test_agenda(record: EventRecord) -> Sequence[ProjectionOp]:
 CONFORMANCE_CATALOGUE: Final[Catalogue] = CATALOGUE.extended(
     Concept(name="conformance", projectors={TEST_AGENDA_TYPE: (_project_test_agenda,)})
 )
-"""The library's catalogue plus the projector of :data:`TEST_AGENDA_TYPE`."""
+"""The library's catalogue plus the projector of
+[`TEST_AGENDA_TYPE`][barnekoordinator.testing.conformance.TEST_AGENDA_TYPE].
+"""
 
 
 def make_records(
@@ -92,9 +102,12 @@ def make_records(
 ) -> list[EventRecord]:
     """A sealed chain of records continuing a case at ``after_version``/``prev_hash``.
 
-    ``payloads`` is a list of payload texts (type :data:`TEST_AGENDA_TYPE` for
-    :func:`agenda_payload` output, a JSON object with an ``"op"`` key, else
-    :data:`TEST_NOTE_TYPE`) or a count of note events.
+    ``payloads`` is a list of payload texts (type
+    [`TEST_AGENDA_TYPE`][barnekoordinator.testing.conformance.TEST_AGENDA_TYPE] for
+    [`agenda_payload()`][barnekoordinator.testing.conformance.agenda_payload] output, a JSON object
+    with an ``"op"`` key, else
+    [`TEST_NOTE_TYPE`][barnekoordinator.testing.conformance.TEST_NOTE_TYPE]) or a count of note
+    events.
     """
     texts = (
         [json.dumps({"n": i}, separators=(",", ":")) for i in range(payloads)]
@@ -151,7 +164,9 @@ def make_audit(
 
 
 def reference_agenda(records: Sequence[EventRecord]) -> list[AgendaItem]:
-    """The agenda :func:`apply_ops` derives from ``records``, in agenda order."""
+    """The agenda [`apply_ops()`][barnekoordinator.history.projections.apply_ops] derives from
+    ``records``, in agenda order.
+    """
     rows: dict[tuple[str, AgendaKind, str], AgendaItem] = {}
     apply_ops(rows, CONFORMANCE_CATALOGUE.project(records))
     return sorted(rows.values(), key=_agenda_key)
