@@ -2,7 +2,7 @@
 
 1. ``obligations(case, as_of)`` for one case with 1,000 tiltak and 200 meetings
    (plus a plan, a barnekoordinator and decisions): milliseconds per call.
-2. The projector cost per stored event (``projections.project``), per event
+2. The projector cost per stored event (``Catalogue.project``), per event
    type and for a typical case history, and what keeping the agenda of
    100,000 cases costs at append time. The agenda *query* itself is the
    store's (issue 3 sets <= 50 ms); this is the per-event work it relies on.

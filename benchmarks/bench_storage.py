@@ -341,7 +341,7 @@ def _agenda_store(tmp: Path, cases: int) -> Iterator[tuple[SQLiteCaseStore, date
     evaluation dates, meetings awaiting minutes, decisions with a follow-up date,
     for some an individuell plan with a revision date and measures, a few pending
     handovers or holders who left — and their agenda rows are computed by
-    :func:`barnekoordinator.history.projections.project`, exactly as an append does. Due
+    ``CATALOGUE.project``, exactly as an append does. Due
     dates spread from months in the past (overdue work) to 18 years ahead. The
     rows then go straight into the agenda table in one transaction: the queries
     only read that table, and 100,000 histories through ``append()`` would only
@@ -504,10 +504,6 @@ def main() -> None:
         f"# {args.cases} cases x {args.per_case} events; median of {args.runs} run(s); "
         f"{os.cpu_count()} CPUs; Python {sys.version.split()[0]}"
     )
-    # The first append imports the concept modules that register the projectors;
-    # import them now so that no measured run pays for it.
-    import barnekoordinator.events  # noqa: F401
-
     with tempfile.TemporaryDirectory(prefix="bk-bench-") as tmp:
         if not args.agenda_only:
             rows = bench_sqlite(args, Path(tmp))
