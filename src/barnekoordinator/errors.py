@@ -29,6 +29,7 @@ BarnekoordinatorError(Exception)
 │   ├── UnknownEventType(LookupError)        .tag, .schema_version
 │   └── ChainBroken                          hash chain: edited/removed/inserted/reordered
 ├── ConcurrencyConflict                      append with a stale expected version
+├── SealingError                             a sealed identifier cannot be sealed or opened
 ├── StorageError
 │   ├── CaseNotFound(LookupError)
 │   └── StorageUnavailable(ConnectionError)  read-only, full, unreachable
@@ -79,6 +80,7 @@ __all__ = [
     "PluginError",
     "RuleViolation",
     "SchemaViolation",
+    "SealingError",
     "StafettloggError",
     "StorageError",
     "StorageUnavailable",
@@ -233,6 +235,16 @@ class ConcurrencyConflict(BarnekoordinatorError):
         self.case_id = case_id
         self.expected = expected
         self.actual = actual
+
+
+class SealingError(BarnekoordinatorError):
+    """A sealed identifier cannot be sealed or opened.
+
+    The case has no data key (never made, or destroyed at the end of retention),
+    its wrapped key does not open with the configured keys, or a token was
+    tampered with or belongs to another case. The message names the case id,
+    never an identifier or a key.
+    """
 
 
 class StorageError(BarnekoordinatorError):

@@ -1,0 +1,322 @@
+"""Identifiers sealed at rest: a data key per case, wrapped by the municipality's key.
+
+A national identity number never reaches a store in clear. When a case's
+events become records, every [`PersonId`][barnekoordinator.identifiers.PersonId]
+in a payload is replaced by a *sealed token*: the number encrypted with AES-GCM
+under the case's own **data key**, with the case id as associated data (a token
+copied into another case does not open). The data key is random, made when the
+case is opened, and stored only *wrapped*: encrypted with the municipality's
+**key-encryption key** ([`SealingKey`][barnekoordinator.history.sealing.SealingKey]),
+which lives outside the database (a key file, an environment variable, or a
+key-management service behind the same small interface).
+
+What this gives:
+
+- **Nothing in clear at rest.** A copy of the database file (or its WAL, or a
+  dump) holds tokens and wrapped keys; without the key-encryption key they
+  reveal no number.
+- **Crypto-shredding.** At the end of the retention period, destroying a case's
+  wrapped data key ([`KeyRing.destroy`][barnekoordinator.history.sealing.KeyRing.destroy])
+  makes its identifiers unrecoverable while every record — and so the hash
+  chain, which covers the tokens, and any checkpoint — stays intact and verifies.
+- **Key rotation.** A new key-encryption key re-wraps every data key
+  ([`KeyRing.rotate`][barnekoordinator.history.sealing.KeyRing.rotate]); no
+  record is rewritten, so history stays append-only.
+
+The pattern follows the eventsourcing library's AES-GCM cipher for stored
+events, with per-case keys (envelope encryption) so that one case can be shredded
+alone. Tokens are ``v1.`` followed by base64url of a 96-bit random nonce and the
+ciphertext with its 128-bit tag (NIST SP 800-38D); data keys are 256 bits.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import threading
+from collections.abc import Iterable, Sequence
+from typing import Final, Protocol, runtime_checkable
+
+import attrs
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from barnekoordinator.errors import InvalidConfiguration, SealingError
+
+__all__ = [
+    "CaseCipher",
+    "DataKeyStore",
+    "InMemoryDataKeys",
+    "KeyRing",
+    "SealingKey",
+    "WrappedDataKey",
+]
+
+_TOKEN_PREFIX: Final = "v1."  # noqa: S105 - a format marker, not a secret
+_NONCE: Final = 12
+_KEY_BYTES: Final = 32
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def _unb64(text: str, what: str) -> bytes:
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        raise SealingError(f"{what}: not base64url") from None
+
+
+def _aad(case_id: str, purpose: str) -> bytes:
+    # Binding each ciphertext to its case (and its use) keeps tokens and wrapped
+    # keys from being moved between cases or swapped with each other.
+    return f"barnekoordinator/{purpose}/{case_id}".encode()
+
+
+def _hidden(_value: object) -> str:
+    return "<hidden>"
+
+
+@attrs.frozen
+class SealingKey:
+    """The municipality's key-encryption key: it wraps every case's data key.
+
+    Keep it outside the database (``key_id`` names it in each wrapped key, so a
+    key ring can hold retired keys during rotation). ``repr()`` never shows it.
+    """
+
+    key_id: str
+    secret: bytes = attrs.field(repr=_hidden)
+
+    def __attrs_post_init__(self) -> None:
+        if (
+            not self.key_id
+            or not self.key_id.isprintable()
+            or any(c.isspace() for c in self.key_id)
+        ):
+            raise InvalidConfiguration("sealing key id: expected a short name without spaces")
+        if len(self.secret) != _KEY_BYTES:
+            raise InvalidConfiguration(f"sealing key {self.key_id}: expected {_KEY_BYTES} bytes")
+
+    @classmethod
+    def generate(cls, key_id: str) -> SealingKey:
+        """A new random key (256 bits from the operating system's generator)."""
+        return cls(key_id, os.urandom(_KEY_BYTES))
+
+    @classmethod
+    def from_text(cls, text: str) -> SealingKey:
+        """Read ``KEY_ID:BASE64URL``, the form
+        [`to_text()`][barnekoordinator.history.sealing.SealingKey.to_text] writes.
+
+        Raises:
+            InvalidConfiguration: the text is not of that form (the secret is never echoed).
+        """
+        key_id, sep, encoded = text.strip().partition(":")
+        if not sep:
+            raise InvalidConfiguration("sealing key: expected KEY_ID:BASE64URL")
+        try:
+            secret = _unb64(encoded, "sealing key")
+        except SealingError:
+            raise InvalidConfiguration("sealing key: the secret is not base64url") from None
+        return cls(key_id, secret)
+
+    def to_text(self) -> str:
+        """``KEY_ID:BASE64URL``, for a key file or an environment variable."""
+        return f"{self.key_id}:{_b64(self.secret)}"
+
+
+@attrs.frozen
+class WrappedDataKey:
+    """A case's data key encrypted under the key-encryption key ``kek_id``."""
+
+    kek_id: str
+    blob: bytes = attrs.field(repr=lambda b: f"<{len(b)} bytes>")
+
+
+@runtime_checkable
+class DataKeyStore(Protocol):
+    """Where wrapped data keys live (the first-party stores keep them in their database).
+
+    A wrapped key is useless without the key-encryption key, so keeping it
+    beside the records is safe; destroying it is what shreds a case.
+    """
+
+    def get_data_key(self, case_id: str) -> WrappedDataKey | None:
+        """The case's wrapped data key, or ``None`` if it has none (or it was destroyed)."""
+        ...
+
+    def put_data_key(self, case_id: str, key: WrappedDataKey) -> None:
+        """Store (or, on rotation, replace) the case's wrapped data key."""
+        ...
+
+    def destroy_data_key(self, case_id: str) -> None:
+        """Delete the case's wrapped data key for good (crypto-shredding)."""
+        ...
+
+    def data_key_cases(self) -> list[str]:
+        """The ids of every case with a wrapped data key, sorted."""
+        ...
+
+
+class InMemoryDataKeys:
+    """A [`DataKeyStore`][barnekoordinator.history.sealing.DataKeyStore] in process memory."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._keys: dict[str, WrappedDataKey] = {}
+
+    def get_data_key(self, case_id: str) -> WrappedDataKey | None:
+        """The case's wrapped data key, or ``None``."""
+        with self._lock:
+            return self._keys.get(case_id)
+
+    def put_data_key(self, case_id: str, key: WrappedDataKey) -> None:
+        """Store or replace the case's wrapped data key."""
+        with self._lock:
+            self._keys[case_id] = key
+
+    def destroy_data_key(self, case_id: str) -> None:
+        """Forget the case's wrapped data key."""
+        with self._lock:
+            self._keys.pop(case_id, None)
+
+    def data_key_cases(self) -> list[str]:
+        """The ids of every case with a wrapped data key, sorted."""
+        with self._lock:
+            return sorted(self._keys)
+
+
+@attrs.frozen(repr=False)
+class CaseCipher:
+    """Seals and opens the identifiers of one case with its data key."""
+
+    case_id: str
+    _aead: AESGCM
+
+    def __repr__(self) -> str:
+        return f"CaseCipher({self.case_id!r})"
+
+    def seal(self, plaintext: str) -> str:
+        """The sealed token of ``plaintext`` (a fresh random nonce each time)."""
+        nonce = os.urandom(_NONCE)
+        sealed = self._aead.encrypt(nonce, plaintext.encode("utf-8"), _aad(self.case_id, "id"))
+        return _TOKEN_PREFIX + _b64(nonce + sealed)
+
+    def open(self, token: str) -> str:
+        """The plaintext of a token sealed for this case.
+
+        Raises:
+            SealingError: not a token, or it does not open with this case's key (another
+                case's token, another key, or tampered bytes).
+        """
+        if not isinstance(token, str) or not token.startswith(_TOKEN_PREFIX):
+            raise SealingError(f"case {self.case_id}: expected a sealed token ('v1.…')")
+        raw = _unb64(token[len(_TOKEN_PREFIX) :], f"case {self.case_id}: sealed token")
+        if len(raw) < _NONCE + 16:
+            raise SealingError(f"case {self.case_id}: sealed token too short")
+        try:
+            plain = self._aead.decrypt(raw[:_NONCE], raw[_NONCE:], _aad(self.case_id, "id"))
+        except InvalidTag:
+            raise SealingError(
+                f"case {self.case_id}: a sealed identifier does not open with the case's key "
+                "(tampered, or sealed for another case or key)"
+            ) from None
+        return plain.decode("utf-8")
+
+
+class KeyRing:
+    """The municipality's key-encryption keys and the cases' wrapped data keys.
+
+    ``current`` wraps new data keys; ``retired`` keys still unwrap keys made
+    before a rotation. Data keys are cached per process once unwrapped.
+    """
+
+    def __init__(
+        self, store: DataKeyStore, current: SealingKey, retired: Sequence[SealingKey] = ()
+    ) -> None:
+        ids = [current.key_id, *(k.key_id for k in retired)]
+        if len(set(ids)) != len(ids):
+            raise InvalidConfiguration("sealing keys: every key needs its own key id")
+        self._store = store
+        self._current = current
+        self._keks = {k.key_id: AESGCM(k.secret) for k in (current, *retired)}
+        self._lock = threading.Lock()
+        self._ciphers: dict[str, CaseCipher] = {}
+
+    def __repr__(self) -> str:
+        return f"KeyRing(current={self._current.key_id!r}, keys={sorted(self._keks)!r})"
+
+    @property
+    def current_key_id(self) -> str:
+        """The id of the key that wraps new data keys."""
+        return self._current.key_id
+
+    def _wrap(self, case_id: str, data_key: bytes) -> WrappedDataKey:
+        nonce = os.urandom(_NONCE)
+        aead = self._keks[self._current.key_id]
+        return WrappedDataKey(
+            self._current.key_id, nonce + aead.encrypt(nonce, data_key, _aad(case_id, "dek"))
+        )
+
+    def _unwrap(self, case_id: str, wrapped: WrappedDataKey) -> bytes:
+        aead = self._keks.get(wrapped.kek_id)
+        if aead is None:
+            raise SealingError(
+                f"case {case_id}: its data key is wrapped by key {wrapped.kek_id!r}, "
+                "which this key ring does not hold"
+            )
+        blob = wrapped.blob
+        try:
+            return aead.decrypt(blob[:_NONCE], blob[_NONCE:], _aad(case_id, "dek"))
+        except (InvalidTag, ValueError):
+            raise SealingError(f"case {case_id}: its wrapped data key does not open") from None
+
+    def cipher(self, case_id: str, *, create: bool = False) -> CaseCipher:
+        """The case's cipher; with ``create``, make and store a data key if it has none.
+
+        Raises:
+            SealingError: the case has no data key (never made, or destroyed at the end
+                of retention) and ``create`` is false, or its wrapped key does not open.
+        """
+        with self._lock:
+            cached = self._ciphers.get(case_id)
+        if cached is not None:
+            return cached
+        wrapped = self._store.get_data_key(case_id)
+        if wrapped is None:
+            if not create:
+                raise SealingError(
+                    f"case {case_id}: no data key (it was never made, or destroyed when the "
+                    "retention period ended); its identifiers cannot be opened"
+                )
+            data_key = AESGCM.generate_key(bit_length=_KEY_BYTES * 8)
+            self._store.put_data_key(case_id, self._wrap(case_id, data_key))
+        else:
+            data_key = self._unwrap(case_id, wrapped)
+        cipher = CaseCipher(case_id, AESGCM(data_key))
+        with self._lock:
+            return self._ciphers.setdefault(case_id, cipher)
+
+    def destroy(self, case_id: str) -> None:
+        """Crypto-shred a case: destroy its data key, so its identifiers can never be opened."""
+        self._store.destroy_data_key(case_id)
+        with self._lock:
+            self._ciphers.pop(case_id, None)
+
+    def rotate(self, cases: Iterable[str] | None = None) -> int:
+        """Re-wrap data keys under the current key; return how many were re-wrapped.
+
+        Every case's key (or those of ``cases``) wrapped by a retired key is
+        unwrapped and wrapped again; records are not touched. Afterwards the
+        retired keys can be dropped from the configuration.
+        """
+        done = 0
+        for case_id in self._store.data_key_cases() if cases is None else cases:
+            wrapped = self._store.get_data_key(case_id)
+            if wrapped is None or wrapped.kek_id == self._current.key_id:
+                continue
+            self._store.put_data_key(case_id, self._wrap(case_id, self._unwrap(case_id, wrapped)))
+            done += 1
+        return done
