@@ -57,6 +57,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final, TypedDict, cast
 
 import attrs
+
 from barnekoordinator.config import Config
 from barnekoordinator.errors import (
     ConcurrencyConflict,
@@ -196,7 +197,7 @@ def _ddl(partitions: int) -> list[str]:
                 FOR EACH STATEMENT EXECUTE FUNCTION case_store_append_only()"""
         )
     statements.append(
-        f"INSERT INTO case_store_meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}') "
+        f"INSERT INTO case_store_meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}') "  # noqa: S608 - a constant
         "ON CONFLICT (key) DO NOTHING"
     )
     return statements
@@ -219,7 +220,7 @@ _UPGRADE_FROM_1: Final = (
     "(SELECT count(*) > 0 FROM case_audit))",
     "ALTER TABLE case_audit ALTER COLUMN position SET DEFAULT nextval('case_audit_position')",
     "CREATE UNIQUE INDEX IF NOT EXISTS case_audit_position_idx ON case_audit (position)",
-    f"UPDATE case_store_meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema_version'",
+    f"UPDATE case_store_meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema_version'",  # noqa: S608
 )
 
 _AUDIT_FIELDS = (

@@ -59,6 +59,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Final, TypedDict, cast
 
 import attrs
+
 from barnekoordinator.config import Config
 from barnekoordinator.errors import (
     ConcurrencyConflict,

@@ -2,8 +2,9 @@
 
 The vectors are the ones every RFC 6962 implementation is checked against: the eight leaves,
 their roots at sizes 1–8, and the inclusion and consistency proofs of
-``transparency-dev/merkle`` ``proof/verify_test.go`` (commit 02194e9afb6c1d95b5381350007963aa70fff472;
-they come from the Certificate Transparency C++ ``merkle_tree_test.cc`` that Trillian took over).
+``transparency-dev/merkle`` ``proof/verify_test.go`` (commit
+02194e9afb6c1d95b5381350007963aa70fff472; they come from the Certificate Transparency C++
+``merkle_tree_test.cc`` that Trillian took over).
 Leaf indexes there are 1-based; here they are 0-based.
 """
 
@@ -30,8 +31,16 @@ from barnekoordinator.history.merkle import (
 
 LEAVES = [
     bytes.fromhex(h)
-    for h in ("", "00", "10", "2021", "3031", "40414243", "5051525354555657")
-    + ("606162636465666768696a6b6c6d6e6f",)
+    for h in (
+        "",
+        "00",
+        "10",
+        "2021",
+        "3031",
+        "40414243",
+        "5051525354555657",
+        "606162636465666768696a6b6c6d6e6f",
+    )
 ]
 ROOTS = [
     bytes.fromhex(h)

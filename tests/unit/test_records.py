@@ -217,8 +217,18 @@ def test_audit_range_is_hashed_only_when_present() -> None:
     plain = _audit().sealed(1, GENESIS)
     legacy = chain_hash(
         GENESIS,
-        ["case-1", 1, format_time(plain.at), "a1", "Helsesykepleier", "write", "case", 1, "test"]
-        + ["pbrl-2-5-c"],
+        [
+            "case-1",
+            1,
+            format_time(plain.at),
+            "a1",
+            "Helsesykepleier",
+            "write",
+            "case",
+            1,
+            "test",
+            "pbrl-2-5-c",
+        ],
     )
     assert plain.hash == legacy
     assert plain.stored_range is None

@@ -68,7 +68,9 @@ def _write(path: Path, text: str) -> None:
         os.replace(temporary, path)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        raise CheckpointError(f"checkpoint output {path}: cannot be written ({exc.strerror})") from None
+        raise CheckpointError(
+            f"checkpoint output {path}: cannot be written ({exc.strerror})"
+        ) from None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -115,7 +115,9 @@ class _Stream:
             reason = "record content edited"
         if reason is not None:
             self.broken.add(record.case_id)
-            self.problems.append(self.label + str(ChainBroken(record.case_id, record.sequence, reason)))
+            self.problems.append(
+                self.label + str(ChainBroken(record.case_id, record.sequence, reason))
+            )
         self.heads[record.case_id] = (record.sequence, record.hash)
 
 

@@ -354,7 +354,9 @@ def _parse_note(note: str) -> tuple[str, list[NoteSignature]]:
     return text, signatures
 
 
-def open_note(note: str, verifiers: Sequence[NoteVerifier]) -> tuple[str, tuple[NoteSignature, ...]]:
+def open_note(
+    note: str, verifiers: Sequence[NoteVerifier]
+) -> tuple[str, tuple[NoteSignature, ...]]:
     """The text of a signed note and the signatures that verified, checked as c2sp.org/signed-note
     says.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from datetime import date
@@ -183,7 +184,10 @@ class _AuditedAppendTests:
         everything = _all_audit(store, page=7)
         assert [r.sequence for r in everything] == [r.sequence for r in trail]
         covered = sorted(
-            n for r in trail if r.stored_range for n in range(r.stored_range[0], r.stored_range[1] + 1)
+            n
+            for r in trail
+            if r.stored_range
+            for n in range(r.stored_range[0], r.stored_range[1] + 1)
         )
         assert covered == list(range(1, store.version("case-1") + 1))
 
@@ -208,9 +212,10 @@ class _AuditOrderTests:
         ]
         positions = [r.position for r in everything]
         assert None not in positions
-        assert all(a < b for a, b in zip(positions, positions[1:], strict=False))  # type: ignore[operator]
+        assert all(a < b for a, b in itertools.pairwise(positions))  # type: ignore[operator]
         assert (first.position, third.position) == (positions[0], positions[2])
-        assert everything[0] == first and everything[2] == third
+        assert everything[0] == first
+        assert everything[2] == third
         assert store.read_all_audit(limit=2) == everything[:2]
         assert store.read_all_audit(after_position=positions[1] or 0, limit=1) == everything[2:3]
         assert store.read_all_audit(after_position=positions[-1] or 0) == []
@@ -225,9 +230,7 @@ class _AuditOrderTests:
         first = make_records("case-1", 2)
         store.append("case-1", 0, first, audit=make_audit("case-1", action="write"))
         more = make_records("case-1", 3, after_version=2, prev_hash=first[-1].hash)
-        store.append(
-            "case-1", 2, more, audit=make_audit("case-1", action="write", stored=more)
-        )
+        store.append("case-1", 2, more, audit=make_audit("case-1", action="write", stored=more))
         store.append("case-1", 5, [], audit=make_audit("case-1", action="write"))
         store.append_audit(make_audit("case-1"))
         trail = store.read_audit("case-1")
