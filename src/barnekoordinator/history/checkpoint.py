@@ -327,6 +327,8 @@ def _parse_note(note: str) -> tuple[str, list[NoteSignature]]:
     if split < 0:
         raise CheckpointError("note: expected the text, a blank line and signature lines")
     text, block = note[: split + 1], note[split + 2 :]
+    if not block:
+        raise CheckpointError("note: expected at least one signature line after the blank line")
     if not block.endswith("\n"):
         raise CheckpointError("note: expected the last signature line to end in a newline")
     signatures: list[NoteSignature] = []
