@@ -43,7 +43,9 @@ GO_NOTE = (
     GO_TEXT + "\n— PeterNeumann "
     "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
 )
-SPEC_CHECKPOINT = "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n"
+SPEC_CHECKPOINT = (
+    "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n"
+)
 
 
 def test_go_reference_keys_and_note_byte_for_byte() -> None:
@@ -134,7 +136,8 @@ ZERO_SIGNATURE = base64.b64encode(bytes.fromhex("c74f20a3") + bytes(64)).decode(
     ("note", "expected"),
     [
         (GO_TEXT + GO_LINE, "a blank line and signature lines"),
-        (GO_TEXT + "\n", "last signature line to end in a newline"),
+        (GO_TEXT + "\n", "at least one signature line"),
+        (GO_NOTE[:-1], "last signature line to end in a newline"),
         (GO_TEXT + "\n" + GO_LINE.replace("—", "-"), "signature line 1: expected"),
         (GO_TEXT + "\n" + GO_LINE.replace("PeterNeumann ", "PeterNeumann"), "line 1: expected"),
         (GO_TEXT + "\n" + GO_LINE.replace("x08go", "x08g!"), "not standard base64"),

@@ -291,10 +291,14 @@ class NoteSignature:
     signature: bytes
 
 
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f]")
+
+
 def _check_text(text: str, what: str) -> None:
-    bad = next((c for c in text if c < " " and c != "\n"), None)
+    # A regular expression: notes are checked on every checkpoint, in the commit path too.
+    bad = _CONTROL.search(text)
     if bad is not None:
-        raise CheckpointError(f"{what}: control character U+{ord(bad):04X} (only newlines)")
+        raise CheckpointError(f"{what}: control character U+{ord(bad.group()):04X} (only newlines)")
 
 
 def sign_note(text: str, signers: Sequence[Signer]) -> str:
