@@ -238,10 +238,10 @@ def _pg_copy(dsn: str, source: str, target: str) -> None:
     PostgresCaseStore(dsn, schema=target).close()
     with psycopg.connect(dsn, autocommit=True) as connection:
         for table in _TABLES:
-            connection.execute(f"INSERT INTO {target}.{table} SELECT * FROM {source}.{table}")
+            connection.execute(f"INSERT INTO {target}.{table} SELECT * FROM {source}.{table}")  # noqa: S608
         for table in ("case_events", "case_audit"):
             connection.execute(
-                f"SELECT setval('{target}.{table}_position', "
+                f"SELECT setval('{target}.{table}_position', "  # noqa: S608 - test schemas
                 f"(SELECT max(position) FROM {target}.{table}))"
             )
 
@@ -276,9 +276,9 @@ def _pg_target(dsn: str, templates: dict[str, str], schema: str) -> Target:
 
     def replace_with(name: str) -> None:
         for table in _TABLES:
-            raw.run(f"DELETE FROM {table}")
+            raw.run(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
         for table in _TABLES:
-            raw.run(f"INSERT INTO {table} SELECT * FROM {templates[name]}.{table}")
+            raw.run(f"INSERT INTO {table} SELECT * FROM {templates[name]}.{table}")  # noqa: S608
 
     return Target(
         "postgres",
@@ -461,7 +461,7 @@ def truncate_both(t: Target) -> None:
 
 def delete_whole_case(t: Target) -> None:
     for table in ("case_events", "case_audit", "case_agenda"):
-        t.raw.run(f"DELETE FROM {table} WHERE case_id = ?", (t.case_b,))
+        t.raw.run(f"DELETE FROM {table} WHERE case_id = ?", (t.case_b,))  # noqa: S608
 
 
 def forged_append(t: Target) -> None:

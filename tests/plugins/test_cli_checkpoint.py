@@ -20,7 +20,7 @@ from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 
 
 @pytest.fixture(autouse=True)
-def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
@@ -49,13 +49,13 @@ def db(tmp_path: Path) -> Path:
 
 
 def test_first_checkpoint_creates_a_key_in_the_configuration_folder(
-    db: Path, tmp_path: Path, _home: Path, capsys: pytest.CaptureFixture[str]
+    db: Path, tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """With no key configured, one is made (0600) in $XDG_CONFIG_HOME and the command says where."""
     out_file = tmp_path / "cp1.txt"
     assert main(["checkpoint", "--store", f"sqlite:{db}", "--output", str(out_file)]) == 0
     out = capsys.readouterr().out
-    key = _home / "config" / "barnekoordinator" / "checkpoint.key"
+    key = home / "config" / "barnekoordinator" / "checkpoint.key"
     assert f"a new key created in {key}" in out
     assert "checkpoint of 3 event(s) and 4 audit record(s)" in out
     assert stat.S_IMODE(key.stat().st_mode) == 0o600

@@ -95,6 +95,7 @@ def test_audit_tree_rides_in_an_extension_line() -> None:
 
 
 ROOT = base64.b64encode(bytes(32)).decode()
+AUDIT_LINE = f"barnekoordinator-audit 1 {ROOT}\n"
 
 
 @pytest.mark.parametrize(
@@ -114,10 +115,7 @@ ROOT = base64.b64encode(bytes(32)).decode()
         (f"origin\n12\n{ROOT}\n\nmore\n", "line 4: expected a non-empty line"),
         (f"origin\n12\n{ROOT}", "ending in a newline"),
         (f"origin\n12\n{ROOT}\nbarnekoordinator-audit 1\n", "line 4: expected one"),
-        (
-            f"origin\n12\n{ROOT}\nbarnekoordinator-audit 1 {ROOT}\nbarnekoordinator-audit 1 {ROOT}\n",
-            "line 5: expected one",
-        ),
+        (f"origin\n12\n{ROOT}\n{AUDIT_LINE}{AUDIT_LINE}", "line 5: expected one"),
         (f"origin\n12\n{ROOT}\nbarnekoordinator-audit 01 {ROOT}\n", "line 4: expected a decimal"),
     ],
 )
