@@ -231,7 +231,12 @@ class _Call:
                 self.case_id,
                 expected_version,
                 records,
-                audit=self.record(decision, _stored(records)),
+                # The audit record names the events it stores (verify checks each is named once).
+                audit=attrs.evolve(
+                    self.record(decision, _stored(records)),
+                    first_sequence=records[0].sequence,
+                    last_sequence=records[-1].sequence,
+                ),
             )
         except ConcurrencyConflict:
             self.audit(decision, conflict)

@@ -13,7 +13,8 @@ BarnekoordinatorError(Exception)
 ├── InvalidInput(ValueError)                 inbound data failed validation
 │   ├── InvalidIdentifier                    fødselsnummer, D-/H-/FH-nummer, orgnr, HPR
 │   ├── SchemaViolation                      .problems: ((json_path, message), ...)
-│   └── InvalidConfiguration                 municipal settings, store settings
+│   ├── InvalidConfiguration                 municipal settings, store settings
+│   └── CheckpointError                      a signed checkpoint or its key: malformed, or unsigned
 ├── RuleViolation                            command not allowed in the current state
 │   ├── CaseClosed
 │   ├── ConsentRequired(PermissionError)     no valid consent covers the action
@@ -27,7 +28,8 @@ BarnekoordinatorError(Exception)
 │   ├── WrongCase
 │   ├── OutOfSequence
 │   ├── UnknownEventType(LookupError)        .tag, .schema_version
-│   └── ChainBroken                          hash chain: edited/removed/inserted/reordered
+│   ├── ChainBroken                          hash chain: edited/removed/inserted/reordered
+│   └── ProofFailed                          a Merkle proof does not fit its root(s)
 ├── ConcurrencyConflict                      append with a stale expected version
 ├── SealingError                             a sealed identifier cannot be sealed or opened
 ├── StorageError
@@ -60,6 +62,7 @@ __all__ = [
     "CaseNotFound",
     "CatalogueError",
     "ChainBroken",
+    "CheckpointError",
     "ConcurrencyConflict",
     "ConsentRequired",
     "CoordinationError",
@@ -78,6 +81,7 @@ __all__ = [
     "PlanError",
     "PluginContractError",
     "PluginError",
+    "ProofFailed",
     "RuleViolation",
     "SchemaViolation",
     "SealingError",
@@ -134,6 +138,15 @@ class SchemaViolation(InvalidInput):
 
 class InvalidConfiguration(InvalidInput):
     """Settings (municipal rules, store options) are invalid."""
+
+
+class CheckpointError(InvalidInput):
+    """A signed checkpoint, a signed note or a checkpoint key cannot be used.
+
+    Raised when a note or key is malformed (the message names the line or part and what was
+    expected), and when no signature of the trusted key verifies. A checkpoint that parses and
+    verifies but does not match the store is a finding of ``verify``, not this error.
+    """
 
 
 # --- rules -----------------------------------------------------------------
@@ -219,6 +232,13 @@ class ChainBroken(HistoryError):
         self.stream = stream
         self.position = position
         self.reason = reason
+
+
+class ProofFailed(HistoryError):
+    """A Merkle inclusion or consistency proof does not fit the root(s) it was checked against.
+
+    The message says which check failed (sizes, proof length, the old or the new root).
+    """
 
 
 # --- storage ---------------------------------------------------------------

@@ -29,7 +29,7 @@ from barnekoordinator.errors import (
 from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
 from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord
 from barnekoordinator.history.store import CaseStore
-from barnekoordinator.history.storekit import AppendCheck, agenda_sort_key
+from barnekoordinator.history.storekit import AppendCheck, agenda_sort_key, lone_audit
 from barnekoordinator.hookspecs import hookimpl
 
 if TYPE_CHECKING:
@@ -55,6 +55,7 @@ class InMemoryCaseStore:
         self._subjects: dict[str, set[str]] = {}
         self._agenda: dict[tuple[str, AgendaKind, str], AgendaItem] = {}
         self._audit: dict[str, list[AuditRecord]] = {}
+        self._audit_log: list[AuditRecord] = []
         self._closed = False
 
     def __enter__(self) -> InMemoryCaseStore:
@@ -83,9 +84,9 @@ class InMemoryCaseStore:
             self._check_open()
             history = self._cases.get(case_id, [])
             check.check(len(history), history[-1].hash if history else GENESIS)
-            if audit is not None:
+            if check.audit is not None:
                 # Sealing cannot fail, so under the lock events and audit land together.
-                self._seal_audit(audit)
+                self._seal_audit(check.audit)
             if not records:
                 return len(history)
             stored = [
@@ -149,6 +150,7 @@ class InMemoryCaseStore:
 
     def append_audit(self, record: AuditRecord) -> AuditRecord:
         """Number, chain and store one audit record; return it sealed."""
+        lone_audit(record)
         with self._lock:
             self._check_open()
             return self._seal_audit(record)
@@ -156,8 +158,12 @@ class InMemoryCaseStore:
     def _seal_audit(self, record: AuditRecord) -> AuditRecord:
         # Caller holds the lock.
         trail = self._audit.setdefault(record.case_id, [])
-        sealed = record.sealed(len(trail) + 1, trail[-1].hash if trail else GENESIS)
+        sealed = attrs.evolve(
+            record.sealed(len(trail) + 1, trail[-1].hash if trail else GENESIS),
+            position=len(self._audit_log) + 1,
+        )
         trail.append(sealed)
+        self._audit_log.append(sealed)
         return sealed
 
     def read_audit(self, case_id: str) -> list[AuditRecord]:
@@ -165,6 +171,13 @@ class InMemoryCaseStore:
         with self._lock:
             self._check_open()
             return list(self._audit.get(case_id, ()))
+
+    def read_all_audit(self, *, after_position: int = 0, limit: int = 1000) -> list[AuditRecord]:
+        """Audit records of all cases with position > ``after_position``, in commit order."""
+        with self._lock:
+            self._check_open()
+            start = max(after_position, 0)
+            return list(self._audit_log[start : start + max(limit, 0)])
 
     def case_ids(self) -> list[str]:
         """Every case id with events or audit records, sorted."""

@@ -22,9 +22,12 @@ The logical schema is the SQLite store's (``case_events``, ``case_audit``,
   could see position 11 before 10 commits and never come back for 10), so each
   append takes a transaction-level advisory lock before it reads the version;
   appends are serialised and positions become visible in commit order, as with
-  eventsourcing's ``LOCK TABLE … IN EXCLUSIVE MODE``. Audit records take a
-  per-case advisory lock; an append with its audit record takes both, the
-  events lock first, and stores the two in one transaction.
+  eventsourcing's ``LOCK TABLE … IN EXCLUSIVE MODE``. Audit records have positions
+  of their own (a signed checkpoint is a Merkle tree over them in this order, which
+  must never change), so every audit write takes one audit lock per schema the same
+  way; an append with its audit record takes both, the events lock first, and stores
+  the two in one transaction. (The audit lock was per case before: audited reads of
+  different cases now wait for each other for the length of one short insert.)
 * Text columns that are sorted use ``COLLATE "C"``, so the agenda order is the
   same code-point order as in SQLite and in Python, whatever the database locale.
 * ``payload`` is ``text``: it is hashed as stored, and ``jsonb`` would
@@ -53,6 +56,8 @@ from datetime import date
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final, TypedDict, cast
 
+import attrs
+
 from barnekoordinator.config import Config
 from barnekoordinator.errors import (
     ConcurrencyConflict,
@@ -71,7 +76,12 @@ from barnekoordinator.history.projections import (
 )
 from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord
 from barnekoordinator.history.store import CaseStore
-from barnekoordinator.history.storekit import AppendCheck, agenda_row, stored_record
+from barnekoordinator.history.storekit import (
+    AppendCheck,
+    agenda_row,
+    lone_audit,
+    stored_record,
+)
 from barnekoordinator.hookspecs import hookimpl
 from barnekoordinator_plugins import _options
 
@@ -88,10 +98,11 @@ __all__ = [
     "require_psycopg",
 ]
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
+"""2 gave audit records a global ``position`` and the range of events they stored (schemas of
+version 1 are upgraded when opened for writing, and read as they are when opened read-only)."""
 _SCHEMES: Final = ("postgresql", "postgres")
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]{0,62}")
-_AUDIT_LOCK_SPACE: Final = 0x626B  # two-key advisory locks: (space, hashtext(case_id))
 
 
 def require_psycopg() -> ModuleType:
@@ -112,6 +123,7 @@ def _ddl(partitions: int) -> list[str]:
         """CREATE TABLE IF NOT EXISTS case_store_meta (
             key text PRIMARY KEY, value text NOT NULL)""",
         "CREATE SEQUENCE IF NOT EXISTS case_events_position AS bigint",
+        "CREATE SEQUENCE IF NOT EXISTS case_audit_position AS bigint",
         f"""CREATE TABLE IF NOT EXISTS case_events (
             position       bigint      NOT NULL DEFAULT nextval('case_events_position'),
             case_id        text        COLLATE "C" NOT NULL,
@@ -150,7 +162,11 @@ def _ddl(partitions: int) -> list[str]:
             basis       text[]      NOT NULL,
             prev_hash   text        NOT NULL,
             hash        text        NOT NULL,
+            position    bigint      DEFAULT nextval('case_audit_position'),
+            first_sequence integer,
+            last_sequence  integer,
             PRIMARY KEY (case_id, sequence))""",
+        "CREATE UNIQUE INDEX IF NOT EXISTS case_audit_position_idx ON case_audit (position)",
         """CREATE TABLE IF NOT EXISTS case_agenda (
             case_id text COLLATE "C" NOT NULL,
             kind    text COLLATE "C" NOT NULL,
@@ -181,10 +197,42 @@ def _ddl(partitions: int) -> list[str]:
                 FOR EACH STATEMENT EXECUTE FUNCTION case_store_append_only()"""
         )
     statements.append(
-        "INSERT INTO case_store_meta (key, value) VALUES ('schema_version', '1') "
+        f"INSERT INTO case_store_meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}') "  # noqa: S608 - a constant
         "ON CONFLICT (key) DO NOTHING"
     )
     return statements
+
+
+_UPGRADE_FROM_1: Final = (
+    "ALTER TABLE case_audit ADD COLUMN IF NOT EXISTS position bigint",
+    "ALTER TABLE case_audit ADD COLUMN IF NOT EXISTS first_sequence integer",
+    "ALTER TABLE case_audit ADD COLUMN IF NOT EXISTS last_sequence integer",
+    # Audit records written before had no global order: number them by time, then case and
+    # sequence (the order a read-only reader of a version 1 schema sees too), with the
+    # append-only trigger off for this one update, inside the upgrade's transaction.
+    "ALTER TABLE case_audit DISABLE TRIGGER case_audit_append_only",
+    "UPDATE case_audit AS a SET position = n.n FROM (SELECT case_id, sequence, "
+    "row_number() OVER (ORDER BY at, case_id, sequence) AS n FROM case_audit) AS n "
+    "WHERE a.case_id = n.case_id AND a.sequence = n.sequence",
+    "ALTER TABLE case_audit ENABLE TRIGGER case_audit_append_only",
+    "CREATE SEQUENCE IF NOT EXISTS case_audit_position AS bigint",
+    "SELECT setval('case_audit_position', coalesce((SELECT max(position) FROM case_audit), 1), "
+    "(SELECT count(*) > 0 FROM case_audit))",
+    "ALTER TABLE case_audit ALTER COLUMN position SET DEFAULT nextval('case_audit_position')",
+    "CREATE UNIQUE INDEX IF NOT EXISTS case_audit_position_idx ON case_audit (position)",
+    f"UPDATE case_store_meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema_version'",  # noqa: S608
+)
+
+_AUDIT_FIELDS = (
+    "case_id, sequence, at, actor, actor_label, action, target, allowed, reason, basis, "
+    "prev_hash, hash, first_sequence, last_sequence, position"
+)
+# A version 1 schema opened read-only: no ranges, positions numbered as the upgrade numbers them.
+_AUDIT_V1 = (
+    "(SELECT case_id, sequence, at, actor, actor_label, action, target, allowed, reason, basis, "
+    "prev_hash, hash, NULL::integer AS first_sequence, NULL::integer AS last_sequence, "
+    "row_number() OVER (ORDER BY at, case_id, sequence) AS position FROM case_audit) AS a"
+)
 
 
 _READ_CASE = (
@@ -216,8 +264,8 @@ _LAST_AUDIT = (
 )
 _INSERT_AUDIT = (
     "INSERT INTO case_audit (case_id, sequence, at, actor, actor_label, action, target, "
-    "allowed, reason, basis, prev_hash, hash) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    "allowed, reason, basis, prev_hash, hash, first_sequence, last_sequence) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
 _UPSERT_AGENDA = (
     "INSERT INTO case_agenda (case_id, kind, key, due, detail) VALUES (%s, %s, %s, %s, %s) "
@@ -252,7 +300,32 @@ def _audit_row(sealed: AuditRecord) -> tuple[object, ...]:
         list(sealed.basis),
         sealed.prev_hash,
         sealed.hash,
+        sealed.first_sequence,
+        sealed.last_sequence,
     )
+
+
+def _audit_records(rows: Iterable[Any]) -> list[AuditRecord]:
+    return [
+        AuditRecord(
+            case_id=row[0],
+            sequence=row[1],
+            at=row[2],
+            actor=row[3],
+            actor_label=row[4],
+            action=row[5],
+            target=row[6],
+            allowed=row[7],
+            reason=row[8],
+            basis=row[9],
+            prev_hash=row[10],
+            hash=row[11],
+            first_sequence=row[12],
+            last_sequence=row[13],
+            position=row[14],
+        )
+        for row in rows
+    ]
 
 
 class PostgresCaseStore:
@@ -288,6 +361,8 @@ class PostgresCaseStore:
         self.read_only = read_only
         # One advisory key per schema, so tenants in one database do not serialise each other.
         self._events_lock = zlib.crc32(f"barnekoordinator.events:{schema or ''}".encode())
+        self._audit_lock = zlib.crc32(f"barnekoordinator.audit:{schema or ''}".encode())
+        self._audit_source = "case_audit"
         self._local = threading.local()
         self._connections: list[psycopg.Connection[Any]] = []
         self._connections_lock = threading.Lock()
@@ -379,15 +454,28 @@ class PostgresCaseStore:
         self._check_version(connection)
 
     def _check_version(self, connection: psycopg.Connection[Any]) -> None:
-        row = connection.execute(
-            "SELECT value FROM case_store_meta WHERE key = 'schema_version'"
-        ).fetchone()
-        version = int(row[0]) if row else 0
+        version = self._version_of(connection)
         if version > SCHEMA_VERSION:
             raise StorageUnavailable(
                 f"PostgreSQL store has schema version {version}; this barnekoordinator "
                 f"knows version {SCHEMA_VERSION} (upgrade the library)"
             )
+        if version == 1:
+            if self.read_only:
+                self._audit_source = _AUDIT_V1
+                return
+            with connection.transaction():
+                connection.execute("SELECT pg_advisory_xact_lock(%s)", (self._events_lock + 1,))
+                if self._version_of(connection) == 1:  # not upgraded by another process meanwhile
+                    for statement in _UPGRADE_FROM_1:
+                        connection.execute(statement)
+
+    @staticmethod
+    def _version_of(connection: psycopg.Connection[Any]) -> int:
+        row = connection.execute(
+            "SELECT value FROM case_store_meta WHERE key = 'schema_version'"
+        ).fetchone()
+        return int(row[0]) if row else 0
 
     # -- CaseStore ------------------------------------------------------------
 
@@ -434,18 +522,15 @@ class PostgresCaseStore:
                     connection.cursor() as cursor,
                 ):
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self._events_lock,))
-                    if audit is None:
+                    if check.audit is None:
                         # A new statement, so a new snapshot: it sees every append that
                         # committed before the lock was granted.
                         last = cursor.execute(_LAST, (case_id,)).fetchone()
                         last_audit = None
                     else:
-                        # Events lock first, then the case's audit lock (append_audit
-                        # takes only the latter, so the order cannot deadlock).
-                        cursor.execute(
-                            "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
-                            (_AUDIT_LOCK_SPACE, case_id),
-                        )
+                        # Events lock first, then the audit lock (append_audit takes only
+                        # the latter, so the order cannot deadlock).
+                        cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self._audit_lock,))
                         both = cursor.execute(_LAST_BOTH, (case_id, case_id)).fetchone()
                         last = both[:2] if both and both[0] is not None else None
                         last_audit = both[2:] if both and both[2] is not None else None
@@ -454,11 +539,12 @@ class PostgresCaseStore:
                     if records:
                         cursor.executemany(_INSERT_EVENT, rows)
                         _apply_ops(cursor, ops)
-                    if audit is not None:
+                    if check.audit is not None:
                         sequence, prev = (
                             (int(last_audit[0]), str(last_audit[1])) if last_audit else (0, GENESIS)
                         )
-                        cursor.execute(_INSERT_AUDIT, _audit_row(audit.sealed(sequence + 1, prev)))
+                        sealed = check.audit.sealed(sequence + 1, prev)
+                        cursor.execute(_INSERT_AUDIT, _audit_row(sealed))
             except pg.errors.UniqueViolation as exc:
                 # Only reachable by a writer that bypasses the advisory lock.
                 raise ConcurrencyConflict(case_id, expected_version, self.version(case_id)) from exc
@@ -535,22 +621,23 @@ class PostgresCaseStore:
 
     def append_audit(self, record: AuditRecord) -> AuditRecord:
         """Number, chain and store one audit record; return it sealed."""
+        lone_audit(record)
         pg = self._pg
         with self._errors():
             connection = self._connection()
             try:
                 with connection.transaction(), connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
-                        (_AUDIT_LOCK_SPACE, record.case_id),
-                    )
+                    # One audit writer at a time per schema: positions commit in order.
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self._audit_lock,))
                     last = cursor.execute(_LAST_AUDIT, (record.case_id,)).fetchone()
                     sequence, prev = (int(last[0]), str(last[1])) if last else (0, GENESIS)
                     sealed = record.sealed(sequence + 1, prev)
-                    cursor.execute(_INSERT_AUDIT, _audit_row(sealed))
+                    row = cursor.execute(
+                        _INSERT_AUDIT + " RETURNING position", _audit_row(sealed)
+                    ).fetchone()
             except pg.errors.UniqueViolation as exc:  # pragma: no cover - the lock prevents it
                 raise StorageError("audit record could not be chained; retry") from exc
-        return sealed
+        return attrs.evolve(sealed, position=int(row[0]) if row else None)
 
     def read_audit(self, case_id: str) -> list[AuditRecord]:
         """The case's audit trail in order."""
@@ -558,30 +645,29 @@ class PostgresCaseStore:
             rows = (
                 self._connection()
                 .execute(
-                    "SELECT case_id, sequence, at, actor, actor_label, action, target, allowed, "
-                    "reason, basis, prev_hash, hash FROM case_audit WHERE case_id = %s "
-                    "ORDER BY sequence",
+                    f"SELECT {_AUDIT_FIELDS} FROM {self._audit_source} "  # noqa: S608 - constants
+                    "WHERE case_id = %s ORDER BY sequence",
                     (case_id,),
                 )
                 .fetchall()
             )
-        return [
-            AuditRecord(
-                case_id=row[0],
-                sequence=row[1],
-                at=row[2],
-                actor=row[3],
-                actor_label=row[4],
-                action=row[5],
-                target=row[6],
-                allowed=row[7],
-                reason=row[8],
-                basis=row[9],
-                prev_hash=row[10],
-                hash=row[11],
+        return _audit_records(rows)
+
+    def read_all_audit(self, *, after_position: int = 0, limit: int = 1000) -> list[AuditRecord]:
+        """Audit records of all cases with position > ``after_position``, in commit order."""
+        if limit < 1:
+            return []
+        with self._errors():
+            rows = (
+                self._connection()
+                .execute(
+                    f"SELECT {_AUDIT_FIELDS} FROM {self._audit_source} "  # noqa: S608 - constants
+                    "WHERE position > %s ORDER BY position LIMIT %s",
+                    (after_position, limit),
+                )
+                .fetchall()
             )
-            for row in rows
-        ]
+        return _audit_records(rows)
 
     def case_ids(self) -> list[str]:
         """Every case id with events or audit records, sorted."""

@@ -58,6 +58,8 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Final, TypedDict, cast
 
+import attrs
+
 from barnekoordinator.config import Config
 from barnekoordinator.errors import (
     ConcurrencyConflict,
@@ -81,7 +83,12 @@ from barnekoordinator.history.records import (
     parse_time,
 )
 from barnekoordinator.history.store import CaseStore
-from barnekoordinator.history.storekit import AppendCheck, agenda_row, stored_record
+from barnekoordinator.history.storekit import (
+    AppendCheck,
+    agenda_row,
+    lone_audit,
+    stored_record,
+)
 from barnekoordinator.hookspecs import hookimpl
 from barnekoordinator_plugins import _options
 
@@ -96,7 +103,9 @@ __all__ = [
     "options_from_config",
 ]
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
+"""2 gave audit records a global ``position`` and the range of events they stored (1 had neither;
+such files are upgraded when opened for writing, and read as they are when opened read-only)."""
 
 SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS case_events (
@@ -134,8 +143,12 @@ CREATE TABLE IF NOT EXISTS case_audit (
     basis       TEXT    NOT NULL,
     prev_hash   TEXT    NOT NULL,
     hash        TEXT    NOT NULL,
+    position    INTEGER,                               -- global order of audit records
+    first_sequence INTEGER,                            -- events the audited write stored
+    last_sequence  INTEGER,
     PRIMARY KEY (case_id, sequence)
 ) STRICT, WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS case_audit_position ON case_audit (position);
 CREATE TRIGGER IF NOT EXISTS case_audit_no_update BEFORE UPDATE ON case_audit
 BEGIN SELECT RAISE(ABORT, 'case_audit is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS case_audit_no_delete BEFORE DELETE ON case_audit
@@ -152,6 +165,31 @@ CREATE TABLE IF NOT EXISTS case_agenda (
 CREATE INDEX IF NOT EXISTS case_agenda_due ON case_agenda (due, case_id, kind, key, detail);
 """
 """The schema (idempotent); the same logical schema as the PostgreSQL store."""
+
+_UPGRADE_FROM_1: Final = (
+    # Version 1 files: the columns come last, as in the schema above.
+    "ALTER TABLE case_audit ADD COLUMN position INTEGER",
+    "ALTER TABLE case_audit ADD COLUMN first_sequence INTEGER",
+    "ALTER TABLE case_audit ADD COLUMN last_sequence INTEGER",
+    # Audit records written before had no global order: number them by time, then case and
+    # sequence (the order a read-only reader of a version 1 file sees too). The trigger is
+    # dropped for this one update and recreated with the schema, in the same transaction.
+    "DROP TRIGGER IF EXISTS case_audit_no_update",
+    "UPDATE case_audit SET position = (SELECT n FROM (SELECT case_id AS c, sequence AS s, "
+    "row_number() OVER (ORDER BY at, case_id, sequence) AS n FROM case_audit) "
+    "WHERE c = case_audit.case_id AND s = case_audit.sequence)",
+)
+
+_AUDIT_FIELDS = (
+    "case_id, sequence, at, actor, actor_label, action, target, allowed, reason, basis, "
+    "prev_hash, hash, first_sequence, last_sequence, position"
+)
+# A version 1 file opened read-only: no ranges, and positions numbered as the upgrade numbers them.
+_AUDIT_V1 = (
+    "(SELECT case_id, sequence, at, actor, actor_label, action, target, allowed, reason, basis, "
+    "prev_hash, hash, NULL AS first_sequence, NULL AS last_sequence, "
+    "row_number() OVER (ORDER BY at, case_id, sequence) AS position FROM case_audit)"
+)
 
 _INSERT_EVENT = (
     "INSERT INTO case_events (case_id, sequence, type, schema_version, recorded_at, actor, "
@@ -184,8 +222,10 @@ _LAST_AUDIT = (
 )
 _INSERT_AUDIT = (
     "INSERT INTO case_audit (case_id, sequence, at, actor, actor_label, action, target, "
-    "allowed, reason, basis, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+    "allowed, reason, basis, prev_hash, hash, first_sequence, last_sequence, position) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
+_LAST_AUDIT_POSITION = "SELECT coalesce(max(position), 0) FROM case_audit"
 _UPSERT_AGENDA = (
     "INSERT INTO case_agenda (case_id, kind, key, due, detail) VALUES (?,?,?,?,?) "
     "ON CONFLICT (case_id, kind, key) DO UPDATE SET due = excluded.due, detail = excluded.detail"
@@ -262,7 +302,33 @@ def _audit_row(sealed: AuditRecord) -> tuple[object, ...]:
         _json_list(sealed.basis),
         sealed.prev_hash,
         sealed.hash,
+        sealed.first_sequence,
+        sealed.last_sequence,
+        sealed.position,
     )
+
+
+def _audit_records(rows: Iterable[Any]) -> list[AuditRecord]:
+    return [
+        AuditRecord(
+            case_id=row[0],
+            sequence=row[1],
+            at=parse_time(row[2]),
+            actor=row[3],
+            actor_label=row[4],
+            action=row[5],
+            target=row[6],
+            allowed=bool(row[7]),
+            reason=row[8],
+            basis=_tuple(row[9]),
+            prev_hash=row[10],
+            hash=row[11],
+            first_sequence=row[12],
+            last_sequence=row[13],
+            position=row[14],
+        )
+        for row in rows
+    ]
 
 
 class SQLiteCaseStore:
@@ -294,6 +360,7 @@ class SQLiteCaseStore:
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
         self._closed = False
+        self._audit_source = "case_audit"
         self._connection()  # open now: a bad path or a full disk fails here, not later
 
     def __repr__(self) -> str:
@@ -385,10 +452,19 @@ class SQLiteCaseStore:
                 f"SQLite store {self.path!r} has schema version {version}; this "
                 f"barnekoordinator knows version {SCHEMA_VERSION} (upgrade the library)"
             )
-        if version == SCHEMA_VERSION or self.read_only:
+        if version == SCHEMA_VERSION:
+            return
+        if self.read_only:
+            if version == 1:
+                self._audit_source = _AUDIT_V1
             return
         connection.execute("BEGIN IMMEDIATE")
         try:
+            # Another process may have upgraded the file since user_version was read.
+            version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+            if version == 1:
+                for statement in _UPGRADE_FROM_1:
+                    connection.execute(statement)
             for statement in _statements(SCHEMA):
                 connection.execute(statement)
             connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
@@ -426,8 +502,8 @@ class SQLiteCaseStore:
                             _insert_events_sql(len(chunk)), list(itertools.chain(*chunk))
                         )
                     _apply_ops(connection, ops)
-                if audit is not None:
-                    self._insert_audit(connection, audit)
+                if check.audit is not None:
+                    self._insert_audit(connection, check.audit)
                 connection.execute("COMMIT")
             except sqlite3.IntegrityError as exc:
                 _rollback(connection)
@@ -509,6 +585,7 @@ class SQLiteCaseStore:
 
     def append_audit(self, record: AuditRecord) -> AuditRecord:
         """Number, chain and store one audit record; return it sealed."""
+        lone_audit(record)
         connection = self._connection()
         with self._errors():
             connection.execute("BEGIN IMMEDIATE")
@@ -528,7 +605,9 @@ class SQLiteCaseStore:
         """Seal ``record`` after the case's last audit record and insert it (in a transaction)."""
         last = connection.execute(_LAST_AUDIT, (record.case_id,)).fetchone()
         sequence, prev = (int(last[0]), str(last[1])) if last else (0, GENESIS)
-        sealed = record.sealed(sequence + 1, prev)
+        # One writer at a time (BEGIN IMMEDIATE): positions are handed out in commit order.
+        position = int(connection.execute(_LAST_AUDIT_POSITION).fetchone()[0]) + 1
+        sealed = attrs.evolve(record.sealed(sequence + 1, prev), position=position)
         connection.execute(_INSERT_AUDIT, _audit_row(sealed))
         return sealed
 
@@ -537,28 +616,24 @@ class SQLiteCaseStore:
         connection = self._connection()
         with self._errors():
             rows = connection.execute(
-                "SELECT case_id, sequence, at, actor, actor_label, action, target, allowed, "
-                "reason, basis, prev_hash, hash FROM case_audit WHERE case_id = ? "
-                "ORDER BY sequence",
+                f"SELECT {_AUDIT_FIELDS} FROM {self._audit_source} "  # noqa: S608 - constants
+                "WHERE case_id = ? ORDER BY sequence",
                 (case_id,),
             ).fetchall()
-        return [
-            AuditRecord(
-                case_id=row[0],
-                sequence=row[1],
-                at=parse_time(row[2]),
-                actor=row[3],
-                actor_label=row[4],
-                action=row[5],
-                target=row[6],
-                allowed=bool(row[7]),
-                reason=row[8],
-                basis=_tuple(row[9]),
-                prev_hash=row[10],
-                hash=row[11],
-            )
-            for row in rows
-        ]
+        return _audit_records(rows)
+
+    def read_all_audit(self, *, after_position: int = 0, limit: int = 1000) -> list[AuditRecord]:
+        """Audit records of all cases with position > ``after_position``, in commit order."""
+        if limit < 1:
+            return []
+        connection = self._connection()
+        with self._errors():
+            rows = connection.execute(
+                f"SELECT {_AUDIT_FIELDS} FROM {self._audit_source} "  # noqa: S608 - constants
+                "WHERE position > ? ORDER BY position LIMIT ?",
+                (after_position, limit),
+            ).fetchall()
+        return _audit_records(rows)
 
     def case_ids(self) -> list[str]:
         """Every case id with events or audit records, sorted."""

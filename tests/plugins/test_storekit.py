@@ -47,7 +47,10 @@ RECORDS = st.builds(
     recorded_at=ANY_TIMES,
     actor=TEXT,
     payload=TEXT,
-    legal_basis=st.lists(TEXT, max_size=3).map(tuple),
+    # Keys with commas and empty keys take the JSON-array form of the legal basis.
+    legal_basis=st.lists(TEXT | st.sampled_from(["a,b", "", ",", "pbrl-2-5-c"]), max_size=3).map(
+        tuple
+    ),
     subject_key=st.none() | TEXT,
     prev_hash=st.just(GENESIS) | TEXT,
     hash=st.just(""),

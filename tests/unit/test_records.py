@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import TickingClock
@@ -16,6 +18,7 @@ from barnekoordinator.history.records import (
     GENESIS,
     AuditRecord,
     EventRecord,
+    basis_field,
     format_time,
     parse_time,
     verify_audit,
@@ -127,3 +130,117 @@ def test_times_are_canonical_utc() -> None:
         parse_time("yesterday")
     with pytest.raises(InvalidInput, match="timezone-aware"):
         format_time(datetime(2026, 3, 1))
+
+
+# --- one encoding per content ---------------------------------------------------------
+
+
+def _legacy_event_hash(record: EventRecord) -> str:
+    """The hash as written before the encoding was made unambiguous (keys joined by ",")."""
+    from barnekoordinator.history._hashchain import chain_hash
+
+    return chain_hash(
+        record.prev_hash,
+        [
+            record.case_id,
+            record.sequence,
+            record.type,
+            record.schema_version,
+            format_time(record.recorded_at),
+            record.actor,
+            record.payload,
+            ",".join(record.legal_basis),
+            record.subject_key,
+        ],
+    )
+
+
+def test_split_and_joined_legal_basis_never_hash_alike() -> None:
+    """("a", "b") and ("a,b",) were one hashed text; now they hash apart, events and audit alike."""
+    event = _chain(1)[0]
+    split = attrs.evolve(event, legal_basis=("a", "b"))
+    joined = attrs.evolve(event, legal_basis=("a,b",))
+    assert split.expected_hash() != joined.expected_hash()
+    # A record stored with ("a", "b") and read back from a file edited to ("a,b",) is reported.
+    stored = split.sealed(GENESIS)
+    tampered = attrs.evolve(stored, legal_basis=("a,b",))
+    with pytest.raises(ChainBroken, match="edited"):
+        verify_events("case-1", [tampered])
+    audit = _audit(basis=("a", "b")).sealed(1, GENESIS)
+    with pytest.raises(ChainBroken, match="edited"):
+        verify_audit("case-1", [attrs.evolve(audit, basis=("a,b",))])
+    # The empty list and a list of one empty key are told apart too.
+    assert attrs.evolve(event, legal_basis=()).expected_hash() != (
+        attrs.evolve(event, legal_basis=("",)).expected_hash()
+    )
+
+
+@given(st.lists(st.text(max_size=6), max_size=4), st.lists(st.text(max_size=6), max_size=4))
+def test_basis_field_is_one_to_one(first: list[str], second: list[str]) -> None:
+    """Two different key lists never give the same hashed field (any text, commas included)."""
+    if first != second:
+        assert basis_field(tuple(first)) != basis_field(tuple(second))
+
+
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(blacklist_characters=","), min_size=1, max_size=12),
+        max_size=4,
+    )
+)
+def test_hashes_written_before_stay_valid(keys: list[str]) -> None:
+    """Every record whose keys are non-empty and comma-free keeps the hash it was written with."""
+    record = attrs.evolve(_chain(1)[0], legal_basis=tuple(keys))
+    assert record.expected_hash() == _legacy_event_hash(record)
+
+
+def _audit(**fields: object) -> AuditRecord:
+    base = AuditRecord(
+        case_id="case-1",
+        sequence=0,
+        at=datetime(2026, 1, 1, tzinfo=UTC),
+        actor="a1",
+        actor_label="Helsesykepleier",
+        action="write",
+        target="case",
+        allowed=True,
+        reason="test",
+        basis=("pbrl-2-5-c",),
+    )
+    return attrs.evolve(base, **fields)  # type: ignore[arg-type]
+
+
+def test_audit_range_is_hashed_only_when_present() -> None:
+    """An audit record without a range keeps the old hash; a range is covered by the hash."""
+    from barnekoordinator.history._hashchain import chain_hash
+
+    plain = _audit().sealed(1, GENESIS)
+    legacy = chain_hash(
+        GENESIS,
+        [
+            "case-1",
+            1,
+            format_time(plain.at),
+            "a1",
+            "Helsesykepleier",
+            "write",
+            "case",
+            1,
+            "test",
+            "pbrl-2-5-c",
+        ],
+    )
+    assert plain.hash == legacy
+    assert plain.stored_range is None
+    ranged = _audit(first_sequence=3, last_sequence=5).sealed(1, GENESIS)
+    assert ranged.stored_range == (3, 5)
+    assert ranged.hash != plain.hash
+    verify_audit("case-1", [ranged])
+    for edit in ({"last_sequence": 6}, {"first_sequence": 2}, {"first_sequence": None}):
+        with pytest.raises(ChainBroken, match="edited"):
+            verify_audit("case-1", [attrs.evolve(ranged, **edit)])  # type: ignore[arg-type]
+    # A half range is hashed as what it is, never as the record without a range.
+    assert _audit(first_sequence=3).expected_hash() != _audit().expected_hash()
+    # The position is the store's order, not content.
+    assert attrs.evolve(ranged, position=7) == ranged
+    assert attrs.evolve(ranged, position=7).expected_hash() == ranged.hash

@@ -1,14 +1,28 @@
-"""``barnekoordinator verify``: check every case's hash chain and audit trail.
+"""``barnekoordinator verify``: check that the store's history is whole and, given a signed
+checkpoint kept elsewhere, that it is the same history, only longer.
 
-Streams the whole history through ``read_all`` (memory stays proportional to
-the number of cases, not events), checks that positions strictly increase, that
-every case's records continue its chain (sequence, link and content hash) and
-that the count matches the store's version, then verifies each case's audit
-trail. SQLite and PostgreSQL stores are opened read-only, so verifying never
-writes (nor creates a missing file).
+Without a checkpoint it checks what the store can show about itself:
 
-Exit status: 0 every chain verifies; 1 a problem was found (each printed with
-its case id); 2 usage error; 3 the store could not be opened.
+* every case's events continue its hash chain (sequence, link and content hash) and their number
+  is the store's version; every audit trail likewise;
+* positions of events and of audit records strictly increase (``read_all``, ``read_all_audit``);
+* every event is named by exactly one allowed audit record's range of stored events, no range
+  overlaps another or names events that do not exist (an append made around the Casebook, or an
+  audit trail or history cut short, shows here);
+* the agenda rows are exactly what the catalogue's projectors give for the events.
+
+With ``--checkpoint FILE`` it also proves, with RFC 6962 consistency proofs, that the trees of the
+event and audit records the checkpoint signed are prefixes of the store's trees now: nothing the
+checkpoint covers was edited, removed, inserted, reordered or replaced, even with every hash
+chain recomputed (see docs/concepts/proof.md for what this does and does not catch).
+
+SQLite and PostgreSQL stores are opened read-only, so verifying never writes (nor creates a
+missing file). Memory stays proportional to the number of cases and agenda rows, plus 32 bytes a
+record when a checkpoint is checked.
+
+Exit status: 0 everything verifies; 1 a problem was found (each printed, naming the case or the
+stream); 2 usage error; 3 the store could not be opened or the checkpoint could not be read or is
+not signed by the trusted key.
 """
 
 from __future__ import annotations
@@ -16,16 +30,31 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
 
 import attrs
 
+from barnekoordinator._cli._keys import load_verifier, read_note
 from barnekoordinator.config import Config
-from barnekoordinator.errors import ChainBroken, InvalidConfiguration
-from barnekoordinator.history.records import GENESIS, verify_audit
+from barnekoordinator.errors import ChainBroken, InvalidConfiguration, ProofFailed
+from barnekoordinator.history.catalogue import Catalogue
+from barnekoordinator.history.checkpoint import Checkpoint, TreeHead, open_checkpoint, record_leaf
+from barnekoordinator.history.merkle import consistency_proof, tree_root, verify_consistency
+from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
+from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.plugins import case_store, get_plugin_manager
 
-__all__ = ["VerifyReport", "register", "run", "verify_store"]
+__all__ = [
+    "VerifyReport",
+    "add_store_arguments",
+    "register",
+    "run",
+    "store_options",
+    "store_url",
+    "verify_store",
+]
 
 STORE_ENV = "BARNEKOORDINATOR_STORE"
 _PAGE = 5000
@@ -35,12 +64,15 @@ _PAGE = 5000
 class VerifyReport:
     """What [`verify_store()`][barnekoordinator._cli.verify.verify_store] checked and the problems
     it found.
+
+    ``checkpoint`` is the checkpoint the store was checked against, if any.
     """
 
     cases: int
     events: int
     audit_records: int
     problems: tuple[str, ...]
+    checkpoint: Checkpoint | None = None
 
     @property
     def ok(self) -> bool:
@@ -48,62 +80,206 @@ class VerifyReport:
         return not self.problems
 
 
-def verify_store(store: CaseStore) -> VerifyReport:
-    """Verify every event chain and audit trail in ``store``."""
-    problems: list[str] = []
-    heads: dict[str, tuple[int, str]] = {}
-    broken: set[str] = set()
-    events = 0
-    after = 0
-    while True:
-        page = store.read_all(after_position=after, limit=_PAGE)
-        if not page:
-            break
+class _Stream:
+    """One kind of record walked in commit order: chain heads per case, leaves, problems."""
+
+    def __init__(self, label: str, problems: list[str], *, keep_leaves: bool) -> None:
+        self.label = label
+        self.problems = problems
+        self.heads: dict[str, tuple[int, str]] = {}
+        self.broken: set[str] = set()
+        self.leaves: list[bytes] = []
+        self.keep_leaves = keep_leaves
+        self.count = 0
+        self.after = 0
+
+    def add(self, record: EventRecord | AuditRecord, method: str) -> None:
+        self.count += 1
+        if record.position is None or record.position <= self.after:
+            self.problems.append(
+                f"{method}: position {record.position} does not follow {self.after} "
+                f"(case {record.case_id}, sequence {record.sequence})"
+            )
+        self.after = max(self.after, record.position or self.after)
+        if self.keep_leaves:
+            self.leaves.append(record_leaf(record))
+        if record.case_id in self.broken:
+            return
+        sequence, last_hash = self.heads.get(record.case_id, (0, GENESIS))
+        reason = None
+        if record.sequence != sequence + 1:
+            reason = "record missing or out of order"
+        elif record.prev_hash != last_hash:
+            reason = "link to previous record broken"
+        elif record.hash != record.expected_hash():
+            reason = "record content edited"
+        if reason is not None:
+            self.broken.add(record.case_id)
+            self.problems.append(
+                self.label + str(ChainBroken(record.case_id, record.sequence, reason))
+            )
+        self.heads[record.case_id] = (record.sequence, record.hash)
+
+
+def _walk_events(
+    store: CaseStore, catalogue: Catalogue, stream: _Stream
+) -> dict[tuple[str, AgendaKind, str], AgendaItem]:
+    """Walk ``read_all``: the chains into ``stream``, the agenda the projectors give returned."""
+    agenda: dict[tuple[str, AgendaKind, str], AgendaItem] = {}
+    while page := store.read_all(after_position=stream.after, limit=_PAGE):
+        before = stream.after
         for record in page:
-            events += 1
-            if record.position is None or record.position <= after:
-                problems.append(
-                    f"read_all: position {record.position} does not follow {after} "
-                    f"(case {record.case_id}, sequence {record.sequence})"
+            stream.add(record, "read_all")
+            try:
+                apply_ops(agenda, catalogue.project([record]))
+            except Exception as exc:  # an edited payload may break any projector: report it
+                stream.problems.append(
+                    f"agenda: event {record.sequence} of case {record.case_id} cannot be "
+                    f"projected ({type(exc).__name__})"
                 )
-            after = max(after, record.position or after)
-            if record.case_id in broken:
-                continue
-            sequence, last_hash = heads.get(record.case_id, (0, GENESIS))
-            reason = None
-            if record.sequence != sequence + 1:
-                reason = "record missing or out of order"
-            elif record.prev_hash != last_hash:
-                reason = "link to previous record broken"
-            elif record.hash != record.expected_hash():
-                reason = "record content edited"
-            if reason is not None:
-                broken.add(record.case_id)
-                problems.append(str(ChainBroken(record.case_id, record.sequence, reason)))
-            heads[record.case_id] = (record.sequence, record.hash)
-    case_ids = set(heads)
-    listed = getattr(store, "case_ids", None)
-    if callable(listed):
-        case_ids |= set(listed())
-    audit_records = 0
+        if stream.after == before:
+            break  # positions that do not advance (reported by add()): paging on never ends
+    return agenda
+
+
+def _walk_audit(store: CaseStore, stream: _Stream) -> dict[str, list[AuditRecord]]:
+    """Walk ``read_all_audit``: the chains into ``stream``, the records naming events returned."""
+    writes: dict[str, list[AuditRecord]] = {}
+    while page := store.read_all_audit(after_position=stream.after, limit=_PAGE):
+        before = stream.after
+        for record in page:
+            stream.add(record, "read_all_audit")
+            if record.first_sequence is not None or record.last_sequence is not None:
+                writes.setdefault(record.case_id, []).append(record)
+        if stream.after == before:
+            break
+    return writes
+
+
+def _check_coverage(
+    case_id: str, version: int, writes: Iterable[AuditRecord], problems: list[str]
+) -> None:
+    """Every event 1..version named by exactly one allowed audit record, and nothing else."""
+    ranges: list[tuple[int, int, int]] = []
+    for record in writes:
+        where = f"audit record {record.sequence} of case {case_id}"
+        first, last = record.first_sequence, record.last_sequence
+        if first is None or last is None or first < 1 or last < first:
+            problems.append(f"{where}: names no proper range of events ({first}–{last})")
+        elif not record.allowed:
+            problems.append(f"{where}: a refusal, yet it names stored events {first}–{last}")
+        else:
+            ranges.append((first, last, record.sequence))
+    expected = 1
+    for first, last, sequence in sorted(ranges):
+        if last > version:
+            problems.append(
+                f"audit record {sequence} of case {case_id}: names events {first}–{last}, but "
+                f"the case has {version} event(s): events were removed"
+            )
+        if first < expected:
+            problems.append(
+                f"case {case_id}: events {first}–{min(last, expected - 1)} are named by more than "
+                f"one audit record (again by audit record {sequence})"
+            )
+        elif first > expected and expected <= version:
+            problems.append(_uncovered(case_id, expected, min(first - 1, version)))
+        expected = max(expected, last + 1)
+    if expected <= version:
+        problems.append(_uncovered(case_id, expected, version))
+
+
+def _uncovered(case_id: str, first: int, last: int) -> str:
+    return (
+        f"case {case_id}: events {first}–{last} are named by no audit record (appended around "
+        "the Casebook, their audit record removed, or written before audit records named events)"
+    )
+
+
+def _check_agenda(
+    store: CaseStore,
+    expected: dict[tuple[str, AgendaKind, str], AgendaItem],
+    problems: list[str],
+) -> None:
+    """The stored agenda rows are exactly the ones the events give (details never printed)."""
+    stored = {(i.case_id, i.kind, i.key): i for i in store.agenda(until=date.max)}
+    for key in sorted(set(stored) | set(expected), key=lambda k: (k[0], k[1].value, k[2])):
+        have, want = stored.get(key), expected.get(key)
+        if have == want:
+            continue
+        row = f"agenda row ({key[1].value}, {key[2]}) of case {key[0]}"
+        if have is None:
+            problems.append(f"agenda: the {row} that the events give is missing")
+        elif want is None:
+            problems.append(f"agenda: the {row} is given by no event")
+        else:
+            problems.append(f"agenda: the {row} differs from what the events give")
+
+
+def _check_tree(what: str, noun: str, stream: _Stream, head: TreeHead, problems: list[str]) -> None:
+    """The checkpoint's tree of ``head.size`` leaves is a prefix of the stream's tree now."""
+    leaves = stream.leaves
+    if len(leaves) < head.size:
+        problems.append(
+            f"{what}: the store holds {len(leaves)} {noun}, fewer than the {head.size} the "
+            f"checkpoint covers: {noun} were removed after it was taken (a cut-off tail, a "
+            "deleted case, or an older copy of the store)"
+        )
+        return
+    try:
+        proof = consistency_proof(leaves, head.size)
+        verify_consistency(head.size, len(leaves), head.root, tree_root(leaves), proof)
+    except ProofFailed:
+        problems.append(
+            f"{what}: the first {head.size} {noun} are not the ones the checkpoint covers: one "
+            "was edited, removed, inserted or reordered, or the store replaced, after it was taken"
+        )
+
+
+def verify_store(
+    store: CaseStore,
+    *,
+    checkpoint: Checkpoint | None = None,
+    catalogue: Catalogue | None = None,
+) -> VerifyReport:
+    """Verify every chain, range and agenda row in ``store``, and its consistency with
+    ``checkpoint`` (an already verified one, see
+    [`open_checkpoint()`][barnekoordinator.history.checkpoint.open_checkpoint]).
+
+    ``catalogue`` holds the projectors the agenda is recomputed with (default: the library's).
+    """
+    if catalogue is None:
+        from barnekoordinator.catalogue import CATALOGUE
+
+        catalogue = CATALOGUE
+    problems: list[str] = []
+    keep = checkpoint is not None
+    events = _Stream("", problems, keep_leaves=keep)
+    agenda = _walk_events(store, catalogue, events)
+    audit = _Stream("audit trail: ", problems, keep_leaves=keep)
+    writes = _walk_audit(store, audit)
+    case_ids = set(events.heads) | set(audit.heads) | set(store.case_ids())
     for case_id in sorted(case_ids):
         version = store.version(case_id)
-        seen = heads.get(case_id, (0, GENESIS))[0]
-        if case_id not in broken and version != seen:
+        seen = events.heads.get(case_id, (0, GENESIS))[0]
+        if case_id not in events.broken and version != seen:
             problems.append(
                 f"case {case_id}: the store says version {version}, "
                 f"but read_all holds {seen} record(s)"
             )
-        trail = store.read_audit(case_id)
-        audit_records += len(trail)
-        try:
-            verify_audit(case_id, trail)
-        except ChainBroken as exc:
-            problems.append(f"audit trail: {exc}")
-    return VerifyReport(len(case_ids), events, audit_records, tuple(problems))
+        _check_coverage(case_id, version, writes.get(case_id, ()), problems)
+    _check_agenda(store, agenda, problems)
+    if checkpoint is not None:
+        _check_tree("events", "event(s)", events, checkpoint.events, problems)
+        if checkpoint.audit is None:
+            problems.append("checkpoint: it has no audit tree line, so the audit trail is unproved")
+        else:
+            _check_tree("audit trail", "audit record(s)", audit, checkpoint.audit, problems)
+    return VerifyReport(len(case_ids), events.count, audit.count, tuple(problems), checkpoint)
 
 
-def _options(pairs: Iterable[str]) -> dict[str, dict[str, str]]:
+def store_options(pairs: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Plugin options from ``--option PLUGIN.KEY=VALUE`` pairs; first-party stores read-only."""
     options: dict[str, dict[str, str]] = {
         "sqlite": {"read_only": "true"},
         "postgres": {"read_only": "true"},
@@ -117,16 +293,12 @@ def _options(pairs: Iterable[str]) -> dict[str, dict[str, str]]:
     return options
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``verify`` subcommand to the ``barnekoordinator`` parser."""
-    parser = subparsers.add_parser(
-        "verify",
-        help="verify every case's hash chain and audit trail",
-        description=(
-            "Verify the hash chain of every case and every audit trail in a store. "
-            "Exit status: 0 all verify, 1 a problem was found, 3 the store could not be opened."
-        ),
-    )
+# The name the agenda command imports (kept so its module need not change).
+_options = store_options
+
+
+def add_store_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--store URL`` and ``--option PLUGIN.KEY=VALUE`` (shared with ``checkpoint``)."""
     parser.add_argument(
         "--store",
         metavar="URL",
@@ -139,16 +311,52 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="PLUGIN.KEY=VALUE",
         help="a store plugin option, e.g. postgres.schema=bk (repeatable)",
     )
+
+
+def store_url(args: argparse.Namespace) -> str:
+    """``--store``, else ``$BARNEKOORDINATOR_STORE``, else the default store."""
+    return str(args.store or os.environ.get(STORE_ENV) or Config().store)
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``verify`` subcommand to the ``barnekoordinator`` parser."""
+    parser = subparsers.add_parser(
+        "verify",
+        help="verify every hash chain, audit range and agenda row, and a signed checkpoint",
+        description=(
+            "Verify the hash chain of every case and every audit trail in a store, that every "
+            "event has its audit record and that the agenda is what the events give; with "
+            "--checkpoint, prove the store is a consistent extension of a signed checkpoint. "
+            "Exit status: 0 all verify, 1 a problem was found, 3 the store or the checkpoint "
+            "could not be used."
+        ),
+    )
+    add_store_arguments(parser)
+    parser.add_argument(
+        "--checkpoint",
+        metavar="FILE",
+        help="a signed checkpoint (from `barnekoordinator checkpoint`) kept outside the store",
+    )
+    parser.add_argument(
+        "--public-key",
+        metavar="FILE",
+        help="the checkpoint key's public key (default: derived from the checkpoint key that "
+        "`checkpoint` would use)",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Verify the store; print a summary and each problem; return the exit status."""
-    url = args.store or os.environ.get(STORE_ENV) or Config().store
-    config = Config(store=url, plugin_options=_options(args.option))
+    url = store_url(args)
+    checkpoint = None
+    if args.checkpoint is not None:
+        verifier = load_verifier(args.public_key, store_url=url, environ=os.environ)
+        checkpoint = open_checkpoint(read_note(Path(args.checkpoint)), verifier)
+    config = Config(store=url, plugin_options=store_options(args.option))
     store = case_store(get_plugin_manager(), config)
     try:
-        report = verify_store(store)
+        report = verify_store(store, checkpoint=checkpoint)
     finally:
         store.close()
     for problem in report.problems:
@@ -158,4 +366,10 @@ def run(args: argparse.Namespace) -> int:
         f"verified {report.cases} case(s), {report.events} event(s), "
         f"{report.audit_records} audit record(s): {verdict}"
     )
+    if checkpoint is not None and report.ok:
+        audit = checkpoint.audit.size if checkpoint.audit is not None else 0
+        print(
+            f"consistent with the checkpoint of {checkpoint.origin} ({checkpoint.events.size} "
+            f"event(s), {audit} audit record(s) then; the store only grew since)"
+        )
     return 0 if report.ok else 1

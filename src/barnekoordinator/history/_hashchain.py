@@ -15,11 +15,11 @@ GENESIS = "0" * 64
 """The ``prev_hash`` of the first record of every stream."""
 
 
-def chain_hash(prev_hash: str, fields: Sequence[str | int | None]) -> str:
+def chain_hash(prev_hash: str, fields: Sequence[str | int | list[str] | None]) -> str:
     """SHA-256 over the previous hash and the record's fields.
 
-    The fields are encoded as a JSON array, so no choice of separator can make
-    two different records hash alike.
+    The fields are encoded as one JSON array (a field may itself be a list of texts), so no
+    choice of separator can make two different records hash alike.
     """
     body = json.dumps([prev_hash, *fields], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(body.encode("utf-8")).hexdigest()

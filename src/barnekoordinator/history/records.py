@@ -11,11 +11,23 @@ inserted or reordered record.
 No record field may hold a personal identifier in clear except the event ``payload`` itself;
 ``actor`` is an opaque actor id and ``subject_key`` is a keyed hash
 ([`barnekoordinator.identifiers.subject_key()`][barnekoordinator.identifiers.subject_key]).
+
+**One encoding per content.** A record's hash covers its fields as one JSON array, so no two
+records with different content hash alike. A list of legal reference keys is one field: it is
+written as its keys joined by ``,`` when every key is non-empty and holds no comma — the form of
+every key the library has (slugs such as ``pbrl-2-5-c``), so every hash written before stays valid
+— and as a JSON array otherwise ([`basis_field()`][barnekoordinator.history.records.basis_field]).
+The two forms are different JSON types, so ``("a", "b")`` and ``("a,b",)`` never hash alike, and a
+record read back from a file where one was turned into the other fails its hash check. An audit
+record's stored range is hashed only when it has one, so audit records written before the range
+existed keep their hashes.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import json.encoder
 import weakref
 from collections.abc import Iterable, Sequence
@@ -32,6 +44,7 @@ __all__ = [
     "GENESIS",
     "AuditRecord",
     "EventRecord",
+    "basis_field",
     "format_time",
     "parse_time",
     "verify_audit",
@@ -63,6 +76,19 @@ def _keys(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
+def basis_field(keys: tuple[str, ...]) -> str | list[str]:
+    """The hashed form of a list of legal reference keys: one JSON value, never ambiguous.
+
+    The keys joined by ``,`` when every key is non-empty and comma-free (every key the library
+    has, so hashes written before keep verifying); otherwise the keys as a JSON array. Splitting
+    the joined text at its commas gives the keys back, and an array is another JSON type than a
+    text, so two different lists never give the same field.
+    """
+    if all(key and "," not in key for key in keys):
+        return ",".join(keys)
+    return list(keys)
+
+
 @attrs.frozen(kw_only=True)
 class EventRecord:
     """One stored event of one case.
@@ -85,7 +111,7 @@ class EventRecord:
     hash: str = ""
     position: int | None = attrs.field(default=None, eq=False)
 
-    def _content(self) -> list[str | int | None]:
+    def _content(self) -> list[str | int | list[str] | None]:
         return [
             self.case_id,
             self.sequence,
@@ -94,7 +120,7 @@ class EventRecord:
             format_time(self.recorded_at),
             self.actor,
             self.payload,
-            ",".join(self.legal_basis),
+            basis_field(self.legal_basis),
             self.subject_key,
         ]
 
@@ -140,6 +166,13 @@ class AuditRecord:
 
     ``actor`` is an opaque actor id and ``actor_label`` what the family is shown
     (name and service, never a national id). ``basis`` holds legal reference keys.
+
+    ``first_sequence``/``last_sequence`` is the range of event sequences the write it audits
+    stored, in the same transaction (``CaseStore.append(..., audit=record)``); both are ``None``
+    for reads, refusals and anything else that stored no events. ``verify`` checks that every event
+    is covered by exactly one such range. ``position`` is the store's global order of audit
+    records, assigned when stored and not part of the hash (like
+    [`EventRecord.position`][barnekoordinator.history.records.EventRecord]).
     """
 
     case_id: str
@@ -154,9 +187,19 @@ class AuditRecord:
     basis: tuple[str, ...] = attrs.field(default=(), converter=_keys)
     prev_hash: str = GENESIS
     hash: str = ""
+    first_sequence: int | None = None
+    last_sequence: int | None = None
+    position: int | None = attrs.field(default=None, eq=False)
 
-    def _content(self) -> list[str | int | None]:
-        return [
+    @property
+    def stored_range(self) -> tuple[int, int] | None:
+        """``(first_sequence, last_sequence)`` when the audited write stored events, else None."""
+        if self.first_sequence is None or self.last_sequence is None:
+            return None
+        return (self.first_sequence, self.last_sequence)
+
+    def _content(self) -> list[str | int | list[str] | None]:
+        content: list[str | int | list[str] | None] = [
             self.case_id,
             self.sequence,
             format_time(self.at),
@@ -166,8 +209,13 @@ class AuditRecord:
             self.target,
             int(self.allowed),
             self.reason,
-            ",".join(self.basis),
+            basis_field(self.basis),
         ]
+        if self.first_sequence is not None or self.last_sequence is not None:
+            # Appended only when present: audit records written before ranges keep their hashes,
+            # and the longer array cannot be mistaken for a shorter one.
+            content += [self.first_sequence, self.last_sequence]
+        return content
 
     def expected_hash(self) -> str:
         """The hash this record must carry given its content and ``prev_hash``."""
@@ -241,6 +289,14 @@ def verify_audit(case_id: str, records: Sequence[AuditRecord]) -> None:
 _json_str: Final = json.encoder.encode_basestring
 
 
+@functools.lru_cache(maxsize=4096)
+def _basis_json(keys: tuple[str, ...]) -> str:
+    """The JSON text of [`basis_field()`][barnekoordinator.history.records.basis_field] (few
+    distinct lists exist, so each is encoded once).
+    """
+    return json.dumps(basis_field(keys), ensure_ascii=False, separators=(",", ":"))
+
+
 def _event_stamp(record: EventRecord) -> tuple[str, str]:
     """``(record.expected_hash(), format_time(record.recorded_at))``, computed in one pass.
 
@@ -270,6 +326,7 @@ def _event_stamp(record: EventRecord) -> tuple[str, str]:
         and type(record.actor) is str
         and type(record.payload) is str
         and type(record.prev_hash) is str
+        and type(record.legal_basis) is tuple
         and (key is None or type(key) is str)
     ):
         text = at.isoformat(timespec="microseconds")  # ASCII digits and signs: no escaping
@@ -277,7 +334,7 @@ def _event_stamp(record: EventRecord) -> tuple[str, str]:
         body = (
             f"[{s(record.prev_hash)},{s(record.case_id)},{record.sequence},{s(record.type)},"
             f'{record.schema_version},"{text}",{s(record.actor)},{s(record.payload)},'
-            f"{s(','.join(record.legal_basis))},{'null' if key is None else s(key)}]"
+            f"{_basis_json(record.legal_basis)},{'null' if key is None else s(key)}]"
         )
         return hashlib.sha256(body.encode("utf-8")).hexdigest(), text
     return record.expected_hash(), format_time(at)

@@ -24,13 +24,23 @@ classes. Its contract (checked by ``barnekoordinator.testing.conformance``):
   or an audit record of a write that did not happen.
   [`CaseStore.append_audit()`][barnekoordinator.history.store.CaseStore.append_audit] stores an
   audit record on its own (reads, refusals and failures, where nothing else is written).
+* **The audit record names what the write stored.** The audit record of an append that stores
+  events carries their range (``first_sequence``/``last_sequence``): the store fills it in when the
+  caller left it out and refuses one that names other events
+  ([`InvalidInput`][barnekoordinator.errors.InvalidInput]); a lone audit record, or the audit record
+  of an empty append, names none. ``verify`` checks that every event is covered by exactly one
+  range, which is how an append made around the Casebook is found.
 * History is append-only: no method updates or deletes a record.
 * Within the append transaction the store applies the projectors of the catalogue it was
   made with ([`Catalogue.project()`][barnekoordinator.history.catalogue.Catalogue.project])
   to keep the agenda rows.
 * **Positions.** Records returned by ``read`` and ``read_all`` carry their
   global ``position`` (strictly increasing in commit order; ``read_all`` never
-  skips one that a later page would reveal).
+  skips one that a later page would reveal). Audit records have positions of their own, with the
+  same promise, returned by ``read_audit``, ``read_all_audit`` and ``append_audit``: a signed
+  checkpoint is a Merkle tree over each kind of record in this order
+  ([`barnekoordinator.history.checkpoint`][barnekoordinator.history.checkpoint]), so the order
+  must never change and a later commit must never appear before an earlier one.
 * An unusable store (read-only, full, unreachable, or closed with
   [`CaseStore.close()`][barnekoordinator.history.store.CaseStore.close]) raises
   [`StorageUnavailable`][barnekoordinator.errors.StorageUnavailable].
@@ -74,6 +84,10 @@ class CaseStore(Protocol):
         stores it **in the same transaction** as the events: both are stored or
         neither is (a conflict or broken chain stores no audit record either).
         With empty ``records`` it is stored when the version matches.
+
+        The audit record's range is the sequences of ``records``: filled in when ``audit`` has
+        none; ``audit`` naming another range, or a range with empty ``records``, raises
+        [`InvalidInput`][barnekoordinator.errors.InvalidInput] and nothing is written.
         """
         ...
 
@@ -112,12 +126,18 @@ class CaseStore(Protocol):
 
         The store seals it with ``record.sealed(sequence, prev_hash)`` inside its
         write transaction so concurrent auditors never fork the chain. Use
-        ``append(…, audit=record)`` for the audit record of a write.
+        ``append(…, audit=record)`` for the audit record of a write. The returned record carries
+        its ``position``. A record naming a range of events raises
+        [`InvalidInput`][barnekoordinator.errors.InvalidInput]: only an append stores events.
         """
         ...
 
     def read_audit(self, case_id: str) -> list[AuditRecord]:
-        """The case's audit trail in order."""
+        """The case's audit trail in order, each record with its ``position``."""
+        ...
+
+    def read_all_audit(self, *, after_position: int = 0, limit: int = 1000) -> list[AuditRecord]:
+        """Audit records of all cases with position > ``after_position``, in commit order."""
         ...
 
     def case_ids(self) -> list[str]:

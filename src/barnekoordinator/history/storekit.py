@@ -19,9 +19,13 @@ every store, so no store copies them and no plugin imports another plugin:
     that does not match the record's content. These are not races (history is
     append-only, so the version fixes the last hash) but a caller that built
     records against another history, or tampering;
-  * an ``audit`` record of another case raises
+  * an ``audit`` record of another case, or one naming other events than the batch, raises
     [InvalidInput][barnekoordinator.errors.InvalidInput] before anything is
-    looked at;
+    looked at; an audit record without a range gets the batch's
+    ([AppendCheck.audit][barnekoordinator.history.storekit.AppendCheck] is the record to seal);
+
+* [lone_audit][barnekoordinator.history.storekit.lone_audit], the check of an audit record stored
+  on its own (``append_audit``): it names no events;
 
 * the agenda's order ([agenda_sort_key][barnekoordinator.history.storekit.agenda_sort_key])
   and a fast constructor for rows read back
@@ -47,7 +51,7 @@ from barnekoordinator.errors import ChainBroken, ConcurrencyConflict, InvalidInp
 from barnekoordinator.history.projections import AgendaItem, AgendaKind
 from barnekoordinator.history.records import AuditRecord, EventRecord, _event_stamp
 
-__all__ = ["AppendCheck", "agenda_row", "agenda_sort_key", "stored_record"]
+__all__ = ["AppendCheck", "agenda_row", "agenda_sort_key", "lone_audit", "stored_record"]
 
 _new_object: Final = object.__new__
 
@@ -93,6 +97,9 @@ class AppendCheck:
     ``times`` holds each record's canonical time text
     ([`format_time()`][barnekoordinator.history.records.format_time]), computed while hashing, for
     stores that keep the time as text. After a problem it may be short.
+
+    ``audit`` is the audit record the store seals and stores with the batch: the caller's, with
+    the batch's range of sequences filled in when the batch stores events.
     """
 
     case_id: str
@@ -100,6 +107,7 @@ class AppendCheck:
     first_prev_hash: str | None
     problem: ChainBroken | None
     times: tuple[str, ...] = ()
+    audit: AuditRecord | None = None
 
     @classmethod
     def prepare(
@@ -113,13 +121,11 @@ class AppendCheck:
         """Check the batch on its own; the verdict is given by `check()`.
 
         Raises:
-            InvalidInput: ``audit`` is the audit record of another case.
+            InvalidInput: ``audit`` is the audit record of another case, or names a range of
+                events that is not the batch's.
         """
-        if audit is not None and audit.case_id != case_id:
-            raise InvalidInput(
-                f"append to case {case_id}: the audit record is of case {audit.case_id}; "
-                "an append stores the audit record of its own case"
-            )
+        if audit is not None:
+            audit = _audit_of_batch(case_id, expected_version, len(records), audit)
         problem: ChainBroken | None = None
         prev: str | None = None
         times: list[str] = []
@@ -147,7 +153,7 @@ class AppendCheck:
                 break
             prev = record.hash
         first = records[0].prev_hash if records else None
-        return cls(case_id, expected_version, first, problem, tuple(times))
+        return cls(case_id, expected_version, first, problem, tuple(times), audit)
 
     def check(self, version: int, last_hash: str) -> None:
         """Raise unless the batch continues a case at ``version`` ending in ``last_hash``."""
@@ -161,6 +167,44 @@ class AppendCheck:
                 self.expected_version + 1,
                 "prev_hash is not the hash of the stored last record",
             )
+
+
+def _audit_of_batch(
+    case_id: str, expected_version: int, count: int, audit: AuditRecord
+) -> AuditRecord:
+    if audit.case_id != case_id:
+        raise InvalidInput(
+            f"append to case {case_id}: the audit record is of case {audit.case_id}; "
+            "an append stores the audit record of its own case"
+        )
+    stored = (expected_version + 1, expected_version + count) if count else None
+    given = (audit.first_sequence, audit.last_sequence)
+    if given == (None, None):
+        if stored is None:
+            return audit
+        return attrs.evolve(audit, first_sequence=stored[0], last_sequence=stored[1])
+    if given != stored:
+        want = f"sequences {stored[0]}–{stored[1]}" if stored else "no range (nothing is stored)"
+        raise InvalidInput(
+            f"append to case {case_id}: the audit record names sequences "
+            f"{given[0]}–{given[1]}; expected {want}"
+        )
+    return audit
+
+
+def lone_audit(record: AuditRecord) -> AuditRecord:
+    """Check an audit record stored on its own (``append_audit``) and return it.
+
+    Raises:
+        InvalidInput: the record names a range of events; only an append stores events, so
+            only its audit record may name them.
+    """
+    if record.first_sequence is not None or record.last_sequence is not None:
+        raise InvalidInput(
+            f"audit record of case {record.case_id}: names sequences {record.first_sequence}–"
+            f"{record.last_sequence}, but append_audit stores no events; pass it to append()"
+        )
+    return record
 
 
 _EVENT_FIELDS: Final = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from datetime import date
@@ -13,6 +14,7 @@ from barnekoordinator.errors import ChainBroken, ConcurrencyConflict, InvalidInp
 from barnekoordinator.history.records import GENESIS, verify_audit
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.testing.conformance._records import (
+    _all_audit,
     _snapshot,
     agenda_payload,
     make_audit,
@@ -178,3 +180,80 @@ class _AuditedAppendTests:
         actions = [r.action for r in trail]
         assert actions.count("write") == store.version("case-1") == 3 * per_writer
         assert actions.count("read") == 2 * per_reader
+        # One global order with the commit order of the case's trail, and every event named once.
+        everything = _all_audit(store, page=7)
+        assert [r.sequence for r in everything] == [r.sequence for r in trail]
+        covered = sorted(
+            n
+            for r in trail
+            if r.stored_range
+            for n in range(r.stored_range[0], r.stored_range[1] + 1)
+        )
+        assert covered == list(range(1, store.version("case-1") + 1))
+
+
+class _AuditOrderTests:
+    """Audit records in one global order, and the range of events a write's record names."""
+
+    def test_read_all_audit_lists_every_record_once_in_commit_order(self, store: CaseStore) -> None:
+        """read_all_audit pages through all cases' audit records in commit order."""
+        assert store.read_all_audit() == []
+        first = store.append_audit(make_audit("case-b"))
+        records = make_records("case-a", 2)
+        store.append("case-a", 0, records, audit=make_audit("case-a", action="write"))
+        third = store.append_audit(make_audit("case-b", allowed=False))
+        store.append("case-c", 0, [], audit=make_audit("case-c", action="write"))
+        everything = store.read_all_audit()
+        assert [(r.case_id, r.sequence) for r in everything] == [
+            ("case-b", 1),
+            ("case-a", 1),
+            ("case-b", 2),
+            ("case-c", 1),
+        ]
+        positions = [r.position for r in everything]
+        assert None not in positions
+        assert all(a < b for a, b in itertools.pairwise(positions))  # type: ignore[operator]
+        assert (first.position, third.position) == (positions[0], positions[2])
+        assert everything[0] == first
+        assert everything[2] == third
+        assert store.read_all_audit(limit=2) == everything[:2]
+        assert store.read_all_audit(after_position=positions[1] or 0, limit=1) == everything[2:3]
+        assert store.read_all_audit(after_position=positions[-1] or 0) == []
+        assert _all_audit(store, page=1) == everything
+        by_key = {(r.case_id, r.sequence): r.position for r in everything}
+        for case in ("case-a", "case-b", "case-c"):
+            for record in store.read_audit(case):
+                assert record.position == by_key[(record.case_id, record.sequence)]
+
+    def test_an_appends_audit_record_names_the_events_it_stored(self, store: CaseStore) -> None:
+        """The range is filled in when left out, kept when right, and hashed with the record."""
+        first = make_records("case-1", 2)
+        store.append("case-1", 0, first, audit=make_audit("case-1", action="write"))
+        more = make_records("case-1", 3, after_version=2, prev_hash=first[-1].hash)
+        store.append("case-1", 2, more, audit=make_audit("case-1", action="write", stored=more))
+        store.append("case-1", 5, [], audit=make_audit("case-1", action="write"))
+        store.append_audit(make_audit("case-1"))
+        trail = store.read_audit("case-1")
+        assert [r.stored_range for r in trail] == [(1, 2), (3, 5), None, None]
+        verify_audit("case-1", trail)
+
+    def test_an_audit_record_naming_other_events_is_refused(self, store: CaseStore) -> None:
+        """A range that is not the batch's, or a range without events, stores nothing."""
+        first = make_records("case-1", 2)
+        store.append("case-1", 0, first, audit=make_audit("case-1", action="write"))
+        before = (_snapshot(store, ["case-1"]), store.read_audit("case-1"))
+        more = make_records("case-1", 2, after_version=2, prev_hash=first[-1].hash)
+        wrong = [
+            make_audit("case-1", action="write", stored=first),
+            make_audit("case-1", action="write", stored=more[:1]),
+            attrs.evolve(make_audit("case-1", action="write"), first_sequence=3),
+        ]
+        for audit in wrong:
+            with pytest.raises(InvalidInput, match="sequences"):
+                store.append("case-1", 2, more, audit=audit)
+        with pytest.raises(InvalidInput, match="no range"):
+            store.append("case-1", 2, [], audit=make_audit("case-1", stored=more))
+        with pytest.raises(InvalidInput, match="append_audit stores no events"):
+            store.append_audit(make_audit("case-1", stored=more))
+        assert (_snapshot(store, ["case-1"]), store.read_audit("case-1")) == before
+        assert store.read_all_audit() == before[1]

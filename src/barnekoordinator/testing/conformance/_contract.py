@@ -10,7 +10,11 @@ import pytest
 from barnekoordinator.history.catalogue import Catalogue
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.testing.conformance._agenda_tests import _AgendaTests
-from barnekoordinator.testing.conformance._audit_tests import _AuditedAppendTests, _AuditTests
+from barnekoordinator.testing.conformance._audit_tests import (
+    _AuditedAppendTests,
+    _AuditOrderTests,
+    _AuditTests,
+)
 from barnekoordinator.testing.conformance._history_tests import (
     _BasicTests,
     _ChainTests,
@@ -27,6 +31,7 @@ from barnekoordinator.testing.conformance._records import CONFORMANCE_CATALOGUE
 class CaseStoreContract(
     _StateMachineTests,
     _LifecycleTests,
+    _AuditOrderTests,
     _AuditedAppendTests,
     _AuditTests,
     _AgendaTests,

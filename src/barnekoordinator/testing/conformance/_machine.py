@@ -30,6 +30,7 @@ from barnekoordinator.testing.conformance._records import (
     CONFORMANCE_CATALOGUE,
     _agenda_key,
     _all,
+    _all_audit,
     agenda_payload,
     make_audit,
     make_records,
@@ -80,6 +81,7 @@ class CaseStoreStateMachine(RuleBasedStateMachine):
         self.agenda_rows: dict[tuple[str, AgendaKind, str], AgendaItem] = {}
         self.subjects: dict[str, set[str]] = {}
         self.audit_counts: dict[str, int] = dict.fromkeys(self.CASES, 0)
+        self.audit_order: list[tuple[str, int, tuple[int, int] | None]] = []
         self.clock = BASE_TIME
 
     def make_store(self) -> CaseStore:
@@ -128,6 +130,8 @@ class CaseStoreStateMachine(RuleBasedStateMachine):
             assert self.store.append(case, seen, records, audit=audit) == actual + len(records)
             if audited:
                 self.audit_counts[case] += 1
+                stored = (records[0].sequence, records[-1].sequence)
+                self.audit_order.append((case, self.audit_counts[case], stored))
             self.history[case].extend(records)
             self.order.extend((case, r.sequence) for r in records)
             apply_ops(self.agenda_rows, CONFORMANCE_CATALOGUE.project(records))
@@ -171,6 +175,7 @@ class CaseStoreStateMachine(RuleBasedStateMachine):
         sealed = self.store.append_audit(make_audit(case, allowed=allowed, at=self.clock))
         self.audit_counts[case] += 1
         assert sealed.sequence == self.audit_counts[case]
+        self.audit_order.append((case, sealed.sequence, None))
 
     @rule(
         until=_DUES,
@@ -235,6 +240,15 @@ class CaseStoreStateMachine(RuleBasedStateMachine):
             trail = self.store.read_audit(case)
             assert len(trail) == count
             verify_audit(case, trail)
+
+    @invariant()
+    def read_all_audit_is_complete_and_ordered(self) -> None:
+        """read_all_audit pages through every audit record once, in commit order, with ranges."""
+        records = _all_audit(self.store, page=3)
+        positions = [r.position for r in records]
+        assert all(p is not None for p in positions)
+        assert all(a < b for a, b in itertools.pairwise(positions))  # type: ignore[operator]
+        assert [(r.case_id, r.sequence, r.stored_range) for r in records] == self.audit_order
 
 
 class _StateMachineTests:

@@ -147,8 +147,14 @@ def make_audit(
     allowed: bool = True,
     at: datetime = BASE_TIME,
     actor: str = "actor-test-1",
+    stored: Sequence[EventRecord] = (),
 ) -> AuditRecord:
-    """An unsealed audit record (the store numbers and chains it)."""
+    """An unsealed audit record (the store numbers and chains it).
+
+    ``stored`` are the records of the append it audits: the record then names their range of
+    sequences, as the Casebook's do (a store fills the range in when it is left out).
+    """
+    first, last = (stored[0].sequence, stored[-1].sequence) if stored else (None, None)
     return AuditRecord(
         case_id=case_id,
         sequence=0,
@@ -160,6 +166,8 @@ def make_audit(
         allowed=allowed,
         reason="test",
         basis=("pbrl-2-5-c",),
+        first_sequence=first,
+        last_sequence=last,
     )
 
 
@@ -186,6 +194,19 @@ def _all(store: CaseStore, page: int = 1000) -> list[EventRecord]:
         out.extend(batch)
         last = batch[-1].position
         assert last is not None, "read_all must set positions"
+        after = last
+
+
+def _all_audit(store: CaseStore, page: int = 1000) -> list[AuditRecord]:
+    out: list[AuditRecord] = []
+    after = 0
+    while True:
+        batch = store.read_all_audit(after_position=after, limit=page)
+        if not batch:
+            return out
+        out.extend(batch)
+        last = batch[-1].position
+        assert last is not None, "read_all_audit must set positions"
         after = last
 
 

@@ -77,6 +77,10 @@ class AcmeStore:
         self.calls["read_audit"] += 1
         return self._inner.read_audit(case_id)
 
+    def read_all_audit(self, *, after_position: int = 0, limit: int = 1000) -> list[AuditRecord]:
+        self.calls["read_all_audit"] += 1
+        return self._inner.read_all_audit(after_position=after_position, limit=limit)
+
     def case_ids(self) -> list[str]:
         self.calls["case_ids"] += 1
         return self._inner.case_ids()

@@ -1,0 +1,152 @@
+"""Where the command line finds the checkpoint key, and where it makes one.
+
+The key signs checkpoints, so it must not be where the database is: whoever copies the database
+(or its folder) must not get the means to sign a checkpoint of a rewritten history. In order:
+
+1. ``--key FILE``: a signer key file (it must exist);
+2. ``$BARNEKOORDINATOR_CHECKPOINT_KEY``: the signer key itself, for a secret store or a container
+   (``PRIVATE+KEY+…``), never written to disk by us;
+3. ``$BARNEKOORDINATOR_CHECKPOINT_KEY_FILE``: a key file elsewhere than the default;
+4. the default ``checkpoint.key`` in the user's configuration folder
+   (``$XDG_CONFIG_HOME/barnekoordinator/``, else ``~/.config/barnekoordinator/``).
+
+Only the last two are created when missing (mode 0600, with the public key beside it in
+``checkpoint.pub``), and the command says where. A key file in the same folder as a SQLite
+database is refused. Vendors keeping the key in an HSM or a KMS implement
+[`Signer`][barnekoordinator.history.checkpoint.Signer] and call the library instead.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Final
+
+from barnekoordinator.errors import CheckpointError
+from barnekoordinator.history.checkpoint import Ed25519Signer, Ed25519Verifier
+
+__all__ = [
+    "KEY_ENV",
+    "KEY_FILE_ENV",
+    "default_key_path",
+    "load_signer",
+    "load_verifier",
+    "read_note",
+]
+
+KEY_ENV: Final = "BARNEKOORDINATOR_CHECKPOINT_KEY"
+"""An environment variable holding the signer key itself (``PRIVATE+KEY+…``)."""
+
+KEY_FILE_ENV: Final = "BARNEKOORDINATOR_CHECKPOINT_KEY_FILE"
+"""An environment variable naming the signer key file (created when missing)."""
+
+_MAX_FILE: Final = 1 << 20
+
+
+def default_key_path(environ: Mapping[str, str]) -> Path:
+    """``checkpoint.key`` in the user's configuration folder (XDG, else ``~/.config``)."""
+    base = environ.get("XDG_CONFIG_HOME") or ""
+    if not base:
+        home = environ.get("HOME") or str(Path.home())
+        base = str(Path(home) / ".config")
+    return Path(base) / "barnekoordinator" / "checkpoint.key"
+
+
+def _database_folder(store_url: str) -> Path | None:
+    if store_url.startswith("sqlite:") and store_url[len("sqlite:") :]:
+        return Path(store_url[len("sqlite:") :]).resolve().parent
+    return None
+
+
+def _refuse_beside_database(path: Path, store_url: str) -> None:
+    folder = _database_folder(store_url)
+    if folder is not None and path.resolve().parent == folder:
+        raise CheckpointError(
+            f"checkpoint key {path}: it is in the folder of the database; keep it elsewhere "
+            "(whoever copies the folder would hold the key to sign a rewritten history)"
+        )
+
+
+def _read(path: Path, what: str) -> str:
+    try:
+        with path.open("rb") as file:
+            data = file.read(_MAX_FILE + 1)
+    except OSError as exc:
+        raise CheckpointError(f"{what} {path}: cannot be read ({exc.strerror})") from None
+    if len(data) > _MAX_FILE:
+        raise CheckpointError(f"{what} {path}: larger than {_MAX_FILE} bytes")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CheckpointError(f"{what} {path}: not UTF-8 text") from None
+
+
+def read_note(path: Path) -> str:
+    """The text of a signed checkpoint file.
+
+    Raises:
+        CheckpointError: the file cannot be read or is not UTF-8.
+    """
+    return _read(path, "checkpoint")
+
+
+def _create(path: Path) -> Ed25519Signer:
+    signer = Ed25519Signer.generate(f"barnekoordinator.invalid/{secrets.token_hex(8)}")
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        # O_EXCL: never overwrite a key another process made meanwhile; 0600: the owner only.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return Ed25519Signer.from_key_text(_read(path, "checkpoint key"))
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(signer.key_text() + "\n")
+    public = path.with_suffix(".pub")
+    public.write_text(signer.verifier().key_text() + "\n", encoding="utf-8")
+    return signer
+
+
+def load_signer(
+    key: str | None, *, store_url: str, environ: Mapping[str, str], create: bool
+) -> tuple[Ed25519Signer, str]:
+    """The signer and a sentence saying where it came from (and whether it was just made).
+
+    Raises:
+        CheckpointError: the key is malformed, cannot be read, is missing (``--key``, or
+            ``create`` is false) or sits beside a SQLite database.
+    """
+    if key is not None:
+        path = Path(key)
+        _refuse_beside_database(path, store_url)
+        return Ed25519Signer.from_key_text(_read(path, "checkpoint key")), f"key file {path}"
+    if environ.get(KEY_ENV):
+        return Ed25519Signer.from_key_text(environ[KEY_ENV]), f"${KEY_ENV}"
+    path = Path(environ[KEY_FILE_ENV]) if environ.get(KEY_FILE_ENV) else default_key_path(environ)
+    _refuse_beside_database(path, store_url)
+    if path.exists():
+        return Ed25519Signer.from_key_text(_read(path, "checkpoint key")), f"key file {path}"
+    if not create:
+        raise CheckpointError(
+            f"no checkpoint key: none at {path}, ${KEY_ENV} is unset; pass the public key "
+            "with --public-key"
+        )
+    signer = _create(path)
+    return signer, (
+        f"a new key created in {path} (public key in {path.with_suffix('.pub')}: keep a copy "
+        "with your checkpoints; verify needs it)"
+    )
+
+
+def load_verifier(
+    public_key: str | None, *, store_url: str, environ: Mapping[str, str]
+) -> Ed25519Verifier:
+    """The verifier of ``--public-key FILE``, else of the signer key found as ``checkpoint`` would.
+
+    Raises:
+        CheckpointError: the key is malformed, cannot be read, or there is none.
+    """
+    if public_key is not None:
+        return Ed25519Verifier.from_key_text(_read(Path(public_key), "public key"))
+    signer, _ = load_signer(None, store_url=store_url, environ=environ, create=False)
+    return signer.verifier()

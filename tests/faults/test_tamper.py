@@ -1,0 +1,696 @@
+"""The tamper matrix: an attacker holding a copy of the database, on SQLite and PostgreSQL.
+
+A store is built through the Casebook (the demo's story, twice: two cases, 48 events, 42 audit
+records, agenda rows), a signed checkpoint is taken with ``barnekoordinator checkpoint``, and then
+one tampering is done on the raw database with the append-only triggers dropped first, as anyone
+with the file (or the database owner's password) can. For every tampering ``verify --checkpoint``
+must exit 1 naming what broke; ``verify`` without a checkpoint is run too, and whether it catches
+the tampering is pinned here (``alone``) — the ones it cannot catch are listed, with why, in
+``docs/concepts/proof.md``.
+
+Every test runs with ``HOME`` and ``XDG_CONFIG_HOME`` in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+from barnekoordinator._cli import demo
+from barnekoordinator.casebook import Casebook
+from barnekoordinator.cli import main
+from barnekoordinator.clock import FixedClock
+from barnekoordinator.history.checkpoint import Ed25519Signer
+from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord, format_time
+from barnekoordinator.history.store import CaseStore
+from barnekoordinator.testing.postgres import drop_schema
+from barnekoordinator_plugins.postgres import PostgresCaseStore
+from barnekoordinator_plugins.sqlite import SQLiteCaseStore
+
+# -- building the stores ------------------------------------------------------------------
+
+
+def _tell_the_story(store: CaseStore) -> None:
+    """One synthetic family's case through the Casebook (events, audit records, agenda rows)."""
+    clock = FixedClock(datetime.combine(date(2026, 1, 5), time(8, 0), tzinfo=UTC))
+    book = Casebook(store, clock=clock, subject_secret=demo.DEMO_SECRET)
+    assert demo._story(book, clock, "en") == 0
+
+
+@attrs.define
+class Raw:
+    """The raw database, as the attacker has it: plain SQL, triggers dropped."""
+
+    kind: str
+    connection: Any
+
+    def run(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]:
+        if self.kind == "postgres":
+            sql = sql.replace("?", "%s")
+        cursor = self.connection.execute(sql, params)
+        return list(cursor.fetchall()) if cursor.description else []
+
+    def drop_triggers(self) -> None:
+        if self.kind == "sqlite":
+            for table in ("case_events", "case_audit"):
+                for kind in ("update", "delete"):
+                    self.run(f"DROP TRIGGER {table}_no_{kind}")
+        else:
+            for table in ("case_events", "case_audit"):
+                self.run(f"DROP TRIGGER {table}_append_only ON {table}")
+                self.run(f"DROP TRIGGER {table}_no_truncate ON {table}")
+
+    def put_events(self, records: list[EventRecord]) -> None:
+        """Write ``records`` at their positions, replacing what was there."""
+        for record in records:
+            self.run("DELETE FROM case_events WHERE position = ?", (record.position,))
+        for record in records:
+            sqlite = self.kind == "sqlite"
+            basis: object = (
+                json.dumps(list(record.legal_basis), ensure_ascii=False, separators=(",", ":"))
+                if sqlite
+                else list(record.legal_basis)
+            )
+            self.run(
+                "INSERT INTO case_events (position, case_id, sequence, type, schema_version, "
+                "recorded_at, actor, payload, legal_basis, subject_key, prev_hash, hash) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    record.position,
+                    record.case_id,
+                    record.sequence,
+                    record.type,
+                    record.schema_version,
+                    format_time(record.recorded_at) if sqlite else record.recorded_at,
+                    record.actor,
+                    record.payload,
+                    basis,
+                    record.subject_key,
+                    record.prev_hash,
+                    record.hash,
+                ),
+            )
+
+    def put_audit(self, records: list[AuditRecord], *, replacing: list[AuditRecord]) -> None:
+        """Delete ``replacing`` and write ``records`` (with their positions)."""
+        for record in replacing:
+            self.run(
+                "DELETE FROM case_audit WHERE case_id = ? AND sequence = ?",
+                (record.case_id, record.sequence),
+            )
+        sqlite = self.kind == "sqlite"
+        for record in records:
+            self.run(
+                "INSERT INTO case_audit (case_id, sequence, at, actor, actor_label, action, "
+                "target, allowed, reason, basis, prev_hash, hash, first_sequence, last_sequence, "
+                "position) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    record.case_id,
+                    record.sequence,
+                    format_time(record.at) if sqlite else record.at,
+                    record.actor,
+                    record.actor_label,
+                    record.action,
+                    record.target,
+                    int(record.allowed) if sqlite else record.allowed,
+                    record.reason,
+                    json.dumps(list(record.basis), separators=(",", ":"))
+                    if sqlite
+                    else list(record.basis),
+                    record.prev_hash,
+                    record.hash,
+                    record.first_sequence,
+                    record.last_sequence,
+                    record.position,
+                ),
+            )
+
+
+@attrs.define
+class Target:
+    """One copy of the built store: how to reach it through the library and raw."""
+
+    kind: str
+    url: str
+    options: list[str]
+    open: Callable[[], CaseStore]
+    raw: Raw
+    replace_with: Callable[[str], None]  # "older" or "other": that template's content
+    case_a: str  # the first story's case (already in the older copy)
+    case_b: str  # the second story's case
+
+    def events(self, case_id: str | None = None) -> list[EventRecord]:
+        with _closing(self.open()) as store:
+            if case_id is not None:
+                return store.read(case_id)
+            return store.read_all(limit=10_000)
+
+    def audit(self, case_id: str | None = None) -> list[AuditRecord]:
+        with _closing(self.open()) as store:
+            if case_id is not None:
+                return store.read_audit(case_id)
+            return store.read_all_audit(limit=10_000)
+
+
+class _closing:
+    def __init__(self, store: CaseStore) -> None:
+        self.store = store
+
+    def __enter__(self) -> CaseStore:
+        return self.store
+
+    def __exit__(self, *exc: object) -> None:
+        self.store.close()
+
+
+# -- SQLite ---------------------------------------------------------------------------------
+
+
+def _backup(source: Path, target: Path) -> None:
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
+@pytest.fixture(scope="module")
+def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """older (one story), full (two), other (two more, another store altogether)."""
+    folder = tmp_path_factory.mktemp("templates")
+    paths = {name: folder / f"{name}.db" for name in ("older", "full", "other")}
+    with SQLiteCaseStore(paths["full"]) as store:
+        _tell_the_story(store)
+    _backup(paths["full"], paths["older"])
+    with SQLiteCaseStore(paths["full"]) as store:
+        _tell_the_story(store)
+    with SQLiteCaseStore(paths["other"]) as store:
+        _tell_the_story(store)
+        _tell_the_story(store)
+    return paths
+
+
+def _sqlite_target(templates: dict[str, Path], folder: Path) -> Target:
+    path = folder / "data" / "cases.db"
+    path.parent.mkdir()
+    _backup(templates["full"], path)
+    with SQLiteCaseStore(templates["older"]) as older, SQLiteCaseStore(path) as full:
+        case_a = older.case_ids()[0]
+        case_b = next(c for c in full.case_ids() if c != case_a)
+    raw = Raw("sqlite", sqlite3.connect(path, isolation_level=None))
+
+    def replace_with(name: str) -> None:
+        raw.connection.close()
+        _backup(templates[name], path)
+        raw.connection = sqlite3.connect(path, isolation_level=None)
+        raw.drop_triggers()
+
+    return Target(
+        "sqlite",
+        f"sqlite:{path}",
+        [],
+        lambda: SQLiteCaseStore(path),
+        raw,
+        replace_with,
+        case_a,
+        case_b,
+    )
+
+
+# -- PostgreSQL ------------------------------------------------------------------------------
+
+_TABLES = ("case_events", "case_audit", "case_agenda")
+
+
+def _pg_copy(dsn: str, source: str, target: str) -> None:
+    """Make schema ``target`` a copy of ``source`` (the store's own DDL, then the rows)."""
+    import psycopg
+
+    PostgresCaseStore(dsn, schema=target).close()
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        for table in _TABLES:
+            connection.execute(f"INSERT INTO {target}.{table} SELECT * FROM {source}.{table}")  # noqa: S608
+        for table in ("case_events", "case_audit"):
+            connection.execute(
+                f"SELECT setval('{target}.{table}_position', "  # noqa: S608 - test schemas
+                f"(SELECT max(position) FROM {target}.{table}))"
+            )
+
+
+@pytest.fixture(scope="module")
+def pg_templates(postgres_dsn: str) -> Iterator[dict[str, str]]:
+    """Schemas: older (one story), full (two), other (two more, another store altogether)."""
+    schemas = {name: f"tpl_{name}_{uuid.uuid4().hex[:8]}" for name in ("older", "full", "other")}
+    with PostgresCaseStore(postgres_dsn, schema=schemas["older"]) as store:
+        _tell_the_story(store)
+    _pg_copy(postgres_dsn, schemas["older"], schemas["full"])
+    with PostgresCaseStore(postgres_dsn, schema=schemas["full"]) as store:
+        _tell_the_story(store)
+    with PostgresCaseStore(postgres_dsn, schema=schemas["other"]) as store:
+        _tell_the_story(store)
+        _tell_the_story(store)
+    yield schemas
+    for schema in schemas.values():
+        drop_schema(postgres_dsn, schema)
+
+
+def _pg_target(dsn: str, templates: dict[str, str], schema: str) -> Target:
+    import psycopg
+
+    _pg_copy(dsn, templates["full"], schema)
+    with PostgresCaseStore(dsn, schema=templates["older"]) as older:
+        case_a = older.case_ids()[0]
+    with PostgresCaseStore(dsn, schema=schema) as full:
+        case_b = next(c for c in full.case_ids() if c != case_a)
+    connection = psycopg.connect(dsn, autocommit=True, options=f"-c search_path={schema}")
+    raw = Raw("postgres", connection)
+
+    def replace_with(name: str) -> None:
+        for table in _TABLES:
+            raw.run(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+        for table in _TABLES:
+            raw.run(f"INSERT INTO {table} SELECT * FROM {templates[name]}.{table}")  # noqa: S608
+
+    return Target(
+        "postgres",
+        dsn,
+        ["--option", f"postgres.schema={schema}"],
+        lambda: PostgresCaseStore(dsn, schema=schema),
+        raw,
+        replace_with,
+        case_a,
+        case_b,
+    )
+
+
+# -- the tamperings ---------------------------------------------------------------------------
+
+
+def _reseal(records: list[EventRecord], prev: str = GENESIS) -> list[EventRecord]:
+    """The chain recomputed over ``records`` (positions kept), as an attacker would."""
+    out = []
+    for record in records:
+        sealed = record.sealed(prev)
+        out.append(sealed)
+        prev = sealed.hash
+    return out
+
+
+def _reseal_audit(records: list[AuditRecord]) -> list[AuditRecord]:
+    out: list[AuditRecord] = []
+    prev = GENESIS
+    for number, record in enumerate(records, start=1):
+        sealed = record.sealed(number, prev)
+        out.append(sealed)
+        prev = sealed.hash
+    return out
+
+
+MIDDLE = 5  # the event edited in case A (its 5th, in the middle of its 24)
+
+
+def _edit_event(field: str, change: Callable[[EventRecord], Any], *, recompute: bool) -> Any:
+    def tamper(t: Target) -> None:
+        history = t.events(t.case_a)
+        edited = attrs.evolve(history[MIDDLE - 1], **{field: change(history[MIDDLE - 1])})
+        if recompute:
+            rest = _reseal([edited, *history[MIDDLE:]], history[MIDDLE - 2].hash)
+            t.raw.put_events(rest)
+        else:
+            t.raw.put_events([edited])
+
+    return tamper
+
+
+def _payload(record: EventRecord) -> str:
+    body = json.loads(record.payload)
+    body["tampered"] = True
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+FIELD_EDITS: dict[str, tuple[str, Callable[[EventRecord], Any]]] = {
+    "payload": ("payload", _payload),
+    "type": ("type", lambda r: "case.mode-changed"),
+    "actor": ("actor", lambda r: "actor-intruder"),
+    "time": ("recorded_at", lambda r: r.recorded_at - timedelta(days=3)),
+    "legal-basis": ("legal_basis", lambda r: ("pbrl-2-5-c",)),
+    "subject-key": ("subject_key", lambda r: "f" * 64),
+    "schema-version": ("schema_version", lambda r: r.schema_version + 1),
+    "sequence": ("sequence", lambda r: r.sequence + 100),
+    "case": ("case_id", lambda r: "case-from-nowhere"),
+}
+
+
+def split_legal_basis(t: Target) -> None:
+    """("a", "b") becomes ("a,b",): the same text once joined with ","."""
+    history = t.events(t.case_a)
+    record = next(r for r in history if len(r.legal_basis) >= 2)
+    t.raw.put_events([attrs.evolve(record, legal_basis=(",".join(record.legal_basis),))])
+
+
+def delete_middle_event(t: Target) -> None:
+    t.raw.run("DELETE FROM case_events WHERE position = ?", (t.events(t.case_a)[MIDDLE].position,))
+
+
+def delete_middle_event_recomputed(t: Target) -> None:
+    history = t.events(t.case_a)
+    t.raw.run("DELETE FROM case_events WHERE case_id = ?", (t.case_a,))
+    kept = [
+        attrs.evolve(r, sequence=i)
+        for i, r in enumerate(history[:MIDDLE] + history[MIDDLE + 1 :], 1)
+    ]
+    t.raw.put_events(_reseal(kept))
+
+
+def reorder_two_events(t: Target) -> None:
+    """Swap the commit positions of two events of one case."""
+    history = t.events(t.case_a)
+    first, second = history[MIDDLE - 1], history[MIDDLE]
+    t.raw.put_events(
+        [
+            attrs.evolve(first, position=second.position),
+            attrs.evolve(second, position=first.position),
+        ]
+    )
+
+
+def reorder_two_events_recomputed(t: Target) -> None:
+    """Swap the content of two events of one case and recompute the chain."""
+    history = t.events(t.case_a)
+    first, second = history[MIDDLE - 1], history[MIDDLE]
+    swapped = [
+        attrs.evolve(second, sequence=first.sequence, position=first.position),
+        attrs.evolve(first, sequence=second.sequence, position=second.position),
+    ]
+    t.raw.put_events(_reseal([*swapped, *history[MIDDLE + 1 :]], history[MIDDLE - 2].hash))
+
+
+def reorder_commits_of_two_cases(t: Target) -> None:
+    """Swap the positions of two events of different cases: every chain still holds."""
+    a, b = t.events(t.case_a)[-1], t.events(t.case_b)[0]
+    t.raw.put_events([attrs.evolve(a, position=b.position), attrs.evolve(b, position=a.position)])
+
+
+def _insert_forged(t: Target, *, recompute: bool) -> None:
+    """A forged event in the middle of case A, the later ones renumbered."""
+    history = t.events(t.case_a)
+    t.raw.run("DELETE FROM case_events WHERE case_id = ?", (t.case_a,))
+    positions = [r.position for r in history]
+    high = max(r.position or 0 for r in t.events()) + 1
+    forged = attrs.evolve(history[MIDDLE - 1], payload=_payload(history[MIDDLE - 1]))
+    rows = [*history[:MIDDLE], forged.sealed(history[MIDDLE - 1].hash), *history[MIDDLE:]]
+    renumbered = [
+        attrs.evolve(r, sequence=i, position=p)
+        for i, (r, p) in enumerate(zip(rows, [*positions, high], strict=True), 1)
+    ]
+    t.raw.put_events(_reseal(renumbered) if recompute else renumbered)
+
+
+def insert_forged_event(t: Target) -> None:
+    _insert_forged(t, recompute=False)
+
+
+def insert_forged_event_recomputed(t: Target) -> None:
+    _insert_forged(t, recompute=True)
+
+
+def _cut_events(t: Target, count: int) -> list[EventRecord]:
+    tail = t.events()[-count:]
+    for record in tail:
+        t.raw.run("DELETE FROM case_events WHERE position = ?", (record.position,))
+    return tail
+
+
+def _cut_audit(t: Target, count: int) -> list[AuditRecord]:
+    tail = t.audit()[-count:]
+    t.raw.put_audit([], replacing=tail)
+    return tail
+
+
+def truncate_events(t: Target) -> None:
+    _cut_events(t, 3)
+
+
+def truncate_audit(t: Target) -> None:
+    """The last three audit records go: two reads and the write before them."""
+    _cut_audit(t, 3)
+
+
+def truncate_audit_reads(t: Target) -> None:
+    """Only the last two audit records, both reads (who looked), go."""
+    _cut_audit(t, 2)
+
+
+def truncate_both(t: Target) -> None:
+    """The last write's events and every audit record from its own on: consistent again."""
+    trail = t.audit()
+    last_write = max(i for i, r in enumerate(trail) if r.stored_range is not None)
+    first, last = trail[last_write].stored_range or (0, 0)
+    _cut_audit(t, len(trail) - last_write)
+    _cut_events(t, last - first + 1)
+
+
+def delete_whole_case(t: Target) -> None:
+    for table in ("case_events", "case_audit", "case_agenda"):
+        t.raw.run(f"DELETE FROM {table} WHERE case_id = ?", (t.case_b,))  # noqa: S608
+
+
+def forged_append(t: Target) -> None:
+    """An append through the store's own API, chain and all, without an audit record."""
+    with _closing(t.open()) as store:
+        history = store.read(t.case_a)
+        forged = attrs.evolve(
+            history[-1], sequence=len(history) + 1, payload=_payload(history[-1])
+        ).sealed(history[-1].hash)
+        store.append(t.case_a, len(history), [forged])
+
+
+def edit_agenda_row(t: Target) -> None:
+    t.raw.run(
+        "UPDATE case_agenda SET due = ? WHERE case_id = ? AND key = ?",
+        (
+            date(2030, 1, 1).isoformat() if t.kind == "sqlite" else date(2030, 1, 1),
+            t.case_a,
+            "turns-18",
+        ),
+    )
+
+
+def delete_agenda_row(t: Target) -> None:
+    t.raw.run("DELETE FROM case_agenda WHERE case_id = ? AND key = ?", (t.case_a, "turns-18"))
+
+
+def insert_agenda_row(t: Target) -> None:
+    t.raw.run(
+        "INSERT INTO case_agenda (case_id, kind, key, due, detail) VALUES (?, ?, ?, ?, ?)",
+        (t.case_a, "evaluation-due", "forged", "2026-02-01", "a forged reminder"),
+    )
+
+
+def _edit_audit(change: dict[str, Any], *, recompute: bool, number: int = 10) -> Any:
+    def tamper(t: Target) -> None:
+        trail = t.audit(t.case_a)
+        if recompute:
+            edited = [
+                *trail[: number - 1],
+                attrs.evolve(trail[number - 1], **change),
+                *trail[number:],
+            ]
+            t.raw.put_audit(_reseal_audit(edited), replacing=trail)
+        else:
+            t.raw.put_audit(
+                [attrs.evolve(trail[number - 1], **change)], replacing=[trail[number - 1]]
+            )
+
+    return tamper
+
+
+def delete_middle_audit(t: Target) -> None:
+    """Audit record 10 of case A (a read) goes."""
+    t.raw.put_audit([], replacing=[t.audit(t.case_a)[9]])
+
+
+def delete_middle_audit_recomputed(t: Target) -> None:
+    trail = t.audit(t.case_a)
+    kept = trail[:9] + trail[10:]
+    t.raw.put_audit(_reseal_audit(kept), replacing=trail)
+
+
+def reorder_audit_commits(t: Target) -> None:
+    """Swap the positions of two audit records of different cases: every chain still holds."""
+    a, b = t.audit(t.case_a)[-1], t.audit(t.case_b)[0]
+    t.raw.put_audit(
+        [attrs.evolve(a, position=b.position), attrs.evolve(b, position=a.position)],
+        replacing=[a, b],
+    )
+
+
+def replace_store(t: Target) -> None:
+    t.replace_with("other")
+
+
+def roll_back(t: Target) -> None:
+    t.replace_with("older")
+
+
+# name: (tampering, caught by verify alone, what verify --checkpoint names)
+TAMPERINGS: dict[str, tuple[Callable[[Target], None], bool, str]] = {}
+for _name, (_field, _change) in FIELD_EDITS.items():
+    TAMPERINGS[f"event-{_name}-edited"] = (
+        _edit_event(_field, _change, recompute=False),
+        True,
+        # The tree's leaves are the stored hashes; the chain ties each hash to its content.
+        "hash chain of",
+    )
+    TAMPERINGS[f"event-{_name}-edited-chain-recomputed"] = (
+        _edit_event(_field, _change, recompute=True),
+        # Renumbering or moving an event breaks the case's sequence, so the chain shows it even
+        # recomputed; the other fields only a checkpoint can vouch for.
+        _name in ("sequence", "case"),
+        "events:",
+    )
+TAMPERINGS.update(
+    {
+        "legal-basis-a-b-joined-to-a,b": (split_legal_basis, True, "record content edited"),
+        "event-deleted-from-the-middle": (delete_middle_event, True, "events:"),
+        "event-deleted-chain-recomputed": (delete_middle_event_recomputed, True, "events:"),
+        "two-events-reordered": (reorder_two_events, True, "events:"),
+        "two-events-reordered-chain-recomputed": (reorder_two_events_recomputed, False, "events:"),
+        "commits-of-two-cases-reordered": (reorder_commits_of_two_cases, False, "events:"),
+        "forged-event-inserted": (insert_forged_event, True, "hash chain of"),
+        "forged-event-inserted-chain-recomputed": (
+            insert_forged_event_recomputed,
+            True,
+            "events:",
+        ),
+        "events-tail-truncated": (truncate_events, True, "events:"),
+        "audit-tail-truncated": (truncate_audit, True, "audit trail:"),
+        "audit-tail-of-reads-truncated": (truncate_audit_reads, False, "audit trail:"),
+        "events-and-audit-tails-truncated": (truncate_both, False, "events:"),
+        "whole-case-deleted": (delete_whole_case, False, "events:"),
+        "forged-append-through-the-store": (forged_append, True, "named by no audit record"),
+        "agenda-row-edited": (edit_agenda_row, True, "agenda:"),
+        "agenda-row-deleted": (delete_agenda_row, True, "agenda:"),
+        "agenda-row-inserted": (insert_agenda_row, True, "agenda:"),
+        "audit-allowed-edited": (_edit_audit({"allowed": False}, recompute=False), True, "audit"),
+        "audit-actor-edited": (_edit_audit({"actor": "someone"}, recompute=False), True, "audit"),
+        "audit-reason-edited-chain-recomputed": (
+            _edit_audit({"reason": "nothing to see"}, recompute=True),
+            False,
+            "audit trail:",
+        ),
+        "audit-actor-edited-chain-recomputed": (
+            _edit_audit({"actor_label": "Someone else"}, recompute=True),
+            False,
+            "audit trail:",
+        ),
+        "audit-range-edited-chain-recomputed": (
+            _edit_audit({"last_sequence": 5}, recompute=True, number=5),
+            True,
+            "audit trail:",
+        ),
+        "audit-record-deleted-from-the-middle": (delete_middle_audit, True, "audit trail:"),
+        "audit-record-deleted-chain-recomputed": (
+            delete_middle_audit_recomputed,
+            False,
+            "audit trail:",
+        ),
+        "audit-commits-of-two-cases-reordered": (reorder_audit_commits, False, "audit trail:"),
+        "store-replaced-by-another-valid-one": (replace_store, False, "events:"),
+        "store-rolled-back-to-an-older-copy": (roll_back, False, "events:"),
+    }
+)
+
+
+# -- the matrix -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A checkpoint key and its public key, outside the database's folder; no real home."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / "config"))
+    signer = Ed25519Signer.generate("kommune.example/barnekoordinator")
+    private, public = tmp_path / "checkpoint.key", tmp_path / "checkpoint.pub"
+    private.write_text(signer.key_text())
+    public.write_text(signer.verifier().key_text())
+    return private, public
+
+
+def _run_matrix(
+    target: Target,
+    name: str,
+    key: tuple[Path, Path],
+    folder: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    tamper, alone, named = TAMPERINGS[name]
+    store = ["--store", target.url, *target.options]
+    checkpoint = folder / "checkpoint.txt"
+    assert main(["verify", *store]) == 0, capsys.readouterr().out
+    assert main(["checkpoint", *store, "--key", str(key[0]), "--output", str(checkpoint)]) == 0
+    capsys.readouterr()
+    target.raw.drop_triggers()
+    tamper(target)
+    proof = ["--checkpoint", str(checkpoint), "--public-key", str(key[1])]
+    assert main(["verify", *store, *proof]) == 1
+    out = capsys.readouterr().out
+    assert f"problem: {named}" in out or named in out, out
+    caught = main(["verify", *store]) == 1
+    out = capsys.readouterr().out
+    assert caught == alone, f"verify without a checkpoint: expected caught={alone}\n{out}"
+
+
+@pytest.mark.parametrize("name", list(TAMPERINGS))
+def test_tampering_is_caught_in_sqlite(
+    name: str,
+    sqlite_templates: dict[str, Path],
+    key: tuple[Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The tampering on a SQLite file is caught by verify given a checkpoint taken before it."""
+    target = _sqlite_target(sqlite_templates, tmp_path)
+    try:
+        _run_matrix(target, name, key, tmp_path, capsys)
+    finally:
+        target.raw.connection.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("name", list(TAMPERINGS))
+def test_tampering_is_caught_in_postgres(
+    name: str,
+    postgres_dsn: str,
+    pg_templates: dict[str, str],
+    pg_schema: str,
+    key: tuple[Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The tampering on a PostgreSQL schema is caught by verify given a checkpoint taken before."""
+    target = _pg_target(postgres_dsn, pg_templates, pg_schema)
+    try:
+        _run_matrix(target, name, key, tmp_path, capsys)
+    finally:
+        target.raw.connection.close()
+
+
+def test_the_matrix_covers_the_issue() -> None:
+    """At least the 26 tamperings of issue 11 are in the matrix."""
+    assert len(TAMPERINGS) >= 26
+    undetected_alone = sorted(name for name, (_, alone, _) in TAMPERINGS.items() if not alone)
+    documented = (Path(__file__).resolve().parents[2] / "docs" / "concepts" / "proof.md").read_text(
+        encoding="utf-8"
+    )
+    for name in undetected_alone:
+        assert f"`{name}`" in documented, f"{name} is caught only with a checkpoint: document it"
