@@ -34,6 +34,7 @@ from barnekoordinator.hookspecs import hookimpl
 
 if TYPE_CHECKING:
     from barnekoordinator.history.catalogue import Catalogue
+    from barnekoordinator.history.sealing import WrappedDataKey
 
 __all__ = [
     "InMemoryCaseStore",
@@ -56,6 +57,7 @@ class InMemoryCaseStore:
         self._agenda: dict[tuple[str, AgendaKind, str], AgendaItem] = {}
         self._audit: dict[str, list[AuditRecord]] = {}
         self._audit_log: list[AuditRecord] = []
+        self._data_keys: dict[str, WrappedDataKey] = {}
         self._closed = False
 
     def __enter__(self) -> InMemoryCaseStore:
@@ -184,6 +186,32 @@ class InMemoryCaseStore:
         with self._lock:
             self._check_open()
             return sorted(set(self._cases) | set(self._audit))
+
+    # -- DataKeyStore: the cases' wrapped data keys (see history.sealing) ----------------
+
+    def get_data_key(self, case_id: str) -> WrappedDataKey | None:
+        """The case's wrapped data key, or ``None``."""
+        with self._lock:
+            self._check_open()
+            return self._data_keys.get(case_id)
+
+    def put_data_key(self, case_id: str, key: WrappedDataKey) -> None:
+        """Store or replace the case's wrapped data key."""
+        with self._lock:
+            self._check_open()
+            self._data_keys[case_id] = key
+
+    def destroy_data_key(self, case_id: str) -> None:
+        """Forget the case's wrapped data key (crypto-shredding)."""
+        with self._lock:
+            self._check_open()
+            self._data_keys.pop(case_id, None)
+
+    def data_key_cases(self) -> list[str]:
+        """The ids of every case with a wrapped data key, sorted."""
+        with self._lock:
+            self._check_open()
+            return sorted(self._data_keys)
 
     def close(self) -> None:
         """Refuse further calls (the data goes with the object)."""

@@ -22,6 +22,7 @@ from barnekoordinator.testing.conformance._history_tests import (
     _LifecycleTests,
     _ReadAllTests,
 )
+from barnekoordinator.testing.conformance._key_tests import _DataKeyTests
 from barnekoordinator.testing.conformance._machine import _StateMachineTests
 from barnekoordinator.testing.conformance._records import CONFORMANCE_CATALOGUE
 
@@ -30,6 +31,7 @@ from barnekoordinator.testing.conformance._records import CONFORMANCE_CATALOGUE
 # listed from the last to run to the first: basics first, the state machine last.
 class CaseStoreContract(
     _StateMachineTests,
+    _DataKeyTests,
     _LifecycleTests,
     _AuditOrderTests,
     _AuditedAppendTests,
