@@ -358,7 +358,7 @@ class Casebook:
         return local_date(self._clock.now())
 
     def close(self) -> None:
-        """Close the store (after `from_config()`, the Casebook is its only owner)."""
+        """Close the store; after `from_config()` the Casebook is the store's only owner."""
         self._store.close()
 
     # --- plumbing -------------------------------------------------------------------
@@ -558,6 +558,10 @@ class Casebook:
                 f"case {case_id}: command: expected a function of the case, "
                 f"got {type(command).__name__}"
             )
+        if expected_version is not None and (
+            isinstance(expected_version, bool) or not isinstance(expected_version, int)
+        ):
+            raise InvalidInput("expected_version: expected a whole number or None")
         if expected_version is not None and expected_version != case.version:
             call.audit(coarse, "stale version; nothing stored")
             raise ConcurrencyConflict(case_id, expected_version, case.version)

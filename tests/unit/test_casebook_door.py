@@ -368,6 +368,16 @@ def test_a_call_naming_nobody_or_no_case_is_refused_before_anything_is_read(
     assert len(trail(store, case_id)) == before
 
 
+def test_a_malformed_expected_version_is_refused_and_audited(
+    book: Casebook, store: CaseStore, case_id: str
+) -> None:
+    """An expected version that is not a number is a usage error, not a conflict."""
+    before = len(trail(store, case_id))
+    with pytest.raises(InvalidInput, match="expected_version"):
+        book.execute(NURSE, case_id, lambda c: (), expected_version="3")  # type: ignore[arg-type]
+    assert len(trail(store, case_id)) == before + 1
+
+
 def test_a_bad_language_or_entry_id_is_audited(
     book: Casebook, store: CaseStore, case_id: str
 ) -> None:
