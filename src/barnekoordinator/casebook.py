@@ -1,58 +1,88 @@
-"""The Casebook: the application service every caller goes through with a principal.
+"""The Casebook: the one door to case data, for every caller with a principal.
 
 Every call follows the same steps — **load → authorise → decide → append →
 notify** — and leaves **exactly one** audit record, allowed or denied:
 
 1. *load*: read the case's records from the [`CaseStore`][barnekoordinator.history.store.CaseStore],
-   verify their hash chain, turn them into events
-   (with the catalogue's [`load()`][barnekoordinator.history.catalogue.Catalogue.load],
-   upcasting old versions)
-   and replay them into a [`Case`][barnekoordinator.history.case.Case]. Nothing is
-   cached between calls, so every decision sees the latest consent, care order,
-   participant list and — through the clock — the child's age today.
+   verify their hash chain and replay them (with the catalogue's
+   [`load()`][barnekoordinator.history.catalogue.Catalogue.load], upcasting old versions). Nothing
+   is cached between calls, so every decision sees the latest consent, care order, participant
+   list and — through the clock — the child's age today.
 2. *authorise*: [`barnekoordinator.access.policy.decide()`][barnekoordinator.access.policy.decide]
    on the Norwegian calendar day of the injected clock (Europe/Oslo: a birthday starts at midnight
    in Norway). Denied → audit, then raise [`AccessDenied`][barnekoordinator.errors.AccessDenied].
-3. *decide*: run the command, a pure function of the case returning events. Everything it produced
+3. *decide*: run the command, a pure function of the case returning events; everything it produced
    is authorised again, event by event
    ([`barnekoordinator.access.policy.authorise_events()`][barnekoordinator.access.policy.authorise_events]),
    so a command cannot smuggle in a consent on someone else's behalf.
-4. *append*: stamp, seal (chained after the stored last hash) and append with
-   optimistic concurrency. A command that raises stores nothing.
+4. *append*: stamp, seal (chained after the stored last hash) and append with optimistic
+   concurrency. A command that raises stores nothing.
 5. *notify*: after the commit, ``barnekoordinator_events_recorded`` subscribers are told (through
    [`barnekoordinator.plugins.notify_events_recorded()`][barnekoordinator.plugins.notify_events_recorded]).
 
+**One door.** Nothing a method returns holds more than the principal's access decision covered.
+A command reads the whole case *inside* the Casebook, but a write returns only
+[`Recorded`][barnekoordinator.casebook.Recorded] (ids and numbers), never a
+[`Case`][barnekoordinator.history.case.Case]: the write decision covers changing the case, not
+reading it, so seeing the result is a [`read()`][barnekoordinator.casebook.Casebook.read], audited
+as one. `read` returns a [`CaseView`][barnekoordinator.casebook.CaseView] with only the entries the
+principal may read today and no identifier (a leader's view has no family names either); a
+withheld entry and a missing one are refused with the same words. `execute` takes only write
+actions; asking it to ``read`` is a usage error, audited as refused.
+
+**Trusted back office.** The store ([`Casebook.store`][barnekoordinator.casebook.Casebook.store]
+or any [`CaseStore`][barnekoordinator.history.store.CaseStore]), the catalogue's
+[`load()`][barnekoordinator.history.catalogue.Catalogue.load] and
+[`serialization.export_case()`][barnekoordinator.history.serialization.export_case] read whole
+histories with no principal, decision or audit record: for code the operator trusts (verify,
+backups, migrations), never for a request made on someone's behalf.
+
+**Audit timing.** Reads are audited before the data is returned (no audit, no data). A write that
+stores events hands its audit record to the store with the events
+(``CaseStore.append(..., audit=record)``): both commit in one transaction. A write that stores
+nothing (a refusal, a conflict, a failure, a command that returned no events) is audited on its
+own once its outcome is known. Not audited: a call naming no principal or no case (it raises
+[`InvalidInput`][barnekoordinator.errors.InvalidInput] before anything is read), an unknown case
+id (no trail to write to; ids are random), and a store that cannot write at all (the call raises
+and returns nothing).
+
 **Concurrency.** A stale ``expected_version`` or a concurrent append raises
 [`ConcurrencyConflict`][barnekoordinator.errors.ConcurrencyConflict] and nothing is stored. The
-Casebook never retries: a command is often composed by a person who looked at
-an earlier state (chose a new stafettholder, saw a consent), and re-running it
-on a newer state would record a decision nobody took. The caller reloads and
-asks again.
+Casebook never retries: a command is often composed by a person who looked at an earlier state,
+and re-running it on a newer state would record a decision nobody took.
 
-**Audit timing.** Reads are audited before the view is returned (no audit, no
-data). A write that stores events hands its audit record to the store with the
-events (``CaseStore.append(..., audit=record)``): both commit in one
-transaction, so no crash can leave a committed write unaudited or an audit
-record of a write that was not stored. A write that stores nothing (refused by
-a rule, a conflict, a failure) is audited on its own once its outcome is known
-(see docs/concepts/access-and-audit.md).
-
-**Data minimisation.** [`Casebook.read()`][barnekoordinator.casebook.Casebook.read] returns a
-[`CaseView`][barnekoordinator.casebook.CaseView] with only the entries the principal may read today;
-identifiers never appear in a view, and a leader sees roles and status without names. A denied entry
-is reported with the same words whether it exists or not, so a guardian cannot learn that something
-is withheld.
+**One case per child.** A person has one individual plan (IP-forskriften; hotl § 7-1), so
+[`open_case()`][barnekoordinator.casebook.Casebook.open_case] for a child with an open case in the
+municipality (found through the store's keyed subject index) raises
+[`CaseAlreadyOpen`][barnekoordinator.errors.CaseAlreadyOpen] naming that case, which the new
+service joins instead. A closed case does not count; a family that moves takes its case along
+([`move_municipality()`][barnekoordinator.coordination.transitions.move_municipality]).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Final
 
-import attrs
-
+from barnekoordinator._casebook_views import (
+    REFERRED,
+    CaseView,
+    GuardianView,
+    ParticipantView,
+    Recorded,
+    agenda_problem,
+    as_batch,
+    audited_action,
+    batch_problem,
+    case_view,
+    merge_decisions,
+    require_caller,
+    rows_shown,
+    search_rows,
+    write_action,
+)
 from barnekoordinator.access.audit import (
     LANGUAGES,
     audit_record,
@@ -60,14 +90,12 @@ from barnekoordinator.access.audit import (
     render_who_looked,
     verify,
 )
-from barnekoordinator.access.entries import Entry, entries
+from barnekoordinator.access.entries import Entry, EntryMeta, entries
 from barnekoordinator.access.policy import (
     MINIMUM_ASSURANCE,
     AccessAction,
     AccessDecision,
-    CaseRole,
     authorise_events,
-    case_roles,
     decide,
 )
 from barnekoordinator.access.principal import Principal
@@ -76,27 +104,28 @@ from barnekoordinator.clock import Clock
 from barnekoordinator.config import Config, MunicipalSettings
 from barnekoordinator.errors import (
     AccessDenied,
+    CaseAlreadyOpen,
     CaseNotFound,
     ConcurrencyConflict,
     InsufficientAssurance,
+    InvalidCommand,
     InvalidConfiguration,
     InvalidInput,
 )
 from barnekoordinator.history.case import (
     Case,
-    CaseMode,
     CaseOpened,
     ChildBorn,
     DomainEvent,
     RecordedEvent,
 )
 from barnekoordinator.history.catalogue import Catalogue
+from barnekoordinator.history.projections import AgendaItem, AgendaKind
 from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord, verify_events
 from barnekoordinator.history.serialization import to_record
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.identifiers import subject_key
-from barnekoordinator.people import Child, GuardianRelation
-from barnekoordinator.services import ServiceKind
+from barnekoordinator.people import Child
 
 if TYPE_CHECKING:
     import pluggy
@@ -107,76 +136,27 @@ __all__ = [
     "Command",
     "GuardianView",
     "ParticipantView",
+    "Recorded",
 ]
 
 Command = Callable[[Case], DomainEvent | Sequence[DomainEvent]]
-"""A pure function of the current case that returns the events to record."""
+"""A pure function of the current case that returns the events to record.
+
+It returns one [`DomainEvent`][barnekoordinator.history.case.DomainEvent] or a list or tuple of
+them (empty: nothing to store); anything else raises
+[`InvalidCommand`][barnekoordinator.errors.InvalidCommand]. A command is the application's code,
+not the principal's: it sees the whole case, and the Casebook cannot stop it from keeping what it
+saw in its own closure. What the Casebook guarantees is that it hands nothing back itself.
+"""
 
 _MIN_SECRET: Final = 16
-
-
-@attrs.frozen(kw_only=True)
-class GuardianView:
-    """A guardian as a viewer may see them: no identifier; the name only where needed."""
-
-    ref: str
-    relation: GuardianRelation
-    parental_responsibility: bool
-    name: str = attrs.field(default="", repr=False)
-
-
-@attrs.frozen(kw_only=True)
-class ParticipantView:
-    """A participating professional as shown in a case view (no HPR, no organisation)."""
-
-    ref: str
-    service: ServiceKind
-    title: str = ""
-    name: str = attrs.field(default="", repr=False)
-
-
-@attrs.frozen(kw_only=True)
-class CaseView:
-    """What one principal may see of one case on one day.
-
-    ``entries`` holds only the entries the principal may read on ``as_of``;
-    nothing says how many others exist. ``roles`` are the viewer's case roles.
-    """
-
-    case_id: str
-    version: int
-    as_of: date
-    municipality_number: str
-    mode: CaseMode
-    is_open: bool
-    roles: tuple[CaseRole, ...]
-    child_ref: str | None
-    child_age: int | None
-    """The child's age on ``as_of`` (``None`` for an expected child)."""
-    child_name: str = attrs.field(default="", repr=False)
-    guardians: tuple[GuardianView, ...] = ()
-    participants: tuple[ParticipantView, ...] = ()
-    entries: tuple[Entry, ...] = ()
-
-    def entry(self, entry_id: str) -> Entry | None:
-        """The visible entry with this id."""
-        return next((e for e in self.entries if e.meta.id == entry_id), None)
-
-
-def _as_batch(produced: DomainEvent | Sequence[DomainEvent]) -> tuple[DomainEvent, ...]:
-    if isinstance(produced, DomainEvent):
-        return (produced,)
-    batch = tuple(produced)
-    if not all(isinstance(e, DomainEvent) for e in batch):
-        raise InvalidInput("a command must return a domain event or a sequence of them")
-    return batch
 
 
 class _Call:
     """One Casebook call: it leaves exactly one audit record, whatever happens.
 
     The method audits its outcome with `append()` (events and audit record
-    in one transaction), `audit()` or `refuse()` (the audit record on its
+    in one transaction), `audit()`, `refuse()` or `refer()` (the audit record on its
     own); if anything raises before that, `failed()` audits the failure instead.
     """
 
@@ -197,10 +177,12 @@ class _Call:
         self.target = target
         self.done = False
 
-    def record(self, decision: AccessDecision, outcome: str = "") -> AuditRecord:
+    def record(
+        self, decision: AccessDecision, outcome: str = "", *, case_id: str | None = None
+    ) -> AuditRecord:
         """This call's audit record, unsealed (the store numbers and seals it)."""
         return audit_record(
-            case_id=self.case_id,
+            case_id=case_id or self.case_id,
             principal=self.principal,
             action=self.action,
             target=self.target,
@@ -258,7 +240,19 @@ class _Call:
             return InsufficientAssurance(f"case {self.case_id}: {decision.reason}")
         return AccessDenied(message or f"case {self.case_id}: {decision.reason}")
 
-    def failed(self, exc: Exception) -> None:
+    def misused(self, act: AccessAction, problem: str) -> InvalidInput:
+        """Audit a usage error as a refusal and return the exception to raise."""
+        reason = f"refused as a usage error: {problem}"
+        self.audit(AccessDecision(allowed=False, action=act, reason=reason))
+        return InvalidInput(f"case {self.case_id}: {problem}")
+
+    def refer(self, existing: str, municipality_number: str) -> CaseAlreadyOpen:
+        """Audit an opening referred to the child's open case, in *that* case's trail."""
+        self.done = True
+        self.book._store.append_audit(self.record(REFERRED, case_id=existing))
+        return CaseAlreadyOpen(existing, municipality_number)
+
+    def failed(self, exc: BaseException) -> None:
         """Audit a call that raised before it was audited (not for an unknown case)."""
         if self.done or isinstance(exc, CaseNotFound):
             return
@@ -340,7 +334,7 @@ class Casebook:
     ) -> Casebook:
         """A Casebook on the store the plugins provide for ``config.store``.
 
-        The store and the Casebook share ``catalogue``.
+        The store and the Casebook share ``catalogue``; release it with `close()`.
         """
         from barnekoordinator.plugins import case_store, get_plugin_manager
 
@@ -350,7 +344,13 @@ class Casebook:
 
     @property
     def store(self) -> CaseStore:
-        """The underlying store."""
+        """The underlying store: a **trusted back-office** handle, not a door.
+
+        Whatever is read through it — every history, every audit trail, the agenda of
+        every case — is neither authorised nor audited. Hand it only to code the operator
+        trusts (verification, backups, migrations), never to a request made on someone's
+        behalf; those go through the Casebook's own methods.
+        """
         return self._store
 
     @property
@@ -361,6 +361,10 @@ class Casebook:
     def today(self) -> date:
         """The Norwegian calendar day of the clock: the ``as_of`` of every decision."""
         return local_date(self._clock.now())
+
+    def close(self) -> None:
+        """Close the store; after `from_config()` the Casebook is the store's only owner."""
+        self._store.close()
 
     # --- plumbing -------------------------------------------------------------------
 
@@ -407,6 +411,26 @@ class Casebook:
 
         notify_events_recorded(self._pm, case_id, records, self._config)
 
+    def _overview(self, principal: Principal, case: Case, as_of: date) -> AccessDecision:
+        return decide(principal, case, AccessAction.READ, None, as_of, settings=self._settings)
+
+    def _may_read(self, principal: Principal, case: Case, meta: EntryMeta, as_of: date) -> bool:
+        return decide(
+            principal, case, AccessAction.READ, meta, as_of, settings=self._settings
+        ).allowed
+
+    def _open_case_of(self, key: str | None, municipality_number: str, new_id: str) -> str | None:
+        """The child's open case in the municipality, found by the keyed subject index."""
+        if key is None:
+            return None  # an expected child, or a child registered without an id
+        for other in self._store.find_cases(key):
+            if other == new_id:
+                continue
+            case, _ = self._load(other)
+            if case.is_open and case.municipality_number == municipality_number:
+                return other
+        return None
+
     # --- writes ---------------------------------------------------------------------
 
     def open_case(
@@ -423,31 +447,43 @@ class Casebook:
         guardian with foreldreansvar applying, or the young adult. The events
         after ``CaseOpened`` are part of opening; consent, visibility and grant
         events among them are still authorised one by one. Returns the new id.
+
+        Raises:
+            CaseAlreadyOpen: the child (matched by the keyed hash of the child's id)
+                already has an open case in the municipality. One person has one
+                individual plan (IP-forskriften; hotl § 7-1): the error names that
+                case, the refusal is audited in its trail, and the new service joins
+                it (a ``ParticipantJoined`` through `execute()`) instead.
+            AccessDenied: the principal may not open this case (audited).
+            InvalidInput: the batch does not start with a ``CaseOpened`` (audited).
         """
-        batch = _as_batch(events)
-        if not batch or not isinstance(batch[0], CaseOpened):
-            raise InvalidInput("open_case: the first event must be a CaseOpened (case.open_case)")
+        require_caller(principal, case_id or "new")
         new_id = case_id or self._new_case_id()
         call = self._call(principal, new_id, AccessAction.OPEN, "case")
         try:
-            return self._open(call, batch)
-        except Exception as exc:
+            return self._open(call, events)
+        except BaseException as exc:
             call.failed(exc)
             raise
 
-    def _open(self, call: _Call, batch: tuple[DomainEvent, ...]) -> str:
+    def _open(self, call: _Call, events: object) -> str:
         principal, new_id = call.principal, call.case_id
+        problem = batch_problem(events)
+        if problem is not None:
+            raise InvalidInput(f"open_case: events {problem}; expected domain events")
+        batch = as_batch(events)  # type: ignore[arg-type]
+        if not batch or not isinstance(batch[0], CaseOpened):
+            raise InvalidInput("open_case: the first event must be a CaseOpened (case.open_case)")
         as_of = self.today()
         blank = self._catalogue.new_case(new_id)
-        recorded = blank.record(
-            batch, actor=principal.subject, clock=self._clock, subject_key=self._subject_key(batch)
-        )
+        key = self._subject_key(batch)
+        recorded = blank.record(batch, actor=principal.subject, clock=self._clock, subject_key=key)
         prospective = blank.apply_all(recorded)
         decision = decide(
             principal, prospective, AccessAction.OPEN, None, as_of, settings=self._settings
         )
         if decision.allowed and len(batch) > 1:
-            decision = _merge(
+            decision = merge_decisions(
                 decision,
                 authorise_events(
                     principal,
@@ -460,6 +496,9 @@ class Casebook:
             )
         if not decision.allowed:
             raise call.refuse(decision)
+        existing = self._open_case_of(key, prospective.municipality_number, new_id)
+        if existing is not None:
+            raise call.refer(existing, prospective.municipality_number)
         records = self._seal(recorded, GENESIS)
         call.append(decision, 0, records, conflict="a case with this id exists; nothing stored")
         self._notify(new_id, records)
@@ -473,42 +512,80 @@ class Casebook:
         *,
         action: str | AccessAction = AccessAction.WRITE,
         expected_version: int | None = None,
-    ) -> Case:
+    ) -> Recorded:
         """Run ``command`` on the case as ``principal`` and store what it produced.
 
-        ``action`` is the coarse permission checked before the command runs (``"write"``,
-        ``"consent"``, or a command name, which means write; it is audited as given); the events are
-        then authorised one by one. Returns the case after the events. Raises
-        [`AccessDenied`][barnekoordinator.errors.AccessDenied], the command's own error (e.g.
-        [`RuleViolation`][barnekoordinator.errors.RuleViolation]) or
-        [`ConcurrencyConflict`][barnekoordinator.errors.ConcurrencyConflict] — each audited, with
-        nothing stored.
+        ``action`` is the coarse permission checked before the command runs: ``"write"``,
+        ``"consent"``, ``"decide-visibility"`` or a command name, which means write (it is
+        audited as given). The events are then authorised one by one. Returns what was
+        recorded — ids and numbers, never the case (see
+        [`Recorded`][barnekoordinator.casebook.Recorded]).
+
+        Raises:
+            AccessDenied: the principal may not make this change (audited, nothing stored).
+            InvalidInput: ``action`` is not a write (``read``, ``read-audit``, ``open``) —
+                a usage error, audited as refused.
+            InvalidCommand: ``command`` is not callable, or returned something that is not
+                a domain event or a list or tuple of them (the message names its type).
+            ConcurrencyConflict: a stale ``expected_version`` or a concurrent write.
+
+        A command's own error (e.g. [`RuleViolation`][barnekoordinator.errors.RuleViolation])
+        propagates unchanged. Every outcome is audited once, with nothing stored.
         """
-        call = self._call(principal, case_id, action, "case")
+        require_caller(principal, case_id)
+        call = self._call(principal, case_id, audited_action(action), "case")
         try:
-            return self._execute(call, command, expected_version)
-        except Exception as exc:
+            return self._execute(call, command, action, expected_version)
+        except BaseException as exc:
             call.failed(exc)
             raise
 
-    def _execute(self, call: _Call, command: Command, expected_version: int | None) -> Case:
+    def _write_action(self, call: _Call, action: object) -> AccessAction:
+        """The coarse write action, or a usage error audited as a refusal."""
+        act, problem = write_action(action)
+        if problem is not None:
+            raise call.misused(act, problem)
+        return act
+
+    def _execute(
+        self, call: _Call, command: object, action: object, expected_version: int | None
+    ) -> Recorded:
         principal, case_id = call.principal, call.case_id
         case, last_hash = self._load(case_id)
         as_of = self.today()
-        coarse = decide(principal, case, call.action, None, as_of, settings=self._settings)
+        act = self._write_action(call, action)
+        coarse = decide(principal, case, act, None, as_of, settings=self._settings)
         if not coarse.allowed:
             raise call.refuse(coarse)
+        if not callable(command):
+            call.audit(coarse, "the command is not callable; nothing stored")
+            raise InvalidCommand(
+                f"case {case_id}: command: expected a function of the case, "
+                f"got {type(command).__name__}"
+            )
+        if expected_version is not None and (
+            isinstance(expected_version, bool) or not isinstance(expected_version, int)
+        ):
+            raise InvalidInput("expected_version: expected a whole number or None")
         if expected_version is not None and expected_version != case.version:
             call.audit(coarse, "stale version; nothing stored")
             raise ConcurrencyConflict(case_id, expected_version, case.version)
         try:
-            batch = _as_batch(command(case))
+            produced: object = command(case)
         except Exception as exc:
             call.audit(coarse, f"the command refused ({type(exc).__name__}); nothing stored")
             raise
+        problem = batch_problem(produced)
+        if problem is not None:
+            call.audit(coarse, f"the command {problem}; nothing stored")
+            raise InvalidCommand(
+                f"case {case_id}: the command {problem}; expected a domain event or a list "
+                "or tuple of them; nothing stored"
+            )
+        batch = as_batch(produced)  # type: ignore[arg-type]
         if not batch:
             call.audit(coarse, "nothing to store")
-            return case
+            return Recorded(case_id=case_id, version=case.version)
         fine = authorise_events(principal, case, batch, as_of, settings=self._settings)
         if not fine.allowed:
             raise call.refuse(fine)
@@ -520,39 +597,39 @@ class Casebook:
                 subject_key=self._subject_key(batch),
             )
             # Fold before storing: an event the case cannot absorb is never stored.
-            updated = case.apply_all(recorded)
+            case.apply_all(recorded)
         except Exception as exc:
             call.audit(fine, f"the events were refused ({type(exc).__name__}); nothing stored")
             raise
         records = self._seal(recorded, last_hash)
         call.append(fine, case.version, records)
         self._notify(case_id, records)
-        return updated
+        return Recorded(
+            case_id=case_id,
+            version=records[-1].sequence,
+            sequences=tuple(r.sequence for r in records),
+            types=tuple(r.type for r in records),
+        )
 
     # --- reads ----------------------------------------------------------------------
 
     def read(self, principal: Principal, case_id: str) -> CaseView:
         """The case as ``principal`` may see it today (audited as one read)."""
+        require_caller(principal, case_id)
         call = self._call(principal, case_id, AccessAction.READ, "case")
         try:
             case, _ = self._load(case_id)
             as_of = self.today()
-            overview = decide(
-                principal, case, AccessAction.READ, None, as_of, settings=self._settings
-            )
+            overview = self._overview(principal, case, as_of)
             if not overview.allowed:
                 raise call.refuse(overview)
             visible = tuple(
-                e
-                for e in entries(case)
-                if decide(
-                    principal, case, AccessAction.READ, e.meta, as_of, settings=self._settings
-                ).allowed
+                e for e in entries(case) if self._may_read(principal, case, e.meta, as_of)
             )
-            view = _view(case, principal, overview, visible, as_of)
+            view = case_view(case, principal, overview, visible, as_of)
             call.audit(overview)  # no audit, no data
             return view
-        except Exception as exc:
+        except BaseException as exc:
             call.failed(exc)
             raise
 
@@ -562,8 +639,12 @@ class Casebook:
         A missing entry and a withheld one are refused with the same message;
         the audit record keeps the real reason.
         """
-        call = self._call(principal, case_id, AccessAction.READ, f"entry:{entry_id}")
+        require_caller(principal, case_id)
+        shown = entry_id if isinstance(entry_id, str) else "?"
+        call = self._call(principal, case_id, AccessAction.READ, f"entry:{shown}")
         try:
+            if not isinstance(entry_id, str):
+                raise InvalidInput("entry_id: expected an entry id (a string)")
             case, _ = self._load(case_id)
             as_of = self.today()
             found = next((e for e in entries(case) if e.meta.id == entry_id), None)
@@ -580,7 +661,7 @@ class Casebook:
                 )
             call.audit(decision)
             return found
-        except Exception as exc:
+        except BaseException as exc:
             call.failed(exc)
             raise
 
@@ -589,12 +670,13 @@ class Casebook:
 
         The trail is verified first; a tampered trail raises
         [`ChainBroken`][barnekoordinator.errors.ChainBroken] rather than being shown.
-        The view includes this look.
+        The view includes this look. An unknown ``lang`` is refused (and audited).
         """
-        if lang not in LANGUAGES:
-            raise InvalidInput(f"lang: expected one of {', '.join(LANGUAGES)}, got {lang!r}")
+        require_caller(principal, case_id)
         call = self._call(principal, case_id, AccessAction.READ_AUDIT, "audit")
         try:
+            if lang not in LANGUAGES:
+                raise InvalidInput(f"lang: expected one of {', '.join(LANGUAGES)}, got {lang!r}")
             case, _ = self._load(case_id)
             decision = decide(
                 principal,
@@ -607,65 +689,105 @@ class Casebook:
             if not decision.allowed:
                 raise call.refuse(decision)
             call.audit(decision)
-        except Exception as exc:
+        except BaseException as exc:
             call.failed(exc)
             raise
         trail = self._store.read_audit(case_id)
         verify(case_id, trail)
         return render_who_looked(trail, lang)
 
+    def agenda(
+        self,
+        principal: Principal,
+        *,
+        until: date,
+        kinds: Collection[AgendaKind] | None = None,
+        case_id: str | None = None,
+        limit: int | None = None,
+    ) -> tuple[AgendaItem, ...]:
+        """What is due by ``until`` in the cases ``principal`` may read today.
 
-def _merge(first: AccessDecision, second: AccessDecision) -> AccessDecision:
-    if not second.allowed:
-        return second
-    return attrs.evolve(
-        first,
-        reason=f"{first.reason}; {second.reason}",
-        basis=tuple(dict.fromkeys((*first.basis, *second.basis))),
-    )
+        A row about the whole case (``turns-18``, a handover, the plan's revision) needs the
+        case overview; a row about one item (key ``prefix:<item>``) also the item's entry
+        (the entry whose id ends in ``:<item>``; none found, no row). So a guardian sees no
+        deadline of a withheld entry, and a leader sees the case's deadlines, no entry's.
+
+        With ``case_id``: one call, one audit record (target ``agenda``), and
+        [`AccessDenied`][barnekoordinator.errors.AccessDenied] when the overview is refused.
+        Without: a search of every case with rows due; each case whose rows it returns gets
+        one audit record, a case it shows nothing of gets none (it was not named and nothing
+        of it is shown). ``limit`` caps the rows, in agenda order (due, case, kind, key).
+        """
+        require_caller(principal, "agenda" if case_id is None else case_id)
+        if case_id is not None:
+            return self._case_agenda(principal, case_id, until, kinds, limit)
+        problem = agenda_problem(until, limit)
+        if problem is not None:
+            raise InvalidInput(problem)  # a search names no case to audit it in
+        return self._agenda_search(principal, until, kinds, limit)
+
+    def _case_rows(
+        self, principal: Principal, case: Case, rows: Sequence[AgendaItem], as_of: date
+    ) -> tuple[AccessDecision, list[AgendaItem]]:
+        """The overview decision and the rows of ``case`` the principal may see."""
+        overview = self._overview(principal, case, as_of)
+        if not overview.allowed:
+            return overview, []
+        return overview, rows_shown(
+            rows,
+            lambda: [e.meta for e in entries(case)],
+            lambda meta: self._may_read(principal, case, meta, as_of),
+        )
+
+    def _case_agenda(
+        self,
+        principal: Principal,
+        case_id: str,
+        until: date,
+        kinds: Collection[AgendaKind] | None,
+        limit: int | None,
+    ) -> tuple[AgendaItem, ...]:
+        call = self._call(principal, case_id, AccessAction.READ, "agenda")
+        try:
+            problem = agenda_problem(until, limit)
+            if problem is not None:
+                raise InvalidInput(problem)
+            case, _ = self._load(case_id)
+            rows = self._store.agenda(until=until, kinds=kinds, case_id=case_id)
+            overview, shown = self._case_rows(principal, case, rows, self.today())
+            if not overview.allowed:
+                raise call.refuse(overview)
+            result = tuple(shown if limit is None else shown[:limit])
+            call.audit(overview, f"agenda: {len(result)} row(s) due by {until.isoformat()}")
+            return result
+        except BaseException as exc:
+            call.failed(exc)
+            raise
+
+    def _agenda_search(
+        self,
+        principal: Principal,
+        until: date,
+        kinds: Collection[AgendaKind] | None,
+        limit: int | None,
+    ) -> tuple[AgendaItem, ...]:
+        as_of = self.today()
+
+        def shown_of(
+            case_id: str, rows: list[AgendaItem]
+        ) -> tuple[AccessDecision, list[AgendaItem]]:
+            return self._case_rows(principal, self._load(case_id)[0], rows, as_of)
+
+        result, decided = search_rows(self._store.agenda(until=until, kinds=kinds), shown_of, limit)
+        # Decide everything first, then audit what is shown: a failure above shows nothing.
+        for shown_case in dict.fromkeys(r.case_id for r in result):
+            count = sum(1 for r in result if r.case_id == shown_case)
+            self._call(principal, shown_case, AccessAction.READ, "agenda").audit(
+                decided[shown_case], f"agenda: {count} row(s) due by {until.isoformat()}"
+            )
+        return tuple(result)
 
 
 def _stored(records: Sequence[EventRecord]) -> str:
     types = ", ".join(dict.fromkeys(r.type for r in records))
     return f"stored sequence {records[0].sequence}–{records[-1].sequence} ({types})"
-
-
-def _view(
-    case: Case,
-    principal: Principal,
-    overview: AccessDecision,
-    visible: tuple[Entry, ...],
-    as_of: date,
-) -> CaseView:
-    # A leader oversees status and deadlines: roles, not names.
-    names = overview.role is not CaseRole.LEADER
-    child = case.child
-    subject = case.subject
-    return CaseView(
-        case_id=case.id,
-        version=case.version,
-        as_of=as_of,
-        municipality_number=case.municipality_number,
-        mode=case.mode,
-        is_open=case.is_open,
-        roles=case_roles(principal, case),
-        child_ref=subject.ref if subject is not None else None,
-        child_age=(
-            child.age_on(as_of) if child is not None and as_of >= child.birth_date else None
-        ),
-        child_name=child.name if child is not None and names else "",
-        guardians=tuple(
-            GuardianView(
-                ref=g.ref,
-                relation=g.relation,
-                parental_responsibility=g.parental_responsibility,
-                name=g.name if names else "",
-            )
-            for g in case.guardians
-        ),
-        participants=tuple(
-            ParticipantView(ref=p.ref, service=p.service, title=p.title, name=p.name)
-            for p in case.participants
-        ),
-        entries=visible,
-    )

@@ -14,7 +14,8 @@ BarnekoordinatorError(Exception)
 │   ├── InvalidIdentifier                    fødselsnummer, D-/H-/FH-nummer, orgnr, HPR
 │   ├── SchemaViolation                      .problems: ((json_path, message), ...)
 │   ├── InvalidConfiguration                 municipal settings, store settings
-│   └── CheckpointError                      a signed checkpoint or its key: malformed, or unsigned
+│   ├── CheckpointError                      a signed checkpoint or its key: malformed, or unsigned
+│   └── InvalidCommand(TypeError)            a command returned no domain events (its type)
 ├── RuleViolation                            command not allowed in the current state
 │   ├── CaseClosed
 │   ├── ConsentRequired(PermissionError)     no valid consent covers the action
@@ -22,7 +23,8 @@ BarnekoordinatorError(Exception)
 │   ├── HandoverError                        baton rule (propose/accept/decline/withdraw)
 │   ├── CoordinationError                    statutory coordinator, samordning, precedence
 │   ├── PlanError                            individuell plan rules
-│   └── StafettloggError                     stafettlogg rules
+│   ├── StafettloggError                     stafettlogg rules
+│   └── CaseAlreadyOpen                      the child has an open case here; .case_id
 ├── CatalogueError(TypeError)               concept declarations that do not fit together
 ├── HistoryError                             an event stream is inconsistent
 │   ├── WrongCase
@@ -58,6 +60,7 @@ __all__ = [
     "AuthenticationError",
     "BarnekoordinatorError",
     "BarnekoordinatorWarning",
+    "CaseAlreadyOpen",
     "CaseClosed",
     "CaseNotFound",
     "CatalogueError",
@@ -70,6 +73,7 @@ __all__ = [
     "HandoverError",
     "HistoryError",
     "InsufficientAssurance",
+    "InvalidCommand",
     "InvalidConfiguration",
     "InvalidIdentifier",
     "InvalidInput",
@@ -149,6 +153,16 @@ class CheckpointError(InvalidInput):
     """
 
 
+class InvalidCommand(InvalidInput, TypeError):
+    """A command given to the Casebook returned something that is not domain events.
+
+    A command returns one [`DomainEvent`][barnekoordinator.history.case.DomainEvent] or a list
+    or tuple of them (empty: nothing to store). The message names the *type* of what came back
+    (``NoneType``, ``str``, ``a list holding int at index 2``), never its value, which was made
+    from the whole case. Nothing was stored; the call was audited.
+    """
+
+
 # --- rules -----------------------------------------------------------------
 
 
@@ -182,6 +196,24 @@ class PlanError(RuleViolation):
 
 class StafettloggError(RuleViolation):
     """The stafettlogg rules forbid this step."""
+
+
+class CaseAlreadyOpen(RuleViolation):
+    """The child already has an open case in the municipality: join it instead.
+
+    One person has one individual plan (IP-forskriften; hotl § 7-1), so the Casebook refers a
+    second opening to the open case. ``case_id`` is that case's opaque id — never the child's
+    identifier. The refusal is audited in that case's trail.
+    """
+
+    def __init__(self, case_id: str, municipality_number: str) -> None:
+        super().__init__(
+            f"the child already has an open case in municipality {municipality_number}: "
+            f"case {case_id}; join that case and its plan instead of opening a second one "
+            "(one individual plan per person, IP-forskriften)"
+        )
+        self.case_id = case_id
+        self.municipality_number = municipality_number
 
 
 # --- history ---------------------------------------------------------------

@@ -391,10 +391,8 @@ def test_ip_08_barnevern_has_care() -> None:
             ),
             action="consent",
         )
-    case = book.execute(
-        BARNEVERN_OFFICE, case_id, health_consent(BARNEVERN), action=AccessAction.CONSENT
-    )
-    given = ledger(case).get(f"health-{BARNEVERN}")
+    book.execute(BARNEVERN_OFFICE, case_id, health_consent(BARNEVERN), action=AccessAction.CONSENT)
+    given = ledger(_case(book, case_id)).get(f"health-{BARNEVERN}")
     assert given is not None
     assert BARNEVERN in given.given_by
     stored = book.store.read_audit(case_id)[-1]

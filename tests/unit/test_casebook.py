@@ -14,7 +14,7 @@ from barnekoordinator.access.consent import ConsentPurpose, give_consent, withdr
 from barnekoordinator.access.entries import GuardianVisibility, change_visibility
 from barnekoordinator.access.policy import AccessAction
 from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
-from barnekoordinator.casebook import Casebook, CaseView
+from barnekoordinator.casebook import Casebook, CaseView, Recorded
 from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import FixedClock
 from barnekoordinator.config import Config
@@ -158,7 +158,7 @@ def opening(*, father_responsibility: bool = True) -> list[DomainEvent]:
     ]
 
 
-def undring(book: Casebook, principal: Principal, case_id: str, undring_id: str) -> Case:
+def undring(book: Casebook, principal: Principal, case_id: str, undring_id: str) -> Recorded:
     """A professional registers a nivå-0 undring (an entry of their service's section)."""
     return book.execute(
         principal,
@@ -286,10 +286,17 @@ def test_execute_stores_events_with_the_principals_actor_id(book: Casebook, case
     assert (last.action, last.allowed) == ("register-undring", True)
 
 
-def test_execute_returns_the_updated_case(book: Casebook, case_id: str) -> None:
-    """The returned case includes the new events."""
-    case = undring(book, NURSE, case_id, "u-3")
-    assert case.version == book.store.version(case_id)
+def test_execute_returns_what_it_recorded_never_the_case(book: Casebook, case_id: str) -> None:
+    """A write hands back the case id, the new version and the stored events' numbers."""
+    recorded = undring(book, NURSE, case_id, "u-3")
+    stored = book.store.read(case_id)[-1]
+    assert recorded == Recorded(
+        case_id=case_id,
+        version=book.store.version(case_id),
+        sequences=(stored.sequence,),
+        types=(stored.type,),
+    )
+    assert not isinstance(recorded, Case)
 
 
 def test_denied_write_is_audited_and_stores_nothing(book: Casebook, case_id: str) -> None:
@@ -380,14 +387,15 @@ def test_a_concurrent_append_conflicts_and_is_not_retried(book: Casebook, case_i
 def test_an_empty_command_stores_nothing(book: Casebook, case_id: str) -> None:
     """A command returning no events leaves the history unchanged (still audited)."""
     version = book.store.version(case_id)
-    case = book.execute(NURSE, case_id, lambda c: ())
-    assert case.version == version == book.store.version(case_id)
+    recorded = book.execute(NURSE, case_id, lambda c: ())
+    assert recorded == Recorded(case_id=case_id, version=version)
+    assert version == book.store.version(case_id)
     assert "nothing to store" in trail(book, case_id)[-1].reason
 
 
 def test_a_command_must_return_events(book: Casebook, case_id: str) -> None:
     """Returning something that is not an event is an input error; nothing is stored."""
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput, match="list holding str at index 0"):
         book.execute(NURSE, case_id, lambda c: ["not an event"])  # type: ignore[list-item]
 
 
@@ -772,6 +780,9 @@ def test_from_config_uses_the_plugin_store(clock: FixedClock) -> None:
     new = book.open_case(CASEWORKER, opening())
     assert isinstance(book.read(MOTHER, new), CaseView)
     assert book.settings == config.municipality
+    book.close()
+    with pytest.raises(StorageUnavailable):
+        book.read(MOTHER, new)
 
 
 # --- helpers -------------------------------------------------------------------------------------

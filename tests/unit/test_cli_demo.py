@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -22,9 +23,32 @@ def test_demo_runs_and_verifies_every_chain(
     assert "holder is still ped-leder-1 until PPT accepts" in out
     assert "accepted; holder is now ppt-ola" in out
     assert "mode: statutory" in out
-    assert "1 case(s), 24 event(s), 21 audit record(s): all verified" in out
+    assert "Ta med: fysio-ali" in out  # the prepared agenda, read back through a view
+    assert "overdue  2026-01-22 evaluation-due stafettlogg:t-fysio" in out
+    # Every look at the result of a write is a read of its own, audited as one.
+    assert "1 case(s), 24 event(s), 26 audit record(s): all verified" in out
     assert main(["demo", "--store", store]) == 0
-    assert "2 case(s), 48 event(s), 42 audit record(s): all verified" in capsys.readouterr().out
+    again = capsys.readouterr().out
+    assert "this child already has an open case" in again  # one plan per person
+    # The referral is audited in the first case's trail: 26 + 26 + 1.
+    assert "2 case(s), 48 event(s), 53 audit record(s): all verified" in again
+
+
+def test_the_demo_sees_the_case_only_through_the_casebook() -> None:
+    """The story reads no history outside the Casebook: no catalogue load, no store read."""
+    import ast
+    import inspect
+
+    import barnekoordinator._cli.demo as demo
+
+    tree = ast.parse(inspect.getsource(demo))
+    called = {
+        node.func.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+    }
+    assert not called & {"load", "replay", "read_all", "read_audit"}
+    assert "store.read" not in inspect.getsource(demo)
 
 
 def test_demo_never_prints_a_full_identifier(
@@ -39,10 +63,10 @@ def test_demo_never_prints_a_full_identifier(
     assert "Who has looked at our case" in out or "who has looked" in out.lower()
 
 
-def test_agenda_lists_what_is_due_across_cases(
+def test_agenda_without_a_principal_shows_only_ids_kinds_and_counts(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`agenda` reads the projection: the overdue evaluation and the 18th birthday show."""
+    """Nobody named, nothing of a case shown: no due date (a turns-18 date is a birth date)."""
     import json
 
     from barnekoordinator.history.serialization import validate_document
@@ -52,16 +76,157 @@ def test_agenda_lists_what_is_due_across_cases(
     capsys.readouterr()
     assert main(["agenda", "--store", store, "--as-of", "2026-02-13", "--days", "30"]) == 0
     out = capsys.readouterr().out
-    assert "OVERDUE 2026-01-22 evaluation-due" in out
+    assert re.search(r"^\S+ evaluation-due +2$", out, flags=re.MULTILINE)
     assert "2 item(s) due by 2026-03-15" in out
+    assert not re.search(r"2026-0[12]-\d\d", out.replace("2026-03-15", ""))  # no due date
     args = ["agenda", "--store", store, "--as-of", "2026-02-13", "--json"]
     assert main([*args, "--kind", "turns-18", "--days", "5000"]) == 0
+    out = capsys.readouterr().out
+    rows = [json.loads(line) for line in out.splitlines()]
+    for row in rows:
+        validate_document("agenda-count.v1", row)
+    assert [(r["kind"], r["count"]) for r in rows] == [("turns-18", 1)]
+    assert "2039" not in out
+    assert "03-14" not in out
+
+
+def _principal_file(tmp_path: Path, name: str, **fields: object) -> str:
+    import json
+
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(fields), encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def on_the_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The agenda command decides access on 13 February 2026 (its SystemClock)."""
+    from datetime import UTC, datetime
+
+    import barnekoordinator._cli.agenda as agenda_cli
+    from barnekoordinator.clock import FixedClock
+
+    monkeypatch.setattr(
+        agenda_cli, "SystemClock", lambda: FixedClock(datetime(2026, 2, 13, 10, tzinfo=UTC))
+    )
+
+
+@pytest.mark.usefixtures("on_the_day")
+def test_agenda_with_a_principal_shows_what_they_may_read_and_audits_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A professional in the case sees its deadlines; each case shown is audited as a read."""
+    import json
+
+    from barnekoordinator.history.serialization import validate_document
+    from barnekoordinator_plugins.sqlite import SQLiteCaseStore
+
+    db = tmp_path / "agenda.db"
+    store = f"sqlite:{db}"
+    assert main(["demo", "--store", store]) == 0
+    capsys.readouterr()
+    ped = _principal_file(
+        tmp_path,
+        "ped",
+        subject="ped-leder-1",
+        display_label="Nora, barnehage",
+        assurance="high",
+        municipality_number="0301",
+        roles=["caseworker"],
+    )
+    with SQLiteCaseStore(db) as raw:
+        [case_id] = raw.case_ids()
+        before = len(raw.read_audit(case_id))
+    args = ["agenda", "--store", store, "--as-of", "2026-02-13", "--principal", ped]
+    assert main([*args, "--days", "30"]) == 0
+    out = capsys.readouterr().out
+    assert "OVERDUE 2026-01-22 evaluation-due" in out
+    assert "2 item(s) due by 2026-03-15" in out
+    assert main([*args, "--json", "--kind", "turns-18", "--days", "5000"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     for row in rows:
         validate_document("agenda-item.v1", row)
     assert [(r["kind"], r["due"], r["overdue"]) for r in rows] == [
         ("turns-18", "2039-03-14", False)
     ]
+    with SQLiteCaseStore(db) as raw:
+        trail = raw.read_audit(case_id)[before:]
+    assert [(r.actor, r.action, r.target, r.allowed) for r in trail] == [
+        ("ped-leder-1", "read", "agenda", True)
+    ] * 2
+
+
+@pytest.mark.usefixtures("on_the_day")
+def test_agenda_shows_a_stranger_nothing_and_leaves_no_trace_in_the_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Someone with no part in any case gets no row, and no case's trail names them."""
+    from barnekoordinator_plugins.sqlite import SQLiteCaseStore
+
+    db = tmp_path / "agenda.db"
+    assert main(["demo", "--store", f"sqlite:{db}"]) == 0
+    capsys.readouterr()
+    with SQLiteCaseStore(db) as raw:
+        [case_id] = raw.case_ids()
+        before = len(raw.read_audit(case_id))
+    stranger = _principal_file(
+        tmp_path, "x", subject="someone", display_label="Ukjent", assurance="high"
+    )
+    args = ["agenda", "--store", f"sqlite:{db}", "--principal", stranger, "--days", "5000"]
+    assert main(args) == 0
+    assert "0 item(s) due by" in capsys.readouterr().out
+    with SQLiteCaseStore(db) as raw:
+        assert len(raw.read_audit(case_id)) == before
+
+
+@pytest.mark.usefixtures("on_the_day")
+def test_agenda_for_the_mother_needs_her_national_id(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A citizen is recognised by the national id in the file (synthetic only when allowed)."""
+    from datetime import date
+
+    from barnekoordinator.identifiers import synthetic_fodselsnummer
+
+    db = tmp_path / "agenda.db"
+    assert main(["demo", "--store", f"sqlite:{db}"]) == 0
+    capsys.readouterr()
+    mother = _principal_file(
+        tmp_path,
+        "mor",
+        subject="idporten-mor",
+        display_label="Mor",
+        assurance="substantial",
+        national_id=synthetic_fodselsnummer(date(1990, 6, 2)),
+        roles=["citizen"],
+    )
+    args = ["agenda", "--store", f"sqlite:{db}", "--principal", mother, "--days", "5000"]
+    assert main(args) == 2  # a synthetic id is refused unless allowed
+    err = capsys.readouterr().err
+    assert "synthetic" in err
+    assert not re.search(r"\d{11}", err)
+    assert main([*args, "--allow-synthetic", "--as-of", "2026-02-13"]) == 0
+    out = capsys.readouterr().out
+    assert "turns-18" in out
+    assert "OVERDUE 2026-01-22 evaluation-due" in out
+
+
+def test_agenda_refuses_an_invalid_principal_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A principal file that does not match principal.v1 is a usage error naming the path."""
+    bad = _principal_file(tmp_path, "bad", subject="x", assurance="medium", extra=1)
+    assert main(["agenda", "--store", "memory:", "--principal", bad]) == 2
+    err = capsys.readouterr().err
+    assert "$.assurance" in err
+    assert "display_label" in err
+    assert "extra" in err
+    twice = tmp_path / "twice.json"
+    twice.write_text('{"subject": "a", "subject": "b"}', encoding="utf-8")
+    assert main(["agenda", "--store", "memory:", "--principal", str(twice)]) == 2
+    assert "appears twice" in capsys.readouterr().err
+    missing = str(tmp_path / "nope.json")
+    assert main(["agenda", "--store", "memory:", "--principal", missing]) == 2
 
 
 def test_output_piped_into_a_closed_reader_exits_quietly(

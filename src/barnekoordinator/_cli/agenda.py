@@ -2,10 +2,27 @@
 
 Reads the agenda projection the store keeps with each append (evaluations due,
 handovers pending, cases missing a stafettholder, 18th birthdays ahead,
-decisions and plan revisions due) — no case is replayed. The store is opened
-read-only.
+decisions and plan revisions due).
 
-Exit status: 0 success; 2 usage error; 3 the store could not be opened.
+**Without** ``--principal`` nobody is named, so nothing of a case is shown:
+only case ids, kinds and how many rows of each kind are due (``--json``: one
+``agenda-count.v1`` object per line). Due dates are left out because they are
+case data: a ``turns-18`` row's date *is* the child's birth date (the first six
+digits of the fødselsnummer), and the others tell when a tiltak is evaluated,
+a handover was proposed or a holder left. The store is opened read-only and no
+case is replayed.
+
+**With** ``--principal FILE`` (a ``principal.v1`` JSON document) the rows are
+those of the cases that principal may read today, decided by the access policy
+through the Casebook: a row about one entry (a tiltak's evaluation, a meeting's
+minutes) only when the principal may read that entry. Who may see what is
+decided on today's date (``--as-of`` sets only the horizon and what counts as
+overdue). Each case shown is audited as a read by that principal at the real
+time, so the store is opened for writing.
+``--json`` prints one ``agenda-item.v1`` object per line, as before.
+
+Exit status: 0 success; 2 usage error (including an unreadable or invalid
+principal file); 3 the store could not be opened.
 """
 
 from __future__ import annotations
@@ -13,12 +30,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
+import sys
+from collections import Counter
+from collections.abc import Sequence
 from datetime import date, timedelta
 
+from barnekoordinator._cli.principal_file import read_principal
 from barnekoordinator._cli.verify import STORE_ENV, _options
+from barnekoordinator.casebook import Casebook
 from barnekoordinator.clock import SystemClock
 from barnekoordinator.config import Config
-from barnekoordinator.history.projections import AgendaKind
+from barnekoordinator.errors import InvalidInput
+from barnekoordinator.history.projections import AgendaItem, AgendaKind
 from barnekoordinator.plugins import case_store, get_plugin_manager
 
 __all__ = ["register", "run"]
@@ -44,6 +68,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--limit", type=int, help="at most this many rows")
     parser.add_argument("--json", action="store_true", help="print JSON lines")
+    parser.add_argument(
+        "--principal",
+        metavar="FILE",
+        help="a principal.v1 JSON file: show the rows of the cases it may read (audited); "
+        "without it only case ids, kinds and counts are shown",
+    )
+    parser.add_argument(
+        "--allow-synthetic",
+        action="store_true",
+        help="accept a synthetic national id (Tenor month+80) in the principal file",
+    )
     parser.add_argument("--option", action="append", default=[], metavar="PLUGIN.KEY=VALUE")
     parser.set_defaults(func=run)
 
@@ -54,12 +89,65 @@ def run(args: argparse.Namespace) -> int:
         raise SystemExit("barnekoordinator agenda: --days must be 0 or more")
     as_of: date = args.as_of or SystemClock().now().date()
     url = args.store or os.environ.get(STORE_ENV) or Config().store
+    kinds = {AgendaKind(k) for k in args.kind} if args.kind else None
+    until = as_of + timedelta(days=args.days)
+    if args.principal is not None:
+        return _for_principal(args, url, as_of, until, kinds)
     store = case_store(
         get_plugin_manager(), Config(store=url, plugin_options=_options(args.option))
     )
-    kinds = {AgendaKind(k) for k in args.kind} if args.kind else None
     try:
-        rows = store.agenda(until=as_of + timedelta(days=args.days), kinds=kinds, limit=args.limit)
+        rows = store.agenda(until=until, kinds=kinds, limit=args.limit)
+    finally:
+        store.close()
+    _print_counts(rows, as_json=args.json)
+    if not args.json:
+        print(f"{len(rows)} item(s) due by {until.isoformat()}")
+    return 0
+
+
+def _print_counts(rows: Sequence[AgendaItem], *, as_json: bool) -> None:
+    """Case ids, kinds and counts: what may be shown without a principal."""
+    counts = Counter((row.case_id, row.kind) for row in rows)
+    for (case_id, kind), count in sorted(counts.items(), key=lambda c: (c[0][0], c[0][1].value)):
+        if as_json:
+            line = {"case_id": case_id, "kind": kind.value, "count": count}
+            print(json.dumps(line, ensure_ascii=False))
+        else:
+            print(f"{case_id} {kind.value:<17} {count}")
+
+
+def _for_principal(
+    args: argparse.Namespace,
+    url: str,
+    as_of: date,
+    until: date,
+    kinds: set[AgendaKind] | None,
+) -> int:
+    """The rows the principal may see, read and audited through the Casebook."""
+    try:
+        principal = read_principal(args.principal, allow_synthetic=args.allow_synthetic)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, InvalidInput) as exc:
+        # A JSON error says where (line, column); none of them repeats a value.
+        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        print(f"barnekoordinator agenda: --principal {args.principal}: {detail}", file=sys.stderr)
+        return 2
+    options = _options(args.option)
+    for plugin in ("sqlite", "postgres"):
+        # Every read is audited, so the store must take the audit records.
+        if not any(pair.startswith(f"{plugin}.read_only=") for pair in args.option):
+            options[plugin].pop("read_only", None)
+    config = Config(store=url, plugin_options=options)
+    pm = get_plugin_manager()
+    store = case_store(pm, config)
+    # Access is decided on today's date and audited at the real time; --as-of only
+    # sets the horizon and what counts as overdue. The agenda opens no case, so the
+    # subject-key secret is never used: a random one keeps a real one out of here.
+    book = Casebook(
+        store, clock=SystemClock(), plugin_manager=pm, subject_secret=secrets.token_bytes(32)
+    )
+    try:
+        rows = book.agenda(principal, until=until, kinds=kinds, limit=args.limit)
     finally:
         store.close()
     for row in rows:
@@ -82,5 +170,5 @@ def run(args: argparse.Namespace) -> int:
             flag = "OVERDUE" if overdue else "due    "
             print(f"{flag} {row.due.isoformat()} {row.kind.value:<17} {row.case_id} {row.detail}")
     if not args.json:
-        print(f"{len(rows)} item(s) due by {(as_of + timedelta(days=args.days)).isoformat()}")
+        print(f"{len(rows)} item(s) due by {until.isoformat()}")
     return 0

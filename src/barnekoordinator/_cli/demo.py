@@ -3,9 +3,15 @@
 One synthetic family's case is taken through what the library is for: the
 eligibility assessment with its legal basis, consent, a stafettlogg with
 tiltak and a prepared meeting, the baton handed over only on acceptance (and
-refused while consent does not cover the new service), obligations that fall
+refused while consent does not cover the new service), deadlines that fall
 due, the appointment of a barnekoordinator, what the family may see and who
 looked — and finally the hash chains of every case in the store are verified.
+
+Everyone in the story sees the case through the Casebook only: a write hands
+back ids and numbers, and what is shown comes from that person's
+[`CaseView`][barnekoordinator.casebook.CaseView] or agenda, each read audited.
+Only the last chapter, the operator's verification, holds the store itself (a
+trusted back-office handle) and prints counts.
 
 Time is scripted with a [`FixedClock`][barnekoordinator.clock.FixedClock], so the
 run is reproducible; identities are synthetic (Tenor style, month + 80).
@@ -24,11 +30,12 @@ import attrs
 
 from barnekoordinator.access.consent import ConsentPurpose, give_consent
 from barnekoordinator.access.principal import AssuranceLevel, Principal
-from barnekoordinator.casebook import Casebook
+from barnekoordinator.casebook import Casebook, CaseView, Recorded
 from barnekoordinator.clock import FixedClock
 from barnekoordinator.config import Config
-from barnekoordinator.errors import ConsentRequired
+from barnekoordinator.errors import CaseAlreadyOpen, ConsentRequired, InvalidInput
 from barnekoordinator.history.case import Case, ParticipantJoined, open_case
+from barnekoordinator.history.store import CaseStore
 from barnekoordinator.identifiers import (
     IdentifierPolicy,
     Organisasjonsnummer,
@@ -79,17 +86,23 @@ def _heading(text: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo; 0 when every step behaved as the law says and every chain verified."""
+    from barnekoordinator.plugins import case_store, get_plugin_manager
+
     secret = os.environ.get("BARNEKOORDINATOR_SUBJECT_SECRET", "").encode() or DEMO_SECRET
     config = Config(store=args.store, subject_key_secret=secret)
     clock = FixedClock(datetime.combine(_START, time(8, 0), tzinfo=UTC))
-    book = Casebook.from_config(config, clock=clock)
+    pm = get_plugin_manager()
+    # The operator holds the store (back office: chapter 9 verifies it); every
+    # person in the story goes through the Casebook.
+    store = case_store(pm, config)
+    book = Casebook(store, clock=clock, config=config, plugin_manager=pm)
     try:
-        return _story(book, clock, args.lang)
+        return _story(book, store, clock, args.lang)
     finally:
-        book.store.close()
+        store.close()
 
 
-def _story(book: Casebook, clock: FixedClock, lang: str) -> int:
+def _story(book: Casebook, store: CaseStore, clock: FixedClock, lang: str) -> int:
     """Tell the nine chapters in order; 1 as soon as a step does not behave as the law says.
 
     Each chapter gets what it needs from the ones before it (the case id, the day)
@@ -109,7 +122,7 @@ def _story(book: Casebook, clock: FixedClock, lang: str) -> int:
         return 1
     _appoint_a_barnekoordinator(stage, case_id, accepted_on)
     _show_the_family_view(stage, case_id)
-    return _verify_store(book, accepted_on)
+    return _verify_store(store, accepted_on)
 
 
 @attrs.frozen(kw_only=True)
@@ -204,9 +217,13 @@ class _Stage:
         self.clock.set(datetime.combine(day, time(hour, 0), tzinfo=UTC))
         return self.book.today()
 
-    def do(self, who: Principal, case_id: str, command: Callable[[Case], Any]) -> Case:
-        """Run ``command`` on the case as ``who`` through the casebook."""
+    def do(self, who: Principal, case_id: str, command: Callable[[Case], Any]) -> Recorded:
+        """Run ``command`` on the case as ``who`` through the casebook (ids come back)."""
         return self.book.execute(who, case_id, command)
+
+    def look(self, who: Principal, case_id: str) -> CaseView:
+        """The case as ``who`` may see it today (an audited read)."""
+        return self.book.read(who, case_id)
 
 
 def _open_the_case(stage: _Stage) -> tuple[str, date]:
@@ -218,30 +235,38 @@ def _open_the_case(stage: _Stage) -> tuple[str, date]:
     ke, ke_staff, ped, nurse, physio = cast.ke, cast.ke_staff, cast.ped, cast.nurse, cast.physio
     _heading("1. Koordinerende enhet opens a case for a synthetic family")
     today = on(_START)
-    case_id = book.open_case(
-        ke,
-        [
-            open_case(
-                municipality_number="0301",
-                subject=Child(ref="child", birth_date=born, person_id=child_id, name="Emma"),
-                guardians=(
-                    Guardian(
-                        ref="mor",
-                        relation=GuardianRelation.MOTHER,
-                        parental_responsibility=True,
-                        person_id=mother_id,
-                    ),
-                    Guardian(
-                        ref="far",
-                        relation=GuardianRelation.FATHER,
-                        parental_responsibility=True,
-                        person_id=father_id,
-                    ),
-                ),
-            ),
-            *(ParticipantJoined(participant=p) for p in (ke_staff, ped, nurse, physio)),
-        ],
+    guardians = (
+        Guardian(
+            ref="mor",
+            relation=GuardianRelation.MOTHER,
+            parental_responsibility=True,
+            person_id=mother_id,
+        ),
+        Guardian(
+            ref="far",
+            relation=GuardianRelation.FATHER,
+            parental_responsibility=True,
+            person_id=father_id,
+        ),
     )
+    joining = [ParticipantJoined(participant=p) for p in (ke_staff, ped, nurse, physio)]
+    individual = 500  # the first individual numbers of children born 2000–2039
+    while True:
+        child = Child(ref="child", birth_date=born, person_id=child_id, name="Emma")
+        try:
+            case_id = book.open_case(
+                ke,
+                [
+                    open_case(municipality_number="0301", subject=child, guardians=guardians),
+                    *joining,
+                ],
+            )
+            break
+        except CaseAlreadyOpen as referred:
+            # An earlier run left this child's case open: one plan per person, so the
+            # opening is referred to it. The story goes on with another synthetic child.
+            _say(f"   referred to case {referred.case_id}: this child already has an open case")
+            child_id, individual = _another_child(born, individual)
     do(
         ke,
         case_id,
@@ -252,6 +277,17 @@ def _open_the_case(stage: _Stage) -> tuple[str, date]:
     _say(f"case {case_id}: child born {born.isoformat()} (id {child_id}), two guardians")
     _say("participants: koordinerende enhet, barnehage, helsestasjon, fysioterapi")
     return case_id, today
+
+
+def _another_child(born: date, after: int) -> tuple[PersonId, int]:
+    """The next synthetic child born on ``born`` (Tenor style) and its individual number."""
+    for individual in range(after + 1, 1000):
+        try:
+            number = synthetic_fodselsnummer(born, individual=individual)
+        except InvalidInput:
+            continue  # a control digit of 10: no such number
+        return PersonId.parse(number, policy=IdentifierPolicy.testing()), individual
+    raise InvalidInput(f"no synthetic child born {born.isoformat()} is left for the demo")
 
 
 def _assess_eligibility(stage: _Stage, today: date) -> bool:
@@ -308,18 +344,16 @@ def _assess_eligibility(stage: _Stage, today: date) -> bool:
 
 
 def _open_the_stafettlogg(stage: _Stage, case_id: str, today: date) -> date:
-    """3. Consent, the stafettlogg with two tiltak, and a meeting; returns the meeting day."""
+    """3. Consent and the stafettlogg with two tiltak; returns the day of the first meeting."""
     from barnekoordinator.coordination.stafettlogg import (
         BtiLevel,
         add_log_measure,
         open_stafettlogg,
-        schedule_meeting,
-        stafettholder,
     )
 
     do, cast = stage.do, stage.cast
     ke, as_ped, as_physio = cast.ke, cast.as_ped, cast.as_physio
-    ped, nurse, physio = cast.ped, cast.nurse, cast.physio
+    ped, physio = cast.ped, cast.physio
     _heading("3. Consent from both parents, then the stafettlogg (BTI nivå 2)")
     for purpose, consent_id in (
         (ConsentPurpose.STAFETTLOGG, "k-logg-1"),
@@ -357,7 +391,7 @@ def _open_the_stafettlogg(stage: _Stage, case_id: str, today: date) -> date:
             as_of=today,
         ),
     )
-    case = do(
+    do(
         as_physio,
         case_id,
         lambda c: add_log_measure(
@@ -370,34 +404,20 @@ def _open_the_stafettlogg(stage: _Stage, case_id: str, today: date) -> date:
             as_of=today,
         ),
     )
-    meeting_day = today + timedelta(days=14)
-    do(
-        as_ped,
-        case_id,
-        lambda c: schedule_meeting(
-            c,
-            meeting_id="m-1",
-            by=ped.ref,
-            meeting_on=meeting_day,
-            agenda=("Status for tiltakene", "Emmas egne ønsker"),
-            invited=(nurse.ref, physio.ref),
-            as_of=today,
-        ),
-    )
-    _say(
-        f"stafettholder: {stafettholder(case)}; "
-        "two tiltak, each with an owner and an evaluation date"
-    )
-    return meeting_day
+    holder = ", ".join(stage.look(as_ped, case_id).holders("stafettholder"))
+    _say(f"stafettholder: {holder}; two tiltak, each with an owner and an evaluation date")
+    return today + timedelta(days=14)
 
 
 def _prepare_the_meeting(stage: _Stage, case_id: str, meeting_day: date) -> None:
-    """4. A concern is noted, the agenda is prepared from the case, and minutes are written."""
+    """4. A concern is noted, the meeting is called with an agenda built from the case."""
     from barnekoordinator.coordination.meetings import prepare_meeting
     from barnekoordinator.coordination.stafettlogg import (
+        Meeting,
         ObservationKind,
         record_minutes,
         record_observation,
+        schedule_meeting,
     )
 
     book, do, on, cast = stage.book, stage.do, stage.on, stage.cast
@@ -418,13 +438,27 @@ def _prepare_the_meeting(stage: _Stage, case_id: str, meeting_day: date) -> None
         ),
     )
     today = on(meeting_day - timedelta(days=1))
-    book.read(as_ped, case_id)  # the holder opens the case (audited) ...
-    case = _load(book, case_id)  # ... and the agenda is computed from the full history
-    agenda = prepare_meeting(case, today, meeting_id="m-1", settings=book.settings)
-    for point in agenda.points:
-        _say(f"   • {point.title}")
-    for item in agenda.bring:
-        _say(f"   bring: {item.who_ref} — {item.what}")
+
+    def call_the_meeting(case: Case) -> Any:
+        # The command reads the whole case inside the Casebook; only the agenda it
+        # builds is stored, as the meeting's, and read back through a view.
+        prepared = prepare_meeting(case, today, settings=book.settings)
+        bring = tuple(f"Ta med: {b.who_ref} — {b.what}" for b in prepared.bring)
+        return schedule_meeting(
+            case,
+            meeting_id="m-1",
+            by=ped.ref,
+            meeting_on=meeting_day,
+            agenda=("Status for tiltakene", "Emmas egne ønsker", *prepared.lines, *bring),
+            invited=(nurse.ref, physio.ref),
+            as_of=today,
+        )
+
+    do(as_ped, case_id, call_the_meeting)
+    called = stage.look(as_ped, case_id).entry("stafettlogg:m-1")  # the holder opens the case
+    if called is not None and isinstance(called.content, Meeting):
+        for line in called.content.agenda:
+            _say(f"   • {line}")
     today = on(meeting_day)
     do(
         as_ped,
@@ -442,18 +476,15 @@ def _prepare_the_meeting(stage: _Stage, case_id: str, meeting_day: date) -> None
 
 
 def _obligations_fall_due(stage: _Stage, case_id: str) -> date | None:
-    """5. What is due or overdue; returns the day, or None unless an evaluation is overdue."""
-    from barnekoordinator.coordination.roles import obligations
-
-    book, on = stage.book, stage.on
-    _heading("5. Obligations: what is due or overdue today")
+    """5. What is due or overdue, as the stafettholder sees it; None unless one is overdue."""
+    book, on, as_ped = stage.book, stage.on, stage.cast.as_ped
+    _heading("5. Deadlines: what is due or overdue today, as the stafettholder sees it")
     today = on(_START + timedelta(days=36))
-    case = _load(book, case_id)
-    due = obligations(case, today, book.settings)
-    for o in due:
-        when = o.due.isoformat() if o.due else "(no date)"
-        _say(f"   {o.status.value:<8} {when} {o.actor_ref or o.role}: {o.text_nb}")
-    if not any(o.status.value == "overdue" for o in due):
+    due = book.agenda(as_ped, case_id=case_id, until=today + timedelta(days=14))
+    for row in due:
+        status = "overdue" if row.due < today else "due"
+        _say(f"   {status:<8} {row.due.isoformat()} {row.kind.value} {row.key} ({row.detail})")
+    if not any(row.due < today and row.kind.value == "evaluation-due" for row in due):
         _say("unexpected: the physiotherapy evaluation should be overdue")
         return None
     return today
@@ -462,7 +493,6 @@ def _obligations_fall_due(stage: _Stage, case_id: str) -> date | None:
 def _hand_over_the_baton(stage: _Stage, case_id: str, today: date) -> date | None:
     """6. The handover to PPT; returns the day PPT accepts, or None if it was not refused first."""
     from barnekoordinator.coordination.handover import accept_handover, propose_handover
-    from barnekoordinator.coordination.stafettlogg import stafettholder
 
     do, on, cast = stage.do, stage.on, stage.cast
     ke, as_ped, as_ppt, ped, ppt = cast.ke, cast.as_ped, cast.as_ppt, cast.ped, cast.ppt
@@ -491,13 +521,13 @@ def _hand_over_the_baton(stage: _Stage, case_id: str, today: date) -> date | Non
                 as_of=today,
             ),
         )
-    case = do(
-        as_ped, case_id, lambda c: propose_handover(c, to_ref=ppt.ref, by=ped.ref, as_of=today)
-    )
-    _say(f"   proposed; holder is still {stafettholder(case)} until PPT accepts")
+    do(as_ped, case_id, lambda c: propose_handover(c, to_ref=ppt.ref, by=ped.ref, as_of=today))
+    holder = ", ".join(stage.look(as_ped, case_id).holders("stafettholder"))
+    _say(f"   proposed; holder is still {holder} until PPT accepts")
     today = on(today + timedelta(days=3))
-    case = do(as_ppt, case_id, lambda c: accept_handover(c, by=ppt.ref, as_of=today))
-    _say(f"   accepted; holder is now {stafettholder(case)}")
+    do(as_ppt, case_id, lambda c: accept_handover(c, by=ppt.ref, as_of=today))
+    holder = ", ".join(stage.look(as_ppt, case_id).holders("stafettholder"))
+    _say(f"   accepted; holder is now {holder}")
     return today
 
 
@@ -520,7 +550,7 @@ def _appoint_a_barnekoordinator(stage: _Stage, case_id: str, today: date) -> Non
             note="Foreldrene ønsker barnekoordinator (hotl § 7-2 a første ledd).",
         ),
     )
-    case = do(
+    do(
         ke,
         case_id,
         lambda c: appoint_barnekoordinator(
@@ -532,7 +562,8 @@ def _appoint_a_barnekoordinator(stage: _Stage, case_id: str, today: date) -> Non
             settings=book.settings,
         ),
     )
-    _say(f"   mode: {case.mode.value}; the stafettlogg and its tiltak stay in the same history")
+    mode = stage.look(ke, case_id).mode
+    _say(f"   mode: {mode.value}; the stafettlogg and its tiltak stay in the same history")
 
 
 def _show_the_family_view(stage: _Stage, case_id: str) -> None:
@@ -544,18 +575,16 @@ def _show_the_family_view(stage: _Stage, case_id: str) -> None:
     _say(book.who_looked(mother, case_id, lang))
 
 
-def _load(book: Casebook, case_id: str) -> Case:
-    from barnekoordinator.catalogue import CATALOGUE
+def _verify_store(store: CaseStore, today: date) -> int:
+    """9. The operator verifies every case in the store; only counts are printed.
 
-    return CATALOGUE.load(case_id, book.store.read(case_id))
-
-
-def _verify_store(book: Casebook, today: date) -> int:
-    """9. Every case in the store verifies, and the agenda spans all cases."""
+    This is back office: the store is read without a principal, so nothing of a
+    case is shown — how many cases, events, audit records and agenda rows.
+    """
     from barnekoordinator._cli.verify import verify_store
 
     _heading("9. Every case in the store verifies (hash chains of history and audit)")
-    report = verify_store(book.store)
+    report = verify_store(store)
     for problem in report.problems:
         _say(f"   problem: {problem}")
     verdict = "all verified" if report.ok else f"{len(report.problems)} problem(s)"
@@ -563,6 +592,6 @@ def _verify_store(book: Casebook, today: date) -> int:
         f"   {report.cases} case(s), {report.events} event(s), "
         f"{report.audit_records} audit record(s): {verdict}"
     )
-    due = book.store.agenda(until=today + timedelta(days=60))
+    due = store.agenda(until=today + timedelta(days=60))
     _say(f"   agenda across all cases, next 60 days: {len(due)} item(s)")
     return 0 if report.ok else 1

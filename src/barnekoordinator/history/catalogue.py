@@ -169,7 +169,13 @@ class Catalogue:
         return self.new_case(case_id).apply_all(recorded)
 
     def load(self, case_id: str, records: Sequence[EventRecord]) -> Case:
-        """Rebuild a case from its stored records (decoded with this catalogue)."""
+        """Rebuild a case from its stored records (decoded with this catalogue).
+
+        A **trusted back-office** API: the whole case — every entry, every national id —
+        with no principal, no access decision and no audit record. The Casebook uses it
+        inside its door; anything acting on someone's behalf goes through
+        [`Casebook`][barnekoordinator.casebook.Casebook] instead.
+        """
         return self.replay(case_id, from_records(records, self))
 
     def event_class(self, tag: str, version: int) -> type[DomainEvent]:

@@ -578,7 +578,13 @@ CASE_EXPORT_SCHEMA = "case-export.v1"
 
 
 def export_case(case_id: str, records: Sequence[EventRecord]) -> dict[str, Any]:
-    """A case's whole history as a ``case-export.v1`` document (hash chain included)."""
+    """A case's whole history as a ``case-export.v1`` document (hash chain included).
+
+    A **trusted back-office** API: the raw history, national ids included, with no
+    principal, decision or audit record — for migrations, archiving and exports made
+    under a legal basis of their own, never for a request on someone's behalf (those
+    go through [`Casebook`][barnekoordinator.casebook.Casebook]).
+    """
     return {
         "format": "barnekoordinator.case-export",
         "format_version": 1,

@@ -60,7 +60,13 @@ __all__ = ["CaseStore"]
 
 @runtime_checkable
 class CaseStore(Protocol):
-    """Append-only, hash-chained storage of case histories and audit trails."""
+    """Append-only, hash-chained storage of case histories and audit trails.
+
+    A **trusted back-office** API: a store answers without a principal, an access decision
+    or an audit record, so it is for the Casebook and for code the operator trusts
+    (verification, backups, migrations) — never for a request made on someone's behalf,
+    which goes through [`Casebook`][barnekoordinator.casebook.Casebook].
+    """
 
     def append(
         self,

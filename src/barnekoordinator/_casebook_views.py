@@ -1,0 +1,282 @@
+"""The values the Casebook hands out, and the checks on what it is handed.
+
+Private to [`barnekoordinator.casebook`][barnekoordinator.casebook], which re-exports the public
+values ([`CaseView`][barnekoordinator.casebook.CaseView],
+[`Recorded`][barnekoordinator.casebook.Recorded] …): they are built only from what an access
+decision covered, so a view holds no identifier, and a leader's view no family names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Final
+
+import attrs
+
+from barnekoordinator.access.entries import Entry, EntryMeta
+from barnekoordinator.access.policy import AccessAction, AccessDecision, CaseRole, case_roles
+from barnekoordinator.access.principal import Principal
+from barnekoordinator.coordination.roles import RoleAssignment, roles
+from barnekoordinator.errors import InvalidInput
+from barnekoordinator.history.case import Case, CaseMode, DomainEvent
+from barnekoordinator.history.projections import AgendaItem
+from barnekoordinator.people import GuardianRelation
+from barnekoordinator.services import ServiceKind
+
+
+@attrs.frozen(kw_only=True)
+class GuardianView:
+    """A guardian as a viewer may see them: no identifier; the name only where needed."""
+
+    ref: str
+    relation: GuardianRelation
+    parental_responsibility: bool
+    name: str = attrs.field(default="", repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class ParticipantView:
+    """A participating professional as shown in a case view (no HPR, no organisation)."""
+
+    ref: str
+    service: ServiceKind
+    title: str = ""
+    name: str = attrs.field(default="", repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class CaseView:
+    """What one principal may see of one case on one day.
+
+    ``entries`` holds only the entries the principal may read on ``as_of``;
+    nothing says how many others exist. ``roles`` are the viewer's case roles;
+    ``role_holders`` says who holds which role in the case (the stafettholder, a
+    coordinator, koordinerende enhet …), by case-local ref.
+    """
+
+    case_id: str
+    version: int
+    as_of: date
+    municipality_number: str
+    mode: CaseMode
+    is_open: bool
+    roles: tuple[CaseRole, ...]
+    child_ref: str | None
+    child_age: int | None
+    """The child's age on ``as_of`` (``None`` for an expected child)."""
+    child_name: str = attrs.field(default="", repr=False)
+    guardians: tuple[GuardianView, ...] = ()
+    participants: tuple[ParticipantView, ...] = ()
+    entries: tuple[Entry, ...] = ()
+    role_holders: tuple[RoleAssignment, ...] = ()
+    """Who holds which role on ``as_of`` (refs only, as in ``participants``)."""
+
+    def entry(self, entry_id: str) -> Entry | None:
+        """The visible entry with this id."""
+        return next((e for e in self.entries if e.meta.id == entry_id), None)
+
+    def holders(self, role: str) -> tuple[str, ...]:
+        """The refs holding ``role`` (a [`Role`][barnekoordinator.coordination.roles.Role] value,
+        e.g. ``"stafettholder"``), in the order the case lists them.
+        """
+        return tuple(a.ref for a in self.role_holders if a.role.value == role)
+
+
+@attrs.frozen(kw_only=True)
+class Recorded:
+    """What a write hands back: where it landed, never case data.
+
+    The write decision covers changing the case, not reading it, so a write returns
+    ids and numbers only; call [`Casebook.read()`][barnekoordinator.casebook.Casebook.read]
+    to see the result (audited as a read).
+    """
+
+    case_id: str
+    version: int
+    """The case's version after the call (unchanged when nothing was stored)."""
+    sequences: tuple[int, ...] = ()
+    """The sequence numbers of the events this call stored, in order (empty: none)."""
+    types: tuple[str, ...] = ()
+    """The type tag of each stored event, in the same order."""
+
+
+def batch_problem(produced: object) -> str | None:
+    """Why ``produced`` is not a domain event or a sequence of them (types only), or None."""
+    if isinstance(produced, DomainEvent):
+        return None
+    if not isinstance(produced, list | tuple):
+        return f"returned {type(produced).__name__}"
+    for index, item in enumerate(produced):
+        if not isinstance(item, DomainEvent):
+            kind = type(produced).__name__
+            return f"returned a {kind} holding {type(item).__name__} at index {index}"
+    return None
+
+
+def as_batch(produced: DomainEvent | Sequence[DomainEvent]) -> tuple[DomainEvent, ...]:
+    return (produced,) if isinstance(produced, DomainEvent) else tuple(produced)
+
+
+def require_caller(principal: object, case_id: object) -> None:
+    """A call must name somebody and a case, or there is nothing to audit it under."""
+    if not isinstance(principal, Principal):
+        raise InvalidInput(f"principal: expected a Principal, got {type(principal).__name__}")
+    if not isinstance(case_id, str) or not case_id.strip():
+        raise InvalidInput("case_id: expected a non-empty case id")
+
+
+_WRITE_ACTIONS: Final = frozenset(
+    {AccessAction.WRITE, AccessAction.CONSENT, AccessAction.DECIDE_VISIBILITY}
+)
+_INSTEAD: Final = {
+    AccessAction.READ: "read() or read_entry()",
+    AccessAction.READ_AUDIT: "who_looked()",
+    AccessAction.OPEN: "open_case()",
+}
+
+
+REFERRED: Final = AccessDecision(
+    allowed=False,
+    action=AccessAction.OPEN,
+    reason="the child already has an open case in this municipality; the opener was referred "
+    "to it (one individual plan per person)",
+    basis=("ip-forskriften", "hotl-7-1"),
+)
+"""The decision audited in the open case's trail when a second opening is referred to it."""
+
+
+def write_action(action: object) -> tuple[AccessAction, str | None]:
+    """The coarse action of ``Casebook.execute`` and, for anything but a write, the problem."""
+    try:
+        act = AccessAction.of(action)  # type: ignore[arg-type]
+    except InvalidInput:
+        return AccessAction.WRITE, "execute: action: expected a write action or command name"
+    if act not in _WRITE_ACTIONS:
+        return act, (
+            f"execute changes a case; action {act.value!r} is not a write (use {_INSTEAD[act]})"
+        )
+    return act, None
+
+
+def merge_decisions(first: AccessDecision, second: AccessDecision) -> AccessDecision:
+    """Two allowing decisions as one (reasons and bases joined); else the refusal."""
+    if not second.allowed:
+        return second
+    return attrs.evolve(
+        first,
+        reason=f"{first.reason}; {second.reason}",
+        basis=tuple(dict.fromkeys((*first.basis, *second.basis))),
+    )
+
+
+def agenda_problem(until: object, limit: object) -> str | None:
+    """What is wrong with the arguments of ``Casebook.agenda``, or None."""
+    if not isinstance(until, date):
+        return f"until: expected a date, got {type(until).__name__}"
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+        return "limit: expected a whole number, 0 or more"
+    return None
+
+
+def audited_action(action: object) -> str | AccessAction:
+    """The action as the audit record keeps it (junk is kept as 'invalid-action')."""
+    if isinstance(action, AccessAction) or (isinstance(action, str) and action.strip()):
+        return action
+    return "invalid-action"
+
+
+def case_view(
+    case: Case,
+    principal: Principal,
+    overview: AccessDecision,
+    visible: tuple[Entry, ...],
+    as_of: date,
+) -> CaseView:
+    # A leader oversees status and deadlines: roles, not names.
+    names = overview.role is not CaseRole.LEADER
+    child = case.child
+    subject = case.subject
+    return CaseView(
+        case_id=case.id,
+        version=case.version,
+        as_of=as_of,
+        municipality_number=case.municipality_number,
+        mode=case.mode,
+        is_open=case.is_open,
+        roles=case_roles(principal, case),
+        child_ref=subject.ref if subject is not None else None,
+        child_age=(
+            child.age_on(as_of) if child is not None and as_of >= child.birth_date else None
+        ),
+        child_name=child.name if child is not None and names else "",
+        guardians=tuple(
+            GuardianView(
+                ref=g.ref,
+                relation=g.relation,
+                parental_responsibility=g.parental_responsibility,
+                name=g.name if names else "",
+            )
+            for g in case.guardians
+        ),
+        participants=tuple(
+            ParticipantView(ref=p.ref, service=p.service, title=p.title, name=p.name)
+            for p in case.participants
+        ),
+        entries=visible,
+        role_holders=roles(case, as_of),
+    )
+
+
+def rows_shown(
+    rows: Sequence[AgendaItem],
+    metas: Callable[[], Sequence[EntryMeta]],
+    may_read: Callable[[EntryMeta], bool],
+) -> list[AgendaItem]:
+    """The agenda rows of one case a principal who may read its overview may see.
+
+    A key without a colon (``turns-18``, ``stafettholder``, ``plan``) is about the case as
+    a whole. A key ``prefix:<item>`` is about one item: the row is shown only when some
+    entry's id ends in ``:<item>`` and ``may_read`` allows every such entry (fail closed:
+    no entry found, no row). ``metas`` lists the case's entries, asked at most once.
+    """
+    listed: Sequence[EntryMeta] | None = None
+    shown: list[AgendaItem] = []
+    for row in rows:
+        _, colon, item = row.key.partition(":")
+        if not colon:
+            shown.append(row)
+            continue
+        if listed is None:
+            listed = metas()
+        about = [m for m in listed if m.id.endswith(f":{item}")]
+        if about and all(may_read(m) for m in about):
+            shown.append(row)
+    return shown
+
+
+def search_rows(
+    rows: Sequence[AgendaItem],
+    shown_of: Callable[[str, list[AgendaItem]], tuple[AccessDecision, list[AgendaItem]]],
+    limit: int | None,
+) -> tuple[list[AgendaItem], dict[str, AccessDecision]]:
+    """The rows of a search across cases, and the overview decision of each case shown.
+
+    ``shown_of(case_id, rows)`` decides one case (its overview and the rows shown); a case is
+    decided when its first row comes up, so a small ``limit`` loads few cases. Rows keep the
+    store's order.
+    """
+    by_case: dict[str, list[AgendaItem]] = {}
+    for row in rows:
+        by_case.setdefault(row.case_id, []).append(row)
+    decided: dict[str, tuple[AccessDecision, set[AgendaItem]]] = {}
+    result: list[AgendaItem] = []
+    for row in rows:
+        if limit is not None and len(result) >= limit:
+            break
+        if row.case_id not in decided:
+            overview, shown = shown_of(row.case_id, by_case[row.case_id])
+            decided[row.case_id] = (overview, set(shown))
+        if row in decided[row.case_id][1]:
+            result.append(row)
+    return result, {case_id: decided[case_id][0] for case_id in {r.case_id for r in result}}
