@@ -66,6 +66,8 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Final
 
+import attrs
+
 from barnekoordinator._casebook_views import (
     REFERRED,
     CaseView,

@@ -42,7 +42,7 @@ def _tell_the_story(store: CaseStore) -> None:
     """One synthetic family's case through the Casebook (events, audit records, agenda rows)."""
     clock = FixedClock(datetime.combine(date(2026, 1, 5), time(8, 0), tzinfo=UTC))
     book = Casebook(store, clock=clock, subject_secret=demo.DEMO_SECRET)
-    assert demo._story(book, clock, "en") == 0
+    assert demo._story(book, store, clock, "en") == 0
 
 
 @attrs.define
@@ -440,14 +440,22 @@ def truncate_events(t: Target) -> None:
     _cut_events(t, 3)
 
 
+def _last_write(trail: list[AuditRecord]) -> int:
+    return max(i for i, r in enumerate(trail) if r.stored_range is not None)
+
+
 def truncate_audit(t: Target) -> None:
-    """The last three audit records go: two reads and the write before them."""
-    _cut_audit(t, 3)
+    """The last write's audit record goes, with the reads after it."""
+    trail = t.audit()
+    _cut_audit(t, len(trail) - _last_write(trail))
 
 
 def truncate_audit_reads(t: Target) -> None:
-    """Only the last two audit records, both reads (who looked), go."""
-    _cut_audit(t, 2)
+    """Only the reads (who looked) after the last write go."""
+    trail = t.audit()
+    reads = len(trail) - _last_write(trail) - 1
+    assert reads >= 1, "the story ends with reads after its last write"
+    _cut_audit(t, reads)
 
 
 def truncate_both(t: Target) -> None:
@@ -520,8 +528,10 @@ def delete_middle_audit(t: Target) -> None:
 
 
 def delete_middle_audit_recomputed(t: Target) -> None:
+    """A read in the middle of a trail goes and the chain is recomputed: a valid chain."""
     trail = t.audit(t.case_a)
-    kept = trail[:9] + trail[10:]
+    i = next(i for i in range(len(trail) // 2, len(trail)) if trail[i].stored_range is None)
+    kept = trail[:i] + trail[i + 1 :]
     t.raw.put_audit(_reseal_audit(kept), replacing=trail)
 
 
