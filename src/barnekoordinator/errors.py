@@ -13,6 +13,7 @@ BarnekoordinatorError(Exception)
 ├── InvalidInput(ValueError)                 inbound data failed validation
 │   ├── InvalidIdentifier                    fødselsnummer, D-/H-/FH-nummer, orgnr, HPR
 │   ├── SchemaViolation                      .problems: ((json_path, message), ...)
+│   ├── MalformedJson                        not UTF-8, not JSON, nested too deep; .where
 │   └── InvalidConfiguration                 municipal settings, store settings
 ├── RuleViolation                            command not allowed in the current state
 │   ├── CaseClosed
@@ -69,6 +70,7 @@ __all__ = [
     "InvalidConfiguration",
     "InvalidIdentifier",
     "InvalidInput",
+    "MalformedJson",
     "MissingExtraError",
     "NoCaseStoreConfigured",
     "NotAuthenticated",
@@ -132,6 +134,22 @@ class SchemaViolation(InvalidInput):
 
 class InvalidConfiguration(InvalidInput):
     """Settings (municipal rules, store options) are invalid."""
+
+
+class MalformedJson(InvalidInput):
+    """Text that should hold one JSON document does not: not UTF-8, not JSON, or nested too deep.
+
+    ``where`` names the text (a file, standard input, an event's payload) and ``problem`` says
+    what is wrong and where in the text (a line and column, or a byte offset); neither repeats
+    the text itself. Problems *inside* a well-formed document (duplicate keys, numbers or strings
+    too large, NaN) are a [`SchemaViolation`][barnekoordinator.errors.SchemaViolation] with
+    their JSON paths.
+    """
+
+    def __init__(self, where: str, problem: str) -> None:
+        super().__init__(f"{where} {problem}")
+        self.where = where
+        self.problem = problem
 
 
 # --- rules -----------------------------------------------------------------
