@@ -39,7 +39,6 @@ from barnekoordinator.edges import (
     read_json,
 )
 from barnekoordinator.errors import (
-    HistoryError,
     InvalidIdentifier,
     InvalidInput,
     SchemaViolation,
@@ -602,45 +601,30 @@ def to_records(recorded: tuple[RecordedEvent, ...], prev_hash: str) -> list[Even
 
 
 def from_records(records: Sequence[EventRecord], catalogue: Catalogue) -> list[RecordedEvent]:
-    """The recorded events of several stored records (one JSON parse for all payloads).
+    """The recorded events of several stored records.
 
     Stored payloads are canonical JSON written by
     [`to_record()`][barnekoordinator.history.serialization.to_record] or re-encoded by
     [`record_from_document()`][barnekoordinator.history.serialization.record_from_document], so
-    the whole batch is parsed at once, without the strict reader's checks. If that parse fails,
-    or yields another number of values than there are records (a payload that is not exactly one
-    JSON value would shift every later event onto the wrong record), each payload is read
-    strictly on its own to name the record at fault.
+    each is parsed by the C decoder without the strict reader's checks, and must be exactly one
+    JSON value: parsing the batch as one array would let a payload that is not (``{"a": 1`` and
+    ``}``, or two objects) shift events onto other records. A payload the fast parse does not
+    take is read strictly with [`read_json()`][barnekoordinator.edges.read_json], which names the
+    record at fault.
 
     Raises:
         MalformedJson: A payload is not one JSON document.
         SchemaViolation: A payload does not load as its event type.
         UnknownEventType: A record names a type or version the catalogue does not know.
     """
-    if not records:
-        return []
-    try:
-        payloads = json.loads("[" + ",".join(r.payload for r in records) + "]")
-    except (ValueError, TypeError, RecursionError):
-        # ValueError: not JSON, or an integer over Python's 4,300 digits; TypeError: not text.
-        payloads = None
-    if type(payloads) is not list or len(payloads) != len(records):
-        for record in records:
-            from_record(record, catalogue)  # raises the typed error of the first bad payload
-        # Unreachable: payloads that each parse alone also parse joined, one value each.
-        raise HistoryError("stored payloads do not parse as one JSON value each")
     # What event_from_json does, with the class and structure hook of each
     # (type, version) looked up once per call; payloads that need upcasting go
     # through event_from_json itself.
     hooks: dict[tuple[str, int], tuple[type[DomainEvent], Callable[[Any, Any], Any] | None]] = {}
     out: list[RecordedEvent] = []
     append = out.append
-    # Each payload is dropped once structured (popped from the reversed list),
-    # which keeps the garbage collector's count of live objects down.
-    payloads.reverse()
-    take = payloads.pop
     for record in records:
-        payload = take()
+        payload = _stored_payload(record)
         key = (record.type, record.schema_version)
         entry = hooks.get(key)
         if entry is None:
@@ -649,7 +633,6 @@ def from_records(records: Sequence[EventRecord], catalogue: Catalogue) -> list[R
             entry = hooks[key] = (cls, hook)
         cls, hook = entry
         if type(payload) is not dict:
-            # (Never parsed again: a payload that is a JSON string is not an event.)
             raise SchemaViolation(_place(record), [("$", "expected a JSON object")])
         if hook is None:  # stored at an older version: upcast
             event = event_from_json(key[0], key[1], payload, catalogue, where=_place(record))
@@ -662,14 +645,40 @@ def from_records(records: Sequence[EventRecord], catalogue: Catalogue) -> list[R
     return out
 
 
+_raw_decode = json.JSONDecoder().raw_decode
+"""One JSON value from the start of a text, and where it ends (the C scanner, no checks)."""
+
+
+def _stored_payload(record: EventRecord) -> Any:
+    """A stored record's payload: one JSON value, parsed fast, or else read strictly.
+
+    A text the C scanner does not read to its end (not JSON, an integer over 4,300 digits, not
+    text, too deep, two values) goes to [`read_json()`][barnekoordinator.edges.read_json], which
+    raises the typed error naming the record (or takes whitespace around the value).
+    """
+    text = record.payload
+    try:
+        payload, end = _raw_decode(text)
+    except (ValueError, TypeError, RecursionError):
+        end = -1
+    return payload if end == len(text) else read_json(text, _place(record))
+
+
 def _place(record: EventRecord) -> str:
     return f"payload of case {record.case_id!r} event {record.sequence}"
 
 
 def from_record(record: EventRecord, catalogue: Catalogue) -> RecordedEvent:
-    """The recorded event a stored record holds (upcast to the current schema)."""
+    """The recorded event a stored record holds (upcast to the current schema).
+
+    The payload is parsed as [`from_records()`][barnekoordinator.history.serialization.from_records]
+    parses each, so the two load the same records alike.
+    """
+    payload = _stored_payload(record)
+    if type(payload) is not dict:
+        raise SchemaViolation(_place(record), [("$", "expected a JSON object")])
     event = event_from_json(
-        record.type, record.schema_version, record.payload, catalogue, where=_place(record)
+        record.type, record.schema_version, payload, catalogue, where=_place(record)
     )
     return _recorded(record, event)
 
