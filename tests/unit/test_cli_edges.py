@@ -235,7 +235,7 @@ def test_id_refuses_a_line_longer_than_any_identifier_on_stdin(
     """Standard input is read one bounded line at a time: exit 2."""
     _stdin(monkeypatch, b"1" * 100_000)
     assert _exit(["id", "-"]) == 2
-    assert "longer than 256 characters" in _error_line(capsys)
+    assert "longer than 256 bytes" in _error_line(capsys)
 
 
 # --- the real process --------------------------------------------------------------------------

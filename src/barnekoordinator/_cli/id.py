@@ -5,8 +5,8 @@ itself is only ever shown redacted (``311299*****``). Exit status 0 when the
 number is valid, 1 when it is not (argparse exits with 2 on usage errors).
 
 ``NUMBER`` may be ``-`` to read the number from standard input, which keeps it
-out of shell history and process listings. Standard input is read as bytes, at
-most one line of 256: invalid UTF-8 makes the number invalid (exit 1), as the
+out of shell history and process listings. Standard input is read as bytes, one
+line of at most 256: invalid UTF-8 makes the number invalid (exit 1), as the
 same bytes given as an argument do; a longer line is a usage error (exit 2).
 
 This is an edge, so it may read the real date: a number whose date lies after
@@ -32,7 +32,7 @@ from barnekoordinator.identifiers import (
 __all__ = ["register", "run"]
 
 _MAX_LINE = 256
-"""An identifier is eleven digits; a line this long from standard input is not one."""
+"""An identifier is eleven digits; a line longer than this (in bytes) is not one."""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -91,14 +91,16 @@ def _read_line() -> str:
     """One line of standard input, decoded here rather than by the text layer (which could
     raise on invalid UTF-8, or pass it on as lone surrogates, depending on the locale)."""
     buffer = getattr(sys.stdin, "buffer", None)
-    line = (
-        sys.stdin.readline(_MAX_LINE + 1)
-        if buffer is None
-        else buffer.readline(_MAX_LINE + 1).decode("utf-8", errors="replace")
-    )
-    if len(line.rstrip("\r\n")) > _MAX_LINE:
-        raise InvalidInput(f"NUMBER from standard input: longer than {_MAX_LINE} characters")
-    return line
+    if buffer is None:  # a replaced, text-only sys.stdin (embedding, tests)
+        text: str = sys.stdin.readline(_MAX_LINE + 1)
+        too_long = len(text.rstrip("\r\n")) > _MAX_LINE
+    else:
+        data: bytes = buffer.readline(_MAX_LINE + 1)
+        too_long = len(data.rstrip(b"\r\n")) > _MAX_LINE
+        text = data.decode("utf-8", errors="replace")
+    if too_long:
+        raise InvalidInput(f"NUMBER from standard input: longer than {_MAX_LINE} bytes")
+    return text
 
 
 def _text(report: IdentifierReport, redacted: str | None) -> str:
