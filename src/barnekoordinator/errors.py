@@ -121,7 +121,8 @@ class SchemaViolation(InvalidInput):
     """A JSON document does not match its schema.
 
     ``problems`` holds one ``(json_path, message)`` pair per problem, so a caller
-    can show all of them at once. ``document`` names the schema that was applied.
+    can show all of them at once. ``document`` names the schema that was applied
+    (or, from [`read_json()`][barnekoordinator.edges.read_json], where the text came from).
     """
 
     def __init__(self, document: str, problems: Iterable[tuple[str, str]]) -> None:
