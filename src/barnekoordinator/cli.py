@@ -20,6 +20,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from barnekoordinator._cli import printable
 from barnekoordinator.errors import BarnekoordinatorError, InvalidInput
 
 __all__ = ["main"]
@@ -55,10 +56,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         status: int = args.func(args)
     except InvalidInput as exc:
         # What the user typed (an argument, an option, a store URL) is wrong: a usage error.
-        print(f"barnekoordinator {args.command}: {_one_line(exc)}", file=sys.stderr)
+        print(f"barnekoordinator {args.command}: {printable(_one_line(exc))}", file=sys.stderr)
         return 2
     except BarnekoordinatorError as exc:
-        print(f"barnekoordinator: {_one_line(exc)}", file=sys.stderr)
+        print(f"barnekoordinator: {printable(_one_line(exc))}", file=sys.stderr)
         return 3
     except BrokenPipeError:
         # The reader went away (`barnekoordinator plugins | head`): stop quietly,

@@ -377,6 +377,20 @@ def test_any_arguments_end_in_an_exit_status_and_never_a_traceback(
         assert command in ("agenda", "verify"), "only opening a store is a runtime error here"
 
 
+@FIXTURES_OK
+@given(name=st.one_of(TEXT, FILE_NAMES), settings_name=st.one_of(st.none(), TEXT))
+def test_assess_answers_any_file_name_with_invalid_input(
+    folder: Path, name: str, settings_name: str | None
+) -> None:
+    """No such file, a folder, a NUL byte, a lone surrogate: exit 1 (or 2 for '-…' options)."""
+    argv = ["assess", "--", name]
+    if settings_name is not None:
+        argv[1:1] = ["--settings", settings_name]
+    status, _out, err = _run(argv)
+    assert status in (1, 2), err
+    _one_error_line(err)
+
+
 @given(number=st.one_of(TEXT, st.text(alphabet="0123456789 -", max_size=14)))
 def test_id_answers_any_number_with_valid_or_invalid(number: str) -> None:
     """Exit 0 or 1 and a report; a malformed number is an answer, not an error."""

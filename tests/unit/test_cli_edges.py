@@ -106,6 +106,18 @@ def test_assess_settings_are_read_strictly_too(
     assert "at $.stafettlogg_consent_age: duplicate key" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("name", ["a\x00b.json", "\udcff.json", ".", "missing.json"])
+def test_assess_files_that_cannot_be_opened_are_invalid_input(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A NUL byte in the name raised ValueError from open(); now 'cannot read' (exit 1)."""
+    monkeypatch.chdir(tmp_path)
+    assert _exit(["assess", str(BASELINE), "--settings", name]) == 1
+    assert "cannot read settings" in _error_line(capsys)
+    assert _exit(["assess", name]) == 1
+    assert "cannot read" in _error_line(capsys)
+
+
 @pytest.mark.parametrize(
     "as_of", ["9999-12-31", "1899-12-31", "0001-01-01", "2026-1-5", "٢٠٢٦-01-05"]
 )

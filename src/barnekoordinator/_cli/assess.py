@@ -23,12 +23,14 @@ This is an edge, so it may read the real date: ``--as-of`` defaults to today
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from barnekoordinator._cli import printable
 from barnekoordinator.clock import SystemClock
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.edges import parse_date, read_json
@@ -81,14 +83,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _fail(message: str) -> int:
-    print(f"barnekoordinator assess: {message}", file=sys.stderr)
+    print(f"barnekoordinator assess: {printable(message)}", file=sys.stderr)
     return 1
 
 
 def _read(name: str) -> bytes | str:
-    """The bytes of a file, or of standard input for ``-``: one decoding for both."""
+    """The bytes of a file, or of standard input for ``-``: one decoding for both.
+
+    Raises:
+        OSError: The file cannot be read, or the name cannot be a file name.
+    """
     if name != "-":
-        return Path(name).read_bytes()
+        try:
+            return Path(name).read_bytes()
+        except ValueError:  # a NUL byte, or a lone surrogate the file system cannot encode
+            raise OSError(errno.ENOENT, "no such file (the name cannot be a file name)") from None
     buffer = getattr(sys.stdin, "buffer", None)
     # A replaced sys.stdin (tests, embedding) may be text only; read_json refuses what a
     # lenient decoder let through (lone surrogates) just as it refuses invalid bytes.
