@@ -19,7 +19,7 @@ caller parsed itself meets the same rules. The rules:
   than a 64-bit integer); ``NaN``, ``Infinity`` and numbers beyond the float range are not JSON
   numbers and are refused.
 * **Strings** at most [`MAX_STRING_LENGTH`][barnekoordinator.edges.MAX_STRING_LENGTH] characters.
-  (A NUL character is JSON, written ``\u0000``, and the library's own events may hold one; it stays
+  (A NUL character is JSON, written ``\\u0000``, and the library's own events may hold one; it stays
   escaped in stored payloads.)
 * **Keys** unique within each object: a duplicate is refused with its JSON path instead of the
   last one silently winning.
