@@ -5,7 +5,11 @@ exposes ``register(subparsers)``, which adds its parser and sets ``func`` to a
 callable taking the parsed arguments and returning the exit status.
 
 Exit status: 0 success, 1 a negative answer (invalid id, failed check), 2 usage
-error (argparse's own convention), 3 a runtime error (storage, plugins).
+error (argparse's own convention, and any
+[`InvalidInput`][barnekoordinator.errors.InvalidInput] a command raises about what
+was typed: a store URL, a plugin option, dates out of range), 3 a runtime error
+(storage, plugins). A library error is printed as one line on standard error,
+never as a traceback.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from barnekoordinator.errors import BarnekoordinatorError
+from barnekoordinator._cli import printable
+from barnekoordinator.errors import BarnekoordinatorError, InvalidInput
 
 __all__ = ["main"]
 
@@ -49,8 +54,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         status: int = args.func(args)
+    except InvalidInput as exc:
+        # What the user typed (an argument, an option, a store URL) is wrong: a usage error.
+        print(f"barnekoordinator {args.command}: {printable(_one_line(exc))}", file=sys.stderr)
+        return 2
     except BarnekoordinatorError as exc:
-        print(f"barnekoordinator: {exc}", file=sys.stderr)
+        print(f"barnekoordinator: {printable(_one_line(exc))}", file=sys.stderr)
         return 3
     except BrokenPipeError:
         # The reader went away (`barnekoordinator plugins | head`): stop quietly,
@@ -58,6 +67,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     return status
+
+
+def _one_line(exc: BaseException) -> str:
+    """The error's message on one line: a heading and its list of problems, joined."""
+    line = ""
+    for part in (p.strip() for p in str(exc).splitlines()):
+        if part:
+            line += part if not line else (" " if line.endswith(":") else "; ") + part
+    return line
 
 
 if __name__ == "__main__":  # pragma: no cover

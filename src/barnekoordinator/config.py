@@ -12,6 +12,7 @@ pending … It is one typed, validated object; invalid settings raise
 from __future__ import annotations
 
 import enum
+import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -130,10 +131,50 @@ class MunicipalSettings:
         return settings
 
 
+def _unprintable(text: str) -> bool:
+    """True for text that holds a control character (NUL included) or a lone surrogate.
+
+    Neither belongs in a URL, a path or an option, and a lone surrogate cannot even be encoded
+    to pass to SQLite, libpq or the file system.
+    """
+    return not text.isprintable() and any(unicodedata.category(c) in ("Cc", "Cs") for c in text)
+
+
+_MAX_STORE_URL = 4096
+"""Longer than any path (Linux's PATH_MAX) or connection string anyone writes."""
+
+
 def _frozen_options(
     value: Mapping[str, Mapping[str, str]],
 ) -> Mapping[str, Mapping[str, str]]:
-    return MappingProxyType({k: MappingProxyType(dict(v)) for k, v in value.items()})
+    if not isinstance(value, Mapping):
+        raise InvalidConfiguration("plugin_options: expected a mapping of plugin name to options")
+    frozen: dict[str, Mapping[str, str]] = {}
+    for plugin, options in value.items():
+        if not isinstance(plugin, str) or not plugin or _unprintable(plugin):
+            raise InvalidConfiguration("plugin_options: expected plugin names as plain text")
+        if not isinstance(options, Mapping):
+            raise InvalidConfiguration(f"plugin_options[{plugin!r}]: expected a mapping of options")
+        for key, option in options.items():
+            if not isinstance(key, str) or not key or _unprintable(key):
+                raise InvalidConfiguration(
+                    f"plugin_options[{plugin!r}]: expected option names as plain text"
+                )
+            # Options are text (a plugin parses them); numbers and booleans are taken as written.
+            given: object = option
+            if isinstance(given, str):
+                if _unprintable(given):
+                    raise InvalidConfiguration(
+                        f"plugin_options[{plugin!r}][{key!r}]: holds a control character or "
+                        "a lone surrogate"
+                    )
+            elif not isinstance(given, int | float):
+                raise InvalidConfiguration(
+                    f"plugin_options[{plugin!r}][{key!r}]: expected text, got "
+                    f"{type(given).__name__}"
+                )
+        frozen[plugin] = MappingProxyType(dict(options))
+    return MappingProxyType(frozen)
 
 
 @attrs.frozen(kw_only=True)
@@ -155,6 +196,16 @@ class Config:
 
     @store.validator
     def _check_store(self, _attribute: object, value: str) -> None:
+        # Never echo the URL: it may hold a password.
+        if not isinstance(value, str):
+            raise InvalidConfiguration(f"store: expected a URL string, got {type(value).__name__}")
+        if len(value) > _MAX_STORE_URL:
+            raise InvalidConfiguration(f"store: longer than {_MAX_STORE_URL} characters")
+        if _unprintable(value):
+            raise InvalidConfiguration(
+                "store: holds a control character (such as NUL) or a lone surrogate; a store "
+                "URL or path must be plain text"
+            )
         if not value.startswith(("memory:", "sqlite:", "postgresql:", "postgres:")) and (
             ":" not in value
         ):
@@ -162,6 +213,16 @@ class Config:
                 "store: expected a URL such as 'memory:', 'sqlite:PATH' or "
                 "'postgresql://HOST/DB' (vendor stores may use their own scheme)"
             )
+
+    @municipality.validator
+    def _check_municipality(self, _attribute: object, value: object) -> None:
+        if not isinstance(value, MunicipalSettings):
+            raise InvalidConfiguration("municipality: expected MunicipalSettings")
+
+    @subject_key_secret.validator
+    def _check_secret(self, _attribute: object, value: object) -> None:
+        if not isinstance(value, bytes):
+            raise InvalidConfiguration("subject_key_secret: expected bytes")  # never the value
 
     @property
     def store_scheme(self) -> str:

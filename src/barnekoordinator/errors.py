@@ -13,8 +13,8 @@ BarnekoordinatorError(Exception)
 ├── InvalidInput(ValueError)                 inbound data failed validation
 │   ├── InvalidIdentifier                    fødselsnummer, D-/H-/FH-nummer, orgnr, HPR
 │   ├── SchemaViolation                      .problems: ((json_path, message), ...)
+│   ├── MalformedJson                        not UTF-8, not JSON, nested too deep; .where
 │   ├── InvalidConfiguration                 municipal settings, store settings
-│   ├── CheckpointError                      a signed checkpoint or its key: malformed, or unsigned
 │   └── InvalidCommand(TypeError)            a command returned no domain events (its type)
 ├── RuleViolation                            command not allowed in the current state
 │   ├── CaseClosed
@@ -31,7 +31,8 @@ BarnekoordinatorError(Exception)
 │   ├── OutOfSequence
 │   ├── UnknownEventType(LookupError)        .tag, .schema_version
 │   ├── ChainBroken                          hash chain: edited/removed/inserted/reordered
-│   └── ProofFailed                          a Merkle proof does not fit its root(s)
+│   ├── ProofFailed                          a Merkle proof does not fit its root(s)
+│   └── CheckpointError(ValueError)          a signed checkpoint or its key: malformed, or unsigned
 ├── ConcurrencyConflict                      append with a stale expected version
 ├── SealingError                             a sealed identifier cannot be sealed or opened
 ├── StorageError
@@ -77,6 +78,7 @@ __all__ = [
     "InvalidConfiguration",
     "InvalidIdentifier",
     "InvalidInput",
+    "MalformedJson",
     "MissingExtraError",
     "NoCaseStoreConfigured",
     "NotAuthenticated",
@@ -129,7 +131,8 @@ class SchemaViolation(InvalidInput):
     """A JSON document does not match its schema.
 
     ``problems`` holds one ``(json_path, message)`` pair per problem, so a caller
-    can show all of them at once. ``document`` names the schema that was applied.
+    can show all of them at once. ``document`` names the schema that was applied
+    (or, from [`read_json()`][barnekoordinator.edges.read_json], where the text came from).
     """
 
     def __init__(self, document: str, problems: Iterable[tuple[str, str]]) -> None:
@@ -144,13 +147,20 @@ class InvalidConfiguration(InvalidInput):
     """Settings (municipal rules, store options) are invalid."""
 
 
-class CheckpointError(InvalidInput):
-    """A signed checkpoint, a signed note or a checkpoint key cannot be used.
+class MalformedJson(InvalidInput):
+    """Text that should hold one JSON document does not: not UTF-8, not JSON, or nested too deep.
 
-    Raised when a note or key is malformed (the message names the line or part and what was
-    expected), and when no signature of the trusted key verifies. A checkpoint that parses and
-    verifies but does not match the store is a finding of ``verify``, not this error.
+    ``where`` names the text (a file, standard input, an event's payload) and ``problem`` says
+    what is wrong and where in the text (a line and column, or a byte offset); neither repeats
+    the text itself. Problems *inside* a well-formed document (duplicate keys, numbers or strings
+    too large, NaN) are a [`SchemaViolation`][barnekoordinator.errors.SchemaViolation] with
+    their JSON paths.
     """
+
+    def __init__(self, where: str, problem: str) -> None:
+        super().__init__(f"{where} {problem}")
+        self.where = where
+        self.problem = problem
 
 
 class InvalidCommand(InvalidInput, TypeError):
@@ -270,6 +280,19 @@ class ProofFailed(HistoryError):
     """A Merkle inclusion or consistency proof does not fit the root(s) it was checked against.
 
     The message says which check failed (sizes, proof length, the old or the new root).
+    """
+
+
+class CheckpointError(HistoryError, ValueError):
+    """A signed checkpoint, a signed note or a checkpoint key cannot be used.
+
+    Raised when a note or key is malformed (the message names the line or part and what was
+    expected), and when no signature of the trusted key verifies. A checkpoint that parses and
+    verifies but does not match the store is a finding of ``verify``, not this error.
+
+    It is not an [`InvalidInput`][barnekoordinator.errors.InvalidInput]: a checkpoint comes from
+    elsewhere (a file kept away from the store), so the command line reports it as evidence that
+    could not be used (exit 3), not as something mistyped (exit 2).
     """
 
 

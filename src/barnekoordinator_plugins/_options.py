@@ -7,8 +7,10 @@ bad value at once.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Final
 
 from barnekoordinator.errors import InvalidConfiguration
 
@@ -17,6 +19,14 @@ Reader = Callable[[str], Any]
 
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off", "")
+
+MAX_WAIT_SECONDS: Final = 86_400.0
+"""The longest lock wait an option may ask for: a day. A wait is a number of seconds a store
+hands to SQLite or PostgreSQL (as milliseconds, in a 32-bit integer); longer is a hang."""
+
+_DECIMAL: Final = re.compile(r"[0-9]{1,9}(\.[0-9]{0,6})?|\.[0-9]{1,6}")
+_DIGITS: Final = 18
+"""Whole numbers: at most 18 ASCII digits, so every one fits a 64-bit integer."""
 
 
 def boolean(text: str) -> bool:
@@ -27,25 +37,58 @@ def boolean(text: str) -> bool:
 
 
 def seconds(text: str) -> float:
-    """A number of seconds."""
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"expected seconds, got {text!r}") from None
+    """A number of seconds from 0 to ``MAX_WAIT_SECONDS``, as a plain decimal (``30``, ``2.5``).
+
+    ``float()`` alone would also take ``nan``, ``inf``, ``-1`` and ``1e400``.
+    """
+    if _DECIMAL.fullmatch(text):
+        value = float(text)
+        if value <= MAX_WAIT_SECONDS:
+            return value
+    raise ValueError(f"expected seconds from 0 to {MAX_WAIT_SECONDS:g}, got {shown(text)}")
+
+
+def check_seconds(name: str, value: object) -> float:
+    """A store constructor's check of a wait in seconds (an int or a float).
+
+    Raises:
+        InvalidConfiguration: ``value`` is not a finite number from 0 to ``MAX_WAIT_SECONDS``.
+    """
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and 0 <= value <= MAX_WAIT_SECONDS
+    ):
+        return float(value)
+    raise InvalidConfiguration(
+        f"{name}: expected a number of seconds from 0 to {MAX_WAIT_SECONDS:g}"
+    )
+
+
+def _digits(text: str) -> bool:
+    # str.isdigit() alone also takes '²' and digits of other scripts.
+    return text.isascii() and text.isdigit() and len(text) <= _DIGITS
 
 
 def whole_number(text: str) -> int:
-    """0 or more."""
-    if not text.isdigit():
-        raise ValueError(f"expected a whole number, got {text!r}")
+    """0 or more, in ASCII digits."""
+    if not _digits(text):
+        raise ValueError(f"expected a whole number, got {shown(text)}")
     return int(text)
 
 
 def positive_integer(text: str) -> int:
-    """1 or more."""
-    if not (text.isdigit() and int(text) > 0):
-        raise ValueError(f"expected a positive integer, got {text!r}")
+    """1 or more, in ASCII digits."""
+    if not (_digits(text) and int(text) > 0):
+        raise ValueError(f"expected a positive integer, got {shown(text)}")
     return int(text)
+
+
+def shown(text: str) -> str:
+    """An option's text for a message: its repr (control characters and lone surrogates
+    escaped), shortened."""
+    return repr(text) if len(text) <= 40 else repr(text[:40]) + "…"
 
 
 def one_of(*choices: str) -> Reader:
@@ -74,10 +117,15 @@ def parse(plugin: str, options: Mapping[str, str], readers: Mapping[str, Reader]
     for key, value in options.items():
         reader = readers.get(key)
         if reader is None:
-            problems.append(f"{key}: unknown option (known: {', '.join(readers)})")
+            name = key if isinstance(key, str) and key.isidentifier() else shown(str(key))
+            problems.append(f"{name}: unknown option (known: {', '.join(readers)})")
+            continue
+        given: object = value  # typed as text, but configurations are built by hand
+        if not isinstance(given, str | int | float):  # (a bool is an int: "True" reads as true)
+            problems.append(f"{key}: expected text, got {type(given).__name__}")
             continue
         try:
-            parsed[key] = reader(str(value).strip())
+            parsed[key] = reader(str(given).strip())
         except ValueError as exc:
             problems.append(f"{key}: {exc}")
     if problems:

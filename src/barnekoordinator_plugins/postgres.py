@@ -328,6 +328,38 @@ def _audit_records(rows: Iterable[Any]) -> list[AuditRecord]:
     ]
 
 
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def _checked_dsn(pg: ModuleType, dsn: object) -> str:
+    """``dsn`` if libpq can parse it; otherwise InvalidConfiguration, never showing the DSN.
+
+    A connection string may hold a password, and libpq's message quotes the part it could not
+    read (``invalid percent-encoded token: "%zz"``), so quoted parts are left out of ours.
+    """
+    if not isinstance(dsn, str):
+        raise InvalidConfiguration(
+            f"postgres store: expected a URL string, got {type(dsn).__name__}"
+        )
+    if "\x00" in dsn:
+        raise InvalidConfiguration("postgres store: the connection string holds a NUL byte")
+    try:
+        dsn.encode("utf-8")
+        pg.conninfo.conninfo_to_dict(dsn)
+    except UnicodeEncodeError:
+        raise InvalidConfiguration(
+            "postgres store: the connection string holds a lone surrogate (not Unicode text)"
+        ) from None
+    except (pg.ProgrammingError, ValueError) as exc:
+        first = (str(exc).splitlines() or [type(exc).__name__])[0]
+        reason = _QUOTED.sub('"…"', first)
+        raise InvalidConfiguration(
+            f"postgres store: not a valid PostgreSQL connection string ({reason}); "
+            "the string is not shown, it may hold a password"
+        ) from None
+    return dsn
+
+
 class PostgresCaseStore:
     """A [`CaseStore`][barnekoordinator.history.store.CaseStore] in a PostgreSQL database.
 
@@ -351,14 +383,18 @@ class PostgresCaseStore:
             raise InvalidConfiguration(
                 "postgres schema: expected a lower-case SQL identifier such as 'barnekoordinator'"
             )
-        if not 0 <= partitions <= 1024:
+        if (
+            not isinstance(partitions, int)
+            or isinstance(partitions, bool)
+            or not 0 <= partitions <= 1024
+        ):
             raise InvalidConfiguration("postgres partitions: expected 0 (none) to 1024")
+        self.lock_timeout = _options.check_seconds("postgres lock_timeout", lock_timeout)
         self._pg = require_psycopg()
-        self._dsn = dsn
+        self._dsn = _checked_dsn(self._pg, dsn)
         self.schema = schema
         self.partitions = partitions
-        self.lock_timeout = lock_timeout
-        self.read_only = read_only
+        self.read_only = bool(read_only)
         # One advisory key per schema, so tenants in one database do not serialise each other.
         self._events_lock = zlib.crc32(f"barnekoordinator.events:{schema or ''}".encode())
         self._audit_lock = zlib.crc32(f"barnekoordinator.audit:{schema or ''}".encode())

@@ -331,6 +331,37 @@ def _audit_records(rows: Iterable[Any]) -> list[AuditRecord]:
     ]
 
 
+_MAX_PAGE_COUNT = 4_294_967_294
+"""SQLite's own ceiling for ``PRAGMA max_page_count``."""
+
+
+def _checked_path(path: object) -> str:
+    """The store's file path as text; raise InvalidConfiguration for what no file system takes.
+
+    A NUL byte ends a C string early, and a lone surrogate cannot be encoded for the OS or
+    SQLite; neither is echoed (the path is shown only once it is known to be plain text).
+    """
+    try:
+        text = os.fspath(path)  # type: ignore[call-overload]
+    except TypeError:
+        raise InvalidConfiguration(
+            f"sqlite path: expected a str or os.PathLike, got {type(path).__name__}"
+        ) from None
+    if not isinstance(text, str):
+        raise InvalidConfiguration("sqlite path: expected text, not bytes")
+    if not text:
+        raise InvalidConfiguration("sqlite path: expected a file path, e.g. 'cases.db'")
+    if "\x00" in text:
+        raise InvalidConfiguration("sqlite path: holds a NUL byte")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidConfiguration(
+            "sqlite path: holds a lone surrogate (not Unicode text)"
+        ) from None
+    return text
+
+
 class SQLiteCaseStore:
     """A [`CaseStore`][barnekoordinator.history.store.CaseStore] in one SQLite file.
 
@@ -349,13 +380,21 @@ class SQLiteCaseStore:
         catalogue: Catalogue | None = None,
     ) -> None:
         self._catalogue = catalogue if catalogue is not None else _library_catalogue()
-        if synchronous.upper() not in _SYNCHRONOUS:
+        if not isinstance(synchronous, str) or synchronous.upper() not in _SYNCHRONOUS:
             raise InvalidConfiguration(f"sqlite synchronous: expected one of {_SYNCHRONOUS}")
-        self.path = os.fspath(path)
+        self.path = _checked_path(path)
         self.synchronous = synchronous.upper()
-        self.busy_timeout = busy_timeout
+        self.busy_timeout = _options.check_seconds("sqlite busy_timeout", busy_timeout)
+        if max_page_count is not None and not (
+            isinstance(max_page_count, int)
+            and not isinstance(max_page_count, bool)
+            and 1 <= max_page_count <= _MAX_PAGE_COUNT
+        ):
+            raise InvalidConfiguration(
+                f"sqlite max_page_count: expected a whole number from 1 to {_MAX_PAGE_COUNT}"
+            )
         self.max_page_count = max_page_count
-        self.read_only = read_only
+        self.read_only = bool(read_only)
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()

@@ -7,7 +7,8 @@ function counts as much as one at the top; only imports under
 Layers (``docs/decisions/index.md``, decision 11), each importing only itself
 and the layers before it::
 
-    base          errors, clock, config, identifiers, legal_basis, services, people, texts
+    base          errors, clock, config, identifiers, legal_basis, services, people, texts,
+                  edges
     history       barnekoordinator.history.*
     rights        barnekoordinator.rights.*       (base and history)
     access        barnekoordinator.access.*       (base and history)
@@ -43,6 +44,7 @@ BASE = frozenset(
         "services",
         "people",
         "texts",
+        "edges",
     )
 )
 WINGS = ("history", "rights", "access", "coordination")

@@ -136,8 +136,8 @@ def test_verify_never_creates_a_store(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 def test_verify_rejects_malformed_options(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """--option must be PLUGIN.KEY=VALUE."""
-    assert main(["verify", "--store", f"sqlite:{db}", "--option", "nonsense"]) == 3
+    """--option must be PLUGIN.KEY=VALUE; anything else is a usage error (exit 2)."""
+    assert main(["verify", "--store", f"sqlite:{db}", "--option", "nonsense"]) == 2
     assert "PLUGIN.KEY=VALUE" in capsys.readouterr().err
 
 

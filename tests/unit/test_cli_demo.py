@@ -224,7 +224,7 @@ def test_agenda_refuses_an_invalid_principal_file(
     twice = tmp_path / "twice.json"
     twice.write_text('{"subject": "a", "subject": "b"}', encoding="utf-8")
     assert main(["agenda", "--store", "memory:", "--principal", str(twice)]) == 2
-    assert "appears twice" in capsys.readouterr().err
+    assert "duplicate key" in capsys.readouterr().err
     missing = str(tmp_path / "nope.json")
     assert main(["agenda", "--store", "memory:", "--principal", missing]) == 2
 

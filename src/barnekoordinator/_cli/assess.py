@@ -7,9 +7,14 @@ offer, and prints the result as text (``--lang nb|nn|en``) or as an
 languages).
 
 Exit status: 0 when the assessment was made (whatever its outcome), 1 when the
-input is invalid (unreadable file, not JSON, schema problems — every one with
-its JSON path — invalid settings, or a date the rules cannot use), 2 for usage
-errors (argparse).
+input is invalid (unreadable file, not UTF-8, not JSON, schema problems — every
+one with its JSON path — invalid settings, or a date the rules cannot use), 2
+for usage errors (argparse; ``--as-of`` outside the supported dates).
+
+Files and standard input are read the same way, as bytes, by the strict reader
+[`read_json()`][barnekoordinator.edges.read_json]: invalid UTF-8, a lone
+surrogate, nesting too deep, a duplicate key, NaN or an oversized number is
+refused wherever the document comes from.
 
 This is an edge, so it may read the real date: ``--as-of`` defaults to today
 (UTC) from [`SystemClock`][barnekoordinator.clock.SystemClock].
@@ -18,14 +23,17 @@ This is an edge, so it may read the real date: ``--as-of`` defaults to today
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from barnekoordinator._cli import printable
 from barnekoordinator.clock import SystemClock
 from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.edges import parse_date, read_json
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.rights.eligibility import EligibilityResult, FollowUp, RightResult, assess
 from barnekoordinator.rights.wire import facts_from_json, result_to_json
@@ -36,9 +44,12 @@ __all__ = ["register", "render_text", "run"]
 
 def _date(value: str) -> date:
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {value!r}") from None
+        return parse_date(value, "--as-of")
+    except InvalidInput as exc:
+        # argparse names the option itself and shows the value (repr: safe to print).
+        reason = str(exc).removeprefix("--as-of: ")
+        shown = repr(value) if len(value) <= 40 else repr(value[:40]) + "…"
+        raise argparse.ArgumentTypeError(f"{reason}, got {shown}") from None
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -72,34 +83,53 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _fail(message: str) -> int:
-    print(f"barnekoordinator assess: {message}", file=sys.stderr)
+    print(f"barnekoordinator assess: {printable(message)}", file=sys.stderr)
     return 1
 
 
-def _load(name: str) -> Any:
-    raw = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
-    return json.loads(raw)
+def _read(name: str) -> bytes | str:
+    """The bytes of a file, or of standard input for ``-``: one decoding for both.
+
+    Raises:
+        OSError: The file cannot be read, or the name cannot be a file name.
+    """
+    if name != "-":
+        try:
+            return Path(name).read_bytes()
+        except ValueError:  # a NUL byte, or a lone surrogate the file system cannot encode
+            raise OSError(errno.ENOENT, "no such file (the name cannot be a file name)") from None
+    buffer = getattr(sys.stdin, "buffer", None)
+    # A replaced sys.stdin (tests, embedding) may be text only; read_json refuses what a
+    # lenient decoder let through (lone surrogates) just as it refuses invalid bytes.
+    return buffer.read() if buffer is not None else sys.stdin.read()
+
+
+def _load(name: str, where: str) -> Any:
+    """Read and parse ``name``; OSError when it cannot be read, InvalidInput when not JSON."""
+    return read_json(_read(name), where)
 
 
 def run(args: argparse.Namespace) -> int:
     """Read, validate and assess ``args.file``; print the result; return the exit status."""
     where = "standard input" if args.file == "-" else args.file
     try:
-        document = _load(args.file)
+        document = _load(args.file, where)
     except OSError as exc:
         return _fail(f"cannot read {where}: {exc.strerror or exc}")
-    except UnicodeDecodeError:
-        return _fail(f"{where} is not UTF-8 text")
-    except json.JSONDecodeError as exc:
-        return _fail(f"{where} is not JSON: line {exc.lineno} column {exc.colno}: {exc.msg}")
+    except InvalidInput as exc:
+        # MalformedJson ("… is not JSON: line 1 column 11 …") or the reader's SchemaViolation
+        # ("standard input: 1 problem(s) at $.a: duplicate key …"); both name where.
+        return _fail(str(exc))
     try:
         facts = facts_from_json(document)
         settings = MunicipalSettings()
         if args.settings is not None:
             try:
-                data = _load(args.settings)
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-                return _fail(f"cannot read settings {args.settings}: {exc}")
+                data = _load(args.settings, f"settings {args.settings}")
+            except OSError as exc:
+                return _fail(f"cannot read settings {args.settings}: {exc.strerror or exc}")
+            except InvalidInput as exc:
+                return _fail(str(exc))
             if not isinstance(data, dict):
                 return _fail(f"settings {args.settings}: expected a JSON object")
             settings = MunicipalSettings.from_mapping(data)

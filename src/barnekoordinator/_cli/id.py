@@ -5,7 +5,9 @@ itself is only ever shown redacted (``311299*****``). Exit status 0 when the
 number is valid, 1 when it is not (argparse exits with 2 on usage errors).
 
 ``NUMBER`` may be ``-`` to read the number from standard input, which keeps it
-out of shell history and process listings.
+out of shell history and process listings. Standard input is read as bytes, one
+line of at most 256: invalid UTF-8 makes the number invalid (exit 1), as the
+same bytes given as an argument do; a longer line is a usage error (exit 2).
 
 This is an edge, so it may read the real date: a number whose date lies after
 today (UTC, from [`SystemClock`][barnekoordinator.clock.SystemClock]) is invalid.
@@ -18,6 +20,7 @@ import json
 import sys
 
 from barnekoordinator.clock import SystemClock
+from barnekoordinator.errors import InvalidInput
 from barnekoordinator.identifiers import (
     ChecksumRule,
     IdentifierPolicy,
@@ -27,6 +30,9 @@ from barnekoordinator.identifiers import (
 )
 
 __all__ = ["register", "run"]
+
+_MAX_LINE = 256
+"""An identifier is eleven digits; a line longer than this (in bytes) is not one."""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -65,7 +71,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Check ``args.number`` and print the result; return the exit status."""
-    raw: str = sys.stdin.readline() if args.number == "-" else args.number
+    raw: str = _read_line() if args.number == "-" else args.number
     policy = IdentifierPolicy(
         allow_synthetic=args.allow_synthetic,
         dolly_as_synthetic=args.dolly,
@@ -79,6 +85,22 @@ def run(args: argparse.Namespace) -> int:
         redacted = PersonId.parse(raw, policy=policy).redacted() if report.valid else None
         print(_text(report, redacted))
     return 0 if report.valid else 1
+
+
+def _read_line() -> str:
+    """One line of standard input, decoded here rather than by the text layer (which could
+    raise on invalid UTF-8, or pass it on as lone surrogates, depending on the locale)."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # a replaced, text-only sys.stdin (embedding, tests)
+        text: str = sys.stdin.readline(_MAX_LINE + 1)
+        too_long = len(text.rstrip("\r\n")) > _MAX_LINE
+    else:
+        data: bytes = buffer.readline(_MAX_LINE + 1)
+        too_long = len(data.rstrip(b"\r\n")) > _MAX_LINE
+        text = data.decode("utf-8", errors="replace")
+    if too_long:
+        raise InvalidInput(f"NUMBER from standard input: longer than {_MAX_LINE} bytes")
+    return text
 
 
 def _text(report: IdentifierReport, redacted: str | None) -> str:

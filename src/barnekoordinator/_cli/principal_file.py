@@ -9,12 +9,10 @@ a value (the file may hold a fødselsnummer).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 from barnekoordinator.access.principal import AssuranceLevel, Principal
-from barnekoordinator.errors import InvalidInput
+from barnekoordinator.edges import read_json
 from barnekoordinator.history.serialization import validate_document
 from barnekoordinator.identifiers import (
     HprNummer,
@@ -27,16 +25,6 @@ __all__ = ["PRINCIPAL_SCHEMA", "principal_from_json", "read_principal"]
 
 PRINCIPAL_SCHEMA = "principal.v1"
 """The schema a principal file must match."""
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in seen:
-            # Two values for one field: which one did the author mean? Refuse both.
-            raise InvalidInput(f"the key {key!r} appears twice in one object")
-        seen[key] = value
-    return seen
 
 
 def principal_from_json(document: object, *, allow_synthetic: bool = False) -> Principal:
@@ -70,14 +58,14 @@ def principal_from_json(document: object, *, allow_synthetic: bool = False) -> P
 
 
 def read_principal(path: str | Path, *, allow_synthetic: bool = False) -> Principal:
-    """Read and validate a principal file (UTF-8 JSON, no key twice in one object).
+    """Read and validate a principal file, with the strict JSON reader of
+    [`edges`][barnekoordinator.edges] (UTF-8, no key twice in one object, bounded sizes).
 
     Raises:
         OSError: the file cannot be read.
-        UnicodeDecodeError: it is not UTF-8.
-        json.JSONDecodeError: it is not JSON.
-        InvalidInput: see ``principal_from_json()``.
+        MalformedJson: it is not UTF-8 JSON, or is nested too deep.
+        InvalidInput: see ``principal_from_json()`` (and the strict reader's
+            ``SchemaViolation`` for duplicate keys and oversized values).
     """
-    text = Path(path).read_text(encoding="utf-8")
-    document = json.loads(text, object_pairs_hook=_no_duplicates)
+    document = read_json(Path(path).read_bytes(), str(path))
     return principal_from_json(document, allow_synthetic=allow_synthetic)

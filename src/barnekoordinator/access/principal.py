@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import enum
 import re
-from typing import Final
+import unicodedata
+from typing import Any, Final
 
 import attrs
 
@@ -133,11 +134,29 @@ class SystemRole(enum.StrEnum):
 
 _NATIONAL_ID_LIKE: Final = re.compile(r"\d{11}")
 _IDENTIFIER_LIKE: Final = re.compile(r"\d{6,}")
+_MAX_TEXT: Final = 256
+"""A principal's names are short; the audit trail stores them with every call."""
+_MAX_TOKEN: Final = 65_536
+"""Tokens (JWTs with their claims) run to a few kilobytes."""
+
+
+def _check_text(what: str, value: str, limit: int = _MAX_TEXT) -> None:
+    """Refuse text that cannot be written to the audit trail or shown to a family.
+
+    A lone surrogate cannot be encoded as UTF-8, so no store could write the audit record of a
+    call by that principal; a control character (a newline, NUL, an escape sequence) would forge
+    lines in "who has looked at our case". Neither value is echoed.
+    """
+    if len(value) > limit:
+        raise InvalidInput(f"{what}: longer than {limit} characters")
+    if not value.isprintable() and any(unicodedata.category(c) in ("Cc", "Cs") for c in value):
+        raise InvalidInput(f"{what}: holds a control character or a lone surrogate")
 
 
 def _check_subject(_instance: object, _attribute: object, value: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput("subject: expected a non-empty opaque actor id")
+    _check_text("subject", value)
     if _NATIONAL_ID_LIKE.search(value.replace(" ", "")):
         raise InvalidInput(
             "subject: looks like a national id; use an opaque actor id (e.g. the "
@@ -148,6 +167,7 @@ def _check_subject(_instance: object, _attribute: object, value: str) -> None:
 def _check_label(_instance: object, _attribute: object, value: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput("display_label: expected a name and service, e.g. 'Kari, helsestasjon'")
+    _check_text("display_label", value)
     if _IDENTIFIER_LIKE.search(value.replace(" ", "")):
         raise InvalidInput(
             "display_label: must not contain an identifier (six or more digits); "
@@ -160,7 +180,18 @@ def _roles(value: object) -> frozenset[str]:
         raise InvalidInput("roles: expected a collection of role names, not one string")
     if not isinstance(value, frozenset | set | tuple | list):
         raise InvalidInput("roles: expected a collection of role names")
-    return frozenset(str(r) for r in value)
+    roles = frozenset(str(r) for r in value)
+    for role in roles:
+        _check_text("roles", role)
+    return roles
+
+
+def _optional_text(_instance: object, attribute: Any, value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise InvalidInput(f"{attribute.name}: expected text, got {type(value).__name__}")
+    _check_text(attribute.name, value)
 
 
 def _redacted_id(value: PersonId | None) -> str:
@@ -187,8 +218,8 @@ class Principal:
     national_id: PersonId | None = attrs.field(default=None, repr=_redacted_id)
     hpr: HprNummer | None = None
     organisation: Organisasjonsnummer | None = None
-    municipality_number: str | None = None
-    identity_provider: str = ""
+    municipality_number: str | None = attrs.field(default=None, validator=_optional_text)
+    identity_provider: str = attrs.field(default="", validator=_optional_text)
     """The authenticator's name (``"idporten"``, ``"helseid"`` …)."""
     roles: frozenset[str] = attrs.field(default=frozenset(), converter=_roles)
 
@@ -227,3 +258,10 @@ class Credential:
     def _check_kind(self, _attribute: object, value: str) -> None:
         if not isinstance(value, str) or not value.strip():
             raise InvalidInput("kind: expected a credential kind such as 'idporten-id-token'")
+        _check_text("kind", value)
+
+    @token.validator
+    def _check_token(self, _attribute: object, value: str) -> None:
+        if not isinstance(value, str):
+            raise InvalidInput("token: expected text")  # never the token itself
+        _check_text("token", value, _MAX_TOKEN)

@@ -5,7 +5,9 @@ agenda) has a JSON Schema (draft 2020-12) in ``barnekoordinator/schemas/`` (``sc
 repository). Inbound JSON is validated with
 [`validate_document()`][barnekoordinator.history.serialization.validate_document]; an invalid
 document raises [`SchemaViolation`][barnekoordinator.errors.SchemaViolation] listing *every* problem
-with its JSON path, before anything is structured or stored.
+with its JSON path, before anything is structured or stored. JSON text is read with the strict
+reader of [`barnekoordinator.edges`][barnekoordinator.edges], and every validated document first
+meets its rules (depth, sizes, no NaN, no lone surrogate, dates in the supported range).
 
 Models carry no serialization code: cattrs converters live here (and in the
 private ``_wire`` helpers of each concept) and are not part of the public API.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
@@ -28,6 +31,13 @@ import cattrs
 from cattrs.strategies import configure_tagged_union
 
 from barnekoordinator.clock import ensure_utc
+from barnekoordinator.edges import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    check_date,
+    check_json,
+    read_json,
+)
 from barnekoordinator.errors import (
     InvalidIdentifier,
     InvalidInput,
@@ -106,6 +116,55 @@ def _registry() -> Any:
     return Registry().with_resources(resources)
 
 
+_RFC3339_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})"
+)
+"""An RFC 3339 time with its offset (upper-case ``T`` and ``Z``, as ``format_time`` writes)."""
+
+
+def _is_supported_date(instance: object) -> bool:
+    if not isinstance(instance, str):
+        return True  # the schema's "type" reports it
+    day = date.fromisoformat(instance)  # ValueError: not a date (the pattern was checked first)
+    check_date(day, "date")
+    return True
+
+
+def _is_supported_time(instance: object) -> bool:
+    if not isinstance(instance, str):
+        return True
+    if not _RFC3339_TIME.fullmatch(instance):
+        return False
+    check_date(datetime.fromisoformat(instance), "time")  # ValueError: no such day or hour
+    return True
+
+
+@cache
+def _format_checker(cls: Any) -> Any:
+    """The draft's format checker, with dates and times limited to the supported range.
+
+    jsonschema checks ``date-time`` only when an optional package is installed; this checker
+    always does (RFC 3339, offset required), so an instance that ``parse_time`` cannot turn into
+    UTC never reaches it.
+    """
+    import jsonschema
+
+    checker = jsonschema.FormatChecker(formats=())
+    checker.checkers.update(cls.FORMAT_CHECKER.checkers)
+    date_check, date_raises = cls.FORMAT_CHECKER.checkers["date"]
+
+    def is_date(instance: object) -> bool:
+        return bool(date_check(instance)) and _is_supported_date(instance)
+
+    checker.checks("date", raises=(ValueError, InvalidInput, *_tuple(date_raises)))(is_date)
+    checker.checks("date-time", raises=(ValueError, InvalidInput))(_is_supported_time)
+    return checker
+
+
+def _tuple(raises: Any) -> tuple[type[BaseException], ...]:
+    return tuple(raises) if isinstance(raises, tuple) else (raises,)
+
+
 @cache
 def _validator(name: str) -> Any:
     import jsonschema
@@ -114,7 +173,7 @@ def _validator(name: str) -> Any:
     cls = jsonschema.validators.validator_for(document)
     cls.check_schema(document)
     # The schemas' $ids share one base, so a relative $ref resolves in the registry.
-    return cls(document, format_checker=cls.FORMAT_CHECKER, registry=_registry())
+    return cls(document, format_checker=_format_checker(cls), registry=_registry())
 
 
 def _json_path(error: Any) -> str:
@@ -137,6 +196,8 @@ def _safe_message(error: Any) -> str:
         return f"expected {json.dumps(expected)}"
     if kind == "pattern":
         return f"does not match the pattern {expected}"
+    if kind == "format" and expected in ("date", "date-time"):
+        return f"is not a valid {expected} from {EARLIEST_DATE} to {LATEST_DATE}"
     if kind == "format":
         return f"is not a valid {expected}"
     if kind in ("oneOf", "anyOf"):
@@ -160,8 +221,13 @@ def validate_document(name: str, document: object) -> None:
 
     Every problem is reported, each with the JSON path where it occurs
     (``$.child.age``). Messages describe what was expected and never repeat the
-    offending value, which may be personal data.
+    offending value, which may be personal data. The document first meets the rules of
+    [`check_json()`][barnekoordinator.edges.check_json] (nesting, sizes, NaN, lone surrogates),
+    which keep the validator from recursing without end; dates and times must lie in the
+    supported range ([`EARLIEST_DATE`][barnekoordinator.edges.EARLIEST_DATE] …
+    [`LATEST_DATE`][barnekoordinator.edges.LATEST_DATE]).
     """
+    check_json(document, name)
     errors = [leaf for e in _validator(name).iter_errors(document) for leaf in _leaves(e)]
     problems = sorted({(_json_path(e), _safe_message(e)) for e in errors})
     if problems:
@@ -186,13 +252,18 @@ _STORED_DOLLY_POLICY = IdentifierPolicy.testing(
 def _structure_date(value: object, _type: object) -> date:
     if not isinstance(value, str):
         raise InvalidInput(f"expected an ISO date string, got {type(value).__name__}")
+    # No range check: a stored history loads whatever it holds (documents from outside were
+    # checked by validate_document, where the range applies).
     return date.fromisoformat(value)
 
 
 def _structure_datetime(value: object, _type: object) -> datetime:
     if not isinstance(value, str):
         raise InvalidInput(f"expected an ISO time string, got {type(value).__name__}")
-    return parse_time(value)
+    try:
+        return ensure_utc(datetime.fromisoformat(value))
+    except (ValueError, OverflowError):  # OverflowError: an offset past year 1 or 9999
+        raise InvalidInput("expected an ISO 8601 time with offset") from None
 
 
 def _unstructure_person(value: PersonId) -> dict[str, object]:
@@ -348,13 +419,27 @@ def unstructure(value: object, as_type: type | None = None) -> Any:
     return _converter.unstructure(value, unstructure_as=as_type)
 
 
+_DATA_ERRORS = (
+    cattrs.BaseValidationError,
+    InvalidInput,
+    ValueError,
+    TypeError,
+    LookupError,
+    AttributeError,
+    OverflowError,
+)
+"""What structuring bad data can raise: wrong types reach hooks and validators (``TypeError``,
+``AttributeError`` on a list where a mapping belongs, ``KeyError``), bad values reach
+constructors (``ValueError``, ``OverflowError``)."""
+
+
 def structure(data: object, cls: type[T]) -> T:
     """Build ``cls`` from plain data; raise
     [`SchemaViolation`][barnekoordinator.errors.SchemaViolation] with JSON paths.
     """
     try:
         return _converter.structure(data, cls)
-    except (cattrs.BaseValidationError, InvalidInput, ValueError, TypeError, KeyError) as exc:
+    except _DATA_ERRORS as exc:
         raise _schema_violation(exc, cls) from None
 
 
@@ -364,8 +449,11 @@ def _schema_violation(exc: Exception, cls: type) -> SchemaViolation:
         for message in cattrs.transform_error(exc, path="$"):
             path, _, detail = message.partition(" @ ")
             problems.append((detail or "$", path))
+    elif isinstance(exc, InvalidInput):
+        problems = [("$", str(exc))]  # the library's own messages never echo values
     else:
-        problems = [("$", str(exc))]
+        # Python's own messages may quote the value ("invalid literal for int(): '…'").
+        problems = [("$", f"invalid data ({type(exc).__name__})")]
     return SchemaViolation(getattr(cls, "__name__", str(cls)), problems)
 
 
@@ -378,7 +466,12 @@ def event_to_json(event: DomainEvent) -> str:
 
 
 def event_from_json(
-    tag: str, version: int, payload: str | Mapping[str, Any], catalogue: Catalogue
+    tag: str,
+    version: int,
+    payload: str | bytes | Mapping[str, Any],
+    catalogue: Catalogue,
+    *,
+    where: str | None = None,
 ) -> DomainEvent:
     """Load an event payload stored at ``version``, upcasting it to the current version.
 
@@ -386,20 +479,44 @@ def event_from_json(
     Cases live for 18 years or more: when an event's payload changes, its
     ``SCHEMA_VERSION`` is bumped and its concept declares an upcaster from the
     old version; stored history is never rewritten.
+
+    A payload given as text is read with [`read_json()`][barnekoordinator.edges.read_json];
+    ``where`` names it in messages (default: the tag and version).
+
+    Raises:
+        UnknownEventType: ``tag`` and ``version`` name no event class (or an upcaster is missing).
+        MalformedJson: The payload text is not JSON (or nested too deep).
+        SchemaViolation: The payload does not load as the event, with JSON paths.
     """
+    if not isinstance(tag, str) or not isinstance(version, int) or isinstance(version, bool):
+        raise InvalidInput(
+            f"event type: expected a tag string and an integer version, got "
+            f"{type(tag).__name__} and {type(version).__name__}"
+        )
     cls = catalogue.event_class(tag, version)
-    if isinstance(payload, str):
-        data: dict[str, Any] = json.loads(payload)
+    name = where or f"payload of {tag} v{version}"
+    if isinstance(payload, str | bytes):
+        data: Any = read_json(payload, name)
+    elif not isinstance(payload, Mapping):
+        raise SchemaViolation(
+            name, [("$", f"expected a JSON object, got {type(payload).__name__}")]
+        )
     elif version < cls.SCHEMA_VERSION:
         data = dict(payload)  # upcasters may change it; never touch the caller's mapping
     else:
-        data = payload  # type: ignore[assignment]  # read-only below
+        data = payload  # read-only below
 
     while version < cls.SCHEMA_VERSION:
         step = catalogue.upcasters.get((tag, version))
         if step is None:
             raise UnknownEventType(tag, version)
-        data = step(data)
+        if not isinstance(data, dict):
+            raise SchemaViolation(name, [("$", "expected a JSON object")])
+        try:
+            data = step(data)
+        except _DATA_ERRORS as exc:
+            # An upcaster reads old payloads; one it cannot read is bad data, not a crash.
+            raise _schema_violation(exc, cls) from None
         version += 1
     return structure(data, cls)
 
@@ -484,22 +601,30 @@ def to_records(recorded: tuple[RecordedEvent, ...], prev_hash: str) -> list[Even
 
 
 def from_records(records: Sequence[EventRecord], catalogue: Catalogue) -> list[RecordedEvent]:
-    """The recorded events of several stored records (one JSON parse for all payloads)."""
-    if not records:
-        return []
-    payloads = json.loads("[" + ",".join(r.payload for r in records) + "]")
+    """The recorded events of several stored records.
+
+    Stored payloads are canonical JSON written by
+    [`to_record()`][barnekoordinator.history.serialization.to_record] or re-encoded by
+    [`record_from_document()`][barnekoordinator.history.serialization.record_from_document], so
+    each is parsed by the C decoder without the strict reader's checks, and must be exactly one
+    JSON value: parsing the batch as one array would let a payload that is not (``{"a": 1`` and
+    ``}``, or two objects) shift events onto other records. A payload the fast parse does not
+    take is read strictly with [`read_json()`][barnekoordinator.edges.read_json], which names the
+    record at fault.
+
+    Raises:
+        MalformedJson: A payload is not one JSON document.
+        SchemaViolation: A payload does not load as its event type.
+        UnknownEventType: A record names a type or version the catalogue does not know.
+    """
     # What event_from_json does, with the class and structure hook of each
     # (type, version) looked up once per call; payloads that need upcasting go
     # through event_from_json itself.
     hooks: dict[tuple[str, int], tuple[type[DomainEvent], Callable[[Any, Any], Any] | None]] = {}
     out: list[RecordedEvent] = []
     append = out.append
-    # Each payload is dropped once structured (popped from the reversed list),
-    # which keeps the garbage collector's count of live objects down.
-    payloads.reverse()
-    take = payloads.pop
     for record in records:
-        payload = take()
+        payload = _stored_payload(record)
         key = (record.type, record.schema_version)
         entry = hooks.get(key)
         if entry is None:
@@ -507,26 +632,54 @@ def from_records(records: Sequence[EventRecord], catalogue: Catalogue) -> list[R
             hook = _converter.get_structure_hook(cls) if key[1] == cls.SCHEMA_VERSION else None
             entry = hooks[key] = (cls, hook)
         cls, hook = entry
-        if hook is None or isinstance(payload, str):  # (a JSON string payload: as before)
-            event = event_from_json(key[0], key[1], payload, catalogue)
+        if type(payload) is not dict:
+            raise SchemaViolation(_place(record), [("$", "expected a JSON object")])
+        if hook is None:  # stored at an older version: upcast
+            event = event_from_json(key[0], key[1], payload, catalogue, where=_place(record))
         else:
             try:
                 event = hook(payload, cls)
-            except (
-                cattrs.BaseValidationError,
-                InvalidInput,
-                ValueError,
-                TypeError,
-                KeyError,
-            ) as exc:
+            except _DATA_ERRORS as exc:
                 raise _schema_violation(exc, cls) from None
         append(_recorded(record, event))
     return out
 
 
+_raw_decode = json.JSONDecoder().raw_decode
+"""One JSON value from the start of a text, and where it ends (the C scanner, no checks)."""
+
+
+def _stored_payload(record: EventRecord) -> Any:
+    """A stored record's payload: one JSON value, parsed fast, or else read strictly.
+
+    A text the C scanner does not read to its end (not JSON, an integer over 4,300 digits, not
+    text, too deep, two values) goes to [`read_json()`][barnekoordinator.edges.read_json], which
+    raises the typed error naming the record (or takes whitespace around the value).
+    """
+    text = record.payload
+    try:
+        payload, end = _raw_decode(text)
+    except (ValueError, TypeError, RecursionError):
+        end = -1
+    return payload if end == len(text) else read_json(text, _place(record))
+
+
+def _place(record: EventRecord) -> str:
+    return f"payload of case {record.case_id!r} event {record.sequence}"
+
+
 def from_record(record: EventRecord, catalogue: Catalogue) -> RecordedEvent:
-    """The recorded event a stored record holds (upcast to the current schema)."""
-    event = event_from_json(record.type, record.schema_version, record.payload, catalogue)
+    """The recorded event a stored record holds (upcast to the current schema).
+
+    The payload is parsed as [`from_records()`][barnekoordinator.history.serialization.from_records]
+    parses each, so the two load the same records alike.
+    """
+    payload = _stored_payload(record)
+    if type(payload) is not dict:
+        raise SchemaViolation(_place(record), [("$", "expected a JSON object")])
+    event = event_from_json(
+        record.type, record.schema_version, payload, catalogue, where=_place(record)
+    )
     return _recorded(record, event)
 
 
@@ -552,8 +705,11 @@ def record_from_document(document: object, catalogue: Catalogue) -> EventRecord:
     [`SchemaViolation`][barnekoordinator.errors.SchemaViolation] listing problems.
 
     The payload is re-encoded canonically, so the record's hash verifies exactly
-    when the document is the one that was exported.
+    when the document is the one that was exported. A document given as JSON text (``str`` or
+    ``bytes``) is read with [`read_json()`][barnekoordinator.edges.read_json] first.
     """
+    if isinstance(document, str | bytes | bytearray):
+        document = read_json(document, EVENT_SCHEMA)
     validate_document(EVENT_SCHEMA, document)
     assert isinstance(document, Mapping)
     record = EventRecord(
@@ -599,8 +755,13 @@ def import_case(document: object, catalogue: Catalogue) -> list[EventRecord]:
 
     Raises [`SchemaViolation`][barnekoordinator.errors.SchemaViolation] listing every problem with
     its JSON path, or [`ChainBroken`][barnekoordinator.errors.ChainBroken] if the history was
-    tampered with. Nothing is stored: append the records to a store yourself.
+    tampered with. Nothing is stored: append the records to a store yourself. A document given as
+    JSON text (``str`` or ``bytes``) is read with
+    [`read_json()`][barnekoordinator.edges.read_json] first, which raises
+    [`MalformedJson`][barnekoordinator.errors.MalformedJson] for text that is not JSON.
     """
+    if isinstance(document, str | bytes | bytearray):
+        document = read_json(document, CASE_EXPORT_SCHEMA)
     validate_document(CASE_EXPORT_SCHEMA, document)
     assert isinstance(document, Mapping)
     records = [record_from_document(d, catalogue) for d in document["events"]]
