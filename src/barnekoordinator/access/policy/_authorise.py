@@ -11,7 +11,7 @@ from barnekoordinator.access.consent import (
     ConsentGiven,
     ConsentPurpose,
     ConsentWithdrawn,
-    required_consenters,
+    entitled_consenters,
 )
 from barnekoordinator.access.entries import VisibilityChanged, entries
 from barnekoordinator.access.grants import GuardianAccessGranted, GuardianAccessWithdrawn
@@ -128,7 +128,10 @@ def _consent_given(
                 "a family member gives consent only on their own behalf",
                 "pbrl-4-4",
             )
-    required = required_consenters(case, consent.purpose, as_of=as_of, settings=settings)
+    # Entitled for at least one of the sections the consent names (sharing differs by section).
+    required = entitled_consenters(
+        case, consent.purpose, consent.sections, as_of=as_of, settings=settings
+    )
     for giver in sorted(consent.given_by - required):
         return _explain_giver(ctx, giver, consent.purpose)
     return decision

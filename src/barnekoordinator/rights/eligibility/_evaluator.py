@@ -23,12 +23,19 @@ from typing import Final, NamedTuple
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.legal_basis import parameter
-from barnekoordinator.people import age_on, birthday
+from barnekoordinator.people import (
+    BARNEVERN,
+    ConsentingParty,
+    ConsentPurpose,
+    ConsentRule,
+    age_on,
+    birthday,
+    who_consents,
+)
 from barnekoordinator.rights.eligibility._facts import (
     HEALTH_KINDS,
     WELFARE_KINDS,
     EligibilityFacts,
-    GuardianFacts,
     Judgement,
     Judgements,
     Needs,
@@ -83,6 +90,7 @@ BarnekoordinatorVerdicts = tuple[str, str, str, str]
 class Params(NamedTuple):
     """The legal parameters in force on one date (``None``: not in force)."""
 
+    as_of: date
     age_limit: int | None
     health_majority: int
     majority: int
@@ -142,7 +150,7 @@ def evaluate(
     subject_ref, born, age, ends_on = subject(facts, as_of, p)
     serious, long_term, coordinated, c4 = judgement_verdicts(facts.judgements, as_of)
     c5, k4 = needs_verdicts(facts.needs)
-    ko, ip = koordinator_and_plan(T, facts, p, born, age, long_term, coordinated, k4)
+    ko, ip = koordinator_and_plan(T, facts, settings, p, born, age, long_term, coordinated, k4)
     bk = regime.barnekoordinator(
         T, facts, settings, p, born, age, ends_on, (serious, long_term, c4, c5), ko, ip
     )
@@ -190,6 +198,7 @@ def _maybe(name: str, as_of: date) -> int | None:
 def params(as_of: date) -> Params:
     """The legal parameters in force on ``as_of`` (cached: they change only with the law)."""
     return Params(
+        as_of=as_of,
         age_limit=_maybe("barnekoordinator_age_limit", as_of),
         health_majority=parameter("health_majority_age").at(as_of),
         majority=parameter("age_of_majority").at(as_of),
@@ -270,23 +279,45 @@ def needs_verdicts(needs: Needs) -> tuple[str, str]:
 
 # --- who consents ---------------------------------------------------------------------------
 
+_PURPOSE: Final = {
+    Right.BARNEKOORDINATOR: ConsentPurpose.BARNEKOORDINATOR,
+    Right.KOORDINATOR: ConsentPurpose.KOORDINATOR,
+    Right.INDIVIDUAL_PLAN: ConsentPurpose.INDIVIDUAL_PLAN,
+    Right.STAFETTLOGG: ConsentPurpose.STAFETTLOGG,
+}
+"""The consent purpose that decides each right's wish condition (C6)."""
 
-def _single(wish: Wish) -> str:
-    return "wants" if wish is _W else "declines" if wish is _D else "unknown"
+
+def consent_rule(
+    facts: EligibilityFacts,
+    right: Right,
+    settings: MunicipalSettings,
+    p: Params,
+    born: bool,
+    age: int,
+) -> ConsentRule:
+    """Whose wish counts for ``right``: the library's one rule,
+    [`who_consents()`][barnekoordinator.people.who_consents], which the case uses too.
+    """
+    expected = facts.expected_child
+    return who_consents(
+        _PURPOSE[right],
+        subject_ref=facts.subject_ref,
+        born=born,
+        age=age,
+        guardians=facts.guardians,
+        as_of=p.as_of,
+        settings=settings,
+        care_taken_over=facts.barnevern_has_care,
+        adoption=expected is not None and expected.adoption,
+    )
 
 
-def _guardians_verdict(guardians: tuple[GuardianFacts, ...], field: str, everyone: bool) -> str:
-    """Combine the wishes of those with foreldreansvar (or, before birth, every guardian)."""
-    wants = declines = unknown = False
-    for g in guardians:
-        if everyone or g.parental_responsibility:
-            wish = getattr(g.wishes, field)
-            if wish is _W:
-                wants = True
-            elif wish is _D:
-                declines = True
-            else:
-                unknown = True
+def _combine(wishes: list[Wish]) -> str:
+    """All of them must want it: wants, declines, unknown, partial, conflict or no-party."""
+    wants = _W in wishes
+    declines = _D in wishes
+    unknown = any(w is not _W and w is not _D for w in wishes)
     if wants and declines:
         return "conflict"
     if unknown:
@@ -296,49 +327,49 @@ def _guardians_verdict(guardians: tuple[GuardianFacts, ...], field: str, everyon
     return "declines" if declines else "no-party"
 
 
-def _youth_and_guardians_verdict(parents: str, youth: Wish) -> str:
-    """BK for 16–17-year-olds: the parents' wish, weighed against the youth's own say (BK-16)."""
-    if parents in ("conflict", "no-party"):
+def _youth_and_guardians(parents: str, youth: Wish) -> str:
+    """The guardians and the young person must all want it; the youth's own «no» or «yes»
+    against the guardians goes to legal review (BK-16)."""
+    if parents == "conflict":
         return parents
-    if youth is _D and parents in ("wants", "partial"):
-        return "youth-disagrees"
-    if youth is _W and parents == "declines":
-        return "youth-disagrees"
-    return parents
+    if parents == "no-party":
+        return _combine([youth])
+    if youth is _D:
+        return "youth-disagrees" if parents in ("wants", "partial") else "declines"
+    if youth is _W:
+        if parents == "declines":
+            return "youth-disagrees"
+        return "wants" if parents == "wants" else "partial"
+    return "partial" if parents == "wants" else parents
 
 
-def wish_reason(facts: EligibilityFacts, right: Right, party: str) -> str:
-    """The wish condition's reason for ``right``: ``"<party>/<verdict>"``."""
-    field = WISH_FIELD[right]
-    if party in ("guardians", "expecting"):
-        verdict = _guardians_verdict(facts.guardians, field, party == "expecting")
-    elif party == "barnevern":
-        verdict = _single(getattr(facts.barnevern_wishes, field))
-    elif party == "youth-and-guardians":
-        verdict = _youth_and_guardians_verdict(
-            _guardians_verdict(facts.guardians, field, False), getattr(facts.child_wishes, field)
-        )
-    else:
-        verdict = _single(getattr(facts.child_wishes, field))
-    return f"{party}/{verdict}"
+def wish_reason(facts: EligibilityFacts, right: Right, rule: ConsentRule) -> str:
+    """The wish condition's reason for ``right``: ``"<party>/<verdict>"``.
 
-
-def consenting_party(
-    facts: EligibilityFacts, born: bool, age: int, consent_age: int, majority: int
-) -> str:
-    """Who consents for a child of ``age``: parents (or barnevern) below ``consent_age``.
-
-    Before birth every listed guardian (``expecting``); then the guardians, or
-    barnevern when it has taken over care (pbrl § 4-5); from ``consent_age`` the
-    youth; from ``majority`` the adult.
+    The verdict combines the wishes of exactly the refs in ``rule`` (the same
+    refs the case's consent ledger requires): guardians by their ref, the
+    child by the subject's ref, barnevernstjenesten by ``BARNEVERN``.
     """
-    if not born:
-        return "expecting"
-    if age < consent_age:
-        return "barnevern" if facts.barnevern_has_care else "guardians"
-    if age < majority:
-        return "youth"
-    return "adult"
+    field = WISH_FIELD[right]
+    subject = facts.subject_ref
+    by_ref = {g.ref: g for g in facts.guardians}
+    parents: list[Wish] = []
+    youth: Wish | None = None
+    for ref in rule.consenters:
+        if ref == subject:
+            youth = getattr(facts.child_wishes, field)
+        elif ref == BARNEVERN:
+            parents.append(getattr(facts.barnevern_wishes, field))
+        else:
+            parents.append(getattr(by_ref[ref].wishes, field))
+    party = rule.party
+    if party is ConsentingParty.YOUTH_AND_GUARDIANS:
+        verdict = _youth_and_guardians(_combine(parents), youth or Wish.UNKNOWN)
+    elif youth is not None:
+        verdict = _combine([*parents, youth])
+    else:
+        verdict = _combine(parents)
+    return f"{party.value}/{verdict}"
 
 
 # --- one right ------------------------------------------------------------------------------
@@ -408,6 +439,7 @@ _NO_PLAN_YET: Final = (NextStep.OFFER, NextStep.DECLINED, NextStep.LEGAL_REVIEW)
 def koordinator_and_plan(
     T: Tables,
     facts: EligibilityFacts,
+    settings: MunicipalSettings,
     p: Params,
     born: bool,
     age: int,
@@ -421,10 +453,11 @@ def koordinator_and_plan(
     are long-term *and* coordinated, it needs health and care services, and the
     consenting party wants it.
     """
-    party = consenting_party(facts, born, age, p.health_majority, p.majority)
     holder = "born" if born else "expected"
-    ko = _health_right(T, _KO, facts, party, holder, long_term, coordinated, health)
-    ip = _health_right(T, _IP, facts, party, holder, long_term, coordinated, health)
+    ko_rule = consent_rule(facts, _KO, settings, p, born, age)
+    ip_rule = consent_rule(facts, _IP, settings, p, born, age)
+    ko = _health_right(T, _KO, facts, ko_rule, holder, long_term, coordinated, health)
+    ip = _health_right(T, _IP, facts, ip_rule, holder, long_term, coordinated, health)
     fus = T.follow_ups
     ip_action = ip[ACTION]
     if ip_action in _NO_PLAN_YET:
@@ -438,14 +471,14 @@ def _health_right(
     T: Tables,
     right: Right,
     facts: EligibilityFacts,
-    party: str,
+    rule: ConsentRule,
     holder: str,
     long_term: str,
     coordinated: str,
     health: str,
 ) -> Evaluated:
     cond = T.conditions
-    wish = cond[(right, _WISH, wish_reason(facts, right, party))]
+    wish = cond[(right, _WISH, wish_reason(facts, right, rule))]
     conditions = (
         cond[(right, Condition.RIGHT_HOLDER, holder)],
         cond[(right, Condition.LONG_TERM_NEED, long_term)],
@@ -473,7 +506,7 @@ def stafettlogg(
     """
     bti_age_limit: int = getattr(settings, "stafettlogg_age_limit", 18)
     offers: bool = getattr(settings, "offers_stafettlogg", True)
-    party = consenting_party(facts, born, age, settings.stafettlogg_consent_age, p.majority)
+    rule = consent_rule(facts, _SL, settings, p, born, age)
     target = "expected" if not born else "within" if age < bti_age_limit else "above"
     level = facts.bti_level
     if level is None:
@@ -485,7 +518,7 @@ def stafettlogg(
         existing.barnekoordinator or existing.koordinator or existing.family_barnekoordinator
     )
     cond = T.conditions
-    wish = cond[(_SL, _WISH, wish_reason(facts, _SL, party))]
+    wish = cond[(_SL, _WISH, wish_reason(facts, _SL, rule))]
     conditions = (
         cond[(_SL, Condition.MUNICIPAL_PRACTICE, "offered" if offers else "not-offered")],
         cond[(_SL, Condition.BTI_LEVEL, bti_level)],

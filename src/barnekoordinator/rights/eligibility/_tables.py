@@ -52,7 +52,15 @@ CASE: Final = "case"
 J_MET, J_NOT, J_NONE = "judged-met", "judged-not-met", "not-assessed"
 _J_OUTCOME: Final = {J_MET: _MET, J_NOT: _NOT, J_NONE: _NA}
 
-_PARTIES: Final = ("guardians", "expecting", "barnevern", "youth-and-guardians", "youth", "adult")
+_PARTIES: Final = (
+    "guardians",
+    "expecting",
+    "barnevern",
+    "youth-and-guardians",
+    "youth",
+    "adult",
+    "pregnant-woman",
+)
 _VERDICTS: Final = (
     "wants",
     "declines",
@@ -70,6 +78,7 @@ _PARTY_BASIS: Final = {
     "youth-and-guardians": ("pbrl-4-3", "pbrl-4-4"),
     "youth": ("pbrl-4-3",),
     "adult": ("pbrl-4-3",),
+    "pregnant-woman": ("pbrl-4-3",),
 }
 _GUIDE: Final = ("veileder-barnekoordinator",)
 
@@ -243,6 +252,7 @@ def _party_facts(party: str, field: str) -> tuple[str, ...]:
         "youth-and-guardians": ("child.birth_date", f"guardians[].{wish}", f"child_{wish}"),
         "youth": ("child.birth_date", f"child_{wish}"),
         "adult": ("child.birth_date", f"child_{wish}"),
+        "pregnant-woman": ("expected_child", "guardians[].relation", f"guardians[].{wish}"),
     }[party]
 
 
