@@ -22,7 +22,7 @@ from typing import Final, NamedTuple
 
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import InvalidInput
-from barnekoordinator.legal_basis import parameter
+from barnekoordinator.legal_basis import parameter, ref
 from barnekoordinator.people import (
     BARNEVERN,
     ConsentingParty,
@@ -44,18 +44,28 @@ from barnekoordinator.rights.eligibility._results import (
     ConditionResult,
     EligibilityResult,
     FollowUp,
+    PlanGround,
     RightResult,
 )
-from barnekoordinator.rights.eligibility._tables import CASE, J_MET, J_NONE, J_NOT, Tables
+from barnekoordinator.rights.eligibility._tables import (
+    CASE,
+    J_MET,
+    J_NONE,
+    J_NOT,
+    Tables,
+    plan_law_reason,
+)
 from barnekoordinator.rights.eligibility._vocabulary import (
     WISH_FIELD,
     Condition,
     FollowUpKind,
     NextStep,
     Outcome,
+    PlanLaw,
     Right,
     Wish,
 )
+from barnekoordinator.services import ServiceKind
 
 __all__: list[str] = []
 
@@ -150,7 +160,10 @@ def evaluate(
     subject_ref, born, age, ends_on = subject(facts, as_of, p)
     serious, long_term, coordinated, c4 = judgement_verdicts(facts.judgements, as_of)
     c5, k4 = needs_verdicts(facts.needs)
-    ko, ip = koordinator_and_plan(T, facts, settings, p, born, age, long_term, coordinated, k4)
+    plan_reason, laws = plan_laws(facts.needs, k4, as_of)
+    ko, ip = koordinator_and_plan(
+        T, facts, settings, p, born, age, long_term, coordinated, k4, plan_reason
+    )
     bk = regime.barnekoordinator(
         T, facts, settings, p, born, age, ends_on, (serious, long_term, c4, c5), ko, ip
     )
@@ -164,14 +177,18 @@ def evaluate(
         subject_ref=subject_ref,
         barnekoordinator=_right_result(T, _BK, bk, ends_on),
         koordinator=_right_result(T, _KO, ko, None),
-        individual_plan=_right_result(T, _IP, ip, None),
+        individual_plan=_right_result(T, _IP, ip, None, tuple(T.plan_grounds[law] for law in laws)),
         stafettlogg=_right_result(T, _SL, sl, None),
         follow_ups=tuple(case),
     )
 
 
 def _right_result(
-    T: Tables, right: Right, evaluated: Evaluated, ends_on: date | None
+    T: Tables,
+    right: Right,
+    evaluated: Evaluated,
+    ends_on: date | None,
+    grounds: tuple[PlanGround, ...] = (),
 ) -> RightResult:
     conditions, outcome, action, follow_ups = evaluated
     return RightResult(
@@ -183,6 +200,7 @@ def _right_result(
         follow_ups=tuple(follow_ups),
         explanation=T.explanations[(right, outcome, action)],
         ends_on=ends_on,
+        grounds=grounds,
     )
 
 
@@ -277,6 +295,37 @@ def needs_verdicts(needs: Needs) -> tuple[str, str]:
     return c5, "yes" if health else "no" if health is False else "not-mapped"
 
 
+_BVL_2021: Final = ref("bvl-15-9").in_force_from
+_SECTOR_PLAN_LAWS: Final = (
+    (ServiceKind.NAV_STAT, PlanLaw.NAV),
+    (ServiceKind.NAV_KOMMUNE, PlanLaw.SOCIAL_SERVICES),
+)
+
+
+def plan_laws(needs: Needs, health: str, as_of: date) -> tuple[str, tuple[PlanLaw, ...]]:
+    """The laws under which the child needs services that give the right to an individuell plan.
+
+    Health and care services (pbrl § 2-5, hotl § 7-1), barnevern's measures
+    (barnevernsloven § 15-9, before 2023 the 1992 act's § 3-2 a), NAV's services
+    (NAV-loven § 15) and social services in NAV (sosialtjenesteloven § 28) each
+    give the right (domain.md §3.1). School, PPT and kindergarten take part in a
+    plan but give no right to one. Returns the ``ip-plan-law`` reason and the laws.
+    """
+    listed = needs.services
+    laws: list[PlanLaw] = []
+    if health == "yes":
+        laws.append(PlanLaw.HEALTH)
+    if ServiceKind.BARNEVERN in listed:
+        assert _BVL_2021 is not None  # the reference carries its date in force
+        laws.append(PlanLaw.BARNEVERN if as_of >= _BVL_2021 else PlanLaw.BARNEVERN_1992)
+    laws.extend(law for kind, law in _SECTOR_PLAN_LAWS if kind in listed)
+    if laws:
+        return plan_law_reason(laws), tuple(laws)
+    if health == "not-mapped":
+        return "not-mapped", ()
+    return "none", ()
+
+
 # --- who consents ---------------------------------------------------------------------------
 
 _PURPOSE: Final = {
@@ -355,13 +404,13 @@ def wish_reason(facts: EligibilityFacts, right: Right, rule: ConsentRule) -> str
     by_ref = {g.ref: g for g in facts.guardians}
     parents: list[Wish] = []
     youth: Wish | None = None
-    for ref in rule.consenters:
-        if ref == subject:
+    for who in rule.consenters:
+        if who == subject:
             youth = getattr(facts.child_wishes, field)
-        elif ref == BARNEVERN:
+        elif who == BARNEVERN:
             parents.append(getattr(facts.barnevern_wishes, field))
         else:
-            parents.append(getattr(by_ref[ref].wishes, field))
+            parents.append(getattr(by_ref[who].wishes, field))
     party = rule.party
     if party is ConsentingParty.YOUTH_AND_GUARDIANS:
         verdict = _youth_and_guardians(_combine(parents), youth or Wish.UNKNOWN)
@@ -446,18 +495,24 @@ def koordinator_and_plan(
     long_term: str,
     coordinated: str,
     health: str,
+    plan_reason: str,
 ) -> tuple[Evaluated, Evaluated]:
-    """Koordinator (pbrl § 2-5 b / hotl § 7-2) and individuell plan (pbrl § 2-5 / hotl § 7-1).
+    """Koordinator (pbrl § 2-5 b / hotl § 7-2) and individuell plan (pbrl § 2-5 / hotl § 7-1
+    and the sector laws).
 
-    They share their conditions, not their basis: the child is born, the needs
-    are long-term *and* coordinated, it needs health and care services, and the
-    consenting party wants it.
+    They share most conditions, not their basis: the child is born, the needs are
+    long-term *and* coordinated, and the consenting party wants it. A koordinator
+    needs health and care services; an individuell plan needs services under any
+    law that gives the right (``plan_reason``, see
+    [`plan_laws()`][barnekoordinator.rights.eligibility._evaluator.plan_laws]).
     """
     holder = "born" if born else "expected"
     ko_rule = consent_rule(facts, _KO, settings, p, born, age)
     ip_rule = consent_rule(facts, _IP, settings, p, born, age)
-    ko = _health_right(T, _KO, facts, ko_rule, holder, long_term, coordinated, health)
-    ip = _health_right(T, _IP, facts, ip_rule, holder, long_term, coordinated, health)
+    health_need = (Condition.HEALTH_AND_CARE_SERVICES, health)
+    plan_need = (Condition.PLAN_LAW, plan_reason)
+    ko = _health_right(T, _KO, facts, ko_rule, holder, long_term, coordinated, health_need)
+    ip = _health_right(T, _IP, facts, ip_rule, holder, long_term, coordinated, plan_need)
     fus = T.follow_ups
     ip_action = ip[ACTION]
     if ip_action in _NO_PLAN_YET:
@@ -475,7 +530,7 @@ def _health_right(
     holder: str,
     long_term: str,
     coordinated: str,
-    health: str,
+    need: tuple[Condition, str],
 ) -> Evaluated:
     cond = T.conditions
     wish = cond[(right, _WISH, wish_reason(facts, right, rule))]
@@ -483,7 +538,7 @@ def _health_right(
         cond[(right, Condition.RIGHT_HOLDER, holder)],
         cond[(right, Condition.LONG_TERM_NEED, long_term)],
         cond[(right, Condition.COORDINATED_NEED, coordinated)],
-        cond[(right, Condition.HEALTH_AND_CARE_SERVICES, health)],
+        cond[(right, *need)],
         wish,
     )
     return evaluate_right(T, right, conditions, wish)

@@ -47,7 +47,15 @@ RIGHT_BASIS: Final = MappingProxyType(
     {
         Right.BARNEKOORDINATOR: ("pbrl-2-5-c", "hotl-7-2-a"),
         Right.KOORDINATOR: ("pbrl-2-5-b", "hotl-7-2"),
-        Right.INDIVIDUAL_PLAN: ("pbrl-2-5", "hotl-7-1", "ip-forskriften"),
+        # Every law that gives the right (issue 14); one plan under the common regulation.
+        Right.INDIVIDUAL_PLAN: (
+            "pbrl-2-5",
+            "hotl-7-1",
+            "bvl-15-9",
+            "navl-15",
+            "sostjl-28",
+            "ip-forskriften",
+        ),
         Right.STAFETTLOGG: ("bti-stafettlogg",),
     }
 )
