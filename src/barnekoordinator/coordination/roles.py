@@ -33,6 +33,7 @@ from barnekoordinator.errors import InvalidInput, NotResponsible, RuleViolation
 from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
 from barnekoordinator.history.concept import Concept
 from barnekoordinator.legal_basis import LegalReference, refs
+from barnekoordinator.people import ProviderKind
 from barnekoordinator.services import SERVICES
 
 __all__ = [
@@ -599,9 +600,14 @@ def _core_roles(case: Case, as_of: date) -> Iterable[RoleAssignment]:
     if case.subject is not None:
         yield RoleAssignment(role=Role.CHILD, ref=case.subject.ref, basis=("bk-art-12",))
     for p in case.participants:
-        yield RoleAssignment(
-            role=Role.SERVICE_PROVIDER, ref=p.ref, basis=(SERVICES[p.service].cooperation_duty.key,)
+        # A privately engaged professional is no «tjenesteyter» of the cooperation clauses: no
+        # duty to cooperate binds them; they take part only as far as consent reaches.
+        basis = (
+            ("prop-100-l-tjenesteytere",)
+            if p.provider is ProviderKind.PRIVATE
+            else (SERVICES[p.service].cooperation_duty.key,)
         )
+        yield RoleAssignment(role=Role.SERVICE_PROVIDER, ref=p.ref, basis=basis)
     for ref, role in sorted(_grants(case), key=lambda g: (g[0], g[1].value)):
         if case.participant(ref) is not None:
             yield RoleAssignment(role=role, ref=ref, basis=duties_of(role)[0].basis)

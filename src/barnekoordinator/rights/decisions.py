@@ -35,7 +35,7 @@ import attrs
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import InvalidInput, RuleViolation
 from barnekoordinator.legal_basis import LegalReference, parameter, refs
-from barnekoordinator.people import Professional
+from barnekoordinator.people import Professional, may_be_barnekoordinator
 from barnekoordinator.rights.eligibility import (
     ConditionResult,
     EligibilityFacts,
@@ -218,12 +218,10 @@ def notice_of_appointment(
             f"({bk.ends_on.isoformat()}); offer koordinator and individuell plan with the "
             "young adult's consent"
         )
-    service = SERVICES[professional.service]
-    if service.level is not Level.MUNICIPAL:
+    why_not = may_be_barnekoordinator(professional, settings or MunicipalSettings())
+    if why_not is not None:
         raise RuleViolation(
-            "a barnekoordinator must be one of the municipality's own service providers "
-            f"(hotl § 7-2 a); {service.name_nb} is a {service.level.value} service, "
-            "not a municipal one"
+            f"a barnekoordinator must be one of the municipality's own service providers: {why_not}"
         )
     for what, value in (
         ("the professional's reference", professional.ref),
