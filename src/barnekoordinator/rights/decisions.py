@@ -325,6 +325,8 @@ class IndividualDecision:
     signed_by: str
     complaint_deadline_weeks: int
     complaint_basis: tuple[LegalReference, ...]
+    subject_ref: str = ""
+    """The child (or expected child) the assessment was about (``""`` if not known)."""
 
 
 def _evidence(
@@ -396,8 +398,13 @@ def make_decision(
         appointment=appointment,
         signed_by=signed_by,
         complaint_deadline_weeks=parameter("complaint_deadline_weeks").at(decided_on),
-        complaint_basis=refs("pbrl-7-2", "pbrl-7-3", "pbrl-7-5", "fvl-31"),
+        complaint_basis=_COMPLAINT_BASIS,
+        subject_ref=result.subject_ref,
     )
+
+
+_COMPLAINT_BASIS = refs("pbrl-7-2", "pbrl-7-3", "pbrl-7-5", "fvl-31")
+"""The complaint information every decision carries (pbrl §§ 7-2, 7-3, 7-5; fvl § 31)."""
 
 
 def _check_inputs(

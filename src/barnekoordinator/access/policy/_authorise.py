@@ -18,6 +18,7 @@ from barnekoordinator.access.grants import GuardianAccessGranted, GuardianAccess
 from barnekoordinator.access.policy._context import _allow, _Ctx, _deny, _thresholds
 from barnekoordinator.access.policy._decide import _DEFAULT_SETTINGS, decide
 from barnekoordinator.access.policy._family import _consent_refusal
+from barnekoordinator.access.policy._records import record_decision
 from barnekoordinator.access.policy._standing import _index, _Standing, _standing
 from barnekoordinator.access.policy._values import (
     MINIMUM_ASSURANCE,
@@ -92,6 +93,10 @@ def _event_decision(
         return _visibility_changed(principal, case, event, as_of, settings)
     if isinstance(event, GuardianAccessGranted | GuardianAccessWithdrawn):
         return _guardian_grant(principal, case, as_of, settings)
+    own = _own_refs(principal, case, _standing(principal, case, _index(case)))
+    recorded = record_decision(principal, case, event, as_of, settings, own)
+    if recorded is not None:
+        return recorded
     if plain_writes is not None:
         return plain_writes
     return decide(principal, case, AccessAction.WRITE, None, as_of, settings=settings)
