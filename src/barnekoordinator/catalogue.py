@@ -18,6 +18,7 @@ from __future__ import annotations
 from barnekoordinator.access import consent, entries, grants
 from barnekoordinator.coordination import (
     appointments,
+    follow_up,
     handover,
     meetings,
     plan,
@@ -46,5 +47,6 @@ CATALOGUE: Catalogue = Catalogue.build(
     # Appended (issue 14): the order of the entries, roles and obligations above is unchanged.
     decision_records.DECISION_RECORDS_CONCEPT,
     complaint_records.COMPLAINT_RECORDS_CONCEPT,
+    follow_up.FOLLOW_UP_CONCEPT,
 )
 """Every first-party concept's contribution, in the order above."""

@@ -53,7 +53,9 @@ def test_agenda_lists_what_is_due_across_cases(
     assert main(["agenda", "--store", store, "--as-of", "2026-02-13", "--days", "30"]) == 0
     out = capsys.readouterr().out
     assert "OVERDUE 2026-01-22 evaluation-due" in out
-    assert "2 item(s) due by 2026-03-15" in out
+    # The demo appoints a barnekoordinator: duties b–d are agenda rows too (issue 14 item 7).
+    assert "duty-due" in out
+    assert "6 item(s) due by 2026-03-15" in out
     args = ["agenda", "--store", store, "--as-of", "2026-02-13", "--json"]
     assert main([*args, "--kind", "turns-18", "--days", "5000"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date
+from datetime import date, timedelta
 
 from barnekoordinator.access.consent import ConsentPurpose, ledger
 from barnekoordinator.config import MunicipalSettings
@@ -222,6 +222,8 @@ def appoint_barnekoordinator(
             by=by,
             on=as_of,
             offer_id=offer_id,
+            overview_due=as_of + timedelta(days=settings.barnekoordinator_overview_days),
+            information_due=as_of + timedelta(days=settings.barnekoordinator_information_days),
         )
     )
     events += _takes_over(case, Role.BARNEKOORDINATOR, coordinator, by, as_of)
