@@ -43,9 +43,10 @@ barnekoordinator, 16–17     by the setting ``barnekoordinator_consent_16_17`` 
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterable
 from datetime import date
-from typing import Final, Protocol
+from typing import Final, NamedTuple, Protocol
 
 import attrs
 
@@ -232,6 +233,10 @@ def may_be_barnekoordinator(professional: Professional, settings: MunicipalSetti
 class ConsentPurpose(enum.Enum):
     """What a consent (or wish) is for. Sharing and care are different purposes."""
 
+    # Members are singletons compared by identity; the identity hash is a C slot, so the
+    # membership tests on eligibility's hot path avoid Enum's Python-level __hash__.
+    __hash__ = object.__hash__
+
     STAFETTLOGG = "stafettlogg"
     """Opening and keeping a BTI stafettlogg shared by the named services."""
     INDIVIDUAL_PLAN = "individual-plan"
@@ -259,6 +264,9 @@ class Section(enum.Enum):
 class ConsentingParty(enum.Enum):
     """Who decides a consent question, as a kind; the value is the eligibility wire name."""
 
+    # Compared by identity (see ConsentPurpose).
+    __hash__ = object.__hash__
+
     GUARDIANS = "guardians"
     """Those with foreldreansvar (pbrl § 4-4): all of them."""
     EXPECTING = "expecting"
@@ -275,14 +283,14 @@ class ConsentingParty(enum.Enum):
     """The adult alone, from 18."""
 
 
-@attrs.frozen(kw_only=True)
-class ConsentRule:
+class ConsentRule(NamedTuple):
     """Whose consent a purpose needs on one day: the kind of party, the refs, the legal basis.
 
     ``consenters`` are case-local refs (guardians' refs, the child's ref,
     [`BARNEVERN`][barnekoordinator.people.BARNEVERN]); *all* of them must consent.
     Empty means nobody can give it (no guardian with foreldreansvar, no
-    registered pregnant woman): then no consent is valid.
+    registered pregnant woman): then no consent is valid. (A named tuple, not an
+    attrs class: eligibility builds three per assessment on its hot path.)
     """
 
     party: ConsentingParty
@@ -311,8 +319,15 @@ _COORDINATION: Final = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=256)
+def _ages(as_of: date) -> tuple[int, int]:
+    """(age of majority, health majority age) in force on ``as_of`` (cached: they change only
+    with the law, and eligibility asks once per right)."""
+    return parameter("age_of_majority").at(as_of), parameter("health_majority_age").at(as_of)
+
+
 def _rule(party: ConsentingParty, refs: Iterable[str], *basis: str) -> ConsentRule:
-    return ConsentRule(party=party, consenters=frozenset(refs), basis=basis)
+    return ConsentRule(party, frozenset(refs), basis)
 
 
 def _before_birth(
@@ -367,10 +382,11 @@ def who_consents(
     family = tuple(guardians)
     if not born:
         return _before_birth(purpose, adoption, family)
-    if age >= parameter("age_of_majority").at(as_of):
+    majority, health_majority = _ages(as_of)
+    if age >= majority:
         return _rule(ConsentingParty.ADULT, (subject_ref,), "pbrl-4-3", "vergeml-2")
     responsible = [g.ref for g in family if g.parental_responsibility]
-    youth = age >= parameter("health_majority_age").at(as_of)
+    youth = age >= health_majority
     if purpose is ConsentPurpose.STAFETTLOGG:
         if age >= settings.stafettlogg_consent_age:
             return _rule(ConsentingParty.YOUTH, (subject_ref,), "bti-stafettlogg")

@@ -364,9 +364,14 @@ def consent_rule(
 
 def _combine(wishes: list[Wish]) -> str:
     """All of them must want it: wants, declines, unknown, partial, conflict or no-party."""
-    wants = _W in wishes
-    declines = _D in wishes
-    unknown = any(w is not _W and w is not _D for w in wishes)
+    wants = declines = unknown = False
+    for w in wishes:
+        if w is _W:
+            wants = True
+        elif w is _D:
+            declines = True
+        else:
+            unknown = True
     if wants and declines:
         return "conflict"
     if unknown:
@@ -400,25 +405,25 @@ def wish_reason(facts: EligibilityFacts, right: Right, rule: ConsentRule) -> str
     child by the subject's ref, barnevernstjenesten by ``BARNEVERN``.
     """
     field = WISH_FIELD[right]
-    subject = facts.subject_ref
-    by_ref = {g.ref: g for g in facts.guardians}
-    parents: list[Wish] = []
-    youth: Wish | None = None
-    for who in rule.consenters:
-        if who == subject:
-            youth = getattr(facts.child_wishes, field)
-        elif who == BARNEVERN:
-            parents.append(getattr(facts.barnevern_wishes, field))
-        else:
-            parents.append(getattr(by_ref[who].wishes, field))
+    needed = rule.consenters
+    # A family has a handful of guardians: a scan beats building a lookup per right.
+    parents = [getattr(g.wishes, field) for g in facts.guardians if g.ref in needed]
+    if BARNEVERN in needed:
+        parents.append(getattr(facts.barnevern_wishes, field))
+    youth: Wish | None = getattr(facts.child_wishes, field) if facts.subject_ref in needed else None
     party = rule.party
     if party is ConsentingParty.YOUTH_AND_GUARDIANS:
         verdict = _youth_and_guardians(_combine(parents), youth or Wish.UNKNOWN)
     elif youth is not None:
-        verdict = _combine([*parents, youth])
+        parents.append(youth)
+        verdict = _combine(parents)
     else:
         verdict = _combine(parents)
-    return f"{party.value}/{verdict}"
+    return f"{_PARTY_NAME[party]}/{verdict}"
+
+
+_PARTY_NAME: Final = {party: party.value for party in ConsentingParty}
+"""Wire names by party (a dict lookup is cheaper than ``Enum.value`` on the hot path)."""
 
 
 # --- one right ------------------------------------------------------------------------------
@@ -507,8 +512,10 @@ def koordinator_and_plan(
     [`plan_laws()`][barnekoordinator.rights.eligibility._evaluator.plan_laws]).
     """
     holder = "born" if born else "expected"
-    ko_rule = consent_rule(facts, _KO, settings, p, born, age)
+    # who_consents answers koordinator and individuell plan alike (both are health matters and
+    # coordination); ask once.
     ip_rule = consent_rule(facts, _IP, settings, p, born, age)
+    ko_rule = ip_rule
     health_need = (Condition.HEALTH_AND_CARE_SERVICES, health)
     plan_need = (Condition.PLAN_LAW, plan_reason)
     ko = _health_right(T, _KO, facts, ko_rule, holder, long_term, coordinated, health_need)
