@@ -140,6 +140,16 @@ def test_only_the_barnekoordinator_records_duties_for_members_of_the_family() ->
             by="helsesoster",
             as_of=APPOINTED,
         )
+    with pytest.raises(InvalidInput, match="national identity number"):
+        give_information(
+            run.case,
+            information_id="i",
+            topic=InformationTopic.HEALTH_AND_CARE,
+            to_refs=["mor"],
+            note="gjelder 20851250051",
+            by="helsesoster",
+            as_of=APPOINTED,
+        )
     with pytest.raises(InvalidInput, match="exactly one"):
         make_referral(
             run.case,

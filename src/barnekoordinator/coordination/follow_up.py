@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Collection, Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -74,6 +75,16 @@ __all__ = [
 ]
 
 _KEY = "follow_up"
+_NATIONAL_ID = re.compile(r"(?<!\d)\d{6}[ .]?\d{5}(?!\d)")
+
+
+def _no_national_id(texts: Collection[str]) -> None:
+    """Free text in these records never carries an identity number (it is stored for years)."""
+    if any(_NATIONAL_ID.search(t) for t in texts):
+        raise InvalidInput(
+            "a note or name looks like it contains a national identity number; "
+            "use case references only"
+        )
 
 
 class ServiceStatus(enum.Enum):
@@ -260,6 +271,7 @@ def record_follow_up_overview(
     if not items:
         raise InvalidInput("items: an overview lists the services the family receives or needs")
     _check(case, overview_id, by, as_of, [ref for item in items for ref in item.for_refs])
+    _no_national_id([item.note for item in items])
     needed = any(item.status is ServiceStatus.NEEDED for item in items)
     return FollowUpOverviewRecorded(
         overview_id=overview_id,
@@ -292,6 +304,7 @@ def give_information(
     if topic is InformationTopic.USER_ORGANISATIONS and not organisations:
         raise InvalidInput("organisations: name the patient and user organisations")
     _check(case, information_id, by, as_of, to_refs)
+    _no_national_id([note, *organisations])
     return InformationGiven(
         information_id=information_id,
         topic=topic,
@@ -323,6 +336,7 @@ def make_referral(
     if not for_refs:
         raise InvalidInput("for_refs: name whom in the family the referral is for")
     _check(case, referral_id, by, as_of, for_refs)
+    _no_national_id([note, to_organisation])
     return ReferralMade(
         referral_id=referral_id,
         kind=kind,
