@@ -9,7 +9,8 @@ module, so every interpreter sees the same catalogue whatever it imported first.
 
 The order below is the order entries, role holders and obligations are listed
 in: the case itself first, then access (consent, entries, guardian grants),
-then coordination from roles outward.
+then coordination from roles outward, then what was appended later (decisions
+and complaints recorded in the case, the barnekoordinator's follow-up).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from barnekoordinator.access import consent, entries, grants
 from barnekoordinator.coordination import (
     appointments,
+    follow_up,
     handover,
     meetings,
     plan,
@@ -26,6 +28,7 @@ from barnekoordinator.coordination import (
 )
 from barnekoordinator.history import case
 from barnekoordinator.history.catalogue import Catalogue
+from barnekoordinator.rights import complaint_records, decision_records
 
 __all__ = ["CATALOGUE"]
 
@@ -41,5 +44,9 @@ CATALOGUE: Catalogue = Catalogue.build(
     plan.PLAN_CONCEPT,
     transitions.TRANSITIONS_CONCEPT,
     meetings.MEETINGS_CONCEPT,
+    # Appended (issue 14): the order of the entries, roles and obligations above is unchanged.
+    decision_records.DECISION_RECORDS_CONCEPT,
+    complaint_records.COMPLAINT_RECORDS_CONCEPT,
+    follow_up.FOLLOW_UP_CONCEPT,
 )
 """Every first-party concept's contribution, in the order above."""

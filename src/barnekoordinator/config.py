@@ -7,6 +7,12 @@ pending … It is one typed, validated object; invalid settings raise
 [`InvalidConfiguration`][barnekoordinator.errors.InvalidConfiguration] listing every problem.
 
 [`Config`][barnekoordinator.config.Config] says which store to use and carries per-plugin options.
+
+Where the law is open, the setting says so: a setting that answers a legal question
+nobody has settled carries a legal-review flag (its field metadata), and
+[`MunicipalSettings.legal_review()`][barnekoordinator.config.MunicipalSettings.legal_review]
+lists each one with its question, default and legal basis (docs/concepts: consent,
+eligibility, decisions and complaints).
 """
 
 from __future__ import annotations
@@ -21,7 +27,13 @@ import attrs
 
 from barnekoordinator.errors import InvalidConfiguration
 
-__all__ = ["Config", "EntryPath", "MunicipalSettings"]
+__all__ = [
+    "Config",
+    "EntryPath",
+    "LegalReviewPoint",
+    "MunicipalSettings",
+    "YouthBarnekoordinatorConsent",
+]
 
 
 class EntryPath(enum.Enum):
@@ -30,6 +42,49 @@ class EntryPath(enum.Enum):
     REFERRAL = "referral"
     APPLICATION = "application"
     PROACTIVE_IDENTIFICATION = "proactive_identification"
+
+
+class YouthBarnekoordinatorConsent(enum.Enum):
+    """Whose wish counts for a barnekoordinator when the child is 16 or 17 (domain.md BK-16).
+
+    hotl § 7-2 a says «foreldrene eller den som samtykker på vegne av barnet»; from
+    16 the young person consents to health care alone (pbrl § 4-3 b) while
+    foreldreansvar lasts to 18. No source settles which wins: legal review.
+    """
+
+    GUARDIANS_AND_YOUTH = "guardians-and-youth"
+    """Both: the guardians with foreldreansvar and the young person (the default)."""
+    GUARDIANS = "guardians"
+    """The guardians with foreldreansvar; the young person is heard."""
+    YOUTH = "youth"
+    """The young person alone, as in health matters from 16."""
+
+
+def _youth_consent(value: object) -> YouthBarnekoordinatorConsent:
+    try:
+        return YouthBarnekoordinatorConsent(value)
+    except ValueError:
+        known = ", ".join(repr(v.value) for v in YouthBarnekoordinatorConsent)
+        raise InvalidConfiguration(
+            f"invalid municipal settings:\n  barnekoordinator_consent_16_17: expected one of "
+            f"{known}"
+        ) from None
+
+
+def _review(question: str, *basis: str) -> dict[str, object]:
+    """Field metadata of a setting that answers an open legal question."""
+    return {"legal_review": question, "basis": basis}
+
+
+@attrs.frozen(kw_only=True)
+class LegalReviewPoint:
+    """A setting that answers a question the law leaves open, flagged for legal review."""
+
+    setting: str
+    default: object
+    question: str
+    basis: tuple[str, ...]
+    """Legal reference keys the question turns on."""
 
 
 def _problems(settings: MunicipalSettings) -> list[str]:
@@ -55,6 +110,16 @@ def _problems(settings: MunicipalSettings) -> list[str]:
         problems.append("stafettlogg_age_limit: expected an age from 1 to 30 (BTI target group)")
     if not settings.entry_paths:
         problems.append("entry_paths: at least one entry path is needed")
+    for name in (
+        "complaint_forwarding_days",
+        "barnekoordinator_overview_days",
+        "barnekoordinator_overview_review_days",
+        "barnekoordinator_information_days",
+        "barnekoordinator_referral_days",
+    ):
+        value = getattr(settings, name)
+        if not 1 <= value <= 365:
+            problems.append(f"{name}: expected a number of days from 1 to 365, got {value}")
     return problems
 
 
@@ -92,11 +157,81 @@ class MunicipalSettings:
     one_barnekoordinator_per_family: bool = True
     """BK-20: the right belongs to the family; siblings share one barnekoordinator."""
     entry_paths: frozenset[EntryPath] = frozenset(EntryPath)
+    # --- issue 14: open legal points (flagged for review) and the barnekoordinator's duties ---
+    barnekoordinator_consent_16_17: YouthBarnekoordinatorConsent = attrs.field(
+        default=YouthBarnekoordinatorConsent.GUARDIANS_AND_YOUTH,
+        converter=_youth_consent,
+        metadata=_review(
+            "Whose wish counts for a barnekoordinator when the child is 16 or 17: the guardians, "
+            "the young person, or both (domain.md BK-16, §11 item 4)?",
+            "hotl-7-2-a",
+            "pbrl-4-3",
+            "pbrl-4-4",
+        ),
+    )
+    """BK-16: read by both ``assess`` and the case (one rule, ``people.who_consents``)."""
+    care_order_consent_to_coordination: bool = attrs.field(
+        default=True,
+        metadata=_review(
+            "After barnevernstjenesten has taken over care, does it (rather than the parents) "
+            "consent to individuell plan, koordinator and barnekoordinator, as it does to "
+            "necessary health care (pbrl § 4-5)?",
+            "pbrl-4-5",
+            "hotl-7-2-a",
+            "bvl-15-9",
+        ),
+    )
+    """Under a care order and below 16: barnevern consents to IP, koordinator, barnekoordinator."""
+    private_provider_may_be_barnekoordinator: bool = attrs.field(
+        default=False,
+        metadata=_review(
+            "Is a private provider delivering the municipality's services on its behalf «en av "
+            "tjenesteyterne i kommunen» who may be appointed barnekoordinator (hotl § 7-2 a)?",
+            "hotl-7-2-a",
+            "hotl-3-1",
+            "prop-100-l-tjenesteytere",
+        ),
+    )
+    """A privately engaged professional (not on the municipality's behalf) never may."""
+    complaint_forwarding_days: int = attrs.field(
+        default=30,
+        metadata=_review(
+            "How many days may the municipality take to review a complaint and forward it to "
+            "statsforvalteren? The law says «så snart saken er tilrettelagt» (fvl § 33).",
+            "fvl-33",
+            "fvl-11-a",
+            "pbrl-7-2",
+        ),
+    )
+    """Days from a valid complaint to the municipality's review and forwarding (then rolled to a
+    working day)."""
+    barnekoordinator_overview_days: int = 30
+    """Duty b: days from the appointment to the first recorded overview of the follow-up."""
+    barnekoordinator_overview_review_days: int = 180
+    """Duty b: days an overview stays current before it is renewed."""
+    barnekoordinator_information_days: int = 30
+    """Duties c and d: days from the appointment to recorded information and guidance."""
+    barnekoordinator_referral_days: int = 14
+    """Duty d: days to pass on contact or a referral to a service the overview lists as needed."""
 
     def __attrs_post_init__(self) -> None:
         problems = _problems(self)
         if problems:
             raise InvalidConfiguration("invalid municipal settings:\n  " + "\n  ".join(problems))
+
+    @classmethod
+    def legal_review(cls) -> tuple[LegalReviewPoint, ...]:
+        """Every setting that answers an open legal question, with its default and basis."""
+        return tuple(
+            LegalReviewPoint(
+                setting=a.name,
+                default=a.default,
+                question=str(a.metadata["legal_review"]),
+                basis=tuple(a.metadata["basis"]),
+            )
+            for a in attrs.fields(cls)
+            if "legal_review" in a.metadata
+        )
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> MunicipalSettings:

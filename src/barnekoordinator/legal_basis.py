@@ -13,17 +13,24 @@ needs legal review. See ``docs/legal-basis.md``.
 Parameters that may change with the law (the barnekoordinator age limit, the complaint deadline …)
 are [`ParameterHistory`][barnekoordinator.legal_basis.ParameterHistory] values keyed by the date
 they take effect, selected by an explicit ``as_of`` (never the wall clock).
+
+Deadlines are Norwegian deadlines: [`deadline()`][barnekoordinator.legal_basis.deadline] counts
+weeks and days as domstolloven § 148 does and moves a deadline that ends on a Saturday, a Sunday
+or a public holiday to the next working day (domstolloven § 149 first ledd). Public holidays come
+from the ``holidays`` library (``holidays.Norway``), never from a hand-written Easter.
 """
 
 from __future__ import annotations
 
 import bisect
 import enum
+import functools
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Generic, TypeVar
 
 import attrs
+from holidays.countries.norway import Norway as _Norway
 
 from barnekoordinator.errors import InvalidInput
 
@@ -33,6 +40,9 @@ __all__ = [
     "LegalReference",
     "ParameterHistory",
     "Status",
+    "deadline",
+    "is_working_day",
+    "next_working_day",
     "parameter",
     "ref",
     "refs",
@@ -53,6 +63,7 @@ class Act(enum.Enum):
     SPHL = ("sphl", "spesialisthelsetjenesteloven", "LOV-1999-07-02-61")
     PHVL = ("phvl", "psykisk helsevernloven", "LOV-1999-07-02-62")
     BVL = ("bvl", "barnevernsloven", "LOV-2021-06-18-97")
+    BVL_1992 = ("barnevernloven 1992", "barnevernloven (1992)", "LOV-1992-07-17-100")
     BHGL = ("bhgl", "barnehageloven", "LOV-2005-06-17-64")
     OPPL_1998 = ("opplæringslova 1998", "opplæringslova (1998)", "LOV-1998-07-17-61")
     OPPL_2023 = ("opplæringslova", "opplæringslova (2023)", "LOV-2023-06-09-30")
@@ -80,6 +91,12 @@ class Act(enum.Enum):
     BK = ("barnekonvensjonen", "FNs barnekonvensjon (menneskerettsloven)", "LOV-1999-05-21-30")
     VEILEDER = ("veileder", "Helsedirektoratet, veileder Samarbeid om tjenester til barn", "")
     BTI = ("BTI", "Bedre tverrfaglig innsats (kommunal praksis)", "")
+    DOMSTOLL = ("domstolloven", "lov om domstolene (domstolloven)", "LOV-1915-08-13-5")
+    PROP_100_L = (
+        "Prop. 100 L (2020–2021)",
+        "Prop. 100 L (2020–2021) Endringer i velferdstjenestelovgivningen",
+        "",
+    )
 
     @property
     def short(self) -> str:
@@ -204,7 +221,10 @@ _ALL: tuple[LegalReference, ...] = (
         "§ 4-5",
         "Samtykke når barnevernstjenesten har overtatt omsorgen",
         status=Status.UNCERTAIN,
-        note="Secondary source only; verify.",
+        note="Secondary source only; verify. For individuell plan the commentary to barnevernloven "
+        "1992 § 3-2 a (barnerettsadvokater.no) reads the preparatory works as: where barnevern has "
+        "taken over care, «er det barneverntjenesten som overtar foreldrenes kompetanse til å "
+        "samtykke».",
     ),
     _r("pbrl-7-2", Act.PBRL, "§ 7-2", "Klage til statsforvalteren"),
     _r("pbrl-7-3", Act.PBRL, "§ 7-3", "Formkrav: klagen skal være skriftlig og undertegnet"),
@@ -220,7 +240,9 @@ _ALL: tuple[LegalReference, ...] = (
         "§ 7-2 a",
         "Barnekoordinator",
         _AUG_2022,
-        note="First ledd and duties a–e verified via quoting pages; later ledd unverified.",
+        note="First ledd and duties a–e verified via quoting pages; later ledd unverified. "
+        "«Barnekoordinatoren skal være en av tjenesteyterne i kommunen» as quoted by Rana kommune "
+        "[V:S4]; Trondheim kommune [V:S2] names providers within health and care «eller andre».",
     ),
     _r("hotl-7-3", Act.HOTL, "§ 7-3", "Koordinerende enhet"),
     # --- specialist health care ---------------------------------------------
@@ -240,7 +262,21 @@ _ALL: tuple[LegalReference, ...] = (
         note="Paragraph number in the 2021 act from secondary sources; verify on Lovdata.",
     ),
     _r("bvl-15-8", Act.BVL, "§ 15-8", "Samarbeid og samordning", date(2023, 1, 1)),
-    _r("bvl-15-9", Act.BVL, "§ 15-9", "Individuell plan", date(2023, 1, 1)),
+    _r(
+        "bvl-15-9",
+        Act.BVL,
+        "§ 15-9",
+        "Individuell plan",
+        date(2023, 1, 1),
+        status=Status.LAW_TEXT_UNVERIFIED,
+        note="The 2021 act's text was not retrieved. It continues barnevernloven 1992 § 3-2 a, "
+        "read "
+        "at barnerettsadvokater.no: «Barneverntjenesten skal utarbeide en individuell plan for "
+        "barn "
+        "med behov for langvarige og koordinerte tiltak eller tjenester dersom det anses nødvendig "
+        "for å skape et helhetlig tilbud for barnet, og det foreligger samtykke.» Paragraph number "
+        "from domain.md §3.1 [V:S16].",
+    ),
     _r("bhgl-2-b", Act.BHGL, "§ 2 b", "Samarbeid og samordning", _AUG_2022),
     _r("bhgl-2-a", Act.BHGL, "§ 2 a", "Overgang fra barnehage til skole"),
     _r(
@@ -268,8 +304,25 @@ _ALL: tuple[LegalReference, ...] = (
     ),
     _r("friskolel-3-6-a", Act.FRISKOLEL, "§ 3-6 a", "Samarbeid og samordning", _AUG_2022),
     _r("sostjl-13", Act.SOSTJL, "§ 13", "Samarbeid og samordning", _AUG_2022),
-    _r("sostjl-28", Act.SOSTJL, "§ 28", "Individuell plan"),
-    _r("navl-15", Act.NAVL, "§ 15", "Individuell plan"),
+    _r(
+        "sostjl-28",
+        Act.SOSTJL,
+        "§ 28",
+        "Individuell plan",
+        status=Status.LAW_TEXT_UNVERIFIED,
+        note="The right of those who need long-term and coordinated services under the act; from "
+        "domain.md §3.1 [V:S16] and the NAV rundskriv's paragraph list; wording not retrieved.",
+    ),
+    _r(
+        "navl-15",
+        Act.NAVL,
+        "§ 15",
+        "Samarbeid med brukeren og individuell plan",
+        status=Status.LAW_TEXT_UNVERIFIED,
+        note="Heading read in the act's table of contents (norgeslover.no, NL/lov/2006-06-16-20); "
+        "the right to a plan for those who need long-term and coordinated services from NAV is "
+        "from domain.md §3.1 [V:S16]; wording not retrieved.",
+    ),
     _r("navl-15-a", Act.NAVL, "§ 15 a", "Samarbeid", _AUG_2022),
     _r("krisesl-4", Act.KRISESL, "§ 4", "Samarbeid og samordning", _AUG_2022),
     _r("famvernl-1-a", Act.FAMVERNL, "§ 1 a", "Samarbeid og samordning", _AUG_2022),
@@ -334,6 +387,102 @@ _ALL: tuple[LegalReference, ...] = (
         status=Status.PRACTICE,
     ),
     _r("bti-niva-0", Act.BTI, "", "Nivå 0: frist for avklaring av undring", status=Status.PRACTICE),
+    # --- added for issue 14: sector IP laws, deadlines, private providers ------
+    _r(
+        "bvl-1992-3-2-a",
+        Act.BVL_1992,
+        "§ 3-2 a",
+        "Plikt til å utarbeide individuell plan",
+        date(2010, 1, 1),
+        note="Text read at barnerettsadvokater.no (barnevernloven § 3-2 a med lovkommentar); added "
+        "by lov 19. juni 2009 nr. 45 (in-force date 1 January 2010 not verified); replaced by "
+        "barnevernsloven 2021 § 15-9 from 1 January 2023.",
+    ),
+    _r(
+        "sostjl-33",
+        Act.SOSTJL,
+        "§ 33",
+        "Individuell plan i kvalifiseringsprogrammet",
+        status=Status.UNCERTAIN,
+        note="Named by domain.md §3.1 [V:S16]; the kvalifiseringsprogram is not modelled, so no "
+        "eligibility fact leads to it yet.",
+    ),
+    _r(
+        "dl-148",
+        Act.DOMSTOLL,
+        "§ 148",
+        "Beregning av frister",
+        note="Second ledd as quoted at advokat-teigstad.no (straffeloven § 13): «Frister, som er "
+        "bestemt efter uker, maaneder eller aar, ender paa den dag i den sidste uke eller den "
+        "sidste "
+        "maaned, som efter sit navn eller sit tal svarer til den dag, da fristen begynder at "
+        "løpe.»",
+    ),
+    _r(
+        "dl-149",
+        Act.DOMSTOLL,
+        "§ 149",
+        "Frist som ender på lørdag eller helgedag",
+        note="First ledd as quoted at advokat-teigstad.no (straffeloven § 13) and in the Lovdata "
+        "chapter page lovdata.no/dokument/NL/lov/1915-08-13-5/KAPITTEL_10: «Ender en frist paa en "
+        "lørdag, helgedag eller dag som etter lovgivningen er likestilt med helgedag forlenges "
+        "fristen til den nærmest følgende virkedag.» Holidays: holidays.Norway (helligdager and "
+        "1 and 17 May).",
+    ),
+    _r(
+        "fvl-30",
+        Act.FVL,
+        "§ 30",
+        "Når klage må være innkommet (fristavbrudd)",
+        status=Status.LAW_TEXT_UNVERIFIED,
+        note="Cited as the bridge from administrative complaint deadlines to domstolloven §§ "
+        "148–149. "
+        "The text of § 30 was not retrievable here, and one public analysis (registry-mcp, "
+        "decision "
+        "D-022) reads § 30 as only about when a complaint counts as lodged in time; skatte"
+        "forvaltningsloven § 5-5 states the bridge in its own words. Verify on Lovdata.",
+    ),
+    _r(
+        "fvl-33",
+        Act.FVL,
+        "§ 33",
+        "Saksforberedelsen i klagesak",
+        note="As quoted at jusinfo.no: «Blir det ikke truffet avgjørelse som nevnt i annet ledd, "
+        "skal "
+        "sakens dokumenter sendes klageinstansen så snart saken er tilrettelagt.» No number of "
+        "days.",
+    ),
+    _r(
+        "fvl-11-a",
+        Act.FVL,
+        "§ 11 a",
+        "Saksbehandlingstid, foreløpig svar",
+        status=Status.LAW_TEXT_UNVERIFIED,
+        note="«uten ugrunnet opphold»; a preliminary answer in cases about an enkeltvedtak not "
+        "answered within a month (from memory; verify on Lovdata).",
+    ),
+    _r(
+        "hotl-3-1",
+        Act.HOTL,
+        "§ 3-1",
+        "Kommunens overordnede ansvar for helse- og omsorgstjenester",
+        status=Status.LAW_TEXT_UNVERIFIED,
+        note="Fourth ledd: the municipality may provide the services itself or by agreement with "
+        "other public or private providers (from memory; verify on Lovdata).",
+    ),
+    _r(
+        "prop-100-l-tjenesteytere",
+        Act.PROP_100_L,
+        "kap. 13",
+        "«Tjenesteytere» i samarbeidsbestemmelsene",
+        _AUG_2022,
+        status=Status.GUIDE,
+        note="Preparatory works; the definition stands in each sector law's cooperation clause "
+        "(paragraph wording not verified here): «kommunale, fylkeskommunale og statlige "
+        "tjenesteytere, private tjenesteytere som yter "
+        "tjenester på vegne av slike tjenesteytere …» (domain.md §5.1 [V:S10 ch.13]): a privately "
+        "engaged professional is not one.",
+    ),
 )
 
 REFERENCES: Mapping[str, LegalReference] = {r.key: r for r in _ALL}
@@ -432,6 +581,49 @@ def parameter(name: str) -> ParameterHistory[int]:
     except KeyError:
         known = ", ".join(sorted(_PARAMETERS))
         raise InvalidInput(f"unknown legal parameter {name!r}; known: {known}") from None
+
+
+# --- Norwegian deadlines (domstolloven §§ 148–149) -----------------------------------
+
+
+@functools.lru_cache(maxsize=64)
+def _public_holidays(year: int) -> frozenset[date]:
+    # Sundays are rest days anyway; the library lists the helligdager and 1 and 17 May.
+    return frozenset(_Norway(years=year).keys())
+
+
+def is_working_day(day: date) -> bool:
+    """True on Monday to Friday unless the day is a Norwegian public holiday.
+
+    Saturdays, Sundays, the helligdager and 1 and 17 May are not working days
+    (domstolloven § 149: «lørdag, helgedag eller dag som etter lovgivningen er
+    likestilt med helgedag»). The holidays come from ``holidays.Norway``.
+    """
+    return day.weekday() < 5 and day not in _public_holidays(day.year)
+
+
+def next_working_day(day: date) -> date:
+    """``day`` itself if it is a working day, otherwise the first working day after it."""
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def deadline(start: date, *, weeks: int = 0, days: int = 0) -> date:
+    """The last day of a deadline of ``weeks`` and ``days`` running from ``start``.
+
+    A deadline in weeks ends on the same weekday in its last week (domstolloven
+    § 148 second ledd); one that ends on a Saturday, a Sunday or a public holiday
+    is extended to the next working day (domstolloven § 149 first ledd). With
+    knowledge on Saturday 7 March 2026, four weeks end on Saturday 4 April; with
+    Easter Sunday and Monday after it, the last day is Tuesday 7 April.
+
+    Raises:
+        InvalidInput: ``weeks`` or ``days`` is negative.
+    """
+    if weeks < 0 or days < 0:
+        raise InvalidInput("a deadline runs forward: weeks and days must be 0 or more")
+    return next_working_day(start + timedelta(weeks=weeks, days=days))
 
 
 def _check_unique(references: Iterable[LegalReference]) -> None:

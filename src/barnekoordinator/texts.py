@@ -345,6 +345,7 @@ _CATALOGUE: dict[str, Text] = {
         "The parents and the young person (16–17)"),
     "party.youth": _t("Ungdommen selv", "Ungdomen sjølv", "The young person"),
     "party.adult": _t("Den unge voksne selv", "Den unge vaksne sjølv", "The young adult"),
+    "party.pregnant-woman": _t("Den gravide selv", "Den gravide sjølv", "The pregnant woman"),
     "verdict.wants": _t(
         "ønsker dette (samtykke foreligger).",
         "ønskjer dette (samtykke ligg føre).",
@@ -664,6 +665,72 @@ _CATALOGUE: dict[str, Text] = {
         "Tjenesten er ikke kommunal og kan ikke oppnevne barnekoordinator. Henvendelsen skal videre til kommunens koordinerende enhet.",
         "Tenesta er ikkje kommunal og kan ikkje oppnemne barnekoordinator. Førespurnaden skal vidare til koordinerande eining i kommunen.",
         "The service is not municipal and cannot appoint a barnekoordinator. The request is referred to the municipality's coordinating unit."),
+
+    # --- issue 14: complaints forwarded on time ------------------------------------------------
+    "obligation.review-and-forward-by": _t(
+        "Kommunen skal vurdere saken på nytt innen {date}; gir den ikke medhold, skal saken sendes til Statsforvalteren.",
+        "Kommunen skal vurdere saka på nytt innan {date}; gjev han ikkje medhald, skal saka sendast til Statsforvaltaren.",
+        "The municipality must reconsider the case by {date}; if it does not uphold the complaint, it must forward the case to the County Governor."),
+
+    # --- issue 14: the laws that give the right to an individuell plan ------------------------
+    "condition.ip-plan-law": _t(
+        "Behov for tjenester etter en lov som gir rett til individuell plan",
+        "Behov for tenester etter ei lov som gjev rett til individuell plan",
+        "Need for services under a law that gives the right to an individual plan"),
+    "reason.ip-plan-law.met": _t(
+        "Det er behov for langvarige og koordinerte tjenester etter lov som gir rett til individuell plan. Uansett hvilken lov retten følger av, utarbeides én plan med de samme ni innholdspunktene (forskrift om individuell plan). Retten følger av:",
+        "Det er behov for langvarige og koordinerte tenester etter lov som gjev rett til individuell plan. Same kva lov retten følgjer av, vert det utarbeidd éin plan med dei same ni innhaldspunkta (forskrift om individuell plan). Retten følgjer av:",
+        "There is a need for long-term and coordinated services under a law that gives the right to an individual plan. Whatever law the right comes from, one plan with the same nine content items is prepared (the IP regulation). The right follows from:"),
+    "reason.ip-plan-law.none": _t(
+        "Det er ikke behov for tjenester etter noen av lovene som gir rett til individuell plan (helse- og omsorgstjenester, barnevern, NAV eller sosiale tjenester i NAV). Skole, PPT og barnehage skal delta i en plan, men gir ikke selv rett til den.",
+        "Det er ikkje behov for tenester etter nokon av lovene som gjev rett til individuell plan (helse- og omsorgstenester, barnevern, NAV eller sosiale tenester i NAV). Skule, PPT og barnehage skal delta i ein plan, men gjev ikkje sjølve rett til han.",
+        "There is no need for services under any of the laws that give the right to an individual plan (health and care, child welfare, NAV or social services in NAV). School, PPT and kindergarten take part in a plan but do not give the right to one."),
+    "reason.ip-plan-law.not-mapped": _t(
+        "Det er ikke kartlagt om det er behov for tjenester etter en lov som gir rett til individuell plan.",
+        "Det er ikkje kartlagt om det er behov for tenester etter ei lov som gjev rett til individuell plan.",
+        "It has not been mapped whether there is a need for services under a law that gives the right to an individual plan."),
+    "plan-law.health": _t(
+        "helse- og omsorgstjenester (pasient- og brukerrettighetsloven § 2-5, helse- og omsorgstjenesteloven § 7-1; koordinerende enhet har ansvaret)",
+        "helse- og omsorgstenester (pasient- og brukarrettslova § 2-5, helse- og omsorgstenestelova § 7-1; koordinerande eining har ansvaret)",
+        "health and care services (pasient- og brukerrettighetsloven § 2-5, helse- og omsorgstjenesteloven § 7-1; the coordinating unit is responsible)"),
+    "plan-law.barnevern": _t(
+        "tiltak fra barnevernstjenesten (barnevernsloven; barnevernstjenesten har ansvaret)",
+        "tiltak frå barnevernstenesta (barnevernslova; barnevernstenesta har ansvaret)",
+        "measures from the child welfare service (barnevernsloven; the child welfare service is responsible)"),
+    "plan-law.nav": _t(
+        "tjenester fra NAV (NAV-loven § 15; NAV-kontoret har ansvaret)",
+        "tenester frå NAV (NAV-lova § 15; NAV-kontoret har ansvaret)",
+        "services from NAV (NAV-loven § 15; the NAV office is responsible)"),
+    "plan-law.social-services": _t(
+        "sosiale tjenester i NAV (sosialtjenesteloven § 28; kommunen ved NAV-kontoret har ansvaret)",
+        "sosiale tenester i NAV (sosialtenestelova § 28; kommunen ved NAV-kontoret har ansvaret)",
+        "social services in NAV (sosialtjenesteloven § 28; the municipality through the NAV office is responsible)"),
+
+    # --- issue 14: the barnekoordinator's duties b–d -------------------------------------------
+    "obligation.follow-up-overview": _t(
+        "Barnekoordinatoren skal ha oversikt over kommunens oppfølging og tilrettelegging for familien og barnet (helse- og omsorgstjenesteloven § 7-2 a bokstav b): registrer oversikten innen {date}.",
+        "Barnekoordinatoren skal ha oversikt over oppfølginga og tilrettelegginga kommunen gjev familien og barnet (helse- og omsorgstenestelova § 7-2 a bokstav b): registrer oversikta innan {date}.",
+        "The barnekoordinator must keep an overview of the municipality's follow-up and adaptation for the family and the child (hotl § 7-2 a letter b): record the overview by {date}."),
+    "obligation.follow-up-overview-renew": _t(
+        "Oversikten over kommunens oppfølging av familien og barnet skal fornyes innen {date} (helse- og omsorgstjenesteloven § 7-2 a bokstav b).",
+        "Oversikta over oppfølginga kommunen gjev familien og barnet, skal fornyast innan {date} (helse- og omsorgstenestelova § 7-2 a bokstav b).",
+        "The overview of the municipality's follow-up of the family and the child must be renewed by {date} (hotl § 7-2 a letter b)."),
+    "obligation.information-health": _t(
+        "Familien og barnet skal få nødvendig informasjon og helhetlig veiledning om helse- og omsorgstjenestetilbudet (bokstav c): registrer det innen {date}.",
+        "Familien og barnet skal få naudsynt informasjon og heilskapleg rettleiing om helse- og omsorgstenestetilbodet (bokstav c): registrer det innan {date}.",
+        "The family and the child must get necessary information and comprehensive guidance about health and care services (letter c): record it by {date}."),
+    "obligation.information-welfare": _t(
+        "Familien og barnet skal få informasjon og helhetlig veiledning om andre velferdstjenester, og veiledning i kontakten med dem (bokstav d): registrer det innen {date}.",
+        "Familien og barnet skal få informasjon og heilskapleg rettleiing om andre velferdstenester, og rettleiing i kontakten med dei (bokstav d): registrer det innan {date}.",
+        "The family and the child must get information and comprehensive guidance about other welfare services, and guidance in their contact with them (letter d): record it by {date}."),
+    "obligation.user-organisations": _t(
+        "Familien og barnet skal få informasjon om relevante pasient- og brukerorganisasjoner (bokstav d): registrer det innen {date}.",
+        "Familien og barnet skal få informasjon om relevante pasient- og brukarorganisasjonar (bokstav d): registrer det innan {date}.",
+        "The family and the child must get information about relevant patient and user organisations (letter d): record it by {date}."),
+    "obligation.referral": _t(
+        "Oversikten viser behov for {service}: formidle kontakt eller henvis videre innen {date} (bokstav d).",
+        "Oversikta viser behov for {service}: formidle kontakt eller vis vidare innan {date} (bokstav d).",
+        "The overview shows a need for {service}: pass on contact or refer by {date} (letter d)."),
 }
 # fmt: on
 

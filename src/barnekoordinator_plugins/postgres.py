@@ -328,9 +328,6 @@ def _audit_records(rows: Iterable[Any]) -> list[AuditRecord]:
     ]
 
 
-_QUOTED = re.compile(r'"[^"]*"')
-
-
 def _checked_dsn(pg: ModuleType, dsn: object) -> str:
     """``dsn`` if libpq can parse it; otherwise InvalidConfiguration, never showing the DSN.
 
@@ -350,11 +347,11 @@ def _checked_dsn(pg: ModuleType, dsn: object) -> str:
         raise InvalidConfiguration(
             "postgres store: the connection string holds a lone surrogate (not Unicode text)"
         ) from None
-    except (pg.ProgrammingError, ValueError) as exc:
-        first = (str(exc).splitlines() or [type(exc).__name__])[0]
-        reason = _QUOTED.sub('"…"', first)
+    except (pg.ProgrammingError, ValueError):
+        # libpq's message quotes or repeats parts of the string (a password among them, even
+        # unquoted next to a control character), so none of it is shown.
         raise InvalidConfiguration(
-            f"postgres store: not a valid PostgreSQL connection string ({reason}); "
+            "postgres store: not a valid PostgreSQL connection string (libpq cannot parse it); "
             "the string is not shown, it may hold a password"
         ) from None
     return dsn

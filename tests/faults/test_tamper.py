@@ -26,9 +26,11 @@ import pytest
 
 from barnekoordinator._cli import demo
 from barnekoordinator.casebook import Casebook
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.cli import main
 from barnekoordinator.clock import FixedClock
 from barnekoordinator.history.checkpoint import Ed25519Signer
+from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
 from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord, format_time
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.testing.postgres import drop_schema
@@ -459,12 +461,23 @@ def truncate_audit_reads(t: Target) -> None:
 
 
 def truncate_both(t: Target) -> None:
-    """The last write's events and every audit record from its own on: consistent again."""
+    """The last write's events and every audit record from its own on, and the agenda rows
+    those events gave: consistent again, as a careful attacker leaves it."""
     trail = t.audit()
     last_write = max(i for i, r in enumerate(trail) if r.stored_range is not None)
     first, last = trail[last_write].stored_range or (0, 0)
+    case_id = trail[last_write].case_id
     _cut_audit(t, len(trail) - last_write)
     _cut_events(t, last - first + 1)
+    rows: dict[tuple[str, AgendaKind, str], AgendaItem] = {}
+    apply_ops(rows, CATALOGUE.project(t.events(case_id)))
+    t.raw.run("DELETE FROM case_agenda WHERE case_id = ?", (case_id,))
+    for item in rows.values():
+        due: object = item.due.isoformat() if t.kind == "sqlite" else item.due
+        t.raw.run(
+            "INSERT INTO case_agenda (case_id, kind, key, due, detail) VALUES (?, ?, ?, ?, ?)",
+            (item.case_id, item.kind.value, item.key, due, item.detail),
+        )
 
 
 def delete_whole_case(t: Target) -> None:

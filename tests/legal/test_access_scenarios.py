@@ -302,18 +302,22 @@ def test_ip_06_sixteen_year_old_blocks_parents() -> None:
     assert visible(book, CHILD, case_id) == {"undring:mental-health", "undring:epilepsy-plan"}
     today = book.today()
 
-    def consent(by: str) -> Any:
+    def consent(by: str, sections: tuple[Section, ...] = tuple(Section)) -> Any:
         return lambda c: give_consent(
             c,
             consent_id=f"share-{by}",
             purpose=ConsentPurpose.SHARE_INFORMATION,
             given_by=[by],
             services=[ServiceKind.SKOLE],
+            sections=sections,
             as_of=today,
         )
 
-    with pytest.raises(RuleViolation):  # the parent is no longer entitled (§ 4-3 b)
-        book.execute(MOTHER, case_id, consent("mother"), action="consent")
+    # Health sharing is the young person's alone from 16 (§ 4-3 b) ...
+    with pytest.raises(RuleViolation):
+        book.execute(MOTHER, case_id, consent("mother", (Section.HEALTH,)), action="consent")
+    # ... while foreldreansvar lasts to 18: the parents still consent to sharing other sections
+    # (issue 14 item 3; domain.md §2.7, §6.2, §6.3 rule 6 — this test used to refuse it).
     parent = decide(
         MOTHER,
         _case(book, case_id),
@@ -322,9 +326,10 @@ def test_ip_06_sixteen_year_old_blocks_parents() -> None:
         today,
         purpose=ConsentPurpose.SHARE_INFORMATION,
     )
-    assert not parent.allowed
-    assert "pbrl-4-3" in parent.basis
+    assert parent.allowed
     assert visible(book, TEACHER, case_id) == set()
+    book.execute(MOTHER, case_id, consent("mother", (Section.EDUCATION,)), action="consent")
+    assert visible(book, TEACHER, case_id) == set()  # the entries are health entries
     book.execute(CHILD, case_id, consent("child"), action="consent")
     assert visible(book, TEACHER, case_id) == {"undring:mental-health", "undring:epilepsy-plan"}
 

@@ -54,6 +54,21 @@ def _check_right(where: str, right: RightResult, expect: dict[str, Any]) -> None
         cited = [r.key for r in by_name[name].basis]
         assert set(keys) <= set(cited), f"{where}: {name} rests on {cited}, expected {keys}"
     _check_follow_ups(where, right.follow_ups, expect)
+    _check_grounds(where, right, expect)
+
+
+def _check_grounds(where: str, right: RightResult, expect: dict[str, Any]) -> None:
+    """Individuell plan: the laws that give the right, each with its own reference and service."""
+    if "grounds" in expect:
+        got = [g.law.value for g in right.grounds]
+        assert got == expect["grounds"], f"{where}: grounds {got}"
+    by_law = {g.law.value: g for g in right.grounds}
+    for law, keys in expect.get("ground_basis", {}).items():
+        cited = [r.key for r in by_law[law].basis]
+        assert cited == keys, f"{where}: ground {law} rests on {cited}, expected {keys}"
+    for law, service in expect.get("ground_responsible", {}).items():
+        got = by_law[law].responsible.value
+        assert got == service, f"{where}: ground {law} is the responsibility of {got}"
 
 
 def _run(row: dict[str, Any]) -> EligibilityResult:

@@ -125,23 +125,23 @@ def test_sqlite_paths_a_file_system_cannot_take_are_refused(
 
 
 @pytest.mark.parametrize(
-    ("dsn", "reason"),
+    "dsn",
     [
-        ("postgresql://%zz", 'invalid percent-encoded token: "…"'),
-        ("postgresql://kari:s3cret%zz@localhost/bk", 'invalid percent-encoded token: "…"'),
-        ("postgresql://localhost/bk?s3cret=1", 'invalid URI query parameter: "…"'),
-        ("host=localhost password", 'missing "…" after "…" in connection info string'),
+        "postgresql://%zz",
+        "postgresql://kari:s3cret%zz@localhost/bk",
+        "postgresql://localhost/bk?s3cret=1",
+        "host=localhost password",
+        "postgresql://kari:s3cret \r@localhost/bk",
     ],
 )
-def test_postgres_urls_libpq_cannot_parse_are_refused_without_the_url(
-    dsn: str, reason: str
-) -> None:
-    """libpq's message quotes the unreadable part (which may be the password): left out."""
+def test_postgres_urls_libpq_cannot_parse_are_refused_without_the_url(dsn: str) -> None:
+    """libpq's message quotes or repeats the unreadable part (which may be the password, even
+    unquoted): none of it is shown."""
     with pytest.raises(InvalidConfiguration) as info:
         PostgresCaseStore(dsn)
     message = str(info.value)
     assert message == (
-        f"postgres store: not a valid PostgreSQL connection string ({reason}); "
+        "postgres store: not a valid PostgreSQL connection string (libpq cannot parse it); "
         "the string is not shown, it may hold a password"
     )
     assert "s3cret" not in message

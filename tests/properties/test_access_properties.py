@@ -85,11 +85,20 @@ def oracle_guardian(age: int, entry: EntryMeta) -> bool:
     return True
 
 
-def oracle_consenters(case: Case, purpose: ConsentPurpose, age: int) -> frozenset[str]:
-    """Who must consent to sharing on the day (§6.2 'who consents', §7.6 stafettlogg age)."""
+def oracle_consenters(
+    case: Case, purpose: ConsentPurpose, age: int, section: Section
+) -> frozenset[str]:
+    """Who must consent to sharing on the day (§6.2 'who consents', §7.6 stafettlogg age).
+
+    Only health-related sharing moves to the young person at 16; outside the
+    health section the guardians consent until 18 (§6.3 rule 6; issue 14 item 3).
+    """
     if age >= 18:
         return frozenset({"child"})
-    own_age = SETTINGS.stafettlogg_consent_age if purpose is ConsentPurpose.STAFETTLOGG else 16
+    if purpose is ConsentPurpose.STAFETTLOGG:
+        own_age = SETTINGS.stafettlogg_consent_age
+    else:
+        own_age = 16 if section is Section.HEALTH else 18
     if age >= own_age:
         return frozenset({"child"})
     return frozenset(g.ref for g in case.guardians if g.parental_responsibility)
@@ -103,7 +112,7 @@ def oracle_consent_covers(case: Case, service: ServiceKind, entry: EntryMeta, as
     if entry.id.startswith("stafettlogg:"):
         purposes.append(ConsentPurpose.STAFETTLOGG)
     for purpose in purposes:
-        required = oracle_consenters(case, purpose, age)
+        required = oracle_consenters(case, purpose, age, entry.section)
         have: set[str] = set()
         for c in ledger(case).consents:
             active = c.valid_from <= as_of and (c.withdrawn_on is None or as_of < c.withdrawn_on)

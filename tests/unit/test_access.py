@@ -632,7 +632,8 @@ def test_who_may_open_a_case() -> None:
 
 
 def test_consent_rights_follow_the_consent_table() -> None:
-    """Guardians consent under 16; from 16 the young person; from 18 the adult alone."""
+    """Guardians consent under 16; from 16 the young person for health, the guardians for the
+    rest until 18 (issue 14 item 3; domain.md §6.3 rule 6); from 18 the adult alone."""
     case = make_case()
     share_p = ConsentPurpose.SHARE_INFORMATION
 
@@ -641,10 +642,21 @@ def test_consent_rights_follow_the_consent_table() -> None:
 
     assert may(MOTHER, at_age(15)).allowed
     assert not may(CHILD, at_age(15)).allowed
-    refused = may(MOTHER, at_age(16))
+    assert may(MOTHER, at_age(16)).allowed  # sharing outside the health section
+    assert may(CHILD, at_age(16)).allowed
+    health = ConsentGiven(
+        consent=Consent(
+            id="raw-health",
+            purpose=share_p,
+            given_by=frozenset({"mother"}),
+            services=frozenset({ServiceKind.SKOLE}),
+            sections=frozenset({Section.HEALTH}),
+            valid_from=at_age(16),
+        )
+    )
+    refused = authorise_events(MOTHER, case, [health], at_age(16))
     assert not refused.allowed
     assert "pbrl-4-3" in refused.basis
-    assert may(CHILD, at_age(16)).allowed
     assert may(MOTHER, at_age(18)).basis[0] == "vergeml-2"
 
 

@@ -77,7 +77,9 @@ def test_agenda_without_a_principal_shows_only_ids_kinds_and_counts(
     assert main(["agenda", "--store", store, "--as-of", "2026-02-13", "--days", "30"]) == 0
     out = capsys.readouterr().out
     assert re.search(r"^\S+ evaluation-due +2$", out, flags=re.MULTILINE)
-    assert "2 item(s) due by 2026-03-15" in out
+    # The demo appoints a barnekoordinator: duties b–d are agenda rows too (issue 14 item 7).
+    assert re.search(r"^\S+ duty-due +\d+$", out, flags=re.MULTILINE)
+    assert "6 item(s) due by 2026-03-15" in out
     assert not re.search(r"2026-0[12]-\d\d", out.replace("2026-03-15", ""))  # no due date
     args = ["agenda", "--store", store, "--as-of", "2026-02-13", "--json"]
     assert main([*args, "--kind", "turns-18", "--days", "5000"]) == 0

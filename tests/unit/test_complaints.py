@@ -112,7 +112,9 @@ def test_correction_deadline_is_at_least_the_given_days() -> None:
         form=ComplaintForm.ORAL,
         correction_days=10,
     )
-    assert c.correction_deadline == date(2025, 5, 11)
+    # 11 May 2025 is a Sunday: the deadline moves to Monday 12 May (domstolloven § 149; issue 14
+    # item 9 — this test used to expect the Sunday).
+    assert c.correction_deadline == date(2025, 5, 12)
 
 
 def test_receiving_checks_its_dates_and_days() -> None:
@@ -221,13 +223,17 @@ def test_obligations_list_requests_and_complaints_by_due_date() -> None:
         ref="anmodning-1", right=Right.BARNEKOORDINATOR, requested_on=date(2025, 5, 1)
     )
     found = complaint_obligations([upheld, pending], as_of=date(2025, 6, 20), requests=[request])
+    # The review-and-forward step now has a due date (complaint_forwarding_days, 30 by default,
+    # fvl § 33; issue 14 item 9): 20 March + 30 days is Saturday 19 April 2025, and Easter Sunday
+    # and Monday follow, so it is due Tuesday 22 April and comes first, overdue.
     assert [o.kind for o in found] == [
+        ObligationKind.REVIEW_AND_FORWARD,
         ObligationKind.DECIDE_REQUEST,
         ObligationKind.FULFIL_RIGHT,
-        ObligationKind.REVIEW_AND_FORWARD,
     ]
-    assert [o.overdue for o in found] == [True, True, False]
-    assert found[0].complainable
+    assert found[0].due == date(2025, 4, 22)
+    assert [o.overdue for o in found] == [True, True, True]
+    assert found[1].complainable
 
 
 def test_an_undecided_stafettlogg_request_is_not_a_complaint_matter() -> None:

@@ -121,3 +121,36 @@ def test_stafettlogg_consent_age_decides_who_consents_at_15(consent_age: int, pa
     settings = MunicipalSettings(stafettlogg_consent_age=consent_age)
     result = assess(facts, as_of=date(2025, 3, 1), settings=settings)
     assert result.stafettlogg.conditions[-1].reason.startswith(f"{party}/")
+
+
+def test_open_legal_points_are_flagged_for_review_with_their_basis() -> None:
+    """Settings that answer an unsettled legal question say so, with a question and a basis."""
+    from barnekoordinator.config import YouthBarnekoordinatorConsent
+    from barnekoordinator.legal_basis import REFERENCES
+
+    points = {p.setting: p for p in MunicipalSettings.legal_review()}
+    assert set(points) == {
+        "barnekoordinator_consent_16_17",
+        "care_order_consent_to_coordination",
+        "private_provider_may_be_barnekoordinator",
+        "complaint_forwarding_days",
+    }
+    assert points["barnekoordinator_consent_16_17"].default is (
+        YouthBarnekoordinatorConsent.GUARDIANS_AND_YOUTH
+    )
+    for point in points.values():
+        assert "?" in point.question
+        assert point.basis
+        assert all(key in REFERENCES for key in point.basis)
+    # Ordinary practice settings (the stafettlogg age) are not legal-review points.
+    assert "stafettlogg_consent_age" not in points
+
+
+def test_new_settings_are_validated_and_read_from_plain_data() -> None:
+    """The BK-16 choice is read from its wire name; day counts must be 1–365."""
+    settings = MunicipalSettings.from_mapping({"barnekoordinator_consent_16_17": "youth"})
+    assert settings.barnekoordinator_consent_16_17.value == "youth"
+    with pytest.raises(InvalidConfiguration, match="expected one of"):
+        MunicipalSettings.from_mapping({"barnekoordinator_consent_16_17": "parents"})
+    with pytest.raises(InvalidConfiguration, match="complaint_forwarding_days"):
+        MunicipalSettings(complaint_forwarding_days=0)

@@ -38,12 +38,18 @@ GUARDIANS = frozenset({"mor", "far"})
 CHILD = frozenset({"child"})
 
 # Age on D -> purpose -> who must consent (default municipal settings: stafettlogg from 15).
+# Sharing without a section asks for everyone entitled for any section: from 16 the young person
+# (health) and the guardians (the other sections, foreldreansvar lasts to 18; issue 14 item 3).
 MATRIX: dict[int, dict[ConsentPurpose, frozenset[str]]] = {
     0: dict.fromkeys(P, GUARDIANS),
     7: dict.fromkeys(P, GUARDIANS),
     12: dict.fromkeys(P, GUARDIANS),
     15: {**dict.fromkeys(P, GUARDIANS), P.STAFETTLOGG: CHILD},
-    16: {**dict.fromkeys(P, CHILD), P.BARNEKOORDINATOR: GUARDIANS | CHILD},
+    16: {
+        **dict.fromkeys(P, CHILD),
+        P.BARNEKOORDINATOR: GUARDIANS | CHILD,
+        P.SHARE_INFORMATION: GUARDIANS | CHILD,
+    },
     18: dict.fromkeys(P, CHILD),
 }
 
@@ -101,19 +107,35 @@ def test_parent_without_foreldreansvar_cannot_consent() -> None:
     assert ledger(run.case).covers(run.case, P.STAFETTLOGG, as_of=D)
 
 
-def test_guardians_cannot_consent_for_a_youth_who_consents_alone() -> None:
-    """From 16 the young person consents to health sharing; the parents' consent is refused."""
+def test_only_health_sharing_moves_to_the_youth_at_16() -> None:
+    """From 16 the youth consents to health sharing; other sharing stays with foreldreansvar.
+
+    pbrl § 4-3 b moves health matters to the young person; foreldreansvar lasts to
+    18 (domain.md §2.7, §6.2, §6.3 rule 6). Issue 14 item 3: this test used to
+    refuse the guardians' consent to sharing for every section.
+    """
     run = _case(16)
+    health, school = [Section.HEALTH], [Section.EDUCATION]
     with pytest.raises(RuleViolation, match="cannot consent"):
-        _give(run, "c", P.SHARE_INFORMATION, {"mor", "far"})
-    _give(run, "c", P.SHARE_INFORMATION, {"child"})
-    assert ledger(run.case).covers(run.case, P.SHARE_INFORMATION, as_of=D)
+        _give(run, "c-bad", P.SHARE_INFORMATION, {"mor", "far"}, sections=health)
+    with pytest.raises(RuleViolation, match="cannot consent"):
+        _give(run, "c-bad", P.SHARE_INFORMATION, {"child"}, sections=school)
+    _give(run, "c-health", P.SHARE_INFORMATION, {"child"}, sections=health)
+    _give(run, "c-school", P.SHARE_INFORMATION, {"mor", "far"}, sections=school)
+    book = ledger(run.case)
+    for section, who in ((Section.HEALTH, CHILD), (Section.EDUCATION, GUARDIANS)):
+        kw = {"as_of": D, "section": section}
+        assert required_consenters(run.case, P.SHARE_INFORMATION, **kw) == who  # type: ignore[arg-type]
+        assert book.covers(run.case, P.SHARE_INFORMATION, service=ServiceKind.BARNEHAGE, **kw)  # type: ignore[arg-type]
+    assert not book.covers(run.case, P.SHARE_INFORMATION, as_of=D, section=Section.CHILD_WELFARE)
 
 
 def test_pregnant_woman_consents_before_birth_and_both_guardians_after() -> None:
     """Before birth the pregnant woman consents; after birth everyone with foreldreansvar."""
     run = new_case(subject=expected_child(), guardians=(mother(), father()))
     assert required_consenters(run.case, P.STAFETTLOGG, as_of=D) == {"mor"}
+    # hotl § 7-2 a «foreldrene»: both expecting parents wish a barnekoordinator (issue 14 item 2).
+    assert required_consenters(run.case, P.BARNEKOORDINATOR, as_of=D) == GUARDIANS
     _give(run, "c-preg", P.STAFETTLOGG, {"mor"})
     assert ledger(run.case).covers(run.case, P.STAFETTLOGG, as_of=D)
     from barnekoordinator.history.case import record_birth

@@ -159,7 +159,11 @@ def test_appointment_needs_the_duty_to_appoint(changes: dict[str, object], messa
 
 def test_no_appointment_on_or_after_the_18th_birthday() -> None:
     """C7: the right ends on the 18th birthday, so an appointment then is refused."""
-    result = eligible(child=ChildFacts(ref="u", birth_date=date(2007, 3, 2)))
+    # At 17 the young person's own wish counts too (barnekoordinator_consent_16_17, issue 14).
+    result = eligible(
+        child=ChildFacts(ref="u", birth_date=date(2007, 3, 2)),
+        child_wishes=Wishes(barnekoordinator=Wish.WANTS),
+    )
     appointment = notice_of_appointment(result, nurse(), as_of=date(2025, 3, 1))
     assert appointment.ends_on == date(2025, 3, 2)
     with pytest.raises(RuleViolation, match="18th birthday"):

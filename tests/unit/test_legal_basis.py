@@ -89,3 +89,31 @@ def test_named_parameters() -> None:
     assert parameter("complaint_deadline_weeks").at(date(2025, 1, 1)) == 4
     with pytest.raises(InvalidInput, match="known:"):
         parameter("nope")
+
+
+def test_a_four_week_deadline_ending_on_easter_saturday_moves_to_tuesday() -> None:
+    """dl § 148/149: knowledge Saturday 7 March 2026 + 4 weeks = Saturday 4 April; Easter Sunday
+    and Monday follow, so the last day is Tuesday 7 April 2026 (issue 14 item 9)."""
+    from barnekoordinator.legal_basis import deadline, is_working_day
+
+    assert deadline(date(2026, 3, 7), weeks=4) == date(2026, 4, 7)
+    for holiday in (date(2026, 4, 2), date(2026, 4, 3), date(2026, 5, 1), date(2026, 5, 17)):
+        assert not is_working_day(holiday), holiday
+    assert is_working_day(date(2026, 4, 7))
+
+
+def test_a_deadline_never_runs_backwards() -> None:
+    """Negative lengths are input errors, not earlier deadlines."""
+    from barnekoordinator.errors import InvalidInput
+    from barnekoordinator.legal_basis import deadline
+
+    with pytest.raises(InvalidInput, match="0 or more"):
+        deadline(date(2026, 1, 5), days=-1)
+
+
+def test_the_deadline_rule_cites_what_was_read() -> None:
+    """The references behind the deadline rule carry the quoted text and their status."""
+    assert "nærmest følgende virkedag" in REFERENCES["dl-149"].note
+    assert REFERENCES["dl-149"].status is Status.STATUTE
+    assert REFERENCES["fvl-30"].status is Status.LAW_TEXT_UNVERIFIED
+    assert "så snart saken er tilrettelagt" in REFERENCES["fvl-33"].note

@@ -6,23 +6,17 @@ covers named receiving services and sections of the case, for a period, until
 withdrawn.
 
 Who must consent is decided on the day it matters, from the child's registered
-birth date (domain.md §6.2, §7.6), so consent is re-evaluated on every check:
-
-=======================  ================================================
-situation                who must consent
-=======================  ================================================
-expected child           the pregnant woman (the expecting mother)
-child under the age      every guardian **with foreldreansvar** — both where
-                         they share it; one refusal means no consent (§ 4-4)
-stafettlogg, from the    the young person alone (municipal setting, 15 or 16)
-municipality's age
-health and sharing of    the young person alone (helserettslig
-health, from 16          myndighetsalder, § 4-3 b)
-barnekoordinator wish,   the young person *and* the guardians (design
-16–17                    decision pending legal review, domain.md BK-16)
-from 18                  the adult alone; guardians' consent lapses
-barnevern has care       barnevernstjenesten, for necessary health care (§ 4-5)
-=======================  ================================================
+birth date (domain.md §6.2, §7.6), so consent is re-evaluated on every check.
+The rule is [`barnekoordinator.people.who_consents()`][barnekoordinator.people.who_consents],
+the one function eligibility uses too (decision 15): the expecting parents for a
+barnekoordinator before birth and the pregnant woman for the rest; the guardians
+with foreldreansvar — both where they share it, one refusal means no consent
+(§ 4-4); the young person alone for health matters from 16 (§ 4-3 b), while
+sharing outside the health section stays with the guardians until 18; the
+municipality's settings for the stafettlogg age, the barnekoordinator at 16–17
+(BK-16) and care orders; the adult alone from 18. ``ConsentPurpose``,
+``Section`` and ``BARNEVERN`` are defined in
+[`barnekoordinator.people`][barnekoordinator.people] and re-exported here.
 
 A consent therefore *lapses* when the required consenters change (a birth, the
 youth's 15th/16th birthday, the 18th birthday) and must be given again: the
@@ -31,7 +25,6 @@ youth's 15th/16th birthday, the 18th birthday) and must be given again: the
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from types import MappingProxyType
@@ -42,8 +35,14 @@ from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import ConsentRequired, InvalidInput, RuleViolation
 from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
 from barnekoordinator.history.concept import Concept
-from barnekoordinator.legal_basis import parameter
-from barnekoordinator.people import Child, ExpectedChild, GuardianRelation
+from barnekoordinator.people import (
+    BARNEVERN,
+    Child,
+    ConsentPurpose,
+    ExpectedChild,
+    Section,
+    who_consents,
+)
 from barnekoordinator.services import SERVICES, Sector, ServiceKind
 
 __all__ = [
@@ -57,6 +56,7 @@ __all__ = [
     "ConsentWithdrawn",
     "Section",
     "change_care_order",
+    "entitled_consenters",
     "give_consent",
     "ledger",
     "required_consenters",
@@ -64,38 +64,7 @@ __all__ = [
     "withdraw_consent",
 ]
 
-BARNEVERN = "barnevernstjenesten"
-"""The consenter ref used when barnevernstjenesten has taken over care (pbrl § 4-5)."""
-
 _KEY = "consent"
-
-
-class ConsentPurpose(enum.Enum):
-    """What a consent is for. Sharing and care are different purposes."""
-
-    STAFETTLOGG = "stafettlogg"
-    """Opening and keeping a BTI stafettlogg shared by the named services."""
-    INDIVIDUAL_PLAN = "individual-plan"
-    """That an individuell plan is prepared (IP content item 8)."""
-    SHARE_INFORMATION = "share-information"
-    """That named services get access to confidential information (taushetsplikt)."""
-    HEALTH_CARE = "health-care"
-    """Consent to health care itself (pbrl kap. 4)."""
-    BARNEKOORDINATOR = "barnekoordinator"
-    """The family's wish that a barnekoordinator is appointed (hotl § 7-2 a)."""
-
-
-class Section(enum.Enum):
-    """Sections of a case, by the kind of information they hold."""
-
-    GENERAL = "general"
-    HEALTH = "health"
-    EDUCATION = "education"
-    CHILD_WELFARE = "child-welfare"
-    SOCIAL = "social"
-
-
-_HEALTH_PURPOSES = frozenset({ConsentPurpose.HEALTH_CARE})
 
 _SECTION_BY_SERVICE: dict[ServiceKind, Section] = {
     ServiceKind.BARNEHAGE: Section.EDUCATION,
@@ -212,8 +181,14 @@ class ConsentLedger:
         section: Section | None = None,
         settings: MunicipalSettings | None = None,
     ) -> bool:
-        """True when everyone who must consent on ``as_of`` has an active, covering consent."""
-        required = required_consenters(case, purpose, as_of=as_of, settings=settings)
+        """True when everyone who must consent on ``as_of`` has an active, covering consent.
+
+        With a ``section``, those who must consent for that section; without one,
+        those who must consent for any section.
+        """
+        required = required_consenters(
+            case, purpose, as_of=as_of, settings=settings, section=section
+        )
         if not required:
             return False
         have = self.consenters(purpose, service=service, section=section, as_of=as_of)
@@ -232,7 +207,9 @@ class ConsentLedger:
         """Raise [`ConsentRequired`][barnekoordinator.errors.ConsentRequired] saying whose consent
         is missing (by role).
         """
-        required = required_consenters(case, purpose, as_of=as_of, settings=settings)
+        required = required_consenters(
+            case, purpose, as_of=as_of, settings=settings, section=section
+        )
         have = self.consenters(purpose, service=service, section=section, as_of=as_of)
         missing = required - have
         if required and not missing:
@@ -269,10 +246,7 @@ def ledger(case: Case) -> ConsentLedger:
     return case.part(_KEY, _EMPTY_CONSENTLEDGER)
 
 
-def _consent_age(purpose: ConsentPurpose, settings: MunicipalSettings, as_of: date) -> int:
-    if purpose is ConsentPurpose.STAFETTLOGG:
-        return settings.stafettlogg_consent_age
-    return parameter("health_majority_age").at(as_of)
+_DEFAULT_SETTINGS = MunicipalSettings()
 
 
 def required_consenters(
@@ -281,32 +255,56 @@ def required_consenters(
     *,
     as_of: date,
     settings: MunicipalSettings | None = None,
+    section: Section | None = None,
 ) -> frozenset[str]:
-    """Refs of everyone whose consent is needed on ``as_of`` (see the module table).
+    """Refs of everyone whose consent is needed on ``as_of``: the case's answer of
+    [`who_consents()`][barnekoordinator.people.who_consents].
 
-    An empty set means nobody can give it (e.g. no guardian with foreldreansvar
-    is registered): then no consent is valid and the caller must resolve that.
+    ``section`` narrows sharing to one section of the case; without it everyone
+    who must consent for any section is listed. An empty set means nobody can
+    give it (e.g. no guardian with foreldreansvar is registered): then no consent
+    is valid and the caller must resolve that.
     """
-    settings = settings or MunicipalSettings()
     subject = case.subject
     if isinstance(subject, ExpectedChild):
-        mothers = [g.ref for g in case.guardians if g.relation is GuardianRelation.MOTHER]
-        return frozenset(mothers or [g.ref for g in case.guardians])
-    if not isinstance(subject, Child):
+        born, age, adoption = False, -1, subject.adoption
+    elif isinstance(subject, Child):
+        born, adoption = True, False
+        age = subject.age_on(as_of) if as_of >= subject.birth_date else 0
+    else:
         return frozenset()
-    age = subject.age_on(as_of) if as_of >= subject.birth_date else 0
-    if age >= parameter("age_of_majority").at(as_of):
-        return frozenset({subject.ref})
-    guardians = frozenset(g.ref for g in case.with_responsibility())
-    if purpose is ConsentPurpose.BARNEKOORDINATOR:
-        if age >= parameter("health_majority_age").at(as_of):
-            return guardians | {subject.ref}
-        return guardians
-    if age >= _consent_age(purpose, settings, as_of):
-        return frozenset({subject.ref})
-    if purpose in _HEALTH_PURPOSES and ledger(case).care_taken_over:
-        return frozenset({BARNEVERN})
-    return guardians
+    return who_consents(
+        purpose,
+        subject_ref=subject.ref,
+        born=born,
+        age=age,
+        guardians=case.guardians,
+        as_of=as_of,
+        settings=settings or _DEFAULT_SETTINGS,
+        care_taken_over=ledger(case).care_taken_over,
+        adoption=adoption,
+        section=section,
+    ).consenters
+
+
+def entitled_consenters(
+    case: Case,
+    purpose: ConsentPurpose,
+    sections: Collection[Section],
+    *,
+    as_of: date,
+    settings: MunicipalSettings | None = None,
+) -> frozenset[str]:
+    """Everyone entitled to consent to ``purpose`` for at least one of ``sections`` on ``as_of``.
+
+    A consent naming several sections may be given by people entitled for
+    different ones (from 16: the young person for health, the guardians for the
+    rest); it covers a section only once everyone required for that section gave it.
+    """
+    found: frozenset[str] = frozenset()
+    for section in sections:
+        found |= required_consenters(case, purpose, as_of=as_of, settings=settings, section=section)
+    return found
 
 
 # --- events -------------------------------------------------------------------------
@@ -406,7 +404,7 @@ def give_consent(
     unknown = givers - _known_refs(case)
     if unknown:
         raise InvalidInput(f"given_by: {len(unknown)} ref(s) are not people in case {case.id}")
-    required = required_consenters(case, purpose, as_of=as_of, settings=settings)
+    required = entitled_consenters(case, purpose, sections, as_of=as_of, settings=settings)
     not_entitled = givers - required
     if not_entitled:
         who = ", ".join(sorted(_describe(case, r) for r in not_entitled))

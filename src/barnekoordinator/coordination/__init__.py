@@ -9,7 +9,9 @@
   and the one holder of coordination;
 - `transitions` — births, school start, level changes, moving, turning 18;
 - `roles` — roles and their duties as checkable obligations;
-- `meetings` — meeting preparation and the child's voice.
+- `meetings` — meeting preparation and the child's voice;
+- `follow_up` — the barnekoordinator's duties b–d: the overview of the
+  follow-up, information and guidance, referrals.
 
 It uses the base values, the history and the access wing (a log or a plan is
 written only under consent). Import from the modules; this package re-exports

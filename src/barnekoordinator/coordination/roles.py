@@ -33,6 +33,7 @@ from barnekoordinator.errors import InvalidInput, NotResponsible, RuleViolation
 from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
 from barnekoordinator.history.concept import Concept
 from barnekoordinator.legal_basis import LegalReference, refs
+from barnekoordinator.people import ProviderKind
 from barnekoordinator.services import SERVICES
 
 __all__ = [
@@ -323,6 +324,19 @@ DUTIES: tuple[Duty, ...] = (
         "hotl-3-4",
     ),
     _d(
+        "ke.complaint",
+        Role.KOORDINERENDE_ENHET,
+        "Behandle klager på kommunens avgjørelser: veilede om form og frist, vurdere saken på "
+        "nytt og sende den til statsforvalteren innen kommunens frist, og oppfylle "
+        "statsforvalterens avgjørelse.",
+        "Handle complaints about the municipality's decisions: guide on form and deadline, "
+        "reconsider the case and forward it to statsforvalteren within the municipality's "
+        "deadline, and fulfil statsforvalteren's decision.",
+        "pbrl-7-2",
+        "pbrl-7-3",
+        "fvl-33",
+    ),
+    _d(
         "leader.baton",
         Role.LEADER,
         "Sørge for at saken alltid har en stafettholder, og følge opp overføringer som "
@@ -376,15 +390,19 @@ class Obligation:
     text_nb: str
     text_en: str
     basis: tuple[LegalReference, ...]
+    text_nn: str = ""
+    """Nynorsk, where the concept has written it (else bokmål is shown)."""
 
     def text(self, lang: str = "nb") -> str:
-        """The obligation in bokmål (``"nb"``, default) or English (``"en"``).
+        """The obligation in bokmål (``"nb"``, default), nynorsk (``"nn"``) or English (``"en"``).
 
-        Nynorsk (``"nn"``) is not written yet and falls back to bokmål.
+        Nynorsk falls back to bokmål where a concept has not written it yet.
         """
         if lang == "en":
             return self.text_en
-        if lang in ("nb", "nn"):
+        if lang == "nn":
+            return self.text_nn or self.text_nb
+        if lang == "nb":
             return self.text_nb
         raise InvalidInput(f"lang: expected 'nb', 'nn' or 'en', got {lang!r}")
 
@@ -418,6 +436,7 @@ class CheckContext:
         text_en: str,
         role: Role | None = None,
         extra_basis: tuple[str, ...] = (),
+        text_nn: str = "",
     ) -> Obligation | None:
         """An obligation with a due date, or ``None`` while it is not yet due."""
         status = self.status_for(due)
@@ -434,7 +453,43 @@ class CheckContext:
             text_en=text_en,
             role=role,
             extra_basis=extra_basis,
+            text_nn=text_nn,
         )
+
+    def undated(
+        self,
+        *,
+        code: str,
+        duty_code: str,
+        actor_ref: str | None,
+        subject: str,
+        text_nb: str,
+        text_en: str,
+        text_nn: str = "",
+        extra_basis: tuple[str, ...] = (),
+    ) -> Obligation:
+        """A standing requirement (``UNMET``, no date): for concepts outside this wing, which
+        reach the statuses through this context rather than by importing them."""
+        return self.make(
+            code=code,
+            duty_code=duty_code,
+            actor_ref=actor_ref,
+            subject=subject,
+            due=None,
+            status=ObligationStatus.UNMET,
+            text_nb=text_nb,
+            text_en=text_en,
+            extra_basis=extra_basis,
+            text_nn=text_nn,
+        )
+
+    def actors(self, case: Case, duty_code: str) -> tuple[str | None, ...]:
+        """Who must act on ``duty_code`` in ``case``: the holders of its granted role (leader,
+        koordinerende enhet), sorted, or ``(None,)`` when nobody holds it."""
+        role = duty(duty_code).role
+        if role not in _GRANTABLE:
+            return (None,)
+        return tuple(sorted(granted(case, role))) or (None,)
 
     def make(
         self,
@@ -449,6 +504,7 @@ class CheckContext:
         text_en: str,
         role: Role | None = None,
         extra_basis: tuple[str, ...] = (),
+        text_nn: str = "",
     ) -> Obligation:
         """An obligation of the given status; role and basis come from the duty."""
         d = duty(duty_code)
@@ -463,6 +519,7 @@ class CheckContext:
             text_nb=text_nb,
             text_en=text_en,
             basis=refs(*dict.fromkeys((*d.basis, *extra_basis))),
+            text_nn=text_nn,
         )
 
 
@@ -599,9 +656,14 @@ def _core_roles(case: Case, as_of: date) -> Iterable[RoleAssignment]:
     if case.subject is not None:
         yield RoleAssignment(role=Role.CHILD, ref=case.subject.ref, basis=("bk-art-12",))
     for p in case.participants:
-        yield RoleAssignment(
-            role=Role.SERVICE_PROVIDER, ref=p.ref, basis=(SERVICES[p.service].cooperation_duty.key,)
+        # A privately engaged professional is no «tjenesteyter» of the cooperation clauses: no
+        # duty to cooperate binds them; they take part only as far as consent reaches.
+        basis = (
+            ("prop-100-l-tjenesteytere",)
+            if p.provider is ProviderKind.PRIVATE
+            else (SERVICES[p.service].cooperation_duty.key,)
         )
+        yield RoleAssignment(role=Role.SERVICE_PROVIDER, ref=p.ref, basis=basis)
     for ref, role in sorted(_grants(case), key=lambda g: (g[0], g[1].value)):
         if case.participant(ref) is not None:
             yield RoleAssignment(role=role, ref=ref, basis=duties_of(role)[0].basis)

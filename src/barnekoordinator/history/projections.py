@@ -48,6 +48,9 @@ class AgendaKind(enum.Enum):
     """An individuell plan's revision date."""
     OBLIGATION_DUE = "obligation-due"
     """A deadline set by statsforvalteren or another tracked obligation."""
+    DUTY_DUE = "duty-due"
+    """A barnekoordinator duty (hotl § 7-2 a b–d) awaiting its record: the overview of the
+    follow-up, information and guidance, a referral."""
 
 
 @attrs.frozen(kw_only=True)

@@ -8,6 +8,9 @@
   notice, rendered for the family;
 - `complaints` — complaints to the municipality and statsforvalteren, and the
   obligations they create;
+- `decision_records`, `complaint_records` — decisions and complaint stages
+  recorded in the case as events (through the Casebook: access-checked,
+  audited, hash-chained), with their obligations and agenda rows;
 - `wire` — the JSON documents of facts, results, decisions and complaints.
 
 It uses only the base values and the history. Import from the modules; this

@@ -9,10 +9,18 @@ of pure transitions, each returning a new value:
 ``statsforvalter_decides`` → (``record_fulfilment``)
 
 * **Deadline** — four weeks (parameter ``complaint_deadline_weeks``, pbrl § 7-5)
-  from when the complainant got or should have got knowledge of the decision;
-  the last day is ``knowledge_date + 4 weeks``. A late complaint is *flagged*,
-  never rejected: forvaltningsloven § 31 may still admit it. (No weekend or
-  public-holiday extension is applied.)
+  from when the complainant got or should have got knowledge of the decision,
+  counted as Norwegian deadlines are
+  ([`legal_basis.deadline()`][barnekoordinator.legal_basis.deadline]): a last day on
+  a Saturday, a Sunday or a public holiday moves to the next working day
+  (domstolloven § 149, applied through forvaltningsloven § 30, whose text is
+  flagged for verification). A late complaint is *flagged*, never rejected:
+  forvaltningsloven § 31 may still admit it.
+* **Review and forwarding** — the municipality reviews a valid complaint and,
+  unless it gives full medhold, forwards it to statsforvalteren «så snart saken
+  er tilrettelagt» (fvl § 33): no number of days in law, so the due date comes
+  from the setting ``MunicipalSettings.complaint_forwarding_days`` (flagged for
+  legal review), counted from receipt of the valid complaint (or its correction).
 * **Form** — a complaint must be written and signed (pbrl § 7-3). An oral or
   unsigned complaint is not yet valid: it produces guidance and a deadline to
   correct it, and cannot be reviewed until corrected.
@@ -38,7 +46,7 @@ import attrs
 
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import InvalidInput, RuleViolation
-from barnekoordinator.legal_basis import LegalReference, parameter, refs
+from barnekoordinator.legal_basis import LegalReference, deadline, parameter, refs
 from barnekoordinator.rights.eligibility import Right
 from barnekoordinator.texts import Language, Text, language, text
 
@@ -57,6 +65,7 @@ __all__ = [
     "complaint_deadline",
     "complaint_obligations",
     "correct_form",
+    "forwarding_deadline",
     "municipal_review",
     "receive_complaint",
     "record_fulfilment",
@@ -168,9 +177,22 @@ _UPHELD = (Resolution.MEDHOLD, Resolution.DELVIS_MEDHOLD)
 
 
 def complaint_deadline(knowledge_date: date) -> date:
-    """The last day to complain: ``knowledge_date`` plus four weeks (pbrl § 7-5)."""
+    """The last day to complain: ``knowledge_date`` plus four weeks (pbrl § 7-5), moved to the
+    next working day when it ends on a Saturday, Sunday or public holiday (domstolloven § 149).
+    """
     weeks = parameter("complaint_deadline_weeks").at(knowledge_date)
-    return knowledge_date + timedelta(weeks=weeks)
+    return deadline(knowledge_date, weeks=weeks)
+
+
+def forwarding_deadline(valid_on: date, settings: MunicipalSettings | None = None) -> date:
+    """When the municipality should have reviewed a complaint valid from ``valid_on`` and, unless
+    it gives full medhold, forwarded it: ``complaint_forwarding_days`` later, on a working day.
+
+    fvl § 33 says «så snart saken er tilrettelagt»; the number of days is the
+    municipality's setting, flagged for legal review.
+    """
+    days = (settings or MunicipalSettings()).complaint_forwarding_days
+    return deadline(valid_on, days=days)
 
 
 @attrs.frozen(kw_only=True)
@@ -195,6 +217,9 @@ class Complaint:
     """Statsforvalteren's deadline for fulfilling the right (or for new processing)."""
     fulfilled_on: date | None = None
     instructions: str = ""
+    forward_by: date | None = None
+    """When the municipality should have reviewed and forwarded the valid complaint
+    (``complaint_forwarding_days``, fvl § 33); ``None`` until the complaint is valid."""
 
     @property
     def deadline(self) -> date:
@@ -262,12 +287,18 @@ class Complaint:
                         "pbrl-7-3",
                     ),
                 )
+            key = (
+                "obligation.review-and-forward-by"
+                if self.forward_by
+                else ("obligation.review-and-forward")
+            )
             return (
                 obligation(
                     ObligationKind.REVIEW_AND_FORWARD,
-                    None,
-                    "obligation.review-and-forward",
+                    self.forward_by,
+                    key,
                     "pbrl-7-2",
+                    "fvl-33",
                 ),
             )
         if self.stage is Stage.STATSFORVALTEREN or self.fulfilled_on is not None:
@@ -290,21 +321,26 @@ def receive_complaint(
     received_on: date,
     form: ComplaintForm,
     correction_days: int = CORRECTION_DAYS,
+    settings: MunicipalSettings | None = None,
 ) -> Complaint:
     """Register a complaint received by the municipality (never rejected for lateness).
 
     An oral or unsigned complaint gets a deadline to correct it, ``correction_days``
-    after it was received (and never before the complaint deadline itself).
+    after it was received (and never before the complaint deadline itself), on a
+    working day. A valid one gets its review-and-forward date from ``settings``.
     """
     if received_on < knowledge_date:
         raise InvalidInput("received_on is before knowledge_date; check the dates")
     if not 1 <= correction_days <= 90:
         raise InvalidInput("correction_days: expected 1 to 90 days")
     correction = None
+    forward_by = None
     if form is not ComplaintForm.WRITTEN_SIGNED:
         correction = max(
-            received_on + timedelta(days=correction_days), complaint_deadline(knowledge_date)
+            deadline(received_on, days=correction_days), complaint_deadline(knowledge_date)
         )
+    else:
+        forward_by = forwarding_deadline(received_on, settings)
     return Complaint(
         ref=ref,
         decision_ref=decision_ref,
@@ -313,16 +349,25 @@ def receive_complaint(
         received_on=received_on,
         form=form,
         correction_deadline=correction,
+        forward_by=forward_by,
     )
 
 
-def correct_form(complaint: Complaint, *, on: date) -> Complaint:
-    """Record that the complaint has been given in writing and signed on ``on``."""
+def correct_form(
+    complaint: Complaint, *, on: date, settings: MunicipalSettings | None = None
+) -> Complaint:
+    """Record that the complaint has been given in writing and signed on ``on``; the
+    review-and-forward date runs from then."""
     if complaint.form_valid:
         raise RuleViolation(f"complaint {complaint.ref} is already written and signed")
     if on < complaint.received_on:
         raise InvalidInput("the correction date is before the complaint was received")
-    return attrs.evolve(complaint, form=ComplaintForm.WRITTEN_SIGNED, corrected_on=on)
+    return attrs.evolve(
+        complaint,
+        form=ComplaintForm.WRITTEN_SIGNED,
+        corrected_on=on,
+        forward_by=forwarding_deadline(on, settings),
+    )
 
 
 def municipal_review(complaint: Complaint, *, on: date, resolution: Resolution) -> Complaint:

@@ -35,7 +35,7 @@ import attrs
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import InvalidInput, RuleViolation
 from barnekoordinator.legal_basis import LegalReference, parameter, refs
-from barnekoordinator.people import Professional
+from barnekoordinator.people import Professional, may_be_barnekoordinator
 from barnekoordinator.rights.eligibility import (
     ConditionResult,
     EligibilityFacts,
@@ -218,12 +218,10 @@ def notice_of_appointment(
             f"({bk.ends_on.isoformat()}); offer koordinator and individuell plan with the "
             "young adult's consent"
         )
-    service = SERVICES[professional.service]
-    if service.level is not Level.MUNICIPAL:
+    why_not = may_be_barnekoordinator(professional, settings or MunicipalSettings())
+    if why_not is not None:
         raise RuleViolation(
-            "a barnekoordinator must be one of the municipality's own service providers "
-            f"(hotl § 7-2 a); {service.name_nb} is a {service.level.value} service, "
-            "not a municipal one"
+            f"a barnekoordinator must be one of the municipality's own service providers: {why_not}"
         )
     for what, value in (
         ("the professional's reference", professional.ref),
@@ -327,6 +325,8 @@ class IndividualDecision:
     signed_by: str
     complaint_deadline_weeks: int
     complaint_basis: tuple[LegalReference, ...]
+    subject_ref: str = ""
+    """The child (or expected child) the assessment was about (``""`` if not known)."""
 
 
 def _evidence(
@@ -398,8 +398,13 @@ def make_decision(
         appointment=appointment,
         signed_by=signed_by,
         complaint_deadline_weeks=parameter("complaint_deadline_weeks").at(decided_on),
-        complaint_basis=refs("pbrl-7-2", "pbrl-7-3", "pbrl-7-5", "fvl-31"),
+        complaint_basis=_COMPLAINT_BASIS,
+        subject_ref=result.subject_ref,
     )
+
+
+_COMPLAINT_BASIS = refs("pbrl-7-2", "pbrl-7-3", "pbrl-7-5", "fvl-31")
+"""The complaint information every decision carries (pbrl §§ 7-2, 7-3, 7-5; fvl § 31)."""
 
 
 def _check_inputs(

@@ -45,6 +45,8 @@ from barnekoordinator.rights.eligibility import (
     FollowUpKind,
     NextStep,
     Outcome,
+    PlanGround,
+    PlanLaw,
     Right,
     RightResult,
 )
@@ -143,6 +145,16 @@ def _right_json(r: RightResult) -> dict[str, Any]:
         "explanation": _texts(r.explanation),
         "conditions": [_condition_json(c) for c in r.conditions],
         "follow_ups": [_follow_up_json(f) for f in r.follow_ups],
+        "grounds": [_ground_json(g) for g in r.grounds],
+    }
+
+
+def _ground_json(g: PlanGround) -> dict[str, Any]:
+    return {
+        "law": g.law.value,
+        "responsible": g.responsible.value,
+        "basis": _basis(g.basis),
+        "explanation": _texts(g.explanation),
     }
 
 
@@ -221,6 +233,9 @@ class _Reader:
             self.follow_up(f"{path}.follow_ups[{i}]", right, f)
             for i, f in enumerate(doc["follow_ups"])
         ]
+        grounds = [
+            self.ground(f"{path}.grounds[{i}]", g) for i, g in enumerate(doc.get("grounds", ()))
+        ]
         if any(c is None for c in conditions) or any(f is None for f in follow_ups):
             return None
         ends_on = date.fromisoformat(doc["ends_on"]) if doc["ends_on"] is not None else None
@@ -233,7 +248,15 @@ class _Reader:
             follow_ups=tuple(f for f in follow_ups if f is not None),
             explanation=table.explanations[(right, outcome, action)],
             ends_on=ends_on,
+            grounds=tuple(grounds),
         )
+
+    def ground(self, path: str, doc: Mapping[str, Any]) -> PlanGround:
+        ground = TABLES[self.version].plan_grounds[PlanLaw(doc["law"])]
+        if doc["responsible"] != ground.responsible.value:
+            self.problems.append((f"{path}.responsible", f"expected {ground.responsible.value!r}"))
+        self.check_basis(path, ground.basis, doc["basis"])
+        return ground
 
 
 def result_from_json(document: object) -> EligibilityResult:

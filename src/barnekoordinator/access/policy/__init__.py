@@ -77,8 +77,11 @@ Reading entries, by the child's age on the day of the read (pbrl § 3-4,
   reads entries only as a participating service.
 
 Writing: guardians with foreldreansvar (until 18), the child from 12, participants, koordinerende
-enhet and leaders may write; the concept commands then decide *which* change each may make. Consent
-events are checked further by
+enhet and leaders may write; the concept commands then decide *which* change each may make.
+Decisions and the municipality's steps in a complaint are recorded by koordinerende enhet only;
+a complaint is lodged by the complainant on their own behalf or registered by koordinerende
+enhet (recognised by their event tags, since the access wing does not import the rights wing).
+Consent events are checked further by
 [`authorise_events()`][barnekoordinator.access.policy.authorise_events] (a family member consents
 only for themselves; a professional may record a signed declaration, but only of people entitled to
 give it). Every access needs at least *substantial* assurance.

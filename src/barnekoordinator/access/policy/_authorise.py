@@ -11,13 +11,14 @@ from barnekoordinator.access.consent import (
     ConsentGiven,
     ConsentPurpose,
     ConsentWithdrawn,
-    required_consenters,
+    entitled_consenters,
 )
 from barnekoordinator.access.entries import VisibilityChanged, entries
 from barnekoordinator.access.grants import GuardianAccessGranted, GuardianAccessWithdrawn
 from barnekoordinator.access.policy._context import _allow, _Ctx, _deny, _thresholds
 from barnekoordinator.access.policy._decide import _DEFAULT_SETTINGS, decide
 from barnekoordinator.access.policy._family import _consent_refusal
+from barnekoordinator.access.policy._records import record_decision
 from barnekoordinator.access.policy._standing import _index, _Standing, _standing
 from barnekoordinator.access.policy._values import (
     MINIMUM_ASSURANCE,
@@ -92,6 +93,10 @@ def _event_decision(
         return _visibility_changed(principal, case, event, as_of, settings)
     if isinstance(event, GuardianAccessGranted | GuardianAccessWithdrawn):
         return _guardian_grant(principal, case, as_of, settings)
+    own = _own_refs(principal, case, _standing(principal, case, _index(case)))
+    recorded = record_decision(principal, case, event, as_of, settings, own)
+    if recorded is not None:
+        return recorded
     if plain_writes is not None:
         return plain_writes
     return decide(principal, case, AccessAction.WRITE, None, as_of, settings=settings)
@@ -128,7 +133,10 @@ def _consent_given(
                 "a family member gives consent only on their own behalf",
                 "pbrl-4-4",
             )
-    required = required_consenters(case, consent.purpose, as_of=as_of, settings=settings)
+    # Entitled for at least one of the sections the consent names (sharing differs by section).
+    required = entitled_consenters(
+        case, consent.purpose, consent.sections, as_of=as_of, settings=settings
+    )
     for giver in sorted(consent.given_by - required):
         return _explain_giver(ctx, giver, consent.purpose)
     return decision

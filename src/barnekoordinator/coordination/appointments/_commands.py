@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date
+from datetime import date, timedelta
 
 from barnekoordinator.access.consent import ConsentPurpose, ledger
 from barnekoordinator.config import MunicipalSettings
@@ -45,7 +45,7 @@ from barnekoordinator.history.case import (
     ModeChanged,
     ParticipantJoined,
 )
-from barnekoordinator.people import Professional
+from barnekoordinator.people import Professional, may_be_barnekoordinator
 from barnekoordinator.services import ServiceKind
 
 # --- commands ------------------------------------------------------------------------
@@ -168,7 +168,10 @@ def appoint_barnekoordinator(
     """Command: koordinerende enhet appoints a barnekoordinator (hotl § 7-2 a).
 
     Needs the family's wish (a ``BARNEKOORDINATOR`` consent from those entitled),
-    a child under 18 (or an expected child), and a municipal service provider.
+    a child under 18 (or an expected child), and one of the municipality's service
+    providers ([`may_be_barnekoordinator()`][barnekoordinator.people.may_be_barnekoordinator]:
+    never a privately engaged professional; a private provider acting on the
+    municipality's behalf only where the municipality's setting allows it).
     ``family_wishes`` records how the family's and child's wishes were weighed.
     With ``barnekoordinator_fills_koordinator_role`` (default) an existing
     koordinator appointment ends and the barnekoordinator holds both roles (BK-27).
@@ -182,10 +185,11 @@ def appoint_barnekoordinator(
         raise CoordinationError(
             f"case {case.id}: the barnekoordinator right ends on the child's 18th birthday"
         )
-    if not coordinator.is_municipal:
+    why_not = may_be_barnekoordinator(coordinator, settings)
+    if why_not is not None:
         raise CoordinationError(
-            "the barnekoordinator must be one of the municipality's own service providers "
-            "(hotl § 7-2 a)"
+            f"the barnekoordinator must be one of the municipality's own service providers: "
+            f"{why_not}"
         )
     if not family_wishes.strip():
         raise InvalidInput("family_wishes: record how the family's and child's wishes were weighed")
@@ -218,6 +222,8 @@ def appoint_barnekoordinator(
             by=by,
             on=as_of,
             offer_id=offer_id,
+            overview_due=as_of + timedelta(days=settings.barnekoordinator_overview_days),
+            information_due=as_of + timedelta(days=settings.barnekoordinator_information_days),
         )
     )
     events += _takes_over(case, Role.BARNEKOORDINATOR, coordinator, by, as_of)

@@ -71,6 +71,11 @@ class Appointment:
     family_wishes: str = ""
     ended_on: date | None = None
     end_reason: AppointmentEndReason | None = None
+    overview_due: date | None = None
+    """Barnekoordinator duty b: the first overview of the follow-up is due (from the settings
+    when appointed; ``None`` for a koordinator or an appointment recorded before issue 14)."""
+    information_due: date | None = None
+    """Barnekoordinator duties c and d: information and guidance are due."""
 
     @property
     def active(self) -> bool:
@@ -176,6 +181,10 @@ class CoordinatorAppointed(DomainEvent):
     by: str
     on: date
     offer_id: str | None = None
+    overview_due: date | None = None
+    """Barnekoordinator: when the overview of the follow-up is due (duty b; the settings)."""
+    information_due: date | None = None
+    """Barnekoordinator: when information and guidance are due (duties c and d)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -247,6 +256,8 @@ def _appointed(case: Case, r: RecordedEvent) -> Case:
         appointed_by=e.by,
         also_koordinator=e.also_koordinator,
         family_wishes=e.family_wishes,
+        overview_due=e.overview_due,
+        information_due=e.information_due,
     )
     return case.with_part(_KEY, attrs.evolve(state, appointments=(*state.appointments, a)))
 

@@ -54,6 +54,7 @@ from barnekoordinator.rights.eligibility._results import (
     ConditionResult,
     EligibilityResult,
     FollowUp,
+    PlanGround,
     RightResult,
 )
 from barnekoordinator.rights.eligibility._rule_sets import RULES_VERSIONS, assess, rules_version
@@ -62,6 +63,7 @@ from barnekoordinator.rights.eligibility._vocabulary import (
     FollowUpKind,
     NextStep,
     Outcome,
+    PlanLaw,
     Right,
     Wish,
 )
@@ -84,6 +86,8 @@ __all__ = [
     "Needs",
     "NextStep",
     "Outcome",
+    "PlanGround",
+    "PlanLaw",
     "Right",
     "RightResult",
     "Wish",

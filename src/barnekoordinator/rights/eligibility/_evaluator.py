@@ -22,13 +22,20 @@ from typing import Final, NamedTuple
 
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import InvalidInput
-from barnekoordinator.legal_basis import parameter
-from barnekoordinator.people import age_on, birthday
+from barnekoordinator.legal_basis import parameter, ref
+from barnekoordinator.people import (
+    BARNEVERN,
+    ConsentingParty,
+    ConsentPurpose,
+    ConsentRule,
+    age_on,
+    birthday,
+    who_consents,
+)
 from barnekoordinator.rights.eligibility._facts import (
     HEALTH_KINDS,
     WELFARE_KINDS,
     EligibilityFacts,
-    GuardianFacts,
     Judgement,
     Judgements,
     Needs,
@@ -37,18 +44,28 @@ from barnekoordinator.rights.eligibility._results import (
     ConditionResult,
     EligibilityResult,
     FollowUp,
+    PlanGround,
     RightResult,
 )
-from barnekoordinator.rights.eligibility._tables import CASE, J_MET, J_NONE, J_NOT, Tables
+from barnekoordinator.rights.eligibility._tables import (
+    CASE,
+    J_MET,
+    J_NONE,
+    J_NOT,
+    Tables,
+    plan_law_reason,
+)
 from barnekoordinator.rights.eligibility._vocabulary import (
     WISH_FIELD,
     Condition,
     FollowUpKind,
     NextStep,
     Outcome,
+    PlanLaw,
     Right,
     Wish,
 )
+from barnekoordinator.services import ServiceKind
 
 __all__: list[str] = []
 
@@ -83,6 +100,7 @@ BarnekoordinatorVerdicts = tuple[str, str, str, str]
 class Params(NamedTuple):
     """The legal parameters in force on one date (``None``: not in force)."""
 
+    as_of: date
     age_limit: int | None
     health_majority: int
     majority: int
@@ -142,7 +160,10 @@ def evaluate(
     subject_ref, born, age, ends_on = subject(facts, as_of, p)
     serious, long_term, coordinated, c4 = judgement_verdicts(facts.judgements, as_of)
     c5, k4 = needs_verdicts(facts.needs)
-    ko, ip = koordinator_and_plan(T, facts, p, born, age, long_term, coordinated, k4)
+    plan_reason, laws = plan_laws(facts.needs, k4, as_of)
+    ko, ip = koordinator_and_plan(
+        T, facts, settings, p, born, age, long_term, coordinated, k4, plan_reason
+    )
     bk = regime.barnekoordinator(
         T, facts, settings, p, born, age, ends_on, (serious, long_term, c4, c5), ko, ip
     )
@@ -156,14 +177,18 @@ def evaluate(
         subject_ref=subject_ref,
         barnekoordinator=_right_result(T, _BK, bk, ends_on),
         koordinator=_right_result(T, _KO, ko, None),
-        individual_plan=_right_result(T, _IP, ip, None),
+        individual_plan=_right_result(T, _IP, ip, None, tuple(T.plan_grounds[law] for law in laws)),
         stafettlogg=_right_result(T, _SL, sl, None),
         follow_ups=tuple(case),
     )
 
 
 def _right_result(
-    T: Tables, right: Right, evaluated: Evaluated, ends_on: date | None
+    T: Tables,
+    right: Right,
+    evaluated: Evaluated,
+    ends_on: date | None,
+    grounds: tuple[PlanGround, ...] = (),
 ) -> RightResult:
     conditions, outcome, action, follow_ups = evaluated
     return RightResult(
@@ -175,6 +200,7 @@ def _right_result(
         follow_ups=tuple(follow_ups),
         explanation=T.explanations[(right, outcome, action)],
         ends_on=ends_on,
+        grounds=grounds,
     )
 
 
@@ -190,6 +216,7 @@ def _maybe(name: str, as_of: date) -> int | None:
 def params(as_of: date) -> Params:
     """The legal parameters in force on ``as_of`` (cached: they change only with the law)."""
     return Params(
+        as_of=as_of,
         age_limit=_maybe("barnekoordinator_age_limit", as_of),
         health_majority=parameter("health_majority_age").at(as_of),
         majority=parameter("age_of_majority").at(as_of),
@@ -268,25 +295,83 @@ def needs_verdicts(needs: Needs) -> tuple[str, str]:
     return c5, "yes" if health else "no" if health is False else "not-mapped"
 
 
+_BVL_2021: Final = ref("bvl-15-9").in_force_from
+_SECTOR_PLAN_LAWS: Final = (
+    (ServiceKind.NAV_STAT, PlanLaw.NAV),
+    (ServiceKind.NAV_KOMMUNE, PlanLaw.SOCIAL_SERVICES),
+)
+
+
+def plan_laws(needs: Needs, health: str, as_of: date) -> tuple[str, tuple[PlanLaw, ...]]:
+    """The laws under which the child needs services that give the right to an individuell plan.
+
+    Health and care services (pbrl § 2-5, hotl § 7-1), barnevern's measures
+    (barnevernsloven § 15-9, before 2023 the 1992 act's § 3-2 a), NAV's services
+    (NAV-loven § 15) and social services in NAV (sosialtjenesteloven § 28) each
+    give the right (domain.md §3.1). School, PPT and kindergarten take part in a
+    plan but give no right to one. Returns the ``ip-plan-law`` reason and the laws.
+    """
+    listed = needs.services
+    laws: list[PlanLaw] = []
+    if health == "yes":
+        laws.append(PlanLaw.HEALTH)
+    if ServiceKind.BARNEVERN in listed:
+        assert _BVL_2021 is not None  # the reference carries its date in force
+        laws.append(PlanLaw.BARNEVERN if as_of >= _BVL_2021 else PlanLaw.BARNEVERN_1992)
+    laws.extend(law for kind, law in _SECTOR_PLAN_LAWS if kind in listed)
+    if laws:
+        return plan_law_reason(laws), tuple(laws)
+    if health == "not-mapped":
+        return "not-mapped", ()
+    return "none", ()
+
+
 # --- who consents ---------------------------------------------------------------------------
 
+_PURPOSE: Final = {
+    Right.BARNEKOORDINATOR: ConsentPurpose.BARNEKOORDINATOR,
+    Right.KOORDINATOR: ConsentPurpose.KOORDINATOR,
+    Right.INDIVIDUAL_PLAN: ConsentPurpose.INDIVIDUAL_PLAN,
+    Right.STAFETTLOGG: ConsentPurpose.STAFETTLOGG,
+}
+"""The consent purpose that decides each right's wish condition (C6)."""
 
-def _single(wish: Wish) -> str:
-    return "wants" if wish is _W else "declines" if wish is _D else "unknown"
+
+def consent_rule(
+    facts: EligibilityFacts,
+    right: Right,
+    settings: MunicipalSettings,
+    p: Params,
+    born: bool,
+    age: int,
+) -> ConsentRule:
+    """Whose wish counts for ``right``: the library's one rule,
+    [`who_consents()`][barnekoordinator.people.who_consents], which the case uses too.
+    """
+    expected = facts.expected_child
+    return who_consents(
+        _PURPOSE[right],
+        subject_ref=facts.subject_ref,
+        born=born,
+        age=age,
+        guardians=facts.guardians,
+        as_of=p.as_of,
+        settings=settings,
+        care_taken_over=facts.barnevern_has_care,
+        adoption=expected is not None and expected.adoption,
+    )
 
 
-def _guardians_verdict(guardians: tuple[GuardianFacts, ...], field: str, everyone: bool) -> str:
-    """Combine the wishes of those with foreldreansvar (or, before birth, every guardian)."""
+def _combine(wishes: list[Wish]) -> str:
+    """All of them must want it: wants, declines, unknown, partial, conflict or no-party."""
     wants = declines = unknown = False
-    for g in guardians:
-        if everyone or g.parental_responsibility:
-            wish = getattr(g.wishes, field)
-            if wish is _W:
-                wants = True
-            elif wish is _D:
-                declines = True
-            else:
-                unknown = True
+    for w in wishes:
+        if w is _W:
+            wants = True
+        elif w is _D:
+            declines = True
+        else:
+            unknown = True
     if wants and declines:
         return "conflict"
     if unknown:
@@ -296,49 +381,49 @@ def _guardians_verdict(guardians: tuple[GuardianFacts, ...], field: str, everyon
     return "declines" if declines else "no-party"
 
 
-def _youth_and_guardians_verdict(parents: str, youth: Wish) -> str:
-    """BK for 16–17-year-olds: the parents' wish, weighed against the youth's own say (BK-16)."""
-    if parents in ("conflict", "no-party"):
+def _youth_and_guardians(parents: str, youth: Wish) -> str:
+    """The guardians and the young person must all want it; the youth's own «no» or «yes»
+    against the guardians goes to legal review (BK-16)."""
+    if parents == "conflict":
         return parents
-    if youth is _D and parents in ("wants", "partial"):
-        return "youth-disagrees"
-    if youth is _W and parents == "declines":
-        return "youth-disagrees"
-    return parents
+    if parents == "no-party":
+        return _combine([youth])
+    if youth is _D:
+        return "youth-disagrees" if parents in ("wants", "partial") else "declines"
+    if youth is _W:
+        if parents == "declines":
+            return "youth-disagrees"
+        return "wants" if parents == "wants" else "partial"
+    return "partial" if parents == "wants" else parents
 
 
-def wish_reason(facts: EligibilityFacts, right: Right, party: str) -> str:
-    """The wish condition's reason for ``right``: ``"<party>/<verdict>"``."""
-    field = WISH_FIELD[right]
-    if party in ("guardians", "expecting"):
-        verdict = _guardians_verdict(facts.guardians, field, party == "expecting")
-    elif party == "barnevern":
-        verdict = _single(getattr(facts.barnevern_wishes, field))
-    elif party == "youth-and-guardians":
-        verdict = _youth_and_guardians_verdict(
-            _guardians_verdict(facts.guardians, field, False), getattr(facts.child_wishes, field)
-        )
-    else:
-        verdict = _single(getattr(facts.child_wishes, field))
-    return f"{party}/{verdict}"
+def wish_reason(facts: EligibilityFacts, right: Right, rule: ConsentRule) -> str:
+    """The wish condition's reason for ``right``: ``"<party>/<verdict>"``.
 
-
-def consenting_party(
-    facts: EligibilityFacts, born: bool, age: int, consent_age: int, majority: int
-) -> str:
-    """Who consents for a child of ``age``: parents (or barnevern) below ``consent_age``.
-
-    Before birth every listed guardian (``expecting``); then the guardians, or
-    barnevern when it has taken over care (pbrl § 4-5); from ``consent_age`` the
-    youth; from ``majority`` the adult.
+    The verdict combines the wishes of exactly the refs in ``rule`` (the same
+    refs the case's consent ledger requires): guardians by their ref, the
+    child by the subject's ref, barnevernstjenesten by ``BARNEVERN``.
     """
-    if not born:
-        return "expecting"
-    if age < consent_age:
-        return "barnevern" if facts.barnevern_has_care else "guardians"
-    if age < majority:
-        return "youth"
-    return "adult"
+    field = WISH_FIELD[right]
+    needed = rule.consenters
+    # A family has a handful of guardians: a scan beats building a lookup per right.
+    parents = [getattr(g.wishes, field) for g in facts.guardians if g.ref in needed]
+    if BARNEVERN in needed:
+        parents.append(getattr(facts.barnevern_wishes, field))
+    youth: Wish | None = getattr(facts.child_wishes, field) if facts.subject_ref in needed else None
+    party = rule.party
+    if party is ConsentingParty.YOUTH_AND_GUARDIANS:
+        verdict = _youth_and_guardians(_combine(parents), youth or Wish.UNKNOWN)
+    elif youth is not None:
+        parents.append(youth)
+        verdict = _combine(parents)
+    else:
+        verdict = _combine(parents)
+    return f"{_PARTY_NAME[party]}/{verdict}"
+
+
+_PARTY_NAME: Final = {party: party.value for party in ConsentingParty}
+"""Wire names by party (a dict lookup is cheaper than ``Enum.value`` on the hot path)."""
 
 
 # --- one right ------------------------------------------------------------------------------
@@ -408,23 +493,33 @@ _NO_PLAN_YET: Final = (NextStep.OFFER, NextStep.DECLINED, NextStep.LEGAL_REVIEW)
 def koordinator_and_plan(
     T: Tables,
     facts: EligibilityFacts,
+    settings: MunicipalSettings,
     p: Params,
     born: bool,
     age: int,
     long_term: str,
     coordinated: str,
     health: str,
+    plan_reason: str,
 ) -> tuple[Evaluated, Evaluated]:
-    """Koordinator (pbrl § 2-5 b / hotl § 7-2) and individuell plan (pbrl § 2-5 / hotl § 7-1).
+    """Koordinator (pbrl § 2-5 b / hotl § 7-2) and individuell plan (pbrl § 2-5 / hotl § 7-1
+    and the sector laws).
 
-    They share their conditions, not their basis: the child is born, the needs
-    are long-term *and* coordinated, it needs health and care services, and the
-    consenting party wants it.
+    They share most conditions, not their basis: the child is born, the needs are
+    long-term *and* coordinated, and the consenting party wants it. A koordinator
+    needs health and care services; an individuell plan needs services under any
+    law that gives the right (``plan_reason``, see
+    [`plan_laws()`][barnekoordinator.rights.eligibility._evaluator.plan_laws]).
     """
-    party = consenting_party(facts, born, age, p.health_majority, p.majority)
     holder = "born" if born else "expected"
-    ko = _health_right(T, _KO, facts, party, holder, long_term, coordinated, health)
-    ip = _health_right(T, _IP, facts, party, holder, long_term, coordinated, health)
+    # who_consents answers koordinator and individuell plan alike (both are health matters and
+    # coordination); ask once.
+    ip_rule = consent_rule(facts, _IP, settings, p, born, age)
+    ko_rule = ip_rule
+    health_need = (Condition.HEALTH_AND_CARE_SERVICES, health)
+    plan_need = (Condition.PLAN_LAW, plan_reason)
+    ko = _health_right(T, _KO, facts, ko_rule, holder, long_term, coordinated, health_need)
+    ip = _health_right(T, _IP, facts, ip_rule, holder, long_term, coordinated, plan_need)
     fus = T.follow_ups
     ip_action = ip[ACTION]
     if ip_action in _NO_PLAN_YET:
@@ -438,19 +533,19 @@ def _health_right(
     T: Tables,
     right: Right,
     facts: EligibilityFacts,
-    party: str,
+    rule: ConsentRule,
     holder: str,
     long_term: str,
     coordinated: str,
-    health: str,
+    need: tuple[Condition, str],
 ) -> Evaluated:
     cond = T.conditions
-    wish = cond[(right, _WISH, wish_reason(facts, right, party))]
+    wish = cond[(right, _WISH, wish_reason(facts, right, rule))]
     conditions = (
         cond[(right, Condition.RIGHT_HOLDER, holder)],
         cond[(right, Condition.LONG_TERM_NEED, long_term)],
         cond[(right, Condition.COORDINATED_NEED, coordinated)],
-        cond[(right, Condition.HEALTH_AND_CARE_SERVICES, health)],
+        cond[(right, *need)],
         wish,
     )
     return evaluate_right(T, right, conditions, wish)
@@ -473,7 +568,7 @@ def stafettlogg(
     """
     bti_age_limit: int = getattr(settings, "stafettlogg_age_limit", 18)
     offers: bool = getattr(settings, "offers_stafettlogg", True)
-    party = consenting_party(facts, born, age, settings.stafettlogg_consent_age, p.majority)
+    rule = consent_rule(facts, _SL, settings, p, born, age)
     target = "expected" if not born else "within" if age < bti_age_limit else "above"
     level = facts.bti_level
     if level is None:
@@ -485,7 +580,7 @@ def stafettlogg(
         existing.barnekoordinator or existing.koordinator or existing.family_barnekoordinator
     )
     cond = T.conditions
-    wish = cond[(_SL, _WISH, wish_reason(facts, _SL, party))]
+    wish = cond[(_SL, _WISH, wish_reason(facts, _SL, rule))]
     conditions = (
         cond[(_SL, Condition.MUNICIPAL_PRACTICE, "offered" if offers else "not-offered")],
         cond[(_SL, Condition.BTI_LEVEL, bti_level)],

@@ -18,6 +18,7 @@ from typing import Final
 import attrs
 
 from barnekoordinator.errors import SchemaViolation
+from barnekoordinator.people import GuardianRelation
 from barnekoordinator.rights.eligibility._vocabulary import WISH_FIELD, Right, Wish
 from barnekoordinator.services import SERVICES, Sector, ServiceKind
 
@@ -129,11 +130,16 @@ class ExpectedChildFacts:
 
 @attrs.frozen(kw_only=True)
 class GuardianFacts:
-    """A parent or carer: whether they hold foreldreansvar, and their wishes."""
+    """A parent or carer: whether they hold foreldreansvar, and their wishes.
+
+    ``relation`` says who the pregnant woman is before birth (``MOTHER``); it is
+    optional, and without it nobody is known to be pregnant.
+    """
 
     ref: str
     parental_responsibility: bool
     wishes: Wishes = _NO_WISHES
+    relation: GuardianRelation | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -37,7 +37,8 @@ RIGHT_BASIS: Final = MappingProxyType(
         # Cited only to say that it is not yet in force.
         Right.BARNEKOORDINATOR: ("pbrl-2-5-c", "hotl-7-2-a"),
         Right.KOORDINATOR: ("hotl-7-2",),
-        Right.INDIVIDUAL_PLAN: ("pbrl-2-5", "hotl-7-1"),
+        # Every law that gave the right (issue 14): barnevern by the 1992 act then.
+        Right.INDIVIDUAL_PLAN: ("pbrl-2-5", "hotl-7-1", "bvl-1992-3-2-a", "navl-15", "sostjl-28"),
         Right.STAFETTLOGG: ("bti-stafettlogg",),
     }
 )

@@ -23,6 +23,7 @@ from barnekoordinator.rights.eligibility._evaluator import (
     Evaluated,
     Params,
     Regime,
+    consent_rule,
     evaluate_right,
     wish_reason,
 )
@@ -46,7 +47,15 @@ RIGHT_BASIS: Final = MappingProxyType(
     {
         Right.BARNEKOORDINATOR: ("pbrl-2-5-c", "hotl-7-2-a"),
         Right.KOORDINATOR: ("pbrl-2-5-b", "hotl-7-2"),
-        Right.INDIVIDUAL_PLAN: ("pbrl-2-5", "hotl-7-1", "ip-forskriften"),
+        # Every law that gives the right (issue 14); one plan under the common regulation.
+        Right.INDIVIDUAL_PLAN: (
+            "pbrl-2-5",
+            "hotl-7-1",
+            "bvl-15-9",
+            "navl-15",
+            "sostjl-28",
+            "ip-forskriften",
+        ),
         Right.STAFETTLOGG: ("bti-stafettlogg",),
     }
 )
@@ -76,9 +85,10 @@ def assess_barnekoordinator(
 ) -> Evaluated:
     """pbrl § 2-5 c / hotl § 7-2 a: conditions C1–C7 of domain.md §2.2, and what follows."""
     serious, long_term, c4, c5 = verdicts
-    c1, c7, party = _child_and_party(facts, p, born, age)
+    c1, c7 = _child(facts, p, born, age)
+    rule = consent_rule(facts, _BK, settings, p, born, age)
     cond = T.conditions
-    wish = cond[(_BK, Condition.WISH, wish_reason(facts, _BK, party))]
+    wish = cond[(_BK, Condition.WISH, wish_reason(facts, _BK, rule))]
     conditions = (
         cond[(_BK, Condition.HAS_OR_EXPECTS_CHILD, c1)],
         cond[(_BK, Condition.SERIOUS_CONDITION, serious)],
@@ -112,23 +122,15 @@ def assess_barnekoordinator(
     return bk
 
 
-def _child_and_party(
-    facts: EligibilityFacts, p: Params, born: bool, age: int
-) -> tuple[str, str, str]:
-    """The reasons of C1 and C7, and who consents (for a 16–17-year-old: the parents, BK-16)."""
+def _child(facts: EligibilityFacts, p: Params, born: bool, age: int) -> tuple[str, str]:
+    """The reasons of C1 and C7 (who consents is ``consent_rule``'s, shared with the case)."""
     if not born:
         expected = facts.expected_child
         assert expected is not None  # guaranteed by EligibilityFacts
-        return ("adoption" if expected.adoption else "pregnancy"), "expected", "expecting"
+        return ("adoption" if expected.adoption else "pregnancy"), "expected"
     limit = p.age_limit
     assert limit is not None  # in force with the reform
-    if age < p.health_majority:
-        party = "barnevern" if facts.barnevern_has_care else "guardians"
-    elif age < limit:
-        party = "youth-and-guardians"
-    else:
-        party = "adult"
-    return "born", ("under-limit" if age < limit else "reached-limit"), party
+    return "born", ("under-limit" if age < limit else "reached-limit")
 
 
 def _on_appointment(

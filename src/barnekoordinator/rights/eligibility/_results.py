@@ -18,12 +18,13 @@ from barnekoordinator.rights.eligibility._vocabulary import (
     FollowUpKind,
     NextStep,
     Outcome,
+    PlanLaw,
     Right,
 )
 from barnekoordinator.services import SERVICES, ServiceKind
 from barnekoordinator.texts import Language, Text, language, text
 
-__all__ = ["ConditionResult", "EligibilityResult", "FollowUp", "RightResult"]
+__all__ = ["ConditionResult", "EligibilityResult", "FollowUp", "PlanGround", "RightResult"]
 
 
 @attrs.frozen(kw_only=True)
@@ -78,6 +79,21 @@ class FollowUp:
 
 
 @attrs.frozen(kw_only=True)
+class PlanGround:
+    """One law under which the child needs services that give the right to an individuell plan.
+
+    ``basis`` is that law's own reference; ``responsible`` the service that law
+    makes responsible for the plan. The plan is one plan, with the same nine
+    content items, whichever laws give the right.
+    """
+
+    law: PlanLaw
+    basis: tuple[LegalReference, ...]
+    responsible: ServiceKind
+    explanation: Text
+
+
+@attrs.frozen(kw_only=True)
 class RightResult:
     """The assessment of one right: outcome, action, conditions and follow-ups."""
 
@@ -90,6 +106,9 @@ class RightResult:
     explanation: Text
     ends_on: date | None = None
     """For barnekoordinator: the child's 18th birthday, when the right ends."""
+    grounds: tuple[PlanGround, ...] = ()
+    """For individuell plan: every law under which the child needs services that give the
+    right, each with its own reference and responsible service (empty for the other rights)."""
 
     def condition(self, condition: Condition) -> ConditionResult:
         """The result of ``condition``; [`InvalidInput`][barnekoordinator.errors.InvalidInput] if

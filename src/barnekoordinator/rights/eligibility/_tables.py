@@ -17,18 +17,20 @@ Everything here is internal to the eligibility package.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Final, NamedTuple
 
 from barnekoordinator.legal_basis import LegalReference, parameter, refs
-from barnekoordinator.rights.eligibility._results import ConditionResult, FollowUp
+from barnekoordinator.rights.eligibility._results import ConditionResult, FollowUp, PlanGround
 from barnekoordinator.rights.eligibility._vocabulary import (
     WISH_FIELD,
     Condition,
     FollowUpKind,
     NextStep,
     Outcome,
+    PlanLaw,
     Right,
 )
 from barnekoordinator.services import SERVICES, ServiceKind
@@ -52,7 +54,15 @@ CASE: Final = "case"
 J_MET, J_NOT, J_NONE = "judged-met", "judged-not-met", "not-assessed"
 _J_OUTCOME: Final = {J_MET: _MET, J_NOT: _NOT, J_NONE: _NA}
 
-_PARTIES: Final = ("guardians", "expecting", "barnevern", "youth-and-guardians", "youth", "adult")
+_PARTIES: Final = (
+    "guardians",
+    "expecting",
+    "barnevern",
+    "youth-and-guardians",
+    "youth",
+    "adult",
+    "pregnant-woman",
+)
 _VERDICTS: Final = (
     "wants",
     "declines",
@@ -70,6 +80,7 @@ _PARTY_BASIS: Final = {
     "youth-and-guardians": ("pbrl-4-3", "pbrl-4-4"),
     "youth": ("pbrl-4-3",),
     "adult": ("pbrl-4-3",),
+    "pregnant-woman": ("pbrl-4-3",),
 }
 _GUIDE: Final = ("veileder-barnekoordinator",)
 
@@ -92,6 +103,8 @@ class Tables(NamedTuple):
     """The ``escalate-cooperation`` follow-up for each service, citing its own duty."""
     explanations: Mapping[tuple[Right, Outcome, NextStep], Text]
     basis: Mapping[Right, tuple[LegalReference, ...]]
+    plan_grounds: Mapping[PlanLaw, PlanGround]
+    """Each law that gives the right to an individuell plan, with its reference and service."""
 
 
 def build_tables(
@@ -112,6 +125,7 @@ def build_tables(
     for right in (_KO, _IP):
         _health_right_conditions(conditions, right, right_basis[right])
     _stafettlogg_conditions(conditions, right_basis[_SL])
+    _plan_law_conditions(conditions)
     _wish_conditions(conditions, plan_consent_basis)
     follow_ups = _follow_ups(right_basis, plan_consent_basis)
     return Tables(
@@ -121,6 +135,7 @@ def build_tables(
         escalations=MappingProxyType(_escalations(follow_ups[(CASE, _K.ESCALATE_COOPERATION)])),
         explanations=MappingProxyType(_explanations()),
         basis=MappingProxyType({r: refs(*b) for r, b in right_basis.items()}),
+        plan_grounds=MappingProxyType(PLAN_GROUNDS),
     )
 
 
@@ -234,6 +249,62 @@ def _stafettlogg_conditions(table: _ConditionTable, sl: tuple[str, ...]) -> None
     _add_rows(table, _SL, rows)
 
 
+_PLAN_LAWS: Final = {
+    PlanLaw.HEALTH: (("pbrl-2-5", "hotl-7-1"), ServiceKind.KOORDINERENDE_ENHET, "health"),
+    PlanLaw.BARNEVERN: (("bvl-15-9",), ServiceKind.BARNEVERN, "barnevern"),
+    PlanLaw.BARNEVERN_1992: (("bvl-1992-3-2-a",), ServiceKind.BARNEVERN, "barnevern"),
+    PlanLaw.NAV: (("navl-15",), ServiceKind.NAV_STAT, "nav"),
+    PlanLaw.SOCIAL_SERVICES: (("sostjl-28",), ServiceKind.NAV_KOMMUNE, "social-services"),
+}
+"""Each plan law: its reference keys, the service it makes responsible, its text key."""
+
+PLAN_GROUNDS: Final = {
+    law: PlanGround(
+        law=law, basis=refs(*keys), responsible=service, explanation=text(f"plan-law.{key}")
+    )
+    for law, (keys, service, key) in _PLAN_LAWS.items()
+}
+"""The interned ground of each law (the same in every rule set: the law names its own act)."""
+
+
+def plan_law_reason(laws: Iterable[PlanLaw]) -> str:
+    """The ``ip-plan-law`` reason naming ``laws``: their wire names, sorted, joined by ``+``."""
+    return "+".join(sorted(law.value for law in laws))
+
+
+def _plan_law_conditions(table: _ConditionTable) -> None:
+    """``ip-plan-law``: every combination of the laws that give the right, and none of them."""
+    facts = ("needs.services", "needs.health_and_care", "needs.other_welfare")
+    every = ("pbrl-2-5", "hotl-7-1", "bvl-15-9", "bvl-1992-3-2-a", "navl-15", "sostjl-28")
+    others = (PlanLaw.HEALTH, PlanLaw.NAV, PlanLaw.SOCIAL_SERVICES)
+    end = Text(nb=".", nn=".", en=".")
+    for size in range(len(others) + 1):
+        for chosen in itertools.combinations(others, size):
+            for child_welfare in (None, PlanLaw.BARNEVERN, PlanLaw.BARNEVERN_1992):
+                laws = (*chosen, *((child_welfare,) if child_welfare else ()))
+                if not laws:
+                    continue
+                explanation = text("reason.ip-plan-law.met")
+                for i, law in enumerate(sorted(laws, key=lambda x: x.value)):
+                    explanation = explanation.join(
+                        PLAN_GROUNDS[law].explanation, "; " if i else " "
+                    )
+                basis = tuple(r.key for law in laws for r in PLAN_GROUNDS[law].basis)
+                _add(
+                    table,
+                    _IP,
+                    Condition.PLAN_LAW,
+                    plan_law_reason(laws),
+                    _MET,
+                    basis,
+                    facts,
+                    explanation.join(end, ""),
+                )
+    for reason, outcome in (("none", _NOT), ("not-mapped", _NA)):
+        explanation = text(f"reason.ip-plan-law.{reason}")
+        _add(table, _IP, Condition.PLAN_LAW, reason, outcome, every, facts, explanation)
+
+
 def _party_facts(party: str, field: str) -> tuple[str, ...]:
     wish = f"wishes.{field}"
     return {
@@ -243,6 +314,7 @@ def _party_facts(party: str, field: str) -> tuple[str, ...]:
         "youth-and-guardians": ("child.birth_date", f"guardians[].{wish}", f"child_{wish}"),
         "youth": ("child.birth_date", f"child_{wish}"),
         "adult": ("child.birth_date", f"child_{wish}"),
+        "pregnant-woman": ("expected_child", "guardians[].relation", f"guardians[].{wish}"),
     }[party]
 
 

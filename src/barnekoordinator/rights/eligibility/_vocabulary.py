@@ -17,7 +17,7 @@ from typing import Final
 
 from barnekoordinator.texts import Text, text
 
-__all__ = ["Condition", "FollowUpKind", "NextStep", "Outcome", "Right", "Wish"]
+__all__ = ["Condition", "FollowUpKind", "NextStep", "Outcome", "PlanLaw", "Right", "Wish"]
 
 
 class Right(enum.Enum):
@@ -116,6 +116,8 @@ class Condition(enum.Enum):
     BTI_LEVEL = "s2-bti-level"
     TARGET_GROUP = "s3-target-group"
     NO_STATUTORY_COORDINATOR = "s4-no-statutory-coordinator"
+    PLAN_LAW = "ip-plan-law"
+    """Individuell plan: a need for services under a law that gives the right (issue 14)."""
 
     @property
     def label(self) -> Text:
@@ -141,6 +143,25 @@ _JUDGEMENT_INPUTS: Final[Mapping[Condition, tuple[str, ...]]] = MappingProxyType
         Condition.COORDINATED_NEED: ("coordinated",),
     }
 )
+
+
+class PlanLaw(enum.Enum):
+    """A law that gives the right to an individuell plan (domain.md §3.1); the value is the
+    stable wire name. Whatever the law, there is one plan with the same nine content items."""
+
+    # Members are singletons compared by identity (see Right).
+    __hash__ = object.__hash__
+
+    HEALTH = "health"
+    """pbrl § 2-5 / hotl § 7-1: long-term and coordinated health and care services."""
+    BARNEVERN = "barnevern"
+    """barnevernsloven § 15-9 (from 1 January 2023): long-term and coordinated measures."""
+    BARNEVERN_1992 = "barnevern-1992"
+    """barnevernloven 1992 § 3-2 a (until 31 December 2022)."""
+    NAV = "nav"
+    """NAV-loven § 15: long-term and coordinated services from NAV."""
+    SOCIAL_SERVICES = "social-services"
+    """sosialtjenesteloven § 28: long-term and coordinated social services in NAV."""
 
 
 class FollowUpKind(enum.Enum):

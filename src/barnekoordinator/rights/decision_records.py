@@ -1,0 +1,264 @@
+"""Decisions recorded in the case: access-checked, audited and hash-chained (issue 14 item 8).
+
+[`make_decision()`][barnekoordinator.rights.decisions.make_decision] stays the pure builder of an
+[`IndividualDecision`][barnekoordinator.rights.decisions.IndividualDecision];
+[`record_individual_decision()`][barnekoordinator.rights.decision_records.record_individual_decision]
+is the command that turns one into an
+[`IndividualDecisionRecorded`][barnekoordinator.rights.decision_records.IndividualDecisionRecorded]
+event, run through [`Casebook.execute`][barnekoordinator.casebook.Casebook.execute] like any other
+command — so the access policy decides who may record it (koordinerende enhet), the call is audited
+and the event joins the hash chain.
+
+The event stores what the decision *says* in stable keys — the rule set's version, and per
+condition its key and reason code — not the rendered sentences, so
+[`decision_from_history()`][barnekoordinator.rights.decision_records.decision_from_history] rebuilds
+the decision from the history against the rule set it was made under, and
+[`render_decision()`][barnekoordinator.rights.decisions.render_decision] prints the letter in nb,
+nn or en from that. The alternatives of a partial decision are stored as (right, outcome, next
+step); they are rebuilt without their conditions, which the letter does not print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import attrs
+
+from barnekoordinator.errors import InvalidInput
+from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
+from barnekoordinator.history.concept import Concept
+from barnekoordinator.rights.decisions import (
+    _COMPLAINT_BASIS,
+    AppointmentNotice,
+    DecisionKind,
+    Evidence,
+    IndividualDecision,
+    Party,
+    Reasoning,
+)
+from barnekoordinator.rights.eligibility import (
+    Condition,
+    FollowUp,
+    FollowUpKind,
+    NextStep,
+    Outcome,
+    Right,
+    RightResult,
+)
+from barnekoordinator.rights.eligibility._rule_sets import TABLES, condition_result, follow_up
+from barnekoordinator.services import ServiceKind
+
+__all__ = [
+    "DECISION_RECORDS_CONCEPT",
+    "DecidedAlternative",
+    "DecidedCondition",
+    "DecidedFollowUp",
+    "IndividualDecisionRecorded",
+    "decision_from_history",
+    "record_individual_decision",
+    "recorded_decisions",
+]
+
+_KEY = "decision_records"
+
+
+@attrs.frozen(kw_only=True)
+class DecidedCondition:
+    """One condition of the decision's reasoning: its key, reason code and the evidence."""
+
+    condition: Condition
+    reason: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class DecidedFollowUp:
+    """A follow-up the decision names, by kind (with its service or date)."""
+
+    kind: FollowUpKind
+    service: ServiceKind | None = None
+    due: date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class DecidedAlternative:
+    """A right the family has instead (a partial decision)."""
+
+    right: Right
+    outcome: Outcome
+    action: NextStep
+
+
+@attrs.frozen(kw_only=True)
+class IndividualDecisionRecorded(DomainEvent):
+    """The municipality made a decision on a right; the letter is rendered from this record."""
+
+    TYPE = "individual-decision.recorded"
+    LEGAL_BASIS = ("hotl-7-2-a", "hotl-7-3", "pbrl-7-2")
+    decision_id: str
+    case_ref: str
+    """The municipality's own reference for the case (as printed on the letter)."""
+    kind: DecisionKind
+    right: Right
+    subject_ref: str
+    decided_on: date
+    municipality: str
+    parties: tuple[Party, ...]
+    as_of: date
+    rules_version: str
+    outcome: Outcome
+    action: NextStep
+    reasoning: tuple[DecidedCondition, ...]
+    considerations: str
+    follow_ups: tuple[DecidedFollowUp, ...]
+    alternatives: tuple[DecidedAlternative, ...]
+    appointment: AppointmentNotice | None
+    signed_by: str
+    complaint_deadline_weeks: int
+    by: str
+
+
+def recorded_decisions(case: Case) -> tuple[IndividualDecisionRecorded, ...]:
+    """Every decision recorded in the case, oldest first."""
+    found: tuple[IndividualDecisionRecorded, ...] = case.part(_KEY, ())
+    return found
+
+
+def _recorded(case: Case, r: RecordedEvent) -> Case:
+    e = r.event
+    assert isinstance(e, IndividualDecisionRecorded)
+    return case.with_part(_KEY, (*recorded_decisions(case), e))
+
+
+def record_individual_decision(
+    case: Case, *, decision: IndividualDecision, decision_id: str, by: str, as_of: date
+) -> IndividualDecisionRecorded:
+    """Command: record ``decision`` in the case (koordinerende enhet; the policy checks who).
+
+    Raises:
+        InvalidInput: the id is empty or used, the decision is about another child,
+            or it is dated after the day it is recorded.
+    """
+    case.require_open()
+    subject = case.subject
+    if subject is None:
+        raise InvalidInput(f"case {case.id} has not been opened")
+    if not decision_id.strip() or any(
+        d.decision_id == decision_id for d in recorded_decisions(case)
+    ):
+        raise InvalidInput(f"decision_id: expected a new, non-empty id in case {case.id}")
+    if decision.subject_ref and decision.subject_ref != subject.ref:
+        raise InvalidInput(f"the decision is about another child than case {case.id}")
+    if decision.decided_on > as_of:
+        raise InvalidInput("a decision is recorded on or after the day it was made")
+    a = decision.assessment
+    return IndividualDecisionRecorded(
+        decision_id=decision_id,
+        case_ref=decision.case_ref,
+        kind=decision.kind,
+        right=a.right,
+        subject_ref=subject.ref,
+        decided_on=decision.decided_on,
+        municipality=decision.municipality,
+        parties=decision.parties,
+        as_of=decision.as_of,
+        rules_version=decision.rules_version,
+        outcome=a.outcome,
+        action=a.action,
+        reasoning=tuple(
+            DecidedCondition(
+                condition=r.result.condition, reason=r.result.reason, evidence=r.evidence
+            )
+            for r in decision.reasoning
+        ),
+        considerations=decision.considerations,
+        follow_ups=tuple(
+            DecidedFollowUp(kind=f.kind, service=f.service, due=f.due) for f in decision.follow_ups
+        ),
+        alternatives=tuple(
+            DecidedAlternative(right=r.right, outcome=r.outcome, action=r.action)
+            for r in decision.alternatives
+        ),
+        appointment=decision.appointment,
+        signed_by=decision.signed_by,
+        complaint_deadline_weeks=decision.complaint_deadline_weeks,
+        by=by,
+    )
+
+
+def _follow_up(version: str, right: Right, f: DecidedFollowUp) -> FollowUp:
+    if f.service is not None:
+        return TABLES[version].escalations[f.service]
+    base = follow_up(version, right, f.kind)
+    if f.due is not None:
+        return FollowUp(kind=f.kind, basis=base.basis, text=base.text, due=f.due)
+    return base
+
+
+def _reasons(e: IndividualDecisionRecorded) -> Iterator[Reasoning]:
+    for c in e.reasoning:
+        result = condition_result(e.rules_version, e.right, c.condition, c.reason)
+        yield Reasoning(result=result, evidence=c.evidence)
+
+
+def decision_from_history(case: Case, decision_id: str) -> IndividualDecision:
+    """The decision ``decision_id`` rebuilt from the case's history, ready to render.
+
+    Raises:
+        InvalidInput: no such decision in the case.
+    """
+    e = next((d for d in recorded_decisions(case) if d.decision_id == decision_id), None)
+    if e is None:
+        raise InvalidInput(f"case {case.id} has no decision {decision_id!r}")
+    table = TABLES[e.rules_version]
+    reasoning = tuple(_reasons(e))
+    follow_ups = tuple(_follow_up(e.rules_version, e.right, f) for f in e.follow_ups)
+    assessment = RightResult(
+        right=e.right,
+        outcome=e.outcome,
+        action=e.action,
+        basis=table.basis[e.right],
+        conditions=tuple(r.result for r in reasoning),
+        follow_ups=follow_ups,
+        explanation=table.explanations[(e.right, e.outcome, e.action)],
+        ends_on=e.appointment.ends_on if e.appointment is not None else None,
+    )
+    alternatives = tuple(
+        RightResult(
+            right=a.right,
+            outcome=a.outcome,
+            action=a.action,
+            basis=table.basis[a.right],
+            conditions=(),
+            follow_ups=(),
+            explanation=table.explanations[(a.right, a.outcome, a.action)],
+        )
+        for a in e.alternatives
+    )
+    return IndividualDecision(
+        kind=e.kind,
+        case_ref=e.case_ref,
+        decided_on=e.decided_on,
+        municipality=e.municipality,
+        parties=e.parties,
+        assessment=assessment,
+        as_of=e.as_of,
+        rules_version=e.rules_version,
+        reasoning=reasoning,
+        considerations=e.considerations,
+        follow_ups=follow_ups,
+        alternatives=alternatives,
+        appointment=e.appointment,
+        signed_by=e.signed_by,
+        complaint_deadline_weeks=e.complaint_deadline_weeks,
+        complaint_basis=_COMPLAINT_BASIS,
+        subject_ref=e.subject_ref,
+    )
+
+
+DECISION_RECORDS_CONCEPT = Concept(
+    name="decision-records",
+    events=(IndividualDecisionRecorded,),
+    evolvers={IndividualDecisionRecorded: _recorded},
+)
