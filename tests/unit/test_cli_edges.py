@@ -178,7 +178,7 @@ def test_agenda_takes_the_largest_values_it_allows(
     [
         ("postgresql://%zz", None, "not a valid PostgreSQL connection string"),
         ("postgresql://kari:s3cret%zz@localhost/bk", None, "not a valid PostgreSQL connection"),
-        ("postgresql://localhost/bk?nosuch=1", None, "invalid URI query parameter"),
+        ("postgresql://localhost/bk?nosuch=1", None, "libpq cannot parse it"),
         ("sqlite:/tmp/a\x00b.db", None, "store: holds a control character"),
         ("sqlite:/tmp/a\ud800b.db", None, "store: holds a control character"),
         (
