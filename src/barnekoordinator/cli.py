@@ -21,7 +21,7 @@ from barnekoordinator.errors import BarnekoordinatorError
 __all__ = ["main"]
 
 # Subcommand modules, in the order they appear in --help.
-_SUBCOMMANDS = ("demo", "id", "assess", "plugins", "verify", "agenda")
+_SUBCOMMANDS = ("demo", "id", "assess", "plugins", "verify", "agenda", "whoami")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -163,6 +163,12 @@ def _roles(value: object) -> frozenset[str]:
     return frozenset(str(r) for r in value)
 
 
+def _amr(value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, tuple | list):
+        raise InvalidInput("amr: expected a sequence of method names, e.g. ('BankID',)")
+    return tuple(str(v) for v in value)
+
+
 def _redacted_id(value: PersonId | None) -> str:
     return "None" if value is None else repr(value)
 
@@ -191,6 +197,8 @@ class Principal:
     identity_provider: str = ""
     """The authenticator's name (``"idporten"``, ``"helseid"`` …)."""
     roles: frozenset[str] = attrs.field(default=frozenset(), converter=_roles)
+    amr: tuple[str, ...] = attrs.field(default=(), converter=_amr)
+    """How the person logged in (the token's ``amr``, e.g. ``("BankID",)``); informative only."""
 
     @subject.validator
     def _not_the_national_id(self, _attribute: object, value: str) -> None:
@@ -217,11 +225,13 @@ def _hidden(_value: str) -> str:
 class Credential:
     """Something presented at login: a kind (``"idporten-id-token"``) and a secret token.
 
-    ``repr()`` never shows the token.
+    ``repr()`` never shows the token (nor the nonce).
     """
 
     kind: str = attrs.field()
     token: str = attrs.field(repr=_hidden)
+    nonce: str | None = attrs.field(default=None, repr=_hidden)
+    """The ``nonce`` the relying party sent in its authorization request, when it has one."""
 
     @kind.validator
     def _check_kind(self, _attribute: object, value: str) -> None:

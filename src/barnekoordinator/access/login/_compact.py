@@ -1,0 +1,134 @@
+"""Taking a compact JWS apart before any cryptography sees it.
+
+Everything here runs on untrusted input and raises only
+[`TokenRejected`][barnekoordinator.errors.TokenRejected]: sizes first, then the shape
+(three base64url segments; five means an encrypted JWE), then strict UTF-8 and
+strict JSON (no duplicate keys, no ``NaN``, bounded nesting) for the header and the
+payload. No message quotes the token or any value from it.
+"""
+
+from __future__ import annotations
+
+import binascii
+import json
+import re
+from typing import Any, Final
+
+import attrs
+
+from barnekoordinator.access.login._settings import RejectionCode
+from barnekoordinator.errors import TokenRejected
+
+_SEGMENTS: Final = re.compile(r"[A-Za-z0-9_-]*")
+_TRANSLATE: Final = str.maketrans("-_", "+/")
+
+
+class _Duplicate(ValueError):
+    pass
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        raise _Duplicate
+    return value
+
+
+def _no_constant(_name: str) -> None:
+    raise ValueError("NaN and Infinity are not JSON")
+
+
+_DECODER: Final = json.JSONDecoder(object_pairs_hook=_object, parse_constant=_no_constant)
+
+
+def rejected(code: RejectionCode, reason: str) -> TokenRejected:
+    """A [`TokenRejected`][barnekoordinator.errors.TokenRejected] with its code."""
+    return TokenRejected(f"{code.value}: {reason}", code=code.value)
+
+
+_ALPHABET: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+_UNUSED_BITS: Final = {0: 0, 2: 0b1111, 3: 0b11}
+
+
+def b64url(segment: str, what: str) -> bytes:
+    """Decode one canonical base64url segment (no padding), or reject the token.
+
+    Canonical: the unused low bits of the last character are zero, so one byte string
+    has one encoding and a token cannot be altered without changing what it says.
+    """
+    rest = len(segment) % 4
+    if rest == 1 or (rest and _ALPHABET.find(segment[-1]) & _UNUSED_BITS[rest]):
+        raise rejected(RejectionCode.MALFORMED, f"the {what} is not valid base64url")
+    try:
+        return binascii.a2b_base64(
+            segment.translate(_TRANSLATE) + "=" * (-len(segment) % 4), strict_mode=True
+        )
+    except (binascii.Error, ValueError):
+        raise rejected(RejectionCode.MALFORMED, f"the {what} is not valid base64url") from None
+
+
+def json_object(raw: bytes, what: str) -> dict[str, Any]:
+    """Parse strict UTF-8 JSON that must be one object, or reject the token."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise rejected(RejectionCode.MALFORMED, f"the {what} is not UTF-8") from None
+    try:
+        value = _DECODER.decode(text)
+    except _Duplicate:
+        raise rejected(RejectionCode.MALFORMED, f"the {what} has a duplicate member name") from None
+    except (ValueError, RecursionError):
+        raise rejected(RejectionCode.MALFORMED, f"the {what} is not JSON") from None
+    if not isinstance(value, dict):
+        raise rejected(RejectionCode.MALFORMED, f"the {what} is not a JSON object")
+    return value
+
+
+@attrs.frozen
+class CompactToken:
+    """The three segments of a compact JWS, shape-checked but not decoded."""
+
+    header: str
+    payload: str
+    signature: str
+
+    @property
+    def signing_input(self) -> bytes:
+        """``header.payload``: the bytes the signature covers."""
+        return f"{self.header}.{self.payload}".encode("ascii")
+
+
+def split(token: object, max_bytes: int) -> CompactToken:
+    """Check the size, encoding and shape of a compact JWS and return its segments."""
+    if isinstance(token, bytes | bytearray):
+        if len(token) > max_bytes:
+            raise rejected(RejectionCode.TOO_LARGE, f"the token is longer than {max_bytes} bytes")
+        try:
+            token = bytes(token).decode("utf-8")
+        except UnicodeDecodeError:
+            raise rejected(RejectionCode.MALFORMED, "the token is not UTF-8 text") from None
+    if not isinstance(token, str):
+        raise rejected(RejectionCode.MALFORMED, "expected the token as text")
+    if len(token) > max_bytes:
+        raise rejected(RejectionCode.TOO_LARGE, f"the token is longer than {max_bytes} bytes")
+    parts = token.split(".")
+    if len(parts) == 5:
+        raise rejected(
+            RejectionCode.ENCRYPTED, "an encrypted token (JWE) where a signed JWS is expected"
+        )
+    if len(parts) != 3:
+        raise rejected(
+            RejectionCode.MALFORMED, "expected three base64url segments separated by '.'"
+        )
+    header, payload, signature = parts
+    if not (
+        _SEGMENTS.fullmatch(header)
+        and _SEGMENTS.fullmatch(payload)
+        and _SEGMENTS.fullmatch(signature)
+    ):
+        raise rejected(RejectionCode.MALFORMED, "a segment holds characters outside base64url")
+    if not header or not payload:
+        raise rejected(RejectionCode.MALFORMED, "the header or the payload segment is empty")
+    if not signature:
+        raise rejected(RejectionCode.UNSIGNED, "the token has no signature")
+    return CompactToken(header, payload, signature)
