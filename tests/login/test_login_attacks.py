@@ -558,19 +558,6 @@ def test_a_wrong_or_missing_nonce(idporten: OidcAuthenticator, idp: LoopbackOidc
     reject(idporten, idp.token(idporten_claims(idp, nonce=17)), "nonce-mismatch", nonce="17")
 
 
-def test_a_rejected_login_does_not_use_up_the_nonce(
-    idporten: OidcAuthenticator, idp: LoopbackOidcProvider
-) -> None:
-    """Only an accepted token records its nonce."""
-    reject(
-        idporten,
-        idp.token(idporten_claims(idp, nonce="n-1", acr="idporten-loa-low")),
-        "assurance-too-low",
-        nonce="n-1",
-    )
-    assert login(idporten, idp.token(idporten_claims(idp, nonce="n-1")), nonce="n-1") is not None
-
-
 # -- token types -------------------------------------------------------------------------
 
 

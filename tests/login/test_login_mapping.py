@@ -266,3 +266,17 @@ def test_the_nonce_cache_is_bounded_and_fails_closed() -> None:
     assert len(roomy) == 2
     with pytest.raises(InvalidConfiguration):
         NonceCache(capacity=0)
+
+
+def test_a_rejected_login_does_not_use_up_the_nonce(
+    idporten: OidcAuthenticator, idp: LoopbackOidcProvider
+) -> None:
+    """Only an accepted token records its nonce: a refused one can be followed by the
+    real login of the same request."""
+    low = idp.token(idporten_claims(idp, nonce="n-1", acr="idporten-loa-low"))
+    with pytest.raises(TokenRejected) as caught:
+        idporten.authenticate(Credential(kind="idporten-id-token", token=low, nonce="n-1"))
+    assert caught.value.code == "assurance-too-low"
+    good = idp.token(idporten_claims(idp, nonce="n-1"))
+    credential = Credential(kind="idporten-id-token", token=good, nonce="n-1")
+    assert idporten.authenticate(credential) is not None

@@ -143,17 +143,19 @@ class JwksCache:
 
     # -- the keys ---------------------------------------------------------------
 
-    def key(self, kid: str, algorithm: str) -> Any:
+    def key(self, kid: str, algorithm: str, *, now: float | None = None) -> Any:
         """The key with ``kid`` for verifying ``algorithm`` signatures.
 
         Refreshes an expired cache; on an unknown ``kid`` refreshes once (rate-limited)
-        before giving up.
+        before giving up. ``now`` (POSIX seconds) saves a clock read when the caller
+        has one.
 
         Raises:
             TokenRejected: ``kid-unknown`` or ``key-unusable``.
             IssuerUnavailable: the keys could not be fetched.
         """
-        now = self._now()
+        if now is None:
+            now = self._now()
         snapshot = self._snapshot
         if snapshot is None or not self._fresh(snapshot, now):
             snapshot = self._refresh(now, seen=snapshot, expired=True)

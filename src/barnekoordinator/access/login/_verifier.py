@@ -106,7 +106,8 @@ class NonceCache:
 
 
 def _read_only(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    return MappingProxyType(dict(value))
+    # The verifier hands over the dict it parsed; anything else is copied first.
+    return MappingProxyType(value if type(value) is dict else dict(value))
 
 
 @attrs.frozen(kw_only=True)
@@ -122,10 +123,22 @@ class VerifiedToken:
     token_type: TokenType
     algorithm: str
     key_id: str
-    issued_at: datetime
-    expires_at: datetime
+    issued: float
+    """``iat`` in seconds since 1970 (UTC)."""
+    expires: float
+    """``exp`` in seconds since 1970 (UTC)."""
     assurance: AssuranceLevel
     claims: Mapping[str, Any] = attrs.field(repr=False, converter=_read_only)
+
+    @property
+    def issued_at(self) -> datetime:
+        """When the token was issued (``iat``), in UTC."""
+        return datetime.fromtimestamp(self.issued, UTC)
+
+    @property
+    def expires_at(self) -> datetime:
+        """When the token expires (``exp``), in UTC."""
+        return datetime.fromtimestamp(self.expires, UTC)
 
 
 def _numeric_date(claims: Mapping[str, Any], name: str, *, required: bool) -> float | None:
@@ -241,7 +254,8 @@ class TokenVerifier:
         settings = self.settings
         parts = split(token, settings.max_token_bytes)
         header = self._header(parts.header)
-        key = self.keys.key(header.kid, header.algorithm)
+        now = self.clock.now().timestamp()
+        key = self.keys.key(header.kid, header.algorithm, now=now)
         signature = b64url(parts.signature, "signature")
         if not signature_matches(key, parts.signing_input, signature):
             raise rejected(
@@ -250,7 +264,6 @@ class TokenVerifier:
             )
         claims = json_object(b64url(parts.payload, "payload"), "payload")
         self._check_type(header, claims)
-        now = self.clock.now().timestamp()
         issued, expires = self._check_claims(claims, now)
         if nonce is not None:
             self._check_nonce(claims, nonce)
@@ -271,8 +284,8 @@ class TokenVerifier:
             token_type=settings.token_type,
             algorithm=header.algorithm,
             key_id=header.kid,
-            issued_at=datetime.fromtimestamp(issued, UTC),
-            expires_at=datetime.fromtimestamp(expires, UTC),
+            issued=issued,
+            expires=expires,
             assurance=assurance,
             claims=claims,
         )
@@ -415,7 +428,11 @@ class TokenVerifier:
 
     def _assurance(self, claims: Mapping[str, Any]) -> AssuranceLevel:
         settings = self.settings
-        values = _walk(claims, self._assurance_path)
+        path = self._assurance_path
+        if len(path) == 1 and not path[0][1]:  # one plain claim: the common case
+            values = [claims[path[0][0]]] if path[0][0] in claims else []
+        else:
+            values = _walk(claims, path)
         if not values:
             raise rejected(
                 RejectionCode.ASSURANCE_MISSING,
