@@ -252,3 +252,13 @@ def test_refresh_fetches_now(idp: LoopbackOidcProvider) -> None:
         cache.refresh()
         assert cache.kids == {idp.current_key.kid}
     assert idp.jwks_requests == 2
+
+
+def test_an_oversized_document_is_cut_off(idp: LoopbackOidcProvider) -> None:
+    """A discovery document over 512 KiB is refused, not read to the end."""
+    idp.discovery_overrides["padding"] = "x" * 600_000
+    with (
+        authenticator(IDPORTEN, idp) as auth,
+        pytest.raises(IssuerUnavailable, match="larger than"),
+    ):
+        auth.verify(idp.token(idporten_claims(idp)))

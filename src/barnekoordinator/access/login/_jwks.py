@@ -223,7 +223,7 @@ class JwksCache:
                 self._last_kid_refresh = now
             self._last_attempt = now
             try:
-                jwks = self._fetch_key_set(with_discovery=expired or self._jwks_uri is None)
+                jwks = self._fetch_key_set(with_discovery=expired)
             except IssuerUnavailable as exc:
                 self._last_failure = exc
                 raise
@@ -235,29 +235,27 @@ class JwksCache:
 
     def _fetch_key_set(self, *, with_discovery: bool) -> dict[str, Mapping[str, Any]]:
         settings = self.settings
-        if with_discovery:
+        jwks_uri = self._jwks_uri
+        if with_discovery or jwks_uri is None:
             discovery = self._get_json(settings.discovery_url, "the discovery document")
             if discovery.get("issuer") != settings.issuer:
                 raise IssuerUnavailable(
                     f"the discovery document at {settings.discovery_url} names another "
                     f"issuer than {settings.issuer}"
                 )
-            jwks_uri = discovery.get("jwks_uri")
-            problem = url_problem(jwks_uri)
+            published = discovery.get("jwks_uri")
+            problem = url_problem(published)
             if problem is not None:
                 raise IssuerUnavailable(
                     f"the discovery document at {settings.discovery_url} has no usable "
                     f"jwks_uri: {problem}"
                 )
-            self._jwks_uri = str(jwks_uri)
-        assert self._jwks_uri is not None
-        document = self._get_json(self._jwks_uri, "the key set")
+            jwks_uri = self._jwks_uri = str(published)
+        document = self._get_json(jwks_uri, "the key set")
         try:
             return _usable_keys(document)
         except ValueError as exc:
-            raise IssuerUnavailable(
-                f"the key set at {self._jwks_uri} cannot be used: {exc}"
-            ) from None
+            raise IssuerUnavailable(f"the key set at {jwks_uri} cannot be used: {exc}") from None
 
     def _get_json(self, url: str, what: str) -> dict[str, Any]:
         timeout = self.settings.http_timeout
@@ -265,16 +263,33 @@ class JwksCache:
             self._executor = concurrent.futures.ThreadPoolExecutor(
                 max_workers=1, thread_name_prefix=f"barnekoordinator-jwks-{self.settings.name}"
             )
-        future = self._executor.submit(self._download, url, what)
+        if self._client is None:
+            httpx = self._httpx
+            self._client = httpx.Client(
+                timeout=httpx.Timeout(timeout),
+                follow_redirects=False,
+                # Proxies from the environment, but never for a loopback issuer.
+                trust_env=not is_loopback_host(
+                    urllib.parse.urlsplit(self.settings.issuer).hostname
+                ),
+                headers={"Accept": "application/json", "User-Agent": "barnekoordinator"},
+            )
+        future = self._executor.submit(self._download, self._client, url, what)
         try:
             body = future.result(timeout=timeout)
         except concurrent.futures.TimeoutError:
-            # Stop waiting now; dropping the client closes the connection under the worker.
+            # Stop waiting now; closing the client closes the connection under the worker.
             self._drop_client()
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
             raise IssuerUnavailable(
                 f"{what} at {url} did not arrive within {timeout:g} s"
+            ) from None
+        except IssuerUnavailable:
+            raise
+        except Exception as exc:  # whatever the HTTP stack raised: still a typed error
+            raise IssuerUnavailable(
+                f"{what} at {url} cannot be fetched ({type(exc).__name__})"
             ) from None
         try:
             return json_object(body, what)
@@ -283,17 +298,9 @@ class JwksCache:
                 f"{what} at {url} is not a JSON object (strict UTF-8, no duplicate names)"
             ) from None
 
-    def _download(self, url: str, what: str) -> bytes:
+    def _download(self, client: Any, url: str, what: str) -> bytes:
+        """GET ``url`` with ``client`` (on the worker thread); the body, capped in size."""
         httpx = self._httpx
-        client = self._client
-        if client is None:
-            host = urllib.parse.urlsplit(url).hostname
-            client = self._client = httpx.Client(
-                timeout=httpx.Timeout(self.settings.http_timeout),
-                follow_redirects=False,
-                trust_env=not is_loopback_host(host),
-                headers={"Accept": "application/json", "User-Agent": "barnekoordinator"},
-            )
         try:
             with client.stream("GET", url) as response:
                 if response.status_code != 200:

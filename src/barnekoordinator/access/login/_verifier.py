@@ -29,7 +29,7 @@ import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import attrs
 
@@ -105,17 +105,11 @@ class NonceCache:
             self._until[key] = until
 
 
-def _read_only(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    # The verifier hands over the dict it parsed; anything else is copied first.
-    return MappingProxyType(value if type(value) is dict else dict(value))
+class VerifiedToken(NamedTuple):
+    """A token whose signature and standard claims verified (an immutable record).
 
-
-@attrs.frozen(kw_only=True)
-class VerifiedToken:
-    """A token whose signature and standard claims verified.
-
-    ``claims`` holds every claim as sent; it may hold personal data, so ``repr()``
-    leaves it out.
+    ``claims`` holds every claim as sent, read-only; it may hold personal data, so
+    ``repr()`` leaves it out.
     """
 
     issuer: str
@@ -128,7 +122,16 @@ class VerifiedToken:
     expires: float
     """``exp`` in seconds since 1970 (UTC)."""
     assurance: AssuranceLevel
-    claims: Mapping[str, Any] = attrs.field(repr=False, converter=_read_only)
+    claims: Mapping[str, Any]
+    """Every claim of the token, read-only."""
+
+    def __repr__(self) -> str:
+        return (
+            f"VerifiedToken(issuer={self.issuer!r}, subject={self.subject!r}, "
+            f"token_type={self.token_type}, algorithm={self.algorithm!r}, "
+            f"key_id={self.key_id!r}, issued={self.issued}, expires={self.expires}, "
+            f"assurance={self.assurance}, claims=<{len(self.claims)} claims>)"
+        )
 
     @property
     def issued_at(self) -> datetime:
@@ -221,7 +224,7 @@ class TokenVerifier:
         self.clock = clock
         self.keys = keys if keys is not None else JwksCache(settings, clock=clock)
         self.nonces = nonces if nonces is not None else NonceCache()
-        self._headers: dict[str, _Header] = {}
+        self._headers: dict[bytes, _Header] = {}
         self._assurance_path = claim_path(settings.claims.assurance)
 
     def __repr__(self) -> str:
@@ -287,12 +290,12 @@ class TokenVerifier:
             issued=issued,
             expires=expires,
             assurance=assurance,
-            claims=claims,
+            claims=MappingProxyType(claims),
         )
 
     # -- the header ---------------------------------------------------------------
 
-    def _header(self, segment: str) -> _Header:
+    def _header(self, segment: bytes) -> _Header:
         cached = self._headers.get(segment)
         if cached is not None:
             return cached
