@@ -53,6 +53,7 @@ _AT_TYPES: Final = frozenset({"at+jwt", "application/at+jwt"})
 _KNOWN_ALGS: Final = frozenset({*SIGNING_ALGORITHMS, "HS256", "HS384", "HS512", "PS256", "PS384"})
 _MAX_NUMERIC_DATE: Final = 10**11  # year 5138; anything later is not a date
 _HEADER_CACHE: Final = 64
+_LEVEL_CACHE: Final = 32
 
 
 @attrs.frozen
@@ -150,6 +151,8 @@ def _numeric_date(claims: Mapping[str, Any], name: str, *, required: bool) -> fl
             raise rejected(RejectionCode.CLAIM_MISSING, f"the token has no {name!r} claim")
         return None
     value = claims[name]
+    if type(value) is int and 0 <= value < _MAX_NUMERIC_DATE:  # the common case
+        return float(value)
     if (
         isinstance(value, bool)
         or not isinstance(value, int | float)
@@ -225,6 +228,7 @@ class TokenVerifier:
         self.keys = keys if keys is not None else JwksCache(settings, clock=clock)
         self.nonces = nonces if nonces is not None else NonceCache()
         self._headers: dict[bytes, _Header] = {}
+        self._levels: dict[str, AssuranceLevel] = {}
         self._assurance_path = claim_path(settings.claims.assurance)
 
     def __repr__(self) -> str:
@@ -242,8 +246,8 @@ class TokenVerifier:
         Raises:
             TokenRejected: the token is not a well-formed JWS.
         """
-        parts = split(token, self.settings.max_token_bytes)
-        payload = json_object(b64url(parts.payload, "payload"), "payload")
+        _signed_part, _head, segment, _signature = split(token, self.settings.max_token_bytes)
+        payload = json_object(b64url(segment, "payload"), "payload")
         issuer = payload.get("iss")
         return issuer if isinstance(issuer, str) else None
 
@@ -255,17 +259,16 @@ class TokenVerifier:
             IssuerUnavailable: the issuer's key set could not be fetched.
         """
         settings = self.settings
-        parts = split(token, settings.max_token_bytes)
-        header = self._header(parts.header)
+        signing_input, head, payload, signed = split(token, settings.max_token_bytes)
+        header = self._header(head)
         now = self.clock.now().timestamp()
         key = self.keys.key(header.kid, header.algorithm, now=now)
-        signature = b64url(parts.signature, "signature")
-        if not signature_matches(key, parts.signing_input, signature):
+        if not signature_matches(key, signing_input, b64url(signed, "signature")):
             raise rejected(
                 RejectionCode.BAD_SIGNATURE,
                 f"the signature does not verify with {settings.issuer}'s key",
             )
-        claims = json_object(b64url(parts.payload, "payload"), "payload")
+        claims = json_object(b64url(payload, "payload"), "payload")
         self._check_type(header, claims)
         issued, expires = self._check_claims(claims, now)
         if nonce is not None:
@@ -281,16 +284,16 @@ class TokenVerifier:
             self.nonces.remember(
                 settings.issuer, nonce, until=expires + settings.clock_skew, now=now
             )
-        return VerifiedToken(
-            issuer=settings.issuer,
-            subject=claims["sub"],
-            token_type=settings.token_type,
-            algorithm=header.algorithm,
-            key_id=header.kid,
-            issued=issued,
-            expires=expires,
-            assurance=assurance,
-            claims=MappingProxyType(claims),
+        return VerifiedToken(  # positional: this runs on every login
+            settings.issuer,
+            claims["sub"],
+            settings.token_type,
+            header.algorithm,
+            header.kid,
+            issued,
+            expires,
+            assurance,
+            MappingProxyType(claims),
         )
 
     # -- the header ---------------------------------------------------------------
@@ -399,6 +402,8 @@ class TokenVerifier:
         if "aud" not in claims:
             raise rejected(RejectionCode.CLAIM_MISSING, "the token has no 'aud' claim")
         audience = claims["aud"]
+        if audience == settings.audience and "azp" not in claims:  # the common case
+            return
         if isinstance(audience, str):
             audiences = [audience]
         elif isinstance(audience, list) and audience and all(isinstance(a, str) for a in audience):
@@ -432,6 +437,10 @@ class TokenVerifier:
     def _assurance(self, claims: Mapping[str, Any]) -> AssuranceLevel:
         settings = self.settings
         path = self._assurance_path
+        if len(path) == 1:
+            seen = claims.get(path[0][0])
+            if type(seen) is str and seen in self._levels:  # accepted before; there are few
+                return self._levels[seen]
         if len(path) == 1 and not path[0][1]:  # one plain claim: the common case
             values = [claims[path[0][0]]] if path[0][0] in claims else []
         else:
@@ -462,4 +471,6 @@ class TokenVerifier:
                 f"the login's assurance {level.value} is below the minimum "
                 f"{settings.minimum_assurance.value} for {settings.display_name}",
             )
+        if len(self._levels) < _LEVEL_CACHE:
+            self._levels[value] = level
         return level
