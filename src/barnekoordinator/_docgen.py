@@ -185,7 +185,7 @@ _API_SECTIONS: tuple[tuple[str, str, str], ...] = (
     (
         "Access: who may see what",
         "barnekoordinator.access",
-        "Principals, consent, entries and their visibility, the access policy, "
+        "Principals and login, consent, entries and their visibility, the access policy, "
         "guardian grants and the audit trail.",
     ),
     (
@@ -202,13 +202,15 @@ _API_SECTIONS: tuple[tuple[str, str, str], ...] = (
     (
         "First-party plugins",
         "barnekoordinator_plugins",
-        "The stores (memory, SQLite, PostgreSQL); each is an ordinary plugin "
-        "built on the store kit.",
+        "The stores (memory, SQLite, PostgreSQL), built on the store kit, and the "
+        "identity plugins (ID-porten, Ansattporten, BankID, HelseID), built on the "
+        "login verifier; each is an ordinary plugin.",
     ),
     (
         "The public test kit",
         "barnekoordinator.testing",
-        "Strategies, builders and the store conformance suite for vendors' own tests.",
+        "Strategies, builders, the store and authenticator conformance suites and a "
+        "loopback OpenID provider for vendors' own tests.",
     ),
 )
 

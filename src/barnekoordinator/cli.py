@@ -26,7 +26,7 @@ from barnekoordinator.errors import BarnekoordinatorError, InvalidInput
 __all__ = ["main"]
 
 # Subcommand modules, in the order they appear in --help.
-_SUBCOMMANDS = ("demo", "id", "assess", "plugins", "verify", "agenda", "checkpoint")
+_SUBCOMMANDS = ("demo", "id", "assess", "plugins", "verify", "agenda", "checkpoint", "whoami")
 
 
 def build_parser() -> argparse.ArgumentParser:

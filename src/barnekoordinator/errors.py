@@ -41,8 +41,9 @@ BarnekoordinatorError(Exception)
 ├── AccessDenied(PermissionError)            the Casebook refused a read or write
 ├── AuthenticationError
 │   ├── NotAuthenticated
-│   ├── TokenRejected                        .reason (never the token)
-│   └── InsufficientAssurance
+│   ├── TokenRejected                        .reason, .code (never the token)
+│   ├── InsufficientAssurance
+│   └── IssuerUnavailable(ConnectionError)   discovery/JWKS unreachable or unusable
 ├── ExportError
 └── PluginError
     ├── NoCaseStoreConfigured
@@ -78,6 +79,7 @@ __all__ = [
     "InvalidConfiguration",
     "InvalidIdentifier",
     "InvalidInput",
+    "IssuerUnavailable",
     "MalformedJson",
     "MissingExtraError",
     "NoCaseStoreConfigured",
@@ -360,15 +362,29 @@ class NotAuthenticated(AuthenticationError):
 
 
 class TokenRejected(AuthenticationError):
-    """A token failed verification; ``reason`` says which check (never the token)."""
+    """A token failed verification; ``reason`` says which check (never the token).
 
-    def __init__(self, reason: str) -> None:
+    ``code`` is a stable, short name of the check that failed (``"expired"``,
+    ``"alg-not-allowed"`` …; the login page lists them), for logs and programs.
+    """
+
+    def __init__(self, reason: str, *, code: str = "rejected") -> None:
         super().__init__(f"token rejected: {reason}")
         self.reason = reason
+        self.code = code
 
 
 class InsufficientAssurance(AuthenticationError):
     """The login's assurance level is below what the action needs."""
+
+
+class IssuerUnavailable(AuthenticationError, ConnectionError):
+    """An identity provider's discovery document or JWKS cannot be used.
+
+    Raised when the issuer cannot be reached in time, answers with an HTTP
+    error, or serves a document that is not valid JSON or holds no usable key.
+    No token was judged: the login may be retried later.
+    """
 
 
 # --- export and plugins ----------------------------------------------------

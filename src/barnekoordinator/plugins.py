@@ -58,6 +58,10 @@ FIRST_PARTY_PLUGINS: Mapping[str, str] = {
     "memory": "barnekoordinator_plugins.memory",
     "sqlite": "barnekoordinator_plugins.sqlite",
     "postgres": "barnekoordinator_plugins.postgres",
+    "idporten": "barnekoordinator_plugins.idporten",
+    "ansattporten": "barnekoordinator_plugins.ansattporten",
+    "bankid": "barnekoordinator_plugins.bankid",
+    "helseid": "barnekoordinator_plugins.helseid",
 }
 """Entry-point name → module of the plugins shipped with barnekoordinator.
 

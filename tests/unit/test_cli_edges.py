@@ -250,6 +250,23 @@ def test_id_refuses_a_line_longer_than_any_identifier_on_stdin(
     assert "longer than 256 bytes" in _error_line(capsys)
 
 
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [
+        (b"1" * 256 + b"\r\n", 1),  # 256 bytes and its CRLF: fits (an invalid number: 1)
+        (b"1" * 256 + b"\r" + b"2" * 10 + b"\n", 2),  # a carriage return inside is the line's
+        (b"1" * 257 + b"\n", 2),
+    ],
+)
+def test_id_measures_the_line_before_its_newline(
+    monkeypatch: pytest.MonkeyPatch, data: bytes, status: int
+) -> None:
+    """The line is what comes before the first newline, less one carriage return (a Hypothesis
+    case found a carriage return just past the limit taken for a line end)."""
+    _stdin(monkeypatch, data)
+    assert _exit(["id", "-"]) == status
+
+
 # --- the real process --------------------------------------------------------------------------
 
 

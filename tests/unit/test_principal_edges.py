@@ -69,12 +69,12 @@ def test_text_fields_have_a_length_limit() -> None:
     assert _principal(display_label="Kåre Ødegård-Ælvsbakken, BUP", identity_provider="helseid")
 
 
-def test_credentials_refuse_them_without_showing_the_token() -> None:
-    """A token is secret: the message names the field only."""
+def test_credentials_check_the_kind_and_leave_the_token_to_the_verifier() -> None:
+    """A token is secret and judged by the verifier (a TokenRejected with its reason, see
+    tests/login): a Credential checks only that it is text, and never shows it."""
     secret = "eyJhbGciOi.\ud800.sig"
-    with pytest.raises(InvalidInput, match=r"^token: holds a control character") as info:
-        Credential(kind="idporten-id-token", token=secret)
-    assert "eyJ" not in str(info.value)
+    credential = Credential(kind="idporten-id-token", token=secret)
+    assert "eyJ" not in repr(credential)
     with pytest.raises(InvalidInput, match=r"^kind: holds"):
         Credential(kind="idporten\n", token="x")
     with pytest.raises(InvalidInput, match=r"^token: expected text"):

@@ -90,13 +90,17 @@ def run(args: argparse.Namespace) -> int:
 def _read_line() -> str:
     """One line of standard input, decoded here rather than by the text layer (which could
     raise on invalid UTF-8, or pass it on as lone surrogates, depending on the locale)."""
+    # The line is what comes before the first newline, less one carriage return; reading two
+    # bytes past the limit is enough to tell a line that fits (with its \r\n) from one that
+    # does not, however long it is.
     buffer = getattr(sys.stdin, "buffer", None)
     if buffer is None:  # a replaced, text-only sys.stdin (embedding, tests)
-        text: str = sys.stdin.readline(_MAX_LINE + 1)
-        too_long = len(text.rstrip("\r\n")) > _MAX_LINE
+        text: str = sys.stdin.readline(_MAX_LINE + 2)
+        line_text = text.removesuffix("\n").removesuffix("\r")
+        too_long = len(line_text.encode("utf-8", errors="surrogatepass")) > _MAX_LINE
     else:
-        data: bytes = buffer.readline(_MAX_LINE + 1)
-        too_long = len(data.rstrip(b"\r\n")) > _MAX_LINE
+        data: bytes = buffer.readline(_MAX_LINE + 2)
+        too_long = len(data.removesuffix(b"\n").removesuffix(b"\r")) > _MAX_LINE
         text = data.decode("utf-8", errors="replace")
     if too_long:
         raise InvalidInput(f"NUMBER from standard input: longer than {_MAX_LINE} bytes")

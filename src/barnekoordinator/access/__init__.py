@@ -2,6 +2,8 @@
 
 - `principal` — who is acting (a verified person or service) and how sure we
   are;
+- `login` — the strict token verifier that identity plugins build on: an OIDC
+  token of a trusted issuer becomes one principal;
 - `consent` — the consent ledger: who must consent to what, by age and
   foreldreansvar, and what a consent covers;
 - `entries` — the unit of access (an entry's section, author and visibility to

@@ -136,7 +136,6 @@ _NATIONAL_ID_LIKE: Final = re.compile(r"\d{11}")
 _IDENTIFIER_LIKE: Final = re.compile(r"\d{6,}")
 _MAX_TEXT: Final = 256
 """A principal's names are short; the audit trail stores them with every call."""
-_MAX_TOKEN: Final = 65_536
 """Tokens (JWTs with their claims) run to a few kilobytes."""
 
 
@@ -194,6 +193,12 @@ def _optional_text(_instance: object, attribute: Any, value: Any) -> None:
     _check_text(attribute.name, value)
 
 
+def _amr(value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, tuple | list):
+        raise InvalidInput("amr: expected a sequence of method names, e.g. ('BankID',)")
+    return tuple(str(v) for v in value)
+
+
 def _redacted_id(value: PersonId | None) -> str:
     return "None" if value is None else repr(value)
 
@@ -222,6 +227,8 @@ class Principal:
     identity_provider: str = attrs.field(default="", validator=_optional_text)
     """The authenticator's name (``"idporten"``, ``"helseid"`` …)."""
     roles: frozenset[str] = attrs.field(default=frozenset(), converter=_roles)
+    amr: tuple[str, ...] = attrs.field(default=(), converter=_amr)
+    """How the person logged in (the token's ``amr``, e.g. ``("BankID",)``); informative only."""
 
     @subject.validator
     def _not_the_national_id(self, _attribute: object, value: str) -> None:
@@ -248,11 +255,13 @@ def _hidden(_value: str) -> str:
 class Credential:
     """Something presented at login: a kind (``"idporten-id-token"``) and a secret token.
 
-    ``repr()`` never shows the token.
+    ``repr()`` never shows the token (nor the nonce).
     """
 
     kind: str = attrs.field()
     token: str = attrs.field(repr=_hidden)
+    nonce: str | None = attrs.field(default=None, repr=_hidden)
+    """The ``nonce`` the relying party sent in its authorization request, when it has one."""
 
     @kind.validator
     def _check_kind(self, _attribute: object, value: str) -> None:
@@ -262,6 +271,8 @@ class Credential:
 
     @token.validator
     def _check_token(self, _attribute: object, value: str) -> None:
+        # Only the type: the token is never audited or shown, and what is wrong with its
+        # content (size, characters, structure) is the verifier's to say, as a TokenRejected
+        # with a reason, so that a failed login is always an AuthenticationError.
         if not isinstance(value, str):
             raise InvalidInput("token: expected text")  # never the token itself
-        _check_text("token", value, _MAX_TOKEN)

@@ -19,7 +19,10 @@ Fixtures:
 * ``postgres_dsn`` (session) — the DSN of a throwaway PostgreSQL server started
   for the session ([`throwaway_postgres()`][barnekoordinator.testing.postgres.throwaway_postgres]).
   When it cannot start, tests using it are skipped with the reason — or fail
-  when ``BARNEKOORDINATOR_REQUIRE_POSTGRES=1`` (set it in CI).
+  when ``BARNEKOORDINATOR_REQUIRE_POSTGRES=1`` (set it in CI);
+* ``barnekoordinator_oidc_provider`` — a started
+  [`LoopbackOidcProvider`][barnekoordinator.testing.oidc.LoopbackOidcProvider] on 127.0.0.1
+  (one RS256 key, its clock at 2026-01-05 09:30 UTC), stopped after the test.
 """
 
 from __future__ import annotations
@@ -35,11 +38,13 @@ if TYPE_CHECKING:
     import pluggy
 
     from barnekoordinator.clock import FixedClock
+    from barnekoordinator.testing.oidc import LoopbackOidcProvider
     from barnekoordinator_plugins.memory import InMemoryCaseStore
     from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 
 __all__ = [
     "REQUIRE_POSTGRES_ENV",
+    "barnekoordinator_oidc_provider",
     "fixed_clock",
     "memory_store",
     "plugin_manager",
@@ -142,3 +147,12 @@ def session_postgres_dsn(config: pytest.Config) -> str:
 def postgres_dsn(request: pytest.FixtureRequest) -> str:
     """The DSN of a throwaway PostgreSQL server shared by the session."""
     return session_postgres_dsn(request.config)
+
+
+@pytest.fixture
+def barnekoordinator_oidc_provider() -> Iterator[LoopbackOidcProvider]:
+    """A loopback OpenID provider on 127.0.0.1 (discovery, JWKS, signed tokens)."""
+    from barnekoordinator.testing.oidc import LoopbackOidcProvider
+
+    with LoopbackOidcProvider() as provider:
+        yield provider

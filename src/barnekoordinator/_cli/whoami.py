@@ -1,0 +1,205 @@
+"""``barnekoordinator whoami``: verify a token with the configured issuers and show who it is.
+
+The token is read from ``--token FILE`` (``-`` for standard input, which keeps it out of
+shell history), as strict UTF-8 of at most 64 KiB; surrounding white space is
+ignored. Issuers are configured the way the library is, in ``Config.plugin_options``
+(here ``--option PLUGIN.KEY=VALUE``, e.g. ``--option idporten.audience=my-client``);
+``docs/plugins/login.md`` lists the options. Every identity plugin that is configured
+is asked in turn; the one whose issuer the token names verifies it.
+
+The principal is printed with the identity number redacted (``311299*****``), never
+the token. The time is the real time (this is an edge: a
+[`SystemClock`][barnekoordinator.clock.SystemClock]).
+
+Exit status: 0 the token is accepted; 1 it is rejected (the reason is printed); 2 usage
+error (no such file, no issuer configured, invalid options); 3 an issuer could not be
+reached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable
+from typing import Any, BinaryIO, Final
+
+from barnekoordinator.access.login import GENERIC_KIND, MAX_TOKEN_BYTES
+from barnekoordinator.access.principal import Credential, Principal
+from barnekoordinator.config import Config
+from barnekoordinator.errors import InvalidConfiguration, TokenRejected
+from barnekoordinator.plugins import authenticators, configure, get_plugin_manager
+from barnekoordinator.protocols import Authenticator
+
+__all__ = ["principal_to_json", "read_token", "register", "run"]
+
+_NO_ISSUER: Final = "unknown-issuer"
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``whoami`` subcommand to the ``barnekoordinator`` parser."""
+    parser = subparsers.add_parser(
+        "whoami",
+        help="verify a login token and show the principal (identity number redacted)",
+        description=(
+            "Verify an id_token or access token with the configured issuers and print the "
+            "principal it stands for, with the identity number redacted. "
+            "Exit status: 0 accepted, 1 rejected, 2 usage error, 3 issuer unreachable."
+        ),
+    )
+    parser.add_argument(
+        "--token",
+        dest="source",
+        required=True,
+        metavar="FILE",
+        help="a file holding the token; '-' reads it from standard input",
+    )
+    parser.add_argument("--json", action="store_true", help="print a JSON object")
+    parser.add_argument(
+        "--kind",
+        default=GENERIC_KIND,
+        help=f"the credential kind, e.g. idporten-id-token (default: {GENERIC_KIND}, "
+        "any configured issuer)",
+    )
+    parser.add_argument("--nonce", help="the nonce of the login request; the token must carry it")
+    parser.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="PLUGIN.KEY=VALUE",
+        help="an identity plugin option, e.g. idporten.audience=my-client (repeatable)",
+    )
+    parser.set_defaults(func=run)
+
+
+def read_token(source: BinaryIO) -> str:
+    """Read a token: at most 64 KiB of strict UTF-8, surrounding white space removed.
+
+    Raises:
+        TokenRejected: ``too-large`` or ``malformed`` (not UTF-8).
+    """
+    raw = source.read(MAX_TOKEN_BYTES + 1)
+    if len(raw) > MAX_TOKEN_BYTES:
+        raise TokenRejected(
+            f"too-large: the token file is longer than {MAX_TOKEN_BYTES} bytes", code="too-large"
+        )
+    try:
+        return raw.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise TokenRejected("malformed: the token file is not UTF-8", code="malformed") from None
+
+
+def _options(pairs: Iterable[str]) -> dict[str, dict[str, str]]:
+    options: dict[str, dict[str, str]] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        plugin, dot, key = name.partition(".")
+        if not (sep and dot and plugin and key):
+            raise InvalidConfiguration(f"--option: expected PLUGIN.KEY=VALUE, got {name!r}=…")
+        options.setdefault(plugin, {})[key] = value
+    return options
+
+
+def principal_to_json(principal: Principal) -> dict[str, Any]:
+    """The principal as JSON, the identity number redacted."""
+    person = principal.national_id
+    return {
+        "identity_provider": principal.identity_provider,
+        "subject": principal.subject,
+        "display_label": principal.display_label,
+        "assurance": principal.assurance.value,
+        "national_id": person.redacted() if person is not None else None,
+        "national_id_kind": person.kind.value if person is not None else None,
+        "synthetic": person.synthetic if person is not None else None,
+        "hpr": str(principal.hpr) if principal.hpr is not None else None,
+        "organisation": str(principal.organisation) if principal.organisation else None,
+        "amr": list(principal.amr),
+    }
+
+
+def _print_accepted(principal: Principal, as_json: bool) -> None:
+    data = principal_to_json(principal)
+    if as_json:
+        print(json.dumps({"accepted": True, **data}, ensure_ascii=False))
+        return
+    print("accepted:          yes")
+    for key, label in (
+        ("identity_provider", "identity provider"),
+        ("subject", "subject"),
+        ("display_label", "name"),
+        ("assurance", "assurance"),
+        ("national_id", "national id"),
+        ("hpr", "HPR number"),
+        ("organisation", "organisation"),
+    ):
+        value = data[key]
+        print(f"{label + ':':<19}{value if value is not None else '-'}")
+    print(f"{'amr:':<19}{', '.join(data['amr']) or '-'}")
+
+
+def _print_rejected(code: str, reason: str, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"accepted": False, "code": code, "reason": reason}, ensure_ascii=False))
+    else:
+        print("accepted:          no")
+        print(f"reason:            {reason}")
+
+
+def _close(chain: Iterable[Authenticator]) -> None:
+    for authenticator in chain:
+        close = getattr(authenticator, "close", None)
+        if callable(close):
+            close()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Verify the token and print the principal or the reason; return the exit status."""
+    try:
+        if args.source == "-":
+            token = read_token(sys.stdin.buffer)
+        else:
+            with open(args.source, "rb") as source:
+                token = read_token(source)
+    except OSError as exc:
+        print(
+            f"barnekoordinator whoami: cannot read {args.source!r}: {exc.strerror}",
+            file=sys.stderr,
+        )
+        return 2
+    except TokenRejected as exc:
+        _print_rejected(exc.code, exc.reason, args.json)
+        return 1
+    try:
+        config = Config(store="memory:", plugin_options=_options(args.option))
+        pm = get_plugin_manager()
+        configure(pm, config)
+        chain = authenticators(pm, config)
+    except InvalidConfiguration as exc:
+        print(f"barnekoordinator whoami: {exc}", file=sys.stderr)
+        return 2
+    if not chain:
+        print(
+            "barnekoordinator whoami: no issuer is configured; pass e.g. "
+            "--option idporten.audience=CLIENT_ID (see docs/plugins/login.md)",
+            file=sys.stderr,
+        )
+        return 2
+    credential = Credential(kind=args.kind, token=token, nonce=args.nonce)
+    try:
+        for authenticator in chain:
+            principal = authenticator.authenticate(credential)
+            if principal is not None:
+                _print_accepted(principal, args.json)
+                return 0
+    except TokenRejected as exc:
+        _print_rejected(exc.code, exc.reason, args.json)
+        return 1
+    finally:
+        _close(chain)
+    names = ", ".join(a.name for a in chain)
+    _print_rejected(
+        _NO_ISSUER,
+        f"{_NO_ISSUER}: no configured issuer ({names}) answers for this {args.kind} credential",
+        args.json,
+    )
+    return 1
