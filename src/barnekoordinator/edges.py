@@ -4,7 +4,7 @@ Every boundary that takes JSON text or bytes (a facts file or standard input in 
 event's stored payload, a case export) reads it with
 [`read_json()`][barnekoordinator.edges.read_json]; every document validated against a schema is
 first checked with [`check_json()`][barnekoordinator.edges.check_json] (by
-[`validate_document()`][barnekoordinator.history.serialization.validate_document]), so a document a
+[`validate_document()`][barnekoordinator.history.documents.validate_document]), so a document a
 caller parsed itself meets the same rules. The rules:
 
 * **UTF-8 only.** Bytes are decoded strictly, whether they come from a file or standard input; a

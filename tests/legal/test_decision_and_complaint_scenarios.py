@@ -14,7 +14,7 @@ from _bk_scenarios import day, facts, load, params
 
 from barnekoordinator import errors
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.history.serialization import validate_document
+from barnekoordinator.history.documents import validate_document
 from barnekoordinator.identifiers import Organisasjonsnummer
 from barnekoordinator.people import Professional
 from barnekoordinator.rights import complaints as c

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from _bk_scenarios import day, facts, load, params, settings
 
-from barnekoordinator.history.serialization import validate_document
+from barnekoordinator.history.documents import validate_document
 from barnekoordinator.rights.eligibility import (
     EligibilityResult,
     FollowUp,

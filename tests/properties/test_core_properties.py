@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.errors import ChainBroken
-from barnekoordinator.history import serialization
+from barnekoordinator.history import documents, serialization
 from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
 from barnekoordinator.history.records import GENESIS, verify_events
 from barnekoordinator.testing import strategies as bst
@@ -35,7 +35,7 @@ def test_every_event_serializes_to_schema_valid_json_and_round_trips(event: Doma
     )
     record = serialization.to_record(recorded, GENESIS)
     document = json.loads(json.dumps(serialization.record_to_document(record)))
-    serialization.validate_document(serialization.EVENT_SCHEMA, document)
+    documents.validate_document(documents.EVENT_SCHEMA, document)
     assert serialization.record_from_document(document, CATALOGUE) == record
 
 

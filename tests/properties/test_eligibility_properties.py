@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.history.serialization import validate_document
+from barnekoordinator.history.documents import validate_document
 from barnekoordinator.rights.eligibility import (
     Author,
     ChildFacts,

@@ -12,7 +12,7 @@ import pytest
 
 from barnekoordinator import cli
 from barnekoordinator._cli import assess as assess_cli
-from barnekoordinator.history.serialization import validate_document
+from barnekoordinator.history.documents import validate_document
 from barnekoordinator.rights.eligibility import assess
 from barnekoordinator.rights.wire import facts_from_json, result_to_json
 

@@ -69,7 +69,7 @@ def test_agenda_without_a_principal_shows_only_ids_kinds_and_counts(
     """Nobody named, nothing of a case shown: no due date (a turns-18 date is a birth date)."""
     import json
 
-    from barnekoordinator.history.serialization import validate_document
+    from barnekoordinator.history.documents import validate_document
 
     store = f"sqlite:{tmp_path / 'agenda.db'}"
     assert main(["demo", "--store", store]) == 0
@@ -120,7 +120,7 @@ def test_agenda_with_a_principal_shows_what_they_may_read_and_audits_it(
     """A professional in the case sees its deadlines; each case shown is audited as a read."""
     import json
 
-    from barnekoordinator.history.serialization import validate_document
+    from barnekoordinator.history.documents import validate_document
     from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 
     db = tmp_path / "agenda.db"

@@ -8,7 +8,7 @@ import pytest
 
 import barnekoordinator.rights.complaints as complaints
 from barnekoordinator.errors import InvalidInput, RuleViolation, SchemaViolation
-from barnekoordinator.history.serialization import validate_document
+from barnekoordinator.history.documents import validate_document
 from barnekoordinator.legal_basis import parameter
 from barnekoordinator.rights.complaints import (
     Complaint,

@@ -15,7 +15,7 @@ import pytest
 import barnekoordinator.rights.decisions as decisions
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import InvalidInput, RuleViolation
-from barnekoordinator.history.serialization import validate_document
+from barnekoordinator.history.documents import validate_document
 from barnekoordinator.identifiers import Organisasjonsnummer
 from barnekoordinator.identifiers import synthetic_fodselsnummer as _synthetic
 from barnekoordinator.people import Professional

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from barnekoordinator.errors import SchemaViolation
-from barnekoordinator.history.serialization import schema, schema_names, validate_document
+from barnekoordinator.history.documents import schema, schema_names, validate_document
 from barnekoordinator.identifiers import synthetic_fodselsnummer as _synthetic
 from barnekoordinator.rights.complaints import ComplaintForm, DecidedBy, Resolution, Stage
 from barnekoordinator.rights.decisions import DecisionKind, PartyRole, WishHolder

@@ -13,7 +13,7 @@ from barnekoordinator import _schemagen
 from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import FixedClock
 from barnekoordinator.errors import CatalogueError, InvalidInput, SchemaViolation, UnknownEventType
-from barnekoordinator.history import serialization
+from barnekoordinator.history import documents, serialization
 from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent, open_case
 from barnekoordinator.history.concept import Concept
 from barnekoordinator.history.records import GENESIS, verify_events
@@ -54,7 +54,7 @@ def test_record_document_validates_and_reloads(clock: FixedClock) -> None:
     _, recorded = _opened(clock)
     record = serialization.to_records(recorded, GENESIS)[0]
     document = json.loads(json.dumps(serialization.record_to_document(record)))
-    serialization.validate_document(serialization.EVENT_SCHEMA, document)
+    documents.validate_document(documents.EVENT_SCHEMA, document)
     assert serialization.record_from_document(document, CATALOGUE) == record
 
 
@@ -158,10 +158,10 @@ def test_committed_event_schema_matches_the_classes() -> None:
 
 def test_schemas_are_shipped_and_loadable() -> None:
     """Schemas load through importlib.resources; an unknown name is a clear error."""
-    assert "case-event.v1" in serialization.schema_names()
-    assert serialization.schema("case-event.v1")["$schema"].endswith("2020-12/schema")
+    assert "case-event.v1" in documents.schema_names()
+    assert documents.schema("case-event.v1")["$schema"].endswith("2020-12/schema")
     with pytest.raises(InvalidInput, match="known:"):
-        serialization.schema("nope.v1")
+        documents.schema("nope.v1")
 
 
 def test_frozensets_serialize_in_a_stable_order() -> None:
@@ -206,7 +206,7 @@ def test_case_export_round_trips_and_verifies(clock: FixedClock) -> None:
     """A whole-case export is schema-valid JSON and imports to the identical, verified records."""
     records = _history(clock)
     document = json.loads(json.dumps(serialization.export_case("case-1", records)))
-    serialization.validate_document(serialization.CASE_EXPORT_SCHEMA, document)
+    documents.validate_document(serialization.CASE_EXPORT_SCHEMA, document)
     assert serialization.import_case(document, CATALOGUE) == records
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from barnekoordinator.access.principal import AssuranceLevel, Principal
 from barnekoordinator.edges import read_json
-from barnekoordinator.history.serialization import validate_document
+from barnekoordinator.history.documents import validate_document
 from barnekoordinator.identifiers import (
     HprNummer,
     IdentifierPolicy,

@@ -32,7 +32,7 @@ from typing import Any
 import cattrs
 
 from barnekoordinator.errors import InvalidInput, SchemaViolation
-from barnekoordinator.history.serialization import validate_document
+from barnekoordinator.history.documents import validate_document
 from barnekoordinator.legal_basis import LegalReference
 from barnekoordinator.rights.complaints import Complaint, Resolution, Stage
 from barnekoordinator.rights.decisions import AppointmentNotice, IndividualDecision
