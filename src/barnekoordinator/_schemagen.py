@@ -119,14 +119,31 @@ def event_schema() -> dict[str, Any]:
 
     builder = _Builder()
     builder.defs["PersonId"] = {
-        "type": "object",
-        "description": "A person identifier (fødselsnummer, D-, H-, FH-nummer).",
-        "properties": {
-            "number": {"type": "string", "pattern": "^[0-9]{11}$"},
-            "synthetic": {"type": "boolean"},
-        },
-        "required": ["number", "synthetic"],
-        "additionalProperties": False,
+        "description": (
+            "A person identifier (fødselsnummer, D-, H-, FH-nummer): sealed for its case "
+            "(AES-GCM, see barnekoordinator.history.sealing) in every history the Casebook "
+            "writes, or in clear in histories written around it."
+        ),
+        "oneOf": [
+            {
+                "type": "object",
+                "properties": {
+                    "sealed": {"type": "string", "pattern": "^v1\\.[A-Za-z0-9_-]{38,}$"},
+                    "synthetic": {"type": "boolean"},
+                },
+                "required": ["sealed", "synthetic"],
+                "additionalProperties": False,
+            },
+            {
+                "type": "object",
+                "properties": {
+                    "number": {"type": "string", "pattern": "^[0-9]{11}$"},
+                    "synthetic": {"type": "boolean"},
+                },
+                "required": ["number", "synthetic"],
+                "additionalProperties": False,
+            },
+        ],
     }
     branches = []
     for tag in sorted(event_types):

@@ -33,6 +33,7 @@ from barnekoordinator.errors import BarnekoordinatorError, InvalidConfiguration
 from barnekoordinator.plugins import case_store, get_plugin_manager
 from barnekoordinator_plugins import postgres, sqlite
 from barnekoordinator_plugins.postgres import PostgresCaseStore
+from barnekoordinator_plugins.postgres import _store as postgres_store
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 
 FIXTURES_OK = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -148,7 +149,7 @@ def test_postgres_urls_parse_or_are_refused_without_showing_the_password(
     """libpq's parser (no connection): refused URLs never appear in the message."""
     dsn = shape.format(text)
     try:
-        checked = postgres._checked_dsn(psycopg, dsn)
+        checked = postgres_store._checked_dsn(psycopg, dsn)
     except InvalidConfiguration as exc:
         message = str(exc)
     else:

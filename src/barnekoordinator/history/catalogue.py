@@ -38,6 +38,7 @@ from barnekoordinator.history.serialization import from_records
 if TYPE_CHECKING:
     from barnekoordinator.history.projections import ProjectionOp
     from barnekoordinator.history.records import EventRecord
+    from barnekoordinator.history.sealing import CaseCipher
 
 __all__ = ["Catalogue"]
 
@@ -168,15 +169,18 @@ class Catalogue:
         """Rebuild a case from its whole history."""
         return self.new_case(case_id).apply_all(recorded)
 
-    def load(self, case_id: str, records: Sequence[EventRecord]) -> Case:
-        """Rebuild a case from its stored records (decoded with this catalogue).
+    def load(
+        self, case_id: str, records: Sequence[EventRecord], *, cipher: CaseCipher | None = None
+    ) -> Case:
+        """Rebuild a case from its stored records (decoded with this catalogue; ``cipher``, the
+        case's, opens its sealed identifiers).
 
         A **trusted back-office** API: the whole case — every entry, every national id —
         with no principal, no access decision and no audit record. The Casebook uses it
         inside its door; anything acting on someone's behalf goes through
         [`Casebook`][barnekoordinator.casebook.Casebook] instead.
         """
-        return self.replay(case_id, from_records(records, self))
+        return self.replay(case_id, from_records(records, self, cipher=cipher))
 
     def event_class(self, tag: str, version: int) -> type[DomainEvent]:
         """The class that loads a payload of ``tag`` stored at schema ``version``.

@@ -176,5 +176,3 @@ def validate_document(name: str, document: object) -> None:
     problems = sorted({(_json_path(e), _safe_message(e)) for e in errors})
     if problems:
         raise SchemaViolation(name, problems)
-
-

@@ -15,7 +15,9 @@ import enum
 import json
 import types
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -31,6 +33,7 @@ from barnekoordinator.errors import (
     InvalidIdentifier,
     InvalidInput,
     SchemaViolation,
+    SealingError,
     UnknownEventType,
 )
 from barnekoordinator.history.case import DomainEvent, RecordedEvent
@@ -47,6 +50,7 @@ from barnekoordinator.people import Child, ExpectedChild
 
 if TYPE_CHECKING:
     from barnekoordinator.history.catalogue import Catalogue
+    from barnekoordinator.history.sealing import CaseCipher
 
 __all__ = [
     "CASE_EXPORT_SCHEMA",
@@ -66,6 +70,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
 
 def canonical_json(value: object) -> str:
     """The canonical JSON text used in stored records: sorted keys, no spaces, UTF-8."""
@@ -99,16 +104,45 @@ def _structure_datetime(value: object, _type: object) -> datetime:
         raise InvalidInput("expected an ISO 8601 time with offset") from None
 
 
+# The cipher of the case whose events are being written or read: the converter's hooks are
+# global, so the call that knows the case (to_record(s), from_record(s), event_from_json)
+# sets it for the duration of that call. A context variable keeps threads and tasks apart.
+_CIPHER: ContextVar[CaseCipher | None] = ContextVar("barnekoordinator_case_cipher", default=None)
+
+
+@contextmanager
+def _sealing(cipher: CaseCipher | None) -> Iterator[None]:
+    token = _CIPHER.set(cipher)
+    try:
+        yield
+    finally:
+        _CIPHER.reset(token)
+
+
 def _unstructure_person(value: PersonId) -> dict[str, object]:
-    return {"number": value.reveal(), "synthetic": value.synthetic}
+    cipher = _CIPHER.get()
+    if cipher is None:
+        return {"number": value.reveal(), "synthetic": value.synthetic}
+    return {"sealed": cipher.seal(value.reveal()), "synthetic": value.synthetic}
 
 
 def _structure_person(value: object, _type: object) -> PersonId:
-    if not isinstance(value, Mapping) or not isinstance(value.get("number"), str):
-        raise InvalidIdentifier("expected an object with a 'number' string")
+    if not isinstance(value, Mapping):
+        raise InvalidIdentifier("expected an object with a 'number' or 'sealed' string")
+    number = value.get("number")
+    if number is None and isinstance(value.get("sealed"), str):
+        cipher = _CIPHER.get()
+        if cipher is None:
+            raise SealingError(
+                "a sealed identifier cannot be opened without its case's key "
+                "(load the case through the Casebook, or give the case's cipher)"
+            )
+        number = cipher.open(value["sealed"])
+    if not isinstance(number, str):
+        raise InvalidIdentifier("expected an object with a 'number' or 'sealed' string")
     # A synthetic number with month + 40 can only be a NAV Dolly identity.
     policy = _STORED_DOLLY_POLICY if value.get("synthetic") is True else _STORED_POLICY
-    return PersonId.parse(value["number"], policy=policy)
+    return PersonId.parse(number, policy=policy)
 
 
 def _structure_org(value: object, _type: object) -> Organisasjonsnummer:
@@ -293,9 +327,13 @@ def _schema_violation(exc: Exception, cls: type) -> SchemaViolation:
 # --- events <-> stored records -------------------------------------------------------
 
 
-def event_to_json(event: DomainEvent) -> str:
-    """The canonical JSON payload of an event (without envelope)."""
-    return canonical_json(_converter.unstructure(event, unstructure_as=type(event)))
+def event_to_json(event: DomainEvent, *, cipher: CaseCipher | None = None) -> str:
+    """The canonical JSON payload of an event (without envelope).
+
+    With ``cipher`` every national identity number in it is sealed for that case.
+    """
+    with _sealing(cipher):
+        return canonical_json(_converter.unstructure(event, unstructure_as=type(event)))
 
 
 def event_from_json(
@@ -305,6 +343,7 @@ def event_from_json(
     catalogue: Catalogue,
     *,
     where: str | None = None,
+    cipher: CaseCipher | None = None,
 ) -> DomainEvent:
     """Load an event payload stored at ``version``, upcasting it to the current version.
 
@@ -314,10 +353,12 @@ def event_from_json(
     old version; stored history is never rewritten.
 
     A payload given as text is read with [`read_json()`][barnekoordinator.edges.read_json];
-    ``where`` names it in messages (default: the tag and version).
+    ``where`` names it in messages (default: the tag and version). ``cipher`` opens the
+    identifiers sealed for the payload's case.
 
     Raises:
         UnknownEventType: ``tag`` and ``version`` name no event class (or an upcaster is missing).
+        SealingError: A sealed identifier and no ``cipher``, or one that does not open with it.
         MalformedJson: The payload text is not JSON (or nested too deep).
         SchemaViolation: The payload does not load as the event, with JSON paths.
     """
@@ -351,7 +392,8 @@ def event_from_json(
             # An upcaster reads old payloads; one it cannot read is bad data, not a crash.
             raise _schema_violation(exc, cls) from None
         version += 1
-    return structure(data, cls)
+    with _sealing(cipher):
+        return structure(data, cls)
 
 
 def _recorded(record: EventRecord, event: DomainEvent) -> RecordedEvent:
@@ -406,8 +448,15 @@ _RECORDED_SETTERS: tuple[Callable[[RecordedEvent, Any], None], ...] = tuple(
 _new_object = object.__new__
 
 
-def to_record(recorded: RecordedEvent, prev_hash: str) -> EventRecord:
-    """The stored, sealed form of a recorded event, chained after ``prev_hash``."""
+def to_record(
+    recorded: RecordedEvent, prev_hash: str, *, cipher: CaseCipher | None = None
+) -> EventRecord:
+    """The stored form of a recorded event, chained after ``prev_hash``.
+
+    With ``cipher`` (the case's, from its [`KeyRing`][barnekoordinator.history.sealing.KeyRing])
+    every national identity number in the payload is stored sealed; the Casebook always
+    gives one.
+    """
     event = recorded.event
     record = EventRecord(
         case_id=recorded.case_id,
@@ -416,25 +465,30 @@ def to_record(recorded: RecordedEvent, prev_hash: str) -> EventRecord:
         schema_version=type(event).SCHEMA_VERSION,
         recorded_at=recorded.recorded_at,
         actor=recorded.actor,
-        payload=event_to_json(event),
+        payload=event_to_json(event, cipher=cipher),
         legal_basis=recorded.legal_basis,
         subject_key=recorded.subject_key,
     )
     return record.sealed(prev_hash)
 
 
-def to_records(recorded: tuple[RecordedEvent, ...], prev_hash: str) -> list[EventRecord]:
-    """Seal several recorded events into a chain starting after ``prev_hash``."""
+def to_records(
+    recorded: tuple[RecordedEvent, ...], prev_hash: str, *, cipher: CaseCipher | None = None
+) -> list[EventRecord]:
+    """Several recorded events as a chain starting after ``prev_hash`` (see ``to_record``)."""
     out: list[EventRecord] = []
     for r in recorded:
-        record = to_record(r, prev_hash)
+        record = to_record(r, prev_hash, cipher=cipher)
         out.append(record)
         prev_hash = record.hash
     return out
 
 
-def from_records(records: Sequence[EventRecord], catalogue: Catalogue) -> list[RecordedEvent]:
-    """The recorded events of several stored records.
+def from_records(
+    records: Sequence[EventRecord], catalogue: Catalogue, *, cipher: CaseCipher | None = None
+) -> list[RecordedEvent]:
+    """The recorded events of several stored records (of one case when identifiers are sealed:
+    ``cipher`` is that case's).
 
     Stored payloads are canonical JSON written by
     [`to_record()`][barnekoordinator.history.serialization.to_record] or re-encoded by
@@ -449,7 +503,15 @@ def from_records(records: Sequence[EventRecord], catalogue: Catalogue) -> list[R
         MalformedJson: A payload is not one JSON document.
         SchemaViolation: A payload does not load as its event type.
         UnknownEventType: A record names a type or version the catalogue does not know.
+        SealingError: A sealed identifier and no ``cipher``, or one that does not open with it.
     """
+    with _sealing(cipher):
+        return _from_records(records, catalogue, cipher)
+
+
+def _from_records(
+    records: Sequence[EventRecord], catalogue: Catalogue, cipher: CaseCipher | None
+) -> list[RecordedEvent]:
     # What event_from_json does, with the class and structure hook of each
     # (type, version) looked up once per call; payloads that need upcasting go
     # through event_from_json itself.
@@ -468,7 +530,9 @@ def from_records(records: Sequence[EventRecord], catalogue: Catalogue) -> list[R
         if type(payload) is not dict:
             raise SchemaViolation(_place(record), [("$", "expected a JSON object")])
         if hook is None:  # stored at an older version: upcast
-            event = event_from_json(key[0], key[1], payload, catalogue, where=_place(record))
+            event = event_from_json(
+                key[0], key[1], payload, catalogue, where=_place(record), cipher=cipher
+            )
         else:
             try:
                 event = hook(payload, cls)
@@ -501,17 +565,19 @@ def _place(record: EventRecord) -> str:
     return f"payload of case {record.case_id!r} event {record.sequence}"
 
 
-def from_record(record: EventRecord, catalogue: Catalogue) -> RecordedEvent:
+def from_record(
+    record: EventRecord, catalogue: Catalogue, *, cipher: CaseCipher | None = None
+) -> RecordedEvent:
     """The recorded event a stored record holds (upcast to the current schema).
 
     The payload is parsed as [`from_records()`][barnekoordinator.history.serialization.from_records]
-    parses each, so the two load the same records alike.
+    parses each, so the two load the same records alike; ``cipher`` opens sealed identifiers.
     """
     payload = _stored_payload(record)
     if type(payload) is not dict:
         raise SchemaViolation(_place(record), [("$", "expected a JSON object")])
     event = event_from_json(
-        record.type, record.schema_version, payload, catalogue, where=_place(record)
+        record.type, record.schema_version, payload, catalogue, where=_place(record), cipher=cipher
     )
     return _recorded(record, event)
 
@@ -533,13 +599,18 @@ def record_to_document(record: EventRecord) -> dict[str, Any]:
     }
 
 
-def record_from_document(document: object, catalogue: Catalogue) -> EventRecord:
+def record_from_document(
+    document: object, catalogue: Catalogue, *, cipher: CaseCipher | None = None
+) -> EventRecord:
     """Validate and load a record document; raise
     [`SchemaViolation`][barnekoordinator.errors.SchemaViolation] listing problems.
 
     The payload is re-encoded canonically, so the record's hash verifies exactly
     when the document is the one that was exported. A document given as JSON text (``str`` or
-    ``bytes``) is read with [`read_json()`][barnekoordinator.edges.read_json] first.
+    ``bytes``) is read with [`read_json()`][barnekoordinator.edges.read_json] first. Identifiers
+    sealed in the payload stay sealed; ``cipher`` (the case's) is needed to check that they
+    open, and a document holding sealed identifiers without one raises
+    [`SealingError`][barnekoordinator.errors.SealingError].
     """
     if isinstance(document, str | bytes | bytearray):
         document = read_json(document, EVENT_SCHEMA)
@@ -558,7 +629,7 @@ def record_from_document(document: object, catalogue: Catalogue) -> EventRecord:
         prev_hash=document["prev_hash"],
         hash=document["hash"],
     )
-    from_record(record, catalogue)  # the payload must also load as its event type
+    from_record(record, catalogue, cipher=cipher)  # the payload must load as its event type
     return record
 
 
@@ -583,7 +654,9 @@ def export_case(case_id: str, records: Sequence[EventRecord]) -> dict[str, Any]:
     }
 
 
-def import_case(document: object, catalogue: Catalogue) -> list[EventRecord]:
+def import_case(
+    document: object, catalogue: Catalogue, *, cipher: CaseCipher | None = None
+) -> list[EventRecord]:
     """Validate a ``case-export.v1`` document and return its records, chain verified.
 
     Raises [`SchemaViolation`][barnekoordinator.errors.SchemaViolation] listing every problem with
@@ -591,12 +664,13 @@ def import_case(document: object, catalogue: Catalogue) -> list[EventRecord]:
     tampered with. Nothing is stored: append the records to a store yourself. A document given as
     JSON text (``str`` or ``bytes``) is read with
     [`read_json()`][barnekoordinator.edges.read_json] first, which raises
-    [`MalformedJson`][barnekoordinator.errors.MalformedJson] for text that is not JSON.
+    [`MalformedJson`][barnekoordinator.errors.MalformedJson] for text that is not JSON. A history
+    with sealed identifiers needs its case's ``cipher`` (the data key travels with the case).
     """
     if isinstance(document, str | bytes | bytearray):
         document = read_json(document, CASE_EXPORT_SCHEMA)
     validate_document(CASE_EXPORT_SCHEMA, document)
     assert isinstance(document, Mapping)
-    records = [record_from_document(d, catalogue) for d in document["events"]]
+    records = [record_from_document(d, catalogue, cipher=cipher) for d in document["events"]]
     verify_events(document["case_id"], records, expected_version=document["version"])
     return records

@@ -1,48 +1,4 @@
-"""The PostgreSQL case store (``postgresql://…``): the path for deployments at scale.
-
-Needs the ``postgres`` extra (psycopg 3). psycopg is imported only when a store
-is built, so loading this plugin never fails; without the extra,
-[`MissingExtraError`][barnekoordinator.errors.MissingExtraError] names
-``pip install 'barnekoordinator[postgres]'``.
-
-The logical schema is the SQLite store's (``case_events``, ``case_audit``,
-``case_agenda``), with PostgreSQL types:
-
-* ``case_events`` is one table by default; the ``partitions`` option (fixed when
-  the schema is created) makes it **partitioned by hash of case_id** into that
-  many parts, for a tenant expected to hold tens of millions of events.
-  ``PRIMARY KEY (case_id, sequence)`` — which includes the partition key, as
-  PostgreSQL requires — is the arbiter of optimistic concurrency. Global
-  positions come from one sequence, with an index on ``position`` (in every
-  partition), so ``read_all`` is an ordered index scan (a merge of them when
-  partitioned). The plain table is the default because at the sizes in
-  ``docs/scale-plan.md`` partitions cost ``read_all`` about a quarter of its
-  throughput and buy nothing.
-* **Positions never skip.** Sequence values can commit out of order (a reader
-  could see position 11 before 10 commits and never come back for 10), so each
-  append takes a transaction-level advisory lock before it reads the version;
-  appends are serialised and positions become visible in commit order, as with
-  eventsourcing's ``LOCK TABLE … IN EXCLUSIVE MODE``. Audit records have positions
-  of their own (a signed checkpoint is a Merkle tree over them in this order, which
-  must never change), so every audit write takes one audit lock per schema the same
-  way; an append with its audit record takes both, the events lock first, and stores
-  the two in one transaction. (The audit lock was per case before: audited reads of
-  different cases now wait for each other for the length of one short insert.)
-* Text columns that are sorted use ``COLLATE "C"``, so the agenda order is the
-  same code-point order as in SQLite and in Python, whatever the database locale.
-* ``payload`` is ``text``: it is hashed as stored, and ``jsonb`` would
-  normalise it.
-* Triggers abort ``UPDATE``, ``DELETE`` and ``TRUNCATE`` on events and audit.
-* ``psycopg.OperationalError`` (server gone, disk full, lock timeout …),
-  read-only transactions (a hot standby) and closed connections become
-  [`StorageUnavailable`][barnekoordinator.errors.StorageUnavailable]; the transaction is rolled
-  back, so nothing is half-written.
-
-Options (``Config.plugin_options["postgres"]``, all strings): ``schema`` (created
-if missing; default: the connection's search path), ``partitions``,
-``lock_timeout`` (seconds, default 30) and ``read_only`` (``true`` sets
-``default_transaction_read_only``).
-"""
+"""The postgres store itself: connections, transactions and the CaseStore methods."""
 
 from __future__ import annotations
 
@@ -50,39 +6,30 @@ import os
 import re
 import threading
 import zlib
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Final, TypedDict, cast
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from barnekoordinator.config import Config
 from barnekoordinator.errors import (
     ConcurrencyConflict,
     InvalidConfiguration,
-    MissingExtraError,
     StorageError,
     StorageUnavailable,
 )
 from barnekoordinator.history.projections import (
     AgendaItem,
     AgendaKind,
-    ClearCase,
-    ProjectionOp,
-    Remove,
-    Upsert,
 )
 from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord
-from barnekoordinator.history.store import CaseStore
 from barnekoordinator.history.storekit import (
     AppendCheck,
     agenda_row,
     lone_audit,
-    stored_record,
 )
-from barnekoordinator.hookspecs import hookimpl
 from barnekoordinator_plugins import _options
 
 if TYPE_CHECKING:
@@ -90,242 +37,28 @@ if TYPE_CHECKING:
 
     from barnekoordinator.history.catalogue import Catalogue
 
-__all__ = [
-    "PostgresCaseStore",
-    "PostgresOptions",
-    "barnekoordinator_case_store",
-    "options_from_config",
-    "require_psycopg",
-]
+from barnekoordinator_plugins.postgres._sql import (
+    _AUDIT_FIELDS,
+    _AUDIT_V1,
+    _INSERT_AUDIT,
+    _INSERT_EVENT,
+    _KINDS,
+    _LAST,
+    _LAST_AUDIT,
+    _LAST_BOTH,
+    _READ_ALL,
+    _READ_CASE,
+    _UPGRADE_FROM_1,
+    SCHEMA_VERSION,
+    _apply_ops,
+    _audit_records,
+    _audit_row,
+    _ddl,
+    _events,
+    require_psycopg,
+)
 
-SCHEMA_VERSION: Final = 2
-"""2 gave audit records a global ``position`` and the range of events they stored (schemas of
-version 1 are upgraded when opened for writing, and read as they are when opened read-only)."""
-_SCHEMES: Final = ("postgresql", "postgres")
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]{0,62}")
-
-
-def require_psycopg() -> ModuleType:
-    """Import psycopg, or raise [`MissingExtraError`][barnekoordinator.errors.MissingExtraError]
-    naming the ``postgres`` extra.
-    """
-    try:
-        import psycopg
-    except ImportError:
-        raise MissingExtraError("postgres", "the PostgreSQL case store") from None
-    return psycopg
-
-
-def _ddl(partitions: int) -> list[str]:
-    """The schema, statement by statement (idempotent)."""
-    partitioned = " PARTITION BY HASH (case_id)" if partitions else ""
-    statements = [
-        """CREATE TABLE IF NOT EXISTS case_store_meta (
-            key text PRIMARY KEY, value text NOT NULL)""",
-        "CREATE SEQUENCE IF NOT EXISTS case_events_position AS bigint",
-        "CREATE SEQUENCE IF NOT EXISTS case_audit_position AS bigint",
-        f"""CREATE TABLE IF NOT EXISTS case_events (
-            position       bigint      NOT NULL DEFAULT nextval('case_events_position'),
-            case_id        text        COLLATE "C" NOT NULL,
-            sequence       integer     NOT NULL CHECK (sequence >= 1),
-            type           text        NOT NULL,
-            schema_version integer     NOT NULL,
-            recorded_at    timestamptz NOT NULL,
-            actor          text        NOT NULL,
-            payload        text        NOT NULL,
-            legal_basis    text[]      NOT NULL,
-            subject_key    text        COLLATE "C",
-            prev_hash      text        NOT NULL,
-            hash           text        NOT NULL,
-            PRIMARY KEY (case_id, sequence)
-        ){partitioned}""",
-    ]
-    statements += [
-        f"""CREATE TABLE IF NOT EXISTS case_events_p{i:03d} PARTITION OF case_events
-            FOR VALUES WITH (MODULUS {partitions}, REMAINDER {i})"""
-        for i in range(partitions)
-    ]
-    statements += [
-        "CREATE INDEX IF NOT EXISTS case_events_position_idx ON case_events (position)",
-        """CREATE INDEX IF NOT EXISTS case_events_subject_idx ON case_events (subject_key, case_id)
-            WHERE subject_key IS NOT NULL""",
-        """CREATE TABLE IF NOT EXISTS case_audit (
-            case_id     text        COLLATE "C" NOT NULL,
-            sequence    integer     NOT NULL CHECK (sequence >= 1),
-            at          timestamptz NOT NULL,
-            actor       text        NOT NULL,
-            actor_label text        NOT NULL,
-            action      text        NOT NULL,
-            target      text        NOT NULL,
-            allowed     boolean     NOT NULL,
-            reason      text        NOT NULL,
-            basis       text[]      NOT NULL,
-            prev_hash   text        NOT NULL,
-            hash        text        NOT NULL,
-            position    bigint      DEFAULT nextval('case_audit_position'),
-            first_sequence integer,
-            last_sequence  integer,
-            PRIMARY KEY (case_id, sequence))""",
-        "CREATE UNIQUE INDEX IF NOT EXISTS case_audit_position_idx ON case_audit (position)",
-        """CREATE TABLE IF NOT EXISTS case_agenda (
-            case_id text COLLATE "C" NOT NULL,
-            kind    text COLLATE "C" NOT NULL,
-            key     text COLLATE "C" NOT NULL,
-            due     date NOT NULL,
-            detail  text NOT NULL,
-            PRIMARY KEY (case_id, kind, key))""",
-        """CREATE INDEX IF NOT EXISTS case_agenda_due_idx
-            ON case_agenda (due, case_id, kind, key) INCLUDE (detail)""",
-        """CREATE OR REPLACE FUNCTION case_store_append_only() RETURNS trigger
-            LANGUAGE plpgsql AS $$
-            BEGIN
-                RAISE EXCEPTION '% is append-only', TG_TABLE_NAME
-                    USING ERRCODE = 'restrict_violation';
-            END $$""",
-    ]
-    tables = ["case_events", "case_audit"] + [f"case_events_p{i:03d}" for i in range(partitions)]
-    for table in tables:
-        if not table.startswith("case_events_p"):
-            statements.append(
-                f"""CREATE OR REPLACE TRIGGER {table}_append_only
-                    BEFORE UPDATE OR DELETE ON {table}
-                    FOR EACH ROW EXECUTE FUNCTION case_store_append_only()"""
-            )
-        # TRUNCATE of a partition does not fire the parent's trigger.
-        statements.append(
-            f"""CREATE OR REPLACE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
-                FOR EACH STATEMENT EXECUTE FUNCTION case_store_append_only()"""
-        )
-    statements.append(
-        f"INSERT INTO case_store_meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}') "  # noqa: S608 - a constant
-        "ON CONFLICT (key) DO NOTHING"
-    )
-    return statements
-
-
-_UPGRADE_FROM_1: Final = (
-    "ALTER TABLE case_audit ADD COLUMN IF NOT EXISTS position bigint",
-    "ALTER TABLE case_audit ADD COLUMN IF NOT EXISTS first_sequence integer",
-    "ALTER TABLE case_audit ADD COLUMN IF NOT EXISTS last_sequence integer",
-    # Audit records written before had no global order: number them by time, then case and
-    # sequence (the order a read-only reader of a version 1 schema sees too), with the
-    # append-only trigger off for this one update, inside the upgrade's transaction.
-    "ALTER TABLE case_audit DISABLE TRIGGER case_audit_append_only",
-    "UPDATE case_audit AS a SET position = n.n FROM (SELECT case_id, sequence, "
-    "row_number() OVER (ORDER BY at, case_id, sequence) AS n FROM case_audit) AS n "
-    "WHERE a.case_id = n.case_id AND a.sequence = n.sequence",
-    "ALTER TABLE case_audit ENABLE TRIGGER case_audit_append_only",
-    "CREATE SEQUENCE IF NOT EXISTS case_audit_position AS bigint",
-    "SELECT setval('case_audit_position', coalesce((SELECT max(position) FROM case_audit), 1), "
-    "(SELECT count(*) > 0 FROM case_audit))",
-    "ALTER TABLE case_audit ALTER COLUMN position SET DEFAULT nextval('case_audit_position')",
-    "CREATE UNIQUE INDEX IF NOT EXISTS case_audit_position_idx ON case_audit (position)",
-    f"UPDATE case_store_meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema_version'",  # noqa: S608
-)
-
-_AUDIT_FIELDS = (
-    "case_id, sequence, at, actor, actor_label, action, target, allowed, reason, basis, "
-    "prev_hash, hash, first_sequence, last_sequence, position"
-)
-# A version 1 schema opened read-only: no ranges, positions numbered as the upgrade numbers them.
-_AUDIT_V1 = (
-    "(SELECT case_id, sequence, at, actor, actor_label, action, target, allowed, reason, basis, "
-    "prev_hash, hash, NULL::integer AS first_sequence, NULL::integer AS last_sequence, "
-    "row_number() OVER (ORDER BY at, case_id, sequence) AS position FROM case_audit) AS a"
-)
-
-
-_READ_CASE = (
-    "SELECT position, case_id, sequence, type, schema_version, recorded_at, actor, payload, "
-    "legal_basis, subject_key, prev_hash, hash FROM case_events "
-    "WHERE case_id = %s AND sequence > %s ORDER BY sequence"
-)
-_READ_ALL = (
-    "SELECT position, case_id, sequence, type, schema_version, recorded_at, actor, payload, "
-    "legal_basis, subject_key, prev_hash, hash FROM case_events "
-    "WHERE position > %s ORDER BY position LIMIT %s"
-)
-_INSERT_EVENT = (
-    "INSERT INTO case_events (case_id, sequence, type, schema_version, recorded_at, actor, "
-    "payload, legal_basis, subject_key, prev_hash, hash) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-)
-_LAST = "SELECT sequence, hash FROM case_events WHERE case_id = %s ORDER BY sequence DESC LIMIT 1"
-# The case's last event and last audit record in one statement (one result to wait for).
-_LAST_BOTH = (
-    "SELECT e.sequence, e.hash, a.sequence, a.hash FROM (SELECT 1) AS one "
-    "LEFT JOIN LATERAL (SELECT sequence, hash FROM case_events WHERE case_id = %s "
-    "ORDER BY sequence DESC LIMIT 1) AS e ON true "
-    "LEFT JOIN LATERAL (SELECT sequence, hash FROM case_audit WHERE case_id = %s "
-    "ORDER BY sequence DESC LIMIT 1) AS a ON true"
-)
-_LAST_AUDIT = (
-    "SELECT sequence, hash FROM case_audit WHERE case_id = %s ORDER BY sequence DESC LIMIT 1"
-)
-_INSERT_AUDIT = (
-    "INSERT INTO case_audit (case_id, sequence, at, actor, actor_label, action, target, "
-    "allowed, reason, basis, prev_hash, hash, first_sequence, last_sequence) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-)
-_UPSERT_AGENDA = (
-    "INSERT INTO case_agenda (case_id, kind, key, due, detail) VALUES (%s, %s, %s, %s, %s) "
-    "ON CONFLICT (case_id, kind, key) DO UPDATE SET due = excluded.due, detail = excluded.detail"
-)
-
-
-_KINDS: Final = {kind.value: kind for kind in AgendaKind}
-
-
-def _events(rows: Iterable[Any]) -> list[EventRecord]:
-    # Rows hold what append wrote (UTC times in a UTC session), so the records
-    # are built without the attrs converters.
-    make = stored_record
-    return [
-        make(pos, case, seq, kind, schema, at, actor, payload, tuple(lb), key, prev, digest)
-        for (pos, case, seq, kind, schema, at, actor, payload, lb, key, prev, digest) in rows
-    ]
-
-
-def _audit_row(sealed: AuditRecord) -> tuple[object, ...]:
-    return (
-        sealed.case_id,
-        sealed.sequence,
-        sealed.at,
-        sealed.actor,
-        sealed.actor_label,
-        sealed.action,
-        sealed.target,
-        sealed.allowed,
-        sealed.reason,
-        list(sealed.basis),
-        sealed.prev_hash,
-        sealed.hash,
-        sealed.first_sequence,
-        sealed.last_sequence,
-    )
-
-
-def _audit_records(rows: Iterable[Any]) -> list[AuditRecord]:
-    return [
-        AuditRecord(
-            case_id=row[0],
-            sequence=row[1],
-            at=row[2],
-            actor=row[3],
-            actor_label=row[4],
-            action=row[5],
-            target=row[6],
-            allowed=row[7],
-            reason=row[8],
-            basis=row[9],
-            prev_hash=row[10],
-            hash=row[11],
-            first_sequence=row[12],
-            last_sequence=row[13],
-            position=row[14],
-        )
-        for row in rows
-    ]
 
 
 def _checked_dsn(pg: ModuleType, dsn: object) -> str:
@@ -724,63 +457,9 @@ class PostgresCaseStore:
             connection.close()
 
 
-def _apply_ops(cursor: psycopg.Cursor[Any], ops: Sequence[ProjectionOp]) -> None:
-    for op in ops:
-        if isinstance(op, Upsert):
-            item = op.item
-            cursor.execute(
-                _UPSERT_AGENDA, (item.case_id, item.kind.value, item.key, item.due, item.detail)
-            )
-        elif isinstance(op, Remove):
-            cursor.execute(
-                "DELETE FROM case_agenda WHERE case_id = %s AND kind = %s AND key = %s",
-                (op.case_id, op.kind.value, op.key),
-            )
-        elif isinstance(op, ClearCase):
-            cursor.execute("DELETE FROM case_agenda WHERE case_id = %s", (op.case_id,))
-
-
-class PostgresOptions(TypedDict, total=False):
-    """Keyword options of [`PostgresCaseStore`][barnekoordinator_plugins.postgres.PostgresCaseStore]
-    that a configuration may set.
-    """
-
-    schema: str
-    partitions: int
-    lock_timeout: float
-    read_only: bool
-
-
-def options_from_config(options: Mapping[str, str]) -> PostgresOptions:
-    """Parse ``Config.plugin_options["postgres"]`` into
-    [`PostgresCaseStore`][barnekoordinator_plugins.postgres.PostgresCaseStore] keywords.
-
-    Raises:
-        InvalidConfiguration: listing every unknown key and invalid value.
-    """
-    readers = {
-        "schema": _options.text,
-        "partitions": _options.whole_number,
-        "lock_timeout": _options.seconds,
-        "read_only": _options.boolean,
-    }
-    return cast(PostgresOptions, _options.parse("postgres", options, readers))
-
-
 def _library_catalogue() -> Catalogue:
     # Imported when a store is made, not when the plugin module is loaded: every
     # command loads every plugin, and the catalogue imports all concept modules.
     from barnekoordinator.catalogue import CATALOGUE
 
     return CATALOGUE
-
-
-@hookimpl(trylast=True)
-def barnekoordinator_case_store(config: Config, catalogue: Catalogue) -> CaseStore | None:
-    """Provide a [`PostgresCaseStore`][barnekoordinator_plugins.postgres.PostgresCaseStore] for
-    ``store="postgresql://…"``.
-    """
-    if config.store_scheme not in _SCHEMES:
-        return None
-    options = options_from_config(config.plugin_options.get("postgres", {}))
-    return PostgresCaseStore(config.store, **options, catalogue=catalogue)

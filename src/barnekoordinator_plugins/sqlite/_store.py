@@ -1,66 +1,19 @@
-"""The SQLite case store (``sqlite:PATH``): the embedded default, stdlib only.
-
-This module is also the worked example for vendors writing their own store:
-one table per stream kind, a uniqueness constraint as the last line of defence,
-one transaction per append (holding the events, their agenda rows and, when
-given, their audit record), and every driver error mapped onto the library's
-error tree.
-
-Design:
-
-* **WAL** journal, so readers never block the single writer, and
-  ``synchronous=FULL`` by default (each commit is fsynced: a record that was
-  acknowledged survives a power cut); ``NORMAL`` is durable across application
-  crashes only.
-* **``BEGIN IMMEDIATE``** takes the write lock *before* the version is read, so
-  the check and the insert form one serialised transaction across threads and
-  processes. ``UNIQUE(case_id, sequence)`` backs it up.
-* **STRICT** tables; **triggers** abort any ``UPDATE`` or ``DELETE`` on events
-  and audit records. ``recorded_at`` has no default: times come from the
-  records (the core's [`Clock`][barnekoordinator.clock.Clock]), never from SQLite.
-* Positions are the row ids: SQLite gives each new row the highest position
-  plus one. Rows are never deleted (the triggers), so a position is never
-  handed out twice; SQLite has one writer at a time, so positions become
-  visible in commit order and ``read_all`` never skips. (``AUTOINCREMENT``
-  would also guard against reuse after a delete, at the price of one more page
-  written per commit: 3.4 WAL pages for a one-event append instead of 2.4. The
-  end-of-retention purge, the only delete there will be, must therefore keep
-  the row with the highest position. Files made before this change keep
-  ``AUTOINCREMENT``; both layouts work alike.)
-* A batch is one multi-row ``INSERT``; reads build records straight from the
-  stored (canonical) values.
-* One connection per thread (and per process after a fork), all closed by
-  [`SQLiteCaseStore.close()`][barnekoordinator_plugins.sqlite.SQLiteCaseStore.close].
-* ``sqlite3`` errors meaning "cannot write or read" (read-only, disk or
-  ``max_page_count`` full, unable to open, I/O error, locked past the busy
-  timeout, not a database) become
-  [`StorageUnavailable`][barnekoordinator.errors.StorageUnavailable]; the transaction is rolled
-  back, so nothing is half-written.
-
-Options (``Config.plugin_options["sqlite"]``, all strings): ``synchronous``
-(``FULL``/``NORMAL``/``EXTRA``/``OFF``), ``busy_timeout`` (seconds),
-``max_page_count`` (pages; caps the file size) and ``read_only`` (``true`` opens
-the file with ``mode=ro`` and never creates it).
-"""
+"""The sqlite store itself: connections, transactions and the CaseStore methods."""
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import itertools
-import json
 import os
 import sqlite3
 import threading
 import urllib.parse
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Final, TypedDict, cast
+from datetime import date
+from typing import TYPE_CHECKING
 
 import attrs
 
-from barnekoordinator.config import Config
 from barnekoordinator.errors import (
     ConcurrencyConflict,
     InvalidConfiguration,
@@ -70,266 +23,48 @@ from barnekoordinator.errors import (
 from barnekoordinator.history.projections import (
     AgendaItem,
     AgendaKind,
-    ClearCase,
-    ProjectionOp,
-    Remove,
-    Upsert,
 )
 from barnekoordinator.history.records import (
     GENESIS,
     AuditRecord,
     EventRecord,
-    format_time,
-    parse_time,
 )
-from barnekoordinator.history.store import CaseStore
 from barnekoordinator.history.storekit import (
     AppendCheck,
     agenda_row,
     lone_audit,
-    stored_record,
 )
-from barnekoordinator.hookspecs import hookimpl
 from barnekoordinator_plugins import _options
 
 if TYPE_CHECKING:
     from barnekoordinator.history.catalogue import Catalogue
 
-__all__ = [
-    "SCHEMA",
-    "SQLiteCaseStore",
-    "SQLiteOptions",
-    "barnekoordinator_case_store",
-    "options_from_config",
-]
-
-SCHEMA_VERSION: Final = 2
-"""2 gave audit records a global ``position`` and the range of events they stored (1 had neither;
-such files are upgraded when opened for writing, and read as they are when opened read-only)."""
-
-SCHEMA: Final = """
-CREATE TABLE IF NOT EXISTS case_events (
-    position       INTEGER PRIMARY KEY,                -- global commit order
-    case_id        TEXT    NOT NULL,
-    sequence       INTEGER NOT NULL CHECK (sequence >= 1),
-    type           TEXT    NOT NULL,
-    schema_version INTEGER NOT NULL,
-    recorded_at    TEXT    NOT NULL,                   -- records.format_time; no default
-    actor          TEXT    NOT NULL,
-    payload        TEXT    NOT NULL,                   -- canonical JSON, hashed as stored
-    legal_basis    TEXT    NOT NULL,                   -- JSON array of reference keys
-    subject_key    TEXT,                               -- keyed hash, never an id in clear
-    prev_hash      TEXT    NOT NULL,
-    hash           TEXT    NOT NULL,
-    UNIQUE (case_id, sequence)
-) STRICT;
-CREATE INDEX IF NOT EXISTS case_events_subject
-    ON case_events (subject_key, case_id) WHERE subject_key IS NOT NULL;
-CREATE TRIGGER IF NOT EXISTS case_events_no_update BEFORE UPDATE ON case_events
-BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS case_events_no_delete BEFORE DELETE ON case_events
-BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
-
-CREATE TABLE IF NOT EXISTS case_audit (
-    case_id     TEXT    NOT NULL,
-    sequence    INTEGER NOT NULL CHECK (sequence >= 1),
-    at          TEXT    NOT NULL,
-    actor       TEXT    NOT NULL,
-    actor_label TEXT    NOT NULL,
-    action      TEXT    NOT NULL,
-    target      TEXT    NOT NULL,
-    allowed     INTEGER NOT NULL CHECK (allowed IN (0, 1)),
-    reason      TEXT    NOT NULL,
-    basis       TEXT    NOT NULL,
-    prev_hash   TEXT    NOT NULL,
-    hash        TEXT    NOT NULL,
-    position    INTEGER,                               -- global order of audit records
-    first_sequence INTEGER,                            -- events the audited write stored
-    last_sequence  INTEGER,
-    PRIMARY KEY (case_id, sequence)
-) STRICT, WITHOUT ROWID;
-CREATE UNIQUE INDEX IF NOT EXISTS case_audit_position ON case_audit (position);
-CREATE TRIGGER IF NOT EXISTS case_audit_no_update BEFORE UPDATE ON case_audit
-BEGIN SELECT RAISE(ABORT, 'case_audit is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS case_audit_no_delete BEFORE DELETE ON case_audit
-BEGIN SELECT RAISE(ABORT, 'case_audit is append-only'); END;
-
-CREATE TABLE IF NOT EXISTS case_agenda (
-    case_id TEXT NOT NULL,
-    kind    TEXT NOT NULL,
-    key     TEXT NOT NULL,
-    due     TEXT NOT NULL,                             -- ISO date: sorts as text
-    detail  TEXT NOT NULL,
-    PRIMARY KEY (case_id, kind, key)
-) STRICT, WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS case_agenda_due ON case_agenda (due, case_id, kind, key, detail);
-"""
-"""The schema (idempotent); the same logical schema as the PostgreSQL store."""
-
-_UPGRADE_FROM_1: Final = (
-    # Version 1 files: the columns come last, as in the schema above.
-    "ALTER TABLE case_audit ADD COLUMN position INTEGER",
-    "ALTER TABLE case_audit ADD COLUMN first_sequence INTEGER",
-    "ALTER TABLE case_audit ADD COLUMN last_sequence INTEGER",
-    # Audit records written before had no global order: number them by time, then case and
-    # sequence (the order a read-only reader of a version 1 file sees too). The trigger is
-    # dropped for this one update and recreated with the schema, in the same transaction.
-    "DROP TRIGGER IF EXISTS case_audit_no_update",
-    "UPDATE case_audit SET position = (SELECT n FROM (SELECT case_id AS c, sequence AS s, "
-    "row_number() OVER (ORDER BY at, case_id, sequence) AS n FROM case_audit) "
-    "WHERE c = case_audit.case_id AND s = case_audit.sequence)",
+from barnekoordinator_plugins.sqlite._sql import (
+    _AUDIT_FIELDS,
+    _AUDIT_V1,
+    _INSERT_AUDIT,
+    _KINDS,
+    _LAST,
+    _LAST_AUDIT,
+    _LAST_AUDIT_POSITION,
+    _READ_ALL,
+    _READ_CASE,
+    _ROWS_PER_INSERT,
+    _SYNCHRONOUS,
+    _UNAVAILABLE_CODES,
+    _UPGRADE_FROM_1,
+    SCHEMA,
+    SCHEMA_VERSION,
+    _apply_ops,
+    _audit_records,
+    _audit_row,
+    _date,
+    _event_row,
+    _events,
+    _insert_events_sql,
+    _rollback,
+    _statements,
 )
-
-_AUDIT_FIELDS = (
-    "case_id, sequence, at, actor, actor_label, action, target, allowed, reason, basis, "
-    "prev_hash, hash, first_sequence, last_sequence, position"
-)
-# A version 1 file opened read-only: no ranges, and positions numbered as the upgrade numbers them.
-_AUDIT_V1 = (
-    "(SELECT case_id, sequence, at, actor, actor_label, action, target, allowed, reason, basis, "
-    "prev_hash, hash, NULL AS first_sequence, NULL AS last_sequence, "
-    "row_number() OVER (ORDER BY at, case_id, sequence) AS position FROM case_audit)"
-)
-
-_INSERT_EVENT = (
-    "INSERT INTO case_events (case_id, sequence, type, schema_version, recorded_at, actor, "
-    "payload, legal_basis, subject_key, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
-)
-# Rows per INSERT statement: 11 parameters each stays far below the smallest
-# SQLITE_MAX_VARIABLE_NUMBER a build may have (999).
-_ROWS_PER_INSERT: Final = 64
-
-
-@functools.lru_cache(maxsize=_ROWS_PER_INSERT)
-def _insert_events_sql(count: int) -> str:
-    """One INSERT of ``count`` rows (one statement per batch, not one per row)."""
-    return _INSERT_EVENT + ",(?,?,?,?,?,?,?,?,?,?,?)" * (count - 1)
-
-
-_READ_CASE = (
-    "SELECT position, case_id, sequence, type, schema_version, recorded_at, actor, payload, "
-    "legal_basis, subject_key, prev_hash, hash FROM case_events "
-    "WHERE case_id = ? AND sequence > ? ORDER BY sequence"
-)
-_READ_ALL = (
-    "SELECT position, case_id, sequence, type, schema_version, recorded_at, actor, payload, "
-    "legal_basis, subject_key, prev_hash, hash FROM case_events "
-    "WHERE position > ? ORDER BY position LIMIT ?"
-)
-_LAST = "SELECT sequence, hash FROM case_events WHERE case_id = ? ORDER BY sequence DESC LIMIT 1"
-_LAST_AUDIT = (
-    "SELECT sequence, hash FROM case_audit WHERE case_id = ? ORDER BY sequence DESC LIMIT 1"
-)
-_INSERT_AUDIT = (
-    "INSERT INTO case_audit (case_id, sequence, at, actor, actor_label, action, target, "
-    "allowed, reason, basis, prev_hash, hash, first_sequence, last_sequence, position) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-)
-_LAST_AUDIT_POSITION = "SELECT coalesce(max(position), 0) FROM case_audit"
-_UPSERT_AGENDA = (
-    "INSERT INTO case_agenda (case_id, kind, key, due, detail) VALUES (?,?,?,?,?) "
-    "ON CONFLICT (case_id, kind, key) DO UPDATE SET due = excluded.due, detail = excluded.detail"
-)
-
-# Primary result codes meaning "the database cannot be used right now".
-_UNAVAILABLE_CODES: Final = {
-    3: "SQLITE_PERM",
-    5: "SQLITE_BUSY",
-    6: "SQLITE_LOCKED",
-    8: "SQLITE_READONLY",
-    10: "SQLITE_IOERR",
-    11: "SQLITE_CORRUPT",
-    13: "SQLITE_FULL",
-    14: "SQLITE_CANTOPEN",
-    26: "SQLITE_NOTADB",
-}
-_SYNCHRONOUS: Final = ("OFF", "NORMAL", "FULL", "EXTRA")
-
-
-@functools.lru_cache(maxsize=4096)
-def _json_list(values: tuple[str, ...]) -> str:
-    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":")) if values else "[]"
-
-
-@functools.lru_cache(maxsize=4096)
-def _tuple(text: str) -> tuple[str, ...]:
-    # Few distinct legal-basis lists exist, so parsing each once pays off on reads.
-    return () if text == "[]" else tuple(json.loads(text))
-
-
-_KINDS: Final = {kind.value: kind for kind in AgendaKind}
-# An agenda spans a few thousand distinct days; parse each once.
-_date = functools.lru_cache(maxsize=16384)(date.fromisoformat)
-
-
-def _events(rows: Iterable[Any]) -> list[EventRecord]:
-    # Rows hold what append wrote (canonical values), so the records are built
-    # without the attrs converters; the time text is parsed once.
-    make, when, basis = stored_record, datetime.fromisoformat, _tuple
-    return [
-        make(pos, case, seq, kind, schema, when(at), actor, payload, basis(lb), key, prev, digest)
-        for (pos, case, seq, kind, schema, at, actor, payload, lb, key, prev, digest) in rows
-    ]
-
-
-def _event_row(record: EventRecord, time_text: str) -> tuple[object, ...]:
-    return (
-        record.case_id,
-        record.sequence,
-        record.type,
-        record.schema_version,
-        time_text,
-        record.actor,
-        record.payload,
-        _json_list(record.legal_basis),
-        record.subject_key,
-        record.prev_hash,
-        record.hash,
-    )
-
-
-def _audit_row(sealed: AuditRecord) -> tuple[object, ...]:
-    return (
-        sealed.case_id,
-        sealed.sequence,
-        format_time(sealed.at),
-        sealed.actor,
-        sealed.actor_label,
-        sealed.action,
-        sealed.target,
-        int(sealed.allowed),
-        sealed.reason,
-        _json_list(sealed.basis),
-        sealed.prev_hash,
-        sealed.hash,
-        sealed.first_sequence,
-        sealed.last_sequence,
-        sealed.position,
-    )
-
-
-def _audit_records(rows: Iterable[Any]) -> list[AuditRecord]:
-    return [
-        AuditRecord(
-            case_id=row[0],
-            sequence=row[1],
-            at=parse_time(row[2]),
-            actor=row[3],
-            actor_label=row[4],
-            action=row[5],
-            target=row[6],
-            allowed=bool(row[7]),
-            reason=row[8],
-            basis=_tuple(row[9]),
-            prev_hash=row[10],
-            hash=row[11],
-            first_sequence=row[12],
-            last_sequence=row[13],
-            position=row[14],
-        )
-        for row in rows
-    ]
-
 
 _MAX_PAGE_COUNT = 4_294_967_294
 """SQLite's own ceiling for ``PRAGMA max_page_count``."""
@@ -693,85 +428,9 @@ class SQLiteCaseStore:
             connection.close()
 
 
-def _statements(script: str) -> Iterator[str]:
-    """Split the schema into complete statements (triggers contain ``;``)."""
-    buffer = ""
-    for line in script.splitlines(keepends=True):
-        buffer += line
-        if sqlite3.complete_statement(buffer):
-            if buffer.strip():
-                yield buffer.strip()
-            buffer = ""
-
-
-def _rollback(connection: sqlite3.Connection) -> None:
-    # Some errors (SQLITE_FULL, I/O errors) already rolled the transaction back.
-    if connection.in_transaction:
-        with contextlib.suppress(sqlite3.Error):  # the original error is more useful
-            connection.execute("ROLLBACK")
-
-
-def _apply_ops(connection: sqlite3.Connection, ops: Sequence[ProjectionOp]) -> None:
-    for op in ops:
-        if isinstance(op, Upsert):
-            item = op.item
-            connection.execute(
-                _UPSERT_AGENDA,
-                (item.case_id, item.kind.value, item.key, item.due.isoformat(), item.detail),
-            )
-        elif isinstance(op, Remove):
-            connection.execute(
-                "DELETE FROM case_agenda WHERE case_id = ? AND kind = ? AND key = ?",
-                (op.case_id, op.kind.value, op.key),
-            )
-        elif isinstance(op, ClearCase):
-            connection.execute("DELETE FROM case_agenda WHERE case_id = ?", (op.case_id,))
-
-
-class SQLiteOptions(TypedDict, total=False):
-    """Keyword options of [`SQLiteCaseStore`][barnekoordinator_plugins.sqlite.SQLiteCaseStore] that
-    a configuration may set.
-    """
-
-    synchronous: str
-    busy_timeout: float
-    max_page_count: int
-    read_only: bool
-
-
-def options_from_config(options: Mapping[str, str]) -> SQLiteOptions:
-    """Parse ``Config.plugin_options["sqlite"]`` into
-    [`SQLiteCaseStore`][barnekoordinator_plugins.sqlite.SQLiteCaseStore] keywords.
-
-    Raises:
-        InvalidConfiguration: listing every unknown key and invalid value.
-    """
-    readers = {
-        "synchronous": _options.one_of(*_SYNCHRONOUS),
-        "busy_timeout": _options.seconds,
-        "max_page_count": _options.positive_integer,
-        "read_only": _options.boolean,
-    }
-    return cast(SQLiteOptions, _options.parse("sqlite", options, readers))
-
-
 def _library_catalogue() -> Catalogue:
     # Imported when a store is made, not when the plugin module is loaded: every
     # command loads every plugin, and the catalogue imports all concept modules.
     from barnekoordinator.catalogue import CATALOGUE
 
     return CATALOGUE
-
-
-@hookimpl(trylast=True)
-def barnekoordinator_case_store(config: Config, catalogue: Catalogue) -> CaseStore | None:
-    """Provide a [`SQLiteCaseStore`][barnekoordinator_plugins.sqlite.SQLiteCaseStore] for
-    ``store="sqlite:PATH"``.
-    """
-    if config.store_scheme != "sqlite":
-        return None
-    path = config.store.split(":", 1)[1]
-    if not path:
-        raise InvalidConfiguration("store: 'sqlite:' needs a file path, e.g. 'sqlite:cases.db'")
-    options = options_from_config(config.plugin_options.get("sqlite", {}))
-    return SQLiteCaseStore(path, **options, catalogue=catalogue)

@@ -1,0 +1,270 @@
+"""The postgres store's SQL: its schema and upgrades, statements, and row conversions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Final
+
+from barnekoordinator.errors import (
+    MissingExtraError,
+)
+from barnekoordinator.history.projections import (
+    AgendaKind,
+    ClearCase,
+    ProjectionOp,
+    Remove,
+    Upsert,
+)
+from barnekoordinator.history.records import AuditRecord, EventRecord
+from barnekoordinator.history.storekit import (
+    stored_record,
+)
+
+if TYPE_CHECKING:
+    import psycopg
+
+
+SCHEMA_VERSION: Final = 2
+"""2 gave audit records a global ``position`` and the range of events they stored (schemas of
+version 1 are upgraded when opened for writing, and read as they are when opened read-only)."""
+_SCHEMES: Final = ("postgresql", "postgres")
+
+
+def _ddl(partitions: int) -> list[str]:
+    """The schema, statement by statement (idempotent)."""
+    partitioned = " PARTITION BY HASH (case_id)" if partitions else ""
+    statements = [
+        """CREATE TABLE IF NOT EXISTS case_store_meta (
+            key text PRIMARY KEY, value text NOT NULL)""",
+        "CREATE SEQUENCE IF NOT EXISTS case_events_position AS bigint",
+        "CREATE SEQUENCE IF NOT EXISTS case_audit_position AS bigint",
+        f"""CREATE TABLE IF NOT EXISTS case_events (
+            position       bigint      NOT NULL DEFAULT nextval('case_events_position'),
+            case_id        text        COLLATE "C" NOT NULL,
+            sequence       integer     NOT NULL CHECK (sequence >= 1),
+            type           text        NOT NULL,
+            schema_version integer     NOT NULL,
+            recorded_at    timestamptz NOT NULL,
+            actor          text        NOT NULL,
+            payload        text        NOT NULL,
+            legal_basis    text[]      NOT NULL,
+            subject_key    text        COLLATE "C",
+            prev_hash      text        NOT NULL,
+            hash           text        NOT NULL,
+            PRIMARY KEY (case_id, sequence)
+        ){partitioned}""",
+    ]
+    statements += [
+        f"""CREATE TABLE IF NOT EXISTS case_events_p{i:03d} PARTITION OF case_events
+            FOR VALUES WITH (MODULUS {partitions}, REMAINDER {i})"""
+        for i in range(partitions)
+    ]
+    statements += [
+        "CREATE INDEX IF NOT EXISTS case_events_position_idx ON case_events (position)",
+        """CREATE INDEX IF NOT EXISTS case_events_subject_idx ON case_events (subject_key, case_id)
+            WHERE subject_key IS NOT NULL""",
+        """CREATE TABLE IF NOT EXISTS case_audit (
+            case_id     text        COLLATE "C" NOT NULL,
+            sequence    integer     NOT NULL CHECK (sequence >= 1),
+            at          timestamptz NOT NULL,
+            actor       text        NOT NULL,
+            actor_label text        NOT NULL,
+            action      text        NOT NULL,
+            target      text        NOT NULL,
+            allowed     boolean     NOT NULL,
+            reason      text        NOT NULL,
+            basis       text[]      NOT NULL,
+            prev_hash   text        NOT NULL,
+            hash        text        NOT NULL,
+            position    bigint      DEFAULT nextval('case_audit_position'),
+            first_sequence integer,
+            last_sequence  integer,
+            PRIMARY KEY (case_id, sequence))""",
+        "CREATE UNIQUE INDEX IF NOT EXISTS case_audit_position_idx ON case_audit (position)",
+        """CREATE TABLE IF NOT EXISTS case_agenda (
+            case_id text COLLATE "C" NOT NULL,
+            kind    text COLLATE "C" NOT NULL,
+            key     text COLLATE "C" NOT NULL,
+            due     date NOT NULL,
+            detail  text NOT NULL,
+            PRIMARY KEY (case_id, kind, key))""",
+        """CREATE INDEX IF NOT EXISTS case_agenda_due_idx
+            ON case_agenda (due, case_id, kind, key) INCLUDE (detail)""",
+        """CREATE OR REPLACE FUNCTION case_store_append_only() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION '% is append-only', TG_TABLE_NAME
+                    USING ERRCODE = 'restrict_violation';
+            END $$""",
+    ]
+    tables = ["case_events", "case_audit"] + [f"case_events_p{i:03d}" for i in range(partitions)]
+    for table in tables:
+        if not table.startswith("case_events_p"):
+            statements.append(
+                f"""CREATE OR REPLACE TRIGGER {table}_append_only
+                    BEFORE UPDATE OR DELETE ON {table}
+                    FOR EACH ROW EXECUTE FUNCTION case_store_append_only()"""
+            )
+        # TRUNCATE of a partition does not fire the parent's trigger.
+        statements.append(
+            f"""CREATE OR REPLACE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
+                FOR EACH STATEMENT EXECUTE FUNCTION case_store_append_only()"""
+        )
+    statements.append(
+        f"INSERT INTO case_store_meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}') "  # noqa: S608 - a constant
+        "ON CONFLICT (key) DO NOTHING"
+    )
+    return statements
+
+
+_UPGRADE_FROM_1: Final = (
+    "ALTER TABLE case_audit ADD COLUMN IF NOT EXISTS position bigint",
+    "ALTER TABLE case_audit ADD COLUMN IF NOT EXISTS first_sequence integer",
+    "ALTER TABLE case_audit ADD COLUMN IF NOT EXISTS last_sequence integer",
+    # Audit records written before had no global order: number them by time, then case and
+    # sequence (the order a read-only reader of a version 1 schema sees too), with the
+    # append-only trigger off for this one update, inside the upgrade's transaction.
+    "ALTER TABLE case_audit DISABLE TRIGGER case_audit_append_only",
+    "UPDATE case_audit AS a SET position = n.n FROM (SELECT case_id, sequence, "
+    "row_number() OVER (ORDER BY at, case_id, sequence) AS n FROM case_audit) AS n "
+    "WHERE a.case_id = n.case_id AND a.sequence = n.sequence",
+    "ALTER TABLE case_audit ENABLE TRIGGER case_audit_append_only",
+    "CREATE SEQUENCE IF NOT EXISTS case_audit_position AS bigint",
+    "SELECT setval('case_audit_position', coalesce((SELECT max(position) FROM case_audit), 1), "
+    "(SELECT count(*) > 0 FROM case_audit))",
+    "ALTER TABLE case_audit ALTER COLUMN position SET DEFAULT nextval('case_audit_position')",
+    "CREATE UNIQUE INDEX IF NOT EXISTS case_audit_position_idx ON case_audit (position)",
+    f"UPDATE case_store_meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema_version'",  # noqa: S608
+)
+
+_AUDIT_FIELDS = (
+    "case_id, sequence, at, actor, actor_label, action, target, allowed, reason, basis, "
+    "prev_hash, hash, first_sequence, last_sequence, position"
+)
+# A version 1 schema opened read-only: no ranges, positions numbered as the upgrade numbers them.
+_AUDIT_V1 = (
+    "(SELECT case_id, sequence, at, actor, actor_label, action, target, allowed, reason, basis, "
+    "prev_hash, hash, NULL::integer AS first_sequence, NULL::integer AS last_sequence, "
+    "row_number() OVER (ORDER BY at, case_id, sequence) AS position FROM case_audit) AS a"
+)
+
+
+_READ_CASE = (
+    "SELECT position, case_id, sequence, type, schema_version, recorded_at, actor, payload, "
+    "legal_basis, subject_key, prev_hash, hash FROM case_events "
+    "WHERE case_id = %s AND sequence > %s ORDER BY sequence"
+)
+_READ_ALL = (
+    "SELECT position, case_id, sequence, type, schema_version, recorded_at, actor, payload, "
+    "legal_basis, subject_key, prev_hash, hash FROM case_events "
+    "WHERE position > %s ORDER BY position LIMIT %s"
+)
+_INSERT_EVENT = (
+    "INSERT INTO case_events (case_id, sequence, type, schema_version, recorded_at, actor, "
+    "payload, legal_basis, subject_key, prev_hash, hash) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+_LAST = "SELECT sequence, hash FROM case_events WHERE case_id = %s ORDER BY sequence DESC LIMIT 1"
+# The case's last event and last audit record in one statement (one result to wait for).
+_LAST_BOTH = (
+    "SELECT e.sequence, e.hash, a.sequence, a.hash FROM (SELECT 1) AS one "
+    "LEFT JOIN LATERAL (SELECT sequence, hash FROM case_events WHERE case_id = %s "
+    "ORDER BY sequence DESC LIMIT 1) AS e ON true "
+    "LEFT JOIN LATERAL (SELECT sequence, hash FROM case_audit WHERE case_id = %s "
+    "ORDER BY sequence DESC LIMIT 1) AS a ON true"
+)
+_LAST_AUDIT = (
+    "SELECT sequence, hash FROM case_audit WHERE case_id = %s ORDER BY sequence DESC LIMIT 1"
+)
+_INSERT_AUDIT = (
+    "INSERT INTO case_audit (case_id, sequence, at, actor, actor_label, action, target, "
+    "allowed, reason, basis, prev_hash, hash, first_sequence, last_sequence) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+_UPSERT_AGENDA = (
+    "INSERT INTO case_agenda (case_id, kind, key, due, detail) VALUES (%s, %s, %s, %s, %s) "
+    "ON CONFLICT (case_id, kind, key) DO UPDATE SET due = excluded.due, detail = excluded.detail"
+)
+
+
+_KINDS: Final = {kind.value: kind for kind in AgendaKind}
+
+
+def _events(rows: Iterable[Any]) -> list[EventRecord]:
+    # Rows hold what append wrote (UTC times in a UTC session), so the records
+    # are built without the attrs converters.
+    make = stored_record
+    return [
+        make(pos, case, seq, kind, schema, at, actor, payload, tuple(lb), key, prev, digest)
+        for (pos, case, seq, kind, schema, at, actor, payload, lb, key, prev, digest) in rows
+    ]
+
+
+def _audit_row(sealed: AuditRecord) -> tuple[object, ...]:
+    return (
+        sealed.case_id,
+        sealed.sequence,
+        sealed.at,
+        sealed.actor,
+        sealed.actor_label,
+        sealed.action,
+        sealed.target,
+        sealed.allowed,
+        sealed.reason,
+        list(sealed.basis),
+        sealed.prev_hash,
+        sealed.hash,
+        sealed.first_sequence,
+        sealed.last_sequence,
+    )
+
+
+def _audit_records(rows: Iterable[Any]) -> list[AuditRecord]:
+    return [
+        AuditRecord(
+            case_id=row[0],
+            sequence=row[1],
+            at=row[2],
+            actor=row[3],
+            actor_label=row[4],
+            action=row[5],
+            target=row[6],
+            allowed=row[7],
+            reason=row[8],
+            basis=row[9],
+            prev_hash=row[10],
+            hash=row[11],
+            first_sequence=row[12],
+            last_sequence=row[13],
+            position=row[14],
+        )
+        for row in rows
+    ]
+
+
+def _apply_ops(cursor: psycopg.Cursor[Any], ops: Sequence[ProjectionOp]) -> None:
+    for op in ops:
+        if isinstance(op, Upsert):
+            item = op.item
+            cursor.execute(
+                _UPSERT_AGENDA, (item.case_id, item.kind.value, item.key, item.due, item.detail)
+            )
+        elif isinstance(op, Remove):
+            cursor.execute(
+                "DELETE FROM case_agenda WHERE case_id = %s AND kind = %s AND key = %s",
+                (op.case_id, op.kind.value, op.key),
+            )
+        elif isinstance(op, ClearCase):
+            cursor.execute("DELETE FROM case_agenda WHERE case_id = %s", (op.case_id,))
+
+
+def require_psycopg() -> ModuleType:
+    """Import psycopg, or raise [`MissingExtraError`][barnekoordinator.errors.MissingExtraError]
+    naming the ``postgres`` extra.
+    """
+    try:
+        import psycopg
+    except ImportError:
+        raise MissingExtraError("postgres", "the PostgreSQL case store") from None
+    return psycopg
