@@ -67,7 +67,12 @@ def test_file_uses_wal_and_strict_tables(db: Path) -> None:
         tables = raw.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name LIKE 'case_%'"
         ).fetchall()
-        assert {name for name, _ in tables} == {"case_events", "case_audit", "case_agenda"}
+        assert {name for name, _ in tables} == {
+            "case_events",
+            "case_audit",
+            "case_agenda",
+            "case_keys",
+        }
         assert all("STRICT" in sql for _, sql in tables)
         with pytest.raises(sqlite3.IntegrityError, match="cannot store TEXT"):  # STRICT
             raw.execute(

@@ -23,7 +23,7 @@ from barnekoordinator.testing.conformance import (
     make_audit,
     make_records,
 )
-from barnekoordinator_plugins.sqlite import SQLiteCaseStore
+from barnekoordinator_plugins.sqlite import SCHEMA_VERSION, SQLiteCaseStore
 
 # Audit records appended in this order, at these minutes: their version 1 numbering is by time.
 AUDITS = [("case-b", 5), ("case-a", 1), ("case-a", 9), ("case-b", 7)]
@@ -88,7 +88,7 @@ def test_a_version_1_sqlite_file_is_read_and_upgraded(tmp_path: Path) -> None:
     _check(make)
     raw = sqlite3.connect(path)
     try:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     finally:
         raw.close()
 

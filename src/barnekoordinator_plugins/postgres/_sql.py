@@ -25,10 +25,18 @@ if TYPE_CHECKING:
     import psycopg
 
 
-SCHEMA_VERSION: Final = 2
-"""2 gave audit records a global ``position`` and the range of events they stored (schemas of
-version 1 are upgraded when opened for writing, and read as they are when opened read-only)."""
+SCHEMA_VERSION: Final = 3
+"""2 gave audit records a global ``position`` and the range of events they stored; 3 added
+``case_keys``, the cases' wrapped data keys (identifiers sealed at rest). Older schemas are
+upgraded when opened for writing, and read as they are when opened read-only."""
 _SCHEMES: Final = ("postgresql", "postgres")
+
+
+_CREATE_KEYS: Final = """CREATE TABLE IF NOT EXISTS case_keys (
+    case_id text  COLLATE "C" PRIMARY KEY,
+    kek_id  text  NOT NULL,
+    blob    bytea NOT NULL)"""
+"""The cases' wrapped data keys: useless without the key-encryption key kept elsewhere."""
 
 
 def _ddl(partitions: int) -> list[str]:
@@ -91,6 +99,7 @@ def _ddl(partitions: int) -> list[str]:
             PRIMARY KEY (case_id, kind, key))""",
         """CREATE INDEX IF NOT EXISTS case_agenda_due_idx
             ON case_agenda (due, case_id, kind, key) INCLUDE (detail)""",
+        _CREATE_KEYS,
         """CREATE OR REPLACE FUNCTION case_store_append_only() RETURNS trigger
             LANGUAGE plpgsql AS $$
             BEGIN
@@ -135,7 +144,10 @@ _UPGRADE_FROM_1: Final = (
     "(SELECT count(*) > 0 FROM case_audit))",
     "ALTER TABLE case_audit ALTER COLUMN position SET DEFAULT nextval('case_audit_position')",
     "CREATE UNIQUE INDEX IF NOT EXISTS case_audit_position_idx ON case_audit (position)",
-    f"UPDATE case_store_meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema_version'",  # noqa: S608
+)
+_UPGRADE_FROM_2: Final = (_CREATE_KEYS,)
+_SET_VERSION: Final = (
+    f"UPDATE case_store_meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema_version'"  # noqa: S608 - a constant
 )
 
 _AUDIT_FIELDS = (
@@ -268,3 +280,12 @@ def require_psycopg() -> ModuleType:
     except ImportError:
         raise MissingExtraError("postgres", "the PostgreSQL case store") from None
     return psycopg
+
+
+_GET_KEY: Final = "SELECT kek_id, blob FROM case_keys WHERE case_id = %s"
+_PUT_KEY: Final = (
+    "INSERT INTO case_keys (case_id, kek_id, blob) VALUES (%s, %s, %s) "
+    "ON CONFLICT (case_id) DO UPDATE SET kek_id = excluded.kek_id, blob = excluded.blob"
+)
+_DESTROY_KEY: Final = "DELETE FROM case_keys WHERE case_id = %s"
+_KEY_CASES: Final = "SELECT case_id FROM case_keys ORDER BY case_id"

@@ -36,19 +36,26 @@ if TYPE_CHECKING:
     import psycopg
 
     from barnekoordinator.history.catalogue import Catalogue
+    from barnekoordinator.history.sealing import WrappedDataKey
 
 from barnekoordinator_plugins.postgres._sql import (
     _AUDIT_FIELDS,
     _AUDIT_V1,
+    _DESTROY_KEY,
+    _GET_KEY,
     _INSERT_AUDIT,
     _INSERT_EVENT,
+    _KEY_CASES,
     _KINDS,
     _LAST,
     _LAST_AUDIT,
     _LAST_BOTH,
+    _PUT_KEY,
     _READ_ALL,
     _READ_CASE,
+    _SET_VERSION,
     _UPGRADE_FROM_1,
+    _UPGRADE_FROM_2,
     SCHEMA_VERSION,
     _apply_ops,
     _audit_records,
@@ -226,15 +233,21 @@ class PostgresCaseStore:
                 f"PostgreSQL store has schema version {version}; this barnekoordinator "
                 f"knows version {SCHEMA_VERSION} (upgrade the library)"
             )
-        if version == 1:
-            if self.read_only:
+        if version == SCHEMA_VERSION:
+            return
+        if self.read_only:
+            if version == 1:
                 self._audit_source = _AUDIT_V1
-                return
-            with connection.transaction():
-                connection.execute("SELECT pg_advisory_xact_lock(%s)", (self._events_lock + 1,))
-                if self._version_of(connection) == 1:  # not upgraded by another process meanwhile
-                    for statement in _UPGRADE_FROM_1:
-                        connection.execute(statement)
+            return
+        with connection.transaction():
+            connection.execute("SELECT pg_advisory_xact_lock(%s)", (self._events_lock + 1,))
+            version = self._version_of(connection)  # another process may have upgraded meanwhile
+            steps = {1: _UPGRADE_FROM_1, 2: _UPGRADE_FROM_2}
+            while version < SCHEMA_VERSION:
+                for statement in steps[version]:
+                    connection.execute(statement)
+                version += 1
+            connection.execute(_SET_VERSION)
 
     @staticmethod
     def _version_of(connection: psycopg.Connection[Any]) -> int:
@@ -447,6 +460,50 @@ class PostgresCaseStore:
                 .fetchall()
             )
         return [str(row[0]) for row in rows]
+
+    # -- DataKeyStore: the cases' wrapped data keys (history.sealing) ----------------------
+
+    def get_data_key(self, case_id: str) -> WrappedDataKey | None:
+        """The case's wrapped data key, or ``None`` (a schema from before version 3 has none)."""
+        from barnekoordinator.history.sealing import WrappedDataKey
+
+        if not self._has_keys_table():
+            return None
+        with self._errors():
+            row = self._connection().execute(_GET_KEY, (case_id,)).fetchone()
+        return None if row is None else WrappedDataKey(str(row[0]), bytes(row[1]))
+
+    def put_data_key(self, case_id: str, key: WrappedDataKey) -> None:
+        """Store or replace (on rotation) the case's wrapped data key."""
+        with self._errors():
+            connection = self._connection()
+            with connection.transaction():
+                connection.execute(_PUT_KEY, (case_id, key.kek_id, key.blob))
+
+    def destroy_data_key(self, case_id: str) -> None:
+        """Delete the case's wrapped data key (crypto-shredding).
+
+        The row is gone for every reader at once; its bytes stay in the table's file until
+        PostgreSQL reuses or vacuums the space, and in any backup taken before. Without the
+        key-encryption key none of those copies opens.
+        """
+        with self._errors():
+            connection = self._connection()
+            with connection.transaction():
+                connection.execute(_DESTROY_KEY, (case_id,))
+
+    def data_key_cases(self) -> list[str]:
+        """The ids of every case with a wrapped data key, sorted."""
+        if not self._has_keys_table():
+            return []
+        with self._errors():
+            return [str(r[0]) for r in self._connection().execute(_KEY_CASES).fetchall()]
+
+    def _has_keys_table(self) -> bool:
+        # A schema opened read-only may be older than the keys table.
+        with self._errors():
+            found = self._connection().execute("SELECT to_regclass('case_keys')").fetchone()
+        return bool(found and found[0] is not None)
 
     def close(self) -> None:
         """Close every connection this store opened; later calls raise StorageUnavailable."""

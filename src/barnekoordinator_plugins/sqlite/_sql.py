@@ -31,9 +31,10 @@ if TYPE_CHECKING:
     pass
 
 
-SCHEMA_VERSION: Final = 2
-"""2 gave audit records a global ``position`` and the range of events they stored (1 had neither;
-such files are upgraded when opened for writing, and read as they are when opened read-only)."""
+SCHEMA_VERSION: Final = 3
+"""2 gave audit records a global ``position`` and the range of events they stored (1 had neither);
+3 added ``case_keys``, the cases' wrapped data keys (identifiers sealed at rest). Older files are
+upgraded when opened for writing, and read as they are when opened read-only."""
 
 SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS case_events (
@@ -91,6 +92,12 @@ CREATE TABLE IF NOT EXISTS case_agenda (
     PRIMARY KEY (case_id, kind, key)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS case_agenda_due ON case_agenda (due, case_id, kind, key, detail);
+
+CREATE TABLE IF NOT EXISTS case_keys (
+    case_id TEXT PRIMARY KEY,
+    kek_id  TEXT NOT NULL,                             -- the key-encryption key that wraps it
+    blob    BLOB NOT NULL                              -- the data key, wrapped: useless without it
+) STRICT, WITHOUT ROWID;
 """
 """The schema (idempotent); the same logical schema as the PostgreSQL store."""
 
@@ -292,3 +299,12 @@ def _apply_ops(connection: sqlite3.Connection, ops: Sequence[ProjectionOp]) -> N
             )
         elif isinstance(op, ClearCase):
             connection.execute("DELETE FROM case_agenda WHERE case_id = ?", (op.case_id,))
+
+
+_GET_KEY: Final = "SELECT kek_id, blob FROM case_keys WHERE case_id = ?"
+_PUT_KEY: Final = (
+    "INSERT INTO case_keys (case_id, kek_id, blob) VALUES (?, ?, ?) "
+    "ON CONFLICT (case_id) DO UPDATE SET kek_id = excluded.kek_id, blob = excluded.blob"
+)
+_DESTROY_KEY: Final = "DELETE FROM case_keys WHERE case_id = ?"
+_KEY_CASES: Final = "SELECT case_id FROM case_keys ORDER BY case_id"

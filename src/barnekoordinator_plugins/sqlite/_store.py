@@ -38,15 +38,20 @@ from barnekoordinator_plugins import _options
 
 if TYPE_CHECKING:
     from barnekoordinator.history.catalogue import Catalogue
+    from barnekoordinator.history.sealing import WrappedDataKey
 
 from barnekoordinator_plugins.sqlite._sql import (
     _AUDIT_FIELDS,
     _AUDIT_V1,
+    _DESTROY_KEY,
+    _GET_KEY,
     _INSERT_AUDIT,
+    _KEY_CASES,
     _KINDS,
     _LAST,
     _LAST_AUDIT,
     _LAST_AUDIT_POSITION,
+    _PUT_KEY,
     _READ_ALL,
     _READ_CASE,
     _ROWS_PER_INSERT,
@@ -211,6 +216,8 @@ class SQLiteCaseStore:
                 if str(mode).lower() != "wal":
                     connection.execute("PRAGMA journal_mode=WAL")
                 connection.execute(f"PRAGMA synchronous={self.synchronous}")
+                # A destroyed data key must not linger in freed pages (crypto-shredding).
+                connection.execute("PRAGMA secure_delete=ON")
             if self.max_page_count is not None:
                 connection.execute(f"PRAGMA max_page_count={int(self.max_page_count)}")
             self._ensure_schema(connection)
@@ -418,6 +425,60 @@ class SQLiteCaseStore:
                 "SELECT DISTINCT case_id FROM case_audit ORDER BY 1"
             ).fetchall()
         return [str(row[0]) for row in rows]
+
+    # -- DataKeyStore: the cases' wrapped data keys (history.sealing) ----------------------
+
+    def get_data_key(self, case_id: str) -> WrappedDataKey | None:
+        """The case's wrapped data key, or ``None`` (a file from before version 3 has none)."""
+        from barnekoordinator.history.sealing import WrappedDataKey
+
+        connection = self._connection()
+        with self._errors():
+            try:
+                row = connection.execute(_GET_KEY, (case_id,)).fetchone()
+            except sqlite3.OperationalError as exc:
+                if "no such table" in str(exc):  # an older file opened read-only
+                    return None
+                raise
+        return None if row is None else WrappedDataKey(str(row[0]), bytes(row[1]))
+
+    def put_data_key(self, case_id: str, key: WrappedDataKey) -> None:
+        """Store or replace (on rotation) the case's wrapped data key."""
+        self._write_key(_PUT_KEY, (case_id, key.kek_id, key.blob))
+
+    def destroy_data_key(self, case_id: str) -> None:
+        """Delete the case's wrapped data key for good (crypto-shredding).
+
+        ``secure_delete`` zeroes the freed bytes, and a checkpoint moves them out of the
+        write-ahead log; a copy of the file taken before still holds the wrapped key,
+        which is useless without the key-encryption key.
+        """
+        self._write_key(_DESTROY_KEY, (case_id,))
+        connection = self._connection()
+        with self._errors():
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def data_key_cases(self) -> list[str]:
+        """The ids of every case with a wrapped data key, sorted."""
+        connection = self._connection()
+        with self._errors():
+            try:
+                return [str(r[0]) for r in connection.execute(_KEY_CASES)]
+            except sqlite3.OperationalError as exc:
+                if "no such table" in str(exc):
+                    return []
+                raise
+
+    def _write_key(self, sql: str, params: tuple[object, ...]) -> None:
+        connection = self._connection()
+        with self._errors():
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                connection.execute(sql, params)
+                connection.execute("COMMIT")
+            except BaseException:
+                _rollback(connection)
+                raise
 
     def close(self) -> None:
         """Close every connection this store opened; later calls raise StorageUnavailable."""
