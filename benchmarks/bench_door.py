@@ -30,7 +30,12 @@ from barnekoordinator.casebook import Casebook
 from barnekoordinator.clock import FixedClock
 from barnekoordinator.coordination import stafettlogg
 from barnekoordinator.services import ServiceKind as S
-from barnekoordinator.testing.builders import DEFAULT_AS_OF, consent_all, standard_case
+from barnekoordinator.testing.builders import (
+    DEFAULT_AS_OF,
+    TEST_SEALING_KEY,
+    consent_all,
+    standard_case,
+)
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 
 D = DEFAULT_AS_OF
@@ -94,7 +99,7 @@ def main() -> None:
         fill(store, args.cases, args.tiltak)
         print(f"filled {args.cases} cases in {time.perf_counter() - start:.1f} s")
         clock = FixedClock(datetime.combine(D, clock_time(9), tzinfo=UTC))
-        book = Casebook(store, clock=clock, subject_secret=SECRET)
+        book = Casebook(store, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=SECRET)
         until = date(2045, 1, 1)
         rows = len(store.agenda(until=until))
         print(f"{rows} agenda rows due by {until}")

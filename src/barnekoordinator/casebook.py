@@ -66,10 +66,8 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Final
 
-import attrs
-
+from barnekoordinator._casebook_call import Call
 from barnekoordinator._casebook_views import (
-    REFERRED,
     CaseView,
     GuardianView,
     ParticipantView,
@@ -87,14 +85,12 @@ from barnekoordinator._casebook_views import (
 )
 from barnekoordinator.access.audit import (
     LANGUAGES,
-    audit_record,
     local_date,
     render_who_looked,
     verify,
 )
 from barnekoordinator.access.entries import Entry, EntryMeta, entries
 from barnekoordinator.access.policy import (
-    MINIMUM_ASSURANCE,
     AccessAction,
     AccessDecision,
     authorise_events,
@@ -105,11 +101,8 @@ from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import Clock
 from barnekoordinator.config import Config, MunicipalSettings
 from barnekoordinator.errors import (
-    AccessDenied,
-    CaseAlreadyOpen,
     CaseNotFound,
     ConcurrencyConflict,
-    InsufficientAssurance,
     InvalidCommand,
     InvalidConfiguration,
     InvalidInput,
@@ -123,8 +116,9 @@ from barnekoordinator.history.case import (
 )
 from barnekoordinator.history.catalogue import Catalogue
 from barnekoordinator.history.projections import AgendaItem, AgendaKind
-from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord, verify_events
-from barnekoordinator.history.serialization import to_record
+from barnekoordinator.history.records import GENESIS, EventRecord, verify_events
+from barnekoordinator.history.sealing import DataKeyStore, KeyRing, SealingKey
+from barnekoordinator.history.serialization import to_records
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.identifiers import subject_key
 from barnekoordinator.people import Child
@@ -154,119 +148,6 @@ saw in its own closure. What the Casebook guarantees is that it hands nothing ba
 _MIN_SECRET: Final = 16
 
 
-class _Call:
-    """One Casebook call: it leaves exactly one audit record, whatever happens.
-
-    The method audits its outcome with `append()` (events and audit record
-    in one transaction), `audit()`, `refuse()` or `refer()` (the audit record on its
-    own); if anything raises before that, `failed()` audits the failure instead.
-    """
-
-    __slots__ = ("action", "book", "case_id", "done", "principal", "target")
-
-    def __init__(
-        self,
-        book: Casebook,
-        principal: Principal,
-        case_id: str,
-        action: str | AccessAction,
-        target: str,
-    ) -> None:
-        self.book = book
-        self.principal = principal
-        self.case_id = case_id
-        self.action = action
-        self.target = target
-        self.done = False
-
-    def record(
-        self, decision: AccessDecision, outcome: str = "", *, case_id: str | None = None
-    ) -> AuditRecord:
-        """This call's audit record, unsealed (the store numbers and seals it)."""
-        return audit_record(
-            case_id=case_id or self.case_id,
-            principal=self.principal,
-            action=self.action,
-            target=self.target,
-            decision=decision,
-            at=self.book._clock.now(),
-            outcome=outcome,
-        )
-
-    def audit(self, decision: AccessDecision, outcome: str = "") -> None:
-        """Write this call's one audit record on its own (nothing else is written)."""
-        self.done = True
-        self.book._store.append_audit(self.record(decision, outcome))
-
-    def append(
-        self,
-        decision: AccessDecision,
-        expected_version: int,
-        records: Sequence[EventRecord],
-        *,
-        conflict: str = "concurrency conflict; nothing stored",
-    ) -> None:
-        """Store ``records`` and this call's audit record in one transaction.
-
-        A conflict stores neither; it is then audited on its own with ``conflict``.
-        """
-        try:
-            self.book._store.append(
-                self.case_id,
-                expected_version,
-                records,
-                # The audit record names the events it stores (verify checks each is named once).
-                audit=attrs.evolve(
-                    self.record(decision, _stored(records)),
-                    first_sequence=records[0].sequence,
-                    last_sequence=records[-1].sequence,
-                ),
-            )
-        except ConcurrencyConflict:
-            self.audit(decision, conflict)
-            raise
-        self.done = True
-
-    def refuse(
-        self, decision: AccessDecision, message: str | None = None
-    ) -> AccessDenied | InsufficientAssurance:
-        """Audit a denial and return the exception to raise.
-
-        A login below the minimum assurance gets
-        [`InsufficientAssurance`][barnekoordinator.errors.InsufficientAssurance] (the application
-        should ask for a stronger login); every other denial is
-        [`AccessDenied`][barnekoordinator.errors.AccessDenied].
-        """
-        self.audit(decision)
-        if not self.principal.assurance.at_least(MINIMUM_ASSURANCE):
-            return InsufficientAssurance(f"case {self.case_id}: {decision.reason}")
-        return AccessDenied(message or f"case {self.case_id}: {decision.reason}")
-
-    def misused(self, act: AccessAction, problem: str) -> InvalidInput:
-        """Audit a usage error as a refusal and return the exception to raise."""
-        reason = f"refused as a usage error: {problem}"
-        self.audit(AccessDecision(allowed=False, action=act, reason=reason))
-        return InvalidInput(f"case {self.case_id}: {problem}")
-
-    def refer(self, existing: str, municipality_number: str) -> CaseAlreadyOpen:
-        """Audit an opening referred to the child's open case, in *that* case's trail."""
-        self.done = True
-        self.book._store.append_audit(self.record(REFERRED, case_id=existing))
-        return CaseAlreadyOpen(existing, municipality_number)
-
-    def failed(self, exc: BaseException) -> None:
-        """Audit a call that raised before it was audited (not for an unknown case)."""
-        if self.done or isinstance(exc, CaseNotFound):
-            return
-        self.audit(
-            AccessDecision(
-                allowed=False,
-                action=AccessAction.of(self.action),
-                reason=f"the request failed ({type(exc).__name__}); nothing was done",
-            )
-        )
-
-
 class Casebook:
     """Load → authorise → decide → append → notify, with one audit record per call.
 
@@ -284,6 +165,12 @@ class Casebook:
         catalogue: The event types and rules cases fold with (default: the
             library's [`CATALOGUE`][barnekoordinator.catalogue.CATALOGUE]); a vendor
             with concepts of its own passes an extended one, to its store too.
+        sealing: The municipality's key-encryption key
+            ([`SealingKey`][barnekoordinator.history.sealing.SealingKey], kept outside
+            the database; the store then keeps the cases' wrapped data keys), or a
+            [`KeyRing`][barnekoordinator.history.sealing.KeyRing] over another key store
+            or with retired keys (default: ``config.sealing_key``). Required: every
+            national identity number is stored sealed, never in clear.
     """
 
     def __init__(
@@ -298,6 +185,7 @@ class Casebook:
         verify_history: bool = True,
         new_case_id: Callable[[], str] | None = None,
         catalogue: Catalogue = CATALOGUE,
+        sealing: SealingKey | KeyRing | None = None,
     ) -> None:
         secret = (
             subject_secret
@@ -324,6 +212,7 @@ class Casebook:
         self._verify = verify_history
         self._new_case_id = new_case_id or (lambda: str(uuid.uuid4()))
         self._catalogue = catalogue
+        self._keys = _key_ring(store, sealing, config)
 
     @classmethod
     def from_config(
@@ -342,7 +231,11 @@ class Casebook:
 
         pm = plugin_manager or get_plugin_manager()
         store = case_store(pm, config, catalogue=catalogue)
-        return cls(store, clock=clock, config=config, plugin_manager=pm, catalogue=catalogue)
+        try:
+            return cls(store, clock=clock, config=config, plugin_manager=pm, catalogue=catalogue)
+        except BaseException:
+            store.close()
+            raise
 
     @property
     def store(self) -> CaseStore:
@@ -372,8 +265,8 @@ class Casebook:
 
     def _call(
         self, principal: Principal, case_id: str, action: str | AccessAction, target: str
-    ) -> _Call:
-        return _Call(self, principal, case_id, action, target)
+    ) -> Call:
+        return Call(self, principal, case_id, action, target)
 
     def _load(self, case_id: str) -> tuple[Case, str]:
         """The case and the hash of its last stored record."""
@@ -384,7 +277,7 @@ class Casebook:
             raise CaseNotFound(f"no case {case_id!r} in the store")
         if self._verify:
             verify_events(case_id, records)
-        case = self._catalogue.load(case_id, records)
+        case = self._catalogue.load(case_id, records, cipher=self._keys.existing(case_id))
         return case, records[-1].hash
 
     def _subject_key(self, batch: Sequence[DomainEvent]) -> str | None:
@@ -399,12 +292,10 @@ class Casebook:
         return None
 
     def _seal(self, recorded: Sequence[RecordedEvent], prev_hash: str) -> list[EventRecord]:
-        out: list[EventRecord] = []
-        for r in recorded:
-            record = to_record(r, prev_hash)
-            out.append(record)
-            prev_hash = record.hash
-        return out
+        """The records to store, every national id sealed with the case's data key (made
+        for the case on its first write)."""
+        cipher = self._keys.cipher(recorded[0].case_id, create=True)
+        return to_records(tuple(recorded), prev_hash, cipher=cipher)
 
     def _notify(self, case_id: str, records: Sequence[EventRecord]) -> None:
         if self._pm is None:
@@ -468,7 +359,7 @@ class Casebook:
             call.failed(exc)
             raise
 
-    def _open(self, call: _Call, events: object) -> str:
+    def _open(self, call: Call, events: object) -> str:
         principal, new_id = call.principal, call.case_id
         problem = batch_problem(events)
         if problem is not None:
@@ -542,7 +433,7 @@ class Casebook:
             call.failed(exc)
             raise
 
-    def _write_action(self, call: _Call, action: object) -> AccessAction:
+    def _write_action(self, call: Call, action: object) -> AccessAction:
         """The coarse write action, or a usage error audited as a refusal."""
         act, problem = write_action(action)
         if problem is not None:
@@ -550,7 +441,7 @@ class Casebook:
         return act
 
     def _execute(
-        self, call: _Call, command: object, action: object, expected_version: int | None
+        self, call: Call, command: object, action: object, expected_version: int | None
     ) -> Recorded:
         principal, case_id = call.principal, call.case_id
         case, last_hash = self._load(case_id)
@@ -790,6 +681,22 @@ class Casebook:
         return tuple(result)
 
 
-def _stored(records: Sequence[EventRecord]) -> str:
-    types = ", ".join(dict.fromkeys(r.type for r in records))
-    return f"stored sequence {records[0].sequence}–{records[-1].sequence} ({types})"
+def _key_ring(
+    store: CaseStore, sealing: SealingKey | KeyRing | None, config: Config | None
+) -> KeyRing:
+    """The key ring identifiers are sealed with; a missing key fails closed."""
+    if sealing is None and config is not None and config.sealing_key:
+        sealing = SealingKey.from_text(config.sealing_key)
+    if isinstance(sealing, KeyRing):
+        return sealing
+    if not isinstance(sealing, SealingKey):
+        raise InvalidConfiguration(
+            "sealing: expected the municipality's SealingKey (or a KeyRing, or a config "
+            "with sealing_key): national identity numbers are never stored in clear"
+        )
+    if not isinstance(store, DataKeyStore):
+        raise InvalidConfiguration(
+            f"sealing: {type(store).__name__} keeps no data keys; give the Casebook a KeyRing "
+            "over a DataKeyStore of its own"
+        )
+    return KeyRing(store, sealing)

@@ -319,12 +319,17 @@ class Config:
     ``store`` is a URL: ``memory:``, ``sqlite:PATH`` (the embedded default) or
     ``postgresql://…``. ``subject_key_secret`` keys the hash under which a
     child's id is indexed (never stored in clear in the index); keep it secret
-    and stable. ``plugin_options`` holds per-plugin settings by plugin name.
+    and stable. ``sealing_key`` is the municipality's key-encryption key as
+    ``KEY_ID:BASE64URL`` text (see ``barnekoordinator.history.sealing``): every
+    national identity number is stored sealed under a case key it wraps; keep it
+    outside the database, and never lose it. ``plugin_options`` holds per-plugin
+    settings by plugin name.
     """
 
     store: str = attrs.field(default="sqlite:barnekoordinator.db")
     municipality: MunicipalSettings = attrs.field(factory=MunicipalSettings)
     subject_key_secret: bytes = attrs.field(default=b"", repr=False)
+    sealing_key: str = attrs.field(default="", repr=False)
     plugin_options: Mapping[str, Mapping[str, str]] = attrs.field(
         factory=dict, converter=_frozen_options
     )
@@ -358,6 +363,12 @@ class Config:
     def _check_secret(self, _attribute: object, value: object) -> None:
         if not isinstance(value, bytes):
             raise InvalidConfiguration("subject_key_secret: expected bytes")  # never the value
+
+    @sealing_key.validator
+    def _check_sealing_key(self, _attribute: object, value: object) -> None:
+        # The form is checked here; the key itself when the Casebook unwraps with it.
+        if not isinstance(value, str) or (value and (_unprintable(value) or ":" not in value)):
+            raise InvalidConfiguration("sealing_key: expected KEY_ID:BASE64URL text")
 
     @property
     def store_scheme(self) -> str:

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-PAGES = ["tutorials/scripting.md", "tutorials/embedding.md", "concepts/case-and-history.md"]
+PAGES = [
+    "tutorials/scripting.md",
+    "tutorials/embedding.md",
+    "concepts/case-and-history.md",
+    "concepts/access-and-audit.md",
+    "concepts/sealing.md",
+]
 
 
 @pytest.mark.parametrize("page", PAGES)

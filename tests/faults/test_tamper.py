@@ -33,6 +33,7 @@ from barnekoordinator.history.checkpoint import Ed25519Signer
 from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
 from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord, format_time
 from barnekoordinator.history.store import CaseStore
+from barnekoordinator.testing.builders import TEST_SEALING_KEY
 from barnekoordinator.testing.postgres import drop_schema
 from barnekoordinator_plugins.postgres import PostgresCaseStore
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
@@ -43,7 +44,7 @@ from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 def _tell_the_story(store: CaseStore) -> None:
     """One synthetic family's case through the Casebook (events, audit records, agenda rows)."""
     clock = FixedClock(datetime.combine(date(2026, 1, 5), time(8, 0), tzinfo=UTC))
-    book = Casebook(store, clock=clock, subject_secret=demo.DEMO_SECRET)
+    book = Casebook(store, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=demo.DEMO_SECRET)
     assert demo._story(book, store, clock, "en") == 0
 
 
@@ -230,7 +231,7 @@ def _sqlite_target(templates: dict[str, Path], folder: Path) -> Target:
 
 # -- PostgreSQL ------------------------------------------------------------------------------
 
-_TABLES = ("case_events", "case_audit", "case_agenda")
+_TABLES = ("case_events", "case_audit", "case_agenda", "case_keys")
 
 
 def _pg_copy(dsn: str, source: str, target: str) -> None:

@@ -45,6 +45,7 @@ from barnekoordinator.identifiers import (
 )
 from barnekoordinator.people import Child, Guardian, GuardianRelation, Professional, birthday
 from barnekoordinator.services import ServiceKind
+from barnekoordinator.testing.builders import TEST_SEALING_KEY, back_office_load
 from barnekoordinator_plugins.memory import InMemoryCaseStore
 
 ROWS: list[dict[str, Any]] = tomllib.loads(
@@ -150,7 +151,9 @@ def at_age(years: int, days: int = 0) -> date:
 def casebook(day: date) -> tuple[Casebook, FixedClock]:
     """A Casebook on a fresh in-memory store, its clock on ``day``."""
     clock = clock_on(day)
-    return Casebook(InMemoryCaseStore(), clock=clock, subject_secret=SECRET), clock
+    return Casebook(
+        InMemoryCaseStore(), clock=clock, sealing=TEST_SEALING_KEY, subject_secret=SECRET
+    ), clock
 
 
 def undring(book: Casebook, by: Principal, case_id: str, undring_id: str) -> None:
@@ -502,4 +505,4 @@ def test_bti_12_consent_withdrawn_revokes_services_read_access() -> None:
 
 def _case(book: Casebook, case_id: str) -> Case:
 
-    return CATALOGUE.load(case_id, book.store.read(case_id))
+    return back_office_load(book.store, case_id)

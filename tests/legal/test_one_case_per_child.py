@@ -40,6 +40,7 @@ from barnekoordinator.identifiers import (
 )
 from barnekoordinator.people import Child, ExpectedChild, Guardian, GuardianRelation, Professional
 from barnekoordinator.services import ServiceKind
+from barnekoordinator.testing.builders import TEST_SEALING_KEY
 from barnekoordinator_plugins.memory import InMemoryCaseStore
 
 SECRET = b"one-plan-per-person-secret-bytes"
@@ -108,7 +109,10 @@ def store() -> InMemoryCaseStore:
 def book(store: InMemoryCaseStore) -> Casebook:
     """A Casebook on 5 January 2026."""
     return Casebook(
-        store, clock=FixedClock(datetime(2026, 1, 5, 9, tzinfo=UTC)), subject_secret=SECRET
+        store,
+        clock=FixedClock(datetime(2026, 1, 5, 9, tzinfo=UTC)),
+        sealing=TEST_SEALING_KEY,
+        subject_secret=SECRET,
     )
 
 

@@ -16,7 +16,6 @@ import pytest
 
 from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
 from barnekoordinator.casebook import Casebook
-from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import FixedClock
 from barnekoordinator.coordination.roles import Role as CaseRoleKind
 from barnekoordinator.coordination.roles import grant_role, obligations
@@ -57,6 +56,7 @@ from barnekoordinator.rights.eligibility import (
     assess,
 )
 from barnekoordinator.services import ServiceKind
+from barnekoordinator.testing.builders import TEST_SEALING_KEY, back_office_load
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 
 POLICY = IdentifierPolicy.testing()
@@ -106,7 +106,7 @@ def _book(
 ) -> tuple[Casebook, FixedClock, str]:
     clock = FixedClock(datetime.combine(day, time(10), tzinfo=UTC))
     store = SQLiteCaseStore(str(tmp_path / "cases.db"))
-    book = Casebook(store, clock=clock, subject_secret=SECRET)
+    book = Casebook(store, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=SECRET)
     case_id = book.open_case(
         KE,
         [
@@ -157,7 +157,7 @@ def _book(
 def _back_office(book: Casebook, case_id: str) -> Case:
     """The whole case as the municipality's trusted back office reads it (not a principal's view:
     the Casebook hands no principal a whole case)."""
-    return CATALOGUE.load(case_id, book.store.read(case_id))
+    return back_office_load(book.store, case_id)
 
 
 def _refusal() -> object:
@@ -213,7 +213,7 @@ def test_a_decision_is_recorded_by_koordinerende_enhet_and_rendered_from_the_his
             )
     records = book.store.read(case_id)
     verify_events(case_id, records)
-    replayed = CATALOGUE.load(case_id, records)
+    replayed = back_office_load(book.store, case_id)
     assert decision_from_history(replayed, "v1") == rebuilt
     audit = book.store.read_audit(case_id)
     denied = [a for a in audit if not a.allowed]
@@ -316,7 +316,7 @@ def test_a_complaint_moves_through_its_stages_with_deadlines_obligations_and_age
     assert book.store.agenda(until=date(2026, 12, 31), case_id=case_id) == []
     records = book.store.read(case_id)
     verify_events(case_id, records)
-    assert CATALOGUE.load(case_id, records) == case
+    assert back_office_load(book.store, case_id) == case
     tags = [r.type for r in records if r.type.startswith("complaint.")]
     assert tags == [
         "complaint.received",

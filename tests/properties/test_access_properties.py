@@ -45,6 +45,7 @@ from barnekoordinator.identifiers import (
 )
 from barnekoordinator.people import Child, Guardian, GuardianRelation, Professional, birthday
 from barnekoordinator.services import ServiceKind
+from barnekoordinator.testing.builders import TEST_SEALING_KEY
 from barnekoordinator_plugins.memory import InMemoryCaseStore
 
 POLICY = IdentifierPolicy.testing()
@@ -398,7 +399,7 @@ def test_every_casebook_decision_leaves_exactly_one_audit_record(
     """Every read and write through the Casebook, allowed, denied or failing, is audited once."""
     clock = FixedClock(datetime.combine(born, time(12), tzinfo=UTC))
     store = InMemoryCaseStore()
-    book = Casebook(store, clock=clock, subject_secret=SECRET)
+    book = Casebook(store, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=SECRET)
     child = Child(
         ref="child",
         birth_date=born,

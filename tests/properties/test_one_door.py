@@ -35,7 +35,6 @@ from barnekoordinator.access.entries import Entry, GuardianVisibility, change_vi
 from barnekoordinator.access.policy import AccessAction, CaseRole, decide
 from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
 from barnekoordinator.casebook import Casebook
-from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import FixedClock
 from barnekoordinator.coordination import stafettlogg
 from barnekoordinator.errors import BarnekoordinatorError, CaseNotFound, RuleViolation
@@ -56,6 +55,7 @@ from barnekoordinator.identifiers import (
 )
 from barnekoordinator.people import Child, Guardian, GuardianRelation, Professional
 from barnekoordinator.services import ServiceKind
+from barnekoordinator.testing.builders import TEST_SEALING_KEY, back_office_load
 from barnekoordinator_plugins.memory import InMemoryCaseStore
 
 POLICY = IdentifierPolicy.testing()
@@ -207,7 +207,7 @@ class Setup:
 
     def case(self) -> Case:
         """The case as the trusted back office sees it (the test's oracle input)."""
-        return CATALOGUE.load(self.case_id, self.book.store.read(self.case_id))
+        return back_office_load(self.book.store, self.case_id)
 
     def run(self, step: str, ref: str, pick: int) -> None:
         """One step; a step the rules refuse is a valid outcome and is skipped."""
@@ -351,7 +351,7 @@ def call(
     action: str,
 ) -> object:
     """Make one call through a public Casebook method; return what it returned."""
-    known = sorted(e.meta.id for e in entries(CATALOGUE.load(case_id, book.store.read(case_id))))
+    known = sorted(e.meta.id for e in entries(back_office_load(book.store, case_id)))
     today = book.today()
     if name == "read":
         return book.read(who, case_id)
@@ -398,7 +398,7 @@ class Allowed:
 
 def allowed(book: Casebook, who: Principal, case_id: str) -> Allowed:
     """Ask the policy, on the case as stored, what ``who`` may see today."""
-    case = CATALOGUE.load(case_id, book.store.read(case_id))
+    case = back_office_load(book.store, case_id)
     as_of = book.today()
     overview = decide(who, case, AccessAction.READ, None, as_of, settings=book.settings)
     ids = tuple(e.meta.id for e in entries(case))
@@ -548,7 +548,9 @@ def test_nothing_returned_exceeds_the_decision_and_every_call_is_audited_once(
 ) -> None:
     """The one door: for every public method, what comes back is covered by ``decide``."""
     clock = FixedClock(datetime.combine(OPENED, time(9), tzinfo=UTC))
-    book = Casebook(InMemoryCaseStore(), clock=clock, subject_secret=SECRET)
+    book = Casebook(
+        InMemoryCaseStore(), clock=clock, sealing=TEST_SEALING_KEY, subject_secret=SECRET
+    )
     people = principals(family.child_id)
     case_id = book.open_case(people["ke"], family.opening())
     builder = Setup(

@@ -52,6 +52,7 @@ from barnekoordinator.identifiers import (
 from barnekoordinator.people import Child, Guardian, GuardianRelation, Professional
 from barnekoordinator.plugins import get_plugin_manager
 from barnekoordinator.services import ServiceKind
+from barnekoordinator.testing.builders import TEST_SEALING_KEY, back_office_load
 from barnekoordinator_plugins.memory import InMemoryCaseStore
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 
@@ -117,7 +118,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CaseStore]
 @pytest.fixture
 def book(store: CaseStore, clock: FixedClock) -> Casebook:
     """A Casebook on the store with the fixed clock."""
-    return Casebook(store, clock=clock, subject_secret=SECRET)
+    return Casebook(store, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=SECRET)
 
 
 def opening(*, father_responsibility: bool = True) -> list[DomainEvent]:
@@ -411,7 +412,9 @@ def test_committed_events_are_notified(store: CaseStore, clock: FixedClock) -> N
             heard.append((case_id, len(records)))
 
     pm = get_plugin_manager(load_entrypoints=False, plugins=[Subscriber()])
-    book = Casebook(store, clock=clock, subject_secret=SECRET, plugin_manager=pm)
+    book = Casebook(
+        store, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=SECRET, plugin_manager=pm
+    )
     new = book.open_case(CASEWORKER, opening())
     undring(book, NURSE, new, "u-1")
     with pytest.raises(AccessDenied):
@@ -428,7 +431,9 @@ def test_a_failing_subscriber_does_not_undo_the_commit(store: CaseStore, clock: 
             raise RuntimeError("mail server down")
 
     pm = get_plugin_manager(load_entrypoints=False, plugins=[Broken()])
-    book = Casebook(store, clock=clock, subject_secret=SECRET, plugin_manager=pm)
+    book = Casebook(
+        store, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=SECRET, plugin_manager=pm
+    )
     with pytest.raises(PluginError):
         book.open_case(CASEWORKER, opening(), case_id="c-n")
     assert book.store.version("c-n") == 3
@@ -474,7 +479,7 @@ def test_a_stored_write_hands_its_audit_record_to_the_append(
 ) -> None:
     """Opening and executing store events and audit record in one append call, nothing else."""
     spy = AppendSpy(store)
-    book = Casebook(spy, clock=clock, subject_secret=SECRET)  # type: ignore[arg-type]
+    book = Casebook(spy, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=SECRET)  # type: ignore[arg-type]
     new = book.open_case(CASEWORKER, opening())
     undring(book, NURSE, new, "u-1")
     assert [name for name, _ in spy.calls] == ["append", "append"]
@@ -490,7 +495,7 @@ def test_writes_that_store_nothing_are_audited_on_their_own(
 ) -> None:
     """A refusal, an empty command and a conflict use append_audit; one record per call."""
     spy = AppendSpy(store)
-    book = Casebook(spy, clock=clock, subject_secret=SECRET)  # type: ignore[arg-type]
+    book = Casebook(spy, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=SECRET)  # type: ignore[arg-type]
     new = book.open_case(CASEWORKER, opening())
     spy.calls.clear()
     with pytest.raises(AccessDenied):
@@ -512,11 +517,12 @@ def test_a_failed_append_stores_neither_and_audits_the_failure(
     store: CaseStore, clock: FixedClock
 ) -> None:
     """When the store refuses the append, no event and no 'stored' audit record exist."""
-    book = Casebook(store, clock=clock, subject_secret=SECRET)
+    book = Casebook(store, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=SECRET)
     new = book.open_case(CASEWORKER, opening())
     failing = Casebook(
         AppendSpy(store, StorageUnavailable("disk full")),  # type: ignore[arg-type]
         clock=clock,
+        sealing=TEST_SEALING_KEY,
         subject_secret=SECRET,
     )
     with pytest.raises(StorageUnavailable):
@@ -667,7 +673,7 @@ def test_withdrawal_is_seen_by_the_next_read(book: Casebook, case_id: str) -> No
 def test_norwegian_day_decides_the_birthday(store: CaseStore) -> None:
     """At 00:30 Oslo time on the 18th birthday (22:30 UTC the day before) guardians are out."""
     clock = FixedClock(datetime(2026, 5, 2, 21, 0, tzinfo=UTC))
-    book = Casebook(store, clock=clock, subject_secret=SECRET)
+    book = Casebook(store, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=SECRET)
     adult_born = date(2008, 5, 3)
     events = opening()
     first = events[0]
@@ -738,7 +744,7 @@ def test_who_looked_is_for_the_family(book: Casebook, case_id: str) -> None:
 def test_tampered_audit_trail_is_not_shown(clock: FixedClock) -> None:
     """An edited audit record breaks the chain; the family view refuses to show it."""
     store = InMemoryCaseStore()
-    book = Casebook(store, clock=clock, subject_secret=SECRET)
+    book = Casebook(store, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=SECRET)
     new = book.open_case(CASEWORKER, opening())
     book.read(NURSE, new)
     trail_list = store._audit[new]
@@ -750,7 +756,7 @@ def test_tampered_audit_trail_is_not_shown(clock: FixedClock) -> None:
 def test_tampered_history_is_refused_and_audited(clock: FixedClock) -> None:
     """An edited event record fails verification on load; the attempt is audited."""
     store = InMemoryCaseStore()
-    book = Casebook(store, clock=clock, subject_secret=SECRET)
+    book = Casebook(store, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=SECRET)
     new = book.open_case(CASEWORKER, opening())
     history = store._cases[new]
     history[1] = attrs.evolve(history[1], actor="someone-else")
@@ -767,14 +773,22 @@ def test_tampered_history_is_refused_and_audited(clock: FixedClock) -> None:
 def test_secret_is_required(store: CaseStore, clock: FixedClock) -> None:
     """The Casebook refuses to start without a usable subject-key secret."""
     with pytest.raises(InvalidConfiguration):
-        Casebook(store, clock=clock, subject_secret=b"short")
+        Casebook(store, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=b"short")
     with pytest.raises(InvalidConfiguration):
-        Casebook(store, clock=clock)
+        Casebook(store, clock=clock, sealing=TEST_SEALING_KEY)
+
+
+def test_sealing_key_is_required(store: CaseStore, clock: FixedClock) -> None:
+    """Without a sealing key the Casebook does not start: numbers are never stored in clear."""
+    with pytest.raises(InvalidConfiguration, match="sealing"):
+        Casebook(store, clock=clock, subject_secret=SECRET)
 
 
 def test_from_config_uses_the_plugin_store(clock: FixedClock) -> None:
     """from_config asks the plugins for the store named by the configuration."""
-    config = Config(store="memory:", subject_key_secret=SECRET)
+    config = Config(
+        store="memory:", subject_key_secret=SECRET, sealing_key=TEST_SEALING_KEY.to_text()
+    )
     book = Casebook.from_config(config, clock=clock)
     assert isinstance(book.store, InMemoryCaseStore)
     new = book.open_case(CASEWORKER, opening())
@@ -790,7 +804,7 @@ def test_from_config_uses_the_plugin_store(clock: FixedClock) -> None:
 
 def _load(book: Casebook, case_id: str) -> Case:
 
-    return CATALOGUE.load(case_id, book.store.read(case_id))
+    return back_office_load(book.store, case_id)
 
 
 def _no_ids(record: EventRecord) -> None:

@@ -42,6 +42,7 @@ from barnekoordinator.identifiers import (
 )
 from barnekoordinator.people import Child, Guardian, GuardianRelation, Professional
 from barnekoordinator.services import ServiceKind
+from barnekoordinator.testing.builders import TEST_SEALING_KEY
 from barnekoordinator_plugins.memory import InMemoryCaseStore
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 
@@ -99,7 +100,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CaseStore]
 @pytest.fixture
 def book(store: CaseStore, clock: FixedClock) -> Casebook:
     """A Casebook on the store with the fixed clock (2026-01-05)."""
-    return Casebook(store, clock=clock, subject_secret=SECRET)
+    return Casebook(store, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=SECRET)
 
 
 def opening() -> list[DomainEvent]:
@@ -407,7 +408,9 @@ class FailingAudit:
 
 def test_no_audit_no_data(store: CaseStore, clock: FixedClock, case_id: str) -> None:
     """When the read cannot be audited, nothing is returned."""
-    failing = Casebook(FailingAudit(store), clock=clock, subject_secret=SECRET)  # type: ignore[arg-type]
+    failing = Casebook(
+        FailingAudit(store), clock=clock, sealing=TEST_SEALING_KEY, subject_secret=SECRET
+    )  # type: ignore[arg-type]
     with pytest.raises(StorageUnavailable):
         failing.read(NURSE, case_id)
     with pytest.raises(StorageUnavailable):
@@ -547,7 +550,7 @@ def test_an_agenda_search_audits_only_the_cases_it_shows(
 def test_the_clock_decides_the_day_of_the_agenda(store: CaseStore) -> None:
     """The agenda is decided on the clock's Norwegian day, like every other call."""
     clock = FixedClock(datetime(2026, 1, 5, 9, tzinfo=UTC))
-    book = Casebook(store, clock=clock, subject_secret=SECRET)
+    book = Casebook(store, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=SECRET)
     new = book.open_case(KE, opening())
     clock.set(datetime(2030, 5, 2, 22, 30, tzinfo=UTC))  # 3 May in Oslo: the child is 18
     with pytest.raises(AccessDenied, match="18"):

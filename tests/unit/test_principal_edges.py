@@ -19,7 +19,7 @@ from barnekoordinator.access.principal import AssuranceLevel, Credential, Princi
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.clock import FixedClock
 from barnekoordinator.errors import AccessDenied, InvalidInput
-from barnekoordinator.testing.builders import standard_case
+from barnekoordinator.testing.builders import TEST_SEALING_KEY, standard_case
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 
 FORGED = [
@@ -88,7 +88,9 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Casebook]:
     store = SQLiteCaseStore(path)
     store.append("case-1", 0, standard_case().records())
     clock = FixedClock(datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
-    yield Casebook(store, clock=clock, subject_secret=b"principal-edges-secret")
+    yield Casebook(
+        store, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=b"principal-edges-secret"
+    )
     store.close()
 
 

@@ -1,7 +1,9 @@
-"""Where the command line finds the checkpoint key, and where it makes one.
+"""Where the command line finds its two keys, and where it makes them.
 
-The key signs checkpoints, so it must not be where the database is: whoever copies the database
-(or its folder) must not get the means to sign a checkpoint of a rewritten history. In order:
+The **checkpoint key** signs checkpoints, and the **sealing key** wraps every case's data key
+(identity numbers are sealed at rest). Neither may be where the database is: whoever copies the
+database (or its folder) must not get the means to sign a checkpoint of a rewritten history, nor
+to open the identity numbers. The checkpoint key is found, in order:
 
 1. ``--key FILE``: a signer key file (it must exist);
 2. ``$BARNEKOORDINATOR_CHECKPOINT_KEY``: the signer key itself, for a secret store or a container
@@ -14,6 +16,11 @@ Only the last two are created when missing (mode 0600, with the public key besid
 ``checkpoint.pub``), and the command says where. A key file in the same folder as a SQLite
 database is refused. Vendors keeping the key in an HSM or a KMS implement
 [`Signer`][barnekoordinator.history.checkpoint.Signer] and call the library instead.
+
+The sealing key is found the same way: ``$BARNEKOORDINATOR_SEALING_KEY`` (``KEY_ID:BASE64URL``),
+``$BARNEKOORDINATOR_SEALING_KEY_FILE``, else ``sealing.key`` in the same configuration folder,
+created when missing (mode 0600). Losing it loses every identity number in the store: back it up
+apart from the database.
 """
 
 from __future__ import annotations
@@ -24,13 +31,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
-from barnekoordinator.errors import CheckpointError
+from barnekoordinator.errors import BarnekoordinatorError, CheckpointError, InvalidConfiguration
 from barnekoordinator.history.checkpoint import Ed25519Signer, Ed25519Verifier
+from barnekoordinator.history.sealing import SealingKey
 
 __all__ = [
     "KEY_ENV",
     "KEY_FILE_ENV",
+    "SEALING_KEY_ENV",
+    "SEALING_KEY_FILE_ENV",
     "default_key_path",
+    "load_sealing_key",
     "load_signer",
     "load_verifier",
     "read_note",
@@ -42,16 +53,22 @@ KEY_ENV: Final = "BARNEKOORDINATOR_CHECKPOINT_KEY"
 KEY_FILE_ENV: Final = "BARNEKOORDINATOR_CHECKPOINT_KEY_FILE"
 """An environment variable naming the signer key file (created when missing)."""
 
+SEALING_KEY_ENV: Final = "BARNEKOORDINATOR_SEALING_KEY"
+"""An environment variable holding the sealing key itself (``KEY_ID:BASE64URL``)."""
+
+SEALING_KEY_FILE_ENV: Final = "BARNEKOORDINATOR_SEALING_KEY_FILE"
+"""An environment variable naming the sealing key file (created when missing)."""
+
 _MAX_FILE: Final = 1 << 20
 
 
-def default_key_path(environ: Mapping[str, str]) -> Path:
-    """``checkpoint.key`` in the user's configuration folder (XDG, else ``~/.config``)."""
+def default_key_path(environ: Mapping[str, str], name: str = "checkpoint.key") -> Path:
+    """``name`` in the user's configuration folder (XDG, else ``~/.config``)."""
     base = environ.get("XDG_CONFIG_HOME") or ""
     if not base:
         home = environ.get("HOME") or str(Path.home())
         base = str(Path(home) / ".config")
-    return Path(base) / "barnekoordinator" / "checkpoint.key"
+    return Path(base) / "barnekoordinator" / name
 
 
 def _database_folder(store_url: str) -> Path | None:
@@ -60,27 +77,32 @@ def _database_folder(store_url: str) -> Path | None:
     return None
 
 
-def _refuse_beside_database(path: Path, store_url: str) -> None:
+def _refuse_beside_database(
+    path: Path,
+    store_url: str,
+    what: str = "checkpoint key",
+    why: str = "whoever copies the folder would hold the key to sign a rewritten history",
+    error: type[BarnekoordinatorError] = CheckpointError,
+) -> None:
     folder = _database_folder(store_url)
     if folder is not None and path.resolve().parent == folder:
-        raise CheckpointError(
-            f"checkpoint key {path}: it is in the folder of the database; keep it elsewhere "
-            "(whoever copies the folder would hold the key to sign a rewritten history)"
+        raise error(
+            f"{what} {path}: it is in the folder of the database; keep it elsewhere ({why})"
         )
 
 
-def _read(path: Path, what: str) -> str:
+def _read(path: Path, what: str, error: type[BarnekoordinatorError] = CheckpointError) -> str:
     try:
         with path.open("rb") as file:
             data = file.read(_MAX_FILE + 1)
     except OSError as exc:
-        raise CheckpointError(f"{what} {path}: cannot be read ({exc.strerror})") from None
+        raise error(f"{what} {path}: cannot be read ({exc.strerror})") from None
     if len(data) > _MAX_FILE:
-        raise CheckpointError(f"{what} {path}: larger than {_MAX_FILE} bytes")
+        raise error(f"{what} {path}: larger than {_MAX_FILE} bytes")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise CheckpointError(f"{what} {path}: not UTF-8 text") from None
+        raise error(f"{what} {path}: not UTF-8 text") from None
 
 
 def read_note(path: Path) -> str:
@@ -150,3 +172,57 @@ def load_verifier(
         return Ed25519Verifier.from_key_text(_read(Path(public_key), "public key"))
     signer, _ = load_signer(None, store_url=store_url, environ=environ, create=False)
     return signer.verifier()
+
+
+def _refuse_sealing_key_beside_database(path: Path, store_url: str) -> None:
+    _refuse_beside_database(
+        path,
+        store_url,
+        "sealing key",
+        "whoever copies the folder would hold the key to every identity number",
+        InvalidConfiguration,
+    )
+
+
+def _sealing_key_file(path: Path, store_url: str) -> SealingKey:
+    _refuse_sealing_key_beside_database(path, store_url)
+    return SealingKey.from_text(_read(path, "sealing key", InvalidConfiguration))
+
+
+def load_sealing_key(
+    *, store_url: str, environ: Mapping[str, str], create: bool
+) -> tuple[SealingKey, str]:
+    """The sealing key and a sentence saying where it came from (and whether it was just made).
+
+    Raises:
+        InvalidConfiguration: the key is malformed, cannot be read, is missing (and ``create``
+            is false) or sits beside a SQLite database. No message repeats the key.
+    """
+    if environ.get(SEALING_KEY_ENV):
+        return SealingKey.from_text(environ[SEALING_KEY_ENV]), f"${SEALING_KEY_ENV}"
+    path = (
+        Path(environ[SEALING_KEY_FILE_ENV])
+        if environ.get(SEALING_KEY_FILE_ENV)
+        else default_key_path(environ, "sealing.key")
+    )
+    if path.exists():
+        return _sealing_key_file(path, store_url), f"sealing key file {path}"
+    if not create:
+        raise InvalidConfiguration(
+            f"no sealing key: none at {path} and ${SEALING_KEY_ENV} is unset; the store's "
+            "identity numbers cannot be opened without the key that sealed them"
+        )
+    _refuse_sealing_key_beside_database(path, store_url)
+    key = SealingKey.generate(f"bk-{secrets.token_hex(4)}")
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        # O_EXCL: never overwrite a key another process made meanwhile; 0600: the owner only.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _sealing_key_file(path, store_url), f"sealing key file {path}"
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(key.to_text() + "\n")
+    return key, (
+        f"a new sealing key created in {path} (back it up apart from the database: without it "
+        "the identity numbers in the store cannot be read)"
+    )

@@ -37,6 +37,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
+from barnekoordinator._cli._keys import load_sealing_key
 from barnekoordinator._cli.principal_file import read_principal
 from barnekoordinator._cli.verify import STORE_ENV, _options
 from barnekoordinator.casebook import Casebook
@@ -189,11 +190,21 @@ def _for_principal(
     pm = get_plugin_manager()
     store = case_store(pm, config)
     # Access is decided on today's date and audited at the real time; --as-of only
-    # sets the horizon and what counts as overdue. The agenda opens no case, so the
-    # subject-key secret is never used: a random one keeps a real one out of here.
-    book = Casebook(
-        store, clock=SystemClock(), plugin_manager=pm, subject_secret=secrets.token_bytes(32)
-    )
+    # sets the horizon and what counts as overdue. Deciding reads each case, so the key
+    # that sealed it is needed; the agenda opens no case, so the subject-key secret is
+    # never used: a random one keeps a real one out of here.
+    try:
+        sealing, _ = load_sealing_key(store_url=url, environ=os.environ, create=False)
+        book = Casebook(
+            store,
+            clock=SystemClock(),
+            plugin_manager=pm,
+            subject_secret=secrets.token_bytes(32),
+            sealing=sealing,
+        )
+    except BaseException:
+        store.close()
+        raise
     try:
         rows = book.agenda(principal, until=until, kinds=kinds, limit=args.limit)
     finally:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
@@ -35,6 +36,7 @@ from barnekoordinator.clock import FixedClock
 from barnekoordinator.config import Config
 from barnekoordinator.errors import CaseAlreadyOpen, ConsentRequired, InvalidInput
 from barnekoordinator.history.case import Case, ParticipantJoined, open_case
+from barnekoordinator.history.sealing import SealingKey
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.identifiers import (
     IdentifierPolicy,
@@ -86,10 +88,18 @@ def _heading(text: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo; 0 when every step behaved as the law says and every chain verified."""
+    from barnekoordinator._cli._keys import load_sealing_key
     from barnekoordinator.plugins import case_store, get_plugin_manager
 
     secret = os.environ.get("BARNEKOORDINATOR_SUBJECT_SECRET", "").encode() or DEMO_SECRET
-    config = Config(store=args.store, subject_key_secret=secret)
+    if args.store == "memory:":
+        # Nothing outlives the run, so neither does its key.
+        sealing = SealingKey.generate("demo-memory")
+    else:
+        sealing, where = load_sealing_key(store_url=args.store, environ=os.environ, create=True)
+        if where.startswith("a new"):
+            print(f"barnekoordinator demo: {where}", file=sys.stderr)
+    config = Config(store=args.store, subject_key_secret=secret, sealing_key=sealing.to_text())
     clock = FixedClock(datetime.combine(_START, time(8, 0), tzinfo=UTC))
     pm = get_plugin_manager()
     # The operator holds the store (back office: chapter 9 verifies it); every

@@ -89,6 +89,10 @@ def basis_field(keys: tuple[str, ...]) -> str | list[str]:
     return list(keys)
 
 
+def _payload_length(payload: str) -> str:
+    return f"<{len(payload)} characters>"
+
+
 @attrs.frozen(kw_only=True)
 class EventRecord:
     """One stored event of one case.
@@ -96,6 +100,8 @@ class EventRecord:
     ``payload`` is canonical JSON text (sorted keys, no spaces) and is hashed as
     stored. ``position`` is the store's global order, assigned on append and not
     part of the hash (the same history may sit at other positions in another store).
+    ``repr()`` shows only the payload's length: a history written without a case
+    cipher holds identity numbers in clear, and a repr ends up in logs.
     """
 
     case_id: str
@@ -104,7 +110,7 @@ class EventRecord:
     schema_version: int
     recorded_at: datetime = attrs.field(converter=_utc)
     actor: str
-    payload: str
+    payload: str = attrs.field(repr=_payload_length)
     legal_basis: tuple[str, ...] = attrs.field(default=(), converter=_keys)
     subject_key: str | None = None
     prev_hash: str = GENESIS

@@ -299,6 +299,21 @@ class KeyRing:
         with self._lock:
             return self._ciphers.setdefault(case_id, cipher)
 
+    def existing(self, case_id: str) -> CaseCipher | None:
+        """The case's cipher, or ``None`` when the case has no data key (a history written
+        before identifiers were sealed, or one whose key was destroyed).
+
+        Raises:
+            SealingError: the case's wrapped key does not open with these keys.
+        """
+        with self._lock:
+            cached = self._ciphers.get(case_id)
+        if cached is not None:
+            return cached
+        if self._store.get_data_key(case_id) is None:
+            return None
+        return self.cipher(case_id)
+
     def destroy(self, case_id: str) -> None:
         """Crypto-shred a case: destroy its data key, so its identifiers can never be opened."""
         self._store.destroy_data_key(case_id)

@@ -134,8 +134,9 @@ def _structure_person(value: object, _type: object) -> PersonId:
         cipher = _CIPHER.get()
         if cipher is None:
             raise SealingError(
-                "a sealed identifier cannot be opened without its case's key "
-                "(load the case through the Casebook, or give the case's cipher)"
+                "a sealed identifier and no key to open it: the case has no data key (never "
+                "made, or destroyed when its retention period ended), or it was loaded "
+                "without its cipher (load it through the Casebook)"
             )
         number = cipher.open(value["sealed"])
     if not isinstance(number, str):
@@ -310,7 +311,24 @@ def structure(data: object, cls: type[T]) -> T:
         raise _schema_violation(exc, cls) from None
 
 
-def _schema_violation(exc: Exception, cls: type) -> SchemaViolation:
+def _sealing_failure(exc: BaseException) -> SealingError | None:
+    """The SealingError behind a structuring failure, if one is (cattrs groups its causes)."""
+    if isinstance(exc, SealingError):
+        return exc
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            found = _sealing_failure(inner)
+            if found is not None:
+                return found
+    return None
+
+
+def _schema_violation(exc: Exception, cls: type) -> SchemaViolation | SealingError:
+    """What bad data raised, as a SchemaViolation with JSON paths; a sealed identifier that
+    does not open stays a SealingError (the data is sound, the key is missing or wrong)."""
+    sealed = _sealing_failure(exc)
+    if sealed is not None:
+        return sealed
     if isinstance(exc, cattrs.BaseValidationError):
         problems = []
         for message in cattrs.transform_error(exc, path="$"):
@@ -537,7 +555,10 @@ def _from_records(
             try:
                 event = hook(payload, cls)
             except _DATA_ERRORS as exc:
-                raise _schema_violation(exc, cls) from None
+                failure = _schema_violation(exc, cls)
+                if isinstance(failure, SealingError):
+                    failure = SealingError(f"{_place(record)}: {failure}")
+                raise failure from None
         append(_recorded(record, event))
     return out
 

@@ -38,6 +38,8 @@ from barnekoordinator.history.case import (
     open_case,
 )
 from barnekoordinator.history.records import EventRecord
+from barnekoordinator.history.sealing import KeyRing, SealingKey
+from barnekoordinator.history.store import CaseStore
 from barnekoordinator.identifiers import (
     IdentifierPolicy,
     Organisasjonsnummer,
@@ -50,7 +52,9 @@ from barnekoordinator.services import ServiceKind
 __all__ = [
     "DEFAULT_AS_OF",
     "STANDARD_PROFESSIONALS",
+    "TEST_SEALING_KEY",
     "CaseRun",
+    "back_office_load",
     "child_aged",
     "consent_all",
     "expected_child",
@@ -65,7 +69,27 @@ __all__ = [
 DEFAULT_AS_OF = date(2026, 1, 5)
 """The evaluation date builders use unless told otherwise (matches the test clock fixture)."""
 
+TEST_SEALING_KEY = SealingKey("test-only", bytes(range(32)))
+"""A fixed sealing key for tests and examples: anyone can read it, so never seal real data.
+
+Real deployments make their own with
+[`SealingKey.generate`][barnekoordinator.history.sealing.SealingKey.generate] and keep it outside
+the database.
+"""
+
 _TESTING = IdentifierPolicy.testing()
+
+
+def back_office_load(
+    store: CaseStore, case_id: str, key: SealingKey | KeyRing = TEST_SEALING_KEY
+) -> Case:
+    """The whole case as a trusted back-office reader sees it: the store's records, unsealed.
+
+    Tests use it to check what a Casebook wrote (the store must keep data keys). No access
+    decision and no audit record: never a path for a person.
+    """
+    ring = key if isinstance(key, KeyRing) else KeyRing(store, key)  # type: ignore[arg-type]
+    return CATALOGUE.load(case_id, store.read(case_id), cipher=ring.existing(case_id))
 
 
 def org_number(n: int) -> Organisasjonsnummer:

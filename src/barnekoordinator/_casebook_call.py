@@ -1,0 +1,158 @@
+"""One Casebook call: its principal and case, and the one audit record it leaves.
+
+Private to [`barnekoordinator.casebook`][barnekoordinator.casebook]: every public method of the
+Casebook makes one ``Call`` and ends it exactly once — appended with its events, audited on its
+own, refused, referred or failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+
+from barnekoordinator._casebook_views import (
+    REFERRED,
+)
+from barnekoordinator.access.audit import (
+    audit_record,
+)
+from barnekoordinator.access.policy import (
+    MINIMUM_ASSURANCE,
+    AccessAction,
+    AccessDecision,
+)
+from barnekoordinator.access.principal import Principal
+from barnekoordinator.errors import (
+    AccessDenied,
+    CaseAlreadyOpen,
+    CaseNotFound,
+    ConcurrencyConflict,
+    InsufficientAssurance,
+    InvalidInput,
+)
+from barnekoordinator.history.records import AuditRecord, EventRecord
+
+if TYPE_CHECKING:
+    from barnekoordinator.casebook import Casebook
+
+__all__ = ["Call"]
+
+
+class Call:
+    """One Casebook call: it leaves exactly one audit record, whatever happens.
+
+    The method audits its outcome with `append()` (events and audit record
+    in one transaction), `audit()`, `refuse()` or `refer()` (the audit record on its
+    own); if anything raises before that, `failed()` audits the failure instead.
+    """
+
+    __slots__ = ("action", "book", "case_id", "done", "principal", "target")
+
+    def __init__(
+        self,
+        book: Casebook,
+        principal: Principal,
+        case_id: str,
+        action: str | AccessAction,
+        target: str,
+    ) -> None:
+        self.book = book
+        self.principal = principal
+        self.case_id = case_id
+        self.action = action
+        self.target = target
+        self.done = False
+
+    def record(
+        self, decision: AccessDecision, outcome: str = "", *, case_id: str | None = None
+    ) -> AuditRecord:
+        """This call's audit record, unsealed (the store numbers and seals it)."""
+        return audit_record(
+            case_id=case_id or self.case_id,
+            principal=self.principal,
+            action=self.action,
+            target=self.target,
+            decision=decision,
+            at=self.book._clock.now(),
+            outcome=outcome,
+        )
+
+    def audit(self, decision: AccessDecision, outcome: str = "") -> None:
+        """Write this call's one audit record on its own (nothing else is written)."""
+        self.done = True
+        self.book._store.append_audit(self.record(decision, outcome))
+
+    def append(
+        self,
+        decision: AccessDecision,
+        expected_version: int,
+        records: Sequence[EventRecord],
+        *,
+        conflict: str = "concurrency conflict; nothing stored",
+    ) -> None:
+        """Store ``records`` and this call's audit record in one transaction.
+
+        A conflict stores neither; it is then audited on its own with ``conflict``.
+        """
+        try:
+            self.book._store.append(
+                self.case_id,
+                expected_version,
+                records,
+                # The audit record names the events it stores (verify checks each is named once).
+                audit=attrs.evolve(
+                    self.record(decision, _stored(records)),
+                    first_sequence=records[0].sequence,
+                    last_sequence=records[-1].sequence,
+                ),
+            )
+        except ConcurrencyConflict:
+            self.audit(decision, conflict)
+            raise
+        self.done = True
+
+    def refuse(
+        self, decision: AccessDecision, message: str | None = None
+    ) -> AccessDenied | InsufficientAssurance:
+        """Audit a denial and return the exception to raise.
+
+        A login below the minimum assurance gets
+        [`InsufficientAssurance`][barnekoordinator.errors.InsufficientAssurance] (the application
+        should ask for a stronger login); every other denial is
+        [`AccessDenied`][barnekoordinator.errors.AccessDenied].
+        """
+        self.audit(decision)
+        if not self.principal.assurance.at_least(MINIMUM_ASSURANCE):
+            return InsufficientAssurance(f"case {self.case_id}: {decision.reason}")
+        return AccessDenied(message or f"case {self.case_id}: {decision.reason}")
+
+    def misused(self, act: AccessAction, problem: str) -> InvalidInput:
+        """Audit a usage error as a refusal and return the exception to raise."""
+        reason = f"refused as a usage error: {problem}"
+        self.audit(AccessDecision(allowed=False, action=act, reason=reason))
+        return InvalidInput(f"case {self.case_id}: {problem}")
+
+    def refer(self, existing: str, municipality_number: str) -> CaseAlreadyOpen:
+        """Audit an opening referred to the child's open case, in *that* case's trail."""
+        self.done = True
+        self.book._store.append_audit(self.record(REFERRED, case_id=existing))
+        return CaseAlreadyOpen(existing, municipality_number)
+
+    def failed(self, exc: BaseException) -> None:
+        """Audit a call that raised before it was audited (not for an unknown case)."""
+        if self.done or isinstance(exc, CaseNotFound):
+            return
+        self.audit(
+            AccessDecision(
+                allowed=False,
+                action=AccessAction.of(self.action),
+                reason=f"the request failed ({type(exc).__name__}); nothing was done",
+            )
+        )
+
+
+def _stored(records: Sequence[EventRecord]) -> str:
+    types = ", ".join(dict.fromkeys(r.type for r in records))
+    return f"stored sequence {records[0].sequence}–{records[-1].sequence} ({types})"
