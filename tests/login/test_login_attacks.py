@@ -471,6 +471,17 @@ def test_header_that_is_not_json(idporten: OidcAuthenticator, idp: LoopbackOidcP
     reject(idporten, token, "malformed")
 
 
+def test_a_null_header_typ_is_malformed_not_absent(
+    idporten: OidcAuthenticator, idp: LoopbackOidcProvider
+) -> None:
+    """``"typ": null`` in the header is refused, not read as a missing ``typ`` (fail closed)."""
+    header = json.dumps({"alg": "RS256", "kid": idp.current_key.kid, "typ": None}).encode()
+    token = idp.sign_segments(header, json.dumps(idporten_claims(idp)).encode())
+    reject(idporten, token, "malformed")
+    header = json.dumps({"alg": "RS256", "kid": idp.current_key.kid}).encode()
+    assert idporten.verify(idp.sign_segments(header, json.dumps(idporten_claims(idp)).encode()))
+
+
 def test_oversized_token_is_refused_before_decoding(
     idporten: OidcAuthenticator, idp: LoopbackOidcProvider
 ) -> None:

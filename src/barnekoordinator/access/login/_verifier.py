@@ -345,7 +345,8 @@ class TokenVerifier:
                 "the 'kid' is not a plain key id (letters, digits and - _ . : + = ~ only)",
             )
         typ = header.get("typ")
-        if typ is not None and not isinstance(typ, str):
+        # ``"typ": null`` is malformed, not absent (fail closed, as for the payload's typ).
+        if "typ" in header and not isinstance(typ, str):
             raise rejected(RejectionCode.MALFORMED, "the header's 'typ' is not a string")
         return _Header(alg, kid, typ.lower() if typ is not None else None)
 
