@@ -8,7 +8,7 @@ own, refused, referred or failed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
@@ -19,11 +19,10 @@ from barnekoordinator.access.audit import (
     audit_record,
 )
 from barnekoordinator.access.policy import (
-    MINIMUM_ASSURANCE,
     AccessAction,
     AccessDecision,
 )
-from barnekoordinator.access.principal import Principal
+from barnekoordinator.access.principal import AssuranceLevel, Principal
 from barnekoordinator.errors import (
     AccessDenied,
     CaseAlreadyOpen,
@@ -38,6 +37,14 @@ if TYPE_CHECKING:
     from barnekoordinator.casebook import Casebook
 
 __all__ = ["Call"]
+
+
+_HOW: Final = {
+    AssuranceLevel.HIGH: "ID-porten high, BankID, or HelseID level 4",
+    AssuranceLevel.SUBSTANTIAL: "ID-porten substantial (MinID) or higher",
+    AssuranceLevel.LOW: "any login",
+}
+"""How a person reaches each level, for the message that asks for a stronger login."""
 
 
 class Call:
@@ -118,14 +125,19 @@ class Call:
     ) -> AccessDenied | InsufficientAssurance:
         """Audit a denial and return the exception to raise.
 
-        A login below the minimum assurance gets
-        [`InsufficientAssurance`][barnekoordinator.errors.InsufficientAssurance] (the application
-        should ask for a stronger login); every other denial is
+        A login below what the action needs gets
+        [`InsufficientAssurance`][barnekoordinator.errors.InsufficientAssurance] naming the level
+        (the application should ask for a stronger login); every other denial is
         [`AccessDenied`][barnekoordinator.errors.AccessDenied].
         """
         self.audit(decision)
-        if not self.principal.assurance.at_least(MINIMUM_ASSURANCE):
-            return InsufficientAssurance(f"case {self.case_id}: {decision.reason}")
+        needed = decision.needed_assurance
+        if needed is not None:
+            return InsufficientAssurance(
+                f"case {self.case_id}: {decision.reason}; log in at {needed.value} assurance "
+                f"({_HOW[needed]})",
+                needed=needed.value,
+            )
         return AccessDenied(message or f"case {self.case_id}: {decision.reason}")
 
     def misused(self, act: AccessAction, problem: str) -> InvalidInput:

@@ -16,7 +16,7 @@ import attrs
 
 from barnekoordinator.access.entries import Entry, EntryMeta
 from barnekoordinator.access.policy import AccessAction, AccessDecision, CaseRole, case_roles
-from barnekoordinator.access.principal import Principal
+from barnekoordinator.access.principal import AssuranceLevel, Principal
 from barnekoordinator.coordination.roles import RoleAssignment, roles
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.history.case import Case, CaseMode, DomainEvent
@@ -71,6 +71,9 @@ class CaseView:
     entries: tuple[Entry, ...] = ()
     role_holders: tuple[RoleAssignment, ...] = ()
     """Who holds which role on ``as_of`` (refs only, as in ``participants``)."""
+    stronger_login_shows_more: AssuranceLevel | None = None
+    """Set when entries this principal may read are withheld only because of the login's
+    level (health entries need *high*): the level to ask the person to log in at."""
 
     def entry(self, entry_id: str) -> Entry | None:
         """The visible entry with this id."""

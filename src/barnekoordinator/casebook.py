@@ -66,6 +66,8 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Final
 
+import attrs
+
 from barnekoordinator._casebook_call import Call
 from barnekoordinator._casebook_views import (
     CaseView,
@@ -91,12 +93,14 @@ from barnekoordinator.access.audit import (
 )
 from barnekoordinator.access.entries import Entry, EntryMeta, entries
 from barnekoordinator.access.policy import (
+    HEALTH_ASSURANCE,
     AccessAction,
     AccessDecision,
     authorise_events,
     decide,
+    insufficient_assurance,
 )
-from barnekoordinator.access.principal import Principal
+from barnekoordinator.access.principal import AssuranceLevel, Principal
 from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import Clock
 from barnekoordinator.config import Config, MunicipalSettings
@@ -121,7 +125,7 @@ from barnekoordinator.history.sealing import DataKeyStore, KeyRing, SealingKey
 from barnekoordinator.history.serialization import to_records
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.identifiers import subject_key
-from barnekoordinator.people import Child
+from barnekoordinator.people import Child, Section
 
 if TYPE_CHECKING:
     import pluggy
@@ -312,6 +316,19 @@ class Casebook:
             principal, case, AccessAction.READ, meta, as_of, settings=self._settings
         ).allowed
 
+    def _entry_decision(
+        self, principal: Principal, case: Case, meta: EntryMeta, as_of: date
+    ) -> AccessDecision:
+        """The read decision on one entry. A refusal names the login level needed only when
+        that login would be allowed: otherwise it would tell a weak login what exists."""
+        decision = decide(principal, case, AccessAction.READ, meta, as_of, settings=self._settings)
+        needed = decision.needed_assurance
+        if needed is not None and not self._may_read(
+            attrs.evolve(principal, assurance=needed), case, meta, as_of
+        ):
+            return attrs.evolve(decision, needed_assurance=None)
+        return decision
+
     def _open_case_of(self, key: str | None, municipality_number: str, new_id: str) -> str | None:
         """The child's open case in the municipality, found by the keyed subject index."""
         if key is None:
@@ -482,6 +499,10 @@ class Casebook:
         fine = authorise_events(principal, case, batch, as_of, settings=self._settings)
         if not fine.allowed:
             raise call.refuse(fine)
+        # A login below HEALTH_ASSURANCE got here only through a municipality's named action;
+        # it may still not touch a health entry (compared before and after the fold).
+        weak = not principal.assurance.at_least(HEALTH_ASSURANCE)
+        health_before = _health_entries(case) if weak else None
         try:
             recorded = case.record(
                 batch,
@@ -490,10 +511,12 @@ class Casebook:
                 subject_key=self._subject_key(batch),
             )
             # Fold before storing: an event the case cannot absorb is never stored.
-            case.apply_all(recorded)
+            after = case.apply_all(recorded)
         except Exception as exc:
             call.audit(fine, f"the events were refused ({type(exc).__name__}); nothing stored")
             raise
+        if health_before is not None and _health_entries(after) != health_before:
+            raise call.refuse(insufficient_assurance(principal, act, HEALTH_ASSURANCE))
         records = self._seal(recorded, last_hash)
         call.append(fine, case.version, records)
         self._notify(case_id, records)
@@ -516,10 +539,17 @@ class Casebook:
             overview = self._overview(principal, case, as_of)
             if not overview.allowed:
                 raise call.refuse(overview)
-            visible = tuple(
-                e for e in entries(case) if self._may_read(principal, case, e.meta, as_of)
-            )
-            view = case_view(case, principal, overview, visible, as_of)
+            visible: list[Entry] = []
+            stronger: AssuranceLevel | None = None
+            for entry in entries(case):
+                decision = self._entry_decision(principal, case, entry.meta, as_of)
+                if decision.allowed:
+                    visible.append(entry)
+                elif decision.needed_assurance is not None:
+                    stronger = decision.needed_assurance
+            view = case_view(case, principal, overview, tuple(visible), as_of)
+            if stronger is not None:
+                view = attrs.evolve(view, stronger_login_shows_more=stronger)
             call.audit(overview)  # no audit, no data
             return view
         except BaseException as exc:
@@ -542,9 +572,7 @@ class Casebook:
             as_of = self.today()
             found = next((e for e in entries(case) if e.meta.id == entry_id), None)
             decision = (
-                decide(
-                    principal, case, AccessAction.READ, found.meta, as_of, settings=self._settings
-                )
+                self._entry_decision(principal, case, found.meta, as_of)
                 if found is not None
                 else AccessDecision(allowed=False, action=AccessAction.READ, reason="no such entry")
             )
@@ -700,3 +728,8 @@ def _key_ring(
             "over a DataKeyStore of its own"
         )
     return KeyRing(store, sealing)
+
+
+def _health_entries(case: Case) -> dict[str, Entry]:
+    """The case's health entries by id, content included (to see whether a write touched one)."""
+    return {e.meta.id: e for e in entries(case) if e.meta.section is Section.HEALTH}

@@ -21,13 +21,14 @@ import enum
 import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
 from barnekoordinator.errors import InvalidConfiguration
 
 __all__ = [
+    "ASSURANCE_ACTIONS",
     "Config",
     "EntryPath",
     "LegalReviewPoint",
@@ -120,7 +121,24 @@ def _problems(settings: MunicipalSettings) -> list[str]:
         value = getattr(settings, name)
         if not 1 <= value <= 365:
             problems.append(f"{name}: expected a number of days from 1 to 365, got {value}")
+    unknown = sorted(
+        repr(a) if isinstance(a, str) else type(a).__name__
+        for a in settings.substantial_assurance_actions
+        if a not in ASSURANCE_ACTIONS
+    )
+    if unknown:
+        problems.append(
+            "substantial_assurance_actions: expected names from "
+            + ", ".join(repr(a) for a in ASSURANCE_ACTIONS)
+            + f"; not {', '.join(unknown)}"
+        )
     return problems
+
+
+ASSURANCE_ACTIONS: Final = ("read", "write", "consent", "read-audit", "decide-visibility", "open")
+"""The access actions a municipality may name in
+[`MunicipalSettings.substantial_assurance_actions`][barnekoordinator.config.MunicipalSettings.substantial_assurance_actions]
+(the values of [`AccessAction`][barnekoordinator.access.policy.AccessAction])."""
 
 
 @attrs.frozen(kw_only=True)
@@ -213,6 +231,15 @@ class MunicipalSettings:
     """Duties c and d: days from the appointment to recorded information and guidance."""
     barnekoordinator_referral_days: int = 14
     """Duty d: days to pass on contact or a referral to a service the overview lists as needed."""
+    substantial_assurance_actions: frozenset[str] = attrs.field(
+        default=frozenset(), converter=frozenset
+    )
+    """The actions a login at *substantial* assurance (MinID, ``idporten-loa-substantial``,
+    HelseID ``"3"``) may take on **non-health** information: any of ``"read"``, ``"write"``,
+    ``"consent"``, ``"read-audit"``, ``"decide-visibility"``, ``"open"``. Empty by default:
+    everything needs *high* (``idporten-loa-high``, BankID ``LOA=4``, HelseID ``"4"``). Health
+    entries and writes that touch them need *high* whatever this says (Normen; the
+    access policy's [`HEALTH_ASSURANCE`][barnekoordinator.access.policy.HEALTH_ASSURANCE])."""
 
     def __attrs_post_init__(self) -> None:
         problems = _problems(self)
@@ -240,6 +267,11 @@ class MunicipalSettings:
         unknown = sorted(set(data) - known)
         problems = [f"{k}: unknown setting" for k in unknown]
         values = {k: v for k, v in data.items() if k in known}
+        if "substantial_assurance_actions" in values and not isinstance(
+            values["substantial_assurance_actions"], list | tuple | set | frozenset
+        ):
+            problems.append("substantial_assurance_actions: expected a list of action names")
+            values.pop("substantial_assurance_actions")
         if "entry_paths" in values:
             try:
                 values["entry_paths"] = frozenset(EntryPath(p) for p in values["entry_paths"])

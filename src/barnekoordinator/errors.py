@@ -42,7 +42,7 @@ BarnekoordinatorError(Exception)
 ├── AuthenticationError
 │   ├── NotAuthenticated
 │   ├── TokenRejected                        .reason, .code (never the token)
-│   ├── InsufficientAssurance
+│   ├── InsufficientAssurance                .needed: the level to log in at
 │   └── IssuerUnavailable(ConnectionError)   discovery/JWKS unreachable or unusable
 ├── ExportError
 └── PluginError
@@ -375,7 +375,15 @@ class TokenRejected(AuthenticationError):
 
 
 class InsufficientAssurance(AuthenticationError):
-    """The login's assurance level is below what the action needs."""
+    """The login's assurance level is below what the action needs; log in again at ``needed``.
+
+    ``needed`` is the level's name (``"high"``: ``idporten-loa-high``, BankID ``LOA=4``,
+    HelseID ``"4"``; ``"substantial"``: MinID, HelseID ``"3"``). The refusal was audited.
+    """
+
+    def __init__(self, message: str, *, needed: str) -> None:
+        super().__init__(message)
+        self.needed = needed
 
 
 class IssuerUnavailable(AuthenticationError, ConnectionError):

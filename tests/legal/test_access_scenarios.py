@@ -70,7 +70,7 @@ def citizen(person: PersonId, label: str) -> Principal:
     return Principal(
         subject=f"idporten-{label.lower()}",
         display_label=label,
-        assurance=AssuranceLevel.SUBSTANTIAL,
+        assurance=AssuranceLevel.HIGH,
         national_id=person,
         roles=frozenset({SystemRole.CITIZEN}),
     )

@@ -71,7 +71,7 @@ NURSE = municipal("nurse", "Kari, helsestasjon", "0301")  # no role that opens c
 MOTHER = Principal(
     subject="idporten-mor",
     display_label="Mor",
-    assurance=AssuranceLevel.SUBSTANTIAL,
+    assurance=AssuranceLevel.HIGH,
     national_id=MOTHER_ID,
 )
 KE_STAFF = Professional(ref="ke-oslo", service=ServiceKind.KOORDINERENDE_ENHET, organisation=ORG)

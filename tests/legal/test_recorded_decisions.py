@@ -75,14 +75,14 @@ MOTHER_ID, FATHER_ID = pid(date(1984, 1, 2)), pid(date(1983, 5, 6))
 MOTHER = Principal(
     subject="idporten-mor",
     display_label="Mor",
-    assurance=AssuranceLevel.SUBSTANTIAL,
+    assurance=AssuranceLevel.HIGH,
     national_id=MOTHER_ID,
     roles=frozenset({SystemRole.CITIZEN}),
 )
 FATHER = Principal(
     subject="idporten-far",
     display_label="Far",
-    assurance=AssuranceLevel.SUBSTANTIAL,
+    assurance=AssuranceLevel.HIGH,
     national_id=FATHER_ID,
     roles=frozenset({SystemRole.CITIZEN}),
 )

@@ -102,9 +102,9 @@ def staff(subject: str, label: str, *roles: str, municipality: str = "0301") -> 
 def principals(child_id: PersonId) -> dict[str, Principal]:
     """Everyone who may knock on the door, by a short name."""
     return {
-        "mother": citizen("idp-mor", "Mor", MOTHER_ID, AssuranceLevel.SUBSTANTIAL),
-        "father": citizen("idp-far", "Far", FATHER_ID, AssuranceLevel.SUBSTANTIAL),
-        "child": citizen("idp-barn", "Barnet", child_id, AssuranceLevel.SUBSTANTIAL),
+        "mother": citizen("idp-mor", "Mor", MOTHER_ID, AssuranceLevel.HIGH),
+        "father": citizen("idp-far", "Far", FATHER_ID, AssuranceLevel.HIGH),
+        "child": citizen("idp-barn", "Barnet", child_id, AssuranceLevel.HIGH),
         "weak-mother": citizen("idp-mor", "Mor", MOTHER_ID, AssuranceLevel.LOW),
         "stranger-citizen": citizen("idp-x", "Ukjent person", STRANGER_ID, AssuranceLevel.HIGH),
         "nurse": staff("pro-helse", "Kari, helsestasjon", SystemRole.CASEWORKER),

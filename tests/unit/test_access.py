@@ -152,7 +152,7 @@ def pro(subject: str, *roles: str, municipality: str | None = MUNI, **kw: object
     return Principal(
         subject=subject,
         display_label=f"Ansatt {subject}",
-        assurance=AssuranceLevel.SUBSTANTIAL,
+        assurance=AssuranceLevel.HIGH,
         roles=frozenset(roles),
         municipality_number=municipality,
         **kw,  # type: ignore[arg-type]

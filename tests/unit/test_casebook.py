@@ -74,11 +74,11 @@ ALL_IDS = (CHILD_ID, MOTHER_ID, FATHER_ID)
 
 
 def citizen(person: PersonId, label: str) -> Principal:
-    """A citizen logged in with ID-porten at substantial assurance."""
+    """A citizen logged in with ID-porten at high assurance (BankID)."""
     return Principal(
         subject=f"idporten-{label.lower()}",
         display_label=label,
-        assurance=AssuranceLevel.SUBSTANTIAL,
+        assurance=AssuranceLevel.HIGH,
         national_id=person,
         roles=frozenset({SystemRole.CITIZEN}),
     )

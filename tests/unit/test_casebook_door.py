@@ -75,7 +75,7 @@ def staff(subject: str, label: str, *roles: str) -> Principal:
 MOTHER = Principal(
     subject="idporten-mor",
     display_label="Mor",
-    assurance=AssuranceLevel.SUBSTANTIAL,
+    assurance=AssuranceLevel.HIGH,
     national_id=MOTHER_ID,
     roles=frozenset({SystemRole.CITIZEN}),
 )

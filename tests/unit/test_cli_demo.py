@@ -198,7 +198,7 @@ def test_agenda_for_the_mother_needs_her_national_id(
         "mor",
         subject="idporten-mor",
         display_label="Mor",
-        assurance="substantial",
+        assurance="high",
         national_id=synthetic_fodselsnummer(date(1990, 6, 2)),
         roles=["citizen"],
     )
@@ -211,6 +211,11 @@ def test_agenda_for_the_mother_needs_her_national_id(
     out = capsys.readouterr().out
     assert "turns-18" in out
     assert "OVERDUE 2026-01-22 evaluation-due" in out
+    # The same mother with MinID (substantial): a case's health data needs a level-4 login.
+    minid = mother.replace(".json", "-minid.json")
+    Path(minid).write_text(Path(mother).read_text().replace('"high"', '"substantial"'))
+    assert main([*args[:4], minid, *args[5:], "--allow-synthetic", "--as-of", "2026-02-13"]) == 0
+    assert "turns-18" not in capsys.readouterr().out
 
 
 def test_agenda_refuses_an_invalid_principal_file(

@@ -191,7 +191,7 @@ def _cast() -> _Cast:
     mother = Principal(
         subject="idporten-mor",
         display_label="Mor",
-        assurance=AssuranceLevel.SUBSTANTIAL,
+        assurance=AssuranceLevel.HIGH,
         national_id=mother_id,
     )
     return _Cast(

@@ -84,7 +84,15 @@ enhet (recognised by their event tags, since the access wing does not import the
 Consent events are checked further by
 [`authorise_events()`][barnekoordinator.access.policy.authorise_events] (a family member consents
 only for themselves; a professional may record a signed declaration, but only of people entitled to
-give it). Every access needs at least *substantial* assurance.
+give it).
+
+Assurance by what is read (Normen; domain.md §6): health entries, and writes that touch them,
+need a *high* login ([`HEALTH_ASSURANCE`][barnekoordinator.access.policy.HEALTH_ASSURANCE]:
+``idporten-loa-high``, BankID ``LOA=4``, HelseID ``"4"``). By default so does everything else; a
+municipality may allow *substantial* (MinID, HelseID ``"3"``) for named non-health actions
+(``MunicipalSettings.substantial_assurance_actions``). Nothing is allowed below *substantial*. A
+refusal for the login's level carries ``needed_assurance``, and the Casebook raises
+[`InsufficientAssurance`][barnekoordinator.errors.InsufficientAssurance] naming that level.
 """
 
 from __future__ import annotations
@@ -94,13 +102,17 @@ from barnekoordinator.access.policy._decide import decide
 from barnekoordinator.access.policy._services import is_stafettlogg_entry
 from barnekoordinator.access.policy._standing import case_roles
 from barnekoordinator.access.policy._values import (
+    HEALTH_ASSURANCE,
     MINIMUM_ASSURANCE,
     AccessAction,
     AccessDecision,
     CaseRole,
+    insufficient_assurance,
+    needed_assurance,
 )
 
 __all__ = [
+    "HEALTH_ASSURANCE",
     "MINIMUM_ASSURANCE",
     "AccessAction",
     "AccessDecision",
@@ -108,5 +120,7 @@ __all__ = [
     "authorise_events",
     "case_roles",
     "decide",
+    "insufficient_assurance",
     "is_stafettlogg_entry",
+    "needed_assurance",
 ]

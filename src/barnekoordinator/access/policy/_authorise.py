@@ -21,10 +21,10 @@ from barnekoordinator.access.policy._family import _consent_refusal
 from barnekoordinator.access.policy._records import record_decision
 from barnekoordinator.access.policy._standing import _index, _Standing, _standing
 from barnekoordinator.access.policy._values import (
-    MINIMUM_ASSURANCE,
     AccessAction,
     AccessDecision,
     CaseRole,
+    needed_assurance,
 )
 from barnekoordinator.access.principal import Principal
 from barnekoordinator.config import MunicipalSettings
@@ -200,7 +200,7 @@ def _guardian_grant(
     standing = _standing(principal, case, _index(case))
     ctx = _Ctx(principal, case, AccessAction.CONSENT, as_of, settings, None, standing)
     _, _, major = _thresholds(as_of)
-    if not principal.assurance.at_least(MINIMUM_ASSURANCE):
+    if not principal.assurance.at_least(needed_assurance(AccessAction.CONSENT, None, settings)):
         return decide(principal, case, AccessAction.CONSENT, None, as_of, settings=settings)
     if CaseRole.CHILD in standing.roles and ctx.age is not None and ctx.age >= major:
         return _allow(

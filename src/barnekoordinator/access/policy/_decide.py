@@ -21,10 +21,11 @@ from barnekoordinator.access.policy._services import (
 )
 from barnekoordinator.access.policy._standing import _index, _standing
 from barnekoordinator.access.policy._values import (
-    MINIMUM_ASSURANCE,
     AccessAction,
     AccessDecision,
     CaseRole,
+    insufficient_assurance,
+    needed_assurance,
 )
 from barnekoordinator.access.principal import Principal, SystemRole
 from barnekoordinator.config import MunicipalSettings
@@ -95,17 +96,14 @@ def decide(
     default; see the module documentation for the rules. Pure: no I/O, no clock.
     """
     act = AccessAction.of(action)
-    if not principal.assurance.at_least(MINIMUM_ASSURANCE):
-        return AccessDecision(
-            allowed=False,
-            action=act,
-            reason=f"login assurance {principal.assurance.value} is below "
-            f"{MINIMUM_ASSURANCE.value}",
-        )
+    settings = settings or _DEFAULT_SETTINGS
+    needed = needed_assurance(act, entry, settings)
+    if not principal.assurance.at_least(needed):
+        return insufficient_assurance(principal, act, needed)
     if case.subject is None:
         return AccessDecision(allowed=False, action=act, reason="the case has not been opened")
     standing = _standing(principal, case, _index(case))
-    ctx = _Ctx(principal, case, act, as_of, settings or _DEFAULT_SETTINGS, purpose, standing)
+    ctx = _Ctx(principal, case, act, as_of, settings, purpose, standing)
     if act is AccessAction.OPEN:
         return _decide_open(ctx)
     if not standing.roles:

@@ -19,10 +19,11 @@ from typing import Final
 from barnekoordinator.access.policy._context import _allow, _Ctx, _deny
 from barnekoordinator.access.policy._standing import _index, _standing
 from barnekoordinator.access.policy._values import (
-    MINIMUM_ASSURANCE,
     AccessAction,
     AccessDecision,
     CaseRole,
+    insufficient_assurance,
+    needed_assurance,
 )
 from barnekoordinator.access.principal import Principal
 from barnekoordinator.config import MunicipalSettings
@@ -60,8 +61,9 @@ def record_decision(
     standing = _standing(principal, case, _index(case))
     ctx = _Ctx(principal, case, AccessAction.WRITE, as_of, settings, None, standing)
     role = standing.roles[0] if standing.roles else None
-    if not principal.assurance.at_least(MINIMUM_ASSURANCE):
-        return _deny(ctx, role, "login assurance is below what a case needs")
+    needed = needed_assurance(AccessAction.WRITE, None, settings)
+    if not principal.assurance.at_least(needed):
+        return insufficient_assurance(principal, AccessAction.WRITE, needed)
     if CaseRole.KOORDINERENDE_ENHET in standing.roles:
         return _allow(
             ctx,

@@ -1,4 +1,4 @@
-"""The access policy's values: actions, case roles, decisions and the minimum assurance."""
+"""The access policy's values: actions, case roles, decisions and the assurance each needs."""
 
 from __future__ import annotations
 
@@ -7,11 +7,18 @@ from typing import Final
 
 import attrs
 
-from barnekoordinator.access.principal import AssuranceLevel
+from barnekoordinator.access.entries import EntryMeta
+from barnekoordinator.access.principal import AssuranceLevel, Principal
+from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import InvalidInput
+from barnekoordinator.people import Section
 
 MINIMUM_ASSURANCE: Final = AssuranceLevel.SUBSTANTIAL
-"""The lowest login assurance that may touch a case (personal and health data)."""
+"""The floor: below it nothing in a case, whatever the municipality's settings."""
+
+HEALTH_ASSURANCE: Final = AssuranceLevel.HIGH
+"""What health entries (and, by default, everything else) need: ``idporten-loa-high``,
+BankID ``LOA=4``, HelseID ``"4"`` (Normen: health data needs level 4)."""
 
 
 class AccessAction(enum.Enum):
@@ -69,3 +76,34 @@ class AccessDecision:
     basis: tuple[str, ...] = ()
     role: CaseRole | None = None
     """The case role the decision was made for (``None``: no role in the case)."""
+    needed_assurance: AssuranceLevel | None = None
+    """Set when the login's assurance was too low: the level that was needed."""
+
+
+def needed_assurance(
+    action: AccessAction, entry: EntryMeta | None, settings: MunicipalSettings
+) -> AssuranceLevel:
+    """The login assurance ``action`` on ``entry`` (``None``: the case as a whole) needs.
+
+    Health entries always need
+    [`HEALTH_ASSURANCE`][barnekoordinator.access.policy.HEALTH_ASSURANCE]; anything else needs
+    it too unless the municipality named the action in ``settings.substantial_assurance_actions``.
+    """
+    if entry is not None and entry.section is Section.HEALTH:
+        return HEALTH_ASSURANCE
+    if action.value in settings.substantial_assurance_actions:
+        return MINIMUM_ASSURANCE
+    return HEALTH_ASSURANCE
+
+
+def insufficient_assurance(
+    principal: Principal, action: AccessAction, needed: AssuranceLevel
+) -> AccessDecision:
+    """The refusal of a login below ``needed`` (it names the level; no personal data)."""
+    return AccessDecision(
+        allowed=False,
+        action=action,
+        reason=f"login assurance {principal.assurance.value} is below {needed.value}, "
+        f"which {action.value} needs here",
+        needed_assurance=needed,
+    )
