@@ -51,6 +51,13 @@ and returns nothing).
 Casebook never retries: a command is often composed by a person who looked at an earlier state,
 and re-running it on a newer state would record a decision nobody took.
 
+**Login.** [`login()`][barnekoordinator.casebook.Casebook.login] turns a presented
+[`Credential`][barnekoordinator.access.principal.Credential] into the
+[`Principal`][barnekoordinator.access.principal.Principal] every other method takes, through the
+identity plugins configured in ``Config.plugin_options`` (a
+[`LoginChain`][barnekoordinator.access.login.LoginChain]): embedding code never has to build a
+principal from claims nobody verified.
+
 **One case per child.** A person has one individual plan (IP-forskriften; hotl § 7-1), so
 [`open_case()`][barnekoordinator.casebook.Casebook.open_case] for a child with an open case in the
 municipality (found through the store's keyed subject index) raises
@@ -100,7 +107,7 @@ from barnekoordinator.access.policy import (
     decide,
     insufficient_assurance,
 )
-from barnekoordinator.access.principal import AssuranceLevel, Principal
+from barnekoordinator.access.principal import AssuranceLevel, Credential, Principal
 from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import Clock
 from barnekoordinator.config import Config, MunicipalSettings
@@ -129,6 +136,8 @@ from barnekoordinator.people import Child, Section
 
 if TYPE_CHECKING:
     import pluggy
+
+    from barnekoordinator.access.login import LoginChain
 
 __all__ = [
     "CaseView",
@@ -217,6 +226,7 @@ class Casebook:
         self._new_case_id = new_case_id or (lambda: str(uuid.uuid4()))
         self._catalogue = catalogue
         self._keys = _key_ring(store, sealing, config)
+        self._login: LoginChain | None = None
 
     @classmethod
     def from_config(
@@ -231,9 +241,10 @@ class Casebook:
 
         The store and the Casebook share ``catalogue``; release it with `close()`.
         """
-        from barnekoordinator.plugins import case_store, get_plugin_manager
+        from barnekoordinator.plugins import case_store, configure, get_plugin_manager
 
         pm = plugin_manager or get_plugin_manager()
+        configure(pm, config)  # every plugin validates its options before anything opens
         store = case_store(pm, config, catalogue=catalogue)
         try:
             return cls(store, clock=clock, config=config, plugin_manager=pm, catalogue=catalogue)
@@ -262,8 +273,36 @@ class Casebook:
         return local_date(self._clock.now())
 
     def close(self) -> None:
-        """Close the store; after `from_config()` the Casebook is the store's only owner."""
+        """Close the store (after `from_config()` the Casebook is its only owner) and the login
+        chain's connections."""
+        if self._login is not None:
+            self._login.close()
         self._store.close()
+
+    def login(self, credential: Credential) -> Principal:
+        """The principal ``credential`` stands for, verified by the configured issuers.
+
+        The issuers are the identity plugins' sections of ``Config.plugin_options`` (e.g.
+        ``{"idporten": {"audience": CLIENT_ID}}``); the chain is built on first use with the
+        Casebook's plugin manager (or the installed plugins) and its clock, and kept, so key
+        sets stay cached.
+        Not audited in a case trail (a login names no case); rejections are logged by code.
+
+        Raises:
+            NotAuthenticated: no issuer is configured, or none answers for the credential.
+            TokenRejected: the issuer's checks refused the token (``code`` says which).
+            IssuerUnavailable: the issuer's keys could not be fetched.
+            InvalidConfiguration: an identity plugin's options are invalid.
+        """
+        if self._login is None:
+            from barnekoordinator.plugins import configure, get_plugin_manager, login_chain
+
+            pm = self._pm
+            if pm is None:
+                pm = get_plugin_manager()
+                configure(pm, self._config)
+            self._login = login_chain(pm, self._config, clock=self._clock)
+        return self._login.login(credential)
 
     # --- plumbing -------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from barnekoordinator.clock import Clock
     from barnekoordinator.config import Config
     from barnekoordinator.history.catalogue import Catalogue
     from barnekoordinator.history.records import EventRecord
@@ -120,11 +121,16 @@ def barnekoordinator_case_store(config: Config, catalogue: Catalogue) -> CaseSto
 @hookspec
 def barnekoordinator_authenticators(
     config: Config,
+    clock: Clock,
 ) -> Authenticator | Sequence[Authenticator] | None:
     """Called when the application builds its login chain; return this plugin's authenticators.
 
     Args:
         config: The active [`Config`][barnekoordinator.config.Config].
+        clock: The time tokens are checked against: the Casebook's injected clock when
+            [`Casebook.login()`][barnekoordinator.casebook.Casebook.login] builds the chain, the
+            system clock at the command line. An implementation may leave it out of its
+            signature (pluggy passes only the arguments an implementation names).
 
     Returns:
         One [`Authenticator`][barnekoordinator.protocols.Authenticator], a sequence of them, or

@@ -28,12 +28,14 @@ import attrs
 import pluggy
 
 from barnekoordinator import hookspecs
+from barnekoordinator.clock import Clock, SystemClock
 from barnekoordinator.errors import NoCaseStoreConfigured, PluginContractError, PluginError
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.hookspecs import ENTRYPOINT_GROUP, PROJECT
 from barnekoordinator.protocols import Authenticator, Exporter, PersonRegistry
 
 if TYPE_CHECKING:
+    from barnekoordinator.access.login import LoginChain
     from barnekoordinator.config import Config
     from barnekoordinator.history.catalogue import Catalogue
     from barnekoordinator.history.records import EventRecord
@@ -48,6 +50,7 @@ __all__ = [
     "describe_plugins",
     "exporters",
     "get_plugin_manager",
+    "login_chain",
     "notify_events_recorded",
     "person_registry",
 ]
@@ -184,8 +187,9 @@ def _collect(
     config: Config,
     is_good: Callable[[object], bool],
     what: str,
+    **extra: object,
 ) -> list[object]:
-    kwargs = {"config": config}
+    kwargs = {"config": config, **extra}
     results: list[object] = getattr(pm.hook, hook_name)(**kwargs)
     flat = [item for result in results for item in _flatten(result)]
     bad = [item for item in flat if not is_good(item)]
@@ -253,8 +257,13 @@ def case_store(
     return store
 
 
-def authenticators(pm: pluggy.PluginManager, config: Config) -> list[Authenticator]:
+def authenticators(
+    pm: pluggy.PluginManager, config: Config, *, clock: Clock | None = None
+) -> list[Authenticator]:
     """Every authenticator the plugins provide, in hook call order.
+
+    ``clock`` is the time tokens are checked against (default: the system clock — the
+    command line is an edge; a Casebook passes its own).
 
     Raises:
         PluginContractError: a plugin returned something that is not an Authenticator.
@@ -265,8 +274,27 @@ def authenticators(pm: pluggy.PluginManager, config: Config) -> list[Authenticat
         config,
         lambda item: isinstance(item, Authenticator),
         "a barnekoordinator.protocols.Authenticator",
+        clock=clock if clock is not None else SystemClock(),
     )
     return [item for item in found if isinstance(item, Authenticator)]
+
+
+def login_chain(
+    pm: pluggy.PluginManager, config: Config, *, clock: Clock | None = None
+) -> LoginChain:
+    """The [`LoginChain`][barnekoordinator.access.login.LoginChain] of every configured issuer.
+
+    The identity plugins read their issuers from ``config.plugin_options`` (one section per
+    plugin: ``{"idporten": {"audience": CLIENT_ID}}``); a plugin without options offers no
+    authenticator. ``clock`` as for [`authenticators()`][barnekoordinator.plugins.authenticators].
+
+    Raises:
+        InvalidConfiguration: an identity plugin's options are invalid.
+        PluginContractError: a plugin returned something that is not an Authenticator.
+    """
+    from barnekoordinator.access.login import LoginChain
+
+    return LoginChain(authenticators(pm, config, clock=clock))
 
 
 def exporters(pm: pluggy.PluginManager, config: Config) -> list[Exporter]:

@@ -29,7 +29,7 @@ from barnekoordinator.access.login import (
     authenticator_from_config,
     settings_from_options,
 )
-from barnekoordinator.clock import SystemClock
+from barnekoordinator.clock import Clock
 from barnekoordinator.config import Config
 from barnekoordinator.hookspecs import hookimpl
 
@@ -57,6 +57,6 @@ def barnekoordinator_configure(config: Config) -> None:
 
 
 @hookimpl(trylast=True)
-def barnekoordinator_authenticators(config: Config) -> OidcAuthenticator | None:
+def barnekoordinator_authenticators(config: Config, clock: Clock) -> OidcAuthenticator | None:
     """The BankID authenticator, or ``None`` when ``bankid`` is not configured."""
-    return authenticator_from_config(BANKID, config, clock=SystemClock())
+    return authenticator_from_config(BANKID, config, clock=clock)

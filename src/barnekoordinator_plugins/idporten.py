@@ -28,7 +28,7 @@ from barnekoordinator.access.login import (
     authenticator_from_config,
     settings_from_options,
 )
-from barnekoordinator.clock import SystemClock
+from barnekoordinator.clock import Clock
 from barnekoordinator.config import Config
 from barnekoordinator.hookspecs import hookimpl
 
@@ -53,6 +53,6 @@ def barnekoordinator_configure(config: Config) -> None:
 
 
 @hookimpl(trylast=True)
-def barnekoordinator_authenticators(config: Config) -> OidcAuthenticator | None:
+def barnekoordinator_authenticators(config: Config, clock: Clock) -> OidcAuthenticator | None:
     """The ID-porten authenticator, or ``None`` when ``idporten`` is not configured."""
-    return authenticator_from_config(IDPORTEN, config, clock=SystemClock())
+    return authenticator_from_config(IDPORTEN, config, clock=clock)

@@ -2,10 +2,13 @@
 
 The token is read from ``--token FILE`` (``-`` for standard input, which keeps it out of
 shell history), as strict UTF-8 of at most 64 KiB; surrounding white space is
-ignored. Issuers are configured the way the library is, in ``Config.plugin_options``
-(here ``--option PLUGIN.KEY=VALUE``, e.g. ``--option idporten.audience=my-client``);
-``docs/plugins/login.md`` lists the options. Every identity plugin that is configured
-is asked in turn; the one whose issuer the token names verifies it.
+ignored. Issuers are configured the way the library is, in ``Config.plugin_options`` —
+the same sections an embedding application gives
+[`Casebook.login()`][barnekoordinator.casebook.Casebook.login] — here as ``--option
+PLUGIN.KEY=VALUE`` (e.g. ``--option idporten.audience=my-client``);
+``docs/plugins/login.md`` lists the options. The same
+[`LoginChain`][barnekoordinator.access.login.LoginChain] asks every configured identity plugin
+in turn; the one whose issuer the token names verifies it.
 
 The principal is printed with the identity number redacted (``311299*****``), never
 the token. The time is the real time (this is an edge: a
@@ -22,18 +25,15 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable
-from typing import Any, BinaryIO, Final
+from typing import Any, BinaryIO
 
-from barnekoordinator.access.login import GENERIC_KIND, MAX_TOKEN_BYTES
+from barnekoordinator.access.login import GENERIC_KIND, MAX_TOKEN_BYTES, NO_ISSUER
 from barnekoordinator.access.principal import Credential, Principal
 from barnekoordinator.config import Config
-from barnekoordinator.errors import InvalidConfiguration, TokenRejected
-from barnekoordinator.plugins import authenticators, configure, get_plugin_manager
-from barnekoordinator.protocols import Authenticator
+from barnekoordinator.errors import InvalidConfiguration, NotAuthenticated, TokenRejected
+from barnekoordinator.plugins import configure, get_plugin_manager, login_chain
 
 __all__ = ["principal_to_json", "read_token", "register", "run"]
-
-_NO_ISSUER: Final = "unknown-issuer"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -145,13 +145,6 @@ def _print_rejected(code: str, reason: str, as_json: bool) -> None:
         print(f"reason:            {reason}")
 
 
-def _close(chain: Iterable[Authenticator]) -> None:
-    for authenticator in chain:
-        close = getattr(authenticator, "close", None)
-        if callable(close):
-            close()
-
-
 def run(args: argparse.Namespace) -> int:
     """Verify the token and print the principal or the reason; return the exit status."""
     try:
@@ -173,7 +166,7 @@ def run(args: argparse.Namespace) -> int:
         config = Config(store="memory:", plugin_options=_options(args.option))
         pm = get_plugin_manager()
         configure(pm, config)
-        chain = authenticators(pm, config)
+        chain = login_chain(pm, config)
     except InvalidConfiguration as exc:
         print(f"barnekoordinator whoami: {exc}", file=sys.stderr)
         return 2
@@ -186,20 +179,14 @@ def run(args: argparse.Namespace) -> int:
         return 2
     credential = Credential(kind=args.kind, token=token, nonce=args.nonce)
     try:
-        for authenticator in chain:
-            principal = authenticator.authenticate(credential)
-            if principal is not None:
-                _print_accepted(principal, args.json)
-                return 0
+        principal = chain.login(credential)
     except TokenRejected as exc:
         _print_rejected(exc.code, exc.reason, args.json)
         return 1
+    except NotAuthenticated as exc:
+        _print_rejected(NO_ISSUER, str(exc), args.json)
+        return 1
     finally:
-        _close(chain)
-    names = ", ".join(a.name for a in chain)
-    _print_rejected(
-        _NO_ISSUER,
-        f"{_NO_ISSUER}: no configured issuer ({names}) answers for this {args.kind} credential",
-        args.json,
-    )
-    return 1
+        chain.close()
+    _print_accepted(principal, args.json)
+    return 0

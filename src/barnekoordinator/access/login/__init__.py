@@ -23,7 +23,10 @@ Everything that decides whether a token is believed lives here:
   assurance level; result a [`VerifiedToken`][barnekoordinator.access.login.VerifiedToken];
 * [`principal_from_token()`][barnekoordinator.access.login.principal_from_token] — one
   [`Principal`][barnekoordinator.access.principal.Principal] with the identity number as a
-  redacting [`PersonId`][barnekoordinator.identifiers.PersonId].
+  redacting [`PersonId`][barnekoordinator.identifiers.PersonId];
+* [`LoginChain`][barnekoordinator.access.login.LoginChain] — the configured authenticators
+  asked in turn: the one way from a credential to a principal, behind
+  [`Casebook.login()`][barnekoordinator.casebook.Casebook.login].
 
 Every failure is a [`TokenRejected`][barnekoordinator.errors.TokenRejected] whose ``code``
 is one of [`RejectionCode`][barnekoordinator.access.login.RejectionCode], or an
@@ -35,6 +38,7 @@ an authenticator is made.
 from __future__ import annotations
 
 from barnekoordinator.access.login._authenticator import GENERIC_KIND, OidcAuthenticator
+from barnekoordinator.access.login._chain import NO_ISSUER, LoginChain
 from barnekoordinator.access.login._jwks import MAX_DOCUMENT_BYTES, JwksCache
 from barnekoordinator.access.login._mapping import principal_from_token
 from barnekoordinator.access.login._options import (
@@ -65,11 +69,13 @@ __all__ = [
     "MAX_CLOCK_SKEW",
     "MAX_DOCUMENT_BYTES",
     "MAX_TOKEN_BYTES",
+    "NO_ISSUER",
     "OPTION_NAMES",
     "SIGNING_ALGORITHMS",
     "ClaimMapping",
     "IssuerSettings",
     "JwksCache",
+    "LoginChain",
     "NonceCache",
     "OidcAuthenticator",
     "ProviderProfile",
