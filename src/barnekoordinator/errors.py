@@ -48,6 +48,7 @@ BarnekoordinatorError(Exception)
 └── PluginError
     ├── NoCaseStoreConfigured
     ├── PluginContractError                  .plugin_name
+    ├── PluginLoadError                      .plugins: name -> why it could not be loaded
     └── MissingExtraError(ImportError)       .extra + the pip command to run
 BarnekoordinatorWarning(UserWarning)
 ```
@@ -89,6 +90,7 @@ __all__ = [
     "PlanError",
     "PluginContractError",
     "PluginError",
+    "PluginLoadError",
     "ProofFailed",
     "RuleViolation",
     "SchemaViolation",
@@ -416,6 +418,25 @@ class PluginContractError(PluginError):
     def __init__(self, plugin_name: str, message: str) -> None:
         super().__init__(f"plugin {plugin_name!r}: {message}")
         self.plugin_name = plugin_name
+
+
+class PluginLoadError(PluginError):
+    """Installed plugins could not be loaded: an import failed or a hook is malformed.
+
+    ``plugins`` maps each broken plugin's entry-point name to the one-line reason. The message
+    names them and how to go on without them (``--block NAME`` or
+    ``BARNEKOORDINATOR_BLOCK_PLUGINS``).
+    """
+
+    def __init__(self, plugins: dict[str, str]) -> None:
+        names = ", ".join(sorted(plugins))
+        first = sorted(plugins)[0]
+        reasons = "; ".join(f"{name}: {plugins[name]}" for name in sorted(plugins))
+        super().__init__(
+            f"plugin(s) could not be loaded: {reasons}. Fix or uninstall {names}, or block "
+            f"it with --block {first} (or BARNEKOORDINATOR_BLOCK_PLUGINS={first})"
+        )
+        self.plugins = dict(plugins)
 
 
 class MissingExtraError(PluginError, ImportError):

@@ -18,7 +18,9 @@ on the ``barnekoordinator.plugins`` logger: hook names, plugin names and the
 
 from __future__ import annotations
 
+import functools
 import importlib
+import importlib.metadata
 import logging
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -29,7 +31,12 @@ import pluggy
 
 from barnekoordinator import hookspecs
 from barnekoordinator.clock import Clock, SystemClock
-from barnekoordinator.errors import NoCaseStoreConfigured, PluginContractError, PluginError
+from barnekoordinator.errors import (
+    NoCaseStoreConfigured,
+    PluginContractError,
+    PluginError,
+    PluginLoadError,
+)
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.hookspecs import ENTRYPOINT_GROUP, PROJECT
 from barnekoordinator.protocols import Authenticator, Exporter, PersonRegistry
@@ -41,10 +48,13 @@ if TYPE_CHECKING:
     from barnekoordinator.history.records import EventRecord
 
 __all__ = [
+    "BLOCK_ENV",
     "ENTRYPOINT_GROUP",
     "FIRST_PARTY_PLUGINS",
+    "PluginHost",
     "PluginInfo",
     "authenticators",
+    "blocked_names",
     "case_store",
     "configure",
     "describe_plugins",
@@ -75,33 +85,67 @@ They are registered even when the distribution's metadata is not installed
 TRACE_ENV = "BARNEKOORDINATOR_TRACE_PLUGINS"
 
 
+BLOCK_ENV = "BARNEKOORDINATOR_BLOCK_PLUGINS"
+"""Comma-separated entry-point names every plugin manager leaves out (like ``--block``)."""
+
+
+class PluginHost(pluggy.PluginManager):
+    """barnekoordinator's plugin manager: pluggy's, plus the plugins that could not be loaded.
+
+    ``broken`` maps the entry-point name of each installed plugin that failed to import or
+    whose hooks are malformed to a one-line reason; such a plugin is not registered.
+    ``distributions`` maps a registered entry-point plugin's name to ``project version``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(PROJECT)
+        self.broken: dict[str, str] = {}
+        self.distributions: dict[str, str] = {}
+
+
+def blocked_names(block: Iterable[str] = ()) -> tuple[str, ...]:
+    """``block`` and the names in ``$BARNEKOORDINATOR_BLOCK_PLUGINS``, without repeats."""
+    names = [*block, *os.environ.get(BLOCK_ENV, "").split(",")]
+    return tuple(dict.fromkeys(n.strip() for n in names if n.strip()))
+
+
 def get_plugin_manager(
     *,
     load_entrypoints: bool = True,
     plugins: Iterable[object | tuple[str, object]] = (),
     block: Iterable[str] = (),
-) -> pluggy.PluginManager:
+    tolerate_broken: bool = False,
+) -> PluginHost:
     """Build a plugin manager with barnekoordinator's hook specifications.
 
-    In order: add the specs; block each name in ``block`` (an entry-point name
-    such as ``"sqlite"`` or a vendor's plugin name); when ``load_entrypoints``,
-    load the ``barnekoordinator`` entry points and then any first-party plugin
-    the installed metadata did not provide; register ``plugins`` (objects or
-    modules, or ``(name, plugin)`` pairs); finally ``check_pending()`` so a
-    misspelt hook name fails at once.
+    In order: add the specs; block each name in ``block`` and in
+    ``$BARNEKOORDINATOR_BLOCK_PLUGINS`` (an entry-point name such as ``"sqlite"`` or a vendor's
+    plugin name); when ``load_entrypoints``, load the ``barnekoordinator`` entry points one by
+    one and then any first-party plugin the installed metadata did not provide; register
+    ``plugins`` (objects or modules, or ``(name, plugin)`` pairs); finally ``check_pending()``.
+
+    An installed plugin that fails to import, or whose hooks pluggy refuses (a misspelt hook
+    name, a hook argument the spec does not have), is not registered: it is recorded in
+    ``PluginHost.broken`` with a one-line reason, and — unless ``tolerate_broken`` (the
+    ``plugins`` command, which lists it) — a
+    [`PluginLoadError`][barnekoordinator.errors.PluginLoadError] names it. The plugins given in
+    ``plugins`` are the caller's own code: a bad hook among them raises pluggy's error at once.
 
     With ``load_entrypoints=False`` only ``plugins`` are registered: the recipe
     for isolated tests.
+
+    Raises:
+        PluginLoadError: an installed plugin could not be loaded (and not ``tolerate_broken``).
     """
-    pm = pluggy.PluginManager(PROJECT)
+    pm = PluginHost()
     pm.add_hookspecs(hookspecs)
-    for name in block:
+    for name in blocked_names(block):
         pm.set_blocked(name)
     if load_entrypoints:
-        pm.load_setuptools_entrypoints(ENTRYPOINT_GROUP)
+        _load_entrypoints(pm)
         for name, module_name in FIRST_PARTY_PLUGINS.items():
-            if not pm.is_blocked(name) and pm.get_plugin(name) is None:
-                pm.register(importlib.import_module(module_name), name=name)
+            if not pm.is_blocked(name) and pm.get_plugin(name) is None and name not in pm.broken:
+                _load_one(pm, name, functools.partial(importlib.import_module, module_name))
     for item in plugins:
         if isinstance(item, tuple):
             name, plugin = item
@@ -109,9 +153,54 @@ def get_plugin_manager(
         else:
             pm.register(item)
     pm.check_pending()
+    if pm.broken and not tolerate_broken:
+        raise PluginLoadError(pm.broken)
     if os.environ.get(TRACE_ENV, "") not in ("", "0"):
         pm.add_hookcall_monitoring(_trace_before, _trace_after)
     return pm
+
+
+def _load_entrypoints(pm: PluginHost) -> None:
+    for entry_point in importlib.metadata.entry_points(group=ENTRYPOINT_GROUP):
+        name = entry_point.name
+        if pm.is_blocked(name) or pm.get_plugin(name) is not None or name in pm.broken:
+            continue
+        if _load_one(pm, name, entry_point.load) and entry_point.dist is not None:
+            dist = entry_point.dist
+            pm.distributions[name] = f"{dist.metadata['Name']} {dist.version}"
+
+
+def _load_one(pm: PluginHost, name: str, load: Callable[[], object]) -> bool:
+    """Import and register one installed plugin; a failure is recorded, never raised."""
+    try:
+        plugin = load()
+    except Exception as exc:  # any import-time failure of third-party code
+        pm.broken[name] = f"failed to import ({_reason(exc)})"
+        logger.warning("plugin %r could not be imported: %s", name, _reason(exc))
+        return False
+    try:
+        pm.register(plugin, name=name)
+    except pluggy.PluginValidationError as exc:
+        pm.broken[name] = f"has a malformed hook ({_reason(exc)})"
+        return False
+    unknown = [
+        caller.name
+        for caller in pm.get_hookcallers(plugin) or []
+        if not caller.has_spec()
+        and any(impl.plugin is plugin and not impl.optionalhook for impl in caller.get_hookimpls())
+    ]
+    if unknown:
+        pm.unregister(plugin)
+        pm.broken[name] = f"implements unknown hook(s) {', '.join(sorted(unknown))}"
+        return False
+    return True
+
+
+def _reason(exc: BaseException) -> str:
+    """``Type: first line of the message``, cut short (a plugin's message is not ours)."""
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    text = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def _types(kwargs: Mapping[str, object]) -> str:
@@ -401,6 +490,9 @@ def describe_plugins(pm: pluggy.PluginManager) -> list[PluginInfo]:
     dists: dict[int, str] = {}
     for plugin, dist in pm.list_plugin_distinfo():
         dists[id(plugin)] = f"{dist.project_name} {dist.version}"
+    if isinstance(pm, PluginHost):
+        for name, text in pm.distributions.items():
+            dists[id(pm.get_plugin(name))] = text
     infos = []
     for name, plugin in pm.list_name_plugin():
         if plugin is None:  # a blocked name

@@ -1,8 +1,10 @@
 """``barnekoordinator plugins``: list the loaded plugins and the hooks each implements.
 
 Plugins come from the ``barnekoordinator`` entry-point group plus the
-first-party plugins. ``--block NAME`` shows the list as it would be with a
-plugin blocked. Exit status 0.
+first-party plugins. ``--block NAME`` (or ``$BARNEKOORDINATOR_BLOCK_PLUGINS``) shows the
+list as it would be with a plugin blocked. An installed plugin that cannot be loaded (its
+import fails, a hook is malformed or unknown) is listed as broken with the reason, and the
+others are still listed. Exit status 0, or 3 when a plugin is broken.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from barnekoordinator._cli import printable
 from barnekoordinator.plugins import describe_plugins, get_plugin_manager
 
 __all__ = ["register", "run"]
@@ -28,30 +31,32 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="append",
         default=[],
         metavar="NAME",
-        help="leave out the plugin with this entry-point name (repeatable)",
+        help="leave out the plugin with this entry-point name (repeatable; also "
+        "$BARNEKOORDINATOR_BLOCK_PLUGINS, comma-separated)",
     )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the plugins; return 0."""
-    infos = describe_plugins(get_plugin_manager(block=args.block))
+    """Print the plugins (and the broken ones); return 0, or 3 when a plugin is broken."""
+    pm = get_plugin_manager(block=args.block, tolerate_broken=True)
+    infos = describe_plugins(pm)
+    status = 3 if pm.broken else 0
     if args.json:
-        print(
-            json.dumps(
-                [
-                    {
-                        "name": info.name,
-                        "module": info.module,
-                        "distribution": info.distribution,
-                        "hooks": list(info.hooks),
-                    }
-                    for info in infos
-                ],
-                indent=2,
-            )
-        )
-        return 0
+        listed: list[dict[str, object]] = [
+            {
+                "name": info.name,
+                "module": info.module,
+                "distribution": info.distribution,
+                "hooks": list(info.hooks),
+            }
+            for info in infos
+        ]
+        listed += [{"name": name, "broken": why} for name, why in sorted(pm.broken.items())]
+        print(json.dumps(listed, indent=2))
+        return status
+    for name, why in sorted(pm.broken.items()):
+        print(f"{name}: BROKEN, not loaded: {printable(why)}")
     for info in infos:
         source = info.distribution or "not installed as a distribution"
         print(f"{info.name}: {info.module} ({source})")
@@ -59,4 +64,4 @@ def run(args: argparse.Namespace) -> int:
             print(f"    {hook}")
         if not info.hooks:
             print("    (no hooks)")
-    return 0
+    return status
