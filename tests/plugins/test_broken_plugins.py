@@ -69,7 +69,8 @@ def test_plugins_command_lists_broken_and_exits_3(
 ) -> None:
     assert main(["plugins"]) == 3
     out = capsys.readouterr().out
-    assert "broken-import: BROKEN" in out and "sqlite:" in out
+    assert "broken-import: BROKEN" in out
+    assert "sqlite:" in out
 
 
 def test_other_commands_exit_3_in_one_line_and_block_works(
@@ -78,6 +79,8 @@ def test_other_commands_exit_3_in_one_line_and_block_works(
     store = f"sqlite:{tmp_path / 'none.db'}"
     assert main(["verify", "--store", store]) == 3
     err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "broken-import" in err and "Traceback" not in err
+    assert len(err.splitlines()) == 1
+    assert "broken-import" in err
+    assert "Traceback" not in err
     main(["verify", "--store", store, "--block", "broken-import", "--block", "bad-hook"])
     assert "could not be loaded" not in capsys.readouterr().err
