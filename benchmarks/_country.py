@@ -92,15 +92,16 @@ def agenda_queries(store: Any, some_case: str) -> list[tuple[str, Callable[[], S
             "turning 18 within 180 days (all)",
             lambda: store.agenda(until=half_year, kinds={AgendaKind.TURNS_18}),
         ),
-        ("holders missing (all)", lambda: store.agenda(until=today, kinds={AgendaKind.HOLDER_MISSING})),
+        (
+            "holders missing (all)",
+            lambda: store.agenda(until=today, kinds={AgendaKind.HOLDER_MISSING}),
+        ),
         ("one case", lambda: store.agenda(until=date.max, case_id=some_case)),
     ]
     return queries
 
 
-def time_queries(
-    store: Any, some_case: str, repeat: int
-) -> list[tuple[str, float, float, int]]:
+def time_queries(store: Any, some_case: str, repeat: int) -> list[tuple[str, float, float, int]]:
     """(name, median ms, max ms, rows) of each query over ``repeat`` runs after one warm-up."""
     import statistics
 

@@ -20,15 +20,15 @@ import shutil
 import sys
 import tempfile
 from contextlib import ExitStack
-from pathlib import Path
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _country import Loader, time_queries  # noqa: E402
+from _country import Loader, time_queries
 
-from barnekoordinator_plugins.sqlite import SQLiteCaseStore  # noqa: E402
+from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 
 
 def _sqlite_bytes(path: Path) -> int:
@@ -55,7 +55,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-postgres", action="store_true")
-    parser.add_argument("--dir", default=None, help="where the SQLite file goes (default: a temp dir)")
+    parser.add_argument(
+        "--dir", default=None, help="where the SQLite file goes (default: a temp dir)"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     free = shutil.disk_usage(args.dir or tempfile.gettempdir()).free / 1e9

@@ -60,6 +60,7 @@ def brute_force(
     return rows if limit is None else rows[:limit]
 
 
+Query = tuple[date, frozenset[AgendaKind] | None, str | None, int | None]
 queries = st.tuples(
     st.dates(DEFAULT_AS_OF - timedelta(days=60), DEFAULT_AS_OF + timedelta(days=19 * 365)),
     st.none() | st.frozensets(st.sampled_from(AgendaKind)),
@@ -71,7 +72,9 @@ queries = st.tuples(
 def _check_queries(store: CaseStore) -> None:
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(queries)
-    def same_answer(query: tuple[date, frozenset[AgendaKind] | None, str | None, int | None]) -> None:
+    def same_answer(
+        query: tuple[date, frozenset[AgendaKind] | None, str | None, int | None],
+    ) -> None:
         until, kinds, case_id, limit = query
         assert store.agenda(until=until, kinds=kinds, case_id=case_id, limit=limit) == brute_force(
             until, kinds, case_id, limit
@@ -178,8 +181,10 @@ def test_a_version_3_postgres_schema_answers_the_same_and_is_upgraded(
         index = connection.execute(
             "SELECT to_regclass(%s)", (f"{schema}.case_agenda_kind_due_idx",)
         ).fetchone()
-    assert meta is not None and int(meta[0]) == PG_VERSION == 4
-    assert index is not None and index[0] is not None
+    assert meta is not None
+    assert int(meta[0]) == PG_VERSION == 4
+    assert index is not None
+    assert index[0] is not None
 
 
 def test_the_population_is_deterministic_by_seed() -> None:
