@@ -23,7 +23,7 @@ bulk path (``store.load(chunk)``; see
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
 from barnekoordinator.access.consent import ConsentPurpose
@@ -47,6 +47,7 @@ from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.builders import (
     DEFAULT_AS_OF,
     TEST_SEALING_KEY,
+    CaseRun,
     child_aged,
     consent_all,
     expected_child,
@@ -103,76 +104,12 @@ def synthetic_case(
         case_id=case_id,
         as_of=opened,
     )
-    services = [s for _, s, _ in team]
     holder = team[0][0]
     has_log = rng.random() < 0.85
     if has_log:
-        consent_all(run, ConsentPurpose.STAFETTLOGG, services, as_of=opened, consent_id="k")
-        run.run(
-            open_stafettlogg, by=holder, holder_ref=holder, level=BtiLevel.NIVAA_1, as_of=opened
-        )
-        for n in range(rng.choice((0, 1, 1, 2, 2, 3, 4))):
-            due = day(-45, 0) if rng.random() < 0.15 else day(1, 120)
-            run.run(
-                add_log_measure,
-                tiltak_id=f"t{n}",
-                by=holder,
-                description="Tiltak",
-                responsible_ref=holder,
-                evaluation_date=due,
-                as_of=opened,
-            )
-        if rng.random() < 0.15:
-            run.run(
-                schedule_meeting,
-                meeting_id="m1",
-                by=holder,
-                meeting_on=day(-30, 60),
-                agenda=["Status"],
-                invited=[r for r, _, _ in team],
-                as_of=opened,
-            )
-        if rng.random() < 0.10:
-            run.run(
-                record_decision,
-                decision_id="d1",
-                by=holder,
-                text="Vedtak",
-                follow_up_by=holder,
-                follow_up_on=day(30, 365),
-                as_of=opened,
-            )
-        if rng.random() < 0.05:
-            run.run(
-                register_undring, undring_id="u1", by=holder, description="Undring", as_of=opened
-            )
-        if rng.random() < 0.04:
-            run.run(handover.propose_handover, to_ref=team[1][0], by=holder, as_of=opened)
-        elif rng.random() < 0.01:
-            run.run(handover.participant_leaves, participant_ref=holder, as_of=opened)
-            holder, has_log = team[1][0], False  # the log has no holder now: no more entries
+        holder, has_log = _stafettlogg(run, rng, team, opened, day)
     if rng.random() < 0.20:
-        consent_all(run, ConsentPurpose.INDIVIDUAL_PLAN, services, as_of=opened, consent_id="ip")
-        run.run(start_plan, plan_id="ip", by=holder, as_of=opened)
-        run.run(
-            set_plan_period,
-            by=holder,
-            start=opened,
-            next_revision=day(30, 365),
-            as_of=opened,
-        )
-        for n in range(rng.randint(1, 4)):
-            run.run(
-                add_plan_measure,
-                measure_id=f"p{n}",
-                by=holder,
-                description="Tiltak",
-                scope="1 t/uke",
-                responsible_ref=holder,
-                implementation="I barnehagen",
-                evaluation_date=day(7, 180),
-                as_of=opened,
-            )
+        _plan(run, rng, holder, [s for _, s, _ in team], opened, day)
     for n in range(extra_events if has_log else 0):
         run.run(
             record_observation,
@@ -201,6 +138,91 @@ def synthetic_case(
         reason="synthetic population",
     )
     return NewCase(records, audit, wrapped)
+
+
+def _stafettlogg(
+    run: CaseRun,
+    rng: random.Random,
+    team: list[tuple[str, ServiceKind, str]],
+    opened: date,
+    day: Callable[[int, int], date],
+) -> tuple[str, bool]:
+    """Consent, the log opened and its work; return the holder and whether the log has one."""
+    services = [s for _, s, _ in team]
+    holder = team[0][0]
+    consent_all(run, ConsentPurpose.STAFETTLOGG, services, as_of=opened, consent_id="k")
+    run.run(open_stafettlogg, by=holder, holder_ref=holder, level=BtiLevel.NIVAA_1, as_of=opened)
+    for n in range(rng.choice((0, 1, 1, 2, 2, 3, 4))):
+        due = day(-45, 0) if rng.random() < 0.15 else day(1, 120)
+        run.run(
+            add_log_measure,
+            tiltak_id=f"t{n}",
+            by=holder,
+            description="Tiltak",
+            responsible_ref=holder,
+            evaluation_date=due,
+            as_of=opened,
+        )
+    if rng.random() < 0.15:
+        run.run(
+            schedule_meeting,
+            meeting_id="m1",
+            by=holder,
+            meeting_on=day(-30, 60),
+            agenda=["Status"],
+            invited=[r for r, _, _ in team],
+            as_of=opened,
+        )
+    if rng.random() < 0.10:
+        run.run(
+            record_decision,
+            decision_id="d1",
+            by=holder,
+            text="Vedtak",
+            follow_up_by=holder,
+            follow_up_on=day(30, 365),
+            as_of=opened,
+        )
+    if rng.random() < 0.05:
+        run.run(register_undring, undring_id="u1", by=holder, description="Undring", as_of=opened)
+    if rng.random() < 0.04:
+        run.run(handover.propose_handover, to_ref=team[1][0], by=holder, as_of=opened)
+    elif rng.random() < 0.01:
+        run.run(handover.participant_leaves, participant_ref=holder, as_of=opened)
+        return team[1][0], False  # the log has no holder now: no more entries
+    return holder, True
+
+
+def _plan(
+    run: CaseRun,
+    rng: random.Random,
+    holder: str,
+    services: list[ServiceKind],
+    opened: date,
+    day: Callable[[int, int], date],
+) -> None:
+    """Consent, the individuell plan started with a revision date, and its measures."""
+    consent_all(run, ConsentPurpose.INDIVIDUAL_PLAN, services, as_of=opened, consent_id="ip")
+    run.run(start_plan, plan_id="ip", by=holder, as_of=opened)
+    run.run(
+        set_plan_period,
+        by=holder,
+        start=opened,
+        next_revision=day(30, 365),
+        as_of=opened,
+    )
+    for n in range(rng.randint(1, 4)):
+        run.run(
+            add_plan_measure,
+            measure_id=f"p{n}",
+            by=holder,
+            description="Tiltak",
+            scope="1 t/uke",
+            responsible_ref=holder,
+            implementation="I barnehagen",
+            evaluation_date=day(7, 180),
+            as_of=opened,
+        )
 
 
 def population(
