@@ -31,7 +31,12 @@ every store, so no store copies them and no plugin imports another plugin:
   and a fast constructor for rows read back
   ([agenda_row][barnekoordinator.history.storekit.agenda_row]);
 * a fast constructor for event records read back
-  ([stored_record][barnekoordinator.history.storekit.stored_record]).
+  ([stored_record][barnekoordinator.history.storekit.stored_record]);
+* the bulk load of whole histories of new cases
+  ([NewCase][barnekoordinator.history.storekit.NewCase],
+  [prepare_load][barnekoordinator.history.storekit.prepare_load]): the same checks as an append
+  from version 0, the agenda rows the projectors leave, and the sealed audit record of each case,
+  for a store to write in one transaction with its fastest path (``executemany``, ``COPY``).
 
 The projection operations themselves come from the catalogue
 ([Catalogue.project][barnekoordinator.history.catalogue.Catalogue.project]) and
@@ -41,17 +46,30 @@ are applied with the reference semantics of
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from barnekoordinator.errors import ChainBroken, ConcurrencyConflict, InvalidInput
-from barnekoordinator.history.projections import AgendaItem, AgendaKind
-from barnekoordinator.history.records import AuditRecord, EventRecord, _event_stamp
+from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
+from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord, _event_stamp
 
-__all__ = ["AppendCheck", "agenda_row", "agenda_sort_key", "lone_audit", "stored_record"]
+if TYPE_CHECKING:
+    from barnekoordinator.history.catalogue import Catalogue
+    from barnekoordinator.history.sealing import WrappedDataKey
+
+__all__ = [
+    "AppendCheck",
+    "LoadBatch",
+    "NewCase",
+    "agenda_row",
+    "agenda_sort_key",
+    "lone_audit",
+    "prepare_load",
+    "stored_record",
+]
 
 _new_object: Final = object.__new__
 
@@ -294,3 +312,78 @@ def stored_record(
     s_hash(record, record_hash)
     s_pos(record, position)
     return record
+
+
+@attrs.frozen
+class NewCase:
+    """The whole history of a case a store does not hold yet, for a bulk load.
+
+    ``records`` start at sequence 1 (sealed after ``GENESIS``); ``audit`` is the audit record
+    of the write that stores them (the store seals it as the case's first audit record and fills
+    in the range ``1 … len(records)`` when it names none); ``data_key`` is the case's wrapped data
+    key when its identifiers are sealed.
+    """
+
+    records: tuple[EventRecord, ...]
+    audit: AuditRecord
+    data_key: WrappedDataKey | None = None
+
+    @property
+    def case_id(self) -> str:
+        """The case's id (that of its records)."""
+        return self.audit.case_id
+
+
+@attrs.frozen
+class LoadBatch:
+    """What a store writes for one bulk load, checked: see
+    [`prepare_load()`][barnekoordinator.history.storekit.prepare_load].
+
+    ``events`` pairs each record with its canonical time text; ``audits`` are sealed (sequence 1,
+    with their range); ``agenda`` holds the rows the projectors leave for each case.
+    """
+
+    case_ids: tuple[str, ...]
+    events: tuple[tuple[EventRecord, str], ...]
+    audits: tuple[AuditRecord, ...]
+    agenda: tuple[AgendaItem, ...]
+    keys: tuple[tuple[str, WrappedDataKey], ...]
+
+
+def prepare_load(cases: Iterable[NewCase], catalogue: Catalogue) -> LoadBatch:
+    """Check whole histories of new cases for a bulk load, as ``append(case, 0, records,
+    audit=…)`` checks each, and compute what the store writes.
+
+    The store still checks, inside its write transaction, that none of ``case_ids`` exists
+    ([`ConcurrencyConflict`][barnekoordinator.errors.ConcurrencyConflict], nothing written).
+
+    Raises:
+        ChainBroken: a history does not start at sequence 1 after ``GENESIS`` or does not chain.
+        InvalidInput: a case without records, a case twice in the batch, or an audit record of
+            another case or naming another range.
+    """
+    case_ids: list[str] = []
+    events: list[tuple[EventRecord, str]] = []
+    audits: list[AuditRecord] = []
+    agenda: list[AgendaItem] = []
+    keys: list[tuple[str, WrappedDataKey]] = []
+    seen: set[str] = set()
+    for case in cases:
+        case_id = case.case_id
+        if not case.records:
+            raise InvalidInput(f"bulk load of case {case_id}: expected its records, got none")
+        if case_id in seen:
+            raise InvalidInput(f"bulk load: case {case_id} is in the batch twice")
+        seen.add(case_id)
+        check = AppendCheck.prepare(case_id, 0, case.records, audit=case.audit)
+        check.check(0, GENESIS)
+        case_ids.append(case_id)
+        events += zip(case.records, check.times, strict=True)
+        audit = case.audit if check.audit is None else check.audit  # never None: it was given
+        audits.append(audit.sealed(1, GENESIS))
+        rows: dict[tuple[str, AgendaKind, str], AgendaItem] = {}
+        apply_ops(rows, catalogue.project(case.records))
+        agenda += rows.values()
+        if case.data_key is not None:
+            keys.append((case_id, case.data_key))
+    return LoadBatch(tuple(case_ids), tuple(events), tuple(audits), tuple(agenda), tuple(keys))

@@ -6,7 +6,7 @@ import os
 import re
 import threading
 import zlib
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from types import ModuleType
@@ -27,8 +27,10 @@ from barnekoordinator.history.projections import (
 from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord
 from barnekoordinator.history.storekit import (
     AppendCheck,
+    NewCase,
     agenda_row,
     lone_audit,
+    prepare_load,
 )
 from barnekoordinator_plugins import _options
 
@@ -41,7 +43,12 @@ if TYPE_CHECKING:
 from barnekoordinator_plugins.postgres._sql import (
     _AUDIT_FIELDS,
     _AUDIT_V1,
+    _COPY_AGENDA,
+    _COPY_AUDIT,
+    _COPY_EVENTS,
+    _COPY_KEYS,
     _DESTROY_KEY,
+    _EXISTING,
     _GET_KEY,
     _INSERT_AUDIT,
     _INSERT_EVENT,
@@ -56,11 +63,16 @@ from barnekoordinator_plugins.postgres._sql import (
     _SET_VERSION,
     _UPGRADE_FROM_1,
     _UPGRADE_FROM_2,
+    _UPGRADE_FROM_3,
+    AGENDA_ALL,
+    AGENDA_BY_KIND,
+    AGENDA_CASE,
     SCHEMA_VERSION,
     _apply_ops,
     _audit_records,
     _audit_row,
     _ddl,
+    _event_values,
     _events,
     require_psycopg,
 )
@@ -242,7 +254,7 @@ class PostgresCaseStore:
         with connection.transaction():
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (self._events_lock + 1,))
             version = self._version_of(connection)  # another process may have upgraded meanwhile
-            steps = {1: _UPGRADE_FROM_1, 2: _UPGRADE_FROM_2}
+            steps = {1: _UPGRADE_FROM_1, 2: _UPGRADE_FROM_2, 3: _UPGRADE_FROM_3}
             while version < SCHEMA_VERSION:
                 for statement in steps[version]:
                     connection.execute(statement)
@@ -273,22 +285,7 @@ class PostgresCaseStore:
         # executemany in pipeline mode sends one prepared INSERT per record in a
         # single network write; measured faster here than one INSERT … SELECT
         # FROM unnest(arrays) per batch.
-        rows = [
-            (
-                r.case_id,
-                r.sequence,
-                r.type,
-                r.schema_version,
-                r.recorded_at,
-                r.actor,
-                r.payload,
-                list(r.legal_basis),
-                r.subject_key,
-                r.prev_hash,
-                r.hash,
-            )
-            for r in records
-        ]
+        rows = [_event_values(r) for r in records]
         pg = self._pg
         with self._errors():
             connection = self._connection()
@@ -328,6 +325,48 @@ class PostgresCaseStore:
                 # Only reachable by a writer that bypasses the advisory lock.
                 raise ConcurrencyConflict(case_id, expected_version, self.version(case_id)) from exc
         return version + len(records)
+
+    def load(self, cases: Iterable[NewCase]) -> int:
+        """Store whole histories of new cases in one transaction; return the number of events.
+
+        The bulk path (``docs/scale-plan.md``): the same checks as ``append(case, 0,
+        records, audit=…)`` for each case
+        ([`prepare_load()`][barnekoordinator.history.storekit.prepare_load]),
+        then ``COPY`` of events, audit records, agenda rows and data keys under both append
+        locks, so positions stay in commit order. A case the store already holds raises
+        [`ConcurrencyConflict`][barnekoordinator.errors.ConcurrencyConflict]; any failure writes
+        nothing of the batch.
+        """
+        batch = prepare_load(cases, self._catalogue)
+        with self._errors():
+            connection = self._connection()
+            with connection.transaction(), connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self._events_lock,))
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self._audit_lock,))
+                found = cursor.execute(_EXISTING, (list(batch.case_ids),) * 2).fetchone()
+                if found is not None:
+                    case_id = str(found[0])
+                    raise ConcurrencyConflict(case_id, 0, self._version_in(cursor, case_id))
+                with cursor.copy(_COPY_EVENTS) as copy:
+                    for record, _ in batch.events:
+                        copy.write_row(_event_values(record))
+                with cursor.copy(_COPY_AUDIT) as copy:
+                    for audit in batch.audits:
+                        copy.write_row(_audit_row(audit))
+                with cursor.copy(_COPY_AGENDA) as copy:
+                    for a in batch.agenda:
+                        copy.write_row((a.case_id, a.kind.value, a.key, a.due, a.detail))
+                with cursor.copy(_COPY_KEYS) as copy:
+                    for case_id, key in batch.keys:
+                        copy.write_row((case_id, key.kek_id, key.blob))
+        return len(batch.events)
+
+    @staticmethod
+    def _version_in(cursor: psycopg.Cursor[Any], case_id: str) -> int:
+        row = cursor.execute(
+            "SELECT max(sequence) FROM case_events WHERE case_id = %s", (case_id,)
+        ).fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
 
     def version(self, case_id: str) -> int:
         """The number of events of the case (0 for an unknown case)."""
@@ -378,18 +417,15 @@ class PostgresCaseStore:
         """Agenda rows due on or before ``until``, ordered by (due, case_id, kind, key)."""
         if (kinds is not None and not kinds) or (limit is not None and limit < 1):
             return []
-        sql = "SELECT case_id, kind, key, due, detail FROM case_agenda WHERE due <= %s"
-        params: list[object] = [until]
+        values = sorted({kind.value for kind in kinds}) if kinds is not None else None
+        sql: str
+        params: tuple[object, ...]
         if case_id is not None:
-            sql += " AND case_id = %s"
-            params.append(case_id)
-        if kinds is not None:
-            sql += " AND kind = ANY(%s)"
-            params.append(sorted({kind.value for kind in kinds}))
-        sql += " ORDER BY due, case_id, kind, key"
-        if limit is not None:
-            sql += " LIMIT %s"
-            params.append(limit)
+            sql, params = AGENDA_CASE, (case_id, until, values, values, limit)
+        elif values is not None:
+            sql, params = AGENDA_BY_KIND, (values, until, limit, limit)
+        else:
+            sql, params = AGENDA_ALL, (until, limit)
         with self._errors():
             rows = self._connection().execute(sql, params).fetchall()
         make, kinds_by_value = agenda_row, _KINDS

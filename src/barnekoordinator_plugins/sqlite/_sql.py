@@ -31,10 +31,12 @@ if TYPE_CHECKING:
     pass
 
 
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
 """2 gave audit records a global ``position`` and the range of events they stored (1 had neither);
-3 added ``case_keys``, the cases' wrapped data keys (identifiers sealed at rest). Older files are
-upgraded when opened for writing, and read as they are when opened read-only."""
+3 added ``case_keys``, the cases' wrapped data keys (identifiers sealed at rest); 4 added the
+agenda index on ``(kind, due, …)`` that keeps kind-filtered agenda queries independent of the
+number of cases (decision 20). Older files are upgraded when opened for writing, and read as they
+are when opened read-only."""
 
 SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS case_events (
@@ -92,6 +94,7 @@ CREATE TABLE IF NOT EXISTS case_agenda (
     PRIMARY KEY (case_id, kind, key)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS case_agenda_due ON case_agenda (due, case_id, kind, key, detail);
+CREATE INDEX IF NOT EXISTS case_agenda_kind_due ON case_agenda (kind, due, case_id, key, detail);
 
 CREATE TABLE IF NOT EXISTS case_keys (
     case_id TEXT PRIMARY KEY,
@@ -161,6 +164,37 @@ _INSERT_AUDIT = (
     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 _LAST_AUDIT_POSITION = "SELECT coalesce(max(position), 0) FROM case_audit"
+_AGENDA_ROWS: Final = "SELECT case_id, kind, key, due, detail FROM case_agenda"
+_AGENDA_ORDER: Final = " ORDER BY due, case_id, kind, key LIMIT ?"
+
+
+@functools.lru_cache(maxsize=32)
+def agenda_sql(kinds: int, by_case: bool) -> str:
+    """The agenda query for ``kinds`` kind values (0: every kind), with or without one case.
+
+    Parameters, in order: the case id (``by_case``), then per kind its value, ``until`` and the
+    limit; without kinds ``until``; last the limit (-1: none). Every shape reads rows in index
+    order and stops at the limit (decision 20): every kind walks ``(due, case_id, …)``; one kind
+    walks ``(kind, due, case_id, key)`` from its start; several kinds walk that index once per
+    kind, each capped at the limit, and merge what they found (at most kinds × limit rows) — so
+    a filtered query no longer reads past every other kind's rows up to ``until``. One case uses
+    the primary key ``(case_id, kind, key)``.
+    """
+    if by_case:
+        sql = _AGENDA_ROWS + " WHERE case_id = ? AND due <= ?"
+        if kinds:
+            # ``+kind``: not a term for an index, so the planner takes the primary key (the
+            # case's few rows) and never walks a whole kind for one case.
+            sql += f" AND +kind IN ({','.join('?' * kinds)})"
+        return sql + _AGENDA_ORDER
+    if kinds == 0:
+        return _AGENDA_ROWS + " WHERE due <= ?" + _AGENDA_ORDER
+    one = _AGENDA_ROWS + " WHERE kind = ? AND due <= ? ORDER BY due, case_id, key LIMIT ?"
+    if kinds == 1:
+        return one
+    return " UNION ALL ".join([f"SELECT * FROM ({one})"] * kinds) + _AGENDA_ORDER  # noqa: S608
+
+
 _UPSERT_AGENDA = (
     "INSERT INTO case_agenda (case_id, kind, key, due, detail) VALUES (?,?,?,?,?) "
     "ON CONFLICT (case_id, kind, key) DO UPDATE SET due = excluded.due, detail = excluded.detail"

@@ -7,7 +7,7 @@ import os
 import sqlite3
 import threading
 import urllib.parse
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING
@@ -31,8 +31,10 @@ from barnekoordinator.history.records import (
 )
 from barnekoordinator.history.storekit import (
     AppendCheck,
+    NewCase,
     agenda_row,
     lone_audit,
+    prepare_load,
 )
 from barnekoordinator_plugins import _options
 
@@ -58,6 +60,7 @@ from barnekoordinator_plugins.sqlite._sql import (
     _SYNCHRONOUS,
     _UNAVAILABLE_CODES,
     _UPGRADE_FROM_1,
+    _UPSERT_AGENDA,
     SCHEMA,
     SCHEMA_VERSION,
     _apply_ops,
@@ -69,6 +72,7 @@ from barnekoordinator_plugins.sqlite._sql import (
     _insert_events_sql,
     _rollback,
     _statements,
+    agenda_sql,
 )
 
 _MAX_PAGE_COUNT = 4_294_967_294
@@ -296,6 +300,73 @@ class SQLiteCaseStore:
                 raise
         return version + len(rows)
 
+    def load(self, cases: Iterable[NewCase]) -> int:
+        """Store whole histories of new cases in one transaction; return the number of events.
+
+        The bulk path (``docs/scale-plan.md``): the same checks as ``append(case, 0,
+        records, audit=…)`` for each case
+        ([`prepare_load()`][barnekoordinator.history.storekit.prepare_load]),
+        then multi-row inserts of events, audit records, agenda rows and data keys. A case the
+        store already holds raises
+        [`ConcurrencyConflict`][barnekoordinator.errors.ConcurrencyConflict]; any failure writes
+        nothing of the batch.
+        """
+        batch = prepare_load(cases, self._catalogue)
+        connection = self._connection()
+        with self._errors():
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                self._refuse_existing(connection, batch.case_ids)
+                rows = [_event_row(record, text) for record, text in batch.events]
+                for start in range(0, len(rows), _ROWS_PER_INSERT):
+                    chunk = rows[start : start + _ROWS_PER_INSERT]
+                    connection.execute(
+                        _insert_events_sql(len(chunk)), list(itertools.chain(*chunk))
+                    )
+                first = int(connection.execute(_LAST_AUDIT_POSITION).fetchone()[0]) + 1
+                connection.executemany(
+                    _INSERT_AUDIT,
+                    [
+                        _audit_row(attrs.evolve(audit, position=position))
+                        for position, audit in enumerate(batch.audits, start=first)
+                    ],
+                )
+                connection.executemany(
+                    _UPSERT_AGENDA,
+                    [
+                        (a.case_id, a.kind.value, a.key, a.due.isoformat(), a.detail)
+                        for a in batch.agenda
+                    ],
+                )
+                connection.executemany(
+                    _PUT_KEY, [(case, key.kek_id, key.blob) for case, key in batch.keys]
+                )
+                connection.execute("COMMIT")
+            except BaseException:
+                _rollback(connection)
+                raise
+        return len(batch.events)
+
+    def _refuse_existing(self, connection: sqlite3.Connection, case_ids: Sequence[str]) -> None:
+        for start in range(0, len(case_ids), 500):
+            chunk = case_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found = connection.execute(
+                f"SELECT case_id FROM case_events WHERE case_id IN ({marks}) UNION "  # noqa: S608
+                f"SELECT case_id FROM case_audit WHERE case_id IN ({marks}) LIMIT 1",
+                [*chunk, *chunk],
+            ).fetchone()
+            if found is not None:
+                case_id = str(found[0])
+                raise ConcurrencyConflict(case_id, 0, self._version_in(connection, case_id))
+
+    @staticmethod
+    def _version_in(connection: sqlite3.Connection, case_id: str) -> int:
+        row = connection.execute(
+            "SELECT max(sequence) FROM case_events WHERE case_id = ?", (case_id,)
+        ).fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
     def version(self, case_id: str) -> int:
         """The number of events of the case (0 for an unknown case)."""
         connection = self._connection()
@@ -342,19 +413,19 @@ class SQLiteCaseStore:
         """Agenda rows due on or before ``until``, ordered by (due, case_id, kind, key)."""
         if (kinds is not None and not kinds) or (limit is not None and limit < 1):
             return []
-        sql = "SELECT case_id, kind, key, due, detail FROM case_agenda WHERE due <= ?"
-        params: list[object] = [until.isoformat()]
+        cap = -1 if limit is None else limit
+        values = sorted({kind.value for kind in kinds}) if kinds is not None else []
+        params: list[object] = []
         if case_id is not None:
-            sql += " AND case_id = ?"
-            params.append(case_id)
-        if kinds is not None:
-            values = sorted({kind.value for kind in kinds})
-            sql += f" AND kind IN ({','.join('?' * len(values))})"
-            params.extend(values)
-        sql += " ORDER BY due, case_id, kind, key"
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
+            params += [case_id, until.isoformat(), *values, cap]
+        elif values:
+            for value in values:
+                params += [value, until.isoformat(), cap]
+            if len(values) > 1:
+                params.append(cap)  # the merge's own limit
+        else:
+            params += [until.isoformat(), cap]
+        sql = agenda_sql(len(values), case_id is not None)
         connection = self._connection()
         with self._errors():
             rows = connection.execute(sql, params).fetchall()
