@@ -27,7 +27,6 @@ from barnekoordinator.coordination.stafettlogg import Stafettlogg, bti
 from barnekoordinator.errors import (
     BarnekoordinatorError,
     ExportError,
-    InvalidInput,
     PluginContractError,
 )
 from barnekoordinator.exporting import ExportView, LogFrame, PlanFrame, receiver_covered
@@ -41,8 +40,8 @@ from barnekoordinator.rights.decision_records import recorded_decisions
 from barnekoordinator.services import ServiceKind
 
 if TYPE_CHECKING:
-    from barnekoordinator.access.principal import Principal
     from barnekoordinator._casebook_call import Call
+    from barnekoordinator.access.principal import Principal
     from barnekoordinator.casebook import Casebook
 
 _FORMAT: Final = re.compile(r"^[a-z0-9][a-z0-9.+-]{0,62}$")
@@ -154,9 +153,7 @@ def _export(
     settings = book.settings
     if service is not None and not _receiver_has_consent(case, service, as_of, book):
         raise call.refuse(
-            _refusal(
-                f"no valid consent covers {service.value}; nothing exported", *_SHARE_BASIS
-            )
+            _refusal(f"no valid consent covers {service.value}; nothing exported", *_SHARE_BASIS)
         )
     identifiers = include_identifiers and overview.role is not CaseRole.LEADER
     every = tuple(entries(case))
@@ -206,7 +203,7 @@ def _export(
             *result.warnings,
             "identifiers were asked for but this principal may not read them; left out",
         )
-        result = attrs.evolve(result, warnings=extra)  # type: ignore[arg-type]  # attrs: converter=tuple
+        result = attrs.evolve(result, warnings=extra)
     call.audit(overview, _outcome(result, view))
     return result
 

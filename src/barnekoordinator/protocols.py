@@ -20,7 +20,7 @@ The case store has its own module,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -54,6 +54,10 @@ class Authenticator(Protocol):
         ...
 
 
+def _strings(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
 @attrs.frozen(kw_only=True)
 class ExportResult:
     """A document produced by an [`Exporter`][barnekoordinator.protocols.Exporter].
@@ -69,7 +73,7 @@ class ExportResult:
     case_id: str
     version: int
     content: bytes = attrs.field(repr=lambda content: f"<{len(content)} bytes>")
-    warnings: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    warnings: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     """Things the receiver should know (e.g. fields that have no mapping); no personal data."""
 
 

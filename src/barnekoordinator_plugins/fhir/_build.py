@@ -1,6 +1,6 @@
 """The live resources of an export view, as JSON-ready dicts (no models: the fast path).
 
-One [`_Resources`][barnekoordinator_plugins.fhir._build._Resources] walks an
+One ``Resources`` walks an
 [`ExportView`][barnekoordinator.exporting.ExportView] once and appends ``(fullUrl, resource)``
 pairs. Every fullUrl is a name-based UUID (``uuid5``) of the case id and what the resource stands
 for, so exporting the same view twice gives the same bundle and a receiver can update instead of
@@ -11,34 +11,16 @@ case-local ref as display text (never a name or a number).
 from __future__ import annotations
 
 import html
+import json
 import uuid
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Final
 
 from barnekoordinator.access.consent import Consent
 from barnekoordinator.access.entries import Entry
-from barnekoordinator.coordination.plan import (
-    Contribution,
-    Cooperation,
-    Overview,
-    PlanMeasure,
-    Revision,
-    SubPlanLink,
-)
 from barnekoordinator.coordination.roles import Role
-from barnekoordinator.coordination.stafettlogg import (
-    Evaluation,
-    Goal,
-    LevelChange,
-    LogDecision,
-    LogMeasure,
-    Meeting,
-    Minutes,
-    Observation,
-    Undring,
-)
-from barnekoordinator.exporting import ExportView, LogFrame, PlanFrame
+from barnekoordinator.exporting import ExportView
 from barnekoordinator.history.case import RecordedEvent
 from barnekoordinator.history.records import AuditRecord, format_time
 from barnekoordinator.history.serialization import event_to_json
@@ -58,12 +40,12 @@ def instant(at: datetime) -> str:
     return format_time(at)
 
 
-def _coding(system: str, code: str, display: str | None = None) -> dict[str, str]:
+def coding(system: str, code: str, display: str | None = None) -> dict[str, str]:
     return {"system": system, "code": code, **({"display": display} if display else {})}
 
 
-def _concept(system: str, code: str, display: str | None = None) -> dict[str, Any]:
-    return {"coding": [_coding(system, code, display)]}
+def concept(system: str, code: str, display: str | None = None) -> dict[str, Any]:
+    return {"coding": [coding(system, code, display)]}
 
 
 def policy_uris(keys: Iterable[str]) -> list[str]:
@@ -87,7 +69,7 @@ def narrative(lines: Iterable[str]) -> dict[str, str]:
     }
 
 
-class _Resources:
+class Resources:
     """The live resources of one view, in a fixed order, with a fullUrl each."""
 
     def __init__(self, view: ExportView, *, with_ids: bool = True) -> None:
@@ -113,6 +95,11 @@ class _Resources:
             resource["id"] = full[9:]
         self.out.append((full, resource))
         return full
+
+    def resource(self, key: str) -> Resource:
+        """The resource added under ``key`` (to add to it later, e.g. notes)."""
+        full = self.urls[key]
+        return next(r for u, r in self.out if u == full)
 
     def ref(self, key: str) -> dict[str, str]:
         return {"reference": self.url(key)}
@@ -179,15 +166,15 @@ class _Resources:
     def _guardian(self, g: Guardian) -> None:
         view = self.view
         code, display, parental = c.RELATION[g.relation]
-        coding = [_coding(c.V3_ROLE, code, display)]
+        codings = [coding(c.V3_ROLE, code, display)]
         if g.parental_responsibility:
             shared = sum(1 for x in view.guardians if x.parental_responsibility) > 1
-            coding.append(_coding(c.PARENTAL, "felles" if shared else parental))
+            codings.append(coding(c.PARENTAL, "felles" if shared else parental))
         person: Resource = {
             "resourceType": "RelatedPerson",
             "meta": {"profile": [c.NO_BASIS + "no-basis-RelatedPerson"]},
             "patient": self.patient(),
-            "relationship": [{"coding": coding}],
+            "relationship": [{"coding": codings}],
         }
         system = c.PERSON_SYSTEMS.get(g.person_id.kind) if g.person_id else None
         if view.identifiers and g.person_id is not None and system is not None:
@@ -216,7 +203,7 @@ class _Resources:
                 "organization": self.ref(f"org:{p.organisation.value}"),
                 "code": [
                     {
-                        "coding": [_coding(c.SERVICE, p.service.value, service.name_nb)],
+                        "coding": [coding(c.SERVICE, p.service.value, service.name_nb)],
                         **({"text": p.title} if p.title else {}),
                     }
                 ],
@@ -233,7 +220,7 @@ class _Resources:
             codes = [*dict.fromkeys([*held.get(p.ref, ()), Role.SERVICE_PROVIDER])]
             members.append(
                 {
-                    "role": [{"coding": [_coding(c.ROLE, r.value) for r in codes]}],
+                    "role": [{"coding": [coding(c.ROLE, r.value) for r in codes]}],
                     "member": self.ref(f"role:{p.ref}"),
                     "onBehalfOf": self.ref(f"org:{p.organisation.value}"),
                 }
@@ -242,7 +229,7 @@ class _Resources:
             if g.parental_responsibility:
                 members.append(
                     {
-                        "role": [_concept(c.ROLE, Role.GUARDIAN.value)],
+                        "role": [concept(c.ROLE, Role.GUARDIAN.value)],
                         "member": self.ref(f"guardian:{g.ref}"),
                     }
                 )
@@ -274,10 +261,10 @@ class _Resources:
             {
                 "resourceType": "Consent",
                 "status": "active" if active else "inactive",
-                "scope": _concept(c.CONSENT_SCOPE, c.CONSENT_SCOPES.get(k.purpose, "treatment")),
+                "scope": concept(c.CONSENT_SCOPE, c.CONSENT_SCOPES.get(k.purpose, "treatment")),
                 "category": [
-                    _concept(c.LOINC, "59284-0", "Consent Document"),
-                    _concept(c.PURPOSE, k.purpose.value),
+                    concept(c.LOINC, "59284-0", "Consent Document"),
+                    concept(c.PURPOSE, k.purpose.value),
                 ],
                 "patient": self.patient(),
                 "dateTime": k.valid_from.isoformat(),
@@ -288,13 +275,14 @@ class _Resources:
                     "period": period,
                     "actor": [
                         {
-                            "role": _concept(c.V3_PARTICIPATION, "IRCP", "information recipient"),
+                            "role": concept(c.V3_PARTICIPATION, "IRCP", "information recipient"),
                             "reference": {"display": SERVICES[s].name_nb},
                         }
                         for s in sorted(k.services, key=lambda s: s.value)
                     ],
                     "code": [
-                        _concept(c.SECTION, s.value) for s in sorted(k.sections, key=lambda s: s.value)
+                        concept(c.SECTION, s.value)
+                        for s in sorted(k.sections, key=lambda s: s.value)
                     ],
                 },
             },
@@ -307,9 +295,11 @@ class _Resources:
                 f"audit:{r.sequence}",
                 {
                     "resourceType": "AuditEvent",
-                    "type": _coding(c.AUDIT_TYPE, "rest", "RESTful Operation"),
-                    "subtype": [_coding(c.AUDIT_ACTION, r.action.split(":")[0] or "unknown")],
-                    "action": c.AUDIT_ACTIONS.get(r.action, "R" if r.target.startswith("export") else "E"),
+                    "type": coding(c.AUDIT_TYPE, "rest", "RESTful Operation"),
+                    "subtype": [coding(c.AUDIT_ACTION, r.action.split(":")[0] or "unknown")],
+                    "action": c.AUDIT_ACTIONS.get(
+                        r.action, "R" if r.target.startswith("export") else "E"
+                    ),
                     "recorded": instant(r.at),
                     "outcome": "0" if r.allowed else "4",
                     "agent": [{"who": {"display": r.actor_label or "ukjent"}, "requestor": True}],
@@ -330,10 +320,10 @@ class _Resources:
                     "target": target,
                     "recorded": instant(r.recorded_at),
                     "policy": policy_uris(r.legal_basis) or [c.LEGAL_BASIS + "none"],
-                    "activity": _concept(c.EVENT_TYPE, r.type),
+                    "activity": concept(c.EVENT_TYPE, r.type),
                     "agent": [
                         {
-                            "type": _concept(c.PROVENANCE_AGENT, "author", "Author"),
+                            "type": concept(c.PROVENANCE_AGENT, "author", "Author"),
                             "who": self.who(r.actor),
                         }
                     ],
@@ -351,10 +341,10 @@ class _Resources:
                 "occurredDateTime": meta.created_on.isoformat(),
                 "recorded": instant(self.view.exported_at),
                 "policy": policy_uris(basis),
-                "activity": _concept(c.V3_OPERATION, "CREATE", "create"),
+                "activity": concept(c.V3_OPERATION, "CREATE", "create"),
                 "agent": [
                     {
-                        "type": _concept(c.PROVENANCE_AGENT, "author", "Author"),
+                        "type": concept(c.PROVENANCE_AGENT, "author", "Author"),
                         "who": self.who(meta.author_ref),
                     }
                 ],
@@ -381,44 +371,4 @@ def recorded_json(r: RecordedEvent) -> str:
 
 
 def _js(text: str) -> str:
-    import json
-
     return json.dumps(text, ensure_ascii=False)
-
-
-# --- what the entries become --------------------------------------------------------------
-
-
-def frame_of(view: ExportView, on: date) -> LogFrame | None:
-    """The stafettlogg an item written on ``on`` belongs to (the latest opened by then)."""
-    found = None
-    for frame in view.logs:
-        if frame.opened_on <= on:
-            found = frame
-    return found
-
-
-def plan_of(view: ExportView, entry_id: str) -> PlanFrame | None:
-    """The plan of a plan entry (``plan:<plan id>:…``)."""
-    plan_id = entry_id.split(":", 2)[1] if entry_id.startswith("plan:") else ""
-    return next((p for p in view.plans if p.id == plan_id), None)
-
-
-ITEM_TYPES: Final = (
-    Goal,
-    LogMeasure,
-    Evaluation,
-    Meeting,
-    Minutes,
-    Observation,
-    Undring,
-    LogDecision,
-    LevelChange,
-    Overview,
-    PlanMeasure,
-    Contribution,
-    Cooperation,
-    SubPlanLink,
-    Revision,
-)
-"""The entry contents the export maps (any other entry is reported as not mapped)."""
