@@ -2,9 +2,10 @@
 
 Private to [`barnekoordinator.casebook`][barnekoordinator.casebook], whose class takes
 [`export()`][barnekoordinator.casebook.Casebook.export] from here (``casebook.py`` is at its size
-limit). It uses the Casebook's own plumbing — ``_load``, ``_overview``, ``_may_read``, ``_call`` —
-so the entries an export holds are decided exactly as [`read()`][barnekoordinator.casebook.Casebook.read]
-decides them; [`barnekoordinator.exporting`][barnekoordinator.exporting] says what the view holds.
+limit). It uses the Casebook's own plumbing — ``_load``, ``_overview``, ``_entry_decision``,
+``_call`` — so the entries an export holds are decided exactly as
+[`read()`][barnekoordinator.casebook.Casebook.read] decides them;
+[`barnekoordinator.exporting`][barnekoordinator.exporting] says what the view holds.
 """
 
 from __future__ import annotations

@@ -65,7 +65,8 @@ _S = ServiceKind
 _LOG_SERVICES = (_S.BARNEHAGE, _S.HELSESTASJON)
 _PLAN_SERVICES = (_S.KOORDINERENDE_ENHET, _S.HELSESTASJON, _S.SKOLE, _S.FYSIOTERAPI, _S.BARNEHAGE)
 SECRET = b"exporter-contract-secret-32bytes"
-"""The subject-key secret of [`into_casebook()`][barnekoordinator.testing.exporters.into_casebook]."""
+"""The subject-key secret of
+[`into_casebook()`][barnekoordinator.testing.exporters.into_casebook]."""
 
 
 def staff_principal(ref: str, label: str | None = None, *roles: str) -> Principal:
@@ -279,8 +280,10 @@ class ExporterContract:
         """The Protocol holds, and the names are plain non-empty strings."""
         exporter = self.make_exporter()
         assert isinstance(exporter, Exporter)
-        assert isinstance(exporter.format, str) and exporter.format
-        assert isinstance(exporter.media_type, str) and "/" in exporter.media_type
+        assert isinstance(exporter.format, str)
+        assert exporter.format
+        assert isinstance(exporter.media_type, str)
+        assert "/" in exporter.media_type
 
     def test_the_result_is_of_the_case_and_version_exported(
         self, book: Casebook, run: CaseRun
@@ -314,7 +317,8 @@ class ExporterContract:
         book.export(staff_principal("ke"), run.case.id, exporter)
         trail = book.store.read_audit(run.case.id)
         assert len(trail) == before + 1
-        assert trail[-1].target == f"export:{exporter.format}" and trail[-1].allowed
+        assert trail[-1].target == f"export:{exporter.format}"
+        assert trail[-1].allowed
 
     def test_a_stranger_gets_nothing_and_is_audited(self, book: Casebook, run: CaseRun) -> None:
         """Someone outside the case is refused before the exporter runs."""

@@ -354,19 +354,13 @@ class Resources:
 
 def recorded_json(r: RecordedEvent) -> str:
     """One recorded event as the text of its Provenance extension (no subject key)."""
+    basis = ",".join(_js(k) for k in r.legal_basis)
+    # The payload is already canonical JSON: spliced in, not parsed and dumped again.
     return (
-        '{"case_id":%s,"sequence":%d,"type":%s,"schema_version":%d,"recorded_at":%s,'
-        '"actor":%s,"legal_basis":[%s],"payload":%s}'
-        % (
-            _js(r.case_id),
-            r.sequence,
-            _js(r.type),
-            type(r.event).SCHEMA_VERSION,
-            _js(format_time(r.recorded_at)),
-            _js(r.actor),
-            ",".join(_js(k) for k in r.legal_basis),
-            event_to_json(r.event),
-        )
+        f'{{"case_id":{_js(r.case_id)},"sequence":{r.sequence},"type":{_js(r.type)},'
+        f'"schema_version":{type(r.event).SCHEMA_VERSION},'
+        f'"recorded_at":{_js(format_time(r.recorded_at))},"actor":{_js(r.actor)},'
+        f'"legal_basis":[{basis}],"payload":{event_to_json(r.event)}}}'
     )
 
 

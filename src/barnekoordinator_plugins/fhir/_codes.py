@@ -100,8 +100,8 @@ CONSENT_SCOPES: Final = {
 }
 """Consent.scope: sharing is privacy; every other purpose consents to care (``treatment``)."""
 
-AUDIT_ACTIONS: Final = {"read": "R", "read-audit": "R", "open": "C", "write": "U"}
-"""AuditEvent.action per audited action (a command name is a write: ``U``; anything else ``E``)."""
+AUDIT_ACTIONS: Final = {"read": "R", "read-audit": "R", "open": "C", "write": "U", "import": "C"}
+"""AuditEvent.action per audited action (anything else is a command name: a write, ``U``)."""
 
 CARE_PLAN_STATUSES: Final = frozenset(
     {"draft", "active", "on-hold", "revoked", "completed", "entered-in-error", "unknown"}
