@@ -125,6 +125,7 @@ def read_history(content: bytes, catalogue: Catalogue) -> tuple[str, tuple[Recor
         problems.append(("$.entry", "expected a list of entries"))
         entries = []
     events: list[RecordedEvent] = []
+    carriers = 0
     for i, entry in enumerate(entries):
         resource = entry.get("resource") if isinstance(entry, Mapping) else None
         if not isinstance(resource, Mapping) or not isinstance(resource.get("resourceType"), str):
@@ -133,11 +134,12 @@ def read_history(content: bytes, catalogue: Catalogue) -> tuple[str, tuple[Recor
         found = _event_text(resource) if resource["resourceType"] == "Provenance" else None
         if found is None:
             continue
+        carriers += 1
         where = f"$.entry[{i}].resource.extension[{found[0]}].valueString"
         event = _event(found[1], where, catalogue, problems)
         if event is not None:
             events.append(event)
-    if not events and not problems:
+    if not carriers:
         problems.append(("$.entry", "expected the recorded events (none found)"))
     case_ids = {e.case_id for e in events}
     if len(case_ids) > 1:
