@@ -26,7 +26,18 @@ from barnekoordinator.errors import BarnekoordinatorError, InvalidInput
 __all__ = ["main"]
 
 # Subcommand modules, in the order they appear in --help.
-_SUBCOMMANDS = ("demo", "id", "assess", "plugins", "verify", "agenda", "checkpoint", "whoami")
+_SUBCOMMANDS = (
+    "demo",
+    "id",
+    "assess",
+    "plugins",
+    "verify",
+    "agenda",
+    "checkpoint",
+    "whoami",
+    "export",
+    "import_history",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
