@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,7 +14,8 @@ from barnekoordinator.testing.builders import TEST_SEALING_KEY, back_office_load
 from barnekoordinator.testing.exporters import into_casebook, rich_case
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 
-from conftest import Check  # type: ignore[import-not-found]
+Check = Callable[[dict[str, Any]], None]
+"""The ``check_bundle`` fixture's type."""
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -26,9 +27,11 @@ from barnekoordinator.testing.exporters import (
 )
 from barnekoordinator_plugins.fhir import DNR, ENH, FNR, HPR, FhirExporter
 from barnekoordinator_plugins.memory import InMemoryCaseStore
-from conftest import Check  # type: ignore[import-not-found]
 
 KE = staff_principal("ke", "Siri, koordinerende enhet")
+
+Check = Callable[[dict[str, Any]], None]
+"""The ``check_bundle`` fixture's type."""
 
 
 class TestLiveExporterContract(ExporterContract):

@@ -4,6 +4,7 @@ refused with every problem and its JSON path, and nothing is stored."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -21,9 +22,11 @@ from barnekoordinator.testing.builders import TEST_SEALING_KEY, CaseRun, back_of
 from barnekoordinator.testing.exporters import into_casebook, rich_case, staff_principal
 from barnekoordinator.testing.strategies import case_histories
 from barnekoordinator_plugins.memory import InMemoryCaseStore
-from conftest import Check  # type: ignore[import-not-found]
 
 KE = staff_principal("ke", "Siri, koordinerende enhet")
+
+Check = Callable[[dict[str, Any]], None]
+"""The ``check_bundle`` fixture's type."""
 
 
 def _complete(run: CaseRun) -> bytes:

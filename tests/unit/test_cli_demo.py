@@ -32,8 +32,8 @@ def test_demo_runs_and_verifies_every_chain(
     assert main(["demo", "--store", store]) == 0
     again = capsys.readouterr().out
     assert "this child already has an open case" in again  # one plan per person
-    # The referral is audited in the first case's trail: 26 + 26 + 1.
-    assert "2 case(s), 48 event(s), 53 audit record(s): all verified" in again
+    # The referral is audited in the first case's trail: 27 + 27 + 1.
+    assert "2 case(s), 48 event(s), 55 audit record(s): all verified" in again
 
 
 def test_the_demo_sees_the_case_only_through_the_casebook() -> None:
