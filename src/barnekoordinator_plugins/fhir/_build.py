@@ -10,6 +10,7 @@ case-local ref as display text (never a name or a number).
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import uuid
@@ -50,6 +51,11 @@ def concept(system: str, code: str, display: str | None = None) -> dict[str, Any
 
 def policy_uris(keys: Iterable[str]) -> list[str]:
     """Lovdata links of legal reference keys (the library's own URI for practice sources)."""
+    return list(_policy_uris(tuple(keys)))
+
+
+@functools.cache
+def _policy_uris(keys: tuple[str, ...]) -> tuple[str, ...]:
     out = []
     for key in keys:
         try:
@@ -57,7 +63,7 @@ def policy_uris(keys: Iterable[str]) -> list[str]:
         except LookupError:
             url = ""
         out.append(url or c.LEGAL_BASIS + key)
-    return list(dict.fromkeys(out))
+    return tuple(dict.fromkeys(out))
 
 
 def narrative(lines: Iterable[str]) -> dict[str, str]:
@@ -78,6 +84,7 @@ class Resources:
         self.out: list[tuple[str, Resource]] = []
         self.urls: dict[str, str] = {}
         self._names = f"{view.case_id}|"
+        self._exported_at = instant(view.exported_at)
 
     # --- plumbing -----------------------------------------------------------------
 
@@ -339,7 +346,7 @@ class Resources:
                 "resourceType": "Provenance",
                 "target": [self.ref(key)],
                 "occurredDateTime": meta.created_on.isoformat(),
-                "recorded": instant(self.view.exported_at),
+                "recorded": self._exported_at,
                 "policy": policy_uris(basis),
                 "activity": concept(c.V3_OPERATION, "CREATE", "create"),
                 "agent": [

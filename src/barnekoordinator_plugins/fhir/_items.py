@@ -110,6 +110,8 @@ class Items:
         self.tasks: dict[str, Resource] = {}
         self.encounters: dict[str, Resource] = {}
         self.unmapped: list[str] = []
+        # Item id -> its log's CarePlan key, so each entry finds its log in one or two lookups.
+        self._logs = {i: f"log:{f.number}" for f in self.view.logs for i in f.item_ids}
 
     # --- where an entry belongs ---------------------------------------------------------
 
@@ -119,10 +121,14 @@ class Items:
             plan_id = entry_id.split(":", 2)[1]
             if any(p.id == plan_id for p in self.view.plans):
                 return f"plan:{plan_id}"
-        for frame in self.view.logs:
-            if frame.holds(entry_id):
-                return f"log:{frame.number}"
-        return "team"
+        key = entry_id
+        while True:  # the item itself, or the item an evaluation or minutes belong to
+            found = self._logs.get(key)
+            if found is not None:
+                return found
+            key, sep, _ = key.rpartition(":")
+            if not sep:
+                return "team"
 
     def _annotation(self, entry: Entry, text: str) -> Resource:
         note: Resource = {"text": text, "time": entry.meta.created_on.isoformat()}
