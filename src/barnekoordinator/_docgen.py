@@ -167,7 +167,16 @@ _BASE = (
     "texts",
     "edges",
 )
-_BOUNDARY = ("casebook", "catalogue", "plugins", "hookspecs", "protocols", "cli")
+_BOUNDARY = (
+    "casebook",
+    "catalogue",
+    "plugins",
+    "hookspecs",
+    "protocols",
+    "cli",
+    "exporting",
+    "exchange",
+)
 _API_SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("Base values", "", "Values every wing uses: errors, time, settings, identifiers, the law."),
     (

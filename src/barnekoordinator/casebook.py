@@ -76,6 +76,7 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from barnekoordinator._casebook_call import Call
+from barnekoordinator._casebook_export import export as _export
 from barnekoordinator._casebook_views import (
     CaseView,
     GuardianView,
@@ -594,6 +595,8 @@ class Casebook:
         except BaseException as exc:
             call.failed(exc)
             raise
+
+    export = _export  # defined beside: this module is at its size limit
 
     def read_entry(self, principal: Principal, case_id: str, entry_id: str) -> Entry:
         """One entry of the case, if ``principal`` may read it today (audited).

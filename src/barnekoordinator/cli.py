@@ -37,7 +37,18 @@ EXIT_STATUS = (
 """The exit-status convention every command follows, printed in every ``--help``."""
 
 # Subcommand modules, in the order they appear in --help.
-_SUBCOMMANDS = ("demo", "id", "assess", "plugins", "verify", "agenda", "checkpoint", "whoami")
+_SUBCOMMANDS = (
+    "demo",
+    "id",
+    "assess",
+    "plugins",
+    "verify",
+    "agenda",
+    "checkpoint",
+    "whoami",
+    "export",
+    "import_history",
+)
 
 
 def _version() -> str:

@@ -13,6 +13,7 @@ BarnekoordinatorError(Exception)
 ├── InvalidInput(ValueError)                 inbound data failed validation
 │   ├── InvalidIdentifier                    fødselsnummer, D-/H-/FH-nummer, orgnr, HPR
 │   ├── SchemaViolation                      .problems: ((json_path, message), ...)
+│   │   └── BundleRejected                   a bundle to import: foreign, invalid or partial
 │   ├── MalformedJson                        not UTF-8, not JSON, nested too deep; .where
 │   ├── InvalidConfiguration                 municipal settings, store settings
 │   └── InvalidCommand(TypeError)            a command returned no domain events (its type)
@@ -63,6 +64,7 @@ __all__ = [
     "AuthenticationError",
     "BarnekoordinatorError",
     "BarnekoordinatorWarning",
+    "BundleRejected",
     "CaseAlreadyOpen",
     "CaseClosed",
     "CaseNotFound",
@@ -145,6 +147,14 @@ class SchemaViolation(InvalidInput):
         lines = [f"{document}: {len(self.problems)} problem(s)"]
         lines += [f"  at {path}: {message}" for path, message in self.problems]
         super().__init__("\n".join(lines))
+
+
+class BundleRejected(SchemaViolation):
+    """A document given to import is not a history this library exported, or is damaged.
+
+    Like its parent, ``problems`` lists every problem found, each with its JSON path
+    (``$.entry[3].resource.recorded``); no message repeats a value. Nothing is stored.
+    """
 
 
 class InvalidConfiguration(InvalidInput):

@@ -6,8 +6,11 @@ those objects and checks them against these ``runtime_checkable`` Protocols
 [`PluginContractError`][barnekoordinator.errors.PluginContractError]).
 
 * [`Authenticator`][barnekoordinator.protocols.Authenticator] turns a credential into a `Principal`.
-* [`Exporter`][barnekoordinator.protocols.Exporter] turns a case's records into a document
+* [`Exporter`][barnekoordinator.protocols.Exporter] turns what one principal may read of a case (an
+  [`ExportView`][barnekoordinator.exporting.ExportView]) into a document
   ([`ExportResult`][barnekoordinator.protocols.ExportResult]).
+* [`Importer`][barnekoordinator.protocols.Importer] reads such a document back into a case history
+  (a trusted back-office path).
 * [`PersonRegistry`][barnekoordinator.protocols.PersonRegistry] answers Folkeregisteret questions:
   registered birth date and guardians.
 
@@ -17,7 +20,7 @@ The case store has its own module,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -25,11 +28,13 @@ import attrs
 
 if TYPE_CHECKING:
     from barnekoordinator.access.principal import Credential, Principal
-    from barnekoordinator.history.records import EventRecord
+    from barnekoordinator.exporting import ExportView
+    from barnekoordinator.history.case import RecordedEvent
+    from barnekoordinator.history.catalogue import Catalogue
     from barnekoordinator.identifiers import PersonId
     from barnekoordinator.people import Guardian
 
-__all__ = ["Authenticator", "ExportResult", "Exporter", "PersonRegistry"]
+__all__ = ["Authenticator", "ExportResult", "Exporter", "Importer", "PersonRegistry"]
 
 
 @runtime_checkable
@@ -49,6 +54,10 @@ class Authenticator(Protocol):
         ...
 
 
+def _strings(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
 @attrs.frozen(kw_only=True)
 class ExportResult:
     """A document produced by an [`Exporter`][barnekoordinator.protocols.Exporter].
@@ -64,13 +73,19 @@ class ExportResult:
     case_id: str
     version: int
     content: bytes = attrs.field(repr=lambda content: f"<{len(content)} bytes>")
-    warnings: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    warnings: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     """Things the receiver should know (e.g. fields that have no mapping); no personal data."""
 
 
 @runtime_checkable
 class Exporter(Protocol):
-    """Turns the history of one case into a document for another system."""
+    """Turns what one principal may read of one case into a document for another system.
+
+    An exporter is handed an [`ExportView`][barnekoordinator.exporting.ExportView] by
+    [`Casebook.export()`][barnekoordinator.casebook.Casebook.export], never the case or its
+    records: the one door decides and audits, the exporter only encodes. Prove an exporter with
+    [`ExporterContract`][barnekoordinator.testing.exporters.ExporterContract].
+    """
 
     @property
     def format(self) -> str:
@@ -82,11 +97,38 @@ class Exporter(Protocol):
         """The media type of the documents this exporter produces."""
         ...
 
-    def export(self, case_id: str, records: Sequence[EventRecord]) -> ExportResult:
-        """Export the case whose full history is ``records``.
+    def export(self, view: ExportView) -> ExportResult:
+        """Encode ``view`` (and nothing else) as one document of this format.
 
-        Raise [`ExportError`][barnekoordinator.errors.ExportError] when no valid
-        document can be produced.
+        The result's ``case_id`` and ``version`` are the view's. Raise
+        [`ExportError`][barnekoordinator.errors.ExportError] when no valid document can be
+        produced; never put personal data in a message or a warning.
+        """
+        ...
+
+
+@runtime_checkable
+class Importer(Protocol):
+    """Reads a document an [`Exporter`][barnekoordinator.protocols.Exporter] wrote back into a
+    case history.
+
+    Importing is a **trusted back-office** path (restoring or moving a case between stores):
+    the result is appended with a back-office audit record by
+    [`import_history()`][barnekoordinator.exchange.import_history], not through a principal.
+    """
+
+    @property
+    def format(self) -> str:
+        """The format name it reads (the exporter's)."""
+        ...
+
+    def read_history(
+        self, content: bytes, catalogue: Catalogue
+    ) -> tuple[str, tuple[RecordedEvent, ...]]:
+        """The case id and the recorded events ``content`` carries, checked and in order.
+
+        Raise [`BundleRejected`][barnekoordinator.errors.BundleRejected] listing every problem
+        with its JSON path when ``content`` is not a whole history this format wrote.
         """
         ...
 

@@ -26,12 +26,14 @@ def test_demo_runs_and_verifies_every_chain(
     assert "Ta med: fysio-ali" in out  # the prepared agenda, read back through a view
     assert "overdue  2026-01-22 evaluation-due stafettlogg:t-fysio" in out
     # Every look at the result of a write is a read of its own, audited as one.
-    assert "1 case(s), 24 event(s), 26 audit record(s): all verified" in out
+    # 27: the FHIR export for the journal (8b) is one audited read too.
+    assert "1 case(s), 24 event(s), 27 audit record(s): all verified" in out
+    assert ".fhir-r4.json" in out
     assert main(["demo", "--store", store]) == 0
     again = capsys.readouterr().out
     assert "this child already has an open case" in again  # one plan per person
-    # The referral is audited in the first case's trail: 26 + 26 + 1.
-    assert "2 case(s), 48 event(s), 53 audit record(s): all verified" in again
+    # The referral is audited in the first case's trail: 27 + 27 + 1.
+    assert "2 case(s), 48 event(s), 55 audit record(s): all verified" in again
 
 
 def test_the_demo_sees_the_case_only_through_the_casebook() -> None:

@@ -25,6 +25,7 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -74,6 +75,12 @@ def register(subparsers: Any) -> None:
         help="store URL: sqlite:PATH (default sqlite:barnekoordinator.db), memory:, postgresql://…",
     )
     parser.add_argument("--lang", choices=("nb", "nn", "en"), default="nb")
+    parser.add_argument(
+        "--output-dir",
+        metavar="DIR",
+        help="where the exported documents go (default: the SQLite database's folder; "
+        "other stores write none unless given)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -107,12 +114,22 @@ def run(args: argparse.Namespace) -> int:
     store = case_store(pm, config)
     book = Casebook(store, clock=clock, config=config, plugin_manager=pm)
     try:
-        return _story(book, store, clock, args.lang)
+        return _story(book, store, clock, args.lang, _output_dir(args))
     finally:
         store.close()
 
 
-def _story(book: Casebook, store: CaseStore, clock: FixedClock, lang: str) -> int:
+def _output_dir(args: argparse.Namespace) -> Path | None:
+    if args.output_dir:
+        return Path(args.output_dir)
+    if args.store.startswith("sqlite:"):
+        return Path(args.store.removeprefix("sqlite:")).resolve().parent
+    return None
+
+
+def _story(
+    book: Casebook, store: CaseStore, clock: FixedClock, lang: str, out: Path | None = None
+) -> int:
     """Tell the nine chapters in order; 1 as soon as a step does not behave as the law says.
 
     Each chapter gets what it needs from the ones before it (the case id, the day)
@@ -132,6 +149,8 @@ def _story(book: Casebook, store: CaseStore, clock: FixedClock, lang: str) -> in
         return 1
     _appoint_a_barnekoordinator(stage, case_id, accepted_on)
     _show_the_family_view(stage, case_id)
+    if out is not None:
+        _export_for_the_journal(stage, case_id, out)
     return _verify_store(store, accepted_on)
 
 
@@ -583,6 +602,16 @@ def _show_the_family_view(stage: _Stage, case_id: str) -> None:
     view = book.read(mother, case_id)
     _say(f"   {len(view.entries)} entries visible to her; child's age {view.child_age}")
     _say(book.who_looked(mother, case_id, lang))
+
+
+def _export_for_the_journal(stage: _Stage, case_id: str, out: Path) -> None:
+    """8b. Koordinerende enhet exports the case as a FHIR R4 Bundle (audited, no identifiers)."""
+    _heading("8b. The case goes to the journal as a FHIR R4 Bundle")
+    result = stage.book.export(stage.cast.ke, case_id, "fhir-r4")
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"case-{case_id}.fhir-r4.json"
+    path.write_bytes(result.content)
+    _say(f"   {len(result.content)} bytes written to {path}")
 
 
 def _verify_store(store: CaseStore, today: date) -> int:

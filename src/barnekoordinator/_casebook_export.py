@@ -1,0 +1,381 @@
+"""``Casebook.export``: an export is one audited read through the one door.
+
+Private to [`barnekoordinator.casebook`][barnekoordinator.casebook], whose class takes
+[`export()`][barnekoordinator.casebook.Casebook.export] from here (``casebook.py`` is at its size
+limit). It uses the Casebook's own plumbing — ``_load``, ``_overview``, ``_entry_decision``,
+``_call`` — so the entries an export holds are decided exactly as
+[`read()`][barnekoordinator.casebook.Casebook.read] decides them;
+[`barnekoordinator.exporting`][barnekoordinator.exporting] says what the view holds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Final
+
+import attrs
+
+from barnekoordinator._casebook_views import require_caller
+from barnekoordinator.access.audit import verify
+from barnekoordinator.access.consent import ConsentPurpose, Section, ledger
+from barnekoordinator.access.entries import Entry, entries
+from barnekoordinator.access.policy import AccessAction, AccessDecision, CaseRole, decide
+from barnekoordinator.coordination.plan import IndividualPlan, plans
+from barnekoordinator.coordination.roles import roles
+from barnekoordinator.coordination.stafettlogg import Stafettlogg, bti
+from barnekoordinator.errors import (
+    BarnekoordinatorError,
+    ExportError,
+    PluginContractError,
+)
+from barnekoordinator.exporting import ExportView, LogFrame, PlanFrame, receiver_covered
+from barnekoordinator.history.case import Case, RecordedEvent
+from barnekoordinator.history.records import AuditRecord
+from barnekoordinator.history.serialization import from_records
+from barnekoordinator.people import Child, ExpectedChild, Guardian
+from barnekoordinator.protocols import Exporter, ExportResult
+from barnekoordinator.rights.complaint_records import recorded_complaints
+from barnekoordinator.rights.decision_records import recorded_decisions
+from barnekoordinator.services import ServiceKind
+
+if TYPE_CHECKING:
+    from barnekoordinator._casebook_call import Call
+    from barnekoordinator.access.principal import Principal
+    from barnekoordinator.casebook import Casebook
+
+_FORMAT: Final = re.compile(r"^[a-z0-9][a-z0-9.+-]{0,62}$")
+_SHARE_BASIS: Final = ("pbrl-4-3", "pbrl-4-4")
+
+
+def export(
+    self: Casebook,
+    principal: Principal,
+    case_id: str,
+    exporter: str | Exporter,
+    *,
+    for_service: ServiceKind | str | None = None,
+    include_identifiers: bool = False,
+    include_history: bool = False,
+) -> ExportResult:
+    """Export the case as ``principal`` may read it today: one audited read.
+
+    The exporter gets an [`ExportView`][barnekoordinator.exporting.ExportView], never the case:
+    the overview and the entries ``principal`` may read (each decided as in `read()`), the case
+    records the overview covers, the audit trail when the principal may read it, and — with
+    ``for_service`` — only what that receiving service wrote or a valid consent covers for it.
+
+    Args:
+        principal: Who asks (the export is audited as their read, target ``export:<format>``).
+        case_id: The case.
+        exporter: An [`Exporter`][barnekoordinator.protocols.Exporter], or the ``format`` name of
+            one the plugins provide (``"fhir-r4"``, ``"fhir-r4-document"``, ``"archive-html"``,
+            ``"archive-pdf"``).
+        for_service: The receiving service (a [`ServiceKind`][barnekoordinator.services.ServiceKind]
+            or its value); the export holds only what its consent covers.
+        include_identifiers: Put national ids and birth dates in, where the principal may read
+            them (everyone with the overview but a leader); otherwise they are left out and the
+            result warns.
+        include_history: Put the whole recorded history in, so that an import gives back an equal
+            case. Only a participating professional or koordinerende enhet who may read every entry
+            gets it, with ``include_identifiers`` and no ``for_service`` narrowing anything away.
+
+    Returns:
+        The exporter's [`ExportResult`][barnekoordinator.protocols.ExportResult].
+
+    Raises:
+        AccessDenied: the principal may not read the case, no consent covers ``for_service``, or
+            the history was asked for by someone who may not take all of it (audited).
+        InvalidInput: an unknown format or a bad argument (audited as a usage error).
+        ExportError: the exporter could not produce a document (audited as failed).
+    """
+    require_caller(principal, case_id)
+    name = exporter if isinstance(exporter, str) else getattr(exporter, "format", "")
+    shown = name if isinstance(name, str) and _FORMAT.match(name) else "?"
+    call = self._call(principal, case_id, AccessAction.READ, f"export:{shown}")
+    try:
+        return _export(self, call, exporter, for_service, include_identifiers, include_history)
+    except BaseException as exc:
+        call.failed(exc)
+        raise
+
+
+def _service(call: Call, value: object) -> ServiceKind | None:
+    if value is None or isinstance(value, ServiceKind):
+        return value
+    try:
+        return ServiceKind(value)
+    except ValueError:
+        raise call.misused(
+            AccessAction.READ, "for_service: expected a service kind (e.g. 'helsestasjon')"
+        ) from None
+
+
+def _resolve(book: Casebook, call: Call, exporter: object) -> Exporter:
+    if not isinstance(exporter, str):
+        if not isinstance(exporter, Exporter):
+            raise call.misused(AccessAction.READ, "exporter: expected an Exporter or a format name")
+        return exporter
+    from barnekoordinator.plugins import exporters, get_plugin_manager
+
+    found = exporters(book._pm or get_plugin_manager(), book._config)
+    chosen = next((e for e in found if e.format == exporter), None)
+    if chosen is None:
+        known = ", ".join(sorted(e.format for e in found)) or "none installed"
+        raise call.misused(AccessAction.READ, f"exporter: no format of that name (known: {known})")
+    return chosen
+
+
+def _refusal(reason: str, *basis: str) -> AccessDecision:
+    return AccessDecision(allowed=False, action=AccessAction.READ, reason=reason, basis=basis)
+
+
+def _export(
+    book: Casebook,
+    call: Call,
+    exporter: object,
+    for_service: object,
+    include_identifiers: object,
+    include_history: object,
+) -> ExportResult:
+    if not isinstance(include_identifiers, bool) or not isinstance(include_history, bool):
+        raise call.misused(
+            AccessAction.READ, "include_identifiers, include_history: expected True or False"
+        )
+    service = _service(call, for_service)
+    chosen = _resolve(book, call, exporter)
+    principal, case_id = call.principal, call.case_id
+    case, _ = book._load(case_id)
+    as_of = book.today()
+    overview = book._overview(principal, case, as_of)
+    if not overview.allowed:
+        raise call.refuse(overview)
+    settings = book.settings
+    if service is not None and not _receiver_has_consent(case, service, as_of, book):
+        raise call.refuse(
+            _refusal(f"no valid consent covers {service.value}; nothing exported", *_SHARE_BASIS)
+        )
+    identifiers = include_identifiers and overview.role is not CaseRole.LEADER
+    every = tuple(entries(case))
+    visible: list[Entry] = []
+    stronger = False
+    for e in every:
+        decision = book._entry_decision(principal, case, e.meta, as_of)
+        if not decision.allowed:
+            stronger = stronger or decision.needed_assurance is not None
+        elif service is None or receiver_covered(case, service, e.meta, as_of, settings):
+            visible.append(e)
+    history: Sequence[RecordedEvent] = ()
+    if include_history:
+        if not (
+            overview.role in (CaseRole.PARTICIPANT, CaseRole.KOORDINERENDE_ENHET)
+            and identifiers
+            and len(visible) == len(every)
+        ):
+            raise call.refuse(
+                _refusal(
+                    "the whole history goes only to a professional or koordinerende enhet who "
+                    "may read all of it, with identifiers; nothing exported"
+                )
+            )
+        history = _history(book, case_id)
+    trail: Sequence[AuditRecord] = ()
+    if decide(principal, case, AccessAction.READ_AUDIT, None, as_of, settings=settings).allowed:
+        trail = book._store.read_audit(case_id)
+        verify(case_id, trail)
+    view = _view(
+        case,
+        overview,
+        tuple(visible),
+        trail,
+        history,
+        exported_at=book._clock.now(),
+        exported_by=principal.display_label,
+        service=service,
+        identifiers=identifiers,
+        book=book,
+    )
+    if stronger:
+        view = attrs.evolve(view, stronger_login_shows_more=True)
+    result = _run(chosen, view)
+    if include_identifiers and not identifiers:
+        extra: tuple[str, ...] = (
+            *result.warnings,
+            "identifiers were asked for but this principal may not read them; left out",
+        )
+        result = attrs.evolve(result, warnings=extra)
+    call.audit(overview, _outcome(result, view))
+    return result
+
+
+def _outcome(result: ExportResult, view: ExportView) -> str:
+    parts = [f"exported {result.format}: {len(view.entries)} entries"]
+    if view.for_service is not None:
+        parts.append(f"for {view.for_service.value}")
+    if view.identifiers:
+        parts.append("with identifiers")
+    if view.history:
+        parts.append("with the whole history")
+    return ", ".join(parts)
+
+
+def _run(exporter: Exporter, view: ExportView) -> ExportResult:
+    """Run the exporter; anything but an ExportResult of this case is the plugin's fault."""
+    try:
+        result = exporter.export(view)
+    except BarnekoordinatorError:
+        raise
+    except Exception as exc:
+        # A plugin's own message may quote case data: name the type only.
+        raise ExportError(
+            f"exporter {exporter.format!r} failed ({type(exc).__name__}); nothing exported"
+        ) from None
+    if not isinstance(result, ExportResult) or result.case_id != view.case_id:
+        raise PluginContractError(
+            type(exporter).__module__,
+            f"exporter {exporter.format!r} must return an ExportResult of case {view.case_id}",
+        )
+    return result
+
+
+def _receiver_has_consent(case: Case, service: ServiceKind, as_of: date, book: Casebook) -> bool:
+    """The receiving service takes part, or some valid consent lets it receive something."""
+    if any(p.service is service for p in case.participants):
+        return True
+    consents = ledger(case)
+    return any(
+        consents.covers(
+            case, purpose, as_of=as_of, service=service, section=section, settings=book.settings
+        )
+        for purpose in (ConsentPurpose.SHARE_INFORMATION, ConsentPurpose.STAFETTLOGG)
+        for section in Section
+    )
+
+
+def _history(book: Casebook, case_id: str) -> tuple[RecordedEvent, ...]:
+    """The case's recorded events, decoded as the Casebook's ``_load`` decodes them."""
+    records = book._store.read(case_id)
+    return tuple(from_records(records, book._catalogue, cipher=book._keys.existing(case_id)))
+
+
+def _people(
+    case: Case, identifiers: bool, names: bool
+) -> tuple[Child | ExpectedChild | None, tuple[Guardian, ...]]:
+    child = case.subject
+    if isinstance(child, Child):
+        child = attrs.evolve(
+            child,
+            person_id=child.person_id if identifiers else None,
+            name=child.name if names else "",
+        )
+    guardians = tuple(
+        attrs.evolve(
+            g, person_id=g.person_id if identifiers else None, name=g.name if names else ""
+        )
+        for g in case.guardians
+    )
+    return child, guardians
+
+
+def _log_frames(case: Case) -> tuple[LogFrame, ...]:
+    state = bti(case)
+    logs: Sequence[Stafettlogg] = (*state.earlier_logs, *((state.log,) if state.log else ()))
+    return tuple(
+        LogFrame(
+            number=n,
+            status=log.status,
+            level=log.level,
+            opened_on=log.opened_on,
+            opened_by=log.opened_by,
+            closed_on=log.closed_on,
+            closing_reason=log.closing_reason,
+            consent_ids=log.consent_ids,
+            baton_history=log.baton.history,
+            holder_ref=log.baton.holder_ref,
+            linked_to=log.linked_to,
+            item_ids=(
+                *(
+                    f"stafettlogg:{item.id}"
+                    for group in (log.observations, log.goals, log.tiltak, log.meetings)
+                    for item in group
+                ),
+                *(f"stafettlogg:{d.id}" for d in log.decisions),
+                f"stafettlogg:log{n}",
+            ),
+        )
+        for n, log in enumerate(logs, start=1)
+    )
+
+
+def _plan_frames(case: Case) -> tuple[PlanFrame, ...]:
+    state = plans(case)
+    found: Sequence[IndividualPlan] = (*state.earlier, *((state.current,) if state.current else ()))
+    return tuple(
+        PlanFrame(
+            id=plan.id,
+            status=plan.status.value,
+            created_on=plan.created_on,
+            created_by=plan.created_by,
+            services=tuple(sorted(plan.services, key=lambda s: s.value)),
+            participants=plan.participants,
+            responsible_ref=plan.responsible_ref,
+            period=plan.period,
+            consent_ids=plan.consent_ids,
+            ended_on=plan.ended_on,
+        )
+        for plan in found
+    )
+
+
+def _view(
+    case: Case,
+    overview: AccessDecision,
+    visible: tuple[Entry, ...],
+    trail: Sequence[AuditRecord],
+    history: Sequence[RecordedEvent],
+    *,
+    exported_at: datetime,
+    exported_by: str,
+    service: ServiceKind | None,
+    identifiers: bool,
+    book: Casebook,
+) -> ExportView:
+    """The view: the overview's people and frames, the entries decided, the records it covers."""
+    as_of = book.today()
+    # A leader's overview covers status and deadlines: no names, no case records.
+    names = overview.role is not CaseRole.LEADER
+    general = service is None or ledger(case).covers(
+        case,
+        ConsentPurpose.SHARE_INFORMATION,
+        as_of=as_of,
+        service=service,
+        section=Section.GENERAL,
+        settings=book.settings,
+    )
+    child, guardians = _people(case, identifiers, names)
+    return ExportView(
+        case_id=case.id,
+        version=case.version,
+        as_of=as_of,
+        exported_at=exported_at,
+        exported_by=exported_by,
+        municipality_number=case.municipality_number,
+        mode=case.mode,
+        is_open=case.is_open,
+        for_service=service,
+        identifiers=identifiers,
+        names=names,
+        child=child,
+        guardians=guardians,
+        participants=case.participants,
+        role_holders=roles(case, as_of),
+        entries=visible,
+        consents=ledger(case).consents if names else (),
+        logs=_log_frames(case),
+        plans=_plan_frames(case),
+        decisions=recorded_decisions(case) if names and general else (),
+        complaints=recorded_complaints(case) if names and general else (),
+        audit=tuple(trail),
+        history=tuple(history),
+    )

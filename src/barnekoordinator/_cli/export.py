@@ -1,0 +1,136 @@
+"""``barnekoordinator export``: one case as one principal may read it, as a document.
+
+The export is a read through the Casebook, decided and audited like any other
+([`Casebook.export()`][barnekoordinator.casebook.Casebook.export]): ``--principal FILE`` (a
+``principal.v1`` JSON document, as for ``agenda``) names who reads, and the document holds only
+what that principal may read today. ``--for SERVICE`` narrows it to what the receiving service's
+consent covers. ``--format`` names any installed exporter plugin (``fhir-r4``,
+``fhir-r4-document``, and ``archive-html`` / ``archive-pdf`` when their plugin is installed).
+``--identifiers`` puts identity numbers in where the principal may read them; ``--history`` adds
+the whole recorded history (for ``barnekoordinator import``; only for one who may read all of it).
+
+The document goes to ``--output FILE`` (created; an existing file is refused) or standard output.
+Warnings for the receiver go to standard error. The sealing key is found as for ``agenda``.
+
+Exit status: 0 exported; 2 usage error (an unknown format or service, an unreadable principal
+file, an existing output file); 3 refused (access denied) or a runtime error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+from pathlib import Path
+
+from barnekoordinator._cli._keys import load_sealing_key
+from barnekoordinator._cli.principal_file import read_principal
+from barnekoordinator._cli.verify import STORE_ENV, _options
+from barnekoordinator.casebook import Casebook
+from barnekoordinator.clock import SystemClock
+from barnekoordinator.config import Config
+from barnekoordinator.errors import InvalidInput
+from barnekoordinator.plugins import case_store, get_plugin_manager
+from barnekoordinator.services import ServiceKind
+
+__all__ = ["register", "run"]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``export`` subcommand."""
+    parser = subparsers.add_parser(
+        "export",
+        help="export one case as a principal may read it (FHIR R4, archive document …)",
+        description=__doc__.splitlines()[0] if __doc__ else None,
+    )
+    parser.add_argument("--store", metavar="URL", help=f"store URL (default: ${STORE_ENV})")
+    parser.add_argument("--case", required=True, metavar="ID", help="the case id")
+    parser.add_argument(
+        "--format",
+        required=True,
+        metavar="FORMAT",
+        help="fhir-r4, fhir-r4-document, archive-html, archive-pdf (any installed exporter)",
+    )
+    parser.add_argument(
+        "--principal", required=True, metavar="FILE", help="a principal.v1 JSON file: who reads"
+    )
+    parser.add_argument(
+        "--for",
+        dest="for_service",
+        choices=[s.value for s in ServiceKind],
+        metavar="SERVICE",
+        help="the receiving service: only what its consent covers",
+    )
+    parser.add_argument("--output", metavar="FILE", help="write here (default: standard output)")
+    parser.add_argument(
+        "--identifiers", action="store_true", help="include identity numbers (where allowed)"
+    )
+    parser.add_argument(
+        "--history", action="store_true", help="include the whole history (for import)"
+    )
+    parser.add_argument(
+        "--allow-synthetic",
+        action="store_true",
+        help="accept a synthetic national id (Tenor month+80) in the principal file",
+    )
+    parser.add_argument("--option", action="append", default=[], metavar="PLUGIN.KEY=VALUE")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Export the case and write the document."""
+    try:
+        principal = read_principal(args.principal, allow_synthetic=args.allow_synthetic)
+    except OSError as exc:
+        raise InvalidInput(
+            f"--principal {args.principal}: {exc.strerror or 'unreadable'}"
+        ) from None
+    output = Path(args.output) if args.output else None
+    if output is not None and output.exists():
+        raise InvalidInput(f"--output {args.output}: the file exists; nothing exported")
+    url = args.store or os.environ.get(STORE_ENV) or Config().store
+    options = _options(args.option)
+    for plugin in ("sqlite", "postgres"):
+        # The export is audited, so the store must take the audit record.
+        if not any(pair.startswith(f"{plugin}.read_only=") for pair in args.option):
+            options[plugin].pop("read_only", None)
+    config = Config(store=url, plugin_options=options)
+    pm = get_plugin_manager()
+    store = case_store(pm, config)
+    try:
+        sealing, _ = load_sealing_key(store_url=url, environ=os.environ, create=False)
+        # An export opens no case, so the subject-key secret is never used: a random one
+        # keeps a real one out of here.
+        book = Casebook(
+            store,
+            clock=SystemClock(),
+            plugin_manager=pm,
+            config=config,
+            subject_secret=secrets.token_bytes(32),
+            sealing=sealing,
+        )
+        result = book.export(
+            principal,
+            args.case,
+            args.format,
+            for_service=args.for_service,
+            include_identifiers=args.identifiers,
+            include_history=args.history,
+        )
+    finally:
+        store.close()
+    for warning in result.warnings:
+        print(f"barnekoordinator export: warning: {warning}", file=sys.stderr)
+    if output is None:
+        sys.stdout.buffer.write(result.content)
+        sys.stdout.flush()
+    else:
+        with output.open("xb") as handle:
+            handle.write(result.content)
+        print(
+            f"barnekoordinator export: {result.format} of case {result.case_id} "
+            f"(version {result.version}) written to {output}",
+            file=sys.stderr,
+        )
+    return 0

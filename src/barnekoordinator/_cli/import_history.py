@@ -1,0 +1,89 @@
+"""``barnekoordinator import``: append an exported case history to a store (back office).
+
+The file must be a document exported with the whole history (``export --history``), e.g. a FHIR
+Bundle. Importing is a **trusted back-office** act, like ``verify``: whoever holds the store may
+run it; there is no principal to decide for. It is still audited: the events and one audit record
+(actor ``back-office``, action ``import``, ``--operator`` as its label) are stored in one
+transaction ([`import_history()`][barnekoordinator.exchange.import_history]). Identity numbers
+are sealed with the store's sealing key (found as for ``agenda``, created when missing), and the
+child's index is keyed with ``$BARNEKOORDINATOR_SUBJECT_SECRET``, which must be set (the same
+secret the application uses, or the child's open case would not be found).
+
+Exit status: 0 imported; 2 the file is not an importable history (every problem listed with its
+JSON path; nothing stored), an unknown format, or no subject secret; 3 a runtime error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from barnekoordinator._cli._keys import load_sealing_key
+from barnekoordinator._cli.verify import STORE_ENV, _options
+from barnekoordinator.casebook import Casebook
+from barnekoordinator.clock import SystemClock
+from barnekoordinator.config import Config
+from barnekoordinator.errors import InvalidConfiguration, InvalidInput
+from barnekoordinator.exchange import import_history
+from barnekoordinator.plugins import case_store, get_plugin_manager
+
+__all__ = ["SECRET_ENV", "register", "run"]
+
+SECRET_ENV = "BARNEKOORDINATOR_SUBJECT_SECRET"  # noqa: S105 - the variable's name, not a secret
+"""The environment variable holding the subject-key secret."""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``import`` subcommand."""
+    parser = subparsers.add_parser(
+        "import",
+        help="import a case history exported with --history (back office, audited)",
+        description=__doc__.splitlines()[0] if __doc__ else None,
+    )
+    parser.add_argument("file", metavar="FILE", help="the exported document")
+    parser.add_argument("--store", metavar="URL", help=f"store URL (default: ${STORE_ENV})")
+    parser.add_argument(
+        "--format", default="fhir-r4", help="the document's format (default fhir-r4)"
+    )
+    parser.add_argument(
+        "--operator", metavar="LABEL", help="who runs the import, for the audit record"
+    )
+    parser.add_argument("--option", action="append", default=[], metavar="PLUGIN.KEY=VALUE")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Import the history in the file."""
+    secret = os.environ.get(SECRET_ENV, "").encode()
+    if not secret:
+        raise InvalidConfiguration(f"${SECRET_ENV}: set the subject-key secret the store uses")
+    try:
+        content = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"{args.file}: {exc.strerror or 'unreadable'}") from None
+    url = args.store or os.environ.get(STORE_ENV) or Config().store
+    options = _options(args.option)
+    for plugin in ("sqlite", "postgres"):
+        # An import writes (verify's options open the store read-only unless told otherwise).
+        if not any(pair.startswith(f"{plugin}.read_only=") for pair in args.option):
+            options[plugin].pop("read_only", None)
+    config = Config(store=url, plugin_options=options, subject_key_secret=secret)
+    pm = get_plugin_manager()
+    store = case_store(pm, config)
+    try:
+        sealing, where = load_sealing_key(store_url=url, environ=os.environ, create=True)
+        if where.startswith("a new"):
+            print(f"barnekoordinator import: {where}", file=sys.stderr)
+        book = Casebook(
+            store, clock=SystemClock(), plugin_manager=pm, config=config, sealing=sealing
+        )
+        recorded = import_history(
+            book, content, args.format, operator=args.operator or getpass.getuser()
+        )
+    finally:
+        store.close()
+    print(f"imported case {recorded.case_id}: {len(recorded.sequences)} event(s)")
+    return 0

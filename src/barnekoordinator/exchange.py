@@ -1,0 +1,124 @@
+"""Importing an exported case history: a trusted back-office path, audited.
+
+Exports go through the one door ([`Casebook.export()`][barnekoordinator.casebook.Casebook.export]).
+Reading an export back — restoring a case, moving it to another store — has no principal to decide
+for: like [`Casebook.store`][barnekoordinator.casebook.Casebook.store] it is for code the operator
+trusts. It still leaves a trace: the events are appended together with one audit record (actor
+``back-office``, action ``import``) in the same transaction, and the identity numbers are sealed
+with the receiving store's keys, as every write through the Casebook is.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from barnekoordinator._casebook_views import Recorded
+from barnekoordinator.errors import BundleRejected, InvalidInput, PluginContractError
+from barnekoordinator.history.case import CaseOpened, ChildBorn, RecordedEvent
+from barnekoordinator.history.records import GENESIS, AuditRecord
+from barnekoordinator.protocols import Importer
+
+if TYPE_CHECKING:
+    from barnekoordinator.casebook import Casebook
+
+__all__ = ["BACK_OFFICE", "import_history"]
+
+BACK_OFFICE: Final = "back-office"
+"""The actor of an import's audit record (there is no principal)."""
+
+
+def _importer(book: Casebook, importer: str | Importer) -> Importer:
+    if not isinstance(importer, str):
+        if not isinstance(importer, Importer):
+            raise InvalidInput("importer: expected an Importer or a format name")
+        return importer
+    from barnekoordinator.plugins import exporters, get_plugin_manager
+
+    found = exporters(book._pm or get_plugin_manager(), book._config)
+    chosen = next((e for e in found if e.format == importer), None)
+    if chosen is None or not isinstance(chosen, Importer):
+        readable = sorted(e.format for e in found if isinstance(e, Importer))
+        raise InvalidInput(
+            f"importer: no format of that name reads histories "
+            f"(known: {', '.join(readable) or 'none installed'})"
+        )
+    return chosen
+
+
+def import_history(
+    book: Casebook, content: bytes, importer: str | Importer = "fhir-r4", *, operator: str
+) -> Recorded:
+    """Append the history ``content`` carries to ``book``'s store, as a new case.
+
+    The events keep their case id, numbers, times, actors and legal basis, so the case is equal to
+    the one exported; the child's keyed index and the sealed identifiers are made with ``book``'s
+    secret and keys. Nothing is stored unless everything is: the events and the audit record go in
+    one transaction.
+
+    Args:
+        book: The receiving Casebook (its store, keys, clock and catalogue).
+        content: The exported document (a FHIR Bundle exported with ``include_history=True``).
+        importer: An [`Importer`][barnekoordinator.protocols.Importer] or the format name of an
+            installed exporter that also reads (``"fhir-r4"``, ``"fhir-r4-document"``).
+        operator: Who runs the import (a label for the audit record: a name or a job, never an
+            identity number).
+
+    Returns:
+        What was recorded (case id, version, sequences, types).
+
+    Raises:
+        BundleRejected: the document is not a whole history this library exported (every
+            problem with its JSON path), or the store already has a case with its id.
+        InvalidInput: an unknown format, or an empty ``operator``.
+        ConcurrencyConflict: another writer created the case at the same moment.
+    """
+    if not isinstance(operator, str) or not operator.strip():
+        raise InvalidInput("operator: expected who runs the import (a label)")
+    reader = _importer(book, importer)
+    case_id, events = reader.read_history(content, book._catalogue)
+    if not all(isinstance(e, RecordedEvent) and e.case_id == case_id for e in events) or not events:
+        raise PluginContractError(
+            type(reader).__module__, "read_history must return the recorded events of one case"
+        )
+    if book._store.read(case_id):
+        raise BundleRejected(
+            "FHIR bundle", [("$", "the store already has a case with this id; nothing stored")]
+        )
+    keyed = tuple(
+        e.__class__(
+            case_id=e.case_id,
+            sequence=e.sequence,
+            recorded_at=e.recorded_at,
+            actor=e.actor,
+            event=e.event,
+            legal_basis=e.legal_basis,
+            subject_key=(
+                book._subject_key([e.event])
+                if isinstance(e.event, CaseOpened | ChildBorn)
+                else None
+            ),
+        )
+        for e in events
+    )
+    records = book._seal(keyed, GENESIS)
+    audit = AuditRecord(
+        case_id=case_id,
+        sequence=0,
+        at=book._clock.now(),
+        actor=BACK_OFFICE,
+        actor_label=f"import ({operator.strip()[:80]})",
+        action="import",
+        target=f"import:{reader.format}",
+        allowed=True,
+        reason=f"trusted back-office import; stored sequence 1–{len(records)}",
+        first_sequence=records[0].sequence,
+        last_sequence=records[-1].sequence,
+    )
+    book._store.append(case_id, 0, records, audit=audit)
+    book._notify(case_id, records)
+    return Recorded(
+        case_id=case_id,
+        version=records[-1].sequence,
+        sequences=tuple(r.sequence for r in records),
+        types=tuple(r.type for r in records),
+    )

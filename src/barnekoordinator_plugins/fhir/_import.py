@@ -1,0 +1,159 @@
+"""Reading a Bundle this library exported back into a case history.
+
+Only a Bundle tagged ``complete-history`` carries the history: one ``Provenance`` per recorded
+event, the event whole in the ``recorded-event`` extension. The other resources are a rendering of
+that history and are not read back (they would give a lossy copy). Everything is checked before
+anything is returned, and every problem is reported with its JSON path; no message repeats a
+value from the Bundle (it may hold identity numbers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from barnekoordinator.edges import read_json
+from barnekoordinator.errors import BarnekoordinatorError, BundleRejected, SchemaViolation
+from barnekoordinator.history.case import RecordedEvent
+from barnekoordinator.history.catalogue import Catalogue
+from barnekoordinator.history.records import parse_time
+from barnekoordinator.history.serialization import event_from_json
+from barnekoordinator_plugins.fhir import _codes as c
+
+_WHAT: Final = "FHIR bundle"
+_FIELDS: Final = {
+    "case_id": str,
+    "sequence": int,
+    "type": str,
+    "schema_version": int,
+    "recorded_at": str,
+    "actor": str,
+    "legal_basis": list,
+    "payload": dict,
+}
+
+
+def _tagged_complete(bundle: Mapping[str, Any]) -> bool:
+    meta = bundle.get("meta")
+    tags = meta.get("tag") if isinstance(meta, Mapping) else None
+    return isinstance(tags, list) and any(
+        isinstance(t, Mapping) and t.get("system") == c.EXPORT_TAG and t.get("code") == c.COMPLETE
+        for t in tags
+    )
+
+
+def _event_text(resource: Mapping[str, Any]) -> tuple[int, object] | None:
+    """The index and value of the recorded-event extension, if the resource has one."""
+    extensions = resource.get("extension")
+    if not isinstance(extensions, list):
+        return None
+    for i, ext in enumerate(extensions):
+        if isinstance(ext, Mapping) and ext.get("url") == c.RECORDED_EVENT:
+            return i, ext.get("valueString")
+    return None
+
+
+def _event(
+    text: object, where: str, catalogue: Catalogue, problems: list[tuple[str, str]]
+) -> RecordedEvent | None:
+    if not isinstance(text, str):
+        problems.append((where, "expected the recorded event as a string"))
+        return None
+    try:
+        data = read_json(text, where)
+    except SchemaViolation as exc:
+        problems.extend((where + p.removeprefix("$"), m) for p, m in exc.problems)
+        return None
+    except BarnekoordinatorError:
+        problems.append((where, "expected one JSON object (a recorded event)"))
+        return None
+    if not isinstance(data, dict):
+        problems.append((where, "expected a JSON object (a recorded event)"))
+        return None
+    bad = [
+        k
+        for k, kind in _FIELDS.items()
+        if not isinstance(data.get(k), kind) or (kind is int and isinstance(data.get(k), bool))
+    ]
+    if bad:
+        problems.extend((f"{where}.{k}", f"expected a {_FIELDS[k].__name__}") for k in bad)
+        return None
+    try:
+        event = event_from_json(
+            data["type"], data["schema_version"], data["payload"], catalogue, where=where
+        )
+        return RecordedEvent(
+            case_id=data["case_id"],
+            sequence=data["sequence"],
+            recorded_at=parse_time(data["recorded_at"]),
+            actor=data["actor"],
+            event=event,
+            legal_basis=tuple(str(k) for k in data["legal_basis"]),
+        )
+    except SchemaViolation as exc:
+        problems.extend((f"{where}.payload" + p.removeprefix("$"), m) for p, m in exc.problems)
+    except BarnekoordinatorError as exc:
+        problems.append((where, f"not a recorded event this library reads ({type(exc).__name__})"))
+    except (ValueError, TypeError) as exc:
+        problems.append((where, f"not a recorded event ({type(exc).__name__})"))
+    return None
+
+
+def read_history(content: bytes, catalogue: Catalogue) -> tuple[str, tuple[RecordedEvent, ...]]:
+    """The case id and recorded events of a complete-history Bundle, checked and in order.
+
+    Raises:
+        BundleRejected: every problem found, each with its JSON path.
+        MalformedJson: ``content`` is not UTF-8 JSON.
+    """
+    bundle = read_json(content, _WHAT)
+    problems: list[tuple[str, str]] = []
+    if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
+        raise BundleRejected(_WHAT, [("$.resourceType", "expected a FHIR Bundle")])
+    if bundle.get("type") not in ("collection", "document"):
+        problems.append(("$.type", "expected a collection or document Bundle"))
+    if not _tagged_complete(bundle):
+        problems.append(
+            (
+                "$.meta.tag",
+                "expected the complete-history tag: only a Bundle exported with the "
+                "whole history can be imported",
+            )
+        )
+    entries = bundle.get("entry")
+    if not isinstance(entries, list):
+        problems.append(("$.entry", "expected a list of entries"))
+        entries = []
+    events: list[RecordedEvent] = []
+    carriers = 0
+    for i, entry in enumerate(entries):
+        resource = entry.get("resource") if isinstance(entry, Mapping) else None
+        if not isinstance(resource, Mapping) or not isinstance(resource.get("resourceType"), str):
+            problems.append((f"$.entry[{i}].resource", "expected a FHIR resource"))
+            continue
+        found = _event_text(resource) if resource["resourceType"] == "Provenance" else None
+        if found is None:
+            continue
+        carriers += 1
+        where = f"$.entry[{i}].resource.extension[{found[0]}].valueString"
+        event = _event(found[1], where, catalogue, problems)
+        if event is not None:
+            events.append(event)
+    if not carriers:
+        problems.append(("$.entry", "expected the recorded events (none found)"))
+    case_ids = {e.case_id for e in events}
+    if len(case_ids) > 1:
+        problems.append(("$.entry", "expected the events of one case"))
+    events.sort(key=lambda e: e.sequence)
+    if [e.sequence for e in events] != list(range(1, len(events) + 1)):
+        problems.append(("$.entry", "expected events numbered 1, 2, 3 … with none missing"))
+    if problems:
+        raise BundleRejected(_WHAT, problems)
+    case_id = events[0].case_id
+    try:
+        catalogue.replay(case_id, events)
+    except BarnekoordinatorError as exc:
+        raise BundleRejected(
+            _WHAT, [("$.entry", f"the events do not make a valid case ({type(exc).__name__})")]
+        ) from None
+    return case_id, tuple(events)
