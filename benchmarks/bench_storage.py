@@ -1,51 +1,59 @@
-"""Storage benchmark: our stores side by side with eventsourcing's recorders.
+"""Storage benchmark: our stores and eventsourcing's recorders, transaction by transaction.
 
-Run from the repository root (``pip install -e '.[bench,postgres]'`` first)::
+Run from the repository root (``pip install -e '.[bench]'`` first; the PostgreSQL half also
+needs the PostgreSQL server binaries, which the tests use too)::
 
-    python benchmarks/bench_storage.py --runs 5        # full run (a few minutes)
+    python benchmarks/bench_storage.py --runs 7        # full run (a few minutes)
     python benchmarks/bench_storage.py --quick         # smoke run (seconds)
     python benchmarks/bench_storage.py --no-postgres   # SQLite only
     python benchmarks/bench_storage.py --agenda-only   # the agenda queries only
 
 What is compared, like with like:
 
-* **append** — the same events (same count, same payload), in the same
-  transactions (``--batch`` events per transaction), to the same number of
-  cases, on the same machine and disk. SQLite: both in WAL mode with
-  ``synchronous=FULL`` (each commit fsynced; the value is read back from both
-  connections and printed). PostgreSQL: one throwaway server with durable
-  defaults (``fsync=on``, ``synchronous_commit=on``, printed) for both;
-  eventsourcing's ``PostgresApplicationRecorder`` serialises inserts with
-  ``LOCK TABLE … IN EXCLUSIVE MODE``, ours with an advisory lock, and both keep
-  a global order for projections. Our appends additionally check the expected
-  version and the links of the hash chain, and run the projectors (the
-  benchmark's event type has none, so no agenda rows are written);
-  eventsourcing relies on its primary key alone. The records are sealed
-  before the clock starts, as the Casebook seals them just before it appends,
-  so their SHA-256 was computed once, by ``EventRecord.sealed``, and the store
-  does not compute it again; a record not sealed in this process (built by
-  hand, imported) is hashed in full on append, and the cost of that check is
-  printed after the table. Our store runs in its default layout
-  (``--partitions N`` tries another).
-* **read a case** — every case read back whole (``read`` vs ``select_events``).
-* **read all** — the global feed in pages of 1,000 (``read_all`` vs
-  ``select_notifications``).
+* **the events** are real ones of this library, written by its own commands: a stafettlogg
+  case (``mix``: the case opened, participants, roles, consent, tiltak added and evaluated,
+  observations, meetings and minutes, decisions — a third of them write agenda rows) and a
+  case of tiltak only (``tiltak``: every event writes an agenda row, the worst case for our
+  appends). Each of ``--cases`` cases gets the same history under its own id.
+* **store rows** (``store``): our [EventRecord]s against eventsourcing ``StoredEvent``s with
+  the *same payload bytes* (identifiers sealed, as the Casebook writes them), both built before
+  any clock starts. Our append also checks the expected version and the hash chain and writes
+  the agenda rows the real projectors derive, in the same transaction; eventsourcing stores the
+  event and relies on its primary key.
+* **sealed rows** (``sealed``): from event objects to the database and back, each library's
+  own way of keeping data unreadable at rest. Ours: ``to_records`` with the case's
+  ``CaseCipher`` (AES-GCM, a data key per case made and stored wrapped on the case's first
+  write, identifiers sealed), hashing, the append; reading: ``read`` and ``from_records``
+  (identifiers opened, payloads structured into typed events). Theirs: a ``Mapper`` with
+  ``JSONTranscoder`` and ``eventsourcing.cryptography.AESCipher`` (``CIPHER_KEY``; AES-GCM
+  over the whole state) and ``insert_events``; reading: ``select_events`` /
+  ``select_notifications`` and ``to_domain_event`` (decrypted, decoded into a dict). Both use
+  the same AES-GCM of the ``cryptography`` package.
+* **interleaved transaction by transaction**: each transaction (each case read, each page of
+  the global feed) is done on our store and then on theirs, or the other way round (the order
+  alternates), each timed on its own. Load from the other processes of this shared machine
+  then lands on both sides alike; a whole run of one side and then of the other does not
+  (measured: whole-run ratios swung from 0.46 to 1.05, these stay within a few per cent).
+* **equal durability**: SQLite in WAL mode with ``synchronous=FULL`` on both (each commit
+  fsyncs the WAL; read back from both sides' connections and printed); PostgreSQL: one
+  throwaway server with ``fsync=on``, ``synchronous_commit=on`` (read back from both sides'
+  connections and printed).
 
-Figures are events per second, the median of ``--runs`` runs taken
-alternately (ours, theirs, ours, …) so that load from other processes hits
-both alike; the ratio is ours / theirs (target >= 1.0).
+Each run starts from empty stores; a run's ratio is the other's time ÷ ours for the same
+work (> 1.0: ours is faster). Printed: the median events/s of each side, and the ratio's
+minimum, median and maximum over ``--runs`` runs; ``noise`` is the spread of each side's
+own rate over the runs (max ÷ min − 1), which the interleaving keeps out of the ratio.
 
-The agenda benchmark fills a SQLite store with the agenda rows the real
-projectors derive from 100,000 synthetic open cases (a handful of rows each,
-due dates from months overdue to 18 years ahead) and times the municipality's
-queries (median of 15; target <= 50 ms). The unpaged "every row due within 7
-days" query is printed apart as a stress case.
+The agenda benchmark fills a SQLite store with the agenda rows the real projectors derive
+from 100,000 synthetic open cases (a handful of rows each, due dates from months overdue to
+18 years ahead) and times the municipality's queries (median of 15; target <= 50 ms). The
+unpaged "every row due within 7 days" query is printed apart as a stress case.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
+import itertools
 import json
 import os
 import random
@@ -65,173 +73,323 @@ from typing import Any
 import attrs
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_core import build_bti_history
 
 from barnekoordinator.catalogue import CATALOGUE
+from barnekoordinator.coordination.stafettlogg import add_log_measure, open_stafettlogg
+from barnekoordinator.history.case import RecordedEvent
 from barnekoordinator.history.projections import AgendaItem, AgendaKind
 from barnekoordinator.history.records import GENESIS, EventRecord
+from barnekoordinator.history.sealing import InMemoryDataKeys, KeyRing, SealingKey
+from barnekoordinator.history.serialization import event_to_json, from_records, to_records
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 
-PAYLOAD = (
-    '{"by":"actor-17","kind":"tiltak","text":"Foreldreveiledning (ICDP), 6 samlinger, '
-    'evaluering etter 8 uker","tiltak_id":"t-0042"}'
-)
+Step = Callable[[], int]
+Row = tuple[str, list[tuple[float, float]]]
+"""A row's label and, per run, (our seconds, their seconds) for ``count`` events."""
+
+# -- the workloads ------------------------------------------------------------------------
 
 
-def _records(cases: list[str], per_case: int) -> dict[str, list[EventRecord]]:
-    """Sealed chains, built before any clock starts."""
-    at = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
-    out: dict[str, list[EventRecord]] = {}
-    for case in cases:
-        prev = GENESIS
-        chain = []
-        for sequence in range(1, per_case + 1):
-            record = EventRecord(
-                case_id=case,
-                sequence=sequence,
-                type="stafettlogg.tiltak_recorded",
-                schema_version=1,
-                recorded_at=at + timedelta(seconds=sequence),
-                actor="actor-17",
-                payload=PAYLOAD,
-                legal_basis=("hol-7-1",),
-            ).sealed(prev)
-            chain.append(record)
-            prev = record.hash
-        out[case] = chain
-    return out
+def _tiltak_history(count: int) -> list[RecordedEvent]:
+    """``count`` tiltak added to one stafettlogg, numbered from 1 (each writes an agenda row)."""
+    from barnekoordinator.access.consent import ConsentPurpose
+    from barnekoordinator.coordination.stafettlogg import BtiLevel
+    from barnekoordinator.services import ServiceKind
+    from barnekoordinator.testing.builders import consent_all, standard_case
+
+    day = date(2020, 1, 6)
+    run = standard_case(age=3, as_of=day)
+    consent_all(
+        run, ConsentPurpose.STAFETTLOGG, [ServiceKind.BARNEHAGE], as_of=day, consent_id="k-0"
+    )
+    run.run(open_stafettlogg, by="pl", holder_ref="pl", level=BtiLevel.NIVAA_2, as_of=day)
+    start = len(run.history)
+    for i in range(count):
+        run.run(
+            add_log_measure,
+            tiltak_id=f"t{i}",
+            by="pl",
+            description=f"Tiltak {i}: foreldreveiledning (ICDP), 6 samlinger",
+            responsible_ref="pl",
+            evaluation_date=day + timedelta(days=30 + i),
+            as_of=day,
+        )
+    return [attrs.evolve(r, sequence=n) for n, r in enumerate(run.history[start:], start=1)]
 
 
-def _rate(fn: Callable[[], int], setup: Callable[[], None] | None = None) -> float:
-    """Events per second of one call of ``fn`` (which returns the number of events)."""
-    if setup is not None:
-        setup()
-    start = time.perf_counter()
-    count = fn()
-    return count / (time.perf_counter() - start)
+def histories(workload: str, cases: int, per_case: int) -> dict[str, list[RecordedEvent]]:
+    """The same real history under ``cases`` case ids."""
+    if workload == "mix":
+        base = from_records(build_bti_history(per_case), CATALOGUE)
+    else:
+        base = _tiltak_history(per_case)
+    ids = [f"case-{i:05d}" for i in range(cases)]
+    return {case: [attrs.evolve(r, case_id=case) for r in base] for case in ids}
 
 
-def _interleaved(
-    mine: Callable[[], float], other: Callable[[], float], runs: int
-) -> tuple[float, float]:
-    """Medians of ``runs`` alternating measurements (the machine's drift hits both alike)."""
-    ours, theirs = [], []
-    for _ in range(runs):
-        ours.append(mine())
-        theirs.append(other())
-    return statistics.median(ours), statistics.median(theirs)
+def sealed_records(data: dict[str, list[RecordedEvent]]) -> dict[str, list[EventRecord]]:
+    """The records the Casebook would append (identifiers sealed), built before any clock."""
+    ring = KeyRing(InMemoryDataKeys(), SealingKey.generate("bench"))
+    return {
+        case: to_records(tuple(h), GENESIS, cipher=ring.cipher(case, create=True))
+        for case, h in data.items()
+    }
+
+
+# -- interleaving -------------------------------------------------------------------------
+
+
+def alternate(steps: list[tuple[Step, Step]]) -> tuple[float, float]:
+    """Run each pair of steps back to back, ours first on even steps; each side's seconds."""
+    clock = time.perf_counter
+    ours = theirs = 0.0
+    for i, (mine, other) in enumerate(steps):
+        if i % 2:
+            t0 = clock()
+            other()
+            t1 = clock()
+            mine()
+            t2 = clock()
+            theirs += t1 - t0
+            ours += t2 - t1
+        else:
+            t0 = clock()
+            mine()
+            t1 = clock()
+            other()
+            t2 = clock()
+            ours += t1 - t0
+            theirs += t2 - t1
+    return ours, theirs
+
+
+def _pages(read_page: Callable[[int], tuple[int, int]], first: int) -> Step:
+    """A step reading the next page of a global feed each time it is called."""
+    after = [first]
+
+    def step() -> int:
+        count, after[0] = read_page(after[0])
+        return count
+
+    return step
+
+
+# -- the two sides ------------------------------------------------------------------------
 
 
 class Ours:
-    """Drives one of our stores."""
+    """Our store: pre-built records (``store`` rows) or events through the cipher (``sealed``)."""
 
-    def __init__(self, make: Callable[[], Any], data: dict[str, list[EventRecord]], batch: int):
-        self.make = make
-        self.data = data
-        self.batch = batch
-        self.store: Any = None
+    def __init__(
+        self,
+        store: Any,
+        batch: int,
+        records: dict[str, list[EventRecord]] | None = None,
+        events: dict[str, list[RecordedEvent]] | None = None,
+    ) -> None:
+        self.store, self.batch, self.records, self.events = store, batch, records, events
+        self.ring = KeyRing(store, SealingKey.generate("bench"))
+        self.prev: dict[str, str] = {}
 
-    def reset(self) -> None:
-        if self.store is not None:
-            self.store.close()
-        self.store = self.make()
+    def append(self, case: str, start: int) -> int:
+        if self.records is not None:
+            chunk = self.records[case][start : start + self.batch]
+        else:
+            assert self.events is not None
+            cipher = self.ring.cipher(case, create=True)  # the first write stores its data key
+            chunk = to_records(
+                tuple(self.events[case][start : start + self.batch]),
+                self.prev.get(case, GENESIS),
+                cipher=cipher,
+            )
+            self.prev[case] = chunk[-1].hash
+        self.store.append(case, start, chunk)
+        return len(chunk)
 
-    def append(self) -> int:
-        count = 0
-        per_case = len(next(iter(self.data.values())))
-        for start in range(0, per_case, self.batch):
-            for case, chain in self.data.items():
-                chunk = chain[start : start + self.batch]
-                self.store.append(case, start, chunk)
-                count += len(chunk)
-        return count
+    def read(self, case: str) -> int:
+        records = self.store.read(case)
+        if self.events is not None:
+            from_records(records, CATALOGUE, cipher=self.ring.existing(case))
+        return len(records)
 
-    def read_cases(self) -> int:
-        return sum(len(self.store.read(case)) for case in self.data)
+    def page(self, after: int) -> tuple[int, int]:
+        records = self.store.read_all(after_position=after, limit=1000)
+        if not records:
+            return 0, after
+        if self.events is not None:
+            for case, group in itertools.groupby(records, key=lambda r: r.case_id):
+                from_records(list(group), CATALOGUE, cipher=self.ring.existing(case))
+        return len(records), records[-1].position or 0
 
-    def read_all(self) -> int:
-        count, after = 0, 0
-        while page := self.store.read_all(after_position=after, limit=1000):
-            count += len(page)
-            after = page[-1].position
-        return count
+
+class TheirEvent:
+    """An event as eventsourcing's mapper takes it: the envelope and the payload as a dict."""
+
+    originator_id: uuid.UUID  # how the mapper learns the id's type on the way back
+
+    def __init__(self, originator_id: uuid.UUID, record: RecordedEvent) -> None:
+        self.originator_id = originator_id
+        self.originator_version = record.sequence
+        self.timestamp = record.recorded_at
+        self.type = record.type
+        self.actor = record.actor
+        self.legal_basis = list(record.legal_basis)
+        self.state = json.loads(event_to_json(record.event))  # identifiers in clear
 
 
 class Theirs:
-    """Drives an eventsourcing application recorder with the same events."""
+    """An eventsourcing application recorder, with pre-built stored events or its mapper."""
 
-    def __init__(self, make: Callable[[], Any], data: dict[str, list[EventRecord]], batch: int):
-        from eventsourcing.persistence import StoredEvent
-
-        self.make = make
-        self.batch = batch
-        self.recorder: Any = None
-        self.ids = {case: uuid.uuid5(uuid.NAMESPACE_URL, case) for case in data}
-        self.data = {
-            case: [
-                StoredEvent(
-                    originator_id=self.ids[case],
-                    originator_version=r.sequence,
-                    topic=r.type,
-                    state=r.payload.encode(),
-                )
-                for r in chain
-            ]
-            for case, chain in data.items()
-        }
-
-    def reset(self) -> None:
-        if self.recorder is not None:
-            self.recorder.datastore.close()
-        self.recorder = self.make()
-
-    def append(self) -> int:
-        count = 0
-        per_case = len(next(iter(self.data.values())))
-        for start in range(0, per_case, self.batch):
-            for chain in self.data.values():
-                chunk = chain[start : start + self.batch]
-                self.recorder.insert_events(chunk)
-                count += len(chunk)
-        return count
-
-    def read_cases(self) -> int:
-        return sum(len(self.recorder.select_events(self.ids[case])) for case in self.data)
-
-    def read_all(self) -> int:
-        count, start = 0, 1
-        while page := self.recorder.select_notifications(start=start, limit=1000):
-            count += len(page)
-            start = page[-1].id + 1
-        return count
-
-
-def _compare(label: str, ours: Ours, theirs: Theirs, runs: int) -> list[tuple[str, float, float]]:
-    rows = []
-    mine, other = _interleaved(
-        lambda: _rate(ours.append, ours.reset), lambda: _rate(theirs.append, theirs.reset), runs
-    )
-    rows.append((f"{label} append", mine, other))
-    for name in ("read_cases", "read_all"):
-        mine, other = _interleaved(
-            functools.partial(_rate, getattr(ours, name)),
-            functools.partial(_rate, getattr(theirs, name)),
-            runs,
+    def __init__(
+        self,
+        recorder: Any,
+        batch: int,
+        records: dict[str, list[EventRecord]] | None = None,
+        events: dict[str, list[RecordedEvent]] | None = None,
+    ) -> None:
+        from eventsourcing.cryptography import AESCipher
+        from eventsourcing.persistence import (
+            DatetimeAsISO,
+            JSONTranscoder,
+            Mapper,
+            StoredEvent,
+            UUIDAsHex,
         )
-        rows.append((f"{label} {name}", mine, other))
-    return rows
+        from eventsourcing.utils import Environment
+
+        self.recorder, self.batch = recorder, batch
+        names = records if records is not None else events
+        assert names is not None
+        self.ids = {case: uuid.uuid5(uuid.NAMESPACE_URL, case) for case in names}
+        self.stored: dict[str, list[Any]] | None = None
+        self.events: dict[str, list[TheirEvent]] | None = None
+        if records is not None:
+            self.stored = {
+                case: [
+                    StoredEvent(self.ids[case], r.sequence, r.type, r.payload.encode())
+                    for r in chain
+                ]
+                for case, chain in records.items()
+            }
+        else:
+            assert events is not None
+            self.events = {
+                case: [TheirEvent(self.ids[case], r) for r in chain]
+                for case, chain in events.items()
+            }
+        transcoder = JSONTranscoder()
+        transcoder.register(UUIDAsHex())
+        transcoder.register(DatetimeAsISO())
+        key = AESCipher.create_key(32)
+        self.mapper = Mapper(transcoder, cipher=AESCipher(Environment(env={"CIPHER_KEY": key})))
+
+    def append(self, case: str, start: int) -> int:
+        if self.stored is not None:
+            chunk = self.stored[case][start : start + self.batch]
+        else:
+            assert self.events is not None
+            to_stored = self.mapper.to_stored_event
+            chunk = [to_stored(e) for e in self.events[case][start : start + self.batch]]
+        self.recorder.insert_events(chunk)
+        return len(chunk)
+
+    def read(self, case: str) -> int:
+        stored = self.recorder.select_events(self.ids[case])
+        if self.events is not None:
+            to_domain = self.mapper.to_domain_event
+            [to_domain(s) for s in stored]
+        return len(stored)
+
+    def page(self, start: int) -> tuple[int, int]:
+        page = self.recorder.select_notifications(start=start, limit=1000)
+        if not page:
+            return 0, start
+        if self.events is not None:
+            to_domain = self.mapper.to_domain_event
+            [to_domain(s) for s in page]
+        return len(page), page[-1].id + 1
 
 
-def _print(rows: list[tuple[str, float, float]]) -> None:
-    print(f"{'':34} {'ours ev/s':>12} {'eventsourcing':>14} {'ratio':>7}  per event (ours)")
-    for name, mine, other in rows:
-        print(f"{name:34} {mine:12,.0f} {other:14,.0f} {mine / other:7.2f}  {1e6 / mine:8.1f} µs")
+def one_run(
+    make_ours: Callable[[], Ours],
+    make_theirs: Callable[[], Theirs],
+    cases: list[str],
+    per_case: int,
+) -> dict[str, tuple[float, float]]:
+    """Append everything into new stores, then read it back, interleaved; seconds per side."""
+    ours, theirs = make_ours(), make_theirs()
+    try:
+        batch = ours.batch
+        appends = [
+            (
+                lambda case=case, start=start: ours.append(case, start),
+                lambda case=case, start=start: theirs.append(case, start),
+            )
+            for start in range(0, per_case, batch)
+            for case in cases
+        ]
+        reads = [
+            (lambda case=case: ours.read(case), lambda case=case: theirs.read(case))
+            for case in cases
+        ]
+        pages = len(cases) * per_case // 1000 + 2
+        mine, other = _pages(ours.page, 0), _pages(theirs.page, 1)
+        return {
+            "append": alternate(appends),
+            "read a case": alternate(reads),
+            "read_all": alternate([(mine, other)] * pages),
+        }
+    finally:
+        ours.store.close()
+        theirs.recorder.datastore.close()
+
+
+def compare(
+    label: str,
+    make_ours: Callable[[], Ours],
+    make_theirs: Callable[[], Theirs],
+    args: argparse.Namespace,
+) -> list[Row]:
+    """``args.runs`` runs of one comparison; a row per operation."""
+    cases = [f"case-{i:05d}" for i in range(args.cases)]
+    runs = [one_run(make_ours, make_theirs, cases, args.per_case) for _ in range(args.runs)]
+    return [(f"{label} {op}", [run[op] for run in runs]) for op in runs[0]]
+
+
+def print_rows(rows: list[Row], events: int) -> bool:
+    """The table; True when every row's median ratio is at least 1.0."""
+    print(
+        f"{'':40} {'ours ev/s':>10} {'theirs ev/s':>11}  {'ratio min':>9} {'median':>6} "
+        f"{'max':>5}  {'noise ours/theirs':>17}"
+    )
+    ok = True
+    for name, runs in rows:
+        ratios = [theirs / ours for ours, theirs in runs]
+        ours_rates = [events / ours for ours, _ in runs]
+        theirs_rates = [events / theirs for _, theirs in runs]
+        median = statistics.median(ratios)
+        ok = ok and median >= 1.0
+        noise = (
+            f"{max(ours_rates) / min(ours_rates) - 1:6.0%} /"
+            f"{max(theirs_rates) / min(theirs_rates) - 1:5.0%}"
+        )
+        flag = "" if min(ratios) >= 1.0 else "  (min < 1.0)" if median >= 1.0 else "  BELOW 1.0"
+        print(
+            f"{name:40} {statistics.median(ours_rates):10,.0f} "
+            f"{statistics.median(theirs_rates):11,.0f}  {min(ratios):9.2f} {median:6.2f} "
+            f"{max(ratios):5.2f}  {noise:>17}{flag}"
+        )
+    return ok
 
 
 def _print_hash_check() -> None:
     """What an append's hash check costs per record, sealed here or built elsewhere."""
     from barnekoordinator.history.storekit import AppendCheck
 
-    chain = _records(["case-00000"], 10)["case-00000"]
+    chain = sealed_records(histories("mix", 1, 10))["case-00000"]
     # Equal records that EventRecord.sealed did not make (as if imported): hashed in full.
     copies = [attrs.evolve(r) for r in chain]
 
@@ -247,88 +405,127 @@ def _print_hash_check() -> None:
     )
 
 
-def bench_sqlite(args: argparse.Namespace, tmp: Path) -> list[tuple[str, float, float]]:
+# -- SQLite and PostgreSQL ----------------------------------------------------------------
+
+
+def _workloads(args: argparse.Namespace) -> list[tuple[str, dict[str, Any]]]:
+    """(label, keyword arguments of Ours/Theirs) for every workload and mode asked for."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    for workload in args.workload:
+        events = histories(workload, args.cases, args.per_case)
+        if "store" in args.mode:
+            out.append((f"{workload} store", {"records": sealed_records(events)}))
+        if "sealed" in args.mode:
+            out.append((f"{workload} sealed", {"events": events}))
+    return out
+
+
+def bench_sqlite(args: argparse.Namespace, tmp: Path) -> list[Row]:
     from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 
-    cases = [f"case-{i:05d}" for i in range(args.cases)]
-    data = _records(cases, args.per_case)
-    rows = []
-    counter = iter(range(10**6))
-    for batch in args.batch:
+    counter = itertools.count()
 
-        def ours_make() -> SQLiteCaseStore:
-            return SQLiteCaseStore(tmp / f"ours-{next(counter)}.db", synchronous="FULL")
+    def store() -> SQLiteCaseStore:
+        return SQLiteCaseStore(tmp / f"ours-{next(counter)}.db", synchronous="FULL")
 
-        def theirs_make() -> Any:
-            datastore = SQLiteDatastore(str(tmp / f"theirs-{next(counter)}.db"))
-            recorder = SQLiteApplicationRecorder(datastore)
-            recorder.create_table()
-            return recorder
+    def recorder() -> Any:
+        datastore = SQLiteDatastore(str(tmp / f"theirs-{next(counter)}.db"))
+        made = SQLiteApplicationRecorder(datastore)
+        made.create_table()
+        return made
 
-        ours, theirs = Ours(ours_make, data, batch), Theirs(theirs_make, data, batch)
-        ours.reset()
-        theirs.reset()
-        sync_ours = ours.store._connection().execute("PRAGMA synchronous").fetchone()[0]
-        with theirs.recorder.datastore.get_connection(commit=False) as conn:
-            cursor = conn.cursor()
-            cursor.execute("PRAGMA synchronous")
-            sync_theirs = cursor.fetchone()[0]
-        print(
-            f"# SQLite {sqlite3.sqlite_version}, batch={batch}: synchronous ours={sync_ours} "
-            f"theirs={sync_theirs} (2 = FULL), journal_mode=wal both"
-        )
-        rows += _compare(f"sqlite batch={batch}", ours, theirs, args.runs)
-        ours.store.close()
-        theirs.recorder.datastore.close()
+    # Durability, read back from each side's own connection.
+    ours, theirs = store(), recorder()
+    mine = ours._connection()
+    ours_settings = [
+        mine.execute(f"PRAGMA {p}").fetchone()[0] for p in ("synchronous", "journal_mode")
+    ]
+    with theirs.datastore.get_connection(commit=False) as conn:
+        cursor = conn.cursor()
+        theirs_settings = []
+        for p in ("synchronous", "journal_mode"):
+            cursor.execute(f"PRAGMA {p}")
+            theirs_settings.append(cursor.fetchone()[0])
+    ours.close()
+    theirs.datastore.close()
+    print(
+        f"# SQLite {sqlite3.sqlite_version}: ours synchronous={ours_settings[0]} "
+        f"journal_mode={ours_settings[1]}; eventsourcing synchronous={theirs_settings[0]} "
+        f"journal_mode={theirs_settings[1]} (2 = FULL: every commit fsyncs the WAL)"
+    )
+    if ours_settings != theirs_settings:
+        raise SystemExit("durability differs between the two sides; not comparing")
+    rows: list[Row] = []
+    for label, data in _workloads(args):
+        for batch in args.batch:
+            rows += compare(
+                f"sqlite {label} batch={batch}",
+                lambda data=data, batch=batch: Ours(store(), batch, **data),
+                lambda data=data, batch=batch: Theirs(recorder(), batch, **data),
+                args,
+            )
     return rows
 
 
-def bench_postgres(args: argparse.Namespace) -> list[tuple[str, float, float]]:
+_PG_SETTINGS = ("fsync", "synchronous_commit", "wal_sync_method", "full_page_writes")
+
+
+def bench_postgres(args: argparse.Namespace) -> list[Row]:
     import psycopg
     from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 
     from barnekoordinator.testing.postgres import throwaway_postgres
     from barnekoordinator_plugins.postgres import PostgresCaseStore
 
-    cases = [f"case-{i:05d}" for i in range(args.cases)]
-    data = _records(cases, args.per_case)
-    rows = []
+    counter = itertools.count()
+    rows: list[Row] = []
     with throwaway_postgres(durable=True) as server:
-        with psycopg.connect(server.dsn, autocommit=True) as conn:
-            settings = conn.execute(
-                "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings "
-                "WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')"
-            ).fetchone()
-            version = conn.execute("SHOW server_version").fetchone()
-        print(f"# PostgreSQL {version[0] if version else '?'}: {settings[0] if settings else ''}")
-        counter = iter(range(10**6))
         layout: dict[str, Any] = {} if args.partitions is None else {"partitions": args.partitions}
-        for batch in args.batch:
 
-            def ours_make() -> PostgresCaseStore:
-                return PostgresCaseStore(server.dsn, schema=f"ours_{next(counter)}", **layout)
+        def store() -> PostgresCaseStore:
+            return PostgresCaseStore(server.dsn, schema=f"ours_{next(counter)}", **layout)
 
-            def theirs_make() -> Any:
-                schema = f"theirs_{next(counter)}"
-                with psycopg.connect(server.dsn, autocommit=True) as conn:
-                    conn.execute(f"CREATE SCHEMA {schema}")
-                datastore = PostgresDatastore(
-                    dbname="postgres",
-                    host="127.0.0.1",
-                    port=server.port,
-                    user="postgres",
-                    password="",
-                    schema=schema,
-                    lock_timeout=30,
+        def recorder() -> Any:
+            schema = f"theirs_{next(counter)}"
+            with psycopg.connect(server.dsn, autocommit=True) as conn:
+                conn.execute(f"CREATE SCHEMA {schema}")
+            datastore = PostgresDatastore(
+                dbname="postgres",
+                host="127.0.0.1",
+                port=server.port,
+                user="postgres",
+                password="",
+                schema=schema,
+                lock_timeout=30,
+            )
+            made = PostgresApplicationRecorder(datastore)
+            made.create_table()
+            return made
+
+        # Durability, read back from each side's own connection.
+        ours, theirs = store(), recorder()
+        query = "SELECT " + ", ".join(f"current_setting('{s}') AS {s}" for s in _PG_SETTINGS)
+        ours_settings = tuple(ours._connection().execute(query).fetchone())
+        with theirs.datastore.get_connection() as conn:
+            row = conn.execute(query).fetchone()
+            theirs_settings = tuple(row.values()) if isinstance(row, dict) else tuple(row)
+        version = ours._connection().execute("SHOW server_version").fetchone()[0]
+        ours.close()
+        theirs.datastore.close()
+        shown = ", ".join(f"{k}={v}" for k, v in zip(_PG_SETTINGS, ours_settings, strict=True))
+        print(f"# PostgreSQL {version}: ours {shown}")
+        shown = ", ".join(f"{k}={v}" for k, v in zip(_PG_SETTINGS, theirs_settings, strict=True))
+        print(f"# PostgreSQL {version}: eventsourcing {shown}")
+        if ours_settings != theirs_settings:
+            raise SystemExit("durability differs between the two sides; not comparing")
+        for label, data in _workloads(args):
+            for batch in args.batch:
+                rows += compare(
+                    f"postgres {label} batch={batch}",
+                    lambda data=data, batch=batch: Ours(store(), batch, **data),
+                    lambda data=data, batch=batch: Theirs(recorder(), batch, **data),
+                    args,
                 )
-                recorder = PostgresApplicationRecorder(datastore)
-                recorder.create_table()
-                return recorder
-
-            ours, theirs = Ours(ours_make, data, batch), Theirs(theirs_make, data, batch)
-            rows += _compare(f"postgres batch={batch}", ours, theirs, args.runs)
-            ours.store.close()
-            theirs.recorder.datastore.close()
     return rows
 
 
@@ -483,10 +680,16 @@ def bench_agenda(args: argparse.Namespace, tmp: Path) -> list[tuple[str, float, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=200, help="cases per append run")
-    parser.add_argument("--per-case", type=int, default=20, help="events per case")
+    parser.add_argument("--cases", type=int, default=100, help="cases per run")
+    parser.add_argument("--per-case", type=int, default=30, help="events per case")
     parser.add_argument("--batch", type=int, nargs="+", default=[1, 10], help="events per txn")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--workload", nargs="+", choices=("mix", "tiltak"), default=["mix", "tiltak"]
+    )
+    parser.add_argument(
+        "--mode", nargs="+", choices=("store", "sealed"), default=["store", "sealed"]
+    )
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument(
         "--partitions",
         type=int,
@@ -495,23 +698,28 @@ def main() -> None:
     )
     parser.add_argument("--agenda-cases", type=int, default=100_000)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-agenda", action="store_true")
     parser.add_argument("--agenda-only", action="store_true", help="only the agenda queries")
-    parser.add_argument("--quick", action="store_true", help="small sizes, one run")
+    parser.add_argument("--quick", action="store_true", help="small sizes, three runs")
     args = parser.parse_args()
     if args.quick:
-        args.cases, args.per_case, args.runs, args.agenda_cases = 20, 10, 1, 5_000
+        args.cases, args.per_case, args.runs, args.agenda_cases = 10, 20, 3, 5_000
     print(
-        f"# {args.cases} cases x {args.per_case} events; median of {args.runs} run(s); "
+        f"# {args.cases} cases x {args.per_case} events per run, {args.runs} runs; "
         f"{os.cpu_count()} CPUs; Python {sys.version.split()[0]}"
     )
+    events = args.cases * args.per_case
     with tempfile.TemporaryDirectory(prefix="bk-bench-") as tmp:
         if not args.agenda_only:
             rows = bench_sqlite(args, Path(tmp))
             if not args.no_postgres:
                 rows += bench_postgres(args)
-            _print(rows)
+            ok = print_rows(rows, events)
+            print(f"# every row's median ratio >= 1.0: {'yes' if ok else 'NO'}")
             _print_hash_check()
             print()
+        if args.no_agenda:
+            return
         print(f"{'agenda query (SQLite)':34} {'median ms':>12} {'rows':>14} {'target':>7}")
         for name, ms, count in bench_agenda(args, Path(tmp)):
             verdict = "ok" if ms <= 50 else "SLOW"

@@ -136,7 +136,12 @@ class EventRecord:
 
     def sealed(self, prev_hash: str) -> EventRecord:
         """A copy chained after a record whose hash is ``prev_hash``."""
-        unsealed = attrs.evolve(self, prev_hash=prev_hash, hash="")
+        # A record built unsealed after ``prev_hash`` (as to_record builds it) is hashed as it
+        # is; one copy fewer per appended event.
+        if self.prev_hash == prev_hash and self.hash == "":
+            unsealed = self
+        else:
+            unsealed = attrs.evolve(self, prev_hash=prev_hash, hash="")
         digest, time_text = _event_stamp(unsealed)
         record = attrs.evolve(unsealed, hash=digest)
         _remember_sealed(record, time_text)

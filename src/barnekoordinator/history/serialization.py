@@ -486,6 +486,7 @@ def to_record(
         payload=event_to_json(event, cipher=cipher),
         legal_basis=recorded.legal_basis,
         subject_key=recorded.subject_key,
+        prev_hash=prev_hash,
     )
     return record.sealed(prev_hash)
 

@@ -317,19 +317,26 @@ def _audit_records(rows: Iterable[Any]) -> list[AuditRecord]:
 
 
 def _apply_ops(cursor: psycopg.Cursor[Any], ops: Sequence[ProjectionOp]) -> None:
+    # Runs of upserts go in one executemany (one prepared statement per row, in order, in
+    # the same pipeline), so each row costs no Python round trip of its own.
+    upserts: list[tuple[object, ...]] = []
     for op in ops:
         if isinstance(op, Upsert):
             item = op.item
-            cursor.execute(
-                _UPSERT_AGENDA, (item.case_id, item.kind.value, item.key, item.due, item.detail)
-            )
-        elif isinstance(op, Remove):
+            upserts.append((item.case_id, item.kind.value, item.key, item.due, item.detail))
+            continue
+        if upserts:
+            cursor.executemany(_UPSERT_AGENDA, upserts)
+            upserts = []
+        if isinstance(op, Remove):
             cursor.execute(
                 "DELETE FROM case_agenda WHERE case_id = %s AND kind = %s AND key = %s",
                 (op.case_id, op.kind.value, op.key),
             )
         elif isinstance(op, ClearCase):
             cursor.execute("DELETE FROM case_agenda WHERE case_id = %s", (op.case_id,))
+    if upserts:
+        cursor.executemany(_UPSERT_AGENDA, upserts)
 
 
 def require_psycopg() -> ModuleType:

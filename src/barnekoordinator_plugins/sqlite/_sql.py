@@ -319,20 +319,28 @@ def _rollback(connection: sqlite3.Connection) -> None:
 
 
 def _apply_ops(connection: sqlite3.Connection, ops: Sequence[ProjectionOp]) -> None:
+    # Runs of upserts (most of what appends project) go in one executemany: the same
+    # statements in the same order, without a Python-to-SQLite round trip per row.
+    upserts: list[tuple[str, str, str, str, str]] = []
     for op in ops:
         if isinstance(op, Upsert):
             item = op.item
-            connection.execute(
-                _UPSERT_AGENDA,
-                (item.case_id, item.kind.value, item.key, item.due.isoformat(), item.detail),
+            upserts.append(
+                (item.case_id, item.kind.value, item.key, item.due.isoformat(), item.detail)
             )
-        elif isinstance(op, Remove):
+            continue
+        if upserts:
+            connection.executemany(_UPSERT_AGENDA, upserts)
+            upserts = []
+        if isinstance(op, Remove):
             connection.execute(
                 "DELETE FROM case_agenda WHERE case_id = ? AND kind = ? AND key = ?",
                 (op.case_id, op.kind.value, op.key),
             )
         elif isinstance(op, ClearCase):
             connection.execute("DELETE FROM case_agenda WHERE case_id = ?", (op.case_id,))
+    if upserts:
+        connection.executemany(_UPSERT_AGENDA, upserts)
 
 
 _GET_KEY: Final = "SELECT kek_id, blob FROM case_keys WHERE case_id = ?"

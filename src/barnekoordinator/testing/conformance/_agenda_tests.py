@@ -85,3 +85,26 @@ class _AgendaTests:
         store.append("case-a", last.sequence, clear)
         assert store.agenda(until=date.max, case_id="case-a") == []
         assert store.agenda(until=date.max) == reference_agenda(records + more + clear)
+
+    def test_agenda_ops_apply_in_order_within_one_append(self, store: CaseStore) -> None:
+        """Upserts, removes and a clear in one append apply in their order (a store may
+        batch runs of upserts, never reorder them across a remove or a clear)."""
+        jan, feb = date(2026, 1, 15), date(2026, 2, 15)
+        records = make_records(
+            "case-o",
+            [
+                agenda_payload("upsert", key="t1", due=jan),
+                agenda_payload("upsert", key="t2", due=jan),
+                agenda_payload("upsert", key="t1", due=feb, detail="flyttet"),
+                agenda_payload("remove", key="t2"),
+                agenda_payload("upsert", key="t2", due=feb, detail="igjen"),
+                agenda_payload("clear"),
+                agenda_payload("upsert", key="t3", due=jan),
+                agenda_payload("upsert", key="t3", due=feb, detail="sist"),
+                agenda_payload("remove", key="t1"),
+            ],
+        )
+        store.append("case-o", 0, records)
+        got = store.agenda(until=date.max, case_id="case-o")
+        assert got == reference_agenda(records)
+        assert [(i.key, i.due, i.detail) for i in got] == [("t3", feb, "sist")]
