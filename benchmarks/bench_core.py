@@ -80,7 +80,7 @@ def build_bti_history(n: int) -> list[EventRecord]:
     i = 0
     while len(run.history) < n:
         i += 1
-        today = _START + timedelta(days=i // 4)
+        today = _START + timedelta(days=i * 2_500 // max(n, 10_000))
         step = i % 10
         if step in (0, 5) or not active:
             tid = f"t{i}"
@@ -188,7 +188,7 @@ def build_plan_history(n: int) -> list[EventRecord]:
     i = 0
     while len(run.history) < n:
         i += 1
-        today = _START + timedelta(days=i // 6)
+        today = _START + timedelta(days=i * 2_500 // max(n, 15_000))
         step = i % 6
         if step in (0, 3) or not active:
             mid = f"m{i}"
