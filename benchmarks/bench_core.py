@@ -17,7 +17,11 @@ import argparse
 import json
 import statistics
 import time
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from typing import Any
+
+import attrs
 
 from barnekoordinator.access.consent import ConsentPurpose
 from barnekoordinator.catalogue import CATALOGUE
@@ -48,11 +52,12 @@ from barnekoordinator.coordination.stafettlogg import (
     record_observation,
     schedule_meeting,
 )
+from barnekoordinator.errors import BarnekoordinatorError
 from barnekoordinator.history import serialization
-from barnekoordinator.history.case import Case, ParticipantJoined
+from barnekoordinator.history.case import Case, DomainEvent, ParticipantJoined, RecordedEvent
 from barnekoordinator.history.records import EventRecord
 from barnekoordinator.services import ServiceKind
-from barnekoordinator.testing.builders import consent_all, professional, standard_case
+from barnekoordinator.testing.builders import CaseRun, consent_all, professional, standard_case
 
 _START = date(2020, 1, 6)
 STANDARD_SERVICES = (
@@ -65,22 +70,89 @@ STANDARD_SERVICES = (
 )
 
 
+@attrs.define
+class DeferredRun(CaseRun):
+    """A [`CaseRun`][barnekoordinator.testing.builders.CaseRun] that folds its events in batches:
+    the fastest honest way to write a history of a million events with the commands.
+
+    Folding one command's event copies the item tuples it adds to (O(items) per write, see
+    ``docs/decisions/0019-*``), so writing a million events one fold at a time is quadratic.
+    Here each command still decides its events against the case, but the case is folded
+    only every ``batch`` events, and at once when a command fails against the unfolded
+    case (it refers to an item still pending: it is then run again on the folded case).
+    ``bench_replay.py`` checks that this writes the very same history as
+    [`CaseRun`][barnekoordinator.testing.builders.CaseRun] does.
+    """
+
+    pending: list[RecordedEvent] = attrs.field(factory=list)
+    batch: int = 2_000
+
+    def flush(self) -> Case:
+        """Fold the pending events into the case."""
+        if self.pending:
+            self.case = self.case.apply_all(self.pending)
+            self.pending.clear()
+        return self.case
+
+    def do(self, events: DomainEvent | Sequence[DomainEvent], *, actor: str = "system") -> Case:
+        """Record events after the pending ones; fold when the batch is full."""
+        recorded = self.case.record(events, actor=actor, clock=self.clock)
+        if self.pending:
+            offset = len(self.pending)
+            recorded = tuple(attrs.evolve(r, sequence=r.sequence + offset) for r in recorded)
+        self.pending.extend(recorded)
+        self.history.extend(recorded)
+        if len(self.pending) >= self.batch:
+            self.flush()
+        return self.case
+
+    def run(self, command: Callable[..., Any], /, **kwargs: Any) -> Case:
+        """Run a command on the case (folded first if it refers to something pending)."""
+        try:
+            result = command(self.case, **kwargs)
+        except BarnekoordinatorError:
+            if not self.pending:
+                raise
+            result = command(self.flush(), **kwargs)
+        events: Sequence[DomainEvent] = (result,) if isinstance(result, DomainEvent) else result
+        return self.do(events, actor=str(kwargs.get("by", "system")))
+
+
+def _deferred(run: CaseRun) -> DeferredRun:
+    return DeferredRun(case=run.case, clock=run.clock, history=run.history, settings=run.settings)
+
+
 def build_bti_history(n: int) -> list[EventRecord]:
-    """A long, realistic case of ``n`` events, written with the library's own commands.
+    """The stored records of ``bti_run()`` cut at ``n`` events."""
+    return bti_run(n).records()[:n]
+
+
+def bti_run(n: int, *, deferred: bool = False) -> CaseRun:
+    """A long, realistic case of ``n`` events (or a few more), written with the library's own
+    commands.
 
     Years of BTI work: tiltak added, evaluated and ended (a handful active at a
     time), observations, meetings with minutes, decisions, staff turnover and a
     yearly renewal of consent. Every event passed the rules when it was made.
     """
-    run = standard_case(age=3, as_of=_START)
+    run = (
+        _deferred(standard_case(age=3, as_of=_START))
+        if deferred
+        else standard_case(age=3, as_of=_START)
+    )
     services = list(STANDARD_SERVICES)
     consent_all(run, ConsentPurpose.STAFETTLOGG, services, as_of=_START, consent_id="k-0")
     run.run(open_stafettlogg, by="pl", holder_ref="pl", level=BtiLevel.NIVAA_2, as_of=_START)
     active: list[str] = []
     i = 0
+    # The case spans a few years whatever its length (the child must not come of age
+    # for consent): a longer history is denser daily work, while staff changes and
+    # consent renewals keep their pace in the calendar (``scale``). Each of those ends a
+    # run of item events (decision 10), and a run copies the item tuples once.
+    scale = max(1, n // 10_000)
     while len(run.history) < n:
         i += 1
-        today = _START + timedelta(days=i // 4)
+        today = _START + timedelta(days=i * 2_500 // max(n, 10_000))
         step = i % 10
         if step in (0, 5) or not active:
             tid = f"t{i}"
@@ -138,11 +210,11 @@ def build_bti_history(n: int) -> list[EventRecord]:
             run.run(
                 record_decision, decision_id=f"d{i}", by="pl", text=f"Beslutning {i}", as_of=today
             )
-        elif step == 8 and i % 200 == 8:
+        elif step == 8 and i % (200 * scale) == 8:
             run.do(ParticipantJoined(participant=professional(f"p{i}", ServiceKind.SKOLE)))
-        elif step == 9 and i % 365 == 9:
+        elif step == 9 and i % (365 * scale) == 9:
             consent_all(run, ConsentPurpose.STAFETTLOGG, services, as_of=today, consent_id=f"k-{i}")
-    return run.records()[:n]
+    return run
 
 
 PLAN_SERVICES = (
@@ -155,14 +227,24 @@ PLAN_SERVICES = (
 
 
 def build_plan_history(n: int) -> list[EventRecord]:
-    """A long individuell plan case of ``n`` events, written with the library's own commands.
+    """The stored records of ``plan_run()`` cut at ``n`` events."""
+    return plan_run(n).records()[:n]
+
+
+def plan_run(n: int, *, deferred: bool = False) -> CaseRun:
+    """A long individuell plan case of ``n`` events (or a few more), written with the library's
+    own commands.
 
     The plan is started and completed (overview, participants, responsible,
     period, consent), then years of work: measures added and evaluated (a
     handful active at a time), contributions, cooperation, half-yearly
     revisions and a renewal of consent now and then.
     """
-    run = standard_case(age=3, as_of=_START)
+    run = (
+        _deferred(standard_case(age=3, as_of=_START))
+        if deferred
+        else standard_case(age=3, as_of=_START)
+    )
     consent_all(run, ConsentPurpose.INDIVIDUAL_PLAN, PLAN_SERVICES, as_of=_START, consent_id="ip")
     run.run(start_plan, plan_id="ip-1", by="ke", as_of=_START)
     run.run(
@@ -186,9 +268,14 @@ def build_plan_history(n: int) -> list[EventRecord]:
     run.run(reference_plan_consent, by="ke", consent_id="ip", as_of=_START)
     active: list[str] = []
     i = 0
+    # The case spans a few years whatever its length (the child must not come of age
+    # for consent): a longer history is denser daily work, while staff changes and
+    # consent renewals keep their pace in the calendar (``scale``). Each of those ends a
+    # run of item events (decision 10), and a run copies the item tuples once.
+    scale = max(1, n // 10_000)
     while len(run.history) < n:
         i += 1
-        today = _START + timedelta(days=i // 6)
+        today = _START + timedelta(days=i * 2_500 // max(n, 15_000))
         step = i % 6
         if step in (0, 3) or not active:
             mid = f"m{i}"
@@ -243,11 +330,11 @@ def build_plan_history(n: int) -> list[EventRecord]:
                 description=f"Samarbeid {i}",
                 as_of=today,
             )
-        if i % 1400 == 0:
+        if i % (1400 * scale) == 0:
             consent_all(
                 run, ConsentPurpose.INDIVIDUAL_PLAN, PLAN_SERVICES, as_of=today, consent_id=f"ip{i}"
             )
-    return run.records()[:n]
+    return run
 
 
 def _best(fn: object, repeat: int) -> float:

@@ -22,10 +22,12 @@ from barnekoordinator.coordination.appointments import (
     end_appointment,
 )
 from barnekoordinator.coordination.follow_up import (
+    FollowUpState,
     InformationTopic,
     OverviewItem,
     ReferralKind,
     ServiceStatus,
+    follow_up_state,
     give_information,
     make_referral,
     record_follow_up_overview,
@@ -97,6 +99,12 @@ def test_follow_up_scenario(row: dict[str, Any]) -> None:
     run = _appointed()
     for i, step in enumerate(row.get("steps", ())):
         _step(run, i, step)
+    # The ids the fold keeps (decision 19) are those of the records, live and replayed.
+    state = follow_up_state(run.case)
+    rebuilt = FollowUpState(
+        overviews=state.overviews, information=state.information, referrals=state.referrals
+    )
+    assert state.used_ids == rebuilt.used_ids == follow_up_state(run.replay()).used_ids
     for check in row["check"]:
         found = [
             o

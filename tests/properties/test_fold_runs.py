@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from barnekoordinator.access.consent import ConsentPurpose
 from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.coordination.plan import (
+    IndividualPlan,
     PlanMeasureEvaluated,
     SubPlanKind,
     add_contribution,
@@ -32,6 +33,7 @@ from barnekoordinator.coordination.plan import (
     end_plan,
     evaluate_plan_measure,
     link_sub_plan,
+    plans,
     reference_plan_consent,
     resume_plan,
     revise_plan,
@@ -43,6 +45,7 @@ from barnekoordinator.coordination.plan import (
 )
 from barnekoordinator.coordination.roles import Role
 from barnekoordinator.coordination.stafettlogg import (
+    Bti,
     BtiLevel,
     EffectAssessment,
     HolderDecision,
@@ -50,6 +53,7 @@ from barnekoordinator.coordination.stafettlogg import (
     MeasureNext,
     ObservationKind,
     add_log_measure,
+    bti,
     complete_decision,
     evaluate_log_measure,
     open_stafettlogg,
@@ -335,6 +339,37 @@ def test_apply_all_equals_apply_one_at_a_time_after_every_prefix(run: CaseRun) -
     # And from any starting point (a case part-way through, as the Casebook folds).
     for k in range(1, len(run.history)):
         assert states[k - 1].apply_all(iter(run.history[k:])) == states[-1]
+
+
+@fold_settings
+@given(histories)
+def test_the_used_ids_kept_by_the_fold_are_the_ids_of_the_items(run: CaseRun) -> None:
+    """The id sets the evolvers keep (decision 19) equal the sets rebuilt from the items.
+
+    Checked after every prefix, through both fold paths, against values built by hand
+    (whose ``used_ids`` are computed from their items).
+    """
+    states = one_at_a_time(run.case.id, run.history)
+    for k in range(1, len(run.history) + 1):
+        for case in (states[k - 1], CATALOGUE.replay(run.case.id, run.history[:k])):
+            state = bti(case)
+            rebuilt = Bti(undringer=state.undringer, log=state.log, earlier_logs=state.earlier_logs)
+            assert state.used_ids == rebuilt.used_ids
+            assert set(state.ids()) == {
+                x.id
+                for log in (*state.earlier_logs, *((state.log,) if state.log else ()))
+                for x in (*log.observations, *log.goals, *log.tiltak, *log.meetings, *log.decisions)
+            } | {u.id for u in state.undringer}
+            for plan in (plans(case).current, *plans(case).earlier):
+                if plan is None:
+                    continue
+                items = (*plan.contributions, *plan.measures, *plan.cooperation, *plan.sub_plans)
+                assert set(plan.used_ids) == {x.id for x in items}
+                fields = attrs.fields(IndividualPlan)
+                rebuilt_plan = IndividualPlan(
+                    **{f.name: getattr(plan, f.name) for f in fields if f.name != "used_ids"}
+                )
+                assert plan.used_ids == rebuilt_plan.used_ids
 
 
 def _failure(fold: Any) -> tuple[type[BaseException], str] | None:

@@ -327,6 +327,17 @@ def test_ids_are_unique_across_the_bti_part() -> None:
         run.run(set_goal, goal_id=" ", by="pl", text="Trives", as_of=D)
 
 
+def test_an_undring_id_is_kept_as_used_for_the_log_items() -> None:
+    """An undring's id is taken for every later item of the case (decision 19: the id set
+    the fold keeps covers nivå 0 as well as the log)."""
+    run = standard_case(age=5)
+    run.run(register_undring, undring_id="u1", by="pl", description="Sliten", as_of=D)
+    assert "u1" in bti(run.case).used_ids
+    assert "u1" in bti(run.replay()).used_ids
+    with pytest.raises(InvalidInput, match="already used"):
+        register_undring(run.case, undring_id="u1", by="pl", description="Igjen", as_of=D)
+
+
 # --- tiltak -----------------------------------------------------------------------------
 
 

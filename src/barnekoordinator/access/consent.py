@@ -157,11 +157,28 @@ class ConsentLedger:
         as_of: date,
     ) -> frozenset[str]:
         """Refs with an active consent of ``purpose`` covering the service and section."""
+        return frozenset(self._covering(purpose, service, section, as_of, None))
+
+    def _covering(
+        self,
+        purpose: ConsentPurpose,
+        service: ServiceKind | None,
+        section: Section | None,
+        as_of: date,
+        enough: frozenset[str] | None,
+    ) -> set[str]:
+        """`consenters()`, or, with ``enough``, only until they are all found.
+
+        A long case holds a consent for every renewal; the newest are read first, so
+        checking that today's consent covers a write costs the same however many
+        renewals came before (decision 19).
+        """
         found: set[str] = set()
-        for c in self.given:
+        withdrawn = self.withdrawn
+        for c in reversed(self.given):
             if c.purpose is not purpose or not c.active_on(as_of):
                 continue
-            w = self.withdrawn.get(c.id)
+            w = withdrawn.get(c.id) if withdrawn else None
             if w is not None and as_of >= w[0]:
                 continue
             if service is not None and service not in c.services:
@@ -169,7 +186,9 @@ class ConsentLedger:
             if section is not None and section not in c.sections:
                 continue
             found |= c.given_by
-        return frozenset(found)
+            if enough is not None and enough <= found:
+                break
+        return found
 
     def covers(
         self,
@@ -191,8 +210,7 @@ class ConsentLedger:
         )
         if not required:
             return False
-        have = self.consenters(purpose, service=service, section=section, as_of=as_of)
-        return required <= have
+        return required <= self._covering(purpose, service, section, as_of, required)
 
     def require(
         self,
@@ -210,8 +228,7 @@ class ConsentLedger:
         required = required_consenters(
             case, purpose, as_of=as_of, settings=settings, section=section
         )
-        have = self.consenters(purpose, service=service, section=section, as_of=as_of)
-        missing = required - have
+        missing = required - self._covering(purpose, service, section, as_of, required or None)
         if required and not missing:
             return
         scope = purpose.value

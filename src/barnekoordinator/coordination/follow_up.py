@@ -35,6 +35,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import attrs
+from rpds import HashTrieSet
 
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.appointments import (
@@ -177,6 +178,16 @@ class ReferralMade(DomainEvent):
     note: str = ""
 
 
+def _record_ids(state: FollowUpState) -> HashTrieSet[str]:
+    return HashTrieSet(
+        (
+            *(o.overview_id for o in state.overviews),
+            *(i.information_id for i in state.information),
+            *(r.referral_id for r in state.referrals),
+        )
+    )
+
+
 @attrs.frozen(kw_only=True)
 class FollowUpState:
     """The barnekoordinator's records of duties b–d, in the order made."""
@@ -184,16 +195,15 @@ class FollowUpState:
     overviews: tuple[FollowUpOverviewRecorded, ...] = ()
     information: tuple[InformationGiven, ...] = ()
     referrals: tuple[ReferralMade, ...] = ()
+    used_ids: HashTrieSet[str] = attrs.field(
+        default=attrs.Factory(_record_ids, takes_self=True), repr=False
+    )
+    """Every id used by an overview, information or referral, as a persistent set kept by
+    the evolvers (derived: a value built by hand computes it; decision 19)."""
 
     def ids(self) -> frozenset[str]:
-        """Every id used by an overview, information or referral."""
-        return frozenset(
-            (
-                *(o.overview_id for o in self.overviews),
-                *(i.information_id for i in self.information),
-                *(r.referral_id for r in self.referrals),
-            )
-        )
+        """Every id used by an overview, information or referral (`used_ids`)."""
+        return self.used_ids
 
 
 _EMPTY = FollowUpState()
@@ -208,21 +218,32 @@ def _overview(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, FollowUpOverviewRecorded)
     s = follow_up_state(case)
-    return case.with_part(_KEY, attrs.evolve(s, overviews=(*s.overviews, e)))
+    return case.with_part(
+        _KEY,
+        attrs.evolve(s, overviews=(*s.overviews, e), used_ids=s.used_ids.insert(e.overview_id)),
+    )
 
 
 def _information(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, InformationGiven)
     s = follow_up_state(case)
-    return case.with_part(_KEY, attrs.evolve(s, information=(*s.information, e)))
+    return case.with_part(
+        _KEY,
+        attrs.evolve(
+            s, information=(*s.information, e), used_ids=s.used_ids.insert(e.information_id)
+        ),
+    )
 
 
 def _referral(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, ReferralMade)
     s = follow_up_state(case)
-    return case.with_part(_KEY, attrs.evolve(s, referrals=(*s.referrals, e)))
+    return case.with_part(
+        _KEY,
+        attrs.evolve(s, referrals=(*s.referrals, e), used_ids=s.used_ids.insert(e.referral_id)),
+    )
 
 
 # --- commands -------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from barnekoordinator.errors import CatalogueError, UnknownEventType
+from barnekoordinator.history._collector import collector_paused
 from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
 from barnekoordinator.history.concept import (
     Concept,
@@ -166,8 +167,13 @@ class Catalogue:
         return Case(id=case_id, catalogue=self)
 
     def replay(self, case_id: str, recorded: Iterable[RecordedEvent]) -> Case:
-        """Rebuild a case from its whole history."""
-        return self.new_case(case_id).apply_all(recorded)
+        """Rebuild a case from its whole history.
+
+        The cyclic garbage collector is held off meanwhile, and turned back on after if
+        it was on (the fold makes no cycles; see ``history._collector``).
+        """
+        with collector_paused():
+            return self.new_case(case_id).apply_all(recorded)
 
     def load(
         self, case_id: str, records: Sequence[EventRecord], *, cipher: CaseCipher | None = None
@@ -180,7 +186,9 @@ class Catalogue:
         inside its door; anything acting on someone's behalf goes through
         [`Casebook`][barnekoordinator.casebook.Casebook] instead.
         """
-        return self.replay(case_id, from_records(records, self, cipher=cipher))
+        # Decoding allocates as much as folding: both run with the collector held off.
+        with collector_paused():
+            return self.replay(case_id, from_records(records, self, cipher=cipher))
 
     def event_class(self, tag: str, version: int) -> type[DomainEvent]:
         """The class that loads a payload of ``tag`` stored at schema ``version``.

@@ -8,7 +8,9 @@ and the case per run, for replay speed).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import operator
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import attrs
 
@@ -232,6 +234,15 @@ _STEPS: DraftSteps[IndividualPlan] = DraftSteps(
 )
 
 
+_NEW_ID: dict[type, Callable[[Any], str]] = {
+    PlanContributionAdded: operator.attrgetter("contribution_id"),
+    PlanMeasureAdded: operator.attrgetter("measure_id"),
+    PlanCooperationAdded: operator.attrgetter("cooperation_id"),
+    SubPlanLinked: operator.attrgetter("sub_plan_id"),
+}
+"""The id each item-adding event gives its new item (what ``IndividualPlan.used_ids`` gains)."""
+
+
 def _plan_events(case: Case, run: Sequence[RecordedEvent]) -> Case:
     """A run of events on the current plan, folded with one copy of the plan and the case.
 
@@ -246,4 +257,9 @@ def _plan_events(case: Case, run: Sequence[RecordedEvent]) -> Case:
         raise HistoryError(f"case {case.id}: plan event without a plan")
     draft = Draft(plan)
     _STEPS.fold(case, draft, run)
+    # One update for the run: it costs a third of one insert per id.
+    new_ids = [get(r.event) for r in run if (get := _NEW_ID.get(type(r.event))) is not None]
+    used = plan.used_ids.update(new_ids) if new_ids else plan.used_ids
+    if used is not plan.used_ids:
+        draft.set("used_ids", used)
     return case.with_part(_KEY, attrs.evolve(state, current=draft.result()))

@@ -77,7 +77,10 @@ def _undring(case: Case, r: RecordedEvent) -> Case:
         decision_due=e.decision_due,
         suspected_abuse=e.suspected_abuse,
     )
-    return case.with_part(_KEY, attrs.evolve(state, undringer=(*state.undringer, u)))
+    return case.with_part(
+        _KEY,
+        attrs.evolve(state, undringer=(*state.undringer, u), used_ids=state.used_ids.insert(u.id)),
+    )
 
 
 def _nivaa0(case: Case, r: RecordedEvent) -> Case:

@@ -12,6 +12,7 @@ import enum
 from datetime import date
 
 import attrs
+from rpds import HashTrieSet
 
 from barnekoordinator.coordination.baton import Baton
 from barnekoordinator.coordination.roles import Role
@@ -315,6 +316,13 @@ class Stafettlogg:
         )
 
 
+def _item_ids(state: Bti) -> HashTrieSet[str]:
+    found: HashTrieSet[str] = HashTrieSet(u.id for u in state.undringer)
+    for log in (*state.earlier_logs, *((state.log,) if state.log else ())):
+        found = found.update(log.ids())
+    return found
+
+
 @attrs.frozen(kw_only=True, slots=False)  # copied per event: see barnekoordinator.history._evolve
 class Bti:
     """The BTI state of a case: nivå-0 undringer, the current log, earlier logs."""
@@ -322,14 +330,21 @@ class Bti:
     undringer: tuple[Undring, ...] = ()
     log: Stafettlogg | None = None
     earlier_logs: tuple[Stafettlogg, ...] = ()
+    used_ids: HashTrieSet[str] = attrs.field(
+        default=attrs.Factory(_item_ids, takes_self=True), repr=False
+    )
+    """Every id used by undringer and log items in the case, as a persistent set.
+
+    Derived: a value built by hand computes it from the items; the evolvers add the
+    ids of each new item (an O(log n) insert that shares the rest of the set), so
+    that a command checks a new id in constant time however long the case
+    (decision 19).
+    """
 
     def get_undring(self, undring_id: str) -> Undring | None:
         """The undring with this id."""
         return next((u for u in self.undringer if u.id == undring_id), None)
 
     def ids(self) -> frozenset[str]:
-        """Every id used by undringer and log items in the case."""
-        found = {u.id for u in self.undringer}
-        for log in (*self.earlier_logs, *((self.log,) if self.log else ())):
-            found |= log.ids()
-        return frozenset(found)
+        """Every id used by undringer and log items in the case (`used_ids`)."""
+        return self.used_ids

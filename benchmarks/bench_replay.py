@@ -1,0 +1,115 @@
+"""Replay of one long case from stored JSON, at 10,000, 100,000 and 1,000,000 events.
+
+Target (issue 15, item 2): >= 150,000 events/s at every size, for a stafettlogg case and an
+individuell plan case, linear in the history's length (the rate at each size is printed
+as a ratio to the rate at the smallest), with the peak memory per event, and no change to
+the caller's garbage-collector settings after the call (checked on every call).
+
+The histories are written with the library's own commands (``bench_core``'s builders).
+The larger ones are written with ``bench_core.DeferredRun``, which folds in batches; the
+script first checks, at a smaller size, that it writes the very same records (payloads
+and hashes) as folding after every command.
+
+Each size is replayed ``--repeat`` times; the figure is the median (best in brackets).
+Peak memory is measured in a separate replay under ``tracemalloc`` (which slows it), as
+the peak of memory allocated during the replay divided by the number of events: the
+decoded events and the case they fold into.
+
+Run: ``python benchmarks/bench_replay.py [--sizes 10000,100000,1000000] [--repeat 5]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+from barnekoordinator.catalogue import CATALOGUE
+from barnekoordinator.history.records import EventRecord
+from barnekoordinator.testing.builders import CaseRun
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_core import bti_run, plan_run
+
+TARGET = 150_000
+
+
+def _gc_settings() -> tuple[object, ...]:
+    return (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count())
+
+
+def _records(build: Callable[..., CaseRun], n: int) -> list[EventRecord]:
+    start = time.perf_counter()
+    records = build(n, deferred=n > 20_000).records()[:n]
+    print(f"  wrote {n:,} events with the commands in {time.perf_counter() - start:.1f} s")
+    return records
+
+
+def check_deferred(build: Callable[..., CaseRun], n: int) -> None:
+    """Fail unless the batched builder writes what the command-by-command one writes."""
+    a = build(n).records()[:n]
+    b = build(n, deferred=True).records()[:n]
+    assert [r.hash for r in a] == [r.hash for r in b], "DeferredRun wrote another history"
+    print(f"  DeferredRun writes the same {n:,} records (hashes compared)")
+
+
+def measure(records: list[EventRecord], repeat: int) -> tuple[float, float, float]:
+    """Median and best replay rate (events/s), and the peak bytes per event."""
+    n = len(records)
+    case_id = records[0].case_id
+    times = []
+    for _ in range(repeat):
+        before = _gc_settings()
+        start = time.perf_counter()
+        case = CATALOGUE.load(case_id, records)
+        times.append(time.perf_counter() - start)
+        assert _gc_settings() == before, "replay changed the caller's gc settings"
+        assert case.version == n
+        del case
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    tracemalloc.reset_peak()
+    case = CATALOGUE.load(case_id, records)
+    peak = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.stop()
+    del case
+    return n / statistics.median(times), n / min(times), peak / n
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--check", type=int, default=20_000, help="size of the builder check")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(
+        f"python {sys.version.split()[0]}; gc thresholds {gc.get_threshold()}; "
+        f"median of {args.repeat} replays per size (best in brackets), one core"
+    )
+    for label, build in (("stafettlogg case", bti_run), ("individuell plan case", plan_run)):
+        print(f"{label}:")
+        check_deferred(build, args.check)
+        rates: dict[int, float] = {}
+        for n in sizes:
+            records = _records(build, n)
+            rate, best, per_event = measure(records, args.repeat)
+            rates[n] = rate
+            del records
+            print(
+                f"  {n:>9,} events: {rate:>9,.0f} events/s ({best:,.0f})"
+                f"  ratio to {sizes[0]:,}: {rate / rates[sizes[0]]:4.2f}"
+                f"  peak {per_event / 1024:5.2f} KiB/event"
+                f"  {'OK' if rate >= TARGET else f'BELOW TARGET ({TARGET:,})'}"
+            )
+            gc.collect()
+    print("gc settings after every replay: unchanged (checked)")
+
+
+if __name__ == "__main__":
+    main()
