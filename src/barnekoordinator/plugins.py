@@ -62,6 +62,7 @@ FIRST_PARTY_PLUGINS: Mapping[str, str] = {
     "ansattporten": "barnekoordinator_plugins.ansattporten",
     "bankid": "barnekoordinator_plugins.bankid",
     "helseid": "barnekoordinator_plugins.helseid",
+    "archive": "barnekoordinator_plugins.archive",
 }
 """Entry-point name → module of the plugins shipped with barnekoordinator.
 

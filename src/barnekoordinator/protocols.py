@@ -6,7 +6,8 @@ those objects and checks them against these ``runtime_checkable`` Protocols
 [`PluginContractError`][barnekoordinator.errors.PluginContractError]).
 
 * [`Authenticator`][barnekoordinator.protocols.Authenticator] turns a credential into a `Principal`.
-* [`Exporter`][barnekoordinator.protocols.Exporter] turns a case's records into a document
+* [`Exporter`][barnekoordinator.protocols.Exporter] turns what one principal may read of a case (an
+  [`ExportView`][barnekoordinator.exporting.ExportView]) into a document
   ([`ExportResult`][barnekoordinator.protocols.ExportResult]).
 * [`PersonRegistry`][barnekoordinator.protocols.PersonRegistry] answers Folkeregisteret questions:
   registered birth date and guardians.
@@ -25,7 +26,7 @@ import attrs
 
 if TYPE_CHECKING:
     from barnekoordinator.access.principal import Credential, Principal
-    from barnekoordinator.history.records import EventRecord
+    from barnekoordinator.exporting import ExportView
     from barnekoordinator.identifiers import PersonId
     from barnekoordinator.people import Guardian
 
@@ -70,7 +71,13 @@ class ExportResult:
 
 @runtime_checkable
 class Exporter(Protocol):
-    """Turns the history of one case into a document for another system."""
+    """Turns what one principal may read of one case into a document for another system.
+
+    An exporter is handed an [`ExportView`][barnekoordinator.exporting.ExportView] by
+    [`Casebook.export()`][barnekoordinator.casebook.Casebook.export], never the case or its
+    records: the one door decides and audits, the exporter only encodes. Prove an exporter with
+    [`ExporterContract`][barnekoordinator.testing.exporters.ExporterContract].
+    """
 
     @property
     def format(self) -> str:
@@ -82,11 +89,12 @@ class Exporter(Protocol):
         """The media type of the documents this exporter produces."""
         ...
 
-    def export(self, case_id: str, records: Sequence[EventRecord]) -> ExportResult:
-        """Export the case whose full history is ``records``.
+    def export(self, view: ExportView) -> ExportResult:
+        """Encode ``view`` (and nothing else) as one document of this format.
 
-        Raise [`ExportError`][barnekoordinator.errors.ExportError] when no valid
-        document can be produced.
+        The result's ``case_id`` and ``version`` are the view's. Raise
+        [`ExportError`][barnekoordinator.errors.ExportError] when no valid document can be
+        produced; never put personal data in a message or a warning.
         """
         ...
 
