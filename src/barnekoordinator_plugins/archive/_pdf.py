@@ -8,6 +8,7 @@ names the missing system library in the chained error).
 
 from __future__ import annotations
 
+import warnings
 from typing import Final
 
 from barnekoordinator.errors import MissingExtraError
@@ -24,6 +25,10 @@ PDF_VARIANT: Final = "pdf/a-3b"
 def render_pdf(html: str) -> bytes:
     """Print ``html`` (the archive page) to a PDF/A-3b document."""
     document = weasyprint.HTML(string=html)
-    pdf: bytes | None = document.write_pdf(pdf_variant=PDF_VARIANT)
+    with warnings.catch_warnings():
+        # WeasyPrint opens its sRGB profile for the PDF/A output intent and leaves the file to
+        # the garbage collector; it is freed inside this call. Only that warning is silenced.
+        warnings.filterwarnings("ignore", r".*sRGB2014\.icc", ResourceWarning)
+        pdf: bytes | None = document.write_pdf(pdf_variant=PDF_VARIANT)
     assert pdf is not None  # no target given: WeasyPrint returns the bytes
     return pdf
