@@ -166,7 +166,7 @@ def test_on_demand_and_never_overwritten(tmp_path: Path) -> None:
 
 def test_a_failing_sink_does_not_undo_the_commit(tmp_path: Path) -> None:
     """The close is committed; the archive failure is reported as a PluginError afterwards."""
-    book, _, folder, case_id = _setup(tmp_path)
+    book, _, _, case_id = _setup(tmp_path)
 
     class Refusing:
         def put(self, result: ExportResult, *, lang: str) -> str:
