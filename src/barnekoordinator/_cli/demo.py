@@ -74,6 +74,11 @@ def register(subparsers: Any) -> None:
         help="store URL: sqlite:PATH (default sqlite:barnekoordinator.db), memory:, postgresql://…",
     )
     parser.add_argument("--lang", choices=("nb", "nn", "en"), default="nb")
+    parser.add_argument(
+        "--output-dir",
+        default=".",
+        help="folder for the documents the demo makes (default: the current folder)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -107,12 +112,19 @@ def run(args: argparse.Namespace) -> int:
     store = case_store(pm, config)
     book = Casebook(store, clock=clock, config=config, plugin_manager=pm)
     try:
-        return _story(book, store, clock, args.lang)
+        archive = partial(_write_the_archive, store, sealing, clock, args.output_dir)
+        return _story(book, store, clock, args.lang, archive)
     finally:
         store.close()
 
 
-def _story(book: Casebook, store: CaseStore, clock: FixedClock, lang: str) -> int:
+def _story(
+    book: Casebook,
+    store: CaseStore,
+    clock: FixedClock,
+    lang: str,
+    archive: Callable[[str], None] = lambda case_id: None,
+) -> int:
     """Tell the nine chapters in order; 1 as soon as a step does not behave as the law says.
 
     Each chapter gets what it needs from the ones before it (the case id, the day)
@@ -132,7 +144,9 @@ def _story(book: Casebook, store: CaseStore, clock: FixedClock, lang: str) -> in
         return 1
     _appoint_a_barnekoordinator(stage, case_id, accepted_on)
     _show_the_family_view(stage, case_id)
-    return _verify_store(store, accepted_on)
+    verified = _verify_store(store, accepted_on)
+    archive(case_id)
+    return verified
 
 
 @attrs.frozen(kw_only=True)
@@ -605,3 +619,38 @@ def _verify_store(store: CaseStore, today: date) -> int:
     due = store.agenda(until=today + timedelta(days=60))
     _say(f"   agenda across all cases, next 60 days: {len(due)} item(s)")
     return 0 if report.ok else 1
+
+
+def _write_the_archive(
+    store: CaseStore, sealing: SealingKey, clock: FixedClock, out: str, case_id: str
+) -> None:
+    """10. The archive document of the story's case (HTML, and PDF/A when the extra is there).
+
+    Made by the operator from the whole case (back office), as the municipality's own archive
+    copy; [`ArchiveOnClose`][barnekoordinator_plugins.archive.ArchiveOnClose] does the same when
+    a log or plan closes.
+    """
+    from pathlib import Path
+
+    from barnekoordinator.catalogue import CATALOGUE
+    from barnekoordinator.errors import MissingExtraError
+    from barnekoordinator.history.sealing import KeyRing
+    from barnekoordinator.testing.archive import export_view_of
+    from barnekoordinator_plugins.archive import archive_exporters
+
+    _heading("10. The archive document (arkivlova, forskrift om offentlige arkiv § 9)")
+    ring = KeyRing(store, sealing)
+    case = CATALOGUE.load(case_id, store.read(case_id), cipher=ring.existing(case_id))
+    view = export_view_of(case, clock.now().date(), clock.now(), exported_by="Demo, arkiv")
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    for exporter, name in zip(
+        archive_exporters("nb"), ("archive-nb.html", "archive-nb.pdf"), strict=True
+    ):
+        try:
+            content = exporter.export(view).content
+        except MissingExtraError as missing:
+            _say(f"   {name}: not written ({missing})")
+            continue
+        (folder / name).write_bytes(content)
+        _say(f"   {name}: {(folder / name).resolve()}")
