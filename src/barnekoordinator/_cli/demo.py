@@ -76,8 +76,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--lang", choices=("nb", "nn", "en"), default="nb")
     parser.add_argument(
         "--output-dir",
-        default=".",
-        help="folder for the documents the demo makes (default: the current folder)",
+        default=None,
+        help="folder for the documents the demo makes (default: the SQLite file's folder, "
+        "else the current folder)",
     )
     parser.set_defaults(func=run)
 
@@ -112,8 +113,8 @@ def run(args: argparse.Namespace) -> int:
     store = case_store(pm, config)
     book = Casebook(store, clock=clock, config=config, plugin_manager=pm)
     try:
-        archive = partial(_write_the_archive, store, sealing, clock, args.output_dir)
-        return _story(book, store, clock, args.lang, archive)
+        out = args.output_dir or _store_folder(args.store)
+        return _story(book, store, clock, args.lang, out)
     finally:
         store.close()
 
@@ -123,7 +124,7 @@ def _story(
     store: CaseStore,
     clock: FixedClock,
     lang: str,
-    archive: Callable[[str], None] = lambda case_id: None,
+    out: str = ".",
 ) -> int:
     """Tell the nine chapters in order; 1 as soon as a step does not behave as the law says.
 
@@ -145,7 +146,7 @@ def _story(
     _appoint_a_barnekoordinator(stage, case_id, accepted_on)
     _show_the_family_view(stage, case_id)
     verified = _verify_store(store, accepted_on)
-    archive(case_id)
+    _write_the_archive(stage, case_id, out)
     return verified
 
 
@@ -621,32 +622,46 @@ def _verify_store(store: CaseStore, today: date) -> int:
     return 0 if report.ok else 1
 
 
-def _write_the_archive(
-    store: CaseStore, sealing: SealingKey, clock: FixedClock, out: str, case_id: str
-) -> None:
-    """10. The archive document of the story's case (HTML, and PDF/A when the extra is there).
+def _store_folder(url: str) -> str:
+    """The folder of a ``sqlite:PATH`` store, where the demo's documents go by default."""
+    if url.startswith("sqlite:") and url != "sqlite::memory:":
+        return os.path.dirname(url.removeprefix("sqlite:")) or "."
+    return "."
 
-    Made by the operator from the whole case (back office), as the municipality's own archive
-    copy; [`ArchiveOnClose`][barnekoordinator_plugins.archive.ArchiveOnClose] does the same when
-    a log or plan closes.
+
+def _write_the_archive(stage: _Stage, case_id: str, out: str) -> None:
+    """10. The archive document (HTML, and PDF/A when the ``archive`` extra is installed).
+
+    Made by the stafettholder (PPT), who archives the log's printout in practice, from what they
+    read through the Casebook today (an audited read): the roles and every entry they may read. ``Casebook.export()`` (issue 13, the export work) builds the
+    full [`ExportView`][barnekoordinator.exporting.ExportView] with consents, the stafettlogg's
+    baton history and the plan frames; the demo switches to it when it lands.
     """
     from pathlib import Path
 
-    from barnekoordinator.catalogue import CATALOGUE
     from barnekoordinator.errors import MissingExtraError
-    from barnekoordinator.history.sealing import KeyRing
-    from barnekoordinator.testing.archive import export_view_of
+    from barnekoordinator.exporting import ExportView
     from barnekoordinator_plugins.archive import archive_exporters
 
     _heading("10. The archive document (arkivlova, forskrift om offentlige arkiv § 9)")
-    ring = KeyRing(store, sealing)
-    case = CATALOGUE.load(case_id, store.read(case_id), cipher=ring.existing(case_id))
-    view = export_view_of(case, clock.now().date(), clock.now(), exported_by="Demo, arkiv")
+    maker = stage.cast.as_ppt
+    seen = stage.look(maker, case_id)
+    view = ExportView(
+        case_id=seen.case_id,
+        version=seen.version,
+        as_of=seen.as_of,
+        exported_at=stage.clock.now(),
+        exported_by=maker.display_label,
+        municipality_number=seen.municipality_number,
+        mode=seen.mode,
+        is_open=seen.is_open,
+        role_holders=seen.role_holders,
+        entries=seen.entries,
+    )
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    for exporter, name in zip(
-        archive_exporters("nb"), ("archive-nb.html", "archive-nb.pdf"), strict=True
-    ):
+    names = ("archive-nb.html", "archive-nb.pdf")
+    for exporter, name in zip(archive_exporters("nb"), names, strict=True):
         try:
             content = exporter.export(view).content
         except MissingExtraError as missing:
