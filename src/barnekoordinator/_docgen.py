@@ -167,7 +167,7 @@ _BASE = (
     "texts",
     "edges",
 )
-_BOUNDARY = ("casebook", "catalogue", "plugins", "hookspecs", "protocols", "cli")
+_BOUNDARY = ("casebook", "catalogue", "plugins", "hookspecs", "protocols", "exporting", "cli")
 _API_SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("Base values", "", "Values every wing uses: errors, time, settings, identifiers, the law."),
     (
