@@ -633,9 +633,10 @@ def _write_the_archive(stage: _Stage, case_id: str, out: str) -> None:
     """10. The archive document (HTML, and PDF/A when the ``archive`` extra is installed).
 
     Made by the stafettholder (PPT), who archives the log's printout in practice, from what they
-    read through the Casebook today (an audited read): the roles and every entry they may read. ``Casebook.export()`` (issue 13, the export work) builds the
-    full [`ExportView`][barnekoordinator.exporting.ExportView] with consents, the stafettlogg's
-    baton history and the plan frames; the demo switches to it when it lands.
+    read through the Casebook today (an audited read): the roles and every entry they may read.
+    ``Casebook.export()`` (issue 13, the export work) builds the full
+    [`ExportView`][barnekoordinator.exporting.ExportView] with consents, the stafettlogg's baton
+    history and the plan frames; the demo switches to it when it lands.
     """
     from pathlib import Path
 

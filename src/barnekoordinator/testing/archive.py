@@ -168,10 +168,7 @@ def realistic_case(*, case_id: str = "case-arkiv", close: bool = True) -> tuple[
     decision and a complaint on it; and (``close``) the stafettlogg closed with a note.
     """
     from barnekoordinator.access.consent import ConsentPurpose
-    from barnekoordinator.coordination import handover, plan, stafettlogg
-    from barnekoordinator.rights.complaint_records import lodge_complaint
-    from barnekoordinator.rights.complaints import ComplaintForm
-    from barnekoordinator.rights.decision_records import record_individual_decision
+    from barnekoordinator.coordination import stafettlogg
 
     day = DEFAULT_AS_OF
     run = standard_case(age=5, case_id=case_id)
@@ -189,6 +186,61 @@ def realistic_case(*, case_id: str = "case-arkiv", close: bool = True) -> tuple[
         ConsentPurpose.INDIVIDUAL_PLAN,
     ):
         consent_all(run, purpose, services, as_of=day, consent_id=f"k-{purpose.value}")
+    _log_story(run, day)
+    complaint_day = _plan_story(run, day + timedelta(days=30))
+    last = complaint_day
+    if close:
+        last = complaint_day + timedelta(days=5)
+        run.run(
+            stafettlogg.close_stafettlogg,
+            by="ppt",
+            reason=stafettlogg.ClosingReason.GOAL_REACHED,
+            summary=STORY["closing"],
+            as_of=last,
+        )
+    return run, last
+
+
+def _right() -> object:
+    from barnekoordinator.rights.eligibility import Right
+
+    return Right.BARNEKOORDINATOR
+
+
+def _decision(day: date) -> object:
+    """A refused barnekoordinator (the conditions are not met) for the standard child."""
+    from barnekoordinator.rights.decisions import Party, PartyRole, make_decision
+    from barnekoordinator.rights.eligibility import (
+        Author,
+        ChildFacts,
+        EligibilityFacts,
+        Judgement,
+        Judgements,
+        Needs,
+        assess,
+    )
+
+    no = Judgement(conclusion=False, author=Author(ref="ke", role="ke"), assessed_on=day)
+    facts = EligibilityFacts(
+        child=ChildFacts(ref="child", birth_date=date(day.year - 5, 1, 1)),
+        needs=Needs(services=(ServiceKind.FYSIOTERAPI, ServiceKind.SKOLE)),
+        judgements=Judgements(serious=no),
+    )
+    return make_decision(
+        assess(facts, as_of=day),
+        case_ref="K-1",
+        decided_on=day,
+        municipality="Eksempel kommune",
+        parties=(Party(ref="mor", name="Mor", role=PartyRole.GUARDIAN),),
+        signed_by="Koordinerende enhet",
+        considerations=STORY["considerations"],
+    )
+
+
+def _log_story(run: CaseRun, day: date) -> None:
+    """The stafettlogg of the realistic case: goal, observation, tiltak, meeting, handover."""
+    from barnekoordinator.coordination import handover, stafettlogg
+
     run.run(
         stafettlogg.open_stafettlogg,
         by="pl",
@@ -255,7 +307,16 @@ def realistic_case(*, case_id: str = "case-arkiv", close: bool = True) -> tuple[
     hand_day = day + timedelta(days=21)
     run.run(handover.propose_handover, to_ref="ppt", by="pl", as_of=hand_day)
     run.run(handover.accept_handover, by="ppt", as_of=hand_day + timedelta(days=2))
-    plan_day = day + timedelta(days=30)
+
+
+def _plan_story(run: CaseRun, day: date) -> date:
+    """The plan, a decision and a complaint on it; returns the day the complaint came."""
+    from barnekoordinator.coordination import plan
+    from barnekoordinator.rights.complaint_records import lodge_complaint
+    from barnekoordinator.rights.complaints import ComplaintForm
+    from barnekoordinator.rights.decision_records import record_individual_decision
+
+    plan_day = day
     run.run(plan.start_plan, plan_id="ip-1", by="ke", as_of=plan_day)
     run.run(
         plan.set_overview,
@@ -303,50 +364,4 @@ def realistic_case(*, case_id: str = "case-arkiv", close: bool = True) -> tuple[
         form=ComplaintForm.WRITTEN_SIGNED,
         by="mor",
     )
-    last = complaint_day
-    if close:
-        last = complaint_day + timedelta(days=5)
-        run.run(
-            stafettlogg.close_stafettlogg,
-            by="ppt",
-            reason=stafettlogg.ClosingReason.GOAL_REACHED,
-            summary=STORY["closing"],
-            as_of=last,
-        )
-    return run, last
-
-
-def _right() -> object:
-    from barnekoordinator.rights.eligibility import Right
-
-    return Right.BARNEKOORDINATOR
-
-
-def _decision(day: date) -> object:
-    """A refused barnekoordinator (the conditions are not met) for the standard child."""
-    from barnekoordinator.rights.decisions import Party, PartyRole, make_decision
-    from barnekoordinator.rights.eligibility import (
-        Author,
-        ChildFacts,
-        EligibilityFacts,
-        Judgement,
-        Judgements,
-        Needs,
-        assess,
-    )
-
-    no = Judgement(conclusion=False, author=Author(ref="ke", role="ke"), assessed_on=day)
-    facts = EligibilityFacts(
-        child=ChildFacts(ref="child", birth_date=date(day.year - 5, 1, 1)),
-        needs=Needs(services=(ServiceKind.FYSIOTERAPI, ServiceKind.SKOLE)),
-        judgements=Judgements(serious=no),
-    )
-    return make_decision(
-        assess(facts, as_of=day),
-        case_ref="K-1",
-        decided_on=day,
-        municipality="Eksempel kommune",
-        parties=(Party(ref="mor", name="Mor", role=PartyRole.GUARDIAN),),
-        signed_by="Koordinerende enhet",
-        considerations=STORY["considerations"],
-    )
+    return complaint_day
