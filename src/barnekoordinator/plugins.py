@@ -75,6 +75,8 @@ FIRST_PARTY_PLUGINS: Mapping[str, str] = {
     "ansattporten": "barnekoordinator_plugins.ansattporten",
     "bankid": "barnekoordinator_plugins.bankid",
     "helseid": "barnekoordinator_plugins.helseid",
+    "fhir-r4": "barnekoordinator_plugins.fhir",
+    "archive": "barnekoordinator_plugins.archive",
 }
 """Entry-point name → module of the plugins shipped with barnekoordinator.
 

@@ -32,8 +32,9 @@ def test_demo_runs_and_verifies_every_chain(
     assert main(["demo", "--store", store]) == 0
     again = capsys.readouterr().out
     assert "this child already has an open case" in again  # one plan per person
-    # The referral is audited in the first case's trail: 27 + 27 + 1.
-    assert "2 case(s), 48 event(s), 55 audit record(s): all verified" in again
+    # The referral is audited in the first case's trail: 27 + 27 + 1, and the first run's
+    # archive document was one more audited read (chapter 10 comes after the count).
+    assert "2 case(s), 48 event(s), 56 audit record(s): all verified" in again
 
 
 def test_the_demo_sees_the_case_only_through_the_casebook() -> None:
@@ -254,3 +255,18 @@ def test_output_piped_into_a_closed_reader_exits_quietly(
     finally:
         monkeypatch.undo()
         closed_pipe.close()
+
+
+def test_demo_writes_the_archive_document_beside_its_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Chapter 10: archive-nb.html (and the PDF/A) in the output folder, and it says where."""
+    out = tmp_path / "out"
+    assert main(["demo", "--store", f"sqlite:{tmp_path / 'd.db'}", "--output-dir", str(out)]) == 0
+    said = capsys.readouterr().out
+    page = (out / "archive-nb.html").read_text(encoding="utf-8")
+    assert str((out / "archive-nb.html").resolve()) in said
+    assert '<html lang="nb">' in page
+    assert "Tilrettelagt lek og motorisk trening i barnehagen" in page
+    assert (out / "archive-nb.pdf").read_bytes().startswith(b"%PDF-")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.db", "out"]

@@ -151,7 +151,10 @@ def _story(
     _show_the_family_view(stage, case_id)
     if out is not None:
         _export_for_the_journal(stage, case_id, out)
-    return _verify_store(store, accepted_on)
+    verified = _verify_store(store, accepted_on)
+    if out is not None:  # the command always has a folder; a test telling the story may not
+        _write_the_archive(stage, case_id, out)
+    return verified
 
 
 @attrs.frozen(kw_only=True)
@@ -634,3 +637,46 @@ def _verify_store(store: CaseStore, today: date) -> int:
     due = store.agenda(until=today + timedelta(days=60))
     _say(f"   agenda across all cases, next 60 days: {len(due)} item(s)")
     return 0 if report.ok else 1
+
+
+def _write_the_archive(stage: _Stage, case_id: str, out: Path) -> None:
+    """10. The archive document (HTML, and PDF/A when the ``archive`` extra is installed).
+
+    Made by the stafettholder (PPT), who archives the log's printout in practice, from what they
+    read through the Casebook today (an audited read): the roles and every entry they may read.
+    ``Casebook.export()`` (issue 13, the export work) builds the full
+    [`ExportView`][barnekoordinator.exporting.ExportView] with consents, the stafettlogg's baton
+    history and the plan frames; the demo switches to it when it lands.
+    """
+    from pathlib import Path
+
+    from barnekoordinator.errors import MissingExtraError
+    from barnekoordinator.exporting import ExportView
+    from barnekoordinator_plugins.archive import archive_exporters
+
+    _heading("10. The archive document (arkivlova, forskrift om offentlige arkiv § 9)")
+    maker = stage.cast.as_ppt
+    seen = stage.look(maker, case_id)
+    view = ExportView(
+        case_id=seen.case_id,
+        version=seen.version,
+        as_of=seen.as_of,
+        exported_at=stage.clock.now(),
+        exported_by=maker.display_label,
+        municipality_number=seen.municipality_number,
+        mode=seen.mode,
+        is_open=seen.is_open,
+        role_holders=seen.role_holders,
+        entries=seen.entries,
+    )
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    names = ("archive-nb.html", "archive-nb.pdf")
+    for exporter, name in zip(archive_exporters("nb"), names, strict=True):
+        try:
+            content = exporter.export(view).content
+        except MissingExtraError as missing:
+            _say(f"   {name}: not written ({missing})")
+            continue
+        (folder / name).write_bytes(content)
+        _say(f"   {name}: {(folder / name).resolve()}")
