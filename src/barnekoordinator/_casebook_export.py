@@ -22,15 +22,13 @@ from barnekoordinator.access.audit import verify
 from barnekoordinator.access.consent import ConsentPurpose, Section, ledger
 from barnekoordinator.access.entries import Entry, entries
 from barnekoordinator.access.policy import AccessAction, AccessDecision, CaseRole, decide
-from barnekoordinator.coordination.plan import IndividualPlan, plans
 from barnekoordinator.coordination.roles import roles
-from barnekoordinator.coordination.stafettlogg import Stafettlogg, bti
 from barnekoordinator.errors import (
     BarnekoordinatorError,
     ExportError,
     PluginContractError,
 )
-from barnekoordinator.exporting import ExportView, LogFrame, PlanFrame, receiver_covered
+from barnekoordinator.exporting import ExportView, log_frames, plan_frames, receiver_covered
 from barnekoordinator.history.case import Case, RecordedEvent
 from barnekoordinator.history.records import AuditRecord
 from barnekoordinator.history.serialization import from_records
@@ -278,56 +276,6 @@ def _people(
     return child, guardians
 
 
-def _log_frames(case: Case) -> tuple[LogFrame, ...]:
-    state = bti(case)
-    logs: Sequence[Stafettlogg] = (*state.earlier_logs, *((state.log,) if state.log else ()))
-    return tuple(
-        LogFrame(
-            number=n,
-            status=log.status,
-            level=log.level,
-            opened_on=log.opened_on,
-            opened_by=log.opened_by,
-            closed_on=log.closed_on,
-            closing_reason=log.closing_reason,
-            consent_ids=log.consent_ids,
-            baton_history=log.baton.history,
-            holder_ref=log.baton.holder_ref,
-            linked_to=log.linked_to,
-            item_ids=(
-                *(
-                    f"stafettlogg:{item.id}"
-                    for group in (log.observations, log.goals, log.tiltak, log.meetings)
-                    for item in group
-                ),
-                *(f"stafettlogg:{d.id}" for d in log.decisions),
-                f"stafettlogg:log{n}",
-            ),
-        )
-        for n, log in enumerate(logs, start=1)
-    )
-
-
-def _plan_frames(case: Case) -> tuple[PlanFrame, ...]:
-    state = plans(case)
-    found: Sequence[IndividualPlan] = (*state.earlier, *((state.current,) if state.current else ()))
-    return tuple(
-        PlanFrame(
-            id=plan.id,
-            status=plan.status.value,
-            created_on=plan.created_on,
-            created_by=plan.created_by,
-            services=tuple(sorted(plan.services, key=lambda s: s.value)),
-            participants=plan.participants,
-            responsible_ref=plan.responsible_ref,
-            period=plan.period,
-            consent_ids=plan.consent_ids,
-            ended_on=plan.ended_on,
-        )
-        for plan in found
-    )
-
-
 def _view(
     case: Case,
     overview: AccessDecision,
@@ -372,8 +320,8 @@ def _view(
         role_holders=roles(case, as_of),
         entries=visible,
         consents=ledger(case).consents if names else (),
-        logs=_log_frames(case),
-        plans=_plan_frames(case),
+        logs=log_frames(case),
+        plans=plan_frames(case),
         decisions=recorded_decisions(case) if names and general else (),
         complaints=recorded_complaints(case) if names and general else (),
         audit=tuple(trail),

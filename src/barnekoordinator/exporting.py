@@ -31,6 +31,7 @@ The view is plain immutable data; nothing in it can reach back into the store.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -40,9 +41,15 @@ from barnekoordinator.access.consent import Consent, ConsentPurpose, ledger
 from barnekoordinator.access.entries import Entry, EntryMeta
 from barnekoordinator.access.policy import is_stafettlogg_entry
 from barnekoordinator.coordination.baton import BatonChange
-from barnekoordinator.coordination.plan import PlanParticipant, PlanPeriod
+from barnekoordinator.coordination.plan import IndividualPlan, PlanParticipant, PlanPeriod, plans
 from barnekoordinator.coordination.roles import Role, RoleAssignment
-from barnekoordinator.coordination.stafettlogg import BtiLevel, ClosingReason, LogStatus
+from barnekoordinator.coordination.stafettlogg import (
+    BtiLevel,
+    ClosingReason,
+    LogStatus,
+    Stafettlogg,
+    bti,
+)
 from barnekoordinator.history.case import Case, CaseMode, RecordedEvent
 from barnekoordinator.history.records import AuditRecord
 from barnekoordinator.people import Child, ExpectedChild, Guardian, Professional
@@ -53,7 +60,7 @@ from barnekoordinator.services import ServiceKind
 if TYPE_CHECKING:
     from barnekoordinator.config import MunicipalSettings
 
-__all__ = ["ExportView", "LogFrame", "PlanFrame", "receiver_covered"]
+__all__ = ["ExportView", "LogFrame", "PlanFrame", "log_frames", "plan_frames", "receiver_covered"]
 
 
 @attrs.frozen(kw_only=True)
@@ -186,4 +193,56 @@ def receiver_covered(
             case, purpose, as_of=as_of, service=service, section=entry.section, settings=settings
         )
         for purpose in purposes
+    )
+
+
+def log_frames(case: Case) -> tuple[LogFrame, ...]:
+    """The frame of every stafettlogg of the case, earlier ones first, numbered from 1."""
+    state = bti(case)
+    logs: Sequence[Stafettlogg] = (*state.earlier_logs, *((state.log,) if state.log else ()))
+    return tuple(
+        LogFrame(
+            number=n,
+            status=log.status,
+            level=log.level,
+            opened_on=log.opened_on,
+            opened_by=log.opened_by,
+            closed_on=log.closed_on,
+            closing_reason=log.closing_reason,
+            consent_ids=log.consent_ids,
+            baton_history=log.baton.history,
+            holder_ref=log.baton.holder_ref,
+            linked_to=log.linked_to,
+            item_ids=(
+                *(
+                    f"stafettlogg:{item.id}"
+                    for group in (log.observations, log.goals, log.tiltak, log.meetings)
+                    for item in group
+                ),
+                *(f"stafettlogg:{d.id}" for d in log.decisions),
+                f"stafettlogg:log{n}",
+            ),
+        )
+        for n, log in enumerate(logs, start=1)
+    )
+
+
+def plan_frames(case: Case) -> tuple[PlanFrame, ...]:
+    """The frame of every individuell plan of the case, earlier ones first."""
+    state = plans(case)
+    found: Sequence[IndividualPlan] = (*state.earlier, *((state.current,) if state.current else ()))
+    return tuple(
+        PlanFrame(
+            id=plan.id,
+            status=plan.status.value,
+            created_on=plan.created_on,
+            created_by=plan.created_by,
+            services=tuple(sorted(plan.services, key=lambda s: s.value)),
+            participants=plan.participants,
+            responsible_ref=plan.responsible_ref,
+            period=plan.period,
+            consent_ids=plan.consent_ids,
+            ended_on=plan.ended_on,
+        )
+        for plan in found
     )

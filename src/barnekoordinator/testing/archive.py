@@ -17,10 +17,8 @@ import attrs
 
 from barnekoordinator.access.consent import ledger
 from barnekoordinator.access.entries import Entry, entries
-from barnekoordinator.coordination.plan import IndividualPlan, plans
 from barnekoordinator.coordination.roles import roles
-from barnekoordinator.coordination.stafettlogg import Stafettlogg, bti
-from barnekoordinator.exporting import ExportView, LogFrame, PlanFrame
+from barnekoordinator.exporting import ExportView, log_frames, plan_frames
 from barnekoordinator.history.case import Case
 from barnekoordinator.people import Child
 from barnekoordinator.rights.complaint_records import recorded_complaints
@@ -29,49 +27,6 @@ from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.builders import DEFAULT_AS_OF, CaseRun, consent_all, standard_case
 
 __all__ = ["STORY", "export_view_of", "log_frames", "plan_frames", "realistic_case"]
-
-
-def log_frames(case: Case) -> tuple[LogFrame, ...]:
-    """The frame of every stafettlogg of the case, earlier ones first, numbered from 1."""
-    state = bti(case)
-    logs: Sequence[Stafettlogg] = (*state.earlier_logs, *((state.log,) if state.log else ()))
-    return tuple(
-        LogFrame(
-            number=n,
-            status=log.status,
-            level=log.level,
-            opened_on=log.opened_on,
-            opened_by=log.opened_by,
-            closed_on=log.closed_on,
-            closing_reason=log.closing_reason,
-            consent_ids=log.consent_ids,
-            baton_history=log.baton.history,
-            holder_ref=log.baton.holder_ref,
-            linked_to=log.linked_to,
-        )
-        for n, log in enumerate(logs, start=1)
-    )
-
-
-def plan_frames(case: Case) -> tuple[PlanFrame, ...]:
-    """The frame of every individuell plan of the case, earlier ones first."""
-    state = plans(case)
-    found: Sequence[IndividualPlan] = (*state.earlier, *((state.current,) if state.current else ()))
-    return tuple(
-        PlanFrame(
-            id=p.id,
-            status=p.status.value,
-            created_on=p.created_on,
-            created_by=p.created_by,
-            services=tuple(sorted(p.services, key=lambda s: s.value)),
-            participants=p.participants,
-            responsible_ref=p.responsible_ref,
-            period=p.period,
-            consent_ids=p.consent_ids,
-            ended_on=p.ended_on,
-        )
-        for p in found
-    )
 
 
 def export_view_of(
