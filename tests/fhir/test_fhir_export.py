@@ -241,3 +241,43 @@ def test_the_validated_path_writes_the_same_bundle(book: Casebook, run: CaseRun)
     slow = _bundle(FhirExporter(validate=True).export(recorder.views[0]).content)
     assert [e["fullUrl"] for e in slow["entry"]] == [e["fullUrl"] for e in fast["entry"]]
     assert Bundle.model_validate(slow) == Bundle.model_validate(fast)
+
+
+def test_a_leader_exports_status_and_deadlines_but_no_content_and_no_names(
+    book: Casebook, run: CaseRun
+) -> None:
+    """A service leader oversees the municipality's cases (status, deadlines), never their content:
+    the export holds no entry, no family name and no identifier, even when asked for, and is
+    audited as the leader's read."""
+    from barnekoordinator.access.principal import SystemRole
+
+    leader = staff_principal("boss", "Leder", SystemRole.LEADER)
+    recorder = RecordingExporter(FhirExporter())
+    book.export(leader, run.case.id, recorder, include_identifiers=True)
+    view = recorder.views[0]
+    assert view.entries == ()
+    assert not view.identifiers
+    child = run.case.subject
+    assert isinstance(child, Child)
+    assert isinstance(child.person_id, PersonId)
+    bundle = _bundle(book.export(leader, run.case.id, "fhir-r4", include_identifiers=True).content)
+    assert child.person_id.reveal() not in json.dumps(bundle)
+    # Who takes part and the plan's and the log's status — nothing anyone wrote in them.
+    assert set(_types(bundle)) <= {
+        "Patient",
+        "RelatedPerson",
+        "Practitioner",
+        "PractitionerRole",
+        "Organization",
+        "CareTeam",
+        "CarePlan",
+    }
+    for family in (*_of(bundle, "Patient"), *_of(bundle, "RelatedPerson")):
+        assert not {"identifier", "name", "birthDate"} & set(family)
+    for plan in _of(bundle, "CarePlan"):
+        assert not {"activity", "goal"} & set(plan)
+    trail = book.store.read_audit(run.case.id)
+    assert [(r.actor, r.target, r.allowed) for r in trail[-2:]] == [
+        ("boss", "export:fhir-r4", True),
+        ("boss", "export:fhir-r4", True),
+    ]

@@ -286,3 +286,49 @@ def test_an_empty_case_renders_with_none_shown() -> None:
     for lang in LANGS:
         text = _html_text(HtmlArchiveExporter(lang=lang).export(view).content)
         assert LABELS["doc.none"].get(lang) in text
+
+
+def test_an_item_written_the_day_a_new_log_opens_is_shown_under_that_log() -> None:
+    """A log closed and a new one opened on the same day: each item under its own log.
+
+    The export's frames name their items (``LogFrame.item_ids``); a guess by date would put
+    the new log's first observation under the log that closed that morning.
+    """
+    from barnekoordinator.coordination.stafettlogg import (
+        BtiLevel,
+        ClosingReason,
+        ObservationKind,
+        close_stafettlogg,
+        open_stafettlogg,
+        record_observation,
+    )
+
+    day = DEFAULT_AS_OF
+    services = (ServiceKind.BARNEHAGE, ServiceKind.HELSESTASJON)
+    run = standard_case(age=5)
+    consent_all(run, ConsentPurpose.STAFETTLOGG, services, consent_id="first")
+    run.run(open_stafettlogg, by="pl", holder_ref="pl", level=BtiLevel.NIVAA_1, as_of=day)
+    first = "Sover dårlig i hvilestunden"
+    second = "Trives i den nye gruppa"
+    run.run(
+        record_observation,
+        observation_id="o1",
+        by="pl",
+        kind=ObservationKind.OPPMERKSOMHET,
+        text=first,
+        as_of=day,
+    )
+    run.run(close_stafettlogg, by="pl", reason=ClosingReason.GOAL_REACHED, as_of=day)
+    consent_all(run, ConsentPurpose.STAFETTLOGG, services, consent_id="again", as_of=day)
+    run.run(open_stafettlogg, by="pl", holder_ref="pl", level=BtiLevel.NIVAA_1, as_of=day)
+    run.run(
+        record_observation,
+        observation_id="o2",
+        by="pl",
+        kind=ObservationKind.OPPMERKSOMHET,
+        text=second,
+        as_of=day,
+    )
+    page = _html_text(HtmlArchiveExporter(lang="nb").export(export_view_of(run.case, day)).content)
+    log1, log2 = page.index("Stafettlogg 1"), page.index("Stafettlogg 2")
+    assert log1 < page.index(first) < log2 < page.index(second)

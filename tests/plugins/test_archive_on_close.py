@@ -17,9 +17,8 @@ from barnekoordinator.clock import FixedClock
 from barnekoordinator.coordination import stafettlogg
 from barnekoordinator.errors import ExportError, InvalidConfiguration, PluginError
 from barnekoordinator.history.case import ParticipantJoined, open_case
-from barnekoordinator.history.store import CaseStore
 from barnekoordinator.plugins import get_plugin_manager
-from barnekoordinator.protocols import Exporter, ExportResult
+from barnekoordinator.protocols import ExportResult
 from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.archive import export_view_of
 from barnekoordinator.testing.builders import (
@@ -51,14 +50,6 @@ PL = Principal(
 )
 
 
-def _back_office_export(
-    store: CaseStore, clock: FixedClock, case_id: str, exporter: Exporter
-) -> ExportResult:
-    """Stands in for ``partial(casebook.export, archivist)`` (on the export branch)."""
-    case = back_office_load(store, case_id)
-    return exporter.export(export_view_of(case, clock.now().date(), exported_by="Arkiv"))
-
-
 def _setup(tmp_path: Path) -> tuple[Casebook, FixedClock, Path, str]:
     clock = FixedClock(datetime.combine(DAY, time(9), tzinfo=UTC))
     store = SQLiteCaseStore(str(tmp_path / "cases.db"))
@@ -67,8 +58,10 @@ def _setup(tmp_path: Path) -> tuple[Casebook, FixedClock, Path, str]:
     book = Casebook(
         store, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=SECRET, plugin_manager=pm
     )
+    # The archive reads through the one door, as the stafettholder who archives the log's
+    # printout in practice: audited, and only what the consent lets that service read.
     subscriber = ArchiveOnClose(
-        partial(_back_office_export, store, clock), FolderSink(folder), archive_exporters("nn")
+        partial(book.export, PL), FolderSink(folder), archive_exporters("nn")
     )
     pm.register(subscriber, name="archive-on-close")
     case_id = book.open_case(
@@ -146,15 +139,19 @@ def test_closing_the_stafettlogg_archives_the_case_in_the_folder(tmp_path: Path)
     assert "Målet er nådd." in page
     pdf = pypdf.PdfReader(folder / files[1])
     assert "Språkgruppe" in "".join(p.extract_text() for p in pdf.pages)
+    # Each document was one audited read by the stafettholder, made after the close.
+    exports = [r for r in book.store.read_audit(case_id) if r.target.startswith("export:")]
+    assert [(r.target, r.actor) for r in exports] == [
+        ("export:archive-html", "pl"),
+        ("export:archive-pdf", "pl"),
+    ]
 
 
 def test_on_demand_and_never_overwritten(tmp_path: Path) -> None:
     """``archive()`` makes it now; the same version again keeps the file already archived."""
     book, clock, folder, case_id = _setup(tmp_path)
     sink = FolderSink(folder)
-    on_close = ArchiveOnClose(
-        partial(_back_office_export, book.store, clock), sink, archive_exporters("en")[:1]
-    )
+    on_close = ArchiveOnClose(partial(book.export, PL), sink, archive_exporters("en")[:1])
     (first,) = on_close.archive(case_id)
     before = Path(first).read_bytes()
     clock.set(datetime.combine(DAY + timedelta(days=1), time(9), tzinfo=UTC))

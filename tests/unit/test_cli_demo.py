@@ -33,8 +33,9 @@ def test_demo_runs_and_verifies_every_chain(
     again = capsys.readouterr().out
     assert "this child already has an open case" in again  # one plan per person
     # The referral is audited in the first case's trail: 27 + 27 + 1, and the first run's
-    # archive document was one more audited read (chapter 10 comes after the count).
-    assert "2 case(s), 48 event(s), 56 audit record(s): all verified" in again
+    # archive documents (HTML and PDF, chapter 10 comes after the count) were one audited
+    # export each.
+    assert "2 case(s), 48 event(s), 57 audit record(s): all verified" in again
 
 
 def test_the_demo_sees_the_case_only_through_the_casebook() -> None:
@@ -268,5 +269,26 @@ def test_demo_writes_the_archive_document_beside_its_store(
     assert str((out / "archive-nb.html").resolve()) in said
     assert '<html lang="nb">' in page
     assert "Tilrettelagt lek og motorisk trening i barnehagen" in page
+    # Made through Casebook.export, not from a bare read: the baton history and the consents
+    # are in it, and each document left its audit record.
+    assert "overføring akseptert" in page
+    assert "k-logg-1" in page
     assert (out / "archive-nb.pdf").read_bytes().startswith(b"%PDF-")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.db", "out"]
+    from barnekoordinator_plugins.sqlite import SQLiteCaseStore
+
+    with SQLiteCaseStore(tmp_path / "d.db") as raw:
+        (case_id,) = raw.case_ids()
+        targets = [r.target for r in raw.read_audit(case_id)]
+    assert targets.count("export:archive-html") == 1
+    assert targets.count("export:archive-pdf") == 1
+
+
+def test_demo_writes_the_archive_in_its_language(tmp_path: Path) -> None:
+    """``demo --lang nn``: the archive document is written in nynorsk, as archive-nn.html."""
+    out = tmp_path / "out"
+    db = f"sqlite:{tmp_path / 'd.db'}"
+    assert main(["demo", "--store", db, "--output-dir", str(out), "--lang", "nn"]) == 0
+    page = (out / "archive-nn.html").read_text(encoding="utf-8")
+    assert '<html lang="nn">' in page
+    assert not (out / "archive-nb.html").exists()

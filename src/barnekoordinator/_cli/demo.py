@@ -642,39 +642,26 @@ def _verify_store(store: CaseStore, today: date) -> int:
 def _write_the_archive(stage: _Stage, case_id: str, out: Path) -> None:
     """10. The archive document (HTML, and PDF/A when the ``archive`` extra is installed).
 
-    Made by the stafettholder (PPT), who archives the log's printout in practice, from what they
-    read through the Casebook today (an audited read): the roles and every entry they may read.
-    ``Casebook.export()`` (issue 13, the export work) builds the full
-    [`ExportView`][barnekoordinator.exporting.ExportView] with consents, the stafettlogg's baton
-    history and the plan frames; the demo switches to it when it lands.
+    Made by the stafettholder (PPT), who archives the log's printout in practice, through
+    [`Casebook.export()`][barnekoordinator.casebook.Casebook.export]: one audited read each,
+    with the consents, the stafettlogg's baton history, the plans, the decisions and the
+    complaints as PPT may read them today, in the demo's language.
     """
     from pathlib import Path
 
     from barnekoordinator.errors import MissingExtraError
-    from barnekoordinator.exporting import ExportView
-    from barnekoordinator_plugins.archive import archive_exporters
+    from barnekoordinator_plugins.archive import HtmlArchiveExporter, PdfArchiveExporter
 
     _heading("10. The archive document (arkivlova, forskrift om offentlige arkiv § 9)")
-    maker = stage.cast.as_ppt
-    seen = stage.look(maker, case_id)
-    view = ExportView(
-        case_id=seen.case_id,
-        version=seen.version,
-        as_of=seen.as_of,
-        exported_at=stage.clock.now(),
-        exported_by=maker.display_label,
-        municipality_number=seen.municipality_number,
-        mode=seen.mode,
-        is_open=seen.is_open,
-        role_holders=seen.role_holders,
-        entries=seen.entries,
-    )
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    names = ("archive-nb.html", "archive-nb.pdf")
-    for exporter, name in zip(archive_exporters("nb"), names, strict=True):
+    lang = stage.lang
+    for exporter, name in (
+        (HtmlArchiveExporter(lang=lang), f"archive-{lang}.html"),
+        (PdfArchiveExporter(lang=lang), f"archive-{lang}.pdf"),
+    ):
         try:
-            content = exporter.export(view).content
+            content = stage.book.export(stage.cast.as_ppt, case_id, exporter).content
         except MissingExtraError as missing:
             _say(f"   {name}: not written ({missing})")
             continue

@@ -421,9 +421,13 @@ def _logs(view: ExportView, rest: list[Entry], who: _Names, lang: Language) -> t
         rest.extend(items)
         return ()
     per_log: list[list[Entry]] = [[] for _ in view.logs]
+    # The frames name their items (LogFrame.item_ids, from the export); the period heuristic of
+    # _log_of is only for a view built by hand without them.
+    owner = {item: i for i, log in enumerate(view.logs) for item in log.item_ids}
     current = 0
     for e in items:
-        current = _log_of(e, view.logs, current)
+        named = owner.get(e.meta.id)
+        current = named if named is not None else _log_of(e, view.logs, current)
         per_log[current].append(e)
         if e.meta.kind == "closing-note":
             current = min(current + 1, len(view.logs) - 1)
