@@ -57,7 +57,7 @@ from barnekoordinator.history.case import Case, DomainEvent
 from barnekoordinator.history.documents import validate_document
 from barnekoordinator.history.serialization import structure
 from barnekoordinator.identifiers import PersonId
-from barnekoordinator.rights import complaint_records, decision_records
+from barnekoordinator.rights import complaint_records
 
 if typing.TYPE_CHECKING:
     from barnekoordinator.access.principal import Principal
@@ -146,8 +146,8 @@ _FUNCTIONS: Final[tuple[Callable[..., Any], ...]] = (
     grants.grant_guardian_access,
     grants.withdraw_guardian_access,
     entries.change_visibility,
-    # decisions and complaints
-    decision_records.record_individual_decision,
+    # complaints (an individual decision is made from an assessment by make_decision(), whose
+    # result holds the legal references themselves: it is recorded from Python, not a document)
     complaint_records.lodge_complaint,
     complaint_records.correct_recorded_complaint,
     complaint_records.review_recorded_complaint,
