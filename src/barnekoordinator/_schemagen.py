@@ -32,8 +32,10 @@ COMMAND_SCHEMA_NAME = "command.v1"
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, *, defaults_required: bool = True) -> None:
         self.defs: dict[str, dict[str, Any]] = {}
+        # A stored payload holds every field; a command document may leave a default out.
+        self.defaults_required = defaults_required
 
     def for_type(self, tp: Any) -> dict[str, Any]:
         origin = typing.get_origin(tp)
@@ -106,7 +108,11 @@ class _Builder:
             "type": "object",
             "description": doc[0] if doc else name,
             "properties": properties,
-            "required": sorted(f.alias or f.name for f in attrs.fields(cls)),
+            "required": sorted(
+                f.alias or f.name
+                for f in attrs.fields(cls)
+                if self.defaults_required or f.default is attrs.NOTHING
+            ),
             "additionalProperties": False,
         }
         return name
@@ -209,7 +215,7 @@ def command_schema() -> dict[str, Any]:
     each built from the command function's signature."""
     from barnekoordinator.commands import command_registry
 
-    builder = _Builder()
+    builder = _Builder(defaults_required=False)
     builder.defs["PersonId"] = {
         "description": "A person identifier (fødselsnummer, D-, H-, FH-nummer), in clear.",
         "type": "object",

@@ -127,7 +127,7 @@ INVALID = {
             "arguments": {"observation_id": "o", "kind": "gossip", "text": "t"},
         },
         "$.arguments.kind: expected one of",
-    ),  # fmt: skip
+    ),
     "bad date": (
         {"command": "accept_handover", "case": "c", "arguments": {"as_of": "2026-13-01"}},
         "$.arguments.as_of",
@@ -149,7 +149,7 @@ INVALID = {
             },
         },
         "$.arguments",
-    ),  # fmt: skip
+    ),
 }
 
 
@@ -166,8 +166,10 @@ def test_an_invalid_document_is_exit_2_with_its_json_path(
     path.write_text(json.dumps(document), encoding="utf-8")
     before = stored_events(store_url, opened_case)
     status, out, err = run_cli(capsys, "record", str(path), "--as", people["ke"])
-    assert status == 2 and out == ""
-    assert expected in err and len(err.splitlines()) == 1
+    assert status == 2
+    assert out == ""
+    assert expected in err
+    assert len(err.splitlines()) == 1
     assert stored_events(store_url, opened_case) == before
 
 
@@ -182,7 +184,8 @@ def test_one_bad_line_stores_nothing_of_the_others(
     path.write_text(good + "\n" + good.replace("leader", "emperor") + "\n")
     before = stored_events(store_url, opened_case)
     status, _, err = run_cli(capsys, "record", str(path), "--as", people["ke"])
-    assert status == 2 and "line 2: $.arguments.role" in err
+    assert status == 2
+    assert "line 2: $.arguments.role" in err
     assert stored_events(store_url, opened_case) == before
 
 
@@ -190,7 +193,7 @@ _json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
     lambda inner: (
         st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
-    ),  # fmt: skip
+    ),
     max_leaves=12,
 )
 
@@ -206,7 +209,7 @@ _json = st.recursive(
                     st.sampled_from(["as_of", "by", "kind", "to_ref", "role", "x"]), _json
                 ),
             }
-        ),  # fmt: skip
+        ),
     )
 )
 def test_arbitrary_json_never_gives_a_traceback(
@@ -226,6 +229,63 @@ def test_arbitrary_json_never_gives_a_traceback(
     path.write_text(json.dumps(junk), encoding="utf-8")
     before = stored_events(store_url, opened_case)
     status, out, err = run_cli(capsys, "record", str(path), "--as", people["ke"])
-    assert status == 2 and out == ""
-    assert len(err.splitlines()) == 1 and err.startswith("barnekoordinator record: ")
+    assert status == 2
+    assert out == ""
+    assert len(err.splitlines()) == 1
+    assert err.startswith("barnekoordinator record: ")
     assert stored_events(store_url, opened_case) == before
+
+
+def test_a_participant_joins_once(
+    opened_case: str, people: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``join_participant``: a new service joins; one already taking part is refused (exit 1)."""
+    professional = {"ref": "fysio-ali", "service": "fysioterapi", "organisation": "974760673"}
+    path = tmp_path / "join.json"
+    path.write_text(
+        json.dumps(
+            {
+                "command": "join_participant",
+                "case": opened_case,
+                "arguments": {"participant": professional},
+            }
+        )
+    )
+    status, out, _ = run_cli(capsys, "record", str(path), "--as", people["ke"], "--json")
+    assert status == 0
+    assert json.loads(out)["types"] == ["case.participant-joined"]
+    status, _, err = run_cli(capsys, "record", str(path), "--as", people["ke"])
+    assert status == 1
+    assert "fysio-ali already takes part" in err
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("--guardian", "mor:aunt", "--guardian: expected REF:RELATION"),
+        ("--participant", "x:nowhere:974760673", "--participant: expected REF:SERVICE:ORGNR"),
+        ("--participant", "x:ppt:123456789", "--participant x:"),
+        ("--municipality", "oslo", "--municipality: expected a kommunenummer"),
+    ],
+)
+def test_case_open_refuses_what_was_mistyped(
+    option: str,
+    value: str,
+    expected: str,
+    store_url: str,
+    people: dict[str, str],
+    development: None,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Exit 2, one line naming the option, and no store is created."""
+    argv = ["case", "open", "--as", people["ke"], "--municipality", "0301", "--born", "2021-03-14"]
+    if option == "--municipality":
+        argv[5] = value
+    else:
+        argv += [option, value]
+    status, out, err = run_cli(capsys, *argv)
+    assert status == 2
+    assert out == ""
+    assert expected in err
+    assert len(err.splitlines()) == 1
+    assert not Path(store_url.removeprefix("sqlite:")).exists()

@@ -35,7 +35,8 @@ def test_a_whole_case_scripted(
     grant = tmp_path / "grant.json"
     grant.write_text(_document(case_id, "grant_role", ref="ke-siri", role="koordinerende-enhet"))
     status, out, _ = run_cli(capsys, "record", str(grant), "--as", people["ke"], "--json")
-    assert status == 0 and json.loads(out)["types"] == ["roles.granted"]
+    assert status == 0
+    assert json.loads(out)["types"] == ["roles.granted"]
     status, out, _ = run_cli(
         capsys,
         "consent", "give", "--case", case_id, "--as", people["ke"], "--id", "k-logg-1",
@@ -43,7 +44,8 @@ def test_a_whole_case_scripted(
         "--service", "barnehage", "--service", "ppt", "--service", "koordinerende-enhet",
         "--json",
     )  # fmt: skip
-    assert status == 0 and json.loads(out)["types"] == ["consent.given"]
+    assert status == 0
+    assert json.loads(out)["types"] == ["consent.given"]
     lines = tmp_path / "log.jsonl"
     lines.write_text(
         _document(case_id, "open_stafettlogg", holder_ref="ped-leder-1", level=2)
@@ -54,7 +56,7 @@ def test_a_whole_case_scripted(
             observation_id="o-1",
             kind="oppmerksomhet",
             text="Foreldrene forteller om lite søvn.",
-        )  # fmt: skip
+        )
         + "\n"
     )
     status, out, _ = run_cli(capsys, "record", str(lines), "--as", people["ped"], "--json")
@@ -65,23 +67,28 @@ def test_a_whole_case_scripted(
     status, out, _ = run_cli(
         capsys, "handover", "propose", "--case", case_id, "--as", people["ped"], "--to", "ppt-ola"
     )
-    assert status == 0 and "handover.proposed" in out
+    assert status == 0
+    assert "handover.proposed" in out
     status, out, _ = run_cli(capsys, "case", "show", "--case", case_id, "--as", people["ppt"],
                              "--json")  # fmt: skip
     holders = {(h["role"], h["ref"]) for h in json.loads(out)["role_holders"]}
     assert ("stafettholder", "ped-leder-1") in holders  # until PPT accepts
     status, _, err = run_cli(capsys, "handover", "accept", "--case", case_id, "--as", people["ped"])
-    assert status == 1 and "only the proposed stafettholder can accept" in err
+    assert status == 1
+    assert "only the proposed stafettholder can accept" in err
     status, out, _ = run_cli(
         capsys, "handover", "accept", "--case", case_id, "--as", people["ppt"], "--lang", "en"
     )
-    assert status == 0 and out.startswith("Recorded in case") and "handover.accepted" in out
+    assert status == 0
+    assert out.startswith("Recorded in case")
+    assert "handover.accepted" in out
     status, out, _ = run_cli(
         capsys,
         "meeting", "prepare", "--case", case_id, "--as", people["ppt"], "--id", "m-1",
         "--on", "2199-01-01", "--invite", "ped-leder-1", "--point", "Status for tiltakene",
     )  # fmt: skip
-    assert status == 0 and "stafettlogg.meeting-scheduled" in out
+    assert status == 0
+    assert "stafettlogg.meeting-scheduled" in out
     status, out, _ = run_cli(capsys, "case", "log", "--case", case_id, "--as", people["ppt"],
                              "--json")  # fmt: skip
     entries = [json.loads(line) for line in out.splitlines()]
@@ -91,22 +98,26 @@ def test_a_whole_case_scripted(
     assert any("lite søvn" in line for line in agenda)  # the new concern, from the case
     status, out, _ = run_cli(capsys, "case", "log", "--case", case_id, "--as", people["ppt"],
                              "--lang", "nn")  # fmt: skip
-    assert status == 0 and out.splitlines()[-1] == "2 oppføring(ar) du kan lese i dag."
+    assert status == 0
+    assert out.splitlines()[-1] == "2 oppføring(ar) du kan lese i dag."
     before = stored_events(store_url, case_id)
     status, _, err = run_cli(
         capsys, "case", "close", "--case", case_id, "--as", people["ppt"],
         "--reason", "goal-reached", "--expected-version", "3",
     )  # fmt: skip
-    assert status == 1 and "expected version 3" in err
+    assert status == 1
+    assert "expected version 3" in err
     assert stored_events(store_url, case_id) == before
     status, out, _ = run_cli(
         capsys, "case", "close", "--case", case_id, "--as", people["ppt"],
         "--reason", "goal-reached", "--summary", "Målet er nådd.", "--json",
     )  # fmt: skip
-    assert status == 0 and json.loads(out)["types"] == ["stafettlogg.closed", "case.closed"]
+    assert status == 0
+    assert json.loads(out)["types"] == ["stafettlogg.closed", "case.closed"]
     status, out, _ = run_cli(capsys, "case", "show", "--case", case_id, "--as", people["ppt"],
                              "--lang", "en")  # fmt: skip
-    assert status == 0 and out.splitlines()[0].endswith("closed, closed.")
+    assert status == 0
+    assert out.splitlines()[0].endswith("closed, closed.")
 
 
 def test_json_lines_on_standard_input_and_one_result_line_each(
@@ -157,7 +168,11 @@ def test_a_child_with_an_open_case_is_referred_to_it(
     status, out, _ = run_cli(capsys, *argv)
     first = json.loads(out)["case_id"]
     status, out, err = run_cli(capsys, *argv)
-    assert status == 1 and first in err and out == ""
+    assert status == 1
+    assert first in err
+    assert out == ""
     assert child.read_text() not in err
     status, _, err = run_cli(capsys, *argv[:-2], "--json")  # without --allow-synthetic
-    assert status == 2 and "synthetic" in err and child.read_text() not in err
+    assert status == 2
+    assert "synthetic" in err
+    assert child.read_text() not in err

@@ -23,7 +23,8 @@ def test_as_is_refused_without_the_configuration_flag(
 ) -> None:
     """Exit 2, one line saying how to allow it, and the store is never opened (not created)."""
     status, out, err = run_cli(capsys, *SHOW, "--as", people["ke"])
-    assert status == 2 and out == ""
+    assert status == 2
+    assert out == ""
     assert err.strip() == (
         "barnekoordinator case: --as: development principals are refused by the configuration; "
         "set $BARNEKOORDINATOR_ALLOW_DEVELOPMENT_PRINCIPALS=1 to allow them for local scripting "
@@ -42,7 +43,8 @@ def test_the_flag_must_say_yes(
     assert run_cli(capsys, *SHOW, "--as", people["ke"])[0] == 2
     monkeypatch.setenv("BARNEKOORDINATOR_ALLOW_DEVELOPMENT_PRINCIPALS", "maybe")
     status, _, err = run_cli(capsys, *SHOW, "--as", people["ke"])
-    assert status == 2 and "expected 1, true, yes" in err
+    assert status == 2
+    assert "expected 1, true, yes" in err
 
 
 def test_as_acts_only_on_the_embedded_store(
@@ -52,7 +54,8 @@ def test_as_acts_only_on_the_embedded_store(
     status, _, err = run_cli(
         capsys, *SHOW, "--as", people["ke"], "--store", "postgresql://localhost/none"
     )
-    assert status == 2 and "acts only on the embedded store" in err
+    assert status == 2
+    assert "acts only on the embedded store" in err
 
 
 def test_the_flag_is_false_by_default_and_typed() -> None:
@@ -66,9 +69,11 @@ def test_someone_must_act(store_url: str, people: dict[str, str],
                           capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
     """Neither or both of --token and --as: a usage error."""
     status, _, err = run_cli(capsys, *SHOW)
-    assert status == 2 and "expected --token FILE" in err
+    assert status == 2
+    assert "expected --token FILE" in err
     status, _, err = run_cli(capsys, *SHOW, "--as", people["ke"], "--token", people["ke"])
-    assert status == 2 and "give one of them" in err
+    assert status == 2
+    assert "give one of them" in err
 
 
 def test_a_verified_token_acts_and_a_forged_one_is_refused(
@@ -110,5 +115,8 @@ def test_a_verified_token_acts_and_a_forged_one_is_refused(
         forged = tmp_path / "forged"
         forged.write_text(token.read_text()[:-12] + "AAAAAAAAAAA\n")
         status, out, err = run_cli(capsys, *show[:5], str(forged), *options)
-        assert status == 1 and out == "" and len(err.splitlines()) == 1
-        assert forged.read_text().strip() not in err and person not in err
+        assert status == 1
+        assert out == ""
+        assert len(err.splitlines()) == 1
+        assert forged.read_text().strip() not in err
+        assert person not in err

@@ -142,6 +142,9 @@ def _child_id(args: argparse.Namespace) -> PersonId | None:
 
 def _opening(args: argparse.Namespace) -> list[DomainEvent]:
     """The events that open the case (checked before the store is touched)."""
+    number = args.municipality
+    if not (len(number) == 4 and number.isascii() and number.isdigit()):
+        raise InvalidInput("--municipality: expected a kommunenummer of four digits, e.g. 0301")
     subject: Child | ExpectedChild
     if args.born is not None:
         subject = Child(
