@@ -118,6 +118,18 @@ class _Builder:
         return name
 
 
+_CLEAR_PERSON_ID: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "number": {"type": "string", "pattern": "^[0-9]{11}$"},
+        "synthetic": {"type": "boolean"},
+    },
+    "required": ["number", "synthetic"],
+    "additionalProperties": False,
+}
+"""A person identifier in clear, as a command document or an unsealed history holds it."""
+
+
 def event_schema() -> dict[str, Any]:
     """The schema of one stored case event (envelope + payload by type)."""
     from barnekoordinator.catalogue import CATALOGUE
@@ -141,15 +153,7 @@ def event_schema() -> dict[str, Any]:
                 "required": ["sealed", "synthetic"],
                 "additionalProperties": False,
             },
-            {
-                "type": "object",
-                "properties": {
-                    "number": {"type": "string", "pattern": "^[0-9]{11}$"},
-                    "synthetic": {"type": "boolean"},
-                },
-                "required": ["number", "synthetic"],
-                "additionalProperties": False,
-            },
+            _CLEAR_PERSON_ID,
         ],
     }
     branches = []
@@ -218,13 +222,7 @@ def command_schema() -> dict[str, Any]:
     builder = _Builder(defaults_required=False)
     builder.defs["PersonId"] = {
         "description": "A person identifier (fødselsnummer, D-, H-, FH-nummer), in clear.",
-        "type": "object",
-        "properties": {
-            "number": {"type": "string", "pattern": "^[0-9]{11}$"},
-            "synthetic": {"type": "boolean"},
-        },
-        "required": ["number", "synthetic"],
-        "additionalProperties": False,
+        **_CLEAR_PERSON_ID,
     }
     branches = []
     for name, spec in sorted(command_registry().items()):

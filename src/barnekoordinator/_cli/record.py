@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from barnekoordinator._cli import read_source
 from barnekoordinator._cli._session import (
     Session,
     add_case_arguments,
@@ -65,20 +65,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("file", metavar="FILE", help="the command document(s); '-' for stdin")
     add_case_arguments(parser)
     parser.set_defaults(func=negative_answers("record", run))
-
-
-def _read_bytes(source: str) -> bytes:
-    try:
-        if source == "-":
-            data = sys.stdin.buffer.read(_MAX_INPUT + 1)
-        else:
-            with open(source, "rb") as handle:
-                data = handle.read(_MAX_INPUT + 1)
-    except OSError as exc:
-        raise InvalidInput(f"{source}: {exc.strerror or 'unreadable'}") from None
-    if len(data) > _MAX_INPUT:
-        raise InvalidInput(f"{source}: longer than {_MAX_INPUT} bytes")
-    return data
 
 
 def read_commands(
@@ -178,5 +164,7 @@ def run(args: argparse.Namespace) -> int:
     if args.file == "-" and args.token == "-":  # noqa: S105 - standard input, not a password
         raise InvalidInput("FILE and --token: only one of them can be read from standard input")
     where = "standard input" if args.file == "-" else str(Path(args.file))
-    commands = read_commands(_read_bytes(args.file), where, allow_synthetic=args.allow_synthetic)
+    commands = read_commands(
+        read_source(args.file, _MAX_INPUT), where, allow_synthetic=args.allow_synthetic
+    )
     return run_commands(args, commands)

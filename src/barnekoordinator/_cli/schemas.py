@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
+from barnekoordinator._cli import read_source
 from barnekoordinator.edges import read_json
 from barnekoordinator.errors import InvalidInput, MalformedJson, SchemaViolation
 from barnekoordinator.history.documents import schema, schema_names, validate_document
@@ -70,23 +70,9 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read(source: str) -> bytes:
-    try:
-        if source == "-":
-            data = sys.stdin.buffer.read(_MAX_DOCUMENT + 1)
-        else:
-            with open(source, "rb") as handle:
-                data = handle.read(_MAX_DOCUMENT + 1)
-    except OSError as exc:
-        raise InvalidInput(f"{source}: {exc.strerror or 'unreadable'}") from None
-    if len(data) > _MAX_DOCUMENT:
-        raise InvalidInput(f"{source}: longer than {_MAX_DOCUMENT} bytes")
-    return data
-
-
 def _validate(args: argparse.Namespace) -> int:
     name = _known(args.name)
-    data = _read(args.file)
+    data = read_source(args.file, _MAX_DOCUMENT)
     where = "standard input" if args.file == "-" else args.file
     problems: tuple[tuple[str, str], ...] = ()
     try:
