@@ -169,6 +169,7 @@ _BASE = (
 )
 _BOUNDARY = (
     "casebook",
+    "commands",
     "catalogue",
     "plugins",
     "hookspecs",

@@ -28,11 +28,14 @@ _DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _BASE = "https://barnekoordinator.invalid/schemas/"
 
 EVENT_SCHEMA_NAME = "case-event.v1"
+COMMAND_SCHEMA_NAME = "command.v1"
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, *, defaults_required: bool = True) -> None:
         self.defs: dict[str, dict[str, Any]] = {}
+        # A stored payload holds every field; a command document may leave a default out.
+        self.defaults_required = defaults_required
 
     def for_type(self, tp: Any) -> dict[str, Any]:
         origin = typing.get_origin(tp)
@@ -105,10 +108,26 @@ class _Builder:
             "type": "object",
             "description": doc[0] if doc else name,
             "properties": properties,
-            "required": sorted(f.alias or f.name for f in attrs.fields(cls)),
+            "required": sorted(
+                f.alias or f.name
+                for f in attrs.fields(cls)
+                if self.defaults_required or f.default is attrs.NOTHING
+            ),
             "additionalProperties": False,
         }
         return name
+
+
+_CLEAR_PERSON_ID: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "number": {"type": "string", "pattern": "^[0-9]{11}$"},
+        "synthetic": {"type": "boolean"},
+    },
+    "required": ["number", "synthetic"],
+    "additionalProperties": False,
+}
+"""A person identifier in clear, as a command document or an unsealed history holds it."""
 
 
 def event_schema() -> dict[str, Any]:
@@ -134,15 +153,7 @@ def event_schema() -> dict[str, Any]:
                 "required": ["sealed", "synthetic"],
                 "additionalProperties": False,
             },
-            {
-                "type": "object",
-                "properties": {
-                    "number": {"type": "string", "pattern": "^[0-9]{11}$"},
-                    "synthetic": {"type": "boolean"},
-                },
-                "required": ["number", "synthetic"],
-                "additionalProperties": False,
-            },
+            _CLEAR_PERSON_ID,
         ],
     }
     branches = []
@@ -202,6 +213,59 @@ def event_schema() -> dict[str, Any]:
     }
 
 
+def command_schema() -> dict[str, Any]:
+    """The schema of one ``command.v1`` document, from the registry of
+    [`barnekoordinator.commands`][barnekoordinator.commands]: one argument object per command,
+    each built from the command function's signature."""
+    from barnekoordinator.commands import command_registry
+
+    builder = _Builder(defaults_required=False)
+    builder.defs["PersonId"] = {
+        "description": "A person identifier (fødselsnummer, D-, H-, FH-nummer), in clear.",
+        **_CLEAR_PERSON_ID,
+    }
+    branches = []
+    for name, spec in sorted(command_registry().items()):
+        fields = attrs.fields(spec.arguments)
+        builder.defs[spec.arguments.__name__] = {
+            "type": "object",
+            "description": spec.summary,
+            "properties": {f.alias: builder.for_type(f.type) for f in fields},
+            "required": sorted(f.alias for f in fields if f.default is attrs.NOTHING),
+            "additionalProperties": False,
+        }
+        branches.append(
+            {
+                "if": {"properties": {"command": {"const": name}}, "required": ["command"]},
+                "then": {
+                    "properties": {"arguments": {"$ref": f"#/$defs/{spec.arguments.__name__}"}}
+                },
+            }
+        )
+    return {
+        "$schema": _DRAFT,
+        "$id": _BASE + f"{COMMAND_SCHEMA_NAME}.schema.json",
+        "title": "barnekoordinator command",
+        "description": (
+            "One Casebook command as a document: its name, the case, the version the writer "
+            "saw (optional) and the command's arguments ('by' and 'as_of' default to the "
+            "principal's subject and today). Generated from the command functions' signatures "
+            "by barnekoordinator._schemagen."
+        ),
+        "type": "object",
+        "properties": {
+            "command": {"enum": sorted(command_registry())},
+            "case": {"type": "string", "minLength": 1, "maxLength": 200},
+            "expected_version": {"type": "integer", "minimum": 0},
+            "arguments": {"type": "object"},
+        },
+        "required": ["case", "command"],
+        "additionalProperties": False,
+        "allOf": branches,
+        "$defs": dict(sorted(builder.defs.items())),
+    }
+
+
 def render(document: dict[str, Any]) -> str:
     """The committed text form of a schema (stable key order, trailing newline)."""
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
@@ -215,17 +279,19 @@ def schema_dir() -> Path:
 def main(argv: list[str] | None = None) -> int:
     """Write the generated schemas; with ``--check`` only report drift (exit 1)."""
     args = sys.argv[1:] if argv is None else argv
-    target = schema_dir() / f"{EVENT_SCHEMA_NAME}.schema.json"
-    text = render(event_schema())
-    if "--check" in args:
-        current = target.read_text(encoding="utf-8") if target.exists() else ""
-        if current != text:
-            print(f"{target.name} is out of date; run python -m barnekoordinator._schemagen")
-            return 1
-        return 0
-    target.write_text(text, encoding="utf-8")
-    print(f"wrote {target}")
-    return 0
+    status = 0
+    for name, build in ((EVENT_SCHEMA_NAME, event_schema), (COMMAND_SCHEMA_NAME, command_schema)):
+        target = schema_dir() / f"{name}.schema.json"
+        text = render(build())
+        if "--check" in args:
+            current = target.read_text(encoding="utf-8") if target.exists() else ""
+            if current != text:
+                print(f"{target.name} is out of date; run python -m barnekoordinator._schemagen")
+                status = 1
+            continue
+        target.write_text(text, encoding="utf-8")
+        print(f"wrote {target}")
+    return status
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -48,6 +48,12 @@ _SUBCOMMANDS = (
     "whoami",
     "export",
     "import_history",
+    "case",
+    "record",
+    "consent",
+    "handover",
+    "meeting",
+    "schemas",
 )
 
 

@@ -355,7 +355,10 @@ class Config:
     ``KEY_ID:BASE64URL`` text (see ``barnekoordinator.history.sealing``): every
     national identity number is stored sealed under a case key it wraps; keep it
     outside the database, and never lose it. ``plugin_options`` holds per-plugin
-    settings by plugin name.
+    settings by plugin name. ``allow_development_principals`` lets the command line act as a
+    principal named in a file (``--as FILE``) rather than one a verified token stands for: for
+    local scripting and tests on the embedded store only, never in production (false by
+    default; the CLI reads it from ``$BARNEKOORDINATOR_ALLOW_DEVELOPMENT_PRINCIPALS``).
     """
 
     store: str = attrs.field(default="sqlite:barnekoordinator.db")
@@ -365,6 +368,7 @@ class Config:
     plugin_options: Mapping[str, Mapping[str, str]] = attrs.field(
         factory=dict, converter=_frozen_options
     )
+    allow_development_principals: bool = attrs.field(default=False)
 
     @store.validator
     def _check_store(self, _attribute: object, value: str) -> None:
@@ -401,6 +405,11 @@ class Config:
         # The form is checked here; the key itself when the Casebook unwraps with it.
         if not isinstance(value, str) or (value and (_unprintable(value) or ":" not in value)):
             raise InvalidConfiguration("sealing_key: expected KEY_ID:BASE64URL text")
+
+    @allow_development_principals.validator
+    def _check_development(self, _attribute: object, value: object) -> None:
+        if not isinstance(value, bool):
+            raise InvalidConfiguration("allow_development_principals: expected true or false")
 
     @property
     def store_scheme(self) -> str:

@@ -278,12 +278,12 @@ def verify_store(
     return VerifyReport(len(case_ids), events.count, audit.count, tuple(problems), checkpoint)
 
 
-def store_options(pairs: Iterable[str]) -> dict[str, dict[str, str]]:
-    """Plugin options from ``--option PLUGIN.KEY=VALUE`` pairs; first-party stores read-only."""
-    options: dict[str, dict[str, str]] = {
-        "sqlite": {"read_only": "true"},
-        "postgres": {"read_only": "true"},
-    }
+def store_options(pairs: Iterable[str], *, read_only: bool = True) -> dict[str, dict[str, str]]:
+    """Plugin options from ``--option PLUGIN.KEY=VALUE`` pairs; first-party stores read-only
+    unless ``read_only`` is false (a command that writes, or audits what it reads)."""
+    options: dict[str, dict[str, str]] = (
+        {"sqlite": {"read_only": "true"}, "postgres": {"read_only": "true"}} if read_only else {}
+    )
     for pair in pairs:
         name, sep, value = pair.partition("=")
         plugin, dot, key = name.partition(".")

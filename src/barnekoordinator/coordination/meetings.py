@@ -29,7 +29,14 @@ from barnekoordinator.access.entries import Entry, EntryMeta
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.appointments import coordination_holder
 from barnekoordinator.coordination.plan import IndividualPlan, PlanStatus, check_plan, current_plan
-from barnekoordinator.coordination.stafettlogg import LogStatus, Stafettlogg, bti, current_log
+from barnekoordinator.coordination.stafettlogg import (
+    LogStatus,
+    MeetingScheduled,
+    Stafettlogg,
+    bti,
+    current_log,
+    schedule_meeting,
+)
 from barnekoordinator.errors import ConsentRequired, InvalidInput, NotResponsible, RuleViolation
 from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
 from barnekoordinator.history.concept import Concept
@@ -45,6 +52,7 @@ __all__ = [
     "ChildVoiceRecorded",
     "MeetingAgenda",
     "VoiceWeight",
+    "call_prepared_meeting",
     "child_voices",
     "prepare_meeting",
     "record_child_voice",
@@ -339,6 +347,43 @@ def prepare_meeting(
         participants=participants,
         points=tuple(point for part in parts for point in part.points),
         bring=tuple(item for part in parts for item in part.bring),
+    )
+
+
+def call_prepared_meeting(
+    case: Case,
+    *,
+    meeting_id: str,
+    by: str,
+    meeting_on: date,
+    invited: Sequence[str],
+    as_of: date,
+    agenda: Sequence[str] = (),
+    horizon_days: int = 7,
+    settings: MunicipalSettings | None = None,
+) -> MeetingScheduled:
+    """Command: prepare a samarbeidsmøte's agenda from the case and call the meeting.
+
+    The agenda is ``agenda`` (the caller's own points) followed by the lines
+    `prepare_meeting()` builds for a meeting on ``meeting_on`` and one «Ta med» line for each
+    thing someone must bring; the meeting is then called as
+    [`schedule_meeting()`][barnekoordinator.coordination.stafettlogg.schedule_meeting] calls it
+    (by the stafettholder or a leader, on a day that has not passed).
+    """
+    prepared = prepare_meeting(case, meeting_on, horizon_days=horizon_days, settings=settings)
+    bring = tuple(
+        f"Ta med: {b.who_ref} — {b.what}" if b.who_ref else f"Ta med: {b.what}"
+        for b in prepared.bring
+    )
+    return schedule_meeting(
+        case,
+        meeting_id=meeting_id,
+        by=by,
+        meeting_on=meeting_on,
+        agenda=(*agenda, *prepared.lines, *bring),
+        invited=invited,
+        as_of=as_of,
+        settings=settings,
     )
 
 

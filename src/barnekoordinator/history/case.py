@@ -62,6 +62,7 @@ __all__ = [
     "ParticipantJoined",
     "ParticipantLeft",
     "RecordedEvent",
+    "join_participant",
     "open_case",
     "record_birth",
 ]
@@ -477,6 +478,17 @@ def record_birth(case: Case, child: Child) -> ChildBorn:
     if not isinstance(case.subject, ExpectedChild):
         raise RuleViolation(f"case {case.id}: the child is already born")
     return ChildBorn(child=child)
+
+
+def join_participant(case: Case, *, participant: Professional) -> ParticipantJoined:
+    """Command: a professional joins the cooperation around the child.
+
+    A ref already taking part is refused: a correction of a participant is not a second join.
+    """
+    case.require_open()
+    if case.participant(participant.ref) is not None:
+        raise RuleViolation(f"case {case.id}: {participant.ref} already takes part in the case")
+    return ParticipantJoined(participant=participant)
 
 
 CASE_CONCEPT = Concept(
