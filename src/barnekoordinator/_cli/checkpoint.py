@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the ``checkpoint`` subcommand to the ``barnekoordinator`` parser."""
     parser = subparsers.add_parser(
         "checkpoint",
-        help="sign the store's Merkle roots (a checkpoint to keep elsewhere)",
+        help="sign the store's Merkle roots (a checkpoint kept elsewhere)",
         description=(
             "Write a signed checkpoint (C2SP tlog-checkpoint) of every event and audit record "
             "in the store, signed with a key kept outside the database. Exit status: 0 written, "

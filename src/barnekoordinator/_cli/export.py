@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the ``export`` subcommand."""
     parser = subparsers.add_parser(
         "export",
-        help="export one case as a principal may read it (FHIR R4, archive document …)",
+        help="export one case as a principal may read it (FHIR R4, archive …)",
         description=__doc__.splitlines()[0] if __doc__ else None,
     )
     parser.add_argument("--store", metavar="URL", help=f"store URL (default: ${STORE_ENV})")

@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the ``import`` subcommand."""
     parser = subparsers.add_parser(
         "import",
-        help="import a case history exported with --history (back office, audited)",
+        help="import a case history exported with --history (audited)",
         description=__doc__.splitlines()[0] if __doc__ else None,
     )
     parser.add_argument("file", metavar="FILE", help="the exported document")

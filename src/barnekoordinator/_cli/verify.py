@@ -322,7 +322,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the ``verify`` subcommand to the ``barnekoordinator`` parser."""
     parser = subparsers.add_parser(
         "verify",
-        help="verify every hash chain, audit range and agenda row, and a signed checkpoint",
+        help="verify hash chains, audit ranges, agenda rows and a signed checkpoint",
         description=(
             "Verify the hash chain of every case and every audit trail in a store, that every "
             "event has its audit record and that the agenda is what the events give; with "
