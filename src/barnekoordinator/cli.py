@@ -19,14 +19,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
-import importlib.metadata
 import os
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
 
 from barnekoordinator._cli import printable
-from barnekoordinator.errors import BarnekoordinatorError, InvalidInput
+from barnekoordinator._entry_points import FIRST_PARTY_PLUGINS
+from barnekoordinator.errors import BarnekoordinatorError, InvalidInput, PluginError
 
 __all__ = ["EXIT_STATUS", "main"]
 
@@ -36,67 +36,118 @@ EXIT_STATUS = (
 )
 """The exit-status convention every command follows, printed in every ``--help``."""
 
-# Subcommand modules, in the order they appear in --help.
-_SUBCOMMANDS = (
-    "demo",
-    "id",
-    "assess",
-    "plugins",
-    "verify",
-    "agenda",
-    "checkpoint",
-    "whoami",
-    "export",
-    "import_history",
-    "case",
-    "record",
-    "consent",
-    "handover",
-    "meeting",
-    "schemas",
+# The subcommands, in the order they appear in --help: one line each, (command, module under
+# barnekoordinator._cli, the help line). Only the module of the command that runs is imported;
+# --help lists the others from here (tests/plugins/test_cli_host.py checks each line matches
+# the help its module registers).
+_SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("demo", "demo", "run the main job on a synthetic family (SQLite by default)"),
+    ("id", "id", "check a fødselsnummer, D-, H- or FH-nummer"),
+    ("assess", "assess", "assess barnekoordinator, koordinator, individuell plan and stafettlogg"),
+    ("plugins", "plugins", "list loaded plugins and the hooks each implements"),
+    ("verify", "verify", "verify hash chains, audit ranges, agenda rows and a signed checkpoint"),
+    ("agenda", "agenda", "list what is due across all cases (from the store's projection)"),
+    ("checkpoint", "checkpoint", "sign the store's Merkle roots (a checkpoint kept elsewhere)"),
+    ("whoami", "whoami", "verify a login token and show the principal (identity number redacted)"),
+    ("export", "export", "export one case as a principal may read it (FHIR R4, archive …)"),
+    ("import", "import_history", "import a case history exported with --history (audited)"),
+    ("case", "case", "open, show, list or close a case as a principal"),
+    (
+        "record",
+        "record",
+        "run Casebook commands given as command.v1 JSON documents (file or stdin)",
+    ),
+    ("consent", "consent", "record a consent given or withdrawn in a case"),
+    ("handover", "handover", "propose, accept or decline handing the stafettlogg's baton over"),
+    ("meeting", "meeting", "prepare a samarbeidsmøte from the case and call it"),
+    ("schemas", "schemas", "list, show or validate against the published JSON Schemas"),
 )
 
 
 def _version() -> str:
+    import importlib.metadata  # only for --version: it costs more than the rest of --help
+
     try:
         return importlib.metadata.version("barnekoordinator")
     except importlib.metadata.PackageNotFoundError:  # running from a checkout, not installed
         return "unknown (not installed)"
 
 
-def _common_options(parser: argparse.ArgumentParser) -> None:
-    """``--block`` and ``--debug``, on every subcommand that does not define them itself."""
+class _VersionAction(argparse.Action):
+    """``--version``, looking the version up only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **_kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kwargs: object) -> None:
+        parser.exit(message=f"barnekoordinator {_version()}\n")
+
+
+def _common_options(parser: argparse.ArgumentParser, *, nested: bool = False) -> None:
+    """``--block`` and ``--debug``, on every subcommand (and every action of one, such as
+    ``case show``) that does not define them itself."""
+    # An action's parser must not reset what was given before the action (`case --debug show`):
+    # its options leave the namespace alone unless they are given.
+    unset: dict[str, object] = {"default": argparse.SUPPRESS} if nested else {}
     if "--block" not in parser._option_string_actions:
         parser.add_argument(
             "--block",
             action="append",
-            default=[],
             metavar="PLUGIN",
             help="do not load the plugin with this entry-point name (repeatable; also "
             "$BARNEKOORDINATOR_BLOCK_PLUGINS, comma-separated)",
+            **({"default": []} | unset),  # type: ignore[arg-type]
         )
     if "--debug" not in parser._option_string_actions:
-        parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
+        parser.add_argument(
+            "--debug",
+            action="store_true",
+            help="show the traceback of an error",
+            **unset,  # type: ignore[arg-type]
+        )
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for action_parser in action.choices.values():
+                _common_options(action_parser, nested=True)
+                if not action_parser.epilog:
+                    action_parser.epilog = EXIT_STATUS
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser with every available subcommand."""
+def _chosen(argv: Sequence[str]) -> str | None:
+    """The command named in ``argv``: its first word that is not an option (the top-level
+    options, ``--help`` and ``--version``, take no value)."""
+    return next((word for word in argv if not word.startswith("-")), None)
+
+
+_Subparsers = argparse._SubParsersAction  # argparse's type of add_subparsers()' result
+
+
+def build_parser(
+    command: str | None = None, *, plugin_failures: dict[str, str] | None = None
+) -> argparse.ArgumentParser:
+    """Build the argument parser: every command is listed, but only ``command``'s module is
+    imported (it adds its full parser); the others are listed from ``_SUBCOMMANDS``.
+
+    When ``command`` is not a built-in one (``--help``, a typo, a plugin's command), installed
+    third-party plugins add theirs through ``barnekoordinator_register_commands``; a plugin that
+    cannot is left out and named in ``plugin_failures`` (plugin name → reason).
+    """
     parser = argparse.ArgumentParser(
         prog="barnekoordinator",
         description="Legally traceable coordination core: barnekoordinator, IP, stafettlogg.",
         epilog=EXIT_STATUS,
     )
-    parser.add_argument("--version", action="version", version=f"barnekoordinator {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in _SUBCOMMANDS:
-        try:
-            module = importlib.import_module(f"barnekoordinator._cli.{name}")
-        except ModuleNotFoundError as exc:
-            # A subcommand whose module is not part of this build is simply absent.
-            if exc.name == f"barnekoordinator._cli.{name}":
-                continue
-            raise
-        module.register(sub)
+    for name, module_name, help_line in _SUBCOMMANDS:
+        if name != command:
+            sub.add_parser(name, help=help_line, description=help_line)
+        else:
+            _register(sub, module_name)
+    if command is None or command not in sub.choices:
+        failures = _plugin_commands(sub)
+        if plugin_failures is not None:
+            plugin_failures.update(failures)
     for subparser in sub.choices.values():
         _common_options(subparser)
         if not subparser.epilog:
@@ -104,14 +155,88 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _register(sub: _Subparsers[argparse.ArgumentParser], module_name: str) -> None:
+    """Import one subcommand's module and let it add its parser (absent if it is not built)."""
+    try:
+        module = importlib.import_module(f"barnekoordinator._cli.{module_name}")
+    except ModuleNotFoundError as exc:
+        # A subcommand whose module is not part of this build is simply absent.
+        if exc.name == f"barnekoordinator._cli.{module_name}":
+            return
+        raise
+    module.register(sub)
+
+
+def _plugin_commands(sub: _Subparsers[argparse.ArgumentParser]) -> dict[str, str]:
+    """Let installed third-party plugins add commands; plugin name → why one could not."""
+    if not _vendor_entry_points():
+        return {}  # the common case, decided without importlib.metadata or pluggy
+    from barnekoordinator.plugins import get_plugin_manager, register_commands
+
+    pm = get_plugin_manager(first_party=False, tolerate_broken=True)
+    failures = dict(pm.broken)
+    failures.update(register_commands(pm, sub))
+    return failures
+
+
+def _vendor_entry_points() -> bool:
+    """True when a distribution on ``sys.path`` declares a ``barnekoordinator`` entry point other
+    than the first-party ones: a scan of ``entry_points.txt`` files, cheaper than
+    ``importlib.metadata``."""
+    for folder in sys.path:
+        try:
+            entries = os.scandir(folder or ".")
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                if not entry.name.endswith((".dist-info", ".egg-info")):
+                    continue
+                try:
+                    with open(os.path.join(entry.path, "entry_points.txt"), encoding="utf-8") as f:
+                        text = f.read()
+                except (OSError, UnicodeDecodeError):
+                    continue
+                if _declares_vendor_plugin(text):
+                    return True
+    return False
+
+
+def _declares_vendor_plugin(text: str) -> bool:
+    """True when ``entry_points.txt`` text names a plugin not in ``FIRST_PARTY_PLUGINS``."""
+    blocked = {n.strip() for n in os.environ.get("BARNEKOORDINATOR_BLOCK_PLUGINS", "").split(",")}
+    section = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("["):
+            section = line.strip("[]").strip()
+        elif section == "barnekoordinator" and "=" in line and not line.startswith(("#", ";")):
+            name, _, value = line.partition("=")
+            name = name.strip()
+            if FIRST_PARTY_PLUGINS.get(name) != value.strip() and name not in blocked:
+                return True
+    return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    command = _chosen(words)
+    failures: dict[str, str] = {}
+    parser = build_parser(command, plugin_failures=failures)
+    for name, reason in sorted(failures.items()):
+        print(
+            f"barnekoordinator: plugin {name!r} could not add its commands: {printable(reason)}",
+            file=sys.stderr,
+        )
+    args = parser.parse_args(words)
     debug = bool(getattr(args, "debug", False))
+    func = getattr(args, "func", None)
     try:
+        if func is None:
+            raise PluginError(f"the command {args.command!r} sets no function to run")
         with _blocking(getattr(args, "block", ())):
-            status: int = args.func(args)
+            status: int = func(args)
     except InvalidInput as exc:
         if debug:
             traceback.print_exc()

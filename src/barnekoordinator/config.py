@@ -244,7 +244,7 @@ class MunicipalSettings:
     def __attrs_post_init__(self) -> None:
         problems = _problems(self)
         if problems:
-            raise InvalidConfiguration("invalid municipal settings:\n  " + "\n  ".join(problems))
+            raise InvalidConfiguration("invalid municipal settings", problems=problems)
 
     @classmethod
     def legal_review(cls) -> tuple[LegalReviewPoint, ...]:
@@ -290,11 +290,11 @@ class MunicipalSettings:
         try:
             settings = cls(**values)
         except InvalidConfiguration as exc:
-            problems += str(exc).splitlines()[1:]
+            problems += exc.problems
             settings = None
         if problems or settings is None:
             lines = [p.strip() for p in problems]
-            raise InvalidConfiguration("invalid municipal settings:\n  " + "\n  ".join(lines))
+            raise InvalidConfiguration("invalid municipal settings", problems=lines)
         return settings
 
 

@@ -38,7 +38,9 @@ BarnekoordinatorError(Exception)
 ├── SealingError                             a sealed identifier cannot be sealed or opened
 ├── StorageError
 │   ├── CaseNotFound(LookupError)
+│   ├── StoreNotFound(FileNotFoundError)     a read found no store (and made none)
 │   └── StorageUnavailable(ConnectionError)  read-only, full, unreachable
+│       └── StoreLocked                      another process held the lock past the timeout
 ├── AccessDenied(PermissionError)            the Casebook refused a read or write
 ├── AuthenticationError
 │   ├── NotAuthenticated
@@ -100,6 +102,8 @@ __all__ = [
     "StafettloggError",
     "StorageError",
     "StorageUnavailable",
+    "StoreLocked",
+    "StoreNotFound",
     "TokenRejected",
     "UnknownEventType",
     "WrongCase",
@@ -158,7 +162,23 @@ class BundleRejected(SchemaViolation):
 
 
 class InvalidConfiguration(InvalidInput):
-    """Settings (municipal rules, store options) are invalid."""
+    """Settings (municipal rules, store or plugin options) are invalid.
+
+    The message is a heading and then one problem per line (``heading:\n  problem\n  …``),
+    never a Python list: ``InvalidConfiguration("sqlite store options", problems=[…])``.
+    ``problems`` holds the problem lines (for a one-line message, that line alone). The command
+    line prints it on one line: ``heading: problem; problem``.
+    """
+
+    def __init__(self, message: str, *, problems: Iterable[str] = ()) -> None:
+        listed = tuple(str(p).strip() for p in problems if str(p).strip())
+        if listed:
+            message = message.rstrip().rstrip(":") + ":\n  " + "\n  ".join(listed)
+        else:
+            lines = [line.strip() for line in message.splitlines() if line.strip()]
+            listed = tuple(lines[1:]) if len(lines) > 1 else tuple(lines)
+        super().__init__(message)
+        self.problems = listed
 
 
 class MalformedJson(InvalidInput):
@@ -349,6 +369,27 @@ class StorageUnavailable(StorageError, ConnectionError):
 
     Nothing was half-written: the append is all or nothing.
     """
+
+
+class StoreNotFound(StorageError, FileNotFoundError):
+    """A store opened to be read (or audited) does not exist; none was created.
+
+    The message is ``store not found: PATH``. At the command line: exit 3, like any store that
+    cannot be opened (the path may be right and the file elsewhere: the environment, not the
+    typing, is wrong).
+    """
+
+
+class StoreLocked(StorageUnavailable):
+    """Another process held the store's lock for longer than the configured wait.
+
+    ``holders`` lists ``(pid, process name)`` of the processes found holding a lock on the file
+    (best effort: Linux's ``/proc/locks``; empty when none could be named). Nothing was written.
+    """
+
+    def __init__(self, message: str, holders: tuple[tuple[int, str], ...] = ()) -> None:
+        super().__init__(message)
+        self.holders = holders
 
 
 # --- access and authentication ---------------------------------------------

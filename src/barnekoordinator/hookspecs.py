@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    import argparse
+
     from barnekoordinator.clock import Clock
     from barnekoordinator.config import Config
     from barnekoordinator.history.catalogue import Catalogue
@@ -48,6 +50,7 @@ __all__ = [
     "barnekoordinator_events_recorded",
     "barnekoordinator_exporters",
     "barnekoordinator_person_registry",
+    "barnekoordinator_register_commands",
     "hookimpl",
     "hookspec",
 ]
@@ -197,4 +200,33 @@ def barnekoordinator_events_recorded(
         one [`PluginError`][barnekoordinator.errors.PluginError] afterwards.
 
     Implemented by: no first-party plugin.
+    """
+
+
+# ---------------------------------------------------------------------------
+# The command line
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def barnekoordinator_register_commands(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
+    """Called when the ``barnekoordinator`` command builds its parser; add your subcommands.
+
+    Args:
+        subparsers: The command's ``argparse`` subparsers: call ``subparsers.add_parser(NAME,
+            help=…)``, add the arguments, and ``set_defaults(func=RUN)`` where ``RUN(args)``
+            returns the exit status. ``--block`` and ``--debug`` are added to every command.
+
+    Returns:
+        Nothing. A command runs under the same rules as the built-in ones: a
+        [`BarnekoordinatorError`][barnekoordinator.errors.BarnekoordinatorError] it raises is
+        printed as one line, exit 2 for [`InvalidInput`][barnekoordinator.errors.InvalidInput]
+        and 3 otherwise. A plugin whose implementation raises, or names a command that is
+        taken, has its commands left out and is named on standard error; the others' stay.
+
+    Called only for installed third-party plugins, and only when the command line is not
+    running one of its own commands (so they cost nothing to start). Implemented by: no
+    first-party plugin.
     """

@@ -30,7 +30,6 @@ from datetime import date, timedelta
 from typing import Generic, TypeVar
 
 import attrs
-from holidays.countries.norway import Norway as _Norway
 
 from barnekoordinator.errors import InvalidInput
 
@@ -589,7 +588,11 @@ def parameter(name: str) -> ParameterHistory[int]:
 @functools.lru_cache(maxsize=64)
 def _public_holidays(year: int) -> frozenset[date]:
     # Sundays are rest days anyway; the library lists the helligdager and 1 and 17 May.
-    return frozenset(_Norway(years=year).keys())
+    # Imported here: the holidays package loads every country's calendar (a tenth of a second),
+    # which commands that compute no deadline (assess, --help) should not pay for.
+    from holidays.countries.norway import Norway
+
+    return frozenset(Norway(years=year).keys())
 
 
 def is_working_day(day: date) -> bool:

@@ -18,6 +18,7 @@ on the ``barnekoordinator.plugins`` logger: hook names, plugin names and the
 
 from __future__ import annotations
 
+import argparse
 import functools
 import importlib
 import importlib.metadata
@@ -30,6 +31,7 @@ import attrs
 import pluggy
 
 from barnekoordinator import hookspecs
+from barnekoordinator._entry_points import FIRST_PARTY_PLUGINS
 from barnekoordinator.clock import Clock, SystemClock
 from barnekoordinator.errors import (
     NoCaseStoreConfigured,
@@ -63,26 +65,10 @@ __all__ = [
     "login_chain",
     "notify_events_recorded",
     "person_registry",
+    "register_commands",
 ]
 
 logger = logging.getLogger("barnekoordinator.plugins")
-
-FIRST_PARTY_PLUGINS: Mapping[str, str] = {
-    "memory": "barnekoordinator_plugins.memory",
-    "sqlite": "barnekoordinator_plugins.sqlite",
-    "postgres": "barnekoordinator_plugins.postgres",
-    "idporten": "barnekoordinator_plugins.idporten",
-    "ansattporten": "barnekoordinator_plugins.ansattporten",
-    "bankid": "barnekoordinator_plugins.bankid",
-    "helseid": "barnekoordinator_plugins.helseid",
-    "fhir-r4": "barnekoordinator_plugins.fhir",
-    "archive": "barnekoordinator_plugins.archive",
-}
-"""Entry-point name → module of the plugins shipped with barnekoordinator.
-
-They are registered even when the distribution's metadata is not installed
-(running from a checkout), unless blocked.
-"""
 
 TRACE_ENV = "BARNEKOORDINATOR_TRACE_PLUGINS"
 
@@ -117,6 +103,7 @@ def get_plugin_manager(
     plugins: Iterable[object | tuple[str, object]] = (),
     block: Iterable[str] = (),
     tolerate_broken: bool = False,
+    first_party: bool = True,
 ) -> PluginHost:
     """Build a plugin manager with barnekoordinator's hook specifications.
 
@@ -134,7 +121,9 @@ def get_plugin_manager(
     ``plugins`` are the caller's own code: a bad hook among them raises pluggy's error at once.
 
     With ``load_entrypoints=False`` only ``plugins`` are registered: the recipe
-    for isolated tests.
+    for isolated tests. With ``first_party=False`` the plugins of
+    [`FIRST_PARTY_PLUGINS`][barnekoordinator.plugins.FIRST_PARTY_PLUGINS] are left out (the
+    command line's search for vendors' commands, which first-party plugins never add).
 
     Raises:
         PluginLoadError: an installed plugin could not be loaded (and not ``tolerate_broken``).
@@ -144,8 +133,8 @@ def get_plugin_manager(
     for name in blocked_names(block):
         pm.set_blocked(name)
     if load_entrypoints:
-        _load_entrypoints(pm)
-        for name, module_name in FIRST_PARTY_PLUGINS.items():
+        _load_entrypoints(pm, first_party=first_party)
+        for name, module_name in FIRST_PARTY_PLUGINS.items() if first_party else ():
             if not pm.is_blocked(name) and pm.get_plugin(name) is None and name not in pm.broken:
                 _load_one(pm, name, functools.partial(importlib.import_module, module_name))
     for item in plugins:
@@ -162,10 +151,12 @@ def get_plugin_manager(
     return pm
 
 
-def _load_entrypoints(pm: PluginHost) -> None:
+def _load_entrypoints(pm: PluginHost, *, first_party: bool) -> None:
     for entry_point in importlib.metadata.entry_points(group=ENTRYPOINT_GROUP):
         name = entry_point.name
         if pm.is_blocked(name) or pm.get_plugin(name) is not None or name in pm.broken:
+            continue
+        if not first_party and FIRST_PARTY_PLUGINS.get(name) == entry_point.value:
             continue
         if _load_one(pm, name, entry_point.load) and entry_point.dist is not None:
             dist = entry_point.dist
@@ -469,6 +460,29 @@ def notify_events_recorded(
             "The events are stored; re-deliver them from read_all() if the subscriber "
             "needs them."
         ) from group
+
+
+def register_commands(
+    pm: pluggy.PluginManager, subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
+) -> dict[str, str]:
+    """Let every plugin add its subcommands to ``subparsers`` (the ``barnekoordinator`` command's).
+
+    Each plugin's ``barnekoordinator_register_commands`` is called on its own: one that raises,
+    or adds a command whose name is taken, has what it added taken back and is named in the
+    result (plugin name → one-line reason), and the others' commands stay.
+    """
+    failures: dict[str, str] = {}
+    for impl in _impls_in_call_order(pm, "barnekoordinator_register_commands"):
+        choices = dict(subparsers.choices)
+        listed = list(subparsers._choices_actions)
+        try:
+            _call_impl(impl, {"subparsers": subparsers})
+        except (Exception, SystemExit) as exc:  # a vendor's code: it must not stop the others
+            subparsers.choices.clear()
+            subparsers.choices.update(choices)
+            subparsers._choices_actions[:] = listed
+            failures[impl.plugin_name] = _reason(exc)
+    return failures
 
 
 # ---------------------------------------------------------------------------

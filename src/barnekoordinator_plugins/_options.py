@@ -129,5 +129,5 @@ def parse(plugin: str, options: Mapping[str, str], readers: Mapping[str, Reader]
         except ValueError as exc:
             problems.append(f"{key}: {exc}")
     if problems:
-        raise InvalidConfiguration(f"{plugin} store options:\n  " + "\n  ".join(problems))
+        raise InvalidConfiguration(f"{plugin} store options", problems=problems)
     return parsed

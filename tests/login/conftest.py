@@ -14,9 +14,9 @@ from barnekoordinator_plugins.idporten import IDPORTEN
 
 
 @pytest.fixture
-def idp(barnekoordinator_oidc_provider: LoopbackOidcProvider) -> LoopbackOidcProvider:
+def idp(bk_oidc_provider: LoopbackOidcProvider) -> LoopbackOidcProvider:
     """The loopback provider (the pytest plugin's fixture)."""
-    return barnekoordinator_oidc_provider
+    return bk_oidc_provider
 
 
 @pytest.fixture

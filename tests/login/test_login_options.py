@@ -198,13 +198,13 @@ def test_issuer_settings_validate_themselves() -> None:
 # -- through the plugin manager ----------------------------------------------------------
 
 
-def test_unconfigured_plugins_provide_nothing(plugin_manager: pluggy.PluginManager) -> None:
+def test_unconfigured_plugins_provide_nothing(bk_plugin_manager: pluggy.PluginManager) -> None:
     """Without options there are no authenticators (and nothing is fetched)."""
-    assert authenticators(plugin_manager, Config(store="memory:")) == []
+    assert authenticators(bk_plugin_manager, Config(store="memory:")) == []
 
 
 def test_configured_plugins_provide_their_authenticators(
-    plugin_manager: pluggy.PluginManager,
+    bk_plugin_manager: pluggy.PluginManager,
 ) -> None:
     """Each configured identity plugin contributes one authenticator to the chain."""
     config = Config(
@@ -214,8 +214,8 @@ def test_configured_plugins_provide_their_authenticators(
             "helseid": {"audience": "nhn:bk-api"},
         },
     )
-    configure(plugin_manager, config)
-    chain = authenticators(plugin_manager, config)
+    configure(bk_plugin_manager, config)
+    chain = authenticators(bk_plugin_manager, config)
     try:
         assert sorted(a.name for a in chain) == ["helseid", "idporten"]
         assert all(isinstance(a, OidcAuthenticator) for a in chain)
@@ -230,11 +230,11 @@ def test_configured_plugins_provide_their_authenticators(
                 made.close()
 
 
-def test_invalid_options_fail_at_configure_time(plugin_manager: pluggy.PluginManager) -> None:
+def test_invalid_options_fail_at_configure_time(bk_plugin_manager: pluggy.PluginManager) -> None:
     """``barnekoordinator_configure`` checks every identity plugin's options."""
     config = Config(store="memory:", plugin_options={"ansattporten": {"environment": "prod"}})
     with pytest.raises(InvalidConfiguration, match="ansattporten login options:"):
-        configure(plugin_manager, config)
+        configure(bk_plugin_manager, config)
 
 
 @pytest.mark.parametrize("module", ["jose", "httpx"])

@@ -31,8 +31,8 @@ VENDOR_AUTHENTICATOR = """
             return OidcAuthenticator(settings(provider, self.audience), clock=provider.clock)
 
 
-    def test_fixture(barnekoordinator_oidc_provider):
-        assert barnekoordinator_oidc_provider.issuer.startswith("http://127.0.0.1:")
+    def test_fixture(bk_oidc_provider):
+        assert bk_oidc_provider.issuer.startswith("http://127.0.0.1:")
 """
 
 NAIVE_AUTHENTICATOR = """

@@ -131,7 +131,7 @@ def test_verify_never_creates_a_store(tmp_path: Path, capsys: pytest.CaptureFixt
     """verify on a missing file exits 3 and does not create it."""
     path = tmp_path / "missing.db"
     assert main(["verify", "--store", f"sqlite:{path}"]) == 3
-    assert "unavailable" in capsys.readouterr().err
+    assert "store not found: " in capsys.readouterr().err
     assert not path.exists()
 
 

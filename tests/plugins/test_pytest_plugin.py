@@ -74,7 +74,7 @@ def test_plugin_imports_nothing_heavy() -> None:
 
 
 def test_fixtures_work_in_a_vendor_test_run(tmp_path: Path) -> None:
-    """fixed_clock, memory_store, sqlite_store and plugin_manager work for a plugin's tests."""
+    """The bk_ clock, store and plugin-manager fixtures work for a plugin's tests."""
     out = _pytest(
         tmp_path,
         """
@@ -83,26 +83,26 @@ def test_fixtures_work_in_a_vendor_test_run(tmp_path: Path) -> None:
         from barnekoordinator.plugins import case_store
         from barnekoordinator.testing.conformance import make_records
 
-        def test_clock(fixed_clock):
-            assert fixed_clock.now() == datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
+        def test_clock(bk_fixed_clock):
+            assert bk_fixed_clock.now() == datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
 
-        def test_stores(memory_store, sqlite_store):
-            for store in (memory_store, sqlite_store):
+        def test_stores(bk_memory_store, bk_sqlite_store):
+            for store in (bk_memory_store, bk_sqlite_store):
                 assert store.append("c", 0, make_records("c", 2)) == 2
 
-        def test_manager(plugin_manager):
-            assert plugin_manager.has_plugin("sqlite")
-            case_store(plugin_manager, Config(store="memory:")).close()
+        def test_manager(bk_plugin_manager):
+            assert bk_plugin_manager.has_plugin("sqlite")
+            case_store(bk_plugin_manager, Config(store="memory:")).close()
         """,
     )
     assert "3 passed" in out, out
 
 
 def test_postgres_dsn_skips_without_a_server(tmp_path: Path) -> None:
-    """Without PostgreSQL binaries the postgres_dsn fixture skips with the reason."""
+    """Without PostgreSQL binaries the bk_postgres_dsn fixture skips with the reason."""
     source = """
-        def test_needs_postgres(postgres_dsn):
-            assert postgres_dsn
+        def test_needs_postgres(bk_postgres_dsn):
+            assert bk_postgres_dsn
         """
     out = _pytest(tmp_path, source, env={"FAKE_NO_POSTGRES": "1"})
     assert "1 skipped" in out, out
@@ -112,8 +112,8 @@ def test_postgres_dsn_skips_without_a_server(tmp_path: Path) -> None:
 def test_postgres_dsn_fails_when_required(tmp_path: Path) -> None:
     """With BARNEKOORDINATOR_REQUIRE_POSTGRES=1 a missing server is an error, not a skip."""
     source = """
-        def test_needs_postgres(postgres_dsn):
-            assert postgres_dsn
+        def test_needs_postgres(bk_postgres_dsn):
+            assert bk_postgres_dsn
         """
     out = _pytest(
         tmp_path,

@@ -38,9 +38,10 @@ import attrs
 
 from barnekoordinator._cli import printable
 from barnekoordinator._cli._keys import load_sealing_key
+from barnekoordinator._cli._wiring import configured_host, plugin_options
 from barnekoordinator._cli.import_history import SECRET_ENV
 from barnekoordinator._cli.principal_file import read_principal
-from barnekoordinator._cli.verify import add_store_arguments, store_options, store_url
+from barnekoordinator._cli.verify import add_store_arguments, store_url
 from barnekoordinator._cli.whoami import read_token
 from barnekoordinator.access.login import GENERIC_KIND
 from barnekoordinator.access.principal import Credential, Principal
@@ -58,7 +59,7 @@ from barnekoordinator.errors import (
     TokenRejected,
 )
 from barnekoordinator.identifiers import HprNummer, Organisasjonsnummer, PersonId
-from barnekoordinator.plugins import case_store, configure, get_plugin_manager
+from barnekoordinator.plugins import case_store
 from barnekoordinator.texts import Text
 
 __all__ = [
@@ -136,7 +137,9 @@ def cli_config(args: argparse.Namespace, *, writes: bool) -> Config:
         )
     return Config(
         store=store_url(args),
-        plugin_options=store_options(args.option, read_only=False),
+        # A write may create the embedded store; a read through the Casebook is audited, so
+        # read-write, but never creates a missing file.
+        plugin_options=plugin_options(args.option, "write" if writes else "audited"),
         # A command that opens no case never uses it: a random one keeps a real one out.
         subject_key_secret=secret or secrets.token_bytes(32),
         allow_development_principals=_flag(os.environ),
@@ -200,8 +203,7 @@ def open_session(
     # A development principal is checked before the store is touched.
     principal = _development_principal(args, config) if args.as_file is not None else None
     token = _token(args.token) if args.token is not None else None
-    pm = get_plugin_manager()
-    configure(pm, config)
+    pm = configured_host(config)
     store = case_store(pm, config)
     try:
         sealing, where = load_sealing_key(

@@ -38,15 +38,14 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from barnekoordinator._cli._keys import load_sealing_key
+from barnekoordinator._cli._wiring import STORE_ENV, configured, open_store, store_url
 from barnekoordinator._cli.principal_file import read_principal
-from barnekoordinator._cli.verify import STORE_ENV, _options
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.clock import SystemClock
-from barnekoordinator.config import Config
 from barnekoordinator.edges import LATEST_DATE, parse_date
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.history.projections import AgendaItem, AgendaKind
-from barnekoordinator.plugins import case_store, get_plugin_manager
+from barnekoordinator.plugins import case_store
 
 __all__ = ["register", "run"]
 
@@ -137,14 +136,12 @@ def run(args: argparse.Namespace) -> int:
     if (LATEST_DATE - as_of).days < args.days:
         # The last day must be a supported date too (and far from datetime's year 9999).
         raise InvalidInput(f"--as-of + --days: the last day must be on or before {LATEST_DATE}")
-    url = args.store or os.environ.get(STORE_ENV) or Config().store
+    url = store_url(args)
     kinds = {AgendaKind(k) for k in args.kind} if args.kind else None
     until = as_of + timedelta(days=args.days)
     if args.principal is not None:
         return _for_principal(args, url, as_of, until, kinds)
-    store = case_store(
-        get_plugin_manager(), Config(store=url, plugin_options=_options(args.option))
-    )
+    _, _, store = open_store(args, "read")
     try:
         rows = store.agenda(until=until, kinds=kinds, limit=args.limit)
     finally:
@@ -174,6 +171,8 @@ def _for_principal(
     kinds: set[AgendaKind] | None,
 ) -> int:
     """The rows the principal may see, read and audited through the Casebook."""
+    # Every read is audited, so the store must take the audit records.
+    config, pm = configured(args, "audited")
     try:
         principal = read_principal(args.principal, allow_synthetic=args.allow_synthetic)
     except (OSError, InvalidInput) as exc:
@@ -181,13 +180,6 @@ def _for_principal(
         detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         print(f"barnekoordinator agenda: --principal {args.principal}: {detail}", file=sys.stderr)
         return 2
-    options = _options(args.option)
-    for plugin in ("sqlite", "postgres"):
-        # Every read is audited, so the store must take the audit records.
-        if not any(pair.startswith(f"{plugin}.read_only=") for pair in args.option):
-            options[plugin].pop("read_only", None)
-    config = Config(store=url, plugin_options=options)
-    pm = get_plugin_manager()
     store = case_store(pm, config)
     # Access is decided on today's date and audited at the real time; --as-of only
     # sets the horizon and what counts as overdue. Deciding reads each case, so the key

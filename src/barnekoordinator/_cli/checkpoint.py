@@ -23,11 +23,10 @@ import os
 from pathlib import Path
 
 from barnekoordinator._cli._keys import load_signer
-from barnekoordinator._cli.verify import add_store_arguments, store_options, store_url
-from barnekoordinator.config import Config
+from barnekoordinator._cli._wiring import open_store, store_url
+from barnekoordinator._cli.verify import add_store_arguments
 from barnekoordinator.errors import CheckpointError
 from barnekoordinator.history.checkpoint import sign_checkpoint, store_checkpoint
-from barnekoordinator.plugins import case_store, get_plugin_manager
 
 __all__ = ["register", "run"]
 
@@ -36,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the ``checkpoint`` subcommand to the ``barnekoordinator`` parser."""
     parser = subparsers.add_parser(
         "checkpoint",
-        help="sign the store's Merkle roots (a checkpoint to keep elsewhere)",
+        help="sign the store's Merkle roots (a checkpoint kept elsewhere)",
         description=(
             "Write a signed checkpoint (C2SP tlog-checkpoint) of every event and audit record "
             "in the store, signed with a key kept outside the database. Exit status: 0 written, "
@@ -76,10 +75,9 @@ def _write(path: Path, text: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Compute, sign and write the checkpoint; say where the key came from; return 0."""
     url = store_url(args)
-    signer, source = load_signer(args.key, store_url=url, environ=os.environ, create=True)
-    config = Config(store=url, plugin_options=store_options(args.option))
-    store = case_store(get_plugin_manager(), config)
+    _, _, store = open_store(args, "read")  # first: a missing store must not leave a new key
     try:
+        signer, source = load_signer(args.key, store_url=url, environ=os.environ, create=True)
         checkpoint = store_checkpoint(store, args.origin or signer.name)
     finally:
         store.close()

@@ -34,7 +34,6 @@ from barnekoordinator.access.consent import ConsentPurpose, give_consent
 from barnekoordinator.access.principal import AssuranceLevel, Principal
 from barnekoordinator.casebook import Casebook, CaseView, Recorded
 from barnekoordinator.clock import FixedClock
-from barnekoordinator.config import Config
 from barnekoordinator.errors import CaseAlreadyOpen, ConsentRequired, InvalidInput
 from barnekoordinator.history.case import Case, ParticipantJoined, open_case
 from barnekoordinator.history.sealing import SealingKey
@@ -76,6 +75,13 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--lang", choices=("nb", "nn", "en"), default="nb")
     parser.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="PLUGIN.KEY=VALUE",
+        help="a plugin option, e.g. sqlite.busy_timeout=2 (seconds to wait for a locked file)",
+    )
+    parser.add_argument(
         "--output-dir",
         metavar="DIR",
         help="where the exported documents go (default: the SQLite database's folder; "
@@ -96,8 +102,10 @@ def _heading(text: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the demo; 0 when every step behaved as the law says and every chain verified."""
     from barnekoordinator._cli._keys import load_sealing_key
-    from barnekoordinator.plugins import case_store, get_plugin_manager
+    from barnekoordinator._cli._wiring import configured, plugin_options
+    from barnekoordinator.plugins import case_store
 
+    plugin_options(args.option)  # a malformed --option fails before a key file is made
     secret = os.environ.get("BARNEKOORDINATOR_SUBJECT_SECRET", "").encode() or DEMO_SECRET
     if args.store == "memory:":
         # Nothing outlives the run, so neither does its key.
@@ -106,9 +114,8 @@ def run(args: argparse.Namespace) -> int:
         sealing, where = load_sealing_key(store_url=args.store, environ=os.environ, create=True)
         if where.startswith("a new"):
             print(f"barnekoordinator demo: {where}", file=sys.stderr)
-    config = Config(store=args.store, subject_key_secret=secret, sealing_key=sealing.to_text())
+    config, pm = configured(args, "write", subject_key_secret=secret, sealing_key=sealing.to_text())
     clock = FixedClock(datetime.combine(_START, time(8, 0), tzinfo=UTC))
-    pm = get_plugin_manager()
     # The operator holds the store (back office: chapter 9 verifies it); every
     # person in the story goes through the Casebook.
     store = case_store(pm, config)

@@ -25,13 +25,12 @@ import sys
 from pathlib import Path
 
 from barnekoordinator._cli._keys import load_sealing_key
+from barnekoordinator._cli._wiring import STORE_ENV, configured, store_url
 from barnekoordinator._cli.principal_file import read_principal
-from barnekoordinator._cli.verify import STORE_ENV, _options
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.clock import SystemClock
-from barnekoordinator.config import Config
 from barnekoordinator.errors import InvalidInput
-from barnekoordinator.plugins import case_store, get_plugin_manager
+from barnekoordinator.plugins import case_store
 from barnekoordinator.services import ServiceKind
 
 __all__ = ["register", "run"]
@@ -41,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the ``export`` subcommand."""
     parser = subparsers.add_parser(
         "export",
-        help="export one case as a principal may read it (FHIR R4, archive document …)",
+        help="export one case as a principal may read it (FHIR R4, archive …)",
         description=__doc__.splitlines()[0] if __doc__ else None,
     )
     parser.add_argument("--store", metavar="URL", help=f"store URL (default: ${STORE_ENV})")
@@ -80,6 +79,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Export the case and write the document."""
+    # The export is audited, so the store must take the audit record.
+    config, pm = configured(args, "audited")
     try:
         principal = read_principal(args.principal, allow_synthetic=args.allow_synthetic)
     except OSError as exc:
@@ -89,14 +90,7 @@ def run(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else None
     if output is not None and output.exists():
         raise InvalidInput(f"--output {args.output}: the file exists; nothing exported")
-    url = args.store or os.environ.get(STORE_ENV) or Config().store
-    options = _options(args.option)
-    for plugin in ("sqlite", "postgres"):
-        # The export is audited, so the store must take the audit record.
-        if not any(pair.startswith(f"{plugin}.read_only=") for pair in args.option):
-            options[plugin].pop("read_only", None)
-    config = Config(store=url, plugin_options=options)
-    pm = get_plugin_manager()
+    url = store_url(args)
     store = case_store(pm, config)
     try:
         sealing, _ = load_sealing_key(store_url=url, environ=os.environ, create=False)

@@ -22,13 +22,12 @@ import sys
 from pathlib import Path
 
 from barnekoordinator._cli._keys import load_sealing_key
-from barnekoordinator._cli.verify import STORE_ENV, _options
+from barnekoordinator._cli._wiring import STORE_ENV, configured, store_url
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.clock import SystemClock
-from barnekoordinator.config import Config
 from barnekoordinator.errors import InvalidConfiguration, InvalidInput
 from barnekoordinator.exchange import import_history
-from barnekoordinator.plugins import case_store, get_plugin_manager
+from barnekoordinator.plugins import case_store
 
 __all__ = ["SECRET_ENV", "register", "run"]
 
@@ -40,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the ``import`` subcommand."""
     parser = subparsers.add_parser(
         "import",
-        help="import a case history exported with --history (back office, audited)",
+        help="import a case history exported with --history (audited)",
         description=__doc__.splitlines()[0] if __doc__ else None,
     )
     parser.add_argument("file", metavar="FILE", help="the exported document")
@@ -60,18 +59,12 @@ def run(args: argparse.Namespace) -> int:
     secret = os.environ.get(SECRET_ENV, "").encode()
     if not secret:
         raise InvalidConfiguration(f"${SECRET_ENV}: set the subject-key secret the store uses")
+    config, pm = configured(args, "write", subject_key_secret=secret)
     try:
         content = Path(args.file).read_bytes()
     except OSError as exc:
         raise InvalidInput(f"{args.file}: {exc.strerror or 'unreadable'}") from None
-    url = args.store or os.environ.get(STORE_ENV) or Config().store
-    options = _options(args.option)
-    for plugin in ("sqlite", "postgres"):
-        # An import writes (verify's options open the store read-only unless told otherwise).
-        if not any(pair.startswith(f"{plugin}.read_only=") for pair in args.option):
-            options[plugin].pop("read_only", None)
-    config = Config(store=url, plugin_options=options, subject_key_secret=secret)
-    pm = get_plugin_manager()
+    url = store_url(args)
     store = case_store(pm, config)
     try:
         sealing, where = load_sealing_key(store_url=url, environ=os.environ, create=True)

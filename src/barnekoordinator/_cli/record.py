@@ -59,7 +59,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the ``record`` subcommand."""
     parser = subparsers.add_parser(
         "record",
-        help="run Casebook commands given as command.v1 JSON documents (a file or stdin)",
+        help="run Casebook commands given as command.v1 JSON documents (file or stdin)",
         description=__doc__.splitlines()[0] if __doc__ else None,
     )
     parser.add_argument("file", metavar="FILE", help="the command document(s); '-' for stdin")

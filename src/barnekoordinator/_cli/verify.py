@@ -36,15 +36,15 @@ from pathlib import Path
 import attrs
 
 from barnekoordinator._cli._keys import load_verifier, read_note
+from barnekoordinator._cli._wiring import STORE_ENV, open_store, plugin_options, store_url
 from barnekoordinator.config import Config
-from barnekoordinator.errors import ChainBroken, InvalidConfiguration, ProofFailed
+from barnekoordinator.errors import ChainBroken, ProofFailed
 from barnekoordinator.history.catalogue import Catalogue
 from barnekoordinator.history.checkpoint import Checkpoint, TreeHead, open_checkpoint, record_leaf
 from barnekoordinator.history.merkle import consistency_proof, tree_root, verify_consistency
 from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
 from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord
 from barnekoordinator.history.store import CaseStore
-from barnekoordinator.plugins import case_store, get_plugin_manager
 
 __all__ = [
     "VerifyReport",
@@ -56,7 +56,6 @@ __all__ = [
     "verify_store",
 ]
 
-STORE_ENV = "BARNEKOORDINATOR_STORE"
 _PAGE = 5000
 
 
@@ -278,23 +277,9 @@ def verify_store(
     return VerifyReport(len(case_ids), events.count, audit.count, tuple(problems), checkpoint)
 
 
-def store_options(pairs: Iterable[str], *, read_only: bool = True) -> dict[str, dict[str, str]]:
-    """Plugin options from ``--option PLUGIN.KEY=VALUE`` pairs; first-party stores read-only
-    unless ``read_only`` is false (a command that writes, or audits what it reads)."""
-    options: dict[str, dict[str, str]] = (
-        {"sqlite": {"read_only": "true"}, "postgres": {"read_only": "true"}} if read_only else {}
-    )
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        plugin, dot, key = name.partition(".")
-        if not (sep and dot and plugin and key):
-            raise InvalidConfiguration(f"--option: expected PLUGIN.KEY=VALUE, got {pair!r}")
-        options.setdefault(plugin, {})[key] = value
-    return options
-
-
-# The name the agenda command imports (kept so its module need not change).
-_options = store_options
+def store_options(pairs: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Plugin options from ``--option PLUGIN.KEY=VALUE`` pairs; first-party stores read-only."""
+    return plugin_options(pairs, "read")
 
 
 def add_store_arguments(parser: argparse.ArgumentParser) -> None:
@@ -309,20 +294,16 @@ def add_store_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="PLUGIN.KEY=VALUE",
-        help="a store plugin option, e.g. postgres.schema=bk (repeatable)",
+        help="a plugin option, e.g. postgres.schema=bk or sqlite.busy_timeout=2 (seconds to "
+        "wait for a locked file; repeatable)",
     )
-
-
-def store_url(args: argparse.Namespace) -> str:
-    """``--store``, else ``$BARNEKOORDINATOR_STORE``, else the default store."""
-    return str(args.store or os.environ.get(STORE_ENV) or Config().store)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``verify`` subcommand to the ``barnekoordinator`` parser."""
     parser = subparsers.add_parser(
         "verify",
-        help="verify every hash chain, audit range and agenda row, and a signed checkpoint",
+        help="verify hash chains, audit ranges, agenda rows and a signed checkpoint",
         description=(
             "Verify the hash chain of every case and every audit trail in a store, that every "
             "event has its audit record and that the agenda is what the events give; with "
@@ -353,8 +334,7 @@ def run(args: argparse.Namespace) -> int:
     if args.checkpoint is not None:
         verifier = load_verifier(args.public_key, store_url=url, environ=os.environ)
         checkpoint = open_checkpoint(read_note(Path(args.checkpoint)), verifier)
-    config = Config(store=url, plugin_options=store_options(args.option))
-    store = case_store(get_plugin_manager(), config)
+    _, _, store = open_store(args, "read")
     try:
         report = verify_store(store, checkpoint=checkpoint)
     finally:

@@ -24,14 +24,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable
 from typing import Any, BinaryIO
 
+from barnekoordinator._cli._wiring import configured_host, plugin_options
 from barnekoordinator.access.login import GENERIC_KIND, MAX_TOKEN_BYTES, NO_ISSUER
 from barnekoordinator.access.principal import Credential, Principal
 from barnekoordinator.config import Config
-from barnekoordinator.errors import InvalidConfiguration, NotAuthenticated, TokenRejected
-from barnekoordinator.plugins import configure, get_plugin_manager, login_chain
+from barnekoordinator.errors import NotAuthenticated, TokenRejected
+from barnekoordinator.plugins import login_chain
 
 __all__ = ["principal_to_json", "read_token", "register", "run"]
 
@@ -87,17 +87,6 @@ def read_token(source: BinaryIO) -> str:
         return raw.decode("utf-8").strip()
     except UnicodeDecodeError:
         raise TokenRejected("malformed: the token file is not UTF-8", code="malformed") from None
-
-
-def _options(pairs: Iterable[str]) -> dict[str, dict[str, str]]:
-    options: dict[str, dict[str, str]] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        plugin, dot, key = name.partition(".")
-        if not (sep and dot and plugin and key):
-            raise InvalidConfiguration(f"--option: expected PLUGIN.KEY=VALUE, got {name!r}=…")
-        options.setdefault(plugin, {})[key] = value
-    return options
 
 
 def principal_to_json(principal: Principal) -> dict[str, Any]:
@@ -162,14 +151,9 @@ def run(args: argparse.Namespace) -> int:
     except TokenRejected as exc:
         _print_rejected(exc.code, exc.reason, args.json)
         return 1
-    try:
-        config = Config(store="memory:", plugin_options=_options(args.option))
-        pm = get_plugin_manager()
-        configure(pm, config)
-        chain = login_chain(pm, config)
-    except InvalidConfiguration as exc:
-        print(f"barnekoordinator whoami: {exc}", file=sys.stderr)
-        return 2
+    config = Config(store="memory:", plugin_options=plugin_options(args.option))
+    # An invalid option is InvalidConfiguration: one line, exit 2 (cli.main).
+    chain = login_chain(configured_host(config), config)
     if not chain:
         print(
             "barnekoordinator whoami: no issuer is configured; pass e.g. "

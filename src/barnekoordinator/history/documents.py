@@ -115,7 +115,8 @@ def _validator(name: str) -> Any:
 
     document = schema(name)
     cls = jsonschema.validators.validator_for(document)
-    cls.check_schema(document)
+    # Each schema is checked against its metaschema in the tests (tests/unit/test_schemas_meta.py),
+    # not here: checking costs every process that validates a document.
     # The schemas' $ids share one base, so a relative $ref resolves in the registry.
     return cls(document, format_checker=_format_checker(cls), registry=_registry())
 

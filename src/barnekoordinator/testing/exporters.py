@@ -27,7 +27,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import attrs
-import pytest
+
+try:
+    import pytest
+except ImportError:  # the testing extra
+    from barnekoordinator.errors import MissingExtraError
+
+    raise MissingExtraError("testing", "The test helpers (pytest)") from None
 
 from barnekoordinator.access.consent import ConsentPurpose
 from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole

@@ -41,7 +41,12 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any, ClassVar
 
-import pytest
+try:
+    import pytest
+except ImportError:  # the testing extra
+    from barnekoordinator.errors import MissingExtraError
+
+    raise MissingExtraError("testing", "The test helpers (pytest)") from None
 from cryptography.hazmat.primitives import serialization
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st

@@ -17,7 +17,7 @@ with LoopbackOidcProvider() as idp:
     # point the authenticator at idp.issuer and give it idp.clock
 ```
 
-The pytest fixture ``barnekoordinator_oidc_provider`` yields a started provider (one
+The pytest fixture ``bk_oidc_provider`` yields a started provider (one
 RS256 key, the clock at 2026-01-05 09:30 UTC). Needs the ``testing`` extra and
 ``cryptography`` (the ``auth`` extra).
 """

@@ -5,22 +5,23 @@ environment with barnekoordinator installed loads it: it therefore imports
 nothing heavy at import time (no Hypothesis, no database drivers, not even the
 library itself); each fixture imports what it needs.
 
-Fixtures:
+Fixtures (all named ``bk_…``, so they cannot clash with a project's own ``plugin_manager`` or
+``postgres_dsn``; before 0.3 they had no prefix):
 
-* ``fixed_clock`` — a [`FixedClock`][barnekoordinator.clock.FixedClock] at
+* ``bk_fixed_clock`` — a [`FixedClock`][barnekoordinator.clock.FixedClock] at
   2026-01-05 09:30 UTC;
-* ``memory_store`` — a fresh
+* ``bk_memory_store`` — a fresh
   [`InMemoryCaseStore`][barnekoordinator_plugins.memory.InMemoryCaseStore];
-* ``sqlite_store`` — a [`SQLiteCaseStore`][barnekoordinator_plugins.sqlite.SQLiteCaseStore]
+* ``bk_sqlite_store`` — a [`SQLiteCaseStore`][barnekoordinator_plugins.sqlite.SQLiteCaseStore]
   in a file under ``tmp_path``;
-* ``plugin_manager`` — a fresh plugin manager with the first-party plugins and
+* ``bk_plugin_manager`` — a fresh plugin manager with the first-party plugins and
   *no* entry points: register the plugin under test with
-  ``plugin_manager.register(plugin, name="acme")``;
-* ``postgres_dsn`` (session) — the DSN of a throwaway PostgreSQL server started
+  ``bk_plugin_manager.register(plugin, name="acme")``;
+* ``bk_postgres_dsn`` (session) — the DSN of a throwaway PostgreSQL server started
   for the session ([`throwaway_postgres()`][barnekoordinator.testing.postgres.throwaway_postgres]).
   When it cannot start, tests using it are skipped with the reason — or fail
   when ``BARNEKOORDINATOR_REQUIRE_POSTGRES=1`` (set it in CI);
-* ``barnekoordinator_oidc_provider`` — a started
+* ``bk_oidc_provider`` — a started
   [`LoopbackOidcProvider`][barnekoordinator.testing.oidc.LoopbackOidcProvider] on 127.0.0.1
   (one RS256 key, its clock at 2026-01-05 09:30 UTC), stopped after the test.
 """
@@ -44,13 +45,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "REQUIRE_POSTGRES_ENV",
-    "barnekoordinator_oidc_provider",
-    "fixed_clock",
-    "memory_store",
-    "plugin_manager",
-    "postgres_dsn",
+    "bk_fixed_clock",
+    "bk_memory_store",
+    "bk_oidc_provider",
+    "bk_plugin_manager",
+    "bk_postgres_dsn",
+    "bk_sqlite_store",
     "session_postgres_dsn",
-    "sqlite_store",
 ]
 
 REQUIRE_POSTGRES_ENV = "BARNEKOORDINATOR_REQUIRE_POSTGRES"
@@ -67,7 +68,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture
-def fixed_clock() -> FixedClock:
+def bk_fixed_clock() -> FixedClock:
     """A clock standing still at 2026-01-05 09:30 UTC."""
     from datetime import UTC, datetime
 
@@ -77,7 +78,7 @@ def fixed_clock() -> FixedClock:
 
 
 @pytest.fixture
-def memory_store() -> Iterator[InMemoryCaseStore]:
+def bk_memory_store() -> Iterator[InMemoryCaseStore]:
     """A fresh in-memory case store."""
     from barnekoordinator_plugins.memory import InMemoryCaseStore
 
@@ -87,7 +88,7 @@ def memory_store() -> Iterator[InMemoryCaseStore]:
 
 
 @pytest.fixture
-def sqlite_store(tmp_path: os.PathLike[str]) -> Iterator[SQLiteCaseStore]:
+def bk_sqlite_store(tmp_path: os.PathLike[str]) -> Iterator[SQLiteCaseStore]:
     """A SQLite case store in a fresh file under ``tmp_path``."""
     from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 
@@ -97,7 +98,7 @@ def sqlite_store(tmp_path: os.PathLike[str]) -> Iterator[SQLiteCaseStore]:
 
 
 @pytest.fixture
-def plugin_manager() -> pluggy.PluginManager:
+def bk_plugin_manager() -> pluggy.PluginManager:
     """A fresh plugin manager with the first-party plugins and no entry points."""
     import importlib
 
@@ -144,13 +145,13 @@ def session_postgres_dsn(config: pytest.Config) -> str:
 
 
 @pytest.fixture(scope="session")
-def postgres_dsn(request: pytest.FixtureRequest) -> str:
+def bk_postgres_dsn(request: pytest.FixtureRequest) -> str:
     """The DSN of a throwaway PostgreSQL server shared by the session."""
     return session_postgres_dsn(request.config)
 
 
 @pytest.fixture
-def barnekoordinator_oidc_provider() -> Iterator[LoopbackOidcProvider]:
+def bk_oidc_provider() -> Iterator[LoopbackOidcProvider]:
     """A loopback OpenID provider on 127.0.0.1 (discovery, JWKS, signed tokens)."""
     from barnekoordinator.testing.oidc import LoopbackOidcProvider
 

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Final
 
-from barnekoordinator.errors import ExportError
+from barnekoordinator.errors import ExportError, MissingExtraError
 from barnekoordinator.exporting import ExportView
 from barnekoordinator_plugins.fhir import _codes as c
 from barnekoordinator_plugins.fhir._build import (
@@ -164,15 +164,14 @@ def through_models(bundle: Resource) -> bytes:
 
     Raises:
         ExportError: the models refuse the Bundle (the message names paths and error types,
-            never a value), or fhir.resources is not installed.
+            never a value).
+        MissingExtraError: fhir.resources is not installed (the ``fhir`` extra).
     """
     try:
         from fhir.resources.R4B.bundle import Bundle
         from pydantic import ValidationError
     except ImportError:
-        raise ExportError(
-            "the validated FHIR path needs fhir.resources (pip install 'barnekoordinator[fhir]')"
-        ) from None
+        raise MissingExtraError("fhir", "The validated FHIR path (fhir.resources)") from None
     try:
         model = Bundle.model_validate(bundle)
     except ValidationError as exc:

@@ -39,8 +39,14 @@ Design:
 
 Options (``Config.plugin_options["sqlite"]``, all strings): ``synchronous``
 (``FULL``/``NORMAL``/``EXTRA``/``OFF``), ``busy_timeout`` (seconds),
-``max_page_count`` (pages; caps the file size) and ``read_only`` (``true`` opens
-the file with ``mode=ro`` and never creates it).
+``max_page_count`` (pages; caps the file size), ``read_only`` (``true`` opens
+the file with ``mode=ro`` and never creates it) and ``create`` (``false`` opens it read-write
+with ``mode=rw``: a missing file is
+[`StoreNotFound`][barnekoordinator.errors.StoreNotFound], not a new empty store).
+
+A lock held by another process past ``busy_timeout`` raises
+[`StoreLocked`][barnekoordinator.errors.StoreLocked] naming the holders when Linux's
+``/proc/locks`` shows them.
 """
 
 from __future__ import annotations
@@ -78,6 +84,7 @@ class SQLiteOptions(TypedDict, total=False):
     busy_timeout: float
     max_page_count: int
     read_only: bool
+    create: bool
 
 
 def options_from_config(options: Mapping[str, str]) -> SQLiteOptions:
@@ -92,6 +99,7 @@ def options_from_config(options: Mapping[str, str]) -> SQLiteOptions:
         "busy_timeout": _options.seconds,
         "max_page_count": _options.positive_integer,
         "read_only": _options.boolean,
+        "create": _options.boolean,
     }
     return cast(SQLiteOptions, _options.parse("sqlite", options, readers))
 

@@ -19,6 +19,8 @@ from barnekoordinator.errors import (
     InvalidConfiguration,
     StorageError,
     StorageUnavailable,
+    StoreLocked,
+    StoreNotFound,
 )
 from barnekoordinator.history.projections import (
     AgendaItem,
@@ -37,6 +39,7 @@ from barnekoordinator.history.storekit import (
     prepare_load,
 )
 from barnekoordinator_plugins import _options
+from barnekoordinator_plugins.sqlite._locks import lock_holders
 
 if TYPE_CHECKING:
     from barnekoordinator.history.catalogue import Catalogue
@@ -74,6 +77,9 @@ from barnekoordinator_plugins.sqlite._sql import (
     _statements,
     agenda_sql,
 )
+
+_BUSY, _LOCKED, _CANTOPEN = 5, 6, 14
+"""SQLite's primary result codes for a lock held elsewhere and a file that cannot be opened."""
 
 _MAX_PAGE_COUNT = 4_294_967_294
 """SQLite's own ceiling for ``PRAGMA max_page_count``."""
@@ -121,6 +127,7 @@ class SQLiteCaseStore:
         busy_timeout: float = 30.0,
         max_page_count: int | None = None,
         read_only: bool = False,
+        create: bool = True,
         catalogue: Catalogue | None = None,
     ) -> None:
         self._catalogue = catalogue if catalogue is not None else _library_catalogue()
@@ -139,6 +146,7 @@ class SQLiteCaseStore:
             )
         self.max_page_count = max_page_count
         self.read_only = bool(read_only)
+        self.create = bool(create) and not self.read_only
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
@@ -157,12 +165,29 @@ class SQLiteCaseStore:
 
     # -- connections ----------------------------------------------------------
 
-    def _unavailable(self, exc: sqlite3.Error) -> StorageUnavailable:
+    def _unavailable(self, exc: sqlite3.Error) -> StorageError:
         code = getattr(exc, "sqlite_errorcode", None)
+        primary = code & 0xFF if isinstance(code, int) else None
+        cannot_open = primary == _CANTOPEN or "unable to open" in str(exc)  # connect() has no code
+        if cannot_open and not self.create and not os.path.exists(self.path):
+            return StoreNotFound(f"store not found: {self.path}")
+        if primary in (_BUSY, _LOCKED) or "database is locked" in str(exc):
+            return self._locked()
         name = _UNAVAILABLE_CODES.get(code & 0xFF, "") if isinstance(code, int) else ""
         name = name or type(exc).__name__
         # SQLite's messages name the condition, never row values.
         return StorageUnavailable(f"SQLite store {self.path!r} is unavailable: {name}: {exc}")
+
+    def _locked(self) -> StoreLocked:
+        holders = lock_holders(self.path)
+        by = ", ".join(f"{name}, pid {pid}" for pid, name in holders)
+        return StoreLocked(
+            f"SQLite store {self.path!r} is locked by another process"
+            + (f" (held by {by})" if by else "")
+            + f" and stayed locked for the {self.busy_timeout:g} s this store waits; nothing "
+            "was written: try again, or wait longer with the option sqlite.busy_timeout=SECONDS",
+            holders,
+        )
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -198,8 +223,10 @@ class SQLiteCaseStore:
         return connection
 
     def _open(self) -> sqlite3.Connection:
-        if self.read_only:
-            uri = "file:" + urllib.parse.quote(os.path.abspath(self.path)) + "?mode=ro"
+        if not self.create:
+            # mode=ro / mode=rw: SQLite never creates the file (a missing one is "not found").
+            mode = "ro" if self.read_only else "rw"
+            uri = "file:" + urllib.parse.quote(os.path.abspath(self.path)) + "?mode=" + mode
             connection = sqlite3.connect(
                 uri,
                 uri=True,

@@ -215,7 +215,7 @@ def settings_from_options(profile: ProviderProfile, options: Mapping[str, str]) 
         problems += [line.strip() for line in str(exc).splitlines()[1:]]
     if problems or settings is None:
         unique = list(dict.fromkeys(problems))
-        raise InvalidConfiguration(f"{profile.name} login options:\n  " + "\n  ".join(unique))
+        raise InvalidConfiguration(f"{profile.name} login options", problems=unique)
     return settings
 
 

@@ -322,7 +322,7 @@ class IssuerSettings:
     def __attrs_post_init__(self) -> None:
         problems = _settings_problems(self)
         if problems:
-            raise InvalidConfiguration(f"{self.name} login settings:\n  " + "\n  ".join(problems))
+            raise InvalidConfiguration(f"{self.name} login settings", problems=problems)
 
     @property
     def discovery_url(self) -> str:

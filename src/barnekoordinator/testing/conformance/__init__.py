@@ -34,9 +34,18 @@ This module needs the ``testing`` extra (pytest, Hypothesis).
 
 from __future__ import annotations
 
-from barnekoordinator.testing.conformance._contract import CaseStoreContract
-from barnekoordinator.testing.conformance._machine import CaseStoreStateMachine
-from barnekoordinator.testing.conformance._records import (
+from barnekoordinator.errors import MissingExtraError
+
+try:
+    import hypothesis
+    import pytest
+except ImportError:
+    raise MissingExtraError("testing", "The conformance suites (pytest, Hypothesis)") from None
+del hypothesis, pytest
+
+from barnekoordinator.testing.conformance._contract import CaseStoreContract  # noqa: E402
+from barnekoordinator.testing.conformance._machine import CaseStoreStateMachine  # noqa: E402
+from barnekoordinator.testing.conformance._records import (  # noqa: E402
     BASE_TIME,
     CONFORMANCE_CATALOGUE,
     TEST_AGENDA_TYPE,

@@ -1,0 +1,133 @@
+"""One way for every command to build the application: options, configuration, plugins, store.
+
+Every command that builds a plugin host goes through
+[`configured_host()`][barnekoordinator._cli._wiring.configured_host] (and, with a store,
+[`open_store()`][barnekoordinator._cli._wiring.open_store]), which calls
+``barnekoordinator_configure`` before anything else, so a plugin's option checks run for every
+command, as they do for an embedding application's ``Casebook.from_config``.
+
+How a command opens a first-party store (``sqlite``/``postgres`` options set before the user's
+``--option``, which win):
+
+* ``read``: read-only (``read_only=true``); a missing SQLite file is "not found", never created;
+* ``audited``: the reads write audit records, so read-write, but a missing SQLite file is still
+  "not found" (``create=false``);
+* ``write``: read-write, a missing SQLite file is created.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Literal
+
+from barnekoordinator.errors import InvalidConfiguration
+
+if TYPE_CHECKING:
+    from barnekoordinator.config import Config
+    from barnekoordinator.history.store import CaseStore
+    from barnekoordinator.plugins import PluginHost
+
+__all__ = [
+    "CLI_BUSY_TIMEOUT",
+    "STORE_ENV",
+    "StoreUse",
+    "configured",
+    "configured_host",
+    "open_store",
+    "plugin_options",
+    "store_url",
+]
+
+STORE_ENV = "BARNEKOORDINATOR_STORE"
+"""The environment variable naming the store when ``--store`` is not given."""
+
+StoreUse = Literal["read", "audited", "write", "none"]
+"""How a command uses its store (see the module's docstring); ``none``: it opens no store."""
+
+CLI_BUSY_TIMEOUT = "10"
+"""Seconds a command waits for a locked SQLite file before saying who holds it (the library's
+default is 30; at a terminal a person is waiting). ``--option sqlite.busy_timeout=S`` sets it."""
+
+_DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
+    "read": {"sqlite": {"read_only": "true"}, "postgres": {"read_only": "true"}},
+    "audited": {"sqlite": {"create": "false"}},
+    "write": {},
+    "none": {},
+}
+
+
+def plugin_options(pairs: Iterable[str], use: StoreUse = "none") -> dict[str, dict[str, str]]:
+    """Plugin options from ``--option PLUGIN.KEY=VALUE`` pairs over the defaults for ``use``.
+
+    Raises:
+        InvalidConfiguration: a pair is not ``PLUGIN.KEY=VALUE`` (only the name is echoed).
+    """
+    options = {plugin: dict(values) for plugin, values in _DEFAULTS[use].items()}
+    if use != "none":
+        options.setdefault("sqlite", {})["busy_timeout"] = CLI_BUSY_TIMEOUT
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        plugin, dot, key = name.partition(".")
+        if not (sep and dot and plugin and key):
+            # The value may be a secret: never echo it.
+            raise InvalidConfiguration(f"--option: expected PLUGIN.KEY=VALUE, got {name!r}=…")
+        options.setdefault(plugin, {})[key] = value
+    return options
+
+
+def configured_host(config: Config) -> PluginHost:
+    """A plugin host that every plugin has been configured with (their options checked).
+
+    Raises:
+        InvalidConfiguration: a plugin rejects its options.
+        PluginLoadError: an installed plugin cannot be loaded.
+    """
+    from barnekoordinator.plugins import configure, get_plugin_manager
+
+    pm = get_plugin_manager()
+    configure(pm, config)
+    return pm
+
+
+def store_url(args: argparse.Namespace) -> str:
+    """``--store``, else ``$BARNEKOORDINATOR_STORE``, else the default store."""
+    from barnekoordinator.config import Config
+
+    return str(getattr(args, "store", None) or os.environ.get(STORE_ENV) or Config().store)
+
+
+def open_store(
+    args: argparse.Namespace, use: StoreUse, **fields: Any
+) -> tuple[Config, PluginHost, CaseStore]:
+    """The configuration, the configured plugin host and the store a command works on.
+
+    ``args`` gives ``--store`` and ``--option``; ``fields`` are further
+    [`Config`][barnekoordinator.config.Config] fields (``subject_key_secret`` …).
+
+    Raises:
+        InvalidConfiguration: an option or the store URL is invalid, or a plugin rejects it.
+        StorageError: the store cannot be opened (not found, locked, unavailable).
+    """
+    from barnekoordinator.plugins import case_store
+
+    config, pm = configured(args, use, **fields)
+    return config, pm, case_store(pm, config)
+
+
+def configured(args: argparse.Namespace, use: StoreUse, **fields: Any) -> tuple[Config, PluginHost]:
+    """The configuration and the configured plugin host, without opening the store: for a
+    command that checks what it was given (options first) before it opens the store.
+
+    Raises:
+        InvalidConfiguration: an option or the store URL is invalid, or a plugin rejects it.
+    """
+    from barnekoordinator.config import Config
+
+    config = Config(
+        store=store_url(args),
+        plugin_options=plugin_options(getattr(args, "option", ()), use),
+        **fields,
+    )
+    return config, configured_host(config)
