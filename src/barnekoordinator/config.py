@@ -26,6 +26,7 @@ from typing import Any, Final
 import attrs
 
 from barnekoordinator.errors import InvalidConfiguration
+from barnekoordinator.texts import text
 
 __all__ = [
     "ASSURANCE_ACTIONS",
@@ -165,6 +166,10 @@ class FamilyAct(enum.Enum):
     """Give or withdraw one's own consent (ages set by law, not by this setting)."""
     SEE_WHO_LOOKED = "see-who-looked"
     """See who has looked at the case."""
+
+    def label(self, lang: str = "nb") -> str:
+        """What the act is, in ``lang`` (``"nb"``, ``"nn"`` or ``"en"``)."""
+        return text(f"family-act.{self.value}").get(lang)
 
 
 @attrs.frozen(kw_only=True)

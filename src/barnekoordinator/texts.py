@@ -731,6 +731,47 @@ _CATALOGUE: dict[str, Text] = {
         "Oversikten viser behov for {service}: formidle kontakt eller henvis videre innen {date} (bokstav d).",
         "Oversikta viser behov for {service}: formidle kontakt eller vis vidare innan {date} (bokstav d).",
         "The overview shows a need for {service}: pass on contact or refer by {date} (letter d)."),
+    # --- issue 16: the child and the guardians act as themselves (coordination.participation) ---
+    "family-act.own-voice": _t(
+        "Skrive eget innspill: hva er viktig for meg, hva vil jeg si på møtet",
+        "Skrive eige innspel: kva er viktig for meg, kva vil eg seie på møtet",
+        "Write my own input: what matters to me, what I want to say at the meeting"),
+    "family-act.lysglimt": _t(
+        "Skrive et lysglimt: noe som gikk bra",
+        "Skrive eit lysglimt: noko som gjekk bra",
+        "Write a lysglimt: something that went well"),
+    "family-act.propose-measure": _t(
+        "Foreslå et tiltak (en fagperson tar ansvar for det og setter evalueringsdato)",
+        "Føreslå eit tiltak (ein fagperson tek ansvar for det og set evalueringsdato)",
+        "Propose a tiltak (a professional takes charge of it and sets the evaluation date)"),
+    "family-act.comment-on-evaluation": _t(
+        "Kommentere en evaluering av et tiltak",
+        "Kommentere ei evaluering av eit tiltak",
+        "Comment on the evaluation of a tiltak"),
+    "family-act.answer-invitation": _t(
+        "Svare på en møteinnkalling (kommer / kommer ikke, og hva jeg vil ta opp)",
+        "Svare på ei møteinnkalling (kjem / kjem ikkje, og kva eg vil ta opp)",
+        "Answer a meeting invitation (coming / not coming, and what I want to bring up)"),
+    "family-act.consent": _t(
+        "Gi og trekke tilbake eget samtykke",
+        "Gje og trekkje tilbake eige samtykke",
+        "Give and withdraw my own consent"),
+    "family-act.see-who-looked": _t(
+        "Se hvem som har sett saken",
+        "Sjå kven som har sett saka",
+        "See who has looked at the case"),
+    "agenda.child-own-voice": _t(
+        "Barnets eget innspill ({age} år): {text}",
+        "Barnet sitt eige innspel ({age} år): {text}",
+        "The child's own input (age {age}): {text}"),
+    "agenda.guardian-own-voice": _t(
+        "Innspill fra foresatt: {text}",
+        "Innspel frå føresett: {text}",
+        "Input from a guardian: {text}"),
+    "agenda.bring-up": _t(
+        "Ønsker å ta opp: {text}",
+        "Ønskjer å ta opp: {text}",
+        "Wants to bring up: {text}"),
 }
 # fmt: on
 

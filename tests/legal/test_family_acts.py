@@ -30,6 +30,7 @@ from barnekoordinator.access.principal import AssuranceLevel, Credential, Princi
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.config import Config, FamilyAct, MunicipalSettings, ParticipationAges
 from barnekoordinator.coordination import stafettlogg
+from barnekoordinator.coordination.meetings import AgendaTopic, prepare_meeting
 from barnekoordinator.coordination.participation import (
     Contributor,
     InvitationAnswer,
@@ -505,6 +506,25 @@ def test_a_proposal_becomes_a_tiltak_only_when_a_professional_adopts_it(
     proposal = family_contributions(case).proposal("p1")
     assert proposal is not None
     assert (proposal.tiltak_id, proposal.adopted_by) == ("t2", "kl")
+
+
+def test_the_meeting_agenda_starts_with_what_the_family_wrote(
+    book: Casebook, idp: LoopbackOidcProvider
+) -> None:
+    """pbrl § 3-1 and barnekonvensjonen art. 12 (domain.md §9.2 need 5): the child's own input
+    comes first on the agenda, then what the mother wants to bring up in her answer."""
+    family = Family(book, idp, 13)
+    family.act(FamilyAct.OWN_VOICE, family.child(), "child")
+    family.act(FamilyAct.ANSWER_INVITATION, family.mother(), "mor")
+    agenda = prepare_meeting(family.case(), family.today, meeting_id="m1")
+    first, second = agenda.points[0], agenda.points[1]
+    assert (first.topic, first.owner_ref) == (AgendaTopic.CHILD_VOICE, "child")
+    assert first.title.startswith("Barnets eget innspill (13 år): At noen hører på meg")
+    assert (second.topic, second.title) == (
+        AgendaTopic.FAMILY_INPUT,
+        "Ønsker å ta opp: Friminuttene",
+    )
+    assert not [b for b in agenda.bring if b.about == "child-voice"]
 
 
 # --- the guardian's standing at 16 and 18 ----------------------------------------------
