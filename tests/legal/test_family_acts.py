@@ -26,6 +26,7 @@ from barnekoordinator.access.consent import (
     required_consenters,
     withdraw_consent,
 )
+from barnekoordinator.access.policy import AccessAction, authorise_events, decide
 from barnekoordinator.access.principal import AssuranceLevel, Credential, Principal, SystemRole
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.config import Config, FamilyAct, MunicipalSettings, ParticipationAges
@@ -33,8 +34,12 @@ from barnekoordinator.coordination import stafettlogg
 from barnekoordinator.coordination.meetings import AgendaTopic, prepare_meeting
 from barnekoordinator.coordination.participation import (
     Contributor,
+    EvaluationCommented,
     InvitationAnswer,
+    InvitationAnswered,
+    LysglimtRecorded,
     MeasureProposed,
+    OwnVoiceRecorded,
     ProposedMeasureAdopted,
     adopt_proposed_measure,
     answer_meeting_invitation,
@@ -53,11 +58,18 @@ from barnekoordinator.coordination.stafettlogg import (
     current_log,
 )
 from barnekoordinator.errors import AccessDenied, BarnekoordinatorError, RuleViolation
-from barnekoordinator.history.case import Case, ParticipantJoined, open_case
+from barnekoordinator.history.case import Case, DomainEvent, ParticipantJoined, open_case
 from barnekoordinator.identifiers import IdentifierPolicy, PersonId, synthetic_fodselsnummer
 from barnekoordinator.people import Child, Guardian, GuardianRelation
 from barnekoordinator.services import ServiceKind
-from barnekoordinator.testing.builders import TEST_SEALING_KEY, back_office_load, professional
+from barnekoordinator.testing.builders import (
+    DEFAULT_AS_OF,
+    TEST_SEALING_KEY,
+    back_office_load,
+    child_aged,
+    new_case,
+    professional,
+)
 from barnekoordinator.testing.oidc import LoopbackOidcProvider
 
 AUDIENCE = "bk-family-client"
@@ -527,6 +539,29 @@ def test_the_meeting_agenda_starts_with_what_the_family_wrote(
     assert not [b for b in agenda.bring if b.about == "child-voice"]
 
 
+def test_what_the_family_wrote_is_in_the_exports(book: Casebook, idp: LoopbackOidcProvider) -> None:
+    """pbrl § 3-1: the family's own words travel with the case — as FHIR notes and in the
+    archive document — for a reader who may see them (here the mother herself)."""
+    family = Family(book, idp, 13)
+    for act in WRITING:
+        family.act(act, family.child(), "child")
+    mother = family.mother()
+    fhir = book.export(mother, family.case_id, "fhir-r4").content
+    shown = fhir.decode() if isinstance(fhir, bytes) else str(fhir)
+    for line in (
+        "Eget innspill (child): At noen hører på meg",
+        "Lysglimt: Fikk en venn i friminuttet",
+        "Forslag til tiltak (child): Fast plass i klasserommet",
+        "Kommentar til evaluering av tiltak t1",
+        "Svar på møteinnkalling m1: accept; vil ta opp: Friminuttene",
+    ):
+        assert line in shown, line
+    html = book.export(mother, family.case_id, "archive-html").content
+    page = html.decode() if isinstance(html, bytes) else str(html)
+    assert "Fikk en venn i friminuttet" in page
+    assert family.child_fnr not in shown + page
+
+
 # --- the guardian's standing at 16 and 18 ----------------------------------------------
 
 
@@ -756,6 +791,99 @@ def test_the_child_is_allowed_exactly_when_the_setting_says_so(
         allowed = False
     assert allowed == book.settings.participation.allows(act, age)
     assert family.audits() == before + 1
+
+
+def _event(act: FamilyAct, by: str, author: Contributor, today: date) -> DomainEvent:
+    """The event of ``act`` written by ``by`` (only what the policy reads matters)."""
+    if act is FamilyAct.OWN_VOICE:
+        return OwnVoiceRecorded(
+            voice_id="v",
+            by=by,
+            author=author,
+            what_matters=("x",),
+            want_to_say=(),
+            meeting_id=None,
+            on_behalf_of_child=False,
+            child_age=0,
+            on=today,
+        )
+    if act is FamilyAct.LYSGLIMT:
+        return LysglimtRecorded(lysglimt_id="l", by=by, author=author, text="x", on=today)
+    if act is FamilyAct.PROPOSE_MEASURE:
+        return MeasureProposed(proposal_id="p", by=by, author=author, description="x", on=today)
+    if act is FamilyAct.COMMENT_ON_EVALUATION:
+        return EvaluationCommented(
+            comment_id="k",
+            tiltak_id="t1",
+            evaluated_on=today,
+            by=by,
+            author=author,
+            text="x",
+            on=today,
+        )
+    return InvitationAnswered(
+        meeting_id="m1",
+        by=by,
+        author=author,
+        answer=InvitationAnswer.DECLINE,
+        bring_up=(),
+        on=today,
+    )
+
+
+_LOWERED = ("lysglimt", "propose_measure", "comment_on_evaluation", "answer_invitation")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    own=st.integers(min_value=0, max_value=7),
+    others=st.lists(st.integers(min_value=0, max_value=12), min_size=4, max_size=4),
+    age=st.integers(min_value=0, max_value=17),
+    act=st.sampled_from(WRITING),
+)
+def test_the_policy_follows_any_lawful_setting(
+    own: int, others: list[int], age: int, act: FamilyAct
+) -> None:
+    """For any setting a municipality may choose (decision 24), any age and any act: the
+    child's act passes the Casebook's two checks exactly when the setting allows it; the
+    mother's always does under 18; the father's (no foreldreansvar, barneloven § 47) never."""
+    ages = ParticipationAges(
+        own_voice=own, **{name: max(own, v) for name, v in zip(_LOWERED, others, strict=True)}
+    )
+    chosen = MunicipalSettings(participation=ages)
+    today = DEFAULT_AS_OF
+    child = child_aged(age, as_of=today)
+    mor = Guardian(
+        ref="mor",
+        relation=GuardianRelation.MOTHER,
+        parental_responsibility=True,
+        person_id=PersonId.parse(MOTHER_FNR, policy=TESTING),
+    )
+    far = Guardian(
+        ref="far",
+        relation=GuardianRelation.FATHER,
+        parental_responsibility=False,
+        person_id=PersonId.parse(FATHER_FNR, policy=TESTING),
+    )
+    case = new_case(subject=child, guardians=(mor, far), settings=chosen).case
+
+    def passes(national_id: PersonId | None, by: str, author: Contributor) -> bool:
+        who = Principal(
+            subject=f"login-{by}",
+            display_label="Familie",
+            assurance=AssuranceLevel.HIGH,
+            national_id=national_id,
+        )
+        coarse = decide(who, case, AccessAction.WRITE, None, today, settings=chosen)
+        fine = authorise_events(who, case, [_event(act, by, author, today)], today, settings=chosen)
+        return coarse.allowed and fine.allowed
+
+    assert passes(child.person_id, "child", Contributor.CHILD) == ages.allows(act, age)
+    assert passes(mor.person_id, "mor", Contributor.GUARDIAN)
+    assert not passes(far.person_id, "far", Contributor.GUARDIAN)
+    # Nobody passes as someone else, or claiming to be what they are not.
+    assert not passes(mor.person_id, "child", Contributor.CHILD)
+    assert not passes(child.person_id, "child", Contributor.GUARDIAN)
 
 
 def _attempt(kind: str, i: int, ref: str, today: date) -> Callable[[Case], Any]:
