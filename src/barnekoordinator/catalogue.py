@@ -21,6 +21,7 @@ from barnekoordinator.coordination import (
     follow_up,
     handover,
     meetings,
+    participation,
     plan,
     roles,
     stafettlogg,
@@ -48,5 +49,7 @@ CATALOGUE: Catalogue = Catalogue.build(
     decision_records.DECISION_RECORDS_CONCEPT,
     complaint_records.COMPLAINT_RECORDS_CONCEPT,
     follow_up.FOLLOW_UP_CONCEPT,
+    # Appended (issue 16): the child and the guardians act as themselves.
+    participation.PARTICIPATION_CONCEPT,
 )
 """Every first-party concept's contribution, in the order above."""

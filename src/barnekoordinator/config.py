@@ -26,13 +26,17 @@ from typing import Any, Final
 import attrs
 
 from barnekoordinator.errors import InvalidConfiguration
+from barnekoordinator.texts import text
 
 __all__ = [
     "ASSURANCE_ACTIONS",
     "Config",
     "EntryPath",
+    "FamilyAct",
     "LegalReviewPoint",
     "MunicipalSettings",
+    "ParticipationAges",
+    "ParticipationRule",
     "YouthBarnekoordinatorConsent",
 ]
 
@@ -111,6 +115,7 @@ def _problems(settings: MunicipalSettings) -> list[str]:
         problems.append("stafettlogg_age_limit: expected an age from 1 to 30 (BTI target group)")
     if not settings.entry_paths:
         problems.append("entry_paths: at least one entry path is needed")
+    problems += settings.participation.problems()
     for name in (
         "complaint_forwarding_days",
         "barnekoordinator_overview_days",
@@ -139,6 +144,198 @@ ASSURANCE_ACTIONS: Final = ("read", "write", "consent", "read-audit", "decide-vi
 """The access actions a municipality may name in
 [`MunicipalSettings.substantial_assurance_actions`][barnekoordinator.config.MunicipalSettings.substantial_assurance_actions]
 (the values of [`AccessAction`][barnekoordinator.access.policy.AccessAction])."""
+
+
+# --- issue 16: what the child does as herself, from which age (decision 0024) -----------------
+
+
+class FamilyAct(enum.Enum):
+    """Something the child or a guardian does in the case as themselves (decision 0024)."""
+
+    OWN_VOICE = "own-voice"
+    """Record an *eget innspill*: what matters to me, what I want to say at the meeting."""
+    LYSGLIMT = "lysglimt"
+    """Record a *lysglimt*: something that went well."""
+    PROPOSE_MEASURE = "propose-measure"
+    """Propose a tiltak (a professional adopts it and sets its evaluation date)."""
+    COMMENT_ON_EVALUATION = "comment-on-evaluation"
+    """Comment on the evaluation of a tiltak."""
+    ANSWER_INVITATION = "answer-invitation"
+    """Answer a meeting invitation (come / not come, what I want to bring up)."""
+    CONSENT = "consent"
+    """Give or withdraw one's own consent (ages set by law, not by this setting)."""
+    SEE_WHO_LOOKED = "see-who-looked"
+    """See who has looked at the case."""
+
+    def label(self, lang: str = "nb") -> str:
+        """What the act is, in ``lang`` (``"nb"``, ``"nn"`` or ``"en"``)."""
+        return text(f"family-act.{self.value}").get(lang)
+
+
+@attrs.frozen(kw_only=True)
+class ParticipationRule:
+    """One row of the age table: from which age the child may do ``act``, and why."""
+
+    act: FamilyAct
+    from_age: int
+    """The child's age from which the act is allowed (consent: the earliest age at all)."""
+    legal_basis: tuple[str, ...]
+    """Legal reference keys ([`ref()`][barnekoordinator.legal_basis.ref])."""
+    lowest: int
+    """The lowest age a municipality may set (equal to ``from_age`` where the law fixes it)."""
+    note: str
+
+
+_LAW_AGE: Final = {
+    FamilyAct.OWN_VOICE: 7,
+    FamilyAct.LYSGLIMT: 12,
+    FamilyAct.PROPOSE_MEASURE: 12,
+    FamilyAct.COMMENT_ON_EVALUATION: 12,
+    FamilyAct.ANSWER_INVITATION: 12,
+    FamilyAct.CONSENT: 12,
+    FamilyAct.SEE_WHO_LOOKED: 12,
+}
+_ACT_BASIS: Final = {
+    FamilyAct.OWN_VOICE: ("pbrl-4-4", "bk-art-12", "pbrl-3-1"),
+    FamilyAct.LYSGLIMT: ("pbrl-3-1", "bk-art-12"),
+    FamilyAct.PROPOSE_MEASURE: ("pbrl-3-1", "pbrl-4-4", "bk-art-12"),
+    FamilyAct.COMMENT_ON_EVALUATION: ("pbrl-3-1", "bk-art-12"),
+    FamilyAct.ANSWER_INVITATION: ("pbrl-3-1", "bk-art-12"),
+    FamilyAct.CONSENT: ("pbrl-4-3", "pbrl-3-4", "pbrl-4-4", "vergeml-2"),
+    FamilyAct.SEE_WHO_LOOKED: ("pbrl-5-1", "pbrl-3-4"),
+}
+_ACT_NOTE: Final = {
+    FamilyAct.OWN_VOICE: "heard from when able to form views, at the latest from 7 "
+    "(pbrl § 4-4 fifth ledd; barnekonvensjonen art. 12); a municipality may set a lower age",
+    FamilyAct.LYSGLIMT: "medvirkning (pbrl § 3-1) from the age the child takes part in the "
+    "case's writing; may be lowered to the own-voice age",
+    FamilyAct.PROPOSE_MEASURE: "the child's views carry great weight from 12 (§ 4-4); a "
+    "proposal is not a tiltak until a professional adopts it; may be lowered to the own-voice age",
+    FamilyAct.COMMENT_ON_EVALUATION: "medvirkning in the evaluation (pbrl § 3-1); may be "
+    "lowered to the own-voice age",
+    FamilyAct.ANSWER_INVITATION: "the child is invited from 7 and answers from this age; "
+    "may be lowered to the own-voice age",
+    FamilyAct.CONSENT: "fixed by law: 12–16 in matters withheld from the parents (§ 4-3 c, "
+    "§ 3-4 second ledd), the stafettlogg from stafettlogg_consent_age (15 or 16), health care "
+    "from 16 (§ 4-3 b), everything from 18 (vergemålsloven § 2)",
+    FamilyAct.SEE_WHO_LOOKED: "the child sees the case from 12 (policy design decision); the "
+    "right to know who has had access follows pbrl § 5-1; not lowered apart from the reading "
+    "age",
+}
+_WRITING_ACTS: Final = (
+    FamilyAct.LYSGLIMT,
+    FamilyAct.PROPOSE_MEASURE,
+    FamilyAct.COMMENT_ON_EVALUATION,
+    FamilyAct.ANSWER_INVITATION,
+)
+
+
+def _age_field(act: FamilyAct) -> Any:
+    return attrs.field(default=_LAW_AGE[act])
+
+
+@attrs.frozen(kw_only=True)
+class ParticipationAges:
+    """From which age the child acts in the case as herself (issue 16; decision 0024).
+
+    Defaults follow the law: the child's own voice at the latest from 7 (pbrl § 4-4 fifth
+    ledd; barnekonvensjonen art. 12), the other acts from 12, when the child's views carry
+    great weight and the child takes part in the case (pbrl § 3-1, § 4-4). A municipality
+    may only make them **more permissive** where the law allows: the own voice from a
+    lower age (a child able to form views earlier), the other acts down to the own-voice
+    age; never later than the defaults. Consent ages are the law's
+    (pbrl § 4-3, § 4-4; ``stafettlogg_consent_age``) and not set here; who has looked is
+    shown from the age the child reads the case (12). Guardians with foreldreansvar may do
+    every act until the child turns 18, within their standing (the access policy).
+    """
+
+    own_voice: int = _age_field(FamilyAct.OWN_VOICE)
+    """Age from which the child records her own voice (law: at the latest 7)."""
+    lysglimt: int = _age_field(FamilyAct.LYSGLIMT)
+    """Age from which the child records a lysglimt (default 12)."""
+    propose_measure: int = _age_field(FamilyAct.PROPOSE_MEASURE)
+    """Age from which the child proposes a tiltak (default 12)."""
+    comment_on_evaluation: int = _age_field(FamilyAct.COMMENT_ON_EVALUATION)
+    """Age from which the child comments on an evaluation (default 12)."""
+    answer_invitation: int = _age_field(FamilyAct.ANSWER_INVITATION)
+    """Age from which the child answers a meeting invitation (default 12)."""
+
+    def problems(self) -> list[str]:
+        """What is wrong with these ages (empty when they are within the law)."""
+        found: list[str] = []
+        for a in attrs.fields(type(self)):
+            value = getattr(self, a.name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                found.append(f"participation.{a.name}: expected a whole number of years")
+        if found:
+            return found
+        if not 0 <= self.own_voice <= _LAW_AGE[FamilyAct.OWN_VOICE]:
+            found.append(
+                "participation.own_voice: expected 0 to 7 (the child is heard at the latest "
+                f"from 7, pbrl § 4-4 fifth ledd), got {self.own_voice}"
+            )
+        for act in _WRITING_ACTS:
+            name = act.name.lower()
+            value = getattr(self, name)
+            if not self.own_voice <= value <= _LAW_AGE[act]:
+                found.append(
+                    f"participation.{name}: expected {self.own_voice} (the own-voice age) to "
+                    f"{_LAW_AGE[act]}; a municipality may only lower it (decision 0024), got "
+                    f"{value}"
+                )
+        return found
+
+    def from_age(self, act: FamilyAct) -> int:
+        """The age from which the child may do ``act`` (consent: the law's earliest, 12)."""
+        if act in (FamilyAct.CONSENT, FamilyAct.SEE_WHO_LOOKED):
+            return _LAW_AGE[act]
+        return int(getattr(self, act.name.lower()))
+
+    def allows(self, act: FamilyAct, age: int) -> bool:
+        """True when a child of ``age`` may do ``act`` as herself under this setting.
+
+        For ``CONSENT`` this is only the earliest age: whether the child is among those
+        who must consent to a purpose is the consent rules' answer.
+        """
+        return age >= self.from_age(act)
+
+    def rule(self, act: FamilyAct) -> ParticipationRule:
+        """The row of the age table for ``act``, with its legal basis."""
+        fixed = act in (FamilyAct.CONSENT, FamilyAct.SEE_WHO_LOOKED)
+        lowest = (
+            self.from_age(act) if fixed else (0 if act is FamilyAct.OWN_VOICE else self.own_voice)
+        )
+        return ParticipationRule(
+            act=act,
+            from_age=self.from_age(act),
+            legal_basis=_ACT_BASIS[act],
+            lowest=lowest,
+            note=_ACT_NOTE[act],
+        )
+
+    def table(self) -> tuple[ParticipationRule, ...]:
+        """Every act's row, in the order of [`FamilyAct`][barnekoordinator.config.FamilyAct]."""
+        return tuple(self.rule(act) for act in FamilyAct)
+
+
+def _participation(value: object) -> ParticipationAges:
+    if isinstance(value, ParticipationAges):
+        return value
+    if isinstance(value, Mapping):
+        known = {a.name for a in attrs.fields(ParticipationAges)}
+        unknown = sorted(str(k) for k in value if k not in known)
+        if unknown:
+            raise InvalidConfiguration(
+                "invalid municipal settings:\n  participation: unknown act(s) "
+                + ", ".join(unknown)
+                + "; expected "
+                + ", ".join(sorted(known))
+            )
+        return ParticipationAges(**{str(k): v for k, v in value.items()})
+    raise InvalidConfiguration(
+        "invalid municipal settings:\n  participation: expected a ParticipationAges or a "
+        "mapping of act to age"
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -240,6 +437,12 @@ class MunicipalSettings:
     everything needs *high* (``idporten-loa-high``, BankID ``LOA=4``, HelseID ``"4"``). Health
     entries and writes that touch them need *high* whatever this says (Normen; the
     access policy's [`HEALTH_ASSURANCE`][barnekoordinator.access.policy.HEALTH_ASSURANCE])."""
+
+    participation: ParticipationAges = attrs.field(
+        factory=ParticipationAges, converter=_participation
+    )
+    """From which age the child acts as herself (issue 16): only lower than the law's defaults
+    ([`ParticipationAges`][barnekoordinator.config.ParticipationAges], decision 0024)."""
 
     def __attrs_post_init__(self) -> None:
         problems = _problems(self)

@@ -225,6 +225,16 @@ _ALL: tuple[LegalReference, ...] = (
         "taken over care, «er det barneverntjenesten som overtar foreldrenes kompetanse til å "
         "samtykke».",
     ),
+    _r(
+        "pbrl-5-1",
+        Act.PBRL,
+        "§ 5-1",
+        "Rett til innsyn i journal",
+        status=Status.LAW_TEXT_UNVERIFIED,
+        note="Third ledd as read in secondary sources: the patient or user has a right to know "
+        "who has had access to or been given information from the record. The library applies "
+        "it to the case's audit trail («hvem har sett saken vår»); verify the wording on Lovdata.",
+    ),
     _r("pbrl-7-2", Act.PBRL, "§ 7-2", "Klage til statsforvalteren"),
     _r("pbrl-7-3", Act.PBRL, "§ 7-3", "Formkrav: klagen skal være skriftlig og undertegnet"),
     _r("pbrl-7-5", Act.PBRL, "§ 7-5", "Klagefrist: fire uker"),

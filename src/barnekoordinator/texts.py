@@ -21,6 +21,7 @@ from typing import Final
 
 import attrs
 
+from barnekoordinator._texts_edges import EDGE_TEXTS
 from barnekoordinator.errors import InvalidInput
 
 __all__ = ["TEXTS", "Language", "Text", "language", "text"]
@@ -731,27 +732,18 @@ _CATALOGUE: dict[str, Text] = {
         "Oversikten viser behov for {service}: formidle kontakt eller henvis videre innen {date} (bokstav d).",
         "Oversikta viser behov for {service}: formidle kontakt eller vis vidare innan {date} (bokstav d).",
         "The overview shows a need for {service}: pass on contact or refer by {date} (letter d)."),
-    # --- issue 17: scripting a case from the command line (barnekoordinator._cli case, record, schemas …)
-    "cli.case-opened": _t("Sak {case} er opprettet.", "Sak {case} er oppretta.", "Case {case} opened."),
-    "cli.recorded": _t("Registrert i sak {case}: versjon {version}, {count} hendelse(r): {types}.", "Registrert i sak {case}: versjon {version}, {count} hending(ar): {types}.", "Recorded in case {case}: version {version}, {count} event(s): {types}."),
-    "cli.nothing-recorded": _t("Ingenting ble registrert i sak {case} (versjon {version}).", "Ingenting vart registrert i sak {case} (versjon {version}).", "Nothing was recorded in case {case} (version {version})."),
-    "cli.case-summary": _t("Sak {case}, versjon {version}, kommune {municipality}: {mode}, {state}.", "Sak {case}, versjon {version}, kommune {municipality}: {mode}, {state}.", "Case {case}, version {version}, municipality {municipality}: {mode}, {state}."),
-    "cli.state-open": _t("åpen", "open", "open"),
-    "cli.state-closed": _t("avsluttet", "avslutta", "closed"),
-    "cli.child-age": _t("Barnets alder i dag: {age} år.", "Alderen til barnet i dag: {age} år.", "The child's age today: {age}."),
-    "cli.child-expected": _t("Barnet er ventet.", "Barnet er venta.", "The child is expected."),
-    "cli.your-roles": _t("Dine roller i saken: {roles}.", "Rollene dine i saka: {roles}.", "Your roles in the case: {roles}."),
-    "cli.role-holders": _t("Roller: {holders}.", "Roller: {holders}.", "Roles: {holders}."),
-    "cli.participants": _t("Deltakere: {participants}.", "Deltakarar: {participants}.", "Participants: {participants}."),
-    "cli.entries-visible": _t("{count} oppføring(er) du kan lese i dag.", "{count} oppføring(ar) du kan lese i dag.", "{count} entry/entries you may read today."),
-    "cli.stronger-login": _t("Logg inn på nivå {level} for å se mer.", "Logg inn på nivå {level} for å sjå meir.", "Log in at level {level} to see more."),
-    "cli.schema-valid": _t("{name}: dokumentet er gyldig.", "{name}: dokumentet er gyldig.", "{name}: the document is valid."),
-    "cli.schema-invalid": _t("{name}: dokumentet er ugyldig, {count} problem(er):", "{name}: dokumentet er ugyldig, {count} problem:", "{name}: the document is invalid, {count} problem(s):"),
-    # --- end of issue 17 block ---
 }
 # fmt: on
 
-TEXTS: Final[Mapping[str, Text]] = MappingProxyType(_CATALOGUE)
+
+def _merged(edges: Mapping[str, tuple[str, str, str]]) -> dict[str, Text]:
+    twice = sorted(_CATALOGUE.keys() & edges.keys())
+    if twice:  # a programming error: caught by any import in the tests
+        raise RuntimeError(f"texts defined twice: {', '.join(twice)}")
+    return {**_CATALOGUE, **{key: _t(*langs) for key, langs in edges.items()}}
+
+
+TEXTS: Final[Mapping[str, Text]] = MappingProxyType(_merged(EDGE_TEXTS))
 """Every catalogued text by key."""
 
 

@@ -44,6 +44,7 @@ BASE = frozenset(
         "services",
         "people",
         "texts",
+        "_texts_edges",  # the texts of the edges (CLI, family), merged into texts.TEXTS
         "edges",
     )
 )

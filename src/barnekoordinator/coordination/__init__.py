@@ -11,7 +11,9 @@
 - `roles` — roles and their duties as checkable obligations;
 - `meetings` — meeting preparation and the child's voice;
 - `follow_up` — the barnekoordinator's duties b–d: the overview of the
-  follow-up, information and guidance, referrals.
+  follow-up, information and guidance, referrals;
+- `participation` — the child and the guardians act as themselves: own voice,
+  lysglimt, proposed tiltak, comments on evaluations, answers to invitations.
 
 It uses the base values, the history and the access wing (a log or a plan is
 written only under consent). Import from the modules; this package re-exports

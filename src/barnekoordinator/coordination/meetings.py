@@ -2,7 +2,10 @@
 
 Families report that meetings are not prepared (domain.md §9.2 need 5).
 [`prepare_meeting()`][barnekoordinator.coordination.meetings.prepare_meeting] builds the agenda from
-what the case already knows — the **child's own voice** first, then tiltak whose evaluation is due,
+what the case already knows — the **child's own voice** first (recorded by a professional, or
+written by the child herself with
+[`record_own_voice()`][barnekoordinator.coordination.participation.record_own_voice]), then what the
+guardians wrote and what invitees want to bring up, then tiltak whose evaluation is due,
 concerns raised since the last meeting, decisions still open, a pending handover and the plan's
 revision — and lists **who must bring what** (the owner of each due tiltak brings its evaluation,
 and so on). Pass the agenda's lines to
@@ -28,6 +31,7 @@ from barnekoordinator.access.consent import ConsentPurpose, Section, ledger, sec
 from barnekoordinator.access.entries import Entry, EntryMeta
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.appointments import coordination_holder
+from barnekoordinator.coordination.participation import Contributor, family_contributions
 from barnekoordinator.coordination.plan import IndividualPlan, PlanStatus, check_plan, current_plan
 from barnekoordinator.coordination.stafettlogg import (
     LogStatus,
@@ -42,6 +46,7 @@ from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
 from barnekoordinator.history.concept import Concept
 from barnekoordinator.legal_basis import parameter
 from barnekoordinator.services import ServiceKind
+from barnekoordinator.texts import text
 
 __all__ = [
     "MEETINGS_CONCEPT",
@@ -247,6 +252,8 @@ class AgendaTopic(enum.Enum):
     OPEN_DECISION = "open-decision"
     HANDOVER = "handover"
     PLAN = "plan"
+    FAMILY_INPUT = "family-input"
+    """What a guardian wrote, or an invitee wants to bring up (issue 16)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -329,6 +336,7 @@ def prepare_meeting(
     # The parts in agenda order; each lists its points and what must be brought for them.
     parts = (
         _child_voice_part(case, as_of, since, chair),
+        _family_input_part(case, since, meeting_id),
         _scheduled_part(log, meeting_id),
         _tiltak_evaluation_part(log, until),
         _plan_evaluation_part(plan, until),
@@ -417,9 +425,24 @@ def _child_voice_part(
                 owner_ref=v.recorded_by,
             )
         )
+    own = [
+        v
+        for v in family_contributions(case).voices
+        if v.author is Contributor.CHILD and (since is None or v.recorded_on > since)
+    ]
+    for o in own:
+        said = "; ".join((*o.what_matters, *o.want_to_say))
+        points.append(
+            AgendaPoint(
+                topic=AgendaTopic.CHILD_VOICE,
+                title=text("agenda.child-own-voice").format(age=o.child_age, text=said),
+                refs=(o.id,),
+                owner_ref=o.by,
+            )
+        )
     if child is not None and as_of >= child.birth_date:
         age = child.age_on(as_of)
-        fresh = [v for v in voices if since is None or v.recorded_on > since]
+        fresh = [v for v in voices if since is None or v.recorded_on > since] + own
         if not fresh and age >= parameter("child_heard_from_age").at(as_of):
             bring.append(
                 BringItem(
@@ -430,6 +453,35 @@ def _child_voice_part(
                 )
             )
     return _AgendaPart(tuple(points), tuple(bring))
+
+
+def _family_input_part(case: Case, since: date | None, meeting_id: str | None) -> _AgendaPart:
+    """1b. What the guardians wrote since the last meeting, and what invitees want to bring up."""
+    state = family_contributions(case)
+    points = [
+        AgendaPoint(
+            topic=AgendaTopic.FAMILY_INPUT,
+            title=text("agenda.guardian-own-voice").format(
+                text="; ".join((*v.what_matters, *v.want_to_say))
+            ),
+            refs=(v.id,),
+            owner_ref=v.by,
+        )
+        for v in state.voices
+        if v.author is Contributor.GUARDIAN and (since is None or v.recorded_on > since)
+    ]
+    if meeting_id is not None:
+        points += [
+            AgendaPoint(
+                topic=AgendaTopic.FAMILY_INPUT,
+                title=text("agenda.bring-up").format(text=line),
+                refs=(meeting_id,),
+                owner_ref=r.by,
+            )
+            for r in state.replies_to(meeting_id)
+            for line in r.bring_up
+        ]
+    return _AgendaPart(tuple(points))
 
 
 def _scheduled_part(log: Stafettlogg | None, meeting_id: str | None) -> _AgendaPart:

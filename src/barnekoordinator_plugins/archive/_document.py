@@ -137,6 +137,10 @@ def entry_title(entry: Entry, lang: Language) -> str:
     what = getattr(c, "what_matters", None)
     if isinstance(what, tuple):
         return "; ".join(str(w) for w in what)
+    for name in ("text", "description"):  # a lysglimt, a comment, a proposed tiltak
+        value = getattr(c, name, None)
+        if isinstance(value, str) and value:
+            return value
     return entry.meta.kind
 
 

@@ -22,6 +22,13 @@ from typing import Final
 
 from barnekoordinator.access.entries import Entry
 from barnekoordinator.coordination.meetings import ChildVoice
+from barnekoordinator.coordination.participation import (
+    EvaluationComment,
+    InvitationReply,
+    Lysglimt,
+    MeasureProposal,
+    OwnVoice,
+)
 from barnekoordinator.coordination.plan import (
     Contribution,
     Cooperation,
@@ -95,6 +102,25 @@ def note_text(content: object) -> str | None:
         return f"Avslutning: {content}"
     if isinstance(content, ChildVoice):
         return f"Barnets stemme ({content.weight.value}): {'; '.join(content.what_matters)}"
+    return _family_note(content)
+
+
+def _family_note(content: object) -> str | None:
+    """The note of what the child or a guardian wrote as themselves (issue 16)."""
+    if isinstance(content, OwnVoice):
+        said = "; ".join((*content.what_matters, *content.want_to_say))
+        return f"Eget innspill ({content.author.value}): {said}"
+    if isinstance(content, Lysglimt):
+        return f"Lysglimt: {content.text}"
+    if isinstance(content, MeasureProposal):
+        return f"Forslag til tiltak ({content.author.value}): {content.description}"
+    if isinstance(content, EvaluationComment):
+        return f"Kommentar til evaluering av tiltak {content.tiltak_id}: {content.text}"
+    if isinstance(content, InvitationReply):
+        lines = "; ".join(content.bring_up)
+        return f"Svar på møteinnkalling {content.meeting_id}: {content.answer.value}" + (
+            f"; vil ta opp: {lines}" if lines else ""
+        )
     return None
 
 

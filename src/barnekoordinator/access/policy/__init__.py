@@ -77,7 +77,13 @@ Reading entries, by the child's age on the day of the read (pbrl § 3-4,
   reads entries only as a participating service.
 
 Writing: guardians with foreldreansvar (until 18), the child from 12, participants, koordinerende
-enhet and leaders may write; the concept commands then decide *which* change each may make.
+enhet and leaders may write; the concept commands then decide *which* change each may make. The
+family acts as themselves (issue 16, decision 24): the child's own voice, lysglimt, proposed
+tiltak, comments on evaluations and answers to invitations are allowed to the child from the ages
+in ``MunicipalSettings.participation`` (own voice at the latest from 7, so a younger child passes
+the coarse write check for those acts only), to guardians with foreldreansvar until 18 (relaying
+the child's view only under 16), and each event's author must be the principal; any other event a
+family member produces must name that family member as its author.
 Decisions and the municipality's steps in a complaint are recorded by koordinerende enhet only;
 a complaint is lodged by the complainant on their own behalf or registered by koordinerende
 enhet (recognised by their event tags, since the access wing does not import the rights wing).

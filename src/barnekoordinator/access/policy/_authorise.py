@@ -15,6 +15,7 @@ from barnekoordinator.access.consent import (
 )
 from barnekoordinator.access.entries import VisibilityChanged, entries
 from barnekoordinator.access.grants import GuardianAccessGranted, GuardianAccessWithdrawn
+from barnekoordinator.access.policy._acts import family_act_decision, family_write_decision
 from barnekoordinator.access.policy._context import _allow, _Ctx, _deny, _thresholds
 from barnekoordinator.access.policy._decide import _DEFAULT_SETTINGS, decide
 from barnekoordinator.access.policy._family import _consent_refusal
@@ -97,6 +98,12 @@ def _event_decision(
     recorded = record_decision(principal, case, event, as_of, settings, own)
     if recorded is not None:
         return recorded
+    acted = family_act_decision(principal, case, event, as_of, settings)
+    if acted is not None:
+        return acted
+    restricted = family_write_decision(principal, case, event, as_of, settings, own)
+    if restricted is not None:
+        return restricted
     if plain_writes is not None:
         return plain_writes
     return decide(principal, case, AccessAction.WRITE, None, as_of, settings=settings)

@@ -20,6 +20,7 @@ from barnekoordinator.access.entries import EntryMeta, GuardianVisibility
 from barnekoordinator.access.grants import GuardianAccessGrant, guardian_access_grants
 from barnekoordinator.access.policy._context import _allow, _Ctx, _deny, _thresholds
 from barnekoordinator.access.policy._values import AccessAction, AccessDecision, CaseRole
+from barnekoordinator.config import FamilyAct
 
 
 def _expecting_parent_entry(ctx: _Ctx, entry: EntryMeta) -> AccessDecision:
@@ -258,6 +259,17 @@ def _rule_child(ctx: _Ctx, entry: EntryMeta | None) -> AccessDecision:
             return _deny(ctx, role, "visibility decisions are made by professionals", "pbrl-3-4")
         return _allow(ctx, role, "the adult's own case", "vergeml-2")
     if age < withhold_from:
+        if act is AccessAction.WRITE and ctx.settings.participation.allows(
+            FamilyAct.OWN_VOICE, age
+        ):
+            return _allow(
+                ctx,
+                role,
+                "the child acts as herself in what the participation setting allows at her age "
+                "(each event is checked)",
+                "pbrl-4-4",
+                "bk-art-12",
+            )
         return _deny(
             ctx,
             role,
