@@ -19,9 +19,11 @@ file, an existing output file); 3 refused (access denied) or a runtime error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import secrets
 import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from barnekoordinator._cli._keys import load_sealing_key
@@ -34,7 +36,7 @@ from barnekoordinator.errors import InvalidInput
 from barnekoordinator.plugins import case_store, get_plugin_manager
 from barnekoordinator.services import ServiceKind
 
-__all__ = ["register", "run"]
+__all__ = ["reading_casebook", "register", "run"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -78,6 +80,39 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(func=run)
 
 
+@contextlib.contextmanager
+def reading_casebook(store: str | None, option_pairs: Sequence[str]) -> Iterator[Casebook]:
+    """A Casebook on ``store`` (default ``$BARNEKOORDINATOR_STORE``) for one audited read.
+
+    The store takes the read's audit record, so ``read_only`` is dropped unless the options
+    set it; the sealing key is found as for ``agenda``; ``--option`` pairs configure the
+    plugins (a login too). Shared by ``export`` and ``overview``; the store is closed after.
+    """
+    url = store or os.environ.get(STORE_ENV) or Config().store
+    options = _options(option_pairs)
+    for plugin in ("sqlite", "postgres"):
+        # The read is audited, so the store must take the audit record.
+        if not any(pair.startswith(f"{plugin}.read_only=") for pair in option_pairs):
+            options[plugin].pop("read_only", None)
+    config = Config(store=url, plugin_options=options)
+    pm = get_plugin_manager()
+    opened = case_store(pm, config)
+    try:
+        sealing, _ = load_sealing_key(store_url=url, environ=os.environ, create=False)
+        # A read opens no case, so the subject-key secret is never used: a random one
+        # keeps a real one out of here.
+        yield Casebook(
+            opened,
+            clock=SystemClock(),
+            plugin_manager=pm,
+            config=config,
+            subject_secret=secrets.token_bytes(32),
+            sealing=sealing,
+        )
+    finally:
+        opened.close()
+
+
 def run(args: argparse.Namespace) -> int:
     """Export the case and write the document."""
     try:
@@ -89,27 +124,7 @@ def run(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else None
     if output is not None and output.exists():
         raise InvalidInput(f"--output {args.output}: the file exists; nothing exported")
-    url = args.store or os.environ.get(STORE_ENV) or Config().store
-    options = _options(args.option)
-    for plugin in ("sqlite", "postgres"):
-        # The export is audited, so the store must take the audit record.
-        if not any(pair.startswith(f"{plugin}.read_only=") for pair in args.option):
-            options[plugin].pop("read_only", None)
-    config = Config(store=url, plugin_options=options)
-    pm = get_plugin_manager()
-    store = case_store(pm, config)
-    try:
-        sealing, _ = load_sealing_key(store_url=url, environ=os.environ, create=False)
-        # An export opens no case, so the subject-key secret is never used: a random one
-        # keeps a real one out of here.
-        book = Casebook(
-            store,
-            clock=SystemClock(),
-            plugin_manager=pm,
-            config=config,
-            subject_secret=secrets.token_bytes(32),
-            sealing=sealing,
-        )
+    with reading_casebook(args.store, args.option) as book:
         result = book.export(
             principal,
             args.case,
@@ -118,8 +133,6 @@ def run(args: argparse.Namespace) -> int:
             include_identifiers=args.identifiers,
             include_history=args.history,
         )
-    finally:
-        store.close()
     for warning in result.warnings:
         print(f"barnekoordinator export: warning: {warning}", file=sys.stderr)
     if output is None:
