@@ -77,6 +77,7 @@ import attrs
 
 from barnekoordinator._casebook_call import Call
 from barnekoordinator._casebook_export import export as _export
+from barnekoordinator._casebook_overview import overview as _overview_page
 from barnekoordinator._casebook_views import (
     CaseView,
     GuardianView,
@@ -583,6 +584,7 @@ class Casebook:
             raise
 
     export = _export  # defined beside: this module is at its size limit
+    overview = _overview_page  # Min oversikt, defined beside for the same reason
 
     def read_entry(self, principal: Principal, case_id: str, entry_id: str) -> Entry:
         """One entry of the case, if ``principal`` may read it today (audited).
