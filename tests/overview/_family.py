@@ -25,7 +25,12 @@ from barnekoordinator.clock import FixedClock
 from barnekoordinator.coordination import stafettlogg
 from barnekoordinator.errors import BarnekoordinatorError
 from barnekoordinator.history.case import Case, ParticipantJoined, open_case
-from barnekoordinator.identifiers import IdentifierPolicy, PersonId, synthetic_fodselsnummer
+from barnekoordinator.identifiers import (
+    HprNummer,
+    IdentifierPolicy,
+    PersonId,
+    synthetic_fodselsnummer,
+)
 from barnekoordinator.people import Guardian, GuardianRelation
 from barnekoordinator.rights.decision_records import record_individual_decision
 from barnekoordinator.rights.decisions import Party, PartyRole, make_decision
@@ -65,6 +70,8 @@ def person(born: date) -> PersonId:
     return PersonId.parse(synthetic_fodselsnummer(born), policy=POLICY)
 
 
+NURSE_HPR = HprNummer(7654321)
+"""The health nurse is health personnel (visibility of health entries is theirs to decide)."""
 MOTHER_ID = person(date(1984, 5, 6))
 FATHER_ID = person(date(1982, 7, 8))
 STRANGER_ID = person(date(1990, 9, 10))
@@ -101,7 +108,9 @@ class Family:
             "father": citizen("idp-far", FATHER_ID),
             "child": citizen("idp-barn", self.child.person_id),
             "stranger": citizen("idp-x", STRANGER_ID),
-            "hs": staff_principal("hs", "Hanna, helsestasjon", SystemRole.CASEWORKER),
+            "hs": attrs.evolve(
+                staff_principal("hs", "Hanna, helsestasjon", SystemRole.CASEWORKER), hpr=NURSE_HPR
+            ),
             "kl": staff_principal("kl", "Kari, skole"),
             "ke": staff_principal("ke", "Kim, koordinerende enhet"),
             "leader": staff_principal("leder", "Leder", SystemRole.LEADER),
@@ -127,7 +136,11 @@ class Family:
         )
         joined = [
             ParticipantJoined(
-                participant=attrs.evolve(professional(ref, service, title=title), name=name)
+                participant=attrs.evolve(
+                    professional(ref, service, title=title),
+                    name=name,
+                    hpr=NURSE_HPR if ref == "hs" else None,
+                )
             )
             for ref, (service, name, title) in STAFF.items()
         ]

@@ -72,9 +72,7 @@ def browser() -> Iterator[Any]:
 def artefacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where the screenshots and pages go."""
     base = os.environ.get("BARNEKOORDINATOR_ARTEFACTS")
-    folder = (
-        Path(base) / "min-oversikt" if base else tmp_path_factory.mktemp("artefacts") / "min"
-    )
+    folder = Path(base) / "min-oversikt" if base else tmp_path_factory.mktemp("artefacts") / "min"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -92,7 +90,8 @@ def pages() -> dict[tuple[OverviewVersion, str], OverviewPage]:
             filler.run(*step)
         for lang in ("nb", "nn", "en"):
             page = book.overview(family.principals()[reader], case_id, lang=lang)
-            assert page.version is version and not page.preview
+            assert page.version is version
+            assert not page.preview
             made[version, lang] = page
     return made
 
@@ -160,7 +159,8 @@ def test_the_page_runs_no_script_and_its_skip_link_shows_on_focus(
     finally:
         tab.close()
     assert focused["cls"] == "skip"
-    assert focused["left"] >= 0 and focused["width"] > 0, "the skip link stays off screen"
+    assert focused["left"] >= 0, "the skip link stays off screen"
+    assert focused["width"] > 0
     assert focused["outline"] != "none", "no visible focus"
     assert target == "main"
 
