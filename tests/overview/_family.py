@@ -33,17 +33,8 @@ from barnekoordinator.identifiers import (
 )
 from barnekoordinator.people import Guardian, GuardianRelation
 from barnekoordinator.rights.decision_records import record_individual_decision
-from barnekoordinator.rights.decisions import Party, PartyRole, make_decision
-from barnekoordinator.rights.eligibility import (
-    Author,
-    ChildFacts,
-    EligibilityFacts,
-    Judgement,
-    Judgements,
-    Needs,
-    assess,
-)
 from barnekoordinator.services import ServiceKind
+from barnekoordinator.testing.archive import _decision as refused_barnekoordinator
 from barnekoordinator.testing.builders import (
     DEFAULT_AS_OF,
     TEST_SEALING_KEY,
@@ -160,26 +151,6 @@ def new_book() -> tuple[Casebook, FixedClock]:
     return book, clock
 
 
-def _vedtak(case: Case) -> Any:
-    no = Judgement(conclusion=False, author=Author(ref="ke", role="ke"), assessed_on=AS_OF)
-    child = case.child
-    assert child is not None
-    facts = EligibilityFacts(
-        child=ChildFacts(ref=child.ref, birth_date=child.birth_date),
-        needs=Needs(services=(ServiceKind.HELSESTASJON, ServiceKind.SKOLE)),
-        judgements=Judgements(serious=no),
-    )
-    return make_decision(
-        assess(facts, as_of=AS_OF),
-        case_ref="K-1",
-        decided_on=AS_OF,
-        municipality="Eksempel kommune",
-        parties=(Party(ref="mor", name=NAMES["mor"], role=PartyRole.GUARDIAN),),
-        signed_by="KE",
-        considerations="Hørt.",
-    )
-
-
 class Filler:
     """Runs content steps through the Casebook as the professionals; refusals are skipped."""
 
@@ -241,7 +212,7 @@ class Filler:
         if step == "withhold":
             return lambda c: self._withhold(c, ref, pick, today)
         return lambda c: record_individual_decision(
-            c, decision=_vedtak(c), decision_id=key, by=ref, as_of=today
+            c, decision=refused_barnekoordinator(AS_OF), decision_id=key, by=ref, as_of=today
         )
 
     def _withhold(self, case: Case, ref: str, pick: int, today: date) -> Any:
