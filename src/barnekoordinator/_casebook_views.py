@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from barnekoordinator.access.entries import Entry, EntryMeta
+from barnekoordinator.access.entries import Entry, EntryMeta, entries
 from barnekoordinator.access.policy import AccessAction, AccessDecision, CaseRole, case_roles
 from barnekoordinator.access.principal import AssuranceLevel, Principal
 from barnekoordinator.coordination.roles import RoleAssignment, roles
@@ -23,6 +23,10 @@ from barnekoordinator.history.case import Case, CaseMode, DomainEvent
 from barnekoordinator.history.projections import AgendaItem
 from barnekoordinator.people import GuardianRelation
 from barnekoordinator.services import ServiceKind
+
+if TYPE_CHECKING:
+    from barnekoordinator._casebook_call import Call
+    from barnekoordinator.casebook import Casebook
 
 
 @attrs.frozen(kw_only=True)
@@ -229,6 +233,35 @@ def case_view(
         entries=visible,
         role_holders=roles(case, as_of),
     )
+
+
+def principal_view(
+    book: Casebook, call: Call, case: Case, as_of: date
+) -> tuple[AccessDecision, CaseView]:
+    """The overview decision and the view ``call.principal`` gets of ``case`` on ``as_of``.
+
+    The one place a view is decided — [`read()`][barnekoordinator.casebook.Casebook.read] and
+    [`overview()`][barnekoordinator.casebook.Casebook.overview] both use it: a refused overview
+    is audited and raised; otherwise every entry is decided on its own, and the view holds the
+    allowed ones (and says when a stronger login would show more). Not audited when allowed:
+    the caller audits once it has what it returns.
+    """
+    principal = call.principal
+    overview = book._overview(principal, case, as_of)
+    if not overview.allowed:
+        raise call.refuse(overview)
+    visible: list[Entry] = []
+    stronger: AssuranceLevel | None = None
+    for entry in entries(case):
+        decision = book._entry_decision(principal, case, entry.meta, as_of)
+        if decision.allowed:
+            visible.append(entry)
+        elif decision.needed_assurance is not None:
+            stronger = decision.needed_assurance
+    view = case_view(case, principal, overview, tuple(visible), as_of)
+    if stronger is not None:
+        view = attrs.evolve(view, stronger_login_shows_more=stronger)
+    return overview, view
 
 
 def rows_shown(

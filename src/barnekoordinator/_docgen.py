@@ -177,6 +177,8 @@ _BOUNDARY = (
     "cli",
     "exporting",
     "exchange",
+    "overview",
+    "templating",
 )
 _API_SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("Base values", "", "Values every wing uses: errors, time, settings, identifiers, the law."),
@@ -207,7 +209,8 @@ _API_SECTIONS: tuple[tuple[str, str, str], ...] = (
     (
         "The boundary: Casebook, catalogue, plugin host, command line",
         "",
-        "The one door to the data and the host of plugins.",
+        "The one door to the data and the host of plugins, and the pages made through it "
+        "(Min oversikt).",
     ),
     (
         "First-party plugins",

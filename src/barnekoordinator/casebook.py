@@ -77,6 +77,7 @@ import attrs
 
 from barnekoordinator._casebook_call import Call
 from barnekoordinator._casebook_export import export as _export
+from barnekoordinator._casebook_overview import overview as _overview_page
 from barnekoordinator._casebook_views import (
     CaseView,
     GuardianView,
@@ -86,8 +87,8 @@ from barnekoordinator._casebook_views import (
     as_batch,
     audited_action,
     batch_problem,
-    case_view,
     merge_decisions,
+    principal_view,
     require_caller,
     rows_shown,
     search_rows,
@@ -108,7 +109,7 @@ from barnekoordinator.access.policy import (
     decide,
     insufficient_assurance,
 )
-from barnekoordinator.access.principal import AssuranceLevel, Credential, Principal
+from barnekoordinator.access.principal import Credential, Principal
 from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import Clock
 from barnekoordinator.config import Config, MunicipalSettings
@@ -575,21 +576,7 @@ class Casebook:
         call = self._call(principal, case_id, AccessAction.READ, "case")
         try:
             case, _ = self._load(case_id)
-            as_of = self.today()
-            overview = self._overview(principal, case, as_of)
-            if not overview.allowed:
-                raise call.refuse(overview)
-            visible: list[Entry] = []
-            stronger: AssuranceLevel | None = None
-            for entry in entries(case):
-                decision = self._entry_decision(principal, case, entry.meta, as_of)
-                if decision.allowed:
-                    visible.append(entry)
-                elif decision.needed_assurance is not None:
-                    stronger = decision.needed_assurance
-            view = case_view(case, principal, overview, tuple(visible), as_of)
-            if stronger is not None:
-                view = attrs.evolve(view, stronger_login_shows_more=stronger)
+            overview, view = principal_view(self, call, case, self.today())
             call.audit(overview)  # no audit, no data
             return view
         except BaseException as exc:
@@ -597,6 +584,7 @@ class Casebook:
             raise
 
     export = _export  # defined beside: this module is at its size limit
+    overview = _overview_page  # Min oversikt, defined beside for the same reason
 
     def read_entry(self, principal: Principal, case_id: str, entry_id: str) -> Entry:
         """One entry of the case, if ``principal`` may read it today (audited).

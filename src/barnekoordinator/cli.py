@@ -60,6 +60,11 @@ _SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("consent", "consent", "record a consent given or withdrawn in a case"),
     ("handover", "handover", "propose, accept or decline handing the stafettlogg's baton over"),
     ("meeting", "meeting", "prepare a samarbeidsmøte from the case and call it"),
+    (
+        "overview",
+        "overview",
+        "Min oversikt: the case as one principal may read it, as an accessible HTML page",
+    ),
     ("schemas", "schemas", "list, show or validate against the published JSON Schemas"),
 )
 

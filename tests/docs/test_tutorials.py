@@ -14,6 +14,7 @@ PAGES = [
     "concepts/case-and-history.md",
     "concepts/access-and-audit.md",
     "concepts/sealing.md",
+    "concepts/min-oversikt.md",
 ]
 
 

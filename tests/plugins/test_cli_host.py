@@ -109,6 +109,7 @@ def _commands(work: Path) -> dict[str, list[str]]:
         "import": ["import", str(history), "--store", store],
         "demo": ["demo", "--store", "memory:"],
         "whoami": ["whoami", "--token", str(token)],
+        "overview": ["overview", "--store", store, "--case", "c", "--token", str(token)],
         "case show": ["case", "show", "--store", store, "--case", "c", "--token", str(token)],
         "record": ["record", str(command), "--store", store, "--token", str(token)],
         "consent give": [
@@ -136,6 +137,7 @@ COMMANDS = (
     "import",
     "demo",
     "whoami",
+    "overview",
     "case show",
     "record",
     "consent give",

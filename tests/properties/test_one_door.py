@@ -328,7 +328,16 @@ def command(kind: Command, by: str, n: int, today: date) -> Callable[[Case], Any
 CALLS = st.lists(
     st.tuples(
         st.sampled_from(
-            ["read", "read_entry", "who_looked", "execute", "open_case", "agenda", "search"]
+            [
+                "read",
+                "read_entry",
+                "who_looked",
+                "overview",
+                "execute",
+                "open_case",
+                "agenda",
+                "search",
+            ]
         ),
         st.sampled_from(PRINCIPAL_NAMES),
         st.integers(0, 30),
@@ -360,6 +369,10 @@ def call(
         return book.read_entry(who, case_id, ids[pick % len(ids)])
     if name == "who_looked":
         return book.who_looked(who, case_id, ("nb", "nn", "en", "se")[pick % 4])
+    if name == "overview":
+        version = (None, "child", "youth", "guardian", "baby")[pick % 5]
+        lang = ("nb", "nn", "en", "se")[pick % 4]
+        return book.overview(who, case_id, lang=lang, version=version)
     if name == "execute":
         return book.execute(
             who,
@@ -535,6 +548,8 @@ SOME_CONTENT = [
         ("open_case", "ppt", 0, Command.EMPTY, "write"),
         ("open_case", "ke", 2, Command.EMPTY, "write"),
         ("read", "leader", 0, Command.EMPTY, "write"),
+        ("overview", "leader", 0, Command.EMPTY, "write"),
+        ("overview", "mother", 2, Command.EMPTY, "write"),
         ("agenda", "leader", 30, Command.EMPTY, "write"),
         ("search", "ke", 30, Command.EMPTY, "write"),
         ("who_looked", "ke", 3, Command.EMPTY, "write"),

@@ -19,13 +19,16 @@ file, an existing output file); 3 refused (access denied) or a runtime error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import secrets
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from barnekoordinator._cli._keys import load_sealing_key
-from barnekoordinator._cli._wiring import STORE_ENV, configured, store_url
+from barnekoordinator._cli._wiring import STORE_ENV, configured
 from barnekoordinator._cli.principal_file import read_principal
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.clock import SystemClock
@@ -33,7 +36,11 @@ from barnekoordinator.errors import InvalidInput
 from barnekoordinator.plugins import case_store
 from barnekoordinator.services import ServiceKind
 
-__all__ = ["register", "run"]
+if TYPE_CHECKING:
+    from barnekoordinator.config import Config
+    from barnekoordinator.plugins import PluginHost
+
+__all__ = ["reading_casebook", "register", "run"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -77,6 +84,31 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(func=run)
 
 
+@contextlib.contextmanager
+def reading_casebook(config: Config, pm: PluginHost) -> Iterator[Casebook]:
+    """A Casebook for one audited read, on the store of ``config`` with the configured ``pm``
+    (from [`configured(args, "audited")`][barnekoordinator._cli._wiring.configured]).
+
+    The sealing key is found as for ``agenda``. Shared by ``export`` and ``overview``; the
+    store is closed after.
+    """
+    opened = case_store(pm, config)
+    try:
+        sealing, _ = load_sealing_key(store_url=config.store, environ=os.environ, create=False)
+        # A read opens no case, so the subject-key secret is never used: a random one
+        # keeps a real one out of here.
+        yield Casebook(
+            opened,
+            clock=SystemClock(),
+            plugin_manager=pm,
+            config=config,
+            subject_secret=secrets.token_bytes(32),
+            sealing=sealing,
+        )
+    finally:
+        opened.close()
+
+
 def run(args: argparse.Namespace) -> int:
     """Export the case and write the document."""
     # The export is audited, so the store must take the audit record.
@@ -90,20 +122,7 @@ def run(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else None
     if output is not None and output.exists():
         raise InvalidInput(f"--output {args.output}: the file exists; nothing exported")
-    url = store_url(args)
-    store = case_store(pm, config)
-    try:
-        sealing, _ = load_sealing_key(store_url=url, environ=os.environ, create=False)
-        # An export opens no case, so the subject-key secret is never used: a random one
-        # keeps a real one out of here.
-        book = Casebook(
-            store,
-            clock=SystemClock(),
-            plugin_manager=pm,
-            config=config,
-            subject_secret=secrets.token_bytes(32),
-            sealing=sealing,
-        )
+    with reading_casebook(config, pm) as book:
         result = book.export(
             principal,
             args.case,
@@ -112,8 +131,6 @@ def run(args: argparse.Namespace) -> int:
             include_identifiers=args.identifiers,
             include_history=args.history,
         )
-    finally:
-        store.close()
     for warning in result.warnings:
         print(f"barnekoordinator export: warning: {warning}", file=sys.stderr)
     if output is None:

@@ -34,6 +34,7 @@ __all__ = [
     "LANGUAGES",
     "LookGroup",
     "audit_record",
+    "describe_look",
     "is_intact",
     "local_date",
     "render_who_looked",
@@ -237,9 +238,18 @@ def render_who_looked(records: Iterable[AuditRecord], lang: str = "nb") -> str:
                 lines.append("")
             lines.append(_day(group.day, lang))
             current = group.day
-        parts = []
-        for kind, allowed, n in group.counts:
-            text = (_DONE if allowed else _TRIED)[lang][kind]
-            parts.append(text if n == 1 else f"{text} ({_TIMES[lang].format(n=n)})")
-        lines.append(f"  {group.label}: {', '.join(parts)}")
+        lines.append(f"  {group.label}: {describe_look(group, lang)}")
     return "\n".join(lines) + "\n"
+
+
+def describe_look(group: LookGroup, lang: str = "nb") -> str:
+    """What one person/service did on one day, in ``lang``: ``så saken (2 ganger), gjorde
+    endringer`` (a line of [`render_who_looked()`][barnekoordinator.access.audit.render_who_looked]
+    after the label; Min oversikt shows the same words)."""
+    if lang not in LANGUAGES:
+        raise InvalidInput(f"lang: expected one of {', '.join(LANGUAGES)}, got {lang!r}")
+    parts = []
+    for kind, allowed, n in group.counts:
+        text = (_DONE if allowed else _TRIED)[lang][kind]
+        parts.append(text if n == 1 else f"{text} ({_TIMES[lang].format(n=n)})")
+    return ", ".join(parts)

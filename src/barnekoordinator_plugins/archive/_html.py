@@ -9,10 +9,10 @@ stands alone in an archive.
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 from barnekoordinator.errors import MissingExtraError
+from barnekoordinator.templating import template_environment
 from barnekoordinator.texts import Language
 from barnekoordinator_plugins.archive._document import Document
 from barnekoordinator_plugins.archive._texts import label
@@ -25,15 +25,9 @@ except ImportError:  # pragma: no cover - exercised by a test that hides the mod
 _TEMPLATES = Path(__file__).with_name("templates")
 
 
-@cache
 def _environment() -> jinja2.Environment:
-    # Built once per process on first use (not at import): a cache, not a registry.
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
+    # The library's one set-up (autoescape, strict undefined), built once per process.
+    return template_environment(_TEMPLATES, extra="archive", feature="The archive document (HTML)")
 
 
 def render_html(doc: Document) -> str:
