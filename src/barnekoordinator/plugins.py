@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from barnekoordinator.access.login import LoginChain
     from barnekoordinator.config import Config
     from barnekoordinator.history.catalogue import Catalogue
+    from barnekoordinator.history.outbox import OutboxMessage
     from barnekoordinator.history.records import EventRecord
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "get_plugin_manager",
     "login_chain",
     "notify_events_recorded",
+    "outbox_messages",
     "person_registry",
 ]
 
@@ -77,6 +79,7 @@ FIRST_PARTY_PLUGINS: Mapping[str, str] = {
     "helseid": "barnekoordinator_plugins.helseid",
     "fhir-r4": "barnekoordinator_plugins.fhir",
     "archive": "barnekoordinator_plugins.archive",
+    "smtp": "barnekoordinator_plugins.notify",
 }
 """Entry-point name → module of the plugins shipped with barnekoordinator.
 
@@ -469,6 +472,43 @@ def notify_events_recorded(
             "The events are stored; re-deliver them from read_all() if the subscriber "
             "needs them."
         ) from group
+
+
+def outbox_messages(
+    pm: pluggy.PluginManager, case_id: str, records: Sequence[EventRecord], config: Config
+) -> list[OutboxMessage]:
+    """The notification messages ``records`` cause, collected from every plugin.
+
+    Called before the append, so the messages commit with the events. A plugin that raises or
+    returns something other than [`OutboxMessage`][barnekoordinator.history.outbox.OutboxMessage]
+    values stops the write: [`PluginError`][barnekoordinator.errors.PluginError] naming the
+    plugin, nothing stored.
+    """
+    from barnekoordinator.history.outbox import OutboxMessage
+
+    if not records:
+        return []
+    kwargs: dict[str, object] = {"case_id": case_id, "records": records, "config": config}
+    found: list[OutboxMessage] = []
+    for impl in _impls_in_call_order(pm, "barnekoordinator_outbox_messages"):
+        try:
+            result = _call_impl(impl, kwargs)
+        except Exception as exc:
+            raise PluginError(
+                f"outbox_messages of plugin {impl.plugin_name!r} raised {type(exc).__name__} "
+                f"for case {case_id}; nothing stored"
+            ) from exc
+        if result is None:
+            continue
+        given = list(result) if isinstance(result, list | tuple) else [result]
+        messages = [m for m in given if isinstance(m, OutboxMessage)]
+        if len(messages) != len(given):
+            raise PluginError(
+                f"outbox_messages of plugin {impl.plugin_name!r}: expected OutboxMessage "
+                f"values for case {case_id}; nothing stored"
+            )
+        found += messages
+    return found
 
 
 # ---------------------------------------------------------------------------

@@ -32,6 +32,10 @@ every store, so no store copies them and no plugin imports another plugin:
   ([agenda_row][barnekoordinator.history.storekit.agenda_row]);
 * a fast constructor for event records read back
   ([stored_record][barnekoordinator.history.storekit.stored_record]);
+* the notification outbox's shared semantics
+  ([outbox_batch][barnekoordinator.history.storekit.outbox_batch],
+  [outbox_due][barnekoordinator.history.storekit.outbox_due],
+  [settled][barnekoordinator.history.storekit.settled]);
 * the bulk load of whole histories of new cases
   ([NewCase][barnekoordinator.history.storekit.NewCase],
   [prepare_load][barnekoordinator.history.storekit.prepare_load]): the same checks as an append
@@ -53,6 +57,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from barnekoordinator.errors import ChainBroken, ConcurrencyConflict, InvalidInput
+from barnekoordinator.history.outbox import OutboxEntry, OutboxMessage, OutboxStatus, Settlement
 from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
 from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord, _event_stamp
 
@@ -67,7 +72,10 @@ __all__ = [
     "agenda_row",
     "agenda_sort_key",
     "lone_audit",
+    "outbox_batch",
+    "outbox_due",
     "prepare_load",
+    "settled",
     "stored_record",
 ]
 
@@ -387,3 +395,52 @@ def prepare_load(cases: Iterable[NewCase], catalogue: Catalogue) -> LoadBatch:
         if case.data_key is not None:
             keys.append((case_id, case.data_key))
     return LoadBatch(tuple(case_ids), tuple(events), tuple(audits), tuple(agenda), tuple(keys))
+
+
+_MAX_OUTBOX_KEY: Final = 200
+
+
+def outbox_batch(messages: Iterable[OutboxMessage]) -> tuple[OutboxMessage, ...]:
+    """Check messages for the outbox and drop repeated keys (the first one stays).
+
+    Raises:
+        InvalidInput: something that is not an
+            [`OutboxMessage`][barnekoordinator.history.outbox.OutboxMessage], or a key that is
+            empty or longer than 200 characters. Nothing is stored.
+    """
+    kept: dict[str, OutboxMessage] = {}
+    for message in messages:
+        if not isinstance(message, OutboxMessage):
+            raise InvalidInput(
+                f"outbox: expected OutboxMessage values, got {type(message).__name__}"
+            )
+        if not message.key or len(message.key) > _MAX_OUTBOX_KEY:
+            raise InvalidInput(
+                f"outbox message of case {message.case_id}: expected a key of 1 to "
+                f"{_MAX_OUTBOX_KEY} characters, got {len(message.key)}"
+            )
+        kept.setdefault(message.key, message)
+    return tuple(kept.values())
+
+
+def outbox_due(entry: OutboxEntry, now: datetime) -> bool:
+    """True when a dispatcher may claim ``entry`` at ``now`` (the reference semantics)."""
+    return (
+        entry.status is OutboxStatus.PENDING
+        and entry.message.not_before <= now.astimezone(UTC).date()
+        and (entry.next_attempt is None or entry.next_attempt <= now)
+        and (entry.claimed_until is None or entry.claimed_until <= now)
+    )
+
+
+def settled(entry: OutboxEntry, settlement: Settlement) -> OutboxEntry:
+    """``entry`` after its claim ended with ``settlement`` (released; a retry counts an attempt)."""
+    retry = settlement.status is OutboxStatus.PENDING
+    return attrs.evolve(
+        entry,
+        status=settlement.status,
+        attempts=entry.attempts + 1 if retry else entry.attempts,
+        next_attempt=settlement.next_attempt if retry else None,
+        claimed_until=None,
+        note=settlement.note,
+    )
