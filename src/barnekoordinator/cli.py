@@ -48,6 +48,7 @@ _SUBCOMMANDS = (
     "whoami",
     "export",
     "import_history",
+    "remind",
 )
 
 

@@ -43,4 +43,3 @@ def test_a_version_4_file_is_read_and_upgraded(tmp_path: Path) -> None:
         assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     finally:
         raw.close()
-
