@@ -75,7 +75,7 @@ class Recorder:
         self.refuse_data: set[int] = set()
         self.refuse_rcpt: set[str] = set()
 
-    async def handle_RCPT(  # noqa: N802 - aiosmtpd's name
+    async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
         if address in self.refuse_rcpt:
@@ -83,7 +83,7 @@ class Recorder:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.data_count += 1
         if self.data_count in self.refuse_data:
             return "451 4.3.0 try again later"
