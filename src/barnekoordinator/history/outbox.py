@@ -133,7 +133,8 @@ class Settlement:
 
 @runtime_checkable
 class OutboxStore(Protocol):
-    """A case store that keeps a notification outbox (the first-party memory and SQLite stores).
+    """A case store that keeps a notification outbox (the first-party memory, SQLite and
+    PostgreSQL stores).
 
     A trusted back-office API, like [`CaseStore`][barnekoordinator.history.store.CaseStore].
     """

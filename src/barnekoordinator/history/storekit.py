@@ -35,6 +35,8 @@ every store, so no store copies them and no plugin imports another plugin:
 * the notification outbox's shared semantics
   ([outbox_batch][barnekoordinator.history.storekit.outbox_batch],
   [outbox_due][barnekoordinator.history.storekit.outbox_due],
+  [outbox_values][barnekoordinator.history.storekit.outbox_values],
+  [outbox_entry][barnekoordinator.history.storekit.outbox_entry],
   [settled][barnekoordinator.history.storekit.settled]);
 * the bulk load of whole histories of new cases
   ([NewCase][barnekoordinator.history.storekit.NewCase],
@@ -57,7 +59,13 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from barnekoordinator.errors import ChainBroken, ConcurrencyConflict, InvalidInput
-from barnekoordinator.history.outbox import OutboxEntry, OutboxMessage, OutboxStatus, Settlement
+from barnekoordinator.history.outbox import (
+    OutboxEntry,
+    OutboxKind,
+    OutboxMessage,
+    OutboxStatus,
+    Settlement,
+)
 from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
 from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord, _event_stamp
 
@@ -74,6 +82,8 @@ __all__ = [
     "lone_audit",
     "outbox_batch",
     "outbox_due",
+    "outbox_entry",
+    "outbox_values",
     "prepare_load",
     "settled",
     "stored_record",
@@ -443,4 +453,51 @@ def settled(entry: OutboxEntry, settlement: Settlement) -> OutboxEntry:
         next_attempt=settlement.next_attempt if retry else None,
         claimed_until=None,
         note=settlement.note,
+    )
+
+
+def outbox_values(message: OutboxMessage) -> tuple[object, ...]:
+    """A message as the columns of an outbox table: key, case id, kind, recipient, not-before,
+    on, guard kind, guard key, guard due (dates as ``date``; ``None`` where absent)."""
+    guard = message.guard
+    return (
+        message.key,
+        message.case_id,
+        message.kind.value,
+        message.recipient,
+        message.not_before,
+        message.on,
+        None if guard is None else guard[0].value,
+        None if guard is None else guard[1],
+        None if guard is None else guard[2],
+    )
+
+
+_KINDS: Final = {kind.value: kind for kind in AgendaKind}
+_OUTBOX_KINDS: Final = {kind.value: kind for kind in OutboxKind}
+_OUTBOX_STATUSES: Final = {status.value: status for status in OutboxStatus}
+
+
+def outbox_entry(row: Sequence[Any]) -> OutboxEntry:
+    """An outbox entry from a row of ``outbox_values()`` columns followed by status, attempts,
+    next attempt, claimed until and note (dates as ``date``, times as aware ``datetime``)."""
+    key, case, kind, who, not_before, on, g_kind, g_key, g_due, status, tries, nxt, lease, note = (
+        row
+    )
+    message = OutboxMessage(
+        key=key,
+        case_id=case,
+        kind=_OUTBOX_KINDS[kind],
+        recipient=who,
+        not_before=not_before,
+        on=on,
+        guard=None if g_kind is None else (_KINDS[g_kind], g_key, g_due),
+    )
+    return OutboxEntry(
+        message=message,
+        status=_OUTBOX_STATUSES[status],
+        attempts=tries,
+        next_attempt=nxt,
+        claimed_until=lease,
+        note=note,
     )

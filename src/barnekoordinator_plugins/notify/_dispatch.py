@@ -142,7 +142,7 @@ def outbox_of(store: CaseStore) -> OutboxStore:
     if not isinstance(store, OutboxStore):
         raise InvalidConfiguration(
             f"the store ({type(store).__name__}) keeps no notification outbox; use the "
-            "memory: or sqlite: store"
+            "memory:, sqlite: or postgresql: store"
         )
     return store
 

@@ -10,12 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Final
 
-from barnekoordinator.history.outbox import (
-    OutboxEntry,
-    OutboxKind,
-    OutboxMessage,
-    OutboxStatus,
-)
+from barnekoordinator.history.outbox import OutboxEntry, OutboxMessage
 from barnekoordinator.history.projections import (
     AgendaKind,
     ClearCase,
@@ -30,6 +25,8 @@ from barnekoordinator.history.records import (
     parse_time,
 )
 from barnekoordinator.history.storekit import (
+    outbox_entry,
+    outbox_values,
     stored_record,
 )
 
@@ -400,43 +397,18 @@ LIST_OUTBOX: Final = f"SELECT {_OUTBOX_FIELDS} FROM case_outbox"  # noqa: S608 -
 
 
 def outbox_row(message: OutboxMessage) -> tuple[object, ...]:
-    """The values of ``INSERT_OUTBOX`` for one message."""
-    guard = message.guard
-    return (
-        message.key,
-        message.case_id,
-        message.kind.value,
-        message.recipient,
-        message.not_before.isoformat(),
-        None if message.on is None else message.on.isoformat(),
-        None if guard is None else guard[0].value,
-        None if guard is None else guard[1],
-        None if guard is None else guard[2].isoformat(),
-    )
+    """The values of ``INSERT_OUTBOX`` for one message (dates as ISO text)."""
+    return tuple(v.isoformat() if isinstance(v, date) else v for v in outbox_values(message))
 
 
 def outbox_entries(rows: Iterable[Any]) -> list[OutboxEntry]:
-    """Entries from rows of ``_OUTBOX_FIELDS``."""
+    """Entries from rows of ``_OUTBOX_FIELDS`` (ISO text turned into dates and times)."""
     found: list[OutboxEntry] = []
-    for key, case, kind, who, nb, on, g_kind, g_key, g_due, status, tries, nxt, lease, note in rows:
-        guard = None if g_kind is None else (_KINDS[g_kind], g_key, _date(g_due))
-        message = OutboxMessage(
-            key=key,
-            case_id=case,
-            kind=OutboxKind(kind),
-            recipient=who,
-            not_before=_date(nb),
-            on=None if on is None else _date(on),
-            guard=guard,
-        )
-        found.append(
-            OutboxEntry(
-                message=message,
-                status=OutboxStatus(status),
-                attempts=tries,
-                next_attempt=None if nxt is None else parse_time(nxt),
-                claimed_until=None if lease is None else parse_time(lease),
-                note=note,
-            )
-        )
+    for row in rows:
+        values = list(row)
+        for i in (4, 5, 8):
+            values[i] = None if values[i] is None else _date(values[i])
+        for i in (11, 12):
+            values[i] = None if values[i] is None else parse_time(values[i])
+        found.append(outbox_entry(values))
     return found
