@@ -83,7 +83,8 @@ def barnekoordinator_configure(config: Config) -> None:
         Nothing. The call is historic: it is replayed to plugins registered later, so it is
         incompatible with hook wrappers.
 
-    Implemented by: the identity plugins, which check their options here.
+    Implemented by: the identity plugins and the notifier (``smtp``), which check their options
+    here.
     """
 
 
