@@ -29,8 +29,10 @@ from barnekoordinator.errors import (
     CaseNotFound,
     ConcurrencyConflict,
     InsufficientAssurance,
+    InvalidConfiguration,
     InvalidInput,
 )
+from barnekoordinator.history.outbox import OutboxMessage, OutboxStore
 from barnekoordinator.history.records import AuditRecord, EventRecord
 
 if TYPE_CHECKING:
@@ -98,23 +100,32 @@ class Call:
         records: Sequence[EventRecord],
         *,
         conflict: str = "concurrency conflict; nothing stored",
+        outbox: Sequence[OutboxMessage] = (),
     ) -> None:
-        """Store ``records`` and this call's audit record in one transaction.
+        """Store ``records``, this call's audit record and ``outbox`` in one transaction.
 
-        A conflict stores neither; it is then audited on its own with ``conflict``.
+        A conflict stores none of them; it is then audited on its own with ``conflict``.
+        ``outbox`` is passed to the store only when it holds messages (a store without an
+        outbox never sees the keyword).
         """
+        # The audit record names the events it stores (verify checks each is named once).
+        audit = attrs.evolve(
+            self.record(decision, _stored(records)),
+            first_sequence=records[0].sequence,
+            last_sequence=records[-1].sequence,
+        )
         try:
-            self.book._store.append(
-                self.case_id,
-                expected_version,
-                records,
-                # The audit record names the events it stores (verify checks each is named once).
-                audit=attrs.evolve(
-                    self.record(decision, _stored(records)),
-                    first_sequence=records[0].sequence,
-                    last_sequence=records[-1].sequence,
-                ),
-            )
+            if outbox:
+                store = self.book._store
+                if not isinstance(store, OutboxStore):
+                    raise InvalidConfiguration(
+                        "notifications are configured, but the store keeps no outbox "
+                        f"({type(store).__name__}); use a store that does, or remove the "
+                        "smtp plugin options"
+                    )
+                store.append(self.case_id, expected_version, records, audit=audit, outbox=outbox)
+            else:
+                self.book._store.append(self.case_id, expected_version, records, audit=audit)
         except ConcurrencyConflict:
             self.audit(decision, conflict)
             raise

@@ -21,6 +21,7 @@ FIRST_PARTY_PLUGINS: Mapping[str, str] = {
     "helseid": "barnekoordinator_plugins.helseid",
     "fhir-r4": "barnekoordinator_plugins.fhir",
     "archive": "barnekoordinator_plugins.archive",
+    "smtp": "barnekoordinator_plugins.notify",
 }
 """Entry-point name → module of the plugins shipped with barnekoordinator.
 

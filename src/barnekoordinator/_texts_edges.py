@@ -1,6 +1,6 @@
 # Catalogue sentences stay whole, one literal per language, so translators read them as written.
 # ruff: noqa: E501
-"""The nb/nn/en texts of the edges people touch: the command line and the family's own acts (private).
+"""The nb/nn/en texts of the edges people touch: the command line, the family's own acts and the reminders (private).
 
 Kept apart from the rights catalogue in [`barnekoordinator.texts`][barnekoordinator.texts], which
 merges them into [`TEXTS`][barnekoordinator.texts.TEXTS] (a key defined twice is refused at
@@ -124,4 +124,63 @@ EDGE_TEXTS: Final[dict[str, tuple[str, str, str]]] = {
         "Ønskjer å ta opp: {text}",
         "Wants to bring up: {text}",
     ),
+    # --- issue 16 item 4: reminders that reach people (barnekoordinator_plugins.notify) ---------
+    # Only that something is waiting and where to log in: no name, no identity number, no health
+    # detail. {service} is the service's name, {date} a date, {url} the login address.
+    "notify.subject": (
+        "Noe venter på deg i {service}",
+        "Noko ventar på deg i {service}",
+        "Something is waiting for you in {service}",
+    ),
+    "notify.proposed-as-holder": (
+        "Du er foreslått som stafettholder i en sak. Logg inn for å svare.",
+        "Du er føreslegen som stafetthaldar i ei sak. Logg inn for å svare.",
+        "You have been proposed as stafettholder in a case. Log in to answer.",
+    ),
+    "notify.handover-unanswered": (
+        "En overlevering av stafettholderrollen er ennå ikke besvart.",
+        "Ei overlevering av stafetthaldarrolla er enno ikkje svart på.",
+        "A handover of the stafettholder role has not been answered yet.",
+    ),
+    "notify.evaluation-due": (
+        "Et tiltak du har ansvar for, skal evalueres innen {date}.",
+        "Eit tiltak du har ansvar for, skal evaluerast innan {date}.",
+        "A measure you are responsible for is to be evaluated by {date}.",
+    ),
+    "notify.evaluation-overdue": (
+        "Evalueringen av et tiltak du har ansvar for, skulle vært gjort {date}.",
+        "Evalueringa av eit tiltak du har ansvar for, skulle vore gjord {date}.",
+        "The evaluation of a measure you are responsible for was due on {date}.",
+    ),
+    "notify.meeting-called": (
+        "Du er innkalt til et møte {date}. Dagsordenen ligger klar når du logger inn.",
+        "Du er kalla inn til eit møte {date}. Dagsordenen ligg klar når du loggar inn.",
+        "You are invited to a meeting on {date}. Its agenda is ready when you log in.",
+    ),
+    "notify.minutes-ready": (
+        "Referatet fra et møte du deltok på, er klart.",
+        "Referatet frå eit møte du var med på, er klart.",
+        "The minutes of a meeting you attended are ready.",
+    ),
+    "notify.decision-made": (
+        "Det er fattet et vedtak i en sak der du er part. Klagefristen er {date}.",
+        "Det er gjort eit vedtak i ei sak der du er part. Klagefristen er {date}.",
+        "A decision has been made in a case where you are a party. The deadline for a complaint is {date}.",
+    ),
+    "notify.complaint-deadline": (
+        "Klagefristen for et vedtak i en sak der du er part, går ut {date}.",
+        "Klagefristen for eit vedtak i ei sak der du er part, går ut {date}.",
+        "The deadline for a complaint about a decision in a case where you are a party is {date}.",
+    ),
+    "notify.login": (
+        "Logg inn på {url} for å se hva det gjelder.",
+        "Logg inn på {url} for å sjå kva det gjeld.",
+        "Log in at {url} to see what it is about.",
+    ),
+    "notify.footer": (
+        "Denne e-posten er sendt automatisk og inneholder ingen opplysninger om saken. Ikke svar på den.",
+        "Denne e-posten er send automatisk og inneheld ingen opplysningar om saka. Ikkje svar på han.",
+        "This e-mail was sent automatically and holds no information about the case. Do not reply to it.",
+    ),
+    # --- end of issue 16 item 4 ------------------------------------------------------------------
 }

@@ -17,6 +17,9 @@ notify** — and leaves **exactly one** audit record, allowed or denied:
    so a command cannot smuggle in a consent on someone else's behalf.
 4. *append*: stamp, seal (chained after the stored last hash) and append with optimistic
    concurrency. A command that raises stores nothing.
+   The notification messages the new events cause (the ``barnekoordinator_outbox_messages``
+   hook) are stored in the same transaction (``append(…, outbox=…)``, see
+   [`barnekoordinator.history.outbox`][barnekoordinator.history.outbox]).
 5. *notify*: after the commit, ``barnekoordinator_events_recorded`` subscribers are told (through
    [`barnekoordinator.plugins.notify_events_recorded()`][barnekoordinator.plugins.notify_events_recorded]).
 
@@ -128,6 +131,7 @@ from barnekoordinator.history.case import (
     RecordedEvent,
 )
 from barnekoordinator.history.catalogue import Catalogue
+from barnekoordinator.history.outbox import OutboxMessage
 from barnekoordinator.history.projections import AgendaItem, AgendaKind
 from barnekoordinator.history.records import GENESIS, EventRecord, verify_events
 from barnekoordinator.history.sealing import DataKeyStore, KeyRing, SealingKey
@@ -342,6 +346,14 @@ class Casebook:
         cipher = self._keys.cipher(recorded[0].case_id, create=True)
         return to_records(tuple(recorded), prev_hash, cipher=cipher)
 
+    def _outbox(self, case_id: str, records: Sequence[EventRecord]) -> list[OutboxMessage]:
+        """The notification messages the records cause (stored with them)."""
+        if self._pm is None:
+            return []
+        from barnekoordinator.plugins import outbox_messages
+
+        return outbox_messages(self._pm, case_id, records, self._config)
+
     def _notify(self, case_id: str, records: Sequence[EventRecord]) -> None:
         if self._pm is None:
             return
@@ -451,7 +463,13 @@ class Casebook:
         if existing is not None:
             raise call.refer(existing, prospective.municipality_number)
         records = self._seal(recorded, GENESIS)
-        call.append(decision, 0, records, conflict="a case with this id exists; nothing stored")
+        call.append(
+            decision,
+            0,
+            records,
+            conflict="a case with this id exists; nothing stored",
+            outbox=self._outbox(new_id, records),
+        )
         self._notify(new_id, records)
         return new_id
 
@@ -559,7 +577,7 @@ class Casebook:
         if health_before is not None and _health_entries(after) != health_before:
             raise call.refuse(insufficient_assurance(principal, act, HEALTH_ASSURANCE))
         records = self._seal(recorded, last_hash)
-        call.append(fine, case.version, records)
+        call.append(fine, case.version, records, outbox=self._outbox(case_id, records))
         self._notify(case_id, records)
         return Recorded(
             case_id=case_id,

@@ -60,6 +60,7 @@ _SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("consent", "consent", "record a consent given or withdrawn in a case"),
     ("handover", "handover", "propose, accept or decline handing the stafettlogg's baton over"),
     ("meeting", "meeting", "prepare a samarbeidsmøte from the case and call it"),
+    ("remind", "remind", "send the e-mail reminders that are due (run daily from cron)"),
     (
         "overview",
         "overview",

@@ -48,6 +48,8 @@ BarnekoordinatorError(Exception)
 │   ├── InsufficientAssurance                .needed: the level to log in at
 │   └── IssuerUnavailable(ConnectionError)   discovery/JWKS unreachable or unusable
 ├── ExportError
+├── DeliveryFailed                           a mail server refused or dropped a message; .code
+│   └── MailServerUnavailable(ConnectionError)  no connection, TLS or login failed
 └── PluginError
     ├── NoCaseStoreConfigured
     ├── PluginContractError                  .plugin_name
@@ -76,6 +78,7 @@ __all__ = [
     "ConcurrencyConflict",
     "ConsentRequired",
     "CoordinationError",
+    "DeliveryFailed",
     "ExportError",
     "HandoverError",
     "HistoryError",
@@ -85,6 +88,7 @@ __all__ = [
     "InvalidIdentifier",
     "InvalidInput",
     "IssuerUnavailable",
+    "MailServerUnavailable",
     "MalformedJson",
     "MissingExtraError",
     "NoCaseStoreConfigured",
@@ -453,6 +457,33 @@ class IssuerUnavailable(AuthenticationError, ConnectionError):
 
 class ExportError(BarnekoordinatorError):
     """An exporter could not produce a valid document."""
+
+
+class DeliveryFailed(BarnekoordinatorError):
+    """A mail server refused a message or dropped the connection while it was sent.
+
+    ``code`` is the server's reply code (0 when there was none), ``permanent`` true for a 5xx
+    reply (trying again will not help), ``connection_lost`` true when the session is gone. The
+    message names the reply code and the stage, never an address or a message's content.
+    """
+
+    def __init__(
+        self, reason: str, *, code: int = 0, permanent: bool = False, connection_lost: bool = False
+    ) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.permanent = permanent
+        self.connection_lost = connection_lost
+
+
+class MailServerUnavailable(DeliveryFailed, ConnectionError):
+    """No session with the mail server: it is down, STARTTLS failed or the login was refused.
+
+    Nothing was sent in this session; the messages stay in the outbox for the next run.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, connection_lost=True)
 
 
 class PluginError(BarnekoordinatorError):

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from barnekoordinator.clock import Clock
     from barnekoordinator.config import Config
     from barnekoordinator.history.catalogue import Catalogue
+    from barnekoordinator.history.outbox import OutboxMessage
     from barnekoordinator.history.records import EventRecord
     from barnekoordinator.history.store import CaseStore
     from barnekoordinator.protocols import Authenticator, Exporter, PersonRegistry
@@ -49,6 +50,7 @@ __all__ = [
     "barnekoordinator_configure",
     "barnekoordinator_events_recorded",
     "barnekoordinator_exporters",
+    "barnekoordinator_outbox_messages",
     "barnekoordinator_person_registry",
     "barnekoordinator_register_commands",
     "hookimpl",
@@ -84,7 +86,8 @@ def barnekoordinator_configure(config: Config) -> None:
         Nothing. The call is historic: it is replayed to plugins registered later, so it is
         incompatible with hook wrappers.
 
-    Implemented by: the identity plugins, which check their options here.
+    Implemented by: the identity plugins and the notifier (``smtp``), which check their options
+    here.
     """
 
 
@@ -229,4 +232,34 @@ def barnekoordinator_register_commands(
     Called only for installed third-party plugins, and only when the command line is not
     running one of its own commands (so they cost nothing to start). Implemented by: no
     first-party plugin.
+    """
+
+
+# ---------------------------------------------------------------------------
+# Notifications
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def barnekoordinator_outbox_messages(
+    case_id: str, records: Sequence[EventRecord], config: Config
+) -> Sequence[OutboxMessage] | None:
+    """Called before ``records`` of one case are appended; return the messages they cause.
+
+    Args:
+        case_id: The case the records belong to (an opaque id, not personal).
+        records: The sealed [`EventRecord`][barnekoordinator.history.records.EventRecord] values
+            about to be appended, in sequence order.
+        config: The active [`Config`][barnekoordinator.config.Config].
+
+    Returns:
+        [`OutboxMessage`][barnekoordinator.history.outbox.OutboxMessage] values (or ``None``).
+        Results of all plugins are collected and stored **in the same transaction** as the
+        events (``append(…, outbox=…)``), so a message is never lost and never stored for a
+        write that did not happen. An implementation must be a pure function of its arguments:
+        a failure raises [`PluginError`][barnekoordinator.errors.PluginError] and nothing is
+        stored.
+
+    Implemented by: ``barnekoordinator_plugins.notify`` (``smtp``), when ``config.plugin_options``
+    has an ``smtp`` section.
     """

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from barnekoordinator.access.login import LoginChain
     from barnekoordinator.config import Config
     from barnekoordinator.history.catalogue import Catalogue
+    from barnekoordinator.history.outbox import OutboxMessage
     from barnekoordinator.history.records import EventRecord
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "get_plugin_manager",
     "login_chain",
     "notify_events_recorded",
+    "outbox_messages",
     "person_registry",
     "register_commands",
 ]
@@ -483,6 +485,43 @@ def register_commands(
             subparsers._choices_actions[:] = listed
             failures[impl.plugin_name] = _reason(exc)
     return failures
+
+
+def outbox_messages(
+    pm: pluggy.PluginManager, case_id: str, records: Sequence[EventRecord], config: Config
+) -> list[OutboxMessage]:
+    """The notification messages ``records`` cause, collected from every plugin.
+
+    Called before the append, so the messages commit with the events. A plugin that raises or
+    returns something other than [`OutboxMessage`][barnekoordinator.history.outbox.OutboxMessage]
+    values stops the write: [`PluginError`][barnekoordinator.errors.PluginError] naming the
+    plugin, nothing stored.
+    """
+    from barnekoordinator.history.outbox import OutboxMessage
+
+    if not records:
+        return []
+    kwargs: dict[str, object] = {"case_id": case_id, "records": records, "config": config}
+    found: list[OutboxMessage] = []
+    for impl in _impls_in_call_order(pm, "barnekoordinator_outbox_messages"):
+        try:
+            result = _call_impl(impl, kwargs)
+        except Exception as exc:
+            raise PluginError(
+                f"outbox_messages of plugin {impl.plugin_name!r} raised {type(exc).__name__} "
+                f"for case {case_id}; nothing stored"
+            ) from exc
+        if result is None:
+            continue
+        given = list(result) if isinstance(result, list | tuple) else [result]
+        messages = [m for m in given if isinstance(m, OutboxMessage)]
+        if len(messages) != len(given):
+            raise PluginError(
+                f"outbox_messages of plugin {impl.plugin_name!r}: expected OutboxMessage "
+                f"values for case {case_id}; nothing stored"
+            )
+        found += messages
+    return found
 
 
 # ---------------------------------------------------------------------------

@@ -732,6 +732,7 @@ _CATALOGUE: dict[str, Text] = {
         "Oversikten viser behov for {service}: formidle kontakt eller henvis videre innen {date} (bokstav d).",
         "Oversikta viser behov for {service}: formidle kontakt eller vis vidare innan {date} (bokstav d).",
         "The overview shows a need for {service}: pass on contact or refer by {date} (letter d)."),
+
 }
 # fmt: on
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import attrs
@@ -26,10 +26,23 @@ from barnekoordinator.config import Config
 from barnekoordinator.errors import (
     StorageUnavailable,
 )
+from barnekoordinator.history.outbox import (
+    OutboxEntry,
+    OutboxMessage,
+    OutboxStatus,
+    Settlement,
+)
 from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
 from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord
 from barnekoordinator.history.store import CaseStore
-from barnekoordinator.history.storekit import AppendCheck, agenda_sort_key, lone_audit
+from barnekoordinator.history.storekit import (
+    AppendCheck,
+    agenda_sort_key,
+    lone_audit,
+    outbox_batch,
+    outbox_due,
+    settled,
+)
 from barnekoordinator.hookspecs import hookimpl
 
 if TYPE_CHECKING:
@@ -58,6 +71,8 @@ class InMemoryCaseStore:
         self._audit: dict[str, list[AuditRecord]] = {}
         self._audit_log: list[AuditRecord] = []
         self._data_keys: dict[str, WrappedDataKey] = {}
+        self._outbox: dict[str, OutboxEntry] = {}
+        self._claims: dict[str, str] = {}
         self._closed = False
 
     def __enter__(self) -> InMemoryCaseStore:
@@ -77,10 +92,12 @@ class InMemoryCaseStore:
         records: Sequence[EventRecord],
         *,
         audit: AuditRecord | None = None,
+        outbox: Sequence[OutboxMessage] = (),
     ) -> int:
-        """Append ``records`` (and ``audit``, atomically); return the new version."""
+        """Append ``records`` (and ``audit`` and ``outbox``, atomically); return the new version."""
         records = list(records)
         check = AppendCheck.prepare(case_id, expected_version, records, audit=audit)
+        messages = outbox_batch(outbox)
         ops = self._catalogue.project(records)
         with self._lock:
             self._check_open()
@@ -89,6 +106,8 @@ class InMemoryCaseStore:
             if check.audit is not None:
                 # Sealing cannot fail, so under the lock events and audit land together.
                 self._seal_audit(check.audit)
+            for message in messages:
+                self._outbox.setdefault(message.key, OutboxEntry(message=message))
             if not records:
                 return len(history)
             stored = [
@@ -186,6 +205,56 @@ class InMemoryCaseStore:
         with self._lock:
             self._check_open()
             return sorted(set(self._cases) | set(self._audit))
+
+    # -- OutboxStore: the notification outbox (see history.outbox) ----------------------
+
+    def add_outbox(self, messages: Sequence[OutboxMessage]) -> int:
+        """Store the messages whose keys are new; return how many were new."""
+        checked = outbox_batch(messages)
+        with self._lock:
+            self._check_open()
+            new = [m for m in checked if m.key not in self._outbox]
+            for message in new:
+                self._outbox[message.key] = OutboxEntry(message=message)
+            return len(new)
+
+    def claim_outbox(
+        self, *, now: datetime, until: datetime, claimant: str, limit: int = 100
+    ) -> list[OutboxEntry]:
+        """Claim up to ``limit`` due pending messages for ``claimant`` until ``until``."""
+        with self._lock:
+            self._check_open()
+            due = sorted(
+                (e for e in self._outbox.values() if outbox_due(e, now)),
+                key=lambda e: (e.message.not_before, e.message.key),
+            )[: max(limit, 0)]
+            claimed = [attrs.evolve(e, claimed_until=until) for e in due]
+            for entry in claimed:
+                self._outbox[entry.message.key] = entry
+                self._claims[entry.message.key] = claimant
+            return claimed
+
+    def settle_outbox(self, key: str, claimant: str, settlement: Settlement) -> bool:
+        """Record the outcome of a message claimed by ``claimant``; False if the claim was lost."""
+        with self._lock:
+            self._check_open()
+            entry = self._outbox.get(key)
+            if (
+                entry is None
+                or self._claims.get(key) != claimant
+                or entry.status is not OutboxStatus.PENDING
+            ):
+                return False
+            self._outbox[key] = settled(entry, settlement)
+            del self._claims[key]
+            return True
+
+    def outbox(self, *, status: OutboxStatus | None = None) -> list[OutboxEntry]:
+        """Stored messages (of one status), ordered by ``(not_before, key)``."""
+        with self._lock:
+            self._check_open()
+            found = [e for e in self._outbox.values() if status is None or e.status is status]
+        return sorted(found, key=lambda e: (e.message.not_before, e.message.key))
 
     # -- DataKeyStore: the cases' wrapped data keys (see history.sealing) ----------------
 

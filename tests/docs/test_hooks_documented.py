@@ -45,4 +45,4 @@ def test_no_heading_for_a_hook_that_does_not_exist() -> None:
 
 def test_hook_list_is_not_empty() -> None:
     """The specs module defines the seven hooks of the plugin SDK."""
-    assert len(_specs()) == 7
+    assert len(_specs()) == 8

@@ -72,6 +72,7 @@ def test_file_uses_wal_and_strict_tables(db: Path) -> None:
             "case_audit",
             "case_agenda",
             "case_keys",
+            "case_outbox",
         }
         assert all("STRICT" in sql for _, sql in tables)
         with pytest.raises(sqlite3.IntegrityError, match="cannot store TEXT"):  # STRICT

@@ -38,6 +38,7 @@ from barnekoordinator.history.case import (
     ParticipantJoined,
     open_case,
 )
+from barnekoordinator.history.outbox import OutboxKind, OutboxMessage, OutboxStore
 from barnekoordinator.history.records import AuditRecord, EventRecord, verify_audit
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.hookspecs import hookimpl
@@ -438,6 +439,99 @@ def test_a_failing_subscriber_does_not_undo_the_commit(store: CaseStore, clock: 
         book.open_case(CASEWORKER, opening(), case_id="c-n")
     assert book.store.version("c-n") == 3
     assert trail(book, "c-n")[-1].allowed
+
+
+# --- notification messages commit with the events (issue 16 item 4) ---------------------------
+
+
+class OnePerAppend:
+    """A plugin that asks for one message per append (its first sequence in the key)."""
+
+    @hookimpl
+    def barnekoordinator_outbox_messages(
+        self, case_id: str, records: Sequence[EventRecord]
+    ) -> list[OutboxMessage]:
+        return [
+            OutboxMessage(
+                key=f"test:{case_id}:{records[0].sequence}",
+                case_id=case_id,
+                kind=OutboxKind.MINUTES_READY,
+                recipient="nurse",
+                not_before=date(2026, 1, 5),
+            )
+        ]
+
+
+def test_outbox_messages_are_stored_with_the_events(store: CaseStore, clock: FixedClock) -> None:
+    """The messages the hook computes are stored by the same append as the events; a stale
+    write stores neither."""
+    pm = get_plugin_manager(load_entrypoints=False, plugins=[OnePerAppend()])
+    book = Casebook(
+        store, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=SECRET, plugin_manager=pm
+    )
+    new = book.open_case(CASEWORKER, opening(), case_id="c-o")
+    undring(book, NURSE, new, "u-1")
+    assert isinstance(store, OutboxStore)
+    assert [e.message.key for e in store.outbox()] == ["test:c-o:1", "test:c-o:4"]
+    with pytest.raises(ConcurrencyConflict):
+        book.execute(
+            NURSE,
+            new,
+            lambda c: stafettlogg.register_undring(
+                c, undring_id="u-2", by="nurse", description="x", as_of=book.today()
+            ),
+            action="register-undring",
+            expected_version=1,
+        )
+    assert len(store.outbox()) == 2
+    assert book.store.version(new) == 4
+
+
+def test_messages_for_a_store_without_an_outbox_refuse_the_write(
+    store: CaseStore, clock: FixedClock
+) -> None:
+    """A store that keeps no outbox cannot take messages: the write is refused, nothing stored,
+    rather than a message silently lost."""
+
+    class WithoutOutbox:
+        """A vendor's store: the CaseStore methods only."""
+
+        def __init__(self, inner: CaseStore) -> None:
+            self.inner = inner
+
+        def __getattr__(self, name: str) -> object:
+            if name in {"add_outbox", "claim_outbox", "settle_outbox", "outbox"}:
+                raise AttributeError(name)
+            return getattr(self.inner, name)
+
+    pm = get_plugin_manager(load_entrypoints=False, plugins=[OnePerAppend()])
+    book = Casebook(
+        WithoutOutbox(store),  # type: ignore[arg-type]
+        clock=clock,
+        sealing=TEST_SEALING_KEY,
+        subject_secret=SECRET,
+        plugin_manager=pm,
+    )
+    with pytest.raises(InvalidConfiguration, match="keeps no outbox"):
+        book.open_case(CASEWORKER, opening(), case_id="c-x")
+    assert store.version("c-x") == 0
+
+
+def test_a_failing_outbox_plugin_stores_nothing(store: CaseStore, clock: FixedClock) -> None:
+    """A plugin that raises while computing messages stops the write (PluginError)."""
+
+    class Broken:
+        @hookimpl
+        def barnekoordinator_outbox_messages(self) -> None:
+            raise RuntimeError("bug")
+
+    pm = get_plugin_manager(load_entrypoints=False, plugins=[Broken()])
+    book = Casebook(
+        store, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=SECRET, plugin_manager=pm
+    )
+    with pytest.raises(PluginError, match="outbox_messages"):
+        book.open_case(CASEWORKER, opening(), case_id="c-b")
+    assert store.version("c-b") == 0
 
 
 # --- events and their audit record commit together -------------------------------------------

@@ -12,6 +12,7 @@ modules above it and gathered in a catalogue the case carries.
   their schemas, upcasting old payloads;
 - `projections` — the agenda rows a store keeps up to date with each append;
 - `store` — the `CaseStore` protocol every store implements;
+- `outbox` — the notification outbox a store may keep with the events (`OutboxStore`);
 - `storekit` — what every store builds on (the append check, the agenda
   order, fast constructors for rows read back).
 

@@ -32,6 +32,12 @@ every store, so no store copies them and no plugin imports another plugin:
   ([agenda_row][barnekoordinator.history.storekit.agenda_row]);
 * a fast constructor for event records read back
   ([stored_record][barnekoordinator.history.storekit.stored_record]);
+* the notification outbox's shared semantics
+  ([outbox_batch][barnekoordinator.history.storekit.outbox_batch],
+  [outbox_due][barnekoordinator.history.storekit.outbox_due],
+  [outbox_values][barnekoordinator.history.storekit.outbox_values],
+  [outbox_entry][barnekoordinator.history.storekit.outbox_entry],
+  [settled][barnekoordinator.history.storekit.settled]);
 * the bulk load of whole histories of new cases
   ([NewCase][barnekoordinator.history.storekit.NewCase],
   [prepare_load][barnekoordinator.history.storekit.prepare_load]): the same checks as an append
@@ -53,6 +59,13 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from barnekoordinator.errors import ChainBroken, ConcurrencyConflict, InvalidInput
+from barnekoordinator.history.outbox import (
+    OutboxEntry,
+    OutboxKind,
+    OutboxMessage,
+    OutboxStatus,
+    Settlement,
+)
 from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
 from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord, _event_stamp
 
@@ -67,7 +80,12 @@ __all__ = [
     "agenda_row",
     "agenda_sort_key",
     "lone_audit",
+    "outbox_batch",
+    "outbox_due",
+    "outbox_entry",
+    "outbox_values",
     "prepare_load",
+    "settled",
     "stored_record",
 ]
 
@@ -387,3 +405,99 @@ def prepare_load(cases: Iterable[NewCase], catalogue: Catalogue) -> LoadBatch:
         if case.data_key is not None:
             keys.append((case_id, case.data_key))
     return LoadBatch(tuple(case_ids), tuple(events), tuple(audits), tuple(agenda), tuple(keys))
+
+
+_MAX_OUTBOX_KEY: Final = 200
+
+
+def outbox_batch(messages: Iterable[OutboxMessage]) -> tuple[OutboxMessage, ...]:
+    """Check messages for the outbox and drop repeated keys (the first one stays).
+
+    Raises:
+        InvalidInput: something that is not an
+            [`OutboxMessage`][barnekoordinator.history.outbox.OutboxMessage], or a key that is
+            empty or longer than 200 characters. Nothing is stored.
+    """
+    kept: dict[str, OutboxMessage] = {}
+    for message in messages:
+        if not isinstance(message, OutboxMessage):
+            raise InvalidInput(
+                f"outbox: expected OutboxMessage values, got {type(message).__name__}"
+            )
+        if not message.key or len(message.key) > _MAX_OUTBOX_KEY:
+            raise InvalidInput(
+                f"outbox message of case {message.case_id}: expected a key of 1 to "
+                f"{_MAX_OUTBOX_KEY} characters, got {len(message.key)}"
+            )
+        kept.setdefault(message.key, message)
+    return tuple(kept.values())
+
+
+def outbox_due(entry: OutboxEntry, now: datetime) -> bool:
+    """True when a dispatcher may claim ``entry`` at ``now`` (the reference semantics)."""
+    return (
+        entry.status is OutboxStatus.PENDING
+        and entry.message.not_before <= now.astimezone(UTC).date()
+        and (entry.next_attempt is None or entry.next_attempt <= now)
+        and (entry.claimed_until is None or entry.claimed_until <= now)
+    )
+
+
+def settled(entry: OutboxEntry, settlement: Settlement) -> OutboxEntry:
+    """``entry`` after its claim ended with ``settlement`` (released; a retry counts an attempt)."""
+    retry = settlement.status is OutboxStatus.PENDING
+    return attrs.evolve(
+        entry,
+        status=settlement.status,
+        attempts=entry.attempts + 1 if retry else entry.attempts,
+        next_attempt=settlement.next_attempt if retry else None,
+        claimed_until=None,
+        note=settlement.note,
+    )
+
+
+def outbox_values(message: OutboxMessage) -> tuple[object, ...]:
+    """A message as the columns of an outbox table: key, case id, kind, recipient, not-before,
+    on, guard kind, guard key, guard due (dates as ``date``; ``None`` where absent)."""
+    guard = message.guard
+    return (
+        message.key,
+        message.case_id,
+        message.kind.value,
+        message.recipient,
+        message.not_before,
+        message.on,
+        None if guard is None else guard[0].value,
+        None if guard is None else guard[1],
+        None if guard is None else guard[2],
+    )
+
+
+_KINDS: Final = {kind.value: kind for kind in AgendaKind}
+_OUTBOX_KINDS: Final = {kind.value: kind for kind in OutboxKind}
+_OUTBOX_STATUSES: Final = {status.value: status for status in OutboxStatus}
+
+
+def outbox_entry(row: Sequence[Any]) -> OutboxEntry:
+    """An outbox entry from a row of ``outbox_values()`` columns followed by status, attempts,
+    next attempt, claimed until and note (dates as ``date``, times as aware ``datetime``)."""
+    key, case, kind, who, not_before, on, g_kind, g_key, g_due, status, tries, nxt, lease, note = (
+        row
+    )
+    message = OutboxMessage(
+        key=key,
+        case_id=case,
+        kind=_OUTBOX_KINDS[kind],
+        recipient=who,
+        not_before=not_before,
+        on=on,
+        guard=None if g_kind is None else (_KINDS[g_kind], g_key, g_due),
+    )
+    return OutboxEntry(
+        message=message,
+        status=_OUTBOX_STATUSES[status],
+        attempts=tries,
+        next_attempt=nxt,
+        claimed_until=lease,
+        note=note,
+    )

@@ -25,12 +25,12 @@ if TYPE_CHECKING:
     import psycopg
 
 
-SCHEMA_VERSION: Final = 4
+SCHEMA_VERSION: Final = 5
 """2 gave audit records a global ``position`` and the range of events they stored; 3 added
 ``case_keys``, the cases' wrapped data keys (identifiers sealed at rest); 4 added the agenda index
 on ``(kind, due, case_id, key)`` that keeps kind-filtered agenda queries independent of the number
-of cases (decision 20). Older schemas are upgraded when opened for writing, and read as they are
-when opened read-only."""
+of cases (decision 20); 5 added ``case_outbox``, the notification outbox (decision 22). Older
+schemas are upgraded when opened for writing, and read as they are when opened read-only."""
 _SCHEMES: Final = ("postgresql", "postgres")
 
 
@@ -43,6 +43,26 @@ _CREATE_KEYS: Final = """CREATE TABLE IF NOT EXISTS case_keys (
     kek_id  text  NOT NULL,
     blob    bytea NOT NULL)"""
 """The cases' wrapped data keys: useless without the key-encryption key kept elsewhere."""
+
+_CREATE_OUTBOX: Final = """CREATE TABLE IF NOT EXISTS case_outbox (
+    key           text    COLLATE "C" PRIMARY KEY,
+    case_id       text    COLLATE "C" NOT NULL,
+    kind          text    NOT NULL,
+    recipient     text    NOT NULL,
+    not_before    date    NOT NULL,
+    on_date       date,
+    guard_kind    text,
+    guard_key     text,
+    guard_due     date,
+    status        text    NOT NULL DEFAULT 'pending',
+    attempts      integer NOT NULL DEFAULT 0,
+    next_attempt  timestamptz,
+    claimed_until timestamptz,
+    claim_token   text,
+    note          text    NOT NULL DEFAULT '')"""
+"""The notification outbox: messages stored with the events, and their delivery state."""
+_CREATE_OUTBOX_DUE: Final = """CREATE INDEX IF NOT EXISTS case_outbox_due_idx
+    ON case_outbox (status, not_before, key)"""
 
 
 def _ddl(partitions: int) -> list[str]:
@@ -107,6 +127,8 @@ def _ddl(partitions: int) -> list[str]:
             ON case_agenda (due, case_id, kind, key) INCLUDE (detail)""",
         _CREATE_AGENDA_KIND,
         _CREATE_KEYS,
+        _CREATE_OUTBOX,
+        _CREATE_OUTBOX_DUE,
         """CREATE OR REPLACE FUNCTION case_store_append_only() RETURNS trigger
             LANGUAGE plpgsql AS $$
             BEGIN
@@ -156,6 +178,7 @@ _UPGRADE_FROM_2: Final = (_CREATE_KEYS,)
 # Built inside the upgrade's transaction (not CONCURRENTLY): writers wait for the build, about
 # 10 s per million agenda rows on the project machine; readers do not.
 _UPGRADE_FROM_3: Final = (_CREATE_AGENDA_KIND,)
+_UPGRADE_FROM_4: Final = (_CREATE_OUTBOX, _CREATE_OUTBOX_DUE)
 _SET_VERSION: Final = (
     f"UPDATE case_store_meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema_version'"  # noqa: S608 - a constant
 )
@@ -357,3 +380,29 @@ _PUT_KEY: Final = (
 )
 _DESTROY_KEY: Final = "DELETE FROM case_keys WHERE case_id = %s"
 _KEY_CASES: Final = "SELECT case_id FROM case_keys ORDER BY case_id"
+
+
+_OUTBOX_FIELDS: Final = (
+    "key, case_id, kind, recipient, not_before, on_date, guard_kind, guard_key, guard_due, "
+    "status, attempts, next_attempt, claimed_until, note"
+)
+INSERT_OUTBOX: Final = (
+    "INSERT INTO case_outbox (key, case_id, kind, recipient, not_before, on_date, guard_kind, "
+    "guard_key, guard_due) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (key) DO NOTHING"
+)
+CLAIM_OUTBOX: Final = (
+    "UPDATE case_outbox SET claimed_until = %s, claim_token = %s WHERE key IN ("  # noqa: S608 - constants
+    "SELECT key FROM case_outbox WHERE status = 'pending' AND not_before <= %s "
+    "AND (next_attempt IS NULL OR next_attempt <= %s) "
+    "AND (claimed_until IS NULL OR claimed_until <= %s) "
+    "ORDER BY not_before, key LIMIT %s FOR UPDATE SKIP LOCKED) "
+    f"RETURNING {_OUTBOX_FIELDS}"
+)
+"""Claim due messages: ``SKIP LOCKED`` lets concurrent dispatchers take disjoint sets."""
+SETTLE_OUTBOX: Final = (
+    "UPDATE case_outbox SET status = %s, attempts = %s, next_attempt = %s, "
+    "claimed_until = NULL, claim_token = NULL, note = %s "
+    "WHERE key = %s AND claim_token = %s AND status = 'pending'"
+)
+LIST_OUTBOX: Final = f"SELECT {_OUTBOX_FIELDS} FROM case_outbox"  # noqa: S608 - constants

@@ -8,7 +8,7 @@ import threading
 import zlib
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,12 @@ from barnekoordinator.errors import (
     StorageError,
     StorageUnavailable,
 )
+from barnekoordinator.history.outbox import (
+    OutboxEntry,
+    OutboxMessage,
+    OutboxStatus,
+    Settlement,
+)
 from barnekoordinator.history.projections import (
     AgendaItem,
     AgendaKind,
@@ -30,7 +36,11 @@ from barnekoordinator.history.storekit import (
     NewCase,
     agenda_row,
     lone_audit,
+    outbox_batch,
+    outbox_entry,
+    outbox_values,
     prepare_load,
+    settled,
 )
 from barnekoordinator_plugins import _options
 
@@ -64,10 +74,15 @@ from barnekoordinator_plugins.postgres._sql import (
     _UPGRADE_FROM_1,
     _UPGRADE_FROM_2,
     _UPGRADE_FROM_3,
+    _UPGRADE_FROM_4,
     AGENDA_ALL,
     AGENDA_BY_KIND,
     AGENDA_CASE,
+    CLAIM_OUTBOX,
+    INSERT_OUTBOX,
+    LIST_OUTBOX,
     SCHEMA_VERSION,
+    SETTLE_OUTBOX,
     _apply_ops,
     _audit_records,
     _audit_row,
@@ -254,7 +269,12 @@ class PostgresCaseStore:
         with connection.transaction():
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (self._events_lock + 1,))
             version = self._version_of(connection)  # another process may have upgraded meanwhile
-            steps = {1: _UPGRADE_FROM_1, 2: _UPGRADE_FROM_2, 3: _UPGRADE_FROM_3}
+            steps = {
+                1: _UPGRADE_FROM_1,
+                2: _UPGRADE_FROM_2,
+                3: _UPGRADE_FROM_3,
+                4: _UPGRADE_FROM_4,
+            }
             while version < SCHEMA_VERSION:
                 for statement in steps[version]:
                     connection.execute(statement)
@@ -277,10 +297,13 @@ class PostgresCaseStore:
         records: Sequence[EventRecord],
         *,
         audit: AuditRecord | None = None,
+        outbox: Sequence[OutboxMessage] = (),
     ) -> int:
-        """Append ``records`` (and ``audit``, in the same transaction); return the new version."""
+        """Append ``records`` (and ``audit`` and ``outbox``, in the same transaction); return the
+        new version."""
         records = list(records)
         check = AppendCheck.prepare(case_id, expected_version, records, audit=audit)
+        messages = [outbox_values(m) for m in outbox_batch(outbox)]
         ops = self._catalogue.project(records)
         # executemany in pipeline mode sends one prepared INSERT per record in a
         # single network write; measured faster here than one INSERT … SELECT
@@ -321,6 +344,8 @@ class PostgresCaseStore:
                         )
                         sealed = check.audit.sealed(sequence + 1, prev)
                         cursor.execute(_INSERT_AUDIT, _audit_row(sealed))
+                    if messages:
+                        cursor.executemany(INSERT_OUTBOX, messages)
             except pg.errors.UniqueViolation as exc:
                 # Only reachable by a writer that bypasses the advisory lock.
                 raise ConcurrencyConflict(case_id, expected_version, self.version(case_id)) from exc
@@ -496,6 +521,82 @@ class PostgresCaseStore:
                 .fetchall()
             )
         return [str(row[0]) for row in rows]
+
+    # -- OutboxStore: the notification outbox (history.outbox) ----------------------------
+
+    def add_outbox(self, messages: Sequence[OutboxMessage]) -> int:
+        """Store the messages whose keys are new, in one transaction; return how many were new."""
+        rows = [outbox_values(m) for m in outbox_batch(messages)]
+        new = 0
+        with self._errors():
+            connection = self._connection()
+            with connection.transaction(), connection.cursor() as cursor:
+                for row in rows:
+                    new += cursor.execute(INSERT_OUTBOX, row).rowcount
+        return new
+
+    def claim_outbox(
+        self, *, now: datetime, until: datetime, claimant: str, limit: int = 100
+    ) -> list[OutboxEntry]:
+        """Claim up to ``limit`` due pending messages for ``claimant`` until ``until``.
+
+        ``FOR UPDATE SKIP LOCKED``: concurrent dispatchers claim disjoint messages.
+        """
+        if limit < 1:
+            return []
+        today = now.astimezone(UTC).date()
+        with self._errors():
+            connection = self._connection()
+            with connection.transaction():
+                rows = connection.execute(
+                    CLAIM_OUTBOX, (until, claimant, today, now, now, limit)
+                ).fetchall()
+        entries = [outbox_entry(row) for row in rows]
+        return sorted(entries, key=lambda e: (e.message.not_before, e.message.key))
+
+    def settle_outbox(self, key: str, claimant: str, settlement: Settlement) -> bool:
+        """Record the outcome of a message claimed by ``claimant``; False if the claim was
+        lost."""
+        with self._errors():
+            connection = self._connection()
+            with connection.transaction():
+                row = connection.execute(
+                    LIST_OUTBOX + " WHERE key = %s AND claim_token = %s FOR UPDATE",
+                    (key, claimant),
+                ).fetchone()
+                if row is None:
+                    return False
+                entry = outbox_entry(row)
+                if entry.status is not OutboxStatus.PENDING:
+                    return False
+                after = settled(entry, settlement)
+                connection.execute(
+                    SETTLE_OUTBOX,
+                    (
+                        after.status.value,
+                        after.attempts,
+                        after.next_attempt,
+                        after.note,
+                        key,
+                        claimant,
+                    ),
+                )
+        return True
+
+    def outbox(self, *, status: OutboxStatus | None = None) -> list[OutboxEntry]:
+        """Stored messages (of one status), ordered by ``(not_before, key)``."""
+        with self._errors():
+            connection = self._connection()
+            found = connection.execute("SELECT to_regclass('case_outbox')").fetchone()
+            if not found or found[0] is None:  # an older schema opened read-only
+                return []
+            if status is None:
+                rows = connection.execute(LIST_OUTBOX + " ORDER BY not_before, key").fetchall()
+            else:
+                rows = connection.execute(
+                    LIST_OUTBOX + " WHERE status = %s ORDER BY not_before, key", (status.value,)
+                ).fetchall()
+        return [outbox_entry(row) for row in rows]
 
     # -- DataKeyStore: the cases' wrapped data keys (history.sealing) ----------------------
 

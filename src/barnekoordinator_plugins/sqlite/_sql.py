@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Final
 
+from barnekoordinator.history.outbox import OutboxEntry, OutboxMessage
 from barnekoordinator.history.projections import (
     AgendaKind,
     ClearCase,
@@ -24,6 +25,8 @@ from barnekoordinator.history.records import (
     parse_time,
 )
 from barnekoordinator.history.storekit import (
+    outbox_entry,
+    outbox_values,
     stored_record,
 )
 
@@ -31,11 +34,12 @@ if TYPE_CHECKING:
     pass
 
 
-SCHEMA_VERSION: Final = 4
+SCHEMA_VERSION: Final = 5
 """2 gave audit records a global ``position`` and the range of events they stored (1 had neither);
 3 added ``case_keys``, the cases' wrapped data keys (identifiers sealed at rest); 4 added the
 agenda index on ``(kind, due, …)`` that keeps kind-filtered agenda queries independent of the
-number of cases (decision 20). Older files are upgraded when opened for writing, and read as they
+number of cases (decision 20); 5 added ``case_outbox``, the notification outbox (decision 22).
+Older files are upgraded when opened for writing, and read as they
 are when opened read-only."""
 
 SCHEMA: Final = """
@@ -101,6 +105,25 @@ CREATE TABLE IF NOT EXISTS case_keys (
     kek_id  TEXT NOT NULL,                             -- the key-encryption key that wraps it
     blob    BLOB NOT NULL                              -- the data key, wrapped: useless without it
 ) STRICT, WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS case_outbox (
+    key           TEXT    PRIMARY KEY,                 -- the idempotency key
+    case_id       TEXT    NOT NULL,
+    kind          TEXT    NOT NULL,
+    recipient     TEXT    NOT NULL,                    -- a ref in the case, never an address
+    not_before    TEXT    NOT NULL,                    -- ISO date
+    on_date       TEXT,
+    guard_kind    TEXT,
+    guard_key     TEXT,
+    guard_due     TEXT,
+    status        TEXT    NOT NULL DEFAULT 'pending',
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    next_attempt  TEXT,                                -- records.format_time: sorts as text
+    claimed_until TEXT,
+    claim_token   TEXT,
+    note          TEXT    NOT NULL DEFAULT ''
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS case_outbox_due ON case_outbox (status, not_before, key);
 """
 """The schema (idempotent); the same logical schema as the PostgreSQL store."""
 
@@ -350,3 +373,42 @@ _PUT_KEY: Final = (
 )
 _DESTROY_KEY: Final = "DELETE FROM case_keys WHERE case_id = ?"
 _KEY_CASES: Final = "SELECT case_id FROM case_keys ORDER BY case_id"
+
+
+_OUTBOX_FIELDS: Final = (
+    "key, case_id, kind, recipient, not_before, on_date, guard_kind, guard_key, guard_due, "
+    "status, attempts, next_attempt, claimed_until, note"
+)
+INSERT_OUTBOX: Final = (
+    "INSERT INTO case_outbox (key, case_id, kind, recipient, not_before, on_date, guard_kind, "
+    "guard_key, guard_due) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (key) DO NOTHING"
+)
+DUE_OUTBOX: Final = (
+    f"SELECT {_OUTBOX_FIELDS} FROM case_outbox WHERE status = 'pending' AND not_before <= ? "  # noqa: S608 - constants
+    "AND (next_attempt IS NULL OR next_attempt <= ?) "
+    "AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY not_before, key LIMIT ?"
+)
+CLAIM_OUTBOX: Final = "UPDATE case_outbox SET claimed_until = ?, claim_token = ? WHERE key = ?"
+SETTLE_OUTBOX: Final = (
+    "UPDATE case_outbox SET status = ?, attempts = ?, next_attempt = ?, claimed_until = NULL, "
+    "claim_token = NULL, note = ? WHERE key = ? AND claim_token = ? AND status = 'pending'"
+)
+LIST_OUTBOX: Final = f"SELECT {_OUTBOX_FIELDS} FROM case_outbox"  # noqa: S608 - constants
+
+
+def outbox_row(message: OutboxMessage) -> tuple[object, ...]:
+    """The values of ``INSERT_OUTBOX`` for one message (dates as ISO text)."""
+    return tuple(v.isoformat() if isinstance(v, date) else v for v in outbox_values(message))
+
+
+def outbox_entries(rows: Iterable[Any]) -> list[OutboxEntry]:
+    """Entries from rows of ``_OUTBOX_FIELDS`` (ISO text turned into dates and times)."""
+    found: list[OutboxEntry] = []
+    for row in rows:
+        values = list(row)
+        for i in (4, 5, 8):
+            values[i] = None if values[i] is None else _date(values[i])
+        for i in (11, 12):
+            values[i] = None if values[i] is None else parse_time(values[i])
+        found.append(outbox_entry(values))
+    return found

@@ -9,7 +9,7 @@ import threading
 import urllib.parse
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import attrs
@@ -22,6 +22,12 @@ from barnekoordinator.errors import (
     StoreLocked,
     StoreNotFound,
 )
+from barnekoordinator.history.outbox import (
+    OutboxEntry,
+    OutboxMessage,
+    OutboxStatus,
+    Settlement,
+)
 from barnekoordinator.history.projections import (
     AgendaItem,
     AgendaKind,
@@ -30,13 +36,16 @@ from barnekoordinator.history.records import (
     GENESIS,
     AuditRecord,
     EventRecord,
+    format_time,
 )
 from barnekoordinator.history.storekit import (
     AppendCheck,
     NewCase,
     agenda_row,
     lone_audit,
+    outbox_batch,
     prepare_load,
+    settled,
 )
 from barnekoordinator_plugins import _options
 from barnekoordinator_plugins.sqlite._locks import lock_holders
@@ -64,8 +73,13 @@ from barnekoordinator_plugins.sqlite._sql import (
     _UNAVAILABLE_CODES,
     _UPGRADE_FROM_1,
     _UPSERT_AGENDA,
+    CLAIM_OUTBOX,
+    DUE_OUTBOX,
+    INSERT_OUTBOX,
+    LIST_OUTBOX,
     SCHEMA,
     SCHEMA_VERSION,
+    SETTLE_OUTBOX,
     _apply_ops,
     _audit_records,
     _audit_row,
@@ -76,6 +90,8 @@ from barnekoordinator_plugins.sqlite._sql import (
     _rollback,
     _statements,
     agenda_sql,
+    outbox_entries,
+    outbox_row,
 )
 
 _BUSY, _LOCKED, _CANTOPEN = 5, 6, 14
@@ -294,10 +310,13 @@ class SQLiteCaseStore:
         records: Sequence[EventRecord],
         *,
         audit: AuditRecord | None = None,
+        outbox: Sequence[OutboxMessage] = (),
     ) -> int:
-        """Append ``records`` (and ``audit``, in the same transaction); return the new version."""
+        """Append ``records`` (and ``audit`` and ``outbox``, in the same transaction); return the
+        new version."""
         records = list(records)
         check = AppendCheck.prepare(case_id, expected_version, records, audit=audit)
+        messages = [outbox_row(m) for m in outbox_batch(outbox)]
         ops = self._catalogue.project(records)
         rows = list(map(_event_row, records, check.times)) if check.problem is None else []
         connection = self._connection()
@@ -316,6 +335,8 @@ class SQLiteCaseStore:
                     _apply_ops(connection, ops)
                 if check.audit is not None:
                     self._insert_audit(connection, check.audit)
+                if messages:
+                    connection.executemany(INSERT_OUTBOX, messages)
                 connection.execute("COMMIT")
             except sqlite3.IntegrityError as exc:
                 _rollback(connection)
@@ -523,6 +544,97 @@ class SQLiteCaseStore:
                 "SELECT DISTINCT case_id FROM case_audit ORDER BY 1"
             ).fetchall()
         return [str(row[0]) for row in rows]
+
+    # -- OutboxStore: the notification outbox (history.outbox) ----------------------------
+
+    def add_outbox(self, messages: Sequence[OutboxMessage]) -> int:
+        """Store the messages whose keys are new, in one transaction; return how many were new."""
+        rows = [outbox_row(m) for m in outbox_batch(messages)]
+        connection = self._connection()
+        with self._errors():
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                before = connection.total_changes
+                connection.executemany(INSERT_OUTBOX, rows)
+                new = connection.total_changes - before
+                connection.execute("COMMIT")
+            except BaseException:
+                _rollback(connection)
+                raise
+        return new
+
+    def claim_outbox(
+        self, *, now: datetime, until: datetime, claimant: str, limit: int = 100
+    ) -> list[OutboxEntry]:
+        """Claim up to ``limit`` due pending messages for ``claimant`` until ``until``.
+
+        ``BEGIN IMMEDIATE`` serialises claims across threads and processes: two dispatchers
+        never see the same message unclaimed.
+        """
+        if limit < 1:
+            return []
+        at, lease = format_time(now), format_time(until)
+        today = at[:10]  # the UTC date, as outbox_due() takes it
+        connection = self._connection()
+        with self._errors():
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                due = outbox_entries(connection.execute(DUE_OUTBOX, (today, at, at, limit)))
+                connection.executemany(
+                    CLAIM_OUTBOX, [(lease, claimant, entry.message.key) for entry in due]
+                )
+                connection.execute("COMMIT")
+            except BaseException:
+                _rollback(connection)
+                raise
+        return [attrs.evolve(entry, claimed_until=until) for entry in due]
+
+    def settle_outbox(self, key: str, claimant: str, settlement: Settlement) -> bool:
+        """Record the outcome of a message claimed by ``claimant``; False if the claim was lost."""
+        connection = self._connection()
+        with self._errors():
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                row = connection.execute(
+                    LIST_OUTBOX + " WHERE key = ? AND claim_token = ?", (key, claimant)
+                ).fetchall()
+                entries = outbox_entries(row)
+                if not entries or entries[0].status is not OutboxStatus.PENDING:
+                    connection.execute("COMMIT")
+                    return False
+                after = settled(entries[0], settlement)
+                nxt = after.next_attempt
+                connection.execute(
+                    SETTLE_OUTBOX,
+                    (
+                        after.status.value,
+                        after.attempts,
+                        None if nxt is None else format_time(nxt),
+                        after.note,
+                        key,
+                        claimant,
+                    ),
+                )
+                connection.execute("COMMIT")
+            except BaseException:
+                _rollback(connection)
+                raise
+        return True
+
+    def outbox(self, *, status: OutboxStatus | None = None) -> list[OutboxEntry]:
+        """Stored messages (of one status), ordered by ``(not_before, key)``."""
+        sql, params = LIST_OUTBOX, tuple[str, ...]()
+        if status is not None:
+            sql, params = sql + " WHERE status = ?", (status.value,)
+        connection = self._connection()
+        with self._errors():
+            try:
+                rows = connection.execute(sql + " ORDER BY not_before, key", params).fetchall()
+            except sqlite3.OperationalError as exc:
+                if "no such table" in str(exc):  # an older file opened read-only
+                    return []
+                raise
+        return outbox_entries(rows)
 
     # -- DataKeyStore: the cases' wrapped data keys (history.sealing) ----------------------
 

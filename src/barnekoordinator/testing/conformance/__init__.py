@@ -17,7 +17,10 @@ interleaved appends by several writers holding stale versions. It checks that no
 duplicated or lost, that versions are exact, that hash chains verify, that ``read_all`` positions
 strictly increase with nothing missing, that the agenda equals
 [`apply_ops()`][barnekoordinator.history.projections.apply_ops] over the same events, and that an
-append's audit record (``append(…, audit=…)``) is stored exactly when its events are.
+append's audit record (``append(…, audit=…)``) is stored exactly when its events are. A store that
+keeps a notification outbox ([`OutboxStore`][barnekoordinator.history.outbox.OutboxStore]) proves
+that its messages commit with the events, that a key is stored once, that concurrent dispatchers
+never claim one message twice and that the outbox survives reopening (other stores skip these).
 
 The suite exercises the agenda tables through a projector of the test-only event type
 [`TEST_AGENDA_TYPE`][barnekoordinator.testing.conformance.TEST_AGENDA_TYPE], whose payload says

@@ -24,6 +24,7 @@ from barnekoordinator.testing.conformance._history_tests import (
 )
 from barnekoordinator.testing.conformance._key_tests import _DataKeyTests
 from barnekoordinator.testing.conformance._machine import _StateMachineTests
+from barnekoordinator.testing.conformance._outbox_tests import _OutboxTests
 from barnekoordinator.testing.conformance._records import CONFORMANCE_CATALOGUE
 
 
@@ -31,6 +32,7 @@ from barnekoordinator.testing.conformance._records import CONFORMANCE_CATALOGUE
 # listed from the last to run to the first: basics first, the state machine last.
 class CaseStoreContract(
     _StateMachineTests,
+    _OutboxTests,
     _DataKeyTests,
     _LifecycleTests,
     _AuditOrderTests,

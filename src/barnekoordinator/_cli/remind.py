@@ -1,0 +1,141 @@
+"""``barnekoordinator remind``: send the reminders that are due, once (for cron).
+
+Sends every message of the store's notification outbox that is due today — stored with the
+events that caused them (a handover proposed, a meeting called, minutes recorded, a decision
+made) or falling due now (a handover still unanswered, an evaluation due soon or overdue, a
+complaint deadline approaching) — through the ``smtp`` plugin's settings
+(``--option smtp.KEY=VALUE``, see ``docs/plugins/notify.md``), or as ``.eml`` files in
+``--outbox-dir`` (no mail server needed). Each message is sent once; a refused one is retried
+on a later run after its backoff. ``--dry-run`` only lists what is due.
+
+Messages say only that something is waiting and where to log in; this command prints kinds,
+case ids and outcomes, never an address.
+
+Exit status: 0 done (or nothing due); 1 a message could not be delivered (no address, refused
+for good); 2 usage error (options, dates, the address book); 3 the store or the mail server could
+not be used (the messages wait for the next run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime, time
+
+from barnekoordinator._cli._wiring import configured_host, plugin_options, store_url
+from barnekoordinator._cli.agenda import _as_of
+from barnekoordinator._cli.verify import add_store_arguments
+from barnekoordinator.clock import SystemClock
+from barnekoordinator.config import Config
+from barnekoordinator.errors import InvalidConfiguration
+from barnekoordinator.history.outbox import OutboxEntry, OutboxStatus
+from barnekoordinator.plugins import case_store
+
+__all__ = ["register", "run"]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``remind`` subcommand."""
+    parser = subparsers.add_parser(
+        "remind",
+        help="send the e-mail reminders that are due (run daily from cron)",
+        description=__doc__.splitlines()[0] if __doc__ else None,
+    )
+    add_store_arguments(parser)
+    parser.add_argument(
+        "--as-of", type=_as_of, metavar="DATE", help="act as at noon UTC on this day (today)"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object per message")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="list what is due; send and change nothing"
+    )
+    parser.add_argument(
+        "--outbox-dir",
+        metavar="DIR",
+        help="write each message as an .eml file in DIR instead of sending it by SMTP",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Send (or list) what is due."""
+    from barnekoordinator_plugins.notify import (
+        AddressFile,
+        EmlFolder,
+        SmtpSender,
+        dispatch,
+        due_now,
+        settings_of,
+    )
+
+    # Sending records each outcome, so the store is opened for writing; a missing file is
+    # "not found", never a new empty store.
+    options = plugin_options(args.option, "audited")
+    if args.outbox_dir is not None:
+        options.setdefault("smtp", {})
+    config = Config(store=store_url(args), plugin_options=options)
+    settings = settings_of(config)
+    if settings is None:
+        raise InvalidConfiguration(
+            "remind: the smtp plugin is not configured; give --option smtp.host=… (and "
+            "smtp.addresses=FILE), or --outbox-dir DIR"
+        )
+    now = (
+        datetime.combine(args.as_of, time(12), tzinfo=UTC)
+        if args.as_of is not None
+        else SystemClock().now()
+    )
+    pm = configured_host(config)
+    store = case_store(pm, config)
+    try:
+        if args.dry_run:
+            return _list(due_now(store, now), as_json=args.json)
+        if not settings.addresses:
+            raise InvalidConfiguration(
+                "remind: expected the address book, --option smtp.addresses=FILE"
+            )
+        book = AddressFile(settings.addresses)
+        sender = EmlFolder(args.outbox_dir) if args.outbox_dir else SmtpSender(settings)
+        report = dispatch(store, sender=sender, book=book, settings=settings, now=now)
+    finally:
+        store.close()
+    for outcome in report.outcomes:
+        if args.json:
+            line = {
+                "key": outcome.key,
+                "kind": outcome.kind,
+                "case_id": outcome.case_id,
+                "status": outcome.status.value,
+                "note": outcome.note,
+            }
+            print(json.dumps(line, ensure_ascii=False))
+        else:
+            print(f"{outcome.status.value:<13} {outcome.kind:<19} {outcome.case_id} {outcome.note}")
+    if not args.json:
+        counts = ", ".join(f"{report.count(s)} {s.value}" for s in OutboxStatus)
+        print(f"{len(report.outcomes)} message(s): {counts}")
+    if report.unavailable:
+        print(f"barnekoordinator remind: {report.unavailable}; retried later", file=sys.stderr)
+        return 3
+    return 1 if report.count(OutboxStatus.UNDELIVERABLE) else 0
+
+
+def _list(entries: Sequence[OutboxEntry], *, as_json: bool) -> int:
+    for entry in entries:
+        m = entry.message
+        if as_json:
+            line = {
+                "key": m.key,
+                "kind": m.kind.value,
+                "case_id": m.case_id,
+                "not_before": m.not_before.isoformat(),
+                "attempts": entry.attempts,
+            }
+            print(json.dumps(line, ensure_ascii=False))
+        else:
+            print(f"due {m.not_before.isoformat()} {m.kind.value:<19} {m.case_id}")
+    if not as_json:
+        print(f"{len(entries)} message(s) due")
+    return 0

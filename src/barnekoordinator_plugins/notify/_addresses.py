@@ -1,0 +1,83 @@
+"""Where a recipient's e-mail goes: the address book protocol and its JSON file."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from typing import Protocol, runtime_checkable
+
+import attrs
+
+from barnekoordinator.errors import InvalidConfiguration
+from barnekoordinator.texts import Language
+
+__all__ = ["Address", "AddressBook", "AddressFile"]
+
+
+@attrs.frozen
+class Address:
+    """A recipient's e-mail address and the language their messages are written in."""
+
+    email: str
+    lang: Language = Language.NB
+
+
+@runtime_checkable
+class AddressBook(Protocol):
+    """Resolves a recipient ref (a participant or principal ref in a case) to an address."""
+
+    def address(self, ref: str) -> Address | None:
+        """The address of ``ref``, or ``None`` when none is known (the message is then
+        recorded as undeliverable)."""
+        ...
+
+
+class AddressFile:
+    """An [`AddressBook`][barnekoordinator_plugins.notify.AddressBook] read from a JSON file.
+
+    The file maps refs to an address, or to ``{"email": …, "lang": "nb"|"nn"|"en"}``::
+
+        {"kari-helsesykepleier": "kari@kommune.no",
+         "mor": {"email": "mor@example.no", "lang": "nn"}}
+
+    Read once, when made.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        shown = os.fspath(path)
+        try:
+            with open(path, encoding="utf-8") as handle:
+                data = json.load(handle)
+        except OSError as exc:
+            raise InvalidConfiguration(
+                f"smtp addresses {shown!r}: cannot be read ({exc.strerror})"
+            ) from None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InvalidConfiguration(
+                f"smtp addresses {shown!r}: expected a JSON object ({type(exc).__name__})"
+            ) from None
+        self._book = _book(shown, data)
+
+    def address(self, ref: str) -> Address | None:
+        """The address of ``ref``, or ``None``."""
+        return self._book.get(ref)
+
+
+def _book(shown: str, data: object) -> Mapping[str, Address]:
+    if not isinstance(data, dict):
+        raise InvalidConfiguration(f"smtp addresses {shown!r}: expected a JSON object of refs")
+    book: dict[str, Address] = {}
+    for ref, value in data.items():
+        entry = value if isinstance(value, dict) else {"email": value}
+        email, lang = entry.get("email"), entry.get("lang", "nb")
+        if not isinstance(email, str) or "@" not in email or any(c.isspace() for c in email):
+            raise InvalidConfiguration(
+                f"smtp addresses {shown!r}: entry {ref!r} has no e-mail address"
+            )
+        if lang not in ("nb", "nn", "en"):
+            raise InvalidConfiguration(
+                f"smtp addresses {shown!r}: entry {ref!r}: lang must be nb, nn or en"
+            )
+        book[str(ref)] = Address(email, Language(lang))
+    return book

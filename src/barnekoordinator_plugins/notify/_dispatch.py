@@ -1,0 +1,179 @@
+"""Sending what is due: claim, check, render, send, settle."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Final
+
+import attrs
+
+from barnekoordinator.errors import DeliveryFailed, InvalidConfiguration, MailServerUnavailable
+from barnekoordinator.history.outbox import OutboxEntry, OutboxStatus, OutboxStore, Settlement
+from barnekoordinator.history.store import CaseStore
+from barnekoordinator.history.storekit import outbox_due
+from barnekoordinator_plugins.notify._addresses import AddressBook
+from barnekoordinator_plugins.notify._letters import letter
+from barnekoordinator_plugins.notify._senders import MailSender
+from barnekoordinator_plugins.notify._settings import NotifySettings
+
+_MAX_BACKOFF: Final = 86_400.0
+_BATCH: Final = 100
+
+
+@attrs.frozen(kw_only=True)
+class Outcome:
+    """What happened to one message in a run: its key, kind, case and new status."""
+
+    key: str
+    kind: str
+    case_id: str
+    status: OutboxStatus
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class DispatchReport:
+    """The outcomes of one run, and why the mail server could not be used, if it could not."""
+
+    outcomes: tuple[Outcome, ...] = ()
+    unavailable: str = ""
+
+    def count(self, status: OutboxStatus) -> int:
+        """How many messages ended the run in ``status`` (``PENDING``: to be retried)."""
+        return sum(1 for o in self.outcomes if o.status is status)
+
+
+def backoff(settings: NotifySettings, attempts: int) -> timedelta:
+    """The wait before the next attempt after ``attempts`` failed ones (doubling, at most a
+    day)."""
+    seconds = settings.backoff_seconds * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, _MAX_BACKOFF))
+
+
+def due_now(store: CaseStore, now: datetime) -> list[OutboxEntry]:
+    """The messages a run at ``now`` would claim (for ``--dry-run``; nothing is changed)."""
+    pending = outbox_of(store).outbox(status=OutboxStatus.PENDING)
+    return [e for e in pending if outbox_due(e, now)]
+
+
+class _Run:
+    def __init__(
+        self,
+        store: CaseStore,
+        sender: MailSender,
+        book: AddressBook,
+        settings: NotifySettings,
+        now: datetime,
+    ) -> None:
+        self.cases = store
+        self.store = outbox_of(store)
+        self.sender, self.book, self.settings, self.now = sender, book, settings, now
+        self.claimant = secrets.token_hex(16)
+        self.outcomes: list[Outcome] = []
+        self.unavailable = ""
+        self.open = False
+
+    def settle(self, entry: OutboxEntry, status: OutboxStatus, note: str = "") -> None:
+        next_attempt = None
+        if status is OutboxStatus.PENDING:
+            if entry.attempts + 1 >= self.settings.max_attempts:
+                status, note = (
+                    OutboxStatus.UNDELIVERABLE,
+                    f"gave up after {entry.attempts + 1} attempts: {note}",
+                )
+            else:
+                next_attempt = self.now + backoff(self.settings, entry.attempts + 1)
+        m = entry.message
+        if self.store.settle_outbox(
+            m.key, self.claimant, Settlement(status=status, next_attempt=next_attempt, note=note)
+        ):
+            self.outcomes.append(
+                Outcome(key=m.key, kind=m.kind.value, case_id=m.case_id, status=status, note=note)
+            )
+
+    def still_true(self, entry: OutboxEntry) -> bool:
+        guard = entry.message.guard
+        if guard is None:
+            return True
+        kind, key, due = guard
+        rows = self.cases.agenda(until=due, kinds={kind}, case_id=entry.message.case_id)
+        return any(row.key == key and row.due == due for row in rows)
+
+    def deliver(self, entry: OutboxEntry) -> None:
+        m = entry.message
+        if not self.still_true(entry):
+            self.settle(entry, OutboxStatus.OBSOLETE, "answered or done before it was due")
+            return
+        address = self.book.address(m.recipient)
+        if address is None:
+            self.settle(entry, OutboxStatus.UNDELIVERABLE, "no address for the recipient")
+            return
+        if self.unavailable:
+            self.settle(entry, OutboxStatus.PENDING, self.unavailable)
+            return
+        if not self.open:
+            try:
+                self.sender.open()
+            except MailServerUnavailable as exc:
+                self.unavailable = str(exc)
+                self.settle(entry, OutboxStatus.PENDING, self.unavailable)
+                return
+            self.open = True
+        mail = letter(m, to=address.email, lang=address.lang, settings=self.settings, now=self.now)
+        try:
+            self.sender.send(mail, address.email)
+        except DeliveryFailed as exc:
+            if exc.connection_lost:
+                self.sender.close()
+                self.open = False
+            status = OutboxStatus.UNDELIVERABLE if exc.permanent else OutboxStatus.PENDING
+            self.settle(entry, status, str(exc))
+            return
+        self.settle(entry, OutboxStatus.SENT)
+
+
+def outbox_of(store: CaseStore) -> OutboxStore:
+    """``store`` as an [`OutboxStore`][barnekoordinator.history.outbox.OutboxStore].
+
+    Raises:
+        InvalidConfiguration: the store keeps no outbox.
+    """
+    if not isinstance(store, OutboxStore):
+        raise InvalidConfiguration(
+            f"the store ({type(store).__name__}) keeps no notification outbox; use the "
+            "memory:, sqlite: or postgresql: store"
+        )
+    return store
+
+
+def dispatch(
+    store: CaseStore,
+    *,
+    sender: MailSender,
+    book: AddressBook,
+    settings: NotifySettings,
+    now: datetime,
+) -> DispatchReport:
+    """Send every message due at ``now``, once, and record each outcome in the store.
+
+    Messages are claimed in batches under a lease of ``settings.lease_seconds``. A message whose
+    guard row is gone is *obsolete*; one without an address *undeliverable*; a refusal or a lost
+    connection is retried after [`backoff()`][barnekoordinator_plugins.notify.backoff] (a 5xx reply,
+    or ``max_attempts`` reached, gives up). When no session can be had, nothing is sent and every
+    claimed message waits for its next attempt.
+    """
+    run = _Run(store, sender, book, settings, now)
+    lease = now + timedelta(seconds=settings.lease_seconds)
+    try:
+        while True:
+            batch = run.store.claim_outbox(
+                now=now, until=lease, claimant=run.claimant, limit=_BATCH
+            )
+            if not batch:
+                break
+            for entry in batch:
+                run.deliver(entry)
+    finally:
+        sender.close()
+    return DispatchReport(outcomes=tuple(run.outcomes), unavailable=run.unavailable)

@@ -1,0 +1,183 @@
+"""Where letters go: an SMTP server (STARTTLS) or a folder of ``.eml`` files."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import smtplib
+import ssl
+import tempfile
+from collections.abc import Mapping
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from barnekoordinator.errors import DeliveryFailed, InvalidConfiguration, MailServerUnavailable
+from barnekoordinator_plugins.notify._settings import NotifySettings
+
+__all__ = ["EmlFolder", "MailSender", "SmtpSender"]
+
+
+@runtime_checkable
+class MailSender(Protocol):
+    """Sends letters in one session: ``open()``, ``send()`` each, ``close()``."""
+
+    def open(self) -> None:
+        """Start a session; raise
+        [`MailServerUnavailable`][barnekoordinator.errors.MailServerUnavailable] if none can be had.
+        """
+        ...
+
+    def send(self, mail: EmailMessage, to: str) -> None:
+        """Send one letter to ``to``; raise
+        [`DeliveryFailed`][barnekoordinator.errors.DeliveryFailed] if it was not accepted."""
+        ...
+
+    def close(self) -> None:
+        """End the session (never raises)."""
+        ...
+
+
+def _code(exc: BaseException) -> int:
+    code = getattr(exc, "smtp_code", 0)
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [value[0] for value in exc.recipients.values()]
+        code = codes[0] if codes else 0
+    return code if isinstance(code, int) else 0
+
+
+class SmtpSender:
+    """A [`MailSender`][barnekoordinator_plugins.notify.MailSender] over ``smtplib`` with STARTTLS.
+
+    The certificate is verified against the system's trust store and ``settings.ca_file``; the
+    password is read from the environment variable ``settings.password_env`` when the session
+    opens, and never kept in a message or a log line.
+    """
+
+    def __init__(
+        self, settings: NotifySettings, *, environ: Mapping[str, str] | None = None
+    ) -> None:
+        self._settings = settings
+        self._environ = os.environ if environ is None else environ
+        self._smtp: smtplib.SMTP | None = None
+
+    def open(self) -> None:
+        """Connect, say EHLO, STARTTLS and log in."""
+        s = self._settings
+        password = ""
+        if s.username:
+            password = self._environ.get(s.password_env, "")
+            if not password:
+                raise InvalidConfiguration(
+                    f"smtp: the environment variable {s.password_env!r} holding the password "
+                    "is not set"
+                )
+        try:
+            smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+        except (OSError, smtplib.SMTPException) as exc:
+            raise MailServerUnavailable(
+                f"smtp {s.host}:{s.port}: cannot connect ({type(exc).__name__})"
+            ) from exc
+        try:
+            smtp.ehlo()
+            if s.starttls:
+                context = ssl.create_default_context(cafile=s.ca_file or None)
+                smtp.starttls(context=context)
+                smtp.ehlo()
+            if s.username:
+                smtp.login(s.username, password)
+        except (OSError, smtplib.SMTPException) as exc:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                smtp.close()
+            stage = "login" if isinstance(exc, smtplib.SMTPAuthenticationError) else "STARTTLS"
+            raise MailServerUnavailable(
+                f"smtp {s.host}:{s.port}: {stage} failed ({type(exc).__name__} {_code(exc)})"
+            ) from exc
+        self._smtp = smtp
+
+    def send(self, mail: EmailMessage, to: str) -> None:
+        """Send one letter (MAIL FROM, RCPT TO, DATA)."""
+        smtp = self._smtp
+        if smtp is None:
+            raise DeliveryFailed("smtp: no open session", connection_lost=True)
+        try:
+            smtp.send_message(mail, from_addr=self._settings.from_address, to_addrs=[to])
+        except smtplib.SMTPServerDisconnected as exc:
+            self._smtp = None
+            raise DeliveryFailed(
+                "smtp: the server closed the connection", connection_lost=True
+            ) from exc
+        except smtplib.SMTPResponseException as exc:
+            self._reset()
+            raise _refused("MAIL FROM/DATA", exc) from exc
+        except smtplib.SMTPRecipientsRefused as exc:
+            self._reset()
+            raise _refused("RCPT TO", exc) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            self.close()
+            raise DeliveryFailed(
+                f"smtp: {type(exc).__name__} while sending", connection_lost=True
+            ) from exc
+
+    def _reset(self) -> None:
+        smtp = self._smtp
+        if smtp is not None:
+            try:
+                smtp.rset()
+            except (OSError, smtplib.SMTPException):
+                self.close()
+
+    def close(self) -> None:
+        """QUIT, ignoring a server that is already gone."""
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                smtp.quit()
+            with contextlib.suppress(OSError):
+                smtp.close()
+
+
+def _refused(stage: str, exc: smtplib.SMTPException) -> DeliveryFailed:
+    code = _code(exc)
+    return DeliveryFailed(
+        f"smtp: {stage} refused with {code}", code=code, permanent=500 <= code < 600
+    )
+
+
+class EmlFolder:
+    """A [`MailSender`][barnekoordinator_plugins.notify.MailSender] that writes each letter as an
+    ``.eml`` file in ``folder`` (no mail server needed).
+
+    The file is named after the letter's ``Message-ID``, written to a temporary file and renamed,
+    so a letter written twice is one file.
+    """
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.folder = Path(folder)
+
+    def open(self) -> None:
+        """Create the folder if needed."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise MailServerUnavailable(
+                f"outbox folder {str(self.folder)!r}: cannot be created ({exc.strerror})"
+            ) from exc
+
+    def send(self, mail: EmailMessage, to: str) -> None:
+        """Write ``mail`` (addressed to ``to``) as ``<digest>.eml``."""
+        name = hashlib.sha256(str(mail["Message-ID"]).encode()).hexdigest()[:32] + ".eml"
+        try:
+            with tempfile.NamedTemporaryFile(
+                "wb", dir=self.folder, suffix=".tmp", delete=False
+            ) as handle:
+                handle.write(mail.as_bytes())
+            os.replace(handle.name, self.folder / name)
+        except OSError as exc:
+            raise DeliveryFailed(
+                f"outbox folder {str(self.folder)!r}: cannot write ({exc.strerror})"
+            ) from exc
+
+    def close(self) -> None:
+        """Nothing to close."""

@@ -1,0 +1,108 @@
+"""The notifier's settings: ``Config.plugin_options["smtp"]``, parsed and checked."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+import attrs
+
+from barnekoordinator.errors import InvalidConfiguration
+from barnekoordinator_plugins import _options
+
+PLUGIN_NAME: Final = "smtp"
+"""The plugin's entry-point name and its section of ``Config.plugin_options``."""
+
+
+def _days(text: str) -> int:
+    number = _options.whole_number(text)
+    if number > 366:
+        raise ValueError(f"expected a whole number of days from 0 to 366, got {number}")
+    return number
+
+
+def _port(text: str) -> int:
+    number = _options.positive_integer(text)
+    if number > 65535:
+        raise ValueError(f"expected a port from 1 to 65535, got {number}")
+    return number
+
+
+def _address(text: str) -> str:
+    if "@" not in text or any(c.isspace() or c in "<>\"'," for c in text):
+        raise ValueError(f"expected an e-mail address such as varsel@kommune.no, got {text!r}")
+    return text
+
+
+def _url(text: str) -> str:
+    if not text.startswith(("https://", "http://")) or any(c.isspace() for c in text):
+        raise ValueError(f"expected an http(s) URL, got {_options.shown(text)}")
+    return text
+
+
+@attrs.frozen(kw_only=True)
+class NotifySettings:
+    """How the notifier sends and when reminders fall due.
+
+    ``password_env`` names the environment variable holding the SMTP password (never the
+    password itself). ``addresses`` is the JSON address book
+    ([`AddressFile`][barnekoordinator_plugins.notify.AddressFile]); ``ca_file`` a PEM file of
+    certificates to trust for STARTTLS besides the system's. Reminder windows are in days:
+    ``evaluation_days`` before an evaluation date, ``handover_days`` after an unanswered
+    proposal, ``complaint_days`` before a complaint deadline. A failed attempt is retried after
+    ``backoff_seconds × 2^(attempts − 1)`` (at most a day) until ``max_attempts``; a claim's lease
+    lasts ``lease_seconds``.
+    """
+
+    host: str = "localhost"
+    port: int = 587
+    starttls: bool = True
+    username: str = ""
+    password_env: str = ""
+    from_address: str = "noreply@barnekoordinator.invalid"
+    login_url: str = "https://barnekoordinator.invalid/"
+    service_name: str = "barnekoordinator"
+    addresses: str = ""
+    ca_file: str = ""
+    timeout: float = 30.0
+    evaluation_days: int = 14
+    handover_days: int = 7
+    complaint_days: int = 7
+    max_attempts: int = 6
+    backoff_seconds: float = 300.0
+    lease_seconds: float = 600.0
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, str]) -> NotifySettings:
+        """Parse ``Config.plugin_options["smtp"]`` (all values text).
+
+        Raises:
+            InvalidConfiguration: listing every unknown key and invalid value.
+        """
+        readers: dict[str, _options.Reader] = {
+            "host": _options.text,
+            "port": _port,
+            "starttls": _options.boolean,
+            "username": _options.text,
+            "password_env": _options.text,
+            "from_address": _address,
+            "login_url": _url,
+            "service_name": _options.text,
+            "addresses": _options.text,
+            "ca_file": _options.text,
+            "timeout": _options.seconds,
+            "evaluation_days": _days,
+            "handover_days": _days,
+            "complaint_days": _days,
+            "max_attempts": _options.positive_integer,
+            "backoff_seconds": _options.seconds,
+            "lease_seconds": _options.seconds,
+        }
+        parsed = _options.parse(PLUGIN_NAME, options, readers)
+        settings = cls(**parsed)
+        if settings.username and not settings.password_env:
+            raise InvalidConfiguration(
+                "smtp options: username is set, so password_env must name the environment "
+                "variable that holds the password"
+            )
+        return settings

@@ -1,0 +1,145 @@
+"""``barnekoordinator remind``: what cron runs each morning."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from email import message_from_bytes, policy
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from barnekoordinator.cli import main
+from barnekoordinator.history.outbox import OutboxKind, OutboxMessage, OutboxStatus
+from barnekoordinator_plugins.sqlite import SQLiteCaseStore
+
+if TYPE_CHECKING:
+    from conftest import SmtpServer
+
+DAY = date(2026, 3, 2)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """A SQLite store whose outbox holds three messages due on DAY, one for nobody known."""
+    path = tmp_path / "cases.db"
+    with SQLiteCaseStore(path) as store:
+        store.add_outbox(
+            [
+                OutboxMessage(
+                    key=f"meeting-called:case-1:meeting:m1:{who}:{DAY}",
+                    case_id="case-1",
+                    kind=OutboxKind.MEETING_CALLED,
+                    recipient=who,
+                    not_before=DAY,
+                    on=date(2026, 3, 10),
+                )
+                for who in ("hs", "mor", "ukjent")
+            ]
+        )
+    return path
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    """The address book: hs and mor (who reads English)."""
+    path = tmp_path / "addresses.json"
+    path.write_text(
+        json.dumps({"hs": "hs@example.no", "mor": {"email": "mor@example.no", "lang": "en"}}),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_outbox_dir_writes_each_message_once(
+    db: Path, book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--outbox-dir`` writes .eml files (no mail server needed); a second run writes nothing
+    new; the recipient without an address makes the exit status 1."""
+    out = tmp_path / "eml"
+    args = ["remind", "--store", f"sqlite:{db}", "--outbox-dir", str(out), "--as-of", str(DAY)]
+    args += ["--option", f"smtp.addresses={book}", "--json"]
+    assert main(args) == 1
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert sorted(line["status"] for line in lines) == ["sent", "sent", "undeliverable"]
+    files = sorted(out.glob("*.eml"))
+    assert len(files) == 2
+    mails = [message_from_bytes(f.read_bytes(), policy=policy.default) for f in files]
+    english = next(m for m in mails if m["To"] == "mor@example.no")
+    assert "You are invited to a meeting on 2026-03-10." in english.get_content()
+    assert main(args) == 0
+    assert capsys.readouterr().out == ""
+    assert sorted(out.glob("*.eml")) == files
+    with SQLiteCaseStore(db, read_only=True) as store:
+        assert len(store.outbox(status=OutboxStatus.SENT)) == 2
+
+
+def test_dry_run_lists_and_changes_nothing(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--dry-run`` lists what is due and leaves the outbox as it was."""
+    assert (
+        main(
+            [
+                "remind",
+                "--store",
+                f"sqlite:{db}",
+                "--dry-run",
+                "--as-of",
+                str(DAY),
+                "--outbox-dir",
+                "unused",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert out.count("meeting-called") == 3
+    assert "3 message(s) due" in out
+    with SQLiteCaseStore(db, read_only=True) as store:
+        assert len(store.outbox(status=OutboxStatus.PENDING)) == 3
+
+
+def test_without_smtp_settings_it_is_a_usage_error(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No ``smtp`` options and no ``--outbox-dir``: exit 2, one line."""
+    assert main(["remind", "--store", f"sqlite:{db}"]) == 2
+    err = capsys.readouterr().err
+    assert "smtp plugin is not configured" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_over_smtp_and_with_the_server_down(
+    db: Path,
+    book: Path,
+    smtp_server: SmtpServer,
+    stopped_smtp_server: SmtpServer,
+    tls_files: tuple[Path, Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """With the server down the run exits 3 and keeps the messages; with it up they are sent
+    over STARTTLS."""
+
+    def remind(port: int, day: date = DAY) -> int:
+        options = {
+            "host": "localhost",
+            "port": str(port),
+            "ca_file": str(tls_files[0]),
+            "addresses": str(book),
+            "timeout": "5",
+        }
+        args = ["remind", "--store", f"sqlite:{db}", "--as-of", str(day)]
+        for key, value in options.items():
+            args += ["--option", f"smtp.{key}={value}"]
+        return main(args)
+
+    assert remind(stopped_smtp_server.port) == 3
+    assert "cannot connect" in capsys.readouterr().err
+    with SQLiteCaseStore(db, read_only=True) as store:
+        assert len(store.outbox(status=OutboxStatus.PENDING)) == 2  # "ukjent" had no address
+    # The retry waits for its backoff (300 s by default): the same noon nothing is due yet.
+    assert remind(smtp_server.port) == 0
+    assert smtp_server.handler.accepted == []
+    assert remind(smtp_server.port, date(2026, 3, 3)) == 0
+    assert sorted(smtp_server.handler.recipients) == ["hs@example.no", "mor@example.no"]
+    assert smtp_server.handler.tls == [True, True]
