@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from barnekoordinator.config import MunicipalSettings, YouthBarnekoordinatorConsent
 from barnekoordinator.errors import BarnekoordinatorError
-from barnekoordinator.people import GuardianRelation
+from barnekoordinator.people import GuardianRelation, age_on
 from barnekoordinator.rights.eligibility import (
     Author,
     ChildFacts,
@@ -40,6 +40,7 @@ from barnekoordinator.rights.eligibility import (
     Wishes,
     assess,
 )
+from barnekoordinator.rights.eligibility._evaluator import params, subject
 from barnekoordinator.rights.wire import facts_from_json, facts_to_json, result_to_json
 from barnekoordinator.services import SERVICES, Sector, ServiceKind
 
@@ -343,3 +344,22 @@ if __name__ == "__main__":  # regenerate the golden file
         "".join(json.dumps(r, sort_keys=True, ensure_ascii=False) + "\n" for r in _golden_rows()),
         encoding="utf-8",
     )
+
+
+@given(
+    st.dates(min_value=date(1990, 1, 1), max_value=date(2031, 12, 31)),
+    st.dates(min_value=date(2012, 1, 1), max_value=date(2031, 12, 31)),
+)
+@example(date(2008, 2, 29), date(2026, 2, 28))
+@example(date(2008, 2, 29), date(2026, 3, 1))
+@example(date(2008, 2, 29), date(2028, 2, 29))
+def test_the_evaluators_age_is_people_age_on(birth: date, as_of: date) -> None:
+    """The evaluator counts completed years inline; ``people.age_on`` is the one rule."""
+    if birth > as_of:
+        birth, as_of = as_of, birth
+    if as_of < date(2012, 1, 1):
+        return
+    facts = EligibilityFacts(child=ChildFacts(ref="barn-1", birth_date=birth))
+    _, born, age, _ = subject(facts, as_of, params(as_of))
+    assert born
+    assert age == age_on(birth, as_of)

@@ -107,6 +107,14 @@ class Tables(NamedTuple):
     """Each law that gives the right to an individuell plan, with its reference and service."""
 
 
+_BUILT: dict[str, Tables] = {}
+
+
+def tables(version: str) -> Tables:
+    """The tables of the rule set ``version`` (built by its regime module at import)."""
+    return _BUILT[version]
+
+
 def build_tables(
     version: str, right_basis: RightBasis, plan_consent_basis: tuple[str, ...]
 ) -> Tables:
@@ -128,7 +136,7 @@ def build_tables(
     _plan_law_conditions(conditions)
     _wish_conditions(conditions, plan_consent_basis)
     follow_ups = _follow_ups(right_basis, plan_consent_basis)
-    return Tables(
+    built = _BUILT[version] = Tables(
         version=version,
         conditions=MappingProxyType(conditions),
         follow_ups=MappingProxyType(follow_ups),
@@ -137,6 +145,7 @@ def build_tables(
         basis=MappingProxyType({r: refs(*b) for r, b in right_basis.items()}),
         plan_grounds=MappingProxyType(PLAN_GROUNDS),
     )
+    return built
 
 
 def _add(
