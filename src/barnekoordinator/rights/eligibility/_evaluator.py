@@ -17,7 +17,8 @@ Everything here is internal to the eligibility package.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+import operator
+from collections.abc import Callable
 from datetime import date
 from typing import Final, NamedTuple, TypeVar
 
@@ -442,14 +443,11 @@ class WishRule(NamedTuple):
 
     field: str
     """The `Wishes` attribute for the right."""
-    reasons: Mapping[str, str]
-    """``"<party>/<verdict>"`` by verdict: the reason strings are shared, never formatted."""
+    party: ConsentingParty
     guardians: tuple[int, ...]
     """Positions in ``facts.guardians`` of the guardians among the consenters."""
     barnevern: bool
     youth: bool
-    together: bool
-    """The guardians and the young person together (``YOUTH_AND_GUARDIANS``, BK-16)."""
 
 
 _VERDICTS: Final = (
@@ -465,6 +463,7 @@ _REASONS: Final = {
     party: {verdict: f"{party.value}/{verdict}" for verdict in _VERDICTS}
     for party in ConsentingParty
 }
+"""``"<party>/<verdict>"``, formatted once: every result shares the strings."""
 
 
 def wish_rule(
@@ -476,11 +475,10 @@ def wish_rule(
     needed = rule.consenters
     return WishRule(
         field=WISH_FIELD[right],
-        reasons=_REASONS[rule.party],
+        party=rule.party,
         guardians=tuple(i for i, g in enumerate(guardians) if g.ref in needed),
         barnevern=BARNEVERN in needed,
         youth=subject_ref in needed,
-        together=rule.party is ConsentingParty.YOUTH_AND_GUARDIANS,
     )
 
 
@@ -493,26 +491,52 @@ def wish_reason(
     if rule.barnevern:
         parents.append(getattr(barnevern, field))
     youth: Wish | None = getattr(child, field) if rule.youth else None
-    if rule.together:
+    if rule.party is ConsentingParty.YOUTH_AND_GUARDIANS:
         verdict = _youth_and_guardians(_combine(parents), youth or Wish.UNKNOWN)
     elif youth is not None:
         parents.append(youth)
         verdict = _combine(parents)
     else:
         verdict = _combine(parents)
-    return rule.reasons[verdict]
+    return _REASONS[rule.party][verdict]
 
 
 WishRules = tuple[WishRule, WishRule, WishRule, WishRule]
 """The wish rules of barnekoordinator, koordinator, individuell plan and stafettlogg."""
+WishReasons = tuple[str, str, str, str]
 
 
 class _Consent(NamedTuple):
-    """The wish rules shared by the families with the same consent situation, and the reasons
-    they give, by the wishes of the parties."""
+    """One consent situation: the wish rules, which parties' wishes they read, and the reasons
+    they give by those wishes (shared by every family in the situation)."""
 
     rules: WishRules
-    reasons: dict[tuple[Wishes, ...], tuple[str, str, str, str]]
+    pick: Callable[[list[Wishes]], object]
+    """The wishes the rules read, from ``[child, barnevern, *guardians]`` (the reasons' key)."""
+    reasons: dict[object, WishReasons]
+
+
+def _consent(rules: WishRules) -> _Consent:
+    """The consent situation of ``rules``, one object for all the ages and dates that give them
+    (interned, so their families share the reasons)."""
+    consent = _BY_RULES.get(rules)
+    if consent is None:
+        read = sorted(
+            {0 for r in rules if r.youth}
+            | {1 for r in rules if r.barnevern}
+            | {2 + i for r in rules for i in r.guardians}
+        )
+        # itemgetter picks in C: one position gives the Wishes itself, several a tuple.
+        pick: Callable[[list[Wishes]], object] = operator.itemgetter(*read) if read else _no_wishes
+        consent = _share(_BY_RULES, rules, _Consent(rules, pick, {}))
+    return consent
+
+
+def _no_wishes(parties: list[Wishes]) -> object:
+    return ()
+
+
+_BY_RULES: dict[WishRules, _Consent] = {}
 
 
 def _wish_rules(
@@ -530,7 +554,7 @@ def _wish_rules(
     )
 
 
-def _reasons(rules: WishRules, facts: EligibilityFacts) -> tuple[str, str, str, str]:
+def _reasons(rules: WishRules, facts: EligibilityFacts) -> WishReasons:
     guardians, child, barnevern = facts.guardians, facts.child_wishes, facts.barnevern_wishes
     bk, ko, ip, sl = rules
     return (
@@ -541,20 +565,20 @@ def _reasons(rules: WishRules, facts: EligibilityFacts) -> tuple[str, str, str, 
     )
 
 
-_CONSENT: dict[int, tuple[MunicipalSettings, dict[tuple[object, ...], _Consent]]] = {}
+_SITUATIONS: dict[int, tuple[MunicipalSettings, dict[tuple[object, ...], _Consent]]] = {}
 """Consent situations by ``id(settings)`` (identity is a C-level hash, where the settings' own
 hash walks all their fields; an entry keeps its settings alive, so the id is not reused while it
 is here), then by who the family is (see ``wishes``)."""
 
 
-def _consent_for(settings: MunicipalSettings) -> dict[tuple[object, ...], _Consent]:
-    entry = _CONSENT.get(id(settings))
+def _situations(settings: MunicipalSettings) -> dict[tuple[object, ...], _Consent]:
+    entry = _SITUATIONS.get(id(settings))
     if entry is not None and entry[0] is settings:
         return entry[1]
-    if len(_CONSENT) >= 64:  # settings built per call: start again rather than grow
-        _CONSENT.clear()
+    if len(_SITUATIONS) >= 64:  # settings built per call: start again rather than grow
+        _SITUATIONS.clear()
     table: dict[tuple[object, ...], _Consent] = {}
-    _CONSENT[id(settings)] = (settings, table)
+    _SITUATIONS[id(settings)] = (settings, table)
     return table
 
 
@@ -565,15 +589,15 @@ def wishes(
     subject_ref: str,
     born: bool,
     age: int,
-) -> tuple[str, str, str, str]:
+) -> WishReasons:
     """The wish reasons of the four rights, shared in two steps.
 
     Who consents (``who_consents``) reads the refs only to match them: each guardian's, the
     subject's and ``BARNEVERN``. When those are all distinct (a guardian's ref is never another
     guardian's), the wish rules are the same for every family with the same date, age, adoption,
-    care order and guardians' foreldreansvar and relation in the same order: the consent
-    situation. Within one, the reasons depend only on the parties' wishes (a `Wishes` hashes its
-    value once). A family whose refs coincide is answered on its own.
+    care order and guardians' foreldreansvar and relation in the same order. Equal rules are one
+    consent situation, in which the reasons depend only on the wishes the rules read (a `Wishes`
+    hashes its value once). A family whose refs coincide is answered on its own.
     """
     guardians = facts.guardians
     expected = facts.expected_child
@@ -583,16 +607,16 @@ def wishes(
     for g in guardians:
         if g.ref == subject_ref or g.ref == BARNEVERN:
             return _reasons(_wish_rules(facts, settings, p, born, age), facts)
-        key += (g.parental_responsibility, g.relation)
+        key.append(g.parental_responsibility)
+        key.append(g.relation)
         parties.append(g.wishes)
     if subject_ref == BARNEVERN:
         return _reasons(_wish_rules(facts, settings, p, born, age), facts)
-    table = _consent_for(settings)
+    table = _situations(settings)
     consent = table.get(situation := tuple(key))
     if consent is None:
-        rules = _wish_rules(facts, settings, p, born, age)
-        consent = _share(table, situation, _Consent(rules, {}))
-    found = consent.reasons.get(wished := tuple(parties))
+        consent = _share(table, situation, _consent(_wish_rules(facts, settings, p, born, age)))
+    found = consent.reasons.get(wished := consent.pick(parties))
     if found is None:
         found = _share(consent.reasons, wished, _reasons(consent.rules, facts))
     return found
