@@ -38,6 +38,7 @@ from barnekoordinator.rights.eligibility import (
     Needs,
     Wish,
     Wishes,
+    _evaluator,
     assess,
 )
 from barnekoordinator.rights.eligibility._evaluator import params, subject
@@ -363,3 +364,36 @@ def test_the_evaluators_age_is_people_age_on(birth: date, as_of: date) -> None:
     _, born, age, _ = subject(facts, as_of, params(as_of))
     assert born
     assert age == age_on(birth, as_of)
+
+
+def test_equal_verdicts_share_one_result_and_settings_per_call_stay_bounded() -> None:
+    """Two families with the same reason codes share the right results (decision 0027); a
+    caller building new settings for every call gets the same answers, in bounded memory."""
+
+    def family(ref: str, born: date) -> EligibilityFacts:
+        return EligibilityFacts(
+            child=ChildFacts(ref=ref, birth_date=born),
+            guardians=(
+                GuardianFacts(
+                    ref=f"{ref}-mor",
+                    parental_responsibility=True,
+                    wishes=Wishes(barnekoordinator=Wish.WANTS),
+                ),
+            ),
+        )
+
+    as_of = date(2025, 9, 1)
+    first = assess(family("barn-1", date(2015, 3, 2)), as_of=as_of)
+    second = assess(family("barn-2", date(2015, 5, 7)), as_of=as_of)
+    assert first.koordinator is second.koordinator
+    assert first.individual_plan is second.individual_plan
+    assert first.stafettlogg is second.stafettlogg
+    # The barnekoordinator's end date is each child's own.
+    assert first.barnekoordinator.ends_on == date(2033, 3, 2)
+    assert second.barnekoordinator.ends_on == date(2033, 5, 7)
+    assert first.barnekoordinator.conditions is second.barnekoordinator.conditions
+
+    for i in range(150):
+        s = MunicipalSettings(stafettlogg_from_level=i % 4)
+        _assert_same(family(f"barn-{i}", date(2010, 1, 1)), as_of, s)
+    assert len(_evaluator._SITUATIONS) <= 64

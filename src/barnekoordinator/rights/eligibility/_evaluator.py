@@ -310,17 +310,17 @@ _SERVICE_BITS: Final = {
 """What ``needs_verdicts`` and ``plan_laws`` read of each service: its sector, and whether it is
 one of the services that give a plan."""
 _NEEDS: dict[tuple[object, ...], NeedsVerdicts] = {}
-"""The needs verdicts by what they are read from (at most a few hundred keys)."""
+"""The needs verdicts by what they are read from (at most 576 keys: 3 × 3 × 32 × 2)."""
 
 _K_ = TypeVar("_K_")
 _V_ = TypeVar("_V_")
-_MEMO_SIZE: Final = 1 << 15
 
 
-def _share(table: dict[_K_, _V_], key: _K_, value: _V_) -> _V_:
-    """Keep ``value`` under ``key`` in a memo table, starting the table again when it is full
-    (bounded whatever the input; far above what a municipality's families produce)."""
-    if len(table) >= _MEMO_SIZE:
+def _share(table: dict[_K_, _V_], key: _K_, value: _V_, limit: int) -> _V_:
+    """Keep ``value`` under ``key`` in a memo table of at most ``limit`` entries, starting the
+    table again when it is full: memory stays bounded whatever the input (the limits are far
+    above what a municipality's families produce: see decision 0027)."""
+    if len(table) >= limit:
         table.clear()
     table[key] = value
     return value
@@ -345,7 +345,7 @@ def read_needs(needs: Needs, as_of: date) -> NeedsVerdicts:
     if found is None:
         c5, health = needs_verdicts(needs)
         plan_reason, laws = plan_laws(needs, health, as_of)
-        found = _share(_NEEDS, key, (c5, health, plan_reason, laws))
+        found = _share(_NEEDS, key, (c5, health, plan_reason, laws), 1024)
     return found
 
 
@@ -528,7 +528,7 @@ def _consent(rules: WishRules) -> _Consent:
         )
         # itemgetter picks in C: one position gives the Wishes itself, several a tuple.
         pick: Callable[[list[Wishes]], object] = operator.itemgetter(*read) if read else _no_wishes
-        consent = _share(_BY_RULES, rules, _Consent(rules, pick, {}))
+        consent = _share(_BY_RULES, rules, _Consent(rules, pick, {}), 256)
     return consent
 
 
@@ -615,10 +615,11 @@ def wishes(
     table = _situations(settings)
     consent = table.get(situation := tuple(key))
     if consent is None:
-        consent = _share(table, situation, _consent(_wish_rules(facts, settings, p, born, age)))
+        rules = _wish_rules(facts, settings, p, born, age)
+        consent = _share(table, situation, _consent(rules), 4096)
     found = consent.reasons.get(wished := consent.pick(parties))
     if found is None:
-        found = _share(consent.reasons, wished, _reasons(consent.rules, facts))
+        found = _share(consent.reasons, wished, _reasons(consent.rules, facts), 1024)
     return found
 
 
