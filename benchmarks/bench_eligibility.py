@@ -165,26 +165,40 @@ SLICE = 1_000
 
 
 def _interleaved(
-    full: Callable[[Sequence[EligibilityFacts]], object],
-    floor: Callable[[Sequence[EligibilityFacts]], object],
+    sides: Sequence[Callable[[Sequence[EligibilityFacts]], object]],
     families: Sequence[EligibilityFacts],
     run: int,
-) -> tuple[float, float]:
-    """One run: the seconds of ``full`` and of ``floor`` over all families, slice by slice."""
+) -> list[float]:
+    """One run: the seconds each side spends over all families, slice by slice, the order of
+    the sides rotating from slice to slice (so each meets the same load)."""
     gc.collect()
-    spent = [0.0, 0.0]
+    spent = [0.0] * len(sides)
     for i, start in enumerate(range(0, len(families), SLICE)):
         chunk = families[start : start + SLICE]
-        order = ((0, full), (1, floor)) if (i + run) % 2 == 0 else ((1, floor), (0, full))
-        for side, work in order:
+        for k in range(len(sides)):
+            side = (i + run + k) % len(sides)
             t = time.perf_counter()
-            work(chunk)
+            sides[side](chunk)
             spent[side] += time.perf_counter() - t
-    return spent[0], spent[1]
+    return spent
 
 
 def _spread(values: Sequence[float], fmt: str) -> str:
     return " / ".join(format(v, fmt) for v in (min(values), statistics.median(values), max(values)))
+
+
+def _reference_screen(
+    settings: MunicipalSettings,
+) -> Callable[[Sequence[EligibilityFacts]], None]:
+    """The frozen copy of the evaluator before decision 0027 (a test-only snapshot)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "properties"))
+    from _eligibility_reference import assess as reference_assess
+
+    def screen(chunk: Sequence[EligibilityFacts]) -> None:
+        for facts in chunk:
+            reference_assess(facts, as_of=AS_OF, settings=settings)
+
+    return screen
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -193,6 +207,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--families", type=int, default=TARGET_FAMILIES)
     parser.add_argument("--repeat", type=int, default=5, help="interleaved runs")
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument(
+        "--reference",
+        action="store_true",
+        help="also time the frozen pre-0027 evaluator (tests/properties/_eligibility_reference)",
+    )
     args = parser.parse_args(argv)
 
     t0 = time.perf_counter()
@@ -209,18 +228,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         for facts in chunk:
             bare(facts, AS_OF)
 
+    sides = [screen, floor]
+    if args.reference:
+        sides.append(_reference_screen(settings))
+
     print(f"families generated:     {args.families:,} in {generated:.2f} s (seed {args.seed})")
-    fulls, bases, ratios = [], [], []
+    fulls, bases, ratios, before = [], [], [], []
     for run in range(args.repeat):
-        full, base = _interleaved(screen, floor, families, run)
+        full, base, *old = _interleaved(sides, families, run)
         fulls.append(full)
         bases.append(base)
         ratios.append(full / base)
         each = full / args.families * 1e6
         cold = "  (memo tables cold)" if run == 0 else ""
+        also = f", frozen reference {old[0] / base:.1f}x" if old else ""
+        before.extend(o / base for o in old)
         print(
             f"run {run + 1}: assess {full:.3f} s ({each:.1f} µs each), "
-            f"floor {base:.3f} s, ratio {full / base:.1f}x{cold}"
+            f"floor {base:.3f} s, ratio {full / base:.1f}x{also}{cold}"
         )
     full, base = statistics.median(fulls), statistics.median(bases)
     rate = args.families / full
@@ -235,6 +260,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ratio = statistics.median(ratios)
     ratio_met = ratio <= TARGET_RATIO
     print(f"ratio to the floor:     {_spread(ratios, '.1f')}x (first run, cold: {ratios[0]:.1f}x)")
+    if before:
+        print(f"frozen reference:       {_spread(before, '.1f')}x the floor (before decision 0027)")
     print(
         f"                        -> target <= {TARGET_RATIO:.0f}x "
         f"{'met' if ratio_met else 'not met'} (median)"

@@ -38,7 +38,6 @@ from barnekoordinator.rights.eligibility._facts import (
     WELFARE_KINDS,
     EligibilityFacts,
     GuardianFacts,
-    Judgement,
     Judgements,
     Needs,
     Wishes,
@@ -271,27 +270,30 @@ def _bti_level(level: int | None, settings: MunicipalSettings) -> str:
     return "at-or-above" if level >= settings.stafettlogg_from_level else "below"
 
 
-def _judged(judgement: Judgement | None, as_of: date) -> str:
-    if judgement is None or judgement.assessed_on > as_of:
-        return J_NONE
-    return J_MET if judgement.conclusion else J_NOT
-
-
 def judgement_verdicts(j: Judgements, as_of: date) -> tuple[str, str, str, str]:
     """The verdicts on «alvorlig», «langvarige», «koordinerte», and C4.
 
+    A judgement missing, or made after ``as_of`` (it did not exist yet), is ``not-assessed``;
+    otherwise its conclusion counts. (Written out four times rather than as a helper: this runs
+    for every family, and a call would cost as much as the test it makes.)
     C4 is «sammensatte *eller* koordinerte»: one judged present is enough, both
     judged absent fail it, anything else needs assessment.
     """
-    composite = _judged(j.composite, as_of)
-    coordinated = _judged(j.coordinated, as_of)
-    if composite == J_MET or coordinated == J_MET:
+    x = j.serious
+    serious = J_NONE if x is None or x.assessed_on > as_of else J_MET if x.conclusion else J_NOT
+    x = j.long_term
+    long_term = J_NONE if x is None or x.assessed_on > as_of else J_MET if x.conclusion else J_NOT
+    x = j.composite
+    composite = J_NONE if x is None or x.assessed_on > as_of else J_MET if x.conclusion else J_NOT
+    x = j.coordinated
+    coordinated = J_NONE if x is None or x.assessed_on > as_of else J_MET if x.conclusion else J_NOT
+    if composite is J_MET or coordinated is J_MET:
         c4 = J_MET
-    elif composite == J_NOT and coordinated == J_NOT:
+    elif composite is J_NOT and coordinated is J_NOT:
         c4 = J_NOT
     else:
         c4 = J_NONE
-    return _judged(j.serious, as_of), _judged(j.long_term, as_of), coordinated, c4
+    return serious, long_term, coordinated, c4
 
 
 NeedsVerdicts = tuple[str, str, str, tuple[PlanLaw, ...]]
