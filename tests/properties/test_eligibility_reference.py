@@ -21,6 +21,7 @@ import _eligibility_reference as reference
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from test_eligibility_properties import needs  # services and flags that never contradict
 
 from barnekoordinator.config import MunicipalSettings, YouthBarnekoordinatorConsent
 from barnekoordinator.errors import BarnekoordinatorError
@@ -43,12 +44,10 @@ from barnekoordinator.rights.eligibility import (
 )
 from barnekoordinator.rights.eligibility._evaluator import params, subject
 from barnekoordinator.rights.wire import facts_from_json, facts_to_json, result_to_json
-from barnekoordinator.services import SERVICES, Sector, ServiceKind
+from barnekoordinator.services import ServiceKind
 
 _WISH_FIELDS = ("barnekoordinator", "koordinator", "individual_plan", "stafettlogg")
 GOLDEN = Path(__file__).with_name("eligibility_reference_golden.jsonl")
-HEALTH = [k for k, s in SERVICES.items() if s.sector is Sector.HEALTH_AND_CARE]
-WELFARE = [k for k, s in SERVICES.items() if s.sector is Sector.OTHER_WELFARE]
 JUDGEMENT_FIELDS = ("serious", "long_term", "composite", "coordinated")
 # Dates where the law, or a child's age against it, turns: both regimes, barnevernsloven 2021
 # (in force 2023), and the days around them.
@@ -84,18 +83,6 @@ municipal_settings = st.just(MunicipalSettings()) | st.builds(
     barnekoordinator_consent_16_17=st.sampled_from(YouthBarnekoordinatorConsent),
     care_order_consent_to_coordination=st.booleans(),
 )
-
-
-@st.composite
-def needs(draw: st.DrawFn) -> Needs:
-    """Services from both sectors, with explicit flags that never contradict them."""
-    services = tuple(draw(st.lists(st.sampled_from(ServiceKind), max_size=5)))
-
-    def flag(kinds: list[ServiceKind]) -> bool | None:
-        listed = any(k in kinds for k in services)
-        return draw(st.sampled_from([None, True] if listed else [None, True, False]))
-
-    return Needs(services=services, health_and_care=flag(HEALTH), other_welfare=flag(WELFARE))
 
 
 @st.composite

@@ -61,6 +61,7 @@ from barnekoordinator.rights.eligibility._tables import (
     J_MET,
     J_NONE,
     J_NOT,
+    WISH_VERDICTS,
     Tables,
     plan_law_reason,
 )
@@ -452,17 +453,8 @@ class WishRule(NamedTuple):
     youth: bool
 
 
-_VERDICTS: Final = (
-    "wants",
-    "declines",
-    "unknown",
-    "partial",
-    "conflict",
-    "youth-disagrees",
-    "no-party",
-)
 _REASONS: Final = {
-    party: {verdict: f"{party.value}/{verdict}" for verdict in _VERDICTS}
+    party: {verdict: f"{party.value}/{verdict}" for verdict in WISH_VERDICTS}
     for party in ConsentingParty
 }
 """``"<party>/<verdict>"``, formatted once: every result shares the strings."""

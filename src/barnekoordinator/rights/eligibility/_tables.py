@@ -63,7 +63,7 @@ _PARTIES: Final = (
     "adult",
     "pregnant-woman",
 )
-_VERDICTS: Final = (
+WISH_VERDICTS: Final = (
     "wants",
     "declines",
     "unknown",
@@ -72,6 +72,7 @@ _VERDICTS: Final = (
     "youth-disagrees",
     "no-party",
 )
+"""The verdicts of the wish condition (C6): the second half of its reason."""
 _VERDICT_OUTCOME: Final = {"wants": _MET, "declines": _NOT}
 _PARTY_BASIS: Final = {
     "guardians": ("pbrl-4-4",),
@@ -337,7 +338,7 @@ def _wish_conditions(table: _ConditionTable, plan_consent_basis: tuple[str, ...]
     }
     for right in Right:
         for party in _PARTIES:
-            for verdict in _VERDICTS:
+            for verdict in WISH_VERDICTS:
                 explanation = text(f"party.{party}").join(text(f"verdict.{verdict}"), ": ")
                 party_basis = () if right is _SL else _PARTY_BASIS[party]
                 _add(
