@@ -1,6 +1,6 @@
 """Screen an Oslo-size municipality: assess every family's rights with the full legal trace.
 
-    python benchmarks/bench_eligibility.py [--families 130000] [--repeat 3] [--seed 2025]
+    python benchmarks/bench_eligibility.py [--families 130000] [--repeat 5] [--seed 2025]
 
 Generates synthetic families (born and expected children of every age, judgements
 present, missing or negative, services from both sectors, guardians with and
@@ -10,14 +10,23 @@ references, the facts relied on, nb/nn/en explanations and the typed follow-ups.
 
 The floor is the same screening done with bare booleans (C1–C7 as ``and``/``or``
 of the facts, no trace at all); the ratio says what the legal trace costs.
-Target: 130,000 families in under 5 s (>= 26,000 assessments per second).
+Targets: 130,000 families in under 5 s (>= 26,000 assessments per second), and
+the full trace at most 15x the floor (issue 15 item 3).
+
+The machine is shared and noisy, so the floor and the full assessment run
+interleaved, a slice of families at a time, the order alternating: each run's
+ratio compares the two under the same load. Every run is printed, then the
+minimum, median and maximum over the runs. The first run starts with empty
+memo tables (decision 0027): its figure is the cold one.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import random
+import statistics
 import sys
 import time
 from collections import Counter
@@ -152,22 +161,60 @@ def bare(facts: EligibilityFacts, as_of: date) -> bool:
     )
 
 
-def _time(run: Callable[[], object], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best
+TARGET_RATIO = 15.0
+SLICE = 1_000
+
+
+def _interleaved(
+    sides: Sequence[Callable[[Sequence[EligibilityFacts]], object]],
+    families: Sequence[EligibilityFacts],
+    run: int,
+) -> list[float]:
+    """One run: the seconds each side spends over all families, slice by slice, the order of
+    the sides rotating from slice to slice (so each meets the same load)."""
+    gc.collect()
+    spent = [0.0] * len(sides)
+    for i, start in enumerate(range(0, len(families), SLICE)):
+        chunk = families[start : start + SLICE]
+        for k in range(len(sides)):
+            side = (i + run + k) % len(sides)
+            t = time.perf_counter()
+            sides[side](chunk)
+            spent[side] += time.perf_counter() - t
+    return spent
+
+
+def _spread(values: Sequence[float], fmt: str) -> str:
+    return " / ".join(format(v, fmt) for v in (min(values), statistics.median(values), max(values)))
+
+
+def _reference_screen(
+    settings: MunicipalSettings,
+) -> Callable[[Sequence[EligibilityFacts]], None]:
+    """The frozen copy of the evaluator before decision 0027 (a test-only snapshot)."""
+    # A folder of this repository, not a distribution: imported by name from its path (the
+    # bench extra's import check is about what pip must install).
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "properties"))
+    reference_assess = importlib.import_module("_eligibility_reference").assess
+
+    def screen(chunk: Sequence[EligibilityFacts]) -> None:
+        for facts in chunk:
+            reference_assess(facts, as_of=AS_OF, settings=settings)
+
+    return screen
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the screening benchmark and print the figures; exit 1 if the target is missed."""
+    """Run the screening benchmark and print the figures; exit 1 if a target is missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--families", type=int, default=TARGET_FAMILIES)
-    parser.add_argument("--repeat", type=int, default=3, help="runs; the best is reported")
+    parser.add_argument("--repeat", type=int, default=5, help="interleaved runs")
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument(
+        "--reference",
+        action="store_true",
+        help="also time the frozen pre-0027 evaluator (tests/properties/_eligibility_reference)",
+    )
     args = parser.parse_args(argv)
 
     t0 = time.perf_counter()
@@ -176,35 +223,64 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = MunicipalSettings()
     tally: Counter[tuple[str, str]] = Counter()
 
-    def screen() -> None:
-        tally.clear()
-        for facts in families:
-            bk = assess(facts, as_of=AS_OF, settings=settings).barnekoordinator
-            tally[(bk.outcome.value, bk.action.value)] += 1
+    def screen(chunk: Sequence[EligibilityFacts]) -> None:
+        for facts in chunk:
+            assess(facts, as_of=AS_OF, settings=settings)
 
-    def floor() -> None:
-        sum(bare(facts, AS_OF) for facts in families)
+    def floor(chunk: Sequence[EligibilityFacts]) -> None:
+        for facts in chunk:
+            bare(facts, AS_OF)
 
-    full = _time(screen, args.repeat)
-    base = _time(floor, args.repeat)
-    rate = args.families / full
-    budget = TARGET_SECONDS * args.families / TARGET_FAMILIES
+    sides = [screen, floor]
+    if args.reference:
+        sides.append(_reference_screen(settings))
 
     print(f"families generated:     {args.families:,} in {generated:.2f} s (seed {args.seed})")
-    each = full / args.families * 1e6
+    fulls, bases, ratios, before = [], [], [], []
+    for run in range(args.repeat):
+        full, base, *old = _interleaved(sides, families, run)
+        fulls.append(full)
+        bases.append(base)
+        ratios.append(full / base)
+        each = full / args.families * 1e6
+        cold = "  (memo tables cold)" if run == 0 else ""
+        also = f", frozen reference {old[0] / base:.1f}x" if old else ""
+        before.extend(o / base for o in old)
+        print(
+            f"run {run + 1}: assess {full:.3f} s ({each:.1f} µs each), "
+            f"floor {base:.3f} s, ratio {full / base:.1f}x{also}{cold}"
+        )
+    full, base = statistics.median(fulls), statistics.median(bases)
+    rate = args.families / full
+    budget = TARGET_SECONDS * args.families / TARGET_FAMILIES
+    each = [f / args.families * 1e6 for f in fulls]
+    print(f"runs:                   {args.repeat}, min / median / max")
     print(
-        f"assess, full trace:     {full:.3f} s  = {rate:,.0f} assessments/s  ({each:.1f} µs each)"
+        f"assess, full trace:     {_spread(fulls, '.3f')} s = {rate:,.0f} assessments/s "
+        f"({_spread(each, '.1f')} µs each)"
     )
-    print(f"floor, bare booleans:   {base:.3f} s  = {args.families / base:,.0f} families/s")
-    print(f"ratio to the floor:     {full / base:.1f}x")
+    print(f"floor, bare booleans:   {_spread(bases, '.3f')} s")
+    ratio = statistics.median(ratios)
+    ratio_met = ratio <= TARGET_RATIO
+    print(f"ratio to the floor:     {_spread(ratios, '.1f')}x (first run, cold: {ratios[0]:.1f}x)")
+    if before:
+        print(f"frozen reference:       {_spread(before, '.1f')}x the floor (before decision 0027)")
+    print(
+        f"                        -> target <= {TARGET_RATIO:.0f}x "
+        f"{'met' if ratio_met else 'not met'} (median)"
+    )
     verdict = "met" if full <= budget else "MISSED"
     floor_rate = TARGET_FAMILIES / TARGET_SECONDS
     print(f"target:                 {budget:.2f} s for {args.families:,} (>= {floor_rate:,.0f}/s)")
-    print(f"                        -> {verdict}")
+    print(f"                        -> {verdict} (median)")
+    # Counted apart from the timed runs: both sides are timed doing only their own work.
+    for facts in families:
+        bk = assess(facts, as_of=AS_OF, settings=settings).barnekoordinator
+        tally[(bk.outcome.value, bk.action.value)] += 1
     print("barnekoordinator outcomes:")
     for (outcome, action), count in sorted(tally.items(), key=lambda kv: -kv[1]):
         print(f"  {outcome:17} {action:13} {count:>8,}")
-    return 0 if full <= budget else 1
+    return 0 if full <= budget and ratio_met else 1
 
 
 if __name__ == "__main__":

@@ -1,14 +1,15 @@
-"""The evaluator: the rules every regime shares, and one assessment against a rule set.
+"""The evaluator: one assessment, from the facts to the result.
 
 [`evaluate()`][barnekoordinator.rights.eligibility._evaluator.evaluate] is the hot path of
-``assess``. It reads the facts once, derives the verdicts the conditions share (judgements,
-services, who consents), and looks each condition's result up in the rule set's interned tables.
+``assess``. It reads the facts once into reason codes (``"judged-met"``, ``"guardians/wants"``,
+``"born"`` …): the judgements, the services, who consents and what they wish, the child's age
+against the law's and the municipality's limits. Each right's result is then a pure function of
+a few of those codes, shared by every family with the same ones
+([`_rights`][barnekoordinator.rights.eligibility._rights], decision 0027); what is the child's
+own (the subject, the date, the barnekoordinator's end date, the case's follow-ups) is added here.
 What changed with the law is the regime's
 ([`Regime`][barnekoordinator.rights.eligibility._evaluator.Regime]): how the barnekoordinator is
 assessed, and what follows when a service declines to cooperate.
-
-Speed: the steps pass plain values and tuples, never a per-assessment object
-beyond the result itself, and the tables' keys hash by identity.
 
 Everything here is internal to the eligibility package.
 """
@@ -16,9 +17,10 @@ Everything here is internal to the eligibility package.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable
 from datetime import date
-from typing import Final, NamedTuple
+from typing import Final, NamedTuple, TypeVar
 
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import InvalidInput
@@ -28,7 +30,6 @@ from barnekoordinator.people import (
     ConsentingParty,
     ConsentPurpose,
     ConsentRule,
-    age_on,
     birthday,
     who_consents,
 )
@@ -36,22 +37,31 @@ from barnekoordinator.rights.eligibility._facts import (
     HEALTH_KINDS,
     WELFARE_KINDS,
     EligibilityFacts,
-    Judgement,
+    GuardianFacts,
     Judgements,
     Needs,
+    Wishes,
 )
 from barnekoordinator.rights.eligibility._results import (
-    ConditionResult,
     EligibilityResult,
     FollowUp,
-    PlanGround,
-    RightResult,
+    unchecked_eligibility_result,
+)
+from barnekoordinator.rights.eligibility._rights import (
+    BarnekoordinatorRule,
+    barnekoordinator_result,
+    dated,
+    health_right,
+    koordinator_result,
+    plan_result,
+    stafettlogg_result,
 )
 from barnekoordinator.rights.eligibility._tables import (
     CASE,
     J_MET,
     J_NONE,
     J_NOT,
+    WISH_VERDICTS,
     Tables,
     plan_law_reason,
 )
@@ -69,7 +79,7 @@ from barnekoordinator.services import ServiceKind
 
 __all__: list[str] = []
 
-_MET, _NOT, _NA = Outcome.MET, Outcome.NOT_MET, Outcome.NEEDS_ASSESSMENT
+_MET = Outcome.MET
 _BK, _KO, _IP, _SL = (
     Right.BARNEKOORDINATOR,
     Right.KOORDINATOR,
@@ -78,23 +88,7 @@ _BK, _KO, _IP, _SL = (
 )
 _W, _D = Wish.WANTS, Wish.DECLINES
 _K = FollowUpKind
-_WISH = Condition.WISH
-
-Evaluated = tuple[tuple[ConditionResult, ...], Outcome, NextStep, list[FollowUp]]
-"""A right evaluated but not yet wrapped: its conditions, outcome, next step and follow-ups.
-
-The follow-ups are a list because the rules of other rights may still add to it. A
-plain tuple, not a named one: one is built for every right of every assessment.
-"""
-
-# Positions in an Evaluated tuple that other rules read (Final: the type checker knows each
-# item's type).
-OUTCOME: Final = 1
-ACTION: Final = 2
-FOLLOW_UPS: Final = 3
-
-BarnekoordinatorVerdicts = tuple[str, str, str, str]
-"""The reasons of C2, C3, C4 and C5: serious, long-term, composite or coordinated, services."""
+_HEALTH_NEED = Condition.HEALTH_AND_CARE_SERVICES
 
 
 class Params(NamedTuple):
@@ -107,27 +101,6 @@ class Params(NamedTuple):
     heard_from: int | None
     great_weight_from: int | None
 
-
-BarnekoordinatorRule = Callable[
-    [
-        Tables,
-        EligibilityFacts,
-        MunicipalSettings,
-        Params,
-        bool,
-        int,
-        date | None,
-        BarnekoordinatorVerdicts,
-        Evaluated,
-        Evaluated,
-    ],
-    Evaluated,
-]
-"""``(tables, facts, settings, params, born, age, ends_on, verdicts, koordinator, plan)``.
-
-Assesses the barnekoordinator once koordinator and individuell plan are known
-(its follow-ups depend on them, and it may add to the koordinator's).
-"""
 
 CooperationRule = Callable[[Tables, EligibilityFacts, list[FollowUp]], None]
 """``(tables, facts, case_follow_ups)``: appends what follows when services decline to cooperate."""
@@ -156,55 +129,74 @@ def evaluate(
         InvalidInput: The child's birth date is after ``as_of``.
     """
     T = regime.tables
+    version = T.version
     p = params(as_of)
     subject_ref, born, age, ends_on = subject(facts, as_of, p)
     serious, long_term, coordinated, c4 = judgement_verdicts(facts.judgements, as_of)
-    c5, k4 = needs_verdicts(facts.needs)
-    plan_reason, laws = plan_laws(facts.needs, k4, as_of)
-    ko, ip = koordinator_and_plan(
-        T, facts, settings, p, born, age, long_term, coordinated, k4, plan_reason
+    c5, health, plan_reason, laws = read_needs(facts.needs, as_of)
+    bk_wish, ko_wish, ip_wish, sl_wish = wishes(facts, settings, p, subject_ref, born, age)
+    c1, c7, target = _child(facts, settings, p, born, age)
+    existing = facts.existing
+    # The rights in the order they read each other (see _rights): plan, koordinator's outcome,
+    # barnekoordinator, koordinator's follow-ups, stafettlogg.
+    ip = plan_result(version, born, long_term, coordinated, plan_reason, laws, ip_wish)
+    ko_outcome = health_right(
+        version, _KO, born, long_term, coordinated, _HEALTH_NEED, health, ko_wish
+    )[1]
+    bk = barnekoordinator_result(
+        version,
+        regime.barnekoordinator,
+        c1,
+        serious,
+        long_term,
+        c4,
+        c5,
+        bk_wish,
+        c7,
+        ends_on is not None,
+        existing.koordinator,
+        existing.family_barnekoordinator,
+        existing.previous_municipality_barnekoordinator,
+        ko_outcome,
+        ip.outcome,
+        ip.action,
+        settings.barnekoordinator_fills_koordinator_role,
+        settings.one_barnekoordinator_per_family,
     )
-    bk = regime.barnekoordinator(
-        T, facts, settings, p, born, age, ends_on, (serious, long_term, c4, c5), ko, ip
+    ko = koordinator_result(
+        version,
+        born,
+        long_term,
+        coordinated,
+        health,
+        ko_wish,
+        ip.action is NextStep.DECLINED,
+        bk.covers_koordinator,
     )
-    a_right_is_met = _MET in (bk[OUTCOME], ko[OUTCOME], ip[OUTCOME])
-    sl = stafettlogg(T, facts, settings, p, born, age, a_right_is_met)
+    sl = stafettlogg_result(
+        version,
+        getattr(settings, "offers_stafettlogg", True),
+        _bti_level(facts.bti_level, settings),
+        target,
+        existing.barnekoordinator or existing.koordinator or existing.family_barnekoordinator,
+        sl_wish,
+        _MET in (bk.result.outcome, ko.outcome, ip.outcome),
+    )
     case = case_follow_ups(T, facts, p, born, age)
     regime.cooperation(T, facts, case)
-    return EligibilityResult(
-        as_of=as_of,
-        rules_version=T.version,
-        subject_ref=subject_ref,
-        barnekoordinator=_right_result(T, _BK, bk, ends_on),
-        koordinator=_right_result(T, _KO, ko, None),
-        individual_plan=_right_result(T, _IP, ip, None, tuple(T.plan_grounds[law] for law in laws)),
-        stafettlogg=_right_result(T, _SL, sl, None),
-        follow_ups=tuple(case),
+    return unchecked_eligibility_result(
+        as_of,
+        version,
+        subject_ref,
+        bk.result if ends_on is None else dated(version, bk, ends_on),
+        ko,
+        ip,
+        sl,
+        tuple(case),
     )
 
 
-def _right_result(
-    T: Tables,
-    right: Right,
-    evaluated: Evaluated,
-    ends_on: date | None,
-    grounds: tuple[PlanGround, ...] = (),
-) -> RightResult:
-    conditions, outcome, action, follow_ups = evaluated
-    return RightResult(
-        right=right,
-        outcome=outcome,
-        action=action,
-        basis=T.basis[right],
-        conditions=conditions,
-        follow_ups=tuple(follow_ups),
-        explanation=T.explanations[(right, outcome, action)],
-        ends_on=ends_on,
-        grounds=grounds,
-    )
-
-
-# --- the shared verdicts -------------------------------------------------------------------
+# --- the child, and the shared verdicts ------------------------------------------------------
 
 
 def _maybe(name: str, as_of: date) -> int | None:
@@ -245,32 +237,119 @@ def subject(facts: EligibilityFacts, as_of: date, p: Params) -> tuple[str, bool,
         raise InvalidInput(
             "child.birth_date is after as_of: a child not yet born is an expected_child"
         )
-    age = age_on(child.birth_date, as_of)
-    ends_on = birthday(child.birth_date, p.age_limit) if p.age_limit is not None else None
+    born_on = child.birth_date
+    # Completed years, as people.age_on counts them (a 29 February birthday is reached on
+    # 1 March), without its two calls; a property test holds the two equal.
+    age = as_of.year - born_on.year - ((as_of.month, as_of.day) < (born_on.month, born_on.day))
+    ends_on = _birthday(born_on, p.age_limit) if p.age_limit is not None else None
     return child.ref, True, age, ends_on
 
 
-def _judged(judgement: Judgement | None, as_of: date) -> str:
-    if judgement is None or judgement.assessed_on > as_of:
-        return J_NONE
-    return J_MET if judgement.conclusion else J_NOT
+_birthday: Final = functools.lru_cache(maxsize=1 << 15)(birthday)
+"""``people.birthday``, shared by the children born the same day."""
+
+
+def _child(
+    facts: EligibilityFacts, settings: MunicipalSettings, p: Params, born: bool, age: int
+) -> tuple[str, str, str]:
+    """The reasons of C1, C7 (``""`` before the reform) and the stafettlogg's S3."""
+    limit = p.age_limit
+    if not born:
+        expected = facts.expected_child
+        assert expected is not None  # guaranteed by EligibilityFacts
+        c1 = "adoption" if expected.adoption else "pregnancy"
+        return c1, "" if limit is None else "expected", "expected"
+    bti_age_limit: int = getattr(settings, "stafettlogg_age_limit", 18)
+    c7 = "" if limit is None else "under-limit" if age < limit else "reached-limit"
+    return "born", c7, "within" if age < bti_age_limit else "above"
+
+
+def _bti_level(level: int | None, settings: MunicipalSettings) -> str:
+    """The reason of the stafettlogg's S2."""
+    if level is None:
+        return "not-decided"
+    return "at-or-above" if level >= settings.stafettlogg_from_level else "below"
 
 
 def judgement_verdicts(j: Judgements, as_of: date) -> tuple[str, str, str, str]:
     """The verdicts on «alvorlig», «langvarige», «koordinerte», and C4.
 
+    A judgement missing, or made after ``as_of`` (it did not exist yet), is ``not-assessed``;
+    otherwise its conclusion counts. (Written out four times rather than as a helper: this runs
+    for every family, and a call would cost as much as the test it makes.)
     C4 is «sammensatte *eller* koordinerte»: one judged present is enough, both
     judged absent fail it, anything else needs assessment.
     """
-    composite = _judged(j.composite, as_of)
-    coordinated = _judged(j.coordinated, as_of)
-    if composite == J_MET or coordinated == J_MET:
+    x = j.serious
+    serious = J_NONE if x is None or x.assessed_on > as_of else J_MET if x.conclusion else J_NOT
+    x = j.long_term
+    long_term = J_NONE if x is None or x.assessed_on > as_of else J_MET if x.conclusion else J_NOT
+    x = j.composite
+    composite = J_NONE if x is None or x.assessed_on > as_of else J_MET if x.conclusion else J_NOT
+    x = j.coordinated
+    coordinated = J_NONE if x is None or x.assessed_on > as_of else J_MET if x.conclusion else J_NOT
+    if composite is J_MET or coordinated is J_MET:
         c4 = J_MET
-    elif composite == J_NOT and coordinated == J_NOT:
+    elif composite is J_NOT and coordinated is J_NOT:
         c4 = J_NOT
     else:
         c4 = J_NONE
-    return _judged(j.serious, as_of), _judged(j.long_term, as_of), coordinated, c4
+    return serious, long_term, coordinated, c4
+
+
+NeedsVerdicts = tuple[str, str, str, tuple[PlanLaw, ...]]
+"""C5, the need for health and care services, the ``ip-plan-law`` reason and the plan laws."""
+
+_SERVICE_BITS: Final = {
+    kind.name: (
+        (1 if kind in HEALTH_KINDS else 0)
+        | (2 if kind in WELFARE_KINDS else 0)
+        | (4 if kind is ServiceKind.BARNEVERN else 0)
+        | (8 if kind is ServiceKind.NAV_STAT else 0)
+        | (16 if kind is ServiceKind.NAV_KOMMUNE else 0)
+    )
+    for kind in ServiceKind
+}
+"""What ``needs_verdicts`` and ``plan_laws`` read of each service: its sector, and whether it is
+one of the services that give a plan."""
+_NEEDS: dict[tuple[object, ...], NeedsVerdicts] = {}
+"""The needs verdicts by what they are read from (at most 576 keys: 3 × 3 × 32 × 2)."""
+
+_K_ = TypeVar("_K_")
+_V_ = TypeVar("_V_")
+
+
+def _share(table: dict[_K_, _V_], key: _K_, value: _V_, limit: int) -> _V_:
+    """Keep ``value`` under ``key`` in a memo table of at most ``limit`` entries, starting the
+    table again when it is full: memory stays bounded whatever the input (the limits are far
+    above what a municipality's families produce: see decision 0027)."""
+    if len(table) >= limit:
+        table.clear()
+    table[key] = value
+    return value
+
+
+def read_needs(needs: Needs, as_of: date) -> NeedsVerdicts:
+    """``needs_verdicts`` and ``plan_laws`` of ``needs``, shared by what they read.
+
+    They read only whether a sector, or one of the services that give a plan, is listed;
+    finding that out is a handful of membership tests, the rest is looked up.
+    """
+    listed = needs.services
+    assert _BVL_2021 is not None  # the reference carries its date in force
+    # One bit per thing read: a sector listed, or a service that gives a plan. Looked up by the
+    # member's name (a str caches its hash), which is what an enum member's Python-level
+    # __hash__ would hash anyway.
+    listed_bits = 0
+    for kind in listed:
+        listed_bits |= _SERVICE_BITS[kind._name_]
+    key = (needs.health_and_care, needs.other_welfare, listed_bits, as_of >= _BVL_2021)
+    found = _NEEDS.get(key)
+    if found is None:
+        c5, health = needs_verdicts(needs)
+        plan_reason, laws = plan_laws(needs, health, as_of)
+        found = _share(_NEEDS, key, (c5, health, plan_reason, laws), 1024)
+    return found
 
 
 def needs_verdicts(needs: Needs) -> tuple[str, str]:
@@ -326,7 +405,7 @@ def plan_laws(needs: Needs, health: str, as_of: date) -> tuple[str, tuple[PlanLa
     return "none", ()
 
 
-# --- who consents ---------------------------------------------------------------------------
+# --- who consents, and what they wish -----------------------------------------------------
 
 _PURPOSE: Final = {
     Right.BARNEKOORDINATOR: ConsentPurpose.BARNEKOORDINATOR,
@@ -360,6 +439,182 @@ def consent_rule(
         care_taken_over=facts.barnevern_has_care,
         adoption=expected is not None and expected.adoption,
     )
+
+
+class WishRule(NamedTuple):
+    """Whose wishes a right's wish condition combines, by position rather than by ref."""
+
+    field: str
+    """The `Wishes` attribute for the right."""
+    party: ConsentingParty
+    guardians: tuple[int, ...]
+    """Positions in ``facts.guardians`` of the guardians among the consenters."""
+    barnevern: bool
+    youth: bool
+
+
+_REASONS: Final = {
+    party: {verdict: f"{party.value}/{verdict}" for verdict in WISH_VERDICTS}
+    for party in ConsentingParty
+}
+"""``"<party>/<verdict>"``, formatted once: every result shares the strings."""
+
+
+def wish_rule(
+    right: Right, rule: ConsentRule, guardians: tuple[GuardianFacts, ...], subject_ref: str
+) -> WishRule:
+    """The wishes that count for ``right`` under ``rule``: exactly the refs in ``rule`` (the same
+    refs the case's consent ledger requires): guardians by their ref, the child by the subject's
+    ref, barnevernstjenesten by ``BARNEVERN``."""
+    needed = rule.consenters
+    return WishRule(
+        field=WISH_FIELD[right],
+        party=rule.party,
+        guardians=tuple(i for i, g in enumerate(guardians) if g.ref in needed),
+        barnevern=BARNEVERN in needed,
+        youth=subject_ref in needed,
+    )
+
+
+def wish_reason(
+    rule: WishRule, guardians: tuple[GuardianFacts, ...], child: Wishes, barnevern: Wishes
+) -> str:
+    """The wish condition's reason: ``"<party>/<verdict>"``, combining the wishes ``rule`` names."""
+    field = rule.field
+    parents = [getattr(guardians[i].wishes, field) for i in rule.guardians]
+    if rule.barnevern:
+        parents.append(getattr(barnevern, field))
+    youth: Wish | None = getattr(child, field) if rule.youth else None
+    if rule.party is ConsentingParty.YOUTH_AND_GUARDIANS:
+        verdict = _youth_and_guardians(_combine(parents), youth or Wish.UNKNOWN)
+    elif youth is not None:
+        parents.append(youth)
+        verdict = _combine(parents)
+    else:
+        verdict = _combine(parents)
+    return _REASONS[rule.party][verdict]
+
+
+WishRules = tuple[WishRule, WishRule, WishRule, WishRule]
+"""The wish rules of barnekoordinator, koordinator, individuell plan and stafettlogg."""
+WishReasons = tuple[str, str, str, str]
+
+
+class _Consent(NamedTuple):
+    """One consent situation: the wish rules, which parties' wishes they read, and the reasons
+    they give by those wishes (shared by every family in the situation)."""
+
+    rules: WishRules
+    pick: Callable[[list[Wishes]], object]
+    """The wishes the rules read, from ``[child, barnevern, *guardians]`` (the reasons' key)."""
+    reasons: dict[object, WishReasons]
+
+
+def _consent(rules: WishRules) -> _Consent:
+    """The consent situation of ``rules``, one object for all the ages and dates that give them
+    (interned, so their families share the reasons)."""
+    consent = _BY_RULES.get(rules)
+    if consent is None:
+        read = sorted(
+            {0 for r in rules if r.youth}
+            | {1 for r in rules if r.barnevern}
+            | {2 + i for r in rules for i in r.guardians}
+        )
+        # itemgetter picks in C: one position gives the Wishes itself, several a tuple.
+        pick: Callable[[list[Wishes]], object] = operator.itemgetter(*read) if read else _no_wishes
+        consent = _share(_BY_RULES, rules, _Consent(rules, pick, {}), 256)
+    return consent
+
+
+def _no_wishes(parties: list[Wishes]) -> object:
+    return ()
+
+
+_BY_RULES: dict[WishRules, _Consent] = {}
+
+
+def _wish_rules(
+    facts: EligibilityFacts, settings: MunicipalSettings, p: Params, born: bool, age: int
+) -> WishRules:
+    subject_ref, guardians = facts.subject_ref, facts.guardians
+    # who_consents answers koordinator and individuell plan alike (both are health matters and
+    # coordination); ask once.
+    plan = consent_rule(facts, _IP, settings, p, born, age)
+    return (
+        wish_rule(_BK, consent_rule(facts, _BK, settings, p, born, age), guardians, subject_ref),
+        wish_rule(_KO, plan, guardians, subject_ref),
+        wish_rule(_IP, plan, guardians, subject_ref),
+        wish_rule(_SL, consent_rule(facts, _SL, settings, p, born, age), guardians, subject_ref),
+    )
+
+
+def _reasons(rules: WishRules, facts: EligibilityFacts) -> WishReasons:
+    guardians, child, barnevern = facts.guardians, facts.child_wishes, facts.barnevern_wishes
+    bk, ko, ip, sl = rules
+    return (
+        wish_reason(bk, guardians, child, barnevern),
+        wish_reason(ko, guardians, child, barnevern),
+        wish_reason(ip, guardians, child, barnevern),
+        wish_reason(sl, guardians, child, barnevern),
+    )
+
+
+_SITUATIONS: dict[int, tuple[MunicipalSettings, dict[tuple[object, ...], _Consent]]] = {}
+"""Consent situations by ``id(settings)`` (identity is a C-level hash, where the settings' own
+hash walks all their fields; an entry keeps its settings alive, so the id is not reused while it
+is here), then by who the family is (see ``wishes``)."""
+
+
+def _situations(settings: MunicipalSettings) -> dict[tuple[object, ...], _Consent]:
+    entry = _SITUATIONS.get(id(settings))
+    if entry is not None and entry[0] is settings:
+        return entry[1]
+    if len(_SITUATIONS) >= 64:  # settings built per call: start again rather than grow
+        _SITUATIONS.clear()
+    table: dict[tuple[object, ...], _Consent] = {}
+    _SITUATIONS[id(settings)] = (settings, table)
+    return table
+
+
+def wishes(
+    facts: EligibilityFacts,
+    settings: MunicipalSettings,
+    p: Params,
+    subject_ref: str,
+    born: bool,
+    age: int,
+) -> WishReasons:
+    """The wish reasons of the four rights, shared in two steps.
+
+    Who consents (``who_consents``) reads the refs only to match them: each guardian's, the
+    subject's and ``BARNEVERN``. When those are all distinct (a guardian's ref is never another
+    guardian's), the wish rules are the same for every family with the same date, age, adoption,
+    care order and guardians' foreldreansvar and relation in the same order. Equal rules are one
+    consent situation, in which the reasons depend only on the wishes the rules read (a `Wishes`
+    hashes its value once). A family whose refs coincide is answered on its own.
+    """
+    guardians = facts.guardians
+    expected = facts.expected_child
+    key: list[object] = [p.as_of, age, expected is not None and expected.adoption]
+    key.append(facts.barnevern_has_care)
+    parties: list[Wishes] = [facts.child_wishes, facts.barnevern_wishes]
+    for g in guardians:
+        if g.ref == subject_ref or g.ref == BARNEVERN:
+            return _reasons(_wish_rules(facts, settings, p, born, age), facts)
+        key.append(g.parental_responsibility)
+        key.append(g.relation)
+        parties.append(g.wishes)
+    if subject_ref == BARNEVERN:
+        return _reasons(_wish_rules(facts, settings, p, born, age), facts)
+    table = _situations(settings)
+    consent = table.get(situation := tuple(key))
+    if consent is None:
+        rules = _wish_rules(facts, settings, p, born, age)
+        consent = _share(table, situation, _consent(rules), 4096)
+    found = consent.reasons.get(wished := consent.pick(parties))
+    if found is None:
+        found = _share(consent.reasons, wished, _reasons(consent.rules, facts), 1024)
+    return found
 
 
 def _combine(wishes: list[Wish]) -> str:
@@ -397,201 +652,7 @@ def _youth_and_guardians(parents: str, youth: Wish) -> str:
     return "partial" if parents == "wants" else parents
 
 
-def wish_reason(facts: EligibilityFacts, right: Right, rule: ConsentRule) -> str:
-    """The wish condition's reason for ``right``: ``"<party>/<verdict>"``.
-
-    The verdict combines the wishes of exactly the refs in ``rule`` (the same
-    refs the case's consent ledger requires): guardians by their ref, the
-    child by the subject's ref, barnevernstjenesten by ``BARNEVERN``.
-    """
-    field = WISH_FIELD[right]
-    needed = rule.consenters
-    # A family has a handful of guardians: a scan beats building a lookup per right.
-    parents = [getattr(g.wishes, field) for g in facts.guardians if g.ref in needed]
-    if BARNEVERN in needed:
-        parents.append(getattr(facts.barnevern_wishes, field))
-    youth: Wish | None = getattr(facts.child_wishes, field) if facts.subject_ref in needed else None
-    party = rule.party
-    if party is ConsentingParty.YOUTH_AND_GUARDIANS:
-        verdict = _youth_and_guardians(_combine(parents), youth or Wish.UNKNOWN)
-    elif youth is not None:
-        parents.append(youth)
-        verdict = _combine(parents)
-    else:
-        verdict = _combine(parents)
-    return f"{_PARTY_NAME[party]}/{verdict}"
-
-
-_PARTY_NAME: Final = {party: party.value for party in ConsentingParty}
-"""Wire names by party (a dict lookup is cheaper than ``Enum.value`` on the hot path)."""
-
-
-# --- one right ------------------------------------------------------------------------------
-
-_VERDICT_ACTION: Final = {
-    "wants": NextStep.APPOINT,
-    "declines": NextStep.DECLINED,
-    "unknown": NextStep.OFFER,
-    "partial": NextStep.OFFER,
-    "no-party": NextStep.OFFER,
-    "conflict": NextStep.LEGAL_REVIEW,
-    "youth-disagrees": NextStep.LEGAL_REVIEW,
-}
-_SIMPLE_ACTION_FOLLOW_UP: Final = {
-    NextStep.APPOINT: _K.DUTY_TO_APPOINT,
-    NextStep.OFFER: _K.OFFER,
-    NextStep.DECLINED: _K.RECORD_DECLINE,
-    NextStep.ASSESS: _K.PROFESSIONAL_ASSESSMENT,
-}
-
-
-def evaluate_right(
-    T: Tables, right: Right, conditions: tuple[ConditionResult, ...], wish: ConditionResult
-) -> Evaluated:
-    """The outcome of a right from its conditions, and the next step from the wish.
-
-    The right is *not met* when any condition is not met, otherwise *needs
-    assessment* when any needs one, otherwise *met*. The wish condition is left
-    out: it conditions the duty to act (the next step), not the right.
-    """
-    outcome = _MET
-    for result in conditions:
-        if result.condition is _WISH:
-            continue
-        if result.outcome is _NOT:
-            outcome = _NOT
-            break
-        if result.outcome is _NA:
-            outcome = _NA
-    if outcome is _NOT:
-        action = NextStep.NONE
-    elif outcome is _NA:
-        action = NextStep.ASSESS
-    else:
-        action = _VERDICT_ACTION[wish.reason.partition("/")[2]]
-    return conditions, outcome, action, _action_follow_ups(T, right, action, wish.reason)
-
-
-def _action_follow_ups(
-    T: Tables, right: Right, action: NextStep, wish_reason: str
-) -> list[FollowUp]:
-    kind = _SIMPLE_ACTION_FOLLOW_UP.get(action)
-    if kind is not None:
-        return [T.follow_ups[(right, kind)]]
-    if action is NextStep.LEGAL_REVIEW:
-        if wish_reason.endswith("/youth-disagrees"):
-            return [T.follow_ups[(_BK, _K.YOUTH_OWN_SAY)]]
-        return [T.follow_ups[(right, _K.CONSENT_CONFLICT)]]
-    return []
-
-
-# --- the rights every regime shares ---------------------------------------------------------
-
-_NO_PLAN_YET: Final = (NextStep.OFFER, NextStep.DECLINED, NextStep.LEGAL_REVIEW)
-
-
-def koordinator_and_plan(
-    T: Tables,
-    facts: EligibilityFacts,
-    settings: MunicipalSettings,
-    p: Params,
-    born: bool,
-    age: int,
-    long_term: str,
-    coordinated: str,
-    health: str,
-    plan_reason: str,
-) -> tuple[Evaluated, Evaluated]:
-    """Koordinator (pbrl § 2-5 b / hotl § 7-2) and individuell plan (pbrl § 2-5 / hotl § 7-1
-    and the sector laws).
-
-    They share most conditions, not their basis: the child is born, the needs are
-    long-term *and* coordinated, and the consenting party wants it. A koordinator
-    needs health and care services; an individuell plan needs services under any
-    law that gives the right (``plan_reason``, see
-    [`plan_laws()`][barnekoordinator.rights.eligibility._evaluator.plan_laws]).
-    """
-    holder = "born" if born else "expected"
-    # who_consents answers koordinator and individuell plan alike (both are health matters and
-    # coordination); ask once.
-    ip_rule = consent_rule(facts, _IP, settings, p, born, age)
-    ko_rule = ip_rule
-    health_need = (Condition.HEALTH_AND_CARE_SERVICES, health)
-    plan_need = (Condition.PLAN_LAW, plan_reason)
-    ko = _health_right(T, _KO, facts, ko_rule, holder, long_term, coordinated, health_need)
-    ip = _health_right(T, _IP, facts, ip_rule, holder, long_term, coordinated, plan_need)
-    fus = T.follow_ups
-    ip_action = ip[ACTION]
-    if ip_action in _NO_PLAN_YET:
-        ip[FOLLOW_UPS].append(fus[(_IP, _K.NO_PLAN_WITHOUT_CONSENT)])
-    if ko[OUTCOME] is _MET and ip_action is NextStep.DECLINED:
-        ko[FOLLOW_UPS].append(fus[(_KO, _K.KOORDINATOR_WITHOUT_PLAN)])
-    return ko, ip
-
-
-def _health_right(
-    T: Tables,
-    right: Right,
-    facts: EligibilityFacts,
-    rule: ConsentRule,
-    holder: str,
-    long_term: str,
-    coordinated: str,
-    need: tuple[Condition, str],
-) -> Evaluated:
-    cond = T.conditions
-    wish = cond[(right, _WISH, wish_reason(facts, right, rule))]
-    conditions = (
-        cond[(right, Condition.RIGHT_HOLDER, holder)],
-        cond[(right, Condition.LONG_TERM_NEED, long_term)],
-        cond[(right, Condition.COORDINATED_NEED, coordinated)],
-        cond[(right, *need)],
-        wish,
-    )
-    return evaluate_right(T, right, conditions, wish)
-
-
-def stafettlogg(
-    T: Tables,
-    facts: EligibilityFacts,
-    settings: MunicipalSettings,
-    p: Params,
-    born: bool,
-    age: int,
-    a_right_is_met: bool,
-) -> Evaluated:
-    """The BTI stafettlogg offer: municipal practice (S1–S4 and consent), not law.
-
-    ``a_right_is_met`` says whether barnekoordinator, koordinator or individuell
-    plan is met; then, as with a statutory coordinator in place, the statutory
-    right takes precedence (BTI-14).
-    """
-    bti_age_limit: int = getattr(settings, "stafettlogg_age_limit", 18)
-    offers: bool = getattr(settings, "offers_stafettlogg", True)
-    rule = consent_rule(facts, _SL, settings, p, born, age)
-    target = "expected" if not born else "within" if age < bti_age_limit else "above"
-    level = facts.bti_level
-    if level is None:
-        bti_level = "not-decided"
-    else:
-        bti_level = "at-or-above" if level >= settings.stafettlogg_from_level else "below"
-    existing = facts.existing
-    statutory = (
-        existing.barnekoordinator or existing.koordinator or existing.family_barnekoordinator
-    )
-    cond = T.conditions
-    wish = cond[(_SL, _WISH, wish_reason(facts, _SL, rule))]
-    conditions = (
-        cond[(_SL, Condition.MUNICIPAL_PRACTICE, "offered" if offers else "not-offered")],
-        cond[(_SL, Condition.BTI_LEVEL, bti_level)],
-        cond[(_SL, Condition.TARGET_GROUP, target)],
-        cond[(_SL, Condition.NO_STATUTORY_COORDINATOR, "statutory" if statutory else "none")],
-        wish,
-    )
-    sl = evaluate_right(T, _SL, conditions, wish)
-    if statutory or a_right_is_met:
-        sl[FOLLOW_UPS].append(T.follow_ups[(_SL, _K.STATUTORY_TAKES_PRECEDENCE)])
-    return sl
+# --- the case ------------------------------------------------------------------------------
 
 
 def case_follow_ups(

@@ -41,7 +41,8 @@ HEALTH_KINDS: Final = frozenset(
 WELFARE_KINDS: Final = frozenset(k for k, s in SERVICES.items() if s.sector is Sector.OTHER_WELFARE)
 
 
-@attrs.frozen(kw_only=True)
+# cache_hash: a Wishes is a key of the evaluator's shared wish reasons; it hashes its value once.
+@attrs.frozen(kw_only=True, cache_hash=True)
 class Wishes:
     """One party's wish for each right (unknown until asked)."""
 

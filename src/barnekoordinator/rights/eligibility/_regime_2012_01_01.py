@@ -15,15 +15,10 @@ from datetime import date
 from types import MappingProxyType
 from typing import Final
 
-from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.rights.eligibility._evaluator import (
-    BarnekoordinatorVerdicts,
-    Evaluated,
-    Params,
-    Regime,
-)
+from barnekoordinator.rights.eligibility._evaluator import Regime
 from barnekoordinator.rights.eligibility._facts import EligibilityFacts
 from barnekoordinator.rights.eligibility._results import FollowUp
+from barnekoordinator.rights.eligibility._rights import BarnekoordinatorVerdicts, Evaluated
 from barnekoordinator.rights.eligibility._tables import Tables, build_tables
 from barnekoordinator.rights.eligibility._vocabulary import Condition, NextStep, Outcome, Right
 
@@ -48,21 +43,10 @@ PLAN_CONSENT_BASIS: Final = ("pbrl-2-5",)
 """Consent to an individuell plan (before the common IP regulation of the reform)."""
 
 
-def barnekoordinator_not_in_force(
-    T: Tables,
-    facts: EligibilityFacts,
-    settings: MunicipalSettings,
-    p: Params,
-    born: bool,
-    age: int,
-    ends_on: date | None,
-    verdicts: BarnekoordinatorVerdicts,
-    koordinator: Evaluated,
-    plan: Evaluated,
-) -> Evaluated:
+def barnekoordinator_not_in_force(T: Tables, v: BarnekoordinatorVerdicts) -> tuple[Evaluated, bool]:
     """The barnekoordinator is *not met* with the single condition ``IN_FORCE``; nothing follows."""
     not_in_force = T.conditions[(Right.BARNEKOORDINATOR, Condition.IN_FORCE, "not-in-force")]
-    return (not_in_force,), Outcome.NOT_MET, NextStep.NONE, []
+    return ((not_in_force,), Outcome.NOT_MET, NextStep.NONE, []), False
 
 
 def no_cooperation_duty(T: Tables, facts: EligibilityFacts, case: list[FollowUp]) -> None:

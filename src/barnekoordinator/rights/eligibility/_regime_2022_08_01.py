@@ -14,21 +14,14 @@ from datetime import date
 from types import MappingProxyType
 from typing import Final
 
-from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.rights.eligibility._evaluator import (
-    ACTION,
-    FOLLOW_UPS,
-    OUTCOME,
-    BarnekoordinatorVerdicts,
-    Evaluated,
-    Params,
-    Regime,
-    consent_rule,
-    evaluate_right,
-    wish_reason,
-)
+from barnekoordinator.rights.eligibility._evaluator import Regime
 from barnekoordinator.rights.eligibility._facts import EligibilityFacts
 from barnekoordinator.rights.eligibility._results import FollowUp
+from barnekoordinator.rights.eligibility._rights import (
+    BarnekoordinatorVerdicts,
+    Evaluated,
+    evaluate_right,
+)
 from barnekoordinator.rights.eligibility._tables import Tables, build_tables
 from barnekoordinator.rights.eligibility._vocabulary import (
     Condition,
@@ -71,29 +64,19 @@ _NO_APPOINTMENT: Final = (NextStep.NONE, NextStep.DECLINED)
 _COVERS_KOORDINATOR: Final = (NextStep.APPOINT, NextStep.OFFER)
 
 
-def assess_barnekoordinator(
-    T: Tables,
-    facts: EligibilityFacts,
-    settings: MunicipalSettings,
-    p: Params,
-    born: bool,
-    age: int,
-    ends_on: date | None,
-    verdicts: BarnekoordinatorVerdicts,
-    koordinator: Evaluated,
-    plan: Evaluated,
-) -> Evaluated:
-    """pbrl § 2-5 c / hotl § 7-2 a: conditions C1–C7 of domain.md §2.2, and what follows."""
-    serious, long_term, c4, c5 = verdicts
-    c1, c7 = _child(facts, p, born, age)
-    rule = consent_rule(facts, _BK, settings, p, born, age)
+def assess_barnekoordinator(T: Tables, v: BarnekoordinatorVerdicts) -> tuple[Evaluated, bool]:
+    """pbrl § 2-5 c / hotl § 7-2 a: conditions C1–C7 of domain.md §2.2, and what follows.
+
+    Returns the evaluated right, and whether the barnekoordinator covers the koordinator role.
+    """
+    c1, c5, c7 = v.c1, v.c5, v.c7
     cond = T.conditions
-    wish = cond[(_BK, Condition.WISH, wish_reason(facts, _BK, rule))]
+    wish = cond[(_BK, Condition.WISH, v.wish)]
     conditions = (
         cond[(_BK, Condition.HAS_OR_EXPECTS_CHILD, c1)],
-        cond[(_BK, Condition.SERIOUS_CONDITION, serious)],
-        cond[(_BK, Condition.LONG_TERM_NEED, long_term)],
-        cond[(_BK, Condition.COMPOSITE_OR_COORDINATED, c4)],
+        cond[(_BK, Condition.SERIOUS_CONDITION, v.serious)],
+        cond[(_BK, Condition.LONG_TERM_NEED, v.long_term)],
+        cond[(_BK, Condition.COMPOSITE_OR_COORDINATED, v.c4)],
         cond[(_BK, Condition.HEALTH_AND_WELFARE_SERVICES, c5)],
         wish,
         cond[(_BK, Condition.UNDER_AGE_LIMIT, c7)],
@@ -102,54 +85,34 @@ def assess_barnekoordinator(
     _, outcome, action, follow = bk
     fus = T.follow_ups
     if action is NextStep.APPOINT:
-        _on_appointment(T, follow, facts, settings, plan[ACTION])
+        _on_appointment(T, follow, v)
     if action in _NO_APPOINTMENT:
         follow.append(fus[(_BK, _K.SAMORDNINGSPLIKT)])
-    alternative = koordinator[OUTCOME] is not _NOT or plan[OUTCOME] is not _NOT
+    alternative = v.koordinator_outcome is not _NOT or v.plan_outcome is not _NOT
     if c5 in ("no-welfare", "neither") and alternative:
         follow.append(fus[(_BK, _K.ALTERNATIVES)])
     if c7 == "reached-limit":
         follow.append(fus[(_BK, _K.TRANSITION_AT_18)])
-    elif ends_on is not None and outcome is not _NOT:
-        ends = fus[(_BK, _K.ENDS_AT_18)]
-        follow.append(FollowUp(kind=_K.ENDS_AT_18, basis=ends.basis, text=ends.text, due=ends_on))
+    elif v.ends and outcome is not _NOT:
+        # The shared follow-up without its date: the evaluator dates it (the child's 18th
+        # birthday), so that this result is shared by every child with the same verdicts.
+        follow.append(fus[(_BK, _K.ENDS_AT_18)])
     if c1 == "adoption":
         follow.append(fus[(_BK, _K.GUIDANCE_BASED)])
-    if facts.existing.previous_municipality_barnekoordinator:
+    if v.previous_municipality_barnekoordinator:
         follow.append(fus[(_BK, _K.MOVED_MUNICIPALITY)])
-    if action in _COVERS_KOORDINATOR and settings.barnekoordinator_fills_koordinator_role:
-        koordinator[FOLLOW_UPS].append(fus[(_KO, _K.COVERED_BY_BARNEKOORDINATOR)])
-    return bk
+    return bk, action in _COVERS_KOORDINATOR and v.fills_koordinator_role
 
 
-def _child(facts: EligibilityFacts, p: Params, born: bool, age: int) -> tuple[str, str]:
-    """The reasons of C1 and C7 (who consents is ``consent_rule``'s, shared with the case)."""
-    if not born:
-        expected = facts.expected_child
-        assert expected is not None  # guaranteed by EligibilityFacts
-        return ("adoption" if expected.adoption else "pregnancy"), "expected"
-    limit = p.age_limit
-    assert limit is not None  # in force with the reform
-    return "born", ("under-limit" if age < limit else "reached-limit")
-
-
-def _on_appointment(
-    T: Tables,
-    follow: list[FollowUp],
-    facts: EligibilityFacts,
-    settings: MunicipalSettings,
-    plan_action: NextStep,
-) -> None:
+def _on_appointment(T: Tables, follow: list[FollowUp], v: BarnekoordinatorVerdicts) -> None:
     """What follows when the municipality shall appoint: the koordinator, the family, the plan."""
-    existing = facts.existing
     fus = T.follow_ups
-    if existing.koordinator:
-        fills = settings.barnekoordinator_fills_koordinator_role
-        kind = _K.FILLS_KOORDINATOR_ROLE if fills else _K.SEPARATE_KOORDINATOR
+    if v.existing_koordinator:
+        kind = _K.FILLS_KOORDINATOR_ROLE if v.fills_koordinator_role else _K.SEPARATE_KOORDINATOR
         follow.append(fus[(_BK, kind)])
-    if existing.family_barnekoordinator and settings.one_barnekoordinator_per_family:
+    if v.family_barnekoordinator and v.one_per_family:
         follow.append(fus[(_BK, _K.LINK_FAMILY_BARNEKOORDINATOR)])
-    if plan_action is NextStep.DECLINED:
+    if v.plan_action is NextStep.DECLINED:
         follow.append(fus[(_BK, _K.PLAN_PROGRESS_DORMANT)])
 
 

@@ -8,6 +8,7 @@ equal and cost almost nothing to build.
 from __future__ import annotations
 
 from datetime import date
+from typing import Final
 
 import attrs
 
@@ -164,3 +165,94 @@ class EligibilityResult:
     def follow_up_kinds(self) -> frozenset[FollowUpKind]:
         """The kinds of the case-level follow-ups."""
         return frozenset(f.kind for f in self.follow_ups)
+
+
+# --- unchecked constructors for the evaluator's hot path -------------------------------------
+#
+# attrs' __init__ of a frozen class sets each field through object.__setattr__ and takes keyword
+# arguments: about 1 µs for the result, as much as the rest of a shared assessment's own work.
+# The evaluator builds two objects per assessment from parts that are already valid (shared
+# results, a validated date and ref), so it sets the slots directly, positionally. These classes
+# have no validators or converters to skip; the assertions below keep the field order honest.
+
+_ELIGIBILITY_FIELDS: Final = (
+    "as_of",
+    "rules_version",
+    "subject_ref",
+    "barnekoordinator",
+    "koordinator",
+    "individual_plan",
+    "stafettlogg",
+    "follow_ups",
+)
+_RIGHT_FIELDS: Final = (
+    "right",
+    "outcome",
+    "action",
+    "basis",
+    "conditions",
+    "follow_ups",
+    "explanation",
+    "ends_on",
+    "grounds",
+)
+assert tuple(f.name for f in attrs.fields(EligibilityResult)) == _ELIGIBILITY_FIELDS
+assert tuple(f.name for f in attrs.fields(RightResult)) == _RIGHT_FIELDS
+assert not any(f.validator or f.converter for f in attrs.fields(EligibilityResult))
+assert not any(f.validator or f.converter for f in attrs.fields(RightResult))
+
+_new = object.__new__
+_e0, _e1, _e2, _e3, _e4, _e5, _e6, _e7 = (
+    EligibilityResult.__dict__[name].__set__ for name in _ELIGIBILITY_FIELDS
+)
+_r0, _r1, _r2, _r3, _r4, _r5, _r6, _r7, _r8 = (
+    RightResult.__dict__[name].__set__ for name in _RIGHT_FIELDS
+)
+
+
+def unchecked_eligibility_result(
+    as_of: date,
+    rules_version: str,
+    subject_ref: str,
+    barnekoordinator: RightResult,
+    koordinator: RightResult,
+    individual_plan: RightResult,
+    stafettlogg: RightResult,
+    follow_ups: tuple[FollowUp, ...],
+) -> EligibilityResult:
+    """An `EligibilityResult` from valid parts, built without attrs' ``__init__``."""
+    result: EligibilityResult = _new(EligibilityResult)
+    _e0(result, as_of)
+    _e1(result, rules_version)
+    _e2(result, subject_ref)
+    _e3(result, barnekoordinator)
+    _e4(result, koordinator)
+    _e5(result, individual_plan)
+    _e6(result, stafettlogg)
+    _e7(result, follow_ups)
+    return result
+
+
+def unchecked_right_result(
+    right: Right,
+    outcome: Outcome,
+    action: NextStep,
+    basis: tuple[LegalReference, ...],
+    conditions: tuple[ConditionResult, ...],
+    follow_ups: tuple[FollowUp, ...],
+    explanation: Text,
+    ends_on: date | None,
+    grounds: tuple[PlanGround, ...],
+) -> RightResult:
+    """A `RightResult` from valid parts, built without attrs' ``__init__``."""
+    result: RightResult = _new(RightResult)
+    _r0(result, right)
+    _r1(result, outcome)
+    _r2(result, action)
+    _r3(result, basis)
+    _r4(result, conditions)
+    _r5(result, follow_ups)
+    _r6(result, explanation)
+    _r7(result, ends_on)
+    _r8(result, grounds)
+    return result

@@ -63,7 +63,7 @@ _PARTIES: Final = (
     "adult",
     "pregnant-woman",
 )
-_VERDICTS: Final = (
+WISH_VERDICTS: Final = (
     "wants",
     "declines",
     "unknown",
@@ -72,6 +72,7 @@ _VERDICTS: Final = (
     "youth-disagrees",
     "no-party",
 )
+"""The verdicts of the wish condition (C6): the second half of its reason."""
 _VERDICT_OUTCOME: Final = {"wants": _MET, "declines": _NOT}
 _PARTY_BASIS: Final = {
     "guardians": ("pbrl-4-4",),
@@ -107,6 +108,14 @@ class Tables(NamedTuple):
     """Each law that gives the right to an individuell plan, with its reference and service."""
 
 
+_BUILT: dict[str, Tables] = {}
+
+
+def tables(version: str) -> Tables:
+    """The tables of the rule set ``version`` (built by its regime module at import)."""
+    return _BUILT[version]
+
+
 def build_tables(
     version: str, right_basis: RightBasis, plan_consent_basis: tuple[str, ...]
 ) -> Tables:
@@ -128,7 +137,7 @@ def build_tables(
     _plan_law_conditions(conditions)
     _wish_conditions(conditions, plan_consent_basis)
     follow_ups = _follow_ups(right_basis, plan_consent_basis)
-    return Tables(
+    built = _BUILT[version] = Tables(
         version=version,
         conditions=MappingProxyType(conditions),
         follow_ups=MappingProxyType(follow_ups),
@@ -137,6 +146,7 @@ def build_tables(
         basis=MappingProxyType({r: refs(*b) for r, b in right_basis.items()}),
         plan_grounds=MappingProxyType(PLAN_GROUNDS),
     )
+    return built
 
 
 def _add(
@@ -328,7 +338,7 @@ def _wish_conditions(table: _ConditionTable, plan_consent_basis: tuple[str, ...]
     }
     for right in Right:
         for party in _PARTIES:
-            for verdict in _VERDICTS:
+            for verdict in WISH_VERDICTS:
                 explanation = text(f"party.{party}").join(text(f"verdict.{verdict}"), ": ")
                 party_basis = () if right is _SL else _PARTY_BASIS[party]
                 _add(

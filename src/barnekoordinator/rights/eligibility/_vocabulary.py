@@ -205,6 +205,9 @@ class FollowUpKind(enum.Enum):
 class Wish(enum.Enum):
     """A party's answer to an offer."""
 
+    # Members are singletons compared by identity (see Right).
+    __hash__ = object.__hash__
+
     WANTS = "wants"
     DECLINES = "declines"
     UNKNOWN = "unknown"
