@@ -11,7 +11,7 @@ import pytest
 
 from barnekoordinator._cli.verify import verify_store
 from barnekoordinator.config import Config
-from barnekoordinator.errors import StorageUnavailable
+from barnekoordinator.errors import StorageUnavailable, StoreLocked, StoreNotFound
 from barnekoordinator.history.records import verify_events
 from barnekoordinator.plugins import case_store, get_plugin_manager
 from barnekoordinator.testing.conformance import (
@@ -64,9 +64,9 @@ def test_sqlite_read_only_file_refuses_writes(tmp_path: Path) -> None:
 
 
 def test_sqlite_read_only_never_creates_a_file(tmp_path: Path) -> None:
-    """Opening a missing file read-only raises StorageUnavailable and creates nothing."""
+    """Opening a missing file read-only says it is not found and creates nothing."""
     path = tmp_path / "absent.db"
-    with pytest.raises(StorageUnavailable, match="SQLITE_CANTOPEN"):
+    with pytest.raises(StoreNotFound, match="store not found"):
         SQLiteCaseStore(path, read_only=True)
     assert not path.exists()
 
@@ -141,7 +141,7 @@ def test_sqlite_locked_past_busy_timeout(tmp_path: Path) -> None:
     try:
         with (
             SQLiteCaseStore(path, busy_timeout=0.05) as store,
-            pytest.raises(StorageUnavailable, match="SQLITE_BUSY"),
+            pytest.raises(StoreLocked, match="locked by another process"),
         ):
             store.append("case-1", 0, make_records("case-1", 1))
     finally:

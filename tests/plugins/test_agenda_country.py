@@ -136,7 +136,7 @@ def test_a_version_3_sqlite_file_answers_the_same_and_is_upgraded(tmp_path: Path
         assert upgraded.agenda(until=date.max, kinds={AgendaKind.TURNS_18}) == turning
     raw = sqlite3.connect(path)
     try:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 4
         names = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='index'")}
         assert "case_agenda_kind_due" in names
         plan = raw.execute(
@@ -182,7 +182,7 @@ def test_a_version_3_postgres_schema_answers_the_same_and_is_upgraded(
             "SELECT to_regclass(%s)", (f"{schema}.case_agenda_kind_due_idx",)
         ).fetchone()
     assert meta is not None
-    assert int(meta[0]) == PG_VERSION == 4
+    assert int(meta[0]) == PG_VERSION >= 4
     assert index is not None
     assert index[0] is not None
 
