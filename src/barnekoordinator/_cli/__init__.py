@@ -1,10 +1,58 @@
-"""Subcommands of the ``barnekoordinator`` command, one module each."""
+"""Subcommands of the ``barnekoordinator`` command, one module each, and the conventions they
+share: ``--json`` (one document, or JSON lines for a stream, said in each command's help),
+``--lang nb|nn|en`` for the words a command prints, and progress on standard error only at a
+terminal."""
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-__all__ = ["printable", "read_source"]
+__all__ = [
+    "LANGUAGES",
+    "add_json_option",
+    "add_lang_option",
+    "printable",
+    "read_source",
+    "terminal_progress",
+]
+
+LANGUAGES = ("nb", "nn", "en")
+"""The languages ``--lang`` takes."""
+
+
+def add_json_option(parser: argparse.ArgumentParser, what: str, *, lines: bool = False) -> None:
+    """``--json``: print ``what`` as one JSON document (``lines``: one JSON object per line)."""
+    shape = "JSON lines, one object per line: " if lines else "one JSON document: "
+    parser.add_argument("--json", action="store_true", help=f"print {shape}{what}")
+
+
+def add_lang_option(parser: argparse.ArgumentParser, default: str = "en") -> None:
+    """``--lang nb|nn|en``: the language of the words the command prints (not of errors,
+    which are English). The older commands default to English, as they printed before."""
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=default,
+        help=f"language of the printed words (default: {default}; errors are in English)",
+    )
+
+
+@contextmanager
+def terminal_progress(what: str, unit: str) -> Iterator[Callable[[int], None] | None]:
+    """A progress counter on standard error while the block runs, only when standard error is
+    a terminal: yields a function taking how many more of ``unit`` are done, or ``None``
+    (no terminal: nothing is shown, and ``tqdm`` is never imported)."""
+    isatty = getattr(sys.stderr, "isatty", None)
+    if isatty is None or not isatty():
+        yield None
+        return
+    from tqdm import tqdm  # only at a terminal: it costs start-up time
+
+    with tqdm(desc=what, unit=unit, file=sys.stderr, leave=False, dynamic_ncols=True) as bar:
+        yield bar.update
 
 
 def printable(message: str) -> str:

@@ -21,6 +21,9 @@ overdue). Each case shown is audited as a read by that principal at the real
 time, so the store is opened for writing.
 ``--json`` prints one ``agenda-item.v1`` object per line, as before.
 
+As text, kinds and headings are printed in ``--lang nb|nn|en`` (default en); ``--json`` keeps
+the kinds' codes (``evaluation-due`` …).
+
 Exit status: 0 success; 2 usage error (including an unreadable or invalid
 principal file, ``--as-of`` outside the supported dates, ``--days`` or ``--limit``
 out of range, or a bad store URL or option); 3 the store could not be opened.
@@ -37,9 +40,12 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
+from barnekoordinator._cli import add_json_option, add_lang_option
 from barnekoordinator._cli._keys import load_sealing_key
-from barnekoordinator._cli._wiring import STORE_ENV, configured, open_store, store_url
+from barnekoordinator._cli._wiring import configured, open_store, store_url
 from barnekoordinator._cli.principal_file import read_principal
+from barnekoordinator._cli.verify import add_store_arguments
+from barnekoordinator._texts_cli import cli_text
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.clock import SystemClock
 from barnekoordinator.edges import LATEST_DATE, parse_date
@@ -97,7 +103,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="list what is due across all cases (from the store's projection)",
         description=__doc__.splitlines()[0] if __doc__ else None,
     )
-    parser.add_argument("--store", metavar="URL", help=f"store URL (default: ${STORE_ENV})")
+    add_store_arguments(parser)
     parser.add_argument("--as-of", type=_as_of, metavar="DATE", help="the day to look from (today)")
     parser.add_argument(
         "--days",
@@ -114,7 +120,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--limit", type=_count(1, _MAX_LIMIT), help=f"at most this many rows (1 to {_MAX_LIMIT})"
     )
-    parser.add_argument("--json", action="store_true", help="print JSON lines")
+    add_json_option(
+        parser,
+        'agenda-count.v1 {"case_id", "kind", "count"} without --principal; agenda-item.v1 '
+        '{"case_id", "kind", "key", "due", "overdue", "detail"} with it',
+        lines=True,
+    )
+    add_lang_option(parser)
     parser.add_argument(
         "--principal",
         metavar="FILE",
@@ -126,7 +138,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="accept a synthetic national id (Tenor month+80) in the principal file",
     )
-    parser.add_argument("--option", action="append", default=[], metavar="PLUGIN.KEY=VALUE")
     parser.set_defaults(func=run)
 
 
@@ -146,13 +157,23 @@ def run(args: argparse.Namespace) -> int:
         rows = store.agenda(until=until, kinds=kinds, limit=args.limit)
     finally:
         store.close()
-    _print_counts(rows, as_json=args.json)
+    _print_counts(rows, as_json=args.json, lang=args.lang)
     if not args.json:
-        print(f"{len(rows)} item(s) due by {until.isoformat()}")
+        _print_total(len(rows), until, args.lang)
     return 0
 
 
-def _print_counts(rows: Sequence[AgendaItem], *, as_json: bool) -> None:
+def _kind(kind: AgendaKind, lang: str) -> str:
+    """The kind's name in ``lang``, padded so that the columns line up."""
+    width = max(len(cli_text(f"cli.agenda.kind.{k.value}").get(lang)) for k in AgendaKind)
+    return f"{cli_text(f'cli.agenda.kind.{kind.value}').get(lang):<{width}}"
+
+
+def _print_total(count: int, until: date, lang: str) -> None:
+    print(cli_text("cli.agenda.total").format(lang, count=count, until=until.isoformat()))
+
+
+def _print_counts(rows: Sequence[AgendaItem], *, as_json: bool, lang: str = "en") -> None:
     """Case ids, kinds and counts: what may be shown without a principal."""
     counts = Counter((row.case_id, row.kind) for row in rows)
     for (case_id, kind), count in sorted(counts.items(), key=lambda c: (c[0][0], c[0][1].value)):
@@ -160,7 +181,7 @@ def _print_counts(rows: Sequence[AgendaItem], *, as_json: bool) -> None:
             line = {"case_id": case_id, "kind": kind.value, "count": count}
             print(json.dumps(line, ensure_ascii=False))
         else:
-            print(f"{case_id} {kind.value:<17} {count}")
+            print(f"{case_id} {_kind(kind, lang)} {count}")
 
 
 def _for_principal(
@@ -218,8 +239,13 @@ def _for_principal(
                 )
             )
         else:
-            flag = "OVERDUE" if overdue else "due    "
-            print(f"{flag} {row.due.isoformat()} {row.kind.value:<17} {row.case_id} {row.detail}")
+            flags = (cli_text("cli.agenda.overdue").get(args.lang), cli_text("cli.agenda.due"))
+            width = max(len(flags[0]), len(flags[1].get(args.lang)))
+            flag = flags[0] if overdue else flags[1].get(args.lang)
+            print(
+                f"{flag:<{width}} {row.due.isoformat()} {_kind(row.kind, args.lang)} "
+                f"{row.case_id} {row.detail}"
+            )
     if not args.json:
-        print(f"{len(rows)} item(s) due by {until.isoformat()}")
+        _print_total(len(rows), until, args.lang)
     return 0

@@ -3,8 +3,8 @@
 Reads an ``eligibility-facts.v1`` document (``-`` reads standard input),
 assesses barnekoordinator, koordinator, individuell plan and the stafettlogg
 offer, and prints the result as text (``--lang nb|nn|en``) or as an
-``eligibility-result.v1`` JSON document (``--format json``; it holds all three
-languages).
+``eligibility-result.v1`` JSON document (``--json``; it holds all three
+languages; ``--format json`` is its deprecated spelling, kept for one release).
 
 Exit status: 0 when the assessment was made (whatever its outcome), 1 when the
 input is invalid (unreadable file, not UTF-8, not JSON, schema problems — every
@@ -30,7 +30,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from barnekoordinator._cli import printable
+from barnekoordinator._cli import add_json_option, printable
 from barnekoordinator.clock import SystemClock
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.edges import parse_date, read_json
@@ -73,7 +73,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="assessment date (default: today, UTC)",
     )
     parser.add_argument("--lang", choices=[lang.value for lang in Language], default="nb")
-    parser.add_argument("--format", choices=["text", "json"], default="text")
+    add_json_option(parser, "the eligibility-result.v1 document (all three languages)")
+    parser.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="deprecated: --format json is --json (removed in the next release)",
+    )
     parser.add_argument(
         "--settings",
         metavar="SETTINGS.json",
@@ -138,6 +144,8 @@ def run(args: argparse.Namespace) -> int:
     except InvalidInput as exc:
         return _fail(f"{where}: {exc}")
     if args.format == "json":
+        print("barnekoordinator assess: --format json is deprecated; use --json", file=sys.stderr)
+    if args.json or args.format == "json":
         print(json.dumps(result_to_json(result), ensure_ascii=False, indent=2))
     else:
         print(render_text(result, Language(args.lang)))

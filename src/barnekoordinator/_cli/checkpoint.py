@@ -19,12 +19,15 @@ could not be used.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 from pathlib import Path
 
+from barnekoordinator._cli import add_json_option, add_lang_option
 from barnekoordinator._cli._keys import load_signer
 from barnekoordinator._cli._wiring import open_store, store_url
 from barnekoordinator._cli.verify import add_store_arguments
+from barnekoordinator._texts_cli import cli_text
 from barnekoordinator.errors import CheckpointError
 from barnekoordinator.history.checkpoint import sign_checkpoint, store_checkpoint
 
@@ -56,6 +59,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="the log's name on the checkpoint's first line (default: the key's name)",
     )
     parser.add_argument("--output", metavar="FILE", required=True, help="where to write it")
+    add_json_option(
+        parser,
+        '{"output", "origin", "events", "audit_records", "signed_with", "public_key"} (the '
+        "checkpoint itself goes to --output)",
+    )
+    add_lang_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -84,10 +93,24 @@ def run(args: argparse.Namespace) -> int:
     note = sign_checkpoint(checkpoint, signer)
     _write(Path(args.output), note)
     audit = checkpoint.audit.size if checkpoint.audit is not None else 0
-    print(f"signed with {source}")
+    public_key = signer.verifier().key_text()
+    if args.json:
+        document = {
+            "output": args.output,
+            "origin": checkpoint.origin,
+            "events": checkpoint.events.size,
+            "audit_records": audit,
+            "signed_with": source,
+            "public_key": public_key,
+        }
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+        return 0
+    lang = args.lang
+    print(cli_text("cli.checkpoint.signed").format(lang, source=source))
     print(
-        f"checkpoint of {checkpoint.events.size} event(s) and {audit} audit record(s) "
-        f"written to {args.output}"
+        cli_text("cli.checkpoint.written").format(
+            lang, events=checkpoint.events.size, audit=audit, output=args.output
+        )
     )
-    print(f"public key: {signer.verifier().key_text()}")
+    print(cli_text("cli.checkpoint.public-key").format(lang, key=public_key))
     return 0

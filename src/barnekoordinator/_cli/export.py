@@ -11,6 +11,8 @@ the whole recorded history (for ``barnekoordinator import``; only for one who ma
 
 The document goes to ``--output FILE`` (created; an existing file is refused) or standard output.
 Warnings for the receiver go to standard error. The sealing key is found as for ``agenda``.
+``--json`` (which needs ``--output``: standard output holds the JSON) prints one document
+describing what was written: format, case, version, bytes, output path and warnings.
 
 Exit status: 0 exported; 2 usage error (an unknown format or service, an unreadable principal
 file, an existing output file); 3 refused (access denied) or a runtime error.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import secrets
 import sys
@@ -27,9 +30,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from barnekoordinator._cli import add_json_option, add_lang_option
 from barnekoordinator._cli._keys import load_sealing_key
-from barnekoordinator._cli._wiring import STORE_ENV, configured
+from barnekoordinator._cli._wiring import configured
 from barnekoordinator._cli.principal_file import read_principal
+from barnekoordinator._cli.verify import add_store_arguments
+from barnekoordinator._texts_cli import cli_text
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.clock import SystemClock
 from barnekoordinator.errors import InvalidInput
@@ -50,7 +56,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="export one case as a principal may read it (FHIR R4, archive …)",
         description=__doc__.splitlines()[0] if __doc__ else None,
     )
-    parser.add_argument("--store", metavar="URL", help=f"store URL (default: ${STORE_ENV})")
+    add_store_arguments(parser)
     parser.add_argument("--case", required=True, metavar="ID", help="the case id")
     parser.add_argument(
         "--format",
@@ -80,7 +86,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="accept a synthetic national id (Tenor month+80) in the principal file",
     )
-    parser.add_argument("--option", action="append", default=[], metavar="PLUGIN.KEY=VALUE")
+    add_json_option(
+        parser,
+        '{"format", "case_id", "version", "bytes", "output", "warnings": [...]}; needs --output, '
+        "where the exported document itself goes",
+    )
+    add_lang_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -120,6 +131,8 @@ def run(args: argparse.Namespace) -> int:
             f"--principal {args.principal}: {exc.strerror or 'unreadable'}"
         ) from None
     output = Path(args.output) if args.output else None
+    if args.json and output is None:
+        raise InvalidInput("--json: give --output FILE too (standard output holds the JSON)")
     if output is not None and output.exists():
         raise InvalidInput(f"--output {args.output}: the file exists; nothing exported")
     with reading_casebook(config, pm) as book:
@@ -131,17 +144,30 @@ def run(args: argparse.Namespace) -> int:
             include_identifiers=args.identifiers,
             include_history=args.history,
         )
-    for warning in result.warnings:
-        print(f"barnekoordinator export: warning: {warning}", file=sys.stderr)
+    lang = args.lang
+    if not args.json:
+        for warning in result.warnings:
+            line = cli_text("cli.export.warning").format(lang, warning=warning)
+            print(f"barnekoordinator export: {line}", file=sys.stderr)
     if output is None:
         sys.stdout.buffer.write(result.content)
         sys.stdout.flush()
-    else:
-        with output.open("xb") as handle:
-            handle.write(result.content)
-        print(
-            f"barnekoordinator export: {result.format} of case {result.case_id} "
-            f"(version {result.version}) written to {output}",
-            file=sys.stderr,
-        )
+        return 0
+    with output.open("xb") as handle:
+        handle.write(result.content)
+    if args.json:
+        document = {
+            "format": result.format,
+            "case_id": result.case_id,
+            "version": result.version,
+            "bytes": len(result.content),
+            "output": str(output),
+            "warnings": list(result.warnings),
+        }
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+        return 0
+    written = cli_text("cli.export.written").format(
+        lang, format=result.format, case=result.case_id, version=result.version, output=output
+    )
+    print(f"barnekoordinator export: {written}", file=sys.stderr)
     return 0

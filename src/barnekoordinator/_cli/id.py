@@ -19,6 +19,8 @@ import argparse
 import json
 import sys
 
+from barnekoordinator._cli import add_json_option, add_lang_option
+from barnekoordinator._texts_cli import cli_text
 from barnekoordinator.clock import SystemClock
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.identifiers import (
@@ -53,7 +55,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="accept synthetic test identities (Tenor month+80; Dolly month+40 with --dolly)",
     )
-    parser.add_argument("--json", action="store_true", help="print a JSON object")
+    add_json_option(
+        parser,
+        '{"valid", "kind", "synthetic", "birth_date", "reason", ...} (the number itself is '
+        "never in it)",
+    )
+    add_lang_option(parser)
     parser.add_argument(
         "--rule",
         choices=[rule.value for rule in ChecksumRule],
@@ -83,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:
         redacted = PersonId.parse(raw, policy=policy).redacted() if report.valid else None
-        print(_text(report, redacted))
+        print(_text(report, redacted, args.lang))
     return 0 if report.valid else 1
 
 
@@ -107,16 +114,24 @@ def _read_line() -> str:
     return text
 
 
-def _text(report: IdentifierReport, redacted: str | None) -> str:
-    lines = []
+def _text(report: IdentifierReport, redacted: str | None, lang: str = "en") -> str:
+    def word(key: str) -> str:
+        return cli_text(f"cli.{key}").get(lang)
+
+    def yes(value: bool | None) -> str:
+        return word("yes" if value else "no")
+
+    rows: list[tuple[str, str]] = []
     if redacted is not None:
-        lines.append(f"identifier: {redacted}")
-    lines.append(f"valid:      {'yes' if report.valid else 'no'}")
+        rows.append(("id.identifier", redacted))
+    rows.append(("id.valid", yes(report.valid)))
     if report.valid:
-        lines.append(f"kind:       {report.kind.value if report.kind else '-'}")
-        lines.append(f"synthetic:  {'yes' if report.synthetic else 'no'}")
-        birth = report.birth_date.isoformat() if report.birth_date else "(not given by the number)"
-        lines.append(f"birth date: {birth}")
+        rows.append(("id.kind", report.kind.value if report.kind else "-"))
+        rows.append(("id.synthetic", yes(report.synthetic)))
+        birth = report.birth_date.isoformat() if report.birth_date else word("id.no-birth-date")
+        rows.append(("id.birth-date", birth))
     else:
-        lines.append(f"reason:     {report.reason}")
-    return "\n".join(lines)
+        rows.append(("id.reason", str(report.reason)))
+    labels = ("identifier", "valid", "kind", "synthetic", "birth-date", "reason")
+    width = max(len(word(f"id.{label}")) for label in labels) + 2
+    return "\n".join(f"{word(key) + ':':<{width}}{value}" for key, value in rows)

@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import sys
 from pathlib import Path
 
+from barnekoordinator._cli import add_json_option, add_lang_option
 from barnekoordinator._cli._keys import load_sealing_key
-from barnekoordinator._cli._wiring import STORE_ENV, configured, store_url
+from barnekoordinator._cli._wiring import configured, store_url
+from barnekoordinator._cli.verify import add_store_arguments
+from barnekoordinator._texts_cli import cli_text
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.clock import SystemClock
 from barnekoordinator.errors import InvalidConfiguration, InvalidInput
@@ -43,14 +47,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=__doc__.splitlines()[0] if __doc__ else None,
     )
     parser.add_argument("file", metavar="FILE", help="the exported document")
-    parser.add_argument("--store", metavar="URL", help=f"store URL (default: ${STORE_ENV})")
+    add_store_arguments(parser)
     parser.add_argument(
         "--format", default="fhir-r4", help="the document's format (default fhir-r4)"
     )
     parser.add_argument(
         "--operator", metavar="LABEL", help="who runs the import, for the audit record"
     )
-    parser.add_argument("--option", action="append", default=[], metavar="PLUGIN.KEY=VALUE")
+    add_json_option(parser, '{"case_id", "events"} (how many events were imported)')
+    add_lang_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -78,5 +83,12 @@ def run(args: argparse.Namespace) -> int:
         )
     finally:
         store.close()
-    print(f"imported case {recorded.case_id}: {len(recorded.sequences)} event(s)")
+    if args.json:
+        document = {"case_id": recorded.case_id, "events": len(recorded.sequences)}
+        print(json.dumps(document, ensure_ascii=False))
+    else:
+        done = cli_text("cli.import.done").format(
+            args.lang, case=recorded.case_id, count=len(recorded.sequences)
+        )
+        print(done)
     return 0

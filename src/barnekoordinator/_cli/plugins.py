@@ -12,7 +12,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from barnekoordinator._cli import printable
+from barnekoordinator._cli import add_json_option, add_lang_option, printable
+from barnekoordinator._texts_cli import cli_text
 from barnekoordinator.plugins import describe_plugins, get_plugin_manager
 
 __all__ = ["register", "run"]
@@ -25,7 +26,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="list loaded plugins and the hooks each implements",
         description="List the plugins barnekoordinator loads and the hooks each implements.",
     )
-    parser.add_argument("--json", action="store_true", help="print a JSON array")
+    add_json_option(
+        parser,
+        'an array of {"name", "module", "distribution", "hooks"}, and {"name", "broken"} for '
+        "each plugin that could not be loaded",
+    )
+    add_lang_option(parser)
     parser.add_argument(
         "--block",
         action="append",
@@ -55,13 +61,14 @@ def run(args: argparse.Namespace) -> int:
         listed += [{"name": name, "broken": why} for name, why in sorted(pm.broken.items())]
         print(json.dumps(listed, indent=2))
         return status
+    lang = args.lang
     for name, why in sorted(pm.broken.items()):
-        print(f"{name}: BROKEN, not loaded: {printable(why)}")
+        print(cli_text("cli.plugins.broken").format(lang, name=name, why=printable(why)))
     for info in infos:
-        source = info.distribution or "not installed as a distribution"
+        source = info.distribution or cli_text("cli.plugins.no-distribution").get(lang)
         print(f"{info.name}: {info.module} ({source})")
         for hook in info.hooks:
             print(f"    {hook}")
         if not info.hooks:
-            print("    (no hooks)")
+            print("    " + cli_text("cli.plugins.no-hooks").get(lang))
     return status

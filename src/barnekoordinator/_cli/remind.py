@@ -24,9 +24,11 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, time
 
+from barnekoordinator._cli import add_json_option, add_lang_option
 from barnekoordinator._cli._wiring import configured_host, plugin_options, store_url
 from barnekoordinator._cli.agenda import _as_of
 from barnekoordinator._cli.verify import add_store_arguments
+from barnekoordinator._texts_cli import cli_text
 from barnekoordinator.clock import SystemClock
 from barnekoordinator.config import Config
 from barnekoordinator.errors import InvalidConfiguration
@@ -47,7 +49,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--as-of", type=_as_of, metavar="DATE", help="act as at noon UTC on this day (today)"
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object per message")
+    add_json_option(
+        parser,
+        '{"key", "kind", "case_id", "status", "note"} per message sent; with --dry-run '
+        '{"key", "kind", "case_id", "not_before", "attempts"} per message due',
+        lines=True,
+    )
+    add_lang_option(parser)
     parser.add_argument(
         "--dry-run", action="store_true", help="list what is due; send and change nothing"
     )
@@ -91,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     store = case_store(pm, config)
     try:
         if args.dry_run:
-            return _list(due_now(store, now), as_json=args.json)
+            return _list(due_now(store, now), as_json=args.json, lang=args.lang)
         if not settings.addresses:
             raise InvalidConfiguration(
                 "remind: expected the address book, --option smtp.addresses=FILE"
@@ -112,17 +120,27 @@ def run(args: argparse.Namespace) -> int:
             }
             print(json.dumps(line, ensure_ascii=False))
         else:
-            print(f"{outcome.status.value:<13} {outcome.kind:<19} {outcome.case_id} {outcome.note}")
+            width = max(len(_status(s, args.lang)) for s in OutboxStatus)
+            status = _status(outcome.status, args.lang)
+            print(f"{status:<{width}} {outcome.kind:<19} {outcome.case_id} {outcome.note}")
     if not args.json:
-        counts = ", ".join(f"{report.count(s)} {s.value}" for s in OutboxStatus)
-        print(f"{len(report.outcomes)} message(s): {counts}")
+        counts = ", ".join(f"{report.count(s)} {_status(s, args.lang)}" for s in OutboxStatus)
+        print(
+            cli_text("cli.remind.total").format(
+                args.lang, count=len(report.outcomes), counts=counts
+            )
+        )
     if report.unavailable:
         print(f"barnekoordinator remind: {report.unavailable}; retried later", file=sys.stderr)
         return 3
     return 1 if report.count(OutboxStatus.UNDELIVERABLE) else 0
 
 
-def _list(entries: Sequence[OutboxEntry], *, as_json: bool) -> int:
+def _status(status: OutboxStatus, lang: str) -> str:
+    return cli_text(f"cli.remind.status.{status.value}").get(lang)
+
+
+def _list(entries: Sequence[OutboxEntry], *, as_json: bool, lang: str = "en") -> int:
     for entry in entries:
         m = entry.message
         if as_json:
@@ -135,7 +153,8 @@ def _list(entries: Sequence[OutboxEntry], *, as_json: bool) -> int:
             }
             print(json.dumps(line, ensure_ascii=False))
         else:
-            print(f"due {m.not_before.isoformat()} {m.kind.value:<19} {m.case_id}")
+            due = cli_text("cli.remind.due").format(lang, date=m.not_before.isoformat())
+            print(f"{due} {m.kind.value:<19} {m.case_id}")
     if not as_json:
-        print(f"{len(entries)} message(s) due")
+        print(cli_text("cli.remind.due-total").format(lang, count=len(entries)))
     return 0

@@ -20,6 +20,8 @@ SQLite and PostgreSQL stores are opened read-only, so verifying never writes (no
 missing file). Memory stays proportional to the number of cases and agenda rows, plus 32 bytes a
 record when a checkpoint is checked.
 
+At a terminal, the records walked so far are counted on standard error.
+
 Exit status: 0 everything verifies; 1 a problem was found (each printed, naming the case or the
 stream); 2 usage error; 3 the store could not be opened or the checkpoint could not be read or is
 not signed by the trusted key.
@@ -28,15 +30,18 @@ not signed by the trusted key.
 from __future__ import annotations
 
 import argparse
+import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
 import attrs
 
+from barnekoordinator._cli import add_json_option, add_lang_option, terminal_progress
 from barnekoordinator._cli._keys import load_verifier, read_note
 from barnekoordinator._cli._wiring import STORE_ENV, open_store, plugin_options, store_url
+from barnekoordinator._texts_cli import cli_text
 from barnekoordinator.config import Config
 from barnekoordinator.errors import ChainBroken, ProofFailed
 from barnekoordinator.history.catalogue import Catalogue
@@ -53,10 +58,13 @@ __all__ = [
     "run",
     "store_options",
     "store_url",
+    "verify_json",
     "verify_store",
 ]
 
 _PAGE = 5000
+
+_Tick = Callable[[int], None] | None
 
 
 @attrs.frozen
@@ -121,7 +129,7 @@ class _Stream:
 
 
 def _walk_events(
-    store: CaseStore, catalogue: Catalogue, stream: _Stream
+    store: CaseStore, catalogue: Catalogue, stream: _Stream, tick: _Tick = None
 ) -> dict[tuple[str, AgendaKind, str], AgendaItem]:
     """Walk ``read_all``: the chains into ``stream``, the agenda the projectors give returned."""
     agenda: dict[tuple[str, AgendaKind, str], AgendaItem] = {}
@@ -136,12 +144,16 @@ def _walk_events(
                     f"agenda: event {record.sequence} of case {record.case_id} cannot be "
                     f"projected ({type(exc).__name__})"
                 )
+        if tick is not None:
+            tick(len(page))
         if stream.after == before:
             break  # positions that do not advance (reported by add()): paging on never ends
     return agenda
 
 
-def _walk_audit(store: CaseStore, stream: _Stream) -> dict[str, list[AuditRecord]]:
+def _walk_audit(
+    store: CaseStore, stream: _Stream, tick: _Tick = None
+) -> dict[str, list[AuditRecord]]:
     """Walk ``read_all_audit``: the chains into ``stream``, the records naming events returned."""
     writes: dict[str, list[AuditRecord]] = {}
     while page := store.read_all_audit(after_position=stream.after, limit=_PAGE):
@@ -150,6 +162,8 @@ def _walk_audit(store: CaseStore, stream: _Stream) -> dict[str, list[AuditRecord
             stream.add(record, "read_all_audit")
             if record.first_sequence is not None or record.last_sequence is not None:
                 writes.setdefault(record.case_id, []).append(record)
+        if tick is not None:
+            tick(len(page))
         if stream.after == before:
             break
     return writes
@@ -240,12 +254,14 @@ def verify_store(
     *,
     checkpoint: Checkpoint | None = None,
     catalogue: Catalogue | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> VerifyReport:
     """Verify every chain, range and agenda row in ``store``, and its consistency with
     ``checkpoint`` (an already verified one, see
     [`open_checkpoint()`][barnekoordinator.history.checkpoint.open_checkpoint]).
 
-    ``catalogue`` holds the projectors the agenda is recomputed with (default: the library's).
+    ``catalogue`` holds the projectors the agenda is recomputed with (default: the library's);
+    ``progress``, if given, is called with the number of records of each page walked.
     """
     if catalogue is None:
         from barnekoordinator.catalogue import CATALOGUE
@@ -254,9 +270,9 @@ def verify_store(
     problems: list[str] = []
     keep = checkpoint is not None
     events = _Stream("", problems, keep_leaves=keep)
-    agenda = _walk_events(store, catalogue, events)
+    agenda = _walk_events(store, catalogue, events, progress)
     audit = _Stream("audit trail: ", problems, keep_leaves=keep)
-    writes = _walk_audit(store, audit)
+    writes = _walk_audit(store, audit, progress)
     case_ids = set(events.heads) | set(audit.heads) | set(store.case_ids())
     for case_id in sorted(case_ids):
         version = store.version(case_id)
@@ -309,10 +325,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "event has its audit record and that the agenda is what the events give; with "
             "--checkpoint, prove the store is a consistent extension of a signed checkpoint. "
             "Exit status: 0 all verify, 1 a problem was found, 3 the store or the checkpoint "
-            "could not be used."
+            "could not be used. At a terminal, progress is shown on standard error."
         ),
     )
     add_store_arguments(parser)
+    add_json_option(
+        parser,
+        '{"ok", "cases", "events", "audit_records", "problems": [...], "checkpoint": '
+        '{"origin", "events", "audit_records"} or null}',
+    )
+    add_lang_option(parser)
     parser.add_argument(
         "--checkpoint",
         metavar="FILE",
@@ -336,20 +358,57 @@ def run(args: argparse.Namespace) -> int:
         checkpoint = open_checkpoint(read_note(Path(args.checkpoint)), verifier)
     _, _, store = open_store(args, "read")
     try:
-        report = verify_store(store, checkpoint=checkpoint)
+        with terminal_progress("verify", "record") as tick:
+            report = verify_store(store, checkpoint=checkpoint, progress=tick)
     finally:
         store.close()
+    if args.json:
+        print(json.dumps(verify_json(report), ensure_ascii=False, indent=2))
+    else:
+        _print_report(report, args.lang)
+    return 0 if report.ok else 1
+
+
+def verify_json(report: VerifyReport) -> dict[str, object]:
+    """The document ``verify --json`` prints for ``report``."""
+    checkpoint = report.checkpoint
+    return {
+        "ok": report.ok,
+        "cases": report.cases,
+        "events": report.events,
+        "audit_records": report.audit_records,
+        "problems": list(report.problems),
+        "checkpoint": None
+        if checkpoint is None
+        else {
+            "origin": checkpoint.origin,
+            "events": checkpoint.events.size,
+            "audit_records": checkpoint.audit.size if checkpoint.audit is not None else 0,
+        },
+    }
+
+
+def _print_report(report: VerifyReport, lang: str) -> None:
     for problem in report.problems:
-        print(f"problem: {problem}")
-    verdict = "OK" if report.ok else f"{len(report.problems)} problem(s)"
+        print(cli_text("cli.verify.problem").format(lang, problem=problem))
+    if report.ok:
+        verdict = cli_text("cli.verify.ok").get(lang)
+    else:
+        verdict = cli_text("cli.verify.problems").format(lang, count=len(report.problems))
     print(
-        f"verified {report.cases} case(s), {report.events} event(s), "
-        f"{report.audit_records} audit record(s): {verdict}"
+        cli_text("cli.verify.summary").format(
+            lang,
+            cases=report.cases,
+            events=report.events,
+            audit=report.audit_records,
+            verdict=verdict,
+        )
     )
+    checkpoint = report.checkpoint
     if checkpoint is not None and report.ok:
         audit = checkpoint.audit.size if checkpoint.audit is not None else 0
         print(
-            f"consistent with the checkpoint of {checkpoint.origin} ({checkpoint.events.size} "
-            f"event(s), {audit} audit record(s) then; the store only grew since)"
+            cli_text("cli.verify.consistent").format(
+                lang, origin=checkpoint.origin, events=checkpoint.events.size, audit=audit
+            )
         )
-    return 0 if report.ok else 1

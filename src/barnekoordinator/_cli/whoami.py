@@ -26,7 +26,9 @@ import json
 import sys
 from typing import Any, BinaryIO
 
+from barnekoordinator._cli import add_json_option, add_lang_option
 from barnekoordinator._cli._wiring import configured_host, plugin_options
+from barnekoordinator._texts_cli import cli_text
 from barnekoordinator.access.login import GENERIC_KIND, MAX_TOKEN_BYTES, NO_ISSUER
 from barnekoordinator.access.principal import Credential, Principal
 from barnekoordinator.config import Config
@@ -54,7 +56,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="FILE",
         help="a file holding the token; '-' reads it from standard input",
     )
-    parser.add_argument("--json", action="store_true", help="print a JSON object")
+    add_json_option(
+        parser,
+        '{"accepted": true, "identity_provider", "subject", "national_id" (redacted), ...} or '
+        '{"accepted": false, "code", "reason"}',
+    )
+    add_lang_option(parser)
     parser.add_argument(
         "--kind",
         default=GENERIC_KIND,
@@ -106,32 +113,52 @@ def principal_to_json(principal: Principal) -> dict[str, Any]:
     }
 
 
-def _print_accepted(principal: Principal, as_json: bool) -> None:
+_LABELS = (
+    "accepted",
+    "identity_provider",
+    "subject",
+    "display_label",
+    "assurance",
+    "national_id",
+    "hpr",
+    "organisation",
+    "amr",
+    "reason",
+)
+
+
+def _label(key: str, lang: str) -> str:
+    """``key``'s label and its colon, padded so that the values line up in every language."""
+    width = max(len(cli_text(f"cli.whoami.{k}").get(lang)) for k in _LABELS) + 2
+    return f"{cli_text(f'cli.whoami.{key}').get(lang) + ':':<{width}}"
+
+
+def _print_accepted(principal: Principal, as_json: bool, lang: str = "en") -> None:
     data = principal_to_json(principal)
     if as_json:
         print(json.dumps({"accepted": True, **data}, ensure_ascii=False))
         return
-    print("accepted:          yes")
-    for key, label in (
-        ("identity_provider", "identity provider"),
-        ("subject", "subject"),
-        ("display_label", "name"),
-        ("assurance", "assurance"),
-        ("national_id", "national id"),
-        ("hpr", "HPR number"),
-        ("organisation", "organisation"),
+    print(_label("accepted", lang) + cli_text("cli.yes").get(lang))
+    for key in (
+        "identity_provider",
+        "subject",
+        "display_label",
+        "assurance",
+        "national_id",
+        "hpr",
+        "organisation",
     ):
         value = data[key]
-        print(f"{label + ':':<19}{value if value is not None else '-'}")
-    print(f"{'amr:':<19}{', '.join(data['amr']) or '-'}")
+        print(_label(key, lang) + (str(value) if value is not None else "-"))
+    print(_label("amr", lang) + (", ".join(data["amr"]) or "-"))
 
 
-def _print_rejected(code: str, reason: str, as_json: bool) -> None:
+def _print_rejected(code: str, reason: str, as_json: bool, lang: str = "en") -> None:
     if as_json:
         print(json.dumps({"accepted": False, "code": code, "reason": reason}, ensure_ascii=False))
     else:
-        print("accepted:          no")
-        print(f"reason:            {reason}")
+        print(_label("accepted", lang) + cli_text("cli.no").get(lang))
+        print(_label("reason", lang) + reason)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -149,7 +176,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     except TokenRejected as exc:
-        _print_rejected(exc.code, exc.reason, args.json)
+        _print_rejected(exc.code, exc.reason, args.json, args.lang)
         return 1
     config = Config(store="memory:", plugin_options=plugin_options(args.option))
     # An invalid option is InvalidConfiguration: one line, exit 2 (cli.main).
@@ -165,12 +192,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         principal = chain.login(credential)
     except TokenRejected as exc:
-        _print_rejected(exc.code, exc.reason, args.json)
+        _print_rejected(exc.code, exc.reason, args.json, args.lang)
         return 1
     except NotAuthenticated as exc:
-        _print_rejected(NO_ISSUER, str(exc), args.json)
+        _print_rejected(NO_ISSUER, str(exc), args.json, args.lang)
         return 1
     finally:
         chain.close()
-    _print_accepted(principal, args.json)
+    _print_accepted(principal, args.json, args.lang)
     return 0
