@@ -5,7 +5,7 @@ exposes ``register(subparsers)``, which adds its parser and sets ``func`` to a
 callable taking the parsed arguments and returning the exit status.
 
 Exit status: 0 success, 1 a negative answer (invalid id, failed check), 2 usage
-error (argparse's own convention, and any
+error (argparse's own convention, printed as one line naming ``--help``, and any
 [`InvalidInput`][barnekoordinator.errors.InvalidInput] a command raises about what
 was typed: a store URL, a plugin option, dates out of range), 3 a runtime error
 (storage, plugins). A library error is printed as one line on standard error,
@@ -23,6 +23,7 @@ import os
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
+from typing import NoReturn, cast
 
 from barnekoordinator._cli import printable
 from barnekoordinator._entry_points import FIRST_PARTY_PLUGINS
@@ -77,6 +78,15 @@ def _version() -> str:
         return importlib.metadata.version("barnekoordinator")
     except importlib.metadata.PackageNotFoundError:  # running from a checkout, not installed
         return "unknown (not installed)"
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on standard error, exit 2 (the
+    usage itself is one ``--help`` away)."""
+
+    def error(self, message: str) -> NoReturn:
+        line = " ".join(message.split())
+        self.exit(2, printable(f"{self.prog}: error: {line} (usage: {self.prog} --help)") + "\n")
 
 
 class _VersionAction(argparse.Action):
@@ -138,13 +148,18 @@ def build_parser(
     third-party plugins add theirs through ``barnekoordinator_register_commands``; a plugin that
     cannot is left out and named in ``plugin_failures`` (plugin name → reason).
     """
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="barnekoordinator",
         description="Legally traceable coordination core: barnekoordinator, IP, stafettlogg.",
         epilog=EXIT_STATUS,
     )
     parser.add_argument("--version", action=_VersionAction)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    # Every command's parser is a _OneLineParser too (argparse makes them of the parent's
+    # class); the commands' modules are typed against the plain ArgumentParser.
+    sub = cast(
+        "_Subparsers[argparse.ArgumentParser]",
+        parser.add_subparsers(dest="command", metavar="COMMAND", required=True),
+    )
     for name, module_name, help_line in _SUBCOMMANDS:
         if name != command:
             sub.add_parser(name, help=help_line, description=help_line)

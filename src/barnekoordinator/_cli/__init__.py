@@ -49,9 +49,18 @@ def terminal_progress(what: str, unit: str) -> Iterator[Callable[[int], None] | 
     if isatty is None or not isatty():
         yield None
         return
+    import os
+
     from tqdm import tqdm  # only at a terminal: it costs start-up time
 
-    with tqdm(desc=what, unit=unit, file=sys.stderr, leave=False, dynamic_ncols=True) as bar:
+    try:
+        size = os.get_terminal_size(sys.stderr.fileno())
+        columns, lines = size.columns, size.lines
+    except (OSError, ValueError):
+        columns = lines = 0
+    # A terminal that reports no size (a fresh pseudo-terminal) would get no bar at all.
+    shape = {"ncols": columns or 80, "nrows": lines or 24}
+    with tqdm(desc=what, unit=unit, file=sys.stderr, leave=False, **shape) as bar:
         yield bar.update
 
 

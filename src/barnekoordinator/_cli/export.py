@@ -14,8 +14,9 @@ Warnings for the receiver go to standard error. The sealing key is found as for 
 ``--json`` (which needs ``--output``: standard output holds the JSON) prints one document
 describing what was written: format, case, version, bytes, output path and warnings.
 
-Exit status: 0 exported; 2 usage error (an unknown format or service, an unreadable principal
-file, an existing output file); 3 refused (access denied) or a runtime error.
+Exit status: 0 exported; 1 refused (access denied, a rule of the law, an unknown case: a negative
+answer, as for ``case``); 2 usage error (an unknown format or service, an unreadable principal
+file, an existing output file, ``--json`` without ``--output``); 3 a runtime error.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "where the exported document itself goes",
     )
     add_lang_option(parser)
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=_guarded)
 
 
 @contextlib.contextmanager
@@ -118,6 +119,13 @@ def reading_casebook(config: Config, pm: PluginHost) -> Iterator[Casebook]:
         )
     finally:
         opened.close()
+
+
+def _guarded(args: argparse.Namespace) -> int:
+    """``run``, with a refusal as a negative answer (exit 1)."""
+    from barnekoordinator._cli._session import negative_answers
+
+    return negative_answers("export", run)(args)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -113,8 +113,7 @@ def principal_to_json(principal: Principal) -> dict[str, Any]:
     }
 
 
-_LABELS = (
-    "accepted",
+_FIELDS = (
     "identity_provider",
     "subject",
     "display_label",
@@ -122,9 +121,9 @@ _LABELS = (
     "national_id",
     "hpr",
     "organisation",
-    "amr",
-    "reason",
 )
+"""The principal's fields printed one a line, in this order (then ``amr``)."""
+_LABELS = ("accepted", *_FIELDS, "amr", "reason")
 
 
 def _label(key: str, lang: str) -> str:
@@ -139,15 +138,7 @@ def _print_accepted(principal: Principal, as_json: bool, lang: str = "en") -> No
         print(json.dumps({"accepted": True, **data}, ensure_ascii=False))
         return
     print(_label("accepted", lang) + cli_text("cli.yes").get(lang))
-    for key in (
-        "identity_provider",
-        "subject",
-        "display_label",
-        "assurance",
-        "national_id",
-        "hpr",
-        "organisation",
-    ):
+    for key in _FIELDS:
         value = data[key]
         print(_label(key, lang) + (str(value) if value is not None else "-"))
     print(_label("amr", lang) + (", ".join(data["amr"]) or "-"))
