@@ -59,38 +59,31 @@ CLI_TEXTS: Final[dict[str, tuple[str, str, str]]] = {
     ),
     "cli.agenda.overdue": ("FORFALT", "FORFALLE", "OVERDUE"),
     "cli.agenda.due": ("forfaller", "forfell", "due"),
+    # The kinds' English names are their codes, as agenda printed them before --lang.
     "cli.agenda.kind.evaluation-due": (
         "evaluering av tiltak",
         "evaluering av tiltak",
-        "evaluation due",
+        "evaluation-due",
     ),
     "cli.agenda.kind.handover-pending": (
         "overlevering venter",
         "overlevering ventar",
-        "handover pending",
+        "handover-pending",
     ),
     "cli.agenda.kind.holder-missing": (
         "stafettholder mangler",
         "stafetthaldar manglar",
-        "stafettholder missing",
+        "holder-missing",
     ),
-    "cli.agenda.kind.turns-18": ("fyller 18 år", "fyller 18 år", "turns 18"),
-    "cli.agenda.kind.decision-due": (
-        "vedtak venter",
-        "vedtak ventar",
-        "decision due",
-    ),
+    "cli.agenda.kind.turns-18": ("fyller 18 år", "fyller 18 år", "turns-18"),
+    "cli.agenda.kind.decision-due": ("vedtak venter", "vedtak ventar", "decision-due"),
     "cli.agenda.kind.revision-due": (
         "revisjon av individuell plan",
         "revisjon av individuell plan",
-        "plan revision due",
+        "revision-due",
     ),
-    "cli.agenda.kind.obligation-due": ("frist", "frist", "obligation due"),
-    "cli.agenda.kind.duty-due": (
-        "barnekoordinatorplikt",
-        "barnekoordinatorplikt",
-        "barnekoordinator duty due",
-    ),
+    "cli.agenda.kind.obligation-due": ("frist", "frist", "obligation-due"),
+    "cli.agenda.kind.duty-due": ("barnekoordinatorplikt", "barnekoordinatorplikt", "duty-due"),
     # id
     "cli.id.identifier": ("identifikator", "identifikator", "identifier"),
     "cli.id.valid": ("gyldig", "gyldig", "valid"),
