@@ -59,7 +59,9 @@ def test_an_accepted_token(
 ) -> None:
     """Exit 0 and the principal, the identity number redacted, the token nowhere."""
     token = live_idp.token(idporten_claims(live_idp, sub="pairwise-1"))
-    status = main(["whoami", "--token", token_file(tmp_path, token), *options(live_idp)])
+    status = main(
+        ["whoami", "--lang", "en", "--token", token_file(tmp_path, token), *options(live_idp)]
+    )
     captured = capsys.readouterr()
     assert status == 0, captured.err
     assert "accepted:          yes" in captured.out
@@ -75,7 +77,17 @@ def test_json_output(
 ) -> None:
     """``--json`` prints one object with the redacted identity."""
     token = live_idp.token(idporten_claims(live_idp))
-    status = main(["whoami", "--token", token_file(tmp_path, token), "--json", *options(live_idp)])
+    status = main(
+        [
+            "whoami",
+            "--lang",
+            "en",
+            "--token",
+            token_file(tmp_path, token),
+            "--json",
+            *options(live_idp),
+        ]
+    )
     data = json.loads(capsys.readouterr().out)
     assert status == 0
     assert data["accepted"] is True
@@ -92,11 +104,11 @@ def test_a_rejected_token(
     """Exit 1 with the reason (and the code in JSON)."""
     token = live_idp.token(idporten_claims(live_idp, acr="idporten-loa-low"))
     path = token_file(tmp_path, token)
-    assert main(["whoami", "--token", path, *options(live_idp)]) == 1
+    assert main(["whoami", "--lang", "en", "--token", path, *options(live_idp)]) == 1
     out = capsys.readouterr().out
     assert "accepted:          no" in out
     assert "assurance-too-low" in out
-    assert main(["whoami", "--token", path, "--json", *options(live_idp)]) == 1
+    assert main(["whoami", "--lang", "en", "--token", path, "--json", *options(live_idp)]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data == {"accepted": False, "code": "assurance-too-low", "reason": data["reason"]}
     assert token not in data["reason"]
@@ -109,7 +121,18 @@ def test_a_token_from_an_issuer_nobody_trusts(
     with LoopbackOidcProvider(clock=SystemClock()) as stranger:
         token = stranger.token(idporten_claims(stranger))
     assert (
-        main(["whoami", "--token", token_file(tmp_path, token), "--json", *options(live_idp)]) == 1
+        main(
+            [
+                "whoami",
+                "--lang",
+                "en",
+                "--token",
+                token_file(tmp_path, token),
+                "--json",
+                *options(live_idp),
+            ]
+        )
+        == 1
     )
     assert json.loads(capsys.readouterr().out)["code"] == "unknown-issuer"
 
@@ -131,7 +154,17 @@ def test_a_bad_token_file(
 ) -> None:
     """Non-UTF-8, oversized or garbage token files are rejections (exit 1)."""
     assert (
-        main(["whoami", "--token", token_file(tmp_path, content), "--json", *options(live_idp)])
+        main(
+            [
+                "whoami",
+                "--lang",
+                "en",
+                "--token",
+                token_file(tmp_path, content),
+                "--json",
+                *options(live_idp),
+            ]
+        )
         == 1
     )
     assert json.loads(capsys.readouterr().out)["code"] == code
@@ -149,14 +182,22 @@ def test_usage_errors(
     tmp_path: Path, live_idp: LoopbackOidcProvider, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Exit 2: no such file, no issuer configured, invalid options, a malformed --option."""
-    assert main(["whoami", "--token", str(tmp_path / "missing.jwt"), *options(live_idp)]) == 2
+    assert (
+        main(
+            ["whoami", "--lang", "en", "--token", str(tmp_path / "missing.jwt"), *options(live_idp)]
+        )
+        == 2
+    )
     assert "cannot read" in capsys.readouterr().err
     path = token_file(tmp_path, "a.b.c")
-    assert main(["whoami", "--token", path]) == 2
+    assert main(["whoami", "--lang", "en", "--token", path]) == 2
     assert "no issuer is configured" in capsys.readouterr().err
-    assert main(["whoami", "--token", path, *options(live_idp, clock_skew="9999")]) == 2
+    assert (
+        main(["whoami", "--lang", "en", "--token", path, *options(live_idp, clock_skew="9999")])
+        == 2
+    )
     assert "clock_skew: expected 0 to 300 seconds" in capsys.readouterr().err
-    assert main(["whoami", "--token", path, "--option", "idporten-audience"]) == 2
+    assert main(["whoami", "--lang", "en", "--token", path, "--option", "idporten-audience"]) == 2
     assert "PLUGIN.KEY=VALUE" in capsys.readouterr().err
     with pytest.raises(SystemExit) as caught:
         main(["whoami"])
@@ -171,7 +212,7 @@ def test_an_unreachable_issuer_is_exit_3(
     path = token_file(tmp_path, token)
     arguments = options(live_idp)
     live_idp.close()
-    assert main(["whoami", "--token", path, *arguments]) == 3
+    assert main(["whoami", "--lang", "en", "--token", path, *arguments]) == 3
     assert "cannot be fetched" in capsys.readouterr().err
 
 
@@ -180,9 +221,27 @@ def test_the_nonce_option(
 ) -> None:
     """``--nonce`` must match the token's nonce."""
     path = token_file(tmp_path, live_idp.token(idporten_claims(live_idp, nonce="n-42")))
-    assert main(["whoami", "--token", path, "--nonce", "n-41", "--json", *options(live_idp)]) == 1
+    assert (
+        main(
+            [
+                "whoami",
+                "--lang",
+                "en",
+                "--token",
+                path,
+                "--nonce",
+                "n-41",
+                "--json",
+                *options(live_idp),
+            ]
+        )
+        == 1
+    )
     assert json.loads(capsys.readouterr().out)["code"] == "nonce-mismatch"
-    assert main(["whoami", "--token", path, "--nonce", "n-42", *options(live_idp)]) == 0
+    assert (
+        main(["whoami", "--lang", "en", "--token", path, "--nonce", "n-42", *options(live_idp)])
+        == 0
+    )
 
 
 def test_the_installed_command_reads_standard_input(live_idp: LoopbackOidcProvider) -> None:
@@ -195,6 +254,8 @@ def test_the_installed_command_reads_standard_input(live_idp: LoopbackOidcProvid
             "-m",
             "barnekoordinator",
             "whoami",
+            "--lang",
+            "en",
             "--token",
             "-",
             "--json",

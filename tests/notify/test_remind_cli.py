@@ -58,7 +58,17 @@ def test_outbox_dir_writes_each_message_once(
     """``--outbox-dir`` writes .eml files (no mail server needed); a second run writes nothing
     new; the recipient without an address makes the exit status 1."""
     out = tmp_path / "eml"
-    args = ["remind", "--store", f"sqlite:{db}", "--outbox-dir", str(out), "--as-of", str(DAY)]
+    args = [
+        "remind",
+        "--lang",
+        "en",
+        "--store",
+        f"sqlite:{db}",
+        "--outbox-dir",
+        str(out),
+        "--as-of",
+        str(DAY),
+    ]
     args += ["--option", f"smtp.addresses={book}", "--json"]
     assert main(args) == 1
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
@@ -81,6 +91,8 @@ def test_dry_run_lists_and_changes_nothing(db: Path, capsys: pytest.CaptureFixtu
         main(
             [
                 "remind",
+                "--lang",
+                "en",
                 "--store",
                 f"sqlite:{db}",
                 "--dry-run",
@@ -103,7 +115,7 @@ def test_without_smtp_settings_it_is_a_usage_error(
     db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """No ``smtp`` options and no ``--outbox-dir``: exit 2, one line."""
-    assert main(["remind", "--store", f"sqlite:{db}"]) == 2
+    assert main(["remind", "--lang", "en", "--store", f"sqlite:{db}"]) == 2
     err = capsys.readouterr().err
     assert "smtp plugin is not configured" in err
     assert len(err.strip().splitlines()) == 1
@@ -128,7 +140,7 @@ def test_over_smtp_and_with_the_server_down(
             "addresses": str(book),
             "timeout": "5",
         }
-        args = ["remind", "--store", f"sqlite:{db}", "--as-of", str(day)]
+        args = ["remind", "--lang", "en", "--store", f"sqlite:{db}", "--as-of", str(day)]
         for key, value in options.items():
             args += ["--option", f"smtp.{key}={value}"]
         return main(args)

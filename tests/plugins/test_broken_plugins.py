@@ -67,7 +67,7 @@ def test_blocking_by_option_or_environment(
 def test_plugins_command_lists_broken_and_exits_3(
     installed: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["plugins"]) == 3
+    assert main(["plugins", "--lang", "en"]) == 3
     out = capsys.readouterr().out
     assert "broken-import: BROKEN" in out
     assert "sqlite:" in out
@@ -77,10 +77,22 @@ def test_other_commands_exit_3_in_one_line_and_block_works(
     installed: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = f"sqlite:{tmp_path / 'none.db'}"
-    assert main(["verify", "--store", store]) == 3
+    assert main(["verify", "--lang", "en", "--store", store]) == 3
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
     assert "broken-import" in err
     assert "Traceback" not in err
-    main(["verify", "--store", store, "--block", "broken-import", "--block", "bad-hook"])
+    main(
+        [
+            "verify",
+            "--lang",
+            "en",
+            "--store",
+            store,
+            "--block",
+            "broken-import",
+            "--block",
+            "bad-hook",
+        ]
+    )
     assert "could not be loaded" not in capsys.readouterr().err

@@ -33,7 +33,7 @@ def test_plugins_lists_each_plugin_and_its_hooks(capsys: pytest.CaptureFixture[s
 
 def test_plugins_json_and_block(capsys: pytest.CaptureFixture[str]) -> None:
     """`plugins --json --block NAME` prints JSON without the blocked plugin."""
-    assert main(["plugins", "--json", "--block", "postgres"]) == 0
+    assert main(["plugins", "--lang", "en", "--json", "--block", "postgres"]) == 0
     listed = {item["name"]: item for item in json.loads(capsys.readouterr().out)}
     assert "postgres" not in listed
     assert listed["sqlite"]["hooks"] == ["barnekoordinator_case_store"]
@@ -68,7 +68,7 @@ def db(tmp_path: Path) -> Path:
 
 def test_verify_passes_on_a_sound_store(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`verify --store sqlite:PATH` exits 0 and counts cases, events and audit records."""
-    assert main(["verify", "--store", f"sqlite:{db}"]) == 0
+    assert main(["verify", "--lang", "en", "--store", f"sqlite:{db}"]) == 0
     out = capsys.readouterr().out
     assert "verified 3 case(s), 4 event(s), 5 audit record(s): OK" in out
 
@@ -99,7 +99,7 @@ def test_verify_finds_an_edited_event(db: Path, capsys: pytest.CaptureFixture[st
         "WHERE case_id = 'case-2' AND sequence = 2",
         "case_events_no_update",
     )
-    assert main(["verify", "--store", f"sqlite:{db}"]) == 1
+    assert main(["verify", "--lang", "en", "--store", f"sqlite:{db}"]) == 1
     out = capsys.readouterr().out
     assert "case-2 broken at 2: record content edited" in out
     assert "1 problem(s)" in out
@@ -112,7 +112,7 @@ def test_verify_finds_a_removed_event(db: Path, capsys: pytest.CaptureFixture[st
         "DELETE FROM case_events WHERE case_id = 'case-1' AND sequence = 1",
         "case_events_no_delete",
     )
-    assert main(["verify", "--store", f"sqlite:{db}"]) == 1
+    assert main(["verify", "--lang", "en", "--store", f"sqlite:{db}"]) == 1
     assert "case-1 broken at 2" in capsys.readouterr().out
 
 
@@ -123,21 +123,21 @@ def test_verify_finds_an_edited_audit_record(db: Path, capsys: pytest.CaptureFix
         "UPDATE case_audit SET allowed = 0 WHERE case_id = 'case-audit-only'",
         "case_audit_no_update",
     )
-    assert main(["verify", "--store", f"sqlite:{db}"]) == 1
+    assert main(["verify", "--lang", "en", "--store", f"sqlite:{db}"]) == 1
     assert "audit trail: hash chain of case-audit-only broken at 1" in capsys.readouterr().out
 
 
 def test_verify_never_creates_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """verify on a missing file exits 3 and does not create it."""
     path = tmp_path / "missing.db"
-    assert main(["verify", "--store", f"sqlite:{path}"]) == 3
+    assert main(["verify", "--lang", "en", "--store", f"sqlite:{path}"]) == 3
     assert "store not found: " in capsys.readouterr().err
     assert not path.exists()
 
 
 def test_verify_rejects_malformed_options(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--option must be PLUGIN.KEY=VALUE; anything else is a usage error (exit 2)."""
-    assert main(["verify", "--store", f"sqlite:{db}", "--option", "nonsense"]) == 2
+    assert main(["verify", "--lang", "en", "--store", f"sqlite:{db}", "--option", "nonsense"]) == 2
     assert "PLUGIN.KEY=VALUE" in capsys.readouterr().err
 
 
@@ -150,4 +150,17 @@ def test_verify_a_postgres_store(postgres_dsn: str, pg_schema: Callable[[], str]
     with PostgresCaseStore(postgres_dsn, schema=schema, partitions=2) as store:
         records = make_records("case-1", 3)
         store.append("case-1", 0, records, audit=make_audit("case-1", action="write"))
-    assert main(["verify", "--store", postgres_dsn, "--option", f"postgres.schema={schema}"]) == 0
+    assert (
+        main(
+            [
+                "verify",
+                "--lang",
+                "en",
+                "--store",
+                postgres_dsn,
+                "--option",
+                f"postgres.schema={schema}",
+            ]
+        )
+        == 0
+    )

@@ -53,7 +53,10 @@ def test_first_checkpoint_creates_a_key_in_the_configuration_folder(
 ) -> None:
     """With no key configured, one is made (0600) in $XDG_CONFIG_HOME and the command says where."""
     out_file = tmp_path / "cp1.txt"
-    assert main(["checkpoint", "--store", f"sqlite:{db}", "--output", str(out_file)]) == 0
+    assert (
+        main(["checkpoint", "--lang", "en", "--store", f"sqlite:{db}", "--output", str(out_file)])
+        == 0
+    )
     out = capsys.readouterr().out
     key = home / "config" / "barnekoordinator" / "checkpoint.key"
     assert f"a new key created in {key}" in out
@@ -65,9 +68,25 @@ def test_first_checkpoint_creates_a_key_in_the_configuration_folder(
     assert not list(db.parent.glob("*.key")), "never beside the database"
     # The second checkpoint reuses the key, and verify finds its public key on its own.
     _append(db, "case-1", 1)
-    assert main(["checkpoint", "--store", f"sqlite:{db}", "--output", str(tmp_path / "c2")]) == 0
+    assert (
+        main(
+            [
+                "checkpoint",
+                "--lang",
+                "en",
+                "--store",
+                f"sqlite:{db}",
+                "--output",
+                str(tmp_path / "c2"),
+            ]
+        )
+        == 0
+    )
     assert f"signed with key file {key}" in capsys.readouterr().out
-    assert main(["verify", "--store", f"sqlite:{db}", "--checkpoint", str(out_file)]) == 0
+    assert (
+        main(["verify", "--lang", "en", "--store", f"sqlite:{db}", "--checkpoint", str(out_file)])
+        == 0
+    )
     assert "consistent with the checkpoint" in capsys.readouterr().out
 
 
@@ -78,14 +97,14 @@ def test_key_from_the_environment_and_an_explicit_public_key(
     signer = Ed25519Signer.generate("kommune.example/bk")
     monkeypatch.setenv(KEY_ENV, signer.key_text())
     cp = tmp_path / "cp.txt"
-    assert main(["checkpoint", "--store", f"sqlite:{db}", "--output", str(cp)]) == 0
+    assert main(["checkpoint", "--lang", "en", "--store", f"sqlite:{db}", "--output", str(cp)]) == 0
     assert f"signed with ${KEY_ENV}" in capsys.readouterr().out
     assert cp.read_text().startswith("kommune.example/bk\n3\n")
     assert not (tmp_path / "home" / "config").exists()
     public = tmp_path / "bk.pub"
     public.write_text(signer.verifier().key_text() + "\n")
     monkeypatch.delenv(KEY_ENV)
-    args = ["verify", "--store", f"sqlite:{db}", "--checkpoint", str(cp)]
+    args = ["verify", "--lang", "en", "--store", f"sqlite:{db}", "--checkpoint", str(cp)]
     assert main([*args, "--public-key", str(public)]) == 0
     # Another key's public key does not open the checkpoint: exit 3, nothing proved.
     other = tmp_path / "other.pub"
@@ -100,7 +119,15 @@ def test_a_key_beside_the_database_is_refused(
     """A key file in the database's folder is neither made nor used."""
     beside = db.parent / "checkpoint.key"
     monkeypatch.setenv(KEY_FILE_ENV, str(beside))
-    args = ["checkpoint", "--store", f"sqlite:{db}", "--output", str(tmp_path / "cp")]
+    args = [
+        "checkpoint",
+        "--lang",
+        "en",
+        "--store",
+        f"sqlite:{db}",
+        "--output",
+        str(tmp_path / "cp"),
+    ]
     assert main(args) == 3
     assert "in the folder of the database" in capsys.readouterr().err
     assert not beside.exists()
@@ -116,11 +143,33 @@ def test_key_file_variable_names_where_the_key_is_made(
     """$BARNEKOORDINATOR_CHECKPOINT_KEY_FILE moves the key; a missing --key is an error."""
     elsewhere = tmp_path / "vault" / "bk.key"
     monkeypatch.setenv(KEY_FILE_ENV, str(elsewhere))
-    assert main(["checkpoint", "--store", f"sqlite:{db}", "--output", str(tmp_path / "a")]) == 0
+    assert (
+        main(
+            [
+                "checkpoint",
+                "--lang",
+                "en",
+                "--store",
+                f"sqlite:{db}",
+                "--output",
+                str(tmp_path / "a"),
+            ]
+        )
+        == 0
+    )
     assert f"a new key created in {elsewhere}" in capsys.readouterr().out
     assert stat.S_IMODE(elsewhere.stat().st_mode) == 0o600
     missing = ["--key", str(tmp_path / "missing.key")]
-    args = ["checkpoint", "--store", f"sqlite:{db}", "--output", str(tmp_path / "b"), *missing]
+    args = [
+        "checkpoint",
+        "--lang",
+        "en",
+        "--store",
+        f"sqlite:{db}",
+        "--output",
+        str(tmp_path / "b"),
+        *missing,
+    ]
     assert main(args) == 3
     assert "cannot be read" in capsys.readouterr().err
 
@@ -138,9 +187,11 @@ def test_verify_reports_a_checkpoint_the_store_no_longer_extends(
         target.close()
     _append(db, "case-2", 2)
     cp = tmp_path / "cp.txt"
-    assert main(["checkpoint", "--store", f"sqlite:{db}", "--output", str(cp)]) == 0
+    assert main(["checkpoint", "--lang", "en", "--store", f"sqlite:{db}", "--output", str(cp)]) == 0
     capsys.readouterr()
-    assert main(["verify", "--store", f"sqlite:{older}", "--checkpoint", str(cp)]) == 1
+    assert (
+        main(["verify", "--lang", "en", "--store", f"sqlite:{older}", "--checkpoint", str(cp)]) == 1
+    )
     out = capsys.readouterr().out
     assert "problem: events: the store holds 3 event(s), fewer than the 5" in out
     assert "problem: audit trail: the store holds 4 audit record(s), fewer than the 6" in out
@@ -166,6 +217,6 @@ def test_verify_refuses_an_unusable_checkpoint_file(
     cp.write_bytes(content)
     public = tmp_path / "k.pub"
     public.write_text(Ed25519Signer.generate("x.example/k").verifier().key_text())
-    args = ["verify", "--store", f"sqlite:{db}", "--checkpoint", str(cp)]
+    args = ["verify", "--lang", "en", "--store", f"sqlite:{db}", "--checkpoint", str(cp)]
     assert main([*args, "--public-key", str(public)]) == 3
     assert expected in capsys.readouterr().err

@@ -78,14 +78,17 @@ def test_agenda_without_a_principal_shows_only_ids_kinds_and_counts(
     store = f"sqlite:{tmp_path / 'agenda.db'}"
     assert main(["demo", "--store", store]) == 0
     capsys.readouterr()
-    assert main(["agenda", "--store", store, "--as-of", "2026-02-13", "--days", "30"]) == 0
+    assert (
+        main(["agenda", "--lang", "en", "--store", store, "--as-of", "2026-02-13", "--days", "30"])
+        == 0
+    )
     out = capsys.readouterr().out
     assert re.search(r"^\S+ evaluation-due +2$", out, flags=re.MULTILINE)
     # The demo appoints a barnekoordinator: duties b–d are agenda rows too (issue 14 item 7).
     assert re.search(r"^\S+ duty-due +\d+$", out, flags=re.MULTILINE)
     assert "6 item(s) due by 2026-03-15" in out
     assert not re.search(r"2026-0[12]-\d\d", out.replace("2026-03-15", ""))  # no due date
-    args = ["agenda", "--store", store, "--as-of", "2026-02-13", "--json"]
+    args = ["agenda", "--lang", "en", "--store", store, "--as-of", "2026-02-13", "--json"]
     assert main([*args, "--kind", "turns-18", "--days", "5000"]) == 0
     out = capsys.readouterr().out
     rows = [json.loads(line) for line in out.splitlines()]
@@ -143,7 +146,7 @@ def test_agenda_with_a_principal_shows_what_they_may_read_and_audits_it(
     with SQLiteCaseStore(db) as raw:
         [case_id] = raw.case_ids()
         before = len(raw.read_audit(case_id))
-    args = ["agenda", "--store", store, "--as-of", "2026-02-13", "--principal", ped]
+    args = ["agenda", "--lang", "en", "--store", store, "--as-of", "2026-02-13", "--principal", ped]
     assert main([*args, "--days", "30"]) == 0
     out = capsys.readouterr().out
     assert "OVERDUE 2026-01-22 evaluation-due" in out
@@ -178,7 +181,17 @@ def test_agenda_shows_a_stranger_nothing_and_leaves_no_trace_in_the_case(
     stranger = _principal_file(
         tmp_path, "x", subject="someone", display_label="Ukjent", assurance="high"
     )
-    args = ["agenda", "--store", f"sqlite:{db}", "--principal", stranger, "--days", "5000"]
+    args = [
+        "agenda",
+        "--lang",
+        "en",
+        "--store",
+        f"sqlite:{db}",
+        "--principal",
+        stranger,
+        "--days",
+        "5000",
+    ]
     assert main(args) == 0
     assert "0 item(s) due by" in capsys.readouterr().out
     with SQLiteCaseStore(db) as raw:
@@ -206,7 +219,17 @@ def test_agenda_for_the_mother_needs_her_national_id(
         national_id=synthetic_fodselsnummer(date(1990, 6, 2)),
         roles=["citizen"],
     )
-    args = ["agenda", "--store", f"sqlite:{db}", "--principal", mother, "--days", "5000"]
+    args = [
+        "agenda",
+        "--lang",
+        "en",
+        "--store",
+        f"sqlite:{db}",
+        "--principal",
+        mother,
+        "--days",
+        "5000",
+    ]
     assert main(args) == 2  # a synthetic id is refused unless allowed
     err = capsys.readouterr().err
     assert "synthetic" in err
@@ -218,7 +241,7 @@ def test_agenda_for_the_mother_needs_her_national_id(
     # The same mother with MinID (substantial): a case's health data needs a level-4 login.
     minid = mother.replace(".json", "-minid.json")
     Path(minid).write_text(Path(mother).read_text().replace('"high"', '"substantial"'))
-    assert main([*args[:4], minid, *args[5:], "--allow-synthetic", "--as-of", "2026-02-13"]) == 0
+    assert main([*args[:6], minid, *args[7:], "--allow-synthetic", "--as-of", "2026-02-13"]) == 0
     assert "turns-18" not in capsys.readouterr().out
 
 
@@ -227,17 +250,17 @@ def test_agenda_refuses_an_invalid_principal_file(
 ) -> None:
     """A principal file that does not match principal.v1 is a usage error naming the path."""
     bad = _principal_file(tmp_path, "bad", subject="x", assurance="medium", extra=1)
-    assert main(["agenda", "--store", "memory:", "--principal", bad]) == 2
+    assert main(["agenda", "--lang", "en", "--store", "memory:", "--principal", bad]) == 2
     err = capsys.readouterr().err
     assert "$.assurance" in err
     assert "display_label" in err
     assert "extra" in err
     twice = tmp_path / "twice.json"
     twice.write_text('{"subject": "a", "subject": "b"}', encoding="utf-8")
-    assert main(["agenda", "--store", "memory:", "--principal", str(twice)]) == 2
+    assert main(["agenda", "--lang", "en", "--store", "memory:", "--principal", str(twice)]) == 2
     assert "duplicate key" in capsys.readouterr().err
     missing = str(tmp_path / "nope.json")
-    assert main(["agenda", "--store", "memory:", "--principal", missing]) == 2
+    assert main(["agenda", "--lang", "en", "--store", "memory:", "--principal", missing]) == 2
 
 
 def test_output_piped_into_a_closed_reader_exits_quietly(

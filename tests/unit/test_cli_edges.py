@@ -165,7 +165,7 @@ def test_agenda_takes_the_largest_values_it_allows(
 
     SQLiteCaseStore(tmp_path / "cases.db").close()
     store = f"sqlite:{tmp_path / 'cases.db'}"
-    argv = ["agenda", "--store", store, "--as-of", "2099-12-30", "--days", "36525"]
+    argv = ["agenda", "--lang", "en", "--store", store, "--as-of", "2099-12-30", "--days", "36525"]
     assert _exit([*argv, "--limit", "10000000"]) == 0
     assert "0 item(s) due by 2199-12-31" in capsys.readouterr().out
 
@@ -237,7 +237,7 @@ def test_id_with_a_lone_surrogate_or_a_very_long_argument_is_an_invalid_number(
 ) -> None:
     """Whatever is typed as NUMBER is a number to check: exit 1 with a reason."""
     for number in ("\ud800", "1" * 100_000, "\x00", "２０８５１２５００５１"):
-        assert _exit(["id", number]) == 1
+        assert _exit(["id", "--lang", "en", number]) == 1
         assert "valid:      no" in capsys.readouterr().out
 
 

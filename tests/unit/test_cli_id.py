@@ -27,14 +27,14 @@ PUBLISHED = _with_checks("311299567") or ""
 
 def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, object]]:
     """Run the id command with --json and return (status, parsed output) (test helper)."""
-    status = main(["id", *args, "--json"])
+    status = main(["id", "--lang", "en", *args, "--json"])
     out = capsys.readouterr().out
     return status, json.loads(out)
 
 
 def test_id01_text_output_is_redacted(capsys: pytest.CaptureFixture[str]) -> None:
     """ID-01: the published example prints valid fødselsnummer, redacted 311299*****; exit 0."""
-    status = main(["id", PUBLISHED])
+    status = main(["id", "--lang", "en", PUBLISHED])
     out = capsys.readouterr().out
     assert status == 0
     assert "311299*****" in out
@@ -67,7 +67,7 @@ def test_id02_synthetic_rejected_without_flag(capsys: pytest.CaptureFixture[str]
 
 def test_id03_invalid_text_output(capsys: pytest.CaptureFixture[str]) -> None:
     """ID-03: 20851250052 prints 'valid: no' with the K2 reason and exits 1, number not shown."""
-    status = main(["id", "20851250052", "--allow-synthetic"])
+    status = main(["id", "--lang", "en", "20851250052", "--allow-synthetic"])
     out = capsys.readouterr().out
     assert status == 1
     assert "valid:      no" in out
@@ -97,14 +97,14 @@ def test_id09_rule_option(
         status, data = run_json(capsys, "01863250001", "--allow-synthetic", "--rule", rule)
         assert status == 0
         assert data["birth_date"] is None
-    status = main(["id", "01863250001", "--allow-synthetic", "--rule", "both"])
+    status = main(["id", "--lang", "en", "01863250001", "--allow-synthetic", "--rule", "both"])
     assert "birth date: (not given by the number)" in capsys.readouterr().out
 
 
 def test_synthetic_d_nummer_text(capsys: pytest.CaptureFixture[str]) -> None:
     """§8.2: a synthetic D-nummer prints kind d-nummer and no birth date."""
     number = synthetic_fodselsnummer(date(2012, 5, 20), d_nummer=True)
-    status = main(["id", number, "--allow-synthetic"])
+    status = main(["id", "--lang", "en", number, "--allow-synthetic"])
     out = capsys.readouterr().out
     assert status == 0
     assert "kind:       d-nummer" in out
@@ -144,7 +144,7 @@ def test_number_from_stdin(
 )
 def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     """§10.4 CLI: a missing number or an unknown option is a usage error (exit 2)."""
-    args = ["id", *([PUBLISHED] if argv else []), *argv]
+    args = ["id", "--lang", "en", *([PUBLISHED] if argv else []), *argv]
     with pytest.raises(SystemExit) as info:
         main(args)
     assert info.value.code == 2
@@ -160,6 +160,8 @@ def test_real_subprocess(tmp_path: Path) -> None:
             "-m",
             "barnekoordinator",
             "id",
+            "--lang",
+            "en",
             f"{PUBLISHED[:6]}-{PUBLISHED[6:]}",
             "--json",
         ],
@@ -179,7 +181,7 @@ def test_real_subprocess(tmp_path: Path) -> None:
         "reason": None,
     }
     bad = subprocess.run(
-        [sys.executable, "-m", "barnekoordinator", "id", "20851250052"],
+        [sys.executable, "-m", "barnekoordinator", "id", "--lang", "en", "20851250052"],
         capture_output=True,
         text=True,
         env=env,

@@ -29,7 +29,7 @@ def add_json_option(parser: argparse.ArgumentParser, what: str, *, lines: bool =
     parser.add_argument("--json", action="store_true", help=f"print {shape}{what}")
 
 
-def add_lang_option(parser: argparse.ArgumentParser, default: str = "en") -> None:
+def add_lang_option(parser: argparse.ArgumentParser, default: str = "nb") -> None:
     """``--lang nb|nn|en``: the language of the words the command prints (not of errors,
     which are English). The older commands default to English, as they printed before."""
     parser.add_argument(

@@ -21,7 +21,7 @@ overdue). Each case shown is audited as a read by that principal at the real
 time, so the store is opened for writing.
 ``--json`` prints one ``agenda-item.v1`` object per line, as before.
 
-As text, kinds and headings are printed in ``--lang nb|nn|en`` (default en); ``--json`` keeps
+As text, kinds and headings are printed in ``--lang nb|nn|en`` (default nb); ``--json`` keeps
 the kinds' codes (``evaluation-due`` …).
 
 Exit status: 0 success; 2 usage error (including an unreadable or invalid
