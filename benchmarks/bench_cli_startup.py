@@ -3,17 +3,22 @@
 Targets (issue 17, item 4): ``barnekoordinator assess FILE`` of one facts file ≤ 6 × the
 floor ``python -c pass``; ``barnekoordinator --help`` ≤ 4 ×.
 
-The three commands run in turn (floor, --help, assess, floor, --help, assess …), each a new
+The commands run in turn (floor, --help, assess, floor, --help, assess …), each a new
 process timed from ``fork`` to exit (wall clock), so the machine's drift touches them alike.
 Each run's ratio is a command's time ÷ the floor of the same round; the medians are printed
 with min and max. The commands run as ``python -m barnekoordinator`` with the interpreter
 running this script (the installed console script adds its own wrapper's start-up).
 
-Installed third-party plugins are part of what ``--help`` costs (it lists their commands);
-``--block-vendors`` sets ``BARNEKOORDINATOR_BLOCK_PLUGINS`` to every vendor entry point so the
-figure shows the library alone.
+Installed third-party plugins are part of what ``--help`` costs (it imports them to list their
+commands, decision 25). ``--help`` and ``assess`` run with ``BARNEKOORDINATOR_BLOCK_PLUGINS``
+set to every vendor entry point, so their figures show the library alone; when vendor plugins
+are installed, ``--help+vendors`` runs in the same rounds without the block (no target: the
+cost is the vendors' imports). ``--block-vendors`` leaves that line out.
 
-Run: ``python benchmarks/bench_cli_startup.py [--rounds 30] [--block-vendors]``
+``--compare SRC`` adds ``assess`` run from another source tree (``PYTHONPATH=SRC``, e.g. the
+main checkout's ``src``) to the same rounds: before and after, side by side.
+
+Run: ``python benchmarks/bench_cli_startup.py [--rounds 30] [--block-vendors] [--compare SRC]``
 """
 
 from __future__ import annotations
@@ -51,43 +56,59 @@ def _vendors() -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=30)
-    parser.add_argument("--block-vendors", action="store_true")
+    parser.add_argument("--block-vendors", action="store_true", help="leave --help+vendors out")
+    parser.add_argument("--compare", metavar="SRC", help="also run assess from this source tree")
     args = parser.parse_args()
     env = dict(os.environ)
+    # An installed package runs from bytecode; with PYTHONDONTWRITEBYTECODE the warm-up writes
+    # none, and every run compiles every module from source (about +40 ms for assess).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     vendors = _vendors()
-    if args.block_vendors and vendors:
-        env["BARNEKOORDINATOR_BLOCK_PLUGINS"] = ",".join(vendors)
+    blocked_env = dict(env)
+    if vendors:
+        blocked_env["BARNEKOORDINATOR_BLOCK_PLUGINS"] = ",".join(vendors)
     python = sys.executable
-    commands = {
-        "floor": [python, "-c", "pass"],
-        "--help": [python, "-m", "barnekoordinator", "--help"],
-        "assess": [python, "-m", "barnekoordinator", "assess", str(FACTS)],
+    module = [python, "-m", "barnekoordinator"]
+    commands: dict[str, tuple[list[str], dict[str, str]]] = {
+        "floor": ([python, "-c", "pass"], env),
+        "--help": ([*module, "--help"], blocked_env),
+        "assess": ([*module, "assess", str(FACTS)], blocked_env),
     }
-    for argv in commands.values():  # warm the file cache and the bytecode
-        _time(argv, env)
+    if vendors and not args.block_vendors:
+        commands["--help+vendors"] = ([*module, "--help"], env)
+    if args.compare:
+        compare_env = {**blocked_env, "PYTHONPATH": str(Path(args.compare).resolve())}
+        commands["assess@compare"] = ([*module, "assess", str(FACTS)], compare_env)
+    for argv, command_env in commands.values():  # warm the file cache and the bytecode
+        _time(argv, command_env)
     times: dict[str, list[float]] = {name: [] for name in commands}
-    ratios: dict[str, list[float]] = {name: [] for name in TARGETS}
     for _ in range(args.rounds):
-        round_times = {name: _time(argv, env) for name, argv in commands.items()}
-        for name, seconds in round_times.items():
-            times[name].append(seconds)
-        for name in TARGETS:
-            ratios[name].append(round_times[name] / round_times["floor"])
+        for name, (argv, command_env) in commands.items():
+            times[name].append(_time(argv, command_env))
     print(f"python {sys.version.split()[0]}, {args.rounds} rounds, interleaved")
-    blocked = env.get("BARNEKOORDINATOR_BLOCK_PLUGINS", "")
-    print(f"vendor plugins installed: {', '.join(vendors) or 'none'}; blocked: {blocked or 'none'}")
+    print(f"vendor plugins installed: {', '.join(vendors) or 'none'}")
+    if args.compare:
+        print(f"assess@compare: PYTHONPATH={Path(args.compare).resolve()}")
+    width = max(len(name) for name in commands)
     for name, values in times.items():
         print(
-            f"{name:<8} median {statistics.median(values) * 1000:7.1f} ms "
+            f"{name:<{width}} median {statistics.median(values) * 1000:7.1f} ms "
             f"(min {min(values) * 1000:.1f}, max {max(values) * 1000:.1f})"
         )
-    for name, target in TARGETS.items():
-        values = ratios[name]
-        median = statistics.median(values)
-        verdict = "meets" if median <= target else "MISSES"
+    for name in commands:
+        if name == "floor":
+            continue
+        ratios = [t / floor for t, floor in zip(times[name], times["floor"], strict=True)]
+        median = statistics.median(ratios)
+        target = TARGETS.get(name)
+        verdict = (
+            "no target"
+            if target is None
+            else f"target ≤ {target:g}×: {'meets' if median <= target else 'MISSES'}"
+        )
         print(
-            f"{name:<8} ÷ floor: median {median:.2f}× (min {min(values):.2f}, "
-            f"max {max(values):.2f}); target ≤ {target:g}×: {verdict}"
+            f"{name:<{width}} ÷ floor: median {median:.2f}× (min {min(ratios):.2f}, "
+            f"max {max(ratios):.2f}); {verdict}"
         )
     return 0  # a figure, not a verdict: nox -s bench runs every script to the end
 

@@ -53,8 +53,6 @@ from datetime import date, datetime
 from typing import Any, Final
 
 import attrs
-from stdnum.exceptions import ValidationError as _StdnumValidationError
-from stdnum.no import fodselsnummer as _stdnum_fnr
 
 from barnekoordinator.errors import InvalidConfiguration, InvalidIdentifier, InvalidInput
 
@@ -341,8 +339,13 @@ def _check_control_digits(n: str, rule: ChecksumRule) -> bool:
 def _encoded_date(day: int, month: int, rest: str, kind: str) -> date:
     """Return the date of plain day/month plus year and individual digits.
 
-    Uses `stdnum.no.fodselsnummer.get_birth_date()` for the century rules.
+    Uses `stdnum.no.fodselsnummer.get_birth_date()` for the century rules. ``stdnum`` is
+    imported here, on the first number checked: its package imports ``ssl`` and ``pydoc``,
+    which a command that checks no number (``assess``) should not pay for.
     """
+    from stdnum.exceptions import ValidationError as _StdnumValidationError
+    from stdnum.no import fodselsnummer as _stdnum_fnr
+
     try:
         _stdnum_fnr.get_birth_date(f"0101{rest}00")
     except _StdnumValidationError:

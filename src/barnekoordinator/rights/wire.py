@@ -14,8 +14,9 @@ Each document has a JSON Schema shipped with the package:
 
 Inbound documents are validated against their schema first, so a caller sees
 *every* problem with its JSON path; only then are they structured (facts and
-complaints with a private cattrs converter). Outbound documents always contain
-every field, so ``to_json(from_json(doc))`` is stable and
+complaints: the facts by a reader written for their schema, complaints with a private cattrs
+converter, made on first use so that ``assess`` never imports ``cattrs``). Outbound documents
+always contain every field, so ``to_json(from_json(doc))`` is stable and
 ``from_json(to_json(x)) == x``.
 
 Result documents repeat the explanations in nb, nn and en for readers; on the
@@ -27,32 +28,46 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
-
-import cattrs
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from barnekoordinator.errors import InvalidInput, SchemaViolation
 from barnekoordinator.history.documents import validate_document
-from barnekoordinator.legal_basis import LegalReference
-from barnekoordinator.rights.complaints import Complaint, Resolution, Stage
-from barnekoordinator.rights.decisions import AppointmentNotice, IndividualDecision
+from barnekoordinator.people import GuardianRelation
 from barnekoordinator.rights.eligibility import (
+    Author,
+    ChildFacts,
     Condition,
     ConditionResult,
     EligibilityFacts,
     EligibilityResult,
+    ExistingCoordination,
+    ExpectedChildFacts,
     FollowUp,
     FollowUpKind,
+    GuardianFacts,
+    Judgement,
+    Judgements,
+    Needs,
     NextStep,
     Outcome,
     PlanGround,
     PlanLaw,
     Right,
     RightResult,
+    Wish,
+    Wishes,
 )
 from barnekoordinator.rights.eligibility._rule_sets import TABLES, condition_result, follow_up
 from barnekoordinator.services import ServiceKind
 from barnekoordinator.texts import Language, Text
+
+if TYPE_CHECKING:
+    import cattrs
+
+    from barnekoordinator.legal_basis import LegalReference
+    from barnekoordinator.rights.complaints import Complaint
+    from barnekoordinator.rights.decisions import AppointmentNotice, IndividualDecision
 
 __all__ = [
     "COMPLAINT_SCHEMA",
@@ -74,16 +89,111 @@ RESULT_SCHEMA = "eligibility-result.v1"
 DECISION_SCHEMA = "decision.v1"
 COMPLAINT_SCHEMA = "complaint.v1"
 
-# detailed_validation=False lets the SchemaViolation raised by EligibilityFacts pass through.
-_facts = cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
-_facts.register_unstructure_hook(date, lambda d: d.isoformat())
-_facts.register_structure_hook(date, lambda v, _: date.fromisoformat(v))
+
+@cache
+def _converter() -> cattrs.Converter:
+    """The converter of facts (outbound) and complaints, made on first use (cattrs costs ~12 ms)."""
+    import cattrs
+
+    # detailed_validation=False lets the SchemaViolation raised by EligibilityFacts pass through.
+    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
+    converter.register_unstructure_hook(date, lambda d: d.isoformat())
+    converter.register_structure_hook(date, lambda v, _: date.fromisoformat(v))
+    return converter
 
 
 def facts_to_json(facts: EligibilityFacts) -> dict[str, Any]:
     """The facts as a JSON-ready dict (``eligibility-facts.v1``; every field present)."""
-    document: dict[str, Any] = _facts.unstructure(facts)
+    document: dict[str, Any] = _converter().unstructure(facts)
     return document
+
+
+# --- facts in: a reader for a document the schema has accepted ------------------------------
+# The schema has checked every type, enum and required key, and forbids other keys, so each
+# reader below only turns JSON values into the attrs values; an omitted key takes the class's
+# default (the classes are built with keyword arguments). A test keeps the result equal to what
+# the cattrs converter makes of the same document (tests/properties/test_eligibility_properties).
+
+
+def _wishes_in(doc: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {} if doc is None else {key: Wish(value) for key, value in doc.items()}
+
+
+def _author_in(doc: Mapping[str, Any]) -> Author:
+    service = doc.get("service")
+    return Author(
+        ref=doc["ref"],
+        role=doc["role"],
+        service=ServiceKind(service) if service is not None else None,
+    )
+
+
+def _judgement_in(doc: Mapping[str, Any] | None) -> Judgement | None:
+    if doc is None:
+        return None
+    return Judgement(
+        conclusion=doc["conclusion"],
+        author=_author_in(doc["author"]),
+        assessed_on=date.fromisoformat(doc["assessed_on"]),
+        **({"note": doc["note"]} if "note" in doc else {}),
+    )
+
+
+def _guardian_in(doc: Mapping[str, Any]) -> GuardianFacts:
+    fields: dict[str, Any] = {
+        "ref": doc["ref"],
+        "parental_responsibility": doc["parental_responsibility"],
+    }
+    if "wishes" in doc:
+        fields["wishes"] = Wishes(**_wishes_in(doc["wishes"]))
+    if doc.get("relation") is not None:
+        fields["relation"] = GuardianRelation(doc["relation"])
+    return GuardianFacts(**fields)
+
+
+def _facts_in(doc: Mapping[str, Any]) -> EligibilityFacts:
+    """Structure a valid ``eligibility-facts.v1`` document (no cattrs: see above)."""
+    fields: dict[str, Any] = {}
+    if (child := doc.get("child")) is not None:
+        fields["child"] = ChildFacts(
+            ref=child["ref"], birth_date=date.fromisoformat(child["birth_date"])
+        )
+    if (expected := doc.get("expected_child")) is not None:
+        fields["expected_child"] = ExpectedChildFacts(
+            ref=expected["ref"],
+            expected_date=date.fromisoformat(expected["expected_date"]),
+            **({"adoption": expected["adoption"]} if "adoption" in expected else {}),
+        )
+    if "needs" in doc:
+        needs = doc["needs"]
+        fields["needs"] = Needs(
+            services=tuple(ServiceKind(k) for k in needs.get("services", ())),
+            health_and_care=needs.get("health_and_care"),
+            other_welfare=needs.get("other_welfare"),
+        )
+    if "judgements" in doc:
+        fields["judgements"] = Judgements(
+            **{key: _judgement_in(value) for key, value in doc["judgements"].items()}
+        )
+    if "guardians" in doc:
+        fields["guardians"] = tuple(_guardian_in(g) for g in doc["guardians"])
+    for key in ("child_wishes", "barnevern_wishes"):
+        if key in doc:
+            fields[key] = Wishes(**_wishes_in(doc[key]))
+    for key in ("child_heard", "barnevern_has_care", "parental_risk_factors", "description"):
+        if key in doc:
+            fields[key] = doc[key]
+    if doc.get("bti_level") is not None:
+        fields["bti_level"] = int(doc["bti_level"])  # 2.0 is an integer to the schema
+    if "existing" in doc:
+        fields["existing"] = ExistingCoordination(**doc["existing"])
+    if "services_declining_cooperation" in doc:
+        fields["services_declining_cooperation"] = tuple(
+            ServiceKind(k) for k in doc["services_declining_cooperation"]
+        )
+    if "diagnoses" in doc:
+        fields["diagnoses"] = tuple(doc["diagnoses"])
+    return EligibilityFacts(**fields)
 
 
 def facts_from_json(document: object) -> EligibilityFacts:
@@ -93,13 +203,8 @@ def facts_from_json(document: object) -> EligibilityFacts:
         SchemaViolation: Listing every problem with its JSON path.
     """
     validate_document(FACTS_SCHEMA, document)
-    try:
-        return _facts.structure(document, EligibilityFacts)
-    except SchemaViolation:
-        raise
-    except cattrs.BaseValidationError as exc:  # pragma: no cover - the schema rules these out
-        problems = [("$", message) for message in cattrs.transform_error(exc)]
-        raise SchemaViolation(FACTS_SCHEMA, problems) from None
+    assert isinstance(document, Mapping)  # the schema's "type": "object"
+    return _facts_in(document)
 
 
 # --- results ------------------------------------------------------------------------------
@@ -378,11 +483,13 @@ def decision_to_json(decision: IndividualDecision) -> dict[str, Any]:
 
 def complaint_to_json(complaint: Complaint) -> dict[str, Any]:
     """The complaint as a JSON-ready dict (every field present), valid against ``complaint.v1``."""
-    document: dict[str, Any] = _facts.unstructure(complaint)
+    document: dict[str, Any] = _converter().unstructure(complaint)
     return document
 
 
 def _complaint_problems(c: Complaint) -> list[tuple[str, str]]:
+    from barnekoordinator.rights.complaints import Resolution, Stage
+
     problems: list[tuple[str, str]] = []
     closed = c.stage is Stage.CLOSED
     if closed != (c.resolution is not None):
@@ -413,8 +520,10 @@ def complaint_from_json(document: object) -> Complaint:
         SchemaViolation: Listing every problem with its JSON path, including
             fields that contradict each other (a resolution without a date …).
     """
+    from barnekoordinator.rights.complaints import Complaint
+
     validate_document(COMPLAINT_SCHEMA, document)
-    complaint = _facts.structure(document, Complaint)
+    complaint = _converter().structure(document, Complaint)
     problems = _complaint_problems(complaint)
     if problems:
         raise SchemaViolation(COMPLAINT_SCHEMA, problems)
