@@ -44,7 +44,13 @@ from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 def _tell_the_story(store: CaseStore) -> None:
     """One synthetic family's case through the Casebook (events, audit records, agenda rows)."""
     clock = FixedClock(datetime.combine(date(2026, 1, 5), time(8, 0), tzinfo=UTC))
-    book = Casebook(store, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=demo.DEMO_SECRET)
+    book = Casebook(
+        store,
+        clock=clock,
+        sealing=TEST_SEALING_KEY,
+        subject_secret=demo.DEMO_SECRET,
+        settings=demo._settings_for_the_demo(),
+    )
     assert demo._story(book, store, clock, "en") == 0
 
 
