@@ -1,6 +1,6 @@
 """The tamper matrix: an attacker holding a copy of the database, on SQLite and PostgreSQL.
 
-A store is built through the Casebook (the demo's story, twice: two cases, 48 events, 42 audit
+A store is built through the Casebook (the demo's story, twice: two cases, 72 events, their audit
 records, agenda rows), a signed checkpoint is taken with ``barnekoordinator checkpoint``, and then
 one tampering is done on the raw database with the append-only triggers dropped first, as anyone
 with the file (or the database owner's password) can. For every tampering ``verify --checkpoint``

@@ -10,6 +10,12 @@ import pytest
 from barnekoordinator.cli import main
 
 
+@pytest.fixture(autouse=True)
+def _in_a_folder_of_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo writes ./barnekoordinator-demo/ unless told: never into the checkout."""
+    monkeypatch.chdir(tmp_path)
+
+
 def test_demo_runs_and_verifies_every_chain(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -145,16 +151,19 @@ def test_the_demo_sees_the_case_only_through_the_casebook() -> None:
     import ast
     import inspect
 
+    import barnekoordinator._cli._demo_files as files
+    import barnekoordinator._cli._demo_stage as stage
     import barnekoordinator._cli.demo as demo
 
-    tree = ast.parse(inspect.getsource(demo))
-    called = {
-        node.func.attr
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-    }
-    assert not called & {"load", "replay", "read_all", "read_audit"}
-    assert "store.read" not in inspect.getsource(demo)
+    for module in (demo, stage, files):
+        tree = ast.parse(inspect.getsource(module))
+        called = {
+            node.func.attr
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        }
+        assert not called & {"load", "replay", "read_all", "read_audit"}
+        assert "store.read" not in inspect.getsource(module)
 
 
 def test_demo_never_prints_a_full_identifier(

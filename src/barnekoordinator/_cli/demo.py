@@ -41,7 +41,6 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
@@ -49,22 +48,23 @@ from typing import Any
 
 import attrs
 
+from barnekoordinator._cli._demo_files import (
+    _checkpoint_and_verify,
+    _export_for_the_journal,
+    _send_the_reminders,
+    _write_min_oversikt,
+    _write_the_archive,
+)
+from barnekoordinator._cli._demo_stage import _another_child, _cast, _Report, _say, _Stage
 from barnekoordinator.access.consent import ConsentPurpose, give_consent
-from barnekoordinator.access.principal import AssuranceLevel, Principal
-from barnekoordinator.casebook import Casebook, CaseView, Recorded
+from barnekoordinator.casebook import Casebook
 from barnekoordinator.clock import FixedClock
 from barnekoordinator.config import Config, MunicipalSettings, ParticipationAges
-from barnekoordinator.errors import AccessDenied, CaseAlreadyOpen, ConsentRequired, InvalidInput
+from barnekoordinator.errors import AccessDenied, CaseAlreadyOpen, ConsentRequired
 from barnekoordinator.history.case import Case, ParticipantJoined, open_case
 from barnekoordinator.history.sealing import SealingKey
 from barnekoordinator.history.store import CaseStore
-from barnekoordinator.identifiers import (
-    IdentifierPolicy,
-    Organisasjonsnummer,
-    PersonId,
-    synthetic_fodselsnummer,
-)
-from barnekoordinator.people import Child, Guardian, GuardianRelation, Professional
+from barnekoordinator.people import Child, Guardian, GuardianRelation
 from barnekoordinator.services import ServiceKind
 
 __all__ = ["register", "run"]
@@ -79,10 +79,6 @@ _START = date(2026, 1, 5)
 _SCHOOL_START = date(2026, 8, 17)
 _END = _SCHOOL_START + timedelta(days=14)
 """The last day of the story: the reminders are sent and the pages made on it."""
-_ORG = {
-    "barnehage": "974760673",
-    "kommune": "123456785",
-}
 _COVERED = (ServiceKind.BARNEHAGE, ServiceKind.HELSESTASJON, ServiceKind.FYSIOTERAPI)
 """The services the parents' first consents cover; PPT is added before the handover."""
 _ADDRESSES = {
@@ -131,44 +127,6 @@ def register(subparsers: Any) -> None:
         "--json", action="store_true", help="print one JSON document summarising the run"
     )
     parser.set_defaults(func=run)
-
-
-@attrs.define
-class _Report:
-    """What the run did: each chapter with its verdict, and every file written."""
-
-    chapters: list[dict[str, str]] = attrs.Factory(list)
-    files: dict[str, str] = attrs.Factory(dict)
-    case_id: str = ""
-    referred: bool = False
-    counts: dict[str, int] = attrs.Factory(dict)
-
-    def chapter(self, title: str) -> None:
-        """Start a chapter (its verdict is ``ok`` until something unexpected happens)."""
-        self.chapters.append({"chapter": title, "verdict": "ok"})
-        _say()
-        _say(f"== {title}")
-
-    def unexpected(self, text: str) -> None:
-        """The current chapter did not behave as the law says."""
-        if self.chapters:
-            self.chapters[-1]["verdict"] = "unexpected"
-        _say(f"unexpected: {text}")
-
-    def wrote(self, key: str, path: Path, what: str = "") -> None:
-        """Record a file written, and say where it is."""
-        where = str(path.resolve())
-        self.files[key] = where
-        _say(f"   {what or path.name}: {where}")
-
-    @property
-    def ok(self) -> bool:
-        """Whether every chapter behaved."""
-        return all(c["verdict"] == "ok" for c in self.chapters)
-
-
-def _say(text: str = "") -> None:
-    print(text)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -270,12 +228,12 @@ def _story(
     if isinstance(opened, str):
         case_id = opened
         report.referred = True
-        stage.on(_END, 12)
     else:
         case_id, today = opened
         if not _tell_the_story(stage, case_id, today):
             return 1
     report.case_id = case_id
+    stage.on(_END, 12)  # the reminders are sent and the pages made on the story's last day
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         if config is not None:
@@ -305,122 +263,6 @@ def _tell_the_story(stage: _Stage, case_id: str, today: date) -> bool:
         return False
     _show_the_family_view(stage, case_id)
     return True
-
-
-@attrs.frozen(kw_only=True)
-class _Cast:
-    """The synthetic family, the professionals, and the principals they act as."""
-
-    born: date
-    child_id: PersonId
-    mother_id: PersonId
-    father_id: PersonId
-    ke_staff: Professional
-    ped: Professional
-    nurse: Professional
-    physio: Professional
-    ppt: Professional
-    teacher: Professional
-    ke: Principal
-    as_ped: Principal
-    as_physio: Principal
-    as_nurse: Principal
-    as_ppt: Principal
-    as_teacher: Principal
-    mother: Principal
-    child: Principal
-
-
-def _cast() -> _Cast:
-    """Synthetic identities (Tenor style), the staff and who signs in as whom."""
-    policy = IdentifierPolicy.testing()
-    born = date(2020, 3, 14)
-    child_id = PersonId.parse(synthetic_fodselsnummer(born), policy=policy)
-    mother_id = PersonId.parse(synthetic_fodselsnummer(date(1990, 6, 2)), policy=policy)
-    father_id = PersonId.parse(synthetic_fodselsnummer(date(1988, 11, 23)), policy=policy)
-    org = Organisasjonsnummer.parse(_ORG["kommune"])
-
-    def staff(ref: str, service: ServiceKind, title: str, name: str) -> Professional:
-        return Professional(ref=ref, service=service, organisation=org, title=title, name=name)
-
-    ped = staff("ped-leder-1", ServiceKind.BARNEHAGE, "pedagogisk leder", "Nora")
-    nurse = staff("hs-kari", ServiceKind.HELSESTASJON, "helsesykepleier", "Kari")
-    physio = staff("fysio-ali", ServiceKind.FYSIOTERAPI, "fysioterapeut", "Ali")
-    ppt = staff("ppt-ola", ServiceKind.PPT, "rådgiver", "Ola")
-    teacher = staff("laerer-per", ServiceKind.SKOLE, "kontaktlærer", "Per")
-    ke_staff = staff("ke-siri", ServiceKind.KOORDINERENDE_ENHET, "koordinator", "Siri")
-
-    def principal(ref: str, label: str, **extra: Any) -> Principal:
-        return Principal(
-            subject=ref,
-            display_label=label,
-            assurance=AssuranceLevel.HIGH,
-            municipality_number="0301",
-            **extra,
-        )
-
-    ke = principal("ke-siri", "Siri, koordinerende enhet", roles={"koordinerende-enhet"})
-    as_ped = principal(ped.ref, "Nora, barnehage", roles={"caseworker"})
-    as_physio = principal(physio.ref, "Ali, fysioterapi", roles={"caseworker"})
-    as_nurse = principal(nurse.ref, "Kari, helsestasjon", roles={"caseworker"})
-    as_ppt = principal(ppt.ref, "Ola, PPT", roles={"caseworker"})
-    as_teacher = principal(teacher.ref, "Per, skole", roles={"caseworker"})
-    mother = Principal(
-        subject="idporten-mor",
-        display_label="Mor",
-        assurance=AssuranceLevel.HIGH,
-        national_id=mother_id,
-    )
-    child = Principal(
-        subject="idporten-barn",
-        display_label="Emma",
-        assurance=AssuranceLevel.HIGH,
-        national_id=child_id,
-    )
-    return _Cast(
-        born=born,
-        child_id=child_id,
-        mother_id=mother_id,
-        father_id=father_id,
-        ke_staff=ke_staff,
-        ped=ped,
-        nurse=nurse,
-        physio=physio,
-        ppt=ppt,
-        teacher=teacher,
-        ke=ke,
-        as_ped=as_ped,
-        as_physio=as_physio,
-        as_nurse=as_nurse,
-        as_ppt=as_ppt,
-        as_teacher=as_teacher,
-        mother=mother,
-        child=child,
-    )
-
-
-@attrs.define
-class _Stage:
-    """What every chapter plays on: the casebook, its scripted clock, the language, the cast."""
-
-    book: Casebook
-    clock: FixedClock
-    lang: str
-    cast: _Cast
-    report: _Report
-
-    def on(self, day: date, hour: int = 9) -> date:
-        """Set the scripted clock to ``hour`` o'clock on ``day``; return the casebook's today."""
-        self.clock.set(datetime.combine(day, time(hour, 0), tzinfo=UTC))
-        return self.book.today()
-
-    def do(self, who: Principal, case_id: str, command: Callable[[Case], Any]) -> Recorded:
-        """Run ``command`` on the case as ``who`` through the casebook (ids come back)."""
-        return self.book.execute(who, case_id, command)
-
-    def look(self, who: Principal, case_id: str) -> CaseView:
-        """The case as ``who`` may see it today (an audited read)."""
-        return self.book.read(who, case_id)
 
 
 def _open_the_case(stage: _Stage, *, refer: bool) -> tuple[str, date] | str:
@@ -483,15 +325,29 @@ def _open_the_case(stage: _Stage, *, refer: bool) -> tuple[str, date] | str:
     return case_id, today
 
 
-def _another_child(born: date, after: int) -> tuple[PersonId, int]:
-    """The next synthetic child born on ``born`` (Tenor style) and its individual number."""
-    for individual in range(after + 1, 1000):
-        try:
-            number = synthetic_fodselsnummer(born, individual=individual)
-        except InvalidInput:
-            continue  # a control digit of 10: no such number
-        return PersonId.parse(number, policy=IdentifierPolicy.testing()), individual
-    raise InvalidInput(f"no synthetic child born {born.isoformat()} is left for the demo")
+def _parents_consent(
+    stage: _Stage,
+    case_id: str,
+    today: date,
+    services: tuple[ServiceKind, ...],
+    *consents: tuple[ConsentPurpose, str],
+    note: str = "",
+) -> None:
+    """Both parents consent, for each purpose and id, to ``services`` (recorded by the KE)."""
+    for purpose, consent_id in consents:
+        stage.do(
+            stage.cast.ke,
+            case_id,
+            partial(
+                give_consent,
+                consent_id=consent_id,
+                purpose=purpose,
+                given_by=("mor", "far"),
+                services=services,
+                as_of=today,
+                note=note,
+            ),
+        )
 
 
 def _notice_an_undring(stage: _Stage, case_id: str, today: date) -> None:
@@ -543,25 +399,17 @@ def _open_the_stafettlogg(stage: _Stage, case_id: str, today: date) -> date:
     )
 
     do, cast = stage.do, stage.cast
-    ke, as_ped, as_physio = cast.ke, cast.as_ped, cast.as_physio
+    as_ped, as_physio = cast.as_ped, cast.as_physio
     ped, physio = cast.ped, cast.physio
     stage.report.chapter("3. Consent from both parents, then the stafettlogg (BTI nivå 2)")
-    for purpose, consent_id in (
+    _parents_consent(
+        stage,
+        case_id,
+        today,
+        _COVERED,
         (ConsentPurpose.STAFETTLOGG, "k-logg-1"),
         (ConsentPurpose.SHARE_INFORMATION, "k-deling-1"),
-    ):
-        do(
-            ke,
-            case_id,
-            partial(
-                give_consent,
-                consent_id=consent_id,
-                purpose=purpose,
-                given_by=("mor", "far"),
-                services=_COVERED,
-                as_of=today,
-            ),
-        )
+    )
     do(
         as_ped,
         case_id,
@@ -732,22 +580,14 @@ def _hand_over_the_baton(stage: _Stage, case_id: str, today: date) -> date | Non
     else:
         stage.report.unexpected("a handover to a service without consent must be refused")
         return None
-    for purpose, consent_id in (
+    _parents_consent(
+        stage,
+        case_id,
+        today,
+        (*_COVERED, ServiceKind.PPT),
         (ConsentPurpose.STAFETTLOGG, "k-logg-2"),
         (ConsentPurpose.SHARE_INFORMATION, "k-deling-2"),
-    ):
-        do(
-            ke,
-            case_id,
-            partial(
-                give_consent,
-                consent_id=consent_id,
-                purpose=purpose,
-                given_by=("mor", "far"),
-                services=(*_COVERED, ServiceKind.PPT),
-                as_of=today,
-            ),
-        )
+    )
     do(as_ped, case_id, level_3)
     holder = ", ".join(stage.look(as_ped, case_id).holders("stafettholder"))
     _say(f"   nivå 3; proposed; holder is still {holder} until PPT accepts")
@@ -820,23 +660,15 @@ def _appoint_a_barnekoordinator(stage: _Stage, case_id: str, today: date) -> Non
     stage.report.chapter(
         "8. A barnekoordinator is appointed (hotl § 7-2 a) and the individuell plan opened"
     )
-    for consent_id, purpose, note in (
-        ("k-bk-1", ConsentPurpose.BARNEKOORDINATOR, "Foreldrene ønsker barnekoordinator."),
-        ("k-ip-1", ConsentPurpose.INDIVIDUAL_PLAN, "Foreldrene ønsker individuell plan."),
-    ):
-        do(
-            ke,
-            case_id,
-            partial(
-                give_consent,
-                consent_id=consent_id,
-                purpose=purpose,
-                given_by=("mor", "far"),
-                services=(ServiceKind.HELSESTASJON,),
-                as_of=today,
-                note=note,
-            ),
-        )
+    _parents_consent(
+        stage,
+        case_id,
+        today,
+        (ServiceKind.HELSESTASJON,),
+        (ConsentPurpose.BARNEKOORDINATOR, "k-bk-1"),
+        (ConsentPurpose.INDIVIDUAL_PLAN, "k-ip-1"),
+        note="Foreldrene ønsker barnekoordinator og individuell plan.",
+    )
     do(
         ke,
         case_id,
@@ -872,22 +704,14 @@ def _start_school(stage: _Stage, case_id: str) -> bool:
     do(ke, case_id, lambda c: ParticipantJoined(participant=teacher))
     # The log closed when the plan opened: the school is told through the plan, with the
     # parents' consent to share with it and to take part in the plan.
-    for purpose, consent_id in (
+    _parents_consent(
+        stage,
+        case_id,
+        today,
+        (*_COVERED, ServiceKind.PPT, ServiceKind.SKOLE),
         (ConsentPurpose.SHARE_INFORMATION, "k-deling-3"),
         (ConsentPurpose.INDIVIDUAL_PLAN, "k-ip-2"),
-    ):
-        do(
-            ke,
-            case_id,
-            partial(
-                give_consent,
-                consent_id=consent_id,
-                purpose=purpose,
-                given_by=("mor", "far"),
-                services=(*_COVERED, ServiceKind.PPT, ServiceKind.SKOLE),
-                as_of=today,
-            ),
-        )
+    )
     do(
         cast.as_nurse,
         case_id,
@@ -936,138 +760,3 @@ def _show_the_family_view(stage: _Stage, case_id: str) -> None:
     view = book.read(mother, case_id)
     _say(f"   {len(view.entries)} entries visible to her; child's age {view.child_age}")
     _say(book.who_looked(mother, case_id, lang))
-
-
-def _send_the_reminders(stage: _Stage, store: CaseStore, config: Any, out: Path) -> None:
-    """11. The operator sends what the outbox holds as ``.eml`` letters (no mail server).
-
-    The messages were stored with the events that caused them; each has an idempotency key,
-    so a second run sends none again. A letter says only that something waits behind the
-    login: no name, no identity number, no case id.
-    """
-    from barnekoordinator_plugins.notify import AddressFile, EmlFolder, dispatch, settings_of
-
-    stage.report.chapter("11. Reminders go to a local outbox folder as .eml letters")
-    settings = settings_of(config)
-    if settings is None:  # the demo configures the notifier itself
-        stage.report.unexpected("the notifier is not configured")
-        return
-    stage.on(_END, 12)
-    folder = out / "outbox"
-    report = dispatch(
-        store,
-        sender=EmlFolder(folder),
-        book=AddressFile(settings.addresses),
-        settings=settings,
-        now=stage.clock.now(),
-    )
-    kinds = sorted({o.kind for o in report.outcomes})
-    _say(f"   {len(report.outcomes)} message(s) handled now ({', '.join(kinds) or 'none new'})")
-    folder.mkdir(parents=True, exist_ok=True)
-    letters = sorted(folder.glob("*.eml"))
-    report_counts = stage.report.counts
-    report_counts["messages_handled"] = len(report.outcomes)
-    report_counts["letters"] = len(letters)
-    stage.report.wrote("outbox", folder, f"{len(letters)} letter(s) in the outbox")
-    stage.report.wrote("addresses", Path(settings.addresses), "the synthetic address book")
-
-
-def _export_for_the_journal(stage: _Stage, case_id: str, out: Path) -> None:
-    """12. Koordinerende enhet exports the case as a FHIR R4 Bundle (audited, no identifiers)."""
-    stage.report.chapter("12. The case goes to the journal as a FHIR R4 Bundle")
-    result = stage.book.export(stage.cast.ke, case_id, "fhir-r4")
-    path = out / f"case-{case_id}.fhir-r4.json"
-    path.write_bytes(result.content)
-    stage.report.wrote("fhir", path, f"{len(result.content)} bytes")
-
-
-def _write_the_archive(stage: _Stage, case_id: str, out: Path) -> None:
-    """13. The archive document (HTML, and PDF/A when the ``archive`` extra is installed).
-
-    Made by the stafettholder's service through
-    [`Casebook.export()`][barnekoordinator.casebook.Casebook.export] — PPT, who held the baton
-    through the spring and archives the log's printout: one audited read each, with the
-    consents, the baton history, the plans, the decisions and the complaints as PPT may read
-    them today, in the demo's language.
-    """
-    from barnekoordinator.errors import MissingExtraError
-    from barnekoordinator_plugins.archive import HtmlArchiveExporter, PdfArchiveExporter
-
-    stage.report.chapter("13. The archive document (arkivlova, forskrift om offentlige arkiv § 9)")
-    lang = stage.lang
-    for exporter, name in (
-        (HtmlArchiveExporter(lang=lang), f"archive-{lang}.html"),
-        (PdfArchiveExporter(lang=lang), f"archive-{lang}.pdf"),
-    ):
-        try:
-            content = stage.book.export(stage.cast.as_ppt, case_id, exporter).content
-        except MissingExtraError as missing:
-            _say(f"   {name}: not written ({missing})")
-            continue
-        (out / name).write_bytes(content)
-        stage.report.wrote(name, out / name)
-
-
-def _write_min_oversikt(stage: _Stage, case_id: str, out: Path) -> None:
-    """14. Min oversikt for the child and the mother, in nb, nn and en (each an audited read).
-
-    Emma is under 12 and has no direct access: her page is the child version, which her
-    mother may open and read with her.
-    """
-    stage.report.chapter("14. Min oversikt for the child and the mother, in nb, nn and en")
-    mother = stage.cast.mother
-    for who, version in (("child", "child"), ("mother", None)):
-        for lang in ("nb", "nn", "en"):
-            page = stage.book.overview(mother, case_id, lang=lang, version=version)
-            name = f"min-oversikt-{who}-{lang}.html"
-            (out / name).write_text(page.html, encoding="utf-8")
-            stage.report.wrote(name, out / name)
-
-
-def _checkpoint_and_verify(
-    stage: _Stage, store: CaseStore, store_url: str, out: Path | None
-) -> None:
-    """15. The operator signs a checkpoint into the output folder and verifies against it.
-
-    The same functions as ``barnekoordinator checkpoint`` and ``verify --checkpoint``; the key
-    is the one ``checkpoint`` uses for this store (made in the configuration folder when there
-    is none; a throwaway key for ``memory:``). Only counts are printed.
-    """
-    from barnekoordinator._cli._keys import load_signer
-    from barnekoordinator._cli.verify import verify_store
-    from barnekoordinator.history.checkpoint import (
-        Ed25519Signer,
-        open_checkpoint,
-        sign_checkpoint,
-        store_checkpoint,
-    )
-
-    stage.report.chapter("15. A signed checkpoint, and every case verifies against it")
-    if store_url == "memory:":
-        signer = Ed25519Signer.generate("demo-memory")
-    else:
-        signer, where = load_signer(None, store_url=store_url, environ=os.environ, create=True)
-        if where.startswith("a new"):
-            print(f"barnekoordinator demo: {where}", file=sys.stderr)
-    note = sign_checkpoint(store_checkpoint(store, signer.name), signer)
-    if out is not None:
-        path = out / "checkpoint.txt"
-        path.write_text(note, encoding="utf-8")
-        stage.report.wrote("checkpoint", path)
-        note = path.read_text(encoding="utf-8")
-    opened = open_checkpoint(note, signer.verifier())
-    report = verify_store(store, checkpoint=opened)
-    for problem in report.problems:
-        _say(f"   problem: {problem}")
-    verdict = "all verified" if report.ok else f"{len(report.problems)} problem(s)"
-    _say(
-        f"   {report.cases} case(s), {report.events} event(s), "
-        f"{report.audit_records} audit record(s): {verdict}, consistent with the checkpoint"
-    )
-    stage.report.counts.update(
-        cases=report.cases, events=report.events, audit_records=report.audit_records
-    )
-    if not report.ok:
-        stage.report.unexpected("every chain should verify")
-    due = store.agenda(until=stage.book.today() + timedelta(days=60))
-    _say(f"   agenda across all cases, next 60 days: {len(due)} item(s)")
