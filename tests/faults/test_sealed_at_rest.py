@@ -51,7 +51,13 @@ _OPERATOR = Principal(
 
 def _tell_the_story(store: CaseStore, key: SealingKey = TEST_SEALING_KEY) -> Casebook:
     clock = FixedClock(datetime.combine(date(2026, 1, 5), time(8, 0), tzinfo=UTC))
-    book = Casebook(store, clock=clock, sealing=key, subject_secret=demo.DEMO_SECRET)
+    book = Casebook(
+        store,
+        clock=clock,
+        sealing=key,
+        subject_secret=demo.DEMO_SECRET,
+        settings=demo._settings_for_the_demo(),
+    )
     assert demo._story(book, store, clock, "en") == 0
     return book
 

@@ -1,6 +1,6 @@
 """The tamper matrix: an attacker holding a copy of the database, on SQLite and PostgreSQL.
 
-A store is built through the Casebook (the demo's story, twice: two cases, 48 events, 42 audit
+A store is built through the Casebook (the demo's story, twice: two cases, 72 events, their audit
 records, agenda rows), a signed checkpoint is taken with ``barnekoordinator checkpoint``, and then
 one tampering is done on the raw database with the append-only triggers dropped first, as anyone
 with the file (or the database owner's password) can. For every tampering ``verify --checkpoint``
@@ -44,7 +44,13 @@ from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 def _tell_the_story(store: CaseStore) -> None:
     """One synthetic family's case through the Casebook (events, audit records, agenda rows)."""
     clock = FixedClock(datetime.combine(date(2026, 1, 5), time(8, 0), tzinfo=UTC))
-    book = Casebook(store, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=demo.DEMO_SECRET)
+    book = Casebook(
+        store,
+        clock=clock,
+        sealing=TEST_SEALING_KEY,
+        subject_secret=demo.DEMO_SECRET,
+        settings=demo._settings_for_the_demo(),
+    )
     assert demo._story(book, store, clock, "en") == 0
 
 

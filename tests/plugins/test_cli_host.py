@@ -107,7 +107,7 @@ def _commands(work: Path) -> dict[str, list[str]]:
             str(work / "principal.json"),
         ],
         "import": ["import", str(history), "--store", store],
-        "demo": ["demo", "--store", "memory:"],
+        "demo": ["demo", "--store", "memory:", "--output", str(work / "demo")],
         "whoami": ["whoami", "--token", str(token)],
         "remind": ["remind", "--store", store, "--outbox-dir", str(work / "eml")],
         "overview": ["overview", "--store", store, "--case", "c", "--token", str(token)],

@@ -10,32 +10,140 @@ import pytest
 from barnekoordinator.cli import main
 
 
+@pytest.fixture(autouse=True)
+def _in_a_folder_of_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo writes ./barnekoordinator-demo/ unless told: never into the checkout."""
+    monkeypatch.chdir(tmp_path)
+
+
 def test_demo_runs_and_verifies_every_chain(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The story completes, the refused handover is shown, and all chains verify (twice)."""
+    """The story completes in the issue's order, refusals shown, and all chains verify (twice)."""
     store = f"sqlite:{tmp_path / 'demo.db'}"
-    assert main(["demo", "--store", store]) == 0
-    out = capsys.readouterr().out
-    assert "barnekoordinator   met" in out
-    assert "refused: " in out
-    assert "missing: guardian far (father), guardian mor (mother)" in out
-    assert "holder is still ped-leder-1 until PPT accepts" in out
-    assert "accepted; holder is now ppt-ola" in out
-    assert "mode: statutory" in out
-    assert "Ta med: fysio-ali" in out  # the prepared agenda, read back through a view
-    assert "overdue  2026-01-22 evaluation-due stafettlogg:t-fysio" in out
-    # Every look at the result of a write is a read of its own, audited as one.
-    # 27: the FHIR export for the journal (8b) is one audited read too.
-    assert "1 case(s), 24 event(s), 27 audit record(s): all verified" in out
-    assert ".fhir-r4.json" in out
-    assert main(["demo", "--store", store]) == 0
+    out = tmp_path / "out"
+    assert main(["demo", "--store", store, "--output", str(out)]) == 0
+    said = capsys.readouterr().out
+    chapters = re.findall(r"^== (\d+)\. ", said, flags=re.MULTILINE)
+    assert chapters == [str(n) for n in range(1, 16)]
+    assert "undring u-1 registered and decided the same day: nivå 2" in said
+    assert "barnekoordinator   met" in said
+    assert "refused: " in said
+    assert "missing: guardian far (father), guardian mor (mother)" in said
+    # pbrl § 4-4 fifth ledd: the child is heard; here from six, so at five she is refused and
+    # her mother relays her view; at the school start, six, she writes herself.
+    assert "Emma (5) writes herself: refused" in said
+    assert "her mother relays Emma's view" in said
+    assert "Emma, now six, writes her own voice herself" in said
+    assert "nivå 3; proposed; holder is still ped-leder-1 until PPT accepts" in said
+    assert "accepted; holder is now ppt-ola" in said
+    assert "mode: statutory; individuell plan ip-1 opened" in said
+    assert "the kontaktlærer joins the individuell plan" in said
+    assert "Ta med: fysio-ali" in said  # the prepared agenda, read back through a view
+    assert "overdue  2026-01-22 evaluation-due stafettlogg:t-fysio" in said
+    # Every look at the result of a write is a read of its own, audited as one; so are the
+    # FHIR export, the two archive documents and the six Min oversikt pages.
+    assert "1 case(s), 36 event(s), 47 audit record(s): all verified" in said
+    assert "8 letter(s) in the outbox" in said
+    assert main(["demo", "--store", store, "--output", str(out)]) == 0
     again = capsys.readouterr().out
     assert "this child already has an open case" in again  # one plan per person
-    # The referral is audited in the first case's trail: 27 + 27 + 1, and the first run's
-    # archive documents (HTML and PDF, chapter 10 comes after the count) were one audited
-    # export each.
-    assert "2 case(s), 48 event(s), 57 audit record(s): all verified" in again
+    assert "no second family is added" in again
+    # No second family, no new event, no new letter: the referral (1), the FHIR export (1), the
+    # archive (2) and the pages (6) are audited reads of the same case.
+    assert "1 case(s), 36 event(s), 57 audit record(s): all verified" in again
+    assert "0 message(s) handled now" in again
+    assert len(list((out / "outbox").glob("*.eml"))) == 8
+
+
+def test_the_demo_writes_its_files_into_the_output_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Default ``./barnekoordinator-demo/``: the store, letters, pages and a checkpoint there."""
+    import email
+    from datetime import date
+    from email.message import EmailMessage
+    from email.policy import default
+
+    from barnekoordinator._cli._keys import load_verifier, read_note
+    from barnekoordinator._cli.verify import verify_store
+    from barnekoordinator.history.checkpoint import open_checkpoint
+    from barnekoordinator.identifiers import synthetic_fodselsnummer
+    from barnekoordinator_plugins.sqlite import SQLiteCaseStore
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("BARNEKOORDINATOR_STORE", raising=False)
+    assert main(["demo"]) == 0
+    said = capsys.readouterr().out
+    out = tmp_path / "barnekoordinator-demo"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["barnekoordinator-demo"]
+    assert f"The demo's files are in {out}" in said
+    names = {p.name for p in out.iterdir()}
+    for who in ("child", "mother"):
+        for lang in ("nb", "nn", "en"):
+            name = f"min-oversikt-{who}-{lang}.html"
+            assert name in names
+            assert str(out / name) in said  # it says where every file is
+            assert f'<html lang="{lang}"' in (out / name).read_text(encoding="utf-8")
+    assert {"demo.db", "addresses.json", "checkpoint.txt", "archive-nb.html", "outbox"} <= names
+    letters = sorted((out / "outbox").glob("*.eml"))
+    assert letters
+    family = [
+        synthetic_fodselsnummer(born)
+        for born in (date(2020, 3, 14), date(1990, 6, 2), date(1988, 11, 23))
+    ]
+    addressed = set()
+    for path in letters:
+        mail = email.message_from_bytes(path.read_bytes(), policy=default)
+        assert isinstance(mail, EmailMessage)
+        body = mail.get_content()
+        addressed.add(mail["To"])
+        whole = str(mail) + body
+        assert not re.search(r"\d{11}", body)  # no fødselsnummer (the Message-ID is a digest)
+        assert not any(number in whole for number in family)
+        assert "Emma" not in whole  # no child's name
+        assert mail["To"].endswith("@example.invalid")
+    assert "mor@example.invalid" in addressed or "nora.barnehage@example.invalid" in addressed
+    # The checkpoint in the folder verifies the store, as `verify --checkpoint` would.
+    url = f"sqlite:{out / 'demo.db'}"
+    verifier = load_verifier(None, store_url=url, environ=__import__("os").environ)
+    checkpoint = open_checkpoint(read_note(out / "checkpoint.txt"), verifier)
+    with SQLiteCaseStore(out / "demo.db") as raw:
+        report = verify_store(raw, checkpoint=checkpoint)
+    assert report.ok
+    assert (report.cases, report.events) == (1, 36)
+
+
+def test_the_demo_summarises_itself_as_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--json``: one JSON document, every chapter with its verdict and every file's path."""
+    import json
+
+    out = tmp_path / "out"
+    args = ["demo", "--store", f"sqlite:{tmp_path / 'd.db'}", "--output-dir", str(out), "--json"]
+    assert main(args) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["ok"] is True
+    assert document["referred_to_open_case"] is False
+    assert len(document["chapters"]) == 15
+    assert {c["verdict"] for c in document["chapters"]} == {"ok"}
+    assert document["counts"] == {
+        "messages_handled": 10,
+        "letters": 8,
+        "cases": 1,
+        "events": 36,
+        "audit_records": 47,
+    }
+    for path in document["files"].values():
+        assert Path(path).exists()
+    assert Path(document["files"]["checkpoint"]).parent == out.resolve()
+    assert main(args) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["referred_to_open_case"] is True
+    assert again["case_id"] == document["case_id"]
+    assert again["counts"]["letters"] == 8
+    assert again["counts"]["messages_handled"] == 0
 
 
 def test_the_demo_sees_the_case_only_through_the_casebook() -> None:
@@ -43,16 +151,19 @@ def test_the_demo_sees_the_case_only_through_the_casebook() -> None:
     import ast
     import inspect
 
+    import barnekoordinator._cli._demo_files as files
+    import barnekoordinator._cli._demo_stage as stage
     import barnekoordinator._cli.demo as demo
 
-    tree = ast.parse(inspect.getsource(demo))
-    called = {
-        node.func.attr
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-    }
-    assert not called & {"load", "replay", "read_all", "read_audit"}
-    assert "store.read" not in inspect.getsource(demo)
+    for module in (demo, stage, files):
+        tree = ast.parse(inspect.getsource(module))
+        called = {
+            node.func.attr
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        }
+        assert not called & {"load", "replay", "read_all", "read_audit"}
+        assert "store.read" not in inspect.getsource(module)
 
 
 def test_demo_never_prints_a_full_identifier(
@@ -95,7 +206,7 @@ def test_agenda_without_a_principal_shows_only_ids_kinds_and_counts(
     for row in rows:
         validate_document("agenda-count.v1", row)
     assert [(r["kind"], r["count"]) for r in rows] == [("turns-18", 1)]
-    assert "2039" not in out
+    assert "2038" not in out
     assert "03-14" not in out
 
 
@@ -156,7 +267,7 @@ def test_agenda_with_a_principal_shows_what_they_may_read_and_audits_it(
     for row in rows:
         validate_document("agenda-item.v1", row)
     assert [(r["kind"], r["due"], r["overdue"]) for r in rows] == [
-        ("turns-18", "2039-03-14", False)
+        ("turns-18", "2038-03-14", False)
     ]
     with SQLiteCaseStore(db) as raw:
         trail = raw.read_audit(case_id)[before:]

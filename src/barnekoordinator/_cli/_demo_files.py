@@ -1,0 +1,153 @@
+"""The demo's closing chapters: the files it writes from the case, and the operator's checks.
+
+Part of [`barnekoordinator._cli.demo`][barnekoordinator._cli.demo] (split by what it does):
+the reminders sent from the outbox, the FHIR export, the archive document, Min oversikt, and
+the signed checkpoint the store is verified against.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from barnekoordinator._cli._demo_stage import _say, _Stage
+from barnekoordinator.history.store import CaseStore
+
+__all__: list[str] = []
+
+
+def _send_the_reminders(stage: _Stage, store: CaseStore, config: Any, out: Path) -> None:
+    """11. The operator sends what the outbox holds as ``.eml`` letters (no mail server).
+
+    The messages were stored with the events that caused them; each has an idempotency key,
+    so a second run sends none again. A letter says only that something waits behind the
+    login: no name, no identity number, no case id.
+    """
+    from barnekoordinator_plugins.notify import AddressFile, EmlFolder, dispatch, settings_of
+
+    stage.report.chapter("11. Reminders go to a local outbox folder as .eml letters")
+    settings = settings_of(config)
+    if settings is None:  # the demo configures the notifier itself
+        stage.report.unexpected("the notifier is not configured")
+        return
+    folder = out / "outbox"
+    report = dispatch(
+        store,
+        sender=EmlFolder(folder),
+        book=AddressFile(settings.addresses),
+        settings=settings,
+        now=stage.clock.now(),
+    )
+    kinds = sorted({o.kind for o in report.outcomes})
+    _say(f"   {len(report.outcomes)} message(s) handled now ({', '.join(kinds) or 'none new'})")
+    folder.mkdir(parents=True, exist_ok=True)
+    letters = sorted(folder.glob("*.eml"))
+    report_counts = stage.report.counts
+    report_counts["messages_handled"] = len(report.outcomes)
+    report_counts["letters"] = len(letters)
+    stage.report.wrote("outbox", folder, f"{len(letters)} letter(s) in the outbox")
+    stage.report.wrote("addresses", Path(settings.addresses), "the synthetic address book")
+
+
+def _export_for_the_journal(stage: _Stage, case_id: str, out: Path) -> None:
+    """12. Koordinerende enhet exports the case as a FHIR R4 Bundle (audited, no identifiers)."""
+    stage.report.chapter("12. The case goes to the journal as a FHIR R4 Bundle")
+    result = stage.book.export(stage.cast.ke, case_id, "fhir-r4")
+    path = out / f"case-{case_id}.fhir-r4.json"
+    path.write_bytes(result.content)
+    stage.report.wrote("fhir", path, f"{len(result.content)} bytes")
+
+
+def _write_the_archive(stage: _Stage, case_id: str, out: Path) -> None:
+    """13. The archive document (HTML, and PDF/A when the ``archive`` extra is installed).
+
+    Made by the stafettholder's service through
+    [`Casebook.export()`][barnekoordinator.casebook.Casebook.export] — PPT, who held the baton
+    through the spring and archives the log's printout: one audited read each, with the
+    consents, the baton history, the plans, the decisions and the complaints as PPT may read
+    them today, in the demo's language.
+    """
+    from barnekoordinator.errors import MissingExtraError
+    from barnekoordinator_plugins.archive import HtmlArchiveExporter, PdfArchiveExporter
+
+    stage.report.chapter("13. The archive document (arkivlova, forskrift om offentlige arkiv § 9)")
+    lang = stage.lang
+    for exporter, name in (
+        (HtmlArchiveExporter(lang=lang), f"archive-{lang}.html"),
+        (PdfArchiveExporter(lang=lang), f"archive-{lang}.pdf"),
+    ):
+        try:
+            content = stage.book.export(stage.cast.as_ppt, case_id, exporter).content
+        except MissingExtraError as missing:
+            _say(f"   {name}: not written ({missing})")
+            continue
+        (out / name).write_bytes(content)
+        stage.report.wrote(name, out / name)
+
+
+def _write_min_oversikt(stage: _Stage, case_id: str, out: Path) -> None:
+    """14. Min oversikt for the child and the mother, in nb, nn and en (each an audited read).
+
+    Emma is under 12 and has no direct access: her page is the child version, which her
+    mother may open and read with her.
+    """
+    stage.report.chapter("14. Min oversikt for the child and the mother, in nb, nn and en")
+    mother = stage.cast.mother
+    for who, version in (("child", "child"), ("mother", None)):
+        for lang in ("nb", "nn", "en"):
+            page = stage.book.overview(mother, case_id, lang=lang, version=version)
+            name = f"min-oversikt-{who}-{lang}.html"
+            (out / name).write_text(page.html, encoding="utf-8")
+            stage.report.wrote(name, out / name)
+
+
+def _checkpoint_and_verify(
+    stage: _Stage, store: CaseStore, store_url: str, out: Path | None
+) -> None:
+    """15. The operator signs a checkpoint into the output folder and verifies against it.
+
+    The same functions as ``barnekoordinator checkpoint`` and ``verify --checkpoint``; the key
+    is the one ``checkpoint`` uses for this store (made in the configuration folder when there
+    is none; a throwaway key for ``memory:``). Only counts are printed.
+    """
+    from barnekoordinator._cli._keys import load_signer
+    from barnekoordinator._cli.verify import verify_store
+    from barnekoordinator.history.checkpoint import (
+        Ed25519Signer,
+        open_checkpoint,
+        sign_checkpoint,
+        store_checkpoint,
+    )
+
+    stage.report.chapter("15. A signed checkpoint, and every case verifies against it")
+    if store_url == "memory:":
+        signer = Ed25519Signer.generate("demo-memory")
+    else:
+        signer, where = load_signer(None, store_url=store_url, environ=os.environ, create=True)
+        if where.startswith("a new"):
+            print(f"barnekoordinator demo: {where}", file=sys.stderr)
+    note = sign_checkpoint(store_checkpoint(store, signer.name), signer)
+    if out is not None:
+        path = out / "checkpoint.txt"
+        path.write_text(note, encoding="utf-8")
+        stage.report.wrote("checkpoint", path)
+        note = path.read_text(encoding="utf-8")
+    opened = open_checkpoint(note, signer.verifier())
+    report = verify_store(store, checkpoint=opened)
+    for problem in report.problems:
+        _say(f"   problem: {problem}")
+    verdict = "all verified" if report.ok else f"{len(report.problems)} problem(s)"
+    _say(
+        f"   {report.cases} case(s), {report.events} event(s), "
+        f"{report.audit_records} audit record(s): {verdict}, consistent with the checkpoint"
+    )
+    stage.report.counts.update(
+        cases=report.cases, events=report.events, audit_records=report.audit_records
+    )
+    if not report.ok:
+        stage.report.unexpected("every chain should verify")
+    due = store.agenda(until=stage.book.today() + timedelta(days=60))
+    _say(f"   agenda across all cases, next 60 days: {len(due)} item(s)")
