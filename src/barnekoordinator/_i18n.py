@@ -79,8 +79,9 @@ def _babel(*args: str) -> None:
     CommandLineInterface().run(["pybabel", "--quiet", *args])  # type: ignore[no-untyped-call]
 
 
-def extract(output: Path = TEMPLATE) -> None:
-    """Write the template from the ``_N_`` markers."""
+def extract(output: Path | None = None) -> None:
+    """Write the template (default ``locale/barnekoordinator.pot``) from the ``_N_`` markers."""
+    output = output or TEMPLATE
     output.parent.mkdir(parents=True, exist_ok=True)
     _babel(
         "extract",
@@ -96,8 +97,8 @@ def extract(output: Path = TEMPLATE) -> None:
     )
 
 
-def _po(code: str, locale: Path = LOCALE) -> Path:
-    return locale / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+def _po(code: str, locale: Path | None = None) -> Path:
+    return (locale or LOCALE) / code / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def _read(path: Path) -> Catalog:
@@ -112,8 +113,10 @@ def _write(path: Path, catalog: Catalog) -> None:
     path.write_bytes(buf.getvalue())
 
 
-def _languages(locale: Path = LOCALE) -> list[str]:
-    return sorted(p.parent.parent.name for p in locale.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+def _languages(locale: Path | None = None) -> list[str]:
+    return sorted(
+        p.parent.parent.name for p in (locale or LOCALE).glob(f"*/LC_MESSAGES/{DOMAIN}.po")
+    )
 
 
 def update(fill: dict[str, dict[str, str]] | None = None) -> None:
