@@ -611,3 +611,57 @@ _N_("archive.resolution.ikke-medhold", "ikke medhold")
 _N_("archive.resolution.opphevet", "opphevet")
 # fmt: on
 # --- end of the archive document (formerly barnekoordinator_plugins/archive/_texts.py)
+
+# --- issue 16 item 5: the meeting agenda and the stafettlogg printout in nynorsk
+# fmt: off
+_N_("agenda.child-voice", "Barnets stemme ({age} år): {text}")
+_N_("agenda.fetch-child-view", "Hent inn barnets syn før møtet: hva er viktig for meg? ({note})")
+_N_("agenda.weight.heard-if-able", "Barnet høres når det er i stand til å danne egne synspunkter.")
+_N_("agenda.weight.must-be-heard", "Barnet skal informeres og høres før de foresatte tar stilling (fra 7 år).")
+_N_("agenda.weight.great-weight", "Barnets synspunkter skal tillegges stor vekt (fra 12 år).")
+_N_("agenda.tiltak-evaluation", "Evaluering av tiltak {id}: {description}")
+_N_("agenda.tiltak-evaluation-bring", "Evaluering av tiltak {id} (frist {date})")
+_N_("agenda.plan-measure-evaluation", "Evaluering av plantiltak {id}: {description}")
+_N_("agenda.plan-measure-evaluation-bring", "Evaluering av plantiltak {id}")
+_N_("agenda.new-concern", "Ny {kind}: {text}")
+_N_("agenda.undring", "Undring {id}: {description}")
+_N_("agenda.open-decision", "Oppfølging av beslutning {id}: {text}")
+_N_("agenda.open-decision-bring", "Status for oppfølgingen av beslutning {id}")
+_N_("agenda.handover", "Overføring av stafettpinnen til {to} (foreslått {date})")
+_N_("agenda.handover-bring", "Svar på forslaget om å overta stafettpinnen")
+_N_("agenda.plan-revision", "Revisjon av individuell plan (frist {date})")
+_N_("agenda.plan-revision-bring", "Forslag til revidert plan")
+_N_("agenda.plan-missing", "Planen mangler punkt {items}")
+_N_("agenda.bring", "Ta med: {who} — {what}")
+_N_("agenda.bring-anyone", "Ta med: {what}")
+_N_("stafettlogg-archive.title", "Stafettlogg — utskrift for arkiv")
+_N_("stafettlogg-archive.case", "Sak")
+_N_("stafettlogg-archive.status", "Status")
+_N_("stafettlogg-archive.level", "Nivå")
+_N_("stafettlogg-archive.opened", "Opprettet")
+_N_("stafettlogg-archive.closed", "Avsluttet")
+_N_("stafettlogg-archive.reason", "Årsak")
+_N_("stafettlogg-archive.holders", "Stafettholdere")
+_N_("stafettlogg-archive.goals", "Mål")
+_N_("stafettlogg-archive.observations", "Observasjoner")
+_N_("stafettlogg-archive.tiltak", "Tiltak")
+_N_("stafettlogg-archive.responsible", "ansvarlig")
+_N_("stafettlogg-archive.evaluate", "evaluering")
+_N_("stafettlogg-archive.meetings", "Samarbeidsmøter")
+_N_("stafettlogg-archive.decisions", "Beslutninger")
+_N_("stafettlogg-archive.none", "(ingen)")
+# fmt: on
+# --- end of issue 16 item 5: the meeting agenda and the stafettlogg printout in nynorsk
+
+# --- issue 16 item 5: the weight of the child's voice
+# fmt: off
+_N_("agenda.weight.own-consent", "Den unge samtykker selv i helsespørsmål (fra 16 år).")
+# fmt: on
+# --- end of issue 16 item 5: the weight of the child's voice
+
+# --- issue 16 item 5: the demo's own agenda points
+# fmt: off
+_N_("demo.agenda-status", "Status for tiltakene")
+_N_("demo.agenda-wishes", "{name}s egne ønsker")
+# fmt: on
+# --- end of issue 16 item 5: the demo's own agenda points
