@@ -202,3 +202,15 @@ def test_placeholders_reads_brace_fields() -> None:
     assert _i18n.placeholders("Frist {date}: {n} gonger") == {"date", "n"}
     assert _i18n.placeholders("ingen") == frozenset()
     assert set(string.ascii_letters) >= set("".join(_i18n.placeholders("{abc}")))
+
+
+def test_an_obligation_has_its_own_nynorsk() -> None:
+    """Obligations were shown in bokmål for nynorsk; now ``text_nn`` is required and catalogued."""
+    import attrs
+
+    from barnekoordinator.coordination.roles import Obligation, worded
+
+    words = worded("obligation.undring-overdue", id="u-1")
+    assert words["text_nn"] == "Undringa u-1 er ikkje avklart innan fristen; følg opp."
+    assert words["text_nb"] == "Undringen u-1 er ikke avklart innen fristen; følg opp."
+    assert "text_nn" in {a.name for a in attrs.fields(Obligation) if a.default is attrs.NOTHING}

@@ -25,6 +25,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from typing import TypedDict
 
 import attrs
 
@@ -35,6 +36,7 @@ from barnekoordinator.history.concept import Concept
 from barnekoordinator.legal_basis import LegalReference, refs
 from barnekoordinator.people import ProviderKind
 from barnekoordinator.services import SERVICES
+from barnekoordinator.texts import text
 
 __all__ = [
     "DUTIES",
@@ -43,6 +45,7 @@ __all__ = [
     "Duty",
     "Obligation",
     "ObligationStatus",
+    "ObligationWords",
     "Role",
     "RoleAssignment",
     "RoleGranted",
@@ -56,6 +59,7 @@ __all__ = [
     "revoke_role",
     "roles",
     "roles_of",
+    "worded",
 ]
 
 _KEY = "roles"
@@ -390,21 +394,38 @@ class Obligation:
     text_nb: str
     text_en: str
     basis: tuple[LegalReference, ...]
-    text_nn: str = ""
-    """Nynorsk, where the concept has written it (else bokmål is shown)."""
+    text_nn: str
+    """Nynorsk (required: no fallback to bokmål, decision 28)."""
 
     def text(self, lang: str = "nb") -> str:
-        """The obligation in bokmål (``"nb"``, default), nynorsk (``"nn"``) or English (``"en"``).
-
-        Nynorsk falls back to bokmål where a concept has not written it yet.
-        """
+        """The obligation in bokmål (``"nb"``, the default), nynorsk (``"nn"``) or English."""
         if lang == "en":
             return self.text_en
         if lang == "nn":
-            return self.text_nn or self.text_nb
+            return self.text_nn
         if lang == "nb":
             return self.text_nb
         raise InvalidInput(f"lang: expected 'nb', 'nn' or 'en', got {lang!r}")
+
+
+class ObligationWords(TypedDict):
+    """An obligation's text in the three languages, as keyword arguments of
+    [`CheckContext.make()`][barnekoordinator.coordination.roles.CheckContext.make]."""
+
+    text_nb: str
+    text_nn: str
+    text_en: str
+
+
+def worded(key: str, **values: object) -> ObligationWords:
+    """The catalogued text ``key`` with ``values`` filled in, in nb, nn and en:
+    ``ctx.make(..., **worded("obligation.tiltak-overdue", id=t.id))``."""
+    found = text(key)
+    return ObligationWords(
+        text_nb=found.format("nb", **values),
+        text_nn=found.format("nn", **values),
+        text_en=found.format("en", **values),
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -435,8 +456,8 @@ class CheckContext:
         text_nb: str,
         text_en: str,
         role: Role | None = None,
+        text_nn: str,
         extra_basis: tuple[str, ...] = (),
-        text_nn: str = "",
     ) -> Obligation | None:
         """An obligation with a due date, or ``None`` while it is not yet due."""
         status = self.status_for(due)
@@ -465,7 +486,7 @@ class CheckContext:
         subject: str,
         text_nb: str,
         text_en: str,
-        text_nn: str = "",
+        text_nn: str,
         extra_basis: tuple[str, ...] = (),
     ) -> Obligation:
         """A standing requirement (``UNMET``, no date): for concepts outside this wing, which
@@ -503,8 +524,8 @@ class CheckContext:
         text_nb: str,
         text_en: str,
         role: Role | None = None,
+        text_nn: str,
         extra_basis: tuple[str, ...] = (),
-        text_nn: str = "",
     ) -> Obligation:
         """An obligation of the given status; role and basis come from the duty."""
         d = duty(duty_code)
