@@ -692,3 +692,20 @@ _N_("obligation.turns-18", "Barnet fyller 18 år {date}: planlegg overgangen til
 _N_("obligation.koordinator-adult-consent", "Koordinator fortsetter bare med den unge voksnes eget samtykke.")
 # fmt: on
 # --- end of issue 16 item 5: the coordination obligations in nynorsk (no fallback to bokmål)
+
+# --- issue 16 item 5: the plan check's reasons in nynorsk
+# fmt: off
+_N_("plan-check.overview", "mål, ressurser og behov mangler")
+_N_("plan-check.participants", "deltakere i planarbeidet mangler")
+_N_("plan-check.responsible", "ansvarlig for samordning og framdrift mangler")
+_N_("plan-check.responsible-left", "den ansvarlige deltar ikke lenger")
+_N_("plan-check.responsible-coordinator", "planen må angi den oppnevnte koordinatoren som ansvarlig")
+_N_("plan-check.contributions", "oversikt over bidrag mangler")
+_N_("plan-check.measures", "tiltak med omfang og ansvarlig mangler")
+_N_("plan-check.implementation", "beskrivelse av gjennomføring mangler")
+_N_("plan-check.period", "planperiode og revisjonstidspunkt mangler")
+_N_("plan-check.revision", "tidspunkt for revisjon mangler")
+_N_("plan-check.consent", "planen viser ikke til et gyldig samtykke")
+_N_("plan-check.cooperation", "oversikt over nødvendig samarbeid mangler")
+# fmt: on
+# --- end of issue 16 item 5: the plan check's reasons in nynorsk
