@@ -709,3 +709,34 @@ _N_("plan-check.consent", "planen viser ikke til et gyldig samtykke")
 _N_("plan-check.cooperation", "oversikt over nødvendig samarbeid mangler")
 # fmt: on
 # --- end of issue 16 item 5: the plan check's reasons in nynorsk
+
+# --- issue 16 item 5: the duties of each role in nynorsk
+# fmt: off
+_N_("duty.barnekoordinator.a", "Sørge for koordinering av det samlede tjenestetilbudet.")
+_N_("duty.barnekoordinator.b", "Ha oversikt over og bidra aktivt til å ivareta kommunens ansvar for nødvendig oppfølging og tilrettelegging for familien og barnet.")
+_N_("duty.barnekoordinator.c", "Sørge for at familien og barnet får nødvendig informasjon og helhetlig veiledning om helse- og omsorgstjenestetilbudet.")
+_N_("duty.barnekoordinator.d", "Sørge for informasjon og veiledning om andre velferdstjenester og relevante pasient- og brukerorganisasjoner, og formidle kontakt eller henvisning videre.")
+_N_("duty.barnekoordinator.e", "Sørge for fremdrift i arbeidet med individuell plan.")
+_N_("duty.koordinator.follow-up", "Sørge for nødvendig oppfølging av pasienten eller brukeren.")
+_N_("duty.koordinator.samordning", "Sikre samordning av tjenestetilbudet.")
+_N_("duty.koordinator.ip-progress", "Sikre fremdrift i arbeidet med individuell plan.")
+_N_("duty.stafettholder.meetings", "Kalle inn til samarbeids- og evalueringsmøter, sette dagsorden og lede møtet.")
+_N_("duty.stafettholder.log", "Skrive stafettloggen (referatet) og sende den til dem som skal ha den.")
+_N_("duty.stafettholder.deadlines", "Følge opp at frister holdes og at tiltak evalueres.")
+_N_("duty.stafettholder.involve", "Involvere barnet og de foresatte i planlegging, gjennomføring og evaluering, og sørge for at en voksen snakker med barnet mellom møtene.")
+_N_("duty.stafettholder.keep-baton", "Beholde stafettpinnen, med alle plikter og frister, til en ny stafettholder har mottatt og akseptert den.")
+_N_("duty.stafettholder.consent", "Sørge for at loggen bare føres med gyldig samtykke, og avslutte den når samtykket trekkes.")
+_N_("duty.guardian.consent", "Samtykke på barnets vegne (begge ved felles foreldreansvar).")
+_N_("duty.child.heard", "Barnet har rett til å bli hørt; synspunktene vektlegges etter alder og modenhet (senest fra 7 år, stor vekt fra 12 år).")
+_N_("duty.service.cooperate", "Samarbeide med andre tjenesteytere og med barnekoordinatoren når det er nødvendig for et helhetlig og samordnet tjenestetilbud.")
+_N_("duty.service.measure", "Gjennomføre og evaluere de tiltakene en har ansvar for innen evalueringsdatoen.")
+_N_("duty.service.nivaa0", "Avklare en registrert undring (nivå 0) innen kommunens frist.")
+_N_("duty.service.handover-answer", "Svare på et forslag om å overta stafettpinnen.")
+_N_("duty.service.individual-plan", "Delta i arbeidet med individuell plan og bidra med det planen angir.")
+_N_("duty.ke.appoint", "Oppnevne, lære opp og veilede koordinator og barnekoordinator.")
+_N_("duty.ke.individual-plan", "Ha det overordnede ansvaret for arbeidet med individuell plan, og sørge for at retten til individuell plan tilbys når vilkårene er til stede.")
+_N_("duty.ke.samordning", "Sørge for at én tjeneste har samordningsansvaret til enhver tid.")
+_N_("duty.ke.complaint", "Behandle klager på kommunens avgjørelser: veilede om form og frist, vurdere saken på nytt og sende den til statsforvalteren innen kommunens frist, og oppfylle statsforvalterens avgjørelse.")
+_N_("duty.leader.baton", "Sørge for at saken alltid har en stafettholder, og følge opp overføringer som ikke blir akseptert.")
+# fmt: on
+# --- end of issue 16 item 5: the duties of each role in nynorsk
