@@ -740,3 +740,23 @@ _N_("duty.ke.complaint", "Behandle klager på kommunens avgjørelser: veilede om
 _N_("duty.leader.baton", "Sørge for at saken alltid har en stafettholder, og følge opp overføringer som ikke blir akseptert.")
 # fmt: on
 # --- end of issue 16 item 5: the duties of each role in nynorsk
+
+# --- issue 16 item 5: who has looked at the case (formerly access/audit.py)
+# fmt: off
+_N_("audit.title", "Hvem har sett saken vår")
+_N_("audit.empty", "Ingen har sett saken ennå.")
+_N_("audit.times", "{n} ganger")
+_N_("audit.done.read", "så saken")
+_N_("audit.done.write", "gjorde endringer")
+_N_("audit.done.consent", "registrerte samtykke")
+_N_("audit.done.decide-visibility", "avgjorde hva foresatte kan se")
+_N_("audit.done.open", "opprettet saken")
+_N_("audit.done.read-audit", "så hvem som har sett saken")
+_N_("audit.tried.read", "prøvde å se saken (avvist)")
+_N_("audit.tried.write", "prøvde å gjøre endringer (avvist)")
+_N_("audit.tried.consent", "prøvde å registrere samtykke (avvist)")
+_N_("audit.tried.decide-visibility", "prøvde å avgjøre hva foresatte kan se (avvist)")
+_N_("audit.tried.open", "prøvde å opprette saken (avvist)")
+_N_("audit.tried.read-audit", "prøvde å se hvem som har sett saken (avvist)")
+# fmt: on
+# --- end of issue 16 item 5: who has looked at the case (formerly access/audit.py)
