@@ -760,3 +760,9 @@ _N_("audit.tried.open", "prøvde å opprette saken (avvist)")
 _N_("audit.tried.read-audit", "prøvde å se hvem som har sett saken (avvist)")
 # fmt: on
 # --- end of issue 16 item 5: who has looked at the case (formerly access/audit.py)
+
+# --- issue 16 item 5: Min oversikt's month names (formerly overview/_page.py)
+# fmt: off
+_N_("overview.months", "januar februar mars april mai juni juli august september oktober november desember")
+# fmt: on
+# --- end of issue 16 item 5: Min oversikt's month names (formerly overview/_page.py)

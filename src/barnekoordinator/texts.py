@@ -186,7 +186,10 @@ class Text:
         if self.parts:
             return "".join(sep + part.get(code) for part, sep in self.parts)
         if self.key:
-            return _extra_catalogue(_extra_languages()[code]).get(self.key) or self.nb
+            path = _extra_languages().get(code)
+            if path is None:  # the catalogue went away since Language(code) was made
+                raise InvalidInput(f"no catalogue for language {code!r} any more")
+            return _extra_catalogue(path).get(self.key) or self.nb
         return self.nb
 
     def format(self, lang: Language | str = Language.NB, **values: object) -> str:
