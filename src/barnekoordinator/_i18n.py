@@ -18,7 +18,8 @@
     differs between languages, a key is defined twice or a ``.mo`` differs from its ``.po``; list
     what an extra language still lacks. ``--locale-dir DIR`` checks extra catalogues there too.
 ``absorb [MODULE[:NAME]]``
-    Move the ``key: (nb, nn, en)`` entries of a dict (default
+    Move the ``key: (nb, nn, en)`` entries (or ``key: Text``, as in the former ``texts.py``
+    ``_CATALOGUE``) of a dict (default
     ``barnekoordinator._texts_edges:EDGE_TEXTS``) into the markers and the catalogues, then empty
     the dict in its source file.
 ``all``
@@ -266,7 +267,10 @@ def absorb(spec: str = "barnekoordinator._texts_edges:EDGE_TEXTS") -> int:
     module_name, _, name = spec.partition(":")
     name = name or "EDGE_TEXTS"
     module = importlib.import_module(module_name)
-    entries: dict[str, tuple[str, str, str]] = dict(getattr(module, name))
+    entries = {
+        key: value if isinstance(value, tuple) else (value.nb, value.nn, value.en)
+        for key, value in getattr(module, name).items()  # (nb, nn, en) or an old Text
+    }
     if not entries:
         return 0
     add_messages(entries, f"absorbed from {module_name}.{name}")
