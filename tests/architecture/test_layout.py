@@ -32,6 +32,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"
 MAX_MODULE_LINES = 800
 MAX_FUNCTION_LINES = 120
+# One marker per message, the bokmål source of the gettext catalogues (decision 28): it grows
+# with every text, like the .po files beside it, and holds no code to split.
+CATALOGUE_SOURCES = frozenset({"barnekoordinator._messages"})
 
 BASE = frozenset(
     f"barnekoordinator.{name}"
@@ -261,7 +264,9 @@ def test_modules_and_functions_stay_small(name: str) -> None:
     """No module over 800 lines and no function over 120 lines (split by what they do)."""
     path = modules()[name].path
     text = path.read_text(encoding="utf-8")
-    assert len(text.splitlines()) <= MAX_MODULE_LINES, f"{name}: {len(text.splitlines())} lines"
+    if name not in CATALOGUE_SOURCES:
+        lines = len(text.splitlines())
+        assert lines <= MAX_MODULE_LINES, f"{name}: {lines} lines"
     assert list(_too_long(ast.parse(text))) == []
 
 

@@ -379,7 +379,8 @@ def test_every_text_exists_in_three_languages_with_the_same_placeholders() -> No
         assert holes[0] == holes[1] == holes[2], key
         for lang in Language:
             assert all(
-                c in string.printable or c.isalpha() or c in "«»§–’éåøæÅØÆ" for c in text.get(lang)
+                c in string.printable or c.isalpha() or c in "«»§–—’éåøæÅØÆ→"
+                for c in text.get(lang)
             ), key
 
 

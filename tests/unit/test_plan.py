@@ -177,7 +177,7 @@ def test_empty_plan_misses_every_item() -> None:
     check = check_plan(_started().case, D)
     assert check.status is Completeness.INCOMPLETE
     assert check.missing_items == tuple(range(1, 10))
-    assert all(m.reason_nb and m.reason_en for m in check.missing)
+    assert all(m.reason_nb and m.reason_nn and m.reason_en for m in check.missing)
 
 
 def test_missing_revision_date_is_item_7() -> None:

@@ -709,6 +709,10 @@ def test_archive_document_is_plain_data_with_refs_only() -> None:
     assert "Tiltak" in nb
     assert "Referat" in nb
     assert "archive printout" in en
+    nn = archive_text(run.case, "nn")  # issue 16 item 5: nynorsk, not bokmål
+    assert "Samarbeidsmøte\n" in nn
+    assert "Avgjerder" in nn
+    assert "Beslutninger" not in nn
     with pytest.raises(InvalidInput):
         archive_text(run.case, "de")
 

@@ -45,13 +45,13 @@ from barnekoordinator._cli._keys import load_sealing_key
 from barnekoordinator._cli._wiring import configured, open_store, store_url
 from barnekoordinator._cli.principal_file import read_principal
 from barnekoordinator._cli.verify import add_store_arguments
-from barnekoordinator._texts_cli import cli_text
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.clock import SystemClock
 from barnekoordinator.edges import LATEST_DATE, parse_date
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.history.projections import AgendaItem, AgendaKind
 from barnekoordinator.plugins import case_store
+from barnekoordinator.texts import text as cli_text
 
 __all__ = ["register", "run"]
 

@@ -27,9 +27,9 @@ from barnekoordinator._cli import add_json_option, add_lang_option
 from barnekoordinator._cli._keys import load_signer
 from barnekoordinator._cli._wiring import open_store, store_url
 from barnekoordinator._cli.verify import add_store_arguments
-from barnekoordinator._texts_cli import cli_text
 from barnekoordinator.errors import CheckpointError
 from barnekoordinator.history.checkpoint import sign_checkpoint, store_checkpoint
+from barnekoordinator.texts import text as cli_text
 
 __all__ = ["register", "run"]
 

@@ -445,7 +445,7 @@ def _prepare_the_meeting(stage: _Stage, case_id: str, meeting_day: date) -> None
     Emma, five, may not yet write herself in this municipality (from six): she is refused,
     and her mother relays her view, as a guardian may while the child is under 16.
     """
-    from barnekoordinator.coordination.meetings import prepare_meeting
+    from barnekoordinator.coordination.meetings import bring_line, prepare_meeting
     from barnekoordinator.coordination.participation import record_own_voice
     from barnekoordinator.coordination.stafettlogg import (
         Meeting,
@@ -454,8 +454,9 @@ def _prepare_the_meeting(stage: _Stage, case_id: str, meeting_day: date) -> None
         record_observation,
         schedule_meeting,
     )
+    from barnekoordinator.texts import text
 
-    book, do, on, cast = stage.book, stage.do, stage.on, stage.cast
+    book, do, on, cast, lang = stage.book, stage.do, stage.on, stage.cast, stage.lang
     as_ped, ped, physio = cast.as_ped, cast.ped, cast.physio
     stage.report.chapter("4. Meeting preparation: the agenda builds itself; the child is heard")
     today = on(meeting_day - timedelta(days=4))
@@ -476,14 +477,19 @@ def _prepare_the_meeting(stage: _Stage, case_id: str, meeting_day: date) -> None
     def call_the_meeting(case: Case) -> Any:
         # The command reads the whole case inside the Casebook; only the agenda it
         # builds is stored, as the meeting's, and read back through a view.
-        prepared = prepare_meeting(case, today, settings=book.settings)
-        bring = tuple(f"Ta med: {b.who_ref} — {b.what}" for b in prepared.bring)
+        prepared = prepare_meeting(case, today, settings=book.settings, lang=lang)
+        bring = tuple(bring_line(b, lang) for b in prepared.bring)
         return schedule_meeting(
             case,
             meeting_id="m-1",
             by=ped.ref,
             meeting_on=meeting_day,
-            agenda=("Status for tiltakene", "Emmas egne ønsker", *prepared.lines, *bring),
+            agenda=(
+                text("demo.agenda-status").get(lang),
+                text("demo.agenda-wishes").format(lang, name="Emma"),
+                *prepared.lines,
+                *bring,
+            ),
             invited=(physio.ref,),
             as_of=today,
         )

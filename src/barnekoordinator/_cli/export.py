@@ -36,12 +36,12 @@ from barnekoordinator._cli._keys import load_sealing_key
 from barnekoordinator._cli._wiring import configured
 from barnekoordinator._cli.principal_file import read_principal
 from barnekoordinator._cli.verify import add_store_arguments
-from barnekoordinator._texts_cli import cli_text
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.clock import SystemClock
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.plugins import case_store
 from barnekoordinator.services import ServiceKind
+from barnekoordinator.texts import text as cli_text
 
 if TYPE_CHECKING:
     from barnekoordinator.config import Config

@@ -20,7 +20,6 @@ import json
 import sys
 
 from barnekoordinator._cli import add_json_option, add_lang_option
-from barnekoordinator._texts_cli import cli_text
 from barnekoordinator.clock import SystemClock
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.identifiers import (
@@ -30,6 +29,7 @@ from barnekoordinator.identifiers import (
     PersonId,
     inspect,
 )
+from barnekoordinator.texts import text as cli_text
 
 __all__ = ["register", "run"]
 

@@ -26,12 +26,12 @@ from barnekoordinator._cli import add_json_option, add_lang_option
 from barnekoordinator._cli._keys import load_sealing_key
 from barnekoordinator._cli._wiring import configured, store_url
 from barnekoordinator._cli.verify import add_store_arguments
-from barnekoordinator._texts_cli import cli_text
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.clock import SystemClock
 from barnekoordinator.errors import InvalidConfiguration, InvalidInput
 from barnekoordinator.exchange import import_history
 from barnekoordinator.plugins import case_store
+from barnekoordinator.texts import text as cli_text
 
 __all__ = ["SECRET_ENV", "register", "run"]
 

@@ -13,8 +13,8 @@ import argparse
 import json
 
 from barnekoordinator._cli import add_json_option, add_lang_option, printable
-from barnekoordinator._texts_cli import cli_text
 from barnekoordinator.plugins import describe_plugins, get_plugin_manager
+from barnekoordinator.texts import text as cli_text
 
 __all__ = ["register", "run"]
 

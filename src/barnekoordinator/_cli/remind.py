@@ -28,12 +28,12 @@ from barnekoordinator._cli import add_json_option, add_lang_option
 from barnekoordinator._cli._wiring import configured_host, plugin_options, store_url
 from barnekoordinator._cli.agenda import _as_of
 from barnekoordinator._cli.verify import add_store_arguments
-from barnekoordinator._texts_cli import cli_text
 from barnekoordinator.clock import SystemClock
 from barnekoordinator.config import Config
 from barnekoordinator.errors import InvalidConfiguration
 from barnekoordinator.history.outbox import OutboxEntry, OutboxStatus
 from barnekoordinator.plugins import case_store
+from barnekoordinator.texts import text as cli_text
 
 __all__ = ["register", "run"]
 

@@ -41,7 +41,6 @@ import attrs
 from barnekoordinator._cli import add_json_option, add_lang_option, terminal_progress
 from barnekoordinator._cli._keys import load_verifier, read_note
 from barnekoordinator._cli._wiring import STORE_ENV, open_store, plugin_options, store_url
-from barnekoordinator._texts_cli import cli_text
 from barnekoordinator.config import Config
 from barnekoordinator.errors import ChainBroken, ProofFailed
 from barnekoordinator.history.catalogue import Catalogue
@@ -50,6 +49,7 @@ from barnekoordinator.history.merkle import consistency_proof, tree_root, verify
 from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
 from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord
 from barnekoordinator.history.store import CaseStore
+from barnekoordinator.texts import text as cli_text
 
 __all__ = [
     "VerifyReport",

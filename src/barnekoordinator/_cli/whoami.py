@@ -28,12 +28,12 @@ from typing import Any, BinaryIO
 
 from barnekoordinator._cli import add_json_option, add_lang_option
 from barnekoordinator._cli._wiring import configured_host, plugin_options
-from barnekoordinator._texts_cli import cli_text
 from barnekoordinator.access.login import GENERIC_KIND, MAX_TOKEN_BYTES, NO_ISSUER
 from barnekoordinator.access.principal import Credential, Principal
 from barnekoordinator.config import Config
 from barnekoordinator.errors import NotAuthenticated, TokenRejected
 from barnekoordinator.plugins import login_chain
+from barnekoordinator.texts import text as cli_text
 
 __all__ = ["principal_to_json", "read_token", "register", "run"]
 

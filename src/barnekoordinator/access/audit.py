@@ -29,6 +29,7 @@ from barnekoordinator.access.policy import AccessAction, AccessDecision
 from barnekoordinator.access.principal import Principal
 from barnekoordinator.errors import ChainBroken, InvalidInput
 from barnekoordinator.history.records import AuditRecord, verify_audit
+from barnekoordinator.texts import text
 
 __all__ = [
     "LANGUAGES",
@@ -142,72 +143,6 @@ def summarise_looks(records: Iterable[AuditRecord]) -> tuple[LookGroup, ...]:
     )
 
 
-_TITLE: Final = {
-    "nb": "Hvem har sett saken vår",
-    "nn": "Kven har sett saka vår",
-    "en": "Who has looked at our case",
-}
-_EMPTY: Final = {
-    "nb": "Ingen har sett saken ennå.",
-    "nn": "Ingen har sett saka enno.",
-    "en": "Nobody has looked at the case yet.",
-}
-_TIMES: Final = {"nb": "{n} ganger", "nn": "{n} gonger", "en": "{n} times"}
-
-_DONE: Final[dict[str, dict[str, str]]] = {
-    "nb": {
-        "read": "så saken",
-        "write": "gjorde endringer",
-        "consent": "registrerte samtykke",
-        "decide-visibility": "avgjorde hva foresatte kan se",
-        "open": "opprettet saken",
-        "read-audit": "så hvem som har sett saken",
-    },
-    "nn": {
-        "read": "såg saka",
-        "write": "gjorde endringar",
-        "consent": "registrerte samtykke",
-        "decide-visibility": "avgjorde kva føresette kan sjå",
-        "open": "oppretta saka",
-        "read-audit": "såg kven som har sett saka",
-    },
-    "en": {
-        "read": "looked at the case",
-        "write": "made changes",
-        "consent": "recorded consent",
-        "decide-visibility": "decided what guardians can see",
-        "open": "opened the case",
-        "read-audit": "looked at who has seen the case",
-    },
-}
-_TRIED: Final[dict[str, dict[str, str]]] = {
-    "nb": {
-        "read": "prøvde å se saken (avvist)",
-        "write": "prøvde å gjøre endringer (avvist)",
-        "consent": "prøvde å registrere samtykke (avvist)",
-        "decide-visibility": "prøvde å avgjøre hva foresatte kan se (avvist)",
-        "open": "prøvde å opprette saken (avvist)",
-        "read-audit": "prøvde å se hvem som har sett saken (avvist)",
-    },
-    "nn": {
-        "read": "prøvde å sjå saka (avvist)",
-        "write": "prøvde å gjere endringar (avvist)",
-        "consent": "prøvde å registrere samtykke (avvist)",
-        "decide-visibility": "prøvde å avgjere kva føresette kan sjå (avvist)",
-        "open": "prøvde å opprette saka (avvist)",
-        "read-audit": "prøvde å sjå kven som har sett saka (avvist)",
-    },
-    "en": {
-        "read": "tried to look at the case (refused)",
-        "write": "tried to make changes (refused)",
-        "consent": "tried to record consent (refused)",
-        "decide-visibility": "tried to decide what guardians can see (refused)",
-        "open": "tried to open the case (refused)",
-        "read-audit": "tried to look at who has seen the case (refused)",
-    },
-}
-
-
 def _day(day: date, lang: str) -> str:
     return day.isoformat() if lang == "en" else day.strftime("%d.%m.%Y")
 
@@ -227,9 +162,9 @@ def render_who_looked(records: Iterable[AuditRecord], lang: str = "nb") -> str:
     if lang not in LANGUAGES:
         raise InvalidInput(f"lang: expected one of {', '.join(LANGUAGES)}, got {lang!r}")
     groups = summarise_looks(records)
-    lines = [_TITLE[lang], ""]
+    lines = [text("audit.title").get(lang), ""]
     if not groups:
-        lines.append(_EMPTY[lang])
+        lines.append(text("audit.empty").get(lang))
         return "\n".join(lines) + "\n"
     current: date | None = None
     for group in groups:
@@ -250,6 +185,6 @@ def describe_look(group: LookGroup, lang: str = "nb") -> str:
         raise InvalidInput(f"lang: expected one of {', '.join(LANGUAGES)}, got {lang!r}")
     parts = []
     for kind, allowed, n in group.counts:
-        text = (_DONE if allowed else _TRIED)[lang][kind]
-        parts.append(text if n == 1 else f"{text} ({_TIMES[lang].format(n=n)})")
+        did = text(f"audit.{'done' if allowed else 'tried'}.{kind}").get(lang)
+        parts.append(did if n == 1 else f"{did} ({text('audit.times').format(lang, n=n)})")
     return ", ".join(parts)

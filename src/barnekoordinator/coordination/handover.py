@@ -45,6 +45,7 @@ from barnekoordinator.coordination.roles import (
     Role,
     granted,
     is_leader,
+    worded,
 )
 from barnekoordinator.coordination.stafettlogg import (
     Stafettlogg,
@@ -396,8 +397,7 @@ def _obligations(case: Case, ctx: CheckContext) -> Iterator[Obligation]:
                 subject=_ROW,
                 due=since,
                 status=ObligationStatus.UNMET,
-                text_nb="Stafettholderen har sluttet uten overføring: utnevn en ny stafettholder.",
-                text_en="The stafettholder left without handover: assign a new stafettholder.",
+                **worded("obligation.handover-left"),
             )
     pending = log.baton.pending
     if pending is None:
@@ -411,8 +411,7 @@ def _obligations(case: Case, ctx: CheckContext) -> Iterator[Obligation]:
         subject=_ROW,
         due=escalate_on,
         status=ObligationStatus.OVERDUE if overdue else ObligationStatus.DUE,
-        text_nb="Svar på forslaget om å overta stafettpinnen.",
-        text_en="Answer the proposal to take over the baton.",
+        **worded("obligation.handover-answer"),
     )
     if overdue:
         for leader in leaders:
@@ -423,10 +422,7 @@ def _obligations(case: Case, ctx: CheckContext) -> Iterator[Obligation]:
                 subject=_ROW,
                 due=escalate_on,
                 status=ObligationStatus.OVERDUE,
-                text_nb=f"Overføringen av stafettpinnen er ikke akseptert siden "
-                f"{pending.proposed_on.isoformat()}; den nåværende stafettholderen beholder den.",
-                text_en=f"The handover proposed on {pending.proposed_on.isoformat()} is not "
-                "accepted; the current stafettholder keeps the baton.",
+                **worded("obligation.handover-escalation", date=pending.proposed_on.isoformat()),
             )
 
 

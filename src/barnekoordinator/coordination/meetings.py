@@ -46,7 +46,7 @@ from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
 from barnekoordinator.history.concept import Concept
 from barnekoordinator.legal_basis import parameter
 from barnekoordinator.services import ServiceKind
-from barnekoordinator.texts import text
+from barnekoordinator.texts import Language, language, text
 
 __all__ = [
     "MEETINGS_CONCEPT",
@@ -57,6 +57,7 @@ __all__ = [
     "ChildVoiceRecorded",
     "MeetingAgenda",
     "VoiceWeight",
+    "bring_line",
     "call_prepared_meeting",
     "child_voices",
     "prepare_meeting",
@@ -78,26 +79,6 @@ class VoiceWeight(enum.Enum):
     """From 12: the child's views carry great weight."""
     OWN_CONSENT = "own-consent"
     """From 16: the young person consents in health matters."""
-
-
-_WEIGHT_NOTES = {
-    VoiceWeight.HEARD_IF_ABLE: (
-        "Barnet høres når det er i stand til å danne egne synspunkter.",
-        "The child is heard when able to form its own views.",
-    ),
-    VoiceWeight.MUST_BE_HEARD: (
-        "Barnet skal informeres og høres før de foresatte tar stilling (fra 7 år).",
-        "The child must be informed and heard before the guardians decide (from 7).",
-    ),
-    VoiceWeight.GREAT_WEIGHT: (
-        "Barnets synspunkter skal tillegges stor vekt (fra 12 år).",
-        "The child's views carry great weight (from 12).",
-    ),
-    VoiceWeight.OWN_CONSENT: (
-        "Den unge samtykker selv i helsespørsmål (fra 16 år).",
-        "The young person consents in health matters (from 16).",
-    ),
-}
 
 
 def voice_weight(age: int, as_of: date) -> VoiceWeight:
@@ -127,12 +108,12 @@ class ChildVoice:
     @property
     def weight_note_nb(self) -> str:
         """The weight note in Norwegian bokmål."""
-        return _WEIGHT_NOTES[self.weight][0]
+        return text(f"agenda.weight.{self.weight.value}").nb
 
     @property
     def weight_note_en(self) -> str:
         """The weight note in English."""
-        return _WEIGHT_NOTES[self.weight][1]
+        return text(f"agenda.weight.{self.weight.value}").en
 
 
 @attrs.frozen(kw_only=True)
@@ -315,14 +296,17 @@ def prepare_meeting(
     meeting_id: str | None = None,
     horizon_days: int = 7,
     settings: MunicipalSettings | None = None,
+    lang: Language | str = Language.NB,
 ) -> MeetingAgenda:
     """Build the agenda of a meeting held on ``as_of`` from the state of the case.
 
     Evaluations count as due when their date is on or before ``as_of`` plus
     ``horizon_days``. With ``meeting_id`` (a scheduled meeting in the log) the
-    participants are its invitees.
+    participants are its invitees. The titles the agenda writes are in ``lang`` (bokmål by
+    default); what people wrote stays as they wrote it.
     """
     settings = settings or MunicipalSettings()
+    code = language(lang)
     if horizon_days < 0:
         raise InvalidInput("horizon_days: expected 0 or more")
     until = as_of + timedelta(days=horizon_days)
@@ -335,15 +319,15 @@ def prepare_meeting(
     plan = current_plan(case)
     # The parts in agenda order; each lists its points and what must be brought for them.
     parts = (
-        _child_voice_part(case, as_of, since, chair),
-        _family_input_part(case, since, meeting_id),
+        _child_voice_part(case, as_of, since, chair, code),
+        _family_input_part(case, since, meeting_id, code),
         _scheduled_part(log, meeting_id),
-        _tiltak_evaluation_part(log, until),
-        _plan_evaluation_part(plan, until),
-        _new_concern_part(case, log, since),
-        _open_decision_part(log),
-        _handover_part(log),
-        _plan_part(case, plan, as_of, until, settings),
+        _tiltak_evaluation_part(log, until, code),
+        _plan_evaluation_part(plan, until, code),
+        _new_concern_part(case, log, since, code),
+        _open_decision_part(log, code),
+        _handover_part(log, code),
+        _plan_part(case, plan, as_of, until, settings, code),
     )
 
     participants = _participants(case, log, meeting_id, chair, as_of)
@@ -369,6 +353,7 @@ def call_prepared_meeting(
     agenda: Sequence[str] = (),
     horizon_days: int = 7,
     settings: MunicipalSettings | None = None,
+    lang: Language = Language.NB,
 ) -> MeetingScheduled:
     """Command: prepare a samarbeidsmøte's agenda from the case and call the meeting.
 
@@ -376,13 +361,12 @@ def call_prepared_meeting(
     `prepare_meeting()` builds for a meeting on ``meeting_on`` and one «Ta med» line for each
     thing someone must bring; the meeting is then called as
     [`schedule_meeting()`][barnekoordinator.coordination.stafettlogg.schedule_meeting] calls it
-    (by the stafettholder or a leader, on a day that has not passed).
+    (by the stafettholder or a leader, on a day that has not passed). The lines are in ``lang``.
     """
-    prepared = prepare_meeting(case, meeting_on, horizon_days=horizon_days, settings=settings)
-    bring = tuple(
-        f"Ta med: {b.who_ref} — {b.what}" if b.who_ref else f"Ta med: {b.what}"
-        for b in prepared.bring
+    prepared = prepare_meeting(
+        case, meeting_on, horizon_days=horizon_days, settings=settings, lang=lang
     )
+    bring = tuple(bring_line(b, lang) for b in prepared.bring)
     return schedule_meeting(
         case,
         meeting_id=meeting_id,
@@ -395,6 +379,13 @@ def call_prepared_meeting(
     )
 
 
+def bring_line(item: BringItem, lang: Language | str = Language.NB) -> str:
+    """The agenda's «Ta med» line for what ``item`` says someone must bring, in ``lang``."""
+    if item.who_ref:
+        return text("agenda.bring").format(lang, who=item.who_ref, what=item.what)
+    return text("agenda.bring-anyone").format(lang, what=item.what)
+
+
 @attrs.frozen
 class _AgendaPart:
     """The points one part of the agenda adds, and what must be brought for them."""
@@ -404,7 +395,7 @@ class _AgendaPart:
 
 
 def _child_voice_part(
-    case: Case, as_of: date, since: date | None, chair: str | None
+    case: Case, as_of: date, since: date | None, chair: str | None, lang: Language
 ) -> _AgendaPart:
     """1. The child's own voice comes first.
 
@@ -420,7 +411,9 @@ def _child_voice_part(
         points.append(
             AgendaPoint(
                 topic=AgendaTopic.CHILD_VOICE,
-                title=f"Barnets stemme ({v.child_age} år): " + "; ".join(v.what_matters),
+                title=text("agenda.child-voice").format(
+                    lang, age=v.child_age, text="; ".join(v.what_matters)
+                ),
                 refs=(v.id,),
                 owner_ref=v.recorded_by,
             )
@@ -435,7 +428,7 @@ def _child_voice_part(
         points.append(
             AgendaPoint(
                 topic=AgendaTopic.CHILD_VOICE,
-                title=text("agenda.child-own-voice").format(age=o.child_age, text=said),
+                title=text("agenda.child-own-voice").format(lang, age=o.child_age, text=said),
                 refs=(o.id,),
                 owner_ref=o.by,
             )
@@ -447,22 +440,26 @@ def _child_voice_part(
             bring.append(
                 BringItem(
                     who_ref=chair,
-                    what="Hent inn barnets syn før møtet: hva er viktig for meg? "
-                    f"({_WEIGHT_NOTES[voice_weight(age, as_of)][0]})",
+                    what=text("agenda.fetch-child-view").format(
+                        lang,
+                        note=text(f"agenda.weight.{voice_weight(age, as_of).value}").get(lang),
+                    ),
                     about="child-voice",
                 )
             )
     return _AgendaPart(tuple(points), tuple(bring))
 
 
-def _family_input_part(case: Case, since: date | None, meeting_id: str | None) -> _AgendaPart:
+def _family_input_part(
+    case: Case, since: date | None, meeting_id: str | None, lang: Language
+) -> _AgendaPart:
     """1b. What the guardians wrote since the last meeting, and what invitees want to bring up."""
     state = family_contributions(case)
     points = [
         AgendaPoint(
             topic=AgendaTopic.FAMILY_INPUT,
             title=text("agenda.guardian-own-voice").format(
-                text="; ".join((*v.what_matters, *v.want_to_say))
+                lang, text="; ".join((*v.what_matters, *v.want_to_say))
             ),
             refs=(v.id,),
             owner_ref=v.by,
@@ -474,7 +471,7 @@ def _family_input_part(case: Case, since: date | None, meeting_id: str | None) -
         points += [
             AgendaPoint(
                 topic=AgendaTopic.FAMILY_INPUT,
-                title=text("agenda.bring-up").format(text=line),
+                title=text("agenda.bring-up").format(lang, text=line),
                 refs=(meeting_id,),
                 owner_ref=r.by,
             )
@@ -501,7 +498,7 @@ def _scheduled_part(log: Stafettlogg | None, meeting_id: str | None) -> _AgendaP
     return _AgendaPart(tuple(points))
 
 
-def _tiltak_evaluation_part(log: Stafettlogg | None, until: date) -> _AgendaPart:
+def _tiltak_evaluation_part(log: Stafettlogg | None, until: date, lang: Language) -> _AgendaPart:
     """3. Evaluations due of the stafettlogg's tiltak; each owner brings the evaluation."""
     points: list[AgendaPoint] = []
     bring: list[BringItem] = []
@@ -511,7 +508,9 @@ def _tiltak_evaluation_part(log: Stafettlogg | None, until: date) -> _AgendaPart
                 points.append(
                     AgendaPoint(
                         topic=AgendaTopic.EVALUATION,
-                        title=f"Evaluering av tiltak {t.id}: {t.description}",
+                        title=text("agenda.tiltak-evaluation").format(
+                            lang, id=t.id, description=t.description
+                        ),
                         refs=(t.id,),
                         owner_ref=t.responsible_ref,
                     )
@@ -519,14 +518,16 @@ def _tiltak_evaluation_part(log: Stafettlogg | None, until: date) -> _AgendaPart
                 bring.append(
                     BringItem(
                         who_ref=t.responsible_ref,
-                        what=f"Evaluering av tiltak {t.id} (frist {t.evaluation_date.isoformat()})",
+                        what=text("agenda.tiltak-evaluation-bring").format(
+                            lang, id=t.id, date=t.evaluation_date.isoformat()
+                        ),
                         about=t.id,
                     )
                 )
     return _AgendaPart(tuple(points), tuple(bring))
 
 
-def _plan_evaluation_part(plan: IndividualPlan | None, until: date) -> _AgendaPart:
+def _plan_evaluation_part(plan: IndividualPlan | None, until: date, lang: Language) -> _AgendaPart:
     """3. Evaluations due of the active plan's measures; each owner brings the evaluation."""
     points: list[AgendaPoint] = []
     bring: list[BringItem] = []
@@ -536,7 +537,9 @@ def _plan_evaluation_part(plan: IndividualPlan | None, until: date) -> _AgendaPa
                 points.append(
                     AgendaPoint(
                         topic=AgendaTopic.EVALUATION,
-                        title=f"Evaluering av plantiltak {m.id}: {m.description}",
+                        title=text("agenda.plan-measure-evaluation").format(
+                            lang, id=m.id, description=m.description
+                        ),
                         refs=(m.id,),
                         owner_ref=m.responsible_ref,
                     )
@@ -544,14 +547,16 @@ def _plan_evaluation_part(plan: IndividualPlan | None, until: date) -> _AgendaPa
                 bring.append(
                     BringItem(
                         who_ref=m.responsible_ref,
-                        what=f"Evaluering av plantiltak {m.id}",
+                        what=text("agenda.plan-measure-evaluation-bring").format(lang, id=m.id),
                         about=m.id,
                     )
                 )
     return _AgendaPart(tuple(points), tuple(bring))
 
 
-def _new_concern_part(case: Case, log: Stafettlogg | None, since: date | None) -> _AgendaPart:
+def _new_concern_part(
+    case: Case, log: Stafettlogg | None, since: date | None, lang: Language
+) -> _AgendaPart:
     """4. New concerns since the last meeting (never a report made without the guardians)."""
     points: list[AgendaPoint] = []
     if log is not None:
@@ -560,7 +565,11 @@ def _new_concern_part(case: Case, log: Stafettlogg | None, since: date | None) -
                 points.append(
                     AgendaPoint(
                         topic=AgendaTopic.NEW_CONCERN,
-                        title=f"Ny {o.kind.value}: {o.text}",
+                        title=text("agenda.new-concern").format(
+                            lang,
+                            kind=text(f"archive.observation.{o.kind.value}").get(lang),
+                            text=o.text,
+                        ),
                         refs=(o.id,),
                         owner_ref=o.author_ref,
                     )
@@ -572,7 +581,7 @@ def _new_concern_part(case: Case, log: Stafettlogg | None, since: date | None) -
             points.append(
                 AgendaPoint(
                     topic=AgendaTopic.NEW_CONCERN,
-                    title=f"Undring {u.id}: {u.description}",
+                    title=text("agenda.undring").format(lang, id=u.id, description=u.description),
                     refs=(u.id,),
                     owner_ref=u.registered_by,
                 )
@@ -580,7 +589,7 @@ def _new_concern_part(case: Case, log: Stafettlogg | None, since: date | None) -
     return _AgendaPart(tuple(points))
 
 
-def _open_decision_part(log: Stafettlogg | None) -> _AgendaPart:
+def _open_decision_part(log: Stafettlogg | None, lang: Language) -> _AgendaPart:
     """5. Open decisions; whoever follows one up brings its status."""
     points: list[AgendaPoint] = []
     bring: list[BringItem] = []
@@ -590,7 +599,7 @@ def _open_decision_part(log: Stafettlogg | None) -> _AgendaPart:
                 points.append(
                     AgendaPoint(
                         topic=AgendaTopic.OPEN_DECISION,
-                        title=f"Oppfølging av beslutning {d.id}: {d.text}",
+                        title=text("agenda.open-decision").format(lang, id=d.id, text=d.text),
                         refs=(d.id,),
                         owner_ref=d.follow_up_by,
                     )
@@ -598,14 +607,14 @@ def _open_decision_part(log: Stafettlogg | None) -> _AgendaPart:
                 bring.append(
                     BringItem(
                         who_ref=d.follow_up_by,
-                        what=f"Status for oppfølgingen av beslutning {d.id}",
+                        what=text("agenda.open-decision-bring").format(lang, id=d.id),
                         about=d.id,
                     )
                 )
     return _AgendaPart(tuple(points), tuple(bring))
 
 
-def _handover_part(log: Stafettlogg | None) -> _AgendaPart:
+def _handover_part(log: Stafettlogg | None, lang: Language) -> _AgendaPart:
     """6. A pending handover; the proposed new holder brings an answer."""
     points: list[AgendaPoint] = []
     bring: list[BringItem] = []
@@ -614,8 +623,9 @@ def _handover_part(log: Stafettlogg | None) -> _AgendaPart:
         points.append(
             AgendaPoint(
                 topic=AgendaTopic.HANDOVER,
-                title=f"Overføring av stafettpinnen til {p.to_ref} (foreslått "
-                f"{p.proposed_on.isoformat()})",
+                title=text("agenda.handover").format(
+                    lang, to=p.to_ref, date=p.proposed_on.isoformat()
+                ),
                 refs=(p.to_ref,),
                 owner_ref=log.baton.holder_ref,
             )
@@ -623,7 +633,7 @@ def _handover_part(log: Stafettlogg | None) -> _AgendaPart:
         bring.append(
             BringItem(
                 who_ref=p.to_ref,
-                what="Svar på forslaget om å overta stafettpinnen",
+                what=text("agenda.handover-bring").get(lang),
                 about="handover",
             )
         )
@@ -636,6 +646,7 @@ def _plan_part(
     as_of: date,
     until: date,
     settings: MunicipalSettings,
+    lang: Language,
 ) -> _AgendaPart:
     """7. The individual plan: revision and missing items."""
     points: list[AgendaPoint] = []
@@ -650,15 +661,18 @@ def _plan_part(
             points.append(
                 AgendaPoint(
                     topic=AgendaTopic.PLAN,
-                    title="Revisjon av individuell plan "
-                    f"(frist {period.next_revision.isoformat()})",
+                    title=text("agenda.plan-revision").format(
+                        lang, date=period.next_revision.isoformat()
+                    ),
                     refs=(plan.id,),
                     owner_ref=plan.responsible_ref,
                 )
             )
             bring.append(
                 BringItem(
-                    who_ref=plan.responsible_ref, what="Forslag til revidert plan", about=plan.id
+                    who_ref=plan.responsible_ref,
+                    what=text("agenda.plan-revision-bring").get(lang),
+                    about=plan.id,
                 )
             )
         check = check_plan(case, as_of, settings)
@@ -666,7 +680,9 @@ def _plan_part(
             points.append(
                 AgendaPoint(
                     topic=AgendaTopic.PLAN,
-                    title="Planen mangler punkt " + ", ".join(str(i) for i in check.missing_items),
+                    title=text("agenda.plan-missing").format(
+                        lang, items=", ".join(str(i) for i in check.missing_items)
+                    ),
                     refs=(plan.id,),
                     owner_ref=plan.responsible_ref,
                 )

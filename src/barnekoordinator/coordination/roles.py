@@ -25,6 +25,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from typing import TypedDict
 
 import attrs
 
@@ -35,6 +36,7 @@ from barnekoordinator.history.concept import Concept
 from barnekoordinator.legal_basis import LegalReference, refs
 from barnekoordinator.people import ProviderKind
 from barnekoordinator.services import SERVICES
+from barnekoordinator.texts import text
 
 __all__ = [
     "DUTIES",
@@ -43,6 +45,7 @@ __all__ = [
     "Duty",
     "Obligation",
     "ObligationStatus",
+    "ObligationWords",
     "Role",
     "RoleAssignment",
     "RoleGranted",
@@ -56,6 +59,7 @@ __all__ = [
     "revoke_role",
     "roles",
     "roles_of",
+    "worded",
 ]
 
 _KEY = "roles"
@@ -98,13 +102,26 @@ class ObligationStatus(enum.Enum):
 
 @attrs.frozen(kw_only=True)
 class Duty:
-    """One duty of a role, with its text (nb, en) and legal basis keys."""
+    """One duty of a role, with its text (nb, nn, en, from the catalogue) and legal basis keys."""
 
     code: str
     role: Role
-    text_nb: str
-    text_en: str
     basis: tuple[str, ...]
+
+    @property
+    def text_nb(self) -> str:
+        """The duty in bokmål (catalogue key ``duty.<code>``)."""
+        return text(f"duty.{self.code}").nb
+
+    @property
+    def text_nn(self) -> str:
+        """The duty in nynorsk."""
+        return text(f"duty.{self.code}").nn
+
+    @property
+    def text_en(self) -> str:
+        """The duty in English."""
+        return text(f"duty.{self.code}").en
 
     @property
     def references(self) -> tuple[LegalReference, ...]:
@@ -112,8 +129,8 @@ class Duty:
         return refs(*self.basis)
 
 
-def _d(code: str, role: Role, nb: str, en: str, *basis: str) -> Duty:
-    return Duty(code=code, role=role, text_nb=nb, text_en=en, basis=basis)
+def _d(code: str, role: Role, *basis: str) -> Duty:
+    return Duty(code=code, role=role, basis=basis)
 
 
 _BK, _K, _S = Role.BARNEKOORDINATOR, Role.KOORDINATOR, Role.STAFETTHOLDER
@@ -123,64 +140,42 @@ DUTIES: tuple[Duty, ...] = (
     _d(
         "barnekoordinator.a",
         _BK,
-        "Sørge for koordinering av det samlede tjenestetilbudet.",
-        "Ensure coordination of the whole service offer.",
         "hotl-7-2-a",
     ),
     _d(
         "barnekoordinator.b",
         _BK,
-        "Ha oversikt over og bidra aktivt til å ivareta kommunens ansvar for nødvendig "
-        "oppfølging og tilrettelegging for familien og barnet.",
-        "Keep an overview of, and actively help fulfil, the municipality's responsibility "
-        "for necessary follow-up and adaptation for the family and the child.",
         "hotl-7-2-a",
     ),
     _d(
         "barnekoordinator.c",
         _BK,
-        "Sørge for at familien og barnet får nødvendig informasjon og helhetlig veiledning "
-        "om helse- og omsorgstjenestetilbudet.",
-        "Ensure the family and child get necessary information and guidance about health "
-        "and care services.",
         "hotl-7-2-a",
     ),
     _d(
         "barnekoordinator.d",
         _BK,
-        "Sørge for informasjon og veiledning om andre velferdstjenester og relevante pasient- "
-        "og brukerorganisasjoner, og formidle kontakt eller henvisning videre.",
-        "Ensure information and guidance about other welfare services and relevant patient "
-        "and user organisations, and pass on contact or referral.",
         "hotl-7-2-a",
     ),
     _d(
         "barnekoordinator.e",
         _BK,
-        "Sørge for fremdrift i arbeidet med individuell plan.",
-        "Ensure progress in the work on the individual plan.",
         "hotl-7-2-a",
     ),
     # hotl § 7-2 (domain.md §2.3)
     _d(
         "koordinator.follow-up",
         _K,
-        "Sørge for nødvendig oppfølging av pasienten eller brukeren.",
-        "Ensure necessary follow-up of the patient or user.",
         "hotl-7-2",
     ),
     _d(
         "koordinator.samordning",
         _K,
-        "Sikre samordning av tjenestetilbudet.",
-        "Secure coordination of the service offer.",
         "hotl-7-2",
     ),
     _d(
         "koordinator.ip-progress",
         _K,
-        "Sikre fremdrift i arbeidet med individuell plan.",
-        "Secure progress in the work on the individual plan.",
         "hotl-7-2",
         "ip-forskriften-innhold",
     ),
@@ -188,51 +183,33 @@ DUTIES: tuple[Duty, ...] = (
     _d(
         "stafettholder.meetings",
         _S,
-        "Kalle inn til samarbeids- og evalueringsmøter, sette dagsorden og lede møtet.",
-        "Call cooperation and evaluation meetings, set the agenda and chair them.",
         "bti-stafettholder",
     ),
     _d(
         "stafettholder.log",
         _S,
-        "Skrive stafettloggen (referatet) og sende den til dem som skal ha den.",
-        "Write the stafettlogg (the minutes) and send it to those who should have it.",
         "bti-stafettholder",
         "bti-stafettlogg",
     ),
     _d(
         "stafettholder.deadlines",
         _S,
-        "Følge opp at frister holdes og at tiltak evalueres.",
-        "Follow up that deadlines are kept and measures are evaluated.",
         "bti-stafettholder",
     ),
     _d(
         "stafettholder.involve",
         _S,
-        "Involvere barnet og de foresatte i planlegging, gjennomføring og evaluering, og "
-        "sørge for at en voksen snakker med barnet mellom møtene.",
-        "Involve the child and guardians in planning, carrying out and evaluating, and make "
-        "sure an adult talks with the child between meetings.",
         "bti-stafettholder",
         "bk-art-12",
     ),
     _d(
         "stafettholder.keep-baton",
         _S,
-        "Beholde stafettpinnen, med alle plikter og frister, til en ny stafettholder har "
-        "mottatt og akseptert den.",
-        "Keep the baton, with every duty and deadline, until a new holder has received and "
-        "accepted it.",
         "bti-stafettholder",
     ),
     _d(
         "stafettholder.consent",
         _S,
-        "Sørge for at loggen bare føres med gyldig samtykke, og avslutte den når samtykket "
-        "trekkes.",
-        "Make sure the log is kept only with valid consent, and close it when consent is "
-        "withdrawn.",
         "bti-stafettlogg",
         "arkivl",
     ),
@@ -240,17 +217,11 @@ DUTIES: tuple[Duty, ...] = (
     _d(
         "guardian.consent",
         Role.GUARDIAN,
-        "Samtykke på barnets vegne (begge ved felles foreldreansvar).",
-        "Consent on the child's behalf (both where foreldreansvar is shared).",
         "pbrl-4-4",
     ),
     _d(
         "child.heard",
         Role.CHILD,
-        "Barnet har rett til å bli hørt; synspunktene vektlegges etter alder og modenhet "
-        "(senest fra 7 år, stor vekt fra 12 år).",
-        "The child has the right to be heard; its views are weighed by age and maturity "
-        "(from 7 at the latest, great weight from 12).",
         "bk-art-12",
         "pbrl-3-1",
         "pbrl-4-4",
@@ -259,39 +230,27 @@ DUTIES: tuple[Duty, ...] = (
     _d(
         "service.cooperate",
         Role.SERVICE_PROVIDER,
-        "Samarbeide med andre tjenesteytere og med barnekoordinatoren når det er nødvendig "
-        "for et helhetlig og samordnet tjenestetilbud.",
-        "Cooperate with other services and with the barnekoordinator where needed for a "
-        "holistic, coordinated service offer.",
         "hotl-3-4",
         "veileder-samordningsplikt",
     ),
     _d(
         "service.measure",
         Role.SERVICE_PROVIDER,
-        "Gjennomføre og evaluere de tiltakene en har ansvar for innen evalueringsdatoen.",
-        "Carry out and evaluate one's own measures by their evaluation date.",
         "bti-stafettlogg",
     ),
     _d(
         "service.nivaa0",
         Role.SERVICE_PROVIDER,
-        "Avklare en registrert undring (nivå 0) innen kommunens frist.",
-        "Clarify a registered undring (nivå 0) within the municipality's deadline.",
         "bti-niva-0",
     ),
     _d(
         "service.handover-answer",
         Role.SERVICE_PROVIDER,
-        "Svare på et forslag om å overta stafettpinnen.",
-        "Answer a proposal to take over the baton.",
         "bti-stafettholder",
     ),
     _d(
         "service.individual-plan",
         Role.SERVICE_PROVIDER,
-        "Delta i arbeidet med individuell plan og bidra med det planen angir.",
-        "Take part in the individual plan and contribute what it states.",
         "ip-forskriften",
         "hotl-7-1",
     ),
@@ -299,18 +258,12 @@ DUTIES: tuple[Duty, ...] = (
     _d(
         "ke.appoint",
         Role.KOORDINERENDE_ENHET,
-        "Oppnevne, lære opp og veilede koordinator og barnekoordinator.",
-        "Appoint, train and guide koordinator and barnekoordinator.",
         "hotl-7-3",
         "hab-forskriften-6",
     ),
     _d(
         "ke.individual-plan",
         Role.KOORDINERENDE_ENHET,
-        "Ha det overordnede ansvaret for arbeidet med individuell plan, og sørge for at "
-        "retten til individuell plan tilbys når vilkårene er til stede.",
-        "Hold the overall responsibility for individual plans, and see that the right to an "
-        "individual plan is offered when it applies.",
         "hotl-7-3",
         "pbrl-2-5",
         "hotl-7-1",
@@ -318,20 +271,12 @@ DUTIES: tuple[Duty, ...] = (
     _d(
         "ke.samordning",
         Role.KOORDINERENDE_ENHET,
-        "Sørge for at én tjeneste har samordningsansvaret til enhver tid.",
-        "See that exactly one service holds coordination responsibility at any time.",
         "veileder-samordningsplikt",
         "hotl-3-4",
     ),
     _d(
         "ke.complaint",
         Role.KOORDINERENDE_ENHET,
-        "Behandle klager på kommunens avgjørelser: veilede om form og frist, vurdere saken på "
-        "nytt og sende den til statsforvalteren innen kommunens frist, og oppfylle "
-        "statsforvalterens avgjørelse.",
-        "Handle complaints about the municipality's decisions: guide on form and deadline, "
-        "reconsider the case and forward it to statsforvalteren within the municipality's "
-        "deadline, and fulfil statsforvalteren's decision.",
         "pbrl-7-2",
         "pbrl-7-3",
         "fvl-33",
@@ -339,10 +284,6 @@ DUTIES: tuple[Duty, ...] = (
     _d(
         "leader.baton",
         Role.LEADER,
-        "Sørge for at saken alltid har en stafettholder, og følge opp overføringer som "
-        "ikke blir akseptert.",
-        "See that the case always has a stafettholder, and follow up handovers that are "
-        "not accepted.",
         "bti-stafettholder",
     ),
 )
@@ -390,21 +331,38 @@ class Obligation:
     text_nb: str
     text_en: str
     basis: tuple[LegalReference, ...]
-    text_nn: str = ""
-    """Nynorsk, where the concept has written it (else bokmål is shown)."""
+    text_nn: str
+    """Nynorsk (required: no fallback to bokmål, decision 28)."""
 
     def text(self, lang: str = "nb") -> str:
-        """The obligation in bokmål (``"nb"``, default), nynorsk (``"nn"``) or English (``"en"``).
-
-        Nynorsk falls back to bokmål where a concept has not written it yet.
-        """
+        """The obligation in bokmål (``"nb"``, the default), nynorsk (``"nn"``) or English."""
         if lang == "en":
             return self.text_en
         if lang == "nn":
-            return self.text_nn or self.text_nb
+            return self.text_nn
         if lang == "nb":
             return self.text_nb
         raise InvalidInput(f"lang: expected 'nb', 'nn' or 'en', got {lang!r}")
+
+
+class ObligationWords(TypedDict):
+    """An obligation's text in the three languages, as keyword arguments of
+    [`CheckContext.make()`][barnekoordinator.coordination.roles.CheckContext.make]."""
+
+    text_nb: str
+    text_nn: str
+    text_en: str
+
+
+def worded(key: str, **values: object) -> ObligationWords:
+    """The catalogued text ``key`` with ``values`` filled in, in nb, nn and en:
+    ``ctx.make(..., **worded("obligation.tiltak-overdue", id=t.id))``."""
+    found = text(key)
+    return ObligationWords(
+        text_nb=found.format("nb", **values),
+        text_nn=found.format("nn", **values),
+        text_en=found.format("en", **values),
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -435,8 +393,8 @@ class CheckContext:
         text_nb: str,
         text_en: str,
         role: Role | None = None,
+        text_nn: str,
         extra_basis: tuple[str, ...] = (),
-        text_nn: str = "",
     ) -> Obligation | None:
         """An obligation with a due date, or ``None`` while it is not yet due."""
         status = self.status_for(due)
@@ -465,7 +423,7 @@ class CheckContext:
         subject: str,
         text_nb: str,
         text_en: str,
-        text_nn: str = "",
+        text_nn: str,
         extra_basis: tuple[str, ...] = (),
     ) -> Obligation:
         """A standing requirement (``UNMET``, no date): for concepts outside this wing, which
@@ -503,8 +461,8 @@ class CheckContext:
         text_nb: str,
         text_en: str,
         role: Role | None = None,
+        text_nn: str,
         extra_basis: tuple[str, ...] = (),
-        text_nn: str = "",
     ) -> Obligation:
         """An obligation of the given status; role and basis come from the duty."""
         d = duty(duty_code)

@@ -28,17 +28,12 @@ from barnekoordinator.overview._versions import OverviewVersion
 from barnekoordinator.rights.decision_records import IndividualDecisionRecorded
 from barnekoordinator.rights.decisions import DecisionKind
 from barnekoordinator.templating import template_environment
-from barnekoordinator.texts import Language
+from barnekoordinator.texts import Language, text
 
 if TYPE_CHECKING:
     from barnekoordinator._casebook_views import CaseView
 
 _TEMPLATES: Final = Path(__file__).with_name("templates")
-_MONTHS: Final = {
-    "nb": "januar februar mars april mai juni juli august september oktober november desember",
-    "nn": "januar februar mars april mai juni juli august september oktober november desember",
-    "en": "January February March April May June July August September October November December",
-}
 _COORDINATING: Final = (Role.BARNEKOORDINATOR, Role.KOORDINATOR, Role.STAFETTHOLDER)
 
 
@@ -84,7 +79,7 @@ class Page:
 
 def long_date(day: date, lang: Language) -> str:
     """``5. januar 2026`` (nb, nn) or ``5 January 2026`` (en)."""
-    month = _MONTHS[lang.value].split()[day.month - 1]
+    month = text("overview.months").get(lang).split()[day.month - 1]
     return (
         f"{day.day} {month} {day.year}" if lang is Language.EN else f"{day.day}. {month} {day.year}"
     )

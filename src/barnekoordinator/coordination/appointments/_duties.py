@@ -20,6 +20,7 @@ from barnekoordinator.coordination.roles import (
     Role,
     RoleAssignment,
     granted,
+    worded,
 )
 from barnekoordinator.history.case import (
     Case,
@@ -71,8 +72,7 @@ def _obligations(case: Case, ctx: CheckContext) -> Iterator[Obligation]:
                 actor_ref=unit,
                 subject=offer.id,
                 due=due,
-                text_nb=f"Tilbudet om {what} venter på avklaring og eventuell oppnevning.",
-                text_en=f"The offer of {what} awaits the family's answer and an appointment.",
+                **worded("obligation.offer-waits", what=what),
             )
             if o is not None:
                 yield o
@@ -89,8 +89,7 @@ def _obligations(case: Case, ctx: CheckContext) -> Iterator[Obligation]:
                     subject=a.role.value,
                     due=None,
                     status=ObligationStatus.UNMET,
-                    text_nb=f"Den oppnevnte {a.role.value} har sluttet: oppnevn en ny.",
-                    text_en=f"The appointed {a.role.value} has left: appoint a new one.",
+                    **worded("obligation.appointee-left", role=a.role.value),
                 )
         if a.role is Role.BARNEKOORDINATOR and ends is not None:
             if ctx.as_of >= ends:
@@ -102,11 +101,7 @@ def _obligations(case: Case, ctx: CheckContext) -> Iterator[Obligation]:
                         subject=a.role.value,
                         due=ends,
                         status=ObligationStatus.UNMET,
-                        text_nb="Barnekoordinatoren opphørte på 18-årsdagen: registrer overgangen "
-                        "og tilby koordinator og videre individuell plan med den unges samtykke.",
-                        text_en="The barnekoordinator ended on the 18th birthday: record the "
-                        "transition and offer koordinator and continued IP with the young "
-                        "adult's consent.",
+                        **worded("obligation.bk-ended"),
                         extra_basis=("vergeml-2",),
                     )
             elif (ends - ctx.as_of).days <= ctx.settings.turning_18_lead_days:
@@ -117,10 +112,7 @@ def _obligations(case: Case, ctx: CheckContext) -> Iterator[Obligation]:
                     subject="turns-18",
                     due=ends,
                     status=ObligationStatus.DUE,
-                    text_nb=f"Barnet fyller 18 år {ends.isoformat()}: planlegg overgangen til "
-                    "voksen (koordinator og individuell plan med den unges eget samtykke).",
-                    text_en=f"The child turns 18 on {ends.isoformat()}: plan the transition to "
-                    "adulthood (koordinator and IP with the young adult's own consent).",
+                    **worded("obligation.turns-18", date=ends.isoformat()),
                 )
     child = case.child
     adult_age = parameter("age_of_majority").at(ctx.as_of)
@@ -144,7 +136,6 @@ def _obligations(case: Case, ctx: CheckContext) -> Iterator[Obligation]:
                     subject=a.role.value,
                     due=None,
                     status=ObligationStatus.UNMET,
-                    text_nb="Koordinator fortsetter bare med den unge voksnes eget samtykke.",
-                    text_en="The koordinator continues only with the young adult's own consent.",
+                    **worded("obligation.koordinator-adult-consent"),
                     extra_basis=("vergeml-2",),
                 )

@@ -19,6 +19,7 @@ from barnekoordinator.coordination.plan._guards import _settings
 from barnekoordinator.coordination.plan._model import IndividualPlan, PlanItem, current_plan
 from barnekoordinator.errors import PlanError
 from barnekoordinator.history.case import Case
+from barnekoordinator.texts import text
 
 
 class Completeness(enum.Enum):
@@ -30,11 +31,13 @@ class Completeness(enum.Enum):
 
 @attrs.frozen(kw_only=True)
 class MissingItem:
-    """One content item that is missing or invalid, and why (nb, en)."""
+    """One content item that is missing or invalid, and why (nb, nn, en)."""
 
     item: PlanItem
     reason_nb: str
     reason_en: str
+    reason_nn: str
+    """Nynorsk (no fallback to bokmål, decision 28)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -68,8 +71,9 @@ def check_plan(case: Case, as_of: date, settings: MunicipalSettings | None = Non
     )
 
 
-def _miss(item: PlanItem, nb: str, en: str) -> MissingItem:
-    return MissingItem(item=item, reason_nb=nb, reason_en=en)
+def _miss(item: PlanItem, key: str) -> MissingItem:
+    reason = text(key)
+    return MissingItem(item=item, reason_nb=reason.nb, reason_nn=reason.nn, reason_en=reason.en)
 
 
 _ItemCheck = Callable[[Case, IndividualPlan, date, MunicipalSettings], Iterator[MissingItem]]
@@ -82,8 +86,7 @@ def _overview(
     if plan.overview is None:
         yield _miss(
             PlanItem.OVERVIEW,
-            "mål, ressurser og behov mangler",
-            "goals, resources and needs are missing",
+            "plan-check.overview",
         )
 
 
@@ -93,8 +96,7 @@ def _participants(
     if not plan.participants:
         yield _miss(
             PlanItem.PARTICIPANTS,
-            "deltakere i planarbeidet mangler",
-            "participants are missing",
+            "plan-check.participants",
         )
 
 
@@ -105,16 +107,14 @@ def _responsible(
     if plan.responsible_ref is None:
         yield _miss(
             PlanItem.RESPONSIBLE,
-            "ansvarlig for samordning og framdrift mangler",
-            "nobody is responsible for coordination and progress",
+            "plan-check.responsible",
         )
         return
     holder = coordination_holder(case, as_of)
     if case.participant(plan.responsible_ref) is None:
         yield _miss(
             PlanItem.RESPONSIBLE,
-            "den ansvarlige deltar ikke lenger",
-            "the responsible person no longer takes part",
+            "plan-check.responsible-left",
         )
     elif (
         holder is not None
@@ -123,8 +123,7 @@ def _responsible(
     ):
         yield _miss(
             PlanItem.RESPONSIBLE,
-            "planen må angi den oppnevnte koordinatoren som ansvarlig",
-            "the plan must name the appointed coordinator as responsible",
+            "plan-check.responsible-coordinator",
         )
 
 
@@ -132,9 +131,7 @@ def _contributions(
     case: Case, plan: IndividualPlan, as_of: date, settings: MunicipalSettings
 ) -> Iterator[MissingItem]:
     if not plan.contributions:
-        yield _miss(
-            PlanItem.CONTRIBUTIONS, "oversikt over bidrag mangler", "contributions are missing"
-        )
+        yield _miss(PlanItem.CONTRIBUTIONS, "plan-check.contributions")
 
 
 def _measures(
@@ -145,14 +142,12 @@ def _measures(
     if not open_measures:
         yield _miss(
             PlanItem.MEASURES,
-            "tiltak med omfang og ansvarlig mangler",
-            "measures with scope and responsible person are missing",
+            "plan-check.measures",
         )
     if not open_measures or any(not m.implementation.strip() for m in open_measures):
         yield _miss(
             PlanItem.IMPLEMENTATION,
-            "beskrivelse av gjennomføring mangler",
-            "how the measures are carried out is missing",
+            "plan-check.implementation",
         )
 
 
@@ -162,13 +157,10 @@ def _period(
     if plan.period is None:
         yield _miss(
             PlanItem.PERIOD,
-            "planperiode og revisjonstidspunkt mangler",
-            "plan period and revision date are missing",
+            "plan-check.period",
         )
     elif plan.period.next_revision is None:
-        yield _miss(
-            PlanItem.PERIOD, "tidspunkt for revisjon mangler", "the revision date is missing"
-        )
+        yield _miss(PlanItem.PERIOD, "plan-check.revision")
 
 
 def _consent(
@@ -177,8 +169,7 @@ def _consent(
     if not _valid_plan_consent(case, plan, as_of, settings):
         yield _miss(
             PlanItem.CONSENT,
-            "planen viser ikke til et gyldig samtykke",
-            "the plan references no valid consent",
+            "plan-check.consent",
         )
 
 
@@ -188,8 +179,7 @@ def _cooperation(
     if not plan.cooperation:
         yield _miss(
             PlanItem.COOPERATION,
-            "oversikt over nødvendig samarbeid mangler",
-            "necessary cooperation is missing",
+            "plan-check.cooperation",
         )
 
 

@@ -33,6 +33,7 @@ from barnekoordinator.coordination.roles import (
     ObligationStatus,
     Role,
     granted,
+    worded,
 )
 from barnekoordinator.history.case import Case
 
@@ -75,10 +76,7 @@ def _offer_duty(case: Case, ctx: CheckContext, ke: tuple[str | None, ...]) -> It
                 subject="individual-plan",
                 due=None,
                 status=ObligationStatus.UNMET,
-                text_nb="Retten til individuell plan er ikke tilbudt (samtykke er verken "
-                "innhentet eller avslått).",
-                text_en="The right to an individual plan has not been offered (consent "
-                "neither asked nor declined).",
+                **worded("obligation.plan-not-offered"),
             )
         return
     due = ip_offers[0].raised_on + timedelta(days=ctx.settings.decision_sla_days)
@@ -89,10 +87,7 @@ def _offer_duty(case: Case, ctx: CheckContext, ke: tuple[str | None, ...]) -> It
             actor_ref=unit,
             subject="individual-plan",
             due=due,
-            text_nb="Tilbudet om individuell plan venter på familiens svar (samtykke "
-            "eller avslag).",
-            text_en="The offer of an individual plan awaits the family's answer "
-            "(consent or decline).",
+            **worded("obligation.plan-offer-waits"),
         )
         if o is not None:
             yield o
@@ -110,8 +105,7 @@ def _suspended_duty(
             subject=plan.id,
             due=None,
             status=ObligationStatus.UNMET,
-            text_nb="Den individuelle planen venter på samtykke for å fortsette.",
-            text_en="The individual plan waits for consent to continue.",
+            **worded("obligation.plan-waits-consent"),
         )
 
 
@@ -136,10 +130,7 @@ def _progress_duty(case: Case, ctx: CheckContext, plan: IndividualPlan) -> Itera
             due=None,
             status=ObligationStatus.UNMET,
             role=role,
-            text_nb="Samtykket til den individuelle planen gjelder ikke lenger (f.eks. ved 18 år): "
-            "innhent nytt samtykke eller avslutt planen.",
-            text_en="The consent to the individual plan no longer applies (e.g. at 18): obtain "
-            "new consent or end the plan.",
+            **worded("obligation.plan-consent-lapsed"),
             extra_basis=("pbrl-2-5",),
         )
     check = check_plan(case, ctx.as_of, ctx.settings)
@@ -153,8 +144,7 @@ def _progress_duty(case: Case, ctx: CheckContext, plan: IndividualPlan) -> Itera
             due=None,
             status=ObligationStatus.UNMET,
             role=role,
-            text_nb=f"Den individuelle planen er ufullstendig: punkt {items} mangler.",
-            text_en=f"The individual plan is incomplete: item(s) {items} missing.",
+            **worded("obligation.plan-incomplete", items=items),
             extra_basis=("ip-forskriften-innhold",),
         )
     if plan.period is not None and plan.period.next_revision is not None:
@@ -165,9 +155,7 @@ def _progress_duty(case: Case, ctx: CheckContext, plan: IndividualPlan) -> Itera
             subject=plan.id,
             due=plan.period.next_revision,
             role=role,
-            text_nb="Revider den individuelle planen innen "
-            f"{plan.period.next_revision.isoformat()}.",
-            text_en=f"Revise the individual plan by {plan.period.next_revision.isoformat()}.",
+            **worded("obligation.plan-revision", date=plan.period.next_revision.isoformat()),
             extra_basis=("ip-forskriften-innhold",),
         )
         if o is not None:
@@ -185,8 +173,9 @@ def _evaluation_duty(ctx: CheckContext, plan: IndividualPlan) -> Iterator[Obliga
             actor_ref=m.responsible_ref,
             subject=m.id,
             due=m.evaluation_date,
-            text_nb=f"Evaluer tiltaket {m.id} i planen innen {m.evaluation_date.isoformat()}.",
-            text_en=f"Evaluate plan measure {m.id} by {m.evaluation_date.isoformat()}.",
+            **worded(
+                "obligation.plan-measure-evaluation", id=m.id, date=m.evaluation_date.isoformat()
+            ),
         )
         if o is not None:
             yield o

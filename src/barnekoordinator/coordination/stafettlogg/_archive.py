@@ -22,8 +22,9 @@ from barnekoordinator.coordination.stafettlogg._values import (
     Observation,
     Stafettlogg,
 )
-from barnekoordinator.errors import InvalidInput, StafettloggError
+from barnekoordinator.errors import StafettloggError
 from barnekoordinator.history.case import Case
+from barnekoordinator.texts import language, text
 
 # --- the document ---------------------------------------------------------------------
 
@@ -159,59 +160,38 @@ def _decision(d: LogDecision) -> dict[str, Any]:
 
 # --- the text -------------------------------------------------------------------------
 
-_LABELS = {
-    "nb": {
-        "title": "Stafettlogg — utskrift for arkiv",
-        "case": "Sak",
-        "status": "Status",
-        "level": "Nivå",
-        "opened": "Opprettet",
-        "closed": "Avsluttet",
-        "reason": "Årsak",
-        "holders": "Stafettholdere",
-        "goals": "Mål",
-        "observations": "Observasjoner",
-        "tiltak": "Tiltak",
-        "responsible": "ansvarlig",
-        "evaluate": "evaluering",
-        "meetings": "Samarbeidsmøter",
-        "decisions": "Beslutninger",
-        "none": "(ingen)",
-    },
-    "en": {
-        "title": "Stafettlogg — archive printout",
-        "case": "Case",
-        "status": "Status",
-        "level": "Level",
-        "opened": "Opened",
-        "closed": "Closed",
-        "reason": "Reason",
-        "holders": "Stafettholders",
-        "goals": "Goals",
-        "observations": "Observations",
-        "tiltak": "Measures",
-        "responsible": "responsible",
-        "evaluate": "evaluation",
-        "meetings": "Meetings",
-        "decisions": "Decisions",
-        "none": "(none)",
-    },
-}
+_LABEL_KEYS = (
+    "title",
+    "case",
+    "status",
+    "level",
+    "opened",
+    "closed",
+    "reason",
+    "holders",
+    "goals",
+    "observations",
+    "tiltak",
+    "responsible",
+    "evaluate",
+    "meetings",
+    "decisions",
+    "none",
+)
 
 
 def archive_text(case: Case, lang: str = "nb") -> str:
     """A plain-text rendering of
     [`archive_document()`][barnekoordinator.coordination.stafettlogg.archive_document] (``lang``
-    ``"nb"`` or ``"en"``).
+    ``"nb"``, ``"nn"``, ``"en"`` or an installed extra language).
 
     Raises:
-        InvalidInput: ``lang`` is neither ``"nb"`` nor ``"en"``.
+        InvalidInput: ``lang`` is not a language of the texts.
         StafettloggError: The case has no stafettlogg.
     """
-    if lang not in _LABELS:
-        raise InvalidInput(f"lang: expected 'nb' or 'en', got {lang!r}")
+    code = language(lang)
     doc = archive_document(case)
-    t = _LABELS[lang]
+    t = {key: text(f"stafettlogg-archive.{key}").get(code) for key in _LABEL_KEYS}
     lines = [
         t["title"],
         "=" * len(t["title"]),

@@ -22,6 +22,7 @@ from barnekoordinator.coordination.roles import (
     ObligationStatus,
     Role,
     granted,
+    worded,
 )
 from barnekoordinator.coordination.stafettlogg._case import bti, stafettholder
 from barnekoordinator.coordination.stafettlogg._values import (
@@ -64,8 +65,7 @@ def _nivaa0_decision(case: Case, ctx: CheckContext, u: Undring) -> Iterator[Obli
         actor_ref=u.registered_by,
         subject=u.id,
         due=u.decision_due,
-        text_nb=f"Avklar undringen {u.id} (nivå 0) innen {u.decision_due.isoformat()}.",
-        text_en=f"Decide undring {u.id} (nivå 0) by {u.decision_due.isoformat()}.",
+        **worded("obligation.undring-decide", id=u.id, date=u.decision_due.isoformat()),
     )
     if o is None:
         return
@@ -80,8 +80,7 @@ def _nivaa0_decision(case: Case, ctx: CheckContext, u: Undring) -> Iterator[Obli
             subject=u.id,
             due=u.decision_due,
             status=ObligationStatus.OVERDUE,
-            text_nb=f"Undringen {u.id} er ikke avklart innen fristen; følg opp.",
-            text_en=f"Undring {u.id} was not decided in time; follow up.",
+            **worded("obligation.undring-overdue", id=u.id),
             extra_basis=("bti-niva-0",),
         )
 
@@ -99,10 +98,7 @@ def _consent_lapsed(case: Case, ctx: CheckContext, holder: str | None) -> Iterat
         subject="stafettlogg",
         due=None,
         status=ObligationStatus.UNMET,
-        text_nb="Samtykket til stafettloggen gjelder ikke lenger: avslutt loggen eller "
-        "innhent nytt samtykke.",
-        text_en="The consent to the stafettlogg no longer applies: close the log or obtain "
-        "new consent.",
+        **worded("obligation.log-consent-lapsed"),
     )
 
 
@@ -123,8 +119,7 @@ def _evaluation(
         subject=t.id,
         due=t.evaluation_date,
         role=role,
-        text_nb=f"Evaluer tiltaket {t.id} innen {t.evaluation_date.isoformat()}.",
-        text_en=f"Evaluate measure {t.id} by {t.evaluation_date.isoformat()}.",
+        **worded("obligation.tiltak-evaluation", id=t.id, date=t.evaluation_date.isoformat()),
     )
     if o is None:
         return
@@ -139,8 +134,7 @@ def _evaluation(
         subject=t.id,
         due=t.evaluation_date,
         status=ObligationStatus.OVERDUE,
-        text_nb=f"Evalueringen av tiltaket {t.id} er forsinket; følg opp fristen.",
-        text_en=f"The evaluation of measure {t.id} is overdue; follow up the deadline.",
+        **worded("obligation.tiltak-overdue", id=t.id),
     )
 
 
@@ -165,8 +159,7 @@ def _decision_follow_ups(ctx: CheckContext, log: Stafettlogg) -> Iterator[Obliga
             subject=d.id,
             due=d.follow_up_on,
             role=Role.SERVICE_PROVIDER,
-            text_nb=f"Følg opp beslutningen {d.id} innen {d.follow_up_on.isoformat()}.",
-            text_en=f"Follow up decision {d.id} by {d.follow_up_on.isoformat()}.",
+            **worded("obligation.decision-follow-up", id=d.id, date=d.follow_up_on.isoformat()),
         )
         if o is not None:
             yield o
@@ -183,8 +176,7 @@ def _minutes(ctx: CheckContext, log: Stafettlogg, holder: str | None) -> Iterato
             actor_ref=holder,
             subject=m.id,
             due=m.on,
-            text_nb=f"Skriv loggen (referatet) fra møtet {m.id} den {m.on.isoformat()}.",
-            text_en=f"Write the log (minutes) of meeting {m.id} on {m.on.isoformat()}.",
+            **worded("obligation.minutes", id=m.id, date=m.on.isoformat()),
         )
         if o is not None and (o.status is ObligationStatus.OVERDUE or m.on == ctx.as_of):
             yield o
