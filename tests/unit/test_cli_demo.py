@@ -26,33 +26,32 @@ def test_demo_runs_and_verifies_every_chain(
     said = capsys.readouterr().out
     chapters = re.findall(r"^== (\d+)\. ", said, flags=re.MULTILINE)
     assert chapters == [str(n) for n in range(1, 16)]
-    assert "undring u-1 registered and decided the same day: nivå 2" in said
-    assert "barnekoordinator   met" in said
-    assert "refused: " in said
-    assert "missing: guardian far (father), guardian mor (mother)" in said
+    assert "undring u-1 registrert og avgjort samme dag: nivå 2" in said
+    assert "barnekoordinator   oppfylt           → oppnevn" in said
+    assert "avvist: samtykket fra foreldrene dekker ikke PPT ennå (mangler: mor og far)" in said
     # pbrl § 4-4 fifth ledd: the child is heard; here from six, so at five she is refused and
     # her mother relays her view; at the school start, six, she writes herself.
-    assert "Emma (5) writes herself: refused" in said
-    assert "her mother relays Emma's view" in said
-    assert "Emma, now six, writes her own voice herself" in said
-    assert "nivå 3; proposed; holder is still ped-leder-1 until PPT accepts" in said
-    assert "accepted; holder is now ppt-ola" in said
-    assert "mode: statutory; individuell plan ip-1 opened" in said
-    assert "the kontaktlærer joins the individuell plan" in said
+    assert "Emma (5) skriver selv: avvist" in said
+    assert "mor formidler Emmas syn til møtet" in said
+    assert "Emma, nå seks, skriver sin egen stemme selv" in said
+    assert "nivå 3; foreslått; stafettholder er fortsatt ped-leder-1 til PPT godtar" in said
+    assert "godtatt; stafettholder er nå ppt-ola" in said
+    assert "modus: lovfestet; individuell plan ip-1 opprettet" in said
+    assert "første skoledag blir kontaktlæreren med i den individuelle planen" in said
     assert "Ta med: fysio-ali" in said  # the prepared agenda, read back through a view
-    assert "overdue  2026-01-22 evaluation-due stafettlogg:t-fysio" in said
+    assert "forfalt    2026-01-22 evaluation-due stafettlogg:t-fysio" in said
     # Every look at the result of a write is a read of its own, audited as one; so are the
     # FHIR export, the two archive documents and the six Min oversikt pages.
-    assert "1 case(s), 36 event(s), 47 audit record(s): all verified" in said
-    assert "8 letter(s) in the outbox" in said
+    assert "1 sak(er), 36 hendelse(r), 47 loggpost(er): alt verifisert" in said
+    assert "8 brev i utboksen" in said
     assert main(["demo", "--store", store, "--output", str(out)]) == 0
     again = capsys.readouterr().out
-    assert "this child already has an open case" in again  # one plan per person
-    assert "no second family is added" in again
+    assert "dette barnet har allerede en åpen sak" in again  # one plan per person
+    assert "ingen ny familie legges til" in again
     # No second family, no new event, no new letter: the referral (1), the FHIR export (1), the
     # archive (2) and the pages (6) are audited reads of the same case.
-    assert "1 case(s), 36 event(s), 57 audit record(s): all verified" in again
-    assert "0 message(s) handled now" in again
+    assert "1 sak(er), 36 hendelse(r), 57 loggpost(er): alt verifisert" in again
+    assert "0 melding(er) behandlet nå" in again
     assert len(list((out / "outbox").glob("*.eml"))) == 8
 
 
@@ -77,7 +76,7 @@ def test_the_demo_writes_its_files_into_the_output_folder(
     said = capsys.readouterr().out
     out = tmp_path / "barnekoordinator-demo"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["barnekoordinator-demo"]
-    assert f"The demo's files are in {out}" in said
+    assert f"Filene fra demoen ligger i {out}" in said
     names = {p.name for p in out.iterdir()}
     for who in ("child", "mother"):
         for lang in ("nb", "nn", "en"):

@@ -28,10 +28,10 @@ def _send_the_reminders(stage: _Stage, store: CaseStore, config: Any, out: Path)
     """
     from barnekoordinator_plugins.notify import AddressFile, EmlFolder, dispatch, settings_of
 
-    stage.report.chapter("11. Reminders go to a local outbox folder as .eml letters")
+    stage.report.chapter(11)
     settings = settings_of(config)
     if settings is None:  # the demo configures the notifier itself
-        stage.report.unexpected("the notifier is not configured")
+        stage.report.unexpected("demo.unexpected.notifier")
         return
     folder = out / "outbox"
     report = dispatch(
@@ -42,23 +42,24 @@ def _send_the_reminders(stage: _Stage, store: CaseStore, config: Any, out: Path)
         now=stage.clock.now(),
     )
     kinds = sorted({o.kind for o in report.outcomes})
-    _say(f"   {len(report.outcomes)} message(s) handled now ({', '.join(kinds) or 'none new'})")
+    kinds_said = ", ".join(kinds) or stage.t("demo.none-new")
+    _say(stage.t("demo.handled", count=len(report.outcomes), kinds=kinds_said))
     folder.mkdir(parents=True, exist_ok=True)
     letters = sorted(folder.glob("*.eml"))
     report_counts = stage.report.counts
     report_counts["messages_handled"] = len(report.outcomes)
     report_counts["letters"] = len(letters)
-    stage.report.wrote("outbox", folder, f"{len(letters)} letter(s) in the outbox")
-    stage.report.wrote("addresses", Path(settings.addresses), "the synthetic address book")
+    stage.report.wrote("outbox", folder, stage.t("demo.letters", count=len(letters)))
+    stage.report.wrote("addresses", Path(settings.addresses), stage.t("demo.address-book"))
 
 
 def _export_for_the_journal(stage: _Stage, case_id: str, out: Path) -> None:
     """12. Koordinerende enhet exports the case as a FHIR R4 Bundle (audited, no identifiers)."""
-    stage.report.chapter("12. The case goes to the journal as a FHIR R4 Bundle")
+    stage.report.chapter(12)
     result = stage.book.export(stage.cast.ke, case_id, "fhir-r4")
     path = out / f"case-{case_id}.fhir-r4.json"
     path.write_bytes(result.content)
-    stage.report.wrote("fhir", path, f"{len(result.content)} bytes")
+    stage.report.wrote("fhir", path, stage.t("demo.bytes", count=len(result.content)))
 
 
 def _write_the_archive(stage: _Stage, case_id: str, out: Path) -> None:
@@ -73,7 +74,7 @@ def _write_the_archive(stage: _Stage, case_id: str, out: Path) -> None:
     from barnekoordinator.errors import MissingExtraError
     from barnekoordinator_plugins.archive import HtmlArchiveExporter, PdfArchiveExporter
 
-    stage.report.chapter("13. The archive document (arkivlova, forskrift om offentlige arkiv § 9)")
+    stage.report.chapter(13)
     lang = stage.lang
     for exporter, name in (
         (HtmlArchiveExporter(lang=lang), f"archive-{lang}.html"),
@@ -82,7 +83,7 @@ def _write_the_archive(stage: _Stage, case_id: str, out: Path) -> None:
         try:
             content = stage.book.export(stage.cast.as_ppt, case_id, exporter).content
         except MissingExtraError as missing:
-            _say(f"   {name}: not written ({missing})")
+            _say(stage.t("demo.not-written", name=name, extra=missing.extra))
             continue
         (out / name).write_bytes(content)
         stage.report.wrote(name, out / name)
@@ -94,7 +95,7 @@ def _write_min_oversikt(stage: _Stage, case_id: str, out: Path) -> None:
     Emma is under 12 and has no direct access: her page is the child version, which her
     mother may open and read with her.
     """
-    stage.report.chapter("14. Min oversikt for the child and the mother, in nb, nn and en")
+    stage.report.chapter(14)
     mother = stage.cast.mother
     for who, version in (("child", "child"), ("mother", None)):
         for lang in ("nb", "nn", "en"):
@@ -122,7 +123,7 @@ def _checkpoint_and_verify(
         store_checkpoint,
     )
 
-    stage.report.chapter("15. A signed checkpoint, and every case verifies against it")
+    stage.report.chapter(15)
     if store_url == "memory:":
         signer = Ed25519Signer.generate("demo-memory")
     else:
@@ -138,16 +139,17 @@ def _checkpoint_and_verify(
     opened = open_checkpoint(note, signer.verifier())
     report = verify_store(store, checkpoint=opened)
     for problem in report.problems:
-        _say(f"   problem: {problem}")
-    verdict = "all verified" if report.ok else f"{len(report.problems)} problem(s)"
-    _say(
-        f"   {report.cases} case(s), {report.events} event(s), "
-        f"{report.audit_records} audit record(s): {verdict}, consistent with the checkpoint"
-    )
+        _say(stage.t("demo.problem", problem=problem))
+    if report.ok:
+        verdict = stage.t("demo.all-verified")
+    else:
+        verdict = stage.t("demo.problems", count=len(report.problems))
+    counted = {"cases": report.cases, "events": report.events, "audit": report.audit_records}
+    _say(stage.t("demo.verified", verdict=verdict, **counted))
     stage.report.counts.update(
         cases=report.cases, events=report.events, audit_records=report.audit_records
     )
     if not report.ok:
-        stage.report.unexpected("every chain should verify")
+        stage.report.unexpected("demo.unexpected.verify")
     due = store.agenda(until=stage.book.today() + timedelta(days=60))
-    _say(f"   agenda across all cases, next 60 days: {len(due)} item(s)")
+    _say(stage.t("demo.agenda-all", count=len(due)))

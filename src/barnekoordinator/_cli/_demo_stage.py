@@ -25,6 +25,7 @@ from barnekoordinator.identifiers import (
 )
 from barnekoordinator.people import Professional
 from barnekoordinator.services import ServiceKind
+from barnekoordinator.texts import text
 
 __all__: list[str] = []
 
@@ -40,18 +41,24 @@ class _Report:
     case_id: str = ""
     referred: bool = False
     counts: dict[str, int] = attrs.Factory(dict)
+    lang: str = "nb"
+    """The language the run speaks (``--lang``): every line is a ``demo.*`` catalogue text."""
 
-    def chapter(self, title: str) -> None:
-        """Start a chapter (its verdict is ``ok`` until something unexpected happens)."""
+    def chapter(self, number: int) -> None:
+        """Start chapter ``number`` (its verdict is ``ok`` until something unexpected happens).
+
+        The title is ``demo.chapter.<number>`` in the run's language, in ``--json`` too.
+        """
+        title = _t(self.lang, f"demo.chapter.{number}")
         self.chapters.append({"chapter": title, "verdict": "ok"})
         _say()
         _say(f"== {title}")
 
-    def unexpected(self, text: str) -> None:
-        """The current chapter did not behave as the law says."""
+    def unexpected(self, key: str, **values: object) -> None:
+        """The current chapter did not behave as the law says (``demo.unexpected.*`` ``key``)."""
         if self.chapters:
             self.chapters[-1]["verdict"] = "unexpected"
-        _say(f"unexpected: {text}")
+        _say(_t(self.lang, "demo.unexpected", text=_t(self.lang, key, **values)))
 
     def wrote(self, key: str, path: Path, what: str = "") -> None:
         """Record a file written, and say where it is."""
@@ -65,8 +72,13 @@ class _Report:
         return all(c["verdict"] == "ok" for c in self.chapters)
 
 
-def _say(text: str = "") -> None:
-    print(text)
+def _say(line: str = "") -> None:
+    print(line)
+
+
+def _t(lang: str, key: str, **values: object) -> str:
+    """The catalogued demo text ``key`` in ``lang``, its placeholders filled in."""
+    return text(key).format(lang, **values)
 
 
 @attrs.frozen(kw_only=True)
@@ -179,6 +191,10 @@ class _Stage:
     def do(self, who: Principal, case_id: str, command: Callable[[Case], Any]) -> Recorded:
         """Run ``command`` on the case as ``who`` through the casebook (ids come back)."""
         return self.book.execute(who, case_id, command)
+
+    def t(self, key: str, **values: object) -> str:
+        """The catalogued text ``key`` in the run's language (``text(key).format(lang, …)``)."""
+        return _t(self.lang, key, **values)
 
     def look(self, who: Principal, case_id: str) -> CaseView:
         """The case as ``who`` may see it today (an audited read)."""

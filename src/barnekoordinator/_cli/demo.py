@@ -55,7 +55,7 @@ from barnekoordinator._cli._demo_files import (
     _write_min_oversikt,
     _write_the_archive,
 )
-from barnekoordinator._cli._demo_stage import _another_child, _cast, _Report, _say, _Stage
+from barnekoordinator._cli._demo_stage import _another_child, _cast, _Report, _say, _Stage, _t
 from barnekoordinator.access.consent import ConsentPurpose, give_consent
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.clock import FixedClock
@@ -145,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
     # The notifier puts the reminders in the outbox with the events; the user's options win.
     args.option = [f"smtp.addresses={addresses}", *args.option]
     secret = os.environ.get("BARNEKOORDINATOR_SUBJECT_SECRET", "").encode() or DEMO_SECRET
-    report = _Report()
+    report = _Report(lang=args.lang)
     quiet = io.StringIO()
     with contextlib.redirect_stdout(quiet) if args.json else contextlib.nullcontext():
         if args.store == "memory:":
@@ -178,7 +178,7 @@ def run(args: argparse.Namespace) -> int:
         finally:
             store.close()
         _say()
-        _say(f"The demo's files are in {out.resolve()}")
+        _say(_t(args.lang, "demo.files-are-in", path=out.resolve()))
     if args.json:
         document = {
             "store": args.store,
@@ -223,6 +223,7 @@ def _story(
     files (``out``) are written without the reminders.
     """
     report = report if report is not None else _Report()
+    report.lang = lang
     stage = _Stage(book=book, clock=clock, lang=lang, cast=_cast(), report=report)
     opened = _open_the_case(stage, refer=config is not None)
     if isinstance(opened, str):
@@ -276,7 +277,7 @@ def _open_the_case(stage: _Stage, *, refer: bool) -> tuple[str, date] | str:
 
     book, do, on, cast = stage.book, stage.do, stage.on, stage.cast
     ke, ke_staff, ped, physio = cast.ke, cast.ke_staff, cast.ped, cast.physio
-    stage.report.chapter("1. Koordinerende enhet opens a case for a synthetic family")
+    stage.report.chapter(1)
     today = on(_START)
     guardians = (
         Guardian(
@@ -305,9 +306,9 @@ def _open_the_case(stage: _Stage, *, refer: bool) -> tuple[str, date] | str:
             )
             break
         except CaseAlreadyOpen as referred:
-            _say(f"   referred to case {referred.case_id}: this child already has an open case")
+            _say(stage.t("demo.referred", case=referred.case_id))
             if refer:
-                _say("   no second family is added; the files are made again from that case")
+                _say(stage.t("demo.no-second-family"))
                 return referred.case_id
             child_id, individual = _another_child(cast.born, individual)
             cast = stage.cast = attrs.evolve(
@@ -320,8 +321,8 @@ def _open_the_case(stage: _Stage, *, refer: bool) -> tuple[str, date] | str:
             c, ref=ke_staff.ref, role=Role.KOORDINERENDE_ENHET, by=ke.subject, as_of=today
         ),
     )
-    _say(f"case {case_id}: child born {cast.born.isoformat()} (id {cast.child_id}), two guardians")
-    _say("participants: koordinerende enhet, barnehage, fysioterapi")
+    _say(stage.t("demo.opened", case=case_id, born=cast.born.isoformat(), id=cast.child_id))
+    _say(stage.t("demo.participants"))
     return case_id, today
 
 
@@ -359,7 +360,7 @@ def _notice_an_undring(stage: _Stage, case_id: str, today: date) -> None:
     )
 
     book, do, ped, as_ped = stage.book, stage.do, stage.cast.ped, stage.cast.as_ped
-    stage.report.chapter("2. An undring in the barnehage (BTI nivå 0), decided with the parents")
+    stage.report.chapter(2)
     do(
         as_ped,
         case_id,
@@ -384,10 +385,7 @@ def _notice_an_undring(stage: _Stage, case_id: str, today: date) -> None:
             reason="Foreldrene deler uroen; fysioterapeuten er allerede inne.",
         ),
     )
-    _say(
-        f"   undring u-1 registered and decided the same day: nivå 2, decision due within "
-        f"{book.settings.nivaa0_decision_days} days"
-    )
+    _say(stage.t("demo.undring", days=book.settings.nivaa0_decision_days))
 
 
 def _open_the_stafettlogg(stage: _Stage, case_id: str, today: date) -> date:
@@ -401,7 +399,7 @@ def _open_the_stafettlogg(stage: _Stage, case_id: str, today: date) -> date:
     do, cast = stage.do, stage.cast
     as_ped, as_physio = cast.as_ped, cast.as_physio
     ped, physio = cast.ped, cast.physio
-    stage.report.chapter("3. Consent from both parents, then the stafettlogg (BTI nivå 2)")
+    stage.report.chapter(3)
     _parents_consent(
         stage,
         case_id,
@@ -435,7 +433,7 @@ def _open_the_stafettlogg(stage: _Stage, case_id: str, today: date) -> date:
             ),
         )
     holder = ", ".join(stage.look(as_ped, case_id).holders("stafettholder"))
-    _say(f"stafettholder: {holder}; two tiltak, each with an owner and an evaluation date")
+    _say(stage.t("demo.holder-and-tiltak", holder=holder))
     return today + timedelta(days=14)
 
 
@@ -458,7 +456,7 @@ def _prepare_the_meeting(stage: _Stage, case_id: str, meeting_day: date) -> None
 
     book, do, on, cast, lang = stage.book, stage.do, stage.on, stage.cast, stage.lang
     as_ped, ped, physio = cast.as_ped, cast.ped, cast.physio
-    stage.report.chapter("4. Meeting preparation: the agenda builds itself; the child is heard")
+    stage.report.chapter(4)
     today = on(meeting_day - timedelta(days=4))
     do(
         as_ped,
@@ -509,12 +507,12 @@ def _prepare_the_meeting(stage: _Stage, case_id: str, meeting_day: date) -> None
     )
     try:
         do(cast.child, case_id, partial(voice, by="child"))
-    except AccessDenied as refused:
-        _say(f"   Emma (5) writes herself: refused ({refused})")
+    except AccessDenied:
+        _say(stage.t("demo.child-refused"))
     else:
-        stage.report.unexpected("a five-year-old writes her own voice only from six here")
+        stage.report.unexpected("demo.unexpected.five-writes")
     do(cast.mother, case_id, partial(voice, by="mor", on_behalf_of_child=True))
-    _say("   her mother relays Emma's view for the meeting (allowed while she is under 16)")
+    _say(stage.t("demo.mother-relays"))
     today = on(meeting_day)
     do(
         as_ped,
@@ -528,20 +526,24 @@ def _prepare_the_meeting(stage: _Stage, case_id: str, meeting_day: date) -> None
             as_of=today,
         ),
     )
-    _say("minutes written into the log")
+    _say(stage.t("demo.minutes"))
 
 
 def _obligations_fall_due(stage: _Stage, case_id: str) -> date | None:
     """5. What is due or overdue, as the stafettholder sees it; None unless one is overdue."""
     book, on, as_ped = stage.book, stage.on, stage.cast.as_ped
-    stage.report.chapter("5. Deadlines: what is due or overdue today, as the stafettholder sees it")
+    stage.report.chapter(5)
     today = on(_START + timedelta(days=36))
     due = book.agenda(as_ped, case_id=case_id, until=today + timedelta(days=14))
+    overdue, pending = stage.t("demo.status.overdue"), stage.t("demo.status.due")
+    width = max(len(overdue), len(pending)) + 1
     for row in due:
-        status = "overdue" if row.due < today else "due"
-        _say(f"   {status:<8} {row.due.isoformat()} {row.kind.value} {row.key} ({row.detail})")
+        status = overdue if row.due < today else pending
+        _say(
+            f"   {status:<{width}} {row.due.isoformat()} {row.kind.value} {row.key} ({row.detail})"
+        )
     if not any(row.due < today and row.kind.value == "evaluation-due" for row in due):
-        stage.report.unexpected("the physiotherapy evaluation should be overdue")
+        stage.report.unexpected("demo.unexpected.not-overdue")
         return None
     return today
 
@@ -558,7 +560,7 @@ def _hand_over_the_baton(stage: _Stage, case_id: str, today: date) -> date | Non
 
     book, do, on, cast = stage.book, stage.do, stage.on, stage.cast
     ke, as_ped, as_ppt, ped, ppt = cast.ke, cast.as_ped, cast.as_ppt, cast.ped, cast.ppt
-    stage.report.chapter("6. PPT and helsestasjon join (nivå 3); the baton is proposed to PPT")
+    stage.report.chapter(6)
     do(
         ke,
         case_id,
@@ -581,10 +583,10 @@ def _hand_over_the_baton(stage: _Stage, case_id: str, today: date) -> date | Non
     )
     try:
         do(as_ped, case_id, level_3)
-    except ConsentRequired as refused:
-        _say(f"   refused: {refused}")
+    except ConsentRequired:
+        _say(stage.t("demo.consent-refused"))
     else:
-        stage.report.unexpected("a handover to a service without consent must be refused")
+        stage.report.unexpected("demo.unexpected.handover-allowed")
         return None
     _parents_consent(
         stage,
@@ -596,11 +598,11 @@ def _hand_over_the_baton(stage: _Stage, case_id: str, today: date) -> date | Non
     )
     do(as_ped, case_id, level_3)
     holder = ", ".join(stage.look(as_ped, case_id).holders("stafettholder"))
-    _say(f"   nivå 3; proposed; holder is still {holder} until PPT accepts")
+    _say(stage.t("demo.proposed", holder=holder))
     today = on(today + timedelta(days=3))
     do(as_ppt, case_id, lambda c: accept_handover(c, by=ppt.ref, as_of=today))
     holder = ", ".join(stage.look(as_ppt, case_id).holders("stafettholder"))
-    _say(f"   accepted; holder is now {holder}")
+    _say(stage.t("demo.accepted", holder=holder))
     return today
 
 
@@ -620,7 +622,7 @@ def _assess_eligibility(stage: _Stage, today: date) -> bool:
     )
 
     book, lang, ke, born = stage.book, stage.lang, stage.cast.ke, stage.cast.born
-    stage.report.chapter("7. Eligibility, condition by condition, with the legal basis")
+    stage.report.chapter(7)
     assessor = Author(
         ref=ke.subject, role="koordinerende enhet", service=ServiceKind.KOORDINERENDE_ENHET
     )
@@ -646,13 +648,13 @@ def _assess_eligibility(stage: _Stage, today: date) -> bool:
     result = assess(facts, as_of=today, settings=book.settings)
     for right in (result.barnekoordinator, result.koordinator, result.individual_plan):
         basis = ", ".join(r.citation for r in right.basis)
-        _say(
-            f"{right.right.value:<18} {right.outcome.value:<17} → {right.action.value:<8} ({basis})"
-        )
+        outcome = right.outcome.label.get(lang)
+        action = stage.t(f"demo.action.{right.action.value}")
+        _say(f"{right.right.value:<18} {outcome:<17} → {action:<8} ({basis})")
     for condition in result.barnekoordinator.conditions:
-        _say(f"   {condition.outcome.value:<17} {condition.explanation.get(lang)}")
+        _say(f"   {condition.outcome.label.get(lang):<17} {condition.explanation.get(lang)}")
     if result.barnekoordinator.outcome.value != "met":
-        stage.report.unexpected("the baseline family should be eligible (pbrl § 2-5 c)")
+        stage.report.unexpected("demo.unexpected.not-eligible")
         return False
     return True
 
@@ -663,9 +665,7 @@ def _appoint_a_barnekoordinator(stage: _Stage, case_id: str, today: date) -> Non
     from barnekoordinator.coordination.plan import start_plan
 
     book, do, ke, nurse = stage.book, stage.do, stage.cast.ke, stage.cast.nurse
-    stage.report.chapter(
-        "8. A barnekoordinator is appointed (hotl § 7-2 a) and the individuell plan opened"
-    )
+    stage.report.chapter(8)
     _parents_consent(
         stage,
         case_id,
@@ -693,8 +693,8 @@ def _appoint_a_barnekoordinator(stage: _Stage, case_id: str, today: date) -> Non
         lambda c: start_plan(c, plan_id="ip-1", by=nurse.ref, as_of=today, settings=book.settings),
     )
     mode = stage.look(ke, case_id).mode
-    _say(f"   mode: {mode.value}; individuell plan ip-1 opened by the barnekoordinator")
-    _say("   the stafettlogg and its tiltak stay in the same history")
+    _say(stage.t("demo.plan-opened", mode=stage.t(f"demo.mode.{mode.value}")))
+    _say(stage.t("demo.same-history"))
 
 
 def _start_school(stage: _Stage, case_id: str) -> bool:
@@ -705,7 +705,7 @@ def _start_school(stage: _Stage, case_id: str) -> bool:
 
     book, do, on, cast = stage.book, stage.do, stage.on, stage.cast
     ke, teacher = cast.ke, cast.teacher
-    stage.report.chapter("9. The transition to school (barnehage → skole, BTI-13)")
+    stage.report.chapter(9)
     today = on(_SCHOOL_START - timedelta(days=60))
     do(ke, case_id, lambda c: ParticipantJoined(participant=teacher))
     # The log closed when the plan opened: the school is told through the plan, with the
@@ -730,7 +730,7 @@ def _start_school(stage: _Stage, case_id: str) -> bool:
             settings=book.settings,
         ),
     )
-    _say(f"   school starts {_SCHOOL_START.isoformat()}, recorded by the barnekoordinator")
+    _say(stage.t("demo.school-starts", date=_SCHOOL_START.isoformat()))
     today = on(_SCHOOL_START)
     do(
         cast.as_teacher,
@@ -739,7 +739,7 @@ def _start_school(stage: _Stage, case_id: str) -> bool:
             c, plan_id="ip-1", by=teacher.ref, as_of=today, settings=book.settings
         ),
     )
-    _say("   on the first school day the kontaktlærer joins the individuell plan")
+    _say(stage.t("demo.teacher-joins"))
     try:
         do(
             cast.child,
@@ -752,17 +752,17 @@ def _start_school(stage: _Stage, case_id: str) -> bool:
                 as_of=today,
             ),
         )
-    except AccessDenied as refused:
-        stage.report.unexpected(f"Emma, six, may write her own voice here ({refused})")
+    except AccessDenied:
+        stage.report.unexpected("demo.unexpected.six-refused")
         return False
-    _say("   Emma, now six, writes her own voice herself")
+    _say(stage.t("demo.own-voice"))
     return True
 
 
 def _show_the_family_view(stage: _Stage, case_id: str) -> None:
     """10. What the mother sees of the case, and who has looked."""
     book, lang, mother = stage.book, stage.lang, stage.cast.mother
-    stage.report.chapter("10. What the mother sees today, and who has looked")
+    stage.report.chapter(10)
     view = book.read(mother, case_id)
-    _say(f"   {len(view.entries)} entries visible to her; child's age {view.child_age}")
+    _say(stage.t("demo.mother-sees", count=len(view.entries), age=view.child_age))
     _say(book.who_looked(mother, case_id, lang))
