@@ -75,7 +75,7 @@ def test_an_invalid_file_lists_every_problem_with_its_path(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Schema problems: exit 1 and one line per problem with its JSON path."""
-    assert run([str(EXAMPLES / "invalid-facts.json"), "--as-of", "2025-03-01"]) == 1
+    assert run([str(EXAMPLES / "invalid-facts.json"), "--as-of", "2025-03-01"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     for path in (
@@ -94,7 +94,7 @@ def test_semantic_problems_also_exit_1(tmp_path: Path, capsys: pytest.CaptureFix
     path.write_text(
         json.dumps({"needs": {"services": ["skole"], "other_welfare": False}}), encoding="utf-8"
     )
-    assert run([str(path), "--as-of", "2025-03-01"]) == 1
+    assert run([str(path), "--as-of", "2025-03-01"]) == 2
     err = capsys.readouterr().err
     assert "at $: give exactly one of 'child' and 'expected_child'" in err
     assert "at $.needs.other_welfare:" in err
@@ -106,17 +106,17 @@ def test_not_json_and_missing_files_exit_1(
     """Unreadable input is invalid input (exit 1) with a message saying where."""
     broken = tmp_path / "broken.json"
     broken.write_text('{"child": ', encoding="utf-8")
-    assert run([str(broken)]) == 1
+    assert run([str(broken)]) == 2
     assert "is not JSON: line 1 column 11" in capsys.readouterr().err
-    assert run([str(tmp_path / "nope.json")]) == 1
+    assert run([str(tmp_path / "nope.json")]) == 2
     assert "cannot read" in capsys.readouterr().err
 
 
 def test_dates_the_rules_cannot_use_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
     """as_of before 2012, or before the child's birth, is invalid input."""
-    assert run([str(BASELINE), "--as-of", "2011-06-01"]) == 1
+    assert run([str(BASELINE), "--as-of", "2011-06-01"]) == 2
     assert "earlier rules are not encoded" in capsys.readouterr().err
-    assert run([str(BASELINE), "--as-of", "2020-01-01"]) == 1
+    assert run([str(BASELINE), "--as-of", "2020-01-01"]) == 2
     assert "expected_child" in capsys.readouterr().err
 
 
@@ -162,7 +162,7 @@ def test_invalid_settings_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[s
     """Invalid settings list every problem and exit 1."""
     path = tmp_path / "s.json"
     path.write_text(json.dumps({"stafettlogg_consent_age": 14, "nope": 1}), encoding="utf-8")
-    assert run([str(BASELINE), "--as-of", "2025-03-01", "--settings", str(path)]) == 1
+    assert run([str(BASELINE), "--as-of", "2025-03-01", "--settings", str(path)]) == 2
     err = capsys.readouterr().err
     assert "nope: unknown setting" in err
     assert "stafettlogg_consent_age" in err

@@ -57,7 +57,7 @@ def test_assess_of_an_invalid_file_asks_jsonschema_for_every_problem(tmp_path: P
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(document), "utf-8")
     probed = _probe("assess", "--as-of", "2026-01-01", str(bad))
-    assert probed["status"] == 1
+    assert probed["status"] == 2
     modules = probed["modules"]
     assert isinstance(modules, list)
     assert "jsonschema" in modules

@@ -71,10 +71,10 @@ def test_assess_refuses_the_same_bytes_alike_from_a_file_and_from_stdin(
     data, expected = HOSTILE_DOCUMENTS[name]
     path = tmp_path / "facts.json"
     path.write_bytes(data)
-    assert _exit(["assess", str(path), "--as-of", "2025-03-01"]) == 1
+    assert _exit(["assess", str(path), "--as-of", "2025-03-01"]) == 2
     from_file = capsys.readouterr().err
     _stdin(monkeypatch, data)
-    assert _exit(["assess", "-", "--as-of", "2025-03-01"]) == 1
+    assert _exit(["assess", "-", "--as-of", "2025-03-01"]) == 2
     from_stdin = capsys.readouterr().err
     assert expected in from_file
     assert from_stdin == from_file.replace(str(path), "standard input")
@@ -89,7 +89,7 @@ def test_assess_refuses_dates_outside_the_supported_range_in_the_facts(
     facts["child"]["birth_date"] = "9999-12-31"
     path = tmp_path / "facts.json"
     path.write_text(json.dumps(facts), encoding="utf-8")
-    assert _exit(["assess", str(path), "--as-of", "2025-03-01"]) == 1
+    assert _exit(["assess", str(path), "--as-of", "2025-03-01"]) == 2
     err = capsys.readouterr().err
     assert "at $.child.birth_date: is not a valid date from 1900-01-01 to 2199-12-31" in err
 
@@ -101,7 +101,7 @@ def test_assess_settings_are_read_strictly_too(
     settings = tmp_path / "settings.json"
     settings.write_text('{"stafettlogg_consent_age": 15, "stafettlogg_consent_age": 16}')
     assert (
-        _exit(["assess", str(BASELINE), "--as-of", "2025-03-01", "--settings", str(settings)]) == 1
+        _exit(["assess", str(BASELINE), "--as-of", "2025-03-01", "--settings", str(settings)]) == 2
     )
     assert "at $.stafettlogg_consent_age: duplicate key" in capsys.readouterr().err
 
@@ -112,9 +112,9 @@ def test_assess_files_that_cannot_be_opened_are_invalid_input(
 ) -> None:
     """A NUL byte in the name raised ValueError from open(); now 'cannot read' (exit 1)."""
     monkeypatch.chdir(tmp_path)
-    assert _exit(["assess", str(BASELINE), "--settings", name]) == 1
+    assert _exit(["assess", str(BASELINE), "--settings", name]) == 2
     assert "cannot read settings" in _error_line(capsys)
-    assert _exit(["assess", name]) == 1
+    assert _exit(["assess", name]) == 2
     assert "cannot read" in _error_line(capsys)
 
 
@@ -283,7 +283,7 @@ def test_a_real_process_reads_stdin_and_a_file_alike(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8:surrogateescape"}
     piped = subprocess.run([*command, "-"], input=data, capture_output=True, env=env, check=False)
     filed = subprocess.run([*command, str(path)], capture_output=True, env=env, check=False)
-    assert (piped.returncode, filed.returncode) == (1, 1)
+    assert (piped.returncode, filed.returncode) == (2, 2)
     assert piped.stderr == b"barnekoordinator assess: standard input is not UTF-8 text: " + (
         b"invalid byte at offset 19\n"
     )

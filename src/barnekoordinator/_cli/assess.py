@@ -6,10 +6,10 @@ offer, and prints the result as text (``--lang nb|nn|en``) or as an
 ``eligibility-result.v1`` JSON document (``--json``; it holds all three
 languages; ``--format json`` is its deprecated spelling, kept for one release).
 
-Exit status: 0 when the assessment was made (whatever its outcome), 1 when the
-input is invalid (unreadable file, not UTF-8, not JSON, schema problems — every
-one with its JSON path — invalid settings, or a date the rules cannot use), 2
-for usage errors (argparse; ``--as-of`` outside the supported dates).
+Exit status, as every command: 0 when the assessment was made (whatever its outcome —
+"not met" is a result, not a failure), 2 for usage errors and bad input (argparse;
+``--as-of`` outside the supported dates; an unreadable file, not UTF-8, not JSON, schema
+problems — every one with its JSON path —, invalid settings, or a date the rules cannot use).
 
 Files and standard input are read the same way, as bytes, by the strict reader
 [`read_json()`][barnekoordinator.edges.read_json]: invalid UTF-8, a lone
@@ -58,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="assess barnekoordinator, koordinator, individuell plan and stafettlogg",
         description=(
             "Assess the rights of one child and family from an eligibility-facts.v1 JSON "
-            "document. Exit status: 0 assessed, 1 invalid input, 2 usage error."
+            "document. Exit status: 0 assessed (whatever the outcome), 2 usage error or bad input."
         ),
     )
     parser.add_argument(
@@ -88,8 +88,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _fail(message: str) -> int:
+    """Bad input: one line on standard error, exit 2 (the convention of every command)."""
     print(f"barnekoordinator assess: {printable(message)}", file=sys.stderr)
-    return 1
+    return 2
 
 
 def _read(name: str) -> bytes | str:
