@@ -247,3 +247,23 @@ def test_the_letter_is_in_the_recipients_language_and_says_only_where_to_log_in(
     assert "https://bk.kommune.example.no/" in body
     assert "case-1" not in body
     assert "case-1" not in str(mail)
+
+
+def test_progress_is_told_once_per_message_handled(
+    store: CaseStore, smtp_server: SmtpServer, tls_files: tuple[Path, Path], book_file: Path
+) -> None:
+    """The ``progress`` callback (the command line's counter) hears of each message handled:
+    sent or not, once; a message not yet due is not counted."""
+    box = outbox_of(store)
+    box.add_outbox([msg(1), msg(2), msg(3, not_before=TODAY + timedelta(days=1))])
+    settings = settings_for(smtp_server.port, tls_files, book_file)
+    told: list[int] = []
+    report = dispatch(
+        store,
+        sender=SmtpSender(settings),
+        book=AddressFile(settings.addresses),
+        settings=settings,
+        now=NOW,
+        progress=told.append,
+    )
+    assert told == [1] * len(report.outcomes) == [1, 1]

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import select
+import shutil
+import subprocess
+import sys
 from datetime import date
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -155,3 +161,58 @@ def test_over_smtp_and_with_the_server_down(
     assert remind(smtp_server.port, date(2026, 3, 3)) == 0
     assert sorted(smtp_server.handler.recipients) == ["hs@example.no", "mor@example.no"]
     assert smtp_server.handler.tls == [True, True]
+
+
+def _remind(argv: list[str], stderr: int) -> tuple[bytes, int]:
+    src = Path(__file__).resolve().parents[2] / "src"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "barnekoordinator", "remind", *argv],
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        env={**os.environ, "PYTHONPATH": str(src)},
+    )
+    out, _ = process.communicate(timeout=120)
+    return out, process.returncode
+
+
+def test_remind_counts_its_messages_on_a_terminal_and_nothing_on_a_pipe(
+    db: Path, book: Path, tmp_path: Path
+) -> None:
+    """Issue 17 item 2: progress on standard error only at a terminal; standard output is the
+    same either way (two copies of the same outbox, one run each)."""
+    twin = tmp_path / "twin.db"
+    shutil.copyfile(db, twin)
+
+    def argv(store: Path, out: str) -> list[str]:
+        return [
+            *("--store", f"sqlite:{store}", "--as-of", str(DAY)),
+            *("--option", f"smtp.addresses={book}", "--outbox-dir", str(tmp_path / out)),
+        ]
+
+    master, slave = pty.openpty()
+    seen = b""
+    try:
+        at_terminal, status = _remind(argv(db, "a"), slave)
+        os.close(slave)
+        while select.select([master], [], [], 0.5)[0]:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the other end closed
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(master)
+    assert status == 1  # the recipient without an address
+    assert b"remind" in seen
+    assert b"message" in seen, seen  # the counter (tests/notify/test_dispatch.py counts it)
+    read, write = os.pipe()
+    try:
+        on_pipe, status = _remind(argv(twin, "b"), write)
+        os.close(write)
+        assert os.read(read, 65536) == b""
+    finally:
+        os.close(read)
+    assert status == 1
+    assert on_pipe == at_terminal

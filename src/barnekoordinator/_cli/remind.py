@@ -24,7 +24,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, time
 
-from barnekoordinator._cli import add_json_option, add_lang_option
+from barnekoordinator._cli import add_json_option, add_lang_option, terminal_progress
 from barnekoordinator._cli._wiring import configured_host, plugin_options, store_url
 from barnekoordinator._cli.agenda import _as_of
 from barnekoordinator._cli.verify import add_store_arguments
@@ -106,7 +106,10 @@ def run(args: argparse.Namespace) -> int:
             )
         book = AddressFile(settings.addresses)
         sender = EmlFolder(args.outbox_dir) if args.outbox_dir else SmtpSender(settings)
-        report = dispatch(store, sender=sender, book=book, settings=settings, now=now)
+        with terminal_progress("remind", "message") as progress:
+            report = dispatch(
+                store, sender=sender, book=book, settings=settings, now=now, progress=progress
+            )
     finally:
         store.close()
     for outcome in report.outcomes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Final
 
@@ -154,8 +155,12 @@ def dispatch(
     book: AddressBook,
     settings: NotifySettings,
     now: datetime,
+    progress: Callable[[int], None] | None = None,
 ) -> DispatchReport:
     """Send every message due at ``now``, once, and record each outcome in the store.
+
+    ``progress``, if given, is called with ``1`` after each message is handled (the command line
+    shows a counter at a terminal).
 
     Messages are claimed in batches under a lease of ``settings.lease_seconds``. A message whose
     guard row is gone is *obsolete*; one without an address *undeliverable*; a refusal or a lost
@@ -174,6 +179,8 @@ def dispatch(
                 break
             for entry in batch:
                 run.deliver(entry)
+                if progress is not None:
+                    progress(1)
     finally:
         sender.close()
     return DispatchReport(outcomes=tuple(run.outcomes), unavailable=run.unavailable)
