@@ -15,6 +15,7 @@ import json
 import sys
 import types
 import typing
+from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,8 @@ class _Builder:
         self.defs: dict[str, dict[str, Any]] = {}
         # A stored payload holds every field; a command document may leave a default out.
         self.defaults_required = defaults_required
+        # Types a document holds as a whole document of another shipped schema.
+        self.documents: Mapping[type, str] = {}
 
     def for_type(self, tp: Any) -> dict[str, Any]:
         origin = typing.get_origin(tp)
@@ -75,6 +78,10 @@ class _Builder:
             return {"type": "string", "pattern": "^[0-9]{9}$"}
         if isinstance(tp, type) and issubclass(tp, enum.Enum):
             return {"enum": [m.value for m in tp]}
+        if tp in self.documents:
+            from barnekoordinator.history import documents
+
+            return {"$ref": documents.schema(self.documents[tp])["$id"]}
         if isinstance(tp, type) and attrs.has(tp):
             return {"$ref": f"#/$defs/{self.define(tp)}"}
         raise TypeError(f"unsupported type {tp!r} in an event payload")
@@ -217,9 +224,10 @@ def command_schema() -> dict[str, Any]:
     """The schema of one ``command.v1`` document, from the registry of
     [`barnekoordinator.commands`][barnekoordinator.commands]: one argument object per command,
     each built from the command function's signature."""
-    from barnekoordinator.commands import command_registry
+    from barnekoordinator.commands import DOCUMENT_ARGUMENTS, command_registry
 
     builder = _Builder(defaults_required=False)
+    builder.documents = DOCUMENT_ARGUMENTS
     builder.defs["PersonId"] = {
         "description": "A person identifier (fødselsnummer, D-, H-, FH-nummer), in clear.",
         **_CLEAR_PERSON_ID,

@@ -55,9 +55,11 @@ from barnekoordinator.errors import SchemaViolation
 from barnekoordinator.history import case as case_events
 from barnekoordinator.history.case import Case, DomainEvent
 from barnekoordinator.history.documents import validate_document
-from barnekoordinator.history.serialization import structure
+from barnekoordinator.history.serialization import register_document, structure
 from barnekoordinator.identifiers import PersonId
-from barnekoordinator.rights import complaint_records
+from barnekoordinator.rights import complaint_records, decision_records
+from barnekoordinator.rights.eligibility import EligibilityFacts
+from barnekoordinator.rights.wire import facts_from_json
 
 if typing.TYPE_CHECKING:
     from barnekoordinator.access.principal import Principal
@@ -146,8 +148,9 @@ _FUNCTIONS: Final[tuple[Callable[..., Any], ...]] = (
     grants.grant_guardian_access,
     grants.withdraw_guardian_access,
     entries.change_visibility,
-    # complaints (an individual decision is made from an assessment by make_decision(), whose
-    # result holds the legal references themselves: it is recorded from Python, not a document)
+    # decisions and complaints (a document carries the eligibility facts; the library assesses
+    # them, so a recorded decision's legal references are the rule set's, never the document's)
+    decision_records.record_assessed_decision,
     complaint_records.lodge_complaint,
     complaint_records.correct_recorded_complaint,
     complaint_records.review_recorded_complaint,
@@ -157,6 +160,13 @@ _FUNCTIONS: Final[tuple[Callable[..., Any], ...]] = (
 """Every command a document may name, by the function that decides it (its name is the name)."""
 
 _SEQUENCES: Final = (Sequence, Collection, Iterable)
+
+DOCUMENT_ARGUMENTS: Final[Mapping[type, str]] = MappingProxyType(
+    {EligibilityFacts: "eligibility-facts.v1"}
+)
+"""Argument types a document holds as a whole document of another schema (by its name)."""
+
+register_document(EligibilityFacts, facts_from_json)
 
 
 @attrs.frozen(kw_only=True)

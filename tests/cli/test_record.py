@@ -25,10 +25,14 @@ from barnekoordinator.identifiers import synthetic_fodselsnummer
 
 COMMANDS = sorted(command_registry())
 SCHEMA = schema("command.v1")
+FACTS = Path(__file__).resolve().parents[2] / "examples" / "facts"
 
 
 def _example(node: dict[str, Any]) -> Any:
     """A minimal value the schema node accepts (required properties, one item per array)."""
+    if node.get("$ref", "").startswith("urn:"):  # a whole document: a shipped example of it
+        assert node["$ref"] == "urn:barnekoordinator:schema:eligibility-facts.v1"
+        return json.loads((FACTS / "bk-05-health-only.json").read_text(encoding="utf-8"))
     if "$ref" in node:
         return _example(SCHEMA["$defs"][node["$ref"].rsplit("/", 1)[1]])
     if "oneOf" in node:

@@ -63,6 +63,7 @@ __all__ = [
     "import_case",
     "record_from_document",
     "record_to_document",
+    "register_document",
     "structure",
     "to_record",
     "to_records",
@@ -285,6 +286,17 @@ _converter = _make_converter()
 def unstructure(value: object, as_type: type | None = None) -> Any:
     """Plain JSON-able data for an attrs value (dates ISO, enums by value, sets sorted)."""
     return _converter.unstructure(value, unstructure_as=as_type)
+
+
+def register_document(cls: type[T], read: Callable[[object], T]) -> None:
+    """Let [`structure()`][barnekoordinator.history.serialization.structure] build ``cls`` with
+    ``read``: a reader of a whole JSON document that checks it against its own schema.
+
+    For values that travel as documents of their own rather than as attrs fields, such as the
+    eligibility facts a ``command.v1`` document carries (``eligibility-facts.v1``). Event payloads
+    never hold such a value, so stored histories are not affected.
+    """
+    _converter.register_structure_hook(cls, lambda value, _type: read(value))
 
 
 _DATA_ERRORS = (

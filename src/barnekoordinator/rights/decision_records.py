@@ -20,31 +20,38 @@ step); they are rebuilt without their conditions, which the letter does not prin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 import attrs
 
+from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
 from barnekoordinator.history.concept import Concept
+from barnekoordinator.people import Professional
 from barnekoordinator.rights.decisions import (
     _COMPLAINT_BASIS,
     AppointmentNotice,
+    AppointmentWish,
     DecisionKind,
     Evidence,
     IndividualDecision,
     Party,
     Reasoning,
+    make_decision,
+    notice_of_appointment,
 )
 from barnekoordinator.rights.eligibility import (
     Condition,
+    EligibilityFacts,
     FollowUp,
     FollowUpKind,
     NextStep,
     Outcome,
     Right,
     RightResult,
+    assess,
 )
 from barnekoordinator.rights.eligibility._rule_sets import TABLES, condition_result, follow_up
 from barnekoordinator.services import ServiceKind
@@ -56,6 +63,7 @@ __all__ = [
     "DecidedFollowUp",
     "IndividualDecisionRecorded",
     "decision_from_history",
+    "record_assessed_decision",
     "record_individual_decision",
     "recorded_decisions",
 ]
@@ -184,6 +192,73 @@ def record_individual_decision(
         signed_by=decision.signed_by,
         complaint_deadline_weeks=decision.complaint_deadline_weeks,
         by=by,
+    )
+
+
+def record_assessed_decision(
+    case: Case,
+    *,
+    facts: EligibilityFacts,
+    decision_id: str,
+    case_ref: str,
+    municipality: str,
+    parties: Sequence[Party],
+    signed_by: str,
+    considerations: str,
+    appointed: Professional | None = None,
+    wishes: Sequence[AppointmentWish] = (),
+    weighing: str = "",
+    assessed_on: date | None = None,
+    decided_on: date | None = None,
+    by: str,
+    as_of: date,
+    settings: MunicipalSettings,
+) -> IndividualDecisionRecorded:
+    """Command: assess ``facts``, make the decision that follows and record it (koordinerende
+    enhet; pbrl § 2-5 c, hotl § 7-2 a).
+
+    The form of
+    [`record_individual_decision()`][barnekoordinator.rights.decision_records.record_individual_decision]
+    a ``command.v1`` document can carry: the library assesses the facts itself (on
+    ``assessed_on``, default ``as_of``, under the municipality's settings), so the legal
+    references in the record are the rule set's, never the document's.
+    [`make_decision()`][barnekoordinator.rights.decisions.make_decision] builds the decision
+    (dated ``decided_on``, default ``as_of``); an appointing decision names the ``appointed``
+    professional, checked by
+    [`notice_of_appointment()`][barnekoordinator.rights.decisions.notice_of_appointment] with
+    the recorded ``wishes`` and their ``weighing``.
+
+    Raises:
+        RuleViolation: the assessment does not support a decision yet, or the professional
+            may not be appointed.
+        InvalidInput: what ``make_decision`` and ``record_individual_decision`` refuse, an
+            appointment on a refusal, or a missing one on an appointing decision.
+    """
+    assessed = as_of if assessed_on is None else assessed_on
+    result = assess(facts, as_of=assessed, settings=settings)
+    appointment = None
+    if appointed is not None:
+        appointment = notice_of_appointment(
+            result,
+            appointed,
+            as_of=as_of if decided_on is None else decided_on,
+            wishes=wishes,
+            weighing=weighing,
+            settings=settings,
+        )
+    decision = make_decision(
+        result,
+        case_ref=case_ref,
+        decided_on=as_of if decided_on is None else decided_on,
+        municipality=municipality,
+        parties=parties,
+        signed_by=signed_by,
+        considerations=considerations,
+        facts=facts,
+        appointment=appointment,
+    )
+    return record_individual_decision(
+        case, decision=decision, decision_id=decision_id, by=by, as_of=as_of
     )
 
 
