@@ -21,7 +21,6 @@ import contextlib
 import importlib
 import os
 import sys
-import traceback
 from collections.abc import Iterator, Sequence
 from typing import NoReturn, cast
 
@@ -87,6 +86,31 @@ class _OneLineParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         line = " ".join(message.split())
         self.exit(2, printable(f"{self.prog}: error: {line} (usage: {self.prog} --help)") + "\n")
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse makes a formatter for every argument added (to check its metavar), and the
+        # formatter imports shutil (with bz2, lzma …: 2 ms) for the terminal's width. The same
+        # width, found as shutil.get_terminal_size() finds it, for argparse's own formatters.
+        kind = self.formatter_class
+        if not (isinstance(kind, type) and issubclass(kind, argparse.HelpFormatter)):
+            return super()._get_formatter()
+        return kind(prog=self.prog, width=_terminal_columns() - 2)
+
+
+def _terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns``, without importing ``shutil``: ``$COLUMNS`` when a
+    positive number, else the width of the terminal on ``sys.__stdout__``, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        columns = 0
+    return columns or 80
 
 
 class _VersionAction(argparse.Action):
@@ -260,13 +284,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             status: int = func(args)
     except InvalidInput as exc:
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         # What the user typed (an argument, an option, a store URL) is wrong: a usage error.
         print(f"barnekoordinator {args.command}: {printable(_one_line(exc))}", file=sys.stderr)
         return 2
     except BarnekoordinatorError as exc:
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         print(f"barnekoordinator {args.command}: {printable(_one_line(exc))}", file=sys.stderr)
         return 3
     except BrokenPipeError:
@@ -276,7 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:  # a bug, or a failure no layer below named: still one line
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         print(
             f"barnekoordinator {args.command}: unexpected {type(exc).__name__} "
             "(run again with --debug to see the traceback)",
@@ -303,6 +327,13 @@ def _blocking(names: Sequence[str]) -> Iterator[None]:
             os.environ.pop(BLOCK_ENV, None)
         else:
             os.environ[BLOCK_ENV] = before
+
+
+def _print_traceback() -> None:
+    """``--debug``: the traceback of the error being handled (``traceback`` only then)."""
+    import traceback
+
+    traceback.print_exc()
 
 
 def _one_line(exc: BaseException) -> str:
