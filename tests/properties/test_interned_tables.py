@@ -64,7 +64,9 @@ def test_an_unknown_key_is_a_key_error_and_the_wire_lookups_say_invalid_input() 
 
 def test_threads_racing_for_a_value_all_get_the_one_kept() -> None:
     made: list[object] = []
-    table: Interned[str, object] = Interned({"key": lambda: made.append(object()) or made[-1]})
+    table: Interned[str, object] = Interned(
+        lambda: {"key": lambda: made.append(object()) or made[-1]}
+    )
     start = threading.Barrier(8)
     got: list[object] = []
 

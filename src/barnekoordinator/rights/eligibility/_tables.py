@@ -98,31 +98,38 @@ V = TypeVar("V")
 
 
 class Interned(Mapping[K, V]):
-    """A read-only table whose keys are known from the start and whose values are made on first
-    lookup, then kept: every lookup of a key returns the same value."""
+    """A read-only table whose values are made on first lookup, then kept: every lookup of a key
+    returns the same value. ``makers`` gives each key the function that makes its value; it is
+    called on the table's first use (a rule set no assessment uses costs nothing)."""
 
-    __slots__ = ("_made", "_makers")
+    __slots__ = ("_made", "_makers", "_recipe")
 
-    def __init__(self, makers: Mapping[K, Callable[[], V]]) -> None:
-        self._makers = makers
+    def __init__(self, makers: Callable[[], Mapping[K, Callable[[], V]]]) -> None:
+        self._recipe = makers
+        self._makers: Mapping[K, Callable[[], V]] | None = None
         self._made: dict[K, V] = {}
+
+    def _keys(self) -> Mapping[K, Callable[[], V]]:
+        if self._makers is None:
+            self._makers = self._recipe()  # two threads may both: the same keys and makers
+        return self._makers
 
     def __getitem__(self, key: K) -> V:
         try:
             return self._made[key]
         except KeyError:
-            make = self._makers[key]  # KeyError: not a key of the table
+            make = self._keys()[key]  # KeyError: not a key of the table
         # setdefault: when two threads make the same value, both get the one kept.
         return self._made.setdefault(key, make())
 
     def __contains__(self, key: object) -> bool:
-        return key in self._makers
+        return key in self._keys()
 
     def __iter__(self) -> Iterator[K]:
-        return iter(self._makers)
+        return iter(self._keys())
 
     def __len__(self) -> int:
-        return len(self._makers)
+        return len(self._keys())
 
 
 _ConditionTable = dict[tuple[Right, Condition, str], Callable[[], ConditionResult]]
@@ -167,6 +174,21 @@ def build_tables(
     Returns:
         The interned tables, read-only.
     """
+    follow_ups = Interned(functools.partial(_follow_ups, right_basis, plan_consent_basis))
+    built = _BUILT[version] = Tables(
+        version=version,
+        conditions=Interned(functools.partial(_conditions, right_basis, plan_consent_basis)),
+        follow_ups=follow_ups,
+        escalations=Interned(functools.partial(_escalations, follow_ups)),
+        explanations=Interned(_explanations),
+        basis=MappingProxyType({r: refs(*b) for r, b in right_basis.items()}),
+        plan_grounds=MappingProxyType(PLAN_GROUNDS),
+    )
+    return built
+
+
+def _conditions(right_basis: RightBasis, plan_consent_basis: tuple[str, ...]) -> _ConditionTable:
+    """Every condition result's key, with the function that makes it."""
     conditions: _ConditionTable = {}
     _barnekoordinator_conditions(conditions, right_basis[_BK])
     for right in (_KO, _IP):
@@ -174,17 +196,7 @@ def build_tables(
     _stafettlogg_conditions(conditions, right_basis[_SL])
     _plan_law_conditions(conditions)
     _wish_conditions(conditions, plan_consent_basis)
-    follow_ups = Interned(_follow_ups(right_basis, plan_consent_basis))
-    built = _BUILT[version] = Tables(
-        version=version,
-        conditions=Interned(conditions),
-        follow_ups=follow_ups,
-        escalations=Interned(_escalations(follow_ups)),
-        explanations=Interned(_explanations()),
-        basis=MappingProxyType({r: refs(*b) for r, b in right_basis.items()}),
-        plan_grounds=MappingProxyType(PLAN_GROUNDS),
-    )
-    return built
+    return conditions
 
 
 def _add(
