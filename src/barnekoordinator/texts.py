@@ -242,7 +242,8 @@ def _made(key: str) -> Text:
     made = _MADE.get(key)
     if made is None:
         nb, nn, en, catalogued = _loaded()[key]
-        made = _MADE[key] = Text(nb=nb, nn=nn, en=en, key=catalogued)
+        # setdefault: when two threads make the same text, both get the one kept.
+        made = _MADE.setdefault(key, Text(nb=nb, nn=nn, en=en, key=catalogued))
     return made
 
 

@@ -12,9 +12,9 @@ A rule set's tables differ only by the legal basis its regime declares (see the
 document is read back against one uniform table; a regime's evaluator uses only
 the keys it needs.
 
-The keys are known at import; a value is made the first time it is looked up and kept, so every
-lookup of a key returns the same value (a command assesses one family and makes a few dozen of
-the tables' thousand values: ``benchmarks/bench_cli_startup.py``).
+A rule set's keys are made on its tables' first use and each value the first time it is looked
+up, then kept, so every lookup of a key returns the same value (a command assesses one family
+and makes a few dozen of the tables' thousand values: decision 33).
 
 Everything here is internal to the eligibility package.
 """
@@ -156,7 +156,7 @@ _BUILT: dict[str, Tables] = {}
 
 
 def tables(version: str) -> Tables:
-    """The tables of the rule set ``version`` (made by its regime module at import)."""
+    """The tables of the rule set ``version`` (declared by its regime module at import)."""
     return _BUILT[version]
 
 
