@@ -6,7 +6,9 @@ floor ``python -c pass``; ``barnekoordinator --help`` ≤ 4 ×.
 The commands run in turn (floor, --help, assess, floor, --help, assess …), each a new
 process timed from ``fork`` to exit (wall clock), so the machine's drift touches them alike.
 Each run's ratio is a command's time ÷ the floor of the same round; the medians are printed
-with min and max. The commands run as ``python -m barnekoordinator`` with the interpreter
+with min and max. The processes' CPU time (user + system, from ``getrusage``) is printed too: on
+a shared machine a process waits for a core, and its wall clock holds that wait; its CPU time
+does not. The commands run as ``python -m barnekoordinator`` with the interpreter
 running this script (the installed console script adds its own wrapper's start-up).
 
 Installed third-party plugins are part of what ``--help`` costs (it imports them to list their
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -37,10 +40,15 @@ FACTS = ROOT / "examples" / "facts" / "bk-01-baseline-eligible.json"
 TARGETS = {"--help": 4.0, "assess": 6.0}
 
 
-def _time(argv: list[str], env: dict[str, str]) -> float:
+def _time(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """The wall clock and the CPU time (user + system) of one process running ``argv``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return wall, cpu
 
 
 def _vendors() -> list[str]:
@@ -81,21 +89,33 @@ def main() -> int:
         commands["assess@compare"] = ([*module, "assess", str(FACTS)], compare_env)
     for argv, command_env in commands.values():  # warm the file cache and the bytecode
         _time(argv, command_env)
-    times: dict[str, list[float]] = {name: [] for name in commands}
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(args.rounds):
         for name, (argv, command_env) in commands.items():
-            times[name].append(_time(argv, command_env))
+            wall, cpu = _time(argv, command_env)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
     print(f"python {sys.version.split()[0]}, {args.rounds} rounds, interleaved")
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"vendor plugins installed: {', '.join(vendors) or 'none'}")
     if args.compare:
         print(f"assess@compare: PYTHONPATH={Path(args.compare).resolve()}")
-    width = max(len(name) for name in commands)
+    for title, times in (("wall clock", walls), ("CPU time (user + system)", cpus)):
+        print(f"\n{title}")
+        _report(times)
+    return 0  # a figure, not a verdict: nox -s bench runs every script to the end
+
+
+def _report(times: dict[str, list[float]]) -> None:
+    """Each command's median (min, max), then its ratio to the floor of the same rounds."""
+    width = max(len(name) for name in times)
     for name, values in times.items():
         print(
             f"{name:<{width}} median {statistics.median(values) * 1000:7.1f} ms "
             f"(min {min(values) * 1000:.1f}, max {max(values) * 1000:.1f})"
         )
-    for name in commands:
+    for name in times:
         if name == "floor":
             continue
         ratios = [t / floor for t, floor in zip(times[name], times["floor"], strict=True)]
@@ -110,7 +130,6 @@ def main() -> int:
             f"{name:<{width}} ÷ floor: median {median:.2f}× (min {min(ratios):.2f}, "
             f"max {max(ratios):.2f}); {verdict}"
         )
-    return 0  # a figure, not a verdict: nox -s bench runs every script to the end
 
 
 if __name__ == "__main__":

@@ -80,12 +80,18 @@ def public_module(name: str) -> str:
     return ".".join(parts[:private])
 
 
+_PUBLISHED_BY = {"barnekoordinator._who_consents": "barnekoordinator.people"}
+"""Private modules whose every name a public module publishes, by that module (``people``'s rules
+live apart from its classes so that ``assess`` need not build them: issue 17 item 4)."""
+
+
 def public_module_of(path: Path) -> str:
     """The public module a source file belongs to."""
     parts = list(path.relative_to(_SRC).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
-    return public_module(".".join(parts))
+    name = ".".join(parts)
+    return _PUBLISHED_BY.get(name) or public_module(name)
 
 
 def _source_files() -> Iterator[Path]:

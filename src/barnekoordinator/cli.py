@@ -21,7 +21,6 @@ import contextlib
 import importlib
 import os
 import sys
-import traceback
 from collections.abc import Iterator, Sequence
 from typing import NoReturn, cast
 
@@ -88,6 +87,31 @@ class _OneLineParser(argparse.ArgumentParser):
         line = " ".join(message.split())
         self.exit(2, printable(f"{self.prog}: error: {line} (usage: {self.prog} --help)") + "\n")
 
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse makes a formatter for every argument added (to check its metavar), and the
+        # formatter imports shutil (with bz2, lzma …: 2 ms) for the terminal's width. The same
+        # width, found as shutil.get_terminal_size() finds it, for argparse's own formatters.
+        kind = self.formatter_class
+        if not (isinstance(kind, type) and issubclass(kind, argparse.HelpFormatter)):
+            return super()._get_formatter()
+        return kind(prog=self.prog, width=_terminal_columns() - 2)
+
+
+def _terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns``, without importing ``shutil``: ``$COLUMNS`` when a
+    positive number, else the width of the terminal on ``sys.__stdout__``, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        columns = 0
+    return columns or 80
+
 
 class _VersionAction(argparse.Action):
     """``--version``, looking the version up only when asked."""
@@ -141,8 +165,9 @@ _Subparsers = argparse._SubParsersAction  # argparse's type of add_subparsers()'
 def build_parser(
     command: str | None = None, *, plugin_failures: dict[str, str] | None = None
 ) -> argparse.ArgumentParser:
-    """Build the argument parser: every command is listed, but only ``command``'s module is
-    imported (it adds its full parser); the others are listed from ``_SUBCOMMANDS``.
+    """Build the argument parser. For a built-in ``command`` it holds that command alone: its
+    module is imported and adds its full parser. Otherwise (``--help``, a typo, a plugin's
+    command) every built-in command is listed from ``_SUBCOMMANDS``, no module imported.
 
     When ``command`` is not a built-in one (``--help``, a typo, a plugin's command), installed
     third-party plugins add theirs through ``barnekoordinator_register_commands``; a plugin that
@@ -160,11 +185,14 @@ def build_parser(
         "_Subparsers[argparse.ArgumentParser]",
         parser.add_subparsers(dest="command", metavar="COMMAND", required=True),
     )
+    built_in = any(name == command for name, _, _ in _SUBCOMMANDS)
     for name, module_name, help_line in _SUBCOMMANDS:
-        if name != command:
-            sub.add_parser(name, help=help_line, description=help_line)
-        else:
+        if name == command:
             _register(sub, module_name)
+        elif not built_in:
+            # Listed for --help and a mistyped command; a built-in command's run needs only its
+            # own parser (each parser costs argparse about 0.3 ms to make).
+            sub.add_parser(name, help=help_line, description=help_line)
     if command is None or command not in sub.choices:
         failures = _plugin_commands(sub)
         if plugin_failures is not None:
@@ -260,13 +288,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             status: int = func(args)
     except InvalidInput as exc:
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         # What the user typed (an argument, an option, a store URL) is wrong: a usage error.
         print(f"barnekoordinator {args.command}: {printable(_one_line(exc))}", file=sys.stderr)
         return 2
     except BarnekoordinatorError as exc:
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         print(f"barnekoordinator {args.command}: {printable(_one_line(exc))}", file=sys.stderr)
         return 3
     except BrokenPipeError:
@@ -276,7 +304,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:  # a bug, or a failure no layer below named: still one line
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         print(
             f"barnekoordinator {args.command}: unexpected {type(exc).__name__} "
             "(run again with --debug to see the traceback)",
@@ -303,6 +331,13 @@ def _blocking(names: Sequence[str]) -> Iterator[None]:
             os.environ.pop(BLOCK_ENV, None)
         else:
             os.environ[BLOCK_ENV] = before
+
+
+def _print_traceback() -> None:
+    """``--debug``: the traceback of the error being handled (``traceback`` only then)."""
+    import traceback
+
+    traceback.print_exc()
 
 
 def _one_line(exc: BaseException) -> str:

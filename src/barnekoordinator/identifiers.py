@@ -47,8 +47,6 @@ the keyed hash that stores use to find a child's cases without storing the numbe
 from __future__ import annotations
 
 import enum
-import hashlib
-import hmac
 from datetime import date, datetime
 from typing import Any, Final
 
@@ -195,6 +193,8 @@ class _Digits:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, _Digits):
             return NotImplemented
+        import hmac  # on the first comparison, not at import (OpenSSL's hashlib: 2 ms)
+
         return hmac.compare_digest(self._value, other._value)
 
     def __hash__(self) -> int:
@@ -693,4 +693,7 @@ def subject_key(person: PersonId, secret: bytes) -> str:
         raise InvalidConfiguration("subject_key secret must be bytes")
     if len(secret) < _MIN_SECRET_BYTES:
         raise InvalidConfiguration(f"subject_key secret must be at least {_MIN_SECRET_BYTES} bytes")
+    import hashlib
+    import hmac
+
     return hmac.new(bytes(secret), person.reveal().encode("ascii"), hashlib.sha256).hexdigest()

@@ -29,13 +29,15 @@ import re
 import struct
 from collections.abc import Iterator, Mapping
 from functools import cache
-from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
 from barnekoordinator._texts_edges import EDGE_TEXTS
 from barnekoordinator.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = [
     "LOCALE_PATH_ENV",
@@ -53,7 +55,8 @@ LOCALE_PATH_ENV: Final = "BARNEKOORDINATOR_LOCALE_PATH"
 of more languages as ``<code>/LC_MESSAGES/barnekoordinator.mo``."""
 
 _DOMAIN: Final = "barnekoordinator"
-_LOCALE_DIR: Final = Path(__file__).resolve().with_name("locale")
+# os.path, not pathlib: pathlib (with urllib.parse) costs every command 3 ms to start.
+_LOCALE_DIR: Final = os.path.join(os.path.dirname(os.path.realpath(__file__)), "locale")
 _COMPLETE: Final = ("nb", "nn", "en")
 _CODE: Final = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
 
@@ -88,26 +91,25 @@ def _extra_member(cls: type[Language], code: str) -> Language:
     return member
 
 
-def _locale_dirs() -> tuple[Path, ...]:
+def _locale_dirs() -> tuple[str, ...]:
     extra = os.environ.get(LOCALE_PATH_ENV, "")
-    return (*(Path(p) for p in extra.split(os.pathsep) if p), _LOCALE_DIR)
+    return (*(p for p in extra.split(os.pathsep) if p), _LOCALE_DIR)
 
 
-def _catalogue_file(directory: Path, code: str) -> Path:
-    return directory / code / "LC_MESSAGES" / f"{_DOMAIN}.mo"
+def _catalogue_file(directory: str, code: str) -> str:
+    return os.path.join(directory, code, "LC_MESSAGES", f"{_DOMAIN}.mo")
 
 
-def _extra_languages() -> dict[str, Path]:
+def _extra_languages() -> dict[str, str]:
     """Every extra language code with the catalogue it is read from (first directory wins)."""
-    found: dict[str, Path] = {}
+    found: dict[str, str] = {}
     for directory in _locale_dirs():
-        if not directory.is_dir():
+        if not os.path.isdir(directory):
             continue
-        for child in sorted(directory.iterdir()):
-            code = child.name
+        for code in sorted(os.listdir(directory)):
             if code in _COMPLETE or code in found or not _CODE.fullmatch(code):
                 continue
-            if _catalogue_file(directory, code).is_file():
+            if os.path.isfile(_catalogue_file(directory, code)):
                 found[code] = _catalogue_file(directory, code)
     return found
 
@@ -125,37 +127,39 @@ def language(value: Language | str) -> Language:
         ) from None
 
 
-def read_mo(path: Path) -> dict[str, str]:
+def read_mo(path: Path | str) -> dict[str, str]:
     """The messages of a compiled catalogue as ``{key: text}``, where the key is the msgctxt.
 
     The standard library's ``gettext.GNUTranslations`` looks messages up but cannot list them,
     and the catalogue is enumerated here (``TEXTS`` is a mapping), so the documented ``.mo``
     layout is read directly. Messages without a context (the header) are left out.
     """
-    data = path.read_bytes()
+    with open(path, "rb") as file:
+        data = file.read()
+    name = os.path.basename(path)
     magic = struct.unpack("<I", data[:4])[0]
     order = "<" if magic == 0x950412DE else ">"
     if magic not in (0x950412DE, 0xDE120495):
-        raise InvalidInput(f"{path.name}: not a compiled gettext catalogue (.mo)")
+        raise InvalidInput(f"{name}: not a compiled gettext catalogue (.mo)")
     count, originals, translations = struct.unpack(order + "3I", data[8:20])
+    # Each table is (length, offset) pairs, one a message: read whole, not pair by pair.
+    o_table = struct.unpack_from(f"{order}{2 * count}I", data, originals)
+    t_table = struct.unpack_from(f"{order}{2 * count}I", data, translations)
     found: dict[str, str] = {}
-    for i in range(count):
-        o_len, o_off = struct.unpack(order + "2I", data[originals + 8 * i : originals + 8 * i + 8])
-        t_len, t_off = struct.unpack(
-            order + "2I", data[translations + 8 * i : translations + 8 * i + 8]
-        )
+    for i in range(0, 2 * count, 2):
+        o_len, o_off, t_len, t_off = o_table[i], o_table[i + 1], t_table[i], t_table[i + 1]
         original = data[o_off : o_off + o_len].decode("utf-8")
         context, sep, _msgid = original.partition("\x04")
         if not sep:
             continue
         if context in found:
-            raise InvalidInput(f"{path.name}: the key {context!r} is defined twice")
+            raise InvalidInput(f"{name}: the key {context!r} is defined twice")
         found[context] = data[t_off : t_off + t_len].decode("utf-8")
     return found
 
 
 @cache
-def _extra_catalogue(path: Path) -> dict[str, str]:
+def _extra_catalogue(path: str) -> dict[str, str]:
     return read_mo(path)
 
 
@@ -208,7 +212,9 @@ class Text:
         )
 
 
-def _load() -> dict[str, Text]:
+def _load() -> dict[str, tuple[str, str, str, str]]:
+    """Every text's words by key: ``(nb, nn, en, key)``, the catalogue key, or ``""`` for a text
+    not yet absorbed into the catalogues."""
     nb, nn, en = (read_mo(_catalogue_file(_LOCALE_DIR, code)) for code in _COMPLETE)
     lacking = sorted((nb.keys() ^ nn.keys()) | (nb.keys() ^ en.keys()))
     if lacking:  # a packaging error: the catalogue check in the tests catches it first
@@ -216,10 +222,29 @@ def _load() -> dict[str, Text]:
     twice = sorted(nb.keys() & EDGE_TEXTS.keys())
     if twice:
         raise RuntimeError(f"texts defined twice: {', '.join(twice)}")
-    loaded = {key: Text(nb=nb[key], nn=nn[key], en=en[key], key=key) for key in nb}
+    loaded = {key: (nb[key], nn[key], en[key], key) for key in nb}
     for key, (e_nb, e_nn, e_en) in EDGE_TEXTS.items():  # not yet absorbed (`_i18n absorb`)
-        loaded[key] = Text(nb=e_nb, nn=e_nn, en=e_en)
+        loaded[key] = (e_nb, e_nn, e_en, "")
     return loaded
+
+
+@cache
+def _loaded() -> dict[str, tuple[str, str, str, str]]:
+    return _load()
+
+
+_MADE: dict[str, Text] = {}
+"""The texts made so far: one ``Text`` a key, made when first asked for (a command shows a few
+dozen of the catalogue's hundreds)."""
+
+
+def _made(key: str) -> Text:
+    made = _MADE.get(key)
+    if made is None:
+        nb, nn, en, catalogued = _loaded()[key]
+        # setdefault: when two threads make the same text, both get the one kept.
+        made = _MADE.setdefault(key, Text(nb=nb, nn=nn, en=en, key=catalogued))
+    return made
 
 
 class _Texts(Mapping[str, Text]):
@@ -229,7 +254,7 @@ class _Texts(Mapping[str, Text]):
         self._prefix = prefix
 
     def __getitem__(self, key: str) -> Text:
-        return _loaded()[self._prefix + key]
+        return _made(self._prefix + key)
 
     def __iter__(self) -> Iterator[str]:
         cut = len(self._prefix)
@@ -240,11 +265,6 @@ class _Texts(Mapping[str, Text]):
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self._prefix + key in _loaded()
-
-
-@cache
-def _loaded() -> dict[str, Text]:
-    return _load()
 
 
 TEXTS: Final[Mapping[str, Text]] = _Texts()

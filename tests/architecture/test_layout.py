@@ -46,6 +46,7 @@ BASE = frozenset(
         "legal_basis",
         "services",
         "people",
+        "_who_consents",  # people's rules apart from its classes (assess builds none of them)
         "texts",
         "_texts_edges",  # the texts of the edges (CLI, family), merged into texts.TEXTS
         "edges",

@@ -3,6 +3,11 @@
 A whole process, as a user runs it: what it imports decides most of its start-up time. A valid
 document is checked without jsonschema and read without cattrs; stdnum is imported only when a
 national identity number is checked. An invalid document still gets jsonschema's every problem.
+
+Nor does it import what only other commands, ``--debug`` or a terminal need: the person and
+identity-number classes (``people``, ``identifiers``), the plugin host, ``traceback``, ``shutil``
+(argparse's formatter asks it for the terminal's width), ``pathlib``, ``hashlib``; and of the
+eligibility tables' values and the catalogue's texts it makes only the few it shows.
 """
 
 from __future__ import annotations
@@ -16,13 +21,36 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 FACTS = ROOT / "examples" / "facts" / "bk-01-baseline-eligible.json"
 HEAVY = ("jsonschema", "referencing", "cattrs", "stdnum", "barnekoordinator.rights.decisions")
+UNUSED = (
+    "barnekoordinator.people",
+    "barnekoordinator.identifiers",
+    "barnekoordinator.plugins",
+    "pluggy",
+    "importlib.metadata",
+    "traceback",
+    "shutil",
+    "pathlib",
+    "hashlib",
+    "hmac",
+)
 
 _PROBE = """
 import contextlib, io, json, sys
 from barnekoordinator.cli import main
 with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
     status = main(sys.argv[1:])
-print(json.dumps({"status": status, "modules": sorted(sys.modules)}))
+made = {}
+if "barnekoordinator.rights.eligibility._rule_sets" in sys.modules:
+    from barnekoordinator.rights.eligibility._rule_sets import TABLES
+    from barnekoordinator.texts import _MADE, TEXTS
+    tables = list(TABLES.values())
+    made = {
+        "table values": sum(len(t.conditions._made) + len(t.follow_ups._made) for t in tables),
+        "table keys": sum(len(t.conditions) + len(t.follow_ups) for t in tables),
+        "texts": len(_MADE),
+        "catalogue": len(TEXTS),
+    }
+print(json.dumps({"status": status, "modules": sorted(sys.modules), "made": made}))
 """
 
 
@@ -61,3 +89,19 @@ def test_assess_of_an_invalid_file_asks_jsonschema_for_every_problem(tmp_path: P
     modules = probed["modules"]
     assert isinstance(modules, list)
     assert "jsonschema" in modules
+
+
+def test_assess_imports_nothing_only_other_commands_debug_or_a_terminal_need() -> None:
+    probed = _probe("assess", "--as-of", "2026-01-01", str(FACTS))
+    assert probed["status"] == 0
+    modules = probed["modules"]
+    assert isinstance(modules, list)
+    assert sorted(set(UNUSED) & set(modules)) == []
+
+
+def test_assess_makes_only_the_table_values_and_texts_it_shows() -> None:
+    made = _probe("assess", "--as-of", "2026-01-01", str(FACTS))["made"]
+    assert isinstance(made, dict)
+    # One family, one date: a few dozen of the tables' hundreds of values and of the catalogue.
+    assert 0 < made["table values"] <= made["table keys"] // 5
+    assert 0 < made["texts"] <= made["catalogue"] // 5

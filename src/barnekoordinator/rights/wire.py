@@ -31,9 +31,9 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from barnekoordinator._who_consents import GuardianRelation
 from barnekoordinator.errors import InvalidInput, SchemaViolation
 from barnekoordinator.history.documents import validate_document
-from barnekoordinator.people import GuardianRelation
 from barnekoordinator.rights.eligibility import (
     Author,
     ChildFacts,

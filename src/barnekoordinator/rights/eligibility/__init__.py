@@ -30,9 +30,10 @@ date of entry into force. ``_regime_2022_08_01`` applies from the 2022 reform,
 ``_regime_2012_01_01`` before it (no barnekoordinator, no samordningsplikt).
 Dates before 1 January 2012 are not encoded.
 
-Speed: condition results, follow-ups and explanations are built once at import,
-and each right's result is a pure function of a few reason codes read from the
-facts, memoised and shared by every family with the same codes (decision 27);
+Speed: condition results, follow-ups and explanations are interned, each made
+once, on its first use (decision 33), and each right's result is a pure function
+of a few reason codes read from the facts, memoised and shared by every family
+with the same codes (decision 27);
 an assessment builds only what is the child's own (subject, date, the
 barnekoordinator's end date, the case's follow-ups).
 

@@ -22,10 +22,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Final, NamedTuple, TypeVar
 
-from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.errors import InvalidInput
-from barnekoordinator.legal_basis import parameter, ref
-from barnekoordinator.people import (
+from barnekoordinator._who_consents import (
     BARNEVERN,
     ConsentingParty,
     ConsentPurpose,
@@ -33,6 +30,9 @@ from barnekoordinator.people import (
     birthday,
     who_consents,
 )
+from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.errors import InvalidInput
+from barnekoordinator.legal_basis import parameter, ref
 from barnekoordinator.rights.eligibility._facts import (
     HEALTH_KINDS,
     WELFARE_KINDS,

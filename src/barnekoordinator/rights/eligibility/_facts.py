@@ -17,8 +17,8 @@ from typing import Final
 
 import attrs
 
+from barnekoordinator._who_consents import GuardianRelation
 from barnekoordinator.errors import SchemaViolation
-from barnekoordinator.people import GuardianRelation
 from barnekoordinator.rights.eligibility._vocabulary import WISH_FIELD, Right, Wish
 from barnekoordinator.services import SERVICES, Sector, ServiceKind
 

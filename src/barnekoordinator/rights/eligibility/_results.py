@@ -1,7 +1,7 @@
 """The results of an assessment: per condition, per right, and for the whole case.
 
-Condition results and most follow-ups are shared, interned values (built once
-per rule set); a result holds references to them, so equal results compare
+Condition results and most follow-ups are shared, interned values (made once
+per rule set, on first use); a result holds references to them, so equal results compare
 equal and cost almost nothing to build.
 """
 

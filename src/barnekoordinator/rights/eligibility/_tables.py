@@ -1,4 +1,4 @@
-"""The condition tables: every shared result value of one rule set, built once at import.
+"""The condition tables: every shared result value of one rule set, each made on first use.
 
 An assessment never builds a
 [`ConditionResult`][barnekoordinator.rights.eligibility.ConditionResult] or a plain
@@ -12,15 +12,20 @@ A rule set's tables differ only by the legal basis its regime declares (see the
 document is read back against one uniform table; a regime's evaluator uses only
 the keys it needs.
 
+A rule set's keys are made on its tables' first use and each value the first time it is looked
+up, then kept, so every lookup of a key returns the same value (a command assesses one family
+and makes a few dozen of the tables' thousand values: decision 33).
+
 Everything here is internal to the eligibility package.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Final, NamedTuple
+from typing import Final, NamedTuple, TypeVar
 
 from barnekoordinator.legal_basis import LegalReference, parameter, refs
 from barnekoordinator.rights.eligibility._results import ConditionResult, FollowUp, PlanGround
@@ -88,8 +93,47 @@ _GUIDE: Final = ("veileder-barnekoordinator",)
 RightBasis = Mapping[Right, tuple[str, ...]]
 """The reference keys each right rests on in one regime."""
 
-_ConditionTable = dict[tuple[Right, Condition, str], ConditionResult]
-_FollowUpTable = dict[tuple[object, FollowUpKind], FollowUp]
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Interned(Mapping[K, V]):
+    """A read-only table whose values are made on first lookup, then kept: every lookup of a key
+    returns the same value. ``makers`` gives each key the function that makes its value; it is
+    called on the table's first use (a rule set no assessment uses costs nothing)."""
+
+    __slots__ = ("_made", "_makers", "_recipe")
+
+    def __init__(self, makers: Callable[[], Mapping[K, Callable[[], V]]]) -> None:
+        self._recipe = makers
+        self._makers: Mapping[K, Callable[[], V]] | None = None
+        self._made: dict[K, V] = {}
+
+    def _keys(self) -> Mapping[K, Callable[[], V]]:
+        if self._makers is None:
+            self._makers = self._recipe()  # two threads may both: the same keys and makers
+        return self._makers
+
+    def __getitem__(self, key: K) -> V:
+        try:
+            return self._made[key]
+        except KeyError:
+            make = self._keys()[key]  # KeyError: not a key of the table
+        # setdefault: when two threads make the same value, both get the one kept.
+        return self._made.setdefault(key, make())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys()
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+
+_ConditionTable = dict[tuple[Right, Condition, str], Callable[[], ConditionResult]]
+_FollowUpTable = dict[tuple[object, FollowUpKind], Callable[[], FollowUp]]
 
 
 class Tables(NamedTuple):
@@ -112,14 +156,15 @@ _BUILT: dict[str, Tables] = {}
 
 
 def tables(version: str) -> Tables:
-    """The tables of the rule set ``version`` (built by its regime module at import)."""
+    """The tables of the rule set ``version`` (declared by its regime module at import)."""
     return _BUILT[version]
 
 
 def build_tables(
     version: str, right_basis: RightBasis, plan_consent_basis: tuple[str, ...]
 ) -> Tables:
-    """Build every shared result value of the rule set ``version``.
+    """The tables of every shared result value of the rule set ``version``: the keys now, each
+    value on its first lookup.
 
     Args:
         version: The rule set's name, the date its regime came into force.
@@ -129,6 +174,21 @@ def build_tables(
     Returns:
         The interned tables, read-only.
     """
+    follow_ups = Interned(functools.partial(_follow_ups, right_basis, plan_consent_basis))
+    built = _BUILT[version] = Tables(
+        version=version,
+        conditions=Interned(functools.partial(_conditions, right_basis, plan_consent_basis)),
+        follow_ups=follow_ups,
+        escalations=Interned(functools.partial(_escalations, follow_ups)),
+        explanations=Interned(_explanations),
+        basis=MappingProxyType({r: refs(*b) for r, b in right_basis.items()}),
+        plan_grounds=MappingProxyType(PLAN_GROUNDS),
+    )
+    return built
+
+
+def _conditions(right_basis: RightBasis, plan_consent_basis: tuple[str, ...]) -> _ConditionTable:
+    """Every condition result's key, with the function that makes it."""
     conditions: _ConditionTable = {}
     _barnekoordinator_conditions(conditions, right_basis[_BK])
     for right in (_KO, _IP):
@@ -136,17 +196,7 @@ def build_tables(
     _stafettlogg_conditions(conditions, right_basis[_SL])
     _plan_law_conditions(conditions)
     _wish_conditions(conditions, plan_consent_basis)
-    follow_ups = _follow_ups(right_basis, plan_consent_basis)
-    built = _BUILT[version] = Tables(
-        version=version,
-        conditions=MappingProxyType(conditions),
-        follow_ups=MappingProxyType(follow_ups),
-        escalations=MappingProxyType(_escalations(follow_ups[(CASE, _K.ESCALATE_COOPERATION)])),
-        explanations=MappingProxyType(_explanations()),
-        basis=MappingProxyType({r: refs(*b) for r, b in right_basis.items()}),
-        plan_grounds=MappingProxyType(PLAN_GROUNDS),
-    )
-    return built
+    return conditions
 
 
 def _add(
@@ -157,17 +207,46 @@ def _add(
     outcome: Outcome,
     basis: Iterable[str],
     facts: tuple[str, ...],
-    explanation: Text,
+    explanation: Callable[[], Text],
 ) -> None:
-    table[(right, condition, reason)] = ConditionResult(
+    table[(right, condition, reason)] = functools.partial(
+        _condition_result,
+        right,
+        condition,
+        reason,
+        outcome,
+        tuple(dict.fromkeys(basis)),
+        facts,
+        explanation,
+    )
+
+
+def _condition_result(
+    right: Right,
+    condition: Condition,
+    reason: str,
+    outcome: Outcome,
+    basis: tuple[str, ...],
+    facts: tuple[str, ...],
+    explanation: Callable[[], Text],
+) -> ConditionResult:
+    return ConditionResult(
         right=right,
         condition=condition,
         outcome=outcome,
         reason=reason,
-        basis=refs(*dict.fromkeys(basis)),
+        basis=refs(*basis),
         facts=facts,
-        explanation=explanation,
+        explanation=explanation(),
     )
+
+
+def _joined(first: str, *rest: tuple[str | Text, str]) -> Text:
+    """The text with key ``first`` followed by each ``(key or text, separator)``."""
+    joined = text(first)
+    for part, sep in rest:
+        joined = joined.join(text(part) if isinstance(part, str) else part, sep)
+    return joined
 
 
 _Row = tuple[Condition, str, str, Outcome, tuple[str, ...], tuple[str, ...]]
@@ -176,7 +255,8 @@ _Row = tuple[Condition, str, str, Outcome, tuple[str, ...], tuple[str, ...]]
 
 def _add_rows(table: _ConditionTable, right: Right, rows: Iterable[_Row]) -> None:
     for condition, key, reason, outcome, basis, facts in rows:
-        _add(table, right, condition, reason, outcome, basis, facts, text(f"reason.{key}.{reason}"))
+        explanation = functools.partial(text, f"reason.{key}.{reason}")
+        _add(table, right, condition, reason, outcome, basis, facts, explanation)
 
 
 def _barnekoordinator_conditions(table: _ConditionTable, bk: tuple[str, ...]) -> None:
@@ -294,11 +374,13 @@ def _plan_law_conditions(table: _ConditionTable) -> None:
                 laws = (*chosen, *((child_welfare,) if child_welfare else ()))
                 if not laws:
                     continue
-                explanation = text("reason.ip-plan-law.met")
-                for i, law in enumerate(sorted(laws, key=lambda x: x.value)):
-                    explanation = explanation.join(
-                        PLAN_GROUNDS[law].explanation, "; " if i else " "
-                    )
+                grounds = [
+                    (PLAN_GROUNDS[law].explanation, "; " if i else " ")
+                    for i, law in enumerate(sorted(laws, key=lambda x: x.value))
+                ]
+                explanation = functools.partial(
+                    _joined, "reason.ip-plan-law.met", *grounds, (end, "")
+                )
                 basis = tuple(r.key for law in laws for r in PLAN_GROUNDS[law].basis)
                 _add(
                     table,
@@ -308,10 +390,10 @@ def _plan_law_conditions(table: _ConditionTable) -> None:
                     _MET,
                     basis,
                     facts,
-                    explanation.join(end, ""),
+                    explanation,
                 )
     for reason, outcome in (("none", _NOT), ("not-mapped", _NA)):
-        explanation = text(f"reason.ip-plan-law.{reason}")
+        explanation = functools.partial(text, f"reason.ip-plan-law.{reason}")
         _add(table, _IP, Condition.PLAN_LAW, reason, outcome, every, facts, explanation)
 
 
@@ -339,7 +421,9 @@ def _wish_conditions(table: _ConditionTable, plan_consent_basis: tuple[str, ...]
     for right in Right:
         for party in _PARTIES:
             for verdict in WISH_VERDICTS:
-                explanation = text(f"party.{party}").join(text(f"verdict.{verdict}"), ": ")
+                explanation = functools.partial(
+                    _joined, f"party.{party}", (f"verdict.{verdict}", ": ")
+                )
                 party_basis = () if right is _SL else _PARTY_BASIS[party]
                 _add(
                     table,
@@ -356,11 +440,13 @@ def _wish_conditions(table: _ConditionTable, plan_consent_basis: tuple[str, ...]
 def _fu(
     table: _FollowUpTable, scope: object, kind: FollowUpKind, basis: Iterable[str], key: str = ""
 ) -> None:
-    table[(scope, kind)] = FollowUp(
-        kind=kind,
-        basis=refs(*dict.fromkeys(basis)),
-        text=text(key or f"follow-up.{kind.value}"),
+    table[(scope, kind)] = functools.partial(
+        _follow_up, kind, tuple(dict.fromkeys(basis)), key or f"follow-up.{kind.value}"
     )
+
+
+def _follow_up(kind: FollowUpKind, basis: tuple[str, ...], key: str) -> FollowUp:
+    return FollowUp(kind=kind, basis=refs(*basis), text=text(key))
 
 
 def _follow_ups(right_basis: RightBasis, plan_consent_basis: tuple[str, ...]) -> _FollowUpTable:
@@ -426,31 +512,36 @@ def _specific_follow_ups(
     )
 
 
-def _escalations(escalate: FollowUp) -> dict[ServiceKind, FollowUp]:
+def _escalations(
+    follow_ups: Mapping[tuple[object, FollowUpKind], FollowUp],
+) -> dict[ServiceKind, Callable[[], FollowUp]]:
     """One ``escalate-cooperation`` per service, citing that service's own cooperation duty."""
-    return {
-        kind: FollowUp(
-            kind=_K.ESCALATE_COOPERATION,
-            basis=(s.cooperation_duty, *escalate.basis),
-            text=escalate.text,
-            service=kind,
-        )
-        for kind, s in SERVICES.items()
-    }
+    return {kind: functools.partial(_escalation, follow_ups, kind) for kind in SERVICES}
 
 
-def _explanations() -> dict[tuple[Right, Outcome, NextStep], Text]:
+def _escalation(
+    follow_ups: Mapping[tuple[object, FollowUpKind], FollowUp], kind: ServiceKind
+) -> FollowUp:
+    escalate = follow_ups[(CASE, _K.ESCALATE_COOPERATION)]
+    return FollowUp(
+        kind=_K.ESCALATE_COOPERATION,
+        basis=(SERVICES[kind].cooperation_duty, *escalate.basis),
+        text=escalate.text,
+        service=kind,
+    )
+
+
+def _explanations() -> dict[tuple[Right, Outcome, NextStep], Callable[[], Text]]:
     """«<right>: <outcome>. <next step>.» for every combination, in nb, nn and en."""
     return {
-        (right, outcome, action): right.label.join(outcome.label, ": ").join(
-            text(
-                f"action.{right.value}.appoint"
-                if action is NextStep.APPOINT
-                else f"action.{action.value}"
-            ),
-            ". ",
-        )
+        (right, outcome, action): functools.partial(_explanation, right, outcome, action)
         for right in Right
         for outcome in Outcome
         for action in NextStep
     }
+
+
+def _explanation(right: Right, outcome: Outcome, action: NextStep) -> Text:
+    appoint = action is NextStep.APPOINT
+    key = f"action.{right.value}.appoint" if appoint else f"action.{action.value}"
+    return right.label.join(outcome.label, ": ").join(text(key), ". ")
