@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from barnekoordinator._cli.verify import verify_store
 from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.errors import ChainBroken, ConcurrencyConflict, InvalidInput
+from barnekoordinator.history.paging import AgendaCursor
 from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.history.storekit import NewCase, agenda_sort_key
@@ -69,6 +70,44 @@ queries = st.tuples(
 )
 
 
+def cursors() -> st.SearchStrategy[AgendaCursor]:
+    """Cursors at rows of the population and between them (any due, case, kind and key)."""
+    near = st.sampled_from(ALL_ROWS).flatmap(
+        lambda row: st.builds(
+            AgendaCursor,
+            st.sampled_from([row.due, row.due - timedelta(days=1), row.due + timedelta(days=1)]),
+            st.sampled_from([row.case_id, row.case_id + "0", row.case_id[:-1], ""]),
+            st.sampled_from(AgendaKind),
+            st.sampled_from([row.key, "", row.key + "~", row.key[:-1]]),
+        )
+    )
+    return st.sampled_from(ALL_ROWS).map(AgendaCursor.of) | near
+
+
+def _check_pages(store: CaseStore) -> None:
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(queries, st.integers(1, 25), cursors())
+    def pages_add_up(query: Query, size: int, cursor: AgendaCursor) -> None:
+        until, kinds, case_id, limit = query
+        # After any cursor: the rows of the unpaged answer that sort after it.
+        want = [r for r in brute_force(until, kinds, case_id, None) if cursor.precedes(r)]
+        got = store.agenda(until=until, kinds=kinds, case_id=case_id, limit=limit, after=cursor)
+        assert got == (want if limit is None else want[:limit])
+        # Walking pages of ``size`` rows from the start gives the unpaged answer.
+        pages: list[AgendaItem] = []
+        after: AgendaCursor | None = None
+        while True:
+            page = store.agenda(until=until, kinds=kinds, case_id=case_id, limit=size, after=after)
+            assert len(page) <= size
+            pages += page
+            if len(page) < size:
+                break
+            after = AgendaCursor.of(page[-1])
+        assert pages == brute_force(until, kinds, case_id, None)
+
+    pages_add_up()
+
+
 def _check_queries(store: CaseStore) -> None:
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(queries)
@@ -81,6 +120,7 @@ def _check_queries(store: CaseStore) -> None:
         )
 
     same_answer()
+    _check_pages(store)
 
 
 def test_the_population_has_every_kind_of_row_the_queries_filter() -> None:
@@ -185,6 +225,16 @@ def test_a_version_3_postgres_schema_answers_the_same_and_is_upgraded(
     assert int(meta[0]) == PG_VERSION >= 4
     assert index is not None
     assert index[0] is not None
+
+
+def test_memory_agenda_pages_as_the_brute_force_filter() -> None:
+    """The reference store pages the same way (its agenda filters and sorts in Python)."""
+    from barnekoordinator_plugins.memory import InMemoryCaseStore
+
+    store = InMemoryCaseStore()
+    for case in _POPULATION:
+        store.append(case.case_id, 0, case.records, audit=case.audit)
+    _check_queries(store)
 
 
 def test_the_population_is_deterministic_by_seed() -> None:
