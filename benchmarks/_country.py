@@ -3,6 +3,7 @@ parallel chunks and loaded through the stores' bulk path."""
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -70,14 +71,18 @@ DEEP = 50
 
 
 def deep_cursor(store: Any, **query: Any) -> tuple[Any, int]:
-    """The cursor after page ``DEEP - 1`` of ``query`` (or the last full page), and the number of
-    the page it opens. Walked once, untimed: a reader gets there by reading the pages before."""
+    """The cursor that opens page ``DEEP`` of ``query`` (or the last full page of a shorter
+    answer), and that page's number. Walked once, untimed: a reader gets there by reading the
+    pages before."""
     after, page = None, 1
     while page < DEEP:
         rows = store.agenda(**query, limit=PAGE, after=after)
         if len(rows) < PAGE:
             break
-        after, page = AgendaCursor.of(rows[-1]), page + 1
+        following = AgendaCursor.of(rows[-1])
+        if len(store.agenda(**query, limit=PAGE, after=following)) < PAGE:
+            break  # the page after this one is not full: time this one
+        after, page = following, page + 1
     return after, page
 
 
@@ -143,7 +148,7 @@ def time_agenda(
     results = [(n, statistics.median(times[n]), max(times[n]), rows[n]) for n, _ in queries]
     ratios: dict[str, tuple[float, float, float]] = {}
     names = [n for n, _ in queries]
-    for first, deep in zip(names, names[1:], strict=False):
+    for first, deep in itertools.pairwise(names):
         if first.endswith(", first 100") and ", page " in deep:
             each = [d / f for f, d in zip(times[first], times[deep], strict=True)]
             ratios[deep] = (min(each), statistics.median(each), max(each))

@@ -14,8 +14,9 @@ A full page may be followed by an empty one. Rows written between two pages appe
 page when they sort after the cursor and are not seen by this walk when they sort before it, as
 with any keyset walk; no row is repeated or skipped because of rows added or removed elsewhere.
 
-The cursor's text form ([`AgendaCursor.token()`][barnekoordinator.history.paging.AgendaCursor.token],
-read back by [`AgendaCursor.parse()`][barnekoordinator.history.paging.AgendaCursor.parse]) is
+The cursor's text form
+([`AgendaCursor.token()`][barnekoordinator.history.paging.AgendaCursor.token], read back by
+[`AgendaCursor.parse()`][barnekoordinator.history.paging.AgendaCursor.parse]) is
 opaque to its users: a version prefix and base64url of the four values. It holds the due date,
 case id and key of a row its reader was shown, so it reveals nothing that page did not; a text
 that is not a cursor raises [`InvalidInput`][barnekoordinator.errors.InvalidInput] naming the
@@ -30,7 +31,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
 import inspect
 import json
 from collections.abc import Collection
@@ -145,20 +145,28 @@ def checked_after(after: object) -> AgendaCursor | None:
     raise InvalidInput(f"after: expected an AgendaCursor, got {type(after).__name__}")
 
 
-@functools.lru_cache(maxsize=64)
-def _takes_after(store_type: type) -> bool:
+_TAKES_AFTER: dict[type[Any], bool] = {}
+
+
+def _takes_after(store_type: type[Any]) -> bool:
+    known = _TAKES_AFTER.get(store_type)
+    if known is not None:
+        return known
     try:
         parameters = inspect.signature(store_type.agenda).parameters
     except (TypeError, ValueError):  # pragma: no cover - a builtin without a signature
         return False
-    return "after" in parameters or any(
+    takes = "after" in parameters or any(
         p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
     )
+    _TAKES_AFTER[store_type] = takes
+    return takes
 
 
 def pages_itself(store: object) -> bool:
     """Whether ``store.agenda`` takes ``after`` (else it predates decision 30)."""
-    return _takes_after(type(store))
+    store_type: type[Any] = type(store)
+    return _takes_after(store_type)
 
 
 def paged_agenda(
@@ -180,5 +188,7 @@ def paged_agenda(
         return store.agenda(until=until, kinds=kinds, case_id=case_id, limit=limit)
     if pages_itself(store):
         return store.agenda(until=until, kinds=kinds, case_id=case_id, limit=limit, after=cursor)
-    rows = [r for r in store.agenda(until=until, kinds=kinds, case_id=case_id) if cursor.precedes(r)]
+    rows = [
+        r for r in store.agenda(until=until, kinds=kinds, case_id=case_id) if cursor.precedes(r)
+    ]
     return rows if limit is None else rows[: max(limit, 0)]

@@ -239,7 +239,7 @@ after the cursor's kind, or the cursor's kind with a later key)."""
 
 def _by_kind(after: str) -> str:
     return (
-        'SELECT r.case_id, k.kind COLLATE "C", r.key, r.due, r.detail '
+        'SELECT r.case_id, k.kind COLLATE "C", r.key, r.due, r.detail '  # noqa: S608
         "FROM unnest(%s::text[]) AS k(kind) CROSS JOIN LATERAL ("
         "SELECT case_id, key, due, detail FROM case_agenda WHERE kind = k.kind AND due <= %s "
         + after

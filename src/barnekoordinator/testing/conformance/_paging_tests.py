@@ -165,7 +165,11 @@ class _AgendaPagingTests:
         kinds_used = [AgendaKind.EVALUATION_DUE, AgendaKind.HANDOVER_PENDING, AgendaKind.TURNS_18]
         a = make_records(
             "case-a",
-            [agenda_payload("upsert", kind=k, key=key, due=jan) for k in kinds_used for key in "xy"],
+            [
+                agenda_payload("upsert", kind=k, key=key, due=jan)
+                for k in kinds_used
+                for key in "xy"
+            ],
         )
         b = make_records(
             "case-b",
