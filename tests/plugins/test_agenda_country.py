@@ -154,6 +154,25 @@ def test_postgres_agenda_answers_as_the_brute_force_filter(
     with PostgresCaseStore(postgres_dsn, schema=pg_schema()) as store:
         store.load(_POPULATION)
         _check_queries(store)
+        _postgres_pages_seek(store)
+
+
+def _postgres_pages_seek(store: CaseStore) -> None:
+    """A page after a cursor is an index condition on the agenda index of its shape."""
+    from barnekoordinator_plugins.postgres._sql import AGENDA_ALL_AFTER, AGENDA_BY_KIND_AFTER
+
+    connection = store._connection()  # type: ignore[attr-defined]
+    day, case, until = date(2026, 1, 1), "case-0000001", date(2040, 1, 1)
+    for sql, params, index, condition in (
+        (AGENDA_ALL_AFTER, (until, day, case, "turns-18", "k", 5), "case_agenda_due_idx",
+         "ROW(due, case_id, kind, key) >"),
+        (AGENDA_BY_KIND_AFTER, (["turns-18", "decision-due"], until, day, case, day, case,
+         "turns-18", "turns-18", "k", 5, 5), "case_agenda_kind_due_idx", "ROW(due, case_id) >="),
+    ):  # fmt: skip
+        plan = [str(r[0]) for r in connection.execute("EXPLAIN " + sql, params).fetchall()]
+        conditions = [line for line in plan if "Index Cond" in line]
+        assert any(index in line for line in plan), plan
+        assert any(condition in line for line in conditions), plan
 
 
 def test_a_version_3_sqlite_file_answers_the_same_and_is_upgraded(tmp_path: Path) -> None:
@@ -286,3 +305,35 @@ def test_postgres_bulk_load_verifies_and_is_all_or_nothing(
     with PostgresCaseStore(postgres_dsn, schema=pg_schema()) as store:
         _bulk_loaded_store_verifies(store)
         assert store.get_data_key(_POPULATION[0].case_id) == _POPULATION[0].data_key
+
+
+def test_sqlite_pages_seek_the_agenda_indexes(sqlite_country: SQLiteCaseStore) -> None:
+    """Each page after a cursor is a row-value range on the index of its shape (decision 30):
+    no shape scans the table or sorts more than its capped walks."""
+    from barnekoordinator_plugins.sqlite._sql import agenda_sql
+
+    connection = sqlite_country._connection()
+    day, case = "2026-01-01", "case-0000001"
+    shapes: list[tuple[tuple[int, bool, str], list[object], list[str]]] = [
+        (
+            (0, False, "*"),
+            ["2040-01-01", day, case, "turns-18", "k", 5],
+            ["case_agenda_due ((due,"],
+        ),
+        ((1, False, "<"), ["turns-18", "2040-01-01", day, case, 5], ["(kind=? AND (due,case_id)>"]),
+        ((1, False, "="), ["turns-18", "2040-01-01", day, case, "k", 5], ["(due,case_id,key)>"]),
+        ((1, False, ">"), ["turns-18", "2040-01-01", day, case, 5], ["(due,case_id)>"]),
+        (
+            (2, False, "<>"),
+            ["decision-due", "2040-01-01", day, case, 5, "turns-18", "2040-01-01", day, case, 5, 5],
+            ["(kind=? AND (due,case_id)>", "(kind=? AND (due,case_id)>"],
+        ),
+    ]
+    for shape, params, wanted in shapes:
+        plan = " ".join(
+            str(row[3])
+            for row in connection.execute("EXPLAIN QUERY PLAN " + agenda_sql(*shape), params)
+        )
+        assert "SCAN case_agenda" not in plan, (shape, plan)
+        for part in wanted:
+            assert part in plan, (shape, plan)
