@@ -3,12 +3,14 @@ parallel chunks and loaded through the stores' bulk path."""
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from barnekoordinator.history.paging import AgendaCursor
 from barnekoordinator.history.projections import AgendaKind
 from barnekoordinator.history.storekit import NewCase
 from barnekoordinator.testing.builders import DEFAULT_AS_OF
@@ -63,56 +65,96 @@ WORK = frozenset(
 )
 
 
+PAGE = 100
+DEEP = 50
+"""The following page timed deep in a long answer: page 50 of 100 rows (rows 4,901–5,000)."""
+
+
+def deep_cursor(store: Any, **query: Any) -> tuple[Any, int]:
+    """The cursor that opens page ``DEEP`` of ``query`` (or the last full page of a shorter
+    answer), and that page's number. Walked once, untimed: a reader gets there by reading the
+    pages before."""
+    after, page = None, 1
+    while page < DEEP:
+        rows = store.agenda(**query, limit=PAGE, after=after)
+        if len(rows) < PAGE:
+            break
+        following = AgendaCursor.of(rows[-1])
+        if len(store.agenda(**query, limit=PAGE, after=following)) < PAGE:
+            break  # the page after this one is not full: time this one
+        after, page = following, page + 1
+    return after, page
+
+
 def agenda_queries(store: Any, some_case: str) -> list[tuple[str, Callable[[], Sequence[Any]]]]:
-    """The agenda queries a municipality runs: first pages, each kind, the issue's named ones."""
+    """The agenda queries a municipality runs: first pages, each kind, the issue's named ones
+    (long answers as their first page and a page deep in them, decision 30)."""
     today = TODAY
     week, half_year = today + timedelta(days=7), today + timedelta(days=180)
     queries: list[tuple[str, Callable[[], Sequence[Any]]]] = [
-        ("due within 7 days, first 100", lambda: store.agenda(until=week, limit=100)),
+        ("due within 7 days, first 100", lambda: store.agenda(until=week, limit=PAGE)),
         (
             "work kinds due in 7 days, first 100",
-            lambda: store.agenda(until=week, kinds=WORK, limit=100),
+            lambda: store.agenda(until=week, kinds=WORK, limit=PAGE),
         ),
     ]
     for kind in AgendaKind:
         queries.append(
             (
                 f"{kind.value} within 180 d, first 100",
-                lambda kind=kind: store.agenda(until=half_year, kinds={kind}, limit=100),
+                lambda kind=kind: store.agenda(until=half_year, kinds={kind}, limit=PAGE),
             )
         )
-    queries += [
+    named: list[tuple[str, dict[str, Any]]] = [
         (
-            "handovers pending > 14 days (all)",
-            lambda: store.agenda(
-                until=today - timedelta(days=14), kinds={AgendaKind.HANDOVER_PENDING}
-            ),
+            "handovers pending > 14 days",
+            {"until": today - timedelta(days=14), "kinds": {AgendaKind.HANDOVER_PENDING}},
         ),
-        (
-            "turning 18 within 180 days (all)",
-            lambda: store.agenda(until=half_year, kinds={AgendaKind.TURNS_18}),
-        ),
-        (
-            "holders missing (all)",
-            lambda: store.agenda(until=today, kinds={AgendaKind.HOLDER_MISSING}),
-        ),
-        ("one case", lambda: store.agenda(until=date.max, case_id=some_case)),
+        ("turning 18 within 180 days", {"until": half_year, "kinds": {AgendaKind.TURNS_18}}),
+        ("holders missing", {"until": today, "kinds": {AgendaKind.HOLDER_MISSING}}),
+        ("everything within 180 days", {"until": half_year}),
     ]
+    for name, query in named:
+        after, page = deep_cursor(store, **query)
+        queries.append((f"{name}, first 100", lambda q=query: store.agenda(**q, limit=PAGE)))
+        if page == 1:
+            continue  # one page holds the whole answer
+        queries.append(
+            (
+                f"{name}, page {page}",
+                lambda q=query, a=after: store.agenda(**q, limit=PAGE, after=a),
+            )
+        )
+    queries.append(("one case", lambda: store.agenda(until=date.max, case_id=some_case)))
     return queries
+
+
+def time_agenda(
+    store: Any, some_case: str, repeat: int
+) -> tuple[list[tuple[str, float, float, int]], dict[str, tuple[float, float, float]]]:
+    """Each query's (name, median ms, max ms, rows) over ``repeat`` rounds after one warm-up,
+    the queries interleaved (one of each per round, so load spikes hit them alike), and for each
+    deep page the ratio of its time to its first page's in the same round (min, median, max)."""
+    import statistics
+
+    queries = agenda_queries(store, some_case)
+    rows = {name: len(query()) for name, query in queries}
+    times: dict[str, list[float]] = {name: [] for name, _ in queries}
+    for _ in range(repeat):
+        for name, query in queries:
+            began = time.perf_counter()
+            query()
+            times[name].append((time.perf_counter() - began) * 1000)
+    results = [(n, statistics.median(times[n]), max(times[n]), rows[n]) for n, _ in queries]
+    ratios: dict[str, tuple[float, float, float]] = {}
+    names = [n for n, _ in queries]
+    for first, deep in itertools.pairwise(names):
+        if first.endswith(", first 100") and ", page " in deep:
+            each = [d / f for f, d in zip(times[first], times[deep], strict=True)]
+            ratios[deep] = (min(each), statistics.median(each), max(each))
+    return results, ratios
 
 
 def time_queries(store: Any, some_case: str, repeat: int) -> list[tuple[str, float, float, int]]:
     """(name, median ms, max ms, rows) of each query over ``repeat`` runs after one warm-up."""
-    import statistics
-
-    results = []
-    for name, query in agenda_queries(store, some_case):
-        query()
-        times = []
-        rows: Sequence[Any] = ()
-        for _ in range(repeat):
-            began = time.perf_counter()
-            rows = query()
-            times.append((time.perf_counter() - began) * 1000)
-        results.append((name, statistics.median(times), max(times), len(rows)))
-    return results
+    return time_agenda(store, some_case, repeat)[0]

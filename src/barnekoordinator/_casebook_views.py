@@ -20,6 +20,7 @@ from barnekoordinator.access.principal import AssuranceLevel, Principal
 from barnekoordinator.coordination.roles import RoleAssignment, roles
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.history.case import Case, CaseMode, DomainEvent
+from barnekoordinator.history.paging import AgendaCursor
 from barnekoordinator.history.projections import AgendaItem
 from barnekoordinator.people import GuardianRelation
 from barnekoordinator.services import ServiceKind
@@ -177,12 +178,14 @@ def merge_decisions(first: AccessDecision, second: AccessDecision) -> AccessDeci
     )
 
 
-def agenda_problem(until: object, limit: object) -> str | None:
+def agenda_problem(until: object, limit: object, after: object = None) -> str | None:
     """What is wrong with the arguments of ``Casebook.agenda``, or None."""
     if not isinstance(until, date):
         return f"until: expected a date, got {type(until).__name__}"
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
         return "limit: expected a whole number, 0 or more"
+    if after is not None and not isinstance(after, AgendaCursor):
+        return f"after: expected an AgendaCursor, got {type(after).__name__}"
     return None
 
 
@@ -316,3 +319,36 @@ def search_rows(
         if row in decided[row.case_id][1]:
             result.append(row)
     return result, {case_id: decided[case_id][0] for case_id in {r.case_id for r in result}}
+
+
+_FIRST_READ: Final = 100
+_LARGEST_READ: Final = 10_000
+
+
+def paged_search(
+    read: Callable[[AgendaCursor | None, int], Sequence[AgendaItem]],
+    shown_of: Callable[[str, list[AgendaItem]], tuple[AccessDecision, list[AgendaItem]]],
+    limit: int,
+    after: AgendaCursor | None,
+) -> tuple[list[AgendaItem], dict[str, AccessDecision]]:
+    """[`search_rows`][barnekoordinator._casebook_views.search_rows] over the store's agenda read
+    in keyset pages (``read(after, size)``) until ``limit`` rows are shown or the agenda ends.
+
+    The first read is ``max(limit, 100)`` rows and each next one twice the last (at most
+    10,000), so a page that shows every row costs one read, and a principal who may see few of
+    the rows does not make one read per hundred. A case whose rows span two reads is decided
+    in each (the same decision: nothing is written in between by this search).
+    """
+    result: list[AgendaItem] = []
+    decided: dict[str, AccessDecision] = {}
+    size = max(limit, _FIRST_READ)
+    while len(result) < limit:
+        rows = read(after, size)
+        found, seen = search_rows(rows, shown_of, limit - len(result))
+        result += found
+        for case_id, decision in seen.items():
+            decided.setdefault(case_id, decision)
+        if len(rows) < size:
+            break
+        after, size = AgendaCursor.of(rows[-1]), min(size * 2, max(_LARGEST_READ, limit))
+    return result, decided

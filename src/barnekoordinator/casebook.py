@@ -91,6 +91,7 @@ from barnekoordinator._casebook_views import (
     audited_action,
     batch_problem,
     merge_decisions,
+    paged_search,
     principal_view,
     require_caller,
     rows_shown,
@@ -132,6 +133,7 @@ from barnekoordinator.history.case import (
 )
 from barnekoordinator.history.catalogue import Catalogue
 from barnekoordinator.history.outbox import OutboxMessage
+from barnekoordinator.history.paging import AgendaCursor, paged_agenda
 from barnekoordinator.history.projections import AgendaItem, AgendaKind
 from barnekoordinator.history.records import GENESIS, EventRecord, verify_events
 from barnekoordinator.history.sealing import DataKeyStore, KeyRing, SealingKey
@@ -673,6 +675,7 @@ class Casebook:
         kinds: Collection[AgendaKind] | None = None,
         case_id: str | None = None,
         limit: int | None = None,
+        after: AgendaCursor | None = None,
     ) -> tuple[AgendaItem, ...]:
         """What is due by ``until`` in the cases ``principal`` may read today.
 
@@ -685,15 +688,17 @@ class Casebook:
         [`AccessDenied`][barnekoordinator.errors.AccessDenied] when the overview is refused.
         Without: a search of every case with rows due; each case whose rows it returns gets
         one audit record, a case it shows nothing of gets none (it was not named and nothing
-        of it is shown). ``limit`` caps the rows, in agenda order (due, case, kind, key).
+        of it is shown). ``limit`` caps the rows, in agenda order (due, case, kind, key);
+        ``after`` ([`AgendaCursor.of(last row)`][barnekoordinator.history.paging.AgendaCursor])
+        starts after the previous page's last row: a page of ``limit`` rows may have a next.
         """
         require_caller(principal, "agenda" if case_id is None else case_id)
         if case_id is not None:
-            return self._case_agenda(principal, case_id, until, kinds, limit)
-        problem = agenda_problem(until, limit)
+            return self._case_agenda(principal, case_id, until, kinds, limit, after)
+        problem = agenda_problem(until, limit, after)
         if problem is not None:
             raise InvalidInput(problem)  # a search names no case to audit it in
-        return self._agenda_search(principal, until, kinds, limit)
+        return self._agenda_search(principal, until, kinds, limit, after)
 
     def _case_rows(
         self, principal: Principal, case: Case, rows: Sequence[AgendaItem], as_of: date
@@ -715,14 +720,15 @@ class Casebook:
         until: date,
         kinds: Collection[AgendaKind] | None,
         limit: int | None,
+        after: AgendaCursor | None,
     ) -> tuple[AgendaItem, ...]:
         call = self._call(principal, case_id, AccessAction.READ, "agenda")
         try:
-            problem = agenda_problem(until, limit)
+            problem = agenda_problem(until, limit, after)
             if problem is not None:
                 raise InvalidInput(problem)
             case, _ = self._load(case_id)
-            rows = self._store.agenda(until=until, kinds=kinds, case_id=case_id)
+            rows = paged_agenda(self._store, until=until, kinds=kinds, case_id=case_id, after=after)
             overview, shown = self._case_rows(principal, case, rows, self.today())
             if not overview.allowed:
                 raise call.refuse(overview)
@@ -739,6 +745,7 @@ class Casebook:
         until: date,
         kinds: Collection[AgendaKind] | None,
         limit: int | None,
+        after: AgendaCursor | None,
     ) -> tuple[AgendaItem, ...]:
         as_of = self.today()
 
@@ -747,7 +754,13 @@ class Casebook:
         ) -> tuple[AccessDecision, list[AgendaItem]]:
             return self._case_rows(principal, self._load(case_id)[0], rows, as_of)
 
-        result, decided = search_rows(self._store.agenda(until=until, kinds=kinds), shown_of, limit)
+        def read(cursor: AgendaCursor | None, size: int | None) -> list[AgendaItem]:
+            return paged_agenda(self._store, until=until, kinds=kinds, limit=size, after=cursor)
+
+        if limit is None:
+            result, decided = search_rows(read(after, None), shown_of, None)
+        else:
+            result, decided = paged_search(read, shown_of, limit, after)
         # Decide everything first, then audit what is shown: a failure above shows nothing.
         for shown_case in dict.fromkeys(r.case_id for r in result):
             count = sum(1 for r in result if r.case_id == shown_case)

@@ -32,6 +32,7 @@ from barnekoordinator.history.outbox import (
     OutboxStatus,
     Settlement,
 )
+from barnekoordinator.history.paging import AgendaCursor, checked_after
 from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
 from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord
 from barnekoordinator.history.store import CaseStore
@@ -155,8 +156,10 @@ class InMemoryCaseStore:
         kinds: Collection[AgendaKind] | None = None,
         case_id: str | None = None,
         limit: int | None = None,
+        after: AgendaCursor | None = None,
     ) -> list[AgendaItem]:
         """Agenda rows due on or before ``until``, ordered by (due, case_id, kind, key)."""
+        cursor = checked_after(after)
         with self._lock:
             self._check_open()
             rows = [
@@ -165,6 +168,7 @@ class InMemoryCaseStore:
                 if item.due <= until
                 and (kinds is None or item.kind in kinds)
                 and (case_id is None or item.case_id == case_id)
+                and (cursor is None or cursor.precedes(item))
             ]
         rows.sort(key=agenda_sort_key)
         return rows if limit is None else rows[: max(limit, 0)]

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from barnekoordinator._cli.verify import verify_store
 from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.errors import ChainBroken, ConcurrencyConflict, InvalidInput
+from barnekoordinator.history.paging import AgendaCursor
 from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.history.storekit import NewCase, agenda_sort_key
@@ -69,6 +70,44 @@ queries = st.tuples(
 )
 
 
+def cursors() -> st.SearchStrategy[AgendaCursor]:
+    """Cursors at rows of the population and between them (any due, case, kind and key)."""
+    near = st.sampled_from(ALL_ROWS).flatmap(
+        lambda row: st.builds(
+            AgendaCursor,
+            st.sampled_from([row.due, row.due - timedelta(days=1), row.due + timedelta(days=1)]),
+            st.sampled_from([row.case_id, row.case_id + "0", row.case_id[:-1], ""]),
+            st.sampled_from(AgendaKind),
+            st.sampled_from([row.key, "", row.key + "~", row.key[:-1]]),
+        )
+    )
+    return st.sampled_from(ALL_ROWS).map(AgendaCursor.of) | near
+
+
+def _check_pages(store: CaseStore) -> None:
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(queries, st.integers(1, 25), cursors())
+    def pages_add_up(query: Query, size: int, cursor: AgendaCursor) -> None:
+        until, kinds, case_id, limit = query
+        # After any cursor: the rows of the unpaged answer that sort after it.
+        want = [r for r in brute_force(until, kinds, case_id, None) if cursor.precedes(r)]
+        got = store.agenda(until=until, kinds=kinds, case_id=case_id, limit=limit, after=cursor)
+        assert got == (want if limit is None else want[:limit])
+        # Walking pages of ``size`` rows from the start gives the unpaged answer.
+        pages: list[AgendaItem] = []
+        after: AgendaCursor | None = None
+        while True:
+            page = store.agenda(until=until, kinds=kinds, case_id=case_id, limit=size, after=after)
+            assert len(page) <= size
+            pages += page
+            if len(page) < size:
+                break
+            after = AgendaCursor.of(page[-1])
+        assert pages == brute_force(until, kinds, case_id, None)
+
+    pages_add_up()
+
+
 def _check_queries(store: CaseStore) -> None:
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(queries)
@@ -81,6 +120,7 @@ def _check_queries(store: CaseStore) -> None:
         )
 
     same_answer()
+    _check_pages(store)
 
 
 def test_the_population_has_every_kind_of_row_the_queries_filter() -> None:
@@ -114,6 +154,25 @@ def test_postgres_agenda_answers_as_the_brute_force_filter(
     with PostgresCaseStore(postgres_dsn, schema=pg_schema()) as store:
         store.load(_POPULATION)
         _check_queries(store)
+        _postgres_pages_seek(store)
+
+
+def _postgres_pages_seek(store: CaseStore) -> None:
+    """A page after a cursor is an index condition on the agenda index of its shape."""
+    from barnekoordinator_plugins.postgres._sql import AGENDA_ALL_AFTER, AGENDA_BY_KIND_AFTER
+
+    connection = store._connection()  # type: ignore[attr-defined]
+    day, case, until = date(2026, 1, 1), "case-0000001", date(2040, 1, 1)
+    for sql, params, index, condition in (
+        (AGENDA_ALL_AFTER, (until, day, case, "turns-18", "k", 5), "case_agenda_due_idx",
+         "ROW(due, case_id, kind, key) >"),
+        (AGENDA_BY_KIND_AFTER, (["turns-18", "decision-due"], until, day, case, day, case,
+         "turns-18", "turns-18", "k", 5, 5), "case_agenda_kind_due_idx", "ROW(due, case_id) >="),
+    ):  # fmt: skip
+        plan = [str(r[0]) for r in connection.execute("EXPLAIN " + sql, params).fetchall()]
+        conditions = [line for line in plan if "Index Cond" in line]
+        assert any(index in line for line in plan), plan
+        assert any(condition in line for line in conditions), plan
 
 
 def test_a_version_3_sqlite_file_answers_the_same_and_is_upgraded(tmp_path: Path) -> None:
@@ -187,6 +246,16 @@ def test_a_version_3_postgres_schema_answers_the_same_and_is_upgraded(
     assert index[0] is not None
 
 
+def test_memory_agenda_pages_as_the_brute_force_filter() -> None:
+    """The reference store pages the same way (its agenda filters and sorts in Python)."""
+    from barnekoordinator_plugins.memory import InMemoryCaseStore
+
+    store = InMemoryCaseStore()
+    for case in _POPULATION:
+        store.append(case.case_id, 0, case.records, audit=case.audit)
+    _check_queries(store)
+
+
 def test_the_population_is_deterministic_by_seed() -> None:
     """Case i of a seed is the same case whatever else is made (its sealed tokens and data key
     are random, as in production; everything else is fixed)."""
@@ -236,3 +305,35 @@ def test_postgres_bulk_load_verifies_and_is_all_or_nothing(
     with PostgresCaseStore(postgres_dsn, schema=pg_schema()) as store:
         _bulk_loaded_store_verifies(store)
         assert store.get_data_key(_POPULATION[0].case_id) == _POPULATION[0].data_key
+
+
+def test_sqlite_pages_seek_the_agenda_indexes(sqlite_country: SQLiteCaseStore) -> None:
+    """Each page after a cursor is a row-value range on the index of its shape (decision 30):
+    no shape scans the table or sorts more than its capped walks."""
+    from barnekoordinator_plugins.sqlite._sql import agenda_sql
+
+    connection = sqlite_country._connection()
+    day, case = "2026-01-01", "case-0000001"
+    shapes: list[tuple[tuple[int, bool, str], list[object], list[str]]] = [
+        (
+            (0, False, "*"),
+            ["2040-01-01", day, case, "turns-18", "k", 5],
+            ["case_agenda_due ((due,"],
+        ),
+        ((1, False, "<"), ["turns-18", "2040-01-01", day, case, 5], ["(kind=? AND (due,case_id)>"]),
+        ((1, False, "="), ["turns-18", "2040-01-01", day, case, "k", 5], ["(due,case_id,key)>"]),
+        ((1, False, ">"), ["turns-18", "2040-01-01", day, case, 5], ["(due,case_id)>"]),
+        (
+            (2, False, "<>"),
+            ["decision-due", "2040-01-01", day, case, 5, "turns-18", "2040-01-01", day, case, 5, 5],
+            ["(kind=? AND (due,case_id)>", "(kind=? AND (due,case_id)>"],
+        ),
+    ]
+    for shape, params, wanted in shapes:
+        plan = " ".join(
+            str(row[3])
+            for row in connection.execute("EXPLAIN QUERY PLAN " + agenda_sql(*shape), params)
+        )
+        assert "SCAN case_agenda" not in plan, (shape, plan)
+        for part in wanted:
+            assert part in plan, (shape, plan)

@@ -21,12 +21,20 @@ overdue). Each case shown is audited as a read by that principal at the real
 time, so the store is opened for writing.
 ``--json`` prints one ``agenda-item.v1`` object per line, as before.
 
+**Pages.** With ``--principal``, ``--limit N`` prints at most N rows; when it printed N, it
+also prints the cursor of the next page (text: a last line ``--after CURSOR``; ``--json``: a
+last ``agenda-page.v1`` object ``{"next_after": CURSOR}``), and ``--after CURSOR`` with the same
+``--days``, ``--kind`` and ``--as-of`` prints that page. The cursor names the last row shown
+(its due date, case id, kind and key) and is opaque; a full page may be followed by an empty
+one. Without ``--principal`` there is no ``--after``: a cursor holds a due date.
+
 As text, kinds and headings are printed in ``--lang nb|nn|en`` (default nb); ``--json`` keeps
 the kinds' codes (``evaluation-due`` …).
 
 Exit status: 0 success; 2 usage error (including an unreadable or invalid
 principal file, ``--as-of`` outside the supported dates, ``--days`` or ``--limit``
-out of range, or a bad store URL or option); 3 the store could not be opened.
+out of range, an ``--after`` that is not a cursor or comes without ``--principal``, or a bad
+store URL or option); 3 the store could not be opened.
 """
 
 from __future__ import annotations
@@ -49,6 +57,7 @@ from barnekoordinator.casebook import Casebook
 from barnekoordinator.clock import SystemClock
 from barnekoordinator.edges import LATEST_DATE, parse_date
 from barnekoordinator.errors import InvalidInput
+from barnekoordinator.history.paging import AgendaCursor
 from barnekoordinator.history.projections import AgendaItem, AgendaKind
 from barnekoordinator.plugins import case_store
 from barnekoordinator.texts import text as cli_text
@@ -70,6 +79,14 @@ def _as_of(value: str) -> date:
         raise argparse.ArgumentTypeError(
             f"{str(exc).removeprefix('--as-of: ')}, got {_shown(value)}"
         ) from None
+
+
+def _cursor(value: str) -> AgendaCursor:
+    try:
+        return AgendaCursor.parse(value, where="--after")
+    except InvalidInput as exc:
+        # The reason only: a cursor is not echoed back.
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--after: ")) from None
 
 
 def _shown(value: str) -> str:
@@ -118,12 +135,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="only these kinds (repeatable)",
     )
     parser.add_argument(
-        "--limit", type=_count(1, _MAX_LIMIT), help=f"at most this many rows (1 to {_MAX_LIMIT})"
+        "--limit",
+        type=_count(1, _MAX_LIMIT),
+        help=f"at most this many rows (1 to {_MAX_LIMIT}); with --principal a full page ends "
+        "with the --after cursor of the next",
+    )
+    parser.add_argument(
+        "--after",
+        type=_cursor,
+        metavar="CURSOR",
+        help="with --principal: the page after the one that printed this cursor (same --days, "
+        "--kind, --as-of)",
     )
     add_json_option(
         parser,
         'agenda-count.v1 {"case_id", "kind", "count"} without --principal; agenda-item.v1 '
-        '{"case_id", "kind", "key", "due", "overdue", "detail"} with it',
+        '{"case_id", "kind", "key", "due", "overdue", "detail"} with it, and after a full '
+        '--limit page agenda-page.v1 {"next_after"}',
         lines=True,
     )
     add_lang_option(parser)
@@ -152,6 +180,8 @@ def run(args: argparse.Namespace) -> int:
     until = as_of + timedelta(days=args.days)
     if args.principal is not None:
         return _for_principal(args, url, as_of, until, kinds)
+    if args.after is not None:
+        raise InvalidInput("--after: pages are read with --principal (a cursor holds a due date)")
     _, _, store = open_store(args, "read")
     try:
         rows = store.agenda(until=until, kinds=kinds, limit=args.limit)
@@ -219,7 +249,7 @@ def _for_principal(
         store.close()
         raise
     try:
-        rows = book.agenda(principal, until=until, kinds=kinds, limit=args.limit)
+        rows = book.agenda(principal, until=until, kinds=kinds, limit=args.limit, after=args.after)
     finally:
         store.close()
     for row in rows:
@@ -248,4 +278,16 @@ def _for_principal(
             )
     if not args.json:
         _print_total(len(rows), until, args.lang)
+    _print_next(rows, args.limit, as_json=args.json, lang=args.lang)
     return 0
+
+
+def _print_next(rows: Sequence[AgendaItem], limit: int | None, *, as_json: bool, lang: str) -> None:
+    """After a full page, the cursor of the next (a following page may be empty)."""
+    if limit is None or len(rows) < limit or not rows:
+        return
+    cursor = AgendaCursor.of(rows[-1]).token()
+    if as_json:
+        print(json.dumps({"next_after": cursor}))
+    else:
+        print(cli_text("cli.agenda.next").format(lang, cursor=cursor))

@@ -52,6 +52,7 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Protocol, runtime_checkable
 
+from barnekoordinator.history.paging import AgendaCursor
 from barnekoordinator.history.projections import AgendaItem, AgendaKind
 from barnekoordinator.history.records import AuditRecord, EventRecord
 
@@ -123,8 +124,19 @@ class CaseStore(Protocol):
         kinds: Collection[AgendaKind] | None = None,
         case_id: str | None = None,
         limit: int | None = None,
+        after: AgendaCursor | None = None,
     ) -> list[AgendaItem]:
-        """Agenda rows due on or before ``until``, ordered by (due, case_id, kind, key)."""
+        """Agenda rows due on or before ``until``, ordered by (due, case_id, kind, key).
+
+        ``kinds``, ``case_id`` and ``limit`` narrow the rows; ``after`` (the
+        [`AgendaCursor`][barnekoordinator.history.paging.AgendaCursor] of the last row of the
+        previous page) keeps only the rows that sort after it, so pages of ``limit`` rows
+        concatenated are the unpaged answer. A store should read only the rows it returns
+        (decisions 20 and 30). ``after`` of another type raises
+        [`InvalidInput`][barnekoordinator.errors.InvalidInput]. A store written before ``after``
+        existed is still served, page by page, through
+        [`paged_agenda()`][barnekoordinator.history.paging.paged_agenda].
+        """
         ...
 
     def append_audit(self, record: AuditRecord) -> AuditRecord:

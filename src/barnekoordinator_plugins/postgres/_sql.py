@@ -228,23 +228,46 @@ _INSERT_AUDIT = (
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
 _AGENDA_ROWS: Final = "SELECT case_id, kind, key, due, detail FROM case_agenda"
-AGENDA_BY_KIND: Final = (
-    'SELECT r.case_id, k.kind COLLATE "C", r.key, r.due, r.detail '
-    "FROM unnest(%s::text[]) AS k(kind) CROSS JOIN LATERAL ("
-    "SELECT case_id, key, due, detail FROM case_agenda WHERE kind = k.kind AND due <= %s "
-    "ORDER BY due, case_id, key LIMIT %s) AS r "
-    'ORDER BY r.due, r.case_id, k.kind COLLATE "C", r.key LIMIT %s'
+_AFTER_KIND: Final = (
+    'AND (due, case_id) >= (%s, %s) AND ((due, case_id) > (%s, %s) OR k.kind COLLATE "C" > %s '
+    "OR (k.kind = %s AND key > %s)) "
 )
+"""A kind's walk after a cursor: a seek to the cursor's ``(due, case_id)`` in
+``(kind, due, case_id, key)``, and of the rows tied with it those that sort after it (a kind
+after the cursor's kind, or the cursor's kind with a later key)."""
+
+
+def _by_kind(after: str) -> str:
+    return (
+        'SELECT r.case_id, k.kind COLLATE "C", r.key, r.due, r.detail '  # noqa: S608
+        "FROM unnest(%s::text[]) AS k(kind) CROSS JOIN LATERAL ("
+        "SELECT case_id, key, due, detail FROM case_agenda WHERE kind = k.kind AND due <= %s "
+        + after
+        + "ORDER BY due, case_id, key LIMIT %s) AS r "
+        'ORDER BY r.due, r.case_id, k.kind COLLATE "C", r.key LIMIT %s'
+    )
+
+
+AGENDA_BY_KIND: Final = _by_kind("")
 """The agenda of some kinds: one ordered walk of ``(kind, due, case_id, key)`` per kind, each
 stopping at the limit, merged (decision 20). Parameters: the kind values, ``until``, the limit
 twice (``NULL``: none)."""
-AGENDA_ALL: Final = _AGENDA_ROWS + " WHERE due <= %s ORDER BY due, case_id, kind, key LIMIT %s"
+AGENDA_BY_KIND_AFTER: Final = _by_kind(_AFTER_KIND)
+"""The same after a cursor (decision 30). Parameters: the kind values, ``until``, the cursor's
+due and case id twice, its kind twice and its key, the limit twice."""
+_AFTER_ROW: Final = " AND (due, case_id, kind, key) > (%s, %s, %s, %s)"
+_ORDER: Final = " ORDER BY due, case_id, kind, key LIMIT %s"
+AGENDA_ALL: Final = _AGENDA_ROWS + " WHERE due <= %s" + _ORDER
 """Every kind: one walk of ``(due, case_id, kind, key)``."""
-AGENDA_CASE: Final = (
-    _AGENDA_ROWS + " WHERE case_id = %s AND due <= %s AND (%s::text[] IS NULL OR kind = ANY(%s)) "
-    "ORDER BY due, case_id, kind, key LIMIT %s"
+AGENDA_ALL_AFTER: Final = _AGENDA_ROWS + " WHERE due <= %s" + _AFTER_ROW + _ORDER
+"""Every kind after a cursor: the same walk from a row-value seek (decision 30)."""
+_CASE: Final = (
+    _AGENDA_ROWS + " WHERE case_id = %s AND due <= %s AND (%s::text[] IS NULL OR kind = ANY(%s))"
 )
+AGENDA_CASE: Final = _CASE + _ORDER
 """One case's rows, by its primary key ``(case_id, kind, key)``."""
+AGENDA_CASE_AFTER: Final = _CASE + _AFTER_ROW + _ORDER
+"""One case's rows after a cursor."""
 
 _UPSERT_AGENDA = (
     "INSERT INTO case_agenda (case_id, kind, key, due, detail) VALUES (%s, %s, %s, %s, %s) "

@@ -26,6 +26,7 @@ from barnekoordinator.history.outbox import (
     OutboxStatus,
     Settlement,
 )
+from barnekoordinator.history.paging import AgendaCursor, checked_after
 from barnekoordinator.history.projections import (
     AgendaItem,
     AgendaKind,
@@ -76,8 +77,11 @@ from barnekoordinator_plugins.postgres._sql import (
     _UPGRADE_FROM_3,
     _UPGRADE_FROM_4,
     AGENDA_ALL,
+    AGENDA_ALL_AFTER,
     AGENDA_BY_KIND,
+    AGENDA_BY_KIND_AFTER,
     AGENDA_CASE,
+    AGENDA_CASE_AFTER,
     CLAIM_OUTBOX,
     INSERT_OUTBOX,
     LIST_OUTBOX,
@@ -438,19 +442,32 @@ class PostgresCaseStore:
         kinds: Collection[AgendaKind] | None = None,
         case_id: str | None = None,
         limit: int | None = None,
+        after: AgendaCursor | None = None,
     ) -> list[AgendaItem]:
         """Agenda rows due on or before ``until``, ordered by (due, case_id, kind, key)."""
+        cursor = checked_after(after)
         if (kinds is not None and not kinds) or (limit is not None and limit < 1):
             return []
         values = sorted({kind.value for kind in kinds}) if kinds is not None else None
         sql: str
         params: tuple[object, ...]
-        if case_id is not None:
-            sql, params = AGENDA_CASE, (case_id, until, values, values, limit)
-        elif values is not None:
-            sql, params = AGENDA_BY_KIND, (values, until, limit, limit)
+        if cursor is None:
+            if case_id is not None:
+                sql, params = AGENDA_CASE, (case_id, until, values, values, limit)
+            elif values is not None:
+                sql, params = AGENDA_BY_KIND, (values, until, limit, limit)
+            else:
+                sql, params = AGENDA_ALL, (until, limit)
         else:
-            sql, params = AGENDA_ALL, (until, limit)
+            row = (cursor.due, cursor.case_id, cursor.kind.value, cursor.key)
+            if case_id is not None:
+                sql, params = AGENDA_CASE_AFTER, (case_id, until, values, values, *row, limit)
+            elif values is not None:
+                due, case, kind, key = row
+                seek = (due, case, due, case, kind, kind, key)
+                sql, params = AGENDA_BY_KIND_AFTER, (values, until, *seek, limit, limit)
+            else:
+                sql, params = AGENDA_ALL_AFTER, (until, *row, limit)
         with self._errors():
             rows = self._connection().execute(sql, params).fetchall()
         make, kinds_by_value = agenda_row, _KINDS

@@ -191,31 +191,57 @@ _AGENDA_ROWS: Final = "SELECT case_id, kind, key, due, detail FROM case_agenda"
 _AGENDA_ORDER: Final = " ORDER BY due, case_id, kind, key LIMIT ?"
 
 
-@functools.lru_cache(maxsize=32)
-def agenda_sql(kinds: int, by_case: bool) -> str:
-    """The agenda query for ``kinds`` kind values (0: every kind), with or without one case.
+_AFTER_ROW: Final = " AND (due, case_id, kind, key) > (?, ?, ?, ?)"
+_AFTER_KIND: Final = {
+    "<": " AND (due, case_id) > (?, ?)",
+    "=": " AND (due, case_id, key) > (?, ?, ?)",
+    ">": " AND (due, case_id) >= (?, ?)",
+}
+"""A kind's walk after a cursor, by how the kind compares with the cursor's kind: a kind before
+it skips the cursor's (due, case_id) altogether, the cursor's own kind continues after its key,
+a kind after it starts at the cursor's (due, case_id). Each is one row-value range on
+``(kind, due, case_id, key)`` (decision 30)."""
 
-    Parameters, in order: the case id (``by_case``), then per kind its value, ``until`` and the
-    limit; without kinds ``until``; last the limit (-1: none). Every shape reads rows in index
-    order and stops at the limit (decision 20): every kind walks ``(due, case_id, …)``; one kind
-    walks ``(kind, due, case_id, key)`` from its start; several kinds walk that index once per
-    kind, each capped at the limit, and merge what they found (at most kinds × limit rows) — so
-    a filtered query no longer reads past every other kind's rows up to ``until``. One case uses
+
+@functools.lru_cache(maxsize=128)
+def agenda_sql(kinds: int, by_case: bool, after: str = "") -> str:
+    """The agenda query for ``kinds`` kind values (0: every kind), with or without one case,
+    from the start (``after`` empty) or after a cursor.
+
+    ``after`` is ``"*"`` after a cursor for every kind or one case, and for kinds one of
+    ``<``, ``=``, ``>`` per kind (how the kind sorts against the cursor's kind).
+
+    Parameters, in order: the case id (``by_case``), then per kind its value, ``until``, the
+    cursor's values (``(due, case_id)``, with ``key`` for the cursor's kind) and the limit;
+    without kinds ``until`` and the cursor's four values; last the limit (-1: none). Every shape
+    reads rows in index order and stops at the limit (decision 20): every kind walks
+    ``(due, case_id, …)``; one kind walks ``(kind, due, case_id, key)`` from its start (or from
+    the cursor: a row-value seek, decision 30); several kinds walk that index once per kind,
+    each capped at the limit, and merge what they found (at most kinds × limit rows) — so a
+    filtered query no longer reads past every other kind's rows up to ``until``. One case uses
     the primary key ``(case_id, kind, key)``.
     """
+    row_after = _AFTER_ROW if after else ""
     if by_case:
         sql = _AGENDA_ROWS + " WHERE case_id = ? AND due <= ?"
         if kinds:
             # ``+kind``: not a term for an index, so the planner takes the primary key (the
             # case's few rows) and never walks a whole kind for one case.
             sql += f" AND +kind IN ({','.join('?' * kinds)})"
-        return sql + _AGENDA_ORDER
+        return sql + row_after + _AGENDA_ORDER
     if kinds == 0:
-        return _AGENDA_ROWS + " WHERE due <= ?" + _AGENDA_ORDER
-    one = _AGENDA_ROWS + " WHERE kind = ? AND due <= ? ORDER BY due, case_id, key LIMIT ?"
+        return _AGENDA_ROWS + " WHERE due <= ?" + row_after + _AGENDA_ORDER
+    walks = [
+        _AGENDA_ROWS
+        + " WHERE kind = ? AND due <= ?"
+        + (_AFTER_KIND[after[i]] if after else "")
+        + " ORDER BY due, case_id, key LIMIT ?"
+        for i in range(kinds)
+    ]
     if kinds == 1:
-        return one
-    return " UNION ALL ".join([f"SELECT * FROM ({one})"] * kinds) + _AGENDA_ORDER  # noqa: S608
+        return walks[0]
+    merged = " UNION ALL ".join(f"SELECT * FROM ({one})" for one in walks)  # noqa: S608
+    return merged + _AGENDA_ORDER
 
 
 _UPSERT_AGENDA = (

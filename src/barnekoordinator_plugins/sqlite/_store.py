@@ -28,6 +28,7 @@ from barnekoordinator.history.outbox import (
     OutboxStatus,
     Settlement,
 )
+from barnekoordinator.history.paging import AgendaCursor, checked_after
 from barnekoordinator.history.projections import (
     AgendaItem,
     AgendaKind,
@@ -457,23 +458,34 @@ class SQLiteCaseStore:
         kinds: Collection[AgendaKind] | None = None,
         case_id: str | None = None,
         limit: int | None = None,
+        after: AgendaCursor | None = None,
     ) -> list[AgendaItem]:
         """Agenda rows due on or before ``until``, ordered by (due, case_id, kind, key)."""
+        cursor = checked_after(after)
         if (kinds is not None and not kinds) or (limit is not None and limit < 1):
             return []
         cap = -1 if limit is None else limit
         values = sorted({kind.value for kind in kinds}) if kinds is not None else []
         params: list[object] = []
+        shape = ""
         if case_id is not None:
-            params += [case_id, until.isoformat(), *values, cap]
+            params += [case_id, until.isoformat(), *values, *_cursor_values(cursor), cap]
+            shape = "*" if cursor else ""
         elif values:
             for value in values:
-                params += [value, until.isoformat(), cap]
+                params += [value, until.isoformat()]
+                if cursor is not None:
+                    mark = _relation(value, cursor.kind.value)
+                    shape += mark
+                    params += [cursor.due.isoformat(), cursor.case_id]
+                    params += [cursor.key] if mark == "=" else []
+                params.append(cap)
             if len(values) > 1:
                 params.append(cap)  # the merge's own limit
         else:
-            params += [until.isoformat(), cap]
-        sql = agenda_sql(len(values), case_id is not None)
+            params += [until.isoformat(), *_cursor_values(cursor), cap]
+            shape = "*" if cursor else ""
+        sql = agenda_sql(len(values), case_id is not None, shape)
         connection = self._connection()
         with self._errors():
             rows = connection.execute(sql, params).fetchall()
@@ -705,3 +717,15 @@ def _library_catalogue() -> Catalogue:
     from barnekoordinator.catalogue import CATALOGUE
 
     return CATALOGUE
+
+
+def _relation(value: str, cursor_kind: str) -> str:
+    """How a kind's value sorts against the cursor's kind: ``<``, ``=`` or ``>``."""
+    return "<" if value < cursor_kind else "=" if value == cursor_kind else ">"
+
+
+def _cursor_values(cursor: AgendaCursor | None) -> list[object]:
+    """The cursor as the row-value comparison's parameters (none without a cursor)."""
+    if cursor is None:
+        return []
+    return [cursor.due.isoformat(), cursor.case_id, cursor.kind.value, cursor.key]

@@ -25,6 +25,7 @@ from barnekoordinator.testing.conformance._history_tests import (
 from barnekoordinator.testing.conformance._key_tests import _DataKeyTests
 from barnekoordinator.testing.conformance._machine import _StateMachineTests
 from barnekoordinator.testing.conformance._outbox_tests import _OutboxTests
+from barnekoordinator.testing.conformance._paging_tests import _AgendaPagingTests
 from barnekoordinator.testing.conformance._records import CONFORMANCE_CATALOGUE
 
 
@@ -38,6 +39,7 @@ class CaseStoreContract(
     _AuditOrderTests,
     _AuditedAppendTests,
     _AuditTests,
+    _AgendaPagingTests,
     _AgendaTests,
     _FindCasesTests,
     _ReadAllTests,
@@ -50,7 +52,8 @@ class CaseStoreContract(
     ``self.tmp_path`` is a fresh directory for each test. Override
     `reopen_store()` for a persistent store (the data must survive), and
     `dispose_store()` when closing is not enough to clean up. Tune the
-    state machine with `state_machine_examples` / `state_machine_steps`.
+    state machine with `state_machine_examples` / `state_machine_steps`, and the agenda
+    paging test with `paging_examples`.
 
     The store must project its agenda with `catalogue` (pass it to the
     store's constructor, or to ``plugins.case_store(..., catalogue=...)``).
@@ -62,6 +65,8 @@ class CaseStoreContract(
     state_machine_examples: ClassVar[int] = 30
     state_machine_steps: ClassVar[int] = 30
     concurrent_threads: ClassVar[int] = 6
+    paging_examples: ClassVar[int] = 20
+    """Hypothesis examples of the agenda paging test (each a new store and population)."""
     tmp_path: Any
 
     def make_store(self) -> CaseStore:

@@ -17,6 +17,7 @@ class _ContractHooks(Protocol):
     state_machine_examples: ClassVar[int]
     state_machine_steps: ClassVar[int]
     concurrent_threads: ClassVar[int]
+    paging_examples: ClassVar[int]
 
     def make_store(self) -> CaseStore:
         """Return a new, empty store."""

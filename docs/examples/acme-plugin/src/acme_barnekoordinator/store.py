@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from barnekoordinator.history.catalogue import Catalogue
+from barnekoordinator.history.paging import AgendaCursor
 from barnekoordinator.history.projections import AgendaItem, AgendaKind
 from barnekoordinator.history.records import AuditRecord, EventRecord
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
@@ -65,9 +66,14 @@ class AcmeStore:
         kinds: Collection[AgendaKind] | None = None,
         case_id: str | None = None,
         limit: int | None = None,
+        after: AgendaCursor | None = None,
     ) -> list[AgendaItem]:
+        # ``after``: the next page starts after this cursor (decision 30); forward it so the
+        # inner store seeks its index instead of reading the pages before.
         self.calls["agenda"] += 1
-        return self._inner.agenda(until=until, kinds=kinds, case_id=case_id, limit=limit)
+        return self._inner.agenda(
+            until=until, kinds=kinds, case_id=case_id, limit=limit, after=after
+        )
 
     def append_audit(self, record: AuditRecord) -> AuditRecord:
         self.calls["append_audit"] += 1
