@@ -17,11 +17,7 @@ import argparse
 import json
 import statistics
 import time
-from collections.abc import Callable, Sequence
 from datetime import date, timedelta
-from typing import Any
-
-import attrs
 
 from barnekoordinator.access.consent import ConsentPurpose
 from barnekoordinator.catalogue import CATALOGUE
@@ -52,9 +48,8 @@ from barnekoordinator.coordination.stafettlogg import (
     record_observation,
     schedule_meeting,
 )
-from barnekoordinator.errors import BarnekoordinatorError
 from barnekoordinator.history import serialization
-from barnekoordinator.history.case import Case, DomainEvent, ParticipantJoined, RecordedEvent
+from barnekoordinator.history.case import Case, ParticipantJoined
 from barnekoordinator.history.records import EventRecord
 from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.builders import CaseRun, consent_all, professional, standard_case
@@ -70,64 +65,12 @@ STANDARD_SERVICES = (
 )
 
 
-@attrs.define
-class DeferredRun(CaseRun):
-    """A [`CaseRun`][barnekoordinator.testing.builders.CaseRun] that folds its events in batches:
-    the fastest honest way to write a history of a million events with the commands.
-
-    Folding one command's event copies the item tuples it adds to (O(items) per write, see
-    ``docs/decisions/0019-*``), so writing a million events one fold at a time is quadratic.
-    Here each command still decides its events against the case, but the case is folded
-    only every ``batch`` events, and at once when a command fails against the unfolded
-    case (it refers to an item still pending: it is then run again on the folded case).
-    ``bench_replay.py`` checks that this writes the very same history as
-    [`CaseRun`][barnekoordinator.testing.builders.CaseRun] does.
-    """
-
-    pending: list[RecordedEvent] = attrs.field(factory=list)
-    batch: int = 2_000
-
-    def flush(self) -> Case:
-        """Fold the pending events into the case."""
-        if self.pending:
-            self.case = self.case.apply_all(self.pending)
-            self.pending.clear()
-        return self.case
-
-    def do(self, events: DomainEvent | Sequence[DomainEvent], *, actor: str = "system") -> Case:
-        """Record events after the pending ones; fold when the batch is full."""
-        recorded = self.case.record(events, actor=actor, clock=self.clock)
-        if self.pending:
-            offset = len(self.pending)
-            recorded = tuple(attrs.evolve(r, sequence=r.sequence + offset) for r in recorded)
-        self.pending.extend(recorded)
-        self.history.extend(recorded)
-        if len(self.pending) >= self.batch:
-            self.flush()
-        return self.case
-
-    def run(self, command: Callable[..., Any], /, **kwargs: Any) -> Case:
-        """Run a command on the case (folded first if it refers to something pending)."""
-        try:
-            result = command(self.case, **kwargs)
-        except BarnekoordinatorError:
-            if not self.pending:
-                raise
-            result = command(self.flush(), **kwargs)
-        events: Sequence[DomainEvent] = (result,) if isinstance(result, DomainEvent) else result
-        return self.do(events, actor=str(kwargs.get("by", "system")))
-
-
-def _deferred(run: CaseRun) -> DeferredRun:
-    return DeferredRun(case=run.case, clock=run.clock, history=run.history, settings=run.settings)
-
-
 def build_bti_history(n: int) -> list[EventRecord]:
     """The stored records of ``bti_run()`` cut at ``n`` events."""
     return bti_run(n).records()[:n]
 
 
-def bti_run(n: int, *, deferred: bool = False) -> CaseRun:
+def bti_run(n: int) -> CaseRun:
     """A long, realistic case of ``n`` events (or a few more), written with the library's own
     commands.
 
@@ -135,11 +78,7 @@ def bti_run(n: int, *, deferred: bool = False) -> CaseRun:
     time), observations, meetings with minutes, decisions, staff turnover and a
     yearly renewal of consent. Every event passed the rules when it was made.
     """
-    run = (
-        _deferred(standard_case(age=3, as_of=_START))
-        if deferred
-        else standard_case(age=3, as_of=_START)
-    )
+    run = standard_case(age=3, as_of=_START)
     services = list(STANDARD_SERVICES)
     consent_all(run, ConsentPurpose.STAFETTLOGG, services, as_of=_START, consent_id="k-0")
     run.run(open_stafettlogg, by="pl", holder_ref="pl", level=BtiLevel.NIVAA_2, as_of=_START)
@@ -231,7 +170,7 @@ def build_plan_history(n: int) -> list[EventRecord]:
     return plan_run(n).records()[:n]
 
 
-def plan_run(n: int, *, deferred: bool = False) -> CaseRun:
+def plan_run(n: int) -> CaseRun:
     """A long individuell plan case of ``n`` events (or a few more), written with the library's
     own commands.
 
@@ -240,11 +179,7 @@ def plan_run(n: int, *, deferred: bool = False) -> CaseRun:
     handful active at a time), contributions, cooperation, half-yearly
     revisions and a renewal of consent now and then.
     """
-    run = (
-        _deferred(standard_case(age=3, as_of=_START))
-        if deferred
-        else standard_case(age=3, as_of=_START)
-    )
+    run = standard_case(age=3, as_of=_START)
     consent_all(run, ConsentPurpose.INDIVIDUAL_PLAN, PLAN_SERVICES, as_of=_START, consent_id="ip")
     run.run(start_plan, plan_id="ip-1", by="ke", as_of=_START)
     run.run(

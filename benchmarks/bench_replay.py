@@ -5,10 +5,9 @@ individuell plan case, linear in the history's length (the rate at each size is 
 as a ratio to the rate at the smallest), with the peak memory per event, and no change to
 the caller's garbage-collector settings after the call (checked on every call).
 
-The histories are written with the library's own commands (``bench_core``'s builders).
-The larger ones are written with ``bench_core.DeferredRun``, which folds in batches; the
-script first checks, at a smaller size, that it writes the very same records (payloads
-and hashes) as folding after every command.
+The histories are written with the library's own commands (``bench_core``'s builders),
+folding after every command: a write costs the same on a long case since the item fields
+became persistent vectors (decision 29), so no batched fold is needed.
 
 Each size is replayed ``--repeat`` times; the figure is the median (best in brackets).
 Peak memory is measured in a separate replay under ``tracemalloc`` (which slows it), as
@@ -45,17 +44,9 @@ def _gc_settings() -> tuple[object, ...]:
 
 def _records(build: Callable[..., CaseRun], n: int) -> list[EventRecord]:
     start = time.perf_counter()
-    records = build(n, deferred=n > 20_000).records()[:n]
+    records = build(n).records()[:n]
     print(f"  wrote {n:,} events with the commands in {time.perf_counter() - start:.1f} s")
     return records
-
-
-def check_deferred(build: Callable[..., CaseRun], n: int) -> None:
-    """Fail unless the batched builder writes what the command-by-command one writes."""
-    a = build(n).records()[:n]
-    b = build(n, deferred=True).records()[:n]
-    assert [r.hash for r in a] == [r.hash for r in b], "DeferredRun wrote another history"
-    print(f"  DeferredRun writes the same {n:,} records (hashes compared)")
 
 
 def measure(records: list[EventRecord], repeat: int) -> tuple[float, float, float]:
@@ -85,7 +76,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--check", type=int, default=20_000, help="size of the builder check")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(
@@ -94,7 +84,6 @@ def main() -> None:
     )
     for label, build in (("stafettlogg case", bti_run), ("individuell plan case", plan_run)):
         print(f"{label}:")
-        check_deferred(build, args.check)
         rates: dict[int, float] = {}
         for n in sizes:
             records = _records(build, n)

@@ -209,7 +209,7 @@ def log_frames(case: Case) -> tuple[LogFrame, ...]:
             opened_by=log.opened_by,
             closed_on=log.closed_on,
             closing_reason=log.closing_reason,
-            consent_ids=log.consent_ids,
+            consent_ids=tuple(log.consent_ids),
             baton_history=log.baton.history,
             holder_ref=log.baton.holder_ref,
             linked_to=log.linked_to,
@@ -238,10 +238,10 @@ def plan_frames(case: Case) -> tuple[PlanFrame, ...]:
             created_on=plan.created_on,
             created_by=plan.created_by,
             services=tuple(sorted(plan.services, key=lambda s: s.value)),
-            participants=plan.participants,
+            participants=tuple(plan.participants),
             responsible_ref=plan.responsible_ref,
             period=plan.period,
-            consent_ids=plan.consent_ids,
+            consent_ids=tuple(plan.consent_ids),
             ended_on=plan.ended_on,
         )
         for plan in found

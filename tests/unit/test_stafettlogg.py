@@ -115,7 +115,7 @@ def test_opening_with_consent_sets_holder_mode_and_consent_record() -> None:
     assert log.status is LogStatus.OPEN
     assert log.level is BtiLevel.NIVAA_1
     assert stafettholder(run.case) == "pl"
-    assert log.consent_ids == ("log-consent",)
+    assert list(log.consent_ids) == ["log-consent"]  # a vector (decision 29)
     assert run.case.mode is CaseMode.STAFETTLOGG
 
 

@@ -28,15 +28,36 @@ from __future__ import annotations
 import inspect
 import operator
 import types
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Generic, TypeVar, cast
 
 import attrs
+from pyrsistent import pvector
+from pyrsistent.typing import PVector
 
 from barnekoordinator.errors import HistoryError
 
 T = TypeVar("T")
 StepT = TypeVar("StepT", bound=Callable[..., None])
+
+
+_VECTOR: Any = type(pvector())
+"""The runtime class of a persistent vector (``pyrsistent``'s C ``PVector``)."""
+
+EMPTY: PVector[Any] = pvector()
+"""The empty vector (immutable, so shared as every item field's default)."""
+
+
+def vector(items: Iterable[Any]) -> PVector[Any]:
+    """``items`` as a persistent vector (a vector is returned as it is).
+
+    The converter of the append-only item fields (decision 29): a value built by hand
+    with a tuple or a list gets a vector; the fold's copies, which already hold one,
+    pay one type check.
+    """
+    if type(items) is _VECTOR:
+        return cast("PVector[Any]", items)
+    return pvector(items)
 
 
 class _Layout:
@@ -167,17 +188,21 @@ _COPIERS: dict[type, Callable[[Any, dict[str, Any]], Any]] = {}
 
 def _make_copier(cls: type[T]) -> Callable[[T, dict[str, Any]], T]:
     layout = _layout(cls)
-    if layout.fallback or not layout.dict_backed or layout.converters or layout.post_init:
+    if layout.fallback or not layout.dict_backed or layout.post_init:
         return copy_with
     size = len(layout.fields)
     validators = layout.validators
     init_names = layout.init_names
+    converters = layout.converters
 
     def copy(inst: T, changes: dict[str, Any], /) -> T:
         if type(inst) is not cls:
             return copy_with(inst, changes)
         state = inst.__dict__.copy()
         state.update(changes)
+        if converters:
+            for name in changes.keys() & converters.keys():
+                state[name] = converters[name](state[name])
         # An unknown name would have added a key (the common case costs a len()).
         if len(state) != size and not changes.keys() <= init_names:
             raise _unknown(cls, layout, changes)
@@ -210,7 +235,9 @@ class Draft(Generic[T]):
     the class's [`copier()`][barnekoordinator.history._evolve.copier], so with
     [`copy_with()`][barnekoordinator.history._evolve.copy_with]'s semantics: every validator runs
     then, on the result); a run of one costs what a plain ``+ (item,)`` would. A tuple field is
-    turned into a whole list only when an update concerns an item from before the run.
+    turned into a whole list only when an update concerns an item from before the run. A
+    persistent-vector field (decision 29) is never copied whole: the run is appended with
+    ``extend`` and an earlier item replaced with ``set``, both O(log n).
     """
 
     __slots__ = ("base", "changes", "lists", "tails")
@@ -246,7 +273,10 @@ class Draft(Generic[T]):
     def get(self, name: str) -> Any:
         """The field ``name`` as changed so far (a list if `items()` took it)."""
         tail = self.tails.get(name)
-        return self._value(name) if not tail else (*self._value(name), *tail)
+        if not tail:
+            return self._value(name)
+        value = self._value(name)
+        return value.extend(tail) if type(value) is _VECTOR else (*value, *tail)
 
     def set(self, name: str, value: Any) -> None:
         """Give the field ``name`` a new value."""
@@ -270,6 +300,14 @@ class Draft(Generic[T]):
             if index >= 0:
                 tail[index] = make(tail[index])
                 return
+        value = self._value(name)
+        if type(value) is _VECTOR:
+            # A vector field: replace the one item (O(log n), the rest shared).
+            index = last_index(value, item_id)
+            if index < 0:
+                raise HistoryError(missing)
+            self.changes[name] = value.set(index, make(value[index]))
+            return
         items = self.items(name)
         index = last_index(items, item_id)
         if index < 0:
@@ -286,12 +324,19 @@ class Draft(Generic[T]):
             return self.base
         lists = self.lists
         final = {
-            name: tuple(value) if name in lists else value for name, value in self.changes.items()
+            name: self._sequence(name, value) if name in lists else value
+            for name, value in self.changes.items()
         }
         for name, tail in self.tails.items():
-            final[name] = tuple(self._value(name)) + tuple(tail)
+            value = self._value(name)
+            # A vector field appends the run (O(log n) per item, the rest shared).
+            final[name] = value.extend(tail) if type(value) is _VECTOR else (*value, *tail)
         copied: T = copier(type(self.base))(self.base, final)
         return copied
+
+    def _sequence(self, name: str, items: list[Any]) -> Any:
+        """``items`` as the kind of sequence the field ``name`` holds (vector or tuple)."""
+        return pvector(items) if type(getattr(self.base, name)) is _VECTOR else tuple(items)
 
     def _value(self, name: str) -> Any:
         changes = self.changes

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 import cattrs
 from cattrs.strategies import configure_tagged_union
+from pyrsistent import pvector
+from pyrsistent.typing import PVector
 
 from barnekoordinator.clock import ensure_utc
 from barnekoordinator.edges import (
@@ -212,6 +214,31 @@ def _str_tuple_hook(
     return structure_str_tuple
 
 
+# Persistent vectors (decision 29): the item fields of the case state are ``PVector[T]``;
+# they travel as a JSON list, exactly as the tuples they replace did.
+
+
+def _is_vector(t: object) -> bool:
+    return t is PVector or typing.get_origin(t) is PVector
+
+
+def _vector_hooks(
+    converter: cattrs.Converter,
+) -> tuple[Callable[[Any], Callable[[Any], Any]], Callable[[Any], Callable[[Any, Any], Any]]]:
+    def unstructure_factory(t: Any) -> Callable[[Any], Any]:
+        args = typing.get_args(t)
+        as_tuple: Any = tuple[args[0], ...] if args else tuple  # type: ignore[valid-type]
+        return converter.get_unstructure_hook(as_tuple)
+
+    def structure_factory(t: Any) -> Callable[[Any, Any], Any]:
+        args = typing.get_args(t)
+        as_tuple: Any = tuple[args[0], ...] if args else tuple  # type: ignore[valid-type]
+        hook = converter.get_structure_hook(as_tuple)
+        return lambda value, _type: pvector(hook(value, as_tuple))
+
+    return unstructure_factory, structure_factory
+
+
 def _is_optional(t: object) -> bool:
     """``X | None`` (what cattrs handles as optional, for any ``X``)."""
     args = getattr(t, "__args__", ())
@@ -274,6 +301,10 @@ def _make_converter() -> cattrs.Converter:
         lambda t: t is frozenset or getattr(t, "__origin__", None) is frozenset,
         _unstructure_frozenset,
     )
+    unstructure_vector, structure_vector = _vector_hooks(converter)
+    converter.register_unstructure_hook_factory(_is_vector, unstructure_vector)
+    converter.register_unstructure_hook(type(pvector()), lambda v: [unstructure(x) for x in v])
+    converter.register_structure_hook_factory(_is_vector, structure_vector)
     configure_tagged_union(
         Child | ExpectedChild, converter, tag_generator=_subject_tag, tag_name="kind"
     )

@@ -11,9 +11,11 @@ import enum
 from datetime import date
 
 import attrs
+from pyrsistent.typing import PVector
 from rpds import HashTrieSet
 
 from barnekoordinator.coordination.roles import Role
+from barnekoordinator.history._evolve import EMPTY, vector
 from barnekoordinator.history.case import Case
 from barnekoordinator.services import ServiceKind
 
@@ -177,15 +179,15 @@ class IndividualPlan:
     status: PlanStatus = PlanStatus.ACTIVE
     services: frozenset[ServiceKind] = frozenset()
     overview: Overview | None = None
-    participants: tuple[PlanParticipant, ...] = ()
+    participants: PVector[PlanParticipant] = attrs.field(default=EMPTY, converter=vector)
     responsible_ref: str | None = None
-    contributions: tuple[Contribution, ...] = ()
-    measures: tuple[PlanMeasure, ...] = ()
+    contributions: PVector[Contribution] = attrs.field(default=EMPTY, converter=vector)
+    measures: PVector[PlanMeasure] = attrs.field(default=EMPTY, converter=vector)
     period: PlanPeriod | None = None
-    consent_ids: tuple[str, ...] = ()
-    cooperation: tuple[Cooperation, ...] = ()
-    sub_plans: tuple[SubPlanLink, ...] = ()
-    revisions: tuple[Revision, ...] = ()
+    consent_ids: PVector[str] = attrs.field(default=EMPTY, converter=vector)
+    cooperation: PVector[Cooperation] = attrs.field(default=EMPTY, converter=vector)
+    sub_plans: PVector[SubPlanLink] = attrs.field(default=EMPTY, converter=vector)
+    revisions: PVector[Revision] = attrs.field(default=EMPTY, converter=vector)
     status_reason: str = ""
     ended_on: date | None = None
     used_ids: HashTrieSet[str] = attrs.field(

@@ -266,7 +266,7 @@ def _level(case: Case, r: RecordedEvent) -> Case:
     return _evolve_log(
         case,
         level=e.to_level,
-        level_changes=(*log.level_changes, change),
+        level_changes=log.level_changes.append(change),
         baton=log.baton.redecided(e.decision.holder_ref, e.on),
     )
 

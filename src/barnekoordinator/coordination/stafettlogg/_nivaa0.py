@@ -79,7 +79,9 @@ def _undring(case: Case, r: RecordedEvent) -> Case:
     )
     return case.with_part(
         _KEY,
-        attrs.evolve(state, undringer=(*state.undringer, u), used_ids=state.used_ids.insert(u.id)),
+        attrs.evolve(
+            state, undringer=state.undringer.append(u), used_ids=state.used_ids.insert(u.id)
+        ),
     )
 
 

@@ -12,11 +12,13 @@ import enum
 from datetime import date
 
 import attrs
+from pyrsistent.typing import PVector
 from rpds import HashTrieSet
 
 from barnekoordinator.coordination.baton import Baton
 from barnekoordinator.coordination.roles import Role
 from barnekoordinator.errors import HistoryError
+from barnekoordinator.history._evolve import EMPTY, vector
 from barnekoordinator.services import ServiceKind
 
 
@@ -270,13 +272,13 @@ class Stafettlogg:
     opened_on: date
     opened_by: str
     baton: Baton
-    consent_ids: tuple[str, ...] = ()
-    observations: tuple[Observation, ...] = ()
-    goals: tuple[Goal, ...] = ()
-    tiltak: tuple[LogMeasure, ...] = ()
-    meetings: tuple[Meeting, ...] = ()
-    decisions: tuple[LogDecision, ...] = ()
-    level_changes: tuple[LevelChange, ...] = ()
+    consent_ids: PVector[str] = attrs.field(default=EMPTY, converter=vector)
+    observations: PVector[Observation] = attrs.field(default=EMPTY, converter=vector)
+    goals: PVector[Goal] = attrs.field(default=EMPTY, converter=vector)
+    tiltak: PVector[LogMeasure] = attrs.field(default=EMPTY, converter=vector)
+    meetings: PVector[Meeting] = attrs.field(default=EMPTY, converter=vector)
+    decisions: PVector[LogDecision] = attrs.field(default=EMPTY, converter=vector)
+    level_changes: PVector[LevelChange] = attrs.field(default=EMPTY, converter=vector)
     closed_on: date | None = None
     closing_reason: ClosingReason | None = None
     closing_summary: str = ""
@@ -327,7 +329,7 @@ def _item_ids(state: Bti) -> HashTrieSet[str]:
 class Bti:
     """The BTI state of a case: nivå-0 undringer, the current log, earlier logs."""
 
-    undringer: tuple[Undring, ...] = ()
+    undringer: PVector[Undring] = attrs.field(default=EMPTY, converter=vector)
     log: Stafettlogg | None = None
     earlier_logs: tuple[Stafettlogg, ...] = ()
     used_ids: HashTrieSet[str] = attrs.field(
