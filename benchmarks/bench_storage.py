@@ -199,13 +199,19 @@ class Ours:
             chunk = self.records[case][start : start + self.batch]
         else:
             assert self.events is not None
-            cipher = self.ring.cipher(case, create=True)  # the first write stores its data key
+            # As the Casebook does (decision 31): a new case's data key is stored by the
+            # append of its first events, in the same transaction.
+            cipher, data_key = self.ring.for_write(case)
             chunk = to_records(
                 tuple(self.events[case][start : start + self.batch]),
                 self.prev.get(case, GENESIS),
                 cipher=cipher,
             )
             self.prev[case] = chunk[-1].hash
+            if data_key is not None:
+                self.store.append(case, start, chunk, data_key=data_key)
+                self.ring.stored(cipher)
+                return len(chunk)
         self.store.append(case, start, chunk)
         return len(chunk)
 
@@ -426,10 +432,12 @@ def bench_sqlite(args: argparse.Namespace, tmp: Path) -> list[Row]:
     counter = itertools.count()
 
     def store() -> SQLiteCaseStore:
-        return SQLiteCaseStore(tmp / f"ours-{next(counter)}.db", synchronous="FULL")
+        return SQLiteCaseStore(tmp / f"ours-{next(counter)}.db", synchronous=args.synchronous)
 
     def recorder() -> Any:
         datastore = SQLiteDatastore(str(tmp / f"theirs-{next(counter)}.db"))
+        if args.synchronous != "FULL":
+            _synchronous(datastore, args.synchronous)
         made = SQLiteApplicationRecorder(datastore)
         made.create_table()
         return made
@@ -451,7 +459,8 @@ def bench_sqlite(args: argparse.Namespace, tmp: Path) -> list[Row]:
     print(
         f"# SQLite {sqlite3.sqlite_version}: ours synchronous={ours_settings[0]} "
         f"journal_mode={ours_settings[1]}; eventsourcing synchronous={theirs_settings[0]} "
-        f"journal_mode={theirs_settings[1]} (2 = FULL: every commit fsyncs the WAL)"
+        f"journal_mode={theirs_settings[1]} (2 = FULL: every commit fsyncs the WAL; "
+        "0 = OFF: no fsync, CPU and page writes only)"
     )
     if ours_settings != theirs_settings:
         raise SystemExit("durability differs between the two sides; not comparing")
@@ -465,6 +474,19 @@ def bench_sqlite(args: argparse.Namespace, tmp: Path) -> list[Row]:
                 args,
             )
     return rows
+
+
+def _synchronous(datastore: Any, level: str) -> None:
+    """Set ``PRAGMA synchronous`` on every connection eventsourcing's pool makes."""
+    pool = datastore.pool
+    make = pool._create_connection
+
+    def create() -> Any:
+        made = make()
+        made._sqlite_conn.execute(f"PRAGMA synchronous={level}")
+        return made
+
+    pool._create_connection = create
 
 
 _PG_SETTINGS = ("fsync", "synchronous_commit", "wal_sync_method", "full_page_writes")
@@ -697,6 +719,12 @@ def main() -> None:
         help="PostgreSQL event partitions (default: the store's default)",
     )
     parser.add_argument("--agenda-cases", type=int, default=100_000)
+    parser.add_argument(
+        "--synchronous",
+        choices=("FULL", "OFF"),
+        default="FULL",
+        help="SQLite PRAGMA synchronous on both sides (OFF: no fsync, to separate CPU from it)",
+    )
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-agenda", action="store_true")
     parser.add_argument("--agenda-only", action="store_true", help="only the agenda queries")
@@ -706,7 +734,8 @@ def main() -> None:
         args.cases, args.per_case, args.runs, args.agenda_cases = 10, 20, 3, 5_000
     print(
         f"# {args.cases} cases x {args.per_case} events per run, {args.runs} runs; "
-        f"{os.cpu_count()} CPUs; Python {sys.version.split()[0]}"
+        f"{os.cpu_count()} CPUs; Python {sys.version.split()[0]}; "
+        f"SQLite synchronous={args.synchronous} (both sides)"
     )
     events = args.cases * args.per_case
     with tempfile.TemporaryDirectory(prefix="bk-bench-") as tmp:

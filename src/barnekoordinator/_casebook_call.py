@@ -7,7 +7,8 @@ own, refused, referred or failed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import inspect
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Final
 
 import attrs
@@ -34,9 +35,11 @@ from barnekoordinator.errors import (
 )
 from barnekoordinator.history.outbox import OutboxMessage, OutboxStore
 from barnekoordinator.history.records import AuditRecord, EventRecord
+from barnekoordinator.history.store import SubjectCases
 
 if TYPE_CHECKING:
     from barnekoordinator.casebook import Casebook
+    from barnekoordinator.history.sealing import WrappedDataKey
 
 __all__ = ["Call"]
 
@@ -101,12 +104,15 @@ class Call:
         *,
         conflict: str = "concurrency conflict; nothing stored",
         outbox: Sequence[OutboxMessage] = (),
+        subject: SubjectCases | None = None,
+        data_key: WrappedDataKey | None = None,
     ) -> None:
         """Store ``records``, this call's audit record and ``outbox`` in one transaction.
 
         A conflict stores none of them; it is then audited on its own with ``conflict``.
-        ``outbox`` is passed to the store only when it holds messages (a store without an
-        outbox never sees the keyword).
+        ``outbox``, ``subject`` and ``data_key`` are passed to the store only when given (a store
+        without an outbox, or written before decision 31, never sees the keyword). A
+        ``SubjectConflict`` is not audited here: the caller looks again and answers for it.
         """
         # The audit record names the events it stores (verify checks each is named once).
         audit = attrs.evolve(
@@ -114,18 +120,23 @@ class Call:
             first_sequence=records[0].sequence,
             last_sequence=records[-1].sequence,
         )
+        store = self.book._store
+        extra: dict[str, object] = {}
+        if outbox:
+            if not isinstance(store, OutboxStore):
+                raise InvalidConfiguration(
+                    "notifications are configured, but the store keeps no outbox "
+                    f"({type(store).__name__}); use a store that does, or remove the "
+                    "smtp plugin options"
+                )
+            extra["outbox"] = outbox
+        if subject is not None:
+            extra["subject"] = subject
+        if data_key is not None:
+            extra["data_key"] = data_key
+        append: Callable[..., int] = store.append
         try:
-            if outbox:
-                store = self.book._store
-                if not isinstance(store, OutboxStore):
-                    raise InvalidConfiguration(
-                        "notifications are configured, but the store keeps no outbox "
-                        f"({type(store).__name__}); use a store that does, or remove the "
-                        "smtp plugin options"
-                    )
-                store.append(self.case_id, expected_version, records, audit=audit, outbox=outbox)
-            else:
-                self.book._store.append(self.case_id, expected_version, records, audit=audit)
+            append(self.case_id, expected_version, records, audit=audit, **extra)
         except ConcurrencyConflict:
             self.audit(decision, conflict)
             raise
@@ -179,3 +190,21 @@ class Call:
 def _stored(records: Sequence[EventRecord]) -> str:
     types = ", ".join(dict.fromkeys(r.type for r in records))
     return f"stored sequence {records[0].sequence}–{records[-1].sequence} ({types})"
+
+
+def append_takes(store: object, keyword: str) -> bool:
+    """Whether ``store.append`` has the keyword parameter ``keyword`` (decision 31: a store
+    written before ``subject``/``data_key`` existed is still served, without them)."""
+    kind = type(store)
+    parameters = _APPEND_PARAMETERS.get(kind)
+    if parameters is None:
+        try:
+            append = getattr(kind, "append")  # noqa: B009 - any type, checked here
+            parameters = frozenset(inspect.signature(append).parameters)
+        except (AttributeError, TypeError, ValueError):
+            parameters = frozenset()
+        _APPEND_PARAMETERS[kind] = parameters
+    return keyword in parameters
+
+
+_APPEND_PARAMETERS: dict[type, frozenset[str]] = {}

@@ -78,6 +78,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from barnekoordinator._casebook_append import Sealed, keys_stored, seal, store_opening
 from barnekoordinator._casebook_call import Call
 from barnekoordinator._casebook_export import export as _export
 from barnekoordinator._casebook_overview import overview as _overview_page
@@ -135,9 +136,12 @@ from barnekoordinator.history.catalogue import Catalogue
 from barnekoordinator.history.outbox import OutboxMessage
 from barnekoordinator.history.paging import AgendaCursor, paged_agenda
 from barnekoordinator.history.projections import AgendaItem, AgendaKind
-from barnekoordinator.history.records import GENESIS, EventRecord, verify_events
-from barnekoordinator.history.sealing import DataKeyStore, KeyRing, SealingKey
-from barnekoordinator.history.serialization import to_records
+from barnekoordinator.history.records import EventRecord, verify_events
+from barnekoordinator.history.sealing import (
+    DataKeyStore,
+    KeyRing,
+    SealingKey,
+)
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.identifiers import subject_key
 from barnekoordinator.people import Child, Section
@@ -342,11 +346,9 @@ class Casebook:
                 return subject_key(child.person_id, self._secret)
         return None
 
-    def _seal(self, recorded: Sequence[RecordedEvent], prev_hash: str) -> list[EventRecord]:
-        """The records to store, every national id sealed with the case's data key (made
-        for the case on its first write)."""
-        cipher = self._keys.cipher(recorded[0].case_id, create=True)
-        return to_records(tuple(recorded), prev_hash, cipher=cipher)
+    def _seal(self, recorded: Sequence[RecordedEvent], prev_hash: str) -> Sealed:
+        """The records to store, sealed (decision 31: a new key travels with them)."""
+        return seal(self._keys, self._store, recorded, prev_hash)
 
     def _outbox(self, case_id: str, records: Sequence[EventRecord]) -> list[OutboxMessage]:
         """The notification messages the records cause (stored with them)."""
@@ -383,18 +385,6 @@ class Casebook:
         ):
             return attrs.evolve(decision, needed_assurance=None)
         return decision
-
-    def _open_case_of(self, key: str | None, municipality_number: str, new_id: str) -> str | None:
-        """The child's open case in the municipality, found by the keyed subject index."""
-        if key is None:
-            return None  # an expected child, or a child registered without an id
-        for other in self._store.find_cases(key):
-            if other == new_id:
-                continue
-            case, _ = self._load(other)
-            if case.is_open and case.municipality_number == municipality_number:
-                return other
-        return None
 
     # --- writes ---------------------------------------------------------------------
 
@@ -461,17 +451,7 @@ class Casebook:
             )
         if not decision.allowed:
             raise call.refuse(decision)
-        existing = self._open_case_of(key, prospective.municipality_number, new_id)
-        if existing is not None:
-            raise call.refer(existing, prospective.municipality_number)
-        records = self._seal(recorded, GENESIS)
-        call.append(
-            decision,
-            0,
-            records,
-            conflict="a case with this id exists; nothing stored",
-            outbox=self._outbox(new_id, records),
-        )
+        records = store_opening(self, call, decision, recorded, key, prospective)
         self._notify(new_id, records)
         return new_id
 
@@ -578,8 +558,16 @@ class Casebook:
             raise
         if health_before is not None and _health_entries(after) != health_before:
             raise call.refuse(insufficient_assurance(principal, act, HEALTH_ASSURANCE))
-        records = self._seal(recorded, last_hash)
-        call.append(fine, case.version, records, outbox=self._outbox(case_id, records))
+        sealed = self._seal(recorded, last_hash)
+        records = sealed.records
+        call.append(
+            fine,
+            case.version,
+            records,
+            outbox=self._outbox(case_id, records),
+            data_key=sealed.data_key,
+        )
+        keys_stored(self._keys, sealed)
         self._notify(case_id, records)
         return Recorded(
             case_id=case_id,

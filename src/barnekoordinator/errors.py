@@ -35,6 +35,7 @@ BarnekoordinatorError(Exception)
 │   ├── ProofFailed                          a Merkle proof does not fit its root(s)
 │   └── CheckpointError(ValueError)          a signed checkpoint or its key: malformed, or unsigned
 ├── ConcurrencyConflict                      append with a stale expected version
+├── SubjectConflict                          another case for the child was stored meanwhile
 ├── SealingError                             a sealed identifier cannot be sealed or opened
 ├── StorageError
 │   ├── CaseNotFound(LookupError)
@@ -108,6 +109,7 @@ __all__ = [
     "StorageUnavailable",
     "StoreLocked",
     "StoreNotFound",
+    "SubjectConflict",
     "TokenRejected",
     "UnknownEventType",
     "WrongCase",
@@ -348,6 +350,26 @@ class ConcurrencyConflict(BarnekoordinatorError):
         self.case_id = case_id
         self.expected = expected
         self.actual = actual
+
+
+class SubjectConflict(BarnekoordinatorError):
+    """An append expected other cases for the child than the store holds; nothing was written.
+
+    The Casebook checks "does the child already have an open case here?" and then appends with
+    the cases it saw for the child's keyed hash
+    ([`SubjectCases`][barnekoordinator.history.store.SubjectCases]); the store raises this when a
+    case for that child was stored in between. The Casebook looks again and answers
+    [`CaseAlreadyOpen`][barnekoordinator.errors.CaseAlreadyOpen] (or stores the case, when the
+    other one is elsewhere), so a Casebook caller never sees it. The message names the case id,
+    never the child or the keyed hash.
+    """
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__(
+            f"case {case_id}: another case for the same child was stored meanwhile; "
+            "nothing stored; check the child's cases again and retry"
+        )
+        self.case_id = case_id
 
 
 class SealingError(BarnekoordinatorError):

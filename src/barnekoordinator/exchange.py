@@ -10,8 +10,10 @@ with the receiving store's keys, as every write through the Casebook is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Final
 
+from barnekoordinator._casebook_append import keys_stored
 from barnekoordinator._casebook_views import Recorded
 from barnekoordinator.errors import BundleRejected, InvalidInput, PluginContractError
 from barnekoordinator.history.case import CaseOpened, ChildBorn, RecordedEvent
@@ -100,7 +102,8 @@ def import_history(
         )
         for e in events
     )
-    records = book._seal(keyed, GENESIS)
+    sealed = book._seal(keyed, GENESIS)
+    records = sealed.records
     audit = AuditRecord(
         case_id=case_id,
         sequence=0,
@@ -114,7 +117,12 @@ def import_history(
         first_sequence=records[0].sequence,
         last_sequence=records[-1].sequence,
     )
-    book._store.append(case_id, 0, records, audit=audit)
+    append: Callable[..., int] = book._store.append
+    if sealed.data_key is None:
+        append(case_id, 0, records, audit=audit)
+    else:  # the new case's data key commits with its events (decision 31)
+        append(case_id, 0, records, audit=audit, data_key=sealed.data_key)
+    keys_stored(book._keys, sealed)
     book._notify(case_id, records)
     return Recorded(
         case_id=case_id,

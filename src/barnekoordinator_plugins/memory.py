@@ -25,6 +25,7 @@ import attrs
 from barnekoordinator.config import Config
 from barnekoordinator.errors import (
     StorageUnavailable,
+    SubjectConflict,
 )
 from barnekoordinator.history.outbox import (
     OutboxEntry,
@@ -35,7 +36,7 @@ from barnekoordinator.history.outbox import (
 from barnekoordinator.history.paging import AgendaCursor, checked_after
 from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
 from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord
-from barnekoordinator.history.store import CaseStore
+from barnekoordinator.history.store import CaseStore, SubjectCases
 from barnekoordinator.history.storekit import (
     AppendCheck,
     agenda_sort_key,
@@ -94,8 +95,13 @@ class InMemoryCaseStore:
         *,
         audit: AuditRecord | None = None,
         outbox: Sequence[OutboxMessage] = (),
+        subject: SubjectCases | None = None,
+        data_key: WrappedDataKey | None = None,
     ) -> int:
-        """Append ``records`` (and ``audit`` and ``outbox``, atomically); return the new version."""
+        """Append ``records`` (and ``audit`` and ``outbox``, atomically); return the new version.
+
+        ``subject`` is checked under the same lock (one open case per child), and ``data_key`` (a
+        new case's wrapped data key) is stored with the events (decision 31)."""
         records = list(records)
         check = AppendCheck.prepare(case_id, expected_version, records, audit=audit)
         messages = outbox_batch(outbox)
@@ -104,6 +110,12 @@ class InMemoryCaseStore:
             self._check_open()
             history = self._cases.get(case_id, [])
             check.check(len(history), history[-1].hash if history else GENESIS)
+            if subject is not None and subject.differs(
+                case_id, self._subjects.get(subject.key, ())
+            ):
+                raise SubjectConflict(case_id)
+            if data_key is not None:
+                self._data_keys[case_id] = data_key
             if check.audit is not None:
                 # Sealing cannot fail, so under the lock events and audit land together.
                 self._seal_audit(check.audit)

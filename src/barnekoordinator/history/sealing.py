@@ -299,6 +299,34 @@ class KeyRing:
         with self._lock:
             return self._ciphers.setdefault(case_id, cipher)
 
+    def keeps_keys_in(self, store: object) -> bool:
+        """Whether the wrapped data keys live in ``store`` (so an append can store a new one)."""
+        return self._store is store
+
+    def for_write(self, case_id: str) -> tuple[CaseCipher, WrappedDataKey | None]:
+        """The case's cipher for a write, and its wrapped data key when it is new and not stored.
+
+        Unlike ``cipher(create=True)`` nothing is written here: a new case's key comes back
+        wrapped, for the caller to store in the same transaction as the case's first events
+        (``append(…, data_key=…)``, decision 31), so a failed first write leaves no key behind
+        and a new case costs one transaction, not two. The new cipher is remembered only once
+        the caller reports the key stored (``stored``).
+        """
+        with self._lock:
+            cached = self._ciphers.get(case_id)
+        if cached is not None:
+            return cached, None
+        wrapped = self._store.get_data_key(case_id)
+        if wrapped is not None:
+            return self.cipher(case_id), None
+        data_key = AESGCM.generate_key(bit_length=_KEY_BYTES * 8)
+        return CaseCipher(case_id, AESGCM(data_key)), self._wrap(case_id, data_key)
+
+    def stored(self, cipher: CaseCipher) -> None:
+        """Remember a cipher from ``for_write`` whose key is now stored."""
+        with self._lock:
+            self._ciphers.setdefault(cipher.case_id, cipher)
+
     def existing(self, case_id: str) -> CaseCipher | None:
         """The case's cipher, or ``None`` when the case has no data key (a history written
         before identifiers were sealed, or one whose key was destroyed).

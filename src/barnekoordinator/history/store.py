@@ -41,6 +41,13 @@ classes. Its contract (checked by ``barnekoordinator.testing.conformance``):
   checkpoint is a Merkle tree over each kind of record in this order
   ([`barnekoordinator.history.checkpoint`][barnekoordinator.history.checkpoint]), so the order
   must never change and a later commit must never appear before an earlier one.
+* **One open case per child: the subject check.** ``append(…, subject=SubjectCases(key, cases))``
+  stores nothing and raises [`SubjectConflict`][barnekoordinator.errors.SubjectConflict] unless the
+  cases other than ``case_id`` whose records carry ``key`` are exactly ``cases`` — checked inside
+  the append's write transaction, serialised with every other append that could add a case for
+  that key. The Casebook passes the cases it saw when it found no open case for the child, so two
+  concurrent openings for one child cannot both be stored (decision 31). A store whose ``append``
+  has no ``subject`` parameter still works, without that guarantee.
 * An unusable store (read-only, full, unreachable, or closed with
   [`CaseStore.close()`][barnekoordinator.history.store.CaseStore.close]) raises
   [`StorageUnavailable`][barnekoordinator.errors.StorageUnavailable].
@@ -52,11 +59,31 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Protocol, runtime_checkable
 
+import attrs
+
 from barnekoordinator.history.paging import AgendaCursor
 from barnekoordinator.history.projections import AgendaItem, AgendaKind
 from barnekoordinator.history.records import AuditRecord, EventRecord
 
-__all__ = ["CaseStore"]
+__all__ = ["CaseStore", "SubjectCases"]
+
+
+@attrs.frozen
+class SubjectCases:
+    """What an append expects of the subject index: the cases (other than the one appended to)
+    whose records carry the keyed hash ``key`` of a child's id.
+
+    The Casebook's guard against two open cases for one child (decision 31): the store compares
+    ``cases`` with what it holds inside its write transaction and raises
+    [`SubjectConflict`][barnekoordinator.errors.SubjectConflict] on any difference.
+    """
+
+    key: str
+    cases: frozenset[str]
+
+    def differs(self, case_id: str, stored: Collection[str]) -> bool:
+        """True when ``stored`` (the store's cases for ``key``) is not what was expected."""
+        return frozenset(stored) - {case_id} != self.cases
 
 
 @runtime_checkable
@@ -95,6 +122,14 @@ class CaseStore(Protocol):
         The audit record's range is the sequences of ``records``: filled in when ``audit`` has
         none; ``audit`` naming another range, or a range with empty ``records``, raises
         [`InvalidInput`][barnekoordinator.errors.InvalidInput] and nothing is written.
+
+        A store that keeps the one-open-case-per-child promise also takes a keyword
+        ``subject: SubjectCases | None = None`` (optional, so a store written before it still
+        fits this protocol): when given, it is checked in the same transaction — if the cases
+        other than ``case_id`` that carry ``subject.key`` are not ``subject.cases``, nothing is
+        written and [`SubjectConflict`][barnekoordinator.errors.SubjectConflict] is raised (after
+        the version check). Appends that could add a case for the key must be serialised with
+        this check. The Casebook passes it only to a store whose ``append`` has that parameter.
         """
         ...
 

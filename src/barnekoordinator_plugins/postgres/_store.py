@@ -19,6 +19,7 @@ from barnekoordinator.errors import (
     InvalidConfiguration,
     StorageError,
     StorageUnavailable,
+    SubjectConflict,
 )
 from barnekoordinator.history.outbox import (
     OutboxEntry,
@@ -32,6 +33,7 @@ from barnekoordinator.history.projections import (
     AgendaKind,
 )
 from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord
+from barnekoordinator.history.store import SubjectCases
 from barnekoordinator.history.storekit import (
     AppendCheck,
     NewCase,
@@ -302,9 +304,12 @@ class PostgresCaseStore:
         *,
         audit: AuditRecord | None = None,
         outbox: Sequence[OutboxMessage] = (),
+        subject: SubjectCases | None = None,
+        data_key: WrappedDataKey | None = None,
     ) -> int:
         """Append ``records`` (and ``audit`` and ``outbox``, in the same transaction); return the
-        new version."""
+        new version. ``subject`` is checked, and ``data_key`` (a new case's wrapped data key)
+        stored, in that transaction (decision 31)."""
         records = list(records)
         check = AppendCheck.prepare(case_id, expected_version, records, audit=audit)
         messages = [outbox_values(m) for m in outbox_batch(outbox)]
@@ -339,6 +344,13 @@ class PostgresCaseStore:
                         last_audit = both[2:] if both and both[2] is not None else None
                     version, last_hash = (int(last[0]), str(last[1])) if last else (0, GENESIS)
                     check.check(version, last_hash)
+                    if subject is not None:
+                        # Under the events lock: no other append can add a case meanwhile.
+                        _check_subject(
+                            cursor.execute(_SUBJECT_CASES, (subject.key,)), case_id, subject
+                        )
+                    if data_key is not None:
+                        cursor.execute(_PUT_KEY, (case_id, data_key.kek_id, data_key.blob))
                     if records:
                         cursor.executemany(_INSERT_EVENT, rows)
                         _apply_ops(cursor, ops)
@@ -674,3 +686,12 @@ def _library_catalogue() -> Catalogue:
     from barnekoordinator.catalogue import CATALOGUE
 
     return CATALOGUE
+
+
+_SUBJECT_CASES = "SELECT DISTINCT case_id FROM case_events WHERE subject_key = %s"
+
+
+def _check_subject(rows: Iterable[Sequence[object]], case_id: str, subject: SubjectCases) -> None:
+    """Raise ``SubjectConflict`` unless the stored cases for the key are the expected ones."""
+    if subject.differs(case_id, [str(row[0]) for row in rows]):
+        raise SubjectConflict(case_id)

@@ -21,6 +21,7 @@ from barnekoordinator.errors import (
     StorageUnavailable,
     StoreLocked,
     StoreNotFound,
+    SubjectConflict,
 )
 from barnekoordinator.history.outbox import (
     OutboxEntry,
@@ -39,6 +40,7 @@ from barnekoordinator.history.records import (
     EventRecord,
     format_time,
 )
+from barnekoordinator.history.store import SubjectCases
 from barnekoordinator.history.storekit import (
     AppendCheck,
     NewCase,
@@ -312,9 +314,12 @@ class SQLiteCaseStore:
         *,
         audit: AuditRecord | None = None,
         outbox: Sequence[OutboxMessage] = (),
+        subject: SubjectCases | None = None,
+        data_key: WrappedDataKey | None = None,
     ) -> int:
         """Append ``records`` (and ``audit`` and ``outbox``, in the same transaction); return the
-        new version."""
+        new version. ``subject`` is checked, and ``data_key`` (a new case's wrapped data key)
+        stored, in that transaction (decision 31)."""
         records = list(records)
         check = AppendCheck.prepare(case_id, expected_version, records, audit=audit)
         messages = [outbox_row(m) for m in outbox_batch(outbox)]
@@ -327,6 +332,12 @@ class SQLiteCaseStore:
                 last = connection.execute(_LAST, (case_id,)).fetchone()
                 version, last_hash = (int(last[0]), str(last[1])) if last else (0, GENESIS)
                 check.check(version, last_hash)
+                if subject is not None:
+                    _check_subject(
+                        connection.execute(_SUBJECT_CASES, (subject.key,)), case_id, subject
+                    )
+                if data_key is not None:
+                    connection.execute(_PUT_KEY, (case_id, data_key.kek_id, data_key.blob))
                 if rows:
                     for start in range(0, len(rows), _ROWS_PER_INSERT):
                         chunk = rows[start : start + _ROWS_PER_INSERT]
@@ -729,3 +740,12 @@ def _cursor_values(cursor: AgendaCursor | None) -> list[object]:
     if cursor is None:
         return []
     return [cursor.due.isoformat(), cursor.case_id, cursor.kind.value, cursor.key]
+
+
+_SUBJECT_CASES = "SELECT DISTINCT case_id FROM case_events WHERE subject_key = ?"
+
+
+def _check_subject(rows: Iterable[Sequence[object]], case_id: str, subject: SubjectCases) -> None:
+    """Raise ``SubjectConflict`` unless the stored cases for the key are the expected ones."""
+    if subject.differs(case_id, [str(row[0]) for row in rows]):
+        raise SubjectConflict(case_id)

@@ -27,12 +27,15 @@ from barnekoordinator.testing.conformance._machine import _StateMachineTests
 from barnekoordinator.testing.conformance._outbox_tests import _OutboxTests
 from barnekoordinator.testing.conformance._paging_tests import _AgendaPagingTests
 from barnekoordinator.testing.conformance._records import CONFORMANCE_CATALOGUE
+from barnekoordinator.testing.conformance._subject_tests import _AtomicKeyTests, _SubjectTests
 
 
 # pytest runs the tests a class inherits from its last base first, so the groups are
 # listed from the last to run to the first: basics first, the state machine last.
 class CaseStoreContract(
     _StateMachineTests,
+    _SubjectTests,
+    _AtomicKeyTests,
     _OutboxTests,
     _DataKeyTests,
     _LifecycleTests,

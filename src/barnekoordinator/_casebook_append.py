@@ -1,0 +1,128 @@
+"""How the Casebook stores a write: sealed records, a new case's key and the child check.
+
+Decision 31. A new case's data key travels in the append that stores its first events, so it
+commits with them or not at all. An opening for a child with an identifier appends with the
+cases it saw for the child ([`SubjectCases`][barnekoordinator.history.store.SubjectCases]); the
+store re-checks them inside its write transaction, so of two concurrent openings for one child
+only one is stored and the other is referred to it (``CaseAlreadyOpen``), as a later one is.
+A store whose ``append`` lacks the keywords is still served the way it was before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Final
+
+import attrs
+
+from barnekoordinator._casebook_call import append_takes
+from barnekoordinator.errors import SubjectConflict
+from barnekoordinator.history.records import GENESIS
+from barnekoordinator.history.serialization import to_records
+from barnekoordinator.history.store import SubjectCases
+
+if TYPE_CHECKING:
+    from barnekoordinator._casebook_call import Call
+    from barnekoordinator.access.policy import AccessDecision
+    from barnekoordinator.casebook import Casebook
+    from barnekoordinator.history.case import Case, RecordedEvent
+    from barnekoordinator.history.records import EventRecord
+    from barnekoordinator.history.sealing import CaseCipher, KeyRing, WrappedDataKey
+    from barnekoordinator.history.store import CaseStore
+
+__all__ = ["Sealed", "keys_stored", "open_case_of", "seal", "store_opening"]
+
+SUBJECT_ATTEMPTS: Final = 5
+"""How often an opening looks again after another case for the child was stored meanwhile."""
+
+
+@attrs.frozen
+class Sealed:
+    """Records sealed for an append, with the case's cipher and its not-yet-stored data key."""
+
+    records: list[EventRecord]
+    cipher: CaseCipher
+    data_key: WrappedDataKey | None
+
+
+def seal(
+    keys: KeyRing, store: CaseStore, recorded: Sequence[RecordedEvent], prev_hash: str
+) -> Sealed:
+    """The records to store, every national id sealed with the case's data key.
+
+    A new key is made here and stored by the append (``data_key``) when the key ring keeps its
+    keys in this store and the store takes the keyword; otherwise it is stored now, in a
+    transaction of its own, as before decision 31.
+    """
+    case_id = recorded[0].case_id
+    if keys.keeps_keys_in(store) and append_takes(store, "data_key"):
+        cipher, data_key = keys.for_write(case_id)
+    else:
+        cipher, data_key = keys.cipher(case_id, create=True), None
+    return Sealed(to_records(tuple(recorded), prev_hash, cipher=cipher), cipher, data_key)
+
+
+def keys_stored(keys: KeyRing, sealed: Sealed) -> None:
+    """After a successful append: remember the cipher whose key it stored."""
+    if sealed.data_key is not None:
+        keys.stored(sealed.cipher)
+
+
+def open_case_of(
+    book: Casebook, key: str | None, municipality_number: str, new_id: str
+) -> tuple[str | None, list[str]]:
+    """The child's open case in the municipality, found by the keyed subject index, and
+    every case the index named for the child (what the append then expects)."""
+    if key is None:
+        return None, []  # an expected child, or a child registered without an id
+    seen = [other for other in book._store.find_cases(key) if other != new_id]
+    for other in seen:
+        case, _ = book._load(other)
+        if case.is_open and case.municipality_number == municipality_number:
+            return other, seen
+    return None, seen
+
+
+def store_opening(
+    book: Casebook,
+    call: Call,
+    decision: AccessDecision,
+    recorded: Sequence[RecordedEvent],
+    key: str | None,
+    prospective: Case,
+) -> list[EventRecord]:
+    """Refer the opening to the child's open case, or store it; return the stored records.
+
+    The check and the append are not one step: another opening for the child may be stored in
+    between. The store re-checks the child's cases inside the append's transaction; on a
+    difference nothing is stored (``SubjectConflict``) and we look again, so the loser of a
+    race is referred like any later opener.
+    """
+    new_id = call.case_id
+    municipality = prospective.municipality_number
+    existing, seen = open_case_of(book, key, municipality, new_id)
+    checked = key is not None and append_takes(book._store, "subject")
+    sealed: Sealed | None = None
+    for attempt in range(SUBJECT_ATTEMPTS):
+        if existing is not None:
+            raise call.refer(existing, municipality)
+        if sealed is None:
+            sealed = book._seal(recorded, GENESIS)
+        try:
+            call.append(
+                decision,
+                0,
+                sealed.records,
+                conflict="a case with this id exists; nothing stored",
+                outbox=book._outbox(new_id, sealed.records),
+                subject=SubjectCases(key, frozenset[str](seen)) if checked and key else None,
+                data_key=sealed.data_key,
+            )
+        except SubjectConflict:
+            if attempt == SUBJECT_ATTEMPTS - 1:
+                raise
+            existing, seen = open_case_of(book, key, municipality, new_id)
+        else:
+            keys_stored(book._keys, sealed)
+            return sealed.records
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
