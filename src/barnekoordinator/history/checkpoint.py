@@ -446,11 +446,14 @@ class Checkpoint:
         if self.audit is not None:
             lines.append(f"{AUDIT_EXTENSION} {self.audit.line()}")
         lines += self.extensions
+        text = "\n".join(lines) + "\n"
+        if all(lines) and text.count("\n") == len(lines) and _CONTROL.search(text) is None:
+            return text  # the common case, checked at once; the loop below names a bad line
         for number, line in enumerate(lines, start=1):
             if not line or "\n" in line:
                 raise CheckpointError(f"checkpoint line {number}: expected a non-empty line")
             _check_text(line, f"checkpoint line {number}")
-        return "\n".join(lines) + "\n"
+        return text
 
     @classmethod
     def from_text(cls, text: str) -> Checkpoint:
@@ -615,7 +618,7 @@ _Read = Callable[..., Sequence[EventRecord | AuditRecord]]
 class _Follower:
     """One tree that follows the store: reads only the records after the last one it saw."""
 
-    __slots__ = ("_leaf", "_method", "_name", "_position", "_read", "_tree")
+    __slots__ = ("_head", "_leaf", "_method", "_name", "_position", "_read", "_tree")
 
     def __init__(self, name: str, method: str, read: _Read, frontier: Frontier | None) -> None:
         self._name = name
@@ -626,6 +629,7 @@ class _Follower:
         self._tree = CompactTree.from_frontier(frontier.size, frontier.hashes)
         self._position = frontier.position
         self._leaf = frontier.last_leaf
+        self._head: TreeHead | None = None  # the last head, kept while the tree does not grow
 
     def frontier(self) -> Frontier:
         return Frontier(self._tree.size, self._tree.frontier, self._position, self._leaf)
@@ -652,6 +656,7 @@ class _Follower:
                     f"its last record (position {position}) was rewritten",
                 )
         new = page[1:] if tree.size else page
+        before = tree.size
         while True:
             for record in new:
                 position = _next_position(record, position, self._method)
@@ -661,7 +666,11 @@ class _Follower:
             if len(page) < _PAGE:
                 break
             page = new = read(after_position=position, limit=_PAGE)
-        return TreeHead(tree.size, tree.root())
+        if self._head is None or tree.size != before:
+            # A tree that did not grow keeps its root: a read that adds only an audit record
+            # hashes nothing for the events.
+            self._head = TreeHead(tree.size, tree.root())
+        return self._head
 
 
 class Checkpointer:
