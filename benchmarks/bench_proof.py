@@ -20,13 +20,20 @@ What is measured:
   signed note. Taken alternately,
   batch by batch, so load from other processes hits both alike. The ratio is with ÷ without
   (target <= 1.10). Writing the note to a file is not included: where it goes (a transparency
-  log, another machine) decides that cost.
+  log, another machine) decides that cost. Three writers take turns: no checkpoint, the
+  incremental ``Checkpointer`` (decision 32; it also reads back the last record it saw), and the
+  full path ``store_checkpoint`` (every record read and hashed again, as before decision 32);
+* **where a checkpoint's time goes** — each step of the incremental path timed alone (the reads,
+  the leaves and roots, the note text, the Ed25519 signature, writing the note to a file);
+* **a checkpoint at 1,000,000 records** — ``store_checkpoint`` over a SQLite store of a million
+  event records, against the ``Checkpointer`` after 1 and after 1,000 new records.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import statistics
 import sys
 import tempfile
@@ -36,10 +43,12 @@ from pathlib import Path
 
 from barnekoordinator.history.checkpoint import (
     Checkpoint,
+    Checkpointer,
     Ed25519Signer,
     TreeHead,
     record_leaf,
     sign_checkpoint,
+    store_checkpoint,
 )
 from barnekoordinator.history.merkle import (
     CompactTree,
@@ -92,19 +101,25 @@ def bench_tree(size: int, runs: int) -> None:
 
 
 class _Writer:
-    """One-event appends with their audit record, optionally followed by a checkpoint."""
+    """One-event appends with their audit record, optionally followed by a checkpoint.
 
-    def __init__(self, path: Path, checkpoint: bool, signer: Ed25519Signer) -> None:
+    ``mode``: ``"none"``, ``"compact"`` (the trees kept by hand, as this benchmark measured
+    before decision 32, started at a million leaves), ``"checkpointer"`` (the incremental
+    ``Checkpointer``) or ``"full"`` (``store_checkpoint``: the whole store again).
+    """
+
+    def __init__(self, path: Path, mode: str, signer: Ed25519Signer) -> None:
         self.store = SQLiteCaseStore(path)
-        self.case = f"case-{'with' if checkpoint else 'without'}"
+        self.case = f"case-{mode}"
         self.version = 0
         self.prev = GENESIS
-        self.checkpoint = checkpoint
+        self.mode = mode
         self.signer = signer
         self.events = CompactTree()
         self.audit = CompactTree()
         self.event_position = 0
         self.audit_position = 0
+        self.checkpointer = Checkpointer(self.store, "bench.example/log")
         self.last_checkpoint = 0.0
 
     def commit(self) -> float:
@@ -115,7 +130,7 @@ class _Writer:
         start = time.perf_counter()
         self.store.append(self.case, self.version, batch, audit=audit)
         appended = time.perf_counter()
-        if self.checkpoint:
+        if self.mode == "compact":
             # Follow the store as an outside checkpointer would: read the new records back
             # by position, add their leaves to the trees kept in memory, sign both roots.
             events = self.store.read_all(after_position=self.event_position)
@@ -130,6 +145,10 @@ class _Writer:
                 TreeHead(self.audit.size, self.audit.root()),
             )
             sign_checkpoint(head, self.signer)
+        elif self.mode == "checkpointer":
+            sign_checkpoint(self.checkpointer.checkpoint(), self.signer)
+        elif self.mode == "full":
+            sign_checkpoint(store_checkpoint(self.store, "bench.example/log"), self.signer)
         end = time.perf_counter()
         took = end - start
         self.last_checkpoint = end - appended
@@ -141,38 +160,155 @@ class _Writer:
         self.store.close()
 
 
+def _median_us(fn: Callable[[], object], runs: int = 2000) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e6
+
+
+def _breakdown(writer: _Writer, folder: str) -> None:
+    """Each step of an incremental checkpoint timed alone (the store as the commits left it)."""
+    store, signer = writer.store, writer.signer
+    events, audit = writer.checkpointer.frontiers()
+    checkpoint = writer.checkpointer.checkpoint()
+    text = checkpoint.text()
+    message = text.encode("utf-8")
+    note = sign_checkpoint(checkpoint, signer)
+    records = store.read_all(after_position=events.position - 1)
+    target = Path(folder) / "checkpoint.txt"
+
+    def write() -> None:
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        temporary.write_text(note, encoding="utf-8")
+        os.replace(temporary, target)
+
+    def leaves_and_roots() -> None:
+        tree = CompactTree.from_frontier(events.size, events.hashes)
+        tree.extend(map(record_leaf, records[1:] or records))
+        tree.root()
+        CompactTree.from_frontier(audit.size, audit.hashes).root()
+
+    steps = [
+        (
+            "read the last event record and what follows",
+            lambda: store.read_all(after_position=events.position - 1),
+        ),
+        (
+            "read the last audit record and what follows",
+            lambda: store.read_all_audit(after_position=audit.position - 1),
+        ),
+        ("leaf hash, frontier append, both roots", leaves_and_roots),
+        ("the whole Checkpointer.checkpoint()", writer.checkpointer.checkpoint),
+        ("the note text (Checkpoint.text)", checkpoint.text),
+        ("Ed25519 signature (cryptography)", lambda: signer.sign(message)),
+        (
+            "sign_checkpoint (text + checks + signature)",
+            lambda: sign_checkpoint(checkpoint, signer),
+        ),
+        ("write the note to a file (no fsync) and rename", write),
+    ]
+    print("where an incremental checkpoint's time goes (median of 2,000 each):")
+    for name, fn in steps:
+        print(f"  {name:48} {_median_us(fn):7.1f} µs")
+
+
 def bench_per_commit(commits: int, where: str | None) -> None:
     signer = Ed25519Signer.generate("bench.example/log")
+    modes = ("none", "compact", "checkpointer", "full")
     with tempfile.TemporaryDirectory(dir=where) as folder:
-        without = _Writer(Path(folder) / "without.db", False, signer)
-        with_ = _Writer(Path(folder) / "with.db", True, signer)
-        # Start both trees at a million leaves: a root then costs what it costs in a big store.
-        for tree in (with_.events, with_.audit):
+        writers = {m: _Writer(Path(folder) / f"{m}.db", m, signer) for m in modes}
+        # The hand-kept trees start at a million leaves, as before decision 32.
+        for tree in (writers["compact"].events, writers["compact"].audit):
             tree.extend(_leaves(1_000_000))
-        alone, checked, own = [], [], []
+        took: dict[str, list[float]] = {m: [] for m in modes}
+        own: dict[str, list[float]] = {m: [] for m in modes}
         try:
-            # Alternate commit by commit, so load from other processes hits both alike; the
+            # Alternate commit by commit, so load from other processes hits all alike; the
             # medians drop the commits that waited for someone else's disk or CPU.
             for _ in range(commits):
-                alone.append(without.commit())
-                checked.append(with_.commit())
-                own.append(with_.last_checkpoint)
+                for mode, writer in writers.items():
+                    took[mode].append(writer.commit())
+                    own[mode].append(writer.last_checkpoint)
+            _breakdown(writers["checkpointer"], folder)
         finally:
-            without.close()
-            with_.close()
-    a, c = statistics.median(alone), statistics.median(checked)
+            for writer in writers.values():
+                writer.close()
+    a = statistics.median(took["none"])
     print(f"one-event append with its audit record (SQLite, FULL): {a * 1e6:9.1f} µs (median)")
-    print(f"… followed by a checkpoint (trees at 1,000,000 leaves): {c * 1e6:9.1f} µs (median)")
-    print(f"ratio with ÷ without: {c / a:.3f} (target <= 1.10; {commits} commits each)")
-    paired = statistics.median(x / y for x, y in zip(checked, alone, strict=True))
-    print(f"ratio per pair of commits (median): {paired:.3f}")
-    k = statistics.median(own)
-    print(f"the checkpoint itself (timed alone, median): {k * 1e6:.1f} µs")
+    labels = {
+        "compact": "hand-kept compact trees at 1,000,000 leaves (before)",
+        "checkpointer": "incremental Checkpointer",
+        "full": f"full path store_checkpoint (store grows to {commits:,})",
+    }
+    for mode, label in labels.items():
+        c = statistics.median(took[mode])
+        paired = statistics.median(x / y for x, y in zip(took[mode], took["none"], strict=True))
+        k = statistics.median(own[mode])
+        print(
+            f"… with a checkpoint, {label}: {c * 1e6:.1f} µs; ratio {c / a:.3f}, per pair "
+            f"{paired:.3f} (target <= 1.10); the checkpoint alone {k * 1e6:.1f} µs"
+        )
+    k = statistics.median(own["checkpointer"])
     # What meets the target where one per commit does not: a checkpoint every n commits
     # costs k / n per commit; one a second costs k per second of appends.
     for n in (1, 2, 5, 10, 100):
         print(f"  a checkpoint every {n:3} commits adds {k / (n * a):6.1%} to a one-event append")
     print(f"  a checkpoint every second adds {k:.6f} s per second of work ({k:.3%})")
+
+
+def bench_scale(size: int, where: str | None) -> None:
+    """A checkpoint of a store of ``size`` event records: full, and incremental after 1 and
+    after 1,000 new records."""
+    with tempfile.TemporaryDirectory(dir=where) as folder:
+        store = SQLiteCaseStore(Path(folder) / "scale.db")
+        version, prev = 0, GENESIS
+        began = time.perf_counter()
+        batch_size = 1000
+        try:
+            while version < size:
+                batch = make_records(
+                    "case-scale",
+                    min(batch_size, size - version),
+                    after_version=version,
+                    prev_hash=prev,
+                )
+                store.append("case-scale", version, batch, audit=make_audit("case-scale"))
+                version += len(batch)
+                prev = batch[-1].hash
+            print(f"store of {size:,} event records written in {time.perf_counter() - began:.0f} s")
+            checkpointer = Checkpointer(store, "bench.example/log")
+            began = time.perf_counter()
+            first = checkpointer.checkpoint()
+            first_s = time.perf_counter() - began
+            began = time.perf_counter()
+            full = store_checkpoint(store, "bench.example/log")
+            full_s = time.perf_counter() - began
+            assert first == full
+            print(
+                f"checkpoint of {size:,} records: full path (store_checkpoint) {full_s:.2f} s; "
+                f"the Checkpointer's first (it reads everything once) {first_s:.2f} s"
+            )
+            for new in (1, 1000):
+                batch = make_records("case-scale", new, after_version=version, prev_hash=prev)
+                store.append("case-scale", version, batch, audit=make_audit("case-scale"))
+                version += new
+                prev = batch[-1].hash
+                began = time.perf_counter()
+                incremental = checkpointer.checkpoint()
+                took = time.perf_counter() - began
+                began = time.perf_counter()
+                full = store_checkpoint(store, "bench.example/log")
+                full_s = time.perf_counter() - began
+                assert incremental == full
+                print(
+                    f"  after {new:,} new record(s): Checkpointer {took * 1000:.2f} ms, "
+                    f"full path {full_s:.2f} s (identical checkpoints)"
+                )
+        finally:
+            store.close()
 
 
 def main() -> None:
@@ -186,6 +322,7 @@ def main() -> None:
     print(f"Python {sys.version.split()[0]}")
     bench_tree(size, runs)
     bench_per_commit(commits, args.dir)
+    bench_scale(size, args.dir)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,9 @@ BarnekoordinatorError(Exception)
 │   ├── UnknownEventType(LookupError)        .tag, .schema_version
 │   ├── ChainBroken                          hash chain: edited/removed/inserted/reordered
 │   ├── ProofFailed                          a Merkle proof does not fit its root(s)
-│   └── CheckpointError(ValueError)          a signed checkpoint or its key: malformed, or unsigned
+│   ├── CheckpointError(ValueError)          a signed checkpoint or its key: malformed, or unsigned
+│   └── StoreDiverged                        the store is no longer an extension of what a
+│                                            Checkpointer saw: .tree, .size, .reason
 ├── ConcurrencyConflict                      append with a stale expected version
 ├── SubjectConflict                          another case for the child was stored meanwhile
 ├── SealingError                             a sealed identifier cannot be sealed or opened
@@ -107,6 +109,7 @@ __all__ = [
     "StafettloggError",
     "StorageError",
     "StorageUnavailable",
+    "StoreDiverged",
     "StoreLocked",
     "StoreNotFound",
     "SubjectConflict",
@@ -334,6 +337,25 @@ class CheckpointError(HistoryError, ValueError):
     elsewhere (a file kept away from the store), so the command line reports it as evidence that
     could not be used (exit 3), not as something mistyped (exit 2).
     """
+
+
+class StoreDiverged(HistoryError):
+    """The store is not an extension of the history a
+    [`Checkpointer`][barnekoordinator.history.checkpoint.Checkpointer] has already seen.
+
+    Raised instead of a checkpoint when the last record it knows of a tree is gone, moved or
+    rewritten (the store was truncated, edited or restored from an older copy), or when a saved
+    frontier does not fit the checkpoint it is resumed with. ``tree`` is ``"events"`` or
+    ``"audit"``, ``size`` the number of records of that tree the checkpointer had seen,
+    ``reason`` what broke. Nothing is signed: run ``barnekoordinator verify --checkpoint`` with
+    the last checkpoint to find where the history changed.
+    """
+
+    def __init__(self, tree: str, size: int, reason: str) -> None:
+        super().__init__(f"{tree} tree of {size} records: {reason}")
+        self.tree = tree
+        self.size = size
+        self.reason = reason
 
 
 # --- storage ---------------------------------------------------------------

@@ -270,3 +270,23 @@ def test_the_compact_tree_agrees_with_the_recursive_definition(leaves: list[byte
         tree.append(leaf)
         assert tree.size == i
         assert tree.root() == mth(leaves[:i])
+
+
+@pytest.mark.parametrize("size", range(9))
+@pytest.mark.parametrize("split", range(9))
+def test_a_resumed_frontier_gives_the_published_roots(size: int, split: int) -> None:
+    """A compact tree rebuilt from the frontier of its first ``split`` leaves and grown to
+    ``size`` has the RFC 6962 root of ``size`` leaves."""
+    if split > size or size == 0:
+        return
+    first = CompactTree(HASHES[:split])
+    tree = CompactTree.from_frontier(first.size, first.frontier)
+    tree.extend(HASHES[split:size])
+    assert tree.root() == ROOTS[size - 1]
+
+
+def test_a_frontier_of_the_wrong_length_is_refused() -> None:
+    with pytest.raises(ValueError, match="3 frontier hashes"):
+        CompactTree.from_frontier(7, [HASHES[0]] * 2)
+    with pytest.raises(ValueError, match="32 bytes"):
+        CompactTree.from_frontier(1, [b"short"])

@@ -41,7 +41,7 @@ import base64
 import binascii
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Final, Protocol, runtime_checkable
 
 import attrs
@@ -49,8 +49,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from barnekoordinator.errors import CheckpointError, StorageError
-from barnekoordinator.history.merkle import CompactTree, leaf_hash
+from barnekoordinator.errors import CheckpointError, StorageError, StoreDiverged
+from barnekoordinator.history.merkle import EMPTY_ROOT, CompactTree, leaf_hash
 from barnekoordinator.history.records import AuditRecord, EventRecord
 from barnekoordinator.history.store import CaseStore
 
@@ -58,8 +58,10 @@ __all__ = [
     "AUDIT_EXTENSION",
     "ED25519",
     "Checkpoint",
+    "Checkpointer",
     "Ed25519Signer",
     "Ed25519Verifier",
+    "Frontier",
     "NoteSignature",
     "NoteVerifier",
     "Signer",
@@ -444,11 +446,14 @@ class Checkpoint:
         if self.audit is not None:
             lines.append(f"{AUDIT_EXTENSION} {self.audit.line()}")
         lines += self.extensions
+        text = "\n".join(lines) + "\n"
+        if all(lines) and text.count("\n") == len(lines) and _CONTROL.search(text) is None:
+            return text  # the common case, checked at once; the loop below names a bad line
         for number, line in enumerate(lines, start=1):
             if not line or "\n" in line:
                 raise CheckpointError(f"checkpoint line {number}: expected a non-empty line")
             _check_text(line, f"checkpoint line {number}")
-        return "\n".join(lines) + "\n"
+        return text
 
     @classmethod
     def from_text(cls, text: str) -> Checkpoint:
@@ -540,3 +545,206 @@ def store_checkpoint(store: CaseStore, origin: str) -> Checkpoint:
     return Checkpoint(
         origin, TreeHead(events.size, events.root()), TreeHead(audit.size, audit.root())
     )
+
+
+@attrs.frozen
+class Frontier:
+    """What a [`Checkpointer`][barnekoordinator.history.checkpoint.Checkpointer] keeps of one
+    tree: enough to grow it and to check that the store still holds what it saw.
+
+    ``size`` records, ``hashes`` the roots of the tree's perfect subtrees (largest first, one per
+    set bit of ``size``: at most 64), ``position`` the store position of the last record and
+    ``last_leaf`` its leaf hash (``0`` and ``b""`` for an empty tree). Save it with
+    [`to_dict()`][barnekoordinator.history.checkpoint.Frontier.to_dict] beside the signed
+    checkpoint to resume without reading the whole store again.
+    """
+
+    size: int
+    hashes: tuple[bytes, ...]
+    position: int
+    last_leaf: bytes
+
+    def root(self) -> bytes:
+        """The root of the tree this frontier describes."""
+        return CompactTree.from_frontier(self.size, self.hashes).root()
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready form: sizes as numbers, hashes in standard base64."""
+        return {
+            "size": self.size,
+            "position": self.position,
+            "last_leaf": base64.b64encode(self.last_leaf).decode("ascii"),
+            "hashes": [base64.b64encode(node).decode("ascii") for node in self.hashes],
+        }
+
+    @classmethod
+    def from_dict(cls, document: object) -> Frontier:
+        """Read what [`to_dict()`][barnekoordinator.history.checkpoint.Frontier.to_dict] wrote.
+
+        Raises:
+            CheckpointError: naming the field that is missing or malformed.
+        """
+        if not isinstance(document, dict):
+            raise CheckpointError("frontier: expected an object")
+        size, position = document.get("size"), document.get("position")
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            raise CheckpointError("frontier size: expected a whole number >= 0")
+        if not isinstance(position, int) or isinstance(position, bool) or position < 0:
+            raise CheckpointError("frontier position: expected a whole number >= 0")
+        hashes = document.get("hashes")
+        if not isinstance(hashes, list) or not all(isinstance(h, str) for h in hashes):
+            raise CheckpointError("frontier hashes: expected a list of base64 strings")
+        nodes = tuple(_b64_root(h, "frontier hashes") for h in hashes)
+        if len(nodes) != size.bit_count():
+            raise CheckpointError(
+                f"frontier hashes: a tree of {size} records has {size.bit_count()}, "
+                f"not {len(nodes)}"
+            )
+        last = document.get("last_leaf")
+        if not isinstance(last, str):
+            raise CheckpointError("frontier last_leaf: expected a base64 string")
+        if size == 0:
+            if last or position:
+                raise CheckpointError("frontier: an empty tree has no last record")
+            return cls(0, (), 0, b"")
+        if position == 0:
+            raise CheckpointError("frontier position: expected the last record's position (> 0)")
+        return cls(size, nodes, position, _b64_root(last, "frontier last_leaf"))
+
+
+_Read = Callable[..., Sequence[EventRecord | AuditRecord]]
+
+
+class _Follower:
+    """One tree that follows the store: reads only the records after the last one it saw."""
+
+    __slots__ = ("_head", "_leaf", "_method", "_name", "_position", "_read", "_tree")
+
+    def __init__(self, name: str, method: str, read: _Read, frontier: Frontier | None) -> None:
+        self._name = name
+        self._method = method
+        self._read = read
+        if frontier is None:
+            frontier = Frontier(0, (), 0, b"")
+        self._tree = CompactTree.from_frontier(frontier.size, frontier.hashes)
+        self._position = frontier.position
+        self._leaf = frontier.last_leaf
+        self._head: TreeHead | None = None  # the last head, kept while the tree does not grow
+
+    def frontier(self) -> Frontier:
+        return Frontier(self._tree.size, self._tree.frontier, self._position, self._leaf)
+
+    def advance(self) -> TreeHead:
+        tree, position, read = self._tree, self._position, self._read
+        if tree.size == 0:
+            page = read(after_position=0, limit=_PAGE)
+        else:
+            # Read from the last record seen: it must still be there, at the same position,
+            # with the same hash; everything after it is new.
+            page = read(after_position=position - 1, limit=_PAGE)
+            if not page or page[0].position != position:
+                raise StoreDiverged(
+                    self._name,
+                    tree.size,
+                    f"its last record (position {position}) is no longer in the store: "
+                    "records were removed or moved",
+                )
+            if record_leaf(page[0]) != self._leaf:
+                raise StoreDiverged(
+                    self._name,
+                    tree.size,
+                    f"its last record (position {position}) was rewritten",
+                )
+        new = page[1:] if tree.size else page
+        before = tree.size
+        while True:
+            for record in new:
+                position = _next_position(record, position, self._method)
+                leaf = record_leaf(record)
+                tree.append(leaf)
+                self._leaf, self._position = leaf, position
+            if len(page) < _PAGE:
+                break
+            page = new = read(after_position=position, limit=_PAGE)
+        if self._head is None or tree.size != before:
+            # A tree that did not grow keeps its root: a read that adds only an audit record
+            # hashes nothing for the events.
+            self._head = TreeHead(tree.size, tree.root())
+        return self._head
+
+
+class Checkpointer:
+    """Takes checkpoints of a store as it grows, reading only the records added since the last.
+
+    It keeps each tree's frontier ([`Frontier`][barnekoordinator.history.checkpoint.Frontier]:
+    the O(log n) roots of its perfect subtrees, the last record's position and leaf), so a
+    checkpoint after *k* new records costs *k* leaf hashes, O(log n) inner hashes and a read of
+    those records, however long the history is. The first checkpoint of a checkpointer made
+    without frontiers reads the whole store, once. The checkpoints are byte for byte those of
+    [`store_checkpoint()`][barnekoordinator.history.checkpoint.store_checkpoint].
+
+    Before it extends a tree it reads back the last record it saw: if that record is gone, moved
+    or rewritten (the store was truncated, edited or restored from an older copy), it raises
+    [`StoreDiverged`][barnekoordinator.errors.StoreDiverged] and signs nothing. It cannot see an
+    edit *before* that record (the tree's inner hashes are all it keeps); ``barnekoordinator
+    verify --checkpoint`` against the last signed checkpoint does.
+
+    Not thread-safe: one checkpointer per store handle, called from one thread.
+    """
+
+    __slots__ = ("_audit", "_events", "_origin")
+
+    def __init__(
+        self,
+        store: CaseStore,
+        origin: str,
+        *,
+        events: Frontier | None = None,
+        audit: Frontier | None = None,
+    ) -> None:
+        Checkpoint(origin, TreeHead(0, EMPTY_ROOT)).text()  # the origin is checked here, once
+        self._origin = origin
+        self._events = _Follower("events", "read_all", store.read_all, events)
+        self._audit = _Follower("audit", "read_all_audit", store.read_all_audit, audit)
+
+    @classmethod
+    def resume(
+        cls, store: CaseStore, checkpoint: Checkpoint, events: Frontier, audit: Frontier
+    ) -> Checkpointer:
+        """A checkpointer that continues from ``checkpoint`` and the frontiers saved with it.
+
+        Raises:
+            StoreDiverged: a frontier does not give the checkpoint's size and root (they were
+                not saved together, or one was changed).
+        """
+        heads = (("events", checkpoint.events, events), ("audit", checkpoint.audit, audit))
+        for name, head, frontier in heads:
+            size = head.size if head is not None else 0
+            root = head.root if head is not None else EMPTY_ROOT
+            if frontier.size != size or frontier.root() != root:
+                raise StoreDiverged(
+                    name,
+                    size,
+                    f"the saved frontier ({frontier.size} records) does not give the "
+                    "checkpoint's size and root",
+                )
+        return cls(store, checkpoint.origin, events=events, audit=audit)
+
+    @property
+    def origin(self) -> str:
+        """The log's name on each checkpoint's first line."""
+        return self._origin
+
+    def frontiers(self) -> tuple[Frontier, Frontier]:
+        """The events' and the audit trail's frontiers as of the last checkpoint."""
+        return self._events.frontier(), self._audit.frontier()
+
+    def checkpoint(self) -> Checkpoint:
+        """The checkpoint of everything the store holds now (unsigned).
+
+        Raises:
+            StoreDiverged: the store no longer holds the last record the checkpointer saw of a
+                tree, or holds another one there.
+            StorageError: the store returned positions that do not increase.
+        """
+        return Checkpoint(self._origin, self._events.advance(), self._audit.advance())

@@ -80,10 +80,38 @@ class CompactTree:
         self._stack: list[bytes] = []
         self.extend(leaf_hashes)
 
+    @classmethod
+    def from_frontier(cls, size: int, frontier: Sequence[bytes]) -> CompactTree:
+        """The tree of ``size`` leaves whose perfect subtrees have the roots ``frontier``.
+
+        ``frontier`` is what [`frontier`][barnekoordinator.history.merkle.CompactTree.frontier]
+        gave: one 32-byte hash per set bit of ``size``, largest subtree first.
+
+        Raises:
+            ValueError: the size is negative, or the frontier has not one 32-byte hash per set
+                bit of ``size``.
+        """
+        if size < 0 or len(frontier) != size.bit_count():
+            raise ValueError(
+                f"a tree of {size} leaves has {max(size, 0).bit_count()} frontier hashes, "
+                f"not {len(frontier)}"
+            )
+        if any(len(node) != 32 for node in frontier):
+            raise ValueError("frontier hashes are 32 bytes each")
+        tree = cls()
+        tree._size = size
+        tree._stack = list(frontier)
+        return tree
+
     @property
     def size(self) -> int:
         """The number of leaves appended."""
         return self._size
+
+    @property
+    def frontier(self) -> tuple[bytes, ...]:
+        """The roots of the perfect subtrees, largest first: all a tree needs to grow."""
+        return tuple(self._stack)
 
     def append(self, leaf: bytes) -> None:
         """Append one leaf hash."""
