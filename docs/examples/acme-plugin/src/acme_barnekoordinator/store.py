@@ -17,6 +17,7 @@ from barnekoordinator.history.catalogue import Catalogue
 from barnekoordinator.history.paging import AgendaCursor
 from barnekoordinator.history.projections import AgendaItem, AgendaKind
 from barnekoordinator.history.records import AuditRecord, EventRecord
+from barnekoordinator.history.store import SubjectCases
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 
 __all__ = ["AcmeStore"]
@@ -37,11 +38,15 @@ class AcmeStore:
         records: Sequence[EventRecord],
         *,
         audit: AuditRecord | None = None,
+        subject: SubjectCases | None = None,
     ) -> int:
         # Forward ``audit``: the inner store writes it in the same transaction as
         # the events. Writing it here with a second call would reopen the gap.
+        # Forward ``subject`` too: the inner store re-checks the child's cases
+        # inside that transaction, so two openings for one child cannot both land
+        # (decision 31).
         self.calls["append"] += 1
-        return self._inner.append(case_id, expected_version, records, audit=audit)
+        return self._inner.append(case_id, expected_version, records, audit=audit, subject=subject)
 
     def version(self, case_id: str) -> int:
         self.calls["version"] += 1
