@@ -851,6 +851,8 @@ _N_("cli.verify.consistent", "i samsvar med sjekkpunktet fra {origin} ({events} 
 _N_("cli.checkpoint.signed", "signert med {source}")
 _N_("cli.checkpoint.written", "sjekkpunkt for {events} hendelse(r) og {audit} loggpost(er) skrevet til {output}")
 _N_("cli.checkpoint.public-key", "offentlig nøkkel: {key}")
+_N_("cli.checkpoint.frontier", "grensen er lagret i {frontier}; neste sjekkpunkt leser bare det som kommer etter")
+_N_("cli.checkpoint.resumed", "fortsatte fra {frontier}: leste {events} ny(e) hendelse(r) og {audit} ny(e) loggpost(er); grensen er oppdatert")
 _N_("cli.agenda.total", "{count} punkt(er) forfaller innen {until}")
 _N_("cli.agenda.next", "neste side: --after {cursor}")
 _N_("cli.agenda.overdue", "FORFALT")

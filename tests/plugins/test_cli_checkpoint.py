@@ -6,9 +6,12 @@ written to the real home folder.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -220,3 +223,141 @@ def test_verify_refuses_an_unusable_checkpoint_file(
     args = ["verify", "--lang", "en", "--store", f"sqlite:{db}", "--checkpoint", str(cp)]
     assert main([*args, "--public-key", str(public)]) == 3
     assert expected in capsys.readouterr().err
+
+
+# -- --frontier: a scheduled checkpoint reads only what is new (decision 32) -----------------
+
+
+def _checkpoint(db: Path, output: Path, *extra: str) -> int:
+    return main(
+        ["checkpoint", "--lang", "en", "--store", f"sqlite:{db}", "--output", str(output), *extra]
+    )
+
+
+def test_a_frontier_run_reads_only_the_new_records_and_signs_what_a_full_run_signs(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The second run with ``--frontier`` starts its reads at the last record it saw (not at the
+    beginning), reports the new records, and writes the very note a full run writes."""
+    frontier = tmp_path / "ops" / "frontier.json"
+    frontier.parent.mkdir()
+    assert _checkpoint(db, tmp_path / "cp1", "--frontier", str(frontier)) == 0
+    out = capsys.readouterr().out
+    assert f"frontier saved in {frontier}" in out
+    saved = json.loads(frontier.read_text())
+    assert saved["format"] == "barnekoordinator.frontier/1"
+    assert saved["events"]["size"] == 3
+    assert saved["audit"]["size"] == 4
+    assert saved["checkpoint"] == (tmp_path / "cp1").read_text()
+
+    _append(db, "case-1", 2)
+    starts: list[tuple[str, int]] = []
+
+    def spy(method: str) -> Callable[..., Any]:
+        real = getattr(SQLiteCaseStore, method)
+
+        def read(self: SQLiteCaseStore, *args: Any, **kwargs: Any) -> Any:
+            starts.append((method, kwargs["after_position"]))
+            return real(self, *args, **kwargs)
+
+        return read
+
+    with pytest.MonkeyPatch.context() as patch:  # the real reads, watched
+        for method in ("read_all", "read_all_audit"):
+            patch.setattr(SQLiteCaseStore, method, spy(method))
+        assert _checkpoint(db, tmp_path / "cp2", "--frontier", str(frontier), "--json") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["resumed"] is True
+    assert (report["events"], report["new_events"]) == (5, 2)
+    assert (report["audit_records"], report["new_audit_records"]) == (6, 2)
+    # Each tree's first read starts at the last record it had seen, not at position 0.
+    first = dict(reversed(starts))
+    assert first == {
+        "read_all": saved["events"]["position"] - 1,
+        "read_all_audit": saved["audit"]["position"] - 1,
+    }
+    assert _checkpoint(db, tmp_path / "full") == 0
+    assert (tmp_path / "cp2").read_text() == (tmp_path / "full").read_text()
+    assert json.loads(frontier.read_text())["checkpoint"] == (tmp_path / "cp2").read_text()
+    capsys.readouterr()
+    args = ["verify", "--store", f"sqlite:{db}", "--checkpoint", str(tmp_path / "cp1")]
+    assert main(args) == 0
+
+
+def test_a_store_rolled_back_behind_the_frontier_exits_1_and_signs_nothing(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A store restored from an older copy no longer holds the last record the frontier saw:
+    exit 1, one line naming the tree, and neither the output nor the frontier is touched."""
+    older = tmp_path / "older.db"
+    source, target = sqlite3.connect(db), sqlite3.connect(older)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    _append(db, "case-2", 2)
+    frontier, output = tmp_path / "frontier.json", tmp_path / "cp"
+    assert _checkpoint(db, output, "--frontier", str(frontier)) == 0
+    kept = (output.read_text(), frontier.read_text())
+    capsys.readouterr()
+    assert _checkpoint(older, output, "--frontier", str(frontier)) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "is not an extension of the checkpoint" in err
+    assert "events tree of 5 records" in err
+    assert "nothing signed" in err
+    assert (output.read_text(), frontier.read_text()) == kept
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda d: d.update(checkpoint=d["checkpoint"].replace("\n5\n", "\n6\n")), "verify"),
+        (lambda d: d["events"].update(size=4), "frontier hashes"),
+        (lambda d: d["audit"].update(hashes=d["events"]["hashes"]), "does not give"),
+        (lambda d: d.update(format="other/1"), "format"),
+        (lambda d: d.pop("checkpoint"), "signed note"),
+    ],
+    ids=["note-edited", "size-edited", "hashes-swapped", "format", "no-note"],
+)
+def test_an_edited_frontier_file_is_refused(
+    db: Path,
+    tmp_path: Path,
+    edit: Callable[[dict[str, Any]], object],
+    expected: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A frontier file that was changed is not trusted: exit 3, one line naming the file and
+    how to start over; nothing is written."""
+    _append(db, "case-2", 2)
+    frontier, output = tmp_path / "frontier.json", tmp_path / "cp"
+    assert _checkpoint(db, output, "--frontier", str(frontier)) == 0
+    document = json.loads(frontier.read_text())
+    edit(document)
+    frontier.write_text(json.dumps(document))
+    kept = output.read_text()
+    capsys.readouterr()
+    assert _checkpoint(db, output, "--frontier", str(frontier)) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"frontier {frontier}:" in err
+    assert expected in err
+    assert "remove the file to start over with a full read" in err
+    assert output.read_text() == kept
+
+
+def test_a_frontier_signed_with_another_key_or_origin_is_refused(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The saved checkpoint must verify with the signer's own key, and name the same origin."""
+    frontier = tmp_path / "frontier.json"
+    first = Ed25519Signer.generate("first.example/k")
+    monkeypatch.setenv(KEY_ENV, first.key_text())
+    assert _checkpoint(db, tmp_path / "cp", "--frontier", str(frontier)) == 0
+    capsys.readouterr()
+    assert _checkpoint(db, tmp_path / "cp", "--frontier", str(frontier), "--origin", "x") == 3
+    assert "saved for the origin 'first.example/k', not 'x'" in capsys.readouterr().err
+    monkeypatch.setenv(KEY_ENV, Ed25519Signer.generate("second.example/k").key_text())
+    assert _checkpoint(db, tmp_path / "cp", "--frontier", str(frontier)) == 3
+    assert "no signature by a trusted key" in capsys.readouterr().err
