@@ -58,7 +58,8 @@ _DOMAIN: Final = "barnekoordinator"
 # os.path, not pathlib: pathlib (with urllib.parse) costs every command 3 ms to start.
 _LOCALE_DIR: Final = os.path.join(os.path.dirname(os.path.realpath(__file__)), "locale")
 _COMPLETE: Final = ("nb", "nn", "en")
-_CODE: Final = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
+_CODE: Final = r"[a-z]{2,3}(_[A-Z]{2})?"
+"""The form of an extra language's code (compiled on first use: only extra languages need it)."""
 
 
 class Language(enum.StrEnum):
@@ -107,7 +108,7 @@ def _extra_languages() -> dict[str, str]:
         if not os.path.isdir(directory):
             continue
         for code in sorted(os.listdir(directory)):
-            if code in _COMPLETE or code in found or not _CODE.fullmatch(code):
+            if code in _COMPLETE or code in found or not re.fullmatch(_CODE, code):
                 continue
             if os.path.isfile(_catalogue_file(directory, code)):
                 found[code] = _catalogue_file(directory, code)
@@ -146,8 +147,9 @@ def read_mo(path: Path | str) -> dict[str, str]:
     o_table = struct.unpack_from(f"{order}{2 * count}I", data, originals)
     t_table = struct.unpack_from(f"{order}{2 * count}I", data, translations)
     found: dict[str, str] = {}
-    for i in range(0, 2 * count, 2):
-        o_len, o_off, t_len, t_off = o_table[i], o_table[i + 1], t_table[i], t_table[i + 1]
+    # zip over the tables' slices, not indexing (a fifth of read_mo's time, on every start-up).
+    pairs = zip(o_table[0::2], o_table[1::2], t_table[0::2], t_table[1::2], strict=True)
+    for o_len, o_off, t_len, t_off in pairs:
         original = data[o_off : o_off + o_len].decode("utf-8")
         context, sep, _msgid = original.partition("\x04")
         if not sep:
