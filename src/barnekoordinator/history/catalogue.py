@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Catalogue"]
 
-_SLICE = 1024
+_SLICE = 4096
 """How many stored records [Catalogue.load][barnekoordinator.history.catalogue.Catalogue.load]
 decodes before folding them."""
 
