@@ -71,6 +71,7 @@ from barnekoordinator.errors import (
     OutOfSequence,
     WrongCase,
 )
+from barnekoordinator.history import catalogue as catalogue_module
 from barnekoordinator.history.case import (
     Case,
     DomainEvent,
@@ -339,6 +340,17 @@ def test_apply_all_equals_apply_one_at_a_time_after_every_prefix(run: CaseRun) -
     # And from any starting point (a case part-way through, as the Casebook folds).
     for k in range(1, len(run.history)):
         assert states[k - 1].apply_all(iter(run.history[k:])) == states[-1]
+
+
+@fold_settings
+@given(histories, st.integers(min_value=1, max_value=12))
+def test_loading_the_records_slice_by_slice_gives_the_live_case(run: CaseRun, size: int) -> None:
+    """Catalogue.load decodes and folds a slice at a time (issue 15 item 2): runs split at a
+    slice's end fold to the case the commands built."""
+    records = run.records()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(catalogue_module, "_SLICE", size)
+        assert CATALOGUE.load(run.case.id, records) == run.case
 
 
 @fold_settings

@@ -43,6 +43,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Catalogue"]
 
+_SLICE = 4096
+"""How many stored records [Catalogue.load][barnekoordinator.history.catalogue.Catalogue.load]
+decodes before folding them."""
+
 
 def _one_of_a_run(fn: RunEvolver) -> Evolver:
     """The one-event evolver of a run evolver: a run of one."""
@@ -187,8 +191,26 @@ class Catalogue:
         [`Casebook`][barnekoordinator.casebook.Casebook] instead.
         """
         # Decoding allocates as much as folding: both run with the collector held off.
+        # The records are decoded and folded a slice at a time, so a slice's events are
+        # folded while still in the processor's caches and are freed before the next slice
+        # is decoded (its memory is reused): the peak holds the case and one slice, never
+        # every decoded event of a long history. The case is the one a whole-history fold
+        # gives (``apply_all`` folds runs split at a slice's end alike).
         with collector_paused():
-            return self.replay(case_id, from_records(records, self, cipher=cipher))
+            case = self.new_case(case_id)
+            for start in range(0, len(records), _SLICE):
+                recorded = from_records(records[start : start + _SLICE], self, cipher=cipher)
+                failure: Exception | None = None
+                try:
+                    case = case.apply_all(recorded)
+                except Exception as exc:  # raised below, once the rest is read
+                    failure = exc
+                if failure is not None:
+                    # A payload that does not load is reported before an event that does not
+                    # fold, wherever it is, as when every record was decoded before the fold.
+                    from_records(records[start + _SLICE :], self, cipher=cipher)
+                    raise failure
+            return case
 
     def event_class(self, tag: str, version: int) -> type[DomainEvent]:
         """The class that loads a payload of ``tag`` stored at schema ``version``.

@@ -1,0 +1,90 @@
+"""The quick decode path gives what the detailed one gives (issue 15 item 2).
+
+Stored events are structured by a converter without cattrs' detailed validation, and only a
+payload it refuses goes to the detailed converter, for its error with JSON paths. The two must
+accept the same payloads and build equal events; ``Catalogue.load``, which decodes and folds a
+slice of records at a time, must give the case the whole-history fold gives, and report a
+payload that does not load before an event that does not fold, wherever each is.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import attrs
+import pytest
+from _hostile import PYTHON_VALUES, mutated
+from hypothesis import given
+from hypothesis import strategies as st
+
+from barnekoordinator.catalogue import CATALOGUE
+from barnekoordinator.errors import BarnekoordinatorError, OutOfSequence, SchemaViolation
+from barnekoordinator.history import catalogue as catalogue_module
+from barnekoordinator.history import serialization
+from barnekoordinator.history.case import DomainEvent
+from barnekoordinator.testing import strategies as bst
+from barnekoordinator.testing.builders import standard_case
+
+RUN = standard_case()
+RECORDS = RUN.records()
+
+
+def _outcome(structure: Any, payload: object, cls: type) -> tuple[str, object]:
+    try:
+        return ("built", structure(payload, cls))
+    except Exception as exc:  # any refusal counts; which one is compared below
+        return ("refused", type(exc))
+
+
+@given(event=bst.events(), data=st.data())
+def test_the_quick_and_the_detailed_converter_accept_the_same_payloads_alike(
+    event: DomainEvent, data: st.DataObject
+) -> None:
+    base = json.loads(serialization.event_to_json(event))
+    payload = data.draw(st.one_of(st.just(base), mutated(base, PYTHON_VALUES)))
+    cls = type(event)
+    quick = _outcome(serialization._quick.structure, payload, cls)
+    detailed = _outcome(serialization._converter.structure, payload, cls)
+    assert quick[0] == detailed[0]
+    if quick[0] == "built":
+        assert quick[1] == detailed[1]
+        assert serialization.structure(payload, cls) == detailed[1]
+    else:
+        # What structure() raises is the detailed converter's error, as before the quick path.
+        with pytest.raises(BarnekoordinatorError):
+            serialization.structure(payload, cls)
+
+
+@given(size=st.integers(min_value=1, max_value=len(RECORDS) + 1))
+def test_loading_slice_by_slice_gives_the_whole_history_fold(size: int) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(catalogue_module, "_SLICE", size)
+        loaded = CATALOGUE.load(RUN.case.id, RECORDS)
+    assert loaded == RUN.case
+    whole = CATALOGUE.replay(RUN.case.id, serialization.from_records(RECORDS, CATALOGUE))
+    assert loaded == whole
+
+
+@pytest.mark.parametrize("size", [1, 2, 1024])
+def test_a_payload_that_does_not_load_is_reported_before_an_event_that_does_not_fold(
+    size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = list(RECORDS)
+    # Event 2 does not fold (its sequence skips ahead); the last payload does not load.
+    records[1] = attrs.evolve(records[1], sequence=records[1].sequence + 5)
+    records[-1] = attrs.evolve(records[-1], payload='{"unexpected": 1}')
+    monkeypatch.setattr(catalogue_module, "_SLICE", size)
+    with pytest.raises(SchemaViolation):
+        CATALOGUE.load(RUN.case.id, records)
+    with pytest.raises(OutOfSequence):
+        CATALOGUE.load(RUN.case.id, records[:-1])
+
+
+def test_dates_are_read_alike_when_the_table_of_dates_starts_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(serialization, "_DATES_KEPT", 2)
+    monkeypatch.setattr(serialization, "_DATES", {})
+    assert CATALOGUE.load(RUN.case.id, RECORDS) == RUN.case
+    assert len(serialization._DATES) <= 2
