@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.errors import BarnekoordinatorError, OutOfSequence, SchemaViolation
+from barnekoordinator.history import _converter as converters
 from barnekoordinator.history import catalogue as catalogue_module
 from barnekoordinator.history import serialization
 from barnekoordinator.history.case import DomainEvent
@@ -84,7 +85,7 @@ def test_a_payload_that_does_not_load_is_reported_before_an_event_that_does_not_
 def test_dates_are_read_alike_when_the_table_of_dates_starts_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(serialization, "_DATES_KEPT", 2)
-    monkeypatch.setattr(serialization, "_DATES", {})
+    monkeypatch.setattr(converters, "_DATES_KEPT", 2)
+    monkeypatch.setattr(converters, "_DATES", {})
     assert CATALOGUE.load(RUN.case.id, RECORDS) == RUN.case
-    assert len(serialization._DATES) <= 2
+    assert len(converters._DATES) <= 2

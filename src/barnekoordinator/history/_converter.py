@@ -1,0 +1,305 @@
+"""The private cattrs converters of the wire format (see
+[`barnekoordinator.history.serialization`][barnekoordinator.history.serialization], which alone
+uses them): the hooks for dates, times, enums, identifiers (sealed for the case being written or
+read), vectors, optional values and the child/expected-child union.
+
+``_converter`` validates in detail (its errors carry JSON paths); ``_quick`` is the same converter
+without cattrs' detailed validation, used first on every stored event (decision 34).
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import json.scanner
+import types
+import typing
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import cattrs
+from cattrs.strategies import configure_tagged_union
+from pyrsistent import pvector
+from pyrsistent.typing import PVector
+
+from barnekoordinator.clock import ensure_utc
+from barnekoordinator.errors import (
+    InvalidIdentifier,
+    InvalidInput,
+    SealingError,
+)
+from barnekoordinator.history.records import format_time
+from barnekoordinator.identifiers import (
+    ChecksumRule,
+    HprNummer,
+    IdentifierPolicy,
+    Organisasjonsnummer,
+    PersonId,
+)
+from barnekoordinator.people import Child, ExpectedChild
+
+if TYPE_CHECKING:
+    from barnekoordinator.history.sealing import CaseCipher
+
+
+# Stored ids were validated when they entered; on the way back they must load
+# whatever policy admitted them, so synthetic numbers and both checksum rules pass.
+_STORED_POLICY = IdentifierPolicy.testing(checksum_rule=ChecksumRule.BOTH)
+_STORED_DOLLY_POLICY = IdentifierPolicy.testing(
+    checksum_rule=ChecksumRule.BOTH, dolly_as_synthetic=True
+)
+
+
+_DATES: dict[str, date] = {}
+"""The dates read so far, by their text (a case's events share a few thousand days)."""
+_DATES_KEPT = 8192
+
+
+def _structure_date(value: object, _type: object) -> date:
+    if type(value) is str:
+        found = _DATES.get(value)
+        if found is not None:
+            return found
+    elif not isinstance(value, str):
+        raise InvalidInput(f"expected an ISO date string, got {type(value).__name__}")
+    # No range check: a stored history loads whatever it holds (documents from outside were
+    # checked by validate_document, where the range applies).
+    day = date.fromisoformat(value)
+    if type(value) is str:
+        # Dates are immutable, so one value serves every event that names the day: a
+        # replay makes a few thousand instead of one or more per event. Bounded: a
+        # process that reads more distinct days starts the table again.
+        if len(_DATES) >= _DATES_KEPT:
+            _DATES.clear()
+        _DATES[value] = day
+    return day
+
+
+def _structure_datetime(value: object, _type: object) -> datetime:
+    if not isinstance(value, str):
+        raise InvalidInput(f"expected an ISO time string, got {type(value).__name__}")
+    try:
+        return ensure_utc(datetime.fromisoformat(value))
+    except (ValueError, OverflowError):  # OverflowError: an offset past year 1 or 9999
+        raise InvalidInput("expected an ISO 8601 time with offset") from None
+
+
+# The cipher of the case whose events are being written or read: the converter's hooks are
+# global, so the call that knows the case (to_record(s), from_record(s), event_from_json)
+# sets it for the duration of that call. A context variable keeps threads and tasks apart.
+_CIPHER: ContextVar[CaseCipher | None] = ContextVar("barnekoordinator_case_cipher", default=None)
+
+
+@contextmanager
+def _sealing(cipher: CaseCipher | None) -> Iterator[None]:
+    token = _CIPHER.set(cipher)
+    try:
+        yield
+    finally:
+        _CIPHER.reset(token)
+
+
+def _unstructure_person(value: PersonId) -> dict[str, object]:
+    cipher = _CIPHER.get()
+    if cipher is None:
+        return {"number": value.reveal(), "synthetic": value.synthetic}
+    return {"sealed": cipher.seal(value.reveal()), "synthetic": value.synthetic}
+
+
+def _structure_person(value: object, _type: object) -> PersonId:
+    if not isinstance(value, Mapping):
+        raise InvalidIdentifier("expected an object with a 'number' or 'sealed' string")
+    number = value.get("number")
+    if number is None and isinstance(value.get("sealed"), str):
+        cipher = _CIPHER.get()
+        if cipher is None:
+            raise SealingError(
+                "a sealed identifier and no key to open it: the case has no data key (never "
+                "made, or destroyed when its retention period ended), or it was loaded "
+                "without its cipher (load it through the Casebook)"
+            )
+        number = cipher.open(value["sealed"])
+    if not isinstance(number, str):
+        raise InvalidIdentifier("expected an object with a 'number' or 'sealed' string")
+    # A synthetic number with month + 40 can only be a NAV Dolly identity.
+    policy = _STORED_DOLLY_POLICY if value.get("synthetic") is True else _STORED_POLICY
+    return PersonId.parse(number, policy=policy)
+
+
+def _structure_org(value: object, _type: object) -> Organisasjonsnummer:
+    if not isinstance(value, str):
+        raise InvalidIdentifier("expected organisasjonsnummer as a string", kind="orgnr")
+    return Organisasjonsnummer.parse(value)
+
+
+def _structure_hpr(value: object, _type: object) -> HprNummer:
+    if not isinstance(value, str):
+        raise InvalidIdentifier("expected HPR-nummer as a string", kind="hpr-nummer")
+    return HprNummer.parse(value)
+
+
+def _unstructure_frozenset(value: frozenset[Any]) -> list[Any]:
+    items = [_converter.unstructure(v) for v in value]
+    # Sets have no order; sort by canonical text so the same set hashes alike.
+    return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+
+
+def _is_plain_enum(t: object) -> bool:
+    return (
+        isinstance(t, type)
+        and issubclass(t, enum.Enum)
+        and "_value_" not in getattr(t, "__annotations__", {})
+    )
+
+
+def _enum_hook(cls: type[enum.Enum]) -> Callable[[object, object], enum.Enum]:
+    """Structure a plain enum by value: ``cls(value)``, with its first step inlined.
+
+    ``Enum.__call__`` looks the value up in ``_value2member_map_`` first; doing
+    that here skips two Python-level calls per value. Anything the map does not
+    hold (unhashable values, aliases via ``_missing_``, bad values) goes through
+    ``cls(value)`` itself, so results and errors are the same.
+    """
+    members = cls._value2member_map_
+
+    def structure_enum(value: object, _type: object) -> enum.Enum:
+        try:
+            return members[value]
+        except (KeyError, TypeError):
+            return cls(value)
+
+    return structure_enum
+
+
+def _str_tuple_hook(
+    general: Callable[[Any, Any], tuple[str, ...]],
+) -> Callable[[Any, Any], tuple[str, ...]]:
+    """Structure ``tuple[str, ...]``: a JSON list of strings is already the answer.
+
+    cattrs' general hook calls ``str`` on each item (the identity on a ``str``)
+    and collects errors; anything but a list of exact strings still goes there.
+    """
+
+    def structure_str_tuple(value: Any, type_: Any) -> tuple[str, ...]:
+        if type(value) is list:
+            for item in value:
+                if type(item) is not str:
+                    return general(value, type_)
+            return tuple(value)
+        return general(value, type_)
+
+    return structure_str_tuple
+
+
+# Persistent vectors (decision 29): the item fields of the case state are ``PVector[T]``;
+# they travel as a JSON list, exactly as the tuples they replace did.
+
+
+def _is_vector(t: object) -> bool:
+    return t is PVector or typing.get_origin(t) is PVector
+
+
+def _vector_hooks(
+    converter: cattrs.Converter,
+) -> tuple[Callable[[Any], Callable[[Any], Any]], Callable[[Any], Callable[[Any, Any], Any]]]:
+    def unstructure_factory(t: Any) -> Callable[[Any], Any]:
+        args = typing.get_args(t)
+        as_tuple: Any = tuple[args[0], ...] if args else tuple  # type: ignore[valid-type]
+        return converter.get_unstructure_hook(as_tuple)
+
+    def structure_factory(t: Any) -> Callable[[Any, Any], Any]:
+        args = typing.get_args(t)
+        as_tuple: Any = tuple[args[0], ...] if args else tuple  # type: ignore[valid-type]
+        hook = converter.get_structure_hook(as_tuple)
+        return lambda value, _type: pvector(hook(value, as_tuple))
+
+    return unstructure_factory, structure_factory
+
+
+def _is_optional(t: object) -> bool:
+    """``X | None`` (what cattrs handles as optional, for any ``X``)."""
+    args = getattr(t, "__args__", ())
+    return (
+        typing.get_origin(t) in (typing.Union, types.UnionType)
+        and len(args) == 2
+        and type(None) in args
+    )
+
+
+def _optional_hook_factory(
+    converter: cattrs.Converter,
+) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """Structure ``X | None`` as cattrs does, with ``X``'s hook looked up once.
+
+    (The converter is fully configured in
+    [`_make_converter()`][barnekoordinator.history.serialization._make_converter] before any hook is
+    generated, so the hook for ``X`` cannot change afterwards.)
+    """
+
+    def factory(union: Any) -> Callable[[Any, Any], Any]:
+        first, second = union.__args__
+        other = first if second is type(None) else second
+        inner = converter.get_structure_hook(other)
+
+        def structure_optional(value: Any, _type: Any) -> Any:
+            if value is None:
+                return None
+            return inner(value, other)
+
+        return structure_optional
+
+    return factory
+
+
+def _subject_tag(cls: type) -> str:
+    return {"Child": "born", "ExpectedChild": "expected"}[cls.__name__]
+
+
+def _make_converter(*, detailed: bool = True) -> cattrs.Converter:
+    """The converter; ``detailed=False`` makes the quick one (same hooks, no error paths)."""
+    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)
+    converter.register_unstructure_hook(date, date.isoformat)
+    converter.register_structure_hook(date, _structure_date)
+    converter.register_structure_hook_factory(_is_plain_enum, _enum_hook)
+    converter.register_structure_hook_factory(_is_optional, _optional_hook_factory(converter))
+    str_tuple = tuple[str, ...]
+    converter.register_structure_hook_func(
+        lambda t: t == str_tuple,
+        _str_tuple_hook(converter.get_structure_hook(str_tuple, cache_result=False)),
+    )
+    converter.register_unstructure_hook(datetime, format_time)
+    converter.register_structure_hook(datetime, _structure_datetime)
+    converter.register_unstructure_hook(PersonId, _unstructure_person)
+    converter.register_structure_hook(PersonId, _structure_person)
+    converter.register_unstructure_hook(Organisasjonsnummer, lambda v: v.reveal())
+    converter.register_structure_hook(Organisasjonsnummer, _structure_org)
+    converter.register_unstructure_hook(HprNummer, lambda v: v.padded)
+    converter.register_structure_hook(HprNummer, _structure_hpr)
+    converter.register_unstructure_hook_func(
+        lambda t: t is frozenset or getattr(t, "__origin__", None) is frozenset,
+        _unstructure_frozenset,
+    )
+    unstructure_vector, structure_vector = _vector_hooks(converter)
+    converter.register_unstructure_hook_factory(_is_vector, unstructure_vector)
+    converter.register_unstructure_hook(
+        type(pvector()), lambda v: [converter.unstructure(x) for x in v]
+    )
+    converter.register_structure_hook_factory(_is_vector, structure_vector)
+    configure_tagged_union(
+        Child | ExpectedChild, converter, tag_generator=_subject_tag, tag_name="kind"
+    )
+    return converter
+
+
+_converter = _make_converter()
+_quick = _make_converter(detailed=False)
+"""The same converter without cattrs' detailed validation: the structure functions it generates
+build each value straight from its fields' hooks, without the per-field ``try`` blocks, error
+lists and intermediate dict of the detailed ones (about a third of the time an event's structure
+took). It accepts and refuses exactly what ``_converter`` does, with the same hooks and
+validators, but its errors carry no JSON paths, so a value it refuses is structured again by
+``_converter``, whose error is the one raised
+(``serialization.structure()`` and ``serialization._from_records``)."""
