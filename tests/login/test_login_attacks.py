@@ -338,6 +338,18 @@ def test_several_audiences_need_our_azp(
     assert login(idporten, accepted) is not None
 
 
+@pytest.mark.parametrize("azp", [None, 7, [AUDIENCE], {"client": AUDIENCE}])
+def test_an_azp_that_is_not_a_string_is_refused(
+    idporten: OidcAuthenticator, idp: LoopbackOidcProvider, azp: object
+) -> None:
+    """``"azp": null`` was taken for no ``azp`` and accepted (found by the property test in CI,
+    2026-12-06); present, it must be a string (OIDC Core §2), alone or with several audiences."""
+    reject(idporten, idp.token(idporten_claims(idp, azp=azp)), "claim-invalid")
+    reject(
+        idporten, idp.token(idporten_claims(idp, aud=[AUDIENCE, "other"], azp=azp)), "claim-invalid"
+    )
+
+
 def test_missing_sub(idporten: OidcAuthenticator, idp: LoopbackOidcProvider) -> None:
     """No ``sub``."""
     reject(idporten, idp.token(idporten_claims(idp, sub=OMIT_CLAIM)), "claim-missing")

@@ -423,7 +423,10 @@ class TokenVerifier:
                 RejectionCode.WRONG_AUDIENCE, f"the token is not meant for {settings.audience!r}"
             )
         if settings.token_type is TokenType.ID_TOKEN:
+            # Present means a string (OIDC Core §2): ``"azp": null`` is not "absent".
             azp = claims.get("azp")
+            if "azp" in claims and not isinstance(azp, str):
+                raise rejected(RejectionCode.CLAIM_INVALID, "'azp' must be a string")
             if (len(audiences) > 1 or azp is not None) and azp != settings.audience:
                 raise rejected(
                     RejectionCode.WRONG_AUDIENCE,
