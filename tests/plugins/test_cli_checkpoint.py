@@ -41,6 +41,17 @@ def _append(path: Path, case: str, count: int) -> None:
         store.append_audit(make_audit(case))
 
 
+def _backup(db: Path, copy: Path) -> Path:
+    """A consistent copy of ``db``, as a backup job would take."""
+    source, target = sqlite3.connect(db), sqlite3.connect(copy)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return copy
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     """A store in its own folder with two audited writes."""
@@ -181,13 +192,7 @@ def test_verify_reports_a_checkpoint_the_store_no_longer_extends(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A store rolled back to before the checkpoint exits 1 naming the events and audit trail."""
-    older = tmp_path / "older.db"
-    source, target = sqlite3.connect(db), sqlite3.connect(older)
-    try:
-        source.backup(target)  # a consistent copy, as a backup job would take
-    finally:
-        source.close()
-        target.close()
+    older = _backup(db, tmp_path / "older.db")
     _append(db, "case-2", 2)
     cp = tmp_path / "cp.txt"
     assert main(["checkpoint", "--lang", "en", "--store", f"sqlite:{db}", "--output", str(cp)]) == 0
@@ -289,13 +294,7 @@ def test_a_store_rolled_back_behind_the_frontier_exits_1_and_signs_nothing(
 ) -> None:
     """A store restored from an older copy no longer holds the last record the frontier saw:
     exit 1, one line naming the tree, and neither the output nor the frontier is touched."""
-    older = tmp_path / "older.db"
-    source, target = sqlite3.connect(db), sqlite3.connect(older)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
+    older = _backup(db, tmp_path / "older.db")
     _append(db, "case-2", 2)
     frontier, output = tmp_path / "frontier.json", tmp_path / "cp"
     assert _checkpoint(db, output, "--frontier", str(frontier)) == 0

@@ -341,18 +341,8 @@ def _from_records(
     hooks: dict[tuple[str, int], tuple[type[DomainEvent], _Hook | None, _Hook | None]] = {}
     out: list[RecordedEvent] = []
     append = out.append
-    scan = _scan_once
-    new_object = _new_object
-    s_case, s_seq, s_at, s_actor, s_event, s_basis, s_key = _RECORDED_SETTERS
     for record in records:
-        # _stored_payload(record), inlined: it runs once per stored event.
-        text = record.payload
-        try:
-            payload, end = scan(text, 0)
-        except (StopIteration, ValueError, TypeError, RecursionError):
-            end = -1
-        if end != len(text):
-            payload = read_json(text, _place(record))
+        payload = _stored_payload(record)
         key = (record.type, record.schema_version)
         entry = hooks.get(key)
         if entry is None:
@@ -374,19 +364,7 @@ def _from_records(
                 event = quick(payload, cls)
             except Exception:  # refused: the detailed hook below says where and why
                 event = _structured_in_detail(record, payload, cls, hook)
-        # _recorded(record, event), inlined (its common case: a UTC time).
-        if record.recorded_at.tzinfo is not UTC:  # pragma: no cover - records hold UTC times
-            append(_recorded(record, event))
-            continue
-        recorded: RecordedEvent = new_object(RecordedEvent)
-        s_case(recorded, record.case_id)
-        s_seq(recorded, record.sequence)
-        s_at(recorded, record.recorded_at)
-        s_actor(recorded, record.actor)
-        s_event(recorded, event)
-        s_basis(recorded, record.legal_basis)
-        s_key(recorded, record.subject_key)
-        append(recorded)
+        append(_recorded(record, event))
     return out
 
 
