@@ -2,21 +2,47 @@
 
 The core never reads the wall clock: rules take ``as_of: date`` and recorded times come from a
 [`Clock`][barnekoordinator.clock.Clock]. [`SystemClock`][barnekoordinator.clock.SystemClock] is the
-single place in ``src/`` that reads the real time (it lives in the private
-``_system_clock``, published here); edges (the CLI, a vendor's web app) create one.
+single place in ``src/`` that reads the real time; edges (the CLI, a vendor's web app) create one.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Protocol, runtime_checkable
 
 import attrs
 
-# The protocol, ensure_utc and the real clock live apart, without attrs (decision 33): `assess`
-# reads today's date and builds no test clock. Every name is published here, unchanged.
-from barnekoordinator._system_clock import Clock, SystemClock, ensure_utc
+from barnekoordinator.errors import InvalidInput
 
 __all__ = ["Clock", "FixedClock", "SystemClock", "TickingClock", "ensure_utc"]
+
+
+@runtime_checkable
+class Clock(Protocol):
+    """Something that tells the current time as an aware UTC datetime."""
+
+    def now(self) -> datetime:
+        """The current instant, timezone-aware, in UTC."""
+        ...
+
+
+def ensure_utc(value: datetime, *, what: str = "time") -> datetime:
+    """Return ``value`` in UTC; raise [`InvalidInput`][barnekoordinator.errors.InvalidInput] for a
+    naive datetime.
+    """
+    if value.tzinfo is UTC:  # the common case, on every replayed event
+        return value
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidInput(f"{what} must be timezone-aware (UTC), got a naive datetime")
+    return value.astimezone(UTC)
+
+
+class SystemClock:
+    """The real clock. The only wall-clock read in the library."""
+
+    def now(self) -> datetime:
+        """The current instant in UTC."""
+        return datetime.now(UTC)
 
 
 @attrs.define

@@ -41,7 +41,6 @@ BASE = frozenset(
     for name in (
         "errors",
         "clock",
-        "_system_clock",  # clock's protocol and real clock, without attrs (assess reads the date)
         "config",
         "identifiers",
         "legal_basis",

@@ -5,8 +5,7 @@ document is checked without jsonschema and read without cattrs; stdnum is import
 national identity number is checked. An invalid document still gets jsonschema's every problem.
 
 Nor does it import what only other commands, ``--debug`` or a terminal need: the person and
-identity-number classes (``people``, ``identifiers``), the test clocks (``clock``; it reads the
-date from ``SystemClock`` in ``_system_clock``), the plugin host, ``traceback``, ``shutil``
+identity-number classes (``people``, ``identifiers``), the plugin host, ``traceback``, ``shutil``
 (argparse's formatter asks it for the terminal's width), ``pathlib``, ``hashlib``; and of the
 eligibility tables' values and the catalogue's texts it makes only the few it shows.
 """
@@ -23,7 +22,6 @@ ROOT = Path(__file__).resolve().parents[2]
 FACTS = ROOT / "examples" / "facts" / "bk-01-baseline-eligible.json"
 HEAVY = ("jsonschema", "referencing", "cattrs", "stdnum", "barnekoordinator.rights.decisions")
 UNUSED = (
-    "barnekoordinator.clock",
     "barnekoordinator.people",
     "barnekoordinator.identifiers",
     "barnekoordinator.plugins",

@@ -30,7 +30,7 @@ from datetime import date
 from typing import Any
 
 from barnekoordinator._cli import add_json_option, printable
-from barnekoordinator._system_clock import SystemClock  # not clock: its test clocks need attrs
+from barnekoordinator.clock import SystemClock
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.edges import parse_date, read_json
 from barnekoordinator.errors import InvalidInput
