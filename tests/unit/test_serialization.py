@@ -49,6 +49,49 @@ def test_event_round_trips_through_a_sealed_record(clock: FixedClock) -> None:
     assert records[0].payload == serialization.canonical_json(payload), "payload is canonical"
 
 
+def test_to_records_equals_the_public_sealing_path(clock: FixedClock) -> None:
+    """``to_records`` seals the records it builds in place (one object per event, decision 35):
+    each equals the record the public path gives (``EventRecord(...).sealed(prev)``, built from
+    ``event_to_json``), with and without a case cipher, and the chain verifies."""
+    from barnekoordinator.history.records import EventRecord, _seal_own
+    from barnekoordinator.history.sealing import InMemoryDataKeys, KeyRing, SealingKey
+
+    _, recorded = _opened(clock)
+    cipher = KeyRing(InMemoryDataKeys(), SealingKey.generate("test")).cipher("case-1", create=True)
+    for with_cipher in (None, cipher):
+        records = serialization.to_records(recorded, GENESIS, cipher=with_cipher)
+        verify_events("case-1", records)
+        prev = GENESIS
+        for r, record in zip(recorded, records, strict=True):
+            public = EventRecord(
+                case_id=r.case_id,
+                sequence=r.sequence,
+                type=r.type,
+                schema_version=type(r.event).SCHEMA_VERSION,
+                recorded_at=r.recorded_at,
+                actor=r.actor,
+                payload=serialization.event_to_json(r.event, cipher=with_cipher),
+                legal_basis=r.legal_basis,
+                subject_key=r.subject_key,
+            ).sealed(prev)
+            if with_cipher is None:
+                assert record == public
+            else:  # AES-GCM draws a fresh nonce per sealing: same envelope, opens alike
+                assert attrs.evolve(record, payload="", hash="") == attrs.evolve(
+                    public, payload="", hash=""
+                )
+                assert record.hash == record.expected_hash()
+            one = serialization.to_record(r, prev, cipher=with_cipher)
+            assert one.hash == one.expected_hash()
+            assert one == record or with_cipher is not None
+            prev = record.hash
+        assert [serialization.from_record(x, CATALOGUE, cipher=with_cipher) for x in records] == (
+            list(recorded)
+        )
+    with pytest.raises(ValueError, match="sealed already"):
+        _seal_own(records[0])
+
+
 def test_record_document_validates_and_reloads(clock: FixedClock) -> None:
     """A record's public JSON document is schema-valid and reloads to an identical record."""
     _, recorded = _opened(clock)

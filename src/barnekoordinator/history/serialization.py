@@ -16,7 +16,7 @@ import json.scanner
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from datetime import UTC
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 import attrs
 import cattrs
@@ -34,7 +34,13 @@ from barnekoordinator.errors import (
 from barnekoordinator.history._converter import _converter, _quick, _sealing
 from barnekoordinator.history.case import DomainEvent, RecordedEvent
 from barnekoordinator.history.documents import EVENT_SCHEMA, validate_document
-from barnekoordinator.history.records import EventRecord, format_time, parse_time, verify_events
+from barnekoordinator.history.records import (
+    EventRecord,
+    _seal_own,
+    format_time,
+    parse_time,
+    verify_events,
+)
 
 if TYPE_CHECKING:
     from barnekoordinator.history.catalogue import Catalogue
@@ -61,9 +67,13 @@ __all__ = [
 T = TypeVar("T")
 
 
+_CANONICAL: Final = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+"""What ``json.dumps`` with these options builds on every call, built once."""
+
+
 def canonical_json(value: object) -> str:
     """The canonical JSON text used in stored records: sorted keys, no spaces, UTF-8."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _CANONICAL.encode(value)
 
 
 # The converters (private) live in ``_converter``.
@@ -276,20 +286,27 @@ def to_record(
     every national identity number in the payload is stored sealed; the Casebook always
     gives one.
     """
+    with _sealing(cipher):
+        return _to_record(recorded, prev_hash)
+
+
+def _to_record(recorded: RecordedEvent, prev_hash: str) -> EventRecord:
+    # ``to_record`` inside the cipher's context (``_sealing``), which the caller has entered.
     event = recorded.event
+    cls = type(event)
     record = EventRecord(
         case_id=recorded.case_id,
         sequence=recorded.sequence,
-        type=type(event).TYPE,
-        schema_version=type(event).SCHEMA_VERSION,
+        type=cls.TYPE,
+        schema_version=cls.SCHEMA_VERSION,
         recorded_at=recorded.recorded_at,
         actor=recorded.actor,
-        payload=event_to_json(event, cipher=cipher),
+        payload=_CANONICAL.encode(_converter.unstructure(event, unstructure_as=cls)),
         legal_basis=recorded.legal_basis,
         subject_key=recorded.subject_key,
         prev_hash=prev_hash,
     )
-    return record.sealed(prev_hash)
+    return _seal_own(record)  # built here and held by no one else: sealed in place
 
 
 def to_records(
@@ -297,10 +314,11 @@ def to_records(
 ) -> list[EventRecord]:
     """Several recorded events as a chain starting after ``prev_hash`` (see ``to_record``)."""
     out: list[EventRecord] = []
-    for r in recorded:
-        record = to_record(r, prev_hash, cipher=cipher)
-        out.append(record)
-        prev_hash = record.hash
+    with _sealing(cipher):  # once for the batch, not once per event
+        for r in recorded:
+            record = _to_record(r, prev_hash)
+            out.append(record)
+            prev_hash = record.hash
     return out
 
 
