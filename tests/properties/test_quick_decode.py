@@ -24,6 +24,7 @@ from barnekoordinator.history import _converter as converters
 from barnekoordinator.history import catalogue as catalogue_module
 from barnekoordinator.history import serialization
 from barnekoordinator.history.case import DomainEvent
+from barnekoordinator.identifiers import Organisasjonsnummer
 from barnekoordinator.testing import strategies as bst
 from barnekoordinator.testing.builders import standard_case
 
@@ -89,3 +90,25 @@ def test_dates_are_read_alike_when_the_table_of_dates_starts_again(
     monkeypatch.setattr(converters, "_DATES", {})
     assert CATALOGUE.load(RUN.case.id, RECORDS) == RUN.case
     assert len(converters._DATES) <= 2
+
+
+def test_organisation_numbers_are_read_alike_from_the_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Organisation numbers read once are kept by their text (decision 35): a replay gives the
+    same case with the table cold, warm and starting again, and a number that is refused is
+    refused every time and never kept."""
+    monkeypatch.setattr(converters, "_ORGS", {})
+    cold = CATALOGUE.load(RUN.case.id, RECORDS)
+    assert converters._ORGS, "the standard case names services by organisation number"
+    assert CATALOGUE.load(RUN.case.id, RECORDS) == cold == RUN.case
+    monkeypatch.setattr(converters, "_ORGS_KEPT", 1)
+    monkeypatch.setattr(converters, "_ORGS", {})
+    assert CATALOGUE.load(RUN.case.id, RECORDS) == RUN.case
+    assert len(converters._ORGS) <= 1
+    wrong = "123456789"  # check digit should be 5
+    for _ in range(2):
+        with pytest.raises(BarnekoordinatorError, match="check digit"):
+            serialization.structure(wrong, Organisasjonsnummer)
+    assert wrong not in converters._ORGS
+    assert serialization.structure("123 456 785", Organisasjonsnummer).value == ("123456785")

@@ -14,8 +14,7 @@ import json
 import json.scanner
 import types
 import typing
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -93,13 +92,23 @@ def _structure_datetime(value: object, _type: object) -> datetime:
 _CIPHER: ContextVar[CaseCipher | None] = ContextVar("barnekoordinator_case_cipher", default=None)
 
 
-@contextmanager
-def _sealing(cipher: CaseCipher | None) -> Iterator[None]:
-    token = _CIPHER.set(cipher)
-    try:
-        yield
-    finally:
-        _CIPHER.reset(token)
+class _sealing:  # lower case: used as ``with _sealing(cipher):``, like a function
+    """``with _sealing(cipher):`` makes ``cipher`` the current case's for the block.
+
+    A class rather than a ``@contextmanager`` generator: stores enter it once per case they
+    decode, which for a page of the global feed can be once per record (decision 35).
+    """
+
+    __slots__ = ("_cipher", "_token")
+
+    def __init__(self, cipher: CaseCipher | None) -> None:
+        self._cipher = cipher
+
+    def __enter__(self) -> None:
+        self._token = _CIPHER.set(self._cipher)
+
+    def __exit__(self, *exc_info: object) -> None:
+        _CIPHER.reset(self._token)
 
 
 def _unstructure_person(value: PersonId) -> dict[str, object]:
@@ -129,10 +138,26 @@ def _structure_person(value: object, _type: object) -> PersonId:
     return PersonId.parse(number, policy=policy)
 
 
+_ORGS: dict[str, Organisasjonsnummer] = {}
+"""The organisation numbers read so far, by their text (a municipality's services are a few
+hundred; each participant event names one). Organisation numbers are public and the values
+immutable; personal identifiers are never kept like this (a case's numbers must go with its key)."""
+_ORGS_KEPT = 4096
+
+
 def _structure_org(value: object, _type: object) -> Organisasjonsnummer:
-    if not isinstance(value, str):
+    if type(value) is str:
+        found = _ORGS.get(value)
+        if found is not None:
+            return found
+    elif not isinstance(value, str):
         raise InvalidIdentifier("expected organisasjonsnummer as a string", kind="orgnr")
-    return Organisasjonsnummer.parse(value)
+    number = Organisasjonsnummer.parse(value)  # raises before anything is kept
+    if type(value) is str:
+        if len(_ORGS) >= _ORGS_KEPT:  # bounded: more distinct numbers start the table again
+            _ORGS.clear()
+        _ORGS[value] = number
+    return number
 
 
 def _structure_hpr(value: object, _type: object) -> HprNummer:

@@ -94,6 +94,7 @@ def register_document(cls: type[T], read: Callable[[object], T]) -> None:
     """
     for converter in (_converter, _quick):
         converter.register_structure_hook(cls, lambda value, _type: read(value))
+    _EVENT_HOOKS.clear()  # hooks made before may have inlined the old one
 
 
 _DATA_ERRORS = (
@@ -357,6 +358,7 @@ def _from_records(
     # (type, version) looked up once per call; payloads that need upcasting go
     # through event_from_json itself.
     hooks: dict[tuple[str, int], tuple[type[DomainEvent], _Hook | None, _Hook | None]] = {}
+    known = _EVENT_HOOKS
     out: list[RecordedEvent] = []
     append = out.append
     for record in records:
@@ -366,7 +368,13 @@ def _from_records(
         if entry is None:
             cls = catalogue.event_class(*key)
             if key[1] == cls.SCHEMA_VERSION:
-                entry = (cls, _quick.get_structure_hook(cls), _converter.get_structure_hook(cls))
+                both = known.get(cls)
+                if both is None:
+                    both = known[cls] = (
+                        _quick.get_structure_hook(cls),
+                        _converter.get_structure_hook(cls),
+                    )
+                entry = (cls, *both)
             else:
                 entry = (cls, None, None)
             hooks[key] = entry
@@ -384,6 +392,12 @@ def _from_records(
                 event = _structured_in_detail(record, payload, cls, hook)
         append(_recorded(record, event))
     return out
+
+
+_EVENT_HOOKS: dict[type[DomainEvent], tuple[_Hook, _Hook]] = {}
+"""Each event class's structure hooks, quick and detailed, as the converters give them: looked
+up once per process rather than once per ``from_records`` call (a page of the global feed decodes
+case by case, often one record at a time). Emptied when a hook is registered."""
 
 
 def _structured_in_detail(
