@@ -111,4 +111,4 @@ def test_organisation_numbers_are_read_alike_from_the_table(
         with pytest.raises(BarnekoordinatorError, match="check digit"):
             serialization.structure(wrong, Organisasjonsnummer)
     assert wrong not in converters._ORGS
-    assert serialization.structure("123 456 785", Organisasjonsnummer).value == ("123456785")
+    assert serialization.structure("123 456 785", Organisasjonsnummer).value == "123456785"

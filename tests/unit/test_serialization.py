@@ -88,7 +88,7 @@ def test_to_records_equals_the_public_sealing_path(clock: FixedClock) -> None:
         assert [serialization.from_record(x, CATALOGUE, cipher=with_cipher) for x in records] == (
             list(recorded)
         )
-    with pytest.raises(ValueError, match="sealed already"):
+    with pytest.raises(RuntimeError, match="sealed already"):
         _seal_own(records[0])
 
 

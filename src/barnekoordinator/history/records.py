@@ -155,7 +155,7 @@ def _seal_own(record: EventRecord) -> EventRecord:
     appended event. The result is equal to what ``sealed`` returns and is remembered the same way.
     """
     if record.hash != "":
-        raise ValueError("_seal_own: the record is sealed already")
+        raise RuntimeError("_seal_own: the record is sealed already")  # a caller bug, not input
     digest, time_text = _event_stamp(record)
     object.__setattr__(record, "hash", digest)  # frozen for everyone else; not yet shared
     _remember_sealed(record, time_text)
