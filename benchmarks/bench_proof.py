@@ -227,9 +227,15 @@ def bench_per_commit(commits: int, where: str | None) -> None:
         own: dict[str, list[float]] = {m: [] for m in modes}
         try:
             # Alternate commit by commit, so load from other processes hits all alike; the
-            # medians drop the commits that waited for someone else's disk or CPU.
-            for _ in range(commits):
-                for mode, writer in writers.items():
+            # medians drop the commits that waited for someone else's disk or CPU. The order
+            # turns each round: a commit's fsync costs more or less depending on what the
+            # writer before it did to the disk (the full path reads the whole store), so a
+            # fixed order would credit that to one mode (seen: 1.04 × with a checkpoint that
+            # alone took 30 % of the append).
+            order = list(writers.items())
+            for round_ in range(commits):
+                turn = round_ % len(order)
+                for mode, writer in order[turn:] + order[:turn]:
                     took[mode].append(writer.commit())
                     own[mode].append(writer.last_checkpoint)
             _breakdown(writers["checkpointer"], folder)
