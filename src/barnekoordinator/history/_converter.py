@@ -17,7 +17,7 @@ import typing
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import cattrs
 from cattrs.strategies import configure_tagged_union
@@ -52,6 +52,18 @@ _STORED_DOLLY_POLICY = IdentifierPolicy.testing(
 )
 
 
+T = TypeVar("T")
+
+
+def _keep(table: dict[str, T], limit: int, text: str, value: T) -> T:
+    """Keep an immutable ``value`` read from ``text`` in ``table`` and return it. Bounded: a table
+    that holds ``limit`` values starts again. (Lookups stay inline in the hooks: they are hot.)"""
+    if len(table) >= limit:
+        table.clear()
+    table[text] = value
+    return value
+
+
 _DATES: dict[str, date] = {}
 """The dates read so far, by their text (a case's events share a few thousand days)."""
 _DATES_KEPT = 8192
@@ -67,14 +79,9 @@ def _structure_date(value: object, _type: object) -> date:
     # No range check: a stored history loads whatever it holds (documents from outside were
     # checked by validate_document, where the range applies).
     day = date.fromisoformat(value)
-    if type(value) is str:
-        # Dates are immutable, so one value serves every event that names the day: a
-        # replay makes a few thousand instead of one or more per event. Bounded: a
-        # process that reads more distinct days starts the table again.
-        if len(_DATES) >= _DATES_KEPT:
-            _DATES.clear()
-        _DATES[value] = day
-    return day
+    # Dates are immutable, so one value serves every event that names the day: a replay makes
+    # a few thousand instead of one or more per event.
+    return _keep(_DATES, _DATES_KEPT, value, day) if type(value) is str else day
 
 
 def _structure_datetime(value: object, _type: object) -> datetime:
@@ -153,11 +160,7 @@ def _structure_org(value: object, _type: object) -> Organisasjonsnummer:
     elif not isinstance(value, str):
         raise InvalidIdentifier("expected organisasjonsnummer as a string", kind="orgnr")
     number = Organisasjonsnummer.parse(value)  # raises before anything is kept
-    if type(value) is str:
-        if len(_ORGS) >= _ORGS_KEPT:  # bounded: more distinct numbers start the table again
-            _ORGS.clear()
-        _ORGS[value] = number
-    return number
+    return _keep(_ORGS, _ORGS_KEPT, value, number) if type(value) is str else number
 
 
 def _structure_hpr(value: object, _type: object) -> HprNummer:
