@@ -15,6 +15,8 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from barnekoordinator._generating import write_or_check
+
 _SRC = Path(__file__).resolve().parents[1]
 
 _LEGAL_INTRO = """\
@@ -293,21 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     """Write the pages; with ``--check`` report drift and exit 1."""
     args = sys.argv[1:] if argv is None else argv
     docs = Path(args[args.index("--docs") + 1]) if "--docs" in args else Path("docs")
-    stale = []
-    for path, text in pages(docs).items():
-        current = path.read_text(encoding="utf-8") if path.exists() else ""
-        if current == text:
-            continue
-        if "--check" in args:
-            stale.append(str(path))
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            print(f"wrote {path}")
-    if stale:
-        print("out of date (run python -m barnekoordinator._docgen): " + ", ".join(stale))
-        return 1
-    return 0
+    return write_or_check(pages(docs), check="--check" in args, command="barnekoordinator._docgen")
 
 
 if __name__ == "__main__":  # pragma: no cover

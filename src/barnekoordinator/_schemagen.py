@@ -22,6 +22,7 @@ from typing import Any
 
 import attrs
 
+from barnekoordinator._generating import write_or_check
 from barnekoordinator.identifiers import HprNummer, Organisasjonsnummer, PersonId
 from barnekoordinator.people import Child, ExpectedChild
 
@@ -287,19 +288,14 @@ def schema_dir() -> Path:
 def main(argv: list[str] | None = None) -> int:
     """Write the generated schemas; with ``--check`` only report drift (exit 1)."""
     args = sys.argv[1:] if argv is None else argv
-    status = 0
-    for name, build in ((EVENT_SCHEMA_NAME, event_schema), (COMMAND_SCHEMA_NAME, command_schema)):
-        target = schema_dir() / f"{name}.schema.json"
-        text = render(build())
-        if "--check" in args:
-            current = target.read_text(encoding="utf-8") if target.exists() else ""
-            if current != text:
-                print(f"{target.name} is out of date; run python -m barnekoordinator._schemagen")
-                status = 1
-            continue
-        target.write_text(text, encoding="utf-8")
-        print(f"wrote {target}")
-    return status
+    files = {
+        schema_dir() / f"{name}.schema.json": render(build())
+        for name, build in (
+            (EVENT_SCHEMA_NAME, event_schema),
+            (COMMAND_SCHEMA_NAME, command_schema),
+        )
+    }
+    return write_or_check(files, check="--check" in args, command="barnekoordinator._schemagen")
 
 
 if __name__ == "__main__":  # pragma: no cover

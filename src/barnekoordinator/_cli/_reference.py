@@ -12,6 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from barnekoordinator._generating import write_or_check
+
 __all__ = ["cli_page", "parser_actions"]
 
 _INTRO = """\
@@ -78,17 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     """Write the page; with ``--check`` say it is out of date and return 1."""
     args = sys.argv[1:] if argv is None else argv
     docs = Path(args[args.index("--docs") + 1]) if "--docs" in args else Path("docs")
-    path = docs / "reference" / "cli.md"
-    text = cli_page()
-    current = path.read_text(encoding="utf-8") if path.exists() else ""
-    if current == text:
-        return 0
-    if "--check" in args:
-        print(f"out of date (run python -m barnekoordinator._cli._reference): {path}")
-        return 1
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {path}")
-    return 0
+    files = {docs / "reference" / "cli.md": cli_page()}
+    return write_or_check(
+        files, check="--check" in args, command="barnekoordinator._cli._reference"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover
