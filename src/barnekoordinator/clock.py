@@ -8,9 +8,12 @@ single place in ``src/`` that reads the real time; edges (the CLI, a vendor's we
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-import attrs
+if TYPE_CHECKING:
+    from attrs import define, field
+else:
+    from barnekoordinator._classes import define, field
 
 from barnekoordinator.errors import InvalidInput
 
@@ -45,11 +48,11 @@ class SystemClock:
         return datetime.now(UTC)
 
 
-@attrs.define
+@define
 class FixedClock:
     """A clock that stands still until told otherwise (tests, replays, scripts)."""
 
-    current: datetime = attrs.field(converter=ensure_utc)
+    current: datetime = field(converter=ensure_utc)
 
     def now(self) -> datetime:
         """The fixed instant."""
@@ -64,11 +67,11 @@ class FixedClock:
         self.current = self.current + delta
 
 
-@attrs.define
+@define
 class TickingClock:
     """A clock that moves forward by ``step`` on every read (distinct, ordered times)."""
 
-    current: datetime = attrs.field(converter=ensure_utc)
+    current: datetime = field(converter=ensure_utc)
     step: timedelta = timedelta(seconds=1)
 
     def now(self) -> datetime:

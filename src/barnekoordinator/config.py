@@ -21,10 +21,14 @@ import enum
 import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-import attrs
+if TYPE_CHECKING:
+    from attrs import field, fields, frozen
+else:
+    from barnekoordinator._classes import field, fields, frozen
 
+from barnekoordinator._classes import field_names
 from barnekoordinator.errors import InvalidConfiguration
 from barnekoordinator.texts import text
 
@@ -81,7 +85,7 @@ def _review(question: str, *basis: str) -> dict[str, object]:
     return {"legal_review": question, "basis": basis}
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class LegalReviewPoint:
     """A setting that answers a question the law leaves open, flagged for legal review."""
 
@@ -172,7 +176,7 @@ class FamilyAct(enum.Enum):
         return text(f"family-act.{self.value}").get(lang)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class ParticipationRule:
     """One row of the age table: from which age the child may do ``act``, and why."""
 
@@ -231,10 +235,10 @@ _WRITING_ACTS: Final = (
 
 
 def _age_field(act: FamilyAct) -> Any:
-    return attrs.field(default=_LAW_AGE[act])
+    return field(default=_LAW_AGE[act])
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class ParticipationAges:
     """From which age the child acts in the case as herself (issue 16; decision 0024).
 
@@ -263,10 +267,10 @@ class ParticipationAges:
     def problems(self) -> list[str]:
         """What is wrong with these ages (empty when they are within the law)."""
         found: list[str] = []
-        for a in attrs.fields(type(self)):
-            value = getattr(self, a.name)
+        for name in field_names(type(self)):
+            value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
-                found.append(f"participation.{a.name}: expected a whole number of years")
+                found.append(f"participation.{name}: expected a whole number of years")
         if found:
             return found
         if not 0 <= self.own_voice <= _LAW_AGE[FamilyAct.OWN_VOICE]:
@@ -322,7 +326,7 @@ def _participation(value: object) -> ParticipationAges:
     if isinstance(value, ParticipationAges):
         return value
     if isinstance(value, Mapping):
-        known = {a.name for a in attrs.fields(ParticipationAges)}
+        known = {a.name for a in fields(ParticipationAges)}
         unknown = sorted(str(k) for k in value if k not in known)
         if unknown:
             raise InvalidConfiguration(
@@ -338,7 +342,7 @@ def _participation(value: object) -> ParticipationAges:
     )
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class MunicipalSettings:
     """A municipality's own routines, within what the law allows.
 
@@ -373,7 +377,7 @@ class MunicipalSettings:
     """BK-20: the right belongs to the family; siblings share one barnekoordinator."""
     entry_paths: frozenset[EntryPath] = frozenset(EntryPath)
     # --- issue 14: open legal points (flagged for review) and the barnekoordinator's duties ---
-    barnekoordinator_consent_16_17: YouthBarnekoordinatorConsent = attrs.field(
+    barnekoordinator_consent_16_17: YouthBarnekoordinatorConsent = field(
         default=YouthBarnekoordinatorConsent.GUARDIANS_AND_YOUTH,
         converter=_youth_consent,
         metadata=_review(
@@ -385,7 +389,7 @@ class MunicipalSettings:
         ),
     )
     """BK-16: read by both ``assess`` and the case (one rule, ``people.who_consents``)."""
-    care_order_consent_to_coordination: bool = attrs.field(
+    care_order_consent_to_coordination: bool = field(
         default=True,
         metadata=_review(
             "After barnevernstjenesten has taken over care, does it (rather than the parents) "
@@ -397,7 +401,7 @@ class MunicipalSettings:
         ),
     )
     """Under a care order and below 16: barnevern consents to IP, koordinator, barnekoordinator."""
-    private_provider_may_be_barnekoordinator: bool = attrs.field(
+    private_provider_may_be_barnekoordinator: bool = field(
         default=False,
         metadata=_review(
             "Is a private provider delivering the municipality's services on its behalf «en av "
@@ -408,7 +412,7 @@ class MunicipalSettings:
         ),
     )
     """A privately engaged professional (not on the municipality's behalf) never may."""
-    complaint_forwarding_days: int = attrs.field(
+    complaint_forwarding_days: int = field(
         default=30,
         metadata=_review(
             "How many days may the municipality take to review a complaint and forward it to "
@@ -428,9 +432,7 @@ class MunicipalSettings:
     """Duties c and d: days from the appointment to recorded information and guidance."""
     barnekoordinator_referral_days: int = 14
     """Duty d: days to pass on contact or a referral to a service the overview lists as needed."""
-    substantial_assurance_actions: frozenset[str] = attrs.field(
-        default=frozenset(), converter=frozenset
-    )
+    substantial_assurance_actions: frozenset[str] = field(default=frozenset(), converter=frozenset)
     """The actions a login at *substantial* assurance (MinID, ``idporten-loa-substantial``,
     HelseID ``"3"``) may take on **non-health** information: any of ``"read"``, ``"write"``,
     ``"consent"``, ``"read-audit"``, ``"decide-visibility"``, ``"open"``. Empty by default:
@@ -438,9 +440,7 @@ class MunicipalSettings:
     entries and writes that touch them need *high* whatever this says (Normen; the
     access policy's [`HEALTH_ASSURANCE`][barnekoordinator.access.policy.HEALTH_ASSURANCE])."""
 
-    participation: ParticipationAges = attrs.field(
-        factory=ParticipationAges, converter=_participation
-    )
+    participation: ParticipationAges = field(factory=ParticipationAges, converter=_participation)
     """From which age the child acts as herself (issue 16): only lower than the law's defaults
     ([`ParticipationAges`][barnekoordinator.config.ParticipationAges], decision 0024)."""
 
@@ -459,14 +459,14 @@ class MunicipalSettings:
                 question=str(a.metadata["legal_review"]),
                 basis=tuple(a.metadata["basis"]),
             )
-            for a in attrs.fields(cls)
+            for a in fields(cls)
             if "legal_review" in a.metadata
         )
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> MunicipalSettings:
         """Build settings from plain data (JSON/TOML), reporting every problem at once."""
-        known = {a.name for a in attrs.fields(cls)}
+        known = {a.name for a in fields(cls)}
         unknown = sorted(set(data) - known)
         problems = [f"{k}: unknown setting" for k in unknown]
         values = {k: v for k, v in data.items() if k in known}
@@ -483,7 +483,7 @@ class MunicipalSettings:
                     "entry_paths: expected a list of " + ", ".join(repr(p.value) for p in EntryPath)
                 )
                 values.pop("entry_paths")
-        for a in attrs.fields(cls):
+        for a in fields(cls):
             if a.name in values and a.type in ("int", "bool", "str"):
                 expected = {"int": int, "bool": bool, "str": str}[str(a.type)]
                 value = values[a.name]
@@ -547,7 +547,7 @@ def _frozen_options(
     return MappingProxyType(frozen)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Config:
     """How the library is wired.
 
@@ -564,14 +564,12 @@ class Config:
     default; the CLI reads it from ``$BARNEKOORDINATOR_ALLOW_DEVELOPMENT_PRINCIPALS``).
     """
 
-    store: str = attrs.field(default="sqlite:barnekoordinator.db")
-    municipality: MunicipalSettings = attrs.field(factory=MunicipalSettings)
-    subject_key_secret: bytes = attrs.field(default=b"", repr=False)
-    sealing_key: str = attrs.field(default="", repr=False)
-    plugin_options: Mapping[str, Mapping[str, str]] = attrs.field(
-        factory=dict, converter=_frozen_options
-    )
-    allow_development_principals: bool = attrs.field(default=False)
+    store: str = field(default="sqlite:barnekoordinator.db")
+    municipality: MunicipalSettings = field(factory=MunicipalSettings)
+    subject_key_secret: bytes = field(default=b"", repr=False)
+    sealing_key: str = field(default="", repr=False)
+    plugin_options: Mapping[str, Mapping[str, str]] = field(factory=dict, converter=_frozen_options)
+    allow_development_principals: bool = field(default=False)
 
     @store.validator
     def _check_store(self, _attribute: object, value: str) -> None:

@@ -27,9 +27,12 @@ import enum
 import functools
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-import attrs
+if TYPE_CHECKING:
+    from attrs import field, frozen
+else:
+    from barnekoordinator._classes import field, frozen
 
 from barnekoordinator.errors import InvalidInput
 
@@ -128,7 +131,7 @@ class Status(enum.Enum):
     """Conflicting or unverified; needs legal review before relying on it."""
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class LegalReference:
     """One paragraph (or practice source) a rule rests on.
 
@@ -519,7 +522,7 @@ def _by_date(values: Iterable[tuple[date, T]]) -> tuple[tuple[date, T], ...]:
     return tuple(sorted(values, key=lambda pair: pair[0]))
 
 
-@attrs.frozen
+@frozen
 class ParameterHistory(Generic[T]):
     """A legal parameter whose value changes on given dates.
 
@@ -528,7 +531,7 @@ class ParameterHistory(Generic[T]):
     """
 
     name: str
-    values: tuple[tuple[date, T], ...] = attrs.field(converter=_by_date)
+    values: tuple[tuple[date, T], ...] = field(converter=_by_date)
     basis: tuple[LegalReference, ...] = ()
 
     @values.validator

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import attrs
+if TYPE_CHECKING:
+    from attrs import frozen
+else:
+    from barnekoordinator._classes import frozen
 
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.legal_basis import LegalReference, ref
@@ -66,7 +70,7 @@ class ServiceKind(enum.Enum):
     INTRODUKSJONSPROGRAM = "introduksjonsprogram"
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Service:
     """One kind of welfare service and the law that binds it to cooperate."""
 

@@ -31,7 +31,10 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Final
 
-import attrs
+if TYPE_CHECKING:
+    from attrs import field, frozen
+else:
+    from barnekoordinator._classes import field, frozen
 
 from barnekoordinator._texts_edges import EDGE_TEXTS
 from barnekoordinator.errors import InvalidInput
@@ -165,16 +168,16 @@ def _extra_catalogue(path: str) -> dict[str, str]:
     return read_mo(path)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Text:
     """One sentence or paragraph in bokmål, nynorsk and English (and any extra language)."""
 
     nb: str
     nn: str
     en: str
-    key: str = attrs.field(default="", eq=False, repr=False)
+    key: str = field(default="", eq=False, repr=False)
     """The catalogue key (msgctxt) this text was read under; empty for a text made in code."""
-    parts: tuple[tuple[Text, str], ...] = attrs.field(default=(), eq=False, repr=False)
+    parts: tuple[tuple[Text, str], ...] = field(default=(), eq=False, repr=False)
     """For a [`join()`][barnekoordinator.texts.Text.join]ed text: the texts and separators."""
 
     def get(self, lang: Language | str = Language.NB) -> str:

@@ -20,7 +20,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 FACTS = ROOT / "examples" / "facts" / "bk-01-baseline-eligible.json"
-HEAVY = ("jsonschema", "referencing", "cattrs", "stdnum", "barnekoordinator.rights.decisions")
+HEAVY = (
+    "jsonschema",
+    "referencing",
+    "cattrs",
+    "attrs",
+    "attr",
+    "stdnum",
+    "barnekoordinator.rights.decisions",
+)
 UNUSED = (
     "barnekoordinator.people",
     "barnekoordinator.identifiers",

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-import attrs
+if TYPE_CHECKING:
+    from attrs import frozen
+else:
+    from barnekoordinator._classes import frozen
 
 from barnekoordinator._who_consents import GuardianRelation
 from barnekoordinator.errors import SchemaViolation
@@ -42,7 +45,7 @@ WELFARE_KINDS: Final = frozenset(k for k, s in SERVICES.items() if s.sector is S
 
 
 # cache_hash: a Wishes is a key of the evaluator's shared wish reasons; it hashes its value once.
-@attrs.frozen(kw_only=True, cache_hash=True)
+@frozen(kw_only=True, cache_hash=True)
 class Wishes:
     """One party's wish for each right (unknown until asked)."""
 
@@ -60,7 +63,7 @@ class Wishes:
 _NO_WISHES: Final = Wishes()
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Author:
     """Who made a professional judgement: an opaque actor reference, never a national id."""
 
@@ -70,7 +73,7 @@ class Author:
     service: ServiceKind | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Judgement:
     """A professional's conclusion on one open legal term, with author and date.
 
@@ -83,7 +86,7 @@ class Judgement:
     note: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Judgements:
     """The professional judgements the conditions need (``None`` = not yet made)."""
 
@@ -97,7 +100,7 @@ class Judgements:
     """«koordinerte» (C4; alone for koordinator and individuell plan)."""
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Needs:
     """The services the family needs; the sector of each comes from `services`.
 
@@ -112,7 +115,7 @@ class Needs:
     other_welfare: bool | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class ChildFacts:
     """A born child: a case-local reference and the registered birth date."""
 
@@ -120,7 +123,7 @@ class ChildFacts:
     birth_date: date
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class ExpectedChildFacts:
     """A child not yet born, or an approved adoption in progress (``adoption=True``)."""
 
@@ -129,7 +132,7 @@ class ExpectedChildFacts:
     adoption: bool = False
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class GuardianFacts:
     """A parent or carer: whether they hold foreldreansvar, and their wishes.
 
@@ -143,7 +146,7 @@ class GuardianFacts:
     relation: GuardianRelation | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class ExistingCoordination:
     """Coordination already in place for this child or family."""
 
@@ -210,7 +213,7 @@ def _fact_problems(facts: EligibilityFacts) -> list[tuple[str, str]]:
     return problems
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class EligibilityFacts:
     """Everything `assess()` may rely on about one child (born or expected) and family.
 

@@ -8,9 +8,12 @@ equal and cost almost nothing to build.
 from __future__ import annotations
 
 from datetime import date
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-import attrs
+if TYPE_CHECKING:
+    from attrs import frozen
+else:
+    from barnekoordinator._classes import frozen
 
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.legal_basis import LegalReference
@@ -28,7 +31,7 @@ from barnekoordinator.texts import Language, Text, language, text
 __all__ = ["ConditionResult", "EligibilityResult", "FollowUp", "PlanGround", "RightResult"]
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class ConditionResult:
     """One condition's outcome, the reason code, its legal basis, the facts relied on, texts."""
 
@@ -55,7 +58,7 @@ class ConditionResult:
         return self.outcome.label
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class FollowUp:
     """A typed consequence of an assessment, with its legal basis and text.
 
@@ -79,7 +82,7 @@ class FollowUp:
         return self.text.format(lang, **values)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class PlanGround:
     """One law under which the child needs services that give the right to an individuell plan.
 
@@ -94,7 +97,7 @@ class PlanGround:
     explanation: Text
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class RightResult:
     """The assessment of one right: outcome, action, conditions and follow-ups."""
 
@@ -126,7 +129,7 @@ class RightResult:
         return frozenset(f.kind for f in self.follow_ups)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class EligibilityResult:
     """The result of `assess()`: one
     [`RightResult`][barnekoordinator.rights.eligibility.RightResult] per right, plus case
@@ -173,7 +176,8 @@ class EligibilityResult:
 # arguments: about 1 µs for the result, as much as the rest of a shared assessment's own work.
 # The evaluator builds two objects per assessment from parts that are already valid (shared
 # results, a validated date and ref), so it sets the slots directly, positionally. These classes
-# have no validators or converters to skip; the assertions below keep the field order honest.
+# have no validators or converters to skip; ``tests/unit/test_classes.py`` keeps the field order
+# honest (checked there, not here, so that importing this module does not import attrs).
 
 _ELIGIBILITY_FIELDS: Final = (
     "as_of",
@@ -196,10 +200,6 @@ _RIGHT_FIELDS: Final = (
     "ends_on",
     "grounds",
 )
-assert tuple(f.name for f in attrs.fields(EligibilityResult)) == _ELIGIBILITY_FIELDS
-assert tuple(f.name for f in attrs.fields(RightResult)) == _RIGHT_FIELDS
-assert not any(f.validator or f.converter for f in attrs.fields(EligibilityResult))
-assert not any(f.validator or f.converter for f in attrs.fields(RightResult))
 
 _new = object.__new__
 _e0, _e1, _e2, _e3, _e4, _e5, _e6, _e7 = (
