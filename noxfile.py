@@ -11,7 +11,7 @@ nox.options.reuse_existing_virtualenvs = True
 @nox.session
 def tests(session: nox.Session) -> None:
     """The test suite (PostgreSQL tests skip unless a server can be started here)."""
-    session.install("-e", ".[all]", "./docs/examples/acme-plugin")
+    session.install("-e", ".[all]", "-e", "./docs/examples/acme-plugin")
     session.run("pytest", *session.posargs)
 
 
