@@ -35,7 +35,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import attrs
-from rpds import HashTrieSet
 
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.appointments import (
@@ -46,6 +45,7 @@ from barnekoordinator.coordination.appointments import (
 )
 from barnekoordinator.coordination.roles import CheckContext, Obligation, Role, granted
 from barnekoordinator.errors import CoordinationError, InvalidInput, NotResponsible
+from barnekoordinator.history._used_ids import UsedIds
 from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
 from barnekoordinator.history.concept import Concept
 from barnekoordinator.history.projections import (
@@ -178,8 +178,8 @@ class ReferralMade(DomainEvent):
     note: str = ""
 
 
-def _record_ids(state: FollowUpState) -> HashTrieSet[str]:
-    return HashTrieSet(
+def _record_ids(state: FollowUpState) -> UsedIds:
+    return UsedIds(
         (
             *(o.overview_id for o in state.overviews),
             *(i.information_id for i in state.information),
@@ -195,13 +195,11 @@ class FollowUpState:
     overviews: tuple[FollowUpOverviewRecorded, ...] = ()
     information: tuple[InformationGiven, ...] = ()
     referrals: tuple[ReferralMade, ...] = ()
-    used_ids: HashTrieSet[str] = attrs.field(
-        default=attrs.Factory(_record_ids, takes_self=True), repr=False
-    )
-    """Every id used by an overview, information or referral, as a persistent set kept by
-    the evolvers (derived: a value built by hand computes it; decision 19)."""
+    used_ids: UsedIds = attrs.field(default=attrs.Factory(_record_ids, takes_self=True), repr=False)
+    """Every id used by an overview, information or referral, as an immutable set kept
+    by the evolvers (derived: a value built by hand computes it; decisions 19 and 37)."""
 
-    def ids(self) -> frozenset[str]:
+    def ids(self) -> UsedIds:
         """Every id used by an overview, information or referral (`used_ids`)."""
         return self.used_ids
 
