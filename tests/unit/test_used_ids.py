@@ -12,10 +12,12 @@ import pickle
 import sys
 import threading
 from collections.abc import Set
+from unittest.mock import patch
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from barnekoordinator.history import _used_ids
 from barnekoordinator.history._used_ids import UsedIds
 
 IDS = st.text(alphabet="abct0123", min_size=1, max_size=3)
@@ -24,12 +26,19 @@ IDS = st.text(alphabet="abct0123", min_size=1, max_size=3)
 @given(
     st.lists(IDS, max_size=8),
     st.lists(st.tuples(st.integers(min_value=0), st.lists(IDS, max_size=6)), max_size=25),
+    st.sampled_from([0, 2, 5, 1_024]),
 )
 def test_every_version_holds_exactly_its_own_ids(
-    start: list[str], steps: list[tuple[int, list[str]]]
+    start: list[str], steps: list[tuple[int, list[str]]], line_from: int
 ) -> None:
     """Grow any earlier version (the newest, or an older one: a branch), step after step: each
-    version equals the frozenset model of its own line, before and after the others grow."""
+    version equals the frozenset model of its own line, before and after the others grow,
+    whether branches keep their ids beside the line or are copied into lines of their own."""
+    with patch.object(_used_ids, "_LINE_FROM", line_from):
+        _grow_and_compare(start, steps)
+
+
+def _grow_and_compare(start: list[str], steps: list[tuple[int, list[str]]]) -> None:
     versions = [UsedIds(start)]
     models = [frozenset(start)]
     for pick, ids in steps:
@@ -59,10 +68,29 @@ def test_order_added_duplicates_and_unchanged_growth(ids: list[str]) -> None:
     assert "new-id" in grown
     assert "new-id" not in used
     branch = used.insert("other-id")  # ``used`` is no longer the newest of its line
-    assert branch._shared is used._shared  # the line is shared, not copied
+    assert (branch._shared is used._shared) == (len(used) > _used_ids._LINE_FROM)
     assert set(branch) == {*ids, "other-id"}
     assert "new-id" not in branch
     assert "other-id" not in grown
+
+
+def test_a_long_branch_is_kept_beside_its_line_until_it_grows_long() -> None:
+    """A branch of a long set shares its line; after 1,024 ids of its own it is a new line."""
+    line = UsedIds(f"b{i}" for i in range(2_000))
+    line.insert("newest")
+    branch = line
+    for i in range(_used_ids._LINE_FROM - 1):
+        branch = branch.insert(f"own{i}")
+        assert branch._shared is line._shared
+        assert f"own{i}" in branch
+        assert "newest" not in branch
+        assert len(branch) == 2_001 + i
+    branch = branch.insert("last")
+    assert branch._shared is not line._shared
+    assert set(branch) == {*line, *(f"own{i}" for i in range(1_023)), "last"}
+    assert "newest" not in branch
+    grown = branch.insert("after")  # the new line's newest: grown in place
+    assert grown._shared is branch._shared
 
 
 def test_threads_growing_the_same_versions_each_get_their_own_ids() -> None:

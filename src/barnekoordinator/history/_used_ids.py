@@ -15,8 +15,11 @@ one step for threads that grow the same version at once.
 
 Growing an older version (a branch: a test, a preview, a command tried against a case that has
 since moved on) leaves the dictionary alone: the branch keeps its own ids in a persistent
-``rpds.HashTrieSet`` beside it, as every version did before. A branch costs what the persistent
-set cost, never a copy of the line.
+``rpds.HashTrieSet`` beside it, as every version did before, so a branch of a long case costs
+what the persistent set cost, not a copy of the line. A branch that is small (the empty set
+that every case's state starts from is one: its first case grows it in place, and every later
+case is a branch of it) or that has added 1,024 ids of its own is copied into a new line: one
+copy, and dictionary inserts again from there.
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ from typing import Any, final
 from rpds import HashTrieSet
 
 __all__ = ["UsedIds"]
+
+_LINE_FROM = 1_024
+"""A branch of a set this small, or one that has added this many ids of its own, is copied
+into a line of its own rather than kept beside its parent's."""
 
 
 @final
@@ -100,6 +107,10 @@ class UsedIds(AbstractSet[str]):
         if not new:
             return self
         extra = (HashTrieSet() if self._extra is None else self._extra).update(new)
+        if len(self) <= _LINE_FROM or len(extra) >= _LINE_FROM:
+            # A small set (an empty default shared by every case, say) or a branch grown
+            # this far starts a line of its own: one copy, then dictionary inserts again.
+            return UsedIds([*self, *new])
         return _version(shared, self._size, extra)
 
     def insert(self, item: str) -> UsedIds:
