@@ -74,6 +74,17 @@ def test_order_added_duplicates_and_unchanged_growth(ids: list[str]) -> None:
     assert "other-id" not in grown
 
 
+def test_an_empty_default_is_never_grown_in_place() -> None:
+    """The empty set every case starts from keeps no case's ids: each growth is its own line."""
+    empty = UsedIds()
+    first = empty.update(f"a{i}" for i in range(5_000))
+    second = empty.insert("b")
+    assert not empty._shared.index
+    assert first._shared is not second._shared
+    assert set(second) == {"b"}
+    assert first.insert("a-next")._shared is first._shared  # a line of its own, grown in place
+
+
 def test_a_long_branch_is_kept_beside_its_line_until_it_grows_long() -> None:
     """A branch of a long set shares its line; after 1,024 ids of its own it is a new line."""
     line = UsedIds(f"b{i}" for i in range(2_000))

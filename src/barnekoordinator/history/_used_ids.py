@@ -16,10 +16,11 @@ one step for threads that grow the same version at once.
 Growing an older version (a branch: a test, a preview, a command tried against a case that has
 since moved on) leaves the dictionary alone: the branch keeps its own ids in a persistent
 ``rpds.HashTrieSet`` beside it, as every version did before, so a branch of a long case costs
-what the persistent set cost, not a copy of the line. A branch that is small (the empty set
-that every case's state starts from is one: its first case grows it in place, and every later
-case is a branch of it) or that has added 1,024 ids of its own is copied into a new line: one
-copy, and dictionary inserts again from there.
+what the persistent set cost, not a copy of the line. A branch that is small, or that has
+added 1,024 ids of its own, is copied into a new line: one copy, and dictionary inserts again
+from there. An empty set is never grown in place: every case's state starts from one shared
+empty default, which would otherwise hold the first case's ids for the life of the process and
+make every later case a branch.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ class UsedIds(AbstractSet[str]):
     def update(self, ids: Iterable[str]) -> UsedIds:
         """This set with ``ids`` added (``self`` when they are all in it already)."""
         shared = self._shared
-        if self._extra is None:
+        if self._extra is None and self._size:  # (an empty set is never grown in place)
             with shared.lock:
                 index = shared.index
                 if len(index) == self._size:  # the newest version: grow the line in place
