@@ -155,6 +155,11 @@ class Spec:
         self.cache_hash = cache_hash
         self.post_init = "__attrs_post_init__" in cls.__dict__
 
+    def members(self) -> dict[str, Any]:
+        """The class's own members other than its fields (what a built class keeps)."""
+        skip = {*self.fields, "__dict__", "__weakref__"}
+        return {k: v for k, v in self.cls.__dict__.items() if k not in skip}
+
 
 def fingerprint(spec: Spec) -> str:
     """The shape the generated methods depend on: options, and each field's name and kind."""
@@ -183,7 +188,8 @@ class _LazyFields:
 
 
 def _attrs_class(spec: Spec, namespace: dict[str, Any]) -> Any:
-    """The class attrs builds from ``spec``'s fields, with ``namespace`` as its other members."""
+    """The class attrs builds from ``spec``'s fields, with ``namespace`` (from ``Spec.members``,
+    or empty) as its other members."""
     import attrs
 
     body = dict(namespace)
@@ -202,8 +208,6 @@ def _attrs_class(spec: Spec, namespace: dict[str, Any]) -> Any:
             body[name] = spec.cls.__dict__[name]
     body["__module__"] = spec.cls.__module__
     body["__qualname__"] = spec.cls.__qualname__
-    body.pop("__dict__", None)
-    body.pop("__weakref__", None)
     shell = type(spec.cls)(spec.cls.__name__, spec.cls.__bases__, body)
     make = attrs.frozen if spec.frozen else attrs.define
     return make(shell, kw_only=spec.kw_only, cache_hash=spec.cache_hash)
@@ -225,9 +229,7 @@ def _methods(spec: Spec) -> dict[str, Any] | None:
 
 def _build(spec: Spec) -> Any:
     SPECS.setdefault(spec.cls.__module__, []).append(spec)
-    namespace = {k: v for k, v in spec.cls.__dict__.items() if k not in spec.fields}
-    namespace.pop("__dict__", None)
-    namespace.pop("__weakref__", None)
+    namespace = spec.members()
     methods = _methods(spec)
     if methods is None:
         BUILT_BY_ATTRS.append(f"{spec.cls.__module__}.{spec.cls.__qualname__}")

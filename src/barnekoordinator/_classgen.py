@@ -164,13 +164,13 @@ def _factory(spec: Spec) -> list[str]:
         if f.validators:
             lines.append(f"    _r_{field_name} = FieldRef({field_name!r})")
     methods = [_init(spec), _repr(spec), _eq(spec), _hash(spec), _setattr_hook(spec)]
-    names = []
+    returned = []
     for method in filter(None, methods):
         lines += ["", *method]
-        names.append(method[0].split("(")[0].removeprefix("    def "))
+        method_name = method[0].removeprefix("    def ").split("(")[0]
+        returned.append(f'"{method_name}": {method_name}')
     if not spec.frozen:
-        names.append("__hash__ = None")
-    returned = [f'"{n}": {n}' if "=" not in n else '"__hash__": None' for n in names]
+        returned.append('"__hash__": None')  # as attrs.define: mutable, so unhashable
     return [*lines, "", "    return {", *_lines(returned, "        "), "    }"]
 
 

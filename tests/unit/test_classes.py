@@ -44,8 +44,7 @@ CLASSES = {spec.cls.__qualname__: spec for spec in SPECS}
 
 def _twin(spec: _classes.Spec) -> Any:
     """The class attrs builds from the same fields and body (what the fallback would make)."""
-    namespace = {k: v for k, v in spec.cls.__dict__.items() if k not in spec.fields}
-    return _classes._attrs_class(spec, namespace)
+    return _classes._attrs_class(spec, spec.members())
 
 
 TWINS = {name: _twin(spec) for name, spec in CLASSES.items()}

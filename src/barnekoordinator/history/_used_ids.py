@@ -107,9 +107,11 @@ class UsedIds(AbstractSet[str]):
         new = [item for item in ids if item not in self]
         if not new:
             return self
-        extra = (HashTrieSet() if self._extra is None else self._extra).update(new)
-        if len(self) <= _LINE_FROM or len(extra) >= _LINE_FROM:
-            # A small set (an empty default shared by every case, say) or a branch grown
+        extra = None
+        if len(self) > _LINE_FROM:  # a long line's branch: its own ids beside the line
+            extra = (HashTrieSet() if self._extra is None else self._extra).update(new)
+        if extra is None or len(extra) >= _LINE_FROM:
+            # A small set (the empty default every case starts from, say) or a branch grown
             # this far starts a line of its own: one copy, then dictionary inserts again.
             return UsedIds([*self, *new])
         return _version(shared, self._size, extra)
