@@ -66,6 +66,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from barnekoordinator._redact import redact
+
 __all__ = [
     "AccessDenied",
     "AuthenticationError",
@@ -120,7 +122,15 @@ __all__ = [
 
 
 class BarnekoordinatorError(Exception):
-    """Base of every error raised by barnekoordinator; the one catch-all for vendors."""
+    """Base of every error raised by barnekoordinator; the one catch-all for vendors.
+
+    Its message never shows an eleven-digit number that may be a fødselsnummer, D-, H- or
+    FH-nummer, even when it echoes what a person typed or a document held: each text argument
+    passes through [`redact()`][barnekoordinator._redact.redact] (``178515*****``).
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(redact(a) if isinstance(a, str) else a for a in args))
 
 
 class BarnekoordinatorWarning(UserWarning):
@@ -155,9 +165,11 @@ class SchemaViolation(InvalidInput):
     """
 
     def __init__(self, document: str, problems: Iterable[tuple[str, str]]) -> None:
-        self.document = document
-        self.problems: tuple[tuple[str, str], ...] = tuple(problems)
-        lines = [f"{document}: {len(self.problems)} problem(s)"]
+        self.document = redact(document)
+        self.problems: tuple[tuple[str, str], ...] = tuple(
+            (redact(path), redact(message)) for path, message in problems
+        )
+        lines = [f"{self.document}: {len(self.problems)} problem(s)"]
         lines += [f"  at {path}: {message}" for path, message in self.problems]
         super().__init__("\n".join(lines))
 
@@ -180,11 +192,11 @@ class InvalidConfiguration(InvalidInput):
     """
 
     def __init__(self, message: str, *, problems: Iterable[str] = ()) -> None:
-        listed = tuple(str(p).strip() for p in problems if str(p).strip())
+        listed = tuple(redact(str(p).strip()) for p in problems if str(p).strip())
         if listed:
             message = message.rstrip().rstrip(":") + ":\n  " + "\n  ".join(listed)
         else:
-            lines = [line.strip() for line in message.splitlines() if line.strip()]
+            lines = [redact(line.strip()) for line in message.splitlines() if line.strip()]
             listed = tuple(lines[1:]) if len(lines) > 1 else tuple(lines)
         super().__init__(message)
         self.problems = listed
@@ -202,8 +214,8 @@ class MalformedJson(InvalidInput):
 
     def __init__(self, where: str, problem: str) -> None:
         super().__init__(f"{where} {problem}")
-        self.where = where
-        self.problem = problem
+        self.where = redact(where)
+        self.problem = redact(problem)
 
 
 class InvalidCommand(InvalidInput, TypeError):
@@ -316,7 +328,7 @@ class ChainBroken(HistoryError):
         super().__init__(f"hash chain of {stream} broken at {position}: {reason}")
         self.stream = stream
         self.position = position
-        self.reason = reason
+        self.reason = redact(reason)
 
 
 class ProofFailed(HistoryError):
@@ -355,7 +367,7 @@ class StoreDiverged(HistoryError):
         super().__init__(f"{tree} tree of {size} records: {reason}")
         self.tree = tree
         self.size = size
-        self.reason = reason
+        self.reason = redact(reason)
 
 
 # --- storage ---------------------------------------------------------------
@@ -451,7 +463,7 @@ class AccessDenied(BarnekoordinatorError, PermissionError):
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.reason = reason
+        self.reason = redact(reason)
 
 
 class AuthenticationError(BarnekoordinatorError):
@@ -471,7 +483,7 @@ class TokenRejected(AuthenticationError):
 
     def __init__(self, reason: str, *, code: str = "rejected") -> None:
         super().__init__(f"token rejected: {reason}")
-        self.reason = reason
+        self.reason = redact(reason)
         self.code = code
 
 

@@ -44,9 +44,11 @@ from __future__ import annotations
 
 import enum
 from datetime import date
+from typing import Any
 
 import attrs
 
+from barnekoordinator._redact import NUMBER_SHAPED
 from barnekoordinator._who_consents import (
     BARNEVERN,
     ConsentingParty,
@@ -59,6 +61,7 @@ from barnekoordinator._who_consents import (
     who_consents,
 )
 from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.errors import InvalidInput
 from barnekoordinator.identifiers import HprNummer, Organisasjonsnummer, PersonId
 from barnekoordinator.services import SERVICES, Level, ServiceKind
 
@@ -81,11 +84,26 @@ __all__ = [
 ]
 
 
+def _opaque_ref(instance: object, _attribute: object, value: Any) -> None:
+    """A person's ref is the case-local name events use: never an identity number.
+
+    Events and agenda rows keep refs in clear (identity numbers are sealed, refs are not), and
+    rule messages name them.
+    """
+    what = f"{type(instance).__name__}.ref"
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(f"{what}: expected a non-empty case ref, e.g. 'mor'")
+    if NUMBER_SHAPED.search(value):
+        raise InvalidInput(
+            f"{what}: expected an opaque case ref (e.g. 'mor'), never a national identity number"
+        )
+
+
 @attrs.frozen(kw_only=True)
 class Child:
     """A born child. ``ref`` is the case-local id used in events (never a national id)."""
 
-    ref: str
+    ref: str = attrs.field(validator=_opaque_ref)
     birth_date: date
     """As registered in Folkeregisteret; the only source of the child's age."""
     person_id: PersonId | None = None
@@ -108,7 +126,7 @@ class ExpectedChild:
     (domain.md §2.6).
     """
 
-    ref: str
+    ref: str = attrs.field(validator=_opaque_ref)
     expected_date: date
     adoption: bool = False
     """An approved adoption in progress (treated as «venter barn», guidance-based)."""
@@ -122,7 +140,7 @@ class Guardian:
     barneloven § 47 (domain.md §6.3 rule 3).
     """
 
-    ref: str
+    ref: str = attrs.field(validator=_opaque_ref)
     relation: GuardianRelation
     parental_responsibility: bool
     """Foreldreansvar: the basis for consenting on the child's behalf and for access."""
@@ -154,7 +172,7 @@ class Professional:
     behalf, or privately (``organisation`` is then the private employer).
     """
 
-    ref: str
+    ref: str = attrs.field(validator=_opaque_ref)
     service: ServiceKind
     organisation: Organisasjonsnummer
     title: str = ""

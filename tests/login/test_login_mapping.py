@@ -280,3 +280,15 @@ def test_a_rejected_login_does_not_use_up_the_nonce(
     good = idp.token(idporten_claims(idp, nonce="n-1"))
     credential = Credential(kind="idporten-id-token", token=good, nonce="n-1")
     assert idporten.authenticate(credential) is not None
+
+
+def test_an_amr_holding_an_identity_number_is_refused(
+    idporten: OidcAuthenticator, idp: LoopbackOidcProvider
+) -> None:
+    """``amr`` is copied into the principal, whose repr shows it: a number there is refused,
+    and neither the rejection nor its log holds the number."""
+    token = idp.token(idporten_claims(idp, amr=["TestID", OTHER_PERSON]))
+    with pytest.raises(TokenRejected) as caught:
+        idporten.authenticate(Credential(kind="idporten-id-token", token=token))
+    assert caught.value.code == "attribute-invalid"
+    assert OTHER_PERSON not in str(caught.value)

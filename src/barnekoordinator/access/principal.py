@@ -35,6 +35,7 @@ from typing import Any, Final
 
 import attrs
 
+from barnekoordinator._redact import holds_person_number
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.identifiers import HprNummer, Organisasjonsnummer, PersonId
 
@@ -196,7 +197,11 @@ def _optional_text(_instance: object, attribute: Any, value: Any) -> None:
 def _amr(value: object) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, tuple | list):
         raise InvalidInput("amr: expected a sequence of method names, e.g. ('BankID',)")
-    return tuple(str(v) for v in value)
+    methods = tuple(str(v) for v in value)
+    if any(holds_person_number(method) for method in methods):
+        # A method name never holds one; the repr would show it.
+        raise InvalidInput("amr: expected method names, not a number that may be a person's")
+    return methods
 
 
 def _redacted_id(value: PersonId | None) -> str:

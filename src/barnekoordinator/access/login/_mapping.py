@@ -21,6 +21,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
+from barnekoordinator._redact import holds_person_number
 from barnekoordinator.access.login._compact import rejected
 from barnekoordinator.access.login._settings import IssuerSettings, RejectionCode
 from barnekoordinator.access.login._verifier import VerifiedToken, claim_values
@@ -121,7 +122,10 @@ def _amr(claims: Mapping[str, Any], settings: IssuerSettings) -> tuple[str, ...]
     found: list[Any] = []
     for value in claim_values(claims, path):  # a list now, a string in older tokens
         found.extend(value if isinstance(value, list) else [value])
-    if not all(isinstance(v, str) and v.isprintable() and len(v) <= 64 for v in found):
+    if not all(
+        isinstance(v, str) and v.isprintable() and len(v) <= 64 and not holds_person_number(v)
+        for v in found
+    ):
         raise rejected(RejectionCode.ATTRIBUTE_INVALID, f"{path!r} must be method names")
     return tuple(found[:16])
 

@@ -11,7 +11,6 @@ internal to the eligibility package: validation and the evaluator both read them
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import TYPE_CHECKING, Final
 
@@ -20,6 +19,7 @@ if TYPE_CHECKING:
 else:
     from barnekoordinator._classes import frozen
 
+from barnekoordinator._redact import NUMBER_SHAPED
 from barnekoordinator._who_consents import GuardianRelation
 from barnekoordinator.errors import SchemaViolation
 from barnekoordinator.rights.eligibility._vocabulary import WISH_FIELD, Right, Wish
@@ -164,13 +164,11 @@ _NO_EXISTING: Final = ExistingCoordination()
 _NO_NEEDS: Final = Needs()
 _NO_JUDGEMENTS: Final = Judgements()
 
-_NATIONAL_ID = re.compile(r"(?<!\d)\d{6}[ .]?\d{5}(?!\d)")
-
 
 def _ref_problem(path: str, value: str) -> list[tuple[str, str]]:
     if not value.strip():
         return [(path, "must be a non-empty reference")]
-    if _NATIONAL_ID.search(value):
+    if NUMBER_SHAPED.search(value):
         return [(path, "must be an opaque reference, never a national identity number")]
     return []
 
