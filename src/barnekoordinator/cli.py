@@ -24,6 +24,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import NoReturn, cast
 
+from barnekoordinator._cli import one_line as _one_line  # the message on one line
 from barnekoordinator._cli import printable
 from barnekoordinator._entry_points import FIRST_PARTY_PLUGINS
 from barnekoordinator.errors import BarnekoordinatorError, InvalidInput, PluginError
@@ -338,15 +339,6 @@ def _print_traceback() -> None:
     import traceback
 
     traceback.print_exc()
-
-
-def _one_line(exc: BaseException) -> str:
-    """The error's message on one line: a heading and its list of problems, joined."""
-    line = ""
-    for part in (p.strip() for p in str(exc).splitlines()):
-        if part:
-            line += part if not line else (" " if line.endswith(":") else "; ") + part
-    return line
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,14 +6,22 @@ terminal."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from barnekoordinator.errors import BarnekoordinatorError
 
 __all__ = [
     "LANGUAGES",
     "add_json_option",
     "add_lang_option",
+    "file_name",
+    "new_output",
+    "one_line",
     "printable",
     "read_source",
     "terminal_progress",
@@ -64,32 +72,125 @@ def terminal_progress(what: str, unit: str) -> Iterator[Callable[[int], None] | 
         yield bar.update
 
 
+_CONTROLS = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))}
+"""C0 and C1 control characters (and DEL), each as its ``\\xNN`` escape."""
+
+
 def printable(message: str) -> str:
-    """``message`` with lone surrogates escaped (``\\udcff``), so any stream can print it.
+    """``message`` with control characters (``\\x1b``, ``\\n`` …) and lone surrogates
+    (``\\udcff``) escaped, so any stream can print it and it stays one line that cannot steer
+    the terminal.
 
     A file name typed on the command line may hold bytes that are not UTF-8 (Python passes them
     on as lone surrogates); the real standard error escapes them, but an embedding application's
-    stream may not.
+    stream may not. It may also hold control characters (an escape sequence in a file name would
+    otherwise reach the terminal raw).
     """
-    return message.encode("utf-8", "backslashreplace").decode("utf-8")
+    return message.translate(_CONTROLS).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def read_source(source: str, limit: int) -> bytes:
-    """The bytes of file ``source`` (``-``: standard input), at most ``limit`` of them.
+def one_line(message: object) -> str:
+    """An error's message on one line: a heading and its list of problems, joined
+    (``heading: problem; problem``)."""
+    line = ""
+    for part in (p.strip() for p in str(message).splitlines()):
+        if part:
+            line += part if not line else (" " if line.endswith(":") else "; ") + part
+    return line
+
+
+def file_name(name: str, where: str, error: type[BarnekoordinatorError] | None = None) -> str:
+    """``name``, when it can name a file: no NUL byte, and no character the file system cannot
+    take (a lone surrogate other than those that stand for undecodable bytes).
 
     Raises:
-        InvalidInput: the file cannot be read, or holds more than ``limit`` bytes.
+        InvalidInput: it cannot (``error`` instead, when given): ``where: not a file name (…)``.
+    """
+    try:
+        os.fsencode(name)
+    except UnicodeEncodeError:
+        usable = False
+    else:
+        usable = "\x00" not in name
+    if usable:
+        return name
+    from barnekoordinator.errors import InvalidInput
+
+    raise (error or InvalidInput)(
+        f"{where}: not a file name (it holds a NUL byte or a character the file system cannot take)"
+    )
+
+
+def read_source(source: str, limit: int, where: str = "", *, stdin: bool = True) -> bytes:
+    """The bytes of file ``source`` (``-``: standard input, unless ``stdin`` is false), at most
+    ``limit`` of them. ``where`` (e.g. ``--principal FILE``) begins an error's message; the
+    file's name by default.
+
+    Raises:
+        InvalidInput: the name cannot be a file name, the file cannot be read, or it holds more
+            than ``limit`` bytes.
     """
     from barnekoordinator.errors import InvalidInput
 
+    where = where or source
     try:
-        if source == "-":
-            data = sys.stdin.buffer.read(limit + 1)
+        if source == "-" and stdin:
+            buffer = getattr(sys.stdin, "buffer", None)
+            if buffer is not None:
+                data: bytes = buffer.read(limit + 1)
+            else:  # a replaced sys.stdin (tests, embedding) may be text only
+                data = sys.stdin.read(limit + 1).encode("utf-8", "surrogatepass")
         else:
-            with open(source, "rb") as handle:
+            with open(file_name(source, where), "rb") as handle:
                 data = handle.read(limit + 1)
     except OSError as exc:
-        raise InvalidInput(f"{source}: {exc.strerror or 'unreadable'}") from None
+        raise InvalidInput(f"{where}: {exc.strerror or 'unreadable'}") from None
     if len(data) > limit:
-        raise InvalidInput(f"{source}: longer than {limit} bytes")
+        raise InvalidInput(f"{where}: longer than {limit} bytes")
     return data
+
+
+@contextmanager
+def new_output(name: str, where: str = "--output") -> Iterator[Callable[[bytes], None]]:
+    """A new file ``name`` for a command's output, written whole or not at all; yields the
+    function that writes it (once, with the whole content).
+
+    The file is created, empty, on entering, so a name that is no file name, a missing folder,
+    an existing file (never overwritten) or a place that cannot be written is refused before the
+    command reads or stores anything. The content goes to a temporary file beside it, renamed
+    over it. When the block raises, or the writing fails, neither file is left.
+
+    Raises:
+        InvalidInput: ``where NAME: …`` — it exists, or cannot be created or written (the
+            system's reason).
+    """
+    from barnekoordinator.errors import InvalidInput
+
+    where = f"{where} {name}"
+    try:
+        os.close(os.open(file_name(name, where), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    except FileExistsError:
+        raise InvalidInput(f"{where}: the file exists; nothing written") from None
+    except OSError as exc:
+        raise InvalidInput(f"{where}: cannot be written ({exc.strerror})") from None
+    folder, base = os.path.split(name)
+    temporary = os.path.join(folder, f".{base}.{os.getpid()}.tmp")
+    written = False
+
+    def write(content: bytes) -> None:
+        nonlocal written
+        try:
+            with open(temporary, "wb") as handle:
+                handle.write(content)
+            os.replace(temporary, name)
+        except OSError as exc:
+            raise InvalidInput(f"{where}: cannot be written ({exc.strerror})") from None
+        written = True
+
+    try:
+        yield write
+    finally:
+        if not written:
+            for leftover in (temporary, name):
+                with suppress(OSError):
+                    os.unlink(leftover)

@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
+from barnekoordinator._cli import file_name
 from barnekoordinator.errors import BarnekoordinatorError, CheckpointError, InvalidConfiguration
 from barnekoordinator.history.checkpoint import Ed25519Signer, Ed25519Verifier
 from barnekoordinator.history.sealing import SealingKey
@@ -84,6 +85,7 @@ def _refuse_beside_database(
     why: str = "whoever copies the folder would hold the key to sign a rewritten history",
     error: type[BarnekoordinatorError] = CheckpointError,
 ) -> None:
+    file_name(str(path), f"{what} {path}", error)  # resolve() raises ValueError on a NUL byte
     folder = _database_folder(store_url)
     if folder is not None and path.resolve().parent == folder:
         raise error(
@@ -92,6 +94,7 @@ def _refuse_beside_database(
 
 
 def _read(path: Path, what: str, error: type[BarnekoordinatorError] = CheckpointError) -> str:
+    file_name(str(path), f"{what} {path}", error)
     try:
         with path.open("rb") as file:
             data = file.read(_MAX_FILE + 1)

@@ -36,7 +36,7 @@ from typing import Any, Final
 
 import attrs
 
-from barnekoordinator._cli import printable
+from barnekoordinator._cli import file_name, printable
 from barnekoordinator._cli._keys import load_sealing_key
 from barnekoordinator._cli._wiring import configured_host, plugin_options
 from barnekoordinator._cli.import_history import SECRET_ENV
@@ -157,17 +157,14 @@ def _development_principal(args: argparse.Namespace, config: Config) -> Principa
             "--as: a development principal acts only on the embedded store (sqlite: or memory:); "
             "use --token"
         )
-    try:
-        return read_principal(args.as_file, allow_synthetic=args.allow_synthetic)
-    except OSError as exc:
-        raise InvalidInput(f"--as {args.as_file}: {exc.strerror or 'unreadable'}") from None
+    return read_principal(args.as_file, allow_synthetic=args.allow_synthetic, option="--as")
 
 
 def _token(source: str) -> str:
     if source == "-":
         return read_token(sys.stdin.buffer)
     try:
-        with open(source, "rb") as handle:
+        with open(file_name(source, f"--token {source}"), "rb") as handle:
             return read_token(handle)
     except OSError as exc:
         raise InvalidInput(f"--token {source}: {exc.strerror or 'unreadable'}") from None

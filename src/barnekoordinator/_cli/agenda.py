@@ -43,7 +43,6 @@ import argparse
 import json
 import os
 import secrets
-import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
@@ -224,13 +223,11 @@ def _for_principal(
     """The rows the principal may see, read and audited through the Casebook."""
     # Every read is audited, so the store must take the audit records.
     config, pm = configured(args, "audited")
-    try:
-        principal = read_principal(args.principal, allow_synthetic=args.allow_synthetic)
-    except (OSError, InvalidInput) as exc:
-        # The strict reader says where (line, column, JSON path); none of them repeats a value.
-        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        print(f"barnekoordinator agenda: --principal {args.principal}: {detail}", file=sys.stderr)
-        return 2
+    # InvalidInput naming --principal and the file (line, column, JSON path; never a value):
+    # one line, exit 2 (cli.main).
+    principal = read_principal(
+        args.principal, allow_synthetic=args.allow_synthetic, option="--principal"
+    )
     store = case_store(pm, config)
     # Access is decided on today's date and audited at the real time; --as-of only
     # sets the horizon and what counts as overdue. Deciding reads each case, so the key

@@ -23,13 +23,12 @@ This is an edge, so it may read the real date: ``--as-of`` defaults to today
 from __future__ import annotations
 
 import argparse
-import errno
 import json
 import sys
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
-from barnekoordinator._cli import add_json_option, printable
+from barnekoordinator._cli import add_json_option, one_line, printable, read_source
 from barnekoordinator.clock import SystemClock
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.edges import parse_date, read_json
@@ -39,6 +38,9 @@ from barnekoordinator.rights.wire import facts_from_json, result_to_json
 from barnekoordinator.texts import Language, text
 
 __all__ = ["register", "render_text", "run"]
+
+_MAX_DOCUMENT: Final = 16 << 20
+"""The most bytes of a facts or settings document read (as ``schemas validate`` reads one)."""
 
 
 def _date(value: str) -> date:
@@ -87,33 +89,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(func=run)
 
 
-def _fail(message: str) -> int:
+def _fail(message: object) -> int:
     """Bad input: one line on standard error, exit 2 (the convention of every command)."""
-    print(f"barnekoordinator assess: {printable(message)}", file=sys.stderr)
+    print(f"barnekoordinator assess: {printable(one_line(message))}", file=sys.stderr)
     return 2
 
 
-def _read(name: str) -> bytes | str:
-    """The bytes of a file, or of standard input for ``-``: one decoding for both.
+def _load(name: str, where: str) -> Any:
+    """Read (at most ``_MAX_DOCUMENT`` bytes) and parse ``name`` (``-``: standard input).
 
     Raises:
-        OSError: The file cannot be read, or the name cannot be a file name.
+        InvalidInput: it cannot be read ("cannot read WHERE: …"), or is not JSON (naming
+            ``where``).
     """
-    if name != "-":
-        try:
-            with open(name, "rb") as file:  # open(), not pathlib: 3 ms less to start
-                return file.read()
-        except ValueError:  # a NUL byte, or a lone surrogate the file system cannot encode
-            raise OSError(errno.ENOENT, "no such file (the name cannot be a file name)") from None
-    buffer = getattr(sys.stdin, "buffer", None)
-    # A replaced sys.stdin (tests, embedding) may be text only; read_json refuses what a
-    # lenient decoder let through (lone surrogates) just as it refuses invalid bytes.
-    return buffer.read() if buffer is not None else sys.stdin.read()
-
-
-def _load(name: str, where: str) -> Any:
-    """Read and parse ``name``; OSError when it cannot be read, InvalidInput when not JSON."""
-    return read_json(_read(name), where)
+    return read_json(read_source(name, _MAX_DOCUMENT, f"cannot read {where}"), where)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -121,29 +110,32 @@ def run(args: argparse.Namespace) -> int:
     where = "standard input" if args.file == "-" else args.file
     try:
         document = _load(args.file, where)
-    except OSError as exc:
-        return _fail(f"cannot read {where}: {exc.strerror or exc}")
     except InvalidInput as exc:
-        # MalformedJson ("… is not JSON: line 1 column 11 …") or the reader's SchemaViolation
-        # ("standard input: 1 problem(s) at $.a: duplicate key …"); both name where.
-        return _fail(str(exc))
+        # "cannot read …", MalformedJson ("… is not JSON: line 1 column 11 …") or the reader's
+        # SchemaViolation ("standard input: 1 problem(s) at $.a: duplicate key …"): all name where.
+        return _fail(exc)
     try:
         facts = facts_from_json(document)
-        settings = MunicipalSettings()
-        if args.settings is not None:
-            try:
-                data = _load(args.settings, f"settings {args.settings}")
-            except OSError as exc:
-                return _fail(f"cannot read settings {args.settings}: {exc.strerror or exc}")
-            except InvalidInput as exc:
-                return _fail(str(exc))
-            if not isinstance(data, dict):
-                return _fail(f"settings {args.settings}: expected a JSON object")
+    except InvalidInput as exc:
+        return _fail(f"{where}: {one_line(exc)}")
+    settings = MunicipalSettings()
+    if args.settings is not None:
+        named = f"settings {args.settings}"
+        try:
+            data = _load(args.settings, named)
+        except InvalidInput as exc:
+            return _fail(exc)
+        if not isinstance(data, dict):
+            return _fail(f"{named}: expected a JSON object")
+        try:
             settings = MunicipalSettings.from_mapping(data)
+        except InvalidInput as exc:  # the settings' problems name the settings file
+            return _fail(f"{named}: {one_line(exc)}")
+    try:
         as_of = args.as_of if args.as_of is not None else SystemClock().now().date()
         result = assess(facts, as_of=as_of, settings=settings)
     except InvalidInput as exc:
-        return _fail(f"{where}: {exc}")
+        return _fail(f"{where}: {one_line(exc)}")
     if args.format == "json":
         print("barnekoordinator assess: --format json is deprecated; use --json", file=sys.stderr)
     if args.json or args.format == "json":

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
+from typing import Final
 
+from barnekoordinator._cli import read_source
 from barnekoordinator._cli._session import (
     Session,
     add_case_arguments,
@@ -46,6 +47,9 @@ from barnekoordinator.services import ServiceKind
 from barnekoordinator.texts import text
 
 __all__ = ["entry_to_json", "register", "view_to_json"]
+
+_MAX_ID_FILE: Final = 256
+"""The most bytes of a ``--child-id-file`` read (one number on a line, as ``id`` reads it)."""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -132,10 +136,12 @@ def _participant(value: str) -> Professional:
 def _child_id(args: argparse.Namespace) -> PersonId | None:
     if args.child_id_file is None:
         return None
+    where = f"--child-id-file {args.child_id_file}"
+    data = read_source(args.child_id_file, _MAX_ID_FILE, where, stdin=False)
     try:
-        number = Path(args.child_id_file).read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        raise InvalidInput(f"--child-id-file {args.child_id_file}: unreadable") from None
+        number = data.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{where}: not UTF-8 text") from None
     policy = IdentifierPolicy.testing() if args.allow_synthetic else IdentifierPolicy()
     return PersonId.parse(number, policy=policy)
 

@@ -131,17 +131,24 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo; 0 when every step behaved as the law says and every chain verified."""
+    from barnekoordinator._cli import file_name
     from barnekoordinator._cli._keys import load_sealing_key
     from barnekoordinator._cli._wiring import STORE_ENV, configured, plugin_options
+    from barnekoordinator.errors import InvalidInput
     from barnekoordinator.plugins import case_store
 
-    out = Path(args.output) if args.output else DEMO_OUTPUT
+    out = Path(file_name(args.output, f"--output {args.output}")) if args.output else DEMO_OUTPUT
     if not args.store:
         args.store = os.environ.get(STORE_ENV) or f"sqlite:{out / 'demo.db'}"
     plugin_options(args.option)  # a malformed --option fails before a key file is made
-    out.mkdir(parents=True, exist_ok=True)
     addresses = out / "addresses.json"
-    addresses.write_text(json.dumps(_ADDRESSES, indent=2) + "\n", encoding="utf-8")
+    try:  # before a store or a key file is made
+        out.mkdir(parents=True, exist_ok=True)
+        addresses.write_text(json.dumps(_ADDRESSES, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(
+            f"--output {out}: cannot hold the demo's files ({exc.strerror})"
+        ) from None
     # The notifier puts the reminders in the outbox with the events; the user's options win.
     args.option = [f"smtp.addresses={addresses}", *args.option]
     secret = os.environ.get("BARNEKOORDINATOR_SUBJECT_SECRET", "").encode() or DEMO_SECRET

@@ -28,10 +28,9 @@ import os
 import secrets
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from barnekoordinator._cli import add_json_option, add_lang_option
+from barnekoordinator._cli import add_json_option, add_lang_option, new_output
 from barnekoordinator._cli._keys import load_sealing_key
 from barnekoordinator._cli._wiring import configured
 from barnekoordinator._cli.principal_file import read_principal
@@ -132,37 +131,34 @@ def run(args: argparse.Namespace) -> int:
     """Export the case and write the document."""
     # The export is audited, so the store must take the audit record.
     config, pm = configured(args, "audited")
-    try:
-        principal = read_principal(args.principal, allow_synthetic=args.allow_synthetic)
-    except OSError as exc:
-        raise InvalidInput(
-            f"--principal {args.principal}: {exc.strerror or 'unreadable'}"
-        ) from None
-    output = Path(args.output) if args.output else None
+    principal = read_principal(
+        args.principal, allow_synthetic=args.allow_synthetic, option="--principal"
+    )
+    output: str | None = args.output
     if args.json and output is None:
         raise InvalidInput("--json: give --output FILE too (standard output holds the JSON)")
-    if output is not None and output.exists():
-        raise InvalidInput(f"--output {args.output}: the file exists; nothing exported")
-    with reading_casebook(config, pm) as book:
-        result = book.export(
-            principal,
-            args.case,
-            args.format,
-            for_service=args.for_service,
-            include_identifiers=args.identifiers,
-            include_history=args.history,
-        )
-    lang = args.lang
-    if not args.json:
-        for warning in result.warnings:
-            line = cli_text("cli.export.warning").format(lang, warning=warning)
-            print(f"barnekoordinator export: {line}", file=sys.stderr)
-    if output is None:
-        sys.stdout.buffer.write(result.content)
-        sys.stdout.flush()
-        return 0
-    with output.open("xb") as handle:
-        handle.write(result.content)
+    # The output file is made before the export is read and audited (and removed if it fails).
+    target = new_output(output) if output is not None else contextlib.nullcontext(None)
+    with target as write:
+        with reading_casebook(config, pm) as book:
+            result = book.export(
+                principal,
+                args.case,
+                args.format,
+                for_service=args.for_service,
+                include_identifiers=args.identifiers,
+                include_history=args.history,
+            )
+        lang = args.lang
+        if not args.json:
+            for warning in result.warnings:
+                line = cli_text("cli.export.warning").format(lang, warning=warning)
+                print(f"barnekoordinator export: {line}", file=sys.stderr)
+        if write is None:
+            sys.stdout.buffer.write(result.content)
+            sys.stdout.flush()
+            return 0
+        write(result.content)
     if args.json:
         document = {
             "format": result.format,

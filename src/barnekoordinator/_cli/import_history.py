@@ -20,15 +20,15 @@ import getpass
 import json
 import os
 import sys
-from pathlib import Path
+from typing import Final
 
-from barnekoordinator._cli import add_json_option, add_lang_option
+from barnekoordinator._cli import add_json_option, add_lang_option, read_source
 from barnekoordinator._cli._keys import load_sealing_key
 from barnekoordinator._cli._wiring import configured, store_url
 from barnekoordinator._cli.verify import add_store_arguments
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.clock import SystemClock
-from barnekoordinator.errors import InvalidConfiguration, InvalidInput
+from barnekoordinator.errors import InvalidConfiguration
 from barnekoordinator.exchange import import_history
 from barnekoordinator.plugins import case_store
 from barnekoordinator.texts import text as cli_text
@@ -37,6 +37,9 @@ __all__ = ["SECRET_ENV", "register", "run"]
 
 SECRET_ENV = "BARNEKOORDINATOR_SUBJECT_SECRET"  # noqa: S105 - the variable's name, not a secret
 """The environment variable holding the subject-key secret."""
+
+_MAX_HISTORY: Final = 64 << 20
+"""The most bytes of a document read: a whole case's history, larger than ``record``'s input."""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -65,10 +68,7 @@ def run(args: argparse.Namespace) -> int:
     if not secret:
         raise InvalidConfiguration(f"${SECRET_ENV}: set the subject-key secret the store uses")
     config, pm = configured(args, "write", subject_key_secret=secret)
-    try:
-        content = Path(args.file).read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"{args.file}: {exc.strerror or 'unreadable'}") from None
+    content = read_source(args.file, _MAX_HISTORY, stdin=False)
     url = store_url(args)
     store = case_store(pm, config)
     try:

@@ -20,12 +20,12 @@ runtime error (store, plugins).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
-from pathlib import Path
 
+from barnekoordinator._cli import new_output
 from barnekoordinator._cli._session import add_case_arguments, negative_answers, open_session
-from barnekoordinator.errors import InvalidInput
 
 __all__ = ["register", "run"]
 
@@ -53,37 +53,36 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Make the page and write it."""
-    output = Path(args.output) if args.output else None
-    if output is not None and output.exists():
-        raise InvalidInput(f"--output {args.output}: the file exists; nothing written")
-    with open_session(args, writes=False) as session:
-        page = session.book.overview(
-            session.principal, args.case, lang=session.lang, version=args.page_version
-        )
-    content = page.html
-    if args.json:
-        content = json.dumps(
-            {
-                "case": page.case_id,
-                "as_of": page.as_of.isoformat(),
-                "version": page.version.value,
-                "lang": page.lang.value,
-                "preview": page.preview,
-                "entry_ids": list(page.entry_ids),
-                "decision_ids": list(page.decision_ids),
-                "html": page.html,
-            },
-            ensure_ascii=False,
-        )
-    if output is None:
-        sys.stdout.write(content)
-        sys.stdout.flush()
-    else:
-        with output.open("x", encoding="utf-8") as handle:
-            handle.write(content)
-        print(
-            f"barnekoordinator overview: the {page.version.value} version in {page.lang.value} "
-            f"of case {page.case_id} written to {output}",
-            file=sys.stderr,
-        )
+    # The output file is made before the page is read and audited (and removed if it fails).
+    target = new_output(args.output) if args.output else contextlib.nullcontext(None)
+    with target as write:
+        with open_session(args, writes=False) as session:
+            page = session.book.overview(
+                session.principal, args.case, lang=session.lang, version=args.page_version
+            )
+        content = page.html
+        if args.json:
+            content = json.dumps(
+                {
+                    "case": page.case_id,
+                    "as_of": page.as_of.isoformat(),
+                    "version": page.version.value,
+                    "lang": page.lang.value,
+                    "preview": page.preview,
+                    "entry_ids": list(page.entry_ids),
+                    "decision_ids": list(page.decision_ids),
+                    "html": page.html,
+                },
+                ensure_ascii=False,
+            )
+        if write is None:
+            sys.stdout.write(content)
+            sys.stdout.flush()
+        else:
+            write(content.encode("utf-8"))
+            print(
+                f"barnekoordinator overview: the {page.version.value} version in "
+                f"{page.lang.value} of case {page.case_id} written to {args.output}",
+                file=sys.stderr,
+            )
     return 0

@@ -9,10 +9,12 @@ a value (the file may hold a fødselsnummer).
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Final
 
+from barnekoordinator._cli import read_source
 from barnekoordinator.access.principal import AssuranceLevel, Principal
 from barnekoordinator.edges import read_json
+from barnekoordinator.errors import InvalidInput, SchemaViolation
 from barnekoordinator.history.documents import validate_document
 from barnekoordinator.identifiers import (
     HprNummer,
@@ -25,6 +27,9 @@ __all__ = ["PRINCIPAL_SCHEMA", "principal_from_json", "read_principal"]
 
 PRINCIPAL_SCHEMA = "principal.v1"
 """The schema a principal file must match."""
+
+_MAX_FILE: Final = 1 << 20
+"""The most bytes of a principal file read (far more than a ``principal.v1`` document holds)."""
 
 
 def principal_from_json(document: object, *, allow_synthetic: bool = False) -> Principal:
@@ -57,15 +62,25 @@ def principal_from_json(document: object, *, allow_synthetic: bool = False) -> P
     )
 
 
-def read_principal(path: str | Path, *, allow_synthetic: bool = False) -> Principal:
+def read_principal(path: str, *, allow_synthetic: bool = False, option: str = "") -> Principal:
     """Read and validate a principal file, with the strict JSON reader of
-    [`edges`][barnekoordinator.edges] (UTF-8, no key twice in one object, bounded sizes).
+    [`edges`][barnekoordinator.edges] (UTF-8, no key twice in one object, bounded sizes). Every
+    error's message begins with ``option`` (``--principal``, ``--as``) and the file's name.
 
     Raises:
-        OSError: the file cannot be read.
         MalformedJson: it is not UTF-8 JSON, or is nested too deep.
-        InvalidInput: see ``principal_from_json()`` (and the strict reader's
-            ``SchemaViolation`` for duplicate keys and oversized values).
+        SchemaViolation: see ``principal_from_json()`` (and the strict reader's, for duplicate
+            keys and oversized values).
+        InvalidInput: the name is not a file name, the file cannot be read or holds more than
+            ``_MAX_FILE`` bytes, or see ``principal_from_json()``.
     """
-    document = read_json(Path(path).read_bytes(), str(path))
-    return principal_from_json(document, allow_synthetic=allow_synthetic)
+    where = f"{option} {path}" if option else path
+    # "-" is a file of that name: standard input is not a principal file.
+    data = read_source(path, _MAX_FILE, where, stdin=False)
+    document = read_json(data, where)
+    try:
+        return principal_from_json(document, allow_synthetic=allow_synthetic)
+    except SchemaViolation as exc:
+        raise SchemaViolation(f"{where}: {exc.document}", exc.problems) from None
+    except InvalidInput as exc:
+        raise InvalidInput(f"{where}: {exc}") from None

@@ -26,7 +26,7 @@ import json
 import sys
 from typing import Any, BinaryIO
 
-from barnekoordinator._cli import add_json_option, add_lang_option
+from barnekoordinator._cli import add_json_option, add_lang_option, file_name
 from barnekoordinator._cli._wiring import configured_host, plugin_options
 from barnekoordinator.access.login import GENERIC_KIND, MAX_TOKEN_BYTES, NO_ISSUER
 from barnekoordinator.access.principal import Credential, Principal
@@ -158,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
         if args.source == "-":
             token = read_token(sys.stdin.buffer)
         else:
-            with open(args.source, "rb") as source:
+            with open(file_name(args.source, f"--token {args.source}"), "rb") as source:
                 token = read_token(source)
     except OSError as exc:
         print(
