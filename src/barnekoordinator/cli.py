@@ -27,6 +27,7 @@ from typing import NoReturn, cast
 from barnekoordinator._cli import one_line as _one_line  # the message on one line
 from barnekoordinator._cli import printable
 from barnekoordinator._entry_points import FIRST_PARTY_PLUGINS
+from barnekoordinator._redact import redact
 from barnekoordinator.errors import BarnekoordinatorError, InvalidInput, PluginError
 
 __all__ = ["EXIT_STATUS", "main"]
@@ -85,7 +86,8 @@ class _OneLineParser(argparse.ArgumentParser):
     usage itself is one ``--help`` away)."""
 
     def error(self, message: str) -> NoReturn:
-        line = " ".join(message.split())
+        # argparse echoes the value it refused ("invalid choice: '…'"): never a person number.
+        line = redact(" ".join(message.split()))
         self.exit(2, printable(f"{self.prog}: error: {line} (usage: {self.prog} --help)") + "\n")
 
     def _get_formatter(self) -> argparse.HelpFormatter:

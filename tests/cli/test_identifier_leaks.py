@@ -65,3 +65,11 @@ def test_a_case_id_typed_as_an_identity_number_is_not_echoed(
     assert status != 0
     assert err.strip()
     assert NUMBER not in out + err
+
+
+def test_a_value_argparse_refuses_is_not_echoed(capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse repeats the value it refused ("invalid choice: '…'"); a number is hidden."""
+    status, out, err = run_cli(capsys, "export", "--for", NUMBER, "--case", "x")
+    assert status == 2
+    assert "invalid choice: '178515*****'" in err
+    assert NUMBER not in out + err

@@ -360,3 +360,19 @@ def test_a_frontier_signed_with_another_key_or_origin_is_refused(
     monkeypatch.setenv(KEY_ENV, Ed25519Signer.generate("second.example/k").key_text())
     assert _checkpoint(db, tmp_path / "cp", "--frontier", str(frontier)) == 3
     assert "no signature by a trusted key" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("option", ["--output", "--frontier"])
+def test_a_file_name_holding_a_nul_byte_is_refused_before_a_key_is_made(
+    db: Path, tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    """Exit 3 and one line naming the file, not "unexpected ValueError"; no key is created."""
+    argv = ["checkpoint", "--store", f"sqlite:{db}", "--output", str(tmp_path / "cp.txt")]
+    argv += [option, str(tmp_path / "bad\x00name")]
+    assert main(argv) == 3
+    err = capsys.readouterr().err
+    assert "not a file name" in err
+    assert "unexpected" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (home / "config" / "barnekoordinator" / "checkpoint.key").exists()
+    assert not (tmp_path / "cp.txt").exists()

@@ -35,7 +35,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from barnekoordinator._cli import add_json_option, add_lang_option, printable
+from barnekoordinator._cli import add_json_option, add_lang_option, file_name, printable
 from barnekoordinator._cli._keys import load_signer, read_note
 from barnekoordinator._cli._wiring import open_store, store_url
 from barnekoordinator._cli.verify import add_store_arguments
@@ -171,6 +171,9 @@ def run(args: argparse.Namespace) -> int:
     Returns 0, or 1 when the store no longer extends the checkpoint saved with ``--frontier``.
     """
     url = store_url(args)
+    file_name(args.output, f"checkpoint output {args.output}", CheckpointError)
+    if args.frontier:
+        file_name(args.frontier, f"frontier {args.frontier}", CheckpointError)
     _, _, store = open_store(args, "read")  # first: a missing store must not leave a new key
     frontier = Path(args.frontier) if args.frontier else None
     try:
