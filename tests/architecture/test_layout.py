@@ -51,6 +51,7 @@ BASE = frozenset(
         "_texts_edges",  # the texts of the edges (CLI, family), merged into texts.TEXTS
         "edges",
         "_classes",  # how the start-up path's value classes are built (decision 36)
+        "_redact",  # eleven-digit numbers hidden from messages, reprs and claims (errors uses it)
     )
 )
 WINGS = ("history", "rights", "access", "coordination")
