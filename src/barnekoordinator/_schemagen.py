@@ -226,7 +226,12 @@ def command_schema() -> dict[str, Any]:
     [`barnekoordinator.commands`][barnekoordinator.commands]: one argument object per command,
     each built from the command function's signature."""
     from barnekoordinator.commands import DOCUMENT_ARGUMENTS, command_registry
+    from barnekoordinator.coordination.meetings import MAX_HORIZON_DAYS
 
+    # Integer arguments the command functions bound, so a document states the range too.
+    bounds: dict[str, dict[str, Any]] = {
+        "horizon_days": {"minimum": 0, "maximum": MAX_HORIZON_DAYS},
+    }
     builder = _Builder(defaults_required=False)
     builder.documents = DOCUMENT_ARGUMENTS
     builder.defs["PersonId"] = {
@@ -239,7 +244,9 @@ def command_schema() -> dict[str, Any]:
         builder.defs[spec.arguments.__name__] = {
             "type": "object",
             "description": spec.summary,
-            "properties": {f.alias: builder.for_type(f.type) for f in fields},
+            "properties": {
+                f.alias: builder.for_type(f.type) | bounds.get(f.alias, {}) for f in fields
+            },
             "required": sorted(f.alias for f in fields if f.default is attrs.NOTHING),
             "additionalProperties": False,
         }

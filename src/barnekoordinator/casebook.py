@@ -143,6 +143,7 @@ from barnekoordinator.history.sealing import (
     SealingKey,
 )
 from barnekoordinator.history.store import CaseStore
+from barnekoordinator.history.storekit import agenda_filters
 from barnekoordinator.identifiers import subject_key
 from barnekoordinator.people import Child, Section
 
@@ -679,6 +680,13 @@ class Casebook:
         of it is shown). ``limit`` caps the rows, in agenda order (due, case, kind, key);
         ``after`` ([`AgendaCursor.of(last row)`][barnekoordinator.history.paging.AgendaCursor])
         starts after the previous page's last row: a page of ``limit`` rows may have a next.
+
+        Raises:
+            InvalidInput: ``until`` is not a date, ``kinds`` is not a collection of
+                [`AgendaKind`][barnekoordinator.history.projections.AgendaKind] members (a text
+                such as ``"turns-18"`` is not one), ``limit`` is not a whole number from 0 to
+                2**63 - 1, or ``after`` is not an AgendaCursor; the message names the argument.
+            AccessDenied: With ``case_id``, the overview of the case is refused.
         """
         require_caller(principal, "agenda" if case_id is None else case_id)
         if case_id is not None:
@@ -686,6 +694,7 @@ class Casebook:
         problem = agenda_problem(until, limit, after)
         if problem is not None:
             raise InvalidInput(problem)  # a search names no case to audit it in
+        kinds, _ = agenda_filters(until, kinds, limit)
         return self._agenda_search(principal, until, kinds, limit, after)
 
     def _case_rows(
@@ -715,6 +724,7 @@ class Casebook:
             problem = agenda_problem(until, limit, after)
             if problem is not None:
                 raise InvalidInput(problem)
+            kinds, _ = agenda_filters(until, kinds, limit)
             case, _ = self._load(case_id)
             rows = paged_agenda(self._store, until=until, kinds=kinds, case_id=case_id, after=after)
             overview, shown = self._case_rows(principal, case, rows, self.today())

@@ -30,14 +30,20 @@ class Clock(Protocol):
 
 
 def ensure_utc(value: datetime, *, what: str = "time") -> datetime:
-    """Return ``value`` in UTC; raise [`InvalidInput`][barnekoordinator.errors.InvalidInput] for a
-    naive datetime.
+    """Return ``value`` in UTC.
+
+    Raises:
+        InvalidInput: ``value`` is naive, or lies so close to the end of the calendar (year 1
+            or 9999) that it has no UTC form; the message names ``what``, never the time.
     """
     if value.tzinfo is UTC:  # the common case, on every replayed event
         return value
     if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidInput(f"{what} must be timezone-aware (UTC), got a naive datetime")
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 would be in year 0
+        raise InvalidInput(f"{what} must lie within years 1 to 9999 in UTC") from None
 
 
 class SystemClock:

@@ -98,7 +98,9 @@ class LegalReviewPoint:
 
 def _problems(settings: MunicipalSettings) -> list[str]:
     problems: list[str] = []
-    if not (len(settings.municipality_number) == 4 and settings.municipality_number.isdigit()):
+    number = settings.municipality_number
+    # ASCII digits only: str.isdigit() also takes other scripts' digits ("٠٣٠١").
+    if not (isinstance(number, str) and len(number) == 4 and number.isascii() and number.isdigit()):
         problems.append("municipality_number: expected four digits, e.g. '0301'")
     if settings.stafettlogg_consent_age not in (15, 16):
         problems.append("stafettlogg_consent_age: expected 15 or 16 (domain.md §7.6)")
@@ -108,9 +110,8 @@ def _problems(settings: MunicipalSettings) -> list[str]:
         "decision_sla_days",
         "effect_evaluation_days",
     ):
-        value = getattr(settings, name)
-        if not 1 <= value <= 365:
-            problems.append(f"{name}: expected a number of days from 1 to 365, got {value}")
+        if not 1 <= getattr(settings, name) <= 365:
+            problems.append(f"{name}: expected a number of days from 1 to 365")
     if not 0 <= settings.turning_18_lead_days <= 3 * 365:
         problems.append("turning_18_lead_days: expected 0 to 1095 days")
     if not 0 <= settings.stafettlogg_from_level <= 3:
@@ -127,9 +128,8 @@ def _problems(settings: MunicipalSettings) -> list[str]:
         "barnekoordinator_information_days",
         "barnekoordinator_referral_days",
     ):
-        value = getattr(settings, name)
-        if not 1 <= value <= 365:
-            problems.append(f"{name}: expected a number of days from 1 to 365, got {value}")
+        if not 1 <= getattr(settings, name) <= 365:
+            problems.append(f"{name}: expected a number of days from 1 to 365")
     unknown = sorted(
         repr(a) if isinstance(a, str) else type(a).__name__
         for a in settings.substantial_assurance_actions
@@ -276,16 +276,16 @@ class ParticipationAges:
         if not 0 <= self.own_voice <= _LAW_AGE[FamilyAct.OWN_VOICE]:
             found.append(
                 "participation.own_voice: expected 0 to 7 (the child is heard at the latest "
-                f"from 7, pbrl § 4-4 fifth ledd), got {self.own_voice}"
+                "from 7, pbrl § 4-4 fifth ledd)"
             )
+            return found  # the other ages are bounded by this one
         for act in _WRITING_ACTS:
             name = act.name.lower()
             value = getattr(self, name)
             if not self.own_voice <= value <= _LAW_AGE[act]:
                 found.append(
                     f"participation.{name}: expected {self.own_voice} (the own-voice age) to "
-                    f"{_LAW_AGE[act]}; a municipality may only lower it (decision 0024), got "
-                    f"{value}"
+                    f"{_LAW_AGE[act]}; a municipality may only lower it (decision 0024)"
                 )
         return found
 
@@ -465,13 +465,24 @@ class MunicipalSettings:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> MunicipalSettings:
-        """Build settings from plain data (JSON/TOML), reporting every problem at once."""
+        """Build settings from plain data (JSON/TOML), reporting every problem at once.
+
+        Raises:
+            InvalidConfiguration: ``data`` is not a mapping, or holds unknown settings or values
+                of the wrong type or out of range (unhashable list items included); one problem
+                per setting, each naming it.
+        """
+        if not isinstance(data, Mapping):
+            raise InvalidConfiguration(
+                f"invalid municipal settings: expected a mapping, got {type(data).__name__}"
+            )
         known = {a.name for a in fields(cls)}
-        unknown = sorted(set(data) - known)
+        unknown = sorted(str(k) for k in data if k not in known)
         problems = [f"{k}: unknown setting" for k in unknown]
         values = {k: v for k, v in data.items() if k in known}
-        if "substantial_assurance_actions" in values and not isinstance(
-            values["substantial_assurance_actions"], list | tuple | set | frozenset
+        actions = values.get("substantial_assurance_actions", ())
+        if not isinstance(actions, list | tuple | set | frozenset) or not all(
+            isinstance(a, str) for a in actions
         ):
             problems.append("substantial_assurance_actions: expected a list of action names")
             values.pop("substantial_assurance_actions")

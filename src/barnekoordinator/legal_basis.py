@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 else:
     from barnekoordinator._classes import field, frozen
 
+from barnekoordinator.edges import LATEST_DATE
 from barnekoordinator.errors import InvalidInput
 
 __all__ = [
@@ -635,10 +636,17 @@ def deadline(start: date, *, weeks: int = 0, days: int = 0) -> date:
     Easter Sunday and Monday after it, the last day is Tuesday 7 April.
 
     Raises:
-        InvalidInput: ``weeks`` or ``days`` is negative.
+        InvalidInput: ``weeks`` or ``days`` is negative, or the deadline would end after
+            [`LATEST_DATE`][barnekoordinator.edges.LATEST_DATE] (the dates the library supports).
     """
     if weeks < 0 or days < 0:
         raise InvalidInput("a deadline runs forward: weeks and days must be 0 or more")
+    if (LATEST_DATE - start).days < weeks * 7 + days:
+        # Checked before adding: a date past year 9999 cannot even be computed.
+        raise InvalidInput(
+            f"deadline: start + weeks and days must end on or before {LATEST_DATE.isoformat()} "
+            "(the dates the library supports)"
+        )
     return next_working_day(start + timedelta(weeks=weeks, days=days))
 
 

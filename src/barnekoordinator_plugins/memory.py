@@ -39,7 +39,9 @@ from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord
 from barnekoordinator.history.store import CaseStore, SubjectCases
 from barnekoordinator.history.storekit import (
     AppendCheck,
+    agenda_filters,
     agenda_sort_key,
+    checked_integer,
     lone_audit,
     outbox_batch,
     outbox_due,
@@ -142,13 +144,25 @@ class InMemoryCaseStore:
             return len(self._cases.get(case_id, ()))
 
     def read(self, case_id: str, *, after_version: int = 0) -> list[EventRecord]:
-        """The case's records with sequence > ``after_version``, in order."""
+        """The case's records with sequence > ``after_version``, in order.
+
+        Raises:
+            InvalidInput: ``after_version`` is not a whole number that fits in 64 bits.
+        """
+        after_version = checked_integer(after_version, "after_version")
         with self._lock:
             self._check_open()
             return list(self._cases.get(case_id, [])[max(after_version, 0) :])
 
     def read_all(self, *, after_position: int = 0, limit: int = 1000) -> list[EventRecord]:
-        """Records of all cases with position > ``after_position``, in commit order."""
+        """Records of all cases with position > ``after_position``, in commit order.
+
+        Raises:
+            InvalidInput: ``after_position`` or ``limit`` is not a whole number that fits in
+                64 bits.
+        """
+        after_position = checked_integer(after_position, "after_position")
+        limit = checked_integer(limit, "limit")
         with self._lock:
             self._check_open()
             # Positions are 1-based list indexes, so a slice is exact.
@@ -170,8 +184,15 @@ class InMemoryCaseStore:
         limit: int | None = None,
         after: AgendaCursor | None = None,
     ) -> list[AgendaItem]:
-        """Agenda rows due on or before ``until``, ordered by (due, case_id, kind, key)."""
+        """Agenda rows due on or before ``until``, ordered by (due, case_id, kind, key).
+
+        Raises:
+            InvalidInput: An argument is not what the store takes (see
+                [`agenda_filters()`][barnekoordinator.history.storekit.agenda_filters] and
+                [`checked_after()`][barnekoordinator.history.paging.checked_after]).
+        """
         cursor = checked_after(after)
+        kinds, limit = agenda_filters(until, kinds, limit)
         with self._lock:
             self._check_open()
             rows = [
@@ -210,7 +231,14 @@ class InMemoryCaseStore:
             return list(self._audit.get(case_id, ()))
 
     def read_all_audit(self, *, after_position: int = 0, limit: int = 1000) -> list[AuditRecord]:
-        """Audit records of all cases with position > ``after_position``, in commit order."""
+        """Audit records of all cases with position > ``after_position``, in commit order.
+
+        Raises:
+            InvalidInput: ``after_position`` or ``limit`` is not a whole number that fits in
+                64 bits.
+        """
+        after_position = checked_integer(after_position, "after_position")
+        limit = checked_integer(limit, "limit")
         with self._lock:
             self._check_open()
             start = max(after_position, 0)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
+from typing import Final
 
 import attrs
 
@@ -41,6 +42,7 @@ from barnekoordinator.coordination.stafettlogg import (
     current_log,
     schedule_meeting,
 )
+from barnekoordinator.edges import LATEST_DATE
 from barnekoordinator.errors import ConsentRequired, InvalidInput, NotResponsible, RuleViolation
 from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
 from barnekoordinator.history.concept import Concept
@@ -49,6 +51,7 @@ from barnekoordinator.services import ServiceKind
 from barnekoordinator.texts import Language, language, text
 
 __all__ = [
+    "MAX_HORIZON_DAYS",
     "MEETINGS_CONCEPT",
     "AgendaPoint",
     "AgendaTopic",
@@ -66,6 +69,11 @@ __all__ = [
 ]
 
 _KEY = "agenda.child-voice"
+
+MAX_HORIZON_DAYS: Final = 36_525
+"""The longest ``horizon_days`` a meeting is prepared with: a hundred years, as the CLI's
+``agenda --days`` (everything a case can have due lies within a lifetime); it also keeps the
+schema's integer far inside 64 bits."""
 
 
 class VoiceWeight(enum.Enum):
@@ -304,11 +312,27 @@ def prepare_meeting(
     ``horizon_days``. With ``meeting_id`` (a scheduled meeting in the log) the
     participants are its invitees. The titles the agenda writes are in ``lang`` (bokmål by
     default); what people wrote stays as they wrote it.
+
+    Raises:
+        InvalidInput: ``horizon_days`` is not a whole number from 0 to
+            [`MAX_HORIZON_DAYS`][barnekoordinator.coordination.meetings.MAX_HORIZON_DAYS], or
+            ``as_of`` plus ``horizon_days`` falls after
+            [`LATEST_DATE`][barnekoordinator.edges.LATEST_DATE].
     """
     settings = settings or MunicipalSettings()
     code = language(lang)
-    if horizon_days < 0:
-        raise InvalidInput("horizon_days: expected 0 or more")
+    if (
+        isinstance(horizon_days, bool)
+        or not isinstance(horizon_days, int)
+        or not 0 <= horizon_days <= MAX_HORIZON_DAYS
+    ):
+        raise InvalidInput(f"horizon_days: expected a whole number from 0 to {MAX_HORIZON_DAYS}")
+    if (LATEST_DATE - as_of).days < horizon_days:
+        # Checked before adding: a day past year 9999 cannot even be computed.
+        raise InvalidInput(
+            "horizon_days: the meeting day + horizon_days must be on or before "
+            f"{LATEST_DATE.isoformat()} (the dates the library supports)"
+        )
     until = as_of + timedelta(days=horizon_days)
     log = current_log(case)
     if log is not None and log.status is LogStatus.CLOSED:
@@ -362,6 +386,10 @@ def call_prepared_meeting(
     thing someone must bring; the meeting is then called as
     [`schedule_meeting()`][barnekoordinator.coordination.stafettlogg.schedule_meeting] calls it
     (by the stafettholder or a leader, on a day that has not passed). The lines are in ``lang``.
+
+    Raises:
+        InvalidInput: ``horizon_days`` is out of range, as `prepare_meeting()` says.
+        RuleViolation: As `schedule_meeting()` refuses to call the meeting.
     """
     prepared = prepare_meeting(
         case, meeting_on, horizon_days=horizon_days, settings=settings, lang=lang

@@ -53,6 +53,7 @@ from barnekoordinator.errors import CheckpointError, StorageError, StoreDiverged
 from barnekoordinator.history.merkle import EMPTY_ROOT, CompactTree, leaf_hash
 from barnekoordinator.history.records import AuditRecord, EventRecord
 from barnekoordinator.history.store import CaseStore
+from barnekoordinator.history.storekit import MAX_INTEGER
 
 __all__ = [
     "AUDIT_EXTENSION",
@@ -293,21 +294,31 @@ class NoteSignature:
     signature: bytes
 
 
-_CONTROL = re.compile("[\x00-\x09\x0b-\x1f]")
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\ud800-\udfff]")
+"""What a note's text may not hold: control characters but the newline, and lone surrogates
+(which are not Unicode text: UTF-8 cannot encode them, so they cannot be signed)."""
 
 
 def _check_text(text: str, what: str) -> None:
+    """Raise CheckpointError naming ``what`` for a control character or a lone surrogate."""
     # A regular expression: notes are checked on every checkpoint, in the commit path too.
     bad = _CONTROL.search(text)
-    if bad is not None:
-        raise CheckpointError(f"{what}: control character U+{ord(bad.group()):04X} (only newlines)")
+    if bad is None:
+        return
+    code = ord(bad.group())
+    if code >= 0xD800:
+        raise CheckpointError(
+            f"{what}: lone surrogate U+{code:04X}, which is not Unicode text (UTF-8 only)"
+        )
+    raise CheckpointError(f"{what}: control character U+{code:04X} (only newlines)")
 
 
 def sign_note(text: str, signers: Sequence[Signer]) -> str:
     """The signed note of ``text`` (which must end in a newline) with one line per signer.
 
     Raises:
-        CheckpointError: the text is empty, lacks the final newline or holds control characters.
+        CheckpointError: the text is empty, lacks the final newline or holds control characters
+            or lone surrogates.
     """
     if not text.endswith("\n"):
         raise CheckpointError("note text: expected text ending in a newline")
@@ -371,8 +382,8 @@ def open_note(
     Signatures by keys not among ``verifiers`` are ignored.
 
     Raises:
-        CheckpointError: the note is malformed, a trusted key's signature fails, or no trusted
-            key signed it.
+        CheckpointError: the note is malformed (a control character or a lone surrogate
+            included), a trusted key's signature fails, or no trusted key signed it.
     """
     text, signatures = _parse_note(note)
     known = {(v.name, v.key_id): v for v in verifiers}
@@ -439,7 +450,7 @@ class Checkpoint:
 
         Raises:
             CheckpointError: the origin or an extension line is empty or holds control
-                characters.
+                characters or lone surrogates.
         """
         root = base64.b64encode(self.events.root).decode("ascii")
         lines = [self.origin, str(self.events.size), root]
@@ -489,7 +500,14 @@ class Checkpoint:
 
 
 def sign_checkpoint(checkpoint: Checkpoint, signer: Signer) -> str:
-    """The signed note of ``checkpoint``."""
+    """The signed note of ``checkpoint``.
+
+    Raises:
+        CheckpointError: the checkpoint's text is refused, as
+            [`Checkpoint.text()`][barnekoordinator.history.checkpoint.Checkpoint.text] and
+            [`sign_note()`][barnekoordinator.history.checkpoint.sign_note] say (an origin with a
+            control character or a lone surrogate, say).
+    """
     return sign_note(checkpoint.text(), [signer])
 
 
@@ -587,10 +605,14 @@ class Frontier:
         if not isinstance(document, dict):
             raise CheckpointError("frontier: expected an object")
         size, position = document.get("size"), document.get("position")
-        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-            raise CheckpointError("frontier size: expected a whole number >= 0")
-        if not isinstance(position, int) or isinstance(position, bool) or position < 0:
-            raise CheckpointError("frontier position: expected a whole number >= 0")
+        if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= MAX_INTEGER:
+            raise CheckpointError("frontier size: expected a whole number from 0 to 2**63 - 1")
+        if (
+            not isinstance(position, int)
+            or isinstance(position, bool)
+            or not 0 <= position <= MAX_INTEGER
+        ):
+            raise CheckpointError("frontier position: expected a whole number from 0 to 2**63 - 1")
         hashes = document.get("hashes")
         if not isinstance(hashes, list) or not all(isinstance(h, str) for h in hashes):
             raise CheckpointError("frontier hashes: expected a list of base64 strings")

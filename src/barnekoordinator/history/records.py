@@ -57,15 +57,20 @@ def format_time(value: datetime) -> str:
     return ensure_utc(value).isoformat(timespec="microseconds")
 
 
-def parse_time(text: str) -> datetime:
+def parse_time(text: str, *, what: str = "time") -> datetime:
     """Parse [`format_time()`][barnekoordinator.history.records.format_time] output (or any ISO 8601
     aware time) back to UTC.
+
+    Raises:
+        InvalidInput: ``text`` is not an ISO 8601 time with an offset, or has no UTC form (an
+            offset time at the very start or end of year 1 or 9999); the message names ``what``
+            and never repeats the text.
     """
     try:
         value = datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"expected an ISO 8601 time with offset, got {text!r}") from None
-    return ensure_utc(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{what}: expected an ISO 8601 time with offset") from None
+    return ensure_utc(value, what=what)
 
 
 def _utc(value: datetime) -> datetime:

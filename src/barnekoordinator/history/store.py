@@ -140,12 +140,20 @@ class CaseStore(Protocol):
     def read(self, case_id: str, *, after_version: int = 0) -> list[EventRecord]:
         """The case's records with sequence > ``after_version``, in order ([] if unknown).
 
-        Each record carries its global ``position``.
+        Each record carries its global ``position``. An ``after_version`` that is not a whole
+        number fitting in 64 bits raises [`InvalidInput`][barnekoordinator.errors.InvalidInput]
+        (check it with
+        [`checked_integer()`][barnekoordinator.history.storekit.checked_integer]).
         """
         ...
 
     def read_all(self, *, after_position: int = 0, limit: int = 1000) -> list[EventRecord]:
-        """Records of all cases with global position > ``after_position``, in commit order."""
+        """Records of all cases with global position > ``after_position``, in commit order.
+
+        ``after_position`` or ``limit`` that is not a whole number fitting in 64 bits raises
+        [`InvalidInput`][barnekoordinator.errors.InvalidInput] (check them with
+        [`checked_integer()`][barnekoordinator.history.storekit.checked_integer]).
+        """
         ...
 
     def find_cases(self, subject_key: str) -> list[str]:
@@ -168,8 +176,12 @@ class CaseStore(Protocol):
         previous page) keeps only the rows that sort after it, so pages of ``limit`` rows
         concatenated are the unpaged answer. A store should read only the rows it returns
         (decisions 20 and 30). ``after`` of another type raises
-        [`InvalidInput`][barnekoordinator.errors.InvalidInput]. A store written before ``after``
-        existed is still served, page by page, through
+        [`InvalidInput`][barnekoordinator.errors.InvalidInput], and so do an ``until`` that is
+        not a date, ``kinds`` that are not
+        [`AgendaKind`][barnekoordinator.history.projections.AgendaKind] members and a ``limit``
+        that does not fit in 64 bits (check them with
+        [`agenda_filters()`][barnekoordinator.history.storekit.agenda_filters]). A store
+        written before ``after`` existed is still served, page by page, through
         [`paged_agenda()`][barnekoordinator.history.paging.paged_agenda].
         """
         ...
@@ -190,7 +202,10 @@ class CaseStore(Protocol):
         ...
 
     def read_all_audit(self, *, after_position: int = 0, limit: int = 1000) -> list[AuditRecord]:
-        """Audit records of all cases with position > ``after_position``, in commit order."""
+        """Audit records of all cases with position > ``after_position``, in commit order.
+
+        Arguments are checked as ``read_all`` checks them.
+        """
         ...
 
     def case_ids(self) -> list[str]:

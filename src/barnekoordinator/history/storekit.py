@@ -30,6 +30,12 @@ every store, so no store copies them and no plugin imports another plugin:
 * the agenda's order ([agenda_sort_key][barnekoordinator.history.storekit.agenda_sort_key])
   and a fast constructor for rows read back
   ([agenda_row][barnekoordinator.history.storekit.agenda_row]);
+* the checks of what a read is asked: ``agenda``'s ``until``, ``kinds`` and ``limit``
+  ([agenda_filters][barnekoordinator.history.storekit.agenda_filters]) and every position,
+  version and limit ([checked_integer][barnekoordinator.history.storekit.checked_integer]), so a
+  store refuses the same arguments with the same
+  [InvalidInput][barnekoordinator.errors.InvalidInput] and never passes a database an integer
+  it cannot hold;
 * a fast constructor for event records read back
   ([stored_record][barnekoordinator.history.storekit.stored_record]);
 * the notification outbox's shared semantics
@@ -52,7 +58,7 @@ are applied with the reference semantics of
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Final
 
@@ -74,11 +80,14 @@ if TYPE_CHECKING:
     from barnekoordinator.history.sealing import WrappedDataKey
 
 __all__ = [
+    "MAX_INTEGER",
     "AppendCheck",
     "LoadBatch",
     "NewCase",
+    "agenda_filters",
     "agenda_row",
     "agenda_sort_key",
+    "checked_integer",
     "lone_audit",
     "outbox_batch",
     "outbox_due",
@@ -120,6 +129,62 @@ def agenda_row(case_id: str, kind: AgendaKind, key: str, due: date, detail: str)
     set_due(item, due)
     set_detail(item, detail)
     return item
+
+
+MAX_INTEGER: Final = 2**63 - 1
+"""The largest position, version or row count a store is asked about: SQLite's ``INTEGER`` and
+PostgreSQL's ``bigint`` are signed 64-bit, and no store holds more records than that."""
+
+
+def checked_integer(value: object, what: str) -> int:
+    """``value`` as a store's read takes a position, version or limit: a whole number (not a
+    ``bool``) from ``-MAX_INTEGER - 1`` to
+    [`MAX_INTEGER`][barnekoordinator.history.storekit.MAX_INTEGER].
+
+    Negative numbers keep their meaning (a limit below 1 reads nothing, a position below 0 reads
+    from the start); what is checked is only what a database can compare with.
+
+    Raises:
+        InvalidInput: naming ``what`` and the range (never the value).
+    """
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and -MAX_INTEGER - 1 <= value <= MAX_INTEGER
+    ):
+        return value
+    raise InvalidInput(f"{what}: expected a whole number that fits in 64 bits (at most 2**63 - 1)")
+
+
+def agenda_filters(
+    until: object, kinds: object, limit: object
+) -> tuple[frozenset[AgendaKind] | None, int | None]:
+    """The ``until``, ``kinds`` and ``limit`` of a store's ``agenda``, checked the same way by
+    every store (and by the Casebook before it asks one): ``kinds`` as a frozenset (or None).
+
+    Raises:
+        InvalidInput: ``until`` is not a date (a ``datetime`` is not one); ``kinds`` is not
+            None or a collection of
+            [`AgendaKind`][barnekoordinator.history.projections.AgendaKind] members (a text such
+            as ``"turns-18"`` is not one); ``limit`` is not None or a whole number that fits in
+            64 bits. The message names the argument, never its value.
+    """
+    if not isinstance(until, date) or isinstance(until, datetime):
+        raise InvalidInput(f"until: expected a date, got {type(until).__name__}")
+    checked: frozenset[AgendaKind] | None = None
+    if kinds is not None:
+        if not isinstance(kinds, Collection) or isinstance(kinds, str | bytes | bytearray):
+            raise InvalidInput(
+                f"kinds: expected a collection of AgendaKind members, got {type(kinds).__name__}"
+            )
+        for kind in kinds:
+            if not isinstance(kind, AgendaKind):
+                raise InvalidInput(
+                    f"kinds: expected AgendaKind members (AgendaKind.TURNS_18, not "
+                    f"'turns-18'), got {type(kind).__name__}"
+                )
+        checked = frozenset(kinds)
+    return checked, None if limit is None else checked_integer(limit, "limit")
 
 
 @attrs.frozen

@@ -37,7 +37,9 @@ from barnekoordinator.history.store import SubjectCases
 from barnekoordinator.history.storekit import (
     AppendCheck,
     NewCase,
+    agenda_filters,
     agenda_row,
+    checked_integer,
     lone_audit,
     outbox_batch,
     outbox_entry,
@@ -420,14 +422,25 @@ class PostgresCaseStore:
         return int(row[0]) if row and row[0] is not None else 0
 
     def read(self, case_id: str, *, after_version: int = 0) -> list[EventRecord]:
-        """The case's records with sequence > ``after_version``, in order."""
+        """The case's records with sequence > ``after_version``, in order.
+
+        Raises:
+            InvalidInput: ``after_version`` is not a whole number that fits in 64 bits.
+        """
+        after_version = checked_integer(after_version, "after_version")
         with self._errors(), self._connection().cursor(binary=True) as cursor:
             rows = cursor.execute(_READ_CASE, (case_id, after_version)).fetchall()
         return _events(rows)
 
     def read_all(self, *, after_position: int = 0, limit: int = 1000) -> list[EventRecord]:
-        """Records of all cases with position > ``after_position``, in commit order."""
-        if limit < 1:
+        """Records of all cases with position > ``after_position``, in commit order.
+
+        Raises:
+            InvalidInput: ``after_position`` or ``limit`` is not a whole number that fits in
+                64 bits.
+        """
+        after_position = checked_integer(after_position, "after_position")
+        if checked_integer(limit, "limit") < 1:
             return []
         with self._errors(), self._connection().cursor(binary=True) as cursor:
             rows = cursor.execute(_READ_ALL, (after_position, limit)).fetchall()
@@ -456,8 +469,15 @@ class PostgresCaseStore:
         limit: int | None = None,
         after: AgendaCursor | None = None,
     ) -> list[AgendaItem]:
-        """Agenda rows due on or before ``until``, ordered by (due, case_id, kind, key)."""
+        """Agenda rows due on or before ``until``, ordered by (due, case_id, kind, key).
+
+        Raises:
+            InvalidInput: An argument is not what the store takes (see
+                [`agenda_filters()`][barnekoordinator.history.storekit.agenda_filters] and
+                [`checked_after()`][barnekoordinator.history.paging.checked_after]).
+        """
         cursor = checked_after(after)
+        kinds, limit = agenda_filters(until, kinds, limit)
         if (kinds is not None and not kinds) or (limit is not None and limit < 1):
             return []
         values = sorted({kind.value for kind in kinds}) if kinds is not None else None
@@ -523,8 +543,14 @@ class PostgresCaseStore:
         return _audit_records(rows)
 
     def read_all_audit(self, *, after_position: int = 0, limit: int = 1000) -> list[AuditRecord]:
-        """Audit records of all cases with position > ``after_position``, in commit order."""
-        if limit < 1:
+        """Audit records of all cases with position > ``after_position``, in commit order.
+
+        Raises:
+            InvalidInput: ``after_position`` or ``limit`` is not a whole number that fits in
+                64 bits.
+        """
+        after_position = checked_integer(after_position, "after_position")
+        if checked_integer(limit, "limit") < 1:
             return []
         with self._errors():
             rows = (

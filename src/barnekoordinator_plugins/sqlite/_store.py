@@ -44,7 +44,9 @@ from barnekoordinator.history.store import SubjectCases
 from barnekoordinator.history.storekit import (
     AppendCheck,
     NewCase,
+    agenda_filters,
     agenda_row,
+    checked_integer,
     lone_audit,
     outbox_batch,
     prepare_load,
@@ -437,15 +439,26 @@ class SQLiteCaseStore:
         return int(row[0]) if row and row[0] is not None else 0
 
     def read(self, case_id: str, *, after_version: int = 0) -> list[EventRecord]:
-        """The case's records with sequence > ``after_version``, in order."""
+        """The case's records with sequence > ``after_version``, in order.
+
+        Raises:
+            InvalidInput: ``after_version`` is not a whole number that fits in 64 bits.
+        """
+        after_version = checked_integer(after_version, "after_version")
         connection = self._connection()
         with self._errors():
             rows = connection.execute(_READ_CASE, (case_id, after_version)).fetchall()
         return _events(rows)
 
     def read_all(self, *, after_position: int = 0, limit: int = 1000) -> list[EventRecord]:
-        """Records of all cases with position > ``after_position``, in commit order."""
-        if limit < 1:
+        """Records of all cases with position > ``after_position``, in commit order.
+
+        Raises:
+            InvalidInput: ``after_position`` or ``limit`` is not a whole number that fits in
+                64 bits.
+        """
+        after_position = checked_integer(after_position, "after_position")
+        if checked_integer(limit, "limit") < 1:
             return []
         connection = self._connection()
         with self._errors():
@@ -471,8 +484,15 @@ class SQLiteCaseStore:
         limit: int | None = None,
         after: AgendaCursor | None = None,
     ) -> list[AgendaItem]:
-        """Agenda rows due on or before ``until``, ordered by (due, case_id, kind, key)."""
+        """Agenda rows due on or before ``until``, ordered by (due, case_id, kind, key).
+
+        Raises:
+            InvalidInput: An argument is not what the store takes (see
+                [`agenda_filters()`][barnekoordinator.history.storekit.agenda_filters] and
+                [`checked_after()`][barnekoordinator.history.paging.checked_after]).
+        """
         cursor = checked_after(after)
+        kinds, limit = agenda_filters(until, kinds, limit)
         if (kinds is not None and not kinds) or (limit is not None and limit < 1):
             return []
         cap = -1 if limit is None else limit
@@ -546,8 +566,14 @@ class SQLiteCaseStore:
         return _audit_records(rows)
 
     def read_all_audit(self, *, after_position: int = 0, limit: int = 1000) -> list[AuditRecord]:
-        """Audit records of all cases with position > ``after_position``, in commit order."""
-        if limit < 1:
+        """Audit records of all cases with position > ``after_position``, in commit order.
+
+        Raises:
+            InvalidInput: ``after_position`` or ``limit`` is not a whole number that fits in
+                64 bits.
+        """
+        after_position = checked_integer(after_position, "after_position")
+        if checked_integer(limit, "limit") < 1:
             return []
         connection = self._connection()
         with self._errors():

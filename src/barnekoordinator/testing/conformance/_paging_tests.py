@@ -230,3 +230,20 @@ class _AgendaPagingTests:
         cursor = AgendaCursor.parse(AgendaCursor.of(row).token())
         assert cursor == AgendaCursor.of(row)
         assert store.agenda(until=date.max, after=cursor) == []
+
+    def test_agenda_refuses_kinds_and_limits_it_cannot_use(self, store: CaseStore) -> None:
+        """``kinds`` that are not AgendaKind members (a text such as ``"turns-18"`` included) and
+        a ``limit`` beyond 64 bits raise InvalidInput naming the argument (see
+        [`agenda_filters()`][barnekoordinator.history.storekit.agenda_filters]); nothing is
+        written."""
+        store.append("case-a", 0, make_records("case-a", [agenda_payload("upsert", due=_DAY)]))
+        rows = store.agenda(until=date.max)
+        for kinds in (["turns-18"], "evaluation-due", [None], 5):
+            for case_id in (None, "case-a"):
+                with pytest.raises(InvalidInput, match=r"^kinds: "):
+                    store.agenda(until=date.max, kinds=kinds, case_id=case_id)  # type: ignore[arg-type]
+        for limit in (2**63, 2**70, -(2**70), 1.5, "1"):
+            with pytest.raises(InvalidInput, match=r"^limit: "):
+                store.agenda(until=date.max, limit=limit)  # type: ignore[arg-type]
+        assert store.agenda(until=date.max, limit=2**63 - 1) == rows
+        assert store.version("case-a") == 1
