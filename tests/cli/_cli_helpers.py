@@ -48,10 +48,11 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
     return status, out, err
 
 
-def stored_events(url: str, case_id: str) -> int:
-    """How many events the store holds for the case (back office: no principal)."""
+def stored_events(url: str, case_id: str, *, audit: bool = False) -> int:
+    """How many events (``audit``: audit records) the store holds for the case (back office:
+    no principal)."""
     store = case_store(get_plugin_manager(), Config(store=url))
     try:
-        return len(store.read(case_id))
+        return len(store.read_audit(case_id) if audit else store.read(case_id))
     finally:
         store.close()

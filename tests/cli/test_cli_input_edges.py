@@ -14,13 +14,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from _cli_helpers import PEOPLE, run_cli
+from _cli_helpers import PEOPLE, run_cli, stored_events
 
 from barnekoordinator._cli import printable
-from barnekoordinator.config import Config
 from barnekoordinator.history.checkpoint import Ed25519Signer
 from barnekoordinator.identifiers import synthetic_fodselsnummer
-from barnekoordinator.plugins import case_store, get_plugin_manager
 
 NO_CASE = "00000000-0000-4000-8000-000000000000"
 """A case id no store holds (the commands below fail before they would look)."""
@@ -45,15 +43,6 @@ def _one_error_line(err: str) -> str:
 
 def _database(store_url: str) -> Path:
     return Path(store_url.removeprefix("sqlite:"))
-
-
-def _audit_records(url: str, case_id: str) -> int:
-    """How many audit records the store holds for the case (back office: no principal)."""
-    store = case_store(get_plugin_manager(), Config(store=url))
-    try:
-        return len(store.read_audit(case_id))
-    finally:
-        store.close()
 
 
 def _sparse(path: Path, size: int) -> str:
@@ -147,7 +136,7 @@ def test_an_output_that_cannot_be_made_is_refused_before_the_read(
         if command == "export"
         else ["--as", people["ke"]]
     )
-    audited = _audit_records(store_url, opened_case)
+    audited = stored_events(store_url, opened_case, audit=True)
     before = sorted(tmp_path.iterdir())
     status, out, err = run_cli(
         capsys, command, "--case", opened_case, *reader, "--output", str(target)
@@ -156,7 +145,7 @@ def test_an_output_that_cannot_be_made_is_refused_before_the_read(
     assert status == 2
     assert f"--output {target}: " in line
     assert out == ""
-    assert _audit_records(store_url, opened_case) == audited
+    assert stored_events(store_url, opened_case, audit=True) == audited
     assert sorted(tmp_path.iterdir()) == before
     assert existing.read_text(encoding="utf-8") == "kept"
     assert not (tmp_path / "nowhere").exists()
