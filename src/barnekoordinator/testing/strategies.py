@@ -137,7 +137,14 @@ def values_of(tp: Any) -> Any:
         return st.sampled_from(list(tp))
     if isinstance(tp, type) and attrs.has(tp):
         hints = typing.get_type_hints(tp)
-        fields = {(f.alias or f.name): _deferred(hints[f.name]) for f in attrs.fields(tp)}
+        fields = {
+            # A person's ref is a case-local name, never free text (people.py refuses an empty
+            # one, or one holding an identity number).
+            (f.alias or f.name): actor_refs()
+            if f.name == "ref" and hints[f.name] is str
+            else _deferred(hints[f.name])
+            for f in attrs.fields(tp)
+        }
         return st.builds(tp, **fields)
     raise TypeError(f"no strategy for {tp!r}")
 
