@@ -8,6 +8,7 @@ decision covered, so a view holds no identifier, and a leader's view no family n
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Final
@@ -126,12 +127,61 @@ def as_batch(produced: DomainEvent | Sequence[DomainEvent]) -> tuple[DomainEvent
     return (produced,) if isinstance(produced, DomainEvent) else tuple(produced)
 
 
+_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f]")
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+_NATIONAL_ID_LIKE: Final = re.compile("[0-9]{11}")
+
+
+def text_problem(value: object) -> str | None:
+    """Why ``value`` is not an id or name the Casebook can store and hash (a string with no
+    control character, NUL included, and no lone surrogate), or None. Never the value itself."""
+    if not isinstance(value, str):
+        return f"expected a string, got {type(value).__name__}"
+    if not value.strip():
+        return "expected a non-empty string"
+    if _CONTROL.search(value):
+        return "holds a control character"
+    if not value.isascii() and _SURROGATE.search(value):
+        return "holds a lone surrogate, which is not Unicode text"
+    return None
+
+
+MAX_CASE_ID_LENGTH: Final = 200
+"""The longest case id (as the ``case`` of a ``command.v1`` document); ids made by the Casebook
+are UUIDs (36)."""
+
+
+def case_id_problem(case_id: object) -> str | None:
+    """Why ``case_id`` is not a case id, or None: what
+    [`text_problem()`][barnekoordinator._casebook_views.text_problem] refuses, more than
+    ``MAX_CASE_ID_LENGTH`` characters, and an eleven-digit number (a case id must never be what
+    could be a fødselsnummer; eleven digits inside a longer id are not refused, as a random UUID
+    can hold them)."""
+    if not isinstance(case_id, str) or not case_id.strip():
+        return "expected a non-empty case id"
+    problem = text_problem(case_id)
+    if problem is not None:
+        return f"expected a case id; this one {problem}"
+    if len(case_id) > MAX_CASE_ID_LENGTH:
+        return f"expected a case id of at most {MAX_CASE_ID_LENGTH} characters"
+    if _NATIONAL_ID_LIKE.fullmatch(case_id.strip()):
+        return "expected a case id, not an eleven-digit number (that could be a fødselsnummer)"
+    return None
+
+
 def require_caller(principal: object, case_id: object) -> None:
-    """A call must name somebody and a case, or there is nothing to audit it under."""
+    """A call must name somebody and a case, or there is nothing to audit it under.
+
+    Raises:
+        InvalidInput: ``principal`` is not a Principal, or ``case_id`` is not a case id (see
+            [`case_id_problem()`][barnekoordinator._casebook_views.case_id_problem]); nothing is
+            read or audited.
+    """
     if not isinstance(principal, Principal):
         raise InvalidInput(f"principal: expected a Principal, got {type(principal).__name__}")
-    if not isinstance(case_id, str) or not case_id.strip():
-        raise InvalidInput("case_id: expected a non-empty case id")
+    problem = case_id_problem(case_id)
+    if problem is not None:
+        raise InvalidInput(f"case_id: {problem}")
 
 
 _WRITE_ACTIONS: Final = frozenset(
@@ -155,7 +205,10 @@ REFERRED: Final = AccessDecision(
 
 
 def write_action(action: object) -> tuple[AccessAction, str | None]:
-    """The coarse action of ``Casebook.execute`` and, for anything but a write, the problem."""
+    """The coarse action of ``Casebook.execute`` and, for anything but a write, the problem
+    (also for a name that cannot be stored: a control character or a lone surrogate)."""
+    if not isinstance(action, AccessAction) and text_problem(action) is not None:
+        return AccessAction.WRITE, "execute: action: expected a write action or command name"
     try:
         act = AccessAction.of(action)  # type: ignore[arg-type]
     except InvalidInput:
@@ -190,8 +243,11 @@ def agenda_problem(until: object, limit: object, after: object = None) -> str | 
 
 
 def audited_action(action: object) -> str | AccessAction:
-    """The action as the audit record keeps it (junk is kept as 'invalid-action')."""
-    if isinstance(action, AccessAction) or (isinstance(action, str) and action.strip()):
+    """The action as the audit record keeps it (junk, and a name that cannot be stored, is kept
+    as 'invalid-action')."""
+    if isinstance(action, AccessAction):
+        return action
+    if isinstance(action, str) and text_problem(action) is None:
         return action
     return "invalid-action"
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import enum
 import functools
 from collections.abc import Iterable
-from datetime import date
+from datetime import MAXYEAR, MINYEAR, date
 from typing import Final, NamedTuple, Protocol
 
 from barnekoordinator.config import MunicipalSettings, YouthBarnekoordinatorConsent
+from barnekoordinator.edges import EARLIEST_DATE, LATEST_DATE
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.legal_basis import parameter
 
@@ -33,11 +34,21 @@ BARNEVERN: Final = "barnevernstjenesten"
 
 
 def birthday(birth_date: date, years: int) -> date:
-    """The day a person born on ``birth_date`` turns ``years`` (29 Feb → 1 Mar)."""
+    """The day a person born on ``birth_date`` turns ``years`` (29 Feb → 1 Mar).
+
+    Raises:
+        InvalidInput: The birthday falls outside Python's calendar (years 1 to 9999); a birth
+            date the library supports never gets there.
+    """
     year = birth_date.year + years
     try:
         return birth_date.replace(year=year)
     except ValueError:  # 29 February in a year without it
+        if not MINYEAR <= year <= MAXYEAR:
+            raise InvalidInput(
+                f"birthday: expected a birth date from {EARLIEST_DATE.isoformat()} to "
+                f"{LATEST_DATE.isoformat()} (the dates the library supports)"
+            ) from None
         return date(year, 3, 1)
 
 

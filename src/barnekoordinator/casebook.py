@@ -97,6 +97,7 @@ from barnekoordinator._casebook_views import (
     require_caller,
     rows_shown,
     search_rows,
+    text_problem,
     write_action,
 )
 from barnekoordinator.access.audit import (
@@ -602,11 +603,13 @@ class Casebook:
         the audit record keeps the real reason.
         """
         require_caller(principal, case_id)
-        shown = entry_id if isinstance(entry_id, str) else "?"
+        # The audit target is stored and hashed: an id that cannot be is audited as "?".
+        problem = text_problem(entry_id)
+        shown = entry_id if problem is None else "?"
         call = self._call(principal, case_id, AccessAction.READ, f"entry:{shown}")
         try:
-            if not isinstance(entry_id, str):
-                raise InvalidInput("entry_id: expected an entry id (a string)")
+            if problem is not None:
+                raise InvalidInput(f"entry_id: expected an entry id; this one {problem}")
             case, _ = self._load(case_id)
             as_of = self.today()
             found = next((e for e in entries(case) if e.meta.id == entry_id), None)

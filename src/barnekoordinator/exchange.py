@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Final
 
 from barnekoordinator._casebook_append import keys_stored
-from barnekoordinator._casebook_views import Recorded
+from barnekoordinator._casebook_views import Recorded, case_id_problem
 from barnekoordinator.errors import BundleRejected, InvalidInput, PluginContractError
 from barnekoordinator.history.case import CaseOpened, ChildBorn, RecordedEvent
 from barnekoordinator.history.records import GENESIS, AuditRecord
@@ -70,7 +70,10 @@ def import_history(
 
     Raises:
         BundleRejected: the document is not a whole history this library exported (every
-            problem with its JSON path), or the store already has a case with its id.
+            problem with its JSON path: a date out of the supported range, too, or a complaint
+            deadline of more than a year), its case id is not one the Casebook opens (empty,
+            a control character or lone surrogate, an eleven-digit number), or the store
+            already has a case with its id. Nothing is stored.
         InvalidInput: an unknown format, or an empty ``operator``.
         ConcurrencyConflict: another writer created the case at the same moment.
     """
@@ -81,6 +84,11 @@ def import_history(
     if not all(isinstance(e, RecordedEvent) and e.case_id == case_id for e in events) or not events:
         raise PluginContractError(
             type(reader).__module__, "read_history must return the recorded events of one case"
+        )
+    problem = case_id_problem(case_id)
+    if problem is not None:  # a case the Casebook could not open, or an identity number
+        raise BundleRejected(
+            "FHIR bundle", [("$.entry", f"the events' case_id: {problem}; nothing stored")]
         )
     if book._store.read(case_id):
         raise BundleRejected(

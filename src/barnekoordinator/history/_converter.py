@@ -1,7 +1,8 @@
 """The private cattrs converters of the wire format (see
 [`barnekoordinator.history.serialization`][barnekoordinator.history.serialization], which alone
-uses them): the hooks for dates, times, enums, identifiers (sealed for the case being written or
-read), vectors, optional values and the child/expected-child union.
+uses them): the hooks for dates (only those the library supports), times, enums, identifiers
+(sealed for the case being written or read), vectors, optional values, the child/expected-child
+union, and the whole numbers the rules add to dates (bounded).
 
 ``_converter`` validates in detail (its errors carry JSON paths); ``_quick`` is the same converter
 without cattrs' detailed validation, used first on every stored event (decision 34).
@@ -17,14 +18,17 @@ import typing
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
+import attrs
 import cattrs
+from cattrs.gen import make_dict_structure_fn, override
 from cattrs.strategies import configure_tagged_union
 from pyrsistent import pvector
 from pyrsistent.typing import PVector
 
 from barnekoordinator.clock import ensure_utc
+from barnekoordinator.edges import EARLIEST_DATE, LATEST_DATE
 from barnekoordinator.errors import (
     InvalidIdentifier,
     InvalidInput,
@@ -67,6 +71,10 @@ def _keep(table: dict[str, T], limit: int, text: str, value: T) -> T:
 _DATES: dict[str, date] = {}
 """The dates read so far, by their text (a case's events share a few thousand days)."""
 _DATES_KEPT = 8192
+_DATE_RANGE: Final = (
+    f"expected a date from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()} "
+    "(the dates the library supports)"
+)
 
 
 def _structure_date(value: object, _type: object) -> date:
@@ -76,9 +84,12 @@ def _structure_date(value: object, _type: object) -> date:
             return found
     elif not isinstance(value, str):
         raise InvalidInput(f"expected an ISO date string, got {type(value).__name__}")
-    # No range check: a stored history loads whatever it holds (documents from outside were
-    # checked by validate_document, where the range applies).
+    # Only dates the library supports are read (and kept below): the rules add years, weeks
+    # and days to them, and a date near year 9999 from an edited export or a hand-made record
+    # would overflow there. The library never wrote another, so stored histories load as before.
     day = date.fromisoformat(value)
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise InvalidInput(_DATE_RANGE)
     # Dates are immutable, so one value serves every event that names the day: a replay makes
     # a few thousand instead of one or more per event.
     return _keep(_DATES, _DATES_KEPT, value, day) if type(value) is str else day
@@ -282,6 +293,45 @@ def _optional_hook_factory(
     return factory
 
 
+_BOUNDED_INTS: Final = {"complaint_deadline_weeks": (0, 52)}
+"""Whole numbers in payloads that the rules add to dates, by field name, and the range read:
+a complaint deadline is weeks (four, pbrl § 7-5), never more than a year. Any other value, or
+a bool or a float, is refused where it is read, not when a deadline overflows later."""
+
+
+def _bounded_int(low: int, high: int) -> Callable[[object, object], int]:
+    def structure_bounded_int(value: object, _type: object) -> int:
+        if type(value) is not int or not low <= value <= high:
+            raise InvalidInput(f"expected a whole number from {low} to {high}")
+        return value
+
+    return structure_bounded_int
+
+
+def _has_bounded_int(t: object) -> bool:
+    return (
+        isinstance(t, type)
+        and attrs.has(t)
+        and any(a.name in _BOUNDED_INTS for a in attrs.fields(t))
+    )
+
+
+def _bounded_factory(converter: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """The attrs structure function cattrs makes, with the bounded fields read by
+    ``_bounded_int`` (so the detailed converter names them in its JSON paths)."""
+
+    def factory(cls: Any) -> Callable[[Any, Any], Any]:
+        attrs.resolve_types(cls)
+        bounded: dict[str, Any] = {
+            a.name: override(struct_hook=_bounded_int(*_BOUNDED_INTS[a.name]))
+            for a in attrs.fields(cls)
+            if a.name in _BOUNDED_INTS
+        }
+        return make_dict_structure_fn(cls, converter, **bounded)
+
+    return factory
+
+
 def _subject_tag(cls: type) -> str:
     return {"Child": "born", "ExpectedChild": "expected"}[cls.__name__]
 
@@ -316,6 +366,7 @@ def _make_converter(*, detailed: bool = True) -> cattrs.Converter:
         type(pvector()), lambda v: [converter.unstructure(x) for x in v]
     )
     converter.register_structure_hook_factory(_is_vector, structure_vector)
+    converter.register_structure_hook_factory(_has_bounded_int, _bounded_factory(converter))
     configure_tagged_union(
         Child | ExpectedChild, converter, tag_generator=_subject_tag, tag_name="kind"
     )

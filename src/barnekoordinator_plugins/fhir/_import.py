@@ -9,10 +9,19 @@ value from the Bundle (it may hold identity numbers).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+import re
+import secrets
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from barnekoordinator.edges import read_json
+from barnekoordinator.edges import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_STRING_LENGTH,
+    check_date,
+    read_json,
+)
 from barnekoordinator.errors import BarnekoordinatorError, BundleRejected, SchemaViolation
 from barnekoordinator.history.case import RecordedEvent
 from barnekoordinator.history.catalogue import Catalogue
@@ -31,6 +40,33 @@ _FIELDS: Final = {
     "legal_basis": list,
     "payload": dict,
 }
+
+
+def _recorded_at_problem(value: str) -> str | None:
+    try:
+        check_date(parse_time(value), "recorded_at")
+    except (BarnekoordinatorError, ValueError, OverflowError):
+        return f"expected an ISO 8601 time with offset, {_SUPPORTED}"
+    return None
+
+
+def _legal_basis_problem(value: object) -> str | None:
+    if isinstance(value, list) and all(isinstance(k, str) for k in value):
+        return None
+    return "expected a list of legal-basis keys (strings)"
+
+
+_SUPPORTED: Final = (
+    f"from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()} (the dates the library "
+    "supports)"
+)
+_CHECKS: Final[dict[str, Callable[[Any], str | None]]] = {
+    "recorded_at": _recorded_at_problem,
+    "legal_basis": _legal_basis_problem,
+}
+"""What the envelope's fields must be beyond their JSON type: a time the library supports and
+legal-basis keys that are strings (the case id is checked for every importer by
+``exchange.import_history``). Each returns the problem, never the value, or None."""
 
 
 def _tagged_complete(bundle: Mapping[str, Any]) -> bool:
@@ -70,13 +106,17 @@ def _event(
     if not isinstance(data, dict):
         problems.append((where, "expected a JSON object (a recorded event)"))
         return None
-    bad = [
-        k
+    bad = {
+        k: f"expected a {kind.__name__}"
         for k, kind in _FIELDS.items()
         if not isinstance(data.get(k), kind) or (kind is int and isinstance(data.get(k), bool))
-    ]
+    }
+    for k, check in _CHECKS.items():
+        problem = None if k in bad else check(data[k])
+        if problem is not None:
+            bad[k] = problem
     if bad:
-        problems.extend((f"{where}.{k}", f"expected a {_FIELDS[k].__name__}") for k in bad)
+        problems.extend((f"{where}.{k}", message) for k, message in bad.items())
         return None
     try:
         event = event_from_json(
@@ -88,15 +128,85 @@ def _event(
             recorded_at=parse_time(data["recorded_at"]),
             actor=data["actor"],
             event=event,
-            legal_basis=tuple(str(k) for k in data["legal_basis"]),
+            legal_basis=tuple(data["legal_basis"]),
         )
     except SchemaViolation as exc:
         problems.extend((f"{where}.payload" + p.removeprefix("$"), m) for p, m in exc.problems)
     except BarnekoordinatorError as exc:
         problems.append((where, f"not a recorded event this library reads ({type(exc).__name__})"))
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OverflowError) as exc:
         problems.append((where, f"not a recorded event ({type(exc).__name__})"))
     return None
+
+
+_TOO_LONG: Final = f"string longer than {MAX_STRING_LENGTH} characters"
+_CARRIER: Final = re.compile(r"\$\.entry\[\d+\]\.resource\.extension\[\d+\]\.valueString")
+_STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+"""A JSON string token, escapes included (no two ways to match: linear time)."""
+
+
+def _read_bundle(content: bytes) -> Any:
+    """The Bundle, read strictly by [`read_json()`][barnekoordinator.edges.read_json], except
+    that a recorded event's text may be longer than
+    [`MAX_STRING_LENGTH`][barnekoordinator.edges.MAX_STRING_LENGTH].
+
+    That text is a whole event as JSON, longer than the longest string in it (a description of
+    99,990 characters exports as some 100,300), and ``_event`` holds each of its own strings to
+    the limit when it reads it. Only when ``read_json`` refuses nothing but over-long carriers
+    are they set aside, the rest read strictly again, and they put back in their extensions.
+
+    Raises:
+        MalformedJson: ``content`` is not UTF-8 JSON.
+        SchemaViolation: it breaks a rule of ``read_json`` anywhere else (with JSON paths).
+    """
+    try:
+        return read_json(content, _WHAT)
+    except SchemaViolation as exc:
+        if any(m != _TOO_LONG or not _CARRIER.fullmatch(p) for p, m in exc.problems):
+            raise
+        refused = exc
+    # read_json decoded and parsed the text: every string token below is one JSON string.
+    text = bytes(content).decode("utf-8")
+    held: dict[str, str] = {}
+    mark = f"recorded-event-{secrets.token_hex(8)}-"
+
+    def hold(token: re.Match[str]) -> str:
+        found = token.group(0)
+        if len(found) <= MAX_STRING_LENGTH + 2:  # no shorter once its escapes are read
+            return found
+        value: str = json.loads(found)
+        if len(value) <= MAX_STRING_LENGTH:
+            return found
+        key = f"{mark}{len(held)}"
+        held[key] = value
+        return f'"{key}"'
+
+    bundle = read_json(_STRING.sub(hold, text.removeprefix("\ufeff")), _WHAT)
+    put_back = 0
+    for extension in _carriers(bundle):
+        value = extension.get("valueString")
+        if isinstance(value, str) and value in held:
+            extension["valueString"] = held[value]
+            put_back += 1
+    if put_back != len(held):  # an over-long string outside a carrier (past the fiftieth)
+        raise refused
+    return bundle
+
+
+def _carriers(bundle: object) -> list[dict[str, Any]]:
+    """The recorded-event extensions of the Provenance resources of ``bundle``."""
+    entries = bundle.get("entry") if isinstance(bundle, dict) else None
+    found = []
+    for entry in entries if isinstance(entries, list) else ():
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if isinstance(resource, dict) and resource.get("resourceType") == "Provenance":
+            extensions = resource.get("extension")
+            found += [
+                x
+                for x in (extensions if isinstance(extensions, list) else ())
+                if isinstance(x, dict) and x.get("url") == c.RECORDED_EVENT
+            ]
+    return found
 
 
 def read_history(content: bytes, catalogue: Catalogue) -> tuple[str, tuple[RecordedEvent, ...]]:
@@ -105,8 +215,11 @@ def read_history(content: bytes, catalogue: Catalogue) -> tuple[str, tuple[Recor
     Raises:
         BundleRejected: every problem found, each with its JSON path.
         MalformedJson: ``content`` is not UTF-8 JSON.
+        SchemaViolation: the JSON breaks a rule of
+            [`read_json()`][barnekoordinator.edges.read_json] (a duplicate key, a string too
+            long outside a recorded event …), with JSON paths.
     """
-    bundle = read_json(content, _WHAT)
+    bundle = _read_bundle(content)
     problems: list[tuple[str, str]] = []
     if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
         raise BundleRejected(_WHAT, [("$.resourceType", "expected a FHIR Bundle")])
