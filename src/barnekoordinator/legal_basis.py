@@ -27,7 +27,7 @@ import enum
 import functools
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Final, Generic, TypeVar
 
 if TYPE_CHECKING:
     from attrs import field, frozen
@@ -38,6 +38,7 @@ from barnekoordinator.edges import LATEST_DATE
 from barnekoordinator.errors import InvalidInput
 
 __all__ = [
+    "MAX_COMPLAINT_DEADLINE_WEEKS",
     "REFERENCES",
     "Act",
     "LegalReference",
@@ -585,6 +586,12 @@ _PARAMETERS: dict[str, ParameterHistory[int]] = {
         "complaint_deadline_weeks", ((date(2012, 1, 1), 4),), refs("pbrl-7-5")
     ),
 }
+
+
+MAX_COMPLAINT_DEADLINE_WEEKS: Final = 52
+"""The longest complaint deadline a recorded decision may carry, in weeks: the law's is four
+(pbrl § 7-5, parameter ``complaint_deadline_weeks``); a year bounds what any later rule could
+give, and keeps the deadline's date computable."""
 
 
 def parameter(name: str) -> ParameterHistory[int]:

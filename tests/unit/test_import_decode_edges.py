@@ -58,6 +58,7 @@ from barnekoordinator.rights.eligibility import (
     assess,
 )
 from barnekoordinator.services import ServiceKind
+from barnekoordinator.testing import strategies as bst
 from barnekoordinator.testing.builders import (
     DEFAULT_AS_OF,
     TEST_SEALING_KEY,
@@ -533,3 +534,11 @@ def _ready(store: CaseStore) -> tuple[Casebook, str]:
     if not _READY or _READY[0][0] is not store:
         _READY[:] = [(store, *_door(store))]
     return _READY[0][1], _READY[0][2]
+
+
+@given(event=bst.events(tags=["individual-decision.recorded"]), weeks=st.sampled_from([53, -1]))
+def test_a_recorded_decision_is_refused_when_made_as_when_read(event: Any, weeks: int) -> None:
+    """The event's own validator and the reader's bound agree (legal_basis.
+    MAX_COMPLAINT_DEADLINE_WEEKS), so the library never writes an event it cannot read back."""
+    with pytest.raises(InvalidInput, match="complaint_deadline_weeks: expected a whole number"):
+        attrs.evolve(event, complaint_deadline_weeks=weeks)

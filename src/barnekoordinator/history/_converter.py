@@ -42,6 +42,7 @@ from barnekoordinator.identifiers import (
     Organisasjonsnummer,
     PersonId,
 )
+from barnekoordinator.legal_basis import MAX_COMPLAINT_DEADLINE_WEEKS
 from barnekoordinator.people import Child, ExpectedChild
 
 if TYPE_CHECKING:
@@ -293,10 +294,11 @@ def _optional_hook_factory(
     return factory
 
 
-_BOUNDED_INTS: Final = {"complaint_deadline_weeks": (0, 52)}
-"""Whole numbers in payloads that the rules add to dates, by field name, and the range read:
-a complaint deadline is weeks (four, pbrl § 7-5), never more than a year. Any other value, or
-a bool or a float, is refused where it is read, not when a deadline overflows later."""
+_BOUNDED_INTS: Final = {"complaint_deadline_weeks": (0, MAX_COMPLAINT_DEADLINE_WEEKS)}
+"""Whole numbers in payloads that the rules add to dates, by field name, and the range read
+(the event classes refuse the same when they are made, so what is written can be read). Any
+other value, or a bool or a float, is refused where it is read, with its JSON path, not when a
+deadline overflows later."""
 
 
 def _bounded_int(low: int, high: int) -> Callable[[object, object], int]:

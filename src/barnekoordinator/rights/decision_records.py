@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date
+from typing import Any
 
 import attrs
 
@@ -29,6 +30,7 @@ from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
 from barnekoordinator.history.concept import Concept
+from barnekoordinator.legal_basis import MAX_COMPLAINT_DEADLINE_WEEKS
 from barnekoordinator.people import Professional
 from barnekoordinator.rights.decisions import (
     _COMPLAINT_BASIS,
@@ -98,6 +100,16 @@ class DecidedAlternative:
     action: NextStep
 
 
+def _complaint_weeks(_instance: object, _attribute: object, value: Any) -> None:
+    """The event is refused when made as when read (``history._converter``): 0 to
+    ``MAX_COMPLAINT_DEADLINE_WEEKS`` whole weeks, so the deadline's date can be computed."""
+    if type(value) is not int or not 0 <= value <= MAX_COMPLAINT_DEADLINE_WEEKS:
+        raise InvalidInput(
+            "complaint_deadline_weeks: expected a whole number from 0 to "
+            f"{MAX_COMPLAINT_DEADLINE_WEEKS}"
+        )
+
+
 @attrs.frozen(kw_only=True)
 class IndividualDecisionRecorded(DomainEvent):
     """The municipality made a decision on a right; the letter is rendered from this record."""
@@ -123,7 +135,7 @@ class IndividualDecisionRecorded(DomainEvent):
     alternatives: tuple[DecidedAlternative, ...]
     appointment: AppointmentNotice | None
     signed_by: str
-    complaint_deadline_weeks: int
+    complaint_deadline_weeks: int = attrs.field(validator=_complaint_weeks)
     by: str
 
 

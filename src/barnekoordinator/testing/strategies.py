@@ -54,6 +54,7 @@ from barnekoordinator.history.case import (
     record_birth,
 )
 from barnekoordinator.identifiers import HprNummer, Organisasjonsnummer, PersonId
+from barnekoordinator.legal_basis import MAX_COMPLAINT_DEADLINE_WEEKS
 from barnekoordinator.people import Child, ExpectedChild, Guardian, GuardianRelation, Professional
 from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing._identifier_strategies import (
@@ -120,6 +121,15 @@ _SPECIAL: dict[Any, Callable[[], Any]] = {
 }
 
 
+_BY_NAME: dict[str, Callable[[], Any]] = {
+    # A person's ref is a case-local name, never free text (people.py refuses an empty one, or
+    # one holding an identity number).
+    "ref": actor_refs,
+    "complaint_deadline_weeks": lambda: st.integers(0, MAX_COMPLAINT_DEADLINE_WEEKS),
+}
+"""Fields whose values are narrower than their type, by name (the classes refuse the rest)."""
+
+
 def values_of(tp: Any) -> Any:
     """A strategy for any type used in the library's attrs values and events."""
     if tp in _SPECIAL:
@@ -138,10 +148,8 @@ def values_of(tp: Any) -> Any:
     if isinstance(tp, type) and attrs.has(tp):
         hints = typing.get_type_hints(tp)
         fields = {
-            # A person's ref is a case-local name, never free text (people.py refuses an empty
-            # one, or one holding an identity number).
-            (f.alias or f.name): actor_refs()
-            if f.name == "ref" and hints[f.name] is str
+            (f.alias or f.name): _BY_NAME[f.name]()
+            if f.name in _BY_NAME
             else _deferred(hints[f.name])
             for f in attrs.fields(tp)
         }
