@@ -37,8 +37,10 @@ from barnekoordinator.errors import (
 )
 from barnekoordinator.exchange import import_history
 from barnekoordinator.history._hashchain import GENESIS, chain_hash
+from barnekoordinator.history.case import open_case
 from barnekoordinator.history.records import EventRecord
 from barnekoordinator.history.serialization import (
+    event_to_json,
     from_record,
     from_records,
     record_to_document,
@@ -46,6 +48,7 @@ from barnekoordinator.history.serialization import (
 )
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.identifiers import synthetic_fodselsnummer
+from barnekoordinator.people import Child
 from barnekoordinator.rights.decision_records import record_individual_decision
 from barnekoordinator.rights.decisions import Party, PartyRole, make_decision
 from barnekoordinator.rights.eligibility import (
@@ -542,3 +545,20 @@ def test_a_recorded_decision_is_refused_when_made_as_when_read(event: Any, weeks
     MAX_COMPLAINT_DEADLINE_WEEKS), so the library never writes an event it cannot read back."""
     with pytest.raises(InvalidInput, match="complaint_deadline_weeks: expected a whole number"):
         attrs.evolve(event, complaint_deadline_weeks=weeks)
+
+
+@pytest.mark.parametrize("born", [date(1850, 1, 1), date(2250, 1, 1)])
+def test_a_date_the_reader_refuses_is_refused_when_written(store: CaseStore, born: date) -> None:
+    """Reading keeps to the supported dates; so does writing, or a case opened through the API
+    with a child born in 1850 would be stored and then never load again."""
+    book, _ = _door(store)
+    before = set(store.case_ids())
+    event = open_case(municipality_number="0301", subject=Child(ref="barn", birth_date=born))
+    with pytest.raises(InvalidInput, match="CaseOpened: expected a date from 1900-01-01"):
+        book.open_case(KE, [event])
+    new = set(store.case_ids()) - before
+    # No event is stored; the refusal leaves its one audit record under the id it was given.
+    assert all(store.read(case_id) == [] for case_id in new)
+    assert [len(store.read_audit(case_id)) for case_id in new] in ([], [1])
+    with pytest.raises(InvalidInput):
+        event_to_json(event)

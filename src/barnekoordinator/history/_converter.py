@@ -78,6 +78,14 @@ _DATE_RANGE: Final = (
 )
 
 
+def _unstructure_date(value: date) -> str:
+    """A date as it is written; one the reader would refuse is refused here, so the library never
+    writes an event it cannot read back."""
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise InvalidInput(_DATE_RANGE)
+    return value.isoformat()
+
+
 def _structure_date(value: object, _type: object) -> date:
     if type(value) is str:
         found = _DATES.get(value)
@@ -341,7 +349,7 @@ def _subject_tag(cls: type) -> str:
 def _make_converter(*, detailed: bool = True) -> cattrs.Converter:
     """The converter; ``detailed=False`` makes the quick one (same hooks, no error paths)."""
     converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)
-    converter.register_unstructure_hook(date, date.isoformat)
+    converter.register_unstructure_hook(date, _unstructure_date)
     converter.register_structure_hook(date, _structure_date)
     converter.register_structure_hook_factory(_is_plain_enum, _enum_hook)
     converter.register_structure_hook_factory(_is_optional, _optional_hook_factory(converter))

@@ -171,9 +171,13 @@ def event_to_json(event: DomainEvent, *, cipher: CaseCipher | None = None) -> st
     """The canonical JSON payload of an event (without envelope).
 
     With ``cipher`` every national identity number in it is sealed for that case.
+
+    Raises:
+        InvalidInput: The event holds a value the reader would refuse (a date outside the
+            supported range), named with the event's class.
     """
     with _sealing(cipher):
-        return canonical_json(_converter.unstructure(event, unstructure_as=type(event)))
+        return canonical_json(_written(event, type(event)))
 
 
 def event_from_json(
@@ -293,6 +297,15 @@ _RECORDED_SETTERS: tuple[Callable[[RecordedEvent, Any], None], ...] = tuple(
 _new_object = object.__new__
 
 
+def _written(event: DomainEvent, cls: type[DomainEvent]) -> Any:
+    """The event as plain data to write; a value the reader would refuse (a date outside the
+    supported range) is refused here, so nothing is stored that cannot be read back."""
+    try:
+        return _converter.unstructure(event, unstructure_as=cls)
+    except InvalidInput as exc:
+        raise InvalidInput(f"{cls.__name__}: {exc}") from None
+
+
 def to_record(
     recorded: RecordedEvent, prev_hash: str, *, cipher: CaseCipher | None = None
 ) -> EventRecord:
@@ -317,7 +330,7 @@ def _to_record(recorded: RecordedEvent, prev_hash: str) -> EventRecord:
         schema_version=cls.SCHEMA_VERSION,
         recorded_at=recorded.recorded_at,
         actor=recorded.actor,
-        payload=_CANONICAL.encode(_converter.unstructure(event, unstructure_as=cls)),
+        payload=_CANONICAL.encode(_written(event, cls)),
         legal_basis=recorded.legal_basis,
         subject_key=recorded.subject_key,
         prev_hash=prev_hash,
