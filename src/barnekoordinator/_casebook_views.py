@@ -9,6 +9,7 @@ decision covered, so a view holds no identifier, and a leader's view no family n
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Final
@@ -133,8 +134,9 @@ _NATIONAL_ID_LIKE: Final = re.compile("[0-9]{11}")
 
 
 def text_problem(value: object) -> str | None:
-    """Why ``value`` is not an id or name the Casebook can store and hash (a string with no
-    control character, NUL included, and no lone surrogate), or None. Never the value itself."""
+    """Why ``value`` is not an id or name the Casebook can store, hash and show (a string with no
+    control character, NUL included, no lone surrogate and no invisible formatting character such
+    as a bidi override), or None. Never the value itself."""
     if not isinstance(value, str):
         return f"expected a string, got {type(value).__name__}"
     if not value.strip():
@@ -143,6 +145,9 @@ def text_problem(value: object) -> str | None:
         return "holds a control character"
     if not value.isascii() and _SURROGATE.search(value):
         return "holds a lone surrogate, which is not Unicode text"
+    if not value.isascii() and any(unicodedata.category(c) == "Cf" for c in value):
+        # A bidi override (U+202E) or a zero-width character shows an id as another one.
+        return "holds an invisible formatting character"
     return None
 
 

@@ -31,6 +31,7 @@ from barnekoordinator.edges import EARLIEST_DATE, LATEST_DATE, MAX_STRING_LENGTH
 from barnekoordinator.errors import (
     BarnekoordinatorError,
     BundleRejected,
+    ChainBroken,
     InvalidInput,
     MalformedJson,
     SchemaViolation,
@@ -38,7 +39,7 @@ from barnekoordinator.errors import (
 from barnekoordinator.exchange import import_history
 from barnekoordinator.history._hashchain import GENESIS, chain_hash
 from barnekoordinator.history.case import open_case
-from barnekoordinator.history.records import EventRecord
+from barnekoordinator.history.records import EventRecord, verify_events
 from barnekoordinator.history.serialization import (
     event_to_json,
     from_record,
@@ -69,6 +70,7 @@ from barnekoordinator.testing.builders import (
     back_office_load,
     standard_case,
 )
+from barnekoordinator.testing.conformance import make_records
 from barnekoordinator.testing.exporters import into_casebook, rich_case, staff_principal
 from barnekoordinator_plugins.memory import InMemoryCaseStore
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
@@ -438,7 +440,21 @@ def _calls(book: Casebook, case_id: object) -> dict[str, Callable[[], object]]:
     }
 
 
-BAD_IDS = ["\ud800", "a\udfffb", "\x00", "case\x00", "\n", "", "   ", FNR, 7, None, b"case-1"]
+BAD_IDS = [
+    "\ud800",
+    "a\udfffb",
+    "\x00",
+    "case\x00",
+    "\n",
+    "",
+    "   ",
+    "case-\u202e1-esac",  # a bidi override shows the id reversed
+    "case\u200b1",  # a zero-width space: two ids that look alike
+    FNR,
+    7,
+    None,
+    b"case-1",
+]
 
 
 @pytest.mark.parametrize("case_id", BAD_IDS, ids=repr)
@@ -562,3 +578,29 @@ def test_a_date_the_reader_refuses_is_refused_when_written(store: CaseStore, bor
     assert [len(store.read_audit(case_id)) for case_id in new] in ([], [1])
     with pytest.raises(InvalidInput):
         event_to_json(event)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"sequence": None},
+        {"sequence": "1"},
+        {"legal_basis": [5]},
+        {"actor": "\ud800"},
+    ],
+    ids=["no-sequence", "text-sequence", "basis-not-text", "surrogate"],
+)
+def test_a_malformed_record_breaks_the_chain_it_is_checked_in(change: dict[str, object]) -> None:
+    """verify_events answers ChainBroken for a hand-made record it cannot hash, not TypeError."""
+    first, second = make_records("case-1", 2)
+    with pytest.raises(ChainBroken) as caught:
+        verify_events("case-1", [attrs.evolve(first, **change), second])
+    assert caught.value.position == 1
+
+
+def test_a_record_time_that_is_not_a_datetime_is_a_typed_error() -> None:
+    """EventRecord's converter named the field only for naive times; any other value raised
+    AttributeError."""
+    (record,) = make_records("case-1", 1)
+    with pytest.raises(InvalidInput, match="recorded_at: expected a datetime, got str"):
+        attrs.evolve(record, recorded_at="2026-12-06")

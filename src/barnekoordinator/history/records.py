@@ -74,6 +74,8 @@ def parse_time(text: str, *, what: str = "time") -> datetime:
 
 
 def _utc(value: datetime) -> datetime:
+    if not isinstance(value, datetime):
+        raise InvalidInput(f"recorded_at: expected a datetime, got {type(value).__name__}")
     return ensure_utc(value, what="recorded_at")
 
 
@@ -267,6 +269,8 @@ def _verify(
     expected_sequence = start_sequence
     prev = start_hash
     for record in records:
+        if type(record.sequence) is not int:  # a record made by hand, not read from a store
+            raise ChainBroken(stream, expected_sequence, "record without a whole sequence number")
         if record.case_id != stream:
             raise ChainBroken(stream, record.sequence, "record of another case inserted")
         if record.sequence != expected_sequence:
@@ -278,7 +282,12 @@ def _verify(
             raise ChainBroken(stream, record.sequence, reason)
         if record.prev_hash != prev:
             raise ChainBroken(stream, record.sequence, "link to previous record broken")
-        if record.hash != record.expected_hash():
+        try:
+            expected = record.expected_hash()
+        except (InvalidInput, AttributeError, TypeError, ValueError, OverflowError):
+            # A field that cannot be hashed (the wrong type, a lone surrogate): not this chain.
+            raise ChainBroken(stream, record.sequence, "record content malformed") from None
+        if record.hash != expected:
             raise ChainBroken(stream, record.sequence, "record content edited")
         prev = record.hash
         expected_sequence += 1
