@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from barnekoordinator._redact import number_shaped
 from barnekoordinator.access.entries import Entry, EntryMeta, entries
 from barnekoordinator.access.policy import AccessAction, AccessDecision, CaseRole, case_roles
 from barnekoordinator.access.principal import AssuranceLevel, Principal
@@ -130,7 +131,10 @@ def as_batch(produced: DomainEvent | Sequence[DomainEvent]) -> tuple[DomainEvent
 
 _CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f]")
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
-_NATIONAL_ID_LIKE: Final = re.compile("[0-9]{11}")
+_UUID: Final = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
+"""A UUID, as the Casebook makes case ids: its hex digits may run to eleven, and are no number."""
 
 
 def text_problem(value: object) -> str | None:
@@ -159,9 +163,10 @@ are UUIDs (36)."""
 def case_id_problem(case_id: object) -> str | None:
     """Why ``case_id`` is not a case id, or None: what
     [`text_problem()`][barnekoordinator._casebook_views.text_problem] refuses, more than
-    ``MAX_CASE_ID_LENGTH`` characters, and an eleven-digit number (a case id must never be what
-    could be a fødselsnummer; eleven digits inside a longer id are not refused, as a random UUID
-    can hold them)."""
+    ``MAX_CASE_ID_LENGTH`` characters, and an id holding an eleven-digit number in any form a
+    fødselsnummer is written (``barn-17851550097``, ``178515-50097``, ``17 85 15 500 97``; see
+    [`number_shaped()`][barnekoordinator._redact.number_shaped]) outside a UUID, whose hex
+    digits may run to eleven."""
     if not isinstance(case_id, str) or not case_id.strip():
         return "expected a non-empty case id"
     problem = text_problem(case_id)
@@ -169,8 +174,8 @@ def case_id_problem(case_id: object) -> str | None:
         return f"expected a case id; this one {problem}"
     if len(case_id) > MAX_CASE_ID_LENGTH:
         return f"expected a case id of at most {MAX_CASE_ID_LENGTH} characters"
-    if _NATIONAL_ID_LIKE.fullmatch(case_id.strip()):
-        return "expected a case id, not an eleven-digit number (that could be a fødselsnummer)"
+    if number_shaped(_UUID.sub("-", case_id)):
+        return "expected a case id that holds no eleven-digit number (it could be a fødselsnummer)"
     return None
 
 

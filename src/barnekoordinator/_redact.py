@@ -6,16 +6,25 @@ one. [`BarnekoordinatorError`][barnekoordinator.errors.BarnekoordinatorError] th
 every message through [`redact()`][barnekoordinator._redact.redact], which shows such a number as
 its first six digits and five stars (``178515*****``), the form ``PersonId`` prints.
 
-Which runs are hidden (fail closed, without mangling hashes):
+A number is found in the forms people write it, in any script's decimal digits (``\\d``):
 
-- every run of exactly eleven digits that stands alone: not touching a letter or another digit
-  (``'17851550097'``, ``--case 17851550097``, ``17851550097.json``, ``ref-17851550097``);
-- a run of eleven digits inside a word (``child17851550097``) when its two control digits fit
-  (mod 11, as a fødselsnummer's do), so a hexadecimal hash is left alone but for about one in a
-  hundred of its eleven-digit runs.
+- eleven digits in a row, not part of a longer run of digits (``17851550097``);
+- six and five digits with one separator between them: a space, a tab, a no-break space, a dot,
+  a hyphen or a slash (``178515 50097``, ``178515-50097``, ``178515.50097``);
+- eleven digits in groups split by single spaces, the run standing alone
+  (``17 85 15 500 97``).
 
-A run of six digits and five more after one space (``178515 50097``) counts as eleven. A longer
-run of digits is another number (a size, a time in nanoseconds) and is left as it is.
+Which are hidden (fail closed, without mangling hashes): every number of the second and third
+form; one of the first form when it stands alone (no letter or digit touching it:
+``'17851550097'``, ``--case 17851550097``, ``17851550097.json``, ``ref-17851550097``), or,
+inside a word (``child17851550097``), when its two control digits fit (mod 11, as a
+fødselsnummer's do), so a hexadecimal hash is left alone but for about one in a hundred of its
+eleven-digit runs. A longer run of digits is another number (a size, a time in nanoseconds).
+The third form can take what is no number (eleven single digits between spaces): hidden all
+the same, as failing closed costs a message its list.
+
+[`number_shaped()`][barnekoordinator._redact.number_shaped] says whether a text holds a number
+of any of the three forms, hidden or not: what a ref must never hold.
 
 This module imports nothing from the package, so the error tree can use it.
 """
@@ -23,15 +32,14 @@ This module imports nothing from the package, so the error tree can use it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Final
 
-__all__ = ["NUMBER_SHAPED", "holds_person_number", "redact"]
+__all__ = ["holds_person_number", "number_shaped", "redact"]
 
-_RUN: Final = re.compile(r"(?<!\d)(\d{6}) ?(\d{5})(?!\d)")
-
-NUMBER_SHAPED: Final = re.compile(r"(?<!\d)\d{6}[ .]?\d{5}(?!\d)")
-"""Any run of eleven digits (six, then five after an optional space or dot), wherever it stands:
-what a ref or other opaque name must never hold, checksum or not."""
+_IN_A_ROW: Final = re.compile(r"(?<!\d)\d{11}(?!\d)")
+_SPLIT: Final = re.compile(r"(?<!\d)(\d{6})[ \t\u00a0.\-/](\d{5})(?!\d)")
+_GROUPED: Final = re.compile(r"(?<!\d)(?<!\d[ \t\u00a0])\d(?:[ \t\u00a0]?\d){10}(?![ \t\u00a0]?\d)")
 _K1: Final = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _K2: Final = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 
@@ -43,25 +51,48 @@ def _controls_fit(digits: str) -> bool:
     return k1 % 11 == 0 and k2 % 11 == 0
 
 
-def _hidden(match: re.Match[str]) -> bool:
+def _alone_or_fits(match: re.Match[str]) -> bool:
     text, start, end = match.string, match.start(), match.end()
     alone = (start == 0 or not text[start - 1].isalnum()) and (
         end == len(text) or not text[end].isalnum()
     )
-    return alone or _controls_fit(match.group(1) + match.group(2))
+    return alone or _controls_fit(match.group())
 
 
-def _replace(match: re.Match[str]) -> str:
-    return match.group(1) + "*****" if _hidden(match) else match.group()
+def _shown(match: re.Match[str]) -> str:
+    return "".join(c for c in match.group() if c.isdigit())[:6] + "*****"
+
+
+def _in_a_row(match: re.Match[str]) -> str:
+    return _shown(match) if _alone_or_fits(match) else match.group()
+
+
+def _grouped(match: re.Match[str]) -> str:
+    # Eleven digits with no space among them are the first form's, and its rule decides.
+    return match.group() if match.group().isdigit() else _shown(match)
 
 
 def redact(text: str) -> str:
-    """``text`` with each eleven-digit number that may be a person's shown as ``ddmmyy*****``."""
+    """``text`` with each number that may be a person's shown as ``ddmmyy*****``."""
     if len(text) < 11:
         return text
-    return _RUN.sub(_replace, text)
+    text = _SPLIT.sub(_shown, text)
+    text = _IN_A_ROW.sub(_in_a_row, text)
+    return _GROUPED.sub(_grouped, text)
+
+
+def _candidates(text: str) -> Iterator[re.Match[str]]:
+    yield from _SPLIT.finditer(text)
+    yield from _IN_A_ROW.finditer(text)
+    yield from _GROUPED.finditer(text)
 
 
 def holds_person_number(text: str) -> bool:
     """Whether ``text`` holds a number [`redact()`][barnekoordinator._redact.redact] would hide."""
-    return any(_hidden(match) for match in _RUN.finditer(text))
+    return redact(text) != text
+
+
+def number_shaped(text: str) -> bool:
+    """Whether ``text`` holds a number of any of the three forms, hidden by ``redact`` or not
+    (``x12345678901``: eleven digits whose control digits do not fit)."""
+    return next(_candidates(text), None) is not None

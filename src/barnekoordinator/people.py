@@ -48,7 +48,7 @@ from typing import Any
 
 import attrs
 
-from barnekoordinator._redact import NUMBER_SHAPED
+from barnekoordinator._redact import number_shaped
 from barnekoordinator._who_consents import (
     BARNEVERN,
     ConsentingParty,
@@ -93,7 +93,7 @@ def _opaque_ref(instance: object, _attribute: object, value: Any) -> None:
     what = f"{type(instance).__name__}.ref"
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(f"{what}: expected a non-empty case ref, e.g. 'mor'")
-    if NUMBER_SHAPED.search(value):
+    if number_shaped(value):
         raise InvalidInput(
             f"{what}: expected an opaque case ref (e.g. 'mor'), never a national identity number"
         )

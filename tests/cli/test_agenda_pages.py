@@ -109,3 +109,32 @@ def test_a_bad_cursor_is_a_usage_error_that_repeats_nothing(
     err = capsys.readouterr().err
     assert "--principal" in err
     assert str(good) not in err
+
+
+def _token(raw: bytes) -> str:
+    import base64
+
+    return "ac1." + base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"[" * 2000,  # RecursionError escaped argparse as a traceback, exit 1
+        json.dumps(["2026-01-01", "\ud800", "evaluation-due", "k"]).encode(),  # exit 3 later
+        json.dumps(["2026-01-01", "case\x00", "evaluation-due", "k"]).encode(),
+        json.dumps(["2026-01-01", "case-1", "evaluation-due", ""]).encode(),
+    ],
+    ids=["nested-deep", "surrogate-case", "nul-case", "empty-key"],
+)
+def test_a_crafted_cursor_is_a_usage_error(
+    demo: list[str], capsys: pytest.CaptureFixture[str], raw: bytes
+) -> None:
+    """A cursor token is decoded before the command runs: what it holds is checked there."""
+    with pytest.raises(SystemExit) as exited:
+        main([*demo, "--after", _token(raw)])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert "--after" in err

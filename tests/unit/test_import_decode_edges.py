@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from barnekoordinator._casebook_views import case_id_problem
 from barnekoordinator._who_consents import birthday
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.catalogue import CATALOGUE
@@ -451,6 +452,9 @@ BAD_IDS = [
     "case-\u202e1-esac",  # a bidi override shows the id reversed
     "case\u200b1",  # a zero-width space: two ids that look alike
     FNR,
+    f"barn-{FNR}",  # a number inside the id is stored and shown in clear all the same
+    f"{FNR[:6]}-{FNR[6:]}",
+    " ".join([FNR[:2], FNR[2:4], FNR[4:6], FNR[6:9], FNR[9:]]),
     7,
     None,
     b"case-1",
@@ -604,3 +608,11 @@ def test_a_record_time_that_is_not_a_datetime_is_a_typed_error() -> None:
     (record,) = make_records("case-1", 1)
     with pytest.raises(InvalidInput, match="recorded_at: expected a datetime, got str"):
         attrs.evolve(record, recorded_at="2026-12-06")
+
+
+@given(st.uuids(version=4))
+def test_every_uuid_is_a_case_id(made: Any) -> None:
+    """The Casebook opens cases under new UUIDs, whose hex digits may run to eleven: never
+    refused as holding a number."""
+    assert case_id_problem(str(made)) is None
+    assert case_id_problem(f"case-{made}") is None

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from barnekoordinator import errors
-from barnekoordinator._redact import holds_person_number, redact
+from barnekoordinator._redact import holds_person_number, number_shaped, redact
 from barnekoordinator.access.principal import AssuranceLevel, Principal
 from barnekoordinator.errors import (
     BarnekoordinatorError,
@@ -152,7 +152,19 @@ def test_an_error_keeps_its_other_arguments() -> None:
     ],
     ids=["child", "expected-child", "guardian", "professional"],
 )
-@pytest.mark.parametrize("ref", [NUMBER, f"mor-{NUMBER}", "178515 50097", "12345678901", " ", ""])
+@pytest.mark.parametrize(
+    "ref",
+    [
+        NUMBER,
+        f"mor-{NUMBER}",
+        "178515 50097",
+        "178515-50097",
+        "17 85 15 500 97",
+        "12345678901",
+        " ",
+        "",
+    ],
+)
 def test_a_ref_is_never_an_identity_number(make: object, ref: str) -> None:
     """Refs are stored in clear (domain.md §6: identity numbers are sealed, refs are not):
     a ref that holds eleven digits, checksum or not, or no text at all, is refused."""
@@ -173,3 +185,36 @@ def test_a_principal_refuses_an_amr_holding_an_identity_number() -> None:
     assert Principal(
         subject="s", display_label="x", assurance=AssuranceLevel.HIGH, amr=("BankID",)
     ).amr == ("BankID",)
+
+
+_SEPARATORS = st.sampled_from([" ", "\t", "\u00a0", ".", "-", "/"])
+_SCRIPTS = st.sampled_from(["0123456789", "０１２３４５６７８９", "٠١٢٣٤٥٦٧٨٩"])
+
+
+@given(number=synthetic_fodselsnummer_strings(), sep=_SEPARATORS, digits=_SCRIPTS)
+def test_a_number_is_found_in_the_forms_people_write_it(number: str, sep: str, digits: str) -> None:
+    """Six and five digits with a separator, groups split by spaces, other scripts' digits: the
+    second sweep found each echoed whole (``no case '178515-50097'``)."""
+    written = number.translate(str.maketrans("0123456789", digits))
+    forms = [written, written[:6] + sep + written[6:]]
+    if sep == " ":
+        forms.append(" ".join([written[:2], written[2:4], written[4:6], written[6:9], written[9:]]))
+    for form in forms:
+        message = f"no case '{form}' in the store"
+        assert form not in redact(message)
+        assert written[:6] + "*****" in redact(message)
+        assert number_shaped(form)
+        assert str(BarnekoordinatorError(message)) == redact(message)
+
+
+def test_separated_forms_do_not_swallow_dates_times_or_uuids() -> None:
+    """What has separators but is not eleven digits stays whole."""
+    for text in [
+        "2026-12-06T21:40:00+01:00",
+        "case 6585b4b1-d244-4890-915a-401504242426",
+        "0301 974760673",
+        "checkpoint of 3 event(s) and 4 audit record(s)",
+        "sizes 10 20 50 100",
+    ]:
+        assert redact(text) == text
+        assert not number_shaped(text)

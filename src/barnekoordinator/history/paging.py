@@ -33,6 +33,7 @@ import base64
 import binascii
 import inspect
 import json
+import re
 from collections.abc import Collection
 from datetime import date
 from typing import TYPE_CHECKING, Any, Final
@@ -122,7 +123,14 @@ class AgendaCursor:
             raise InvalidInput(f"{where}: not an agenda cursor (its due date)") from None
         if kind not in _KINDS:
             raise InvalidInput(f"{where}: not an agenda cursor (its kind)")
+        for name, value in (("case id", case_id), ("key", key)):
+            # A store compares them with what it holds: text it can encode, no NUL.
+            if not value or "\x00" in value or _SURROGATE.search(value):
+                raise InvalidInput(f"{where}: not an agenda cursor (its {name})")
         return cls(day, case_id, _KINDS[kind], key)
+
+
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
 def _decoded(text: str, where: str) -> object:
@@ -134,7 +142,7 @@ def _decoded(text: str, where: str) -> object:
             raise ValueError(body)
         raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
         return json.loads(raw.decode("utf-8"))
-    except (ValueError, binascii.Error):
+    except (ValueError, binascii.Error, RecursionError):  # RecursionError: '[' nested deep
         raise InvalidInput(f"{where}: not an agenda cursor (damaged)") from None
 
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 else:
     from barnekoordinator._classes import frozen
 
-from barnekoordinator._redact import NUMBER_SHAPED
+from barnekoordinator._redact import number_shaped
 from barnekoordinator._who_consents import GuardianRelation
 from barnekoordinator.errors import SchemaViolation
 from barnekoordinator.rights.eligibility._vocabulary import WISH_FIELD, Right, Wish
@@ -168,7 +168,7 @@ _NO_JUDGEMENTS: Final = Judgements()
 def _ref_problem(path: str, value: str) -> list[tuple[str, str]]:
     if not value.strip():
         return [(path, "must be a non-empty reference")]
-    if NUMBER_SHAPED.search(value):
+    if number_shaped(value):
         return [(path, "must be an opaque reference, never a national identity number")]
     return []
 
