@@ -513,12 +513,15 @@ class MunicipalSettings:
 
 
 def _unprintable(text: str) -> bool:
-    """True for text that holds a control character (NUL included) or a lone surrogate.
+    """True for text that holds a control character (NUL included), a line or paragraph
+    separator (U+2028, U+2029: categories Zl, Zp) or a lone surrogate.
 
-    Neither belongs in a URL, a path or an option, and a lone surrogate cannot even be encoded
-    to pass to SQLite, libpq or the file system.
+    None belongs in a URL, a path or an option (a separator breaks a header or a log line), and
+    a lone surrogate cannot even be encoded to pass to SQLite, libpq or the file system.
     """
-    return not text.isprintable() and any(unicodedata.category(c) in ("Cc", "Cs") for c in text)
+    return not text.isprintable() and any(
+        unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") for c in text
+    )
 
 
 _MAX_STORE_URL = 4096

@@ -376,3 +376,56 @@ def test_a_file_name_holding_a_nul_byte_is_refused_before_a_key_is_made(
     assert len(err.strip().splitlines()) == 1
     assert not (home / "config" / "barnekoordinator" / "checkpoint.key").exists()
     assert not (tmp_path / "cp.txt").exists()
+
+
+def _unusable_key_locations(tmp_path: Path) -> list[tuple[dict[str, str], list[str]]]:
+    loop = tmp_path / "loop1"
+    loop.symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(loop)
+    return [
+        ({KEY_FILE_ENV: "/dev/null/x.key"}, []),
+        ({"XDG_CONFIG_HOME": "/dev/null"}, []),
+        ({}, ["--key", str(loop)]),
+        ({KEY_FILE_ENV: str(tmp_path / ("k" * 300))}, []),
+    ]
+
+
+@pytest.mark.parametrize("case", range(4))
+def test_a_key_location_that_cannot_be_used_is_exit_3_and_one_line(
+    db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    case: int,
+) -> None:
+    """A folder that is a file, a symlink loop or a name too long: exit 3, one line naming the
+    key file and the system's reason, not "unexpected OSError"."""
+    environ, extra = _unusable_key_locations(tmp_path)[case]
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    argv = ["checkpoint", "--store", f"sqlite:{db}", "--output", str(tmp_path / "cp.txt")]
+    assert main([*argv, *extra]) == 3
+    err = capsys.readouterr().err
+    assert "checkpoint key" in err
+    assert "unexpected" not in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "cp.txt").exists()
+
+
+@pytest.mark.parametrize("case", range(4))
+@pytest.mark.parametrize("create", [True, False])
+def test_a_sealing_key_location_that_cannot_be_used_is_a_typed_error(
+    tmp_path: Path, case: int, create: bool
+) -> None:
+    """The same locations for the sealing key: InvalidConfiguration naming the key file."""
+    from barnekoordinator._cli._keys import SEALING_KEY_FILE_ENV, load_sealing_key
+    from barnekoordinator.errors import InvalidConfiguration
+
+    environ, extra = _unusable_key_locations(tmp_path)[case]
+    if extra:
+        environ = {SEALING_KEY_FILE_ENV: extra[1]}
+    elif KEY_FILE_ENV in environ:
+        environ = {SEALING_KEY_FILE_ENV: environ[KEY_FILE_ENV]}
+    with pytest.raises(InvalidConfiguration, match="sealing key"):
+        load_sealing_key(store_url=f"sqlite:{tmp_path}/db/cases.db", environ=environ, create=create)

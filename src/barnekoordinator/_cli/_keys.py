@@ -86,11 +86,56 @@ def _refuse_beside_database(
     error: type[BarnekoordinatorError] = CheckpointError,
 ) -> None:
     file_name(str(path), f"{what} {path}", error)  # resolve() raises ValueError on a NUL byte
-    folder = _database_folder(store_url)
-    if folder is not None and path.resolve().parent == folder:
+    try:
+        folder = _database_folder(store_url)
+        beside = folder is not None and _resolved(path, what, error).parent == folder
+    except (OSError, RuntimeError) as exc:  # the database's path: a loop, a name too long, …
+        raise error(
+            f"{what} {path}: the database's folder cannot be resolved ({_why(exc)})"
+        ) from None
+    if beside:
         raise error(
             f"{what} {path}: it is in the folder of the database; keep it elsewhere ({why})"
         )
+
+
+def _why(exc: BaseException) -> str:
+    """The system's reason, without a traceback (``RuntimeError`` for a symlink loop)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return "symbolic link loop" if isinstance(exc, RuntimeError) else type(exc).__name__
+
+
+def _resolved(path: Path, what: str, error: type[BarnekoordinatorError]) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError) as exc:
+        raise error(f"{what} {path}: cannot be used ({_why(exc)})") from None
+
+
+def _exists(path: Path, what: str, error: type[BarnekoordinatorError]) -> bool:
+    try:
+        return path.exists()
+    except OSError as exc:  # a name too long, … (a missing folder is just False)
+        raise error(f"{what} {path}: cannot be used ({_why(exc)})") from None
+
+
+def _make_folder(path: Path, what: str, error: type[BarnekoordinatorError]) -> None:
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except (OSError, RuntimeError) as exc:  # a file where a folder must be, /dev/null/…
+        raise error(f"{what} {path}: its folder cannot be created ({_why(exc)})") from None
+
+
+def _open_new(path: Path, what: str, error: type[BarnekoordinatorError]) -> int | None:
+    """A new file's descriptor (O_EXCL, 0600), or ``None`` when another process made it."""
+    try:
+        # O_EXCL: never overwrite a key another process made meanwhile; 0600: the owner only.
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return None
+    except OSError as exc:
+        raise error(f"{what} {path}: cannot be created ({_why(exc)})") from None
 
 
 def _read(path: Path, what: str, error: type[BarnekoordinatorError] = CheckpointError) -> str:
@@ -119,16 +164,17 @@ def read_note(path: Path) -> str:
 
 def _create(path: Path) -> Ed25519Signer:
     signer = Ed25519Signer.generate(f"barnekoordinator.invalid/{secrets.token_hex(8)}")
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
-        # O_EXCL: never overwrite a key another process made meanwhile; 0600: the owner only.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
+    _make_folder(path, "checkpoint key", CheckpointError)
+    fd = _open_new(path, "checkpoint key", CheckpointError)
+    if fd is None:
         return Ed25519Signer.from_key_text(_read(path, "checkpoint key"))
-    with os.fdopen(fd, "w", encoding="utf-8") as file:
-        file.write(signer.key_text() + "\n")
     public = path.with_suffix(".pub")
-    public.write_text(signer.verifier().key_text() + "\n", encoding="utf-8")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(signer.key_text() + "\n")
+        public.write_text(signer.verifier().key_text() + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise CheckpointError(f"checkpoint key {path}: cannot be written ({_why(exc)})") from None
     return signer
 
 
@@ -149,7 +195,7 @@ def load_signer(
         return Ed25519Signer.from_key_text(environ[KEY_ENV]), f"${KEY_ENV}"
     path = Path(environ[KEY_FILE_ENV]) if environ.get(KEY_FILE_ENV) else default_key_path(environ)
     _refuse_beside_database(path, store_url)
-    if path.exists():
+    if _exists(path, "checkpoint key", CheckpointError):
         return Ed25519Signer.from_key_text(_read(path, "checkpoint key")), f"key file {path}"
     if not create:
         raise CheckpointError(
@@ -208,7 +254,7 @@ def load_sealing_key(
         if environ.get(SEALING_KEY_FILE_ENV)
         else default_key_path(environ, "sealing.key")
     )
-    if path.exists():
+    if _exists(path, "sealing key", InvalidConfiguration):
         return _sealing_key_file(path, store_url), f"sealing key file {path}"
     if not create:
         raise InvalidConfiguration(
@@ -217,14 +263,15 @@ def load_sealing_key(
         )
     _refuse_sealing_key_beside_database(path, store_url)
     key = SealingKey.generate(f"bk-{secrets.token_hex(4)}")
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
-        # O_EXCL: never overwrite a key another process made meanwhile; 0600: the owner only.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
+    _make_folder(path, "sealing key", InvalidConfiguration)
+    fd = _open_new(path, "sealing key", InvalidConfiguration)
+    if fd is None:
         return _sealing_key_file(path, store_url), f"sealing key file {path}"
-    with os.fdopen(fd, "w", encoding="utf-8") as file:
-        file.write(key.to_text() + "\n")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(key.to_text() + "\n")
+    except OSError as exc:
+        raise InvalidConfiguration(f"sealing key {path}: cannot be written ({_why(exc)})") from None
     return key, (
         f"a new sealing key created in {path} (back it up apart from the database: without it "
         "the identity numbers in the store cannot be read)"

@@ -11,6 +11,7 @@ import attrs
 
 from barnekoordinator.errors import InvalidConfiguration
 from barnekoordinator.texts import Language
+from barnekoordinator_plugins.notify._settings import is_email_address
 
 __all__ = ["Address", "AddressBook", "AddressFile"]
 
@@ -71,9 +72,16 @@ def _book(shown: str, data: object) -> Mapping[str, Address]:
     for ref, value in data.items():
         entry = value if isinstance(value, dict) else {"email": value}
         email, lang = entry.get("email"), entry.get("lang", "nb")
-        if not isinstance(email, str) or "@" not in email or any(c.isspace() for c in email):
+        if not isinstance(email, str) or "@" not in email:
             raise InvalidConfiguration(
                 f"smtp addresses {shown!r}: entry {ref!r} has no e-mail address"
+            )
+        if not is_email_address(email):
+            # Checked here, before anything is claimed: the email package crashes on some
+            # malformed addresses. The message names the entry's ref, never the address.
+            raise InvalidConfiguration(
+                f"smtp addresses {shown!r}: entry {ref!r} is not a plain ASCII e-mail address "
+                "(local@domain)"
             )
         if lang not in ("nb", "nn", "en"):
             raise InvalidConfiguration(

@@ -5,11 +5,17 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from email.errors import MessageError
 from typing import Final
 
 import attrs
 
-from barnekoordinator.errors import DeliveryFailed, InvalidConfiguration, MailServerUnavailable
+from barnekoordinator.errors import (
+    BarnekoordinatorError,
+    DeliveryFailed,
+    InvalidConfiguration,
+    MailServerUnavailable,
+)
 from barnekoordinator.history.outbox import OutboxEntry, OutboxStatus, OutboxStore, Settlement
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.history.storekit import outbox_due
@@ -20,6 +26,16 @@ from barnekoordinator_plugins.notify._settings import NotifySettings
 
 _MAX_BACKOFF: Final = 86_400.0
 _BATCH: Final = 100
+
+_UNBUILDABLE: Final = (ValueError, UnicodeError, IndexError, AttributeError, MessageError)
+"""What the ``email`` package raises on a letter it cannot build or encode (a malformed header
+value). Such a message will never be sent, so it is settled as *undeliverable* with the error's
+type as the reason (the run goes on; ``remind`` then exits 1). Any other exception is a bug and
+ends the run: the claimed messages wait out their lease and are claimed again."""
+
+
+def _unbuildable(exc: BaseException) -> str:
+    return f"the e-mail cannot be built ({type(exc).__name__})"
 
 
 @attrs.frozen(kw_only=True)
@@ -121,7 +137,15 @@ class _Run:
                 self.settle(entry, OutboxStatus.PENDING, self.unavailable)
                 return
             self.open = True
-        mail = letter(m, to=address.email, lang=address.lang, settings=self.settings, now=self.now)
+        try:
+            mail = letter(
+                m, to=address.email, lang=address.lang, settings=self.settings, now=self.now
+            )
+        except BarnekoordinatorError:
+            raise
+        except _UNBUILDABLE as exc:
+            self.settle(entry, OutboxStatus.UNDELIVERABLE, _unbuildable(exc))
+            return
         try:
             self.sender.send(mail, address.email)
         except DeliveryFailed as exc:
@@ -130,6 +154,15 @@ class _Run:
                 self.open = False
             status = OutboxStatus.UNDELIVERABLE if exc.permanent else OutboxStatus.PENDING
             self.settle(entry, status, str(exc))
+            return
+        except BarnekoordinatorError:
+            raise
+        except _UNBUILDABLE as exc:
+            # Raised while the letter was encoded (as_bytes, send_message): the session's state
+            # is unknown, so it is ended and the next message opens a new one.
+            self.sender.close()
+            self.open = False
+            self.settle(entry, OutboxStatus.UNDELIVERABLE, _unbuildable(exc))
             return
         self.settle(entry, OutboxStatus.SENT)
 
@@ -165,7 +198,8 @@ def dispatch(
     Messages are claimed in batches under a lease of ``settings.lease_seconds``. A message whose
     guard row is gone is *obsolete*; one without an address *undeliverable*; a refusal or a lost
     connection is retried after [`backoff()`][barnekoordinator_plugins.notify.backoff] (a 5xx reply,
-    or ``max_attempts`` reached, gives up). When no session can be had, nothing is sent and every
+    or ``max_attempts`` reached, gives up). A letter the ``email`` package cannot build is
+    *undeliverable*. When no session can be had, nothing is sent and every
     claimed message waits for its next attempt.
     """
     run = _Run(store, sender, book, settings, now)

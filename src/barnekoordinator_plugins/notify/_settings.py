@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from email.errors import MessageError
+from email.headerregistry import Address
 from typing import Final
 
 import attrs
@@ -28,9 +30,28 @@ def _port(text: str) -> int:
     return number
 
 
+def is_email_address(text: str) -> bool:
+    """True for one plain ASCII ``local@domain`` that the ``email`` package parses back to the
+    very same text (it raises ``IndexError``, ``AttributeError``, … on some malformed ones).
+
+    A non-ASCII address (``varsel@bærum.kommune.no``) is refused rather than IDNA-encoded: the
+    senders write headers and ``MAIL FROM`` as ASCII.
+    """
+    if not text.isascii() or not text.isprintable() or any(c.isspace() for c in text):
+        return False
+    try:
+        parsed = Address(addr_spec=text)
+    except (ValueError, IndexError, AttributeError, MessageError):
+        return False
+    return bool(parsed.username and parsed.domain) and parsed.addr_spec == text
+
+
 def _address(text: str) -> str:
-    if "@" not in text or any(c.isspace() or c in "<>\"'," for c in text):
-        raise ValueError(f"expected an e-mail address such as varsel@kommune.no, got {text!r}")
+    if not is_email_address(text) or any(c in "<>\"'," for c in text):
+        raise ValueError(
+            f"expected an ASCII e-mail address such as varsel@kommune.no, got "
+            f"{_options.shown(text)}"
+        )
     return text
 
 
