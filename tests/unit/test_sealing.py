@@ -137,3 +137,24 @@ def test_key_text_round_trips_and_bad_keys_are_configuration_errors() -> None:
             SealingKey.from_text(bad)
     with pytest.raises(InvalidConfiguration, match="own key id"):
         KeyRing(InMemoryDataKeys(), KEK, retired=[KEK])
+
+
+def test_a_sealing_key_text_is_its_one_canonical_base64url() -> None:
+    """Standard base64's '+' and '/', and stray bits in the last character, were read as the
+    same key (second sweep); padding is still taken."""
+    key = SealingKey("kommune-0301", b"\xfb" * 32)
+    text = key.to_text()
+    assert "-" in text
+    assert "_" in text
+    assert SealingKey.from_text(text) == key
+    assert SealingKey.from_text(text + "=") == key
+    encoded = text.split(":", 1)[1]
+    for bad in (encoded.replace("-", "+").replace("_", "/"), encoded[:-1] + "z"):
+        with pytest.raises(InvalidConfiguration, match="not canonical base64url"):
+            SealingKey.from_text(f"kommune-0301:{bad}")
+
+
+def test_a_sealing_key_id_is_never_an_identity_number() -> None:
+    """The id is written in every wrapped key and shown by repr()."""
+    with pytest.raises(InvalidConfiguration, match="not an eleven-digit number"):
+        SealingKey("17851550097", b"\x00" * 32)

@@ -42,6 +42,7 @@ import attrs
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from barnekoordinator._redact import number_shaped
 from barnekoordinator.errors import InvalidConfiguration, SealingError
 
 __all__ = [
@@ -97,6 +98,10 @@ class SealingKey:
             or any(c.isspace() for c in self.key_id)
         ):
             raise InvalidConfiguration("sealing key id: expected a short name without spaces")
+        if number_shaped(self.key_id):  # it is in every wrapped key and in the repr
+            raise InvalidConfiguration(
+                "sealing key id: expected a name, not an eleven-digit number"
+            )
         if len(self.secret) != _KEY_BYTES:
             raise InvalidConfiguration(f"sealing key {self.key_id}: expected {_KEY_BYTES} bytes")
 
@@ -120,6 +125,8 @@ class SealingKey:
             secret = _unb64(encoded, "sealing key")
         except SealingError:
             raise InvalidConfiguration("sealing key: the secret is not base64url") from None
+        if _b64(secret) != encoded.rstrip("="):  # "+", "/" or stray bits: not its one text
+            raise InvalidConfiguration("sealing key: the secret is not canonical base64url")
         return cls(key_id, secret)
 
     def to_text(self) -> str:
