@@ -21,6 +21,7 @@ from barnekoordinator.access.entries import Entry, EntryMeta, entries
 from barnekoordinator.access.policy import AccessAction, AccessDecision, CaseRole, case_roles
 from barnekoordinator.access.principal import AssuranceLevel, Principal
 from barnekoordinator.coordination.roles import RoleAssignment, roles
+from barnekoordinator.edges import has_lone_surrogate
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.history.case import Case, CaseMode, DomainEvent
 from barnekoordinator.history.paging import AgendaCursor
@@ -130,7 +131,6 @@ def as_batch(produced: DomainEvent | Sequence[DomainEvent]) -> tuple[DomainEvent
 
 
 _CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f]")
-_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 _UUID: Final = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 )
@@ -147,7 +147,7 @@ def text_problem(value: object) -> str | None:
         return "expected a non-empty string"
     if _CONTROL.search(value):
         return "holds a control character"
-    if not value.isascii() and _SURROGATE.search(value):
+    if has_lone_surrogate(value):
         return "holds a lone surrogate, which is not Unicode text"
     if not value.isascii() and any(unicodedata.category(c) == "Cf" for c in value):
         # A bidi override (U+202E) or a zero-width character shows an id as another one.

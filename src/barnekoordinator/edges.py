@@ -57,6 +57,7 @@ __all__ = [
     "MAX_STRING_LENGTH",
     "check_date",
     "check_json",
+    "has_lone_surrogate",
     "parse_date",
     "read_json",
 ]
@@ -252,10 +253,16 @@ def _problem(parts: _Parts, message: str, out: list[tuple[_Parts, str]]) -> None
         raise _Enough
 
 
+def has_lone_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate (U+D800–U+DFFF): not Unicode text, so it has no
+    UTF-8 form to store, hash or print."""
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
 def _text_problem(text: str) -> str | None:
     if len(text) > MAX_STRING_LENGTH:
         return f"string longer than {MAX_STRING_LENGTH} characters"
-    if not text.isascii() and _SURROGATE.search(text):
+    if has_lone_surrogate(text):
         return "holds a lone surrogate, which is not Unicode text"
     return None
 

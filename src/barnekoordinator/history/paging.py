@@ -33,13 +33,13 @@ import base64
 import binascii
 import inspect
 import json
-import re
 from collections.abc import Collection
 from datetime import date
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from barnekoordinator.edges import has_lone_surrogate
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.history.projections import AgendaItem, AgendaKind
 
@@ -125,12 +125,9 @@ class AgendaCursor:
             raise InvalidInput(f"{where}: not an agenda cursor (its kind)")
         for name, value in (("case id", case_id), ("key", key)):
             # A store compares them with what it holds: text it can encode, no NUL.
-            if not value or "\x00" in value or _SURROGATE.search(value):
+            if not value or "\x00" in value or has_lone_surrogate(value):
                 raise InvalidInput(f"{where}: not an agenda cursor (its {name})")
         return cls(day, case_id, _KINDS[kind], key)
-
-
-_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
 def _decoded(text: str, where: str) -> object:
