@@ -319,3 +319,22 @@ def test_control_characters_in_a_file_name_are_escaped(
     assert "\\x9b31m\\udcff.json: No such file or directory" in line
     assert printable("a\udcffb") == "a\\udcffb"
     assert printable("Tromsø — ok") == "Tromsø — ok"
+
+
+# --- --option names a loaded plugin -----------------------------------------------------------
+
+
+def test_a_session_command_refuses_an_option_for_no_plugin(
+    opened_case: str, people: dict[str, str], store_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``case show`` with ``--option sqlit.busy_timeout=5`` (a typo): exit 2 in one line that
+    names the plugins loaded; no audit record is written for the refused call."""
+    audit = stored_events(store_url, opened_case, audit=True)
+    status, _, err = run_cli(
+        capsys,
+        "case", "show", "--case", opened_case, "--as", people["ke"],
+        "--option", "sqlit.busy_timeout=5",
+    )  # fmt: skip
+    assert status == 2
+    assert "no plugin named 'sqlit' (not loaded)" in _one_error_line(err)
+    assert stored_events(store_url, opened_case, audit=True) == audit

@@ -24,6 +24,7 @@ from typing import Any
 import attrs
 import pytest
 
+from _sqlite_copy import sqlite_backup
 from barnekoordinator._cli import demo
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.catalogue import CATALOGUE
@@ -183,15 +184,6 @@ class _closing:
 # -- SQLite ---------------------------------------------------------------------------------
 
 
-def _backup(source: Path, target: Path) -> None:
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-
-
 @pytest.fixture(scope="module")
 def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """older (one story), full (two), other (two more, another store altogether)."""
@@ -199,7 +191,7 @@ def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path
     paths = {name: folder / f"{name}.db" for name in ("older", "full", "other")}
     with SQLiteCaseStore(paths["full"]) as store:
         _tell_the_story(store)
-    _backup(paths["full"], paths["older"])
+    sqlite_backup(paths["full"], paths["older"])
     with SQLiteCaseStore(paths["full"]) as store:
         _tell_the_story(store)
     with SQLiteCaseStore(paths["other"]) as store:
@@ -211,7 +203,7 @@ def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path
 def _sqlite_target(templates: dict[str, Path], folder: Path) -> Target:
     path = folder / "data" / "cases.db"
     path.parent.mkdir()
-    _backup(templates["full"], path)
+    sqlite_backup(templates["full"], path)
     with SQLiteCaseStore(templates["older"]) as older, SQLiteCaseStore(path) as full:
         case_a = older.case_ids()[0]
         case_b = next(c for c in full.case_ids() if c != case_a)
@@ -219,7 +211,7 @@ def _sqlite_target(templates: dict[str, Path], folder: Path) -> Target:
 
     def replace_with(name: str) -> None:
         raw.connection.close()
-        _backup(templates[name], path)
+        sqlite_backup(templates[name], path)
         raw.connection = sqlite3.connect(path, isolation_level=None)
         raw.drop_triggers()
 

@@ -199,6 +199,9 @@ def test_usage_errors(
     assert "clock_skew: expected 0 to 300 seconds" in capsys.readouterr().err
     assert main(["whoami", "--lang", "en", "--token", path, "--option", "idporten-audience"]) == 2
     assert "PLUGIN.KEY=VALUE" in capsys.readouterr().err
+    argv = ["whoami", "--lang", "en", "--token", path, "--option", "idportn.audience=x"]
+    assert main(argv) == 2  # a misspelt plugin is refused, not ignored
+    assert "no plugin named 'idportn' (not loaded)" in capsys.readouterr().err
     with pytest.raises(SystemExit) as caught:
         main(["whoami"])
     assert caught.value.code == 2

@@ -141,6 +141,34 @@ def test_verify_rejects_malformed_options(db: Path, capsys: pytest.CaptureFixtur
     assert "PLUGIN.KEY=VALUE" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", ["verify", "agenda", "checkpoint"])
+def test_an_option_for_a_plugin_that_is_not_loaded_is_refused(
+    command: str, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A misspelt plugin name in --option is a usage error (exit 2) that names the plugins
+    that are loaded, not an option silently ignored; nothing is written."""
+    before = db.read_bytes()
+    extra = ["--output", str(tmp_path / "c.txt"), "--key", str(tmp_path / "k")]
+    argv = [command, "--store", f"sqlite:{db}", "--option", "sqlit.busy_timeout=5"]
+    assert main(argv + (extra if command == "checkpoint" else [])) == 2
+    err = capsys.readouterr().err
+    assert "no plugin named 'sqlit' (not loaded)" in err
+    assert "sqlite" in err.partition("the loaded plugins are")[2]
+    assert db.read_bytes() == before
+    assert not (tmp_path / "c.txt").exists()
+    assert not (tmp_path / "k").exists()
+
+
+def test_an_option_for_a_blocked_plugin_says_it_is_blocked(
+    db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same for a plugin blocked with $BARNEKOORDINATOR_BLOCK_PLUGINS: the message says why."""
+    monkeypatch.setenv("BARNEKOORDINATOR_BLOCK_PLUGINS", "postgres")
+    argv = ["verify", "--store", f"sqlite:{db}", "--option", "postgres.schema=x"]
+    assert main(argv) == 2
+    assert "no plugin named 'postgres' (blocked by" in capsys.readouterr().err
+
+
 @pytest.mark.postgres
 def test_verify_a_postgres_store(postgres_dsn: str, pg_schema: Callable[[], str]) -> None:
     """verify works against PostgreSQL with a schema option, read-only."""

@@ -7,7 +7,6 @@ written to the real home folder.
 from __future__ import annotations
 
 import json
-import sqlite3
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from _sqlite_copy import sqlite_backup
 from barnekoordinator._cli._keys import KEY_ENV, KEY_FILE_ENV
 from barnekoordinator.cli import main
 from barnekoordinator.history.checkpoint import Ed25519Signer
@@ -39,17 +39,6 @@ def _append(path: Path, case: str, count: int) -> None:
         records = make_records(case, count, after_version=version, prev_hash=prev)
         store.append(case, version, records, audit=make_audit(case, action="write"))
         store.append_audit(make_audit(case))
-
-
-def _backup(db: Path, copy: Path) -> Path:
-    """A consistent copy of ``db``, as a backup job would take."""
-    source, target = sqlite3.connect(db), sqlite3.connect(copy)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-    return copy
 
 
 @pytest.fixture
@@ -192,7 +181,7 @@ def test_verify_reports_a_checkpoint_the_store_no_longer_extends(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A store rolled back to before the checkpoint exits 1 naming the events and audit trail."""
-    older = _backup(db, tmp_path / "older.db")
+    older = sqlite_backup(db, tmp_path / "older.db")
     _append(db, "case-2", 2)
     cp = tmp_path / "cp.txt"
     assert main(["checkpoint", "--lang", "en", "--store", f"sqlite:{db}", "--output", str(cp)]) == 0
@@ -294,7 +283,7 @@ def test_a_store_rolled_back_behind_the_frontier_exits_1_and_signs_nothing(
 ) -> None:
     """A store restored from an older copy no longer holds the last record the frontier saw:
     exit 1, one line naming the tree, and neither the output nor the frontier is touched."""
-    older = _backup(db, tmp_path / "older.db")
+    older = sqlite_backup(db, tmp_path / "older.db")
     _append(db, "case-2", 2)
     frontier, output = tmp_path / "frontier.json", tmp_path / "cp"
     assert _checkpoint(db, output, "--frontier", str(frontier)) == 0

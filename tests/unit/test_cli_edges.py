@@ -179,6 +179,10 @@ def test_agenda_takes_the_largest_values_it_allows(
         ("postgresql://%zz", None, "not a valid PostgreSQL connection string"),
         ("postgresql://kari:s3cret%zz@localhost/bk", None, "not a valid PostgreSQL connection"),
         ("postgresql://localhost/bk?nosuch=1", None, "libpq cannot parse it"),
+        ("postgresql://kari:s3cret@localhost:0/bk", None, "port of the connection string"),
+        ("postgresql://kari:s3cret@h1:5,h2:99999/bk", None, "from 1 to 65535"),
+        ("postgresql:///bk?port=" + "9" * 3000, None, "expected each port"),
+        ("postgresql:///bk?port=abc", None, "expected each port"),
         ("sqlite:/tmp/a\x00b.db", None, "store: holds a control character"),
         ("sqlite:/tmp/a\ud800b.db", None, "store: holds a control character"),
         (

@@ -200,7 +200,7 @@ def open_session(
     # A development principal is checked before the store is touched.
     principal = _development_principal(args, config) if args.as_file is not None else None
     token = _token(args.token) if args.token is not None else None
-    pm = configured_host(config)
+    pm = configured_host(config, args.option)
     store = case_store(pm, config)
     try:
         sealing, where = load_sealing_key(

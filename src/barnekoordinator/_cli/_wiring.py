@@ -77,18 +77,38 @@ def plugin_options(pairs: Iterable[str], use: StoreUse = "none") -> dict[str, di
     return options
 
 
-def configured_host(config: Config) -> PluginHost:
+def configured_host(config: Config, typed: Iterable[str] = ()) -> PluginHost:
     """A plugin host that every plugin has been configured with (their options checked).
 
+    ``typed`` are the ``--option`` pairs the user gave: each must name a plugin that is loaded,
+    so that a misspelt ``--option sqlit.busy_timeout=5`` is refused, not silently ignored. (A
+    ``Config`` made in code may carry sections for plugins that are not installed: a shared
+    configuration names more than one machine has.)
+
     Raises:
-        InvalidConfiguration: a plugin rejects its options.
+        InvalidConfiguration: a plugin rejects its options, or ``typed`` names a plugin that is
+            not loaded.
         PluginLoadError: an installed plugin cannot be loaded.
     """
     from barnekoordinator.plugins import configure, get_plugin_manager
 
     pm = get_plugin_manager()
+    _check_named_plugins(pm, typed)
     configure(pm, config)
     return pm
+
+
+def _check_named_plugins(pm: PluginHost, pairs: Iterable[str]) -> None:
+    loaded = {name for name, plugin in pm.list_name_plugin() if plugin is not None}
+    unknown = sorted({pair.partition("=")[0].partition(".")[0] for pair in pairs} - loaded)
+    if unknown:
+        names = ", ".join(repr(name) for name in unknown)
+        blocked = all(pm.is_blocked(name) for name in unknown)
+        why = "blocked by $BARNEKOORDINATOR_BLOCK_PLUGINS" if blocked else "not loaded"
+        raise InvalidConfiguration(
+            f"--option: no plugin named {names} ({why}); the loaded plugins are "
+            f"{', '.join(sorted(loaded))} (see 'barnekoordinator plugins')"
+        )
 
 
 def store_url(args: argparse.Namespace) -> str:
@@ -130,4 +150,4 @@ def configured(args: argparse.Namespace, use: StoreUse, **fields: Any) -> tuple[
         plugin_options=plugin_options(getattr(args, "option", ()), use),
         **fields,
     )
-    return config, configured_host(config)
+    return config, configured_host(config, getattr(args, "option", ()))

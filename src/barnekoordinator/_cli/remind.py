@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         if args.as_of is not None
         else SystemClock().now()
     )
-    pm = configured_host(config)
+    pm = configured_host(config, args.option)
     store = case_store(pm, config)
     try:
         if args.dry_run:

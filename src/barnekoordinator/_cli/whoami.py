@@ -171,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     config = Config(store="memory:", plugin_options=plugin_options(args.option))
     # An invalid option is InvalidConfiguration: one line, exit 2 (cli.main).
-    chain = login_chain(configured_host(config), config)
+    chain = login_chain(configured_host(config, args.option), config)
     if not chain:
         print(
             "barnekoordinator whoami: no issuer is configured; pass e.g. "

@@ -117,7 +117,7 @@ def _checked_dsn(pg: ModuleType, dsn: object) -> str:
         raise InvalidConfiguration("postgres store: the connection string holds a NUL byte")
     try:
         dsn.encode("utf-8")
-        pg.conninfo.conninfo_to_dict(dsn)
+        parts = pg.conninfo.conninfo_to_dict(dsn)
     except UnicodeEncodeError:
         raise InvalidConfiguration(
             "postgres store: the connection string holds a lone surrogate (not Unicode text)"
@@ -129,7 +129,21 @@ def _checked_dsn(pg: ModuleType, dsn: object) -> str:
             "postgres store: not a valid PostgreSQL connection string (libpq cannot parse it); "
             "the string is not shown, it may hold a password"
         ) from None
+    ports = parts.get("port")
+    # libpq parses any text as a port and refuses it only when it connects, which reads as "the
+    # store is unavailable"; a port is a usage error. One per host, comma-separated, may be empty.
+    if isinstance(ports, str) and not all(_port(p) for p in ports.split(",")):
+        raise InvalidConfiguration(
+            "postgres store: expected each port of the connection string to be a whole number "
+            "from 1 to 65535"
+        )
     return dsn
+
+
+def _port(text: str) -> bool:
+    return text == "" or (
+        len(text) <= 5 and text.isascii() and text.isdigit() and 1 <= int(text) <= 65_535
+    )
 
 
 class PostgresCaseStore:
