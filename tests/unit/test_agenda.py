@@ -6,12 +6,13 @@ from datetime import timedelta
 
 import pytest
 
-from barnekoordinator.access.consent import ConsentPurpose
-from barnekoordinator.access.entries import entries
+from barnekoordinator.access.consent import ConsentPurpose, Section, section_of
+from barnekoordinator.access.entries import GuardianVisibility, change_visibility, entries
 from barnekoordinator.coordination.handover import propose_handover
 from barnekoordinator.coordination.meetings import (
     AgendaTopic,
     VoiceWeight,
+    call_prepared_meeting,
     child_voices,
     prepare_meeting,
     record_child_voice,
@@ -22,6 +23,7 @@ from barnekoordinator.coordination.stafettlogg import (
     BtiLevel,
     ObservationKind,
     add_log_measure,
+    current_log,
     open_stafettlogg,
     record_decision,
     record_minutes,
@@ -275,3 +277,79 @@ def test_points_the_meeting_was_called_for_are_on_the_agenda() -> None:
     assert {p.owner_ref for p in scheduled} == {"pl"}
     other = prepare_meeting(run.case, D + timedelta(days=7))
     assert not [p for p in other.points if p.topic is AgendaTopic.SCHEDULED]
+
+
+def _mixed_sections(holder: str) -> CaseRun:
+    """A stafettlogg held by ``holder`` in which the helsestasjon (hs) has written a concern
+    and the barnehage (pl) a tiltak that hs evaluates: entries of two sections."""
+    run = standard_case(age=9)
+    consent_all(run, ConsentPurpose.STAFETTLOGG, [S.BARNEHAGE, S.HELSESTASJON, S.SKOLE])
+    run.run(open_stafettlogg, by=holder, holder_ref=holder, level=BtiLevel.NIVAA_2, as_of=D)
+    run.run(
+        record_observation,
+        observation_id="o-health",
+        by="hs",
+        kind=ObservationKind.OPPMERKSOMHET,
+        text="Helsesak: utredes for epilepsi",
+        as_of=D,
+    )
+    run.run(
+        add_log_measure,
+        tiltak_id="t-bhg",
+        by="pl",
+        description="Fast voksen i overganger",
+        responsible_ref="hs",
+        evaluation_date=D + timedelta(days=5),
+        as_of=D,
+    )
+    return run
+
+
+def _stored_agenda(run: CaseRun, meeting_id: str, by: str) -> tuple[str, ...]:
+    run.run(
+        call_prepared_meeting,
+        meeting_id=meeting_id,
+        by=by,
+        meeting_on=D + timedelta(days=7),
+        invited=["pl", "hs"],
+        as_of=D,
+    )
+    meeting = next(m for m in current_log(run.case).meetings if m.id == meeting_id)
+    return meeting.agenda
+
+
+def test_a_called_meeting_quotes_no_entry_of_another_section() -> None:
+    """pbrl § 3-6 / hol § 7-2 a: the agenda is stored as an entry of the caller's section, so it
+    quotes only entries of that section; a health concern is not copied where the barnehage's
+    readers read it. Points of other sections keep their «Ta med» line (ids and dates only)."""
+    run = _mixed_sections("pl")
+    prepared = prepare_meeting(run.case, D + timedelta(days=7))
+    by_ref = {p.refs[0]: p for p in prepared.points if p.refs}
+    assert by_ref["o-health"].section is Section.HEALTH
+    assert by_ref["t-bhg"].section is section_of(S.BARNEHAGE)
+    stored = _stored_agenda(run, "m-bhg", by="pl")
+    assert not any("epilepsi" in line for line in stored)
+    assert any("Fast voksen i overganger" in line for line in stored)
+    assert any("t-bhg" in line and "hs" in line for line in stored)  # hs brings its evaluation
+    meeting_entry = next(e for e in entries(run.case) if e.meta.id == "stafettlogg:m-bhg")
+    assert meeting_entry.meta.section is section_of(S.BARNEHAGE)
+    # A meeting the helsestasjon calls is an entry of the health section: its concern is
+    # quoted, the barnehage's tiltak is not.
+    health = _stored_agenda(_mixed_sections("hs"), "m-hs", by="hs")
+    assert any("epilepsi" in line for line in health)
+    assert not any("Fast voksen i overganger" in line for line in health)
+
+
+def test_a_called_meeting_quotes_no_entry_withheld_from_the_guardians() -> None:
+    """pbrl § 3-4: an entry withheld from the guardians is not quoted in a meeting agenda they
+    may read, even by its own section's author."""
+    run = _mixed_sections("hs")
+    run.run(
+        change_visibility,
+        entry_id="stafettlogg:o-health",
+        visibility=GuardianVisibility.WITHHELD_WEIGHTY_REASONS,
+        decided_by="hs",
+        reason="Vektige hensyn til barnet",
+        as_of=D,
+    )
+    assert not any("epilepsi" in line for line in _stored_agenda(run, "m-hs", by="hs"))

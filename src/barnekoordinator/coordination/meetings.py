@@ -29,7 +29,12 @@ from typing import Final
 import attrs
 
 from barnekoordinator.access.consent import ConsentPurpose, Section, ledger, section_of
-from barnekoordinator.access.entries import Entry, EntryMeta
+from barnekoordinator.access.entries import (
+    Entry,
+    EntryMeta,
+    GuardianVisibility,
+    visibility_overrides,
+)
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.appointments import coordination_holder
 from barnekoordinator.coordination.participation import Contributor, family_contributions
@@ -169,7 +174,7 @@ def _entries(case: Case) -> Iterator[Entry]:
             meta=EntryMeta(
                 id=f"child-voice:{v.id}",
                 kind="child-voice",
-                section=section_of(service) if service is not None else Section.GENERAL,
+                section=_section(service),
                 author_ref=v.recorded_by,
                 author_service=service,
                 created_on=v.recorded_on,
@@ -253,6 +258,11 @@ class AgendaPoint:
     title: str
     refs: tuple[str, ...] = ()
     owner_ref: str | None = None
+    section: Section | None = None
+    """The section of the entry whose words ``title`` quotes (a tiltak's description, a
+    concern's text, what the child or a guardian said), as the entry is classed for access; None
+    when the title holds only the library's own words, ids and dates. A stored agenda keeps
+    only the points its readers may read (see `call_prepared_meeting()`)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -288,6 +298,16 @@ class MeetingAgenda:
     def brought_by(self, ref: str) -> tuple[BringItem, ...]:
         """What ``ref`` must bring."""
         return tuple(b for b in self.bring if b.who_ref == ref)
+
+
+_WITHHELD: Final = frozenset(
+    {GuardianVisibility.WITHHELD_BY_CHILD_REQUEST, GuardianVisibility.WITHHELD_WEIGHTY_REASONS}
+)
+
+
+def _section(service: ServiceKind | None) -> Section:
+    """The section of an entry written by someone of ``service``, as the entries are classed."""
+    return section_of(service) if service is not None else Section.GENERAL
 
 
 def _last_minuted(log: Stafettlogg | None, as_of: date) -> date | None:
@@ -387,6 +407,15 @@ def call_prepared_meeting(
     [`schedule_meeting()`][barnekoordinator.coordination.stafettlogg.schedule_meeting] calls it
     (by the stafettholder or a leader, on a day that has not passed). The lines are in ``lang``.
 
+    **The stored agenda quotes only what its readers may read.** The meeting becomes an entry
+    of the section of the caller's service, readable by whoever may read that section; so of
+    the prepared points it keeps those whose ``section`` is the meeting's own and those that
+    quote no one ([`AgendaPoint.section`][barnekoordinator.coordination.meetings.AgendaPoint]
+    is None). A point quoting an entry of another section (a health tiltak's description in a
+    meeting the teacher calls), or an entry withheld from the guardians (pbrl § 3-4), is left
+    out; its «Ta med» line, which names only ids and dates, stays, so whoever owns it still
+    brings it.
+
     Raises:
         InvalidInput: ``horizon_days`` is out of range, as `prepare_meeting()` says.
         RuleViolation: As `schedule_meeting()` refuses to call the meeting.
@@ -394,13 +423,26 @@ def call_prepared_meeting(
     prepared = prepare_meeting(
         case, meeting_on, horizon_days=horizon_days, settings=settings, lang=lang
     )
+    caller = case.participant(by)
+    section = _section(caller.service if caller is not None else None)
+    # An entry withheld from the guardians (pbrl § 3-4) is not quoted where they may read it.
+    withheld = {
+        entry_id.partition(":")[2]
+        for entry_id, visibility in visibility_overrides(case).items()
+        if visibility in _WITHHELD
+    }
+    lines = tuple(
+        p.title
+        for p in prepared.points
+        if p.section in (None, section) and withheld.isdisjoint(p.refs)
+    )
     bring = tuple(bring_line(b, lang) for b in prepared.bring)
     return schedule_meeting(
         case,
         meeting_id=meeting_id,
         by=by,
         meeting_on=meeting_on,
-        agenda=(*agenda, *prepared.lines, *bring),
+        agenda=(*agenda, *lines, *bring),
         invited=invited,
         as_of=as_of,
         settings=settings,
@@ -444,6 +486,7 @@ def _child_voice_part(
                 ),
                 refs=(v.id,),
                 owner_ref=v.recorded_by,
+                section=_section(v.author_service),
             )
         )
     own = [
@@ -459,6 +502,7 @@ def _child_voice_part(
                 title=text("agenda.child-own-voice").format(lang, age=o.child_age, text=said),
                 refs=(o.id,),
                 owner_ref=o.by,
+                section=Section.GENERAL,
             )
         )
     if child is not None and as_of >= child.birth_date:
@@ -491,6 +535,7 @@ def _family_input_part(
             ),
             refs=(v.id,),
             owner_ref=v.by,
+            section=Section.GENERAL,
         )
         for v in state.voices
         if v.author is Contributor.GUARDIAN and (since is None or v.recorded_on > since)
@@ -502,6 +547,7 @@ def _family_input_part(
                 title=text("agenda.bring-up").format(lang, text=line),
                 refs=(meeting_id,),
                 owner_ref=r.by,
+                section=Section.GENERAL,
             )
             for r in state.replies_to(meeting_id)
             for line in r.bring_up
@@ -521,6 +567,7 @@ def _scheduled_part(log: Stafettlogg | None, meeting_id: str | None) -> _AgendaP
                     title=item,
                     refs=(scheduled.id,),
                     owner_ref=scheduled.called_by,
+                    section=_section(scheduled.author_service),
                 )
             )
     return _AgendaPart(tuple(points))
@@ -541,6 +588,7 @@ def _tiltak_evaluation_part(log: Stafettlogg | None, until: date, lang: Language
                         ),
                         refs=(t.id,),
                         owner_ref=t.responsible_ref,
+                        section=_section(t.author_service),
                     )
                 )
                 bring.append(
@@ -570,6 +618,7 @@ def _plan_evaluation_part(plan: IndividualPlan | None, until: date, lang: Langua
                         ),
                         refs=(m.id,),
                         owner_ref=m.responsible_ref,
+                        section=_section(m.author_service),
                     )
                 )
                 bring.append(
@@ -600,6 +649,7 @@ def _new_concern_part(
                         ),
                         refs=(o.id,),
                         owner_ref=o.author_ref,
+                        section=_section(o.author_service),
                     )
                 )
     for u in bti(case).undringer:
@@ -612,6 +662,7 @@ def _new_concern_part(
                     title=text("agenda.undring").format(lang, id=u.id, description=u.description),
                     refs=(u.id,),
                     owner_ref=u.registered_by,
+                    section=_section(u.author_service),
                 )
             )
     return _AgendaPart(tuple(points))
@@ -630,6 +681,7 @@ def _open_decision_part(log: Stafettlogg | None, lang: Language) -> _AgendaPart:
                         title=text("agenda.open-decision").format(lang, id=d.id, text=d.text),
                         refs=(d.id,),
                         owner_ref=d.follow_up_by,
+                        section=_section(d.author_service),
                     )
                 )
                 bring.append(
