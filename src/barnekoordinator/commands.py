@@ -17,7 +17,8 @@ Schema from the same classes — so the schema, the parser and the function cann
 Three arguments are filled in by the Casebook rather than the document: ``settings`` (the
 municipality's settings, never in a document), ``as_of`` (default: the Casebook's today, in
 Norway) and ``by`` (default: the principal's subject — give it when the case knows the person
-by another ref). A command runs through
+by another ref; a ``by`` naming someone else is refused as ``AccessDenied``: a principal records
+only what it does itself). A command runs through
 [`Casebook.execute()`][barnekoordinator.casebook.Casebook.execute] with its name as the action,
 so the audit trail names it; it is authorised, decided and stored as any other write.
 

@@ -116,6 +116,7 @@ class HandoverAccepted(DomainEvent):
 
     TYPE = "handover.accepted"
     LEGAL_BASIS = _BASIS
+    ACTOR = "to_ref"  # only the proposed person accepts (BTI-07)
     from_ref: str | None
     to_ref: str
     on: date

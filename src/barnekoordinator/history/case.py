@@ -74,13 +74,16 @@ class DomainEvent:
     Subclasses are ``@attrs.frozen(kw_only=True)`` classes with class attributes ``TYPE`` (stable
     wire tag such as ``"handover.accepted"``), ``SCHEMA_VERSION`` (bump it, and add an upcaster,
     whenever the payload changes) and ``LEGAL_BASIS`` (reference keys from
-    [`barnekoordinator.legal_basis`][barnekoordinator.legal_basis]).
+    [`barnekoordinator.legal_basis`][barnekoordinator.legal_basis]). ``ACTOR`` names the field
+    that holds the ref of the person who acts (``"by"`` unless a subclass says otherwise): the
+    access policy lets a principal record an event only under a ref the case knows it by.
     """
 
     __slots__ = ()
     TYPE: ClassVar[str] = ""
     SCHEMA_VERSION: ClassVar[int] = 1
     LEGAL_BASIS: ClassVar[tuple[str, ...]] = ()
+    ACTOR: ClassVar[str] = "by"
 
 
 T = TypeVar("T")

@@ -94,19 +94,56 @@ def _event_decision(
         return _visibility_changed(principal, case, event, as_of, settings)
     if isinstance(event, GuardianAccessGranted | GuardianAccessWithdrawn):
         return _guardian_grant(principal, case, as_of, settings)
-    own = _own_refs(principal, case, _standing(principal, case, _index(case)))
-    recorded = record_decision(principal, case, event, as_of, settings, own)
-    if recorded is not None:
-        return recorded
-    acted = family_act_decision(principal, case, event, as_of, settings)
-    if acted is not None:
-        return acted
-    restricted = family_write_decision(principal, case, event, as_of, settings, own)
-    if restricted is not None:
-        return restricted
-    if plain_writes is not None:
-        return plain_writes
-    return decide(principal, case, AccessAction.WRITE, None, as_of, settings=settings)
+    standing = _standing(principal, case, _index(case))
+    own = _own_refs(principal, case, standing)
+    decision = (
+        record_decision(principal, case, event, as_of, settings, own)
+        or family_act_decision(principal, case, event, as_of, settings)
+        or family_write_decision(principal, case, event, as_of, settings, own)
+        or plain_writes
+        or decide(principal, case, AccessAction.WRITE, None, as_of, settings=settings)
+    )
+    if decision.allowed:
+        # Allowed to write this kind of event, but only as itself.
+        return _someone_else(principal, case, event, standing) or decision
+    return decision
+
+
+def _acting_refs(principal: Principal, case: Case, standing: _Standing) -> frozenset[str]:
+    """The refs ``principal`` acts as in ``case``: its subject, and the participant, guardian or
+    child the case knows it as (by subject, HPR number or national identity number)."""
+    refs = {principal.subject}
+    if standing.professional is not None:
+        refs.add(standing.professional.ref)
+    if standing.guardian is not None:
+        refs.add(standing.guardian.ref)
+    if CaseRole.CHILD in standing.roles and case.subject is not None:
+        refs.add(case.subject.ref)
+    return frozenset(refs)
+
+
+def _someone_else(
+    principal: Principal, case: Case, event: DomainEvent, standing: _Standing
+) -> AccessDecision | None:
+    """A denial when ``event`` names someone other than ``principal`` as the one who acts.
+
+    An event's ``by`` is its author: the log shows it, the rules check it (only the stafettholder
+    calls a meeting, only the proposed person accepts the baton). A principal records only what
+    it does itself, under a ref the case knows it by; acting for someone else is a separate,
+    explicit act (a recorder registering a family member's withdrawal of consent, checked by
+    its own rule). The field is the event class's ``ACTOR`` (a handover's acceptance names the
+    acceptor as ``to_ref``: only the proposed person accepts, BTI-07).
+    """
+    actor = getattr(event, type(event).ACTOR, None)
+    if not isinstance(actor, str) or actor in _acting_refs(principal, case, standing):
+        return None
+    return AccessDecision(
+        allowed=False,
+        action=AccessAction.WRITE,
+        reason="a principal records only what it does itself: the command names another "
+        "person as the one who acts",
+        role=standing.roles[0] if standing.roles else None,
+    )
 
 
 def _consent_given(
