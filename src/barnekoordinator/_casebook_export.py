@@ -21,7 +21,14 @@ from barnekoordinator._casebook_views import require_caller
 from barnekoordinator.access.audit import verify
 from barnekoordinator.access.consent import ConsentPurpose, Section, ledger
 from barnekoordinator.access.entries import Entry, entries
-from barnekoordinator.access.policy import AccessAction, AccessDecision, CaseRole, decide
+from barnekoordinator.access.policy import (
+    AccessAction,
+    AccessDecision,
+    CaseRole,
+    case_professional,
+    case_roles,
+    decide,
+)
 from barnekoordinator.coordination.roles import roles
 from barnekoordinator.errors import (
     BarnekoordinatorError,
@@ -72,9 +79,12 @@ def export(
             ``"archive-pdf"``).
         for_service: The receiving service (a [`ServiceKind`][barnekoordinator.services.ServiceKind]
             or its value); the export holds only what its consent covers.
-        include_identifiers: Put national ids and birth dates in, where the principal may read
-            them (everyone with the overview but a leader); otherwise they are left out and the
-            result warns.
+        include_identifiers: Put national ids and birth dates in, where the principal may take
+            them: the child, a guardian, barnevernstjenesten, koordinerende enhet, and a
+            participating professional whose service a valid consent covers (sharing
+            information, the stafettlogg or the individual plan); not a leader, a parent
+            without foreldreansvar, or a participant no consent covers. Otherwise they are left
+            out and the result warns.
         include_history: Put the whole recorded history in, so that an import gives back an equal
             case. Only a participating professional or koordinerende enhet who may read every entry
             gets it, with ``include_identifiers`` and no ``for_service`` narrowing anything away.
@@ -154,7 +164,7 @@ def _export(
         raise call.refuse(
             _refusal(f"no valid consent covers {service.value}; nothing exported", *_SHARE_BASIS)
         )
-    identifiers = include_identifiers and overview.role is not CaseRole.LEADER
+    identifiers = include_identifiers and _may_take_identifiers(principal, case, as_of, book)
     every = tuple(entries(case))
     visible: list[Entry] = []
     stronger = False
@@ -241,12 +251,50 @@ def _receiver_has_consent(case: Case, service: ServiceKind, as_of: date, book: C
     """The receiving service takes part, or some valid consent lets it receive something."""
     if any(p.service is service for p in case.participants):
         return True
+    return _consent_covers(case, service, as_of, book)
+
+
+_TAKE_IDENTIFIERS: Final = frozenset(
+    {CaseRole.CHILD, CaseRole.GUARDIAN, CaseRole.BARNEVERN, CaseRole.KOORDINERENDE_ENHET}
+)
+
+
+def _may_take_identifiers(principal: Principal, case: Case, as_of: date, book: Casebook) -> bool:
+    """Whether an export for ``principal`` may carry the family's national identity numbers.
+
+    The family's own, koordinerende enhet (which coordinates under hol § 7-2 a) and
+    barnevernstjenesten (its own legal basis); a participating professional only while a valid
+    consent covers its service, as for what it may read: a participant with no consent reads no
+    entry, and the numbers that tie the case to a person are not less sensitive than the entries.
+    """
+    held = set(case_roles(principal, case))
+    if held & _TAKE_IDENTIFIERS:
+        return True
+    if CaseRole.PARTICIPANT not in held:
+        return False
+    professional = case_professional(principal, case)
+    service = professional.service if professional is not None else None
+    return service is not None and _consent_covers(case, service, as_of, book, _COOPERATING)
+
+
+_SHARING: Final = (ConsentPurpose.SHARE_INFORMATION, ConsentPurpose.STAFETTLOGG)
+_COOPERATING: Final = (*_SHARING, ConsentPurpose.INDIVIDUAL_PLAN)
+
+
+def _consent_covers(
+    case: Case,
+    service: ServiceKind,
+    as_of: date,
+    book: Casebook,
+    purposes: tuple[ConsentPurpose, ...] = _SHARING,
+) -> bool:
+    """Some valid consent of ``purposes`` lets ``service`` receive something of the case."""
     consents = ledger(case)
     return any(
         consents.covers(
             case, purpose, as_of=as_of, service=service, section=section, settings=book.settings
         )
-        for purpose in (ConsentPurpose.SHARE_INFORMATION, ConsentPurpose.STAFETTLOGG)
+        for purpose in purposes
         for section in Section
     )
 

@@ -281,3 +281,24 @@ def test_a_leader_exports_status_and_deadlines_but_no_content_and_no_names(
         ("boss", "export:fhir-r4", True),
         ("boss", "export:fhir-r4", True),
     ]
+
+
+def test_identity_numbers_go_to_a_participant_only_while_a_consent_covers_its_service(
+    run: CaseRun, book: Casebook
+) -> None:
+    """pbrl § 3-6 / hol § 7-2 a (third sweep, F4): PPT takes part but no consent covers it, so it
+    reads no entry, and an export it asks identifiers for holds none (and says so); the
+    helsestasjon, which the consents cover, gets them."""
+    child = run.case.subject
+    assert isinstance(child, Child)
+    assert isinstance(child.person_id, PersonId)
+    number = child.person_id.reveal()
+    ppt = staff_principal("ppt", "Ola, PPT")
+    result = book.export(ppt, run.case.id, "fhir-r4", include_identifiers=True)
+    assert number.encode() not in result.content
+    assert any("may not read them" in w for w in result.warnings)
+    nurse = staff_principal("hs", "Kari, helsestasjon")
+    assert (
+        number.encode()
+        in book.export(nurse, run.case.id, "fhir-r4", include_identifiers=True).content
+    )

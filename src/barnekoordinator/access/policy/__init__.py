@@ -106,7 +106,7 @@ from __future__ import annotations
 from barnekoordinator.access.policy._authorise import authorise_events
 from barnekoordinator.access.policy._decide import decide
 from barnekoordinator.access.policy._services import is_stafettlogg_entry
-from barnekoordinator.access.policy._standing import case_roles
+from barnekoordinator.access.policy._standing import case_professional, case_roles
 from barnekoordinator.access.policy._values import (
     HEALTH_ASSURANCE,
     MINIMUM_ASSURANCE,
@@ -124,6 +124,7 @@ __all__ = [
     "AccessDecision",
     "CaseRole",
     "authorise_events",
+    "case_professional",
     "case_roles",
     "decide",
     "insufficient_assurance",

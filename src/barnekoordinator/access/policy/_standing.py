@@ -123,3 +123,9 @@ def _standing(principal: Principal, case: Case, index: _CaseIndex) -> _Standing:
 def case_roles(principal: Principal, case: Case) -> tuple[CaseRole, ...]:
     """The principal's roles in ``case``, most specific first (empty: no part in it)."""
     return _standing(principal, case, _index(case)).roles
+
+
+def case_professional(principal: Principal, case: Case) -> Professional | None:
+    """The participant ``case`` knows ``principal`` as (by subject, or by HPR number within the
+    principal's organisation), or None."""
+    return _standing(principal, case, _index(case)).professional
