@@ -102,7 +102,7 @@ def test_each_event_causes_its_messages_with_their_dates_and_guards() -> None:
     unanswered = kinds[OutboxKind.HANDOVER_UNANSWERED]
     assert {m.recipient for m in unanswered} == {"kl", "pl"}
     assert {m.not_before for m in unanswered} == {DAY + timedelta(days=7)}
-    assert {m.guard for m in unanswered} == {(AgendaKind.HANDOVER_PENDING, "handover", DAY)}
+    assert {m.guard for m in unanswered} == {(AgendaKind.HANDOVER_PENDING, "stafettholder", DAY)}
     evaluation = DAY + timedelta(days=60)
     (due,) = kinds[OutboxKind.EVALUATION_DUE]
     (overdue,) = kinds[OutboxKind.EVALUATION_OVERDUE]

@@ -5,7 +5,8 @@ events that caused them (a handover proposed, a meeting called, minutes recorded
 made) or falling due now (a handover still unanswered, an evaluation due soon or overdue, a
 complaint deadline approaching) — through the ``smtp`` plugin's settings
 (``--option smtp.KEY=VALUE``, see ``docs/plugins/notify.md``), or as ``.eml`` files in
-``--outbox-dir`` (no mail server needed). Each message is sent once; a refused one is retried
+``--outbox-dir`` (no mail server needed; the folder is created if missing, but never its
+parent). Each message is sent once; a refused one is retried
 on a later run after its backoff. ``--dry-run`` only lists what is due.
 
 Messages say only that something is waiting and where to log in; this command prints kinds,
@@ -23,14 +24,15 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, time
+from pathlib import Path
 
-from barnekoordinator._cli import add_json_option, add_lang_option, terminal_progress
+from barnekoordinator._cli import add_json_option, add_lang_option, file_name, terminal_progress
 from barnekoordinator._cli._wiring import configured_host, plugin_options, store_url
 from barnekoordinator._cli.agenda import _as_of
 from barnekoordinator._cli.verify import add_store_arguments
 from barnekoordinator.clock import SystemClock
 from barnekoordinator.config import Config
-from barnekoordinator.errors import InvalidConfiguration
+from barnekoordinator.errors import InvalidConfiguration, InvalidInput
 from barnekoordinator.history.outbox import OutboxEntry, OutboxStatus
 from barnekoordinator.plugins import case_store
 from barnekoordinator.texts import text as cli_text
@@ -100,12 +102,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.dry_run:
             return _list(due_now(store, now), as_json=args.json, lang=args.lang)
+        folder = None if args.outbox_dir is None else _outbox_folder(args.outbox_dir)
         if not settings.addresses:
             raise InvalidConfiguration(
                 "remind: expected the address book, --option smtp.addresses=FILE"
             )
         book = AddressFile(settings.addresses)
-        sender = EmlFolder(args.outbox_dir) if args.outbox_dir else SmtpSender(settings)
+        sender = EmlFolder(folder) if folder is not None else SmtpSender(settings)
         with terminal_progress("remind", "message") as progress:
             report = dispatch(
                 store, sender=sender, book=book, settings=settings, now=now, progress=progress
@@ -137,6 +140,29 @@ def run(args: argparse.Namespace) -> int:
         print(f"barnekoordinator remind: {report.unavailable}; retried later", file=sys.stderr)
         return 3
     return 1 if report.count(OutboxStatus.UNDELIVERABLE) else 0
+
+
+def _outbox_folder(name: str) -> str:
+    """``--outbox-dir``'s folder, checked before anything is claimed: an existing folder, or a
+    missing one whose parent folder exists (only the last folder is created, when the first
+    letter is written, so a mistyped path never grows a tree of folders)."""
+    where = f"--outbox-dir {name!r}"
+    if not name:
+        raise InvalidInput("--outbox-dir: expected a folder's name")
+    path = Path(file_name(name, where))
+    try:
+        if path.is_dir():
+            return name
+        if path.exists() or path.is_symlink():
+            raise InvalidInput(f"{where}: expected a folder; it is a file")
+        if not path.parent.is_dir():
+            raise InvalidInput(
+                f"{where}: expected an existing folder, or a new one in an existing folder; "
+                f"{str(path.parent)!r} is no folder"
+            )
+    except OSError as exc:
+        raise InvalidInput(f"{where}: cannot be used ({exc.strerror})") from None
+    return name
 
 
 def _status(status: OutboxStatus, lang: str) -> str:

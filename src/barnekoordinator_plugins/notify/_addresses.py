@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import os
+import stat
 from collections.abc import Mapping
-from typing import Protocol, runtime_checkable
+from typing import Final, Protocol, runtime_checkable
 
 import attrs
 
-from barnekoordinator.errors import InvalidConfiguration
+from barnekoordinator._cli import file_name, read_source
+from barnekoordinator.edges import read_json
+from barnekoordinator.errors import InvalidConfiguration, InvalidInput, SchemaViolation
 from barnekoordinator.texts import Language
 from barnekoordinator_plugins.notify._settings import is_email_address
 
-__all__ = ["Address", "AddressBook", "AddressFile"]
+__all__ = ["MAX_ADDRESS_BOOK", "Address", "AddressBook", "AddressFile"]
+
+MAX_ADDRESS_BOOK: Final = 16 << 20
+"""The longest address book read, in bytes (16 MiB: well over 100,000 entries)."""
 
 
 @attrs.frozen
@@ -42,22 +47,35 @@ class AddressFile:
         {"kari-helsesykepleier": "kari@kommune.no",
          "mor": {"email": "mor@example.no", "lang": "nn"}}
 
-    Read once, when made.
+    Read once, when made: a regular file of at most 16 MiB (``MAX_ADDRESS_BOOK`` bytes) of
+    UTF-8 JSON (read strictly, as [`read_json()`][barnekoordinator.edges.read_json] does).
+
+    Raises:
+        InvalidConfiguration: the file is missing, unreadable, no regular file, longer than
+            that, or not such an object (the message names ``smtp addresses`` and the file).
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         shown = os.fspath(path)
+        where = f"smtp addresses {shown!r}"
         try:
-            with open(path, encoding="utf-8") as handle:
-                data = json.load(handle)
+            regular = stat.S_ISREG(os.stat(file_name(shown, where, InvalidConfiguration)).st_mode)
         except OSError as exc:
+            raise InvalidConfiguration(f"{where}: cannot be read ({exc.strerror})") from None
+        if not regular:
+            # A device or a pipe could be endless (/dev/zero), or block the run (a FIFO).
+            raise InvalidConfiguration(f"{where}: expected a regular file")
+        try:
+            data = read_json(read_source(shown, MAX_ADDRESS_BOOK, where, stdin=False), where)
+        except InvalidConfiguration:
+            raise
+        except SchemaViolation as exc:
             raise InvalidConfiguration(
-                f"smtp addresses {shown!r}: cannot be read ({exc.strerror})"
+                f"{where}: expected a JSON object of refs",
+                problems=[f"at {path}: {problem}" for path, problem in exc.problems],
             ) from None
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise InvalidConfiguration(
-                f"smtp addresses {shown!r}: expected a JSON object ({type(exc).__name__})"
-            ) from None
+        except InvalidInput as exc:  # unreadable, too long, not UTF-8 or not JSON
+            raise InvalidConfiguration(str(exc)) from None
         self._book = _book(shown, data)
 
     def address(self, ref: str) -> Address | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -17,10 +18,12 @@ from barnekoordinator.errors import (
     MailServerUnavailable,
 )
 from barnekoordinator.history.outbox import OutboxEntry, OutboxStatus, OutboxStore, Settlement
+from barnekoordinator.history.projections import AgendaKind
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.history.storekit import outbox_due
 from barnekoordinator_plugins.notify._addresses import AddressBook
 from barnekoordinator_plugins.notify._letters import letter
+from barnekoordinator_plugins.notify._messages import HANDOVER_ROW
 from barnekoordinator_plugins.notify._senders import MailSender
 from barnekoordinator_plugins.notify._settings import NotifySettings
 
@@ -30,8 +33,12 @@ _BATCH: Final = 100
 _UNBUILDABLE: Final = (ValueError, UnicodeError, IndexError, AttributeError, MessageError)
 """What the ``email`` package raises on a letter it cannot build or encode (a malformed header
 value). Such a message will never be sent, so it is settled as *undeliverable* with the error's
-type as the reason (the run goes on; ``remind`` then exits 1). Any other exception is a bug and
-ends the run: the claimed messages wait out their lease and are claimed again."""
+type as the reason (the run goes on; ``remind`` then exits 1). Any other exception ends the run:
+the claimed messages not yet settled are released for the next run (see ``_Run.release``)."""
+
+_LEGACY_GUARDS: Final = {(AgendaKind.HANDOVER_PENDING, "handover"): HANDOVER_ROW}
+"""Guard keys stored by older versions, and the agenda row key they meant: the notifier once
+guarded ``handover-unanswered`` with the key ``handover``, which no agenda row has."""
 
 
 def _unbuildable(exc: BaseException) -> str:
@@ -90,6 +97,8 @@ class _Run:
         self.outcomes: list[Outcome] = []
         self.unavailable = ""
         self.open = False
+        self.claimed: set[str] = set()
+        """The keys of the messages claimed and not yet settled."""
 
     def settle(self, entry: OutboxEntry, status: OutboxStatus, note: str = "") -> None:
         next_attempt = None
@@ -102,9 +111,11 @@ class _Run:
             else:
                 next_attempt = self.now + backoff(self.settings, entry.attempts + 1)
         m = entry.message
-        if self.store.settle_outbox(
+        settled = self.store.settle_outbox(
             m.key, self.claimant, Settlement(status=status, next_attempt=next_attempt, note=note)
-        ):
+        )
+        self.claimed.discard(m.key)
+        if settled:
             self.outcomes.append(
                 Outcome(key=m.key, kind=m.kind.value, case_id=m.case_id, status=status, note=note)
             )
@@ -114,6 +125,7 @@ class _Run:
         if guard is None:
             return True
         kind, key, due = guard
+        key = _LEGACY_GUARDS.get((kind, key), key)
         rows = self.cases.agenda(until=due, kinds={kind}, case_id=entry.message.case_id)
         return any(row.key == key and row.due == due for row in rows)
 
@@ -166,6 +178,20 @@ class _Run:
             return
         self.settle(entry, OutboxStatus.SENT)
 
+    def release(self, reason: BaseException) -> None:
+        """Release every message claimed and not settled when the run ends early (a bug in a
+        vendor's sender or address book, a store failing, an interrupt), so the next run claims
+        it at once rather than after the lease. The store has no release without an attempt: each
+        counts one more (it is never given up here). A release the store refuses (it is failing
+        itself) leaves the lease to run out: the message is claimed again then."""
+        note = f"the run ended early ({type(reason).__name__}); retried on the next run"
+        while self.claimed:
+            key = self.claimed.pop()
+            with contextlib.suppress(Exception):
+                self.store.settle_outbox(
+                    key, self.claimant, Settlement(status=OutboxStatus.PENDING, note=note)
+                )
+
 
 def outbox_of(store: CaseStore) -> OutboxStore:
     """``store`` as an [`OutboxStore`][barnekoordinator.history.outbox.OutboxStore].
@@ -200,7 +226,9 @@ def dispatch(
     connection is retried after [`backoff()`][barnekoordinator_plugins.notify.backoff] (a 5xx reply,
     or ``max_attempts`` reached, gives up). A letter the ``email`` package cannot build is
     *undeliverable*. When no session can be had, nothing is sent and every
-    claimed message waits for its next attempt.
+    claimed message waits for its next attempt. When the run ends early with an exception (which
+    is raised again), the messages it claimed and did not settle are released, one attempt each,
+    so the next run sends them.
     """
     run = _Run(store, sender, book, settings, now)
     lease = now + timedelta(seconds=settings.lease_seconds)
@@ -211,10 +239,14 @@ def dispatch(
             )
             if not batch:
                 break
+            run.claimed.update(entry.message.key for entry in batch)
             for entry in batch:
                 run.deliver(entry)
                 if progress is not None:
                     progress(1)
+    except BaseException as exc:
+        run.release(exc)
+        raise
     finally:
         sender.close()
     return DispatchReport(outcomes=tuple(run.outcomes), unavailable=run.unavailable)

@@ -16,6 +16,11 @@ from barnekoordinator_plugins.notify._settings import NotifySettings
 
 _MAX_KEY: Final = 200
 
+HANDOVER_ROW: Final = "stafettholder"
+"""The key of a case's ``handover-pending`` agenda row (``coordination.handover`` writes it):
+the guard of a ``handover-unanswered`` reminder. (The message's *item* stays ``handover``, so
+its idempotency key is unchanged.)"""
+
 
 def message_key(kind: OutboxKind, case_id: str, item: str, recipient: str, due: date) -> str:
     """The idempotency key: kind, case, item, recipient and due date (hashed past 200 chars)."""
@@ -64,7 +69,7 @@ def _handover(
     # Still unanswered after the window: both the proposed person and the holder hear of it,
     # unless the proposal was answered (its agenda row is gone or renewed).
     later = on + timedelta(days=settings.handover_days)
-    guard = (AgendaKind.HANDOVER_PENDING, "handover", on)
+    guard = (AgendaKind.HANDOVER_PENDING, HANDOVER_ROW, on)
     for who in dict.fromkeys((to_ref, holder)):
         yield _message(record, OutboxKind.HANDOVER_UNANSWERED, "handover", who, later, guard=guard)
 

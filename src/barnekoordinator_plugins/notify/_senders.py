@@ -9,9 +9,10 @@ import smtplib
 import ssl
 import tempfile
 from collections.abc import Mapping
+from email.errors import MessageError
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Final, Protocol, runtime_checkable
 
 from barnekoordinator.errors import DeliveryFailed, InvalidConfiguration, MailServerUnavailable
 from barnekoordinator_plugins.notify._settings import NotifySettings
@@ -37,6 +38,11 @@ class MailSender(Protocol):
     def close(self) -> None:
         """End the session (never raises)."""
         ...
+
+
+_UNENCODABLE: Final = (ValueError, IndexError, AttributeError, MessageError)
+"""What ``send_message`` raises on a letter or address it cannot encode (``UnicodeError`` is a
+``ValueError``)."""
 
 
 def _code(exc: BaseException) -> int:
@@ -75,7 +81,9 @@ class SmtpSender:
                 )
         try:
             smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
-        except (OSError, smtplib.SMTPException) as exc:
+        except (OSError, smtplib.SMTPException, ValueError) as exc:
+            # ValueError (UnicodeError among them): a host or timeout the socket layer refuses.
+            # NotifySettings refuses those when made; a vendor's subclass may not.
             raise MailServerUnavailable(
                 f"smtp {s.host}:{s.port}: cannot connect ({type(exc).__name__})"
             ) from exc
@@ -87,8 +95,10 @@ class SmtpSender:
                 smtp.ehlo()
             if s.username:
                 smtp.login(s.username, password)
-        except (OSError, smtplib.SMTPException) as exc:
-            with contextlib.suppress(OSError, smtplib.SMTPException):
+        except (OSError, smtplib.SMTPException, ValueError) as exc:
+            # ValueError: a login name or password smtplib cannot encode, a server name the
+            # TLS layer cannot take.
+            with contextlib.suppress(OSError, smtplib.SMTPException, ValueError):
                 smtp.close()
             stage = "login" if isinstance(exc, smtplib.SMTPAuthenticationError) else "STARTTLS"
             raise MailServerUnavailable(
@@ -119,6 +129,22 @@ class SmtpSender:
             raise DeliveryFailed(
                 f"smtp: {type(exc).__name__} while sending", connection_lost=True
             ) from exc
+        except _UNENCODABLE as exc:
+            # The letter (or its address) cannot be encoded: no attempt will ever send it. The
+            # session's state is unknown, so it is ended.
+            self.close()
+            raise DeliveryFailed(
+                f"smtp: the letter cannot be encoded ({type(exc).__name__})",
+                permanent=True,
+                connection_lost=True,
+            ) from exc
+        except Exception as exc:
+            # Anything else is this letter's failure too, never the run's: the message is retried
+            # after its backoff (and given up after max_attempts) on a new session.
+            self.close()
+            raise DeliveryFailed(
+                f"smtp: {type(exc).__name__} while sending", connection_lost=True
+            ) from exc
 
     def _reset(self) -> None:
         smtp = self._smtp
@@ -132,9 +158,9 @@ class SmtpSender:
         """QUIT, ignoring a server that is already gone."""
         smtp, self._smtp = self._smtp, None
         if smtp is not None:
-            with contextlib.suppress(OSError, smtplib.SMTPException):
+            with contextlib.suppress(OSError, smtplib.SMTPException, ValueError):
                 smtp.quit()
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError, ValueError):
                 smtp.close()
 
 
@@ -157,9 +183,10 @@ class EmlFolder:
         self.folder = Path(folder)
 
     def open(self) -> None:
-        """Create the folder if needed."""
+        """Create the folder if it is missing; its parent folder must exist (a mistyped path
+        never grows a tree of folders)."""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(exist_ok=True)
         except OSError as exc:
             raise MailServerUnavailable(
                 f"outbox folder {str(self.folder)!r}: cannot be created ({exc.strerror})"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
+import unicodedata
 from collections.abc import Mapping
 from email.errors import MessageError
 from email.headerregistry import Address
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
@@ -28,6 +31,66 @@ def _port(text: str) -> int:
     if number > 65535:
         raise ValueError(f"expected a port from 1 to 65535, got {number}")
     return number
+
+
+def _positive_seconds(text: str) -> float:
+    # _options.seconds takes 0 (a valid SQLite busy_timeout); a mail server's timeout of 0 asks
+    # smtplib for a non-blocking socket, and a lease of 0 seconds lets two runs claim a message.
+    value = _options.seconds(text)
+    if value <= 0:
+        raise ValueError(
+            f"expected seconds above 0, at most {_options.MAX_WAIT_SECONDS:g}, got "
+            f"{_options.shown(text)}"
+        )
+    return value
+
+
+_LABEL: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+_MAX_HOST: Final = 253
+
+
+def is_host(text: str) -> bool:
+    """True for an IP address or a host name the socket layer can look up: labels of ASCII
+    letters, digits and hyphens (after IDNA encoding), each 1 to 63 characters, at most 253 in
+    all, an optional final dot, and no control, format or space character anywhere.
+
+    ``smtplib`` IDNA-encodes the host when it connects and raises ``UnicodeError`` on a label too
+    long or a character such as U+202E; this check refuses those when the settings are read.
+    """
+    if not text or any(unicodedata.category(c)[0] in "CZ" for c in text):
+        return False
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        pass
+    else:
+        return True
+    try:
+        name = text.encode("idna").decode("ascii").removesuffix(".")
+    except UnicodeError:
+        return False
+    return 0 < len(name) <= _MAX_HOST and all(_LABEL.fullmatch(part) for part in name.split("."))
+
+
+def _host(text: str) -> str:
+    if not is_host(text):
+        raise ValueError(
+            "expected a host name (labels of letters, digits and hyphens, each at most 63 "
+            f"characters, {_MAX_HOST} in all) or an IP address, got {_options.shown(text)}"
+        )
+    return text
+
+
+def _valid(reader: _options.Reader) -> Any:
+    """An attrs validator applying ``reader``'s check to a value given from Python."""
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        try:
+            reader(str(value))
+        except ValueError as exc:
+            raise InvalidConfiguration(f"smtp options: {attribute.name}: {exc}") from None
+
+    return check
 
 
 def is_email_address(text: str) -> bool:
@@ -65,17 +128,23 @@ def _url(text: str) -> str:
 class NotifySettings:
     """How the notifier sends and when reminders fall due.
 
-    ``password_env`` names the environment variable holding the SMTP password (never the
+    ``host`` is a host name or an IP address; ``timeout`` the seconds to wait for the server
+    (above 0). ``password_env`` names the environment variable holding the SMTP password (never the
     password itself). ``addresses`` is the JSON address book
     ([`AddressFile`][barnekoordinator_plugins.notify.AddressFile]); ``ca_file`` a PEM file of
     certificates to trust for STARTTLS besides the system's. Reminder windows are in days:
     ``evaluation_days`` before an evaluation date, ``handover_days`` after an unanswered
     proposal, ``complaint_days`` before a complaint deadline. A failed attempt is retried after
     ``backoff_seconds × 2^(attempts − 1)`` (at most a day) until ``max_attempts``; a claim's lease
-    lasts ``lease_seconds``.
+    lasts ``lease_seconds`` (above 0).
+
+    Raises:
+        InvalidConfiguration: ``host`` is no host name or IP address, or ``timeout`` or
+            ``lease_seconds`` is not above 0 (also when made from Python rather than from
+            [`from_options()`][barnekoordinator_plugins.notify.NotifySettings.from_options]).
     """
 
-    host: str = "localhost"
+    host: str = attrs.field(default="localhost", validator=_valid(_host))
     port: int = 587
     starttls: bool = True
     username: str = ""
@@ -85,13 +154,13 @@ class NotifySettings:
     service_name: str = "barnekoordinator"
     addresses: str = ""
     ca_file: str = ""
-    timeout: float = 30.0
+    timeout: float = attrs.field(default=30.0, validator=_valid(_positive_seconds))
     evaluation_days: int = 14
     handover_days: int = 7
     complaint_days: int = 7
     max_attempts: int = 6
     backoff_seconds: float = 300.0
-    lease_seconds: float = 600.0
+    lease_seconds: float = attrs.field(default=600.0, validator=_valid(_positive_seconds))
 
     @classmethod
     def from_options(cls, options: Mapping[str, str]) -> NotifySettings:
@@ -101,7 +170,7 @@ class NotifySettings:
             InvalidConfiguration: listing every unknown key and invalid value.
         """
         readers: dict[str, _options.Reader] = {
-            "host": _options.text,
+            "host": _host,
             "port": _port,
             "starttls": _options.boolean,
             "username": _options.text,
@@ -111,13 +180,13 @@ class NotifySettings:
             "service_name": _options.text,
             "addresses": _options.text,
             "ca_file": _options.text,
-            "timeout": _options.seconds,
+            "timeout": _positive_seconds,
             "evaluation_days": _days,
             "handover_days": _days,
             "complaint_days": _days,
             "max_attempts": _options.positive_integer,
             "backoff_seconds": _options.seconds,
-            "lease_seconds": _options.seconds,
+            "lease_seconds": _positive_seconds,
         }
         parsed = _options.parse(PLUGIN_NAME, options, readers)
         settings = cls(**parsed)
