@@ -81,6 +81,7 @@ import attrs
 from barnekoordinator._casebook_append import Sealed, keys_stored, seal, store_opening
 from barnekoordinator._casebook_call import Call
 from barnekoordinator._casebook_export import export as _export
+from barnekoordinator._casebook_opening import check_opening
 from barnekoordinator._casebook_overview import overview as _overview_page
 from barnekoordinator._casebook_views import (
     CaseView,
@@ -412,7 +413,7 @@ class Casebook:
                 case, the refusal is audited in its trail, and the new service joins
                 it (a ``ParticipantJoined`` through `execute()`) instead.
             AccessDenied: the principal may not open this case (audited).
-            InvalidInput: the batch does not start with a ``CaseOpened`` (audited).
+            InvalidInput: no ``CaseOpened`` first, a lone surrogate or a shared ref (audited).
         """
         require_caller(principal, case_id or "new")
         new_id = case_id or self._new_case_id()
@@ -431,6 +432,7 @@ class Casebook:
         batch = as_batch(events)  # type: ignore[arg-type]
         if not batch or not isinstance(batch[0], CaseOpened):
             raise InvalidInput("open_case: the first event must be a CaseOpened (case.open_case)")
+        check_opening(batch)  # text that cannot be stored, people sharing a ref (audited)
         as_of = self.today()
         blank = self._catalogue.new_case(new_id)
         key = self._subject_key(batch)

@@ -43,8 +43,10 @@ barnekoordinator, 16–17     by the setting ``barnekoordinator_consent_16_17`` 
 from __future__ import annotations
 
 import enum
+import re
+import unicodedata
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -61,12 +63,14 @@ from barnekoordinator._who_consents import (
     who_consents,
 )
 from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.edges import has_lone_surrogate
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.identifiers import HprNummer, Organisasjonsnummer, PersonId
 from barnekoordinator.services import SERVICES, Level, ServiceKind
 
 __all__ = [
     "BARNEVERN",
+    "MAX_ID_LENGTH",
     "Child",
     "ConsentPurpose",
     "ConsentRule",
@@ -79,16 +83,84 @@ __all__ = [
     "Section",
     "age_on",
     "birthday",
+    "check_item_id",
+    "id_problem",
     "may_be_barnekoordinator",
     "who_consents",
 ]
+
+
+MAX_ID_LENGTH: Final = 200
+"""The longest ref or item id: as long as a case id (``command.v1``'s ``case``) and the ``ref``
+of ``eligibility-facts.v1``. Ids people type are short (``mor``, ``o-17``, a UUID is 36)."""
+
+_UUID: Final = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
+"""A UUID, as scripts make ids: its hex digits may run to eleven, and are no number (as for case
+ids, ``_casebook_views.case_id_problem``)."""
+_ASCII_CONTROL: Final = re.compile("[\x00-\x1f\x7f]")
+_HIDDEN: Final = frozenset({"Cc", "Cf", "Zl", "Zp"})
+"""Control and format characters, and the line and paragraph separators: a tab, an escape that
+recolours a terminal, a bidi override (U+202E) or a zero-width space that shows one id as
+another."""
+
+
+def id_problem(value: object) -> str | None:
+    """Why ``value`` cannot be a ref or an item id, or ``None``; never the value itself.
+
+    Refs (``Child.ref``, ``Guardian.ref``, ``Professional.ref``) and the ids commands give new
+    items (``observation_id``, ``tiltak_id``, ``consent_id``, ``meeting_id``, ``decision_id``,
+    ``proposal_id`` …) are stored in clear in events and shown in logs and messages, so each
+    must be a non-empty text of at most [`MAX_ID_LENGTH`][barnekoordinator.people.MAX_ID_LENGTH]
+    characters with no space at either end, no control or format character (Unicode categories
+    Cc, Cf, Zl, Zp), no lone surrogate, and no eleven-digit number in any form a fødselsnummer
+    is written ([`number_shaped()`][barnekoordinator._redact.number_shaped]) outside a UUID.
+    """
+    if not isinstance(value, str):
+        return f"expected a text, got {type(value).__name__}"
+    if not value.strip():
+        return "expected a non-empty id"
+    if len(value) > MAX_ID_LENGTH:
+        return f"expected at most {MAX_ID_LENGTH} characters"
+    if value != value.strip():
+        return "expected no space at the start or the end"
+    if value.isascii():
+        hidden = _ASCII_CONTROL.search(value) is not None
+    elif has_lone_surrogate(value):
+        return "expected Unicode text; this holds a lone surrogate (invalid UTF-8?)"
+    else:
+        hidden = any(unicodedata.category(c) in _HIDDEN for c in value)
+    if hidden:
+        return "expected no control or formatting character (a tab, an escape, a bidi override)"
+    if number_shaped(_UUID.sub("-", value)):
+        return "expected an opaque id, never a national identity number"
+    return None
+
+
+def check_item_id(value: object, what: str) -> str:
+    """``value`` if it may be the id of a new item, else
+    [`InvalidInput`][barnekoordinator.errors.InvalidInput] naming ``what`` (see
+    [`id_problem()`][barnekoordinator.people.id_problem]).
+
+    Every command that makes an item with an id of the caller's choosing calls it before it looks
+    the id up, so the message never repeats an id it refuses.
+    """
+    problem = id_problem(value)
+    if problem is not None:
+        raise InvalidInput(f"{what}: {problem}")
+    assert isinstance(value, str)
+    return value
 
 
 def _opaque_ref(instance: object, _attribute: object, value: Any) -> None:
     """A person's ref is the case-local name events use: never an identity number.
 
     Events and agenda rows keep refs in clear (identity numbers are sealed, refs are not), and
-    rule messages name them.
+    rule messages name them. The commands that add a person to a case (``open_case``,
+    ``record_birth``, ``join_participant``) also hold a new ref to
+    [`id_problem()`][barnekoordinator.people.id_problem]; the class does not, so that a case
+    stored before those checks (a ref with a tab or a space at its end) still loads.
     """
     what = f"{type(instance).__name__}.ref"
     if not isinstance(value, str) or not value.strip():
@@ -96,6 +168,19 @@ def _opaque_ref(instance: object, _attribute: object, value: Any) -> None:
     if number_shaped(value):
         raise InvalidInput(
             f"{what}: expected an opaque case ref (e.g. 'mor'), never a national identity number"
+        )
+    if has_lone_surrogate(value):  # it could not be stored or hashed: no stored case has one
+        raise InvalidInput(f"{what}: expected Unicode text; this holds a lone surrogate")
+
+
+def _unicode_text(instance: object, attribute: Any, value: Any) -> None:
+    """A name or title is free text, but Unicode text: it is stored, hashed and printed."""
+    what = f"{type(instance).__name__}.{attribute.name}"
+    if not isinstance(value, str):
+        raise InvalidInput(f"{what}: expected a text, got {type(value).__name__}")
+    if has_lone_surrogate(value):
+        raise InvalidInput(
+            f"{what}: expected Unicode text; this holds a lone surrogate (invalid UTF-8?)"
         )
 
 
@@ -107,7 +192,7 @@ class Child:
     birth_date: date
     """As registered in Folkeregisteret; the only source of the child's age."""
     person_id: PersonId | None = None
-    name: str = attrs.field(default="", repr=False)
+    name: str = attrs.field(default="", repr=False, validator=_unicode_text)
 
     def age_on(self, as_of: date) -> int:
         """Completed years on ``as_of``."""
@@ -147,7 +232,7 @@ class Guardian:
     daily_care: bool = True
     """Daglig omsorg; kept separately from foreldreansvar."""
     person_id: PersonId | None = None
-    name: str = attrs.field(default="", repr=False)
+    name: str = attrs.field(default="", repr=False, validator=_unicode_text)
 
 
 class ProviderKind(enum.Enum):
@@ -175,9 +260,9 @@ class Professional:
     ref: str = attrs.field(validator=_opaque_ref)
     service: ServiceKind
     organisation: Organisasjonsnummer
-    title: str = ""
+    title: str = attrs.field(default="", validator=_unicode_text)
     hpr: HprNummer | None = None
-    name: str = attrs.field(default="", repr=False)
+    name: str = attrs.field(default="", repr=False, validator=_unicode_text)
     provider: ProviderKind = ProviderKind.PUBLIC
 
     @property

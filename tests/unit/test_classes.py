@@ -201,7 +201,15 @@ def test_changing_one_field_changes_equality_as_attrs(value: Any, data: st.DataO
     other = data.draw(st.sampled_from(POOL[type(value).__qualname__]))
     changed = {**_values(value), name: getattr(other, name)}
     twin = TWINS[type(value).__qualname__]
-    assert (type(value)(**changed) == value) == (twin(**changed) == twin(**_values(value)))
+    try:
+        twin_changed = twin(**changed)
+    except BarnekoordinatorError as refused:
+        # A mix the class's validators refuse (facts with both a child and an expected child):
+        # the built class refuses it alike.
+        with pytest.raises(type(refused)):
+            type(value)(**changed)
+        return
+    assert (type(value)(**changed) == value) == (twin_changed == twin(**_values(value)))
 
 
 def test_keyword_only_and_required_arguments_as_attrs() -> None:

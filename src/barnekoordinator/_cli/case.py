@@ -16,6 +16,10 @@
 * ``close`` — close the stafettlogg and the case with a reason (``close_stafettlogg`` with
   ``close_case``, through the same registry as ``record``).
 
+Text written in the case is printed with its control characters escaped (ESC as ``\\x1b``),
+so it cannot steer the reader's terminal; JSON escapes them too (DEL and the C1 controls
+included, as ``\\u009b``).
+
 Who acts, the store, and the exit status are as for ``record``: 0 done, 1 refused, 2 usage or
 bad input, 3 the store or a plugin failed.
 """
@@ -26,7 +30,8 @@ import argparse
 import json
 from typing import Final
 
-from barnekoordinator._cli import read_source
+from barnekoordinator._casebook_opening import check_opening
+from barnekoordinator._cli import printable, read_source
 from barnekoordinator._cli._session import (
     Session,
     add_case_arguments,
@@ -50,6 +55,15 @@ __all__ = ["entry_to_json", "register", "view_to_json"]
 
 _MAX_ID_FILE: Final = 256
 """The most bytes of a ``--child-id-file`` read (one number on a line, as ``id`` reads it)."""
+
+_JSON_CONTROLS: Final = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
+"""DEL and the C1 controls as JSON escapes (``json.dumps`` escapes only the C0 controls)."""
+
+
+def _json(document: object) -> str:
+    """``document`` as one line of JSON, non-ASCII text kept, with no control character raw:
+    in JSON output only a string can hold one, and there its escape means the same."""
+    return json.dumps(document, ensure_ascii=False).translate(_JSON_CONTROLS)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -170,7 +184,12 @@ def _opening(args: argparse.Namespace) -> list[DomainEvent]:
         subject=subject,
         guardians=[_guardian(g) for g in args.guardian],
     )
-    return [opened, *(ParticipantJoined(participant=_participant(p)) for p in args.participant)]
+    events: list[DomainEvent] = [
+        opened,
+        *(ParticipantJoined(participant=_participant(p)) for p in args.participant),
+    ]
+    check_opening(events)  # as the Casebook will, but before a store file is made
+    return events
 
 
 def _open(args: argparse.Namespace) -> int:
@@ -203,7 +222,7 @@ def _show(args: argparse.Namespace) -> int:
     with open_session(args, writes=False) as session:
         view = session.book.read(session.principal, args.case)
         if session.as_json:
-            print(json.dumps(view_to_json(view), ensure_ascii=False))
+            print(_json(view_to_json(view)))
         else:
             _say_view(session, view)
     return 0
@@ -213,7 +232,7 @@ def _say_view(session: Session, view: CaseView) -> None:
     state = text("cli.state-open" if view.is_open else "cli.state-closed").get(session.lang)
     session.say(
         text("cli.case-summary"),
-        case=view.case_id,
+        case=printable(view.case_id),
         version=view.version,
         municipality=view.municipality_number,
         mode=view.mode.value,
@@ -225,22 +244,23 @@ def _say_view(session: Session, view: CaseView) -> None:
         session.say(text("cli.child-age"), age=view.child_age)
     session.say(text("cli.your-roles"), roles=", ".join(r.value for r in view.roles) or "-")
     holders = ", ".join(f"{a.role.value} {a.ref}" for a in view.role_holders)
-    session.say(text("cli.role-holders"), holders=holders or "-")
+    session.say(text("cli.role-holders"), holders=printable(holders) or "-")
     people = ", ".join(f"{p.ref} ({p.service.value})" for p in view.participants)
-    session.say(text("cli.participants"), participants=people or "-")
+    session.say(text("cli.participants"), participants=printable(people) or "-")
     session.say(text("cli.entries-visible"), count=len(view.entries))
     if view.stronger_login_shows_more is not None:
         session.say(text("cli.stronger-login"), level=view.stronger_login_shows_more.value)
 
 
 def _summary(content: object) -> str:
-    """A line's worth of an entry's content: its first text-like field."""
+    """A line's worth of an entry's content: its first text-like field (whitespace collapsed;
+    the caller escapes what control characters remain)."""
     for name in ("text", "description", "title", "summary", "what", "note", "agenda"):
         value = getattr(content, name, None)
         if isinstance(value, str) and value:
             return " ".join(value.split())
         if isinstance(value, tuple) and value and all(isinstance(v, str) for v in value):
-            return " | ".join(value)
+            return " | ".join(" ".join(v.split()) for v in value)
     return ""
 
 
@@ -250,13 +270,14 @@ def _log(args: argparse.Namespace) -> int:
         ordered = sorted(view.entries, key=lambda e: (e.meta.created_on, e.meta.id))
         for entry in ordered:
             if session.as_json:
-                print(json.dumps(entry_to_json(entry), ensure_ascii=False))
+                print(_json(entry_to_json(entry)))
                 continue
             meta = entry.meta
-            print(
+            line = (
                 f"{meta.created_on.isoformat()} {meta.kind:<14} {meta.id} "
-                f"[{meta.section.value}, {meta.author_ref}] {_summary(entry.content)}".rstrip()
+                f"[{meta.section.value}, {meta.author_ref}] {_summary(entry.content)}"
             )
+            print(printable(line.rstrip()))
         if not session.as_json:
             session.say(text("cli.entries-visible"), count=len(ordered))
     return 0

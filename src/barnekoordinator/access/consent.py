@@ -41,6 +41,7 @@ from barnekoordinator.people import (
     ConsentPurpose,
     ExpectedChild,
     Section,
+    check_item_id,
     who_consents,
 )
 from barnekoordinator.services import SERVICES, Sector, ServiceKind
@@ -412,8 +413,7 @@ def give_consent(
         raise InvalidInput("given_by: at least one consenter is needed")
     if not services:
         raise InvalidInput("services: a consent must name the services it covers")
-    if not consent_id.strip():
-        raise InvalidInput("consent_id: expected a non-empty id")
+    check_item_id(consent_id, "consent_id")
     if ledger(case).get(consent_id) is not None:
         raise InvalidInput(f"consent_id {consent_id!r} is already used in case {case.id}")
     if valid_to is not None and valid_to < as_of:

@@ -25,6 +25,7 @@ from barnekoordinator.errors import InvalidInput, RuleViolation
 from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
 from barnekoordinator.history.concept import Concept
 from barnekoordinator.legal_basis import parameter
+from barnekoordinator.people import check_item_id
 
 __all__ = [
     "GUARDIAN_GRANTS_CONCEPT",
@@ -125,8 +126,7 @@ def grant_guardian_access(
         )
     if case.guardian(guardian_ref) is None:
         raise InvalidInput(f"guardian_ref: no guardian with this ref in case {case.id}")
-    if not grant_id.strip():
-        raise InvalidInput("grant_id: expected a non-empty id")
+    check_item_id(grant_id, "grant_id")
     if any(g.id == grant_id for g in guardian_access_grants(case)):
         raise InvalidInput(f"grant_id {grant_id!r} is already used in case {case.id}")
     chosen = frozenset(sections)

@@ -56,6 +56,7 @@ from barnekoordinator.history.projections import (
     Upsert,
 )
 from barnekoordinator.history.records import EventRecord
+from barnekoordinator.people import check_item_id
 from barnekoordinator.services import SERVICES, ServiceKind
 from barnekoordinator.texts import Language, text
 
@@ -253,7 +254,9 @@ def _barnekoordinator(case: Case, as_of: date) -> Appointment | None:
     )
 
 
-def _check(case: Case, record_id: str, by: str, as_of: date, family_refs: Collection[str]) -> None:
+def _check(
+    case: Case, record_id: str, what: str, by: str, as_of: date, family_refs: Collection[str]
+) -> None:
     """The barnekoordinator (or koordinerende enhet) records, with a new id, for the family."""
     case.require_open()
     bk = _barnekoordinator(case, as_of)
@@ -266,8 +269,9 @@ def _check(case: Case, record_id: str, by: str, as_of: date, family_refs: Collec
         raise NotResponsible(
             f"case {case.id}: the barnekoordinator (or koordinerende enhet) records these duties"
         )
-    if not record_id.strip() or record_id in follow_up_state(case).ids():
-        raise InvalidInput(f"expected a new, non-empty id in case {case.id}")
+    check_item_id(record_id, what)
+    if record_id in follow_up_state(case).ids():
+        raise InvalidInput(f"{what}: expected a new, non-empty id in case {case.id}")
     family = {g.ref for g in case.guardians}
     if case.subject is not None:
         family.add(case.subject.ref)
@@ -289,7 +293,14 @@ def record_follow_up_overview(
     settings = settings or MunicipalSettings()
     if not items:
         raise InvalidInput("items: an overview lists the services the family receives or needs")
-    _check(case, overview_id, by, as_of, [ref for item in items for ref in item.for_refs])
+    _check(
+        case,
+        overview_id,
+        "overview_id",
+        by,
+        as_of,
+        [ref for item in items for ref in item.for_refs],
+    )
     _no_national_id([item.note for item in items])
     needed = any(item.status is ServiceStatus.NEEDED for item in items)
     return FollowUpOverviewRecorded(
@@ -322,7 +333,7 @@ def give_information(
         raise InvalidInput("to_refs: name whom in the family the information was given to")
     if topic is InformationTopic.USER_ORGANISATIONS and not organisations:
         raise InvalidInput("organisations: name the patient and user organisations")
-    _check(case, information_id, by, as_of, to_refs)
+    _check(case, information_id, "information_id", by, as_of, to_refs)
     _no_national_id([note, *organisations])
     return InformationGiven(
         information_id=information_id,
@@ -354,7 +365,7 @@ def make_referral(
         raise InvalidInput("name exactly one of to_service and to_organisation")
     if not for_refs:
         raise InvalidInput("for_refs: name whom in the family the referral is for")
-    _check(case, referral_id, by, as_of, for_refs)
+    _check(case, referral_id, "referral_id", by, as_of, for_refs)
     _no_national_id([note, to_organisation])
     return ReferralMade(
         referral_id=referral_id,

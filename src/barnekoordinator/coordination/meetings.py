@@ -52,6 +52,7 @@ from barnekoordinator.errors import ConsentRequired, InvalidInput, NotResponsibl
 from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
 from barnekoordinator.history.concept import Concept
 from barnekoordinator.legal_basis import parameter
+from barnekoordinator.people import check_item_id
 from barnekoordinator.services import ServiceKind
 from barnekoordinator.texts import Language, language, text
 
@@ -208,7 +209,8 @@ def record_child_voice(
         raise NotResponsible(f"case {case.id}: {by} takes no part in the case")
     if not what_matters or not all(w.strip() for w in what_matters):
         raise InvalidInput("what_matters: record at least one thing, in the child's words")
-    if not voice_id.strip() or any(v.id == voice_id for v in child_voices(case)):
+    check_item_id(voice_id, "voice_id")
+    if any(v.id == voice_id for v in child_voices(case)):
         raise InvalidInput(f"voice_id: expected a new, non-empty id in case {case.id}")
     settings = settings or MunicipalSettings()
     covered = any(

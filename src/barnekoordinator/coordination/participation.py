@@ -60,6 +60,7 @@ from barnekoordinator.errors import (
 )
 from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
 from barnekoordinator.history.concept import Concept
+from barnekoordinator.people import check_item_id
 from barnekoordinator.services import ServiceKind
 
 __all__ = [
@@ -450,7 +451,8 @@ def _text(value: str, what: str) -> str:
 
 
 def _new_id(case: Case, value: str, what: str) -> str:
-    if not isinstance(value, str) or not value.strip() or value in family_contributions(case).ids():
+    check_item_id(value, what)
+    if value in family_contributions(case).ids():
         raise InvalidInput(f"{what}: expected a new, non-empty id in case {case.id}")
     return value
 

@@ -43,7 +43,7 @@ from barnekoordinator.errors import (
 from barnekoordinator.history._evolve import copier
 from barnekoordinator.history._evolve import evolve as fast_evolve
 from barnekoordinator.history.concept import Concept
-from barnekoordinator.people import Child, ExpectedChild, Guardian, Professional
+from barnekoordinator.people import Child, ExpectedChild, Guardian, Professional, id_problem
 
 if TYPE_CHECKING:
     from barnekoordinator.history.catalogue import Catalogue
@@ -461,10 +461,17 @@ def open_case(
     guardians: Sequence[Guardian] = (),
     mode: CaseMode = CaseMode.UNDRING,
 ) -> CaseOpened:
-    """Command: the first event of a new case."""
-    refs = [g.ref for g in guardians]
+    """Command: the first event of a new case.
+
+    Each ref is a new one ([`id_problem()`][barnekoordinator.people.id_problem]), and the child
+    and each guardian have distinct refs.
+    """
+    _new_ref(subject, "subject")
+    refs = [_new_ref(g, "guardians") for g in guardians]
     if len(set(refs)) != len(refs):
         raise InvalidInput("guardians: each guardian needs a distinct ref")
+    if subject.ref in refs:
+        raise InvalidInput("guardians: a guardian needs a ref of their own, not the child's")
     if mode is CaseMode.CLOSED:
         raise RuleViolation("a case cannot be opened closed")
     return CaseOpened(
@@ -480,6 +487,9 @@ def record_birth(case: Case, child: Child) -> ChildBorn:
     case.require_open()
     if not isinstance(case.subject, ExpectedChild):
         raise RuleViolation(f"case {case.id}: the child is already born")
+    _new_ref(child, "child")
+    if case.guardian(child.ref) is not None:
+        raise InvalidInput("child: the child needs a ref of its own, not a guardian's")
     return ChildBorn(child=child)
 
 
@@ -489,9 +499,22 @@ def join_participant(case: Case, *, participant: Professional) -> ParticipantJoi
     A ref already taking part is refused: a correction of a participant is not a second join.
     """
     case.require_open()
-    if case.participant(participant.ref) is not None:
-        raise RuleViolation(f"case {case.id}: {participant.ref} already takes part in the case")
+    ref = _new_ref(participant, "participant")
+    if case.participant(ref) is not None:
+        raise RuleViolation(f"case {case.id}: {ref} already takes part in the case")
+    if case.guardian(ref) is not None or (case.subject is not None and case.subject.ref == ref):
+        raise RuleViolation(f"case {case.id}: {ref} is the child's or a guardian's ref")
     return ParticipantJoined(participant=participant)
+
+
+def _new_ref(person: object, what: str) -> str:
+    """The ref of a person a command adds, if it is a good new ref; else InvalidInput."""
+    ref = getattr(person, "ref", None)
+    problem = id_problem(ref)
+    if problem is not None:
+        raise InvalidInput(f"{what}: the ref: {problem}")
+    assert isinstance(ref, str)
+    return ref
 
 
 CASE_CONCEPT = Concept(

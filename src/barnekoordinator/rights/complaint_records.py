@@ -51,7 +51,7 @@ from barnekoordinator.history.projections import (
 )
 from barnekoordinator.history.records import EventRecord
 from barnekoordinator.legal_basis import parameter
-from barnekoordinator.people import Child, ExpectedChild, GuardianRelation
+from barnekoordinator.people import Child, ExpectedChild, GuardianRelation, check_item_id
 from barnekoordinator.rights.complaints import (
     Complaint,
     ComplaintForm,
@@ -286,9 +286,8 @@ def lodge_complaint(
         RuleViolation: the complainant may not complain for this child.
     """
     case.require_open()
-    if not complaint_ref.strip() or any(
-        c.complaint.ref == complaint_ref for c in recorded_complaints(case)
-    ):
+    check_item_id(complaint_ref, "complaint_ref")
+    if any(c.complaint.ref == complaint_ref for c in recorded_complaints(case)):
         raise InvalidInput(f"complaint_ref: expected a new, non-empty ref in case {case.id}")
     decided = next((d for d in recorded_decisions(case) if d.decision_id == decision_ref), None)
     if decided is not None and decided.right is not right:

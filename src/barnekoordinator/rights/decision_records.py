@@ -31,7 +31,7 @@ from barnekoordinator.errors import InvalidInput
 from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
 from barnekoordinator.history.concept import Concept
 from barnekoordinator.legal_basis import MAX_COMPLAINT_DEADLINE_WEEKS
-from barnekoordinator.people import Professional
+from barnekoordinator.people import Professional, check_item_id
 from barnekoordinator.rights.decisions import (
     _COMPLAINT_BASIS,
     AppointmentNotice,
@@ -164,9 +164,8 @@ def record_individual_decision(
     subject = case.subject
     if subject is None:
         raise InvalidInput(f"case {case.id} has not been opened")
-    if not decision_id.strip() or any(
-        d.decision_id == decision_id for d in recorded_decisions(case)
-    ):
+    check_item_id(decision_id, "decision_id")
+    if any(d.decision_id == decision_id for d in recorded_decisions(case)):
         raise InvalidInput(f"decision_id: expected a new, non-empty id in case {case.id}")
     if decision.subject_ref and decision.subject_ref != subject.ref:
         raise InvalidInput(f"the decision is about another child than case {case.id}")

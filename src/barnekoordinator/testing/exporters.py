@@ -18,6 +18,10 @@ class TestMyExporter(ExporterContract):
 exporter maps (a stafettlogg with goals, tiltak, evaluations, meetings and minutes; an individuell
 plan with an overview, measures, contributions and a revision; consents), and
 [`into_casebook()`][barnekoordinator.testing.exporters.into_casebook] stores it behind a Casebook.
+
+"Identity numbers" in the contract are the identifiers the case holds for its people (the child's
+and the guardians' ``person_id``): an exporter puts them in only with ``include_identifiers``.
+Free text is exported as written: nothing screens it for a number someone typed into it.
 """
 
 from __future__ import annotations
@@ -304,7 +308,12 @@ class ExporterContract:
         assert result.content
 
     def test_no_identity_number_unless_asked_for(self, book: Casebook, run: CaseRun) -> None:
-        """Issue 11 item 3: without ``include_identifiers`` no number appears anywhere."""
+        """Issue 11 item 3: without ``include_identifiers`` no identity number of the case's
+        people (the child's and the guardians' ``person_id``) appears anywhere.
+
+        Free text (a note, an observation, minutes) is exported as written: the library does
+        not screen it for numbers someone typed into it, so neither does this test.
+        """
         result = book.export(staff_principal("ke"), run.case.id, self.make_exporter())
         text = result.content + " ".join(result.warnings).encode()
         for number in _identity_numbers(run):

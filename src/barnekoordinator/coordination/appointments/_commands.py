@@ -45,7 +45,7 @@ from barnekoordinator.history.case import (
     ModeChanged,
     ParticipantJoined,
 )
-from barnekoordinator.people import Professional, may_be_barnekoordinator
+from barnekoordinator.people import Professional, check_item_id, may_be_barnekoordinator
 from barnekoordinator.services import ServiceKind
 
 # --- commands ------------------------------------------------------------------------
@@ -84,7 +84,8 @@ def offer_statutory_coordination(
     case.require_open()
     if case.participant(by) is None:
         raise NotResponsible(f"case {case.id}: {by} takes no part in the case")
-    if not offer_id.strip() or coordination(case).get_offer(offer_id) is not None:
+    check_item_id(offer_id, "offer_id")
+    if coordination(case).get_offer(offer_id) is not None:
         raise InvalidInput(f"offer_id: expected a new, non-empty id in case {case.id}")
     if not offers:
         raise InvalidInput("offers: name what is offered")

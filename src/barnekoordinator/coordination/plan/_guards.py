@@ -13,6 +13,7 @@ from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.plan._model import IndividualPlan, PlanStatus, current_plan
 from barnekoordinator.errors import InvalidInput, NotResponsible, PlanError
 from barnekoordinator.history.case import Case
+from barnekoordinator.people import check_item_id
 from barnekoordinator.services import ServiceKind
 
 
@@ -51,8 +52,7 @@ def _writer(case: Case, by: str, as_of: date, settings: MunicipalSettings | None
 
 
 def _new_id(plan: IndividualPlan, item_id: str, what: str) -> None:
-    if not item_id.strip():
-        raise InvalidInput(f"{what}: expected a non-empty id")
+    check_item_id(item_id, what)
     if item_id in plan.ids():
         raise InvalidInput(f"{what} {item_id!r} is already used in the plan")
 

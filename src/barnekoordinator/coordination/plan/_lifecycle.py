@@ -20,8 +20,9 @@ from barnekoordinator.coordination.plan._events import (
 )
 from barnekoordinator.coordination.plan._guards import _non_empty, _require_consent, _settings
 from barnekoordinator.coordination.plan._model import PlanStatus, current_plan
-from barnekoordinator.errors import ConsentRequired, InvalidInput, NotResponsible, PlanError
+from barnekoordinator.errors import ConsentRequired, NotResponsible, PlanError
 from barnekoordinator.history.case import Case, CaseMode, DomainEvent, ModeChanged
+from barnekoordinator.people import check_item_id
 
 
 def start_plan(
@@ -52,8 +53,7 @@ def start_plan(
                 f"case {case.id}: {starter.service.value} already takes part in the plan"
             )
         return (PlanServiceJoined(service=starter.service, by=by, on=as_of),)
-    if not plan_id.strip():
-        raise InvalidInput("plan_id: expected a non-empty id")
+    check_item_id(plan_id, "plan_id")
     events: list[DomainEvent] = [
         PlanCreated(plan_id=plan_id, service=starter.service, by=by, on=as_of)
     ]

@@ -23,7 +23,7 @@ from barnekoordinator.coordination.stafettlogg._values import (
 from barnekoordinator.errors import InvalidInput, NotResponsible, StafettloggError
 from barnekoordinator.history._evolve import copier
 from barnekoordinator.history.case import Case
-from barnekoordinator.people import Professional
+from barnekoordinator.people import Professional, check_item_id
 from barnekoordinator.services import ServiceKind
 
 _KEY = "stafettlogg"
@@ -150,8 +150,7 @@ def service_may_read(
 
 
 def _new_id(case: Case, item_id: str, what: str) -> None:
-    if not item_id.strip():
-        raise InvalidInput(f"{what}: expected a non-empty id")
+    check_item_id(item_id, what)
     if item_id in bti(case).ids():
         raise InvalidInput(f"{what} {item_id!r} is already used in case {case.id}")
 
