@@ -160,12 +160,21 @@ def new_output(name: str, where: str = "--output") -> Iterator[Callable[[bytes],
     command reads or stores anything. The content goes to a temporary file beside it, renamed
     over it. When the block raises, or the writing fails, neither file is left.
 
+    ``-`` is refused rather than made a file of that name: where a command reads ``-`` as
+    standard input, ``--output -`` would be read as standard output, which is where the output
+    goes without ``--output`` (a file called ``-`` is ``./-``).
+
     Raises:
-        InvalidInput: ``where NAME: …`` — it exists, or cannot be created or written (the
-            system's reason).
+        InvalidInput: ``where NAME: …`` — it is ``-``, it exists, or it cannot be created or
+            written (the system's reason).
     """
     from barnekoordinator.errors import InvalidInput
 
+    if name == "-":
+        raise InvalidInput(
+            f"{where} -: expected a file name; leave {where} out to write to standard output "
+            "(./- names a file called -)"
+        )
     where = f"{where} {name}"
     try:
         os.close(os.open(file_name(name, where), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))

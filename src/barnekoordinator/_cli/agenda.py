@@ -47,7 +47,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
-from barnekoordinator._cli import add_json_option, add_lang_option
+from barnekoordinator._cli import add_json_option, add_lang_option, printable
 from barnekoordinator._cli._keys import load_sealing_key
 from barnekoordinator._cli._wiring import configured, open_store, store_url
 from barnekoordinator._cli.principal_file import read_principal
@@ -210,7 +210,7 @@ def _print_counts(rows: Sequence[AgendaItem], *, as_json: bool, lang: str = "en"
             line = {"case_id": case_id, "kind": kind.value, "count": count}
             print(json.dumps(line, ensure_ascii=False))
         else:
-            print(f"{case_id} {_kind(kind, lang)} {count}")
+            print(printable(f"{case_id} {_kind(kind, lang)} {count}"))
 
 
 def _for_principal(
@@ -269,10 +269,11 @@ def _for_principal(
             flags = (cli_text("cli.agenda.overdue").get(args.lang), cli_text("cli.agenda.due"))
             width = max(len(flags[0]), len(flags[1].get(args.lang)))
             flag = flags[0] if overdue else flags[1].get(args.lang)
-            print(
+            line = (
                 f"{flag:<{width}} {row.due.isoformat()} {_kind(row.kind, args.lang)} "
                 f"{row.case_id} {row.detail}"
             )
+            print(printable(line))  # the detail is text written in the case
     if not args.json:
         _print_total(len(rows), until, args.lang)
     _print_next(rows, args.limit, as_json=args.json, lang=args.lang)

@@ -157,7 +157,7 @@ def render_text(result: EligibilityResult, lang: Language = Language.NB) -> str:
 
     lines = [
         f"{t('ui.assessment')} {t('ui.as-of')} {result.as_of.isoformat()} "
-        f"({t('ui.rules')} {result.rules_version}): {result.subject_ref}",
+        f"({t('ui.rules')} {result.rules_version}): {printable(result.subject_ref)}",
     ]
     for right in result.rights:
         lines.append("")

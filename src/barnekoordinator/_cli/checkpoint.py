@@ -232,14 +232,15 @@ def _report(
         print(json.dumps(document, ensure_ascii=False, indent=2))
         return 0
     lang = args.lang
-    print(cli_text("cli.checkpoint.signed").format(lang, source=source))
+    print(cli_text("cli.checkpoint.signed").format(lang, source=printable(source)))
     print(
         cli_text("cli.checkpoint.written").format(
-            lang, events=checkpoint.events.size, audit=audit, output=args.output
+            lang, events=checkpoint.events.size, audit=audit, output=printable(args.output)
         )
     )
     print(cli_text("cli.checkpoint.public-key").format(lang, key=public_key))
     if frontier is not None:
         key = "cli.checkpoint.resumed" if resumed else "cli.checkpoint.frontier"
-        print(cli_text(key).format(lang, frontier=frontier, events=new_events, audit=new_audit))
+        where = printable(str(frontier))
+        print(cli_text(key).format(lang, frontier=where, events=new_events, audit=new_audit))
     return 0

@@ -30,7 +30,7 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from barnekoordinator._cli import add_json_option, add_lang_option, new_output
+from barnekoordinator._cli import add_json_option, add_lang_option, new_output, printable
 from barnekoordinator._cli._keys import load_sealing_key
 from barnekoordinator._cli._wiring import configured
 from barnekoordinator._cli.principal_file import read_principal
@@ -152,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
         lang = args.lang
         if not args.json:
             for warning in result.warnings:
-                line = cli_text("cli.export.warning").format(lang, warning=warning)
+                line = cli_text("cli.export.warning").format(lang, warning=printable(warning))
                 print(f"barnekoordinator export: {line}", file=sys.stderr)
         if write is None:
             sys.stdout.buffer.write(result.content)
@@ -171,7 +171,11 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(document, ensure_ascii=False, indent=2))
         return 0
     written = cli_text("cli.export.written").format(
-        lang, format=result.format, case=result.case_id, version=result.version, output=output
+        lang,
+        format=result.format,
+        case=result.case_id,
+        version=result.version,
+        output=printable(str(output)),
     )
     print(f"barnekoordinator export: {written}", file=sys.stderr)
     return 0

@@ -19,7 +19,7 @@ import argparse
 import json
 import sys
 
-from barnekoordinator._cli import add_json_option, add_lang_option
+from barnekoordinator._cli import add_json_option, add_lang_option, printable
 from barnekoordinator.clock import SystemClock
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.identifiers import (
@@ -131,7 +131,7 @@ def _text(report: IdentifierReport, redacted: str | None, lang: str = "en") -> s
         birth = report.birth_date.isoformat() if report.birth_date else word("id.no-birth-date")
         rows.append(("id.birth-date", birth))
     else:
-        rows.append(("id.reason", str(report.reason)))
+        rows.append(("id.reason", printable(str(report.reason))))
     labels = ("identifier", "valid", "kind", "synthetic", "birth-date", "reason")
     width = max(len(word(f"id.{label}")) for label in labels) + 2
     return "\n".join(f"{word(key) + ':':<{width}}{value}" for key, value in rows)

@@ -24,7 +24,7 @@ import contextlib
 import json
 import sys
 
-from barnekoordinator._cli import new_output
+from barnekoordinator._cli import new_output, printable
 from barnekoordinator._cli._session import add_case_arguments, negative_answers, open_session
 
 __all__ = ["register", "run"]
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
             write(content.encode("utf-8"))
             print(
                 f"barnekoordinator overview: the {page.version.value} version in "
-                f"{page.lang.value} of case {page.case_id} written to {args.output}",
+                f"{page.lang.value} of case {page.case_id} written to {printable(args.output)}",
                 file=sys.stderr,
             )
     return 0

@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         print(cli_text("cli.plugins.broken").format(lang, name=name, why=printable(why)))
     for info in infos:
         source = info.distribution or cli_text("cli.plugins.no-distribution").get(lang)
-        print(f"{info.name}: {info.module} ({source})")
+        print(printable(f"{info.name}: {info.module} ({source})"))
         for hook in info.hooks:
             print(f"    {hook}")
         if not info.hooks:

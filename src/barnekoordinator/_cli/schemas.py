@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from barnekoordinator._cli import read_source
+from barnekoordinator._cli import printable, read_source
 from barnekoordinator.edges import read_json
 from barnekoordinator.errors import InvalidInput, MalformedJson, SchemaViolation
 from barnekoordinator.history.documents import schema, schema_names, validate_document
@@ -87,7 +87,7 @@ def _validate(args: argparse.Namespace) -> int:
     elif problems:
         print(text("cli.schema-invalid").format(args.lang, name=name, count=len(problems)))
         for path, message in problems:
-            print(f"  {path}: {message}")
+            print("  " + printable(f"{path}: {message}"))  # a path names the document's keys
     else:
         print(text("cli.schema-valid").format(args.lang, name=name))
     return 1 if problems else 0

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import attrs
 
-from barnekoordinator._cli import add_json_option, add_lang_option, terminal_progress
+from barnekoordinator._cli import add_json_option, add_lang_option, printable, terminal_progress
 from barnekoordinator._cli._keys import load_verifier, read_note
 from barnekoordinator._cli._wiring import STORE_ENV, open_store, plugin_options, store_url
 from barnekoordinator.config import Config
@@ -390,7 +390,7 @@ def verify_json(report: VerifyReport) -> dict[str, object]:
 
 def _print_report(report: VerifyReport, lang: str) -> None:
     for problem in report.problems:
-        print(cli_text("cli.verify.problem").format(lang, problem=problem))
+        print(cli_text("cli.verify.problem").format(lang, problem=printable(problem)))
     if report.ok:
         verdict = cli_text("cli.verify.ok").get(lang)
     else:
@@ -409,6 +409,9 @@ def _print_report(report: VerifyReport, lang: str) -> None:
         audit = checkpoint.audit.size if checkpoint.audit is not None else 0
         print(
             cli_text("cli.verify.consistent").format(
-                lang, origin=checkpoint.origin, events=checkpoint.events.size, audit=audit
+                lang,
+                origin=printable(checkpoint.origin),
+                events=checkpoint.events.size,
+                audit=audit,
             )
         )

@@ -26,7 +26,7 @@ import json
 import sys
 from typing import Any, BinaryIO
 
-from barnekoordinator._cli import add_json_option, add_lang_option, file_name
+from barnekoordinator._cli import add_json_option, add_lang_option, file_name, printable
 from barnekoordinator._cli._wiring import configured_host, plugin_options
 from barnekoordinator.access.login import GENERIC_KIND, MAX_TOKEN_BYTES, NO_ISSUER
 from barnekoordinator.access.principal import Credential, Principal
@@ -140,8 +140,9 @@ def _print_accepted(principal: Principal, as_json: bool, lang: str = "en") -> No
     print(_label("accepted", lang) + cli_text("cli.yes").get(lang))
     for key in _FIELDS:
         value = data[key]
-        print(_label(key, lang) + (str(value) if value is not None else "-"))
-    print(_label("amr", lang) + (", ".join(data["amr"]) or "-"))
+        # The values come from the token's claims: no control character reaches the terminal.
+        print(_label(key, lang) + (printable(str(value)) if value is not None else "-"))
+    print(_label("amr", lang) + (printable(", ".join(data["amr"])) or "-"))
 
 
 def _print_rejected(code: str, reason: str, as_json: bool, lang: str = "en") -> None:
@@ -149,7 +150,7 @@ def _print_rejected(code: str, reason: str, as_json: bool, lang: str = "en") -> 
         print(json.dumps({"accepted": False, "code": code, "reason": reason}, ensure_ascii=False))
     else:
         print(_label("accepted", lang) + cli_text("cli.no").get(lang))
-        print(_label("reason", lang) + reason)
+        print(_label("reason", lang) + printable(reason))
 
 
 def run(args: argparse.Namespace) -> int:

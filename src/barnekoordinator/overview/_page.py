@@ -27,7 +27,7 @@ from barnekoordinator.overview._texts import say
 from barnekoordinator.overview._versions import OverviewVersion
 from barnekoordinator.rights.decision_records import IndividualDecisionRecorded
 from barnekoordinator.rights.decisions import DecisionKind
-from barnekoordinator.templating import template_environment
+from barnekoordinator.templating import compose, isolate, join, template_environment
 from barnekoordinator.texts import Language, text
 
 if TYPE_CHECKING:
@@ -62,7 +62,9 @@ class Part:
 
 @attrs.frozen(kw_only=True)
 class Page:
-    """Everything the template shows, as text (the template only lays it out)."""
+    """Everything the template shows, as text (the template only lays it out); a sentence with
+    a name or other text written in the case inside it is markup, that text isolated
+    ([`isolate()`][barnekoordinator.templating.isolate])."""
 
     lang: Language
     version: OverviewVersion
@@ -101,35 +103,35 @@ class _Context:
         """A person in the case as the view names them (no name: a title, a service)."""
         for p in self.view.participants:
             if p.ref == ref:
-                return p.name or p.title or self.say(f"service.{p.service.value}")
+                return isolate(p.name or p.title) or self.say(f"service.{p.service.value}")
         for g in self.view.guardians:
             if g.ref == ref and g.name:
-                return g.name
+                return isolate(g.name)
         return ""
 
 
 def _helpers(c: _Context) -> Part:
     lines = []
     for p in c.view.participants:
-        label = p.name or p.title or c.say("helpers.someone")
+        label = isolate(p.name or p.title) or c.say("helpers.someone")
         if p.name and p.title:
-            label = f"{p.name} ({p.title})"
+            label = compose("{} ({})", isolate(p.name), isolate(p.title))
         details = [
             c.say(f"role.{a.role.value}")
             for a in c.view.role_holders
             if a.ref == p.ref and a.role in _COORDINATING
         ]
         tasks = [
-            e.content.description
+            isolate(e.content.description)
             for e in c.view.entries
             if isinstance(e.content, LogMeasure | PlanMeasure)
             and e.content.responsible_ref == p.ref
             and e.content.ended_on is None
         ]
         if tasks:
-            details.append(c.say("helpers.helps-with", what="; ".join(tasks)))
+            details.append(c.say("helpers.helps-with", what=join("; ", tasks)))
         works_at = c.say("helpers.works-at", service=c.say(f"service.{p.service.value}"))
-        lines.append(Line(text=f"{label}, {works_at}", details=tuple(details)))
+        lines.append(Line(text=compose("{}, {}", label, works_at), details=tuple(details)))
     return Part(
         id="who-helps",
         heading=c.say("helpers.heading"),
@@ -243,7 +245,10 @@ def _looked(c: _Context, looks: Sequence[LookGroup] | None) -> Part:
     if looks is None:
         return Part(id="who-looked", heading=heading, paragraphs=(c.say("looked.not-shown"),))
     lines = tuple(
-        Line(text=f"{c.date(g.day)}: {g.label}", details=(describe_look(g, c.lang.value),))
+        Line(
+            text=compose("{}: {}", c.date(g.day), isolate(g.label)),
+            details=(describe_look(g, c.lang.value),),
+        )
         for g in reversed(looks)
     )
     return Part(id="who-looked", heading=heading, lines=lines, empty=c.say("looked.none"))
@@ -291,7 +296,7 @@ def build_page(
         lang=lang,
         version=version,
         title=c.say("title"),
-        subtitle=c.say("subtitle", name=view.child_name) if view.child_name else "",
+        subtitle=c.say("subtitle", name=isolate(view.child_name)) if view.child_name else "",
         updated=c.say("updated", date=c.date(view.as_of)),
         intro=c.say("intro"),
         notes=tuple(notes),

@@ -18,6 +18,7 @@ import enum
 from collections.abc import Mapping
 from typing import Final
 
+from barnekoordinator.templating import compose
 from barnekoordinator.texts import Language, Text, texts_under
 
 OVERVIEW_TEXTS: Final[Mapping[str, Text]] = texts_under("overview.")
@@ -25,6 +26,9 @@ OVERVIEW_TEXTS: Final[Mapping[str, Text]] = texts_under("overview.")
 
 
 def say(key: str, version: enum.Enum, lang: Language, **values: object) -> str:
-    """The text ``key`` in ``lang``: the version's own variant when there is one."""
+    """The text ``key`` in ``lang``: the version's own variant when there is one. A value made
+    by [`isolate()`][barnekoordinator.templating.isolate] makes the text markup (the rest
+    escaped)."""
     found = OVERVIEW_TEXTS.get(f"{key}.{version.value}") or OVERVIEW_TEXTS[key]
-    return found.format(lang, **values)
+    words = found.get(lang)
+    return compose(words, **values) if values else words

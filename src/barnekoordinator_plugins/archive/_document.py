@@ -2,11 +2,13 @@
 out as sections, facts and tables in one language (private).
 
 The layout is plain data (strings only) so the HTML template only places it and the PDF is the
-same HTML printed: both formats say exactly the same thing. Everything shown comes from the view,
-so the document holds what the principal who made it could read, no more. People appear by their
-case-local ref, with their name where the view has names; the child's national id appears only
-when the view was made with identifiers. No other identifier (a guardian's national id, an HPR
-number) is ever shown.
+same HTML printed: both formats say exactly the same thing (a name or other text written in the
+case that shares a cell with other words is isolated, so it cannot reorder them:
+[`isolate()`][barnekoordinator.templating.isolate], markup when it holds right-to-left text).
+Everything shown comes from the view, so the document holds what the principal who made it
+could read, no more. People appear by their case-local ref, with their name where the view has
+names; the child's national id appears only when the view was made with identifiers. No other
+identifier (a guardian's national id, an HPR number) is ever shown.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from barnekoordinator.coordination.stafettlogg import (
 )
 from barnekoordinator.exporting import ExportView, LogFrame, PlanFrame
 from barnekoordinator.people import Child, ExpectedChild
+from barnekoordinator.templating import compose, isolate, join
 from barnekoordinator.texts import Language
 from barnekoordinator_plugins.archive._texts import enum_label, label
 
@@ -98,6 +101,11 @@ def _d(day: date | None) -> str:
     return day.isoformat() if day is not None else "–"
 
 
+def _texts(parts: Iterable[str]) -> str:
+    """Texts written in the case, in one cell: each isolated, ``;`` between them."""
+    return join("; ", (isolate(p) for p in parts))
+
+
 def _yes(value: bool, lang: Language) -> str:
     return label("doc.yes" if value else "doc.no", lang)
 
@@ -155,15 +163,15 @@ class _Names:
         for p in people:
             ref, name = getattr(p, "ref", ""), getattr(p, "name", "")
             if view.names and name:
-                self._names[ref] = f"{name} ({ref})"
+                self._names[ref] = compose("{} ({})", isolate(name), isolate(ref))
 
     def __call__(self, ref: str | None) -> str:
         if ref is None:
             return "–"
-        return self._names.get(ref, ref)
+        return self._names.get(ref) or isolate(ref)
 
     def many(self, refs: Iterable[str]) -> str:
-        return ", ".join(self(r) for r in refs) or "–"
+        return join(", ", (self(r) for r in refs)) or "–"
 
 
 def document(view: ExportView, lang: Language) -> Document:
@@ -296,7 +304,10 @@ def _plan(plan: PlanFrame, items: Sequence[Entry], who: _Names, lang: Language) 
     period = plan.period
     facts = [
         Fact(label("plan.status", lang), label(f"planstatus.{plan.status}", lang)),
-        Fact(label("plan.created", lang), f"{_d(plan.created_on)} ({who(plan.created_by)})"),
+        Fact(
+            label("plan.created", lang),
+            compose("{} ({})", _d(plan.created_on), who(plan.created_by)),
+        ),
         Fact(label("plan.ended", lang), _d(plan.ended_on)),
         Fact(label("plan.responsible", lang), who(plan.responsible_ref)),
         Fact(
@@ -334,10 +345,10 @@ def _plan_items(items: Sequence[Entry], who: _Names, lang: Language) -> list[Tab
                 label("plan.overview", lang),
                 (label("col.kind", lang), label("col.text", lang)),
                 (
-                    (label("plan.goals", lang), "; ".join(o.goals)),
-                    (label("plan.resources", lang), "; ".join(o.resources)),
-                    (label("plan.needs", lang), "; ".join(o.needs)),
-                    (label("col.by", lang), f"{who(o.author_ref)}, {_d(o.written_on)}"),
+                    (label("plan.goals", lang), _texts(o.goals)),
+                    (label("plan.resources", lang), _texts(o.resources)),
+                    (label("plan.needs", lang), _texts(o.needs)),
+                    (label("col.by", lang), compose("{}, {}", who(o.author_ref), _d(o.written_on))),
                 ),
             )
         )
@@ -555,7 +566,9 @@ def _log_items(items: Sequence[Entry], who: _Names, lang: Language) -> list[Tabl
                     _d(d.decided_on),
                     who(d.decided_by),
                     d.text,
-                    f"{who(d.follow_up_by)} {_d(d.follow_up_on)}" if d.follow_up_on else "–",
+                    compose("{} {}", who(d.follow_up_by), _d(d.follow_up_on))
+                    if d.follow_up_on
+                    else "–",
                     _d(d.done_on),
                 )
                 for d in c
@@ -598,7 +611,7 @@ def _meeting_row(m: Meeting, items: Sequence[Entry], who: _Names) -> tuple[str, 
     minutes = m.minutes if any(e.content is m.minutes for e in items) else None
     return (
         _d(m.on),
-        "\n".join(m.agenda) or "–",
+        join("\n", (isolate(item) for item in m.agenda)) or "–",
         who.many(m.invited),
         who.many(minutes.attended) if minutes else "–",
         minutes.text if minutes else "–",
@@ -653,7 +666,7 @@ def _consents(view: ExportView, who: _Names, lang: Language) -> Block:
             who.many(sorted(k.given_by)),
             ", ".join(enum_label("service", s, lang) for s in sorted(k.services, key=str)) or "–",
             f"{_d(k.valid_from)} – {_d(k.valid_to)}",
-            f"{_d(k.withdrawn_on)} ({who(k.withdrawn_by)})" if k.withdrawn_on else "–",
+            compose("{} ({})", _d(k.withdrawn_on), who(k.withdrawn_by)) if k.withdrawn_on else "–",
         )
         for k in view.consents
     )
