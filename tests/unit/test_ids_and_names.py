@@ -80,7 +80,7 @@ from barnekoordinator.testing.builders import (
     professional,
     standard_case,
 )
-from barnekoordinator.testing.exporters import rich_case
+from barnekoordinator.testing.exporters import into_casebook, rich_case, staff_principal
 from barnekoordinator_plugins.memory import InMemoryCaseStore
 
 DAY = DEFAULT_AS_OF
@@ -668,3 +668,28 @@ def test_case_open_with_two_participants_of_one_ref_exits_2_and_stores_nothing(
     assert "distinct ref" in err
     assert len(err.strip().splitlines()) == 1
     assert not db.exists()  # refused before the store is opened
+
+
+def test_a_lone_surrogate_in_free_text_is_a_typed_error_naming_its_place() -> None:
+    """Issue 11 item 4: an observation text holding a lone surrogate (invalid UTF-8 read as
+    text) raised a raw UnicodeEncodeError while its record was hashed; now InvalidInput names
+    the event and the JSON path, the call is audited as refused, and nothing is stored."""
+    run = rich_case()
+    store = InMemoryCaseStore()
+    book = into_casebook(store, run)
+    before = len(store.read(run.case.id))
+
+    def note(case: Any) -> object:
+        return log.record_observation(
+            case,
+            observation_id="o-x",
+            by="hs",
+            kind=log.ObservationKind.OPPMERKSOMHET,
+            text="Sover d\udcffrlig",
+            as_of=book.today(),
+        )
+
+    with pytest.raises(InvalidInput, match=r"^ObservationRecorded \$\.text: expected Unicode"):
+        book.execute(staff_principal("hs", "Kari, helsestasjon"), run.case.id, note)
+    assert len(store.read(run.case.id)) == before
+    assert not store.read_audit(run.case.id)[-1].allowed

@@ -25,6 +25,7 @@ from cattrs.v import format_exception
 
 from barnekoordinator.clock import ensure_utc
 from barnekoordinator.edges import (
+    has_lone_surrogate,
     read_json,
 )
 from barnekoordinator.errors import (
@@ -323,6 +324,7 @@ def _to_record(recorded: RecordedEvent, prev_hash: str) -> EventRecord:
     # ``to_record`` inside the cipher's context (``_sealing``), which the caller has entered.
     event = recorded.event
     cls = type(event)
+    data = _written(event, cls)
     record = EventRecord(
         case_id=recorded.case_id,
         sequence=recorded.sequence,
@@ -330,12 +332,41 @@ def _to_record(recorded: RecordedEvent, prev_hash: str) -> EventRecord:
         schema_version=cls.SCHEMA_VERSION,
         recorded_at=recorded.recorded_at,
         actor=recorded.actor,
-        payload=_CANONICAL.encode(_written(event, cls)),
+        payload=_CANONICAL.encode(data),
         legal_basis=recorded.legal_basis,
         subject_key=recorded.subject_key,
         prev_hash=prev_hash,
     )
-    return _seal_own(record)  # built here and held by no one else: sealed in place
+    try:
+        return _seal_own(record)  # built here and held by no one else: sealed in place
+    except UnicodeEncodeError:
+        # A lone surrogate (what Python makes of invalid UTF-8 read as text) has no UTF-8 form
+        # to hash or store: the caller's input, named by its place, never shown.
+        where = _surrogate_path(data, "$") or "a field of its record"
+        raise InvalidInput(
+            f"{cls.__name__} {where}: expected Unicode text; this holds a lone surrogate "
+            "(invalid UTF-8?)"
+        ) from None
+
+
+def _surrogate_path(value: object, path: str) -> str | None:
+    """The JSON path of the first text in plain ``value`` holding a lone surrogate, or None."""
+    if isinstance(value, str):
+        return path if has_lone_surrogate(value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            shown = key if isinstance(key, str) and key.isidentifier() else "[…]"
+            if not isinstance(key, str) or has_lone_surrogate(key):
+                return f"{path}{shown}"
+            found = _surrogate_path(item, f"{path}.{shown}")
+            if found is not None:
+                return found
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found = _surrogate_path(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
 
 
 def to_records(
