@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -56,3 +57,20 @@ def stored_events(url: str, case_id: str, *, audit: bool = False) -> int:
         return len(store.read_audit(case_id) if audit else store.read(case_id))
     finally:
         store.close()
+
+
+def command_document(case_id: str, command: str, **arguments: object) -> str:
+    """A ``command.v1`` document as JSON text."""
+    return json.dumps({"command": command, "case": case_id, "arguments": arguments})
+
+
+def give_log_consent(capsys: pytest.CaptureFixture[str], case_id: str, ke: str) -> None:
+    """The parents' consent to the stafettlogg for the barnehage, PPT and koordinerende enhet,
+    recorded by koordinerende enhet (principal file ``ke``)."""
+    status, _, err = run_cli(
+        capsys,
+        "consent", "give", "--case", case_id, "--as", ke, "--id", "k-logg-1",
+        "--purpose", "stafettlogg", "--given-by", "mor", "--given-by", "far",
+        "--service", "barnehage", "--service", "ppt", "--service", "koordinerende-enhet",
+    )  # fmt: skip
+    assert status == 0, err

@@ -13,11 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
-from _cli_helpers import run_cli, stored_events
-
-
-def _document(case_id: str, command: str, **arguments: object) -> str:
-    return json.dumps({"command": command, "case": case_id, "arguments": arguments})
+from _cli_helpers import command_document, give_log_consent, run_cli, stored_events
 
 
 @pytest.fixture
@@ -25,16 +21,10 @@ def log_case(
     opened_case: str, people: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> str:
     """The opened case with consent for the stafettlogg and a log held by the barnehage."""
-    status, _, _ = run_cli(
-        capsys,
-        "consent", "give", "--case", opened_case, "--as", people["ke"], "--id", "k-logg-1",
-        "--purpose", "stafettlogg", "--given-by", "mor", "--given-by", "far",
-        "--service", "barnehage", "--service", "ppt", "--service", "koordinerende-enhet",
-    )  # fmt: skip
-    assert status == 0
+    give_log_consent(capsys, opened_case, people["ke"])
     opening = tmp_path / "open.json"
     opening.write_text(
-        _document(opened_case, "open_stafettlogg", holder_ref="ped-leder-1", level=2)
+        command_document(opened_case, "open_stafettlogg", holder_ref="ped-leder-1", level=2)
     )
     assert run_cli(capsys, "record", str(opening), "--as", people["ped"])[0] == 0
     return opened_case
@@ -107,7 +97,7 @@ def test_a_log_note_is_written_only_under_ones_own_name(
     events = stored_events(store_url, log_case)
     forged = tmp_path / "forged.json"
     forged.write_text(
-        _document(
+        command_document(
             log_case,
             "record_observation",
             observation_id="o-1",
@@ -122,7 +112,7 @@ def test_a_log_note_is_written_only_under_ones_own_name(
     assert stored_events(store_url, log_case) == events
     own = tmp_path / "own.json"
     own.write_text(
-        _document(
+        command_document(
             log_case,
             "record_observation",
             observation_id="o-1",

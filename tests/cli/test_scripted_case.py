@@ -13,13 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from _cli_helpers import run_cli, stored_events
+from _cli_helpers import command_document, run_cli, stored_events
 
 SRC = Path(__file__).resolve().parents[2] / "src"
-
-
-def _document(case_id: str, command: str, **arguments: object) -> str:
-    return json.dumps({"command": command, "case": case_id, "arguments": arguments})
 
 
 def test_a_whole_case_scripted(
@@ -33,7 +29,9 @@ def test_a_whole_case_scripted(
     only after accepting it (hotl § 7-2 a; BTI: no gap in the baton)."""
     case_id = opened_case
     grant = tmp_path / "grant.json"
-    grant.write_text(_document(case_id, "grant_role", ref="ke-siri", role="koordinerende-enhet"))
+    grant.write_text(
+        command_document(case_id, "grant_role", ref="ke-siri", role="koordinerende-enhet")
+    )
     status, out, _ = run_cli(capsys, "record", str(grant), "--as", people["ke"], "--json")
     assert status == 0
     assert json.loads(out)["types"] == ["roles.granted"]
@@ -48,9 +46,9 @@ def test_a_whole_case_scripted(
     assert json.loads(out)["types"] == ["consent.given"]
     lines = tmp_path / "log.jsonl"
     lines.write_text(
-        _document(case_id, "open_stafettlogg", holder_ref="ped-leder-1", level=2)
+        command_document(case_id, "open_stafettlogg", holder_ref="ped-leder-1", level=2)
         + "\n"
-        + _document(
+        + command_document(
             case_id,
             "record_observation",
             observation_id="o-1",
@@ -125,7 +123,7 @@ def test_json_lines_on_standard_input_and_one_result_line_each(
 ) -> None:
     """``record -`` reads JSON lines from a real standard input; each prints its own line."""
     lines = "\n".join(
-        _document(opened_case, "grant_role", ref="ke-siri", role=role)
+        command_document(opened_case, "grant_role", ref="ke-siri", role=role)
         for role in ("koordinerende-enhet", "leader")
     )
     done = subprocess.run(

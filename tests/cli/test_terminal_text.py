@@ -15,7 +15,9 @@ import re
 from pathlib import Path
 
 import pytest
-from _cli_helpers import run_cli
+from _cli_helpers import command_document, give_log_consent, run_cli
+
+from barnekoordinator._cli import json_text
 
 HOSTILE = "hi \x1b]0;pwned\x07\x1b[2J\x1b[31mRED\x00 nul\x85next\x9b2J\x7f end"
 """Retitles and clears a terminal, turns it red; NUL, NEL, CSI (C1) and DEL."""
@@ -24,28 +26,18 @@ RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 """A control character other than the line ends a printout is made of."""
 
 
-def _document(case_id: str, command: str, **arguments: object) -> str:
-    return json.dumps({"command": command, "case": case_id, "arguments": arguments})
-
-
 @pytest.fixture
 def hostile_case(
     opened_case: str, people: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> str:
     """The scripted case with a stafettlogg and an observation written to attack a terminal."""
     case_id = opened_case
-    status, _, _ = run_cli(
-        capsys,
-        "consent", "give", "--case", case_id, "--as", people["ke"], "--id", "k-logg-1",
-        "--purpose", "stafettlogg", "--given-by", "mor", "--given-by", "far",
-        "--service", "barnehage", "--service", "ppt", "--service", "koordinerende-enhet",
-    )  # fmt: skip
-    assert status == 0
+    give_log_consent(capsys, case_id, people["ke"])
     lines = tmp_path / "log.jsonl"
     lines.write_text(
-        _document(case_id, "open_stafettlogg", holder_ref="ped-leder-1", level=2)
+        command_document(case_id, "open_stafettlogg", holder_ref="ped-leder-1", level=2)
         + "\n"
-        + _document(
+        + command_document(
             case_id,
             "record_observation",
             observation_id="o-esc",
@@ -92,8 +84,9 @@ def test_json_escapes_every_control_character_and_reads_back_the_same(
     [
         ("overview", "--case", "{case}", "--as", "{ke}"),
         ("export", "--case", "{case}", "--principal", "{ke}", "--format", "fhir-r4"),
+        ("checkpoint", "--key", "{tmp}/checkpoint.key"),
     ],
-    ids=["overview", "export"],
+    ids=["overview", "export", "checkpoint"],
 )
 def test_output_dash_is_refused_and_makes_no_file(
     opened_case: str,
@@ -105,10 +98,20 @@ def test_output_dash_is_refused_and_makes_no_file(
 ) -> None:
     """``--output -``: exit 2, «expected a file name», and no file called ``-``."""
     monkeypatch.chdir(tmp_path)
-    filled = [a.format(case=opened_case, ke=people["ke"]) for a in argv]
+    filled = [a.format(case=opened_case, ke=people["ke"], tmp=tmp_path) for a in argv]
     status, out, err = run_cli(capsys, *filled, "--output", "-")
     assert status == 2
     assert out == ""
     assert "--output -: expected a file name" in err
-    assert "standard output" in err
     assert not (tmp_path / "-").exists()
+    assert not (tmp_path / "checkpoint.key").exists()  # refused before a key is made
+
+
+def test_json_text_escapes_delete_and_c1_and_reads_back() -> None:
+    """Every ``--json`` output goes through ``json_text``: ``json.dumps`` escapes C0 only, so DEL
+    and the C1 controls (CSI U+009B steers a terminal as ESC [ does) are escaped too."""
+    document = {"detail": HOSTILE, "nested": [HOSTILE]}
+    for indent in (None, 2):
+        printed = json_text(document, indent=indent)
+        assert not RAW.search(printed.replace("\n", ""))
+        assert json.loads(printed) == document

@@ -20,6 +20,7 @@ __all__ = [
     "add_json_option",
     "add_lang_option",
     "file_name",
+    "json_text",
     "new_output",
     "one_line",
     "printable",
@@ -87,6 +88,20 @@ def printable(message: str) -> str:
     otherwise reach the terminal raw).
     """
     return message.translate(_CONTROLS).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+_JSON_CONTROLS = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
+"""DEL and the C1 controls as JSON escapes (``json.dumps`` escapes only the C0 controls)."""
+
+
+def json_text(document: object, *, indent: int | None = None) -> str:
+    """``document`` as JSON for standard output, non-ASCII text kept and no control character
+    raw: ``json.dumps`` escapes the C0 controls, this DEL and the C1 controls too (in JSON only
+    a string can hold one, and there the escape means the same), so stored text printed as JSON
+    cannot steer the reader's terminal either."""
+    import json
+
+    return json.dumps(document, ensure_ascii=False, indent=indent).translate(_JSON_CONTROLS)
 
 
 def one_line(message: object) -> str:

@@ -47,7 +47,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
-from barnekoordinator._cli import add_json_option, add_lang_option, printable
+from barnekoordinator._cli import add_json_option, add_lang_option, json_text, printable
 from barnekoordinator._cli._keys import load_sealing_key
 from barnekoordinator._cli._wiring import configured, open_store, store_url
 from barnekoordinator._cli.principal_file import read_principal
@@ -208,7 +208,7 @@ def _print_counts(rows: Sequence[AgendaItem], *, as_json: bool, lang: str = "en"
     for (case_id, kind), count in sorted(counts.items(), key=lambda c: (c[0][0], c[0][1].value)):
         if as_json:
             line = {"case_id": case_id, "kind": kind.value, "count": count}
-            print(json.dumps(line, ensure_ascii=False))
+            print(json_text(line))
         else:
             print(printable(f"{case_id} {_kind(kind, lang)} {count}"))
 
@@ -253,7 +253,7 @@ def _for_principal(
         overdue = row.due < as_of
         if args.json:
             print(
-                json.dumps(
+                json_text(
                     {
                         "case_id": row.case_id,
                         "kind": row.kind.value,
@@ -261,8 +261,7 @@ def _for_principal(
                         "due": row.due.isoformat(),
                         "overdue": overdue,
                         "detail": row.detail,
-                    },
-                    ensure_ascii=False,
+                    }
                 )
             )
         else:

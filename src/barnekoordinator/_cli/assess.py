@@ -23,12 +23,11 @@ This is an edge, so it may read the real date: ``--as-of`` defaults to today
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from typing import Any, Final
 
-from barnekoordinator._cli import add_json_option, one_line, printable, read_source
+from barnekoordinator._cli import add_json_option, json_text, one_line, printable, read_source
 from barnekoordinator.clock import SystemClock
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.edges import parse_date, read_json
@@ -139,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print("barnekoordinator assess: --format json is deprecated; use --json", file=sys.stderr)
     if args.json or args.format == "json":
-        print(json.dumps(result_to_json(result), ensure_ascii=False, indent=2))
+        print(json_text(result_to_json(result), indent=2))
     else:
         print(render_text(result, Language(args.lang)))
     return 0

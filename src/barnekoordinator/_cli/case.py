@@ -31,7 +31,7 @@ import json
 from typing import Final
 
 from barnekoordinator._casebook_opening import check_opening
-from barnekoordinator._cli import printable, read_source
+from barnekoordinator._cli import json_text, printable, read_source
 from barnekoordinator._cli._session import (
     Session,
     add_case_arguments,
@@ -55,15 +55,6 @@ __all__ = ["entry_to_json", "register", "view_to_json"]
 
 _MAX_ID_FILE: Final = 256
 """The most bytes of a ``--child-id-file`` read (one number on a line, as ``id`` reads it)."""
-
-_JSON_CONTROLS: Final = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
-"""DEL and the C1 controls as JSON escapes (``json.dumps`` escapes only the C0 controls)."""
-
-
-def _json(document: object) -> str:
-    """``document`` as one line of JSON, non-ASCII text kept, with no control character raw:
-    in JSON output only a string can hold one, and there its escape means the same."""
-    return json.dumps(document, ensure_ascii=False).translate(_JSON_CONTROLS)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -222,7 +213,7 @@ def _show(args: argparse.Namespace) -> int:
     with open_session(args, writes=False) as session:
         view = session.book.read(session.principal, args.case)
         if session.as_json:
-            print(_json(view_to_json(view)))
+            print(json_text(view_to_json(view)))
         else:
             _say_view(session, view)
     return 0
@@ -270,7 +261,7 @@ def _log(args: argparse.Namespace) -> int:
         ordered = sorted(view.entries, key=lambda e: (e.meta.created_on, e.meta.id))
         for entry in ordered:
             if session.as_json:
-                print(_json(entry_to_json(entry)))
+                print(json_text(entry_to_json(entry)))
                 continue
             meta = entry.meta
             line = (

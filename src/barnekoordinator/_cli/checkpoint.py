@@ -35,7 +35,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from barnekoordinator._cli import add_json_option, add_lang_option, file_name, printable
+from barnekoordinator._cli import add_json_option, add_lang_option, file_name, json_text, printable
 from barnekoordinator._cli._keys import load_signer, read_note
 from barnekoordinator._cli._wiring import open_store, store_url
 from barnekoordinator._cli.verify import add_store_arguments
@@ -171,6 +171,9 @@ def run(args: argparse.Namespace) -> int:
     Returns 0, or 1 when the store no longer extends the checkpoint saved with ``--frontier``.
     """
     url = store_url(args)
+    for option, value in (("--output", args.output), ("--frontier", args.frontier)):
+        if value == "-":  # a checkpoint is kept elsewhere, as a file: never standard output
+            raise InvalidInput(f"{option} -: expected a file name (./- names a file called -)")
     file_name(args.output, f"checkpoint output {args.output}", CheckpointError)
     if args.frontier:
         file_name(args.frontier, f"frontier {args.frontier}", CheckpointError)
@@ -229,7 +232,7 @@ def _report(
             "new_events": new_events,
             "new_audit_records": new_audit,
         }
-        print(json.dumps(document, ensure_ascii=False, indent=2))
+        print(json_text(document, indent=2))
         return 0
     lang = args.lang
     print(cli_text("cli.checkpoint.signed").format(lang, source=printable(source)))

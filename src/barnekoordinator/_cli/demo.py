@@ -48,6 +48,7 @@ from typing import Any
 
 import attrs
 
+from barnekoordinator._cli import json_text
 from barnekoordinator._cli._demo_files import (
     _checkpoint_and_verify,
     _export_for_the_journal,
@@ -197,7 +198,7 @@ def run(args: argparse.Namespace) -> int:
             "chapters": report.chapters,
             "files": report.files,
         }
-        print(json.dumps(document, ensure_ascii=False, indent=2))
+        print(json_text(document, indent=2))
     return 0 if report.ok else 1
 
 

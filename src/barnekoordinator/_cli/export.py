@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import secrets
 import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from barnekoordinator._cli import add_json_option, add_lang_option, new_output, printable
+from barnekoordinator._cli import add_json_option, add_lang_option, json_text, new_output, printable
 from barnekoordinator._cli._keys import load_sealing_key
 from barnekoordinator._cli._wiring import configured
 from barnekoordinator._cli.principal_file import read_principal
@@ -168,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
             "output": str(output),
             "warnings": list(result.warnings),
         }
-        print(json.dumps(document, ensure_ascii=False, indent=2))
+        print(json_text(document, indent=2))
         return 0
     written = cli_text("cli.export.written").format(
         lang,

@@ -16,10 +16,9 @@ today (UTC, from [`SystemClock`][barnekoordinator.clock.SystemClock]) is invalid
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
-from barnekoordinator._cli import add_json_option, add_lang_option, printable
+from barnekoordinator._cli import add_json_option, add_lang_option, json_text, printable
 from barnekoordinator.clock import SystemClock
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.identifiers import (
@@ -87,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     )
     report = inspect(raw, policy=policy)
     if args.json:
-        print(json.dumps(report.to_json(), ensure_ascii=False))
+        print(json_text(report.to_json()))
     else:
         redacted = PersonId.parse(raw, policy=policy).redacted() if report.valid else None
         print(_text(report, redacted, args.lang))

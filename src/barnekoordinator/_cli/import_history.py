@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import sys
 from typing import Final
 
-from barnekoordinator._cli import add_json_option, add_lang_option, read_source
+from barnekoordinator._cli import add_json_option, add_lang_option, json_text, read_source
 from barnekoordinator._cli._keys import load_sealing_key
 from barnekoordinator._cli._wiring import configured, store_url
 from barnekoordinator._cli.verify import add_store_arguments
@@ -85,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         store.close()
     if args.json:
         document = {"case_id": recorded.case_id, "events": len(recorded.sequences)}
-        print(json.dumps(document, ensure_ascii=False))
+        print(json_text(document))
     else:
         done = cli_text("cli.import.done").format(
             args.lang, case=recorded.case_id, count=len(recorded.sequences)

@@ -19,11 +19,10 @@ path; nothing stored) or a usage error; 3 the store or a plugin failed.
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from barnekoordinator._cli import read_source
+from barnekoordinator._cli import json_text, read_source
 from barnekoordinator._cli._session import (
     Session,
     add_case_arguments,
@@ -108,7 +107,7 @@ def print_recorded(session: Session, recorded: Recorded) -> None:
             "sequences": list(recorded.sequences),
             "types": list(recorded.types),
         }
-        print(json.dumps(document, ensure_ascii=False), flush=True)
+        print(json_text(document), flush=True)
     elif recorded.types:
         session.say(
             text("cli.recorded"),

@@ -20,13 +20,19 @@ not be used (the messages wait for the next run).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, time
 from pathlib import Path
 
-from barnekoordinator._cli import add_json_option, add_lang_option, file_name, terminal_progress
+from barnekoordinator._cli import (
+    add_json_option,
+    add_lang_option,
+    file_name,
+    json_text,
+    printable,
+    terminal_progress,
+)
 from barnekoordinator._cli._wiring import configured_host, plugin_options, store_url
 from barnekoordinator._cli.agenda import _as_of
 from barnekoordinator._cli.verify import add_store_arguments
@@ -124,11 +130,13 @@ def run(args: argparse.Namespace) -> int:
                 "status": outcome.status.value,
                 "note": outcome.note,
             }
-            print(json.dumps(line, ensure_ascii=False))
+            print(json_text(line))
         else:
             width = max(len(_status(s, args.lang)) for s in OutboxStatus)
             status = _status(outcome.status, args.lang)
-            print(f"{status:<{width}} {outcome.kind:<19} {outcome.case_id} {outcome.note}")
+            print(
+                printable(f"{status:<{width}} {outcome.kind:<19} {outcome.case_id} {outcome.note}")
+            )
     if not args.json:
         counts = ", ".join(f"{report.count(s)} {_status(s, args.lang)}" for s in OutboxStatus)
         print(
@@ -137,7 +145,10 @@ def run(args: argparse.Namespace) -> int:
             )
         )
     if report.unavailable:
-        print(f"barnekoordinator remind: {report.unavailable}; retried later", file=sys.stderr)
+        print(
+            printable(f"barnekoordinator remind: {report.unavailable}; retried later"),
+            file=sys.stderr,
+        )
         return 3
     return 1 if report.count(OutboxStatus.UNDELIVERABLE) else 0
 
@@ -180,7 +191,7 @@ def _list(entries: Sequence[OutboxEntry], *, as_json: bool, lang: str = "en") ->
                 "not_before": m.not_before.isoformat(),
                 "attempts": entry.attempts,
             }
-            print(json.dumps(line, ensure_ascii=False))
+            print(json_text(line))
         else:
             due = cli_text("cli.remind.due").format(lang, date=m.not_before.isoformat())
             print(f"{due} {m.kind.value:<19} {m.case_id}")

@@ -30,7 +30,6 @@ not signed by the trusted key.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -38,7 +37,13 @@ from pathlib import Path
 
 import attrs
 
-from barnekoordinator._cli import add_json_option, add_lang_option, printable, terminal_progress
+from barnekoordinator._cli import (
+    add_json_option,
+    add_lang_option,
+    json_text,
+    printable,
+    terminal_progress,
+)
 from barnekoordinator._cli._keys import load_verifier, read_note
 from barnekoordinator._cli._wiring import STORE_ENV, open_store, plugin_options, store_url
 from barnekoordinator.config import Config
@@ -363,7 +368,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        print(json.dumps(verify_json(report), ensure_ascii=False, indent=2))
+        print(json_text(verify_json(report), indent=2))
     else:
         _print_report(report, args.lang)
     return 0 if report.ok else 1

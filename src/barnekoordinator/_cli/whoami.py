@@ -22,11 +22,10 @@ reached.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any, BinaryIO
 
-from barnekoordinator._cli import add_json_option, add_lang_option, file_name, printable
+from barnekoordinator._cli import add_json_option, add_lang_option, file_name, json_text, printable
 from barnekoordinator._cli._wiring import configured_host, plugin_options
 from barnekoordinator.access.login import GENERIC_KIND, MAX_TOKEN_BYTES, NO_ISSUER
 from barnekoordinator.access.principal import Credential, Principal
@@ -135,7 +134,7 @@ def _label(key: str, lang: str) -> str:
 def _print_accepted(principal: Principal, as_json: bool, lang: str = "en") -> None:
     data = principal_to_json(principal)
     if as_json:
-        print(json.dumps({"accepted": True, **data}, ensure_ascii=False))
+        print(json_text({"accepted": True, **data}))
         return
     print(_label("accepted", lang) + cli_text("cli.yes").get(lang))
     for key in _FIELDS:
@@ -147,7 +146,7 @@ def _print_accepted(principal: Principal, as_json: bool, lang: str = "en") -> No
 
 def _print_rejected(code: str, reason: str, as_json: bool, lang: str = "en") -> None:
     if as_json:
-        print(json.dumps({"accepted": False, "code": code, "reason": reason}, ensure_ascii=False))
+        print(json_text({"accepted": False, "code": code, "reason": reason}))
     else:
         print(_label("accepted", lang) + cli_text("cli.no").get(lang))
         print(_label("reason", lang) + printable(reason))
