@@ -189,6 +189,11 @@ def test_settings_made_from_python_are_checked_too() -> None:
     with pytest.raises(InvalidConfiguration, match="lease_seconds: expected seconds above 0"):
         NotifySettings(lease_seconds=0)
     assert NotifySettings(timeout=0.5).timeout == 0.5
+    # A number is checked as a number, not through the option's text form ("1e-07" has none).
+    assert NotifySettings(timeout=0.1 + 0.2, lease_seconds=1e-7).lease_seconds == 1e-7
+    for bad in (float("nan"), float("inf"), -1.0, True):
+        with pytest.raises(InvalidConfiguration, match="timeout: expected"):
+            NotifySettings(timeout=bad)
 
 
 class _TwoResentBlocks(EmailMessage):

@@ -81,6 +81,14 @@ def _host(text: str) -> str:
     return text
 
 
+def _above_zero(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An attrs validator: seconds above 0 and at most ``MAX_WAIT_SECONDS``, as a number (a
+    float such as 0.1 + 0.2 is one, whatever its text)."""
+    name = f"smtp options: {attribute.name}"
+    if _options.check_seconds(name, value) <= 0:
+        raise InvalidConfiguration(f"{name}: expected seconds above 0")
+
+
 def _valid(reader: _options.Reader) -> Any:
     """An attrs validator applying ``reader``'s check to a value given from Python."""
 
@@ -154,13 +162,13 @@ class NotifySettings:
     service_name: str = "barnekoordinator"
     addresses: str = ""
     ca_file: str = ""
-    timeout: float = attrs.field(default=30.0, validator=_valid(_positive_seconds))
+    timeout: float = attrs.field(default=30.0, validator=_above_zero)
     evaluation_days: int = 14
     handover_days: int = 7
     complaint_days: int = 7
     max_attempts: int = 6
     backoff_seconds: float = 300.0
-    lease_seconds: float = attrs.field(default=600.0, validator=_valid(_positive_seconds))
+    lease_seconds: float = attrs.field(default=600.0, validator=_above_zero)
 
     @classmethod
     def from_options(cls, options: Mapping[str, str]) -> NotifySettings:
