@@ -194,6 +194,8 @@ def test_settings_made_from_python_are_checked_too() -> None:
     for bad in (float("nan"), float("inf"), -1.0, True):
         with pytest.raises(InvalidConfiguration, match="timeout: expected"):
             NotifySettings(timeout=bad)
+    with pytest.raises(InvalidConfiguration, match="host: expected a text, got int"):
+        NotifySettings(host=123)  # type: ignore[arg-type]
 
 
 class _TwoResentBlocks(EmailMessage):

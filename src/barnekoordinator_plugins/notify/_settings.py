@@ -90,11 +90,15 @@ def _above_zero(_instance: object, attribute: attrs.Attribute[Any], value: objec
 
 
 def _valid(reader: _options.Reader) -> Any:
-    """An attrs validator applying ``reader``'s check to a value given from Python."""
+    """An attrs validator applying a text option's ``reader`` to a text given from Python."""
 
     def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, str):
+            raise InvalidConfiguration(
+                f"smtp options: {attribute.name}: expected a text, got {type(value).__name__}"
+            )
         try:
-            reader(str(value))
+            reader(value)
         except ValueError as exc:
             raise InvalidConfiguration(f"smtp options: {attribute.name}: {exc}") from None
 
