@@ -11,6 +11,7 @@ import pytest
 import barnekoordinator.access.policy as access
 from barnekoordinator.access.consent import (
     BARNEVERN,
+    CareOrderChanged,
     Consent,
     ConsentGiven,
     ConsentPurpose,
@@ -40,6 +41,8 @@ from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemR
 from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import FixedClock
 from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.coordination.roles import Role, RoleGranted, RoleRevoked
+from barnekoordinator.coordination.transitions import MunicipalityChanged
 from barnekoordinator.errors import InvalidInput, RuleViolation
 from barnekoordinator.history.case import (
     Case,
@@ -799,12 +802,42 @@ def test_other_events_need_write_permission() -> None:
     """Everything else a command produces is a write; combined decisions merge the basis."""
     case = make_case()
     day = at_age(9)
-    event = ParticipantLeft(participant_ref="ppt")
+    event = ParticipantLeft(participant_ref="nurse")  # the nurse leaves: her own act
     assert not authorise_events(STRANGER, case, [event], day).allowed
     combined = authorise_events(NURSE, case, [event, event], day)
     assert combined.allowed
     assert combined.action is AccessAction.WRITE
     assert authorise_events(NURSE, case, [], day).reason == "nothing to record"
+
+
+def test_acts_of_case_administration_need_an_administering_role() -> None:
+    """hotl § 7-3 / § 7-2 a (fourth sweep, G1–G3): any participant may write to the case, but
+    who takes part, a granted role, the municipality and a care order are decided by
+    koordinerende enhet or a leader (a care order also by barnevernstjenesten). A participant
+    may still leave itself."""
+    case = make_case()
+    day = at_age(9)
+    administrative: list[DomainEvent] = [
+        ParticipantLeft(participant_ref="ppt"),
+        ParticipantJoined(
+            participant=Professional(ref="hs-2", service=ServiceKind.HELSESTASJON, organisation=ORG)
+        ),
+        CareOrderChanged(care_taken_over=True),
+        RoleGranted(ref="nurse", role=Role.LEADER, by="nurse", on=day),
+        RoleRevoked(ref="teacher", role=Role.LEADER, by="nurse", on=day),
+        MunicipalityChanged(from_municipality=MUNI, to_municipality="4601", by="nurse", on=day),
+    ]
+    ke = pro("nurse", SystemRole.KOORDINERENDE_ENHET)  # the same person, with the role
+    for event in administrative:
+        refused = authorise_events(NURSE, case, [event], day)
+        assert not refused.allowed, event
+        assert "administers the case" in refused.reason
+        assert authorise_events(ke, case, [event], day).allowed, event
+    leader = pro("nurse", SystemRole.LEADER)
+    assert authorise_events(leader, case, administrative[:2], day).allowed
+    assert authorise_events(
+        pro("bv", SystemRole.BARNEVERN), case, [CareOrderChanged(care_taken_over=True)], day
+    ).allowed
 
 
 # --- hygiene -------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ import attrs
 
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import ConsentRequired, InvalidInput, RuleViolation
-from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
+from barnekoordinator.history.case import ADMINISTRATION, Case, DomainEvent, RecordedEvent
 from barnekoordinator.history.concept import Concept
 from barnekoordinator.people import (
     BARNEVERN,
@@ -354,6 +354,7 @@ class CareOrderChanged(DomainEvent):
 
     TYPE = "consent.care-order-changed"
     LEGAL_BASIS = ("pbrl-4-5",)
+    ADMINISTERED_BY = (*ADMINISTRATION, "barnevern")
     care_taken_over: bool
 
 

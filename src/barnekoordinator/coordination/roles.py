@@ -31,7 +31,7 @@ import attrs
 
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import InvalidInput, NotResponsible, RuleViolation
-from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
+from barnekoordinator.history.case import ADMINISTRATION, Case, DomainEvent, RecordedEvent
 from barnekoordinator.history.concept import Concept
 from barnekoordinator.legal_basis import LegalReference, refs
 from barnekoordinator.people import ProviderKind
@@ -536,6 +536,7 @@ class RoleGranted(DomainEvent):
 
     TYPE = "roles.granted"
     LEGAL_BASIS = ("hotl-7-3",)
+    ADMINISTERED_BY = ADMINISTRATION
     ref: str
     role: Role
     by: str
@@ -547,6 +548,7 @@ class RoleRevoked(DomainEvent):
     """A granted role was taken away."""
 
     TYPE = "roles.revoked"
+    ADMINISTERED_BY = ADMINISTRATION
     ref: str
     role: Role
     by: str

@@ -73,6 +73,7 @@ from barnekoordinator.errors import (
     StafettloggError,
 )
 from barnekoordinator.history.case import (
+    ADMINISTRATION,
     Case,
     CaseClosedEvent,
     CaseMode,
@@ -165,6 +166,7 @@ class MunicipalityChanged(DomainEvent):
 
     TYPE = "transition.municipality-changed"
     LEGAL_BASIS = ("hotl-7-2-a",)
+    ADMINISTERED_BY = ADMINISTRATION
     from_municipality: str
     to_municipality: str
     by: str

@@ -27,7 +27,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Final, TypeVar
 
 import attrs
 
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from barnekoordinator.history.catalogue import Catalogue
 
 __all__ = [
+    "ADMINISTRATION",
     "CASE_CONCEPT",
     "Case",
     "CaseClosedEvent",
@@ -68,6 +69,11 @@ __all__ = [
 ]
 
 
+ADMINISTRATION: Final = ("koordinerende-enhet", "leader")
+"""The access roles that administer a case (``DomainEvent.ADMINISTERED_BY``): the municipality's
+koordinerende enhet and its leaders."""
+
+
 class DomainEvent:
     """Base of every case event: a past-tense fact, without envelope.
 
@@ -77,6 +83,12 @@ class DomainEvent:
     [`barnekoordinator.legal_basis`][barnekoordinator.legal_basis]). ``ACTOR`` names the field
     that holds the ref of the person who acts (``"by"`` unless a subclass says otherwise): the
     access policy lets a principal record an event only under a ref the case knows it by.
+
+    An act of case administration (who takes part, who holds a granted role, which municipality
+    the case belongs to, a care order) names in ``ADMINISTERED_BY`` the access roles (values of
+    [`CaseRole`][barnekoordinator.access.policy.CaseRole], e.g. ``"koordinerende-enhet"``) one
+    of which the principal must hold; ``OR_SELF`` names a field that, when it is the principal's
+    own ref, allows the act too (a participant leaving the case).
     """
 
     __slots__ = ()
@@ -84,6 +96,8 @@ class DomainEvent:
     SCHEMA_VERSION: ClassVar[int] = 1
     LEGAL_BASIS: ClassVar[tuple[str, ...]] = ()
     ACTOR: ClassVar[str] = "by"
+    ADMINISTERED_BY: ClassVar[tuple[str, ...]] = ()
+    OR_SELF: ClassVar[str | None] = None
 
 
 T = TypeVar("T")
@@ -169,6 +183,7 @@ class ParticipantJoined(DomainEvent):
     """A professional joined the cooperation around the child."""
 
     TYPE = "case.participant-joined"
+    ADMINISTERED_BY = ADMINISTRATION
     participant: Professional
 
 
@@ -177,6 +192,8 @@ class ParticipantLeft(DomainEvent):
     """A professional left the cooperation (moved job, service ended)."""
 
     TYPE = "case.participant-left"
+    ADMINISTERED_BY = ADMINISTRATION
+    OR_SELF = "participant_ref"
     participant_ref: str
     reason: str = ""
 

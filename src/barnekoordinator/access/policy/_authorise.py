@@ -104,9 +104,40 @@ def _event_decision(
         or decide(principal, case, AccessAction.WRITE, None, as_of, settings=settings)
     )
     if decision.allowed:
-        # Allowed to write this kind of event, but only as itself.
-        return _someone_else(principal, case, event, standing) or decision
+        # Allowed to write this kind of event, but only as itself, and an act of case
+        # administration only in an administering role (the opening's own events are covered by
+        # the decision to open, ``plain_writes``).
+        return (
+            _someone_else(principal, case, event, standing)
+            or (None if plain_writes is not None else _not_administering(event, case, standing))
+            or decision
+        )
     return decision
+
+
+def _not_administering(
+    event: DomainEvent, case: Case, standing: _Standing
+) -> AccessDecision | None:
+    """A denial when ``event`` is an act of case administration (``ADMINISTERED_BY``: who takes
+    part, who holds a granted role, the municipality, a care order) and the principal holds none
+    of the roles that administer it, unless ``OR_SELF`` names the principal itself (a participant
+    leaving). A participant may write to the case; it may not decide who else takes part in it,
+    grant itself a leader's role, or move the case away."""
+    cls = type(event)
+    if not cls.ADMINISTERED_BY:
+        return None
+    if any(role.value in cls.ADMINISTERED_BY for role in standing.roles):
+        return None
+    own = (standing.professional.ref,) if standing.professional is not None else ()
+    if cls.OR_SELF is not None and getattr(event, cls.OR_SELF, None) in own:
+        return None
+    return AccessDecision(
+        allowed=False,
+        action=AccessAction.WRITE,
+        reason=f"only {' or '.join(cls.ADMINISTERED_BY)} administers the case ({cls.TYPE})",
+        basis=cls.LEGAL_BASIS,
+        role=standing.roles[0] if standing.roles else None,
+    )
 
 
 def _acting_refs(principal: Principal, case: Case, standing: _Standing) -> frozenset[str]:
