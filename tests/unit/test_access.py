@@ -20,7 +20,12 @@ from barnekoordinator.access.consent import (
     give_consent,
     withdraw_consent,
 )
-from barnekoordinator.access.entries import EntryMeta, GuardianVisibility, VisibilityChanged
+from barnekoordinator.access.entries import (
+    EntryMeta,
+    GuardianVisibility,
+    VisibilityChanged,
+    entries,
+)
 from barnekoordinator.access.grants import (
     GuardianAccessGranted,
     grant_guardian_access,
@@ -877,3 +882,59 @@ def test_index_follows_the_case_value_and_is_released() -> None:
     del left
     gc.collect()
     assert key not in _INDEXES
+
+
+def test_only_one_who_may_read_an_entry_acts_on_it() -> None:
+    """pbrl § 3-6 / hol § 7-2 a (fourth sweep, G4): the stafettholder (barnehage), whose consent
+    covers education and general only, could end the helsestasjon's health tiltak it cannot
+    read. Evaluating it (``TiltakEvaluated.ACTS_ON``) now needs a read of it; its author may."""
+    from barnekoordinator.access.consent import required_consenters
+    from barnekoordinator.coordination import stafettlogg as log
+    from barnekoordinator.testing.builders import DEFAULT_AS_OF, standard_case
+
+    day = DEFAULT_AS_OF
+    run = standard_case(age=9)
+    givers = sorted(required_consenters(run.case, ConsentPurpose.STAFETTLOGG, as_of=day))
+    for consent_id, service, sections in (
+        ("k-bhg", ServiceKind.BARNEHAGE, [Section.EDUCATION, Section.GENERAL]),
+        ("k-hs", ServiceKind.HELSESTASJON, list(Section)),
+    ):
+        run.run(
+            give_consent,
+            consent_id=consent_id,
+            purpose=ConsentPurpose.STAFETTLOGG,
+            given_by=givers,
+            services=[service],
+            sections=sections,
+            as_of=day,
+        )
+    run.run(log.open_stafettlogg, by="pl", holder_ref="pl", level=log.BtiLevel.NIVAA_2, as_of=day)
+    run.run(
+        log.add_log_measure,
+        tiltak_id="t-h",
+        by="hs",
+        description="Medisinsk oppfølging",
+        responsible_ref="hs",
+        evaluation_date=day + timedelta(days=10),
+        as_of=day,
+    )
+    holder, nurse = pro("pl"), pro("hs")
+    meta = next(e.meta for e in entries(run.case) if e.meta.id == "stafettlogg:t-h")
+    assert meta.section is Section.HEALTH
+    assert not decide(holder, run.case, AccessAction.READ, meta, day).allowed
+
+    def ended(by: str) -> DomainEvent:
+        return log.evaluate_log_measure(
+            run.case,
+            tiltak_id="t-h",
+            by=by,
+            effect=log.EffectAssessment.GOAL_REACHED,
+            next_step=log.MeasureNext.END,
+            as_of=day,
+            settings=run.settings,
+        )
+
+    refused = authorise_events(holder, run.case, [ended("pl")], day)
+    assert not refused.allowed
+    assert "acts only on entries it may read (tiltak_id)" in refused.reason
+    assert authorise_events(nurse, run.case, [ended("hs")], day).allowed

@@ -173,6 +173,7 @@ class EvaluationCommented(DomainEvent):
 
     TYPE = "participation.evaluation-commented"
     LEGAL_BASIS = ("pbrl-3-1", "bk-art-12")
+    ACTS_ON = ("tiltak_id", "measure")
     comment_id: str
     tiltak_id: str
     evaluated_on: date

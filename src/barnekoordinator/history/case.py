@@ -89,6 +89,10 @@ class DomainEvent:
     [`CaseRole`][barnekoordinator.access.policy.CaseRole], e.g. ``"koordinerende-enhet"``) one
     of which the principal must hold; ``OR_SELF`` names a field that, when it is the principal's
     own ref, allows the act too (a participant leaving the case).
+
+    An event that acts on an existing entry (evaluates a tiltak, completes a decision, writes a
+    meeting's minutes) names in ``ACTS_ON`` the field holding that item's id and the entry's
+    kind: the principal must be allowed to read that entry.
     """
 
     __slots__ = ()
@@ -98,6 +102,7 @@ class DomainEvent:
     ACTOR: ClassVar[str] = "by"
     ADMINISTERED_BY: ClassVar[tuple[str, ...]] = ()
     OR_SELF: ClassVar[str | None] = None
+    ACTS_ON: ClassVar[tuple[str, str] | None] = None
 
 
 T = TypeVar("T")

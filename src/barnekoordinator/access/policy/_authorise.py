@@ -110,9 +110,41 @@ def _event_decision(
         return (
             _someone_else(principal, case, event, standing)
             or (None if plain_writes is not None else _not_administering(event, case, standing))
+            or _unreadable_target(principal, case, event, as_of, settings)
             or decision
         )
     return decision
+
+
+def _unreadable_target(
+    principal: Principal, case: Case, event: DomainEvent, as_of: date, settings: MunicipalSettings
+) -> AccessDecision | None:
+    """A denial when ``event`` acts on an entry (``ACTS_ON``: the field holding its id and the
+    entry's kind) that ``principal`` may not read: whoever may not read a health tiltak may not
+    evaluate or end it either, nor complete a decision or minute a meeting it cannot see."""
+    target = type(event).ACTS_ON
+    if target is None:
+        return None
+    field, kind = target
+    item = getattr(event, field, None)
+    if not isinstance(item, str):
+        return None
+    suffix = f":{item}"
+    for entry in entries(case):
+        meta = entry.meta
+        if meta.kind == kind and meta.id.endswith(suffix):
+            read = decide(principal, case, AccessAction.READ, meta, as_of, settings=settings)
+            if not read.allowed:
+                return AccessDecision(
+                    allowed=False,
+                    action=AccessAction.WRITE,
+                    # Not the read's own reason, which would name the entry's section.
+                    reason=f"a principal acts only on entries it may read ({field})",
+                    basis=read.basis,
+                    role=read.role,
+                    needed_assurance=read.needed_assurance,
+                )
+    return None
 
 
 def _not_administering(

@@ -113,6 +113,7 @@ class PlanMeasureEvaluated(DomainEvent):
 
     TYPE = "plan.measure-evaluated"
     LEGAL_BASIS = ("ip-forskriften-innhold",)
+    ACTS_ON = ("measure_id", "plan-measure")
     measure_id: str
     note: str
     next_evaluation_date: date | None

@@ -88,6 +88,7 @@ class LogMeasureEvaluated(DomainEvent):
 
     TYPE = "stafettlogg.tiltak-evaluated"
     LEGAL_BASIS = _BASIS
+    ACTS_ON = ("tiltak_id", "measure")
     tiltak_id: str
     effect: EffectAssessment
     next_step: MeasureNext
@@ -117,6 +118,7 @@ class MinutesRecorded(DomainEvent):
 
     TYPE = "stafettlogg.minutes-recorded"
     LEGAL_BASIS = _BASIS
+    ACTS_ON = ("meeting_id", "meeting")
     meeting_id: str
     text: str
     attended: tuple[str, ...]
@@ -145,6 +147,7 @@ class DecisionCompleted(DomainEvent):
 
     TYPE = "stafettlogg.decision-completed"
     LEGAL_BASIS = _BASIS
+    ACTS_ON = ("decision_id", "decision")
     decision_id: str
     note: str
     by: str
