@@ -34,7 +34,7 @@ from barnekoordinator.identifiers import (
 from barnekoordinator.people import Guardian, GuardianRelation
 from barnekoordinator.rights.decision_records import record_individual_decision
 from barnekoordinator.services import ServiceKind
-from barnekoordinator.testing.archive import _decision as refused_barnekoordinator
+from barnekoordinator.testing.archive import refused_decision as refused_barnekoordinator
 from barnekoordinator.testing.builders import (
     DEFAULT_AS_OF,
     TEST_SEALING_KEY,

@@ -60,18 +60,11 @@ from barnekoordinator.people import (
 from barnekoordinator.rights.complaint_records import lodge_complaint
 from barnekoordinator.rights.complaints import ComplaintForm
 from barnekoordinator.rights.decision_records import record_individual_decision
-from barnekoordinator.rights.decisions import Party, PartyRole, make_decision
 from barnekoordinator.rights.eligibility import (
-    Author,
-    ChildFacts,
-    EligibilityFacts,
-    Judgement,
-    Judgements,
-    Needs,
     Right,
-    assess,
 )
 from barnekoordinator.services import ServiceKind
+from barnekoordinator.testing.archive import refused_decision
 from barnekoordinator.testing.builders import (
     DEFAULT_AS_OF,
     TEST_SEALING_KEY,
@@ -183,28 +176,16 @@ def _follow_up() -> CaseRun:
     return run
 
 
-def _decision() -> Any:
-    no = Judgement(conclusion=False, author=Author(ref="ke", role="ke"), assessed_on=DAY)
-    facts = EligibilityFacts(
-        child=ChildFacts(ref="child", birth_date=date(2019, 1, 1)),
-        needs=Needs(services=(ServiceKind.FYSIOTERAPI, ServiceKind.SKOLE)),
-        judgements=Judgements(serious=no),
-    )
-    return make_decision(
-        assess(facts, as_of=DAY),
-        case_ref="K-1",
-        decided_on=DAY,
-        municipality="Eksempel kommune",
-        parties=(Party(ref="mor", name="Mor", role=PartyRole.GUARDIAN),),
-        signed_by="KE",
-        considerations="Hørt.",
-    )
-
-
 @cache
 def _decided() -> CaseRun:
     run = standard_case(age=6)
-    run.run(record_individual_decision, decision=_decision(), decision_id="v1", by="ke", as_of=DAY)
+    run.run(
+        record_individual_decision,
+        decision=refused_decision(DAY),
+        decision_id="v1",
+        by="ke",
+        as_of=DAY,
+    )
     return run
 
 
@@ -296,7 +277,7 @@ COMMANDS: dict[str, Callable[[str], object]] = {
         as_of=DAY,
     ),
     "decision_id": lambda i: record_individual_decision(
-        standard_case(age=6).case, decision=_decision(), decision_id=i, by="ke", as_of=DAY
+        standard_case(age=6).case, decision=refused_decision(DAY), decision_id=i, by="ke", as_of=DAY
     ),
     "complaint_ref": lambda i: lodge_complaint(
         _decided().case,

@@ -26,7 +26,14 @@ from barnekoordinator.rights.decision_records import recorded_decisions
 from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.builders import DEFAULT_AS_OF, CaseRun, consent_all, standard_case
 
-__all__ = ["STORY", "export_view_of", "log_frames", "plan_frames", "realistic_case"]
+__all__ = [
+    "STORY",
+    "export_view_of",
+    "log_frames",
+    "plan_frames",
+    "realistic_case",
+    "refused_decision",
+]
 
 
 def export_view_of(
@@ -162,8 +169,10 @@ def _right() -> object:
     return Right.BARNEKOORDINATOR
 
 
-def _decision(day: date) -> object:
-    """A refused barnekoordinator (the conditions are not met) for the standard child."""
+def refused_decision(day: date) -> object:
+    """A refused barnekoordinator decision made on ``day`` (the conditions are not met) for the
+    standard child (ref ``child``, aged five), with the mother as party: what a test records with
+    ``record_individual_decision``."""
     from barnekoordinator.rights.decisions import Party, PartyRole, make_decision
     from barnekoordinator.rights.eligibility import (
         Author,
@@ -302,7 +311,7 @@ def _plan_story(run: CaseRun, day: date) -> date:
     )
     run.run(
         record_individual_decision,
-        decision=_decision(plan_day),
+        decision=refused_decision(plan_day),
         decision_id="v1",
         by="ke",
         as_of=plan_day,
