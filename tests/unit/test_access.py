@@ -938,3 +938,13 @@ def test_only_one_who_may_read_an_entry_acts_on_it() -> None:
     assert not refused.allowed
     assert "acts only on entries it may read (tiltak_id)" in refused.reason
     assert authorise_events(nurse, run.case, [ended("hs")], day).allowed
+    # G5: deciding its visibility is refused in words that do not name its section.
+    hide = VisibilityChanged(
+        entry_id="stafettlogg:t-h",
+        visibility=GuardianVisibility.WITHHELD_WEIGHTY_REASONS,
+        decided_by="pl",
+        reason="Vektige hensyn",
+    )
+    refused = authorise_events(holder, run.case, [hide], day)
+    assert not refused.allowed
+    assert refused.reason == "a professional decides the visibility only of entries it may read"

@@ -281,8 +281,22 @@ def _visibility_changed(
     as_of: date,
     settings: MunicipalSettings,
 ) -> AccessDecision:
-    """A professional who may decide the entry's visibility records only their own decision."""
+    """A professional who may decide the entry's visibility records only their own decision.
+
+    One who may not read the entry is refused first, in words that say nothing of it (its
+    section would tell what kind of entry it is).
+    """
     meta = next((e.meta for e in entries(case) if e.meta.id == event.entry_id), None)
+    if meta is not None:
+        read = decide(principal, case, AccessAction.READ, meta, as_of, settings=settings)
+        if not read.allowed and read.needed_assurance is None:
+            return AccessDecision(
+                allowed=False,
+                action=AccessAction.DECIDE_VISIBILITY,
+                reason="a professional decides the visibility only of entries it may read",
+                basis=("pbrl-3-4",),
+                role=read.role,
+            )
     decision = decide(
         principal, case, AccessAction.DECIDE_VISIBILITY, meta, as_of, settings=settings
     )
