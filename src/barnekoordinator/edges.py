@@ -58,6 +58,7 @@ __all__ = [
     "check_date",
     "check_json",
     "has_lone_surrogate",
+    "lone_surrogate_path",
     "parse_date",
     "read_json",
 ]
@@ -259,11 +260,25 @@ def has_lone_surrogate(text: str) -> bool:
     return not text.isascii() and _SURROGATE.search(text) is not None
 
 
+_SURROGATE_PROBLEM: Final = "holds a lone surrogate, which is not Unicode text"
+
+
+def lone_surrogate_path(value: object) -> str | None:
+    """The JSON path (``$.text``) of the first string or key in plain ``value`` that holds a lone
+    surrogate, or None: where a payload that cannot be encoded as UTF-8 went wrong, found by the
+    walk [`check_json()`][barnekoordinator.edges.check_json] makes (a key that is not a plain
+    name is shown by its position)."""
+    problems: list[tuple[_Parts, str]] = []
+    with contextlib.suppress(_Enough):
+        _walk(value, [], 0, problems)
+    return next((_path(p) for p, message in problems if message.endswith(_SURROGATE_PROBLEM)), None)
+
+
 def _text_problem(text: str) -> str | None:
     if len(text) > MAX_STRING_LENGTH:
         return f"string longer than {MAX_STRING_LENGTH} characters"
     if has_lone_surrogate(text):
-        return "holds a lone surrogate, which is not Unicode text"
+        return _SURROGATE_PROBLEM
     return None
 
 

@@ -82,8 +82,11 @@ _SECTION_BY_SERVICE: dict[ServiceKind, Section] = {
 }
 
 
-def section_of(service: ServiceKind) -> Section:
-    """The section a service's own entries belong to by default."""
+def section_of(service: ServiceKind | None) -> Section:
+    """The section a service's own entries belong to by default; ``GENERAL`` for an entry
+    written by no service (the family, someone no longer in the case)."""
+    if service is None:
+        return Section.GENERAL
     if SERVICES[service].sector is Sector.HEALTH_AND_CARE:
         return Section.HEALTH
     return _SECTION_BY_SERVICE.get(service, Section.GENERAL)

@@ -175,7 +175,7 @@ def _entries(case: Case) -> Iterator[Entry]:
             meta=EntryMeta(
                 id=f"child-voice:{v.id}",
                 kind="child-voice",
-                section=_section(service),
+                section=section_of(service),
                 author_ref=v.recorded_by,
                 author_service=service,
                 created_on=v.recorded_on,
@@ -307,11 +307,6 @@ _WITHHELD: Final = frozenset(
 )
 
 
-def _section(service: ServiceKind | None) -> Section:
-    """The section of an entry written by someone of ``service``, as the entries are classed."""
-    return section_of(service) if service is not None else Section.GENERAL
-
-
 def _last_minuted(log: Stafettlogg | None, as_of: date) -> date | None:
     if log is None:
         return None
@@ -426,7 +421,7 @@ def call_prepared_meeting(
         case, meeting_on, horizon_days=horizon_days, settings=settings, lang=lang
     )
     caller = case.participant(by)
-    section = _section(caller.service if caller is not None else None)
+    section = section_of(caller.service if caller is not None else None)
     # An entry withheld from the guardians (pbrl § 3-4) is not quoted where they may read it.
     withheld = {
         entry_id.partition(":")[2]
@@ -488,7 +483,7 @@ def _child_voice_part(
                 ),
                 refs=(v.id,),
                 owner_ref=v.recorded_by,
-                section=_section(v.author_service),
+                section=section_of(v.author_service),
             )
         )
     own = [
@@ -569,7 +564,7 @@ def _scheduled_part(log: Stafettlogg | None, meeting_id: str | None) -> _AgendaP
                     title=item,
                     refs=(scheduled.id,),
                     owner_ref=scheduled.called_by,
-                    section=_section(scheduled.author_service),
+                    section=section_of(scheduled.author_service),
                 )
             )
     return _AgendaPart(tuple(points))
@@ -590,7 +585,7 @@ def _tiltak_evaluation_part(log: Stafettlogg | None, until: date, lang: Language
                         ),
                         refs=(t.id,),
                         owner_ref=t.responsible_ref,
-                        section=_section(t.author_service),
+                        section=section_of(t.author_service),
                     )
                 )
                 bring.append(
@@ -620,7 +615,7 @@ def _plan_evaluation_part(plan: IndividualPlan | None, until: date, lang: Langua
                         ),
                         refs=(m.id,),
                         owner_ref=m.responsible_ref,
-                        section=_section(m.author_service),
+                        section=section_of(m.author_service),
                     )
                 )
                 bring.append(
@@ -651,7 +646,7 @@ def _new_concern_part(
                         ),
                         refs=(o.id,),
                         owner_ref=o.author_ref,
-                        section=_section(o.author_service),
+                        section=section_of(o.author_service),
                     )
                 )
     for u in bti(case).undringer:
@@ -664,7 +659,7 @@ def _new_concern_part(
                     title=text("agenda.undring").format(lang, id=u.id, description=u.description),
                     refs=(u.id,),
                     owner_ref=u.registered_by,
-                    section=_section(u.author_service),
+                    section=section_of(u.author_service),
                 )
             )
     return _AgendaPart(tuple(points))
@@ -683,7 +678,7 @@ def _open_decision_part(log: Stafettlogg | None, lang: Language) -> _AgendaPart:
                         title=text("agenda.open-decision").format(lang, id=d.id, text=d.text),
                         refs=(d.id,),
                         owner_ref=d.follow_up_by,
-                        section=_section(d.author_service),
+                        section=section_of(d.author_service),
                     )
                 )
                 bring.append(

@@ -42,7 +42,7 @@ from datetime import date
 
 import attrs
 
-from barnekoordinator.access.consent import ConsentPurpose, Section, ledger, section_of
+from barnekoordinator.access.consent import ConsentPurpose, ledger, section_of
 from barnekoordinator.access.entries import Entry, EntryMeta
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.stafettlogg import (
@@ -375,7 +375,7 @@ def _meta(entry_id: str, kind: str, by: str, service: ServiceKind | None, on: da
     return EntryMeta(
         id=entry_id,
         kind=kind,
-        section=section_of(service) if service is not None else Section.GENERAL,
+        section=section_of(service),
         author_ref=by,
         author_service=service,
         created_on=on,

@@ -25,7 +25,7 @@ from cattrs.v import format_exception
 
 from barnekoordinator.clock import ensure_utc
 from barnekoordinator.edges import (
-    has_lone_surrogate,
+    lone_surrogate_path,
     read_json,
 )
 from barnekoordinator.errors import (
@@ -342,31 +342,11 @@ def _to_record(recorded: RecordedEvent, prev_hash: str) -> EventRecord:
     except UnicodeEncodeError:
         # A lone surrogate (what Python makes of invalid UTF-8 read as text) has no UTF-8 form
         # to hash or store: the caller's input, named by its place, never shown.
-        where = _surrogate_path(data, "$") or "a field of its record"
+        where = lone_surrogate_path(data) or "a field of its record"
         raise InvalidInput(
             f"{cls.__name__} {where}: expected Unicode text; this holds a lone surrogate "
             "(invalid UTF-8?)"
         ) from None
-
-
-def _surrogate_path(value: object, path: str) -> str | None:
-    """The JSON path of the first text in plain ``value`` holding a lone surrogate, or None."""
-    if isinstance(value, str):
-        return path if has_lone_surrogate(value) else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            shown = key if isinstance(key, str) and key.isidentifier() else "[…]"
-            if not isinstance(key, str) or has_lone_surrogate(key):
-                return f"{path}{shown}"
-            found = _surrogate_path(item, f"{path}.{shown}")
-            if found is not None:
-                return found
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            found = _surrogate_path(item, f"{path}[{index}]")
-            if found is not None:
-                return found
-    return None
 
 
 def to_records(

@@ -129,22 +129,26 @@ def _unreadable_target(
     item = getattr(event, field, None)
     if not isinstance(item, str):
         return None
+    # Item ids are unique in a case: the first entry of the kind that ends with the id is it.
     suffix = f":{item}"
-    for entry in entries(case):
-        meta = entry.meta
-        if meta.kind == kind and meta.id.endswith(suffix):
-            read = decide(principal, case, AccessAction.READ, meta, as_of, settings=settings)
-            if not read.allowed:
-                return AccessDecision(
-                    allowed=False,
-                    action=AccessAction.WRITE,
-                    # Not the read's own reason, which would name the entry's section.
-                    reason=f"a principal acts only on entries it may read ({field})",
-                    basis=read.basis,
-                    role=read.role,
-                    needed_assurance=read.needed_assurance,
-                )
-    return None
+    meta = next(
+        (e.meta for e in entries(case) if e.meta.kind == kind and e.meta.id.endswith(suffix)),
+        None,
+    )
+    if meta is None:
+        return None
+    read = decide(principal, case, AccessAction.READ, meta, as_of, settings=settings)
+    if read.allowed:
+        return None
+    return AccessDecision(
+        allowed=False,
+        action=AccessAction.WRITE,
+        # Not the read's own reason, which would name the entry's section.
+        reason=f"a principal acts only on entries it may read ({field})",
+        basis=read.basis,
+        role=read.role,
+        needed_assurance=read.needed_assurance,
+    )
 
 
 def _not_administering(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from barnekoordinator.access.consent import Section, section_of
+from barnekoordinator.access.consent import section_of
 from barnekoordinator.access.entries import Entry, EntryMeta
 from barnekoordinator.coordination.plan._model import IndividualPlan, plans
 from barnekoordinator.history.case import Case
@@ -23,7 +23,7 @@ def _meta(
     return EntryMeta(
         id=entry_id,
         kind=kind,
-        section=section_of(service) if service is not None else Section.GENERAL,
+        section=section_of(service),
         author_ref=author,
         author_service=service,
         created_on=on,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from barnekoordinator.access.consent import Section, section_of
+from barnekoordinator.access.consent import section_of
 from barnekoordinator.access.entries import Entry, EntryMeta, GuardianVisibility
 from barnekoordinator.coordination.roles import Role, RoleAssignment
 from barnekoordinator.coordination.stafettlogg._case import (
@@ -43,7 +43,7 @@ def _entry(
     meta = EntryMeta(
         id=entry_id,
         kind=kind,
-        section=section_of(service) if service is not None else Section.GENERAL,
+        section=section_of(service),
         author_ref=author_ref,
         author_service=service,
         created_on=on,
