@@ -67,6 +67,7 @@ __all__ = [
     "NoteVerifier",
     "Signer",
     "TreeHead",
+    "hash_leaf",
     "note_key_id",
     "open_checkpoint",
     "open_note",
@@ -528,11 +529,17 @@ def record_leaf(record: EventRecord | AuditRecord) -> bytes:
     A hash that is not 64 hex digits (only a damaged or edited store has one) is hashed as text,
     so it still gives a leaf, and never the leaf of a well-formed hash.
     """
+    return hash_leaf(record.hash)
+
+
+def hash_leaf(record_hash: str) -> bytes:
+    """The Merkle leaf of a stored record's ``hash`` text (what
+    [`record_leaf()`][barnekoordinator.history.checkpoint.record_leaf] hashes)."""
     try:
-        raw = bytes.fromhex(record.hash)
+        raw = bytes.fromhex(record_hash)
     except ValueError:
         raw = b""
-    return leaf_hash(raw if len(raw) == 32 else b"text:" + record.hash.encode("utf-8"))
+    return leaf_hash(raw if len(raw) == 32 else b"text:" + record_hash.encode("utf-8"))
 
 
 def _next_position(record: EventRecord | AuditRecord, after: int, method: str) -> int:

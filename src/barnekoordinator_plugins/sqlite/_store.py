@@ -57,6 +57,7 @@ from barnekoordinator_plugins.sqlite._locks import lock_holders
 
 if TYPE_CHECKING:
     from barnekoordinator.history.catalogue import Catalogue
+    from barnekoordinator.history.commit_checkpoint import CommitCheckpointer, PendingCheckpoint
     from barnekoordinator.history.sealing import WrappedDataKey
 
 from barnekoordinator_plugins.sqlite._sql import (
@@ -75,6 +76,7 @@ from barnekoordinator_plugins.sqlite._sql import (
     _READ_CASE,
     _ROWS_PER_INSERT,
     _SYNCHRONOUS,
+    _TAILS,
     _UNAVAILABLE_CODES,
     _UPGRADE_FROM_1,
     _UPSERT_AGENDA,
@@ -98,6 +100,8 @@ from barnekoordinator_plugins.sqlite._sql import (
     outbox_entries,
     outbox_row,
 )
+
+Row = tuple[int, str]
 
 _BUSY, _LOCKED, _CANTOPEN = 5, 6, 14
 """SQLite's primary result codes for a lock held elsewhere and a file that cannot be opened."""
@@ -138,6 +142,11 @@ class SQLiteCaseStore:
 
     Safe to share between threads (each thread gets its own connection) and to
     open from several processes at once.
+
+    ``commit_checkpointer`` (a
+    [`CommitCheckpointer`][barnekoordinator.history.commit_checkpoint.CommitCheckpointer])
+    signs a checkpoint in every write transaction of this handle (decision 39); the store does
+    not close it.
     """
 
     def __init__(
@@ -150,7 +159,16 @@ class SQLiteCaseStore:
         read_only: bool = False,
         create: bool = True,
         catalogue: Catalogue | None = None,
+        commit_checkpointer: CommitCheckpointer | None = None,
     ) -> None:
+        if commit_checkpointer is not None and (
+            read_only or not callable(getattr(commit_checkpointer, "prepare", None))
+        ):
+            raise InvalidConfiguration(
+                "sqlite commit_checkpointer: expected a CommitCheckpointer, on a store opened "
+                "for writing"
+            )
+        self._checkpoints = commit_checkpointer
         self._catalogue = catalogue if catalogue is not None else _library_catalogue()
         if not isinstance(synchronous, str) or synchronous.upper() not in _SYNCHRONOUS:
             raise InvalidConfiguration(f"sqlite synchronous: expected one of {_SYNCHRONOUS}")
@@ -340,18 +358,24 @@ class SQLiteCaseStore:
                     )
                 if data_key is not None:
                     connection.execute(_PUT_KEY, (case_id, data_key.kek_id, data_key.blob))
+                stored: list[Row] = []
                 if rows:
                     for start in range(0, len(rows), _ROWS_PER_INSERT):
                         chunk = rows[start : start + _ROWS_PER_INSERT]
-                        connection.execute(
+                        last_row = connection.execute(
                             _insert_events_sql(len(chunk)), list(itertools.chain(*chunk))
-                        )
+                        ).lastrowid
                     _apply_ops(connection, ops)
+                    if self._checkpoints is not None and last_row is not None:
+                        # One writer at a time: the rows took the next positions, in order.
+                        first = last_row - len(rows) + 1
+                        stored = [(first + i, r.hash) for i, r in enumerate(records)]
+                sealed = None
                 if check.audit is not None:
-                    self._insert_audit(connection, check.audit)
+                    sealed = self._insert_audit(connection, check.audit)
                 if messages:
                     connection.executemany(INSERT_OUTBOX, messages)
-                connection.execute("COMMIT")
+                pending = self._commit(connection, stored, sealed)
             except sqlite3.IntegrityError as exc:
                 _rollback(connection)
                 # Unreachable under BEGIN IMMEDIATE; kept as the last line of defence.
@@ -360,6 +384,8 @@ class SQLiteCaseStore:
             except BaseException:
                 _rollback(connection)
                 raise
+        if pending is not None:
+            pending.published()
         return version + len(rows)
 
     def load(self, cases: Iterable[NewCase]) -> int:
@@ -403,10 +429,12 @@ class SQLiteCaseStore:
                 connection.executemany(
                     _PUT_KEY, [(case, key.kek_id, key.blob) for case, key in batch.keys]
                 )
-                connection.execute("COMMIT")
+                pending = self._commit(connection)
             except BaseException:
                 _rollback(connection)
                 raise
+        if pending is not None:
+            pending.published()
         return len(batch.events)
 
     def _refuse_existing(self, connection: sqlite3.Connection, case_ids: Sequence[str]) -> None:
@@ -534,14 +562,48 @@ class SQLiteCaseStore:
             connection.execute("BEGIN IMMEDIATE")
             try:
                 sealed = self._insert_audit(connection, record)
-                connection.execute("COMMIT")
+                pending = self._commit(connection, (), sealed)
             except sqlite3.IntegrityError as exc:  # pragma: no cover - BEGIN IMMEDIATE
                 _rollback(connection)
                 raise StorageError("audit record could not be chained; retry") from exc
             except BaseException:
                 _rollback(connection)
                 raise
+        if pending is not None:
+            pending.published()
         return sealed
+
+    def _commit(
+        self,
+        connection: sqlite3.Connection,
+        events: Sequence[Row] = (),
+        audit: AuditRecord | None = None,
+    ) -> PendingCheckpoint | None:
+        """COMMIT the open write transaction; with a commit checkpointer, its checkpoint is
+        prepared first (``events`` and ``audit``: the transaction's own records, when known)
+        and signed during the commit, and returned to be published after it."""
+        checkpoints = self._checkpoints
+        if checkpoints is None:
+            connection.execute("COMMIT")
+            return None
+        trail = [(audit.position or 0, audit.hash)] if audit is not None else []
+
+        def tails(events_from: int, audit_from: int) -> tuple[list[Row], list[Row]]:
+            events: list[Row] = []
+            audit: list[Row] = []
+            for tree, position, record_hash in connection.execute(
+                _TAILS, (events_from, audit_from)
+            ):
+                (audit if tree else events).append((position, record_hash))
+            return events, audit
+
+        pending = checkpoints.prepare(tails, events, trail)
+        try:
+            connection.execute("COMMIT")
+        except BaseException:
+            pending.abandon()
+            raise
+        return pending
 
     @staticmethod
     def _insert_audit(connection: sqlite3.Connection, record: AuditRecord) -> AuditRecord:

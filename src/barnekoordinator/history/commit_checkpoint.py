@@ -1,0 +1,439 @@
+"""A signed checkpoint in every write transaction, signed while the commit is made durable.
+
+A [`Checkpointer`][barnekoordinator.history.checkpoint.Checkpointer] follows a store from
+outside: after each commit it reads the new records back, hashes them and signs. That costs a
+read, the hashes and an Ed25519 signature on top of every commit (decision 32). A
+[`CommitCheckpointer`][barnekoordinator.history.commit_checkpoint.CommitCheckpointer] is given
+to a store instead, which calls it inside each write transaction (decision 39):
+
+1. **Before the commit**, holding the store's write lock, the store hands it the position and
+   hash of every record after the last one it saw, its own new ones included
+   ([`prepare()`][barnekoordinator.history.commit_checkpoint.CommitCheckpointer.prepare]). It
+   checks that the last record it saw is still there with the same hash (else
+   [`StoreDiverged`][barnekoordinator.errors.StoreDiverged], and the store writes nothing),
+   grows both trees and starts signing the checkpoint on a worker thread.
+2. **The commit** makes the records durable. SQLite lets go of Python's lock while it waits for
+   the disk, so the signature is made during that wait instead of after it.
+3. **After the commit**
+   ([`published()`][barnekoordinator.history.commit_checkpoint.PendingCheckpoint.published])
+   the trees are kept and the signed note goes to ``publish``. After a rollback
+   ([`abandon()`][barnekoordinator.history.commit_checkpoint.PendingCheckpoint.abandon]) the
+   signature is thrown away and nothing changes.
+
+A note is never published before its records are committed. Each note is byte for byte what
+[`store_checkpoint()`][barnekoordinator.history.checkpoint.store_checkpoint] gives for the store
+as it was committed, so ``barnekoordinator verify --checkpoint`` checks it like any other.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from typing import Final
+
+import attrs
+
+from barnekoordinator.errors import StorageError, StoreDiverged
+from barnekoordinator.history.checkpoint import (
+    Checkpoint,
+    Frontier,
+    Signer,
+    TreeHead,
+    hash_leaf,
+    sign_checkpoint,
+)
+from barnekoordinator.history.merkle import EMPTY_ROOT, CompactTree
+
+__all__ = ["CommitCheckpoint", "CommitCheckpointer", "PendingCheckpoint", "Row", "TailReader"]
+
+logger = logging.getLogger("barnekoordinator.checkpoint")
+
+Row = tuple[int, str]
+"""A stored record's ``(position, hash)``."""
+
+TailReader = Callable[[int, int], tuple[Iterable[Row], Iterable[Row]]]
+"""What a store gives
+[`prepare()`][barnekoordinator.history.commit_checkpoint.CommitCheckpointer.prepare]: called with
+the events' and the audit trail's start positions, it returns the ``(position, hash)`` of every
+record at or after each, in position order, read in the write transaction."""
+
+_STOP: Final = object()  # anything but a _Job stops the worker
+
+
+@attrs.frozen
+class CommitCheckpoint:
+    """One commit's signed checkpoint, with the frontiers to resume from it.
+
+    ``note`` is the signed note, ``checkpoint`` what it says, ``events`` and ``audit`` the
+    frontiers that give its trees (save them beside the note, as ``barnekoordinator checkpoint
+    --frontier`` does, to start a new checkpointer where this one stopped).
+    """
+
+    note: str
+    checkpoint: Checkpoint
+    events: Frontier
+    audit: Frontier
+
+
+def _grow(name: str, frontier: Frontier, rows: Iterable[Row], *, seen: bool) -> Frontier:
+    """``frontier`` grown by ``rows``. With ``seen``, the first row must be the last record the
+    frontier saw (a tail read back from the store); without, the rows follow it."""
+    size, position, leaf = frontier.size, frontier.position, frontier.last_leaf
+    records = iter(rows)
+    if seen and size:
+        first = next(records, None)
+        if first is None or first[0] != position:
+            raise StoreDiverged(
+                name,
+                size,
+                f"its last record (position {position}) is no longer in the store: "
+                "records were removed or moved",
+            )
+        if hash_leaf(first[1]) != leaf:
+            raise StoreDiverged(name, size, f"its last record (position {position}) was rewritten")
+    tree: CompactTree | None = None
+    for at, record_hash in records:
+        if at <= position:
+            raise StorageError(
+                f"{name}: the store returned position {at} after {position}; "
+                "positions must increase"
+            )
+        if tree is None:
+            tree = CompactTree.from_frontier(size, frontier.hashes)
+        leaf = hash_leaf(record_hash)
+        tree.append(leaf)
+        position = at
+    if tree is None:
+        return frontier
+    return Frontier(tree.size, tree.frontier, position, leaf)
+
+
+def _follows(frontier: Frontier, rows: Sequence[Row]) -> bool:
+    """Whether ``rows`` (a transaction's own records) come right after the frontier's last."""
+    return bool(rows) and rows[0][0] == frontier.position + 1
+
+
+class _Heads:
+    """The roots of the last checkpoint, so a tree that did not grow is not hashed again."""
+
+    __slots__ = ("audit", "audit_root", "events", "events_root", "origin")
+
+    def __init__(self, origin: str, events: Frontier, audit: Frontier) -> None:
+        self.origin = origin
+        self.events, self.events_root = events, events.root()
+        self.audit, self.audit_root = audit, audit.root()
+
+    def checkpoint(self, events: Frontier, audit: Frontier) -> Checkpoint:
+        """The checkpoint of these frontiers (roots hashed only for a tree that grew)."""
+        if events is not self.events:
+            self.events, self.events_root = events, events.root()
+        if audit is not self.audit:
+            self.audit, self.audit_root = audit, audit.root()
+        return Checkpoint(
+            self.origin,
+            TreeHead(events.size, self.events_root),
+            TreeHead(audit.size, self.audit_root),
+        )
+
+
+class _Job:
+    """What the worker is given: the frontiers before and the rows that grow them."""
+
+    __slots__ = ("audit", "events", "heads", "new_audit", "new_events", "signer")
+
+    def __init__(
+        self,
+        heads: _Heads,
+        events: Frontier,
+        audit: Frontier,
+        new_events: Sequence[Row],
+        new_audit: Sequence[Row],
+        signer: Signer,
+    ) -> None:
+        self.heads, self.events, self.audit = heads, events, audit
+        self.new_events, self.new_audit, self.signer = new_events, new_audit, signer
+
+    def grown(self) -> tuple[Frontier, Frontier]:
+        return (
+            _grow("events", self.events, self.new_events, seen=False),
+            _grow("audit", self.audit, self.new_audit, seen=False),
+        )
+
+    def run(self) -> _Signed:
+        events, audit = self.grown()
+        checkpoint = self.heads.checkpoint(events, audit)
+        return events, audit, checkpoint, sign_checkpoint(checkpoint, self.signer)
+
+
+_Signed = tuple[Frontier, Frontier, Checkpoint, str]
+
+
+class _Worker:
+    """One daemon thread that hashes the roots and signs, one checkpoint at a time."""
+
+    __slots__ = ("_jobs", "_pid", "_results", "_thread")
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._results: queue.SimpleQueue[_Signed | BaseException] = queue.SimpleQueue()
+        self._pid = os.getpid()
+        self._thread = threading.Thread(
+            target=self._run, name="barnekoordinator-checkpoint", daemon=True
+        )
+        self._thread.start()
+
+    @property
+    def alive(self) -> bool:
+        # A thread does not survive fork(): a child starts its own.
+        return self._pid == os.getpid() and self._thread.is_alive()
+
+    def _run(self) -> None:
+        while isinstance(job := self._jobs.get(), _Job):
+            try:
+                self._results.put(job.run())
+            except BaseException as exc:  # handed to the committing thread, which decides
+                self._results.put(exc)
+
+    def submit(self, job: _Job) -> None:
+        self._jobs.put(job)
+
+    def result(self) -> _Signed | BaseException:
+        return self._results.get()
+
+    def stop(self) -> None:
+        if self.alive:
+            self._jobs.put(_STOP)
+            self._thread.join()
+
+
+class PendingCheckpoint:
+    """The checkpoint of a write transaction that has not committed yet.
+
+    The store calls exactly one of
+    [`published()`][barnekoordinator.history.commit_checkpoint.PendingCheckpoint.published]
+    (after the commit) or
+    [`abandon()`][barnekoordinator.history.commit_checkpoint.PendingCheckpoint.abandon] (after a
+    rollback); until then other threads' writes wait in
+    [`prepare()`][barnekoordinator.history.commit_checkpoint.CommitCheckpointer.prepare].
+    """
+
+    __slots__ = ("_done", "_job", "_owner", "_worker")
+
+    def __init__(self, owner: CommitCheckpointer, job: _Job, worker: _Worker | None) -> None:
+        self._owner = owner
+        self._job = job
+        self._worker = worker  # the worker signing it now (None: signed after the commit)
+        self._done = False
+
+    def published(self) -> CommitCheckpoint | None:
+        """Call after the commit: keep the grown trees and publish the signed note.
+
+        Returns the published checkpoint, or ``None`` when signing or ``publish`` failed. The
+        records are committed either way, so a failure does not raise: it goes to the
+        checkpointer's ``on_failure`` (by default an error logged under
+        ``barnekoordinator.checkpoint``), and the next commit's note covers these records too.
+        """
+        if self._done:
+            raise RuntimeError("this checkpoint was already published or abandoned")
+        self._done = True
+        owner, job = self._owner, self._job
+        try:
+            outcome: _Signed | BaseException
+            if self._worker is not None:
+                outcome = self._worker.result()
+            else:
+                try:
+                    outcome = job.run()
+                except Exception as exc:
+                    outcome = exc
+            if isinstance(outcome, BaseException):
+                # The records are committed: the trees grow whatever became of the note.
+                owner._events, owner._audit = job.grown()
+                if not isinstance(outcome, Exception):
+                    raise outcome
+                owner._failed(outcome)
+                return None
+            events, audit, checkpoint, note = outcome
+            owner._events, owner._audit = events, audit
+            done = CommitCheckpoint(note, checkpoint, events, audit)
+            owner._last = done
+            if owner._publish is not None:
+                try:
+                    owner._publish(done)
+                except Exception as exc:
+                    owner._failed(exc)
+                    return None
+            return done
+        finally:
+            owner._lock.release()
+
+    def abandon(self) -> None:
+        """Call after a rollback: throw the signature away; nothing changes."""
+        if self._done:
+            return
+        self._done = True
+        try:
+            if self._worker is not None:
+                self._worker.result()
+        finally:
+            self._owner._lock.release()
+
+
+class CommitCheckpointer:
+    """Signs a checkpoint in every write transaction of the stores it is given to.
+
+    Give it to a store that takes one (``SQLiteCaseStore(path,
+    commit_checkpointer=…)``); each append, audit-only append and bulk load then ends with a
+    signed note handed to ``publish`` (a
+    [`CommitCheckpoint`][barnekoordinator.history.commit_checkpoint.CommitCheckpoint]: write it to
+    a transparency log, another machine or a file). The last one is also
+    [`last`][barnekoordinator.history.commit_checkpoint.CommitCheckpointer.last].
+
+    ``events`` and ``audit`` are the frontiers of a checkpoint to start from (those of
+    [`Checkpointer.frontiers()`][barnekoordinator.history.checkpoint.Checkpointer.frontiers] or of
+    a saved ``CommitCheckpoint``); without them the first write reads the position and hash of
+    every record in the store, inside its transaction. Other processes' writes are read the same
+    way, at the next write of this one, so several writers each keep whole trees.
+
+    ``overlap`` (default true) hashes the roots and signs on a worker thread while the commit
+    waits for the disk; false does it in the writing thread after the commit (a signer that
+    must stay on one thread). A signer or ``publish`` that fails does not undo the commit: the
+    exception goes to ``on_failure``, or is logged, and the next note covers these records too.
+
+    Threads may share it, as they share a store: their writes take turns from ``prepare`` to
+    ``published`` (the store's write lock already makes them take turns in the transaction),
+    so notes are published in commit order. Call
+    [`close()`][barnekoordinator.history.commit_checkpoint.CommitCheckpointer.close] (or use it
+    as a context manager) to stop the worker thread.
+    """
+
+    def __init__(
+        self,
+        origin: str,
+        signer: Signer,
+        publish: Callable[[CommitCheckpoint], object] | None = None,
+        *,
+        events: Frontier | None = None,
+        audit: Frontier | None = None,
+        overlap: bool = True,
+        on_failure: Callable[[Exception], object] | None = None,
+    ) -> None:
+        Checkpoint(origin, TreeHead(0, EMPTY_ROOT)).text()  # the origin is checked here, once
+        self._origin = origin
+        self._signer = signer
+        self._publish = publish
+        self._on_failure = on_failure
+        self._overlap = bool(overlap)
+        empty = Frontier(0, (), 0, b"")
+        self._events = events if events is not None else empty
+        self._audit = audit if audit is not None else empty
+        self._heads = _Heads(origin, self._events, self._audit)
+        self._last: CommitCheckpoint | None = None
+        self._lock = threading.Lock()
+        self._worker: _Worker | None = None
+
+    def __enter__(self) -> CommitCheckpointer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"CommitCheckpointer({self._origin!r}, events={self._events.size}, "
+            f"audit={self._audit.size})"
+        )
+
+    @property
+    def origin(self) -> str:
+        """The log's name on each note's first line."""
+        return self._origin
+
+    @property
+    def last(self) -> CommitCheckpoint | None:
+        """The last published checkpoint (``None`` before the first)."""
+        return self._last
+
+    def frontiers(self) -> tuple[Frontier, Frontier]:
+        """The events' and the audit trail's frontiers as of the last commit."""
+        return self._events, self._audit
+
+    def prepare(
+        self, read: TailReader, events: Sequence[Row] = (), audit: Sequence[Row] = ()
+    ) -> PendingCheckpoint:
+        """Called by a store inside its write transaction, just before the commit.
+
+        ``events`` and ``audit`` are the ``(position, hash)`` of the records this transaction
+        stored, in order. When both come right after the last records seen (no one else wrote
+        since), the trees grow by them alone. Otherwise ``read(events_from, audit_from)`` gives
+        the records at and after the last one seen of each tree (every record, for a tree not
+        seen yet), and the last one seen must still be there with the same hash.
+
+        Returns the pending checkpoint, already being signed; the store must call its
+        ``published()`` after the commit or its ``abandon()`` after a rollback.
+
+        Raises:
+            StoreDiverged: the last record seen of a tree is gone, moved or rewritten, or the
+                transaction's records come before it; the store must roll back.
+            StorageError: the store gave positions that do not increase.
+        """
+        self._lock.acquire()
+        try:
+            before_events, before_audit = self._events, self._audit
+            if _follows(before_events, events) and _follows(before_audit, audit):
+                # No one else wrote: the worker grows the trees by this write's rows.
+                job = _Job(self._heads, before_events, before_audit, events, audit, self._signer)
+            else:
+                for name, frontier, rows in (
+                    ("events", before_events, events),
+                    ("audit", before_audit, audit),
+                ):
+                    if rows and rows[0][0] <= frontier.position:
+                        raise StoreDiverged(
+                            name,
+                            frontier.size,
+                            f"this write's records start at position {rows[0][0]}, not after "
+                            f"the last one seen ({frontier.position}): records were removed",
+                        )
+                events_tail, audit_tail = read(before_events.position, before_audit.position)
+                job = _Job(
+                    self._heads,
+                    _grow("events", before_events, events_tail, seen=True),
+                    _grow("audit", before_audit, audit_tail, seen=True),
+                    (),
+                    (),
+                    self._signer,
+                )
+            worker = None
+            if self._overlap:
+                worker = self._worker
+                if worker is None or not worker.alive:
+                    worker = self._worker = _Worker()
+                worker.submit(job)
+            return PendingCheckpoint(self, job, worker)
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def close(self) -> None:
+        """Stop the worker thread once it has signed what it was given (a later write starts
+        a new one)."""
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.stop()
+
+    # -- for PendingCheckpoint ------------------------------------------------
+
+    def _failed(self, exc: Exception) -> None:
+        if self._on_failure is not None:
+            self._on_failure(exc)
+            return
+        # Checkpoint errors name parts and sizes, never a record's contents.
+        logger.error(
+            "the checkpoint of a commit was not published (%s: %s); the next commit's covers it",
+            type(exc).__name__,
+            exc,
+        )

@@ -1,0 +1,306 @@
+"""The CommitCheckpointer (decision 39): a signed checkpoint in every write transaction of a
+SQLite store, equal to the full computation after each commit, never published for a write that
+rolled back, and refusing to write on a store that is not an extension of what it saw.
+
+Issue 11, item 5: "a checkpoint per commit"; the full computation it is checked against is
+``store_checkpoint`` (every record read back and hashed), itself checked against ``tree_root`` in
+``test_checkpointer``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from barnekoordinator.errors import (
+    CheckpointError,
+    ConcurrencyConflict,
+    InvalidConfiguration,
+    StoreDiverged,
+)
+from barnekoordinator.history.checkpoint import (
+    Checkpointer,
+    Ed25519Signer,
+    open_checkpoint,
+    store_checkpoint,
+)
+from barnekoordinator.history.commit_checkpoint import CommitCheckpoint, CommitCheckpointer
+from barnekoordinator.history.records import GENESIS
+from barnekoordinator.history.storekit import NewCase
+from barnekoordinator.testing.conformance import CONFORMANCE_CATALOGUE, make_audit, make_records
+from barnekoordinator_plugins.sqlite import SQLiteCaseStore
+
+ORIGIN = "test.example/log"
+SIGNER = Ed25519Signer.generate(ORIGIN)
+
+
+def _store(path: Path, committer: CommitCheckpointer | None = None) -> SQLiteCaseStore:
+    return SQLiteCaseStore(path, catalogue=CONFORMANCE_CATALOGUE, commit_checkpointer=committer)
+
+
+def _append(store: SQLiteCaseStore, case: str, count: int, *, audit: bool = True) -> int:
+    version = store.version(case)
+    prev = store.read(case)[-1].hash if version else GENESIS
+    records = make_records(case, count, after_version=version, prev_hash=prev)
+    trail = make_audit(case, action="write") if audit else None
+    return store.append(case, version, records, audit=trail)
+
+
+def _checked(note: CommitCheckpoint, store: SQLiteCaseStore) -> None:
+    """The note verifies, says what it carries, and is the store's full checkpoint."""
+    assert open_checkpoint(note.note, SIGNER.verifier()) == note.checkpoint
+    assert note.checkpoint == store_checkpoint(store, ORIGIN)
+    assert note.events.root() == note.checkpoint.events.root
+    assert note.checkpoint.audit is not None
+    assert note.audit.root() == note.checkpoint.audit.root
+
+
+OPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("append"), st.integers(0, 3), st.integers(0, 4), st.booleans()),
+        st.tuples(st.just("audit"), st.integers(0, 3)),
+        st.tuples(st.just("load"), st.integers(1, 3)),
+        st.tuples(st.just("other"), st.integers(0, 3), st.integers(1, 3)),
+        st.tuples(st.just("stale"), st.integers(0, 3)),
+    ),
+    max_size=10,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(OPS, st.booleans(), st.booleans())
+def test_each_commit_publishes_the_full_checkpoint(
+    ops: list[tuple[object, ...]], overlap: bool, primed: bool
+) -> None:
+    """After every write through the store, its note is the full checkpoint of the store as it
+    committed — with other writers (another handle: another process) in between, bulk loads,
+    audit-only appends and appends without an audit record; a write that conflicts publishes
+    nothing and changes nothing."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "cases.db"
+        other = _store(path)
+        _append(other, "before", 2)  # a store that already holds records
+        frontiers = {}
+        if primed:  # started from an outside checkpoint: the first write reads only what is new
+            outside = Checkpointer(other, ORIGIN)
+            outside.checkpoint()
+            frontiers = dict(zip(("events", "audit"), outside.frontiers(), strict=True))
+        notes: list[CommitCheckpoint] = []
+        with CommitCheckpointer(ORIGIN, SIGNER, notes.append, overlap=overlap, **frontiers) as cp:
+            store = _store(path, cp)
+            loaded = 0
+            for op in ops:
+                published = len(notes)
+                if op[0] == "append":
+                    _append(store, f"case-{op[1]}", int(op[2]), audit=bool(op[3]))
+                elif op[0] == "audit":
+                    store.append_audit(make_audit(f"case-{op[1]}"))
+                elif op[0] == "load":
+                    loaded += 1
+                    case = f"loaded-{loaded}"
+                    records = make_records(case, int(op[1]))
+                    store.load([NewCase(tuple(records), make_audit(case, action="write"))])
+                elif op[0] == "other":
+                    _append(other, f"case-{op[1]}", int(op[2]))
+                    assert len(notes) == published  # another writer's commit: no note here
+                    continue
+                else:
+                    case = f"case-{op[1]}"
+                    stale = make_records(case, 1, after_version=store.version(case) + 1)
+                    with pytest.raises(ConcurrencyConflict):
+                        store.append(case, store.version(case) + 1, stale)
+                    assert len(notes) == published
+                    continue
+                assert len(notes) == published + 1
+                _checked(notes[-1], store)
+                assert cp.last is notes[-1]
+                assert cp.frontiers() == (notes[-1].events, notes[-1].audit)
+            store.close()
+        other.close()
+
+
+def test_a_write_that_follows_the_last_seen_records_reads_nothing(tmp_path: Path) -> None:
+    calls: list[tuple[int, int]] = []
+    with CommitCheckpointer(ORIGIN, SIGNER) as cp:
+        store = _store(tmp_path / "cases.db", cp)
+        _append(store, "a", 1)  # the first write of an unseen store reads it
+        real = cp.prepare
+
+        def counting(read, events=(), audit=()):  # type: ignore[no-untyped-def]
+            def counted(*positions: int):  # type: ignore[no-untyped-def]
+                calls.append(positions)
+                return read(*positions)
+
+            return real(counted, events, audit)
+
+        cp.prepare = counting  # type: ignore[method-assign]
+        _append(store, "a", 3)
+        assert calls == []
+        store.append_audit(make_audit("a"))  # no events of its own: reads both tails
+        assert len(calls) == 1
+        _checked(cp.last, store)  # type: ignore[arg-type]
+        store.close()
+
+
+def _raw(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("DROP TRIGGER case_events_no_update")
+    connection.execute("DROP TRIGGER case_events_no_delete")
+    return connection
+
+
+def test_a_truncated_store_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    path = tmp_path / "cases.db"
+    with CommitCheckpointer(ORIGIN, SIGNER) as cp:
+        store = _store(path, cp)
+        _append(store, "a", 3)
+        before = cp.last
+        raw = _raw(path)
+        raw.execute("DELETE FROM case_events WHERE sequence = 3")
+        raw.close()
+        with pytest.raises(StoreDiverged, match="records were removed") as caught:
+            _append(store, "b", 1)
+        assert (caught.value.tree, caught.value.size) == ("events", 3)
+        assert store.version("b") == 0
+        assert cp.last is before
+        # Refused again, not stuck: the refusal let go of the checkpointer.
+        again: list[BaseException] = []
+
+        def retry() -> None:
+            try:
+                _append(store, "b", 1)
+            except BaseException as exc:
+                again.append(exc)
+
+        thread = threading.Thread(target=retry, daemon=True)
+        thread.start()
+        thread.join(timeout=30)
+        assert [type(e) for e in again] == [StoreDiverged]
+        store.close()
+
+
+def test_a_rewritten_last_record_is_refused_once_someone_else_wrote(tmp_path: Path) -> None:
+    """A rewrite of the last record seen is caught when the checkpointer reads the store back
+    (here: after another writer's commit); a write that follows it at once is not read back,
+    and ``verify --checkpoint`` against its notes catches the rewrite instead (decision 39)."""
+    path = tmp_path / "cases.db"
+    with CommitCheckpointer(ORIGIN, SIGNER) as cp:
+        store = _store(path, cp)
+        _append(store, "a", 2)
+        raw = _raw(path)
+        raw.execute("UPDATE case_events SET hash = ? WHERE sequence = 2", ("0" * 64,))
+        raw.close()
+        _append(_store(path), "other", 1)
+        with pytest.raises(StoreDiverged, match="was rewritten"):
+            store.append_audit(make_audit("a"))
+        assert store.read_audit("a")[-1].action == "write"  # the refused record is not there
+        store.close()
+
+
+class _FailingSigner:
+    name = SIGNER.name
+    key_id = SIGNER.key_id
+
+    def __init__(self) -> None:
+        self.fail = True
+
+    def sign(self, message: bytes) -> bytes:
+        if self.fail:
+            raise CheckpointError("signer: the key is not available")
+        return SIGNER.sign(message)
+
+
+@pytest.mark.parametrize("overlap", [True, False])
+def test_a_failed_signature_keeps_the_commit_and_the_next_note_covers_it(
+    tmp_path: Path, overlap: bool
+) -> None:
+    signer = _FailingSigner()
+    failures: list[Exception] = []
+    notes: list[CommitCheckpoint] = []
+    with CommitCheckpointer(
+        ORIGIN, signer, notes.append, overlap=overlap, on_failure=failures.append
+    ) as cp:
+        store = _store(tmp_path / "cases.db", cp)
+        assert _append(store, "a", 2) == 2  # committed although nothing was signed
+        assert [str(f) for f in failures] == ["signer: the key is not available"]
+        assert notes == []
+        assert cp.last is None
+        assert cp.frontiers()[0].size == 2  # the trees grew with the commit all the same
+        signer.fail = False
+        _append(store, "a", 1)
+        assert notes[-1].checkpoint.events.size == 3
+        _checked(notes[-1], store)
+        store.close()
+
+
+def test_a_failure_is_logged_without_record_contents(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    def refuse(note: CommitCheckpoint) -> None:
+        raise OSError("the log server is down")
+
+    with CommitCheckpointer(ORIGIN, SIGNER, refuse) as cp:
+        store = _store(tmp_path / "cases.db", cp)
+        with caplog.at_level(logging.ERROR, logger="barnekoordinator.checkpoint"):
+            _append(store, "a", 1)
+        assert "OSError: the log server is down" in caplog.text
+        assert store.read("a")[0].hash not in caplog.text
+        assert cp.frontiers()[0].size == 1  # the tree grew: the next note covers this commit
+        store.close()
+
+
+def test_threads_sharing_a_store_publish_notes_in_commit_order(tmp_path: Path) -> None:
+    notes: list[CommitCheckpoint] = []
+    with CommitCheckpointer(ORIGIN, SIGNER, notes.append) as cp:
+        store = _store(tmp_path / "cases.db", cp)
+
+        def writer(case: str) -> None:
+            for _ in range(8):
+                _append(store, case, 1)
+
+        threads = [threading.Thread(target=writer, args=(f"case-{n}",)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert [n.checkpoint.events.size for n in notes] == list(range(1, 33))
+        _checked(notes[-1], store)
+        store.close()
+
+
+def test_close_stops_the_worker_and_a_later_write_starts_one(tmp_path: Path) -> None:
+    def workers() -> int:
+        return sum(t.name == "barnekoordinator-checkpoint" for t in threading.enumerate())
+
+    before = workers()
+    cp = CommitCheckpointer(ORIGIN, SIGNER)
+    store = _store(tmp_path / "cases.db", cp)
+    _append(store, "a", 1)
+    assert workers() == before + 1
+    cp.close()
+    assert workers() == before
+    _append(store, "a", 1)
+    _checked(cp.last, store)  # type: ignore[arg-type]
+    cp.close()
+    store.close()
+
+
+def test_a_read_only_store_or_another_object_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "cases.db"
+    _store(path).close()
+    with (
+        CommitCheckpointer(ORIGIN, SIGNER) as cp,
+        pytest.raises(InvalidConfiguration, match="commit_checkpointer"),
+    ):
+        SQLiteCaseStore(path, read_only=True, commit_checkpointer=cp)
+    with pytest.raises(InvalidConfiguration, match="commit_checkpointer"):
+        SQLiteCaseStore(path, commit_checkpointer=object())  # type: ignore[arg-type]
+    with pytest.raises(CheckpointError, match="checkpoint line 1"):
+        CommitCheckpointer("", SIGNER)
