@@ -14,15 +14,16 @@ What is measured:
   the subtrees, so this is linear in the store) and verifying it (logarithmic: 20 hashes);
 * **a checkpoint per commit** — one-event appends to a SQLite store (``synchronous=FULL``, each
   with its audit record in the same transaction, as the Casebook writes them) alone, and the
-  same appends each followed by a checkpoint as an outside checkpointer would take it: the new
-  records read back by position (``read_all``, ``read_all_audit``), their leaves added to compact
-  trees kept in memory (``CompactTree``, starting at a million leaves), both roots, and the
-  signed note. Taken alternately,
-  batch by batch, so load from other processes hits both alike. The ratio is with ÷ without
-  (target <= 1.10). Writing the note to a file is not included: where it goes (a transparency
-  log, another machine) decides that cost. Three writers take turns: no checkpoint, the
-  incremental ``Checkpointer`` (decision 32; it also reads back the last record it saw), and the
-  full path ``store_checkpoint`` (every record read and hashed again, as before decision 32);
+  same appends each with a checkpoint. Each way of taking one runs in a pair of its own with a
+  writer that takes none, the two alternating commit by commit, so load from other processes
+  hits both alike; the ratio is with ÷ without (target <= 1.10). The ways: the
+  ``CommitCheckpointer`` given to the store (decision 39: the store hands over what it wrote,
+  and the trees and signature are made on a worker thread during the commit's fsync; and the
+  same signing after the commit, ``overlap=False``); the outside ``Checkpointer`` (decision 32:
+  it reads back the new records and the last one it saw, then signs); compact trees kept by
+  hand, as this benchmark did before decision 32 (started at a million leaves); and the full
+  path ``store_checkpoint`` (every record read and hashed again). Writing the note to a file is
+  not included: where it goes (a transparency log, another machine) decides that cost;
 * **where a checkpoint's time goes** — each step of the incremental path timed alone (the reads,
   the leaves and roots, the note text, the Ed25519 signature, writing the note to a file);
 * **a checkpoint at 1,000,000 records** — ``store_checkpoint`` over a SQLite store of a million
@@ -50,6 +51,7 @@ from barnekoordinator.history.checkpoint import (
     sign_checkpoint,
     store_checkpoint,
 )
+from barnekoordinator.history.commit_checkpoint import CommitCheckpointer
 from barnekoordinator.history.merkle import (
     CompactTree,
     consistency_proof,
@@ -109,7 +111,12 @@ class _Writer:
     """
 
     def __init__(self, path: Path, mode: str, signer: Ed25519Signer) -> None:
-        self.store = SQLiteCaseStore(path)
+        self.committer: CommitCheckpointer | None = None
+        if mode in ("commit", "commit-inline"):
+            self.committer = CommitCheckpointer(
+                "bench.example/log", signer, overlap=mode == "commit"
+            )
+        self.store = SQLiteCaseStore(path, commit_checkpointer=self.committer)
         self.case = f"case-{mode}"
         self.version = 0
         self.prev = GENESIS
@@ -150,6 +157,11 @@ class _Writer:
         elif self.mode == "full":
             sign_checkpoint(store_checkpoint(self.store, "bench.example/log"), self.signer)
         end = time.perf_counter()
+        if self.committer is not None:
+            # Signed inside the append: check that this commit's note was published.
+            last = self.committer.last
+            if last is None or last.checkpoint.events.size != self.version + 1:
+                raise SystemExit(f"{self.mode}: no checkpoint published for this commit")
         took = end - start
         self.last_checkpoint = end - appended
         self.version += 1
@@ -158,6 +170,8 @@ class _Writer:
 
     def close(self) -> None:
         self.store.close()
+        if self.committer is not None:
+            self.committer.close()
 
 
 def _median_us(fn: Callable[[], object], runs: int = 2000) -> float:
@@ -169,7 +183,7 @@ def _median_us(fn: Callable[[], object], runs: int = 2000) -> float:
     return statistics.median(times) * 1e6
 
 
-def _breakdown(writer: _Writer, folder: str) -> None:
+def _breakdown(writer: _Writer, folder: str) -> list[str]:
     """Each step of an incremental checkpoint timed alone (the store as the commits left it)."""
     store, signer = writer.store, writer.signer
     events, audit = writer.checkpointer.frontiers()
@@ -210,56 +224,82 @@ def _breakdown(writer: _Writer, folder: str) -> None:
         ),
         ("write the note to a file (no fsync) and rename", write),
     ]
-    print("where an incremental checkpoint's time goes (median of 2,000 each):")
-    for name, fn in steps:
-        print(f"  {name:48} {_median_us(fn):7.1f} µs")
+    lines = ["where an incremental checkpoint's time goes (median of 2,000 each):"]
+    lines += [f"  {name:48} {_median_us(fn):7.1f} µs" for name, fn in steps]
+    return lines
+
+
+_LABELS = {
+    "compact": "hand-kept compact trees at 1,000,000 leaves (before)",
+    "checkpointer": "incremental Checkpointer",
+    "full": "full path store_checkpoint",
+    "commit": "CommitCheckpointer, signed during the commit's fsync",
+    "commit-inline": "CommitCheckpointer, signed after the commit (overlap=False)",
+}
+
+
+def _pair(
+    mode: str, commits: int, signer: Ed25519Signer, where: str | None, lines: list[str]
+) -> tuple[float, ...]:
+    """``commits`` rounds of a writer without checkpoints and one with ``mode``, alternating.
+
+    Returns the median append without, the median with, the median of the per-round ratios
+    and the median of the checkpoint's own time (outside checkpoints only); the outside
+    checkpointer's step-by-step breakdown goes to ``lines``.
+    """
+    with tempfile.TemporaryDirectory(dir=where) as folder:
+        writers = [_Writer(Path(folder) / f"{m}.db", m, signer) for m in ("none", mode)]
+        if mode == "compact":  # the hand-kept trees start at a million leaves
+            for tree in (writers[1].events, writers[1].audit):
+                tree.extend(_leaves(1_000_000))
+        took: tuple[list[float], list[float]] = ([], [])
+        own: list[float] = []
+        try:
+            # Alternate commit by commit, the order turning each round, so load from other
+            # processes (and what one writer did to the disk) hits both alike; the medians
+            # drop the commits that waited for someone else's disk or CPU. Each checkpointing
+            # writer is paired with its own writer without checkpoints, in a run of its own:
+            # run beside the full path, which reads and hashes the whole store every round,
+            # every other writer's commits slowed by 10-30 % in ways that differed by writer.
+            for round_ in range(commits):
+                for index in (0, 1) if round_ % 2 == 0 else (1, 0):
+                    took[index].append(writers[index].commit())
+                own.append(writers[1].last_checkpoint)
+            if mode == "checkpointer":
+                lines += _breakdown(writers[1], folder)
+        finally:
+            for writer in writers:
+                writer.close()
+    without, with_ = statistics.median(took[0]), statistics.median(took[1])
+    paired = statistics.median(x / y for x, y in zip(took[1], took[0], strict=True))
+    return without, with_, paired, statistics.median(own)
 
 
 def bench_per_commit(commits: int, where: str | None) -> None:
     signer = Ed25519Signer.generate("bench.example/log")
-    modes = ("none", "compact", "checkpointer", "full")
-    with tempfile.TemporaryDirectory(dir=where) as folder:
-        writers = {m: _Writer(Path(folder) / f"{m}.db", m, signer) for m in modes}
-        # The hand-kept trees start at a million leaves, as before decision 32.
-        for tree in (writers["compact"].events, writers["compact"].audit):
-            tree.extend(_leaves(1_000_000))
-        took: dict[str, list[float]] = {m: [] for m in modes}
-        own: dict[str, list[float]] = {m: [] for m in modes}
-        try:
-            # Alternate commit by commit, so load from other processes hits all alike; the
-            # medians drop the commits that waited for someone else's disk or CPU. The order
-            # turns each round: a commit's fsync costs more or less depending on what the
-            # writer before it did to the disk (the full path reads the whole store), so a
-            # fixed order would credit that to one mode (seen: 1.04 × with a checkpoint that
-            # alone took 30 % of the append).
-            order = list(writers.items())
-            for round_ in range(commits):
-                turn = round_ % len(order)
-                for mode, writer in order[turn:] + order[:turn]:
-                    took[mode].append(writer.commit())
-                    own[mode].append(writer.last_checkpoint)
-            _breakdown(writers["checkpointer"], folder)
-        finally:
-            for writer in writers.values():
-                writer.close()
-    a = statistics.median(took["none"])
-    print(f"one-event append with its audit record (SQLite, FULL): {a * 1e6:9.1f} µs (median)")
-    labels = {
-        "compact": "hand-kept compact trees at 1,000,000 leaves (before)",
-        "checkpointer": "incremental Checkpointer",
-        "full": f"full path store_checkpoint (store grows to {commits:,})",
-    }
-    for mode, label in labels.items():
-        c = statistics.median(took[mode])
-        paired = statistics.median(x / y for x, y in zip(took[mode], took["none"], strict=True))
-        k = statistics.median(own[mode])
+    print(
+        f"a checkpoint per commit: each way beside one-event appends without (SQLite, FULL, "
+        f"{commits:,} rounds each, alternating)"
+    )
+    alone = {}
+    breakdown: list[str] = []
+    for mode, label in _LABELS.items():
+        rounds = min(commits, 500) if mode == "full" else commits
+        without, with_, paired, own = _pair(mode, rounds, signer, where, breakdown)
+        alone[mode] = (own, without)
+        inside = mode in ("commit", "commit-inline")
+        note = "inside the append" if inside else f"{own * 1e6:.1f} µs"
+        extra = f" (store grows to {rounds:,})" if mode == "full" else ""
         print(
-            f"… with a checkpoint, {label}: {c * 1e6:.1f} µs; ratio {c / a:.3f}, per pair "
-            f"{paired:.3f} (target <= 1.10); the checkpoint alone {k * 1e6:.1f} µs"
+            f"  {label}{extra}: {with_ * 1e6:.1f} µs against {without * 1e6:.1f} µs; "
+            f"ratio {with_ / without:.3f}, per pair {paired:.3f} (target <= 1.10); "
+            f"the checkpoint alone {note}"
         )
-    k = statistics.median(own["checkpointer"])
+    print("\n".join(breakdown))
+    k, a = alone["checkpointer"]
     # What meets the target where one per commit does not: a checkpoint every n commits
     # costs k / n per commit; one a second costs k per second of appends.
+    print("the outside Checkpointer taken every n commits instead:")
     for n in (1, 2, 5, 10, 100):
         print(f"  a checkpoint every {n:3} commits adds {k / (n * a):6.1%} to a one-event append")
     print(f"  a checkpoint every second adds {k:.6f} s per second of work ({k:.3%})")

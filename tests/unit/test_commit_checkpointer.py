@@ -10,9 +10,12 @@ Issue 11, item 5: "a checkpoint per commit"; the full computation it is checked 
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import sqlite3
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -304,3 +307,35 @@ def test_a_read_only_store_or_another_object_is_refused(tmp_path: Path) -> None:
         SQLiteCaseStore(path, commit_checkpointer=object())  # type: ignore[arg-type]
     with pytest.raises(CheckpointError, match="checkpoint line 1"):
         CommitCheckpointer("", SIGNER)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork() is POSIX")
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # fork() with threads (3.12+)
+def test_a_forked_child_signs_with_a_worker_of_its_own(tmp_path: Path) -> None:
+    """The worker thread does not survive fork(): a child that writes through the inherited
+    store and checkpointer starts its own, instead of waiting for a thread that is not there."""
+    with CommitCheckpointer(ORIGIN, SIGNER) as cp:
+        store = _store(tmp_path / "cases.db", cp)
+        _append(store, "a", 1)  # the parent's worker is running
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child reports through its exit status
+            code = 2
+            try:
+                _append(store, "b", 1)
+                last = cp.last
+                code = 0 if last is not None and last.checkpoint.events.size == 2 else 1
+            finally:
+                os._exit(code)
+        for _ in range(600):
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            time.sleep(0.05)
+        else:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            pytest.fail("the child's write did not finish within 30 s")
+        assert os.waitstatus_to_exitcode(status) == 0
+        _append(store, "a", 1)  # and the parent's worker still signs
+        _checked(cp.last, store)  # type: ignore[arg-type]
+        store.close()

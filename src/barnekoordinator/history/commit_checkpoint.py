@@ -31,6 +31,7 @@ import logging
 import os
 import queue
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from typing import Final
 
@@ -61,6 +62,18 @@ the events' and the audit trail's start positions, it returns the ``(position, h
 record at or after each, in position order, read in the write transaction."""
 
 _STOP: Final = object()  # anything but a _Job stops the worker
+
+_WORKERS: weakref.WeakSet[_Worker] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    # A thread does not survive fork(): a child's checkpointers start workers of their own
+    # (checked here once, not by a system call on every commit).
+    for worker in list(_WORKERS):
+        worker.orphaned = True
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 @attrs.frozen
@@ -174,7 +187,7 @@ _Signed = tuple[Frontier, Frontier, Checkpoint, str]
 class _Worker:
     """One daemon thread that hashes the roots and signs, one checkpoint at a time."""
 
-    __slots__ = ("_jobs", "_pid", "_results", "_thread")
+    __slots__ = ("__weakref__", "_jobs", "_pid", "_results", "_thread", "orphaned")
 
     def __init__(self) -> None:
         self._jobs: queue.SimpleQueue[object] = queue.SimpleQueue()
@@ -184,10 +197,11 @@ class _Worker:
             target=self._run, name="barnekoordinator-checkpoint", daemon=True
         )
         self._thread.start()
+        self.orphaned = False  # set in a forked child, where the thread does not exist
+        _WORKERS.add(self)
 
     @property
     def alive(self) -> bool:
-        # A thread does not survive fork(): a child starts its own.
         return self._pid == os.getpid() and self._thread.is_alive()
 
     def _run(self) -> None:
@@ -410,7 +424,7 @@ class CommitCheckpointer:
             worker = None
             if self._overlap:
                 worker = self._worker
-                if worker is None or not worker.alive:
+                if worker is None or worker.orphaned:
                     worker = self._worker = _Worker()
                 worker.submit(job)
             return PendingCheckpoint(self, job, worker)
