@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Final
 
+from barnekoordinator.errors import SubjectConflict
 from barnekoordinator.history.outbox import OutboxEntry, OutboxMessage
 from barnekoordinator.history.projections import (
     AgendaKind,
@@ -31,7 +32,8 @@ from barnekoordinator.history.storekit import (
 )
 
 if TYPE_CHECKING:
-    pass
+    from barnekoordinator.history.paging import AgendaCursor
+    from barnekoordinator.history.store import SubjectCases
 
 
 SCHEMA_VERSION: Final = 5
@@ -443,3 +445,24 @@ def outbox_entries(rows: Iterable[Any]) -> list[OutboxEntry]:
             values[i] = None if values[i] is None else parse_time(values[i])
         found.append(outbox_entry(values))
     return found
+
+
+def _relation(value: str, cursor_kind: str) -> str:
+    """How a kind's value sorts against the cursor's kind: ``<``, ``=`` or ``>``."""
+    return "<" if value < cursor_kind else "=" if value == cursor_kind else ">"
+
+
+def _cursor_values(cursor: AgendaCursor | None) -> list[object]:
+    """The cursor as the row-value comparison's parameters (none without a cursor)."""
+    if cursor is None:
+        return []
+    return [cursor.due.isoformat(), cursor.case_id, cursor.kind.value, cursor.key]
+
+
+_SUBJECT_CASES = "SELECT DISTINCT case_id FROM case_events WHERE subject_key = ?"
+
+
+def _check_subject(rows: Iterable[Sequence[object]], case_id: str, subject: SubjectCases) -> None:
+    """Raise ``SubjectConflict`` unless the stored cases for the key are the expected ones."""
+    if subject.differs(case_id, [str(row[0]) for row in rows]):
+        raise SubjectConflict(case_id)

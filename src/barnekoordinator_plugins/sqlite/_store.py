@@ -21,7 +21,6 @@ from barnekoordinator.errors import (
     StorageUnavailable,
     StoreLocked,
     StoreNotFound,
-    SubjectConflict,
 )
 from barnekoordinator.history.outbox import (
     OutboxEntry,
@@ -53,11 +52,12 @@ from barnekoordinator.history.storekit import (
     settled,
 )
 from barnekoordinator_plugins import _options
+from barnekoordinator_plugins.sqlite._commit import commit
 from barnekoordinator_plugins.sqlite._locks import lock_holders
 
 if TYPE_CHECKING:
     from barnekoordinator.history.catalogue import Catalogue
-    from barnekoordinator.history.commit_checkpoint import CommitCheckpointer, PendingCheckpoint
+    from barnekoordinator.history.commit_checkpoint import CommitCheckpointer, Row
     from barnekoordinator.history.sealing import WrappedDataKey
 
 from barnekoordinator_plugins.sqlite._sql import (
@@ -75,8 +75,8 @@ from barnekoordinator_plugins.sqlite._sql import (
     _READ_ALL,
     _READ_CASE,
     _ROWS_PER_INSERT,
+    _SUBJECT_CASES,
     _SYNCHRONOUS,
-    _TAILS,
     _UNAVAILABLE_CODES,
     _UPGRADE_FROM_1,
     _UPSERT_AGENDA,
@@ -90,18 +90,19 @@ from barnekoordinator_plugins.sqlite._sql import (
     _apply_ops,
     _audit_records,
     _audit_row,
+    _check_subject,
+    _cursor_values,
     _date,
     _event_row,
     _events,
     _insert_events_sql,
+    _relation,
     _rollback,
     _statements,
     agenda_sql,
     outbox_entries,
     outbox_row,
 )
-
-Row = tuple[int, str]
 
 _BUSY, _LOCKED, _CANTOPEN = 5, 6, 14
 """SQLite's primary result codes for a lock held elsewhere and a file that cannot be opened."""
@@ -375,7 +376,7 @@ class SQLiteCaseStore:
                     sealed = self._insert_audit(connection, check.audit)
                 if messages:
                     connection.executemany(INSERT_OUTBOX, messages)
-                pending = self._commit(connection, stored, sealed)
+                pending = commit(connection, self._checkpoints, stored, sealed)
             except sqlite3.IntegrityError as exc:
                 _rollback(connection)
                 # Unreachable under BEGIN IMMEDIATE; kept as the last line of defence.
@@ -429,7 +430,7 @@ class SQLiteCaseStore:
                 connection.executemany(
                     _PUT_KEY, [(case, key.kek_id, key.blob) for case, key in batch.keys]
                 )
-                pending = self._commit(connection)
+                pending = commit(connection, self._checkpoints)
             except BaseException:
                 _rollback(connection)
                 raise
@@ -562,7 +563,7 @@ class SQLiteCaseStore:
             connection.execute("BEGIN IMMEDIATE")
             try:
                 sealed = self._insert_audit(connection, record)
-                pending = self._commit(connection, (), sealed)
+                pending = commit(connection, self._checkpoints, (), sealed)
             except sqlite3.IntegrityError as exc:  # pragma: no cover - BEGIN IMMEDIATE
                 _rollback(connection)
                 raise StorageError("audit record could not be chained; retry") from exc
@@ -572,38 +573,6 @@ class SQLiteCaseStore:
         if pending is not None:
             pending.published()
         return sealed
-
-    def _commit(
-        self,
-        connection: sqlite3.Connection,
-        events: Sequence[Row] = (),
-        audit: AuditRecord | None = None,
-    ) -> PendingCheckpoint | None:
-        """COMMIT the open write transaction; with a commit checkpointer, its checkpoint is
-        prepared first (``events`` and ``audit``: the transaction's own records, when known)
-        and signed during the commit, and returned to be published after it."""
-        checkpoints = self._checkpoints
-        if checkpoints is None:
-            connection.execute("COMMIT")
-            return None
-        trail = [(audit.position or 0, audit.hash)] if audit is not None else []
-
-        def tails(events_from: int, audit_from: int) -> tuple[list[Row], list[Row]]:
-            events: list[Row] = []
-            audit: list[Row] = []
-            for tree, position, record_hash in connection.execute(
-                _TAILS, (events_from, audit_from)
-            ):
-                (audit if tree else events).append((position, record_hash))
-            return events, audit
-
-        pending = checkpoints.prepare(tails, events, trail)
-        try:
-            connection.execute("COMMIT")
-        except BaseException:
-            pending.abandon()
-            raise
-        return pending
 
     @staticmethod
     def _insert_audit(connection: sqlite3.Connection, record: AuditRecord) -> AuditRecord:
@@ -816,24 +785,3 @@ def _library_catalogue() -> Catalogue:
     from barnekoordinator.catalogue import CATALOGUE
 
     return CATALOGUE
-
-
-def _relation(value: str, cursor_kind: str) -> str:
-    """How a kind's value sorts against the cursor's kind: ``<``, ``=`` or ``>``."""
-    return "<" if value < cursor_kind else "=" if value == cursor_kind else ">"
-
-
-def _cursor_values(cursor: AgendaCursor | None) -> list[object]:
-    """The cursor as the row-value comparison's parameters (none without a cursor)."""
-    if cursor is None:
-        return []
-    return [cursor.due.isoformat(), cursor.case_id, cursor.kind.value, cursor.key]
-
-
-_SUBJECT_CASES = "SELECT DISTINCT case_id FROM case_events WHERE subject_key = ?"
-
-
-def _check_subject(rows: Iterable[Sequence[object]], case_id: str, subject: SubjectCases) -> None:
-    """Raise ``SubjectConflict`` unless the stored cases for the key are the expected ones."""
-    if subject.differs(case_id, [str(row[0]) for row in rows]):
-        raise SubjectConflict(case_id)
