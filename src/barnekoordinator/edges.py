@@ -34,6 +34,10 @@ Dates outside [`EARLIEST_DATE`][barnekoordinator.edges.EARLIEST_DATE] …
 [`LATEST_DATE`][barnekoordinator.edges.LATEST_DATE] are refused where they enter (JSON documents,
 eligibility facts, the CLI's ``--as-of`` and ``--days``), so date arithmetic inside the rules can
 never overflow.
+
+Files are read with [`read_file()`][barnekoordinator.edges.read_file]: a name the file system
+cannot take ([`file_name()`][barnekoordinator.edges.file_name]), a file that cannot be read and
+one longer than the reader's limit are refused with the place named, before anything is parsed.
 """
 
 from __future__ import annotations
@@ -41,13 +45,19 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import os
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from itertools import accumulate
 from typing import Any, Final
 
-from barnekoordinator.errors import InvalidInput, MalformedJson, SchemaViolation
+from barnekoordinator.errors import (
+    BarnekoordinatorError,
+    InvalidInput,
+    MalformedJson,
+    SchemaViolation,
+)
 
 __all__ = [
     "EARLIEST_DATE",
@@ -57,9 +67,11 @@ __all__ = [
     "MAX_STRING_LENGTH",
     "check_date",
     "check_json",
+    "file_name",
     "has_lone_surrogate",
     "lone_surrogate_path",
     "parse_date",
+    "read_file",
     "read_json",
 ]
 
@@ -389,3 +401,42 @@ def parse_date(text: str, what: str) -> date:
     except ValueError:
         raise InvalidInput(f"{what}: expected a date YYYY-MM-DD that exists") from None
     return check_date(value, what)
+
+
+def file_name(name: str, where: str, error: type[BarnekoordinatorError] | None = None) -> str:
+    """``name``, when it can name a file: no NUL byte, and no character the file system cannot
+    take (a lone surrogate other than those that stand for undecodable bytes).
+
+    Raises:
+        InvalidInput: it cannot (``error`` instead, when given): ``where: not a file name (…)``.
+    """
+    try:
+        os.fsencode(name)
+    except UnicodeEncodeError:
+        usable = False
+    else:
+        usable = "\x00" not in name
+    if usable:
+        return name
+    raise (error or InvalidInput)(
+        f"{where}: not a file name (it holds a NUL byte or a character the file system cannot take)"
+    )
+
+
+def read_file(name: str, limit: int, where: str = "") -> bytes:
+    """The bytes of file ``name``, at most ``limit`` of them. ``where`` (e.g. ``--principal
+    FILE``) begins an error's message; the file's name by default.
+
+    Raises:
+        InvalidInput: the name cannot be a file name, the file cannot be read, or it holds more
+            than ``limit`` bytes.
+    """
+    where = where or name
+    try:
+        with open(file_name(name, where), "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise InvalidInput(f"{where}: {exc.strerror or 'unreadable'}") from None
+    if len(data) > limit:
+        raise InvalidInput(f"{where}: longer than {limit} bytes")
+    return data

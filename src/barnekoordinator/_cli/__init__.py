@@ -115,25 +115,10 @@ def one_line(message: object) -> str:
 
 
 def file_name(name: str, where: str, error: type[BarnekoordinatorError] | None = None) -> str:
-    """``name``, when it can name a file: no NUL byte, and no character the file system cannot
-    take (a lone surrogate other than those that stand for undecodable bytes).
+    """[`edges.file_name()`][barnekoordinator.edges.file_name], imported when first used."""
+    from barnekoordinator.edges import file_name as checked
 
-    Raises:
-        InvalidInput: it cannot (``error`` instead, when given): ``where: not a file name (…)``.
-    """
-    try:
-        os.fsencode(name)
-    except UnicodeEncodeError:
-        usable = False
-    else:
-        usable = "\x00" not in name
-    if usable:
-        return name
-    from barnekoordinator.errors import InvalidInput
-
-    raise (error or InvalidInput)(
-        f"{where}: not a file name (it holds a NUL byte or a character the file system cannot take)"
-    )
+    return checked(name, where, error)
 
 
 def read_source(source: str, limit: int, where: str = "", *, stdin: bool = True) -> bytes:
@@ -145,19 +130,18 @@ def read_source(source: str, limit: int, where: str = "", *, stdin: bool = True)
         InvalidInput: the name cannot be a file name, the file cannot be read, or it holds more
             than ``limit`` bytes.
     """
+    from barnekoordinator.edges import read_file
     from barnekoordinator.errors import InvalidInput
 
+    if source != "-" or not stdin:
+        return read_file(source, limit, where)
     where = where or source
     try:
-        if source == "-" and stdin:
-            buffer = getattr(sys.stdin, "buffer", None)
-            if buffer is not None:
-                data: bytes = buffer.read(limit + 1)
-            else:  # a replaced sys.stdin (tests, embedding) may be text only
-                data = sys.stdin.read(limit + 1).encode("utf-8", "surrogatepass")
-        else:
-            with open(file_name(source, where), "rb") as handle:
-                data = handle.read(limit + 1)
+        buffer = getattr(sys.stdin, "buffer", None)
+        if buffer is not None:
+            data: bytes = buffer.read(limit + 1)
+        else:  # a replaced sys.stdin (tests, embedding) may be text only
+            data = sys.stdin.read(limit + 1).encode("utf-8", "surrogatepass")
     except OSError as exc:
         raise InvalidInput(f"{where}: {exc.strerror or 'unreadable'}") from None
     if len(data) > limit:

@@ -9,8 +9,7 @@ from typing import Final, Protocol, runtime_checkable
 
 import attrs
 
-from barnekoordinator._cli import file_name, read_source
-from barnekoordinator.edges import read_json
+from barnekoordinator.edges import file_name, read_file, read_json
 from barnekoordinator.errors import InvalidConfiguration, InvalidInput, SchemaViolation
 from barnekoordinator.texts import Language
 from barnekoordinator_plugins.notify._settings import is_email_address
@@ -66,7 +65,7 @@ class AddressFile:
             # A device or a pipe could be endless (/dev/zero), or block the run (a FIFO).
             raise InvalidConfiguration(f"{where}: expected a regular file")
         try:
-            data = read_json(read_source(shown, MAX_ADDRESS_BOOK, where, stdin=False), where)
+            data = read_json(read_file(shown, MAX_ADDRESS_BOOK, where), where)
         except InvalidConfiguration:
             raise
         except SchemaViolation as exc:
