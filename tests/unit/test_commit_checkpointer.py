@@ -339,3 +339,23 @@ def test_a_forked_child_signs_with_a_worker_of_its_own(tmp_path: Path) -> None:
         _append(store, "a", 1)  # and the parent's worker still signs
         _checked(cp.last, store)  # type: ignore[arg-type]
         store.close()
+
+
+def test_frontiers_of_another_store_are_refused_at_the_first_write(tmp_path: Path) -> None:
+    """Frontiers given at the start are read back once, even when this write's positions follow
+    them: those of another store (the same positions, other records) write nothing."""
+    first, second = _store(tmp_path / "first.db"), _store(tmp_path / "second.db")
+    _append(first, "a", 3)
+    _append(second, "b", 3)
+    outside = Checkpointer(first, ORIGIN)
+    outside.checkpoint()
+    events, audit = outside.frontiers()
+    with CommitCheckpointer(ORIGIN, SIGNER, events=events, audit=audit) as cp:
+        store = _store(tmp_path / "second.db", cp)
+        with pytest.raises(StoreDiverged, match="was rewritten"):
+            _append(store, "b", 1)
+        assert store.version("b") == 3
+        assert cp.last is None
+        store.close()
+    first.close()
+    second.close()

@@ -309,8 +309,11 @@ class CommitCheckpointer:
     ``events`` and ``audit`` are the frontiers of a checkpoint to start from (those of
     [`Checkpointer.frontiers()`][barnekoordinator.history.checkpoint.Checkpointer.frontiers] or of
     a saved ``CommitCheckpoint``); without them the first write reads the position and hash of
-    every record in the store, inside its transaction. Other processes' writes are read the same
-    way, at the next write of this one, so several writers each keep whole trees.
+    every record in the store, inside its transaction. With them, the first write reads the last
+    record each names, which must be in the store with the same hash (so frontiers of another
+    store, or of an older copy, are refused before anything is written). Other processes' writes
+    are read the same way, at the next write of this one, so several writers each keep whole
+    trees. One checkpointer follows one store (any number of handles on it).
 
     ``overlap`` (default true) hashes the roots and signs on a worker thread while the commit
     waits for the disk; false does it in the writing thread after the commit (a signer that
@@ -319,7 +322,8 @@ class CommitCheckpointer:
 
     Threads may share it, as they share a store: their writes take turns from ``prepare`` to
     ``published`` (the store's write lock already makes them take turns in the transaction),
-    so notes are published in commit order. Call
+    so notes are published in commit order — and a slow ``publish`` holds up the next write, so
+    hand the note to a queue rather than to the network. Call
     [`close()`][barnekoordinator.history.commit_checkpoint.CommitCheckpointer.close] (or use it
     as a context manager) to stop the worker thread.
     """
@@ -348,6 +352,7 @@ class CommitCheckpointer:
         self._last: CommitCheckpoint | None = None
         self._lock = threading.Lock()
         self._worker: _Worker | None = None
+        self._checked = False  # the frontiers were read back from the store once
 
     def __enter__(self) -> CommitCheckpointer:
         return self
@@ -382,9 +387,10 @@ class CommitCheckpointer:
 
         ``events`` and ``audit`` are the ``(position, hash)`` of the records this transaction
         stored, in order. When both come right after the last records seen (no one else wrote
-        since), the trees grow by them alone. Otherwise ``read(events_from, audit_from)`` gives
-        the records at and after the last one seen of each tree (every record, for a tree not
-        seen yet), and the last one seen must still be there with the same hash.
+        since) and the store has been read once, the trees grow by them alone. Otherwise
+        ``read(events_from, audit_from)`` gives the records at and after the last one seen of
+        each tree (every record, for a tree not seen yet), and the last one seen must still be
+        there with the same hash.
 
         Returns the pending checkpoint, already being signed; the store must call its
         ``published()`` after the commit or its ``abandon()`` after a rollback.
@@ -397,7 +403,7 @@ class CommitCheckpointer:
         self._lock.acquire()
         try:
             before_events, before_audit = self._events, self._audit
-            if _follows(before_events, events) and _follows(before_audit, audit):
+            if self._checked and _follows(before_events, events) and _follows(before_audit, audit):
                 # No one else wrote: the worker grows the trees by this write's rows.
                 job = _Job(self._heads, before_events, before_audit, events, audit, self._signer)
             else:
@@ -421,6 +427,7 @@ class CommitCheckpointer:
                     (),
                     self._signer,
                 )
+                self._checked = True
             worker = None
             if self._overlap:
                 worker = self._worker

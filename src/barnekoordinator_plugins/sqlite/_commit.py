@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from barnekoordinator_plugins.sqlite._sql import _TAILS
+from barnekoordinator_plugins.sqlite._sql import _AUDIT_TAIL, _EVENT_TAIL
 
 if TYPE_CHECKING:
     from barnekoordinator.history.commit_checkpoint import (
@@ -32,12 +32,12 @@ def commit(
         return None
     trail = [(audit.position or 0, audit.hash)] if audit is not None else []
 
-    def tails(events_from: int, audit_from: int) -> tuple[list[Row], list[Row]]:
-        events: list[Row] = []
-        audit: list[Row] = []
-        for tree, position, record_hash in connection.execute(_TAILS, (events_from, audit_from)):
-            (audit if tree else events).append((position, record_hash))
-        return events, audit
+    def tails(events_from: int, audit_from: int) -> tuple[Iterable[Row], Iterable[Row]]:
+        # Two cursors, read as the trees grow: a bulk load's records are not held in memory.
+        return (
+            connection.execute(_EVENT_TAIL, (events_from,)),
+            connection.execute(_AUDIT_TAIL, (audit_from,)),
+        )
 
     pending = checkpoints.prepare(tails, events, trail)
     try:

@@ -190,10 +190,8 @@ _INSERT_AUDIT = (
 )
 _LAST_AUDIT_POSITION = "SELECT coalesce(max(position), 0) FROM case_audit"
 # What a commit checkpointer needs of each tree: position and hash from the last record it saw.
-_TAILS = (
-    "SELECT 0, position, hash FROM case_events WHERE position >= ? UNION ALL "
-    "SELECT 1, position, hash FROM case_audit WHERE position >= ? ORDER BY 1, 2"
-)
+_EVENT_TAIL = "SELECT position, hash FROM case_events WHERE position >= ? ORDER BY position"
+_AUDIT_TAIL = "SELECT position, hash FROM case_audit WHERE position >= ? ORDER BY position"
 _AGENDA_ROWS: Final = "SELECT case_id, kind, key, due, detail FROM case_agenda"
 _AGENDA_ORDER: Final = " ORDER BY due, case_id, kind, key LIMIT ?"
 
