@@ -6,19 +6,17 @@ read, the hashes and an Ed25519 signature on top of every commit (decision 32). 
 [`CommitCheckpointer`][barnekoordinator.history.commit_checkpoint.CommitCheckpointer] is given
 to a store instead, which calls it inside each write transaction (decision 39):
 
-1. **Before the commit**, holding the store's write lock, the store hands it the position and
-   hash of every record after the last one it saw, its own new ones included
-   ([`prepare()`][barnekoordinator.history.commit_checkpoint.CommitCheckpointer.prepare]). It
-   checks that the last record it saw is still there with the same hash (else
-   [`StoreDiverged`][barnekoordinator.errors.StoreDiverged], and the store writes nothing),
-   grows both trees and starts signing the checkpoint on a worker thread.
+1. **Before the commit**, holding the store's write lock, the store calls
+   [`commit()`][barnekoordinator.history.commit_checkpoint.CommitCheckpointer.commit] with the
+   position and hash of the records it has just written, a way to read back the records after
+   the last one seen, and the commit itself. When the records follow the last ones seen, it
+   reads nothing; else it reads back and checks that the last record it saw is still there with
+   the same hash (else [`StoreDiverged`][barnekoordinator.errors.StoreDiverged], and the store
+   writes nothing). A worker thread starts growing both trees and signing.
 2. **The commit** makes the records durable. SQLite lets go of Python's lock while it waits for
    the disk, so the signature is made during that wait instead of after it.
-3. **After the commit**
-   ([`published()`][barnekoordinator.history.commit_checkpoint.PendingCheckpoint.published])
-   the trees are kept and the signed note goes to ``publish``. After a rollback
-   ([`abandon()`][barnekoordinator.history.commit_checkpoint.PendingCheckpoint.abandon]) the
-   signature is thrown away and nothing changes.
+3. **After the commit** the trees are kept and the signed note goes to ``publish``. If the
+   commit raised, the signature is thrown away and nothing changes.
 
 A note is never published before its records are committed. Each note is byte for byte what
 [`store_checkpoint()`][barnekoordinator.history.checkpoint.store_checkpoint] gives for the store
@@ -48,7 +46,7 @@ from barnekoordinator.history.checkpoint import (
 )
 from barnekoordinator.history.merkle import EMPTY_ROOT, CompactTree
 
-__all__ = ["CommitCheckpoint", "CommitCheckpointer", "PendingCheckpoint", "Row", "TailReader"]
+__all__ = ["CommitCheckpoint", "CommitCheckpointer", "Row", "TailReader"]
 
 logger = logging.getLogger("barnekoordinator.checkpoint")
 
@@ -57,20 +55,22 @@ Row = tuple[int, str]
 
 TailReader = Callable[[int, int], tuple[Iterable[Row], Iterable[Row]]]
 """What a store gives
-[`prepare()`][barnekoordinator.history.commit_checkpoint.CommitCheckpointer.prepare]: called with
+[`commit()`][barnekoordinator.history.commit_checkpoint.CommitCheckpointer.commit]: called with
 the events' and the audit trail's start positions, it returns the ``(position, hash)`` of every
 record at or after each, in position order, read in the write transaction."""
 
 _STOP: Final = object()  # anything but a _Job stops the worker
 
-_WORKERS: weakref.WeakSet[_Worker] = weakref.WeakSet()
+_CHECKPOINTERS: weakref.WeakSet[CommitCheckpointer] = weakref.WeakSet()
 
 
 def _after_fork_in_child() -> None:
-    # A thread does not survive fork(): a child's checkpointers start workers of their own
-    # (checked here once, not by a system call on every commit).
-    for worker in list(_WORKERS):
-        worker.orphaned = True
+    # Threads do not survive fork(): a child's checkpointers start workers of their own (checked
+    # here once, not by a system call on every commit), and a lock another thread held at the
+    # fork, which no one in the child would ever release, is replaced.
+    for checkpointer in list(_CHECKPOINTERS):
+        checkpointer._lock = threading.RLock()
+        checkpointer._worker = None
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
@@ -187,18 +187,16 @@ _Signed = tuple[Frontier, Frontier, Checkpoint, str]
 class _Worker:
     """One daemon thread that hashes the roots and signs, one checkpoint at a time."""
 
-    __slots__ = ("__weakref__", "_jobs", "_pid", "_results", "_thread", "orphaned")
+    __slots__ = ("_jobs", "_pid", "_results", "_thread")
 
     def __init__(self) -> None:
         self._jobs: queue.SimpleQueue[object] = queue.SimpleQueue()
-        self._results: queue.SimpleQueue[_Signed | BaseException] = queue.SimpleQueue()
+        self._results: queue.SimpleQueue[tuple[_Job, _Signed | BaseException]] = queue.SimpleQueue()
         self._pid = os.getpid()
         self._thread = threading.Thread(
             target=self._run, name="barnekoordinator-checkpoint", daemon=True
         )
         self._thread.start()
-        self.orphaned = False  # set in a forked child, where the thread does not exist
-        _WORKERS.add(self)
 
     @property
     def alive(self) -> bool:
@@ -207,15 +205,20 @@ class _Worker:
     def _run(self) -> None:
         while isinstance(job := self._jobs.get(), _Job):
             try:
-                self._results.put(job.run())
+                self._results.put((job, job.run()))
             except BaseException as exc:  # handed to the committing thread, which decides
-                self._results.put(exc)
+                self._results.put((job, exc))
 
     def submit(self, job: _Job) -> None:
         self._jobs.put(job)
 
-    def result(self) -> _Signed | BaseException:
-        return self._results.get()
+    def result(self, job: _Job) -> _Signed | BaseException:
+        """``job``'s outcome. Results of jobs no one waited for (their write rolled back, or
+        the wait was interrupted) are dropped on the way, never taken for this one's."""
+        while True:
+            done, outcome = self._results.get()
+            if done is job:
+                return outcome
 
     def stop(self) -> None:
         if self.alive:
@@ -223,77 +226,47 @@ class _Worker:
             self._thread.join()
 
 
-class PendingCheckpoint:
-    """The checkpoint of a write transaction that has not committed yet.
+class _Pending:
+    """The checkpoint of a write transaction that has not committed yet."""
 
-    The store calls exactly one of
-    [`published()`][barnekoordinator.history.commit_checkpoint.PendingCheckpoint.published]
-    (after the commit) or
-    [`abandon()`][barnekoordinator.history.commit_checkpoint.PendingCheckpoint.abandon] (after a
-    rollback); until then other threads' writes wait in
-    [`prepare()`][barnekoordinator.history.commit_checkpoint.CommitCheckpointer.prepare].
-    """
-
-    __slots__ = ("_done", "_job", "_owner", "_worker")
+    __slots__ = ("_job", "_owner", "_worker")
 
     def __init__(self, owner: CommitCheckpointer, job: _Job, worker: _Worker | None) -> None:
         self._owner = owner
         self._job = job
         self._worker = worker  # the worker signing it now (None: signed after the commit)
-        self._done = False
 
     def published(self) -> CommitCheckpoint | None:
-        """Call after the commit: keep the grown trees and publish the signed note.
-
-        Returns the published checkpoint, or ``None`` when signing or ``publish`` failed. The
-        records are committed either way, so a failure does not raise: it goes to the
-        checkpointer's ``on_failure`` (by default an error logged under
-        ``barnekoordinator.checkpoint``), and the next commit's note covers these records too.
-        """
-        if self._done:
-            raise RuntimeError("this checkpoint was already published or abandoned")
-        self._done = True
+        """After the commit: keep the grown trees and publish the signed note (``None`` when
+        signing or ``publish`` failed: the records are committed either way, so a failure goes
+        to ``on_failure`` or the log, and the next commit's note covers these records too)."""
         owner, job = self._owner, self._job
-        try:
-            outcome: _Signed | BaseException
-            if self._worker is not None:
-                outcome = self._worker.result()
-            else:
-                try:
-                    outcome = job.run()
-                except Exception as exc:
-                    outcome = exc
-            if isinstance(outcome, BaseException):
-                # The records are committed: the trees grow whatever became of the note.
-                owner._events, owner._audit = job.grown()
-                if not isinstance(outcome, Exception):
-                    raise outcome
-                owner._failed(outcome)
+        outcome: _Signed | BaseException
+        if self._worker is not None:
+            outcome = self._worker.result(job)
+        else:
+            try:
+                outcome = job.run()
+            except Exception as exc:
+                outcome = exc
+        if isinstance(outcome, BaseException):
+            # The records are committed: the trees grow whatever became of the note.
+            owner._events, owner._audit = job.grown()
+            if not isinstance(outcome, Exception):
+                raise outcome
+            owner._failed(outcome)
+            return None
+        events, audit, checkpoint, note = outcome
+        owner._events, owner._audit = events, audit
+        done = CommitCheckpoint(note, checkpoint, events, audit)
+        owner._last = done
+        if owner._publish is not None:
+            try:
+                owner._publish(done)
+            except Exception as exc:
+                owner._failed(exc)
                 return None
-            events, audit, checkpoint, note = outcome
-            owner._events, owner._audit = events, audit
-            done = CommitCheckpoint(note, checkpoint, events, audit)
-            owner._last = done
-            if owner._publish is not None:
-                try:
-                    owner._publish(done)
-                except Exception as exc:
-                    owner._failed(exc)
-                    return None
-            return done
-        finally:
-            owner._lock.release()
-
-    def abandon(self) -> None:
-        """Call after a rollback: throw the signature away; nothing changes."""
-        if self._done:
-            return
-        self._done = True
-        try:
-            if self._worker is not None:
-                self._worker.result()
-        finally:
-            self._owner._lock.release()
+        return done
 
 
 class CommitCheckpointer:
@@ -320,10 +293,12 @@ class CommitCheckpointer:
     must stay on one thread). A signer or ``publish`` that fails does not undo the commit: the
     exception goes to ``on_failure``, or is logged, and the next note covers these records too.
 
-    Threads may share it, as they share a store: their writes take turns from ``prepare`` to
-    ``published`` (the store's write lock already makes them take turns in the transaction),
-    so notes are published in commit order — and a slow ``publish`` holds up the next write, so
-    hand the note to a queue rather than to the network. Call
+    Threads may share it, as they share a store: their writes take turns in
+    [`commit()`][barnekoordinator.history.commit_checkpoint.CommitCheckpointer.commit] (the
+    store's write lock already makes them take turns in the transaction),
+    so notes are published in commit order — and a slow ``publish`` holds up the next write,
+    which waits with the database locked: hand the note to a queue rather than to the network,
+    and never wait in ``publish`` for another writer of the same database. Call
     [`close()`][barnekoordinator.history.commit_checkpoint.CommitCheckpointer.close] (or use it
     as a context manager) to stop the worker thread.
     """
@@ -350,9 +325,12 @@ class CommitCheckpointer:
         self._audit = audit if audit is not None else empty
         self._heads = _Heads(origin, self._events, self._audit)
         self._last: CommitCheckpoint | None = None
-        self._lock = threading.Lock()
+        # A write's turn in commit(), taken in one ``with`` block: re-entrant, so
+        # that close(), or a write through the same store, from ``publish`` does not deadlock.
+        self._lock = threading.RLock()
         self._worker: _Worker | None = None
         self._checked = False  # the frontiers were read back from the store once
+        _CHECKPOINTERS.add(self)
 
     def __enter__(self) -> CommitCheckpointer:
         return self
@@ -380,77 +358,107 @@ class CommitCheckpointer:
         """The events' and the audit trail's frontiers as of the last commit."""
         return self._events, self._audit
 
-    def prepare(
-        self, read: TailReader, events: Sequence[Row] = (), audit: Sequence[Row] = ()
-    ) -> PendingCheckpoint:
-        """Called by a store inside its write transaction, just before the commit.
+    def commit(
+        self,
+        read: TailReader,
+        events: Sequence[Row],
+        audit: Sequence[Row],
+        commit_transaction: Callable[[], object],
+    ) -> CommitCheckpoint | None:
+        """End a store's write transaction: called inside it, with the write lock held, with
+        ``commit_transaction`` the function that commits it.
 
         ``events`` and ``audit`` are the ``(position, hash)`` of the records this transaction
-        stored, in order. When both come right after the last records seen (no one else wrote
-        since) and the store has been read once, the trees grow by them alone. Otherwise
-        ``read(events_from, audit_from)`` gives the records at and after the last one seen of
-        each tree (every record, for a tree not seen yet), and the last one seen must still be
-        there with the same hash.
+        stored, in order (empty where the store does not know them). When both come right after
+        the last records seen (no one else wrote since) and the store has been read once, the
+        trees grow by them alone. Otherwise ``read(events_from, audit_from)`` gives the records
+        at and after the last one seen of each tree (every record, for a tree not seen yet), and
+        the last one seen must still be there with the same hash.
 
-        Returns the pending checkpoint, already being signed; the store must call its
-        ``published()`` after the commit or its ``abandon()`` after a rollback.
+        Then the checkpoint is signed on the worker while ``commit_transaction()`` runs. Returns
+        the published checkpoint, or ``None`` when signing or ``publish`` failed (the write is
+        committed all the same; see ``on_failure``). If it raises, its exception
+        propagates and nothing changes here. Writes of other threads wait their turn, so notes
+        are published in commit order; the turn is held in one ``with`` block, so no exception
+        (Ctrl-C included) leaves it taken.
 
         Raises:
             StoreDiverged: the last record seen of a tree is gone, moved or rewritten, or the
-                transaction's records come before it; the store must roll back.
-            StorageError: the store gave positions that do not increase.
+                transaction's records come before it; nothing is committed, and the store must
+                roll back.
+            StorageError: the store gave positions that do not increase (not committed either).
         """
-        self._lock.acquire()
-        try:
-            before_events, before_audit = self._events, self._audit
-            if self._checked and _follows(before_events, events) and _follows(before_audit, audit):
-                # No one else wrote: the worker grows the trees by this write's rows.
-                job = _Job(self._heads, before_events, before_audit, events, audit, self._signer)
-            else:
-                for name, frontier, rows in (
-                    ("events", before_events, events),
-                    ("audit", before_audit, audit),
-                ):
-                    if rows and rows[0][0] <= frontier.position:
-                        raise StoreDiverged(
-                            name,
-                            frontier.size,
-                            f"this write's records start at position {rows[0][0]}, not after "
-                            f"the last one seen ({frontier.position}): records were removed",
-                        )
-                events_tail, audit_tail = read(before_events.position, before_audit.position)
-                job = _Job(
-                    self._heads,
-                    _grow("events", before_events, events_tail, seen=True),
-                    _grow("audit", before_audit, audit_tail, seen=True),
-                    (),
-                    (),
-                    self._signer,
-                )
-                self._checked = True
-            worker = None
-            if self._overlap:
-                worker = self._worker
-                if worker is None or worker.orphaned:
-                    worker = self._worker = _Worker()
-                worker.submit(job)
-            return PendingCheckpoint(self, job, worker)
-        except BaseException:
-            self._lock.release()
-            raise
+        with self._lock:
+            pending = self._prepare(read, events, audit)
+            committed = False
+            try:
+                commit_transaction()
+                committed = True
+            finally:
+                # An interrupt between the commit and the flag loses a committed write's note:
+                # the trees stay behind, and the next write reads back and catches up. A
+                # signature no one waits for is dropped by the worker's next reader.
+                published = pending.published() if committed else None
+        return published
+
+    def _prepare(self, read: TailReader, events: Sequence[Row], audit: Sequence[Row]) -> _Pending:
+        """The checkpoint this write will make true, being signed (the turn is held)."""
+        before_events, before_audit = self._events, self._audit
+        if self._checked and _follows(before_events, events) and _follows(before_audit, audit):
+            # No one else wrote: the worker grows the trees by this write's rows.
+            job = _Job(self._heads, before_events, before_audit, events, audit, self._signer)
+        else:
+            for name, frontier, rows in (
+                ("events", before_events, events),
+                ("audit", before_audit, audit),
+            ):
+                if rows and rows[0][0] <= frontier.position:
+                    raise StoreDiverged(
+                        name,
+                        frontier.size,
+                        f"this write's records start at position {rows[0][0]}, not after "
+                        f"the last one seen ({frontier.position}): records were removed",
+                    )
+            events_tail, audit_tail = read(before_events.position, before_audit.position)
+            job = _Job(
+                self._heads,
+                _grow("events", before_events, events_tail, seen=True),
+                _grow("audit", before_audit, audit_tail, seen=True),
+                (),
+                (),
+                self._signer,
+            )
+            self._checked = True
+        worker = None
+        if self._overlap:
+            worker = self._worker
+            if worker is None:
+                worker = self._worker = _Worker()
+            worker.submit(job)
+        return _Pending(self, job, worker)
 
     def close(self) -> None:
-        """Stop the worker thread once it has signed what it was given (a later write starts
-        a new one)."""
-        worker, self._worker = self._worker, None
-        if worker is not None:
-            worker.stop()
+        """Stop the worker thread (a later write starts a new one). A write of another thread
+        that is committing is let finish first."""
+        with self._lock:
+            worker, self._worker = self._worker, None
+            if worker is not None:
+                worker.stop()
 
-    # -- for PendingCheckpoint ------------------------------------------------
+    # -- for _Pending ---------------------------------------------------------
 
     def _failed(self, exc: Exception) -> None:
         if self._on_failure is not None:
-            self._on_failure(exc)
+            try:
+                self._on_failure(exc)
+            except Exception as failure:
+                # The records are committed: a failing handler must not make the write look
+                # failed. Logged, then, with the failure it was given.
+                logger.error(
+                    "on_failure raised %s while handling %s",
+                    type(failure).__name__,
+                    type(exc).__name__,
+                )
             return
         # Checkpoint errors name parts and sizes, never a record's contents.
         logger.error(

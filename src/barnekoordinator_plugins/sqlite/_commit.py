@@ -12,7 +12,6 @@ from barnekoordinator_plugins.sqlite._sql import _AUDIT_TAIL, _EVENT_TAIL
 if TYPE_CHECKING:
     from barnekoordinator.history.commit_checkpoint import (
         CommitCheckpointer,
-        PendingCheckpoint,
         Row,
     )
     from barnekoordinator.history.records import AuditRecord
@@ -23,13 +22,14 @@ def commit(
     checkpoints: CommitCheckpointer | None,
     events: Sequence[Row] = (),
     audit: AuditRecord | None = None,
-) -> PendingCheckpoint | None:
-    """COMMIT the open write transaction. With ``checkpoints``, its checkpoint is prepared first
-    (``events`` and ``audit``: the transaction's own records, when known), signed during the
-    commit, and returned for the caller to publish once the transaction is over."""
+) -> None:
+    """COMMIT the open write transaction. With ``checkpoints``, through its
+    [`commit()`][barnekoordinator.history.commit_checkpoint.CommitCheckpointer.commit]: the
+    checkpoint is prepared first (``events`` and ``audit``: the transaction's own records, when
+    known), signed during the COMMIT and published after it."""
     if checkpoints is None:
         connection.execute("COMMIT")
-        return None
+        return
     trail = [(audit.position or 0, audit.hash)] if audit is not None else []
 
     def tails(events_from: int, audit_from: int) -> tuple[Iterable[Row], Iterable[Row]]:
@@ -39,10 +39,4 @@ def commit(
             connection.execute(_AUDIT_TAIL, (audit_from,)),
         )
 
-    pending = checkpoints.prepare(tails, events, trail)
-    try:
-        connection.execute("COMMIT")
-    except BaseException:
-        pending.abandon()
-        raise
-    return pending
+    checkpoints.commit(tails, events, trail, lambda: connection.execute("COMMIT"))

@@ -163,7 +163,7 @@ class SQLiteCaseStore:
         commit_checkpointer: CommitCheckpointer | None = None,
     ) -> None:
         if commit_checkpointer is not None and (
-            read_only or not callable(getattr(commit_checkpointer, "prepare", None))
+            read_only or not callable(getattr(commit_checkpointer, "commit", None))
         ):
             raise InvalidConfiguration(
                 "sqlite commit_checkpointer: expected a CommitCheckpointer, on a store opened "
@@ -310,8 +310,8 @@ class SQLiteCaseStore:
             if version == 1:
                 self._audit_source = _AUDIT_V1
             return
-        connection.execute("BEGIN IMMEDIATE")
         try:
+            connection.execute("BEGIN IMMEDIATE")
             # Another process may have upgraded the file since user_version was read.
             version = int(connection.execute("PRAGMA user_version").fetchone()[0])
             if version == 1:
@@ -348,8 +348,8 @@ class SQLiteCaseStore:
         rows = list(map(_event_row, records, check.times)) if check.problem is None else []
         connection = self._connection()
         with self._errors():
-            connection.execute("BEGIN IMMEDIATE")
             try:
+                connection.execute("BEGIN IMMEDIATE")
                 last = connection.execute(_LAST, (case_id,)).fetchone()
                 version, last_hash = (int(last[0]), str(last[1])) if last else (0, GENESIS)
                 check.check(version, last_hash)
@@ -376,7 +376,7 @@ class SQLiteCaseStore:
                     sealed = self._insert_audit(connection, check.audit)
                 if messages:
                     connection.executemany(INSERT_OUTBOX, messages)
-                pending = commit(connection, self._checkpoints, stored, sealed)
+                commit(connection, self._checkpoints, stored, sealed)
             except sqlite3.IntegrityError as exc:
                 _rollback(connection)
                 # Unreachable under BEGIN IMMEDIATE; kept as the last line of defence.
@@ -385,8 +385,6 @@ class SQLiteCaseStore:
             except BaseException:
                 _rollback(connection)
                 raise
-        if pending is not None:
-            pending.published()
         return version + len(rows)
 
     def load(self, cases: Iterable[NewCase]) -> int:
@@ -403,8 +401,8 @@ class SQLiteCaseStore:
         batch = prepare_load(cases, self._catalogue)
         connection = self._connection()
         with self._errors():
-            connection.execute("BEGIN IMMEDIATE")
             try:
+                connection.execute("BEGIN IMMEDIATE")
                 self._refuse_existing(connection, batch.case_ids)
                 rows = [_event_row(record, text) for record, text in batch.events]
                 for start in range(0, len(rows), _ROWS_PER_INSERT):
@@ -430,12 +428,10 @@ class SQLiteCaseStore:
                 connection.executemany(
                     _PUT_KEY, [(case, key.kek_id, key.blob) for case, key in batch.keys]
                 )
-                pending = commit(connection, self._checkpoints)
+                commit(connection, self._checkpoints)
             except BaseException:
                 _rollback(connection)
                 raise
-        if pending is not None:
-            pending.published()
         return len(batch.events)
 
     def _refuse_existing(self, connection: sqlite3.Connection, case_ids: Sequence[str]) -> None:
@@ -560,18 +556,16 @@ class SQLiteCaseStore:
         lone_audit(record)
         connection = self._connection()
         with self._errors():
-            connection.execute("BEGIN IMMEDIATE")
             try:
+                connection.execute("BEGIN IMMEDIATE")
                 sealed = self._insert_audit(connection, record)
-                pending = commit(connection, self._checkpoints, (), sealed)
+                commit(connection, self._checkpoints, (), sealed)
             except sqlite3.IntegrityError as exc:  # pragma: no cover - BEGIN IMMEDIATE
                 _rollback(connection)
                 raise StorageError("audit record could not be chained; retry") from exc
             except BaseException:
                 _rollback(connection)
                 raise
-        if pending is not None:
-            pending.published()
         return sealed
 
     @staticmethod
@@ -632,8 +626,8 @@ class SQLiteCaseStore:
         rows = [outbox_row(m) for m in outbox_batch(messages)]
         connection = self._connection()
         with self._errors():
-            connection.execute("BEGIN IMMEDIATE")
             try:
+                connection.execute("BEGIN IMMEDIATE")
                 before = connection.total_changes
                 connection.executemany(INSERT_OUTBOX, rows)
                 new = connection.total_changes - before
@@ -657,8 +651,8 @@ class SQLiteCaseStore:
         today = at[:10]  # the UTC date, as outbox_due() takes it
         connection = self._connection()
         with self._errors():
-            connection.execute("BEGIN IMMEDIATE")
             try:
+                connection.execute("BEGIN IMMEDIATE")
                 due = outbox_entries(connection.execute(DUE_OUTBOX, (today, at, at, limit)))
                 connection.executemany(
                     CLAIM_OUTBOX, [(lease, claimant, entry.message.key) for entry in due]
@@ -673,8 +667,8 @@ class SQLiteCaseStore:
         """Record the outcome of a message claimed by ``claimant``; False if the claim was lost."""
         connection = self._connection()
         with self._errors():
-            connection.execute("BEGIN IMMEDIATE")
             try:
+                connection.execute("BEGIN IMMEDIATE")
                 row = connection.execute(
                     LIST_OUTBOX + " WHERE key = ? AND claim_token = ?", (key, claimant)
                 ).fetchall()
@@ -762,8 +756,8 @@ class SQLiteCaseStore:
     def _write_key(self, sql: str, params: tuple[object, ...]) -> None:
         connection = self._connection()
         with self._errors():
-            connection.execute("BEGIN IMMEDIATE")
             try:
+                connection.execute("BEGIN IMMEDIATE")
                 connection.execute(sql, params)
                 connection.execute("COMMIT")
             except BaseException:
