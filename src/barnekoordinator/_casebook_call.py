@@ -140,7 +140,22 @@ class Call:
         except ConcurrencyConflict:
             self.audit(decision, conflict)
             raise
+        except BaseException:
+            # Something raised after the store committed (a Ctrl-C while a commit checkpointer
+            # waited for its signature, say): the write and its audit record are stored, so
+            # failed() must not add "nothing was done" to the trail.
+            self.done = self._stored(expected_version, records)
+            raise
         self.done = True
+
+    def _stored(self, expected_version: int, records: Sequence[EventRecord]) -> bool:
+        """Whether ``records`` are in the store after ``expected_version`` (False when the store
+        cannot say)."""
+        try:
+            stored = self.book._store.read(self.case_id, after_version=expected_version)
+        except Exception:
+            return False
+        return len(stored) >= len(records) and stored[len(records) - 1].hash == records[-1].hash
 
     def refuse(
         self, decision: AccessDecision, message: str | None = None

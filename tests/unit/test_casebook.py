@@ -906,3 +906,49 @@ def _no_ids(record: EventRecord) -> None:
         value = getattr(record, field) or ""
         for person in ALL_IDS:
             assert person.reveal() not in value
+
+
+class _RaisesAfterCommit(SQLiteCaseStore):
+    """A store whose next append commits and then raises, as a Ctrl-C landing after the
+    commit (while a commit checkpointer waits for its signature, say) would."""
+
+    fail_next = False
+
+    def append(self, *args: object, **kwargs: object) -> int:  # type: ignore[override]
+        version = super().append(*args, **kwargs)  # type: ignore[arg-type]
+        if self.fail_next:
+            self.fail_next = False
+            raise KeyboardInterrupt
+        return version
+
+
+def test_a_failure_after_the_commit_is_not_audited_as_nothing_done(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    store = _RaisesAfterCommit(tmp_path / "c.db")
+    book = Casebook(store, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=SECRET)
+    case_id = book.open_case(CASEWORKER, opening(), case_id="case-1")
+    store.fail_next = True
+    with pytest.raises(KeyboardInterrupt):
+        undring(book, NURSE, case_id, "u-late")
+    last = trail(book, case_id)[-1]
+    assert last.allowed
+    assert "nothing was done" not in last.reason
+    assert (last.first_sequence, last.last_sequence) == (4, 4)  # the write's own record
+    assert store.version(case_id) == 4
+    store.close()
+
+
+def test_a_failure_before_the_commit_is_audited_as_nothing_done(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    class _Down(SQLiteCaseStore):
+        def append(self, *args: object, **kwargs: object) -> int:  # type: ignore[override]
+            raise KeyboardInterrupt
+
+    store = _Down(tmp_path / "c.db")
+    book = Casebook(store, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=SECRET)
+    with pytest.raises(KeyboardInterrupt):
+        book.open_case(CASEWORKER, opening(), case_id="case-1")
+    assert "nothing was done" in trail(book, "case-1")[-1].reason
+    store.close()
