@@ -272,6 +272,7 @@ def test_a_run_that_ends_early_releases_its_claims_and_the_next_run_sends_each_o
         assert [e.message.key for e in pending] == [_message(1).key, _message(2).key]
         assert all(e.claimed_until is None and e.next_attempt is None for e in pending)
         assert all("ended early (RuntimeError)" in e.note for e in pending)
+        assert [e.attempts for e in pending] == [0, 0]  # neither was tried
         again = dispatch(
             store,
             sender=SmtpSender(settings),
@@ -281,6 +282,40 @@ def test_a_run_that_ends_early_releases_its_claims_and_the_next_run_sends_each_o
         )
         assert again.count(OutboxStatus.SENT) == 2
     assert sorted(smtp_server.handler.recipients) == [f"p{n}@example.no" for n in range(3)]
+
+
+class _InterruptedSender(SmtpSender):
+    """Ctrl-C while the second letter is being sent."""
+
+    sent = 0
+
+    def send(self, mail: EmailMessage, to: str) -> None:
+        self.sent += 1
+        if self.sent == 2:
+            raise KeyboardInterrupt
+        super().send(mail, to)
+
+
+def test_the_message_being_sent_when_a_run_ends_counts_an_attempt_the_others_do_not(
+    db: Path, book: Path, smtp_server: SmtpServer, tls_files: tuple[Path, Path]
+) -> None:
+    """The message in the sender's hands may have reached the server, so its release counts an
+    attempt; the one after it was never tried and keeps its count."""
+    settings = _settings(smtp_server, tls_files, book)
+    with SQLiteCaseStore(db) as store:
+        with pytest.raises(KeyboardInterrupt):
+            dispatch(
+                store,
+                sender=_InterruptedSender(settings),
+                book=AddressFile(book),
+                settings=settings,
+                now=NOW,
+            )
+        pending = store.outbox(status=OutboxStatus.PENDING)
+        assert [(e.message.key, e.attempts) for e in pending] == [
+            (_message(1).key, 1),
+            (_message(2).key, 0),
+        ]
 
 
 def test_a_configuration_error_found_mid_run_releases_the_claims(

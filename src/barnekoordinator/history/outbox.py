@@ -123,12 +123,15 @@ class Settlement:
     """The outcome of one claimed message, for
     [`settle_outbox()`][barnekoordinator.history.outbox.OutboxStore].
 
-    ``status`` ``PENDING`` means *try again* at ``next_attempt`` (one more failed attempt).
+    ``status`` ``PENDING`` means *try again* at ``next_attempt`` (one more failed attempt);
+    with ``attempted`` false it only ends the claim of a message that was not tried (a run that
+    ended before reaching it), and the number of attempts stays as it was.
     """
 
     status: OutboxStatus
     next_attempt: datetime | None = None
     note: str = ""
+    attempted: bool = True
 
 
 @runtime_checkable
@@ -169,7 +172,9 @@ class OutboxStore(Protocol):
     def settle_outbox(self, key: str, claimant: str, settlement: Settlement) -> bool:
         """Record the outcome of a message claimed by ``claimant``; False if the claim was lost.
 
-        A ``PENDING`` settlement counts one more attempt and releases the claim.
+        A ``PENDING`` settlement releases the claim and counts one more attempt, unless its
+        ``attempted`` is false
+        ([`storekit.settled()`][barnekoordinator.history.storekit.settled]).
         """
         ...
 

@@ -509,12 +509,13 @@ def outbox_due(entry: OutboxEntry, now: datetime) -> bool:
 
 
 def settled(entry: OutboxEntry, settlement: Settlement) -> OutboxEntry:
-    """``entry`` after its claim ended with ``settlement`` (released; a retry counts an attempt)."""
+    """``entry`` after its claim ended with ``settlement`` (released; a retry counts an attempt,
+    a release of a message not tried does not)."""
     retry = settlement.status is OutboxStatus.PENDING
     return attrs.evolve(
         entry,
         status=settlement.status,
-        attempts=entry.attempts + 1 if retry else entry.attempts,
+        attempts=entry.attempts + 1 if retry and settlement.attempted else entry.attempts,
         next_attempt=settlement.next_attempt if retry else None,
         claimed_until=None,
         note=settlement.note,

@@ -99,6 +99,8 @@ class _Run:
         self.open = False
         self.claimed: set[str] = set()
         """The keys of the messages claimed and not yet settled."""
+        self.sending: str | None = None
+        """The key of the message handed to the sender and not yet settled."""
 
     def settle(self, entry: OutboxEntry, status: OutboxStatus, note: str = "") -> None:
         next_attempt = None
@@ -115,6 +117,8 @@ class _Run:
             m.key, self.claimant, Settlement(status=status, next_attempt=next_attempt, note=note)
         )
         self.claimed.discard(m.key)
+        if self.sending == m.key:
+            self.sending = None
         if settled:
             self.outcomes.append(
                 Outcome(key=m.key, kind=m.kind.value, case_id=m.case_id, status=status, note=note)
@@ -158,6 +162,7 @@ class _Run:
         except _UNBUILDABLE as exc:
             self.settle(entry, OutboxStatus.UNDELIVERABLE, _unbuildable(exc))
             return
+        self.sending = m.key
         try:
             self.sender.send(mail, address.email)
         except DeliveryFailed as exc:
@@ -181,16 +186,18 @@ class _Run:
     def release(self, reason: BaseException) -> None:
         """Release every message claimed and not settled when the run ends early (a bug in a
         vendor's sender or address book, a store failing, an interrupt), so the next run claims
-        it at once rather than after the lease. The store has no release without an attempt: each
-        counts one more (it is never given up here). A release the store refuses (it is failing
-        itself) leaves the lease to run out: the message is claimed again then."""
+        it at once rather than after the lease. Only the message that was being sent counts an
+        attempt (it may have reached the server); the others were not tried, and keep their count
+        (it is never given up here). A release the store refuses (it is failing itself) leaves the
+        lease to run out: the message is claimed again then."""
         note = f"the run ended early ({type(reason).__name__}); retried on the next run"
         while self.claimed:
             key = self.claimed.pop()
+            release = Settlement(
+                status=OutboxStatus.PENDING, note=note, attempted=key == self.sending
+            )
             with contextlib.suppress(Exception):
-                self.store.settle_outbox(
-                    key, self.claimant, Settlement(status=OutboxStatus.PENDING, note=note)
-                )
+                self.store.settle_outbox(key, self.claimant, release)
 
 
 def outbox_of(store: CaseStore) -> OutboxStore:

@@ -110,6 +110,22 @@ class _OutboxTests:
         late = box.claim_outbox(now=tomorrow, until=tomorrow + timedelta(minutes=5), claimant="e")
         assert [e.message.key for e in late] == ["later"]  # a sent message is never claimed
 
+    def test_a_release_without_an_attempt_keeps_the_count(self, store: CaseStore) -> None:
+        """A run that ended before trying a message releases it without counting an attempt;
+        a failed attempt counts one."""
+        box = _outbox(store)
+        box.add_outbox([_message("m1")])
+        lease = BASE_TIME + timedelta(minutes=5)
+        box.claim_outbox(now=BASE_TIME, until=lease, claimant="a")
+        tried = Settlement(status=OutboxStatus.PENDING, note="451")
+        assert box.settle_outbox("m1", "a", tried)
+        box.claim_outbox(now=BASE_TIME, until=lease, claimant="b")
+        released = Settlement(status=OutboxStatus.PENDING, note="released", attempted=False)
+        assert box.settle_outbox("m1", "b", released)
+        (entry,) = box.outbox(status=OutboxStatus.PENDING)
+        assert (entry.attempts, entry.claimed_until, entry.note) == (1, None, "released")
+        assert len(box.claim_outbox(now=BASE_TIME, until=lease, claimant="c")) == 1
+
     def test_an_expired_lease_can_be_claimed_again(self, store: CaseStore) -> None:
         """A dispatcher that crashed after claiming loses the message when its lease ends."""
         box = _outbox(store)
