@@ -363,15 +363,20 @@ def test_frontiers_of_another_store_are_refused_at_the_first_write(tmp_path: Pat
 
 
 class _SlowSigner:
-    """Signs with SIGNER after ``delay`` seconds (changeable between writes)."""
+    """Signs with SIGNER after ``delay`` seconds (changeable between writes); with ``alarm``,
+    it first sets a SIGALRM that far ahead (once), so a signal lands while the write waits."""
 
     name = SIGNER.name
     key_id = SIGNER.key_id
 
     def __init__(self) -> None:
         self.delay = 0.0
+        self.alarm = 0.0
 
     def sign(self, message: bytes) -> bytes:
+        if self.alarm:
+            signal.setitimer(signal.ITIMER_REAL, self.alarm)
+            self.alarm = 0.0
         time.sleep(self.delay)
         return SIGNER.sign(message)
 
@@ -392,8 +397,9 @@ def test_an_interrupted_wait_for_the_signature_does_not_shift_later_notes(
         with CommitCheckpointer(ORIGIN, signer) as cp:
             store = _store(tmp_path / "cases.db", cp)
             _append(store, "a", 1)
-            signer.delay = 0.5
-            signal.setitimer(signal.ITIMER_REAL, 0.2)
+            # The alarm is set by the signer, which starts just before the COMMIT: it cannot
+            # land before the write commits, however slow the machine.
+            signer.delay, signer.alarm = 1.0, 0.1
             with pytest.raises(KeyboardInterrupt):
                 _append(store, "a", 1)
             signal.setitimer(signal.ITIMER_REAL, 0)
