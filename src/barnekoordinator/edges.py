@@ -69,6 +69,7 @@ __all__ = [
     "check_json",
     "file_name",
     "has_lone_surrogate",
+    "is_plain_key",
     "lone_surrogate_path",
     "parse_date",
     "read_file",
@@ -353,9 +354,14 @@ def _path(parts: _Parts) -> str:
         else:
             key, position = part
             # A key is data too: show it only when it is a name, never a run of digits.
-            plain = _PLAIN_KEY.fullmatch(key) and not _DIGIT_RUN.search(key)
-            path += f".{key}" if plain else f".<key {position}>"
+            path += f".{key}" if is_plain_key(key) else f".<key {position}>"
     return path
+
+
+def is_plain_key(key: str) -> bool:
+    """Whether an object key may be shown in a message: a name of at most 64 characters, never a
+    run of six digits (a key is data too, and may be an identity number or a name)."""
+    return _PLAIN_KEY.fullmatch(key) is not None and _DIGIT_RUN.search(key) is None
 
 
 def _kind(value: object) -> str:

@@ -21,9 +21,12 @@ from barnekoordinator.history.records import GENESIS, AuditRecord
 from barnekoordinator.protocols import Importer
 
 if TYPE_CHECKING:
-    from barnekoordinator.casebook import Casebook
+    import pluggy
 
-__all__ = ["BACK_OFFICE", "import_history"]
+    from barnekoordinator.casebook import Casebook
+    from barnekoordinator.config import Config
+
+__all__ = ["BACK_OFFICE", "import_history", "named_importer"]
 
 BACK_OFFICE: Final = "back-office"
 """The actor of an import's audit record (there is no principal)."""
@@ -34,9 +37,20 @@ def _importer(book: Casebook, importer: str | Importer) -> Importer:
         if not isinstance(importer, Importer):
             raise InvalidInput("importer: expected an Importer or a format name")
         return importer
-    from barnekoordinator.plugins import exporters, get_plugin_manager
+    from barnekoordinator.plugins import get_plugin_manager
 
-    found = exporters(book._pm or get_plugin_manager(), book._config)
+    return named_importer(book._pm or get_plugin_manager(), book._config, importer)
+
+
+def named_importer(pm: pluggy.PluginManager, config: Config, importer: str) -> Importer:
+    """The installed exporter named ``importer`` that also reads histories.
+
+    Raises:
+        InvalidInput: no installed format of that name reads histories (the known ones named).
+    """
+    from barnekoordinator.plugins import exporters
+
+    found = exporters(pm, config)
     chosen = next((e for e in found if e.format == importer), None)
     if chosen is None or not isinstance(chosen, Importer):
         readable = sorted(e.format for e in found if isinstance(e, Importer))

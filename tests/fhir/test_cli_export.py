@@ -90,8 +90,24 @@ def test_import_refuses_a_scoped_bundle_and_stores_nothing(
     fresh = tmp_path / "fresh.db"
     assert main(["import", str(out), "--store", f"sqlite:{fresh}"]) == 2
     assert "$.meta.tag" in capsys.readouterr().err
-    store = SQLiteCaseStore(fresh)
-    try:
-        assert store.read(case_id) == []
-    finally:
-        store.close()
+    assert not fresh.exists()  # the file is read and refused before the store is made
+
+
+def test_a_refused_import_makes_no_store_and_no_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by the fifth sweep: a refused file still made an empty store and a new sealing
+    key in the user's configuration folder, and said so on a second line."""
+    monkeypatch.delenv("BARNEKOORDINATOR_SEALING_KEY", raising=False)
+    monkeypatch.setenv("BARNEKOORDINATOR_SUBJECT_SECRET", "exporter-contract-secret-32bytes")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}", encoding="utf-8")
+    fresh = tmp_path / "fresh.db"
+    assert main(["import", str(bad), "--store", f"sqlite:{fresh}", "--operator", "t"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "expected a FHIR Bundle" in err
+    assert not fresh.exists()
+    assert not (tmp_path / "home").exists() or not any((tmp_path / "home").rglob("*.key"))

@@ -160,3 +160,75 @@ def test_random_histories_export_to_valid_bundles_that_import_back(
         target = InMemoryCaseStore()
         import_history(into_casebook(target), result.content, shape, operator="property")
         assert back_office_load(target, case.id, TEST_SEALING_KEY) == case
+
+
+def _carriers(bundle: dict[str, Any]) -> list[int]:
+    return [
+        i
+        for i, e in enumerate(bundle["entry"])
+        if any("recorded-event" in x.get("url", "") for x in e["resource"].get("extension", []))
+    ]
+
+
+def _edited(content: bytes, at: int, edit: Callable[[dict[str, Any]], None]) -> bytes:
+    """``content`` with the ``at``-th recorded event changed by ``edit``."""
+    bundle: dict[str, Any] = json.loads(content)
+    extension = bundle["entry"][_carriers(bundle)[at]]["resource"]["extension"][0]
+    event = json.loads(extension["valueString"])
+    edit(event)
+    extension["valueString"] = json.dumps(event, ensure_ascii=False)
+    return json.dumps(bundle, ensure_ascii=False).encode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("actor", "01817012345", "never a fødselsnummer"),
+        ("actor", "pl\n[forged line]", "control character"),
+        ("actor", " ", "non-empty opaque actor id"),
+        ("legal_basis", ["01817012345"], "keys of barnekoordinator.legal_basis.REFERENCES"),
+        ("legal_basis", ["Kari Nordmann"], "keys of barnekoordinator.legal_basis.REFERENCES"),
+    ],
+)
+def test_an_envelope_the_library_would_not_write_is_refused_without_its_value(
+    field: str, value: object, expected: str
+) -> None:
+    """An actor must be what a principal can be (the family's audit view shows it; never an
+    identity number), and legal-basis keys must be known (an unknown one would be stored, and
+    every later export with the history would refuse the case). Found by the fifth sweep."""
+    run = rich_case()
+    content = _edited(_complete(run), 2, lambda e: e.__setitem__(field, value))
+    error, target = _rejected(content)
+    (message,) = [m for p, m in error.problems if p.endswith(f".valueString.{field}")]
+    assert expected in message
+    assert "01817012345" not in str(error)
+    assert "Kari" not in str(error)
+    assert target.read(run.case.id) == []
+
+
+def test_fields_the_exporter_never_writes_are_refused_keys_shown_only_as_names() -> None:
+    run = rich_case()
+
+    def extra(event: dict[str, Any]) -> None:
+        event["hash"] = "0" * 64
+        event["01817012345"] = 1
+        event["payload"]["Kari Nordmann"] = 1
+
+    error, target = _rejected(_edited(_complete(run), 2, extra))
+    paths = {p.rsplit(".", 1)[-1] for p, _ in error.problems}
+    assert "hash" in paths
+    assert "<key 9>" in paths  # the tenth key, shown by its position
+    assert "01817012345" not in str(error)
+    assert "Kari" not in str(error)
+    assert target.read(run.case.id) == []
+
+
+def test_a_bundle_of_two_hundred_thousand_problems_lists_the_first_fifty() -> None:
+    """Found by the fifth sweep: every entry added a problem, so a 6 MB bundle made a 113 MB
+    message (the command line printed 10.9 MB on one line)."""
+    entries = ",".join(["{}"] * 200_000)
+    content = f'{{"resourceType": "Bundle", "type": "collection", "entry": [{entries}]}}'
+    error, _ = _rejected(content.encode())
+    assert len(error.problems) <= 55
+    assert ("$.entry", "more problems (only the first 50 are listed)") in error.problems
+    assert len(str(error)) < 10_000

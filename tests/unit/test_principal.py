@@ -38,7 +38,41 @@ def test_all_is_sorted_and_complete() -> None:
     """__all__ is sorted and lists exactly the public names of the module."""
     exported = principal_module.__all__
     assert exported == sorted(exported)
-    assert set(exported) == {"AssuranceLevel", "Credential", "Principal", "SystemRole"}
+    assert set(exported) == {
+        "AssuranceLevel",
+        "Credential",
+        "Principal",
+        "SystemRole",
+        "subject_problem",
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("pl-7", None),
+        ("a pairwise sub", None),
+        ("", "non-empty"),
+        ("  ", "non-empty"),
+        (7, "non-empty"),
+        ("01817012345", "national id"),
+        ("x 018170 12345", "national id"),
+        ("line\nforged", "control character"),
+        ("x" * 257, "longer than 256"),
+    ],
+)
+def test_subject_problem_says_what_principal_subject_refuses(
+    value: object, expected: str | None
+) -> None:
+    """The rules an event's actor is held to on import are those of ``Principal.subject``."""
+    problem = principal_module.subject_problem(value)
+    if expected is None:
+        assert problem is None
+        return
+    assert problem is not None
+    assert expected in problem
+    if isinstance(value, str) and value.strip():
+        assert value not in problem  # never the value itself
 
 
 @pytest.mark.parametrize(

@@ -26,9 +26,12 @@ from barnekoordinator._cli._keys import load_sealing_key
 from barnekoordinator._cli._wiring import configured, store_url
 from barnekoordinator._cli.verify import add_store_arguments
 from barnekoordinator.casebook import Casebook
+from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import SystemClock
 from barnekoordinator.errors import InvalidConfiguration
-from barnekoordinator.exchange import import_history
+from barnekoordinator.exchange import import_history, named_importer
+from barnekoordinator.history.case import RecordedEvent
+from barnekoordinator.history.catalogue import Catalogue
 from barnekoordinator.plugins import case_store
 from barnekoordinator.texts import text as cli_text
 
@@ -68,6 +71,10 @@ def run(args: argparse.Namespace) -> int:
         raise InvalidConfiguration(f"${SECRET_ENV}: set the subject-key secret the store uses")
     config, pm = configured(args, "write", subject_key_secret=secret)
     content = read_source(args.file, _MAX_HISTORY, stdin=False)
+    # Read and check the history before the store is opened (or made) and a key created, so a
+    # refused file leaves nothing behind.
+    reader = named_importer(pm, config, args.format)
+    history = reader.read_history(content, CATALOGUE)
     url = store_url(args)
     store = case_store(pm, config)
     try:
@@ -78,7 +85,10 @@ def run(args: argparse.Namespace) -> int:
             store, clock=SystemClock(), plugin_manager=pm, config=config, sealing=sealing
         )
         recorded = import_history(
-            book, content, args.format, operator=args.operator or getpass.getuser()
+            book,
+            content,
+            _Read(reader.format, history),
+            operator=args.operator or getpass.getuser(),
         )
     finally:
         store.close()
@@ -91,3 +101,16 @@ def run(args: argparse.Namespace) -> int:
         )
         print(done)
     return 0
+
+
+class _Read:
+    """An importer whose history was already read and checked (the same bytes are passed)."""
+
+    def __init__(self, format: str, history: tuple[str, tuple[RecordedEvent, ...]]) -> None:
+        self.format = format
+        self._history = history
+
+    def read_history(
+        self, content: bytes, catalogue: Catalogue
+    ) -> tuple[str, tuple[RecordedEvent, ...]]:
+        return self._history

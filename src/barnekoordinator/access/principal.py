@@ -44,6 +44,7 @@ __all__ = [
     "Credential",
     "Principal",
     "SystemRole",
+    "subject_problem",
 ]
 
 
@@ -153,15 +154,30 @@ def _check_text(what: str, value: str, limit: int = _MAX_TEXT) -> None:
         raise InvalidInput(f"{what}: holds a control character or a lone surrogate")
 
 
-def _check_subject(_instance: object, _attribute: object, value: str) -> None:
+def subject_problem(value: object) -> str | None:
+    """Why ``value`` cannot be a principal's subject — the actor an event and an audit record
+    name — or ``None``; never the value itself. The rules of
+    [`Principal.subject`][barnekoordinator.access.principal.Principal]: a non-empty text of at
+    most 256 characters, no control character or lone surrogate (it would forge lines in "who
+    has looked at our case"), and no eleven-digit number (never a fødselsnummer)."""
     if not isinstance(value, str) or not value.strip():
-        raise InvalidInput("subject: expected a non-empty opaque actor id")
-    _check_text("subject", value)
+        return "expected a non-empty opaque actor id"
+    try:
+        _check_text("subject", value)
+    except InvalidInput as exc:
+        return str(exc).removeprefix("subject: ")
     if _NATIONAL_ID_LIKE.search(value.replace(" ", "")):
-        raise InvalidInput(
-            "subject: looks like a national id; use an opaque actor id (e.g. the "
+        return (
+            "looks like a national id; use an opaque actor id (e.g. the "
             "provider's pairwise 'sub' or an HR id), never a fødselsnummer"
         )
+    return None
+
+
+def _check_subject(_instance: object, _attribute: object, value: str) -> None:
+    problem = subject_problem(value)
+    if problem is not None:
+        raise InvalidInput(f"subject: {problem}")
 
 
 def _check_label(_instance: object, _attribute: object, value: str) -> None:

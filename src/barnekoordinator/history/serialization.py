@@ -25,6 +25,7 @@ from cattrs.v import format_exception
 
 from barnekoordinator.clock import ensure_utc
 from barnekoordinator.edges import (
+    is_plain_key,
     lone_surrogate_path,
     read_json,
 )
@@ -143,6 +144,12 @@ def _reason(exc: BaseException, type_: type | None) -> str:
     repeats a value: a date out of range, a number out of bounds) as it is."""
     if isinstance(exc, InvalidInput):
         return str(exc)
+    if isinstance(exc, cattrs.ForbiddenExtraKeysError):
+        # The keys are data: shown only when they are plain names.
+        shown = sorted(
+            k if is_plain_key(k) else "<a key that is not a name>" for k in exc.extra_fields
+        )
+        return f"extra fields found ({', '.join(dict.fromkeys(shown))})"
     return format_exception(exc, type_)
 
 

@@ -15,11 +15,13 @@ import secrets
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+from barnekoordinator.access.principal import subject_problem
 from barnekoordinator.edges import (
     EARLIEST_DATE,
     LATEST_DATE,
     MAX_STRING_LENGTH,
     check_date,
+    is_plain_key,
     read_json,
 )
 from barnekoordinator.errors import BarnekoordinatorError, BundleRejected, SchemaViolation
@@ -27,6 +29,7 @@ from barnekoordinator.history.case import RecordedEvent
 from barnekoordinator.history.catalogue import Catalogue
 from barnekoordinator.history.records import parse_time
 from barnekoordinator.history.serialization import event_from_json
+from barnekoordinator.legal_basis import REFERENCES
 from barnekoordinator_plugins.fhir import _codes as c
 
 _WHAT: Final = "FHIR bundle"
@@ -51,9 +54,21 @@ def _recorded_at_problem(value: str) -> str | None:
 
 
 def _legal_basis_problem(value: object) -> str | None:
-    if isinstance(value, list) and all(isinstance(k, str) for k in value):
-        return None
-    return "expected a list of legal-basis keys (strings)"
+    if not isinstance(value, list) or not all(isinstance(k, str) for k in value):
+        return "expected a list of legal-basis keys (strings)"
+    if len(value) > _MAX_BASIS or not all(k in REFERENCES for k in value):
+        # An unknown key would be stored and then refused by every export of the case.
+        return f"expected at most {_MAX_BASIS} keys of barnekoordinator.legal_basis.REFERENCES"
+    return None
+
+
+def _actor_problem(value: object) -> str | None:
+    # The rules of Principal.subject: the actor is shown in the family's audit view.
+    return subject_problem(value)
+
+
+_MAX_BASIS: Final = 64
+"""Legal-basis keys on one event: the library's own events name at most a handful."""
 
 
 _SUPPORTED: Final = (
@@ -62,11 +77,17 @@ _SUPPORTED: Final = (
 )
 _CHECKS: Final[dict[str, Callable[[Any], str | None]]] = {
     "recorded_at": _recorded_at_problem,
+    "actor": _actor_problem,
     "legal_basis": _legal_basis_problem,
 }
-"""What the envelope's fields must be beyond their JSON type: a time the library supports and
-legal-basis keys that are strings (the case id is checked for every importer by
+"""What the envelope's fields must be beyond their JSON type: a time the library supports, an
+actor a principal could be (never an identity number, no control character) and legal-basis
+keys the library knows (the case id is checked for every importer by
 ``exchange.import_history``). Each returns the problem, never the value, or None."""
+
+_MAX_PROBLEMS: Final = 50
+"""A hostile bundle may hold a million problems; the first fifty say enough (as in
+[`read_json()`][barnekoordinator.edges.read_json])."""
 
 
 def _tagged_complete(bundle: Mapping[str, Any]) -> bool:
@@ -115,6 +136,10 @@ def _event(
         problem = None if k in bad else check(data[k])
         if problem is not None:
             bad[k] = problem
+    for position, key in enumerate(data):
+        if key not in _FIELDS:
+            shown = key if is_plain_key(key) else f"<key {position}>"
+            bad[shown] = "unexpected field (a recorded event has only the fields it exported)"
     if bad:
         problems.extend((f"{where}.{k}", message) for k, message in bad.items())
         return None
@@ -240,6 +265,11 @@ def read_history(content: bytes, catalogue: Catalogue) -> tuple[str, tuple[Recor
     events: list[RecordedEvent] = []
     carriers = 0
     for i, entry in enumerate(entries):
+        if len(problems) >= _MAX_PROBLEMS:
+            problems.append(
+                ("$.entry", f"more problems (only the first {_MAX_PROBLEMS} are listed)")
+            )
+            break
         resource = entry.get("resource") if isinstance(entry, Mapping) else None
         if not isinstance(resource, Mapping) or not isinstance(resource.get("resourceType"), str):
             problems.append((f"$.entry[{i}].resource", "expected a FHIR resource"))
