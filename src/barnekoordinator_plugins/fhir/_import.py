@@ -62,11 +62,6 @@ def _legal_basis_problem(value: object) -> str | None:
     return None
 
 
-def _actor_problem(value: object) -> str | None:
-    # The rules of Principal.subject: the actor is shown in the family's audit view.
-    return subject_problem(value)
-
-
 _MAX_BASIS: Final = 64
 """Legal-basis keys on one event: the library's own events name at most a handful."""
 
@@ -77,7 +72,7 @@ _SUPPORTED: Final = (
 )
 _CHECKS: Final[dict[str, Callable[[Any], str | None]]] = {
     "recorded_at": _recorded_at_problem,
-    "actor": _actor_problem,
+    "actor": subject_problem,  # Principal.subject's rules: shown in the family's audit view
     "legal_basis": _legal_basis_problem,
 }
 """What the envelope's fields must be beyond their JSON type: a time the library supports, an
