@@ -41,7 +41,7 @@ import base64
 import binascii
 import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Final, Protocol, runtime_checkable
 
 import attrs
@@ -644,61 +644,86 @@ class Frontier:
 _Read = Callable[..., Sequence[EventRecord | AuditRecord]]
 
 
+def _grown(
+    name: str,
+    frontier: Frontier,
+    rows: Iterable[tuple[int | None, str]],
+    *,
+    seen: bool,
+    source: str,
+) -> Frontier:
+    """``frontier`` grown by ``rows`` (``(position, hash)``, in position order; the same object
+    when none come). With ``seen``, the first row must be the last record the frontier saw (a
+    tail read back from the store), else [`StoreDiverged`][barnekoordinator.errors.StoreDiverged];
+    without, the rows follow it. ``source`` names the reader in a ``StorageError`` for
+    positions that do not increase. Shared by the outside
+    [`Checkpointer`][barnekoordinator.history.checkpoint.Checkpointer] and the
+    [`CommitCheckpointer`][barnekoordinator.history.commit_checkpoint.CommitCheckpointer]."""
+    size, position, leaf = frontier.size, frontier.position, frontier.last_leaf
+    records = iter(rows)
+    if seen and size:
+        first = next(records, None)
+        if first is None or first[0] != position:
+            raise StoreDiverged(
+                name,
+                size,
+                f"its last record (position {position}) is no longer in the store: "
+                "records were removed or moved",
+            )
+        if hash_leaf(first[1]) != leaf:
+            raise StoreDiverged(name, size, f"its last record (position {position}) was rewritten")
+    tree: CompactTree | None = None
+    for at, record_hash in records:
+        if at is None or at <= position:
+            raise StorageError(
+                f"{source}: the store returned position {at} after {position}; "
+                "positions must increase"
+            )
+        if tree is None:
+            tree = CompactTree.from_frontier(size, frontier.hashes)
+        leaf = hash_leaf(record_hash)
+        tree.append(leaf)
+        position = at
+    if tree is None:
+        return frontier
+    return Frontier(tree.size, tree.frontier, position, leaf)
+
+
 class _Follower:
     """One tree that follows the store: reads only the records after the last one it saw."""
 
-    __slots__ = ("_head", "_leaf", "_method", "_name", "_position", "_read", "_tree")
+    __slots__ = ("_frontier", "_head", "_method", "_name", "_read")
 
     def __init__(self, name: str, method: str, read: _Read, frontier: Frontier | None) -> None:
         self._name = name
         self._method = method
         self._read = read
-        if frontier is None:
-            frontier = Frontier(0, (), 0, b"")
-        self._tree = CompactTree.from_frontier(frontier.size, frontier.hashes)
-        self._position = frontier.position
-        self._leaf = frontier.last_leaf
+        self._frontier = frontier if frontier is not None else Frontier(0, (), 0, b"")
         self._head: TreeHead | None = None  # the last head, kept while the tree does not grow
 
     def frontier(self) -> Frontier:
-        return Frontier(self._tree.size, self._tree.frontier, self._position, self._leaf)
+        return self._frontier
+
+    def _rows(self, after: int) -> Iterator[tuple[int | None, str]]:
+        """``(position, hash)`` of the records after ``after``, page by page."""
+        while True:
+            page = self._read(after_position=after, limit=_PAGE)
+            yield from ((record.position, record.hash) for record in page)
+            if len(page) < _PAGE:
+                return
+            after = page[-1].position or 0  # a missing position stops _grown first
 
     def advance(self) -> TreeHead:
-        tree, position, read = self._tree, self._position, self._read
-        if tree.size == 0:
-            page = read(after_position=0, limit=_PAGE)
-        else:
-            # Read from the last record seen: it must still be there, at the same position,
-            # with the same hash; everything after it is new.
-            page = read(after_position=position - 1, limit=_PAGE)
-            if not page or page[0].position != position:
-                raise StoreDiverged(
-                    self._name,
-                    tree.size,
-                    f"its last record (position {position}) is no longer in the store: "
-                    "records were removed or moved",
-                )
-            if record_leaf(page[0]) != self._leaf:
-                raise StoreDiverged(
-                    self._name,
-                    tree.size,
-                    f"its last record (position {position}) was rewritten",
-                )
-        new = page[1:] if tree.size else page
-        before = tree.size
-        while True:
-            for record in new:
-                position = _next_position(record, position, self._method)
-                leaf = record_leaf(record)
-                tree.append(leaf)
-                self._leaf, self._position = leaf, position
-            if len(page) < _PAGE:
-                break
-            page = new = read(after_position=position, limit=_PAGE)
-        if self._head is None or tree.size != before:
+        before = self._frontier
+        # Read from the last record seen: it must still be there, at the same position, with
+        # the same hash; everything after it is new.
+        rows = self._rows(before.position - 1 if before.size else 0)
+        after = _grown(self._name, before, rows, seen=True, source=self._method)
+        self._frontier = after
+        if self._head is None or after is not before:
             # A tree that did not grow keeps its root: a read that adds only an audit record
             # hashes nothing for the events.
-            self._head = TreeHead(tree.size, tree.root())
+            self._head = TreeHead(after.size, after.root())
         return self._head
 
 

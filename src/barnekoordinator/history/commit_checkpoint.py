@@ -35,16 +35,16 @@ from typing import Final
 
 import attrs
 
-from barnekoordinator.errors import StorageError, StoreDiverged
+from barnekoordinator.errors import StoreDiverged
 from barnekoordinator.history.checkpoint import (
     Checkpoint,
     Frontier,
     Signer,
     TreeHead,
-    hash_leaf,
+    _grown,
     sign_checkpoint,
 )
-from barnekoordinator.history.merkle import EMPTY_ROOT, CompactTree
+from barnekoordinator.history.merkle import EMPTY_ROOT
 
 __all__ = ["CommitCheckpoint", "CommitCheckpointer", "Row", "TailReader"]
 
@@ -89,39 +89,6 @@ class CommitCheckpoint:
     checkpoint: Checkpoint
     events: Frontier
     audit: Frontier
-
-
-def _grow(name: str, frontier: Frontier, rows: Iterable[Row], *, seen: bool) -> Frontier:
-    """``frontier`` grown by ``rows``. With ``seen``, the first row must be the last record the
-    frontier saw (a tail read back from the store); without, the rows follow it."""
-    size, position, leaf = frontier.size, frontier.position, frontier.last_leaf
-    records = iter(rows)
-    if seen and size:
-        first = next(records, None)
-        if first is None or first[0] != position:
-            raise StoreDiverged(
-                name,
-                size,
-                f"its last record (position {position}) is no longer in the store: "
-                "records were removed or moved",
-            )
-        if hash_leaf(first[1]) != leaf:
-            raise StoreDiverged(name, size, f"its last record (position {position}) was rewritten")
-    tree: CompactTree | None = None
-    for at, record_hash in records:
-        if at <= position:
-            raise StorageError(
-                f"{name}: the store returned position {at} after {position}; "
-                "positions must increase"
-            )
-        if tree is None:
-            tree = CompactTree.from_frontier(size, frontier.hashes)
-        leaf = hash_leaf(record_hash)
-        tree.append(leaf)
-        position = at
-    if tree is None:
-        return frontier
-    return Frontier(tree.size, tree.frontier, position, leaf)
 
 
 def _follows(frontier: Frontier, rows: Sequence[Row]) -> bool:
@@ -171,8 +138,8 @@ class _Job:
 
     def grown(self) -> tuple[Frontier, Frontier]:
         return (
-            _grow("events", self.events, self.new_events, seen=False),
-            _grow("audit", self.audit, self.new_audit, seen=False),
+            _grown("events", self.events, self.new_events, seen=False, source="events"),
+            _grown("audit", self.audit, self.new_audit, seen=False, source="audit"),
         )
 
     def run(self) -> _Signed:
@@ -187,20 +154,15 @@ _Signed = tuple[Frontier, Frontier, Checkpoint, str]
 class _Worker:
     """One daemon thread that hashes the roots and signs, one checkpoint at a time."""
 
-    __slots__ = ("_jobs", "_pid", "_results", "_thread")
+    __slots__ = ("_jobs", "_results", "_thread")
 
     def __init__(self) -> None:
         self._jobs: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._results: queue.SimpleQueue[tuple[_Job, _Signed | BaseException]] = queue.SimpleQueue()
-        self._pid = os.getpid()
         self._thread = threading.Thread(
             target=self._run, name="barnekoordinator-checkpoint", daemon=True
         )
         self._thread.start()
-
-    @property
-    def alive(self) -> bool:
-        return self._pid == os.getpid() and self._thread.is_alive()
 
     def _run(self) -> None:
         while isinstance(job := self._jobs.get(), _Job):
@@ -221,7 +183,8 @@ class _Worker:
                 return outcome
 
     def stop(self) -> None:
-        if self.alive:
+        # A forked child never holds its parent's worker (the fork hook drops it).
+        if self._thread.is_alive():
             self._jobs.put(_STOP)
             self._thread.join()
 
@@ -422,8 +385,8 @@ class CommitCheckpointer:
             events_tail, audit_tail = read(before_events.position, before_audit.position)
             job = _Job(
                 self._heads,
-                _grow("events", before_events, events_tail, seen=True),
-                _grow("audit", before_audit, audit_tail, seen=True),
+                _grown("events", before_events, events_tail, seen=True, source="events"),
+                _grown("audit", before_audit, audit_tail, seen=True, source="audit"),
                 (),
                 (),
                 self._signer,
