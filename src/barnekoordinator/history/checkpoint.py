@@ -652,13 +652,8 @@ def _grown(
     seen: bool,
     source: str,
 ) -> Frontier:
-    """``frontier`` grown by ``rows`` (``(position, hash)``, in position order; the same object
-    when none come). With ``seen``, the first row must be the last record the frontier saw (a
-    tail read back from the store), else [`StoreDiverged`][barnekoordinator.errors.StoreDiverged];
-    without, the rows follow it. ``source`` names the reader in a ``StorageError`` for
-    positions that do not increase. Shared by the outside
-    [`Checkpointer`][barnekoordinator.history.checkpoint.Checkpointer] and the
-    [`CommitCheckpointer`][barnekoordinator.history.commit_checkpoint.CommitCheckpointer]."""
+    """``frontier`` grown by ``(position, hash)`` rows (itself when none come); with ``seen``,
+    the first row must be its last record, else ``StoreDiverged``. For both checkpointers."""
     size, position, leaf = frontier.size, frontier.position, frontier.last_leaf
     records = iter(rows)
     if seen and size:
