@@ -210,6 +210,12 @@ _INSERT_EVENT = (
     "payload, legal_basis, subject_key, prev_hash, hash) "
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
+_INSERT_EVENT_AT = (
+    "INSERT INTO case_events (position, case_id, sequence, type, schema_version, recorded_at, "
+    "actor, payload, legal_basis, subject_key, prev_hash, hash) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+"""An event at a position drawn beforehand (a store with a commit checkpointer: decision 39)."""
 _LAST = "SELECT sequence, hash FROM case_events WHERE case_id = %s ORDER BY sequence DESC LIMIT 1"
 # The case's last event and last audit record in one statement (one result to wait for).
 _LAST_BOTH = (
@@ -226,6 +232,11 @@ _INSERT_AUDIT = (
     "INSERT INTO case_audit (case_id, sequence, at, actor, actor_label, action, target, "
     "allowed, reason, basis, prev_hash, hash, first_sequence, last_sequence) "
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+_INSERT_AUDIT_AT = (
+    "INSERT INTO case_audit (case_id, sequence, at, actor, actor_label, action, target, "
+    "allowed, reason, basis, prev_hash, hash, first_sequence, last_sequence, position) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
 _AGENDA_ROWS: Final = "SELECT case_id, kind, key, due, detail FROM case_agenda"
 _AFTER_KIND: Final = (

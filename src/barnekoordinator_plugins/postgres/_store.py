@@ -48,11 +48,13 @@ from barnekoordinator.history.storekit import (
     settled,
 )
 from barnekoordinator_plugins import _options
+from barnekoordinator_plugins.postgres._commit import Transaction
 
 if TYPE_CHECKING:
     import psycopg
 
     from barnekoordinator.history.catalogue import Catalogue
+    from barnekoordinator.history.commit_checkpoint import CommitCheckpointer
     from barnekoordinator.history.sealing import WrappedDataKey
 
 from barnekoordinator_plugins.postgres._sql import (
@@ -66,7 +68,9 @@ from barnekoordinator_plugins.postgres._sql import (
     _EXISTING,
     _GET_KEY,
     _INSERT_AUDIT,
+    _INSERT_AUDIT_AT,
     _INSERT_EVENT,
+    _INSERT_EVENT_AT,
     _KEY_CASES,
     _KINDS,
     _LAST,
@@ -152,6 +156,11 @@ class PostgresCaseStore:
     Safe to share between threads (a connection per thread) and to use from
     many processes and hosts at once. Point it at the primary: ``read_all``
     feeds projections and must not lag behind a replica.
+
+    ``commit_checkpointer`` (a
+    [`CommitCheckpointer`][barnekoordinator.history.commit_checkpoint.CommitCheckpointer])
+    signs a checkpoint in every write transaction of this handle (decision 39); the store does
+    not close it.
     """
 
     def __init__(
@@ -163,7 +172,19 @@ class PostgresCaseStore:
         lock_timeout: float = 30.0,
         read_only: bool = False,
         catalogue: Catalogue | None = None,
+        commit_checkpointer: CommitCheckpointer | None = None,
     ) -> None:
+        if commit_checkpointer is not None and (
+            read_only or not callable(getattr(commit_checkpointer, "commit", None))
+        ):
+            raise InvalidConfiguration(
+                "postgres commit_checkpointer: expected a CommitCheckpointer, on a store opened "
+                "for writing"
+            )
+        self._checkpoints = commit_checkpointer
+        # Whether an append reads the checkpointer's tails with its positions: when the last
+        # one needed them (another session writes too), and at first (decision 39).
+        self._read_tails = True
         self._catalogue = catalogue if catalogue is not None else _library_catalogue()
         if schema is not None and not _IDENTIFIER.fullmatch(schema):
             raise InvalidConfiguration(
@@ -341,20 +362,26 @@ class PostgresCaseStore:
                 # Pipeline mode: BEGIN, the locks and the reads travel in one round
                 # trip; the inserts, projections and COMMIT in a second.
                 with (
-                    connection.pipeline(),
-                    connection.transaction(),
+                    Transaction(connection, self._checkpoints, pipeline=True) as transaction,
                     connection.cursor() as cursor,
                 ):
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self._events_lock,))
+                    # The locks on cursors of their own: in pipeline mode a result can arrive
+                    # while a later statement is sent (the server flushes a full buffer, as a
+                    # long tail below fills it), and it then becomes its cursor's result, so
+                    # ``cursor`` runs nothing before the read it fetches.
+                    connection.execute("SELECT pg_advisory_xact_lock(%s)", (self._events_lock,))
+                    if check.audit is not None:
+                        # Events lock first, then the audit lock (append_audit takes only
+                        # the latter, so the order cannot deadlock).
+                        connection.execute("SELECT pg_advisory_xact_lock(%s)", (self._audit_lock,))
+                    # A checkpointer's positions and tails, read in this round trip too.
+                    transaction.draw(len(records), check.audit is not None, tails=self._read_tails)
                     if check.audit is None:
                         # A new statement, so a new snapshot: it sees every append that
                         # committed before the lock was granted.
                         last = cursor.execute(_LAST, (case_id,)).fetchone()
                         last_audit = None
                     else:
-                        # Events lock first, then the audit lock (append_audit takes only
-                        # the latter, so the order cannot deadlock).
-                        cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self._audit_lock,))
                         both = cursor.execute(_LAST_BOTH, (case_id, case_id)).fetchone()
                         last = both[:2] if both and both[0] is not None else None
                         last_audit = both[2:] if both and both[2] is not None else None
@@ -367,17 +394,33 @@ class PostgresCaseStore:
                         )
                     if data_key is not None:
                         cursor.execute(_PUT_KEY, (case_id, data_key.kek_id, data_key.blob))
-                    if records:
+                    positions = transaction.event_positions()
+                    if positions:
+                        at = zip(positions, rows, strict=True)
+                        cursor.executemany(_INSERT_EVENT_AT, [(p, *row) for p, row in at])
+                    elif rows:
                         cursor.executemany(_INSERT_EVENT, rows)
+                    if records:
                         _apply_ops(cursor, ops)
+                    trail: list[tuple[int, str]] = []
                     if check.audit is not None:
                         sequence, prev = (
                             (int(last_audit[0]), str(last_audit[1])) if last_audit else (0, GENESIS)
                         )
                         sealed = check.audit.sealed(sequence + 1, prev)
-                        cursor.execute(_INSERT_AUDIT, _audit_row(sealed))
+                        position = transaction.audit_position()
+                        if position is None:
+                            cursor.execute(_INSERT_AUDIT, _audit_row(sealed))
+                        else:
+                            cursor.execute(_INSERT_AUDIT_AT, (*_audit_row(sealed), position))
+                            trail = [(position, sealed.hash)]
                     if messages:
                         cursor.executemany(INSERT_OUTBOX, messages)
+                    # Drawn for every record, or (no checkpointer) for none.
+                    hashes = [r.hash for r in records] if positions else []
+                    stored = list(zip(positions, hashes, strict=True))
+                    transaction.commit(stored, trail)
+                self._read_tails = transaction.read_back
             except pg.errors.UniqueViolation as exc:
                 # Only reachable by a writer that bypasses the advisory lock.
                 raise ConcurrencyConflict(case_id, expected_version, self.version(case_id)) from exc
@@ -397,7 +440,10 @@ class PostgresCaseStore:
         batch = prepare_load(cases, self._catalogue)
         with self._errors():
             connection = self._connection()
-            with connection.transaction(), connection.cursor() as cursor:
+            with (
+                Transaction(connection, self._checkpoints, pipeline=False) as transaction,
+                connection.cursor() as cursor,
+            ):
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self._events_lock,))
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self._audit_lock,))
                 found = cursor.execute(_EXISTING, (list(batch.case_ids),) * 2).fetchone()
@@ -416,6 +462,8 @@ class PostgresCaseStore:
                 with cursor.copy(_COPY_KEYS) as copy:
                     for case_id, key in batch.keys:
                         copy.write_row((case_id, key.kek_id, key.blob))
+                # Positions from the sequences' defaults: a checkpointer reads the tails back.
+                transaction.commit()
         return len(batch.events)
 
     @staticmethod
@@ -529,7 +577,10 @@ class PostgresCaseStore:
         with self._errors():
             connection = self._connection()
             try:
-                with connection.transaction(), connection.cursor() as cursor:
+                with (
+                    Transaction(connection, self._checkpoints, pipeline=False) as transaction,
+                    connection.cursor() as cursor,
+                ):
                     # One audit writer at a time per schema: positions commit in order.
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self._audit_lock,))
                     last = cursor.execute(_LAST_AUDIT, (record.case_id,)).fetchone()
@@ -538,6 +589,7 @@ class PostgresCaseStore:
                     row = cursor.execute(
                         _INSERT_AUDIT + " RETURNING position", _audit_row(sealed)
                     ).fetchone()
+                    transaction.commit((), [(int(row[0]), sealed.hash)] if row else [])
             except pg.errors.UniqueViolation as exc:  # pragma: no cover - the lock prevents it
                 raise StorageError("audit record could not be chained; retry") from exc
         return attrs.evolve(sealed, position=int(row[0]) if row else None)

@@ -1,0 +1,338 @@
+"""The CommitCheckpointer on PostgreSQL (decision 39): a signed checkpoint in every write
+transaction, equal to the full computation after each commit, with positions drawn under the
+append locks and other writers' records read in the locks' round trip.
+
+Issue 11, item 5: "a checkpoint per commit". The SQLite side, and the checkpointer's own
+rules (interrupts, forks, failing signers), are in ``tests/unit/test_commit_checkpointer.py``;
+here is what PostgreSQL adds: sequences, pipeline mode, several sessions writing at once, and
+tails longer than one page.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from barnekoordinator.errors import ConcurrencyConflict, InvalidConfiguration, StoreDiverged
+from barnekoordinator.history.checkpoint import (
+    Checkpointer,
+    Ed25519Signer,
+    open_checkpoint,
+    record_leaf,
+    store_checkpoint,
+)
+from barnekoordinator.history.commit_checkpoint import CommitCheckpoint, CommitCheckpointer
+from barnekoordinator.history.merkle import tree_root
+from barnekoordinator.history.records import GENESIS
+from barnekoordinator.history.storekit import NewCase
+from barnekoordinator.testing.conformance import CONFORMANCE_CATALOGUE, make_audit, make_records
+from barnekoordinator.testing.postgres import drop_schema
+from barnekoordinator_plugins.postgres import PostgresCaseStore, _commit
+
+ORIGIN = "test.example/log"
+SIGNER = Ed25519Signer.generate(ORIGIN)
+
+
+def _store(dsn: str, schema: str, committer: CommitCheckpointer | None = None) -> PostgresCaseStore:
+    return PostgresCaseStore(
+        dsn, schema=schema, catalogue=CONFORMANCE_CATALOGUE, commit_checkpointer=committer
+    )
+
+
+def _append(store: PostgresCaseStore, case: str, count: int, *, audit: bool = True) -> int:
+    version = store.version(case)
+    prev = store.read(case)[-1].hash if version else GENESIS
+    records = make_records(case, count, after_version=version, prev_hash=prev)
+    trail = make_audit(case, action="write") if audit else None
+    return store.append(case, version, records, audit=trail)
+
+
+def _checked(note: CommitCheckpoint, store: PostgresCaseStore) -> None:
+    """The note verifies, says what it carries, and is the store's full checkpoint."""
+    assert open_checkpoint(note.note, SIGNER.verifier()) == note.checkpoint
+    assert note.checkpoint == store_checkpoint(store, ORIGIN)
+    assert note.events.root() == note.checkpoint.events.root
+    assert note.checkpoint.audit is not None
+    assert note.audit.root() == note.checkpoint.audit.root
+
+
+def _prefix_of(note: CommitCheckpoint, store: PostgresCaseStore) -> None:
+    """The note's trees are those of the first records of the store as it is now: it signed a
+    committed prefix, whatever was written after or beside it."""
+    events = [record_leaf(r) for r in store.read_all(limit=1_000_000)]
+    audit = [record_leaf(r) for r in store.read_all_audit(limit=1_000_000)]
+    checkpoint = open_checkpoint(note.note, SIGNER.verifier())
+    assert tree_root(events[: checkpoint.events.size]) == checkpoint.events.root
+    assert checkpoint.audit is not None
+    assert tree_root(audit[: checkpoint.audit.size]) == checkpoint.audit.root
+
+
+@pytest.fixture
+def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two records a page: every tail longer than that is read in several pages."""
+    monkeypatch.setattr(_commit, "PAGE", 2)
+
+
+@pytest.fixture
+def schemas(postgres_dsn: str) -> Iterator[list[str]]:
+    """Fresh schema names (one per Hypothesis example), all dropped after the test."""
+    made: list[str] = []
+    yield made
+    for schema in made:
+        drop_schema(postgres_dsn, schema)
+
+
+def _schema(made: list[str]) -> str:
+    made.append(f"c_{uuid.uuid4().hex[:16]}")
+    return made[-1]
+
+
+OPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("append"), st.integers(0, 3), st.integers(0, 4), st.booleans()),
+        st.tuples(st.just("audit"), st.integers(0, 3)),
+        st.tuples(st.just("load"), st.integers(1, 3)),
+        st.tuples(st.just("other"), st.integers(0, 3), st.integers(1, 3)),
+        st.tuples(st.just("stale"), st.integers(0, 3)),
+    ),
+    max_size=8,
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(OPS, st.booleans(), st.booleans())
+def test_each_commit_publishes_the_full_checkpoint(
+    postgres_dsn: str,
+    schemas: list[str],
+    small_pages: None,
+    ops: list[tuple[object, ...]],
+    overlap: bool,
+    primed: bool,
+) -> None:
+    """After every write through the store, its note is the full checkpoint of the store as it
+    committed — with another session's writes in between (read back in pages of two), bulk
+    loads, audit-only appends, appends without an audit record, and conflicts, whose drawn
+    positions are left as gaps: a conflict publishes nothing and changes nothing."""
+    schema = _schema(schemas)
+    with _store(postgres_dsn, schema) as other:
+        _append(other, "before", 3)  # a store that already holds more than a page of records
+        frontiers = {}
+        if primed:  # started from an outside checkpoint: the first write reads only what is new
+            outside = Checkpointer(other, ORIGIN)
+            outside.checkpoint()
+            frontiers = dict(zip(("events", "audit"), outside.frontiers(), strict=True))
+        notes: list[CommitCheckpoint] = []
+        with (
+            CommitCheckpointer(ORIGIN, SIGNER, notes.append, overlap=overlap, **frontiers) as cp,
+            _store(postgres_dsn, schema, cp) as store,
+        ):
+            loaded = 0
+            for op in ops:
+                published = len(notes)
+                if op[0] == "append":
+                    _append(store, f"case-{op[1]}", int(op[2]), audit=bool(op[3]))
+                elif op[0] == "audit":
+                    store.append_audit(make_audit(f"case-{op[1]}"))
+                elif op[0] == "load":
+                    loaded += 1
+                    case = f"loaded-{loaded}"
+                    records = make_records(case, int(op[1]))
+                    store.load([NewCase(tuple(records), make_audit(case, action="write"))])
+                elif op[0] == "other":
+                    _append(other, f"case-{op[1]}", int(op[2]))
+                    assert len(notes) == published  # another session's commit: no note here
+                    continue
+                else:
+                    case = f"case-{op[1]}"
+                    stale = make_records(case, 1, after_version=store.version(case) + 1)
+                    with pytest.raises(ConcurrencyConflict):
+                        store.append(case, store.version(case) + 1, stale, audit=make_audit(case))
+                    assert len(notes) == published
+                    continue
+                assert len(notes) == published + 1
+                _checked(notes[-1], store)
+                assert cp.last is notes[-1]
+                assert cp.frontiers() == (notes[-1].events, notes[-1].audit)
+
+
+def test_an_append_that_follows_reads_no_tail(postgres_dsn: str, pg_schema: str) -> None:
+    """With its positions drawn, an append that follows the last records seen is signed from
+    its own rows: the checkpointer asks for no tail. An events-only append and an audit-only
+    one ask, and get the other tree's tail from the page read with the locks."""
+    calls: list[tuple[int, int]] = []
+    with CommitCheckpointer(ORIGIN, SIGNER) as cp:
+        store = _store(postgres_dsn, pg_schema, cp)
+        _append(store, "a", 2)  # the first write of an unseen store reads it
+        real = cp.commit
+
+        def counting(read, events, audit, commit_transaction):  # type: ignore[no-untyped-def]
+            def counted(*positions: int):  # type: ignore[no-untyped-def]
+                calls.append(positions)
+                return read(*positions)
+
+            return real(counted, events, audit, commit_transaction)
+
+        cp.commit = counting  # type: ignore[method-assign]
+        _append(store, "a", 3)
+        assert calls == []
+        _append(store, "a", 1, audit=False)
+        store.append_audit(make_audit("a"))
+        assert len(calls) == 2
+        _checked(cp.last, store)  # type: ignore[arg-type]
+        store.close()
+
+
+def _tamper(dsn: str, schema: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(f"SET search_path = {schema}")
+        connection.execute("DROP TRIGGER case_events_append_only ON case_events")
+        connection.execute(sql)
+
+
+def test_a_truncated_store_is_refused_and_nothing_is_written(
+    postgres_dsn: str, pg_schema: str
+) -> None:
+    with CommitCheckpointer(ORIGIN, SIGNER) as cp:
+        store = _store(postgres_dsn, pg_schema, cp)
+        _append(store, "a", 3)
+        before = cp.last
+        _tamper(postgres_dsn, pg_schema, "DELETE FROM case_events WHERE sequence = 3")
+        with _store(postgres_dsn, pg_schema) as other:
+            _append(other, "other", 1)  # so the tail is read back
+        with pytest.raises(StoreDiverged) as caught:
+            _append(store, "b", 1)
+        assert caught.value.tree == "events"
+        assert store.version("b") == 0
+        assert cp.last is before
+        store.close()
+
+
+def test_threads_sharing_one_checkpointer_sign_committed_prefixes(
+    postgres_dsn: str, pg_schema: str, small_pages: None
+) -> None:
+    """Threads of one process (a connection each) share a store and its checkpointer. Event-only
+    appends and audit-only appends hold different locks, so one may commit between another's
+    locks and its commit: its tail page is then stale and read again. Every note is a committed
+    prefix, published in commit order, and the last is the store's full checkpoint."""
+    notes: list[CommitCheckpoint] = []
+    errors: list[BaseException] = []
+    with CommitCheckpointer(ORIGIN, SIGNER, notes.append) as cp:
+        store = _store(postgres_dsn, pg_schema, cp)
+
+        def work(index: int) -> None:
+            try:
+                for round_ in range(15):
+                    if index % 2:
+                        store.append_audit(make_audit(f"case-{index}"))
+                    else:
+                        _append(store, f"case-{index}", 1 + round_ % 3, audit=round_ % 3 == 0)
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert errors == []
+        assert len(notes) == 60
+        sizes = [(n.checkpoint.events.size, n.checkpoint.audit.size) for n in notes]  # type: ignore[union-attr]
+        assert sizes == sorted(sizes)  # in commit order: neither tree ever shrinks
+        for note in notes:
+            _prefix_of(note, store)
+        _checked(notes[-1], store)
+        store.close()
+
+
+def test_sessions_with_checkpointers_of_their_own_each_sign_committed_prefixes(
+    postgres_dsn: str, pg_schema: str, small_pages: None
+) -> None:
+    """Four writers, each with a store handle and a checkpointer of its own (as four processes
+    would be), write to one schema at once. Each keeps whole trees: every note it publishes is
+    a prefix of the store as it ends, its notes never go back, and none is lost."""
+    errors: list[BaseException] = []
+    published: list[list[CommitCheckpoint]] = [[] for _ in range(4)]
+
+    def work(index: int) -> None:
+        try:
+            with CommitCheckpointer(ORIGIN, SIGNER, published[index].append) as cp:
+                store = _store(postgres_dsn, pg_schema, cp)
+                for round_ in range(12):
+                    if round_ % 4 == 3:
+                        store.append_audit(make_audit(f"case-{index}"))
+                    else:
+                        _append(store, f"case-{index}", 1 + round_ % 2, audit=round_ % 2 == 0)
+                store.close()
+        except BaseException as exc:
+            errors.append(exc)
+
+    _store(postgres_dsn, pg_schema).close()  # the schema, made once
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    final = _store(postgres_dsn, pg_schema)
+    for notes in published:
+        assert len(notes) == 12
+        sizes = [(n.checkpoint.events.size, n.checkpoint.audit.size) for n in notes]  # type: ignore[union-attr]
+        assert sizes == sorted(sizes)
+        for note in notes:
+            _prefix_of(note, final)
+    final.close()
+
+
+def test_a_read_only_store_or_another_object_is_refused(postgres_dsn: str, pg_schema: str) -> None:
+    _store(postgres_dsn, pg_schema).close()
+    with (
+        CommitCheckpointer(ORIGIN, SIGNER) as cp,
+        pytest.raises(InvalidConfiguration, match="postgres commit_checkpointer"),
+    ):
+        PostgresCaseStore(postgres_dsn, schema=pg_schema, read_only=True, commit_checkpointer=cp)
+    with pytest.raises(InvalidConfiguration, match="postgres commit_checkpointer"):
+        PostgresCaseStore(
+            postgres_dsn,
+            schema=pg_schema,
+            commit_checkpointer=object(),  # type: ignore[arg-type]
+        )
+
+
+@pytest.mark.parametrize("audit", [True, False])
+def test_a_long_tail_sent_early_does_not_stand_in_for_the_version_read(
+    postgres_dsn: str, pg_schema: str, monkeypatch: pytest.MonkeyPatch, audit: bool
+) -> None:
+    """Found while building this: in pipeline mode the server sends results before the sync
+    when its buffer fills (a page of a long tail fills it). A result that arrives while a
+    later statement of the same cursor is sent becomes that cursor's result, so when the append
+    took its locks on the cursor that then read the case's version, it read the lock's empty
+    row (``IndexError`` or ``ValueError``). The draw here waits after sending, as a thread
+    that lost the processor would, so the early results are always there."""
+    with _store(postgres_dsn, pg_schema) as plain:
+        for index in range(12):  # 1,200 events and 12 audit records: a full page of tail
+            case = f"big-{index}"
+            plain.append(case, 0, make_records(case, 100), audit=make_audit(case))
+    draw = _commit.Transaction.draw
+
+    def slow(self: _commit.Transaction, *args: object, **kwargs: bool) -> None:
+        draw(self, *args, **kwargs)  # type: ignore[arg-type]
+        time.sleep(0.05)
+
+    monkeypatch.setattr(_commit.Transaction, "draw", slow)
+    with CommitCheckpointer(ORIGIN, SIGNER) as cp, _store(postgres_dsn, pg_schema, cp) as store:
+        assert _append(store, "a", 1, audit=audit) == 1
+        assert _append(store, "a", 2, audit=audit) == 3
+        assert cp.last is not None
+        assert cp.last.checkpoint == store_checkpoint(store, ORIGIN)
