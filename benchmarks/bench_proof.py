@@ -24,6 +24,9 @@ What is measured:
   hand, as this benchmark did before decision 32 (started at a million leaves); and the full
   path ``store_checkpoint`` (every record read and hashed again). Writing the note to a file is
   not included: where it goes (a transparency log, another machine) decides that cost;
+* **the same on PostgreSQL** — the ``CommitCheckpointer`` (during the commit and after it) and
+  the outside ``Checkpointer`` beside a writer without, on a private server with its durable
+  defaults (``--no-postgres`` leaves it out);
 * **where a checkpoint's time goes** — each step of the incremental path timed alone (the reads,
   the leaves and roots, the note text, the Ed25519 signature, writing the note to a file);
 * **a checkpoint at 1,000,000 records** — ``store_checkpoint`` over a SQLite store of a million
@@ -60,6 +63,8 @@ from barnekoordinator.history.merkle import (
 )
 from barnekoordinator.history.records import GENESIS
 from barnekoordinator.testing.conformance import make_audit, make_records
+from barnekoordinator.testing.postgres import throwaway_postgres
+from barnekoordinator_plugins.postgres import PostgresCaseStore
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 
 
@@ -102,6 +107,11 @@ def bench_tree(size: int, runs: int) -> None:
     )
 
 
+_Opener = Callable[[str, "CommitCheckpointer | None"], "SQLiteCaseStore | PostgresCaseStore"]
+"""Opens a store of its own for a writer: its mode (a name for its file or schema) and the
+commit checkpointer to give it."""
+
+
 class _Writer:
     """One-event appends with their audit record, optionally followed by a checkpoint.
 
@@ -110,13 +120,13 @@ class _Writer:
     ``Checkpointer``) or ``"full"`` (``store_checkpoint``: the whole store again).
     """
 
-    def __init__(self, path: Path, mode: str, signer: Ed25519Signer) -> None:
+    def __init__(self, open_store: _Opener, mode: str, signer: Ed25519Signer) -> None:
         self.committer: CommitCheckpointer | None = None
         if mode in ("commit", "commit-inline"):
             self.committer = CommitCheckpointer(
                 "bench.example/log", signer, overlap=mode == "commit"
             )
-        self.store = SQLiteCaseStore(path, commit_checkpointer=self.committer)
+        self.store = open_store(mode, self.committer)
         self.case = f"case-{mode}"
         self.version = 0
         self.prev = GENESIS
@@ -238,17 +248,31 @@ _LABELS = {
 }
 
 
+def _sqlite(folder: str) -> _Opener:
+    def open_store(mode: str, committer: CommitCheckpointer | None) -> SQLiteCaseStore:
+        return SQLiteCaseStore(Path(folder) / f"{mode}.db", commit_checkpointer=committer)
+
+    return open_store
+
+
 def _pair(
-    mode: str, commits: int, signer: Ed25519Signer, where: str | None, lines: list[str]
+    mode: str,
+    commits: int,
+    signer: Ed25519Signer,
+    where: str | None,
+    lines: list[str],
+    opener: Callable[[str], _Opener] = _sqlite,
 ) -> tuple[float, ...]:
     """``commits`` rounds of a writer without checkpoints and one with ``mode``, alternating.
 
     Returns the median append without, the median with, the median of the per-round ratios
     and the median of the checkpoint's own time (outside checkpoints only); the outside
-    checkpointer's step-by-step breakdown goes to ``lines``.
+    checkpointer's step-by-step breakdown goes to ``lines``. ``opener`` gives each writer its
+    store (SQLite files in a temporary folder, by default).
     """
     with tempfile.TemporaryDirectory(dir=where) as folder:
-        writers = [_Writer(Path(folder) / f"{m}.db", m, signer) for m in ("none", mode)]
+        open_store = opener(folder)
+        writers = [_Writer(open_store, m, signer) for m in ("none", mode)]
         if mode == "compact":  # the hand-kept trees start at a million leaves
             for tree in (writers[1].events, writers[1].audit):
                 tree.extend(_leaves(1_000_000))
@@ -273,6 +297,36 @@ def _pair(
     without, with_ = statistics.median(took[0]), statistics.median(took[1])
     paired = statistics.median(x / y for x, y in zip(took[1], took[0], strict=True))
     return without, with_, paired, statistics.median(own)
+
+
+def bench_per_commit_postgres(commits: int) -> None:
+    """The same pairs on PostgreSQL (a private server with its durable defaults: ``fsync``
+    and ``synchronous_commit`` on), each writer in a schema of its own."""
+    signer = Ed25519Signer.generate("bench.example/log")
+    with throwaway_postgres(durable=True) as server:
+        made = 0
+
+        def opener(_folder: str) -> _Opener:
+            def open_store(mode: str, committer: CommitCheckpointer | None) -> PostgresCaseStore:
+                nonlocal made
+                made += 1
+                schema = f"bench_{made}_{mode.replace('-', '_')}"
+                return PostgresCaseStore(server.dsn, schema=schema, commit_checkpointer=committer)
+
+            return open_store
+
+        print(
+            f"a checkpoint per commit on PostgreSQL (durable: fsync, synchronous_commit on; "
+            f"{commits:,} rounds each, alternating)"
+        )
+        for mode in ("commit", "commit-inline", "checkpointer"):
+            without, with_, paired, own = _pair(mode, commits, signer, None, [], opener)
+            note = "inside the append" if mode.startswith("commit") else f"{own * 1e6:.1f} µs"
+            print(
+                f"  {_LABELS[mode]}: {with_ * 1e6:.1f} µs against {without * 1e6:.1f} µs; "
+                f"ratio {with_ / without:.3f}, per pair {paired:.3f} (target <= 1.10); "
+                f"the checkpoint alone {note}"
+            )
 
 
 def bench_per_commit(commits: int, where: str | None) -> None:
@@ -363,11 +417,16 @@ def main() -> None:
     parser.add_argument(
         "--dir", help="folder for the SQLite files (default: the system's temporary folder)"
     )
+    parser.add_argument(
+        "--no-postgres", action="store_true", help="leave out the PostgreSQL checkpoint per commit"
+    )
     args = parser.parse_args()
     size, runs, commits = (20_000, 1, 60) if args.quick else (1_000_000, 3, 2000)
     print(f"Python {sys.version.split()[0]}")
     bench_tree(size, runs)
     bench_per_commit(commits, args.dir)
+    if not args.no_postgres:
+        bench_per_commit_postgres(commits // 2)
     bench_scale(size, args.dir)
 
 
