@@ -13,8 +13,9 @@ to a store instead, which calls it inside each write transaction (decision 39):
    reads nothing; else it reads back and checks that the last record it saw is still there with
    the same hash (else [`StoreDiverged`][barnekoordinator.errors.StoreDiverged], and the store
    writes nothing). A worker thread starts growing both trees and signing.
-2. **The commit** makes the records durable. SQLite lets go of Python's lock while it waits for
-   the disk, so the signature is made during that wait instead of after it.
+2. **The commit** makes the records durable. SQLite and psycopg let go of Python's lock while
+   they wait for the disk or the server, so the signature is made during that wait instead of
+   after it.
 3. **After the commit** the trees are kept and the signed note goes to ``publish``. If the
    commit raised, the signature is thrown away and nothing changes.
 
@@ -235,8 +236,8 @@ class _Pending:
 class CommitCheckpointer:
     """Signs a checkpoint in every write transaction of the stores it is given to.
 
-    Give it to a store that takes one (``SQLiteCaseStore(path,
-    commit_checkpointer=…)``); each append, audit-only append and bulk load then ends with a
+    Give it to a store that takes one (``SQLiteCaseStore(path, commit_checkpointer=…)``,
+    ``PostgresCaseStore(dsn, commit_checkpointer=…)``); each append, audit-only append and bulk load then ends with a
     signed note handed to ``publish`` (a
     [`CommitCheckpoint`][barnekoordinator.history.commit_checkpoint.CommitCheckpoint]: write it to
     a transparency log, another machine or a file). The last one is also
