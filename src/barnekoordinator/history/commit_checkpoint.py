@@ -237,8 +237,8 @@ class CommitCheckpointer:
     """Signs a checkpoint in every write transaction of the stores it is given to.
 
     Give it to a store that takes one (``SQLiteCaseStore(path, commit_checkpointer=…)``,
-    ``PostgresCaseStore(dsn, commit_checkpointer=…)``); each append, audit-only append and bulk load then ends with a
-    signed note handed to ``publish`` (a
+    ``PostgresCaseStore(dsn, commit_checkpointer=…)``); each append, audit-only append and bulk
+    load then ends with a signed note handed to ``publish`` (a
     [`CommitCheckpoint`][barnekoordinator.history.commit_checkpoint.CommitCheckpoint]: write it to
     a transparency log, another machine or a file). The last one is also
     [`last`][barnekoordinator.history.commit_checkpoint.CommitCheckpointer.last].
