@@ -57,6 +57,10 @@ def test_all_is_sorted_and_complete() -> None:
         (7, "non-empty"),
         ("01817012345", "national id"),
         ("x 018170 12345", "national id"),
+        ("hr-018170-12345", "national id"),  # the forms redact() hides: login sweep, 2026-12-07
+        ("018170.12345", "national id"),
+        ("018170/12345", "national id"),
+        ("hr-0181-70-12345", None),  # not one of those forms
         ("line\nforged", "control character"),
         ("x" * 257, "longer than 256"),
     ],
@@ -182,3 +186,12 @@ def test_principal_pickles_without_losing_equality() -> None:
     """A principal survives pickling (e.g. into a worker process) unchanged."""
     principal = make(roles={"citizen"})
     assert pickle.loads(pickle.dumps(principal)) == principal  # noqa: S301 - our own bytes
+
+
+@pytest.mark.parametrize("nonce", [b"n-1", 4711, ["n-1"]])
+def test_a_credentials_nonce_must_be_text(nonce: object) -> None:
+    """A nonce of another type reached the verifier and escaped login as an AttributeError
+    (login sweep, 2026-12-07); it is refused as the token is, without being shown."""
+    with pytest.raises(InvalidInput, match="nonce: expected text or None") as refused:
+        Credential(kind="jwt", token="t", nonce=nonce)  # type: ignore[arg-type]
+    assert "4711" not in str(refused.value)

@@ -35,7 +35,7 @@ from typing import Any, Final
 
 import attrs
 
-from barnekoordinator._redact import holds_person_number
+from barnekoordinator._redact import holds_person_number, looks_like_national_id
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.identifiers import HprNummer, Organisasjonsnummer, PersonId
 
@@ -134,7 +134,6 @@ class SystemRole(enum.StrEnum):
     """Barnevernstjenesten of the municipality (consents under pbrl § 4-5 after care order)."""
 
 
-_NATIONAL_ID_LIKE: Final = re.compile(r"\d{11}")
 _IDENTIFIER_LIKE: Final = re.compile(r"\d{6,}")
 _MAX_TEXT: Final = 256
 """A principal's names are short; the audit trail stores them with every call."""
@@ -166,7 +165,7 @@ def subject_problem(value: object) -> str | None:
         _check_text("subject", value)
     except InvalidInput as exc:
         return str(exc).removeprefix("subject: ")
-    if _NATIONAL_ID_LIKE.search(value.replace(" ", "")):
+    if looks_like_national_id(value):
         return (
             "looks like a national id; use an opaque actor id (e.g. the "
             "provider's pairwise 'sub' or an HR id), never a fødselsnummer"
@@ -297,3 +296,9 @@ class Credential:
         # with a reason, so that a failed login is always an AuthenticationError.
         if not isinstance(value, str):
             raise InvalidInput("token: expected text")  # never the token itself
+
+    @nonce.validator
+    def _check_nonce(self, _attribute: object, value: str | None) -> None:
+        # The type only, as for the token: the verifier compares it with the token's.
+        if value is not None and not isinstance(value, str):
+            raise InvalidInput("nonce: expected text or None")  # never the nonce itself
