@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 import pytest
-from _login_helpers import AUDIENCE, idporten_claims
+from _login_helpers import AUDIENCE, authenticator, helseid_claims, idporten_claims
 
 from barnekoordinator.access.login import NO_ISSUER, LoginChain
 from barnekoordinator.access.principal import AssuranceLevel, Credential, Principal, SystemRole
@@ -41,6 +41,8 @@ from barnekoordinator.people import Child, Guardian, GuardianRelation, Professio
 from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.builders import TEST_SEALING_KEY
 from barnekoordinator.testing.oidc import LoopbackOidcProvider
+from barnekoordinator_plugins.helseid import HELSEID
+from barnekoordinator_plugins.idporten import IDPORTEN
 
 SECRET = b"a-test-secret-of-enough-bytes"
 CHILD = PersonId.parse(
@@ -253,3 +255,41 @@ def test_the_chain_asks_in_order_and_names_who_it_asked() -> None:
     assert repr(chain) == "LoginChain(silent)"
     with pytest.raises(NotAuthenticated, match=r"\(silent\)"):
         chain.login(Credential(kind="jwt", token="x"))
+
+
+def test_a_jwt_credential_is_answered_by_its_issuer_whatever_the_others_limits(
+    idp: LoopbackOidcProvider,
+) -> None:
+    """A ``jwt`` credential goes to the issuer it names: found by the login sweep of
+    2026-12-07, a token within HelseID's size limit but over ID-porten's was refused by
+    ID-porten, asked first, and the chain stopped there."""
+    with LoopbackOidcProvider(clock=idp.clock) as helseid_idp:
+        token = helseid_idp.token(helseid_claims(helseid_idp, padding="x" * 20_000), typ="at+jwt")
+        assert 16_384 < len(token) < 65_536
+        chain = LoginChain(
+            [
+                authenticator(IDPORTEN, idp),  # the default limit, 16 KiB
+                authenticator(HELSEID, helseid_idp, max_token_bytes="65536"),
+            ]
+        )
+        try:
+            principal = chain.login(Credential(kind="jwt", token=token))
+            assert principal.identity_provider == "helseid"
+        finally:
+            chain.close()
+
+
+def test_no_issuer_logs_the_code_and_not_the_callers_kind(
+    book: Casebook, idp: LoopbackOidcProvider, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The kind is the caller's text: a number typed into it reached the log (login sweep,
+    2026-12-07). Rejections are logged on ``barnekoordinator.login`` with the code only."""
+    kind = f"id {MOTHER_FNR}"
+    with (
+        caplog.at_level("INFO", logger="barnekoordinator.login"),
+        pytest.raises(NotAuthenticated, match=NO_ISSUER) as refused,
+    ):
+        book.login(Credential(kind=kind, token=idp.token(idporten_claims(idp))))
+    assert MOTHER_FNR not in str(refused.value)
+    assert [r.getMessage() for r in caplog.records] == [f"login rejected: {NO_ISSUER}"]
+    assert MOTHER_FNR not in caplog.text

@@ -17,7 +17,7 @@ from barnekoordinator.errors import InvalidInput, NotAuthenticated, PluginContra
 
 __all__ = ["NO_ISSUER", "LoginChain"]
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("barnekoordinator.login")
 
 NO_ISSUER: Final = "unknown-issuer"
 """The ``code`` of a credential no configured issuer answers for (as a `TokenRejected` code)."""
@@ -92,7 +92,9 @@ class LoginChain:
                     "or None",
                 )
             return principal
-        logger.info("login: no configured issuer answers for a %s credential", credential.kind)
+        # The code only, as for every rejection: the kind is the caller's text, and may hold
+        # anything (an identity number, a token pasted in the wrong field).
+        logger.info("login rejected: %s", NO_ISSUER)
         raise NotAuthenticated(
             f"{NO_ISSUER}: no configured issuer ({', '.join(self.names)}) answers for this "
             f"{credential.kind} credential"

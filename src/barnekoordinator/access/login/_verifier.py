@@ -37,6 +37,7 @@ from barnekoordinator.access.login._compact import b64url, json_object, rejected
 from barnekoordinator.access.login._jose import signature_matches
 from barnekoordinator.access.login._jwks import JwksCache
 from barnekoordinator.access.login._settings import (
+    MAX_TOKEN_BYTES,
     SIGNING_ALGORITHMS,
     IssuerSettings,
     RejectionCode,
@@ -241,12 +242,14 @@ class TokenVerifier:
     def unverified_issuer(self, token: str | bytes) -> str | None:
         """The ``iss`` a well-formed token *claims*, before anything is verified.
 
-        For routing a token to the authenticator of its issuer, never for trusting it.
+        For routing a token to the authenticator of its issuer, never for trusting it. The
+        size limit here is the largest any issuer may set, not this one's: a token too long for
+        this issuer may be another's to answer (``verify`` applies this issuer's limit).
 
         Raises:
-            TokenRejected: the token is not a well-formed JWS.
+            TokenRejected: the token is not a well-formed JWS, or longer than any issuer takes.
         """
-        _signed_part, _head, segment, _signature = split(token, self.settings.max_token_bytes)
+        _signed_part, _head, segment, _signature = split(token, MAX_TOKEN_BYTES)
         payload = json_object(b64url(segment, "payload"), "payload")
         issuer = payload.get("iss")
         return issuer if isinstance(issuer, str) else None
