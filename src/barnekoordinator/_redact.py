@@ -35,9 +35,10 @@ import re
 from collections.abc import Iterator
 from typing import Final
 
-__all__ = ["holds_person_number", "number_shaped", "redact"]
+__all__ = ["holds_person_number", "looks_like_national_id", "number_shaped", "redact"]
 
 _IN_A_ROW: Final = re.compile(r"(?<!\d)\d{11}(?!\d)")
+_ELEVEN: Final = re.compile(r"\d{11}")
 _SPLIT: Final = re.compile(r"(?<!\d)(\d{6})[ \t\u00a0.\-/](\d{5})(?!\d)")
 _GROUPED: Final = re.compile(r"(?<!\d)(?<!\d[ \t\u00a0])\d(?:[ \t\u00a0]?\d){10}(?![ \t\u00a0]?\d)")
 _K1: Final = (3, 7, 6, 1, 8, 9, 4, 5, 2)
@@ -96,3 +97,12 @@ def number_shaped(text: str) -> bool:
     """Whether ``text`` holds a number of any of the three forms, hidden by ``redact`` or not
     (``x12345678901``: eleven digits whose control digits do not fit)."""
     return next(_candidates(text), None) is not None
+
+
+def looks_like_national_id(text: str) -> bool:
+    """Whether ``text`` may carry a national identity number, for the values that must never
+    hold one (a principal's subject, the actor of every record): eleven digits in a row
+    anywhere once spaces are dropped (so also inside a longer number), or any form
+    [`number_shaped()`][barnekoordinator._redact.number_shaped] finds (``ddmmyy-nnnnn``,
+    ``ddmmyy.nnnnn``, ``ddmmyy/nnnnn``)."""
+    return bool(_ELEVEN.search(text.replace(" ", ""))) or number_shaped(text)

@@ -21,7 +21,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
-from barnekoordinator._redact import holds_person_number
+from barnekoordinator._redact import holds_person_number, looks_like_national_id
 from barnekoordinator.access.login._compact import rejected
 from barnekoordinator.access.login._settings import IssuerSettings, RejectionCode
 from barnekoordinator.access.login._verifier import VerifiedToken, claim_values
@@ -34,7 +34,6 @@ from barnekoordinator.identifiers import (
     PersonId,
 )
 
-_NATIONAL_ID_LIKE: Final = re.compile(r"\d{11}")
 _IDENTIFIER_LIKE: Final = re.compile(r"\d{6,}")
 _LETTERS: Final = "abcdefghijklmnop"
 _ISO6523_NO: Final = "0192:"
@@ -43,7 +42,7 @@ _MAX_LABEL: Final = 120
 
 def _opaque_subject(name: str, sub: str) -> str:
     subject = f"{name}:{sub}"
-    if not _NATIONAL_ID_LIKE.search(subject.replace(" ", "")):
+    if not looks_like_national_id(subject):
         return subject
     digest = hashlib.sha256(sub.encode("utf-8", "surrogatepass")).digest()
     return f"{name}:h:" + "".join(_LETTERS[b >> 4] + _LETTERS[b & 15] for b in digest)
