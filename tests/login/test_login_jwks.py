@@ -262,3 +262,46 @@ def test_an_oversized_document_is_cut_off(idp: LoopbackOidcProvider) -> None:
         pytest.raises(IssuerUnavailable, match="larger than"),
     ):
         auth.verify(idp.token(idporten_claims(idp)))
+
+
+def test_the_key_set_is_asked_for_unencoded(idp: LoopbackOidcProvider) -> None:
+    """The size cap counts the bytes that arrive, so nothing compressed is asked for."""
+    with authenticator(IDPORTEN, idp) as auth:
+        assert auth.verify(idp.token(idporten_claims(idp))).issuer == idp.issuer
+    assert idp.accept_encoding == "identity"
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+def test_a_compressed_answer_is_read_within_the_cap(
+    idp: LoopbackOidcProvider, encoding: str
+) -> None:
+    """A server that compresses although identity was asked for is still understood..."""
+    idp.content_encoding = encoding
+    with authenticator(IDPORTEN, idp) as auth:
+        assert auth.verify(idp.token(idporten_claims(idp))).issuer == idp.issuer
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+def test_a_compressed_answer_is_never_inflated_past_the_cap(
+    idp: LoopbackOidcProvider, encoding: str
+) -> None:
+    """...but a small compressed body that inflates past 512 KiB (here 5 MB of JSON
+    whitespace in about 5 KB) is refused without being inflated in full: found by the login
+    sweep of 2026-12-07, when httpx inflated a 200 KB body to 200 MB before the cap was
+    counted."""
+    idp.content_encoding = encoding
+    idp.discovery_overrides["padding"] = " " * 5_000_000
+    with (
+        authenticator(IDPORTEN, idp) as auth,
+        pytest.raises(IssuerUnavailable, match="larger than 524288 bytes decoded"),
+    ):
+        auth.verify(idp.token(idporten_claims(idp)))
+
+
+def test_an_unknown_encoding_is_refused(idp: LoopbackOidcProvider) -> None:
+    idp.content_encoding = "br"
+    with (
+        authenticator(IDPORTEN, idp) as auth,
+        pytest.raises(IssuerUnavailable, match="encoding other than identity"),
+    ):
+        auth.verify(idp.token(idporten_claims(idp)))

@@ -30,6 +30,7 @@ import hashlib
 import json
 import secrets
 import threading
+import zlib
 from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -179,6 +180,12 @@ class LoopbackOidcProvider:
         """Members merged into the discovery document (e.g. another ``issuer``)."""
         self.requests: Counter[str] = Counter()
         """How often each path was requested."""
+        self.content_encoding: str | None = None
+        """When set (``"gzip"``, ``"deflate"`` or any other name), every answer is sent in that
+        ``Content-Encoding`` whatever the client asked for, as a careless server or CDN would
+        (an unknown name sends the body as it is, labelled so)."""
+        self.accept_encoding: str | None = None
+        """The ``Accept-Encoding`` of the last request (``None`` when it had none)."""
         self._lock = threading.Lock()
         self._keys: list[ProviderKey] = []
         self._current: ProviderKey | None = None
@@ -275,6 +282,7 @@ class LoopbackOidcProvider:
         path = request.path.split("?", 1)[0]
         with self._lock:
             self.requests[path] += 1
+            self.accept_encoding = request.headers.get("Accept-Encoding")
         fault = self.fault
         if fault is ProviderFault.STALL:
             self._closing.wait(_STALL_SECONDS)
@@ -291,8 +299,14 @@ class LoopbackOidcProvider:
             return
         if fault is ProviderFault.NOT_JSON:
             body = b"<html>not json</html>"
+        encoding = self.content_encoding
+        if encoding in ("gzip", "deflate"):
+            packer = zlib.compressobj(9, zlib.DEFLATED, 31 if encoding == "gzip" else 15)
+            body = packer.compress(body) + packer.flush()
         request.send_response(200)
         request.send_header("Content-Type", "application/json")
+        if encoding is not None:
+            request.send_header("Content-Encoding", encoding)
         request.send_header("Content-Length", str(len(body)))
         request.end_headers()
         try:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import concurrent.futures
 import threading
 import urllib.parse
+import zlib
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -40,6 +41,28 @@ from barnekoordinator.clock import Clock
 from barnekoordinator.errors import IssuerUnavailable, MissingExtraError, TokenRejected
 
 MAX_DOCUMENT_BYTES: Final = 512 * 1024
+
+_WINDOW_BITS: Final = {"gzip": 31, "x-gzip": 31, "deflate": 15}
+"""zlib's window bits for the encodings a server may send although identity was asked for."""
+
+
+def _decoded(body: bytes, encoding: str, where: str) -> bytes:
+    """``body`` decoded from its ``Content-Encoding``, never to more than the cap."""
+    if encoding in ("", "identity"):
+        return body
+    bits = _WINDOW_BITS.get(encoding)
+    if bits is None:
+        raise IssuerUnavailable(f"{where} came in an encoding other than identity, gzip or deflate")
+    inflate = zlib.decompressobj(bits)
+    try:
+        decoded = inflate.decompress(body, MAX_DOCUMENT_BYTES + 1)
+    except zlib.error:
+        raise IssuerUnavailable(f"{where} is not valid {encoding}") from None
+    if len(decoded) > MAX_DOCUMENT_BYTES or inflate.unconsumed_tail:
+        raise IssuerUnavailable(f"{where} is larger than {MAX_DOCUMENT_BYTES} bytes decoded")
+    return decoded
+
+
 """The largest discovery document or JWKS read from an issuer."""
 
 _MAX_KEYS: Final = 100
@@ -272,7 +295,12 @@ class JwksCache:
                 trust_env=not is_loopback_host(
                     urllib.parse.urlsplit(self.settings.issuer).hostname
                 ),
-                headers={"Accept": "application/json", "User-Agent": "barnekoordinator"},
+                # Identity: the size cap counts the bytes that arrive.
+                headers={
+                    "Accept": "application/json",
+                    "Accept-Encoding": "identity",
+                    "User-Agent": "barnekoordinator",
+                },
             )
         future = self._executor.submit(self._download, self._client, url, what)
         try:
@@ -305,14 +333,17 @@ class JwksCache:
             with client.stream("GET", url) as response:
                 if response.status_code != 200:
                     raise IssuerUnavailable(f"{what} at {url} answered HTTP {response.status_code}")
+                # The bytes as they arrive, not as httpx would decode them: a small gzip body
+                # can inflate to far more than the cap before a decoded length is counted.
                 body = bytearray()
-                for chunk in response.iter_bytes():
+                for chunk in response.iter_raw():
                     body += chunk
                     if len(body) > MAX_DOCUMENT_BYTES:
                         raise IssuerUnavailable(
                             f"{what} at {url} is larger than {MAX_DOCUMENT_BYTES} bytes"
                         )
-                return bytes(body)
+                encoding = response.headers.get("content-encoding", "").strip().lower()
+                return _decoded(bytes(body), encoding, f"{what} at {url}")
         except httpx.TimeoutException:
             raise IssuerUnavailable(
                 f"{what} at {url} did not arrive within {self.settings.http_timeout:g} s"
