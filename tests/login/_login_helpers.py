@@ -21,6 +21,24 @@ PERSON = synthetic_fodselsnummer(date(2012, 5, 3))
 OTHER_PERSON = synthetic_fodselsnummer(date(1984, 11, 20))
 
 
+def _with_controls(first: str) -> str:
+    """``first`` (ten or nine digits) followed by the first of its completions whose two
+    control digits (pre-2032 rule) both exist."""
+    k1_weights, k2_weights = (3, 7, 6, 1, 8, 9, 4, 5, 2), (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+    for last in range(1000):
+        nine = f"{first}{last:03d}"[:9]
+        k1 = (11 - sum(w * int(d) for w, d in zip(k1_weights, nine, strict=True)) % 11) % 11
+        ten = f"{nine}{k1}"
+        k2 = (11 - sum(w * int(d) for w, d in zip(k2_weights, ten, strict=True)) % 11) % 11
+        if k1 < 10 and k2 < 10:
+            return f"{ten}{k2}"
+    raise AssertionError("no completion")  # pragma: no cover
+
+
+H_NUMMER = _with_controls("034512")  # 3 May 2012 with 40 added to the month
+FH_NUMMER = _with_controls("812345")  # first digit 8: a felles hjelpenummer
+
+
 def authenticator(
     profile: ProviderProfile, provider: LoopbackOidcProvider, **options: str
 ) -> OidcAuthenticator:

@@ -16,7 +16,15 @@ import json
 from typing import Any
 
 import pytest
-from _login_helpers import AUDIENCE, PERSON, authenticator, helseid_claims, idporten_claims
+from _login_helpers import (
+    AUDIENCE,
+    FH_NUMMER,
+    H_NUMMER,
+    PERSON,
+    authenticator,
+    helseid_claims,
+    idporten_claims,
+)
 from cryptography.hazmat.primitives import serialization
 
 from barnekoordinator.access.login import OidcAuthenticator
@@ -374,6 +382,21 @@ def test_synthetic_identity_from_a_production_issuer(idp: LoopbackOidcProvider) 
     with authenticator(IDPORTEN, idp, synthetic_identities="false") as auth:
         error = reject(auth, idp.token(idporten_claims(idp)), "identity-invalid")
         assert "synthetic" in error.reason
+
+
+@pytest.mark.parametrize(
+    ("pid", "kind"), [(H_NUMMER, "h-nummer"), (FH_NUMMER, "fh-nummer")], ids=["h", "fh"]
+)
+def test_a_help_number_is_not_a_login_identity(
+    idp: LoopbackOidcProvider, pid: str, kind: str
+) -> None:
+    """H- and FH-numbers are a health institution's help numbers, not unique nationally; an
+    identity provider logs in people by fødselsnummer or D-nummer (login sweep, 2026-12-07:
+    a production issuer took both)."""
+    with authenticator(IDPORTEN, idp, synthetic_identities="false") as auth:
+        error = reject(auth, idp.token(idporten_claims(idp, pid=pid)), "identity-invalid")
+        assert f"an {kind} is a health institution's help number" in error.reason
+        assert pid not in error.reason
 
 
 # -- assurance --------------------------------------------------------------------------

@@ -8,6 +8,8 @@ import re
 import pytest
 from _login_helpers import (
     AUDIENCE,
+    FH_NUMMER,
+    H_NUMMER,
     OTHER_PERSON,
     PERSON,
     authenticator,
@@ -300,3 +302,18 @@ def test_an_amr_holding_an_identity_number_is_refused(
         idporten.authenticate(Credential(kind="idporten-id-token", token=token))
     assert caught.value.code == "attribute-invalid"
     assert OTHER_PERSON not in str(caught.value)
+
+
+def test_a_test_issuers_month_plus_40_is_a_synthetic_dolly_person(
+    idporten: OidcAuthenticator, idp: LoopbackOidcProvider
+) -> None:
+    """Where synthetic people are allowed, month+40 is NAV Dolly's, not an H-nummer."""
+    token = idp.token(idporten_claims(idp, pid=H_NUMMER))
+    principal = idporten.authenticate(Credential(kind="idporten-id-token", token=token))
+    assert principal is not None
+    assert principal.national_id is not None
+    assert principal.national_id.synthetic
+    assert principal.national_id.kind.value == "fodselsnummer"
+    fh = Credential(kind="idporten-id-token", token=idp.token(idporten_claims(idp, pid=FH_NUMMER)))
+    with pytest.raises(TokenRejected, match="identity-invalid"):
+        idporten.authenticate(fh)

@@ -29,12 +29,14 @@ from barnekoordinator.access.principal import Principal
 from barnekoordinator.errors import InvalidIdentifier, InvalidInput
 from barnekoordinator.identifiers import (
     HprNummer,
+    IdentifierKind,
     IdentifierPolicy,
     Organisasjonsnummer,
     PersonId,
 )
 
 _IDENTIFIER_LIKE: Final = re.compile(r"\d{6,}")
+_LOGIN_KINDS: Final = frozenset({IdentifierKind.FODSELSNUMMER, IdentifierKind.D_NUMMER})
 _LETTERS: Final = "abcdefghijklmnop"
 _ISO6523_NO: Final = "0192:"
 _MAX_LABEL: Final = 120
@@ -79,11 +81,25 @@ def _national_id(claims: Mapping[str, Any], settings: IssuerSettings) -> PersonI
     raw = values[0]
     if len(values) != 1 or not isinstance(raw, str):
         raise rejected(RejectionCode.IDENTITY_INVALID, f"{path!r} must be one string")
-    policy = IdentifierPolicy(allow_synthetic=settings.synthetic_identities)
+    # A test issuer's month+40 numbers are NAV Dolly's synthetic people; a production
+    # issuer's are H-numbers, which are refused below.
+    synthetic = settings.synthetic_identities
+    policy = IdentifierPolicy(allow_synthetic=synthetic, dolly_as_synthetic=synthetic)
     try:
-        return PersonId.parse(raw, policy=policy)
+        person = PersonId.parse(raw, policy=policy)
     except InvalidIdentifier as exc:  # its message never holds the number
         raise rejected(RejectionCode.IDENTITY_INVALID, f"{path!r}: {exc}") from None
+    if person.kind not in _LOGIN_KINDS:
+        # Help numbers are given by a health institution (H) or shared between them (FH) to
+        # people without a number of their own; they are not unique nationally, and the
+        # Folkeregister does not know them. An identity provider logs in people, by their
+        # fødselsnummer or D-nummer.
+        raise rejected(
+            RejectionCode.IDENTITY_INVALID,
+            f"{path!r}: an {person.kind.value} is a health institution's help number, not a "
+            "person's identity (a fødselsnummer or D-nummer)",
+        )
+    return person
 
 
 def _hpr(claims: Mapping[str, Any], settings: IssuerSettings) -> HprNummer | None:
