@@ -157,6 +157,26 @@ def test_a_failed_issuer_is_not_hammered_and_recovers(idp: LoopbackOidcProvider)
     assert idp.discovery_requests == 2
 
 
+def test_a_login_that_read_the_clock_before_a_failed_fetch_does_not_fetch_again(
+    idp: LoopbackOidcProvider,
+) -> None:
+    """A login reads the clock, then waits for the cache: one that waited behind a failed
+    fetch holds a time just before it, and is within the interval all the same (login sweep,
+    2026-12-07: it fetched again, and waited out another timeout)."""
+    idp.fault = ProviderFault.SERVER_ERROR
+    now = clock_of(idp).now().timestamp()
+    with authenticator(IDPORTEN, idp) as auth:
+        keys = auth.verifier.keys
+        with pytest.raises(IssuerUnavailable, match="HTTP 500"):
+            keys.key(idp.current_key.kid, "RS256", now=now)
+        with pytest.raises(IssuerUnavailable, match="not retried"):
+            keys.key(idp.current_key.kid, "RS256", now=now - 0.001)
+        assert idp.discovery_requests == 1
+        with pytest.raises(IssuerUnavailable, match="HTTP 500"):  # a clock set back an hour
+            keys.key(idp.current_key.kid, "RS256", now=now - 3600)
+    assert idp.discovery_requests == 2
+
+
 def test_a_body_that_is_not_json(idp: LoopbackOidcProvider) -> None:
     """A discovery document that is HTML is an unusable issuer."""
     idp.fault = ProviderFault.NOT_JSON

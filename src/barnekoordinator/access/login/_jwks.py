@@ -118,7 +118,9 @@ def _usable_keys(document: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
 
 
 def _within(last: float | None, now: float, seconds: float) -> bool:
-    return last is not None and 0 <= now - last < seconds
+    # Either side of ``last``: a login reads the clock before it waits for the cache's lock,
+    # so one that waited behind a failed fetch may hold a time just before that fetch's.
+    return last is not None and abs(now - last) < seconds
 
 
 class JwksCache:
