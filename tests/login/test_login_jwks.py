@@ -9,13 +9,13 @@ from __future__ import annotations
 import concurrent.futures
 import socket
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from _login_helpers import authenticator, idporten_claims
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from barnekoordinator.access.login import JwksCache, OidcAuthenticator
+from barnekoordinator.access.login import IssuerSettings, JwksCache, OidcAuthenticator
 from barnekoordinator.access.principal import Credential
 from barnekoordinator.clock import FixedClock
 from barnekoordinator.errors import IssuerUnavailable, TokenRejected
@@ -205,6 +205,38 @@ def test_a_jwks_uri_that_is_not_https_is_refused(
     idp.discovery_overrides["jwks_uri"] = jwks_uri
     with authenticator(IDPORTEN, idp) as auth, pytest.raises(IssuerUnavailable, match="jwks_uri"):
         auth.verify(idp.token(idporten_claims(idp)))
+
+
+class _DiscoveryOnly(JwksCache):
+    """A cache whose HTTP answers are given documents: an https issuer cannot be served on
+    loopback without a certificate the client trusts, and only the discovery document is
+    needed to see what the cache does with its ``jwks_uri``."""
+
+    def __init__(self, settings: IssuerSettings, documents: dict[str, dict[str, object]]):
+        super().__init__(settings, clock=FixedClock(datetime(2026, 1, 5, tzinfo=UTC)))
+        self.documents = documents
+        self.asked: list[str] = []
+
+    def _get_json(self, url: str, what: str) -> dict[str, object]:
+        self.asked.append(url)
+        return self.documents[url]
+
+
+def test_an_https_issuer_may_not_send_the_key_fetch_to_plain_http_on_loopback() -> None:
+    """Plain http on loopback is for the test kit's provider, whose issuer is plain http
+    itself; an https issuer's discovery naming it would make the server ask a local service
+    (login sweep, 2026-12-07)."""
+    issuer = "https://idporten.example"
+    settings = IssuerSettings(
+        name="x", display_name="X", issuer=issuer, audience="a", require_national_id=False
+    )
+    local = "http://127.0.0.1:8080/admin"
+    discovery = {"issuer": issuer, "jwks_uri": local}
+    cache = _DiscoveryOnly(settings, {settings.discovery_url: discovery})
+    with pytest.raises(IssuerUnavailable, match="expected https, as the issuer's own URL"):
+        cache.refresh()
+    assert cache.asked == [settings.discovery_url]  # the local address was never asked
+    cache.close()
 
 
 def test_a_key_set_without_usable_keys_is_refused(idp: LoopbackOidcProvider) -> None:

@@ -270,6 +270,15 @@ class JwksCache:
                 )
             published = discovery.get("jwks_uri")
             problem = url_problem(published)
+            if (
+                problem is None
+                and settings.issuer.startswith("https:")
+                and not str(published).startswith("https:")
+            ):
+                # Plain http on loopback is for the test kit's provider, whose issuer is plain
+                # http itself: an https issuer's discovery must not send the key fetch to a
+                # local service.
+                problem = "expected https, as the issuer's own URL"
             if problem is not None:
                 raise IssuerUnavailable(
                     f"the discovery document at {settings.discovery_url} has no usable "
