@@ -19,7 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from barnekoordinator.errors import ConcurrencyConflict, InvalidConfiguration, StoreDiverged
+from _commit_writes import WRITES, append, checked, reads_of, run_writes
+from barnekoordinator.errors import InvalidConfiguration, StoreDiverged
 from barnekoordinator.history.checkpoint import (
     Checkpointer,
     Ed25519Signer,
@@ -29,8 +30,6 @@ from barnekoordinator.history.checkpoint import (
 )
 from barnekoordinator.history.commit_checkpoint import CommitCheckpoint, CommitCheckpointer
 from barnekoordinator.history.merkle import tree_root
-from barnekoordinator.history.records import GENESIS
-from barnekoordinator.history.storekit import NewCase
 from barnekoordinator.testing.conformance import CONFORMANCE_CATALOGUE, make_audit, make_records
 from barnekoordinator.testing.postgres import drop_schema
 from barnekoordinator_plugins.postgres import PostgresCaseStore, _commit
@@ -45,21 +44,11 @@ def _store(dsn: str, schema: str, committer: CommitCheckpointer | None = None) -
     )
 
 
-def _append(store: PostgresCaseStore, case: str, count: int, *, audit: bool = True) -> int:
-    version = store.version(case)
-    prev = store.read(case)[-1].hash if version else GENESIS
-    records = make_records(case, count, after_version=version, prev_hash=prev)
-    trail = make_audit(case, action="write") if audit else None
-    return store.append(case, version, records, audit=trail)
+_append = append
 
 
 def _checked(note: CommitCheckpoint, store: PostgresCaseStore) -> None:
-    """The note verifies, says what it carries, and is the store's full checkpoint."""
-    assert open_checkpoint(note.note, SIGNER.verifier()) == note.checkpoint
-    assert note.checkpoint == store_checkpoint(store, ORIGIN)
-    assert note.events.root() == note.checkpoint.events.root
-    assert note.checkpoint.audit is not None
-    assert note.audit.root() == note.checkpoint.audit.root
+    checked(note, store, SIGNER.verifier(), ORIGIN)
 
 
 def _prefix_of(note: CommitCheckpoint, store: PostgresCaseStore) -> None:
@@ -93,24 +82,12 @@ def _schema(made: list[str]) -> str:
     return made[-1]
 
 
-OPS = st.lists(
-    st.one_of(
-        st.tuples(st.just("append"), st.integers(0, 3), st.integers(0, 4), st.booleans()),
-        st.tuples(st.just("audit"), st.integers(0, 3)),
-        st.tuples(st.just("load"), st.integers(1, 3)),
-        st.tuples(st.just("other"), st.integers(0, 3), st.integers(1, 3)),
-        st.tuples(st.just("stale"), st.integers(0, 3)),
-    ),
-    max_size=8,
-)
-
-
 @settings(
     max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(OPS, st.booleans(), st.booleans())
+@given(WRITES, st.booleans(), st.booleans())
 def test_each_commit_publishes_the_full_checkpoint(
     postgres_dsn: str,
     schemas: list[str],
@@ -136,53 +113,17 @@ def test_each_commit_publishes_the_full_checkpoint(
             CommitCheckpointer(ORIGIN, SIGNER, notes.append, overlap=overlap, **frontiers) as cp,
             _store(postgres_dsn, schema, cp) as store,
         ):
-            loaded = 0
-            for op in ops:
-                published = len(notes)
-                if op[0] == "append":
-                    _append(store, f"case-{op[1]}", int(op[2]), audit=bool(op[3]))
-                elif op[0] == "audit":
-                    store.append_audit(make_audit(f"case-{op[1]}"))
-                elif op[0] == "load":
-                    loaded += 1
-                    case = f"loaded-{loaded}"
-                    records = make_records(case, int(op[1]))
-                    store.load([NewCase(tuple(records), make_audit(case, action="write"))])
-                elif op[0] == "other":
-                    _append(other, f"case-{op[1]}", int(op[2]))
-                    assert len(notes) == published  # another session's commit: no note here
-                    continue
-                else:
-                    case = f"case-{op[1]}"
-                    stale = make_records(case, 1, after_version=store.version(case) + 1)
-                    with pytest.raises(ConcurrencyConflict):
-                        store.append(case, store.version(case) + 1, stale, audit=make_audit(case))
-                    assert len(notes) == published
-                    continue
-                assert len(notes) == published + 1
-                _checked(notes[-1], store)
-                assert cp.last is notes[-1]
-                assert cp.frontiers() == (notes[-1].events, notes[-1].audit)
+            run_writes(ops, store, other, cp, notes, SIGNER.verifier())
 
 
 def test_an_append_that_follows_reads_no_tail(postgres_dsn: str, pg_schema: str) -> None:
     """With its positions drawn, an append that follows the last records seen is signed from
     its own rows: the checkpointer asks for no tail. An events-only append and an audit-only
     one ask, and get the other tree's tail from the page read with the locks."""
-    calls: list[tuple[int, int]] = []
     with CommitCheckpointer(ORIGIN, SIGNER) as cp:
         store = _store(postgres_dsn, pg_schema, cp)
         _append(store, "a", 2)  # the first write of an unseen store reads it
-        real = cp.commit
-
-        def counting(read, events, audit, commit_transaction):  # type: ignore[no-untyped-def]
-            def counted(*positions: int):  # type: ignore[no-untyped-def]
-                calls.append(positions)
-                return read(*positions)
-
-            return real(counted, events, audit, commit_transaction)
-
-        cp.commit = counting  # type: ignore[method-assign]
+        calls = reads_of(cp)
         _append(store, "a", 3)
         assert calls == []
         _append(store, "a", 1, audit=False)

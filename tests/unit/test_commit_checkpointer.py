@@ -23,22 +23,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _commit_writes import WRITES, append, checked, reads_of, run_writes
 from barnekoordinator.errors import (
     CheckpointError,
-    ConcurrencyConflict,
     InvalidConfiguration,
     StoreDiverged,
 )
 from barnekoordinator.history.checkpoint import (
     Checkpointer,
     Ed25519Signer,
-    open_checkpoint,
-    store_checkpoint,
 )
 from barnekoordinator.history.commit_checkpoint import CommitCheckpoint, CommitCheckpointer
-from barnekoordinator.history.records import GENESIS
-from barnekoordinator.history.storekit import NewCase
-from barnekoordinator.testing.conformance import CONFORMANCE_CATALOGUE, make_audit, make_records
+from barnekoordinator.testing.conformance import CONFORMANCE_CATALOGUE, make_audit
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 
 ORIGIN = "test.example/log"
@@ -49,37 +45,15 @@ def _store(path: Path, committer: CommitCheckpointer | None = None) -> SQLiteCas
     return SQLiteCaseStore(path, catalogue=CONFORMANCE_CATALOGUE, commit_checkpointer=committer)
 
 
-def _append(store: SQLiteCaseStore, case: str, count: int, *, audit: bool = True) -> int:
-    version = store.version(case)
-    prev = store.read(case)[-1].hash if version else GENESIS
-    records = make_records(case, count, after_version=version, prev_hash=prev)
-    trail = make_audit(case, action="write") if audit else None
-    return store.append(case, version, records, audit=trail)
+_append = append
 
 
 def _checked(note: CommitCheckpoint, store: SQLiteCaseStore) -> None:
-    """The note verifies, says what it carries, and is the store's full checkpoint."""
-    assert open_checkpoint(note.note, SIGNER.verifier()) == note.checkpoint
-    assert note.checkpoint == store_checkpoint(store, ORIGIN)
-    assert note.events.root() == note.checkpoint.events.root
-    assert note.checkpoint.audit is not None
-    assert note.audit.root() == note.checkpoint.audit.root
-
-
-OPS = st.lists(
-    st.one_of(
-        st.tuples(st.just("append"), st.integers(0, 3), st.integers(0, 4), st.booleans()),
-        st.tuples(st.just("audit"), st.integers(0, 3)),
-        st.tuples(st.just("load"), st.integers(1, 3)),
-        st.tuples(st.just("other"), st.integers(0, 3), st.integers(1, 3)),
-        st.tuples(st.just("stale"), st.integers(0, 3)),
-    ),
-    max_size=10,
-)
+    checked(note, store, SIGNER.verifier(), ORIGIN)
 
 
 @settings(max_examples=40, deadline=None)
-@given(OPS, st.booleans(), st.booleans())
+@given(WRITES, st.booleans(), st.booleans())
 def test_each_commit_publishes_the_full_checkpoint(
     ops: list[tuple[object, ...]], overlap: bool, primed: bool
 ) -> None:
@@ -99,52 +73,16 @@ def test_each_commit_publishes_the_full_checkpoint(
         notes: list[CommitCheckpoint] = []
         with CommitCheckpointer(ORIGIN, SIGNER, notes.append, overlap=overlap, **frontiers) as cp:
             store = _store(path, cp)
-            loaded = 0
-            for op in ops:
-                published = len(notes)
-                if op[0] == "append":
-                    _append(store, f"case-{op[1]}", int(op[2]), audit=bool(op[3]))
-                elif op[0] == "audit":
-                    store.append_audit(make_audit(f"case-{op[1]}"))
-                elif op[0] == "load":
-                    loaded += 1
-                    case = f"loaded-{loaded}"
-                    records = make_records(case, int(op[1]))
-                    store.load([NewCase(tuple(records), make_audit(case, action="write"))])
-                elif op[0] == "other":
-                    _append(other, f"case-{op[1]}", int(op[2]))
-                    assert len(notes) == published  # another writer's commit: no note here
-                    continue
-                else:
-                    case = f"case-{op[1]}"
-                    stale = make_records(case, 1, after_version=store.version(case) + 1)
-                    with pytest.raises(ConcurrencyConflict):
-                        store.append(case, store.version(case) + 1, stale)
-                    assert len(notes) == published
-                    continue
-                assert len(notes) == published + 1
-                _checked(notes[-1], store)
-                assert cp.last is notes[-1]
-                assert cp.frontiers() == (notes[-1].events, notes[-1].audit)
+            run_writes(ops, store, other, cp, notes, SIGNER.verifier())
             store.close()
         other.close()
 
 
 def test_a_write_that_follows_the_last_seen_records_reads_nothing(tmp_path: Path) -> None:
-    calls: list[tuple[int, int]] = []
     with CommitCheckpointer(ORIGIN, SIGNER) as cp:
         store = _store(tmp_path / "cases.db", cp)
         _append(store, "a", 1)  # the first write of an unseen store reads it
-        real = cp.commit
-
-        def counting(read, events, audit, commit_transaction):  # type: ignore[no-untyped-def]
-            def counted(*positions: int):  # type: ignore[no-untyped-def]
-                calls.append(positions)
-                return read(*positions)
-
-            return real(counted, events, audit, commit_transaction)
-
-        cp.commit = counting  # type: ignore[method-assign]
+        calls = reads_of(cp)
         _append(store, "a", 3)
         assert calls == []
         store.append_audit(make_audit("a"))  # no events of its own: reads both tails
