@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
-import threading
 import zlib
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Iterable, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -49,6 +47,7 @@ from barnekoordinator.history.storekit import (
 )
 from barnekoordinator_plugins import _options
 from barnekoordinator_plugins.postgres._commit import Transaction
+from barnekoordinator_plugins.postgres._sessions import Sessions
 
 if TYPE_CHECKING:
     import psycopg
@@ -206,10 +205,7 @@ class PostgresCaseStore:
         self._events_lock = zlib.crc32(f"barnekoordinator.events:{schema or ''}".encode())
         self._audit_lock = zlib.crc32(f"barnekoordinator.audit:{schema or ''}".encode())
         self._audit_source = "case_audit"
-        self._local = threading.local()
-        self._connections: list[psycopg.Connection[Any]] = []
-        self._connections_lock = threading.Lock()
-        self._closed = False
+        self._sessions = Sessions(self._pg, self._dsn, self._session_options())
         with self._errors():
             self._ensure_schema(self._connection())
 
@@ -225,57 +221,11 @@ class PostgresCaseStore:
 
     # -- connections ----------------------------------------------------------
 
-    def _unavailable(self, exc: Exception) -> StorageUnavailable:
-        diag = getattr(exc, "diag", None)
-        primary = getattr(diag, "message_primary", None) if diag is not None else None
-        sqlstate = getattr(exc, "sqlstate", None)
-        # The primary message only: DETAIL lines may quote row values.
-        lines = str(exc).splitlines()
-        text = primary or (lines[0] if lines else type(exc).__name__)
-        code = f" [{sqlstate}]" if sqlstate else ""
-        return StorageUnavailable(
-            f"PostgreSQL store is unavailable: {type(exc).__name__}{code}: {text}"
-        )
-
-    @contextmanager
-    def _errors(self) -> Iterator[None]:
-        pg = self._pg
-        try:
-            yield
-        except (pg.OperationalError, pg.InterfaceError, pg.errors.ReadOnlySqlTransaction) as exc:
-            self._discard_broken()
-            raise self._unavailable(exc) from exc
-
-    def _discard_broken(self) -> None:
-        cached = getattr(self._local, "connection", None)
-        if cached is not None and (cached[1].closed or cached[1].broken):
-            self._local.connection = None
-
     def _connection(self) -> psycopg.Connection[Any]:
-        if self._closed:
-            raise StorageUnavailable("PostgreSQL store is closed")
-        pid = os.getpid()
-        cached = getattr(self._local, "connection", None)
-        if cached is not None and cached[0] == pid and not cached[1].closed:
-            connection: psycopg.Connection[Any] = cached[1]
-            return connection
-        options = [
-            f"-c lock_timeout={int(self.lock_timeout * 1000)}",
-            # UTC sessions: timestamps arrive in UTC and need no conversion.
-            "-c TimeZone=UTC",
-            # Prepared statements keep one plan with run-time partition pruning
-            # instead of re-planning against every partition on each call.
-            "-c plan_cache_mode=force_generic_plan",
-        ]
-        if self.schema is not None:
-            options.append(f"-c search_path={self.schema}")
-        if self.read_only:
-            options.append("-c default_transaction_read_only=on")
-        connection = self._pg.connect(self._dsn, autocommit=True, options=" ".join(options))
-        self._local.connection = (pid, connection)
-        with self._connections_lock:
-            self._connections.append(connection)
-        return connection
+        return self._sessions.connection()
+
+    def _errors(self) -> AbstractContextManager[None]:
+        return self._sessions.errors()
 
     def _ensure_schema(self, connection: psycopg.Connection[Any]) -> None:
         found = connection.execute(
@@ -763,13 +713,24 @@ class PostgresCaseStore:
             found = self._connection().execute("SELECT to_regclass('case_keys')").fetchone()
         return bool(found and found[0] is not None)
 
+    def _session_options(self) -> str:
+        options = [
+            f"-c lock_timeout={int(self.lock_timeout * 1000)}",
+            # UTC sessions: timestamps arrive in UTC and need no conversion.
+            "-c TimeZone=UTC",
+            # Prepared statements keep one plan with run-time partition pruning
+            # instead of re-planning against every partition on each call.
+            "-c plan_cache_mode=force_generic_plan",
+        ]
+        if self.schema is not None:
+            options.append(f"-c search_path={self.schema}")
+        if self.read_only:
+            options.append("-c default_transaction_read_only=on")
+        return " ".join(options)
+
     def close(self) -> None:
         """Close every connection this store opened; later calls raise StorageUnavailable."""
-        self._closed = True
-        with self._connections_lock:
-            connections, self._connections = self._connections, []
-        for connection in connections:
-            connection.close()
+        self._sessions.close()
 
 
 def _library_catalogue() -> Catalogue:
