@@ -332,3 +332,36 @@ def test_an_item_written_the_day_a_new_log_opens_is_shown_under_that_log() -> No
     page = _html_text(HtmlArchiveExporter(lang="nb").export(export_view_of(run.case, day)).content)
     log1, log2 = page.index("Stafettlogg 1"), page.index("Stafettlogg 2")
     assert log1 < page.index(first) < log2 < page.index(second)
+
+
+def test_a_long_unbroken_word_stays_on_the_page() -> None:
+    """A pasted link or code with no place to break widened its table past the page, and the
+    PDF/A cut off the text and the columns after it (archive sweep, 2026-12-07): the archive
+    copy lost data. Every text run now starts on the page, and the whole word is there."""
+    run, last = realistic_case(close=False)
+    word = "https://sykehus.example.no/" + "".join(chr(97 + i % 26) for i in range(400)) + "SLUTT"
+    run.run(
+        stafettlogg.add_log_measure,
+        tiltak_id="t-long",
+        by="pl",
+        description=word,
+        responsible_ref="pl",
+        evaluation_date=last + timedelta(days=30),
+        as_of=last,
+    )
+    pdf = PdfArchiveExporter(lang="nb").export(export_view_of(run.case, last)).content
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    outside: list[float] = []
+    for page in reader.pages:
+        width = float(page.mediabox.width)
+
+        def visit(
+            text: str, cm: list[float], tm: list[float], *_: object, width: float = width
+        ) -> None:
+            x = tm[4] * cm[0] + cm[4]
+            if text.strip() and not 0 <= x <= width:
+                outside.append(x)
+
+        page.extract_text(visitor_text=visit)
+    assert outside == []
+    assert word in re.sub(r"\s+", "", "".join(p.extract_text() for p in reader.pages))
