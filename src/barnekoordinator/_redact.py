@@ -35,10 +35,18 @@ import re
 from collections.abc import Iterator
 from typing import Final
 
-__all__ = ["holds_person_number", "looks_like_national_id", "number_shaped", "redact"]
+__all__ = [
+    "holds_identifier",
+    "holds_person_number",
+    "looks_like_national_id",
+    "number_shaped",
+    "redact",
+]
 
 _IN_A_ROW: Final = re.compile(r"(?<!\d)\d{11}(?!\d)")
 _ELEVEN: Final = re.compile(r"\d{11}")
+_SIX: Final = re.compile(r"\d{6,}")
+_SEPARATORS: Final = re.compile(r"[\s.\-/]")
 _SPLIT: Final = re.compile(r"(?<!\d)(\d{6})[ \t\u00a0.\-/](\d{5})(?!\d)")
 _GROUPED: Final = re.compile(r"(?<!\d)(?<!\d[ \t\u00a0])\d(?:[ \t\u00a0]?\d){10}(?![ \t\u00a0]?\d)")
 _K1: Final = (3, 7, 6, 1, 8, 9, 4, 5, 2)
@@ -106,3 +114,10 @@ def looks_like_national_id(text: str) -> bool:
     [`number_shaped()`][barnekoordinator._redact.number_shaped] finds (``ddmmyy-nnnnn``,
     ``ddmmyy.nnnnn``, ``ddmmyy/nnnnn``)."""
     return bool(_ELEVEN.search(text.replace(" ", ""))) or number_shaped(text)
+
+
+def holds_identifier(text: str) -> bool:
+    """Whether ``text`` holds six or more digits in a row once spaces and the separators of
+    written numbers (``.``, ``-``, ``/``) are dropped: what a name shown to a family must not
+    hold (``0181-20-500-75`` is an identity number written in groups)."""
+    return bool(_SIX.search(_SEPARATORS.sub("", text)))

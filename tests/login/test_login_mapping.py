@@ -188,6 +188,7 @@ def test_a_subject_never_looks_like_a_national_id(
         ({"name": "Kari  Nordmann"}, "Kari Nordmann"),
         ({"given_name": "Ola", "family_name": "Nordmann"}, "Ola Nordmann"),
         ({"name": "Kari 123456"}, "ID-porten"),
+        ({"name": "Kari 12-34-56"}, "ID-porten"),
         ({"name": "x" * 200}, "ID-porten"),
         ({"name": 17}, "ID-porten"),
     ],

@@ -137,9 +137,22 @@ def test_subject_must_not_be_empty() -> None:
         make(subject="  ")
 
 
-@pytest.mark.parametrize("label", ["Kari 974760673", FNR, "HPR 1234567", ""])
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Kari 974760673",
+        FNR,
+        "HPR 1234567",
+        "",
+        # Written in groups: the archive printed this as "made by" (archive sweep, 2026-12-07).
+        f"Kari {FNR[:4]}-{FNR[4:6]}-{FNR[6:9]}-{FNR[9:]}",
+        f"Kari {FNR[:6]}.{FNR[6:]}",
+        "Kari 974/760/673",
+    ],
+)
 def test_display_label_holds_no_identifier(label: str) -> None:
-    """The label the family sees may not hold a run of six or more digits (or be empty)."""
+    """The label the family sees may not hold six or more digits in a row, with spaces and
+    the separators of written numbers dropped (or be empty)."""
     with pytest.raises(InvalidInput, match="display_label"):
         make(display_label=label)
 

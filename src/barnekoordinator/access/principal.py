@@ -35,7 +35,7 @@ from typing import Any, Final
 
 import attrs
 
-from barnekoordinator._redact import holds_person_number, looks_like_national_id
+from barnekoordinator._redact import holds_identifier, holds_person_number, looks_like_national_id
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.identifiers import HprNummer, Organisasjonsnummer, PersonId
 
@@ -134,7 +134,6 @@ class SystemRole(enum.StrEnum):
     """Barnevernstjenesten of the municipality (consents under pbrl § 4-5 after care order)."""
 
 
-_IDENTIFIER_LIKE: Final = re.compile(r"\d{6,}")
 _MAX_TEXT: Final = 256
 """A principal's names are short; the audit trail stores them with every call."""
 """Tokens (JWTs with their claims) run to a few kilobytes."""
@@ -183,7 +182,7 @@ def _check_label(_instance: object, _attribute: object, value: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput("display_label: expected a name and service, e.g. 'Kari, helsestasjon'")
     _check_text("display_label", value)
-    if _IDENTIFIER_LIKE.search(value.replace(" ", "")):
+    if holds_identifier(value):
         raise InvalidInput(
             "display_label: must not contain an identifier (six or more digits); "
             "families are shown names and services only"

@@ -17,11 +17,10 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping
 from typing import Any, Final
 
-from barnekoordinator._redact import holds_person_number, looks_like_national_id
+from barnekoordinator._redact import holds_identifier, holds_person_number, looks_like_national_id
 from barnekoordinator.access.login._compact import rejected
 from barnekoordinator.access.login._settings import IssuerSettings, RejectionCode
 from barnekoordinator.access.login._verifier import VerifiedToken, claim_values
@@ -35,7 +34,6 @@ from barnekoordinator.identifiers import (
     PersonId,
 )
 
-_IDENTIFIER_LIKE: Final = re.compile(r"\d{6,}")
 _LOGIN_KINDS: Final = frozenset({IdentifierKind.FODSELSNUMMER, IdentifierKind.D_NUMMER})
 _LETTERS: Final = "abcdefghijklmnop"
 _ISO6523_NO: Final = "0192:"
@@ -159,7 +157,7 @@ def _label(claims: Mapping[str, Any], settings: IssuerSettings) -> str:
             label
             and len(label) <= _MAX_LABEL
             and label.isprintable()
-            and not _IDENTIFIER_LIKE.search(label.replace(" ", ""))
+            and not holds_identifier(label)
         ):
             return label
     return settings.display_name
