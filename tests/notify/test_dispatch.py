@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from barnekoordinator.clock import FixedClock
 from barnekoordinator.history.outbox import OutboxKind, OutboxMessage, OutboxStatus
 from barnekoordinator.history.projections import AgendaKind
 from barnekoordinator.history.store import CaseStore
@@ -267,3 +269,80 @@ def test_progress_is_told_once_per_message_handled(
         progress=told.append,
     )
     assert told == [1] * len(report.outcomes) == [1, 1]
+
+
+class _Recorder:
+    """A mail sender that keeps each letter's Message-ID; every letter takes ``seconds`` of the
+    injected clock, and after its ``at``-th one ``meanwhile()`` runs (a second run starting)."""
+
+    def __init__(
+        self,
+        clock: FixedClock,
+        seconds: float,
+        at: int = 0,
+        meanwhile: Callable[[], object] | None = None,
+    ) -> None:
+        self.clock, self.seconds, self.at, self.meanwhile = clock, seconds, at, meanwhile
+        self.ids: list[str] = []
+
+    def open(self) -> None:
+        pass
+
+    def send(self, mail: EmailMessage, to: str) -> None:
+        self.ids.append(str(mail["Message-ID"]))
+        self.clock.advance(timedelta(seconds=self.seconds))
+        if len(self.ids) == self.at and self.meanwhile is not None:
+            self.meanwhile()
+
+    def close(self) -> None:
+        pass
+
+
+def _overlapping_runs(
+    store: CaseStore, book_file: Path, first_now: datetime
+) -> tuple[_Recorder, _Recorder]:
+    """A run dated ``first_now`` whose letters take a second each, with a ten-second lease;
+    after its 30th letter a second run, dated by the clock, starts and runs to the end."""
+    box = outbox_of(store)
+    due = first_now.date()
+    box.add_outbox([msg(n, recipient=f"person-{n % 10}", not_before=due) for n in range(60)])
+    settings = NotifySettings(addresses=str(book_file), lease_seconds=10)
+    clock = FixedClock(NOW)
+    second = _Recorder(clock, 0)
+
+    def start_second() -> None:
+        dispatch(
+            store,
+            sender=second,
+            book=AddressFile(settings.addresses),
+            settings=settings,
+            now=clock.now(),
+            clock=clock,
+        )
+
+    first = _Recorder(clock, 1.0, at=30, meanwhile=start_second)
+    dispatch(
+        store,
+        sender=first,
+        book=AddressFile(settings.addresses),
+        settings=settings,
+        now=first_now,
+        clock=clock,
+    )
+    return first, second
+
+
+@pytest.mark.parametrize("dated", ["now", "the day before"])
+def test_a_run_longer_than_its_lease_or_dated_back_shares_nothing_with_a_second_run(
+    store: CaseStore, book_file: Path, dated: str
+) -> None:
+    """Found in review (2026-12-07): the lease counted from the run's date, once, so a second
+    run took what a run longer than the lease, or one ``--as-of`` yesterday, still held, and
+    both sent it. Each batch is now leased from the time it is claimed, and what is left of it
+    at half the lease goes back to be claimed anew: each letter goes out once."""
+    first_now = NOW if dated == "now" else NOW - timedelta(days=1)
+    first, second = _overlapping_runs(store, book_file, first_now)
+    sent = first.ids + second.ids
+    assert len(sent) == 60
+    assert len(set(sent)) == 60  # none twice
+    assert len(outbox_of(store).outbox(status=OutboxStatus.SENT)) == 60

@@ -117,7 +117,13 @@ def run(args: argparse.Namespace) -> int:
         sender = EmlFolder(folder) if folder is not None else SmtpSender(settings)
         with terminal_progress("remind", "message") as progress:
             report = dispatch(
-                store, sender=sender, book=book, settings=settings, now=now, progress=progress
+                store,
+                sender=sender,
+                book=book,
+                settings=settings,
+                now=now,
+                progress=progress,
+                clock=SystemClock(),  # leases in real time, whatever --as-of says
             )
     finally:
         store.close()

@@ -11,6 +11,7 @@ from typing import Final
 
 import attrs
 
+from barnekoordinator.clock import Clock
 from barnekoordinator.errors import (
     BarnekoordinatorError,
     DeliveryFailed,
@@ -183,6 +184,21 @@ class _Run:
             return
         self.settle(entry, OutboxStatus.SENT)
 
+    def hand_back(self, entries: list[OutboxEntry]) -> None:
+        """Release claimed messages that were not tried, without counting an attempt."""
+        for entry in entries:
+            key = entry.message.key
+            self.claimed.discard(key)
+            self.store.settle_outbox(
+                key,
+                self.claimant,
+                Settlement(
+                    status=OutboxStatus.PENDING,
+                    note="handed back untried before its lease ran out",
+                    attempted=False,
+                ),
+            )
+
     def release(self, reason: BaseException) -> None:
         """Release every message claimed and not settled when the run ends early (a bug in a
         vendor's sender or address book, a store failing, an interrupt), so the next run claims
@@ -222,13 +238,20 @@ def dispatch(
     settings: NotifySettings,
     now: datetime,
     progress: Callable[[int], None] | None = None,
+    clock: Clock | None = None,
 ) -> DispatchReport:
     """Send every message due at ``now``, once, and record each outcome in the store.
 
     ``progress``, if given, is called with ``1`` after each message is handled (the command line
     shows a counter at a terminal).
 
-    Messages are claimed in batches under a lease of ``settings.lease_seconds``. A message whose
+    Messages are claimed in batches of 100, each under a lease of ``settings.lease_seconds``.
+    Give ``clock`` (the real time: ``SystemClock()``, as ``barnekoordinator remind`` does)
+    whenever another run may overlap this one. Each batch is then leased from the time it is
+    claimed: a run that outlasts the lease keeps what it holds, and a run ``as of`` another day
+    (``now`` in the past) leases in real time; ``now`` moves on with the run. Without it every
+    lease counts from ``now``, and a second run may take what a run longer than the lease, or
+    one dated in the past, still holds (found in review, 2026-12-07). A message whose
     guard row is gone is *obsolete*; one without an address *undeliverable*; a refusal or a lost
     connection is retried after [`backoff()`][barnekoordinator_plugins.notify.backoff] (a 5xx reply,
     or ``max_attempts`` reached, gives up). A letter the ``email`` package cannot build is
@@ -238,16 +261,25 @@ def dispatch(
     so the next run sends them.
     """
     run = _Run(store, sender, book, settings, now)
-    lease = now + timedelta(seconds=settings.lease_seconds)
+    lease_for = timedelta(seconds=settings.lease_seconds)
+    started = clock.now() if clock is not None else now
     try:
         while True:
-            batch = run.store.claim_outbox(
-                now=now, until=lease, claimant=run.claimant, limit=_BATCH
-            )
+            at, lease = now, now + lease_for
+            if clock is not None:
+                real = clock.now()
+                at = now + max(real - started, timedelta(0))
+                lease = max(at, real) + lease_for
+            batch = run.store.claim_outbox(now=at, until=lease, claimant=run.claimant, limit=_BATCH)
             if not batch:
                 break
             run.claimed.update(entry.message.key for entry in batch)
-            for entry in batch:
+            for index, entry in enumerate(batch):
+                if clock is not None and index and clock.now() - real >= lease_for / 2:
+                    # Half the lease is gone: what is left goes back and is claimed anew, so
+                    # nothing is sent on a lease about to run out (another run may take it).
+                    run.hand_back(batch[index:])
+                    break
                 run.deliver(entry)
                 if progress is not None:
                     progress(1)
