@@ -342,6 +342,31 @@ def test_a_configuration_error_found_mid_run_releases_the_claims(
     assert sorted(smtp_server.handler.recipients) == [f"p{n}@example.no" for n in range(3)]
 
 
+@pytest.mark.parametrize(("refused", "status"), [({1, 2, 3}, 3), ({2}, 0)])
+def test_a_server_that_takes_none_of_the_letters_is_exit_3(
+    db: Path,
+    book: Path,
+    smtp_server: SmtpServer,
+    tls_files: tuple[Path, Path],
+    capsys: pytest.CaptureFixture[str],
+    refused: set[int],
+    status: int,
+) -> None:
+    """A session opens but the server answers 451 to every letter: nothing went out, so
+    cron must hear of it (exit 3, one line), as when no session opens; it was exit 0 (sweep,
+    2026-12-07). One letter refused among others sent is an ordinary retry: exit 0."""
+    smtp_server.handler.refuse_data = refused
+    assert main(_remind(db, *_smtp_options(smtp_server, tls_files, book))) == status
+    err = capsys.readouterr().err
+    if status == 3:
+        assert "the mail server took none of the letters; retried later" in err
+        _one_line(err)
+    else:
+        assert err == ""
+    with SQLiteCaseStore(db, read_only=True) as store:
+        assert len(store.outbox(status=OutboxStatus.PENDING)) == len(refused)
+
+
 # --- F7: the unanswered-handover reminder -------------------------------------------------------
 
 PROPOSED = date(2026, 1, 5)

@@ -150,11 +150,12 @@ def run(args: argparse.Namespace) -> int:
                 args.lang, count=len(report.outcomes), counts=counts
             )
         )
-    if report.unavailable:
-        print(
-            printable(f"barnekoordinator remind: {report.unavailable}; retried later"),
-            file=sys.stderr,
-        )
+    # The server could not be used: no session, or it took none of the letters it was given
+    # (each refused for now, or the connection lost): exit 3, as cron should hear of it.
+    refused = report.count(OutboxStatus.PENDING) and not report.count(OutboxStatus.SENT)
+    if report.unavailable or refused:
+        reason = report.unavailable or "the mail server took none of the letters"
+        print(printable(f"barnekoordinator remind: {reason}; retried later"), file=sys.stderr)
         return 3
     return 1 if report.count(OutboxStatus.UNDELIVERABLE) else 0
 
