@@ -3,6 +3,7 @@ arkiv § 9), through the after-commit hook, on a real SQLite store into a real f
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
@@ -159,6 +160,36 @@ def test_on_demand_and_never_overwritten(tmp_path: Path) -> None:
     assert again == first
     assert Path(again).read_bytes() == before  # not rewritten with the later date
     assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_file_another_writer_made_meanwhile_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two writers of the same version: the one that finishes second finds the file made after
+    its own check, and keeps it (it replaced the file the first had reported archived: review,
+    2026-12-07). The other writer is simulated finishing during this one's fsync."""
+    book, _, folder, case_id = _setup(tmp_path)
+    sink = FolderSink(folder)
+    (made,) = ArchiveOnClose(partial(book.export, PL), sink, archive_exporters("en")[:1]).archive(
+        case_id
+    )
+    target = Path(made)
+    theirs = b"the file the other writer reported archived"
+    target.unlink()
+    fsync = os.fsync
+
+    def other_writer_finishes(fd: int) -> None:
+        fsync(fd)
+        if not target.exists():
+            target.write_bytes(theirs)
+
+    monkeypatch.setattr(os, "fsync", other_writer_finishes)
+    (again,) = ArchiveOnClose(partial(book.export, PL), sink, archive_exporters("en")[:1]).archive(
+        case_id
+    )
+    assert again == made
+    assert target.read_bytes() == theirs
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []  # no leftovers
 
 
 def test_a_failing_sink_does_not_undo_the_commit(tmp_path: Path) -> None:

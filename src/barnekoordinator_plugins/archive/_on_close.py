@@ -15,6 +15,7 @@ Casebook, ``functools.partial(casebook.export, archivist)`` for a principal of t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -94,10 +95,12 @@ class FolderSink:
                 f.write(result.content)
                 f.flush()
                 os.fsync(f.fileno())
-            os.replace(temporary, target)
-        except BaseException:
+            # A link never replaces: a writer that made the same file meanwhile (after the
+            # exists() above) keeps it, as the first one reported it archived (review).
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, target)
+        finally:
             Path(temporary).unlink(missing_ok=True)
-            raise
         return str(target)
 
 
