@@ -188,6 +188,22 @@ def test_settings_made_from_python_are_checked_too() -> None:
         NotifySettings(timeout=0)
     with pytest.raises(InvalidConfiguration, match="lease_seconds: expected seconds above 0"):
         NotifySettings(lease_seconds=0)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("service_name", "Varsel\r\nBcc: x@example.no"),
+        ("service_name", " "),
+        ("from_address", "a@b.no\r\nBcc: x@example.no"),
+        ("login_url", "javascript:alert(1)"),
+    ],
+)
+def test_header_and_link_settings_made_from_python_are_checked(field: str, value: str) -> None:
+    """A service name with a line break was accepted from Python, and every letter was then
+    settled undeliverable for good, as the ``email`` package refused it (sweep, 2026-12-07)."""
+    with pytest.raises(InvalidConfiguration, match=f"smtp options: {field}: expected"):
+        NotifySettings(**{field: value})  # type: ignore[arg-type]
     assert NotifySettings(timeout=0.5).timeout == 0.5
     # A number is checked as a number, not through the option's text form ("1e-07" has none).
     assert NotifySettings(timeout=0.1 + 0.2, lease_seconds=1e-7).lease_seconds == 1e-7

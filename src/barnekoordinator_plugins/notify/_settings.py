@@ -130,6 +130,12 @@ def _address(text: str) -> str:
     return text
 
 
+def _line(text: str) -> str:
+    if not text.strip() or not text.isprintable():
+        raise ValueError("expected one line of text, without control characters")
+    return text
+
+
 def _url(text: str) -> str:
     if not text.startswith(("https://", "http://")) or any(c.isspace() for c in text):
         raise ValueError(f"expected an http(s) URL, got {_options.shown(text)}")
@@ -151,8 +157,10 @@ class NotifySettings:
     lasts ``lease_seconds`` (above 0).
 
     Raises:
-        InvalidConfiguration: ``host`` is no host name or IP address, or ``timeout`` or
-            ``lease_seconds`` is not above 0 (also when made from Python rather than from
+        InvalidConfiguration: ``host`` is no host name or IP address, ``from_address`` no
+            plain address, ``login_url`` no http(s) URL, ``service_name`` not one line, or
+            ``timeout`` or ``lease_seconds`` is not above 0 (also when made from Python rather
+            than from
             [`from_options()`][barnekoordinator_plugins.notify.NotifySettings.from_options]).
     """
 
@@ -161,9 +169,13 @@ class NotifySettings:
     starttls: bool = True
     username: str = ""
     password_env: str = ""
-    from_address: str = "noreply@barnekoordinator.invalid"
-    login_url: str = "https://barnekoordinator.invalid/"
-    service_name: str = "barnekoordinator"
+    from_address: str = attrs.field(
+        default="noreply@barnekoordinator.invalid", validator=_valid(_address)
+    )
+    login_url: str = attrs.field(
+        default="https://barnekoordinator.invalid/", validator=_valid(_url)
+    )
+    service_name: str = attrs.field(default="barnekoordinator", validator=_valid(_line))
     addresses: str = ""
     ca_file: str = ""
     timeout: float = attrs.field(default=30.0, validator=_above_zero)
@@ -189,7 +201,7 @@ class NotifySettings:
             "password_env": _options.text,
             "from_address": _address,
             "login_url": _url,
-            "service_name": _options.text,
+            "service_name": _line,
             "addresses": _options.text,
             "ca_file": _options.text,
             "timeout": _positive_seconds,
