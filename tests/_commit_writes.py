@@ -11,8 +11,14 @@ import pytest
 from hypothesis import strategies as st
 
 from barnekoordinator.errors import ConcurrencyConflict
-from barnekoordinator.history.checkpoint import NoteVerifier, open_checkpoint, store_checkpoint
+from barnekoordinator.history.checkpoint import (
+    NoteVerifier,
+    open_checkpoint,
+    record_leaf,
+    store_checkpoint,
+)
 from barnekoordinator.history.commit_checkpoint import CommitCheckpoint, CommitCheckpointer
+from barnekoordinator.history.merkle import tree_root
 from barnekoordinator.history.records import GENESIS
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.history.storekit import NewCase
@@ -59,6 +65,21 @@ def checked(note: CommitCheckpoint, store: CaseStore, verifier: NoteVerifier, or
     assert note.events.root() == note.checkpoint.events.root
     assert note.checkpoint.audit is not None
     assert note.audit.root() == note.checkpoint.audit.root
+
+
+def committed_prefix(note: CommitCheckpoint, store: CaseStore, verifier: NoteVerifier) -> bool:
+    """Whether the note's trees are those of the first records of ``store`` as it is now: it
+    signed a committed prefix, whatever was written after or beside it."""
+    events = [record_leaf(r) for r in store.read_all(limit=1_000_000)]
+    audit = [record_leaf(r) for r in store.read_all_audit(limit=1_000_000)]
+    checkpoint = open_checkpoint(note.note, verifier)
+    return (
+        checkpoint.audit is not None
+        and checkpoint.events.size <= len(events)
+        and checkpoint.audit.size <= len(audit)
+        and tree_root(events[: checkpoint.events.size]) == checkpoint.events.root
+        and tree_root(audit[: checkpoint.audit.size]) == checkpoint.audit.root
+    )
 
 
 def reads_of(checkpointer: CommitCheckpointer) -> list[tuple[int, ...]]:

@@ -19,17 +19,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from _commit_writes import WRITES, append, checked, reads_of, run_writes
+from _commit_writes import WRITES, append, checked, committed_prefix, reads_of, run_writes
 from barnekoordinator.errors import InvalidConfiguration, StoreDiverged
 from barnekoordinator.history.checkpoint import (
     Checkpointer,
     Ed25519Signer,
-    open_checkpoint,
-    record_leaf,
     store_checkpoint,
 )
 from barnekoordinator.history.commit_checkpoint import CommitCheckpoint, CommitCheckpointer
-from barnekoordinator.history.merkle import tree_root
 from barnekoordinator.testing.conformance import CONFORMANCE_CATALOGUE, make_audit, make_records
 from barnekoordinator.testing.postgres import drop_schema
 from barnekoordinator_plugins.postgres import PostgresCaseStore, _commit
@@ -49,17 +46,6 @@ _append = append
 
 def _checked(note: CommitCheckpoint, store: PostgresCaseStore) -> None:
     checked(note, store, SIGNER.verifier(), ORIGIN)
-
-
-def _prefix_of(note: CommitCheckpoint, store: PostgresCaseStore) -> None:
-    """The note's trees are those of the first records of the store as it is now: it signed a
-    committed prefix, whatever was written after or beside it."""
-    events = [record_leaf(r) for r in store.read_all(limit=1_000_000)]
-    audit = [record_leaf(r) for r in store.read_all_audit(limit=1_000_000)]
-    checkpoint = open_checkpoint(note.note, SIGNER.verifier())
-    assert tree_root(events[: checkpoint.events.size]) == checkpoint.events.root
-    assert checkpoint.audit is not None
-    assert tree_root(audit[: checkpoint.audit.size]) == checkpoint.audit.root
 
 
 @pytest.fixture
@@ -192,7 +178,7 @@ def test_threads_sharing_one_checkpointer_sign_committed_prefixes(
         sizes = [(n.checkpoint.events.size, n.checkpoint.audit.size) for n in notes]  # type: ignore[union-attr]
         assert sizes == sorted(sizes)  # in commit order: neither tree ever shrinks
         for note in notes:
-            _prefix_of(note, store)
+            assert committed_prefix(note, store, SIGNER.verifier())
         _checked(notes[-1], store)
         store.close()
 
@@ -232,7 +218,7 @@ def test_sessions_with_checkpointers_of_their_own_each_sign_committed_prefixes(
         sizes = [(n.checkpoint.events.size, n.checkpoint.audit.size) for n in notes]  # type: ignore[union-attr]
         assert sizes == sorted(sizes)
         for note in notes:
-            _prefix_of(note, final)
+            assert committed_prefix(note, final, SIGNER.verifier())
     final.close()
 
 
