@@ -118,7 +118,17 @@ def is_email_address(text: str) -> bool:
         parsed = Address(addr_spec=text)
     except (ValueError, IndexError, AttributeError, MessageError):
         return False
-    return bool(parsed.username and parsed.domain) and parsed.addr_spec == text
+    if not (parsed.username and parsed.domain) or parsed.addr_spec != text:
+        return False
+    # RFC 5321's limits, which the email package does not check: a local part of at most 64
+    # octets, and a domain name (no address literal) of labels of letters, digits and inner
+    # hyphens, at most 63 each and 255 in all.
+    local, _, domain = text.rpartition("@")
+    return (
+        len(local) <= 64
+        and len(domain) <= 255
+        and all(_LABEL.fullmatch(label) for label in domain.split("."))
+    )
 
 
 def _address(text: str) -> str:
