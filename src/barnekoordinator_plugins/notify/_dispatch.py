@@ -11,7 +11,7 @@ from typing import Final
 
 import attrs
 
-from barnekoordinator.clock import Clock
+from barnekoordinator.clock import Clock, FixedClock
 from barnekoordinator.errors import (
     BarnekoordinatorError,
     DeliveryFailed,
@@ -262,20 +262,20 @@ def dispatch(
     """
     run = _Run(store, sender, book, settings, now)
     lease_for = timedelta(seconds=settings.lease_seconds)
-    started = clock.now() if clock is not None else now
+    if clock is None:  # a clock that stands at ``now``: every lease counts from it
+        clock = FixedClock(now)
+    started = clock.now()
     try:
         while True:
-            at, lease = now, now + lease_for
-            if clock is not None:
-                real = clock.now()
-                at = now + max(real - started, timedelta(0))
-                lease = max(at, real) + lease_for
+            real = clock.now()
+            at = now + max(real - started, timedelta(0))
+            lease = max(at, real) + lease_for
             batch = run.store.claim_outbox(now=at, until=lease, claimant=run.claimant, limit=_BATCH)
             if not batch:
                 break
             run.claimed.update(entry.message.key for entry in batch)
             for index, entry in enumerate(batch):
-                if clock is not None and index and clock.now() - real >= lease_for / 2:
+                if index and clock.now() - real >= lease_for / 2:
                     # Half the lease is gone: what is left goes back and is claimed anew, so
                     # nothing is sent on a lease about to run out (another run may take it).
                     run.hand_back(batch[index:])
