@@ -49,7 +49,7 @@ _TAIL_AFTER: Final = (
 )
 
 
-class _Read:
+class _Tagged:
     """What one tagged statement gave: positions for the events and the audit record, and the
     first page of each tail."""
 
@@ -95,8 +95,7 @@ class Transaction:
         self._ended = False
         self._cursor: Any = None  # the drawing statement's, until it is read
         self._starts: tuple[int, int] | None = None  # where tails read with it start
-        self._drawn = _Read()
-        self._own: tuple[Sequence[Row], Sequence[Row]] = ((), ())
+        self._drawn = _Tagged()
 
     def __enter__(self) -> Transaction:
         stack, connection = self._stack, self.connection
@@ -136,10 +135,10 @@ class Transaction:
             params += (self._starts[0], PAGE, self._starts[1], PAGE)
         self._cursor = self.connection.execute(sql, params)
 
-    def _read_draw(self) -> _Read:
+    def _read_draw(self) -> _Tagged:
         if self._cursor is not None:
             cursor, self._cursor = self._cursor, None
-            self._drawn = _Read(cursor.fetchall())
+            self._drawn = _Tagged(cursor.fetchall())
         return self._drawn
 
     def event_positions(self) -> list[int]:
@@ -159,22 +158,28 @@ class Transaction:
         if self.checkpoints is None:
             self._end()
             return
-        self._own = (events, audit)
-        self.checkpoints.commit(self._read, events, audit, self._end)
+        own = (events, audit)
 
-    def _read(self, events_from: int, audit_from: int) -> tuple[Iterable[Row], Iterable[Row]]:
+        def read(events_from: int, audit_from: int) -> tuple[Iterable[Row], Iterable[Row]]:
+            return self._read(own, events_from, audit_from)
+
+        self.checkpoints.commit(read, events, audit, self._end)
+
+    def _read(
+        self, own: tuple[Sequence[Row], Sequence[Row]], events_from: int, audit_from: int
+    ) -> tuple[Iterable[Row], Iterable[Row]]:
         """The ``(position, hash)`` of each tree's records from the given positions on, this
-        transaction's included (a checkpointer's ``TailReader``)."""
+        transaction's ``own`` included (what the checkpointer's ``TailReader`` returns)."""
         self.read_back = True
         drawn = self._read_draw()
         if self._starts == (events_from, audit_from):
             # Read with the locks, before this transaction's inserts (the starts are the
             # checkpointer's frontiers then, and now unless another thread of this process
             # committed meanwhile): its own records come after each page.
-            pages, own = drawn.tails, self._own
+            pages = drawn.tails
         else:
             # Read now, in the transaction: its own records are among them.
-            now = _Read(self.connection.execute(_TAILS, (events_from, PAGE, audit_from, PAGE)))
+            now = _Tagged(self.connection.execute(_TAILS, (events_from, PAGE, audit_from, PAGE)))
             pages, own = now.tails, ((), ())
         return self._tail(0, pages[0], own[0]), self._tail(1, pages[1], own[1])
 
