@@ -82,6 +82,17 @@ def committed_prefix(note: CommitCheckpoint, store: CaseStore, verifier: NoteVer
     )
 
 
+def in_commit_order(
+    notes: list[CommitCheckpoint], store: CaseStore, verifier: NoteVerifier
+) -> None:
+    """Neither tree ever shrinks from one note to the next, and every note is a committed prefix
+    of ``store``."""
+    sizes = [(n.checkpoint.events.size, n.checkpoint.audit.size) for n in notes]  # type: ignore[union-attr]
+    assert sizes == sorted(sizes)
+    for note in notes:
+        assert committed_prefix(note, store, verifier)
+
+
 def reads_of(checkpointer: CommitCheckpointer) -> list[tuple[int, ...]]:
     """A list that gets the start positions of every tail ``checkpointer`` reads back from
     now on (its ``commit`` wrapped on this instance)."""

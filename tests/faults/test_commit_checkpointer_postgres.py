@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from _commit_writes import WRITES, append, checked, committed_prefix, reads_of, run_writes
+from _commit_writes import WRITES, append, checked, in_commit_order, reads_of, run_writes
 from barnekoordinator.errors import InvalidConfiguration, StoreDiverged
 from barnekoordinator.history.checkpoint import (
     Checkpointer,
@@ -175,10 +175,7 @@ def test_threads_sharing_one_checkpointer_sign_committed_prefixes(
             thread.join(timeout=120)
         assert errors == []
         assert len(notes) == 60
-        sizes = [(n.checkpoint.events.size, n.checkpoint.audit.size) for n in notes]  # type: ignore[union-attr]
-        assert sizes == sorted(sizes)  # in commit order: neither tree ever shrinks
-        for note in notes:
-            assert committed_prefix(note, store, SIGNER.verifier())
+        in_commit_order(notes, store, SIGNER.verifier())
         _checked(notes[-1], store)
         store.close()
 
@@ -215,10 +212,7 @@ def test_sessions_with_checkpointers_of_their_own_each_sign_committed_prefixes(
     final = _store(postgres_dsn, pg_schema)
     for notes in published:
         assert len(notes) == 12
-        sizes = [(n.checkpoint.events.size, n.checkpoint.audit.size) for n in notes]  # type: ignore[union-attr]
-        assert sizes == sorted(sizes)
-        for note in notes:
-            assert committed_prefix(note, final, SIGNER.verifier())
+        in_commit_order(notes, final, SIGNER.verifier())
     final.close()
 
 
