@@ -1,15 +1,19 @@
 """The quick decode path gives what the detailed one gives (issue 15 item 2).
 
 Stored events are structured by a converter without cattrs' detailed validation, and only a
-payload it refuses goes to the detailed converter, for its error with JSON paths. The two must
-accept the same payloads and build equal events; ``Catalogue.load``, which decodes and folds a
-slice of records at a time, must give the case the whole-history fold gives, and report a
-payload that does not load before an event that does not fold, wherever each is.
+payload it does not build goes to the detailed converter, for its value or its error with JSON
+paths. The quick one must never build what the detailed one refuses, must build equal events,
+and may hand a payload on (``_Defer``, decision 40) but never refuse one the detailed one
+builds; ``Catalogue.load``, which decodes and folds a slice of records at a time, must give the
+case the whole-history fold gives, and report a payload that does not load before an event that
+does not fold, wherever each is.
 """
 
 from __future__ import annotations
 
+import enum
 import json
+from datetime import date
 from typing import Any
 
 import attrs
@@ -19,7 +23,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from barnekoordinator.catalogue import CATALOGUE
-from barnekoordinator.errors import BarnekoordinatorError, OutOfSequence, SchemaViolation
+from barnekoordinator.errors import (
+    BarnekoordinatorError,
+    InvalidInput,
+    OutOfSequence,
+    SchemaViolation,
+)
 from barnekoordinator.history import _converter as converters
 from barnekoordinator.history import catalogue as catalogue_module
 from barnekoordinator.history import serialization
@@ -35,6 +44,8 @@ RECORDS = RUN.records()
 def _outcome(structure: Any, payload: object, cls: type) -> tuple[str, object]:
     try:
         return ("built", structure(payload, cls))
+    except converters._Defer:
+        return ("handed on", converters._Defer)
     except Exception as exc:  # any refusal counts; which one is compared below
         return ("refused", type(exc))
 
@@ -48,9 +59,15 @@ def test_the_quick_and_the_detailed_converter_accept_the_same_payloads_alike(
     cls = type(event)
     quick = _outcome(serialization._quick.structure, payload, cls)
     detailed = _outcome(serialization._converter.structure, payload, cls)
-    assert quick[0] == detailed[0]
+    if payload is base:  # what the library wrote is read without handing it on
+        assert quick[0] == "built"
+    if detailed[0] == "refused":
+        assert quick[0] != "built"
+    elif quick[0] != "handed on":
+        assert quick[0] == "built"
     if quick[0] == "built":
         assert quick[1] == detailed[1]
+    if detailed[0] == "built":
         assert serialization.structure(payload, cls) == detailed[1]
     else:
         # What structure() raises is the detailed converter's error, as before the quick path.
@@ -112,3 +129,99 @@ def test_organisation_numbers_are_read_alike_from_the_table(
             serialization.structure(wrong, Organisasjonsnummer)
     assert wrong not in converters._ORGS
     assert serialization.structure("123 456 785", Organisasjonsnummer).value == "123456785"
+
+
+class _Kind(enum.Enum):
+    ONE = "one"
+    TWO = "two"
+
+
+@attrs.frozen(kw_only=True)
+class _Plain:
+    text: str
+    day: date | None
+    kind: _Kind
+    count: int
+
+
+@attrs.frozen(kw_only=True)
+class _Checked:
+    text: str = attrs.field(validator=attrs.validators.min_len(2))
+
+
+@attrs.frozen(kw_only=True)
+class _Converted:
+    text: str = attrs.field(converter=str.strip)
+
+
+@attrs.frozen(kw_only=True)
+class _PostInit:
+    text: str
+
+    def __attrs_post_init__(self) -> None:
+        if not self.text:
+            raise ValueError("empty")
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class _CachedHash:
+    text: str
+
+
+@attrs.frozen(kw_only=True, slots=False)
+class _DictBacked:
+    text: str
+
+
+@attrs.frozen(kw_only=True)
+class _Aliased:
+    _text: str
+
+
+def test_only_classes_whose_init_just_stores_the_fields_are_read_directly() -> None:
+    """Decision 40: the direct functions set slots as attrs' ``__init__`` would, so a class with
+    anything more in its ``__init__`` keeps cattrs' function (and its checks)."""
+    assert converters._is_direct(_Plain)
+    for cls in (_Checked, _Converted, _PostInit, _CachedHash, _DictBacked, _Aliased):
+        assert not converters._is_direct(cls), cls.__name__
+    with pytest.raises(Exception, match="text"):
+        serialization._quick.structure({"text": "x"}, _Checked)
+    assert serialization._quick.structure({"text": " x "}, _Converted).text == "x"
+    with pytest.raises(ValueError, match="empty"):
+        serialization._quick.structure({"text": ""}, _PostInit)
+    cached = serialization._quick.structure({"text": "x"}, _CachedHash)
+    assert hash(cached) == hash(_CachedHash(text="x"))
+
+
+def test_every_event_class_but_those_with_checked_fields_is_read_directly() -> None:
+    """Only the decision event (a bounded whole number of weeks) keeps cattrs' function; an event
+    class that gains a validator or a converter leaves the direct path, and this says so."""
+    not_direct = {
+        tag for tag, cls in CATALOGUE.event_types.items() if not converters._is_direct(cls)
+    }
+    assert not_direct == {"individual-decision.recorded"}
+
+
+def test_a_direct_function_builds_what_init_builds_and_hands_on_the_rest() -> None:
+    payload = {"text": "a", "day": "2024-02-29", "kind": "two", "count": 3}
+    made = serialization._quick.structure(payload, _Plain)
+    expected = _Plain(text="a", day=date(2024, 2, 29), kind=_Kind.TWO, count=3)
+    assert type(made) is _Plain
+    assert made == expected
+    assert hash(made) == hash(expected)
+    assert serialization._quick.structure({**payload, "day": None}, _Plain).day is None
+    for odd in (
+        {**payload, "text": 5},  # cattrs reads str(5)
+        {k: v for k, v in payload.items() if k != "count"},
+        {**payload, "extra": 1},
+        {**payload, "kind": "three"},
+        {**payload, "kind": []},
+    ):
+        with pytest.raises(converters._Defer):
+            serialization._quick.structure(odd, _Plain)
+    with pytest.raises(InvalidInput, match="ISO date"):  # the date hook's own refusal
+        serialization._quick.structure({**payload, "day": 5}, _Plain)
+    assert serialization.structure({**payload, "text": 5}, _Plain).text == "5"
+    for refused in ({**payload, "kind": "three"}, {**payload, "extra": 1}):
+        with pytest.raises(SchemaViolation):
+            serialization.structure(refused, _Plain)
