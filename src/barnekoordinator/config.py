@@ -42,6 +42,7 @@ __all__ = [
     "ParticipationAges",
     "ParticipationRule",
     "YouthBarnekoordinatorConsent",
+    "municipality_number_problem",
 ]
 
 
@@ -96,12 +97,20 @@ class LegalReviewPoint:
     """Legal reference keys the question turns on."""
 
 
+def municipality_number_problem(value: object) -> str | None:
+    """Why ``value`` is not a kommunenummer (four ASCII digits), or ``None``; never the value
+    itself (an eleven-digit text in its place may be a fødselsnummer). ASCII only:
+    ``str.isdigit()`` also takes other scripts' digits (``"٠٣٠١"``)."""
+    if isinstance(value, str) and len(value) == 4 and value.isascii() and value.isdigit():
+        return None
+    return "expected four digits, e.g. '0301'"
+
+
 def _problems(settings: MunicipalSettings) -> list[str]:
     problems: list[str] = []
-    number = settings.municipality_number
-    # ASCII digits only: str.isdigit() also takes other scripts' digits ("٠٣٠١").
-    if not (isinstance(number, str) and len(number) == 4 and number.isascii() and number.isdigit()):
-        problems.append("municipality_number: expected four digits, e.g. '0301'")
+    problem = municipality_number_problem(settings.municipality_number)
+    if problem is not None:
+        problems.append(f"municipality_number: {problem}")
     if settings.stafettlogg_consent_age not in (15, 16):
         problems.append("stafettlogg_consent_age: expected 15 or 16 (domain.md §7.6)")
     for name in (

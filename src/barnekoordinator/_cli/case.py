@@ -42,6 +42,7 @@ from barnekoordinator._cli._session import (
 from barnekoordinator._cli.record import add_command_options, record_options
 from barnekoordinator.access.entries import Entry
 from barnekoordinator.casebook import CaseView
+from barnekoordinator.config import municipality_number_problem
 from barnekoordinator.coordination.stafettlogg import ClosingReason
 from barnekoordinator.edges import parse_date
 from barnekoordinator.errors import InvalidIdentifier, InvalidInput
@@ -153,8 +154,7 @@ def _child_id(args: argparse.Namespace) -> PersonId | None:
 
 def _opening(args: argparse.Namespace) -> list[DomainEvent]:
     """The events that open the case (checked before the store is touched)."""
-    number = args.municipality
-    if not (len(number) == 4 and number.isascii() and number.isdigit()):
+    if municipality_number_problem(args.municipality) is not None:
         raise InvalidInput("--municipality: expected a kommunenummer of four digits, e.g. 0301")
     subject: Child | ExpectedChild
     if args.born is not None:

@@ -35,7 +35,7 @@ from typing import Any
 import attrs
 
 from barnekoordinator.access.consent import ConsentPurpose, ledger, required_consenters
-from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.config import MunicipalSettings, municipality_number_problem
 from barnekoordinator.coordination.appointments import (
     AppointmentEnded,
     AppointmentEndReason,
@@ -150,6 +150,7 @@ class TransitionRecorded(DomainEvent):
 
     TYPE = "transition.recorded"
     LEGAL_BASIS = ("bti-stafettlogg", "bhgl-2-a", "oppl-1998-13-5", "vergeml-2")
+    MUNICIPALITY_FIELDS = ("to_municipality",)
     kind: TransitionKind
     effective_on: date
     by: str
@@ -167,6 +168,7 @@ class MunicipalityChanged(DomainEvent):
     TYPE = "transition.municipality-changed"
     LEGAL_BASIS = ("hotl-7-2-a",)
     ADMINISTERED_BY = ADMINISTRATION
+    MUNICIPALITY_FIELDS = ("from_municipality", "to_municipality")
     from_municipality: str
     to_municipality: str
     by: str
@@ -378,8 +380,9 @@ def move_municipality(
     case.require_open()
     if case.participant(by) is None:
         raise NotResponsible(f"case {case.id}: {by} takes no part in the case")
-    if not (len(to_municipality) == 4 and to_municipality.isdigit()):
-        raise InvalidInput("to_municipality: expected four digits, e.g. '4601'")
+    problem = municipality_number_problem(to_municipality)
+    if problem is not None:
+        raise InvalidInput(f"to_municipality: {problem}")
     if to_municipality == case.municipality_number:
         raise InvalidInput("to_municipality: the case already belongs to that municipality")
     plan = current_plan(case)

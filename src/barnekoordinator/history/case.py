@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, ClassVar, Final, TypeVar
 import attrs
 
 from barnekoordinator.clock import Clock, ensure_utc
+from barnekoordinator.config import municipality_number_problem
 from barnekoordinator.errors import (
     CaseClosed,
     HistoryError,
@@ -64,6 +65,7 @@ __all__ = [
     "ParticipantLeft",
     "RecordedEvent",
     "join_participant",
+    "municipality_problem",
     "open_case",
     "record_birth",
 ]
@@ -93,6 +95,10 @@ class DomainEvent:
     An event that acts on an existing entry (evaluates a tiltak, completes a decision, writes a
     meeting's minutes) names in ``ACTS_ON`` the field holding that item's id and the entry's
     kind: the principal must be allowed to read that entry.
+
+    ``MUNICIPALITY_FIELDS`` names the fields that hold a kommunenummer (or ``None``): what is
+    written or imported must hold four digits there
+    ([`municipality_problem()`][barnekoordinator.history.case.municipality_problem]).
     """
 
     __slots__ = ()
@@ -103,6 +109,7 @@ class DomainEvent:
     ADMINISTERED_BY: ClassVar[tuple[str, ...]] = ()
     OR_SELF: ClassVar[str | None] = None
     ACTS_ON: ClassVar[tuple[str, str] | None] = None
+    MUNICIPALITY_FIELDS: ClassVar[tuple[str, ...]] = ()
 
 
 T = TypeVar("T")
@@ -153,6 +160,7 @@ class CaseOpened(DomainEvent):
     """A case was opened for a child (born or expected) and the child's family."""
 
     TYPE = "case.opened"
+    MUNICIPALITY_FIELDS = ("municipality_number",)
     municipality_number: str
     subject: Child | ExpectedChild
     guardians: tuple[Guardian, ...] = ()
@@ -488,6 +496,9 @@ def open_case(
     Each ref is a new one ([`id_problem()`][barnekoordinator.people.id_problem]), and the child
     and each guardian have distinct refs.
     """
+    problem = municipality_number_problem(municipality_number)
+    if problem is not None:
+        raise InvalidInput(f"municipality_number: {problem}")
     _new_ref(subject, "subject")
     refs = [_new_ref(g, "guardians") for g in guardians]
     if len(set(refs)) != len(refs):
@@ -502,6 +513,23 @@ def open_case(
         guardians=tuple(guardians),
         mode=mode,
     )
+
+
+def municipality_problem(events: Iterable[DomainEvent]) -> str | None:
+    """Why a municipality field of ``events`` (an event class's ``MUNICIPALITY_FIELDS``) cannot
+    be stored, naming the event class and the field, never the value; or ``None``.
+
+    The commands check their own arguments; this is for events made by hand and for imported
+    histories (the Casebook's writes and ``import_history``). Stored histories are read as
+    they are: a case once written with another value still loads.
+    """
+    for event in events:
+        for name in type(event).MUNICIPALITY_FIELDS:
+            value = getattr(event, name, None)
+            problem = None if value is None else municipality_number_problem(value)
+            if problem is not None:
+                return f"{type(event).__name__}.{name}: {problem}"
+    return None
 
 
 def record_birth(case: Case, child: Child) -> ChildBorn:
