@@ -60,6 +60,7 @@ from barnekoordinator.errors import (
 )
 
 __all__ = [
+    "DOCUMENT_POLICY",
     "EARLIEST_DATE",
     "LATEST_DATE",
     "MAX_DEPTH",
@@ -75,6 +76,19 @@ __all__ = [
     "read_file",
     "read_json",
 ]
+
+DOCUMENT_POLICY: Final = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'"
+)
+"""The Content-Security-Policy every HTML page the library writes carries in a ``<meta>``
+(Min oversikt, the archive document, a decision letter): nothing is loaded or run, no script,
+frame, font or fetch, only the page's own inline style and ``data:`` images; no ``<base>``
+and no form. The pages hold no script and escape every text, so this is a second wall: a page
+saved to disk and opened, or served by a vendor that sets no policy of its own, still cannot
+run or load what an escaping mistake let through. (``frame-ancestors`` works only as a
+response header: a server that shows Min oversikt sets it; see
+``docs/concepts/min-oversikt.md``.)"""
 
 MAX_DEPTH: Final = 32
 """How many arrays and objects deep a document may nest.

@@ -30,6 +30,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from barnekoordinator.edges import DOCUMENT_POLICY
 from barnekoordinator.errors import MissingExtraError
 
 if TYPE_CHECKING:
@@ -170,13 +171,15 @@ def template_environment(directory: Path, *, extra: str, feature: str) -> jinja2
 def _environment(directory: Path) -> jinja2.Environment:
     import jinja2  # an ImportError here names the extra (above)
 
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(directory),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         finalize=_printed,
     )
+    environment.globals["document_policy"] = DOCUMENT_POLICY  # each page's <meta> (edges)
+    return environment
 
 
 def _printed(value: object) -> object:

@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 from _family import RICH, Family, Filler, new_book
 
+from barnekoordinator.edges import DOCUMENT_POLICY
 from barnekoordinator.overview import OverviewPage, OverviewVersion
 
 # Read at import: the test fixtures point HOME at a temporary folder.
@@ -96,11 +97,16 @@ def pages() -> dict[tuple[OverviewVersion, str], OverviewPage]:
     return made
 
 
-def _open(browser: Any, page: OverviewPage, width: int, artefacts: Path) -> tuple[Any, Path]:
+def _open(
+    browser: Any, page: OverviewPage, width: int, artefacts: Path, *, with_axe: bool = False
+) -> tuple[Any, Path]:
+    """The page in a new tab. ``with_axe``: the page's Content-Security-Policy is bypassed, so
+    that axe-core's script can be added (the policy lets no script run; the other tests keep it,
+    and ``test_the_pages_policy_lets_nothing_run_or_load_but_its_own_style`` checks it)."""
     name = f"{page.version.value}-{page.lang.value}-{width}px"
     html = artefacts / f"{name}.html"
     html.write_text(page.html, encoding="utf-8")
-    tab = browser.new_page(viewport={"width": width, "height": 900})
+    tab = browser.new_page(viewport={"width": width, "height": 900}, bypass_csp=with_axe)
     tab.goto(html.as_uri())
     return tab, artefacts / f"{name}.png"
 
@@ -118,7 +124,7 @@ def test_every_version_has_no_wcag_21_aa_violation(
 ) -> None:
     """axe-core (WCAG 2.1 A and AA rules): 0 violations; the page fits the width; screenshot."""
     page = pages[version, lang]
-    tab, shot = _open(browser, page, width, artefacts)
+    tab, shot = _open(browser, page, width, artefacts, with_axe=True)
     try:
         tab.add_script_tag(path=str(AXE))
         result = tab.evaluate(
@@ -182,3 +188,50 @@ def test_the_print_style_leaves_out_the_navigation(
     assert shown[:2] == ["none", "none"]
     assert "none" not in shown[2:]
     assert pdf.startswith(b"%PDF")
+
+
+_WATCH_POLICY = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation', e => window.__violations.push(
+    {directive: e.effectiveDirective, blocked: String(e.blockedURI)}));
+"""
+
+_TRY_TO_RUN_AND_LOAD = """() => {
+    const script = document.createElement('script');
+    script.textContent = 'window.__ran = true';
+    document.body.appendChild(script);
+    const image = document.createElement('img');
+    image.src = 'http://127.0.0.1:9/tracker.png';
+    document.body.appendChild(image);
+}"""
+
+
+def test_the_pages_policy_lets_nothing_run_or_load_but_its_own_style(
+    browser: Any, pages: dict[tuple[OverviewVersion, str], OverviewPage], artefacts: Path
+) -> None:
+    """The page's Content-Security-Policy (``edges.DOCUMENT_POLICY``) is in force: its own inline
+    style applies with no violation, and a script or an image put into the page by an escaping
+    mistake neither runs nor loads (the image's loopback address is never asked)."""
+    page = pages[OverviewVersion.GUARDIAN, "nb"]
+    html = artefacts / "policy-guardian-nb.html"
+    html.write_text(page.html, encoding="utf-8")
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        tab.add_init_script(_WATCH_POLICY)
+        tab.goto(html.as_uri())
+        policy = tab.evaluate(
+            "document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]').content"
+        )
+        at_load = tab.evaluate("window.__violations")
+        styled = tab.evaluate("getComputedStyle(document.querySelector('.skip')).position")
+        tab.evaluate(_TRY_TO_RUN_AND_LOAD)
+        tab.wait_for_function("window.__violations.length >= 2", timeout=5000)
+        ran = tab.evaluate("window.__ran === true")
+        refused = tab.evaluate("window.__violations")
+    finally:
+        tab.close()
+    assert policy == DOCUMENT_POLICY
+    assert at_load == [], "the page's own style or content broke its policy"
+    assert styled != "static", "the inline stylesheet did not apply"
+    assert not ran
+    assert {v["directive"] for v in refused} >= {"script-src-elem", "img-src"}

@@ -21,6 +21,7 @@ import pytest
 from barnekoordinator.access.consent import ConsentPurpose
 from barnekoordinator.config import Config
 from barnekoordinator.coordination import stafettlogg
+from barnekoordinator.edges import DOCUMENT_POLICY
 from barnekoordinator.errors import InvalidConfiguration, InvalidInput, MissingExtraError
 from barnekoordinator.exporting import ExportView
 from barnekoordinator.identifiers import IdentifierPolicy, PersonId, synthetic_fodselsnummer
@@ -101,6 +102,9 @@ def test_the_html_shows_the_whole_case_in_its_language(view: ExportView, lang: s
     assert (result.case_id, result.version) == (view.case_id, view.version)
     page = result.content.decode("utf-8")
     assert f'<html lang="{lang}">' in page
+    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', page)
+    assert policy is not None
+    assert html.unescape(policy.group(1)) == DOCUMENT_POLICY
     text = _html_text(result.content)
     for fact in [*_facts(view), *HEADINGS[lang]]:
         assert fact in text, fact

@@ -14,6 +14,7 @@ import pytest
 
 import barnekoordinator.rights.decisions as decisions
 from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.edges import DOCUMENT_POLICY
 from barnekoordinator.errors import InvalidInput, RuleViolation
 from barnekoordinator.history.documents import validate_document
 from barnekoordinator.identifiers import Organisasjonsnummer
@@ -303,6 +304,10 @@ def test_html_is_well_formed_and_escapes_everything(lang: str, kind: str) -> Non
     root = ET.fromstring(page.removeprefix("<!DOCTYPE html>\n"))  # noqa: S314
     assert root.tag == "html"
     assert root.get("lang") == lang
+    # The letter carries the library's Content-Security-Policy: nothing in it runs or loads.
+    policy = root.find("head/meta[@http-equiv='Content-Security-Policy']")
+    assert policy is not None
+    assert policy.get("content") == DOCUMENT_POLICY
     parser = html.parser.HTMLParser()
     parser.feed(page)
     parser.close()

@@ -33,6 +33,7 @@ from typing import Any
 import attrs
 
 from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.edges import DOCUMENT_POLICY
 from barnekoordinator.errors import InvalidInput, RuleViolation
 from barnekoordinator.legal_basis import LegalReference, parameter, refs
 from barnekoordinator.people import Professional, may_be_barnekoordinator
@@ -641,7 +642,8 @@ def _render_html(blocks: list[_Block], lang: Language, title: str) -> str:
     out = [
         "<!DOCTYPE html>",
         f'<html lang="{lang.value}">',
-        f'<head><meta charset="utf-8"/><title>{_h(title)}</title></head>',
+        f'<head><meta charset="utf-8"/><meta http-equiv="Content-Security-Policy" '
+        f'content="{_h(DOCUMENT_POLICY)}"/><title>{_h(title)}</title></head>',
         "<body>",
     ]
     for kind, value in blocks:
