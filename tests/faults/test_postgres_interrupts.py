@@ -8,9 +8,12 @@ checkpointer, the notes it signed then covered records that did not exist.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import signal
+from collections.abc import Iterator
 from types import FrameType
+from typing import Any
 
 import psycopg
 import pytest
@@ -86,6 +89,37 @@ def test_a_write_after_an_interrupted_one_is_committed(
             assert all(committed_prefix(note, other, SIGNER.verifier()) for note in notes)
             assert notes[-1].checkpoint == store_checkpoint(other, ORIGIN)
         assert append(other, "c", 1) == 1  # the interrupted session keeps no lock
+
+
+def test_an_interrupt_as_the_pipeline_opens_leaves_no_half_open_pipeline(
+    postgres_dsn: str, pg_schema: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A signal that lands as psycopg's ``pipeline()`` releases its lock, after it has set the
+    connection's pipeline and before it enters it, left a connection whose status checks all
+    passed; every later call on it failed with "another command is already in progress" (as
+    ``StorageUnavailable``) although the server was up. Found by a random-interrupt hunt,
+    2026-12-07: one seed in 60."""
+    open_pipeline = psycopg.Connection.pipeline
+    armed = [True]
+
+    @contextlib.contextmanager
+    def interrupted(self: psycopg.Connection[Any]) -> Iterator[Any]:
+        if armed[0]:
+            armed[0] = False
+            with self.lock:
+                self._pipeline = psycopg.Pipeline(self)  # what pipeline() does first
+            raise KeyboardInterrupt  # ...and where the signal landed
+        with open_pipeline(self) as pipeline:
+            yield pipeline
+
+    with _store(postgres_dsn, pg_schema) as store:
+        append(store, "a", 2)
+        monkeypatch.setattr(psycopg.Connection, "pipeline", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            append(store, "a", 1)
+        assert store.version("a") == 2
+        assert append(store, "a", 1) == 3
+        assert [r.sequence for r in store.read("a")] == [1, 2, 3]
 
 
 def test_interrupts_anywhere_lose_no_write_that_returned(postgres_dsn: str, pg_schema: str) -> None:

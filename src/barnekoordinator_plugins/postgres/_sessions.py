@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from barnekoordinator.errors import StorageUnavailable
+from barnekoordinator.errors import BarnekoordinatorError, StorageUnavailable
 
 if TYPE_CHECKING:
     import psycopg
@@ -69,11 +69,20 @@ class Sessions:
         except (pg.OperationalError, pg.InterfaceError, pg.errors.ReadOnlySqlTransaction) as exc:
             self.discard_unusable()
             raise unavailable(exc) from exc
-        except BaseException:
-            # An interrupt (Ctrl-C, a signal's exception) inside psycopg can leave the
-            # connection in the transaction, holding the append locks: closed at once, so the
-            # server rolls it back and other sessions are not kept waiting.
+        except (pg.Error, BarnekoordinatorError):
+            # Raised by psycopg or by the store itself: the connection's state is what psycopg
+            # says it is (a transaction block it left rolls back), so it is kept when usable.
             self.discard_unusable()
+            raise
+        except BaseException:
+            # Anything else came from outside psycopg's control: an interrupt (Ctrl-C, a
+            # signal handler's exception) or a bug, possibly between a query sent and its result
+            # read. It can leave the connection in the transaction, holding the append locks,
+            # or with a result still due, which no check of its status sees: the next call
+            # then failed with "another command is already in progress" (found in review,
+            # 2026-12-07). Closed at once, whatever it looks like: the server rolls back, other
+            # sessions are not kept waiting, and the next call opens a new connection.
+            self.discard()
             raise
 
     def usable(self, connection: psycopg.Connection[Any]) -> bool:
@@ -93,7 +102,17 @@ class Sessions:
             # psycopg's own count (no public accessor): left at 1, its next transaction block
             # would be a savepoint.
             and not getattr(connection, "_num_transactions", 0)
+            # psycopg's own pipeline (no public accessor): set but never entered, every later
+            # statement waits in a pipeline the server never heard of.
+            and getattr(connection, "_pipeline", None) is None
         )
+
+    def discard(self) -> None:
+        """Close and forget this thread's connection."""
+        cached = getattr(self._local, "connection", None)
+        if cached is not None:
+            self._local.connection = None
+            cached[1].close()  # never waits for the connection's lock
 
     def discard_unusable(self) -> None:
         """Close and forget this thread's connection if it is not usable."""
