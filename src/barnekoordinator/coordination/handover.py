@@ -162,6 +162,7 @@ class HolderAssigned(DomainEvent):
 
     TYPE = "handover.holder-assigned"
     LEGAL_BASIS = _BASIS
+    ADMINISTERED_BY = ("leader",)  # as assign_holder checks: a leader, never the new holder
     to_ref: str
     by: str
     on: date

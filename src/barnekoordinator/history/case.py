@@ -172,6 +172,7 @@ class ChildBorn(DomainEvent):
     """The expected child was born (or arrived): the case is re-keyed to the child."""
 
     TYPE = "case.child-born"
+    ADMINISTERED_BY = ADMINISTRATION  # re-keys the case to a person: who reads it as the child
     child: Child
 
 
@@ -180,6 +181,7 @@ class GuardianAdded(DomainEvent):
     """A guardian (with or without foreldreansvar) became part of the case."""
 
     TYPE = "case.guardian-added"
+    ADMINISTERED_BY = ADMINISTRATION  # who is a guardian decides who reads the case as one
     guardian: Guardian
 
 
@@ -188,6 +190,7 @@ class GuardianUpdated(DomainEvent):
     """A guardian's foreldreansvar or daily care changed (a correction is also this)."""
 
     TYPE = "case.guardian-updated"
+    ADMINISTERED_BY = ADMINISTRATION
     guardian: Guardian
 
 

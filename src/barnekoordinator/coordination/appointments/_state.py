@@ -173,6 +173,7 @@ class CoordinatorAppointed(DomainEvent):
 
     TYPE = "coordination.appointed"
     LEGAL_BASIS = ("hotl-7-2", "hotl-7-2-a", "hotl-7-3", "veileder-samordningsplikt")
+    ADMINISTERED_BY = ("koordinerende-enhet",)  # hotl § 7-3: as appoint_barnekoordinator checks
     role: Role
     coordinator_ref: str
     service: ServiceKind

@@ -1,0 +1,123 @@
+"""Acts of case administration made by hand are refused to a plain participant (issue 11 item 1).
+
+The commands check who may appoint a barnekoordinator (koordinerende enhet, hotl § 7-3) or
+assign a missing stafettholder (a leader), but an event made by hand and given to
+``Casebook.execute`` was checked only by the access policy, and these events named no
+administering role (``DomainEvent.ADMINISTERED_BY``). Found by a sweep of hand-made events,
+2026-12-07: a barnehage teacher added a guardian holding a stranger's national identity number,
+who could then read and export the case with the child's number in it, or took foreldreansvar
+from a parent; any participant could re-key the case to another person (``ChildBorn``), appoint
+itself barnekoordinator, or take the baton without a handover.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import attrs
+import pytest
+
+from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
+from barnekoordinator.casebook import Casebook
+from barnekoordinator.coordination.appointments import CoordinatorAppointed
+from barnekoordinator.coordination.handover import HolderAssigned
+from barnekoordinator.coordination.roles import Role
+from barnekoordinator.errors import AccessDenied
+from barnekoordinator.history.case import ChildBorn, DomainEvent, GuardianAdded, GuardianUpdated
+from barnekoordinator.identifiers import IdentifierPolicy, PersonId, synthetic_fodselsnummer
+from barnekoordinator.people import Child, Guardian, GuardianRelation
+from barnekoordinator.services import ServiceKind
+from barnekoordinator.testing.exporters import into_casebook, rich_case, staff_principal
+from barnekoordinator_plugins.memory import InMemoryCaseStore
+
+ON = date(2026, 1, 5)
+STRANGER_ID = PersonId.parse(
+    synthetic_fodselsnummer(date(1985, 3, 4)), policy=IdentifierPolicy.testing()
+)
+PL = staff_principal("pl", "PL, barnehage")  # a participant with no administering role
+HS = staff_principal("hs", "HS, helsestasjon")
+KE = staff_principal("ke", "KE", SystemRole.CASEWORKER)
+
+
+def _book() -> tuple[Casebook, InMemoryCaseStore]:
+    store = InMemoryCaseStore()
+    return into_casebook(store, rich_case()), store
+
+
+def _stranger_guardian() -> GuardianAdded:
+    return GuardianAdded(
+        guardian=Guardian(
+            ref="onkel",
+            relation=GuardianRelation.MOTHER,
+            parental_responsibility=True,
+            person_id=STRANGER_ID,
+            name="Onkel",
+        )
+    )
+
+
+def _hand_made(book: Casebook) -> dict[str, DomainEvent]:
+    case = book._load("case-1")[0]
+    father = next(g for g in case.guardians if g.parental_responsibility)
+    return {
+        "guardian added": _stranger_guardian(),
+        "guardian updated": GuardianUpdated(
+            guardian=attrs.evolve(father, parental_responsibility=False)
+        ),
+        "child born": ChildBorn(
+            child=Child(ref="other", birth_date=date(2008, 1, 2), person_id=STRANGER_ID)
+        ),
+        "coordinator appointed": CoordinatorAppointed(
+            role=Role.BARNEKOORDINATOR,
+            coordinator_ref="hs",
+            service=ServiceKind.HELSESTASJON,
+            also_koordinator=True,
+            family_wishes="-",
+            by="hs",
+            on=ON,
+        ),
+        "holder assigned": HolderAssigned(to_ref="hs", by="hs", on=ON),
+    }
+
+
+@pytest.mark.parametrize(
+    "what",
+    [
+        "guardian added",
+        "guardian updated",
+        "child born",
+        "coordinator appointed",
+        "holder assigned",
+    ],
+)
+def test_a_participant_cannot_administer_the_case_by_a_hand_made_event(what: str) -> None:
+    book, store = _book()
+    event = _hand_made(book)[what]
+    actor = HS if getattr(event, "by", None) == "hs" else PL
+    version = store.version("case-1")
+    with pytest.raises(AccessDenied, match="administers the case"):
+        book.execute(actor, "case-1", lambda case: event)
+    assert store.version("case-1") == version
+    assert not store.read_audit("case-1")[-1].allowed
+
+
+def test_a_stranger_added_as_guardian_by_a_participant_never_reads_the_case() -> None:
+    book, _ = _book()
+    stranger = Principal(
+        subject="stranger",
+        display_label="Stranger",
+        assurance=AssuranceLevel.HIGH,
+        national_id=STRANGER_ID,
+    )
+    with pytest.raises(AccessDenied):
+        book.execute(PL, "case-1", lambda case: _stranger_guardian())
+    with pytest.raises(AccessDenied):
+        book.read(stranger, "case-1")
+
+
+def test_koordinerende_enhet_still_adds_a_guardian() -> None:
+    """The administering roles keep the act (a guardian found after the opening)."""
+    book, store = _book()
+    recorded = book.execute(KE, "case-1", lambda case: _stranger_guardian())
+    assert recorded.types == ("case.guardian-added",)
+    assert store.version("case-1") == recorded.version
