@@ -10,8 +10,9 @@ is stored.
   any text of the batch cannot be stored, hashed or printed. The people's classes refuse it in
   their refs, names and titles; this refuses it anywhere else (the municipality number, a
   reason), naming the field, never the text.
-* **A kommunenummer of four digits** wherever an event holds one (``MUNICIPALITY_FIELDS``):
-  an event made by hand could put any text there, an identity number too, in clear.
+* **What the commands would never write** (``DomainEvent.write_problem()``): a kommunenummer
+  that is not four digits (an identity number in clear, say), a role no one is granted, a
+  period that ends before it starts.
 * **One ref, one person.** The child, each guardian and each participant joining in the batch
   need distinct refs: the case keeps people by ref, so a second participant with the ref of the
   first would silently replace them, and a guardian with the child's ref would be both.
@@ -26,11 +27,11 @@ from barnekoordinator.history.case import (
     DomainEvent,
     GuardianAdded,
     ParticipantJoined,
-    municipality_problem,
+    event_problem,
 )
 from barnekoordinator.history.serialization import unstructure
 
-__all__ = ["check_municipality_numbers", "check_opening"]
+__all__ = ["check_opening", "check_written"]
 
 
 def check_opening(events: object) -> None:
@@ -60,14 +61,14 @@ def check_opening(events: object) -> None:
                 f"open_case: events[{index}] {type(event).__name__} {where}: expected Unicode "
                 "text; this holds a lone surrogate (invalid UTF-8?)"
             )
-    check_municipality_numbers(batch, "open_case")
+    check_written(batch, "open_case")
     _distinct_refs(batch)
 
 
-def check_municipality_numbers(batch: tuple[DomainEvent, ...], where: str) -> None:
+def check_written(batch: tuple[DomainEvent, ...], where: str) -> None:
     """Raise ``InvalidInput`` (``where``, the event class and field, never the value) when an
-    event of ``batch`` holds a municipality number that is not four digits."""
-    problem = municipality_problem(batch)
+    event of ``batch`` cannot be written as it is (``DomainEvent.write_problem()``)."""
+    problem = event_problem(batch)
     if problem is not None:
         raise InvalidInput(f"{where}: {problem}; nothing stored")
 

@@ -81,7 +81,7 @@ import attrs
 from barnekoordinator._casebook_append import Sealed, keys_stored, seal, store_opening
 from barnekoordinator._casebook_call import Call
 from barnekoordinator._casebook_export import export as _export
-from barnekoordinator._casebook_opening import check_municipality_numbers, check_opening
+from barnekoordinator._casebook_opening import check_opening, check_written
 from barnekoordinator._casebook_overview import overview as _overview_page
 from barnekoordinator._casebook_views import (
     CaseView,
@@ -413,8 +413,8 @@ class Casebook:
                 case, the refusal is audited in its trail, and the new service joins
                 it (a ``ParticipantJoined`` through `execute()`) instead.
             AccessDenied: the principal may not open this case (audited).
-            InvalidInput: no ``CaseOpened`` first, a lone surrogate, a shared ref or a bad
-                kommunenummer (audited).
+            InvalidInput: no ``CaseOpened`` first, a lone surrogate, a shared ref or an event
+                the commands would not write (audited).
         """
         require_caller(principal, case_id or "new")
         new_id = case_id or self._new_case_id()
@@ -479,7 +479,7 @@ class Casebook:
 
         Raises:
             AccessDenied: the principal may not make this change (audited, nothing stored).
-            InvalidInput: ``action`` is not a write, or a bad kommunenummer (audited).
+            InvalidInput: ``action`` is not a write, or ``DomainEvent.write_problem()`` (audited).
             InvalidCommand: ``command`` is not callable, or returned something that is not
                 a domain event or a list or tuple of them (the message names its type).
             ConcurrencyConflict: a stale ``expected_version`` or a concurrent write.
@@ -549,7 +549,7 @@ class Casebook:
         weak = not principal.assurance.at_least(HEALTH_ASSURANCE)
         health_before = _health_entries(case) if weak else None
         try:
-            check_municipality_numbers(batch, f"case {case_id}")  # events made by hand
+            check_written(batch, f"case {case_id}")  # events made by hand
             recorded = case.record(
                 batch,
                 actor=principal.subject,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Final
 from barnekoordinator._casebook_append import keys_stored
 from barnekoordinator._casebook_views import Recorded, case_id_problem
 from barnekoordinator.errors import BundleRejected, InvalidInput, PluginContractError
-from barnekoordinator.history.case import CaseOpened, ChildBorn, RecordedEvent, municipality_problem
+from barnekoordinator.history.case import CaseOpened, ChildBorn, RecordedEvent, event_problem
 from barnekoordinator.history.records import GENESIS, AuditRecord
 from barnekoordinator.protocols import Importer
 
@@ -86,8 +86,9 @@ def import_history(
         BundleRejected: the document is not a whole history this library exported (every
             problem with its JSON path: a date out of the supported range, too, or a complaint
             deadline of more than a year), its case id is not one the Casebook opens (empty,
-            a control character or lone surrogate, an eleven-digit number), a municipality
-            number in it is not four digits, or the store already has a case with its id.
+            a control character or lone surrogate, an eleven-digit number), an event the
+            commands would not write (``DomainEvent.write_problem()``: a kommunenummer that is
+            not four digits …), or the store already has a case with its id.
             Nothing is stored.
         InvalidInput: an unknown format, or an empty ``operator``.
         ConcurrencyConflict: another writer created the case at the same moment.
@@ -105,8 +106,8 @@ def import_history(
         raise BundleRejected(
             "FHIR bundle", [("$.entry", f"the events' case_id: {problem}; nothing stored")]
         )
-    problem = municipality_problem(e.event for e in events)
-    if problem is not None:  # a kommunenummer the library would not write (maybe a person's id)
+    problem = event_problem(e.event for e in events)
+    if problem is not None:  # e.g. a kommunenummer the library would not write (an id?)
         raise BundleRejected("FHIR bundle", [("$.entry", f"{problem}; nothing stored")])
     if book._store.read(case_id):
         raise BundleRejected(

@@ -21,9 +21,17 @@ from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemR
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.coordination.appointments import CoordinatorAppointed
 from barnekoordinator.coordination.handover import HolderAssigned
-from barnekoordinator.coordination.roles import Role
-from barnekoordinator.errors import AccessDenied
-from barnekoordinator.history.case import ChildBorn, DomainEvent, GuardianAdded, GuardianUpdated
+from barnekoordinator.coordination.meetings import ChildVoiceRecorded, VoiceWeight
+from barnekoordinator.coordination.plan import PlanPeriodSet
+from barnekoordinator.coordination.roles import Role, RoleGranted
+from barnekoordinator.errors import AccessDenied, InvalidInput
+from barnekoordinator.history.case import (
+    ChildBorn,
+    DomainEvent,
+    GuardianAdded,
+    GuardianUpdated,
+    event_problem,
+)
 from barnekoordinator.identifiers import IdentifierPolicy, PersonId, synthetic_fodselsnummer
 from barnekoordinator.people import Child, Guardian, GuardianRelation
 from barnekoordinator.services import ServiceKind
@@ -121,3 +129,60 @@ def test_koordinerende_enhet_still_adds_a_guardian() -> None:
     recorded = book.execute(KE, "case-1", lambda case: _stranger_guardian())
     assert recorded.types == ("case.guardian-added",)
     assert store.version("case-1") == recorded.version
+
+
+def _refused_as_input(book: Casebook, store: InMemoryCaseStore, event: DomainEvent) -> str:
+    version = store.version("case-1")
+    with pytest.raises(InvalidInput, match="nothing stored") as caught:
+        book.execute(KE, "case-1", lambda case: event)
+    assert store.version("case-1") == version
+    return str(caught.value)
+
+
+def test_a_role_no_command_grants_is_refused() -> None:
+    """``grant_role`` grants leader or koordinerende enhet; by hand, koordinerende enhet granted
+    barnekoordinator or a second stafettholder, and the case's role holders then disagreed with
+    its appointments and its baton."""
+    book, store = _book()
+    for role in (Role.BARNEKOORDINATOR, Role.STAFETTHOLDER):
+        event = RoleGranted(ref="hs", role=role, by="ke", on=ON)
+        assert "RoleGranted.role: only" in _refused_as_input(book, store, event)
+    assert event_problem([RoleGranted(ref="hs", role=Role.LEADER, by="ke", on=ON)]) is None
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "revision", "field"),
+    [
+        (date(2026, 2, 1), date(2026, 1, 1), None, "end"),
+        (date(2026, 2, 1), None, date(2026, 1, 1), "next_revision"),
+        (date(2026, 2, 1), date(2026, 6, 1), date(2026, 7, 1), "next_revision"),
+    ],
+)
+def test_a_plan_period_out_of_order_is_refused(
+    start: date, end: date | None, revision: date | None, field: str
+) -> None:
+    """By hand a period ending before it starts was stored, and exported as a FHIR
+    ``CarePlan.period`` with ``end`` before ``start``."""
+    event = PlanPeriodSet(start=start, end=end, next_revision=revision, by="ke", on=ON)
+    assert event_problem([event]) == f"PlanPeriodSet.{field}: " + (
+        "expected on or after start" if field == "end" else "expected within the plan period"
+    )
+    book, store = _book()
+    _refused_as_input(book, store, event)
+
+
+@pytest.mark.parametrize("age", [-5, 10**40, True, 301])
+def test_a_child_age_no_birth_date_gives_is_refused(age: int) -> None:
+    """By hand ``child_age=10**40`` was stored; the case's full export then failed to import
+    (a number longer than the reader takes)."""
+    event = ChildVoiceRecorded(
+        voice_id="v-hand",
+        what_matters=("å leke",),
+        own_words=True,
+        child_age=age,
+        weight=VoiceWeight.MUST_BE_HEARD,
+        by="ke",
+        on=ON,
+    )
+    assert (event_problem([event]) or "").startswith("ChildVoiceRecorded.child_age: expected")
+    assert event_problem([attrs.evolve(event, child_age=17)]) is None

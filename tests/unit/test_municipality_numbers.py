@@ -22,7 +22,7 @@ from barnekoordinator.config import MunicipalSettings, municipality_number_probl
 from barnekoordinator.coordination.transitions import MunicipalityChanged, move_municipality
 from barnekoordinator.errors import BundleRejected, InvalidConfiguration, InvalidInput
 from barnekoordinator.exchange import import_history
-from barnekoordinator.history.case import CaseOpened, municipality_problem, open_case
+from barnekoordinator.history.case import CaseOpened, event_problem, open_case
 from barnekoordinator.history.records import GENESIS
 from barnekoordinator.history.serialization import to_records
 from barnekoordinator.people import Child
@@ -131,7 +131,7 @@ def test_stored_histories_still_load_whatever_they_hold() -> None:
     """The check guards what is written and imported; a case an older version stored with
     another value is read as it is (nothing is lost)."""
     opened = CaseOpened(municipality_number="abc", subject=CHILD)
-    assert municipality_problem([opened]) == (
+    assert event_problem([opened]) == (
         "CaseOpened.municipality_number: expected four digits, e.g. '0301'"
     )
     clock = FixedClock(datetime(2020, 1, 1, 12, tzinfo=UTC))

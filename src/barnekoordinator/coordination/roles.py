@@ -542,6 +542,12 @@ class RoleGranted(DomainEvent):
     by: str
     on: date
 
+    def write_problem(self) -> str | None:
+        """Only what ``grant_role`` grants; other roles follow from the case."""
+        if self.role not in _GRANTABLE:
+            return f"role: only {', '.join(sorted(r.value for r in _GRANTABLE))} are granted"
+        return super().write_problem()
+
 
 @attrs.frozen(kw_only=True)
 class RoleRevoked(DomainEvent):

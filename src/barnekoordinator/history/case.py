@@ -64,8 +64,8 @@ __all__ = [
     "ParticipantJoined",
     "ParticipantLeft",
     "RecordedEvent",
+    "event_problem",
     "join_participant",
-    "municipality_problem",
     "open_case",
     "record_birth",
 ]
@@ -97,8 +97,9 @@ class DomainEvent:
     kind: the principal must be allowed to read that entry.
 
     ``MUNICIPALITY_FIELDS`` names the fields that hold a kommunenummer (or ``None``): what is
-    written or imported must hold four digits there
-    ([`municipality_problem()`][barnekoordinator.history.case.municipality_problem]).
+    written or imported must hold four digits there. ``BOUNDED_FIELDS`` gives a whole-number
+    field's ``(name, lowest, highest)``. `write_problem()` says what else an event
+    made by hand may not hold ([`event_problem()`][barnekoordinator.history.case.event_problem]).
     """
 
     __slots__ = ()
@@ -110,6 +111,23 @@ class DomainEvent:
     OR_SELF: ClassVar[str | None] = None
     ACTS_ON: ClassVar[tuple[str, str] | None] = None
     MUNICIPALITY_FIELDS: ClassVar[tuple[str, ...]] = ()
+    BOUNDED_FIELDS: ClassVar[tuple[tuple[str, int, int], ...]] = ()
+
+    def write_problem(self) -> str | None:
+        """Why this event cannot be written as it is, naming the field, never its value; or
+        ``None``. The commands never make such an event; one made by hand is refused by the
+        Casebook before it writes and by ``import_history`` before it stores. A stored history
+        loads as it is. Subclasses that check more call this first."""
+        for name in type(self).MUNICIPALITY_FIELDS:
+            value = getattr(self, name, None)
+            problem = None if value is None else municipality_number_problem(value)
+            if problem is not None:
+                return f"{name}: {problem}"
+        for name, low, high in type(self).BOUNDED_FIELDS:
+            value = getattr(self, name, None)
+            if type(value) is not int or not low <= value <= high:
+                return f"{name}: expected a whole number from {low} to {high}"
+        return None
 
 
 T = TypeVar("T")
@@ -518,20 +536,19 @@ def open_case(
     )
 
 
-def municipality_problem(events: Iterable[DomainEvent]) -> str | None:
-    """Why a municipality field of ``events`` (an event class's ``MUNICIPALITY_FIELDS``) cannot
-    be stored, naming the event class and the field, never the value; or ``None``.
+def event_problem(events: Iterable[DomainEvent]) -> str | None:
+    """The first of ``events`` that cannot be written as it is
+    ([`DomainEvent.write_problem()`][barnekoordinator.history.case.DomainEvent.write_problem]),
+    naming the event class and the field, never the value; or ``None``.
 
     The commands check their own arguments; this is for events made by hand and for imported
     histories (the Casebook's writes and ``import_history``). Stored histories are read as
     they are: a case once written with another value still loads.
     """
     for event in events:
-        for name in type(event).MUNICIPALITY_FIELDS:
-            value = getattr(event, name, None)
-            problem = None if value is None else municipality_number_problem(value)
-            if problem is not None:
-                return f"{type(event).__name__}.{name}: {problem}"
+        problem = event.write_problem()
+        if problem is not None:
+            return f"{type(event).__name__}.{problem}"
     return None
 
 

@@ -134,6 +134,17 @@ class PlanPeriodSet(DomainEvent):
     by: str
     on: date
 
+    def write_problem(self) -> str | None:
+        """The period's dates in order, as ``set_plan_period`` holds them."""
+        if self.end is not None and self.end < self.start:
+            return "end: expected on or after start"
+        if self.next_revision is not None and (
+            self.next_revision < self.start
+            or (self.end is not None and self.next_revision > self.end)
+        ):
+            return "next_revision: expected within the plan period"
+        return super().write_problem()
+
 
 @attrs.frozen(kw_only=True)
 class PlanConsentReferenced(DomainEvent):
