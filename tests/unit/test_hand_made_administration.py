@@ -24,6 +24,11 @@ from barnekoordinator.coordination.handover import HolderAssigned
 from barnekoordinator.coordination.meetings import ChildVoiceRecorded, VoiceWeight
 from barnekoordinator.coordination.plan import PlanPeriodSet
 from barnekoordinator.coordination.roles import Role, RoleGranted
+from barnekoordinator.coordination.stafettlogg import (
+    MeetingScheduled,
+    ObservationKind,
+    ObservationRecorded,
+)
 from barnekoordinator.errors import AccessDenied, InvalidInput
 from barnekoordinator.history.case import (
     ChildBorn,
@@ -186,3 +191,24 @@ def test_a_child_age_no_birth_date_gives_is_refused(age: int) -> None:
     )
     assert (event_problem([event]) or "").startswith("ChildVoiceRecorded.child_age: expected")
     assert event_problem([attrs.evolve(event, child_age=17)]) is None
+
+
+def test_an_identity_number_in_a_ref_or_an_item_id_is_refused() -> None:
+    """The commands hold new item ids to ``id_problem()`` and refs to people in the case; by hand
+    an identity number went in clear into ``observation_id``, ``responsible_ref``, ``invited``
+    and ``signed_by``, and from there into exports made without identifiers."""
+    book, store = _book()
+    number = STRANGER_ID.reveal()
+    made = [
+        ObservationRecorded(
+            observation_id=number, kind=ObservationKind.OPPMERKSOMHET, text="-", by="ke", on=ON
+        ),
+        MeetingScheduled(
+            meeting_id="m-hand", meeting_on=ON, agenda="-", invited=("ke", number), by="ke", on=ON
+        ),
+    ]
+    for event in made:
+        message = _refused_as_input(book, store, event)
+        assert "never a national identity number" in message
+        assert number not in message
+    assert all(number not in r.payload for r in store.read("case-1"))

@@ -98,8 +98,12 @@ class DomainEvent:
 
     ``MUNICIPALITY_FIELDS`` names the fields that hold a kommunenummer (or ``None``): what is
     written or imported must hold four digits there. ``BOUNDED_FIELDS`` gives a whole-number
-    field's ``(name, lowest, highest)``. `write_problem()` says what else an event
-    made by hand may not hold ([`event_problem()`][barnekoordinator.history.case.event_problem]).
+    field's ``(name, lowest, highest)``. A field named ``by`` or ``ref``, ``invited`` or
+    ``attended``, or ending in ``_id``, ``_ids``, ``_ref``, ``_refs`` or ``_by`` holds refs or
+    item ids: each text in it must pass [`id_problem()`][barnekoordinator.people.id_problem]
+    (never an identity number, which would be stored in clear). `write_problem()` says what else
+    an event made by hand may not hold
+    ([`event_problem()`][barnekoordinator.history.case.event_problem]).
     """
 
     __slots__ = ()
@@ -127,10 +131,33 @@ class DomainEvent:
             value = getattr(self, name, None)
             if type(value) is not int or not low <= value <= high:
                 return f"{name}: expected a whole number from {low} to {high}"
+        for name in _id_fields(type(self)):
+            value = getattr(self, name, None)
+            for text in value if isinstance(value, tuple) else (value,):
+                problem = id_problem(text) if isinstance(text, str) else None
+                if problem is not None:
+                    return f"{name}: {problem}"
         return None
 
 
 T = TypeVar("T")
+
+_ID_NAMES: Final = frozenset({"by", "ref", "invited", "attended"})
+_ID_SUFFIXES: Final = ("_id", "_ids", "_ref", "_refs", "_by")
+
+
+_ID_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _id_fields(cls: type) -> tuple[str, ...]:
+    """The fields of the event class ``cls`` that hold refs or item ids (by name)."""
+    found = _ID_FIELDS.get(cls)
+    if found is None:
+        names = (f.name for f in attrs.fields(cls)) if attrs.has(cls) else ()
+        found = _ID_FIELDS[cls] = tuple(
+            n for n in names if n in _ID_NAMES or n.endswith(_ID_SUFFIXES)
+        )
+    return found
 
 
 @attrs.frozen(kw_only=True)
