@@ -144,9 +144,7 @@ T = TypeVar("T")
 
 _ID_NAMES: Final = frozenset({"by", "ref", "invited", "attended"})
 _ID_SUFFIXES: Final = ("_id", "_ids", "_ref", "_refs", "_by")
-
-
-_ID_FIELDS: dict[type, tuple[str, ...]] = {}
+_ID_FIELDS: dict[type, tuple[str, ...]] = {}  # each event class's, found once
 
 
 def _id_fields(cls: type) -> tuple[str, ...]:

@@ -52,7 +52,7 @@ class Sessions:
             connection: psycopg.Connection[Any] = cached[1]
             if self.usable(connection):
                 return connection
-            self.discard_unusable()
+            self.discard()
         connection = self._pg.connect(self._dsn, autocommit=True, options=self._options)
         self._local.connection = (pid, connection)
         with self._lock:
@@ -118,8 +118,7 @@ class Sessions:
         """Close and forget this thread's connection if it is not usable."""
         cached = getattr(self._local, "connection", None)
         if cached is not None and not self.usable(cached[1]):
-            self._local.connection = None
-            cached[1].close()  # never waits for the connection's lock
+            self.discard()
 
     def close(self) -> None:
         """Close every connection opened; later calls raise ``StorageUnavailable``."""
