@@ -270,8 +270,9 @@ def test_a_birthday_past_the_calendar_is_a_typed_error() -> None:
 
 def test_a_text_near_the_string_limit_exports_and_imports_back() -> None:
     """The exported event carries the text and more, so it is longer than any string in it; the
-    import held that carrier itself to the limit and refused its own export. Strings outside a
-    carrier, and inside the event, are still held to it."""
+    import held that carrier itself to the limit and refused its own export. Strings inside the
+    event are still held to it; a rendering's string is not read back, and one the reader reads
+    (the Bundle's type) is refused as a wrong value."""
     run = rich_case()
     text = "Ord og setninger. " * 5555
     assert len(text) == 99_990
@@ -290,17 +291,24 @@ def test_a_text_near_the_string_limit_exports_and_imports_back() -> None:
     import_history(into_casebook(target), json.dumps(bundle).encode(), operator="t")
     assert back_office_load(target, run.case.id, TEST_SEALING_KEY) == run.case
 
-    elsewhere = json.loads(json.dumps(bundle))
-    elsewhere["entry"][0]["resource"]["id"] = "x" * (MAX_STRING_LENGTH + 1)
-    with pytest.raises(SchemaViolation) as caught:
+    rendering = json.loads(json.dumps(bundle))
+    rendering["entry"][0]["resource"]["id"] = "x" * (MAX_STRING_LENGTH + 1)
+    target = InMemoryCaseStore()
+    import_history(into_casebook(target), json.dumps(rendering).encode(), operator="t")
+    assert back_office_load(target, run.case.id, TEST_SEALING_KEY) == run.case
+
+    read = json.loads(json.dumps(bundle))
+    read["type"] = "collection" + " " * MAX_STRING_LENGTH
+    with pytest.raises(BundleRejected) as caught:
         import_history(
             into_casebook(target := InMemoryCaseStore()),
-            json.dumps(elsewhere).encode(),
+            json.dumps(read).encode(),
             operator="t",
         )
-    too_long = f"string longer than {MAX_STRING_LENGTH} characters"
-    assert ("$.entry[0].resource.id", too_long) in caught.value.problems
+    assert ("$.type", "expected a collection or document Bundle") in caught.value.problems
     assert target.case_ids() == []
+
+    too_long = f"string longer than {MAX_STRING_LENGTH} characters"
 
     def longer(event: dict[str, Any]) -> bool:
         if event["payload"].get("description") != text:

@@ -25,6 +25,8 @@ from cattrs.v import format_exception
 
 from barnekoordinator.clock import ensure_utc
 from barnekoordinator.edges import (
+    MAX_STRING_LENGTH,
+    check_json,
     is_plain_key,
     lone_surrogate_path,
     read_json,
@@ -344,6 +346,8 @@ def _to_record(recorded: RecordedEvent, prev_hash: str) -> EventRecord:
         subject_key=recorded.subject_key,
         prev_hash=prev_hash,
     )
+    if len(record.payload) > MAX_STRING_LENGTH:  # only then can a text be longer (one len())
+        _check_texts(data, cls)
     try:
         return _seal_own(record)  # built here and held by no one else: sealed in place
     except UnicodeEncodeError:
@@ -354,6 +358,17 @@ def _to_record(recorded: RecordedEvent, prev_hash: str) -> EventRecord:
             f"{cls.__name__} {where}: expected Unicode text; this holds a lone surrogate "
             "(invalid UTF-8?)"
         ) from None
+
+
+def _check_texts(data: Any, cls: type[DomainEvent]) -> None:
+    """Refuse a payload holding a string longer than
+    [`MAX_STRING_LENGTH`][barnekoordinator.edges.MAX_STRING_LENGTH]: the strict reader of an
+    import refuses it, so a case holding one could be exported but never imported again."""
+    try:
+        check_json(data, cls.__name__)
+    except SchemaViolation as exc:
+        path, problem = exc.problems[0]
+        raise InvalidInput(f"{cls.__name__} {path}: {problem}; nothing stored") from None
 
 
 def to_records(

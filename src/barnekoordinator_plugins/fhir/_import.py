@@ -160,20 +160,23 @@ def _event(
 
 
 _TOO_LONG: Final = f"string longer than {MAX_STRING_LENGTH} characters"
-_CARRIER: Final = re.compile(r"\$\.entry\[\d+\]\.resource\.extension\[\d+\]\.valueString")
 _STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 """A JSON string token, escapes included (no two ways to match: linear time)."""
 
 
 def _read_bundle(content: bytes) -> Any:
     """The Bundle, read strictly by [`read_json()`][barnekoordinator.edges.read_json], except
-    that a recorded event's text may be longer than
+    that a string may be longer than
     [`MAX_STRING_LENGTH`][barnekoordinator.edges.MAX_STRING_LENGTH].
 
-    That text is a whole event as JSON, longer than the longest string in it (a description of
-    99,990 characters exports as some 100,300), and ``_event`` holds each of its own strings to
-    the limit when it reads it. Only when ``read_json`` refuses nothing but over-long carriers
-    are they set aside, the rest read strictly again, and they put back in their extensions.
+    A recorded event's text is a whole event as JSON, longer than the longest string in it (a
+    description of 99,990 characters exports as some 100,300), and ``_event`` holds each of its
+    own strings to the limit when it reads it. A rendering's text adds a label to a text of the
+    case, or joins two ("Observasjon (oppmerksomhet): …"), and is never read back. So when
+    ``read_json`` refuses nothing but over-long strings, each is set aside and replaced by a
+    mark, the rest is read strictly again, and the carriers are put back in their extensions. A
+    mark anywhere the reader looks (the Bundle's type or tag, a resource type) is not what it
+    expects there, and is refused as such.
 
     Raises:
         MalformedJson: ``content`` is not UTF-8 JSON.
@@ -182,13 +185,12 @@ def _read_bundle(content: bytes) -> Any:
     try:
         return read_json(content, _WHAT)
     except SchemaViolation as exc:
-        if any(m != _TOO_LONG or not _CARRIER.fullmatch(p) for p, m in exc.problems):
+        if any(m != _TOO_LONG for _, m in exc.problems):
             raise
-        refused = exc
     # read_json decoded and parsed the text: every string token below is one JSON string.
     text = bytes(content).decode("utf-8")
     held: dict[str, str] = {}
-    mark = f"recorded-event-{secrets.token_hex(8)}-"
+    mark = f"set-aside-{secrets.token_hex(8)}-"
 
     def hold(token: re.Match[str]) -> str:
         found = token.group(0)
@@ -202,14 +204,10 @@ def _read_bundle(content: bytes) -> Any:
         return f'"{key}"'
 
     bundle = read_json(_STRING.sub(hold, text.removeprefix("\ufeff")), _WHAT)
-    put_back = 0
     for extension in _carriers(bundle):
         value = extension.get("valueString")
         if isinstance(value, str) and value in held:
             extension["valueString"] = held[value]
-            put_back += 1
-    if put_back != len(held):  # an over-long string outside a carrier (past the fiftieth)
-        raise refused
     return bundle
 
 
