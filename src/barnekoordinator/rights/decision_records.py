@@ -20,7 +20,7 @@ step); they are rebuilt without their conditions, which the letter does not prin
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -31,7 +31,7 @@ from barnekoordinator.errors import InvalidInput
 from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
 from barnekoordinator.history.concept import Concept
 from barnekoordinator.legal_basis import MAX_COMPLAINT_DEADLINE_WEEKS
-from barnekoordinator.people import Professional, check_item_id
+from barnekoordinator.people import Professional, check_item_id, id_problem
 from barnekoordinator.rights.decisions import (
     _COMPLAINT_BASIS,
     AppointmentNotice,
@@ -55,7 +55,8 @@ from barnekoordinator.rights.eligibility import (
     RightResult,
     assess,
 )
-from barnekoordinator.rights.eligibility._rule_sets import TABLES, condition_result, follow_up
+from barnekoordinator.rights.eligibility._rule_sets import TABLES
+from barnekoordinator.rights.eligibility._tables import Tables
 from barnekoordinator.services import ServiceKind
 
 __all__ = [
@@ -137,6 +138,21 @@ class IndividualDecisionRecorded(DomainEvent):
     signed_by: str
     complaint_deadline_weeks: int = attrs.field(validator=_complaint_weeks)
     by: str
+
+    def write_problem(self) -> str | None:
+        """A decision is recorded to be printed again: one whose letter could not be rebuilt
+        (a rule set, a result, a follow-up or an explanation its rules do not have) is refused,
+        as is a party's ref that [`id_problem()`][barnekoordinator.people.id_problem] refuses
+        (the id fields' rule, for the refs nested in ``parties``)."""
+        for index, party in enumerate(self.parties):
+            problem = id_problem(party.ref)
+            if problem is not None:
+                return f"parties[{index}].ref: {problem}"
+        try:
+            _rebuilt(self)
+        except InvalidInput as exc:
+            return str(exc)
+        return super().write_problem()
 
 
 def recorded_decisions(case: Case) -> tuple[IndividualDecisionRecorded, ...]:
@@ -273,54 +289,85 @@ def record_assessed_decision(
     )
 
 
-def _follow_up(version: str, right: Right, f: DecidedFollowUp) -> FollowUp:
+def _follow_up(table: Tables, right: Right, f: DecidedFollowUp) -> FollowUp:
     if f.service is not None:
-        return TABLES[version].escalations[f.service]
-    base = follow_up(version, right, f.kind)
+        return table.escalations[f.service]
+    base = table.follow_ups[(right, f.kind)]
     if f.due is not None:
         return FollowUp(kind=f.kind, basis=base.basis, text=base.text, due=f.due)
     return base
-
-
-def _reasons(e: IndividualDecisionRecorded) -> Iterator[Reasoning]:
-    for c in e.reasoning:
-        result = condition_result(e.rules_version, e.right, c.condition, c.reason)
-        yield Reasoning(result=result, evidence=c.evidence)
 
 
 def decision_from_history(case: Case, decision_id: str) -> IndividualDecision:
     """The decision ``decision_id`` rebuilt from the case's history, ready to render.
 
     Raises:
-        InvalidInput: no such decision in the case.
+        InvalidInput: no such decision in the case, or one recorded with what its rule set does
+            not have (only a hand-made record stored before such records were refused).
     """
     e = next((d for d in recorded_decisions(case) if d.decision_id == decision_id), None)
     if e is None:
         raise InvalidInput(f"case {case.id} has no decision {decision_id!r}")
-    table = TABLES[e.rules_version]
-    reasoning = tuple(_reasons(e))
-    follow_ups = tuple(_follow_up(e.rules_version, e.right, f) for f in e.follow_ups)
+    try:
+        return _rebuilt(e)
+    except InvalidInput as exc:
+        raise InvalidInput(
+            f"case {case.id}: decision {decision_id!r} cannot be rebuilt: {exc}"
+        ) from None
+
+
+def _rebuilt(e: IndividualDecisionRecorded) -> IndividualDecision:
+    """The decision ``e`` records, rebuilt against the rule set it was made under.
+
+    Raises:
+        InvalidInput: the field that names what the rule set does not have (never its value).
+    """
+    table = TABLES.get(e.rules_version)
+    if table is None:
+        raise _missing("rules_version", f"one of the library's rule sets ({', '.join(TABLES)})")
+    try:
+        basis = table.basis[e.right]
+    except KeyError:
+        raise _missing("right", "a right its rule set decides") from None
+    explanation = table.explanations.get((e.right, e.outcome, e.action))
+    if explanation is None:
+        raise _missing("outcome", "an outcome and next step its rule set gives for the right")
+    reasoning = []
+    for index, c in enumerate(e.reasoning):
+        result = table.conditions.get((e.right, c.condition, c.reason))
+        if result is None:
+            raise _missing(f"reasoning[{index}]", "a condition and reason of its rule set")
+        reasoning.append(Reasoning(result=result, evidence=c.evidence))
+    follow_ups = []
+    for index, f in enumerate(e.follow_ups):
+        try:
+            follow_ups.append(_follow_up(table, e.right, f))
+        except KeyError:
+            raise _missing(f"follow_ups[{index}]", "a follow-up of its rule set") from None
+    alternatives = []
+    for index, a in enumerate(e.alternatives):
+        if a.right not in table.basis or (a.right, a.outcome, a.action) not in table.explanations:
+            raise _missing(f"alternatives[{index}]", "a right and outcome of its rule set")
+        alternatives.append(
+            RightResult(
+                right=a.right,
+                outcome=a.outcome,
+                action=a.action,
+                basis=table.basis[a.right],
+                conditions=(),
+                follow_ups=(),
+                explanation=table.explanations[(a.right, a.outcome, a.action)],
+            )
+        )
     assessment = RightResult(
         right=e.right,
         outcome=e.outcome,
         action=e.action,
-        basis=table.basis[e.right],
+        basis=basis,
         conditions=tuple(r.result for r in reasoning),
-        follow_ups=follow_ups,
-        explanation=table.explanations[(e.right, e.outcome, e.action)],
+        follow_ups=tuple(follow_ups),
+        explanation=explanation,
         ends_on=e.appointment.ends_on if e.appointment is not None else None,
-    )
-    alternatives = tuple(
-        RightResult(
-            right=a.right,
-            outcome=a.outcome,
-            action=a.action,
-            basis=table.basis[a.right],
-            conditions=(),
-            follow_ups=(),
-            explanation=table.explanations[(a.right, a.outcome, a.action)],
-        )
-        for a in e.alternatives
     )
     return IndividualDecision(
         kind=e.kind,
@@ -331,16 +378,20 @@ def decision_from_history(case: Case, decision_id: str) -> IndividualDecision:
         assessment=assessment,
         as_of=e.as_of,
         rules_version=e.rules_version,
-        reasoning=reasoning,
+        reasoning=tuple(reasoning),
         considerations=e.considerations,
-        follow_ups=follow_ups,
-        alternatives=alternatives,
+        follow_ups=tuple(follow_ups),
+        alternatives=tuple(alternatives),
         appointment=e.appointment,
         signed_by=e.signed_by,
         complaint_deadline_weeks=e.complaint_deadline_weeks,
         complaint_basis=_COMPLAINT_BASIS,
         subject_ref=e.subject_ref,
     )
+
+
+def _missing(field: str, expected: str) -> InvalidInput:
+    return InvalidInput(f"{field}: expected {expected}")
 
 
 DECISION_RECORDS_CONCEPT = Concept(

@@ -1,0 +1,160 @@
+"""A hand-made decision record is refused unless its letter can be printed again (issue 11).
+
+An ``IndividualDecisionRecorded`` stores what the decision says in stable keys (the rule set's
+version, each condition's reason code) so that ``decision_from_history`` rebuilds the letter
+(forvaltningsloven § 24–§ 27: the reasons a party may read, and read again). One made by hand
+with a rule set, a reason, an outcome, a follow-up or an alternative its rules do not have was
+stored, and the letter then failed with a bare ``KeyError``. A party's ref, nested in
+``parties``, was not held to ``id_problem()`` as the event's own id fields are, so an identity
+number there was stored in clear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import attrs
+import pytest
+
+from barnekoordinator.errors import InvalidInput
+from barnekoordinator.history.case import event_problem
+from barnekoordinator.history.records import GENESIS
+from barnekoordinator.history.serialization import to_records
+from barnekoordinator.identifiers import synthetic_fodselsnummer
+from barnekoordinator.rights.decision_records import (
+    DecidedCondition,
+    DecidedFollowUp,
+    IndividualDecisionRecorded,
+    decision_from_history,
+    record_individual_decision,
+)
+from barnekoordinator.rights.decisions import IndividualDecision, Party, PartyRole, make_decision
+from barnekoordinator.rights.eligibility import (
+    Author,
+    ChildFacts,
+    Condition,
+    EligibilityFacts,
+    FollowUpKind,
+    Judgement,
+    Judgements,
+    Needs,
+    assess,
+)
+from barnekoordinator.services import ServiceKind
+from barnekoordinator.testing.builders import DEFAULT_AS_OF
+from barnekoordinator.testing.exporters import into_casebook, rich_case, staff_principal
+from barnekoordinator_plugins.memory import InMemoryCaseStore
+
+DAY = DEFAULT_AS_OF
+KE = staff_principal("ke", "Siri, koordinerende enhet")
+NUMBER = synthetic_fodselsnummer(date(2019, 1, 1))
+
+
+def _decision(subject: str) -> IndividualDecision:
+    no = Judgement(conclusion=False, author=Author(ref="ke", role="ke"), assessed_on=DAY)
+    facts = EligibilityFacts(
+        child=ChildFacts(ref=subject, birth_date=date(2019, 1, 1)),
+        needs=Needs(services=(ServiceKind.FYSIOTERAPI, ServiceKind.SKOLE)),
+        judgements=Judgements(serious=no),
+    )
+    return make_decision(
+        assess(facts, as_of=DAY),
+        case_ref="K-1",
+        decided_on=DAY,
+        municipality="Eksempel kommune",
+        parties=(Party(ref="mor", name="Mor", role=PartyRole.GUARDIAN),),
+        signed_by="KE",
+        considerations="Hørt.",
+    )
+
+
+def _recorded() -> tuple[Any, IndividualDecisionRecorded]:
+    run = rich_case()
+    assert run.case.subject is not None
+    event = record_individual_decision(
+        run.case, decision=_decision(run.case.subject.ref), decision_id="v1", by="ke", as_of=DAY
+    )
+    return run, event
+
+
+def _first_reason(e: IndividualDecisionRecorded) -> DecidedCondition:
+    return e.reasoning[0]
+
+
+EDITS: dict[str, tuple[str, Callable[[IndividualDecisionRecorded], dict[str, Any]]]] = {
+    "an unknown rule set": ("rules_version", lambda e: {"rules_version": "1999-01-01"}),
+    "an unknown reason": (
+        "reasoning[0]",
+        lambda e: {
+            "reasoning": (attrs.evolve(_first_reason(e), reason="made-up"), *e.reasoning[1:])
+        },
+    ),
+    "a condition of another right": (
+        "reasoning[0]",
+        lambda e: {
+            "reasoning": (
+                attrs.evolve(_first_reason(e), condition=Condition.BTI_LEVEL),
+                *e.reasoning[1:],
+            )
+        },
+    ),
+    "a follow-up its rules do not have": (
+        "follow_ups[0]",
+        lambda e: {"follow_ups": (DecidedFollowUp(kind=FollowUpKind.ESCALATE_COOPERATION),)},
+    ),
+    "an identity number as a party's ref": (
+        "parties[0].ref",
+        lambda e: {"parties": (Party(ref=NUMBER, name="Mor", role=PartyRole.GUARDIAN),)},
+    ),
+}
+
+
+def test_the_commands_record_is_written_and_rebuilt() -> None:
+    run, event = _recorded()
+    assert event_problem([event]) is None
+    run.do(event, actor="ke")
+    rebuilt, made = decision_from_history(run.case, "v1"), _decision(run.case.subject.ref)
+    assert rebuilt.reasoning == made.reasoning
+    assert rebuilt.follow_ups == made.follow_ups
+    assert rebuilt.alternatives == made.alternatives
+    assert rebuilt.parties == made.parties
+
+
+@pytest.mark.parametrize("edit", list(EDITS), ids=list(EDITS))
+def test_a_record_its_letter_cannot_be_rebuilt_from_is_refused_naming_the_field(edit: str) -> None:
+    field, change = EDITS[edit]
+    _, event = _recorded()
+    edited = attrs.evolve(event, **change(event))
+    problem = event_problem([edited])
+    assert problem is not None
+    assert problem.startswith(f"IndividualDecisionRecorded.{field}: expected ")
+    assert NUMBER not in problem
+    assert "made-up" not in problem
+    assert "1999" not in problem
+
+
+def test_a_hand_made_record_is_refused_by_the_casebook_and_nothing_is_stored() -> None:
+    run, event = _recorded()
+    store = InMemoryCaseStore()
+    book = into_casebook(store, run)
+    version, audits = store.version(run.case.id), len(store.read_audit(run.case.id))
+    edited = attrs.evolve(event, rules_version="1999-01-01")
+    with pytest.raises(InvalidInput, match=r"IndividualDecisionRecorded\.rules_version"):
+        book.execute(KE, run.case.id, lambda case: edited)
+    assert store.version(run.case.id) == version
+    assert len(store.read_audit(run.case.id)) == audits + 1
+
+
+def test_a_stored_record_that_cannot_be_rebuilt_is_a_typed_error_not_a_key_error() -> None:
+    """A history stored before such records were refused still loads (nothing is lost); asking
+    for its letter says which field, as an ``InvalidInput``."""
+    run, event = _recorded()
+    edited = attrs.evolve(event, reasoning=(attrs.evolve(_first_reason(event), reason="x"),))
+    recorded = run.case.record(edited, actor="ke", clock=run.clock)
+    records = to_records(recorded, GENESIS)  # a back-office writer checks nothing
+    case = run.case.apply_all(recorded)
+    assert len(records) == 1
+    with pytest.raises(InvalidInput, match=r"decision 'v1' cannot be rebuilt: reasoning\[0\]"):
+        decision_from_history(case, "v1")
