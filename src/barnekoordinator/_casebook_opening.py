@@ -1,5 +1,6 @@
 """What [`Casebook.open_case()`][barnekoordinator.casebook.Casebook.open_case] checks in the
-events that open a case, before anything is decided or stored.
+events that open a case, before anything is decided or stored, and what every write checks in the
+case its batch leaves ([`check_result()`][barnekoordinator._casebook_opening.check_result]).
 
 Private to [`barnekoordinator.casebook`][barnekoordinator.casebook]. A bad opening is the
 caller's mistake: like a batch that does not start with a ``CaseOpened``, it is refused as a
@@ -16,13 +17,19 @@ is stored.
 * **One ref, one person.** The child, each guardian and each participant joining in the batch
   need distinct refs: the case keeps people by ref, so a second participant with the ref of the
   first would silently replace them, and a guardian with the child's ref would be both.
+* **What the write leaves** (the catalogue's write checks, ``Concept.write_checks``): rules that
+  hold between batches, not event by event, such as one holder of coordination. Checked on the
+  folded result of ``execute`` and ``open_case`` alike.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 from barnekoordinator.edges import lone_surrogate_path
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.history.case import (
+    Case,
     CaseOpened,
     DomainEvent,
     GuardianAdded,
@@ -31,7 +38,7 @@ from barnekoordinator.history.case import (
 )
 from barnekoordinator.history.serialization import unstructure
 
-__all__ = ["check_opening", "check_written"]
+__all__ = ["check_opening", "check_result", "check_written"]
 
 
 def check_opening(events: object) -> None:
@@ -71,6 +78,20 @@ def check_written(batch: tuple[DomainEvent, ...], where: str) -> None:
     problem = event_problem(batch)
     if problem is not None:
         raise InvalidInput(f"{where}: {problem}; nothing stored")
+
+
+def check_result(before: Case, after: Case, as_of: date, where: str) -> Case:
+    """``after``, the case a write's batch leaves when folded into ``before`` on ``as_of``, if
+    the catalogue's write checks keep it (``Catalogue.result_problem()``).
+
+    Raises:
+        InvalidInput: ``where``, the first check's problem (which names no identifier or text of
+            the case) and "nothing stored".
+    """
+    problem = after.catalogue.result_problem(before, after, as_of)
+    if problem is not None:
+        raise InvalidInput(f"{where}: {problem}; nothing stored")
+    return after
 
 
 def _distinct_refs(batch: tuple[DomainEvent, ...]) -> None:

@@ -81,7 +81,7 @@ import attrs
 from barnekoordinator._casebook_append import Sealed, keys_stored, seal, store_opening
 from barnekoordinator._casebook_call import Call
 from barnekoordinator._casebook_export import export as _export
-from barnekoordinator._casebook_opening import check_opening, check_written
+from barnekoordinator._casebook_opening import check_opening, check_result, check_written
 from barnekoordinator._casebook_overview import overview as _overview_page
 from barnekoordinator._casebook_views import (
     CaseView,
@@ -413,8 +413,8 @@ class Casebook:
                 case, the refusal is audited in its trail, and the new service joins
                 it (a ``ParticipantJoined`` through `execute()`) instead.
             AccessDenied: the principal may not open this case (audited).
-            InvalidInput: no ``CaseOpened`` first, a lone surrogate, a shared ref or an event
-                the commands would not write (audited).
+            InvalidInput: no ``CaseOpened`` first, a lone surrogate, a shared ref, an event
+                the commands would not write or a case a write check refuses (audited).
         """
         require_caller(principal, case_id or "new")
         new_id = case_id or self._new_case_id()
@@ -438,7 +438,7 @@ class Casebook:
         blank = self._catalogue.new_case(new_id)
         key = self._subject_key(batch)
         recorded = blank.record(batch, actor=principal.subject, clock=self._clock, subject_key=key)
-        prospective = blank.apply_all(recorded)
+        prospective = check_result(blank, blank.apply_all(recorded), as_of, "open_case")
         decision = decide(
             principal, prospective, AccessAction.OPEN, None, as_of, settings=self._settings
         )
@@ -479,7 +479,7 @@ class Casebook:
 
         Raises:
             AccessDenied: the principal may not make this change (audited, nothing stored).
-            InvalidInput: ``action`` is not a write, or ``DomainEvent.write_problem()`` (audited).
+            InvalidInput: ``action`` is not a write, ``write_problem()``, a write check (audited).
             InvalidCommand: ``command`` is not callable, or returned something that is not
                 a domain event or a list or tuple of them (the message names its type).
             ConcurrencyConflict: a stale ``expected_version`` or a concurrent write.
@@ -556,8 +556,8 @@ class Casebook:
                 clock=self._clock,
                 subject_key=self._subject_key(batch),
             )
-            # Fold before storing: an event the case cannot absorb is never stored.
-            after = case.apply_all(recorded)
+            # Fold and check before storing: what the case cannot absorb or keep is never stored.
+            after = check_result(case, case.apply_all(recorded), as_of, f"case {case_id}")
         except Exception as exc:
             call.audit(fine, f"the events were refused ({type(exc).__name__}); nothing stored")
             raise

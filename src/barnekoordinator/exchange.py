@@ -10,7 +10,8 @@ with the receiving store's keys, as every write through the Casebook is.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Final
 
 from barnekoordinator._casebook_append import keys_stored
@@ -61,6 +62,19 @@ def named_importer(pm: pluggy.PluginManager, config: Config, importer: str) -> I
     return chosen
 
 
+def _result_problem(
+    book: Casebook, case_id: str, events: Sequence[RecordedEvent], as_of: date
+) -> str | None:
+    """Why the imported history cannot be kept: it does not fold into an empty case (the error's
+    class named, never its text), or a write check refuses the case it leaves on ``as_of``."""
+    blank = book._catalogue.new_case(case_id)
+    try:
+        after = blank.apply_all(events)
+    except Exception as exc:  # a history the library would fail to load: refused, not stored
+        return f"the events do not fold into one case ({type(exc).__name__})"
+    return book._catalogue.result_problem(blank, after, as_of)
+
+
 def import_history(
     book: Casebook, content: bytes, importer: str | Importer = "fhir-r4", *, operator: str
 ) -> Recorded:
@@ -88,8 +102,10 @@ def import_history(
             deadline of more than a year), its case id is not one the Casebook opens (empty,
             a control character or lone surrogate, an eleven-digit number), an event the
             commands would not write (``DomainEvent.write_problem()``: a kommunenummer that is
-            not four digits …), or the store already has a case with its id.
-            Nothing is stored.
+            not four digits …), events that do not fold into one case, a case a write check
+            refuses (``Concept.write_checks``: two holders of coordination, say; checked on the
+            Casebook's day, ``book.today()``, as an import has none of its own), or the store
+            already has a case with its id. Nothing is stored.
         InvalidInput: an unknown format, or an empty ``operator``.
         ConcurrencyConflict: another writer created the case at the same moment.
     """
@@ -108,6 +124,9 @@ def import_history(
         )
     problem = event_problem(e.event for e in events)
     if problem is not None:  # e.g. a kommunenummer the library would not write (an id?)
+        raise BundleRejected("FHIR bundle", [("$.entry", f"{problem}; nothing stored")])
+    problem = _result_problem(book, case_id, events, book.today())
+    if problem is not None:  # e.g. an appointment without the link of the open stafettlogg
         raise BundleRejected("FHIR bundle", [("$.entry", f"{problem}; nothing stored")])
     if book._store.read(case_id):
         raise BundleRejected(

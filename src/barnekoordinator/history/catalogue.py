@@ -4,7 +4,7 @@ A [Catalogue][barnekoordinator.history.catalogue.Catalogue] is built once from
 [Concept][barnekoordinator.history.concept.Concept] values, in the order given,
 and never changes: event classes by tag, the evolver of each class, the
 projectors of each tag, the upcasters, and the entry, role and obligation
-sources in concept order. Every case carries the catalogue it folds with
+sources and the write checks in concept order. Every case carries the catalogue it folds with
 ([Case.catalogue][barnekoordinator.history.case.Case.catalogue]), so what a case
 knows never depends on what was imported first.
 
@@ -16,6 +16,7 @@ vendor with concepts of its own builds a larger one with
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,7 @@ from barnekoordinator.history.concept import (
     RoleSource,
     RunEvolver,
     Upcaster,
+    WriteCheck,
 )
 from barnekoordinator.history.serialization import from_records
 
@@ -89,6 +91,9 @@ class Catalogue:
     entry_sources: tuple[EntrySource, ...]
     role_sources: tuple[RoleSource, ...]
     obligation_sources: tuple[ObligationSource, ...]
+    write_checks: tuple[WriteCheck, ...]
+    """The rules every write must leave intact, in concept order (see
+    [result_problem][barnekoordinator.history.catalogue.Catalogue.result_problem])."""
 
     def __repr__(self) -> str:
         names = ", ".join(c.name for c in self.concepts)
@@ -160,11 +165,26 @@ class Catalogue:
             entry_sources=tuple(s for c in concepts for s in c.entry_sources),
             role_sources=tuple(s for c in concepts for s in c.role_sources),
             obligation_sources=tuple(s for c in concepts for s in c.obligation_sources),
+            write_checks=tuple(w for c in concepts for w in c.write_checks),
         )
 
     def extended(self, *concepts: Concept) -> Catalogue:
         """A new catalogue with ``concepts`` after this one's (checked the same way)."""
         return Catalogue.build(*self.concepts, *concepts)
+
+    def result_problem(self, before: Case, after: Case, as_of: date) -> str | None:
+        """Why the write that turns ``before`` into ``after`` (its batch folded) cannot be kept
+        on ``as_of``: the first problem a write check names, in concept order; or ``None``.
+
+        The Casebook asks before it stores a write or an import (see
+        [WriteCheck][barnekoordinator.history.concept.WriteCheck]); loading a stored history
+        never does.
+        """
+        for check in self.write_checks:
+            problem = check(before, after, as_of)
+            if problem is not None:
+                return problem
+        return None
 
     def new_case(self, case_id: str) -> Case:
         """An empty case that folds with this catalogue (its first event opens it)."""

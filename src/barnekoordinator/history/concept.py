@@ -3,7 +3,8 @@
 Each concept module (the case itself, consent, the stafettlogg, the individuell plan …) ends with
 one [`Concept`][barnekoordinator.history.concept.Concept] naming everything it adds: its event
 types, how each changes a case (evolvers), the entries, roles and obligations it lists, the agenda
-rows it projects and the upcasters of its old payloads. Nothing is registered as a side effect of
+rows it projects, the upcasters of its old payloads and the rules every write must leave intact
+(write checks). Nothing is registered as a side effect of
 importing a module: [`barnekoordinator.catalogue`][barnekoordinator.catalogue] lists the concept
 modules once, in a fixed order, and builds the one immutable
 [Catalogue][barnekoordinator.history.catalogue.Catalogue] from their values.
@@ -36,6 +37,7 @@ __all__ = [
     "RoleSource",
     "RunEvolver",
     "Upcaster",
+    "WriteCheck",
 ]
 
 Evolver = Callable[["Case", "RecordedEvent"], "Case"]
@@ -67,6 +69,21 @@ ObligationSource = Callable[["Case", Any], Iterable[Any]]
 given a ``coordination.roles.CheckContext``.
 """
 
+WriteCheck = Callable[["Case", "Case", date], str | None]
+"""Why a write cannot be kept, or ``None``: given the case before the write, the case after its
+whole batch is folded, and the day of the write (``as_of``).
+
+An evolver sees one event and the state before it, so it cannot hold a rule that one event of a
+command's batch breaks and a later one restores (an appointment, then the link of the open
+stafettlogg). A write check sees what the batch leaves. The Casebook runs the catalogue's checks
+on every write (``execute``, ``open_case``) and on an import, after folding and before anything
+is stored, and refuses the first problem: ``InvalidInput`` for a write (audited as the call's
+record), ``BundleRejected`` for an import. The text is audited and shown to the caller, so it
+names the rule and never an identity number or a text of the case. Stored histories are never
+checked: a case written before a check existed still loads, and a check should refuse only what
+the write makes worse, so that such a case can still be written to and put right.
+"""
+
 
 def _frozen_mapping(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
     return MappingProxyType(dict(value))
@@ -87,6 +104,9 @@ class Concept:
     functions that project its records onto the agenda; ``upcasters`` map
     ``(tag, from_version)`` to the function lifting a stored payload one
     version. The sources list entries, role holders and obligations of a case.
+    ``write_checks`` are the rules every write must leave intact (see
+    [WriteCheck][barnekoordinator.history.concept.WriteCheck]): the commands keep them, and the
+    checks refuse an event made by hand or imported that would break them.
 
     The catalogue checks all of this when it is built (see
     [Catalogue.build][barnekoordinator.history.catalogue.Catalogue.build]).
@@ -109,6 +129,7 @@ class Concept:
     entry_sources: tuple[EntrySource, ...] = attrs.field(default=(), converter=_tuple)
     role_sources: tuple[RoleSource, ...] = attrs.field(default=(), converter=_tuple)
     obligation_sources: tuple[ObligationSource, ...] = attrs.field(default=(), converter=_tuple)
+    write_checks: tuple[WriteCheck, ...] = attrs.field(default=(), converter=_tuple)
 
     def __attrs_post_init__(self) -> None:
         if not self.name or not self.name.strip():

@@ -17,6 +17,7 @@ from barnekoordinator.coordination.appointments._state import (
     _designated,
     _ended,
     _offered,
+    _one_holder,
 )
 from barnekoordinator.history.concept import Concept
 
@@ -38,4 +39,5 @@ APPOINTMENTS_CONCEPT = Concept(
     },
     role_sources=(_coordinator_roles,),
     obligation_sources=(_obligations,),
+    write_checks=(_one_holder,),
 )

@@ -379,6 +379,28 @@ def coordination_claims(case: Case, as_of: date) -> tuple[CoordinationHolder, ..
 def coordination_holder(case: Case, as_of: date) -> CoordinationHolder | None:
     """The one holder of coordination responsibility on ``as_of``, or ``None``."""
     claims = coordination_claims(case, as_of)
-    if len(claims) > 1:  # pragma: no cover - prevented by the commands
+    if len(claims) > 1:  # pragma: no cover - prevented by the commands and _one_holder
         raise HistoryError(f"case {case.id}: {len(claims)} holders of coordination")
     return claims[0] if claims else None
+
+
+def _one_holder(before: Case, after: Case, as_of: date) -> str | None:
+    """Write check: a write leaves no more than one holder of coordination (samordningsplikt;
+    hotl § 7-2, § 7-2 a; BTI-14).
+
+    ``appoint_barnekoordinator`` and ``appoint_koordinator`` link an open stafettlogg in the
+    batch that appoints, and ``open_stafettlogg`` refuses while a statutory coordinator holds
+    coordination. A ``CoordinatorAppointed`` made by hand without the link left the appointee
+    and the stafettholder both holding it, and every read asking for the one holder
+    (``coordination_holder``: obligations, the plan check, meetings) failed on the case from
+    then on. A case stored with more holders before this check existed is not made unwritable:
+    a write there may only not add one.
+    """
+    claims = len(coordination_claims(after, as_of))
+    if claims <= 1 or claims <= len(coordination_claims(before, as_of)):
+        return None
+    return (
+        f"coordination would have {claims} holders (hotl § 7-2, § 7-2 a: one coordinates); "
+        "appoint through appoint_barnekoordinator or appoint_koordinator, which link the open "
+        "stafettlogg (BTI-14)"
+    )

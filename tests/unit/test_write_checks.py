@@ -1,0 +1,264 @@
+"""Write checks: what a whole batch leaves is checked before it is stored (decision 41).
+
+The fold refuses an event the state before it cannot take, but some rules hold between batches
+only: ``appoint_barnekoordinator`` appoints and then, later in the same batch, links the open
+stafettlogg (BTI-14), so the appointment alone breaks the one-holder rule for a moment. Found
+2026-12: a ``CoordinatorAppointed`` made by hand by koordinerende enhet while the log had a
+stafettholder was stored, and from then on ``coordination_holder()`` raised "2 holders of
+coordination", so ``obligations()``, ``check_plan()`` and ``prepare_meeting()`` failed on the case
+for good; a hand-made ``ChildBorn`` on a born child's case (``record_birth`` refuses it) was
+stored and made the case another person's. Each ``Concept`` now names its ``write_checks``; the
+Casebook runs them on the folded result of ``execute`` and ``open_case``, and ``import_history``
+on the imported history, and stores nothing when one names a problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from barnekoordinator.access.consent import ConsentPurpose
+from barnekoordinator.casebook import Casebook
+from barnekoordinator.catalogue import CATALOGUE
+from barnekoordinator.coordination.appointments import (
+    CoordinatorAppointed,
+    HolderKind,
+    appoint_barnekoordinator,
+    coordination_claims,
+    coordination_holder,
+)
+from barnekoordinator.coordination.roles import Role, obligations
+from barnekoordinator.coordination.stafettlogg import ObservationKind, record_observation
+from barnekoordinator.errors import BundleRejected, HistoryError, InvalidInput
+from barnekoordinator.exchange import import_history
+from barnekoordinator.history.case import (
+    Case,
+    ChildBorn,
+    ParticipantJoined,
+    join_participant,
+    open_case,
+    record_birth,
+)
+from barnekoordinator.history.concept import Concept
+from barnekoordinator.people import Child
+from barnekoordinator.services import ServiceKind
+from barnekoordinator.testing.builders import (
+    back_office_load,
+    child_aged,
+    consent_all,
+    expected_child,
+    mother,
+    new_case,
+    professional,
+)
+from barnekoordinator.testing.exporters import into_casebook, rich_case, staff_principal
+from barnekoordinator_plugins.sqlite import SQLiteCaseStore
+
+ON = date(2026, 1, 5)  # the Casebook's day (into_casebook's clock)
+KE = staff_principal("ke", "KE, koordinerende enhet")
+HS = professional("hs", ServiceKind.HELSESTASJON)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SQLiteCaseStore]:
+    """A real SQLite store."""
+    made = SQLiteCaseStore(tmp_path / "c.db")
+    yield made
+    made.close()
+
+
+def _lone_appointment() -> CoordinatorAppointed:
+    """What ``appoint_barnekoordinator`` writes, without the ``StafettloggLinked`` after it."""
+    return CoordinatorAppointed(
+        role=Role.BARNEKOORDINATOR,
+        coordinator_ref="hs",
+        service=ServiceKind.HELSESTASJON,
+        also_koordinator=True,
+        family_wishes="familien ønsket helsesykepleieren",
+        by="ke",
+        on=ON,
+    )
+
+
+def _refused(store: SQLiteCaseStore, book: Casebook, event: object, match: str) -> str:
+    """Execute ``event`` by hand as koordinerende enhet: refused, audited once, nothing stored."""
+    version, audits = store.version("case-1"), len(store.read_audit("case-1"))
+    with pytest.raises(InvalidInput, match=match) as caught:
+        book.execute(KE, "case-1", lambda case: event)
+    assert store.version("case-1") == version
+    trail = store.read_audit("case-1")
+    assert len(trail) == audits + 1
+    assert "the events were refused (InvalidInput); nothing stored" in trail[-1].reason
+    return str(caught.value)
+
+
+def test_a_hand_made_appointment_beside_a_stafettholder_is_refused(
+    store: SQLiteCaseStore,
+) -> None:
+    """hotl § 7-2 a / § 7-2 and BTI-14: one holder of coordination; an appointment moves it from
+    the stafettholder only by linking the open log, which the command does in the same batch."""
+    book = into_casebook(store, rich_case())
+    message = _refused(store, book, _lone_appointment(), "coordination would have 2 holders")
+    assert message.endswith("; nothing stored")
+    case = back_office_load(store, "case-1")
+    assert [c.kind for c in coordination_claims(case, ON)] == [HolderKind.STAFETTHOLDER]
+    assert obligations(case, ON) is not None  # raised HistoryError on the stored appointment
+    assert coordination_holder(case, ON) is not None
+
+
+def test_the_command_appoints_and_links_the_log_in_one_write(store: SQLiteCaseStore) -> None:
+    """hotl § 7-2 a, BTI-14: the same appointment through ``appoint_barnekoordinator`` is kept."""
+    run = rich_case()
+    consent_all(run, ConsentPurpose.BARNEKOORDINATOR, [ServiceKind.HELSESTASJON], consent_id="bk")
+    book = into_casebook(store, run)
+    recorded = book.execute(
+        KE,
+        "case-1",
+        lambda case: appoint_barnekoordinator(
+            case, coordinator=HS, by="ke", as_of=ON, family_wishes="familien ønsket henne"
+        ),
+    )
+    assert "coordination.appointed" in recorded.types
+    assert "stafettlogg.linked" in recorded.types
+    case = back_office_load(store, "case-1")
+    holder = coordination_holder(case, ON)
+    assert holder is not None
+    assert holder.kind is HolderKind.BARNEKOORDINATOR
+    assert store.version("case-1") == recorded.version
+
+
+def test_a_case_stored_with_two_holders_still_loads_and_takes_other_writes(
+    store: SQLiteCaseStore,
+) -> None:
+    """Stored histories are never checked: a case an older version stored with two holders loads,
+    and a write that adds no holder is kept (only a write making it worse is refused)."""
+    run = rich_case()
+    run.do(_lone_appointment(), actor="ke")
+    book = into_casebook(store, run)
+    case = back_office_load(store, "case-1")
+    assert len(coordination_claims(case, ON)) == 2
+    with pytest.raises(HistoryError, match="2 holders"):
+        coordination_holder(case, ON)
+    recorded = book.execute(
+        staff_principal("hs"),
+        "case-1",
+        lambda case: record_observation(
+            case,
+            observation_id="o-late",
+            by="hs",
+            kind=ObservationKind.OPPMERKSOMHET,
+            text="Følges opp",
+            as_of=ON,
+        ),
+    )
+    assert recorded.version == store.version("case-1")
+
+
+def test_a_hand_made_birth_on_a_born_child_is_refused(store: SQLiteCaseStore) -> None:
+    """``record_birth`` re-keys an expected child only; by hand, an administrator re-keyed a born
+    child's case to another person (who then read it as the child)."""
+    book = into_casebook(store, rich_case())
+    before = back_office_load(store, "case-1").subject
+    other = Child(ref="other", birth_date=date(2019, 3, 4))
+    _refused(store, book, ChildBorn(child=other), "the child is already born")
+    assert back_office_load(store, "case-1").subject == before
+
+
+def test_an_expected_child_is_still_re_keyed_at_birth(store: SQLiteCaseStore) -> None:
+    """The check refuses re-keying a born child only; the birth of an expected one is kept."""
+    run = new_case(
+        subject=expected_child(),
+        guardians=(mother(),),
+        professionals=[HS, professional("ke", ServiceKind.KOORDINERENDE_ENHET)],
+        koordinerende_enhet=("ke",),
+    )
+    book = into_casebook(store, run)
+    born = child_aged(0, days_past_birthday=1)
+    recorded = book.execute(KE, "case-1", lambda case: record_birth(case, born))
+    assert recorded.types == ("case.child-born",)
+    assert back_office_load(store, "case-1").subject == born
+
+
+def _vendor_book(store: Path, seen: list[tuple[int, int, date]]) -> Casebook:
+    """A Casebook whose catalogue has a vendor concept refusing any write that adds a
+    participant (a vendor's own rule), recording what it was called with."""
+
+    def no_new_participant(before: Case, after: Case, as_of: date) -> str | None:
+        seen.append((before.version, after.version, as_of))
+        if len(after.participants) > len(before.participants):
+            return "vendor rule: participants join through the vendor's own intake"
+        return None
+
+    catalogue = CATALOGUE.extended(Concept(name="vendor", write_checks=[no_new_participant]))
+    assert catalogue.write_checks[-1] is no_new_participant
+    return into_casebook(
+        SQLiteCaseStore(store, catalogue=catalogue), rich_case(), catalogue=catalogue
+    )
+
+
+def test_a_vendor_concepts_write_check_is_called_and_its_refusal_surfaces(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """A vendor adds a rule of its own as a ``Concept`` in ``CATALOGUE.extended()``: the
+    Casebook asks it on every write, with the case before and after and its day."""
+    seen: list[tuple[int, int, date]] = []
+    book = _vendor_book(tmp_path / "v.db", seen)
+    store = book.store
+    request.addfinalizer(store.close)
+    version = store.version("case-1")
+    newcomer = professional("ny", ServiceKind.PPT)
+    with pytest.raises(InvalidInput, match="case case-1: vendor rule: participants join"):
+        book.execute(KE, "case-1", lambda case: join_participant(case, participant=newcomer))
+    assert store.version("case-1") == version
+    assert seen == [(version, version + 1, ON)]
+    # The opening path asks the same checks of the case the opening batch makes.
+    opening = [
+        open_case(municipality_number="0301", subject=child_aged(3, ref="barn"), guardians=()),
+        ParticipantJoined(participant=professional("ke", ServiceKind.KOORDINERENDE_ENHET)),
+    ]
+    with pytest.raises(InvalidInput, match="open_case: vendor rule"):
+        book.open_case(KE, opening, case_id="case-2")
+    assert store.read("case-2") == []
+    [audit] = store.read_audit("case-2")
+    assert not audit.allowed
+    assert seen[-1] == (0, 2, ON)
+
+
+def _exported_with_two_holders(store: SQLiteCaseStore) -> bytes:
+    """The full export of a case an older version stored with a lone hand-made appointment."""
+    run = rich_case()
+    run.do(_lone_appointment(), actor="ke")
+    book = into_casebook(store, run)
+    return book.export(
+        KE, "case-1", "fhir-r4", include_identifiers=True, include_history=True
+    ).content
+
+
+def test_an_imported_history_leaving_two_holders_is_rejected(
+    store: SQLiteCaseStore, tmp_path: Path
+) -> None:
+    """hotl § 7-2 a / § 7-2, BTI-14: the import folds the history into an empty case and asks the
+    write checks on the Casebook's day (an import has no day of its own); nothing is stored."""
+    exported = _exported_with_two_holders(store)
+    target, other = SQLiteCaseStore(tmp_path / "target.db"), SQLiteCaseStore(tmp_path / "o.db")
+    try:
+        receiving = into_casebook(target)
+        with pytest.raises(BundleRejected) as caught:
+            import_history(receiving, exported, operator="test")
+        assert "coordination would have 2 holders" in str(caught.value)
+        assert target.read("case-1") == []
+        # Without the hand-made appointment the same case imports.
+        content = (
+            into_casebook(other, rich_case())
+            .export(KE, "case-1", "fhir-r4", include_identifiers=True, include_history=True)
+            .content
+        )
+        assert import_history(receiving, content, operator="test").version == other.version(
+            "case-1"
+        )
+    finally:
+        target.close()
+        other.close()
