@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import importlib
+
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from barnekoordinator.errors import HistoryError
-from barnekoordinator.history._evolve import Draft, DraftSteps, evolve, last_index
+from barnekoordinator.history._evolve import (
+    Draft,
+    DraftSteps,
+    copier,
+    copy_with,
+    evolve,
+    last_index,
+    maker,
+)
 
 
 def _positive(_instance: object, _attribute: object, value: int) -> None:
@@ -173,3 +185,97 @@ def test_draft_steps_fold_a_run_and_refuse_a_second_step_for_a_class() -> None:
     draft = Draft(Holder())
     steps.fold(None, draft, [Recorded(Added("x")), Recorded(Added("y"))])
     assert draft.result().items == (Item(id="x"), Item(id="y"))
+
+
+# --- makers and slotted copiers (decision 42: values the fold builds once per event) ----------
+
+
+@attrs.frozen(kw_only=True)
+class Defaults:
+    a: int
+    b: tuple[int, ...] = ()
+    c: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class WithFactory:
+    a: int
+    b: list[int] = attrs.Factory(list)
+
+
+@attrs.frozen(kw_only=True)
+class Child(Defaults):
+    d: int = 0
+
+
+def test_a_maker_makes_what_the_class_makes_and_keeps_it_frozen() -> None:
+    make = maker(Defaults)
+    assert make is not Defaults
+    assert make(a=1) == Defaults(a=1)
+    assert make(a=1, b=(2,), c="x") == Defaults(a=1, b=(2,), c="x")
+    assert type(make(a=1)) is Defaults
+    assert make(a=1).b is Defaults(a=1).b  # the field's own default
+    with pytest.raises(TypeError):
+        make(a=1, e=2)  # an unknown field, as the class's __init__ refuses it
+    with pytest.raises(TypeError):
+        make(b=())  # a field without a default is needed
+    with pytest.raises(TypeError):
+        make(1)  # by keyword only, as the class
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        make(a=1).a = 2  # type: ignore[misc]
+
+
+def test_a_class_that_does_more_than_store_is_its_own_maker() -> None:
+    """A validator, a converter or a factory default: the class itself, so nothing is skipped."""
+    assert maker(Checked) is Checked
+    assert maker(DictBacked) is DictBacked
+    assert maker(WithFactory) is WithFactory
+    with pytest.raises(ValueError, match="positive"):
+        maker(Checked)(count=0)
+
+
+def test_a_slotted_copier_copies_as_evolve_does() -> None:
+    copy = copier(Defaults)
+    assert copy is not copy_with
+    d = Defaults(a=1, b=(2,))
+    assert copy(d, {"c": "x"}) == attrs.evolve(d, c="x")
+    assert copy(d, {}) == d
+    assert copy(d, {}) is not d
+    assert d.c is None
+    with pytest.raises(TypeError, match="Defaults has no field 'e'"):
+        copy(d, {"e": 1})
+    # An instance of a subclass keeps its class and its own fields.
+    child = Child(a=1, d=4)
+    assert copy(child, {"a": 2}) == Child(a=2, d=4)
+    assert copier(Checked) is copy_with
+
+
+_FOLD_VALUES = [
+    cls
+    for module in ("coordination.stafettlogg._values", "coordination.plan._model")
+    for cls in vars(importlib.import_module(f"barnekoordinator.{module}")).values()
+    if isinstance(cls, type) and attrs.has(cls) and cls.__module__.endswith(module)
+]
+
+
+@pytest.mark.parametrize("cls", _FOLD_VALUES, ids=lambda c: c.__name__)
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_the_fold_values_are_made_and_copied_as_attrs_makes_them(
+    cls: type, data: st.DataObject
+) -> None:
+    """For every value class of the stafettlogg and the plan: what ``maker`` and ``copier`` give
+    equals what the class's ``__init__`` and ``attrs.evolve`` give, for any field values."""
+    fields = attrs.fields(cls)
+    values = {
+        f.name: data.draw(st.one_of(st.none(), st.integers(), st.text()), f.name) for f in fields
+    }
+    try:
+        made = cls(**values)
+    except Exception as exc:  # a validator refuses these values: so must the maker
+        with pytest.raises(type(exc)):
+            maker(cls)(**values)
+        return
+    assert maker(cls)(**values) == made
+    name = data.draw(st.sampled_from([f.name for f in fields]), "changed")
+    assert copier(cls)(made, {name: "changed"}) == attrs.evolve(made, **{name: "changed"})

@@ -36,6 +36,7 @@ from barnekoordinator.errors import (
     InvalidInput,
     SealingError,
 )
+from barnekoordinator.history._evolve import slot_setter, stores_only
 from barnekoordinator.history.records import format_time
 from barnekoordinator.identifiers import (
     ChecksumRule,
@@ -350,40 +351,13 @@ class _Defer(Exception):
     one, which builds it the same way or names the fault."""
 
 
-def _slot_setter(cls: type, name: str) -> Callable[[Any, Any], None] | None:
-    """The ``__set__`` of the slot that holds the field ``name`` of ``cls`` (on it or a base)."""
-    for klass in cls.__mro__:
-        if name in klass.__dict__:
-            slot = klass.__dict__[name]
-            return slot.__set__ if isinstance(slot, types.MemberDescriptorType) else None
-    return None
-
-
 def _is_direct(cls: object) -> bool:
-    """An attrs class whose generated ``__init__`` only stores its arguments in their slots: no
-    validator, converter, pre- or post-init hook, field left out of ``__init__``, alias, bounded
-    whole number, and no slot but the fields' (a cached hash has one). Its instances can be made
-    by setting the slots, as that ``__init__`` does."""
-    if not (isinstance(cls, type) and attrs.has(cls)):
-        return False
-    fields = attrs.fields(cls)
-    init_file = getattr(getattr(cls.__init__, "__code__", None), "co_filename", "")
-    slots = {name for klass in cls.__mro__ for name in klass.__dict__.get("__slots__", ())}
-    slots.discard("__weakref__")
-    return (
-        "attrs generated" in init_file
-        and not hasattr(cls, "__attrs_post_init__")
-        and not hasattr(cls, "__attrs_pre_init__")
-        and all(
-            f.init
-            and f.validator is None
-            and f.converter is None
-            and f.alias == f.name
-            and f.name not in _BOUNDED_INTS
-            and _slot_setter(cls, f.name) is not None
-            for f in fields
-        )
-        and slots == {f.name for f in fields}
+    """A class whose instances can be made by setting their slots
+    ([`stores_only()`][barnekoordinator.history._evolve.stores_only]) and that has no bounded
+    whole number (read by its own hook)."""
+    return stores_only(cls) and not any(
+        f.name in _BOUNDED_INTS
+        for f in attrs.fields(cls)  # type: ignore[arg-type]
     )
 
 
@@ -444,7 +418,7 @@ def _direct_factory(converter: cattrs.Converter) -> Callable[[Any], Callable[[An
             else:
                 scope[f"h{i}"], scope[f"t{i}"] = converter.get_structure_hook(kind), kind
                 lines.append(f"{indent}v{i} = h{i}(v{i}, t{i})")
-            scope[f"s{i}"] = _slot_setter(cls, field.name)
+            scope[f"s{i}"] = slot_setter(cls, field.name)
             lines.append(f"  s{i}(made, v{i})")
         lines.append("  return made")
         source = "\n".join(lines) + "\n"

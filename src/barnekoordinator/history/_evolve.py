@@ -26,6 +26,8 @@ and copied once.
 from __future__ import annotations
 
 import inspect
+import itertools
+import linecache
 import operator
 import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -168,6 +170,95 @@ def copy_with(inst: T, changes: dict[str, Any], /) -> T:
     return new
 
 
+def slot_setter(cls: type, name: str) -> Callable[[Any, Any], None] | None:
+    """The ``__set__`` of the slot that holds the field ``name`` of ``cls`` (on it or a base)."""
+    for klass in cls.__mro__:
+        if name in klass.__dict__:
+            slot = klass.__dict__[name]
+            return slot.__set__ if isinstance(slot, types.MemberDescriptorType) else None
+    return None
+
+
+def stores_only(cls: object) -> bool:
+    """An attrs class whose generated ``__init__`` only stores its arguments in their slots: no
+    validator, converter, pre- or post-init hook, field left out of ``__init__``, alias, and no
+    slot but the fields' (a cached hash has one). Its instances can be made by setting the
+    slots, as that ``__init__`` does (decision 40)."""
+    if not (isinstance(cls, type) and attrs.has(cls)):
+        return False
+    fields = attrs.fields(cls)
+    init_file = getattr(getattr(cls.__init__, "__code__", None), "co_filename", "")
+    slots = {name for klass in cls.__mro__ for name in klass.__dict__.get("__slots__", ())}
+    slots.discard("__weakref__")
+    return (
+        "attrs generated" in init_file
+        and not hasattr(cls, "__attrs_post_init__")
+        and not hasattr(cls, "__attrs_pre_init__")
+        and all(
+            f.init
+            and f.validator is None
+            and f.converter is None
+            and f.alias == f.name
+            and slot_setter(cls, f.name) is not None
+            for f in fields
+        )
+        and slots == {f.name for f in fields}
+    )
+
+
+_MADE_NAMES = itertools.count()
+
+
+def _compiled(source: str, what: str, cls: type, scope: dict[str, Any]) -> Any:
+    """The function ``source`` defines, compiled once with ``scope`` (shown in tracebacks)."""
+    name = f"<barnekoordinator {what} {cls.__qualname__} {next(_MADE_NAMES)}>"
+    linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+    exec(compile(source, name, "exec"), scope)  # noqa: S102 - our own source, as attrs does
+    return scope[what]
+
+
+def maker(cls: type[T]) -> Callable[..., T]:
+    """A function that makes an instance of the attrs class ``cls`` from its fields, by keyword,
+    as ``cls(...)`` does, for the values the fold builds once per event.
+
+    For a class whose ``__init__`` only stores its arguments
+    ([`stores_only()`][barnekoordinator.history._evolve.stores_only]), the function sets the
+    slots itself (about half of attrs' frozen ``__init__``, which goes through
+    ``object.__setattr__`` by name); a default is the field's own value. Any other class (a
+    factory default, a validator) is returned as it is.
+    """
+    made = _MAKERS.get(cls)
+    if made is None:
+        made = _MAKERS[cls] = _make_maker(cls)
+    return made
+
+
+_MAKERS: dict[type, Callable[..., Any]] = {}
+
+
+def _make_maker(cls: type[T]) -> Callable[..., T]:
+    if not stores_only(cls):
+        return cls
+    fields = attrs.fields(cast(Any, cls))
+    if any(isinstance(f.default, attrs.Factory) for f in fields):  # type: ignore[arg-type]
+        return cls
+    scope: dict[str, Any] = {"_new": _new, "_cls": cls}
+    params, body = [], []
+    for i, f in enumerate(fields):
+        if f.default is attrs.NOTHING:
+            params.append(f.name)
+        else:
+            scope[f"d{i}"] = f.default
+            params.append(f"{f.name}=d{i}")
+        scope[f"s{i}"] = slot_setter(cls, f.name)
+        body.append(f"    s{i}(made, {f.name})")
+    source = "\n".join(
+        [f"def make(*, {', '.join(params)}):", "    made = _new(_cls)", *body, "    return made"]
+    )
+    made: Callable[..., T] = _compiled(source + "\n", "make", cls, scope)
+    return made
+
+
 def copier(cls: type[T]) -> Callable[[T, dict[str, Any]], T]:
     """A [`copy_with()`][barnekoordinator.history._evolve.copy_with] specialised for instances of
     exactly ``cls``.
@@ -188,6 +279,8 @@ _COPIERS: dict[type, Callable[[Any, dict[str, Any]], Any]] = {}
 
 def _make_copier(cls: type[T]) -> Callable[[T, dict[str, Any]], T]:
     layout = _layout(cls)
+    if not layout.dict_backed and stores_only(cls):
+        return _slotted_copier(cls, layout)
     if layout.fallback or not layout.dict_backed or layout.post_init:
         return copy_with
     size = len(layout.fields)
@@ -213,6 +306,42 @@ def _make_copier(cls: type[T]) -> Callable[[T, dict[str, Any]], T]:
         return new
 
     return copy
+
+
+def _slotted_copier(cls: type[T], layout: _Layout) -> Callable[[T, dict[str, Any]], T]:
+    """The copier of a slotted class whose ``__init__`` only stores its arguments: every slot
+    set from the instance, then each change (no converter or validator to run), in code
+    compiled for the class rather than a loop over its fields."""
+    fields = attrs.fields(cast(Any, cls))
+    scope: dict[str, Any] = {
+        "_new": _new,
+        "_cls": cls,
+        "_copy_with": copy_with,
+        "_setter": layout.setter,
+        "_names": layout.init_names,
+        "_unknown": _unknown,
+        "_layout": layout,
+    }
+    body = []
+    for i, f in enumerate(fields):
+        scope[f"s{i}"] = layout.setter[f.name]
+        body.append(f"    s{i}(made, inst.{f.name})")
+    source = "\n".join(
+        [
+            "def copy(inst, changes, /):",
+            "    if inst.__class__ is not _cls:",
+            "        return _copy_with(inst, changes)",
+            "    if not changes.keys() <= _names:",
+            "        raise _unknown(_cls, _layout, changes)",
+            "    made = _new(_cls)",
+            *body,
+            "    for name, value in changes.items():",
+            "        _setter[name](made, value)",
+            "    return made",
+        ]
+    )
+    made: Callable[[T, dict[str, Any]], T] = _compiled(source + "\n", "copy", cls, scope)
+    return made
 
 
 def last_index(items: Sequence[Any], item_id: str) -> int:
@@ -316,7 +445,7 @@ class Draft(Generic[T]):
 
     def update_last(self, name: str, item_id: str, changes: dict[str, Any], missing: str) -> None:
         """`replace_last()` with a copy of the item with ``changes``."""
-        self.replace_last(name, item_id, lambda item: copy_with(item, changes), missing)
+        self.replace_last(name, item_id, lambda item: copier(type(item))(item, changes), missing)
 
     def result(self) -> T:
         """``base`` with the changes (``base`` itself if there are none)."""

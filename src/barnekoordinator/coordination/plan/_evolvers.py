@@ -48,9 +48,16 @@ from barnekoordinator.coordination.plan._model import (
     plans,
 )
 from barnekoordinator.errors import HistoryError
-from barnekoordinator.history._evolve import Draft, DraftSteps
+from barnekoordinator.history._evolve import Draft, DraftSteps, maker
 from barnekoordinator.history.case import Case, RecordedEvent
 from barnekoordinator.services import ServiceKind
+
+# The items a long plan gains once per event, made as their classes' __init__ makes them.
+_contribution_of = maker(Contribution)
+_measure_of = maker(PlanMeasure)
+_cooperation_of = maker(Cooperation)
+_sub_plan_of = maker(SubPlanLink)
+_revision_of = maker(Revision)
 
 
 def _service(case: Case, ref: str) -> ServiceKind | None:
@@ -105,7 +112,7 @@ def _responsible(case: Case, d: Draft[IndividualPlan], e: PlanResponsibleSet) ->
 def _contribution(case: Case, d: Draft[IndividualPlan], e: PlanContributionAdded) -> None:
     d.append(
         "contributions",
-        Contribution(
+        _contribution_of(
             id=e.contribution_id,
             contributor_ref=e.contributor_ref,
             what=e.what,
@@ -119,7 +126,7 @@ def _contribution(case: Case, d: Draft[IndividualPlan], e: PlanContributionAdded
 def _measure(case: Case, d: Draft[IndividualPlan], e: PlanMeasureAdded) -> None:
     d.append(
         "measures",
-        PlanMeasure(
+        _measure_of(
             id=e.measure_id,
             description=e.description,
             scope=e.scope,
@@ -154,7 +161,7 @@ def _consent(case: Case, d: Draft[IndividualPlan], e: PlanConsentReferenced) -> 
 def _cooperation(case: Case, d: Draft[IndividualPlan], e: PlanCooperationAdded) -> None:
     d.append(
         "cooperation",
-        Cooperation(
+        _cooperation_of(
             id=e.cooperation_id,
             with_service=e.with_service,
             with_other=e.with_other,
@@ -169,7 +176,7 @@ def _cooperation(case: Case, d: Draft[IndividualPlan], e: PlanCooperationAdded) 
 def _sub_plan(case: Case, d: Draft[IndividualPlan], e: SubPlanLinked) -> None:
     d.append(
         "sub_plans",
-        SubPlanLink(
+        _sub_plan_of(
             id=e.sub_plan_id,
             kind=e.kind,
             service=e.service,
@@ -184,7 +191,7 @@ def _sub_plan(case: Case, d: Draft[IndividualPlan], e: SubPlanLinked) -> None:
 def _revised(case: Case, d: Draft[IndividualPlan], e: PlanRevised) -> None:
     d.append(
         "revisions",
-        Revision(
+        _revision_of(
             on=e.on,
             by=e.by,
             author_service=_service(case, e.by),

@@ -48,10 +48,19 @@ from barnekoordinator.coordination.stafettlogg._values import (
     Stafettlogg,
 )
 from barnekoordinator.errors import HistoryError
-from barnekoordinator.history._evolve import Draft, DraftSteps, copier, copy_with
+from barnekoordinator.history._evolve import Draft, DraftSteps, copier, maker
 from barnekoordinator.history.case import Case, RecordedEvent
 
 _copy_log = copier(Stafettlogg)
+# The items a long log gains once per event, made as their classes' __init__ makes them.
+_observation_of = maker(Observation)
+_goal_of = maker(Goal)
+_tiltak_of = maker(LogMeasure)
+_evaluation_of = maker(Evaluation)
+_meeting_of = maker(Meeting)
+_minutes_of = maker(Minutes)
+_decision_of = maker(LogDecision)
+_copy_tiltak = copier(LogMeasure)
 
 
 def _evolve_log(case: Case, **changes: Any) -> Case:
@@ -90,7 +99,7 @@ def _opened(case: Case, r: RecordedEvent) -> Case:
 def _observation(case: Case, d: Draft[Stafettlogg], e: ObservationRecorded) -> None:
     d.append(
         "observations",
-        Observation(
+        _observation_of(
             id=e.observation_id,
             kind=e.kind,
             text=e.text,
@@ -104,7 +113,7 @@ def _observation(case: Case, d: Draft[Stafettlogg], e: ObservationRecorded) -> N
 def _goal(case: Case, d: Draft[Stafettlogg], e: GoalSet) -> None:
     d.append(
         "goals",
-        Goal(
+        _goal_of(
             id=e.goal_id,
             text=e.text,
             life_area=e.life_area,
@@ -118,7 +127,7 @@ def _goal(case: Case, d: Draft[Stafettlogg], e: GoalSet) -> None:
 def _tiltak(case: Case, d: Draft[Stafettlogg], e: LogMeasureAdded) -> None:
     d.append(
         "tiltak",
-        LogMeasure(
+        _tiltak_of(
             id=e.tiltak_id,
             description=e.description,
             responsible_ref=e.responsible_ref,
@@ -134,7 +143,7 @@ def _tiltak(case: Case, d: Draft[Stafettlogg], e: LogMeasureAdded) -> None:
 
 
 def _evaluated(case: Case, d: Draft[Stafettlogg], e: LogMeasureEvaluated) -> None:
-    ev = Evaluation(
+    ev = _evaluation_of(
         on=e.on,
         by=e.by,
         author_service=_service(case, e.by),
@@ -150,7 +159,7 @@ def _evaluated(case: Case, d: Draft[Stafettlogg], e: LogMeasureEvaluated) -> Non
         changes["evaluation_date"] = e.next_evaluation_date
 
     def evaluated(t: LogMeasure) -> LogMeasure:
-        return copy_with(t, {"evaluations": (*t.evaluations, ev), **changes})
+        return _copy_tiltak(t, {"evaluations": (*t.evaluations, ev), **changes})
 
     # The last tiltak with the id is what log.get_tiltak() finds.
     d.replace_last("tiltak", e.tiltak_id, evaluated, f"case {case.id}: no tiltak {e.tiltak_id!r}")
@@ -159,7 +168,7 @@ def _evaluated(case: Case, d: Draft[Stafettlogg], e: LogMeasureEvaluated) -> Non
 def _meeting(case: Case, d: Draft[Stafettlogg], e: MeetingScheduled) -> None:
     d.append(
         "meetings",
-        Meeting(
+        _meeting_of(
             id=e.meeting_id,
             on=e.meeting_on,
             agenda=e.agenda,
@@ -171,7 +180,7 @@ def _meeting(case: Case, d: Draft[Stafettlogg], e: MeetingScheduled) -> None:
 
 
 def _minutes(case: Case, d: Draft[Stafettlogg], e: MinutesRecorded) -> None:
-    minutes = Minutes(
+    minutes = _minutes_of(
         text=e.text,
         attended=e.attended,
         written_by=e.by,
@@ -186,7 +195,7 @@ def _minutes(case: Case, d: Draft[Stafettlogg], e: MinutesRecorded) -> None:
 def _decision(case: Case, d: Draft[Stafettlogg], e: DecisionRecorded) -> None:
     d.append(
         "decisions",
-        LogDecision(
+        _decision_of(
             id=e.decision_id,
             text=e.text,
             decided_on=e.on,
