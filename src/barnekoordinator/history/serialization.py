@@ -418,50 +418,82 @@ _Hook = Callable[[Any, Any], Any]
 def _from_records(
     records: Sequence[EventRecord], catalogue: Catalogue, cipher: CaseCipher | None
 ) -> list[RecordedEvent]:
-    # What event_from_json does, with the class and structure hooks of each
-    # (type, version) looked up once per call; payloads that need upcasting go
-    # through event_from_json itself.
-    hooks: dict[tuple[str, int], tuple[type[DomainEvent], _Hook | None, _Hook | None]] = {}
-    known = _EVENT_HOOKS
+    # What event_from_json does, with the class and structure hooks of each type looked up
+    # once per call; payloads that need upcasting go through event_from_json itself. The
+    # fast paths of _stored_payload and _recorded are written out in the loop (a replay
+    # runs it once per event); anything off them goes through those functions.
+    hooks: dict[Any, tuple[int, type[DomainEvent], _Hook | None, _Hook | None]] = {}
     out: list[RecordedEvent] = []
     append = out.append
+    scan, escaped, new, utc = _scan_once, _ESCAPED_SURROGATE.search, _new_object, UTC
+    s_case, s_seq, s_at, s_actor, s_event, s_basis, s_key = _RECORDED_SETTERS
     for record in records:
-        payload = _stored_payload(record)
-        if type(record.sequence) is not int or type(record.schema_version) is not int:
-            raise _malformed_record(record)
-        key = (record.type, record.schema_version)
+        text = record.payload
         try:
-            entry = hooks.get(key)
+            payload, end = scan(text, 0)
+        except (StopIteration, ValueError, TypeError, RecursionError):
+            payload = _stored_payload(record)
+        else:
+            if end != len(text) or ("\\" in text and escaped(text) is not None):
+                payload = _stored_payload(record)
+        version = record.schema_version
+        if type(record.sequence) is not int or type(version) is not int:
+            raise _malformed_record(record)
+        try:
+            entry = hooks.get(record.type)
         except TypeError:  # an unhashable type: refused just below
             entry = None
-        if entry is None:
-            _require_event_type(*key)
-            cls = catalogue.event_class(*key)
-            if key[1] == cls.SCHEMA_VERSION:
-                both = known.get(cls)
-                if both is None:
-                    both = known[cls] = (
-                        _quick.get_structure_hook(cls),
-                        _converter.get_structure_hook(cls),
-                    )
-                entry = (cls, *both)
-            else:
-                entry = (cls, None, None)
-            hooks[key] = entry
-        cls, quick, hook = entry
+        if entry is None or entry[0] != version:
+            entry = _hooks_of(record.type, version, catalogue)
+            if entry[0] == entry[1].SCHEMA_VERSION:
+                hooks[record.type] = entry
+        _, cls, quick, hook = entry
         if type(payload) is not dict:
             raise SchemaViolation(_place(record), [("$", "expected a JSON object")])
         if quick is None or hook is None:  # stored at an older version: upcast
             event = event_from_json(
-                key[0], key[1], payload, catalogue, where=_place(record), cipher=cipher
+                record.type, version, payload, catalogue, where=_place(record), cipher=cipher
             )
         else:
             try:
                 event = quick(payload, cls)
             except Exception:  # refused: the detailed hook below says where and why
                 event = _structured_in_detail(record, payload, cls, hook)
-        append(_recorded(record, event))
+        at = record.recorded_at
+        if at.tzinfo is not utc:  # pragma: no cover - records hold UTC times
+            append(_recorded(record, event))
+            continue
+        # _recorded's own fast path: the slots set as attrs' __init__ would.
+        recorded = new(RecordedEvent)
+        s_case(recorded, record.case_id)
+        s_seq(recorded, record.sequence)
+        s_at(recorded, at)
+        s_actor(recorded, record.actor)
+        s_event(recorded, event)
+        s_basis(recorded, record.legal_basis)
+        s_key(recorded, record.subject_key)
+        append(recorded)
     return out
+
+
+def _hooks_of(
+    tag: object, version: object, catalogue: Catalogue
+) -> tuple[int, type[DomainEvent], _Hook | None, _Hook | None]:
+    """The stored version, the class and its quick and detailed structure hooks for a record of
+    ``tag`` at ``version`` (no hooks when it is stored at an older version: it is upcast)."""
+    _require_event_type(tag, version)
+    assert isinstance(tag, str)
+    assert isinstance(version, int)
+    cls = catalogue.event_class(tag, version)
+    if version != cls.SCHEMA_VERSION:
+        return (version, cls, None, None)
+    both = _EVENT_HOOKS.get(cls)
+    if both is None:
+        both = _EVENT_HOOKS[cls] = (
+            _quick.get_structure_hook(cls),
+            _converter.get_structure_hook(cls),
+        )
+    return (version, cls, *both)
 
 
 _EVENT_HOOKS: dict[type[DomainEvent], tuple[_Hook, _Hook]] = {}
