@@ -114,7 +114,7 @@ def store_opening(
                 0,
                 sealed.records,
                 conflict="a case with this id exists; nothing stored",
-                outbox=book._outbox(new_id, sealed.records),
+                outbox=book._outbox(sealed.records, prospective),
                 subject=SubjectCases(key, frozenset[str](seen)) if checked and key else None,
                 data_key=sealed.data_key,
             )

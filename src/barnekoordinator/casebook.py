@@ -353,13 +353,13 @@ class Casebook:
         """The records to store, sealed (decision 31: a new key travels with them)."""
         return seal(self._keys, self._store, recorded, prev_hash)
 
-    def _outbox(self, case_id: str, records: Sequence[EventRecord]) -> list[OutboxMessage]:
-        """The notification messages the records cause (stored with them)."""
+    def _outbox(self, records: Sequence[EventRecord], case: Case) -> list[OutboxMessage]:
+        """The notification messages the records cause in ``case`` (stored with them)."""
         if self._pm is None:
             return []
         from barnekoordinator.plugins import outbox_messages
 
-        return outbox_messages(self._pm, case_id, records, self._config)
+        return outbox_messages(self._pm, case.id, records, self._config, case)
 
     def _notify(self, case_id: str, records: Sequence[EventRecord]) -> None:
         if self._pm is None:
@@ -569,7 +569,7 @@ class Casebook:
             fine,
             case.version,
             records,
-            outbox=self._outbox(case_id, records),
+            outbox=self._outbox(records, after),
             data_key=sealed.data_key,
         )
         keys_stored(self._keys, sealed)

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from barnekoordinator.clock import Clock
     from barnekoordinator.config import Config
+    from barnekoordinator.history.case import Case
     from barnekoordinator.history.catalogue import Catalogue
     from barnekoordinator.history.outbox import OutboxMessage
     from barnekoordinator.history.records import EventRecord
@@ -242,15 +243,22 @@ def barnekoordinator_register_commands(
 
 @hookspec
 def barnekoordinator_outbox_messages(
-    case_id: str, records: Sequence[EventRecord], config: Config
+    case_id: str, records: Sequence[EventRecord], config: Config, case: Case
 ) -> Sequence[OutboxMessage] | None:
     """Called before ``records`` of one case are appended; return the messages they cause.
+
+    An implementation names the arguments it needs (pluggy passes only those), so one written
+    before ``case`` was added keeps working.
 
     Args:
         case_id: The case the records belong to (an opaque id, not personal).
         records: The sealed [`EventRecord`][barnekoordinator.history.records.EventRecord] values
             about to be appended, in sequence order.
         config: The active [`Config`][barnekoordinator.config.Config].
+        case: The case as the records leave it, folded (what a message needs that the records
+            do not say: who is responsible for the tiltak an evaluation names). It holds every
+            entry and identity number of the case, like a store: a trusted plugin reads it to
+            choose recipients and dates, and never puts its content in a message.
 
     Returns:
         [`OutboxMessage`][barnekoordinator.history.outbox.OutboxMessage] values (or ``None``).

@@ -46,6 +46,7 @@ from barnekoordinator.protocols import Authenticator, Exporter, PersonRegistry
 if TYPE_CHECKING:
     from barnekoordinator.access.login import LoginChain
     from barnekoordinator.config import Config
+    from barnekoordinator.history.case import Case
     from barnekoordinator.history.catalogue import Catalogue
     from barnekoordinator.history.outbox import OutboxMessage
     from barnekoordinator.history.records import EventRecord
@@ -488,9 +489,14 @@ def register_commands(
 
 
 def outbox_messages(
-    pm: pluggy.PluginManager, case_id: str, records: Sequence[EventRecord], config: Config
+    pm: pluggy.PluginManager,
+    case_id: str,
+    records: Sequence[EventRecord],
+    config: Config,
+    case: Case,
 ) -> list[OutboxMessage]:
-    """The notification messages ``records`` cause, collected from every plugin.
+    """The notification messages ``records`` cause (``case``: as they leave it), collected
+    from every plugin.
 
     Called before the append, so the messages commit with the events. A plugin that raises or
     returns something other than [`OutboxMessage`][barnekoordinator.history.outbox.OutboxMessage]
@@ -501,7 +507,12 @@ def outbox_messages(
 
     if not records:
         return []
-    kwargs: dict[str, object] = {"case_id": case_id, "records": records, "config": config}
+    kwargs: dict[str, object] = {
+        "case_id": case_id,
+        "records": records,
+        "config": config,
+        "case": case,
+    }
     found: list[OutboxMessage] = []
     for impl in _impls_in_call_order(pm, "barnekoordinator_outbox_messages"):
         try:

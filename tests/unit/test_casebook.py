@@ -487,6 +487,37 @@ def test_outbox_messages_are_stored_with_the_events(store: CaseStore, clock: Fix
     assert book.store.version(new) == 4
 
 
+class SeesTheCase:
+    """A plugin that asks for the case too, and keeps what it was given."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, int, int]] = []
+
+    @hookimpl
+    def barnekoordinator_outbox_messages(
+        self, records: Sequence[EventRecord], case: Case
+    ) -> list[OutboxMessage]:
+        self.seen.append((case.id, case.version, records[-1].sequence))
+        return []
+
+
+def test_the_hook_gets_the_case_its_records_leave(store: CaseStore, clock: FixedClock) -> None:
+    """Found in review: a message's recipient may depend on the case (an evaluation's next
+    reminder is the tiltak's responsible's), so the hook gets the folded case, on an opening and
+    on a write, at the version of its last record; an implementation naming only the older
+    arguments (``OnePerAppend``) is called as before."""
+    sees = SeesTheCase()
+    pm = get_plugin_manager(load_entrypoints=False, plugins=[sees, OnePerAppend()])
+    book = Casebook(
+        store, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=SECRET, plugin_manager=pm
+    )
+    new = book.open_case(CASEWORKER, opening(), case_id="c-s")
+    undring(book, NURSE, new, "u-1")
+    assert sees.seen == [("c-s", 3, 3), ("c-s", 4, 4)]
+    assert isinstance(store, OutboxStore)
+    assert [e.message.key for e in store.outbox()] == ["test:c-s:1", "test:c-s:4"]
+
+
 def test_messages_for_a_store_without_an_outbox_refuse_the_write(
     store: CaseStore, clock: FixedClock
 ) -> None:

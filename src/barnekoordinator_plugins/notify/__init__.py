@@ -54,6 +54,7 @@ from barnekoordinator_plugins.notify._settings import PLUGIN_NAME, NotifySetting
 
 if TYPE_CHECKING:
     from barnekoordinator.config import Config
+    from barnekoordinator.history.case import Case
     from barnekoordinator.history.outbox import OutboxMessage
     from barnekoordinator.history.records import EventRecord
 
@@ -97,10 +98,10 @@ def barnekoordinator_configure(config: Config) -> None:
 
 @hookimpl(trylast=True)
 def barnekoordinator_outbox_messages(
-    case_id: str, records: Sequence[EventRecord], config: Config
+    records: Sequence[EventRecord], config: Config, case: Case
 ) -> Sequence[OutboxMessage] | None:
-    """The messages ``records`` cause, when the notifier is configured."""
+    """The messages ``records`` cause in ``case``, when the notifier is configured."""
     settings = settings_of(config)
     if settings is None:
         return None
-    return messages_for(records, settings)
+    return messages_for(records, settings, case)

@@ -24,7 +24,7 @@ from barnekoordinator.history.store import CaseStore
 from barnekoordinator.history.storekit import outbox_due
 from barnekoordinator_plugins.notify._addresses import AddressBook
 from barnekoordinator_plugins.notify._letters import letter
-from barnekoordinator_plugins.notify._messages import HANDOVER_ROW
+from barnekoordinator_plugins.notify._messages import HANDOVER_ROW, Standing, obsolete, standing
 from barnekoordinator_plugins.notify._senders import MailSender
 from barnekoordinator_plugins.notify._settings import NotifySettings
 
@@ -98,6 +98,7 @@ class _Run:
         self.outcomes: list[Outcome] = []
         self.unavailable = ""
         self.open = False
+        self.standings: dict[str, Standing] = {}
         self.claimed: set[str] = set()
         """The keys of the messages claimed and not yet settled."""
         self.sending: str | None = None
@@ -134,10 +135,21 @@ class _Run:
         rows = self.cases.agenda(until=due, kinds={kind}, case_id=entry.message.case_id)
         return any(row.key == key and row.due == due for row in rows)
 
+    def standing(self, case_id: str) -> Standing:
+        """The case's standing, read once per run (the store's records of the case)."""
+        found = self.standings.get(case_id)
+        if found is None:
+            found = self.standings[case_id] = standing(case_id, self.cases.read(case_id))
+        return found
+
     def deliver(self, entry: OutboxEntry) -> None:
         m = entry.message
         if not self.still_true(entry):
             self.settle(entry, OutboxStatus.OBSOLETE, "answered or done before it was due")
+            return
+        reason = obsolete(m, self.standing(m.case_id))
+        if reason is not None:
+            self.settle(entry, OutboxStatus.OBSOLETE, reason)
             return
         address = self.book.address(m.recipient)
         if address is None:

@@ -6,13 +6,18 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
 
 from barnekoordinator.history.outbox import OutboxKind, OutboxMessage
 from barnekoordinator.history.projections import AgendaKind
 from barnekoordinator.history.records import EventRecord
 from barnekoordinator.legal_basis import deadline
 from barnekoordinator_plugins.notify._settings import NotifySettings
+
+if TYPE_CHECKING:
+    from barnekoordinator.history.case import Case
 
 _MAX_KEY: Final = 200
 
@@ -104,9 +109,8 @@ def _tiltak_evaluated(
 ) -> Iterator[OutboxMessage]:
     if p.get("next_evaluation_date"):
         item = f"stafettlogg:{p['tiltak_id']}"
-        yield from _evaluation(
-            record, item, str(p["by"]), _day(p["next_evaluation_date"]), settings
-        )
+        who = p.get("responsible_ref") or p["by"]
+        yield from _evaluation(record, item, str(who), _day(p["next_evaluation_date"]), settings)
 
 
 def _plan_measure(
@@ -161,14 +165,113 @@ MAKERS: Final[Mapping[str, _Maker]] = {
 """Event type → the messages one record of it causes."""
 
 
-def messages_for(records: Sequence[EventRecord], settings: NotifySettings) -> list[OutboxMessage]:
-    """The messages ``records`` cause, in record order (no key twice)."""
+# The case's modules are imported when a case is given (a write), not with the plugin.
+
+
+def _tiltak_responsible(case: Case, p: Mapping[str, Any]) -> str | None:
+    from barnekoordinator.coordination.stafettlogg import current_log
+
+    log = current_log(case)
+    tiltak = log.get_tiltak(str(p.get("tiltak_id"))) if log is not None else None
+    return tiltak.responsible_ref if tiltak is not None else None
+
+
+def _measure_responsible(case: Case, p: Mapping[str, Any]) -> str | None:
+    from barnekoordinator.coordination.plan import current_plan
+
+    plan = current_plan(case)
+    measure = plan.get_measure(str(p.get("measure_id"))) if plan is not None else None
+    return measure.responsible_ref if measure is not None else None
+
+
+RESPONSIBLE: Final[Mapping[str, Callable[[Case, Mapping[str, Any]], str | None]]] = {
+    "stafettlogg.tiltak-evaluated": _tiltak_responsible,
+    "plan.measure-evaluated": _measure_responsible,
+}
+"""Event type → who in the case is responsible for the item it names. An evaluation's payload
+names its evaluator (``by``), not the tiltak's responsible, who is the one to remind of the next
+evaluation (BTI: the responsible follows the tiltak up)."""
+
+
+def messages_for(
+    records: Sequence[EventRecord], settings: NotifySettings, case: Case | None = None
+) -> list[OutboxMessage]:
+    """The messages ``records`` cause, in record order (no key twice).
+
+    With ``case`` (as the records leave it), an evaluation's next reminder goes to the item's
+    responsible (``RESPONSIBLE``; added to the payload the makers read as ``responsible_ref``);
+    without it, to the evaluator.
+    """
     found: dict[str, OutboxMessage] = {}
     for record in records:
         maker = MAKERS.get(record.type)
         if maker is None:
             continue
         payload = json.loads(record.payload)
+        responsible = RESPONSIBLE.get(record.type)
+        if case is not None and responsible is not None and "responsible_ref" not in payload:
+            who = responsible(case, payload)
+            if who is not None:
+                payload["responsible_ref"] = who
         for message in maker(record, payload, settings):
             found.setdefault(message.key, message)
     return list(found.values())
+
+
+@attrs.frozen(kw_only=True)
+class Standing:
+    """What a case's history says, when a message falls due, that its events did not know when
+    they made it: who has left the case, and which complaint-deadline reminders a complaint
+    has answered (their keys)."""
+
+    left: frozenset[str] = frozenset()
+    complained: frozenset[str] = frozenset()
+
+
+PARTICIPANT_JOINED: Final = "case.participant-joined"
+PARTICIPANT_LEFT: Final = "case.participant-left"
+DECISION_RECORDED: Final = "individual-decision.recorded"
+COMPLAINT_RECEIVED: Final = "complaint.received"
+_STANDING_TYPES: Final = frozenset(
+    {PARTICIPANT_JOINED, PARTICIPANT_LEFT, DECISION_RECORDED, COMPLAINT_RECEIVED}
+)
+
+
+def standing(case_id: str, records: Sequence[EventRecord]) -> Standing:
+    """The [`Standing`][barnekoordinator_plugins.notify._messages.Standing] of the case whose
+    history is ``records`` (only the records of four types are parsed)."""
+    left: set[str] = set()
+    deadlines: dict[str, date] = {}
+    complaints: list[tuple[str, str]] = []
+    for record in records:
+        if record.type not in _STANDING_TYPES:
+            continue
+        p = json.loads(record.payload)
+        if record.type == PARTICIPANT_JOINED:
+            left.discard(str(p["participant"]["ref"]))
+        elif record.type == PARTICIPANT_LEFT:
+            left.add(str(p["participant_ref"]))
+        elif record.type == DECISION_RECORDED:
+            decided = _day(p["decided_on"])
+            deadlines[str(p["decision_id"])] = deadline(
+                decided, weeks=int(p["complaint_deadline_weeks"])
+            )
+        else:
+            complaints.append((str(p["decision_ref"]), str(p["complainant_ref"])))
+    complained = frozenset(
+        message_key(OutboxKind.COMPLAINT_DEADLINE, case_id, f"decision:{d}", who, deadlines[d])
+        for d, who in complaints
+        if d in deadlines
+    )
+    return Standing(left=frozenset(left), complained=complained)
+
+
+def obsolete(message: OutboxMessage, case: Standing) -> str | None:
+    """Why ``message`` is no longer true for its recipient in ``case``, or ``None``: they have
+    left the case (nothing of it is theirs to hear any more), or they have complained against
+    the decision whose deadline it recalls."""
+    if message.recipient in case.left:
+        return "the recipient has left the case"
+    if message.key in case.complained:
+        return "the recipient has complained against the decision"
+    return None
