@@ -43,18 +43,11 @@ from barnekoordinator.rights.decision_records import (
     IndividualDecisionRecorded,
     record_individual_decision,
 )
-from barnekoordinator.rights.decisions import Party, PartyRole, make_decision
 from barnekoordinator.rights.eligibility import (
-    Author,
-    ChildFacts,
-    EligibilityFacts,
-    Judgement,
-    Judgements,
-    Needs,
     Right,
-    assess,
 )
 from barnekoordinator.services import ServiceKind
+from barnekoordinator.testing.archive import refused_decision
 from barnekoordinator.testing.builders import CaseRun, consent_all, standard_case
 from barnekoordinator.testing.exporters import rich_case
 from barnekoordinator_plugins.notify import (
@@ -242,27 +235,6 @@ def test_someone_who_left_and_came_back_hears_again(
     assert outcomes["evaluation-due>hs"] == "sent: "
 
 
-def _decision(subject: str) -> object:
-    no = Judgement(conclusion=False, author=Author(ref="ke", role="ke"), assessed_on=DAY)
-    facts = EligibilityFacts(
-        child=ChildFacts(ref=subject, birth_date=date(2019, 1, 1)),
-        needs=Needs(services=(ServiceKind.FYSIOTERAPI, ServiceKind.SKOLE)),
-        judgements=Judgements(serious=no),
-    )
-    return make_decision(
-        assess(facts, as_of=DAY),
-        case_ref="K-1",
-        decided_on=DAY,
-        municipality="Eksempel kommune",
-        parties=(
-            Party(ref="mor", name="Mor", role=PartyRole.GUARDIAN),
-            Party(ref="far", name="Far", role=PartyRole.GUARDIAN),
-        ),
-        signed_by="KE",
-        considerations="Hørt.",
-    )
-
-
 def test_a_party_who_has_complained_is_not_reminded_of_the_deadline(
     store: SQLiteCaseStore, smtp_server: SmtpServer, tls_files: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -270,10 +242,9 @@ def test_a_party_who_has_complained_is_not_reminded_of_the_deadline(
     the father's still goes out."""
     settings = _settings(smtp_server, tls_files, tmp_path)
     run = standard_case(age=6, as_of=DAY)
-    assert run.case.subject is not None
     run.run(
         record_individual_decision,
-        decision=_decision(run.case.subject.ref),
+        decision=refused_decision(DAY, parties=("mor", "far")),
         decision_id="v1",
         by="ke",
         as_of=DAY,

@@ -30,19 +30,12 @@ from barnekoordinator.rights.decision_records import (
     decision_from_history,
     record_individual_decision,
 )
-from barnekoordinator.rights.decisions import IndividualDecision, Party, PartyRole, make_decision
+from barnekoordinator.rights.decisions import IndividualDecision, Party, PartyRole
 from barnekoordinator.rights.eligibility import (
-    Author,
-    ChildFacts,
     Condition,
-    EligibilityFacts,
     FollowUpKind,
-    Judgement,
-    Judgements,
-    Needs,
-    assess,
 )
-from barnekoordinator.services import ServiceKind
+from barnekoordinator.testing.archive import refused_decision
 from barnekoordinator.testing.builders import DEFAULT_AS_OF
 from barnekoordinator.testing.exporters import into_casebook, rich_case, staff_principal
 from barnekoordinator_plugins.memory import InMemoryCaseStore
@@ -52,29 +45,10 @@ KE = staff_principal("ke", "Siri, koordinerende enhet")
 NUMBER = synthetic_fodselsnummer(date(2019, 1, 1))
 
 
-def _decision(subject: str) -> IndividualDecision:
-    no = Judgement(conclusion=False, author=Author(ref="ke", role="ke"), assessed_on=DAY)
-    facts = EligibilityFacts(
-        child=ChildFacts(ref=subject, birth_date=date(2019, 1, 1)),
-        needs=Needs(services=(ServiceKind.FYSIOTERAPI, ServiceKind.SKOLE)),
-        judgements=Judgements(serious=no),
-    )
-    return make_decision(
-        assess(facts, as_of=DAY),
-        case_ref="K-1",
-        decided_on=DAY,
-        municipality="Eksempel kommune",
-        parties=(Party(ref="mor", name="Mor", role=PartyRole.GUARDIAN),),
-        signed_by="KE",
-        considerations="Hørt.",
-    )
-
-
 def _recorded() -> tuple[Any, IndividualDecisionRecorded]:
     run = rich_case()
-    assert run.case.subject is not None
     event = record_individual_decision(
-        run.case, decision=_decision(run.case.subject.ref), decision_id="v1", by="ke", as_of=DAY
+        run.case, decision=refused_decision(DAY), decision_id="v1", by="ke", as_of=DAY
     )
     return run, event
 
@@ -115,7 +89,9 @@ def test_the_commands_record_is_written_and_rebuilt() -> None:
     run, event = _recorded()
     assert event_problem([event]) is None
     run.do(event, actor="ke")
-    rebuilt, made = decision_from_history(run.case, "v1"), _decision(run.case.subject.ref)
+    rebuilt = decision_from_history(run.case, "v1")
+    made = refused_decision(DAY)
+    assert isinstance(made, IndividualDecision)
     assert rebuilt.reasoning == made.reasoning
     assert rebuilt.follow_ups == made.follow_ups
     assert rebuilt.alternatives == made.alternatives

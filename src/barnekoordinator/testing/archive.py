@@ -169,10 +169,10 @@ def _right() -> object:
     return Right.BARNEKOORDINATOR
 
 
-def refused_decision(day: date) -> object:
+def refused_decision(day: date, *, parties: Sequence[str] = ("mor",)) -> object:
     """A refused barnekoordinator decision made on ``day`` (the conditions are not met) for the
-    standard child (ref ``child``, aged five), with the mother as party: what a test records with
-    ``record_individual_decision``."""
+    standard child (ref ``child``, aged five), with the guardians of ``parties`` (refs; the
+    mother by default) as parties: what a test records with ``record_individual_decision``."""
     from barnekoordinator.rights.decisions import Party, PartyRole, make_decision
     from barnekoordinator.rights.eligibility import (
         Author,
@@ -195,7 +195,9 @@ def refused_decision(day: date) -> object:
         case_ref="K-1",
         decided_on=day,
         municipality="Eksempel kommune",
-        parties=(Party(ref="mor", name="Mor", role=PartyRole.GUARDIAN),),
+        parties=tuple(
+            Party(ref=ref, name=ref.capitalize(), role=PartyRole.GUARDIAN) for ref in parties
+        ),
         signed_by="Koordinerende enhet",
         considerations=STORY["considerations"],
     )
