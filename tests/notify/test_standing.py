@@ -49,6 +49,7 @@ from barnekoordinator.rights.eligibility import (
 from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.archive import refused_decision
 from barnekoordinator.testing.builders import CaseRun, consent_all, standard_case
+from barnekoordinator.testing.conformance import make_records
 from barnekoordinator.testing.exporters import rich_case
 from barnekoordinator_plugins.notify import (
     AddressFile,
@@ -287,3 +288,44 @@ def test_messages_of_another_kind_keep_their_recipients(
     )
     assert _outcomes(store, settings, DAY) == {"minutes-ready>pl": "sent: "}
     assert OutboxStatus.SENT.value == "sent"
+
+
+@pytest.mark.parametrize(
+    ("tag", "payload"),
+    [
+        (PARTICIPANT_LEFT, "not json"),
+        (PARTICIPANT_LEFT, "{}"),
+        (PARTICIPANT_JOINED, '{"participant": "pl"}'),
+        (DECISION_RECORDED, '{"decision_id": "v1", "decided_on": "2026-13-01"}'),
+        (
+            DECISION_RECORDED,
+            '{"decision_id": "v1", "decided_on": "2026-01-05", "complaint_deadline_weeks": -1}',
+        ),
+        (COMPLAINT_RECEIVED, '{"complaint_ref": "k1"}'),
+    ],
+)
+def test_a_record_the_library_did_not_write_stops_no_reminder(
+    store: SQLiteCaseStore,
+    smtp_server: SmtpServer,
+    tls_files: tuple[Path, Path],
+    tmp_path: Path,
+    tag: str,
+    payload: str,
+) -> None:
+    """``remind`` reads every due case's history: one record written by hand (a vendor's
+    back-office import, say) must neither crash the run for every case nor silence anyone."""
+    settings = _settings(smtp_server, tls_files, tmp_path)
+    (odd,) = make_records("case-x", [payload], type=tag)
+    store.append("case-x", 0, [odd])
+    outbox_of(store).add_outbox(
+        [
+            OutboxMessage(
+                key="minutes-ready:case-x:m1",
+                case_id="case-x",
+                kind=OutboxKind.MINUTES_READY,
+                recipient="pl",
+                not_before=DAY,
+            )
+        ]
+    )
+    assert _outcomes(store, settings, DAY) == {"minutes-ready>pl": "sent: "}

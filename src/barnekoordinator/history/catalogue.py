@@ -22,7 +22,12 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from barnekoordinator.errors import CatalogueError, UnknownEventType
+from barnekoordinator.errors import (
+    BarnekoordinatorError,
+    CatalogueError,
+    SchemaViolation,
+    UnknownEventType,
+)
 from barnekoordinator.history._collector import collector_paused
 from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
 from barnekoordinator.history.concept import (
@@ -245,11 +250,25 @@ class Catalogue:
         return cls
 
     def project(self, records: Iterable[EventRecord]) -> list[ProjectionOp]:
-        """The agenda operations for ``records``, in order (stores apply them)."""
+        """The agenda operations for ``records``, in order (stores apply them).
+
+        Raises:
+            SchemaViolation: a record's payload is not one its type's projectors can read (a
+                record made by hand and given to a store's ``append``): the record is named,
+                never its content, and the store stores nothing.
+        """
         ops: list[ProjectionOp] = []
         for record in records:
             for fn in self.projectors.get(record.type, ()):
-                ops.extend(fn(record))
+                try:
+                    ops.extend(fn(record))
+                except BarnekoordinatorError:
+                    raise
+                except (ValueError, LookupError, TypeError, AttributeError, OverflowError) as exc:
+                    raise SchemaViolation(
+                        f"payload of case {record.case_id!r} event {record.sequence}",
+                        [("$", f"not a {record.type} payload ({type(exc).__name__})")],
+                    ) from None
         return ops
 
 

@@ -246,24 +246,38 @@ def standing(case_id: str, records: Sequence[EventRecord]) -> Standing:
     for record in records:
         if record.type not in _STANDING_TYPES:
             continue
-        p = json.loads(record.payload)
-        if record.type == PARTICIPANT_JOINED:
-            left.discard(str(p["participant"]["ref"]))
-        elif record.type == PARTICIPANT_LEFT:
-            left.add(str(p["participant_ref"]))
-        elif record.type == DECISION_RECORDED:
-            decided = _day(p["decided_on"])
-            deadlines[str(p["decision_id"])] = deadline(
-                decided, weeks=int(p["complaint_deadline_weeks"])
-            )
-        else:
-            complaints.append((str(p["decision_ref"]), str(p["complainant_ref"])))
+        try:
+            _read_standing(record.type, json.loads(record.payload), left, deadlines, complaints)
+        except (ValueError, LookupError, TypeError, AttributeError, OverflowError):
+            # A record the library did not write (a vendor's, by hand): it says nothing here,
+            # and one bad record must not stop the reminders of every case.
+            continue
     complained = frozenset(
         message_key(OutboxKind.COMPLAINT_DEADLINE, case_id, f"decision:{d}", who, deadlines[d])
         for d, who in complaints
         if d in deadlines
     )
     return Standing(left=frozenset(left), complained=complained)
+
+
+def _read_standing(
+    tag: str,
+    p: Any,
+    left: set[str],
+    deadlines: dict[str, date],
+    complaints: list[tuple[str, str]],
+) -> None:
+    if tag == PARTICIPANT_JOINED:
+        left.discard(str(p["participant"]["ref"]))
+    elif tag == PARTICIPANT_LEFT:
+        left.add(str(p["participant_ref"]))
+    elif tag == DECISION_RECORDED:
+        decided = _day(p["decided_on"])
+        deadlines[str(p["decision_id"])] = deadline(
+            decided, weeks=int(p["complaint_deadline_weeks"])
+        )
+    else:
+        complaints.append((str(p["decision_ref"]), str(p["complainant_ref"])))
 
 
 def obsolete(message: OutboxMessage, case: Standing) -> str | None:
