@@ -302,7 +302,9 @@ def test_messages_of_another_kind_keep_their_recipients(
             '{"decision_id": "v1", "decided_on": "2026-01-05", "complaint_deadline_weeks": -1}',
         ),
         (COMPLAINT_RECEIVED, '{"complaint_ref": "k1"}'),
+        (PARTICIPANT_LEFT, "[" * 100_000 + "]" * 100_000),  # RecursionError in json
     ],
+    ids=["not-json", "empty", "not-an-object", "bad-date", "negative-weeks", "partial", "deep"],
 )
 def test_a_record_the_library_did_not_write_stops_no_reminder(
     store: SQLiteCaseStore,
@@ -329,3 +331,33 @@ def test_a_record_the_library_did_not_write_stops_no_reminder(
         ]
     )
     assert _outcomes(store, settings, DAY) == {"minutes-ready>pl": "sent: "}
+
+
+def test_a_responsible_who_has_left_is_not_the_one_reminded() -> None:
+    """Found in review: with the nurse gone, her reminder would be obsolete when due and no one
+    would hear of the next evaluation; the evaluator is reminded instead."""
+    run = _log_case()
+    run.run(handover.participant_leaves, participant_ref="hs", as_of=DAY)
+    records = _evaluated(run)
+    assert {m.recipient for m in messages_for(records, SETTINGS, run.case)} == {"pl"}
+
+
+def test_a_departure_of_someone_who_never_joined_silences_no_one(
+    store: SQLiteCaseStore, smtp_server: SmtpServer, tls_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Found in review: a hand-made ``ParticipantLeft`` naming the mother (the fold ignores it,
+    she is a guardian) made her decision reminders obsolete."""
+    settings = _settings(smtp_server, tls_files, tmp_path)
+    run = standard_case(age=6, as_of=DAY)
+    run.run(
+        record_individual_decision,
+        decision=refused_decision(DAY, parties=("mor",)),
+        decision_id="v1",
+        by="ke",
+        as_of=DAY,
+    )
+    run.do(ParticipantLeft(participant_ref="mor"), actor="ke")
+    _stored(store, run, settings)
+    outcomes = _outcomes(store, settings, DAY + timedelta(days=30))
+    assert outcomes["decision-made>mor"] == "sent: "
+    assert outcomes["complaint-deadline>mor"] == "sent: "

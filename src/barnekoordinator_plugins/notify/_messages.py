@@ -173,7 +173,7 @@ def _tiltak_responsible(case: Case, p: Mapping[str, Any]) -> str | None:
 
     log = current_log(case)
     tiltak = log.get_tiltak(str(p.get("tiltak_id"))) if log is not None else None
-    return tiltak.responsible_ref if tiltak is not None else None
+    return _taking_part(case, tiltak.responsible_ref if tiltak is not None else None)
 
 
 def _measure_responsible(case: Case, p: Mapping[str, Any]) -> str | None:
@@ -181,7 +181,17 @@ def _measure_responsible(case: Case, p: Mapping[str, Any]) -> str | None:
 
     plan = current_plan(case)
     measure = plan.get_measure(str(p.get("measure_id"))) if plan is not None else None
-    return measure.responsible_ref if measure is not None else None
+    return _taking_part(case, measure.responsible_ref if measure is not None else None)
+
+
+def _taking_part(case: Case, ref: str | None) -> str | None:
+    """``ref`` if they are in ``case`` (a participant, a guardian, the child): a responsible
+    who has left is not reminded (the evaluator is, as someone must be)."""
+    if ref is None:
+        return None
+    child = case.subject.ref if case.subject is not None else None
+    known = case.participant(ref) is not None or case.guardian(ref) is not None or ref == child
+    return ref if known else None
 
 
 RESPONSIBLE: Final[Mapping[str, Callable[[Case, Mapping[str, Any]], str | None]]] = {
@@ -190,7 +200,8 @@ RESPONSIBLE: Final[Mapping[str, Callable[[Case, Mapping[str, Any]], str | None]]
 }
 """Event type → who in the case is responsible for the item it names. An evaluation's payload
 names its evaluator (``by``), not the tiltak's responsible, who is the one to remind of the next
-evaluation (BTI: the responsible follows the tiltak up)."""
+evaluation (BTI: the responsible follows the tiltak up). A responsible who has left the case is
+not named (the evaluator is reminded instead)."""
 
 
 def messages_for(
@@ -240,6 +251,7 @@ _STANDING_TYPES: Final = frozenset(
 def standing(case_id: str, records: Sequence[EventRecord]) -> Standing:
     """The [`Standing`][barnekoordinator_plugins.notify._messages.Standing] of the case whose
     history is ``records`` (only the records of four types are parsed)."""
+    joined: set[str] = set()
     left: set[str] = set()
     deadlines: dict[str, date] = {}
     complaints: list[tuple[str, str]] = []
@@ -247,8 +259,10 @@ def standing(case_id: str, records: Sequence[EventRecord]) -> Standing:
         if record.type not in _STANDING_TYPES:
             continue
         try:
-            _read_standing(record.type, json.loads(record.payload), left, deadlines, complaints)
-        except (ValueError, LookupError, TypeError, AttributeError, OverflowError):
+            _read_standing(
+                record.type, json.loads(record.payload), joined, left, deadlines, complaints
+            )
+        except (ValueError, LookupError, TypeError, AttributeError, OverflowError, RecursionError):
             # A record the library did not write (a vendor's, by hand): it says nothing here,
             # and one bad record must not stop the reminders of every case.
             continue
@@ -263,13 +277,18 @@ def standing(case_id: str, records: Sequence[EventRecord]) -> Standing:
 def _read_standing(
     tag: str,
     p: Any,
+    joined: set[str],
     left: set[str],
     deadlines: dict[str, date],
     complaints: list[tuple[str, str]],
 ) -> None:
     if tag == PARTICIPANT_JOINED:
-        left.discard(str(p["participant"]["ref"]))
-    elif tag == PARTICIPANT_LEFT:
+        ref = str(p["participant"]["ref"])
+        joined.add(ref)
+        left.discard(ref)
+    elif tag == PARTICIPANT_LEFT and str(p["participant_ref"]) in joined:
+        # Only someone who joined can leave: a departure of a guardian's or the child's ref
+        # (made by hand; the fold ignores it) silences no one.
         left.add(str(p["participant_ref"]))
     elif tag == DECISION_RECORDED:
         decided = _day(p["decided_on"])
