@@ -66,12 +66,14 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_NUMBER_LENGTH",
     "MAX_STRING_LENGTH",
+    "OLDEST_AGE",
     "check_date",
     "check_json",
     "file_name",
     "has_lone_surrogate",
     "is_plain_key",
     "lone_surrogate_path",
+    "number_problem",
     "parse_date",
     "read_file",
     "read_json",
@@ -122,6 +124,10 @@ A case lasts about 18 years and a plan looks a few years ahead; 2199 leaves well
 while keeping every deadline, birthday and ``+ days`` computed from such a date thousands of years
 away from the end of Python's calendar (9999), so no rule can overflow.
 """
+
+OLDEST_AGE: Final = LATEST_DATE.year - EARLIEST_DATE.year
+"""The oldest age, in whole years, that a birth date and a day the library accepts can give: the
+bound of an age an event records (``DomainEvent.BOUNDED_FIELDS``)."""
 
 _MAX_PROBLEMS: Final = 50
 """A hostile document may hold a million problems; the first fifty say enough."""
@@ -301,6 +307,15 @@ def lone_surrogate_path(value: object) -> str | None:
     return next((_path(p) for p, message in problems if message.endswith(_SURROGATE_PROBLEM)), None)
 
 
+def number_problem(value: int) -> str | None:
+    """Why the whole number ``value`` cannot be written as JSON that
+    [`read_json()`][barnekoordinator.edges.read_json] reads back (longer than
+    [`MAX_NUMBER_LENGTH`][barnekoordinator.edges.MAX_NUMBER_LENGTH] characters), or ``None``."""
+    if -_INT_LIMIT < value < _INT_LIMIT:
+        return None
+    return f"number longer than {MAX_NUMBER_LENGTH} characters"
+
+
 def _text_problem(text: str) -> str | None:
     if len(text) > MAX_STRING_LENGTH:
         return f"string longer than {MAX_STRING_LENGTH} characters"
@@ -317,8 +332,9 @@ def _walk(value: object, parts: _Parts, depth: int, out: list[tuple[_Parts, str]
     elif value is None or isinstance(value, bool):
         pass
     elif isinstance(value, int):
-        if not -_INT_LIMIT < value < _INT_LIMIT:
-            _problem(parts, f"number longer than {MAX_NUMBER_LENGTH} characters", out)
+        problem = number_problem(value)
+        if problem is not None:
+            _problem(parts, problem, out)
     elif isinstance(value, float):
         if not math.isfinite(value):
             _problem(parts, "NaN and Infinity are not JSON numbers", out)

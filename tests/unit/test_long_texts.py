@@ -1,4 +1,4 @@
-"""A text longer than an import reads is refused when written (issue 11 item 4).
+"""A text or number longer than an import reads is refused when written (issue 11 item 4).
 
 The strict reader of an import (``edges.read_json``) refuses a string longer than
 ``MAX_STRING_LENGTH``. Before, a command took an observation of 100,001 characters, stored it,
@@ -13,12 +13,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from barnekoordinator.coordination import stafettlogg as log
-from barnekoordinator.edges import MAX_STRING_LENGTH
+from barnekoordinator.coordination.participation import record_own_voice
+from barnekoordinator.edges import MAX_STRING_LENGTH, OLDEST_AGE
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.exchange import import_history
+from barnekoordinator.history.case import DomainEvent, event_problem
 from barnekoordinator.history.records import GENESIS
 from barnekoordinator.history.serialization import to_records
 from barnekoordinator.testing.builders import TEST_SEALING_KEY, back_office_load
@@ -102,3 +105,38 @@ def test_records_built_outside_the_casebook_are_held_to_the_limit_too() -> None:
     )
     with pytest.raises(InvalidInput, match=r"^ObservationRecorded \$\.text: string longer"):
         to_records(recorded, GENESIS)
+
+
+# --- numbers: what the import's reader takes back --------------------------------------------
+
+
+def test_an_age_no_birth_date_gives_is_refused_on_write() -> None:
+    """Found in review: a hand-made ``OwnVoiceRecorded`` with ``child_age`` 10**40 was stored
+    through ``Casebook.execute``, and the case's export was then refused on import ("number
+    longer than 32 characters"). The age is bounded as ``ChildVoiceRecorded``'s is; the
+    Casebook and ``import_history`` refuse what ``event_problem`` names."""
+    run = rich_case()
+    made = record_own_voice(
+        run.case, voice_id="v-1", by="mor", what_matters=["Ro"], as_of=run.clock.now().date()
+    )
+    assert event_problem([made]) is None
+    for age in (10**40, -1, OLDEST_AGE + 1):
+        assert event_problem([attrs.evolve(made, child_age=age)]) == (
+            f"OwnVoiceRecorded.child_age: expected a whole number from 0 to {OLDEST_AGE}"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Counted(DomainEvent):
+    """A vendor's event with a whole number of its own."""
+
+    TYPE = "acme.counted"
+    count: int
+    by: str
+
+
+def test_every_whole_number_field_is_held_to_what_json_reads_back() -> None:
+    assert event_problem([Counted(count=10**30, by="pl")]) is None
+    problem = event_problem([Counted(count=10**40, by="pl")])
+    assert problem == "Counted.count: number longer than 32 characters"
+    assert event_problem([Counted(count=-(10**40), by="pl")]) == problem

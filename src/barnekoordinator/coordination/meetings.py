@@ -47,7 +47,7 @@ from barnekoordinator.coordination.stafettlogg import (
     current_log,
     schedule_meeting,
 )
-from barnekoordinator.edges import EARLIEST_DATE, LATEST_DATE
+from barnekoordinator.edges import LATEST_DATE, OLDEST_AGE
 from barnekoordinator.errors import ConsentRequired, InvalidInput, NotResponsible, RuleViolation
 from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
 from barnekoordinator.history.concept import Concept
@@ -75,7 +75,6 @@ __all__ = [
 ]
 
 _KEY = "agenda.child-voice"
-_OLDEST: Final = LATEST_DATE.year - EARLIEST_DATE.year  # an age a supported birth date gives
 
 MAX_HORIZON_DAYS: Final = 36_525
 """The longest ``horizon_days`` a meeting is prepared with: a hundred years, as the CLI's
@@ -137,7 +136,7 @@ class ChildVoiceRecorded(DomainEvent):
 
     TYPE = "agenda.child-voice-recorded"
     LEGAL_BASIS = ("bk-art-12", "pbrl-3-1", "pbrl-4-4")
-    BOUNDED_FIELDS = (("child_age", 0, _OLDEST),)  # the command computes it from the birth date
+    BOUNDED_FIELDS = (("child_age", 0, OLDEST_AGE),)  # the command computes it from the birth date
     voice_id: str
     what_matters: tuple[str, ...]
     own_words: bool

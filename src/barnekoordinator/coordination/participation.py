@@ -51,6 +51,7 @@ from barnekoordinator.coordination.stafettlogg import (
     add_log_measure,
     current_log,
 )
+from barnekoordinator.edges import OLDEST_AGE
 from barnekoordinator.errors import (
     ConsentRequired,
     InvalidInput,
@@ -117,6 +118,7 @@ class OwnVoiceRecorded(DomainEvent):
 
     TYPE = "participation.own-voice-recorded"
     LEGAL_BASIS = ("bk-art-12", "pbrl-3-1", "pbrl-4-4")
+    BOUNDED_FIELDS = (("child_age", 0, OLDEST_AGE),)  # the command computes it from the birth date
     voice_id: str
     by: str
     author: Contributor

@@ -33,6 +33,7 @@ import attrs
 
 from barnekoordinator.clock import Clock, ensure_utc
 from barnekoordinator.config import municipality_number_problem
+from barnekoordinator.edges import number_problem
 from barnekoordinator.errors import (
     CaseClosed,
     HistoryError,
@@ -131,6 +132,11 @@ class DomainEvent:
             value = getattr(self, name, None)
             if type(value) is not int or not low <= value <= high:
                 return f"{name}: expected a whole number from {low} to {high}"
+        for name in _whole_number_fields(type(self)):
+            value = getattr(self, name, None)
+            problem = number_problem(value) if type(value) is int else None
+            if problem is not None:  # stored, exported, then refused by the import's reader
+                return f"{name}: {problem}"
         for name in _id_fields(type(self)):
             value = getattr(self, name, None)
             for text in value if isinstance(value, tuple) else (value,):
@@ -145,6 +151,18 @@ T = TypeVar("T")
 _ID_NAMES: Final = frozenset({"by", "ref", "invited", "attended"})
 _ID_SUFFIXES: Final = ("_id", "_ids", "_ref", "_refs", "_by")
 _ID_FIELDS: dict[type, tuple[str, ...]] = {}  # each event class's, found once
+
+
+_NUMBER_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _whole_number_fields(cls: type) -> tuple[str, ...]:
+    """The fields of the event class ``cls`` declared as whole numbers (``int``)."""
+    found = _NUMBER_FIELDS.get(cls)
+    if found is None:
+        names = attrs.fields(cls) if attrs.has(cls) else ()
+        found = _NUMBER_FIELDS[cls] = tuple(f.name for f in names if f.type in (int, "int"))
+    return found
 
 
 def _id_fields(cls: type) -> tuple[str, ...]:
