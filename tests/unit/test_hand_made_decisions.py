@@ -30,11 +30,21 @@ from barnekoordinator.rights.decision_records import (
     decision_from_history,
     record_individual_decision,
 )
-from barnekoordinator.rights.decisions import IndividualDecision, Party, PartyRole
+from barnekoordinator.rights.decisions import (
+    AppointmentNotice,
+    AppointmentWish,
+    DecisionKind,
+    Evidence,
+    IndividualDecision,
+    Party,
+    PartyRole,
+    WishHolder,
+)
 from barnekoordinator.rights.eligibility import (
     Condition,
     FollowUpKind,
 )
+from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.archive import refused_decision
 from barnekoordinator.testing.builders import DEFAULT_AS_OF
 from barnekoordinator.testing.exporters import into_casebook, rich_case, staff_principal
@@ -134,3 +144,85 @@ def test_a_stored_record_that_cannot_be_rebuilt_is_a_typed_error_not_a_key_error
     assert len(records) == 1
     with pytest.raises(InvalidInput, match=r"decision 'v1' cannot be rebuilt: reasoning\[0\]"):
         decision_from_history(case, "v1")
+
+
+# --- what the letter prints (found in review) ------------------------------------------------
+
+
+NOTICE = AppointmentNotice(
+    subject_ref="child",
+    professional_ref="hs",
+    name="Eva",
+    title="helsesykepleier",
+    service=ServiceKind.HELSESTASJON,
+    organisation="123456785",
+    appointed_on=DAY,
+    ends_on=None,
+    wishes=(AppointmentWish(by=WishHolder.FAMILY, preferred_ref="hs"),),
+    wishes_followed=True,
+    weighing="",
+    fills_koordinator_role=True,
+)
+
+LETTER_EDITS: dict[str, tuple[str, Callable[[IndividualDecisionRecorded], dict[str, Any]]]] = {
+    "an appointing decision without an appointment": (
+        "appointment: expected one exactly when the decision appoints",
+        lambda e: {"kind": DecisionKind.APPOINT},
+    ),
+    "a refusal with an appointment": (
+        "appointment: expected one exactly when the decision appoints",
+        lambda e: {"appointment": NOTICE},
+    ),
+    "evidence of a judgement with no text": (
+        "$: expected a decision whose letter can be printed (KeyError)",
+        lambda e: {
+            "reasoning": (
+                attrs.evolve(
+                    _first_reason(e),
+                    evidence=(
+                        Evidence(
+                            judgement="made-up",
+                            conclusion=False,
+                            author_role="ke",
+                            author_service=None,
+                            assessed_on=DAY,
+                        ),
+                    ),
+                ),
+                *e.reasoning[1:],
+            )
+        },
+    ),
+    "an identity number as the appointed professional's ref": (
+        "appointment.professional_ref: ",
+        lambda e: {
+            "kind": DecisionKind.APPOINT,
+            "appointment": attrs.evolve(NOTICE, professional_ref=NUMBER),
+        },
+    ),
+    "an identity number as a wish's ref": (
+        "appointment.wishes[0].preferred_ref: ",
+        lambda e: {
+            "kind": DecisionKind.APPOINT,
+            "appointment": attrs.evolve(
+                NOTICE, wishes=(AppointmentWish(by=WishHolder.FAMILY, preferred_ref=NUMBER),)
+            ),
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", list(LETTER_EDITS), ids=list(LETTER_EDITS))
+def test_a_record_whose_letter_cannot_be_printed_is_refused(edit: str) -> None:
+    expected, change = LETTER_EDITS[edit]
+    _, event = _recorded()
+    problem = event_problem([attrs.evolve(event, **change(event))])
+    assert problem is not None
+    assert problem.startswith(f"IndividualDecisionRecorded.{expected}")
+    assert NUMBER not in problem
+
+
+def test_an_appointing_record_with_its_notice_is_written() -> None:
+    _, event = _recorded()
+    appointing = attrs.evolve(event, kind=DecisionKind.APPOINT, appointment=NOTICE)
+    assert event_problem([appointing]) is None

@@ -20,7 +20,7 @@ step); they are rebuilt without their conditions, which the letter does not prin
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -43,6 +43,7 @@ from barnekoordinator.rights.decisions import (
     Reasoning,
     make_decision,
     notice_of_appointment,
+    render_decision,
 )
 from barnekoordinator.rights.eligibility import (
     Condition,
@@ -141,18 +142,35 @@ class IndividualDecisionRecorded(DomainEvent):
 
     def write_problem(self) -> str | None:
         """A decision is recorded to be printed again: one whose letter could not be rebuilt
-        (a rule set, a result, a follow-up or an explanation its rules do not have) is refused,
-        as is a party's ref that [`id_problem()`][barnekoordinator.people.id_problem] refuses
-        (the id fields' rule, for the refs nested in ``parties``)."""
-        for index, party in enumerate(self.parties):
-            problem = id_problem(party.ref)
+        (a rule set, a result, a follow-up or an explanation its rules do not have) or printed
+        (an appointment on a refusal or none on an appointing decision, a judgement with no
+        text) is refused, as is a ref nested in ``parties`` or ``appointment`` that
+        [`id_problem()`][barnekoordinator.people.id_problem] refuses (the id fields' rule: the
+        letter prints them)."""
+        for field, ref in self._nested_refs():
+            problem = id_problem(ref)
             if problem is not None:
-                return f"parties[{index}].ref: {problem}"
+                return f"{field}: {problem}"
+        if (self.kind is DecisionKind.APPOINT) != (self.appointment is not None):
+            return "appointment: expected one exactly when the decision appoints"
         try:
-            _rebuilt(self)
+            render_decision(_rebuilt(self))
         except InvalidInput as exc:
             return str(exc)
+        except (LookupError, ValueError, TypeError, AttributeError) as exc:
+            return f"$: expected a decision whose letter can be printed ({type(exc).__name__})"
         return super().write_problem()
+
+    def _nested_refs(self) -> Iterator[tuple[str, object]]:
+        for index, party in enumerate(self.parties):
+            yield f"parties[{index}].ref", party.ref
+        a = self.appointment
+        if a is not None:
+            yield "appointment.subject_ref", a.subject_ref
+            yield "appointment.professional_ref", a.professional_ref
+            for index, wish in enumerate(a.wishes):
+                if wish.preferred_ref is not None:
+                    yield f"appointment.wishes[{index}].preferred_ref", wish.preferred_ref
 
 
 def recorded_decisions(case: Case) -> tuple[IndividualDecisionRecorded, ...]:
