@@ -35,8 +35,10 @@ from barnekoordinator.history.case import (
     GuardianAdded,
     ParticipantJoined,
     event_problem,
+    subject_problem,
 )
 from barnekoordinator.history.serialization import unstructure
+from barnekoordinator.people import Child, ExpectedChild
 
 __all__ = ["check_opening", "check_result", "check_written"]
 
@@ -68,14 +70,18 @@ def check_opening(events: object) -> None:
                 f"open_case: events[{index}] {type(event).__name__} {where}: expected Unicode "
                 "text; this holds a lone surrogate (invalid UTF-8?)"
             )
-    check_written(batch, "open_case")
+    check_written(batch, "open_case", None)
     _distinct_refs(batch)
 
 
-def check_written(batch: tuple[DomainEvent, ...], where: str) -> None:
+def check_written(
+    batch: tuple[DomainEvent, ...], where: str, subject: Child | ExpectedChild | None
+) -> None:
     """Raise ``InvalidInput`` (``where``, the event class and field, never the value) when an
-    event of ``batch`` cannot be written as it is (``DomainEvent.write_problem()``)."""
-    problem = event_problem(batch)
+    event of ``batch`` cannot be written as it is (``DomainEvent.write_problem()``), or when
+    the batch would make the case, whose child is ``subject``, another person's
+    (``subject_problem()``)."""
+    problem = event_problem(batch) or subject_problem(subject, batch)
     if problem is not None:
         raise InvalidInput(f"{where}: {problem}; nothing stored")
 

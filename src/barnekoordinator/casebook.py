@@ -549,7 +549,7 @@ class Casebook:
         weak = not principal.assurance.at_least(HEALTH_ASSURANCE)
         health_before = _health_entries(case) if weak else None
         try:
-            check_written(batch, f"case {case_id}")  # events made by hand
+            check_written(batch, f"case {case_id}", case.subject)  # events made by hand
             recorded = case.record(
                 batch,
                 actor=principal.subject,

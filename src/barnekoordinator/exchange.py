@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Final
 from barnekoordinator._casebook_append import keys_stored
 from barnekoordinator._casebook_views import Recorded, case_id_problem
 from barnekoordinator.errors import BundleRejected, InvalidInput, PluginContractError
-from barnekoordinator.history.case import CaseOpened, ChildBorn, RecordedEvent, event_problem
+from barnekoordinator.history.case import (
+    CaseOpened,
+    ChildBorn,
+    RecordedEvent,
+    event_problem,
+    subject_problem,
+)
 from barnekoordinator.history.records import GENESIS, AuditRecord
 from barnekoordinator.protocols import Importer
 
@@ -102,9 +108,10 @@ def import_history(
             deadline of more than a year), its case id is not one the Casebook opens (empty,
             a control character or lone surrogate, an eleven-digit number), an event the
             commands would not write (``DomainEvent.write_problem()``: a kommunenummer that is
-            not four digits …), events that do not fold into one case, a case a write check
-            refuses (``Concept.write_checks``: two holders of coordination, say; checked on the
-            Casebook's day, ``book.today()``, as an import has none of its own), or the store
+            not four digits …), events that would open the case twice or have a child born
+            twice (``subject_problem()``), events that do not fold into one case, a case a
+            write check refuses (``Concept.write_checks``: two holders of coordination, say;
+            checked on the later of the Casebook's day and the history's last), or the store
             already has a case with its id. Nothing is stored.
         InvalidInput: an unknown format, or an empty ``operator``.
         ConcurrencyConflict: another writer created the case at the same moment.
@@ -122,10 +129,16 @@ def import_history(
         raise BundleRejected(
             "FHIR bundle", [("$.entry", f"the events' case_id: {problem}; nothing stored")]
         )
-    problem = event_problem(e.event for e in events)
+    problem = event_problem(e.event for e in events) or subject_problem(
+        None, (e.event for e in events)
+    )
     if problem is not None:  # e.g. a kommunenummer the library would not write (an id?)
         raise BundleRejected("FHIR bundle", [("$.entry", f"{problem}; nothing stored")])
-    problem = _result_problem(book, case_id, events, book.today())
+    # Checked on the later of the Casebook's day and the history's last: a history exported
+    # later (a barnekoordinator lapsed at 18, a log opened after) is not judged on a day
+    # before it ended.
+    as_of = max(book.today(), max(e.recorded_at for e in events).date())
+    problem = _result_problem(book, case_id, events, as_of)
     if problem is not None:  # e.g. an appointment without the link of the open stafettlogg
         raise BundleRejected("FHIR bundle", [("$.entry", f"{problem}; nothing stored")])
     if book._store.read(case_id):

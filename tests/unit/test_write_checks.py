@@ -15,7 +15,7 @@ on the imported history, and stores nothing when one names a problem.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,8 @@ import pytest
 from barnekoordinator.access.consent import ConsentPurpose
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.catalogue import CATALOGUE
+from barnekoordinator.clock import TickingClock
+from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.appointments import (
     CoordinatorAppointed,
     HolderKind,
@@ -30,8 +32,14 @@ from barnekoordinator.coordination.appointments import (
     coordination_claims,
     coordination_holder,
 )
+from barnekoordinator.coordination.handover import assign_holder, participant_leaves
 from barnekoordinator.coordination.roles import Role, obligations
-from barnekoordinator.coordination.stafettlogg import ObservationKind, record_observation
+from barnekoordinator.coordination.stafettlogg import (
+    BtiLevel,
+    ObservationKind,
+    open_stafettlogg,
+    record_observation,
+)
 from barnekoordinator.errors import BundleRejected, HistoryError, InvalidInput
 from barnekoordinator.exchange import import_history
 from barnekoordinator.history.case import (
@@ -53,6 +61,7 @@ from barnekoordinator.testing.builders import (
     mother,
     new_case,
     professional,
+    standard_case,
 )
 from barnekoordinator.testing.exporters import into_casebook, rich_case, staff_principal
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
@@ -163,7 +172,7 @@ def test_a_hand_made_birth_on_a_born_child_is_refused(store: SQLiteCaseStore) ->
     book = into_casebook(store, rich_case())
     before = back_office_load(store, "case-1").subject
     other = Child(ref="other", birth_date=date(2019, 3, 4))
-    _refused(store, book, ChildBorn(child=other), "the child is already born")
+    _refused(store, book, ChildBorn(child=other), "ChildBorn: only an expected child is born")
     assert back_office_load(store, "case-1").subject == before
 
 
@@ -262,3 +271,90 @@ def test_an_imported_history_leaving_two_holders_is_rejected(
     finally:
         target.close()
         other.close()
+
+
+# --- found in review: one batch, a log without its holder, an import on an earlier day -------
+
+
+def test_a_hand_made_appointment_beside_a_log_whose_holder_left_is_refused(
+    store: SQLiteCaseStore,
+) -> None:
+    """BTI-14: an appointment links the open log. With its holder gone the log makes no claim,
+    and a lone appointment passed the holder count; a leader's later ``assign_holder`` was then
+    refused as "2 holders". Now the lone appointment is refused, and the leader may assign."""
+    book = into_casebook(store, rich_case())
+    book.execute(KE, "case-1", lambda c: participant_leaves(c, participant_ref="pl", as_of=ON))
+    _refused(store, book, _lone_appointment(), "a stafettlogg would stay open beside")
+    leader = staff_principal("styrer", "Styrer", "leader")
+    recorded = book.execute(
+        leader, "case-1", lambda c: assign_holder(c, to_ref="styrer", by="styrer", as_of=ON)
+    )
+    assert recorded.types == ("handover.holder-assigned",)
+
+
+def test_one_batch_cannot_re_key_a_case(store: SQLiteCaseStore) -> None:
+    """An opening of a born child followed by a ``ChildBorn`` left the case another person's,
+    indexed under the first; so did two births of one expected child, and an opening written
+    into a case that exists."""
+    book = into_casebook(store, rich_case())
+    born_twice = [
+        open_case(municipality_number="0301", subject=child_aged(3, ref="barn"), guardians=()),
+        ChildBorn(child=Child(ref="annen", birth_date=date(2019, 3, 4))),
+    ]
+    with pytest.raises(InvalidInput, match="open_case: ChildBorn: only an expected child"):
+        book.open_case(KE, born_twice, case_id="case-2")
+    assert store.read("case-2") == []
+    reopened = open_case(municipality_number="0301", subject=child_aged(3, ref="barn"))
+    _refused(store, book, reopened, "CaseOpened: a case is opened once")
+
+
+def test_an_expected_child_is_born_once_per_batch(tmp_path: Path) -> None:
+    run = new_case(
+        subject=expected_child(),
+        guardians=(mother(),),
+        professionals=[HS, professional("ke", ServiceKind.KOORDINERENDE_ENHET)],
+        koordinerende_enhet=("ke",),
+    )
+    with SQLiteCaseStore(tmp_path / "e.db") as expecting:
+        book = into_casebook(expecting, run)
+        twice = [
+            ChildBorn(child=child_aged(0, ref="barn-a", days_past_birthday=1)),
+            ChildBorn(child=child_aged(0, ref="barn-b", days_past_birthday=1)),
+        ]
+        version = expecting.version("case-1")
+        with pytest.raises(InvalidInput, match="ChildBorn: only an expected child is born"):
+            book.execute(KE, "case-1", lambda case: twice)
+        assert expecting.version("case-1") == version
+
+
+def test_an_import_is_checked_on_the_day_its_history_reached(tmp_path: Path) -> None:
+    """A barnekoordinator appointed at 17 lapses at 18 (hotl § 7-2 a), and a stafettlogg may be
+    opened after. Imported into a Casebook whose day is before the 18th birthday, that history
+    looked like two holders and was refused; it is judged on the day it reached."""
+    run = standard_case(age=17, as_of=ON)
+    services = [ServiceKind.BARNEHAGE, ServiceKind.HELSESTASJON, ServiceKind.KOORDINERENDE_ENHET]
+    for purpose in (ConsentPurpose.STAFETTLOGG, ConsentPurpose.BARNEKOORDINATOR):
+        consent_all(run, purpose, services, as_of=ON, consent_id=f"k-{purpose.value}")
+    run.run(appoint_barnekoordinator, coordinator=HS, by="ke", as_of=ON, family_wishes="ønsket")
+    later = ON + timedelta(days=400)  # the child is 18
+    run.clock = TickingClock(datetime.combine(later, time(9), tzinfo=UTC))
+    adult = MunicipalSettings(stafettlogg_age_limit=24)
+    run.run(
+        open_stafettlogg,
+        by="pl",
+        holder_ref="pl",
+        level=BtiLevel.NIVAA_1,
+        as_of=later,
+        settings=adult,
+    )
+    with (
+        SQLiteCaseStore(tmp_path / "from.db") as source,
+        SQLiteCaseStore(tmp_path / "to.db") as target,
+    ):
+        content = (
+            into_casebook(source, run, as_of=later)
+            .export(KE, "case-1", "fhir-r4", include_identifiers=True, include_history=True)
+            .content
+        )
+        imported = import_history(into_casebook(target, as_of=ON), content, operator="test")
+        assert imported.version == source.version("case-1")

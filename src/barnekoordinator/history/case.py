@@ -595,6 +595,28 @@ def event_problem(events: Iterable[DomainEvent]) -> str | None:
     return None
 
 
+def subject_problem(
+    subject: Child | ExpectedChild | None, events: Iterable[DomainEvent]
+) -> str | None:
+    """Why ``events``, written in that order to a case whose child is ``subject`` (``None``: a
+    case not yet opened), would change whose case it is other than the commands do; or
+    ``None``. A case is opened once, by the first event of its history, and only an expected
+    child is born (``record_birth``), once. A batch that opens a born child's case and then
+    has it born again, or has an expected child born twice, would leave the case another
+    person's, indexed under the first (the write checks see only the batch's result).
+    """
+    for index, event in enumerate(events):
+        if isinstance(event, CaseOpened):
+            if subject is not None or index != 0:
+                return "CaseOpened: a case is opened once, by the first event of its history"
+            subject = event.subject
+        elif isinstance(event, ChildBorn):
+            if not isinstance(subject, ExpectedChild):
+                return "ChildBorn: only an expected child is born (record_birth), once"
+            subject = event.child
+    return None
+
+
 def record_birth(case: Case, child: Child) -> ChildBorn:
     """Command: the expected child was born; re-key the case without losing history."""
     case.require_open()

@@ -397,10 +397,23 @@ def _one_holder(before: Case, after: Case, as_of: date) -> str | None:
     a write there may only not add one.
     """
     claims = len(coordination_claims(after, as_of))
-    if claims <= 1 or claims <= len(coordination_claims(before, as_of)):
-        return None
-    return (
-        f"coordination would have {claims} holders (hotl § 7-2, § 7-2 a: one coordinates); "
-        "appoint through appoint_barnekoordinator or appoint_koordinator, which link the open "
-        "stafettlogg (BTI-14)"
-    )
+    if claims > 1 and claims > len(coordination_claims(before, as_of)):
+        return (
+            f"coordination would have {claims} holders (hotl § 7-2, § 7-2 a: one coordinates); "
+            "appoint through appoint_barnekoordinator or appoint_koordinator, which link the "
+            "open stafettlogg (BTI-14)"
+        )
+    if _log_beside_appointment(after, as_of) and not _log_beside_appointment(before, as_of):
+        # Its holder may have left (no claim now), but a leader's assign_holder would make one.
+        return (
+            "a stafettlogg would stay open beside a statutory coordinator (BTI-14: the "
+            "appointment links the open log); appoint through appoint_barnekoordinator or "
+            "appoint_koordinator"
+        )
+    return None
+
+
+def _log_beside_appointment(case: Case, as_of: date) -> bool:
+    """An open stafettlogg and an appointment in force: what ``open_stafettlogg`` refuses and
+    every appointing command ends (by linking the log)."""
+    return open_log(case) is not None and bool(active_appointments(case, as_of))
