@@ -279,3 +279,19 @@ def test_the_fold_values_are_made_and_copied_as_attrs_makes_them(
     assert maker(cls)(**values) == made
     name = data.draw(st.sampled_from([f.name for f in fields]), "changed")
     assert copier(cls)(made, {name: "changed"}) == attrs.evolve(made, **{name: "changed"})
+
+
+@attrs.frozen(kw_only=True)
+class NamedLikeItsMaker:
+    """Fields named as the maker's own names would be if they were not hidden behind "_"."""
+
+    made: int
+    s0: int = 1
+    d1: int = 2
+    make: int = 3
+
+
+def test_no_field_name_shadows_what_the_maker_uses() -> None:
+    value = maker(NamedLikeItsMaker)(made=9, s0=8, d1=7, make=6)
+    assert value == NamedLikeItsMaker(made=9, s0=8, d1=7, make=6)
+    assert maker(NamedLikeItsMaker)(made=1) == NamedLikeItsMaker(made=1)

@@ -242,18 +242,21 @@ def _make_maker(cls: type[T]) -> Callable[..., T]:
     fields = attrs.fields(cast(Any, cls))
     if any(isinstance(f.default, attrs.Factory) for f in fields):  # type: ignore[arg-type]
         return cls
+    # The parameters are the fields' names, which never start with "_" here (attrs gives such
+    # a field an alias without it, and stores_only() refuses aliases): every other name in the
+    # function does, so no field can shadow it.
     scope: dict[str, Any] = {"_new": _new, "_cls": cls}
     params, body = [], []
     for i, f in enumerate(fields):
         if f.default is attrs.NOTHING:
             params.append(f.name)
         else:
-            scope[f"d{i}"] = f.default
-            params.append(f"{f.name}=d{i}")
-        scope[f"s{i}"] = slot_setter(cls, f.name)
-        body.append(f"    s{i}(made, {f.name})")
+            scope[f"_d{i}"] = f.default
+            params.append(f"{f.name}=_d{i}")
+        scope[f"_s{i}"] = slot_setter(cls, f.name)
+        body.append(f"    _s{i}(_made, {f.name})")
     source = "\n".join(
-        [f"def make(*, {', '.join(params)}):", "    made = _new(_cls)", *body, "    return made"]
+        [f"def make(*, {', '.join(params)}):", "    _made = _new(_cls)", *body, "    return _made"]
     )
     made: Callable[..., T] = _compiled(source + "\n", "make", cls, scope)
     return made
