@@ -35,7 +35,7 @@ from barnekoordinator.history.case import (
     GuardianAdded,
     ParticipantJoined,
     event_problem,
-    subject_problem,
+    rekeying_problem,
 )
 from barnekoordinator.history.serialization import unstructure
 from barnekoordinator.people import Child, ExpectedChild
@@ -80,8 +80,8 @@ def check_written(
     """Raise ``InvalidInput`` (``where``, the event class and field, never the value) when an
     event of ``batch`` cannot be written as it is (``DomainEvent.write_problem()``), or when
     the batch would make the case, whose child is ``subject``, another person's
-    (``subject_problem()``)."""
-    problem = event_problem(batch) or subject_problem(subject, batch)
+    (``rekeying_problem()``)."""
+    problem = event_problem(batch) or rekeying_problem(subject, batch)
     if problem is not None:
         raise InvalidInput(f"{where}: {problem}; nothing stored")
 

@@ -22,7 +22,7 @@ from barnekoordinator.history.case import (
     ChildBorn,
     RecordedEvent,
     event_problem,
-    subject_problem,
+    rekeying_problem,
 )
 from barnekoordinator.history.records import GENESIS, AuditRecord
 from barnekoordinator.protocols import Importer
@@ -109,7 +109,7 @@ def import_history(
             a control character or lone surrogate, an eleven-digit number), an event the
             commands would not write (``DomainEvent.write_problem()``: a kommunenummer that is
             not four digits …), events that would open the case twice or have a child born
-            twice (``subject_problem()``), events that do not fold into one case, a case a
+            twice (``rekeying_problem()``), events that do not fold into one case, a case a
             write check refuses (``Concept.write_checks``: two holders of coordination, say;
             checked on the later of the Casebook's day and the history's last), or the store
             already has a case with its id. Nothing is stored.
@@ -129,7 +129,7 @@ def import_history(
         raise BundleRejected(
             "FHIR bundle", [("$.entry", f"the events' case_id: {problem}; nothing stored")]
         )
-    problem = event_problem(e.event for e in events) or subject_problem(
+    problem = event_problem(e.event for e in events) or rekeying_problem(
         None, (e.event for e in events)
     )
     if problem is not None:  # e.g. a kommunenummer the library would not write (an id?)

@@ -69,6 +69,7 @@ __all__ = [
     "join_participant",
     "open_case",
     "record_birth",
+    "rekeying_problem",
 ]
 
 
@@ -595,7 +596,7 @@ def event_problem(events: Iterable[DomainEvent]) -> str | None:
     return None
 
 
-def subject_problem(
+def rekeying_problem(
     subject: Child | ExpectedChild | None, events: Iterable[DomainEvent]
 ) -> str | None:
     """Why ``events``, written in that order to a case whose child is ``subject`` (``None``: a
