@@ -65,6 +65,7 @@ from barnekoordinator_plugins.notify._messages import (
     DECISION_RECORDED,
     PARTICIPANT_JOINED,
     PARTICIPANT_LEFT,
+    standing,
 )
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 
@@ -361,3 +362,21 @@ def test_a_departure_of_someone_who_never_joined_silences_no_one(
     outcomes = _outcomes(store, settings, DAY + timedelta(days=30))
     assert outcomes["decision-made>mor"] == "sent: "
     assert outcomes["complaint-deadline>mor"] == "sent: "
+
+
+def test_a_departure_is_never_read_as_a_complaint() -> None:
+    """A ``participant-left`` record of someone who never joined, holding the keys of a
+    complaint (made by hand), answered a complaint-deadline reminder it has nothing to do with."""
+    (decided,) = make_records(
+        "case-x",
+        ['{"decision_id": "v1", "decided_on": "2026-01-05", "complaint_deadline_weeks": 3}'],
+        type=DECISION_RECORDED,
+    )
+    (odd,) = make_records(
+        "case-x",
+        ['{"participant_ref": "mor", "decision_ref": "v1", "complainant_ref": "mor"}'],
+        type=PARTICIPANT_LEFT,
+    )
+    found = standing("case-x", [decided, odd])
+    assert found.complained == frozenset()
+    assert found.left == frozenset()

@@ -286,16 +286,18 @@ def _read_standing(
         ref = str(p["participant"]["ref"])
         joined.add(ref)
         left.discard(ref)
-    elif tag == PARTICIPANT_LEFT and str(p["participant_ref"]) in joined:
+    elif tag == PARTICIPANT_LEFT:
         # Only someone who joined can leave: a departure of a guardian's or the child's ref
         # (made by hand; the fold ignores it) silences no one.
-        left.add(str(p["participant_ref"]))
+        ref = str(p["participant_ref"])
+        if ref in joined:
+            left.add(ref)
     elif tag == DECISION_RECORDED:
         decided = _day(p["decided_on"])
         deadlines[str(p["decision_id"])] = deadline(
             decided, weeks=int(p["complaint_deadline_weeks"])
         )
-    else:
+    elif tag == COMPLAINT_RECEIVED:
         complaints.append((str(p["decision_ref"]), str(p["complainant_ref"])))
 
 
