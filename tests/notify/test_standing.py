@@ -271,22 +271,22 @@ def test_a_party_who_has_complained_is_not_reminded_of_the_deadline(
     assert outcomes["decision-made>mor"] == "sent: "
 
 
+MINUTES_TO_PL = OutboxMessage(
+    key="minutes-ready:case-x:m1",
+    case_id="case-x",
+    kind=OutboxKind.MINUTES_READY,
+    recipient="pl",
+    not_before=DAY,
+)
+"""A message stored by hand for ``case-x``, due on ``DAY``."""
+
+
 def test_messages_of_another_kind_keep_their_recipients(
     store: SQLiteCaseStore, smtp_server: SmtpServer, tls_files: tuple[Path, Path], tmp_path: Path
 ) -> None:
     """A message stored by hand for a case with no history (a vendor's) is sent as before."""
     settings = _settings(smtp_server, tls_files, tmp_path)
-    outbox_of(store).add_outbox(
-        [
-            OutboxMessage(
-                key="minutes-ready:case-x:m1",
-                case_id="case-x",
-                kind=OutboxKind.MINUTES_READY,
-                recipient="pl",
-                not_before=DAY,
-            )
-        ]
-    )
+    outbox_of(store).add_outbox([MINUTES_TO_PL])
     assert _outcomes(store, settings, DAY) == {"minutes-ready>pl": "sent: "}
     assert OutboxStatus.SENT.value == "sent"
 
@@ -320,17 +320,7 @@ def test_a_record_the_library_did_not_write_stops_no_reminder(
     settings = _settings(smtp_server, tls_files, tmp_path)
     (odd,) = make_records("case-x", [payload], type=tag)
     store.append("case-x", 0, [odd])
-    outbox_of(store).add_outbox(
-        [
-            OutboxMessage(
-                key="minutes-ready:case-x:m1",
-                case_id="case-x",
-                kind=OutboxKind.MINUTES_READY,
-                recipient="pl",
-                not_before=DAY,
-            )
-        ]
-    )
+    outbox_of(store).add_outbox([MINUTES_TO_PL])
     assert _outcomes(store, settings, DAY) == {"minutes-ready>pl": "sent: "}
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Final, TypeVar
 
 import attrs
@@ -653,22 +653,6 @@ def _new_ref(person: object, what: str) -> str:
     return ref
 
 
-def _born_child_kept(before: Case, after: Case, as_of: date) -> str | None:
-    """Write check: a write never re-keys a case whose child is born.
-
-    ``record_birth`` re-keys only an expected child. A ``ChildBorn`` (or a second
-    ``CaseOpened``) made by hand on a born child's case was stored and made the case another
-    person's: who reads it as the child, whose keyed hash finds it, whose birthdays decide
-    consent. A case is opened again, not re-keyed, for another child.
-    """
-    if isinstance(before.subject, Child) and after.subject != before.subject:
-        return (
-            "the child is already born and a write may not re-key the case to another person "
-            "(record_birth re-keys an expected child only)"
-        )
-    return None
-
-
 CASE_CONCEPT = Concept(
     name="case",
     events=(
@@ -691,6 +675,5 @@ CASE_CONCEPT = Concept(
         ModeChanged: _mode,
         CaseClosedEvent: _closed,
     },
-    write_checks=(_born_child_kept,),
 )
 """The case's own events: opening, birth, guardians, participants, mode, closing."""
