@@ -556,6 +556,36 @@ def reorder_audit_commits(t: Target) -> None:
     )
 
 
+def audit_without_position(t: Target) -> None:
+    """A forged "who has looked" record, chained after case A's trail, inserted with no position:
+    the walk by position never meets it, the family's page (``read_audit``) shows it."""
+    last = t.audit(t.case_a)[-1]
+    forged = attrs.evolve(
+        last,
+        actor="actor-intruder",
+        position=None,
+        first_sequence=None,
+        last_sequence=None,
+        action="read",
+    ).sealed(last.sequence + 1, last.hash)
+    t.raw.put_audit([forged], replacing=[])
+
+
+def agenda_row_of_an_unknown_kind(t: Target) -> None:
+    t.raw.run(
+        "UPDATE case_agenda SET kind = ? WHERE case_id = ? AND key = ?",
+        ("no-such-kind", t.case_a, "turns-18"),
+    )
+
+
+def legal_basis_unreadable(t: Target) -> None:
+    """An event's legal basis made a list of lists, which no record holds (JSON in SQLite's text
+    column, a two-dimensional array in PostgreSQL's ``text[]``): it cannot be hashed."""
+    record = t.events(t.case_a)[MIDDLE - 1]
+    value = '[["a","b"]]' if t.kind == "sqlite" else "{{a,b}}"
+    t.raw.run("UPDATE case_events SET legal_basis = ? WHERE position = ?", (value, record.position))
+
+
 def replace_store(t: Target) -> None:
     t.replace_with("other")
 
@@ -627,6 +657,13 @@ TAMPERINGS.update(
             "audit trail:",
         ),
         "audit-commits-of-two-cases-reordered": (reorder_audit_commits, False, "audit trail:"),
+        "audit-record-inserted-without-position": (
+            audit_without_position,
+            True,
+            "audit trail: case",
+        ),
+        "agenda-row-of-an-unknown-kind": (agenda_row_of_an_unknown_kind, True, "agenda:"),
+        "event-legal-basis-unreadable": (legal_basis_unreadable, True, "record content edited"),
         "store-replaced-by-another-valid-one": (replace_store, False, "events:"),
         "store-rolled-back-to-an-older-copy": (roll_back, False, "events:"),
     }
@@ -654,8 +691,9 @@ def _run_matrix(
     key: tuple[Path, Path],
     folder: Path,
     capsys: pytest.CaptureFixture[str],
+    matrix: dict[str, tuple[Callable[[Target], None], bool, str]] = TAMPERINGS,
 ) -> None:
-    tamper, alone, named = TAMPERINGS[name]
+    tamper, alone, named = matrix[name]
     store = ["--store", target.url, *target.options]
     checkpoint = folder / "checkpoint.txt"
     assert main(["verify", *store]) == 0, capsys.readouterr().out
@@ -684,6 +722,99 @@ def test_tampering_is_caught_in_sqlite(
     target = _sqlite_target(sqlite_templates, tmp_path)
     try:
         _run_matrix(target, name, key, tmp_path, capsys)
+    finally:
+        target.raw.connection.close()
+
+
+def legal_basis_not_a_list(t: Target) -> None:
+    """SQLite keeps the legal basis as JSON text: ``null`` there is no list, so the record cannot
+    be read back at all. ``verify`` reports the walk stopping there (not an environment error)."""
+    record = t.events(t.case_a)[MIDDLE - 1]
+    t.raw.run("UPDATE case_events SET legal_basis = 'null' WHERE position = ?", (record.position,))
+
+
+def agenda_due_in_another_form(t: Target) -> None:
+    """``20260216`` for ``2026-02-16``: Python reads it as the same day, but the store's queries
+    compare the text, so the row would drop out of every agenda query."""
+    t.raw.run(
+        "UPDATE case_agenda SET due = replace(due, '-', '') WHERE case_id = ? AND key = ?",
+        (t.case_a, "turns-18"),
+    )
+
+
+def index_points_at_a_forged_history(t: Target) -> None:
+    """The index the store reads one case by is made to point at a forged, re-chained copy of the
+    case's last events, kept at negative positions the walk by position never reaches, while the
+    original rows stay where they were (``writable_schema``, as anyone with the file can)."""
+    history = t.events(t.case_a)
+    body = json.loads(history[MIDDLE - 1].payload)
+    body["text"] = "a forged observation"
+    edited = attrs.evolve(
+        history[MIDDLE - 1],
+        payload=json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
+    )
+    forged = [
+        attrs.evolve(r, position=-r.sequence)
+        for r in _reseal([edited, *history[MIDDLE:]], history[MIDDLE - 2].hash)
+    ]
+    originals = history[MIDDLE - 1 :]
+    raw = t.raw
+    table = raw.run("SELECT sql FROM sqlite_master WHERE name = 'case_events'")[0][0]
+    assert ",\n    UNIQUE (case_id, sequence)" in table  # its index cannot be edited: dropped
+    unique = ",\n    UNIQUE (case_id, sequence)"
+    raw.run(
+        table.replace("CREATE TABLE case_events", "CREATE TABLE events_copy").replace(unique, "")
+    )
+    raw.run("INSERT INTO events_copy SELECT * FROM case_events")
+    raw.run("DROP TABLE case_events")
+    raw.run("ALTER TABLE events_copy RENAME TO case_events")
+    for r in originals:
+        raw.run("DELETE FROM case_events WHERE position = ?", (r.position,))
+    raw.put_events(forged)
+    raw.run("CREATE INDEX case_events_by_case ON case_events (case_id, sequence)")
+    entry = raw.run(
+        "SELECT type, name, tbl_name, rootpage, sql FROM sqlite_master "
+        "WHERE name = 'case_events_by_case'"
+    )[0]
+    raw.run("PRAGMA writable_schema = ON")
+    raw.run("DELETE FROM sqlite_master WHERE name = 'case_events_by_case'")
+    raw.run("PRAGMA writable_schema = OFF")
+    raw.connection.close()
+    raw.connection = sqlite3.connect(t.url.removeprefix("sqlite:"), isolation_level=None)
+    raw.put_events(originals)  # the hidden index does not learn of them
+    raw.run("PRAGMA writable_schema = ON")
+    raw.run("INSERT INTO sqlite_master VALUES (?, ?, ?, ?, ?)", tuple(entry))
+    raw.run("PRAGMA writable_schema = OFF")
+    raw.connection.close()
+    raw.connection = sqlite3.connect(t.url.removeprefix("sqlite:"), isolation_level=None)
+    with _closing(t.open()) as store:  # the Casebook's read now gives the forged history
+        assert json.loads(store.read(t.case_a)[MIDDLE - 1].payload)["text"] == body["text"]
+
+
+SQLITE_TAMPERINGS: dict[str, tuple[Callable[[Target], None], bool, str]] = {
+    "event-legal-basis-not-a-list": (legal_basis_not_a_list, True, "read_all: the records after"),
+    "agenda-due-in-another-form": (agenda_due_in_another_form, True, "agenda: the stored rows"),
+    "index-points-at-a-forged-history": (
+        index_points_at_a_forged_history,
+        True,
+        "is read as another history",
+    ),
+}
+"""Tamperings only SQLite's file allows (text columns hold any text; the schema is editable)."""
+
+
+@pytest.mark.parametrize("name", list(SQLITE_TAMPERINGS))
+def test_sqlite_only_tampering_is_caught(
+    name: str,
+    sqlite_templates: dict[str, Path],
+    key: tuple[Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Edits a SQLite file allows and PostgreSQL's types do not: reported (exit 1), not raised."""
+    target = _sqlite_target(sqlite_templates, tmp_path)
+    try:
+        _run_matrix(target, name, key, tmp_path, capsys, SQLITE_TAMPERINGS)
     finally:
         target.raw.connection.close()
 

@@ -9,7 +9,14 @@ Without a checkpoint it checks what the store can show about itself:
 * every event is named by exactly one allowed audit record's range of stored events, no range
   overlaps another or names events that do not exist (an append made around the Casebook, or an
   audit trail or history cut short, shows here);
-* the agenda rows are exactly what the catalogue's projectors give for the events.
+* the agenda rows are exactly what the catalogue's projectors give for the events;
+* each case's own reads (``read`` and ``read_audit``, what the Casebook loads a case and the
+  family's "who has looked" page by) give exactly the records the walk gave for that case, so an
+  index or a view that shows a case another history than the one the walk and a checkpoint
+  cover is reported.
+
+A record or row the store cannot read (an edited type, time or date) is a problem, reported like
+the others: the walk of that stream stops there, and what follows it is not verified.
 
 With ``--checkpoint FILE`` it also proves, with RFC 6962 consistency proofs, that the trees of the
 event and audit records the checkpoint signed are prefixes of the store's trees now: nothing the
@@ -34,6 +41,7 @@ import os
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -47,7 +55,7 @@ from barnekoordinator._cli import (
 from barnekoordinator._cli._keys import load_verifier, read_note
 from barnekoordinator._cli._wiring import STORE_ENV, open_store, plugin_options, store_url
 from barnekoordinator.config import Config
-from barnekoordinator.errors import ChainBroken, ProofFailed
+from barnekoordinator.errors import ChainBroken, InvalidInput, ProofFailed, StorageUnavailable
 from barnekoordinator.history.catalogue import Catalogue
 from barnekoordinator.history.checkpoint import Checkpoint, TreeHead, open_checkpoint, record_leaf
 from barnekoordinator.history.merkle import consistency_proof, tree_root, verify_consistency
@@ -92,6 +100,15 @@ class VerifyReport:
         return not self.problems
 
 
+def _hash_holds(record: EventRecord | AuditRecord) -> bool:
+    """Whether the record's hash is the one its content gives (a field the store read back as
+    something that cannot be hashed, such as a nested list, is content edited too)."""
+    try:
+        return record.hash == record.expected_hash()
+    except (InvalidInput, AttributeError, TypeError, ValueError, OverflowError):
+        return False
+
+
 class _Stream:
     """One kind of record walked in commit order: chain heads per case, leaves, problems."""
 
@@ -104,6 +121,7 @@ class _Stream:
         self.keep_leaves = keep_leaves
         self.count = 0
         self.after = 0
+        self.stopped = False  # a page could not be read: what follows it was not walked
 
     def add(self, record: EventRecord | AuditRecord, method: str) -> None:
         self.count += 1
@@ -123,7 +141,7 @@ class _Stream:
             reason = "record missing or out of order"
         elif record.prev_hash != last_hash:
             reason = "link to previous record broken"
-        elif record.hash != record.expected_hash():
+        elif not _hash_holds(record):
             reason = "record content edited"
         if reason is not None:
             self.broken.add(record.case_id)
@@ -133,12 +151,36 @@ class _Stream:
         self.heads[record.case_id] = (record.sequence, record.hash)
 
 
+def _unreadable(what: str, exc: Exception) -> str:
+    """The problem of a read that failed on what the store holds (the error's type only: its
+    message may quote the edited value)."""
+    return (
+        f"{what} cannot be read ({type(exc).__name__}): a row was edited or damaged; what it "
+        "holds is not verified"
+    )
+
+
+def _page(stream: _Stream, method: str, read: Callable[..., list[Any]]) -> list[Any]:
+    """The next page of a walk, or none when the store cannot read it (reported: the walk ends
+    there). A store that cannot be reached at all is not a finding: it is raised."""
+    try:
+        return read(after_position=stream.after, limit=_PAGE)
+    except StorageUnavailable:
+        raise
+    except Exception as exc:
+        stream.problems.append(
+            stream.label + _unreadable(f"{method}: the records after position {stream.after}", exc)
+        )
+        stream.stopped = True
+        return []
+
+
 def _walk_events(
     store: CaseStore, catalogue: Catalogue, stream: _Stream, tick: _Tick = None
 ) -> dict[tuple[str, AgendaKind, str], AgendaItem]:
     """Walk ``read_all``: the chains into ``stream``, the agenda the projectors give returned."""
     agenda: dict[tuple[str, AgendaKind, str], AgendaItem] = {}
-    while page := store.read_all(after_position=stream.after, limit=_PAGE):
+    while page := _page(stream, "read_all", store.read_all):
         before = stream.after
         for record in page:
             stream.add(record, "read_all")
@@ -161,7 +203,7 @@ def _walk_audit(
 ) -> dict[str, list[AuditRecord]]:
     """Walk ``read_all_audit``: the chains into ``stream``, the records naming events returned."""
     writes: dict[str, list[AuditRecord]] = {}
-    while page := store.read_all_audit(after_position=stream.after, limit=_PAGE):
+    while page := _page(stream, "read_all_audit", store.read_all_audit):
         before = stream.after
         for record in page:
             stream.add(record, "read_all_audit")
@@ -207,6 +249,44 @@ def _check_coverage(
         problems.append(_uncovered(case_id, expected, version))
 
 
+def _check_case_read(
+    stream: _Stream, method: str, case_id: str, read: Callable[[str], list[Any]]
+) -> None:
+    """The records a case's own read gives (what the Casebook loads, what the family's page
+    shows) are the ones the walk gave for it: a whole chain from the start, ending at the same
+    record. The chain ties every record to that last hash, so nothing else need be kept."""
+    if stream.stopped or case_id in stream.broken:
+        return  # reported by the walk already
+    where = f"{stream.label}case {case_id}: {method}"
+    try:
+        records = read(case_id)
+    except StorageUnavailable:
+        raise
+    except Exception as exc:
+        stream.problems.append(_unreadable(where, exc))
+        return
+    sequence, last_hash = 0, GENESIS
+    for record in records:
+        if (
+            record.case_id != case_id
+            or record.sequence != sequence + 1
+            or record.prev_hash != last_hash
+            or not _hash_holds(record)
+        ):
+            stream.problems.append(
+                f"{where} gives a record {record.sequence} that is not in the case's chain: the "
+                "case is read as another history than the one read by position"
+            )
+            return
+        sequence, last_hash = record.sequence, record.hash
+    if (sequence, last_hash) != stream.heads.get(case_id, (0, GENESIS)):
+        walked = stream.heads.get(case_id, (0, GENESIS))[0]
+        stream.problems.append(
+            f"{where} gives {sequence} record(s), not the {walked} read by position: the case "
+            "is read as another history than the one a checkpoint covers"
+        )
+
+
 def _uncovered(case_id: str, first: int, last: int) -> str:
     return (
         f"case {case_id}: events {first}–{last} are named by no audit record (appended around "
@@ -220,7 +300,14 @@ def _check_agenda(
     problems: list[str],
 ) -> None:
     """The stored agenda rows are exactly the ones the events give (details never printed)."""
-    stored = {(i.case_id, i.kind, i.key): i for i in store.agenda(until=date.max)}
+    try:
+        rows = store.agenda(until=date.max)
+    except StorageUnavailable:
+        raise
+    except Exception as exc:
+        problems.append(_unreadable("agenda: the stored rows", exc))
+        return
+    stored = {(i.case_id, i.kind, i.key): i for i in rows}
     for key in sorted(set(stored) | set(expected), key=lambda k: (k[0], k[1].value, k[2])):
         have, want = stored.get(key), expected.get(key)
         if have == want:
@@ -282,18 +369,23 @@ def verify_store(
     for case_id in sorted(case_ids):
         version = store.version(case_id)
         seen = events.heads.get(case_id, (0, GENESIS))[0]
-        if case_id not in events.broken and version != seen:
+        if not events.stopped and case_id not in events.broken and version != seen:
             problems.append(
                 f"case {case_id}: the store says version {version}, "
                 f"but read_all holds {seen} record(s)"
             )
-        _check_coverage(case_id, version, writes.get(case_id, ()), problems)
+        if not audit.stopped:
+            _check_coverage(case_id, version, writes.get(case_id, ()), problems)
+        _check_case_read(events, "read", case_id, store.read)
+        _check_case_read(audit, "read_audit", case_id, store.read_audit)
     _check_agenda(store, agenda, problems)
     if checkpoint is not None:
-        _check_tree("events", "event(s)", events, checkpoint.events, problems)
+        # A walk that stopped was reported; its leaves are not the store's, so no proof is made.
+        if not events.stopped:
+            _check_tree("events", "event(s)", events, checkpoint.events, problems)
         if checkpoint.audit is None:
             problems.append("checkpoint: it has no audit tree line, so the audit trail is unproved")
-        else:
+        elif not audit.stopped:
             _check_tree("audit trail", "audit record(s)", audit, checkpoint.audit, problems)
     return VerifyReport(len(case_ids), events.count, audit.count, tuple(problems), checkpoint)
 

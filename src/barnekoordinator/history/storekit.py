@@ -64,7 +64,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from barnekoordinator.errors import ChainBroken, ConcurrencyConflict, InvalidInput
+from barnekoordinator.errors import ChainBroken, ConcurrencyConflict, InvalidInput, StorageError
 from barnekoordinator.history.outbox import (
     OutboxEntry,
     OutboxKind,
@@ -81,6 +81,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_INTEGER",
+    "UNREADABLE",
     "AppendCheck",
     "LoadBatch",
     "NewCase",
@@ -96,6 +97,7 @@ __all__ = [
     "prepare_load",
     "settled",
     "stored_record",
+    "unreadable_rows",
 ]
 
 _new_object: Final = object.__new__
@@ -129,6 +131,21 @@ def agenda_row(case_id: str, kind: AgendaKind, key: str, due: date, detail: str)
     set_due(item, due)
     set_detail(item, detail)
     return item
+
+
+UNREADABLE: Final = (KeyError, ValueError, TypeError, AttributeError, OverflowError)
+"""What reading back a row a store did not write raises (an unknown kind, a nested list, a time
+without its zone, a date in another form): caught by the stores' row readers."""
+
+
+def unreadable_rows(table: str, exc: Exception) -> StorageError:
+    """The error for rows of ``table`` a store cannot read back: they were edited or damaged
+    outside the store. The exception's type is named, never its message (which may quote the
+    row)."""
+    return StorageError(
+        f"{table}: a stored row cannot be read ({type(exc).__name__}); it was edited or damaged "
+        "outside the store (barnekoordinator verify names what else was)"
+    )
 
 
 MAX_INTEGER: Final = 2**63 - 1

@@ -18,7 +18,9 @@ from barnekoordinator.history.projections import (
 )
 from barnekoordinator.history.records import AuditRecord, EventRecord
 from barnekoordinator.history.storekit import (
+    UNREADABLE,
     stored_record,
+    unreadable_rows,
 )
 
 if TYPE_CHECKING:
@@ -325,10 +327,13 @@ def _events(rows: Iterable[Any]) -> list[EventRecord]:
     # Rows hold what append wrote (UTC times in a UTC session), so the records
     # are built without the attrs converters.
     make = stored_record
-    return [
-        make(pos, case, seq, kind, schema, at, actor, payload, tuple(lb), key, prev, digest)
-        for (pos, case, seq, kind, schema, at, actor, payload, lb, key, prev, digest) in rows
-    ]
+    try:
+        return [
+            make(pos, case, seq, kind, schema, at, actor, payload, tuple(lb), key, prev, digest)
+            for (pos, case, seq, kind, schema, at, actor, payload, lb, key, prev, digest) in rows
+        ]
+    except UNREADABLE as exc:
+        raise unreadable_rows("case_events", exc) from None
 
 
 def _audit_row(sealed: AuditRecord) -> tuple[object, ...]:
@@ -351,26 +356,29 @@ def _audit_row(sealed: AuditRecord) -> tuple[object, ...]:
 
 
 def _audit_records(rows: Iterable[Any]) -> list[AuditRecord]:
-    return [
-        AuditRecord(
-            case_id=row[0],
-            sequence=row[1],
-            at=row[2],
-            actor=row[3],
-            actor_label=row[4],
-            action=row[5],
-            target=row[6],
-            allowed=row[7],
-            reason=row[8],
-            basis=row[9],
-            prev_hash=row[10],
-            hash=row[11],
-            first_sequence=row[12],
-            last_sequence=row[13],
-            position=row[14],
-        )
-        for row in rows
-    ]
+    try:
+        return [
+            AuditRecord(
+                case_id=row[0],
+                sequence=row[1],
+                at=row[2],
+                actor=row[3],
+                actor_label=row[4],
+                action=row[5],
+                target=row[6],
+                allowed=row[7],
+                reason=row[8],
+                basis=row[9],
+                prev_hash=row[10],
+                hash=row[11],
+                first_sequence=row[12],
+                last_sequence=row[13],
+                position=row[14],
+            )
+            for row in rows
+        ]
+    except UNREADABLE as exc:
+        raise unreadable_rows("case_audit", exc) from None
 
 
 def _apply_ops(cursor: psycopg.Cursor[Any], ops: Sequence[ProjectionOp]) -> None:

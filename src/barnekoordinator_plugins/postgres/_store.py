@@ -33,6 +33,7 @@ from barnekoordinator.history.projections import (
 from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord
 from barnekoordinator.history.store import SubjectCases
 from barnekoordinator.history.storekit import (
+    UNREADABLE,
     AppendCheck,
     NewCase,
     agenda_filters,
@@ -44,6 +45,7 @@ from barnekoordinator.history.storekit import (
     outbox_values,
     prepare_load,
     settled,
+    unreadable_rows,
 )
 from barnekoordinator_plugins import _options
 from barnekoordinator_plugins.postgres._commit import Transaction
@@ -515,10 +517,13 @@ class PostgresCaseStore:
         with self._errors():
             rows = self._connection().execute(sql, params).fetchall()
         make, kinds_by_value = agenda_row, _KINDS
-        return [
-            make(case, kinds_by_value[kind], key, due, detail)
-            for (case, kind, key, due, detail) in rows
-        ]
+        try:
+            return [
+                make(case, kinds_by_value[kind], key, due, detail)
+                for (case, kind, key, due, detail) in rows
+            ]
+        except UNREADABLE as exc:
+            raise unreadable_rows("agenda", exc) from None
 
     def append_audit(self, record: AuditRecord) -> AuditRecord:
         """Number, chain and store one audit record; return it sealed."""

@@ -26,9 +26,11 @@ from barnekoordinator.history.records import (
     parse_time,
 )
 from barnekoordinator.history.storekit import (
+    UNREADABLE,
     outbox_entry,
     outbox_values,
     stored_record,
+    unreadable_rows,
 )
 
 if TYPE_CHECKING:
@@ -281,18 +283,31 @@ def _tuple(text: str) -> tuple[str, ...]:
 
 
 _KINDS: Final = {kind.value: kind for kind in AgendaKind}
+
+
 # An agenda spans a few thousand distinct days; parse each once.
-_date = functools.lru_cache(maxsize=16384)(date.fromisoformat)
+@functools.lru_cache(maxsize=16384)
+def _date(text: str) -> date:
+    """A date column as the store writes it, ``YYYY-MM-DD``. Python reads other forms of the same
+    day too (``20260216``), but the store's queries compare the text: a row holding one would
+    drop out of every agenda query while still reading as the right day, so it is refused."""
+    day = date.fromisoformat(text)
+    if day.isoformat() != text:
+        raise ValueError("a date column holds a day in another form than YYYY-MM-DD")
+    return day
 
 
 def _events(rows: Iterable[Any]) -> list[EventRecord]:
     # Rows hold what append wrote (canonical values), so the records are built
     # without the attrs converters; the time text is parsed once.
-    make, when, basis = stored_record, datetime.fromisoformat, _tuple
-    return [
-        make(pos, case, seq, kind, schema, when(at), actor, payload, basis(lb), key, prev, digest)
-        for (pos, case, seq, kind, schema, at, actor, payload, lb, key, prev, digest) in rows
-    ]
+    make, when, keys = stored_record, datetime.fromisoformat, _tuple
+    try:
+        return [
+            make(pos, case, seq, kind, schema, when(at), actor, body, keys(lb), key, prev, digest)
+            for (pos, case, seq, kind, schema, at, actor, body, lb, key, prev, digest) in rows
+        ]
+    except UNREADABLE as exc:
+        raise unreadable_rows("case_events", exc) from None
 
 
 def _event_row(record: EventRecord, time_text: str) -> tuple[object, ...]:
@@ -332,26 +347,29 @@ def _audit_row(sealed: AuditRecord) -> tuple[object, ...]:
 
 
 def _audit_records(rows: Iterable[Any]) -> list[AuditRecord]:
-    return [
-        AuditRecord(
-            case_id=row[0],
-            sequence=row[1],
-            at=parse_time(row[2]),
-            actor=row[3],
-            actor_label=row[4],
-            action=row[5],
-            target=row[6],
-            allowed=bool(row[7]),
-            reason=row[8],
-            basis=_tuple(row[9]),
-            prev_hash=row[10],
-            hash=row[11],
-            first_sequence=row[12],
-            last_sequence=row[13],
-            position=row[14],
-        )
-        for row in rows
-    ]
+    try:
+        return [
+            AuditRecord(
+                case_id=row[0],
+                sequence=row[1],
+                at=parse_time(row[2]),
+                actor=row[3],
+                actor_label=row[4],
+                action=row[5],
+                target=row[6],
+                allowed=bool(row[7]),
+                reason=row[8],
+                basis=_tuple(row[9]),
+                prev_hash=row[10],
+                hash=row[11],
+                first_sequence=row[12],
+                last_sequence=row[13],
+                position=row[14],
+            )
+            for row in rows
+        ]
+    except UNREADABLE as exc:
+        raise unreadable_rows("case_audit", exc) from None
 
 
 def _statements(script: str) -> Iterator[str]:

@@ -41,6 +41,7 @@ from barnekoordinator.history.records import (
 )
 from barnekoordinator.history.store import SubjectCases
 from barnekoordinator.history.storekit import (
+    UNREADABLE,
     AppendCheck,
     NewCase,
     agenda_filters,
@@ -50,6 +51,7 @@ from barnekoordinator.history.storekit import (
     outbox_batch,
     prepare_load,
     settled,
+    unreadable_rows,
 )
 from barnekoordinator_plugins import _options
 from barnekoordinator_plugins.sqlite._commit import commit
@@ -546,10 +548,13 @@ class SQLiteCaseStore:
         with self._errors():
             rows = connection.execute(sql, params).fetchall()
         make, kinds_by_value, day = agenda_row, _KINDS, _date
-        return [
-            make(case, kinds_by_value[kind], key, day(due), detail)
-            for (case, kind, key, due, detail) in rows
-        ]
+        try:
+            return [
+                make(case, kinds_by_value[kind], key, day(due), detail)
+                for (case, kind, key, due, detail) in rows
+            ]
+        except UNREADABLE as exc:
+            raise unreadable_rows("agenda", exc) from None
 
     def append_audit(self, record: AuditRecord) -> AuditRecord:
         """Number, chain and store one audit record; return it sealed."""
