@@ -40,6 +40,7 @@ __all__ = [
     "holds_person_number",
     "looks_like_national_id",
     "number_shaped",
+    "number_texts",
     "redact",
 ]
 
@@ -105,6 +106,12 @@ def number_shaped(text: str) -> bool:
     """Whether ``text`` holds a number of any of the three forms, hidden by ``redact`` or not
     (``x12345678901``: eleven digits whose control digits do not fit)."""
     return next(_candidates(text), None) is not None
+
+
+def number_texts(text: str) -> list[str]:
+    """The digits of each number of the three forms in ``text`` (hidden by ``redact`` or not),
+    for a caller that checks whether one is a person's (its date and control digits)."""
+    return ["".join(c for c in m.group() if c.isdigit()) for m in _candidates(text)]
 
 
 def looks_like_national_id(text: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import date
 
 import pytest
 from _login_helpers import (
@@ -20,7 +21,7 @@ from _login_helpers import (
 from barnekoordinator.access.login import NonceCache, OidcAuthenticator
 from barnekoordinator.access.principal import AssuranceLevel, Credential, Principal
 from barnekoordinator.errors import InvalidConfiguration, TokenRejected
-from barnekoordinator.identifiers import HprNummer, Organisasjonsnummer
+from barnekoordinator.identifiers import HprNummer, Organisasjonsnummer, synthetic_fodselsnummer
 from barnekoordinator.testing.oidc import OMIT_CLAIM, LoopbackOidcProvider
 from barnekoordinator_plugins.ansattporten import ANSATTPORTEN
 from barnekoordinator_plugins.idporten import IDPORTEN
@@ -156,11 +157,10 @@ def test_amr_as_a_string(idporten: OidcAuthenticator, idp: LoopbackOidcProvider)
     [
         "f81d4fae-7dec-11d0-a765-00a0c91e6bf6",
         "e2f1c0d3-4b5a-4c6d-9e8f-012345678901",
+        # Number-shaped, but no one's number (no such month, or the control digits do not fit).
         "12345678901",
-        # The forms the redactor hides (login sweep, 2026-12-07: they reached the subject).
-        "038512-50017",
-        "038512.50017",
-        "x/038512/50017",
+        "038512-50018",
+        "x/038512/50018",
     ],
 )
 def test_a_subject_never_looks_like_a_national_id(
@@ -180,6 +180,31 @@ def test_a_subject_never_looks_like_a_national_id(
         assert again.subject == principal.subject
     else:
         assert principal.subject == f"idporten:{sub}"
+
+
+@pytest.mark.parametrize(
+    "sub",
+    [
+        # The forms the redactor hides (login sweep, 2026-12-07: they reached the subject).
+        "038512-50017",
+        "038512.50017",
+        "x/038512/50017",
+        synthetic_fodselsnummer(date(1984, 7, 19), individual=474),
+    ],
+)
+def test_a_subject_that_is_an_identity_number_is_refused(
+    idporten: OidcAuthenticator, idp: LoopbackOidcProvider, sub: str
+) -> None:
+    """A ``sub`` holding a real identity number is refused, not hashed: the SHA-256 of a number
+    from one birth year is found by trying them all (about 100,000) in seconds, and the subject
+    is written in clear as the actor of every record (door sweep, 2026-12-07). The error does
+    not repeat the number."""
+    token = idp.token(idporten_claims(idp, sub=sub))
+    with pytest.raises(TokenRejected) as caught:
+        idporten.authenticate(Credential(kind="idporten-id-token", token=token))
+    assert caught.value.code == "claim-invalid"
+    assert sub not in str(caught.value)
+    assert not re.search(r"\d{5}", str(caught.value))
 
 
 @pytest.mark.parametrize(
