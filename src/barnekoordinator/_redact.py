@@ -9,9 +9,11 @@ its first six digits and five stars (``178515*****``), the form ``PersonId`` pri
 A number is found in the forms people write it, in any script's decimal digits (``\\d``):
 
 - eleven digits in a row, not part of a longer run of digits (``17851550097``);
-- six and five digits with one separator between them: a space, a tab, a no-break space, a dot,
-  a hyphen or a slash (``178515 50097``, ``178515-50097``, ``178515.50097``);
-- eleven digits in groups split by single spaces, the run standing alone
+- six and five digits with one to three separators between them: any space (a tab, a no-break,
+  thin or figure space), a dot, a comma, a colon, an underscore, a slash or any dash (a hyphen,
+  an en or em dash, a minus sign) (``178515 50097``, ``178515-50097``, ``178515–50097``,
+  ``178515_50097``, ``178515  50097``);
+- eleven digits in groups split by one or two spaces of any kind, the run standing alone
   (``17 85 15 500 97``).
 
 Which are hidden (fail closed, without mangling hashes): every number of the second and third
@@ -44,12 +46,20 @@ __all__ = [
     "redact",
 ]
 
+_SEP: Final = r"[\s.,:_/\-\u2010-\u2015\u2212\ufe58\ufe63\uff0d]"
+"""One character people put between the parts of a written number: any space (tab, no-break,
+thin, figure, narrow no-break …), a dot, a comma, a colon, an underscore, a slash or a dash
+(hyphen, non-breaking hyphen, figure, en and em dash, minus sign, small and full-width hyphen)."""
+_SPACE: Final = r"[^\S\r\n]"  # a space of any kind within a line
 _IN_A_ROW: Final = re.compile(r"(?<!\d)\d{11}(?!\d)")
 _ELEVEN: Final = re.compile(r"\d{11}")
 _SIX: Final = re.compile(r"\d{6,}")
-_SEPARATORS: Final = re.compile(r"[\s.\-/]")
-_SPLIT: Final = re.compile(r"(?<!\d)(\d{6})[ \t\u00a0.\-/](\d{5})(?!\d)")
-_GROUPED: Final = re.compile(r"(?<!\d)(?<!\d[ \t\u00a0])\d(?:[ \t\u00a0]?\d){10}(?![ \t\u00a0]?\d)")
+_SEPARATORS: Final = re.compile(_SEP)
+_SPLIT: Final = re.compile(rf"(?<!\d)(\d{{6}}){_SEP}{{1,3}}(\d{{5}})(?!\d)")
+_GROUPED: Final = re.compile(
+    rf"(?<!\d)(?<!\d{_SPACE})(?<!\d{_SPACE}{_SPACE})\d(?:{_SPACE}{{0,2}}\d){{10}}"
+    rf"(?!{_SPACE}{{0,2}}\d)"
+)
 _K1: Final = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _K2: Final = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 
@@ -120,7 +130,7 @@ def looks_like_national_id(text: str) -> bool:
     anywhere once spaces are dropped (so also inside a longer number), or any form
     [`number_shaped()`][barnekoordinator._redact.number_shaped] finds (``ddmmyy-nnnnn``,
     ``ddmmyy.nnnnn``, ``ddmmyy/nnnnn``)."""
-    return bool(_ELEVEN.search(text.replace(" ", ""))) or number_shaped(text)
+    return bool(_ELEVEN.search(re.sub(_SPACE, "", text))) or number_shaped(text)
 
 
 def holds_identifier(text: str) -> bool:
