@@ -43,7 +43,10 @@ every store, so no store copies them and no plugin imports another plugin:
   [outbox_due][barnekoordinator.history.storekit.outbox_due],
   [outbox_values][barnekoordinator.history.storekit.outbox_values],
   [outbox_entry][barnekoordinator.history.storekit.outbox_entry],
-  [settled][barnekoordinator.history.storekit.settled]);
+  [settled][barnekoordinator.history.storekit.settled]) and the reading of stored rows, one
+  by one, a row that cannot be read skipped and reported
+  ([readable_outbox][barnekoordinator.history.storekit.readable_outbox],
+  [skipped_outbox_rows][barnekoordinator.history.storekit.skipped_outbox_rows]);
 * the bulk load of whole histories of new cases
   ([NewCase][barnekoordinator.history.storekit.NewCase],
   [prepare_load][barnekoordinator.history.storekit.prepare_load]): the same checks as an append
@@ -58,7 +61,11 @@ are applied with the reference semantics of
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+import contextlib
+import logging
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Final
 
@@ -95,7 +102,9 @@ __all__ = [
     "outbox_entry",
     "outbox_values",
     "prepare_load",
+    "readable_outbox",
     "settled",
+    "skipped_outbox_rows",
     "stored_record",
     "unreadable_rows",
 ]
@@ -561,26 +570,179 @@ _OUTBOX_KINDS: Final = {kind.value: kind for kind in OutboxKind}
 _OUTBOX_STATUSES: Final = {status.value: status for status in OutboxStatus}
 
 
-def outbox_entry(row: Sequence[Any]) -> OutboxEntry:
+def outbox_entry(
+    row: Sequence[Any],
+    *,
+    day: Callable[[Any], date] | None = None,
+    time: Callable[[Any], datetime] | None = None,
+) -> OutboxEntry:
     """An outbox entry from a row of ``outbox_values()`` columns followed by status, attempts,
-    next attempt, claimed until and note (dates as ``date``, times as aware ``datetime``)."""
-    key, case, kind, who, not_before, on, g_kind, g_key, g_due, status, tries, nxt, lease, note = (
-        row
-    )
+    next attempt, claimed until and note (dates as ``date``, times as aware ``datetime``).
+
+    ``day`` and ``time``, if given, first turn each date and each time column that is not
+    ``None`` into a ``date`` and an aware ``datetime`` (for a store that keeps them as text).
+
+    Raises:
+        StorageError: the row cannot be read: an unknown kind, status or guard kind, half a
+            guard, a date or time that does not parse, a column of another type. It was edited or
+            damaged outside the store; the message names the column, never its value.
+    """
+    try:
+        key, case, kind, who, not_before, on, g_kind, g_key, g_due, *state = row
+        status, tries, nxt, lease, note = state
+    except (TypeError, ValueError):
+        raise _UnreadableOutbox("columns") from None
+    guard: tuple[AgendaKind, str, date] | None = None
+    if g_kind is not None or g_key is not None or g_due is not None:
+        guard = (
+            _known(_KINDS, g_kind, "guard_kind"),
+            _outbox_text(g_key, "guard_key"),
+            _outbox_when(g_due, "guard_due", day, required=True),
+        )
     message = OutboxMessage(
-        key=key,
-        case_id=case,
-        kind=_OUTBOX_KINDS[kind],
-        recipient=who,
-        not_before=not_before,
-        on=on,
-        guard=None if g_kind is None else (_KINDS[g_kind], g_key, g_due),
+        key=_outbox_text(key, "key"),
+        case_id=_outbox_text(case, "case_id"),
+        kind=_known(_OUTBOX_KINDS, kind, "kind"),
+        recipient=_outbox_text(who, "recipient"),
+        not_before=_outbox_when(not_before, "not_before", day, required=True),
+        on=_outbox_when(on, "on_date", day),
+        guard=guard,
     )
+    if not isinstance(tries, int) or isinstance(tries, bool):
+        raise _UnreadableOutbox("attempts")
     return OutboxEntry(
         message=message,
-        status=_OUTBOX_STATUSES[status],
+        status=_known(_OUTBOX_STATUSES, status, "status"),
         attempts=tries,
-        next_attempt=nxt,
-        claimed_until=lease,
-        note=note,
+        next_attempt=_outbox_when(nxt, "next_attempt", time, time=True),
+        claimed_until=_outbox_when(lease, "claimed_until", time, time=True),
+        note=_outbox_text(note, "note"),
+    )
+
+
+class _UnreadableOutbox(StorageError):
+    """A stored outbox row that cannot be read; ``column`` names where (never the value)."""
+
+    def __init__(self, column: str) -> None:
+        super().__init__(
+            f"outbox: a stored row cannot be read (its {column}); it was edited or damaged "
+            "outside the store"
+        )
+        self.column = column
+
+
+def _known(values: dict[str, Any], value: object, column: str) -> Any:
+    found = values.get(value) if isinstance(value, str) else None
+    if found is None:
+        raise _UnreadableOutbox(column)
+    return found
+
+
+def _outbox_text(value: object, column: str) -> str:
+    if not isinstance(value, str):
+        raise _UnreadableOutbox(column)
+    return value
+
+
+def _outbox_when(
+    value: Any,
+    column: str,
+    convert: Callable[[Any], Any] | None,
+    *,
+    time: bool = False,
+    required: bool = False,
+) -> Any:
+    """A date column's ``date`` (a time column's aware ``datetime`` with ``time``), or ``None``."""
+    if value is None:
+        if required:
+            raise _UnreadableOutbox(column)
+        return None
+    try:
+        value = value if convert is None else convert(value)
+    except (ValueError, TypeError, OverflowError):
+        raise _UnreadableOutbox(column) from None
+    if time:
+        readable = isinstance(value, datetime) and value.utcoffset() is not None
+    else:
+        readable = isinstance(value, date) and not isinstance(value, datetime)
+    if not readable:
+        raise _UnreadableOutbox(column)
+    return value
+
+
+logger: Final = logging.getLogger("barnekoordinator.outbox")
+
+_SHOWN_KEY: Final = re.compile(r"[A-Za-z0-9._:-]{1,200}")
+"""A key a report may name: plain and short, as the library writes them (kind, case id, item,
+ref, date). Any other (one holding an address, free text or a control character) is counted,
+never shown."""
+_SHOWN_KEYS: Final = 20
+
+_SKIPPED: ContextVar[dict[str, str] | None] = ContextVar(
+    "barnekoordinator_skipped_outbox_rows", default=None
+)
+
+
+def readable_outbox(
+    rows: Iterable[Sequence[Any]],
+    *,
+    day: Callable[[Any], date] | None = None,
+    time: Callable[[Any], datetime] | None = None,
+) -> list[OutboxEntry]:
+    """The entries of the outbox ``rows`` that can be read, in order
+    ([`outbox_entry()`][barnekoordinator.history.storekit.outbox_entry], with ``day`` and
+    ``time``): what a store's outbox reads return.
+
+    A row that cannot be read (see ``outbox_entry``) is skipped and left as it is, since one
+    edited row must not stop every other message. The skipped rows are reported in one warning
+    of the ``barnekoordinator.outbox`` logger per call, naming each row's key only when it is
+    plain and short (never an address or other content); within
+    [`skipped_outbox_rows()`][barnekoordinator.history.storekit.skipped_outbox_rows] they are
+    collected instead, each once.
+    """
+    found: list[OutboxEntry] = []
+    skipped: dict[str, str] = {}
+    for row in rows:
+        try:
+            found.append(outbox_entry(row, day=day, time=time))
+        except _UnreadableOutbox as exc:
+            first = row[0] if isinstance(row, (tuple, list)) and row else None
+            skipped.setdefault(first if isinstance(first, str) else "", exc.column)
+    if skipped:
+        collecting = _SKIPPED.get()
+        if collecting is None:
+            _report_skipped(skipped)
+        else:
+            for key, column in skipped.items():
+                collecting.setdefault(key, column)
+    return found
+
+
+@contextlib.contextmanager
+def skipped_outbox_rows() -> Iterator[dict[str, str]]:
+    """Collect the outbox rows that
+    [`readable_outbox()`][barnekoordinator.history.storekit.readable_outbox] skips within the
+    block (in this thread), each once, and report them in one warning when it ends: a caller
+    that reads the outbox many times (a dispatcher's batches) reports each row once per run.
+    Yields the collection (key → the column that cannot be read), to count.
+    """
+    found: dict[str, str] = {}
+    token = _SKIPPED.set(found)
+    try:
+        yield found
+    finally:
+        _SKIPPED.reset(token)
+        if found:
+            _report_skipped(found)
+
+
+def _report_skipped(skipped: dict[str, str]) -> None:
+    shown = [f"{key} ({column})" for key, column in skipped.items() if _SHOWN_KEY.fullmatch(key)]
+    hidden = f"; {len(skipped) - len(shown)} not shown" if len(shown) < len(skipped) else ""
+    logger.warning(
+        "outbox: %d stored message(s) cannot be read and were skipped, left as they are (edited "
+        "or damaged outside the store): %s%s",
+        len(skipped),
+        ", ".join(shown[:_SHOWN_KEYS]) + (" …" if len(shown) > _SHOWN_KEYS else ""),
+        hidden,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -19,12 +20,18 @@ from barnekoordinator.errors import (
     MailServerUnavailable,
 )
 from barnekoordinator.history.outbox import OutboxEntry, OutboxStatus, OutboxStore, Settlement
-from barnekoordinator.history.projections import AgendaKind
 from barnekoordinator.history.store import CaseStore
-from barnekoordinator.history.storekit import outbox_due
+from barnekoordinator.history.storekit import outbox_due, skipped_outbox_rows
 from barnekoordinator_plugins.notify._addresses import AddressBook
 from barnekoordinator_plugins.notify._letters import letter
-from barnekoordinator_plugins.notify._messages import HANDOVER_ROW, Standing, obsolete, standing
+from barnekoordinator_plugins.notify._messages import (
+    LEGACY_GUARDS,
+    NOT_ASKED,
+    Standing,
+    asked_for,
+    obsolete,
+    standing,
+)
 from barnekoordinator_plugins.notify._senders import MailSender
 from barnekoordinator_plugins.notify._settings import NotifySettings
 
@@ -37,9 +44,7 @@ value). Such a message will never be sent, so it is settled as *undeliverable* w
 type as the reason (the run goes on; ``remind`` then exits 1). Any other exception ends the run:
 the claimed messages not yet settled are released for the next run (see ``_Run.release``)."""
 
-_LEGACY_GUARDS: Final = {(AgendaKind.HANDOVER_PENDING, "handover"): HANDOVER_ROW}
-"""Guard keys stored by older versions, and the agenda row key they meant: the notifier once
-guarded ``handover-unanswered`` with the key ``handover``, which no agenda row has."""
+logger: Final = logging.getLogger("barnekoordinator.outbox")
 
 
 def _unbuildable(exc: BaseException) -> str:
@@ -59,10 +64,16 @@ class Outcome:
 
 @attrs.frozen(kw_only=True)
 class DispatchReport:
-    """The outcomes of one run, and why the mail server could not be used, if it could not."""
+    """The outcomes of one run, and why the mail server could not be used, if it could not.
+
+    ``unreadable`` counts the stored messages that could not be read (edited or damaged outside
+    the store): skipped and left as they are, and named in one warning of the
+    ``barnekoordinator.outbox`` logger.
+    """
 
     outcomes: tuple[Outcome, ...] = ()
     unavailable: str = ""
+    unreadable: int = 0
 
     def count(self, status: OutboxStatus) -> int:
         """How many messages ended the run in ``status`` (``PENDING``: to be retried)."""
@@ -99,6 +110,8 @@ class _Run:
         self.unavailable = ""
         self.open = False
         self.standings: dict[str, Standing] = {}
+        self.unasked = 0
+        """How many messages the history did not ask for (settled *obsolete*)."""
         self.claimed: set[str] = set()
         """The keys of the messages claimed and not yet settled."""
         self.sending: str | None = None
@@ -131,7 +144,7 @@ class _Run:
         if guard is None:
             return True
         kind, key, due = guard
-        key = _LEGACY_GUARDS.get((kind, key), key)
+        key = LEGACY_GUARDS.get((kind, key), key)
         rows = self.cases.agenda(until=due, kinds={kind}, case_id=entry.message.case_id)
         return any(row.key == key and row.due == due for row in rows)
 
@@ -144,10 +157,16 @@ class _Run:
 
     def deliver(self, entry: OutboxEntry) -> None:
         m = entry.message
+        case = self.standing(m.case_id)
+        if not asked_for(m, case):
+            # Edited or made outside the library: never sent, whatever its guard says.
+            self.unasked += 1
+            self.settle(entry, OutboxStatus.OBSOLETE, NOT_ASKED)
+            return
         if not self.still_true(entry):
             self.settle(entry, OutboxStatus.OBSOLETE, "answered or done before it was due")
             return
-        reason = obsolete(m, self.standing(m.case_id))
+        reason = obsolete(m, case)
         if reason is not None:
             self.settle(entry, OutboxStatus.OBSOLETE, reason)
             return
@@ -263,7 +282,12 @@ def dispatch(
     claimed: a run that outlasts the lease keeps what it holds, and a run ``as of`` another day
     (``now`` in the past) leases in real time; ``now`` moves on with the run. Without it every
     lease counts from ``now``, and a second run may take what a run longer than the lease, or
-    one dated in the past, still holds (found in review, 2026-12-07). A message whose
+    one dated in the past, still holds (found in review, 2026-12-07). A message its case's
+    history does not ask for (edited or written outside the library: another recipient, an
+    invented item or date, a guard removed; see ``asked_for``) is *obsolete*, noted "does not
+    match the case's history", and never sent. A stored row that cannot be read is skipped and
+    left as it is, and reported once per run (``DispatchReport.unreadable``, a warning of the
+    ``barnekoordinator.outbox`` logger). A message whose
     guard row is gone is *obsolete*; one without an address *undeliverable*; a refusal or a lost
     connection is retried after [`backoff()`][barnekoordinator_plugins.notify.backoff] (a 5xx reply,
     or ``max_attempts`` reached, gives up). A letter the ``email`` package cannot build is
@@ -277,27 +301,38 @@ def dispatch(
     if clock is None:  # a clock that stands at ``now``: every lease counts from it
         clock = FixedClock(now)
     started = clock.now()
-    try:
-        while True:
-            real = clock.now()
-            at = now + max(real - started, timedelta(0))
-            lease = max(at, real) + lease_for
-            batch = run.store.claim_outbox(now=at, until=lease, claimant=run.claimant, limit=_BATCH)
-            if not batch:
-                break
-            run.claimed.update(entry.message.key for entry in batch)
-            for index, entry in enumerate(batch):
-                if index and clock.now() - real >= lease_for / 2:
-                    # Half the lease is gone: what is left goes back and is claimed anew, so
-                    # nothing is sent on a lease about to run out (another run may take it).
-                    run.hand_back(batch[index:])
+    with skipped_outbox_rows() as skipped:
+        try:
+            while True:
+                real = clock.now()
+                at = now + max(real - started, timedelta(0))
+                lease = max(at, real) + lease_for
+                batch = run.store.claim_outbox(
+                    now=at, until=lease, claimant=run.claimant, limit=_BATCH
+                )
+                if not batch:
                     break
-                run.deliver(entry)
-                if progress is not None:
-                    progress(1)
-    except BaseException as exc:
-        run.release(exc)
-        raise
-    finally:
-        sender.close()
-    return DispatchReport(outcomes=tuple(run.outcomes), unavailable=run.unavailable)
+                run.claimed.update(entry.message.key for entry in batch)
+                for index, entry in enumerate(batch):
+                    if index and clock.now() - real >= lease_for / 2:
+                        # Half the lease is gone: what is left goes back and is claimed anew, so
+                        # nothing is sent on a lease about to run out (another run may take it).
+                        run.hand_back(batch[index:])
+                        break
+                    run.deliver(entry)
+                    if progress is not None:
+                        progress(1)
+        except BaseException as exc:
+            run.release(exc)
+            raise
+        finally:
+            sender.close()
+    if run.unasked:
+        logger.warning(
+            "remind: %d message(s) do not match their case's history and were not sent "
+            "(settled obsolete): the outbox was edited or written outside the library",
+            run.unasked,
+        )
+    return DispatchReport(
+        outcomes=tuple(run.outcomes), unavailable=run.unavailable, unreadable=len(skipped)
+    )

@@ -26,6 +26,10 @@ HANDOVER_ROW: Final = "stafettholder"
 the guard of a ``handover-unanswered`` reminder. (The message's *item* stays ``handover``, so
 its idempotency key is unchanged.)"""
 
+LEGACY_GUARDS: Final = {(AgendaKind.HANDOVER_PENDING, "handover"): HANDOVER_ROW}
+"""Guard keys stored by older versions, and the agenda row key they meant: the notifier once
+guarded ``handover-unanswered`` with the key ``handover``, which no agenda row has."""
+
 
 def message_key(kind: OutboxKind, case_id: str, item: str, recipient: str, due: date) -> str:
     """The idempotency key: kind, case, item, recipient and due date (hashed past 200 chars)."""
@@ -229,49 +233,73 @@ def messages_for(
     return list(found.values())
 
 
+_Guard = tuple[AgendaKind, str, date] | None
+_Asked = dict[tuple[OutboxKind, str, date | None], set[tuple[str, _Guard]]]
+
+
 @attrs.frozen(kw_only=True)
 class Standing:
     """What a case's history says, when a message falls due, that its events did not know when
     they made it: who has left the case, and which complaint-deadline reminders a complaint
-    has answered (their keys)."""
+    has answered (their keys). And what it asks to be sent at all (``asked``): for the kind,
+    recipient and date of each message its events address, the items and guards they name;
+    ``None`` for a case the store holds no opening of (its messages are not checked)."""
 
     left: frozenset[str] = frozenset()
     complained: frozenset[str] = frozenset()
+    asked: Mapping[tuple[OutboxKind, str, date | None], frozenset[tuple[str, _Guard]]] | None = None
 
 
+CASE_OPENED: Final = "case.opened"
 PARTICIPANT_JOINED: Final = "case.participant-joined"
 PARTICIPANT_LEFT: Final = "case.participant-left"
 DECISION_RECORDED: Final = "individual-decision.recorded"
 COMPLAINT_RECEIVED: Final = "complaint.received"
 _STANDING_TYPES: Final = frozenset(
-    {PARTICIPANT_JOINED, PARTICIPANT_LEFT, DECISION_RECORDED, COMPLAINT_RECEIVED}
+    {CASE_OPENED, PARTICIPANT_JOINED, PARTICIPANT_LEFT, DECISION_RECORDED, COMPLAINT_RECEIVED}
+    | set(MAKERS)
 )
 
 
 def standing(case_id: str, records: Sequence[EventRecord]) -> Standing:
     """The [`Standing`][barnekoordinator_plugins.notify._messages.Standing] of the case whose
-    history is ``records`` (only the records of four types are parsed)."""
+    history is ``records`` (only the records that open the case, cause messages or change who
+    may hear them are parsed)."""
     joined: set[str] = set()
     left: set[str] = set()
     deadlines: dict[str, date] = {}
     complaints: list[tuple[str, str]] = []
+    asked: _Asked = {}
+    evaluations: list[tuple[str, str | None, date]] = []
+    responsible: dict[str, set[str]] = {}
+    opened = False
     for record in records:
         if record.type not in _STANDING_TYPES:
             continue
+        opened = opened or record.type == CASE_OPENED
         try:
-            _read_standing(
-                record.type, json.loads(record.payload), joined, left, deadlines, complaints
-            )
+            payload = json.loads(record.payload)
+            _read_standing(record.type, payload, joined, left, deadlines, complaints)
+            _read_asked(record.type, payload, asked, evaluations, responsible)
         except (ValueError, LookupError, TypeError, AttributeError, OverflowError, RecursionError):
             # A record the library did not write (a vendor's, by hand): it says nothing here,
             # and one bad record must not stop the reminders of every case.
             continue
+    for item, who, when in evaluations:
+        # The next evaluation's reminders went to the item's responsible when the hook had the
+        # case (``RESPONSIBLE``), else to whom the payload names: either may be addressed.
+        for ref in responsible.get(item, set()) | ({who} if who else set()):
+            _evaluation_asked(asked, item, ref, when)
     complained = frozenset(
         message_key(OutboxKind.COMPLAINT_DEADLINE, case_id, f"decision:{d}", who, deadlines[d])
         for d, who in complaints
         if d in deadlines
     )
-    return Standing(left=frozenset(left), complained=complained)
+    return Standing(
+        left=frozenset(left),
+        complained=complained,
+        asked={k: frozenset(v) for k, v in asked.items()} if opened else None,
+    )
 
 
 def _read_standing(
@@ -299,6 +327,91 @@ def _read_standing(
         )
     elif tag == COMPLAINT_RECEIVED:
         complaints.append((str(p["decision_ref"]), str(p["complainant_ref"])))
+
+
+def _read_asked(
+    tag: str,
+    p: Any,
+    asked: _Asked,
+    evaluations: list[tuple[str, str | None, date]],
+    responsible: dict[str, set[str]],
+) -> None:
+    """What a record of ``tag`` asks to be sent: the recipients, dates, items and guards of
+    ``MAKERS``, read from the fields they read but without the settings (which only move a
+    message's first day), so whatever the settings and the case were when it was written."""
+    if tag == "handover.proposed":
+        guard = (AgendaKind.HANDOVER_PENDING, HANDOVER_ROW, _day(p["on"]))
+        to_ref = str(p["to_ref"])
+        _ask(asked, OutboxKind.PROPOSED_AS_HOLDER, to_ref, None, "handover", None)
+        for who in (to_ref, str(p["by"])):
+            _ask(asked, OutboxKind.HANDOVER_UNANSWERED, who, None, "handover", guard)
+    elif tag == "stafettlogg.tiltak-added":
+        item, who = f"stafettlogg:{p['tiltak_id']}", str(p["responsible_ref"])
+        responsible.setdefault(item, set()).add(who)
+        evaluations.append((item, who, _day(p["evaluation_date"])))
+    elif tag == "stafettlogg.tiltak-evaluated":
+        if p.get("next_evaluation_date"):
+            item, who = f"stafettlogg:{p['tiltak_id']}", p.get("responsible_ref") or p["by"]
+            evaluations.append((item, str(who), _day(p["next_evaluation_date"])))
+    elif tag in ("plan.measure-added", "plan.measure-evaluated"):
+        item, when = (
+            f"plan:{p['measure_id']}",
+            p.get("evaluation_date") or p.get("next_evaluation_date"),
+        )
+        if tag == "plan.measure-added" and p.get("responsible_ref"):
+            responsible.setdefault(item, set()).add(str(p["responsible_ref"]))
+        if when:
+            who = p.get("responsible_ref") or p.get("by")
+            evaluations.append((item, str(who) if who else None, _day(when)))
+    elif tag == "stafettlogg.meeting-scheduled":
+        meeting_on, item = _day(p["meeting_on"]), f"meeting:{p['meeting_id']}"
+        for who in p.get("invited", ()):
+            _ask(asked, OutboxKind.MEETING_CALLED, str(who), meeting_on, item, None)
+    elif tag == "stafettlogg.minutes-recorded":
+        item = f"minutes:{p['meeting_id']}"
+        for who in p.get("attended", ()):
+            _ask(asked, OutboxKind.MINUTES_READY, str(who), None, item, None)
+    elif tag == DECISION_RECORDED:
+        last_day = deadline(_day(p["decided_on"]), weeks=int(p["complaint_deadline_weeks"]))
+        item = f"decision:{p['decision_id']}"
+        for party in p.get("parties", ()):
+            for kind in (OutboxKind.DECISION_MADE, OutboxKind.COMPLAINT_DEADLINE):
+                _ask(asked, kind, str(party["ref"]), last_day, item, None)
+
+
+def _ask(
+    asked: _Asked, kind: OutboxKind, who: str, on: date | None, item: str, guard: _Guard
+) -> None:
+    asked.setdefault((kind, who, on), set()).add((item, guard))
+
+
+def _evaluation_asked(asked: _Asked, item: str, who: str, when: date) -> None:
+    guard = (AgendaKind.EVALUATION_DUE, item, when)
+    for kind in (OutboxKind.EVALUATION_DUE, OutboxKind.EVALUATION_OVERDUE):
+        _ask(asked, kind, who, when, item, guard)
+
+
+NOT_ASKED: Final = "does not match the case's history"
+"""The note of a message its case's history does not ask for (``asked_for``)."""
+
+
+def asked_for(message: OutboxMessage, case: Standing) -> bool:
+    """Whether the case's history asks for ``message``: one of its events addresses a message of
+    this kind to this recipient, naming this date, for an item whose idempotency key and guard
+    the message has (an older guard key read as it meant, ``LEGACY_GUARDS``). A message edited
+    or made outside the library (another recipient, an invented item or date, a key that does
+    not fit, a guard removed) is not. Always true for a case whose history is not checked."""
+    if case.asked is None:
+        return True
+    guard = message.guard
+    if guard is not None:
+        guard = (guard[0], LEGACY_GUARDS.get((guard[0], guard[1]), guard[1]), guard[2])
+    due = message.on or message.not_before
+    return any(
+        wanted == guard
+        and message_key(message.kind, message.case_id, item, message.recipient, due) == message.key
+        for item, wanted in case.asked.get((message.kind, message.recipient, message.on), ())
+    )
 
 
 def obsolete(message: OutboxMessage, case: Standing) -> str | None:

@@ -41,9 +41,9 @@ from barnekoordinator.history.storekit import (
     checked_integer,
     lone_audit,
     outbox_batch,
-    outbox_entry,
     outbox_values,
     prepare_load,
+    readable_outbox,
     settled,
     unreadable_rows,
 )
@@ -627,7 +627,16 @@ class PostgresCaseStore:
                 rows = connection.execute(
                     CLAIM_OUTBOX, (until, claimant, today, now, now, limit)
                 ).fetchall()
-        entries = [outbox_entry(row) for row in rows]
+                # A row that cannot be read is skipped, reported and left unclaimed, as the
+                # SQLite store leaves it: one edited row must not stop the others.
+                entries = readable_outbox(rows)
+                if len(entries) < len(rows):
+                    read = {e.message.key for e in entries}
+                    connection.execute(
+                        "UPDATE case_outbox SET claimed_until = NULL, claim_token = NULL "
+                        "WHERE key = ANY(%s) AND claim_token = %s",
+                        ([row[0] for row in rows if row[0] not in read], claimant),
+                    )
         return sorted(entries, key=lambda e: (e.message.not_before, e.message.key))
 
     def settle_outbox(self, key: str, claimant: str, settlement: Settlement) -> bool:
@@ -640,12 +649,10 @@ class PostgresCaseStore:
                     LIST_OUTBOX + " WHERE key = %s AND claim_token = %s FOR UPDATE",
                     (key, claimant),
                 ).fetchone()
-                if row is None:
+                entries = readable_outbox([] if row is None else [row])
+                if not entries or entries[0].status is not OutboxStatus.PENDING:
                     return False
-                entry = outbox_entry(row)
-                if entry.status is not OutboxStatus.PENDING:
-                    return False
-                after = settled(entry, settlement)
+                after = settled(entries[0], settlement)
                 connection.execute(
                     SETTLE_OUTBOX,
                     (
@@ -672,7 +679,7 @@ class PostgresCaseStore:
                 rows = connection.execute(
                     LIST_OUTBOX + " WHERE status = %s ORDER BY not_before, key", (status.value,)
                 ).fetchall()
-        return [outbox_entry(row) for row in rows]
+        return readable_outbox(rows)
 
     # -- DataKeyStore: the cases' wrapped data keys (history.sealing) ----------------------
 

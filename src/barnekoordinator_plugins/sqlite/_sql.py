@@ -27,8 +27,8 @@ from barnekoordinator.history.records import (
 )
 from barnekoordinator.history.storekit import (
     UNREADABLE,
-    outbox_entry,
     outbox_values,
+    readable_outbox,
     stored_record,
     unreadable_rows,
 )
@@ -451,16 +451,10 @@ def outbox_row(message: OutboxMessage) -> tuple[object, ...]:
 
 
 def outbox_entries(rows: Iterable[Any]) -> list[OutboxEntry]:
-    """Entries from rows of ``_OUTBOX_FIELDS`` (ISO text turned into dates and times)."""
-    found: list[OutboxEntry] = []
-    for row in rows:
-        values = list(row)
-        for i in (4, 5, 8):
-            values[i] = None if values[i] is None else _date(values[i])
-        for i in (11, 12):
-            values[i] = None if values[i] is None else parse_time(values[i])
-        found.append(outbox_entry(values))
-    return found
+    """Entries from rows of ``_OUTBOX_FIELDS`` (ISO text turned into dates and times). A row
+    that cannot be read is skipped, left as it is, and reported (``storekit.readable_outbox``):
+    one edited row must not stop every other message."""
+    return readable_outbox(rows, day=_date, time=parse_time)
 
 
 def _relation(value: str, cursor_kind: str) -> str:
