@@ -603,11 +603,24 @@ def test_a_date_the_reader_refuses_is_refused_when_written(store: CaseStore, bor
     ids=["no-sequence", "text-sequence", "basis-not-text", "surrogate"],
 )
 def test_a_malformed_record_breaks_the_chain_it_is_checked_in(change: dict[str, object]) -> None:
-    """verify_events answers ChainBroken for a hand-made record it cannot hash, not TypeError."""
+    """verify_events answers ChainBroken for a hand-made record it cannot hash, not TypeError.
+    The fields are set past the class's converters, as a store's reader sets them."""
     first, second = make_records("case-1", 2)
+    made = attrs.evolve(first)
+    for name, value in change.items():
+        object.__setattr__(made, name, value)
     with pytest.raises(ChainBroken) as caught:
-        verify_events("case-1", [attrs.evolve(first, **change), second])
+        verify_events("case-1", [made, second])
     assert caught.value.position == 1
+
+
+@pytest.mark.parametrize("basis", [[5], None, 5, "pbrl-2-5"])
+def test_a_legal_basis_that_is_not_a_list_of_texts_is_a_typed_error(basis: object) -> None:
+    """The class's converter took any iterable (``tuple(None)`` raised TypeError; ``[5]`` was
+    kept and failed when hashed; a text became a tuple of its letters)."""
+    (record,) = make_records("case-1", 1)
+    with pytest.raises(InvalidInput, match="legal_basis: expected a list"):
+        attrs.evolve(record, legal_basis=basis)
 
 
 def test_a_record_time_that_is_not_a_datetime_is_a_typed_error() -> None:

@@ -80,7 +80,16 @@ def _utc(value: datetime) -> datetime:
 
 
 def _keys(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(value)
+    if isinstance(value, tuple) and all(type(key) is str for key in value):
+        return value  # the common case: a class's LEGAL_BASIS, a stored record's keys
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise InvalidInput(
+            f"legal_basis: expected a list of legal reference keys, got {type(value).__name__}"
+        )
+    keys = tuple(value)
+    if not all(isinstance(key, str) for key in keys):
+        raise InvalidInput("legal_basis: expected a list of texts (legal reference keys)")
+    return keys
 
 
 def basis_field(keys: tuple[str, ...]) -> str | list[str]:
@@ -94,6 +103,13 @@ def basis_field(keys: tuple[str, ...]) -> str | list[str]:
     if all(key and "," not in key for key in keys):
         return ",".join(keys)
     return list(keys)
+
+
+def _surrogate(what: str) -> InvalidInput:
+    """The error for a record whose text holds a lone surrogate: it has no UTF-8 form to hash."""
+    return InvalidInput(
+        f"{what}: expected Unicode text; a field holds a lone surrogate (invalid UTF-8?)"
+    )
 
 
 def _payload_length(payload: str) -> str:
@@ -149,7 +165,10 @@ class EventRecord:
             unsealed = self
         else:
             unsealed = attrs.evolve(self, prev_hash=prev_hash, hash="")
-        digest, time_text = _event_stamp(unsealed)
+        try:
+            digest, time_text = _event_stamp(unsealed)
+        except UnicodeEncodeError:
+            raise _surrogate("EventRecord") from None
         record = attrs.evolve(unsealed, hash=digest)
         _remember_sealed(record, time_text)
         return record
@@ -256,7 +275,10 @@ class AuditRecord:
     def sealed(self, sequence: int, prev_hash: str) -> AuditRecord:
         """A copy numbered ``sequence`` and chained after ``prev_hash``."""
         unsealed = attrs.evolve(self, sequence=sequence, prev_hash=prev_hash, hash="")
-        return attrs.evolve(unsealed, hash=unsealed.expected_hash())
+        try:
+            return attrs.evolve(unsealed, hash=unsealed.expected_hash())
+        except UnicodeEncodeError:
+            raise _surrogate("AuditRecord") from None
 
 
 def _verify(

@@ -251,7 +251,14 @@ class AppendCheck:
             InvalidInput: ``audit`` is the audit record of another case, or names a range of
                 events that is not the batch's.
         """
+        for offset, record in enumerate(records, start=1):
+            wrong = _record_field_problem(record, _EVENT_KINDS)
+            if wrong is not None:
+                raise InvalidInput(f"append to case {case_id}: record {offset} {wrong}")
         if audit is not None:
+            wrong = _record_field_problem(audit, _AUDIT_KINDS)
+            if wrong is not None:
+                raise InvalidInput(f"append to case {case_id}: the audit record {wrong}")
             audit = _audit_of_batch(case_id, expected_version, len(records), audit)
         problem: ChainBroken | None = None
         prev: str | None = None
@@ -268,7 +275,13 @@ class AppendCheck:
                 problem = ChainBroken(case_id, want, "prev_hash is not the previous record's hash")
             else:
                 # The content hash, once per record (the costliest check of an append).
-                expected, text = _event_stamp(record)
+                try:
+                    expected, text = _event_stamp(record)
+                except UnicodeEncodeError:  # a lone surrogate: no UTF-8 form to hash or store
+                    raise InvalidInput(
+                        f"append to case {case_id}: record {offset}: expected Unicode text; a "
+                        "field holds a lone surrogate (invalid UTF-8?)"
+                    ) from None
                 times.append(text)
                 if record.hash != expected:
                     problem = ChainBroken(
@@ -294,6 +307,51 @@ class AppendCheck:
                 self.expected_version + 1,
                 "prev_hash is not the hash of the stored last record",
             )
+
+
+_TEXT, _NUMBER, _TIME, _FLAG = (str,), (int,), (datetime,), (bool,)
+_MAYBE_TEXT, _MAYBE_NUMBER = (str, type(None)), (int, type(None))
+_EVENT_KINDS: Final = (
+    ("case_id", _TEXT),
+    ("sequence", _NUMBER),
+    ("type", _TEXT),
+    ("schema_version", _NUMBER),
+    ("recorded_at", _TIME),
+    ("actor", _TEXT),
+    ("payload", _TEXT),
+    ("subject_key", _MAYBE_TEXT),
+    ("prev_hash", _TEXT),
+    ("hash", _TEXT),
+)
+_AUDIT_KINDS: Final = (
+    ("case_id", _TEXT),
+    ("sequence", _NUMBER),
+    ("at", _TIME),
+    ("actor", _TEXT),
+    ("actor_label", _TEXT),
+    ("action", _TEXT),
+    ("target", _TEXT),
+    ("allowed", _FLAG),
+    ("reason", _TEXT),
+    ("prev_hash", _TEXT),
+    ("hash", _TEXT),
+    ("first_sequence", _MAYBE_NUMBER),
+    ("last_sequence", _MAYBE_NUMBER),
+)
+
+
+def _record_field_problem(
+    record: EventRecord | AuditRecord, fields: tuple[tuple[str, tuple[type, ...]], ...]
+) -> str | None:
+    """What is wrong with a record's field types (a record made by hand: the classes convert
+    only times and legal bases), or ``None``; never a value. Checked before anything is stored,
+    so a store never meets a list where it binds a text."""
+    for name, kinds in fields:
+        value = getattr(record, name)
+        if not isinstance(value, kinds) or (type(value) is bool and kinds is not _FLAG):
+            want = " or ".join("none" if k is type(None) else k.__name__ for k in kinds)
+            return f"{name}: expected {want}, got {type(value).__name__}"
+    return None
 
 
 def _audit_of_batch(

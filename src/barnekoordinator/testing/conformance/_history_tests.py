@@ -8,7 +8,12 @@ from datetime import UTC, date, datetime, timedelta
 import attrs
 import pytest
 
-from barnekoordinator.errors import ChainBroken, ConcurrencyConflict, StorageUnavailable
+from barnekoordinator.errors import (
+    ChainBroken,
+    ConcurrencyConflict,
+    InvalidInput,
+    StorageUnavailable,
+)
 from barnekoordinator.history.records import GENESIS, verify_audit, verify_events
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.testing.conformance._hooks import _ContractHooks
@@ -156,6 +161,51 @@ class _ChainTests:
         with pytest.raises(ChainBroken):
             store.append("case-1", 0, make_records("case-2", 1))
         assert store.version("case-1") == store.version("case-2") == 0
+
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [
+            ("subject_key", ["x"]),
+            ("type", ["x"]),
+            ("actor", 7),
+            ("payload", None),
+            ("schema_version", "1"),
+            ("prev_hash", None),
+        ],
+    )
+    def test_a_record_made_by_hand_with_a_wrong_type_is_refused(
+        self, store: CaseStore, field: str, value: object
+    ) -> None:
+        """A record whose field is not of its type (made by hand; the class converts only its
+        time and legal basis) raises InvalidInput naming the field, sealed or not, and nothing
+        is stored: not a raw TypeError, not a driver's error, not half a batch."""
+        good = make_records("case-1", 1)[0]
+        # Set past the class (frozen), as a hand-made or decoded object would hold it, and
+        # sealed with it where the hash can be made, so that only the type is wrong.
+        made = attrs.evolve(good, hash="")
+        object.__setattr__(made, field, value)
+        try:
+            made = made.sealed(GENESIS)
+        except (InvalidInput, TypeError):
+            object.__setattr__(made, "hash", good.hash)  # a hash that cannot be made
+        object.__setattr__(made, field, value)  # sealing sets the links: set it again
+        before = _snapshot(store, ["case-1"])
+        with pytest.raises(InvalidInput) as caught:
+            store.append("case-1", 0, [made], audit=make_audit("case-1"))
+        assert field in str(caught.value)
+        assert _snapshot(store, ["case-1"]) == before
+        assert store.read_audit("case-1") == []
+
+    def test_an_audit_record_made_by_hand_with_a_wrong_type_is_refused(
+        self, store: CaseStore
+    ) -> None:
+        """``allowed=""`` on the batch's audit record: InvalidInput naming it, nothing stored."""
+        audit = make_audit("case-1")
+        object.__setattr__(audit, "allowed", "")
+        with pytest.raises(InvalidInput, match="allowed"):
+            store.append("case-1", 0, make_records("case-1", 1), audit=audit)
+        assert store.read("case-1") == []
+        assert store.read_audit("case-1") == []
 
     def test_concurrent_threads_lose_nothing(self: _ContractHooks, store: CaseStore) -> None:
         """Racing threads: every success is stored once, every loss is a conflict."""
