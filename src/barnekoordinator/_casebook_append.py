@@ -16,21 +16,29 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from barnekoordinator._casebook_call import append_takes
-from barnekoordinator.errors import SubjectConflict
+from barnekoordinator.access.policy import AccessAction, AccessDecision
+from barnekoordinator.errors import BarnekoordinatorError, ConcurrencyConflict, SubjectConflict
 from barnekoordinator.history.records import GENESIS
 from barnekoordinator.history.serialization import to_records
 from barnekoordinator.history.store import SubjectCases
 
 if TYPE_CHECKING:
     from barnekoordinator._casebook_call import Call
-    from barnekoordinator.access.policy import AccessDecision
     from barnekoordinator.casebook import Casebook
     from barnekoordinator.history.case import Case, RecordedEvent
     from barnekoordinator.history.records import EventRecord
     from barnekoordinator.history.sealing import CaseCipher, KeyRing, WrappedDataKey
     from barnekoordinator.history.store import CaseStore
 
-__all__ = ["Sealed", "keys_stored", "open_case_of", "seal", "store_opening"]
+__all__ = [
+    "TAKEN",
+    "IdTaken",
+    "Sealed",
+    "keys_stored",
+    "open_case_of",
+    "seal",
+    "store_opening",
+]
 
 SUBJECT_ATTEMPTS: Final = 5
 """How often an opening looks again after another case for the child was stored meanwhile."""
@@ -68,6 +76,34 @@ def keys_stored(keys: KeyRing, sealed: Sealed) -> None:
         keys.stored(sealed.cipher)
 
 
+TAKEN: Final = AccessDecision(
+    allowed=False,
+    action=AccessAction.OPEN,
+    reason="a case with this id exists; nothing stored",
+)
+"""What an opening whose ``case_id`` names a stored case is audited as, in that case's trail: a
+refused ``open``, as a call naming a stored case is audited there when refused (a stranger's
+read, say). Never the opening's own decision: that was about the case its batch would make, not
+this one, and an allowed ``open`` would tell the family someone opened their case."""
+
+
+class IdTaken(ConcurrencyConflict):
+    """The [`ConcurrencyConflict`][barnekoordinator.errors.ConcurrencyConflict] of an opening
+    whose ``case_id`` names a stored case, to which the opener may have no access: its message
+    does not tell the stored case's version, and ``expected`` and ``actual`` are both 0 (what the
+    opening expected; there is no version to retry at)."""
+
+    def __init__(self, case_id: str) -> None:
+        BarnekoordinatorError.__init__(
+            self,
+            f"case {case_id}: a case with this id exists; nothing stored (leave case_id out and "
+            "the Casebook makes a new one)",
+        )
+        self.case_id = case_id
+        self.expected = 0
+        self.actual = 0
+
+
 def open_case_of(
     book: Casebook, key: str | None, municipality_number: str, new_id: str
 ) -> tuple[str | None, list[str]]:
@@ -97,6 +133,10 @@ def store_opening(
     between. The store re-checks the child's cases inside the append's transaction; on a
     difference nothing is stored (``SubjectConflict``) and we look again, so the loser of a
     race is referred like any later opener.
+
+    An append that finds a case with the opening's id (``case_id`` given by the caller, a stored
+    case's) stores nothing; it is audited in that case's trail as ``TAKEN`` and raises
+    [`IdTaken`][barnekoordinator._casebook_append.IdTaken], which tells no version.
     """
     new_id = call.case_id
     municipality = prospective.municipality_number
@@ -113,11 +153,13 @@ def store_opening(
                 decision,
                 0,
                 sealed.records,
-                conflict="a case with this id exists; nothing stored",
+                conflict=TAKEN,
                 outbox=book._outbox(sealed.records, prospective),
                 subject=SubjectCases(key, frozenset[str](seen)) if checked and key else None,
                 data_key=sealed.data_key,
             )
+        except ConcurrencyConflict:  # a stored case has this id (audited there as TAKEN)
+            raise IdTaken(new_id) from None
         except SubjectConflict:
             if attempt == SUBJECT_ATTEMPTS - 1:
                 raise

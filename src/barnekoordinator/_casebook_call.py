@@ -102,14 +102,15 @@ class Call:
         expected_version: int,
         records: Sequence[EventRecord],
         *,
-        conflict: str = "concurrency conflict; nothing stored",
+        conflict: str | AccessDecision = "concurrency conflict; nothing stored",
         outbox: Sequence[OutboxMessage] = (),
         subject: SubjectCases | None = None,
         data_key: WrappedDataKey | None = None,
     ) -> None:
         """Store ``records``, this call's audit record and ``outbox`` in one transaction.
 
-        A conflict stores none of them; it is then audited on its own with ``conflict``.
+        A conflict stores none of them; it is then audited on its own: ``decision`` with the
+        outcome ``conflict``, or, when ``conflict`` is a decision, that decision.
         ``outbox``, ``subject`` and ``data_key`` are passed to the store only when given (a store
         without an outbox, or written before decision 31, never sees the keyword). A
         ``SubjectConflict`` is not audited here: the caller looks again and answers for it.
@@ -138,7 +139,10 @@ class Call:
         try:
             append(self.case_id, expected_version, records, audit=audit, **extra)
         except ConcurrencyConflict:
-            self.audit(decision, conflict)
+            if isinstance(conflict, AccessDecision):
+                self.audit(conflict)
+            else:
+                self.audit(decision, conflict)
             raise
         except BaseException:
             # Something raised after the store committed (a Ctrl-C while a commit checkpointer

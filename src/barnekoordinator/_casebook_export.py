@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from barnekoordinator._casebook_views import require_caller
+from barnekoordinator._casebook_views import holds_number, require_caller
 from barnekoordinator.access.audit import verify
 from barnekoordinator.access.consent import ConsentPurpose, Section, ledger
 from barnekoordinator.access.entries import Entry, entries
@@ -99,8 +99,8 @@ def export(
         ExportError: the exporter could not produce a document (audited as failed).
     """
     require_caller(principal, case_id)
-    name = exporter if isinstance(exporter, str) else getattr(exporter, "format", "")
-    shown = name if isinstance(name, str) and _FORMAT.match(name) else "?"
+    name = _format_name(exporter)
+    shown = name if _FORMAT.match(name) and not holds_number(name) else "?"
     call = self._call(principal, case_id, AccessAction.READ, f"export:{shown}")
     try:
         return _export(self, call, exporter, for_service, include_identifiers, include_history)
@@ -120,7 +120,18 @@ def _service(call: Call, value: object) -> ServiceKind | None:
         ) from None
 
 
+def _format_name(exporter: object) -> str:
+    name = exporter if isinstance(exporter, str) else getattr(exporter, "format", "")
+    return name if isinstance(name, str) else ""
+
+
 def _resolve(book: Casebook, call: Call, exporter: object) -> Exporter:
+    if holds_number(_format_name(exporter)):  # never audited, looked up or run
+        raise call.misused(
+            AccessAction.READ,
+            "exporter: expected a format name; this one holds an eleven-digit number (it could "
+            "be a fødselsnummer)",
+        )
     if not isinstance(exporter, str):
         if not isinstance(exporter, Exporter):
             raise call.misused(AccessAction.READ, "exporter: expected an Exporter or a format name")

@@ -10,22 +10,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from barnekoordinator._redact import number_shaped
+from barnekoordinator._redact import holds_identifier, number_shaped
 from barnekoordinator.access.entries import Entry, EntryMeta, entries
 from barnekoordinator.access.policy import AccessAction, AccessDecision, CaseRole, case_roles
 from barnekoordinator.access.principal import AssuranceLevel, Principal
 from barnekoordinator.coordination.roles import RoleAssignment, roles
 from barnekoordinator.edges import has_lone_surrogate
-from barnekoordinator.errors import InvalidInput
+from barnekoordinator.errors import InvalidInput, SealingError
 from barnekoordinator.history.case import Case, CaseMode, DomainEvent
-from barnekoordinator.history.paging import AgendaCursor
-from barnekoordinator.history.projections import AgendaItem
+from barnekoordinator.history.paging import AgendaCursor, paged_agenda
+from barnekoordinator.history.projections import AgendaItem, AgendaKind
 from barnekoordinator.people import GuardianRelation
 from barnekoordinator.services import ServiceKind
 
@@ -174,8 +174,47 @@ def case_id_problem(case_id: object) -> str | None:
         return f"expected a case id; this one {problem}"
     if len(case_id) > MAX_CASE_ID_LENGTH:
         return f"expected a case id of at most {MAX_CASE_ID_LENGTH} characters"
-    if number_shaped(_UUID.sub("-", case_id)):
+    if holds_number(case_id):
         return "expected a case id that holds no eleven-digit number (it could be a fødselsnummer)"
+    return None
+
+
+def holds_number(value: str) -> bool:
+    """Whether ``value`` holds an eleven-digit number in any form a fødselsnummer is written
+    ([`number_shaped()`][barnekoordinator._redact.number_shaped]) outside a UUID: the rule of
+    case ids, refs and item ids ([`id_problem()`][barnekoordinator.people.id_problem]), and of
+    every other text a caller hands the Casebook that its audit record keeps (an entry id, a
+    command name, an export format)."""
+    return number_shaped(_UUID.sub("-", value))
+
+
+_A_NUMBER: Final = "holds an eleven-digit number (it could be a fødselsnummer)"
+
+
+def entry_id_problem(entry_id: object) -> str | None:
+    """Why ``entry_id`` cannot be audited as the target ``entry:<id>`` of
+    [`read_entry()`][barnekoordinator.casebook.Casebook.read_entry], or None: what
+    [`text_problem()`][barnekoordinator._casebook_views.text_problem] refuses, and a number
+    ([`holds_number()`][barnekoordinator._casebook_views.holds_number]; an entry id is made of
+    item ids, which never hold one). Never the value itself."""
+    problem = text_problem(entry_id)
+    if problem is None and isinstance(entry_id, str) and holds_number(entry_id):
+        return _A_NUMBER
+    return problem
+
+
+def label_problem(label: object) -> str | None:
+    """Why ``label`` cannot be the ``actor_label`` of an audit record made without a principal
+    (an import's operator), or None; never the value. The family is shown it in "who has looked
+    at our case" as it is shown a principal's ``display_label``, so the same rule: a text that
+    can be stored and shown ([`text_problem()`][barnekoordinator._casebook_views.text_problem])
+    and no identifier — six or more digits, once spaces and the separators of written numbers
+    are dropped ([`holds_identifier()`][barnekoordinator._redact.holds_identifier])."""
+    problem = text_problem(label)
+    if problem is not None:
+        return problem
+    if isinstance(label, str) and holds_identifier(label):
+        return "holds an identifier (six or more digits)"
     return None
 
 
@@ -219,6 +258,8 @@ def write_action(action: object) -> tuple[AccessAction, str | None]:
     (also for a name that cannot be stored: a control character or a lone surrogate)."""
     if not isinstance(action, AccessAction) and text_problem(action) is not None:
         return AccessAction.WRITE, "execute: action: expected a write action or command name"
+    if isinstance(action, str) and holds_number(action):
+        return AccessAction.WRITE, f"execute: action: expected a command name; this one {_A_NUMBER}"
     try:
         act = AccessAction.of(action)  # type: ignore[arg-type]
     except InvalidInput:
@@ -253,11 +294,11 @@ def agenda_problem(until: object, limit: object, after: object = None) -> str | 
 
 
 def audited_action(action: object) -> str | AccessAction:
-    """The action as the audit record keeps it (junk, and a name that cannot be stored, is kept
-    as 'invalid-action')."""
+    """The action as the audit record keeps it (junk, a name that cannot be stored and one that
+    holds a number that may be a fødselsnummer are kept as 'invalid-action')."""
     if isinstance(action, AccessAction):
         return action
-    if isinstance(action, str) and text_problem(action) is None:
+    if isinstance(action, str) and text_problem(action) is None and not holds_number(action):
         return action
     return "invalid-action"
 
@@ -418,3 +459,62 @@ def paged_search(
             break
         after, size = AgendaCursor.of(rows[-1]), min(size * 2, max(_LARGEST_READ, limit))
     return result, decided
+
+
+SHREDDED: Final = AccessDecision(
+    allowed=False,
+    action=AccessAction.READ,
+    reason="the case was crypto-shredded (its data key destroyed); no one can read it",
+)
+"""The decision on a crypto-shredded case in an agenda search (never audited: nothing shown)."""
+
+
+def agenda_search(
+    book: Casebook,
+    principal: Principal,
+    until: date,
+    kinds: Collection[AgendaKind] | None,
+    limit: int | None,
+    after: AgendaCursor | None,
+) -> tuple[AgendaItem, ...]:
+    """[`Casebook.agenda()`][barnekoordinator.casebook.Casebook.agenda] without a case id: the
+    rows of every case ``principal`` may see, each case shown audited once.
+
+    A case crypto-shredded at the end of its retention (``KeyRing.destroy``) whose rows are
+    still in the store's agenda is skipped, not named: no one can read it any more, and it
+    must not break the search of everyone else's cases.
+    """
+    as_of = book.today()
+
+    def shown_of(case_id: str, rows: list[AgendaItem]) -> tuple[AccessDecision, list[AgendaItem]]:
+        case = _readable(book, case_id)
+        if case is None:
+            return SHREDDED, []
+        return book._case_rows(principal, case, rows, as_of)
+
+    def read(cursor: AgendaCursor | None, size: int | None) -> list[AgendaItem]:
+        return paged_agenda(book._store, until=until, kinds=kinds, limit=size, after=cursor)
+
+    if limit is None:
+        result, decided = search_rows(read(after, None), shown_of, None)
+    else:
+        result, decided = paged_search(read, shown_of, limit, after)
+    # Decide everything first, then audit what is shown: a failure above shows nothing.
+    for shown_case in dict.fromkeys(r.case_id for r in result):
+        count = sum(1 for r in result if r.case_id == shown_case)
+        book._call(principal, shown_case, AccessAction.READ, "agenda").audit(
+            decided[shown_case], f"agenda: {count} row(s) due by {until.isoformat()}"
+        )
+    return tuple(result)
+
+
+def _readable(book: Casebook, case_id: str) -> Case | None:
+    """The case, or None when it was crypto-shredded: it holds sealed identifiers and its data
+    key is gone. Any other failure to load it (a broken chain, a key that does not open) is
+    raised."""
+    try:
+        return book._load(case_id)[0]
+    except SealingError:
+        if book._keys.existing(case_id) is not None:
+            raise
+        return None

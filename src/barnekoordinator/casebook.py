@@ -89,16 +89,15 @@ from barnekoordinator._casebook_views import (
     ParticipantView,
     Recorded,
     agenda_problem,
+    agenda_search,
     as_batch,
     audited_action,
     batch_problem,
+    entry_id_problem,
     merge_decisions,
-    paged_search,
     principal_view,
     require_caller,
     rows_shown,
-    search_rows,
-    text_problem,
     write_action,
 )
 from barnekoordinator.access.audit import (
@@ -413,6 +412,8 @@ class Casebook:
                 case, the refusal is audited in its trail, and the new service joins
                 it (a ``ParticipantJoined`` through `execute()`) instead.
             AccessDenied: the principal may not open this case (audited).
+            ConcurrencyConflict: ``case_id`` names a stored case: nothing stored, audited in
+                its trail as a refused ``open``; the message tells no version of it.
             InvalidInput: no ``CaseOpened`` first, a lone surrogate, a shared ref, an event
                 the commands would not write or a case a write check refuses (audited).
         """
@@ -606,8 +607,9 @@ class Casebook:
         the audit record keeps the real reason.
         """
         require_caller(principal, case_id)
-        # The audit target is stored and hashed: an id that cannot be is audited as "?".
-        problem = text_problem(entry_id)
+        # The audit target is stored and hashed: an id that cannot be, or that may hold a
+        # fødselsnummer, is audited as "?" (and refused).
+        problem = entry_id_problem(entry_id)
         shown = entry_id if problem is None else "?"
         call = self._call(principal, case_id, AccessAction.READ, f"entry:{shown}")
         try:
@@ -701,7 +703,7 @@ class Casebook:
         if problem is not None:
             raise InvalidInput(problem)  # a search names no case to audit it in
         kinds, _ = agenda_filters(until, kinds, limit)
-        return self._agenda_search(principal, until, kinds, limit, after)
+        return agenda_search(self, principal, until, kinds, limit, after)
 
     def _case_rows(
         self, principal: Principal, case: Case, rows: Sequence[AgendaItem], as_of: date
@@ -742,36 +744,6 @@ class Casebook:
         except BaseException as exc:
             call.failed(exc)
             raise
-
-    def _agenda_search(
-        self,
-        principal: Principal,
-        until: date,
-        kinds: Collection[AgendaKind] | None,
-        limit: int | None,
-        after: AgendaCursor | None,
-    ) -> tuple[AgendaItem, ...]:
-        as_of = self.today()
-
-        def shown_of(
-            case_id: str, rows: list[AgendaItem]
-        ) -> tuple[AccessDecision, list[AgendaItem]]:
-            return self._case_rows(principal, self._load(case_id)[0], rows, as_of)
-
-        def read(cursor: AgendaCursor | None, size: int | None) -> list[AgendaItem]:
-            return paged_agenda(self._store, until=until, kinds=kinds, limit=size, after=cursor)
-
-        if limit is None:
-            result, decided = search_rows(read(after, None), shown_of, None)
-        else:
-            result, decided = paged_search(read, shown_of, limit, after)
-        # Decide everything first, then audit what is shown: a failure above shows nothing.
-        for shown_case in dict.fromkeys(r.case_id for r in result):
-            count = sum(1 for r in result if r.case_id == shown_case)
-            self._call(principal, shown_case, AccessAction.READ, "agenda").audit(
-                decided[shown_case], f"agenda: {count} row(s) due by {until.isoformat()}"
-            )
-        return tuple(result)
 
 
 def _key_ring(

@@ -15,7 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Final
 
 from barnekoordinator._casebook_append import keys_stored
-from barnekoordinator._casebook_views import Recorded, case_id_problem
+from barnekoordinator._casebook_views import Recorded, case_id_problem, label_problem
 from barnekoordinator.errors import BundleRejected, InvalidInput, PluginContractError
 from barnekoordinator.history.case import (
     CaseOpened,
@@ -96,8 +96,9 @@ def import_history(
         content: The exported document (a FHIR Bundle exported with ``include_history=True``).
         importer: An [`Importer`][barnekoordinator.protocols.Importer] or the format name of an
             installed exporter that also reads (``"fhir-r4"``, ``"fhir-r4-document"``).
-        operator: Who runs the import (a label for the audit record: a name or a job, never an
-            identity number).
+        operator: Who runs the import (a label for the audit record, shown to the family in
+            "who has looked at our case": a name or a job, never an identity number; like a
+            principal's ``display_label`` it holds no six digits, separators aside).
 
     Returns:
         What was recorded (case id, version, sequences, types).
@@ -113,11 +114,15 @@ def import_history(
             write check refuses (``Concept.write_checks``: two holders of coordination, say;
             checked on the later of the Casebook's day and the history's last), or the store
             already has a case with its id. Nothing is stored.
-        InvalidInput: an unknown format, or an empty ``operator``.
+        InvalidInput: an unknown format, or an ``operator`` that is empty, holds a control
+            character or an identifier (six or more digits); the message never repeats it.
         ConcurrencyConflict: another writer created the case at the same moment.
     """
     if not isinstance(operator, str) or not operator.strip():
         raise InvalidInput("operator: expected who runs the import (a label)")
+    problem = label_problem(operator)
+    if problem is not None:  # it is stored and shown to the family: never an identity number
+        raise InvalidInput(f"operator: expected a name or a job; this one {problem}")
     reader = _importer(book, importer)
     case_id, events = reader.read_history(content, book._catalogue)
     if not all(isinstance(e, RecordedEvent) and e.case_id == case_id for e in events) or not events:

@@ -4,13 +4,16 @@ The file must be a document exported with the whole history (``export --history`
 Bundle. Importing is a **trusted back-office** act, like ``verify``: whoever holds the store may
 run it; there is no principal to decide for. It is still audited: the events and one audit record
 (actor ``back-office``, action ``import``, ``--operator`` as its label) are stored in one
-transaction ([`import_history()`][barnekoordinator.exchange.import_history]). Identity numbers
-are sealed with the store's sealing key (found as for ``agenda``, created when missing), and the
-child's index is keyed with ``$BARNEKOORDINATOR_SUBJECT_SECRET``, which must be set (the same
-secret the application uses, or the child's open case would not be found).
+transaction ([`import_history()`][barnekoordinator.exchange.import_history]). The family is shown
+that label, so it is a name or a job: one with six or more digits (an identity number, say) is
+refused before anything is read or opened. Identity numbers are sealed with the store's sealing
+key (found as for ``agenda``, created when missing), and the child's index is keyed with
+``$BARNEKOORDINATOR_SUBJECT_SECRET``, which must be set (the same secret the application uses, or
+the child's open case would not be found).
 
 Exit status: 0 imported; 2 the file is not an importable history (every problem listed with its
-JSON path; nothing stored), an unknown format, or no subject secret; 3 a runtime error.
+JSON path; nothing stored), an unknown format, an ``--operator`` refused, or no subject secret;
+3 a runtime error.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import os
 import sys
 from typing import Final
 
+from barnekoordinator._casebook_views import label_problem
 from barnekoordinator._cli import add_json_option, add_lang_option, json_text, read_source
 from barnekoordinator._cli._keys import load_sealing_key
 from barnekoordinator._cli._wiring import configured, store_url
@@ -28,7 +32,7 @@ from barnekoordinator._cli.verify import add_store_arguments
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import SystemClock
-from barnekoordinator.errors import InvalidConfiguration
+from barnekoordinator.errors import InvalidConfiguration, InvalidInput
 from barnekoordinator.exchange import import_history, named_importer
 from barnekoordinator.history.case import RecordedEvent
 from barnekoordinator.history.catalogue import Catalogue
@@ -66,6 +70,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Import the history in the file."""
+    operator = args.operator or getpass.getuser()
+    problem = label_problem(operator)
+    if problem is not None:  # refused before anything is read, opened or made
+        raise InvalidInput(f"--operator: expected a name or a job; this one {problem}")
     secret = os.environ.get(SECRET_ENV, "").encode()
     if not secret:
         raise InvalidConfiguration(f"${SECRET_ENV}: set the subject-key secret the store uses")
@@ -88,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
             book,
             content,
             _Read(reader.format, history),
-            operator=args.operator or getpass.getuser(),
+            operator=operator,
         )
     finally:
         store.close()
