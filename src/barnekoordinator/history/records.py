@@ -399,3 +399,47 @@ def _event_stamp(record: EventRecord) -> tuple[str, str]:
         )
         return hashlib.sha256(body.encode("utf-8")).hexdigest(), text
     return record.expected_hash(), format_time(at)
+
+
+_TEXT, _NUMBER, _TIME, _FLAG = (str,), (int,), (datetime,), (bool,)
+_MAYBE_TEXT, _MAYBE_NUMBER = (str, type(None)), (int, type(None))
+_EVENT_KINDS: Final = (
+    ("case_id", _TEXT),
+    ("sequence", _NUMBER),
+    ("type", _TEXT),
+    ("schema_version", _NUMBER),
+    ("recorded_at", _TIME),
+    ("actor", _TEXT),
+    ("payload", _TEXT),
+    ("subject_key", _MAYBE_TEXT),
+    ("prev_hash", _TEXT),
+    ("hash", _TEXT),
+)
+_AUDIT_KINDS: Final = (
+    ("case_id", _TEXT),
+    ("sequence", _NUMBER),
+    ("at", _TIME),
+    ("actor", _TEXT),
+    ("actor_label", _TEXT),
+    ("action", _TEXT),
+    ("target", _TEXT),
+    ("allowed", _FLAG),
+    ("reason", _TEXT),
+    ("prev_hash", _TEXT),
+    ("hash", _TEXT),
+    ("first_sequence", _MAYBE_NUMBER),
+    ("last_sequence", _MAYBE_NUMBER),
+)
+
+
+def _field_problem(record: EventRecord | AuditRecord) -> str | None:
+    """What is wrong with a record's field types (a record made by hand: the classes convert
+    only times and legal bases), or ``None``; never a value. Checked before anything is stored,
+    so a store never meets a list where it binds a text (``AppendCheck.prepare``)."""
+    fields = _EVENT_KINDS if isinstance(record, EventRecord) else _AUDIT_KINDS
+    for name, kinds in fields:
+        value = getattr(record, name)
+        if not isinstance(value, kinds) or (type(value) is bool and kinds is not _FLAG):
+            want = " or ".join("none" if k is type(None) else k.__name__ for k in kinds)
+            return f"{name}: expected {want}, got {type(value).__name__}"
+    return None

@@ -80,7 +80,13 @@ from barnekoordinator.history.outbox import (
     Settlement,
 )
 from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
-from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord, _event_stamp
+from barnekoordinator.history.records import (
+    GENESIS,
+    AuditRecord,
+    EventRecord,
+    _event_stamp,
+    _field_problem,
+)
 
 if TYPE_CHECKING:
     from barnekoordinator.history.catalogue import Catalogue
@@ -252,11 +258,11 @@ class AppendCheck:
                 events that is not the batch's.
         """
         for offset, record in enumerate(records, start=1):
-            wrong = _record_field_problem(record, _EVENT_KINDS)
+            wrong = _field_problem(record)
             if wrong is not None:
                 raise InvalidInput(f"append to case {case_id}: record {offset} {wrong}")
         if audit is not None:
-            wrong = _record_field_problem(audit, _AUDIT_KINDS)
+            wrong = _field_problem(audit)
             if wrong is not None:
                 raise InvalidInput(f"append to case {case_id}: the audit record {wrong}")
             audit = _audit_of_batch(case_id, expected_version, len(records), audit)
@@ -307,51 +313,6 @@ class AppendCheck:
                 self.expected_version + 1,
                 "prev_hash is not the hash of the stored last record",
             )
-
-
-_TEXT, _NUMBER, _TIME, _FLAG = (str,), (int,), (datetime,), (bool,)
-_MAYBE_TEXT, _MAYBE_NUMBER = (str, type(None)), (int, type(None))
-_EVENT_KINDS: Final = (
-    ("case_id", _TEXT),
-    ("sequence", _NUMBER),
-    ("type", _TEXT),
-    ("schema_version", _NUMBER),
-    ("recorded_at", _TIME),
-    ("actor", _TEXT),
-    ("payload", _TEXT),
-    ("subject_key", _MAYBE_TEXT),
-    ("prev_hash", _TEXT),
-    ("hash", _TEXT),
-)
-_AUDIT_KINDS: Final = (
-    ("case_id", _TEXT),
-    ("sequence", _NUMBER),
-    ("at", _TIME),
-    ("actor", _TEXT),
-    ("actor_label", _TEXT),
-    ("action", _TEXT),
-    ("target", _TEXT),
-    ("allowed", _FLAG),
-    ("reason", _TEXT),
-    ("prev_hash", _TEXT),
-    ("hash", _TEXT),
-    ("first_sequence", _MAYBE_NUMBER),
-    ("last_sequence", _MAYBE_NUMBER),
-)
-
-
-def _record_field_problem(
-    record: EventRecord | AuditRecord, fields: tuple[tuple[str, tuple[type, ...]], ...]
-) -> str | None:
-    """What is wrong with a record's field types (a record made by hand: the classes convert
-    only times and legal bases), or ``None``; never a value. Checked before anything is stored,
-    so a store never meets a list where it binds a text."""
-    for name, kinds in fields:
-        value = getattr(record, name)
-        if not isinstance(value, kinds) or (type(value) is bool and kinds is not _FLAG):
-            want = " or ".join("none" if k is type(None) else k.__name__ for k in kinds)
-            return f"{name}: expected {want}, got {type(value).__name__}"
-    return None
 
 
 def _audit_of_batch(
