@@ -29,12 +29,8 @@ from typing import Final
 import attrs
 
 from barnekoordinator.access.consent import ConsentPurpose, Section, ledger, section_of
-from barnekoordinator.access.entries import (
-    Entry,
-    EntryMeta,
-    GuardianVisibility,
-    visibility_overrides,
-)
+from barnekoordinator.access.entries import Entry, EntryMeta, entries
+from barnekoordinator.access.policy import readers_beyond
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.appointments import coordination_holder
 from barnekoordinator.coordination.participation import Contributor, family_contributions
@@ -265,7 +261,10 @@ class AgendaPoint:
     """The section of the entry whose words ``title`` quotes (a tiltak's description, a
     concern's text, what the child or a guardian said), as the entry is classed for access; None
     when the title holds only the library's own words, ids and dates. A stored agenda keeps
-    only the points its readers may read (see `call_prepared_meeting()`)."""
+    only the points all its readers may read (see `call_prepared_meeting()`)."""
+    source: str | None = None
+    """The id of that entry (``stafettlogg:t1``, ``plan:ip-1:pm1``, ``own-voice:v1`` …), or
+    None."""
 
 
 @attrs.frozen(kw_only=True)
@@ -301,11 +300,6 @@ class MeetingAgenda:
     def brought_by(self, ref: str) -> tuple[BringItem, ...]:
         """What ``ref`` must bring."""
         return tuple(b for b in self.bring if b.who_ref == ref)
-
-
-_WITHHELD: Final = frozenset(
-    {GuardianVisibility.WITHHELD_BY_CHILD_REQUEST, GuardianVisibility.WITHHELD_WEIGHTY_REASONS}
-)
 
 
 def _last_minuted(log: Stafettlogg | None, as_of: date) -> date | None:
@@ -373,13 +367,18 @@ def prepare_meeting(
     )
 
     participants = _participants(case, log, meeting_id, chair, as_of)
+    classed = {e.meta.id: e.meta.section for e in entries(case)}  # as the policy sees them
     return MeetingAgenda(
         as_of=as_of,
         meeting_id=meeting_id,
         chair_ref=chair,
         since=since,
         participants=participants,
-        points=tuple(point for part in parts for point in part.points),
+        points=tuple(
+            attrs.evolve(p, section=classed.get(p.source)) if p.source else p
+            for part in parts
+            for p in part.points
+        ),
         bring=tuple(item for part in parts for item in part.bring),
     )
 
@@ -405,14 +404,15 @@ def call_prepared_meeting(
     [`schedule_meeting()`][barnekoordinator.coordination.stafettlogg.schedule_meeting] calls it
     (by the stafettholder or a leader, on a day that has not passed). The lines are in ``lang``.
 
-    **The stored agenda quotes only what its readers may read.** The meeting becomes an entry
-    of the section of the caller's service, readable by whoever may read that section; so of
-    the prepared points it keeps those whose ``section`` is the meeting's own and those that
-    quote no one ([`AgendaPoint.section`][barnekoordinator.coordination.meetings.AgendaPoint]
-    is None). A point quoting an entry of another section (a health tiltak's description in a
-    meeting the teacher calls), or an entry withheld from the guardians (pbrl § 3-4), is left
-    out; its «Ta med» line, which names only ids and dates, stays, so whoever owns it still
-    brings it.
+    **The stored agenda quotes only what all its readers may read** (decision 44). The meeting
+    is a stafettlogg entry of the caller's service and section, so it keeps a point that quotes
+    no one ([`AgendaPoint.source`][barnekoordinator.coordination.meetings.AgendaPoint] None), or
+    an entry of its own section that nobody who may read the meeting on ``as_of`` is refused
+    ([`readers_beyond()`][barnekoordinator.access.policy.readers_beyond]). Not a health tiltak
+    in the teacher's meeting; not an entry the caller's service, or a service that reads the
+    meeting under a stafettlogg consent alone, may not read (a plan measure needs a consent to
+    share, pbrl § 4-4, taushetsplikt); not one withheld from the guardians (pbrl § 3-4). A
+    point left out keeps its «Ta med» line (ids and dates only), so its owner still brings it.
 
     Raises:
         InvalidInput: ``horizon_days`` is out of range, as `prepare_meeting()` says.
@@ -422,17 +422,28 @@ def call_prepared_meeting(
         case, meeting_on, horizon_days=horizon_days, settings=settings, lang=lang
     )
     caller = case.participant(by)
-    section = section_of(caller.service if caller is not None else None)
-    # An entry withheld from the guardians (pbrl § 3-4) is not quoted where they may read it.
-    withheld = {
-        entry_id.partition(":")[2]
-        for entry_id, visibility in visibility_overrides(case).items()
-        if visibility in _WITHHELD
-    }
+    service = caller.service if caller is not None else None
+    # The entry the meeting becomes, as the stafettlogg lists it; the sources as the policy
+    # sees them (with their visibility decisions).
+    meeting = EntryMeta(
+        id=f"stafettlogg:{meeting_id}",
+        kind="meeting",
+        section=section_of(service),
+        author_ref=by,
+        author_service=service,
+        created_on=meeting_on,
+    )
+    sources = {e.meta.id: e.meta for e in entries(case)}
+
+    def quotable(source: EntryMeta | None) -> bool:
+        return (
+            source is not None
+            and source.section is meeting.section
+            and not readers_beyond(case, meeting, source, as_of, settings=settings)
+        )
+
     lines = tuple(
-        p.title
-        for p in prepared.points
-        if p.section in (None, section) and withheld.isdisjoint(p.refs)
+        p.title for p in prepared.points if p.source is None or quotable(sources.get(p.source))
     )
     bring = tuple(bring_line(b, lang) for b in prepared.bring)
     return schedule_meeting(
@@ -484,7 +495,7 @@ def _child_voice_part(
                 ),
                 refs=(v.id,),
                 owner_ref=v.recorded_by,
-                section=section_of(v.author_service),
+                source=f"child-voice:{v.id}",
             )
         )
     own = [
@@ -500,7 +511,7 @@ def _child_voice_part(
                 title=text("agenda.child-own-voice").format(lang, age=o.child_age, text=said),
                 refs=(o.id,),
                 owner_ref=o.by,
-                section=Section.GENERAL,
+                source=f"own-voice:{o.id}",
             )
         )
     if child is not None and as_of >= child.birth_date:
@@ -533,7 +544,7 @@ def _family_input_part(
             ),
             refs=(v.id,),
             owner_ref=v.by,
-            section=Section.GENERAL,
+            source=f"own-voice:{v.id}",
         )
         for v in state.voices
         if v.author is Contributor.GUARDIAN and (since is None or v.recorded_on > since)
@@ -545,7 +556,7 @@ def _family_input_part(
                 title=text("agenda.bring-up").format(lang, text=line),
                 refs=(meeting_id,),
                 owner_ref=r.by,
-                section=Section.GENERAL,
+                source=f"invitation-answer:{meeting_id}:{r.by}",
             )
             for r in state.replies_to(meeting_id)
             for line in r.bring_up
@@ -555,19 +566,19 @@ def _family_input_part(
 
 def _scheduled_part(log: Stafettlogg | None, meeting_id: str | None) -> _AgendaPart:
     """2. What the meeting was called for, as set when it was scheduled."""
-    points: list[AgendaPoint] = []
     scheduled = next((m for m in log.meetings if m.id == meeting_id), None) if log else None
-    if scheduled is not None:
-        for item in scheduled.agenda:
-            points.append(
-                AgendaPoint(
-                    topic=AgendaTopic.SCHEDULED,
-                    title=item,
-                    refs=(scheduled.id,),
-                    owner_ref=scheduled.called_by,
-                    section=section_of(scheduled.author_service),
-                )
-            )
+    if scheduled is None:
+        return _AgendaPart(())
+    points = (
+        AgendaPoint(
+            topic=AgendaTopic.SCHEDULED,
+            title=item,
+            refs=(scheduled.id,),
+            owner_ref=scheduled.called_by,
+            source=f"stafettlogg:{scheduled.id}",
+        )
+        for item in scheduled.agenda
+    )
     return _AgendaPart(tuple(points))
 
 
@@ -586,7 +597,7 @@ def _tiltak_evaluation_part(log: Stafettlogg | None, until: date, lang: Language
                         ),
                         refs=(t.id,),
                         owner_ref=t.responsible_ref,
-                        section=section_of(t.author_service),
+                        source=f"stafettlogg:{t.id}",
                     )
                 )
                 bring.append(
@@ -616,7 +627,7 @@ def _plan_evaluation_part(plan: IndividualPlan | None, until: date, lang: Langua
                         ),
                         refs=(m.id,),
                         owner_ref=m.responsible_ref,
-                        section=section_of(m.author_service),
+                        source=f"plan:{plan.id}:{m.id}",
                     )
                 )
                 bring.append(
@@ -647,7 +658,7 @@ def _new_concern_part(
                         ),
                         refs=(o.id,),
                         owner_ref=o.author_ref,
-                        section=section_of(o.author_service),
+                        source=f"stafettlogg:{o.id}",
                     )
                 )
     for u in bti(case).undringer:
@@ -660,7 +671,7 @@ def _new_concern_part(
                     title=text("agenda.undring").format(lang, id=u.id, description=u.description),
                     refs=(u.id,),
                     owner_ref=u.registered_by,
-                    section=section_of(u.author_service),
+                    source=f"undring:{u.id}",
                 )
             )
     return _AgendaPart(tuple(points))
@@ -679,7 +690,7 @@ def _open_decision_part(log: Stafettlogg | None, lang: Language) -> _AgendaPart:
                         title=text("agenda.open-decision").format(lang, id=d.id, text=d.text),
                         refs=(d.id,),
                         owner_ref=d.follow_up_by,
-                        section=section_of(d.author_service),
+                        source=f"stafettlogg:{d.id}",
                     )
                 )
                 bring.append(
@@ -694,28 +705,19 @@ def _open_decision_part(log: Stafettlogg | None, lang: Language) -> _AgendaPart:
 
 def _handover_part(log: Stafettlogg | None, lang: Language) -> _AgendaPart:
     """6. A pending handover; the proposed new holder brings an answer."""
-    points: list[AgendaPoint] = []
-    bring: list[BringItem] = []
-    if log is not None and log.is_open and log.baton.pending is not None:
-        p = log.baton.pending
-        points.append(
-            AgendaPoint(
-                topic=AgendaTopic.HANDOVER,
-                title=text("agenda.handover").format(
-                    lang, to=p.to_ref, date=p.proposed_on.isoformat()
-                ),
-                refs=(p.to_ref,),
-                owner_ref=log.baton.holder_ref,
-            )
-        )
-        bring.append(
-            BringItem(
-                who_ref=p.to_ref,
-                what=text("agenda.handover-bring").get(lang),
-                about="handover",
-            )
-        )
-    return _AgendaPart(tuple(points), tuple(bring))
+    if log is None or not log.is_open or log.baton.pending is None:
+        return _AgendaPart(())
+    p = log.baton.pending
+    point = AgendaPoint(
+        topic=AgendaTopic.HANDOVER,
+        title=text("agenda.handover").format(lang, to=p.to_ref, date=p.proposed_on.isoformat()),
+        refs=(p.to_ref,),
+        owner_ref=log.baton.holder_ref,
+    )
+    bring = BringItem(
+        who_ref=p.to_ref, what=text("agenda.handover-bring").get(lang), about="handover"
+    )
+    return _AgendaPart((point,), (bring,))
 
 
 def _plan_part(

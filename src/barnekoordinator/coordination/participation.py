@@ -39,11 +39,19 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator, Sequence
 from datetime import date
+from typing import Final
 
 import attrs
 
 from barnekoordinator.access.consent import ConsentPurpose, ledger, section_of
-from barnekoordinator.access.entries import Entry, EntryMeta
+from barnekoordinator.access.entries import (
+    Entry,
+    EntryMeta,
+    GuardianVisibility,
+    VisibilityChanged,
+    entries,
+)
+from barnekoordinator.access.policy import CaseRole, readers_beyond
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.stafettlogg import (
     LogMeasureAdded,
@@ -575,14 +583,26 @@ def adopt_proposed_measure(
     responsible_ref: str | None = None,
     goal_id: str | None = None,
     settings: MunicipalSettings | None = None,
-) -> tuple[ProposedMeasureAdopted, LogMeasureAdded]:
+) -> tuple[DomainEvent, ...]:
     """Command: a professional adopts a proposal as a tiltak in the stafettlogg.
 
     The professional takes ownership (``responsible_ref``, by default the professional) and
     sets the evaluation date (BTI-10); the tiltak records who proposed it. A proposal is
-    adopted once.
+    adopted once. Returns the adoption and the tiltak (`ProposedMeasureAdopted`,
+    `LogMeasureAdded`), and a `VisibilityChanged` when the proposal is withheld.
+
+    **The tiltak keeps the proposal's readers in the family** (decision 44). It copies the
+    proposal's words into an entry of the adopter's section, so a proposal withheld from the
+    guardians (at the child's request or for weighty reasons, pbrl § 3-4) stays withheld: the
+    adoption records the same withholding for the tiltak, in the adopter's name, citing the
+    proposal. When a guardian or the child could still read the tiltak but not the proposal on
+    ``as_of`` ([`readers_beyond()`][barnekoordinator.access.policy.readers_beyond]; a former
+    guardian's grant of the tiltak's section only), it raises `RuleViolation`. Professionals
+    are not counted: the family writes a proposal for them to take up (decision 38), and the
+    tiltak is read under the stafettlogg consent like any other.
     """
-    if case.participant(by) is None:
+    adopter = case.participant(by)
+    if adopter is None:
         raise NotResponsible(f"case {case.id}: a professional in the case adopts a proposal")
     proposal = family_contributions(case).proposal(proposal_id)
     if proposal is None:
@@ -607,7 +627,56 @@ def adopt_proposed_measure(
         settings=settings,
     )
     adopted = ProposedMeasureAdopted(proposal_id=proposal_id, tiltak_id=tiltak_id, by=by, on=as_of)
-    return adopted, added
+    carried = _carried_withholding(case, proposal, added, adopter.service, as_of, settings)
+    return (adopted, added, *carried)
+
+
+_WITHHELD: Final = frozenset(
+    {GuardianVisibility.WITHHELD_BY_CHILD_REQUEST, GuardianVisibility.WITHHELD_WEIGHTY_REASONS}
+)
+
+
+def _carried_withholding(
+    case: Case,
+    proposal: MeasureProposal,
+    added: LogMeasureAdded,
+    service: ServiceKind,
+    as_of: date,
+    settings: MunicipalSettings | None,
+) -> tuple[VisibilityChanged, ...]:
+    """The proposal's withholding for the tiltak that copies it, or ``RuleViolation`` when a
+    guardian or the child would read the tiltak but not the proposal (decision 44)."""
+    source_id = f"measure-proposal:{proposal.id}"
+    source = next(e.meta for e in entries(case) if e.meta.id == source_id)
+    withheld = source.visibility if source.visibility in _WITHHELD else None
+    tiltak = EntryMeta(
+        id=f"stafettlogg:{added.tiltak_id}",
+        kind="measure",
+        section=section_of(service),
+        author_ref=added.by,
+        author_service=service,
+        created_on=added.on,
+        visibility=withheld or GuardianVisibility.DEFAULT,
+    )
+    gained = [
+        r.value
+        for r in readers_beyond(case, tiltak, source, as_of, settings=settings)
+        if isinstance(r, CaseRole)
+    ]
+    if gained:
+        raise RuleViolation(
+            f"case {case.id}: adopting proposal {proposal.id!r} would let the "
+            f"{' and the '.join(gained)} read its words in the tiltak, which they may not read "
+            "in the proposal (pbrl § 3-4, vergemålsloven § 2); nothing adopted"
+        )
+    if withheld is None:
+        return ()
+    reason = f"kept as {source_id} is withheld: the tiltak copies its words (pbrl § 3-4)"
+    return (
+        VisibilityChanged(
+            entry_id=tiltak.id, visibility=withheld, decided_by=added.by, reason=reason
+        ),
+    )
 
 
 def comment_on_evaluation(

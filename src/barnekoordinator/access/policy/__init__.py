@@ -99,12 +99,18 @@ municipality may allow *substantial* (MinID, HelseID ``"3"``) for named non-heal
 (``MunicipalSettings.substantial_assurance_actions``). Nothing is allowed below *substantial*. A
 refusal for the login's level carries ``needed_assurance``, and the Casebook raises
 [`InsufficientAssurance`][barnekoordinator.errors.InsufficientAssurance] naming that level.
+
+Derived entries (decision 44): a command that copies one entry's words into a new entry asks
+[`readers_beyond()`][barnekoordinator.access.policy.readers_beyond] who would read the new entry
+but not the source — by the rules above, for every service a consent may name, each guardian and
+the child — and copies nothing that anyone would gain.
 """
 
 from __future__ import annotations
 
 from barnekoordinator.access.policy._authorise import authorise_events
 from barnekoordinator.access.policy._decide import decide
+from barnekoordinator.access.policy._derived import readers_beyond
 from barnekoordinator.access.policy._services import is_stafettlogg_entry
 from barnekoordinator.access.policy._standing import case_professional, case_roles
 from barnekoordinator.access.policy._values import (
@@ -130,4 +136,5 @@ __all__ = [
     "insufficient_assurance",
     "is_stafettlogg_entry",
     "needed_assurance",
+    "readers_beyond",
 ]
