@@ -46,6 +46,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po, write_po
 
+from barnekoordinator.errors import InvalidInput
 from barnekoordinator.texts import read_mo
 
 DOMAIN: Final = "barnekoordinator"
@@ -233,7 +234,12 @@ def _check_language(
     elif lacking:
         notes.append(f"{code}: incomplete, {len(lacking)} of {len(sources)} messages lack a text")
     mo = path.with_suffix(".mo")
-    if not mo.exists() or read_mo(mo) != translated:
+    try:
+        compiled = read_mo(mo) if mo.exists() else None
+    except InvalidInput as exc:  # a malformed .mo: named, then compiled again like a stale one
+        errors.append(f"{code}: {exc}")
+        compiled = None
+    if compiled != translated:
         errors.append(f"{code}: {mo.name} is stale: run `python -m barnekoordinator._i18n compile`")
     return errors
 

@@ -38,6 +38,8 @@ never overflow.
 Files are read with [`read_file()`][barnekoordinator.edges.read_file]: a name the file system
 cannot take ([`file_name()`][barnekoordinator.edges.file_name]), a file that cannot be read and
 one longer than the reader's limit are refused with the place named, before anything is parsed.
+A text file (a number on a line) is read with [`read_text()`][barnekoordinator.edges.read_text]:
+strict UTF-8, a leading byte-order mark ignored, as in JSON.
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ __all__ = [
     "parse_date",
     "read_file",
     "read_json",
+    "read_text",
 ]
 
 DOCUMENT_POLICY: Final = (
@@ -476,3 +479,23 @@ def read_file(name: str, limit: int, where: str = "") -> bytes:
     if len(data) > limit:
         raise InvalidInput(f"{where}: longer than {limit} bytes")
     return data
+
+
+def read_text(name: str, limit: int, where: str = "") -> str:
+    """The text of file ``name``: at most ``limit`` bytes of strict UTF-8, a leading byte-order
+    mark (Notepad writes one) removed, as [`read_json()`][barnekoordinator.edges.read_json]
+    removes it. ``where`` begins an error's message; the file's name by default.
+
+    Raises:
+        InvalidInput: as [`read_file()`][barnekoordinator.edges.read_file], or the bytes are not
+            UTF-8 text (the offset is named, never the text).
+    """
+    where = where or name
+    data = read_file(name, limit, where)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"{where}: not UTF-8 text (invalid byte at offset {exc.start})"
+        ) from None
+    return text.removeprefix("\ufeff")

@@ -37,7 +37,7 @@ else:
     from barnekoordinator._classes import field, frozen
 
 from barnekoordinator._texts_edges import EDGE_TEXTS
-from barnekoordinator.errors import InvalidInput
+from barnekoordinator.errors import InvalidConfiguration, InvalidInput
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -137,28 +137,52 @@ def read_mo(path: Path | str) -> dict[str, str]:
     The standard library's ``gettext.GNUTranslations`` looks messages up but cannot list them,
     and the catalogue is enumerated here (``TEXTS`` is a mapping), so the documented ``.mo``
     layout is read directly. Messages without a context (the header) are left out.
+
+    Raises:
+        InvalidConfiguration: naming the file — it cannot be read, is not a compiled gettext
+            catalogue, is cut short or points past its end, holds text that is not UTF-8, or
+            defines a key twice.
     """
-    with open(path, "rb") as file:
-        data = file.read()
-    name = os.path.basename(path)
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError as exc:
+        raise InvalidConfiguration(
+            f"catalogue {path}: cannot be read ({exc.strerror or 'unreadable'})"
+        ) from None
+    try:
+        return _messages(data, str(path))
+    except (struct.error, UnicodeDecodeError, OverflowError, MemoryError):
+        raise InvalidConfiguration(
+            f"catalogue {path}: not a compiled gettext catalogue (.mo): it is cut short, "
+            "points past its end or holds text that is not UTF-8"
+        ) from None
+
+
+def _messages(data: bytes, where: str) -> dict[str, str]:
+    """``read_mo()``'s work on the bytes; a malformed file raises ``struct.error`` (too short)
+    or ``UnicodeDecodeError``, or ``InvalidConfiguration`` naming ``where``."""
     magic = struct.unpack("<I", data[:4])[0]
     order = "<" if magic == 0x950412DE else ">"
     if magic not in (0x950412DE, 0xDE120495):
-        raise InvalidInput(f"{name}: not a compiled gettext catalogue (.mo)")
+        raise InvalidConfiguration(f"catalogue {where}: not a compiled gettext catalogue (.mo)")
     count, originals, translations = struct.unpack(order + "3I", data[8:20])
     # Each table is (length, offset) pairs, one a message: read whole, not pair by pair.
     o_table = struct.unpack_from(f"{order}{2 * count}I", data, originals)
     t_table = struct.unpack_from(f"{order}{2 * count}I", data, translations)
+    size = len(data)
     found: dict[str, str] = {}
     # zip over the tables' slices, not indexing (a fifth of read_mo's time, on every start-up).
     pairs = zip(o_table[0::2], o_table[1::2], t_table[0::2], t_table[1::2], strict=True)
     for o_len, o_off, t_len, t_off in pairs:
+        if o_off + o_len > size or t_off + t_len > size:  # a slice would be cut short silently
+            raise struct.error("a message points past the end of the file")
         original = data[o_off : o_off + o_len].decode("utf-8")
         context, sep, _msgid = original.partition("\x04")
         if not sep:
             continue
         if context in found:
-            raise InvalidInput(f"{name}: the key {context!r} is defined twice")
+            raise InvalidConfiguration(f"catalogue {where}: the key {context!r} is defined twice")
         found[context] = data[t_off : t_off + t_len].decode("utf-8")
     return found
 

@@ -1,22 +1,130 @@
-"""The demo's closing chapters: the files it writes from the case, and the operator's checks.
+"""The demo's files: its folder and store made ready, the files it writes from the case, and
+the operator's checks.
 
 Part of [`barnekoordinator._cli.demo`][barnekoordinator._cli.demo] (split by what it does):
-the reminders sent from the outbox, the FHIR export, the archive document, Min oversikt, and
-the signed checkpoint the store is verified against.
+the run prepared (every input checked before anything is written), the reminders sent from the
+outbox, the FHIR export, the archive document, Min oversikt, and the signed checkpoint the store
+is verified against.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import json
 import os
 import sys
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from barnekoordinator._cli._demo_stage import _say, _Stage
 from barnekoordinator.history.store import CaseStore
 
+if TYPE_CHECKING:
+    from barnekoordinator.config import Config
+    from barnekoordinator.plugins import PluginHost
+
 __all__: list[str] = []
+
+
+def _prepare_the_run(
+    args: argparse.Namespace, default: Path, addresses: dict[str, Any], demo_secret: bytes
+) -> tuple[Path, Config, PluginHost, CaseStore]:
+    """The output folder, the configuration, the plugin host and the open store of a run.
+
+    Everything given is checked before anything is written: the folder's name, the options,
+    ``$BARNEKOORDINATOR_SUBJECT_SECRET``, the store's URL and the sealing key. Then the folder
+    is made and the store opened (a store that cannot be opened removes the folders just made),
+    and only then is a missing sealing key made and the address book written. ``args.store`` is
+    set to the store used and ``args.option`` begins with the address book's.
+
+    Raises:
+        InvalidInput: ``--output`` is empty or cannot hold the files; an option, the secret
+            or the store's URL is invalid (``InvalidConfiguration``).
+        StorageError: the store cannot be opened.
+    """
+    from barnekoordinator._cli import file_name, printable
+    from barnekoordinator._cli._keys import find_sealing_key, load_sealing_key
+    from barnekoordinator._cli._wiring import STORE_ENV, configured, plugin_options, subject_secret
+    from barnekoordinator._redact import redact
+    from barnekoordinator.errors import InvalidInput
+    from barnekoordinator.history.sealing import SealingKey
+    from barnekoordinator.plugins import case_store
+
+    if args.output == "":
+        raise InvalidInput("--output: expected a folder name, got an empty one")
+    out = Path(file_name(args.output, f"--output {args.output}")) if args.output else default
+    if not args.store:
+        args.store = os.environ.get(STORE_ENV) or f"sqlite:{out / 'demo.db'}"
+    plugin_options(args.option)  # a malformed --option is named before the notifier's is added
+    secret = subject_secret(os.environ) or demo_secret
+    book = out / "addresses.json"
+    # The notifier puts the reminders in the outbox with the events; the user's options win.
+    args.option = [f"smtp.addresses={book}", *args.option]
+    config, pm = configured(args, "write", subject_key_secret=secret)
+    # Nothing outlives a memory: run, so neither does its key.
+    memory = args.store == "memory:"
+    sealing = SealingKey.generate("demo-memory") if memory else None
+    key = None if memory else find_sealing_key(store_url=args.store, environ=os.environ)
+    made = _make_folder(out)
+    try:
+        store = case_store(pm, config)
+    except BaseException:
+        _remove(made)
+        raise
+    try:
+        if isinstance(key, Path):  # none yet: made now that nothing else can fail first
+            sealing, where = load_sealing_key(store_url=args.store, environ=os.environ, create=True)
+            if where.startswith("a new"):  # not when another run made it meanwhile
+                print(f"barnekoordinator demo: {printable(redact(where))}", file=sys.stderr)
+        elif key is not None:
+            sealing = key[0]
+        assert sealing is not None
+        try:
+            book.write_text(json.dumps(addresses, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise InvalidInput(
+                f"--output {out}: cannot hold the demo's files ({exc.strerror})"
+            ) from None
+    except BaseException:
+        store.close()
+        raise
+    return out, attrs.evolve(config, sealing_key=sealing.to_text()), pm, store
+
+
+def _remove(folders: list[Path]) -> None:
+    """Remove the folders a refused run made, the deepest first (one that holds a file stays)."""
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def _make_folder(out: Path) -> list[Path]:
+    """Make ``out`` and its missing parents; the folders made, the deepest first.
+
+    Raises:
+        InvalidInput: it cannot be made or written in (the system's reason).
+    """
+    from barnekoordinator.errors import InvalidInput
+
+    missing: list[Path] = []
+    folder = out
+    try:
+        while not folder.exists() and folder != folder.parent:
+            missing.append(folder)
+            folder = folder.parent
+        out.mkdir(parents=True, exist_ok=True)
+        if not os.access(out, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied")
+    except OSError as exc:
+        _remove(missing)
+        raise InvalidInput(
+            f"--output {out}: cannot hold the demo's files ({exc.strerror})"
+        ) from None
+    return missing
 
 
 def _send_the_reminders(stage: _Stage, store: CaseStore, config: Any, out: Path) -> None:

@@ -42,6 +42,7 @@ __all__ = [
     "SEALING_KEY_ENV",
     "SEALING_KEY_FILE_ENV",
     "default_key_path",
+    "find_sealing_key",
     "load_sealing_key",
     "load_signer",
     "load_verifier",
@@ -238,15 +239,27 @@ def _sealing_key_file(path: Path, store_url: str) -> SealingKey:
     return SealingKey.from_text(_read(path, "sealing key", InvalidConfiguration))
 
 
-def load_sealing_key(
-    *, store_url: str, environ: Mapping[str, str], create: bool
-) -> tuple[SealingKey, str]:
-    """The sealing key and a sentence saying where it came from (and whether it was just made).
+def find_sealing_key(
+    *, store_url: str, environ: Mapping[str, str]
+) -> tuple[SealingKey, str] | Path:
+    """The sealing key and where it came from, as
+    [`load_sealing_key()`][barnekoordinator._cli._keys.load_sealing_key] finds it; when there is
+    none, the file it would make, checked as it would check it (not beside the database) but
+    not made: for a command that checks everything before it writes anything.
 
     Raises:
-        InvalidConfiguration: the key is malformed, cannot be read, is missing (and ``create``
-            is false) or sits beside a SQLite database. No message repeats the key.
+        InvalidConfiguration: the key is malformed, cannot be read, or its file would sit
+            beside a SQLite database. No message repeats the key.
     """
+    found = _existing_sealing_key(store_url, environ)
+    if isinstance(found, Path):
+        _refuse_sealing_key_beside_database(found, store_url)
+    return found
+
+
+def _existing_sealing_key(
+    store_url: str, environ: Mapping[str, str]
+) -> tuple[SealingKey, str] | Path:
     if environ.get(SEALING_KEY_ENV):
         return SealingKey.from_text(environ[SEALING_KEY_ENV]), f"${SEALING_KEY_ENV}"
     path = (
@@ -256,6 +269,22 @@ def load_sealing_key(
     )
     if _exists(path, "sealing key", InvalidConfiguration):
         return _sealing_key_file(path, store_url), f"sealing key file {path}"
+    return path
+
+
+def load_sealing_key(
+    *, store_url: str, environ: Mapping[str, str], create: bool
+) -> tuple[SealingKey, str]:
+    """The sealing key and a sentence saying where it came from (and whether it was just made).
+
+    Raises:
+        InvalidConfiguration: the key is malformed, cannot be read, is missing (and ``create``
+            is false) or sits beside a SQLite database. No message repeats the key.
+    """
+    found = _existing_sealing_key(store_url, environ)
+    if not isinstance(found, Path):
+        return found
+    path = found
     if not create:
         raise InvalidConfiguration(
             f"no sealing key: none at {path} and ${SEALING_KEY_ENV} is unset; the store's "

@@ -36,13 +36,18 @@ from typing import Any, Final
 
 import attrs
 
-from barnekoordinator._cli import file_name, printable
+from barnekoordinator._cli import printable
 from barnekoordinator._cli._keys import load_sealing_key
-from barnekoordinator._cli._wiring import configured_host, plugin_options
-from barnekoordinator._cli.import_history import SECRET_ENV
+from barnekoordinator._cli._wiring import (
+    SUBJECT_SECRET_ENV,
+    configured_host,
+    plugin_options,
+    subject_secret,
+)
 from barnekoordinator._cli.principal_file import read_principal
 from barnekoordinator._cli.verify import add_store_arguments, store_url
-from barnekoordinator._cli.whoami import read_token
+from barnekoordinator._cli.whoami import read_token_file
+from barnekoordinator._redact import redact
 from barnekoordinator.access.login import GENERIC_KIND
 from barnekoordinator.access.principal import Credential, Principal
 from barnekoordinator.casebook import Casebook
@@ -64,6 +69,7 @@ from barnekoordinator.texts import Text
 
 __all__ = [
     "ALLOW_DEVELOPMENT_ENV",
+    "NEGATIVE_ANSWERS",
     "Session",
     "add_case_arguments",
     "cli_config",
@@ -76,7 +82,7 @@ ALLOW_DEVELOPMENT_ENV: Final = "BARNEKOORDINATOR_ALLOW_DEVELOPMENT_PRINCIPALS"
 """The environment variable that allows ``--as FILE`` (``1``, ``true`` or ``yes``)."""
 
 _EMBEDDED: Final = ("sqlite", "memory")
-_NEGATIVE: Final = (
+NEGATIVE_ANSWERS: Final = (
     AccessDenied,
     RuleViolation,
     ConcurrencyConflict,
@@ -84,6 +90,7 @@ _NEGATIVE: Final = (
     TokenRejected,
     NotAuthenticated,
 )
+"""What a command may be refused with: a negative answer (exit 1), not a usage error."""
 
 
 def add_case_arguments(parser: argparse.ArgumentParser, *, words: bool = True) -> None:
@@ -129,11 +136,11 @@ def _flag(environ: Mapping[str, str]) -> bool:
 def cli_config(args: argparse.Namespace, *, writes: bool) -> Config:
     """The configuration of one command: store and options from the arguments, the subject
     secret and the development-principal flag from the environment."""
-    secret = os.environ.get(SECRET_ENV, "").encode()
+    secret = subject_secret(os.environ)
     if writes and not secret:
         raise InvalidConfiguration(
-            f"${SECRET_ENV}: set the subject-key secret the store uses (it keys the index of "
-            "children's cases)"
+            f"${SUBJECT_SECRET_ENV}: set the subject-key secret the store uses (it keys the "
+            "index of children's cases)"
         )
     return Config(
         store=store_url(args),
@@ -158,16 +165,6 @@ def _development_principal(args: argparse.Namespace, config: Config) -> Principa
             "use --token"
         )
     return read_principal(args.as_file, allow_synthetic=args.allow_synthetic, option="--as")
-
-
-def _token(source: str) -> str:
-    if source == "-":
-        return read_token(sys.stdin.buffer)
-    try:
-        with open(file_name(source, f"--token {source}"), "rb") as handle:
-            return read_token(handle)
-    except OSError as exc:
-        raise InvalidInput(f"--token {source}: {exc.strerror or 'unreadable'}") from None
 
 
 @attrs.frozen
@@ -199,7 +196,7 @@ def open_session(
     config = cli_config(args, writes=writes)
     # A development principal is checked before the store is touched.
     principal = _development_principal(args, config) if args.as_file is not None else None
-    token = _token(args.token) if args.token is not None else None
+    token = read_token_file(args.token) if args.token is not None else None
     pm = configured_host(config, args.option)
     store = case_store(pm, config)
     try:
@@ -207,7 +204,7 @@ def open_session(
             store_url=config.store, environ=os.environ, create=creates_key
         )
         if where.startswith("a new"):
-            print(f"barnekoordinator: {where}", file=sys.stderr)
+            print(f"barnekoordinator: {printable(redact(where))}", file=sys.stderr)
         book = Casebook(
             store, clock=SystemClock(), plugin_manager=pm, config=config, sealing=sealing
         )
@@ -231,7 +228,7 @@ def negative_answers(
     def guarded(args: argparse.Namespace) -> int:
         try:
             return run(args)
-        except _NEGATIVE as exc:
+        except NEGATIVE_ANSWERS as exc:
             line = " ".join(str(exc).split())
             print(f"barnekoordinator {name}: {printable(line)}", file=sys.stderr)
             return 1

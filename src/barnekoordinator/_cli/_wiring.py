@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from barnekoordinator.errors import InvalidConfiguration
@@ -32,16 +32,21 @@ if TYPE_CHECKING:
 __all__ = [
     "CLI_BUSY_TIMEOUT",
     "STORE_ENV",
+    "SUBJECT_SECRET_ENV",
     "StoreUse",
     "configured",
     "configured_host",
     "open_store",
     "plugin_options",
     "store_url",
+    "subject_secret",
 ]
 
 STORE_ENV = "BARNEKOORDINATOR_STORE"
 """The environment variable naming the store when ``--store`` is not given."""
+
+SUBJECT_SECRET_ENV = "BARNEKOORDINATOR_SUBJECT_SECRET"  # noqa: S105 - a name, not a secret
+"""The environment variable holding the subject-key secret (the key of the children's index)."""
 
 StoreUse = Literal["read", "audited", "write", "none"]
 """How a command uses its store (see the module's docstring); ``none``: it opens no store."""
@@ -75,6 +80,25 @@ def plugin_options(pairs: Iterable[str], use: StoreUse = "none") -> dict[str, di
             raise InvalidConfiguration(f"--option: expected PLUGIN.KEY=VALUE, got {name!r}=…")
         options.setdefault(plugin, {})[key] = value
     return options
+
+
+def subject_secret(environ: Mapping[str, str] | None = None) -> bytes:
+    """``$BARNEKOORDINATOR_SUBJECT_SECRET`` as its UTF-8 bytes; empty when it is unset or empty.
+
+    Every command reads it here, so a value that is no text is the same one-line error for all.
+
+    Raises:
+        InvalidConfiguration: it holds bytes that are not UTF-8 text (Python hands them over as
+            lone surrogates, which have no UTF-8 form); the value is never echoed.
+    """
+    value = (os.environ if environ is None else environ).get(SUBJECT_SECRET_ENV, "")
+    try:
+        return value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidConfiguration(
+            f"${SUBJECT_SECRET_ENV}: expected UTF-8 text; it holds bytes that are not "
+            "(set it to the same secret text the application uses)"
+        ) from None
 
 
 def configured_host(config: Config, typed: Iterable[str] = ()) -> PluginHost:

@@ -31,7 +31,7 @@ import json
 from typing import Final
 
 from barnekoordinator._casebook_opening import check_opening
-from barnekoordinator._cli import json_text, printable, read_source
+from barnekoordinator._cli import json_text, printable
 from barnekoordinator._cli._session import (
     Session,
     add_case_arguments,
@@ -44,7 +44,7 @@ from barnekoordinator.access.entries import Entry
 from barnekoordinator.casebook import CaseView
 from barnekoordinator.config import municipality_number_problem
 from barnekoordinator.coordination.stafettlogg import ClosingReason
-from barnekoordinator.edges import parse_date
+from barnekoordinator.edges import parse_date, read_text
 from barnekoordinator.errors import InvalidIdentifier, InvalidInput
 from barnekoordinator.history.case import DomainEvent, ParticipantJoined, open_case
 from barnekoordinator.identifiers import IdentifierPolicy, Organisasjonsnummer, PersonId
@@ -142,14 +142,16 @@ def _participant(value: str) -> Professional:
 def _child_id(args: argparse.Namespace) -> PersonId | None:
     if args.child_id_file is None:
         return None
+    if not args.child_id_file:
+        raise InvalidInput("--child-id-file: expected a file name, got an empty one")
     where = f"--child-id-file {args.child_id_file}"
-    data = read_source(args.child_id_file, _MAX_ID_FILE, where, stdin=False)
-    try:
-        number = data.decode("utf-8").strip()
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{where}: not UTF-8 text") from None
+    # The shared text reader: strict UTF-8, a byte-order mark ignored (as in a JSON file).
+    number = read_text(args.child_id_file, _MAX_ID_FILE, where).strip()
     policy = IdentifierPolicy.testing() if args.allow_synthetic else IdentifierPolicy()
-    return PersonId.parse(number, policy=policy)
+    try:
+        return PersonId.parse(number, policy=policy)
+    except InvalidIdentifier as exc:  # the number is never echoed; the option and file are
+        raise InvalidIdentifier(f"{where}: {exc}", kind=exc.kind) from None
 
 
 def _opening(args: argparse.Namespace) -> list[DomainEvent]:

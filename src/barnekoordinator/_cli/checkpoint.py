@@ -29,16 +29,27 @@ could not be used.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import secrets
+import stat
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from barnekoordinator._cli import add_json_option, add_lang_option, file_name, json_text, printable
+from barnekoordinator._cli import (
+    add_json_option,
+    add_lang_option,
+    file_name,
+    json_text,
+    one_line,
+    printable,
+)
 from barnekoordinator._cli._keys import load_signer, read_note
 from barnekoordinator._cli._wiring import open_store, store_url
 from barnekoordinator._cli.verify import add_store_arguments
+from barnekoordinator._redact import redact
 from barnekoordinator.edges import read_json
 from barnekoordinator.errors import CheckpointError, InvalidInput, StoreDiverged
 from barnekoordinator.history.checkpoint import (
@@ -100,15 +111,71 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(func=run)
 
 
-def _write(path: Path, text: str, what: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all (a temporary file renamed over it)."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def _usable(option: str, name: str | None) -> Path | None:
+    """``name`` given to ``option`` as a path, checked before the store is opened, a key made or
+    anything written: a file name (not empty, not ``-``, no NUL), in a folder that exists, and
+    not a folder itself. A missing file is fine (it is written).
+
+    Raises:
+        InvalidInput: empty or ``-`` (a usage error).
+        CheckpointError: it cannot be a file there (exit 3, as for a file that cannot be written).
+    """
+    if name is None:
+        return None
+    if not name:
+        raise InvalidInput(f"{option}: expected a file name, got an empty one")
+    if name == "-":  # a checkpoint is kept elsewhere, as a file: never standard output
+        raise InvalidInput(f"{option} -: expected a file name (./- names a file called -)")
+    where = f"{option} {name}"
+    file_name(name, where, CheckpointError)
+    try:  # the name as typed: Path() would drop a trailing "/"
+        info = os.stat(name)
+    except FileNotFoundError:
+        if not os.path.isdir(os.path.dirname(name) or "."):
+            raise CheckpointError(f"{where}: its folder does not exist") from None
+        return Path(name)
+    except OSError as exc:  # a name too long, a file where a folder must be, …
+        raise CheckpointError(f"{where}: cannot be used ({exc.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise CheckpointError(f"{where}: is a folder, expected a file")
+    return Path(name)
+
+
+def _write_all(files: list[tuple[str, Path, str]]) -> None:
+    """Write each ``(option, path, text)`` whole: each text goes to a temporary file beside its
+    path (a short random name, so a name near the system's limit still has room for it), and
+    only when every one is written are they renamed over their paths. A file that cannot be
+    written leaves none of them changed (only a rename, within one folder, failing after
+    another could leave the first renamed).
+
+    Raises:
+        CheckpointError: ``OPTION PATH: cannot be written (…)``; no temporary file is left.
+    """
+    pending: list[tuple[str, Path, Path]] = []
     try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise CheckpointError(f"{what} {path}: cannot be written ({exc.strerror})") from None
+        for option, path, text in files:
+            temporary = path.with_name(f".bk-{secrets.token_hex(8)}.tmp")
+            try:
+                with open(temporary, "x", encoding="utf-8") as handle:
+                    pending.append((option, path, temporary))
+                    handle.write(text)
+            except OSError as exc:
+                raise CheckpointError(
+                    f"{option} {path}: cannot be written ({exc.strerror})"
+                ) from None
+        while pending:
+            option, path, temporary = pending[0]
+            try:
+                os.replace(temporary, path)
+            except OSError as exc:
+                raise CheckpointError(
+                    f"{option} {path}: cannot be written ({exc.strerror})"
+                ) from None
+            pending.pop(0)
+    finally:
+        for _option, _path, temporary in pending:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
 
 
 _FRONTIER_FORMAT: Final = "barnekoordinator.frontier/1"
@@ -154,7 +221,7 @@ def _resume(
         raise _frontier_error(path, str(exc)) from None
 
 
-def _save_frontier(path: Path, note: str, checkpointer: Checkpointer) -> None:
+def _frontier_text(note: str, checkpointer: Checkpointer) -> str:
     events, audit = checkpointer.frontiers()
     document = {
         "format": _FRONTIER_FORMAT,
@@ -162,7 +229,7 @@ def _save_frontier(path: Path, note: str, checkpointer: Checkpointer) -> None:
         "events": events.to_dict(),
         "audit": audit.to_dict(),
     }
-    _write(path, json.dumps(document, indent=1) + "\n", "frontier")
+    return json.dumps(document, indent=1) + "\n"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -171,17 +238,18 @@ def run(args: argparse.Namespace) -> int:
     Returns 0, or 1 when the store no longer extends the checkpoint saved with ``--frontier``.
     """
     url = store_url(args)
-    for option, value in (("--output", args.output), ("--frontier", args.frontier)):
-        if value == "-":  # a checkpoint is kept elsewhere, as a file: never standard output
-            raise InvalidInput(f"{option} -: expected a file name (./- names a file called -)")
-    file_name(args.output, f"checkpoint output {args.output}", CheckpointError)
-    if args.frontier:
-        file_name(args.frontier, f"frontier {args.frontier}", CheckpointError)
+    # Every name is checked before the store is opened, a key made or a file written.
+    output = _usable("--output", args.output)
+    frontier = _usable("--frontier", args.frontier)
+    assert output is not None  # --output is required
+    if frontier is not None and os.path.abspath(output) == os.path.abspath(frontier):
+        raise InvalidInput("--output and --frontier: expected two files, got the same one")
     _, _, store = open_store(args, "read")  # first: a missing store must not leave a new key
-    frontier = Path(args.frontier) if args.frontier else None
     try:
         signer, source = load_signer(args.key, store_url=url, environ=os.environ, create=True)
-        checkpointer = _resume(frontier, store, signer, args.origin) if frontier else None
+        checkpointer = (
+            _resume(frontier, store, signer, args.origin) if frontier is not None else None
+        )
         before: tuple[int, int] | None = None  # the sizes resumed from
         if checkpointer is None:
             checkpointer = Checkpointer(store, args.origin or signer.name)
@@ -192,17 +260,23 @@ def run(args: argparse.Namespace) -> int:
             checkpoint = checkpointer.checkpoint()
         except StoreDiverged as exc:
             print(
-                f"barnekoordinator checkpoint: the store is not an extension of the checkpoint "
-                f"in {frontier}: {printable(str(exc))}; nothing signed (run verify --checkpoint)",
+                "barnekoordinator checkpoint: "
+                + printable(
+                    redact(
+                        f"the store is not an extension of the checkpoint in {frontier}: "
+                        f"{one_line(exc)}; nothing signed (run verify --checkpoint)"
+                    )
+                ),
                 file=sys.stderr,
             )
             return 1
     finally:
         store.close()
     note = sign_checkpoint(checkpoint, signer)
-    _write(Path(args.output), note, "checkpoint output")
+    files = [("--output", output, note)]
     if frontier is not None:
-        _save_frontier(frontier, note, checkpointer)
+        files.append(("--frontier", frontier, _frontier_text(note, checkpointer)))
+    _write_all(files)  # both, or neither
     return _report(args, checkpoint, source, signer, frontier, before)
 
 

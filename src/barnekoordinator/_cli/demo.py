@@ -38,9 +38,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import json
-import os
-import sys
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
@@ -52,6 +49,7 @@ from barnekoordinator._cli import json_text
 from barnekoordinator._cli._demo_files import (
     _checkpoint_and_verify,
     _export_for_the_journal,
+    _prepare_the_run,
     _send_the_reminders,
     _write_min_oversikt,
     _write_the_archive,
@@ -63,7 +61,6 @@ from barnekoordinator.clock import FixedClock
 from barnekoordinator.config import Config, MunicipalSettings, ParticipationAges
 from barnekoordinator.errors import AccessDenied, CaseAlreadyOpen, ConsentRequired
 from barnekoordinator.history.case import Case, ParticipantJoined, open_case
-from barnekoordinator.history.sealing import SealingKey
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.people import Child, Guardian, GuardianRelation
 from barnekoordinator.services import ServiceKind
@@ -132,47 +129,18 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo; 0 when every step behaved as the law says and every chain verified."""
-    from barnekoordinator._cli import file_name
-    from barnekoordinator._cli._keys import load_sealing_key
-    from barnekoordinator._cli._wiring import STORE_ENV, configured, plugin_options
-    from barnekoordinator.errors import InvalidInput
-    from barnekoordinator.plugins import case_store
-
-    out = Path(file_name(args.output, f"--output {args.output}")) if args.output else DEMO_OUTPUT
-    if not args.store:
-        args.store = os.environ.get(STORE_ENV) or f"sqlite:{out / 'demo.db'}"
-    plugin_options(args.option)  # a malformed --option fails before a key file is made
-    addresses = out / "addresses.json"
-    try:  # before a store or a key file is made
-        out.mkdir(parents=True, exist_ok=True)
-        addresses.write_text(json.dumps(_ADDRESSES, indent=2) + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput(
-            f"--output {out}: cannot hold the demo's files ({exc.strerror})"
-        ) from None
-    # The notifier puts the reminders in the outbox with the events; the user's options win.
-    args.option = [f"smtp.addresses={addresses}", *args.option]
-    secret = os.environ.get("BARNEKOORDINATOR_SUBJECT_SECRET", "").encode() or DEMO_SECRET
+    # Every input (the folder, the options, the store, the keys) is checked before anything is
+    # written: a refused run leaves no folder, no address book and no store behind.
+    out, config, pm, store = _prepare_the_run(args, DEMO_OUTPUT, _ADDRESSES, DEMO_SECRET)
     report = _Report(lang=args.lang)
     quiet = io.StringIO()
     with contextlib.redirect_stdout(quiet) if args.json else contextlib.nullcontext():
-        if args.store == "memory:":
-            # Nothing outlives the run, so neither does its key.
-            sealing = SealingKey.generate("demo-memory")
-        else:
-            sealing, where = load_sealing_key(store_url=args.store, environ=os.environ, create=True)
-            if where.startswith("a new"):
-                print(f"barnekoordinator demo: {where}", file=sys.stderr)
-        config, pm = configured(
-            args, "write", subject_key_secret=secret, sealing_key=sealing.to_text()
-        )
         clock = FixedClock(datetime.combine(_START, time(8, 0), tzinfo=UTC))
         settings = _settings_for_the_demo(config.municipality)
         # The operator holds the store (back office: the outbox, the checkpoint, verify);
         # every person in the story goes through the Casebook.
-        store = case_store(pm, config)
-        book = Casebook(store, clock=clock, config=config, plugin_manager=pm, settings=settings)
         try:
+            book = Casebook(store, clock=clock, config=config, plugin_manager=pm, settings=settings)
             _story(
                 book,
                 store,

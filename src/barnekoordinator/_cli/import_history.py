@@ -27,7 +27,7 @@ from typing import Final
 from barnekoordinator._casebook_views import label_problem
 from barnekoordinator._cli import add_json_option, add_lang_option, json_text, read_source
 from barnekoordinator._cli._keys import load_sealing_key
-from barnekoordinator._cli._wiring import configured, store_url
+from barnekoordinator._cli._wiring import configured, store_url, subject_secret
 from barnekoordinator._cli.verify import add_store_arguments
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.catalogue import CATALOGUE
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     problem = label_problem(operator)
     if problem is not None:  # refused before anything is read, opened or made
         raise InvalidInput(f"--operator: expected a name or a job; this one {problem}")
-    secret = os.environ.get(SECRET_ENV, "").encode()
+    secret = subject_secret(os.environ)
     if not secret:
         raise InvalidConfiguration(f"${SECRET_ENV}: set the subject-key secret the store uses")
     config, pm = configured(args, "write", subject_key_secret=secret)

@@ -11,24 +11,29 @@ through the Casebook, in its own transaction, in order, stopping at the first re
 Output: per command one line saying what was recorded (``--lang``), or with ``--json`` one
 ``{"case_id", "version", "sequences", "types"}`` object per command (JSON lines).
 
-Exit status: 0 every command recorded; 1 a command was refused (access, a rule, a stale version;
-the commands before it stay recorded); 2 a document is invalid (every problem with its JSON
-path; nothing stored) or a usage error; 3 the store or a plugin failed.
+Exit status: 0 every command recorded; 1 a command was refused (access, a rule, a stale version,
+or — once a command before it was recorded — any check of the command's own; the commands before
+it stay recorded, and the message says how many); 2 a document is invalid (every problem with its
+JSON path), the first command is refused by its own checks, or a usage error: nothing stored; 3 the
+store or a plugin failed (after a command was recorded, the message says how many).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from barnekoordinator._cli import json_text, read_source
+from barnekoordinator._cli import json_text, one_line, printable, read_source
 from barnekoordinator._cli._session import (
+    NEGATIVE_ANSWERS,
     Session,
     add_case_arguments,
     negative_answers,
     open_session,
 )
+from barnekoordinator._redact import redact
 from barnekoordinator.casebook import Recorded
 from barnekoordinator.commands import (
     COMMAND_SCHEMA,
@@ -37,7 +42,12 @@ from barnekoordinator.commands import (
     parse_command,
 )
 from barnekoordinator.edges import read_json
-from barnekoordinator.errors import InvalidInput, MalformedJson, SchemaViolation
+from barnekoordinator.errors import (
+    BarnekoordinatorError,
+    InvalidInput,
+    MalformedJson,
+    SchemaViolation,
+)
 from barnekoordinator.texts import text
 
 __all__ = [
@@ -121,11 +131,40 @@ def print_recorded(session: Session, recorded: Recorded) -> None:
 
 
 def run_commands(args: argparse.Namespace, commands: Sequence[ScriptedCommand]) -> int:
-    """Run parsed commands in order as the session's principal, printing each result."""
+    """Run parsed commands in order as the session's principal, printing each result.
+
+    The first command refused (or failing) ends the run. When it is the first of them, nothing
+    was stored and the error goes up as it is (a usage error is exit 2). After a command was
+    recorded, a refusal by the command's own checks is no longer "nothing stored": it is a
+    negative answer, exit 1, saying how many commands stay recorded (a failing store, exit 3,
+    says so too).
+    """
+    done = 0
     with open_session(args, writes=True) as session:
-        for command in commands:
-            print_recorded(session, execute_command(session.book, session.principal, command))
+        for number, command in enumerate(commands, 1):
+            try:
+                recorded = execute_command(session.book, session.principal, command)
+            except BarnekoordinatorError as exc:
+                if not done:
+                    raise
+                return _refused_after(args, number, len(commands), done, exc)
+            print_recorded(session, recorded)
+            done += 1
     return 0
+
+
+def _refused_after(
+    args: argparse.Namespace, number: int, total: int, done: int, error: BarnekoordinatorError
+) -> int:
+    """Say, in one line, which command ended the run and how many before it stay recorded;
+    the exit status: 1 for a refusal, 3 for a failing store or plugin."""
+    refused = isinstance(error, (InvalidInput, *NEGATIVE_ANSWERS))
+    how = "refused" if refused else "failed"
+    kept = "1 command before it stays" if done == 1 else f"{done} commands before it stay"
+    line = f"command {number} of {total} {how}: {one_line(error)}; {kept} recorded"
+    command = getattr(args, "command", None) or "record"
+    print(f"barnekoordinator {command}: {printable(redact(line))}", file=sys.stderr)
+    return 1 if refused else 3
 
 
 def add_command_options(parser: argparse.ArgumentParser) -> None:

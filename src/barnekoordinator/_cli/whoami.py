@@ -30,11 +30,11 @@ from barnekoordinator._cli._wiring import configured_host, plugin_options
 from barnekoordinator.access.login import GENERIC_KIND, MAX_TOKEN_BYTES, NO_ISSUER
 from barnekoordinator.access.principal import Credential, Principal
 from barnekoordinator.config import Config
-from barnekoordinator.errors import NotAuthenticated, TokenRejected
+from barnekoordinator.errors import InvalidInput, NotAuthenticated, TokenRejected
 from barnekoordinator.plugins import login_chain
 from barnekoordinator.texts import text as cli_text
 
-__all__ = ["principal_to_json", "read_token", "register", "run"]
+__all__ = ["principal_to_json", "read_token", "read_token_file", "register", "run"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -93,6 +93,28 @@ def read_token(source: BinaryIO) -> str:
         return raw.decode("utf-8").strip()
     except UnicodeDecodeError:
         raise TokenRejected("malformed: the token file is not UTF-8", code="malformed") from None
+
+
+def read_token_file(source: str, option: str = "--token") -> str:
+    """The token in file ``source`` (``-``: standard input), read as
+    [`read_token()`][barnekoordinator._cli.whoami.read_token] reads it: the one reader of every
+    command's ``--token FILE``.
+
+    Raises:
+        InvalidInput: ``--token FILE: …`` — no file name, or the file cannot be read (the name
+            is redacted, as every error's message is).
+        TokenRejected: ``too-large`` or ``malformed`` (not UTF-8).
+    """
+    if source == "-":
+        return read_token(sys.stdin.buffer)
+    if not source:
+        raise InvalidInput(f"{option}: expected a file name ('-' reads standard input)")
+    where = f"{option} {source}"
+    try:
+        with open(file_name(source, where), "rb") as handle:
+            return read_token(handle)
+    except OSError as exc:
+        raise InvalidInput(f"{where}: cannot read ({exc.strerror or 'unreadable'})") from None
 
 
 def principal_to_json(principal: Principal) -> dict[str, Any]:
@@ -155,17 +177,9 @@ def _print_rejected(code: str, reason: str, as_json: bool, lang: str = "en") -> 
 def run(args: argparse.Namespace) -> int:
     """Verify the token and print the principal or the reason; return the exit status."""
     try:
-        if args.source == "-":
-            token = read_token(sys.stdin.buffer)
-        else:
-            with open(file_name(args.source, f"--token {args.source}"), "rb") as source:
-                token = read_token(source)
-    except OSError as exc:
-        print(
-            f"barnekoordinator whoami: cannot read {args.source!r}: {exc.strerror}",
-            file=sys.stderr,
-        )
-        return 2
+        # The reader every --token shares: an unreadable file is InvalidInput (exit 2, cli.main),
+        # its name redacted like any error's message.
+        token = read_token_file(args.source)
     except TokenRejected as exc:
         _print_rejected(exc.code, exc.reason, args.json, args.lang)
         return 1
