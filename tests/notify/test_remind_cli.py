@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from barnekoordinator._cli.remind import message_ref
 from barnekoordinator.cli import main
 from barnekoordinator.history.outbox import OutboxKind, OutboxMessage, OutboxStatus
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
@@ -115,6 +116,33 @@ def test_dry_run_lists_and_changes_nothing(db: Path, capsys: pytest.CaptureFixtu
     assert "3 message(s) due" in out
     with SQLiteCaseStore(db, read_only=True) as store:
         assert len(store.outbox(status=OutboxStatus.PENDING)) == 3
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_its_output_tells_nothing_of_the_case(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], dry_run: bool
+) -> None:
+    """``remind`` takes no principal, so, like ``agenda`` without one, it prints kinds, case ids
+    and outcomes only (issue 11: a command showing case data takes a principal or shows only ids
+    and kinds). It printed each message's idempotency key (the item's id, the recipient's ref,
+    the due date) and its first day (door sweep, 2026-12-07); a message is now a digest of its
+    key, which whoever holds the store can match."""
+    with SQLiteCaseStore(db, read_only=True) as store:
+        pending = store.outbox(status=OutboxStatus.PENDING)
+    book = tmp_path / "addresses.json"
+    book.write_text(json.dumps({"mor": "mor@example.no", "pl": "pl@example.no"}))
+    args = ["remind", "--store", f"sqlite:{db}", "--as-of", str(DAY), "--json"]
+    args += ["--outbox-dir", str(tmp_path / "out"), "--option", f"smtp.addresses={book}"]
+    main([*args, "--dry-run"] if dry_run else args)
+    out = capsys.readouterr().out
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert {line["ref"] for line in lines} == {message_ref(e.message.key) for e in pending}
+    for entry in pending:
+        m = entry.message
+        assert m.key not in out
+        assert f'"{m.recipient}"' not in out
+        assert m.not_before.isoformat() not in out
+        assert m.on is None or m.on.isoformat() not in out
 
 
 def test_without_smtp_settings_it_is_a_usage_error(

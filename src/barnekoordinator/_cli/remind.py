@@ -9,8 +9,11 @@ complaint deadline approaching) — through the ``smtp`` plugin's settings
 parent). Each message is sent once; a refused one is retried
 on a later run after its backoff. ``--dry-run`` only lists what is due.
 
-Messages say only that something is waiting and where to log in; this command prints kinds,
-case ids and outcomes, never an address.
+Messages say only that something is waiting and where to log in; this command takes no principal,
+so it prints kinds, case ids and outcomes, never an address, and never what a message's key or
+dates would tell of the case (an item's id, the recipient's ref, an evaluation date, a meeting
+day): a message is named by ``ref``, a digest of its idempotency key that whoever holds the store
+can match (``sha256(key)``, its first 16 hex digits).
 
 Exit status: 0 done (or nothing due); 1 a message could not be delivered (no address, refused
 for good); 2 usage error (options, dates, the address book); 3 the store or the mail server could
@@ -20,6 +23,7 @@ not be used (the messages wait for the next run).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, time
@@ -43,7 +47,7 @@ from barnekoordinator.history.outbox import OutboxEntry, OutboxStatus
 from barnekoordinator.plugins import case_store
 from barnekoordinator.texts import text as cli_text
 
-__all__ = ["register", "run"]
+__all__ = ["message_ref", "register", "run"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -59,8 +63,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_json_option(
         parser,
-        '{"key", "kind", "case_id", "status", "note"} per message sent; with --dry-run '
-        '{"key", "kind", "case_id", "not_before", "attempts"} per message due',
+        '{"ref", "kind", "case_id", "status", "note"} per message sent; with --dry-run '
+        '{"ref", "kind", "case_id", "attempts"} per message due (ref: a digest of its key)',
         lines=True,
     )
     add_lang_option(parser)
@@ -107,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     store = case_store(pm, config)
     try:
         if args.dry_run:
-            return _list(due_now(store, now), as_json=args.json, lang=args.lang)
+            return _list(due_now(store, now), now, as_json=args.json, lang=args.lang)
         folder = None if args.outbox_dir is None else _outbox_folder(args.outbox_dir)
         if not settings.addresses:
             raise InvalidConfiguration(
@@ -130,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     for outcome in report.outcomes:
         if args.json:
             line = {
-                "key": outcome.key,
+                "ref": message_ref(outcome.key),
                 "kind": outcome.kind,
                 "case_id": outcome.case_id,
                 "status": outcome.status.value,
@@ -187,20 +191,28 @@ def _status(status: OutboxStatus, lang: str) -> str:
     return cli_text(f"cli.remind.status.{status.value}").get(lang)
 
 
-def _list(entries: Sequence[OutboxEntry], *, as_json: bool, lang: str = "en") -> int:
+def message_ref(key: str) -> str:
+    """What this command prints for a message's idempotency key, which holds case content (an
+    item's id, the recipient's ref, a due date): its SHA-256, the first 16 hex digits."""
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _list(entries: Sequence[OutboxEntry], now: datetime, *, as_json: bool, lang: str = "en") -> int:
+    # Every message listed is due by the run's day; its own first day (a meeting's or an
+    # evaluation's date less the reminder window) is case content, and is not printed.
+    by = now.date().isoformat()
     for entry in entries:
         m = entry.message
         if as_json:
             line = {
-                "key": m.key,
+                "ref": message_ref(m.key),
                 "kind": m.kind.value,
                 "case_id": m.case_id,
-                "not_before": m.not_before.isoformat(),
                 "attempts": entry.attempts,
             }
             print(json_text(line))
         else:
-            due = cli_text("cli.remind.due").format(lang, date=m.not_before.isoformat())
+            due = cli_text("cli.remind.due").format(lang, date=by)
             print(f"{due} {m.kind.value:<19} {m.case_id}")
     if not as_json:
         print(cli_text("cli.remind.due-total").format(lang, count=len(entries)))
