@@ -114,7 +114,8 @@ def id_problem(value: object) -> str | None:
     ``proposal_id`` …) are stored in clear in events and shown in logs and messages, so each
     must be a non-empty text of at most [`MAX_ID_LENGTH`][barnekoordinator.people.MAX_ID_LENGTH]
     characters with no space at either end, no control or format character (Unicode categories
-    Cc, Cf, Zl, Zp), no lone surrogate, and no eleven-digit number in any form a fødselsnummer
+    Cc, Cf, Zl, Zp), no lone surrogate, in Unicode normal form C (so that two ids that look alike
+    are one), and no eleven-digit number in any form a fødselsnummer
     is written ([`number_shaped()`][barnekoordinator._redact.number_shaped]) outside a UUID.
     """
     if not isinstance(value, str):
@@ -131,6 +132,10 @@ def id_problem(value: object) -> str | None:
         return "expected Unicode text; this holds a lone surrogate (invalid UTF-8?)"
     else:
         hidden = any(unicodedata.category(c) in _HIDDEN for c in value)
+        if not hidden and not unicodedata.is_normalized("NFC", value):
+            # "José" with a combining accent looks like "José" and is another id: two guardians
+            # or items no one can tell apart.
+            return "expected Unicode text in normal form C (NFC); this writes a letter another way"
     if hidden:
         return "expected no control or formatting character (a tab, an escape, a bidi override)"
     if number_shaped(_UUID.sub("-", value)):

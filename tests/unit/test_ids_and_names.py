@@ -102,6 +102,9 @@ REFUSED: list[tuple[str, str]] = [
     ("", "non-empty"),
     ("   ", "non-empty"),
     ("Emma\udcff", "lone surrogate"),
+    # "José" with a combining accent: looks like the precomposed "José", and is another id
+    # (edge sweep, 2026-12-07: two guardians no one could tell apart).
+    ("Jose\u0301", "normal form C"),
 ]
 """Ids and refs the library refuses, and what the message says was expected."""
 
@@ -109,6 +112,7 @@ ACCEPTED = [
     "o-1",
     "c-new",
     "møte-2026-01",
+    "Jos\u00e9",  # the same name in normal form C
     "tiltak_3",
     "a b",
     "x" * MAX_ID_LENGTH,
@@ -362,6 +366,7 @@ _HIDDEN_REFS = [
     ("k\u200bid", "control or formatting"),
     ("\x1b[31mkid", "control or formatting"),
     ("kid\udcff", "lone surrogate"),
+    ("Jose\u0301", "normal form C"),
     ("mor ", "no space"),
     ("x" * 100_000, "at most"),
     (FNR, "national identity number"),
