@@ -358,3 +358,24 @@ def test_an_import_is_checked_on_the_day_its_history_reached(tmp_path: Path) -> 
         )
         imported = import_history(into_casebook(target, as_of=ON), content, operator="test")
         assert imported.version == source.version("case-1")
+
+
+def test_a_born_child_whose_birth_date_lies_ahead_is_refused(store: SQLiteCaseStore) -> None:
+    """A born child is born by the day the case is written: a birth date ahead (edge sweep,
+    2026-12-07: ``case open --born 2199-12-31``) was stored as a born child that the page showed
+    as expected, with a "turns 18" row in 2217. Opening and ``record_birth`` are both refused,
+    nothing stored; a birth date on the day is kept."""
+    book = into_casebook(store, as_of=ON)
+    ahead = Child(ref="barn", birth_date=ON + timedelta(days=1))
+    with pytest.raises(InvalidInput, match="birth date lies after the day it is written"):
+        book.open_case(KE, open_case(municipality_number="0301", subject=ahead))
+    assert store.read_all() == []  # its refusal is audited, nothing else stored
+    case_id = book.open_case(
+        KE, open_case(municipality_number="0301", subject=expected_child(due=ON))
+    )
+    version = store.version(case_id)
+    with pytest.raises(InvalidInput, match="birth date lies after the day it is written"):
+        book.execute(KE, case_id, lambda case: record_birth(case, ahead))
+    assert store.version(case_id) == version
+    book.execute(KE, case_id, lambda case: record_birth(case, Child(ref="barn", birth_date=ON)))
+    assert store.version(case_id) == version + 1

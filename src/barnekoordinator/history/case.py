@@ -26,14 +26,14 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, ClassVar, Final, TypeVar
 
 import attrs
 
 from barnekoordinator.clock import Clock, ensure_utc
 from barnekoordinator.config import municipality_number_problem
-from barnekoordinator.edges import number_problem
+from barnekoordinator.edges import LATEST_DATE, number_problem
 from barnekoordinator.errors import (
     CaseClosed,
     HistoryError,
@@ -653,6 +653,19 @@ def _new_ref(person: object, what: str) -> str:
     return ref
 
 
+def _born_by_then(before: Case, after: Case, as_of: date) -> str | None:
+    """A write check: a child the write makes the case's born child was born by the day it is
+    written (a birth date ahead made a born child the page showed as expected, and agenda rows
+    two centuries on). Only a write that changes the child is checked, so a case stored before
+    still takes writes."""
+    child = after.subject
+    if child is before.subject or not isinstance(child, Child):
+        return None
+    if child.birth_date <= as_of or child.birth_date > LATEST_DATE:  # the latter: out of range,
+        return None  # refused with the supported dates by the event's own check
+    return "the child's birth date lies after the day it is written; expected a born child"
+
+
 CASE_CONCEPT = Concept(
     name="case",
     events=(
@@ -675,5 +688,6 @@ CASE_CONCEPT = Concept(
         ModeChanged: _mode,
         CaseClosedEvent: _closed,
     },
+    write_checks=(_born_by_then,),
 )
 """The case's own events: opening, birth, guardians, participants, mode, closing."""
