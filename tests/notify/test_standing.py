@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from barnekoordinator.access.consent import ConsentPurpose
+from barnekoordinator.access.grants import grant_guardian_access
 from barnekoordinator.config import Config
 from barnekoordinator.coordination import handover
 from barnekoordinator.coordination import plan as ip
@@ -48,7 +49,17 @@ from barnekoordinator.rights.eligibility import (
 )
 from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.archive import refused_decision
-from barnekoordinator.testing.builders import CaseRun, consent_all, standard_case
+from barnekoordinator.testing.builders import (
+    STANDARD_PROFESSIONALS,
+    CaseRun,
+    child_aged,
+    consent_all,
+    father,
+    mother,
+    new_case,
+    professional,
+    standard_case,
+)
 from barnekoordinator.testing.conformance import make_records
 from barnekoordinator.testing.exporters import rich_case
 from barnekoordinator_plugins.notify import (
@@ -370,3 +381,44 @@ def test_a_departure_is_never_read_as_a_complaint() -> None:
     found = standing("case-x", [decided, odd])
     assert found.complained == frozenset()
     assert found.left == frozenset()
+
+
+def test_a_guardian_hears_of_the_case_after_the_child_is_18_only_by_a_grant(
+    store: SQLiteCaseStore, smtp_server: SmtpServer, tls_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """vergemålsloven § 2 and pbrl § 3-4: foreldreansvar ends at 18; from then a guardian reads
+    the case only by the young adult's grant (``access.grants``). A guardian named responsible
+    for a tiltak was still reminded "to be evaluated by <date>" after the 18th birthday, when
+    the Casebook refused her every read (door sweep, 2026-12-07). The mother, given a grant on
+    the birthday, is reminded; the father, given none, is not."""
+    settings = _settings(smtp_server, tls_files, tmp_path)
+    child = child_aged(17, as_of=DAY, days_past_birthday=350)  # 18 about two weeks on
+    run = new_case(
+        subject=child,
+        guardians=(mother(), father()),
+        professionals=[professional(r, s, title=t) for r, s, t in STANDARD_PROFESSIONALS],
+        koordinerende_enhet=("ke",),
+        as_of=DAY,
+    )
+    consent_all(run, ConsentPurpose.STAFETTLOGG, [ServiceKind.BARNEHAGE], as_of=DAY)
+    run.run(open_stafettlogg, by="pl", holder_ref="pl", level=BtiLevel.NIVAA_1, as_of=DAY)
+    eighteen = child.birth_date.replace(year=child.birth_date.year + 18)
+    due = eighteen + timedelta(days=30)
+    for tiltak, who in (("t1", "mor"), ("t2", "far")):
+        run.run(
+            add_log_measure,
+            tiltak_id=tiltak,
+            by="pl",
+            description="Samtaler",
+            responsible_ref=who,
+            evaluation_date=due,
+            as_of=DAY,
+        )
+    run.run(grant_guardian_access, grant_id="g1", guardian_ref="mor", as_of=eighteen)
+    _stored(store, run, settings)
+    outcomes = _outcomes(store, settings, due - timedelta(days=10))
+    assert outcomes["evaluation-due>mor"] == "sent: "
+    assert outcomes["evaluation-due>far"].startswith("obsolete: the child is of age")
+    sent_to = {str(m["To"]) for m in smtp_server.handler.accepted}
+    assert "mor@example.no" in sent_to
+    assert "far@example.no" not in sent_to

@@ -12,6 +12,7 @@ from typing import Final
 
 import attrs
 
+from barnekoordinator.access.audit import local_date
 from barnekoordinator.clock import Clock, FixedClock
 from barnekoordinator.errors import (
     BarnekoordinatorError,
@@ -166,7 +167,7 @@ class _Run:
         if not self.still_true(entry):
             self.settle(entry, OutboxStatus.OBSOLETE, "answered or done before it was due")
             return
-        reason = obsolete(m, case)
+        reason = obsolete(m, case, local_date(self.now))
         if reason is not None:
             self.settle(entry, OutboxStatus.OBSOLETE, reason)
             return

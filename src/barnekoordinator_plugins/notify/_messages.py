@@ -248,15 +248,39 @@ class Standing:
     left: frozenset[str] = frozenset()
     complained: frozenset[str] = frozenset()
     asked: Mapping[tuple[OutboxKind, str, date | None], frozenset[tuple[str, _Guard]]] | None = None
+    guardians: frozenset[str] = frozenset()
+    """The refs of the child's guardians."""
+    of_age_on: date | None = None
+    """The born child's 18th birthday: from then on a guardian hears of the case only through a
+    grant of the young adult (vergemålsloven § 2; ``access.grants``)."""
+    grants: tuple[tuple[str, date, date | None], ...] = ()
+    """The young adult's grants to a former guardian: its ref and the days it runs (from, to)."""
+
+    def heard_by_guardian(self, ref: str, day: date) -> bool:
+        """Whether ``ref``, a guardian, may still hear of the case on ``day``: before the child
+        is of age, or under a grant that runs that day (whatever its sections: a reminder says
+        only that something is due)."""
+        if self.of_age_on is None or day < self.of_age_on:
+            return True
+        return any(
+            who == ref and start <= day and (end is None or day < end)
+            for who, start, end in self.grants
+        )
 
 
 CASE_OPENED: Final = "case.opened"
+CHILD_BORN: Final = "case.child-born"
+GUARDIAN_TYPES: Final = frozenset({"case.guardian-added", "case.guardian-updated"})
+GRANTED: Final = "access.guardian-access-granted"
+GRANT_WITHDRAWN: Final = "access.guardian-access-withdrawn"
 PARTICIPANT_JOINED: Final = "case.participant-joined"
 PARTICIPANT_LEFT: Final = "case.participant-left"
 DECISION_RECORDED: Final = "individual-decision.recorded"
 COMPLAINT_RECEIVED: Final = "complaint.received"
 _STANDING_TYPES: Final = frozenset(
     {CASE_OPENED, PARTICIPANT_JOINED, PARTICIPANT_LEFT, DECISION_RECORDED, COMPLAINT_RECEIVED}
+    | {CHILD_BORN, GRANTED, GRANT_WITHDRAWN}
+    | GUARDIAN_TYPES
     | set(MAKERS)
 )
 
@@ -272,6 +296,7 @@ def standing(case_id: str, records: Sequence[EventRecord]) -> Standing:
     asked: _Asked = {}
     evaluations: list[tuple[str, str | None, date]] = []
     responsible: dict[str, set[str]] = {}
+    family = _Family()
     opened = False
     for record in records:
         if record.type not in _STANDING_TYPES:
@@ -281,6 +306,7 @@ def standing(case_id: str, records: Sequence[EventRecord]) -> Standing:
             payload = json.loads(record.payload)
             _read_standing(record.type, payload, joined, left, deadlines, complaints)
             _read_asked(record.type, payload, asked, evaluations, responsible)
+            family.read(record.type, payload)
         except (ValueError, LookupError, TypeError, AttributeError, OverflowError, RecursionError):
             # A record the library did not write (a vendor's, by hand): it says nothing here,
             # and one bad record must not stop the reminders of every case.
@@ -299,7 +325,52 @@ def standing(case_id: str, records: Sequence[EventRecord]) -> Standing:
         left=frozenset(left),
         complained=complained,
         asked={k: frozenset(v) for k, v in asked.items()} if opened else None,
+        guardians=frozenset(family.guardians),
+        of_age_on=family.of_age_on(),
+        grants=tuple(
+            (ref, start, min((d for d in (end, family.withdrawn.get(g)) if d), default=None))
+            for g, (ref, start, end) in family.grants.items()
+        ),
     )
+
+
+class _Family:
+    """The child's guardians, birth date and the young adult's grants, as the records say."""
+
+    def __init__(self) -> None:
+        self.guardians: set[str] = set()
+        self.born: date | None = None
+        self.grants: dict[str, tuple[str, date, date | None]] = {}
+        self.withdrawn: dict[str, date] = {}
+
+    def read(self, tag: str, p: Any) -> None:
+        if tag == CASE_OPENED:
+            self.guardians.update(str(g["ref"]) for g in p.get("guardians", ()))
+            subject = p["subject"]
+            if subject.get("kind") == "born":
+                self.born = _day(subject["birth_date"])
+        elif tag == CHILD_BORN:
+            self.born = _day(p["child"]["birth_date"])
+        elif tag in GUARDIAN_TYPES:
+            self.guardians.add(str(p["guardian"]["ref"]))
+        elif tag == GRANTED:
+            grant, to = p["grant"], p["grant"].get("valid_to")
+            self.grants[str(grant["id"])] = (
+                str(grant["guardian_ref"]),
+                _day(grant["valid_from"]),
+                _day(to) + timedelta(days=1) if to else None,  # to: its last day
+            )
+        elif tag == GRANT_WITHDRAWN:
+            self.withdrawn[str(p["grant_id"])] = _day(p["on"])  # acts the same day
+
+    def of_age_on(self) -> date | None:
+        born = self.born
+        if born is None:
+            return None
+        try:
+            return born.replace(year=born.year + 18)
+        except ValueError:  # 29 February: of age on 1 March (people.age_on)
+            return date(born.year + 18, 3, 1)
 
 
 def _read_standing(
@@ -414,12 +485,19 @@ def asked_for(message: OutboxMessage, case: Standing) -> bool:
     )
 
 
-def obsolete(message: OutboxMessage, case: Standing) -> str | None:
-    """Why ``message`` is no longer true for its recipient in ``case``, or ``None``: they have
-    left the case (nothing of it is theirs to hear any more), or they have complained against
-    the decision whose deadline it recalls."""
+def obsolete(message: OutboxMessage, case: Standing, day: date | None = None) -> str | None:
+    """Why ``message`` is no longer true for its recipient in ``case`` on ``day``, or ``None``:
+    they have left the case (nothing of it is theirs to hear any more), they are a guardian of a
+    child who is of age on ``day`` with no grant of the young adult's running then, or they have
+    complained against the decision whose deadline it recalls."""
     if message.recipient in case.left:
         return "the recipient has left the case"
+    if (
+        day is not None
+        and message.recipient in case.guardians
+        and not case.heard_by_guardian(message.recipient, day)
+    ):
+        return "the child is of age: a guardian hears of the case only by the young adult's grant"
     if message.key in case.complained:
         return "the recipient has complained against the decision"
     return None
