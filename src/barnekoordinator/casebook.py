@@ -81,7 +81,13 @@ import attrs
 from barnekoordinator._casebook_append import Sealed, keys_stored, seal, store_opening
 from barnekoordinator._casebook_call import Call
 from barnekoordinator._casebook_export import export as _export
-from barnekoordinator._casebook_opening import check_opening, check_result, check_written
+from barnekoordinator._casebook_opening import (
+    check_opening,
+    check_result,
+    check_written,
+    family_registry,
+    opening_decision,
+)
 from barnekoordinator._casebook_overview import overview as _overview_page
 from barnekoordinator._casebook_views import (
     CaseView,
@@ -94,7 +100,6 @@ from barnekoordinator._casebook_views import (
     audited_action,
     batch_problem,
     entry_id_problem,
-    merge_decisions,
     principal_view,
     require_caller,
     rows_shown,
@@ -152,6 +157,7 @@ if TYPE_CHECKING:
     import pluggy
 
     from barnekoordinator.access.login import LoginChain
+    from barnekoordinator.protocols import PersonRegistry
 
 __all__ = [
     "CaseView",
@@ -198,6 +204,8 @@ class Casebook:
             [`KeyRing`][barnekoordinator.history.sealing.KeyRing] over another key store
             or with retired keys (default: ``config.sealing_key``). Required: every
             national identity number is stored sealed, never in clear.
+        registry: Folkeregisteret ([`PersonRegistry`][barnekoordinator.protocols.PersonRegistry]):
+            confirms a guardian's or the young adult's `open_case()`; without it they are refused.
     """
 
     def __init__(
@@ -213,6 +221,7 @@ class Casebook:
         new_case_id: Callable[[], str] | None = None,
         catalogue: Catalogue = CATALOGUE,
         sealing: SealingKey | KeyRing | None = None,
+        registry: PersonRegistry | None = None,
     ) -> None:
         secret = (
             subject_secret
@@ -241,6 +250,7 @@ class Casebook:
         self._catalogue = catalogue
         self._keys = _key_ring(store, sealing, config)
         self._login: LoginChain | None = None
+        self._registry = family_registry(registry)
 
     @classmethod
     def from_config(
@@ -251,17 +261,30 @@ class Casebook:
         plugin_manager: pluggy.PluginManager | None = None,
         catalogue: Catalogue = CATALOGUE,
     ) -> Casebook:
-        """A Casebook on the store the plugins provide for ``config.store``.
-
-        The store and the Casebook share ``catalogue``; release it with `close()`.
+        """A Casebook on the store the plugins provide for ``config.store``, with the person
+        registry a plugin provides (``barnekoordinator_person_registry``; none: no family member
+        opens a case). The store and the Casebook share ``catalogue``; release it with `close()`.
         """
-        from barnekoordinator.plugins import case_store, configure, get_plugin_manager
+        from barnekoordinator.plugins import (
+            case_store,
+            configure,
+            get_plugin_manager,
+            person_registry,
+        )
 
         pm = plugin_manager or get_plugin_manager()
         configure(pm, config)  # every plugin validates its options before anything opens
+        found = person_registry(pm, config)
         store = case_store(pm, config, catalogue=catalogue)
         try:
-            return cls(store, clock=clock, config=config, plugin_manager=pm, catalogue=catalogue)
+            return cls(
+                store,
+                clock=clock,
+                config=config,
+                plugin_manager=pm,
+                catalogue=catalogue,
+                registry=found,
+            )
         except BaseException:
             store.close()
             raise
@@ -401,7 +424,8 @@ class Casebook:
 
         The opener is authorised for ``open`` on the case the batch would create:
         a caseworker, koordinerende enhet or leader of the municipality, a
-        guardian with foreldreansvar applying, or the young adult. The events
+        guardian with foreldreansvar applying, or the young adult — the last two
+        only as the registry confirms (decision 46). The events
         after ``CaseOpened`` are part of opening; consent, visibility and grant
         events among them are still authorised one by one. Returns the new id.
 
@@ -411,7 +435,8 @@ class Casebook:
                 individual plan (IP-forskriften; hotl § 7-1): the error names that
                 case, the refusal is audited in its trail, and the new service joins
                 it (a ``ParticipantJoined`` through `execute()`) instead.
-            AccessDenied: the principal may not open this case (audited).
+            AccessDenied: the principal may not open this case, or no registry confirms the
+                family member (audited; said before any open case of the child is looked for).
             ConcurrencyConflict: ``case_id`` names a stored case: nothing stored, audited in
                 its trail as a refused ``open``; the message tells no version of it.
             InvalidInput: no ``CaseOpened`` first, a lone surrogate, a shared ref, an event
@@ -440,21 +465,9 @@ class Casebook:
         key = self._subject_key(batch)
         recorded = blank.record(batch, actor=principal.subject, clock=self._clock, subject_key=key)
         prospective = check_result(blank, blank.apply_all(recorded), as_of, "open_case")
-        decision = decide(
-            principal, prospective, AccessAction.OPEN, None, as_of, settings=self._settings
+        decision = opening_decision(
+            principal, prospective, batch, as_of, self._settings, self._registry
         )
-        if decision.allowed and len(batch) > 1:
-            decision = merge_decisions(
-                decision,
-                authorise_events(
-                    principal,
-                    prospective,
-                    batch[1:],
-                    as_of,
-                    settings=self._settings,
-                    plain_writes=decision,
-                ),
-            )
         if not decision.allowed:
             raise call.refuse(decision)
         records = store_opening(self, call, decision, recorded, key, prospective)

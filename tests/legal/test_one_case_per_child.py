@@ -41,6 +41,7 @@ from barnekoordinator.identifiers import (
 from barnekoordinator.people import Child, ExpectedChild, Guardian, GuardianRelation, Professional
 from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.builders import TEST_SEALING_KEY
+from barnekoordinator.testing.registry import InMemoryPersonRegistry
 from barnekoordinator_plugins.memory import InMemoryCaseStore
 
 SECRET = b"one-plan-per-person-secret-bytes"
@@ -107,12 +108,26 @@ def store() -> InMemoryCaseStore:
 
 @pytest.fixture
 def book(store: InMemoryCaseStore) -> Casebook:
-    """A Casebook on 5 January 2026."""
+    """A Casebook on 5 January 2026, with Folkeregisteret knowing the child and the mother
+    (a guardian's own application is confirmed there: decision 46)."""
+    registry = InMemoryPersonRegistry()
+    registry.register_child(
+        Child(ref="child", birth_date=BORN, person_id=CHILD_ID),
+        [
+            Guardian(
+                ref="mor",
+                relation=GuardianRelation.MOTHER,
+                parental_responsibility=True,
+                person_id=MOTHER_ID,
+            )
+        ],
+    )
     return Casebook(
         store,
         clock=FixedClock(datetime(2026, 1, 5, 9, tzinfo=UTC)),
         sealing=TEST_SEALING_KEY,
         subject_secret=SECRET,
+        registry=registry,
     )
 
 

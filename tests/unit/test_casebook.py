@@ -54,6 +54,7 @@ from barnekoordinator.people import Child, Guardian, GuardianRelation, Professio
 from barnekoordinator.plugins import get_plugin_manager
 from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.builders import TEST_SEALING_KEY, back_office_load
+from barnekoordinator.testing.registry import InMemoryPersonRegistry
 from barnekoordinator_plugins.memory import InMemoryCaseStore
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 
@@ -266,8 +267,17 @@ def test_consents_in_the_opening_batch_are_still_checked(book: Casebook) -> None
     assert book.store.version("c-f") == 0
 
 
-def test_a_guardian_may_apply(book: Casebook) -> None:
-    """A guardian with foreldreansvar may open the family's case (application)."""
+def test_a_guardian_may_apply(store: CaseStore, clock: FixedClock) -> None:
+    """A guardian with foreldreansvar may open the family's case (application), as the person
+    registry confirms (decision 46)."""
+    first = opening()[0]
+    assert isinstance(first, CaseOpened)
+    assert isinstance(first.subject, Child)
+    registry = InMemoryPersonRegistry()
+    registry.register_child(first.subject, first.guardians)
+    book = Casebook(
+        store, clock=clock, sealing=TEST_SEALING_KEY, subject_secret=SECRET, registry=registry
+    )
     new = book.open_case(MOTHER, opening()[:1])
     assert book.store.version(new) == 1
 

@@ -17,6 +17,10 @@ found as for ``agenda`` (``case open`` creates it when missing). A command that 
 ``$BARNEKOORDINATOR_SUBJECT_SECRET``, the secret that keys the index of children's cases (the
 same the application uses, or one child could get two cases).
 
+**Family openings.** A guardian or the young adult opens a case only as Folkeregisteret confirms
+it, through the registry a plugin provides (``barnekoordinator_person_registry``); with no such
+plugin installed, ``case open`` refuses them (exit 1) and koordinerende enhet opens the case.
+
 **Answers.** A refusal (access denied, a rule of the law, a stale version, a rejected token, an
 unknown case) is a negative answer: one line on standard error, exit 1. What was typed is
 exit 2, the environment exit 3 (``barnekoordinator.cli``).
@@ -64,7 +68,7 @@ from barnekoordinator.errors import (
     TokenRejected,
 )
 from barnekoordinator.identifiers import HprNummer, Organisasjonsnummer, PersonId
-from barnekoordinator.plugins import case_store
+from barnekoordinator.plugins import case_store, person_registry
 from barnekoordinator.texts import Text
 
 __all__ = [
@@ -198,6 +202,7 @@ def open_session(
     principal = _development_principal(args, config) if args.as_file is not None else None
     token = read_token_file(args.token) if args.token is not None else None
     pm = configured_host(config, args.option)
+    registry = person_registry(pm, config)  # none: a family member opens no case (decision 46)
     store = case_store(pm, config)
     try:
         sealing, where = load_sealing_key(
@@ -206,7 +211,12 @@ def open_session(
         if where.startswith("a new"):
             print(f"barnekoordinator: {printable(redact(where))}", file=sys.stderr)
         book = Casebook(
-            store, clock=SystemClock(), plugin_manager=pm, config=config, sealing=sealing
+            store,
+            clock=SystemClock(),
+            plugin_manager=pm,
+            config=config,
+            sealing=sealing,
+            registry=registry,
         )
     except BaseException:
         store.close()
