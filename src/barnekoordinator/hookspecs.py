@@ -177,7 +177,9 @@ def barnekoordinator_person_registry(config: Config) -> PersonRegistry | None:
 
     Stops at the first non-``None`` result (pluggy's *firstresult*).
 
-    Implemented by: no first-party plugin (there is no registry by default).
+    Implemented by: no first-party plugin (there is no registry by default). Without one, the
+    Casebook refuses every opening by a family member (a guardian, the young adult): it
+    confirms them in the registry before it looks for the child's open case (decision 46).
     """
 
 
