@@ -124,6 +124,7 @@ from barnekoordinator.access.principal import Credential, Principal
 from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import Clock
 from barnekoordinator.config import Config, MunicipalSettings
+from barnekoordinator.edges import EARLIEST_DATE, LATEST_DATE
 from barnekoordinator.errors import (
     CaseNotFound,
     ConcurrencyConflict,
@@ -306,8 +307,15 @@ class Casebook:
         return self._settings
 
     def today(self) -> date:
-        """The Norwegian calendar day of the clock: the ``as_of`` of every decision."""
-        return local_date(self._clock.now())
+        """The Norwegian calendar day of the clock: the ``as_of`` of every decision
+        (``InvalidConfiguration`` for a clock outside the dates of ``edges``)."""
+        try:
+            day = local_date(self._clock.now())
+        except OverflowError:  # year 10000 in Oslo
+            day = date.max
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise InvalidConfiguration(f"clock: expected a day {EARLIEST_DATE} to {LATEST_DATE}")
+        return day
 
     def close(self) -> None:
         """Close the store (after `from_config()` the Casebook is its only owner) and the login

@@ -1,4 +1,5 @@
-"""The edge sweep of 2026-12-07, in the library: extra-language catalogues and text files.
+"""The edge sweep of 2026-12-07, in the library: extra-language catalogues, text files and the
+Casebook's clock.
 
 No command takes an extra language (``--lang`` is nb, nn or en), so a malformed catalogue under
 ``$BARNEKOORDINATOR_LOCALE_PATH`` is met where an application asks for a text: it must be an
@@ -8,14 +9,22 @@ No command takes an extra language (``--lang`` is nb, nn or en), so a malformed 
 from __future__ import annotations
 
 import struct
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from barnekoordinator import _i18n
+from barnekoordinator.casebook import Casebook
+from barnekoordinator.clock import FixedClock
 from barnekoordinator.edges import read_text
 from barnekoordinator.errors import InvalidConfiguration, InvalidInput
+from barnekoordinator.history.case import open_case
+from barnekoordinator.people import Child
+from barnekoordinator.testing.builders import TEST_SEALING_KEY
+from barnekoordinator.testing.exporters import staff_principal
 from barnekoordinator.texts import LOCALE_PATH_ENV, read_mo, text
+from barnekoordinator_plugins.memory import InMemoryCaseStore
 
 _MAGIC = struct.pack("<I", 0x950412DE)
 
@@ -86,3 +95,31 @@ def test_read_text_drops_a_byte_order_mark_and_names_bad_bytes(tmp_path: Path) -
         InvalidInput, match=r"^--x FILE: not UTF-8 text \(invalid byte at offset 2\)"
     ):
         read_text(str(path), 64, "--x FILE")
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime(9999, 12, 31, 23, 30, tzinfo=UTC),  # year 10000 in Oslo
+        datetime(9999, 6, 1, 12, tzinfo=UTC),
+        datetime(2200, 1, 1, 12, tzinfo=UTC),
+        datetime(1899, 12, 31, 12, tzinfo=UTC),
+    ],
+)
+def test_a_casebook_clock_outside_the_supported_dates_is_a_configuration_error(
+    now: datetime,
+) -> None:
+    """A clock near 9999-12-31 let ``register_undring`` reckon past Python's calendar: a raw
+    ``OverflowError`` out of ``Casebook.execute`` (edge sweep, 2026-12-07). The Casebook's day
+    is now held to the dates the library supports; nothing is stored."""
+    store = InMemoryCaseStore()
+    book = Casebook(
+        store, clock=FixedClock(now), sealing=TEST_SEALING_KEY, subject_secret=b"s" * 32
+    )
+    with pytest.raises(InvalidConfiguration, match="clock: expected a day 1900-01-01 to 2199"):
+        book.today()
+    ke = staff_principal("ke", "KE, koordinerende enhet")
+    child = Child(ref="barn", birth_date=date(2020, 1, 1))
+    with pytest.raises(InvalidConfiguration):
+        book.open_case(ke, open_case(municipality_number="0301", subject=child))
+    assert store.read_all() == []
