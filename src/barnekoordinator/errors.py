@@ -409,8 +409,9 @@ class SubjectConflict(BarnekoordinatorError):
 class SealingError(BarnekoordinatorError):
     """A sealed identifier cannot be sealed or opened.
 
-    The case has no data key (never made, or destroyed at the end of retention),
-    its wrapped key does not open with the configured keys, or a token was
+    The case has no data key (never made, or destroyed: shredded at the end of
+    retention, or removed around the library — ``barnekoordinator verify`` tells
+    which), its wrapped key does not open with the configured keys, or a token was
     tampered with or belongs to another case. The message names the case id,
     never an identifier or a key.
     """

@@ -24,6 +24,7 @@ import attrs
 
 from barnekoordinator.config import Config
 from barnekoordinator.errors import (
+    InvalidInput,
     StorageUnavailable,
     SubjectConflict,
 )
@@ -314,11 +315,16 @@ class InMemoryCaseStore:
             self._check_open()
             self._data_keys[case_id] = key
 
-    def destroy_data_key(self, case_id: str) -> None:
-        """Forget the case's wrapped data key (crypto-shredding)."""
+    def destroy_data_key(self, case_id: str, *, audit: AuditRecord | None = None) -> None:
+        """Forget the case's wrapped data key (crypto-shredding); ``audit``, the shred's audit
+        record of the case, is stored with it (under the same lock: both or neither)."""
+        if audit is not None and lone_audit(audit).case_id != case_id:
+            raise InvalidInput(f"audit record of case {audit.case_id}: not of case {case_id}")
         with self._lock:
             self._check_open()
             self._data_keys.pop(case_id, None)
+            if audit is not None:
+                self._seal_audit(audit)
 
     def data_key_cases(self) -> list[str]:
         """The ids of every case with a wrapped data key, sorted."""

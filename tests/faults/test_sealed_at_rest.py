@@ -133,7 +133,7 @@ def test_crypto_shredding_leaves_history_verifiable_and_the_key_gone(tmp_path: P
         wrapped = store.get_data_key(case_id)
         assert wrapped is not None
         ring = KeyRing(store, TEST_SEALING_KEY)
-        ring.destroy(case_id)
+        ring.destroy(case_id, at=datetime(2036, 1, 2, 8, tzinfo=UTC))
         fresh = Casebook(
             store,
             clock=FixedClock(datetime(2026, 3, 1, 9, tzinfo=UTC)),

@@ -33,6 +33,7 @@ from barnekoordinator.clock import FixedClock
 from barnekoordinator.history.checkpoint import Ed25519Signer
 from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
 from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord, format_time
+from barnekoordinator.history.sealing import DataKeyStore, KeyRing
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.testing.builders import TEST_SEALING_KEY
 from barnekoordinator.testing.postgres import drop_schema
@@ -586,6 +587,12 @@ def legal_basis_unreadable(t: Target) -> None:
     t.raw.run("UPDATE case_events SET legal_basis = ? WHERE position = ?", (value, record.position))
 
 
+def delete_data_key(t: Target) -> None:
+    """Case A's wrapped data key deleted, as a crypto-shred would, with no audit record of it:
+    its identifiers can never be opened again, and nothing in the history changed."""
+    t.raw.run("DELETE FROM case_keys WHERE case_id = ?", (t.case_a,))
+
+
 def replace_store(t: Target) -> None:
     t.replace_with("other")
 
@@ -664,6 +671,11 @@ TAMPERINGS.update(
         ),
         "agenda-row-of-an-unknown-kind": (agenda_row_of_an_unknown_kind, True, "agenda:"),
         "event-legal-basis-unreadable": (legal_basis_unreadable, True, "record content edited"),
+        "data-key-deleted": (
+            delete_data_key,
+            True,
+            "its data key is gone and no audit record says it was shredded",
+        ),
         "store-replaced-by-another-valid-one": (replace_store, False, "events:"),
         "store-rolled-back-to-an-older-copy": (roll_back, False, "events:"),
     }
@@ -834,6 +846,61 @@ def test_tampering_is_caught_in_postgres(
     target = _pg_target(postgres_dsn, pg_templates, pg_schema)
     try:
         _run_matrix(target, name, key, tmp_path, capsys)
+    finally:
+        target.raw.connection.close()
+
+
+def _shred_then_verify(
+    target: Target, key: tuple[Path, Path], folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A proper crypto-shred after a checkpoint: its audit record is in the case's trail, the key
+    is gone, and verify passes with and without the checkpoint (the store only grew)."""
+    store = ["--store", target.url, *target.options]
+    checkpoint = folder / "checkpoint.txt"
+    assert main(["checkpoint", *store, "--key", str(key[0]), "--output", str(checkpoint)]) == 0
+    with _closing(target.open()) as opened:
+        assert isinstance(opened, DataKeyStore)
+        before = opened.read_audit(target.case_a)
+        KeyRing(opened, TEST_SEALING_KEY).destroy(
+            target.case_a, at=datetime(2026, 2, 1, 8, tzinfo=UTC)
+        )
+        after = opened.read_audit(target.case_a)
+        assert opened.get_data_key(target.case_a) is None
+    assert after[: len(before)] == before
+    assert [(r.actor, r.action) for r in after[len(before) :]] == [("back-office", "shred")]
+    capsys.readouterr()
+    proof = ["--checkpoint", str(checkpoint), "--public-key", str(key[1])]
+    assert main(["verify", *store, *proof]) == 0, capsys.readouterr().out
+    assert main(["verify", *store]) == 0, capsys.readouterr().out
+
+
+def test_a_recorded_shred_verifies_in_sqlite(
+    sqlite_templates: dict[str, Path],
+    key: tuple[Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``data-key-deleted`` without a record is caught; through ``KeyRing.destroy`` it is not."""
+    target = _sqlite_target(sqlite_templates, tmp_path)
+    try:
+        _shred_then_verify(target, key, tmp_path, capsys)
+    finally:
+        target.raw.connection.close()
+
+
+@pytest.mark.postgres
+def test_a_recorded_shred_verifies_in_postgres(
+    postgres_dsn: str,
+    pg_templates: dict[str, str],
+    pg_schema: str,
+    key: tuple[Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The same on PostgreSQL, where the record and the key's deletion are one transaction."""
+    target = _pg_target(postgres_dsn, pg_templates, pg_schema)
+    try:
+        _shred_then_verify(target, key, tmp_path, capsys)
     finally:
         target.raw.connection.close()
 

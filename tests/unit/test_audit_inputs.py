@@ -285,7 +285,7 @@ def shredded() -> tuple[Casebook, InMemoryCaseStore, str, str]:
     kept = book.open_case(KE, opening(date(2016, 2, 2), nurse=True))  # type: ignore[arg-type]
     gone = book.open_case(KE, opening(date(2015, 1, 1)))  # type: ignore[arg-type]
     assert book.agenda(KE, until=UNTIL, case_id=gone)  # it had rows, and they stay
-    ring.destroy(gone)
+    ring.destroy(gone, at=datetime(2036, 1, 2, 8, tzinfo=UTC))
     return book, store, kept, gone
 
 

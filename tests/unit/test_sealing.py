@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -94,7 +96,7 @@ def test_destroying_the_data_key_shreds_the_case() -> None:
     store = InMemoryDataKeys()
     ring = _ring(store)
     token = ring.cipher("case-1", create=True).seal("11111111111")
-    ring.destroy("case-1")
+    ring.destroy("case-1", at=datetime(2036, 1, 2, 8, tzinfo=UTC))
     assert store.get_data_key("case-1") is None
     for anyone in (ring, _ring(store)):
         with pytest.raises(SealingError, match="destroyed"):

@@ -13,7 +13,12 @@ Without a checkpoint it checks what the store can show about itself:
 * each case's own reads (``read`` and ``read_audit``, what the Casebook loads a case and the
   family's "who has looked" page by) give exactly the records the walk gave for that case, so an
   index or a view that shows a case another history than the one the walk and a checkpoint
-  cover is reported.
+  cover is reported;
+* in a store that keeps the wrapped data keys, every case whose events hold sealed identifiers
+  (``{"sealed": "v1.…"}``) has its data key, or an audit record of its crypto-shred
+  (``KeyRing.destroy``); a key deleted without one, and a shred recorded whose key is still
+  there, are reported. No key is needed: a key that no longer opens (its ``kek_id`` edited) is
+  found when the key ring opens the case.
 
 A record or row the store cannot read (an edited type, time or date) is a problem, reported like
 the others: the walk of that stream stops there, and what follows it is not verified.
@@ -121,6 +126,7 @@ class _Stream:
         self.keep_leaves = keep_leaves
         self.count = 0
         self.after = 0
+        self.marked: set[str] = set()  # cases with sealed identifiers / with a shred recorded
         self.stopped = False  # a page could not be read: what follows it was not walked
 
     def add(self, record: EventRecord | AuditRecord, method: str) -> None:
@@ -178,12 +184,18 @@ def _page(stream: _Stream, method: str, read: Callable[..., list[Any]]) -> list[
 def _walk_events(
     store: CaseStore, catalogue: Catalogue, stream: _Stream, tick: _Tick = None
 ) -> dict[tuple[str, AgendaKind, str], AgendaItem]:
-    """Walk ``read_all``: the chains into ``stream``, the agenda the projectors give returned."""
+    """Walk ``read_all``: the chains into ``stream``, the agenda the projectors give returned;
+    the cases whose events hold sealed identifiers marked."""
+    from barnekoordinator.history.sealing import holds_sealed_identifier
+
     agenda: dict[tuple[str, AgendaKind, str], AgendaItem] = {}
+    sealed = stream.marked
     while page := _page(stream, "read_all", store.read_all):
         before = stream.after
         for record in page:
             stream.add(record, "read_all")
+            if record.case_id not in sealed and holds_sealed_identifier(record.payload):
+                sealed.add(record.case_id)
             try:
                 apply_ops(agenda, catalogue.project([record]))
             except Exception as exc:  # an edited payload may break any projector: report it
@@ -201,12 +213,17 @@ def _walk_events(
 def _walk_audit(
     store: CaseStore, stream: _Stream, tick: _Tick = None
 ) -> dict[str, list[AuditRecord]]:
-    """Walk ``read_all_audit``: the chains into ``stream``, the records naming events returned."""
+    """Walk ``read_all_audit``: the chains into ``stream``, the records naming events returned;
+    the cases with a crypto-shred recorded marked."""
+    from barnekoordinator.history.sealing import is_shred_record
+
     writes: dict[str, list[AuditRecord]] = {}
     while page := _page(stream, "read_all_audit", store.read_all_audit):
         before = stream.after
         for record in page:
             stream.add(record, "read_all_audit")
+            if is_shred_record(record):
+                stream.marked.add(record.case_id)
             if record.first_sequence is not None or record.last_sequence is not None:
                 writes.setdefault(record.case_id, []).append(record)
         if tick is not None:
@@ -294,6 +311,37 @@ def _uncovered(case_id: str, first: int, last: int) -> str:
     )
 
 
+def _check_data_keys(
+    store: CaseStore, events: _Stream, audit: _Stream, problems: list[str]
+) -> None:
+    """In a store that keeps the wrapped data keys: a case with sealed identifiers has its key or
+    a recorded shred, and a recorded shred left no key behind (ids only: no key is read)."""
+    from barnekoordinator.history.sealing import DataKeyStore
+
+    if not isinstance(store, DataKeyStore):
+        return  # keys kept elsewhere (a key-management service): nothing here to compare
+    try:
+        keyed = set(store.data_key_cases())
+    except StorageUnavailable:
+        raise
+    except Exception as exc:
+        problems.append(_unreadable("data keys: the cases' wrapped keys", exc))
+        return
+    if audit.stopped:
+        return  # a shred recorded after where the walk stopped is unseen: reported already
+    for case_id in sorted(events.marked - keyed - audit.marked):
+        problems.append(
+            f"case {case_id}: its events hold sealed identifiers, but its data key is gone and "
+            "no audit record says it was shredded (removed around the library: its identifiers "
+            "can no longer be opened)"
+        )
+    for case_id in sorted(audit.marked & keyed):
+        problems.append(
+            f"case {case_id}: an audit record says its data key was shredded, but the key is "
+            "still in the store: the shred did not finish (run KeyRing.destroy again)"
+        )
+
+
 def _check_agenda(
     store: CaseStore,
     expected: dict[tuple[str, AgendaKind, str], AgendaItem],
@@ -378,6 +426,7 @@ def verify_store(
             _check_coverage(case_id, version, writes.get(case_id, ()), problems)
         _check_case_read(events, "read", case_id, store.read)
         _check_case_read(audit, "read_audit", case_id, store.read_audit)
+    _check_data_keys(store, events, audit, problems)
     _check_agenda(store, agenda, problems)
     if checkpoint is not None:
         # A walk that stopped was reported; its leaves are not the store's, so no proof is made.

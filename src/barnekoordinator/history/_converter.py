@@ -157,8 +157,8 @@ def _structure_person(value: object, _type: object) -> PersonId:
         if cipher is None:
             raise SealingError(
                 "a sealed identifier and no key to open it: the case has no data key (never "
-                "made, or destroyed when its retention period ended), or it was loaded "
-                "without its cipher (load it through the Casebook)"
+                "made, or destroyed: shredded, or removed; `barnekoordinator verify` tells "
+                "which), or it was loaded without its cipher (load it through the Casebook)"
             )
         number = cipher.open(value["sealed"])
     if not isinstance(number, str):

@@ -19,6 +19,8 @@ What this gives:
   wrapped data key ([`KeyRing.destroy`][barnekoordinator.history.sealing.KeyRing.destroy])
   makes its identifiers unrecoverable while every record — and so the hash
   chain, which covers the tokens, and any checkpoint — stays intact and verifies.
+  The shred leaves an audit record in the case's trail, so ``verify`` tells a
+  recorded shred from a key that was simply removed.
 - **Key rotation.** A new key-encryption key re-wraps every data key
   ([`KeyRing.rotate`][barnekoordinator.history.sealing.KeyRing.rotate]); no
   record is rewritten, so history stays append-only.
@@ -33,28 +35,43 @@ from __future__ import annotations
 
 import base64
 import binascii
+import inspect
 import os
+import re
 import threading
 from collections.abc import Iterable, Sequence
-from typing import Final, Protocol, runtime_checkable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
 
 import attrs
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from barnekoordinator._redact import number_shaped
-from barnekoordinator.errors import InvalidConfiguration, SealingError
+from barnekoordinator._redact import holds_identifier, looks_like_national_id, number_shaped
+from barnekoordinator.clock import ensure_utc
+from barnekoordinator.errors import InvalidConfiguration, InvalidInput, SealingError
+from barnekoordinator.history.records import AuditRecord
+
+if TYPE_CHECKING:
+    from barnekoordinator.history.store import CaseStore
 
 __all__ = [
+    "SHRED_ACTION",
+    "SHRED_ACTOR",
     "CaseCipher",
     "DataKeyStore",
     "InMemoryDataKeys",
     "KeyRing",
     "SealingKey",
     "WrappedDataKey",
+    "holds_sealed_identifier",
+    "is_shred_record",
 ]
 
 _TOKEN_PREFIX: Final = "v1."  # noqa: S105 - a format marker, not a secret
+# How a sealed token appears in a stored payload (compact JSON; spaces allowed). A quote inside
+# a JSON string is escaped, so free text that reads like this cannot match.
+_SEALED_IN_PAYLOAD: Final = re.compile(r'"sealed"\s*:\s*"v1\.')
 _NONCE: Final = 12
 _KEY_BYTES: Final = 32
 
@@ -159,12 +176,77 @@ class DataKeyStore(Protocol):
         ...
 
     def destroy_data_key(self, case_id: str) -> None:
-        """Delete the case's wrapped data key for good (crypto-shredding)."""
+        """Delete the case's wrapped data key for good (crypto-shredding).
+
+        A store that also keeps the audit trail may take a keyword ``audit: AuditRecord |
+        None = None`` (optional, so a store written before it still fits): the shred's audit
+        record of ``case_id``, numbered, chained and stored **in the same transaction** as the
+        key's deletion — both or neither.
+        [`KeyRing.destroy`][barnekoordinator.history.sealing.KeyRing.destroy] passes it only
+        to a store whose ``destroy_data_key`` has that parameter.
+        """
         ...
 
     def data_key_cases(self) -> list[str]:
         """The ids of every case with a wrapped data key, sorted."""
         ...
+
+
+SHRED_ACTOR: Final = "back-office"
+"""The actor of a shred's audit record (there is no principal: a trusted back-office act)."""
+SHRED_ACTION: Final = "shred"
+"""The action of a shred's audit record: ``verify`` accepts a case's missing data key only
+when an allowed audit record of the case has this action."""
+_SHRED_TARGET: Final = "data-key"
+_SHRED_LABEL: Final = "retention (back-office): identity numbers shredded"
+_SHRED_RULE: Final = "the retention period ended"
+
+
+def holds_sealed_identifier(payload: object) -> bool:
+    """Whether a stored payload holds a sealed token (``{"sealed": "v1.…"}``): the case's events
+    were written with a data key. Needs no key, so ``verify`` can tell without one."""
+    return isinstance(payload, str) and _SEALED_IN_PAYLOAD.search(payload) is not None
+
+
+def is_shred_record(record: AuditRecord) -> bool:
+    """Whether ``record`` is the audit record of a crypto-shred
+    ([`KeyRing.destroy`][barnekoordinator.history.sealing.KeyRing.destroy])."""
+    return record.action == SHRED_ACTION and record.allowed is True
+
+
+def _shred_record(
+    case_id: str, at: datetime, rule: str, label: str, basis: Sequence[str]
+) -> AuditRecord:
+    """The unsealed audit record of shredding ``case_id`` (checked: no identifier in it)."""
+    if not isinstance(rule, str) or not rule.strip() or not rule.isprintable():
+        raise InvalidInput("shred: the retention rule must be a printable, non-empty text")
+    if looks_like_national_id(rule):
+        raise InvalidInput("shred: the retention rule holds what may be an identity number")
+    if not isinstance(label, str) or not label.strip() or not label.isprintable():
+        raise InvalidInput("shred: the label must be a printable, non-empty text")
+    if holds_identifier(label):  # the family is shown it in "who has looked"
+        raise InvalidInput("shred: the label holds an identifier (six or more digits)")
+    return AuditRecord(
+        case_id=case_id,
+        sequence=0,
+        at=ensure_utc(at, what="shred: at"),
+        actor=SHRED_ACTOR,
+        actor_label=label.strip(),
+        action=SHRED_ACTION,
+        target=_SHRED_TARGET,
+        allowed=True,
+        reason=f"crypto-shredded: the case's data key destroyed; retention rule: {rule.strip()}",
+        basis=tuple(basis),
+    )
+
+
+def _takes_audit(store: object) -> bool:
+    """Whether ``store.destroy_data_key`` has the keyword ``audit`` (one transaction)."""
+    method = getattr(type(store), "destroy_data_key", None)
+    try:
+        return method is not None and "audit" in inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 class InMemoryDataKeys:
@@ -284,8 +366,9 @@ class KeyRing:
         """The case's cipher; with ``create``, make and store a data key if it has none.
 
         Raises:
-            SealingError: the case has no data key (never made, or destroyed at the end
-                of retention) and ``create`` is false, or its wrapped key does not open.
+            SealingError: the case has no data key (never made, shredded, or removed: the
+                key ring cannot tell; ``barnekoordinator verify`` can) and ``create`` is
+                false, or its wrapped key does not open.
         """
         with self._lock:
             cached = self._ciphers.get(case_id)
@@ -295,8 +378,9 @@ class KeyRing:
         if wrapped is None:
             if not create:
                 raise SealingError(
-                    f"case {case_id}: no data key (it was never made, or destroyed when the "
-                    "retention period ended); its identifiers cannot be opened"
+                    f"case {case_id}: no data key (never made, or destroyed: shredded, or "
+                    "removed; `barnekoordinator verify` tells which); its identifiers cannot "
+                    "be opened"
                 )
             data_key = AESGCM.generate_key(bit_length=_KEY_BYTES * 8)
             self._store.put_data_key(case_id, self._wrap(case_id, data_key))
@@ -349,9 +433,49 @@ class KeyRing:
             return None
         return self.cipher(case_id)
 
-    def destroy(self, case_id: str) -> None:
-        """Crypto-shred a case: destroy its data key, so its identifiers can never be opened."""
-        self._store.destroy_data_key(case_id)
+    def destroy(
+        self,
+        case_id: str,
+        *,
+        at: datetime,
+        rule: str = _SHRED_RULE,
+        basis: Sequence[str] = (),
+        label: str = _SHRED_LABEL,
+        trail: CaseStore | None = None,
+    ) -> None:
+        """Crypto-shred a case: destroy its data key, so its identifiers can never be opened,
+        and leave an audit record saying so in the case's audit trail.
+
+        The record (actor ``back-office``, action ``shred``, target ``data-key``) names the
+        retention ``rule`` (text, e.g. the archive rule and its period) and ``basis`` (legal
+        reference keys); ``label`` is what the family's "who has looked" shows; ``at`` is when (the
+        caller's clock: the core reads none). None of them may hold an identifier. It goes to
+        ``trail``, by default the key store itself when it keeps the audit trail too (the SQLite,
+        PostgreSQL and in-memory stores do): then the record and the key's deletion are **one
+        transaction**. A store whose ``destroy_data_key`` takes no ``audit`` gets the record first,
+        through ``append_audit``, and the key destroyed after: should the second step fail, the
+        trail says "shredded" while the key is still there — nothing lost; ``verify`` reports it
+        where the store keeps the keys, and running ``destroy`` again finishes it — whereas the
+        other order could leave a key gone with no record, which ``verify`` must treat as tampering.
+        With no audit trail at all (a key store that is not a case store, and no ``trail``) the key
+        is destroyed unrecorded, as before.
+
+        Raises:
+            InvalidInput: ``rule`` or ``label`` is not plain text or holds an identifier, or
+                ``at`` is naive; nothing is destroyed or written.
+        """
+        keys: Any = self._store  # a DataKeyStore, maybe a CaseStore and more besides
+        if trail is None and callable(getattr(keys, "append_audit", None)):
+            trail = keys
+        if trail is None:  # a key store apart from any audit trail, and none given
+            keys.destroy_data_key(case_id)
+        else:
+            record = _shred_record(case_id, at, rule, label, basis)
+            if trail is keys and _takes_audit(keys):
+                self._store.destroy_data_key(case_id, audit=record)  # type: ignore[call-arg]
+            else:
+                trail.append_audit(record)  # first: a failure after it loses nothing
+                self._store.destroy_data_key(case_id)
         with self._lock:
             self._ciphers.pop(case_id, None)
 

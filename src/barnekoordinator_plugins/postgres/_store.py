@@ -15,6 +15,7 @@ import attrs
 from barnekoordinator.errors import (
     ConcurrencyConflict,
     InvalidConfiguration,
+    InvalidInput,
     StorageError,
     StorageUnavailable,
     SubjectConflict,
@@ -527,6 +528,11 @@ class PostgresCaseStore:
 
     def append_audit(self, record: AuditRecord) -> AuditRecord:
         """Number, chain and store one audit record; return it sealed."""
+        return self._audit_alone(record)
+
+    def _audit_alone(self, record: AuditRecord, destroy_key: str | None = None) -> AuditRecord:
+        """``append_audit``; with ``destroy_key``, that case's wrapped data key is deleted in
+        the same transaction (a recorded crypto-shred)."""
         lone_audit(record)
         pg = self._pg
         with self._errors():
@@ -538,6 +544,8 @@ class PostgresCaseStore:
                 ):
                     # One audit writer at a time per schema: positions commit in order.
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self._audit_lock,))
+                    if destroy_key is not None:
+                        cursor.execute(_DESTROY_KEY, (destroy_key,))
                     last = cursor.execute(_LAST_AUDIT, (record.case_id,)).fetchone()
                     sequence, prev = (int(last[0]), str(last[1])) if last else (0, GENESIS)
                     sealed = record.sealed(sequence + 1, prev)
@@ -700,13 +708,19 @@ class PostgresCaseStore:
             with connection.transaction():
                 connection.execute(_PUT_KEY, (case_id, key.kek_id, key.blob))
 
-    def destroy_data_key(self, case_id: str) -> None:
-        """Delete the case's wrapped data key (crypto-shredding).
+    def destroy_data_key(self, case_id: str, *, audit: AuditRecord | None = None) -> None:
+        """Delete the case's wrapped data key (crypto-shredding); ``audit``, the shred's audit
+        record of the case, is stored in the same transaction.
 
         The row is gone for every reader at once; its bytes stay in the table's file until
         PostgreSQL reuses or vacuums the space, and in any backup taken before. Without the
         key-encryption key none of those copies opens.
         """
+        if audit is not None:
+            if audit.case_id != case_id:
+                raise InvalidInput(f"audit record of case {audit.case_id}: not of case {case_id}")
+            self._audit_alone(audit, destroy_key=case_id)
+            return
         with self._errors():
             connection = self._connection()
             with connection.transaction():

@@ -17,6 +17,7 @@ import attrs
 from barnekoordinator.errors import (
     ConcurrencyConflict,
     InvalidConfiguration,
+    InvalidInput,
     StorageError,
     StorageUnavailable,
     StoreLocked,
@@ -735,14 +736,17 @@ class SQLiteCaseStore:
         """Store or replace (on rotation) the case's wrapped data key."""
         self._write_key(_PUT_KEY, (case_id, key.kek_id, key.blob))
 
-    def destroy_data_key(self, case_id: str) -> None:
-        """Delete the case's wrapped data key for good (crypto-shredding).
+    def destroy_data_key(self, case_id: str, *, audit: AuditRecord | None = None) -> None:
+        """Delete the case's wrapped data key for good (crypto-shredding); ``audit``, the
+        shred's audit record of the case, is stored in the same transaction.
 
         ``secure_delete`` zeroes the freed bytes, and a checkpoint moves them out of the
         write-ahead log; a copy of the file taken before still holds the wrapped key,
         which is useless without the key-encryption key.
         """
-        self._write_key(_DESTROY_KEY, (case_id,))
+        if audit is not None and lone_audit(audit).case_id != case_id:
+            raise InvalidInput(f"audit record of case {audit.case_id}: not of case {case_id}")
+        self._write_key(_DESTROY_KEY, (case_id,), audit)
         connection = self._connection()
         with self._errors():
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -758,13 +762,16 @@ class SQLiteCaseStore:
                     return []
                 raise
 
-    def _write_key(self, sql: str, params: tuple[object, ...]) -> None:
+    def _write_key(
+        self, sql: str, params: tuple[object, ...], audit: AuditRecord | None = None
+    ) -> None:
         connection = self._connection()
         with self._errors():
             try:
                 connection.execute("BEGIN IMMEDIATE")
                 connection.execute(sql, params)
-                connection.execute("COMMIT")
+                sealed = None if audit is None else self._insert_audit(connection, audit)
+                commit(connection, self._checkpoints if sealed else None, (), sealed)
             except BaseException:
                 _rollback(connection)
                 raise
