@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from barnekoordinator._casebook_views import holds_number, require_caller
-from barnekoordinator.access.audit import verify
+from barnekoordinator.access.audit import LookGroup, summarise_looks, verify
 from barnekoordinator.access.consent import ConsentPurpose, Section, ledger
 from barnekoordinator.access.entries import Entry, entries
 from barnekoordinator.access.policy import (
@@ -35,14 +35,18 @@ from barnekoordinator.errors import (
     ExportError,
     PluginContractError,
 )
-from barnekoordinator.exporting import ExportView, log_frames, plan_frames, receiver_covered
+from barnekoordinator.exporting import (
+    ExportView,
+    log_frames,
+    narrowed_frames,
+    plan_frames,
+    receiver_covered,
+    records_for,
+)
 from barnekoordinator.history.case import Case, RecordedEvent
-from barnekoordinator.history.records import AuditRecord
 from barnekoordinator.history.serialization import from_records
 from barnekoordinator.people import Child, ExpectedChild, Guardian
 from barnekoordinator.protocols import Exporter, ExportResult
-from barnekoordinator.rights.complaint_records import recorded_complaints
-from barnekoordinator.rights.decision_records import recorded_decisions
 from barnekoordinator.services import ServiceKind
 
 if TYPE_CHECKING:
@@ -67,8 +71,10 @@ def export(
     """Export the case as ``principal`` may read it today: one audited read.
 
     The exporter gets an [`ExportView`][barnekoordinator.exporting.ExportView], never the case:
-    the overview and the entries ``principal`` may read (each decided as in `read()`), the case
-    records the overview covers, the audit trail when the principal may read it, and — with
+    the overview and the entries ``principal`` may read (each decided as in `read()`), the
+    consents, decisions and complaints whose readers include them
+    ([`records_for()`][barnekoordinator.exporting.records_for]), who has looked as
+    `who_looked()` shows it when the principal may read the audit trail, and — with
     ``for_service`` — only what that receiving service wrote or a valid consent covers for it.
 
     Args:
@@ -199,15 +205,17 @@ def _export(
                 )
             )
         history = _history(book, case_id)
-    trail: Sequence[AuditRecord] = ()
+    looks: tuple[LookGroup, ...] = ()
     if decide(principal, case, AccessAction.READ_AUDIT, None, as_of, settings=settings).allowed:
         trail = book._store.read_audit(case_id)
         verify(case_id, trail)
+        looks = summarise_looks(trail)  # what who_looked() shows: no target, no reason
     view = _view(
+        principal,
         case,
         overview,
         tuple(visible),
-        trail,
+        looks,
         history,
         exported_at=book._clock.now(),
         exported_by=principal.display_label,
@@ -336,10 +344,11 @@ def _people(
 
 
 def _view(
+    principal: Principal,
     case: Case,
     overview: AccessDecision,
     visible: tuple[Entry, ...],
-    trail: Sequence[AuditRecord],
+    looks: tuple[LookGroup, ...],
     history: Sequence[RecordedEvent],
     *,
     exported_at: datetime,
@@ -348,18 +357,21 @@ def _view(
     identifiers: bool,
     book: Casebook,
 ) -> ExportView:
-    """The view: the overview's people and frames, the entries decided, the records it covers."""
+    """The view: the overview's people and frames, the entries decided, the records whose
+    readers include the principal (and the receiver)."""
     as_of = book.today()
     # A leader's overview covers status and deadlines: no names, no case records.
     names = overview.role is not CaseRole.LEADER
-    general = service is None or ledger(case).covers(
+    records = records_for(
+        principal,
         case,
-        ConsentPurpose.SHARE_INFORMATION,
-        as_of=as_of,
-        service=service,
-        section=Section.GENERAL,
+        as_of,
+        may_read=lambda meta: book._may_read(principal, case, meta, as_of),
         settings=book.settings,
+        receiver=service,
     )
+    consents = records.consents if names else ()
+    logs, plans = narrowed_frames(log_frames(case), plan_frames(case), visible, consents)
     child, guardians = _people(case, identifiers, names)
     return ExportView(
         case_id=case.id,
@@ -378,11 +390,11 @@ def _view(
         participants=case.participants,
         role_holders=roles(case, as_of),
         entries=visible,
-        consents=ledger(case).consents if names else (),
-        logs=log_frames(case),
-        plans=plan_frames(case),
-        decisions=recorded_decisions(case) if names and general else (),
-        complaints=recorded_complaints(case) if names and general else (),
-        audit=tuple(trail),
+        consents=consents,
+        logs=logs,
+        plans=plans,
+        decisions=records.decisions if names else (),
+        complaints=records.complaints if names else (),
+        audit=looks,
         history=tuple(history),
     )

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from barnekoordinator._casebook_views import principal_view, require_caller
 from barnekoordinator.access.audit import LANGUAGES, LookGroup, summarise_looks, verify
 from barnekoordinator.access.policy import AccessAction, AccessDecision, CaseRole, decide
+from barnekoordinator.exporting import records_for
 from barnekoordinator.overview import (
     OverviewPage,
     OverviewVersion,
@@ -22,10 +23,7 @@ from barnekoordinator.overview import (
     overview_version,
 )
 from barnekoordinator.overview._page import build_page, render_page
-from barnekoordinator.rights.decision_records import (
-    IndividualDecisionRecorded,
-    recorded_decisions,
-)
+from barnekoordinator.rights.decision_records import IndividualDecisionRecorded
 from barnekoordinator.texts import Language
 
 if TYPE_CHECKING:
@@ -45,9 +43,10 @@ def overview(
     """Min oversikt: the case as ``principal`` may read it today, as one HTML page (audited).
 
     The view is decided as in `read()` — the same overview decision, the same entries — and the
-    page is made from it alone, with the individual decisions that overview covers (not for a
-    leader, whose overview has no names) and, when the principal may read the audit trail, who
-    has looked. One audit record (action ``read``, target ``overview``), allowed or refused.
+    page is made from it alone, with the individual decisions whose readers include the
+    principal ([`records_for()`][barnekoordinator.exporting.records_for], as in an export; none
+    for a leader, whose overview has no names) and, when the principal may read the audit trail,
+    who has looked. One audit record (action ``read``, target ``overview``), allowed or refused.
 
     Args:
         principal: Who reads.
@@ -109,11 +108,19 @@ def _overview(book: Casebook, call: Call, lang: object, version: object) -> Over
                 f"(their own is the {own.value} version)",
             )
         )
-    # The overview decision covers the case records a read shows; a leader's has no names.
+    # A decision is shown to its readers only (decision 45); a leader's overview has no names.
     names = decision.role is not CaseRole.LEADER
-    decisions: Sequence[IndividualDecisionRecorded] = recorded_decisions(case) if names else ()
-    looks: tuple[LookGroup, ...] | None = None
     settings = book.settings
+    decisions: Sequence[IndividualDecisionRecorded] = ()
+    if names:
+        decisions = records_for(
+            principal,
+            case,
+            as_of,
+            may_read=lambda meta: book._may_read(principal, case, meta, as_of),
+            settings=settings,
+        ).decisions
+    looks: tuple[LookGroup, ...] | None = None
     if decide(principal, case, AccessAction.READ_AUDIT, None, as_of, settings=settings).allowed:
         trail = book._store.read_audit(case_id)
         verify(case_id, trail)

@@ -3,7 +3,8 @@
 [`Casebook.overview()`][barnekoordinator.casebook.Casebook.overview] is the door: one audited
 read, decided exactly as [`read()`][barnekoordinator.casebook.Casebook.read] decides, and the page
 is made only from the [`CaseView`][barnekoordinator.casebook.CaseView] the principal gets (plus the
-individual decisions the same overview decision covers and, where the principal may read it, the
+individual decisions whose readers include the principal,
+[`records_for()`][barnekoordinator.exporting.records_for], and, where the principal may read it, the
 summary of the audit trail). So the page can hold nothing ``decide`` refused.
 
 What it shows, in nb, nn or en and in the version for the reader

@@ -3,10 +3,11 @@
 [`render_overview()`][barnekoordinator.overview._page.render_overview] takes only what the
 Casebook's read decision covered — the principal's
 [`CaseView`][barnekoordinator.casebook.CaseView] (its entries are the ones ``decide`` allowed),
-the individual decisions the overview covers and, when the principal may read the audit trail,
-its summary — and lays it out in the template ``min-oversikt.html.j2``. Every line made from an
-entry carries the entry's id as ``data-entry-id`` (a recorded decision: ``data-decision-id``), so
-a test can hold the page against ``decide``.
+the individual decisions whose readers include the principal
+([`records_for()`][barnekoordinator.exporting.records_for]) and, when the principal may read the
+audit trail, its summary — and lays it out in the template ``min-oversikt.html.j2``. Every line
+made from an entry carries the entry's id as ``data-entry-id`` (a recorded decision:
+``data-decision-id``), so a test can hold the page against ``decide``.
 """
 
 from __future__ import annotations

@@ -18,12 +18,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Final
 
+from barnekoordinator.access.audit import LookGroup
 from barnekoordinator.access.consent import Consent
 from barnekoordinator.access.entries import Entry
 from barnekoordinator.coordination.roles import Role
 from barnekoordinator.exporting import ExportView
 from barnekoordinator.history.case import RecordedEvent
-from barnekoordinator.history.records import AuditRecord, format_time
+from barnekoordinator.history.records import format_time
 from barnekoordinator.history.serialization import event_to_json
 from barnekoordinator.legal_basis import ref as legal_ref
 from barnekoordinator.people import Child, ExpectedChild, Guardian, Professional
@@ -295,25 +296,34 @@ class Resources:
             },
         )
 
-    def audit(self, records: Iterable[AuditRecord]) -> None:
+    def audit(self, looks: Iterable[LookGroup]) -> None:
+        """Who has looked, as ``Casebook.who_looked()`` shows it: one AuditEvent for each time a
+        person did something on a Norwegian day (``period`` is that day; ``recorded`` is when
+        this summary was made, the export). No target, reason or time of day: the view has none.
+        """
         patient = self.patient()
-        for r in records:
-            self.add(
-                f"audit:{r.sequence}",
-                {
-                    "resourceType": "AuditEvent",
-                    "type": coding(c.AUDIT_TYPE, "rest", "RESTful Operation"),
-                    "subtype": [coding(c.AUDIT_ACTION, r.action.split(":")[0] or "unknown")],
-                    "action": c.AUDIT_ACTIONS.get(
-                        r.action, "R" if r.target.startswith("export") else "E"
-                    ),
-                    "recorded": instant(r.at),
-                    "outcome": "0" if r.allowed else "4",
-                    "agent": [{"who": {"display": r.actor_label or "ukjent"}, "requestor": True}],
-                    "source": {"observer": {"display": "barnekoordinator"}},
-                    "entity": [{"what": patient}],
-                },
-            )
+        recorded = instant(self.view.exported_at)
+        for n, group in enumerate(looks):
+            day = group.day.isoformat()
+            for kind, allowed, times in group.counts:
+                for i in range(times):
+                    self.add(
+                        f"audit:{n}:{kind}:{allowed}:{i}",
+                        {
+                            "resourceType": "AuditEvent",
+                            "type": coding(c.AUDIT_TYPE, "rest", "RESTful Operation"),
+                            "subtype": [coding(c.AUDIT_ACTION, kind)],
+                            "action": c.AUDIT_ACTIONS.get(kind, "U"),  # consent: a change
+                            "period": {"start": day, "end": day},
+                            "recorded": recorded,
+                            "outcome": "0" if allowed else "4",
+                            "agent": [
+                                {"who": {"display": group.label or "ukjent"}, "requestor": True}
+                            ],
+                            "source": {"observer": {"display": "barnekoordinator"}},
+                            "entity": [{"what": patient}],
+                        },
+                    )
 
     def history(self, events: Iterable[RecordedEvent]) -> None:
         """One Provenance per recorded event, carrying the event whole (complete exports)."""
