@@ -403,3 +403,50 @@ def test_a_child_id_file_problem_names_the_option_and_the_file(
     assert expected in line
     assert out == ""
     assert not _database(store_url).exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("verify", "--store", ""),
+        ("agenda", "--store", ""),
+        ("checkpoint", "--store", "", "--output", "{out}"),
+        ("demo", "--store", "", "--output", "{out}"),
+    ],
+)
+def test_an_empty_store_url_is_a_usage_error(
+    argv: tuple[str, ...], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--store ''`` was taken as no ``--store``: the command went on with the default store
+    (or ``$BARNEKOORDINATOR_STORE``), another database than the one meant, and could write to
+    it. Now exit 2 and one line, and nothing is made."""
+    words = [w.format(out=tmp_path / "out") for w in argv]
+    status, _out, err = run_cli(capsys, *words)
+    assert status == 2, err
+    assert "--store: expected a store URL" in _one_line(err)
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_output_file_with_a_long_legal_name_is_written(
+    opened_case: str, people: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``export --output`` wrote a temporary ``.NAME.PID.tmp`` beside NAME, which for a legal
+    250-character NAME passed the file system's 255 bytes: refused after the export was made."""
+    case_id = opened_case
+    target = tmp_path / "out" / ("e" * 245 + ".json")
+    target.parent.mkdir()
+    status, _out, err = run_cli(
+        capsys,
+        "export",
+        "--case",
+        case_id,
+        "--principal",
+        people["ke"],
+        "--format",
+        "fhir-r4",
+        "--output",
+        str(target),
+    )
+    assert status == 0, err
+    assert target.stat().st_size > 0
+    assert [p.name for p in target.parent.iterdir()] == [target.name]

@@ -57,6 +57,8 @@ def _prepare_the_run(
     if args.output == "":
         raise InvalidInput("--output: expected a folder name, got an empty one")
     out = Path(file_name(args.output, f"--output {args.output}")) if args.output else default
+    if args.store is not None and not args.store.strip():
+        raise InvalidInput("--store: expected a store URL such as sqlite:cases.db, got nothing")
     if not args.store:
         args.store = os.environ.get(STORE_ENV) or f"sqlite:{out / 'demo.db'}"
     plugin_options(args.option)  # a malformed --option is named before the notifier's is added

@@ -22,7 +22,7 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
-from barnekoordinator.errors import InvalidConfiguration
+from barnekoordinator.errors import InvalidConfiguration, InvalidInput
 
 if TYPE_CHECKING:
     from barnekoordinator.config import Config
@@ -136,10 +136,18 @@ def _check_named_plugins(pm: PluginHost, pairs: Iterable[str]) -> None:
 
 
 def store_url(args: argparse.Namespace) -> str:
-    """``--store``, else ``$BARNEKOORDINATOR_STORE``, else the default store."""
+    """``--store``, else ``$BARNEKOORDINATOR_STORE``, else the default store.
+
+    Raises:
+        InvalidInput: ``--store ''`` (an empty URL was taken as none given, and the command
+            went on with the default store: another database than the one meant).
+    """
     from barnekoordinator.config import Config
 
-    return str(getattr(args, "store", None) or os.environ.get(STORE_ENV) or Config().store)
+    given = getattr(args, "store", None)
+    if given is not None and not given.strip():
+        raise InvalidInput("--store: expected a store URL such as sqlite:cases.db, got nothing")
+    return str(given or os.environ.get(STORE_ENV) or Config().store)
 
 
 def open_store(
