@@ -20,7 +20,7 @@ import pytest
 
 from barnekoordinator._cli.verify import verify_store
 from barnekoordinator._redact import holds_identifier, looks_like_national_id
-from barnekoordinator.access.audit import render_who_looked
+from barnekoordinator.access.audit import SHREDDED, render_who_looked
 from barnekoordinator.access.principal import AssuranceLevel, Principal
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.clock import FixedClock
@@ -29,7 +29,7 @@ from barnekoordinator.history.case import open_case
 from barnekoordinator.history.checkpoint import Ed25519Signer, open_checkpoint, store_checkpoint
 from barnekoordinator.history.commit_checkpoint import CommitCheckpoint, CommitCheckpointer
 from barnekoordinator.history.records import verify_audit
-from barnekoordinator.history.sealing import InMemoryDataKeys, KeyRing
+from barnekoordinator.history.sealing import SHRED_ACTION, InMemoryDataKeys, KeyRing
 from barnekoordinator.identifiers import IdentifierPolicy, PersonId, synthetic_fodselsnummer
 from barnekoordinator.people import Child, Guardian, GuardianRelation
 from barnekoordinator.testing.builders import TEST_SEALING_KEY
@@ -136,12 +136,18 @@ def test_the_family_sees_the_shred_in_who_has_looked(store: Store) -> None:
     ring, gone, _ = _two_cases(store)
     ring.destroy(gone, at=SHRED_AT - timedelta(days=1))
     shown = render_who_looked(store.read_audit(gone), "en")
-    assert "\n  retention (back-office): identity numbers shredded: made changes\n" in shown
+    assert (
+        "\n  retention (back-office): identity numbers shredded: shredded the identity numbers "
+        "(the retention period had ended)\n"
+    ) in shown  # in words of its own, not "made changes" (the family would not know why)
     assert "rule" not in shown  # reasons are never shown to the family
     store.destroy_data_key(gone)  # the label is the caller's to choose, and shown as given
     ring.destroy(gone, label="Arkivet, Oslo kommune", at=SHRED_AT)
     shown = render_who_looked(store.read_audit(gone), "nb")
-    assert "02.01.2036\n  Arkivet, Oslo kommune: gjorde endringer" in shown
+    assert (
+        "02.01.2036\n  Arkivet, Oslo kommune: makulerte fødselsnumrene (oppbevaringstiden var ute)"
+    ) in shown
+    assert SHREDDED == SHRED_ACTION
 
 
 def test_the_missing_key_message_does_not_blame_retention() -> None:

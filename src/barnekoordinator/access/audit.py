@@ -33,6 +33,7 @@ from barnekoordinator.texts import text
 
 __all__ = [
     "LANGUAGES",
+    "SHREDDED",
     "LookGroup",
     "audit_record",
     "describe_look",
@@ -110,8 +111,16 @@ def is_intact(case_id: str, records: Sequence[AuditRecord]) -> bool:
 # --- the family's view -----------------------------------------------------------------
 
 
+SHREDDED: Final = "shred"
+"""The action of a crypto-shred's audit record
+([`KeyRing.destroy`][barnekoordinator.history.sealing.KeyRing.destroy]): shown to the family in
+words of its own, not as "made changes"."""
+
+
 def _kind(action: str) -> str:
     """The family-view category of an audited action (command names are changes)."""
+    if action == SHREDDED:
+        return SHREDDED
     return AccessAction.of(action).value if action.strip() else AccessAction.WRITE.value
 
 

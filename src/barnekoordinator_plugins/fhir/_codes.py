@@ -100,7 +100,14 @@ CONSENT_SCOPES: Final = {
 }
 """Consent.scope: sharing is privacy; every other purpose consents to care (``treatment``)."""
 
-AUDIT_ACTIONS: Final = {"read": "R", "read-audit": "R", "open": "C", "write": "U", "import": "C"}
+AUDIT_ACTIONS: Final = {
+    "read": "R",
+    "read-audit": "R",
+    "open": "C",
+    "write": "U",
+    "import": "C",
+    "shred": "D",  # a crypto-shred: the identity numbers deleted (KeyRing.destroy)
+}
 """AuditEvent.action per audited action (anything else is a command name: a write, ``U``)."""
 
 CARE_PLAN_STATUSES: Final = frozenset(
