@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -182,6 +181,8 @@ def new_output(name: str, where: str = "--output") -> Iterator[Callable[[bytes],
         raise InvalidInput(f"{where}: the file exists; nothing written") from None
     except OSError as exc:
         raise InvalidInput(f"{where}: cannot be written ({exc.strerror})") from None
+    import secrets  # here, not at start-up: it imports hashlib and hmac, which assess needs not
+
     folder = os.path.dirname(name)
     # A short name of its own: ``.NAME.PID.tmp`` outgrew the file system's 255 bytes for a long,
     # legal NAME, and the write failed after the command had done its work.

@@ -23,7 +23,6 @@ not be used (the messages wait for the next run).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, time
@@ -194,6 +193,8 @@ def _status(status: OutboxStatus, lang: str) -> str:
 def message_ref(key: str) -> str:
     """What this command prints for a message's idempotency key, which holds case content (an
     item's id, the recipient's ref, a due date): its SHA-256, the first 16 hex digits."""
+    import hashlib  # here, not when the command line starts (every command is registered)
+
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
