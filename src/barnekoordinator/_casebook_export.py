@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from barnekoordinator._casebook_views import holds_number, require_caller
+from barnekoordinator._casebook_views import require_caller
 from barnekoordinator.access.audit import LookGroup, summarise_looks, verify
 from barnekoordinator.access.consent import ConsentPurpose, Section, ledger
 from barnekoordinator.access.entries import Entry, entries
@@ -45,7 +45,7 @@ from barnekoordinator.exporting import (
 )
 from barnekoordinator.history.case import Case, RecordedEvent
 from barnekoordinator.history.serialization import from_records
-from barnekoordinator.people import Child, ExpectedChild, Guardian
+from barnekoordinator.people import Child, ExpectedChild, Guardian, holds_number
 from barnekoordinator.protocols import Exporter, ExportResult
 from barnekoordinator.services import ServiceKind
 

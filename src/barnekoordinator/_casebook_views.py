@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from barnekoordinator._redact import holds_identifier, number_shaped
+from barnekoordinator._redact import holds_identifier
 from barnekoordinator.access.entries import Entry, EntryMeta, entries
 from barnekoordinator.access.policy import AccessAction, AccessDecision, CaseRole, case_roles
 from barnekoordinator.access.principal import AssuranceLevel, Principal
@@ -26,7 +26,7 @@ from barnekoordinator.errors import InvalidInput, SealingError
 from barnekoordinator.history.case import Case, CaseMode, DomainEvent
 from barnekoordinator.history.paging import AgendaCursor, paged_agenda
 from barnekoordinator.history.projections import AgendaItem, AgendaKind
-from barnekoordinator.people import GuardianRelation
+from barnekoordinator.people import GuardianRelation, holds_number
 from barnekoordinator.services import ServiceKind
 
 if TYPE_CHECKING:
@@ -131,10 +131,6 @@ def as_batch(produced: DomainEvent | Sequence[DomainEvent]) -> tuple[DomainEvent
 
 
 _CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f]")
-_UUID: Final = re.compile(
-    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-)
-"""A UUID, as the Casebook makes case ids: its hex digits may run to eleven, and are no number."""
 
 
 def text_problem(value: object) -> str | None:
@@ -179,15 +175,6 @@ def case_id_problem(case_id: object) -> str | None:
     return None
 
 
-def holds_number(value: str) -> bool:
-    """Whether ``value`` holds an eleven-digit number in any form a fødselsnummer is written
-    ([`number_shaped()`][barnekoordinator._redact.number_shaped]) outside a UUID: the rule of
-    case ids, refs and item ids ([`id_problem()`][barnekoordinator.people.id_problem]), and of
-    every other text a caller hands the Casebook that its audit record keeps (an entry id, a
-    command name, an export format)."""
-    return number_shaped(_UUID.sub("-", value))
-
-
 _A_NUMBER: Final = "holds an eleven-digit number (it could be a fødselsnummer)"
 
 
@@ -195,7 +182,7 @@ def entry_id_problem(entry_id: object) -> str | None:
     """Why ``entry_id`` cannot be audited as the target ``entry:<id>`` of
     [`read_entry()`][barnekoordinator.casebook.Casebook.read_entry], or None: what
     [`text_problem()`][barnekoordinator._casebook_views.text_problem] refuses, and a number
-    ([`holds_number()`][barnekoordinator._casebook_views.holds_number]; an entry id is made of
+    ([`holds_number()`][barnekoordinator.people.holds_number]; an entry id is made of
     item ids, which never hold one). Never the value itself."""
     problem = text_problem(entry_id)
     if problem is None and isinstance(entry_id, str) and holds_number(entry_id):

@@ -84,6 +84,7 @@ __all__ = [
     "age_on",
     "birthday",
     "check_item_id",
+    "holds_number",
     "id_problem",
     "may_be_barnekoordinator",
     "who_consents",
@@ -97,9 +98,20 @@ of ``eligibility-facts.v1``. Ids people type are short (``mor``, ``o-17``, a UUI
 _UUID: Final = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 )
-"""A UUID, as scripts make ids: its hex digits may run to eleven, and are no number (as for case
-ids, ``_casebook_views.case_id_problem``)."""
+"""A UUID, as scripts make ids and the Casebook case ids: its hex digits may run to eleven, and
+are no number (``holds_number``)."""
 _ASCII_CONTROL: Final = re.compile("[\x00-\x1f\x7f]")
+
+
+def holds_number(value: str) -> bool:
+    """Whether ``value`` holds an eleven-digit number in any form a fødselsnummer is written
+    ([`number_shaped()`][barnekoordinator._redact.number_shaped]) outside a UUID: the rule of
+    refs and item ids ([`id_problem()`][barnekoordinator.people.id_problem]), of case ids, and of
+    every other text a caller hands the Casebook that its audit record keeps (an entry id, a
+    command name, an export format)."""
+    return number_shaped(_UUID.sub("-", value))
+
+
 _HIDDEN: Final = frozenset({"Cc", "Cf", "Zl", "Zp"})
 """Control and format characters, and the line and paragraph separators: a tab, an escape that
 recolours a terminal, a bidi override (U+202E) or a zero-width space that shows one id as
@@ -138,7 +150,7 @@ def id_problem(value: object) -> str | None:
             return "expected Unicode text in normal form C (NFC); this writes a letter another way"
     if hidden:
         return "expected no control or formatting character (a tab, an escape, a bidi override)"
-    if number_shaped(_UUID.sub("-", value)):
+    if holds_number(value):
         return "expected an opaque id, never a national identity number"
     return None
 

@@ -60,12 +60,12 @@ from barnekoordinator._cli import (
 from barnekoordinator._cli._keys import load_verifier, read_note
 from barnekoordinator._cli._wiring import STORE_ENV, open_store, plugin_options, store_url
 from barnekoordinator.config import Config
-from barnekoordinator.errors import ChainBroken, InvalidInput, ProofFailed, StorageUnavailable
+from barnekoordinator.errors import ChainBroken, ProofFailed, StorageUnavailable
 from barnekoordinator.history.catalogue import Catalogue
 from barnekoordinator.history.checkpoint import Checkpoint, TreeHead, open_checkpoint, record_leaf
 from barnekoordinator.history.merkle import consistency_proof, tree_root, verify_consistency
 from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
-from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord
+from barnekoordinator.history.records import GENESIS, AuditRecord, EventRecord, content_hash
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.texts import text as cli_text
 
@@ -105,15 +105,6 @@ class VerifyReport:
         return not self.problems
 
 
-def _hash_holds(record: EventRecord | AuditRecord) -> bool:
-    """Whether the record's hash is the one its content gives (a field the store read back as
-    something that cannot be hashed, such as a nested list, is content edited too)."""
-    try:
-        return record.hash == record.expected_hash()
-    except (InvalidInput, AttributeError, TypeError, ValueError, OverflowError):
-        return False
-
-
 class _Stream:
     """One kind of record walked in commit order: chain heads per case, leaves, problems."""
 
@@ -147,7 +138,7 @@ class _Stream:
             reason = "record missing or out of order"
         elif record.prev_hash != last_hash:
             reason = "link to previous record broken"
-        elif not _hash_holds(record):
+        elif content_hash(record) != record.hash:
             reason = "record content edited"
         if reason is not None:
             self.broken.add(record.case_id)
@@ -288,7 +279,7 @@ def _check_case_read(
             record.case_id != case_id
             or record.sequence != sequence + 1
             or record.prev_hash != last_hash
-            or not _hash_holds(record)
+            or content_hash(record) != record.hash
         ):
             stream.problems.append(
                 f"{where} gives a record {record.sequence} that is not in the case's chain: the "

@@ -45,6 +45,7 @@ __all__ = [
     "AuditRecord",
     "EventRecord",
     "basis_field",
+    "content_hash",
     "format_time",
     "parse_time",
     "verify_audit",
@@ -281,6 +282,16 @@ class AuditRecord:
             raise _surrogate("AuditRecord") from None
 
 
+def content_hash(record: EventRecord | AuditRecord) -> str | None:
+    """The hash ``record`` must carry given its content and ``prev_hash``, or ``None`` when a
+    field cannot be hashed (the wrong type, a lone surrogate: a record read back from a store
+    edited around the library, or made by hand): such a record is in no chain."""
+    try:
+        return record.expected_hash()
+    except (InvalidInput, AttributeError, TypeError, ValueError, OverflowError):
+        return None
+
+
 def _verify(
     stream: str,
     records: Iterable[EventRecord | AuditRecord],
@@ -304,11 +315,9 @@ def _verify(
             raise ChainBroken(stream, record.sequence, reason)
         if record.prev_hash != prev:
             raise ChainBroken(stream, record.sequence, "link to previous record broken")
-        try:
-            expected = record.expected_hash()
-        except (InvalidInput, AttributeError, TypeError, ValueError, OverflowError):
-            # A field that cannot be hashed (the wrong type, a lone surrogate): not this chain.
-            raise ChainBroken(stream, record.sequence, "record content malformed") from None
+        expected = content_hash(record)
+        if expected is None:
+            raise ChainBroken(stream, record.sequence, "record content malformed")
         if record.hash != expected:
             raise ChainBroken(stream, record.sequence, "record content edited")
         prev = record.hash

@@ -14,6 +14,7 @@ from barnekoordinator.history.outbox import OutboxKind, OutboxMessage
 from barnekoordinator.history.projections import AgendaKind
 from barnekoordinator.history.records import EventRecord
 from barnekoordinator.legal_basis import deadline
+from barnekoordinator.people import birthday
 from barnekoordinator_plugins.notify._settings import NotifySettings
 
 if TYPE_CHECKING:
@@ -364,13 +365,7 @@ class _Family:
             self.withdrawn[str(p["grant_id"])] = _day(p["on"])  # acts the same day
 
     def of_age_on(self) -> date | None:
-        born = self.born
-        if born is None:
-            return None
-        try:
-            return born.replace(year=born.year + 18)
-        except ValueError:  # 29 February: of age on 1 March (people.age_on)
-            return date(born.year + 18, 3, 1)
+        return None if self.born is None else birthday(self.born, 18)
 
 
 def _read_standing(
