@@ -326,9 +326,19 @@ def execute_command(book: Casebook, principal: Principal, command: ScriptedComma
     command's name) and return what was recorded.
 
     Raises whatever ``execute`` raises: ``AccessDenied``, ``ConcurrencyConflict``, the
-    command's own ``RuleViolation`` …; nothing is stored then.
+    command's own ``RuleViolation`` …; nothing is stored then. An ``as_of`` after the
+    Casebook's today is ``SchemaViolation`` (``$.arguments.as_of``), before the Casebook is
+    called: a command records what happened by the day it is written.
     """
     spec, as_of = command.spec, book.today()
+    given = getattr(command.arguments, "as_of", None)
+    if isinstance(given, date) and given > as_of:
+        # A command records what happened, by the day it is written: a withdrawal dated ahead
+        # kept the consent in force and could not be undone (found in review, 2026-12-07).
+        raise SchemaViolation(
+            COMMAND_SCHEMA,
+            [("$.arguments.as_of", "a day after today; expected today or a day before it")],
+        )
 
     def run(case: Case) -> Any:
         return spec.call(

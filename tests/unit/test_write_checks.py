@@ -379,3 +379,44 @@ def test_a_born_child_whose_birth_date_lies_ahead_is_refused(store: SQLiteCaseSt
     assert store.version(case_id) == version
     book.execute(KE, case_id, lambda case: record_birth(case, Child(ref="barn", birth_date=ON)))
     assert store.version(case_id) == version + 1
+
+
+def test_a_consent_withdrawal_dated_ahead_is_refused_and_today_s_is_kept(
+    store: SQLiteCaseStore,
+) -> None:
+    """A withdrawal takes effect by the day it is written (BTI-12, domain.md §7.6: guardians may
+    withdraw consent at any time). CLI sweep, 2026-12-07: ``consent withdraw --as-of 2199-01-01``
+    was stored, the consent kept covering the stafettlogg until 2199, and the family's real
+    withdrawal that day was refused as "already withdrawn". Refused by hand through
+    ``execute`` (the consent concept's write check: one audit record, nothing stored) and as a
+    ``command.v1`` document (``$.arguments.as_of``, before the Casebook is called); the
+    withdrawal of the day is then kept and ends the consent."""
+    from barnekoordinator.access.consent import ConsentWithdrawn, ledger, withdraw_consent
+    from barnekoordinator.commands import execute_command, parse_command
+    from barnekoordinator.errors import SchemaViolation
+
+    run = standard_case(as_of=ON)
+    consent_id = consent_all(run, ConsentPurpose.STAFETTLOGG, [ServiceKind.PPT], as_of=ON)
+    book = into_casebook(store, run, as_of=ON)
+    ahead = ConsentWithdrawn(consent_id=consent_id, by="mor", on=ON + timedelta(days=1))
+    message = _refused(store, book, ahead, "withdrawal is dated after the day it is written")
+    assert consent_id not in message  # the problem names the rule, not the case's text
+
+    version, audits = store.version("case-1"), len(store.read_audit("case-1"))
+    document = {
+        "command": "withdraw_consent",
+        "case": "case-1",
+        "arguments": {"consent_id": consent_id, "by": "ke", "as_of": "2199-01-01"},
+    }
+    with pytest.raises(SchemaViolation) as caught:
+        execute_command(book, KE, parse_command(document))
+    assert [path for path, _ in caught.value.problems] == ["$.arguments.as_of"]
+    assert (store.version("case-1"), len(store.read_audit("case-1"))) == (version, audits)
+
+    book.execute(
+        KE, "case-1", lambda case: withdraw_consent(case, consent_id=consent_id, by="mor", as_of=ON)
+    )
+    consent = ledger(back_office_load(store, "case-1")).get(consent_id)
+    assert consent is not None
+    assert consent.withdrawn_on == ON
+    assert not consent.active_on(ON)

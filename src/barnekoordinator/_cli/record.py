@@ -179,7 +179,9 @@ def add_command_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--by", metavar="REF", help="who acts, as the case knows them (default: your subject)"
     )
-    parser.add_argument("--as-of", metavar="DATE", help="the day it happened (default: today)")
+    parser.add_argument(
+        "--as-of", metavar="DATE", help="the day it happened, not after today (default: today)"
+    )
     add_case_arguments(parser)
 
 

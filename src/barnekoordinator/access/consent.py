@@ -480,6 +480,25 @@ def change_care_order(case: Case, *, care_taken_over: bool) -> CareOrderChanged:
     return CareOrderChanged(care_taken_over=care_taken_over)
 
 
+def _withdrawn_by_then(before: Case, after: Case, as_of: date) -> str | None:
+    """A write check: a withdrawal the write records takes effect by the day it is written.
+
+    A withdrawal dated ahead left the consent in force until that day, and the consent could
+    no longer be withdrawn for real ("already withdrawn"): the family could not end it, though
+    guardians and youth may withdraw consent at any time (BTI-12; domain.md §7.6). Withdrawals
+    stored before are not judged, so a case that holds one still takes writes."""
+    withdrawn, earlier = ledger(after).withdrawn, ledger(before).withdrawn
+    if withdrawn is earlier:
+        return None
+    for consent_id, (day, _) in withdrawn.items():
+        if day > as_of and consent_id not in earlier:
+            return (
+                "a consent's withdrawal is dated after the day it is written; "
+                "expected that day or earlier"
+            )
+    return None
+
+
 CONSENT_CONCEPT = Concept(
     name="consent",
     events=(
@@ -492,4 +511,5 @@ CONSENT_CONCEPT = Concept(
         ConsentWithdrawn: _withdrawn,
         CareOrderChanged: _care,
     },
+    write_checks=(_withdrawn_by_then,),
 )
