@@ -44,6 +44,7 @@ from barnekoordinator.errors import BundleRejected, HistoryError, InvalidInput
 from barnekoordinator.exchange import import_history
 from barnekoordinator.history.case import (
     Case,
+    CaseOpened,
     ChildBorn,
     ParticipantJoined,
     join_participant,
@@ -420,3 +421,36 @@ def test_a_consent_withdrawal_dated_ahead_is_refused_and_today_s_is_kept(
     assert consent is not None
     assert consent.withdrawn_on == ON
     assert not consent.active_on(ON)
+
+
+def test_no_person_takes_the_ref_reserved_for_barnevernstjenesten(store: SQLiteCaseStore) -> None:
+    """pbrl § 4-5: once barnevernstjenesten has taken over care, it consents to health care in
+    the parents' place, under the reserved consenter ref ``people.BARNEVERN``. CLI sweep,
+    2026-12-07: a guardian opened as ``barnevernstjenesten`` then consented to health care *as*
+    barnevernstjenesten after care was taken from her. The commands refuse the ref for the child,
+    a guardian and a participant; events made by hand (an opening, a joining participant, a
+    guardian added) are refused by the case concept's write check, audited, nothing stored."""
+    from barnekoordinator.history.case import GuardianAdded
+    from barnekoordinator.people import BARNEVERN
+
+    reserved_mother = mother(BARNEVERN)
+    with pytest.raises(InvalidInput, match="reserved for barnevernstjenesten"):
+        open_case(municipality_number="0301", subject=child_aged(5), guardians=[reserved_mother])
+    with pytest.raises(InvalidInput, match="reserved for barnevernstjenesten"):
+        open_case(municipality_number="0301", subject=Child(ref=BARNEVERN, birth_date=ON))
+    run = standard_case(as_of=ON)
+    with pytest.raises(InvalidInput, match="reserved for barnevernstjenesten"):
+        join_participant(run.case, participant=professional(BARNEVERN, ServiceKind.BARNEVERN))
+
+    book = into_casebook(store, run, as_of=ON)
+    opening = CaseOpened(
+        municipality_number="0301", subject=child_aged(5, as_of=ON), guardians=(reserved_mother,)
+    )
+    with pytest.raises(InvalidInput, match="reserved for barnevernstjenesten"):
+        book.open_case(KE, [opening])
+    for event in (
+        ParticipantJoined(participant=professional(BARNEVERN, ServiceKind.BARNEVERN)),
+        GuardianAdded(guardian=reserved_mother),
+    ):
+        _refused(store, book, event, "reserved for barnevernstjenesten")
+    book.execute(KE, "case-1", lambda case: GuardianAdded(guardian=mother("mor2")))

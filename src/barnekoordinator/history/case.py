@@ -45,7 +45,14 @@ from barnekoordinator.errors import (
 from barnekoordinator.history._evolve import copier
 from barnekoordinator.history._evolve import evolve as fast_evolve
 from barnekoordinator.history.concept import Concept
-from barnekoordinator.people import Child, ExpectedChild, Guardian, Professional, id_problem
+from barnekoordinator.people import (
+    BARNEVERN,
+    Child,
+    ExpectedChild,
+    Guardian,
+    Professional,
+    id_problem,
+)
 
 if TYPE_CHECKING:
     from barnekoordinator.history.catalogue import Catalogue
@@ -649,6 +656,11 @@ def _new_ref(person: object, what: str) -> str:
     problem = id_problem(ref)
     if problem is not None:
         raise InvalidInput(f"{what}: the ref: {problem}")
+    if ref == BARNEVERN:  # also a write check (_no_reserved_ref), for events made by hand
+        raise InvalidInput(
+            f"{what}: the ref: {BARNEVERN!r} is reserved for barnevernstjenesten as consenter "
+            "(pbrl § 4-5); expected a ref of the person's own"
+        )
     assert isinstance(ref, str)
     return ref
 
@@ -664,6 +676,31 @@ def _born_by_then(before: Case, after: Case, as_of: date) -> str | None:
     if child.birth_date <= as_of or child.birth_date > LATEST_DATE:  # the latter: out of range,
         return None  # refused with the supported dates by the event's own check
     return "the child's birth date lies after the day it is written; expected a born child"
+
+
+def _no_reserved_ref(before: Case, after: Case, as_of: date) -> str | None:
+    """A write check: no person the write brings into the case takes the ref reserved for
+    barnevernstjenesten as consenter (``people.BARNEVERN``, pbrl § 4-5). A guardian named so
+    consented to health care *as* barnevernstjenesten once care was taken over from her (CLI
+    sweep, 2026-12-07). Only refs new to the case are judged, so a case stored before still
+    takes writes."""
+    if (
+        after.subject is before.subject
+        and after.guardians is before.guardians
+        and after.participants is before.participants
+    ):
+        return None
+
+    def refs(case: Case) -> set[str]:
+        found = {g.ref for g in case.guardians} | {p.ref for p in case.participants}
+        return found if case.subject is None else found | {case.subject.ref}
+
+    if BARNEVERN in refs(after) and BARNEVERN not in refs(before):
+        return (
+            f"a person's ref is {BARNEVERN!r}, the consenter ref reserved for "
+            "barnevernstjenesten (pbrl § 4-5); expected a ref of their own"
+        )
+    return None
 
 
 CASE_CONCEPT = Concept(
@@ -688,6 +725,6 @@ CASE_CONCEPT = Concept(
         ModeChanged: _mode,
         CaseClosedEvent: _closed,
     },
-    write_checks=(_born_by_then,),
+    write_checks=(_born_by_then, _no_reserved_ref),
 )
 """The case's own events: opening, birth, guardians, participants, mode, closing."""
