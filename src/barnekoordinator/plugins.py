@@ -9,7 +9,12 @@
 [`notify_events_recorded()`][barnekoordinator.plugins.notify_events_recorded],
 [`configure()`][barnekoordinator.plugins.configure]) call one hook each, check what came back
 against the hook's Protocol and name the misbehaving plugin in a
-[`PluginContractError`][barnekoordinator.errors.PluginContractError].
+[`PluginContractError`][barnekoordinator.errors.PluginContractError]. A hook implementation
+that raises anything but a
+[`BarnekoordinatorError`][barnekoordinator.errors.BarnekoordinatorError] is named the same way:
+the plugin, the hook and the exception's type — never its text, which may hold personal data
+(the original stays chained as ``__cause__``). A `BarnekoordinatorError` a plugin raises on
+purpose (``InvalidConfiguration``, ``MissingExtraError``) passes through unchanged.
 
 Set ``BARNEKOORDINATOR_TRACE_PLUGINS=1`` to log every hook call at DEBUG level
 on the ``barnekoordinator.plugins`` logger: hook names, plugin names and the
@@ -25,7 +30,7 @@ import importlib.metadata
 import logging
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import attrs
 import pluggy
@@ -34,6 +39,7 @@ from barnekoordinator import hookspecs
 from barnekoordinator._entry_points import FIRST_PARTY_PLUGINS
 from barnekoordinator.clock import Clock, SystemClock
 from barnekoordinator.errors import (
+    BarnekoordinatorError,
     NoCaseStoreConfigured,
     PluginContractError,
     PluginError,
@@ -241,6 +247,74 @@ def _call_impl(impl: pluggy.HookImpl, kwargs: Mapping[str, object]) -> object:
     return impl.function(*(kwargs[name] for name in impl.argnames))
 
 
+def _raised(
+    pm: pluggy.PluginManager, plugin_name: str, hook_name: str, exc: Exception, after: str = ""
+) -> PluginContractError:
+    """The error naming the plugin whose ``hook_name`` raised ``exc`` (and its distribution,
+    when known): the exception's type, never its text, which may hold personal data."""
+    dist = pm.distributions.get(plugin_name) if isinstance(pm, PluginHost) else None
+    origin = f" (from {dist})" if dist else ""
+    return PluginContractError(
+        plugin_name, f"{hook_name}{origin} raised {type(exc).__name__}{after}"
+    )
+
+
+def _call_one(
+    pm: pluggy.PluginManager,
+    impl: pluggy.HookImpl,
+    hook_name: str,
+    kwargs: Mapping[str, object],
+    after: str = "",
+) -> object:
+    """Call one implementation; whatever it raises becomes the error of ``_raised()``."""
+    try:
+        return _call_impl(impl, kwargs)
+    except Exception as exc:  # a vendor's code: named, its message withheld
+        raise _raised(pm, impl.plugin_name, hook_name, exc, after) from exc
+
+
+def _call_hook(
+    pm: pluggy.PluginManager,
+    hook_name: str,
+    kwargs: Mapping[str, object],
+    *,
+    historic: bool = False,
+) -> object:
+    """Call ``hook_name`` through pluggy (wrappers and tracing included).
+
+    A `BarnekoordinatorError` passes through: a plugin's deliberate, typed answer. Any other
+    exception becomes a `PluginContractError` naming the plugin that raised it.
+    """
+    caller: pluggy.HookCaller = getattr(pm.hook, hook_name)
+    try:
+        if historic:
+            caller.call_historic(kwargs=dict(kwargs))
+            return None
+        return caller(**kwargs)
+    except (BarnekoordinatorError, pluggy.HookCallError):
+        raise  # a typed answer, or a wrong call of ours (not the plugin's fault)
+    except Exception as exc:
+        raise _raised(pm, _raiser(caller, exc), hook_name, exc) from exc
+
+
+def _raiser(caller: pluggy.HookCaller, exc: BaseException) -> str:
+    """The name of the plugin whose implementation is on ``exc``'s traceback (the outermost
+    one: the implementation pluggy called)."""
+    impls = caller.get_hookimpls()
+    tb = exc.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        for impl in impls:
+            if getattr(impl.function, "__code__", None) is not frame.f_code:
+                continue
+            owner = getattr(impl.function, "__self__", None)  # a method: whose?
+            args = frame.f_code.co_varnames[:1]
+            if owner is None or (args and frame.f_locals.get(args[0]) is owner):
+                return impl.plugin_name
+        tb = tb.tb_next
+    return impls[0].plugin_name if len(impls) == 1 else "<unknown plugin>"
+
+
 def _describe(value: object) -> str:
     return f"an object of type {type(value).__module__}.{type(value).__qualname__}"
 
@@ -253,7 +327,7 @@ def _culprit(
 ) -> str:
     """Call each implementation on its own and return the name of the first bad one."""
     for impl in _impls_in_call_order(pm, hook_name):
-        if is_bad(_call_impl(impl, kwargs)):
+        if is_bad(_call_one(pm, impl, hook_name, kwargs)):
             return impl.plugin_name
     return "<unknown plugin>"  # pragma: no cover - the hook call said someone was bad
 
@@ -275,7 +349,7 @@ def _collect(
     **extra: object,
 ) -> list[object]:
     kwargs = {"config": config, **extra}
-    results: list[object] = getattr(pm.hook, hook_name)(**kwargs)
+    results = cast("list[object]", _call_hook(pm, hook_name, kwargs))  # not firstresult
     flat = [item for result in results for item in _flatten(result)]
     bad = [item for item in flat if not is_good(item)]
     if bad:
@@ -296,8 +370,14 @@ def _collect(
 
 
 def configure(pm: pluggy.PluginManager, config: Config) -> None:
-    """Announce ``config`` to every plugin, including plugins registered later."""
-    pm.hook.barnekoordinator_configure.call_historic(kwargs={"config": config})
+    """Announce ``config`` to every plugin, including plugins registered later.
+
+    Raises:
+        PluginContractError: a plugin's ``barnekoordinator_configure`` raised something other
+            than a `BarnekoordinatorError` (such as its ``InvalidConfiguration``, which passes
+            through); names the plugin, the hook and the exception's type.
+    """
+    _call_hook(pm, "barnekoordinator_configure", {"config": config}, historic=True)
 
 
 def case_store(
@@ -312,7 +392,8 @@ def case_store(
     Raises:
         NoCaseStoreConfigured: no plugin answers for ``config.store``.
         PluginContractError: the answer is not a
-            [`CaseStore`][barnekoordinator.history.store.CaseStore]; names the plugin.
+            [`CaseStore`][barnekoordinator.history.store.CaseStore], or the hook raised
+            something other than a `BarnekoordinatorError`; names the plugin.
         MissingExtraError: the store's plugin needs an extra that is not installed.
     """
     if catalogue is None:
@@ -320,7 +401,7 @@ def case_store(
 
         catalogue = CATALOGUE
     kwargs = {"config": config, "catalogue": catalogue}
-    store: object = pm.hook.barnekoordinator_case_store(**kwargs)
+    store = _call_hook(pm, "barnekoordinator_case_store", kwargs)
     if store is None:
         raise NoCaseStoreConfigured(
             f"no plugin provides a case store for the URL scheme {config.store_scheme!r}; "
@@ -351,7 +432,8 @@ def authenticators(
     command line is an edge; a Casebook passes its own).
 
     Raises:
-        PluginContractError: a plugin returned something that is not an Authenticator.
+        PluginContractError: a plugin returned something that is not an Authenticator, or
+            raised something other than a `BarnekoordinatorError`; names the plugin.
     """
     found = _collect(
         pm,
@@ -386,7 +468,8 @@ def exporters(pm: pluggy.PluginManager, config: Config) -> list[Exporter]:
     """Every exporter the plugins provide, in hook call order.
 
     Raises:
-        PluginContractError: a plugin returned something that is not an Exporter.
+        PluginContractError: a plugin returned something that is not an Exporter, or raised
+            something other than a `BarnekoordinatorError`; names the plugin.
     """
     found = _collect(
         pm,
@@ -402,10 +485,11 @@ def person_registry(pm: pluggy.PluginManager, config: Config) -> PersonRegistry 
     """The person registry of the first plugin that provides one, or ``None``.
 
     Raises:
-        PluginContractError: the answer is not a PersonRegistry; names the plugin.
+        PluginContractError: the answer is not a PersonRegistry, or the hook raised something
+            other than a `BarnekoordinatorError`; names the plugin.
     """
     kwargs = {"config": config}
-    registry: object = pm.hook.barnekoordinator_person_registry(**kwargs)
+    registry = _call_hook(pm, "barnekoordinator_person_registry", kwargs)
     if registry is None or isinstance(registry, PersonRegistry):
         return registry
     name = _culprit(
@@ -514,14 +598,9 @@ def outbox_messages(
         "case": case,
     }
     found: list[OutboxMessage] = []
-    for impl in _impls_in_call_order(pm, "barnekoordinator_outbox_messages"):
-        try:
-            result = _call_impl(impl, kwargs)
-        except Exception as exc:
-            raise PluginError(
-                f"outbox_messages of plugin {impl.plugin_name!r} raised {type(exc).__name__} "
-                f"for case {case_id}; nothing stored"
-            ) from exc
+    hook = "barnekoordinator_outbox_messages"
+    for impl in _impls_in_call_order(pm, hook):
+        result = _call_one(pm, impl, hook, kwargs, f" for case {case_id}; nothing stored")
         if result is None:
             continue
         given = list(result) if isinstance(result, list | tuple) else [result]

@@ -4,21 +4,33 @@ It wraps the first-party SQLite store and counts calls per method — the place 
 vendor would add metrics, tenancy or encryption at rest. Anything that honours
 the :class:`~barnekoordinator.history.store.CaseStore` protocol works; the
 conformance suite in ``tests/test_acme.py`` proves this one does.
+
+A store that backs a ``Casebook`` must also keep the cases' wrapped data keys
+(:class:`~barnekoordinator.history.sealing.DataKeyStore`: the Casebook seals every
+national identity number with a per-case key) and, for notifications, an outbox
+(:class:`~barnekoordinator.history.outbox.OutboxStore`). A wrapper forwards all of
+them, and every keyword of ``append``: dropping one silently splits what must be
+written in one transaction.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from barnekoordinator.history.catalogue import Catalogue
+from barnekoordinator.history.outbox import OutboxEntry, OutboxMessage, OutboxStatus, Settlement
 from barnekoordinator.history.paging import AgendaCursor
 from barnekoordinator.history.projections import AgendaItem, AgendaKind
 from barnekoordinator.history.records import AuditRecord, EventRecord
 from barnekoordinator.history.store import SubjectCases
 from barnekoordinator_plugins.sqlite import SQLiteCaseStore
+
+if TYPE_CHECKING:
+    from barnekoordinator.history.sealing import WrappedDataKey
 
 __all__ = ["AcmeStore"]
 
@@ -38,15 +50,26 @@ class AcmeStore:
         records: Sequence[EventRecord],
         *,
         audit: AuditRecord | None = None,
+        outbox: Sequence[OutboxMessage] = (),
         subject: SubjectCases | None = None,
+        data_key: WrappedDataKey | None = None,
     ) -> int:
-        # Forward ``audit``: the inner store writes it in the same transaction as
-        # the events. Writing it here with a second call would reopen the gap.
-        # Forward ``subject`` too: the inner store re-checks the child's cases
-        # inside that transaction, so two openings for one child cannot both land
-        # (decision 31).
+        # Forward every keyword: the inner store writes them all in the same
+        # transaction as the events. ``audit``: writing it here with a second call
+        # would reopen the gap. ``outbox``: the notifications the events cause.
+        # ``subject``: the inner store re-checks the child's cases inside that
+        # transaction, so two openings for one child cannot both land; ``data_key``:
+        # a new case's wrapped key, stored with its first events (decision 31).
         self.calls["append"] += 1
-        return self._inner.append(case_id, expected_version, records, audit=audit, subject=subject)
+        return self._inner.append(
+            case_id,
+            expected_version,
+            records,
+            audit=audit,
+            outbox=outbox,
+            subject=subject,
+            data_key=data_key,
+        )
 
     def version(self, case_id: str) -> int:
         self.calls["version"] += 1
@@ -95,6 +118,46 @@ class AcmeStore:
     def case_ids(self) -> list[str]:
         self.calls["case_ids"] += 1
         return self._inner.case_ids()
+
+    # -- DataKeyStore: the Casebook seals national ids with a per-case data key ------
+
+    def get_data_key(self, case_id: str) -> WrappedDataKey | None:
+        self.calls["get_data_key"] += 1
+        return self._inner.get_data_key(case_id)
+
+    def put_data_key(self, case_id: str, key: WrappedDataKey) -> None:
+        self.calls["put_data_key"] += 1
+        self._inner.put_data_key(case_id, key)
+
+    def destroy_data_key(self, case_id: str, *, audit: AuditRecord | None = None) -> None:
+        # ``audit``: the shred's audit record, stored in the same transaction as the
+        # key's deletion (crypto-shredding leaves a trail, never a silent gap).
+        self.calls["destroy_data_key"] += 1
+        self._inner.destroy_data_key(case_id, audit=audit)
+
+    def data_key_cases(self) -> list[str]:
+        self.calls["data_key_cases"] += 1
+        return self._inner.data_key_cases()
+
+    # -- OutboxStore: notifications, committed with the events that cause them ------
+
+    def add_outbox(self, messages: Sequence[OutboxMessage]) -> int:
+        self.calls["add_outbox"] += 1
+        return self._inner.add_outbox(messages)
+
+    def claim_outbox(
+        self, *, now: datetime, until: datetime, claimant: str, limit: int = 100
+    ) -> list[OutboxEntry]:
+        self.calls["claim_outbox"] += 1
+        return self._inner.claim_outbox(now=now, until=until, claimant=claimant, limit=limit)
+
+    def settle_outbox(self, key: str, claimant: str, settlement: Settlement) -> bool:
+        self.calls["settle_outbox"] += 1
+        return self._inner.settle_outbox(key, claimant, settlement)
+
+    def outbox(self, *, status: OutboxStatus | None = None) -> list[OutboxEntry]:
+        self.calls["outbox"] += 1
+        return self._inner.outbox(status=status)
 
     def close(self) -> None:
         self._inner.close()
