@@ -51,6 +51,7 @@ from barnekoordinator.coordination import (
     roles,
     stafettlogg,
     transitions,
+    voice,
 )
 from barnekoordinator.errors import SchemaViolation
 from barnekoordinator.history import case as case_events
@@ -100,7 +101,7 @@ _FUNCTIONS: Final[tuple[Callable[..., Any], ...]] = (
     stafettlogg.close_stafettlogg,
     stafettlogg.withdraw_stafettlogg_consent,
     meetings.call_prepared_meeting,
-    meetings.record_child_voice,
+    voice.record_child_voice,
     # the baton
     handover.propose_handover,
     handover.accept_handover,

@@ -39,7 +39,7 @@ from barnekoordinator.access.entries import GuardianVisibility, change_visibilit
 from barnekoordinator.access.grants import grant_guardian_access
 from barnekoordinator.access.policy import AccessAction, decide
 from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
-from barnekoordinator.coordination.meetings import call_prepared_meeting, record_child_voice
+from barnekoordinator.coordination.meetings import call_prepared_meeting
 from barnekoordinator.coordination.participation import adopt_proposed_measure, propose_measure
 from barnekoordinator.coordination.plan import add_plan_measure, start_plan
 from barnekoordinator.coordination.stafettlogg import (
@@ -52,6 +52,7 @@ from barnekoordinator.coordination.stafettlogg import (
     record_observation,
     register_undring,
 )
+from barnekoordinator.coordination.voice import record_child_voice
 from barnekoordinator.errors import RuleViolation
 from barnekoordinator.history.case import Case, ParticipantJoined
 from barnekoordinator.identifiers import IdentifierPolicy, PersonId, synthetic_fodselsnummer

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -11,12 +11,8 @@ from barnekoordinator.access.entries import GuardianVisibility, change_visibilit
 from barnekoordinator.coordination.handover import propose_handover
 from barnekoordinator.coordination.meetings import (
     AgendaTopic,
-    VoiceWeight,
     call_prepared_meeting,
-    child_voices,
     prepare_meeting,
-    record_child_voice,
-    voice_weight,
 )
 from barnekoordinator.coordination.plan import set_plan_period, start_plan
 from barnekoordinator.coordination.stafettlogg import (
@@ -31,7 +27,19 @@ from barnekoordinator.coordination.stafettlogg import (
     register_undring,
     schedule_meeting,
 )
-from barnekoordinator.errors import ConsentRequired, InvalidInput, NotResponsible, RuleViolation
+from barnekoordinator.coordination.voice import (
+    VoiceWeight,
+    child_voices,
+    record_child_voice,
+    voice_weight,
+)
+from barnekoordinator.errors import (
+    ConsentRequired,
+    InvalidInput,
+    NotResponsible,
+    RuleViolation,
+    StafettloggError,
+)
 from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.builders import (
     DEFAULT_AS_OF,
@@ -353,3 +361,56 @@ def test_a_called_meeting_quotes_no_entry_withheld_from_the_guardians() -> None:
         as_of=D,
     )
     assert not any("epilepsi" in line for line in _stored_agenda(run, "m-hs", by="hs"))
+
+
+def test_a_meeting_is_called_only_with_the_family_and_the_services_consented_to() -> None:
+    """BTI-08: a stafettlogg meeting is held with the family and the services a consent covers.
+    CLI sweep, 2026-12-07: ``meeting prepare --invite hs-kari --invite no-such-person`` was
+    stored, and the notifier told a helsestasjon outside the consent, and a ref outside the case,
+    that a meeting was called. Now an invitee outside the case is ``InvalidInput`` (naming its
+    place in the list, not its text), a participant whose service no consent covers is
+    ``ConsentRequired``; the prepared meeting invites only those schedule_meeting takes."""
+    run = _log(age=9)  # consent for barnehage, helsestasjon and skole; not ppt or sykehus
+    later = D + timedelta(days=7)
+    for invited, error, match in (
+        (["hs", "no-such-person"], InvalidInput, r"invited\[1\]: expected the child, a guardian"),
+        (["mor", "ppt"], ConsentRequired, r"invited\[1\]: no stafettlogg .* covers ppt"),
+        (["lege"], ConsentRequired, "covers sykehus"),
+    ):
+        with pytest.raises(error, match=match) as caught:
+            schedule_meeting(
+                run.case,
+                meeting_id="m1",
+                by="pl",
+                meeting_on=later,
+                agenda=["Oppstart"],
+                invited=invited,
+                as_of=D,
+            )
+        assert "no-such-person" not in str(caught.value)
+    prepared = prepare_meeting(run.case, later)
+    assert {"ppt", "lege", "fysio"}.isdisjoint(prepared.participants)
+    assert {"pl", "hs", "kl", "mor", "far", "child"} <= set(prepared.participants)
+    run.run(
+        schedule_meeting,
+        meeting_id="m1",
+        by="pl",
+        meeting_on=later,
+        agenda=["Oppstart"],
+        invited=prepared.participants,
+        as_of=D,
+    )
+    consent_all(run, ConsentPurpose.INDIVIDUAL_PLAN, [S.PPT], as_of=D)
+    assert "ppt" in prepare_meeting(run.case, later).participants
+
+
+def test_a_prepared_meeting_on_a_day_that_has_passed_is_refused_as_any_meeting() -> None:
+    """CLI sweep, 2026-12-07: ``meeting prepare --on 2017-12-31`` said "parameter
+    'child_heard_from_age' has no value before 2018-01-01" (exit 2), while 2018-01-01 got the
+    refusal every past day gets (exit 1): the agenda was built before the day was checked."""
+    run = _log(age=9)
+    for day in (date(2017, 12, 31), D - timedelta(days=1)):
+        with pytest.raises(StafettloggError, match="a day that has passed"):
+            call_prepared_meeting(
+                run.case, meeting_id="m1", by="pl", meeting_on=day, invited=["mor"], as_of=D
+            )

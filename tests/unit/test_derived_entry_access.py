@@ -27,7 +27,7 @@ from barnekoordinator.access.grants import grant_guardian_access
 from barnekoordinator.access.policy import CaseRole, readers_beyond
 from barnekoordinator.access.principal import AssuranceLevel, Principal
 from barnekoordinator.casebook import Casebook
-from barnekoordinator.coordination.meetings import call_prepared_meeting, record_child_voice
+from barnekoordinator.coordination.meetings import call_prepared_meeting
 from barnekoordinator.coordination.participation import adopt_proposed_measure, propose_measure
 from barnekoordinator.coordination.plan import add_plan_measure, start_plan
 from barnekoordinator.coordination.stafettlogg import (
@@ -38,6 +38,7 @@ from barnekoordinator.coordination.stafettlogg import (
     open_stafettlogg,
     record_observation,
 )
+from barnekoordinator.coordination.voice import record_child_voice
 from barnekoordinator.errors import RuleViolation
 from barnekoordinator.history.case import Case, DomainEvent, ParticipantJoined
 from barnekoordinator.identifiers import IdentifierPolicy, PersonId, synthetic_fodselsnummer

@@ -21,7 +21,6 @@ from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemR
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.coordination.appointments import CoordinatorAppointed
 from barnekoordinator.coordination.handover import HolderAssigned
-from barnekoordinator.coordination.meetings import ChildVoiceRecorded, VoiceWeight
 from barnekoordinator.coordination.plan import PlanPeriodSet
 from barnekoordinator.coordination.roles import Role, RoleGranted
 from barnekoordinator.coordination.stafettlogg import (
@@ -29,6 +28,7 @@ from barnekoordinator.coordination.stafettlogg import (
     ObservationKind,
     ObservationRecorded,
 )
+from barnekoordinator.coordination.voice import ChildVoiceRecorded, VoiceWeight
 from barnekoordinator.errors import AccessDenied, InvalidInput
 from barnekoordinator.history.case import (
     ChildBorn,

@@ -36,8 +36,8 @@ from barnekoordinator.coordination.appointments import (
     offer_statutory_coordination,
 )
 from barnekoordinator.coordination.follow_up import InformationTopic, give_information
-from barnekoordinator.coordination.meetings import record_child_voice
 from barnekoordinator.coordination.participation import propose_measure, record_lysglimt
+from barnekoordinator.coordination.voice import record_child_voice
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.history.case import (
     CaseOpened,

@@ -62,6 +62,7 @@ __all__ = [
     "ledger",
     "required_consenters",
     "section_of",
+    "shares_with",
     "withdraw_consent",
 ]
 
@@ -268,6 +269,19 @@ def ledger(case: Case) -> ConsentLedger:
 
 
 _DEFAULT_SETTINGS = MunicipalSettings()
+
+
+def shares_with(
+    case: Case, service: ServiceKind, *, as_of: date, settings: MunicipalSettings | None = None
+) -> bool:
+    """Whether a stafettlogg or an individual-plan consent covers ``service`` on ``as_of``: the
+    family has agreed that the cooperation around the child shares with that service. Who may
+    record the child's voice, and who is invited to a samarbeidsmøte (BTI-08)."""
+    found = ledger(case)
+    return any(
+        found.covers(case, purpose, as_of=as_of, service=service, settings=settings)
+        for purpose in (ConsentPurpose.STAFETTLOGG, ConsentPurpose.INDIVIDUAL_PLAN)
+    )
 
 
 def required_consenters(

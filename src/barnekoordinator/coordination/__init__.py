@@ -9,7 +9,8 @@
   and the one holder of coordination;
 - `transitions` — births, school start, level changes, moving, turning 18;
 - `roles` — roles and their duties as checkable obligations;
-- `meetings` — meeting preparation and the child's voice;
+- `meetings` — meeting preparation: the agenda of a samarbeidsmøte and who brings what;
+- `voice` — the child's voice, with the weight the law gives it;
 - `follow_up` — the barnekoordinator's duties b–d: the overview of the
   follow-up, information and guidance, referrals;
 - `participation` — the child and the guardians act as themselves: own voice,

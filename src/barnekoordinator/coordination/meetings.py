@@ -11,25 +11,23 @@ revision — and lists **who must bring what** (the owner of each due tiltak bri
 and so on). Pass the agenda's lines to
 [`barnekoordinator.coordination.stafettlogg.schedule_meeting()`][barnekoordinator.coordination.stafettlogg.schedule_meeting].
 
-The child's voice is recorded as a [`ChildVoice`][barnekoordinator.coordination.meetings.ChildVoice]
-entry — what matters to me — with the child's age and the weight the law gives it: the child is
-heard if able to form views, **must** be heard from 7 at the latest, its views carry **great
-weight** from 12, and from 16 the young person consents in health matters (pbrl § 4-4, § 4-3;
-barnekonvensjonen art. 12). A suspicion of abuse reported without the guardians (BTI-02) never
-appears on a meeting agenda.
+The child's voice (what matters to the child, with the weight the law gives it) is recorded
+in [`barnekoordinator.coordination.voice`][barnekoordinator.coordination.voice]; it comes first
+on the agenda, and this module's concept folds its events. A suspicion of abuse reported
+without the guardians (BTI-02) never appears on a meeting agenda.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Final
 
 import attrs
 
-from barnekoordinator.access.consent import ConsentPurpose, Section, ledger, section_of
-from barnekoordinator.access.entries import Entry, EntryMeta, entries
+from barnekoordinator.access.consent import Section, section_of, shares_with
+from barnekoordinator.access.entries import EntryMeta, entries
 from barnekoordinator.access.policy import readers_beyond
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.appointments import coordination_holder
@@ -43,13 +41,21 @@ from barnekoordinator.coordination.stafettlogg import (
     current_log,
     schedule_meeting,
 )
-from barnekoordinator.edges import LATEST_DATE, OLDEST_AGE
-from barnekoordinator.errors import ConsentRequired, InvalidInput, NotResponsible, RuleViolation
-from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
+from barnekoordinator.coordination.voice import (
+    ChildVoiceRecorded,
+    _voice,
+    child_voices,
+    voice_weight,
+)
+from barnekoordinator.coordination.voice import _entries as _voice_entries
+from barnekoordinator.edges import LATEST_DATE
+from barnekoordinator.errors import (
+    InvalidInput,
+    StafettloggError,
+)
+from barnekoordinator.history.case import Case
 from barnekoordinator.history.concept import Concept
 from barnekoordinator.legal_basis import parameter
-from barnekoordinator.people import check_item_id
-from barnekoordinator.services import ServiceKind
 from barnekoordinator.texts import Language, language, text
 
 __all__ = [
@@ -58,177 +64,16 @@ __all__ = [
     "AgendaPoint",
     "AgendaTopic",
     "BringItem",
-    "ChildVoice",
-    "ChildVoiceRecorded",
     "MeetingAgenda",
-    "VoiceWeight",
     "bring_line",
     "call_prepared_meeting",
-    "child_voices",
     "prepare_meeting",
-    "record_child_voice",
-    "voice_weight",
 ]
-
-_KEY = "agenda.child-voice"
 
 MAX_HORIZON_DAYS: Final = 36_525
 """The longest ``horizon_days`` a meeting is prepared with: a hundred years, as the CLI's
 ``agenda --days`` (everything a case can have due lies within a lifetime); it also keeps the
 schema's integer far inside 64 bits."""
-
-
-class VoiceWeight(enum.Enum):
-    """The weight the child's views carry at its age (pbrl § 4-4, § 4-3; bk art. 12)."""
-
-    HEARD_IF_ABLE = "heard-if-able"
-    """Under 7: heard when able to form views."""
-    MUST_BE_HEARD = "must-be-heard"
-    """From 7: must be informed and heard before the guardians decide."""
-    GREAT_WEIGHT = "great-weight"
-    """From 12: the child's views carry great weight."""
-    OWN_CONSENT = "own-consent"
-    """From 16: the young person consents in health matters."""
-
-
-def voice_weight(age: int, as_of: date) -> VoiceWeight:
-    """The weight of a child's views at ``age`` under the law in force on ``as_of``."""
-    if age >= parameter("health_majority_age").at(as_of):
-        return VoiceWeight.OWN_CONSENT
-    if age >= parameter("child_great_weight_from_age").at(as_of):
-        return VoiceWeight.GREAT_WEIGHT
-    if age >= parameter("child_heard_from_age").at(as_of):
-        return VoiceWeight.MUST_BE_HEARD
-    return VoiceWeight.HEARD_IF_ABLE
-
-
-@attrs.frozen(kw_only=True)
-class ChildVoice:
-    """What matters to the child, in its own words where possible, with its age and weight."""
-
-    id: str
-    what_matters: tuple[str, ...]
-    own_words: bool
-    child_age: int
-    weight: VoiceWeight
-    recorded_on: date
-    recorded_by: str
-    author_service: ServiceKind | None
-
-    @property
-    def weight_note_nb(self) -> str:
-        """The weight note in Norwegian bokmål."""
-        return text(f"agenda.weight.{self.weight.value}").nb
-
-    @property
-    def weight_note_en(self) -> str:
-        """The weight note in English."""
-        return text(f"agenda.weight.{self.weight.value}").en
-
-
-@attrs.frozen(kw_only=True)
-class ChildVoiceRecorded(DomainEvent):
-    """The child's own voice was recorded (what matters to me), with age and weight."""
-
-    TYPE = "agenda.child-voice-recorded"
-    LEGAL_BASIS = ("bk-art-12", "pbrl-3-1", "pbrl-4-4")
-    BOUNDED_FIELDS = (("child_age", 0, OLDEST_AGE),)  # the command computes it from the birth date
-    voice_id: str
-    what_matters: tuple[str, ...]
-    own_words: bool
-    child_age: int
-    weight: VoiceWeight
-    by: str
-    on: date
-
-
-def child_voices(case: Case) -> tuple[ChildVoice, ...]:
-    """The child's recorded voices, oldest first."""
-    empty: tuple[ChildVoice, ...] = ()
-    return case.part(_KEY, empty)
-
-
-def _voice(case: Case, r: RecordedEvent) -> Case:
-    e = r.event
-    assert isinstance(e, ChildVoiceRecorded)
-    p = case.participant(e.by)
-    v = ChildVoice(
-        id=e.voice_id,
-        what_matters=e.what_matters,
-        own_words=e.own_words,
-        child_age=e.child_age,
-        weight=e.weight,
-        recorded_on=e.on,
-        recorded_by=e.by,
-        author_service=p.service if p is not None else None,
-    )
-    return case.with_part(_KEY, (*child_voices(case), v))
-
-
-def _entries(case: Case) -> Iterator[Entry]:
-    for v in child_voices(case):
-        service = v.author_service
-        yield Entry(
-            meta=EntryMeta(
-                id=f"child-voice:{v.id}",
-                kind="child-voice",
-                section=section_of(service),
-                author_ref=v.recorded_by,
-                author_service=service,
-                created_on=v.recorded_on,
-            ),
-            content=v,
-        )
-
-
-def record_child_voice(
-    case: Case,
-    *,
-    voice_id: str,
-    by: str,
-    what_matters: Sequence[str],
-    as_of: date,
-    own_words: bool = True,
-    settings: MunicipalSettings | None = None,
-) -> ChildVoiceRecorded:
-    """Command: record what matters to the child, with its age and the weight that follows.
-
-    Recorded by a professional in the case, into the shared stafettlogg or plan,
-    so a consent covering the recorder's service must apply (stafettlogg or
-    individual plan).
-    """
-    case.require_open()
-    child = case.child
-    if child is None:
-        raise RuleViolation(f"case {case.id}: the child is not born")
-    recorder = case.participant(by)
-    if recorder is None:
-        raise NotResponsible(f"case {case.id}: {by} takes no part in the case")
-    if not what_matters or not all(w.strip() for w in what_matters):
-        raise InvalidInput("what_matters: record at least one thing, in the child's words")
-    check_item_id(voice_id, "voice_id")
-    if any(v.id == voice_id for v in child_voices(case)):
-        raise InvalidInput(f"voice_id: expected a new, non-empty id in case {case.id}")
-    settings = settings or MunicipalSettings()
-    covered = any(
-        ledger(case).covers(case, purpose, as_of=as_of, service=recorder.service, settings=settings)
-        for purpose in (ConsentPurpose.STAFETTLOGG, ConsentPurpose.INDIVIDUAL_PLAN)
-    )
-    if not covered:
-        raise ConsentRequired(
-            f"case {case.id}: no stafettlogg or individual-plan consent covers "
-            f"{recorder.service.value} on {as_of.isoformat()}"
-        )
-    age = child.age_on(as_of)
-    return ChildVoiceRecorded(
-        voice_id=voice_id,
-        what_matters=tuple(what_matters),
-        own_words=own_words,
-        child_age=age,
-        weight=voice_weight(age, as_of),
-        by=by,
-        on=as_of,
-    )
 
 
 # --- the agenda -------------------------------------------------------------------------
@@ -366,7 +211,7 @@ def prepare_meeting(
         _plan_part(case, plan, as_of, until, settings, code),
     )
 
-    participants = _participants(case, log, meeting_id, chair, as_of)
+    participants = _participants(case, log, meeting_id, chair, as_of, settings)
     classed = {e.meta.id: e.meta.section for e in entries(case)}  # as the policy sees them
     return MeetingAgenda(
         as_of=as_of,
@@ -418,6 +263,9 @@ def call_prepared_meeting(
         InvalidInput: ``horizon_days`` is out of range, as `prepare_meeting()` says.
         RuleViolation: As `schedule_meeting()` refuses to call the meeting.
     """
+    if meeting_on < as_of:  # as schedule_meeting refuses it, before the agenda is built: a
+        # day before the law's parameters (2018) made that a confusing InvalidInput instead
+        raise StafettloggError("a meeting cannot be called for a day that has passed")
     prepared = prepare_meeting(
         case, meeting_on, horizon_days=horizon_days, settings=settings, lang=lang
     )
@@ -771,7 +619,12 @@ def _plan_part(
 
 
 def _participants(
-    case: Case, log: Stafettlogg | None, meeting_id: str | None, chair: str | None, as_of: date
+    case: Case,
+    log: Stafettlogg | None,
+    meeting_id: str | None,
+    chair: str | None,
+    as_of: date,
+    settings: MunicipalSettings | None,
 ) -> tuple[str, ...]:
     if meeting_id is not None:
         meeting = log.get_meeting(meeting_id) if log is not None else None
@@ -779,7 +632,13 @@ def _participants(
             raise InvalidInput(f"case {case.id}: no meeting {meeting_id!r} in the stafettlogg")
         return meeting.invited
     found: list[str] = [chair] if chair else []
-    found += [p.ref for p in case.participants]
+    # Only the services the family agreed to share with are invited (as schedule_meeting
+    # requires): the chair, who writes the log, is covered already.
+    found += [
+        p.ref
+        for p in case.participants
+        if shares_with(case, p.service, as_of=as_of, settings=settings)
+    ]
     found += [g.ref for g in case.with_responsibility()]
     child = case.child
     heard_from = parameter("child_heard_from_age").at(as_of)
@@ -794,5 +653,5 @@ MEETINGS_CONCEPT = Concept(
     evolvers={
         ChildVoiceRecorded: _voice,
     },
-    entry_sources=(_entries,),
+    entry_sources=(_voice_entries,),
 )

@@ -6,7 +6,7 @@ principal her own login gives her — and so do the guardians with foreldreansva
 * [`record_own_voice()`][barnekoordinator.coordination.participation.record_own_voice] — an
   *eget innspill*: what matters to me, what I want to say at the meeting. It is kept apart from
   a professional's record of the child's voice
-  ([`record_child_voice()`][barnekoordinator.coordination.meetings.record_child_voice]) and says
+  ([`record_child_voice()`][barnekoordinator.coordination.voice.record_child_voice]) and says
   who wrote it (the child, or a guardian, who may relay the child's view only while the child is
   under 16);
 * [`record_lysglimt()`][barnekoordinator.coordination.participation.record_lysglimt] — something

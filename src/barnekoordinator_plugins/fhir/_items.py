@@ -21,7 +21,6 @@ from datetime import date
 from typing import Final
 
 from barnekoordinator.access.entries import Entry
-from barnekoordinator.coordination.meetings import ChildVoice
 from barnekoordinator.coordination.participation import (
     EvaluationComment,
     InvitationReply,
@@ -49,6 +48,7 @@ from barnekoordinator.coordination.stafettlogg import (
     Observation,
     Undring,
 )
+from barnekoordinator.coordination.voice import ChildVoice
 from barnekoordinator.exporting import ExportView, LogFrame, PlanFrame
 from barnekoordinator.services import SERVICES
 from barnekoordinator_plugins.fhir import _codes as c

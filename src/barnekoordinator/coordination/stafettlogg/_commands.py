@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from barnekoordinator.access.consent import ConsentPurpose, ledger
+from barnekoordinator.access.consent import ConsentPurpose, ledger, shares_with
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.roles import Role, roles
 from barnekoordinator.coordination.stafettlogg._case import (
@@ -43,7 +43,12 @@ from barnekoordinator.coordination.stafettlogg._values import (
     ObservationKind,
     ProposedBy,
 )
-from barnekoordinator.errors import InvalidInput, NotResponsible, StafettloggError
+from barnekoordinator.errors import (
+    ConsentRequired,
+    InvalidInput,
+    NotResponsible,
+    StafettloggError,
+)
 from barnekoordinator.history.case import Case, CaseMode, DomainEvent, ModeChanged
 
 
@@ -277,6 +282,10 @@ def schedule_meeting(
 ) -> MeetingScheduled:
     """Command: the stafettholder calls a samarbeidsmøte with an agenda and invitees.
 
+    Each invitee is the child, a guardian (``InvalidInput`` otherwise), or a participant whose
+    service a stafettlogg or individual-plan consent covers (``ConsentRequired`` otherwise,
+    BTI-08).
+
     Use
     [`barnekoordinator.coordination.meetings.prepare_meeting()`][barnekoordinator.coordination.meetings.prepare_meeting]
     to build the agenda.
@@ -290,6 +299,7 @@ def schedule_meeting(
         raise StafettloggError("a samarbeidsmøte needs an agenda")
     if not invited:
         raise StafettloggError("a samarbeidsmøte needs invitees")
+    _check_invitees(case, invited, as_of, _settings(settings))
     return MeetingScheduled(
         meeting_id=meeting_id,
         meeting_on=meeting_on,
@@ -298,6 +308,30 @@ def schedule_meeting(
         by=by,
         on=as_of,
     )
+
+
+def _check_invitees(
+    case: Case, invited: Sequence[str], as_of: date, settings: MunicipalSettings
+) -> None:
+    """Each invitee is the child, a guardian, or a participant whose service a stafettlogg or
+    individual-plan consent covers on ``as_of`` (``consent.shares_with``): a meeting is called
+    with the family and the services the family agreed to share with (BTI-08). An invitee
+    outside the case, or a service no consent covers, was sent a "meeting called" message (CLI
+    sweep, 2026-12-07). The message names the invitee's place in the list, never its text."""
+    child = case.subject.ref if case.subject is not None else None
+    for index, ref in enumerate(invited):
+        if ref == child or case.guardian(ref) is not None:
+            continue
+        participant = case.participant(ref)
+        if participant is None:
+            raise InvalidInput(
+                f"invited[{index}]: expected the child, a guardian or a participant of the case"
+            )
+        if not shares_with(case, participant.service, as_of=as_of, settings=settings):
+            raise ConsentRequired(
+                f"case {case.id}: invited[{index}]: no stafettlogg or individual-plan consent "
+                f"covers {participant.service.value} on {as_of.isoformat()}"
+            )
 
 
 def record_minutes(
