@@ -30,7 +30,9 @@ class OidcAuthenticator:
 
     It answers for credentials of kind ``{name}-id-token`` (or ``{name}-access-token``)
     and, for tokens from its issuer, [`GENERIC_KIND`][barnekoordinator.access.login.GENERIC_KIND]
-    (``"jwt"``). A credential's ``nonce``, when given, must be in the token, once.
+    (``"jwt"``). A credential's ``nonce``, when given, must be in the token, once: it is
+    recorded when the principal is made, so a token refused for any reason leaves the nonce
+    to the good token of the same login request.
 
     Make one per issuer and keep it: it holds the issuer's cached key set. Rejections
     are logged on the ``barnekoordinator.login`` logger with the issuer and the code
@@ -83,15 +85,29 @@ class OidcAuthenticator:
                 claimed = self.verifier.unverified_issuer(credential.token)
                 if claimed != self.settings.issuer:
                     return None
-            verified = self.verify(credential.token, nonce=credential.nonce)
-            return principal_from_token(verified, self.settings)
+            nonce = credential.nonce
+            verified = self.verifier.verify(credential.token, nonce=nonce, remember=False)
+            principal = principal_from_token(verified, self.settings)
+            # The nonce is used up only by an accepted login: a token refused while mapping
+            # (no identity, a bad attribute) leaves it for the good token of the same request.
+            # Recording is atomic, so of two copies of one token only the first gets here.
+            if nonce is not None:
+                self.verifier.remember_nonce(verified, nonce)
+            return principal
         except TokenRejected as exc:
             logger.info("login rejected by %s: %s", self.settings.name, exc.code)
             raise
 
     def verify(self, token: str | bytes, *, nonce: str | None = None) -> VerifiedToken:
         """Verify ``token`` without making a principal (see
-        [`TokenVerifier.verify()`][barnekoordinator.access.login.TokenVerifier.verify])."""
+        [`TokenVerifier.verify()`][barnekoordinator.access.login.TokenVerifier.verify]); a
+        given ``nonce`` is recorded as used.
+
+        Raises:
+            TokenRejected: the token fails a check.
+            IssuerUnavailable: the issuer's keys could not be fetched.
+            InvalidInput: ``nonce`` is not text.
+        """
         return self.verifier.verify(token, nonce=nonce)
 
     def close(self) -> None:

@@ -52,20 +52,27 @@ def key_problem(jwk: Mapping[str, Any], algorithm: str) -> str | None:
     return None
 
 
-def construct_key(jwk: Mapping[str, Any], algorithm: str) -> Any | None:
-    """A python-jose key that verifies ``algorithm`` signatures, or ``None`` when the
-    JWK cannot be one (wrong type, curve or size, or not a valid key at all)."""
-    if key_problem(jwk, algorithm) is not None:
-        return None
+def build_key(jwk: Mapping[str, Any], algorithm: str) -> tuple[Any | None, str | None]:
+    """``(key, None)``: a python-jose key that verifies ``algorithm`` signatures; or
+    ``(None, why)`` when the JWK cannot be one (wrong type, curve or size, or not a valid
+    key at all)."""
+    problem = key_problem(jwk, algorithm)
+    if problem is not None:
+        return None, problem
     module = require_jose()
     try:
         key = module.construct(dict(jwk), algorithm)
     except Exception:  # python-jose raises JWKError, ValueError, TypeError …
-        return None
+        return None, f"the key is not a valid {jwk.get('kty')} key for {algorithm}"
     prepared = getattr(key, "prepared_key", None)
-    if algorithm.startswith("RS") and getattr(prepared, "key_size", 0) < _MIN_RSA_BITS:
-        return None
-    return key
+    if algorithm.startswith("RS"):
+        bits = getattr(prepared, "key_size", 0)
+        if not isinstance(bits, int) or bits < _MIN_RSA_BITS:
+            return None, (
+                f"the key is an RSA key of {bits} bits; expected at least {_MIN_RSA_BITS} "
+                f"bits for {algorithm}"
+            )
+    return key, None
 
 
 def signature_matches(key: Any, signing_input: bytes, signature: bytes) -> bool:

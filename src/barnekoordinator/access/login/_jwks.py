@@ -6,7 +6,9 @@
   the request runs on a worker thread and the caller stops waiting at the deadline.
   Proxy settings from the environment are honoured, except for a loopback issuer.
 * **Checked**: the discovery document must name exactly the configured issuer (a
-  mix-up defence) and a ``jwks_uri`` that is ``https`` (or loopback ``http``); keys need
+  mix-up defence) and a ``jwks_uri`` that is ``https`` (or loopback ``http``), in printable
+  ASCII, and not on a loopback, private or link-local address unless the issuer's own host
+  is one (the test kit, an internal Keycloak); keys need
   a ``kid``, must be public signing keys (no ``d``, no symmetric ``oct``, ``use`` ``sig``
   when given), and a ``kid`` published twice is dropped.
 * **Cached** for ``jwks_cache_seconds`` by the injected
@@ -15,7 +17,8 @@
   ``jwks_refresh_seconds``; a failed fetch is not retried sooner either, so a
   stream of bad tokens or a dead issuer costs at most one request per interval.
 * **Failures** are [`IssuerUnavailable`][barnekoordinator.errors.IssuerUnavailable], naming
-  the URL and what went wrong (URLs of issuers are not personal data).
+  the URL (quoted and escaped as ``repr`` does) and what went wrong (URLs of issuers are
+  not personal data).
 """
 
 from __future__ import annotations
@@ -30,11 +33,13 @@ from typing import Any, Final
 import attrs
 
 from barnekoordinator.access.login._compact import json_object, rejected
-from barnekoordinator.access.login._jose import construct_key, key_problem, require_jose
+from barnekoordinator.access.login._jose import build_key, require_jose
 from barnekoordinator.access.login._settings import (
     IssuerSettings,
     RejectionCode,
+    is_local_host,
     is_loopback_host,
+    shown_url,
     url_problem,
 )
 from barnekoordinator.clock import Clock
@@ -117,6 +122,29 @@ def _usable_keys(document: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     return found
 
 
+def _jwks_uri_problem(published: object, issuer: str) -> str | None:
+    """Why the discovery document's ``jwks_uri`` must not be fetched, or ``None``."""
+    problem = url_problem(published)
+    if problem is not None:
+        return problem
+    url = str(published)
+    if issuer.startswith("https:") and not url.startswith("https:"):
+        # Plain http on loopback is for the test kit's provider, whose issuer is plain http
+        # itself: an https issuer's discovery must not send the key fetch to a local service.
+        return "expected https, as the issuer's own URL"
+    host = urllib.parse.urlsplit(url).hostname
+    if is_local_host(host) and not is_local_host(urllib.parse.urlsplit(issuer).hostname):
+        # Nor over https: an issuer on the internet has its keys on the internet, and a
+        # tampered or mistaken document must not make this server ask one of its neighbours
+        # (a cloud metadata service, an admin port). An issuer on a local host (the test kit,
+        # an internal Keycloak) may keep its keys on one.
+        return (
+            f"expected a host on the internet, as the issuer's own: {host!r} is a loopback, "
+            "private or link-local address"
+        )
+    return None
+
+
 def _within(last: float | None, now: float, seconds: float) -> bool:
     # Either side of ``last``: a login reads the clock before it waits for the cache's lock,
     # so one that waited behind a failed fetch may hold a time just before that fetch's.
@@ -195,12 +223,12 @@ class JwksCache:
             )
         built = snapshot.keys.get((kid, algorithm))
         if built is None:
-            problem = key_problem(jwk, algorithm)
-            built = construct_key(jwk, algorithm) if problem is None else None
+            built, problem = build_key(jwk, algorithm)
             if built is None:
                 raise rejected(
                     RejectionCode.KEY_UNUSABLE,
-                    problem or f"the issuer's key with this kid cannot verify {algorithm}",
+                    f"the issuer's key with this kid cannot verify {algorithm}: "
+                    f"{problem or 'python-jose cannot build it'}",
                 )
             snapshot.keys[(kid, algorithm)] = built
         return built
@@ -265,31 +293,24 @@ class JwksCache:
             discovery = self._get_json(settings.discovery_url, "the discovery document")
             if discovery.get("issuer") != settings.issuer:
                 raise IssuerUnavailable(
-                    f"the discovery document at {settings.discovery_url} names another "
+                    f"the discovery document at {shown_url(settings.discovery_url)} names another "
                     f"issuer than {settings.issuer}"
                 )
             published = discovery.get("jwks_uri")
-            problem = url_problem(published)
-            if (
-                problem is None
-                and settings.issuer.startswith("https:")
-                and not str(published).startswith("https:")
-            ):
-                # Plain http on loopback is for the test kit's provider, whose issuer is plain
-                # http itself: an https issuer's discovery must not send the key fetch to a
-                # local service.
-                problem = "expected https, as the issuer's own URL"
+            problem = _jwks_uri_problem(published, settings.issuer)
             if problem is not None:
                 raise IssuerUnavailable(
-                    f"the discovery document at {settings.discovery_url} has no usable "
-                    f"jwks_uri: {problem}"
+                    f"the discovery document at {shown_url(settings.discovery_url)} has no "
+                    f"usable jwks_uri: {problem}"
                 )
             jwks_uri = self._jwks_uri = str(published)
         document = self._get_json(jwks_uri, "the key set")
         try:
             return _usable_keys(document)
         except ValueError as exc:
-            raise IssuerUnavailable(f"the key set at {jwks_uri} cannot be used: {exc}") from None
+            raise IssuerUnavailable(
+                f"the key set at {shown_url(jwks_uri)} cannot be used: {exc}"
+            ) from None
 
     def _get_json(self, url: str, what: str) -> dict[str, Any]:
         timeout = self.settings.http_timeout
@@ -322,19 +343,20 @@ class JwksCache:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
             raise IssuerUnavailable(
-                f"{what} at {url} did not arrive within {timeout:g} s"
+                f"{what} at {shown_url(url)} did not arrive within {timeout:g} s"
             ) from None
         except IssuerUnavailable:
             raise
         except Exception as exc:  # whatever the HTTP stack raised: still a typed error
             raise IssuerUnavailable(
-                f"{what} at {url} cannot be fetched ({type(exc).__name__})"
+                f"{what} at {shown_url(url)} cannot be fetched ({type(exc).__name__})"
             ) from None
         try:
             return json_object(body, what)
         except TokenRejected:
             raise IssuerUnavailable(
-                f"{what} at {url} is not a JSON object (strict UTF-8, no duplicate names)"
+                f"{what} at {shown_url(url)} is not a JSON object "
+                "(strict UTF-8, no duplicate names)"
             ) from None
 
     def _download(self, client: Any, url: str, what: str) -> bytes:
@@ -343,7 +365,9 @@ class JwksCache:
         try:
             with client.stream("GET", url) as response:
                 if response.status_code != 200:
-                    raise IssuerUnavailable(f"{what} at {url} answered HTTP {response.status_code}")
+                    raise IssuerUnavailable(
+                        f"{what} at {shown_url(url)} answered HTTP {response.status_code}"
+                    )
                 # The bytes as they arrive, not as httpx would decode them: a small gzip body
                 # can inflate to far more than the cap before a decoded length is counted.
                 body = bytearray()
@@ -351,17 +375,17 @@ class JwksCache:
                     body += chunk
                     if len(body) > MAX_DOCUMENT_BYTES:
                         raise IssuerUnavailable(
-                            f"{what} at {url} is larger than {MAX_DOCUMENT_BYTES} bytes"
+                            f"{what} at {shown_url(url)} is larger than {MAX_DOCUMENT_BYTES} bytes"
                         )
                 encoding = response.headers.get("content-encoding", "").strip().lower()
-                return _decoded(bytes(body), encoding, f"{what} at {url}")
+                return _decoded(bytes(body), encoding, f"{what} at {shown_url(url)}")
         except httpx.TimeoutException:
             raise IssuerUnavailable(
-                f"{what} at {url} did not arrive within {self.settings.http_timeout:g} s"
+                f"{what} at {shown_url(url)} did not arrive within {self.settings.http_timeout:g} s"
             ) from None
         except httpx.HTTPError as exc:
             raise IssuerUnavailable(
-                f"{what} at {url} cannot be fetched ({type(exc).__name__})"
+                f"{what} at {shown_url(url)} cannot be fetched ({type(exc).__name__})"
             ) from None
 
     def _drop_client(self) -> None:

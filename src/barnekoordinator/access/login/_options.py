@@ -68,12 +68,18 @@ def _boolean(text: str) -> bool:
 
 
 def _whole(text: str) -> int:
-    if not text.isdigit():
-        raise ValueError(f"expected a whole number, got {text!r}")
+    # ASCII only: ``str.isdigit`` also takes '²' (which int() refuses) and other scripts'
+    # digits (which int() reads), so a value would mean what no one wrote.
+    if not text or not text.isascii() or not text.isdigit():
+        raise ValueError(f"expected a whole number in the digits 0-9, got {text!r}")
+    if len(text) > 18:  # int() refuses past 4300 digits, with advice for the programmer
+        raise ValueError(f"expected a whole number of at most 18 digits, got {len(text)} digits")
     return int(text)
 
 
 def _seconds(text: str) -> float:
+    if not text.isascii():  # float() reads other scripts' digits too
+        raise ValueError(f"expected seconds in the digits 0-9, got {text!r}")
     try:
         value = float(text)
     except ValueError:

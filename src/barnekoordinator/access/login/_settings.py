@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import ipaddress
 import re
+import socket
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
@@ -200,14 +201,65 @@ def is_loopback_host(host: str | None) -> bool:
         return False
 
 
+_IPV4_FORMS: Final = re.compile(r"[0-9A-Fa-fXx.]+")
+"""What ``inet_aton`` may read as an IPv4 address: ``127.1``, ``0x7f.1``, ``2130706433``."""
+
+
+def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address ``host`` names literally, in any form a resolver reads, or ``None``."""
+    try:
+        address = ipaddress.ip_address(host.removeprefix("[").removesuffix("]"))
+    except ValueError:
+        if not _IPV4_FORMS.fullmatch(host):
+            return None
+        try:  # the short, octal, hex and decimal forms: parsing only, no lookup
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def is_local_host(host: str | None) -> bool:
+    """True for a host that is not on the internet: ``localhost`` (and ``*.localhost``), and
+    a literal address that is loopback, private, link-local, shared, reserved, unspecified or
+    multicast, in any form a resolver reads (``127.1``, ``::ffff:10.0.0.1`` …).
+
+    A name is not resolved (no lookup here): a public name that resolves to a private address
+    is not caught.
+    """
+    if not host:
+        return False
+    name = host.lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    address = _address(name)
+    return address is not None and (not address.is_global or address.is_multicast)
+
+
+def shown_url(url: object) -> str:
+    """``url`` for a message: quoted and escaped as ``repr`` does, so no control or bidi
+    character of a document's URL reaches a log line raw."""
+    return repr(url) if isinstance(url, str) else f"<{type(url).__name__}>"
+
+
 def url_problem(url: object) -> str | None:
     """Why ``url`` cannot name an issuer or a key set, or ``None`` when it can.
 
     It must be ``https``, or plain ``http`` on a loopback address (the test kit's
-    provider), without user info, query or fragment.
+    provider), without user info, query or fragment, in printable ASCII without white
+    space (an international domain name in its ``xn--`` form).
     """
     if not isinstance(url, str) or not url:
         return "expected a URL"
+    if not url.isascii() or not url.isprintable() or any(c.isspace() for c in url):
+        # urlsplit drops tabs and line breaks before parsing: the URL that passed would not
+        # be the one shown in messages and logs.
+        return (
+            "expected printable ASCII without spaces or control characters "
+            "(an international domain name in its xn-- form)"
+        )
     try:
         parts = urllib.parse.urlsplit(url)
         host = parts.hostname

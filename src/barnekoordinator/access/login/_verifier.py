@@ -15,9 +15,12 @@ allowlist alone.
    on an unknown ``kid``);
 4. the payload: strict JSON; ``typ`` fits the expected token type; ``iss`` exactly;
    ``aud`` (and ``azp``); ``exp``, ``iat`` (required, numbers, ``iat`` not ahead) and
-   ``nbf`` within the clock skew; ``sub``; the ``nonce`` when the caller gives one;
-   no sender-constrained token; the assurance level mapped and at least the minimum;
-5. the nonce is remembered until the token expires, so it is accepted only once.
+   ``nbf`` within the clock skew; ``sub`` (never holding a national identity number);
+   the ``nonce`` when the caller gives one; no sender-constrained token; the assurance
+   level mapped and at least the minimum;
+5. the nonce is remembered until the token expires, so it is accepted only once (an
+   authenticator remembers it only once the principal is made, so a token refused while
+   mapping does not use up the nonce of the login request).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from typing import Any, Final, NamedTuple
 
 import attrs
 
+from barnekoordinator._redact import redact
 from barnekoordinator.access.login._compact import b64url, json_object, rejected, split
 from barnekoordinator.access.login._jose import signature_matches
 from barnekoordinator.access.login._jwks import JwksCache
@@ -44,6 +48,7 @@ from barnekoordinator.access.login._settings import (
     TokenType,
     claim_path,
 )
+from barnekoordinator.access.login._subject import refuse_identity_number, shows_identity_number
 from barnekoordinator.access.principal import AssuranceLevel
 from barnekoordinator.clock import Clock
 from barnekoordinator.errors import InvalidConfiguration, InvalidInput
@@ -111,7 +116,8 @@ class VerifiedToken(NamedTuple):
     """A token whose signature and standard claims verified (an immutable record).
 
     ``claims`` holds every claim as sent, read-only; it may hold personal data, so
-    ``repr()`` leaves it out.
+    ``repr()`` leaves it out. ``repr()`` never shows an identity number in ``subject``
+    either (the verifier refuses such a ``sub``; one made by hand is hidden).
     """
 
     issuer: str
@@ -128,8 +134,14 @@ class VerifiedToken(NamedTuple):
     """Every claim of the token, read-only."""
 
     def __repr__(self) -> str:
+        subject = self.subject
+        shown = (
+            "<hidden>"
+            if not isinstance(subject, str) or shows_identity_number(subject)
+            else repr(redact(subject))
+        )
         return (
-            f"VerifiedToken(issuer={self.issuer!r}, subject={self.subject!r}, "
+            f"VerifiedToken(issuer={self.issuer!r}, subject={shown}, "
             f"token_type={self.token_type}, algorithm={self.algorithm!r}, "
             f"key_id={self.key_id!r}, issued={self.issued}, expires={self.expires}, "
             f"assurance={self.assurance}, claims=<{len(self.claims)} claims>)"
@@ -154,11 +166,13 @@ def _numeric_date(claims: Mapping[str, Any], name: str, *, required: bool) -> fl
     value = claims[name]
     if type(value) is int and 0 <= value < _MAX_NUMERIC_DATE:  # the common case
         return float(value)
+    # The range before ``isfinite``: JSON has integers of any size (``10**400``), and
+    # ``math.isfinite`` converts them to float (an OverflowError past 1.8e308).
     if (
         isinstance(value, bool)
         or not isinstance(value, int | float)
-        or not math.isfinite(value)
         or not 0 <= value < _MAX_NUMERIC_DATE
+        or not math.isfinite(value)
     ):
         raise rejected(
             RejectionCode.CLAIM_INVALID,
@@ -254,14 +268,27 @@ class TokenVerifier:
         issuer = payload.get("iss")
         return issuer if isinstance(issuer, str) else None
 
-    def verify(self, token: str | bytes, *, nonce: str | None = None) -> VerifiedToken:
+    def verify(
+        self, token: str | bytes, *, nonce: str | None = None, remember: bool = True
+    ) -> VerifiedToken:
         """Verify ``token``; when ``nonce`` is given the token must carry it, once.
+
+        With ``remember=False`` the nonce is checked against the token but not recorded:
+        the caller records it with
+        [`remember_nonce()`][barnekoordinator.access.login.TokenVerifier.remember_nonce]
+        once it accepts the token (an authenticator does, after making the principal).
 
         Raises:
             TokenRejected: with the ``code`` and reason of the first check that failed.
             IssuerUnavailable: the issuer's key set could not be fetched.
+            InvalidInput: ``nonce`` is not text.
         """
         settings = self.settings
+        if nonce is not None and not isinstance(nonce, str):
+            raise InvalidInput(
+                "nonce: expected text (the nonce of the login request) or None, "
+                f"got {type(nonce).__name__}"
+            )
         signing_input, head, payload, signed = split(token, settings.max_token_bytes)
         header = self._header(head)
         now = self.clock.now().timestamp()
@@ -283,7 +310,7 @@ class TokenVerifier:
                 "not checked here, so it cannot be accepted",
             )
         assurance = self._assurance(claims)
-        if nonce is not None:
+        if nonce is not None and remember:
             self.nonces.remember(
                 settings.issuer, nonce, until=expires + settings.clock_skew, now=now
             )
@@ -297,6 +324,28 @@ class TokenVerifier:
             expires,
             assurance,
             MappingProxyType(claims),
+        )
+
+    def remember_nonce(self, verified: VerifiedToken, nonce: str) -> None:
+        """Record ``nonce`` as used by ``verified`` (from ``verify(…, remember=False)``)
+        until the token expires, so the token is accepted only once.
+
+        Raises:
+            TokenRejected: ``nonce-mismatch`` when ``verified`` does not carry ``nonce``;
+                ``nonce-replayed`` when a token with this nonce was accepted before;
+                ``replay-cache-full`` when there is no room.
+            InvalidInput: ``nonce`` is not text.
+        """
+        if not isinstance(nonce, str):
+            raise InvalidInput(
+                f"nonce: expected text (the nonce of the login request), got {type(nonce).__name__}"
+            )
+        self._check_nonce(verified.claims, nonce)  # never record a nonce the token lacks
+        self.nonces.remember(
+            self.settings.issuer,
+            nonce,
+            until=verified.expires + self.settings.clock_skew,
+            now=self.clock.now().timestamp(),
         )
 
     # -- the header ---------------------------------------------------------------
@@ -403,7 +452,7 @@ class TokenVerifier:
             )
         if not_before is not None and not_before > now + skew:
             raise rejected(RejectionCode.NOT_YET_VALID, "the token is not valid yet ('nbf')")
-        _text_claim(claims, "sub", limit=255)
+        refuse_identity_number(_text_claim(claims, "sub", limit=255))
         return issued, expires
 
     def _check_audience(self, claims: Mapping[str, Any]) -> None:
