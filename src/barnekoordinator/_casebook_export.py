@@ -36,6 +36,7 @@ from barnekoordinator.errors import (
     PluginContractError,
 )
 from barnekoordinator.exporting import (
+    CaseRecords,
     ExportView,
     log_frames,
     narrowed_frames,
@@ -47,6 +48,8 @@ from barnekoordinator.history.case import Case, RecordedEvent
 from barnekoordinator.history.serialization import from_records
 from barnekoordinator.people import Child, ExpectedChild, Guardian, holds_number
 from barnekoordinator.protocols import Exporter, ExportResult
+from barnekoordinator.rights.complaint_records import recorded_complaints
+from barnekoordinator.rights.decision_records import recorded_decisions
 from barnekoordinator.services import ServiceKind
 
 if TYPE_CHECKING:
@@ -89,11 +92,13 @@ def export(
             them: the child, a guardian, barnevernstjenesten, koordinerende enhet, and a
             participating professional whose service a valid consent covers (sharing
             information, the stafettlogg or the individual plan); not a leader, a parent
-            without foreldreansvar, or a participant no consent covers. Otherwise they are left
-            out and the result warns.
+            without foreldreansvar, or a participant no consent covers. With ``for_service``
+            the receiving service must pass the same check its own participant would. Otherwise
+            they are left out and the result warns.
         include_history: Put the whole recorded history in, so that an import gives back an equal
             case. Only a participating professional or koordinerende enhet who may read every entry
-            gets it, with ``include_identifiers`` and no ``for_service`` narrowing anything away.
+            and every consent, individual decision and complaint of the case gets it, with
+            ``include_identifiers`` and no ``for_service`` narrowing anything away.
 
     Returns:
         The exporter's [`ExportResult`][barnekoordinator.protocols.ExportResult].
@@ -103,13 +108,17 @@ def export(
             the history was asked for by someone who may not take all of it (audited).
         InvalidInput: an unknown format or a bad argument (audited as a usage error).
         ExportError: the exporter could not produce a document (audited as failed).
+        PluginContractError: the exporter raised when its ``format`` or its other properties
+            were read (audited as failed; target ``export:?`` when it was the ``format``).
     """
     require_caller(principal, case_id)
     name = _format_name(exporter)
-    shown = name if _FORMAT.match(name) and not holds_number(name) else "?"
+    shown = name if name is not None and _FORMAT.match(name) and not holds_number(name) else "?"
     call = self._call(principal, case_id, AccessAction.READ, f"export:{shown}")
     try:
-        return _export(self, call, exporter, for_service, include_identifiers, include_history)
+        return _export(
+            self, call, (exporter, name), for_service, include_identifiers, include_history
+        )
     except BaseException as exc:
         call.failed(exc)
         raise
@@ -126,22 +135,45 @@ def _service(call: Call, value: object) -> ServiceKind | None:
         ) from None
 
 
-def _format_name(exporter: object) -> str:
-    name = exporter if isinstance(exporter, str) else getattr(exporter, "format", "")
+def _format_name(exporter: object) -> str | None:
+    """The exporter's format name, read once (``""`` when it has none); ``None`` when reading
+    it raised (a plugin's fault, whose message is never shown)."""
+    if isinstance(exporter, str):
+        return exporter
+    try:
+        name = getattr(exporter, "format", "")
+    except Exception:
+        return None
     return name if isinstance(name, str) else ""
 
 
-def _resolve(book: Casebook, call: Call, exporter: object) -> Exporter:
-    if holds_number(_format_name(exporter)):  # never audited, looked up or run
+def _broken(exporter: object, what: str) -> PluginContractError:
+    """The exporter's own code raised while the door looked at it: name its type only."""
+    kind = type(exporter)
+    return PluginContractError(
+        kind.__module__, f"exporter of type {kind.__qualname__} raised when its {what} read"
+    )
+
+
+def _resolve(
+    book: Casebook, call: Call, exporter: object, name: str | None
+) -> tuple[Exporter, str]:
+    """The exporter to run and its format name (read once, in ``export``)."""
+    if name is None:  # audited as failed by export()
+        raise _broken(exporter, "format was")
+    if holds_number(name):  # never audited, looked up or run
         raise call.misused(
             AccessAction.READ,
             "exporter: expected a format name; this one holds an eleven-digit number (it could "
             "be a fødselsnummer)",
         )
     if not isinstance(exporter, str):
-        if not isinstance(exporter, Exporter):
-            raise call.misused(AccessAction.READ, "exporter: expected an Exporter or a format name")
-        return exporter
+        try:  # a runtime-checkable protocol reads the properties
+            if isinstance(exporter, Exporter):
+                return exporter, name
+        except Exception:
+            raise _broken(exporter, "properties were") from None
+        raise call.misused(AccessAction.READ, "exporter: expected an Exporter or a format name")
     from barnekoordinator.plugins import exporters, get_plugin_manager
 
     found = exporters(book._pm or get_plugin_manager(), book._config)
@@ -149,7 +181,7 @@ def _resolve(book: Casebook, call: Call, exporter: object) -> Exporter:
     if chosen is None:
         known = ", ".join(sorted(e.format for e in found)) or "none installed"
         raise call.misused(AccessAction.READ, f"exporter: no format of that name (known: {known})")
-    return chosen
+    return chosen, exporter
 
 
 def _refusal(reason: str, *basis: str) -> AccessDecision:
@@ -159,7 +191,7 @@ def _refusal(reason: str, *basis: str) -> AccessDecision:
 def _export(
     book: Casebook,
     call: Call,
-    exporter: object,
+    exporter: tuple[object, str | None],
     for_service: object,
     include_identifiers: object,
     include_history: object,
@@ -169,7 +201,7 @@ def _export(
             AccessAction.READ, "include_identifiers, include_history: expected True or False"
         )
     service = _service(call, for_service)
-    chosen = _resolve(book, call, exporter)
+    chosen, name = _resolve(book, call, *exporter)
     principal, case_id = call.principal, call.case_id
     case, _ = book._load(case_id)
     as_of = book.today()
@@ -181,7 +213,10 @@ def _export(
         raise call.refuse(
             _refusal(f"no valid consent covers {service.value}; nothing exported", *_SHARE_BASIS)
         )
-    identifiers = include_identifiers and _may_take_identifiers(principal, case, as_of, book)
+    may_take = _may_take_identifiers(principal, case, as_of, book)
+    # A receiving service takes the numbers only as its own participant would (decision 45).
+    receiver_takes = service is None or _service_takes_identifiers(case, service, as_of, book)
+    identifiers = include_identifiers and may_take and receiver_takes
     every = tuple(entries(case))
     visible: list[Entry] = []
     stronger = False
@@ -191,12 +226,21 @@ def _export(
             stronger = stronger or decision.needed_assurance is not None
         elif service is None or receiver_covered(case, service, e.meta, as_of, settings):
             visible.append(e)
+    records = records_for(
+        principal,
+        case,
+        as_of,
+        may_read=lambda meta: book._may_read(principal, case, meta, as_of),
+        settings=settings,
+        receiver=service,
+    )
     history: Sequence[RecordedEvent] = ()
     if include_history:
         if not (
             overview.role in (CaseRole.PARTICIPANT, CaseRole.KOORDINERENDE_ENHET)
             and identifiers
             and len(visible) == len(every)
+            and _reads_every_record(case, records)
         ):
             raise call.refuse(
                 _refusal(
@@ -211,25 +255,30 @@ def _export(
         verify(case_id, trail)
         looks = summarise_looks(trail)  # what who_looked() shows: no target, no reason
     view = _view(
-        principal,
         case,
         overview,
         tuple(visible),
         looks,
         history,
+        records,
         exported_at=book._clock.now(),
         exported_by=principal.display_label,
         service=service,
         identifiers=identifiers,
-        book=book,
+        as_of=as_of,
     )
     if stronger:
         view = attrs.evolve(view, stronger_login_shows_more=True)
-    result = _run(chosen, view)
+    result = _run(chosen, name, view)
     if include_identifiers and not identifiers:
+        why = (
+            "this principal may not read them"
+            if not may_take or service is None
+            else f"no valid consent lets {service.value} receive them"
+        )
         extra: tuple[str, ...] = (
             *result.warnings,
-            "identifiers were asked for but this principal may not read them; left out",
+            f"identifiers were asked for but {why}; left out",
         )
         result = attrs.evolve(result, warnings=extra)
     call.audit(overview, _outcome(result, view))
@@ -247,7 +296,7 @@ def _outcome(result: ExportResult, view: ExportView) -> str:
     return ", ".join(parts)
 
 
-def _run(exporter: Exporter, view: ExportView) -> ExportResult:
+def _run(exporter: Exporter, name: str, view: ExportView) -> ExportResult:
     """Run the exporter; anything but an ExportResult of this case is the plugin's fault."""
     try:
         result = exporter.export(view)
@@ -256,12 +305,12 @@ def _run(exporter: Exporter, view: ExportView) -> ExportResult:
     except Exception as exc:
         # A plugin's own message may quote case data: name the type only.
         raise ExportError(
-            f"exporter {exporter.format!r} failed ({type(exc).__name__}); nothing exported"
+            f"exporter {name!r} failed ({type(exc).__name__}); nothing exported"
         ) from None
     if not isinstance(result, ExportResult) or result.case_id != view.case_id:
         raise PluginContractError(
             type(exporter).__module__,
-            f"exporter {exporter.format!r} must return an ExportResult of case {view.case_id}",
+            f"exporter {name!r} must return an ExportResult of case {view.case_id}",
         )
     return result
 
@@ -293,7 +342,29 @@ def _may_take_identifiers(principal: Principal, case: Case, as_of: date, book: C
         return False
     professional = case_professional(principal, case)
     service = professional.service if professional is not None else None
-    return service is not None and _consent_covers(case, service, as_of, book, _COOPERATING)
+    return service is not None and _service_takes_identifiers(case, service, as_of, book)
+
+
+def _service_takes_identifiers(
+    case: Case, service: ServiceKind, as_of: date, book: Casebook
+) -> bool:
+    """Whether a participant of ``service`` may take the numbers: barnevernstjenesten on its
+    own legal basis (its participant holds ``CaseRole.BARNEVERN``), any other service only while
+    a valid consent covers it (sharing information, the stafettlogg or the individual plan). The
+    same check decides what an export *for* ``service`` may carry."""
+    return service is ServiceKind.BARNEVERN or _consent_covers(
+        case, service, as_of, book, _COOPERATING
+    )
+
+
+def _reads_every_record(case: Case, records: CaseRecords) -> bool:
+    """Whether ``records`` (what ``records_for`` gave the reader) are every consent, individual
+    decision and complaint of the case: the whole history holds all of them."""
+    return (
+        len(records.consents) == len(ledger(case).consents)
+        and len(records.decisions) == len(recorded_decisions(case))
+        and len(records.complaints) == len(recorded_complaints(case))
+    )
 
 
 _SHARING: Final = (ConsentPurpose.SHARE_INFORMATION, ConsentPurpose.STAFETTLOGG)
@@ -344,32 +415,23 @@ def _people(
 
 
 def _view(
-    principal: Principal,
     case: Case,
     overview: AccessDecision,
     visible: tuple[Entry, ...],
     looks: tuple[LookGroup, ...],
     history: Sequence[RecordedEvent],
+    records: CaseRecords,
     *,
     exported_at: datetime,
     exported_by: str,
     service: ServiceKind | None,
     identifiers: bool,
-    book: Casebook,
+    as_of: date,
 ) -> ExportView:
     """The view: the overview's people and frames, the entries decided, the records whose
-    readers include the principal (and the receiver)."""
-    as_of = book.today()
+    readers include the principal (and the receiver), as ``records_for`` gave them."""
     # A leader's overview covers status and deadlines: no names, no case records.
     names = overview.role is not CaseRole.LEADER
-    records = records_for(
-        principal,
-        case,
-        as_of,
-        may_read=lambda meta: book._may_read(principal, case, meta, as_of),
-        settings=book.settings,
-        receiver=service,
-    )
     consents = records.consents if names else ()
     logs, plans = narrowed_frames(log_frames(case), plan_frames(case), visible, consents)
     child, guardians = _people(case, identifiers, names)

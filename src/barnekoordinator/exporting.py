@@ -24,12 +24,14 @@ receiving service's consent covers, and hands the exporter an
   Norwegian day and person, what they did and how often
   ([`summarise_looks()`][barnekoordinator.access.audit.summarise_looks]) — never the raw records,
   whose targets and reasons can name an entry withheld from the reader;
-* **identifiers** (national ids, birth dates) only when asked for and the principal may read them:
-  everyone with the overview except a leader;
+* **identifiers** (national ids, birth dates) only when asked for and the principal may read them
+  (see [`Casebook.export()`][barnekoordinator.casebook.Casebook.export]) and, with
+  ``for_service``, the receiving service's own participant could take them too;
 * **the whole history** (every recorded event, for an import that gives back an equal case) only
-  when asked for, by a professional or koordinerende enhet who may read every entry and every
-  identifier in the case. The family roles are refused the history outright, so that a refusal
-  never tells a guardian that something is withheld.
+  when asked for, by a professional or koordinerende enhet who may read every entry, every
+  identifier and every consent, individual decision and complaint in the case. The family roles
+  are refused the history outright, so that a refusal never tells a guardian that something is
+  withheld.
 
 The view is plain immutable data; nothing in it can reach back into the store.
 """
@@ -335,7 +337,12 @@ def record_metas(record: CaseRecord) -> tuple[EntryMeta, ...]:
     * **A consent** — one per section it covers (every section when it names none), written by no
       service: it tells which services get which kind of information, and its note is free text
       of those sections. A stafettlogg consent is part of the log (domain.md §7.3) and is decided
-      as a stafettlogg entry, so a service its stafettlogg consent covers reads it.
+      as a stafettlogg entry, so a service its stafettlogg consent covers reads it. A consent to
+      health care is health information whatever sections it names: it is always also decided
+      as a health entry. So from 16, when the young person consents to it alone (pbrl § 4-3 b),
+      the guardians read it only as they read her health entries (§ 3-4: not without a
+      decision that it is necessary for foreldreansvaret); a guardian who gave it reads it as
+      its giver (``records_for``).
     """
     if isinstance(record, IndividualDecisionRecorded):
         return _metas(
@@ -360,9 +367,10 @@ def record_metas(record: CaseRecord) -> tuple[EntryMeta, ...]:
         if record.purpose is ConsentPurpose.STAFETTLOGG
         else _CONSENT_KIND
     )
-    return _metas(
-        f"{_CONSENT_KIND}:{record.id}", kind, record.sections or _EVERY_SECTION, record.valid_from
-    )
+    sections = set(record.sections or _EVERY_SECTION)
+    if record.purpose is ConsentPurpose.HEALTH_CARE:
+        sections.add(Section.HEALTH)
+    return _metas(f"{_CONSENT_KIND}:{record.id}", kind, sections, record.valid_from)
 
 
 def _own_refs(principal: Principal, case: Case) -> frozenset[str]:

@@ -336,6 +336,8 @@ def test_an_import_is_checked_on_the_day_its_history_reached(tmp_path: Path) -> 
     services = [ServiceKind.BARNEHAGE, ServiceKind.HELSESTASJON, ServiceKind.KOORDINERENDE_ENHET]
     for purpose in (ConsentPurpose.STAFETTLOGG, ConsentPurpose.BARNEKOORDINATOR):
         consent_all(run, purpose, services, as_of=ON, consent_id=f"k-{purpose.value}")
+    # The whole history goes only to a reader of every consent (decision 45, update).
+    consent_all(run, ConsentPurpose.SHARE_INFORMATION, services, as_of=ON, consent_id="k-share")
     run.run(appoint_barnekoordinator, coordinator=HS, by="ke", as_of=ON, family_wishes="ønsket")
     later = ON + timedelta(days=400)  # the child is 18
     run.clock = TickingClock(datetime.combine(later, time(9), tzinfo=UTC))
