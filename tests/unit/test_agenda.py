@@ -414,3 +414,21 @@ def test_a_prepared_meeting_on_a_day_that_has_passed_is_refused_as_any_meeting()
             call_prepared_meeting(
                 run.case, meeting_id="m1", by="pl", meeting_on=day, invited=["mor"], as_of=D
             )
+
+
+def test_a_blank_agenda_point_is_refused() -> None:
+    """Overview and FHIR sweep, 2026-12-07: an agenda point ``""`` was stored and exported as
+    ``reasonCode: [{"text": ""}]``, which the FHIR R4 schema refuses (a string is never
+    empty). The command refuses it; the exporter leaves out a blank point a stored case holds."""
+    run = _log(age=9)
+    for agenda in ([""], ["Oppstart", "   "]):
+        with pytest.raises(InvalidInput, match="agenda: expected each point"):
+            schedule_meeting(
+                run.case,
+                meeting_id="m1",
+                by="pl",
+                meeting_on=D,
+                agenda=agenda,
+                invited=["mor"],
+                as_of=D,
+            )

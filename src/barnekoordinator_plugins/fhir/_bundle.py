@@ -19,6 +19,7 @@ from barnekoordinator_plugins.fhir._build import (
     Resources,
     coding,
     concept,
+    fhir_text,
     instant,
     narrative,
 )
@@ -132,7 +133,7 @@ def document_bundle(view: ExportView) -> tuple[Resource, tuple[str, ...]]:
         },
         "subject": {"reference": patient},
         "date": instant(view.exported_at),
-        "author": [{"display": view.exported_by or "barnekoordinator"}],
+        "author": [{"display": fhir_text(view.exported_by or "barnekoordinator")}],
         "title": title,
         "confidentiality": "R",
         "section": sections,

@@ -52,7 +52,7 @@ from barnekoordinator.coordination.voice import ChildVoice
 from barnekoordinator.exporting import ExportView, LogFrame, PlanFrame
 from barnekoordinator.services import SERVICES
 from barnekoordinator_plugins.fhir import _codes as c
-from barnekoordinator_plugins.fhir._build import Resource, Resources, coding, concept
+from barnekoordinator_plugins.fhir._build import Resource, Resources, coding, concept, fhir_text
 
 _BASIS: Final = {
     "stafettlogg": ("bti-stafettlogg",),
@@ -157,12 +157,12 @@ class Items:
                 return "team"
 
     def _annotation(self, entry: Entry, text: str) -> Resource:
-        note: Resource = {"text": text, "time": entry.meta.created_on.isoformat()}
+        note: Resource = {"text": fhir_text(text), "time": entry.meta.created_on.isoformat()}
         author = self.res.who(entry.meta.author_ref)
         if "reference" in author and "PractitionerRole" not in author["reference"]:
             note["authorReference"] = author
         else:
-            note["authorString"] = _who_text(self.view, entry.meta.author_ref)
+            note["authorString"] = fhir_text(_who_text(self.view, entry.meta.author_ref))
         return note
 
     # --- the entries ------------------------------------------------------------------
@@ -221,7 +221,7 @@ class Items:
             {
                 "resourceType": "Goal",
                 "lifecycleStatus": "active",
-                "description": {"text": text},
+                "description": {"text": fhir_text(text)},
                 "subject": self.res.patient(),
                 "startDate": on.isoformat(),
             },
@@ -237,7 +237,7 @@ class Items:
             "status": "completed" if t.ended_on is not None else "in-progress",
             "intent": "plan",
             "code": concept(c.ENTRY_KIND, "measure", "tiltak"),
-            "description": t.description,
+            "description": fhir_text(t.description),
             "for": self.res.patient(),
             "authoredOn": created.isoformat(),
             "requester": self.res.who(t.author_ref),
@@ -283,8 +283,9 @@ class Items:
         invited = [p for p in invited if "reference" in p["individual"]]
         if invited:
             encounter["participant"] = invited
-        if m.agenda:
-            encounter["reasonCode"] = [{"text": item} for item in m.agenda]
+        reasons = [{"text": fhir_text(item)} for item in m.agenda if item.strip()]
+        if reasons:  # a FHIR string is never empty (an agenda stored with a blank point)
+            encounter["reasonCode"] = reasons
         self.res.add(key, encounter)
         self.encounters[entry.meta.id] = encounter
         return key
@@ -294,7 +295,7 @@ class Items:
         encounter = self.encounters.get(meeting_id)
         if encounter is None:
             return None
-        encounter["extension"] = [{"url": c.MINUTES, "valueString": mm.text}]
+        encounter["extension"] = [{"url": c.MINUTES, "valueString": fhir_text(mm.text)}]
         return f"encounter:{meeting_id}"
 
     # --- the care plans ---------------------------------------------------------------

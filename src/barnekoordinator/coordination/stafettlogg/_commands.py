@@ -297,6 +297,8 @@ def schedule_meeting(
         raise StafettloggError("a meeting cannot be called for a day that has passed")
     if not agenda:
         raise StafettloggError("a samarbeidsmøte needs an agenda")
+    if not all(isinstance(point, str) and point.strip() for point in agenda):
+        raise InvalidInput("agenda: expected each point to be a non-empty text")
     if not invited:
         raise StafettloggError("a samarbeidsmøte needs invitees")
     _check_invitees(case, invited, as_of, _settings(settings))
