@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Final
 
 from barnekoordinator._casebook_append import keys_stored
 from barnekoordinator._casebook_views import Recorded, case_id_problem, label_problem
+from barnekoordinator.access.entries import entries
 from barnekoordinator.errors import BundleRejected, InvalidInput, PluginContractError
 from barnekoordinator.history.case import (
+    Case,
     CaseOpened,
     ChildBorn,
     RecordedEvent,
@@ -72,13 +74,41 @@ def _result_problem(
     book: Casebook, case_id: str, events: Sequence[RecordedEvent], as_of: date
 ) -> str | None:
     """Why the imported history cannot be kept: it does not fold into an empty case (the error's
-    class named, never its text), or a write check refuses the case it leaves on ``as_of``."""
+    class named, never its text), it uses an item id twice, or a write check refuses the case it
+    leaves on ``as_of``."""
     blank = book._catalogue.new_case(case_id)
     try:
         after = blank.apply_all(events)
     except Exception as exc:  # a history the library would fail to load: refused, not stored
         return f"the events do not fold into one case ({type(exc).__name__})"
-    return book._catalogue.result_problem(blank, after, as_of)
+    return _reused_id_problem(after) or book._catalogue.result_problem(blank, after, as_of)
+
+
+def _reused_id_problem(case: Case) -> str | None:
+    """Why ``case`` cannot be kept when an item id is used twice in it, or ``None``.
+
+    Every item-adding command refuses an id the case has used (its module's ``used_ids``,
+    decision 37), and each module lists its items as entries, named by that id and its module
+    (``stafettlogg:t4``), through the catalogue's entry sources: the rule as every concept, a
+    vendor's too, declares it, without knowing which field of which event adds an item. So a
+    history the commands wrote has one entry per id; one that adds an item under an id used before
+    (an edited export) has two, which would share visibility decisions (they are kept by entry
+    id) and repeat a FHIR fullUrl in every export (bdl-7). One gap in the commands gives the same:
+    ``start_plan`` takes the id of an ended plan, and the two plans' items then share entry ids;
+    such a history is refused too. The entry's kind is named, never its id or text.
+    """
+    seen: set[str] = set()
+    try:
+        for entry in entries(case):
+            if entry.meta.id in seen:
+                return (
+                    f"an item id is used twice (a {entry.meta.kind} entry); the commands refuse "
+                    "an id the case has used"
+                )
+            seen.add(entry.meta.id)
+    except Exception as exc:  # a case whose entries cannot be listed cannot be read or exported
+        return f"the case's entries cannot be listed ({type(exc).__name__})"
+    return None
 
 
 def import_history(
@@ -110,7 +140,8 @@ def import_history(
             a control character or lone surrogate, an eleven-digit number), an event the
             commands would not write (``DomainEvent.write_problem()``: a kommunenummer that is
             not four digits …), events that would open the case twice or have a child born
-            twice (``rekeying_problem()``), events that do not fold into one case, a case a
+            twice (``rekeying_problem()``), events that do not fold into one case, or that
+            use an item id twice (two entries of the case with one id), a case a
             write check refuses (``Concept.write_checks``: two holders of coordination, say;
             checked on the later of the Casebook's day and the history's last), or the store
             already has a case with its id. Nothing is stored.

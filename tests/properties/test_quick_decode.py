@@ -211,7 +211,7 @@ def test_a_direct_function_builds_what_init_builds_and_hands_on_the_rest() -> No
     assert hash(made) == hash(expected)
     assert serialization._quick.structure({**payload, "day": None}, _Plain).day is None
     for odd in (
-        {**payload, "text": 5},  # cattrs reads str(5)
+        {**payload, "text": 5},  # a number where a text is expected: refused, not str(5)
         {k: v for k, v in payload.items() if k != "count"},
         {**payload, "extra": 1},
         {**payload, "kind": "three"},
@@ -221,7 +221,9 @@ def test_a_direct_function_builds_what_init_builds_and_hands_on_the_rest() -> No
             serialization._quick.structure(odd, _Plain)
     with pytest.raises(InvalidInput, match="ISO date"):  # the date hook's own refusal
         serialization._quick.structure({**payload, "day": 5}, _Plain)
-    assert serialization.structure({**payload, "text": 5}, _Plain).text == "5"
+    with pytest.raises(SchemaViolation) as caught:
+        serialization.structure({**payload, "text": 5}, _Plain)
+    assert caught.value.problems == (("$.text", "expected a string, got an integer"),)
     for refused in ({**payload, "kind": "three"}, {**payload, "extra": 1}):
         with pytest.raises(SchemaViolation):
             serialization.structure(refused, _Plain)

@@ -4,12 +4,19 @@ uses them): the hooks for dates (only those the library supports), times, enums,
 (sealed for the case being written or read), vectors, optional values, the child/expected-child
 union, and the whole numbers the rules add to dates (bounded).
 
+Both read strictly: a text field takes a JSON string, a bool a JSON boolean, a whole number a JSON
+integer (not a boolean, not a float), a list, tuple or set field a JSON array (never a string,
+whose characters cattrs would take as the items), a date a ``YYYY-MM-DD`` string and an enum a
+value of its own type. Nothing is coerced: a payload the library did not write is refused with
+its JSON path, never read as something it does not say (``"false"`` as ``True``).
+
 ``_converter`` validates in detail (its errors carry JSON paths); ``_quick`` is the same converter
 without cattrs' detailed validation, used first on every stored event (decision 34).
 """
 
 from __future__ import annotations
 
+import collections.abc
 import enum
 import itertools
 import json
@@ -24,13 +31,14 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 import cattrs
+from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.gen import make_dict_structure_fn, override
 from cattrs.strategies import configure_tagged_union
 from pyrsistent import pvector
 from pyrsistent.typing import PVector
 
 from barnekoordinator.clock import ensure_utc
-from barnekoordinator.edges import EARLIEST_DATE, LATEST_DATE
+from barnekoordinator.edges import _ISO_DATE, EARLIEST_DATE, LATEST_DATE
 from barnekoordinator.errors import (
     InvalidIdentifier,
     InvalidInput,
@@ -99,6 +107,9 @@ def _structure_date(value: object, _type: object) -> date:
     # Only dates the library supports are read (and kept below): the rules add years, weeks
     # and days to them, and a date near year 9999 from an edited export or a hand-made record
     # would overflow there. The library never wrote another, so stored histories load as before.
+    # Only the form it writes, too: ``fromisoformat`` also reads "20240105" and "2024-W01-5".
+    if not _ISO_DATE.fullmatch(value):
+        raise InvalidInput("expected a date YYYY-MM-DD")
     day = date.fromisoformat(value)
     if not EARLIEST_DATE <= day <= LATEST_DATE:
         raise InvalidInput(_DATE_RANGE)
@@ -163,8 +174,11 @@ def _structure_person(value: object, _type: object) -> PersonId:
         number = cipher.open(value["sealed"])
     if not isinstance(number, str):
         raise InvalidIdentifier("expected an object with a 'number' or 'sealed' string")
+    synthetic = value.get("synthetic")
+    if synthetic is not None and synthetic.__class__ is not bool:
+        raise InvalidIdentifier("expected 'synthetic' as a boolean (true or false)")
     # A synthetic number with month + 40 can only be a NAV Dolly identity.
-    policy = _STORED_DOLLY_POLICY if value.get("synthetic") is True else _STORED_POLICY
+    policy = _STORED_DOLLY_POLICY if synthetic is True else _STORED_POLICY
     return PersonId.parse(number, policy=policy)
 
 
@@ -215,6 +229,7 @@ def _enum_hook(cls: type[enum.Enum]) -> Callable[[object, object], enum.Enum]:
     ``cls(value)`` itself, so results and errors are the same.
     """
     members = cls._value2member_map_
+    kinds = _value_kinds(cls)
 
     def structure_enum(value: object, _type: object) -> enum.Enum:
         try:
@@ -222,7 +237,123 @@ def _enum_hook(cls: type[enum.Enum]) -> Callable[[object, object], enum.Enum]:
         except (KeyError, TypeError):
             return cls(value)
 
-    return structure_enum
+    if kinds == {str}:  # no value of another type is equal to a string: looked up as it is
+        return structure_enum
+
+    def structure_enum_strictly(value: object, _type: object) -> enum.Enum:
+        if value.__class__ not in kinds:  # True and 1.0 are equal to 1: never read as it
+            raise InvalidInput(f"expected {_kinds_named(kinds)}, got {_json_kind(value)}")
+        return structure_enum(value, _type)
+
+    return structure_enum_strictly
+
+
+def _value_kinds(cls: type[enum.Enum]) -> frozenset[type]:
+    """The types of an enum's values (an ``IntEnum``'s: ``int``)."""
+    return frozenset(type(member.value) for member in cls)
+
+
+_JSON_KINDS: Final[Mapping[type, str]] = {
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    list: "an array",
+    tuple: "an array",
+    dict: "an object",
+    type(None): "null",
+}
+
+
+def _json_kind(value: object) -> str:
+    """The JSON type of ``value`` (never the value: it may be an identity number)."""
+    return _JSON_KINDS.get(type(value)) or f"a {type(value).__name__}"
+
+
+def _kinds_named(kinds: frozenset[type]) -> str:
+    return " or ".join(sorted(_JSON_KINDS.get(k) or f"a {k.__name__}" for k in kinds))
+
+
+# Strict scalars. cattrs reads ``str``, ``int``, ``float`` and ``bool`` by calling the type
+# (``bool("false")`` is True, ``str(["kl"])`` a text, ``int(2.9)`` 2); these read only a value of
+# the JSON type itself. They are registered for the classes, so cattrs also asks them for a
+# subclass (a ``StrEnum``, an ``IntEnum``), which is then made from a value of the right type
+# as cattrs made it: ``type_(value)``.
+
+
+def _structure_str(value: object, type_: Any) -> Any:
+    if value.__class__ is str and type_ is str:
+        return value
+    if not isinstance(value, str):
+        raise InvalidInput(f"expected a string, got {_json_kind(value)}")
+    return type_(value) if type_ is not str else str.__str__(value)
+
+
+def _structure_int(value: object, type_: Any) -> Any:
+    if type_ is bool:  # a subclass of int: asked here unless its own hook is registered
+        return _structure_bool(value, type_)
+    if value.__class__ is int and type_ is int:
+        return value
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidInput(f"expected an integer, got {_json_kind(value)}")
+    return type_(value)
+
+
+def _structure_bool(value: object, _type: object) -> bool:
+    if value.__class__ is not bool:
+        raise InvalidInput(f"expected a boolean (true or false), got {_json_kind(value)}")
+    return value
+
+
+def _structure_float(value: object, type_: Any) -> Any:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise InvalidInput(f"expected a number, got {_json_kind(value)}")
+    return type_(value)
+
+
+_ARRAYS: Final[Mapping[object, Callable[[Any], Any] | None]] = {
+    tuple: None,
+    frozenset: frozenset,
+    set: set,
+    list: list,
+    collections.abc.Sequence: None,
+    collections.abc.MutableSequence: list,
+    collections.abc.Set: frozenset,
+    collections.abc.MutableSet: set,
+}
+"""The collections read from a JSON array, by their origin, and what the items read as a
+tuple are made into (None: the tuple itself)."""
+
+
+def _is_array(t: object) -> bool:
+    """``tuple[X, ...]``, ``list[X]``, ``frozenset[X]`` … (one item type)."""
+    args = typing.get_args(t)
+    origin = typing.get_origin(t)
+    if origin is tuple:
+        return len(args) == 2 and args[1] is Ellipsis
+    return origin in _ARRAYS and len(args) == 1
+
+
+def _array_factory(converter: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """Structure a collection from a JSON array only: cattrs' own reads any iterable, and a
+    string's characters would become its items (``"c1"`` as ``("c", "1")``). The items are
+    read by cattrs' function for ``tuple[X, ...]`` (with their indexes in the JSON paths)."""
+
+    def factory(t: Any) -> Callable[[Any, Any], Any]:
+        item = typing.get_args(t)[0]
+        as_tuple: Any = tuple[item, ...]  # type: ignore[valid-type]
+        items = homogenous_tuple_structure_factory(as_tuple, converter)
+        make = _ARRAYS[typing.get_origin(t)]
+
+        def structure_array(value: Any, _type: Any) -> Any:
+            if value.__class__ is not list and not isinstance(value, list | tuple):
+                raise InvalidInput(f"expected an array, got {_json_kind(value)}")
+            made = items(value, as_tuple)
+            return made if make is None else make(made)
+
+        return structure_array
+
+    return factory
 
 
 def _str_tuple_hook(
@@ -369,14 +500,15 @@ def _direct_factory(converter: cattrs.Converter) -> Callable[[Any], Callable[[An
     compiled once per class), that read a payload the library wrote and nothing else.
 
     A payload with exactly the class's keys is read field by field: a ``str`` field must hold a
-    ``str``, a date is looked up in the table of dates read (or read by its hook), a plain
-    enum by value, ``X | None`` as ``None`` or as ``X``; any other field goes through the
-    converter's hook for its type. The instance is made by setting its slots, as attrs'
-    ``__init__`` does (the fields have no validators or converters). Anything else (a missing
-    or extra key, a string or enum field of another type or value) raises ``_Defer``, and the
-    detailed converter reads the payload: where cattrs would turn ``5`` into ``"5"``, so does
-    it. A hook's own refusal (a date out of range) is raised as it is. Half the time of
-    cattrs' quick function for an event (decision 40).
+    ``str``, a ``bool`` a ``bool`` and an ``int`` an ``int`` (exactly: not a bool), a date is
+    looked up in the table of dates read (or read by its hook), a plain enum by value (of its
+    values' type: ``True`` is not ``1``), ``X | None`` as ``None`` or as ``X``; any other field
+    goes through the converter's hook for its type. The instance is made by setting its slots,
+    as attrs' ``__init__`` does (the fields have no validators or converters). Anything else (a
+    missing or extra key, a text, bool, whole number or enum field of another type or value)
+    raises ``_Defer``, and the detailed converter reads the payload and refuses it with its JSON
+    path (its hooks coerce nothing). A hook's own refusal (a date out of range) is raised as it
+    is. Half the time of cattrs' quick function for an event (decision 40).
     """
 
     def factory(cls: Any) -> Callable[[Any, Any], Any]:
@@ -388,6 +520,8 @@ def _direct_factory(converter: cattrs.Converter) -> Callable[[Any], Callable[[An
             "_cls": cls,
             "_keys": frozenset(f.name for f in fields),
             "_str": str,
+            "_bool": bool,
+            "_int": int,
             "_dates": _DATES,
             "_date_hook": _structure_date,
             "_date": date,
@@ -407,12 +541,15 @@ def _direct_factory(converter: cattrs.Converter) -> Callable[[Any], Callable[[An
                 first, second = kind.__args__
                 kind = first if second is type(None) else second
                 lines.append(f"  if v{i} is not None:")
-            if kind is str:
-                lines.append(f"{indent}if v{i}.__class__ is not _str: raise _Defer")
+            if kind is str or kind is bool or kind is int:  # the type itself: one check
+                lines.append(f"{indent}if v{i}.__class__ is not _{kind.__name__}: raise _Defer")
             elif kind is date:
                 lines.append(f"{indent}v{i} = _dates.get(v{i}) or _date_hook(v{i}, _date)")
             elif _is_plain_enum(kind):
                 scope[f"m{i}"] = kind._value2member_map_
+                if _value_kinds(kind) != {str}:  # an IntEnum's map also holds True and 1.0
+                    scope[f"k{i}"] = _value_kinds(kind)
+                    lines.append(f"{indent}if v{i}.__class__ not in k{i}: raise _Defer")
                 lines.append(f"{indent}try: v{i} = m{i}[v{i}]")  # aliases: cls(value)
                 lines.append(f"{indent}except (KeyError, TypeError): raise _Defer from None")
             else:
@@ -442,7 +579,13 @@ def _make_converter(*, detailed: bool = True) -> cattrs.Converter:
     converter.register_structure_hook(date, _structure_date)
     converter.register_structure_hook_factory(_is_plain_enum, _enum_hook)
     converter.register_structure_hook_factory(_is_optional, _optional_hook_factory(converter))
-    str_tuple = tuple[str, ...]
+    # Registered for the classes, as cattrs' own are (which they replace): see _structure_str.
+    converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook(int, _structure_int)
+    converter.register_structure_hook(bool, _structure_bool)
+    converter.register_structure_hook(float, _structure_float)
+    converter.register_structure_hook_factory(_is_array, _array_factory(converter))
+    str_tuple = tuple[str, ...]  # its general hook (asked for below) is _array_factory's
     converter.register_structure_hook_func(
         lambda t: t == str_tuple,
         _str_tuple_hook(converter.get_structure_hook(str_tuple, cache_result=False)),

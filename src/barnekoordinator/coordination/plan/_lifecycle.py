@@ -19,8 +19,8 @@ from barnekoordinator.coordination.plan._events import (
     PlanSuspended,
 )
 from barnekoordinator.coordination.plan._guards import _non_empty, _require_consent, _settings
-from barnekoordinator.coordination.plan._model import PlanStatus, current_plan
-from barnekoordinator.errors import ConsentRequired, NotResponsible, PlanError
+from barnekoordinator.coordination.plan._model import PlanStatus, current_plan, plans
+from barnekoordinator.errors import ConsentRequired, InvalidInput, NotResponsible, PlanError
 from barnekoordinator.history.case import Case, CaseMode, DomainEvent, ModeChanged
 from barnekoordinator.people import check_item_id
 
@@ -54,6 +54,11 @@ def start_plan(
             )
         return (PlanServiceJoined(service=starter.service, by=by, on=as_of),)
     check_item_id(plan_id, "plan_id")
+    known = plans(case)
+    if any(p.id == plan_id for p in (*known.earlier, *filter(None, (known.current,)))):
+        # An ended plan's id: the two plans' entries would share ids (their FHIR fullUrls,
+        # their visibility decisions), and an import refuses such a history.
+        raise InvalidInput(f"plan_id: expected a new id in case {case.id}; an ended plan has it")
     events: list[DomainEvent] = [
         PlanCreated(plan_id=plan_id, service=starter.service, by=by, on=as_of)
     ]
