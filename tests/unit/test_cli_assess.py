@@ -132,7 +132,10 @@ def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]
 def test_as_of_defaults_to_today_from_the_system_clock(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Without --as-of the edge reads today's date from SystemClock (never date.today in src)."""
+    """Without --as-of the edge reads today's date from SystemClock (never date.today in src),
+    as the Norwegian calendar day (Europe/Oslo), as the Casebook's day is: 23:30 UTC on 1 March
+    is 00:30 on 2 March in Oslo. Legal sweep, 2026-12-07: the UTC day was used, so at 00:30 on
+    an 18th birthday the right to a barnekoordinator (pbrl § 2-5 c, under 18) was still met."""
 
     class Clock:
         def now(self) -> datetime:
@@ -140,7 +143,7 @@ def test_as_of_defaults_to_today_from_the_system_clock(
 
     monkeypatch.setattr(assess_cli, "SystemClock", Clock)
     assert run([str(BASELINE), "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out)["as_of"] == "2025-03-01"
+    assert json.loads(capsys.readouterr().out)["as_of"] == "2025-03-02"
 
 
 def test_settings_file_is_applied(capsys: pytest.CaptureFixture[str]) -> None:

@@ -307,3 +307,34 @@ def test_ledger_survives_replay() -> None:
     replayed: Case = run.replay()
     assert ledger(replayed) == ledger(run.case)
     assert replayed == run.case
+
+
+def test_a_guardian_does_not_withdraw_a_sixteen_year_olds_own_health_sharing() -> None:
+    """pbrl § 4-3 first paragraph b: from 16 the young person consents in health matters, so
+    her own consent to share health information is hers to withdraw (domain.md §6.3 rule 6).
+    Access sweep, 2026-12-07: the mother, who may not give it, could withdraw it, and the school
+    lost what the youth had shared. A consent naming sections the guardians still consent for
+    (education) stays theirs to withdraw too."""
+    run = standard_case(age=16)
+    run.run(
+        give_consent,
+        consent_id="h",
+        purpose=ConsentPurpose.SHARE_INFORMATION,
+        given_by=["child"],
+        services=[ServiceKind.SKOLE],
+        sections=[Section.HEALTH],
+        as_of=D,
+    )
+    with pytest.raises(RuleViolation, match="may not withdraw consent 'h'"):
+        withdraw_consent(run.case, consent_id="h", by="mor", as_of=D)
+    assert withdraw_consent(run.case, consent_id="h", by="child", as_of=D).by == "child"
+    run.run(
+        give_consent,
+        consent_id="both",
+        purpose=ConsentPurpose.SHARE_INFORMATION,
+        given_by=["child", "mor", "far"],
+        services=[ServiceKind.SKOLE],
+        sections=[Section.HEALTH, Section.EDUCATION],
+        as_of=D,
+    )
+    assert withdraw_consent(run.case, consent_id="both", by="mor", as_of=D).by == "mor"

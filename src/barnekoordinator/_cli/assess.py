@@ -16,8 +16,9 @@ Files and standard input are read the same way, as bytes, by the strict reader
 surrogate, nesting too deep, a duplicate key, NaN or an oversized number is
 refused wherever the document comes from.
 
-This is an edge, so it may read the real date: ``--as-of`` defaults to today
-(UTC) from [`SystemClock`][barnekoordinator.clock.SystemClock].
+This is an edge, so it may read the real date: ``--as-of`` defaults to today in Norway
+(Europe/Oslo) from [`SystemClock`][barnekoordinator.clock.SystemClock], as the Casebook's day
+is: at 00:30 on an 18th birthday in Oslo it is the birthday, though not yet in UTC.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=_date,
         default=None,
         metavar="DATE",
-        help="assessment date (default: today, UTC)",
+        help="assessment date (default: today in Norway)",
     )
     parser.add_argument("--lang", choices=[lang.value for lang in Language], default="nb")
     add_json_option(parser, "the eligibility-result.v1 document (all three languages)")
@@ -104,6 +105,13 @@ def _load(name: str, where: str) -> Any:
     return read_json(read_source(name, _MAX_DOCUMENT, f"cannot read {where}"), where)
 
 
+def _today() -> date:
+    """The Norwegian calendar day now (the zone database is read only when it is needed)."""
+    from barnekoordinator.access.audit import local_date
+
+    return local_date(SystemClock().now())
+
+
 def run(args: argparse.Namespace) -> int:
     """Read, validate and assess ``args.file``; print the result; return the exit status."""
     where = "standard input" if args.file == "-" else args.file
@@ -131,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
         except InvalidInput as exc:  # the settings' problems name the settings file
             return _fail(f"{named}: {one_line(exc)}")
     try:
-        as_of = args.as_of if args.as_of is not None else SystemClock().now().date()
+        as_of = args.as_of if args.as_of is not None else _today()
         result = assess(facts, as_of=as_of, settings=settings)
     except InvalidInput as exc:
         return _fail(f"{where}: {one_line(exc)}")

@@ -469,15 +469,17 @@ def withdraw_consent(
     as_of: date,
     settings: MunicipalSettings | None = None,
 ) -> ConsentWithdrawn:
-    """Command: withdraw a consent. A giver, or anyone who must consent now, may do it."""
+    """Command: withdraw a consent. A giver, or anyone entitled to consent now for one of the
+    sections it names (``entitled_consenters``), may do it: from 16 a guardian does not
+    withdraw the young person's own consent to share health information (pbrl § 4-3)."""
     case.require_open()
     consent = ledger(case).get(consent_id)
     if consent is None:
         raise InvalidInput(f"no consent {consent_id!r} in case {case.id}")
     if consent.withdrawn_on is not None:
         raise RuleViolation(f"consent {consent_id!r} is already withdrawn")
-    entitled = consent.given_by | required_consenters(
-        case, consent.purpose, as_of=as_of, settings=settings
+    entitled = consent.given_by | entitled_consenters(
+        case, consent.purpose, consent.sections, as_of=as_of, settings=settings
     )
     if by not in entitled:
         raise RuleViolation(
