@@ -25,6 +25,7 @@ from _eligibility_reference._tables import (
     J_MET,
     J_NONE,
     J_NOT,
+    J_NOT_BY_OTHER,
     Tables,
     plan_law_reason,
 )
@@ -256,6 +257,9 @@ def _judged(judgement: Judgement | None, as_of: date) -> str:
     return J_MET if judgement.conclusion else J_NOT
 
 
+_KE_ROLES: Final = frozenset({"koordinerende enhet", "koordinerende-enhet", "ke"})
+
+
 def judgement_verdicts(j: Judgements, as_of: date) -> tuple[str, str, str, str]:
     """The verdicts on «alvorlig», «langvarige», «koordinerte», and C4.
 
@@ -270,7 +274,19 @@ def judgement_verdicts(j: Judgements, as_of: date) -> tuple[str, str, str, str]:
         c4 = J_NOT
     else:
         c4 = J_NONE
-    return _judged(j.serious, as_of), _judged(j.long_term, as_of), coordinated, c4
+    serious = _judged(j.serious, as_of)
+    # Re-frozen 2026-12-07: a negative «alvorlig» counts only from koordinerende enhet (BK-08).
+    if serious == J_NOT and j.serious is not None:
+        author = j.serious.author
+        by_ke = (
+            author.service is ServiceKind.KOORDINERENDE_ENHET
+            if author.service is not None
+            else author.role.strip().casefold()
+            in {"koordinerende enhet", "koordinerende-enhet", "ke"}
+        )
+        if not by_ke:
+            serious = J_NOT_BY_OTHER
+    return serious, _judged(j.long_term, as_of), coordinated, c4
 
 
 def needs_verdicts(needs: Needs) -> tuple[str, str]:

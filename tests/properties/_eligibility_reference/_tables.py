@@ -53,6 +53,7 @@ CASE: Final = "case"
 # Judgement verdicts (shared by every judgement-based condition).
 J_MET, J_NOT, J_NONE = "judged-met", "judged-not-met", "not-assessed"
 _J_OUTCOME: Final = {J_MET: _MET, J_NOT: _NOT, J_NONE: _NA}
+J_NOT_BY_OTHER: Final = "judged-not-met-not-ke"  # re-frozen 2026-12-07: C2 by KE only
 
 _PARTIES: Final = (
     "guardians",
@@ -201,6 +202,18 @@ def _barnekoordinator_conditions(table: _ConditionTable, bk: tuple[str, ...]) ->
         (c.UNDER_AGE_LIMIT, "c7", "reached-limit", _NOT, age_basis, born_and_date),
     )
     _add_rows(table, _BK, rows)
+    # Re-frozen 2026-12-07 (BK-08, domain.md §2.2): a negative «alvorlig» judgement not made
+    # by koordinerende enhet needs assessment; the professional's view, then the referral.
+    _add(
+        table,
+        _BK,
+        c.SERIOUS_CONDITION,
+        J_NOT_BY_OTHER,
+        _NA,
+        (*guided, "hotl-7-3"),
+        ("judgements.serious", "judgements.serious.author"),
+        text("reason.c2.judged-not-met").join(text("follow-up.professional-assessment"), " "),
+    )
 
 
 def _health_right_conditions(table: _ConditionTable, right: Right, basis: tuple[str, ...]) -> None:

@@ -36,6 +36,7 @@ from barnekoordinator.legal_basis import parameter, ref
 from barnekoordinator.rights.eligibility._facts import (
     HEALTH_KINDS,
     WELFARE_KINDS,
+    Author,
     EligibilityFacts,
     GuardianFacts,
     Judgements,
@@ -61,6 +62,7 @@ from barnekoordinator.rights.eligibility._tables import (
     J_MET,
     J_NONE,
     J_NOT,
+    J_NOT_BY_OTHER,
     WISH_VERDICTS,
     Tables,
     plan_law_reason,
@@ -271,17 +273,36 @@ def _bti_level(level: int | None, settings: MunicipalSettings) -> str:
     return "at-or-above" if level >= settings.stafettlogg_from_level else "below"
 
 
+_KE_ROLES: Final = frozenset({"koordinerende enhet", "koordinerende-enhet", "ke"})
+"""The roles that name koordinerende enhet, compared case-folded (``ke`` is its usual short
+form)."""
+
+
+def is_koordinerende_enhet(author: Author) -> bool:
+    """Whether ``author`` judged as koordinerende enhet: the service says so, or, with no
+    service given, the role does. A service given decides: a ``"koordinerende enhet"`` role in
+    a school is the school's judgement."""
+    if author.service is not None:
+        return author.service is ServiceKind.KOORDINERENDE_ENHET
+    return author.role.strip().casefold() in _KE_ROLES
+
+
 def judgement_verdicts(j: Judgements, as_of: date) -> tuple[str, str, str, str]:
     """The verdicts on «alvorlig», «langvarige», «koordinerte», and C4.
 
     A judgement missing, or made after ``as_of`` (it did not exist yet), is ``not-assessed``;
     otherwise its conclusion counts. (Written out four times rather than as a helper: this runs
     for every family, and a call would cost as much as the test it makes.)
+    «Alvorlig» (C2) is never refused on someone else's word: a negative judgement counts only
+    when koordinerende enhet made it (domain.md §2.2, §2.5, BK-08); anyone else's is
+    ``judged-not-met-not-ke``, which needs assessment. A positive judgement counts whoever made it.
     C4 is «sammensatte *eller* koordinerte»: one judged present is enough, both
     judged absent fail it, anything else needs assessment.
     """
     x = j.serious
     serious = J_NONE if x is None or x.assessed_on > as_of else J_MET if x.conclusion else J_NOT
+    if serious is J_NOT and x is not None and not is_koordinerende_enhet(x.author):
+        serious = J_NOT_BY_OTHER
     x = j.long_term
     long_term = J_NONE if x is None or x.assessed_on > as_of else J_MET if x.conclusion else J_NOT
     x = j.composite

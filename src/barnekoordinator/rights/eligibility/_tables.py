@@ -58,6 +58,10 @@ CASE: Final = "case"
 # Judgement verdicts (shared by every judgement-based condition).
 J_MET, J_NOT, J_NONE = "judged-met", "judged-not-met", "not-assessed"
 _J_OUTCOME: Final = {J_MET: _MET, J_NOT: _NOT, J_NONE: _NA}
+J_NOT_BY_OTHER: Final = "judged-not-met-not-ke"
+"""C2 only: judged not «alvorlig» by someone other than koordinerende enhet, which does not
+settle severity (domain.md §2.2 «never auto-deny on «alvorlig»», §2.5, BK-08): it needs
+assessment by koordinerende enhet."""
 
 _PARTIES: Final = (
     "guardians",
@@ -291,6 +295,20 @@ def _barnekoordinator_conditions(table: _ConditionTable, bk: tuple[str, ...]) ->
         (c.UNDER_AGE_LIMIT, "c7", "reached-limit", _NOT, age_basis, born_and_date),
     )
     _add_rows(table, _BK, rows)
+    # A negative «alvorlig» judgement not made by koordinerende enhet: the professional's
+    # view, then the referral to koordinerende enhet (hotl § 7-3) for the assessment.
+    _add(
+        table,
+        _BK,
+        c.SERIOUS_CONDITION,
+        J_NOT_BY_OTHER,
+        _NA,
+        (*guided, "hotl-7-3"),
+        ("judgements.serious", "judgements.serious.author"),
+        functools.partial(
+            _joined, "reason.c2.judged-not-met", ("follow-up.professional-assessment", " ")
+        ),
+    )
 
 
 def _health_right_conditions(table: _ConditionTable, right: Right, basis: tuple[str, ...]) -> None:
