@@ -12,6 +12,7 @@ from barnekoordinator.access.consent import (
     ConsentPurpose,
     ConsentWithdrawn,
     entitled_consenters,
+    ledger,
 )
 from barnekoordinator.access.entries import VisibilityChanged, entries
 from barnekoordinator.access.grants import GuardianAccessGranted, GuardianAccessWithdrawn
@@ -260,7 +261,9 @@ def _consent_withdrawn(
     as_of: date,
     settings: MunicipalSettings,
 ) -> AccessDecision:
-    """A family member withdraws only their own consent; a recorder records any withdrawal."""
+    """A family member withdraws only their own consent; a recorder records a withdrawal only by
+    one entitled to make it, as the ``withdraw_consent`` command allows: a giver of the consent,
+    or one entitled to consent now for one of its sections (pbrl § 4-4, § 4-3; BTI-12)."""
     decision = decide(principal, case, AccessAction.CONSENT, None, as_of, settings=settings)
     if not decision.allowed:
         return decision
@@ -275,6 +278,18 @@ def _consent_withdrawn(
             basis=("pbrl-4-4",),
             role=decision.role,
         )
+    consent = ledger(case).get(event.consent_id)
+    if consent is None:
+        # An unknown consent: the fold refuses the event.
+        return decision
+    entitled = consent.given_by | entitled_consenters(
+        case, consent.purpose, consent.sections, as_of=as_of, settings=settings
+    )
+    if event.by not in entitled:
+        ctx = _Ctx(
+            principal, case, AccessAction.CONSENT, as_of, settings, consent.purpose, standing
+        )
+        return _explain_giver(ctx, event.by, consent.purpose)
     return decision
 
 

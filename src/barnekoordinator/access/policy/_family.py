@@ -105,8 +105,11 @@ def _active_grants(ctx: _Ctx) -> tuple[GuardianAccessGrant, ...]:
     )
 
 
-def _adult_grant(ctx: _Ctx, section: Section | None) -> AccessDecision:
-    role = CaseRole.GUARDIAN
+def _adult_grant(
+    ctx: _Ctx, section: Section | None, role: CaseRole = CaseRole.GUARDIAN
+) -> AccessDecision:
+    """From 18 every parent, with or without foreldreansvar before, reads only what the young
+    adult granted (a «pårørende»: vergemålsloven § 2; domain.md §2.7, §3.4)."""
     grants = _active_grants(ctx)
     if grants and (section is None or any(section in g.sections for g in grants)):
         return _allow(ctx, role, "the young adult has granted this guardian access", "vergeml-2")
@@ -193,9 +196,20 @@ def _rule_guardian(ctx: _Ctx, entry: EntryMeta | None) -> AccessDecision:
 
 
 def _rule_parent_without_responsibility(ctx: _Ctx, entry: EntryMeta | None) -> AccessDecision:
+    role = CaseRole.PARENT_WITHOUT_RESPONSIBILITY
+    age = ctx.age
+    _, _, major = _thresholds(ctx.as_of)
+    if age is not None and age >= major:
+        # Barneloven § 47 concerns children. From 18 foreldreansvar has ended for every parent:
+        # each is a «pårørende» and is judged by the young adult's grants alike (vergeml. § 2).
+        if ctx.act is AccessAction.READ:
+            return _adult_grant(ctx, entry.section if entry is not None else None, role)
+        return _deny(
+            ctx, role, "from 18 guardians have no rights in the case of an adult", "vergeml-2"
+        )
     return _deny(
         ctx,
-        CaseRole.PARENT_WITHOUT_RESPONSIBILITY,
+        role,
         "a parent without foreldreansvar has no guardian rights in the case; the limited "
         "right to information (barneloven § 47) is served by each service",
         "barnel-47",
