@@ -93,9 +93,9 @@ def _reused_id_problem(case: Case) -> str | None:
     vendor's too, declares it, without knowing which field of which event adds an item. So a
     history the commands wrote has one entry per id; one that adds an item under an id used before
     (an edited export) has two, which would share visibility decisions (they are kept by entry
-    id) and repeat a FHIR fullUrl in every export (bdl-7). One gap in the commands gives the same:
-    ``start_plan`` takes the id of an ended plan, and the two plans' items then share entry ids;
-    such a history is refused too. The entry's kind is named, never its id or text.
+    id) and repeat a FHIR fullUrl in every export (bdl-7). ``start_plan`` took the id of an ended
+    plan until 2026-12-07, and the two plans' items then share entry ids: a case stored so loads,
+    but is refused here too. The entry's kind is named, never its id or text.
     """
     seen: set[str] = set()
     try:
