@@ -12,19 +12,18 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
-from typing import Any
 
 import attrs
 import pytest
+from _export_family import citizen, exported_view, family
 
 from barnekoordinator.access.audit import summarise_looks
 from barnekoordinator.access.consent import ConsentPurpose, Section, give_consent
 from barnekoordinator.access.entries import GuardianVisibility, change_visibility
-from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
+from barnekoordinator.access.principal import Principal, SystemRole
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.coordination import stafettlogg
 from barnekoordinator.errors import AccessDenied
-from barnekoordinator.exporting import ExportView
 from barnekoordinator.identifiers import IdentifierPolicy, PersonId, synthetic_fodselsnummer
 from barnekoordinator.people import Child
 from barnekoordinator.rights.complaint_records import lodge_complaint
@@ -35,16 +34,10 @@ from barnekoordinator.services import ServiceKind as S
 from barnekoordinator.testing.archive import refused_decision
 from barnekoordinator.testing.builders import (
     DEFAULT_AS_OF,
-    STANDARD_PROFESSIONALS,
     CaseRun,
-    child_aged,
     consent_all,
-    father,
-    mother,
-    new_case,
-    professional,
 )
-from barnekoordinator.testing.exporters import RecordingExporter, into_casebook, staff_principal
+from barnekoordinator.testing.exporters import into_casebook, staff_principal
 from barnekoordinator_plugins.archive import HtmlArchiveExporter
 from barnekoordinator_plugins.memory import InMemoryCaseStore
 
@@ -56,37 +49,13 @@ SECRET = "Barnet har alvorlig psykisk lidelse og er innlagt ved BUP"
 NOTE = "Gjelder behandling for spiseforstyrrelse hos BUP"
 
 
-def _family(age: int) -> CaseRun:
-    """A child of ``age``, both guardians (with ids, so they can log in), the standard staff."""
-    return new_case(
-        subject=child_aged(age),
-        guardians=(
-            attrs.evolve(mother(), person_id=MOR),
-            attrs.evolve(father(), person_id=FAR),
-        ),
-        professionals=[professional(r, s, title=t) for r, s, t in STANDARD_PROFESSIONALS],
-        leaders=("styrer",),
-        koordinerende_enhet=("ke",),
-    )
-
-
-def _citizen(subject: str, person: PersonId | None) -> Principal:
-    return Principal(
-        subject=subject,
-        display_label=subject,
-        assurance=AssuranceLevel.HIGH,
-        national_id=person,
-        roles=frozenset({SystemRole.CITIZEN}),
-    )
-
-
 def _readers(run: CaseRun) -> dict[str, Principal]:
     child = run.case.subject
     assert isinstance(child, Child)
     return {
-        "mother": _citizen("idp-mor", MOR),
-        "father": _citizen("idp-far", FAR),
-        "child": _citizen("idp-barn", child.person_id),
+        "mother": citizen("idp-mor", MOR),
+        "father": citizen("idp-far", FAR),
+        "child": citizen("idp-barn", child.person_id),
         "kl": staff_principal("kl", "Kari, skole"),
         "hs": staff_principal("hs", "Hanna, helsestasjon"),
         "ke": staff_principal("ke", "Kim, koordinerende enhet"),
@@ -94,16 +63,9 @@ def _readers(run: CaseRun) -> dict[str, Principal]:
     }
 
 
-def _view(book: Casebook, who: Principal, case_id: str, **options: Any) -> ExportView:
-    """The view an exporter is handed for ``who`` (the archive exporter makes the document)."""
-    spy = RecordingExporter(HtmlArchiveExporter(lang="nb"))
-    book.export(who, case_id, spy, **options)
-    return spy.views[0]
-
-
 def _decided(age: int, *, parties: tuple[str, ...] = ("mor",)) -> tuple[CaseRun, Casebook]:
     """Koordinerende enhet refused barnekoordinator, naming ``parties``; no consent is given."""
-    run = _family(age)
+    run = family(age, MOR, FAR)
     decision = attrs.evolve(refused_decision(DAY, parties=parties), considerations=SECRET)
     run.run(record_individual_decision, decision=decision, decision_id="v1", by="ke", as_of=DAY)
     return run, into_casebook(InMemoryCaseStore(), run)
@@ -120,7 +82,7 @@ def test_a_service_no_consent_covers_gets_no_decision(who: str) -> None:
     run, book = _decided(16)
     reader = _readers(run)[who]
     assert book.read(reader, run.case.id).entries == ()
-    view = _view(book, reader, run.case.id)
+    view = exported_view(book, reader, run.case.id)
     assert view.decisions == ()
     html = HtmlArchiveExporter(lang="nb").export(view).content.decode()
     assert SECRET not in html
@@ -139,21 +101,21 @@ def test_a_decision_is_read_by_the_municipality_its_parties_and_by_age() -> None
     run, book = _decided(16)
     readers = _readers(run)
     for who in ("ke", "mother"):
-        view = _view(book, readers[who], run.case.id)
+        view = exported_view(book, readers[who], run.case.id)
         assert [d.decision_id for d in view.decisions] == ["v1"], who
         assert book.overview(readers[who], run.case.id, lang="nb").decision_ids == ("v1",)
     for who in ("father", "child", "leader"):
-        assert _view(book, readers[who], run.case.id).decisions == (), who
+        assert exported_view(book, readers[who], run.case.id).decisions == (), who
         assert book.overview(readers[who], run.case.id, lang="nb").decision_ids == (), who
     run, book = _decided(9)
     father_ = _readers(run)["father"]
-    assert [d.decision_id for d in _view(book, father_, run.case.id).decisions] == ["v1"]
+    assert [d.decision_id for d in exported_view(book, father_, run.case.id).decisions] == ["v1"]
 
 
 def test_a_complaint_goes_to_its_complainant_and_the_municipality_only() -> None:
     """The 16-year-old complains about her own refusal (pbrl § 7-2): she, koordinerende enhet
     and nobody else sees the complaint (the guardians read no health section from 16)."""
-    run = _family(16)
+    run = family(16, MOR, FAR)
     decision = attrs.evolve(refused_decision(DAY, parties=("child",)), considerations=SECRET)
     run.run(record_individual_decision, decision=decision, decision_id="v1", by="ke", as_of=DAY)
     run.run(
@@ -170,17 +132,17 @@ def test_a_complaint_goes_to_its_complainant_and_the_municipality_only() -> None
     book = into_casebook(InMemoryCaseStore(), run)
     readers = _readers(run)
     for who in ("child", "ke"):
-        view = _view(book, readers[who], run.case.id)
+        view = exported_view(book, readers[who], run.case.id)
         assert [r.complaint.ref for r in view.complaints] == ["c1"], who
     for who in ("mother", "kl", "hs"):
-        assert _view(book, readers[who], run.case.id).complaints == (), who
+        assert exported_view(book, readers[who], run.case.id).complaints == (), who
 
 
 def test_a_receiving_service_gets_a_decision_only_when_covered_for_every_section() -> None:
     """``--for SERVICE`` asked only a general-section consent: a school covered for the general
     section received the reasoning about the child's illness. Now every section must be
     covered; a consent for every section brings it back."""
-    run = _family(9)
+    run = family(9, MOR, FAR)
     decision = attrs.evolve(refused_decision(DAY), considerations=SECRET)
     run.run(record_individual_decision, decision=decision, decision_id="v1", by="ke", as_of=DAY)
     run.run(
@@ -194,10 +156,10 @@ def test_a_receiving_service_gets_a_decision_only_when_covered_for_every_section
     )
     ke = _readers(run)["ke"]
     book = into_casebook(InMemoryCaseStore(), run)
-    assert _view(book, ke, run.case.id, for_service=S.SKOLE).decisions == ()
+    assert exported_view(book, ke, run.case.id, for_service=S.SKOLE).decisions == ()
     consent_all(run, ConsentPurpose.SHARE_INFORMATION, [S.SKOLE], consent_id="k-all")
     book = into_casebook(InMemoryCaseStore(), run)
-    view = _view(book, ke, run.case.id, for_service=S.SKOLE)
+    view = exported_view(book, ke, run.case.id, for_service=S.SKOLE)
     assert [d.decision_id for d in view.decisions] == ["v1"]
 
 
@@ -207,7 +169,7 @@ def test_a_receiving_service_gets_a_decision_only_when_covered_for_every_section
 def _youth_health_consent() -> tuple[CaseRun, Casebook]:
     """Sweep finding 2: at 16 the young person consents alone to sharing health information
     with the helsestasjon and the hospital (pbrl § 4-3 b), with a note."""
-    run = _family(16)
+    run = family(16, MOR, FAR)
     run.run(
         give_consent,
         consent_id="k-helse",
@@ -228,7 +190,7 @@ def test_a_youths_health_consent_goes_to_her_and_the_services_it_covers_only() -
     run, book = _youth_health_consent()
     readers = _readers(run)
     for who in ("mother", "kl"):
-        view = _view(book, readers[who], run.case.id)
+        view = exported_view(book, readers[who], run.case.id)
         assert view.consents == (), who
         assert NOTE not in repr(view)
         bundle = json.loads(book.export(readers[who], run.case.id, "fhir-r4").content)
@@ -238,12 +200,14 @@ def test_a_youths_health_consent_goes_to_her_and_the_services_it_covers_only() -
         html = book.export(readers[who], run.case.id, "archive-html").content.decode()
         assert "k-helse" not in html
     for who in ("child", "hs"):
-        assert [k.id for k in _view(book, readers[who], run.case.id).consents] == ["k-helse"]
-    younger = _family(9)  # under 16 the guardians give the consents and read every section
+        assert [k.id for k in exported_view(book, readers[who], run.case.id).consents] == [
+            "k-helse"
+        ]
+    younger = family(9, MOR, FAR)  # under 16 the guardians give the consents and read every section
     consent_all(younger, ConsentPurpose.SHARE_INFORMATION, [S.SKOLE], consent_id="k-skole")
     book = into_casebook(InMemoryCaseStore(), younger)
     for who in ("mother", "father"):
-        view = _view(book, _readers(younger)[who], younger.case.id)
+        view = exported_view(book, _readers(younger)[who], younger.case.id)
         assert [k.id for k in view.consents] == ["k-skole"], who
 
 
@@ -252,7 +216,7 @@ def test_a_youths_health_consent_goes_to_her_and_the_services_it_covers_only() -
 
 def _withheld_observation() -> tuple[CaseRun, Casebook]:
     """Sweep finding 3: a 13-year-old's observation withheld at her request, read by the nurse."""
-    run = _family(13)
+    run = family(13, MOR, FAR)
     consent_all(run, ConsentPurpose.STAFETTLOGG, [S.HELSESTASJON], consent_id="k-log")
     run.run(
         stafettlogg.open_stafettlogg,
@@ -290,7 +254,7 @@ def test_the_audit_an_exporter_gets_is_what_who_looked_shows() -> None:
     with pytest.raises(AccessDenied, match="no entry"):
         book.read_entry(mother_, run.case.id, "stafettlogg:o-prevensjon")
     trail = book.store.read_audit(run.case.id)
-    view = _view(book, mother_, run.case.id)
+    view = exported_view(book, mother_, run.case.id)
     assert view.audit == summarise_looks(trail)
     assert "prevensjon" not in repr(view.audit)
     assert not any(r.reason in repr(view.audit) for r in trail)
@@ -318,12 +282,12 @@ def test_a_log_frame_names_only_the_items_and_consents_the_reader_may_read() -> 
     once a consent covers it for every section, keep every item and consent."""
     run, book = _withheld_observation()
     readers = _readers(run)
-    (mine,) = _view(book, readers["mother"], run.case.id).logs
+    (mine,) = exported_view(book, readers["mother"], run.case.id).logs
     assert "stafettlogg:o-prevensjon" not in mine.item_ids
     assert mine.consent_ids == ("k-log",)  # the guardians gave it
-    (nurse,) = _view(book, readers["hs"], run.case.id).logs
+    (nurse,) = exported_view(book, readers["hs"], run.case.id).logs
     assert "stafettlogg:o-prevensjon" in nurse.item_ids
-    (teacher,) = _view(book, readers["kl"], run.case.id).logs
+    (teacher,) = exported_view(book, readers["kl"], run.case.id).logs
     assert (teacher.item_ids, teacher.consent_ids) == ((), ())
     consent_all(run, ConsentPurpose.SHARE_INFORMATION, [S.KOORDINERENDE_ENHET], consent_id="k-ke")
     run.run(
@@ -336,7 +300,7 @@ def test_a_log_frame_names_only_the_items_and_consents_the_reader_may_read() -> 
         as_of=DAY,
     )
     book = into_casebook(InMemoryCaseStore(), run)
-    view = _view(book, readers["ke"], run.case.id)
+    view = exported_view(book, readers["ke"], run.case.id)
     assert [k.id for k in view.consents] == ["k-log", "k-ke"]
     (log,) = view.logs
     assert {"stafettlogg:o-prevensjon", "stafettlogg:t1"} <= set(log.item_ids)

@@ -16,10 +16,9 @@ from typing import Any
 
 import attrs
 import pytest
+from _export_family import citizen, exported_view, family
 
 from barnekoordinator.access.consent import ConsentPurpose, Section, give_consent
-from barnekoordinator.access.principal import AssuranceLevel, Principal, SystemRole
-from barnekoordinator.casebook import Casebook
 from barnekoordinator.errors import AccessDenied, PluginContractError
 from barnekoordinator.exporting import ExportView
 from barnekoordinator.identifiers import IdentifierPolicy, PersonId, synthetic_fodselsnummer
@@ -29,17 +28,10 @@ from barnekoordinator.services import ServiceKind as S
 from barnekoordinator.testing.archive import refused_decision
 from barnekoordinator.testing.builders import (
     DEFAULT_AS_OF,
-    STANDARD_PROFESSIONALS,
     CaseRun,
-    child_aged,
     consent_all,
-    father,
-    mother,
-    new_case,
-    professional,
 )
-from barnekoordinator.testing.exporters import RecordingExporter, into_casebook, staff_principal
-from barnekoordinator_plugins.archive import HtmlArchiveExporter
+from barnekoordinator.testing.exporters import into_casebook, staff_principal
 from barnekoordinator_plugins.memory import InMemoryCaseStore
 
 DAY = DEFAULT_AS_OF
@@ -49,36 +41,6 @@ FAR = PersonId.parse(synthetic_fodselsnummer(date(1978, 8, 9)), policy=POLICY)
 SECRET = "Barnet er innlagt ved BUP for spiseforstyrrelse"
 NOTE = "Ønsker prevensjonsveiledning"
 FNR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.1"
-
-
-def _family(age: int, *, as_of: date = DAY) -> CaseRun:
-    """A child of ``age``, both guardians (with ids, so they can log in), the standard staff."""
-    return new_case(
-        subject=child_aged(age, as_of=as_of),
-        guardians=(
-            attrs.evolve(mother(), person_id=MOR),
-            attrs.evolve(father(), person_id=FAR),
-        ),
-        professionals=[professional(r, s, title=t) for r, s, t in STANDARD_PROFESSIONALS],
-        leaders=("styrer",),
-        koordinerende_enhet=("ke",),
-    )
-
-
-def _citizen(subject: str, person: PersonId | None) -> Principal:
-    return Principal(
-        subject=subject,
-        display_label=subject,
-        assurance=AssuranceLevel.HIGH,
-        national_id=person,
-        roles=frozenset({SystemRole.CITIZEN}),
-    )
-
-
-def _view(book: Casebook, who: Principal, case_id: str, **options: Any) -> ExportView:
-    spy = RecordingExporter(HtmlArchiveExporter(lang="nb"))
-    book.export(who, case_id, spy, **options)
-    return spy.views[0]
 
 
 def _numbers(content: bytes) -> list[str]:
@@ -97,7 +59,7 @@ def _numbers(content: bytes) -> list[str]:
 def _health_only_for_the_nurse() -> CaseRun:
     """Koordinerende enhet refused barnekoordinator (with considerations); the guardians let the
     helsestasjon share health information only."""
-    run = _family(14)
+    run = family(14, MOR, FAR)
     decision = attrs.evolve(refused_decision(DAY), considerations=SECRET)
     run.run(record_individual_decision, decision=decision, decision_id="v1", by="ke", as_of=DAY)
     run.run(
@@ -121,7 +83,7 @@ def test_the_history_goes_only_to_a_reader_of_every_case_record() -> None:
     run = _health_only_for_the_nurse()
     book = into_casebook(InMemoryCaseStore(), run)
     nurse = staff_principal("hs", "Hanna, helsestasjon")
-    assert _view(book, nurse, run.case.id, include_identifiers=True).decisions == ()
+    assert exported_view(book, nurse, run.case.id, include_identifiers=True).decisions == ()
     before = len(book.store.read_audit(run.case.id))
     with pytest.raises(AccessDenied, match="whole history"):
         book.export(nurse, run.case.id, "fhir-r4", include_identifiers=True, include_history=True)
@@ -146,7 +108,7 @@ def test_a_youths_own_health_care_consent_is_not_her_parents_to_read() -> None:
     parent gets it (view, FHIR, archive). She reads it as her own declaration. A health-care
     consent the guardians gave when she was 15 stays theirs to read after her 16th birthday
     (pbrl § 4-4: their own declaration)."""
-    run = _family(16)
+    run = family(16, MOR, FAR)
     run.run(
         give_consent,
         consent_id="hc1",
@@ -159,8 +121,8 @@ def test_a_youths_own_health_care_consent_is_not_her_parents_to_read() -> None:
     )
     book = into_casebook(InMemoryCaseStore(), run)
     for who, person in (("idp-mor", MOR), ("idp-far", FAR)):
-        parent = _citizen(who, person)
-        assert _view(book, parent, run.case.id).consents == (), who
+        parent = citizen(who, person)
+        assert exported_view(book, parent, run.case.id).consents == (), who
         fhir = book.export(parent, run.case.id, "fhir-r4").content.decode()
         assert "hc1" not in fhir, who
         assert NOTE not in fhir, who
@@ -169,11 +131,11 @@ def test_a_youths_own_health_care_consent_is_not_her_parents_to_read() -> None:
         assert NOTE not in html, who
     child = run.case.subject
     assert isinstance(child, Child)
-    youth = _citizen("idp-barn", child.person_id)
-    assert [k.id for k in _view(book, youth, run.case.id).consents] == ["hc1"]
+    youth = citizen("idp-barn", child.person_id)
+    assert [k.id for k in exported_view(book, youth, run.case.id).consents] == ["hc1"]
 
     later = DAY + timedelta(days=365)  # she is 15 on DAY and 16 on ``later``
-    run = _family(16, as_of=later)
+    run = family(16, MOR, FAR, as_of=later)
     run.run(
         give_consent,
         consent_id="hc-foreldre",
@@ -185,7 +147,7 @@ def test_a_youths_own_health_care_consent_is_not_her_parents_to_read() -> None:
     )
     book = into_casebook(InMemoryCaseStore(), run, as_of=later)
     for who, person in (("idp-mor", MOR), ("idp-far", FAR)):
-        view = _view(book, _citizen(who, person), run.case.id)
+        view = exported_view(book, citizen(who, person), run.case.id)
         assert [k.id for k in view.consents] == ["hc-foreldre"], who
 
 
@@ -197,13 +159,13 @@ def test_an_export_for_a_service_no_consent_covers_carries_no_identity_numbers()
     the school (taushetsplikt; pbrl § 4-4, decision 45), so neither may an export koordinerende
     enhet makes *for* the school: the numbers are left out and the result warns. A consent
     covering the school brings them back."""
-    run = _family(14)
+    run = family(14, MOR, FAR)
     book = into_casebook(InMemoryCaseStore(), run)
     ke = staff_principal("ke", "Kim, koordinerende enhet")
     sent = book.export(ke, run.case.id, "fhir-r4", for_service="skole", include_identifiers=True)
     assert _numbers(sent.content) == []
     assert any("identifiers were asked for" in w and "skole" in w for w in sent.warnings)
-    view = _view(book, ke, run.case.id, for_service=S.SKOLE, include_identifiers=True)
+    view = exported_view(book, ke, run.case.id, for_service=S.SKOLE, include_identifiers=True)
     assert not view.identifiers
     assert isinstance(view.child, Child)
     assert view.child.person_id is None
@@ -249,9 +211,9 @@ def test_an_exporter_whose_properties_raise_is_audited_once_as_a_plugin_fault(
     who has looked is the family's to know). An exporter whose ``format`` raised escaped as a
     raw ``ValueError`` with no record; now it is a ``PluginContractError`` naming the
     exporter's type, never the exception's text (which may quote a fødselsnummer)."""
-    run = _family(14)
+    run = family(14, MOR, FAR)
     book = into_casebook(InMemoryCaseStore(), run)
-    parent = _citizen("idp-mor", MOR)
+    parent = citizen("idp-mor", MOR)
     before = len(book.store.read_audit(run.case.id))
     with pytest.raises(PluginContractError) as caught:
         book.export(parent, run.case.id, _Broken(raising))
