@@ -120,9 +120,15 @@ class ConsentingParty(enum.Enum):
     BARNEVERN = "barnevern"
     """Barnevernstjenesten after taking over care (pbrl § 4-5)."""
     YOUTH_AND_GUARDIANS = "youth-and-guardians"
-    """The young person and the guardians with foreldreansvar, all of them."""
+    """The young person and the guardians with foreldreansvar, all of them; at 16–17 the youth's
+    disagreement goes to legal review (BK-16)."""
+    GUARDIANS_AND_YOUTH = "guardians-and-youth"
+    """The stafettlogg from the municipality's age: the guardians with foreldreansvar, who must
+    always approve, and the young person; all of them, and one «no» is a disagreement
+    (domain.md §7.6)."""
     YOUTH = "youth"
-    """The young person alone (from 16 in health matters; the municipality's stafettlogg age)."""
+    """The young person alone (from 16 in health matters; the stafettlogg where the municipality
+    lets the young person consent alone)."""
     ADULT = "adult"
     """The adult alone, from 18."""
 
@@ -232,9 +238,7 @@ def who_consents(
     responsible = [g.ref for g in family if g.parental_responsibility]
     youth = age >= health_majority
     if purpose is ConsentPurpose.STAFETTLOGG:
-        if age >= settings.stafettlogg_consent_age:
-            return _rule(ConsentingParty.YOUTH, (subject_ref,), "bti-stafettlogg")
-        return _rule(ConsentingParty.GUARDIANS, responsible, "bti-stafettlogg", "pbrl-4-4")
+        return _stafettlogg(subject_ref, responsible, age, youth, section, settings)
     if purpose is ConsentPurpose.SHARE_INFORMATION:
         return _sharing(subject_ref, responsible, youth, section)
     if purpose is ConsentPurpose.BARNEKOORDINATOR and youth:
@@ -249,6 +253,30 @@ def who_consents(
     if purpose is ConsentPurpose.BARNEKOORDINATOR:
         return _rule(ConsentingParty.GUARDIANS, responsible, "hotl-7-2-a", "pbrl-4-4")
     return _rule(ConsentingParty.GUARDIANS, responsible, "pbrl-4-4")
+
+
+def _stafettlogg(
+    subject_ref: str,
+    responsible: list[str],
+    age: int,
+    youth: bool,
+    section: Section | None,
+    settings: MunicipalSettings,
+) -> ConsentRule:
+    """The stafettlogg (domain.md §7.6): «Føresette må alltid godkjenna» [V:S50], and from the
+    municipality's ``stafettlogg_consent_age`` the young person consents too; where the
+    municipality lets the young person consent alone (BTI-04, flagged for legal review), alone.
+    Health entries are the young person's alone from 16 (pbrl § 4-3 b) and never without the
+    guardians before (pbrl § 4-4). With no guardian holding foreldreansvar, nobody can give the
+    joint consent."""
+    if age < settings.stafettlogg_consent_age:
+        return _rule(ConsentingParty.GUARDIANS, responsible, "bti-stafettlogg", "pbrl-4-4")
+    if section is Section.HEALTH and youth:
+        return _rule(ConsentingParty.YOUTH, (subject_ref,), "bti-stafettlogg", "pbrl-4-3")
+    if settings.stafettlogg_youth_consents_alone and section is not Section.HEALTH:
+        return _rule(ConsentingParty.YOUTH, (subject_ref,), "bti-stafettlogg")
+    joint = (*responsible, subject_ref) if responsible else ()
+    return _rule(ConsentingParty.GUARDIANS_AND_YOUTH, joint, "bti-stafettlogg", "pbrl-4-4")
 
 
 def _sharing(

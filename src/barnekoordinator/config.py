@@ -355,7 +355,7 @@ def _participation(value: object) -> ParticipationAges:
 class MunicipalSettings:
     """A municipality's own routines, within what the law allows.
 
-    Defaults follow domain.md: the youth consents alone to a stafettlogg from 15,
+    Defaults follow domain.md: the youth consents to a stafettlogg with the guardians from 15,
     nivå 0 is decided within 14 days (Tromsø), one barnekoordinator also fills the
     koordinator role, and the right belongs to the family (one per family).
     """
@@ -363,7 +363,23 @@ class MunicipalSettings:
     municipality_number: str = "0301"
     name: str = "Eksempel kommune"
     stafettlogg_consent_age: int = 15
-    """Age from which a young person may consent alone to a stafettlogg (15 or 16)."""
+    """Age from which the young person's own consent to a stafettlogg is needed (15 or 16):
+    with the guardians', who must always approve (domain.md §7.6), unless
+    ``stafettlogg_youth_consents_alone``."""
+    stafettlogg_youth_consents_alone: bool = field(
+        default=False,
+        metadata=_review(
+            "From stafettlogg_consent_age, may the young person consent to a stafettlogg alone "
+            "(«den unge sjølv frå 15 år», domain.md BTI-04), or must the guardians always approve "
+            "too («Føresette må alltid godkjenna», §7.6)? Health entries stay with the guardians "
+            "before 16 either way (pbrl § 4-4).",
+            "bti-stafettlogg",
+            "pbrl-4-4",
+            "pbrl-4-3",
+        ),
+    )
+    """BTI-04: from ``stafettlogg_consent_age`` the young person alone consents to the log (not to
+    its health entries before 16)."""
     stafettlogg_from_level: int = 1
     """Lowest BTI level at which a stafettlogg is offered (some start at nivå 2)."""
     offers_stafettlogg: bool = True

@@ -44,7 +44,11 @@ def test_consent_rule_scenario(row: dict[str, Any]) -> None:
             ref="barn", expected_date=AS_OF + timedelta(days=90), adoption=age == "adoption"
         )
     guardians = (
-        Guardian(ref="mor", relation=GuardianRelation.MOTHER, parental_responsibility=True),
+        Guardian(
+            ref="mor",
+            relation=GuardianRelation.MOTHER,
+            parental_responsibility=row.get("mother_responsibility", True),
+        ),
         Guardian(
             ref="far",
             relation=GuardianRelation.FATHER,

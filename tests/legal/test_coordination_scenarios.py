@@ -223,18 +223,33 @@ def test_bti_03_log_without_consent() -> None:
     assert current_log(run.case) is None
 
 
-def test_bti_04_youth_15_consents_alone() -> None:
-    """BTI-04 (§7.6, rule 15): a 15-year-old consents alone; the log opens without parents."""
+def test_bti_04_youth_15_consents_with_the_guardians_by_default() -> None:
+    """BTI-04 (§7.6, rule 15, the default): «Føresette må alltid godkjenna» [V:S50] and the
+    15-year-old's own consent is needed too; the youth alone opens nothing, and a guardian
+    closes the log by withdrawing (pbrl § 4-4; [V:S55][V:S49])."""
     settings = MunicipalSettings(stafettlogg_consent_age=15)
     run = standard_case(age=15, settings=settings)
     assert required_consenters(
         run.case, ConsentPurpose.STAFETTLOGG, as_of=D, settings=settings
-    ) == {"child"}
+    ) == {"child", "mor", "far"}
     run.run(
         give_consent,
         consent_id="youth",
         purpose=ConsentPurpose.STAFETTLOGG,
         given_by=["child"],
+        services=[S.SKOLE],
+        as_of=D,
+        settings=settings,
+    )
+    with pytest.raises(ConsentRequired, match=r"guardian far.*guardian mor"):
+        open_stafettlogg(
+            run.case, by="kl", holder_ref="kl", level=BtiLevel.NIVAA_1, as_of=D, settings=settings
+        )
+    run.run(
+        give_consent,
+        consent_id="parents",
+        purpose=ConsentPurpose.STAFETTLOGG,
+        given_by=["mor", "far"],
         services=[S.SKOLE],
         as_of=D,
         settings=settings,
@@ -248,6 +263,52 @@ def test_bti_04_youth_15_consents_alone() -> None:
         settings=settings,
     )
     assert stafettholder(run.case) == "kl"
+    run.run(
+        withdraw_stafettlogg_consent, consent_id="parents", by="far", as_of=D, settings=settings
+    )
+    log = current_log(run.case)
+    assert log is not None
+    assert log.status is LogStatus.CLOSED
+
+
+def test_bti_04_youth_15_consents_alone_where_the_municipality_says_so() -> None:
+    """BTI-04 (§7.6, rule 15, «den unge sjølv frå 15 år» [V:S53]; flagged for legal review):
+    the 15-year-old opens the log alone; its health entries still need the guardians until 16
+    (pbrl § 4-4, § 4-3 b)."""
+    settings = MunicipalSettings(stafettlogg_consent_age=15, stafettlogg_youth_consents_alone=True)
+    run = standard_case(age=15, settings=settings)
+    assert required_consenters(
+        run.case, ConsentPurpose.STAFETTLOGG, as_of=D, settings=settings
+    ) == {"child"}
+    run.run(
+        give_consent,
+        consent_id="youth",
+        purpose=ConsentPurpose.STAFETTLOGG,
+        given_by=["child"],
+        services=[S.SKOLE, S.HELSESTASJON],
+        as_of=D,
+        settings=settings,
+    )
+    run.run(
+        open_stafettlogg,
+        by="kl",
+        holder_ref="kl",
+        level=BtiLevel.NIVAA_1,
+        as_of=D,
+        settings=settings,
+    )
+    assert stafettholder(run.case) == "kl"
+    assert service_may_read(run.case, S.SKOLE, D, settings)
+    with pytest.raises(ConsentRequired, match=r"section health.*guardian far.*guardian mor"):
+        run.run(
+            record_observation,
+            observation_id="o-hs",
+            by="hs",
+            kind=ObservationKind.OPPMERKSOMHET,
+            text="Helsesamtale",
+            as_of=D,
+            settings=settings,
+        )
 
 
 def test_bti_05_youth_15_in_a_16_rule_municipality() -> None:

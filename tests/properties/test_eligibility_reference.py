@@ -75,6 +75,7 @@ wishes = st.just(Wishes()) | st.builds(
 municipal_settings = st.just(MunicipalSettings()) | st.builds(
     MunicipalSettings,
     stafettlogg_consent_age=st.sampled_from([15, 16]),
+    stafettlogg_youth_consents_alone=st.booleans(),
     stafettlogg_from_level=st.integers(0, 3),
     offers_stafettlogg=st.booleans(),
     stafettlogg_age_limit=st.sampled_from([18, 24]),

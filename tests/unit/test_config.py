@@ -109,16 +109,24 @@ def test_config_rejects_a_store_that_is_not_a_url() -> None:
     assert Config(store="memory:").store_scheme == "memory"
 
 
-@pytest.mark.parametrize(("consent_age", "party"), [(15, "youth"), (16, "guardians")])
-def test_stafettlogg_consent_age_decides_who_consents_at_15(consent_age: int, party: str) -> None:
-    """BTI-04/05: a 15-year-old consents alone to a stafettlogg only where the rule is 15."""
+@pytest.mark.parametrize(
+    ("consent_age", "alone", "party"),
+    [(15, False, "guardians-and-youth"), (15, True, "youth"), (16, False, "guardians")],
+)
+def test_stafettlogg_consent_age_decides_who_consents_at_15(
+    consent_age: int, alone: bool, party: str
+) -> None:
+    """BTI-04/05 (domain.md §7.6): from the rule's age the 15-year-old consents with the guardians,
+    who must always approve; alone only where the municipality says so."""
     facts = EligibilityFacts(
         child=ChildFacts(ref="ung", birth_date=date(2009, 12, 1)),
         bti_level=2,
         guardians=(GuardianFacts(ref="mor", parental_responsibility=True),),
         child_wishes=Wishes(stafettlogg=Wish.WANTS),
     )
-    settings = MunicipalSettings(stafettlogg_consent_age=consent_age)
+    settings = MunicipalSettings(
+        stafettlogg_consent_age=consent_age, stafettlogg_youth_consents_alone=alone
+    )
     result = assess(facts, as_of=date(2025, 3, 1), settings=settings)
     assert result.stafettlogg.conditions[-1].reason.startswith(f"{party}/")
 
@@ -134,6 +142,7 @@ def test_open_legal_points_are_flagged_for_review_with_their_basis() -> None:
         "care_order_consent_to_coordination",
         "private_provider_may_be_barnekoordinator",
         "complaint_forwarding_days",
+        "stafettlogg_youth_consents_alone",
     }
     assert points["barnekoordinator_consent_16_17"].default is (
         YouthBarnekoordinatorConsent.GUARDIANS_AND_YOUTH

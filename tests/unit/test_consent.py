@@ -44,11 +44,12 @@ MATRIX: dict[int, dict[ConsentPurpose, frozenset[str]]] = {
     0: dict.fromkeys(P, GUARDIANS),
     7: dict.fromkeys(P, GUARDIANS),
     12: dict.fromkeys(P, GUARDIANS),
-    15: {**dict.fromkeys(P, GUARDIANS), P.STAFETTLOGG: CHILD},
+    15: {**dict.fromkeys(P, GUARDIANS), P.STAFETTLOGG: GUARDIANS | CHILD},
     16: {
         **dict.fromkeys(P, CHILD),
         P.BARNEKOORDINATOR: GUARDIANS | CHILD,
         P.SHARE_INFORMATION: GUARDIANS | CHILD,
+        P.STAFETTLOGG: GUARDIANS | CHILD,
     },
     18: dict.fromkeys(P, CHILD),
 }

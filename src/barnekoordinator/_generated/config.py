@@ -14,7 +14,7 @@ FINGERPRINTS = {
     'LegalReviewPoint': 'frozen,kw_only;setting;default;question;basis',
     'ParticipationRule': 'frozen,kw_only;act;from_age;legal_basis;lowest;note',
     'ParticipationAges': 'frozen,kw_only;own_voice=;lysglimt=;propose_measure=;comment_on_evaluation=;answer_invitation=',
-    'MunicipalSettings': 'frozen,kw_only,post_init;municipality_number=;name=;stafettlogg_consent_age=;stafettlogg_from_level=;offers_stafettlogg=;stafettlogg_age_limit=;nivaa0_decision_days=;handover_escalation_days=;decision_sla_days=;effect_evaluation_days=;turning_18_lead_days=;barnekoordinator_fills_koordinator_role=;one_barnekoordinator_per_family=;entry_paths=;barnekoordinator_consent_16_17=>c;care_order_consent_to_coordination=;private_provider_may_be_barnekoordinator=;complaint_forwarding_days=;barnekoordinator_overview_days=;barnekoordinator_overview_review_days=;barnekoordinator_information_days=;barnekoordinator_referral_days=;substantial_assurance_actions=>c;participation()>c',
+    'MunicipalSettings': 'frozen,kw_only,post_init;municipality_number=;name=;stafettlogg_consent_age=;stafettlogg_youth_consents_alone=;stafettlogg_from_level=;offers_stafettlogg=;stafettlogg_age_limit=;nivaa0_decision_days=;handover_escalation_days=;decision_sla_days=;effect_evaluation_days=;turning_18_lead_days=;barnekoordinator_fills_koordinator_role=;one_barnekoordinator_per_family=;entry_paths=;barnekoordinator_consent_16_17=>c;care_order_consent_to_coordination=;private_provider_may_be_barnekoordinator=;complaint_forwarding_days=;barnekoordinator_overview_days=;barnekoordinator_overview_review_days=;barnekoordinator_information_days=;barnekoordinator_referral_days=;substantial_assurance_actions=>c;participation()>c',
     'Config': 'frozen,kw_only;store=!v;municipality()!v;subject_key_secret=!v~r;sealing_key=!v~r;plugin_options()>c;allow_development_principals=!v',
 }
 
@@ -235,6 +235,8 @@ def MunicipalSettings(fields, cls):
     _d_name = f_name.default
     f_stafettlogg_consent_age = fields['stafettlogg_consent_age']
     _d_stafettlogg_consent_age = f_stafettlogg_consent_age.default
+    f_stafettlogg_youth_consents_alone = fields['stafettlogg_youth_consents_alone']
+    _d_stafettlogg_youth_consents_alone = f_stafettlogg_youth_consents_alone.default
     f_stafettlogg_from_level = fields['stafettlogg_from_level']
     _d_stafettlogg_from_level = f_stafettlogg_from_level.default
     f_offers_stafettlogg = fields['offers_stafettlogg']
@@ -287,6 +289,7 @@ def MunicipalSettings(fields, cls):
         municipality_number=_d_municipality_number,
         name=_d_name,
         stafettlogg_consent_age=_d_stafettlogg_consent_age,
+        stafettlogg_youth_consents_alone=_d_stafettlogg_youth_consents_alone,
         stafettlogg_from_level=_d_stafettlogg_from_level,
         offers_stafettlogg=_d_offers_stafettlogg,
         stafettlogg_age_limit=_d_stafettlogg_age_limit,
@@ -312,6 +315,7 @@ def MunicipalSettings(fields, cls):
         _setattr(self, 'municipality_number', municipality_number)
         _setattr(self, 'name', name)
         _setattr(self, 'stafettlogg_consent_age', stafettlogg_consent_age)
+        _setattr(self, 'stafettlogg_youth_consents_alone', stafettlogg_youth_consents_alone)
         _setattr(self, 'stafettlogg_from_level', stafettlogg_from_level)
         _setattr(self, 'offers_stafettlogg', offers_stafettlogg)
         _setattr(self, 'stafettlogg_age_limit', stafettlogg_age_limit)
@@ -343,6 +347,7 @@ def MunicipalSettings(fields, cls):
             f"municipality_number={self.municipality_number!r}, "
             f"name={self.name!r}, "
             f"stafettlogg_consent_age={self.stafettlogg_consent_age!r}, "
+            f"stafettlogg_youth_consents_alone={self.stafettlogg_youth_consents_alone!r}, "
             f"stafettlogg_from_level={self.stafettlogg_from_level!r}, "
             f"offers_stafettlogg={self.offers_stafettlogg!r}, "
             f"stafettlogg_age_limit={self.stafettlogg_age_limit!r}, "
@@ -373,6 +378,7 @@ def MunicipalSettings(fields, cls):
             self.municipality_number,
             self.name,
             self.stafettlogg_consent_age,
+            self.stafettlogg_youth_consents_alone,
             self.stafettlogg_from_level,
             self.offers_stafettlogg,
             self.stafettlogg_age_limit,
@@ -398,6 +404,7 @@ def MunicipalSettings(fields, cls):
             other.municipality_number,
             other.name,
             other.stafettlogg_consent_age,
+            other.stafettlogg_youth_consents_alone,
             other.stafettlogg_from_level,
             other.offers_stafettlogg,
             other.stafettlogg_age_limit,
@@ -428,6 +435,7 @@ def MunicipalSettings(fields, cls):
                 self.municipality_number,
                 self.name,
                 self.stafettlogg_consent_age,
+                self.stafettlogg_youth_consents_alone,
                 self.stafettlogg_from_level,
                 self.offers_stafettlogg,
                 self.stafettlogg_age_limit,

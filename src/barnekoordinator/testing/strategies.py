@@ -214,6 +214,7 @@ def municipal_settings() -> Any:
     return st.builds(
         MunicipalSettings,
         stafettlogg_consent_age=st.sampled_from([15, 16]),
+        stafettlogg_youth_consents_alone=st.booleans(),
         stafettlogg_from_level=st.integers(0, 3),
         nivaa0_decision_days=st.integers(1, 60),
         handover_escalation_days=st.integers(1, 60),
