@@ -147,7 +147,8 @@ def test_as_of_defaults_to_today_from_the_system_clock(
 
 
 def test_settings_file_is_applied(capsys: pytest.CaptureFixture[str]) -> None:
-    """--settings reads MunicipalSettings (here: stafettlogg from nivå 2, consent at 16)."""
+    """--settings reads MunicipalSettings (here: stafettlogg from nivå 2, consent at 16: the
+    16-year-old consents with the guardians, domain.md §7.6)."""
     settings = EXAMPLES / "settings-consent-age-16.json"
     youth = EXAMPLES / "bk-16-youth-refuses.json"
     assert (
@@ -158,7 +159,7 @@ def test_settings_file_is_applied(capsys: pytest.CaptureFixture[str]) -> None:
     level = next(c for c in sl["conditions"] if c["condition"] == "s2-bti-level")
     assert level["reason"] == "not-decided"
     wish = next(c for c in sl["conditions"] if c["condition"] == "c6-wish")
-    assert wish["reason"].startswith("youth/")
+    assert wish["reason"].startswith("guardians-and-youth/")
 
 
 def test_invalid_settings_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
