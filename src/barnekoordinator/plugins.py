@@ -99,6 +99,40 @@ class PluginHost(pluggy.PluginManager):
         self.broken: dict[str, str] = {}
         self.distributions: dict[str, str] = {}
 
+    def register(self, plugin: object, name: str | None = None) -> str | None:
+        """pluggy's ``register``, all or nothing.
+
+        pluggy registers a plugin's name, then its hooks one by one, replaying historic calls
+        (``barnekoordinator_configure`` after [`configure()`][barnekoordinator.plugins.configure])
+        as it goes. If a hook is malformed or a replayed call raises, the plugin would be left half
+        registered: its name taken and the hooks before the failing one live. It is unregistered
+        instead. A replayed call's exception is then raised like any hook's: a
+        `BarnekoordinatorError` unchanged, anything else as a `PluginContractError` naming the
+        plugin.
+        """
+        try:
+            return super().register(plugin, name)
+        except Exception as exc:
+            if not self.is_registered(plugin):
+                raise  # pluggy refused it before registering anything (a name already taken)
+            plugin_name = self.get_name(plugin) or repr(name)
+            self.unregister(plugin)
+            if isinstance(exc, (BarnekoordinatorError, pluggy.PluginValidationError)):
+                raise
+            raise _raised(self, plugin_name, _registering(plugin, exc), exc) from exc
+
+
+def _registering(plugin: object, exc: BaseException) -> str:
+    """What raised while ``plugin`` was registered: its replayed ``barnekoordinator_configure``
+    when that is on the traceback, otherwise its registration itself (an attribute pluggy read)."""
+    configure = getattr(getattr(plugin, "barnekoordinator_configure", None), "__code__", None)
+    tb = exc.__traceback__
+    while tb is not None:
+        if configure is not None and tb.tb_frame.f_code is configure:
+            return "barnekoordinator_configure"
+        tb = tb.tb_next
+    return "its registration"
+
 
 def blocked_names(block: Iterable[str] = ()) -> tuple[str, ...]:
     """``block`` and the names in ``$BARNEKOORDINATOR_BLOCK_PLUGINS``, without repeats."""

@@ -149,6 +149,49 @@ def test_a_library_error_passes_through_a_foreign_one_is_named() -> None:
         plugins.configure(_manager(ValueError), Config())
 
 
+@pytest.mark.parametrize("error", [ValueError, KeyError])
+def test_a_plugin_registered_after_configure_is_named_and_left_out(
+    error: type[Exception],
+) -> None:
+    """``barnekoordinator_configure`` is historic: pluggy replays it inside ``register`` for a
+    plugin registered later. Its raising is named like any other hook's, and the plugin is not
+    left half registered (its name taken, its other hooks live)."""
+    pm = plugins.get_plugin_manager(load_entrypoints=False, plugins=[("quiet", Quiet())])
+    plugins.configure(pm, Config(store="memory:"))
+    late = Raising(error)
+    with pytest.raises(PluginContractError) as caught:
+        pm.register(late, name="acme-late")
+    assert caught.value.plugin_name == "acme-late"
+    message = str(caught.value)
+    assert "barnekoordinator_configure" in message
+    assert error.__name__ in message
+    assert LEAKED not in message
+    assert isinstance(caught.value.__cause__, error)
+    assert pm.get_plugin("acme-late") is None
+    assert not pm.is_registered(late)
+    assert plugins.exporters(pm, Config(store="memory:")) == []  # its other hooks are not live
+    pm.register(Quiet(), name="acme-late")  # and its name is free again
+
+
+def test_a_library_error_from_a_late_plugin_passes_through_and_leaves_it_out() -> None:
+    """A typed answer (``InvalidConfiguration``) from a late plugin's configure comes out
+    unchanged, and the plugin is not registered either."""
+    problem = InvalidConfiguration("vendor: unknown option 'outbx'")
+
+    class Strict:
+        @hookimpl
+        def barnekoordinator_configure(self, config: Config) -> None:
+            raise problem
+
+    pm = plugins.get_plugin_manager(load_entrypoints=False)
+    plugins.configure(pm, Config(store="memory:"))
+    strict = Strict()
+    with pytest.raises(InvalidConfiguration) as caught:
+        pm.register(strict, name="strict")
+    assert caught.value is problem
+    assert not pm.is_registered(strict)
+
+
 def test_casebook_from_config_raises_the_named_error() -> None:
     """Casebook.from_config: a plugin's raising hook is named there too, not let out raw."""
     config = Config(
