@@ -137,13 +137,17 @@ def _contributions(
 def _measures(
     case: Case, plan: IndividualPlan, as_of: date, settings: MunicipalSettings
 ) -> Iterator[MissingItem]:
-    """Items 5 and 6: open measures, each saying how it is carried out."""
+    """Items 5 and 6: open measures, each with a responsible person who still takes part in the
+    case («hvem som skal ha ansvaret», as item 3 checks its own), and each saying how it is
+    carried out."""
     open_measures = [m for m in plan.measures if m.ended_on is None]
     if not open_measures:
         yield _miss(
             PlanItem.MEASURES,
             "plan-check.measures",
         )
+    elif any(case.participant(m.responsible_ref) is None for m in open_measures):
+        yield _miss(PlanItem.MEASURES, "plan-check.responsible-left")
     if not open_measures or any(not m.implementation.strip() for m in open_measures):
         yield _miss(
             PlanItem.IMPLEMENTATION,

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Final
 
 from barnekoordinator.access.consent import ConsentPurpose, ledger
+from barnekoordinator.access.grants import guardian_access_grants
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.appointments import HolderKind, coordination_holder
 from barnekoordinator.coordination.plan._events import (
@@ -30,6 +32,7 @@ from barnekoordinator.coordination.plan._model import SubPlanKind
 from barnekoordinator.coordination.roles import Role
 from barnekoordinator.errors import InvalidInput, PlanError
 from barnekoordinator.history.case import Case
+from barnekoordinator.legal_basis import parameter
 from barnekoordinator.services import ServiceKind
 
 
@@ -52,6 +55,28 @@ def set_overview(
     )
 
 
+_PROFESSIONAL_ROLES: Final = frozenset(Role) - {Role.CHILD, Role.GUARDIAN}
+
+
+def _family_roles(case: Case, as_of: date) -> dict[str, Role]:
+    """The family members who may take part in the plan on ``as_of``, and their role."""
+    roles: dict[str, Role] = {}
+    child = case.child
+    adult = child is not None and (
+        as_of >= child.birth_date and child.age_on(as_of) >= parameter("age_of_majority").at(as_of)
+    )
+    if adult:
+        chosen = {g.guardian_ref for g in guardian_access_grants(case) if g.active_on(as_of)}
+        roles.update(
+            dict.fromkeys((g.ref for g in case.guardians if g.ref in chosen), Role.GUARDIAN)
+        )
+    else:
+        roles.update(dict.fromkeys((g.ref for g in case.with_responsibility()), Role.GUARDIAN))
+    if case.subject is not None:
+        roles[case.subject.ref] = Role.CHILD
+    return roles
+
+
 def add_plan_participant(
     case: Case,
     *,
@@ -61,16 +86,26 @@ def add_plan_participant(
     as_of: date,
     settings: MunicipalSettings | None = None,
 ) -> PlanParticipantAdded:
-    """Command: item 2 — someone takes part in the plan work.
+    """Command: item 2 — someone takes part in the plan work, in the role they hold.
 
-    Guardians take part only with foreldreansvar; the recipient always may.
+    The recipient always may, as ``CHILD``; a guardian with foreldreansvar as ``GUARDIAN``, and
+    from 18 a former guardian only while the young adult's grant lets her read the case (the
+    adult chooses her pårørende, vergemålsloven § 2; domain.md §3.4); a participant of the case
+    in a professional role.
     """
     plan = _writer(case, by, as_of, settings)
-    known = {g.ref for g in case.with_responsibility()} | {p.ref for p in case.participants}
-    if case.subject is not None:
-        known.add(case.subject.ref)
-    if participant_ref not in known:
+    family = _family_roles(case, as_of)
+    if participant_ref in family:
+        allowed: frozenset[Role] = frozenset({family[participant_ref]})
+    elif case.participant(participant_ref) is not None:
+        allowed = _PROFESSIONAL_ROLES
+    else:
         raise PlanError(f"case {case.id}: {participant_ref} cannot take part in the plan")
+    if role not in allowed:
+        raise PlanError(
+            f"case {case.id}: {participant_ref} takes part as "
+            f"{' or '.join(sorted(r.value for r in allowed))}, not {role.value}"
+        )
     if any(p.ref == participant_ref for p in plan.participants):
         raise PlanError(f"case {case.id}: {participant_ref} already takes part in the plan")
     return PlanParticipantAdded(participant_ref=participant_ref, role=role, by=by, on=as_of)
