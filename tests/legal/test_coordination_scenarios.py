@@ -19,6 +19,7 @@ from barnekoordinator.access.consent import (
     required_consenters,
 )
 from barnekoordinator.access.entries import GuardianVisibility, entries
+from barnekoordinator.access.policy import AccessAction, decide
 from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.appointments import (
@@ -77,7 +78,7 @@ from barnekoordinator.errors import (
     RuleViolation,
     StafettloggError,
 )
-from barnekoordinator.history.case import CaseMode
+from barnekoordinator.history.case import CaseMode, join_participant
 from barnekoordinator.history.projections import AgendaItem, AgendaKind, apply_ops
 from barnekoordinator.services import ServiceKind
 from barnekoordinator.testing.builders import (
@@ -87,6 +88,7 @@ from barnekoordinator.testing.builders import (
     professional,
     standard_case,
 )
+from barnekoordinator.testing.exporters import staff_principal
 
 D = DEFAULT_AS_OF
 S = ServiceKind
@@ -761,6 +763,51 @@ def test_bk_19_family_moves_municipality() -> None:
         set_overview(
             run.case, by="ke", goals=["x"], resources=[], needs=["y"], as_of=D + timedelta(days=30)
         )
+
+
+def test_bk_19_the_old_municipality_leaves_the_case() -> None:
+    """BK-19 (§2.5, §7.7, hotl § 7-2 a): the duty is each municipality's, so the move takes the
+    old municipality's professionals out of the case — its barnekoordinator, koordinerende enhet
+    and leader too — and none of them reads what the new municipality writes. Sykehus
+    (specialist health care, a state service) stays a participant."""
+    run = standard_case(age=7)
+    consent_all(run, ConsentPurpose.BARNEKOORDINATOR, [S.HELSESTASJON])
+    consent_all(run, ConsentPurpose.INDIVIDUAL_PLAN, [S.KOORDINERENDE_ENHET], consent_id="ip")
+    run.run(
+        appoint_barnekoordinator,
+        coordinator=professional("hs", S.HELSESTASJON),
+        by="ke",
+        as_of=D,
+        family_wishes="x",
+    )
+    run.run(start_plan, plan_id="ip-1", by="ke", as_of=D)
+    moved = D + timedelta(days=30)
+    run.run(
+        move_municipality,
+        to_municipality="4601",
+        by="ke",
+        as_of=moved,
+        plan_transfer_consent_id="ip",
+    )
+    assert [p.ref for p in run.case.participants] == ["lege"]
+    assert {"hs", "ke", "styrer"} <= set(run.case.former_participants)
+    run.do(join_participant(run.case, participant=professional("ke-b", S.KOORDINERENDE_ENHET)))
+    run.run(
+        set_overview, by="ke-b", goals=["Trives"], resources=[], needs=["Avlastning"], as_of=moved
+    )
+
+    def reads(ref: str) -> set[str]:
+        who = staff_principal(ref)
+        allowed = (
+            e
+            for e in entries(run.case)
+            if decide(who, run.case, AccessAction.READ, e.meta, moved).allowed
+        )
+        return {e.meta.id for e in allowed}
+
+    assert reads("ke-b")
+    for ref in ("hs", "ke", "styrer", "fysio"):
+        assert reads(ref) == set(), ref
 
 
 def test_bk_27_koordinator_already_exists() -> None:

@@ -7,6 +7,7 @@ stafettholder» (domain.md §7.5). The state machine:
 HELD(by=A) --propose(to=B)--> PENDING(holder=A, proposed=B)
 PENDING --accept(by=B)--> HELD(by=B)                 only B can accept
 PENDING --decline(by=B) | withdraw(by=A or a leader)--> HELD(by=A)
+PENDING --B leaves, recorded by B | by administration--> decline(by=B) | withdraw(by=recorder)
 HELD --A leaves without handover--> HOLDER MISSING --assign(by a leader)--> HELD(by=C)
 ```
 
@@ -99,7 +100,12 @@ _ROW = "stafettholder"
 
 @attrs.frozen(kw_only=True)
 class HandoverProposed(DomainEvent):
-    """The holder proposed to hand the baton to ``to_ref``; the holder keeps it meanwhile."""
+    """The holder proposed to hand the baton to ``to_ref``; the holder keeps it meanwhile.
+
+    ``by`` is who proposed it: the holder, or a leader who re-decided the holder at a level change
+    ([`change_level()`][barnekoordinator.coordination.transitions.change_level], BTI-16). Either
+    way the holder keeps the baton, and its duties, until ``to_ref`` accepts.
+    """
 
     TYPE = "handover.proposed"
     LEGAL_BASIS = _BASIS
@@ -136,7 +142,13 @@ class HandoverDeclined(DomainEvent):
 
 @attrs.frozen(kw_only=True)
 class HandoverWithdrawn(DomainEvent):
-    """The holder (or a leader) withdrew the proposal; the holder keeps the baton."""
+    """The holder (or a leader) withdrew the proposal; the holder keeps the baton.
+
+    Also recorded when case administration (koordinerende enhet, a leader) records that the
+    proposed person left the case
+    ([`participant_leaves()`][barnekoordinator.coordination.handover.participant_leaves]): the
+    recorder withdraws the proposal in its own name, never declines it in the leaver's.
+    """
 
     TYPE = "handover.withdrawn"
     LEGAL_BASIS = _BASIS
@@ -356,25 +368,45 @@ def assign_holder(
 
 
 def participant_leaves(
-    case: Case, *, participant_ref: str, as_of: date, reason: str = ""
+    case: Case,
+    *,
+    participant_ref: str,
+    as_of: date,
+    reason: str = "",
+    by: str | None = None,
 ) -> tuple[DomainEvent, ...]:
     """Command: a professional leaves the case, with what that means for the baton.
 
-    A leaving holder leaves the log without a holder (flagged until a leader
-    assigns one); a leaving proposed holder declines the pending handover.
+    ``by`` records the leaving: the leaver themselves (the default), or case administration —
+    koordinerende enhet or a leader, whom the access policy requires for someone else's
+    ``ParticipantLeft``. A leaving holder leaves the log without a holder (flagged until a leader
+    assigns one). A pending handover to the leaver ends: declined by the leaver when they record
+    it themselves, withdrawn by ``by`` otherwise, so every event names its recorder as the one
+    who acts (decision 38).
     """
     case.require_open()
     if case.participant(participant_ref) is None:
         raise InvalidInput(f"case {case.id}: {participant_ref} takes no part in the case")
+    recorder = participant_ref if by is None else by
     events: list[DomainEvent] = []
     log = open_log(case)
     pending = log.baton.pending if log is not None else None
     if pending is not None and pending.to_ref == participant_ref:
-        events.append(
-            HandoverDeclined(
-                to_ref=participant_ref, by=participant_ref, on=as_of, reason="left the case"
+        if recorder == participant_ref:
+            events.append(
+                HandoverDeclined(
+                    to_ref=participant_ref, by=participant_ref, on=as_of, reason="left the case"
+                )
             )
-        )
+        else:
+            events.append(
+                HandoverWithdrawn(
+                    to_ref=participant_ref,
+                    by=recorder,
+                    on=as_of,
+                    reason="the proposed stafettholder left the case",
+                )
+            )
     events.append(ParticipantLeft(participant_ref=participant_ref, reason=reason))
     if log is not None and log.baton.holder_ref == participant_ref:
         events.append(StafettholderLeft(holder_ref=participant_ref, on=as_of))

@@ -11,7 +11,8 @@ acceptance. Each transition is an event in the same history:
   pedagogisk leder keeps the baton until it is accepted, even after school has started
   ([`start_school()`][barnekoordinator.coordination.transitions.start_school]).
 * **Moving municipality** (BK-19) — koordinator/barnekoordinator appointments end (the duty lies
-  with each municipality); the stafettlogg closes; the individual plan continues as one plan only on
+  with each municipality); the stafettlogg closes; the old municipality's professionals leave the
+  case (specialist and county services stay); the individual plan continues as one plan only on
   a consent that covers it, and is suspended otherwise
   ([`move_municipality()`][barnekoordinator.coordination.transitions.move_municipality]).
 * **Turning 18** (BK-13, IP-10) — the barnekoordinator ends on the 18th birthday; koordinator and
@@ -81,6 +82,7 @@ from barnekoordinator.history.case import (
     ChildBorn,
     DomainEvent,
     ModeChanged,
+    ParticipantLeft,
     RecordedEvent,
     record_birth,
 )
@@ -95,7 +97,7 @@ from barnekoordinator.history.projections import (
 )
 from barnekoordinator.history.records import EventRecord
 from barnekoordinator.people import Child, Professional, birthday
-from barnekoordinator.services import ServiceKind
+from barnekoordinator.services import SERVICES, Level, ServiceKind
 
 __all__ = [
     "TRANSITIONS_CONCEPT",
@@ -257,7 +259,9 @@ def change_level(
     The decision must state the family's wishes, the nature and scope of the
     measures and the expected coordination need, and name the family members it
     was made with. If it names a new holder, a handover is proposed — the
-    current holder keeps the baton until the new one accepts.
+    current holder keeps the baton until the new one accepts. A leader's re-decision is the
+    leader's act: the proposal is recorded in the leader's name (``HandoverProposed.by``), with
+    the checks the holder's own proposal passes.
     """
     settings = _settings(settings)
     case.require_open()
@@ -289,16 +293,17 @@ def change_level(
     if decision.holder_ref != holder:
         if log.baton.pending is not None:
             raise HandoverError(f"case {case.id}: a handover is already pending")
-        events.append(
-            propose_handover(
-                case,
-                to_ref=decision.holder_ref,
-                by=holder,
-                as_of=as_of,
-                reason=f"level change to nivå {int(to_level)}",
-                settings=settings,
-            )
+        proposal = propose_handover(
+            case,
+            to_ref=decision.holder_ref,
+            by=holder,
+            as_of=as_of,
+            reason=f"level change to nivå {int(to_level)}",
+            settings=settings,
         )
+        # Checked as the holder's proposal, recorded as what ``by`` did (decision 38): the baton
+        # stays with the holder until the new one accepts, whoever re-decided it.
+        events.append(attrs.evolve(proposal, by=by))
     return tuple(events)
 
 
@@ -371,9 +376,14 @@ def move_municipality(
 ) -> tuple[DomainEvent, ...]:
     """Command: the family moved to another municipality (BK-19).
 
-    Koordinator and barnekoordinator appointments end; an open or linked stafettlogg closes. The
-    individual plan continues as the same plan only if ``plan_transfer_consent_id`` names a consent
-    that covers it on the day; otherwise it is suspended until
+    Koordinator and barnekoordinator appointments end; an open or linked stafettlogg closes; every
+    professional of a municipal service leaves the case (``ParticipantLeft``), so the old
+    municipality's services, its koordinerende enhet and leaders included, read nothing the new
+    municipality writes: its own services join on their own consent (BK-19). Specialist health
+    services, other state and county services, and barnevernstjenesten under a care order stay.
+    The individual plan continues as the
+    same plan only if ``plan_transfer_consent_id`` names a consent that covers it on the day;
+    otherwise it is suspended until
     [`barnekoordinator.coordination.plan.resume_plan()`][barnekoordinator.coordination.plan.resume_plan].
     """
     settings = _settings(settings)
@@ -417,6 +427,7 @@ def move_municipality(
     if plan is not None and plan.status is PlanStatus.ACTIVE:
         continues_on = plan_transfer_consent_id if plan_continues else None
         events.extend(_plan_after_the_move(plan, continues_on, by, as_of))
+    events.extend(_left_by_the_move(case, to_municipality))
     return tuple(events)
 
 
@@ -445,6 +456,30 @@ def _ended_by_the_move(case: Case, to_municipality: str, by: str, as_of: date) -
             )
         )
     return events
+
+
+def _left_by_the_move(case: Case, to_municipality: str) -> list[DomainEvent]:
+    """The old municipality's professionals leave: every participant of a municipal service,
+    except barnevernstjenesten once it has taken over care.
+
+    Last in the batch, after the events they may still be named in. The move has closed the
+    stafettlogg by then (``_ended_by_the_move`` closes any log not closed), so a leaving holder
+    or proposed holder leaves no baton behind: what
+    [`participant_leaves()`][barnekoordinator.coordination.handover.participant_leaves] records
+    for them on an open log has nothing to act on.
+    """
+    care_kept = ledger(case).care_taken_over
+    return [
+        ParticipantLeft(
+            participant_ref=p.ref, reason=f"the family moved to municipality {to_municipality}"
+        )
+        for p in case.participants
+        if SERVICES[p.service].level is Level.MUNICIPAL
+        # Barnevernstjenesten that has taken over care keeps following the child after a move:
+        # the care order is its municipality's (which barnevernsloven paragraph says so is to be
+        # verified; kept, as the safer reading, until a lawyer has looked).
+        and not (care_kept and p.service is ServiceKind.BARNEVERN)
+    ]
 
 
 def _plan_after_the_move(
