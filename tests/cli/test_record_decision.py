@@ -40,9 +40,14 @@ AS_OF = date(2025, 3, 1)
 
 
 def _facts(name: str, child_ref: str) -> dict[str, Any]:
-    """An example facts file about the case's own child (born 2021-03-14, as opened)."""
+    """An example facts file about the case's own child (born 2021-03-14, as opened) and its
+    guardians: both parents have foreldreansvar, and both want a barnekoordinator."""
     facts: dict[str, Any] = json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
     facts["child"] = {"ref": child_ref, "birth_date": "2021-03-14"}
+    facts["guardians"] = [
+        {"ref": ref, "parental_responsibility": True, "wishes": {"barnekoordinator": "wants"}}
+        for ref in ("mor", "far")
+    ]
     return facts
 
 
@@ -69,7 +74,10 @@ def _grant_ke(capsys: pytest.CaptureFixture[str], case_id: str, ke: str, tmp_pat
     assert run_cli(capsys, "record", str(path), "--as", ke)[0] == 0
 
 
-PARTIES = [{"ref": "mor", "name": "Mor", "role": "guardian"}]
+PARTIES = [
+    {"ref": "mor", "name": "Mor", "role": "guardian"},
+    {"ref": "far", "name": "Far", "role": "guardian"},
+]
 CONSIDERATIONS = "Familiens og barnets syn er hørt og vektlagt; barnets beste er vurdert."
 
 
@@ -123,7 +131,10 @@ def test_a_refusal_scripted_equals_the_python_decision(
         case_ref="2025/117",
         decided_on=AS_OF,
         municipality="Eksempel kommune",
-        parties=(Party(ref="mor", name="Mor", role=PartyRole.GUARDIAN),),
+        parties=(
+            Party(ref="mor", name="Mor", role=PartyRole.GUARDIAN),
+            Party(ref="far", name="Far", role=PartyRole.GUARDIAN),
+        ),
         signed_by="Koordinerende enhet",
         considerations=CONSIDERATIONS,
         facts=facts_from_json(facts),

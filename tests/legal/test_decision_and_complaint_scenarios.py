@@ -116,14 +116,22 @@ _STEPS = {
 def test_complaint_scenario(row: dict[str, Any]) -> None:
     """A complaint follows pbrl kapittel 7: deadline, form, stages, outcomes and obligations."""
     label = f"{row['name']} [{row['basis']}]"
-    complaint = c.receive_complaint(
-        ref="klage-1",
-        decision_ref="K-2025-0001",
-        right=Right.BARNEKOORDINATOR,
-        knowledge_date=day(row["knowledge_date"]),
-        received_on=day(row["received_on"]),
-        form=c.ComplaintForm(row["form"]),
-    )
+
+    def receive() -> c.Complaint:
+        return c.receive_complaint(
+            ref="klage-1",
+            decision_ref="K-2025-0001",
+            right=Right(row.get("right", "barnekoordinator")),
+            knowledge_date=day(row["knowledge_date"]),
+            received_on=day(row["received_on"]),
+            form=c.ComplaintForm(row["form"]),
+        )
+
+    if "error" in row:
+        with pytest.raises(getattr(errors, row["error"]), match=row.get("match")):
+            receive()
+        return
+    complaint = receive()
     for step in row.get("steps", ()):
         if "error" in step:
             with pytest.raises(getattr(errors, step["error"])):

@@ -9,6 +9,7 @@ agenda row with its deadline until the stage is done.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from barnekoordinator.casebook import Casebook
 from barnekoordinator.clock import FixedClock
 from barnekoordinator.coordination.roles import Role as CaseRoleKind
 from barnekoordinator.coordination.roles import grant_role, obligations
-from barnekoordinator.errors import AccessDenied, RuleViolation
+from barnekoordinator.errors import AccessDenied, InvalidInput, RuleViolation
 from barnekoordinator.history.case import Case, ParticipantJoined, open_case
 from barnekoordinator.history.projections import AgendaKind
 from barnekoordinator.history.records import verify_events
@@ -31,6 +32,8 @@ from barnekoordinator.identifiers import (
 )
 from barnekoordinator.people import Child, Guardian, GuardianRelation, Professional
 from barnekoordinator.rights.complaint_records import (
+    ComplaintReceived,
+    ComplaintReviewed,
     decide_recorded_complaint,
     fulfil_recorded_complaint,
     lodge_complaint,
@@ -43,7 +46,13 @@ from barnekoordinator.rights.decision_records import (
     record_individual_decision,
     recorded_decisions,
 )
-from barnekoordinator.rights.decisions import Party, PartyRole, make_decision, render_decision
+from barnekoordinator.rights.decisions import (
+    IndividualDecision,
+    Party,
+    PartyRole,
+    make_decision,
+    render_decision,
+)
 from barnekoordinator.rights.eligibility import (
     Author,
     ChildFacts,
@@ -324,3 +333,112 @@ def test_a_complaint_moves_through_its_stages_with_deadlines_obligations_and_age
         "complaint.statsforvalter-decided",
         "complaint.fulfilled",
     ]
+
+
+def test_a_complaint_never_put_in_writing_is_dismissed_and_leaves_the_agenda(
+    tmp_path: Path,
+) -> None:
+    """pbrl § 7-3, fvl § 33 second ledd: an oral complaint not written and signed by its
+    correction deadline was never closed — no review, no avvisning, never forwarded — and its
+    correct-form obligation and agenda row stayed overdue for koordinerende enhet. After the
+    deadline koordinerende enhet may dismiss it (only that); it closes, and both go away."""
+    book, clock, case_id = _book(tmp_path, DECIDED, father_responsibility=True)
+    decision = _refusal()
+    assert isinstance(decision, IndividualDecision)
+    book.execute(
+        KE,
+        case_id,
+        lambda c: record_individual_decision(
+            c, decision=decision, decision_id="v1", by="ke-1", as_of=DECIDED
+        ),
+    )
+    received = date(2026, 3, 10)
+    clock.set(datetime.combine(received, time(10), tzinfo=UTC))
+    book.execute(
+        KE,
+        case_id,
+        lambda c: lodge_complaint(
+            c,
+            complaint_ref="klage-1",
+            decision_ref="v1",
+            right=Right.BARNEKOORDINATOR,
+            complainant_ref="mor",
+            knowledge_date=KNOWN,
+            received_on=received,
+            form=ComplaintForm.ORAL,
+            by="ke-1",
+        ),
+    )
+    case = _back_office(book, case_id)
+    deadline = recorded_complaints(case)[0].complaint.correction_deadline
+    assert deadline == date(2026, 4, 7)
+    rows = book.store.agenda(until=date(2027, 12, 31), case_id=case_id)
+    assert [(r.key, r.due) for r in rows] == [("complaint:klage-1:correct-form", deadline)]
+    assert [
+        o.status.value for o in obligations(case, date(2027, 1, 1)) if o.subject == "klage-1"
+    ] == ["overdue"]
+
+    def review(on: date, resolution: Resolution) -> Callable[[Case], ComplaintReviewed]:
+        return lambda c: review_recorded_complaint(
+            c, complaint_ref="klage-1", on=on, resolution=resolution, by="ke-1"
+        )
+
+    clock.set(datetime.combine(date(2026, 4, 20), time(10), tzinfo=UTC))
+    with pytest.raises(RuleViolation, match="wait for the correction"):
+        book.execute(KE, case_id, review(deadline, Resolution.AVVISNING))
+    with pytest.raises(RuleViolation, match="only dismiss"):
+        book.execute(KE, case_id, review(date(2026, 4, 8), Resolution.IKKE_MEDHOLD))
+    with pytest.raises(AccessDenied, match="only koordinerende enhet"):
+        book.execute(MOTHER, case_id, review(date(2026, 4, 8), Resolution.AVVISNING))
+    book.execute(KE, case_id, review(date(2026, 4, 8), Resolution.AVVISNING))
+    case = _back_office(book, case_id)
+    complaint = recorded_complaints(case)[0].complaint
+    assert (complaint.stage, complaint.resolution) == (Stage.CLOSED, Resolution.AVVISNING)
+    assert not [o for o in obligations(case, date(2027, 1, 1)) if o.subject == "klage-1"]
+    assert book.store.agenda(until=date(2027, 12, 31), case_id=case_id) == []
+    records = book.store.read(case_id)
+    verify_events(case_id, records)
+    assert back_office_load(book.store, case_id) == case
+
+
+def test_a_complaint_about_the_stafettlogg_is_not_received_for_statsforvalteren(
+    tmp_path: Path,
+) -> None:
+    """pbrl § 7-2 is for the rights of kapittel 2; BTI and its stafettlogg are practice (an
+    undecided request for one is no complainable breach either). A complaint about it was
+    received and forwarded to statsforvalteren; now it is refused, and so is the event made by
+    hand, and nothing is stored."""
+    book, _, case_id = _book(tmp_path, DECIDED, father_responsibility=True)
+    before = len(book.store.read(case_id))
+    with pytest.raises(RuleViolation, match="not a right under pasient- og brukerrettighetsloven"):
+        book.execute(
+            MOTHER,
+            case_id,
+            lambda c: lodge_complaint(
+                c,
+                complaint_ref="klage-1",
+                decision_ref="bti-nei",
+                right=Right.STAFETTLOGG,
+                complainant_ref="mor",
+                knowledge_date=KNOWN,
+                received_on=KNOWN,
+                form=ComplaintForm.WRITTEN_SIGNED,
+                by="idporten-mor",
+            ),
+        )
+    hand_made = ComplaintReceived(
+        complaint_ref="klage-1",
+        decision_ref="bti-nei",
+        right=Right.STAFETTLOGG,
+        complainant_ref="mor",
+        knowledge_date=KNOWN,
+        received_on=KNOWN,
+        form=ComplaintForm.WRITTEN_SIGNED,
+        correction_deadline=None,
+        forward_by=date(2026, 4, 7),
+        by="ke-1",
+    )
+    with pytest.raises(InvalidInput, match="right: expected a right under pbrl kapittel 2"):
+        book.execute(KE, case_id, lambda c: hand_made)
+    assert len(book.store.read(case_id)) == before
+    assert recorded_complaints(_back_office(book, case_id)) == ()

@@ -268,3 +268,74 @@ def test_an_inconsistent_complaint_document_lists_every_problem() -> None:
         "$.received_on",
         "$.fulfilled_on",
     ]
+
+
+@pytest.mark.parametrize("right", list(Right))
+def test_only_a_right_under_kapittel_2_is_complained_about_as_an_undecided_request_is(
+    right: Right,
+) -> None:
+    """pbrl § 7-2 is for the rights in kapittel 2. The stafettlogg is BTI practice: a complaint
+    about it is refused (it was received and forwarded to statsforvalteren), as an overdue
+    request for it is no complainable breach — the same rule decides both."""
+    overdue = request_obligation(
+        Request(ref="r", right=right, requested_on=date(2025, 1, 1)), as_of=date(2025, 3, 1)
+    )
+    assert overdue is not None
+    if overdue.complainable:
+        assert received_about(right).stage is Stage.MUNICIPAL_REVIEW
+        return
+    with pytest.raises(RuleViolation, match="kapittel 2") as err:
+        received_about(right)
+    assert "the service itself" in str(err.value)
+
+
+def received_about(right: Right) -> Complaint:
+    """A written and signed complaint about ``right``."""
+    return receive_complaint(
+        ref="klage-1",
+        decision_ref="K-1",
+        right=right,
+        knowledge_date=KNOWN,
+        received_on=date(2025, 3, 20),
+        form=ComplaintForm.WRITTEN_SIGNED,
+    )
+
+
+@pytest.mark.parametrize("form", [ComplaintForm.ORAL, ComplaintForm.WRITTEN_UNSIGNED])
+def test_a_complaint_never_corrected_is_dismissed_after_its_deadline(form: ComplaintForm) -> None:
+    """pbrl § 7-3, fvl § 33 second ledd: once the correction deadline has passed with the
+    complaint still not written and signed, the municipality may dismiss it (avvisning, and
+    only that), which closes it and its correct-form obligation. Before, nothing could: it
+    stayed overdue for koordinerende enhet for ever."""
+    c = received(form)
+    assert c.correction_deadline == date(2025, 4, 7)
+    with pytest.raises(RuleViolation, match="wait for the correction"):
+        municipal_review(c, on=date(2025, 4, 7), resolution=Resolution.AVVISNING)
+    for other in (Resolution.IKKE_MEDHOLD, Resolution.MEDHOLD, Resolution.OPPHEVET):
+        with pytest.raises(RuleViolation, match="only dismiss"):
+            municipal_review(c, on=date(2025, 4, 8), resolution=other)
+    dismissed = municipal_review(c, on=date(2025, 4, 8), resolution=Resolution.AVVISNING)
+    assert dismissed.stage is Stage.CLOSED
+    assert dismissed.resolution is Resolution.AVVISNING
+    assert dismissed.decided_by is not None
+    assert dismissed.decided_by.value == "municipality"
+    assert dismissed.resolved_on == date(2025, 4, 8)
+    assert c.obligations(date(2026, 1, 1))[0].overdue  # the complaint as it was
+    assert dismissed.obligations(date(2026, 1, 1)) == ()
+    assert [g.kind for g in dismissed.guidance()] == [GuidanceKind.OMBUD]
+    with pytest.raises(RuleViolation, match="not under municipal review"):
+        correct_form(dismissed, on=date(2025, 4, 9))
+    with pytest.raises(RuleViolation, match="not been forwarded"):
+        statsforvalter_decides(dismissed, on=date(2025, 5, 1), resolution=Resolution.AVVISNING)
+    document = complaint_to_json(dismissed)
+    validate_document("complaint.v1", document)
+    assert complaint_from_json(document) == dismissed
+
+
+def test_the_municipality_dismisses_no_valid_complaint() -> None:
+    """A written and signed complaint (also one corrected late) is reconsidered, not dismissed
+    by the municipality: avvisning of it is statsforvalteren's."""
+    corrected = correct_form(received(ComplaintForm.ORAL), on=date(2025, 5, 1))
+    for c in (received(), corrected):
+        with pytest.raises(InvalidInput, match="for statsforvalteren"):
+            municipal_review(c, on=date(2025, 5, 2), resolution=Resolution.AVVISNING)

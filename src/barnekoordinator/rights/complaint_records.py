@@ -17,7 +17,10 @@ written and signed (corrected)  ``complaint.form-corrected``          the compla
                                                                       koordinerende enhet
 the municipality's review       ``complaint.reviewed``                koordinerende enhet
 (medhold closes it; otherwise
-forwarded to statsforvalteren)
+forwarded to statsforvalteren;
+avvisning closes one never
+written and signed by its
+correction deadline)
 statsforvalteren's outcome      ``complaint.statsforvalter-decided``  koordinerende enhet
 the right fulfilled             ``complaint.fulfilled``               koordinerende enhet
 ==============================  ====================================  ===========================
@@ -50,19 +53,19 @@ from barnekoordinator.history.projections import (
     Upsert,
 )
 from barnekoordinator.history.records import EventRecord
-from barnekoordinator.legal_basis import parameter
-from barnekoordinator.people import Child, ExpectedChild, GuardianRelation, check_item_id
+from barnekoordinator.people import check_item_id
 from barnekoordinator.rights.complaints import (
     Complaint,
     ComplaintForm,
     Resolution,
+    _complainable,
     correct_form,
     municipal_review,
     receive_complaint,
     record_fulfilment,
     statsforvalter_decides,
 )
-from barnekoordinator.rights.decision_records import recorded_decisions
+from barnekoordinator.rights.decision_records import _entitled_parties, recorded_decisions
 from barnekoordinator.rights.eligibility import Right
 
 __all__ = [
@@ -113,6 +116,14 @@ class ComplaintReceived(DomainEvent):
     forward_by: date | None
     by: str
 
+    def write_problem(self) -> str | None:
+        """A complaint about what is no right under pbrl kapittel 2 (the stafettlogg) is refused,
+        as [`lodge_complaint()`][barnekoordinator.rights.complaint_records.lodge_complaint]
+        refuses it."""
+        if not _complainable(self.right):
+            return "right: expected a right under pbrl kapittel 2 (not the stafettlogg)"
+        return super().write_problem()
+
 
 @attrs.frozen(kw_only=True)
 class ComplaintFormCorrected(DomainEvent):
@@ -129,7 +140,13 @@ class ComplaintFormCorrected(DomainEvent):
 
 @attrs.frozen(kw_only=True)
 class ComplaintReviewed(DomainEvent):
-    """The municipality reconsidered: medhold closes it, anything else forwards it."""
+    """The municipality reconsidered: medhold closes it, anything else forwards it.
+
+    Except avvisning, which closes it too: the municipality dismisses only a complaint not
+    written and signed by its correction deadline (pbrl § 7-3, fvl § 33); statsforvalteren's
+    avvisning is
+    [`StatsforvalterDecided`][barnekoordinator.rights.complaint_records.StatsforvalterDecided].
+    """
 
     TYPE = "complaint.reviewed"
     LEGAL_BASIS = ("pbrl-7-2", "fvl-33")
@@ -247,21 +264,9 @@ def _may_complain(case: Case, as_of: date) -> frozenset[str]:
 
     The guardians with foreldreansvar (before birth also the pregnant woman) as the
     child's representatives; from 16 the young person (pbrl § 4-3 b); from 18 the
-    adult alone.
+    adult alone. The same people a decision names as its parties.
     """
-    subject = case.subject
-    refs = {g.ref for g in case.with_responsibility()}
-    if isinstance(subject, ExpectedChild):
-        refs |= {g.ref for g in case.guardians if g.relation is GuardianRelation.MOTHER}
-        return frozenset(refs)
-    if not isinstance(subject, Child):
-        return frozenset()
-    age = subject.age_on(as_of) if as_of >= subject.birth_date else 0
-    if age >= parameter("age_of_majority").at(as_of):
-        return frozenset({subject.ref})
-    if age >= parameter("health_majority_age").at(as_of):
-        refs.add(subject.ref)
-    return frozenset(refs)
+    return _entitled_parties(case, as_of)
 
 
 def lodge_complaint(
@@ -283,7 +288,8 @@ def lodge_complaint(
     Raises:
         InvalidInput: the ref is used, the dates do not hold, or ``decision_ref``
             names a recorded decision on another right.
-        RuleViolation: the complainant may not complain for this child.
+        RuleViolation: the complainant may not complain for this child, or ``right`` is no
+            right under pbrl kapittel 2 (the stafettlogg: BTI practice).
     """
     case.require_open()
     check_item_id(complaint_ref, "complaint_ref")
@@ -345,7 +351,11 @@ def correct_recorded_complaint(
 def review_recorded_complaint(
     case: Case, *, complaint_ref: str, on: date, resolution: Resolution, by: str
 ) -> ComplaintReviewed:
-    """Command: the municipality's review; medhold closes it, anything else forwards it."""
+    """Command: the municipality's review; medhold closes it, anything else forwards it.
+
+    A complaint not written and signed by its correction deadline may only be dismissed
+    (avvisning, fvl § 33), which closes it and its obligation.
+    """
     case.require_open()
     municipal_review(_get(case, complaint_ref).complaint, on=on, resolution=resolution)
     return ComplaintReviewed(complaint_ref=complaint_ref, on=on, resolution=resolution, by=by)
@@ -457,7 +467,12 @@ def _project_corrected(record: EventRecord) -> Sequence[ProjectionOp]:
 
 
 def _project_reviewed(record: EventRecord) -> Sequence[ProjectionOp]:
-    return (_remove(record, f"complaint:{_payload(record)['complaint_ref']}:review"),)
+    ref = _payload(record)["complaint_ref"]
+    # An avvisning of a complaint never corrected closes its correct-form row too.
+    return (
+        _remove(record, f"complaint:{ref}:review"),
+        _remove(record, f"complaint:{ref}:correct-form"),
+    )
 
 
 def _project_decided(record: EventRecord) -> Sequence[ProjectionOp]:

@@ -23,7 +23,12 @@ of pure transitions, each returning a new value:
   legal review), counted from receipt of the valid complaint (or its correction).
 * **Form** — a complaint must be written and signed (pbrl § 7-3). An oral or
   unsigned complaint is not yet valid: it produces guidance and a deadline to
-  correct it, and cannot be reviewed until corrected.
+  correct it, and cannot be reviewed until corrected. One still not corrected when that
+  deadline has passed may be dismissed by the municipality (avvisning, fvl § 33 second ledd),
+  which closes it.
+* **What** — a complaint under § 7-2 is about a right in pbrl kapittel 2 (barnekoordinator,
+  koordinator, individuell plan). The stafettlogg is BTI practice, not such a right: a complaint
+  about it is refused, as an undecided request for it is not a complainable breach.
 * **Outcomes** — at statsforvalteren: avvisning, medhold, delvis medhold, ikke medhold or opphevet.
   Medhold (or delvis medhold) with a deadline, and opphevelse, become tracked
   [`ComplaintObligation`][barnekoordinator.rights.complaints.ComplaintObligation] values:
@@ -99,7 +104,8 @@ class Resolution(enum.Enum):
     """How a complaint was resolved."""
 
     AVVISNING = "avvisning"
-    """Dismissed on formal grounds (statsforvalteren)."""
+    """Dismissed on formal grounds: by statsforvalteren, or by the municipality when the
+    complaint was never put in writing and signed by its correction deadline."""
     MEDHOLD = "medhold"
     DELVIS_MEDHOLD = "delvis-medhold"
     IKKE_MEDHOLD = "ikke-medhold"
@@ -167,6 +173,16 @@ class ComplaintObligation:
         """The obligation in ``lang`` with the date filled in."""
         due = self.due.isoformat() if self.due is not None else ""
         return self.text.format(language(lang), date=due)
+
+
+_NOT_RIGHTS = frozenset({Right.STAFETTLOGG})
+"""What the library assesses that is no right under pbrl kapittel 2 (BTI practice): neither a
+complaint nor an undecided request about it goes to statsforvalteren under § 7-2."""
+
+
+def _complainable(right: Right) -> bool:
+    """True when ``right`` is a right under pbrl kapittel 2, so complainable under § 7-2."""
+    return right not in _NOT_RIGHTS
 
 
 _FORM_GUIDANCE = {
@@ -248,7 +264,7 @@ class Complaint:
                     due=self.deadline,
                 )
             )
-        if not self.form_valid:
+        if not self.form_valid and self.stage is not Stage.CLOSED:
             kind, key = _FORM_GUIDANCE[self.form]
             found.append(
                 Guidance(
@@ -328,7 +344,18 @@ def receive_complaint(
     An oral or unsigned complaint gets a deadline to correct it, ``correction_days``
     after it was received (and never before the complaint deadline itself), on a
     working day. A valid one gets its review-and-forward date from ``settings``.
+
+    Raises:
+        RuleViolation: ``right`` is no right under pbrl kapittel 2 (the stafettlogg).
+        InvalidInput: the dates do not hold, or ``correction_days`` is out of range.
     """
+    if not _complainable(right):
+        raise RuleViolation(
+            f"a complaint about {right.value} does not go to statsforvalteren: it is BTI "
+            "practice, not a right under pasient- og brukerrettighetsloven kapittel 2 (pbrl "
+            "§ 7-2); the family may complain to the service itself, or ask for a koordinator, "
+            "a barnekoordinator or an individuell plan"
+        )
     if received_on < knowledge_date:
         raise InvalidInput("received_on is before knowledge_date; check the dates")
     if not 1 <= correction_days <= 90:
@@ -358,6 +385,8 @@ def correct_form(
 ) -> Complaint:
     """Record that the complaint has been given in writing and signed on ``on``; the
     review-and-forward date runs from then."""
+    if complaint.stage is not Stage.MUNICIPAL_REVIEW:
+        raise RuleViolation(f"complaint {complaint.ref} is not under municipal review")
     if complaint.form_valid:
         raise RuleViolation(f"complaint {complaint.ref} is already written and signed")
     if on < complaint.received_on:
@@ -373,20 +402,23 @@ def correct_form(
 def municipal_review(complaint: Complaint, *, on: date, resolution: Resolution) -> Complaint:
     """The municipality's reconsideration: full medhold closes it, anything else goes on.
 
+    A complaint still not written and signed after its correction deadline may only be
+    dismissed (``AVVISNING``, fvl § 33 second ledd with pbrl § 7-3), which closes it. The
+    dismissal is itself an individual decision (fvl § 2 third ledd): a complaint about it is
+    received as a new complaint.
+
     Raises:
         RuleViolation: the complaint is not at the municipality, or is not yet
-            written and signed (give guidance and a deadline first).
+            written and signed (give guidance and a deadline first; after the
+            deadline, only avvisning).
         InvalidInput: a resolution only statsforvalteren can give.
     """
     if complaint.stage is not Stage.MUNICIPAL_REVIEW:
         raise RuleViolation(f"complaint {complaint.ref} is not under municipal review")
-    if not complaint.form_valid:
-        raise RuleViolation(
-            f"complaint {complaint.ref} is not yet written and signed (pbrl § 7-3); "
-            "guide the complainant and wait for the correction"
-        )
     if on < complaint.received_on:
         raise InvalidInput("the review date is before the complaint was received")
+    if not complaint.form_valid:
+        return _dismissed(complaint, on=on, resolution=resolution)
     if resolution is Resolution.MEDHOLD:
         return attrs.evolve(
             complaint,
@@ -399,7 +431,32 @@ def municipal_review(complaint: Complaint, *, on: date, resolution: Resolution) 
         return attrs.evolve(complaint, stage=Stage.STATSFORVALTEREN, forwarded_on=on)
     raise InvalidInput(
         f"the municipality reconsiders with medhold, delvis medhold or ikke medhold; "
-        f"{resolution.value} is for statsforvalteren"
+        f"{resolution.value} is for statsforvalteren (the municipality dismisses only a "
+        "complaint not written and signed by its correction deadline)"
+    )
+
+
+def _dismissed(complaint: Complaint, *, on: date, resolution: Resolution) -> Complaint:
+    """The municipality dismisses a complaint never corrected by its deadline (avvisning)."""
+    deadline_passed = (
+        complaint.correction_deadline is not None and on > complaint.correction_deadline
+    )
+    if not deadline_passed:
+        raise RuleViolation(
+            f"complaint {complaint.ref} is not yet written and signed (pbrl § 7-3); "
+            "guide the complainant and wait for the correction until its deadline"
+        )
+    if resolution is not Resolution.AVVISNING:
+        raise RuleViolation(
+            f"complaint {complaint.ref} was not written and signed by its correction deadline "
+            "(pbrl § 7-3): the municipality may only dismiss it (avvisning, fvl § 33)"
+        )
+    return attrs.evolve(
+        complaint,
+        stage=Stage.CLOSED,
+        resolution=resolution,
+        decided_by=DecidedBy.MUNICIPALITY,
+        resolved_on=on,
     )
 
 
@@ -486,7 +543,7 @@ def request_obligation(
     days = (settings or MunicipalSettings()).decision_sla_days
     due = request.requested_on + timedelta(days=days)
     overdue = as_of > due
-    statutory = request.right is not Right.STAFETTLOGG
+    statutory = _complainable(request.right)
     return ComplaintObligation(
         kind=ObligationKind.DECIDE_REQUEST,
         subject_ref=request.ref,

@@ -16,6 +16,14 @@ the decision from the history against the rule set it was made under, and
 [`render_decision()`][barnekoordinator.rights.decisions.render_decision] prints the letter in nb,
 nn or en from that. The alternatives of a partial decision are stored as (right, outcome, next
 step); they are rebuilt without their conditions, which the letter does not print.
+
+A decision is about the case's child and family (domain.md §4.2 item 1): its parties are people
+of the case (the child, a guardian, barnevernstjenesten), and name everyone who may complain of
+it — the guardians with foreldreansvar (both when they share it, BK-12; before birth also the
+pregnant woman), the young person from 16 (pbrl § 4-3 b), the adult alone from 18. The facts
+[`record_assessed_decision()`][barnekoordinator.rights.decision_records.record_assessed_decision]
+assesses are the case's: its child (ref and birth or expected date) and its guardians with
+foreldreansvar.
 """
 
 from __future__ import annotations
@@ -30,8 +38,16 @@ from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
 from barnekoordinator.history.concept import Concept
-from barnekoordinator.legal_basis import MAX_COMPLAINT_DEADLINE_WEEKS
-from barnekoordinator.people import Professional, check_item_id, id_problem
+from barnekoordinator.legal_basis import MAX_COMPLAINT_DEADLINE_WEEKS, parameter
+from barnekoordinator.people import (
+    BARNEVERN,
+    Child,
+    ExpectedChild,
+    GuardianRelation,
+    Professional,
+    check_item_id,
+    id_problem,
+)
 from barnekoordinator.rights.decisions import (
     _COMPLAINT_BASIS,
     AppointmentNotice,
@@ -40,6 +56,7 @@ from barnekoordinator.rights.decisions import (
     Evidence,
     IndividualDecision,
     Party,
+    PartyRole,
     Reasoning,
     make_decision,
     notice_of_appointment,
@@ -185,6 +202,140 @@ def _recorded(case: Case, r: RecordedEvent) -> Case:
     return case.with_part(_KEY, (*recorded_decisions(case), e))
 
 
+def _entitled_parties(case: Case, on: date) -> frozenset[str]:
+    """The refs of who speaks for the child's right on ``on`` (pbrl § 7-2 with kap. 4): the
+    parties a decision must name, and who may complain of it.
+
+    The guardians with foreldreansvar (before birth also the pregnant woman) as the child's
+    representatives; from 16 also the young person (pbrl § 4-3 b); from 18 the adult alone.
+    """
+    subject = case.subject
+    refs = {g.ref for g in case.with_responsibility()}
+    if isinstance(subject, ExpectedChild):
+        refs |= {g.ref for g in case.guardians if g.relation is GuardianRelation.MOTHER}
+        return frozenset(refs)
+    if not isinstance(subject, Child):
+        return frozenset()
+    age = _age(case, on)
+    if age >= parameter("age_of_majority").at(on):
+        return frozenset({subject.ref})
+    if age >= parameter("health_majority_age").at(on):
+        refs.add(subject.ref)
+    return frozenset(refs)
+
+
+def _age(case: Case, on: date) -> int:
+    """The born child's completed years on ``on`` (0 before birth, or for an expected child)."""
+    child = case.child
+    return child.age_on(on) if child is not None and on >= child.birth_date else 0
+
+
+_CHILD_ROLES = (PartyRole.CHILD, PartyRole.EXPECTED_CHILD, PartyRole.YOUNG_PERSON)
+
+
+def _check_party_refs(case: Case, parties: Sequence[Party]) -> None:
+    """Each party is a person of the case, once: its child, a guardian, or barnevernstjenesten
+    (``BARNEVERN``, who consents when it has taken over care). Errors name the field, never a
+    ref or a name."""
+    subject = case.subject
+    assert subject is not None  # checked by the caller
+    known = {g.ref for g in case.guardians} | {subject.ref, BARNEVERN}
+    seen: set[str] = set()
+    for index, party in enumerate(parties):
+        if party.ref not in known:
+            raise InvalidInput(
+                f"parties[{index}].ref: expected the child or a guardian of case {case.id}, or "
+                f"barnevernstjenesten ({BARNEVERN!r})"
+            )
+        if party.ref in seen:
+            raise InvalidInput(f"parties[{index}].ref: expected each party once")
+        seen.add(party.ref)
+
+
+def _check_parties(case: Case, parties: Sequence[Party], on: date) -> None:
+    """The parties are people of the case in their own role, and name everyone entitled on
+    ``on`` (domain.md §4.2 item 1). Errors name the field, never a ref or a name."""
+    _check_party_refs(case, parties)
+    subject = case.subject
+    assert subject is not None  # checked by the caller
+    entitled = _entitled_parties(case, on)
+    for index, party in enumerate(parties):
+        if party.ref == subject.ref:
+            allowed: tuple[PartyRole, ...] = _CHILD_ROLES
+        elif party.ref == BARNEVERN:
+            allowed = (PartyRole.BARNEVERN,)
+        elif party.ref in entitled:
+            allowed = (PartyRole.GUARDIAN, PartyRole.REPRESENTATIVE)
+        else:  # no foreldreansvar, or the child is 18: not «forelder med foreldreansvar»
+            allowed = (PartyRole.REPRESENTATIVE,)
+        if party.role not in allowed:
+            raise InvalidInput(
+                f"parties[{index}].role: expected {' or '.join(r.value for r in allowed)} for "
+                f"this person of case {case.id} (guardian: a parent with foreldreansvar for a "
+                "child under 18)"
+            )
+    missing = entitled - {p.ref for p in parties}
+    if missing:
+        raise InvalidInput(
+            f"parties: {len(missing)} of the people who may complain of the decision in case "
+            f"{case.id} are not named: the guardians with foreldreansvar (both when they share "
+            "it), the young person from 16, the adult alone from 18 (domain.md §4.2)"
+        )
+
+
+def _check_facts(case: Case, facts: EligibilityFacts, on: date) -> None:
+    """The facts are about the case's child (ref, and birth or expected date) and name its
+    guardians with foreldreansvar as the case does on ``on`` (after 18 they no longer have it).
+    Errors name the field, never a value."""
+    subject = case.subject
+    if isinstance(subject, Child):
+        child = facts.child
+        if child is None:
+            raise InvalidInput(
+                f"facts.child: expected the born child of case {case.id}, not an expected child"
+            )
+        if child.ref != subject.ref:
+            raise InvalidInput(f"facts.child.ref: expected the child of case {case.id}")
+        if child.birth_date != subject.birth_date:
+            raise InvalidInput(
+                f"facts.child.birth_date: expected the child's birth date in case {case.id}"
+            )
+    elif isinstance(subject, ExpectedChild):
+        expected = facts.expected_child
+        if expected is None:
+            raise InvalidInput(
+                f"facts.expected_child: expected the expected child of case {case.id}; "
+                "record the birth first (child_born)"
+            )
+        if expected.ref != subject.ref:
+            raise InvalidInput(f"facts.expected_child.ref: expected the child of case {case.id}")
+        if expected.expected_date != subject.expected_date:
+            raise InvalidInput(
+                f"facts.expected_child.expected_date: expected the date in case {case.id}"
+            )
+        if expected.adoption is not subject.adoption:
+            raise InvalidInput(
+                f"facts.expected_child.adoption: expected what case {case.id} records"
+            )
+    for index, g in enumerate(facts.guardians):
+        known = case.guardian(g.ref)
+        if known is None:
+            raise InvalidInput(
+                f"facts.guardians[{index}].ref: expected a guardian of case {case.id}"
+            )
+        if g.relation is not None and g.relation is not known.relation:
+            raise InvalidInput(
+                f"facts.guardians[{index}].relation: expected the relation in case {case.id}"
+            )
+    if _age(case, on) < parameter("age_of_majority").at(on):
+        responsible = {g.ref for g in case.with_responsibility()}
+        if {g.ref for g in facts.guardians if g.parental_responsibility} != responsible:
+            raise InvalidInput(
+                "facts.guardians: expected the guardians with foreldreansvar in case "
+                f"{case.id}, each with parental_responsibility true (both when they share it)"
+            )
+
+
 def record_individual_decision(
     case: Case, *, decision: IndividualDecision, decision_id: str, by: str, as_of: date
 ) -> IndividualDecisionRecorded:
@@ -192,7 +343,8 @@ def record_individual_decision(
 
     Raises:
         InvalidInput: the id is empty or used, the decision is about another child,
-            or it is dated after the day it is recorded.
+            it is dated after the day it is recorded, or a party is no person of the case
+            (its child, a guardian, barnevernstjenesten) or is named twice.
     """
     case.require_open()
     subject = case.subject
@@ -205,6 +357,7 @@ def record_individual_decision(
         raise InvalidInput(f"the decision is about another child than case {case.id}")
     if decision.decided_on > as_of:
         raise InvalidInput("a decision is recorded on or after the day it was made")
+    _check_party_refs(case, decision.parties)
     a = decision.assessment
     return IndividualDecisionRecorded(
         decision_id=decision_id,
@@ -273,20 +426,34 @@ def record_assessed_decision(
     [`notice_of_appointment()`][barnekoordinator.rights.decisions.notice_of_appointment] with
     the recorded ``wishes`` and their ``weighing``.
 
+    The facts must be the case's (domain.md §4.2 item 1): its child (ref, and birth date or
+    expected date) and its guardians with foreldreansvar (while the child is under 18). The
+    ``parties`` are people of the case in their own role and name everyone who may complain of
+    the decision: the guardians with foreldreansvar (both when they share it), from 16 also the
+    young person, from 18 the adult alone. The child under 16 may be named, and need not be.
+
     Raises:
         RuleViolation: the assessment does not support a decision yet, or the professional
             may not be appointed.
-        InvalidInput: what ``make_decision`` and ``record_individual_decision`` refuse, an
-            appointment on a refusal, or a missing one on an appointing decision.
+        InvalidInput: what ``make_decision`` and ``record_individual_decision`` refuse, facts
+            about another child or other guardians than the case's, parties who are not the
+            case's or leave someone out, an appointment on a refusal, or a missing one on an
+            appointing decision.
     """
     assessed = as_of if assessed_on is None else assessed_on
+    case.require_open()
+    if case.subject is None:
+        raise InvalidInput(f"case {case.id} has not been opened")
+    decided = as_of if decided_on is None else decided_on
+    _check_facts(case, facts, assessed)
+    _check_parties(case, parties, decided)
     result = assess(facts, as_of=assessed, settings=settings)
     appointment = None
     if appointed is not None:
         appointment = notice_of_appointment(
             result,
             appointed,
-            as_of=as_of if decided_on is None else decided_on,
+            as_of=decided,
             wishes=wishes,
             weighing=weighing,
             settings=settings,
@@ -294,7 +461,7 @@ def record_assessed_decision(
     decision = make_decision(
         result,
         case_ref=case_ref,
-        decided_on=as_of if decided_on is None else decided_on,
+        decided_on=decided,
         municipality=municipality,
         parties=parties,
         signed_by=signed_by,
