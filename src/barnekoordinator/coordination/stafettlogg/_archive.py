@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from barnekoordinator.access.consent import Consent, ConsentPurpose, ledger
 from barnekoordinator.coordination.stafettlogg._case import current_log
 from barnekoordinator.coordination.stafettlogg._values import (
     Evaluation,
@@ -24,6 +25,7 @@ from barnekoordinator.coordination.stafettlogg._values import (
 )
 from barnekoordinator.errors import StafettloggError
 from barnekoordinator.history.case import Case
+from barnekoordinator.people import Professional
 from barnekoordinator.texts import language, text
 
 # --- the document ---------------------------------------------------------------------
@@ -32,7 +34,11 @@ from barnekoordinator.texts import language, text
 def archive_document(case: Case) -> dict[str, Any]:
     """The closing printout of the current stafettlogg as plain, JSON-able data (arkivlova).
 
-    People appear by case-local ref only; no national identifiers or names.
+    It says on what consent each service took part (domain.md §7.3): every stafettlogg consent of
+    the case, with who gave it, the services and sections it covered, its period and its
+    withdrawal, and the professionals taking part when it is printed, with their service and
+    title. ``consent_ids`` are the consents in force when the log was opened. People appear by
+    case-local ref only; no national identifiers or names.
 
     Args:
         case: The case whose current (latest) stafettlogg is printed.
@@ -52,6 +58,10 @@ def archive_document(case: Case) -> dict[str, Any]:
         "case_id": case.id,
         "municipality_number": case.municipality_number,
         **_header(log),
+        "consents": [
+            _consent(c) for c in ledger(case).consents if c.purpose is ConsentPurpose.STAFETTLOGG
+        ],
+        "participants": [_participant(p) for p in case.participants],
         "stafettholder_history": [
             {"on": _iso(b.on), "kind": b.kind.value, "from": b.from_ref, "to": b.to_ref}
             for b in log.baton.history
@@ -83,6 +93,23 @@ def _header(log: Stafettlogg) -> dict[str, Any]:
         "linked_to": log.linked_to.value if log.linked_to else None,
         "consent_ids": list(log.consent_ids),
     }
+
+
+def _consent(c: Consent) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "given_by": sorted(c.given_by),
+        "services": sorted(s.value for s in c.services),
+        "sections": sorted(s.value for s in c.sections),
+        "valid_from": _iso(c.valid_from),
+        "valid_to": _iso(c.valid_to),
+        "withdrawn_on": _iso(c.withdrawn_on),
+        "withdrawn_by": c.withdrawn_by,
+    }
+
+
+def _participant(p: Professional) -> dict[str, Any]:
+    return {"ref": p.ref, "service": p.service.value, "title": p.title}
 
 
 def _level_change(c: LevelChange) -> dict[str, Any]:
@@ -168,6 +195,9 @@ _LABEL_KEYS = (
     "opened",
     "closed",
     "reason",
+    "consents",
+    "withdrawn",
+    "participants",
     "holders",
     "goals",
     "observations",
@@ -202,6 +232,11 @@ def archive_text(case: Case, lang: str = "nb") -> str:
     if doc["closing_reason"]:
         lines.append(f"{t['reason']}: {doc['closing_reason']} {doc['closing_summary']}".rstrip())
     sections = (
+        (t["consents"], [_consent_row(c, t) for c in doc["consents"]]),
+        (
+            t["participants"],
+            [f"{p['ref']}: {p['service']} {p['title']}".rstrip() for p in doc["participants"]],
+        ),
         (
             t["holders"],
             [
@@ -222,6 +257,17 @@ def archive_text(case: Case, lang: str = "nb") -> str:
         lines.extend(["", title, "-" * len(title)])
         lines.extend(rows or [t["none"]])
     return "\n".join(lines) + "\n"
+
+
+def _consent_row(c: dict[str, Any], t: dict[str, str]) -> str:
+    """A consent: who gave it, for which services, for how long, and its withdrawal."""
+    row = (
+        f"{c['id']}: {', '.join(c['given_by'])} -> {', '.join(c['services'])} "
+        f"({c['valid_from']} – {c['valid_to'] or ''})"
+    )
+    if c["withdrawn_on"]:
+        row += f" {t['withdrawn']} {c['withdrawn_on']} ({c['withdrawn_by']})"
+    return row
 
 
 def _measure_rows(tiltak: list[dict[str, Any]], t: dict[str, str]) -> list[str]:
