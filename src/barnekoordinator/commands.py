@@ -58,7 +58,8 @@ from barnekoordinator.history import case as case_events
 from barnekoordinator.history.case import Case, DomainEvent
 from barnekoordinator.history.documents import validate_document
 from barnekoordinator.history.serialization import register_document, structure
-from barnekoordinator.identifiers import PersonId
+from barnekoordinator.identifiers import IdentifierPolicy, PersonId, checksum_rule_on
+from barnekoordinator.identifiers import inspect as inspect_identifier
 from barnekoordinator.rights import complaint_records, decision_records
 from barnekoordinator.rights.eligibility import EligibilityFacts
 from barnekoordinator.rights.wire import facts_from_json
@@ -273,17 +274,31 @@ def command_registry() -> Mapping[str, CommandSpec]:
     return MappingProxyType({spec.name: spec for spec in map(_spec, _FUNCTIONS)})
 
 
-def _synthetic_paths(value: object, path: str) -> Iterable[str]:
-    """The JSON paths of synthetic identity numbers inside structured ``value``."""
+def _person_ids(value: object, path: str) -> Iterable[tuple[str, PersonId]]:
+    """The identity numbers inside structured ``value``, each with its JSON path."""
     if isinstance(value, PersonId):
-        if value.synthetic:
-            yield path
+        yield path, value
     elif attrs.has(type(value)):
         for field in attrs.fields(type(value)):  # type: ignore[arg-type]
-            yield from _synthetic_paths(getattr(value, field.name), f"{path}.{field.alias}")
+            yield from _person_ids(getattr(value, field.name), f"{path}.{field.alias}")
     elif isinstance(value, tuple | frozenset):
         for index, item in enumerate(value):
-            yield from _synthetic_paths(item, f"{path}[{index}]")
+            yield from _person_ids(item, f"{path}[{index}]")
+
+
+def _not_issued_by(arguments: object, as_of: date) -> list[tuple[str, str]]:
+    """The identity numbers in ``arguments`` that could not have been issued by ``as_of``: valid
+    only under the control-digit rule of 2032 (``checksum_rule_on``). A command document's
+    numbers are structured as stored ones are, under both rules, so that a history written
+    after 2032 still reads; what a person *gives* today is held to today's rule (domain.md
+    §8.1). The reason never holds the number."""
+    policy = IdentifierPolicy.testing(checksum_rule=checksum_rule_on(as_of))
+    problems = []
+    for path, person in _person_ids(arguments, "$.arguments"):
+        report = inspect_identifier(person.reveal(), policy=policy)
+        if not report.valid:
+            problems.append((path, report.reason or "not a valid identity number"))
+    return problems
 
 
 def parse_command(document: object, *, allow_synthetic: bool = False) -> ScriptedCommand:
@@ -309,7 +324,8 @@ def parse_command(document: object, *, allow_synthetic: bool = False) -> Scripte
     if not allow_synthetic:
         synthetic = [
             (path, "a synthetic identity number (test data) is not accepted here")
-            for path in _synthetic_paths(arguments, "$.arguments")
+            for path, person in _person_ids(arguments, "$.arguments")
+            if person.synthetic
         ]
         if synthetic:
             raise SchemaViolation(COMMAND_SCHEMA, synthetic)
@@ -329,9 +345,14 @@ def execute_command(book: Casebook, principal: Principal, command: ScriptedComma
     Raises whatever ``execute`` raises: ``AccessDenied``, ``ConcurrencyConflict``, the
     command's own ``RuleViolation`` …; nothing is stored then. An ``as_of`` after the
     Casebook's today is ``SchemaViolation`` (``$.arguments.as_of``), before the Casebook is
-    called: a command records what happened by the day it is written.
+    called: a command records what happened by the day it is written. So is an identity number
+    that could not have been issued by today: valid only under the control-digit rule of 2032
+    ([`checksum_rule_on()`][barnekoordinator.identifiers.checksum_rule_on]).
     """
     spec, as_of = command.spec, book.today()
+    not_issued = _not_issued_by(command.arguments, as_of)
+    if not_issued:
+        raise SchemaViolation(COMMAND_SCHEMA, not_issued)
     given = getattr(command.arguments, "as_of", None)
     if isinstance(given, date) and given > as_of:
         # A command records what happened, by the day it is written: a withdrawal dated ahead

@@ -62,6 +62,7 @@ __all__ = [
     "IdentifierReport",
     "Organisasjonsnummer",
     "PersonId",
+    "checksum_rule_on",
     "inspect",
     "subject_key",
     "synthetic_fodselsnummer",
@@ -110,6 +111,17 @@ class ChecksumRule(enum.StrEnum):
 
     BOTH = "both"
     """Accept numbers that satisfy either rule."""
+
+
+_NEW_RULE_FROM: Final = date(2032, 1, 1)
+"""The day Skatteetaten's new control-digit rule takes effect (domain.md §8.1)."""
+
+
+def checksum_rule_on(as_of: date) -> ChecksumRule:
+    """The control-digit rule a number *given* on ``as_of`` must satisfy: ``PRE_2032`` before
+    1 January 2032 (a number valid only under the new rule cannot have been issued yet),
+    ``BOTH`` from then on. What the library *stored* is read under ``BOTH`` whatever the day."""
+    return ChecksumRule.PRE_2032 if as_of < _NEW_RULE_FROM else ChecksumRule.BOTH
 
 
 def _check_as_of(_instance: object, _attribute: object, value: date | None) -> None:
