@@ -299,7 +299,8 @@ _ALL: tuple[LegalReference, ...] = (
         "§ 15-8",
         "Samarbeid og samordning (1998-loven)",
         _AUG_2022,
-        note="Replaced by opplæringslova 2023; the new paragraph is not verified.",
+        note="Replaced by opplæringslova 2023 from 1 August 2024 (oppl-2023-samarbeid); the new "
+        "paragraph is not verified.",
     ),
     _r(
         "oppl-1998-13-5",
@@ -411,6 +412,23 @@ _ALL: tuple[LegalReference, ...] = (
         note="Text read at barnerettsadvokater.no (barnevernloven § 3-2 a med lovkommentar); added "
         "by lov 19. juni 2009 nr. 45 (in-force date 1 January 2010 not verified); replaced by "
         "barnevernsloven 2021 § 15-9 from 1 January 2023.",
+    ),
+    _r(
+        "bvl-1992-3-2",
+        Act.BVL_1992,
+        "§ 3-2",
+        "Samarbeid og samordning (1992-loven)",
+        _AUG_2022,
+        status=Status.LAW_TEXT_UNVERIFIED,
+        note="Barnevern's duty to cooperate as the 2022 reform amended § 3-2: to cooperate with "
+        "other service providers when it is necessary to give the child «et helhetlig og "
+        "samordnet tjenestetilbud», and with a barnekoordinator appointed under hotl § 7-2 a; the "
+        "municipality shall coordinate (samordne) the services. That wording is the proposal text "
+        "of Prop. 100 L (2020–2021) kap. 13 as quoted in domain.md §5.2 [V:S10]; the enacted text "
+        "on Lovdata was not retrieved, nor is it verified that these amendments came into force "
+        "on 1 August 2022 with the rest of the reform (§ 3-2 itself is older; its earlier "
+        "wording is not encoded). Replaced by barnevernsloven 2021 § 15-8 from 1 January 2023 "
+        "(domain.md §5.2 «§ 15-8 (old act § 3-2)»).",
     ),
     _r(
         "sostjl-33",

@@ -4,13 +4,20 @@ Each [`Service`][barnekoordinator.services.Service] is tagged as a *health and c
 *other welfare* service — the distinction condition C5 of the barnekoordinator right turns on — and
 carries the paragraph that obliges it to cooperate (samarbeid) and, for municipal services, the
 municipality's duty to coordinate (samordning).
+
+The paragraph changes with the law: barnevern's duty was barnevernloven 1992 § 3-2 until
+barnevernsloven 2021 § 15-8 came into force on 1 January 2023, and school, SFO and PPT's was
+opplæringslova 1998 § 15-8 until opplæringslova 2023 replaced it on 1 August 2024 (domain.md §5.2).
+[`Service.cooperation_duty_on()`][barnekoordinator.services.Service.cooperation_duty_on] gives
+the one in force on a date; rules that cite it pass their ``as_of`` (decision 48).
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from datetime import date
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from attrs import frozen
@@ -79,8 +86,25 @@ class Service:
     sector: Sector
     level: Level
     cooperation_duty: LegalReference
+    """The duty as the catalogue has always named it, undated: for barnevern barnevernsloven
+    2021 § 15-8, for school, SFO and PPT opplæringslova 1998 § 15-8. A rule that cites the duty
+    on a date uses
+    [`cooperation_duty_on()`][barnekoordinator.services.Service.cooperation_duty_on]."""
     municipal_coordination: bool
     """True when the municipality's samordningsplikt covers this service."""
+
+    def cooperation_duty_on(self, as_of: date) -> LegalReference:
+        """The paragraph that binds the service to cooperate on ``as_of``: the latest of its
+        duties in force then (``LegalReference.in_force_from``; the first one before any is)."""
+        duties = _DUTIES_IN_TURN.get(self.kind)
+        if duties is None:
+            return self.cooperation_duty
+        chosen = duties[0]
+        for duty in duties[1:]:
+            since = duty.in_force_from
+            if since is None or since <= as_of:
+                chosen = duty
+        return chosen
 
     @property
     def is_health_and_care(self) -> bool:
@@ -136,6 +160,22 @@ SERVICES: Mapping[ServiceKind, Service] = {
     for kind, name, sector, level, key, coordinated in _TABLE
 }
 """Every service in the catalogue, by kind."""
+
+
+_DUTIES_IN_TURN: Final[Mapping[ServiceKind, tuple[LegalReference, ...]]] = {
+    kind: tuple(ref(key) for key in keys)
+    for kinds, keys in (
+        # barnevernloven 1992 § 3-2 as the 2022 reform amended it, then barnevernsloven 2021.
+        ((ServiceKind.BARNEVERN,), ("bvl-1992-3-2", "bvl-15-8")),
+        # opplæringslova 1998 § 15-8, then opplæringslova 2023 (paragraph not verified).
+        (
+            (ServiceKind.SKOLE, ServiceKind.SFO, ServiceKind.PPT),
+            ("oppl-1998-15-8", "oppl-2023-samarbeid"),
+        ),
+    )
+    for kind in kinds
+}
+"""The services whose cooperation duty moved to a new act, with each duty in turn, oldest first."""
 
 
 def service(kind: ServiceKind | str) -> Service:

@@ -49,9 +49,19 @@ from barnekoordinator.services import ServiceKind
 _WISH_FIELDS = ("barnekoordinator", "koordinator", "individual_plan", "stafettlogg")
 GOLDEN = Path(__file__).with_name("eligibility_reference_golden.jsonl")
 JUDGEMENT_FIELDS = ("serious", "long_term", "composite", "coordinated")
-# Dates where the law, or a child's age against it, turns: both regimes, barnevernsloven 2021
-# (in force 2023), and the days around them.
-PIVOTS = (date(2012, 1, 1), date(2022, 7, 31), date(2022, 8, 1), date(2023, 1, 1), date(2025, 9, 1))
+# Dates where the law, or a child's age against it, turns: every regime (the reform,
+# barnevernsloven 2021 in force 2023, opplæringslova 2023 in force 1 August 2024), and the days
+# around them.
+PIVOTS = (
+    date(2012, 1, 1),
+    date(2022, 7, 31),
+    date(2022, 8, 1),
+    date(2022, 12, 31),
+    date(2023, 1, 1),
+    date(2024, 7, 31),
+    date(2024, 8, 1),
+    date(2025, 9, 1),
+)
 
 # A small pool, so the child's ref sometimes equals a guardian's (allowed, and a corner of
 # who_consents: the refs are matched, not the roles).
@@ -102,8 +112,8 @@ def judgement(draw: st.DrawFn, as_of: date) -> Judgement | None:
 def cases(draw: st.DrawFn) -> tuple[EligibilityFacts, date, MunicipalSettings]:
     """Valid facts (a child of any age, or an expected one), an ``as_of`` and settings.
 
-    The birth date is sometimes after ``as_of``, and ``as_of`` sometimes before 2012: both
-    are errors, and the error must be the same too.
+    The birth date (a child's, or a child to be adopted's) is sometimes after ``as_of``, and
+    ``as_of`` sometimes before 2012: both are errors, and the error must be the same too.
     """
     as_of = draw(as_of_dates)
     if draw(st.integers(0, 4)):
@@ -113,10 +123,17 @@ def cases(draw: st.DrawFn) -> tuple[EligibilityFacts, date, MunicipalSettings]:
         child, expected = ChildFacts(ref=draw(refs), birth_date=born), None
     else:
         child = None
+        adoption = draw(st.booleans())
+        adoptee = None
+        if adoption and draw(st.booleans()):
+            years = draw(st.integers(0, 20))
+            days = draw(st.sampled_from([-1, 0, 1, 100]))
+            adoptee = as_of - timedelta(days=round(years * 365.25) + days)
         expected = ExpectedChildFacts(
             ref=draw(refs),
             expected_date=as_of + timedelta(days=draw(st.integers(0, 250))),
-            adoption=draw(st.booleans()),
+            adoption=adoption,
+            birth_date=adoptee,
         )
     guardian_refs = draw(st.lists(refs, max_size=3, unique=True))
     facts = EligibilityFacts(
@@ -239,8 +256,12 @@ def _seeded_cases(n: int, seed: int) -> list[tuple[EligibilityFacts, date, dict[
         as_of = rng.choice(PIVOTS) if rng.random() < 0.5 else date(2012 + rng.randrange(18), 6, 1)
         if rng.random() < 0.1:
             child = None
+            adoptee = as_of - timedelta(days=rng.randrange(0, 20 * 366)) if i % 6 == 0 else None
             expected = ExpectedChildFacts(
-                ref=f"ventet-{i}", expected_date=as_of + timedelta(days=90), adoption=i % 3 == 0
+                ref=f"ventet-{i}",
+                expected_date=as_of + timedelta(days=90),
+                adoption=i % 3 == 0,
+                birth_date=adoptee,
             )
         else:
             born = as_of - timedelta(days=rng.randrange(0, 22 * 366))

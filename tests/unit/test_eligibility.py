@@ -175,10 +175,13 @@ def test_a_birth_date_after_as_of_is_invalid() -> None:
 
 
 def test_rules_are_selected_by_date() -> None:
-    """The dated rule set changes on 1 August 2022 (OpenFisca-style selection by as_of)."""
-    assert RULES_VERSIONS == ("2012-01-01", "2022-08-01")
+    """The dated rule set changes on 1 August 2022, 1 January 2023 and 1 August 2024
+    (OpenFisca-style selection by as_of; decision 48)."""
+    assert RULES_VERSIONS == ("2012-01-01", "2022-08-01", "2023-01-01", "2024-08-01")
     assert rules_version(date(2022, 7, 31)) == "2012-01-01"
     assert rules_version(date(2022, 8, 1)) == "2022-08-01"
+    assert rules_version(date(2023, 1, 1)) == "2023-01-01"
+    assert rules_version(date(2024, 8, 1)) == "2024-08-01"
     assert assess(eligible(), as_of=date(2022, 7, 31)).rules_version == "2012-01-01"
 
 
@@ -312,7 +315,8 @@ def test_follow_ups_fill_in_dates_and_services_in_every_language() -> None:
         assert escalate.explain(lang).startswith("Skole ")
         assert "{" not in ends.explain(lang) + escalate.explain(lang)
     assert escalate.service is ServiceKind.SKOLE
-    assert escalate.basis[0].key == "oppl-1998-15-8"
+    # On 1 March 2025 school answers to opplæringslova 2023 (decision 48).
+    assert escalate.basis[0].key == "oppl-2023-samarbeid"
 
 
 def test_wish_outcome_labels_say_consent_not_professional_assessment() -> None:

@@ -17,7 +17,7 @@ FINGERPRINTS = {
     'Judgements': 'frozen,kw_only;serious=;long_term=;composite=;coordinated=',
     'Needs': 'frozen,kw_only;services=;health_and_care=;other_welfare=',
     'ChildFacts': 'frozen,kw_only;ref;birth_date',
-    'ExpectedChildFacts': 'frozen,kw_only;ref;expected_date;adoption=',
+    'ExpectedChildFacts': 'frozen,kw_only;ref;expected_date;adoption=;birth_date=',
     'GuardianFacts': 'frozen,kw_only;ref;parental_responsibility;wishes=;relation=',
     'ExistingCoordination': 'frozen,kw_only;barnekoordinator=;koordinator=;individual_plan=;stafettlogg=;family_barnekoordinator=;previous_municipality_barnekoordinator=',
     'EligibilityFacts': 'frozen,kw_only,post_init;child=;expected_child=;needs=;judgements=;guardians=;child_wishes=;child_heard=;barnevern_has_care=;barnevern_wishes=;bti_level=;parental_risk_factors=;existing=;services_declining_cooperation=;description=;diagnoses=',
@@ -400,6 +400,8 @@ def ExpectedChildFacts(fields, cls):
     f_expected_date = fields['expected_date']
     f_adoption = fields['adoption']
     _d_adoption = f_adoption.default
+    f_birth_date = fields['birth_date']
+    _d_birth_date = f_birth_date.default
 
     def __init__(
         self,
@@ -407,17 +409,20 @@ def ExpectedChildFacts(fields, cls):
         ref,
         expected_date,
         adoption=_d_adoption,
+        birth_date=_d_birth_date,
     ):
         _setattr(self, 'ref', ref)
         _setattr(self, 'expected_date', expected_date)
         _setattr(self, 'adoption', adoption)
+        _setattr(self, 'birth_date', birth_date)
 
     def __repr__(self):
         return (
             f"{self.__class__.__qualname__.rsplit('>.', 1)[-1]}("
             f"ref={self.ref!r}, "
             f"expected_date={self.expected_date!r}, "
-            f"adoption={self.adoption!r})"
+            f"adoption={self.adoption!r}, "
+            f"birth_date={self.birth_date!r})"
         )
 
     def __eq__(self, other):
@@ -427,10 +432,12 @@ def ExpectedChildFacts(fields, cls):
             self.ref,
             self.expected_date,
             self.adoption,
+            self.birth_date,
         ) == (
             other.ref,
             other.expected_date,
             other.adoption,
+            other.birth_date,
         )
 
     def __hash__(self):
@@ -440,6 +447,7 @@ def ExpectedChildFacts(fields, cls):
                 self.ref,
                 self.expected_date,
                 self.adoption,
+                self.birth_date,
             )
         )
 

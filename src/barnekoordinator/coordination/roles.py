@@ -627,7 +627,7 @@ def _core_roles(case: Case, as_of: date) -> Iterable[RoleAssignment]:
         basis = (
             ("prop-100-l-tjenesteytere",)
             if p.provider is ProviderKind.PRIVATE
-            else (SERVICES[p.service].cooperation_duty.key,)
+            else (SERVICES[p.service].cooperation_duty_on(as_of).key,)
         )
         yield RoleAssignment(role=Role.SERVICE_PROVIDER, ref=p.ref, basis=basis)
     for ref, role in sorted(_grants(case), key=lambda g: (g[0], g[1].value)):

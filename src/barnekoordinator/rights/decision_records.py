@@ -73,7 +73,7 @@ from barnekoordinator.rights.eligibility import (
     RightResult,
     assess,
 )
-from barnekoordinator.rights.eligibility._rule_sets import TABLES
+from barnekoordinator.rights.eligibility._rule_sets import PUBLISHED_TABLES, TABLES, rules_version
 from barnekoordinator.rights.eligibility._tables import Tables
 from barnekoordinator.services import ServiceKind
 
@@ -501,13 +501,30 @@ def decision_from_history(case: Case, decision_id: str) -> IndividualDecision:
         ) from None
 
 
+def _tables_of(e: IndividualDecisionRecorded) -> Tables | None:
+    """The tables ``e`` was decided with: its rule set's, or the rule set as first published
+    (``PUBLISHED_TABLES``) when ``e`` names a rule set that no longer applies on its day. Such
+    a decision was made before decision 48 dated the citations (a "2022-08-01" decision of
+    2023 or later), and its letter is printed again as it was sent. One made before then on a day
+    its rule set still covers cannot be told apart and is printed with the corrected citations.
+    """
+    if e.rules_version in PUBLISHED_TABLES:
+        try:
+            current = rules_version(e.as_of)
+        except InvalidInput:  # a day before the first rule set: not the library's decision
+            return None
+        if current != e.rules_version:
+            return PUBLISHED_TABLES[e.rules_version]
+    return TABLES.get(e.rules_version)
+
+
 def _rebuilt(e: IndividualDecisionRecorded) -> IndividualDecision:
     """The decision ``e`` records, rebuilt against the rule set it was made under.
 
     Raises:
         InvalidInput: the field that names what the rule set does not have (never its value).
     """
-    table = TABLES.get(e.rules_version)
+    table = _tables_of(e)
     if table is None:
         raise _missing("rules_version", f"one of the library's rule sets ({', '.join(TABLES)})")
     try:

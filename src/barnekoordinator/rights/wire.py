@@ -21,7 +21,9 @@ always contain every field, so ``to_json(from_json(doc))`` is stable and
 
 Result documents repeat the explanations in nb, nn and en for readers; on the
 way back in, condition results and follow-ups are looked up in the rule set
-named by ``rules_version`` and checked against the document.
+named by ``rules_version`` and checked against the document. A document stored before that rule
+set's citations were dated (decision 48) is checked against the rule set as first published, and
+reads back as it was written.
 """
 
 from __future__ import annotations
@@ -58,7 +60,12 @@ from barnekoordinator.rights.eligibility import (
     Wish,
     Wishes,
 )
-from barnekoordinator.rights.eligibility._rule_sets import TABLES, condition_result, follow_up
+from barnekoordinator.rights.eligibility._rule_sets import (
+    PUBLISHED_TABLES,
+    TABLES,
+    condition_result,
+    follow_up,
+)
 from barnekoordinator.services import ServiceKind
 from barnekoordinator.texts import Language, Text
 
@@ -68,6 +75,7 @@ if TYPE_CHECKING:
     from barnekoordinator.legal_basis import LegalReference
     from barnekoordinator.rights.complaints import Complaint
     from barnekoordinator.rights.decisions import AppointmentNotice, IndividualDecision
+    from barnekoordinator.rights.eligibility._tables import Tables
 
 __all__ = [
     "COMPLAINT_SCHEMA",
@@ -159,10 +167,12 @@ def _facts_in(doc: Mapping[str, Any]) -> EligibilityFacts:
             ref=child["ref"], birth_date=date.fromisoformat(child["birth_date"])
         )
     if (expected := doc.get("expected_child")) is not None:
+        adoptee = expected.get("birth_date")
         fields["expected_child"] = ExpectedChildFacts(
             ref=expected["ref"],
             expected_date=date.fromisoformat(expected["expected_date"]),
-            **({"adoption": expected["adoption"]} if "adoption" in expected else {}),
+            adoption=expected.get("adoption", False),
+            birth_date=date.fromisoformat(adoptee) if adoptee is not None else None,
         )
     if "needs" in doc:
         needs = doc["needs"]
@@ -283,10 +293,14 @@ def _keys(basis: object) -> list[str]:
 
 
 class _Reader:
-    """Rebuilds a result from a validated document, collecting every mismatch."""
+    """Rebuilds a result from a validated document, collecting every mismatch.
 
-    def __init__(self, version: str) -> None:
+    ``published`` reads against the rule set as first published (``PUBLISHED_TABLES``).
+    """
+
+    def __init__(self, version: str, *, published: bool = False) -> None:
         self.version = version
+        self.table: Tables = (PUBLISHED_TABLES if published else TABLES)[version]
         self.problems: list[tuple[str, str]] = []
 
     def check_basis(self, path: str, expected: tuple[LegalReference, ...], given: object) -> None:
@@ -295,7 +309,9 @@ class _Reader:
 
     def condition(self, path: str, right: Right, doc: Mapping[str, Any]) -> ConditionResult | None:
         try:
-            c = condition_result(self.version, right, Condition(doc["condition"]), doc["reason"])
+            c = condition_result(
+                self.version, right, Condition(doc["condition"]), doc["reason"], self.table
+            )
         except InvalidInput as exc:
             self.problems.append((f"{path}.reason", str(exc)))
             return None
@@ -311,12 +327,12 @@ class _Reader:
         service = ServiceKind(doc["service"]) if doc["service"] is not None else None
         due = date.fromisoformat(doc["due"]) if doc["due"] is not None else None
         try:
-            base = follow_up(self.version, scope, kind)
+            base = follow_up(self.version, scope, kind, self.table)
         except InvalidInput as exc:
             self.problems.append((f"{path}.kind", str(exc)))
             return None
         if service is not None:
-            result = TABLES[self.version].escalations[service]
+            result = self.table.escalations[service]
         elif due is not None:
             result = FollowUp(kind=kind, basis=base.basis, text=base.text, due=due)
         else:
@@ -327,7 +343,7 @@ class _Reader:
     def right(self, path: str, right: Right, doc: Mapping[str, Any]) -> RightResult | None:
         if doc["right"] != right.value:
             self.problems.append((f"{path}.right", f"expected {right.value!r}"))
-        table = TABLES[self.version]
+        table = self.table
         outcome, action = Outcome(doc["outcome"]), NextStep(doc["action"])
         self.check_basis(path, table.basis[right], doc["basis"])
         conditions = [
@@ -357,7 +373,7 @@ class _Reader:
         )
 
     def ground(self, path: str, doc: Mapping[str, Any]) -> PlanGround:
-        ground = TABLES[self.version].plan_grounds[PlanLaw(doc["law"])]
+        ground = self.table.plan_grounds[PlanLaw(doc["law"])]
         if doc["responsible"] != ground.responsible.value:
             self.problems.append((f"{path}.responsible", f"expected {ground.responsible.value!r}"))
         self.check_basis(path, ground.basis, doc["basis"])
@@ -373,7 +389,22 @@ def result_from_json(document: object) -> EligibilityResult:
     """
     validate_document(RESULT_SCHEMA, document)
     assert isinstance(document, Mapping)
-    reader = _Reader(document["rules_version"])
+    version = document["rules_version"]
+    result, problems = _read_result(_Reader(version), document)
+    if problems and version in PUBLISHED_TABLES:
+        # Stored before the rule set's citations were dated (decision 48): as first published.
+        published, _ = _read_result(_Reader(version, published=True), document)
+        if published is not None:
+            return published
+    if result is None:
+        raise SchemaViolation(RESULT_SCHEMA, problems)
+    return result
+
+
+def _read_result(
+    reader: _Reader, document: Mapping[str, Any]
+) -> tuple[EligibilityResult | None, list[tuple[str, str]]]:
+    """The result ``reader`` rebuilds from ``document``, or ``None`` and every mismatch."""
     rights = {
         right: reader.right(f"$.{field}", right, document[field])
         for right, field in (
@@ -388,13 +419,13 @@ def result_from_json(document: object) -> EligibilityResult:
         for i, f in enumerate(document["follow_ups"])
     ]
     if reader.problems:
-        raise SchemaViolation(RESULT_SCHEMA, reader.problems)
+        return None, reader.problems
     bk, ko, ip, sl = (rights[r] for r in Right)
     assert bk is not None
     assert ko is not None
     assert ip is not None
     assert sl is not None
-    return EligibilityResult(
+    result = EligibilityResult(
         as_of=date.fromisoformat(document["as_of"]),
         rules_version=document["rules_version"],
         subject_ref=document["subject_ref"],
@@ -404,6 +435,7 @@ def result_from_json(document: object) -> EligibilityResult:
         stafettlogg=sl,
         follow_ups=tuple(f for f in case if f is not None),
     )
+    return result, []
 
 
 # --- decisions and complaints ----------------------------------------------------------------

@@ -241,7 +241,16 @@ def subject(facts: EligibilityFacts, as_of: date, p: Params) -> tuple[str, bool,
     if child is None:
         expected = facts.expected_child
         assert expected is not None  # guaranteed by EligibilityFacts
-        return expected.ref, False, -1, None
+        # Re-frozen 2026-12-07: a child to be adopted has a birth date, and an 18th birthday.
+        if expected.birth_date is None:
+            return expected.ref, False, -1, None
+        if expected.birth_date > as_of:
+            raise InvalidInput(
+                "expected_child.birth_date is after as_of: the child to be adopted must be born"
+            )
+        if p.age_limit is None:
+            return expected.ref, False, -1, None
+        return expected.ref, False, -1, birthday(expected.birth_date, p.age_limit)
     if child.birth_date > as_of:
         raise InvalidInput(
             "child.birth_date is after as_of: a child not yet born is an expected_child"

@@ -28,6 +28,7 @@ from _eligibility_reference._evaluator import (
 )
 from _eligibility_reference._tables import Tables, build_tables
 from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.people import age_on
 from barnekoordinator.rights.eligibility._facts import EligibilityFacts
 from barnekoordinator.rights.eligibility._results import FollowUp
 from barnekoordinator.rights.eligibility._vocabulary import (
@@ -48,10 +49,11 @@ RIGHT_BASIS: Final = MappingProxyType(
         Right.BARNEKOORDINATOR: ("pbrl-2-5-c", "hotl-7-2-a"),
         Right.KOORDINATOR: ("pbrl-2-5-b", "hotl-7-2"),
         # Every law that gives the right (issue 14); one plan under the common regulation.
+        # Re-frozen 2026-12-07: barnevern by the 1992 act until 2023.
         Right.INDIVIDUAL_PLAN: (
             "pbrl-2-5",
             "hotl-7-1",
-            "bvl-15-9",
+            "bvl-1992-3-2-a",
             "navl-15",
             "sostjl-28",
             "ip-forskriften",
@@ -127,7 +129,14 @@ def _child(facts: EligibilityFacts, p: Params, born: bool, age: int) -> tuple[st
     if not born:
         expected = facts.expected_child
         assert expected is not None  # guaranteed by EligibilityFacts
-        return ("adoption" if expected.adoption else "pregnancy"), "expected"
+        c1 = "adoption" if expected.adoption else "pregnancy"
+        # Re-frozen 2026-12-07: the child to be adopted, by its birth date when given.
+        if expected.birth_date is None:
+            return c1, "expected"
+        limit = p.age_limit
+        assert limit is not None  # in force with the reform
+        under = age_on(expected.birth_date, p.as_of) < limit
+        return c1, "adoptee-under-limit" if under else "adoptee-reached-limit"
     limit = p.age_limit
     assert limit is not None  # in force with the reform
     return "born", ("under-limit" if age < limit else "reached-limit")
@@ -161,7 +170,7 @@ def escalate_declined_cooperation(T: Tables, facts: EligibilityFacts, case: list
 
 REGIME: Final = Regime(
     in_force=IN_FORCE,
-    tables=build_tables(VERSION, RIGHT_BASIS, PLAN_CONSENT_BASIS),
+    tables=build_tables(VERSION, RIGHT_BASIS, PLAN_CONSENT_BASIS, on=IN_FORCE),
     barnekoordinator=assess_barnekoordinator,
     cooperation=escalate_declined_cooperation,
 )

@@ -23,6 +23,8 @@ from typing import Final
 from _eligibility_reference._evaluator import Regime, evaluate
 from _eligibility_reference._regime_2012_01_01 import REGIME as _HOTL_2012
 from _eligibility_reference._regime_2022_08_01 import REGIME as _REFORM_2022
+from _eligibility_reference._regime_2023_01_01 import REGIME as _BVL_2023
+from _eligibility_reference._regime_2024_08_01 import REGIME as _OPPL_2024
 from _eligibility_reference._tables import CASE, Tables
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import InvalidInput
@@ -36,7 +38,7 @@ from barnekoordinator.rights.eligibility._vocabulary import Condition, FollowUpK
 
 __all__ = ["RULES_VERSIONS", "assess", "rules_version"]
 
-_REGIMES: Final[tuple[Regime, ...]] = (_HOTL_2012, _REFORM_2022)
+_REGIMES: Final[tuple[Regime, ...]] = (_HOTL_2012, _REFORM_2022, _BVL_2023, _OPPL_2024)
 _BY_DATE: Final = tuple((regime.in_force, regime) for regime in _REGIMES)
 
 RULES_VERSIONS: Final[tuple[str, ...]] = tuple(regime.version for regime in _REGIMES)

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping
+from datetime import date
 from types import MappingProxyType
 from typing import Final, NamedTuple
 
-from barnekoordinator.legal_basis import LegalReference, parameter, refs
+from barnekoordinator.legal_basis import LegalReference, parameter, ref, refs
 from barnekoordinator.rights.eligibility._results import ConditionResult, FollowUp, PlanGround
 from barnekoordinator.rights.eligibility._vocabulary import (
     WISH_FIELD,
@@ -110,15 +111,22 @@ class Tables(NamedTuple):
     """Each law that gives the right to an individuell plan, with its reference and service."""
 
 
+# Re-frozen 2026-12-07 (decision 48): the dates the law changed, written out by hand.
+_REFORM: Final = date(2022, 8, 1)
+_BVL_2021: Final = date(2023, 1, 1)
+_OPPL_2023: Final = date(2024, 8, 1)
+
+
 def build_tables(
-    version: str, right_basis: RightBasis, plan_consent_basis: tuple[str, ...]
+    version: str, right_basis: RightBasis, plan_consent_basis: tuple[str, ...], *, on: date
 ) -> Tables:
-    """Build every shared result value of the rule set ``version``.
+    """Build every shared result value of the rule set ``version``, in force from ``on``.
 
     Args:
         version: The rule set's name, the date its regime came into force.
         right_basis: The reference keys each right rests on in the regime.
         plan_consent_basis: The reference keys of consent to an individuell plan.
+        on: The date the regime came into force: only what is in force then is cited.
 
     Returns:
         The interned tables, read-only.
@@ -127,15 +135,15 @@ def build_tables(
     _barnekoordinator_conditions(conditions, right_basis[_BK])
     for right in (_KO, _IP):
         _health_right_conditions(conditions, right, right_basis[right])
-    _stafettlogg_conditions(conditions, right_basis[_SL])
-    _plan_law_conditions(conditions)
+    _stafettlogg_conditions(conditions, right_basis[_SL], on)
+    _plan_law_conditions(conditions, on)
     _wish_conditions(conditions, plan_consent_basis)
-    follow_ups = _follow_ups(right_basis, plan_consent_basis)
+    follow_ups = _follow_ups(right_basis, plan_consent_basis, on)
     return Tables(
         version=version,
         conditions=MappingProxyType(conditions),
         follow_ups=MappingProxyType(follow_ups),
-        escalations=MappingProxyType(_escalations(follow_ups[(CASE, _K.ESCALATE_COOPERATION)])),
+        escalations=MappingProxyType(_escalations(follow_ups[(CASE, _K.ESCALATE_COOPERATION)], on)),
         explanations=MappingProxyType(_explanations()),
         basis=MappingProxyType({r: refs(*b) for r, b in right_basis.items()}),
         plan_grounds=MappingProxyType(PLAN_GROUNDS),
@@ -204,6 +212,21 @@ def _barnekoordinator_conditions(table: _ConditionTable, bk: tuple[str, ...]) ->
         (c.UNDER_AGE_LIMIT, "c7", "reached-limit", _NOT, age_basis, born_and_date),
     )
     _add_rows(table, _BK, rows)
+    # Re-frozen 2026-12-07: the child to be adopted by its birth date (hotl § 7-2 a «barn»).
+    for reason, outcome, key in (
+        ("adoptee-under-limit", _MET, "reason.c7.under-limit"),
+        ("adoptee-reached-limit", _NOT, "reason.c7.reached-limit"),
+    ):
+        _add(
+            table,
+            _BK,
+            c.UNDER_AGE_LIMIT,
+            reason,
+            outcome,
+            age_basis,
+            ("expected_child.birth_date", "as_of"),
+            text(key),
+        )
     # Re-frozen 2026-12-07 (BK-08, domain.md §2.2): a negative «alvorlig» judgement not made
     # by koordinerende enhet needs assessment; the professional's view, then the referral.
     _add(
@@ -241,14 +264,15 @@ def _health_right_conditions(table: _ConditionTable, right: Right, basis: tuple[
     _add_rows(table, right, rows)
 
 
-def _stafettlogg_conditions(table: _ConditionTable, sl: tuple[str, ...]) -> None:
+def _stafettlogg_conditions(table: _ConditionTable, sl: tuple[str, ...], on: date) -> None:
     """S1–S4: municipal practice, BTI level, target group, no statutory coordinator in place."""
     c = Condition
     s1 = ("settings.offers_stafettlogg",)
     s2 = ("bti_level", "settings.stafettlogg_from_level")
     s3 = ("child.birth_date", "settings.stafettlogg_age_limit")
     s4 = ("existing.barnekoordinator", "existing.koordinator", "existing.family_barnekoordinator")
-    statutory = (*sl, "hotl-7-2", "hotl-7-2-a")
+    # Re-frozen 2026-12-07: no hotl § 7-2 a before the reform.
+    statutory = (*sl, "hotl-7-2", "hotl-7-2-a") if on >= _REFORM else (*sl, "hotl-7-2")
     rows: tuple[_Row, ...] = (
         (c.MUNICIPAL_PRACTICE, "s1", "offered", _MET, sl, s1),
         (c.MUNICIPAL_PRACTICE, "s1", "not-offered", _NOT, sl, s1),
@@ -287,10 +311,12 @@ def plan_law_reason(laws: Iterable[PlanLaw]) -> str:
     return "+".join(sorted(law.value for law in laws))
 
 
-def _plan_law_conditions(table: _ConditionTable) -> None:
+def _plan_law_conditions(table: _ConditionTable, on: date) -> None:
     """``ip-plan-law``: every combination of the laws that give the right, and none of them."""
     facts = ("needs.services", "needs.health_and_care", "needs.other_welfare")
-    every = ("pbrl-2-5", "hotl-7-1", "bvl-15-9", "bvl-1992-3-2-a", "navl-15", "sostjl-28")
+    # Re-frozen 2026-12-07: barnevern's act in force on the regime's date.
+    barnevern = "bvl-15-9" if on >= _BVL_2021 else "bvl-1992-3-2-a"
+    every = ("pbrl-2-5", "hotl-7-1", barnevern, "navl-15", "sostjl-28")
     others = (PlanLaw.HEALTH, PlanLaw.NAV, PlanLaw.SOCIAL_SERVICES)
     end = Text(nb=".", nn=".", en=".")
     for size in range(len(others) + 1):
@@ -375,7 +401,9 @@ def _fu(
     )
 
 
-def _follow_ups(right_basis: RightBasis, plan_consent_basis: tuple[str, ...]) -> _FollowUpTable:
+def _follow_ups(
+    right_basis: RightBasis, plan_consent_basis: tuple[str, ...], on: date
+) -> _FollowUpTable:
     """Every follow-up of the rule set: those of each right's next step, then the specific ones."""
     table: _FollowUpTable = {}
     duty_basis = {
@@ -396,16 +424,21 @@ def _follow_ups(right_basis: RightBasis, plan_consent_basis: tuple[str, ...]) ->
         else:
             _fu(table, right, _K.PROFESSIONAL_ASSESSMENT, (*rb, "hotl-7-3"))
         _fu(table, right, _K.CONSENT_CONFLICT, ("pbrl-4-4", *rb))
-    for scope, kind, basis in _specific_follow_ups(right_basis, plan_consent_basis):
+    for scope, kind, basis in _specific_follow_ups(right_basis, plan_consent_basis, on):
         _fu(table, scope, kind, basis)
     return table
 
 
 def _specific_follow_ups(
-    right_basis: RightBasis, plan_consent_basis: tuple[str, ...]
+    right_basis: RightBasis, plan_consent_basis: tuple[str, ...], on: date
 ) -> tuple[tuple[object, FollowUpKind, tuple[str, ...]], ...]:
     """``(scope, kind, basis)`` of the follow-ups that belong to one situation."""
     ip_consent = plan_consent_basis
+    # Re-frozen 2026-12-07: before the reform no hotl § 7-2 a, and no pbrl § 2-5 c for an
+    # expected child (its case is BTI's).
+    reform = on >= _REFORM
+    precedence = ("bti-stafettlogg", "hotl-7-2", *(("hotl-7-2-a",) if reform else ()), "pbrl-2-5")
+    rekey = ("pbrl-2-5-c",) if reform else ("bti-stafettlogg",)
     return (
         (_BK, _K.YOUTH_OWN_SAY, ("pbrl-4-3", "pbrl-3-4", "hotl-7-2-a")),
         (_BK, _K.SAMORDNINGSPLIKT, ("hotl-3-4", "veileder-samordningsplikt")),
@@ -421,12 +454,8 @@ def _specific_follow_ups(
         (_KO, _K.COVERED_BY_BARNEKOORDINATOR, ("hotl-7-2-a", "hotl-7-2")),
         (_KO, _K.KOORDINATOR_WITHOUT_PLAN, right_basis[_KO]),
         (_IP, _K.NO_PLAN_WITHOUT_CONSENT, ip_consent),
-        (
-            _SL,
-            _K.STATUTORY_TAKES_PRECEDENCE,
-            ("bti-stafettlogg", "hotl-7-2", "hotl-7-2-a", "pbrl-2-5"),
-        ),
-        (CASE, _K.REKEY_AFTER_BIRTH, ("pbrl-2-5-c",)),
+        (_SL, _K.STATUTORY_TAKES_PRECEDENCE, precedence),
+        (CASE, _K.REKEY_AFTER_BIRTH, rekey),
         (CASE, _K.ORDINARY_FOLLOW_UP, ("bti-stafettlogg",)),
         (CASE, _K.BARNEVERN_CONSENTS, ("pbrl-4-5",)),
         (CASE, _K.CHILD_MUST_BE_HEARD, ("pbrl-4-4", "pbrl-3-1", "bk-art-12")),
@@ -438,16 +467,26 @@ def _specific_follow_ups(
     )
 
 
-def _escalations(escalate: FollowUp) -> dict[ServiceKind, FollowUp]:
+def _duty(kind: ServiceKind, on: date) -> LegalReference:
+    """Re-frozen 2026-12-07: barnevern under the 1992 act until 2023, school, SFO and PPT under
+    the 1998 act until 1 August 2024; every other service's duty is the catalogue's."""
+    if kind is ServiceKind.BARNEVERN:
+        return ref("bvl-15-8" if on >= _BVL_2021 else "bvl-1992-3-2")
+    if kind in (ServiceKind.SKOLE, ServiceKind.SFO, ServiceKind.PPT):
+        return ref("oppl-2023-samarbeid" if on >= _OPPL_2023 else "oppl-1998-15-8")
+    return SERVICES[kind].cooperation_duty
+
+
+def _escalations(escalate: FollowUp, on: date) -> dict[ServiceKind, FollowUp]:
     """One ``escalate-cooperation`` per service, citing that service's own cooperation duty."""
     return {
         kind: FollowUp(
             kind=_K.ESCALATE_COOPERATION,
-            basis=(s.cooperation_duty, *escalate.basis),
+            basis=(_duty(kind, on), *escalate.basis),
             text=escalate.text,
             service=kind,
         )
-        for kind, s in SERVICES.items()
+        for kind in SERVICES
     }
 
 

@@ -27,7 +27,10 @@ never infers them, and never reads ``description`` or ``diagnoses``: a missing j
 Rules change with the law, so the rule set is chosen by ``as_of``
 (OpenFisca-style dated rule sets): one private module per regime, named by its
 date of entry into force. ``_regime_2022_08_01`` applies from the 2022 reform,
-``_regime_2012_01_01`` before it (no barnekoordinator, no samordningsplikt).
+``_regime_2012_01_01`` before it (no barnekoordinator, no samordningsplikt);
+``_regime_2023_01_01`` (barnevernsloven 2021) and ``_regime_2024_08_01``
+(opplæringslova 2023) reuse the reform's rules with the citations of their date: a
+result cites only the law in force on ``as_of`` (decision 48).
 Dates before 1 January 2012 are not encoded.
 
 Speed: condition results, follow-ups and explanations are interned, each made

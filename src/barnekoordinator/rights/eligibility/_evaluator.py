@@ -224,17 +224,27 @@ def subject(facts: EligibilityFacts, as_of: date, p: Params) -> tuple[str, bool,
 
     Returns:
         The subject's reference, whether the child is born, its age (``-1`` before
-        birth) and the day the barnekoordinator right ends (its 18th birthday, or
-        ``None`` for an expected child or before the reform).
+        birth, and for a child to be adopted: the family's consent is the expecting
+        parents') and the day the barnekoordinator right ends (its 18th birthday, or
+        ``None`` for a child not yet born, an adoption with no birth date given, or
+        before the reform).
 
     Raises:
-        InvalidInput: The child's birth date is after ``as_of``.
+        InvalidInput: The child's, or the child to be adopted's, birth date is after ``as_of``.
     """
     child = facts.child
     if child is None:
         expected = facts.expected_child
         assert expected is not None  # guaranteed by EligibilityFacts
-        return expected.ref, False, -1, None
+        adoptee = expected.birth_date  # only an adoption has one (EligibilityFacts)
+        if adoptee is None:
+            return expected.ref, False, -1, None
+        if adoptee > as_of:
+            raise InvalidInput(
+                "expected_child.birth_date is after as_of: the child to be adopted must be born"
+            )
+        ends_on = _birthday(adoptee, p.age_limit) if p.age_limit is not None else None
+        return expected.ref, False, -1, ends_on
     if child.birth_date > as_of:
         raise InvalidInput(
             "child.birth_date is after as_of: a child not yet born is an expected_child"
@@ -254,13 +264,22 @@ _birthday: Final = functools.lru_cache(maxsize=1 << 15)(birthday)
 def _child(
     facts: EligibilityFacts, settings: MunicipalSettings, p: Params, born: bool, age: int
 ) -> tuple[str, str, str]:
-    """The reasons of C1, C7 (``""`` before the reform) and the stafettlogg's S3."""
+    """The reasons of C1, C7 (``""`` before the reform) and the stafettlogg's S3.
+
+    C7 of a child to be adopted is its age when its birth date is given («barn under 18 år»),
+    otherwise ``expected`` (met: the limit counts from a birth not yet known).
+    """
     limit = p.age_limit
     if not born:
         expected = facts.expected_child
         assert expected is not None  # guaranteed by EligibilityFacts
         c1 = "adoption" if expected.adoption else "pregnancy"
-        return c1, "" if limit is None else "expected", "expected"
+        adoptee = expected.birth_date
+        if limit is None or adoptee is None:
+            return c1, "" if limit is None else "expected", "expected"
+        on = p.as_of
+        years = on.year - adoptee.year - ((on.month, on.day) < (adoptee.month, adoptee.day))
+        return c1, "adoptee-under-limit" if years < limit else "adoptee-reached-limit", "expected"
     bti_age_limit: int = getattr(settings, "stafettlogg_age_limit", 18)
     c7 = "" if limit is None else "under-limit" if age < limit else "reached-limit"
     return "born", c7, "within" if age < bti_age_limit else "above"

@@ -125,11 +125,17 @@ class ChildFacts:
 
 @frozen(kw_only=True)
 class ExpectedChildFacts:
-    """A child not yet born, or an approved adoption in progress (``adoption=True``)."""
+    """A child not yet born, or an approved adoption in progress (``adoption=True``).
+
+    ``birth_date`` is the birth date of the child to be adopted, when known: the barnekoordinator
+    is for families with a child under 18 (hotl § 7-2 a, pbrl § 2-5 c), so C7 is assessed on it.
+    Only an adoption has one (a child not yet born is expected on ``expected_date``).
+    """
 
     ref: str
     expected_date: date
     adoption: bool = False
+    birth_date: date | None = None
 
 
 @frozen(kw_only=True)
@@ -180,7 +186,16 @@ def _fact_problems(facts: EligibilityFacts) -> list[tuple[str, str]]:
     if facts.child is not None:
         problems += _ref_problem("$.child.ref", facts.child.ref)
     if facts.expected_child is not None:
-        problems += _ref_problem("$.expected_child.ref", facts.expected_child.ref)
+        expected = facts.expected_child
+        problems += _ref_problem("$.expected_child.ref", expected.ref)
+        if expected.birth_date is not None and not expected.adoption:
+            problems.append(
+                (
+                    "$.expected_child.birth_date",
+                    "only a child to be adopted has a birth date (adoption is false): "
+                    "a child not yet born is expected on expected_date",
+                )
+            )
     seen: set[str] = set()
     for i, g in enumerate(facts.guardians):
         problems += _ref_problem(f"$.guardians[{i}].ref", g.ref)

@@ -55,7 +55,7 @@ def no_cooperation_duty(T: Tables, facts: EligibilityFacts, case: list[FollowUp]
 
 REGIME: Final = Regime(
     in_force=IN_FORCE,
-    tables=build_tables(VERSION, RIGHT_BASIS, PLAN_CONSENT_BASIS),
+    tables=build_tables(IN_FORCE, RIGHT_BASIS, PLAN_CONSENT_BASIS),
     barnekoordinator=barnekoordinator_not_in_force,
     cooperation=no_cooperation_duty,
 )

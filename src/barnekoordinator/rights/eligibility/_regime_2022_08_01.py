@@ -5,7 +5,12 @@ patient's right to koordinator (pbrl § 2-5 b), the common IP regulation and the
 samarbeids- and samordningsplikt of the welfare laws.
 
 This module is never edited to follow a change in the law: a new regime module
-with its own date is added instead (OpenFisca style).
+with its own date is added instead (OpenFisca style). Its rules are reused by the
+regimes that only changed a citation (``_regime_2023_01_01``, ``_regime_2024_08_01``).
+
+Corrected by decision 48: until 31 December 2022 barnevern's part of the individuell
+plan rested on barnevernloven 1992 § 3-2 a (the 2021 act's § 15-9 came into force on
+1 January 2023), and barnevern's cooperation duty was the 1992 act's § 3-2.
 """
 
 from __future__ import annotations
@@ -41,10 +46,11 @@ RIGHT_BASIS: Final = MappingProxyType(
         Right.BARNEKOORDINATOR: ("pbrl-2-5-c", "hotl-7-2-a"),
         Right.KOORDINATOR: ("pbrl-2-5-b", "hotl-7-2"),
         # Every law that gives the right (issue 14); one plan under the common regulation.
+        # Barnevern by the 1992 act until barnevernsloven 2021 (decision 48).
         Right.INDIVIDUAL_PLAN: (
             "pbrl-2-5",
             "hotl-7-1",
-            "bvl-15-9",
+            "bvl-1992-3-2-a",
             "navl-15",
             "sostjl-28",
             "ip-forskriften",
@@ -117,14 +123,15 @@ def _on_appointment(T: Tables, follow: list[FollowUp], v: BarnekoordinatorVerdic
 
 
 def escalate_declined_cooperation(T: Tables, facts: EligibilityFacts, case: list[FollowUp]) -> None:
-    """A service declining to cooperate is escalated, citing its own cooperation duty (BK-26)."""
+    """A service declining to cooperate is escalated, citing its own cooperation duty (BK-26) in
+    force on the rule set's date (the tables' escalations are dated)."""
     for kind in facts.services_declining_cooperation:
         case.append(T.escalations[kind])
 
 
 REGIME: Final = Regime(
     in_force=IN_FORCE,
-    tables=build_tables(VERSION, RIGHT_BASIS, PLAN_CONSENT_BASIS),
+    tables=build_tables(IN_FORCE, RIGHT_BASIS, PLAN_CONSENT_BASIS),
     barnekoordinator=assess_barnekoordinator,
     cooperation=escalate_declined_cooperation,
 )

@@ -83,7 +83,8 @@ class BarnekoordinatorVerdicts(NamedTuple):
     wish: str
     """The wish reason, ``"<party>/<verdict>"`` (C6)."""
     c7: str
-    """``expected``, ``under-limit`` or ``reached-limit``; ``""`` before the reform (C7)."""
+    """``expected``, ``under-limit`` or ``reached-limit`` (``adoptee-…`` for a child to be
+    adopted whose birth date is given); ``""`` before the reform (C7)."""
     ends: bool
     """The right has an end date (a born child, from the reform): ``ends-at-18`` may follow."""
     existing_koordinator: bool

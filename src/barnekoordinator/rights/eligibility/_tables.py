@@ -8,9 +8,11 @@ immutable, so every result shares them, and an assessment allocates only the han
 hold the answer (``benchmarks/bench_eligibility.py``).
 
 A rule set's tables differ only by the legal basis its regime declares (see the
-``_regime_*`` modules). Every rule set interns the same keys, so a result
-document is read back against one uniform table; a regime's evaluator uses only
-the keys it needs.
+``_regime_*`` modules) and by the date it came into force: a reference is cited only from the
+day it is in force (``LegalReference.in_force_from``), and a service declining to cooperate is
+reminded of the duty in force on that day (``Service.cooperation_duty_on``; decision 48). Every
+rule set interns the same keys, so a result document is read back against one uniform table; a
+regime's evaluator uses only the keys it needs.
 
 A rule set's keys are made on its tables' first use and each value the first time it is looked
 up, then kept, so every lookup of a key returns the same value (a command assesses one family
@@ -24,10 +26,11 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import date
 from types import MappingProxyType
 from typing import Final, NamedTuple, TypeVar
 
-from barnekoordinator.legal_basis import LegalReference, parameter, refs
+from barnekoordinator.legal_basis import LegalReference, parameter, ref, refs
 from barnekoordinator.rights.eligibility._results import ConditionResult, FollowUp, PlanGround
 from barnekoordinator.rights.eligibility._vocabulary import (
     WISH_FIELD,
@@ -167,40 +170,75 @@ def tables(version: str) -> Tables:
 
 
 def build_tables(
-    version: str, right_basis: RightBasis, plan_consent_basis: tuple[str, ...]
+    in_force: date, right_basis: RightBasis, plan_consent_basis: tuple[str, ...]
 ) -> Tables:
-    """The tables of every shared result value of the rule set ``version``: the keys now, each
-    value on its first lookup.
+    """The tables of every shared result value of the rule set in force from ``in_force``: the
+    keys now, each value on its first lookup.
 
     Args:
-        version: The rule set's name, the date its regime came into force.
+        in_force: The date the regime came into force; the rule set's version is its ISO form.
+            A rule set cites only references in force on it (a regime ends where the law
+            changes, so they are in force on every date the rule set applies to).
         right_basis: The reference keys each right rests on in the regime.
         plan_consent_basis: The reference keys of consent to an individuell plan.
 
     Returns:
         The interned tables, read-only.
     """
-    follow_ups = Interned(functools.partial(_follow_ups, right_basis, plan_consent_basis))
-    built = _BUILT[version] = Tables(
+    version = in_force.isoformat()
+    built = _BUILT[version] = _make_tables(version, in_force, right_basis, plan_consent_basis)
+    return built
+
+
+def published_tables(
+    version: str, right_basis: RightBasis, plan_consent_basis: tuple[str, ...]
+) -> Tables:
+    """The tables of the rule set ``version`` as first published, undated: every law that may
+    give a plan cited, each service's undated ``cooperation_duty``. Only for reading back a
+    document stored before its citations were dated (decision 48); never assessed with.
+    """
+    return _make_tables(version, None, right_basis, plan_consent_basis)
+
+
+def _make_tables(
+    version: str, on: date | None, right_basis: RightBasis, plan_consent_basis: tuple[str, ...]
+) -> Tables:
+    follow_ups = Interned(functools.partial(_follow_ups, on, right_basis, plan_consent_basis))
+    return Tables(
         version=version,
-        conditions=Interned(functools.partial(_conditions, right_basis, plan_consent_basis)),
+        conditions=Interned(functools.partial(_conditions, on, right_basis, plan_consent_basis)),
         follow_ups=follow_ups,
-        escalations=Interned(functools.partial(_escalations, follow_ups)),
+        escalations=Interned(functools.partial(_escalations, on, follow_ups)),
         explanations=Interned(_explanations),
         basis=MappingProxyType({r: refs(*b) for r, b in right_basis.items()}),
         plan_grounds=MappingProxyType(PLAN_GROUNDS),
     )
-    return built
 
 
-def _conditions(right_basis: RightBasis, plan_consent_basis: tuple[str, ...]) -> _ConditionTable:
+def _in_force(
+    on: date | None, keys: tuple[str, ...], otherwise: tuple[str, ...] = ()
+) -> tuple[str, ...]:
+    """``keys`` in force on ``on`` (all of them when undated), or ``otherwise`` if none is."""
+    if on is None:
+        return keys
+    since = [ref(k).in_force_from for k in keys]
+    kept = tuple(k for k, d in zip(keys, since, strict=True) if d is None or d <= on)
+    return kept or otherwise
+
+
+def _conditions(
+    on: date | None, right_basis: RightBasis, plan_consent_basis: tuple[str, ...]
+) -> _ConditionTable:
     """Every condition result's key, with the function that makes it."""
     conditions: _ConditionTable = {}
     _barnekoordinator_conditions(conditions, right_basis[_BK])
     for right in (_KO, _IP):
         _health_right_conditions(conditions, right, right_basis[right])
-    _stafettlogg_conditions(conditions, right_basis[_SL])
-    _plan_law_conditions(conditions)
+    _stafettlogg_conditions(conditions, right_basis[_SL], on)
+    # «No law gives a plan» cites the laws that could have given one: the regime's own.
+    ip = right_basis[_IP]
+    every = _PLAN_LAW_KEYS if on is None else tuple(k for k in _PLAN_LAW_KEYS if k in ip)
+    _plan_law_conditions(conditions, every)
     _wish_conditions(conditions, plan_consent_basis)
     return conditions
 
@@ -297,6 +335,14 @@ def _barnekoordinator_conditions(table: _ConditionTable, bk: tuple[str, ...]) ->
         (c.UNDER_AGE_LIMIT, "c7", "reached-limit", _NOT, age_basis, born_and_date),
     )
     _add_rows(table, _BK, rows)
+    # The child to be adopted, by its birth date: the born child's texts, its own facts.
+    adoptee = ("expected_child.birth_date", "as_of")
+    for reason, outcome, key in (
+        ("adoptee-under-limit", _MET, "reason.c7.under-limit"),
+        ("adoptee-reached-limit", _NOT, "reason.c7.reached-limit"),
+    ):
+        made = functools.partial(text, key)
+        _add(table, _BK, c.UNDER_AGE_LIMIT, reason, outcome, age_basis, adoptee, made)
     # A negative «alvorlig» judgement not made by koordinerende enhet: the professional's
     # view, then the referral to koordinerende enhet (hotl § 7-3) for the assessment.
     _add(
@@ -336,14 +382,14 @@ def _health_right_conditions(table: _ConditionTable, right: Right, basis: tuple[
     _add_rows(table, right, rows)
 
 
-def _stafettlogg_conditions(table: _ConditionTable, sl: tuple[str, ...]) -> None:
+def _stafettlogg_conditions(table: _ConditionTable, sl: tuple[str, ...], on: date | None) -> None:
     """S1–S4: municipal practice, BTI level, target group, no statutory coordinator in place."""
     c = Condition
     s1 = ("settings.offers_stafettlogg",)
     s2 = ("bti_level", "settings.stafettlogg_from_level")
     s3 = ("child.birth_date", "settings.stafettlogg_age_limit")
     s4 = ("existing.barnekoordinator", "existing.koordinator", "existing.family_barnekoordinator")
-    statutory = (*sl, "hotl-7-2", "hotl-7-2-a")
+    statutory = (*sl, *_in_force(on, ("hotl-7-2", "hotl-7-2-a")))
     rows: tuple[_Row, ...] = (
         (c.MUNICIPAL_PRACTICE, "s1", "offered", _MET, sl, s1),
         (c.MUNICIPAL_PRACTICE, "s1", "not-offered", _NOT, sl, s1),
@@ -382,10 +428,21 @@ def plan_law_reason(laws: Iterable[PlanLaw]) -> str:
     return "+".join(sorted(law.value for law in laws))
 
 
-def _plan_law_conditions(table: _ConditionTable) -> None:
-    """``ip-plan-law``: every combination of the laws that give the right, and none of them."""
+_PLAN_LAW_KEYS: Final = (
+    "pbrl-2-5",
+    "hotl-7-1",
+    "bvl-15-9",
+    "bvl-1992-3-2-a",
+    "navl-15",
+    "sostjl-28",
+)
+"""The references of every law that gives (or gave) the right to an individuell plan."""
+
+
+def _plan_law_conditions(table: _ConditionTable, every: tuple[str, ...]) -> None:
+    """``ip-plan-law``: every combination of the laws that give the right, and none of them
+    (``every``: the laws that could have given it)."""
     facts = ("needs.services", "needs.health_and_care", "needs.other_welfare")
-    every = ("pbrl-2-5", "hotl-7-1", "bvl-15-9", "bvl-1992-3-2-a", "navl-15", "sostjl-28")
     others = (PlanLaw.HEALTH, PlanLaw.NAV, PlanLaw.SOCIAL_SERVICES)
     end = Text(nb=".", nn=".", en=".")
     for size in range(len(others) + 1):
@@ -476,7 +533,9 @@ def _follow_up(kind: FollowUpKind, basis: tuple[str, ...], key: str) -> FollowUp
     return FollowUp(kind=kind, basis=refs(*basis), text=text(key))
 
 
-def _follow_ups(right_basis: RightBasis, plan_consent_basis: tuple[str, ...]) -> _FollowUpTable:
+def _follow_ups(
+    on: date | None, right_basis: RightBasis, plan_consent_basis: tuple[str, ...]
+) -> _FollowUpTable:
     """Every follow-up of the rule set: those of each right's next step, then the specific ones."""
     table: _FollowUpTable = {}
     duty_basis = {
@@ -497,16 +556,19 @@ def _follow_ups(right_basis: RightBasis, plan_consent_basis: tuple[str, ...]) ->
         else:
             _fu(table, right, _K.PROFESSIONAL_ASSESSMENT, (*rb, "hotl-7-3"))
         _fu(table, right, _K.CONSENT_CONFLICT, ("pbrl-4-4", *rb))
-    for scope, kind, basis in _specific_follow_ups(right_basis, plan_consent_basis):
+    for scope, kind, basis in _specific_follow_ups(on, right_basis, plan_consent_basis):
         _fu(table, scope, kind, basis)
     return table
 
 
 def _specific_follow_ups(
-    right_basis: RightBasis, plan_consent_basis: tuple[str, ...]
+    on: date | None, right_basis: RightBasis, plan_consent_basis: tuple[str, ...]
 ) -> tuple[tuple[object, FollowUpKind, tuple[str, ...]], ...]:
     """``(scope, kind, basis)`` of the follow-ups that belong to one situation."""
     ip_consent = plan_consent_basis
+    statutory = _in_force(on, ("bti-stafettlogg", "hotl-7-2", "hotl-7-2-a", "pbrl-2-5"))
+    # Before the reform an expected child's case is BTI's (domain.md §2.6), not the family's right.
+    rekey = _in_force(on, ("pbrl-2-5-c",), otherwise=("bti-stafettlogg",))
     return (
         (_BK, _K.YOUTH_OWN_SAY, ("pbrl-4-3", "pbrl-3-4", "hotl-7-2-a")),
         (_BK, _K.SAMORDNINGSPLIKT, ("hotl-3-4", "veileder-samordningsplikt")),
@@ -522,12 +584,8 @@ def _specific_follow_ups(
         (_KO, _K.COVERED_BY_BARNEKOORDINATOR, ("hotl-7-2-a", "hotl-7-2")),
         (_KO, _K.KOORDINATOR_WITHOUT_PLAN, right_basis[_KO]),
         (_IP, _K.NO_PLAN_WITHOUT_CONSENT, ip_consent),
-        (
-            _SL,
-            _K.STATUTORY_TAKES_PRECEDENCE,
-            ("bti-stafettlogg", "hotl-7-2", "hotl-7-2-a", "pbrl-2-5"),
-        ),
-        (CASE, _K.REKEY_AFTER_BIRTH, ("pbrl-2-5-c",)),
+        (_SL, _K.STATUTORY_TAKES_PRECEDENCE, statutory),
+        (CASE, _K.REKEY_AFTER_BIRTH, rekey),
         (CASE, _K.ORDINARY_FOLLOW_UP, ("bti-stafettlogg",)),
         (CASE, _K.BARNEVERN_CONSENTS, ("pbrl-4-5",)),
         (CASE, _K.CHILD_MUST_BE_HEARD, ("pbrl-4-4", "pbrl-3-1", "bk-art-12")),
@@ -540,19 +598,22 @@ def _specific_follow_ups(
 
 
 def _escalations(
-    follow_ups: Mapping[tuple[object, FollowUpKind], FollowUp],
+    on: date | None, follow_ups: Mapping[tuple[object, FollowUpKind], FollowUp]
 ) -> dict[ServiceKind, Callable[[], FollowUp]]:
-    """One ``escalate-cooperation`` per service, citing that service's own cooperation duty."""
-    return {kind: functools.partial(_escalation, follow_ups, kind) for kind in SERVICES}
+    """One ``escalate-cooperation`` per service, citing that service's own cooperation duty in
+    force on ``on`` (undated: the catalogue's ``cooperation_duty``)."""
+    return {kind: functools.partial(_escalation, on, follow_ups, kind) for kind in SERVICES}
 
 
 def _escalation(
-    follow_ups: Mapping[tuple[object, FollowUpKind], FollowUp], kind: ServiceKind
+    on: date | None, follow_ups: Mapping[tuple[object, FollowUpKind], FollowUp], kind: ServiceKind
 ) -> FollowUp:
     escalate = follow_ups[(CASE, _K.ESCALATE_COOPERATION)]
+    s = SERVICES[kind]
+    duty = s.cooperation_duty if on is None else s.cooperation_duty_on(on)
     return FollowUp(
         kind=_K.ESCALATE_COOPERATION,
-        basis=(SERVICES[kind].cooperation_duty, *escalate.basis),
+        basis=(duty, *escalate.basis),
         text=escalate.text,
         service=kind,
     )
