@@ -120,6 +120,7 @@ _N_("follow-up.record-decline", "Registrer at ordningen er takket nei til. Famil
 _N_("follow-up.professional-assessment", "Send saken til faglig vurdering (koordinerende enhet) for vilkårene som mangler vurdering; ikke avslå før vurderingen foreligger.")
 _N_("follow-up.stafettlogg.professional-assessment", "Avklar undringen (nivå 0) og bestem BTI-nivå før stafettlogg tilbys.")
 _N_("follow-up.consent-conflict", "Foreldre med felles foreldreansvar er uenige. Som hovedregel må begge samtykke; saken skal til juridisk vurdering, og det skal ikke oppnevnes automatisk.")
+_N_("follow-up.stafettlogg.consent-conflict", "De som må samtykke til stafettloggen, er uenige: foreldrene med foreldreansvar, og fra kommunens aldersgrense også ungdommen. Stafettloggen opprettes ikke uten samtykke fra alle; saken skal til juridisk vurdering.")
 _N_("follow-up.youth-own-say", "Ungdommen (16–17 år) og foreldrene er uenige. Ungdommen bestemmer selv over egen helsehjelp; hvem som samtykker til barnekoordinator, krever juridisk vurdering.")
 _N_("follow-up.samordningsplikt", "Selv uten barnekoordinator skal kommunen sørge for et helhetlig og samordnet tjenestetilbud (samordningsplikt), og tjenestene har samarbeidsplikt.")
 _N_("follow-up.alternatives", "Barnekoordinator faller bort fordi vilkåret om tjenester ikke er oppfylt. Vurder koordinator (pbrl § 2-5 b, hotl § 7-2) og individuell plan (pbrl § 2-5).")

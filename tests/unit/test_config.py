@@ -131,6 +131,29 @@ def test_stafettlogg_consent_age_decides_who_consents_at_15(
     assert result.stafettlogg.conditions[-1].reason.startswith(f"{party}/")
 
 
+def test_a_youth_declining_the_stafettlogg_against_the_guardians_is_its_own_conflict() -> None:
+    """Decision 47 (domain.md §7.6): from 15 the young person's «no» against the guardians is a
+    consent conflict for legal review, in the stafettlogg's own words, not the text for two
+    parents who share foreldreansvar (pbrl § 4-4, BK-12)."""
+    from barnekoordinator.rights.eligibility import FollowUpKind, NextStep
+
+    facts = EligibilityFacts(
+        child=ChildFacts(ref="ung", birth_date=date(2009, 12, 1)),
+        bti_level=2,
+        guardians=(
+            GuardianFacts(
+                ref="mor", parental_responsibility=True, wishes=Wishes(stafettlogg=Wish.WANTS)
+            ),
+        ),
+        child_wishes=Wishes(stafettlogg=Wish.DECLINES),
+    )
+    sl = assess(facts, as_of=date(2025, 3, 1)).stafettlogg
+    assert sl.action is NextStep.LEGAL_REVIEW
+    [conflict] = [f for f in sl.follow_ups if f.kind is FollowUpKind.CONSENT_CONFLICT]
+    assert "stafettloggen" in conflict.text.get("nb")
+    assert "felles foreldreansvar" not in conflict.text.get("nb")
+
+
 def test_open_legal_points_are_flagged_for_review_with_their_basis() -> None:
     """Settings that answer an unsettled legal question say so, with a question and a basis."""
     from barnekoordinator.config import YouthBarnekoordinatorConsent

@@ -423,7 +423,10 @@ def _follow_ups(
             _fu(table, right, _K.PROFESSIONAL_ASSESSMENT, (*rb, "bti-niva-0"), key)
         else:
             _fu(table, right, _K.PROFESSIONAL_ASSESSMENT, (*rb, "hotl-7-3"))
-        _fu(table, right, _K.CONSENT_CONFLICT, ("pbrl-4-4", *rb))
+        # The stafettlogg's disagreement may be the young person's against the guardians
+        # (decision 47): its own words, not those of parents sharing foreldreansvar.
+        conflict = "follow-up.stafettlogg.consent-conflict" if right is _SL else ""
+        _fu(table, right, _K.CONSENT_CONFLICT, ("pbrl-4-4", *rb), conflict)
     for scope, kind, basis in _specific_follow_ups(right_basis, plan_consent_basis, on):
         _fu(table, scope, kind, basis)
     return table
