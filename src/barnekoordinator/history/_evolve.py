@@ -17,6 +17,12 @@ copy, whatever their number of fields. Slotted classes are copied slot by slot.
 Classes with fields excluded from ``__init__`` or converters that take
 ``self`` go through ``attrs.evolve``.
 
+[`maker()`][barnekoordinator.history._evolve.maker] and
+[`copier()`][barnekoordinator.history._evolve.copier] compile, per class, what attrs' own
+``__init__`` would do for the values the fold makes once per event; for a slotted class they set
+the slots on the class's [`unfrozen()`][barnekoordinator.history._evolve.unfrozen] twin, which the
+decoder's structure functions and envelopes use as well.
+
 [`Draft`][barnekoordinator.history._evolve.Draft] and
 [`DraftSteps`][barnekoordinator.history._evolve.DraftSteps] serve run evolvers (a concept's
 ``run_evolvers``): a run of events that add to or update one module's state is gathered in a draft
@@ -179,6 +185,68 @@ def slot_setter(cls: type, name: str) -> Callable[[Any, Any], None] | None:
     return None
 
 
+def unfrozen(cls: type[T]) -> type[T] | None:
+    """The *unfrozen twin* of the slotted class ``cls``: a private subclass with no slot of its
+    own and ``object``'s ``__setattr__``, so that code compiled for ``cls`` sets an instance's
+    slots by plain assignment (the interpreter's own slot store, a fifth of a call to the slot's
+    ``__set__``) and then gives it its class: ``made.__class__ = cls``.
+
+    Python allows that assignment between classes of one layout, which a subclass with no slot
+    of its own has; a probe on one instance checks it. The result is an instance of ``cls``
+    itself, as if its slots had been set one by one: a twin is a step in making a value and is
+    never seen outside the function that makes it. The caller sets every slot ``cls``'s
+    ``__init__`` would (with what it would store) before the assignment.
+
+    ``None`` (set the slots through their ``__set__``) for a class whose instances have a
+    ``__dict__``, whose metaclass is not ``type``, that has an ``__init_subclass__`` of its own or
+    a base's (making the twin would run it) or a ``__del__``, or that the probe refuses.
+
+    Assigning ``__class__`` raises the ``object.__setattr__`` audit event (PEP 578): a process
+    with an audit hook sees one per value made this way, and the functions that use a twin make
+    the value the slower way if a hook refuses the assignment.
+    """
+    made = _UNFROZEN.get(cls, _NO_TWIN_YET)
+    if made is _NO_TWIN_YET:
+        made = _UNFROZEN[cls] = _make_unfrozen(cls)
+    return cast("type[T] | None", made)
+
+
+_NO_TWIN_YET: Any = object()
+_UNFROZEN: dict[type, type | None] = {}
+"""The [`unfrozen()`][barnekoordinator.history._evolve.unfrozen] twin of each class, made once."""
+
+
+def _make_unfrozen(cls: type) -> type | None:
+    if (
+        type(cls) is not type
+        or "__slots__" not in cls.__dict__
+        or cls.__dictoffset__ != 0
+        or any("__init_subclass__" in klass.__dict__ for klass in cls.__mro__[:-1])
+        or hasattr(cls, "__del__")  # the probe below would be finalized half made
+    ):
+        return None
+    twin = type(
+        cls.__name__,
+        (cls,),
+        {
+            "__slots__": (),
+            # Both, so the interpreter stores slots itself: a class that defines either one in
+            # Python has every assignment go through Python.
+            "__setattr__": object.__setattr__,
+            "__delattr__": object.__delattr__,
+            "__module__": cls.__module__,
+            "__qualname__": f"{cls.__qualname__}.<unfrozen>",
+            "__doc__": f"The unfrozen twin of {cls.__qualname__} (history._evolve.unfrozen).",
+        },
+    )
+    probe: Any = _new(twin)
+    try:
+        probe.__class__ = cls
+    except Exception:  # another layout, or an audit hook refused it
+        return None
+    return twin
+
+
 def stores_only(cls: object) -> bool:
     """An attrs class whose generated ``__init__`` only stores its arguments in their slots: no
     validator, converter, pre- or post-init hook, field left out of ``__init__``, alias, and no
@@ -224,7 +292,9 @@ def maker(cls: type[T]) -> Callable[..., T]:
     For a class whose ``__init__`` only stores its arguments
     ([`stores_only()`][barnekoordinator.history._evolve.stores_only]), the function sets the
     slots itself (about half of attrs' frozen ``__init__``, which goes through
-    ``object.__setattr__`` by name); a default is the field's own value. Any other class (a
+    ``object.__setattr__`` by name), on the class's
+    [`unfrozen()`][barnekoordinator.history._evolve.unfrozen] twin when it has one (each slot
+    stored in a fifth of the time); a default is the field's own value. Any other class (a
     factory default, a validator) is returned as it is.
     """
     made = _MAKERS.get(cls)
@@ -245,7 +315,8 @@ def _make_maker(cls: type[T]) -> Callable[..., T]:
     # The parameters are the fields' names, which never start with "_" here (attrs gives such
     # a field an alias without it, and stores_only() refuses aliases): every other name in the
     # function does, so no field can shadow it.
-    scope: dict[str, Any] = {"_new": _new, "_cls": cls}
+    twin = unfrozen(cls)
+    scope: dict[str, Any] = {"_new": _new, "_cls": cls, "_twin": twin}
     params, body = [], []
     for i, f in enumerate(fields):
         if f.default is attrs.NOTHING:
@@ -254,10 +325,22 @@ def _make_maker(cls: type[T]) -> Callable[..., T]:
             scope[f"_d{i}"] = f.default
             params.append(f"{f.name}=_d{i}")
         scope[f"_s{i}"] = slot_setter(cls, f.name)
-        body.append(f"    _s{i}(_made, {f.name})")
-    source = "\n".join(
-        [f"def make(*, {', '.join(params)}):", "    _made = _new(_cls)", *body, "    return _made"]
-    )
+        body.append(f"    _made.{f.name} = {f.name}" if twin else f"    _s{i}(_made, {f.name})")
+    head = [
+        f"def make(*, {', '.join(params)}):",
+        f"    _made = _new({'_twin' if twin else '_cls'})",
+    ]
+    tail = ["    return _made"]
+    if twin is not None:  # the instance becomes a cls (or, if refused, the class makes it)
+        arguments = ", ".join(f"{f.name}={f.name}" for f in fields)
+        tail = [
+            "    try:",
+            "        _made.__class__ = _cls",
+            "    except Exception:",
+            f"        return _cls({arguments})",
+            *tail,
+        ]
+    source = "\n".join([*head, *body, *tail])
     made: Callable[..., T] = _compiled(source + "\n", "make", cls, scope)
     return made
 
@@ -314,13 +397,17 @@ def _make_copier(cls: type[T]) -> Callable[[T, dict[str, Any]], T]:
 def _slotted_copier(cls: type[T], layout: _Layout) -> Callable[[T, dict[str, Any]], T]:
     """The copier of a slotted class whose ``__init__`` only stores its arguments: every slot
     set from the instance, then each change (no converter or validator to run), in code
-    compiled for the class rather than a loop over its fields."""
+    compiled for the class rather than a loop over its fields; on the class's
+    [`unfrozen()`][barnekoordinator.history._evolve.unfrozen] twin when it has one."""
     fields = attrs.fields(cast(Any, cls))
+    twin = unfrozen(cls)
     scope: dict[str, Any] = {
         "_new": _new,
         "_cls": cls,
+        "_twin": twin,
         "_copy_with": copy_with,
         "_setter": layout.setter,
+        "_setattr": setattr,
         "_names": layout.init_names,
         "_unknown": _unknown,
         "_layout": layout,
@@ -328,7 +415,19 @@ def _slotted_copier(cls: type[T], layout: _Layout) -> Callable[[T, dict[str, Any
     body = []
     for i, f in enumerate(fields):
         scope[f"s{i}"] = layout.setter[f.name]
-        body.append(f"    s{i}(made, inst.{f.name})")
+        body.append(
+            f"    made.{f.name} = inst.{f.name}" if twin else f"    s{i}(made, inst.{f.name})"
+        )
+    if twin is None:
+        made_as, change, tail = "_cls", "        _setter[name](made, value)", []
+    else:  # the copy becomes a cls (or, if an audit hook refuses, is made the slower way)
+        made_as, change = "_twin", "        _setattr(made, name, value)"
+        tail = [
+            "    try:",
+            "        made.__class__ = _cls",
+            "    except Exception:",
+            "        return _copy_with(inst, changes)",
+        ]
     source = "\n".join(
         [
             "def copy(inst, changes, /):",
@@ -336,10 +435,11 @@ def _slotted_copier(cls: type[T], layout: _Layout) -> Callable[[T, dict[str, Any
             "        return _copy_with(inst, changes)",
             "    if not changes.keys() <= _names:",
             "        raise _unknown(_cls, _layout, changes)",
-            "    made = _new(_cls)",
+            f"    made = _new({made_as})",
             *body,
             "    for name, value in changes.items():",
-            "        _setter[name](made, value)",
+            change,
+            *tail,
             "    return made",
         ]
     )

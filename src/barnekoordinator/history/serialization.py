@@ -38,6 +38,7 @@ from barnekoordinator.errors import (
     UnknownEventType,
 )
 from barnekoordinator.history._converter import _converter, _quick, _sealing
+from barnekoordinator.history._evolve import unfrozen
 from barnekoordinator.history.case import DomainEvent, RecordedEvent
 from barnekoordinator.history.documents import EVENT_SCHEMA, validate_document
 from barnekoordinator.history.records import (
@@ -305,6 +306,7 @@ _RECORDED_SETTERS: tuple[Callable[[RecordedEvent, Any], None], ...] = tuple(
     RecordedEvent.__dict__[name].__set__ for name in _RECORDED_FIELDS
 )
 _new_object = object.__new__
+_RECORDED_TWIN: Any = unfrozen(RecordedEvent)
 
 
 def _written(event: DomainEvent, cls: type[DomainEvent]) -> Any:
@@ -426,7 +428,7 @@ def _from_records(
     out: list[RecordedEvent] = []
     append = out.append
     scan, escaped, new, utc = _scan_once, _ESCAPED_SURROGATE.search, _new_object, UTC
-    s_case, s_seq, s_at, s_actor, s_event, s_basis, s_key = _RECORDED_SETTERS
+    twin = _RECORDED_TWIN
     for record in records:
         text = record.payload
         try:
@@ -460,18 +462,23 @@ def _from_records(
             except Exception:  # refused: the detailed hook below says where and why
                 event = _structured_in_detail(record, payload, cls, hook)
         at = record.recorded_at
-        if at.tzinfo is not utc:  # pragma: no cover - records hold UTC times
+        if at.tzinfo is not utc or twin is None:  # pragma: no cover - records hold UTC times
             append(_recorded(record, event))
             continue
-        # _recorded's own fast path: the slots set as attrs' __init__ would.
-        recorded = new(RecordedEvent)
-        s_case(recorded, record.case_id)
-        s_seq(recorded, record.sequence)
-        s_at(recorded, at)
-        s_actor(recorded, record.actor)
-        s_event(recorded, event)
-        s_basis(recorded, record.legal_basis)
-        s_key(recorded, record.subject_key)
+        # _recorded's own fast path, on RecordedEvent's unfrozen twin (history._evolve.unfrozen):
+        # the slots stored as attrs' __init__ would store them, then the class given.
+        recorded = new(twin)
+        recorded.case_id = record.case_id
+        recorded.sequence = record.sequence
+        recorded.recorded_at = at
+        recorded.actor = record.actor
+        recorded.event = event
+        recorded.legal_basis = record.legal_basis
+        recorded.subject_key = record.subject_key
+        try:
+            recorded.__class__ = RecordedEvent
+        except Exception:  # an audit hook refused it: made slot by slot
+            recorded = _recorded(record, event)
         append(recorded)
     return out
 
