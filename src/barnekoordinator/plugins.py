@@ -119,19 +119,9 @@ class PluginHost(pluggy.PluginManager):
             self.unregister(plugin)
             if isinstance(exc, (BarnekoordinatorError, pluggy.PluginValidationError)):
                 raise
-            raise _raised(self, plugin_name, _registering(plugin, exc), exc) from exc
-
-
-def _registering(plugin: object, exc: BaseException) -> str:
-    """What raised while ``plugin`` was registered: its replayed ``barnekoordinator_configure``
-    when that is on the traceback, otherwise its registration itself (an attribute pluggy read)."""
-    configure = getattr(getattr(plugin, "barnekoordinator_configure", None), "__code__", None)
-    tb = exc.__traceback__
-    while tb is not None:
-        if configure is not None and tb.tb_frame.f_code is configure:
-            return "barnekoordinator_configure"
-        tb = tb.tb_next
-    return "its registration"
+            # pluggy reads attributes guarded and verifies hooks before this point: what raises
+            # is a historic call it replays, and barnekoordinator_configure is the only one.
+            raise _raised(self, plugin_name, "barnekoordinator_configure", exc) from exc
 
 
 def blocked_names(block: Iterable[str] = ()) -> tuple[str, ...]:
