@@ -54,6 +54,11 @@ _SLICE = 4096
 """How many stored records [Catalogue.load][barnekoordinator.history.catalogue.Catalogue.load]
 decodes before folding them."""
 
+_TENURE_FROM = 10_000
+"""From how many events a replay moves what it keeps to the collector's oldest generation
+(decision 50): from here the scan it saves (about 0.65 µs per object kept) outweighs the young
+collection it makes first (the caller's few thousand young objects)."""
+
 
 def _one_of_a_run(fn: RunEvolver) -> Evolver:
     """The one-event evolver of a run evolver: a run of one."""
@@ -199,9 +204,12 @@ class Catalogue:
         """Rebuild a case from its whole history.
 
         The cyclic garbage collector is held off meanwhile, and turned back on after if
-        it was on (the fold makes no cycles; see ``history._collector``).
+        it was on (the fold makes no cycles; see ``history._collector``). What a long history
+        keeps is moved to the collector's oldest generation (decision 50).
         """
-        with collector_paused():
+        if not isinstance(recorded, (list, tuple)):
+            recorded = tuple(recorded)
+        with collector_paused(tenure=len(recorded) >= _TENURE_FROM):
             return self.new_case(case_id).apply_all(recorded)
 
     def load(
@@ -221,7 +229,7 @@ class Catalogue:
         # is decoded (its memory is reused): the peak holds the case and one slice, never
         # every decoded event of a long history. The case is the one a whole-history fold
         # gives (``apply_all`` folds runs split at a slice's end alike).
-        with collector_paused():
+        with collector_paused(tenure=len(records) >= _TENURE_FROM):
             case = self.new_case(case_id)
             for start in range(0, len(records), _SLICE):
                 recorded = from_records(records[start : start + _SLICE], self, cipher=cipher)
