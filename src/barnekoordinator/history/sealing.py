@@ -39,6 +39,7 @@ import inspect
 import os
 import re
 import threading
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
@@ -49,8 +50,10 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from barnekoordinator._redact import holds_identifier, looks_like_national_id, number_shaped
 from barnekoordinator.clock import ensure_utc
+from barnekoordinator.edges import has_lone_surrogate
 from barnekoordinator.errors import InvalidConfiguration, InvalidInput, SealingError
 from barnekoordinator.history.records import AuditRecord
+from barnekoordinator.people import MAX_ID_LENGTH, holds_number
 
 if TYPE_CHECKING:
     from barnekoordinator.history.store import CaseStore
@@ -73,6 +76,7 @@ _TOKEN_PREFIX: Final = "v1."  # noqa: S105 - a format marker, not a secret
 # a JSON string is escaped, so free text that reads like this cannot match.
 _SEALED_IN_PAYLOAD: Final = re.compile(r'"sealed"\s*:\s*"v1\.')
 _NONCE: Final = 12
+_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f]")
 _KEY_BYTES: Final = 32
 
 
@@ -226,6 +230,15 @@ def _shred_record(
         raise InvalidInput("shred: the label must be a printable, non-empty text")
     if holds_identifier(label):  # the family is shown it in "who has looked"
         raise InvalidInput("shred: the label holds an identifier (six or more digits)")
+    if not isinstance(basis, tuple | list):  # a str would become its letters
+        raise InvalidInput(
+            f"shred: basis: expected a list of legal reference keys, got {type(basis).__name__}"
+        )
+    for key in basis:
+        if not isinstance(key, str) or not key.strip() or not key.isprintable():
+            raise InvalidInput("shred: basis: expected printable, non-empty legal reference keys")
+        if holds_identifier(key):
+            raise InvalidInput("shred: basis: a key holds an identifier (six or more digits)")
     return AuditRecord(
         case_id=case_id,
         sequence=0,
@@ -238,6 +251,36 @@ def _shred_record(
         reason=f"crypto-shredded: the case's data key destroyed; retention rule: {rule.strip()}",
         basis=tuple(basis),
     )
+
+
+def _case_id_problem(case_id: object) -> str | None:
+    """Why ``case_id`` is not a case id, or None; never the value (the Casebook's rule)."""
+    if not isinstance(case_id, str):
+        return f"expected a text, got {type(case_id).__name__}"
+    if not case_id.strip():
+        return "expected a non-empty case id"
+    if len(case_id) > MAX_ID_LENGTH:
+        return f"expected a case id of at most {MAX_ID_LENGTH} characters"
+    if _CONTROL.search(case_id):
+        return "expected a case id; this one holds a control character"
+    if has_lone_surrogate(case_id):
+        return "expected a case id; this one holds a lone surrogate, which is not Unicode text"
+    if not case_id.isascii() and any(unicodedata.category(c) == "Cf" for c in case_id):
+        return "expected a case id; this one holds an invisible formatting character"
+    if holds_number(case_id):
+        return "expected a case id that holds no eleven-digit number (it could be a fødselsnummer)"
+    return None
+
+
+def _checked_case_id(case_id: object) -> str:
+    """``case_id`` if it is a case id — text the Casebook takes: no control character, lone
+    surrogate or invisible formatting character, at most ``MAX_ID_LENGTH`` characters and no
+    eleven-digit number — else InvalidInput that never repeats it."""
+    problem = _case_id_problem(case_id)
+    if problem is not None:
+        raise InvalidInput(f"key ring: case_id: {problem}")
+    assert isinstance(case_id, str)
+    return case_id
 
 
 def _takes_audit(store: object) -> bool:
@@ -319,7 +362,10 @@ class KeyRing:
     """The municipality's key-encryption keys and the cases' wrapped data keys.
 
     ``current`` wraps new data keys; ``retired`` keys still unwrap keys made
-    before a rotation. Data keys are cached per process once unwrapped.
+    before a rotation. Unwrapped data keys are cached per key ring, but every use
+    first reads the case's wrapped key from the store (one row) and uses the cached
+    key only while that wrapped key is still there, unchanged: a shred by any key
+    ring, in this process or another, takes effect at the next use.
     """
 
     def __init__(
@@ -332,7 +378,10 @@ class KeyRing:
         self._current = current
         self._keks = {k.key_id: AESGCM(k.secret) for k in (current, *retired)}
         self._lock = threading.Lock()
-        self._ciphers: dict[str, CaseCipher] = {}
+        # case id -> (the wrapped key as stored, its cipher); a cipher is used only while the
+        # store still holds that very wrapped key.
+        self._ciphers: dict[str, tuple[WrappedDataKey, CaseCipher]] = {}
+        self._new: dict[str, tuple[WrappedDataKey, CaseCipher]] = {}  # for_write, not stored
 
     def __repr__(self) -> str:
         return f"KeyRing(current={self._current.key_id!r}, keys={sorted(self._keks)!r})"
@@ -362,33 +411,49 @@ class KeyRing:
         except (InvalidTag, ValueError):
             raise SealingError(f"case {case_id}: its wrapped data key does not open") from None
 
+    def _stored_cipher(self, case_id: str) -> CaseCipher | None:
+        """The cipher of the wrapped key the store holds for the case now, or ``None`` (and
+        nothing cached kept) when it holds none: destroyed by any key ring, or never made."""
+        wrapped = self._store.get_data_key(case_id)
+        with self._lock:
+            if wrapped is None:
+                self._ciphers.pop(case_id, None)
+                return None
+            cached = self._ciphers.get(case_id)
+        if cached is not None and cached[0] == wrapped:
+            return cached[1]
+        cipher = CaseCipher(case_id, AESGCM(self._unwrap(case_id, wrapped)))
+        with self._lock:
+            self._ciphers[case_id] = (wrapped, cipher)
+        return cipher
+
     def cipher(self, case_id: str, *, create: bool = False) -> CaseCipher:
         """The case's cipher; with ``create``, make and store a data key if it has none.
 
         Raises:
+            InvalidInput: ``case_id`` is not a case id (not text, a control character or lone
+                surrogate, an eleven-digit number); nothing is stored.
             SealingError: the case has no data key (never made, shredded, or removed: the
                 key ring cannot tell; ``barnekoordinator verify`` can) and ``create`` is
                 false, or its wrapped key does not open.
         """
-        with self._lock:
-            cached = self._ciphers.get(case_id)
-        if cached is not None:
-            return cached
-        wrapped = self._store.get_data_key(case_id)
-        if wrapped is None:
-            if not create:
-                raise SealingError(
-                    f"case {case_id}: no data key (never made, or destroyed: shredded, or "
-                    "removed; `barnekoordinator verify` tells which); its identifiers cannot "
-                    "be opened"
-                )
-            data_key = AESGCM.generate_key(bit_length=_KEY_BYTES * 8)
-            self._store.put_data_key(case_id, self._wrap(case_id, data_key))
-        else:
-            data_key = self._unwrap(case_id, wrapped)
+        case_id = _checked_case_id(case_id)
+        found = self._stored_cipher(case_id)
+        if found is not None:
+            return found
+        if not create:
+            raise SealingError(
+                f"case {case_id}: no data key (never made, or destroyed: shredded, or "
+                "removed; `barnekoordinator verify` tells which); its identifiers cannot "
+                "be opened"
+            )
+        data_key = AESGCM.generate_key(bit_length=_KEY_BYTES * 8)
+        wrapped = self._wrap(case_id, data_key)
+        self._store.put_data_key(case_id, wrapped)
         cipher = CaseCipher(case_id, AESGCM(data_key))
         with self._lock:
-            return self._ciphers.setdefault(case_id, cipher)
+            self._ciphers[case_id] = (wrapped, cipher)
+        return cipher
 
     def keeps_keys_in(self, store: object) -> bool:
         """Whether the wrapped data keys live in ``store`` (so an append can store a new one)."""
@@ -402,36 +467,49 @@ class KeyRing:
         (``append(…, data_key=…)``, decision 31), so a failed first write leaves no key behind
         and a new case costs one transaction, not two. The new cipher is remembered only once
         the caller reports the key stored (``stored``).
+
+        Raises:
+            InvalidInput: ``case_id`` is not a case id; nothing is made.
         """
-        with self._lock:
-            cached = self._ciphers.get(case_id)
-        if cached is not None:
-            return cached, None
-        wrapped = self._store.get_data_key(case_id)
-        if wrapped is not None:
-            return self.cipher(case_id), None
+        case_id = _checked_case_id(case_id)
+        found = self._stored_cipher(case_id)
+        if found is not None:
+            return found, None
         data_key = AESGCM.generate_key(bit_length=_KEY_BYTES * 8)
-        return CaseCipher(case_id, AESGCM(data_key)), self._wrap(case_id, data_key)
+        cipher, wrapped = CaseCipher(case_id, AESGCM(data_key)), self._wrap(case_id, data_key)
+        with self._lock:
+            self._new[case_id] = (wrapped, cipher)
+        return cipher, wrapped
 
     def stored(self, cipher: CaseCipher) -> None:
         """Remember a cipher from ``for_write`` whose key is now stored."""
         with self._lock:
-            self._ciphers.setdefault(cipher.case_id, cipher)
+            new = self._new.pop(cipher.case_id, None)
+            if new is not None and new[1] is cipher:
+                self._ciphers[cipher.case_id] = new
 
     def existing(self, case_id: str) -> CaseCipher | None:
         """The case's cipher, or ``None`` when the case has no data key (a history written
-        before identifiers were sealed, or one whose key was destroyed).
+        before identifiers were sealed, or one whose key was destroyed — by any key ring, in
+        any process: the store is asked every time).
 
         Raises:
+            InvalidInput: ``case_id`` is not a case id.
             SealingError: the case's wrapped key does not open with these keys.
         """
-        with self._lock:
-            cached = self._ciphers.get(case_id)
-        if cached is not None:
-            return cached
-        if self._store.get_data_key(case_id) is None:
-            return None
-        return self.cipher(case_id)
+        return self._stored_cipher(_checked_case_id(case_id))
+
+    def _no_such_case(self, case_id: str, trail: Any) -> bool:
+        """Whether ``case_id`` names nothing to shred: no data key, no event and no earlier
+        shred in ``trail`` (a typo in a retention job). Without a trail to ask, a case with no
+        key is nothing to shred either."""
+        if self._store.get_data_key(case_id) is not None:
+            return False
+        if trail is None or not callable(getattr(trail, "version", None)):
+            return True
+        return trail.version(case_id) == 0 and not any(
+            is_shred_record(r) for r in trail.read_audit(case_id)
+        )
 
     def destroy(
         self,
@@ -460,24 +538,37 @@ class KeyRing:
         With no audit trail at all (a key store that is not a case store, and no ``trail``) the key
         is destroyed unrecorded, as before.
 
+        Every key ring sees the shred at its next use of the case (it asks the store for the
+        wrapped key each time). Run again on a case already shredded, ``destroy`` records the
+        shred again and asks the store once more to delete the key, which finishes a wipe the
+        store could not complete the first time (SQLite, while another connection was reading).
+
         Raises:
-            InvalidInput: ``rule`` or ``label`` is not plain text or holds an identifier, or
-                ``at`` is naive; nothing is destroyed or written.
+            InvalidInput: ``case_id`` is not a case id, or names no case (no data key, no event
+                and no earlier shred); ``rule``, ``label`` or a ``basis`` key is not plain text
+                or holds an identifier, ``basis`` is not a list of texts, or ``at`` is naive;
+                nothing is destroyed or written.
         """
+        case_id = _checked_case_id(case_id)
+        record = _shred_record(case_id, at, rule, label, basis)
         keys: Any = self._store  # a DataKeyStore, maybe a CaseStore and more besides
         if trail is None and callable(getattr(keys, "append_audit", None)):
             trail = keys
-        if trail is None:  # a key store apart from any audit trail, and none given
-            keys.destroy_data_key(case_id)
-        else:
-            record = _shred_record(case_id, at, rule, label, basis)
-            if trail is keys and _takes_audit(keys):
-                self._store.destroy_data_key(case_id, audit=record)  # type: ignore[call-arg]
-            else:
-                trail.append_audit(record)  # first: a failure after it loses nothing
-                self._store.destroy_data_key(case_id)
+        if self._no_such_case(case_id, trail):
+            raise InvalidInput(
+                f"shred: case {case_id}: no data key, no event and no earlier shred (no such "
+                "case?); nothing destroyed or written"
+            )
         with self._lock:
             self._ciphers.pop(case_id, None)
+            self._new.pop(case_id, None)
+        if trail is None:  # a key store apart from any audit trail, and none given
+            keys.destroy_data_key(case_id)
+        elif trail is keys and _takes_audit(keys):
+            self._store.destroy_data_key(case_id, audit=record)  # type: ignore[call-arg]
+        else:
+            trail.append_audit(record)  # first: a failure after it loses nothing
+            self._store.destroy_data_key(case_id)
 
     def rotate(self, cases: Iterable[str] | None = None) -> int:
         """Re-wrap data keys under the current key; return how many were re-wrapped.

@@ -208,6 +208,7 @@ class PostgresCaseStore:
         self._events_lock = zlib.crc32(f"barnekoordinator.events:{schema or ''}".encode())
         self._audit_lock = zlib.crc32(f"barnekoordinator.audit:{schema or ''}".encode())
         self._audit_source = "case_audit"
+        self._keys_table = False  # seen once, the keys table stays: no lookup per key read
         self._sessions = Sessions(self._pg, self._dsn, self._session_options())
         with self._errors():
             self._ensure_schema(self._connection())
@@ -734,10 +735,13 @@ class PostgresCaseStore:
             return [str(r[0]) for r in self._connection().execute(_KEY_CASES).fetchall()]
 
     def _has_keys_table(self) -> bool:
-        # A schema opened read-only may be older than the keys table.
+        # A schema opened read-only may be older than the keys table (until a writer makes it).
+        if self._keys_table:
+            return True
         with self._errors():
             found = self._connection().execute("SELECT to_regclass('case_keys')").fetchone()
-        return bool(found and found[0] is not None)
+        self._keys_table = bool(found and found[0] is not None)
+        return self._keys_table
 
     def _session_options(self) -> str:
         options = [

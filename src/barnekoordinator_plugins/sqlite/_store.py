@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import itertools
 import os
+import pathlib
 import sqlite3
 import threading
-import urllib.parse
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -269,7 +269,8 @@ class SQLiteCaseStore:
         if not self.create:
             # mode=ro / mode=rw: SQLite never creates the file (a missing one is "not found").
             mode = "ro" if self.read_only else "rw"
-            uri = "file:" + urllib.parse.quote(os.path.abspath(self.path)) + "?mode=" + mode
+            # file:///abs (empty authority: "//tmp/c.db" is no host), "?", "#", "%" encoded.
+            uri = pathlib.Path(os.path.abspath(self.path)).as_uri() + "?mode=" + mode
             connection = sqlite3.connect(
                 uri,
                 uri=True,
@@ -706,15 +707,7 @@ class SQLiteCaseStore:
         sql, params = LIST_OUTBOX, tuple[str, ...]()
         if status is not None:
             sql, params = sql + " WHERE status = ?", (status.value,)
-        connection = self._connection()
-        with self._errors():
-            try:
-                rows = connection.execute(sql + " ORDER BY not_before, key", params).fetchall()
-            except sqlite3.OperationalError as exc:
-                if "no such table" in str(exc):  # an older file opened read-only
-                    return []
-                raise
-        return outbox_entries(rows)
+        return outbox_entries(self._optional_rows(sql + " ORDER BY not_before, key", params))
 
     # -- DataKeyStore: the cases' wrapped data keys (history.sealing) ----------------------
 
@@ -722,15 +715,8 @@ class SQLiteCaseStore:
         """The case's wrapped data key, or ``None`` (a file from before version 3 has none)."""
         from barnekoordinator.history.sealing import WrappedDataKey
 
-        connection = self._connection()
-        with self._errors():
-            try:
-                row = connection.execute(_GET_KEY, (case_id,)).fetchone()
-            except sqlite3.OperationalError as exc:
-                if "no such table" in str(exc):  # an older file opened read-only
-                    return None
-                raise
-        return None if row is None else WrappedDataKey(str(row[0]), bytes(row[1]))
+        rows = self._optional_rows(_GET_KEY, (case_id,))
+        return WrappedDataKey(str(rows[0][0]), bytes(rows[0][1])) if rows else None
 
     def put_data_key(self, case_id: str, key: WrappedDataKey) -> None:
         """Store or replace (on rotation) the case's wrapped data key."""
@@ -741,24 +727,36 @@ class SQLiteCaseStore:
         shred's audit record of the case, is stored in the same transaction.
 
         ``secure_delete`` zeroes the freed bytes, and a checkpoint moves them out of the
-        write-ahead log; a copy of the file taken before still holds the wrapped key,
-        which is useless without the key-encryption key.
+        write-ahead log (StorageError if a reader outlasts ``busy_timeout``: the deletion stays
+        committed; call again to wipe the bytes). A copy of the file taken before still holds
+        the wrapped key, which is useless without the key-encryption key.
         """
         if audit is not None and lone_audit(audit).case_id != case_id:
             raise InvalidInput(f"audit record of case {audit.case_id}: not of case {case_id}")
         self._write_key(_DESTROY_KEY, (case_id,), audit)
-        connection = self._connection()
-        with self._errors():
-            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:  # SQLite waits busy_timeout for readers of an older snapshot, then says "busy"
+            busy = self._optional_rows("PRAGMA wal_checkpoint(TRUNCATE)")[0][0]
+        except StoreLocked:
+            busy = 1
+        if busy:
+            raise StorageError(
+                f"SQLite store {self.path!r}: case {case_id}: its data key is deleted (the shred "
+                f"is committed), but another connection kept reading for the {self.busy_timeout:g}"
+                " s this store waits, so the key's bytes may still be in the file: destroy it "
+                "again once the readers are done, which finishes the wipe"
+            )
 
     def data_key_cases(self) -> list[str]:
         """The ids of every case with a wrapped data key, sorted."""
-        connection = self._connection()
+        return [str(r[0]) for r in self._optional_rows(_KEY_CASES)]
+
+    def _optional_rows(self, sql: str, params: tuple[str, ...] = ()) -> list[Any]:
+        """The rows of ``sql``; none from a table an older file opened read-only lacks."""
         with self._errors():
             try:
-                return [str(r[0]) for r in connection.execute(_KEY_CASES)]
+                return self._connection().execute(sql, params).fetchall()
             except sqlite3.OperationalError as exc:
-                if "no such table" in str(exc):
+                if "no such table" in str(exc):  # an older file opened read-only
                     return []
                 raise
 
