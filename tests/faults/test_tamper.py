@@ -803,6 +803,35 @@ def index_points_at_a_forged_history(t: Target) -> None:
         assert json.loads(store.read(t.case_a)[MIDDLE - 1].payload)["text"] == body["text"]
 
 
+def subject_index_misses_a_case(t: Target) -> None:
+    """The index the store looks a child up by (``case_events_subject``) made stale with
+    ``writable_schema``: hidden from SQLite while case A's rows are taken out and put back as they
+    were. Every row, chain and checkpoint stays the same, but ``find_cases`` no longer finds case
+    A, so a second case could be opened for the same child."""
+    history = t.events(t.case_a)
+    key = next(r.subject_key for r in history if r.subject_key is not None)
+    raw, path = t.raw, t.url.removeprefix("sqlite:")
+    raw.run("DELETE FROM case_events WHERE case_id = ?", (t.case_a,))
+    entry = raw.run(
+        "SELECT type, name, tbl_name, rootpage, sql FROM sqlite_master "
+        "WHERE name = 'case_events_subject'"
+    )[0]
+    raw.run("PRAGMA writable_schema = ON")
+    raw.run("DELETE FROM sqlite_master WHERE name = 'case_events_subject'")
+    raw.run("PRAGMA writable_schema = OFF")
+    raw.connection.close()
+    raw.connection = sqlite3.connect(path, isolation_level=None)
+    raw.put_events(history)  # the same rows at the same positions; the hidden index misses them
+    raw.run("PRAGMA writable_schema = ON")
+    raw.run("INSERT INTO sqlite_master VALUES (?, ?, ?, ?, ?)", tuple(entry))
+    raw.run("PRAGMA writable_schema = OFF")
+    raw.connection.close()
+    raw.connection = sqlite3.connect(path, isolation_level=None)
+    assert t.events(t.case_a) == history
+    with _closing(t.open()) as store:
+        assert t.case_a not in store.find_cases(key)
+
+
 SQLITE_TAMPERINGS: dict[str, tuple[Callable[[Target], None], bool, str]] = {
     "event-legal-basis-not-a-list": (legal_basis_not_a_list, True, "read_all: the records after"),
     "agenda-due-in-another-form": (agenda_due_in_another_form, True, "agenda: the stored rows"),
@@ -810,6 +839,11 @@ SQLITE_TAMPERINGS: dict[str, tuple[Callable[[Target], None], bool, str]] = {
         index_points_at_a_forged_history,
         True,
         "is read as another history",
+    ),
+    "subject-index-misses-a-case": (
+        subject_index_misses_a_case,
+        True,
+        "subject index: find_cases for the child of case(s)",
     ),
 }
 """Tamperings only SQLite's file allows (text columns hold any text; the schema is editable)."""
@@ -846,6 +880,53 @@ def test_tampering_is_caught_in_postgres(
     target = _pg_target(postgres_dsn, pg_templates, pg_schema)
     try:
         _run_matrix(target, name, key, tmp_path, capsys)
+    finally:
+        target.raw.connection.close()
+
+
+def subject_lookup_hides_a_case(t: Target) -> None:
+    """PostgreSQL's catalogue is not the owner's to edit, but its tables are: ``case_events``
+    renamed and a view put in its place that hides case A's rows from a lookup by subject key,
+    and from nothing else. Every row, chain and checkpoint stays the same, but ``find_cases`` no
+    longer finds case A, so a second case could be opened for the same child."""
+    history = t.events(t.case_a)
+    key = next(r.subject_key for r in history if r.subject_key is not None)
+    assert "'" not in t.case_a
+    t.raw.run("ALTER TABLE case_events RENAME TO case_events_rows")
+    t.raw.run(
+        "CREATE VIEW case_events AS SELECT * FROM case_events_rows "  # noqa: S608 - a case id
+        f"WHERE case_id <> '{t.case_a}' OR strpos(current_query(), 'subject_key = ') = 0"
+    )
+    assert t.events(t.case_a) == history
+    with _closing(t.open()) as store:
+        assert t.case_a not in store.find_cases(key)
+
+
+POSTGRES_TAMPERINGS: dict[str, tuple[Callable[[Target], None], bool, str]] = {
+    "subject-lookup-hides-a-case": (
+        subject_lookup_hides_a_case,
+        True,
+        "subject index: find_cases for the child of case(s)",
+    ),
+}
+"""Tamperings of PostgreSQL's schema (a view in a table's place) that SQLite has its own for."""
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("name", list(POSTGRES_TAMPERINGS))
+def test_postgres_only_tampering_is_caught(
+    name: str,
+    postgres_dsn: str,
+    pg_templates: dict[str, str],
+    pg_schema: str,
+    key: tuple[Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A view answering one query differently on PostgreSQL: reported (exit 1), not raised."""
+    target = _pg_target(postgres_dsn, pg_templates, pg_schema)
+    try:
+        _run_matrix(target, name, key, tmp_path, capsys, POSTGRES_TAMPERINGS)
     finally:
         target.raw.connection.close()
 

@@ -20,6 +20,12 @@ tree (it must still be there, unchanged) and reads only the records added since 
 checkpoint then costs the new records, not the history. A missing file means a full read, and
 is then written.
 
+``--output`` and ``--frontier`` name regular files (a missing one is made). A device, a FIFO or
+a socket is refused, and so is a symbolic link, even to a regular file: the file is written
+beside its name and renamed over it, which would replace the link itself, so name the file it
+points to. ``--origin`` is one line of text (the checkpoint's first line), checked before the
+store is opened or a key made.
+
 Exit status: 0 the checkpoint was written; 1 the store is not an extension of the checkpoint
 saved in ``--frontier`` (a record it ended with is gone or rewritten: nothing is signed, run
 ``verify --checkpoint``); 2 usage error; 3 the store, the key, the frontier or the output file
@@ -57,9 +63,11 @@ from barnekoordinator.history.checkpoint import (
     Checkpointer,
     Ed25519Signer,
     Frontier,
+    TreeHead,
     open_checkpoint,
     sign_checkpoint,
 )
+from barnekoordinator.history.merkle import EMPTY_ROOT
 from barnekoordinator.texts import text as cli_text
 
 if TYPE_CHECKING:
@@ -92,14 +100,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--origin",
         metavar="NAME",
-        help="the log's name on the checkpoint's first line (default: the key's name)",
+        help="the log's name on the checkpoint's first line: one line, no control characters "
+        "(default: the key's name)",
     )
-    parser.add_argument("--output", metavar="FILE", required=True, help="where to write it")
+    parser.add_argument(
+        "--output",
+        metavar="FILE",
+        required=True,
+        help="where to write it: a regular file, made if missing (a symbolic link, a device or "
+        "a FIFO is refused)",
+    )
     parser.add_argument(
         "--frontier",
         metavar="FILE",
         help="keep the checkpoint and each tree's frontier here, and go on from them next time "
-        "(reads only the new records; a missing file means a full read)",
+        "(reads only the new records; a missing file means a full read; a regular file, as for "
+        "--output)",
     )
     add_json_option(
         parser,
@@ -111,10 +127,49 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(func=run)
 
 
+def _origin(name: str | None) -> str | None:
+    """``--origin`` checked as the checkpoint's first line, by the note module's own check,
+    before the store is opened or a key made (the name is not echoed: it may hold anything).
+
+    Raises:
+        InvalidInput: empty, more than one line, or holding a control character.
+    """
+    if name is None:
+        return None
+    try:
+        Checkpoint(name, TreeHead(0, EMPTY_ROOT)).text()
+    except CheckpointError:
+        got = (
+            "an empty one"
+            if not name
+            else "a line break"
+            if "\n" in name
+            else "a control character or a lone surrogate"
+        )
+        raise InvalidInput(f"--origin: expected one line of text, got {got}") from None
+    return name
+
+
+def _not_a_file(where: str, info: os.stat_result) -> CheckpointError | None:
+    """Why an existing path (``lstat``) is not a regular file the checkpoint may replace."""
+    if stat.S_ISREG(info.st_mode):
+        return None
+    if stat.S_ISDIR(info.st_mode):
+        return CheckpointError(f"{where}: is a folder, expected a file")
+    if stat.S_ISLNK(info.st_mode):
+        return CheckpointError(
+            f"{where}: is a symbolic link, which would be replaced, not followed; name the file "
+            "it points to"
+        )
+    return CheckpointError(f"{where}: is not a regular file (a device, a FIFO or a socket)")
+
+
 def _usable(option: str, name: str | None) -> Path | None:
     """``name`` given to ``option`` as a path, checked before the store is opened, a key made or
     anything written: a file name (not empty, not ``-``, no NUL), in a folder that exists, and
-    not a folder itself. A missing file is fine (it is written).
+    a regular file if it exists (not a folder, a symbolic link, a device, a FIFO or a socket:
+    the file is renamed over the name, which would replace any of them). A missing file is fine
+    (it is written).
 
     Raises:
         InvalidInput: empty or ``-`` (a usage error).
@@ -128,16 +183,17 @@ def _usable(option: str, name: str | None) -> Path | None:
         raise InvalidInput(f"{option} -: expected a file name (./- names a file called -)")
     where = f"{option} {name}"
     file_name(name, where, CheckpointError)
-    try:  # the name as typed: Path() would drop a trailing "/"
-        info = os.stat(name)
+    try:  # the name as typed: Path() would drop a trailing "/"; lstat: a link is not followed
+        info = os.lstat(name)
     except FileNotFoundError:
         if not os.path.isdir(os.path.dirname(name) or "."):
             raise CheckpointError(f"{where}: its folder does not exist") from None
         return Path(name)
     except OSError as exc:  # a name too long, a file where a folder must be, …
         raise CheckpointError(f"{where}: cannot be used ({exc.strerror})") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise CheckpointError(f"{where}: is a folder, expected a file")
+    problem = _not_a_file(where, info)
+    if problem is not None:
+        raise problem
     return Path(name)
 
 
@@ -163,6 +219,15 @@ def _write_all(files: list[tuple[str, Path, str]]) -> None:
                 raise CheckpointError(
                     f"{option} {path}: cannot be written ({exc.strerror})"
                 ) from None
+        for option, path, _temporary in pending:  # made something else since _usable()?
+            try:
+                problem = _not_a_file(f"{option} {path}", os.lstat(path))
+            except FileNotFoundError:
+                problem = None
+            except OSError as exc:
+                problem = CheckpointError(f"{option} {path}: cannot be written ({exc.strerror})")
+            if problem is not None:
+                raise problem
         while pending:
             option, path, temporary = pending[0]
             try:
@@ -239,6 +304,7 @@ def run(args: argparse.Namespace) -> int:
     """
     url = store_url(args)
     # Every name is checked before the store is opened, a key made or a file written.
+    origin = _origin(args.origin)
     output = _usable("--output", args.output)
     frontier = _usable("--frontier", args.frontier)
     assert output is not None  # --output is required
@@ -247,12 +313,10 @@ def run(args: argparse.Namespace) -> int:
     _, _, store = open_store(args, "read")  # first: a missing store must not leave a new key
     try:
         signer, source = load_signer(args.key, store_url=url, environ=os.environ, create=True)
-        checkpointer = (
-            _resume(frontier, store, signer, args.origin) if frontier is not None else None
-        )
+        checkpointer = _resume(frontier, store, signer, origin) if frontier is not None else None
         before: tuple[int, int] | None = None  # the sizes resumed from
         if checkpointer is None:
-            checkpointer = Checkpointer(store, args.origin or signer.name)
+            checkpointer = Checkpointer(store, origin or signer.name)
         else:
             events_seen, audit_seen = checkpointer.frontiers()
             before = (events_seen.size, audit_seen.size)

@@ -14,6 +14,12 @@ Without a checkpoint it checks what the store can show about itself:
   family's "who has looked" page by) give exactly the records the walk gave for that case, so an
   index or a view that shows a case another history than the one the walk and a checkpoint
   cover is reported;
+* every child's keyed hash (the events' ``subject_key``) finds, with ``find_cases`` (what the
+  Casebook looks a child up by before it opens a case), exactly the cases whose events carry it:
+  a stale or edited index that misses a case would let a second case be opened for the same
+  child (the key itself is never printed);
+* a SQLite file passes ``PRAGMA integrity_check`` (an index edited through ``writable_schema``
+  shows here, whatever it indexes);
 * in a store that keeps the wrapped data keys, every case whose events hold sealed identifiers
   (``{"sealed": "v1.…"}``) has its data key, or an audit record of its crypto-shred
   (``KeyRing.destroy``); a key deleted without one, and a shred recorded whose key is still
@@ -60,7 +66,7 @@ from barnekoordinator._cli import (
 from barnekoordinator._cli._keys import load_verifier, read_note
 from barnekoordinator._cli._wiring import STORE_ENV, open_store, plugin_options, store_url
 from barnekoordinator.config import Config
-from barnekoordinator.errors import ChainBroken, ProofFailed, StorageUnavailable
+from barnekoordinator.errors import ChainBroken, InvalidInput, ProofFailed, StorageUnavailable
 from barnekoordinator.history.catalogue import Catalogue
 from barnekoordinator.history.checkpoint import Checkpoint, TreeHead, open_checkpoint, record_leaf
 from barnekoordinator.history.merkle import consistency_proof, tree_root, verify_consistency
@@ -173,10 +179,15 @@ def _page(stream: _Stream, method: str, read: Callable[..., list[Any]]) -> list[
 
 
 def _walk_events(
-    store: CaseStore, catalogue: Catalogue, stream: _Stream, tick: _Tick = None
+    store: CaseStore,
+    catalogue: Catalogue,
+    stream: _Stream,
+    subjects: dict[str, set[str]],
+    tick: _Tick = None,
 ) -> dict[tuple[str, AgendaKind, str], AgendaItem]:
     """Walk ``read_all``: the chains into ``stream``, the agenda the projectors give returned;
-    the cases whose events hold sealed identifiers marked."""
+    the cases whose events hold sealed identifiers marked, and the cases whose events carry each
+    subject key into ``subjects``."""
     from barnekoordinator.history.sealing import holds_sealed_identifier
 
     agenda: dict[tuple[str, AgendaKind, str], AgendaItem] = {}
@@ -185,6 +196,8 @@ def _walk_events(
         before = stream.after
         for record in page:
             stream.add(record, "read_all")
+            if record.subject_key is not None:
+                subjects.setdefault(record.subject_key, set()).add(record.case_id)
             if record.case_id not in sealed and holds_sealed_identifier(record.payload):
                 sealed.add(record.case_id)
             try:
@@ -295,6 +308,78 @@ def _check_case_read(
         )
 
 
+def _check_subjects(
+    store: CaseStore, events: _Stream, subjects: dict[str, set[str]], problems: list[str]
+) -> None:
+    """Each subject key walked finds exactly the cases whose events carry it (``find_cases``,
+    what the Casebook looks a child up by before opening a case). The key is never printed: it
+    is the keyed hash of a child's identity number; the cases name the child instead."""
+    if events.stopped:
+        return  # the keys after where the walk stopped are unseen: reported already
+    for key, walked in sorted(subjects.items(), key=lambda item: sorted(item[1])):
+        where = f"subject index: find_cases for the child of case(s) {', '.join(sorted(walked))}"
+        try:
+            found = set(store.find_cases(key))
+        except StorageUnavailable:
+            raise
+        except Exception as exc:
+            problems.append(_unreadable(where, exc))
+            continue
+        if found == walked:
+            continue
+        wrong = []
+        if walked - found:
+            wrong.append(f"misses case(s) {', '.join(sorted(walked - found))}")
+        if found - walked:
+            wrong.append(f"gives case(s) {', '.join(sorted(found - walked))} not carrying it")
+        problems.append(
+            f"{where} {' and '.join(wrong)}: the child is looked up in another history than the "
+            "one read by position (a stale or edited index or view; a second case could be "
+            "opened for the same child)"
+        )
+
+
+_INTEGRITY_ROWS = 20
+"""At most this many of the rows ``PRAGMA integrity_check`` returns are reported."""
+
+
+def _check_sqlite_file(store: CaseStore, problems: list[str]) -> None:
+    """A SQLite store's file passes ``PRAGMA integrity_check``: an index made to miss rows
+    (``writable_schema``, as anyone with the file can) is found whatever it indexes. The file is
+    opened read-only on a connection of its own; its rows name pages and indexes, not values."""
+    from barnekoordinator_plugins.sqlite import SQLiteCaseStore
+
+    if not isinstance(store, SQLiteCaseStore) or store.path == ":memory:":
+        return
+    import pathlib
+    import sqlite3
+
+    # As the store builds it: file:///abs, so "//tmp/c.db" names no host; "?", "#", "%" encoded.
+    uri = pathlib.Path(os.path.abspath(store.path)).as_uri() + "?mode=ro"
+    try:
+        connection = sqlite3.connect(uri, uri=True, timeout=store.busy_timeout)
+    except sqlite3.Error as exc:
+        raise StorageUnavailable(
+            f"SQLite store {store.path!r}: cannot be opened for its integrity check "
+            f"({type(exc).__name__})"
+        ) from None
+    try:
+        rows = connection.execute(f"PRAGMA integrity_check({_INTEGRITY_ROWS})").fetchall()
+    except sqlite3.OperationalError as exc:  # locked, gone: not a finding
+        raise StorageUnavailable(
+            f"SQLite store {store.path!r}: its integrity check could not run ({exc})"
+        ) from None
+    except sqlite3.DatabaseError as exc:  # "database disk image is malformed"
+        problems.append(f"SQLite integrity_check: the file is damaged ({exc})")
+        return
+    finally:
+        connection.close()
+    found = [str(row[0]) for row in rows if row and row[0] != "ok"]
+    problems.extend(f"SQLite integrity_check: {row}" for row in found)
+    if len(found) >= _INTEGRITY_ROWS:
+        problems.append(f"SQLite integrity_check: only the first {_INTEGRITY_ROWS} rows are shown")
+
+
 def _uncovered(case_id: str, first: int, last: int) -> str:
     return (
         f"case {case_id}: events {first}–{last} are named by no audit record (appended around "
@@ -401,7 +486,8 @@ def verify_store(
     problems: list[str] = []
     keep = checkpoint is not None
     events = _Stream("", problems, keep_leaves=keep)
-    agenda = _walk_events(store, catalogue, events, progress)
+    subjects: dict[str, set[str]] = {}
+    agenda = _walk_events(store, catalogue, events, subjects, progress)
     audit = _Stream("audit trail: ", problems, keep_leaves=keep)
     writes = _walk_audit(store, audit, progress)
     case_ids = set(events.heads) | set(audit.heads) | set(store.case_ids())
@@ -417,8 +503,10 @@ def verify_store(
             _check_coverage(case_id, version, writes.get(case_id, ()), problems)
         _check_case_read(events, "read", case_id, store.read)
         _check_case_read(audit, "read_audit", case_id, store.read_audit)
+    _check_subjects(store, events, subjects, problems)
     _check_data_keys(store, events, audit, problems)
     _check_agenda(store, agenda, problems)
+    _check_sqlite_file(store, problems)
     if checkpoint is not None:
         # A walk that stopped was reported; its leaves are not the store's, so no proof is made.
         if not events.stopped:
@@ -480,8 +568,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--public-key",
         metavar="FILE",
-        help="the checkpoint key's public key (default: derived from the checkpoint key that "
-        "`checkpoint` would use)",
+        help="the checkpoint key's public key, with --checkpoint only (default: derived from "
+        "the checkpoint key that `checkpoint` would use)",
     )
     parser.set_defaults(func=run)
 
@@ -490,6 +578,11 @@ def run(args: argparse.Namespace) -> int:
     """Verify the store; print a summary and each problem; return the exit status."""
     url = store_url(args)
     checkpoint = None
+    for option, name in (("--checkpoint", args.checkpoint), ("--public-key", args.public_key)):
+        if name == "":  # Path("") is the current folder: a usage error, as for checkpoint
+            raise InvalidInput(f"{option}: expected a file name, got an empty one")
+    if args.public_key is not None and args.checkpoint is None:
+        raise InvalidInput("--public-key: only with --checkpoint (it is the checkpoint's key)")
     if args.checkpoint is not None:
         verifier = load_verifier(args.public_key, store_url=url, environ=os.environ)
         checkpoint = open_checkpoint(read_note(Path(args.checkpoint)), verifier)
