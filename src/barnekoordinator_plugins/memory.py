@@ -264,13 +264,20 @@ class InMemoryCaseStore:
             return len(new)
 
     def claim_outbox(
-        self, *, now: datetime, until: datetime, claimant: str, limit: int = 100
+        self,
+        *,
+        now: datetime,
+        until: datetime,
+        claimant: str,
+        limit: int = 100,
+        lease_now: datetime | None = None,
     ) -> list[OutboxEntry]:
-        """Claim up to ``limit`` due pending messages for ``claimant`` until ``until``."""
+        """Claim up to ``limit`` due pending messages for ``claimant`` until ``until`` (leases
+        judged against ``lease_now``, ``now`` if not given)."""
         with self._lock:
             self._check_open()
             due = sorted(
-                (e for e in self._outbox.values() if outbox_due(e, now)),
+                (e for e in self._outbox.values() if outbox_due(e, now, lease_now)),
                 key=lambda e: (e.message.not_before, e.message.key),
             )[: max(limit, 0)]
             claimed = [attrs.evolve(e, claimed_until=until) for e in due]

@@ -122,8 +122,8 @@ def test_a_server_that_is_down_keeps_every_message_for_the_next_run(
     tls_files: tuple[Path, Path],
     book_file: Path,
 ) -> None:
-    """Nothing is sent while the server is down; each message waits for its backoff and is
-    sent once when the server is back."""
+    """Nothing is sent while the server is down; each message waits for the run's backoff,
+    counting no attempt (none was tried), and is sent once when the server is back."""
     box = outbox_of(store)
     box.add_outbox([msg(1), msg(2)])
     down = stopped_smtp_server
@@ -131,7 +131,7 @@ def test_a_server_that_is_down_keeps_every_message_for_the_next_run(
     report = run(store, settings)
     assert "cannot connect" in report.unavailable
     pending = box.outbox(status=OutboxStatus.PENDING)
-    assert [(e.attempts, e.next_attempt) for e in pending] == [(1, NOW + backoff(settings, 1))] * 2
+    assert [(e.attempts, e.next_attempt) for e in pending] == [(0, NOW + backoff(settings, 1))] * 2
     assert run(store, settings, NOW + timedelta(seconds=30)).outcomes == ()  # backing off
     with down as server:
         later = run(store, settings, NOW + backoff(settings, 1))
@@ -179,15 +179,15 @@ def test_refused_recipients_and_unknown_people_are_undeliverable(
 
 
 def test_retries_give_up_after_max_attempts(
-    store: CaseStore,
-    stopped_smtp_server: SmtpServer,
-    tls_files: tuple[Path, Path],
-    book_file: Path,
+    store: CaseStore, smtp_server: SmtpServer, tls_files: tuple[Path, Path], book_file: Path
 ) -> None:
-    """Each failed attempt doubles the wait; after ``max_attempts`` the message is given up."""
+    """Each refusal of the message (a 451 to its DATA) doubles the wait; after
+    ``max_attempts`` refusals the message is given up, and its ``attempts`` agree with the note.
+    (A server that cannot be reached at all counts no attempt: see test_dispatch_edges.)"""
     box = outbox_of(store)
     box.add_outbox([msg(1)])
-    settings = settings_for(stopped_smtp_server.port, tls_files, book_file)
+    smtp_server.handler.refuse_data = {1, 2, 3}
+    settings = settings_for(smtp_server.port, tls_files, book_file)
     at = NOW
     for attempt in (1, 2):
         run(store, settings, at)
@@ -197,7 +197,11 @@ def test_retries_give_up_after_max_attempts(
         at = entry.next_attempt
     final = run(store, settings, at)
     assert final.count(OutboxStatus.UNDELIVERABLE) == 1
-    assert "gave up after 3 attempts" in box.outbox()[0].note
+    (entry,) = box.outbox()
+    assert "gave up after 3 attempts" in entry.note
+    assert entry.attempts == 3
+    assert smtp_server.handler.data_count == 3
+    assert smtp_server.handler.accepted == []
 
 
 def test_a_crash_between_send_and_mark_resends_with_the_same_message_id(
@@ -306,7 +310,7 @@ def _overlapping_runs(
     box = outbox_of(store)
     due = first_now.date()
     box.add_outbox([msg(n, recipient=f"person-{n % 10}", not_before=due) for n in range(60)])
-    settings = NotifySettings(addresses=str(book_file), lease_seconds=10)
+    settings = NotifySettings(addresses=str(book_file), lease_seconds=10, timeout=0.5)
     clock = FixedClock(NOW)
     second = _Recorder(clock, 0)
 

@@ -206,7 +206,8 @@ def test_header_and_link_settings_made_from_python_are_checked(field: str, value
         NotifySettings(**{field: value})  # type: ignore[arg-type]
     assert NotifySettings(timeout=0.5).timeout == 0.5
     # A number is checked as a number, not through the option's text form ("1e-07" has none).
-    assert NotifySettings(timeout=0.1 + 0.2, lease_seconds=1e-7).lease_seconds == 1e-7
+    # (A lease must last 15 timeouts: the timeout is made small enough for this one.)
+    assert NotifySettings(timeout=(0.1 + 0.2) / 1e8, lease_seconds=1e-7).lease_seconds == 1e-7
     for bad in (float("nan"), float("inf"), -1.0, True):
         with pytest.raises(InvalidConfiguration, match="timeout: expected"):
             NotifySettings(timeout=bad)

@@ -7,7 +7,8 @@ complaint deadline approaching) — through the ``smtp`` plugin's settings
 (``--option smtp.KEY=VALUE``, see ``docs/plugins/notify.md``), or as ``.eml`` files in
 ``--outbox-dir`` (no mail server needed; the folder is created if missing, but never its
 parent). Each message is sent once; a refused one is retried
-on a later run after its backoff. ``--dry-run`` only lists what is due.
+on a later run after its backoff. ``--dry-run`` only lists what is due. ``--as-of`` after today
+is refused unless with ``--dry-run`` (it would send letters before they are due).
 
 Messages say only that something is waiting and where to log in; this command takes no principal,
 so it prints kinds, case ids and outcomes, never an address, and never what a message's key or
@@ -58,7 +59,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_store_arguments(parser)
     parser.add_argument(
-        "--as-of", type=_as_of, metavar="DATE", help="act as at noon UTC on this day (today)"
+        "--as-of",
+        type=_as_of,
+        metavar="DATE",
+        help="act as at noon UTC on this day (today); a later day only with --dry-run",
     )
     add_json_option(
         parser,
@@ -92,8 +96,8 @@ def run(args: argparse.Namespace) -> int:
     # Sending records each outcome, so the store is opened for writing; a missing file is
     # "not found", never a new empty store.
     options = plugin_options(args.option, "audited")
-    if args.outbox_dir is not None:
-        options.setdefault("smtp", {})
+    if args.outbox_dir is not None or args.dry_run:
+        options.setdefault("smtp", {})  # no mail server needed: .eml files, or nothing sent
     config = Config(store=store_url(args), plugin_options=options)
     settings = settings_of(config)
     if settings is None:
@@ -101,11 +105,15 @@ def run(args: argparse.Namespace) -> int:
             "remind: the smtp plugin is not configured; give --option smtp.host=… (and "
             "smtp.addresses=FILE), or --outbox-dir DIR"
         )
-    now = (
-        datetime.combine(args.as_of, time(12), tzinfo=UTC)
-        if args.as_of is not None
-        else SystemClock().now()
-    )
+    real = SystemClock().now()
+    if args.as_of is not None and args.as_of > real.date() and not args.dry_run:
+        # Sending as of a later day would send letters before they are due (and, before leases
+        # were judged in real time, took over another run's claims): only --dry-run looks ahead.
+        raise InvalidInput(
+            "remind: --as-of after today (UTC) only lists what will be due; give it with "
+            "--dry-run, or send as of today or an earlier day"
+        )
+    now = datetime.combine(args.as_of, time(12), tzinfo=UTC) if args.as_of is not None else real
     pm = configured_host(config, args.option)
     store = case_store(pm, config)
     try:

@@ -20,7 +20,8 @@ The contract of an [`OutboxStore`][barnekoordinator.history.outbox.OutboxStore] 
   ``until``; [`settle_outbox()`][barnekoordinator.history.outbox.OutboxStore] with the same claimant
   records the outcome. A lease that runs out (the dispatcher crashed) makes the message claimable
   again: delivery is *at least once*, and the ``Message-ID`` derived from the key lets receivers
-  drop a second copy (decision 22).
+  drop a second copy (decision 22). Leases are judged against the real time (``lease_now``),
+  never a run's ``--as-of`` date.
 * **Persistence.** A persistent store keeps messages and their state across reopening.
 
 Times are the caller's (its injected clock); a store never reads the wall clock.
@@ -159,13 +160,24 @@ class OutboxStore(Protocol):
         ...
 
     def claim_outbox(
-        self, *, now: datetime, until: datetime, claimant: str, limit: int = 100
+        self,
+        *,
+        now: datetime,
+        until: datetime,
+        claimant: str,
+        limit: int = 100,
+        lease_now: datetime | None = None,
     ) -> list[OutboxEntry]:
         """Claim up to ``limit`` pending messages due at ``now`` for the caller ``claimant``.
 
         Due: ``not_before`` on or before ``now``'s UTC date, ``next_attempt`` unset or not after
-        ``now``, and no lease running past ``now``. Each claimed message is leased to ``claimant``
-        until ``until``; order: ``(not_before, key)``.
+        ``now``, and no lease running past ``lease_now`` (``now`` if not given). Each claimed
+        message is leased to ``claimant`` until ``until``; order: ``(not_before, key)``.
+
+        ``now`` is the run's date, which may be another day's (``remind --as-of``); a lease is
+        about the real time between concurrent runs, so a dispatcher gives the real time as
+        ``lease_now`` (and ``until`` counted from it): a run dated later than today never takes
+        a message another run still holds.
         """
         ...
 

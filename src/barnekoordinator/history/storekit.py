@@ -71,6 +71,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from barnekoordinator._redact import number_shaped
 from barnekoordinator.errors import ChainBroken, ConcurrencyConflict, InvalidInput, StorageError
 from barnekoordinator.history.outbox import (
     OutboxEntry,
@@ -87,6 +88,7 @@ from barnekoordinator.history.records import (
     _event_stamp,
     _field_problem,
 )
+from barnekoordinator.people import holds_number
 
 if TYPE_CHECKING:
     from barnekoordinator.history.catalogue import Catalogue
@@ -525,8 +527,12 @@ def outbox_batch(messages: Iterable[OutboxMessage]) -> tuple[OutboxMessage, ...]
 
     Raises:
         InvalidInput: something that is not an
-            [`OutboxMessage`][barnekoordinator.history.outbox.OutboxMessage], or a key that is
-            empty or longer than 200 characters. Nothing is stored.
+            [`OutboxMessage`][barnekoordinator.history.outbox.OutboxMessage], a key that is
+            empty or longer than 200 characters, or a recipient, case id or key holding an
+            eleven-digit number in any form a fødselsnummer is written, outside a UUID
+            ([`holds_number()`][barnekoordinator.people.holds_number]): a message names a
+            recipient by the ref, never by a national id. Nothing is stored; the error names
+            the field, never its value.
     """
     kept: dict[str, OutboxMessage] = {}
     for message in messages:
@@ -534,6 +540,17 @@ def outbox_batch(messages: Iterable[OutboxMessage]) -> tuple[OutboxMessage, ...]
             raise InvalidInput(
                 f"outbox: expected OutboxMessage values, got {type(message).__name__}"
             )
+        for field, value in (
+            ("recipient", message.recipient),
+            ("case_id", message.case_id),
+            ("key", message.key),
+        ):
+            if isinstance(value, str) and holds_number(value):
+                raise InvalidInput(
+                    f"outbox message: its {field} holds a national identity number (or a "
+                    "number written as one); name the recipient by the ref, never by the "
+                    "number"
+                )
         if not message.key or len(message.key) > _MAX_OUTBOX_KEY:
             raise InvalidInput(
                 f"outbox message of case {message.case_id}: expected a key of 1 to "
@@ -543,24 +560,29 @@ def outbox_batch(messages: Iterable[OutboxMessage]) -> tuple[OutboxMessage, ...]
     return tuple(kept.values())
 
 
-def outbox_due(entry: OutboxEntry, now: datetime) -> bool:
-    """True when a dispatcher may claim ``entry`` at ``now`` (the reference semantics)."""
+def outbox_due(entry: OutboxEntry, now: datetime, lease_now: datetime | None = None) -> bool:
+    """True when a dispatcher may claim ``entry`` at ``now`` (the reference semantics): due by
+    ``now`` (the run's date, which ``--as-of`` may set), with no lease running past
+    ``lease_now`` (the real time; ``now`` if not given)."""
+    lease_now = now if lease_now is None else lease_now
     return (
         entry.status is OutboxStatus.PENDING
         and entry.message.not_before <= now.astimezone(UTC).date()
         and (entry.next_attempt is None or entry.next_attempt <= now)
-        and (entry.claimed_until is None or entry.claimed_until <= now)
+        and (entry.claimed_until is None or entry.claimed_until <= lease_now)
     )
 
 
 def settled(entry: OutboxEntry, settlement: Settlement) -> OutboxEntry:
     """``entry`` after its claim ended with ``settlement`` (released; a retry counts an attempt,
-    a release of a message not tried does not)."""
+    and so does giving up on an attempt, so that ``attempts`` agrees with "gave up after N
+    attempts"; a release of a message not tried does not)."""
     retry = settlement.status is OutboxStatus.PENDING
+    failed = retry or settlement.status is OutboxStatus.UNDELIVERABLE
     return attrs.evolve(
         entry,
         status=settlement.status,
-        attempts=entry.attempts + 1 if retry and settlement.attempted else entry.attempts,
+        attempts=entry.attempts + 1 if failed and settlement.attempted else entry.attempts,
         next_attempt=settlement.next_attempt if retry else None,
         claimed_until=None,
         note=settlement.note,
@@ -693,8 +715,8 @@ logger: Final = logging.getLogger("barnekoordinator.outbox")
 
 _SHOWN_KEY: Final = re.compile(r"[A-Za-z0-9._:-]{1,200}")
 """A key a report may name: plain and short, as the library writes them (kind, case id, item,
-ref, date). Any other (one holding an address, free text or a control character) is counted,
-never shown."""
+ref, date). Any other (one holding an address, free text or a control character), and one
+holding a number written as a fødselsnummer (``number_shaped``), is counted, never shown."""
 _SHOWN_KEYS: Final = 20
 
 _SKIPPED: ContextVar[dict[str, str] | None] = ContextVar(
@@ -756,7 +778,11 @@ def skipped_outbox_rows() -> Iterator[dict[str, str]]:
 
 
 def _report_skipped(skipped: dict[str, str]) -> None:
-    shown = [f"{key} ({column})" for key, column in skipped.items() if _SHOWN_KEY.fullmatch(key)]
+    shown = [
+        f"{key} ({column})"
+        for key, column in skipped.items()
+        if _SHOWN_KEY.fullmatch(key) and not number_shaped(key)
+    ]
     hidden = f"; {len(skipped) - len(shown)} not shown" if len(shown) < len(skipped) else ""
     logger.warning(
         "outbox: %d stored message(s) cannot be read and were skipped, left as they are (edited "

@@ -38,6 +38,13 @@ from barnekoordinator_plugins.notify._settings import NotifySettings
 
 _MAX_BACKOFF: Final = 86_400.0
 _BATCH: Final = 100
+_SEND_WAITS: Final = 5
+"""The waits for the server, each at most ``settings.timeout``, in sending one letter on an open
+session: MAIL, RCPT, DATA, the letter, the reply."""
+_OPEN_WAITS: Final = 8
+"""The waits in opening a session: connect, greeting, EHLO, STARTTLS, the TLS handshake, EHLO,
+two AUTH steps. ``NotifySettings`` requires a lease of at least ``LEASE_TIMEOUTS`` (15)
+timeouts, more than the 13 of a session opened and a letter sent."""
 
 _UNBUILDABLE: Final = (ValueError, UnicodeError, IndexError, AttributeError, MessageError)
 """What the ``email`` package raises on a letter it cannot build or encode (a malformed header
@@ -102,10 +109,14 @@ class _Run:
         book: AddressBook,
         settings: NotifySettings,
         now: datetime,
+        clock: Clock,
     ) -> None:
         self.cases = store
         self.store = outbox_of(store)
         self.sender, self.book, self.settings, self.now = sender, book, settings, now
+        self.clock = clock
+        self.lease_until = now
+        """When the current batch's lease ends, in real time (the clock's)."""
         self.claimant = secrets.token_hex(16)
         self.outcomes: list[Outcome] = []
         self.unavailable = ""
@@ -118,9 +129,22 @@ class _Run:
         self.sending: str | None = None
         """The key of the message handed to the sender and not yet settled."""
 
-    def settle(self, entry: OutboxEntry, status: OutboxStatus, note: str = "") -> None:
+    def settle(
+        self,
+        entry: OutboxEntry,
+        status: OutboxStatus,
+        note: str = "",
+        *,
+        attempted: bool = True,
+        wait: timedelta | None = None,
+    ) -> None:
+        """Record ``entry``'s outcome. ``attempted`` false: the server was never given it (no
+        address, no session, no lease left), so no attempt counts, and a ``PENDING`` one waits
+        ``wait`` (``None``: claimable at once)."""
         next_attempt = None
-        if status is OutboxStatus.PENDING:
+        if status is OutboxStatus.PENDING and not attempted:
+            next_attempt = None if wait is None else self.now + wait
+        elif status is OutboxStatus.PENDING:
             if entry.attempts + 1 >= self.settings.max_attempts:
                 status, note = (
                     OutboxStatus.UNDELIVERABLE,
@@ -130,7 +154,9 @@ class _Run:
                 next_attempt = self.now + backoff(self.settings, entry.attempts + 1)
         m = entry.message
         settled = self.store.settle_outbox(
-            m.key, self.claimant, Settlement(status=status, next_attempt=next_attempt, note=note)
+            m.key,
+            self.claimant,
+            Settlement(status=status, next_attempt=next_attempt, note=note, attempted=attempted),
         )
         self.claimed.discard(m.key)
         if self.sending == m.key:
@@ -156,35 +182,47 @@ class _Run:
             found = self.standings[case_id] = standing(case_id, self.cases.read(case_id))
         return found
 
-    def deliver(self, entry: OutboxEntry) -> None:
+    def covers(self, waits: int) -> bool:
+        """Whether the lease, in real time, outlasts ``waits`` waits for the server."""
+        budget = timedelta(seconds=waits * self.settings.timeout)
+        return self.clock.now() + budget <= self.lease_until
+
+    def deliver(self, entry: OutboxEntry) -> bool:
+        """Handle one claimed message; False (nothing done, still claimed) when what is left of
+        the lease could not cover its sending: it must be handed back, never sent on a lease
+        that may run out (another run may claim it then)."""
         m = entry.message
         case = self.standing(m.case_id)
         if not asked_for(m, case):
             # Edited or made outside the library: never sent, whatever its guard says.
             self.unasked += 1
             self.settle(entry, OutboxStatus.OBSOLETE, NOT_ASKED)
-            return
+            return True
         if not self.still_true(entry):
             self.settle(entry, OutboxStatus.OBSOLETE, "answered or done before it was due")
-            return
+            return True
         reason = obsolete(m, case, local_date(self.now))
         if reason is not None:
             self.settle(entry, OutboxStatus.OBSOLETE, reason)
-            return
+            return True
         address = self.book.address(m.recipient)
         if address is None:
-            self.settle(entry, OutboxStatus.UNDELIVERABLE, "no address for the recipient")
-            return
+            self.settle(
+                entry, OutboxStatus.UNDELIVERABLE, "no address for the recipient", attempted=False
+            )
+            return True
         if self.unavailable:
-            self.settle(entry, OutboxStatus.PENDING, self.unavailable)
-            return
+            self.postpone(entry)
+            return True
         if not self.open:
+            if not self.covers(_OPEN_WAITS + _SEND_WAITS):
+                return False
             try:
                 self.sender.open()
             except MailServerUnavailable as exc:
                 self.unavailable = str(exc)
-                self.settle(entry, OutboxStatus.PENDING, self.unavailable)
-                return
+                self.postpone(entry)
+                return True
             self.open = True
         try:
             mail = letter(
@@ -193,8 +231,10 @@ class _Run:
         except BarnekoordinatorError:
             raise
         except _UNBUILDABLE as exc:
-            self.settle(entry, OutboxStatus.UNDELIVERABLE, _unbuildable(exc))
-            return
+            self.settle(entry, OutboxStatus.UNDELIVERABLE, _unbuildable(exc), attempted=False)
+            return True
+        if not self.covers(_SEND_WAITS):
+            return False
         self.sending = m.key
         try:
             self.sender.send(mail, address.email)
@@ -204,7 +244,7 @@ class _Run:
                 self.open = False
             status = OutboxStatus.UNDELIVERABLE if exc.permanent else OutboxStatus.PENDING
             self.settle(entry, status, str(exc))
-            return
+            return True
         except BarnekoordinatorError:
             raise
         except _UNBUILDABLE as exc:
@@ -213,8 +253,15 @@ class _Run:
             self.sender.close()
             self.open = False
             self.settle(entry, OutboxStatus.UNDELIVERABLE, _unbuildable(exc))
-            return
+            return True
         self.settle(entry, OutboxStatus.SENT)
+        return True
+
+    def postpone(self, entry: OutboxEntry) -> None:
+        """No session could be had: the message was not tried, so no attempt counts (an outage
+        never uses up ``max_attempts``); the whole run backs off ``backoff_seconds``."""
+        wait = timedelta(seconds=min(self.settings.backoff_seconds, _MAX_BACKOFF))
+        self.settle(entry, OutboxStatus.PENDING, self.unavailable, attempted=False, wait=wait)
 
     def hand_back(self, entries: list[OutboxEntry]) -> None:
         """Release claimed messages that were not tried, without counting an attempt."""
@@ -280,10 +327,14 @@ def dispatch(
     Messages are claimed in batches of 100, each under a lease of ``settings.lease_seconds``.
     Give ``clock`` (the real time: ``SystemClock()``, as ``barnekoordinator remind`` does)
     whenever another run may overlap this one. Each batch is then leased from the time it is
-    claimed: a run that outlasts the lease keeps what it holds, and a run ``as of`` another day
-    (``now`` in the past) leases in real time; ``now`` moves on with the run. Without it every
-    lease counts from ``now``, and a second run may take what a run longer than the lease, or
-    one dated in the past, still holds (found in review, 2026-12-07). A message its case's
+    claimed, and every lease is judged against the clock (``claim_outbox(lease_now=…)``), never
+    against ``now``: a run that outlasts the lease keeps what it holds, and a run ``as of``
+    another day, earlier or later, takes nothing another run holds; ``now`` moves on with the
+    run. A message is sent only while what is left of the lease covers its sending (five waits of
+    ``settings.timeout``, eight more to open a session); otherwise it is handed back untried
+    and claimed anew. Without ``clock`` every lease counts from ``now``, and a second run may
+    take what a run longer than the lease, or one dated another day, still holds (found in
+    review, 2026-12-07). A message its case's
     history does not ask for (edited or written outside the library: another recipient, an
     invented item or date, a guard removed; see ``asked_for``) is *obsolete*, noted "does not
     match the case's history", and never sent. A stored row that cannot be read is skipped and
@@ -293,36 +344,55 @@ def dispatch(
     connection is retried after [`backoff()`][barnekoordinator_plugins.notify.backoff] (a 5xx reply,
     or ``max_attempts`` reached, gives up). A letter the ``email`` package cannot build is
     *undeliverable*. When no session can be had, nothing is sent and every
-    claimed message waits for its next attempt. When the run ends early with an exception (which
-    is raised again), the messages it claimed and did not settle are released, one attempt each,
-    so the next run sends them.
+    claimed message waits ``settings.backoff_seconds`` without counting an attempt: none was
+    tried, so an outage, however long, never gives a message up (only the server's answer to a
+    message counts towards ``max_attempts``). When the run ends early with an exception (which
+    is raised again), the messages it claimed and did not settle are released (only the one being
+    sent counts an attempt), so the next run sends them.
     """
-    run = _Run(store, sender, book, settings, now)
     lease_for = timedelta(seconds=settings.lease_seconds)
     if clock is None:  # a clock that stands at ``now``: every lease counts from it
         clock = FixedClock(now)
+    run = _Run(store, sender, book, settings, now, clock)
     started = clock.now()
+    stalled = False
     with skipped_outbox_rows() as skipped:
         try:
             while True:
                 real = clock.now()
                 at = now + max(real - started, timedelta(0))
-                lease = max(at, real) + lease_for
+                # Due by the run's date (``at``), leased in real time: a run dated later than
+                # today never takes what another run holds.
+                run.lease_until = real + lease_for
                 batch = run.store.claim_outbox(
-                    now=at, until=lease, claimant=run.claimant, limit=_BATCH
+                    now=at,
+                    until=run.lease_until,
+                    claimant=run.claimant,
+                    limit=_BATCH,
+                    lease_now=real,
                 )
                 if not batch:
                     break
                 run.claimed.update(entry.message.key for entry in batch)
                 for index, entry in enumerate(batch):
-                    if index and clock.now() - real >= lease_for / 2:
-                        # Half the lease is gone: what is left goes back and is claimed anew, so
-                        # nothing is sent on a lease about to run out (another run may take it).
+                    # Half the lease gone, or too little left to send this message: what is
+                    # left goes back and is claimed anew, so nothing is sent on a lease about
+                    # to run out (another run may take it).
+                    late = index and clock.now() - real >= lease_for / 2
+                    if late or not run.deliver(entry):
                         run.hand_back(batch[index:])
+                        if not index:  # a lease just taken is too short: try on the next run
+                            stalled = True
                         break
-                    run.deliver(entry)
                     if progress is not None:
                         progress(1)
+                if stalled:
+                    logger.warning(
+                        "remind: the lease (%g s) ran short before a message could be sent; "
+                        "the rest is left for the next run",
+                        settings.lease_seconds,
+                    )
+                    break
         except BaseException as exc:
             run.release(exc)
             raise

@@ -31,6 +31,8 @@ LEGACY_GUARDS: Final = {(AgendaKind.HANDOVER_PENDING, "handover"): HANDOVER_ROW}
 """Guard keys stored by older versions, and the agenda row key they meant: the notifier once
 guarded ``handover-unanswered`` with the key ``handover``, which no agenda row has."""
 
+HANDOVER_PROPOSED: Final = "handover.proposed"
+
 
 def message_key(kind: OutboxKind, case_id: str, item: str, recipient: str, due: date) -> str:
     """The idempotency key: kind, case, item, recipient and due date (hashed past 200 chars)."""
@@ -158,7 +160,7 @@ def _decision(
 
 
 MAKERS: Final[Mapping[str, _Maker]] = {
-    "handover.proposed": _handover,
+    HANDOVER_PROPOSED: _handover,
     "stafettlogg.tiltak-added": _tiltak,
     "stafettlogg.tiltak-evaluated": _tiltak_evaluated,
     "plan.measure-added": _plan_measure,
@@ -256,6 +258,14 @@ class Standing:
     grant of the young adult (vergemålsloven § 2; ``access.grants``)."""
     grants: tuple[tuple[str, date, date | None], ...] = ()
     """The young adult's grants to a former guardian: its ref and the days it runs (from, to)."""
+    without_responsibility: frozenset[str] = frozenset()
+    """The refs of the guardians who, as the latest record of each says, have no foreldreansvar:
+    before 18 such a parent has no guardian rights in the case (barneloven § 47)."""
+    handover_to: frozenset[str] | None = None
+    """Who a ``handover-unanswered`` reminder may still be for: the proposed person and the one
+    who proposed it, of the latest proposal while it is pending; empty once it is accepted,
+    declined or withdrawn (or a leader assigned a holder); ``None`` when the history holds no
+    proposal."""
 
     def heard_by_guardian(self, ref: str, day: date) -> bool:
         """Whether ``ref``, a guardian, may still hear of the case on ``day``: before the child
@@ -268,10 +278,21 @@ class Standing:
             for who, start, end in self.grants
         )
 
+    def lacks_responsibility(self, ref: str, day: date | None) -> bool:
+        """Whether ``ref``, a guardian, has no foreldreansvar while the child is under 18 on
+        ``day`` (from 18 the young adult's grants decide, whatever it was before)."""
+        if ref not in self.without_responsibility:
+            return False
+        return day is None or self.of_age_on is None or day < self.of_age_on
+
 
 CASE_OPENED: Final = "case.opened"
 CHILD_BORN: Final = "case.child-born"
 GUARDIAN_TYPES: Final = frozenset({"case.guardian-added", "case.guardian-updated"})
+HANDOVER_SETTLED: Final = frozenset(
+    {"handover.accepted", "handover.declined", "handover.withdrawn", "handover.holder-assigned"}
+)
+"""The events that end a pending handover proposal (its agenda row goes with them)."""
 GRANTED: Final = "access.guardian-access-granted"
 GRANT_WITHDRAWN: Final = "access.guardian-access-withdrawn"
 PARTICIPANT_JOINED: Final = "case.participant-joined"
@@ -282,6 +303,7 @@ _STANDING_TYPES: Final = frozenset(
     {CASE_OPENED, PARTICIPANT_JOINED, PARTICIPANT_LEFT, DECISION_RECORDED, COMPLAINT_RECEIVED}
     | {CHILD_BORN, GRANTED, GRANT_WITHDRAWN}
     | GUARDIAN_TYPES
+    | HANDOVER_SETTLED
     | set(MAKERS)
 )
 
@@ -298,6 +320,7 @@ def standing(case_id: str, records: Sequence[EventRecord]) -> Standing:
     evaluations: list[tuple[str, str | None, date]] = []
     responsible: dict[str, set[str]] = {}
     family = _Family()
+    handover_to: frozenset[str] | None = None
     opened = False
     for record in records:
         if record.type not in _STANDING_TYPES:
@@ -308,6 +331,10 @@ def standing(case_id: str, records: Sequence[EventRecord]) -> Standing:
             _read_standing(record.type, payload, joined, left, deadlines, complaints)
             _read_asked(record.type, payload, asked, evaluations, responsible)
             family.read(record.type, payload)
+            if record.type == HANDOVER_PROPOSED:
+                handover_to = frozenset((str(payload["to_ref"]), str(payload["by"])))
+            elif record.type in HANDOVER_SETTLED:
+                handover_to = frozenset()
         except (ValueError, LookupError, TypeError, AttributeError, OverflowError, RecursionError):
             # A record the library did not write (a vendor's, by hand): it says nothing here,
             # and one bad record must not stop the reminders of every case.
@@ -332,28 +359,35 @@ def standing(case_id: str, records: Sequence[EventRecord]) -> Standing:
             (ref, start, min((d for d in (end, family.withdrawn.get(g)) if d), default=None))
             for g, (ref, start, end) in family.grants.items()
         ),
+        without_responsibility=frozenset(
+            ref for ref, has in family.responsibility.items() if not has
+        ),
+        handover_to=handover_to,
     )
 
 
 class _Family:
-    """The child's guardians, birth date and the young adult's grants, as the records say."""
+    """The child's guardians (and whether each has foreldreansvar now), birth date and the young
+    adult's grants, as the records say."""
 
     def __init__(self) -> None:
         self.guardians: set[str] = set()
+        self.responsibility: dict[str, bool] = {}
         self.born: date | None = None
         self.grants: dict[str, tuple[str, date, date | None]] = {}
         self.withdrawn: dict[str, date] = {}
 
     def read(self, tag: str, p: Any) -> None:
         if tag == CASE_OPENED:
-            self.guardians.update(str(g["ref"]) for g in p.get("guardians", ()))
+            for guardian in p.get("guardians", ()):
+                self.guardian(guardian)
             subject = p["subject"]
             if subject.get("kind") == "born":
                 self.born = _day(subject["birth_date"])
         elif tag == CHILD_BORN:
             self.born = _day(p["child"]["birth_date"])
         elif tag in GUARDIAN_TYPES:
-            self.guardians.add(str(p["guardian"]["ref"]))
+            self.guardian(p["guardian"])
         elif tag == GRANTED:
             grant, to = p["grant"], p["grant"].get("valid_to")
             self.grants[str(grant["id"])] = (
@@ -363,6 +397,13 @@ class _Family:
             )
         elif tag == GRANT_WITHDRAWN:
             self.withdrawn[str(p["grant_id"])] = _day(p["on"])  # acts the same day
+
+    def guardian(self, g: Any) -> None:
+        # The latest record of a guardian says whether they have foreldreansvar now: one who
+        # regains it hears of the case again. Only an explicit ``false`` takes it away.
+        ref = str(g["ref"])
+        self.guardians.add(ref)
+        self.responsibility[ref] = g.get("parental_responsibility", True) is not False
 
     def of_age_on(self) -> date | None:
         return None if self.born is None else birthday(self.born, 18)
@@ -405,7 +446,7 @@ def _read_asked(
     """What a record of ``tag`` asks to be sent: the recipients, dates, items and guards of
     ``MAKERS``, read from the fields they read but without the settings (which only move a
     message's first day), so whatever the settings and the case were when it was written."""
-    if tag == "handover.proposed":
+    if tag == HANDOVER_PROPOSED:
         guard = (AgendaKind.HANDOVER_PENDING, HANDOVER_ROW, _day(p["on"]))
         to_ref = str(p["to_ref"])
         _ask(asked, OutboxKind.PROPOSED_AS_HOLDER, to_ref, None, "handover", None)
@@ -483,16 +524,23 @@ def asked_for(message: OutboxMessage, case: Standing) -> bool:
 def obsolete(message: OutboxMessage, case: Standing, day: date | None = None) -> str | None:
     """Why ``message`` is no longer true for its recipient in ``case`` on ``day``, or ``None``:
     they have left the case (nothing of it is theirs to hear any more), they are a guardian of a
-    child who is of age on ``day`` with no grant of the young adult's running then, or they have
-    complained against the decision whose deadline it recalls."""
-    if message.recipient in case.left:
+    child who is of age on ``day`` with no grant of the young adult's running then, a guardian
+    without foreldreansvar of a child under 18, not party to the pending handover proposal an
+    unanswered-handover reminder recalls, or they have complained against the decision whose
+    deadline it recalls."""
+    who = message.recipient
+    if who in case.left:
         return "the recipient has left the case"
-    if (
-        day is not None
-        and message.recipient in case.guardians
-        and not case.heard_by_guardian(message.recipient, day)
-    ):
+    if day is not None and who in case.guardians and not case.heard_by_guardian(who, day):
         return "the child is of age: a guardian hears of the case only by the young adult's grant"
+    if who in case.guardians and case.lacks_responsibility(who, day):
+        return "the recipient has no foreldreansvar: no guardian rights in the case (barnel. § 47)"
+    if (
+        message.kind is OutboxKind.HANDOVER_UNANSWERED
+        and case.handover_to is not None
+        and who not in case.handover_to
+    ):
+        return "the proposal it recalls was answered or withdrawn"
     if message.key in case.complained:
         return "the recipient has complained against the decision"
     return None

@@ -79,6 +79,18 @@ class SmtpSender:
                     f"smtp: the environment variable {s.password_env!r} holding the password "
                     "is not set"
                 )
+        context = None
+        if s.starttls:
+            try:
+                context = ssl.create_default_context(cafile=s.ca_file or None)
+            except (OSError, ValueError) as exc:
+                # A ca_file that is missing, unreadable or holds no certificate: the settings
+                # are wrong, and no later run would do better (never counted as an attempt).
+                # ssl.SSLError is an OSError.
+                raise InvalidConfiguration(
+                    f"smtp options: ca_file {s.ca_file!r} cannot be used as certificates to "
+                    f"trust ({type(exc).__name__})"
+                ) from None
         try:
             smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
         except (OSError, smtplib.SMTPException, ValueError) as exc:
@@ -89,8 +101,7 @@ class SmtpSender:
             ) from exc
         try:
             smtp.ehlo()
-            if s.starttls:
-                context = ssl.create_default_context(cafile=s.ca_file or None)
+            if context is not None:
                 smtp.starttls(context=context)
                 smtp.ehlo()
             if s.username:

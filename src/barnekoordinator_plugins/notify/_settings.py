@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
+import stat
 import unicodedata
 from collections.abc import Mapping
 from email.errors import MessageError
@@ -146,6 +148,47 @@ def _line(text: str) -> str:
     return text
 
 
+def _ca_file(text: str) -> str:
+    """A PEM file of certificates: a regular file this process can read (checked when the
+    options are read, so a mistyped path is a usage error, never a mail server "unavailable"
+    run after run that burns every message's attempts)."""
+    if not text:
+        return text
+    expected = f"expected a readable PEM file of certificates, got {_options.shown(text)}"
+    try:
+        regular = stat.S_ISREG(os.stat(text).st_mode)  # not a folder, nor a pipe open waits on
+        if regular:
+            os.close(os.open(text, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)))
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name; UnicodeError
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise ValueError(f"{expected} ({reason})") from None
+    if not regular:
+        raise ValueError(f"{expected} (not a regular file)")
+    return text
+
+
+LEASE_TIMEOUTS: Final = 15
+"""How many ``timeout``s a lease must last at least (``lease_seconds ≥ 15 × timeout``).
+
+Every wait for the server is bounded by ``timeout``. Opening a session takes at most eight
+(connect, greeting, EHLO, STARTTLS, the TLS handshake, EHLO again, two AUTH steps) and sending
+one letter at most five (MAIL, RCPT, DATA, the letter, the reply): 13 in all, so a claim just
+made always outlasts a session opened and one letter sent, with room to spare. A run hands a
+message back untried rather than start a send its lease cannot cover (see ``dispatch``)."""
+
+
+def _lease_covers_a_send(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An attrs validator: ``lease_seconds`` above 0 and at least ``LEASE_TIMEOUTS × timeout``."""
+    _above_zero(instance, attribute, value)
+    lease, least = _options.check_seconds(attribute.name, value), LEASE_TIMEOUTS * instance.timeout
+    if lease < least:
+        raise InvalidConfiguration(
+            f"smtp options: lease_seconds ({lease:g}) must be at least {LEASE_TIMEOUTS} × timeout "
+            f"({least:g} seconds): a claim must outlast opening a session and sending one "
+            "letter, else a second run sends the letter again"
+        )
+
+
 def _url(text: str) -> str:
     if not text.startswith(("https://", "http://")) or any(c.isspace() for c in text):
         raise ValueError(f"expected an http(s) URL, got {_options.shown(text)}")
@@ -163,15 +206,19 @@ class NotifySettings:
     certificates to trust for STARTTLS besides the system's. Reminder windows are in days:
     ``evaluation_days`` before an evaluation date, ``handover_days`` after an unanswered
     proposal, ``complaint_days`` before a complaint deadline. A failed attempt is retried after
-    ``backoff_seconds × 2^(attempts − 1)`` (at most a day) until ``max_attempts``; a claim's lease
-    lasts ``lease_seconds`` (above 0).
+    ``backoff_seconds × 2^(attempts − 1)`` (at most a day) until ``max_attempts``; only a
+    message the server was given counts an attempt (a run that cannot open a session postpones
+    every message by ``backoff_seconds`` without counting one). A claim's lease lasts
+    ``lease_seconds``, at least ``LEASE_TIMEOUTS`` (15) × ``timeout``.
 
     Raises:
         InvalidConfiguration: ``host`` is no host name or IP address, ``from_address`` no
-            plain address, ``login_url`` no http(s) URL, ``service_name`` not one line, or
-            ``timeout`` or ``lease_seconds`` is not above 0 (also when made from Python rather
-            than from
-            [`from_options()`][barnekoordinator_plugins.notify.NotifySettings.from_options]).
+            plain address, ``login_url`` no http(s) URL, ``service_name`` not one line,
+            ``timeout`` is not above 0, ``lease_seconds`` is less than 15 × ``timeout``, or
+            ``username`` is set with ``starttls`` false (the password would travel in clear)
+            (also when made from Python rather than from
+            [`from_options()`][barnekoordinator_plugins.notify.NotifySettings.from_options],
+            which also refuses a ``ca_file`` that is no readable regular file).
     """
 
     host: str = attrs.field(default="localhost", validator=_valid(_host))
@@ -194,7 +241,15 @@ class NotifySettings:
     complaint_days: int = 7
     max_attempts: int = 6
     backoff_seconds: float = 300.0
-    lease_seconds: float = attrs.field(default=600.0, validator=_above_zero)
+    lease_seconds: float = attrs.field(default=600.0, validator=_lease_covers_a_send)
+
+    def __attrs_post_init__(self) -> None:
+        if self.username and not self.starttls:
+            raise InvalidConfiguration(
+                "smtp options: username is set and starttls is false, so the password would be "
+                "sent in clear; set starttls=true, or leave username (and password_env) unset "
+                "for a relay that takes mail without a login"
+            )
 
     @classmethod
     def from_options(cls, options: Mapping[str, str]) -> NotifySettings:
@@ -213,7 +268,7 @@ class NotifySettings:
             "login_url": _url,
             "service_name": _line,
             "addresses": _options.text,
-            "ca_file": _options.text,
+            "ca_file": _ca_file,
             "timeout": _positive_seconds,
             "evaluation_days": _days,
             "handover_days": _days,

@@ -621,7 +621,13 @@ class PostgresCaseStore:
         return new
 
     def claim_outbox(
-        self, *, now: datetime, until: datetime, claimant: str, limit: int = 100
+        self,
+        *,
+        now: datetime,
+        until: datetime,
+        claimant: str,
+        limit: int = 100,
+        lease_now: datetime | None = None,
     ) -> list[OutboxEntry]:
         """Claim up to ``limit`` due pending messages for ``claimant`` until ``until``.
 
@@ -634,7 +640,8 @@ class PostgresCaseStore:
             connection = self._connection()
             with connection.transaction():
                 rows = connection.execute(
-                    CLAIM_OUTBOX, (until, claimant, today, now, now, limit)
+                    CLAIM_OUTBOX,
+                    (until, claimant, today, now, now if lease_now is None else lease_now, limit),
                 ).fetchall()
                 # A row that cannot be read is skipped, reported and left unclaimed, as the
                 # SQLite store leaves it: one edited row must not stop the others.

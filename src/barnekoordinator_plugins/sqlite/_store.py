@@ -645,7 +645,13 @@ class SQLiteCaseStore:
         return new
 
     def claim_outbox(
-        self, *, now: datetime, until: datetime, claimant: str, limit: int = 100
+        self,
+        *,
+        now: datetime,
+        until: datetime,
+        claimant: str,
+        limit: int = 100,
+        lease_now: datetime | None = None,
     ) -> list[OutboxEntry]:
         """Claim up to ``limit`` due pending messages for ``claimant`` until ``until``.
 
@@ -655,12 +661,13 @@ class SQLiteCaseStore:
         if limit < 1:
             return []
         at, lease = format_time(now), format_time(until)
+        held = at if lease_now is None else format_time(lease_now)  # leases: the real time
         today = at[:10]  # the UTC date, as outbox_due() takes it
         connection = self._connection()
         with self._errors():
             try:
                 connection.execute("BEGIN IMMEDIATE")
-                due = outbox_entries(connection.execute(DUE_OUTBOX, (today, at, at, limit)))
+                due = outbox_entries(connection.execute(DUE_OUTBOX, (today, at, held, limit)))
                 connection.executemany(
                     CLAIM_OUTBOX, [(lease, claimant, entry.message.key) for entry in due]
                 )
