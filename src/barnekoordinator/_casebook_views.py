@@ -26,7 +26,7 @@ from barnekoordinator.errors import InvalidInput, SealingError
 from barnekoordinator.history.case import Case, CaseMode, DomainEvent
 from barnekoordinator.history.paging import AgendaCursor, paged_agenda
 from barnekoordinator.history.projections import AgendaItem, AgendaKind
-from barnekoordinator.people import GuardianRelation, holds_number
+from barnekoordinator.people import MAX_ID_LENGTH, GuardianRelation, holds_number
 from barnekoordinator.services import ServiceKind
 
 if TYPE_CHECKING:
@@ -177,14 +177,30 @@ def case_id_problem(case_id: object) -> str | None:
 
 _A_NUMBER: Final = "holds an eleven-digit number (it could be a fødselsnummer)"
 
+MAX_ENTRY_ID_LENGTH: Final = 2 * MAX_ID_LENGTH + 100
+"""The longest entry id: an entry id joins at most two ids of
+[`MAX_ID_LENGTH`][barnekoordinator.people.MAX_ID_LENGTH] (``plan:<plan>:<item>``,
+``invitation-answer:<meeting>:<ref>``) with a kind and separators."""
+MAX_ACTION_LENGTH: Final = MAX_ID_LENGTH
+"""The longest action name ``Casebook.execute`` audits (command names are a few words)."""
+
+
+def quoted(value: str, limit: int = 60) -> str:
+    """``value`` as an error message repeats it: a repr, cut at ``limit`` characters (``…``), so
+    that a long id never comes back whole."""
+    return repr(value) if len(value) <= limit else f"{value[:limit]!r}…"
+
 
 def entry_id_problem(entry_id: object) -> str | None:
     """Why ``entry_id`` cannot be audited as the target ``entry:<id>`` of
     [`read_entry()`][barnekoordinator.casebook.Casebook.read_entry], or None: what
-    [`text_problem()`][barnekoordinator._casebook_views.text_problem] refuses, and a number
+    [`text_problem()`][barnekoordinator._casebook_views.text_problem] refuses, more than
+    ``MAX_ENTRY_ID_LENGTH`` characters, and a number
     ([`holds_number()`][barnekoordinator.people.holds_number]; an entry id is made of
     item ids, which never hold one). Never the value itself."""
     problem = text_problem(entry_id)
+    if problem is None and isinstance(entry_id, str) and len(entry_id) > MAX_ENTRY_ID_LENGTH:
+        return f"has more than {MAX_ENTRY_ID_LENGTH} characters"
     if problem is None and isinstance(entry_id, str) and holds_number(entry_id):
         return _A_NUMBER
     return problem
@@ -245,6 +261,10 @@ def write_action(action: object) -> tuple[AccessAction, str | None]:
     (also for a name that cannot be stored: a control character or a lone surrogate)."""
     if not isinstance(action, AccessAction) and text_problem(action) is not None:
         return AccessAction.WRITE, "execute: action: expected a write action or command name"
+    if isinstance(action, str) and len(action) > MAX_ACTION_LENGTH:
+        return AccessAction.WRITE, (
+            f"execute: action: expected a command name of at most {MAX_ACTION_LENGTH} characters"
+        )
     if isinstance(action, str) and holds_number(action):
         return AccessAction.WRITE, f"execute: action: expected a command name; this one {_A_NUMBER}"
     try:
@@ -281,11 +301,17 @@ def agenda_problem(until: object, limit: object, after: object = None) -> str | 
 
 
 def audited_action(action: object) -> str | AccessAction:
-    """The action as the audit record keeps it (junk, a name that cannot be stored and one that
-    holds a number that may be a fødselsnummer are kept as 'invalid-action')."""
+    """The action as the audit record keeps it (junk, a name that cannot be stored, one longer
+    than ``MAX_ACTION_LENGTH`` and one that holds a number that may be a fødselsnummer are kept
+    as 'invalid-action')."""
     if isinstance(action, AccessAction):
         return action
-    if isinstance(action, str) and text_problem(action) is None and not holds_number(action):
+    if (
+        isinstance(action, str)
+        and text_problem(action) is None
+        and len(action) <= MAX_ACTION_LENGTH
+        and not holds_number(action)
+    ):
         return action
     return "invalid-action"
 

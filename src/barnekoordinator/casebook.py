@@ -101,6 +101,7 @@ from barnekoordinator._casebook_views import (
     batch_problem,
     entry_id_problem,
     principal_view,
+    quoted,
     require_caller,
     rows_shown,
     write_action,
@@ -646,7 +647,7 @@ class Casebook:
             )
             if found is None or not decision.allowed:
                 raise call.refuse(
-                    decision, f"case {case_id}: no entry {entry_id!r} that you may read"
+                    decision, f"case {case_id}: no entry {quoted(entry_id)} that you may read"
                 )
             call.audit(decision)
             return found
@@ -665,7 +666,7 @@ class Casebook:
         call = self._call(principal, case_id, AccessAction.READ_AUDIT, "audit")
         try:
             if lang not in LANGUAGES:
-                raise InvalidInput(f"lang: expected one of {', '.join(LANGUAGES)}, got {lang!r}")
+                raise InvalidInput(f"lang: expected one of {', '.join(LANGUAGES)}")  # not echoed
             case, _ = self._load(case_id)
             decision = decide(
                 principal,

@@ -53,7 +53,7 @@ _SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("whoami", "whoami", "verify a login token and show the principal (identity number redacted)"),
     ("export", "export", "export one case as a principal may read it (FHIR R4, archive …)"),
     ("import", "import_history", "import a case history exported with --history (audited)"),
-    ("case", "case", "open, show, list or close a case as a principal"),
+    ("case", "case", "open, show, log or close a case as a principal"),
     (
         "record",
         "record",

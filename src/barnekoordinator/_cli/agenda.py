@@ -9,8 +9,12 @@ only case ids, kinds and how many rows of each kind are due (``--json``: one
 ``agenda-count.v1`` object per line). Due dates are left out because they are
 case data: a ``turns-18`` row's date *is* the child's birth date (the first six
 digits of the fødselsnummer), and the others tell when a tiltak is evaluated,
-a handover was proposed or a holder left. The store is opened read-only and no
-case is replayed.
+a handover was proposed or a holder left. ``turns-18`` rows are left out too,
+whatever ``--as-of``, ``--days`` and ``--limit`` say: whether one is counted
+within a horizon moved a day at a time would give the birth date away (as would
+which case comes first under ``--limit``). The text output says so above its
+total; ``--kind turns-18`` without ``--principal`` is a usage error. The store is
+opened read-only and no case is replayed.
 
 **With** ``--principal FILE`` (a ``principal.v1`` JSON document) the rows are
 those of the cases that principal may read today, decided by the access policy
@@ -33,8 +37,9 @@ the kinds' codes (``evaluation-due`` …).
 
 Exit status: 0 success; 2 usage error (including an unreadable or invalid
 principal file, ``--as-of`` outside the supported dates, ``--days`` or ``--limit``
-out of range, an ``--after`` that is not a cursor or comes without ``--principal``, or a bad
-store URL or option); 3 the store could not be opened.
+out of range, an ``--after`` that is not a cursor or comes without ``--principal``, a
+``--kind turns-18`` without ``--principal``, or a bad store URL or option); 3 the store could
+not be opened.
 """
 
 from __future__ import annotations
@@ -68,6 +73,10 @@ _MAX_DAYS = 36_525
 """``--days``: at most a hundred years ahead (the rows a case can have lie within a lifetime)."""
 _MAX_LIMIT = 10_000_000
 """``--limit``: more rows than a national store's agenda holds, and far inside a 64-bit integer."""
+_BIRTH_DATE_KINDS = frozenset({AgendaKind.TURNS_18})
+"""The kinds whose due date is computed from a person's birth date (the ``turns-18`` row the
+transitions projector makes from the child's): never read without a principal, or a horizon moved
+a day at a time would tell the date."""
 
 
 def _as_of(value: str) -> date:
@@ -131,7 +140,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--kind",
         action="append",
         choices=[k.value for k in AgendaKind],
-        help="only these kinds (repeatable)",
+        help="only these kinds (repeatable); turns-18 only with --principal",
     )
     parser.add_argument(
         "--limit",
@@ -158,7 +167,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--principal",
         metavar="FILE",
         help="a principal.v1 JSON file: show the rows of the cases it may read (audited); "
-        "without it only case ids, kinds and counts are shown",
+        "without it only case ids, kinds and counts are shown, and no turns-18 rows (their "
+        "date is a birth date)",
     )
     parser.add_argument(
         "--allow-synthetic",
@@ -181,6 +191,12 @@ def run(args: argparse.Namespace) -> int:
         return _for_principal(args, url, as_of, until, kinds)
     if args.after is not None:
         raise InvalidInput("--after: pages are read with --principal (a cursor holds a due date)")
+    if kinds is not None and kinds & _BIRTH_DATE_KINDS:
+        raise InvalidInput(
+            "--kind turns-18: shown only with --principal (its due date is a birth date)"
+        )
+    # Asked of the store, so that --limit is not spent on (nor ordered by) those rows either.
+    kinds = (kinds or set(AgendaKind)) - _BIRTH_DATE_KINDS
     _, _, store = open_store(args, "read")
     try:
         rows = store.agenda(until=until, kinds=kinds, limit=args.limit)
@@ -188,6 +204,7 @@ def run(args: argparse.Namespace) -> int:
         store.close()
     _print_counts(rows, as_json=args.json, lang=args.lang)
     if not args.json:
+        print(cli_text("cli.agenda.no-turns-18").get(args.lang))
         _print_total(len(rows), until, args.lang)
     return 0
 

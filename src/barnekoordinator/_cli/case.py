@@ -62,7 +62,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the ``case`` subcommand with ``open``, ``show``, ``log`` and ``close``."""
     parser = subparsers.add_parser(
         "case",
-        help="open, show, list or close a case as a principal",
+        help="open, show, log or close a case as a principal",
         description=__doc__.splitlines()[0] if __doc__ else None,
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
