@@ -253,7 +253,10 @@ def test_every_character_comes_out_as_both_validators_accept(fhir_schema: dict[s
 
 # --- whole Bundles ---------------------------------------------------------------------------
 
-_TEXTS = st.text(st.one_of(st.characters(), st.sampled_from(SPECIAL)), min_size=1).filter(
+# Unicode text: a lone surrogate is refused when the case is made (``people``), never exported.
+_TEXTS = st.text(
+    st.one_of(st.characters(codec="utf-8"), st.sampled_from(SPECIAL)), min_size=1
+).filter(
     str.strip  # every command refuses a blank text
 )
 _SHAPES = [(fmt, whole) for fmt in ("fhir-r4", "fhir-r4-document") for whole in (True, False)]
