@@ -138,6 +138,25 @@ class _OutboxTests:
         assert not box.settle_outbox("m1", "crashed", Settlement(status=OutboxStatus.SENT))
         assert box.settle_outbox("m1", "b", Settlement(status=OutboxStatus.SENT))
 
+    def test_a_lease_is_judged_by_lease_now_not_by_the_run_date(self, store: CaseStore) -> None:
+        """``lease_now`` (the real time) decides whether a lease has run out; ``now`` (the run's
+        date, maybe days ahead) only which messages are due. Without ``lease_now``, ``now``."""
+        box = _outbox(store)
+        box.add_outbox([_message("m1")])
+        real, lease = BASE_TIME, BASE_TIME + timedelta(minutes=5)
+        assert len(box.claim_outbox(now=real, until=lease, claimant="a", lease_now=real)) == 1
+        ahead = BASE_TIME + timedelta(days=1)  # a run dated tomorrow, at the same real time
+        taken = box.claim_outbox(
+            now=ahead, until=real + timedelta(minutes=5), claimant="b", lease_now=real
+        )
+        assert taken == []  # "a" still holds it, whatever day "b" acts as of
+        later = box.claim_outbox(
+            now=ahead, until=lease + timedelta(minutes=5), claimant="c", lease_now=lease
+        )
+        assert [e.message.key for e in later] == ["m1"]  # the lease ran out in real time
+        assert not box.settle_outbox("m1", "a", Settlement(status=OutboxStatus.SENT))
+        assert box.settle_outbox("m1", "c", Settlement(status=OutboxStatus.SENT))
+
     def test_concurrent_dispatchers_never_claim_one_message_twice(
         self: _ContractHooks, store: CaseStore
     ) -> None:

@@ -146,10 +146,18 @@ class AcmeStore:
         return self._inner.add_outbox(messages)
 
     def claim_outbox(
-        self, *, now: datetime, until: datetime, claimant: str, limit: int = 100
+        self,
+        *,
+        now: datetime,
+        until: datetime,
+        claimant: str,
+        limit: int = 100,
+        lease_now: datetime | None = None,
     ) -> list[OutboxEntry]:
         self.calls["claim_outbox"] += 1
-        return self._inner.claim_outbox(now=now, until=until, claimant=claimant, limit=limit)
+        return self._inner.claim_outbox(
+            now=now, until=until, claimant=claimant, limit=limit, lease_now=lease_now
+        )
 
     def settle_outbox(self, key: str, claimant: str, settlement: Settlement) -> bool:
         self.calls["settle_outbox"] += 1
