@@ -15,13 +15,18 @@ Peak memory is measured in a separate replay under ``tracemalloc`` (which slows 
 the peak of memory allocated during the replay divided by the number of events: the
 decoded events and the case they fold into.
 
-Run: ``python benchmarks/bench_replay.py [--sizes 10000,100000,1000000] [--repeat 5]``
+Writing 1,000,000 events through the commands takes minutes; ``--cache DIR`` keeps each history
+written (pickled, one file per case and size) and reads it back on the next run, so that the code
+before and after a change (``PYTHONPATH``) can be replayed alternately on the same records.
+
+Run: ``python benchmarks/bench_replay.py [--sizes 10000,100000,1000000] [--repeat 5] [--cache DIR]``
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import pickle
 import statistics
 import sys
 import time
@@ -43,10 +48,20 @@ def _gc_settings() -> tuple[object, ...]:
     return (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count())
 
 
-def _records(build: Callable[..., CaseRun], n: int) -> list[EventRecord]:
+def _records(build: Callable[..., CaseRun], n: int, cache: Path | None) -> list[EventRecord]:
+    kept = cache / f"{build.__name__}-{n}.pickle" if cache is not None else None
+    if kept is not None and kept.exists():
+        with kept.open("rb") as file:
+            records: list[EventRecord] = pickle.load(file)  # noqa: S301 - our own file
+        print(f"  read {n:,} events written earlier from {kept}")
+        return records
     start = time.perf_counter()
     records = build(n).records()[:n]
     print(f"  wrote {n:,} events with the commands in {time.perf_counter() - start:.1f} s")
+    if kept is not None:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        with kept.open("wb") as file:
+            pickle.dump(records, file, protocol=pickle.HIGHEST_PROTOCOL)
     return records
 
 
@@ -85,6 +100,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--cache", type=Path, help="keep the written histories in this folder")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(
@@ -96,7 +112,7 @@ def main() -> None:
         print(f"{label}:")
         rates: dict[int, float] = {}
         for n in sizes:
-            records = _records(build, n)
+            records = _records(build, n, args.cache)
             cold, rate, best, per_event = measure(records, args.repeat)
             rates[n] = rate
             del records
