@@ -8,8 +8,6 @@ decision covered, so a view holds no identifier, and a leader's view no family n
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Collection, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Final
@@ -21,12 +19,17 @@ from barnekoordinator.access.entries import Entry, EntryMeta, entries
 from barnekoordinator.access.policy import AccessAction, AccessDecision, CaseRole, case_roles
 from barnekoordinator.access.principal import AssuranceLevel, Principal
 from barnekoordinator.coordination.roles import RoleAssignment, roles
-from barnekoordinator.edges import has_lone_surrogate
 from barnekoordinator.errors import InvalidInput, SealingError
 from barnekoordinator.history.case import Case, CaseMode, DomainEvent
 from barnekoordinator.history.paging import AgendaCursor, paged_agenda
 from barnekoordinator.history.projections import AgendaItem, AgendaKind
-from barnekoordinator.people import MAX_ID_LENGTH, GuardianRelation, holds_number
+from barnekoordinator.people import (
+    MAX_ID_LENGTH,
+    GuardianRelation,
+    case_id_problem,
+    holds_number,
+    text_problem,
+)
 from barnekoordinator.services import ServiceKind
 
 if TYPE_CHECKING:
@@ -130,51 +133,6 @@ def as_batch(produced: DomainEvent | Sequence[DomainEvent]) -> tuple[DomainEvent
     return (produced,) if isinstance(produced, DomainEvent) else tuple(produced)
 
 
-_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f]")
-
-
-def text_problem(value: object) -> str | None:
-    """Why ``value`` is not an id or name the Casebook can store, hash and show (a string with no
-    control character, NUL included, no lone surrogate and no invisible formatting character such
-    as a bidi override), or None. Never the value itself."""
-    if not isinstance(value, str):
-        return f"expected a string, got {type(value).__name__}"
-    if not value.strip():
-        return "expected a non-empty string"
-    if _CONTROL.search(value):
-        return "holds a control character"
-    if has_lone_surrogate(value):
-        return "holds a lone surrogate, which is not Unicode text"
-    if not value.isascii() and any(unicodedata.category(c) == "Cf" for c in value):
-        # A bidi override (U+202E) or a zero-width character shows an id as another one.
-        return "holds an invisible formatting character"
-    return None
-
-
-MAX_CASE_ID_LENGTH: Final = 200
-"""The longest case id (as the ``case`` of a ``command.v1`` document); ids made by the Casebook
-are UUIDs (36)."""
-
-
-def case_id_problem(case_id: object) -> str | None:
-    """Why ``case_id`` is not a case id, or None: what
-    [`text_problem()`][barnekoordinator._casebook_views.text_problem] refuses, more than
-    ``MAX_CASE_ID_LENGTH`` characters, and an id holding an eleven-digit number in any form a
-    fødselsnummer is written (``barn-17851550097``, ``178515-50097``, ``17 85 15 500 97``; see
-    [`number_shaped()`][barnekoordinator._redact.number_shaped]) outside a UUID, whose hex
-    digits may run to eleven."""
-    if not isinstance(case_id, str) or not case_id.strip():
-        return "expected a non-empty case id"
-    problem = text_problem(case_id)
-    if problem is not None:
-        return f"expected a case id; this one {problem}"
-    if len(case_id) > MAX_CASE_ID_LENGTH:
-        return f"expected a case id of at most {MAX_CASE_ID_LENGTH} characters"
-    if holds_number(case_id):
-        return "expected a case id that holds no eleven-digit number (it could be a fødselsnummer)"
-    return None
-
-
 _A_NUMBER: Final = "holds an eleven-digit number (it could be a fødselsnummer)"
 
 MAX_ENTRY_ID_LENGTH: Final = 2 * MAX_ID_LENGTH + 100
@@ -194,7 +152,7 @@ def quoted(value: str, limit: int = 60) -> str:
 def entry_id_problem(entry_id: object) -> str | None:
     """Why ``entry_id`` cannot be audited as the target ``entry:<id>`` of
     [`read_entry()`][barnekoordinator.casebook.Casebook.read_entry], or None: what
-    [`text_problem()`][barnekoordinator._casebook_views.text_problem] refuses, more than
+    [`text_problem()`][barnekoordinator.people.text_problem] refuses, more than
     ``MAX_ENTRY_ID_LENGTH`` characters, and a number
     ([`holds_number()`][barnekoordinator.people.holds_number]; an entry id is made of
     item ids, which never hold one). Never the value itself."""
@@ -210,7 +168,7 @@ def label_problem(label: object) -> str | None:
     """Why ``label`` cannot be the ``actor_label`` of an audit record made without a principal
     (an import's operator), or None; never the value. The family is shown it in "who has looked
     at our case" as it is shown a principal's ``display_label``, so the same rule: a text that
-    can be stored and shown ([`text_problem()`][barnekoordinator._casebook_views.text_problem])
+    can be stored and shown ([`text_problem()`][barnekoordinator.people.text_problem])
     and no identifier — six or more digits, once spaces and the separators of written numbers
     are dropped ([`holds_identifier()`][barnekoordinator._redact.holds_identifier])."""
     problem = text_problem(label)
@@ -226,7 +184,7 @@ def require_caller(principal: object, case_id: object) -> None:
 
     Raises:
         InvalidInput: ``principal`` is not a Principal, or ``case_id`` is not a case id (see
-            [`case_id_problem()`][barnekoordinator._casebook_views.case_id_problem]); nothing is
+            [`case_id_problem()`][barnekoordinator.people.case_id_problem]); nothing is
             read or audited.
     """
     if not isinstance(principal, Principal):

@@ -15,7 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Final
 
 from barnekoordinator._casebook_append import keys_stored
-from barnekoordinator._casebook_views import Recorded, case_id_problem, label_problem
+from barnekoordinator._casebook_views import Recorded, label_problem
 from barnekoordinator.access.entries import entries
 from barnekoordinator.errors import BundleRejected, InvalidInput, PluginContractError
 from barnekoordinator.history.case import (
@@ -27,6 +27,7 @@ from barnekoordinator.history.case import (
     rekeying_problem,
 )
 from barnekoordinator.history.records import GENESIS, AuditRecord
+from barnekoordinator.people import case_id_problem
 from barnekoordinator.protocols import Importer
 
 if TYPE_CHECKING:

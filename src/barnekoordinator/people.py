@@ -70,6 +70,7 @@ from barnekoordinator.services import SERVICES, Level, ServiceKind
 
 __all__ = [
     "BARNEVERN",
+    "MAX_CASE_ID_LENGTH",
     "MAX_ID_LENGTH",
     "Child",
     "ConsentPurpose",
@@ -83,10 +84,12 @@ __all__ = [
     "Section",
     "age_on",
     "birthday",
+    "case_id_problem",
     "check_item_id",
     "holds_number",
     "id_problem",
     "may_be_barnekoordinator",
+    "text_problem",
     "who_consents",
 ]
 
@@ -152,6 +155,51 @@ def id_problem(value: object) -> str | None:
         return "expected no control or formatting character (a tab, an escape, a bidi override)"
     if holds_number(value):
         return "expected an opaque id, never a national identity number"
+    return None
+
+
+_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def text_problem(value: object) -> str | None:
+    """Why ``value`` is not an id or name the Casebook (and the key ring) can store, hash and show
+    (a string with no control character, NUL included, no lone surrogate and no invisible
+    formatting character such as a bidi override), or None. Never the value itself."""
+    if not isinstance(value, str):
+        return f"expected a string, got {type(value).__name__}"
+    if not value.strip():
+        return "expected a non-empty string"
+    if _CONTROL.search(value):
+        return "holds a control character"
+    if has_lone_surrogate(value):
+        return "holds a lone surrogate, which is not Unicode text"
+    if not value.isascii() and any(unicodedata.category(c) == "Cf" for c in value):
+        # A bidi override (U+202E) or a zero-width character shows an id as another one.
+        return "holds an invisible formatting character"
+    return None
+
+
+MAX_CASE_ID_LENGTH: Final = 200
+"""The longest case id (as the ``case`` of a ``command.v1`` document); ids made by the Casebook
+are UUIDs (36)."""
+
+
+def case_id_problem(case_id: object) -> str | None:
+    """Why ``case_id`` is not a case id, or None: what
+    [`text_problem()`][barnekoordinator.people.text_problem] refuses, more than
+    ``MAX_CASE_ID_LENGTH`` characters, and an id holding an eleven-digit number in any form a
+    fødselsnummer is written (``barn-17851550097``, ``178515-50097``, ``17 85 15 500 97``; see
+    [`number_shaped()`][barnekoordinator._redact.number_shaped]) outside a UUID, whose hex
+    digits may run to eleven."""
+    if not isinstance(case_id, str) or not case_id.strip():
+        return "expected a non-empty case id"
+    problem = text_problem(case_id)
+    if problem is not None:
+        return f"expected a case id; this one {problem}"
+    if len(case_id) > MAX_CASE_ID_LENGTH:
+        return f"expected a case id of at most {MAX_CASE_ID_LENGTH} characters"
+    if holds_number(case_id):
+        return "expected a case id that holds no eleven-digit number (it could be a fødselsnummer)"
     return None
 
 

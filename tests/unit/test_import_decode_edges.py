@@ -23,7 +23,6 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from barnekoordinator._casebook_views import case_id_problem
 from barnekoordinator._who_consents import birthday
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.catalogue import CATALOGUE
@@ -50,7 +49,7 @@ from barnekoordinator.history.serialization import (
 )
 from barnekoordinator.history.store import CaseStore
 from barnekoordinator.identifiers import synthetic_fodselsnummer
-from barnekoordinator.people import Child
+from barnekoordinator.people import Child, case_id_problem
 from barnekoordinator.rights.decision_records import record_individual_decision
 from barnekoordinator.rights.decisions import Party, PartyRole, make_decision
 from barnekoordinator.rights.eligibility import (

@@ -348,16 +348,16 @@ def _check_sqlite_file(store: CaseStore, problems: list[str]) -> None:
     (``writable_schema``, as anyone with the file can) is found whatever it indexes. The file is
     opened read-only on a connection of its own; its rows name pages and indexes, not values."""
     from barnekoordinator_plugins.sqlite import SQLiteCaseStore
+    from barnekoordinator_plugins.sqlite._uri import file_uri
 
     if not isinstance(store, SQLiteCaseStore) or store.path == ":memory:":
         return
-    import pathlib
     import sqlite3
 
-    # As the store builds it: file:///abs, so "//tmp/c.db" names no host; "?", "#", "%" encoded.
-    uri = pathlib.Path(os.path.abspath(store.path)).as_uri() + "?mode=ro"
     try:
-        connection = sqlite3.connect(uri, uri=True, timeout=store.busy_timeout)
+        connection = sqlite3.connect(
+            file_uri(store.path, "ro"), uri=True, timeout=store.busy_timeout
+        )
     except sqlite3.Error as exc:
         raise StorageUnavailable(
             f"SQLite store {store.path!r}: cannot be opened for its integrity check "

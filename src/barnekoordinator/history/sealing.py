@@ -39,7 +39,6 @@ import inspect
 import os
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
@@ -50,10 +49,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from barnekoordinator._redact import holds_identifier, looks_like_national_id, number_shaped
 from barnekoordinator.clock import ensure_utc
-from barnekoordinator.edges import has_lone_surrogate
 from barnekoordinator.errors import InvalidConfiguration, InvalidInput, SealingError
 from barnekoordinator.history.records import AuditRecord
-from barnekoordinator.people import MAX_ID_LENGTH, holds_number
+from barnekoordinator.people import case_id_problem
 
 if TYPE_CHECKING:
     from barnekoordinator.history.store import CaseStore
@@ -76,7 +74,6 @@ _TOKEN_PREFIX: Final = "v1."  # noqa: S105 - a format marker, not a secret
 # a JSON string is escaped, so free text that reads like this cannot match.
 _SEALED_IN_PAYLOAD: Final = re.compile(r'"sealed"\s*:\s*"v1\.')
 _NONCE: Final = 12
-_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f]")
 _KEY_BYTES: Final = 32
 
 
@@ -253,30 +250,12 @@ def _shred_record(
     )
 
 
-def _case_id_problem(case_id: object) -> str | None:
-    """Why ``case_id`` is not a case id, or None; never the value (the Casebook's rule)."""
-    if not isinstance(case_id, str):
-        return f"expected a text, got {type(case_id).__name__}"
-    if not case_id.strip():
-        return "expected a non-empty case id"
-    if len(case_id) > MAX_ID_LENGTH:
-        return f"expected a case id of at most {MAX_ID_LENGTH} characters"
-    if _CONTROL.search(case_id):
-        return "expected a case id; this one holds a control character"
-    if has_lone_surrogate(case_id):
-        return "expected a case id; this one holds a lone surrogate, which is not Unicode text"
-    if not case_id.isascii() and any(unicodedata.category(c) == "Cf" for c in case_id):
-        return "expected a case id; this one holds an invisible formatting character"
-    if holds_number(case_id):
-        return "expected a case id that holds no eleven-digit number (it could be a fødselsnummer)"
-    return None
-
-
 def _checked_case_id(case_id: object) -> str:
-    """``case_id`` if it is a case id — text the Casebook takes: no control character, lone
-    surrogate or invisible formatting character, at most ``MAX_ID_LENGTH`` characters and no
-    eleven-digit number — else InvalidInput that never repeats it."""
-    problem = _case_id_problem(case_id)
+    """``case_id`` if it is a case id by the Casebook's rule (``people.case_id_problem``: text
+    with no control character, lone surrogate or invisible formatting character, at most
+    ``MAX_CASE_ID_LENGTH`` characters, no eleven-digit number), else InvalidInput that never
+    repeats it."""
+    problem = case_id_problem(case_id)
     if problem is not None:
         raise InvalidInput(f"key ring: case_id: {problem}")
     assert isinstance(case_id, str)

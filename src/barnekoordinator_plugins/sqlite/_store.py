@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import pathlib
 import sqlite3
 import threading
 from collections.abc import Collection, Iterable, Iterator, Sequence
@@ -106,6 +105,7 @@ from barnekoordinator_plugins.sqlite._sql import (
     outbox_entries,
     outbox_row,
 )
+from barnekoordinator_plugins.sqlite._uri import file_uri
 
 _BUSY, _LOCKED, _CANTOPEN = 5, 6, 14
 """SQLite's primary result codes for a lock held elsewhere and a file that cannot be opened."""
@@ -268,11 +268,8 @@ class SQLiteCaseStore:
     def _open(self) -> sqlite3.Connection:
         if not self.create:
             # mode=ro / mode=rw: SQLite never creates the file (a missing one is "not found").
-            mode = "ro" if self.read_only else "rw"
-            # file:///abs (empty authority: "//tmp/c.db" is no host), "?", "#", "%" encoded.
-            uri = pathlib.Path(os.path.abspath(self.path)).as_uri() + "?mode=" + mode
             connection = sqlite3.connect(
-                uri,
+                file_uri(self.path, "ro" if self.read_only else "rw"),
                 uri=True,
                 timeout=self.busy_timeout,
                 isolation_level=None,
