@@ -215,7 +215,11 @@ def who_consents(
         purpose: What the consent or wish is for.
         subject_ref: The child's (or expected child's) case-local reference.
         born: Whether the child is born (``False``: an expected child or adoption).
-        age: The child's completed years on ``as_of`` (ignored before birth).
+        age: The child's completed years on ``as_of`` (ignored before birth). For an adoption
+            (``born=False``, ``adoption=True``) the age of the child to be adopted when its
+            birth date is known, otherwise ``-1``: from the health majority age (16) its age
+            decides, as for a born child (pbrl § 4-3: the young person's own say; BK-16),
+            before it the expecting parents consent.
         guardians: The family's guardians, each with ``ref``,
             ``parental_responsibility`` and ``relation`` (``None`` if not known).
         as_of: The day the question is asked (the legal ages in force then).
@@ -228,11 +232,23 @@ def who_consents(
     Returns:
         The [`ConsentRule`][barnekoordinator.people.ConsentRule]: the kind of party,
         the refs who must all consent, and the legal basis.
+
+    Raises:
+        InvalidInput: ``purpose`` is not a ``ConsentPurpose`` (or ``section`` not a
+            ``Section``), e.g. its wire string ``"health-care"``, as ``give_consent`` refuses.
     """
+    if type(purpose) is not ConsentPurpose:
+        raise _not_a_member(ConsentPurpose, purpose, "purpose")
+    if section is not None and type(section) is not Section:
+        raise _not_a_member(Section, section, "section")
     family = tuple(guardians)
-    if not born:
+    if not born and (not adoption or age < 0):
         return _before_birth(purpose, adoption, family)
     majority, health_majority = _ages(as_of)
+    if not born and age < health_majority:
+        # A child to be adopted, its age known: the expecting parents until the child has a
+        # say of its own in health matters; from 16 its age decides, as for a born child.
+        return _before_birth(purpose, adoption, family)
     if age >= majority:
         return _rule(ConsentingParty.ADULT, (subject_ref,), "pbrl-4-3", "vergeml-2")
     responsible = [g.ref for g in family if g.parental_responsibility]
@@ -253,6 +269,17 @@ def who_consents(
     if purpose is ConsentPurpose.BARNEKOORDINATOR:
         return _rule(ConsentingParty.GUARDIANS, responsible, "hotl-7-2-a", "pbrl-4-4")
     return _rule(ConsentingParty.GUARDIANS, responsible, "pbrl-4-4")
+
+
+def _not_a_member(kind: type[enum.Enum], value: object, name: str) -> InvalidInput:
+    """The error for ``value`` that is not a member of ``kind``: purposes and sections are
+    compared by identity, so a wire string (``"health-care"``) must never reach the rules,
+    where it would match no purpose and be answered by the guardians' rule."""
+    example = next(iter(kind))
+    return InvalidInput(
+        f"{name}: expected a {kind.__name__} (e.g. {kind.__name__}.{example.name}), "
+        f"got {type(value).__name__}"
+    )
 
 
 def _stafettlogg(

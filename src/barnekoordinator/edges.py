@@ -70,6 +70,7 @@ __all__ = [
     "MAX_STRING_LENGTH",
     "OLDEST_AGE",
     "check_date",
+    "check_day",
     "check_json",
     "file_name",
     "has_lone_surrogate",
@@ -418,6 +419,20 @@ def check_date(value: date, what: str) -> date:
     if not EARLIEST_DATE <= day <= LATEST_DATE:
         raise InvalidInput(f"{what}: {_RANGE}")
     return value
+
+
+def check_day(value: object, what: str) -> date:
+    """Return ``value`` if it is a calendar day (a ``datetime.date``, not a ``datetime``, which
+    compares with neither, nor text) in the supported range: for a Python API's date
+    arguments, where a wrong type would otherwise escape as a raw ``TypeError``.
+
+    Raises:
+        InvalidInput: Naming ``what`` and the type given, or the supported range (never the
+            value, which may be a birth date).
+    """
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise InvalidInput(f"{what}: expected a datetime.date, got {type(value).__name__}")
+    return check_date(value, what)
 
 
 _RANGE: Final = (

@@ -63,7 +63,7 @@ from barnekoordinator._who_consents import (
     who_consents,
 )
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.edges import has_lone_surrogate
+from barnekoordinator.edges import check_day, has_lone_surrogate
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.identifiers import HprNummer, Organisasjonsnummer, PersonId
 from barnekoordinator.services import SERVICES, Level, ServiceKind
@@ -249,14 +249,29 @@ def _unicode_text(instance: object, attribute: Any, value: Any) -> None:
         )
 
 
+def _person_id(instance: object, attribute: Any, value: Any) -> None:
+    """A person's identity number is a `PersonId` (parsed and checked, shown masked), never a
+    plain text: a text would show in clear in the repr and could not be sealed."""
+    if value is not None and not isinstance(value, PersonId):
+        raise InvalidInput(
+            f"{type(instance).__name__}.{attribute.name}: expected a PersonId "
+            f"(barnekoordinator.identifiers.PersonId.parse) or None, got {type(value).__name__}"
+        )
+
+
+def _day(instance: object, attribute: Any, value: Any) -> None:
+    """A calendar day: a ``datetime.date``, not a datetime (it compares with neither)."""
+    check_day(value, f"{type(instance).__name__}.{attribute.name}")
+
+
 @attrs.frozen(kw_only=True)
 class Child:
     """A born child. ``ref`` is the case-local id used in events (never a national id)."""
 
     ref: str = attrs.field(validator=_opaque_ref)
-    birth_date: date
+    birth_date: date = attrs.field(validator=_day)
     """As registered in Folkeregisteret; the only source of the child's age."""
-    person_id: PersonId | None = None
+    person_id: PersonId | None = attrs.field(default=None, validator=_person_id)
     name: str = attrs.field(default="", repr=False, validator=_unicode_text)
 
     def age_on(self, as_of: date) -> int:
@@ -277,7 +292,7 @@ class ExpectedChild:
     """
 
     ref: str = attrs.field(validator=_opaque_ref)
-    expected_date: date
+    expected_date: date = attrs.field(validator=_day)
     adoption: bool = False
     """An approved adoption in progress (treated as «venter barn», guidance-based)."""
 
@@ -296,7 +311,7 @@ class Guardian:
     """Foreldreansvar: the basis for consenting on the child's behalf and for access."""
     daily_care: bool = True
     """Daglig omsorg; kept separately from foreldreansvar."""
-    person_id: PersonId | None = None
+    person_id: PersonId | None = attrs.field(default=None, validator=_person_id)
     name: str = attrs.field(default="", repr=False, validator=_unicode_text)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import attrs
 from hypothesis import given
@@ -87,7 +87,8 @@ def cases(draw: st.DrawFn) -> tuple[EligibilityFacts, date]:
         born = draw(st.dates(min_value=date(1990, 1, 1), max_value=as_of))
         child, expected = ChildFacts(ref=draw(refs), birth_date=born), None
     else:
-        expected_date = draw(st.dates(min_value=as_of, max_value=date(2031, 12, 31)))
+        # A pregnancy's due date is at most 300 days ahead (domain.md §2.6).
+        expected_date = draw(st.dates(min_value=as_of, max_value=as_of + timedelta(days=300)))
         child = None
         expected = ExpectedChildFacts(
             ref=draw(refs), expected_date=expected_date, adoption=draw(st.booleans())

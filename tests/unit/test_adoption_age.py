@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import attrs
 import pytest
 
 from barnekoordinator.errors import InvalidInput, SchemaViolation
@@ -90,7 +91,11 @@ def test_a_child_to_be_adopted_older_than_18_is_refused_too() -> None:
 def test_a_child_to_be_adopted_at_17_years_11_months_is_under_the_limit() -> None:
     """hotl § 7-2 a: under 18 is met; the right ends on the 18th birthday, and the ``ends-at-18``
     follow-up is dated as for a born child."""
-    bk = assess(adoption(date(2007, 4, 1)), as_of=AS_OF).barnekoordinator
+    # At 17 the young person being adopted has a say of its own (BK-16): it wants it too.
+    facts = attrs.evolve(
+        adoption(date(2007, 4, 1)), child_wishes=Wishes(barnekoordinator=Wish.WANTS)
+    )
+    bk = assess(facts, as_of=AS_OF).barnekoordinator
     c7 = bk.condition(Condition.UNDER_AGE_LIMIT)
     assert (c7.outcome, c7.reason) == (Outcome.MET, "adoptee-under-limit")
     assert (bk.outcome, bk.action) == (Outcome.MET, NextStep.APPOINT)

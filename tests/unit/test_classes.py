@@ -86,7 +86,10 @@ def _pool() -> dict[str, list[Any]]:
             facts = facts_from_json(json.loads(path.read_text(encoding="utf-8")))
         except BarnekoordinatorError:  # the example of a document with problems
             continue
-        roots += [facts, assess(facts, as_of=date(2026, 1, 1))]
+        as_of, expected = date(2026, 1, 1), facts.expected_child
+        if expected is not None and not expected.adoption:
+            as_of = expected.expected_date - timedelta(days=60)  # in the pregnancy (§2.6)
+        roots += [facts, assess(facts, as_of=as_of)]
     for root in roots:
         found += _walk(root, seen)
     pool: dict[str, list[Any]] = {}

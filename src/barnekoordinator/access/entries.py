@@ -25,6 +25,7 @@ from datetime import date
 import attrs
 
 from barnekoordinator.access.consent import Section
+from barnekoordinator.edges import check_day
 from barnekoordinator.errors import InvalidInput, NotResponsible
 from barnekoordinator.history.case import Case, DomainEvent, RecordedEvent
 from barnekoordinator.history.concept import Concept
@@ -130,7 +131,19 @@ def change_visibility(
 
     Withholding at the child's request applies from 12 to 16; withholding for
     weighty reasons under 16 (pbrl § 3-4). A reason is required.
+
+    Raises:
+        InvalidInput: An argument is not of its type (the message names it, never its value),
+            the reason is blank, no such entry, or the visibility does not fit the child's age.
     """
+    for name, value in (("entry_id", entry_id), ("decided_by", decided_by), ("reason", reason)):
+        if not isinstance(value, str):
+            raise InvalidInput(f"{name}: expected a str, got {type(value).__name__}")
+    if not isinstance(visibility, GuardianVisibility):
+        raise InvalidInput(
+            f"visibility: expected a GuardianVisibility, got {type(visibility).__name__}"
+        )
+    check_day(as_of, "as_of")
     case.require_open()
     if case.participant(decided_by) is None:
         raise NotResponsible(

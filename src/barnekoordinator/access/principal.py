@@ -218,6 +218,21 @@ def _amr(value: object) -> tuple[str, ...]:
     return methods
 
 
+def _instance_of(kind: type, label: str, optional: bool = True) -> Any:
+    """A validator: the value is a ``kind`` (or ``None`` when ``optional``). The message names
+    the field and the type given, never the value (it may be an identity number)."""
+
+    def check(_instance: object, attribute: Any, value: Any) -> None:
+        if (value is None and optional) or isinstance(value, kind):
+            return
+        raise InvalidInput(
+            f"{attribute.name}: expected {label}{' or None' if optional else ''}, "
+            f"got {type(value).__name__}"
+        )
+
+    return check
+
+
 def _redacted_id(value: PersonId | None) -> str:
     return "None" if value is None else repr(value)
 
@@ -238,10 +253,21 @@ class Principal:
     """Stable opaque actor id; written as ``actor`` in events and audit records."""
     display_label: str = attrs.field(validator=_check_label)
     """Name and service as the family is shown them; never an identifier."""
-    assurance: AssuranceLevel
-    national_id: PersonId | None = attrs.field(default=None, repr=_redacted_id)
-    hpr: HprNummer | None = None
-    organisation: Organisasjonsnummer | None = None
+    assurance: AssuranceLevel = attrs.field(
+        validator=_instance_of(AssuranceLevel, "an AssuranceLevel", optional=False)
+    )
+    national_id: PersonId | None = attrs.field(
+        default=None,
+        repr=_redacted_id,
+        validator=_instance_of(PersonId, "a PersonId (PersonId.parse)"),
+    )
+    hpr: HprNummer | None = attrs.field(
+        default=None, validator=_instance_of(HprNummer, "an HprNummer (HprNummer.parse)")
+    )
+    organisation: Organisasjonsnummer | None = attrs.field(
+        default=None,
+        validator=_instance_of(Organisasjonsnummer, "an Organisasjonsnummer (parse)"),
+    )
     municipality_number: str | None = attrs.field(default=None, validator=_optional_text)
     identity_provider: str = attrs.field(default="", validator=_optional_text)
     """The authenticator's name (``"idporten"``, ``"helseid"`` …)."""
@@ -252,7 +278,8 @@ class Principal:
     @subject.validator
     def _not_the_national_id(self, _attribute: object, value: str) -> None:
         # The subject must be opaque; equal to the digits would defeat the redaction.
-        if self.national_id is not None and value.strip() == self.national_id.reveal():
+        national_id = self.national_id  # its own validator refuses anything but a PersonId
+        if isinstance(national_id, PersonId) and value.strip() == national_id.reveal():
             raise InvalidInput("subject: must not be the principal's national id")
 
     def has_role(self, role: str) -> bool:

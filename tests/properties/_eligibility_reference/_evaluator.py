@@ -243,14 +243,24 @@ def subject(facts: EligibilityFacts, as_of: date, p: Params) -> tuple[str, bool,
         assert expected is not None  # guaranteed by EligibilityFacts
         # Re-frozen 2026-12-07: a child to be adopted has a birth date, and an 18th birthday.
         if expected.birth_date is None:
+            # Re-frozen again (domain.md §2.6): a pregnancy's due date is at most 300 days
+            # ahead, and at most 28 days passed (then the child is born).
+            if not expected.adoption:
+                if (expected.expected_date - as_of).days > 300:
+                    raise InvalidInput("expected_child.expected_date: too far ahead")
+                if (as_of - expected.expected_date).days > 28:
+                    raise InvalidInput("expected_child.expected_date: passed; record the birth")
             return expected.ref, False, -1, None
         if expected.birth_date > as_of:
             raise InvalidInput(
                 "expected_child.birth_date is after as_of: the child to be adopted must be born"
             )
+        # Re-frozen again (BK-16, pbrl § 4-3, § 4-4): the adoptee's age decides who consents
+        # from 16 and whether it is heard.
+        years = age_on(expected.birth_date, as_of)
         if p.age_limit is None:
-            return expected.ref, False, -1, None
-        return expected.ref, False, -1, birthday(expected.birth_date, p.age_limit)
+            return expected.ref, False, years, None
+        return expected.ref, False, years, birthday(expected.birth_date, p.age_limit)
     if child.birth_date > as_of:
         raise InvalidInput(
             "child.birth_date is after as_of: a child not yet born is an expected_child"
@@ -269,33 +279,43 @@ def _judged(judgement: Judgement | None, as_of: date) -> str:
 _KE_ROLES: Final = frozenset({"koordinerende enhet", "koordinerende-enhet", "ke"})
 
 
+_KE_ROLES_: Final = frozenset({"koordinerende enhet", "koordinerende-enhet", "ke"})
+
+
+def _by_other(verdict: str, judgement: Judgement | None) -> str:
+    """Re-frozen: a negative judgement counts only from koordinerende enhet (BK-08, domain.md
+    §2.2 «Engine implication»); anyone else's is ``judged-not-met-not-ke``."""
+    if verdict != J_NOT or judgement is None:
+        return verdict
+    author = judgement.author
+    by_ke = (
+        author.service is ServiceKind.KOORDINERENDE_ENHET
+        if author.service is not None
+        else author.role.strip().casefold() in _KE_ROLES_
+    )
+    return verdict if by_ke else J_NOT_BY_OTHER
+
+
 def judgement_verdicts(j: Judgements, as_of: date) -> tuple[str, str, str, str]:
     """The verdicts on «alvorlig», «langvarige», «koordinerte», and C4.
 
-    C4 is «sammensatte *eller* koordinerte»: one judged present is enough, both
-    judged absent fail it, anything else needs assessment.
+    C4 is «sammensatte *eller* koordinerte»: one judged present is enough, both judged absent
+    by koordinerende enhet fail it, both judged absent otherwise is ``judged-not-met-not-ke``,
+    anything else needs assessment.
     """
-    composite = _judged(j.composite, as_of)
-    coordinated = _judged(j.coordinated, as_of)
+    composite = _by_other(_judged(j.composite, as_of), j.composite)
+    coordinated = _by_other(_judged(j.coordinated, as_of), j.coordinated)
     if composite == J_MET or coordinated == J_MET:
         c4 = J_MET
     elif composite == J_NOT and coordinated == J_NOT:
         c4 = J_NOT
+    elif composite != J_NONE and coordinated != J_NONE:
+        c4 = J_NOT_BY_OTHER
     else:
         c4 = J_NONE
-    serious = _judged(j.serious, as_of)
-    # Re-frozen 2026-12-07: a negative «alvorlig» counts only from koordinerende enhet (BK-08).
-    if serious == J_NOT and j.serious is not None:
-        author = j.serious.author
-        by_ke = (
-            author.service is ServiceKind.KOORDINERENDE_ENHET
-            if author.service is not None
-            else author.role.strip().casefold()
-            in {"koordinerende enhet", "koordinerende-enhet", "ke"}
-        )
-        if not by_ke:
-            serious = J_NOT_BY_OTHER
-    return serious, _judged(j.long_term, as_of), coordinated, c4
+    serious = _by_other(_judged(j.serious, as_of), j.serious)
+    long_term = _by_other(_judged(j.long_term, as_of), j.long_term)
+    return serious, long_term, coordinated, c4
 
 
 def needs_verdicts(needs: Needs) -> tuple[str, str]:
@@ -629,10 +649,10 @@ def case_follow_ups(
         case.append(fus[(CASE, _K.REKEY_AFTER_BIRTH)])
     if facts.parental_risk_factors:
         case.append(fus[(CASE, _K.ORDINARY_FOLLOW_UP)])
-    if not born:
+    if not born and age < 0:  # re-frozen: a child to be adopted of known age is heard
         return case
     hm = p.health_majority
-    if facts.barnevern_has_care and age < hm:
+    if born and facts.barnevern_has_care and age < hm:
         case.append(fus[(CASE, _K.BARNEVERN_CONSENTS)])
     if not facts.child_heard and p.heard_from is not None and p.heard_from <= age < hm:
         great = p.great_weight_from is not None and age >= p.great_weight_from

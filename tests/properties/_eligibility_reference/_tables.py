@@ -229,16 +229,29 @@ def _barnekoordinator_conditions(table: _ConditionTable, bk: tuple[str, ...]) ->
         )
     # Re-frozen 2026-12-07 (BK-08, domain.md §2.2): a negative «alvorlig» judgement not made
     # by koordinerende enhet needs assessment; the professional's view, then the referral.
-    _add(
-        table,
-        _BK,
-        c.SERIOUS_CONDITION,
-        J_NOT_BY_OTHER,
-        _NA,
-        (*guided, "hotl-7-3"),
-        ("judgements.serious", "judgements.serious.author"),
-        text("reason.c2.judged-not-met").join(text("follow-up.professional-assessment"), " "),
-    )
+    # Re-frozen again (domain.md §2.2 «Engine implication»): «langvarige» (C3) and C4 too.
+    for condition, key, basis, facts in (
+        (c.SERIOUS_CONDITION, "c2", guided, ("judgements.serious", "judgements.serious.author")),
+        (c.LONG_TERM_NEED, "c3", bk, ("judgements.long_term", "judgements.long_term.author")),
+        (
+            c.COMPOSITE_OR_COORDINATED,
+            "c4",
+            bk,
+            (*either, "judgements.composite.author", "judgements.coordinated.author"),
+        ),
+    ):
+        _add(
+            table,
+            _BK,
+            condition,
+            J_NOT_BY_OTHER,
+            _NA,
+            (*basis, "hotl-7-3"),
+            facts,
+            text(f"reason.{key}.judged-not-met").join(
+                text("follow-up.professional-assessment"), " "
+            ),
+        )
 
 
 def _health_right_conditions(table: _ConditionTable, right: Right, basis: tuple[str, ...]) -> None:
@@ -262,6 +275,24 @@ def _health_right_conditions(table: _ConditionTable, right: Right, basis: tuple[
         (c.HEALTH_AND_CARE_SERVICES, "health", "not-mapped", _NA, basis, health),
     )
     _add_rows(table, right, rows)
+    # Re-frozen (domain.md §2.2 «Engine implication», hotl § 7-3): a negative «langvarige» or
+    # «koordinerte» judgement not made by koordinerende enhet needs assessment.
+    for condition, key, facts in (
+        (c.LONG_TERM_NEED, "c3", (*long_term, "judgements.long_term.author")),
+        (c.COORDINATED_NEED, "coordinated", (*coordinated, "judgements.coordinated.author")),
+    ):
+        _add(
+            table,
+            right,
+            condition,
+            J_NOT_BY_OTHER,
+            _NA,
+            (*basis, "hotl-7-3"),
+            facts,
+            text(f"reason.{key}.judged-not-met").join(
+                text("follow-up.professional-assessment"), " "
+            ),
+        )
 
 
 def _stafettlogg_conditions(table: _ConditionTable, sl: tuple[str, ...], on: date) -> None:

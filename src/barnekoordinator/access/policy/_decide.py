@@ -29,6 +29,8 @@ from barnekoordinator.access.policy._values import (
 )
 from barnekoordinator.access.principal import Principal, SystemRole
 from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.edges import check_day
+from barnekoordinator.errors import InvalidInput
 from barnekoordinator.history.case import Case
 
 _RULES: Final = {
@@ -79,6 +81,36 @@ def _no_role(ctx: _Ctx) -> AccessDecision:
     return _deny(ctx, None, "no part in this case")
 
 
+def _check_arguments(
+    principal: object,
+    case: object,
+    entry: object,
+    as_of: object,
+    settings: object,
+    purpose: object,
+) -> None:
+    """Refuse an argument of the wrong type before a rule reads it (the message names the
+    argument and the type given, never the value)."""
+    for name, value, kind, label in (
+        ("principal", principal, Principal, "a Principal"),
+        ("case", case, Case, "a Case"),
+    ):
+        if not isinstance(value, kind):
+            raise InvalidInput(f"{name}: expected {label}, got {type(value).__name__}")
+    if entry is not None and not isinstance(entry, EntryMeta):
+        raise InvalidInput(f"entry: expected an EntryMeta or None, got {type(entry).__name__}")
+    check_day(as_of, "as_of")
+    if settings is not None and not isinstance(settings, MunicipalSettings):
+        raise InvalidInput(
+            f"settings: expected a MunicipalSettings or None, got {type(settings).__name__}"
+        )
+    if purpose is not None and type(purpose) is not ConsentPurpose:
+        # Compared by identity: a wire string ("health-care") would match no purpose.
+        raise InvalidInput(
+            f"purpose: expected a ConsentPurpose or None, got {type(purpose).__name__}"
+        )
+
+
 def decide(
     principal: Principal,
     case: Case,
@@ -94,8 +126,12 @@ def decide(
     ``entry=None`` asks about the case as a whole (its overview for ``READ``).
     ``purpose`` narrows ``AccessAction.CONSENT`` to one consent purpose. Denies by
     default; see the module documentation for the rules. Pure: no I/O, no clock.
+
+    Raises:
+        InvalidInput: An argument is not of its type (``as_of`` not a ``datetime.date``, …).
     """
     act = AccessAction.of(action)
+    _check_arguments(principal, case, entry, as_of, settings, purpose)
     settings = settings or _DEFAULT_SETTINGS
     needed = needed_assurance(act, entry, settings)
     if not principal.assurance.at_least(needed):

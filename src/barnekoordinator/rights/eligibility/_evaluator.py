@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Final, NamedTuple, TypeVar
 
 from barnekoordinator._who_consents import (
@@ -102,6 +102,22 @@ class Params(NamedTuple):
     majority: int
     heard_from: int | None
     great_weight_from: int | None
+    due_from: date
+    """The earliest due date of a pregnancy still expected on ``as_of`` (``OVERDUE_AT_MOST``)."""
+    due_until: date
+    """The latest due date of a pregnancy on ``as_of`` (``DUE_AT_MOST``)."""
+
+
+DUE_AT_MOST: Final = timedelta(days=300)
+"""How far after ``as_of`` a pregnancy's due date may be: 300 days, about ten months. A
+pregnancy lasts 280 days (40 weeks) from the last menstruation, and is known some weeks after
+it; the margin covers a due date set early and corrected later. A date further ahead is not a
+pregnancy (domain.md §2.6: «venter barn»)."""
+OVERDUE_AT_MOST: Final = timedelta(days=28)
+"""How long after its due date a pregnancy is still assessed as one: 28 days. Birth is induced
+by 42 weeks (two weeks after the due date); the rest is time to record the birth. After that
+the child is born and the facts must say so (a ``child`` with its birth date, domain.md §2.6:
+the case is re-keyed after birth; §2.7: the right ends at 18, counted from the birth)."""
 
 
 CooperationRule = Callable[[Tables, EligibilityFacts, list[FollowUp]], None]
@@ -128,7 +144,8 @@ def evaluate(
     """Assess every right for ``facts`` on ``as_of`` under ``regime`` and ``settings``.
 
     Raises:
-        InvalidInput: The child's birth date is after ``as_of``.
+        InvalidInput: The child's birth date is after ``as_of``, or a pregnancy's due date is
+            not a due date on ``as_of`` (see ``subject``).
     """
     T = regime.tables
     version = T.version
@@ -216,6 +233,8 @@ def params(as_of: date) -> Params:
         majority=parameter("age_of_majority").at(as_of),
         heard_from=_maybe("child_heard_from_age", as_of),
         great_weight_from=_maybe("child_great_weight_from_age", as_of),
+        due_from=as_of - OVERDUE_AT_MOST,
+        due_until=as_of + DUE_AT_MOST,
     )
 
 
@@ -224,13 +243,19 @@ def subject(facts: EligibilityFacts, as_of: date, p: Params) -> tuple[str, bool,
 
     Returns:
         The subject's reference, whether the child is born, its age (``-1`` before
-        birth, and for a child to be adopted: the family's consent is the expecting
-        parents') and the day the barnekoordinator right ends (its 18th birthday, or
-        ``None`` for a child not yet born, an adoption with no birth date given, or
-        before the reform).
+        birth and for a child to be adopted whose birth date is not given; the age of a child
+        to be adopted whose birth date is given, which decides who consents from 16 and
+        whether the child must be heard) and the day the barnekoordinator right ends (its
+        18th birthday, or ``None`` for a child not yet born, an adoption with no birth date
+        given, or before the reform).
 
     Raises:
-        InvalidInput: The child's, or the child to be adopted's, birth date is after ``as_of``.
+        InvalidInput: The child's, or the child to be adopted's, birth date is after ``as_of``;
+            or a pregnancy's ``expected_date`` is more than ``DUE_AT_MOST`` after ``as_of``
+            (not a pregnancy) or more than ``OVERDUE_AT_MOST`` before it (the child is born:
+            record the birth). The expected date of an adoption is not checked: an adoption's
+            date is the authorities' estimate and often moves, and the child's age is read from
+            its ``birth_date``.
     """
     child = facts.child
     if child is None:
@@ -238,13 +263,17 @@ def subject(facts: EligibilityFacts, as_of: date, p: Params) -> tuple[str, bool,
         assert expected is not None  # guaranteed by EligibilityFacts
         adoptee = expected.birth_date  # only an adoption has one (EligibilityFacts)
         if adoptee is None:
+            if not expected.adoption:
+                _check_due(expected.expected_date, p)
             return expected.ref, False, -1, None
         if adoptee > as_of:
             raise InvalidInput(
                 "expected_child.birth_date is after as_of: the child to be adopted must be born"
             )
         ends_on = _birthday(adoptee, p.age_limit) if p.age_limit is not None else None
-        return expected.ref, False, -1, ends_on
+        on = as_of
+        years = on.year - adoptee.year - ((on.month, on.day) < (adoptee.month, adoptee.day))
+        return expected.ref, False, years, ends_on
     if child.birth_date > as_of:
         raise InvalidInput(
             "child.birth_date is after as_of: a child not yet born is an expected_child"
@@ -255,6 +284,20 @@ def subject(facts: EligibilityFacts, as_of: date, p: Params) -> tuple[str, bool,
     age = as_of.year - born_on.year - ((as_of.month, as_of.day) < (born_on.month, born_on.day))
     ends_on = _birthday(born_on, p.age_limit) if p.age_limit is not None else None
     return child.ref, True, age, ends_on
+
+
+def _check_due(due: date, p: Params) -> None:
+    """Refuse a pregnancy's due date that is not one on ``p.as_of`` (see ``subject``)."""
+    if due > p.due_until:
+        raise InvalidInput(
+            f"expected_child.expected_date is more than {DUE_AT_MOST.days} days after as_of: "
+            "a pregnancy's due date is at most about ten months ahead"
+        )
+    if due < p.due_from:
+        raise InvalidInput(
+            f"expected_child.expected_date is more than {OVERDUE_AT_MOST.days} days before "
+            "as_of: the child is born; record the birth (child with its birth_date)"
+        )
 
 
 _birthday: Final = functools.lru_cache(maxsize=1 << 15)(birthday)
@@ -312,11 +355,14 @@ def judgement_verdicts(j: Judgements, as_of: date) -> tuple[str, str, str, str]:
     A judgement missing, or made after ``as_of`` (it did not exist yet), is ``not-assessed``;
     otherwise its conclusion counts. (Written out four times rather than as a helper: this runs
     for every family, and a call would cost as much as the test it makes.)
-    «Alvorlig» (C2) is never refused on someone else's word: a negative judgement counts only
-    when koordinerende enhet made it (domain.md §2.2, §2.5, BK-08); anyone else's is
-    ``judged-not-met-not-ke``, which needs assessment. A positive judgement counts whoever made it.
-    C4 is «sammensatte *eller* koordinerte»: one judged present is enough, both
-    judged absent fail it, anything else needs assessment.
+    No condition that is a professional judgement (C2 «alvorlig», C3 «langvarige», C4
+    «sammensatte eller koordinerte») is refused on someone else's word: a negative judgement
+    counts only when koordinerende enhet made it (domain.md §2.2 «Engine implication», §2.5,
+    BK-08); anyone else's is ``judged-not-met-not-ke``, which needs assessment. A positive
+    judgement counts whoever made it.
+    C4 is «sammensatte *eller* koordinerte»: one judged present is enough, both judged absent
+    by koordinerende enhet fail it, both judged absent with one of them by someone else needs
+    assessment by koordinerende enhet, anything else needs assessment.
     """
     x = j.serious
     serious = J_NONE if x is None or x.assessed_on > as_of else J_MET if x.conclusion else J_NOT
@@ -324,14 +370,22 @@ def judgement_verdicts(j: Judgements, as_of: date) -> tuple[str, str, str, str]:
         serious = J_NOT_BY_OTHER
     x = j.long_term
     long_term = J_NONE if x is None or x.assessed_on > as_of else J_MET if x.conclusion else J_NOT
+    if long_term is J_NOT and x is not None and not is_koordinerende_enhet(x.author):
+        long_term = J_NOT_BY_OTHER
     x = j.composite
     composite = J_NONE if x is None or x.assessed_on > as_of else J_MET if x.conclusion else J_NOT
+    if composite is J_NOT and x is not None and not is_koordinerende_enhet(x.author):
+        composite = J_NOT_BY_OTHER
     x = j.coordinated
     coordinated = J_NONE if x is None or x.assessed_on > as_of else J_MET if x.conclusion else J_NOT
+    if coordinated is J_NOT and x is not None and not is_koordinerende_enhet(x.author):
+        coordinated = J_NOT_BY_OTHER
     if composite is J_MET or coordinated is J_MET:
         c4 = J_MET
     elif composite is J_NOT and coordinated is J_NOT:
         c4 = J_NOT
+    elif composite is not J_NONE and coordinated is not J_NONE:
+        c4 = J_NOT_BY_OTHER  # both judged absent, one of them not by koordinerende enhet
     else:
         c4 = J_NONE
     return serious, long_term, coordinated, c4
@@ -698,17 +752,22 @@ def _youth_and_guardians(parents: str, youth: Wish) -> str:
 def case_follow_ups(
     T: Tables, facts: EligibilityFacts, p: Params, born: bool, age: int
 ) -> list[FollowUp]:
-    """What follows for the child and the case as a whole: birth, consent, being heard, age."""
+    """What follows for the child and the case as a whole: birth, consent, being heard, age.
+
+    A child to be adopted whose birth date is given (``age`` is not ``-1``) is heard and
+    consents by its age like a born child; barnevern's consent is not read for it (before 16
+    the expecting parents consent, ``who_consents``).
+    """
     fus = T.follow_ups
     case: list[FollowUp] = []
     if not born:
         case.append(fus[(CASE, _K.REKEY_AFTER_BIRTH)])
     if facts.parental_risk_factors:
         case.append(fus[(CASE, _K.ORDINARY_FOLLOW_UP)])
-    if not born:
+    if not born and age < 0:
         return case
     hm = p.health_majority
-    if facts.barnevern_has_care and age < hm:
+    if born and facts.barnevern_has_care and age < hm:
         case.append(fus[(CASE, _K.BARNEVERN_CONSENTS)])
     if not facts.child_heard and p.heard_from is not None and p.heard_from <= age < hm:
         great = p.great_weight_from is not None and age >= p.great_weight_from

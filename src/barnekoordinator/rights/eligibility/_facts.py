@@ -179,8 +179,165 @@ def _ref_problem(path: str, value: str) -> list[tuple[str, str]]:
     return []
 
 
+# --- types: the Python API gives no schema, so the classes check what the schema would ---------
+
+_Problems = list[tuple[str, str]]
+
+
+def _want(problems: _Problems, path: str, value: object, ok: bool, expected: str) -> bool:
+    """Record a problem at ``path`` unless ``ok``; the message names the type, never the value."""
+    if not ok:
+        problems.append((path, f"expected {expected}, got {type(value).__name__}"))
+    return ok
+
+
+def _bool(problems: _Problems, path: str, value: object) -> None:
+    _want(problems, path, value, type(value) is bool, "true or false (a bool)")
+
+
+def _date(problems: _Problems, path: str, value: object) -> bool:
+    # A datetime is a date subclass, and compares with neither dates nor as_of: refused.
+    return _want(problems, path, value, type(value) is date, "a datetime.date (not a datetime)")
+
+
+def _str(problems: _Problems, path: str, value: object) -> bool:
+    return _want(problems, path, value, isinstance(value, str), "a str")
+
+
+def _free_text(problems: _Problems, path: str, value: object) -> None:
+    """A free text kept for people: a str with no national identity number in it (it would
+    show in the repr and in the facts document)."""
+    if not _str(problems, path, value):
+        return
+    assert isinstance(value, str)
+    if number_shaped(value):
+        problems.append((path, "must not hold a national identity number (free text)"))
+
+
+def _wishes_types(problems: _Problems, path: str, wishes: object) -> None:
+    if not _want(problems, path, wishes, isinstance(wishes, Wishes), "a Wishes"):
+        return
+    for name in ("barnekoordinator", "koordinator", "individual_plan", "stafettlogg"):
+        wish = getattr(wishes, name)
+        _want(problems, f"{path}.{name}", wish, isinstance(wish, Wish), "a Wish member")
+
+
+def _kinds_types(problems: _Problems, path: str, kinds: object) -> None:
+    if not _want(problems, path, kinds, type(kinds) is tuple, "a tuple of ServiceKind members"):
+        return
+    assert isinstance(kinds, tuple)
+    for i, kind in enumerate(kinds):
+        _want(problems, f"{path}[{i}]", kind, isinstance(kind, ServiceKind), "a ServiceKind")
+
+
+def _judgement_types(problems: _Problems, path: str, judgement: object) -> None:
+    if judgement is None:
+        return
+    if not _want(problems, path, judgement, isinstance(judgement, Judgement), "a Judgement"):
+        return
+    assert isinstance(judgement, Judgement)
+    _bool(problems, f"{path}.conclusion", judgement.conclusion)
+    _date(problems, f"{path}.assessed_on", judgement.assessed_on)
+    _free_text(problems, f"{path}.note", judgement.note)
+    author = judgement.author
+    if _want(problems, f"{path}.author", author, isinstance(author, Author), "an Author"):
+        _str(problems, f"{path}.author.ref", author.ref)
+        _free_text(problems, f"{path}.author.role", author.role)
+        service = author.service
+        ok = service is None or isinstance(service, ServiceKind)
+        _want(problems, f"{path}.author.service", service, ok, "a ServiceKind or None")
+
+
+def _type_problems(facts: EligibilityFacts) -> _Problems:
+    """Every value of the wrong type in ``facts``, with its path (checked before the values)."""
+    problems: _Problems = []
+    child = facts.child
+    if child is not None and _want(
+        problems, "$.child", child, isinstance(child, ChildFacts), "a ChildFacts"
+    ):
+        _str(problems, "$.child.ref", child.ref)
+        _date(problems, "$.child.birth_date", child.birth_date)
+    expected = facts.expected_child
+    if expected is not None and _want(
+        problems,
+        "$.expected_child",
+        expected,
+        isinstance(expected, ExpectedChildFacts),
+        "an ExpectedChildFacts",
+    ):
+        _str(problems, "$.expected_child.ref", expected.ref)
+        _date(problems, "$.expected_child.expected_date", expected.expected_date)
+        _bool(problems, "$.expected_child.adoption", expected.adoption)
+        if expected.birth_date is not None:
+            _date(problems, "$.expected_child.birth_date", expected.birth_date)
+    needs = facts.needs
+    if _want(problems, "$.needs", needs, isinstance(needs, Needs), "a Needs"):
+        _kinds_types(problems, "$.needs.services", needs.services)
+        for flag in ("health_and_care", "other_welfare"):
+            value = getattr(needs, flag)
+            ok = value is None or type(value) is bool
+            _want(problems, f"$.needs.{flag}", value, ok, "true, false or None")
+    judgements = facts.judgements
+    if _want(
+        problems, "$.judgements", judgements, isinstance(judgements, Judgements), "a Judgements"
+    ):
+        for name in _JUDGEMENT_NAMES:
+            _judgement_types(problems, f"$.judgements.{name}", getattr(judgements, name))
+    guardians = facts.guardians
+    if _want(
+        problems, "$.guardians", guardians, type(guardians) is tuple, "a tuple of GuardianFacts"
+    ):
+        for i, g in enumerate(guardians):
+            path = f"$.guardians[{i}]"
+            if not _want(problems, path, g, isinstance(g, GuardianFacts), "a GuardianFacts"):
+                continue
+            _str(problems, f"{path}.ref", g.ref)
+            _bool(problems, f"{path}.parental_responsibility", g.parental_responsibility)
+            _wishes_types(problems, f"{path}.wishes", g.wishes)
+            relation = g.relation
+            ok = relation is None or isinstance(relation, GuardianRelation)
+            _want(problems, f"{path}.relation", relation, ok, "a GuardianRelation or None")
+    _wishes_types(problems, "$.child_wishes", facts.child_wishes)
+    _wishes_types(problems, "$.barnevern_wishes", facts.barnevern_wishes)
+    for flag in ("child_heard", "barnevern_has_care", "parental_risk_factors"):
+        _bool(problems, f"$.{flag}", getattr(facts, flag))
+    level = facts.bti_level
+    ok = level is None or type(level) is int
+    _want(problems, "$.bti_level", level, ok, "an int from 0 to 3, or None")
+    existing = facts.existing
+    if _want(
+        problems,
+        "$.existing",
+        existing,
+        isinstance(existing, ExistingCoordination),
+        "an ExistingCoordination",
+    ):
+        for flag in _EXISTING_FLAGS:
+            _bool(problems, f"$.existing.{flag}", getattr(existing, flag))
+    _kinds_types(problems, "$.services_declining_cooperation", facts.services_declining_cooperation)
+    _free_text(problems, "$.description", facts.description)
+    diagnoses = facts.diagnoses
+    if _want(problems, "$.diagnoses", diagnoses, type(diagnoses) is tuple, "a tuple of str"):
+        for i, diagnosis in enumerate(diagnoses):
+            _free_text(problems, f"$.diagnoses[{i}]", diagnosis)
+    return problems
+
+
+_JUDGEMENT_NAMES: Final = ("serious", "long_term", "composite", "coordinated")
+_EXISTING_FLAGS: Final = (
+    "barnekoordinator",
+    "koordinator",
+    "individual_plan",
+    "stafettlogg",
+    "family_barnekoordinator",
+    "previous_municipality_barnekoordinator",
+)
+
+
 def _fact_problems(facts: EligibilityFacts) -> list[tuple[str, str]]:
-    problems: list[tuple[str, str]] = []
+    problems = _type_problems(facts)
+    if problems:  # the value checks below read the values as their types
+        return problems
     if (facts.child is None) == (facts.expected_child is None):
         problems.append(("$", "give exactly one of 'child' and 'expected_child'"))
     if facts.child is not None:
@@ -202,7 +359,7 @@ def _fact_problems(facts: EligibilityFacts) -> list[tuple[str, str]]:
         if g.ref in seen:
             problems.append((f"$.guardians[{i}].ref", f"duplicate guardian reference {g.ref!r}"))
         seen.add(g.ref)
-    for name in ("serious", "long_term", "composite", "coordinated"):
+    for name in _JUDGEMENT_NAMES:
         judgement: Judgement | None = getattr(facts.judgements, name)
         if judgement is not None:
             problems += _ref_problem(f"$.judgements.{name}.author.ref", judgement.author.ref)

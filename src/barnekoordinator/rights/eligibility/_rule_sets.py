@@ -110,8 +110,16 @@ def assess(
 
     Raises:
         InvalidInput: ``as_of`` is not a date, is before 2012, or is before the
-            child's birth date.
+            child's birth date; or a pregnancy's ``expected_date`` is more than 300 days
+            after ``as_of`` (not a pregnancy) or more than 28 days before it (the child is
+            born: record the birth as ``child``).
+            Also when ``facts`` is not an `EligibilityFacts` or ``settings`` not a
+            `MunicipalSettings`.
     """
+    if not isinstance(facts, EligibilityFacts):
+        raise InvalidInput(f"facts must be an EligibilityFacts, got {type(facts).__name__}")
+    if not isinstance(settings, MunicipalSettings):
+        raise InvalidInput(f"settings must be a MunicipalSettings, got {type(settings).__name__}")
     return evaluate(_select(as_of), facts, as_of, settings)
 
 

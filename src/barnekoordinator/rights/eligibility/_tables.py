@@ -62,9 +62,10 @@ CASE: Final = "case"
 J_MET, J_NOT, J_NONE = "judged-met", "judged-not-met", "not-assessed"
 _J_OUTCOME: Final = {J_MET: _MET, J_NOT: _NOT, J_NONE: _NA}
 J_NOT_BY_OTHER: Final = "judged-not-met-not-ke"
-"""C2 only: judged not «alvorlig» by someone other than koordinerende enhet, which does not
-settle severity (domain.md §2.2 «never auto-deny on «alvorlig»», §2.5, BK-08): it needs
-assessment by koordinerende enhet."""
+"""A professional judgement (C2 «alvorlig», C3 «langvarige», C4 «sammensatte eller
+koordinerte», and «koordinerte» alone for koordinator and individuell plan) judged absent by
+someone other than koordinerende enhet, which does not settle it (domain.md §2.2 «Engine
+implication», §2.5, BK-08): it needs assessment by koordinerende enhet."""
 
 _PARTIES: Final = (
     "guardians",
@@ -343,18 +344,41 @@ def _barnekoordinator_conditions(table: _ConditionTable, bk: tuple[str, ...]) ->
     ):
         made = functools.partial(text, key)
         _add(table, _BK, c.UNDER_AGE_LIMIT, reason, outcome, age_basis, adoptee, made)
-    # A negative «alvorlig» judgement not made by koordinerende enhet: the professional's
+    # A negative judgement not made by koordinerende enhet (C2, C3, C4): the professional's
     # view, then the referral to koordinerende enhet (hotl § 7-3) for the assessment.
+    for condition, key, basis, facts in (
+        (c.SERIOUS_CONDITION, "c2", guided, ("judgements.serious", "judgements.serious.author")),
+        (c.LONG_TERM_NEED, "c3", bk, ("judgements.long_term", "judgements.long_term.author")),
+        (
+            c.COMPOSITE_OR_COORDINATED,
+            "c4",
+            bk,
+            (*either, "judgements.composite.author", "judgements.coordinated.author"),
+        ),
+    ):
+        _add_not_by_other(table, _BK, condition, key, basis, facts)
+
+
+def _add_not_by_other(
+    table: _ConditionTable,
+    right: Right,
+    condition: Condition,
+    key: str,
+    basis: tuple[str, ...],
+    facts: tuple[str, ...],
+) -> None:
+    """The ``judged-not-met-not-ke`` row of a judgement condition: needs assessment, citing
+    koordinerende enhet's responsibility (hotl § 7-3) and its author among the facts."""
     _add(
         table,
-        _BK,
-        c.SERIOUS_CONDITION,
+        right,
+        condition,
         J_NOT_BY_OTHER,
         _NA,
-        (*guided, "hotl-7-3"),
-        ("judgements.serious", "judgements.serious.author"),
+        (*basis, "hotl-7-3"),
+        facts,
         functools.partial(
-            _joined, "reason.c2.judged-not-met", ("follow-up.professional-assessment", " ")
+            _joined, f"reason.{key}.judged-not-met", ("follow-up.professional-assessment", " ")
         ),
     )
 
@@ -380,6 +404,11 @@ def _health_right_conditions(table: _ConditionTable, right: Right, basis: tuple[
         (c.HEALTH_AND_CARE_SERVICES, "health", "not-mapped", _NA, basis, health),
     )
     _add_rows(table, right, rows)
+    for condition, key, facts in (
+        (c.LONG_TERM_NEED, "c3", (*long_term, "judgements.long_term.author")),
+        (c.COORDINATED_NEED, "coordinated", (*coordinated, "judgements.coordinated.author")),
+    ):
+        _add_not_by_other(table, right, condition, key, basis, facts)
 
 
 def _stafettlogg_conditions(table: _ConditionTable, sl: tuple[str, ...], on: date | None) -> None:
