@@ -25,13 +25,16 @@ youth's 15th/16th birthday, the 18th birthday) and must be given again: the
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from types import MappingProxyType
+from typing import ClassVar, TypeVar
 
 import attrs
 
 from barnekoordinator.config import MunicipalSettings
+from barnekoordinator.edges import check_day
 from barnekoordinator.errors import ConsentRequired, InvalidInput, RuleViolation
 from barnekoordinator.history.case import ADMINISTRATION, Case, DomainEvent, RecordedEvent
 from barnekoordinator.history.concept import Concept
@@ -53,6 +56,7 @@ __all__ = [
     "Consent",
     "ConsentGiven",
     "ConsentLedger",
+    "ConsentPartlyWithdrawn",
     "ConsentPurpose",
     "ConsentWithdrawn",
     "Section",
@@ -64,6 +68,7 @@ __all__ = [
     "section_of",
     "shares_with",
     "withdraw_consent",
+    "withdrawable_sections",
 ]
 
 _KEY = "consent"
@@ -119,35 +124,67 @@ class Consent:
 
 _NO_WITHDRAWALS: Mapping[str, tuple[date, str]] = MappingProxyType({})
 
+_Narrowing = tuple[date, str, frozenset[Section]]
+"""A partial withdrawal as the ledger keeps it: (day, by, the sections it ended)."""
+
+_NO_NARROWINGS: Mapping[str, tuple[_Narrowing, ...]] = MappingProxyType({})
+
+
+def _narrow(
+    consent: Consent, narrowings: tuple[_Narrowing, ...], as_of: date | None
+) -> tuple[frozenset[Section], frozenset[str], _Narrowing | None]:
+    """The sections and givers ``consent`` still holds on ``as_of`` (``None``: after every
+    partial withdrawal), and the partial withdrawal that left nothing of it, if one did. A
+    withdrawal ends its sections for everyone and takes its withdrawer off the givers."""
+    sections, givers = consent.sections, consent.given_by
+    for narrowing in narrowings:
+        on, by, ended = narrowing
+        if as_of is not None and as_of < on:
+            continue
+        sections, givers = sections - ended, givers - {by}
+        if not sections or not givers:
+            return sections, givers, narrowing
+    return sections, givers, None
+
 
 @attrs.frozen(kw_only=True)
 class ConsentLedger:
     """All consents of a case, and whether barnevernstjenesten has taken over care.
 
     ``given`` holds consents in the order they were given; ``withdrawn`` maps a
-    consent id to (day, by). Keeping withdrawals apart means folding a long
-    history never rebuilds the consents one by one.
+    consent id to (day, by) of its withdrawal as a whole, and ``narrowed`` to its partial
+    withdrawals, each (day, by, sections ended), in the order recorded. Keeping withdrawals
+    apart means folding a long history never rebuilds the consents one by one.
     """
 
     given: tuple[Consent, ...] = ()
     withdrawn: Mapping[str, tuple[date, str]] = _NO_WITHDRAWALS
+    narrowed: Mapping[str, tuple[_Narrowing, ...]] = _NO_NARROWINGS
     care_taken_over: bool = False
 
     @property
     def consents(self) -> tuple[Consent, ...]:
-        """Every consent in the order given, withdrawn ones with their day and withdrawer."""
-        if not self.withdrawn:
+        """Every consent in the order given, as it stands after its withdrawals: withdrawn ones
+        with their day and withdrawer, partly withdrawn ones with the sections and givers left."""
+        if not self.withdrawn and not self.narrowed:
             return self.given
         return tuple(self._with_withdrawal(c) for c in self.given)
 
     def _with_withdrawal(self, consent: Consent) -> Consent:
+        narrowings = self.narrowed.get(consent.id)
+        if narrowings:
+            sections, givers, emptied = _narrow(consent, narrowings, None)
+            if emptied is not None:
+                # Nothing is left: withdrawn as a whole, by the one whose withdrawal emptied it.
+                return attrs.evolve(consent, withdrawn_on=emptied[0], withdrawn_by=emptied[1])
+            consent = attrs.evolve(consent, sections=sections, given_by=givers)
         w = self.withdrawn.get(consent.id)
         if w is None:
             return consent
         return attrs.evolve(consent, withdrawn_on=w[0], withdrawn_by=w[1])
 
     def get(self, consent_id: str) -> Consent | None:
-        """The consent with this id (with its withdrawal, if any)."""
+        """The consent with this id, as it stands after its withdrawals (see ``consents``)."""
         for c in self.given:
             if c.id == consent_id:
                 return self._with_withdrawal(c)
@@ -179,7 +216,7 @@ class ConsentLedger:
         renewals came before (decision 19).
         """
         found: set[str] = set()
-        withdrawn = self.withdrawn
+        withdrawn, narrowed = self.withdrawn, self.narrowed
         for c in reversed(self.given):
             if c.purpose is not purpose or not c.active_on(as_of):
                 continue
@@ -188,9 +225,15 @@ class ConsentLedger:
                 continue
             if service is not None and service not in c.services:
                 continue
-            if section is not None and section not in c.sections:
+            sections, givers = c.sections, c.given_by
+            narrowings = narrowed.get(c.id) if narrowed else None
+            if narrowings:
+                sections, givers, emptied = _narrow(c, narrowings, as_of)
+                if emptied is not None:
+                    continue
+            if section is not None and section not in sections:
                 continue
-            found |= c.given_by
+            found |= givers
             if enough is not None and enough <= found:
                 break
         return found
@@ -342,6 +385,31 @@ def entitled_consenters(
     return found
 
 
+def withdrawable_sections(
+    case: Case,
+    consent: Consent,
+    by: str,
+    *,
+    as_of: date,
+    settings: MunicipalSettings | None = None,
+) -> frozenset[Section]:
+    """The sections of ``consent`` (as it stands: ``ConsentLedger.get()``) that ``by`` is
+    entitled to decide on ``as_of``, and so may end by withdrawing it.
+
+    A withdrawal ends the consent for these sections only; the rest stays in force. From 16 a
+    guardian does not end the young person's consent to share health information, nor the young
+    person the guardians' consent for the other sections, which stays theirs until 18 (pbrl
+    § 4-3 b, § 3-4; foreldreansvar, § 4-4). Everyone entitled for every section it names ends
+    it whole.
+    """
+    return frozenset(
+        s
+        for s in consent.sections
+        if by
+        in required_consenters(case, consent.purpose, as_of=as_of, settings=settings, section=s)
+    )
+
+
 # --- events -------------------------------------------------------------------------
 
 
@@ -356,13 +424,25 @@ class ConsentGiven(DomainEvent):
 
 @attrs.frozen(kw_only=True)
 class ConsentWithdrawn(DomainEvent):
-    """A consent was withdrawn; it stops covering anything from ``on``."""
+    """A consent was withdrawn as a whole; it stops covering anything from ``on``."""
 
     TYPE = "consent.withdrawn"
-    LEGAL_BASIS = ("pbrl-4-4",)
+    LEGAL_BASIS: ClassVar[tuple[str, ...]] = ("pbrl-4-4",)
     consent_id: str
     by: str
     on: date
+
+
+@attrs.frozen(kw_only=True)
+class ConsentPartlyWithdrawn(ConsentWithdrawn):
+    """A consent was withdrawn for some sections only; the rest stays in force.
+
+    From ``on`` it no longer covers ``sections`` (those its withdrawer decides on that day), and
+    ``by`` no longer consents to any of it (pbrl § 4-3 b, § 3-4, § 4-4)."""
+
+    TYPE = "consent.partly-withdrawn"
+    LEGAL_BASIS = ("pbrl-4-4", "pbrl-4-3", "pbrl-3-4")
+    sections: frozenset[Section]
 
 
 @attrs.frozen(kw_only=True)
@@ -390,6 +470,16 @@ def _withdrawn(case: Case, r: RecordedEvent) -> Case:
     return case.with_part(_KEY, attrs.evolve(current, withdrawn=withdrawn))
 
 
+def _partly_withdrawn(case: Case, r: RecordedEvent) -> Case:
+    e = r.event
+    assert isinstance(e, ConsentPartlyWithdrawn)
+    current = ledger(case)
+    narrowing = (e.on, e.by, e.sections)
+    earlier = current.narrowed.get(e.consent_id, ())
+    narrowed = MappingProxyType({**current.narrowed, e.consent_id: (*earlier, narrowing)})
+    return case.with_part(_KEY, attrs.evolve(current, narrowed=narrowed))
+
+
 def _care(case: Case, r: RecordedEvent) -> Case:
     e = r.event
     assert isinstance(e, CareOrderChanged)
@@ -404,6 +494,42 @@ def _known_refs(case: Case) -> set[str]:
     if case.subject is not None:
         known.add(case.subject.ref)
     return known
+
+
+# --- the commands' arguments: checked where they enter, named in the message ----------------
+
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+def _enum_arg(value: object, kind: type[_E], what: str) -> _E:
+    if not isinstance(value, kind):
+        raise InvalidInput(
+            f"{what}: expected a {kind.__name__} (e.g. {kind.__name__}.{next(iter(kind)).name}), "
+            f"got {type(value).__name__}"
+        )
+    return value
+
+
+def _enum_set(values: object, kind: type[_E], what: str) -> frozenset[_E]:
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise InvalidInput(
+            f"{what}: expected a collection of {kind.__name__} members, got {type(values).__name__}"
+        )
+    return frozenset(_enum_arg(v, kind, f"{what}[]") for v in values)
+
+
+def _text_arg(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(f"{what}: expected a text (str), got {type(value).__name__}")
+    return value
+
+
+def _settings_arg(value: object) -> MunicipalSettings | None:
+    if value is not None and not isinstance(value, MunicipalSettings):
+        raise InvalidInput(
+            f"settings: expected MunicipalSettings or None, got {type(value).__name__}"
+        )
+    return value
 
 
 def give_consent(
@@ -424,13 +550,34 @@ def give_consent(
     A giver who is not among those who must consent on that day (a parent
     without foreldreansvar, parents of a youth who consents alone) is rejected.
     Giving it one consenter at a time is allowed; it covers only when all have.
+
+    Raises:
+        InvalidInput: An argument of the wrong type (the enums as their members, not their
+            values as text; dates as ``datetime.date``), naming the argument; or a value the
+            command refuses.
+        RuleViolation: A giver is not entitled to consent on ``as_of``.
     """
     case.require_open()
-    givers = frozenset(given_by)
+    as_of = check_day(as_of, "as_of")
+    purpose = _enum_arg(purpose, ConsentPurpose, "purpose")
+    chosen_services = _enum_set(services, ServiceKind, "services")
+    chosen_sections = _enum_set(sections, Section, "sections")
+    if valid_to is not None:
+        valid_to = check_day(valid_to, "valid_to")
+    settings = _settings_arg(settings)
+    note = _text_arg(note, "note")
+    if isinstance(given_by, str | bytes) or not isinstance(given_by, Iterable):
+        raise InvalidInput(
+            f"given_by: expected a collection of case refs (e.g. ['mor']), "
+            f"got {type(given_by).__name__}"
+        )
+    givers = frozenset(_text_arg(g, "given_by[]") for g in given_by)
     if not givers:
         raise InvalidInput("given_by: at least one consenter is needed")
-    if not services:
+    if not chosen_services:
         raise InvalidInput("services: a consent must name the services it covers")
+    if not chosen_sections:
+        raise InvalidInput("sections: a consent must name the sections it covers")
     check_item_id(consent_id, "consent_id")
     if ledger(case).get(consent_id) is not None:
         raise InvalidInput(f"consent_id {consent_id!r} is already used in case {case.id}")
@@ -439,7 +586,7 @@ def give_consent(
     unknown = givers - _known_refs(case)
     if unknown:
         raise InvalidInput(f"given_by: {len(unknown)} ref(s) are not people in case {case.id}")
-    required = entitled_consenters(case, purpose, sections, as_of=as_of, settings=settings)
+    required = entitled_consenters(case, purpose, chosen_sections, as_of=as_of, settings=settings)
     not_entitled = givers - required
     if not_entitled:
         who = ", ".join(sorted(_describe(case, r) for r in not_entitled))
@@ -452,8 +599,8 @@ def give_consent(
             id=consent_id,
             purpose=purpose,
             given_by=givers,
-            services=frozenset(services),
-            sections=frozenset(sections),
+            services=chosen_services,
+            sections=chosen_sections,
             valid_from=as_of,
             valid_to=valid_to,
             note=note,
@@ -469,23 +616,42 @@ def withdraw_consent(
     as_of: date,
     settings: MunicipalSettings | None = None,
 ) -> ConsentWithdrawn:
-    """Command: withdraw a consent. A giver, or anyone entitled to consent now for one of the
-    sections it names (``entitled_consenters``), may do it: from 16 a guardian does not
-    withdraw the young person's own consent to share health information (pbrl § 4-3)."""
+    """Command: withdraw a consent, as far as ``by`` decides on it on ``as_of``.
+
+    The withdrawal ends the consent for the sections ``by`` is entitled to consent to that day
+    ([`withdrawable_sections()`][barnekoordinator.access.consent.withdrawable_sections]), for
+    everyone, and takes ``by`` off its givers; the rest stays in force
+    ([`ConsentPartlyWithdrawn`][barnekoordinator.access.consent.ConsentPartlyWithdrawn]). From
+    16 a guardian does not withdraw the young person's own consent to share health information,
+    nor the young person the guardians' consent for the other sections (pbrl § 4-3 b, § 3-4).
+    One entitled for every section it still names, or its last giver, withdraws it whole
+    ([`ConsentWithdrawn`][barnekoordinator.access.consent.ConsentWithdrawn]). Anyone else who
+    gave it may still take their own name off it; one who neither gave it nor decides on any
+    of its sections is refused.
+
+    Raises:
+        InvalidInput: An argument of the wrong type, or an unknown consent.
+        RuleViolation: The consent is already withdrawn, or ``by`` may not withdraw it.
+    """
     case.require_open()
+    as_of = check_day(as_of, "as_of")
+    by = _text_arg(by, "by")
+    settings = _settings_arg(settings)
+    if not isinstance(consent_id, str):
+        raise InvalidInput(f"consent_id: expected a text (str), got {type(consent_id).__name__}")
     consent = ledger(case).get(consent_id)
     if consent is None:
         raise InvalidInput(f"no consent {consent_id!r} in case {case.id}")
     if consent.withdrawn_on is not None:
         raise RuleViolation(f"consent {consent_id!r} is already withdrawn")
-    entitled = consent.given_by | entitled_consenters(
-        case, consent.purpose, consent.sections, as_of=as_of, settings=settings
-    )
-    if by not in entitled:
+    ends = withdrawable_sections(case, consent, by, as_of=as_of, settings=settings)
+    if not ends and by not in consent.given_by:
         raise RuleViolation(
             f"case {case.id}: {_describe(case, by)} may not withdraw consent {consent_id!r}"
         )
-    return ConsentWithdrawn(consent_id=consent_id, by=by, on=as_of)
+    if ends >= consent.sections or consent.given_by <= {by}:
+        return ConsentWithdrawn(consent_id=consent_id, by=by, on=as_of)
+    return ConsentPartlyWithdrawn(consent_id=consent_id, by=by, on=as_of, sections=ends)
 
 
 def change_care_order(case: Case, *, care_taken_over: bool) -> CareOrderChanged:
@@ -501,18 +667,23 @@ def _withdrawn_by_then(before: Case, after: Case, as_of: date) -> str | None:
 
     A withdrawal dated ahead left the consent in force until that day, and the consent could
     no longer be withdrawn for real ("already withdrawn"): the family could not end it, though
-    guardians and youth may withdraw consent at any time (BTI-12; domain.md §7.6). Withdrawals
-    stored before are not judged, so a case that holds one still takes writes."""
-    withdrawn, earlier = ledger(after).withdrawn, ledger(before).withdrawn
-    if withdrawn is earlier:
-        return None
-    for consent_id, (day, _) in withdrawn.items():
-        if day > as_of and consent_id not in earlier:
-            return (
-                "a consent's withdrawal is dated after the day it is written; "
-                "expected that day or earlier"
-            )
+    guardians and youth may withdraw consent at any time (BTI-12; domain.md §7.6). The same holds
+    for a partial withdrawal. Withdrawals stored before are not judged, so a case that holds one
+    still takes writes."""
+    now, earlier = ledger(after), ledger(before)
+    if now.withdrawn is not earlier.withdrawn:
+        for consent_id, (day, _) in now.withdrawn.items():
+            if day > as_of and consent_id not in earlier.withdrawn:
+                return _AHEAD
+    if now.narrowed is not earlier.narrowed:
+        for consent_id, narrowings in now.narrowed.items():
+            known = len(earlier.narrowed.get(consent_id, ()))
+            if any(day > as_of for day, _, _ in narrowings[known:]):
+                return _AHEAD
     return None
+
+
+_AHEAD = "a consent's withdrawal is dated after the day it is written; expected that day or earlier"
 
 
 CONSENT_CONCEPT = Concept(
@@ -520,11 +691,13 @@ CONSENT_CONCEPT = Concept(
     events=(
         ConsentGiven,
         ConsentWithdrawn,
+        ConsentPartlyWithdrawn,
         CareOrderChanged,
     ),
     evolvers={
         ConsentGiven: _given,
         ConsentWithdrawn: _withdrawn,
+        ConsentPartlyWithdrawn: _partly_withdrawn,
         CareOrderChanged: _care,
     },
     write_checks=(_withdrawn_by_then,),

@@ -9,10 +9,12 @@ from typing import Final
 from barnekoordinator.access.consent import (
     BARNEVERN,
     ConsentGiven,
+    ConsentPartlyWithdrawn,
     ConsentPurpose,
     ConsentWithdrawn,
     entitled_consenters,
     ledger,
+    withdrawable_sections,
 )
 from barnekoordinator.access.entries import VisibilityChanged, entries
 from barnekoordinator.access.grants import GuardianAccessGranted, GuardianAccessWithdrawn
@@ -262,8 +264,10 @@ def _consent_withdrawn(
     settings: MunicipalSettings,
 ) -> AccessDecision:
     """A family member withdraws only their own consent; a recorder records a withdrawal only by
-    one entitled to make it, as the ``withdraw_consent`` command allows: a giver of the consent,
-    or one entitled to consent now for one of its sections (pbrl § 4-4, § 4-3; BTI-12)."""
+    one entitled to make it, as far as the ``withdraw_consent`` command allows: a giver of the
+    consent, or one entitled to consent now for one of its sections; and it ends the consent
+    whole only for one entitled for every section it names, or its last giver. Otherwise it ends
+    only the sections its withdrawer decides on (pbrl § 4-4, § 4-3 b, § 3-4; BTI-12)."""
     decision = decide(principal, case, AccessAction.CONSENT, None, as_of, settings=settings)
     if not decision.allowed:
         return decision
@@ -282,14 +286,27 @@ def _consent_withdrawn(
     if consent is None:
         # An unknown consent: the fold refuses the event.
         return decision
-    entitled = consent.given_by | entitled_consenters(
-        case, consent.purpose, consent.sections, as_of=as_of, settings=settings
-    )
-    if event.by not in entitled:
+    ends = withdrawable_sections(case, consent, event.by, as_of=as_of, settings=settings)
+    if not ends and event.by not in consent.given_by:
         ctx = _Ctx(
             principal, case, AccessAction.CONSENT, as_of, settings, consent.purpose, standing
         )
         return _explain_giver(ctx, event.by, consent.purpose)
+    if isinstance(event, ConsentPartlyWithdrawn):
+        beyond = event.sections - ends
+    elif ends >= consent.sections or consent.given_by <= {event.by}:
+        beyond = frozenset()
+    else:
+        beyond = consent.sections - ends
+    if beyond:
+        return AccessDecision(
+            allowed=False,
+            action=AccessAction.CONSENT,
+            reason="a withdrawal ends a consent only for the sections its withdrawer decides on "
+            f"today; not for {', '.join(sorted(s.value for s in beyond))}, which stay in force",
+            basis=("pbrl-4-3", "pbrl-3-4", "pbrl-4-4"),
+            role=decision.role,
+        )
     return decision
 
 
