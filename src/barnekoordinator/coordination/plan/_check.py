@@ -16,7 +16,12 @@ from barnekoordinator.access.consent import ConsentPurpose, ledger, required_con
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.appointments import HolderKind, coordination_holder
 from barnekoordinator.coordination.plan._guards import _settings
-from barnekoordinator.coordination.plan._model import IndividualPlan, PlanItem, current_plan
+from barnekoordinator.coordination.plan._model import (
+    IndividualPlan,
+    PlanItem,
+    PlanPeriod,
+    current_plan,
+)
 from barnekoordinator.errors import PlanError
 from barnekoordinator.history.case import Case
 from barnekoordinator.texts import text
@@ -83,7 +88,9 @@ _ItemCheck = Callable[[Case, IndividualPlan, date, MunicipalSettings], Iterator[
 def _overview(
     case: Case, plan: IndividualPlan, as_of: date, settings: MunicipalSettings
 ) -> Iterator[MissingItem]:
-    if plan.overview is None:
+    """Item 1: at least one goal and one need that say something (resources may be empty)."""
+    o = plan.overview
+    if o is None or not any(g.strip() for g in o.goals) or not any(n.strip() for n in o.needs):
         yield _miss(
             PlanItem.OVERVIEW,
             "plan-check.overview",
@@ -158,6 +165,7 @@ def _measures(
 def _period(
     case: Case, plan: IndividualPlan, as_of: date, settings: MunicipalSettings
 ) -> Iterator[MissingItem]:
+    """Item 7: a plan period with a next revision date within it."""
     if plan.period is None:
         yield _miss(
             PlanItem.PERIOD,
@@ -165,6 +173,16 @@ def _period(
         )
     elif plan.period.next_revision is None:
         yield _miss(PlanItem.PERIOD, "plan-check.revision")
+    elif not _within(plan.period):
+        yield _miss(PlanItem.PERIOD, "plan-check.revision-outside-period")
+
+
+def _within(period: PlanPeriod) -> bool:
+    """The next revision date falls within the plan period (item 7)."""
+    revision = period.next_revision
+    return revision is not None and (
+        period.start <= revision and (period.end is None or revision <= period.end)
+    )
 
 
 def _consent(

@@ -53,6 +53,16 @@ class PlanOverviewSet(DomainEvent):
     by: str
     on: date
 
+    def write_problem(self) -> str | None:
+        """At least one goal and one need, and no blank text, as ``set_overview`` holds them."""
+        for name in ("goals", "resources", "needs"):
+            values = getattr(self, name)
+            if any(not isinstance(v, str) or not v.strip() for v in values):
+                return f"{name}: expected non-blank texts"
+        if not self.goals or not self.needs:
+            return "goals, needs: expected at least one of each"
+        return super().write_problem()
+
 
 @attrs.frozen(kw_only=True)
 class PlanParticipantAdded(DomainEvent):

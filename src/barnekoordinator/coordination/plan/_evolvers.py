@@ -119,6 +119,7 @@ def _contribution(case: Case, d: Draft[IndividualPlan], e: PlanContributionAdded
             added_on=e.on,
             author_ref=e.by,
             author_service=_service(case, e.by),
+            contributor_service=_service(case, e.contributor_ref),
         ),
     )
 

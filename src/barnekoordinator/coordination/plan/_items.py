@@ -46,13 +46,38 @@ def set_overview(
     as_of: date,
     settings: MunicipalSettings | None = None,
 ) -> PlanOverviewSet:
-    """Command: item 1 — the recipient's goals, resources and needs."""
+    """Command: item 1 — the recipient's goals, resources and needs.
+
+    At least one goal and one need; resources may be empty (a plan can start before the
+    recipient's resources are mapped). Every text given must say something: a blank goal,
+    resource or need is refused.
+    """
     _writer(case, by, as_of, settings)
-    if not goals or not needs:
+    lines = {
+        "goals": _texts(goals, "goals"),
+        "resources": _texts(resources, "resources"),
+        "needs": _texts(needs, "needs"),
+    }
+    if not lines["goals"] or not lines["needs"]:
         raise PlanError("item 1 needs at least one goal and one need")
     return PlanOverviewSet(
-        goals=tuple(goals), resources=tuple(resources), needs=tuple(needs), by=by, on=as_of
+        goals=lines["goals"],
+        resources=lines["resources"],
+        needs=lines["needs"],
+        by=by,
+        on=as_of,
     )
+
+
+def _texts(values: Sequence[str], what: str) -> tuple[str, ...]:
+    """``values`` as a tuple of non-blank texts, or ``InvalidInput`` naming the field."""
+    if isinstance(values, str):
+        raise InvalidInput(f"{what}: expected a list of texts, not one text")
+    found = tuple(values)
+    for n, value in enumerate(found, start=1):
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidInput(f"{what}: entry {n} must be non-blank text")
+    return found
 
 
 _PROFESSIONAL_ROLES: Final = frozenset(Role) - {Role.CHILD, Role.GUARDIAN}
@@ -329,12 +354,22 @@ def revise_plan(
     as_of: date,
     settings: MunicipalSettings | None = None,
 ) -> PlanRevised:
-    """Command: record a revision of the plan and set the next revision date."""
+    """Command: record a revision of the plan and set the next revision date.
+
+    The next revision date is after today and within the plan period, as
+    [`set_plan_period()`][barnekoordinator.coordination.plan.set_plan_period] holds it (item 7):
+    to revise beyond the period's end, set a new period first.
+    """
     plan = _writer(case, by, as_of, settings)
     if plan.period is None:
         raise PlanError("set the plan period (item 7) before revising the plan")
     if next_revision is not None and next_revision <= as_of:
         raise PlanError("the next revision date must be after today")
+    period = plan.period
+    if next_revision is not None and (
+        next_revision < period.start or (period.end is not None and next_revision > period.end)
+    ):
+        raise PlanError("the revision date must fall within the plan period (item 7)")
     return PlanRevised(
         summary=_non_empty(summary, "summary"), next_revision=next_revision, by=by, on=as_of
     )

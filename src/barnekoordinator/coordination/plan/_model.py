@@ -98,6 +98,9 @@ class Contribution:
     added_on: date
     author_ref: str
     author_service: ServiceKind | None
+    contributor_service: ServiceKind | None = None
+    """The contributor's service when a professional of the case contributes (on the day it was
+    written); ``None`` for the child, a guardian or a relative. The entry's section follows it."""
 
 
 @attrs.frozen(kw_only=True)
