@@ -18,6 +18,11 @@ municipality's
 [`handover_escalation_days`][barnekoordinator.config.MunicipalSettings.handover_escalation_days] is
 escalated to a leader (BTI-06).
 
+The baton moves forward in time only: a step dated before the one it answers or follows (an
+acceptance, decline or withdrawal before the proposal; a proposal, leaving or assignment before the
+baton's last move) is refused with
+[`HandoverError`][barnekoordinator.errors.HandoverError] naming both days.
+
 Use [`participant_leaves()`][barnekoordinator.coordination.handover.participant_leaves] (not a bare
 ``ParticipantLeft``) when a professional leaves, so the stored history records a holder's leaving
 and the agenda projection flags the case as missing a holder. The live state derives the same flag
@@ -55,7 +60,13 @@ from barnekoordinator.coordination.stafettlogg import (
     stafettholder,
     with_log,
 )
-from barnekoordinator.errors import HandoverError, HistoryError, InvalidInput, NotResponsible
+from barnekoordinator.errors import (
+    HandoverError,
+    HistoryError,
+    InvalidInput,
+    NotResponsible,
+    RuleViolation,
+)
 from barnekoordinator.history.case import (
     Case,
     DomainEvent,
@@ -260,6 +271,36 @@ def _open(case: Case) -> Stafettlogg:
     return log
 
 
+def _last_move(baton: Baton) -> tuple[date, str]:
+    """The day of the baton's latest move and what it was (its history is oldest first)."""
+    change = baton.history[-1]
+    return change.on, f"the baton was last moved ({change.kind.value})"
+
+
+def _proposed_on(pending: PendingHandover) -> tuple[date, str]:
+    return pending.proposed_on, "the handover was proposed"
+
+
+def _in_order(
+    as_of: date,
+    step: str,
+    earliest: tuple[date, str],
+    error: type[RuleViolation] = HandoverError,
+) -> None:
+    """Refuse (with ``error``) a baton step dated before the step it follows (domain.md §7.5).
+
+    The holder keeps the baton until the new one has received *and* accepted it: an answer dated
+    before the proposal, or a move dated before the baton's last one, would move the baton back in
+    time and take the holder's duties for those days away afterwards.
+    """
+    day, what = earliest
+    if as_of < day:
+        raise error(
+            f"as_of: {step} dated {as_of.isoformat()} is before {what} on {day.isoformat()}; "
+            f"expected {day.isoformat()} or later"
+        )
+
+
 def propose_handover(
     case: Case,
     *,
@@ -273,9 +314,11 @@ def propose_handover(
 
     Raises `ConsentRequired` when no consent covers the receiving service (BTI-08),
     [`NotResponsible`][barnekoordinator.errors.NotResponsible] when ``by`` does not hold the baton,
-    and [`HandoverError`][barnekoordinator.errors.HandoverError] when a handover is already pending
+    [`HandoverError`][barnekoordinator.errors.HandoverError] when a handover is already pending
     or the holder has left (a leader then uses
-    [`assign_holder()`][barnekoordinator.coordination.handover.assign_holder]).
+    [`assign_holder()`][barnekoordinator.coordination.handover.assign_holder]) or ``as_of`` is
+    before the baton's last move (the day it came to the holder, or a level change confirming
+    them).
     """
     log = _open(case)
     holder = stafettholder(case)
@@ -291,6 +334,7 @@ def propose_handover(
         )
     if to_ref == holder:
         raise HandoverError("the baton cannot be handed to its own holder")
+    _in_order(as_of, "a handover proposal", _last_move(log.baton))
     receiver = case.participant(to_ref)
     if receiver is None:
         raise HandoverError(
@@ -308,7 +352,9 @@ def accept_handover(
     """Command: the proposed person accepts; only they can (BTI-07).
 
     Consent covering their service is checked again: it may have been withdrawn
-    since the proposal.
+    since the proposal. An acceptance dated before the proposal raises
+    [`HandoverError`][barnekoordinator.errors.HandoverError]: the baton cannot come to the new
+    holder before it was offered (domain.md §7.5).
     """
     pending = _open(case).baton.pending
     if pending is None:
@@ -317,6 +363,7 @@ def accept_handover(
         raise NotResponsible(f"case {case.id}: only the proposed stafettholder can accept")
     if case.participant(by) is None:
         raise HandoverError(f"case {case.id}: {by} no longer takes part in the case")
+    _in_order(as_of, "an acceptance", _proposed_on(pending))
     require_log_consent(case, pending.to_service, as_of, settings)
     return HandoverAccepted(from_ref=stafettholder(case), to_ref=by, on=as_of)
 
@@ -328,6 +375,7 @@ def decline_handover(case: Case, *, by: str, as_of: date, reason: str = "") -> H
         raise HandoverError(f"case {case.id}: no handover is pending")
     if by != pending.to_ref:
         raise NotResponsible(f"case {case.id}: only the proposed stafettholder can decline")
+    _in_order(as_of, "a decline", _proposed_on(pending))
     return HandoverDeclined(to_ref=pending.to_ref, by=by, on=as_of, reason=reason)
 
 
@@ -340,6 +388,7 @@ def withdraw_handover(case: Case, *, by: str, as_of: date, reason: str = "") -> 
         raise NotResponsible(
             f"case {case.id}: only the stafettholder or a leader withdraws a handover"
         )
+    _in_order(as_of, "a withdrawal", _proposed_on(pending))
     return HandoverWithdrawn(to_ref=pending.to_ref, by=by, on=as_of, reason=reason)
 
 
@@ -353,13 +402,14 @@ def assign_holder(
     settings: MunicipalSettings | None = None,
 ) -> HolderAssigned:
     """Command: a leader assigns a holder to a log whose holder left without handover."""
-    _open(case)
+    log = _open(case)
     if not holder_missing(case):
         raise HandoverError(
             f"case {case.id}: the log has a stafettholder; hand the baton over instead"
         )
     if not is_leader(case, by):
         raise NotResponsible(f"case {case.id}: only a leader assigns a missing stafettholder")
+    _in_order(as_of, "an assignment", _last_move(log.baton))
     receiver = case.participant(to_ref)
     if receiver is None:
         raise HandoverError(f"case {case.id}: {to_ref} takes no part in the case")
@@ -392,6 +442,7 @@ def participant_leaves(
     log = open_log(case)
     pending = log.baton.pending if log is not None else None
     if pending is not None and pending.to_ref == participant_ref:
+        _in_order(as_of, "leaving while proposed as stafettholder", _proposed_on(pending))
         if recorder == participant_ref:
             events.append(
                 HandoverDeclined(
@@ -409,6 +460,7 @@ def participant_leaves(
             )
     events.append(ParticipantLeft(participant_ref=participant_ref, reason=reason))
     if log is not None and log.baton.holder_ref == participant_ref:
+        _in_order(as_of, "the stafettholder's leaving", _last_move(log.baton))
         events.append(StafettholderLeft(holder_ref=participant_ref, on=as_of))
     return tuple(events)
 

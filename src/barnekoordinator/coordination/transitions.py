@@ -44,7 +44,12 @@ from barnekoordinator.coordination.appointments import (
     barnekoordinator_ends_on,
     coordination,
 )
-from barnekoordinator.coordination.handover import propose_handover
+from barnekoordinator.coordination.handover import (
+    _in_order,
+    _last_move,
+    _proposed_on,
+    propose_handover,
+)
 from barnekoordinator.coordination.plan import (
     IndividualPlan,
     PlanConsentReferenced,
@@ -61,9 +66,11 @@ from barnekoordinator.coordination.stafettlogg import (
     HolderDecision,
     LevelChanged,
     LogStatus,
+    Stafettlogg,
     closing_event,
     current_log,
     open_log,
+    require_log_writer,
     stafettholder,
 )
 from barnekoordinator.errors import (
@@ -245,6 +252,16 @@ def lapsing_consents(
 # --- level change (BTI-16) ---------------------------------------------------------------
 
 
+def _latest_step(log: Stafettlogg) -> tuple[date, str]:
+    """The latest of the baton's last move, a pending proposal and the last level change."""
+    steps = [_last_move(log.baton)]
+    if log.baton.pending is not None:
+        steps.append(_proposed_on(log.baton.pending))
+    if log.level_changes:
+        steps.append((log.level_changes[-1].on, "the last level change"))
+    return max(steps, key=lambda step: step[0])
+
+
 def change_level(
     case: Case,
     *,
@@ -262,6 +279,11 @@ def change_level(
     current holder keeps the baton until the new one accepts. A leader's re-decision is the
     leader's act: the proposal is recorded in the leader's name (``HandoverProposed.by``), with
     the checks the holder's own proposal passes.
+
+    Like every write to the log it needs a stafettlogg consent covering ``by``'s service on the
+    day (`ConsentRequired` otherwise), and it may not be dated before the baton's last move, a
+    pending proposal or the previous level change
+    ([`StafettloggError`][barnekoordinator.errors.StafettloggError]).
     """
     settings = _settings(settings)
     case.require_open()
@@ -273,6 +295,10 @@ def change_level(
         raise HandoverError(f"case {case.id}: the stafettholder left; a leader assigns one first")
     if by != holder and not is_leader(case, by):
         raise NotResponsible(f"case {case.id}: the stafettholder (or a leader) changes the level")
+    # A level change is written to the log: like every write, it needs a consent that covers the
+    # writer's service on the day (BTI-03).
+    require_log_writer(case, by=by, as_of=as_of, settings=settings)
+    _in_order(as_of, "a level change", _latest_step(log), StafettloggError)
     if to_level == log.level or to_level < BtiLevel.NIVAA_1:
         raise StafettloggError(
             "a level change moves the log between nivå 1, 2 and 3; close the log to end it"
@@ -323,12 +349,19 @@ def start_school(
 
     Needs a consent covering the receiving school service; with an open log the
     holder proposes a handover to the kontaktlærer (``receiving_ref``) and keeps
-    the baton until it is accepted — also after ``school_start``.
+    the baton until it is accepted — also after ``school_start``. A ``school_start`` before the
+    child's birth raises [`InvalidInput`][barnekoordinator.errors.InvalidInput].
     """
     case.require_open()
     receiver = case.participant(receiving_ref)
     if receiver is None or receiver.service not in _SCHOOL_SERVICES:
         raise InvalidInput("receiving_ref: expected a school professional taking part in the case")
+    child = case.child
+    if child is not None and school_start < child.birth_date:
+        raise InvalidInput(
+            f"school_start: {school_start.isoformat()} is before the child was born on "
+            f"{child.birth_date.isoformat()}; expected the birth date or later"
+        )
     if case.participant(by) is None:
         raise NotResponsible(f"case {case.id}: {by} takes no part in the case")
     events: list[DomainEvent] = [

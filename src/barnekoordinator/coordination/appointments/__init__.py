@@ -19,6 +19,13 @@ the baton ends, coordination moves to the coordinator, and the log's tiltak go o
 nothing is lost and there are never two coordinators. The barnekoordinator ends on the child's 18th
 birthday (BK-13,
 [`barnekoordinator.coordination.transitions`][barnekoordinator.coordination.transitions]).
+
+Handover without gaps: whenever nobody would coordinate, someone is told to act — koordinerende
+enhet after an appointment ended with no successor (``coordination.no-successor``), after a move
+(``coordination.assess-after-move``, BK-19) and from the 18th birthday until a koordinator is
+appointed or declined (``coordination.barnekoordinator-ended``, BK-13); and a coordinator who
+cannot read the linked stafettlogg for want of consent
+(``coordination.log-consent-for-coordinator``).
 """
 
 from __future__ import annotations

@@ -30,7 +30,6 @@ from barnekoordinator.coordination.stafettlogg import (
     StafettloggLinked,
     open_log,
     stafettholder,
-    unminuted_meetings,
 )
 from barnekoordinator.errors import (
     CoordinationError,
@@ -134,7 +133,12 @@ def _takes_over(
                 on=as_of,
                 pending_handover_to=log.baton.pending.to_ref if log.baton.pending else None,
                 holder_was_missing=stafettholder(case) is None,
-                unminuted_meetings=unminuted_meetings(log),
+                # Only meetings called for after the link lapse with the baton: the minutes of
+                # one held by then are still owed (the log is the minutes), so their agenda
+                # rows stay.
+                unminuted_meetings=tuple(
+                    m.id for m in log.meetings if m.minutes is None and m.on > as_of
+                ),
             )
         )
     if case.mode in (CaseMode.UNDRING, CaseMode.STAFETTLOGG):
@@ -176,7 +180,10 @@ def appoint_barnekoordinator(
     ``family_wishes`` records how the family's and child's wishes were weighed.
     With ``barnekoordinator_fills_koordinator_role`` (default) an existing
     koordinator appointment ends and the barnekoordinator holds both roles (BK-27).
-    An open stafettlogg is linked: the baton ends and coordination moves (BTI-14).
+    An open stafettlogg is linked: the baton ends and coordination moves (BTI-14). A coordinator
+    whose service no stafettlogg consent covers is still appointed (appointing is a statutory
+    duty), and has the obligation ``coordination.log-consent-for-coordinator`` until a consent
+    covers that service (domain.md §7.5 [V:S51]).
     """
     settings = settings or MunicipalSettings()
     case.require_open()
@@ -294,7 +301,14 @@ def end_appointment(
     as_of: date,
     reason: AppointmentEndReason,
 ) -> AppointmentEnded:
-    """Command: end the active ``role`` appointment (by koordinerende enhet or the coordinator)."""
+    """Command: end the active ``role`` appointment (by koordinerende enhet or the coordinator).
+
+    Ended because the coordinator left the case (``LEFT_CASE``) or is to be replaced
+    (``REPLACED``), the need goes on: until a successor is appointed, a coordinating service is
+    designated or the family declines a new offer, koordinerende enhet has the obligation
+    ``coordination.no-successor`` (domain.md §5.2, §7.4). ``NO_LONGER_NEEDED`` and
+    ``FAMILY_WITHDREW`` record that the need is over.
+    """
     case.require_open()
     if role not in _STATUTORY:
         raise InvalidInput("role: expected barnekoordinator or koordinator")

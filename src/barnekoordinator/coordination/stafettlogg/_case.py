@@ -13,7 +13,8 @@ from datetime import date
 
 from barnekoordinator.access.consent import ConsentPurpose, ledger, section_of
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.coordination.roles import is_leader
+from barnekoordinator.coordination.baton import BatonChangeKind
+from barnekoordinator.coordination.roles import Role, is_leader, roles
 from barnekoordinator.coordination.stafettlogg._values import (
     Bti,
     ClosingReason,
@@ -63,6 +64,56 @@ def stafettholder(case: Case) -> str | None:
     if holder is None:
         return None
     return holder if case.participant(holder) is not None else None
+
+
+def _former_holder(log: Stafettlogg) -> str | None:
+    """Who held the baton when a linked (or closed) log's baton ended, or ``None``."""
+    if log.baton.ended_on is None:
+        return None
+    last = log.baton.history[-1]
+    return last.from_ref if last.kind is BatonChangeKind.ENDED else None
+
+
+def _held_before_link(log: Stafettlogg, on: date) -> bool:
+    """Whether a meeting on ``on`` fell while the log was open (always true for an open log)."""
+    return log.linked_on is None or on <= log.linked_on
+
+
+def _held_without_minutes(log: Stafettlogg, as_of: date) -> tuple[str, ...]:
+    """Ids of the log's meetings whose day passed before ``as_of`` (a linked log's: held by the
+    link) and that have no minutes.
+
+    Their minutes can still be written (the log is the minutes, §7.3 [V:S49][V:S52]). A meeting
+    of the day itself is not counted (a log closed at its last meeting records the decision in its
+    closing summary), and one called for a later day was not held: it lapses with the log.
+    """
+    return tuple(
+        m.id
+        for m in log.meetings
+        if m.minutes is None and m.on < as_of and _held_before_link(log, m.on)
+    )
+
+
+def _linked_coordinator(case: Case, log: Stafettlogg, as_of: date) -> tuple[str | None, Role]:
+    """Who follows up a linked log on ``as_of``, in which statutory role.
+
+    The coordinator it was linked to while that appointment is in force; once it
+    ended, a statutory coordinator appointed since (a barnekoordinator first); else
+    nobody (``None``): a coordinator whose appointment ended follows up nothing.
+    """
+    linked_to = log.linked_to or Role.KOORDINATOR
+    statutory = [
+        (a.role, a.ref)
+        for a in roles(case, as_of)
+        if a.role in (Role.BARNEKOORDINATOR, Role.KOORDINATOR)
+    ]
+    if (linked_to, log.linked_coordinator_ref) in statutory:
+        return log.linked_coordinator_ref, linked_to
+    for role in (Role.BARNEKOORDINATOR, Role.KOORDINATOR):
+        for held, ref in statutory:
+            if held is role:
+                return ref, role
+    return None, linked_to
 
 
 def _service(case: Case, ref: str) -> ServiceKind | None:

@@ -18,6 +18,7 @@ from barnekoordinator.access.consent import (
 )
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.stafettlogg._case import (
+    _held_without_minutes,
     _holder_or_leader,
     _professional,
     _settings,
@@ -60,7 +61,7 @@ def _closing(
         by=by,
         on=on,
         open_tiltak=tuple(t.id for t in log.active_tiltak),
-        unminuted_meetings=unminuted_meetings(log) if log.is_open else (),
+        unminuted_meetings=unminuted_meetings(log),
         open_decisions=tuple(d.id for d in log.decisions if d.open),
         pending_handover_to=log.baton.pending.to_ref if log.baton.pending else None,
         holder_was_missing=log.is_open and stafettholder(case) is None,
@@ -70,6 +71,42 @@ def _closing(
 def unminuted_meetings(log: Stafettlogg) -> tuple[str, ...]:
     """Ids of the log's meetings that have no minutes yet."""
     return tuple(m.id for m in log.meetings if m.minutes is None)
+
+
+def _last_change(log: Stafettlogg) -> date:
+    """The last day the log's life changed: opened, the baton moved, the level changed, linked."""
+    days = [log.opened_on, *(c.on for c in log.baton.history)]
+    if log.level_changes:
+        days.append(log.level_changes[-1].on)
+    if log.linked_on is not None:
+        days.append(log.linked_on)
+    return max(days)
+
+
+def _check_closing(
+    case: Case, log: Stafettlogg, reason: ClosingReason, as_of: date, covered: bool
+) -> None:
+    """A log closes on or after its last change, and not by decision over unwritten minutes.
+
+    A close by decision (goal reached, no longer needed, moved) waits for the minutes of every
+    meeting held (the log is the minutes, §7.3 [V:S49][V:S52]; the holder writes them, §7.4);
+    a close the family forces by withdrawing consent does not, nor one of a log no consent
+    covers any more: nothing can be written then.
+    """
+    last = _last_change(log)
+    if as_of < last:
+        raise StafettloggError(
+            f"case {case.id}: the stafettlogg cannot close on {as_of.isoformat()}, before its "
+            f"last change on {last.isoformat()} (it opened on {log.opened_on.isoformat()})"
+        )
+    if reason is ClosingReason.CONSENT_WITHDRAWN or not covered:
+        return
+    unwritten = _held_without_minutes(log, as_of)
+    if unwritten:
+        raise StafettloggError(
+            f"case {case.id}: meeting(s) {', '.join(repr(m) for m in unwritten)} were held and "
+            "have no minutes; write them (record_minutes) before the stafettlogg closes"
+        )
 
 
 def close_stafettlogg(
@@ -89,6 +126,10 @@ def close_stafettlogg(
     withdrawn *must* be closed, and then by anyone in the case; the reason
     ``CONSENT_WITHDRAWN`` is accepted only when no consent covers the log any
     more. With ``close_case`` the whole case closes too.
+
+    The log does not close before the day it opened (or its baton last moved, or
+    it was linked), and a close by decision waits for the minutes of the meetings
+    held ([`StafettloggError`][barnekoordinator.errors.StafettloggError]).
     """
     settings = _settings(settings)
     case.require_open()
@@ -110,6 +151,7 @@ def close_stafettlogg(
         _holder_or_leader(case, log, by, "closes the stafettlogg")
     else:
         _professional(case, by)
+    _check_closing(case, log, reason, as_of, covered)
     events: list[DomainEvent] = [_closing(case, log, reason, summary, by, as_of)]
     if close_case:
         events.append(CaseClosedEvent(reason=f"stafettlogg closed: {reason.value}"))

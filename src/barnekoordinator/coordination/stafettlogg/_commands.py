@@ -13,9 +13,13 @@ from datetime import date, timedelta
 
 from barnekoordinator.access.consent import ConsentPurpose, ledger, shares_with
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.coordination.roles import Role, roles
+from barnekoordinator.coordination.roles import Role, is_leader, roles
 from barnekoordinator.coordination.stafettlogg._case import (
+    _former_holder,
+    _held_before_link,
+    _held_without_minutes,
     _holder_or_leader,
+    _linked_coordinator,
     _new_id,
     _professional,
     _settings,
@@ -39,9 +43,11 @@ from barnekoordinator.coordination.stafettlogg._nivaa0 import _reported_without_
 from barnekoordinator.coordination.stafettlogg._values import (
     BtiLevel,
     EffectAssessment,
+    LogStatus,
     MeasureNext,
     ObservationKind,
     ProposedBy,
+    Stafettlogg,
 )
 from barnekoordinator.errors import (
     ConsentRequired,
@@ -66,7 +72,10 @@ def open_stafettlogg(
     Consent comes from those with foreldreansvar, the young person alone from the
     municipality's age (BTI-04/05), or the pregnant woman before birth. The log
     cannot be opened while a statutory coordinator holds coordination, nor after
-    a nivå-0 report to barnevern without the guardians (BTI-02).
+    a nivå-0 report to barnevern without the guardians (BTI-02), nor while the
+    earlier log, linked to a coordinator whose appointment has ended, still has
+    active tiltak, open decisions or held meetings without minutes (they would
+    be lost with it: evaluate, complete and write them, or close that log first).
     """
     settings = _settings(settings)
     case.require_open()
@@ -91,6 +100,8 @@ def open_stafettlogg(
             f"case {case.id}: a statutory {statutory[0].role.value} holds coordination; "
             "follow up in the individual plan instead of a new stafettlogg"
         )
+    if state.log is not None and state.log.status is LogStatus.LINKED:
+        _require_linked_done(case, state.log, as_of)
     opener = _professional(case, by)
     holder = _professional(case, holder_ref)
     require_log_consent(case, opener.service, as_of, settings)
@@ -108,6 +119,34 @@ def open_stafettlogg(
     if case.mode is CaseMode.UNDRING:
         events.append(ModeChanged(mode=CaseMode.STAFETTLOGG, reason="stafettlogg opened"))
     return tuple(events)
+
+
+def _require_linked_done(case: Case, log: Stafettlogg, as_of: date) -> None:
+    """A new log replaces a linked one only once nothing of it is left open (nothing is lost).
+
+    The linked log's active tiltak, open decisions and minutes of meetings held
+    before the link would leave the case's obligations with it: they are still
+    followed up in it (``allow_linked``), so finish them there, or close it.
+    """
+    left = [
+        *(f"tiltak {t.id!r}" for t in log.active_tiltak),
+        *(f"decision {d.id!r}" for d in log.decisions if d.open),
+        *(f"minutes of meeting {m!r}" for m in _held_without_minutes(log, as_of)),
+    ]
+    if left:
+        raise StafettloggError(
+            f"case {case.id}: the stafettlogg linked to the "
+            f"{(log.linked_to or Role.KOORDINATOR).value} still has open work: "
+            f"{', '.join(left)}; evaluate or end the tiltak, complete the decisions and write "
+            "the minutes in it, or close it, before a new stafettlogg is opened"
+        )
+
+
+def _coordinator_now(case: Case, log: Stafettlogg, as_of: date) -> str | None:
+    """The statutory coordinator following up a linked log on ``as_of`` (``None`` if open)."""
+    if log.status is not LogStatus.LINKED:
+        return None
+    return _linked_coordinator(case, log, as_of)[0]
 
 
 def record_observation(
@@ -238,7 +277,8 @@ def evaluate_log_measure(
     """Command: evaluate a tiltak; continuing or adjusting it needs the next evaluation date.
 
     The person responsible for the tiltak, or the stafettholder, evaluates it;
-    after a statutory coordinator took over (a linked log), the coordinator does.
+    after a statutory coordinator took over (a linked log), the coordinator does
+    while the appointment is in force.
     """
     log = require_log_writer(case, by=by, as_of=as_of, settings=settings, allow_linked=True)
     t = log.get_tiltak(tiltak_id)
@@ -246,7 +286,7 @@ def evaluate_log_measure(
         raise InvalidInput(f"case {case.id}: no tiltak {tiltak_id!r}")
     if not t.active:
         raise StafettloggError(f"case {case.id}: tiltak {tiltak_id!r} has ended")
-    if by not in (t.responsible_ref, log.baton.holder_ref, log.linked_coordinator_ref):
+    if by not in (t.responsible_ref, log.baton.holder_ref, _coordinator_now(case, log, as_of)):
         raise NotResponsible(
             f"case {case.id}: tiltak {tiltak_id!r} is evaluated by its responsible person "
             "or the stafettholder"
@@ -301,7 +341,7 @@ def schedule_meeting(
         raise InvalidInput("agenda: expected each point to be a non-empty text")
     if not invited:
         raise StafettloggError("a samarbeidsmøte needs invitees")
-    _check_invitees(case, invited, as_of, _settings(settings))
+    _check_people(case, invited, "invited", as_of, _settings(settings))
     return MeetingScheduled(
         meeting_id=meeting_id,
         meeting_on=meeting_on,
@@ -312,26 +352,37 @@ def schedule_meeting(
     )
 
 
-def _check_invitees(
-    case: Case, invited: Sequence[str], as_of: date, settings: MunicipalSettings
+def _check_people(
+    case: Case,
+    refs: Sequence[str],
+    field: str,
+    as_of: date,
+    settings: MunicipalSettings,
+    *,
+    former_ok: bool = False,
 ) -> None:
-    """Each invitee is the child, a guardian, or a participant whose service a stafettlogg or
+    """Each of ``refs`` is the child, a guardian, or a participant whose service a stafettlogg or
     individual-plan consent covers on ``as_of`` (``consent.shares_with``): a meeting is called
-    with the family and the services the family agreed to share with (BTI-08). An invitee
-    outside the case, or a service no consent covers, was sent a "meeting called" message (CLI
-    sweep, 2026-12-07). The message names the invitee's place in the list, never its text."""
+    with the family and the services the family agreed to share with (BTI-08), and its minutes
+    list who of them attended. An invitee outside the case, or a service no consent covers, was
+    sent a "meeting called" message (CLI sweep, 2026-12-07); minutes listed an attendee outside
+    the case (BTI sweep). With ``former_ok`` a professional who has left the case since (one
+    who attended, then left before the minutes were written) is accepted too. The message names
+    the ref's place in the list, never its text."""
     child = case.subject.ref if case.subject is not None else None
-    for index, ref in enumerate(invited):
+    for index, ref in enumerate(refs):
         if ref == child or case.guardian(ref) is not None:
             continue
         participant = case.participant(ref)
         if participant is None:
+            if former_ok and ref in case.former_participants:
+                continue
             raise InvalidInput(
-                f"invited[{index}]: expected the child, a guardian or a participant of the case"
+                f"{field}[{index}]: expected the child, a guardian or a participant of the case"
             )
         if not shares_with(case, participant.service, as_of=as_of, settings=settings):
             raise ConsentRequired(
-                f"case {case.id}: invited[{index}]: no stafettlogg or individual-plan consent "
+                f"case {case.id}: {field}[{index}]: no stafettlogg or individual-plan consent "
                 f"covers {participant.service.value} on {as_of.isoformat()}"
             )
 
@@ -346,18 +397,42 @@ def record_minutes(
     as_of: date,
     settings: MunicipalSettings | None = None,
 ) -> MinutesRecorded:
-    """Command: write the log of a meeting that has taken place (it is the minutes)."""
-    log = require_log_writer(case, by=by, as_of=as_of, settings=settings)
-    _holder_or_leader(case, log, by, "writes the log of a meeting")
+    """Command: write the log of a meeting that has taken place (it is the minutes).
+
+    The stafettholder (or a leader) writes it. A meeting held before the log was linked to a
+    statutory coordinator keeps its minutes (the log replaces the møtereferat, §7.3
+    [V:S49][V:S52]): the former stafettholder, the coordinator following up the log, or a leader
+    writes them then. Each attendee is the child, a guardian, or a participant whose service a
+    stafettlogg or individual-plan consent covered on the meeting day (``InvalidInput`` /
+    ``ConsentRequired`` otherwise, as for the invitees), or a professional who has left the
+    case since.
+    """
+    settings = _settings(settings)
+    log = require_log_writer(case, by=by, as_of=as_of, settings=settings, allow_linked=True)
+    if log.is_open:
+        _holder_or_leader(case, log, by, "writes the log of a meeting")
+    elif by not in (_former_holder(log), _coordinator_now(case, log, as_of)) and not is_leader(
+        case, by
+    ):
+        raise NotResponsible(
+            f"case {case.id}: the log of a meeting held before the stafettlogg was linked is "
+            "written by the former stafettholder, the coordinator or a leader"
+        )
     meeting = log.get_meeting(meeting_id)
     if meeting is None:
         raise InvalidInput(f"case {case.id}: no meeting {meeting_id!r}")
     if meeting.minutes is not None:
         raise StafettloggError(f"case {case.id}: meeting {meeting_id!r} already has minutes")
+    if not _held_before_link(log, meeting.on):
+        raise StafettloggError(
+            f"case {case.id}: meeting {meeting_id!r} was called for "
+            f"{meeting.on.isoformat()}, after the stafettlogg was linked; it was not held in it"
+        )
     if as_of < meeting.on:
         raise StafettloggError("minutes are written at or after the meeting")
     if not attended:
         raise InvalidInput("attended: list who took part in the meeting")
+    _check_people(case, attended, "attended", meeting.on, settings, former_ok=True)
     return MinutesRecorded(
         meeting_id=meeting_id,
         text=_text(text, "text"),
@@ -418,7 +493,7 @@ def complete_decision(
         raise InvalidInput(f"case {case.id}: no decision {decision_id!r}")
     if not d.open:
         raise StafettloggError(f"case {case.id}: decision {decision_id!r} has no open follow-up")
-    if by not in (d.follow_up_by, log.baton.holder_ref, log.linked_coordinator_ref):
+    if by not in (d.follow_up_by, log.baton.holder_ref, _coordinator_now(case, log, as_of)):
         raise NotResponsible(
             f"case {case.id}: the follow-up is completed by its owner or the stafettholder"
         )

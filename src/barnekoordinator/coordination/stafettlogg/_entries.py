@@ -3,7 +3,8 @@
 Every undring and every item of every log (the current one and earlier ones)
 is an [`Entry`][barnekoordinator.access.entries.Entry] that the access policy
 decides on, with ids ``undring:…`` and ``stafettlogg:…``. An undring flagged as
-suspected abuse is withheld from the guardians (BTI-02). The stafettholder of
+suspected abuse, or decided as a report to barnevernstjenesten without involving
+the guardians, is withheld from the guardians (BTI-02). The stafettholder of
 the open log is a role holder from the day the baton came to them.
 """
 
@@ -24,6 +25,7 @@ from barnekoordinator.coordination.stafettlogg._case import (
 from barnekoordinator.coordination.stafettlogg._values import (
     LogMeasure,
     Meeting,
+    Nivaa0Outcome,
     Stafettlogg,
     Undring,
 )
@@ -61,10 +63,21 @@ def _entries(case: Case) -> Iterator[Entry]:
         yield from _log_entries(case, log, index)
 
 
+def _withheld_from_guardians(u: Undring) -> bool:
+    """An undring reported to barnevernstjenesten without the guardians is kept from them (BTI-02).
+
+    That is the undring flagged as suspected abuse at registration, and one decided at nivå 0 as
+    a report with ``involve_guardians=False``; the decision is part of the same entry.
+    """
+    return u.suspected_abuse or (
+        u.outcome is Nivaa0Outcome.REPORT_TO_BARNEVERN and not u.involve_guardians
+    )
+
+
 def _undring_entry(u: Undring) -> Entry:
     visibility = (
         GuardianVisibility.WITHHELD_WEIGHTY_REASONS
-        if u.suspected_abuse
+        if _withheld_from_guardians(u)
         else GuardianVisibility.DEFAULT
     )
     return _entry(

@@ -180,7 +180,9 @@ class StafettloggLinked(DomainEvent):
     pending_handover_to: str | None = None
     holder_was_missing: bool = False
     unminuted_meetings: tuple[str, ...] = ()
-    """Meetings without minutes; they lapse with the baton."""
+    """Meetings called for after the link, without minutes; they lapse with the baton. (Before
+    2026-12-08 every meeting without minutes was listed; the minutes of one held by the link
+    are still owed.)"""
 
 
 @attrs.frozen(kw_only=True)

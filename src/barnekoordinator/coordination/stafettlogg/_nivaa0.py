@@ -5,7 +5,9 @@ A concern starts at **nivå 0** as an *undring* that must be clarified within
 Nivå 0 needs no consent: it is documented in the professional's own service. Severe suspicion
 (violence, abuse, serious neglect) bypasses the ladder: it is decided at once as a report to
 barnevernstjenesten **without involving the guardians**, and then no stafettlogg or consent flow
-starts (BTI-02).
+starts (BTI-02). The same holds for an undring decided later as such a report
+(``decide_nivaa0(..., involve_guardians=False)``): its entry, which carries the decision, is
+withheld from the guardians either way.
 """
 
 from __future__ import annotations
@@ -164,7 +166,13 @@ def decide_nivaa0(
     reason: str,
     involve_guardians: bool = True,
 ) -> Nivaa0Decided:
-    """Command: decide a nivå-0 clarification (close, nivå 1–3, or report to barnevern)."""
+    """Command: decide a nivå-0 clarification (close, nivå 1–3, or report to barnevern).
+
+    A report to barnevernstjenesten with ``involve_guardians=False`` is made without involving
+    the guardians (BTI-02): from then on the undring's entry, description and decision alike, is
+    withheld from them for weighty reasons (pbrl § 3-4), as for an undring registered with
+    ``suspected_abuse``, and no stafettlogg can be opened.
+    """
     case.require_open()
     _professional(case, by)
     u = bti(case).get_undring(undring_id)
