@@ -117,11 +117,15 @@ class ComplaintReceived(DomainEvent):
     by: str
 
     def write_problem(self) -> str | None:
-        """A complaint about what is no right under pbrl kapittel 2 (the stafettlogg) is refused,
+        """A complaint about what is no right under pbrl kapittel 2 on its ``knowledge_date``
+        (the stafettlogg; the barnekoordinator before pbrl § 2-5 c came into force) is refused,
         as [`lodge_complaint()`][barnekoordinator.rights.complaint_records.lodge_complaint]
         refuses it."""
-        if not _complainable(self.right):
-            return "right: expected a right under pbrl kapittel 2 (not the stafettlogg)"
+        if not _complainable(self.right, self.knowledge_date):
+            return (
+                "right: expected a right under pbrl kapittel 2 on knowledge_date (not the "
+                "stafettlogg; barnekoordinator only from pbrl § 2-5 c's coming into force)"
+            )
         return super().write_problem()
 
 

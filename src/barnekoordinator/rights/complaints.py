@@ -51,7 +51,7 @@ import attrs
 
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.errors import InvalidInput, RuleViolation
-from barnekoordinator.legal_basis import LegalReference, deadline, parameter, refs
+from barnekoordinator.legal_basis import LegalReference, deadline, parameter, ref, refs
 from barnekoordinator.rights.eligibility import Right
 from barnekoordinator.texts import Language, Text, language, text
 
@@ -180,9 +180,42 @@ _NOT_RIGHTS = frozenset({Right.STAFETTLOGG})
 complaint nor an undecided request about it goes to statsforvalteren under § 7-2."""
 
 
-def _complainable(right: Right) -> bool:
-    """True when ``right`` is a right under pbrl kapittel 2, so complainable under § 7-2."""
-    return right not in _NOT_RIGHTS
+_IN_FORCE_KEY = {Right.BARNEKOORDINATOR: "pbrl-2-5-c"}
+"""The reference whose coming into force made a right a right under pbrl kapittel 2 (the
+barnekoordinator, from 1 August 2022); the others were rights before the first rule set."""
+
+
+def _in_force(key: str, on: date) -> bool:
+    since = ref(key).in_force_from
+    return since is None or since <= on
+
+
+def _complainable(right: Right, on: date) -> bool:
+    """True when ``right`` is a right under pbrl kapittel 2 on ``on``, so complainable under
+    § 7-2: never the stafettlogg, and the barnekoordinator only once pbrl § 2-5 c is in force."""
+    if right in _NOT_RIGHTS:
+        return False
+    key = _IN_FORCE_KEY.get(right)
+    return key is None or _in_force(key, on)
+
+
+def _not_complainable(right: Right, on: date) -> str:
+    """Why a complaint about ``right`` decided before ``on`` does not go to statsforvalteren."""
+    if right in _NOT_RIGHTS:
+        return (
+            f"a complaint about {right.value} does not go to statsforvalteren: it is BTI "
+            "practice, not a right under pasient- og brukerrettighetsloven kapittel 2 (pbrl "
+            "§ 7-2); the family may complain to the service itself, or ask for a koordinator, "
+            "a barnekoordinator or an individuell plan"
+        )
+    since = ref(_IN_FORCE_KEY[right]).in_force_from
+    assert since is not None  # only a dated reference makes a right complainable late
+    return (
+        f"a complaint about {right.value} known of on {on.isoformat()} is about a decision made "
+        f"before the right existed: pbrl § 2-5 c came into force on {since.isoformat()}, so no "
+        "decision on it could be complained of under pbrl § 7-2 before then; check the dates, "
+        "or record the complaint as one about koordinator or individuell plan"
+    )
 
 
 _FORM_GUIDANCE = {
@@ -346,16 +379,13 @@ def receive_complaint(
     working day. A valid one gets its review-and-forward date from ``settings``.
 
     Raises:
-        RuleViolation: ``right`` is no right under pbrl kapittel 2 (the stafettlogg).
+        RuleViolation: ``right`` is no right under pbrl kapittel 2 (the stafettlogg), or was
+            none yet on ``knowledge_date`` (barnekoordinator before pbrl § 2-5 c came into
+            force: the decision would have been made before it existed).
         InvalidInput: the dates do not hold, or ``correction_days`` is out of range.
     """
-    if not _complainable(right):
-        raise RuleViolation(
-            f"a complaint about {right.value} does not go to statsforvalteren: it is BTI "
-            "practice, not a right under pasient- og brukerrettighetsloven kapittel 2 (pbrl "
-            "§ 7-2); the family may complain to the service itself, or ask for a koordinator, "
-            "a barnekoordinator or an individuell plan"
-        )
+    if not _complainable(right, knowledge_date):
+        raise RuleViolation(_not_complainable(right, knowledge_date))
     if received_on < knowledge_date:
         raise InvalidInput("received_on is before knowledge_date; check the dates")
     if not 1 <= correction_days <= 90:
@@ -536,23 +566,29 @@ def request_obligation(
     """The municipality's obligation to decide ``request`` (``None`` once decided).
 
     Due ``decision_sla_days`` after the request; once overdue it is flagged as a
-    complainable breach: the right is unfulfilled (pbrl § 7-2).
+    complainable breach: the right is unfulfilled (pbrl § 7-2). Only a right under pbrl
+    kapittel 2 on ``as_of`` is: never the stafettlogg, and the barnekoordinator only from
+    1 August 2022 (pbrl § 2-5 c in force); before then the obligation cites no hotl § 7-2 a.
     """
     if request.decided_on is not None and request.decided_on <= as_of:
         return None
     days = (settings or MunicipalSettings()).decision_sla_days
     due = request.requested_on + timedelta(days=days)
     overdue = as_of > due
-    statutory = _complainable(request.right)
+    statutory = _complainable(request.right, as_of)
+    basis = tuple(k for k in _RIGHT_BASIS[request.right] if _in_force(k, as_of))
+    complainable = overdue and statutory
     return ComplaintObligation(
         kind=ObligationKind.DECIDE_REQUEST,
         subject_ref=request.ref,
         right=request.right,
         due=due,
         overdue=overdue,
-        complainable=overdue and statutory,
-        basis=refs("pbrl-7-2", *_RIGHT_BASIS[request.right]),
-        text=text("obligation.decide-request-overdue" if overdue else "obligation.decide-request"),
+        complainable=complainable,
+        basis=refs("pbrl-7-2", *basis),
+        text=text(
+            "obligation.decide-request-overdue" if complainable else "obligation.decide-request"
+        ),
     )
 
 

@@ -58,6 +58,7 @@ from barnekoordinator.rights.decisions import (
     Party,
     PartyRole,
     Reasoning,
+    _text_problem,
     make_decision,
     notice_of_appointment,
     render_decision,
@@ -163,7 +164,11 @@ class IndividualDecisionRecorded(DomainEvent):
         (an appointment on a refusal or none on an appointing decision, a judgement with no
         text) is refused, as is a ref nested in ``parties`` or ``appointment`` that
         [`id_problem()`][barnekoordinator.people.id_problem] refuses (the id fields' rule: the
-        letter prints them)."""
+        letter prints them), and a free text the letter prints (a party's name, the
+        considerations, an author's role, the appointment's name, title, weighing and wish
+        notes …) that holds a national identity number in any written form
+        ([`number_shaped()`][barnekoordinator._redact.number_shaped]), as
+        [`make_decision()`][barnekoordinator.rights.decisions.make_decision] refuses it."""
         for field, ref in self._nested_refs():
             problem = id_problem(ref)
             if problem is not None:
@@ -171,11 +176,15 @@ class IndividualDecisionRecorded(DomainEvent):
         if (self.kind is DecisionKind.APPOINT) != (self.appointment is not None):
             return "appointment: expected one exactly when the decision appoints"
         try:
-            render_decision(_rebuilt(self))
+            rebuilt = _rebuilt(self)
+            render_decision(rebuilt)
         except InvalidInput as exc:
             return str(exc)
         except (LookupError, ValueError, TypeError, AttributeError) as exc:
             return f"$: expected a decision whose letter can be printed ({type(exc).__name__})"
+        problem = _text_problem(rebuilt)
+        if problem is not None:
+            return problem
         return super().write_problem()
 
     def _nested_refs(self) -> Iterator[tuple[str, object]]:

@@ -17,8 +17,17 @@
   HTML in nb, nn or en.
 
 No document ever carries a national identity number: parties are named by the
-names and references the caller supplies, and any text that looks like an
-eleven-digit number is rejected.
+names and references the caller supplies, and every text a letter prints or a record stores
+(names, considerations, the author's role of each judgement, titles, wish notes, the weighing)
+is rejected when it holds an eleven-digit number in any form a fødselsnummer is written
+([`number_shaped()`][barnekoordinator._redact.number_shaped]: ``ddmmyy-nnnnn``, with spaces, in
+groups).
+
+A decision rests on an assessment of its own day's law: one dated under another rule set than
+the assessment's, or on or after the end of the right the assessment found (the 18th
+birthday), is refused, saying to assess again. The alternatives of a partial decision cite the
+assessment's own result: the koordinator the rule set's basis, the individuell plan the laws
+that give it to this child (``RightResult.grounds``), as in force on the date (decision 48).
 """
 
 from __future__ import annotations
@@ -26,17 +35,18 @@ from __future__ import annotations
 import enum
 import html
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
 import attrs
 
+from barnekoordinator._redact import number_shaped
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.edges import DOCUMENT_POLICY
 from barnekoordinator.errors import InvalidInput, RuleViolation
 from barnekoordinator.legal_basis import LegalReference, parameter, refs
-from barnekoordinator.people import Professional, may_be_barnekoordinator
+from barnekoordinator.people import Professional, holds_number, may_be_barnekoordinator
 from barnekoordinator.rights.eligibility import (
     ConditionResult,
     EligibilityFacts,
@@ -46,7 +56,9 @@ from barnekoordinator.rights.eligibility import (
     Judgement,
     NextStep,
     Outcome,
+    Right,
     RightResult,
+    rules_version,
 )
 from barnekoordinator.services import SERVICES, Level, Sector, ServiceKind
 from barnekoordinator.services import service as lookup_service
@@ -70,15 +82,64 @@ __all__ = [
     "route_request",
 ]
 
-_NATIONAL_ID = re.compile(r"(?<!\d)\d{6}[ .]?\d{5}(?!\d)")
 
-
-def _no_national_id(what: str, value: str) -> None:
-    if _NATIONAL_ID.search(value):
-        raise InvalidInput(
+def _id_problem(what: str, value: str, *, ref: bool = False) -> str | None:
+    """Why ``value`` (the field ``what``) cannot be printed or stored, or ``None``: it holds an
+    eleven-digit number in a form a fødselsnummer is written (``number_shaped``; for a ``ref``
+    outside a UUID, ``holds_number``). Never the value itself."""
+    found = holds_number(value) if ref else number_shaped(value)
+    if found:
+        return (
             f"{what} looks like it contains a national identity number; "
             "documents use names and case references only"
         )
+    return None
+
+
+def _no_national_id(what: str, value: str, *, ref: bool = False) -> None:
+    problem = _id_problem(what, value, ref=ref)
+    if problem is not None:
+        raise InvalidInput(problem)
+
+
+def _appointment_texts(a: AppointmentNotice, at: str = "appointment.") -> Iterator[tuple[str, str]]:
+    yield f"{at}name", a.name
+    yield f"{at}title", a.title
+    yield f"{at}weighing", a.weighing
+    for index, wish in enumerate(a.wishes):
+        yield f"{at}wishes[{index}].note", wish.note
+
+
+def _free_texts(d: IndividualDecision) -> Iterator[tuple[str, str]]:
+    """Every free text ``d`` prints in its letter or a record of it stores, by field."""
+    yield "case_ref", d.case_ref
+    yield "municipality", d.municipality
+    yield "signed_by", d.signed_by
+    yield "considerations", d.considerations
+    for index, party in enumerate(d.parties):
+        yield f"parties[{index}].name", party.name
+    for index, r in enumerate(d.reasoning):
+        for e_index, e in enumerate(r.evidence):
+            yield f"reasoning[{index}].evidence[{e_index}].author_role", e.author_role
+    if d.appointment is not None:
+        yield from _appointment_texts(d.appointment)
+
+
+def _text_problem(d: IndividualDecision) -> str | None:
+    """The first field of ``d`` that holds a national identity number in any written form
+    (its refs outside a UUID, every free text), or ``None``; never the value."""
+    refs_: list[tuple[str, str]] = [(f"parties[{i}].ref", p.ref) for i, p in enumerate(d.parties)]
+    if d.appointment is not None:
+        refs_.append(("appointment.professional_ref", d.appointment.professional_ref))
+    for what, value in refs_:
+        problem = _id_problem(what, value, ref=True)
+        if problem is not None:
+            return problem
+    for what, value in _free_texts(d):
+        problem = _id_problem(what, value)
+        if problem is not None:
+            return problem
+    return None
 
 
 # --- referral ------------------------------------------------------------------------------
@@ -224,10 +285,12 @@ def notice_of_appointment(
         raise RuleViolation(
             f"a barnekoordinator must be one of the municipality's own service providers: {why_not}"
         )
+    _no_national_id("the professional's reference", professional.ref, ref=True)
     for what, value in (
-        ("the professional's reference", professional.ref),
         ("the professional's name", professional.name),
+        ("the professional's title", professional.title),
         ("weighing", weighing),
+        *((f"wishes[{i}].note", w.note) for i, w in enumerate(wishes)),
     ):
         _no_national_id(what, value)
     preferred = {w.preferred_ref for w in wishes if w.preferred_ref}
@@ -374,16 +437,20 @@ def make_decision(
             need assessment, the wish is not settled, the family declined, or the
             consent situation needs legal review).
         InvalidInput: missing parties or considerations, an appointment that does
-            not match, a date before the assessment, or a national id in any text.
+            not match, a date before the assessment, a stale assessment (``decided_on``
+            under another rule set than the assessment's, or on or after the end of the
+            right it found: assess again), or a national id in any written form in any
+            text the letter prints or a record stores (party names, considerations, the
+            author's role of a judgement in ``facts``, the appointment's texts).
     """
     bk = result.barnekoordinator
     parties = tuple(parties)
-    _check_inputs(result, decided_on, parties, case_ref, municipality, signed_by, considerations)
+    _check_inputs(result, decided_on, parties, considerations)
     kind, alternatives = _kind(result, appointment)
     reasoning = tuple(
         Reasoning(result=c, evidence=_evidence(facts, c, result.as_of)) for c in bk.conditions
     )
-    return IndividualDecision(
+    decision = IndividualDecision(
         kind=kind,
         case_ref=case_ref,
         decided_on=decided_on,
@@ -402,6 +469,10 @@ def make_decision(
         complaint_basis=_COMPLAINT_BASIS,
         subject_ref=result.subject_ref,
     )
+    problem = _text_problem(decision)
+    if problem is not None:
+        raise InvalidInput(problem)
+    return decision
 
 
 _COMPLAINT_BASIS = refs("pbrl-7-2", "pbrl-7-3", "pbrl-7-5", "fvl-31")
@@ -412,12 +483,11 @@ def _check_inputs(
     result: EligibilityResult,
     decided_on: date,
     parties: tuple[Party, ...],
-    case_ref: str,
-    municipality: str,
-    signed_by: str,
     considerations: str,
 ) -> None:
-    """The parties and considerations are given, the date holds, and no text holds a national id."""
+    """The parties and considerations are given, and the assessment still holds on the date:
+    the same rule set, and before the end of the right it found (the texts are checked on the
+    decision built from them, ``_text_problem``)."""
     if not parties:
         raise InvalidInput("a decision names its parties (the family, the child)")
     if not considerations.strip():
@@ -427,14 +497,20 @@ def _check_inputs(
         )
     if decided_on < result.as_of:
         raise InvalidInput("decided_on is before the assessment it rests on")
-    for what, value in (
-        ("case_ref", case_ref),
-        ("municipality", municipality),
-        ("signed_by", signed_by),
-        ("considerations", considerations),
-        *((f"parties[{i}]", f"{p.ref} {p.name}") for i, p in enumerate(parties)),
-    ):
-        _no_national_id(what, value)
+    decided_rules = rules_version(decided_on)
+    if decided_rules != result.rules_version:
+        raise InvalidInput(
+            f"decided_on ({decided_on.isoformat()}) falls under rule set {decided_rules}, but the "
+            f"assessment of {result.as_of.isoformat()} was made under rule set "
+            f"{result.rules_version}: the law changed in between; assess again on the decision date"
+        )
+    ends_on = result.barnekoordinator.ends_on
+    if ends_on is not None and result.as_of < ends_on <= decided_on:
+        raise InvalidInput(
+            f"decided_on ({decided_on.isoformat()}) is on or after the end of the barnekoordinator "
+            f"right ({ends_on.isoformat()}, the 18th birthday) the assessment of "
+            f"{result.as_of.isoformat()} found: assess again on the decision date"
+        )
 
 
 def _kind(
@@ -523,10 +599,32 @@ def _blocks(d: IndividualDecision, lang: Language) -> list[_Block]:
     ]
 
 
+def _alternative_basis(r: RightResult) -> tuple[LegalReference, ...]:
+    """What a partial decision cites for an alternative: for the individuell plan the laws that
+    give it to this child (its grounds, each once), for the koordinator the rule set's basis.
+
+    A plan rebuilt from a record (``decision_from_history``) has no grounds: the record does
+    not store them. It cites pbrl § 2-5 and hotl § 7-1, what every letter printed before the
+    grounds were cited, so such a letter is printed again as it was sent (a plan on other
+    laws alone is then printed again with the health laws: storing the grounds needs a new
+    version of the ``individual-decision.recorded`` event)."""
+    if r.right is not Right.INDIVIDUAL_PLAN:
+        return r.basis
+    if r.grounds:
+        return tuple(dict.fromkeys(b for g in r.grounds for b in g.basis))
+    return _PLAN_AS_SENT
+
+
+_PLAN_AS_SENT = refs("pbrl-2-5", "hotl-7-1")
+
+
 def _decision_blocks(d: IndividualDecision, t: Callable[..., str]) -> list[_Block]:
     """What is decided: the appointment (and how the wishes were weighed), or the refusal."""
     if d.kind is DecisionKind.PARTIAL:
-        names = [t(f"doc.alt.{r.right.value}") for r in d.alternatives]
+        names = [
+            t(f"doc.alt.{r.right.value}", basis=_citations(_alternative_basis(r)))
+            for r in d.alternatives
+        ]
         joined = f" {t('doc.and')} ".join(names)
         return [("para", t("doc.partial", municipality=d.municipality, alternatives=joined))]
     if d.kind is not DecisionKind.APPOINT:

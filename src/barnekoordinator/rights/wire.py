@@ -520,9 +520,60 @@ def complaint_to_json(complaint: Complaint) -> dict[str, Any]:
 
 
 def _complaint_problems(c: Complaint) -> list[tuple[str, str]]:
-    from barnekoordinator.rights.complaints import Resolution, Stage
+    """What a ``complaint.v1`` document holds that the pure transitions of
+    [`rights.complaints`][barnekoordinator.rights.complaints] never produce, each with its path."""
+    from barnekoordinator.legal_basis import parameter
+    from barnekoordinator.rights.complaints import (
+        ComplaintForm,
+        DecidedBy,
+        Resolution,
+        Stage,
+        _complainable,
+    )
 
     problems: list[tuple[str, str]] = []
+    if not parameter("complaint_deadline_weeks").in_force(c.knowledge_date):
+        problems.append(("$.knowledge_date", "is before the complaint deadline has a value"))
+    elif not _complainable(c.right, c.knowledge_date):
+        problems.append(
+            (
+                "$.right",
+                "expected a right under pbrl kapittel 2 on knowledge_date (not the stafettlogg; "
+                "barnekoordinator only from pbrl § 2-5 c's coming into force)",
+            )
+        )
+    form_valid = c.form is ComplaintForm.WRITTEN_SIGNED
+    dismissed_by_municipality = (
+        c.resolution is Resolution.AVVISNING and c.decided_by is DecidedBy.MUNICIPALITY
+    )
+    if not form_valid and not (c.stage is Stage.MUNICIPAL_REVIEW or dismissed_by_municipality):
+        problems.append(
+            (
+                "$.form",
+                "a complaint not written and signed stays at the municipality until corrected "
+                "(pbrl § 7-3); only the municipality's avvisning closes it",
+            )
+        )
+    if form_valid and dismissed_by_municipality:
+        problems.append(
+            ("$.form", "the municipality dismisses only a complaint not written and signed")
+        )
+    if c.forwarded_on is not None:
+        if c.forwarded_on < c.received_on:
+            problems.append(("$.forwarded_on", "is before received_on"))
+        elif c.corrected_on is not None and c.forwarded_on < c.corrected_on:
+            problems.append(("$.forwarded_on", "is before corrected_on"))
+        if c.resolved_on is not None and c.resolved_on < c.forwarded_on:
+            problems.append(("$.resolved_on", "is before forwarded_on"))
+    if c.fulfil_by is not None:
+        if c.resolution not in (Resolution.MEDHOLD, Resolution.DELVIS_MEDHOLD, Resolution.OPPHEVET):
+            problems.append(
+                ("$.fulfil_by", "a deadline goes with medhold, delvis medhold or opphevet")
+            )
+        elif c.decided_by is not DecidedBy.STATSFORVALTEREN:
+            problems.append(("$.fulfil_by", "only statsforvalteren sets a deadline"))
+        elif c.resolved_on is not None and c.fulfil_by < c.resolved_on:
+            problems.append(("$.fulfil_by", "is before resolved_on"))
     closed = c.stage is Stage.CLOSED
     if closed != (c.resolution is not None):
         problems.append(("$.resolution", "a resolution is given exactly when the stage is closed"))
