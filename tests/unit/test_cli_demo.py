@@ -429,3 +429,23 @@ def test_demo_writes_the_archive_in_its_language(tmp_path: Path) -> None:
     page = (out / "archive-nn.html").read_text(encoding="utf-8")
     assert '<html lang="nn">' in page
     assert not (out / "archive-nb.html").exists()
+
+
+def test_the_demo_says_where_it_made_the_checkpoint_key_in_its_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first demo run makes the checkpoint key and says where in its ``--lang``, all of the
+    line (it was English inside a bokmål run); a second run finds the key and says nothing."""
+    key = tmp_path / "keys" / "checkpoint.key"
+    monkeypatch.setenv("BARNEKOORDINATOR_CHECKPOINT_KEY_FILE", str(key))
+    monkeypatch.delenv("BARNEKOORDINATOR_CHECKPOINT_KEY", raising=False)
+    db = f"sqlite:{tmp_path / 'd.db'}"
+    assert main(["demo", "--store", db, "--output-dir", str(tmp_path / "out")]) == 0
+    said = [line for line in capsys.readouterr().err.splitlines() if str(key) in line]
+    assert said == [
+        f"barnekoordinator demo: en ny nøkkel laget i {key} (offentlig nøkkel i "
+        f"{key.with_suffix('.pub')}: ta vare på en kopi sammen med sjekkpunktene; verify "
+        "trenger den)"
+    ]
+    assert main(["demo", "--store", db, "--output-dir", str(tmp_path / "out")]) == 0
+    assert str(key) not in capsys.readouterr().err

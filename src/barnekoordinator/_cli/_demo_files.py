@@ -224,7 +224,7 @@ def _checkpoint_and_verify(
     is the one ``checkpoint`` uses for this store (made in the configuration folder when there
     is none; a throwaway key for ``memory:``). Only counts are printed.
     """
-    from barnekoordinator._cli._keys import load_signer
+    from barnekoordinator._cli._keys import find_signer
     from barnekoordinator._cli.verify import verify_store
     from barnekoordinator.history.checkpoint import (
         Ed25519Signer,
@@ -237,9 +237,9 @@ def _checkpoint_and_verify(
     if store_url == "memory:":
         signer = Ed25519Signer.generate("demo-memory")
     else:
-        signer, where = load_signer(None, store_url=store_url, environ=os.environ, create=True)
-        if where.startswith("a new"):
-            print(f"barnekoordinator demo: {where}", file=sys.stderr)
+        signer, source = find_signer(None, store_url=store_url, environ=os.environ, create=True)
+        if source.kind == "created":
+            print(f"barnekoordinator demo: {source.text(stage.lang)}", file=sys.stderr)
     note = sign_checkpoint(store_checkpoint(store, signer.name), signer)
     if out is not None:
         path = out / "checkpoint.txt"

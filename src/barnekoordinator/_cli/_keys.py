@@ -28,23 +28,27 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal
 
 from barnekoordinator._cli import file_name
 from barnekoordinator.errors import BarnekoordinatorError, CheckpointError, InvalidConfiguration
 from barnekoordinator.history.checkpoint import Ed25519Signer, Ed25519Verifier
 from barnekoordinator.history.sealing import SealingKey
+from barnekoordinator.texts import Language
+from barnekoordinator.texts import text as cli_text
 
 __all__ = [
     "KEY_ENV",
     "KEY_FILE_ENV",
     "SEALING_KEY_ENV",
     "SEALING_KEY_FILE_ENV",
+    "KeySource",
     "default_key_path",
     "find_sealing_key",
+    "find_signer",
     "load_sealing_key",
-    "load_signer",
     "load_verifier",
     "read_note",
 ]
@@ -179,10 +183,30 @@ def _create(path: Path) -> Ed25519Signer:
     return signer
 
 
-def load_signer(
+@dataclass(frozen=True)
+class KeySource:
+    """Where the checkpoint key came from: a key file, ``$BARNEKOORDINATOR_CHECKPOINT_KEY``, or a
+    key file just made (``path`` is the key file; ``None`` for the environment)."""
+
+    kind: Literal["file", "environment", "created"]
+    path: Path | None = None
+
+    def text(self, lang: Language | str = Language.NB) -> str:
+        """The phrase naming the source in ``lang``, from the catalogue (after "signed with")."""
+        if self.path is None:
+            return f"${KEY_ENV}"
+        key = "cli.checkpoint.created-key" if self.kind == "created" else "cli.checkpoint.key-file"
+        return cli_text(key).format(lang, path=self.path, public=self.path.with_suffix(".pub"))
+
+    def __str__(self) -> str:
+        """The phrase in English (``checkpoint --json``'s ``signed_with``)."""
+        return self.text(Language.EN)
+
+
+def find_signer(
     key: str | None, *, store_url: str, environ: Mapping[str, str], create: bool
-) -> tuple[Ed25519Signer, str]:
-    """The signer and a sentence saying where it came from (and whether it was just made).
+) -> tuple[Ed25519Signer, KeySource]:
+    """The signer and where it came from (and whether it was just made).
 
     Raises:
         CheckpointError: the key is malformed, cannot be read, is missing (``--key``, or
@@ -191,23 +215,21 @@ def load_signer(
     if key is not None:
         path = Path(key)
         _refuse_beside_database(path, store_url)
-        return Ed25519Signer.from_key_text(_read(path, "checkpoint key")), f"key file {path}"
+        signer = Ed25519Signer.from_key_text(_read(path, "checkpoint key"))
+        return signer, KeySource("file", path)
     if environ.get(KEY_ENV):
-        return Ed25519Signer.from_key_text(environ[KEY_ENV]), f"${KEY_ENV}"
+        return Ed25519Signer.from_key_text(environ[KEY_ENV]), KeySource("environment")
     path = Path(environ[KEY_FILE_ENV]) if environ.get(KEY_FILE_ENV) else default_key_path(environ)
     _refuse_beside_database(path, store_url)
     if _exists(path, "checkpoint key", CheckpointError):
-        return Ed25519Signer.from_key_text(_read(path, "checkpoint key")), f"key file {path}"
+        signer = Ed25519Signer.from_key_text(_read(path, "checkpoint key"))
+        return signer, KeySource("file", path)
     if not create:
         raise CheckpointError(
             f"no checkpoint key: none at {path}, ${KEY_ENV} is unset; pass the public key "
             "with --public-key"
         )
-    signer = _create(path)
-    return signer, (
-        f"a new key created in {path} (public key in {path.with_suffix('.pub')}: keep a copy "
-        "with your checkpoints; verify needs it)"
-    )
+    return _create(path), KeySource("created", path)
 
 
 def load_verifier(
@@ -220,7 +242,7 @@ def load_verifier(
     """
     if public_key is not None:
         return Ed25519Verifier.from_key_text(_read(Path(public_key), "public key"))
-    signer, _ = load_signer(None, store_url=store_url, environ=environ, create=False)
+    signer, _ = find_signer(None, store_url=store_url, environ=environ, create=False)
     return signer.verifier()
 
 

@@ -52,7 +52,7 @@ from barnekoordinator._cli import (
     one_line,
     printable,
 )
-from barnekoordinator._cli._keys import load_signer, read_note
+from barnekoordinator._cli._keys import KeySource, find_signer, read_note
 from barnekoordinator._cli._wiring import open_store, store_url
 from barnekoordinator._cli.verify import add_store_arguments
 from barnekoordinator._redact import redact
@@ -312,7 +312,7 @@ def run(args: argparse.Namespace) -> int:
         raise InvalidInput("--output and --frontier: expected two files, got the same one")
     _, _, store = open_store(args, "read")  # first: a missing store must not leave a new key
     try:
-        signer, source = load_signer(args.key, store_url=url, environ=os.environ, create=True)
+        signer, source = find_signer(args.key, store_url=url, environ=os.environ, create=True)
         checkpointer = _resume(frontier, store, signer, origin) if frontier is not None else None
         before: tuple[int, int] | None = None  # the sizes resumed from
         if checkpointer is None:
@@ -347,7 +347,7 @@ def run(args: argparse.Namespace) -> int:
 def _report(
     args: argparse.Namespace,
     checkpoint: Checkpoint,
-    source: str,
+    source: KeySource,
     signer: Ed25519Signer,
     frontier: Path | None,
     before: tuple[int, int] | None,
@@ -363,7 +363,7 @@ def _report(
             "origin": checkpoint.origin,
             "events": checkpoint.events.size,
             "audit_records": audit,
-            "signed_with": source,
+            "signed_with": str(source),
             "public_key": public_key,
             "frontier": str(frontier) if frontier is not None else None,
             "resumed": resumed,
@@ -373,7 +373,7 @@ def _report(
         print(json_text(document, indent=2))
         return 0
     lang = args.lang
-    print(cli_text("cli.checkpoint.signed").format(lang, source=printable(source)))
+    print(cli_text("cli.checkpoint.signed").format(lang, source=printable(source.text(lang))))
     print(
         cli_text("cli.checkpoint.written").format(
             lang, events=checkpoint.events.size, audit=audit, output=printable(args.output)

@@ -31,7 +31,7 @@ class TestAcmeStore(CaseStoreContract):
 
     def reopen_store(self, store: CaseStore) -> CaseStore | None:
         assert isinstance(store, AcmeStore)
-        return AcmeStore(store._inner.path)
+        return AcmeStore(store.path, catalogue=self.catalogue)
 
 
 class TestAcmeStoreThroughTheEntryPoint(CaseStoreContract):

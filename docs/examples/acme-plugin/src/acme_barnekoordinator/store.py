@@ -43,6 +43,11 @@ class AcmeStore:
         self._inner = SQLiteCaseStore(path, catalogue=catalogue)
         self.calls: Counter[str] = Counter()
 
+    @property
+    def path(self) -> str:
+        """The database file, as given (open a second ``AcmeStore`` on it to reopen)."""
+        return self._inner.path
+
     def append(
         self,
         case_id: str,
