@@ -211,3 +211,21 @@ def test_duties_are_agenda_rows_in_a_real_store_until_recorded(tmp_path: Path) -
     store.append(run.case.id, len(records), to_records(more, records[-1].hash))
     assert store.agenda(until=date(2026, 1, 1), kinds=[AgendaKind.DUTY_DUE]) == []
     assert CATALOGUE.replay(run.case.id, run.history).id == run.case.id
+
+
+@pytest.mark.parametrize("written", ["208512-50051", "20 85 12 500 51", "208512  50051"])
+def test_a_note_refuses_an_identity_number_in_any_written_form(written: str) -> None:
+    """hotl § 7-2 a duties b–d: the barnekoordinator's notes are kept for years and use case
+    references only; an identity number is refused however it is written (the redactor's forms),
+    not only as eleven digits."""
+    run = _appointed()
+    with pytest.raises(InvalidInput, match="national identity number"):
+        give_information(
+            run.case,
+            information_id="i",
+            topic=InformationTopic.HEALTH_AND_CARE,
+            to_refs=["mor"],
+            note=f"gjelder {written}",
+            by="helsesoster",
+            as_of=APPOINTED,
+        )

@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import enum
 import json
-import re
 from collections.abc import Collection, Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any
 
 import attrs
 
+from barnekoordinator._redact import number_shaped
 from barnekoordinator.config import MunicipalSettings
 from barnekoordinator.coordination.appointments import (
     Appointment,
@@ -77,12 +77,12 @@ __all__ = [
 ]
 
 _KEY = "follow_up"
-_NATIONAL_ID = re.compile(r"(?<!\d)\d{6}[ .]?\d{5}(?!\d)")
 
 
 def _no_national_id(texts: Collection[str]) -> None:
-    """Free text in these records never carries an identity number (it is stored for years)."""
-    if any(_NATIONAL_ID.search(t) for t in texts):
+    """Free text in these records never carries an identity number (it is stored for years), in
+    any form the redactor finds (``ddmmyy-nnnnn``, spaced, grouped)."""
+    if any(number_shaped(t) for t in texts):
         raise InvalidInput(
             "a note or name looks like it contains a national identity number; "
             "use case references only"
