@@ -431,21 +431,31 @@ def test_demo_writes_the_archive_in_its_language(tmp_path: Path) -> None:
     assert not (out / "archive-nb.html").exists()
 
 
-def test_the_demo_says_where_it_made_the_checkpoint_key_in_its_language(
+def test_the_demo_says_where_it_made_its_keys_in_its_language(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A first demo run makes the checkpoint key and says where in its ``--lang``, all of the
-    line (it was English inside a bokmål run); a second run finds the key and says nothing."""
+    """A first demo run makes the checkpoint key and the sealing key and says where in its
+    ``--lang``, all of each line (they were English inside a bokmål run); a second run finds the
+    keys and says nothing."""
     key = tmp_path / "keys" / "checkpoint.key"
+    sealing = tmp_path / "keys" / "sealing.key"
     monkeypatch.setenv("BARNEKOORDINATOR_CHECKPOINT_KEY_FILE", str(key))
-    monkeypatch.delenv("BARNEKOORDINATOR_CHECKPOINT_KEY", raising=False)
+    monkeypatch.setenv("BARNEKOORDINATOR_SEALING_KEY_FILE", str(sealing))
+    for name in ("BARNEKOORDINATOR_CHECKPOINT_KEY", "BARNEKOORDINATOR_SEALING_KEY"):
+        monkeypatch.delenv(name, raising=False)
     db = f"sqlite:{tmp_path / 'd.db'}"
     assert main(["demo", "--store", db, "--output-dir", str(tmp_path / "out")]) == 0
-    said = [line for line in capsys.readouterr().err.splitlines() if str(key) in line]
-    assert said == [
+    err = capsys.readouterr().err.splitlines()
+    assert [line for line in err if str(key) in line] == [
         f"barnekoordinator demo: en ny nøkkel laget i {key} (offentlig nøkkel i "
         f"{key.with_suffix('.pub')}: ta vare på en kopi sammen med sjekkpunktene; verify "
         "trenger den)"
     ]
+    assert [line for line in err if str(sealing) in line] == [
+        f"barnekoordinator demo: en ny forseglingsnøkkel laget i {sealing} (ta sikkerhetskopi "
+        "av den et annet sted enn databasen: uten den kan ikke fødselsnumrene i lageret leses)"
+    ]
     assert main(["demo", "--store", db, "--output-dir", str(tmp_path / "out")]) == 0
-    assert str(key) not in capsys.readouterr().err
+    again = capsys.readouterr().err
+    assert str(key) not in again
+    assert str(sealing) not in again

@@ -79,9 +79,12 @@ def _prepare_the_run(
         raise
     try:
         if isinstance(key, Path):  # none yet: made now that nothing else can fail first
-            sealing, where = load_sealing_key(store_url=args.store, environ=os.environ, create=True)
-            if where.startswith("a new"):  # not when another run made it meanwhile
-                print(f"barnekoordinator demo: {printable(redact(where))}", file=sys.stderr)
+            sealing, source = load_sealing_key(
+                store_url=args.store, environ=os.environ, create=True
+            )
+            if source.kind == "created":  # not when another run made it meanwhile
+                said = printable(redact(source.text(args.lang)))
+                print(f"barnekoordinator demo: {said}", file=sys.stderr)
         elif key is not None:
             sealing = key[0]
         assert sealing is not None

@@ -185,17 +185,24 @@ def _create(path: Path) -> Ed25519Signer:
 
 @dataclass(frozen=True)
 class KeySource:
-    """Where the checkpoint key came from: a key file, ``$BARNEKOORDINATOR_CHECKPOINT_KEY``, or a
-    key file just made (``path`` is the key file; ``None`` for the environment)."""
+    """Where a key came from: a key file, the environment variable, or a key file just made
+    (``path`` is the key file; ``None`` for the environment). ``purpose`` says which key: the
+    checkpoint key (``$BARNEKOORDINATOR_CHECKPOINT_KEY``) or the sealing key
+    (``$BARNEKOORDINATOR_SEALING_KEY``)."""
 
     kind: Literal["file", "environment", "created"]
     path: Path | None = None
+    purpose: Literal["checkpoint", "sealing"] = "checkpoint"
 
     def text(self, lang: Language | str = Language.NB) -> str:
-        """The phrase naming the source in ``lang``, from the catalogue (after "signed with")."""
+        """The phrase naming the source in ``lang``, from the catalogue (after "signed with",
+        or, for a sealing key just made, the notice a command prints)."""
         if self.path is None:
-            return f"${KEY_ENV}"
-        key = "cli.checkpoint.created-key" if self.kind == "created" else "cli.checkpoint.key-file"
+            return f"${KEY_ENV if self.purpose == 'checkpoint' else SEALING_KEY_ENV}"
+        if self.kind == "created":
+            key = f"cli.{self.purpose}.created-key"
+        else:
+            key = "cli.checkpoint.key-file"
         return cli_text(key).format(lang, path=self.path, public=self.path.with_suffix(".pub"))
 
     def __str__(self) -> str:
@@ -263,7 +270,7 @@ def _sealing_key_file(path: Path, store_url: str) -> SealingKey:
 
 def find_sealing_key(
     *, store_url: str, environ: Mapping[str, str]
-) -> tuple[SealingKey, str] | Path:
+) -> tuple[SealingKey, KeySource] | Path:
     """The sealing key and where it came from, as
     [`load_sealing_key()`][barnekoordinator._cli._keys.load_sealing_key] finds it; when there is
     none, the file it would make, checked as it would check it (not beside the database) but
@@ -281,23 +288,25 @@ def find_sealing_key(
 
 def _existing_sealing_key(
     store_url: str, environ: Mapping[str, str]
-) -> tuple[SealingKey, str] | Path:
+) -> tuple[SealingKey, KeySource] | Path:
     if environ.get(SEALING_KEY_ENV):
-        return SealingKey.from_text(environ[SEALING_KEY_ENV]), f"${SEALING_KEY_ENV}"
+        source = KeySource("environment", purpose="sealing")
+        return SealingKey.from_text(environ[SEALING_KEY_ENV]), source
     path = (
         Path(environ[SEALING_KEY_FILE_ENV])
         if environ.get(SEALING_KEY_FILE_ENV)
         else default_key_path(environ, "sealing.key")
     )
     if _exists(path, "sealing key", InvalidConfiguration):
-        return _sealing_key_file(path, store_url), f"sealing key file {path}"
+        return _sealing_key_file(path, store_url), KeySource("file", path, "sealing")
     return path
 
 
 def load_sealing_key(
     *, store_url: str, environ: Mapping[str, str], create: bool
-) -> tuple[SealingKey, str]:
-    """The sealing key and a sentence saying where it came from (and whether it was just made).
+) -> tuple[SealingKey, KeySource]:
+    """The sealing key and where it came from (``kind`` ``"created"`` when it was just made: the
+    caller says so, in its language, with ``KeySource.text``).
 
     Raises:
         InvalidConfiguration: the key is malformed, cannot be read, is missing (and ``create``
@@ -316,14 +325,11 @@ def load_sealing_key(
     key = SealingKey.generate(f"bk-{secrets.token_hex(4)}")
     _make_folder(path, "sealing key", InvalidConfiguration)
     fd = _open_new(path, "sealing key", InvalidConfiguration)
-    if fd is None:
-        return _sealing_key_file(path, store_url), f"sealing key file {path}"
+    if fd is None:  # another process made it meanwhile
+        return _sealing_key_file(path, store_url), KeySource("file", path, "sealing")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as file:
             file.write(key.to_text() + "\n")
     except OSError as exc:
         raise InvalidConfiguration(f"sealing key {path}: cannot be written ({_why(exc)})") from None
-    return key, (
-        f"a new sealing key created in {path} (back it up apart from the database: without it "
-        "the identity numbers in the store cannot be read)"
-    )
+    return key, KeySource("created", path, "sealing")

@@ -205,11 +205,12 @@ def open_session(
     registry = person_registry(pm, config)  # none: a family member opens no case (decision 46)
     store = case_store(pm, config)
     try:
-        sealing, where = load_sealing_key(
+        sealing, source = load_sealing_key(
             store_url=config.store, environ=os.environ, create=creates_key
         )
-        if where.startswith("a new"):
-            print(f"barnekoordinator: {printable(redact(where))}", file=sys.stderr)
+        if source.kind == "created":
+            said = source.text(getattr(args, "lang", "nb"))
+            print(f"barnekoordinator: {printable(redact(said))}", file=sys.stderr)
         book = Casebook(
             store,
             clock=SystemClock(),

@@ -86,9 +86,9 @@ def run(args: argparse.Namespace) -> int:
     url = store_url(args)
     store = case_store(pm, config)
     try:
-        sealing, where = load_sealing_key(store_url=url, environ=os.environ, create=True)
-        if where.startswith("a new"):
-            print(f"barnekoordinator import: {where}", file=sys.stderr)
+        sealing, source = load_sealing_key(store_url=url, environ=os.environ, create=True)
+        if source.kind == "created":
+            print(f"barnekoordinator import: {source.text(args.lang)}", file=sys.stderr)
         book = Casebook(
             store, clock=SystemClock(), plugin_manager=pm, config=config, sealing=sealing
         )
