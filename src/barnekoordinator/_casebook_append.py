@@ -6,18 +6,31 @@ cases it saw for the child ([`SubjectCases`][barnekoordinator.history.store.Subj
 store re-checks them inside its write transaction, so of two concurrent openings for one child
 only one is stored and the other is referred to it (``CaseAlreadyOpen``), as a later one is.
 A store whose ``append`` lacks the keywords is still served the way it was before.
+
+Decision 51. Where the store keeps the keys and its ``append`` takes ``sealed_with``, a write
+seals with the key ring's cached data key without reading the store, and the append confirms in
+its own transaction that the store still holds the wrapped key that data key came from. When it
+does not (the case shredded, or its key re-wrapped by a rotation, since the key was cached), the
+store refuses with nothing stored; the write then forgets the cached key and seals once more from
+the store's key, never a new one: a shredded case fails (``SealingError``), a re-wrapped one is
+stored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Final
 
 import attrs
 
 from barnekoordinator._casebook_call import append_takes
 from barnekoordinator.access.policy import AccessAction, AccessDecision
-from barnekoordinator.errors import BarnekoordinatorError, ConcurrencyConflict, SubjectConflict
+from barnekoordinator.errors import (
+    BarnekoordinatorError,
+    ConcurrencyConflict,
+    SealingError,
+    SubjectConflict,
+)
 from barnekoordinator.history.records import GENESIS
 from barnekoordinator.history.serialization import to_records
 from barnekoordinator.history.store import SubjectCases
@@ -34,6 +47,7 @@ __all__ = [
     "TAKEN",
     "IdTaken",
     "Sealed",
+    "append_sealed",
     "keys_stored",
     "open_case_of",
     "seal",
@@ -46,28 +60,70 @@ SUBJECT_ATTEMPTS: Final = 5
 
 @attrs.frozen
 class Sealed:
-    """Records sealed for an append, with the case's cipher and its not-yet-stored data key."""
+    """Records sealed for an append, with the case's cipher, its not-yet-stored data key, and
+    the stored wrapped key the append confirms (``sealed_with``, decision 51)."""
 
     records: list[EventRecord]
     cipher: CaseCipher
     data_key: WrappedDataKey | None
+    sealed_with: WrappedDataKey | None = None
 
 
 def seal(
-    keys: KeyRing, store: CaseStore, recorded: Sequence[RecordedEvent], prev_hash: str
+    keys: KeyRing,
+    store: CaseStore,
+    recorded: Sequence[RecordedEvent],
+    prev_hash: str,
+    *,
+    create: bool = True,
 ) -> Sealed:
     """The records to store, every national id sealed with the case's data key.
 
     A new key is made here and stored by the append (``data_key``) when the key ring keeps its
     keys in this store and the store takes the keyword; otherwise it is stored now, in a
-    transaction of its own, as before decision 31.
+    transaction of its own, as before decision 31. When the store's append also takes
+    ``sealed_with``, a cached key is used without reading the store, for the append to confirm
+    (decision 51); ``create=False`` then refuses a case whose key is gone (``SealingError``).
     """
     case_id = recorded[0].case_id
-    if keys.keeps_keys_in(store) and append_takes(store, "data_key"):
-        cipher, data_key = keys.for_write(case_id)
-    else:
+    sealed_with = None
+    if not (keys.keeps_keys_in(store) and append_takes(store, "data_key")):
         cipher, data_key = keys.cipher(case_id, create=True), None
-    return Sealed(to_records(tuple(recorded), prev_hash, cipher=cipher), cipher, data_key)
+    elif append_takes(store, "sealed_with"):
+        cipher, data_key, sealed_with = keys.for_append(case_id, create=create)
+    else:
+        cipher, data_key = keys.for_write(case_id)
+    records = to_records(tuple(recorded), prev_hash, cipher=cipher)
+    return Sealed(records, cipher, data_key, sealed_with)
+
+
+def append_sealed(
+    book: Casebook,
+    recorded: Sequence[RecordedEvent],
+    prev_hash: str,
+    append: Callable[[Sealed], object],
+    sealed: Sealed | None = None,
+) -> Sealed:
+    """Seal ``recorded`` (unless ``sealed`` is given) and store it with ``append``; return what
+    was stored.
+
+    Should the store refuse the cached key it was sealed with (``SealingError``: shredded or
+    re-wrapped meanwhile, nothing stored), the key is forgotten and the records sealed once more
+    from the store's key, with no new key made, and appended once more (decision 51). A shredded
+    case then fails with ``SealingError``; the call's ``failed`` audits it.
+    """
+    if sealed is None:
+        sealed = seal(book._keys, book._store, recorded, prev_hash)
+    try:
+        append(sealed)
+    except SealingError:
+        if sealed.sealed_with is None:
+            raise
+        book._keys.forget(recorded[0].case_id)
+        sealed = seal(book._keys, book._store, recorded, prev_hash, create=False)
+        append(sealed)
+    keys_stored(book._keys, sealed)
+    return sealed
 
 
 def keys_stored(keys: KeyRing, sealed: Sealed) -> None:
@@ -148,16 +204,22 @@ def store_opening(
             raise call.refer(existing, municipality)
         if sealed is None:
             sealed = book._seal(recorded, GENESIS)
-        try:
+        subject = SubjectCases(key, frozenset[str](seen)) if checked and key else None
+
+        def append(s: Sealed, subject: SubjectCases | None = subject) -> None:
             call.append(
                 decision,
                 0,
-                sealed.records,
+                s.records,
                 conflict=TAKEN,
-                outbox=book._outbox(sealed.records, prospective),
-                subject=SubjectCases(key, frozenset[str](seen)) if checked and key else None,
-                data_key=sealed.data_key,
+                outbox=book._outbox(s.records, prospective),
+                subject=subject,
+                data_key=s.data_key,
+                sealed_with=s.sealed_with,
             )
+
+        try:
+            sealed = append_sealed(book, recorded, GENESIS, append, sealed)
         except ConcurrencyConflict:  # a stored case has this id (audited there as TAKEN)
             raise IdTaken(new_id) from None
         except SubjectConflict:
@@ -165,6 +227,5 @@ def store_opening(
                 raise
             existing, seen = open_case_of(book, key, municipality, new_id)
         else:
-            keys_stored(book._keys, sealed)
             return sealed.records
     raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises

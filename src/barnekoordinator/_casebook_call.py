@@ -106,14 +106,17 @@ class Call:
         outbox: Sequence[OutboxMessage] = (),
         subject: SubjectCases | None = None,
         data_key: WrappedDataKey | None = None,
+        sealed_with: WrappedDataKey | None = None,
     ) -> None:
         """Store ``records``, this call's audit record and ``outbox`` in one transaction.
 
         A conflict stores none of them; it is then audited on its own: ``decision`` with the
         outcome ``conflict``, or, when ``conflict`` is a decision, that decision.
-        ``outbox``, ``subject`` and ``data_key`` are passed to the store only when given (a store
-        without an outbox, or written before decision 31, never sees the keyword). A
-        ``SubjectConflict`` is not audited here: the caller looks again and answers for it.
+        ``outbox``, ``subject``, ``data_key`` and ``sealed_with`` are passed to the store only when
+        given (a store without an outbox, or written before decision 31 or 51, never sees the
+        keyword). A ``SubjectConflict`` is not audited here: the caller looks again and answers
+        for it; nor is a ``SealingError`` of a store refusing ``sealed_with``: nothing was stored,
+        and the caller seals again or fails the call (``failed`` audits it).
         """
         # The audit record names the events it stores (verify checks each is named once).
         audit = attrs.evolve(
@@ -135,6 +138,8 @@ class Call:
             extra["subject"] = subject
         if data_key is not None:
             extra["data_key"] = data_key
+        if sealed_with is not None:
+            extra["sealed_with"] = sealed_with
         append: Callable[..., int] = store.append
         try:
             append(self.case_id, expected_version, records, audit=audit, **extra)
@@ -213,7 +218,8 @@ def _stored(records: Sequence[EventRecord]) -> str:
 
 def append_takes(store: object, keyword: str) -> bool:
     """Whether ``store.append`` has the keyword parameter ``keyword`` (decision 31: a store
-    written before ``subject``/``data_key`` existed is still served, without them)."""
+    written before ``subject``/``data_key``/``sealed_with`` existed is still served, without
+    them)."""
     kind = type(store)
     parameters = _APPEND_PARAMETERS.get(kind)
     if parameters is None:

@@ -391,8 +391,8 @@ def _consent_covers(
 
 def _history(book: Casebook, case_id: str) -> tuple[RecordedEvent, ...]:
     """The case's recorded events, decoded as the Casebook's ``_load`` decodes them."""
-    records = book._store.read(case_id)
-    return tuple(from_records(records, book._catalogue, cipher=book._keys.existing(case_id)))
+    records, cipher = book._keys.read_case(book._store, case_id)
+    return tuple(from_records(records, book._catalogue, cipher=cipher))
 
 
 def _people(

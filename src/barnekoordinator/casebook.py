@@ -78,7 +78,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from barnekoordinator._casebook_append import Sealed, keys_stored, seal, store_opening
+from barnekoordinator._casebook_append import Sealed, append_sealed, seal, store_opening
 from barnekoordinator._casebook_call import Call
 from barnekoordinator._casebook_export import export as _export
 from barnekoordinator._casebook_opening import (
@@ -359,14 +359,14 @@ class Casebook:
 
     def _load(self, case_id: str) -> tuple[Case, str]:
         """The case and the hash of its last stored record."""
-        records = self._store.read(case_id)
+        records, cipher = self._keys.read_case(self._store, case_id)  # decision 51: one read
         if not records:
             # No case, no audit trail to write to; case ids are random, so this
             # reveals nothing about other people's cases.
             raise CaseNotFound(f"no case {case_id!r} in the store")
         if self._verify:
             verify_events(case_id, records)
-        case = self._catalogue.load(case_id, records, cipher=self._keys.existing(case_id))
+        case = self._catalogue.load(case_id, records, cipher=cipher)
         return case, records[-1].hash
 
     def _subject_key(self, batch: Sequence[DomainEvent]) -> str | None:
@@ -586,16 +586,19 @@ class Casebook:
             raise
         if health_before is not None and _health_entries(after) != health_before:
             raise call.refuse(insufficient_assurance(principal, act, HEALTH_ASSURANCE))
-        sealed = self._seal(recorded, last_hash)
-        records = sealed.records
-        call.append(
-            fine,
-            case.version,
-            records,
-            outbox=self._outbox(records, after),
-            data_key=sealed.data_key,
-        )
-        keys_stored(self._keys, sealed)
+        records = append_sealed(
+            self,
+            recorded,
+            last_hash,
+            lambda s: call.append(
+                fine,
+                case.version,
+                s.records,
+                outbox=self._outbox(s.records, after),
+                data_key=s.data_key,
+                sealed_with=s.sealed_with,
+            ),
+        ).records
         self._notify(case_id, records)
         return Recorded(
             case_id=case_id,

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Final
 
-from barnekoordinator._casebook_append import keys_stored
+from barnekoordinator._casebook_append import Sealed, append_sealed
 from barnekoordinator._casebook_views import Recorded, label_problem
 from barnekoordinator.access.entries import entries
 from barnekoordinator.errors import BundleRejected, InvalidInput, PluginContractError
@@ -198,8 +198,6 @@ def import_history(
         )
         for e in events
     )
-    sealed = book._seal(keyed, GENESIS)
-    records = sealed.records
     audit = AuditRecord(
         case_id=case_id,
         sequence=0,
@@ -209,16 +207,21 @@ def import_history(
         action="import",
         target=f"import:{reader.format}",
         allowed=True,
-        reason=f"trusted back-office import; stored sequence 1–{len(records)}",
-        first_sequence=records[0].sequence,
-        last_sequence=records[-1].sequence,
+        reason=f"trusted back-office import; stored sequence 1–{len(keyed)}",
+        first_sequence=keyed[0].sequence,
+        last_sequence=keyed[-1].sequence,
     )
-    append: Callable[..., int] = book._store.append
-    if sealed.data_key is None:
-        append(case_id, 0, records, audit=audit)
-    else:  # the new case's data key commits with its events (decision 31)
-        append(case_id, 0, records, audit=audit, data_key=sealed.data_key)
-    keys_stored(book._keys, sealed)
+
+    def append(sealed: Sealed) -> None:
+        store_append: Callable[..., int] = book._store.append
+        extra: dict[str, object] = {}
+        if sealed.data_key is not None:  # the new case's key commits with its events (dec. 31)
+            extra["data_key"] = sealed.data_key
+        if sealed.sealed_with is not None:  # a key the store holds: confirmed there (dec. 51)
+            extra["sealed_with"] = sealed.sealed_with
+        store_append(case_id, 0, sealed.records, audit=audit, **extra)
+
+    records = append_sealed(book, keyed, GENESIS, append).records
     book._notify(case_id, records)
     return Recorded(
         case_id=case_id,

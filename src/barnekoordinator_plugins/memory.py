@@ -100,11 +100,14 @@ class InMemoryCaseStore:
         outbox: Sequence[OutboxMessage] = (),
         subject: SubjectCases | None = None,
         data_key: WrappedDataKey | None = None,
+        sealed_with: WrappedDataKey | None = None,
     ) -> int:
         """Append ``records`` (and ``audit`` and ``outbox``, atomically); return the new version.
 
         ``subject`` is checked under the same lock (one open case per child), and ``data_key`` (a
-        new case's wrapped data key) is stored with the events (decision 31)."""
+        new case's wrapped data key) is stored with the events (decision 31). ``sealed_with``, the
+        wrapped key the records' data key came from, must be the case's stored wrapped key, or
+        ``SealingError`` and nothing stored (decision 51)."""
         records = list(records)
         check = AppendCheck.prepare(case_id, expected_version, records, audit=audit)
         messages = outbox_batch(outbox)
@@ -117,6 +120,10 @@ class InMemoryCaseStore:
                 case_id, self._subjects.get(subject.key, ())
             ):
                 raise SubjectConflict(case_id)
+            if sealed_with is not None:
+                from barnekoordinator.history.sealing import confirm_sealed_with
+
+                confirm_sealed_with(case_id, self._data_keys.get(case_id), sealed_with)
             if data_key is not None:
                 self._data_keys[case_id] = data_key
             if check.audit is not None:
@@ -154,6 +161,16 @@ class InMemoryCaseStore:
         with self._lock:
             self._check_open()
             return list(self._cases.get(case_id, [])[max(after_version, 0) :])
+
+    def read_with_data_key(
+        self, case_id: str, *, after_version: int = 0
+    ) -> tuple[list[EventRecord], WrappedDataKey | None]:
+        """``read(case_id, after_version=…)`` and ``get_data_key(case_id)``, read together."""
+        after_version = checked_integer(after_version, "after_version")
+        with self._lock:
+            self._check_open()
+            records = list(self._cases.get(case_id, [])[max(after_version, 0) :])
+            return records, self._data_keys.get(case_id)
 
     def read_all(self, *, after_position: int = 0, limit: int = 1000) -> list[EventRecord]:
         """Records of all cases with position > ``after_position``, in commit order.

@@ -50,7 +50,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from barnekoordinator._redact import holds_identifier, looks_like_national_id, number_shaped
 from barnekoordinator.clock import ensure_utc
 from barnekoordinator.errors import InvalidConfiguration, InvalidInput, SealingError
-from barnekoordinator.history.records import AuditRecord
+from barnekoordinator.history.records import AuditRecord, EventRecord
 from barnekoordinator.people import case_id_problem
 
 if TYPE_CHECKING:
@@ -65,6 +65,7 @@ __all__ = [
     "KeyRing",
     "SealingKey",
     "WrappedDataKey",
+    "confirm_sealed_with",
     "holds_sealed_identifier",
     "is_shred_record",
 ]
@@ -262,6 +263,27 @@ def _checked_case_id(case_id: object) -> str:
     return case_id
 
 
+def confirm_sealed_with(
+    case_id: str, held: WrappedDataKey | None, expected: WrappedDataKey | None
+) -> None:
+    """Inside an append's transaction: refuse records sealed with a data key the store no longer
+    holds for the case.
+
+    ``expected`` is the append's ``sealed_with`` (the wrapped key the records' data key came
+    from; ``None``: nothing to confirm), ``held`` the wrapped key the store holds for the case
+    now. Every store that takes ``sealed_with`` calls this (decision 51).
+
+    Raises:
+        SealingError: ``held`` is not ``expected`` (the key destroyed, or re-wrapped by a
+            rotation); the caller stores nothing.
+    """
+    if expected is not None and held != expected:
+        raise SealingError(
+            f"case {case_id}: the records were sealed with a data key the store no longer "
+            "holds for the case (destroyed, or re-wrapped by a rotation); nothing stored"
+        )
+
+
 def _takes_audit(store: object) -> bool:
     """Whether ``store.destroy_data_key`` has the keyword ``audit`` (one transaction)."""
     method = getattr(type(store), "destroy_data_key", None)
@@ -341,10 +363,21 @@ class KeyRing:
     """The municipality's key-encryption keys and the cases' wrapped data keys.
 
     ``current`` wraps new data keys; ``retired`` keys still unwrap keys made
-    before a rotation. Unwrapped data keys are cached per key ring, but every use
-    first reads the case's wrapped key from the store (one row) and uses the cached
-    key only while that wrapped key is still there, unchanged: a shred by any key
-    ring, in this process or another, takes effect at the next use.
+    before a rotation. Unwrapped data keys are cached per key ring, and a cached key is
+    used only while the store still holds the very wrapped key it came from, so a shred
+    by any key ring, in this process or another, takes effect at the next use
+    (decision 51). Where that is checked depends on the store:
+
+    - A **write** to a store that keeps the keys and whose ``append`` takes ``sealed_with``
+      seals with the cached key without asking the store
+      ([`for_append`][barnekoordinator.history.sealing.KeyRing.for_append]); the append
+      compares ``sealed_with`` with the stored wrapped key in its own transaction and stores
+      nothing when they differ
+      ([`confirm_sealed_with`][barnekoordinator.history.sealing.confirm_sealed_with]).
+    - A **read** from a store with ``read_with_data_key`` gets the records and the wrapped key
+      together ([`read_case`][barnekoordinator.history.sealing.KeyRing.read_case]).
+    - Every other use (``cipher``, ``for_write``, ``existing``, and any store without those
+      methods) first reads the case's wrapped key from the store (one row).
     """
 
     def __init__(
@@ -393,7 +426,11 @@ class KeyRing:
     def _stored_cipher(self, case_id: str) -> CaseCipher | None:
         """The cipher of the wrapped key the store holds for the case now, or ``None`` (and
         nothing cached kept) when it holds none: destroyed by any key ring, or never made."""
-        wrapped = self._store.get_data_key(case_id)
+        return self._cipher_of(case_id, self._store.get_data_key(case_id))
+
+    def _cipher_of(self, case_id: str, wrapped: WrappedDataKey | None) -> CaseCipher | None:
+        """The cipher of ``wrapped``, the wrapped key the store holds for the case now (the
+        cached one while it is that very key), or ``None`` and nothing cached kept."""
         with self._lock:
             if wrapped is None:
                 self._ciphers.pop(case_id, None)
@@ -454,11 +491,84 @@ class KeyRing:
         found = self._stored_cipher(case_id)
         if found is not None:
             return found, None
+        return self._made(case_id)
+
+    def _made(self, case_id: str) -> tuple[CaseCipher, WrappedDataKey]:
+        """A new data key's cipher and wrapped key, remembered once ``stored``."""
         data_key = AESGCM.generate_key(bit_length=_KEY_BYTES * 8)
         cipher, wrapped = CaseCipher(case_id, AESGCM(data_key)), self._wrap(case_id, data_key)
         with self._lock:
             self._new[case_id] = (wrapped, cipher)
         return cipher, wrapped
+
+    def for_append(
+        self, case_id: str, *, create: bool = True
+    ) -> tuple[CaseCipher, WrappedDataKey | None, WrappedDataKey | None]:
+        """The case's cipher for an append that confirms its key (``sealed_with``), the new
+        wrapped data key to store with it (or ``None``), and the wrapped key the cipher came from
+        (``None`` when new).
+
+        A cached cipher is returned **without reading the store**: the append passes the third
+        value as ``sealed_with`` and the store compares it with the case's stored wrapped key in
+        the append's own transaction, storing nothing when they differ (decision 51). Should it
+        refuse, [`forget`][barnekoordinator.history.sealing.KeyRing.forget] the case and ask
+        again with ``create=False``. Without a cached cipher the store is read, as ``for_write``
+        does; a case with no stored key gets a new one (returned second, for the append to store:
+        decision 31), unless ``create`` is false.
+
+        Raises:
+            InvalidInput: ``case_id`` is not a case id; nothing is made.
+            SealingError: ``create`` is false and the store holds no key for the case (destroyed
+                meanwhile: never a new key for an existing case), or its wrapped key does not
+                open.
+        """
+        case_id = _checked_case_id(case_id)
+        with self._lock:
+            cached = self._ciphers.get(case_id)
+        if cached is not None:
+            return cached[1], None, cached[0]
+        wrapped = self._store.get_data_key(case_id)
+        found = self._cipher_of(case_id, wrapped)
+        if found is not None:
+            return found, None, wrapped
+        if not create:
+            raise SealingError(
+                f"case {case_id}: no data key (destroyed meanwhile: shredded, or removed); "
+                "nothing stored"
+            )
+        cipher, new = self._made(case_id)
+        return cipher, new, None
+
+    def forget(self, case_id: str) -> None:
+        """Drop the case's cached cipher (the store refused it): the next use reads the store."""
+        with self._lock:
+            self._ciphers.pop(case_id, None)
+            self._new.pop(case_id, None)
+
+    def read_case(
+        self, store: CaseStore, case_id: str
+    ) -> tuple[list[EventRecord], CaseCipher | None]:
+        """The case's records in ``store`` and the cipher to open them (``None`` when the case has
+        no data key, or no records).
+
+        One store call when the key ring keeps its keys in ``store`` and it has
+        ``read_with_data_key`` (the records and the wrapped key read together, in one round
+        trip); the cached cipher is used while the returned wrapped key is the one it came from.
+        Otherwise ``store.read`` and then ``existing``, as before decision 51.
+
+        Raises:
+            InvalidInput: the case has records and ``case_id`` is not a case id.
+            SealingError: the case's wrapped key does not open with these keys.
+        """
+        reader = getattr(store, "read_with_data_key", None)
+        if self.keeps_keys_in(store) and callable(reader):
+            records, wrapped = reader(case_id)
+            records = list(records)
+            if not records:
+                return records, None
+            return records, self._cipher_of(_checked_case_id(case_id), wrapped)
+        records = store.read(case_id)
+        return records, (self.existing(case_id) if records else None)
 
     def stored(self, cipher: CaseCipher) -> None:
         """Remember a cipher from ``for_write`` whose key is now stored."""

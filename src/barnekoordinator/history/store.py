@@ -48,6 +48,13 @@ classes. Its contract (checked by ``barnekoordinator.testing.conformance``):
   that key. The Casebook passes the cases it saw when it found no open case for the child, so two
   concurrent openings for one child cannot both be stored (decision 31). A store whose ``append``
   has no ``subject`` parameter still works, without that guarantee.
+* **The key checked where it is used** (decision 51, optional). ``append(…, sealed_with=key)``
+  stores nothing and raises [`SealingError`][barnekoordinator.errors.SealingError] unless the
+  case's stored wrapped data key is ``key`` — checked inside the append's write transaction
+  ([`confirm_sealed_with`][barnekoordinator.history.sealing.confirm_sealed_with]), so a shred by
+  any process refuses the write. ``read_with_data_key(case_id, *, after_version=0)`` returns
+  ``(read(…), get_data_key(case_id))`` read together. The Casebook uses them only where the
+  store has them; otherwise its key ring reads the key before each use.
 * An unusable store (read-only, full, unreachable, or closed with
   [`CaseStore.close()`][barnekoordinator.history.store.CaseStore.close]) raises
   [`StorageUnavailable`][barnekoordinator.errors.StorageUnavailable].
@@ -130,6 +137,8 @@ class CaseStore(Protocol):
         written and [`SubjectConflict`][barnekoordinator.errors.SubjectConflict] is raised (after
         the version check). Appends that could add a case for the key must be serialised with
         this check. The Casebook passes it only to a store whose ``append`` has that parameter.
+        Likewise ``sealed_with: WrappedDataKey | None = None`` (decision 51): when given and not
+        the case's stored wrapped data key, nothing is written and ``SealingError`` is raised.
         """
         ...
 

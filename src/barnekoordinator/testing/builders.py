@@ -89,7 +89,8 @@ def back_office_load(
     decision and no audit record: never a path for a person.
     """
     ring = key if isinstance(key, KeyRing) else KeyRing(store, key)  # type: ignore[arg-type]
-    return CATALOGUE.load(case_id, store.read(case_id), cipher=ring.existing(case_id))
+    records, cipher = ring.read_case(store, case_id)
+    return CATALOGUE.load(case_id, records, cipher=cipher)
 
 
 def org_number(n: int) -> Organisasjonsnummer:

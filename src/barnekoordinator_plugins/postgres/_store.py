@@ -15,7 +15,6 @@ import attrs
 from barnekoordinator.errors import (
     ConcurrencyConflict,
     InvalidConfiguration,
-    InvalidInput,
     StorageError,
     StorageUnavailable,
     SubjectConflict,
@@ -50,6 +49,7 @@ from barnekoordinator.history.storekit import (
 )
 from barnekoordinator_plugins import _options
 from barnekoordinator_plugins.postgres._commit import Transaction
+from barnekoordinator_plugins.postgres._keys import DataKeys, read_last
 from barnekoordinator_plugins.postgres._sessions import Sessions
 
 if TYPE_CHECKING:
@@ -68,16 +68,12 @@ from barnekoordinator_plugins.postgres._sql import (
     _COPY_KEYS,
     _DESTROY_KEY,
     _EXISTING,
-    _GET_KEY,
     _INSERT_AUDIT,
     _INSERT_AUDIT_AT,
     _INSERT_EVENT,
     _INSERT_EVENT_AT,
-    _KEY_CASES,
     _KINDS,
-    _LAST,
     _LAST_AUDIT,
-    _LAST_BOTH,
     _PUT_KEY,
     _READ_ALL,
     _READ_CASE,
@@ -152,7 +148,7 @@ def _port(text: str) -> bool:
     )
 
 
-class PostgresCaseStore:
+class PostgresCaseStore(DataKeys):
     """A [`CaseStore`][barnekoordinator.history.store.CaseStore] in a PostgreSQL database.
 
     Safe to share between threads (a connection per thread) and to use from
@@ -297,10 +293,13 @@ class PostgresCaseStore:
         outbox: Sequence[OutboxMessage] = (),
         subject: SubjectCases | None = None,
         data_key: WrappedDataKey | None = None,
+        sealed_with: WrappedDataKey | None = None,
     ) -> int:
         """Append ``records`` (and ``audit`` and ``outbox``, in the same transaction); return the
         new version. ``subject`` is checked, and ``data_key`` (a new case's wrapped data key)
-        stored, in that transaction (decision 31)."""
+        stored, in that transaction (decision 31). ``sealed_with`` (the wrapped key the records'
+        data key came from) is compared with the case's stored key in the first round trip:
+        ``SealingError`` and nothing stored unless they are equal (decision 51)."""
         records = list(records)
         check = AppendCheck.prepare(case_id, expected_version, records, audit=audit)
         messages = [outbox_values(m) for m in outbox_batch(outbox)]
@@ -330,17 +329,17 @@ class PostgresCaseStore:
                         connection.execute("SELECT pg_advisory_xact_lock(%s)", (self._audit_lock,))
                     # A checkpointer's positions and tails, read in this round trip too.
                     transaction.draw(len(records), check.audit is not None, tails=self._read_tails)
-                    if check.audit is None:
-                        # A new statement, so a new snapshot: it sees every append that
-                        # committed before the lock was granted.
-                        last = cursor.execute(_LAST, (case_id,)).fetchone()
-                        last_audit = None
-                    else:
-                        both = cursor.execute(_LAST_BOTH, (case_id, case_id)).fetchone()
-                        last = both[:2] if both and both[0] is not None else None
-                        last_audit = both[2:] if both and both[2] is not None else None
+                    # A new statement, so a new snapshot: it sees every append that committed
+                    # before the lock was granted; with ``sealed_with``, the case's key too.
+                    last, last_audit, held = read_last(
+                        cursor, case_id, check.audit is not None, sealed_with
+                    )
                     version, last_hash = (int(last[0]), str(last[1])) if last else (0, GENESIS)
                     check.check(version, last_hash)
+                    if sealed_with is not None:
+                        from barnekoordinator.history.sealing import confirm_sealed_with
+
+                        confirm_sealed_with(case_id, held, sealed_with)
                     if subject is not None:
                         # Under the events lock: no other append can add a case meanwhile.
                         _check_subject(
@@ -696,59 +695,6 @@ class PostgresCaseStore:
                     LIST_OUTBOX + " WHERE status = %s ORDER BY not_before, key", (status.value,)
                 ).fetchall()
         return readable_outbox(rows)
-
-    # -- DataKeyStore: the cases' wrapped data keys (history.sealing) ----------------------
-
-    def get_data_key(self, case_id: str) -> WrappedDataKey | None:
-        """The case's wrapped data key, or ``None`` (a schema from before version 3 has none)."""
-        from barnekoordinator.history.sealing import WrappedDataKey
-
-        if not self._has_keys_table():
-            return None
-        with self._errors():
-            row = self._connection().execute(_GET_KEY, (case_id,)).fetchone()
-        return None if row is None else WrappedDataKey(str(row[0]), bytes(row[1]))
-
-    def put_data_key(self, case_id: str, key: WrappedDataKey) -> None:
-        """Store or replace (on rotation) the case's wrapped data key."""
-        with self._errors():
-            connection = self._connection()
-            with connection.transaction():
-                connection.execute(_PUT_KEY, (case_id, key.kek_id, key.blob))
-
-    def destroy_data_key(self, case_id: str, *, audit: AuditRecord | None = None) -> None:
-        """Delete the case's wrapped data key (crypto-shredding); ``audit``, the shred's audit
-        record of the case, is stored in the same transaction.
-
-        The row is gone for every reader at once; its bytes stay in the table's file until
-        PostgreSQL reuses or vacuums the space, and in any backup taken before. Without the
-        key-encryption key none of those copies opens.
-        """
-        if audit is not None:
-            if audit.case_id != case_id:
-                raise InvalidInput(f"audit record of case {audit.case_id}: not of case {case_id}")
-            self._audit_alone(audit, destroy_key=case_id)
-            return
-        with self._errors():
-            connection = self._connection()
-            with connection.transaction():
-                connection.execute(_DESTROY_KEY, (case_id,))
-
-    def data_key_cases(self) -> list[str]:
-        """The ids of every case with a wrapped data key, sorted."""
-        if not self._has_keys_table():
-            return []
-        with self._errors():
-            return [str(r[0]) for r in self._connection().execute(_KEY_CASES).fetchall()]
-
-    def _has_keys_table(self) -> bool:
-        # A schema opened read-only may be older than the keys table (until a writer makes it).
-        if self._keys_table:
-            return True
-        with self._errors():
-            found = self._connection().execute("SELECT to_regclass('case_keys')").fetchone()
-        self._keys_table = bool(found and found[0] is not None)
-        return self._keys_table
 
     def _session_options(self) -> str:
         options = [

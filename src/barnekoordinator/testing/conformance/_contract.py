@@ -27,6 +27,7 @@ from barnekoordinator.testing.conformance._machine import _StateMachineTests
 from barnekoordinator.testing.conformance._outbox_tests import _OutboxTests
 from barnekoordinator.testing.conformance._paging_tests import _AgendaPagingTests
 from barnekoordinator.testing.conformance._records import CONFORMANCE_CATALOGUE
+from barnekoordinator.testing.conformance._sealed_with_tests import _SealedWithTests
 from barnekoordinator.testing.conformance._subject_tests import _AtomicKeyTests, _SubjectTests
 
 
@@ -35,6 +36,7 @@ from barnekoordinator.testing.conformance._subject_tests import _AtomicKeyTests,
 class CaseStoreContract(
     _StateMachineTests,
     _SubjectTests,
+    _SealedWithTests,
     _AtomicKeyTests,
     _OutboxTests,
     _DataKeyTests,
