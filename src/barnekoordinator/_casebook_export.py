@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from barnekoordinator._casebook_views import require_caller
+from barnekoordinator._casebook_views import hidden_from_guardian, require_caller, trail_shown
 from barnekoordinator.access.audit import LookGroup, summarise_looks, verify
-from barnekoordinator.access.consent import ConsentPurpose, Section, ledger
+from barnekoordinator.access.consent import ConsentPurpose, Section, ledger, section_of
 from barnekoordinator.access.entries import Entry, entries
 from barnekoordinator.access.policy import (
     AccessAction,
@@ -38,6 +38,7 @@ from barnekoordinator.errors import (
 from barnekoordinator.exporting import (
     CaseRecords,
     ExportView,
+    PlanFrame,
     log_frames,
     narrowed_frames,
     plan_frames,
@@ -46,7 +47,7 @@ from barnekoordinator.exporting import (
 )
 from barnekoordinator.history.case import Case, RecordedEvent
 from barnekoordinator.history.serialization import from_records
-from barnekoordinator.people import Child, ExpectedChild, Guardian, holds_number
+from barnekoordinator.people import Child, ExpectedChild, Guardian, Professional, holds_number
 from barnekoordinator.protocols import Exporter, ExportResult
 from barnekoordinator.rights.complaint_records import recorded_complaints
 from barnekoordinator.rights.decision_records import recorded_decisions
@@ -249,11 +250,16 @@ def _export(
                 )
             )
         history = _history(book, case_id)
+    # A guardian of a 16–17-year-old: no health participant without a coordinating role, and
+    # none of their looks (decision 52; the same rule as read() and overview()).
+    hidden = hidden_from_guardian(case, principal, overview.role, as_of)
     looks: tuple[LookGroup, ...] = ()
-    if decide(principal, case, AccessAction.READ_AUDIT, None, as_of, settings=settings).allowed:
+    audit = decide(principal, case, AccessAction.READ_AUDIT, None, as_of, settings=settings)
+    if audit.allowed:
         trail = book._store.read_audit(case_id)
         verify(case_id, trail)
-        looks = summarise_looks(trail)  # what who_looked() shows: no target, no reason
+        # what who_looked() shows: no target, no reason
+        looks = summarise_looks(trail_shown(trail, case, principal, audit.role, as_of))
     view = _view(
         case,
         overview,
@@ -266,6 +272,7 @@ def _export(
         service=service,
         identifiers=identifiers,
         as_of=as_of,
+        hidden=hidden,
     )
     if stronger:
         view = attrs.evolve(view, stronger_login_shows_more=True)
@@ -427,13 +434,18 @@ def _view(
     service: ServiceKind | None,
     identifiers: bool,
     as_of: date,
+    hidden: frozenset[str] = frozenset(),
 ) -> ExportView:
     """The view: the overview's people and frames, the entries decided, the records whose
-    readers include the principal (and the receiver), as ``records_for`` gave them."""
+    readers include the principal (and the receiver), as ``records_for`` gave them; without
+    the participants in ``hidden`` (decision 52: ``hidden_from_guardian``)."""
     # A leader's overview covers status and deadlines: no names, no case records.
     names = overview.role is not CaseRole.LEADER
     consents = records.consents if names else ()
     logs, plans = narrowed_frames(log_frames(case), plan_frames(case), visible, consents)
+    shown = tuple(p for p in case.participants if p.ref not in hidden)
+    if hidden:
+        plans = tuple(_plan_without(p, hidden, shown) for p in plans)
     child, guardians = _people(case, identifiers, names)
     return ExportView(
         case_id=case.id,
@@ -449,8 +461,8 @@ def _view(
         names=names,
         child=child,
         guardians=guardians,
-        participants=case.participants,
-        role_holders=roles(case, as_of),
+        participants=shown,
+        role_holders=tuple(a for a in roles(case, as_of) if a.ref not in hidden),
         entries=visible,
         consents=consents,
         logs=logs,
@@ -459,4 +471,20 @@ def _view(
         complaints=records.complaints if names else (),
         audit=looks,
         history=tuple(history),
+    )
+
+
+def _plan_without(
+    plan: PlanFrame, hidden: frozenset[str], shown: Sequence[Professional]
+) -> PlanFrame:
+    """A plan frame without the hidden participants, and without a health service none of the
+    participants shown provides (decision 52)."""
+    kept = {p.service for p in shown}
+    return attrs.evolve(
+        plan,
+        participants=tuple(p for p in plan.participants if p.ref not in hidden),
+        services=tuple(
+            s for s in plan.services if section_of(s) is not Section.HEALTH or s in kept
+        ),
+        responsible_ref=None if plan.responsible_ref in hidden else plan.responsible_ref,
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from barnekoordinator._casebook_views import principal_view, require_caller
+from barnekoordinator._casebook_views import principal_view, require_caller, trail_shown
 from barnekoordinator.access.audit import LANGUAGES, LookGroup, summarise_looks, verify
 from barnekoordinator.access.policy import AccessAction, AccessDecision, CaseRole, decide
 from barnekoordinator.exporting import records_for
@@ -121,10 +121,12 @@ def _overview(book: Casebook, call: Call, lang: object, version: object) -> Over
             settings=settings,
         ).decisions
     looks: tuple[LookGroup, ...] | None = None
-    if decide(principal, case, AccessAction.READ_AUDIT, None, as_of, settings=settings).allowed:
+    audit = decide(principal, case, AccessAction.READ_AUDIT, None, as_of, settings=settings)
+    if audit.allowed:
         trail = book._store.read_audit(case_id)
         verify(case_id, trail)
-        looks = summarise_looks(trail)
+        # A guardian of a 16–17-year-old is not shown a health participant's looks (decision 52).
+        looks = summarise_looks(trail_shown(trail, case, principal, audit.role, as_of))
     preview = chosen is not own
     page = build_page(
         view, version=chosen, lang=language, decisions=decisions, looks=looks, preview=preview

@@ -15,14 +15,19 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from barnekoordinator._redact import holds_identifier
+from barnekoordinator.access.consent import Section, section_of
 from barnekoordinator.access.entries import Entry, EntryMeta, entries
+from barnekoordinator.access.grants import guardian_access_grants
 from barnekoordinator.access.policy import AccessAction, AccessDecision, CaseRole, case_roles
 from barnekoordinator.access.principal import AssuranceLevel, Principal
-from barnekoordinator.coordination.roles import RoleAssignment, roles
+from barnekoordinator.coordination.plan import current_plan
+from barnekoordinator.coordination.roles import Role, RoleAssignment, roles
 from barnekoordinator.errors import InvalidInput, SealingError
 from barnekoordinator.history.case import Case, CaseMode, DomainEvent
 from barnekoordinator.history.paging import AgendaCursor, paged_agenda
 from barnekoordinator.history.projections import AgendaItem, AgendaKind
+from barnekoordinator.history.records import AuditRecord
+from barnekoordinator.legal_basis import parameter
 from barnekoordinator.people import (
     MAX_ID_LENGTH,
     GuardianRelation,
@@ -274,6 +279,73 @@ def audited_action(action: object) -> str | AccessAction:
     return "invalid-action"
 
 
+_TEAM_ROLES: Final = frozenset({Role.BARNEKOORDINATOR, Role.KOORDINATOR, Role.STAFETTHOLDER})
+"""The coordinating roles guardians must know the holder of for foreldreansvaret (decision 52)."""
+
+
+def hidden_from_guardian(
+    case: Case, principal: Principal, role: CaseRole | None, as_of: date
+) -> frozenset[str]:
+    """The refs of the participants a guardian is not shown in ``case`` on ``as_of``
+    (decision 52): the one rule for every place a guardian sees the team.
+
+    From the child's 16th birthday until 18 health information is the young person's
+    (pbrl § 3-4 first and fourth ledd, § 4-3 b; helsepersonelloven § 22): that a health
+    service — BUP, a psychologist, the school health service … — takes part is itself health
+    information, and guardians get only what is necessary to fulfil foreldreansvaret. So a
+    principal who sees the case as a guardian (``role`` is the role of the overview or audit
+    decision) is not shown the participants whose service is a health service
+    ([`section_of()`][barnekoordinator.access.consent.section_of] is the health section),
+    except one who holds a coordinating role the guardians need to know: barnekoordinator,
+    koordinator, stafettholder, or responsible for the current individuell plan. A guardian the
+    young person granted the health section
+    ([`GuardianAccessGranted`][barnekoordinator.access.grants.GuardianAccessGranted], active
+    on ``as_of``) sees them all. Before 16, from 18 (guardians then see only what the adult
+    granted), for an expected child and for every other role: nobody is hidden (empty set).
+    The ages are the legal parameters ``health_majority_age`` and ``age_of_majority`` in
+    force on ``as_of``, as in the access policy.
+    """
+    child = case.child
+    if role is not CaseRole.GUARDIAN or child is None or as_of < child.birth_date:
+        return frozenset()
+    age = child.age_on(as_of)
+    health_major = parameter("health_majority_age").at(as_of)
+    if not health_major <= age < parameter("age_of_majority").at(as_of):
+        return frozenset()
+    person = principal.national_id
+    refs = {g.ref for g in case.guardians if person is not None and g.person_id == person}
+    if any(
+        g.guardian_ref in refs and g.active_on(as_of) and Section.HEALTH in g.sections
+        for g in guardian_access_grants(case)
+    ):
+        return frozenset()
+    needed = {a.ref for a in roles(case, as_of) if a.role in _TEAM_ROLES}
+    plan = current_plan(case)
+    if plan is not None and plan.responsible_ref:
+        needed.add(plan.responsible_ref)
+    return frozenset(
+        p.ref
+        for p in case.participants
+        if section_of(p.service) is Section.HEALTH and p.ref not in needed
+    )
+
+
+def trail_shown(
+    trail: Sequence[AuditRecord],
+    case: Case,
+    principal: Principal,
+    role: CaseRole | None,
+    as_of: date,
+) -> tuple[AuditRecord, ...]:
+    """The audit records "who has looked" shows ``principal`` (``role``: the role of the
+    audit-read decision): without the looks of the participants
+    [`hidden_from_guardian()`][barnekoordinator._casebook_views.hidden_from_guardian] leaves
+    out (decision 52; pbrl § 3-4, § 5-1). Matched on the record's actor id, which is the
+    principal's subject: a participant whose ref is that subject."""
+    hidden = hidden_from_guardian(case, principal, role, as_of)
+    return tuple(r for r in trail if r.actor not in hidden)
+
+
 def case_view(
     case: Case,
     principal: Principal,
@@ -283,6 +355,8 @@ def case_view(
 ) -> CaseView:
     # A leader oversees status and deadlines: roles, not names.
     names = overview.role is not CaseRole.LEADER
+    # A guardian of a 16–17-year-old: no health participant without a coordinating role.
+    hidden = hidden_from_guardian(case, principal, overview.role, as_of)
     child = case.child
     subject = case.subject
     return CaseView(
@@ -310,9 +384,10 @@ def case_view(
         participants=tuple(
             ParticipantView(ref=p.ref, service=p.service, title=p.title, name=p.name)
             for p in case.participants
+            if p.ref not in hidden
         ),
         entries=visible,
-        role_holders=roles(case, as_of),
+        role_holders=tuple(a for a in roles(case, as_of) if a.ref not in hidden),
     )
 
 

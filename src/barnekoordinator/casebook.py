@@ -104,6 +104,7 @@ from barnekoordinator._casebook_views import (
     quoted,
     require_caller,
     rows_shown,
+    trail_shown,
     write_action,
 )
 from barnekoordinator.access.audit import (
@@ -687,7 +688,8 @@ class Casebook:
             raise
         trail = self._store.read_audit(case_id)
         verify(case_id, trail)
-        return render_who_looked(trail, lang)
+        shown = trail_shown(trail, case, principal, decision.role, self.today())  # decision 52
+        return render_who_looked(shown, lang)
 
     def agenda(
         self,
