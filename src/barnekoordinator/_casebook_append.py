@@ -84,17 +84,48 @@ def seal(
     transaction of its own, as before decision 31. When the store's append also takes
     ``sealed_with``, a cached key is used without reading the store, for the append to confirm
     (decision 51); ``create=False`` then refuses a case whose key is gone (``SealingError``).
+
+    A stored case (``prev_hash`` is not ``GENESIS``) gets a new key only when its history holds
+    no sealed identity number (one written before identifiers were sealed): a case whose key was
+    destroyed (shredded) after the Casebook loaded it is refused with ``SealingError``, nothing
+    stored, whichever path found the key gone.
     """
     case_id = recorded[0].case_id
     sealed_with = None
+    stored_case = prev_hash != GENESIS
     if not (keys.keeps_keys_in(store) and append_takes(store, "data_key")):
+        if stored_case and keys.existing(case_id) is None:
+            _refuse_lost_key(store, case_id)
         cipher, data_key = keys.cipher(case_id, create=True), None
     elif append_takes(store, "sealed_with"):
-        cipher, data_key, sealed_with = keys.for_append(case_id, create=create)
+        try:
+            cipher, data_key, sealed_with = keys.for_append(
+                case_id, create=create and not stored_case
+            )
+        except SealingError:
+            if not (stored_case and create) or keys.existing(case_id) is not None:
+                raise
+            _refuse_lost_key(store, case_id)
+            cipher, data_key, sealed_with = keys.for_append(case_id)  # its first key
     else:
         cipher, data_key = keys.for_write(case_id)
+        if stored_case and data_key is not None:
+            _refuse_lost_key(store, case_id)
     records = to_records(tuple(recorded), prev_hash, cipher=cipher)
     return Sealed(records, cipher, data_key, sealed_with)
+
+
+def _refuse_lost_key(store: CaseStore, case_id: str) -> None:
+    """Raise ``SealingError`` when the stored case has no data key but its history holds a
+    sealed identity number: the key was destroyed (a crypto-shred) or removed, and a new key
+    would let the write store identifiers in a case whose numbers must stay unreadable."""
+    from barnekoordinator.history.sealing import holds_sealed_identifier
+
+    if any(holds_sealed_identifier(r.payload) for r in store.read(case_id)):
+        raise SealingError(
+            f"case {case_id}: its data key is gone (shredded, or removed) while its history "
+            "holds sealed identity numbers; nothing stored, and no new key is made for it"
+        )
 
 
 def append_sealed(

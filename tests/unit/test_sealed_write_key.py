@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -28,6 +29,7 @@ from barnekoordinator.identifiers import IdentifierPolicy, PersonId, synthetic_f
 from barnekoordinator.people import Child, Guardian, GuardianRelation
 from barnekoordinator.testing.builders import TEST_SEALING_KEY, back_office_load
 from barnekoordinator_plugins.memory import InMemoryCaseStore
+from barnekoordinator_plugins.sqlite import SQLiteCaseStore
 
 SECRET = b"sealed-write-key-subject-secret!"
 NOW = datetime(2026, 1, 5, 9, tzinfo=UTC)
@@ -52,7 +54,7 @@ class CountingStore(InMemoryCaseStore):
     def __init__(self) -> None:
         super().__init__()
         self.calls: Counter[str] = Counter()
-        self.before_append: Callable[[], None] | None = None
+        self.before_append: Callable[[], object] | None = None
 
     def append(
         self,
@@ -216,3 +218,77 @@ def test_for_append_never_makes_a_key_for_an_existing_case() -> None:
     assert held == new
     assert store.calls["get_data_key"] == 1
     assert again.open(cipher.seal("x")) == "x"
+
+
+def test_a_shred_seen_by_another_read_before_the_write_makes_no_new_key() -> None:
+    """The cached key is dropped after the Casebook loaded the case (another request read the
+    shredded case): the write must not seal with a new key for the existing case, which would
+    store the mother's number readable again. SealingError, nothing stored, no key, one audit
+    record of the failed call (found by review of decision 51)."""
+    store = CountingStore()
+    book = _book(store)
+    case_id = _open(book)
+    version = store.version(case_id)
+    retention = KeyRing(store, TEST_SEALING_KEY)
+
+    def command(case: object) -> GuardianAdded:
+        retention.destroy(case_id, at=SHRED_AT)  # after this call's load
+        with pytest.raises(SealingError):
+            book.read(KE, case_id)  # another request: its read drops the cached key
+        return _mother()
+
+    trail = len(store.read_audit(case_id))
+    with pytest.raises(SealingError, match="no new key is made"):
+        book.execute(KE, case_id, command)
+    assert store.version(case_id) == version
+    assert store.get_data_key(case_id) is None
+    audit = store.read_audit(case_id)
+    # the shred's record, the other request's refused read, and this call's one record
+    assert len(audit) == trail + 3
+    assert audit[-1].allowed is False
+
+
+def test_on_sqlite_a_shred_between_load_and_write_makes_no_new_key(tmp_path: Path) -> None:
+    """SQLite takes no ``sealed_with``: its writes read the key first (``for_write``). A shred
+    between the Casebook's load and that read used to get the case a new key and store the
+    write; now SealingError, nothing stored, no key."""
+    with SQLiteCaseStore(tmp_path / "c.db") as store:
+        book = Casebook(
+            store, clock=FixedClock(NOW), subject_secret=SECRET, sealing=TEST_SEALING_KEY
+        )
+        case_id = _open(book)
+        version = store.version(case_id)
+        retention = KeyRing(store, TEST_SEALING_KEY)
+
+        def command(case: object) -> GuardianAdded:
+            retention.destroy(case_id, at=SHRED_AT)
+            return _mother()
+
+        with pytest.raises(SealingError, match="no new key is made"):
+            book.execute(KE, case_id, command)
+        assert store.version(case_id) == version
+        assert store.get_data_key(case_id) is None
+
+
+def test_a_case_stored_before_sealing_gets_its_first_key_on_a_write() -> None:
+    """A stored case with no key whose history holds no sealed identifier (as one written before
+    identifiers were sealed) is not a shredded one: a write gives it its first key, as before
+    (a guard against refusing too much). The same case with a sealed number in its history and
+    its key removed is refused."""
+    store = CountingStore()
+    book = _book(store)
+    plain_id = book.open_case(
+        KE, [open_case(municipality_number="0301", subject=Child(ref="child", birth_date=BORN))]
+    )
+    sealed_id = _open(book)  # the child's number is sealed in its first event
+    for case_id in (plain_id, sealed_id):
+        store._data_keys.pop(case_id)  # no key, as in a store from before sealing
+        book._keys.forget(case_id)
+    book.execute(KE, plain_id, lambda case: _mother())
+    assert store.get_data_key(plain_id) is not None
+    assert [g.person_id for g in back_office_load(store, plain_id).guardians] == [MOTHER_ID]
+    version = store.version(sealed_id)
+    with pytest.raises(SealingError):
+        book.execute(KE, sealed_id, lambda case: _mother())
+    assert store.version(sealed_id) == version
+    assert store.get_data_key(sealed_id) is None
