@@ -283,9 +283,24 @@ def _consent_withdrawn(
             role=decision.role,
         )
     consent = ledger(case).get(event.consent_id)
-    if consent is None:
-        # An unknown consent: the fold refuses the event.
-        return decision
+    if consent is None or consent.withdrawn_on is not None:
+        # As the command refuses them: a withdrawal of no consent of the case would lie in wait
+        # for a consent given later under its id, and a second one would move the first one's
+        # day and put the consent back in force for the days between.
+        return AccessDecision(
+            allowed=False,
+            action=AccessAction.CONSENT,
+            reason=(
+                f"consent {event.consent_id!r}: "
+                + (
+                    "no such consent in the case"
+                    if consent is None or consent.withdrawn_on is None
+                    else f"already withdrawn on {consent.withdrawn_on.isoformat()}"
+                )
+            ),
+            basis=("pbrl-4-4",),
+            role=decision.role,
+        )
     ends = withdrawable_sections(case, consent, event.by, as_of=as_of, settings=settings)
     if not ends and event.by not in consent.given_by:
         ctx = _Ctx(
