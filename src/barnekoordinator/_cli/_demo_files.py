@@ -227,8 +227,10 @@ def _checkpoint_and_verify(
     is the one ``checkpoint`` uses for this store (made in the configuration folder when there
     is none; a throwaway key for ``memory:``). Only counts are printed.
     """
+    from barnekoordinator._cli import printable
     from barnekoordinator._cli._keys import find_signer
     from barnekoordinator._cli.verify import verify_store
+    from barnekoordinator._redact import redact
     from barnekoordinator.history.checkpoint import (
         Ed25519Signer,
         open_checkpoint,
@@ -242,7 +244,8 @@ def _checkpoint_and_verify(
     else:
         signer, source = find_signer(None, store_url=store_url, environ=os.environ, create=True)
         if source.kind == "created":
-            print(f"barnekoordinator demo: {source.text(stage.lang)}", file=sys.stderr)
+            said = printable(redact(source.text(stage.lang)))
+            print(f"barnekoordinator demo: {said}", file=sys.stderr)
     note = sign_checkpoint(store_checkpoint(store, signer.name), signer)
     if out is not None:
         path = out / "checkpoint.txt"

@@ -25,10 +25,17 @@ import sys
 from typing import Final
 
 from barnekoordinator._casebook_views import label_problem
-from barnekoordinator._cli import add_json_option, add_lang_option, json_text, read_source
+from barnekoordinator._cli import (
+    add_json_option,
+    add_lang_option,
+    json_text,
+    printable,
+    read_source,
+)
 from barnekoordinator._cli._keys import load_sealing_key
 from barnekoordinator._cli._wiring import configured, store_url, subject_secret
 from barnekoordinator._cli.verify import add_store_arguments
+from barnekoordinator._redact import redact
 from barnekoordinator.casebook import Casebook
 from barnekoordinator.catalogue import CATALOGUE
 from barnekoordinator.clock import SystemClock
@@ -88,7 +95,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         sealing, source = load_sealing_key(store_url=url, environ=os.environ, create=True)
         if source.kind == "created":
-            print(f"barnekoordinator import: {source.text(args.lang)}", file=sys.stderr)
+            said = printable(redact(source.text(args.lang)))
+            print(f"barnekoordinator import: {said}", file=sys.stderr)
         book = Casebook(
             store, clock=SystemClock(), plugin_manager=pm, config=config, sealing=sealing
         )
