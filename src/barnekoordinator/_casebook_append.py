@@ -94,9 +94,11 @@ def seal(
     sealed_with = None
     stored_case = prev_hash != GENESIS
     if not (keys.keeps_keys_in(store) and append_takes(store, "data_key")):
-        if stored_case and keys.existing(case_id) is None:
+        data_key = None
+        found = keys.existing(case_id) if stored_case else None  # one key read either way
+        if stored_case and found is None:
             _refuse_lost_key(store, case_id)
-        cipher, data_key = keys.cipher(case_id, create=True), None
+        cipher = found if found is not None else keys.cipher(case_id, create=True)
     elif append_takes(store, "sealed_with"):
         try:
             cipher, data_key, sealed_with = keys.for_append(

@@ -421,10 +421,11 @@ def check_date(value: date, what: str) -> date:
     return value
 
 
-def check_day(value: object, what: str) -> date:
+def check_day(value: object, what: str, *, in_range: bool = True) -> date:
     """Return ``value`` if it is a calendar day (a ``datetime.date``, not a ``datetime``, which
     compares with neither, nor text) in the supported range: for a Python API's date
-    arguments, where a wrong type would otherwise escape as a raw ``TypeError``.
+    arguments, where a wrong type would otherwise escape as a raw ``TypeError``. With
+    ``in_range=False`` the type only (the range is checked later, where the date is written).
 
     Raises:
         InvalidInput: Naming ``what`` and the type given, or the supported range (never the
@@ -432,7 +433,7 @@ def check_day(value: object, what: str) -> date:
     """
     if not isinstance(value, date) or isinstance(value, datetime):
         raise InvalidInput(f"{what}: expected a datetime.date, got {type(value).__name__}")
-    return check_date(value, what)
+    return check_date(value, what) if in_range else value
 
 
 _RANGE: Final = (

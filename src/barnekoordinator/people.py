@@ -45,7 +45,7 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Final
 
 import attrs
@@ -63,7 +63,7 @@ from barnekoordinator._who_consents import (
     who_consents,
 )
 from barnekoordinator.config import MunicipalSettings
-from barnekoordinator.edges import has_lone_surrogate
+from barnekoordinator.edges import check_day, has_lone_surrogate
 from barnekoordinator.errors import InvalidInput
 from barnekoordinator.identifiers import HprNummer, Organisasjonsnummer, PersonId
 from barnekoordinator.services import SERVICES, Level, ServiceKind
@@ -262,11 +262,7 @@ def _person_id(instance: object, attribute: Any, value: Any) -> None:
 def _day(instance: object, attribute: Any, value: Any) -> None:
     """A calendar day: a ``datetime.date``, not a datetime (it compares with neither)."""
     # The type only: the supported range is checked where the event is written, with its path.
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise InvalidInput(
-            f"{type(instance).__name__}.{attribute.name}: expected a datetime.date, "
-            f"got {type(value).__name__}"
-        )
+    check_day(value, f"{type(instance).__name__}.{attribute.name}", in_range=False)
 
 
 @attrs.frozen(kw_only=True)

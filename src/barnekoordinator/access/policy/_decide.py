@@ -90,7 +90,18 @@ def _check_arguments(
     purpose: object,
 ) -> None:
     """Refuse an argument of the wrong type before a rule reads it (the message names the
-    argument and the type given, never the value)."""
+    argument and the type given, never the value). ``decide`` runs for every entry a view
+    shows: the arguments as the library passes them are recognised by their exact types first,
+    and only anything else is looked at closely."""
+    if (
+        type(principal) is Principal
+        and type(case) is Case
+        and (entry is None or type(entry) is EntryMeta)
+        and type(as_of) is date
+        and (settings is None or type(settings) is MunicipalSettings)
+        and (purpose is None or type(purpose) is ConsentPurpose)
+    ):
+        return
     for name, value, kind, label in (
         ("principal", principal, Principal, "a Principal"),
         ("case", case, Case, "a Case"),
@@ -99,7 +110,7 @@ def _check_arguments(
             raise InvalidInput(f"{name}: expected {label}, got {type(value).__name__}")
     if entry is not None and not isinstance(entry, EntryMeta):
         raise InvalidInput(f"entry: expected an EntryMeta or None, got {type(entry).__name__}")
-    check_day(as_of, "as_of")
+    check_day(as_of, "as_of", in_range=False)  # a date out of range decides like any other
     if settings is not None and not isinstance(settings, MunicipalSettings):
         raise InvalidInput(
             f"settings: expected a MunicipalSettings or None, got {type(settings).__name__}"
